@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { resolve, join } from "node:path";
+import { settingsSchema, type Config } from "./schema.ts";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads settings from an optional JSON file (POD_CONFIG_FILE, see config/pod.example.json) overlaid by
+ * environment variables, and validates them. Writes nothing: a bad setting throws one ConfigError line.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile = env.POD_CONFIG_FILE ? readConfigFile(env.POD_CONFIG_FILE) : {};
+  const raw: Record<string, unknown> = { ...fromFile };
+  for (const key of Object.keys(settingsSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  for (const key of Object.keys(raw)) {
+    if (typeof raw[key] === "number" || typeof raw[key] === "boolean") raw[key] = String(raw[key]);
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const setting = issue.path.join(".") || "settings";
+    throw new ConfigError(`Invalid setting ${setting}: ${issue.message}`);
+  }
+  const s = parsed.data;
+  const dataDir = resolve(s.DATA_DIR);
+  return {
+    url: new URL(s.POD_URL),
+    handle: s.POD_HANDLE,
+    name: s.POD_NAME,
+    summary: s.POD_SUMMARY,
+    approveFollowers: s.POD_APPROVE_FOLLOWERS,
+    host: s.HOST,
+    port: s.PORT,
+    dataDir,
+    databasePath: join(dataDir, "pod.sqlite"),
+    logLevel: s.LOG_LEVEL,
+    adminToken: s.POD_ADMIN_TOKEN,
+    allowPrivateAddress: s.POD_ALLOW_PRIVATE_ADDRESS,
+    maxBodyBytes: s.POD_MAX_BODY_BYTES,
+  };
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`Invalid setting POD_CONFIG_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("not an object");
+    return value as Record<string, unknown>;
+  } catch {
+    throw new ConfigError(`Invalid setting POD_CONFIG_FILE: ${path} is not a JSON object of settings`);
+  }
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+const booleanSetting = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** Every setting of a pod, named as its environment variable. */
+export const settingsSchema = z.object({
+  POD_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://pod.example.org" })
+    .refine((u) => {
+      const url = new URL(u);
+      return (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
+    }, "must be an origin only (no path, query or fragment)")
+    .default("http://localhost:3000"),
+  POD_HANDLE: z
+    .string()
+    .regex(/^[a-z0-9_]{1,30}$/, "must be 1-30 lowercase letters, digits or underscores")
+    .default("pod"),
+  POD_NAME: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters").default("Neighborhood pod"),
+  POD_SUMMARY: z.string().max(2000, "must be at most 2000 characters").default("A neighborhood mutual-aid pod."),
+  POD_APPROVE_FOLLOWERS: booleanSetting.default(false),
+  HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .default(3000),
+  DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  POD_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+  POD_ALLOW_PRIVATE_ADDRESS: booleanSetting.default(false),
+  /** Largest request body accepted, in bytes (inbox and API alike). */
+  POD_MAX_BODY_BYTES: z.coerce.number({ error: "must be a number" }).int().min(1024, "must be at least 1024").default(1_048_576),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The validated settings in the shape the code uses. */
+export interface Config {
+  url: URL;
+  handle: string;
+  name: string;
+  summary: string;
+  approveFollowers: boolean;
+  host: string;
+  port: number;
+  dataDir: string;
+  databasePath: string;
+  logLevel: Settings["LOG_LEVEL"];
+  adminToken?: string;
+  allowPrivateAddress: boolean;
+  maxBodyBytes: number;
+}

@@ -1,0 +1,38 @@
+import type { Context } from "@fedify/fedify";
+import { Endpoints, Group, PropertyValue } from "@fedify/vocab";
+import type { Config } from "../config/schema.ts";
+import { toInstant } from "./deps.ts";
+import { escapeHtml } from "../web/html.ts";
+
+/** Public pieces of the pod actor that the converter needs, besides the config. */
+export interface ActorFacts {
+  publishedAt: Date;
+}
+
+/** The pod as an ActivityStreams `Group` (FEP-1b12): the one converter from pod to actor. */
+export async function podActor(ctx: Context<null>, config: Config, facts: ActorFacts): Promise<Group> {
+  const identifier = config.handle;
+  const keys = await ctx.getActorKeyPairs(identifier);
+  return new Group({
+    id: ctx.getActorUri(identifier),
+    preferredUsername: identifier,
+    name: config.name,
+    summary: `<p>${escapeHtml(config.summary)}</p>`,
+    url: new URL(`/@${identifier}`, ctx.origin),
+    published: toInstant(facts.publishedAt),
+    inbox: ctx.getInboxUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    outbox: ctx.getOutboxUri(identifier),
+    followers: ctx.getFollowersUri(identifier),
+    following: ctx.getFollowingUri(identifier),
+    featured: ctx.getFeaturedUri(identifier),
+    discoverable: true,
+    indexable: true,
+    manuallyApprovesFollowers: config.approveFollowers,
+    publicKey: keys[0]?.cryptographicKey,
+    assertionMethods: keys.map((k) => k.multikey),
+    attachments: [
+      new PropertyValue({ name: "Kind", value: "Neighborhood mutual-aid pod" }),
+    ],
+  });
+}

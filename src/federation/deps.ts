@@ -1,0 +1,29 @@
+import type { Federation } from "@fedify/fedify";
+import type { Config } from "../config/schema.ts";
+import type { Db } from "../db/client.ts";
+import type { Logger } from "../log/logger.ts";
+
+/** What every room's federation code needs: the settings, the database and the log. */
+export interface PodDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+}
+
+/** The pod keeps no per-request context data: rooms receive PodDeps explicitly. */
+export type PodFederation = Federation<null>;
+
+import { Temporal as Polyfill } from "@js-temporal/polyfill";
+
+/**
+ * Fedify's types name the global `Temporal`, but Node 24 has none at run time and Fedify itself uses
+ * the polyfill; these two helpers make polyfill values and hand them over with the global type.
+ */
+export function toInstant(date: Date): Temporal.Instant {
+  return Polyfill.Instant.fromEpochMilliseconds(date.getTime()) as unknown as Temporal.Instant;
+}
+
+export function durationMs(duration: Temporal.Duration | Temporal.DurationLike | undefined): number {
+  if (!duration) return 0;
+  return Polyfill.Duration.from(duration as Polyfill.DurationLike).total({ unit: "millisecond" });
+}

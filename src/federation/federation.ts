@@ -1,0 +1,64 @@
+import { createFederation, type KvStore, type MessageQueue } from "@fedify/fedify";
+import { Accept, Follow, Reject, Undo } from "@fedify/vocab";
+import { followInboxHandlers, registerFollowCollections } from "../follows/federation.ts";
+import { countFollowers } from "../follows/service.ts";
+import { podActor } from "./actor.ts";
+import type { PodDeps, PodFederation } from "./deps.ts";
+import { loadOrCreateKeyPairs } from "./keys.ts";
+import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
+
+export interface FederationParts {
+  kv: KvStore;
+  queue: MessageQueue;
+  keyPairs: CryptoKeyPair[];
+  publishedAt: Date;
+}
+
+/** Builds the pod's Fedify federation: actor, keys, inbox router, collections, NodeInfo. */
+export function buildFederation(deps: PodDeps, parts: FederationParts): PodFederation {
+  const { config, log } = deps;
+  const federation = createFederation<null>({
+    kv: parts.kv,
+    queue: parts.queue,
+    origin: config.url.origin,
+    allowPrivateAddress: config.allowPrivateAddress,
+    firstKnock: "draft-cavage-http-signatures-12",
+    userAgent: { software: `${SOFTWARE_NAME}/${SOFTWARE_VERSION}`, url: config.url },
+    manuallyStartQueue: true,
+  });
+
+  federation
+    .setActorDispatcher("/users/{identifier}", (ctx, identifier) =>
+      identifier === config.handle ? podActor(ctx, config, { publishedAt: parts.publishedAt }) : null,
+    )
+    .setKeyPairsDispatcher((_ctx, identifier) => (identifier === config.handle ? parts.keyPairs : []))
+    .mapHandle((_ctx, username) => (username === config.handle ? config.handle : null));
+
+  registerFollowCollections(federation, deps);
+  federation.setOutboxDispatcher("/users/{identifier}/outbox", () => ({ items: [] }));
+  federation.setFeaturedDispatcher("/users/{identifier}/featured", () => ({ items: [] }));
+
+  const follows = followInboxHandlers(deps);
+  federation
+    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+    .setSharedKeyDispatcher(() => ({ identifier: config.handle }))
+    .on(Follow, follows.onFollow)
+    .on(Undo, follows.onUndo)
+    .on(Accept, follows.onAccept)
+    .on(Reject, follows.onReject)
+    .onError((_ctx, error) => {
+      log.warn({ err: error }, "inbox activity failed");
+    });
+
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
+    software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },
+    protocols: ["activitypub"],
+    openRegistrations: false,
+    usage: { users: { total: 1, activeMonth: 1, activeHalfyear: 1 }, localPosts: 0, localComments: 0 },
+    metadata: { followers: countFollowers(deps.db) },
+  }));
+
+  return federation;
+}
+
+export { loadOrCreateKeyPairs };

@@ -1,0 +1,42 @@
+import { integer, sqliteTable, text, index } from "drizzle-orm/sqlite-core";
+
+/** Fedify's key-value store (see sqlite-kv.ts). `key` is the JSON-encoded key path. */
+export const kvEntries = sqliteTable(
+  "kv_entries",
+  {
+    key: text("key").primaryKey(),
+    value: text("value").notNull(),
+    /** Milliseconds since the epoch; null means no expiry. */
+    expiresAt: integer("expires_at"),
+  },
+  (t) => [index("kv_entries_expires_at").on(t.expiresAt)],
+);
+
+/** Fedify's durable message queue (see sqlite-mq.ts). */
+export const queueMessages = sqliteTable(
+  "queue_messages",
+  {
+    id: text("id").primaryKey(),
+    /** JSON-encoded message. */
+    payload: text("payload").notNull(),
+    orderingKey: text("ordering_key"),
+    /** Milliseconds since the epoch from which the message may be handed out. */
+    availableAt: integer("available_at").notNull(),
+    /** Set while a listener holds the message; a lease that ran out may be claimed again. */
+    claimedUntil: integer("claimed_until"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("queue_messages_available").on(t.availableAt),
+    index("queue_messages_ordering_key").on(t.orderingKey),
+  ],
+);
+
+/** The pod actor's key pairs, generated once on first start. */
+export const actorKeys = sqliteTable("actor_keys", {
+  /** "RSASSA-PKCS1-v1_5" (HTTP Signatures) or "Ed25519" (Object Integrity Proofs). */
+  algorithm: text("algorithm").primaryKey(),
+  privateJwk: text("private_jwk").notNull(),
+  publicJwk: text("public_jwk").notNull(),
+  createdAt: text("created_at").notNull(),
+});

@@ -1,0 +1,181 @@
+import type { Context, InboxContext } from "@fedify/fedify";
+import { Accept, Follow, Reject, Undo, isActor, type Actor, type Recipient } from "@fedify/vocab";
+import { uuidv7 } from "uuidv7";
+import type { PodDeps, PodFederation } from "../federation/deps.ts";
+import { conflict, notFound } from "../http/problem.ts";
+import { resolveActor } from "./resolve.ts";
+import * as follows from "./service.ts";
+
+const PAGE_SIZE = 50;
+
+/** A remote actor reduced to the public addresses the pod keeps. */
+export function addressOf(actor: Actor): follows.RemoteActorAddress {
+  return {
+    actorIri: actor.id!.href,
+    handle: actor.preferredUsername ? `@${actor.preferredUsername}@${actor.id!.host}` : null,
+    inbox: actor.inboxId!.href,
+    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
+  };
+}
+
+/** A stored row as something Fedify can deliver to, without fetching the actor again. */
+export function recipientOf(row: { actorIri: string; inbox: string; sharedInbox: string | null }): Recipient {
+  return {
+    id: new URL(row.actorIri),
+    inboxId: new URL(row.inbox),
+    endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null,
+  };
+}
+
+/** Registers the followers/following collections (paged, FEP-8fcf filter aware). */
+export function registerFollowCollections(federation: PodFederation, deps: PodDeps): void {
+  const { db, config } = deps;
+  federation
+    .setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier, cursor, filter) => {
+      if (identifier !== config.handle) return null;
+      const rows = follows.listFollowers(db, "accepted", { after: cursor || undefined, limit: PAGE_SIZE }, filter?.href);
+      return {
+        items: rows.map(recipientOf),
+        nextCursor: rows.length === PAGE_SIZE ? rows.at(-1)!.actorIri : null,
+      };
+    })
+    .setCounter((_ctx, identifier) => (identifier === config.handle ? follows.countFollowers(db) : null))
+    .setFirstCursor(() => "");
+
+  federation
+    .setFollowingDispatcher("/users/{identifier}/following", (_ctx, identifier, cursor) => {
+      if (identifier !== config.handle) return null;
+      const rows = follows.listFollowing(db, { after: cursor || undefined, limit: PAGE_SIZE }, "accepted");
+      return {
+        items: rows.map((row) => new URL(row.actorIri)),
+        nextCursor: rows.length === PAGE_SIZE ? rows.at(-1)!.actorIri : null,
+      };
+    })
+    .setCounter((_ctx, identifier) => (identifier === config.handle ? follows.countFollowing(db) : null))
+    .setFirstCursor(() => "");
+}
+
+/** Inbox handlers for the follow handshake, in both directions. */
+export function followInboxHandlers(deps: PodDeps) {
+  const { db, config, log } = deps;
+  const self = (ctx: Context<null>) => ctx.getActorUri(config.handle);
+
+  return {
+    async onFollow(ctx: InboxContext<null>, follow: Follow): Promise<void> {
+      if (!follow.id || follow.objectId?.href !== self(ctx).href) return;
+      const actor = await follow.getActor(ctx);
+      if (!actor || !isActor(actor) || !actor.id || !actor.inboxId || actor.id.href !== follow.actorId?.href) {
+        log.info({ follow: follow.id.href }, "follow refused: its actor could not be fetched");
+        return;
+      }
+      const state = config.approveFollowers ? "pending" : "accepted";
+      const row = follows.recordFollower(db, addressOf(actor), follow.id.href, state);
+      if (row.state === "accepted") await answerFollow(ctx, config.handle, row, Accept);
+      log.info({ actor: row.actorIri, state: row.state }, "follow received");
+    },
+
+    async onUndo(ctx: InboxContext<null>, undo: Undo): Promise<void> {
+      const object = await undo.getObject({ ...ctx, crossOrigin: "trust" });
+      if (!(object instanceof Follow)) return;
+      if (!undo.actorId || object.actorId?.href !== undo.actorId.href) return;
+      if (object.objectId && object.objectId.href !== self(ctx).href) return;
+      if (follows.removeFollower(db, undo.actorId.href)) log.info({ actor: undo.actorId.href }, "follower left");
+    },
+
+    onAccept(_ctx: InboxContext<null>, accept: Accept): void {
+      answered(accept, "accepted");
+    },
+
+    onReject(_ctx: InboxContext<null>, reject: Reject): void {
+      answered(reject, "rejected");
+    },
+  };
+
+  /** The answering actor must be the one we asked; the object, when named, must be our Follow. */
+  function answered(activity: Accept | Reject, state: "accepted" | "rejected"): void {
+    const actorIri = activity.actorId?.href;
+    if (!actorIri) return;
+    const row = follows.getFollowing(db, actorIri);
+    if (!row) return;
+    const objectIri = activity.objectId?.href;
+    if (objectIri && objectIri !== row.followIri) return;
+    follows.answerFollowing(db, actorIri, state);
+    log.info({ actor: actorIri, state }, "follow answered");
+  }
+}
+
+async function answerFollow(
+  ctx: Context<null>,
+  identifier: string,
+  row: follows.Follower,
+  Answer: typeof Accept | typeof Reject,
+): Promise<void> {
+  const me = ctx.getActorUri(identifier);
+  const follow = new Follow({ id: new URL(row.followIri), actor: new URL(row.actorIri), object: me });
+  const kind = Answer === Accept ? "accept" : "reject";
+  await ctx.sendActivity(
+    { identifier },
+    recipientOf(row),
+    new Answer({ id: new URL(`#${kind}/${uuidv7()}`, me), actor: me, object: follow }),
+    { orderingKey: row.actorIri },
+  );
+}
+
+/** What the operator does: follow, unfollow, approve and reject follow requests. */
+export function followActions(deps: PodDeps, contextFor: () => Context<null>) {
+  const { db, config, log } = deps;
+  const sender = { identifier: config.handle };
+
+  return {
+    async follow(target: string): Promise<follows.Followed> {
+      const ctx = contextFor();
+      const actor = await resolveActor(ctx, config, target);
+      const existing = follows.getFollowing(db, actor.id!.href);
+      if (existing?.state === "accepted") return existing;
+      const me = ctx.getActorUri(config.handle);
+      const followIri = new URL(`/follows/${uuidv7()}`, me).href;
+      const row = follows.recordFollowing(db, addressOf(actor), followIri);
+      await ctx.sendActivity(sender, actor, new Follow({ id: new URL(followIri), actor: me, object: actor.id }), {
+        orderingKey: row.actorIri,
+      });
+      log.info({ actor: row.actorIri }, "follow sent");
+      return row;
+    },
+
+    async unfollow(target: string): Promise<follows.Followed> {
+      const ctx = contextFor();
+      const row =
+        follows.getFollowing(db, target) ??
+        follows.findFollowingByHandle(db, target.startsWith("@") ? target : `@${target}`);
+      if (!row) throw notFound(`this pod does not follow ${target}`);
+      const me = ctx.getActorUri(config.handle);
+      const follow = new Follow({ id: new URL(row.followIri), actor: me, object: new URL(row.actorIri) });
+      follows.removeFollowing(db, row.actorIri);
+      await ctx.sendActivity(
+        sender,
+        recipientOf(row),
+        new Undo({ id: new URL(`#undo/${uuidv7()}`, row.followIri), actor: me, object: follow }),
+        { orderingKey: row.actorIri },
+      );
+      log.info({ actor: row.actorIri }, "unfollowed");
+      return row;
+    },
+
+    async approve(actorIri: string): Promise<follows.Follower> {
+      const row = follows.getFollower(db, actorIri);
+      if (!row) throw notFound(`no follow request from ${actorIri}`);
+      if (row.state !== "pending") throw conflict(`${actorIri} is already a follower`);
+      const accepted = follows.acceptFollower(db, actorIri)!;
+      await answerFollow(contextFor(), config.handle, accepted, Accept);
+      return accepted;
+    },
+
+    async reject(actorIri: string): Promise<follows.Follower> {
+      const row = follows.getFollower(db, actorIri);
+      if (!row) throw notFound(`no follow request from ${actorIri}`);
+      follows.removeFollower(db, actorIri);
+      await answerFollow(contextFor(), config.handle, row, Reject);
+      return row;
+    },
+  };
+}

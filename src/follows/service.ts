@@ -1,0 +1,133 @@
+import { and, asc, count, eq, gt, gte, lt } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { followers, following } from "./schema.ts";
+
+export type Follower = typeof followers.$inferSelect;
+export type Followed = typeof following.$inferSelect;
+
+/** Where a remote actor can be reached; what we keep of it (public addresses only). */
+export interface RemoteActorAddress {
+  actorIri: string;
+  handle: string | null;
+  inbox: string;
+  sharedInbox: string | null;
+}
+
+const now = () => new Date().toISOString();
+
+export function recordFollower(
+  db: Db,
+  actor: RemoteActorAddress,
+  followIri: string,
+  state: Follower["state"],
+): Follower {
+  const row = { ...actor, followIri, state, createdAt: now(), acceptedAt: state === "accepted" ? now() : null };
+  return db
+    .insert(followers)
+    .values(row)
+    .onConflictDoUpdate({
+      target: followers.actorIri,
+      set: {
+        followIri,
+        handle: actor.handle,
+        inbox: actor.inbox,
+        sharedInbox: actor.sharedInbox,
+        // A follower already accepted stays accepted when it re-sends Follow.
+        ...(state === "accepted" ? { state, acceptedAt: row.acceptedAt } : {}),
+      },
+    })
+    .returning()
+    .get();
+}
+
+export function getFollower(db: Db, actorIri: string): Follower | undefined {
+  return db.select().from(followers).where(eq(followers.actorIri, actorIri)).get();
+}
+
+export function acceptFollower(db: Db, actorIri: string): Follower | undefined {
+  return db
+    .update(followers)
+    .set({ state: "accepted", acceptedAt: now() })
+    .where(eq(followers.actorIri, actorIri))
+    .returning()
+    .get();
+}
+
+export function removeFollower(db: Db, actorIri: string): boolean {
+  return db.delete(followers).where(eq(followers.actorIri, actorIri)).run().changes > 0;
+}
+
+export interface PageQuery {
+  /** Return rows whose actor IRI sorts after this one. */
+  after?: string;
+  limit: number;
+}
+
+export function listFollowers(db: Db, state: Follower["state"], page: PageQuery, actorIriPrefix?: string): Follower[] {
+  return db
+    .select()
+    .from(followers)
+    .where(
+      and(
+        eq(followers.state, state),
+        page.after ? gt(followers.actorIri, page.after) : undefined,
+        actorIriPrefix ? gte(followers.actorIri, actorIriPrefix) : undefined,
+        actorIriPrefix ? lt(followers.actorIri, `${actorIriPrefix}\u{10ffff}`) : undefined,
+      ),
+    )
+    .orderBy(asc(followers.actorIri))
+    .limit(page.limit)
+    .all();
+}
+
+export function countFollowers(db: Db, state: Follower["state"] = "accepted"): number {
+  return db.select({ n: count() }).from(followers).where(eq(followers.state, state)).get()?.n ?? 0;
+}
+
+export function recordFollowing(db: Db, actor: RemoteActorAddress, followIri: string): Followed {
+  return db
+    .insert(following)
+    .values({ ...actor, followIri, state: "pending", createdAt: now(), respondedAt: null })
+    .onConflictDoUpdate({
+      target: following.actorIri,
+      set: { followIri, handle: actor.handle, inbox: actor.inbox, sharedInbox: actor.sharedInbox, state: "pending", respondedAt: null },
+    })
+    .returning()
+    .get();
+}
+
+export function getFollowing(db: Db, actorIri: string): Followed | undefined {
+  return db.select().from(following).where(eq(following.actorIri, actorIri)).get();
+}
+
+export function findFollowingByHandle(db: Db, handle: string): Followed | undefined {
+  return db.select().from(following).where(eq(following.handle, handle)).get();
+}
+
+/** Records the answer to our Follow; only a pending or accepted follow can change. */
+export function answerFollowing(db: Db, actorIri: string, state: "accepted" | "rejected"): Followed | undefined {
+  return db
+    .update(following)
+    .set({ state, respondedAt: now() })
+    .where(eq(following.actorIri, actorIri))
+    .returning()
+    .get();
+}
+
+export function removeFollowing(db: Db, actorIri: string): boolean {
+  return db.delete(following).where(eq(following.actorIri, actorIri)).run().changes > 0;
+}
+
+export function listFollowing(db: Db, page: PageQuery, state?: Followed["state"]): Followed[] {
+  return db
+    .select()
+    .from(following)
+    .where(and(state ? eq(following.state, state) : undefined, page.after ? gt(following.actorIri, page.after) : undefined))
+    .orderBy(asc(following.actorIri))
+    .limit(page.limit)
+    .all();
+}
+
+export function countFollowing(db: Db, state: Followed["state"] = "accepted"): number {
+  return db.select({ n: count() }).from(following).where(eq(following.state, state)).get()?.n ?? 0;
+}

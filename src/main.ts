@@ -1,0 +1,59 @@
+import { buildApp } from "./app.ts";
+import { ConfigError, loadConfig } from "./config/load.ts";
+import { createLogger, routeFedifyLogs } from "./log/logger.ts";
+import { ensureOperatorToken } from "./operators/service.ts";
+import { openPod } from "./pod.ts";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const log = createLogger(config.logLevel);
+  routeFedifyLogs(log);
+  const pod = await openPod(config, log);
+  const firstToken = ensureOperatorToken(pod.deps.db, config.adminToken);
+  if (firstToken) {
+    process.stdout.write(
+      `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,
+    );
+  }
+
+  const app = await buildApp(pod);
+  const queueStop = new AbortController();
+  await app.listen({ host: config.host, port: config.port });
+  const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
+  log.info({ url: config.url.href, handle: `@${config.handle}@${config.url.host}` }, "pod is running");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down: finishing in-flight work, queued deliveries stay queued");
+    const forced = setTimeout(() => {
+      log.warn("shutdown took too long; exiting");
+      process.exit(1);
+    }, 15_000);
+    forced.unref();
+    await app.close();
+    queueStop.abort();
+    await queueRunning.catch(() => {});
+    pod.close();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pod failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
