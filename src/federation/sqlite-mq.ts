@@ -61,7 +61,7 @@ export class SqliteMessageQueue implements MessageQueue {
       next: prepare(
         `SELECT id, payload FROM queue_messages AS m
          WHERE m.available_at <= @now
-           AND 1
+           AND (m.claimed_until IS NULL OR m.claimed_until <= @now)
            AND (m.ordering_key IS NULL OR NOT EXISTS (
              SELECT 1 FROM queue_messages AS o
              WHERE o.ordering_key = m.ordering_key AND o.id <> m.id

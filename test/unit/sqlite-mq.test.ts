@@ -99,6 +99,21 @@ describe("SqliteMessageQueue", () => {
     expect(await mq.getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
   });
 
+  it("keeps later messages with the same ordering key behind a delayed one", async () => {
+    const { mq } = open({ now: () => clock });
+    const received: string[] = [];
+    await mq.enqueue("A1", { ...delay(5), orderingKey: "A" });
+    await mq.enqueue("A2", { orderingKey: "A" });
+    await mq.enqueue("B1", { orderingKey: "B" });
+    void mq.listen((m: string) => void received.push(m), { signal: controller.signal });
+    await waitFor(() => received.length === 1);
+    await sleep(50);
+    expect(received).toEqual(["B1"]);
+    clock += 5_000;
+    await waitFor(() => received.length === 3);
+    expect(received).toEqual(["B1", "A1", "A2"]);
+  });
+
   it("runs one message per ordering key at a time, while other keys and unkeyed messages run in parallel", async () => {
     const a = open();
     const b = open();

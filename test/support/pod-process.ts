@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+export const TEST_ADMIN_TOKEN = "test-operator-token-0123456789abcdef";
+
+/** A pod running as its own process on 127.0.0.1, with its own SQLite file. */
+export interface PodProcess {
+  name: string;
+  url: string;
+  handle: string;
+  actorUrl: string;
+  dataDir: string;
+  /** Calls the admin API with the operator token. */
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** GETs a URL as an ActivityPub client would. */
+  getActivityPub(url: string): Promise<any>;
+  logs(): string;
+  stop(): Promise<void>;
+  /** Stops the process, keeping its data directory, and starts it again on the same port. */
+  restart(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startPod(name: string, env: Record<string, string> = {}): Promise<PodProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), `pod-${name}-`));
+  let output = "";
+  let child: ChildProcess;
+
+  const launch = async () => {
+    child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        POD_URL: url,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        POD_HANDLE: "pod",
+        POD_NAME: `Pod ${name}`,
+        POD_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        POD_ALLOW_PRIVATE_ADDRESS: "true",
+        LOG_LEVEL: process.env.POD_TEST_LOG_LEVEL ?? "info",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    await waitUntil(async () => {
+      if (child.exitCode !== null) throw new Error(`pod ${name} exited (${child.exitCode}):\n${output}`);
+      const response = await fetch(`${url}/healthz`).catch(() => null);
+      return response?.ok === true;
+    }, 20_000);
+  };
+
+  const stopProcess = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  await launch();
+  return {
+    name,
+    url,
+    handle: `@pod@127.0.0.1:${port}`,
+    actorUrl: `${url}/users/pod`,
+    dataDir,
+    async admin(method, path, body) {
+      const response = await fetch(`${url}/admin/api${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    async getActivityPub(target) {
+      const response = await fetch(target, { headers: { accept: "application/activity+json" } });
+      if (!response.ok) throw new Error(`GET ${target}: ${response.status}`);
+      return response.json();
+    },
+    logs: () => output,
+    async stop() {
+      await stopProcess();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await stopProcess();
+      await launch();
+    },
+  };
+}
+
+/** Polls until the check passes; bounded in time so a broken pod fails the test instead of hanging. */
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 15_000, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      if (error instanceof Error && error.message.includes("exited")) throw error;
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+/** Every item of a paged ActivityPub collection, followed page by page (bounded). */
+export async function collectionItems(pod: PodProcess, collectionUrl: string): Promise<string[]> {
+  const collection = await pod.getActivityPub(collectionUrl);
+  const items: string[] = [];
+  let next: string | undefined = typeof collection.first === "string" ? collection.first : collection.first?.id;
+  for (let pages = 0; next && pages < 50; pages++) {
+    const pageDoc = await pod.getActivityPub(next);
+    for (const item of pageDoc.orderedItems ?? pageDoc.items ?? []) items.push(typeof item === "string" ? item : item.id);
+    next = pageDoc.next;
+  }
+  return items;
+}
