@@ -41,6 +41,11 @@ export function rotateToken(db: Db): string {
   });
 }
 
+/** Adds another token, leaving the existing ones valid (e.g. one per operator or automation). */
+export function createToken(db: Db, label: string): string {
+  return addToken(db, label);
+}
+
 function addToken(db: Pick<Db, "insert">, label: string): string {
   const token = generateToken();
   db.insert(operatorTokens).values({ id: uuidv7(), tokenHash: hashToken(token), label, createdAt: new Date().toISOString() }).run();

@@ -23,6 +23,12 @@ export interface PodProcess {
   stop(): Promise<void>;
   /** Stops the process, keeping its data directory, and starts it again on the same port. */
   restart(): Promise<void>;
+  /** Kills the process with SIGKILL (a crash: no graceful shutdown), keeping its data directory. */
+  kill(): Promise<void>;
+  /** Starts the process again after kill(), on the same port and data directory. */
+  start(): Promise<void>;
+  /** The environment the pod runs with (for running its CLI against the same data). */
+  env: Record<string, string>;
 }
 
 export async function freePort(): Promise<number> {
@@ -44,23 +50,21 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
   let output = "";
   let child: ChildProcess;
 
+  const podEnv: Record<string, string> = {
+    POD_URL: url,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    POD_HANDLE: "pod",
+    POD_NAME: `Pod ${name}`,
+    POD_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    POD_ALLOW_PRIVATE_ADDRESS: "true",
+    LOG_LEVEL: process.env.POD_TEST_LOG_LEVEL ?? "info",
+    ...env,
+  };
+
   const launch = async () => {
-    child = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        POD_URL: url,
-        HOST: "127.0.0.1",
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        POD_HANDLE: "pod",
-        POD_NAME: `Pod ${name}`,
-        POD_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-        POD_ALLOW_PRIVATE_ADDRESS: "true",
-        LOG_LEVEL: process.env.POD_TEST_LOG_LEVEL ?? "info",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...podEnv }, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
     await waitUntil(async () => {
@@ -112,6 +116,14 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
       await stopProcess();
       await launch();
     },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+    },
+    start: launch,
+    env: podEnv,
   };
 }
 
