@@ -2,6 +2,7 @@ import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { createLogger, routeFedifyLogs } from "./log/logger.ts";
 import { ensureOperatorToken } from "./operators/service.ts";
+import { announceProfileChanges } from "./federation/profile.ts";
 import { openPod } from "./pod.ts";
 
 async function main(): Promise<void> {
@@ -30,6 +31,9 @@ async function main(): Promise<void> {
   const queueStop = new AbortController();
   await app.listen({ host: config.host, port: config.port });
   const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
+  if (await announceProfileChanges(pod.federation, pod.kv, config, { publishedAt: pod.publishedAt })) {
+    log.info("profile changed since last start: followers are being told");
+  }
   log.info({ url: config.url.href, handle: `@${config.handle}@${config.url.host}` }, "pod is running");
 
   let stopping = false;

@@ -17,6 +17,9 @@ export interface Pod {
   database: DatabaseHandle;
   federation: PodFederation;
   queue: SqliteMessageQueue;
+  kv: SqliteKvStore;
+  /** When the pod was first started (its keys were made): the actor's `published`. */
+  publishedAt: Date;
   follows: ReturnType<typeof followActions>;
   contextFor(): Context<null>;
   close(): void;
@@ -32,13 +35,16 @@ export async function openPod(config: Config, log: Logger): Promise<Pod> {
     const keyPairs = await loadOrCreateKeyPairs(database.db);
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
     const deps: PodDeps = { config, db: database.db, log };
-    const federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt: new Date(rsa!.createdAt) });
+    const publishedAt = new Date(rsa!.createdAt);
+    const federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt });
     const contextFor = () => federation.createContext(config.url, null);
     return {
       deps,
       database,
       federation,
       queue,
+      kv,
+      publishedAt,
       follows: followActions(deps, contextFor),
       contextFor,
       close: () => {
