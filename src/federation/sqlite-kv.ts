@@ -44,23 +44,21 @@ export class SqliteKvStore implements KvStore {
     };
   }
 
-  get<T = unknown>(key: KvKey): Promise<T | undefined> {
+  async get<T = unknown>(key: KvKey): Promise<T | undefined> {
     const row = this.#read(JSON.stringify(key));
-    return Promise.resolve(row == null ? undefined : (JSON.parse(row.value) as T));
+    return row == null ? undefined : (JSON.parse(row.value) as T);
   }
 
-  set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
+  async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
     this.#write(JSON.stringify(key), value, options);
-    return Promise.resolve();
   }
 
-  delete(key: KvKey): Promise<void> {
+  async delete(key: KvKey): Promise<void> {
     this.#stmt.delete.run(JSON.stringify(key));
-    return Promise.resolve();
   }
 
   /** `expectedValue === undefined` means "no live entry". Values are compared deeply. */
-  cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
+  async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     const encodedKey = JSON.stringify(key);
     const swap = this.#sqlite.transaction(() => {
       const row = this.#read(encodedKey);
@@ -71,7 +69,7 @@ export class SqliteKvStore implements KvStore {
       if (matches) this.#write(encodedKey, newValue, options);
       return matches;
     });
-    return Promise.resolve(swap.immediate());
+    return swap.immediate();
   }
 
   /**

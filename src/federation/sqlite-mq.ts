@@ -81,11 +81,11 @@ export class SqliteMessageQueue implements MessageQueue {
     };
   }
 
-  enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+  async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
     return this.enqueueMany([message], options);
   }
 
-  enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
     const now = this.#now();
     const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
     const insertAll = this.#sqlite.transaction(() => {
@@ -101,7 +101,6 @@ export class SqliteMessageQueue implements MessageQueue {
     });
     insertAll.immediate();
     this.#notify();
-    return Promise.resolve();
   }
 
   /**
@@ -130,8 +129,8 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   /** Counts exclude messages currently leased by a listener. */
-  getDepth(): Promise<MessageQueueDepth> {
-    return Promise.resolve(this.#stmt.depth.get({ now: this.#now() }) as MessageQueueDepth);
+  async getDepth(): Promise<MessageQueueDepth> {
+    return this.#stmt.depth.get({ now: this.#now() }) as MessageQueueDepth;
   }
 
   /** Stops this instance's listeners. The database handle stays open: it belongs to the caller. */
