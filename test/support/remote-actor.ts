@@ -1,0 +1,167 @@
+import { generateKeyPairSync } from "node:crypto";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  genRFC3230DigestHeader,
+  signAsDraftToRequest,
+  type RequestLike,
+} from "@misskey-dev/node-http-message-signatures";
+
+/** One request the remote actor's server received, kept byte for byte. */
+export interface ReceivedRequest {
+  method: string;
+  /** The request target as sent (path and query). */
+  url: string;
+  headers: IncomingHttpHeaders;
+  rawHeaders: string[];
+  body: Buffer;
+  receivedAt: number;
+}
+
+/**
+ * A tiny ActivityPub actor written independently of the pod (no Fedify): a `Person` document with an
+ * RSA-2048 key, and an inbox that answers 202 and records every POST.
+ */
+export interface RemoteActor {
+  origin: string;
+  actorId: string;
+  keyId: string;
+  inboxUrl: string;
+  publicKeyPem: string;
+  privateKeyPem: string;
+  /** Every POST received by the inbox, in order. */
+  inbox: ReceivedRequest[];
+  /** Every GET received (actor/key fetches), in order. */
+  gets: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+export async function startRemoteActor(username: string): Promise<RemoteActor> {
+  const { publicKey: publicKeyPem, privateKey: privateKeyPem } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  const inbox: ReceivedRequest[] = [];
+  const gets: ReceivedRequest[] = [];
+  const actorPath = `/users/${username}`;
+  const inboxPath = `${actorPath}/inbox`;
+  let origin = "";
+
+  const actorDocument = () => {
+    const actorId = `${origin}${actorPath}`;
+    return {
+      "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+      id: actorId,
+      type: "Person",
+      preferredUsername: username,
+      name: `Remote ${username}`,
+      inbox: `${origin}${inboxPath}`,
+      outbox: `${actorId}/outbox`,
+      followers: `${actorId}/followers`,
+      following: `${actorId}/following`,
+      publicKey: { id: `${actorId}#main-key`, owner: actorId, publicKeyPem },
+    };
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const record: ReceivedRequest = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body: Buffer.concat(chunks),
+        receivedAt: Date.now(),
+      };
+      const path = (req.url ?? "").split("?")[0];
+      if (req.method === "POST" && path === inboxPath) {
+        inbox.push(record);
+        res.writeHead(202).end();
+        return;
+      }
+      if ((req.method === "GET" || req.method === "HEAD") && path === actorPath) {
+        gets.push(record);
+        res.writeHead(200, { "content-type": "application/activity+json" });
+        res.end(req.method === "HEAD" ? undefined : JSON.stringify(actorDocument()));
+        return;
+      }
+      gets.push(record);
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const actorId = `${origin}${actorPath}`;
+
+  return {
+    origin,
+    actorId,
+    keyId: `${actorId}#main-key`,
+    inboxUrl: `${origin}${inboxPath}`,
+    publicKeyPem,
+    privateKeyPem,
+    inbox,
+    gets,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A POST prepared the way Mastodon prepares one: exact body bytes plus the headers to send. */
+export interface SignedPost {
+  url: string;
+  body: Buffer;
+  headers: Record<string, string>;
+  /** The draft-cavage signing string the signature covers. */
+  signingString: string;
+}
+
+/** The header set Mastodon signs an inbox delivery with (draft-cavage-http-signatures-12). */
+export const MASTODON_SIGNED_HEADERS = ["(request-target)", "host", "date", "digest"];
+
+/**
+ * Signs a POST of `activity` to `url` as Mastodon does — Date, Digest `SHA-256=<base64>`, Host,
+ * `Signature: keyId=…,algorithm="rsa-sha256",headers="(request-target) host date digest",signature=…` —
+ * using @misskey-dev/node-http-message-signatures (not Fedify).
+ */
+export async function signMastodonStyle(actor: RemoteActor, url: string, activity: unknown): Promise<SignedPost> {
+  const body = Buffer.from(JSON.stringify(activity), "utf8");
+  const target = new URL(url);
+  const request: RequestLike = {
+    url: target.href,
+    method: "POST",
+    headers: {
+      Host: target.host,
+      Date: new Date().toUTCString(),
+      Digest: await genRFC3230DigestHeader(body, "SHA-256"),
+      "Content-Type": "application/activity+json",
+      Accept: "application/activity+json",
+    },
+  };
+  const { signingString } = await signAsDraftToRequest(
+    request,
+    { keyId: actor.keyId, privateKeyPem: actor.privateKeyPem },
+    MASTODON_SIGNED_HEADERS,
+    { hash: "SHA-256", ec: "DSA" },
+  );
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && value !== null) headers[name] = String(value);
+  }
+  return { url: target.href, body, headers, signingString };
+}
+
+/** POSTs prepared bytes and headers with global fetch. */
+export async function postRaw(post: { url: string; body: Buffer; headers: Record<string, string> }): Promise<Response> {
+  return fetch(post.url, { method: "POST", headers: post.headers, body: new Uint8Array(post.body) });
+}
