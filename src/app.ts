@@ -10,6 +10,12 @@ import { installProblemHandlers } from "./http/problem.ts";
 import { requireOperator } from "./operators/auth.ts";
 import { operatorRoutes } from "./operators/routes.ts";
 import { webRoutes } from "./web/routes.ts";
+import type { Context } from "@fedify/fedify";
+import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
+import { adminReceivedRoutes } from "./confederation/routes.ts";
+import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
+import type { OffersService } from "./offers/service.ts";
+import { installGoneHandler } from "./publishing/gone.ts";
 
 /** The admin API's prefix: clear of /api/v1, /api/v2 and /oauth, which belong to the Mastodon API. */
 export const ADMIN_PREFIX = "/admin/api";
@@ -19,10 +25,12 @@ export interface AppParts {
   federation: PodFederation;
   queue: MessageQueue;
   follows: ReturnType<typeof followActions>;
+  offers: OffersService;
+  contextFor: () => Context<null>;
 }
 
 /** The pod's Fastify instance, ready to listen (used by main and by tests). */
-export async function buildApp({ deps, federation, queue, follows }: AppParts): Promise<FastifyInstance> {
+export async function buildApp({ deps, federation, queue, follows, offers, contextFor }: AppParts): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.maxBodyBytes,
@@ -36,13 +44,19 @@ export async function buildApp({ deps, federation, queue, follows }: AppParts): 
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
 
+  installGoneHandler(app, deps);
   mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes);
   await app.register(webRoutes, { deps });
+  await app.register(publicCategoryRoutes, { deps });
+  await app.register(publicOfferRoutes, { deps, offers, contextFor });
   await app.register(
     async (admin) => {
       admin.addHook("preHandler", requireOperator(deps.db));
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
+      await admin.register(adminCategoryRoutes, { deps });
+      await admin.register(adminOfferRoutes, { offers });
+      await admin.register(adminReceivedRoutes, { deps });
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   }
   log.info({ url: config.url.href, handle: `@${config.handle}@${config.url.host}` }, "pod is running");
 
+  const sweeps = startSweeps(pod, log);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 15_000);
     forced.unref();
+    clearInterval(sweeps);
     await app.close();
     queueStop.abort();
     await queueRunning.catch(() => {});
@@ -55,6 +58,22 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** Periodic work: offers and needs whose end has passed expire, and followers are told. */
+function startSweeps(pod: Awaited<ReturnType<typeof openPod>>, log: ReturnType<typeof createLogger>) {
+  const sweep = async () => {
+    try {
+      const expired = await pod.offers.expireDue();
+      if (expired > 0) log.info({ expired }, "offers and needs expired");
+    } catch (error) {
+      log.error({ err: error }, "expiry sweep failed");
+    }
+  };
+  void sweep();
+  return setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
 }
 
 main().catch((error: unknown) => {

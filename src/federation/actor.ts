@@ -4,6 +4,9 @@ import type { Config } from "../config/schema.ts";
 import { toInstant } from "./deps.ts";
 import { escapeHtml } from "../web/html.ts";
 
+/** The per-kind collections a new follower reads to backfill (registered by each room). */
+const STREAMS = ["offers", "needs"];
+
 /** Public pieces of the pod actor that the converter needs, besides the config. */
 export interface ActorFacts {
   publishedAt: Date;
@@ -26,6 +29,7 @@ export async function podActor(ctx: Context<null>, config: Config, facts: ActorF
     followers: ctx.getFollowersUri(identifier),
     following: ctx.getFollowingUri(identifier),
     featured: ctx.getFeaturedUri(identifier),
+    streams: STREAMS.map((name) => ctx.getCollectionUri(name, { identifier })),
     discoverable: true,
     indexable: true,
     manuallyApprovesFollowers: config.approveFollowers,

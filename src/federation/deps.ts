@@ -3,11 +3,13 @@ import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../log/logger.ts";
 
-/** What every room's federation code needs: the settings, the database and the log. */
+/** What every room needs: the settings, the database, the log and the clock. */
 export interface PodDeps {
   config: Config;
   db: Db;
   log: Logger;
+  /** The current time; tests pass a controllable clock. */
+  now: () => Date;
 }
 
 /** The pod keeps no per-request context data: rooms receive PodDeps explicitly. */

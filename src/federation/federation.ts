@@ -1,10 +1,13 @@
 import { createFederation, type KvStore, type MessageQueue } from "@fedify/fedify";
-import { Accept, Follow, Reject, Undo } from "@fedify/vocab";
+import { Accept, Announce, Create, Delete, Follow, Reject, Undo, Update } from "@fedify/vocab";
+import { recordReceived } from "../confederation/inbox.ts";
 import { followInboxHandlers, registerFollowCollections } from "../follows/federation.ts";
 import { countFollowers } from "../follows/service.ts";
 import { podActor } from "./actor.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
+import { registerOfferCollections } from "../offers/collections.ts";
+import { registerOutbox } from "../publishing/outbox.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 
 export interface FederationParts {
@@ -35,10 +38,12 @@ export function buildFederation(deps: PodDeps, parts: FederationParts): PodFeder
     .mapHandle((_ctx, username) => (username === config.handle ? config.handle : null));
 
   registerFollowCollections(federation, deps);
-  federation.setOutboxDispatcher("/users/{identifier}/outbox", () => ({ items: [] }));
+  registerOutbox(federation, deps);
+  registerOfferCollections(federation, deps);
   federation.setFeaturedDispatcher("/users/{identifier}/featured", () => ({ items: [] }));
 
   const follows = followInboxHandlers(deps);
+  const received = recordReceived(deps);
   federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .setSharedKeyDispatcher(() => ({ identifier: config.handle }))
@@ -46,6 +51,10 @@ export function buildFederation(deps: PodDeps, parts: FederationParts): PodFeder
     .on(Undo, follows.onUndo)
     .on(Accept, follows.onAccept)
     .on(Reject, follows.onReject)
+    .on(Create, received)
+    .on(Update, received)
+    .on(Delete, received)
+    .on(Announce, received)
     .onError((_ctx, error) => {
       log.warn({ err: error }, "inbox activity failed");
     });

@@ -1,0 +1,120 @@
+import type { Context } from "@fedify/fedify";
+import { Create, Delete, Intent, Measure, Note, Place, Proposal, Tombstone, Update, type Activity } from "@fedify/vocab";
+import { parseDecimal } from "@fedify/vocab-runtime";
+import { uuidv7 } from "uuidv7";
+import type { Category } from "../categories/service.ts";
+import type { Config } from "../config/schema.ts";
+import { toInstant } from "../federation/deps.ts";
+import { objectLink, publicAddressing } from "../publishing/deliver.ts";
+import { formatDate, inLanguage, paragraphs } from "../publishing/text.ts";
+import { escapeHtml } from "../web/html.ts";
+import { formatMilli } from "./quantity.ts";
+import type { Offer } from "./service.ts";
+
+/** Categories whose offers are a service someone performs rather than goods handed over. */
+const SERVICE_CATEGORIES = new Set(["childcare", "eldercare", "transport", "repair", "education", "legal", "mediation", "health", "mental-health"]);
+
+export const offerPath = (row: Pick<Offer, "kind" | "id">) => `/${row.kind === "offer" ? "offers" : "needs"}/${row.id}`;
+export const offerIri = (config: Config, row: Pick<Offer, "kind" | "id">) => new URL(offerPath(row), config.url);
+export const offerNoteIri = (config: Config, row: Pick<Offer, "kind" | "id">) => new URL(`${offerPath(row)}/note`, config.url);
+
+const measure = (milli: number, unit: string) => new Measure({ unit, numericalValue: parseDecimal(formatMilli(milli)) });
+
+/** A line people read: "12 of 20 kg still available". */
+export function quantityLine(row: Offer): string {
+  const total = `${formatMilli(row.quantityMilli)} ${row.unit}`;
+  if (row.kind === "need") return row.availableMilli === row.quantityMilli ? total : `${formatMilli(row.availableMilli)} of ${total} still needed`;
+  return row.availableMilli === row.quantityMilli ? total : `${formatMilli(row.availableMilli)} of ${total} still available`;
+}
+
+const STATUS_WORDS: Record<Offer["status"], string> = {
+  open: "",
+  partly_claimed: "",
+  claimed: "All claimed. ",
+  expired: "Expired. ",
+  withdrawn: "Withdrawn. ",
+};
+
+/** An offer or need as a FEP-0837 Proposal publishing an Intent: the structure other pods read. */
+export function offerToProposal(ctx: Context<null>, config: Config, row: Offer, category: Category): Proposal {
+  const actor = ctx.getActorUri(config.handle);
+  const id = offerIri(config, row);
+  const summary = `${STATUS_WORDS[row.status]}${row.kind === "offer" ? "Offer" : "Need"}: ${row.name} — ${quantityLine(row)}, ${row.areaName}`;
+  const content = paragraphs(escapeHtml(row.description)) + (row.conditions ? `<p>Conditions: ${escapeHtml(row.conditions)}</p>` : "");
+  return new Proposal({
+    id,
+    url: id,
+    attribution: actor,
+    ...publicAddressing(ctx, config),
+    name: row.name,
+    summary: escapeHtml(summary),
+    contents: inLanguage(content, row.language),
+    purpose: row.kind === "offer" ? "offer" : "request",
+    unitBased: false,
+    publishes: new Intent({
+      action: SERVICE_CATEGORIES.has(category.slug) ? "deliverService" : "transfer",
+      resourceConformsTo: new URL(category.iri),
+      resourceQuantity: measure(row.quantityMilli, row.unit),
+      availableQuantity: measure(row.availableMilli, row.unit),
+    }),
+    location: new Place({
+      name: row.areaName,
+      latitude: row.latitude,
+      longitude: row.longitude,
+      ...(row.latitude === null ? {} : { radius: 1, units: "km" as const }),
+    }),
+    startTime: row.availableFrom ? toInstant(new Date(row.availableFrom)) : null,
+    endTime: row.availableUntil ? toInstant(new Date(row.availableUntil)) : null,
+    published: toInstant(new Date(row.createdAt)),
+    updated: row.updatedAt === row.createdAt ? null : toInstant(new Date(row.updatedAt)),
+  });
+}
+
+/** The readable post Mastodon users see for an offer or need (Mastodon drops Proposal silently). */
+export function offerToNote(ctx: Context<null>, config: Config, row: Offer, category: Category): Note {
+  const id = offerIri(config, row);
+  const what = row.kind === "offer" ? "Surplus to share" : "Looking for";
+  const window = [
+    row.availableFrom ? `from ${formatDate(row.availableFrom, row.language)}` : "",
+    row.availableUntil ? `until ${formatDate(row.availableUntil, row.language)}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const ask = row.kind === "offer" ? "Reply to this post to ask for some." : "Reply to this post if you can help.";
+  const content =
+    `<p>${escapeHtml(STATUS_WORDS[row.status])}<strong>${what}: ${escapeHtml(row.name)}</strong> — ${escapeHtml(quantityLine(row))}` +
+    ` · ${escapeHtml(category.label)} · ${escapeHtml(row.areaName)}${window ? ` · ${escapeHtml(window)}` : ""}</p>` +
+    paragraphs(escapeHtml(row.description)) +
+    (row.conditions ? `<p>Conditions: ${escapeHtml(row.conditions)}</p>` : "") +
+    `<p>${row.status === "open" || row.status === "partly_claimed" ? `${ask} ` : ""}Details: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
+  return new Note({
+    id: offerNoteIri(config, row),
+    url: id,
+    attribution: ctx.getActorUri(config.handle),
+    ...publicAddressing(ctx, config),
+    contents: inLanguage(content, row.language),
+    tags: [objectLink(id, `${row.kind === "offer" ? "Offer" : "Need"}: ${row.name}`)],
+    published: toInstant(new Date(row.createdAt)),
+    updated: row.updatedAt === row.createdAt ? null : toInstant(new Date(row.updatedAt)),
+  });
+}
+
+/** The activities that announce a change: the structured Proposal and its companion Note travel together. */
+export function offerActivities(
+  ctx: Context<null>,
+  config: Config,
+  row: Offer,
+  category: Category,
+  verb: "create" | "update" | "delete",
+  now: Date,
+): Activity[] {
+  const actor = ctx.getActorUri(config.handle);
+  const addressing = publicAddressing(ctx, config);
+  const objects = [offerToProposal(ctx, config, row, category), offerToNote(ctx, config, row, category)];
+  return objects.map((object) => {
+    const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
+    if (verb === "create") return new Create({ id, actor, object, ...addressing, published: object.published });
+    if (verb === "update") return new Update({ id, actor, object, ...addressing, updated: toInstant(now) });
+    return new Delete({ id, actor, ...addressing, object: new Tombstone({ id: object.id, deleted: toInstant(now) }) });
+  });
+}

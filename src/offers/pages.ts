@@ -1,0 +1,32 @@
+import type { Category } from "../categories/service.ts";
+import type { Config } from "../config/schema.ts";
+import { formatDate } from "../publishing/text.ts";
+import { html, page } from "../web/html.ts";
+import { quantityLine } from "./activitypub.ts";
+import type { Offer } from "./service.ts";
+
+const STATUS_LABELS: Record<Offer["status"], string> = {
+  open: "Open",
+  partly_claimed: "Partly claimed",
+  claimed: "Claimed",
+  expired: "Expired",
+  withdrawn: "Withdrawn",
+};
+
+/** The public page of an offer or need. Claims (who took what) are never shown. */
+export function offerPage(config: Config, row: Offer, category: Category): string {
+  const heading = row.kind === "offer" ? "Surplus offer" : "Need";
+  return page(
+    `${row.name} — ${config.name}`,
+    html`<p><a href="/@${config.handle}">${config.name}</a> · ${heading}</p>
+<article lang="${row.language}">
+<h1>${row.name}</h1>
+<p><strong>${STATUS_LABELS[row.status]}</strong> · ${quantityLine(row)} · ${category.label}</p>
+<p>Area: ${row.areaName}</p>
+${row.availableFrom ? html`<p>From ${formatDate(row.availableFrom)}</p>` : ""}
+${row.availableUntil ? html`<p>Until ${formatDate(row.availableUntil)}</p>` : ""}
+${row.description.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}
+${row.conditions ? html`<p>Conditions: ${row.conditions}</p>` : ""}
+</article>`,
+  );
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+const MAX_MILLI = 1_000_000_000_000; // a billion units is plenty for a neighborhood
+
+/** A positive quantity with at most three decimals, as a JSON number or a decimal string, in thousandths. */
+export const quantitySchema = z
+  .union([z.number(), z.string().trim()], { error: "must be a number" })
+  .transform((value, ctx) => {
+    const text = typeof value === "number" ? String(value) : value;
+    if (!/^\d+(\.\d{1,3})?$/.test(text)) {
+      ctx.addIssue({ code: "custom", message: "must be a non-negative number with at most three decimals" });
+      return z.NEVER;
+    }
+    const [whole, fraction = ""] = text.split(".");
+    const milli = Number(whole) * 1000 + Number(fraction.padEnd(3, "0"));
+    if (milli <= 0 || milli > MAX_MILLI) {
+      ctx.addIssue({ code: "custom", message: "must be greater than 0 and at most 1000000000" });
+      return z.NEVER;
+    }
+    return milli;
+  });
+
+/** Thousandths back to a plain decimal string ("12.5"), as Measure and people read it. */
+export function formatMilli(milli: number): string {
+  const whole = Math.trunc(milli / 1000);
+  const fraction = String(milli % 1000).padStart(3, "0").replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : String(whole);
+}

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireCategory } from "../categories/service.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { notFound } from "../http/problem.ts";
+import { sendNegotiated } from "../publishing/negotiate.ts";
+import { offerToNote, offerToProposal } from "./activitypub.ts";
+import { claimInputSchema, offerInputSchema, offerListQuery, offerPatchSchema } from "./model.ts";
+import { offerPage } from "./pages.ts";
+import type { OfferKind, OffersService } from "./service.ts";
+import type { Context } from "@fedify/fedify";
+import { formatMilli } from "./quantity.ts";
+
+const KINDS: { kind: OfferKind; path: string }[] = [
+  { kind: "offer", path: "offers" },
+  { kind: "need", path: "needs" },
+];
+
+const idParams = z.object({ id: z.string().uuid() });
+
+/** What the admin API shows of an offer: quantities as decimal strings, as people wrote them. */
+function present<T extends { quantityMilli: number; availableMilli: number }>(row: T) {
+  const { quantityMilli, availableMilli, ...rest } = row;
+  return { ...rest, quantity: formatMilli(quantityMilli), available: formatMilli(availableMilli) };
+}
+
+/** Operator routes for offers and needs (mounted under the admin prefix, token required). */
+export const adminOfferRoutes: FastifyPluginAsyncZod<{ offers: OffersService }> = async (app, { offers }) => {
+  for (const { kind, path } of KINDS) {
+    const tags = [path];
+    app.post(`/${path}`, { schema: { tags, body: offerInputSchema } }, async (request, reply) =>
+      reply.code(201).send(present(await offers.create(kind, request.body))),
+    );
+    app.get(`/${path}`, { schema: { tags, querystring: offerListQuery } }, async (request) => {
+      const rows = offers.list(kind, request.query);
+      return { items: rows.map(present), nextCursor: rows.length === request.query.limit ? rows.at(-1)!.id : null };
+    });
+    app.get(`/${path}/:id`, { schema: { tags, params: idParams } }, async (request) => ({
+      ...present(offers.get(kind, request.params.id)),
+      claims: offers.claimsOf(kind, request.params.id).map((c) => ({ ...c, quantity: formatMilli(c.quantityMilli) })),
+    }));
+    app.patch(`/${path}/:id`, { schema: { tags, params: idParams, body: offerPatchSchema } }, async (request) =>
+      present(await offers.update(kind, request.params.id, request.body)),
+    );
+    app.post(`/${path}/:id/withdraw`, { schema: { tags, params: idParams } }, async (request) =>
+      present(await offers.withdraw(kind, request.params.id)),
+    );
+    app.post(`/${path}/:id/claims`, { schema: { tags, params: idParams, body: claimInputSchema } }, async (request, reply) => {
+      const { offer, claim } = await offers.claim(kind, request.params.id, request.body);
+      return reply.code(201).send({ offer: present(offer), claim: { ...claim, quantity: formatMilli(claim.quantityMilli) } });
+    });
+  }
+};
+
+/** Public: each offer and need at its id, ActivityPub JSON or HTML; its companion Note beside it. */
+export const publicOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: OffersService; contextFor: () => Context<null> }> = async (
+  app,
+  { deps, offers, contextFor },
+) => {
+  for (const { kind, path } of KINDS) {
+    const load = (id: string) => {
+      const row = offers.get(kind, id);
+      if (row.status === "withdrawn") throw notFound(`no ${kind} ${id}`);
+      return { row, category: requireCategory(deps.db, deps.config, row.category, "category") };
+    };
+    app.get(`/${path}/:id`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
+      const { row, category } = load(request.params.id);
+      const object = offerToProposal(contextFor(), deps.config, row, category);
+      return sendNegotiated(request, reply, object, () => offerPage(deps.config, row, category));
+    });
+    app.get(`/${path}/:id/note`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
+      const { row, category } = load(request.params.id);
+      const note = offerToNote(contextFor(), deps.config, row, category);
+      return sendNegotiated(request, reply, note, () => offerPage(deps.config, row, category));
+    });
+  }
+};

@@ -1,0 +1,207 @@
+import type { Context } from "@fedify/fedify";
+import { and, desc, eq, inArray, lt, lte, sum } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import { requireCategory } from "../categories/service.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { badRequest, conflict, notFound } from "../http/problem.ts";
+import { sendToFollowers } from "../publishing/deliver.ts";
+import { recordTombstones } from "../publishing/tombstones.ts";
+import { offerActivities, offerIri, offerNoteIri } from "./activitypub.ts";
+import type { ClaimInput, OfferInput, OfferPatch } from "./model.ts";
+import { claims, offers } from "./schema.ts";
+
+export type Offer = typeof offers.$inferSelect;
+export type OfferKind = Offer["kind"];
+export type OfferStatus = Offer["status"];
+export type Claim = typeof claims.$inferSelect;
+
+/** Rounds to two decimals, about 1 km: enough to plan a pickup, never a doorstep. */
+const coarse = (degrees: number | undefined) => (degrees === undefined ? null : Math.round(degrees * 100) / 100);
+
+const iso = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
+
+/** Status follows from the quantities, except the two that are events: withdrawn and expired. */
+function statusFor(row: Pick<Offer, "status" | "quantityMilli" | "availableMilli" | "availableUntil">, now: Date): OfferStatus {
+  if (row.status === "withdrawn") return "withdrawn";
+  if (row.availableUntil && Date.parse(row.availableUntil) <= now.getTime()) return "expired";
+  if (row.availableMilli === 0) return "claimed";
+  return row.availableMilli < row.quantityMilli ? "partly_claimed" : "open";
+}
+
+const LIVE: OfferStatus[] = ["open", "partly_claimed"];
+
+/** Surplus offers and needs: the rules, one transaction per change, then delivery to followers. */
+export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
+  const { db, config } = deps;
+
+  async function publish(row: Offer, verb: "create" | "update" | "delete"): Promise<void> {
+    const ctx = contextFor();
+    const category = requireCategory(db, config, row.category, "category");
+    await sendToFollowers(ctx, deps, offerActivities(ctx, config, row, category, verb, deps.now()), offerIri(config, row).href);
+  }
+
+  function find(kind: OfferKind, id: string): Offer {
+    const row = db.select().from(offers).where(and(eq(offers.id, id), eq(offers.kind, kind))).get();
+    if (!row) throw notFound(`no ${kind} ${id}`);
+    return row;
+  }
+
+  function editable(kind: OfferKind, id: string): Offer {
+    const row = find(kind, id);
+    if (row.status === "withdrawn") throw conflict(`this ${kind} was withdrawn and can no longer change`);
+    return row;
+  }
+
+  function claimedMilli(offerId: string): number {
+    return Number(db.select({ total: sum(claims.quantityMilli) }).from(claims).where(eq(claims.offerId, offerId)).get()?.total ?? 0);
+  }
+
+  return {
+    get: find,
+
+    list(kind: OfferKind, query: { status?: OfferStatus; cursor?: string; limit: number }): Offer[] {
+      return db
+        .select()
+        .from(offers)
+        .where(
+          and(
+            eq(offers.kind, kind),
+            query.status ? eq(offers.status, query.status) : undefined,
+            query.cursor ? lt(offers.id, query.cursor) : undefined,
+          ),
+        )
+        .orderBy(desc(offers.id))
+        .limit(query.limit)
+        .all();
+    },
+
+    claimsOf(kind: OfferKind, id: string): Claim[] {
+      find(kind, id);
+      return db.select().from(claims).where(eq(claims.offerId, id)).orderBy(claims.id).all();
+    },
+
+    async create(kind: OfferKind, input: OfferInput): Promise<Offer> {
+      requireCategory(db, config, input.category, "category");
+      const now = deps.now();
+      if (input.availableUntil && Date.parse(input.availableUntil) <= now.getTime()) {
+        throw badRequest("must be in the future", "availableUntil");
+      }
+      const row = db
+        .insert(offers)
+        .values({
+          id: uuidv7(),
+          kind,
+          name: input.name,
+          description: input.description ?? "",
+          category: input.category,
+          unit: input.unit,
+          quantityMilli: input.quantity,
+          availableMilli: input.quantity,
+          availableFrom: iso(input.availableFrom),
+          availableUntil: iso(input.availableUntil),
+          areaName: input.area.name,
+          latitude: coarse(input.area.latitude),
+          longitude: coarse(input.area.longitude),
+          conditions: input.conditions ?? "",
+          language: input.language ?? "en",
+          status: "open",
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+        })
+        .returning()
+        .get();
+      await publish(row, "create");
+      return row;
+    },
+
+    async update(kind: OfferKind, id: string, patch: OfferPatch): Promise<Offer> {
+      if (patch.category !== undefined) requireCategory(db, config, patch.category, "category");
+      const now = deps.now();
+      const row = db.transaction((tx) => {
+        const current = editable(kind, id);
+        const from = patch.availableFrom === undefined ? current.availableFrom : iso(patch.availableFrom);
+        const until = patch.availableUntil === undefined ? current.availableUntil : iso(patch.availableUntil);
+        if (from && until && Date.parse(until) <= Date.parse(from)) throw badRequest("must be after availableFrom", "availableUntil");
+        const quantityMilli = patch.quantity ?? current.quantityMilli;
+        const availableMilli = quantityMilli - claimedMilli(id);
+        if (availableMilli < 0) throw badRequest("is less than what has already been claimed", "quantity");
+        const next = {
+          name: patch.name ?? current.name,
+          description: patch.description ?? current.description,
+          category: patch.category ?? current.category,
+          unit: patch.unit ?? current.unit,
+          quantityMilli,
+          availableMilli,
+          availableFrom: from,
+          availableUntil: until,
+          areaName: patch.area?.name ?? current.areaName,
+          latitude: patch.area ? coarse(patch.area.latitude) : current.latitude,
+          longitude: patch.area ? coarse(patch.area.longitude) : current.longitude,
+          conditions: patch.conditions ?? current.conditions,
+          language: patch.language ?? current.language,
+          updatedAt: now.toISOString(),
+        };
+        const status = statusFor({ ...next, status: "open" }, now);
+        return tx.update(offers).set({ ...next, status }).where(eq(offers.id, id)).returning().get();
+      });
+      await publish(row, "update");
+      return row;
+    },
+
+    async claim(kind: OfferKind, id: string, input: ClaimInput): Promise<{ offer: Offer; claim: Claim }> {
+      const now = deps.now();
+      const result = db.transaction((tx) => {
+        const current = editable(kind, id);
+        if (current.status === "expired") throw conflict(`this ${kind} has expired`);
+        if (input.quantity > current.availableMilli) throw badRequest("is more than is still available", "quantity");
+        const claim = tx
+          .insert(claims)
+          .values({ id: uuidv7(), offerId: id, neighbor: input.neighbor, quantityMilli: input.quantity, note: input.note ?? "", createdAt: now.toISOString() })
+          .returning()
+          .get();
+        const availableMilli = current.availableMilli - input.quantity;
+        const status = statusFor({ ...current, availableMilli }, now);
+        const offer = tx.update(offers).set({ availableMilli, status, updatedAt: now.toISOString() }).where(eq(offers.id, id)).returning().get();
+        return { offer, claim };
+      });
+      await publish(result.offer, "update");
+      return result;
+    },
+
+    async withdraw(kind: OfferKind, id: string): Promise<Offer> {
+      const now = deps.now();
+      const row = db.transaction((tx) => {
+        editable(kind, id);
+        const updated = tx.update(offers).set({ status: "withdrawn", updatedAt: now.toISOString() }).where(eq(offers.id, id)).returning().get();
+        recordTombstones(
+          tx,
+          [
+            { iri: offerIri(config, updated).href, formerType: "Proposal" },
+            { iri: offerNoteIri(config, updated).href, formerType: "Note" },
+          ],
+          now,
+        );
+        return updated;
+      });
+      await publish(row, "delete");
+      return row;
+    },
+
+    /** Marks offers and needs whose end has passed as expired and tells followers. Returns how many. */
+    async expireDue(): Promise<number> {
+      const now = deps.now();
+      const expired = db.transaction((tx) =>
+        tx
+          .update(offers)
+          .set({ status: "expired", updatedAt: now.toISOString() })
+          .where(and(inArray(offers.status, LIVE), lte(offers.availableUntil, now.toISOString())))
+          .returning()
+          .all(),
+      );
+      for (const row of expired) await publish(row, "update");
+      return expired.length;
+    },
+  };
+}
+
+export type OffersService = ReturnType<typeof offersService>;

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from "fastify";
+import { Article, Note, Proposal, Tombstone } from "@fedify/vocab";
+import type { PodDeps } from "../federation/deps.ts";
+import { toInstant } from "../federation/deps.ts";
+import { html, page } from "../web/html.ts";
+import { sendNegotiated } from "./negotiate.ts";
+import { findTombstone } from "./tombstones.ts";
+
+const FORMER_TYPES = { Proposal, Note, Article } as const;
+
+/** Deleted objects answer 410 Gone at their old id, with a Tombstone for ActivityPub clients. */
+export function installGoneHandler(app: FastifyInstance, { db, config }: PodDeps): void {
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.method !== "GET" && request.method !== "HEAD") return;
+    const iri = new URL(request.url.split("?")[0]!, config.url).href;
+    const tombstone = findTombstone(db, iri);
+    if (!tombstone) return;
+    const object = new Tombstone({
+      id: new URL(tombstone.iri),
+      formerType: FORMER_TYPES[tombstone.formerType as keyof typeof FORMER_TYPES] ?? null,
+      deleted: toInstant(new Date(tombstone.deletedAt)),
+    });
+    return sendNegotiated(request, reply, object, () => page("Gone", html`<h1>Gone</h1><p>This was withdrawn by the pod.</p>`), 410);
+  });
+}
