@@ -1,36 +1,26 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import type { MessageQueue } from "@fedify/fedify";
 import { randomUUID } from "node:crypto";
-import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { mountFederation } from "./federation/fastify-adapter.ts";
-import type { followActions } from "./follows/federation.ts";
 import { followRoutes } from "./follows/routes.ts";
 import { installProblemHandlers } from "./http/problem.ts";
 import { requireOperator } from "./operators/auth.ts";
 import { operatorRoutes } from "./operators/routes.ts";
 import { webRoutes } from "./web/routes.ts";
-import type { Context } from "@fedify/fedify";
+import { adminCharterRoutes, publicCharterRoutes } from "./charters/routes.ts";
+import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
 import { adminReceivedRoutes } from "./confederation/routes.ts";
 import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
-import type { OffersService } from "./offers/service.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
 
 /** The admin API's prefix: clear of /api/v1, /api/v2 and /oauth, which belong to the Mastodon API. */
 export const ADMIN_PREFIX = "/admin/api";
 
-export interface AppParts {
-  deps: PodDeps;
-  federation: PodFederation;
-  queue: MessageQueue;
-  follows: ReturnType<typeof followActions>;
-  offers: OffersService;
-  contextFor: () => Context<null>;
-}
 
 /** The pod's Fastify instance, ready to listen (used by main and by tests). */
-export async function buildApp({ deps, federation, queue, follows, offers, contextFor }: AppParts): Promise<FastifyInstance> {
+export async function buildApp(pod: Pod): Promise<FastifyInstance> {
+  const { deps, federation, queue, follows, offers, charters, contextFor } = pod;
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.maxBodyBytes,
@@ -49,6 +39,7 @@ export async function buildApp({ deps, federation, queue, follows, offers, conte
   await app.register(webRoutes, { deps });
   await app.register(publicCategoryRoutes, { deps });
   await app.register(publicOfferRoutes, { deps, offers, contextFor });
+  await app.register(publicCharterRoutes, { deps, charters, contextFor });
   await app.register(
     async (admin) => {
       admin.addHook("preHandler", requireOperator(deps.db));
@@ -56,6 +47,7 @@ export async function buildApp({ deps, federation, queue, follows, offers, conte
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });
       await admin.register(adminOfferRoutes, { offers });
+      await admin.register(adminCharterRoutes, { charters });
       await admin.register(adminReceivedRoutes, { deps });
     },
     { prefix: ADMIN_PREFIX },

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Context } from "@fedify/fedify";
 import { eq } from "drizzle-orm";
+import { chartersService, type ChartersService } from "./charters/service.ts";
 import type { Config } from "./config/schema.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
@@ -8,12 +9,19 @@ import { buildFederation, loadOrCreateKeyPairs } from "./federation/federation.t
 import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
-import { followActions } from "./follows/federation.ts";
+import { followActions, type FollowActions } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
 import { offersService, type OffersService } from "./offers/service.ts";
 
+/** The rooms' services: what routes, the CLI and federation dispatchers call. */
+export interface PodServices {
+  follows: FollowActions;
+  offers: OffersService;
+  charters: ChartersService;
+}
+
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
-export interface Pod {
+export interface Pod extends PodServices {
   deps: PodDeps;
   database: DatabaseHandle;
   federation: PodFederation;
@@ -21,8 +29,6 @@ export interface Pod {
   kv: SqliteKvStore;
   /** When the pod was first started (its keys were made): the actor's `published`. */
   publishedAt: Date;
-  follows: ReturnType<typeof followActions>;
-  offers: OffersService;
   contextFor(): Context<null>;
   close(): void;
 }
@@ -36,22 +42,28 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     const queue = new SqliteMessageQueue(database);
     const keyPairs = await loadOrCreateKeyPairs(database.db);
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
-    const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
     const publishedAt = new Date(rsa!.createdAt);
-    const federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt });
-    const contextFor = () => federation.createContext(config.url, null);
+    const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
+    // Services reach the federation only when they act, so they can be made before it.
+    let federation: PodFederation | undefined;
+    const contextFor = () => federation!.createContext(config.url, null);
+    const services: PodServices = {
+      follows: followActions(deps, contextFor),
+      offers: offersService(deps, contextFor),
+      charters: chartersService(deps, contextFor),
+    };
+    federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt }, services);
     return {
+      ...services,
       deps,
       database,
       federation,
       queue,
       kv,
       publishedAt,
-      follows: followActions(deps, contextFor),
-      offers: offersService(deps, contextFor),
       contextFor,
       close: () => {
-        queue.close?.();
+        queue.close();
         database.close();
       },
     };

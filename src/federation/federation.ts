@@ -8,6 +8,8 @@ import type { PodDeps, PodFederation } from "./deps.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
+import type { PodServices } from "../pod.ts";
+import { registerCharterCollections } from "../charters/collections.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 
 export interface FederationParts {
@@ -18,7 +20,7 @@ export interface FederationParts {
 }
 
 /** Builds the pod's Fedify federation: actor, keys, inbox router, collections, NodeInfo. */
-export function buildFederation(deps: PodDeps, parts: FederationParts): PodFederation {
+export function buildFederation(deps: PodDeps, parts: FederationParts, services: PodServices): PodFederation {
   const { config, log } = deps;
   const federation = createFederation<null>({
     kv: parts.kv,
@@ -40,7 +42,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts): PodFeder
   registerFollowCollections(federation, deps);
   registerOutbox(federation, deps);
   registerOfferCollections(federation, deps);
-  federation.setFeaturedDispatcher("/users/{identifier}/featured", () => ({ items: [] }));
+  registerCharterCollections(federation, deps, services.charters);
 
   const follows = followInboxHandlers(deps);
   const received = recordReceived(deps);

@@ -179,3 +179,5 @@ export function followActions(deps: PodDeps, contextFor: () => Context<null>) {
     },
   };
 }
+
+export type FollowActions = ReturnType<typeof followActions>;

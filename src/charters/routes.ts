@@ -1,0 +1,75 @@
+import type { Context } from "@fedify/fedify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requireCategory } from "../categories/service.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { notFound } from "../http/problem.ts";
+import { sendNegotiated } from "../publishing/negotiate.ts";
+import { charterToArticle, charterToNote, revisionIri, serviceToProposal } from "./activitypub.ts";
+import { charterInputSchema } from "./model.ts";
+import { charterPage, historyPage } from "./pages.ts";
+import type { ChartersService } from "./service.ts";
+
+/** Operator routes for the charter (mounted under the admin prefix, token required). */
+export const adminCharterRoutes: FastifyPluginAsyncZod<{ charters: ChartersService }> = async (app, { charters }) => {
+  const tags = ["charter"];
+  app.put("/charter", { schema: { tags, body: charterInputSchema } }, async (request, reply) =>
+    reply.code(201).send(await charters.publish(request.body)),
+  );
+  app.get("/charter", { schema: { tags } }, async () => {
+    const charter = charters.current();
+    if (!charter) throw notFound("this pod has not published a charter yet");
+    return charter;
+  });
+  app.get("/charter/revisions", { schema: { tags } }, async () => ({ items: charters.history() }));
+  app.get("/charter/revisions/:number", { schema: { tags, params: z.object({ number: z.coerce.number().int().positive() }) } }, async (request) =>
+    charters.revision(request.params.number),
+  );
+  app.post("/charter/review", { schema: { tags } }, async () => charters.review());
+};
+
+interface PublicOptions {
+  deps: PodDeps;
+  charters: ChartersService;
+  contextFor: () => Context<null>;
+}
+
+/** Public: the charter, its companion Note, its services and its history, each as AP JSON or HTML. */
+export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { deps, charters, contextFor }) => {
+  const { config, db } = deps;
+  const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
+  const currentCharter = () => {
+    const charter = charters.current();
+    if (!charter) throw notFound("this pod has not published a charter yet");
+    return charter;
+  };
+  const hide = true;
+
+  app.get("/charter", { schema: { hide } }, async (request, reply) => {
+    const charter = currentCharter();
+    const article = charterToArticle(contextFor(), config, charter, categoryOf);
+    return sendNegotiated(request, reply, article, () => charterPage(config, charter, article.content!.toString()));
+  });
+  app.get("/charter/note", { schema: { hide } }, async (request, reply) => {
+    const charter = currentCharter();
+    const article = charterToArticle(contextFor(), config, charter, categoryOf);
+    return sendNegotiated(request, reply, charterToNote(contextFor(), config, charter), () => charterPage(config, charter, article.content!.toString()));
+  });
+  app.get("/charter/history", { schema: { hide } }, async (_request, reply) =>
+    reply.type("text/html; charset=utf-8").send(historyPage(config, charters.history())),
+  );
+  app.get("/charter/revisions/:number", { schema: { hide, params: z.object({ number: z.coerce.number().int().positive() }) } }, async (request, reply) => {
+    const charter = charters.revision(request.params.number);
+    const article = charterToArticle(contextFor(), config, charter, categoryOf, revisionIri(config, charter.number));
+    return sendNegotiated(request, reply, article, () =>
+      charterPage(config, charter, article.content!.toString(), `People's Service Charter, revision ${charter.number}`),
+    );
+  });
+  app.get("/charter/services/:key", { schema: { hide, params: z.object({ key: z.string().max(40) }) } }, async (request, reply) => {
+    const charter = currentCharter();
+    const proposal = serviceToProposal(contextFor(), config, charter, request.params.key, categoryOf);
+    if (!proposal) throw notFound(`no service ${request.params.key} in the charter`);
+    const article = charterToArticle(contextFor(), config, charter, categoryOf);
+    return sendNegotiated(request, reply, proposal, () => charterPage(config, charter, article.content!.toString()));
+  });
+};

@@ -1,0 +1,135 @@
+import type { Context } from "@fedify/fedify";
+import { asc, desc, eq, inArray } from "drizzle-orm";
+import { requireCategory } from "../categories/service.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { notFound } from "../http/problem.ts";
+import { sendToFollowers } from "../publishing/deliver.ts";
+import { tombstones } from "../publishing/schema.ts";
+import { recordTombstones } from "../publishing/tombstones.ts";
+import { charterActivities, charterIri, serviceIri } from "./activitypub.ts";
+import type { CharterInput, CharterService, PlannedService } from "./model.ts";
+import { charterRevisions } from "./schema.ts";
+
+export interface Charter {
+  number: number;
+  changeNote: string;
+  services: CharterService[];
+  planned: PlannedService[];
+  publishedAt: string;
+  reviewedAt: string;
+  /** A month after the last review: the charter is meant to be reviewed monthly. */
+  reviewDue: string;
+  firstPublishedAt: string;
+}
+
+/** The same day next month (clamped to the month's end), in UTC. */
+export function monthAfter(iso: string): string {
+  const d = new Date(iso);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
+  return target.toISOString();
+}
+
+type Row = typeof charterRevisions.$inferSelect;
+
+/** The People's Service Charter: versioned revisions, monthly reviews, delivered to followers. */
+export function chartersService(deps: PodDeps, contextFor: () => Context<null>) {
+  const { db, config } = deps;
+
+  const firstPublishedAt = () =>
+    db.select({ at: charterRevisions.publishedAt }).from(charterRevisions).orderBy(asc(charterRevisions.number)).limit(1).get()?.at;
+
+  const toCharter = (row: Row): Charter => ({
+    number: row.number,
+    changeNote: row.changeNote,
+    services: JSON.parse(row.services) as CharterService[],
+    planned: JSON.parse(row.planned) as PlannedService[],
+    publishedAt: row.publishedAt,
+    reviewedAt: row.reviewedAt,
+    reviewDue: monthAfter(row.reviewedAt),
+    firstPublishedAt: firstPublishedAt() ?? row.publishedAt,
+  });
+
+  function current(): Charter | null {
+    const row = db.select().from(charterRevisions).orderBy(desc(charterRevisions.number)).limit(1).get();
+    return row ? toCharter(row) : null;
+  }
+
+  const checkCategory = (field: "services" | "planned", index: number, slug: string) =>
+    requireCategory(db, config, slug, `body.${field}.${index}.category`);
+
+  async function publishActivities(charter: Charter, verb: "create" | "update") {
+    const ctx = contextFor();
+    const activities = charterActivities(ctx, config, charter, (slug) => requireCategory(db, config, slug, "category"), verb, deps.now());
+    await sendToFollowers(ctx, deps, activities, charterIri(config).href);
+  }
+
+  return {
+    current,
+
+    revision(number: number): Charter {
+      const row = db.select().from(charterRevisions).where(eq(charterRevisions.number, number)).get();
+      if (!row) throw notFound(`no charter revision ${number}`);
+      return toCharter(row);
+    },
+
+    history(): { number: number; changeNote: string; publishedAt: string }[] {
+      return db
+        .select({ number: charterRevisions.number, changeNote: charterRevisions.changeNote, publishedAt: charterRevisions.publishedAt })
+        .from(charterRevisions)
+        .orderBy(desc(charterRevisions.number))
+        .all();
+    },
+
+    /** Publishes a new revision: Create the first time, Update afterwards. Services dropped from it answer 410. */
+    async publish(input: CharterInput): Promise<Charter> {
+      input.services.forEach((s, i) => checkCategory("services", i, s.category));
+      input.planned.forEach((p, i) => checkCategory("planned", i, p.category));
+      const now = deps.now().toISOString();
+      const previous = current();
+      const row = db.transaction((tx) => {
+        const keys = [...input.services, ...input.planned].map((s) => serviceIri(config, s.key).href);
+        if (keys.length > 0) tx.delete(tombstones).where(inArray(tombstones.iri, keys)).run();
+        if (previous) {
+          const dropped = [...previous.services, ...previous.planned].filter(
+            (s) => !input.services.some((n) => n.key === s.key) && !input.planned.some((n) => n.key === s.key),
+          );
+          recordTombstones(tx, dropped.map((s) => ({ iri: serviceIri(config, s.key).href, formerType: "Proposal" })), new Date(now));
+        }
+        return tx
+          .insert(charterRevisions)
+          .values({
+            number: (previous?.number ?? 0) + 1,
+            changeNote: input.changeNote,
+            services: JSON.stringify(input.services),
+            planned: JSON.stringify(input.planned),
+            publishedAt: now,
+            reviewedAt: now,
+          })
+          .returning()
+          .get();
+      });
+      const charter = toCharter(row);
+      await publishActivities(charter, previous ? "update" : "create");
+      return charter;
+    },
+
+    /** Records a monthly review that changed nothing, and tells followers the new review date. */
+    async review(): Promise<Charter> {
+      const latest = current();
+      if (!latest) throw notFound("this pod has not published a charter yet");
+      const row = db
+        .update(charterRevisions)
+        .set({ reviewedAt: deps.now().toISOString() })
+        .where(eq(charterRevisions.number, latest.number))
+        .returning()
+        .get();
+      const charter = toCharter(row);
+      await publishActivities(charter, "update");
+      return charter;
+    },
+  };
+}
+
+export type ChartersService = ReturnType<typeof chartersService>;
