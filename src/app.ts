@@ -1,5 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { SOFTWARE_NAME, SOFTWARE_VERSION } from "./version.ts";
 import { randomUUID } from "node:crypto";
 import { mountFederation } from "./federation/fastify-adapter.ts";
 import { followRoutes } from "./follows/routes.ts";
@@ -33,6 +36,18 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: `${SOFTWARE_NAME} admin API`, version: SOFTWARE_VERSION },
+      servers: [{ url: deps.config.url.origin }],
+      components: { securitySchemes: { operatorToken: { type: "http", scheme: "bearer" } } },
+      security: [{ operatorToken: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  // Browsable docs at /admin/docs, the OpenAPI document at /admin/docs/json.
+  await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
   installGoneHandler(app, deps);
   mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes);

@@ -27,7 +27,7 @@ export function mountFederation(app: FastifyInstance, federation: PodFederation,
     inbox.removeAllContentTypeParsers();
     inbox.addContentTypeParser("*", { parseAs: "buffer", bodyLimit }, (_request, body, done) => done(null, body));
     for (const url of INBOX_ROUTES) {
-      inbox.post(url, async (request, reply) => {
+      inbox.post(url, { schema: { hide: true } }, async (request, reply) => {
         const refuse = (status: number, detail: string, field?: string) => {
           request.log.info({ status, reason: detail }, "inbox delivery refused");
           return sendProblem(reply, problemFor(status, detail, field));

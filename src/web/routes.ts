@@ -8,9 +8,9 @@ export const webRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app, { de
   const { config, db } = deps;
   const profile = `/@${config.handle}`;
 
-  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
 
-  app.get("/.well-known/host-meta", async (_request, reply) => {
+  app.get("/.well-known/host-meta", { schema: { hide: true } }, async (_request, reply) => {
     const template = new URL("/.well-known/webfinger?resource={uri}", config.url).href;
     return reply
       .type("application/xrd+xml; charset=utf-8")
@@ -31,7 +31,5 @@ export const webRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app, { de
       ),
     );
   };
-  app.get("/", renderProfile);
-  app.get(profile, renderProfile);
-  app.get(`/users/${config.handle}`, renderProfile);
+  for (const url of ["/", profile, `/users/${config.handle}`]) app.get(url, { schema: { hide: true } }, renderProfile);
 };
