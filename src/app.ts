@@ -57,7 +57,8 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(publicCharterRoutes, { deps, charters, contextFor });
   await app.register(
     async (admin) => {
-      admin.addHook("preHandler", requireOperator(deps.db));
+      // Before body parsing and validation: a caller without a token learns nothing about the input rules.
+      admin.addHook("onRequest", requireOperator(deps.db));
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });

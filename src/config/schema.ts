@@ -9,6 +9,7 @@ export const settingsSchema = z.object({
   POD_URL: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://pod.example.org" })
     .refine((u) => {
+      if (!URL.canParse(u)) return true; // already reported by .url()
       const url = new URL(u);
       return (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
     }, "must be an origin only (no path, query or fragment)")

@@ -24,6 +24,16 @@ const LOGTAPE_TO_PINO = {
 /** Properties Fedify attaches that may carry whole request or activity bodies: never logged. */
 const BODY_PROPERTIES = new Set(["activity", "object", "body", "json", "jsonLd", "request", "response", "message"]);
 
+/**
+ * Refused inbox requests are logged once by the pod's own adapter ("inbox delivery refused"); Fedify's
+ * own lines about the same refusal are demoted to debug so a routine client error is not logged twice.
+ */
+function demoted(record: LogRecord): boolean {
+  const category = record.category.join(".");
+  if (category.startsWith("fedify.sig")) return true;
+  return category === "fedify.federation.inbox" && String(record.message[0] ?? "").startsWith("Failed to verify");
+}
+
 /** Routes Fedify's LogTape records into the pod's pino logger so there is one log stream. */
 export function routeFedifyLogs(logger: Logger): void {
   const fedifyLogger = logger.child({ component: "fedify" });
@@ -33,7 +43,7 @@ export function routeFedifyLogs(logger: Logger): void {
     contextLocalStorage: new AsyncLocalStorage(),
     sinks: {
       pino: (record: LogRecord) => {
-        const level = LOGTAPE_TO_PINO[record.level];
+        const level = demoted(record) ? "debug" : LOGTAPE_TO_PINO[record.level];
         if (!fedifyLogger.isLevelEnabled(level)) return;
         fedifyLogger[level]({ category: record.category.join("."), ...safeProperties(record.properties) }, renderMessage(record));
       },

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
+import { waitUntil } from "../support/pod-process.ts";
+import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe("offers and needs past their end expire by themselves and followers are told", () => {
+  let clock = new Date("2026-12-01T12:00:00Z");
+  let server: InProcessPod;
+  let follower: RemoteActor;
+
+  const received = () => follower.inbox.map((r) => JSON.parse(r.body.toString("utf8")));
+
+  beforeAll(async () => {
+    server = await startInProcessPod({ now: () => clock });
+    follower = await startRemoteActor("neighbor");
+    const follow = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${follower.actorId}#follow-1`,
+      type: "Follow",
+      actor: follower.actorId,
+      object: server.actorUrl,
+    };
+    const response = await postRaw(await signMastodonStyle(follower, `${server.actorUrl}/inbox`, follow));
+    expect(response.status).toBe(202);
+    await waitUntil(() => received().some((a) => a.type === "Accept"));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await follower?.close();
+  });
+
+  it("an offer whose end passes is marked expired and an Update of the offer and its Note goes out", async () => {
+    const offer = await server.pod.offers.create("offer", {
+      name: "Pumpkins",
+      category: "food",
+      quantity: 30_000,
+      unit: "kg",
+      availableUntil: new Date(clock.getTime() + DAY).toISOString(),
+      area: { name: "Riverside" },
+    });
+    const need = await server.pod.offers.create("need", {
+      name: "Winter coats",
+      category: "clothing",
+      quantity: 10_000,
+      unit: "coats",
+      availableUntil: new Date(clock.getTime() + 3 * DAY).toISOString(),
+      area: { name: "Riverside" },
+    });
+    await waitUntil(() => received().filter((a) => a.type === "Create").length === 4);
+
+    // Nothing is due yet.
+    expect(await server.pod.offers.expireDue()).toBe(0);
+
+    clock = new Date(clock.getTime() + 2 * DAY);
+    expect(await server.pod.offers.expireDue()).toBe(1);
+    expect(server.pod.offers.get("offer", offer.id).status).toBe("expired");
+    expect(server.pod.offers.get("need", need.id).status).toBe("open");
+
+    await waitUntil(() => received().filter((a) => a.type === "Update").length === 2);
+    const updates = received().filter((a) => a.type === "Update");
+    const proposal = updates.find((u) => u.object.type === "Proposal").object;
+    const note = updates.find((u) => u.object.type === "Note").object;
+    expect(proposal.id).toBe(`${server.url}/offers/${offer.id}`);
+    expect(proposal.summary).toMatch(/^Expired\. Offer: Pumpkins/);
+    expect(note.id).toBe(`${server.url}/offers/${offer.id}/note`);
+    expect(note.content).toContain("Expired.");
+    expect(note.content).not.toContain("Reply to this post");
+
+    // Sweeping again changes nothing and sends nothing.
+    expect(await server.pod.offers.expireDue()).toBe(0);
+    clock = new Date(clock.getTime() + 2 * DAY);
+    expect(await server.pod.offers.expireDue()).toBe(1);
+    expect(server.pod.offers.get("need", need.id).status).toBe("expired");
+    await waitUntil(() => received().filter((a) => a.type === "Update").length === 4);
+  });
+
+  it("an expired offer takes no more claims", async () => {
+    const [expired] = server.pod.offers.list("offer", { status: "expired", limit: 1 });
+    await expect(server.pod.offers.claim("offer", expired!.id, { neighbor: "Flat 2", quantity: 1000 })).rejects.toMatchObject({
+      problem: { status: 409 },
+    });
+  });
+});
