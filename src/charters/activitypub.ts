@@ -1,10 +1,11 @@
 import type { Context } from "@fedify/fedify";
-import { Article, Create, Intent, Note, Place, PropertyValue, Proposal, Update, type Activity } from "@fedify/vocab";
+import { Intent, Note, Place, PropertyValue, Proposal, type Activity } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
 import type { Category } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
 import { objectLink, publicAddressing } from "../publishing/deliver.ts";
+import { PodArticle, PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import type { CharterService, PlannedService } from "./model.ts";
@@ -127,12 +128,12 @@ function charterHtml(charter: Charter, categoryOf: CategoryOf): string {
  * inside it as attached Proposals, so a pod gets the full structure in one object.
  * `id` is the stable /charter for the current revision, or /charter/revisions/N for history.
  */
-export function charterToArticle(ctx: Context<null>, config: Config, charter: Charter, categoryOf: CategoryOf, id = charterIri(config)): Article {
+export function charterToArticle(ctx: Context<null>, config: Config, charter: Charter, categoryOf: CategoryOf, id = charterIri(config)): PodArticle {
   const proposals = [
     ...charter.services.map((s) => providedToProposal(ctx, config, s, categoryOf(s.category))),
     ...charter.planned.map((p) => plannedToProposal(ctx, config, p, categoryOf(p.category))),
   ];
-  return new Article({
+  return new PodArticle({
     id,
     url: id,
     attribution: ctx.getActorUri(config.handle),
@@ -189,7 +190,7 @@ export function charterActivities(
   return [charterToArticle(ctx, config, charter, categoryOf), charterToNote(ctx, config, charter)].map((object) => {
     const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
     return verb === "create"
-      ? new Create({ id, actor, object, ...addressing, published: toInstant(now) })
-      : new Update({ id, actor, object, ...addressing, updated: toInstant(now) });
+      ? new PodCreate({ id, actor, object, ...addressing, published: toInstant(now) })
+      : new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
   });
 }

@@ -1,11 +1,12 @@
 import type { Context } from "@fedify/fedify";
-import { Create, Delete, Intent, Measure, Note, Place, Proposal, Tombstone, Update, type Activity } from "@fedify/vocab";
+import { Delete, Intent, Measure, Note, Place, Proposal, Tombstone, type Activity } from "@fedify/vocab";
 import { parseDecimal } from "@fedify/vocab-runtime";
 import { uuidv7 } from "uuidv7";
 import type { Category } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
 import { objectLink, publicAddressing } from "../publishing/deliver.ts";
+import { PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { formatDate, inLanguage, paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import { formatMilli } from "./quantity.ts";
@@ -113,8 +114,8 @@ export function offerActivities(
   const objects = [offerToProposal(ctx, config, row, category), offerToNote(ctx, config, row, category)];
   return objects.map((object) => {
     const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
-    if (verb === "create") return new Create({ id, actor, object, ...addressing, published: object.published });
-    if (verb === "update") return new Update({ id, actor, object, ...addressing, updated: toInstant(now) });
+    if (verb === "create") return new PodCreate({ id, actor, object, ...addressing, published: object.published });
+    if (verb === "update") return new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
     return new Delete({ id, actor, ...addressing, object: new Tombstone({ id: object.id, deleted: toInstant(now) }) });
   });
 }
