@@ -2,6 +2,7 @@ import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { createLogger, routeFedifyLogs } from "./log/logger.ts";
 import { ensureOperatorToken } from "./operators/service.ts";
+import { actorFacts } from "./federation/federation.ts";
 import { announceProfileChanges } from "./federation/profile.ts";
 import { openPod } from "./pod.ts";
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const queueStop = new AbortController();
   await app.listen({ host: config.host, port: config.port });
   const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
-  if (await announceProfileChanges(pod.federation, pod.kv, config, { publishedAt: pod.publishedAt })) {
+  if (await announceProfileChanges(pod.federation, pod.kv, config, actorFacts(pod.publishedAt, pod))) {
     log.info("profile changed since last start: followers are being told");
   }
   log.info({ url: config.url.href, handle: `@${config.handle}@${config.url.host}` }, "pod is running");

@@ -10,6 +10,23 @@ const STREAMS = ["charter", "offers", "needs"];
 /** Public pieces of the pod actor that the converter needs, besides the config. */
 export interface ActorFacts {
   publishedAt: Date;
+  /** From the current charter, for the profile fields Mastodon shows. */
+  services?: string[];
+  nextService?: string;
+}
+
+/**
+ * Profile fields. Mastodon reads `attachment` only when it is a JSON array, and Fedify writes a
+ * single value as an object, so there are always at least two fields.
+ */
+function profileFields(ctx: Context<null>, facts: ActorFacts): PropertyValue[] {
+  const charter = new URL("/charter", ctx.origin).href;
+  return [
+    new PropertyValue({ name: "Kind", value: "Neighborhood mutual-aid pod" }),
+    new PropertyValue({ name: "Charter", value: `<a href="${charter}">${escapeHtml(charter)}</a>` }),
+    ...(facts.services?.length ? [new PropertyValue({ name: "Services", value: escapeHtml(facts.services.join(", ")) })] : []),
+    ...(facts.nextService ? [new PropertyValue({ name: "Next service", value: escapeHtml(facts.nextService) })] : []),
+  ];
 }
 
 /** The pod as an ActivityStreams `Group` (FEP-1b12): the one converter from pod to actor. */
@@ -35,8 +52,6 @@ export async function podActor(ctx: Context<null>, config: Config, facts: ActorF
     manuallyApprovesFollowers: config.approveFollowers,
     publicKey: keys[0]?.cryptographicKey,
     assertionMethods: keys.map((k) => k.multikey),
-    attachments: [
-      new PropertyValue({ name: "Kind", value: "Neighborhood mutual-aid pod" }),
-    ],
+    attachments: profileFields(ctx, facts),
   });
 }

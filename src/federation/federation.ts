@@ -3,7 +3,7 @@ import { Accept, Announce, Create, Delete, Follow, Reject, Undo, Update } from "
 import { recordReceived } from "../confederation/inbox.ts";
 import { followInboxHandlers, registerFollowCollections } from "../follows/federation.ts";
 import { countFollowers } from "../follows/service.ts";
-import { podActor } from "./actor.ts";
+import { podActor, type ActorFacts } from "./actor.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
@@ -11,6 +11,17 @@ import { registerOutbox } from "../publishing/outbox.ts";
 import type { PodServices } from "../pod.ts";
 import { registerCharterCollections } from "../charters/collections.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
+
+/** What the actor shows of the current charter. */
+export function actorFacts(publishedAt: Date, services: PodServices): ActorFacts {
+  const charter = services.charters.current();
+  const next = charter?.planned[0];
+  return {
+    publishedAt,
+    services: charter?.services.filter((s) => s.status === "active").map((s) => s.name),
+    nextService: next ? `${next.name} (${next.target})` : undefined,
+  };
+}
 
 export interface FederationParts {
   kv: KvStore;
@@ -34,7 +45,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
 
   federation
     .setActorDispatcher("/users/{identifier}", (ctx, identifier) =>
-      identifier === config.handle ? podActor(ctx, config, { publishedAt: parts.publishedAt }) : null,
+      identifier === config.handle ? podActor(ctx, config, actorFacts(parts.publishedAt, services)) : null,
     )
     .setKeyPairsDispatcher((_ctx, identifier) => (identifier === config.handle ? parts.keyPairs : []))
     .mapHandle((_ctx, username) => (username === config.handle ? config.handle : null));

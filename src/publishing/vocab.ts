@@ -22,7 +22,7 @@ const POD_TERMS = {
   minimumQuantity: "vf:minimumQuantity",
   Measure: "om2:Measure",
   hasUnit: "om2:hasUnit",
-  hasNumericalValue: "om2:hasNumericalValue",
+  hasNumericalValue: { "@id": "om2:hasNumericalValue", "@type": "http://www.w3.org/2001/XMLSchema#decimal" },
   PropertyValue: "schema:PropertyValue",
   value: "schema:value",
   Hashtag: "as:Hashtag",

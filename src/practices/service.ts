@@ -1,0 +1,131 @@
+import type { Context } from "@fedify/fedify";
+import { and, desc, eq, lt } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import type { Db } from "../db/client.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { conflict, notFound } from "../http/problem.ts";
+import { sendToFollowers } from "../publishing/deliver.ts";
+import { recordTombstones } from "../publishing/tombstones.ts";
+import { practiceActivities, practiceIri, type PracticeVerb } from "./activitypub.ts";
+import type { PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
+import { practices } from "./schema.ts";
+
+export type Practice = typeof practices.$inferSelect;
+export type PracticeStatus = Practice["status"];
+
+/** Tags in the order given, each once (hashtags compare case-insensitively, as Mastodon does). */
+function uniqueTags(tags: string[]): string[] {
+  const seen = new Set<string>();
+  return tags.filter((tag) => {
+    const key = tag.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Successful practices: the rules, one transaction per change, then delivery to followers. */
+export function practicesService(deps: PodDeps, contextFor: () => Context<null>) {
+  const { db, config } = deps;
+
+  async function publish(row: Practice, verb: PracticeVerb): Promise<void> {
+    const ctx = contextFor();
+    await sendToFollowers(ctx, deps, practiceActivities(ctx, config, row, verb, deps.now()), practiceIri(config, row).href);
+  }
+
+  function find(from: Pick<Db, "select">, id: string): Practice {
+    const row = from.select().from(practices).where(eq(practices.id, id)).get();
+    if (!row) throw notFound(`no practice ${id}`);
+    return row;
+  }
+
+  function editable(from: Pick<Db, "select">, id: string): Practice {
+    const row = find(from, id);
+    if (row.status === "withdrawn") throw conflict("this practice was withdrawn and can no longer change");
+    return row;
+  }
+
+  return {
+    get: (id: string): Practice => find(db, id),
+
+    list(query: PracticeListQuery): Practice[] {
+      return db
+        .select()
+        .from(practices)
+        .where(and(query.status ? eq(practices.status, query.status) : undefined, query.cursor ? lt(practices.id, query.cursor) : undefined))
+        .orderBy(desc(practices.id))
+        .limit(query.limit)
+        .all();
+    },
+
+    async create(input: PracticeInput): Promise<Practice> {
+      const now = deps.now().toISOString();
+      const row = db.transaction((tx) =>
+        tx
+          .insert(practices)
+          .values({
+            id: uuidv7(),
+            title: input.title,
+            summary: input.summary,
+            body: input.body ?? "",
+            tags: uniqueTags(input.tags ?? []),
+            problem: input.problem ?? "",
+            outcomes: input.outcomes ?? "",
+            language: input.language ?? "en",
+            adaptedFrom: input.adaptedFrom ?? null,
+            status: "published",
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+          .get(),
+      );
+      await publish(row, "create");
+      return row;
+    },
+
+    async update(id: string, patch: PracticePatch): Promise<Practice> {
+      const now = deps.now().toISOString();
+      const row = db.transaction((tx) => {
+        const current = editable(tx, id);
+        return tx
+          .update(practices)
+          .set({
+            title: patch.title ?? current.title,
+            summary: patch.summary ?? current.summary,
+            body: patch.body ?? current.body,
+            tags: patch.tags ? uniqueTags(patch.tags) : current.tags,
+            problem: patch.problem ?? current.problem,
+            outcomes: patch.outcomes ?? current.outcomes,
+            language: patch.language ?? current.language,
+            adaptedFrom: patch.adaptedFrom === undefined ? current.adaptedFrom : patch.adaptedFrom,
+            updatedAt: now,
+          })
+          .where(eq(practices.id, id))
+          .returning()
+          .get();
+      });
+      await publish(row, "update");
+      return row;
+    },
+
+    async withdraw(id: string): Promise<Practice> {
+      const now = deps.now();
+      const row = db.transaction((tx) => {
+        editable(tx, id);
+        const updated = tx
+          .update(practices)
+          .set({ status: "withdrawn", updatedAt: now.toISOString() })
+          .where(eq(practices.id, id))
+          .returning()
+          .get();
+        recordTombstones(tx, [{ iri: practiceIri(config, updated).href, formerType: "Article" }], now);
+        return updated;
+      });
+      await publish(row, "delete");
+      return row;
+    },
+  };
+}
+
+export type PracticesService = ReturnType<typeof practicesService>;

@@ -1,0 +1,278 @@
+/**
+ * The rules from Mastodon's ingest code that the pod's output relies on, one `it` per rule, checked on the
+ * JSON we actually emit (`toJsonLd()`), the way Mastodon reads it: as plain JSON, comparing strings.
+ * docs/mastodon-ingest-rules.md lists the rules with the Mastodon source each comes from.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { podActor } from "../../src/federation/actor.ts";
+import { offerActivities, offerIri, offerNoteIri, quantityLine } from "../../src/offers/activitypub.ts";
+import type { Offer } from "../../src/offers/service.ts";
+import { converterContext, offerRow, sharedCategory, type ConverterContext } from "../support/converter-context.ts";
+
+type Json = Record<string, any>;
+
+/** app/lib/activitypub/activity.rb */
+const SUPPORTED_TYPES = ["Note", "Question"];
+const CONVERTED_TYPES = ["Image", "Audio", "Video", "Article", "Page", "Event"];
+/** ActivityPub::FetchRemoteActorService::SUPPORTED_TYPES */
+const ACTOR_TYPES = ["Application", "Group", "Organization", "Person", "Service"];
+/** ActivityPub::TagManager#public_collection? */
+const PUBLIC_FORMS = ["https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"];
+const AS_CONTEXT = "https://www.w3.org/ns/activitystreams";
+
+const VERB_TYPES = { create: "Create", update: "Update", delete: "Delete" } as const;
+type Verb = keyof typeof VERB_TYPES;
+
+const NOW = new Date("2025-09-02T00:00:00.000Z");
+
+let env: ConverterContext;
+beforeAll(async () => {
+  env = await converterContext();
+});
+
+const offer = (overrides: Partial<Offer> = {}) => offerRow(overrides);
+const need = (overrides: Partial<Offer> = {}) =>
+  offerRow({
+    id: "0190f3a2-7c1e-7000-8000-000000000002",
+    kind: "need",
+    name: "Winter coats",
+    description: "For two kids, sizes 6 and 8.",
+    category: "clothing",
+    unit: "one",
+    quantityMilli: 2000,
+    availableMilli: 2000,
+    areaName: "Harbour",
+    status: "open",
+    ...overrides,
+  });
+const ROWS = [
+  ["offer", offer],
+  ["need", need],
+] as const;
+
+/** The JSON of every activity one change delivers, as Mastodon receives it. */
+async function delivery(row: Offer, verb: Verb): Promise<Json[]> {
+  const category = sharedCategory(row.category as Parameters<typeof sharedCategory>[0]);
+  const activities = offerActivities(env.ctx, env.config, row, category, verb, NOW);
+  return Promise.all(activities.map(async (a) => (await a.toJsonLd()) as Json));
+}
+
+const asArray = <T>(value: T | T[] | undefined | null): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
+const valueOrId = (value: unknown) => (typeof value === "object" && value !== null ? (value as Json).id : value);
+const host = (url: unknown) => new URL(String(url)).host;
+
+/** What a reader of the HTML sees: tags removed, entities decoded. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+function noteOf(activities: Json[]): Json {
+  const notes = activities.map((a) => a.object).filter((o) => SUPPORTED_TYPES.includes(o.type));
+  expect(notes).toHaveLength(1);
+  return notes[0]!;
+}
+
+describe("Mastodon ingest rules", () => {
+  it("(a) activity and object types are plain strings, never arrays", async () => {
+    for (const [, make] of ROWS) {
+      for (const verb of ["create", "update", "delete"] as const) {
+        for (const activity of await delivery(make(), verb)) {
+          // ActivityPub::Activity.factory does `case json['type']`: only a string matches.
+          expect(typeof activity.type).toBe("string");
+          expect(activity.type).toBe(VERB_TYPES[verb]);
+          expect(typeof activity.object).toBe("object");
+          expect(typeof activity.object.type).toBe("string");
+          if (verb === "delete") expect(activity.object.type).toBe("Tombstone");
+        }
+      }
+    }
+  });
+
+  it("(a) every document names the ActivityStreams context (supported_context?)", async () => {
+    const docs = [...(await delivery(offer(), "create")), ...(await delivery(offer(), "delete"))];
+    docs.push((await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Json);
+    for (const doc of docs) expect(asArray(doc["@context"])).toContain(AS_CONTEXT);
+  });
+
+  it("(b) every create and update delivers a Note Mastodon renders next to the Proposal it drops", async () => {
+    for (const [, make] of ROWS) {
+      const row = make();
+      for (const verb of ["create", "update"] as const) {
+        const activities = await delivery(row, verb);
+        expect(activities).toHaveLength(2);
+        const types = activities.map((a) => a.object.type as string);
+        // Exactly one object Mastodon fully renders: the Note.
+        expect(types.filter((t) => SUPPORTED_TYPES.includes(t))).toEqual(["Note"]);
+        // The structured Proposal is neither supported nor converted: Mastodon drops it silently.
+        const proposal = activities.find((a) => a.object.id === offerIri(env.config, row).href)!.object;
+        expect(SUPPORTED_TYPES.concat(CONVERTED_TYPES)).not.toContain(proposal.type);
+
+        const note = noteOf(activities);
+        expect(note.id).toBe(offerNoteIri(env.config, row).href);
+        expect(typeof note.content).toBe("string"); // read before contentMap
+        const text = visibleText(note.content);
+        expect(text.length).toBeGreaterThan(0);
+        expect(text).toContain(row.name);
+        expect(text).toContain(quantityLine(row));
+        expect(text).toContain(row.areaName);
+        // The Note points back at the Proposal (FEP-e232) and links it for people.
+        expect(asArray(note.tag).map((t: Json) => t.href)).toContain(offerIri(env.config, row).href);
+        expect(note.content).toContain(`href="${offerIri(env.config, row).href}"`);
+      }
+    }
+  });
+
+  it("(b) the companion Note has no summary, which Mastodon would show as a content warning", async () => {
+    for (const [, make] of ROWS) {
+      for (const verb of ["create", "update"] as const) {
+        const note = noteOf(await delivery(make(), verb));
+        expect(note.summary).toBeUndefined();
+        expect(note.summaryMap).toBeUndefined();
+      }
+    }
+  });
+
+  it("(c) the object's id, attributedTo and url are on the activity actor's host", async () => {
+    for (const [, make] of ROWS) {
+      for (const verb of ["create", "update", "delete"] as const) {
+        for (const activity of await delivery(make(), verb)) {
+          const actor = valueOrId(activity.actor);
+          expect(actor).toBe(env.ctx.getActorUri(env.config.handle).href);
+          expect(host(activity.id)).toBe(host(actor));
+          expect(host(activity.object.id)).toBe(host(actor));
+          if (verb === "delete") continue;
+          expect(valueOrId(activity.object.attributedTo)).toBe(actor);
+          expect(host(valueOrId(activity.object.url))).toBe(host(actor));
+        }
+      }
+    }
+  });
+
+  it("(d) public addressing: `to` holds a public form Mastodon accepts, `cc` the followers", async () => {
+    const followers = env.ctx.getFollowersUri(env.config.handle).href;
+    for (const [, make] of ROWS) {
+      for (const verb of ["create", "update", "delete"] as const) {
+        for (const activity of await delivery(make(), verb)) {
+          const documents = verb === "delete" ? [activity] : [activity, activity.object];
+          for (const doc of documents) {
+            const to = asArray(doc.to).map(valueOrId);
+            expect(to.some((audience) => PUBLIC_FORMS.includes(audience as string))).toBe(true);
+            expect(asArray(doc.cc).map(valueOrId)).toContain(followers);
+          }
+        }
+      }
+    }
+  });
+
+  it("(e) a Note carries url and published", async () => {
+    for (const [, make] of ROWS) {
+      const row = make();
+      const note = noteOf(await delivery(row, "create"));
+      expect(valueOrId(note.url)).toBe(offerIri(env.config, row).href);
+      expect(Number.isNaN(Date.parse(note.published))).toBe(false);
+      expect(Date.parse(note.published)).toBe(Date.parse(row.createdAt));
+    }
+  });
+
+  it("(e) an Update carries the same Note id with `updated` later than `published`", async () => {
+    for (const [, make] of ROWS) {
+      const created = make({ updatedAt: make().createdAt });
+      const edited = { ...created, availableMilli: 1000, status: "partly_claimed" as const, updatedAt: "2025-09-01T09:30:00.000Z" };
+      const createdNote = noteOf(await delivery(created, "create"));
+      const update = (await delivery(edited, "update")).find((a) => a.object.type === "Note")!;
+      expect(update.type).toBe("Update");
+      expect(update.object.id).toBe(createdNote.id);
+      // ProcessStatusUpdateService: without `updated` on the object the edit is "implicit" and ignored.
+      expect(update.object.updated).toBeDefined();
+      expect(Date.parse(update.object.updated)).toBeGreaterThan(Date.parse(update.object.published));
+      expect(update.object.published).toBe(createdNote.published);
+
+      // A later edit carries a later `updated`, or Mastodon keeps the earlier one (already_updated_more_recently?).
+      const later = (await delivery({ ...edited, updatedAt: "2025-09-01T10:00:00.000Z" }, "update")).find((a) => a.object.type === "Note")!;
+      expect(Date.parse(later.object.updated)).toBeGreaterThan(Date.parse(update.object.updated));
+    }
+  });
+
+  it("(f) a Delete carries a Tombstone with the id of the object it deletes", async () => {
+    for (const [, make] of ROWS) {
+      const row = make();
+      const createdIds = (await delivery(row, "create")).map((a) => a.object.id);
+      const deletes = await delivery(row, "delete");
+      expect(deletes.map((a) => a.type)).toEqual(["Delete", "Delete"]);
+      expect(deletes.map((a) => valueOrId(a.object))).toEqual(createdIds);
+      expect(deletes.map((a) => valueOrId(a.object))).toContain(offerNoteIri(env.config, row).href);
+    }
+  });
+
+  it("(g) the companion Note's content escapes user text", async () => {
+    const row = offer({
+      name: `<script>alert("pwned")</script> & <b>Bread</b>`,
+      description: `Fresh <img src=x onerror=alert(1)> loaves`,
+      conditions: `<a href="javascript:alert(1)">ask</a>`,
+      areaName: `North <i>End</i>`,
+    });
+    const note = noteOf(await delivery(row, "create"));
+    const content: string = note.content;
+    expect(content).not.toMatch(/<script/i);
+    expect(content).not.toMatch(/<img/i);
+    expect(content).not.toMatch(/<b>|<i>/);
+    expect(content).not.toContain(`href="javascript:`);
+    expect(content).toContain("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;b&gt;Bread&lt;/b&gt;");
+    // A reader sees exactly what the neighbor typed.
+    const text = visibleText(content);
+    for (const typed of [row.name, row.description, row.conditions, row.areaName]) expect(text).toContain(typed);
+  });
+
+  it("(h) the Group actor has what Mastodon's account processing reads", async () => {
+    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Json;
+    const self = env.ctx.getActorUri(env.config.handle).href;
+    expect(typeof actor.type).toBe("string");
+    expect(actor.type).toBe("Group");
+    expect(ACTOR_TYPES).toContain(actor.type);
+    expect(actor.id).toBe(self);
+    expect(actor.preferredUsername).toBe(env.config.handle);
+    for (const key of ["inbox", "outbox", "followers", "featured"]) {
+      expect(typeof actor[key], key).toBe("string");
+      expect(host(actor[key]), key).toBe(host(self));
+    }
+    expect(actor.endpoints?.sharedInbox).toBe(new URL("/inbox", env.config.url).href);
+    expect(actor.discoverable).toBe(true);
+    expect(actor.manuallyApprovesFollowers).toBe(false);
+
+    // ProcessAccountService#public_key reads first_of_value(publicKey)['publicKeyPem'];
+    // the key fetch matches the key id and its owner against the actor.
+    const key = asArray(actor.publicKey)[0] as Json;
+    expect(key.id).toMatch(new RegExp(`^${self}#`));
+    expect(key.owner).toBe(self);
+    expect(key.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n?$/);
+  });
+
+  it("(h) manuallyApprovesFollowers follows the pod's approval setting", async () => {
+    const approving = await converterContext({ env: { POD_APPROVE_FOLLOWERS: "true" } });
+    const actor = (await (await podActor(approving.ctx, approving.config, { publishedAt: NOW })).toJsonLd()) as Json;
+    expect(actor.manuallyApprovesFollowers).toBe(true);
+  });
+
+  it("(h) profile fields: `attachment` is a JSON array of PropertyValue with name and value", async () => {
+    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Json;
+    // ProcessAccountService#property_values: `return unless @json['attachment'].is_a?(Array)`, then
+    // keeps entries whose type == 'PropertyValue'. A lone object (JSON-LD compaction of a one-item
+    // list) is ignored and the profile shows no fields. The actor document is served as toJsonLd()
+    // returns it (Fedify wraps attachments in arrays only for outgoing activities).
+    expect(Array.isArray(actor.attachment)).toBe(true);
+    const fields = (actor.attachment as Json[]).filter((a) => a.type === "PropertyValue");
+    expect(fields.length).toBeGreaterThan(0);
+    for (const field of fields) {
+      expect(typeof field.name).toBe("string");
+      expect(typeof field.value).toBe("string");
+    }
+  });
+});
