@@ -15,6 +15,7 @@ import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
 import { adminReceivedRoutes } from "./confederation/routes.ts";
 import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
+import { adminPracticeRoutes, publicPracticeRoutes } from "./practices/routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
 
 /** The admin API's prefix: clear of /api/v1, /api/v2 and /oauth, which belong to the Mastodon API. */
@@ -23,7 +24,7 @@ export const ADMIN_PREFIX = "/admin/api";
 
 /** The pod's Fastify instance, ready to listen (used by main and by tests). */
 export async function buildApp(pod: Pod): Promise<FastifyInstance> {
-  const { deps, federation, queue, follows, offers, charters, contextFor } = pod;
+  const { deps, federation, queue, follows, offers, charters, practices, contextFor } = pod;
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.maxBodyBytes,
@@ -55,6 +56,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(publicCategoryRoutes, { deps });
   await app.register(publicOfferRoutes, { deps, offers, contextFor });
   await app.register(publicCharterRoutes, { deps, charters, contextFor });
+  await app.register(publicPracticeRoutes, { deps, practices, contextFor });
   await app.register(
     async (admin) => {
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
@@ -64,6 +66,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       await admin.register(adminCategoryRoutes, { deps });
       await admin.register(adminOfferRoutes, { offers });
       await admin.register(adminCharterRoutes, { charters });
+      await admin.register(adminPracticeRoutes, { practices });
       await admin.register(adminReceivedRoutes, { deps });
     },
     { prefix: ADMIN_PREFIX },

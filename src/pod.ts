@@ -11,6 +11,7 @@ import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowActions } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
+import { practicesService, type PracticesService } from "./practices/service.ts";
 import { offersService, type OffersService } from "./offers/service.ts";
 
 /** The rooms' services: what routes, the CLI and federation dispatchers call. */
@@ -18,6 +19,7 @@ export interface PodServices {
   follows: FollowActions;
   offers: OffersService;
   charters: ChartersService;
+  practices: PracticesService;
 }
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
@@ -51,6 +53,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       follows: followActions(deps, contextFor),
       offers: offersService(deps, contextFor),
       charters: chartersService(deps, contextFor),
+      practices: practicesService(deps, contextFor),
     };
     federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt }, services);
     return {

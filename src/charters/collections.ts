@@ -16,7 +16,8 @@ export function registerCharterCollections(federation: PodFederation, { db, conf
       const charter = charters.current();
       return { items: charter ? [charterToArticle(ctx, config, charter, categoryOf)] : [] };
     })
-    .setCounter((_ctx, values) => (values.identifier === config.handle ? (charters.current() ? 1 : 0) : null));
+    .setCounter((_ctx, values) => (values.identifier === config.handle ? (charters.current() ? 1 : 0) : null))
+    .setFirstCursor(() => "");
 
   federation.setFeaturedDispatcher("/users/{identifier}/featured", (ctx, identifier) => {
     if (identifier !== config.handle) return null;

@@ -5,7 +5,7 @@ import { toInstant } from "./deps.ts";
 import { escapeHtml } from "../web/html.ts";
 
 /** The per-kind collections a new follower reads to backfill (registered by each room). */
-const STREAMS = ["charter", "offers", "needs"];
+const STREAMS = ["charter", "offers", "needs", "practices"];
 
 /** Public pieces of the pod actor that the converter needs, besides the config. */
 export interface ActorFacts {

@@ -7,6 +7,7 @@ import { podActor, type ActorFacts } from "./actor.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
+import { registerPracticeCollection } from "../practices/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
 import type { PodServices } from "../pod.ts";
 import { registerCharterCollections } from "../charters/collections.ts";
@@ -53,6 +54,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   registerFollowCollections(federation, deps);
   registerOutbox(federation, deps);
   registerOfferCollections(federation, deps);
+  registerPracticeCollection(federation, deps);
   registerCharterCollections(federation, deps, services.charters);
 
   const follows = followInboxHandlers(deps);

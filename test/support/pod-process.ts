@@ -147,10 +147,13 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
 export async function collectionItems(pod: PodProcess, collectionUrl: string): Promise<string[]> {
   const collection = await pod.getActivityPub(collectionUrl);
   const items: string[] = [];
+  const idOf = (item: string | { id: string }) => (typeof item === "string" ? item : item.id);
+  // An unpaged collection (such as `featured`) carries its items inline.
+  for (const item of collection.orderedItems ?? collection.items ?? []) items.push(idOf(item));
   let next: string | undefined = typeof collection.first === "string" ? collection.first : collection.first?.id;
   for (let pages = 0; next && pages < 50; pages++) {
     const pageDoc = await pod.getActivityPub(next);
-    for (const item of pageDoc.orderedItems ?? pageDoc.items ?? []) items.push(typeof item === "string" ? item : item.id);
+    for (const item of pageDoc.orderedItems ?? pageDoc.items ?? []) items.push(idOf(item));
     next = pageDoc.next;
   }
   return items;
