@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * Activities received from other pods after their signatures were verified: the raw material of the
@@ -18,4 +18,90 @@ export const receivedActivities = sqliteTable(
     receivedAt: text("received_at").notNull(),
   },
   (t) => [index("received_object").on(t.objectIri)],
+);
+
+/** Pods whose objects are in the view: the ones this pod follows, and origins of relayed objects. */
+export const neighborPods = sqliteTable("neighbor_pods", {
+  actorIri: text("actor_iri").primaryKey(),
+  name: text("name").notNull(),
+  handle: text("handle"),
+  url: text("url"),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const VIEW_KINDS = ["offer", "need", "charter", "practice"] as const;
+
+/**
+ * The confederal view: the current offers, needs, charters and practices of neighbor pods, as received
+ * (sanitised and validated). One row per object IRI, whichever paths it arrived by.
+ */
+export const viewObjects = sqliteTable(
+  "view_objects",
+  {
+    iri: text("iri").primaryKey(),
+    kind: text("kind", { enum: VIEW_KINDS }).notNull(),
+    podIri: text("pod_iri").notNull(),
+    name: text("name").notNull(),
+    /** Plain text, for search, feeds and CSV. */
+    summary: text("summary").notNull(),
+    /** Sanitised HTML. */
+    content: text("content").notNull(),
+    url: text("url"),
+    categoryIri: text("category_iri"),
+    action: text("action"),
+    unit: text("unit"),
+    quantityMilli: integer("quantity_milli"),
+    availableMilli: integer("available_milli"),
+    startsAt: text("starts_at"),
+    endsAt: text("ends_at"),
+    areaName: text("area_name"),
+    latitude: real("latitude"),
+    longitude: real("longitude"),
+    /** JSON: tags (practices) or the charter's services (see charterServices). */
+    extra: text("extra").notNull().default("{}"),
+    adaptedFrom: text("adapted_from"),
+    published: text("published").notNull(),
+    /** The object's own `updated` (or `published`): decides between out-of-order updates. */
+    version: text("version").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [
+    index("view_kind_category").on(t.kind, t.categoryIri, t.published),
+    index("view_kind_published").on(t.kind, t.published),
+    index("view_pod").on(t.podIri),
+    index("view_ends").on(t.kind, t.endsAt),
+  ],
+);
+
+/** The services of neighbor charters, one row each: what the service map is made of. */
+export const viewServices = sqliteTable(
+  "view_services",
+  {
+    iri: text("iri").primaryKey(),
+    charterIri: text("charter_iri")
+      .notNull()
+      .references(() => viewObjects.iri, { onDelete: "cascade" }),
+    podIri: text("pod_iri").notNull(),
+    name: text("name").notNull(),
+    categoryIri: text("category_iri"),
+    /** active, paused or planned */
+    status: text("status").notNull(),
+    target: text("target"),
+  },
+  (t) => [index("view_services_category").on(t.categoryIri)],
+);
+
+/** How each object reached this pod: directly from its origin, or re-shared (Announce) by a followed pod. */
+export const viewPaths = sqliteTable(
+  "view_paths",
+  {
+    objectIri: text("object_iri")
+      .notNull()
+      .references(() => viewObjects.iri, { onDelete: "cascade" }),
+    /** The followed pod it came through (the origin itself for a direct delivery). */
+    viaIri: text("via_iri").notNull(),
+    announceIri: text("announce_iri"),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.objectIri, t.viaIri] }), index("view_paths_via").on(t.viaIri)],
 );

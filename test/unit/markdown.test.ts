@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown, sanitize } from "../../src/practices/markdown.ts";
+import { renderMarkdown } from "../../src/practices/markdown.ts";
+import { sanitize } from "../../src/web/sanitize.ts";
 
 describe("renderMarkdown", () => {
   it("keeps ordinary Markdown: lists, emphasis, links, code, quotes, headings", () => {
