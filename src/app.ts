@@ -13,7 +13,7 @@ import { webRoutes } from "./web/routes.ts";
 import { adminCharterRoutes, publicCharterRoutes } from "./charters/routes.ts";
 import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
-import { adminReceivedRoutes } from "./confederation/routes.ts";
+import { adminConfederationRoutes } from "./confederation/routes.ts";
 import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
 import { adminPracticeRoutes, publicPracticeRoutes } from "./practices/routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
@@ -67,7 +67,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       await admin.register(adminOfferRoutes, { offers });
       await admin.register(adminCharterRoutes, { charters });
       await admin.register(adminPracticeRoutes, { practices });
-      await admin.register(adminReceivedRoutes, { deps });
+      await admin.register(adminConfederationRoutes, { deps, confederation: pod.confederation });
     },
     { prefix: ADMIN_PREFIX },
   );

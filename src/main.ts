@@ -62,6 +62,8 @@ async function main(): Promise<void> {
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
+/** How often the view is re-read from every followed pod, to repair what was missed. */
+const RESYNC_EVERY_SWEEPS = 60;
 
 /** Periodic work: offers and needs whose end has passed expire, and followers are told. */
 function startSweeps(pod: Awaited<ReturnType<typeof openPod>>, log: ReturnType<typeof createLogger>) {
@@ -73,8 +75,19 @@ function startSweeps(pod: Awaited<ReturnType<typeof openPod>>, log: ReturnType<t
       log.error({ err: error }, "expiry sweep failed");
     }
   };
+  let sweeps = 0;
+  const resync = async () => {
+    try {
+      await pod.confederation.resyncAll();
+    } catch (error) {
+      log.error({ err: error }, "view resync failed");
+    }
+  };
   void sweep();
-  return setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
+  return setInterval(() => {
+    void sweep();
+    if (++sweeps % RESYNC_EVERY_SWEEPS === 0) void resync();
+  }, SWEEP_INTERVAL_MS);
 }
 
 main().catch((error: unknown) => {

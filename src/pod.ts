@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Context } from "@fedify/fedify";
 import { eq } from "drizzle-orm";
+import { confederationService, type ConfederationService } from "./confederation/service.ts";
 import { chartersService, type ChartersService } from "./charters/service.ts";
 import type { Config } from "./config/schema.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
@@ -20,6 +21,7 @@ export interface PodServices {
   offers: OffersService;
   charters: ChartersService;
   practices: PracticesService;
+  confederation: ConfederationService;
 }
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
@@ -49,8 +51,10 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     // Services reach the federation only when they act, so they can be made before it.
     let federation: PodFederation | undefined;
     const contextFor = () => federation!.createContext(config.url, null);
+    const confederation = confederationService(deps, contextFor);
     const services: PodServices = {
-      follows: followActions(deps, contextFor),
+      confederation,
+      follows: followActions(deps, contextFor, confederation.hooks),
       offers: offersService(deps, contextFor),
       charters: chartersService(deps, contextFor),
       practices: practicesService(deps, contextFor),

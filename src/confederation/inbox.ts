@@ -1,32 +1,137 @@
-import type { InboxContext } from "@fedify/fedify";
-import { Tombstone, type Activity } from "@fedify/vocab";
+import type { Context, InboxContext } from "@fedify/fedify";
+import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, type Object as APObject } from "@fedify/vocab";
 import type { PodDeps } from "../federation/deps.ts";
-import { getFollowing } from "../follows/service.ts";
+import { getFollowing, removeFollower, removeFollowing } from "../follows/service.ts";
+import { InvalidObjectError, kindOf, toViewRecord } from "./activitypub.ts";
+import type { RelayActions } from "./relay.ts";
 import { receivedActivities } from "./schema.ts";
+import { removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
 
-/** Records each verified Create/Update/Delete/Announce once (the same activity twice changes nothing). */
-export function recordReceived(deps: PodDeps) {
+const sameHost = (...iris: (URL | null | undefined)[]) => iris.every((iri) => iri && iri.host === iris[0]!.host);
+
+/**
+ * The federation inbox's side of the confederal view: verified activities from neighbor pods become
+ * view rows. Fedify has checked the signature before any of this runs.
+ */
+export function confederationInbox(deps: PodDeps, relay: RelayActions) {
   const { db, log } = deps;
-  return async (ctx: InboxContext<null>, activity: Activity): Promise<void> => {
+  const followed = (actorIri: string) => getFollowing(db, actorIri)?.state === "accepted";
+
+  function record(activity: Activity, object: APObject | null, isFollowed: boolean): void {
     if (!activity.id || !activity.actorId) return;
-    const object = await activity.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
-    const objectType = object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name) : null;
-    const followed = getFollowing(db, activity.actorId.href)?.state === "accepted";
-    const inserted = db
-      .insert(receivedActivities)
+    db.insert(receivedActivities)
       .values({
         activityIri: activity.id.href,
-        type: activity.constructor.name,
+        type: activity.constructor.name.replace(/^Pod/, ""),
         actorIri: activity.actorId.href,
         objectIri: activity.objectId?.href ?? null,
-        objectType,
-        fromFollowed: followed,
+        objectType: object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name.replace(/^Pod/, "")) : null,
+        fromFollowed: isFollowed,
         receivedAt: deps.now().toISOString(),
       })
       .onConflictDoNothing()
       .run();
-    if (inserted.changes > 0) {
-      log.info({ type: activity.constructor.name, objectType, actor: activity.actorId.href }, "activity received");
+  }
+
+  /** Stores an object from its origin; refuses (one log line) what fails the origin check or validation. */
+  async function ingest(object: APObject, originIri: URL, arrival: { viaIri: string; announceIri?: string }): Promise<boolean> {
+    if (!object.id || !sameHost(object.id, object.attributionId, originIri)) {
+      log.warn({ object: object.id?.href, actor: originIri.href }, "refused an object whose id, attributedTo and actor are not on one host");
+      return false;
     }
+    try {
+      const viewRecord = await toViewRecord(object, originIri.href);
+      const result = upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
+      log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
+      return true;
+    } catch (error) {
+      if (!(error instanceof InvalidObjectError)) throw error;
+      log.warn({ object: object.id.href, reason: error.message }, "refused an invalid object");
+      return false;
+    }
+  }
+
+  async function onCreateOrUpdate(ctx: InboxContext<null>, activity: Create | Update): Promise<void> {
+    const actorIri = activity.actorId;
+    if (!actorIri) return;
+    const isFollowed = followed(actorIri.href);
+    const object = await activity.getObject(ctx).catch(() => null);
+    record(activity, object, isFollowed);
+    if (!object || !(await kindOf(object))) {
+      if (object && isActor(object) && activity instanceof Update && isFollowed) await rememberPod(ctx, actorIri.href);
+      return;
+    }
+    // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
+    const known = object.id ? viewObjectOrigin(db, object.id.href) === actorIri.href : false;
+    if (!isFollowed && !known) {
+      log.debug({ actor: actorIri.href }, "ignored an object from a pod this pod does not follow");
+      return;
+    }
+    await ingest(object, actorIri, { viaIri: actorIri.href });
+    if (object.id) await relay.renew(object.id.href, actorIri.href);
+  }
+
+  return {
+    onCreate: onCreateOrUpdate,
+    onUpdate: onCreateOrUpdate,
+
+    async onDelete(ctx: InboxContext<null>, activity: Delete): Promise<void> {
+      const actorIri = activity.actorId;
+      const objectIri = activity.objectId;
+      if (!actorIri || !objectIri) return;
+      record(activity, await activity.getObject(ctx).catch(() => null), followed(actorIri.href));
+      if (objectIri.href === actorIri.href) {
+        // The pod (or person) deleted itself: it leaves the view and our follow lists.
+        const removed = removePodFromView(db, actorIri.href);
+        removeFollower(db, actorIri.href);
+        removeFollowing(db, actorIri.href);
+        log.info({ actor: actorIri.href, removed }, "an actor deleted itself");
+        return;
+      }
+      if (!sameHost(objectIri, actorIri)) {
+        log.warn({ object: objectIri.href, actor: actorIri.href }, "refused a Delete from another host than the object's");
+        return;
+      }
+      if (removeViewObject(db, objectIri.href, actorIri.href)) log.debug({ object: objectIri.href }, "view object deleted by its origin");
+      await relay.renew(objectIri.href, actorIri.href);
+    },
+
+    /** A followed pod re-shared something: fetch it from its origin, then keep it with the path it came by. */
+    async onAnnounce(ctx: InboxContext<null>, announce: Announce): Promise<void> {
+      const viaIri = announce.actorId;
+      const objectIri = announce.objectId;
+      if (!viaIri || !objectIri) return;
+      const isFollowed = followed(viaIri.href);
+      record(announce, null, isFollowed);
+      if (!isFollowed || objectIri.origin === ctx.origin) return;
+      const fetched = await ctx.lookupObject(objectIri.href).catch(() => null);
+      if (!fetched || fetched instanceof Tombstone) {
+        const origin = viewObjectOrigin(db, objectIri.href);
+        if (origin && new URL(origin).host === objectIri.host) removeViewObject(db, objectIri.href, origin);
+        return;
+      }
+      if (!(await kindOf(fetched)) || !fetched.attributionId || fetched.id?.href !== objectIri.href) return;
+      const origin = fetched.attributionId;
+      if (await ingest(fetched, origin, { viaIri: viaIri.href, announceIri: announce.id?.href })) {
+        await rememberPod(ctx, origin.href);
+      }
+    },
   };
+
+  async function rememberPod(ctx: Context<null>, actorIri: string): Promise<void> {
+    const actor = await ctx.lookupObject(actorIri).catch(() => null);
+    if (!actor || !isActor(actor) || !actor.id) return;
+    upsertNeighborPod(
+      db,
+      {
+        actorIri: actor.id.href,
+        name: String(actor.name ?? actor.preferredUsername ?? actor.id.host),
+        handle: actor.preferredUsername ? `@${actor.preferredUsername}@${actor.id.host}` : null,
+        url: actor.url instanceof URL ? actor.url.href : null,
+      },
+      deps.now(),
+    );
+  }
 }
+
+export type ConfederationInbox = ReturnType<typeof confederationInbox>;

@@ -3,13 +3,24 @@ import { desc, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { PodDeps } from "../federation/deps.ts";
 import { receivedActivities } from "./schema.ts";
+import type { ConfederationService } from "./service.ts";
 
-/** Operator: what the inbox received from other pods, newest first. */
-export const adminReceivedRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, { deps }) => {
+/** Operator routes for the confederal view: what arrived, re-sharing, and a manual resync. */
+export const adminConfederationRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; confederation: ConfederationService }> = async (
+  app,
+  { deps, confederation },
+) => {
+  const tags = ["view"];
+  app.post("/view/reshare", { schema: { tags, body: z.object({ object: z.url({ protocol: /^https?$/ }) }).strict() } }, async (request, reply) =>
+    reply.code(202).send(await confederation.relay.reshare(request.body.object)),
+  );
+  app.post("/view/resync", { schema: { tags } }, async () => ({ neighbors: await confederation.resyncAll() }));
+
   app.get(
     "/received",
     {
       schema: {
+        tags,
         querystring: z.object({ cursor: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
       },
     },

@@ -105,3 +105,11 @@ export const viewPaths = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.objectIri, t.viaIri] }), index("view_paths_via").on(t.viaIri)],
 );
+
+/** Neighbor objects this pod's operator re-shared (Announce) to its own followers. */
+export const relayedObjects = sqliteTable("relayed_objects", {
+  objectIri: text("object_iri").primaryKey(),
+  originIri: text("origin_iri").notNull(),
+  announceIri: text("announce_iri").notNull(),
+  createdAt: text("created_at").notNull(),
+});

@@ -1,6 +1,5 @@
 import { createFederation, type KvStore, type MessageQueue } from "@fedify/fedify";
 import { Accept, Announce, Create, Delete, Follow, Reject, Undo, Update } from "@fedify/vocab";
-import { recordReceived } from "../confederation/inbox.ts";
 import { followInboxHandlers, registerFollowCollections } from "../follows/federation.ts";
 import { countFollowers } from "../follows/service.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
@@ -57,8 +56,8 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   registerPracticeCollection(federation, deps);
   registerCharterCollections(federation, deps, services.charters);
 
-  const follows = followInboxHandlers(deps);
-  const received = recordReceived(deps);
+  const follows = followInboxHandlers(deps, services.confederation.hooks);
+  const view = services.confederation.inbox;
   federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .setSharedKeyDispatcher(() => ({ identifier: config.handle }))
@@ -66,10 +65,10 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     .on(Undo, follows.onUndo)
     .on(Accept, follows.onAccept)
     .on(Reject, follows.onReject)
-    .on(Create, received)
-    .on(Update, received)
-    .on(Delete, received)
-    .on(Announce, received)
+    .on(Create, view.onCreate)
+    .on(Update, view.onUpdate)
+    .on(Delete, view.onDelete)
+    .on(Announce, view.onAnnounce)
     .onError((_ctx, error) => {
       log.warn({ err: error }, "inbox activity failed");
     });

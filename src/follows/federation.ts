@@ -55,8 +55,14 @@ export function registerFollowCollections(federation: PodFederation, deps: PodDe
     .setFirstCursor(() => "");
 }
 
+/** What other rooms do when a follow of ours is answered or ends (the confederal view fills and empties). */
+export interface FollowHooks {
+  accepted(actorIri: string): void;
+  left(actorIri: string): void;
+}
+
 /** Inbox handlers for the follow handshake, in both directions. */
-export function followInboxHandlers(deps: PodDeps) {
+export function followInboxHandlers(deps: PodDeps, hooks: FollowHooks) {
   const { db, config, log } = deps;
   const self = (ctx: Context<null>) => ctx.getActorUri(config.handle);
 
@@ -101,6 +107,8 @@ export function followInboxHandlers(deps: PodDeps) {
     if (objectIri && objectIri !== row.followIri) return;
     follows.answerFollowing(db, actorIri, state);
     log.info({ actor: actorIri, state }, "follow answered");
+    if (state === "accepted") hooks.accepted(actorIri);
+    else hooks.left(actorIri);
   }
 }
 
@@ -122,7 +130,7 @@ async function answerFollow(
 }
 
 /** What the operator does: follow, unfollow, approve and reject follow requests. */
-export function followActions(deps: PodDeps, contextFor: () => Context<null>) {
+export function followActions(deps: PodDeps, contextFor: () => Context<null>, hooks: FollowHooks) {
   const { db, config, log } = deps;
   const sender = { identifier: config.handle };
 
@@ -151,6 +159,7 @@ export function followActions(deps: PodDeps, contextFor: () => Context<null>) {
       const me = ctx.getActorUri(config.handle);
       const follow = new Follow({ id: new URL(row.followIri), actor: me, object: new URL(row.actorIri) });
       follows.removeFollowing(db, row.actorIri);
+      hooks.left(row.actorIri);
       await ctx.sendActivity(
         sender,
         recipientOf(row),

@@ -1,0 +1,110 @@
+import type { Context } from "@fedify/fedify";
+import { Collection, CollectionPage, Link, OrderedCollection, OrderedCollectionPage, isActor, type Object as APObject } from "@fedify/vocab";
+import { FetchError } from "@fedify/vocab-runtime";
+import type { PodDeps } from "../federation/deps.ts";
+import { InvalidObjectError, kindOf, toViewRecord, type ViewRecord } from "./activitypub.ts";
+import { pruneUnlisted, removePodFromView, upsertNeighborPod, upsertViewObject } from "./store.ts";
+
+/** Bounds, so a neighbor's collection that never ends or items that are too large stop cleanly. */
+export const BACKFILL_LIMITS = { pagesPerCollection: 20, itemsPerCollection: 2_000, itemBytes: 256 * 1024 };
+
+export interface BackfillReport {
+  stored: number;
+  refused: number;
+  pruned: number;
+  complete: boolean;
+}
+
+/**
+ * Reads a followed pod's per-kind collections (the actor's `streams`) into the view, so it is complete at
+ * once after a follow is accepted; run again periodically it repairs what was missed while either side
+ * was down. Objects the pod no longer lists leave the view, but only after a complete read.
+ */
+export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: string): Promise<BackfillReport> {
+  const { db, log } = deps;
+  const report: BackfillReport = { stored: 0, refused: 0, pruned: 0, complete: true };
+  if (await isGone(ctx, actorIri)) {
+    removePodFromView(db, actorIri);
+    log.info({ actor: actorIri }, "neighbor is gone: removed from the view");
+    return { ...report, complete: false };
+  }
+  const actor = await ctx.lookupObject(actorIri).catch(() => null);
+  if (!actor || !isActor(actor) || !actor.id) {
+    log.warn({ actor: actorIri }, "backfill skipped: the neighbor's actor could not be fetched");
+    return { ...report, complete: false };
+  }
+  upsertNeighborPod(
+    db,
+    {
+      actorIri,
+      name: String(actor.name ?? actor.preferredUsername ?? actor.id.host),
+      handle: actor.preferredUsername ? `@${actor.preferredUsername}@${actor.id.host}` : null,
+      url: actor.url instanceof URL ? actor.url.href : null,
+    },
+    deps.now(),
+  );
+
+  const listed = new Set<string>();
+  const kinds = new Set<ViewRecord["kind"]>();
+  for (const streamIri of actor.streamIds) {
+    const complete = await readCollection(streamIri, async (item) => {
+      if (!item.id || item.id.host !== actor.id!.host || item.attributionId?.href !== actorIri) return;
+      const kind = await kindOf(item);
+      if (!kind) return;
+      kinds.add(kind);
+      listed.add(item.id.href);
+      try {
+        const record = await toViewRecord(item, actorIri);
+        if (upsertViewObject(db, record, { viaIri: actorIri, at: deps.now() }) === "stored") report.stored++;
+      } catch (error) {
+        if (!(error instanceof InvalidObjectError)) throw error;
+        report.refused++;
+        log.warn({ object: item.id.href, reason: error.message }, "backfill refused an invalid object");
+      }
+    });
+    report.complete &&= complete;
+  }
+  if (report.complete) report.pruned = pruneUnlisted(db, actorIri, listed, [...kinds]);
+  log.info({ actor: actorIri, ...report }, "backfill done");
+  return report;
+
+  async function readCollection(iri: URL, onItem: (item: APObject) => Promise<void>): Promise<boolean> {
+    const collection = await ctx.lookupObject(iri.href).catch(() => null);
+    if (!(collection instanceof Collection)) return false;
+    let page: APObject | null = collection instanceof OrderedCollection || collection instanceof Collection ? await collection.getFirst().catch(() => null) : null;
+    let items = 0;
+    if (!page) page = collection; // an unpaged collection carries its items itself
+    for (let pages = 0; page; pages++) {
+      if (pages >= BACKFILL_LIMITS.pagesPerCollection) {
+        log.warn({ collection: iri.href, pages }, "backfill stopped: the collection has more pages than the limit");
+        return false;
+      }
+      if (!(page instanceof Collection)) return false;
+      for await (const item of page.getItems()) {
+        if (++items > BACKFILL_LIMITS.itemsPerCollection) {
+          log.warn({ collection: iri.href, items }, "backfill stopped: the collection has more items than the limit");
+          return false;
+        }
+        if (item instanceof Link) continue;
+        const size = JSON.stringify(await item.toJsonLd()).length;
+        if (size > BACKFILL_LIMITS.itemBytes) {
+          log.warn({ collection: iri.href, size }, "backfill stopped: an item is over the size limit");
+          return false;
+        }
+        await onItem(item);
+      }
+      page = page instanceof CollectionPage || page instanceof OrderedCollectionPage ? await page.getNext().catch(() => null) : null;
+    }
+    return true;
+  }
+}
+
+/** A neighbor whose actor answers 410 Gone has left for good. */
+async function isGone(ctx: Context<null>, actorIri: string): Promise<boolean> {
+  try {
+    await ctx.documentLoader(actorIri);
+    return false;
+  } catch (error) {
+    return error instanceof FetchError && error.response?.status === 410;
+  }
+}

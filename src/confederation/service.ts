@@ -1,0 +1,42 @@
+import type { Context } from "@fedify/fedify";
+import type { PodDeps } from "../federation/deps.ts";
+import type { FollowHooks } from "../follows/federation.ts";
+import { listFollowing } from "../follows/service.ts";
+import { backfillPod } from "./backfill.ts";
+import { confederationInbox } from "./inbox.ts";
+import { relayActions } from "./relay.ts";
+import { removePodFromView } from "./store.ts";
+
+/** The confederal view's moving parts: what the inbox feeds it, how it fills, repairs and empties. */
+export function confederationService(deps: PodDeps, contextFor: () => Context<null>) {
+  const { db, log } = deps;
+  const relay = relayActions(deps, contextFor);
+  const backfill = (actorIri: string) => backfillPod(deps, contextFor(), actorIri);
+
+  const hooks: FollowHooks = {
+    accepted(actorIri) {
+      backfill(actorIri).catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "backfill failed"));
+    },
+    left(actorIri) {
+      const removed = removePodFromView(db, actorIri);
+      log.info({ actor: actorIri, removed }, "neighbor left the view");
+    },
+  };
+
+  return {
+    inbox: confederationInbox(deps, relay),
+    relay,
+    hooks,
+    backfill,
+    /** Re-reads every followed pod: repairs what was missed while either side was down. */
+    async resyncAll(): Promise<number> {
+      const neighbors = listFollowing(db, { limit: 10_000 }, "accepted");
+      for (const neighbor of neighbors) {
+        await backfill(neighbor.actorIri).catch((error: unknown) => log.warn({ err: error, actor: neighbor.actorIri }, "resync failed"));
+      }
+      return neighbors.length;
+    },
+  };
+}
+
+export type ConfederationService = ReturnType<typeof confederationService>;

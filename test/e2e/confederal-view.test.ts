@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+
+interface ViewItem {
+  iri: string;
+  name: string;
+  available: string | null;
+  pod: { iri: string };
+  paths: { via: string }[];
+}
+
+describe("the confederal view across four pods as processes", () => {
+  let a: PodProcess;
+  let b: PodProcess;
+  let c: PodProcess;
+  let d: PodProcess;
+  let bOffer: string;
+  let dOffer: string;
+
+  const surplus = async (pod: PodProcess): Promise<ViewItem[]> => {
+    const response = await fetch(`${pod.url}/view/surplus?limit=200`);
+    expect(response.status).toBe(200);
+    return (await response.json()).items;
+  };
+  const follow = async (from: PodProcess, to: PodProcess) => {
+    expect((await from.admin("POST", "/following", { target: to.handle })).status).toBe(202);
+    await waitUntil(async () => (await from.admin("GET", "/following")).body.items.some((f: any) => f.actorIri === to.actorUrl && f.state === "accepted"));
+  };
+  const offer = async (pod: PodProcess, name: string, quantity = 10) => {
+    const response = await pod.admin("POST", "/offers", { name, category: "food", quantity, unit: "kg", area: { name: "Riverside" } });
+    expect(response.status).toBe(201);
+    return `${pod.url}/offers/${response.body.id}`;
+  };
+
+  beforeAll(async () => {
+    [a, b, c, d] = await Promise.all([startPod("a"), startPod("b"), startPod("c"), startPod("d")]);
+  });
+  afterAll(async () => {
+    await Promise.all([a, b, c, d].map((p) => p?.stop()));
+  });
+
+  it("A follows B and C, C follows D: B's earlier offer arrives by backfill, later ones by delivery", async () => {
+    bOffer = await offer(b, "Apples from B");
+    await follow(a, b);
+    await follow(a, c);
+    await follow(c, d);
+    await waitUntil(async () => (await surplus(a)).some((i) => i.iri === bOffer));
+    await offer(c, "Bread from C");
+    dOffer = await offer(d, "Pumpkins from D", 30);
+    await waitUntil(async () => (await surplus(a)).length === 2);
+    const names = (await surplus(a)).map((i) => i.name).sort();
+    expect(names).toEqual(["Apples from B", "Bread from C"]);
+    // D is not followed by A: D's offer is in C's view, not A's.
+    expect((await surplus(c)).map((i) => i.iri)).toContain(dOffer);
+  });
+
+  it("C relays D's offer; A holds it exactly once, with the path it came by", async () => {
+    expect((await c.admin("POST", "/view/reshare", { object: dOffer })).status).toBe(202);
+    await waitUntil(async () => (await surplus(a)).some((i) => i.iri === dOffer));
+    const relayed = (await surplus(a)).filter((i) => i.iri === dOffer);
+    expect(relayed).toHaveLength(1);
+    expect(relayed[0]!.pod.iri).toBe(d.actorUrl);
+    expect(relayed[0]!.paths.map((p) => p.via)).toEqual([c.actorUrl]);
+    // Re-sharing again does not duplicate it.
+    expect((await c.admin("POST", "/view/reshare", { object: dOffer })).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await surplus(a)).filter((i) => i.iri === dOffer)).toHaveLength(1);
+  });
+
+  it("B withdraws its offer and it leaves A's view", async () => {
+    const id = bOffer.split("/").pop();
+    expect((await b.admin("POST", `/offers/${id}/withdraw`)).status).toBe(200);
+    await waitUntil(async () => !(await surplus(a)).some((i) => i.iri === bOffer));
+  });
+
+  it("D updates the relayed offer and A sees the update", async () => {
+    const id = dOffer.split("/").pop();
+    expect((await d.admin("POST", `/offers/${id}/claims`, { neighbor: "someone", quantity: 12 })).status).toBe(201);
+    await waitUntil(async () => (await surplus(a)).find((i) => i.iri === dOffer)?.available === "18");
+  });
+
+  it("A unfollows C: C's objects and the relay through C leave A's view", async () => {
+    expect((await a.admin("DELETE", `/following?target=${encodeURIComponent(c.actorUrl)}`)).status).toBe(200);
+    const left = await surplus(a);
+    expect(left.map((i) => i.iri)).toEqual([]);
+  });
+});
