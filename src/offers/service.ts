@@ -81,10 +81,10 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
     },
 
     async create(kind: OfferKind, input: OfferInput): Promise<Offer> {
-      requireCategory(db, config, input.category, "category");
+      requireCategory(db, config, input.category, "body.category");
       const now = deps.now();
       if (input.availableUntil && Date.parse(input.availableUntil) <= now.getTime()) {
-        throw badRequest("must be in the future", "availableUntil");
+        throw badRequest("must be in the future", "body.availableUntil");
       }
       const row = db
         .insert(offers)
@@ -115,16 +115,16 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
     },
 
     async update(kind: OfferKind, id: string, patch: OfferPatch): Promise<Offer> {
-      if (patch.category !== undefined) requireCategory(db, config, patch.category, "category");
+      if (patch.category !== undefined) requireCategory(db, config, patch.category, "body.category");
       const now = deps.now();
       const row = db.transaction((tx) => {
         const current = editable(kind, id);
         const from = patch.availableFrom === undefined ? current.availableFrom : iso(patch.availableFrom);
         const until = patch.availableUntil === undefined ? current.availableUntil : iso(patch.availableUntil);
-        if (from && until && Date.parse(until) <= Date.parse(from)) throw badRequest("must be after availableFrom", "availableUntil");
+        if (from && until && Date.parse(until) <= Date.parse(from)) throw badRequest("must be after availableFrom", "body.availableUntil");
         const quantityMilli = patch.quantity ?? current.quantityMilli;
         const availableMilli = quantityMilli - claimedMilli(id);
-        if (availableMilli < 0) throw badRequest("is less than what has already been claimed", "quantity");
+        if (availableMilli < 0) throw badRequest("is less than what has already been claimed", "body.quantity");
         const next = {
           name: patch.name ?? current.name,
           description: patch.description ?? current.description,
@@ -153,7 +153,7 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
       const result = db.transaction((tx) => {
         const current = editable(kind, id);
         if (current.status === "expired") throw conflict(`this ${kind} has expired`);
-        if (input.quantity > current.availableMilli) throw badRequest("is more than is still available", "quantity");
+        if (input.quantity > current.availableMilli) throw badRequest("is more than is still available", "body.quantity");
         const claim = tx
           .insert(claims)
           .values({ id: uuidv7(), offerId: id, neighbor: input.neighbor, quantityMilli: input.quantity, note: input.note ?? "", createdAt: now.toISOString() })

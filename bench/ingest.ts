@@ -1,0 +1,180 @@
+/**
+ * Ingest throughput: signed Create(Proposal) activities from neighbor pods, POSTed to a real pod process
+ * over HTTP with signature verification on, counted until every offer is in the pod's view. Printed
+ * next to the raw RSA-2048 verification rate measured in the same run.
+ */
+import { createSign, createVerify, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import Database from "better-sqlite3";
+import { openMigratedDatabase } from "../src/db/client.ts";
+import { following } from "../src/follows/schema.ts";
+import { freePort, waitUntil } from "../test/support/pod-process.ts";
+
+export interface IngestResult {
+  activities: number;
+  neighbors: number;
+  concurrency: number;
+  acceptedPerSecond: number;
+  ingestedPerSecond: number;
+  rsaVerifyPerSecond: number;
+  podPeakRssMb: number;
+}
+
+/** Raw RSA-2048 (rsa-sha256) verifications per second on one core: the floor any inbox stands on. */
+export function rsaVerifyRate(seconds = 1): number {
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const data = Buffer.from("(request-target): post /inbox\nhost: pod.example\ndate: x\ndigest: SHA-256=y");
+  const signature = createSign("sha256").update(data).sign(privateKey);
+  let count = 0;
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) createVerify("sha256").update(data).verify(publicKey, signature);
+    count += 100;
+  }
+  return count / seconds;
+}
+
+interface Neighbor {
+  name: string;
+  actorId: string;
+  keyId: string;
+  privateKey: KeyObject;
+  publicKeyPem: string;
+}
+
+function signCavage(neighbor: Neighbor, url: URL, body: string): Record<string, string> {
+  const date = new Date().toUTCString();
+  const digest = `SHA-256=${require_sha256(body)}`;
+  const signingString = `(request-target): post ${url.pathname}\nhost: ${url.host}\ndate: ${date}\ndigest: ${digest}`;
+  const signature = createSign("sha256").update(signingString).sign(neighbor.privateKey, "base64");
+  return {
+    host: url.host,
+    date,
+    digest,
+    "content-type": "application/activity+json",
+    signature: `keyId="${neighbor.keyId}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="${signature}"`,
+  };
+}
+
+import { createHash } from "node:crypto";
+const require_sha256 = (body: string) => createHash("sha256").update(body).digest("base64");
+
+export async function benchIngest(options: { activities: number; neighbors: number; concurrency: number }): Promise<IngestResult> {
+  const rsaVerifyPerSecond = rsaVerifyRate();
+
+  // Neighbor pods: actors with RSA keys, served by a small server in this process.
+  const neighborPort = await freePort();
+  const origin = `http://127.0.0.1:${neighborPort}`;
+  const neighbors: Neighbor[] = Array.from({ length: options.neighbors }, (_, i) => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const actorId = `${origin}/pods/n${i}`;
+    return { name: `n${i}`, actorId, keyId: `${actorId}#main-key`, privateKey, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+  });
+  const byPath = new Map(neighbors.map((n) => [new URL(n.actorId).pathname, n]));
+  let actorFetches = 0;
+  const server = createServer((request, response) => {
+    actorFetches++;
+    const neighbor = byPath.get((request.url ?? "").split("#")[0]!.split("?")[0]!);
+    if (!neighbor) return void response.writeHead(404).end();
+    response.writeHead(200, { "content-type": "application/activity+json" });
+    response.end(
+      JSON.stringify({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        id: neighbor.actorId,
+        type: "Group",
+        preferredUsername: neighbor.name,
+        name: `Neighbor ${neighbor.name}`,
+        inbox: `${neighbor.actorId}/inbox`,
+        publicKey: { id: neighbor.keyId, owner: neighbor.actorId, publicKeyPem: neighbor.publicKeyPem },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(neighborPort, "127.0.0.1", resolve));
+
+  // The pod under test, as its own process, already following every neighbor.
+  const port = await freePort();
+  const podUrl = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "pod-bench-"));
+  const setup = openMigratedDatabase(join(dataDir, "pod.sqlite"));
+  const now = new Date().toISOString();
+  for (const n of neighbors) {
+    setup.db
+      .insert(following)
+      .values({ actorIri: n.actorId, followIri: `${podUrl}/follows/${n.name}`, handle: null, inbox: `${n.actorId}/inbox`, sharedInbox: null, state: "accepted", createdAt: now, respondedAt: now })
+      .run();
+  }
+  setup.close();
+  const pod = spawn(process.execPath, [...(process.env.POD_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.POD_BENCH_PROFILE}`] : []), new URL("../src/main.ts", import.meta.url).pathname], {
+    env: { ...process.env, POD_URL: podUrl, PORT: String(port), DATA_DIR: dataDir, POD_ALLOW_PRIVATE_ADDRESS: "true", LOG_LEVEL: "error", POD_ADMIN_TOKEN: "bench-operator-token-0123456789abcdef" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await waitUntil(async () => (await fetch(`${podUrl}/healthz`).catch(() => null))?.ok === true, 20_000);
+
+  // Signed requests prepared before the clock starts: signing is the sender's cost, not the pod's.
+  const inbox = new URL(`${podUrl}/inbox`);
+  const requests = Array.from({ length: options.activities }, (_, i) => {
+    const neighbor = neighbors[i % neighbors.length]!;
+    const id = `${neighbor.actorId}/offers/${i}`;
+    const body = JSON.stringify({
+      "@context": ["https://www.w3.org/ns/activitystreams", { vf: "https://w3id.org/valueflows/ont/vf#", om2: "http://www.ontology-of-units-of-measure.org/resource/om-2/", Proposal: "vf:Proposal", Intent: "vf:Intent", purpose: "vf:purpose", publishes: "vf:publishes", action: "vf:action", resourceConformsTo: { "@id": "vf:resourceConformsTo", "@type": "@id" }, resourceQuantity: "vf:resourceQuantity", availableQuantity: "vf:availableQuantity", hasUnit: "om2:hasUnit", hasNumericalValue: "om2:hasNumericalValue" }],
+      id: `${id}#create`,
+      type: "Create",
+      actor: neighbor.actorId,
+      to: "https://www.w3.org/ns/activitystreams#Public",
+      object: {
+        id,
+        type: "Proposal",
+        purpose: "offer",
+        attributedTo: neighbor.actorId,
+        name: `Offer ${i}`,
+        summary: `Offer ${i} from ${neighbor.name}`,
+        published: now,
+        publishes: { type: "Intent", action: "transfer", resourceConformsTo: "https://w3id.org/pods/categories/food", resourceQuantity: { type: "om2:Measure", hasUnit: "kg", hasNumericalValue: "10" } },
+      },
+    });
+    return { body, headers: signCavage(neighbor, inbox, body) };
+  });
+
+  const viewDb = new Database(join(dataDir, "pod.sqlite"), { readonly: true });
+  const countView = () => (viewDb.prepare("SELECT count(*) AS n FROM view_objects").get() as { n: number }).n;
+
+  const started = performance.now();
+  let next = 0;
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < requests.length) {
+        const request = requests[next++]!;
+        const response = await fetch(inbox, { method: "POST", headers: request.headers, body: request.body });
+        if (response.status !== 202) failures++;
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  const acceptedSeconds = (performance.now() - started) / 1000;
+  await waitUntil(() => countView() >= options.activities, 600_000, 20);
+  const ingestedSeconds = (performance.now() - started) / 1000;
+  if (failures > 0) throw new Error(`${failures} deliveries were refused`);
+
+  if (process.env.POD_BENCH_PROFILE) console.error(`actor fetches: ${actorFetches}`);
+  const status = readFileSync(`/proc/${pod.pid}/status`, "utf8");
+  const podPeakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  viewDb.close();
+  pod.kill("SIGTERM");
+  await new Promise((resolve) => pod.once("exit", resolve));
+  server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return {
+    activities: options.activities,
+    neighbors: options.neighbors,
+    concurrency: options.concurrency,
+    acceptedPerSecond: options.activities / acceptedSeconds,
+    ingestedPerSecond: options.activities / ingestedSeconds,
+    rsaVerifyPerSecond,
+    podPeakRssMb,
+  };
+}
