@@ -22,6 +22,8 @@ export interface IngestResult {
   ingestedPerSecond: number;
   rsaVerifyPerSecond: number;
   podPeakRssMb: number;
+  /** CPU time the pod spent per activity: what bounds throughput when the machine is saturated. */
+  podCpuMsPerActivity: number;
 }
 
 /** Raw RSA-2048 (rsa-sha256) verifications per second on one core: the floor any inbox stands on. */
@@ -142,6 +144,11 @@ export async function benchIngest(options: { activities: number; neighbors: numb
   const viewDb = new Database(join(dataDir, "pod.sqlite"), { readonly: true });
   const countView = () => (viewDb.prepare("SELECT count(*) AS n FROM view_objects").get() as { n: number }).n;
 
+  const cpuSeconds = () => {
+    const fields = readFileSync(`/proc/${pod.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  };
+  const cpuBefore = cpuSeconds();
   const started = performance.now();
   let next = 0;
   let failures = 0;
@@ -159,6 +166,7 @@ export async function benchIngest(options: { activities: number; neighbors: numb
   await waitUntil(() => countView() >= options.activities, 600_000, 20);
   const ingestedSeconds = (performance.now() - started) / 1000;
   if (failures > 0) throw new Error(`${failures} deliveries were refused`);
+  const podCpuMsPerActivity = ((cpuSeconds() - cpuBefore) * 1000) / options.activities;
 
   if (process.env.POD_BENCH_PROFILE) console.error(`actor fetches: ${actorFetches}`);
   const status = readFileSync(`/proc/${pod.pid}/status`, "utf8");
@@ -176,5 +184,6 @@ export async function benchIngest(options: { activities: number; neighbors: numb
     ingestedPerSecond: options.activities / ingestedSeconds,
     rsaVerifyPerSecond,
     podPeakRssMb,
+    podCpuMsPerActivity,
   };
 }

@@ -11,4 +11,5 @@ console.log(`activities: ${ingest.activities} from ${ingest.neighbors} neighbor 
 console.log(`raw RSA-2048 verify (baseline, one core): ${ingest.rsaVerifyPerSecond.toFixed(0)}/s`);
 console.log(`accepted (202): ${ingest.acceptedPerSecond.toFixed(0)}/s  (${((ingest.acceptedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
 console.log(`in the view:    ${ingest.ingestedPerSecond.toFixed(0)}/s  (${((ingest.ingestedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
+console.log(`pod CPU per activity: ${ingest.podCpuMsPerActivity.toFixed(2)} ms`);
 console.log(`pod peak RSS: ${ingest.podPeakRssMb.toFixed(0)} MB\n`);

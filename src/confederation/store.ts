@@ -12,36 +12,81 @@ export interface Arrival {
 
 export type UpsertResult = "stored" | "unchanged";
 
+/** Prepared once per connection: ingest is the hot path (see bench/ingest.ts). */
+const statements = new WeakMap<object, ReturnType<typeof prepareStatements>>();
+
+function prepareStatements(sqlite: Db["$client"]) {
+  const columns = [
+    "iri", "kind", "pod_iri", "name", "summary", "content", "url", "category_iri", "action", "unit", "quantity_milli",
+    "available_milli", "starts_at", "ends_at", "area_name", "latitude", "longitude", "extra", "adapted_from", "published",
+    "version", "received_at",
+  ];
+  const params = columns.map((c) => `@${c}`).join(", ");
+  const updates = columns.filter((c) => c !== "iri").map((c) => `${c} = excluded.${c}`).join(", ");
+  return {
+    current: sqlite.prepare<[string], { version: string; pod_iri: string }>("SELECT version, pod_iri FROM view_objects WHERE iri = ?"),
+    upsert: sqlite.prepare(`INSERT INTO view_objects (${columns.join(", ")}) VALUES (${params}) ON CONFLICT (iri) DO UPDATE SET ${updates}`),
+    clearServices: sqlite.prepare("DELETE FROM view_services WHERE charter_iri = ?"),
+    insertService: sqlite.prepare(
+      `INSERT INTO view_services (iri, charter_iri, pod_iri, name, category_iri, status, target) VALUES (@iri, @charterIri, @podIri, @name, @categoryIri, @status, @target)
+       ON CONFLICT (iri) DO UPDATE SET charter_iri = excluded.charter_iri, pod_iri = excluded.pod_iri, name = excluded.name,
+       category_iri = excluded.category_iri, status = excluded.status, target = excluded.target`,
+    ),
+    path: sqlite.prepare(
+      `INSERT INTO view_paths (object_iri, via_iri, announce_iri, received_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (object_iri, via_iri) DO UPDATE SET announce_iri = excluded.announce_iri, received_at = excluded.received_at`,
+    ),
+  };
+}
+
+function statementsFor(db: Db) {
+  let prepared = statements.get(db.$client);
+  if (!prepared) statements.set(db.$client, (prepared = prepareStatements(db.$client)));
+  return prepared;
+}
+
 /**
  * Stores a neighbor's object in the view, in one transaction. Idempotent: the same version twice changes
  * nothing; an older version (an update that arrived late) is ignored, but the path it came by is kept.
  */
 export function upsertViewObject(db: Db, record: ViewRecord, arrival: Arrival): UpsertResult {
-  return db.transaction((tx) => {
-    const current = tx.select({ version: viewObjects.version, podIri: viewObjects.podIri }).from(viewObjects).where(eq(viewObjects.iri, record.iri)).get();
+  const s = statementsFor(db);
+  const at = arrival.at.toISOString();
+  return db.$client.transaction((): UpsertResult => {
+    const current = s.current.get(record.iri);
     let result: UpsertResult = "unchanged";
-    if (!current || (current.podIri === record.podIri && record.version > current.version)) {
-      const { services, extra, ...columns } = record;
-      const row = { ...columns, extra: JSON.stringify(extra), receivedAt: arrival.at.toISOString() };
-      tx.insert(viewObjects).values(row).onConflictDoUpdate({ target: viewObjects.iri, set: row }).run();
-      tx.delete(viewServices).where(eq(viewServices.charterIri, record.iri)).run();
-      for (const service of services) {
-        tx.insert(viewServices)
-          .values({ ...service, charterIri: record.iri, podIri: record.podIri })
-          .onConflictDoUpdate({ target: viewServices.iri, set: { ...service, charterIri: record.iri, podIri: record.podIri } })
-          .run();
-      }
+    if (!current || (current.pod_iri === record.podIri && record.version > current.version)) {
+      s.upsert.run({
+        iri: record.iri,
+        kind: record.kind,
+        pod_iri: record.podIri,
+        name: record.name,
+        summary: record.summary,
+        content: record.content,
+        url: record.url,
+        category_iri: record.categoryIri,
+        action: record.action,
+        unit: record.unit,
+        quantity_milli: record.quantityMilli,
+        available_milli: record.availableMilli,
+        starts_at: record.startsAt,
+        ends_at: record.endsAt,
+        area_name: record.areaName,
+        latitude: record.latitude,
+        longitude: record.longitude,
+        extra: JSON.stringify(record.extra),
+        adapted_from: record.adaptedFrom,
+        published: record.published,
+        version: record.version,
+        received_at: at,
+      });
+      s.clearServices.run(record.iri);
+      for (const service of record.services) s.insertService.run({ ...service, charterIri: record.iri, podIri: record.podIri });
       result = "stored";
     }
-    tx.insert(viewPaths)
-      .values({ objectIri: record.iri, viaIri: arrival.viaIri, announceIri: arrival.announceIri ?? null, receivedAt: arrival.at.toISOString() })
-      .onConflictDoUpdate({
-        target: [viewPaths.objectIri, viewPaths.viaIri],
-        set: { announceIri: arrival.announceIri ?? null, receivedAt: arrival.at.toISOString() },
-      })
-      .run();
+    s.path.run(record.iri, arrival.viaIri, arrival.announceIri ?? null, at);
     return result;
-  });
+  }).immediate();
 }
 
 export function viewObjectOrigin(db: Db, iri: string): string | undefined {

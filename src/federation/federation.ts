@@ -35,7 +35,9 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   const { config, log } = deps;
   const federation = createFederation<null>({
     kv: parts.kv,
-    queue: parts.queue,
+    // Inbox activities are handled within the request (one JSON-LD parse, no queue round trip); a failure
+    // answers 5xx and the sender retries. Outgoing deliveries go through the durable queue.
+    queue: { outbox: parts.queue, fanout: parts.queue },
     origin: config.url.origin,
     allowPrivateAddress: config.allowPrivateAddress,
     firstKnock: "draft-cavage-http-signatures-12",

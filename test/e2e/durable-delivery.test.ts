@@ -28,7 +28,18 @@ describe("deliveries survive a crash: the queue lives in the pod's SQLite file",
     expect(await collectionItems(b, `${b.actorUrl}/followers`)).toEqual([]);
 
     await a.start();
+    // The earlier graceful stop (SIGTERM) said so in the log; the SIGKILL left no such line.
+    expect(a.logs().match(/"msg":"stopped"/g) ?? []).toHaveLength(0);
     await waitUntil(async () => (await collectionItems(b, `${b.actorUrl}/followers`)).includes(a.actorUrl));
     await waitUntil(async () => (await a.admin("GET", "/following")).body.items[0]?.state === "accepted");
+  });
+
+  it("SIGTERM stops the pod gracefully: it finishes, closes the database and exits 0", async () => {
+    await b.restart();
+    expect(b.logs()).toMatch(/"msg":"shutting down/);
+    expect(b.logs()).toMatch(/"msg":"stopped"/);
+    expect(b.exitCodes().at(-1)).toBe(0);
+    // The restarted pod still knows its follower: nothing was lost.
+    expect((await b.admin("GET", "/followers")).body.items.map((f: { actorIri: string }) => f.actorIri)).toEqual([a.actorUrl]);
   });
 });

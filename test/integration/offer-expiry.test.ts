@@ -63,6 +63,8 @@ describe("offers and needs past their end expire by themselves and followers are
     const proposal = updates.find((u) => u.object.type === "Proposal").object;
     const note = updates.find((u) => u.object.type === "Note").object;
     expect(proposal.id).toBe(`${server.url}/offers/${offer.id}`);
+    // Deliveries carry an Object Integrity Proof (FEP-8b32) made with the pod's Ed25519 key.
+    for (const update of updates) expect(update.proof).toMatchObject({ type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022" });
     expect(proposal.summary).toMatch(/^Expired\. Offer: Pumpkins/);
     expect(note.id).toBe(`${server.url}/offers/${offer.id}/note`);
     expect(note.content).toContain("Expired.");

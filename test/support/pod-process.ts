@@ -27,6 +27,8 @@ export interface PodProcess {
   kill(): Promise<void>;
   /** Starts the process again after kill(), on the same port and data directory. */
   start(): Promise<void>;
+  /** Exit codes of the pod's earlier processes (after stop, restart or kill). */
+  exitCodes(): (number | null)[];
   /** The environment the pod runs with (for running its CLI against the same data). */
   env: Record<string, string>;
 }
@@ -49,6 +51,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
   const dataDir = mkdtempSync(join(tmpdir(), `pod-${name}-`));
   let output = "";
   let child: ChildProcess;
+  const exitCodes: (number | null)[] = [];
 
   const podEnv: Record<string, string> = {
     POD_URL: url,
@@ -65,6 +68,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
 
   const launch = async () => {
     child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...podEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    child.once("exit", (code) => exitCodes.push(code));
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
     await waitUntil(async () => {
@@ -123,6 +127,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
       await exited;
     },
     start: launch,
+    exitCodes: () => exitCodes,
     env: podEnv,
   };
 }
