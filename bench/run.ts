@@ -1,9 +1,18 @@
 import { cpus, totalmem } from "node:os";
 import { benchIngest } from "./ingest.ts";
+import { benchView } from "./view.ts";
 
 const quick = process.argv.includes("--quick");
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`# pods benchmarks — ${machine}\n`);
+
+const view = await benchView({ pods: quick ? 50 : 500, offersPerPod: 200, iterations: quick ? 200 : 1000 });
+console.log(`## The confederal view: ${view.pods} pods × ${view.offers / view.pods} offers = ${view.offers} remote offers`);
+console.log(`seeded in ${view.seedSeconds.toFixed(1)} s; database ${(view.bytesPer1000Offers / 1024).toFixed(0)} KiB per 1,000 offers`);
+console.log(`baseline (bare Fastify route, same harness): p50 ${view.baseline.p50.toFixed(3)} ms, p99 ${view.baseline.p99.toFixed(3)} ms`);
+console.log("| query | p50 ms | p99 ms | p50 ÷ baseline |\n| --- | --- | --- | --- |");
+for (const t of view.timings) console.log(`| ${t.name} | ${t.p50.toFixed(2)} | ${t.p99.toFixed(2)} | ${t.ratioToBaseline.toFixed(1)}× |`);
+console.log(`bench process peak RSS: ${view.peakRssMb.toFixed(0)} MB\n`);
 
 const ingest = await benchIngest({ activities: quick ? 500 : 4000, neighbors: quick ? 5 : 20, concurrency: 32 });
 console.log("## Ingest through the real HTTP inbox (signature verification on)");

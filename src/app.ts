@@ -14,6 +14,7 @@ import { adminCharterRoutes, publicCharterRoutes } from "./charters/routes.ts";
 import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
 import { adminConfederationRoutes } from "./confederation/routes.ts";
+import { viewRoutes } from "./confederation/view-routes.ts";
 import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
 import { adminPracticeRoutes, publicPracticeRoutes } from "./practices/routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
@@ -57,6 +58,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(publicOfferRoutes, { deps, offers, contextFor });
   await app.register(publicCharterRoutes, { deps, charters, contextFor });
   await app.register(publicPracticeRoutes, { deps, practices, contextFor });
+  await app.register(viewRoutes, { deps });
   await app.register(
     async (admin) => {
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
