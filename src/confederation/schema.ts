@@ -70,6 +70,8 @@ export const viewObjects = sqliteTable(
     index("view_kind_published").on(t.kind, t.published),
     index("view_pod").on(t.podIri),
     index("view_ends").on(t.kind, t.endsAt),
+    /** near=lat,lon with a small radius: a latitude range instead of reading every object (view.ts planFor). */
+    index("view_position").on(t.latitude, t.longitude),
   ],
 );
 
@@ -88,7 +90,7 @@ export const viewServices = sqliteTable(
     status: text("status").notNull(),
     target: text("target"),
   },
-  (t) => [index("view_services_category").on(t.categoryIri)],
+  (t) => [index("view_services_category").on(t.categoryIri), index("view_services_charter").on(t.charterIri)],
 );
 
 /** How each object reached this pod: directly from its origin, or re-shared (Announce) by a followed pod. */

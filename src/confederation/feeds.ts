@@ -1,0 +1,312 @@
+import { stringify } from "csv-stringify/sync";
+import { Feed, type Item } from "feed";
+import { SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
+import type { Config } from "../config/schema.ts";
+import { html, page, raw } from "../web/html.ts";
+import type { ViewDeps, ViewItem, ViewRow } from "./view.ts";
+
+/**
+ * The aggregated surplus and needs for people and tools outside the pod: Atom, JSON Feed 1.1, CSV, a
+ * printable HTML page and an ActivityStreams OrderedCollection. Every format renders the page the JSON
+ * API returns for the same filters (viewPage), so they list the same objects in the same order.
+ */
+
+export type FeedKind = "offer" | "need";
+
+export interface FeedPage {
+  items: ViewItem[];
+  rows: ViewRow[];
+  nextCursor: string | null;
+}
+
+export interface FeedRequest {
+  deps: ViewDeps;
+  kind: FeedKind;
+  page: FeedPage;
+  /** The URL asked for, on the pod's public origin (with its query, cursor included). */
+  url: URL;
+}
+
+export const FEED_CONTENT_TYPES = {
+  atom: "application/atom+xml; charset=utf-8",
+  json: "application/feed+json; charset=utf-8",
+  csv: "text/csv; charset=utf-8; header=present",
+  html: "text/html; charset=utf-8",
+  collection: "application/activity+json; charset=utf-8",
+} as const;
+
+const NOUN: Record<FeedKind, { title: string; path: string }> = {
+  offer: { title: "Surplus", path: "surplus" },
+  need: { title: "Needs", path: "needs" },
+};
+
+export function feedTitle(config: Config, kind: FeedKind): string {
+  return `${NOUN[kind].title} across the confederation, as seen from ${config.name}`;
+}
+
+/** The same URL with another cursor (null: none, i.e. the first page). */
+export function withCursor(url: URL, cursor: string | null): URL {
+  const out = new URL(url);
+  if (cursor) out.searchParams.set("cursor", cursor);
+  else out.searchParams.delete("cursor");
+  return out;
+}
+
+/** The same filters in another format: /view/surplus.atom?… → /view/surplus.html?… (first page). */
+export function sibling(url: URL, kind: FeedKind, suffix: ".atom" | ".json" | ".csv" | ".html" | "" | "/collection"): URL {
+  const out = withCursor(url, null);
+  out.pathname = `/view/${NOUN[kind].path}${suffix}`;
+  return out;
+}
+
+// XML 1.0 refuses most control characters, even escaped; lone surrogates are not text either.
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const xmlText = (text: string) => text.replace(NOT_XML, "");
+/** For Atom's type="html" elements (the feed library writes them as CDATA): text escaped as HTML. */
+const htmlText = (text: string) =>
+  xmlText(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+/** Sanitised HTML inside CDATA: only "]]>" needs breaking ("&gt;" means the same in HTML). */
+const cdataHtml = (markup: string) => xmlText(markup).replaceAll("]]>", "]]&gt;");
+
+const HTTP = /^https?:\/\//i;
+const linkOf = (item: ViewItem) => {
+  const href = item.url && HTTP.test(item.url) && URL.canParse(item.url) ? item.url : item.iri;
+  return new URL(href).href;
+};
+
+const podName = (item: ViewItem) => item.pod.name ?? item.pod.iri;
+const categoryName = (item: ViewItem) => item.category?.label ?? item.category?.slug ?? item.category?.iri ?? "";
+/** As publishing/text.ts formatDate writes dates, with the formatter built once (it is costly to build). */
+const DATE_FORMAT = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const day = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
+
+/** One line saying what, how much, where, when and from whom: "12 of 20 kg available · Riverside · until 1 December 2026 · Pod B". */
+export function describe(item: ViewItem): string {
+  const parts: string[] = [];
+  const unit = item.unit ? ` ${item.unit}` : "";
+  const verb = item.kind === "need" ? "needed" : "available";
+  if (item.available !== null && item.quantity !== null && item.available !== item.quantity) {
+    parts.push(`${item.available} of ${item.quantity}${unit} ${verb}`);
+  } else if (item.quantity !== null || item.available !== null) {
+    parts.push(`${item.available ?? item.quantity}${unit} ${verb}`);
+  }
+  if (item.category) parts.push(categoryName(item));
+  if (item.area) parts.push(item.area);
+  if (item.startsAt && item.endsAt) parts.push(`${day(item.startsAt)} – ${day(item.endsAt)}`);
+  else if (item.startsAt) parts.push(`from ${day(item.startsAt)}`);
+  else if (item.endsAt) parts.push(`until ${day(item.endsAt)}`);
+  parts.push(podName(item));
+  return parts.join(" · ");
+}
+
+const fullText = (item: ViewItem) => (item.summary ? `${describe(item)}\n\n${item.summary}` : describe(item));
+
+function baseFeed(request: FeedRequest, self: URL, alternate: URL): Feed {
+  const { deps, kind, page: p } = request;
+  const newest = p.rows.reduce<string | null>((max, r) => (max === null || r.version > max ? r.version : max), null);
+  return new Feed({
+    id: withCursor(request.url, null).href,
+    title: xmlText(feedTitle(deps.config, kind)),
+    description: xmlText(`${NOUN[kind].title} published by the pods ${deps.config.name} follows.`),
+    updated: newest ? new Date(newest) : deps.now(),
+    generator: false,
+    link: alternate.href,
+    feedLinks: { atom: self.href, json: self.href },
+    author: { name: xmlText(deps.config.name), link: deps.config.url.href },
+  });
+}
+
+function categoryTerm(item: ViewItem): Item["category"] {
+  if (!item.category) return undefined;
+  // Attribute values: the feed library escapes only "&", so only characters safe there are passed.
+  const term = item.category.slug ?? new URL(item.category.iri).href;
+  const label = item.category.label && /^[^<>"'&\u0000-\u001F]*$/.test(item.category.label) ? item.category.label : undefined;
+  const scheme = item.category.iri.startsWith(SHARED_CATEGORY_BASE) ? SHARED_CATEGORY_BASE : undefined;
+  return [{ term, scheme, name: label }];
+}
+
+export function atomFeed(request: FeedRequest): string {
+  const feed = baseFeed(request, request.url, sibling(request.url, request.kind, ".html"));
+  request.page.items.forEach((item, i) => {
+    const row = request.page.rows[i]!;
+    feed.addItem({
+      title: htmlText(item.name),
+      id: new URL(item.iri).href,
+      link: linkOf(item),
+      date: new Date(row.version),
+      published: new Date(item.published),
+      description: htmlText(fullText(item)).replaceAll("\n", "<br>"),
+      content: row.content ? cdataHtml(row.content) : undefined,
+      author: [{ name: xmlText(podName(item)), link: new URL(item.pod.iri).href }],
+      category: categoryTerm(item),
+    });
+  });
+  return feed.atom1();
+}
+
+/** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/); the library writes 1.0, brought up to 1.1 here. */
+export function jsonFeed(request: FeedRequest): Record<string, unknown> {
+  const feed = baseFeed(request, withCursor(request.url, null), sibling(request.url, request.kind, ".html"));
+  request.page.items.forEach((item, i) => {
+    feed.addItem({
+      title: item.name,
+      id: item.iri,
+      link: linkOf(item),
+      date: new Date(request.page.rows[i]!.version),
+      published: new Date(item.published),
+      author: [{ name: podName(item), link: item.pod.iri }],
+      category: item.category ? [{ name: categoryName(item) }] : undefined,
+      extensions: [
+        {
+          name: "_pods",
+          objects: {
+            about: "https://w3id.org/pods/ns",
+            kind: item.kind,
+            status: item.status,
+            category: item.category,
+            quantity: item.quantity,
+            available: item.available,
+            unit: item.unit,
+            area: item.area,
+            latitude: item.latitude,
+            longitude: item.longitude,
+            startsAt: item.startsAt,
+            endsAt: item.endsAt,
+            ...(item.distanceKm === undefined ? {} : { distanceKm: item.distanceKm }),
+          },
+        },
+      ],
+    });
+  });
+  const out = JSON.parse(feed.json1()) as Record<string, unknown> & { author?: unknown; items: Record<string, unknown>[] };
+  out.version = "https://jsonfeed.org/version/1.1";
+  if (out.author) out.authors = [out.author];
+  delete out.author;
+  if (request.page.nextCursor) out.next_url = withCursor(request.url, request.page.nextCursor).href;
+  out.items = out.items.map((entry, i) => {
+    const item = request.page.items[i]!;
+    const row = request.page.rows[i]!;
+    const { author, content_html: _ignored, ...rest } = entry;
+    return {
+      ...rest,
+      content_text: fullText(item),
+      ...(row.content ? { content_html: row.content } : {}),
+      ...(item.summary ? { summary: item.summary } : {}),
+      ...(author ? { authors: [author] } : {}),
+    };
+  });
+  return out;
+}
+
+export const CSV_COLUMNS = [
+  "kind",
+  "name",
+  "pod",
+  "category",
+  "quantity",
+  "available",
+  "unit",
+  "area",
+  "latitude",
+  "longitude",
+  "starts_at",
+  "ends_at",
+  "url",
+  "summary",
+] as const;
+
+/** Spreadsheets run cells that start with these as formulas: such text cells get a leading apostrophe. */
+const FORMULA = /^[=+\-@\t\r]/;
+const cell = (text: string | null) => (text === null ? "" : FORMULA.test(text) ? `'${text}` : text);
+
+export function csvRows(items: readonly ViewItem[]): Record<(typeof CSV_COLUMNS)[number], string>[] {
+  return items.map((item) => ({
+    kind: item.kind,
+    name: cell(item.name),
+    pod: cell(podName(item)),
+    category: item.category ? (item.category.slug ?? item.category.iri) : "",
+    quantity: item.quantity ?? "",
+    available: item.available ?? "",
+    unit: cell(item.unit),
+    area: cell(item.area),
+    latitude: item.latitude === null ? "" : String(item.latitude),
+    longitude: item.longitude === null ? "" : String(item.longitude),
+    starts_at: item.startsAt ?? "",
+    ends_at: item.endsAt ?? "",
+    url: linkOf(item),
+    summary: cell(item.summary),
+  }));
+}
+
+export function csvFeed(items: readonly ViewItem[]): string {
+  return stringify(csvRows(items), { header: true, columns: [...CSV_COLUMNS], record_delimiter: "windows" });
+}
+
+const PRINT_STYLE = raw(`<style>
+body{max-width:64rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid #999;padding:.3rem .4rem;text-align:left;vertical-align:top}
+th{background:#eee}
+td.num{text-align:right;white-space:nowrap}
+.meta{color:#555;font-size:.9rem}
+@media print{body{margin:0;max-width:none;font-size:10pt}nav,.no-print{display:none}a{color:inherit;text-decoration:none}thead{display:table-header-group}tr{break-inside:avoid}}
+</style>`);
+
+export function htmlFeed(request: FeedRequest): string {
+  const { deps, kind, page: p } = request;
+  const title = feedTitle(deps.config, kind);
+  const verb = kind === "need" ? "Needed" : "Available";
+  const rows = p.items.map((item) => {
+    const href = linkOf(item);
+    const unit = item.unit ?? "";
+    const amount =
+      item.available !== null && item.quantity !== null && item.available !== item.quantity
+        ? `${item.available} of ${item.quantity} ${unit}`
+        : item.available !== null || item.quantity !== null
+          ? `${item.available ?? item.quantity} ${unit}`
+          : "";
+    const when = [item.startsAt ? `from ${day(item.startsAt)}` : "", item.endsAt ? `until ${day(item.endsAt)}` : ""].filter(Boolean).join(" ");
+    return html`<tr>
+<td><a href="${href}">${item.name}</a>${item.summary ? html`<br><span class="meta">${item.summary}</span>` : ""}</td>
+<td>${podName(item)}</td>
+<td>${item.category ? categoryName(item) : ""}</td>
+<td class="num">${amount.trim()}</td>
+<td>${item.area ?? ""}${item.distanceKm === undefined ? "" : html` (${item.distanceKm} km)`}</td>
+<td>${when}</td>
+</tr>`;
+  });
+  const next = p.nextCursor ? withCursor(request.url, p.nextCursor) : null;
+  const body = html`${PRINT_STYLE}
+<header><h1>${title}</h1>
+<p class="meta">${p.items.length} ${p.items.length === 1 ? "item" : "items"} · printed ${day(deps.now().toISOString())}</p></header>
+<nav class="no-print"><p>Also as <a href="${sibling(request.url, kind, ".atom").href}">Atom</a>,
+<a href="${sibling(request.url, kind, ".json").href}">JSON Feed</a>,
+<a href="${sibling(request.url, kind, ".csv").href}">CSV</a>.</p></nav>
+${
+  p.items.length === 0
+    ? html`<p>Nothing here for these filters.</p>`
+    : html`<table>
+<thead><tr><th>What</th><th>Pod</th><th>Category</th><th>${verb}</th><th>Area</th><th>When</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`
+}
+${next ? html`<p class="no-print"><a rel="next" href="${next.href}">Next page</a></p>` : ""}`;
+  return page(title, body);
+}
+
+/** An ActivityStreams OrderedCollection of the objects' IRIs, in the page's order; `next` carries the cursor. */
+export function orderedCollection(request: FeedRequest, totalItems: number): Record<string, unknown> {
+  const { page: p, url } = request;
+  return {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    type: "OrderedCollection",
+    id: url.href,
+    name: feedTitle(request.deps.config, request.kind),
+    totalItems,
+    orderedItems: p.items.map((item) => item.iri),
+    ...(p.nextCursor ? { next: withCursor(url, p.nextCursor).href } : {}),
+  };
+}
