@@ -51,7 +51,26 @@ describe("the confederal view across four pods as processes", () => {
     const names = (await surplus(a)).map((i) => i.name).sort();
     expect(names).toEqual(["Apples from B", "Bread from C"]);
     // D is not followed by A: D's offer is in C's view, not A's.
-    expect((await surplus(c)).map((i) => i.iri)).toContain(dOffer);
+    await waitUntil(async () => (await surplus(c)).some((i) => i.iri === dOffer));
+    expect((await surplus(a)).map((i) => i.iri)).not.toContain(dOffer);
+  });
+
+  it("a need at A is matched to B's offer in A's barter table; the service map shows what no pod covers", async () => {
+    const need = await a.admin("POST", "/needs", { name: "Apples for the soup kitchen", category: "food", quantity: 5, unit: "kg", area: { name: "Riverside" } });
+    expect(need.status).toBe(201);
+    const table = await (await fetch(`${a.url}/view/matches`)).json();
+    const row = table.items.find((r: { need: { iri: string } }) => r.need.iri === `${a.url}/needs/${need.body.id}`);
+    expect(row.offers[0].offer.iri).toBe(bOffer);
+    expect(row.offers[0].reasons.length).toBeGreaterThan(0);
+    // Nobody's charter covers mediation yet.
+    expect((await b.admin("PUT", "/charter", { changeNote: "First", services: [{ key: "food", name: "Food runs", category: "food", area: "Riverside" }] })).status).toBe(201);
+    await waitUntil(async () => {
+      const map = await (await fetch(`${a.url}/view/service-map`)).json();
+      const food = map.categories?.find((c: { category: { slug?: string } }) => c.category.slug === "food");
+      return food?.providers?.some((p: { pod: { iri: string } }) => p.pod.iri === b.actorUrl) === true;
+    });
+    const map = await (await fetch(`${a.url}/view/service-map`)).json();
+    expect(JSON.stringify(map.uncovered)).toContain("mediation");
   });
 
   it("C relays D's offer; A holds it exactly once, with the path it came by", async () => {
