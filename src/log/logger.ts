@@ -21,6 +21,16 @@ const LOGTAPE_TO_PINO = {
   fatal: "fatal",
 } as const;
 
+const PINO_TO_LOGTAPE: Record<string, "trace" | "debug" | "info" | "warning" | "error" | "fatal"> = {
+  trace: "trace",
+  debug: "debug",
+  info: "info",
+  warn: "warning",
+  error: "error",
+  fatal: "fatal",
+  silent: "fatal",
+};
+
 /** Properties Fedify attaches that may carry whole request or activity bodies: never logged. */
 const BODY_PROPERTIES = new Set(["activity", "object", "body", "json", "jsonLd", "request", "response", "message"]);
 
@@ -50,7 +60,8 @@ export function routeFedifyLogs(logger: Logger): void {
     },
     loggers: [
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["pino"] },
-      { category: ["fedify"], lowestLevel: "debug", sinks: ["pino"] },
+      // Records below the pod's level are never built (LogTape skips them before formatting).
+      { category: ["fedify"], lowestLevel: PINO_TO_LOGTAPE[logger.level] ?? "info", sinks: ["pino"] },
       // Fastify already logs every request once, with its request id.
       { category: ["fedify", "federation", "http"], sinks: [], parentSinks: "override" },
     ],
