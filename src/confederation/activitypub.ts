@@ -75,9 +75,11 @@ export class InvalidObjectError extends Error {
 const str = (value: unknown) => (value === null || value === undefined ? "" : String(value));
 const instant = (value: { toString(): string } | null | undefined) => (value ? new Date(value.toString()).toISOString() : null);
 
-/** "12.5" → 12500 (thousandths), the same unit the pod's own offers use. */
+/** "12.5" → 12500 (thousandths), the same unit the pod's own offers use; absent stays null. */
 export function decimalToMilli(value: string | null | undefined): number | null {
-  if (!value || !/^\d+(\.\d+)?$/.test(value)) return null;
+  if (value === null || value === undefined) return null;
+  // A quantity that is there but not a non-negative decimal (negative, NaN, words) makes the object invalid.
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidObjectError(`quantity "${value.slice(0, 40)}" is not a non-negative number`);
   return Math.round(Number(value) * 1000);
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/log/logger.ts";
+import { ensureOperatorToken } from "../../src/operators/service.ts";
 import { openPod, type Pod } from "../../src/pod.ts";
 import { freePort } from "./pod-process.ts";
 
@@ -33,6 +34,7 @@ export async function startInProcessPod(options: { now?: () => Date; env?: Recor
   });
   const log = createLogger("warn", process.stderr);
   const pod = await openPod(config, log, { now: options.now });
+  ensureOperatorToken(pod.deps.db, config.adminToken);
   const app = await buildApp(pod);
   await app.listen({ host: "127.0.0.1", port });
   const stopQueue = new AbortController();
