@@ -2,17 +2,10 @@
  * The confederal view at scale: 500 pods × 200 offers = 100,000 remote offers in a real SQLite file,
  * queried through the public HTTP routes (Fastify inject) and compared with a bare Fastify route.
  */
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Fastify from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { statSync } from "node:fs";
 import { SHARED_CATEGORIES, SHARED_CATEGORY_BASE } from "../src/categories/taxonomy.ts";
-import { loadConfig } from "../src/config/load.ts";
-import { viewRoutes } from "../src/confederation/view-routes.ts";
-import { openMigratedDatabase } from "../src/db/client.ts";
-import { installProblemHandlers } from "../src/http/problem.ts";
-import { createLogger } from "../src/log/logger.ts";
+import type { DatabaseHandle } from "../src/db/client.ts";
+import { startViewApp } from "../test/support/view-app.ts";
 
 export interface Timing {
   name: string;
@@ -50,13 +43,8 @@ async function time(run: () => Promise<unknown>, iterations: number): Promise<{ 
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-export async function benchView(options: { pods: number; offersPerPod: number; iterations: number }): Promise<ViewBenchResult> {
-  const dataDir = mkdtempSync(join(tmpdir(), "pod-view-bench-"));
-  const config = loadConfig({ POD_URL: "https://bench.example", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-  const database = openMigratedDatabase(config.databasePath);
-  const deps = { config, db: database.db, log: createLogger("silent", process.stderr), now: () => new Date("2026-12-01T12:00:00Z") };
-
-  const seedStart = performance.now();
+/** 100,000 offers in one transaction, spread over pods, categories, areas, dates and positions. */
+function seedView(database: DatabaseHandle, options: { pods: number; offersPerPod: number }): void {
   const insertObject = database.sqlite.prepare(
     `INSERT INTO view_objects (iri, kind, pod_iri, name, summary, content, url, category_iri, action, unit, quantity_milli, available_milli,
        starts_at, ends_at, area_name, latitude, longitude, extra, adapted_from, published, version, received_at)
@@ -85,16 +73,25 @@ export async function benchView(options: { pods: number; offersPerPod: number; i
     }
   })();
   database.sqlite.pragma("wal_checkpoint(TRUNCATE)");
-  const seedSeconds = (performance.now() - seedStart) / 1000;
-  const bytes = statSync(config.databasePath).size;
 
-  const app = Fastify();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  installProblemHandlers(app);
-  await app.register(viewRoutes, { deps });
-  app.get("/baseline", async () => ({ items: [] }));
-  await app.ready();
+}
+
+export async function benchView(options: { pods: number; offersPerPod: number; iterations: number }): Promise<ViewBenchResult> {
+  let seedSeconds = 0;
+  const view = await startViewApp({
+    origin: "https://bench.example",
+    now: () => new Date("2026-12-01T12:00:00Z"),
+    seed: (database) => {
+      const started = performance.now();
+      seedView(database, options);
+      seedSeconds = (performance.now() - started) / 1000;
+    },
+    extraRoutes: (app) => app.get("/baseline", async () => ({ items: [] })),
+  });
+  const { app } = view;
+  const bytes = statSync(view.deps.config.databasePath).size;
+  const n = options.pods * options.offersPerPod;
+
 
   const get = (url: string) => async () => {
     const response = await app.inject({ method: "GET", url });
@@ -121,9 +118,7 @@ export async function benchView(options: { pods: number; offersPerPod: number; i
     const t = await time(get(url === "third-page" ? thirdPageUrl : url), options.iterations);
     timings.push({ name, ...t, ratioToBaseline: t.p50 / baseline.p50 });
   }
-  await app.close();
-  database.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await view.close();
   return {
     offers: n,
     pods: options.pods,

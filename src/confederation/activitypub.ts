@@ -1,32 +1,13 @@
 import { Article, Link, Place, PropertyValue, Proposal, type Object as APObject } from "@fedify/vocab";
 import { z } from "zod";
 import { htmlToText, sanitize } from "../web/sanitize.ts";
+import type { viewObjects } from "./schema.ts";
 
 /** A neighbor's object as the view keeps it: sanitised, validated, with its origin. */
-export interface ViewRecord {
-  iri: string;
-  kind: "offer" | "need" | "charter" | "practice";
-  podIri: string;
-  name: string;
-  summary: string;
-  content: string;
-  url: string | null;
-  categoryIri: string | null;
-  action: string | null;
-  unit: string | null;
-  quantityMilli: number | null;
-  availableMilli: number | null;
-  startsAt: string | null;
-  endsAt: string | null;
-  areaName: string | null;
-  latitude: number | null;
-  longitude: number | null;
+export type ViewRecord = Omit<typeof viewObjects.$inferSelect, "extra" | "receivedAt"> & {
   extra: { tags?: string[]; revision?: string; reviewDue?: string };
-  adaptedFrom: string | null;
-  published: string;
-  version: string;
   services: ViewServiceRecord[];
-}
+};
 
 export interface ViewServiceRecord {
   iri: string;

@@ -1,3 +1,4 @@
+import type { viewObjects } from "./schema.ts";
 import type Database from "better-sqlite3";
 import { listCategories, slugOfIri } from "../categories/service.ts";
 import { SHARED_CATEGORIES, SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
@@ -30,34 +31,12 @@ export type ViewDeps = Pick<PodDeps, "db" | "config" | "now">;
 export type ViewSource = "view" | "view+own";
 
 /** A row as stored (or, for this pod's own objects, as mapped into the view's shape). */
-export interface ViewRow {
-  iri: string;
-  kind: ViewKind;
-  podIri: string;
-  name: string;
-  summary: string;
-  content: string;
-  url: string | null;
-  categoryIri: string | null;
-  action: string | null;
-  unit: string | null;
-  quantityMilli: number | null;
-  availableMilli: number | null;
-  startsAt: string | null;
-  endsAt: string | null;
-  areaName: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  extra: string;
-  adaptedFrom: string | null;
-  published: string;
-  /** The object's own `updated` (or `published`). */
-  version: string;
+export type ViewRow = Omit<typeof viewObjects.$inferSelect, "receivedAt"> & {
   /** Exact distance from `near`, in km, when the filters have one. */
   distanceKm: number | null;
   /** True for this pod's own objects (matching, practice spread). */
   own: boolean;
-}
+};
 
 export interface ViewPath {
   via: string;

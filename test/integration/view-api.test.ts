@@ -4,23 +4,15 @@
  * handlers. Filters, cursor pagination, refusals naming the filter, expiry by the request's clock, the
  * service map, practice spread, and every feed format against the JSON API.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { startViewApp, type ViewApp } from "../support/view-app.ts";
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { parse as parseCsv } from "csv-parse/sync";
 import Fastify, { type FastifyInstance } from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { charterRevisions } from "../../src/charters/schema.ts";
-import { loadConfig } from "../../src/config/load.ts";
 import { neighborPods, viewObjects, viewPaths, viewServices } from "../../src/confederation/schema.ts";
-import { viewRoutes } from "../../src/confederation/view-routes.ts";
-import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
-import type { PodDeps } from "../../src/federation/deps.ts";
-import { installProblemHandlers } from "../../src/http/problem.ts";
-import { createLogger } from "../../src/log/logger.ts";
+import { type DatabaseHandle } from "../../src/db/client.ts";
 import { practices } from "../../src/practices/schema.ts";
 
 const CAT = "https://w3id.org/pods/categories/";
@@ -89,29 +81,17 @@ interface Item {
 }
 
 describe("the confederal view over HTTP", () => {
-  let dataDir: string;
-  let handle: DatabaseHandle;
+  let view: ViewApp;
   let app: FastifyInstance;
   let clock = START;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "pod-view-api-"));
-    const config = loadConfig({ POD_URL: "http://127.0.0.1:1", DATA_DIR: dataDir });
-    handle = openMigratedDatabase(config.databasePath);
-    const deps: PodDeps = { config, db: handle.db, log: createLogger("silent", process.stderr), now: () => clock };
-    seed(handle);
-    app = Fastify();
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    installProblemHandlers(app);
-    await app.register(viewRoutes, { deps });
-    await app.ready();
+    view = await startViewApp({ origin: "http://127.0.0.1:1", now: () => clock, seed });
+    app = view.app;
   });
 
   afterAll(async () => {
-    await app?.close();
-    handle?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await view?.close();
   });
 
   function seed({ db }: DatabaseHandle) {

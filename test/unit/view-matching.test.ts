@@ -2,20 +2,12 @@
  * Matching needs and offers across the confederal view and this pod's own: the score, its reasons, the
  * rules (same category, something left), and the barter table over HTTP in both directions.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Fastify, { type FastifyInstance } from "fastify";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { startViewApp, type ViewApp } from "../support/view-app.ts";
+import { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/load.ts";
 import { MATCH_WEIGHTS, scoreMatch, wordsOf, type MatchInput } from "../../src/confederation/matching.ts";
 import { neighborPods, viewObjects, viewPaths } from "../../src/confederation/schema.ts";
-import { viewRoutes } from "../../src/confederation/view-routes.ts";
-import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
-import type { PodDeps } from "../../src/federation/deps.ts";
-import { installProblemHandlers } from "../../src/http/problem.ts";
-import { createLogger } from "../../src/log/logger.ts";
+import { type DatabaseHandle } from "../../src/db/client.ts";
 import { offers } from "../../src/offers/schema.ts";
 
 const CAT = "https://w3id.org/pods/categories/";
@@ -88,28 +80,16 @@ describe("scoreMatch", () => {
 });
 
 describe("the barter table over HTTP", () => {
-  let dataDir: string;
-  let handle: DatabaseHandle;
+  let view: ViewApp;
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "pod-view-matching-"));
-    const config = loadConfig({ POD_URL: ORIGIN, DATA_DIR: dataDir });
-    handle = openMigratedDatabase(config.databasePath);
-    const deps: PodDeps = { config, db: handle.db, log: createLogger("silent", process.stderr), now: () => NOW };
-    seed(handle);
-    app = Fastify();
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    installProblemHandlers(app);
-    await app.register(viewRoutes, { deps });
-    await app.ready();
+    view = await startViewApp({ origin: ORIGIN, now: () => NOW, seed });
+    app = view.app;
   });
 
   afterAll(async () => {
-    await app?.close();
-    handle?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await view?.close();
   });
 
   function seed({ db }: DatabaseHandle) {
