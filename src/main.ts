@@ -65,12 +65,16 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** How often the view is re-read from every followed pod, to repair what was missed. */
 const RESYNC_EVERY_SWEEPS = 60;
 
-/** Periodic work: offers and needs whose end has passed expire, and followers are told. */
+/**
+ * Periodic work: offers and needs whose end has passed expire (followers are told), old inbox records
+ * go, and every so often the view is re-read from each followed pod.
+ */
 function startSweeps(pod: Awaited<ReturnType<typeof openPod>>, log: ReturnType<typeof createLogger>) {
   const sweep = async () => {
     try {
       const expired = await pod.offers.expireDue();
       if (expired > 0) log.info({ expired }, "offers and needs expired");
+      pod.confederation.pruneReceived();
     } catch (error) {
       log.error({ err: error }, "expiry sweep failed");
     }

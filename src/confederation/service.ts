@@ -6,6 +6,10 @@ import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
 import { removePodFromView } from "./store.ts";
+import { receivedActivities } from "./schema.ts";
+import { lt } from "drizzle-orm";
+
+const RECEIVED_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The confederal view's moving parts: what the inbox feeds it, how it fills, repairs and empties. */
 export function confederationService(deps: PodDeps, contextFor: () => Context<null>) {
@@ -28,6 +32,12 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     relay,
     hooks,
     backfill,
+    /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */
+    pruneReceived(): number {
+      const cutoff = new Date(deps.now().getTime() - RECEIVED_KEPT_MS).toISOString();
+      return db.delete(receivedActivities).where(lt(receivedActivities.receivedAt, cutoff)).run().changes;
+    },
+
     /** Re-reads every followed pod: repairs what was missed while either side was down. */
     async resyncAll(): Promise<number> {
       const neighbors = listFollowing(db, { limit: 10_000 }, "accepted");

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { receivedActivities } from "../../src/confederation/schema.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { waitUntil } from "../support/pod-process.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
@@ -83,5 +84,23 @@ describe("offers and needs past their end expire by themselves and followers are
     await expect(server.pod.offers.claim("offer", expired!.id, { neighbor: "Flat 2", quantity: 1000 })).rejects.toMatchObject({
       problem: { status: 409 },
     });
+  });
+});
+
+describe("the inbox record keeps 30 days", () => {
+  it("prunes records older than 30 days by the pod's clock and keeps newer ones", async () => {
+    let clock = new Date("2026-12-01T00:00:00Z");
+    const server = await startInProcessPod({ now: () => clock });
+    try {
+      const { db } = server.pod.deps;
+      const row = (iri: string, at: string) => ({ activityIri: iri, type: "Create", actorIri: "https://x.example/a", objectIri: null, objectType: null, fromFollowed: true, receivedAt: at });
+      db.insert(receivedActivities).values([row("https://x.example/1", "2026-10-01T00:00:00.000Z"), row("https://x.example/2", "2026-11-20T00:00:00.000Z")]).run();
+      expect(server.pod.confederation.pruneReceived()).toBe(1);
+      expect(db.select().from(receivedActivities).all().map((r) => r.activityIri)).toEqual(["https://x.example/2"]);
+      clock = new Date("2027-01-01T00:00:00Z");
+      expect(server.pod.confederation.pruneReceived()).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 });
