@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const queueStop = new AbortController();
   await app.listen({ host: config.host, port: config.port });
   const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
-  if (await announceProfileChanges(pod.federation, pod.kv, config, actorFacts(pod.publishedAt, pod))) {
+  if (await announceProfileChanges(pod.contextFor(), pod.kv, config, actorFacts(pod.publishedAt, pod))) {
     log.info("profile changed since last start: followers are being told");
   }
   log.info({ url: config.url.href, handle: `@${config.handle}@${config.url.host}` }, "pod is running");

@@ -6,7 +6,8 @@ import { chartersService, type ChartersService } from "./charters/service.ts";
 import type { Config } from "./config/schema.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
-import { buildFederation, loadOrCreateKeyPairs } from "./federation/federation.ts";
+import { actorFacts, buildFederation, loadOrCreateKeyPairs } from "./federation/federation.ts";
+import { announceProfileChanges } from "./federation/profile.ts";
 import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
@@ -56,7 +57,8 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       confederation,
       follows: followActions(deps, contextFor, confederation.hooks),
       offers: offersService(deps, contextFor),
-      charters: chartersService(deps, contextFor),
+      // A charter changes the actor's profile fields: followers get an Update of the actor.
+      charters: chartersService(deps, contextFor, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
       practices: practicesService(deps, contextFor),
     };
     federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt }, services);

@@ -36,7 +36,7 @@ export function monthAfter(iso: string): string {
 type Row = typeof charterRevisions.$inferSelect;
 
 /** The People's Service Charter: versioned revisions, monthly reviews, delivered to followers. */
-export function chartersService(deps: PodDeps, contextFor: () => Context<null>) {
+export function chartersService(deps: PodDeps, contextFor: () => Context<null>, profileChanged: () => Promise<unknown>) {
   const { db, config } = deps;
 
   const firstPublishedAt = () =>
@@ -65,6 +65,7 @@ export function chartersService(deps: PodDeps, contextFor: () => Context<null>) 
     const ctx = contextFor();
     const activities = charterActivities(ctx, config, charter, (slug) => requireCategory(db, config, slug, "category"), verb, deps.now());
     await sendToFollowers(ctx, deps, activities, charterIri(config).href);
+    await profileChanged();
   }
 
   return {

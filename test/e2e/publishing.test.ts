@@ -74,6 +74,8 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
     await expectReceived([
       ["Create", "Article", charterIri],
       ["Create", "Note", `${charterIri}/note`],
+      // The charter changed the actor's profile fields (services): followers get the new actor.
+      ["Update", "Group", a.actorUrl],
       ["Create", "Proposal", offerIri],
       ["Create", "Note", `${offerIri}/note`],
       ["Create", "Proposal", needIri],
