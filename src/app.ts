@@ -53,7 +53,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
 
   installGoneHandler(app, deps);
   mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes);
-  await app.register(webRoutes, { deps });
+  await app.register(webRoutes, { deps, services: pod });
   await app.register(publicCategoryRoutes, { deps });
   await app.register(publicOfferRoutes, { deps, offers, contextFor });
   await app.register(publicCharterRoutes, { deps, charters, contextFor });

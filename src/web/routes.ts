@@ -1,10 +1,15 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
+import { quantityLine } from "../offers/activitypub.ts";
+import type { PodServices } from "../pod.ts";
 import { countFollowers, countFollowing } from "../follows/service.ts";
 import { html, page } from "./html.ts";
 
 /** Human pages, health and host-meta. ActivityPub clients get JSON at the same URLs from Fedify. */
-export const webRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app, { deps }) => {
+export const webRoutes: FastifyPluginAsync<{ deps: PodDeps; services: Pick<PodServices, "offers" | "charters" | "practices"> }> = async (
+  app,
+  { deps, services },
+) => {
   const { config, db } = deps;
   const profile = `/@${config.handle}`;
 
@@ -21,13 +26,29 @@ export const webRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app, { de
 
   const renderProfile = async (_request: unknown, reply: import("fastify").FastifyReply) => {
     const handle = `@${config.handle}@${config.url.host}`;
+    const charter = services.charters.current();
+    const live = (kind: "offer" | "need") =>
+      [...services.offers.list(kind, { status: "open", limit: 50 }), ...services.offers.list(kind, { status: "partly_claimed", limit: 50 })];
+    const offers = live("offer");
+    const needs = live("need");
+    const practices = services.practices.list({ status: "published", limit: 20 });
+    const path = (kind: "offer" | "need", id: string) => `/${kind === "offer" ? "offers" : "needs"}/${id}`;
     return reply.type("text/html; charset=utf-8").send(
       page(
         config.name,
         html`<header><h1>${config.name}</h1><p><strong>${handle}</strong></p></header>
 <p>${config.summary}</p>
 <p>${countFollowers(db)} followers · following ${countFollowing(db)} pods</p>
-<p>Follow this pod from any Mastodon-compatible app by searching for <code>${handle}</code>.</p>`,
+<p>Follow this pod from any Mastodon-compatible app by searching for <code>${handle}</code>.</p>
+<h2>People's Service Charter</h2>
+${charter ? html`<p><a href="/charter">Revision ${charter.number}</a>: ${charter.services.filter((s) => s.status === "active").map((s) => s.name).join(", ") || "no active services"}.</p>` : html`<p>Not published yet.</p>`}
+<h2>Surplus to share</h2>
+${offers.length ? html`<ul>${offers.map((o) => html`<li><a href="${path("offer", o.id)}">${o.name}</a> — ${quantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
+<h2>Needs</h2>
+${needs.length ? html`<ul>${needs.map((o) => html`<li><a href="${path("need", o.id)}">${o.name}</a> — ${quantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
+<h2>Practices</h2>
+${practices.length ? html`<ul>${practices.map((p) => html`<li><a href="/practices/${p.id}">${p.title}</a> — ${p.summary}</li>`)}</ul>` : html`<p>None shared yet.</p>`}
+<p>Neighbors' surplus and needs, as seen from here: <a href="/view/surplus.html">surplus</a> · <a href="/view/needs.html">needs</a> · <a href="/view/surplus.atom">Atom</a> · <a href="/view/surplus.csv">CSV</a></p>`,
       ),
     );
   };

@@ -109,6 +109,12 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
     expect((await gone.json()).type).toBe("Tombstone");
     expect((await fetch(withdrawn)).status).toBe(410);
 
+    const profile = await (await fetch(`${a.url}/@pod`)).text();
+    expect(profile).toContain("Ladders");
+    expect(profile).toContain("A food route that takes an hour");
+    expect(profile).toContain('href="/charter"');
+    expect(profile).not.toContain("Apples"); // withdrawn
+
     const page = await fetch(`${a.url}/charter`, { headers: { accept: "text/html" } });
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("Food runs");
