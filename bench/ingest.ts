@@ -10,7 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import Database from "better-sqlite3";
+import { Intent, Measure, Place, Proposal, PUBLIC_COLLECTION } from "@fedify/vocab";
+import { parseDecimal } from "@fedify/vocab-runtime";
 import { openMigratedDatabase } from "../src/db/client.ts";
+import { toInstant } from "../src/federation/deps.ts";
+import { PodCreate } from "../src/publishing/vocab.ts";
 import { following } from "../src/follows/schema.ts";
 import { freePort, waitUntil } from "../test/support/pod-process.ts";
 
@@ -118,28 +122,36 @@ export async function benchIngest(options: { activities: number; neighbors: numb
 
   // Signed requests prepared before the clock starts: signing is the sender's cost, not the pod's.
   const inbox = new URL(`${podUrl}/inbox`);
-  const requests = Array.from({ length: options.activities }, (_, i) => {
+  // Bodies exactly as pods of this software write them (PodCreate's context), so the run measures what
+  // neighbor pods really send.
+  const requests: { body: string; headers: Record<string, string> }[] = [];
+  for (let i = 0; i < options.activities; i++) {
     const neighbor = neighbors[i % neighbors.length]!;
-    const id = `${neighbor.actorId}/offers/${i}`;
-    const body = JSON.stringify({
-      "@context": ["https://www.w3.org/ns/activitystreams", { vf: "https://w3id.org/valueflows/ont/vf#", om2: "http://www.ontology-of-units-of-measure.org/resource/om-2/", Proposal: "vf:Proposal", Intent: "vf:Intent", purpose: "vf:purpose", publishes: "vf:publishes", action: "vf:action", resourceConformsTo: { "@id": "vf:resourceConformsTo", "@type": "@id" }, resourceQuantity: "vf:resourceQuantity", availableQuantity: "vf:availableQuantity", hasUnit: "om2:hasUnit", hasNumericalValue: "om2:hasNumericalValue" }],
-      id: `${id}#create`,
-      type: "Create",
-      actor: neighbor.actorId,
-      to: "https://www.w3.org/ns/activitystreams#Public",
-      object: {
+    const id = new URL(`${neighbor.actorId}/offers/${i}`);
+    const create = new PodCreate({
+      id: new URL(`${id.href}#create`),
+      actor: new URL(neighbor.actorId),
+      to: PUBLIC_COLLECTION,
+      object: new Proposal({
         id,
-        type: "Proposal",
-        purpose: "offer",
-        attributedTo: neighbor.actorId,
+        attribution: new URL(neighbor.actorId),
         name: `Offer ${i}`,
         summary: `Offer ${i} from ${neighbor.name}`,
-        published: now,
-        publishes: { type: "Intent", action: "transfer", resourceConformsTo: "https://w3id.org/pods/categories/food", resourceQuantity: { type: "om2:Measure", hasUnit: "kg", hasNumericalValue: "10" } },
-      },
+        content: "<p>Fresh from the allotments.</p>",
+        purpose: "offer",
+        published: toInstant(new Date(now)),
+        publishes: new Intent({
+          action: "transfer",
+          resourceConformsTo: new URL("https://w3id.org/pods/categories/food"),
+          resourceQuantity: new Measure({ unit: "kg", numericalValue: parseDecimal("10") }),
+          availableQuantity: new Measure({ unit: "kg", numericalValue: parseDecimal("10") }),
+        }),
+        location: new Place({ name: "Riverside", latitude: 51.5, longitude: -0.1 }),
+      }),
     });
-    return { body, headers: signCavage(neighbor, inbox, body) };
-  });
+    const body = JSON.stringify(await create.toJsonLd({ format: "compact" }));
+    requests.push({ body, headers: signCavage(neighbor, inbox, body) });
+  }
 
   const viewDb = new Database(join(dataDir, "pod.sqlite"), { readonly: true });
   const countView = () => (viewDb.prepare("SELECT count(*) AS n FROM view_objects").get() as { n: number }).n;

@@ -1,6 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Context } from "@fedify/fedify";
 import { eq } from "drizzle-orm";
+import { fastInbox } from "./confederation/fast-inbox.ts";
+import type { InboxFastPath } from "./federation/fastify-adapter.ts";
 import { confederationService, type ConfederationService } from "./confederation/service.ts";
 import { chartersService, type ChartersService } from "./charters/service.ts";
 import type { Config } from "./config/schema.ts";
@@ -35,6 +37,8 @@ export interface Pod extends PodServices {
   /** When the pod was first started (its keys were made): the actor's `published`. */
   publishedAt: Date;
   contextFor(): Context<null>;
+  /** The inbox's fast path for neighbor pods' offers and needs (see confederation/fast-inbox.ts). */
+  inboxFastPath: InboxFastPath;
   close(): void;
 }
 
@@ -51,7 +55,9 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
     // Services reach the federation only when they act, so they can be made before it.
     let federation: PodFederation | undefined;
-    const contextFor = () => federation!.createContext(config.url, null);
+    // One context serves every outside-a-request use: it only binds the federation to the pod's origin.
+    let context: Context<null> | undefined;
+    const contextFor = () => (context ??= federation!.createContext(config.url, null));
     const confederation = confederationService(deps, contextFor);
     const services: PodServices = {
       confederation,
@@ -71,6 +77,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       kv,
       publishedAt,
       contextFor,
+      inboxFastPath: fastInbox(deps, contextFor, confederation.inbox),
       close: () => {
         queue.close();
         database.close();

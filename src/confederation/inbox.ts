@@ -1,10 +1,9 @@
 import type { Context, InboxContext } from "@fedify/fedify";
 import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, type Object as APObject } from "@fedify/vocab";
 import type { PodDeps } from "../federation/deps.ts";
-import { getFollowing, removeFollower, removeFollowing } from "../follows/service.ts";
+import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { InvalidObjectError, kindOf, toViewRecord } from "./activitypub.ts";
 import type { RelayActions } from "./relay.ts";
-import { receivedActivities } from "./schema.ts";
 import { removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
 
 const sameHost = (...iris: (URL | null | undefined)[]) => iris.every((iri) => iri && iri.host === iris[0]!.host);
@@ -15,22 +14,27 @@ const sameHost = (...iris: (URL | null | undefined)[]) => iris.every((iri) => ir
  */
 export function confederationInbox(deps: PodDeps, relay: RelayActions) {
   const { db, log } = deps;
-  const followed = (actorIri: string) => getFollowing(db, actorIri)?.state === "accepted";
+  // Prepared once: these run for every activity a neighbor sends.
+  const statements = {
+    following: db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?"),
+    record: db.$client.prepare(
+      `INSERT INTO received_activities (activity_iri, type, actor_iri, object_iri, object_type, from_followed, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_iri) DO NOTHING`,
+    ),
+  };
+  const followed = (actorIri: string) => statements.following.get(actorIri)?.state === "accepted";
 
   function record(activity: Activity, object: APObject | null, isFollowed: boolean): void {
     if (!activity.id || !activity.actorId) return;
-    db.insert(receivedActivities)
-      .values({
-        activityIri: activity.id.href,
-        type: activity.constructor.name.replace(/^Pod/, ""),
-        actorIri: activity.actorId.href,
-        objectIri: activity.objectId?.href ?? null,
-        objectType: object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name.replace(/^Pod/, "")) : null,
-        fromFollowed: isFollowed,
-        receivedAt: deps.now().toISOString(),
-      })
-      .onConflictDoNothing()
-      .run();
+    statements.record.run(
+      activity.id.href,
+      activity.constructor.name.replace(/^Pod/, ""),
+      activity.actorId.href,
+      activity.objectId?.href ?? null,
+      object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name.replace(/^Pod/, "")) : null,
+      isFollowed ? 1 : 0,
+      deps.now().toISOString(),
+    );
   }
 
   /** Stores an object from its origin; refuses (one log line) what fails the origin check or validation. */
@@ -51,7 +55,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     }
   }
 
-  async function onCreateOrUpdate(ctx: InboxContext<null>, activity: Create | Update): Promise<void> {
+  async function onCreateOrUpdate(ctx: Context<null>, activity: Create | Update): Promise<void> {
     const actorIri = activity.actorId;
     if (!actorIri) return;
     const isFollowed = followed(actorIri.href);

@@ -15,6 +15,8 @@ import { relayedObjects, viewObjects } from "./schema.ts";
  */
 export function relayActions(deps: PodDeps, contextFor: () => Context<null>) {
   const { db, config } = deps;
+  // Asked for every activity a neighbor sends: prepared once.
+  const relayedOrigin = db.$client.prepare<[string], { originIri: string }>("SELECT origin_iri AS originIri FROM relayed_objects WHERE object_iri = ?");
 
   async function announce(objectIri: string): Promise<string> {
     const ctx = contextFor();
@@ -38,7 +40,7 @@ export function relayActions(deps: PodDeps, contextFor: () => Context<null>) {
 
     /** The origin changed or deleted something this pod relayed: announce it again so followers refetch. */
     async renew(objectIri: string, actorIri: string): Promise<boolean> {
-      const relayed = db.select().from(relayedObjects).where(eq(relayedObjects.objectIri, objectIri)).get();
+      const relayed = relayedOrigin.get(objectIri);
       if (!relayed || relayed.originIri !== actorIri) return false;
       const announceIri = await announce(objectIri);
       db.update(relayedObjects).set({ announceIri }).where(eq(relayedObjects.objectIri, objectIri)).run();

@@ -90,7 +90,7 @@ export function upsertViewObject(db: Db, record: ViewRecord, arrival: Arrival): 
 }
 
 export function viewObjectOrigin(db: Db, iri: string): string | undefined {
-  return db.select({ podIri: viewObjects.podIri }).from(viewObjects).where(eq(viewObjects.iri, iri)).get()?.podIri;
+  return statementsFor(db).current.get(iri)?.pod_iri;
 }
 
 /** Removes an object its origin deleted. Only the origin may: the caller has checked who is asking. */

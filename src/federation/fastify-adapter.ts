@@ -10,7 +10,13 @@ const ACTIVITY_TYPES = /^application\/(activity\+json|ld\+json|json)\s*(;|$)/i;
  * routes when Fedify has no such path or the client did not ask for ActivityPub (so one URL serves AP
  * JSON and HTML). Inbox POSTs get their raw bytes untouched, since re-serialised JSON breaks the Digest.
  */
-export function mountFederation(app: FastifyInstance, federation: PodFederation, origin: URL, bodyLimit: number): void {
+/** Handles a verified inbox POST itself and returns true, or returns false to leave it to Fedify. */
+export type InboxFastPath = (
+  request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
+  body: Buffer,
+) => Promise<boolean>;
+
+export function mountFederation(app: FastifyInstance, federation: PodFederation, origin: URL, bodyLimit: number, fastPath?: InboxFastPath): void {
   app.addHook("onRequest", async (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return;
     const fallthrough = new Response(null, { status: 404 });
@@ -42,6 +48,13 @@ export function mountFederation(app: FastifyInstance, federation: PodFederation,
         } catch {
           return refuse(400, "the body is not valid JSON", "body");
         }
+        const handled = fastPath
+          ? await fastPath(request, body).catch((error: unknown) => {
+              request.log.warn({ err: error }, "inbox fast path failed; handing the activity to Fedify");
+              return false;
+            })
+          : false;
+        if (handled) return reply.code(202).send();
         const response = await federation.fetch(toWebRequest(request, origin, body), { contextData: null });
         if (response.status >= 400) return refuse(response.status, (await response.text()).trim() || "refused");
         return sendWebResponse(reply, response);

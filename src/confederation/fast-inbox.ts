@@ -1,0 +1,173 @@
+import { createHash, KeyObject, verify } from "node:crypto";
+import { fetchKey, type Context } from "@fedify/fedify";
+import { Create, CryptographicKey, Intent, Measure, Place, Proposal, Update } from "@fedify/vocab";
+import { canParseDecimal, parseDecimal } from "@fedify/vocab-runtime";
+import type { PodDeps } from "../federation/deps.ts";
+import { toInstant } from "../federation/deps.ts";
+import { POD_CONTEXT } from "../publishing/vocab.ts";
+import type { ConfederationInbox } from "./inbox.ts";
+
+/**
+ * The inbox's fast path for the activity neighbor pods send most: Create/Update of an offer or need,
+ * signed with draft-cavage-http-signatures-12 (rsa-sha256) and written in exactly the JSON-LD context
+ * this software uses. For those, the generic path's cost — JSON-LD expansion of every activity and of
+ * the cached key — is most of the pod's work (see bench/ingest.ts). This path verifies the signature
+ * itself (the same checks: signed (request-target), host, date and digest; digest of the exact bytes;
+ * date within an hour; key fetched through Fedify and owned by the actor) and reads the compact JSON of
+ * the known context directly, then hands the activity to the same inbox handler.
+ *
+ * It only ever accepts: anything it does not fully recognise or cannot verify goes to Fedify's generic
+ * path unchanged, which verifies (or refuses with 401) and logs as usual.
+ */
+export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox: ConfederationInbox) {
+  const keys = new Map<string, { ownerIri: string; key: KeyObject }>();
+  const KEYS_KEPT = 10_000;
+  const WINDOW_MS = 60 * 60 * 1000;
+  const contextJson = JSON.stringify(POD_CONTEXT);
+
+  async function keyFor(keyId: string): Promise<{ ownerIri: string; key: KeyObject } | null> {
+    const known = keys.get(keyId);
+    if (known) return known;
+    const ctx = contextFor();
+    const { key } = await fetchKey(keyId, CryptographicKey, { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader }).catch(() => ({ key: null }));
+    if (!key?.ownerId || !key.publicKey) return null;
+    const entry = { ownerIri: key.ownerId.href, key: KeyObject.from(key.publicKey) };
+    if (entry.key.asymmetricKeyType !== "rsa") return null;
+    if (keys.size >= KEYS_KEPT) keys.delete(keys.keys().next().value!);
+    keys.set(keyId, entry);
+    return entry;
+  }
+
+  /** True when the activity was verified and handled here; false sends it down Fedify's path. */
+  return async function handle(request: { method: string; url: string; headers: Record<string, string | string[] | undefined> }, body: Buffer): Promise<boolean> {
+    const signature = parseSignature(header(request.headers, "signature"));
+    if (!signature) return false;
+    const signed = signature.headers;
+    if (!["(request-target)", "host", "date", "digest"].every((h) => signed.includes(h))) return false;
+    const date = Date.parse(header(request.headers, "date") ?? "");
+    if (!Number.isFinite(date) || Math.abs(Date.now() - date) > WINDOW_MS) return false;
+    if (!digestMatches(header(request.headers, "digest"), body)) return false;
+
+    let activity: Record<string, unknown>;
+    try {
+      activity = JSON.parse(body.toString("utf8"));
+    } catch {
+      return false;
+    }
+    if (JSON.stringify(activity["@context"]) !== contextJson) return false;
+    const decoded = decodeActivity(activity);
+    if (!decoded) return false;
+
+    const key = await keyFor(signature.keyId);
+    if (!key || key.ownerIri !== decoded.actorId?.href) return false;
+    const signingString = signed
+      .map((name) => (name === "(request-target)" ? `(request-target): ${request.method.toLowerCase()} ${request.url}` : `${name}: ${header(request.headers, name) ?? ""}`))
+      .join("\n");
+    if (!verify("sha256", Buffer.from(signingString), key.key, Buffer.from(signature.signature, "base64"))) {
+      keys.delete(signature.keyId); // perhaps a rotated key: Fedify's path fetches it afresh
+      return false;
+    }
+    const ctx = contextFor();
+    await (decoded instanceof Create ? inbox.onCreate(ctx, decoded) : inbox.onUpdate(ctx, decoded));
+    deps.log.debug({ activity: decoded.id?.href }, "inbox fast path");
+    return true;
+  };
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+interface DraftSignature {
+  keyId: string;
+  algorithm: string;
+  headers: string[];
+  signature: string;
+}
+
+function parseSignature(value: string | undefined): DraftSignature | null {
+  if (!value) return null;
+  const params = new Map<string, string>();
+  for (const match of value.matchAll(/([a-zA-Z]+)="([^"]*)"/g)) params.set(match[1]!, match[2]!);
+  const keyId = params.get("keyId");
+  const algorithm = params.get("algorithm") ?? "hs2019";
+  const signature = params.get("signature");
+  if (!keyId || !signature || !["rsa-sha256", "hs2019"].includes(algorithm.toLowerCase())) return null;
+  return { keyId, algorithm, headers: (params.get("headers") ?? "date").toLowerCase().split(/\s+/).filter(Boolean), signature };
+}
+
+function digestMatches(value: string | undefined, body: Buffer): boolean {
+  if (!value) return false;
+  const expected = createHash("sha256").update(body).digest("base64");
+  return value.split(",").some((part) => {
+    const at = part.indexOf("=");
+    return part.slice(0, at).trim().toLowerCase() === "sha-256" && part.slice(at + 1).trim() === expected;
+  });
+}
+
+const ENVELOPE_KEYS = new Set(["@context", "id", "type", "actor", "object", "to", "cc", "published", "updated", "proof", "signature"]);
+const PROPOSAL_KEYS = new Set([
+  "id", "type", "publishes", "purpose", "unitBased", "attributedTo", "to", "cc", "name", "summary", "content", "contentMap",
+  "url", "location", "startTime", "endTime", "published", "updated",
+]);
+
+const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+const url = (value: unknown): URL | null => (typeof value === "string" && URL.canParse(value) ? new URL(value) : null);
+const instant = (value: unknown) => (typeof value === "string" && Number.isFinite(Date.parse(value)) ? toInstant(new Date(value)) : null);
+
+/** Reads the compact JSON of our own context; null for anything else (then Fedify reads it). */
+function decodeActivity(json: Record<string, unknown>): Create | Update | null {
+  if ((json.type !== "Create" && json.type !== "Update") || !Object.keys(json).every((k) => ENVELOPE_KEYS.has(k))) return null;
+  const id = url(json.id);
+  const actor = url(json.actor);
+  const object = decodeProposal(json.object);
+  if (!id || !actor || !object) return null;
+  const values = { id, actor, object };
+  return json.type === "Create" ? new Create(values) : new Update(values);
+}
+
+function decodeProposal(value: unknown): Proposal | null {
+  if (!value || typeof value !== "object") return null;
+  const o = value as Record<string, unknown>;
+  if (o.type !== "Proposal" || !Object.keys(o).every((k) => PROPOSAL_KEYS.has(k))) return null;
+  const publishes = o.publishes as Record<string, unknown> | undefined;
+  if (!publishes || publishes.type !== "Intent") return null;
+  const measure = (m: unknown): Measure | null | undefined => {
+    if (m === undefined) return null;
+    const v = m as Record<string, unknown> | null;
+    if (!v || v.type !== "Measure" || typeof v.hasNumericalValue !== "string" || !canParseDecimal(v.hasNumericalValue)) return undefined;
+    return new Measure({ unit: str(v.hasUnit) ?? null, numericalValue: parseDecimal(v.hasNumericalValue) });
+  };
+  const resourceQuantity = measure(publishes.resourceQuantity);
+  const availableQuantity = measure(publishes.availableQuantity);
+  if (resourceQuantity === undefined || availableQuantity === undefined) return null;
+  const where = o.location as Record<string, unknown> | undefined;
+  if (where !== undefined && (where === null || typeof where !== "object" || where.type !== "Place")) return null;
+  return new Proposal({
+    id: url(o.id),
+    attribution: url(o.attributedTo),
+    name: str(o.name) ?? null,
+    summary: str(o.summary) ?? null,
+    content: str(o.content) ?? null,
+    url: url(o.url),
+    purpose: str(o.purpose) ?? null,
+    publishes: new Intent({
+      action: str(publishes.action) ?? null,
+      resourceConformsTo: url(publishes.resourceConformsTo),
+      resourceQuantity,
+      availableQuantity,
+    }),
+    location: where
+      ? new Place({
+          name: str(where.name) ?? null,
+          latitude: typeof where.latitude === "number" ? where.latitude : null,
+          longitude: typeof where.longitude === "number" ? where.longitude : null,
+        })
+      : null,
+    startTime: instant(o.startTime),
+    endTime: instant(o.endTime),
+    published: instant(o.published),
+    updated: instant(o.updated),
+  });
+}

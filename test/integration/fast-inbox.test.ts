@@ -1,0 +1,147 @@
+import { createHash, createSign } from "node:crypto";
+import { Intent, Measure, Place, Proposal, PUBLIC_COLLECTION } from "@fedify/vocab";
+import { parseDecimal } from "@fedify/vocab-runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { viewObjects } from "../../src/confederation/schema.ts";
+import { toInstant } from "../../src/federation/deps.ts";
+import { following } from "../../src/follows/schema.ts";
+import { PodCreate } from "../../src/publishing/vocab.ts";
+import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
+import { postRaw, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+
+/** What the fast path must accept — and everything it must leave to Fedify's path, which refuses. */
+describe("the inbox fast path for neighbor pods' offers", () => {
+  let server: InProcessPod;
+  let alice: RemoteActor;
+  let mallory: RemoteActor;
+  let n = 0;
+
+  beforeAll(async () => {
+    server = await startInProcessPod();
+    [alice, mallory] = await Promise.all([startRemoteActor("alice"), startRemoteActor("mallory")]);
+    const at = new Date().toISOString();
+    server.pod.deps.db
+      .insert(following)
+      .values({ actorIri: alice.actorId, followIri: `${server.url}/follows/1`, handle: null, inbox: alice.inboxUrl, sharedInbox: null, state: "accepted", createdAt: at, respondedAt: at })
+      .run();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await Promise.all([alice?.close(), mallory?.close()]);
+  });
+
+  /** A Create(Proposal) exactly as pods of this software write it. */
+  async function offerBody(actor: RemoteActor, name = "Apples"): Promise<{ body: Buffer; id: string }> {
+    const id = new URL(`${actor.origin}/offers/${++n}`);
+    const create = new PodCreate({
+      id: new URL(`${id.href}#create`),
+      actor: new URL(actor.actorId),
+      to: PUBLIC_COLLECTION,
+      object: new Proposal({
+        id,
+        attribution: new URL(actor.actorId),
+        name,
+        purpose: "offer",
+        published: toInstant(new Date()),
+        publishes: new Intent({
+          action: "transfer",
+          resourceConformsTo: new URL("https://w3id.org/pods/categories/food"),
+          resourceQuantity: new Measure({ unit: "kg", numericalValue: parseDecimal("10") }),
+        }),
+        location: new Place({ name: "Riverside" }),
+      }),
+    });
+    return { body: Buffer.from(JSON.stringify(await create.toJsonLd({ format: "compact" }))), id: id.href };
+  }
+
+  /** Signs like Mastodon (draft-cavage, rsa-sha256), with knobs to get each part wrong. */
+  function sign(
+    body: Buffer,
+    options: { signer?: RemoteActor; keyId?: string; date?: Date; headers?: string[]; digestOf?: Buffer } = {},
+  ): { method: string; url: string; headers: Record<string, string> } {
+    const signer = options.signer ?? alice;
+    const host = new URL(server.url).host;
+    const headers: Record<string, string> = {
+      host,
+      date: (options.date ?? new Date()).toUTCString(),
+      digest: `SHA-256=${createHash("sha256").update(options.digestOf ?? body).digest("base64")}`,
+      "content-type": "application/activity+json",
+    };
+    const covered = options.headers ?? ["(request-target)", "host", "date", "digest"];
+    const signingString = covered.map((h) => (h === "(request-target)" ? "(request-target): post /inbox" : `${h}: ${headers[h]}`)).join("\n");
+    const signature = createSign("sha256").update(signingString).sign(signer.privateKeyPem, "base64");
+    headers.signature = `keyId="${options.keyId ?? signer.keyId}",algorithm="rsa-sha256",headers="${covered.join(" ")}",signature="${signature}"`;
+    return { method: "POST", url: "/inbox", headers };
+  }
+
+  const inView = (iri: string) => server.pod.deps.db.select().from(viewObjects).all().some((row) => row.iri === iri);
+
+  it("verifies and stores a correctly signed offer from a followed pod", async () => {
+    const { body, id } = await offerBody(alice);
+    expect(await server.pod.inboxFastPath(sign(body), body)).toBe(true);
+    expect(inView(id)).toBe(true);
+  });
+
+  it("leaves a body changed after signing to Fedify, which refuses it", async () => {
+    const { body, id } = await offerBody(alice);
+    const request = sign(body);
+    const tampered = Buffer.from(body.toString().replace("Apples", "Apples!"));
+    expect(await server.pod.inboxFastPath(request, tampered)).toBe(false);
+    const response = await postRaw({ url: `${server.url}/inbox`, headers: request.headers, body: tampered });
+    expect(response.status).toBe(401);
+    expect(inView(id)).toBe(false);
+  });
+
+  it("does not accept a signature made with another key than the one named", async () => {
+    const { body, id } = await offerBody(alice);
+    expect(await server.pod.inboxFastPath(sign(body, { signer: mallory, keyId: alice.keyId }), body)).toBe(false);
+    expect(inView(id)).toBe(false);
+  });
+
+  it("does not accept an activity whose actor does not own the signing key", async () => {
+    const { body, id } = await offerBody(alice);
+    expect(await server.pod.inboxFastPath(sign(body, { signer: mallory }), body)).toBe(false);
+    const response = await postRaw({ url: `${server.url}/inbox`, headers: sign(body, { signer: mallory }).headers, body });
+    expect(response.status).toBe(401);
+    expect(inView(id)).toBe(false);
+  });
+
+  it("does not accept a stale date, a signature that leaves out the digest, or a digest of other bytes", async () => {
+    const { body, id } = await offerBody(alice);
+    expect(await server.pod.inboxFastPath(sign(body, { date: new Date(Date.now() - 2 * 60 * 60 * 1000) }), body)).toBe(false);
+    expect(await server.pod.inboxFastPath(sign(body, { headers: ["(request-target)", "host", "date"] }), body)).toBe(false);
+    expect(await server.pod.inboxFastPath(sign(body, { digestOf: Buffer.from("{}") }), body)).toBe(false);
+    expect(inView(id)).toBe(false);
+  });
+
+  it("leaves other shapes to Fedify: another context, another activity, unknown properties", async () => {
+    const { body } = await offerBody(alice);
+    const json = JSON.parse(body.toString());
+    const variants = [
+      { ...json, "@context": "https://www.w3.org/ns/activitystreams" },
+      { ...json, type: "Announce" },
+      { ...json, object: { ...json.object, tag: [] } },
+      { ...json, object: { ...json.object, publishes: { ...json.object.publishes, resourceQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "lots" } } } },
+    ];
+    for (const variant of variants) {
+      const variantBody = Buffer.from(JSON.stringify(variant));
+      expect(await server.pod.inboxFastPath(sign(variantBody), variantBody), JSON.stringify(variant).slice(0, 80)).toBe(false);
+    }
+  });
+
+  it("refuses an invalid object it verified, as the generic path does: nothing stored", async () => {
+    const { body } = await offerBody(alice);
+    const json = JSON.parse(body.toString());
+    json.object.publishes.resourceQuantity.hasNumericalValue = "-5";
+    const negative = Buffer.from(JSON.stringify(json));
+    await server.pod.inboxFastPath(sign(negative), negative);
+    expect(inView(json.object.id)).toBe(false);
+  });
+
+  it("over HTTP: a valid delivery is accepted (202) and in the view", async () => {
+    const { body, id } = await offerBody(alice, "Pears");
+    const response = await postRaw({ url: `${server.url}/inbox`, headers: sign(body).headers, body });
+    expect(response.status).toBe(202);
+    expect(inView(id)).toBe(true);
+  });
+});
