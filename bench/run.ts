@@ -6,6 +6,9 @@ const quick = process.argv.includes("--quick");
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`# pods benchmarks — ${machine}\n`);
 
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+
+if (!only || only === "view") {
 const view = await benchView({ pods: quick ? 50 : 500, offersPerPod: 200, iterations: quick ? 200 : 1000 });
 console.log(`## The confederal view: ${view.pods} pods × ${view.offers / view.pods} offers = ${view.offers} remote offers`);
 console.log(`seeded in ${view.seedSeconds.toFixed(1)} s; database ${(view.bytesPer1000Offers / 1024).toFixed(0)} KiB per 1,000 offers`);
@@ -13,12 +16,17 @@ console.log(`baseline (bare Fastify route, same harness): p50 ${view.baseline.p5
 console.log("| query | p50 ms | p99 ms | p50 ÷ baseline |\n| --- | --- | --- | --- |");
 for (const t of view.timings) console.log(`| ${t.name} | ${t.p50.toFixed(2)} | ${t.p99.toFixed(2)} | ${t.ratioToBaseline.toFixed(1)}× |`);
 console.log(`bench process peak RSS: ${view.peakRssMb.toFixed(0)} MB\n`);
+}
 
-const ingest = await benchIngest({ activities: quick ? 500 : 4000, neighbors: quick ? 5 : 20, concurrency: 32 });
+if (!only || only === "ingest") {
+
+const concurrency = Number(process.argv.find((a) => a.startsWith("--concurrency="))?.split("=")[1] ?? 32);
+const ingest = await benchIngest({ activities: quick ? 500 : 4000, neighbors: quick ? 5 : 20, concurrency });
 console.log("## Ingest through the real HTTP inbox (signature verification on)");
 console.log(`activities: ${ingest.activities} from ${ingest.neighbors} neighbor pods, ${ingest.concurrency} in flight`);
 console.log(`raw RSA-2048 verify (baseline, one core): ${ingest.rsaVerifyPerSecond.toFixed(0)}/s`);
 console.log(`accepted (202): ${ingest.acceptedPerSecond.toFixed(0)}/s  (${((ingest.acceptedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
 console.log(`in the view:    ${ingest.ingestedPerSecond.toFixed(0)}/s  (${((ingest.ingestedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
-console.log(`pod CPU per activity: ${ingest.podCpuMsPerActivity.toFixed(2)} ms`);
+console.log(`CPU per activity: pod ${ingest.podCpuMsPerActivity.toFixed(2)} ms, sender ${ingest.senderCpuMsPerActivity.toFixed(2)} ms (both on this machine's ${cpus().length} cores)`);
 console.log(`pod peak RSS: ${ingest.podPeakRssMb.toFixed(0)} MB\n`);
+}

@@ -37,19 +37,32 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     );
   }
 
-  /** Stores an object from its origin; refuses (one log line) what fails the origin check or validation. */
-  async function ingest(object: APObject, originIri: URL, arrival: { viaIri: string; announceIri?: string }): Promise<boolean> {
+  /**
+   * Stores an object from its origin; refuses (one log line) what fails the origin check or validation.
+   * `alongside` (the inbox record) is written in the same transaction: one commit per activity.
+   */
+  async function ingest(
+    object: APObject,
+    originIri: URL,
+    arrival: { viaIri: string; announceIri?: string },
+    alongside: () => void = () => {},
+  ): Promise<boolean> {
     if (!object.id || !sameHost(object.id, object.attributionId, originIri)) {
+      alongside();
       log.warn({ object: object.id?.href, actor: originIri.href }, "refused an object whose id, attributedTo and actor are not on one host");
       return false;
     }
     try {
       const viewRecord = await toViewRecord(object, originIri.href);
-      const result = upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
+      const result = db.$client.transaction(() => {
+        alongside();
+        return upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
+      })();
       log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
       return true;
     } catch (error) {
       if (!(error instanceof InvalidObjectError)) throw error;
+      alongside();
       log.warn({ object: object.id.href, reason: error.message }, "refused an invalid object");
       return false;
     }
@@ -60,18 +73,20 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     if (!actorIri) return;
     const isFollowed = followed(actorIri.href);
     const object = await activity.getObject(ctx).catch(() => null);
-    record(activity, object, isFollowed);
+    const recordIt = () => record(activity, object, isFollowed);
     if (!object || !(await kindOf(object))) {
+      recordIt();
       if (object && isActor(object) && activity instanceof Update && isFollowed) await rememberPod(ctx, actorIri.href);
       return;
     }
     // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
     const known = object.id ? viewObjectOrigin(db, object.id.href) === actorIri.href : false;
     if (!isFollowed && !known) {
+      recordIt();
       log.debug({ actor: actorIri.href }, "ignored an object from a pod this pod does not follow");
       return;
     }
-    await ingest(object, actorIri, { viaIri: actorIri.href });
+    await ingest(object, actorIri, { viaIri: actorIri.href }, recordIt);
     if (object.id) await relay.renew(object.id.href, actorIri.href);
   }
 
