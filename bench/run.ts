@@ -29,4 +29,9 @@ console.log(`accepted (202): ${ingest.acceptedPerSecond.toFixed(0)}/s  (${((inge
 console.log(`in the view:    ${ingest.ingestedPerSecond.toFixed(0)}/s  (${((ingest.ingestedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
 console.log(`CPU per activity: pod ${ingest.podCpuMsPerActivity.toFixed(2)} ms, sender ${ingest.senderCpuMsPerActivity.toFixed(2)} ms (both on this machine's ${cpus().length} cores)`);
 console.log(`pod peak RSS: ${ingest.podPeakRssMb.toFixed(0)} MB\n`);
+
+const generic = await benchIngest({ activities: quick ? 200 : 1000, neighbors: quick ? 5 : 20, concurrency, generic: true });
+console.log("## The same through Fedify's generic JSON-LD path (a context the fast path does not know)");
+console.log(`activities: ${generic.activities}; in the view: ${generic.ingestedPerSecond.toFixed(0)}/s; CPU per activity: pod ${generic.podCpuMsPerActivity.toFixed(2)} ms`);
+console.log(`fast path ÷ generic path: ${(ingest.ingestedPerSecond / generic.ingestedPerSecond).toFixed(1)}×\n`);
 }
