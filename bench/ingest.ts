@@ -121,7 +121,7 @@ export async function benchIngest(options: { activities: number; neighbors: numb
       .run();
   }
   setup.close();
-  const pod = spawn(process.execPath, [...(process.env.POD_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.POD_BENCH_PROFILE}`] : []), new URL("../src/main.ts", import.meta.url).pathname], {
+  const pod = spawn(process.execPath, [...(process.env.POD_BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-interval=200", `--cpu-prof-dir=${process.env.POD_BENCH_PROFILE}`] : []), new URL("../src/main.ts", import.meta.url).pathname], {
     env: { ...process.env, POD_URL: podUrl, PORT: String(port), DATA_DIR: dataDir, POD_ALLOW_PRIVATE_ADDRESS: "true", LOG_LEVEL: "error", POD_ADMIN_TOKEN: "bench-operator-token-0123456789abcdef" },
     stdio: ["ignore", "ignore", "inherit"],
   });
