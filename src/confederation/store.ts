@@ -1,7 +1,7 @@
 import { and, eq, inArray, notExists, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { ViewRecord } from "./activitypub.ts";
-import { neighborPods, viewObjects, viewPaths, viewServices } from "./schema.ts";
+import { neighborPods, viewObjects, viewPaths } from "./schema.ts";
 
 export interface Arrival {
   /** The followed pod it came through: the origin itself for a direct delivery. */
