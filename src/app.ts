@@ -52,7 +52,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
   installGoneHandler(app, deps);
-  mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes, pod.inboxFastPath);
+  mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes, deps.config.handle, pod.inboxFastPath);
   await app.register(webRoutes, { deps, services: pod });
   await app.register(publicCategoryRoutes, { deps });
   await app.register(publicOfferRoutes, { deps, offers, contextFor });

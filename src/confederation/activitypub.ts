@@ -131,7 +131,8 @@ export async function toViewRecord(object: APObject, podIri: string): Promise<Vi
     const fields = propertyValues(attachments);
     base.extra = { revision: fields.get("revision"), reviewDue: fields.get("reviewDue") };
     for (const service of attachments) {
-      if (!(service instanceof Proposal) || !service.id) continue;
+      // A charter speaks only for its own pod's services.
+      if (!(service instanceof Proposal) || !service.id || service.id.host !== object.id.host) continue;
       const serviceFields = propertyValues(await arrayOf(service.getAttachments()));
       const status = serviceFields.get("status");
       base.services.push({

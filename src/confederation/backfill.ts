@@ -99,12 +99,13 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
   }
 }
 
-/** A neighbor whose actor answers 410 Gone has left for good. */
-async function isGone(ctx: Context<null>, actorIri: string): Promise<boolean> {
+/** Whether a document's origin says it is gone for good (410 Gone, or 404 with `missing: true`). */
+export async function isGone(ctx: Context<null>, iri: string, options: { missing?: boolean } = {}): Promise<boolean> {
   try {
-    await ctx.documentLoader(actorIri);
+    await ctx.documentLoader(iri);
     return false;
   } catch (error) {
-    return error instanceof FetchError && error.response?.status === 410;
+    const status = error instanceof FetchError ? error.response?.status : undefined;
+    return status === 410 || (options.missing === true && status === 404);
   }
 }

@@ -20,19 +20,24 @@ import type { ConfederationInbox } from "./inbox.ts";
  * path unchanged, which verifies (or refuses with 401) and logs as usual.
  */
 export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox: ConfederationInbox) {
-  const keys = new Map<string, { ownerIri: string; key: KeyObject }>();
+  const keys = new Map<string, { ownerIri: string; key: KeyObject; fetchedAt: number }>();
   const KEYS_KEPT = 10_000;
+  /** Keys are refetched after an hour, so a rotated or revoked key stops verifying here too. */
+  const KEY_TTL_MS = 60 * 60 * 1000;
+  const seen = deps.db.$client.prepare<[string], { one: number }>("SELECT 1 AS one FROM received_activities WHERE activity_iri = ?");
   const WINDOW_MS = 60 * 60 * 1000;
   const contextJson = JSON.stringify(POD_CONTEXT);
 
   async function keyFor(keyId: string): Promise<{ ownerIri: string; key: KeyObject } | null> {
     const known = keys.get(keyId);
-    if (known) return known;
+    if (known && Date.now() - known.fetchedAt < KEY_TTL_MS) return known;
     const ctx = contextFor();
     const { key } = await fetchKey(keyId, CryptographicKey, { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader }).catch(() => ({ key: null }));
-    if (!key?.ownerId || !key.publicKey) return null;
-    const entry = { ownerIri: key.ownerId.href, key: KeyObject.from(key.publicKey) };
+    // A key document can name any owner; only a key on the owner's own origin speaks for it.
+    if (!key?.ownerId || !key.publicKey || key.ownerId.origin !== new URL(keyId).origin) return null;
+    const entry = { ownerIri: key.ownerId.href, key: KeyObject.from(key.publicKey), fetchedAt: Date.now() };
     if (entry.key.asymmetricKeyType !== "rsa") return null;
+    keys.delete(keyId);
     if (keys.size >= KEYS_KEPT) keys.delete(keys.keys().next().value!);
     keys.set(keyId, entry);
     return entry;
@@ -44,6 +49,8 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
     if (!signature) return false;
     const signed = signature.headers;
     if (!["(request-target)", "host", "date", "digest"].every((h) => signed.includes(h))) return false;
+    // Signed for this pod, not replayed from a delivery to another one.
+    if (header(request.headers, "host") !== deps.config.url.host) return false;
     const date = Date.parse(header(request.headers, "date") ?? "");
     if (!Number.isFinite(date) || Math.abs(Date.now() - date) > WINDOW_MS) return false;
     if (!digestMatches(header(request.headers, "digest"), body)) return false;
@@ -58,12 +65,11 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
     const decoded = decodeActivity(activity);
     if (!decoded) return false;
 
+    // The same activity again: already handled (the inbox record keeps every activity id it took).
+    if (decoded.id && seen.get(decoded.id.href)) return verifiedBy(await keyFor(signature.keyId), decoded, request, signature);
+
     const key = await keyFor(signature.keyId);
-    if (!key || key.ownerIri !== decoded.actorId?.href) return false;
-    const signingString = signed
-      .map((name) => (name === "(request-target)" ? `(request-target): ${request.method.toLowerCase()} ${request.url}` : `${name}: ${header(request.headers, name) ?? ""}`))
-      .join("\n");
-    if (!verify("sha256", Buffer.from(signingString), key.key, Buffer.from(signature.signature, "base64"))) {
+    if (!verifiedBy(key, decoded, request, signature)) {
       keys.delete(signature.keyId); // perhaps a rotated key: Fedify's path fetches it afresh
       return false;
     }
@@ -72,6 +78,19 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
     deps.log.debug({ activity: decoded.id?.href }, "inbox fast path");
     return true;
   };
+}
+
+function verifiedBy(
+  key: { ownerIri: string; key: KeyObject } | null,
+  activity: Create | Update,
+  request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
+  signature: DraftSignature,
+): boolean {
+  if (!key || key.ownerIri !== activity.actorId?.href) return false;
+  const signingString = signature.headers
+    .map((name) => (name === "(request-target)" ? `(request-target): ${request.method.toLowerCase()} ${request.url}` : `${name}: ${header(request.headers, name) ?? ""}`))
+    .join("\n");
+  return verify("sha256", Buffer.from(signingString), key.key, Buffer.from(signature.signature, "base64"));
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -94,16 +113,20 @@ function parseSignature(value: string | undefined): DraftSignature | null {
   const algorithm = params.get("algorithm") ?? "hs2019";
   const signature = params.get("signature");
   if (!keyId || !signature || !["rsa-sha256", "hs2019"].includes(algorithm.toLowerCase())) return null;
+  // created/expires carry their own validity rules: Fedify's path applies them.
+  if (params.has("created") || params.has("expires")) return null;
   return { keyId, algorithm, headers: (params.get("headers") ?? "date").toLowerCase().split(/\s+/).filter(Boolean), signature };
 }
 
+/** A SHA-256 digest of the exact bytes is required, and nothing else may be offered (Fedify checks those). */
 function digestMatches(value: string | undefined, body: Buffer): boolean {
   if (!value) return false;
   const expected = createHash("sha256").update(body).digest("base64");
-  return value.split(",").some((part) => {
+  const parts = value.split(",").map((part) => {
     const at = part.indexOf("=");
-    return part.slice(0, at).trim().toLowerCase() === "sha-256" && part.slice(at + 1).trim() === expected;
+    return { algorithm: part.slice(0, at).trim().toLowerCase(), digest: part.slice(at + 1).trim() };
   });
+  return parts.length > 0 && parts.every((p) => p.algorithm === "sha-256" && p.digest === expected);
 }
 
 const ENVELOPE_KEYS = new Set(["@context", "id", "type", "actor", "object", "to", "cc", "published", "updated", "proof", "signature"]);

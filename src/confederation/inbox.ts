@@ -2,6 +2,7 @@ import type { Context, InboxContext } from "@fedify/fedify";
 import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, type Object as APObject } from "@fedify/vocab";
 import type { PodDeps } from "../federation/deps.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
+import { isGone } from "./backfill.ts";
 import { InvalidObjectError, kindOf, toViewRecord } from "./activitypub.ts";
 import type { RelayActions } from "./relay.ts";
 import { removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
@@ -111,7 +112,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
         log.warn({ object: objectIri.href, actor: actorIri.href }, "refused a Delete from another host than the object's");
         return;
       }
-      if (removeViewObject(db, objectIri.href, actorIri.href)) log.debug({ object: objectIri.href }, "view object deleted by its origin");
+      if (removeViewObject(db, objectIri.href, actorIri.href, deps.now())) log.debug({ object: objectIri.href }, "view object deleted by its origin");
       await relay.renew(objectIri.href, actorIri.href);
     },
 
@@ -125,8 +126,9 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
       if (!isFollowed || objectIri.origin === ctx.origin) return;
       const fetched = await ctx.lookupObject(objectIri.href).catch(() => null);
       if (!fetched || fetched instanceof Tombstone) {
+        // Only the origin saying it is gone removes it; a timeout or a refusal leaves the view as it is.
         const origin = viewObjectOrigin(db, objectIri.href);
-        if (origin && new URL(origin).host === objectIri.host) removeViewObject(db, objectIri.href, origin);
+        if (origin && (fetched instanceof Tombstone || (await isGone(ctx, objectIri.href, { missing: true })))) removeViewObject(db, objectIri.href, origin, deps.now());
         return;
       }
       if (!(await kindOf(fetched)) || !fetched.attributionId || fetched.id?.href !== objectIri.href) return;

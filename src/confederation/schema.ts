@@ -115,3 +115,13 @@ export const relayedObjects = sqliteTable("relayed_objects", {
   announceIri: text("announce_iri").notNull(),
   createdAt: text("created_at").notNull(),
 });
+
+/**
+ * Objects their origin deleted. ActivityPub ids are never reused, so a deleted id stays deleted: a
+ * Create or Update that arrives after its Delete (a retry, a replay, a slow relay) does not bring it back.
+ */
+export const viewDeletions = sqliteTable("view_deletions", {
+  iri: text("iri").primaryKey(),
+  podIri: text("pod_iri").notNull(),
+  deletedAt: text("deleted_at").notNull(),
+});

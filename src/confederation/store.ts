@@ -1,7 +1,7 @@
 import { and, eq, inArray, notExists, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { ViewRecord } from "./activitypub.ts";
-import { neighborPods, viewObjects, viewPaths } from "./schema.ts";
+import { neighborPods, viewDeletions, viewObjects, viewPaths } from "./schema.ts";
 
 export interface Arrival {
   /** The followed pod it came through: the origin itself for a direct delivery. */
@@ -25,6 +25,7 @@ function prepareStatements(sqlite: Db["$client"]) {
   const updates = columns.filter((c) => c !== "iri").map((c) => `${c} = excluded.${c}`).join(", ");
   return {
     current: sqlite.prepare<[string], { version: string; pod_iri: string }>("SELECT version, pod_iri FROM view_objects WHERE iri = ?"),
+    deleted: sqlite.prepare<[string], { one: number }>("SELECT 1 AS one FROM view_deletions WHERE iri = ?"),
     upsert: sqlite.prepare(`INSERT INTO view_objects (${columns.join(", ")}) VALUES (${params}) ON CONFLICT (iri) DO UPDATE SET ${updates}`),
     clearServices: sqlite.prepare("DELETE FROM view_services WHERE charter_iri = ?"),
     insertService: sqlite.prepare(
@@ -53,6 +54,7 @@ export function upsertViewObject(db: Db, record: ViewRecord, arrival: Arrival): 
   const s = statementsFor(db);
   const at = arrival.at.toISOString();
   return db.$client.transaction((): UpsertResult => {
+    if (s.deleted.get(record.iri)) return "unchanged";
     const current = s.current.get(record.iri);
     let result: UpsertResult = "unchanged";
     if (!current || (current.pod_iri === record.podIri && record.version > current.version)) {
@@ -93,9 +95,16 @@ export function viewObjectOrigin(db: Db, iri: string): string | undefined {
   return statementsFor(db).current.get(iri)?.pod_iri;
 }
 
-/** Removes an object its origin deleted. Only the origin may: the caller has checked who is asking. */
-export function removeViewObject(db: Db, iri: string, originIri: string): boolean {
-  return db.delete(viewObjects).where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, originIri))).run().changes > 0;
+/**
+ * Removes an object its origin deleted, and remembers the deletion. Only the origin may: the caller has
+ * checked who is asking, and the id must be on the origin's host.
+ */
+export function removeViewObject(db: Db, iri: string, originIri: string, at: Date): boolean {
+  if (new URL(iri).host !== new URL(originIri).host) return false;
+  return db.transaction((tx) => {
+    tx.insert(viewDeletions).values({ iri, podIri: originIri, deletedAt: at.toISOString() }).onConflictDoNothing().run();
+    return tx.delete(viewObjects).where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, originIri))).run().changes > 0;
+  });
 }
 
 /**

@@ -16,7 +16,14 @@ export type InboxFastPath = (
   body: Buffer,
 ) => Promise<boolean>;
 
-export function mountFederation(app: FastifyInstance, federation: PodFederation, origin: URL, bodyLimit: number, fastPath?: InboxFastPath): void {
+export function mountFederation(
+  app: FastifyInstance,
+  federation: PodFederation,
+  origin: URL,
+  bodyLimit: number,
+  handle: string,
+  fastPath?: InboxFastPath,
+): void {
   app.addHook("onRequest", async (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return;
     const fallthrough = new Response(null, { status: 404 });
@@ -43,12 +50,19 @@ export function mountFederation(app: FastifyInstance, federation: PodFederation,
           return refuse(415, "inbox accepts application/activity+json or application/ld+json", "content-type");
         }
         const body = request.body as Buffer;
+        let activity: unknown;
         try {
-          JSON.parse(body.toString("utf8"));
+          activity = JSON.parse(body.toString("utf8"));
         } catch {
           return refuse(400, "the body is not valid JSON", "body");
         }
-        const handled = fastPath
+        // Fedify accepts a key whose own document names the actor as owner, wherever that document lives;
+        // a key on another origin than the actor could be anyone's. Such requests are refused here.
+        if (!keyOnActorsOrigin(request.headers, activity)) {
+          return refuse(401, "the signing key does not belong to the activity's actor (different origin)", "signature");
+        }
+        const identifier = (request.params as { identifier?: string }).identifier;
+        const handled = fastPath && (identifier === undefined || identifier === handle)
           ? await fastPath(request, body).catch((error: unknown) => {
               request.log.warn({ err: error }, "inbox fast path failed; handing the activity to Fedify");
               return false;
@@ -61,6 +75,21 @@ export function mountFederation(app: FastifyInstance, federation: PodFederation,
       });
     }
   });
+}
+
+/** The keyId of a draft-cavage `Signature` or an RFC 9421 `Signature-Input` header, if any. */
+function keyIdOf(headers: FastifyRequest["headers"]): string | undefined {
+  const value = [headers.signature, headers["signature-input"]].flat().filter(Boolean).join(",");
+  return /keyid="([^"]+)"/i.exec(value)?.[1];
+}
+
+/** True unless the request names a signing key on another origin than the activity's actor. */
+function keyOnActorsOrigin(headers: FastifyRequest["headers"], activity: unknown): boolean {
+  const keyId = keyIdOf(headers);
+  const actor = activity && typeof activity === "object" ? (activity as { actor?: unknown }).actor : undefined;
+  const actorIri = typeof actor === "string" ? actor : actor && typeof actor === "object" ? (actor as { id?: unknown }).id : undefined;
+  if (!keyId || typeof actorIri !== "string") return true; // unsigned or actor-less: Fedify refuses those itself
+  return URL.canParse(keyId) && URL.canParse(actorIri) && new URL(keyId).origin === new URL(actorIri).origin;
 }
 
 function toWebRequest(request: FastifyRequest, origin: URL, body?: Buffer): Request {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { count, eq, ne } from "drizzle-orm";
+import { and, count, eq, ne } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../db/client.ts";
 import { operatorTokens } from "./schema.ts";
@@ -22,6 +22,8 @@ export function isValidOperatorToken(db: Db, token: string): boolean {
  */
 export function ensureOperatorToken(db: Db, seed?: string): string | null {
   if (seed) {
+    // A changed POD_ADMIN_TOKEN replaces the previous one: an old seed must not stay valid.
+    db.delete(operatorTokens).where(and(eq(operatorTokens.label, SEED_LABEL), ne(operatorTokens.tokenHash, hashToken(seed)))).run();
     db.insert(operatorTokens)
       .values({ id: uuidv7(), tokenHash: hashToken(seed), label: SEED_LABEL, createdAt: new Date().toISOString() })
       .onConflictDoNothing()

@@ -7,7 +7,7 @@ import { toInstant } from "../../src/federation/deps.ts";
 import { following } from "../../src/follows/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
-import { postRaw, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
 
 /** What the fast path must accept — and everything it must leave to Fedify's path, which refuses. */
 describe("the inbox fast path for neighbor pods' offers", () => {
@@ -136,6 +136,63 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const negative = Buffer.from(JSON.stringify(json));
     await server.pod.inboxFastPath(sign(negative), negative);
     expect(inView(json.object.id)).toBe(false);
+  });
+
+  it("refuses a key on another origin that claims to be the actor's, on both paths", async () => {
+    // Mallory serves, on her own origin, a key document naming alice as its owner.
+    const forged = `${mallory.origin}/keys/alice`;
+    const keyServer = await import("node:http").then(({ createServer }) =>
+      createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/activity+json" });
+        res.end(JSON.stringify({ "@context": "https://w3id.org/security/v1", id: forged, type: "Key", owner: alice.actorId, publicKeyPem: mallory.publicKeyPem }));
+      }),
+    );
+    await new Promise<void>((resolve) => keyServer.listen(0, "127.0.0.1", resolve));
+    const keyId = `http://127.0.0.1:${(keyServer.address() as { port: number }).port}/keys/alice`;
+    try {
+      const { body, id } = await offerBody(alice, "Forged");
+      expect(await server.pod.inboxFastPath(sign(body, { signer: mallory, keyId }), body)).toBe(false);
+      const response = await postRaw({ url: `${server.url}/inbox`, headers: sign(body, { signer: mallory, keyId }).headers, body });
+      expect(response.status).toBe(401);
+      expect(inView(id)).toBe(false);
+    } finally {
+      keyServer.close();
+    }
+  });
+
+  it("does not take a delivery signed for another host, or one with created/expires parameters", async () => {
+    const { body, id } = await offerBody(alice);
+    const otherHost = sign(body);
+    otherHost.headers.host = "other.example";
+    // (re-sign with the other host, so only the host check can refuse it)
+    const resigned = { ...otherHost, headers: { ...otherHost.headers } };
+    const covered = "(request-target) host date digest";
+    const signingString = `(request-target): post /inbox\nhost: other.example\ndate: ${resigned.headers.date}\ndigest: ${resigned.headers.digest}`;
+    resigned.headers.signature = `keyId="${alice.keyId}",algorithm="rsa-sha256",headers="${covered}",signature="${createSign("sha256").update(signingString).sign(alice.privateKeyPem, "base64")}"`;
+    expect(await server.pod.inboxFastPath(resigned, body)).toBe(false);
+    const withExpires = sign(body);
+    withExpires.headers.signature += ',expires="1"';
+    expect(await server.pod.inboxFastPath(withExpires, body)).toBe(false);
+    expect(inView(id)).toBe(false);
+  });
+
+  it("takes the same activity twice without doing it twice, and never brings back what its origin deleted", async () => {
+    const { body, id } = await offerBody(alice, "Plums");
+    expect(await server.pod.inboxFastPath(sign(body), body)).toBe(true);
+    expect(await server.pod.inboxFastPath(sign(body), body)).toBe(true);
+    expect(server.pod.deps.db.select().from(viewObjects).all().filter((row) => row.iri === id)).toHaveLength(1);
+
+    const deletion = { "@context": "https://www.w3.org/ns/activitystreams", id: `${id}#delete`, type: "Delete", actor: alice.actorId, object: id };
+    const deleted = await postRaw(await signMastodonStyle(alice, `${server.url}/inbox`, deletion));
+    expect(deleted.status).toBe(202);
+    expect(inView(id)).toBe(false);
+
+    // A late retry of the Create (new activity id, same object) does not resurrect it.
+    const json = JSON.parse(body.toString());
+    json.id = `${id}#create-again`;
+    const again = Buffer.from(JSON.stringify(json));
+    await server.pod.inboxFastPath(sign(again), again);
+    expect(inView(id)).toBe(false);
   });
 
   it("over HTTP: a valid delivery is accepted (202) and in the view", async () => {
