@@ -58,6 +58,10 @@ export function mountFederation(
         }
         // Fedify accepts a key whose own document names the actor as owner, wherever that document lives;
         // a key on another origin than the actor could be anyone's. Such requests are refused here.
+        // A signed delivery names the host it was meant for; one meant for another server is a replay.
+        if (keyIdOf(request.headers) && request.headers.host !== origin.host) {
+          return refuse(401, "the request was signed for another host", "host");
+        }
         if (!keyOnActorsOrigin(request.headers, activity)) {
           return refuse(401, "the signing key does not belong to the activity's actor (different origin)", "signature");
         }

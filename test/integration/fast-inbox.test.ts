@@ -1,4 +1,5 @@
 import { createHash, createSign } from "node:crypto";
+import { request } from "node:http";
 import { Intent, Measure, Place, Proposal, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { parseDecimal } from "@fedify/vocab-runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -170,6 +171,16 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const signingString = `(request-target): post /inbox\nhost: other.example\ndate: ${resigned.headers.date}\ndigest: ${resigned.headers.digest}`;
     resigned.headers.signature = `keyId="${alice.keyId}",algorithm="rsa-sha256",headers="${covered}",signature="${createSign("sha256").update(signingString).sign(alice.privateKeyPem, "base64")}"`;
     expect(await server.pod.inboxFastPath(resigned, body)).toBe(false);
+    // Fedify's path refuses it too (the adapter checks the signed host before either path).
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/inbox`, { method: "POST", headers: { ...resigned.headers, "content-length": body.length } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBe(401);
     const withExpires = sign(body);
     withExpires.headers.signature += ',expires="1"';
     expect(await server.pod.inboxFastPath(withExpires, body)).toBe(false);
