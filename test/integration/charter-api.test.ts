@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthAfter } from "../../src/charters/service.ts";
-import { TEST_ADMIN_TOKEN, collectionItems, startPod, type PodProcess } from "../support/pod-process.ts";
+import { collectionItems, startPod, type PodProcess } from "../support/pod-process.ts";
 
 const PROBLEM_JSON = /^application\/problem\+json\b/;
 const DAY = 24 * 60 * 60 * 1000;
@@ -85,19 +85,7 @@ describe("the People's Service Charter", () => {
     return actor.attachment as { type: string; name: string; value: string }[];
   };
 
-  /** The admin API, keeping the content type (pod.admin drops it). */
-  async function call(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${pod.url}/admin/api${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, contentType: response.headers.get("content-type"), body: text ? JSON.parse(text) : null };
-  }
+  const call = (method: string, path: string, body?: unknown) => pod.admin(method, path, body);
 
   let first: any;
   let second: any;

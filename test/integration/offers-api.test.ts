@@ -3,7 +3,7 @@
  * what stays private, coarse coordinates, escaping, and custom categories.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_ADMIN_TOKEN, startPod, type PodProcess } from "../support/pod-process.ts";
+import { startPod, type PodProcess } from "../support/pod-process.ts";
 
 const PROBLEM_JSON = /^application\/problem\+json\b/;
 const AP_JSON = /^application\/activity\+json\b/;
@@ -50,19 +50,7 @@ describe("offers and needs over the admin API", () => {
     await pod?.stop();
   });
 
-  /** The admin API, keeping the content type (pod.admin drops it). */
-  async function call(method: string, path: string, body?: unknown): Promise<Answer> {
-    const response = await fetch(`${pod.url}/admin/api${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, contentType: response.headers.get("content-type"), body: text ? JSON.parse(text) : null };
-  }
+  const call = (method: string, path: string, body?: unknown): Promise<Answer> => pod.admin(method, path, body);
 
   const fetchAs = (url: string, accept: string) => fetch(url, { headers: { accept } });
   const publicUrl = (path: string, id: string) => `${pod.url}/${path}/${id}`;

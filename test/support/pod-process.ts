@@ -16,7 +16,7 @@ export interface PodProcess {
   actorUrl: string;
   dataDir: string;
   /** Calls the admin API with the operator token. */
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; contentType: string | null; body: any }>;
   /** GETs a URL as an ActivityPub client would. */
   getActivityPub(url: string): Promise<any>;
   logs(): string;
@@ -104,7 +104,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
+      return { status: response.status, contentType: response.headers.get("content-type"), body: text ? JSON.parse(text) : null };
     },
     async getActivityPub(target) {
       const response = await fetch(target, { headers: { accept: "application/activity+json" } });
