@@ -1,7 +1,5 @@
-import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { postRaw, signMastodonStyle, type ReceivedRequest, type RemoteActor } from "./remote-actor.ts";
+import { randomUUID } from "node:crypto";
+import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "./remote-actor.ts";
 
 /**
  * A neighbor pod faked without Fedify, for the confederal view's ingest tests: the same kind of actor
@@ -76,80 +74,19 @@ export interface NeighborPodOptions {
 }
 
 export async function startNeighborPod(username: string, options: NeighborPodOptions = {}): Promise<NeighborPod> {
-  const { publicKey: publicKeyPem, privateKey: privateKeyPem } = generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
-  const inbox: ReceivedRequest[] = [];
-  const gets: ReceivedRequest[] = [];
   const documents = new Map<string, unknown | ((url: URL) => unknown)>();
   /** Paths served by pattern (the endless streams' pages), tried when no document matches exactly. */
   const patterns = new Map<string, (url: URL) => unknown>();
-  const actorPath = `/users/${username}`;
-  const inboxPath = `${actorPath}/inbox`;
-  let origin = "";
-
-  const actorDocument = () => {
-    const actorId = `${origin}${actorPath}`;
-    return {
-      "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-      id: actorId,
-      type: "Service",
-      preferredUsername: username,
-      name: `Neighbor ${username}`,
-      inbox: `${origin}${inboxPath}`,
-      outbox: `${actorId}/outbox`,
-      followers: `${actorId}/followers`,
-      following: `${actorId}/following`,
-      ...(options.streams?.length ? { streams: options.streams.map((name) => `${actorId}/${name}`) } : {}),
-      publicKey: { id: `${actorId}#main-key`, owner: actorId, publicKeyPem },
-    };
-  };
-
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const record: ReceivedRequest = {
-        method: req.method ?? "",
-        url: req.url ?? "",
-        headers: req.headers,
-        rawHeaders: req.rawHeaders,
-        body: Buffer.concat(chunks),
-        receivedAt: Date.now(),
-      };
-      const url = new URL(req.url ?? "/", origin);
-      if (req.method === "POST" && url.pathname === inboxPath) {
-        inbox.push(record);
-        res.writeHead(202).end();
-        return;
-      }
-      gets.push(record);
-      if (req.method !== "GET" && req.method !== "HEAD") {
-        res.writeHead(405).end();
-        return;
-      }
-      const found =
-        url.pathname === actorPath
-          ? actorDocument()
-          : (documents.get(url.pathname) ?? [...patterns].find(([prefix]) => url.pathname.startsWith(prefix))?.[1]);
-      const body = typeof found === "function" ? (found as (u: URL) => unknown)(url) : found;
-      if (body === undefined) {
-        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-        return;
-      }
-      res.writeHead(200, { "content-type": "application/activity+json" });
-      res.end(req.method === "HEAD" ? undefined : JSON.stringify(body));
-    });
+  const actor = await startRemoteActor(username, {
+    type: "Service",
+    name: `Neighbor ${username}`,
+    actorFields: (id) => (options.streams?.length ? { streams: options.streams.map((name) => `${id}/${name}`) } : {}),
+    serve: (url) => {
+      const found = documents.get(url.pathname) ?? [...patterns].find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
+      return typeof found === "function" ? (found as (u: URL) => unknown)(url) : found;
+    },
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const actorId = `${origin}${actorPath}`;
+  const { actorId } = actor;
   const pathOf = (iri: string) => new URL(iri).pathname;
 
   const proposal = (purpose: "offer" | "request", id: string, fields: Partial<ProposalFields>) => {
@@ -200,14 +137,7 @@ export async function startNeighborPod(username: string, options: NeighborPodOpt
   };
 
   const neighbor: NeighborPod = {
-    origin,
-    actorId,
-    keyId: `${actorId}#main-key`,
-    inboxUrl: `${origin}${inboxPath}`,
-    publicKeyPem,
-    privateKeyPem,
-    inbox,
-    gets,
+    ...actor,
     documents,
     publish(object) {
       documents.set(pathOf(object.id), { "@context": PROPOSAL_CONTEXT, ...object });
@@ -246,11 +176,6 @@ export async function startNeighborPod(username: string, options: NeighborPodOpt
     async deliver(inboxUrl, activity) {
       return postRaw(await signMastodonStyle(neighbor, inboxUrl, activity));
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
   return neighbor;
 }

@@ -36,7 +36,17 @@ export interface RemoteActor {
   close(): Promise<void>;
 }
 
-export async function startRemoteActor(username: string): Promise<RemoteActor> {
+export interface RemoteActorOptions {
+  /** The actor's type and display name (a Person named "Remote <username>" by default). */
+  type?: string;
+  name?: string;
+  /** Extra properties of the actor document, given the actor's id (e.g. `streams`). */
+  actorFields?: (actorId: string) => Record<string, unknown>;
+  /** Other documents this server serves (GET/HEAD), looked up by URL; undefined is a 404. */
+  serve?: (url: URL) => unknown;
+}
+
+export async function startRemoteActor(username: string, options: RemoteActorOptions = {}): Promise<RemoteActor> {
   const { publicKey: publicKeyPem, privateKey: privateKeyPem } = generateKeyPairSync("rsa", {
     modulusLength: 2048,
     publicKeyEncoding: { type: "spki", format: "pem" },
@@ -53,13 +63,14 @@ export async function startRemoteActor(username: string): Promise<RemoteActor> {
     return {
       "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
       id: actorId,
-      type: "Person",
+      type: options.type ?? "Person",
       preferredUsername: username,
-      name: `Remote ${username}`,
+      name: options.name ?? `Remote ${username}`,
       inbox: `${origin}${inboxPath}`,
       outbox: `${actorId}/outbox`,
       followers: `${actorId}/followers`,
       following: `${actorId}/following`,
+      ...options.actorFields?.(actorId),
       publicKey: { id: `${actorId}#main-key`, owner: actorId, publicKeyPem },
     };
   };
@@ -89,6 +100,12 @@ export async function startRemoteActor(username: string): Promise<RemoteActor> {
         return;
       }
       gets.push(record);
+      const served = req.method === "GET" || req.method === "HEAD" ? options.serve?.(new URL(req.url ?? "/", origin)) : undefined;
+      if (served !== undefined) {
+        res.writeHead(200, { "content-type": "application/activity+json" });
+        res.end(req.method === "HEAD" ? undefined : JSON.stringify(served));
+        return;
+      }
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     });
   });
