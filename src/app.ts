@@ -18,6 +18,11 @@ import { viewRoutes } from "./confederation/view-routes.ts";
 import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
 import { adminPracticeRoutes, publicPracticeRoutes } from "./practices/routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
+import { mastodonApi } from "./mastodon/api.ts";
+import { publicNoteRoutes } from "./social/routes.ts";
+import { squarePng } from "./web/avatar.ts";
+import { avatarUrl, profileFields } from "./federation/actor.ts";
+import { actorFacts } from "./federation/federation.ts";
 
 /** The admin API's prefix: clear of /api/v1, /api/v2 and /oauth, which belong to the Mastodon API. */
 export const ADMIN_PREFIX = "/admin/api";
@@ -55,10 +60,21 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes, deps.config.handle, pod.inboxFastPath);
   await app.register(webRoutes, { deps, services: pod });
   await app.register(publicCategoryRoutes, { deps });
-  await app.register(publicOfferRoutes, { deps, offers, contextFor });
+  const responsesTo = pod.social.responsesTo;
+  await app.register(publicOfferRoutes, { deps, offers, contextFor, responsesTo });
   await app.register(publicCharterRoutes, { deps, charters, contextFor });
   await app.register(publicPracticeRoutes, { deps, practices, contextFor });
   await app.register(viewRoutes, { deps });
+  await app.register(publicNoteRoutes, { deps, contextFor });
+  const avatar = squarePng(96, [0x2e, 0x7d, 0x32]);
+  app.get("/avatar.png", { schema: { hide: true } }, async (_request, reply) => reply.type("image/png").header("cache-control", "public, max-age=86400").send(avatar));
+  await app.register(mastodonApi, {
+    deps,
+    social: pod.social,
+    follows,
+    contextFor,
+    localProfile: () => ({ avatar: avatarUrl(deps.config.url.origin).href, fields: profileFields(deps.config.url.origin, actorFacts(pod.publishedAt, pod)) }),
+  });
   await app.register(
     async (admin) => {
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
@@ -66,7 +82,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });
-      await admin.register(adminOfferRoutes, { offers });
+      await admin.register(adminOfferRoutes, { deps, offers, responsesTo });
       await admin.register(adminCharterRoutes, { charters });
       await admin.register(adminPracticeRoutes, { practices });
       await admin.register(adminConfederationRoutes, { deps, confederation: pod.confederation });

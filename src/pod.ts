@@ -17,6 +17,7 @@ import { followActions, type FollowActions } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
 import { practicesService, type PracticesService } from "./practices/service.ts";
 import { offersService, type OffersService } from "./offers/service.ts";
+import { socialService, type SocialService } from "./social/service.ts";
 
 /** The rooms' services: what routes, the CLI and federation dispatchers call. */
 export interface PodServices {
@@ -25,6 +26,7 @@ export interface PodServices {
   charters: ChartersService;
   practices: PracticesService;
   confederation: ConfederationService;
+  social: SocialService;
 }
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
@@ -66,8 +68,10 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
       practices: practicesService(deps, contextFor),
+      social: socialService(deps, contextFor, publishedAt),
     };
     federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt }, services);
+    services.social.me();
     return {
       ...services,
       deps,

@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { Endpoints, Group, PropertyValue } from "@fedify/vocab";
+import { Endpoints, Group, Image, PropertyValue } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "./deps.ts";
 import { escapeHtml } from "../web/html.ts";
@@ -19,15 +19,18 @@ export interface ActorFacts {
  * Profile fields. Mastodon reads `attachment` only when it is a JSON array, and Fedify writes a
  * single value as an object, so there are always at least two fields.
  */
-function profileFields(ctx: Context<null>, facts: ActorFacts): PropertyValue[] {
-  const charter = new URL("/charter", ctx.origin).href;
+export function profileFields(origin: string, facts: ActorFacts): { name: string; value: string }[] {
+  const charter = new URL("/charter", origin).href;
   return [
-    new PropertyValue({ name: "Kind", value: "Neighborhood mutual-aid pod" }),
-    new PropertyValue({ name: "Charter", value: `<a href="${charter}">${escapeHtml(charter)}</a>` }),
-    ...(facts.services?.length ? [new PropertyValue({ name: "Services", value: escapeHtml(facts.services.join(", ")) })] : []),
-    ...(facts.nextService ? [new PropertyValue({ name: "Next service", value: escapeHtml(facts.nextService) })] : []),
+    { name: "Kind", value: "Neighborhood mutual-aid pod" },
+    { name: "Charter", value: `<a href="${charter}">${escapeHtml(charter)}</a>` },
+    ...(facts.services?.length ? [{ name: "Services", value: escapeHtml(facts.services.join(", ")) }] : []),
+    ...(facts.nextService ? [{ name: "Next service", value: escapeHtml(facts.nextService) }] : []),
   ];
 }
+
+/** The pod's avatar (served by the web room). */
+export const avatarUrl = (origin: string) => new URL("/avatar.png", origin);
 
 /** The pod as an ActivityStreams `Group` (FEP-1b12): the one converter from pod to actor. */
 export async function podActor(ctx: Context<null>, config: Config, facts: ActorFacts): Promise<Group> {
@@ -52,6 +55,7 @@ export async function podActor(ctx: Context<null>, config: Config, facts: ActorF
     manuallyApprovesFollowers: config.approveFollowers,
     publicKey: keys[0]?.cryptographicKey,
     assertionMethods: keys.map((k) => k.multikey),
-    attachments: profileFields(ctx, facts),
+    icon: new Image({ url: avatarUrl(ctx.origin), mediaType: "image/png" }),
+    attachments: profileFields(ctx.origin, facts).map((field) => new PropertyValue(field)),
   });
 }

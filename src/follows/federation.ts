@@ -62,7 +62,11 @@ export interface FollowHooks {
 }
 
 /** Inbox handlers for the follow handshake, in both directions. */
-export function followInboxHandlers(deps: PodDeps, hooks: FollowHooks) {
+export function followInboxHandlers(
+  deps: PodDeps,
+  hooks: FollowHooks,
+  followed: (ctx: Context<null>, actor: Actor, state: follows.Follower["state"]) => Promise<void>,
+) {
   const { db, config, log } = deps;
   const self = (ctx: Context<null>) => ctx.getActorUri(config.handle);
 
@@ -77,6 +81,7 @@ export function followInboxHandlers(deps: PodDeps, hooks: FollowHooks) {
       const state = config.approveFollowers ? "pending" : "accepted";
       const row = follows.recordFollower(db, addressOf(actor), follow.id.href, state);
       if (row.state === "accepted") await answerFollow(ctx, config.handle, row, Accept);
+      await followed(ctx, actor, row.state);
       log.info({ actor: row.actorIri, state: row.state }, "follow received");
     },
 

@@ -1,7 +1,8 @@
 import type { Category } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import { formatDate } from "../publishing/text.ts";
-import { html, page } from "../web/html.ts";
+import type { Response } from "../social/service.ts";
+import { html, page, raw } from "../web/html.ts";
 import { quantityLine } from "./activitypub.ts";
 import type { Offer } from "./service.ts";
 
@@ -13,8 +14,8 @@ const STATUS_LABELS: Record<Offer["status"], string> = {
   withdrawn: "Withdrawn",
 };
 
-/** The public page of an offer or need. Claims (who took what) are never shown. */
-export function offerPage(config: Config, row: Offer, category: Category): string {
+/** The public page of an offer or need, with public replies (stored sanitised). Claims (who took what) are never shown. */
+export function offerPage(config: Config, row: Offer, category: Category, responses: Response[]): string {
   const heading = row.kind === "offer" ? "Surplus offer" : "Need";
   return page(
     `${row.name} — ${config.name}`,
@@ -27,6 +28,9 @@ ${row.availableFrom ? html`<p>From ${formatDate(row.availableFrom)}</p>` : ""}
 ${row.availableUntil ? html`<p>Until ${formatDate(row.availableUntil)}</p>` : ""}
 ${row.description.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}
 ${row.conditions ? html`<p>Conditions: ${row.conditions}</p>` : ""}
-</article>`,
+</article>
+${responses.length ? html`<section><h2>Responses (${responses.length})</h2>
+${responses.map((r) => html`<article><p><a href="${r.authorUrl}">${r.author}</a> · <a href="${r.url}">${formatDate(r.published)}</a></p>${raw(r.content)}</article>`)}
+</section>` : ""}`,
   );
 }

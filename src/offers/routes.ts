@@ -4,7 +4,10 @@ import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { offerToNote, offerToProposal } from "./activitypub.ts";
+import { offerNoteIri, offerToNote, offerToProposal } from "./activitypub.ts";
+import type { Response } from "../social/service.ts";
+
+type ResponsesTo = (iri: string, publicOnly: boolean) => Response[];
 import { claimInputSchema, offerInputSchema, offerListQuery, offerPatchSchema } from "./model.ts";
 import { offerPage } from "./pages.ts";
 import type { OfferKind, OffersService } from "./service.ts";
@@ -25,7 +28,7 @@ function present<T extends { quantityMilli: number; availableMilli: number }>(ro
 }
 
 /** Operator routes for offers and needs (mounted under the admin prefix, token required). */
-export const adminOfferRoutes: FastifyPluginAsyncZod<{ offers: OffersService }> = async (app, { offers }) => {
+export const adminOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: OffersService; responsesTo: ResponsesTo }> = async (app, { deps, offers, responsesTo }) => {
   for (const { kind, path } of KINDS) {
     const tags = [path];
     app.post(`/${path}`, { schema: { tags, body: offerInputSchema } }, async (request, reply) =>
@@ -33,12 +36,20 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{ offers: OffersService }> 
     );
     app.get(`/${path}`, { schema: { tags, querystring: offerListQuery } }, async (request) => {
       const rows = offers.list(kind, request.query);
-      return { items: rows.map(present), nextCursor: rows.length === request.query.limit ? rows.at(-1)!.id : null };
+      return {
+        items: rows.map((row) => ({ ...present(row), responseCount: responsesTo(offerNoteIri(deps.config, row).href, false).length })),
+        nextCursor: rows.length === request.query.limit ? rows.at(-1)!.id : null,
+      };
     });
-    app.get(`/${path}/:id`, { schema: { tags, params: idParams } }, async (request) => ({
-      ...present(offers.get(kind, request.params.id)),
-      claims: offers.claimsOf(kind, request.params.id).map((c) => ({ ...c, quantity: formatMilli(c.quantityMilli) })),
-    }));
+    app.get(`/${path}/:id`, { schema: { tags, params: idParams } }, async (request) => {
+      const row = offers.get(kind, request.params.id);
+      return {
+        ...present(row),
+        claims: offers.claimsOf(kind, request.params.id).map((c) => ({ ...c, quantity: formatMilli(c.quantityMilli) })),
+        // Replies from people on other servers: every visibility, for the operator.
+        responses: responsesTo(offerNoteIri(deps.config, row).href, false),
+      };
+    });
     app.patch(`/${path}/:id`, { schema: { tags, params: idParams, body: offerPatchSchema } }, async (request) =>
       present(await offers.update(kind, request.params.id, request.body)),
     );
@@ -53,9 +64,9 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{ offers: OffersService }> 
 };
 
 /** Public: each offer and need at its id, ActivityPub JSON or HTML; its companion Note beside it. */
-export const publicOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: OffersService; contextFor: () => Context<null> }> = async (
+export const publicOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: OffersService; contextFor: () => Context<null>; responsesTo: ResponsesTo }> = async (
   app,
-  { deps, offers, contextFor },
+  { deps, offers, contextFor, responsesTo },
 ) => {
   for (const { kind, path } of KINDS) {
     const load = (id: string) => {
@@ -66,12 +77,12 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: O
     app.get(`/${path}/:id`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
       const { row, category } = load(request.params.id);
       const object = offerToProposal(contextFor(), deps.config, row, category);
-      return sendNegotiated(request, reply, object, () => offerPage(deps.config, row, category));
+      return sendNegotiated(request, reply, object, () => offerPage(deps.config, row, category, responsesTo(offerNoteIri(deps.config, row).href, true)));
     });
     app.get(`/${path}/:id/note`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
       const { row, category } = load(request.params.id);
       const note = offerToNote(contextFor(), deps.config, row, category);
-      return sendNegotiated(request, reply, note, () => offerPage(deps.config, row, category));
+      return sendNegotiated(request, reply, note, () => offerPage(deps.config, row, category, responsesTo(offerNoteIri(deps.config, row).href, true)));
     });
   }
 };

@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { Link, Note, PUBLIC_COLLECTION, type Activity } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import { projectPublished } from "../social/local.ts";
 import { recordInOutbox } from "./outbox.ts";
 
 /** Public addressing as Mastodon reads it: to Public, cc followers (a public post). */
@@ -11,12 +12,14 @@ export function publicAddressing(ctx: Context<null>, config: Config) {
 
 /**
  * Queues activities for every follower (shared inboxes, FEP-8fcf followers sync), in order per object:
- * the ordering key keeps a Delete from overtaking the Create of the same object.
+ * the ordering key keeps a Delete from overtaking the Create of the same object. The pod's statuses (what
+ * Mastodon apps show) follow what is sent.
  */
 export async function sendToFollowers(ctx: Context<null>, deps: PodDeps, activities: Activity[], objectIri: string): Promise<void> {
   const { config, db } = deps;
   for (const activity of activities) {
     await recordInOutbox(db, activity, deps.now());
+    await projectPublished(ctx, deps, activity);
     await ctx.sendActivity({ identifier: config.handle }, "followers", activity, {
       preferSharedInbox: true,
       syncCollection: true,

@@ -1,12 +1,14 @@
 import { count, desc, lt } from "drizzle-orm";
-import { Activity } from "@fedify/vocab";
+import { Activity, PUBLIC_COLLECTION } from "@fedify/vocab";
 import type { Db } from "../db/client.ts";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
 import { outboxActivities } from "./schema.ts";
 
 const PAGE_SIZE = 20;
 
+/** Records a public or unlisted activity; followers-only and direct posts never appear in the outbox. */
 export async function recordInOutbox(db: Db, activity: Activity, at: Date): Promise<void> {
+  if (![...activity.toIds, ...activity.ccIds].some((iri) => iri.href === PUBLIC_COLLECTION.href)) return;
   db.insert(outboxActivities)
     .values({
       iri: activity.id!.href,

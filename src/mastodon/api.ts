@@ -1,0 +1,52 @@
+import type { Context } from "@fedify/fedify";
+import fastifyCors from "@fastify/cors";
+import fastifyFormbody from "@fastify/formbody";
+import fastifyMultipart from "@fastify/multipart";
+import type { FastifyPluginAsync } from "fastify";
+import type { PodDeps } from "../federation/deps.ts";
+import type { FollowActions } from "../follows/federation.ts";
+import type { SocialService } from "../social/service.ts";
+import { mastodonAuth } from "./auth.ts";
+import type { LocalProfile } from "./entities/account.ts";
+import { installMastodonErrors, sendError } from "./errors.ts";
+import { oauthStore } from "./oauth.ts";
+import { presenter } from "./present.ts";
+import { accountRoutes } from "./routes/accounts.ts";
+import { emptyRoutes } from "./routes/empty.ts";
+import { instanceRoutes } from "./routes/instance.ts";
+import { oauthRoutes } from "./routes/oauth.ts";
+import { searchRoutes } from "./routes/search.ts";
+import { statusRoutes } from "./routes/statuses.ts";
+import { timelineRoutes } from "./routes/timelines.ts";
+
+export interface MastodonApiOptions {
+  deps: PodDeps;
+  social: SocialService;
+  follows: FollowActions;
+  contextFor: () => Context<null>;
+  localProfile: () => LocalProfile;
+}
+
+/**
+ * The subset of Mastodon's client API that apps need to sign in to a pod, follow neighbors and read
+ * and write posts. Encapsulated: its own body parsers, CORS (browser apps), auth and error shape.
+ */
+export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, { deps, social, follows, contextFor, localProfile }) => {
+  const oauth = oauthStore(deps.db, deps.now);
+  const present = presenter(deps, localProfile);
+  await app.register(fastifyCors, { origin: true, exposedHeaders: ["link"] });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyMultipart, { attachFieldsToBody: "keyValues", limits: { fileSize: 0, files: 0, fields: 50 } });
+  installMastodonErrors(app);
+  app.addHook("onRequest", mastodonAuth(oauth));
+
+  await app.register(oauthRoutes, { deps, oauth });
+  await app.register(instanceRoutes, { deps, social, present });
+  await app.register(accountRoutes, { deps, social, follows, present });
+  await app.register(statusRoutes, { deps, social, present });
+  await app.register(timelineRoutes, { deps, social, present });
+  await app.register(searchRoutes, { deps, social, present, contextFor });
+  await app.register(emptyRoutes);
+  // Unknown Mastodon API paths answer in the API's own shape.
+  app.all("/api/*", async (_request, reply) => sendError(reply, 404, "Not found"));
+};

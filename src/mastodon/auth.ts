@@ -1,0 +1,40 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { sendError } from "./errors.ts";
+import type { OAuthStore, OAuthToken } from "./oauth.ts";
+import { grants } from "./scopes.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The OAuth scope a Mastodon API route needs; routes without one are public. */
+    scope?: string;
+    /** True when the route acts as the pod: an app-only (client credentials) token is not enough. */
+    user?: boolean;
+  }
+  interface FastifyRequest {
+    oauthToken?: OAuthToken;
+  }
+}
+
+/**
+ * Checks the Bearer token of every Mastodon API request: a bad or expired token is 401 even on public
+ * routes (as Mastodon does), a missing scope 403, an app-only token on a pod route 422.
+ */
+export function mastodonAuth(oauth: OAuthStore) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization;
+    const config = request.routeOptions.config;
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const token = match ? oauth.token(match[1]!) : null;
+      if (!token) return sendError(reply.header("www-authenticate", 'Bearer error="invalid_token"'), 401, "The access token is invalid");
+      request.oauthToken = token;
+    }
+    if (!config.scope) return;
+    const token = request.oauthToken;
+    if (!token) return sendError(reply.header("www-authenticate", "Bearer"), 401, "The access token is invalid");
+    if (!grants(token.scopes.split(" "), config.scope)) {
+      return sendError(reply.header("www-authenticate", `Bearer error="insufficient_scope", scope="${config.scope}"`), 403, "This action is outside the authorized scopes");
+    }
+    if (config.user && !token.operator) return sendError(reply, 422, "This method requires an authenticated user");
+  };
+}

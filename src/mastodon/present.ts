@@ -1,0 +1,78 @@
+import { count, eq, inArray, max } from "drizzle-orm";
+import type { PodDeps } from "../federation/deps.ts";
+import { countFollowers, countFollowing, getFollower, getFollowing } from "../follows/service.ts";
+import type { Account, Status } from "../social/activitypub.ts";
+import { accounts, statuses } from "../social/schema.ts";
+import { countsFor } from "../social/store.ts";
+import { toAccount, type AccountEntity, type LocalProfile } from "./entities/account.ts";
+import { toNotification, type NotificationRow } from "./entities/notification.ts";
+import { toRelationship } from "./entities/relationship.ts";
+import { toStatus, type StatusEntity } from "./entities/status.ts";
+
+/** Loads what the entity converters need, in a few queries per page, and calls them. */
+export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
+  const { db, config } = deps;
+
+  function postsOf(accountId: string) {
+    return db.select({ n: count(), last: max(statuses.publishedAt) }).from(statuses).where(eq(statuses.accountId, accountId)).get() ?? { n: 0, last: null };
+  }
+
+  function account(row: Account): AccountEntity {
+    const posts = postsOf(row.id);
+    const counts = row.local
+      ? { followers: countFollowers(db), following: countFollowing(db), statuses: posts.n, lastStatusAt: posts.last }
+      : { followers: 0, following: 0, statuses: posts.n, lastStatusAt: posts.last };
+    return toAccount(config, row, counts, row.local ? localProfile() : undefined);
+  }
+
+  function statusList(rows: Status[], viewerIsPod = true): StatusEntity[] {
+    if (rows.length === 0) return [];
+    const counts = countsFor(db, rows);
+    const parentIris = [...new Set(rows.map((r) => r.inReplyToIri).filter((iri): iri is string => iri !== null))];
+    const parents = parentIris.length ? db.select({ id: statuses.id, iri: statuses.iri, accountId: statuses.accountId }).from(statuses).where(inArray(statuses.iri, parentIris)).all() : [];
+    const parentByIri = new Map(parents.map((p) => [p.iri, p]));
+    const mentionIris = [...new Set(rows.flatMap((r) => JSON.parse(r.mentions) as string[]))];
+    const accountIds = [...new Set(rows.map((r) => r.accountId))];
+    const accountRows = db.select().from(accounts).where(inArray(accounts.id, accountIds)).all();
+    const mentionRows = mentionIris.length ? db.select().from(accounts).where(inArray(accounts.iri, mentionIris)).all() : [];
+    const entities = new Map<string, AccountEntity>();
+    for (const row of [...accountRows, ...mentionRows]) if (!entities.has(row.id)) entities.set(row.id, account(row));
+    const byIri = new Map([...accountRows, ...mentionRows].map((row) => [row.iri, entities.get(row.id)!]));
+    return rows.map((row) =>
+      toStatus(row, {
+        account: entities.get(row.accountId)!,
+        inReplyTo: row.inReplyToIri && parentByIri.has(row.inReplyToIri) ? parentByIri.get(row.inReplyToIri)! : null,
+        mentions: (JSON.parse(row.mentions) as string[]).map((iri) => byIri.get(iri)).filter((a): a is AccountEntity => a !== undefined),
+        counts: counts.get(row.id)!,
+        withSource: viewerIsPod && entities.get(row.accountId)!.acct === config.handle,
+      }),
+    );
+  }
+
+  return {
+    account,
+    status: (row: Status) => statusList([row])[0]!,
+    statuses: statusList,
+
+    notifications(rows: (NotificationRow & { accountId: string; statusId: string | null })[]) {
+      const accountRows = rows.length ? db.select().from(accounts).where(inArray(accounts.id, [...new Set(rows.map((r) => r.accountId))])).all() : [];
+      const accountById = new Map(accountRows.map((row) => [row.id, account(row)]));
+      const statusIds = rows.map((r) => r.statusId).filter((id): id is string => id !== null);
+      const statusRows = statusIds.length ? db.select().from(statuses).where(inArray(statuses.id, statusIds)).all() : [];
+      const statusById = new Map(statusList(statusRows).map((s) => [s.id, s]));
+      return rows
+        .filter((row) => accountById.has(row.accountId))
+        .map((row) => toNotification(row, accountById.get(row.accountId)!, row.statusId ? (statusById.get(row.statusId) ?? null) : null));
+    },
+
+    relationship(row: Account) {
+      if (row.local) return toRelationship(row.id, { following: null, followedBy: null });
+      return toRelationship(row.id, {
+        following: getFollowing(db, row.iri)?.state ?? null,
+        followedBy: getFollower(db, row.iri)?.state ?? null,
+      });
+    },
+  };
+}
+
+export type Presenter = ReturnType<typeof presenter>;

@@ -1,0 +1,199 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { FastifyReply } from "fastify";
+import { z } from "zod";
+import type { PodDeps } from "../../federation/deps.ts";
+import { isValidOperatorToken } from "../../operators/service.ts";
+import { html, page } from "../../web/html.ts";
+import { toApplication } from "../entities/application.ts";
+import { MastodonError } from "../errors.ts";
+import { OAuthError, OOB_REDIRECT, type OAuthApp, type OAuthStore } from "../oauth.ts";
+import { KNOWN_SCOPES, parseScopes, withinScopes } from "../scopes.ts";
+
+const redirectUri = z.string().refine((uri) => uri === OOB_REDIRECT || (URL.canParse(uri) && !new URL(uri).hash), "must be an absolute URI without a fragment, or urn:ietf:wg:oauth:2.0:oob");
+const appInput = z.object({
+  client_name: z.string().trim().min(1).max(100),
+  redirect_uris: z.union([redirectUri, z.array(redirectUri).min(1).max(10)]).transform((v) => (Array.isArray(v) ? v : v.split(/\s+/).filter(Boolean))),
+  scopes: z.string().max(1000).optional(),
+  website: z.string().url().max(500).nullish().or(z.literal("")),
+});
+
+const authorizeQuery = z.object({
+  response_type: z.string().optional(),
+  client_id: z.string().optional(),
+  redirect_uri: z.string().optional(),
+  scope: z.string().optional(),
+  state: z.string().max(1000).optional(),
+  code_challenge: z.string().optional(),
+  code_challenge_method: z.string().optional(),
+  force_login: z.string().optional(),
+  lang: z.string().optional(),
+});
+const decision = authorizeQuery.extend({ operator_token: z.string().max(500).optional(), decision: z.enum(["approve", "deny"]).optional() });
+type AuthorizeRequest = z.infer<typeof decision>;
+
+const tokenInput = z.object({
+  grant_type: z.string().optional(),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
+  code: z.string().optional(),
+  redirect_uri: z.string().optional(),
+  code_verifier: z.string().optional(),
+  scope: z.string().optional(),
+});
+
+/** RFC 6749 §2.3.1: client credentials may come in an HTTP Basic header instead of the body. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? "");
+  if (!match) return null;
+  const [id, secret] = Buffer.from(match[1]!, "base64").toString("utf8").split(":");
+  return id && secret !== undefined ? { id: decodeURIComponent(id), secret: decodeURIComponent(secret) } : null;
+}
+
+function redirectWith(reply: FastifyReply, uri: string, params: Record<string, string | undefined>) {
+  const target = new URL(uri);
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) target.searchParams.set(key, value);
+  return reply.redirect(target.href, 302);
+}
+
+/** OAuth 2 for Mastodon apps: app registration, the consent page the operator signs in on, tokens, revocation. */
+export const oauthRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; oauth: OAuthStore }> = async (app, { deps, oauth }) => {
+  const { config, db } = deps;
+
+  app.post("/api/v1/apps", { schema: { body: appInput } }, async (request) => {
+    const scopes = parseScopes(request.body.scopes);
+    if (!scopes) throw new MastodonError(422, `Validation failed: scopes: unknown scope (known: ${[...KNOWN_SCOPES].join(" ")})`);
+    const { app: row, clientSecret } = oauth.register({ name: request.body.client_name, website: request.body.website || null, redirectUris: request.body.redirect_uris, scopes });
+    return toApplication(row, clientSecret);
+  });
+
+  app.get("/api/v1/apps/verify_credentials", { config: { scope: "read" } }, async (request) => {
+    const row = oauth.appById(request.oauthToken!.appId);
+    if (!row) throw new MastodonError(401, "The access token is invalid");
+    const { client_id: _id, ...entity } = toApplication(row);
+    return entity;
+  });
+
+  /** Checks an authorization request; an error that can go back to the app is redirected (RFC 6749 §4.1.2.1). */
+  function checkAuthorization(reply: FastifyReply, input: AuthorizeRequest): { found: OAuthApp; scopes: string[]; redirect: string } | FastifyReply {
+    const found = input.client_id ? oauth.app(input.client_id) : undefined;
+    if (!found) return consentError(reply, "This app is not registered on this pod (unknown client_id).");
+    const registered = found.redirectUris.split("\n");
+    const redirect = input.redirect_uri ?? (registered.length === 1 ? registered[0]! : "");
+    if (!registered.includes(redirect)) return consentError(reply, "The redirect_uri is not one the app registered.");
+    const back = (error: string, description: string) =>
+      redirect === OOB_REDIRECT ? consentError(reply, description) : redirectWith(reply, redirect, { error, error_description: description, state: input.state });
+    if (input.response_type !== "code") return back("unsupported_response_type", "response_type must be code");
+    const scopes = parseScopes(input.scope);
+    if (!scopes || !withinScopes(found.scopes.split(" "), scopes)) return back("invalid_scope", "the requested scopes are unknown or beyond what the app registered");
+    if (input.code_challenge !== undefined) {
+      if (input.code_challenge_method !== "S256") return back("invalid_request", "code_challenge_method must be S256");
+      if (!/^[A-Za-z0-9_-]{43}$/.test(input.code_challenge)) return back("invalid_request", "code_challenge must be a base64url SHA-256");
+    }
+    return { found, scopes, redirect };
+  }
+
+  function consentError(reply: FastifyReply, message: string) {
+    return reply.code(400).type("text/html; charset=utf-8").send(page("Cannot sign in", html`<h1>Cannot sign in</h1><p>${message}</p>`));
+  }
+
+  function consentPage(reply: FastifyReply, input: AuthorizeRequest, found: OAuthApp, scopes: string[], problem?: string) {
+    const hidden = Object.entries(input)
+      .filter(([key, value]) => value !== undefined && key !== "operator_token" && key !== "decision")
+      .map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
+    // The page must not be framed: a framed consent form is a clickjacking target.
+    return reply
+      .code(problem ? 401 : 200)
+      .header("x-frame-options", "DENY")
+      .header("content-security-policy", "frame-ancestors 'none'")
+      .header("cache-control", "no-store")
+      .type("text/html; charset=utf-8")
+      .send(
+        page(
+          `Sign in to ${config.name}`,
+          html`<h1>Sign in to ${config.name}</h1>
+<p><strong>${found.name}</strong>${found.website ? html` (<a href="${found.website}">${found.website}</a>)` : ""} asks to act as this pod with: <code>${scopes.join(" ")}</code>.</p>
+${problem ? html`<p role="alert"><strong>${problem}</strong></p>` : ""}
+<form method="post" action="/oauth/authorize">
+${hidden}
+<p><label>Operator token <input type="password" name="operator_token" autocomplete="current-password" required></label></p>
+<p><button type="submit" name="decision" value="approve">Allow</button> <button type="submit" name="decision" value="deny" formnovalidate>Deny</button></p>
+</form>`,
+        ),
+      );
+  }
+
+  app.get("/oauth/authorize", { schema: { querystring: authorizeQuery } }, async (request, reply) => {
+    const checked = checkAuthorization(reply, request.query);
+    if (!("found" in checked)) return checked;
+    return consentPage(reply, request.query, checked.found, checked.scopes);
+  });
+
+  app.post("/oauth/authorize", { schema: { body: decision } }, async (request, reply) => {
+    const input = request.body;
+    const checked = checkAuthorization(reply, input);
+    if (!("found" in checked)) return checked;
+    const { found, scopes, redirect } = checked;
+    if (input.decision !== "approve") {
+      if (redirect === OOB_REDIRECT) return consentError(reply, "Access denied.");
+      return redirectWith(reply, redirect, { error: "access_denied", error_description: "the operator denied access", state: input.state });
+    }
+    if (!input.operator_token || !isValidOperatorToken(db, input.operator_token)) return consentPage(reply, input, found, scopes, "That is not a valid operator token.");
+    const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null);
+    deps.log.info({ app: found.name, scopes }, "app authorized");
+    if (redirect === OOB_REDIRECT) {
+      return reply.header("cache-control", "no-store").type("text/html; charset=utf-8").send(page("Authorization code", html`<h1>Authorization code</h1><p>Copy this code into ${found.name}:</p><p><code>${code}</code></p>`));
+    }
+    return redirectWith(reply, redirect, { code, state: input.state });
+  });
+
+  app.post("/oauth/token", { schema: { body: tokenInput } }, async (request, reply) => {
+    const body = request.body;
+    const basic = basicCredentials(request.headers.authorization);
+    const clientId = basic?.id ?? body.client_id;
+    const clientSecret = basic?.secret ?? body.client_secret;
+    reply.header("cache-control", "no-store").header("pragma", "no-cache");
+    if (!clientId) throw new OAuthError(401, "invalid_client", "client_id is required");
+    switch (body.grant_type) {
+      case "authorization_code":
+        if (!body.code) throw new OAuthError(400, "invalid_request", "code is required");
+        return oauth.exchangeCode({ clientId, clientSecret, code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
+      case "client_credentials": {
+        const found = oauth.app(clientId);
+        const scopes = parseScopes(body.scope);
+        if (found && (!scopes || !withinScopes(found.scopes.split(" "), scopes))) throw new OAuthError(400, "invalid_scope", "the requested scopes are unknown or beyond what the app registered");
+        return oauth.clientCredentials(clientId, clientSecret, scopes ?? ["read"]);
+      }
+      case undefined:
+        throw new OAuthError(400, "invalid_request", "grant_type is required");
+      default:
+        throw new OAuthError(400, "unsupported_grant_type", "grant_type must be authorization_code or client_credentials");
+    }
+  });
+
+  app.post("/oauth/revoke", { schema: { body: z.object({ token: z.string().optional(), client_id: z.string().optional(), client_secret: z.string().optional() }) } }, async (request) => {
+    const basic = basicCredentials(request.headers.authorization);
+    const clientId = basic?.id ?? request.body.client_id;
+    if (!clientId) throw new OAuthError(401, "invalid_client", "client_id is required");
+    if (!request.body.token) throw new OAuthError(400, "invalid_request", "token is required");
+    oauth.revoke(clientId, basic?.secret ?? request.body.client_secret, request.body.token);
+    return {};
+  });
+
+  app.get("/.well-known/oauth-authorization-server", async () => {
+    const at = (path: string) => new URL(path, config.url).href;
+    return {
+      issuer: at("/"),
+      authorization_endpoint: at("/oauth/authorize"),
+      token_endpoint: at("/oauth/token"),
+      revocation_endpoint: at("/oauth/revoke"),
+      app_registration_endpoint: at("/api/v1/apps"),
+      scopes_supported: [...KNOWN_SCOPES],
+      response_types_supported: ["code"],
+      response_modes_supported: ["query"],
+      grant_types_supported: ["authorization_code", "client_credentials"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+      code_challenge_methods_supported: ["S256"],
+      service_documentation: "https://docs.joinmastodon.org/methods/oauth/",
+    };
+  });
+};

@@ -1,0 +1,132 @@
+import type { Context } from "@fedify/fedify";
+import { Article, Link, Mention, Note, PropertyValue, PUBLIC_COLLECTION, Question, type Actor, type Object as APObject } from "@fedify/vocab";
+import type { Config } from "../config/schema.ts";
+import { toInstant } from "../federation/deps.ts";
+import { inLanguage } from "../publishing/text.ts";
+import { escapeHtml } from "../web/html.ts";
+import { sanitize } from "../web/sanitize.ts";
+import type { accounts, statuses } from "./schema.ts";
+
+export type Account = typeof accounts.$inferSelect;
+export type Status = typeof statuses.$inferSelect;
+export type Visibility = Status["visibility"];
+
+/** What the pod keeps of a remote actor: its public profile, sanitised. */
+export type AccountProfile = Omit<Account, "id" | "local" | "createdAt" | "fetchedAt"> & { createdAt: string | null };
+
+/** A remote post as the pod keeps it, before it has an id or an account row. */
+export type PostRecord = Pick<Status, "iri" | "url" | "inReplyToIri" | "content" | "spoilerText" | "visibility" | "language" | "sensitive" | "publishedAt" | "editedAt"> & {
+  mentions: string[];
+};
+
+const PUBLIC = PUBLIC_COLLECTION.href;
+const ACTOR_KINDS = new Set(["Person", "Group", "Service", "Application", "Organization"]);
+const clip = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
+const href = (value: URL | Link | null | undefined) => (value instanceof URL ? value.href : (value?.href?.href ?? null));
+const iso = (value: { epochMilliseconds: number } | null | undefined) => (value ? new Date(value.epochMilliseconds).toISOString() : null);
+
+/** A remote actor → the profile the pod keeps (one converter: ActivityPub actor → account). */
+export async function actorToProfile(actor: Actor, ctx: Context<null>): Promise<AccountProfile> {
+  const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true };
+  const icon = await actor.getIcon(options).catch(() => null);
+  const image = await actor.getImage(options).catch(() => null);
+  const fields: { name: string; value: string }[] = [];
+  for await (const attachment of actor.getAttachments(options)) {
+    if (attachment instanceof PropertyValue && fields.length < 16) {
+      fields.push({ name: clip(String(attachment.name ?? ""), 255), value: sanitize(clip(String(attachment.value ?? ""), 2048)) });
+    }
+  }
+  const kind = actor.constructor.name;
+  return {
+    iri: actor.id!.href,
+    username: clip(String(actor.preferredUsername ?? actor.id!.pathname.split("/").pop() ?? "unknown"), 255),
+    host: actor.id!.host,
+    displayName: clip(String(actor.name ?? ""), 255),
+    note: sanitize(clip(String(actor.summary ?? ""), 20_000)),
+    url: href(actor.url),
+    avatar: href(icon?.url),
+    header: href(image?.url),
+    kind: (ACTOR_KINDS.has(kind) ? kind : "Person") as Account["kind"],
+    locked: actor.manuallyApprovesFollowers ?? false,
+    fields: JSON.stringify(fields),
+    inbox: actor.inboxId?.href ?? null,
+    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
+    createdAt: iso(actor.published),
+  };
+}
+
+/** Mastodon's reading of addressing: Public in `to` is public, in `cc` unlisted; followers only, or only the mentioned. */
+export function visibilityOf(to: URL[], cc: URL[], mentions: string[]): Visibility {
+  const audience = [...to, ...cc].map((iri) => iri.href);
+  if (to.some((iri) => iri.href === PUBLIC)) return "public";
+  if (audience.includes(PUBLIC)) return "unlisted";
+  return audience.every((iri) => mentions.includes(iri)) ? "direct" : "private";
+}
+
+/** The post types the pod keeps as statuses: what Mastodon renders (Note, Question) and Article as title + summary. */
+export const isPost = (object: APObject): object is Note | Article | Question => object instanceof Note || object instanceof Article || object instanceof Question;
+
+/** A remote Note/Article/Question → the post the pod keeps (one converter: ActivityPub post → status). */
+export async function objectToPost(object: Note | Article | Question, ctx: Context<null>): Promise<PostRecord> {
+  const mentions: string[] = [];
+  for await (const tag of object.getTags({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true })) {
+    if (tag instanceof Mention && tag.href && mentions.length < 50) mentions.push(tag.href.href);
+  }
+  const content = String(object.content ?? "");
+  const language = object.contents.find((c) => typeof c !== "string")?.locale.baseName ?? null;
+  const url = href(object.url) ?? object.id!.href;
+  const body =
+    object instanceof Article
+      ? `<p><a href="${escapeHtml(url)}">${escapeHtml(String(object.name ?? url))}</a></p>${sanitize(clip(String(object.summary ?? ""), 5_000))}`
+      : sanitize(clip(content, 100_000));
+  return {
+    iri: object.id!.href,
+    url,
+    inReplyToIri: object.replyTargetId?.href ?? null,
+    content: body,
+    spoilerText: object instanceof Article ? "" : clip(String(object.summary ?? ""), 1_000),
+    visibility: visibilityOf(object.toIds, object.ccIds, mentions),
+    language,
+    sensitive: object.sensitive ?? false,
+    mentions,
+    publishedAt: iso(object.published) ?? new Date().toISOString(),
+    editedAt: iso(object.updated),
+  };
+}
+
+/** Addressing for a post the pod writes, as Mastodon reads it. */
+export function addressing(ctx: Context<null>, config: Config, visibility: Visibility, mentioned: URL[]) {
+  const followers = ctx.getFollowersUri(config.handle);
+  switch (visibility) {
+    case "public":
+      return { tos: [PUBLIC_COLLECTION, ...mentioned], ccs: [followers] };
+    case "unlisted":
+      return { tos: [followers, ...mentioned], ccs: [PUBLIC_COLLECTION] };
+    case "private":
+      return { tos: [followers, ...mentioned], ccs: [] };
+    case "direct":
+      return { tos: mentioned, ccs: [] };
+  }
+}
+
+/** A note written in a Mastodon app → the Note the pod publishes (one converter: local status → ActivityPub). */
+export function statusToNote(ctx: Context<null>, config: Config, status: Status, mentioned: { iri: URL; acct: string }[]): Note {
+  return new Note({
+    id: new URL(status.iri),
+    url: new URL(status.url ?? status.iri),
+    attribution: ctx.getActorUri(config.handle),
+    ...addressing(
+      ctx,
+      config,
+      status.visibility,
+      mentioned.map((m) => m.iri),
+    ),
+    replyTarget: status.inReplyToIri ? new URL(status.inReplyToIri) : null,
+    contents: status.language ? inLanguage(status.content, status.language) : [status.content],
+    summary: status.spoilerText || null,
+    sensitive: status.sensitive,
+    tags: mentioned.map((m) => new Mention({ href: m.iri, name: `@${m.acct}` })),
+    published: toInstant(new Date(status.publishedAt)),
+    updated: status.editedAt ? toInstant(new Date(status.editedAt)) : null,
+  });
+}

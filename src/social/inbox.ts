@@ -1,0 +1,113 @@
+import type { Context } from "@fedify/fedify";
+import { Announce, Article, Like, Undo, isActor, type Actor, type Create, type Object as APObject, type Update } from "@fedify/vocab";
+import type { PodDeps } from "../federation/deps.ts";
+import { getFollowing } from "../follows/service.ts";
+import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
+import * as store from "./store.ts";
+
+const REFRESH_MS = 24 * 60 * 60 * 1000;
+const sameHost = (...iris: (URL | null | undefined)[]) => iris.every((iri) => iri && iri.host === iris[0]!.host);
+
+/**
+ * What Mastodon-compatible servers send that is not the confederal view: posts (replies to the pod's
+ * posts, mentions of the pod, posts of actors it follows), likes and boosts, profile updates.
+ * Signatures are verified before any of this runs.
+ */
+export function socialInbox(deps: PodDeps) {
+  const { db, log } = deps;
+
+  /** The account row for an actor: fetched when unknown or a day old; null when it cannot be fetched. */
+  async function rememberActor(ctx: Context<null>, actorOrIri: Actor | URL): Promise<Account | null> {
+    const iri = actorOrIri instanceof URL ? actorOrIri : actorOrIri.id;
+    if (!iri) return null;
+    const known = store.accountByIri(db, iri.href);
+    if (known && (known.local || Date.parse(known.fetchedAt) > deps.now().getTime() - REFRESH_MS)) return known;
+    const actor = actorOrIri instanceof URL ? await ctx.lookupObject(iri.href).catch(() => null) : actorOrIri;
+    if (!actor || !isActor(actor) || actor.id?.href !== iri.href) return known ?? null;
+    return store.upsertAccount(db, await actorToProfile(actor, ctx), deps.now());
+  }
+
+  const localPost = (ctx: Context<null>, iri: URL | null) =>
+    iri && iri.origin === ctx.origin ? store.localReplyTarget(db, iri.href) : undefined;
+
+  return {
+    rememberActor,
+
+    /** A Create or Update of a post. Kept when it concerns the pod; the pod is told of replies and mentions. */
+    async onPost(ctx: Context<null>, activity: Create | Update, object: APObject): Promise<void> {
+      if (!isPost(object) || !activity.actorId || !sameHost(object.id, object.attributionId, activity.actorId)) return;
+      const post = await objectToPost(object, ctx);
+      const replyTarget = localPost(ctx, object.replyTargetId);
+      if (replyTarget) post.inReplyToIri = replyTarget.iri;
+      const me = ctx.getActorUri(deps.config.handle).href;
+      const mentionsPod = post.mentions.includes(me);
+      const followed = getFollowing(db, activity.actorId.href)?.state === "accepted";
+      if (!followed && !replyTarget && !mentionsPod && !store.statusByIri(db, post.iri)) return;
+      const account = await rememberActor(ctx, activity.actorId);
+      if (!account) return;
+      const stored = db.transaction(() => {
+        const result = store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post);
+        if (result?.created && (replyTarget || mentionsPod)) store.notify(db, "mention", account.id, result.status.id, deps.now());
+        return result;
+      });
+      if (stored) log.debug({ post: post.iri, created: stored.created }, "post received");
+    },
+
+    /** A post looked up on purpose (search with resolve): kept whoever wrote it, when its id and author share a host. */
+    async rememberPost(ctx: Context<null>, object: APObject): Promise<Status | null> {
+      if (!isPost(object) || !object.id || !object.attributionId || !sameHost(object.id, object.attributionId)) return null;
+      const account = await rememberActor(ctx, object.attributionId);
+      if (!account) return null;
+      const post = await objectToPost(object, ctx);
+      const replyTarget = localPost(ctx, object.replyTargetId);
+      if (replyTarget) post.inReplyToIri = replyTarget.iri;
+      return store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post)?.status ?? store.statusByIri(db, post.iri) ?? null;
+    },
+
+    /** Delete of a post by its author's server. */
+    onDeletePost(actorIri: URL, objectIri: URL): boolean {
+      if (!sameHost(actorIri, objectIri)) return false;
+      const account = store.accountByIri(db, actorIri.href);
+      return account ? store.deleteStatus(db, objectIri.href, account.id) : false;
+    },
+
+    /** The actor deleted itself: its account, posts, likes, boosts and notifications go. */
+    onActorDeleted(actorIri: URL): boolean {
+      return store.removeAccount(db, actorIri.href);
+    },
+
+    /** Update of an actor we know: its profile is refreshed. */
+    async onActorUpdated(ctx: Context<null>, actor: Actor): Promise<void> {
+      if (!actor.id || !store.accountByIri(db, actor.id.href)) return;
+      store.upsertAccount(db, await actorToProfile(actor, ctx), deps.now());
+    },
+
+    /** A like or boost of one of the pod's posts. Returns false when the object is not the pod's. */
+    async onReaction(ctx: Context<null>, activity: Like | Announce): Promise<boolean> {
+      const target = localPost(ctx, activity.objectId);
+      if (!target || !activity.id || !activity.actorId) return false;
+      const account = await rememberActor(ctx, activity.actorId);
+      if (!account) return true;
+      const kind = activity instanceof Like ? "favourite" : "reblog";
+      db.transaction(() => {
+        if (store.addReaction(db, target.id, account.id, kind, activity.id!.href, deps.now())) store.notify(db, kind, account.id, target.id, deps.now());
+      });
+      return true;
+    },
+
+    /** Undo of a like or boost. */
+    onUndoReaction(undo: Undo): boolean {
+      if (!undo.actorId || !undo.objectId) return false;
+      const account = store.accountByIri(db, undo.actorId.href);
+      return account ? store.removeReaction(db, undo.objectId.href, account.id) : false;
+    },
+
+    /** Someone followed the pod (or asked to): the operator is told. */
+    async onFollowed(ctx: Context<null>, actor: Actor, state: "pending" | "accepted"): Promise<void> {
+      const account = await rememberActor(ctx, actor);
+      if (account) store.notify(db, state === "pending" ? "follow_request" : "follow", account.id, null, deps.now());
+    },
+  };
+}
+
+export type SocialInbox = ReturnType<typeof socialInbox>;

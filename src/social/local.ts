@@ -1,0 +1,36 @@
+import type { Context } from "@fedify/fedify";
+import { Create, Delete, Update, type Activity } from "@fedify/vocab";
+import type { PodDeps } from "../federation/deps.ts";
+import { isPost, objectToPost, type Status } from "./activitypub.ts";
+import * as store from "./store.ts";
+
+/** Which pod object a local post is the readable side of, by where it lives. */
+function kindAt(iri: URL, type: string): Status["kind"] | null {
+  const [first] = iri.pathname.split("/").filter(Boolean);
+  if (first === "offers") return "offer";
+  if (first === "needs") return "need";
+  if (first === "practices") return "practice";
+  // The charter's Article is structure for pods; its companion Note is what people read.
+  if (first === "charter") return type === "Note" ? "charter" : null;
+  return first === "notes" ? "note" : null;
+}
+
+/**
+ * Keeps the pod's own statuses in step with what it federates: every Create/Update of a Note (a note
+ * written in an app, the companion of an offer, need or charter) or practice Article becomes the pod's
+ * status; a Delete removes it. Called for every activity the pod sends to its followers.
+ */
+export async function projectPublished(ctx: Context<null>, deps: PodDeps, activity: Activity): Promise<void> {
+  const { db, config } = deps;
+  if (activity instanceof Delete) {
+    if (activity.objectId) store.deleteStatus(db, activity.objectId.href);
+    return;
+  }
+  if (!(activity instanceof Create || activity instanceof Update)) return;
+  const object = await activity.getObject(ctx).catch(() => null);
+  if (!object?.id || !isPost(object) || object.id.origin !== config.url.origin) return;
+  const kind = kindAt(object.id, object.constructor.name);
+  if (!kind) return;
+  const me = store.accountByIri(db, ctx.getActorUri(config.handle).href);
+  if (me) store.upsertStatus(db, me, kind, await objectToPost(object, ctx));
+}

@@ -1,0 +1,168 @@
+import type { Context } from "@fedify/fedify";
+import { Create, Delete, Tombstone, type Recipient } from "@fedify/vocab";
+import { toInstant, type PodDeps } from "../federation/deps.ts";
+import { resolveActor } from "../follows/resolve.ts";
+import { sendToFollowers } from "../publishing/deliver.ts";
+import { recordTombstones } from "../publishing/tombstones.ts";
+import { escapeHtml } from "../web/html.ts";
+import { statusToNote, type Account, type Status, type Visibility } from "./activitypub.ts";
+import { snowflake } from "./ids.ts";
+import type { SocialInbox } from "./inbox.ts";
+import { statuses } from "./schema.ts";
+import * as store from "./store.ts";
+
+export interface NewPost {
+  text: string;
+  visibility: Visibility;
+  inReplyTo?: Status;
+  spoilerText?: string;
+  sensitive?: boolean;
+  language?: string;
+}
+
+const MENTION = /(^|[^\w@/])@([\w.-]+)@([\w.-]+(?::\d{1,5})?\w)/g;
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/g;
+
+export class PostingError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Plain text written in an app → the post's HTML: paragraphs, links, and mentions linked to their actors. */
+export function renderText(text: string, mentioned: Map<string, Account>): string {
+  return text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((paragraph) => {
+      let out = "";
+      let last = 0;
+      const tokens = [...paragraph.matchAll(new RegExp(`${URL_IN_TEXT.source}|${MENTION.source}`, "g"))];
+      for (const match of tokens) {
+        const [whole] = match;
+        const lead = match[1] ?? "";
+        const start = match.index + (whole.startsWith("http") ? 0 : lead.length);
+        const token = whole.slice(start - match.index);
+        out += escapeHtml(paragraph.slice(last, start));
+        const account = token.startsWith("@") ? mentioned.get(token.slice(1).toLowerCase()) : undefined;
+        if (token.startsWith("http")) out += `<a href="${escapeHtml(token)}" rel="nofollow noopener">${escapeHtml(token)}</a>`;
+        else if (account) out += `<span class="h-card"><a href="${escapeHtml(account.url ?? account.iri)}" class="u-url mention">@<span>${escapeHtml(account.username)}</span></a></span>`;
+        else out += escapeHtml(token);
+        last = start + token.length;
+      }
+      return `<p>${(out + escapeHtml(paragraph.slice(last))).replaceAll("\n", "<br>")}</p>`;
+    })
+    .join("");
+}
+
+const recipientOf = (account: Account): Recipient => ({
+  id: new URL(account.iri),
+  inboxId: account.inbox ? new URL(account.inbox) : null,
+  endpoints: account.sharedInbox ? { sharedInbox: new URL(account.sharedInbox) } : null,
+});
+
+/** Notes the operator writes in a Mastodon app, published as the pod. */
+export function postingActions(deps: PodDeps, contextFor: () => Context<null>, inbox: SocialInbox) {
+  const { db, config, log } = deps;
+  const me = () => store.accountByIri(db, contextFor().getActorUri(config.handle).href)!;
+
+  /** Mentions in the text, resolved by WebFinger; one that cannot be resolved stays plain text. */
+  async function resolveMentions(ctx: Context<null>, text: string): Promise<Map<string, Account>> {
+    const found = new Map<string, Account>();
+    for (const match of text.matchAll(MENTION)) {
+      const acct = `${match[2]}@${match[3]}`.toLowerCase();
+      if (found.has(acct) || found.size >= 20) continue;
+      const known = store.accountByAcct(db, match[2]!, match[3]!);
+      const account = known ?? (await resolveActor(ctx, config, `@${acct}`).then((actor) => inbox.rememberActor(ctx, actor)).catch(() => null));
+      if (account && !account.local) found.set(acct, account);
+    }
+    return found;
+  }
+
+  /** Who gets a post besides the followers: the mentioned, and the author of the post it answers. */
+  function directRecipients(mentioned: Account[], inReplyTo?: Status): Account[] {
+    const author = inReplyTo ? store.accountById(db, inReplyTo.accountId) : undefined;
+    const all = author && !author.local ? [...mentioned, author] : mentioned;
+    return [...new Map(all.map((a) => [a.iri, a])).values()];
+  }
+
+  async function deliver(ctx: Context<null>, activity: Create | Delete, status: Status, to: Account[]): Promise<void> {
+    if (status.visibility !== "direct") await sendToFollowers(ctx, deps, [activity], status.iri);
+    const recipients = to.filter((a) => a.inbox).map(recipientOf);
+    if (recipients.length > 0) {
+      await ctx.sendActivity({ identifier: config.handle }, recipients, activity, { preferSharedInbox: true, orderingKey: status.iri });
+    }
+  }
+
+  const mentionedAccounts = (status: Status) =>
+    (JSON.parse(status.mentions) as string[]).map((iri) => store.accountByIri(db, iri)).filter((a): a is Account => a !== undefined);
+
+  return {
+    async create(post: NewPost): Promise<Status> {
+      const ctx = contextFor();
+      const mentioned = await resolveMentions(ctx, post.text);
+      const now = deps.now();
+      const id = snowflake(now);
+      const iri = new URL(`/notes/${id}`, config.url).href;
+      const recipients = directRecipients([...mentioned.values()], post.inReplyTo);
+      const status = db
+        .insert(statuses)
+        .values({
+          id,
+          iri,
+          url: iri,
+          accountId: me().id,
+          inReplyToIri: post.inReplyTo?.iri ?? null,
+          kind: "note",
+          content: renderText(post.text, mentioned),
+          spoilerText: post.spoilerText ?? "",
+          visibility: post.visibility,
+          language: post.language ?? null,
+          sensitive: post.sensitive ?? false,
+          mentions: JSON.stringify(recipients.map((a) => a.iri)),
+          publishedAt: now.toISOString(),
+        })
+        .returning()
+        .get();
+      const note = statusToNote(ctx, config, status, recipients.map((a) => ({ iri: new URL(a.iri), acct: `${a.username}@${a.host}` })));
+      const create = new Create({
+        id: new URL(`${iri}#create`),
+        actor: ctx.getActorUri(config.handle),
+        tos: note.toIds,
+        ccs: note.ccIds,
+        object: note,
+        published: toInstant(now),
+      });
+      await deliver(ctx, create, status, recipients);
+      log.info({ status: iri, visibility: status.visibility }, "note published");
+      return status;
+    },
+
+    /** Deletes a note written in an app; offers, needs, charters and practices are withdrawn through their own API. */
+    async delete(status: Status): Promise<void> {
+      if (status.accountId !== me().id) throw new PostingError(403, "only the pod's own posts can be deleted");
+      if (status.kind !== "note") throw new PostingError(422, `this post is the pod's ${status.kind}: change it through the operator API`);
+      const ctx = contextFor();
+      const now = deps.now();
+      const recipients = directRecipients(mentionedAccounts(status));
+      db.transaction(() => {
+        store.deleteStatus(db, status.iri);
+        recordTombstones(db, [{ iri: status.iri, formerType: "Note" }], now);
+      });
+      const note = statusToNote(ctx, config, status, []);
+      const del = new Delete({
+        id: new URL(`${status.iri}#delete`),
+        actor: ctx.getActorUri(config.handle),
+        tos: note.toIds,
+        ccs: note.ccIds,
+        object: new Tombstone({ id: new URL(status.iri), deleted: toInstant(now) }),
+      });
+      await deliver(ctx, del, status, recipients);
+    },
+  };
+}
+
+export type PostingActions = ReturnType<typeof postingActions>;

@@ -1,0 +1,43 @@
+import type { Context } from "@fedify/fedify";
+import type { PodDeps } from "../federation/deps.ts";
+import { socialInbox } from "./inbox.ts";
+import { postingActions } from "./posting.ts";
+import { ensureLocalAccount } from "./store.ts";
+import { timelines } from "./timelines.ts";
+
+/** The pod as Mastodon-compatible servers and apps see it: accounts, posts, reactions, notifications. */
+export function socialService(deps: PodDeps, contextFor: () => Context<null>, publishedAt: Date) {
+  const inbox = socialInbox(deps);
+  return {
+    inbox,
+    posting: postingActions(deps, contextFor, inbox),
+    timelines: timelines(deps.db),
+    /** Replies to one of the pod's posts (an offer's or need's responses); `publicOnly` for its public page. */
+    responsesTo(iri: string, publicOnly: boolean): Response[] {
+      return timelines(deps.db)
+        .repliesTo(iri, publicOnly)
+        .map(({ status, account }) => ({
+          author: `@${account.username}@${account.host}`,
+          authorUrl: account.url ?? account.iri,
+          content: status.content,
+          url: status.url ?? status.iri,
+          visibility: status.visibility,
+          published: status.publishedAt,
+        }));
+    },
+    /** The pod's own account row (made on first use). */
+    me: () => ensureLocalAccount(deps.db, deps.config, contextFor().getActorUri(deps.config.handle).href, publishedAt),
+  };
+}
+
+export type SocialService = ReturnType<typeof socialService>;
+
+/** A reply to one of the pod's posts, as the operator API and the post's page show it. */
+export interface Response {
+  author: string;
+  authorUrl: string;
+  content: string;
+  url: string;
+  visibility: string;
+  published: string;
+}

@@ -1,0 +1,116 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Config } from "../config/schema.ts";
+import type { Db } from "../db/client.ts";
+import type { Account, AccountProfile, PostRecord, Status } from "./activitypub.ts";
+import { snowflake } from "./ids.ts";
+import { accounts, notifications, reactions, statuses } from "./schema.ts";
+
+type Notification = typeof notifications.$inferSelect;
+
+export function upsertAccount(db: Db, profile: AccountProfile, now: Date): Account {
+  const { createdAt, ...fields } = profile;
+  const at = now.toISOString();
+  return db
+    .insert(accounts)
+    .values({ ...fields, id: snowflake(createdAt ? new Date(createdAt) : now), local: false, createdAt: createdAt ?? at, fetchedAt: at })
+    .onConflictDoUpdate({ target: accounts.iri, set: { ...fields, fetchedAt: at }, where: eq(accounts.local, false) })
+    .returning()
+    .get() ?? accountByIri(db, profile.iri)!;
+}
+
+/** The pod's own account row: its profile comes from the settings, the row gives it an id. */
+export function ensureLocalAccount(db: Db, config: Config, actorIri: string, publishedAt: Date): Account {
+  const existing = accountByIri(db, actorIri);
+  if (existing) return existing;
+  const at = publishedAt.toISOString();
+  return db
+    .insert(accounts)
+    .values({ id: snowflake(publishedAt), iri: actorIri, local: true, username: config.handle, host: config.url.host, kind: "Group", createdAt: at, fetchedAt: at })
+    .returning()
+    .get();
+}
+
+export const accountByIri = (db: Db, iri: string) => db.select().from(accounts).where(eq(accounts.iri, iri)).get();
+export const accountById = (db: Db, id: string) => db.select().from(accounts).where(eq(accounts.id, id)).get();
+export const accountByAcct = (db: Db, username: string, host: string) =>
+  db.select().from(accounts).where(and(eq(accounts.username, username), eq(accounts.host, host))).get();
+
+/** Removes an actor that deleted itself: its posts, reactions and notifications go with it (cascade). */
+export const removeAccount = (db: Db, iri: string) => db.delete(accounts).where(and(eq(accounts.iri, iri), eq(accounts.local, false))).run().changes > 0;
+
+/**
+ * Stores a post by its IRI; an update keeps the id. Only the author's account may change an existing
+ * post. Returns the row and whether it is new, or null when the IRI belongs to someone else.
+ */
+export function upsertStatus(db: Db, account: Account, kind: Status["kind"], post: PostRecord): { status: Status; created: boolean } | null {
+  const existing = statusByIri(db, post.iri);
+  const { mentions, ...fields } = post;
+  const values = { ...fields, mentions: JSON.stringify(mentions) };
+  if (existing) {
+    if (existing.accountId !== account.id) return null;
+    const status = db.update(statuses).set(values).where(eq(statuses.id, existing.id)).returning().get()!;
+    return { status, created: false };
+  }
+  const status = db
+    .insert(statuses)
+    .values({ ...values, id: snowflake(new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()))), accountId: account.id, kind })
+    .returning()
+    .get();
+  return { status, created: true };
+}
+
+export const statusByIri = (db: Db, iri: string) => db.select().from(statuses).where(eq(statuses.iri, iri)).get();
+export const statusById = (db: Db, id: string) => db.select().from(statuses).where(eq(statuses.id, id)).get();
+
+export function deleteStatus(db: Db, iri: string, accountId?: string): boolean {
+  return db.delete(statuses).where(and(eq(statuses.iri, iri), accountId ? eq(statuses.accountId, accountId) : undefined)).run().changes > 0;
+}
+
+/**
+ * The pod's post a reply points at. Mastodon users reply to the readable Note; a pod may reply to the
+ * structured object itself, whose Note lives at `<object>/note`.
+ */
+export function localReplyTarget(db: Db, iri: string): Status | undefined {
+  const direct = statusByIri(db, iri);
+  if (direct) return direct;
+  const note = statusByIri(db, `${iri.replace(/\/$/, "")}/note`);
+  return note && accountById(db, note.accountId)?.local ? note : undefined;
+}
+
+export function addReaction(db: Db, statusId: string, accountId: string, kind: "favourite" | "reblog", activityIri: string, now: Date): boolean {
+  return (
+    db.insert(reactions).values({ statusId, accountId, kind, activityIri, createdAt: now.toISOString() }).onConflictDoNothing().run().changes > 0
+  );
+}
+
+export function removeReaction(db: Db, activityIri: string, accountId: string): boolean {
+  return db.delete(reactions).where(and(eq(reactions.activityIri, activityIri), eq(reactions.accountId, accountId))).run().changes > 0;
+}
+
+export function notify(db: Db, type: Notification["type"], accountId: string, statusId: string | null, now: Date): Notification {
+  return db.insert(notifications).values({ id: snowflake(now), type, accountId, statusId, createdAt: now.toISOString() }).returning().get();
+}
+
+/** Replies, likes and boosts of a set of posts, counted in one query each. */
+export function countsFor(db: Db, rows: Status[]): Map<string, { replies: number; favourites: number; reblogs: number }> {
+  const counts = new Map(rows.map((row) => [row.id, { replies: 0, favourites: 0, reblogs: 0 }]));
+  if (rows.length === 0) return counts;
+  const byIri = new Map(rows.map((row) => [row.iri, row.id]));
+  const iris = [...byIri.keys()];
+  const replies = db
+    .select({ iri: statuses.inReplyToIri, n: sql<number>`count(*)` })
+    .from(statuses)
+    .where(sql`${statuses.inReplyToIri} IN ${iris}`)
+    .groupBy(statuses.inReplyToIri)
+    .all();
+  for (const { iri, n } of replies) counts.get(byIri.get(iri!)!)!.replies = n;
+  const ids = [...counts.keys()];
+  const reacted = db
+    .select({ statusId: reactions.statusId, kind: reactions.kind, n: sql<number>`count(*)` })
+    .from(reactions)
+    .where(sql`${reactions.statusId} IN ${ids}`)
+    .groupBy(reactions.statusId, reactions.kind)
+    .all();
+  for (const { statusId, kind, n } of reacted) counts.get(statusId)![kind === "favourite" ? "favourites" : "reblogs"] = n;
+  return counts;
+}

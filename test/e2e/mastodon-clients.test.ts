@@ -1,0 +1,152 @@
+import { createOAuthAPIClient, createRestAPIClient, type mastodon } from "masto";
+import generator from "megalodon";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pkcePair, signInOnConsentPage } from "../support/oauth-consent.ts";
+import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+
+const REDIRECT = "https://app.example/callback";
+
+describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod; posts federate to another pod", () => {
+  let a: PodProcess;
+  let b: PodProcess;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startPod("a"), startPod("b")]);
+    // B follows A, so A's posts written in an app reach B.
+    expect((await b.admin("POST", "/following", { target: a.handle })).status).toBe(202);
+    await waitUntil(async () => (await b.admin("GET", "/following")).body.items[0]?.state === "accepted");
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  describe("masto.js", () => {
+    let masto: mastodon.rest.Client;
+    let offerStatus: mastodon.v1.Status;
+    let offerId: string;
+
+    it("registers an app and gets a token through the authorization-code flow with PKCE (S256)", async () => {
+      const registered = await createRestAPIClient({ url: a.url }).v1.apps.create({ clientName: "masto test", redirectUris: REDIRECT, scopes: "read write follow", website: "https://app.example" });
+      expect(registered.clientId).toBeTruthy();
+      expect(registered.clientSecret).toBeTruthy();
+      const { verifier, challenge } = pkcePair();
+      const consent = await signInOnConsentPage(a.url, {
+        response_type: "code",
+        client_id: registered.clientId!,
+        redirect_uri: REDIRECT,
+        scope: "read write follow",
+        state: "xyz",
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+      });
+      expect(consent.status).toBe(302);
+      const back = new URL(consent.location!);
+      expect(back.origin + back.pathname).toBe(REDIRECT);
+      expect(back.searchParams.get("state")).toBe("xyz");
+      const code = back.searchParams.get("code")!;
+      const oauth = createOAuthAPIClient({ url: a.url });
+      const token = await oauth.token.create({
+        grantType: "authorization_code",
+        clientId: registered.clientId!,
+        clientSecret: registered.clientSecret!,
+        redirectUri: REDIRECT,
+        code,
+        codeVerifier: verifier,
+      } as Parameters<typeof oauth.token.create>[0]);
+      expect(token.scope).toBe("read write follow");
+      masto = createRestAPIClient({ url: a.url, accessToken: token.accessToken });
+      // The code is single use.
+      await expect(
+        oauth.token.create({ grantType: "authorization_code", clientId: registered.clientId!, clientSecret: registered.clientSecret!, redirectUri: REDIRECT, code, codeVerifier: verifier } as Parameters<typeof oauth.token.create>[0]),
+      ).rejects.toThrow();
+    });
+
+    it("verifies credentials: the pod is the account", async () => {
+      const me = await masto.v1.accounts.verifyCredentials();
+      expect(me.acct).toBe("pod");
+      expect(me.displayName).toBe("Pod a");
+      expect(me.group).toBe(true);
+      expect(me.followersCount).toBe(1);
+      const instance = await masto.v2.instance.fetch();
+      expect(instance.domain).toBe(new URL(a.url).host);
+    });
+
+    it("resolves the second pod by handle, follows it, and reads its offer in the home timeline", async () => {
+      const found = await masto.v2.search.list({ q: b.handle, resolve: true, type: "accounts" });
+      expect(found.accounts).toHaveLength(1);
+      const podB = found.accounts[0]!;
+      expect(podB.acct).toBe(b.handle.replace(/^@/, ""));
+      expect(podB.url).toBe(`${b.url}/@pod`);
+      const relationship = await masto.v1.accounts.$select(podB.id).follow();
+      expect(relationship.following || relationship.requested).toBe(true);
+      await waitUntil(async () => (await masto.v1.accounts.relationships.fetch({ id: [podB.id] }))[0]?.following === true);
+
+      const offer = await b.admin("POST", "/offers", { name: "Apples", category: "food", quantity: 20, unit: "kg", area: { name: "Riverside" }, description: "Windfall apples, come by." });
+      expect(offer.status).toBe(201);
+      offerId = offer.body.id;
+      await waitUntil(async () => (await masto.v1.timelines.home.list({ limit: 40 })).some((s) => s.uri === `${b.url}/offers/${offerId}/note`), 20_000);
+      const home = await masto.v1.timelines.home.list({ limit: 40 });
+      offerStatus = home.find((s) => s.uri === `${b.url}/offers/${offerId}/note`)!;
+      expect(offerStatus.account.id).toBe(podB.id);
+      expect(offerStatus.content).toContain("Apples");
+      expect(offerStatus.visibility).toBe("public");
+    });
+
+    it("posts a status: it is published as a Note from the pod and delivered to the follower pod", async () => {
+      const status = await masto.v1.statuses.create({ status: "Tool library opens Saturday https://example.org/tools", visibility: "public" });
+      expect(status.uri).toMatch(new RegExp(`^${a.url}/notes/\\d+$`));
+      expect(status.content).toContain('<a href="https://example.org/tools"');
+      const note = await a.getActivityPub(status.uri);
+      expect(note.type).toBe("Note");
+      // Fedify compacts the Public collection to as:Public, which Mastodon reads as public too.
+      expect([note.to].flat()).toContainEqual(expect.stringMatching(/^(as:Public|https:\/\/www\.w3\.org\/ns\/activitystreams#Public)$/));
+      await waitUntil(async () => (await b.admin("GET", "/received?limit=100")).body.items.some((r: { type: string; objectIri: string }) => r.type === "Create" && r.objectIri === status.uri));
+      // B keeps it as a post of a pod it follows: it shows on B's public timeline.
+      const atB = createRestAPIClient({ url: b.url });
+      await waitUntil(async () => (await atB.v1.timelines.public.list({ limit: 40 })).some((s) => s.uri === status.uri));
+      const local = await masto.v1.timelines.public.list({ local: true });
+      expect(local.map((s) => s.uri)).toContain(status.uri);
+    });
+
+    it("replies to the neighbor's offer: the reply threads at both pods and counts on the offer", async () => {
+      const reply = await masto.v1.statuses.create({ status: "We could use ten kilos for the soup kitchen", inReplyToId: offerStatus.id });
+      expect(reply.inReplyToId).toBe(offerStatus.id);
+      expect(reply.inReplyToAccountId).toBe(offerStatus.account.id);
+      const context = await masto.v1.statuses.$select(offerStatus.id).context.fetch();
+      expect(context.descendants.map((s) => s.id)).toContain(reply.id);
+      await waitUntil(async () => (await b.admin("GET", `/offers/${offerId}`)).body.responses?.length === 1);
+      const atB = (await b.admin("GET", `/offers/${offerId}`)).body;
+      expect(atB.responses[0].author).toBe(a.handle);
+      expect(atB.responses[0].content).toContain("soup kitchen");
+      const page = await (await fetch(`${b.url}/offers/${offerId}`)).text();
+      expect(page).toContain("soup kitchen");
+    });
+
+    it("deletes its status: followers get a Delete and the note answers 410", async () => {
+      const status = await masto.v1.statuses.create({ status: "A mistake", visibility: "public" });
+      await masto.v1.statuses.$select(status.id).remove();
+      expect((await fetch(status.uri, { headers: { accept: "application/activity+json" } })).status).toBe(410);
+      await waitUntil(async () => (await b.admin("GET", "/received?limit=200")).body.items.some((r: { type: string; objectIri: string }) => r.type === "Delete" && r.objectIri === status.uri));
+      await expect(masto.v1.statuses.$select(status.id).fetch()).rejects.toThrow();
+    });
+  });
+
+  describe("megalodon", () => {
+    it("registers, gets a token (authorization code with client secret), reads the home timeline and posts", async () => {
+      const client = generator("mastodon", a.url);
+      const registered = await client.registerApp("megalodon test", { redirect_uris: REDIRECT, scopes: ["read", "write", "follow"] });
+      const consent = await signInOnConsentPage(a.url, { response_type: "code", client_id: registered.client_id, redirect_uri: REDIRECT, scope: "read write follow" });
+      const code = new URL(consent.location!).searchParams.get("code")!;
+      const token = await client.fetchAccessToken(registered.client_id, registered.client_secret, code, REDIRECT);
+      const api = generator("mastodon", a.url, token.access_token);
+      const me = await api.verifyAccountCredentials();
+      expect(me.data.acct).toBe("pod");
+      const home = await api.getHomeTimeline({ limit: 40 });
+      expect(home.data.some((s) => s.content.includes("Apples"))).toBe(true);
+      const posted = await api.postStatus("Posted from megalodon", { visibility: "unlisted" });
+      expect((posted.data as { visibility: string }).visibility).toBe("unlisted");
+      const notifications = await api.getNotifications();
+      expect(notifications.data.some((n) => n.type === "follow")).toBe(true);
+    });
+  });
+});
