@@ -23,7 +23,8 @@ export function mastodonAuth(oauth: OAuthStore) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const config = request.routeOptions.config;
-    if (header) {
+    // Other schemes (HTTP Basic client authentication at /oauth/token) are not access tokens.
+    if (header && /^Bearer\s/i.test(header)) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const token = match ? oauth.token(match[1]!) : null;
       if (!token) return sendError(reply.header("www-authenticate", 'Bearer error="invalid_token"'), 401, "The access token is invalid");

@@ -31,3 +31,39 @@ export async function signInOnConsentPage(
   const answer = await fetch(new URL("/oauth/authorize", podUrl), { method: "POST", body: form, redirect: "manual" });
   return { status: answer.status, location: answer.headers.get("location"), page: await answer.text() };
 }
+
+/** Registers an app and signs in through the consent page: a user token for the pod, as an app gets one. */
+export async function operatorAppToken(podUrl: string, scopes = "read write follow"): Promise<string> {
+  const redirect = "https://app.example/callback";
+  const registered = await (
+    await fetch(new URL("/api/v1/apps", podUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ client_name: "test app", redirect_uris: redirect, scopes }),
+    })
+  ).json();
+  const { verifier, challenge } = pkcePair();
+  const consent = await signInOnConsentPage(podUrl, {
+    response_type: "code",
+    client_id: registered.client_id,
+    redirect_uri: redirect,
+    scope: scopes,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  });
+  const code = new URL(consent.location!).searchParams.get("code")!;
+  const token = await (
+    await fetch(new URL("/oauth/token", podUrl), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "authorization_code", client_id: registered.client_id, code, redirect_uri: redirect, code_verifier: verifier }),
+    })
+  ).json();
+  return token.access_token;
+}
+
+/** Calls the pod's Mastodon API with a token. */
+export async function mastodonGet(podUrl: string, token: string, path: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(new URL(path, podUrl), { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: await response.json() };
+}

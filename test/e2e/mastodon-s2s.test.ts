@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mastodonGet, operatorAppToken } from "../support/oauth-consent.ts";
+import { collectionItems, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+
+const AS = "https://www.w3.org/ns/activitystreams";
+const PUBLIC = `${AS}#Public`;
+
+describe("Mastodon-shaped activities, signed by an independent implementation, and what the pod does with them", () => {
+  let pod: PodProcess;
+  /** Follows the pod, replies to its offer, likes and boosts it, then deletes herself. */
+  let carol: RemoteActor;
+  /** Not a follower: mentions the pod once, and posts something unrelated. */
+  let dave: RemoteActor;
+  let token: string;
+  let offerId: string;
+  let noteIri: string;
+
+  beforeAll(async () => {
+    [pod, carol, dave] = await Promise.all([
+      startPod("s2s"),
+      startRemoteActor("carol", {
+        name: "Carol",
+        actorFields: () => ({
+          // Mastodon's own context for profile fields.
+          "@context": [AS, "https://w3id.org/security/v1", { schema: "http://schema.org#", PropertyValue: "schema:PropertyValue", value: "schema:value" }],
+          summary: '<p>Gardener<script>alert("x")</script></p>',
+          attachment: [
+            { type: "PropertyValue", name: "Street", value: "Elm" },
+            { type: "PropertyValue", name: "Site", value: '<a href="javascript:alert(1)">me</a>' },
+          ],
+        }),
+      }),
+      startRemoteActor("dave"),
+    ]);
+    token = await operatorAppToken(pod.url);
+    const offer = await pod.admin("POST", "/offers", { name: "Pears", category: "food", quantity: 10, unit: "kg", area: { name: "Riverside" } });
+    offerId = offer.body.id;
+    noteIri = `${pod.url}/offers/${offerId}/note`;
+  });
+  afterAll(async () => {
+    await Promise.all([pod?.stop(), carol?.close(), dave?.close()]);
+  });
+
+  const inbox = () => `${pod.actorUrl}/inbox`;
+  async function send(actor: RemoteActor, activity: Record<string, unknown>): Promise<number> {
+    const response = await postRaw(await signMastodonStyle(actor, inbox(), { "@context": AS, ...activity }));
+    return response.status;
+  }
+  const api = (path: string) => mastodonGet(pod.url, token, path);
+  const ownOfferStatus = async () => (await api("/api/v1/timelines/home?limit=40")).body.find((s: { uri: string }) => s.uri === noteIri);
+  const notifications = async () => (await api("/api/v1/notifications")).body as { type: string; account: { acct: string }; status: { uri: string } | null }[];
+  const carolAcct = () => `carol@${new URL(carol.actorId).host}`;
+  const reply = (id: string, content: string, extra: Record<string, unknown> = {}) => ({
+    id: `${carol.actorId}/statuses/${id}`,
+    type: "Note",
+    attributedTo: carol.actorId,
+    inReplyTo: noteIri,
+    content,
+    to: [PUBLIC],
+    cc: [`${carol.actorId}/followers`, pod.actorUrl],
+    tag: [{ type: "Mention", href: pod.actorUrl, name: "@pod" }],
+    published: new Date().toISOString(),
+    ...extra,
+  });
+
+  it("the pod's own offer is a status in its home timeline (the readable Note, public)", async () => {
+    const status = await ownOfferStatus();
+    expect(status).toBeDefined();
+    expect(status.account.acct).toBe("pod");
+    expect(status.content).toContain("Pears");
+    expect(status.replies_count).toBe(0);
+  });
+
+  it("Follow: accepted, and the operator is notified with the follower's sanitised profile", async () => {
+    expect(await send(carol, { id: `${carol.actorId}#follow-1`, type: "Follow", actor: carol.actorId, object: pod.actorUrl })).toBe(202);
+    await waitUntil(async () => (await notifications()).some((n) => n.type === "follow"));
+    const follow = (await notifications()).find((n) => n.type === "follow")!;
+    expect(follow.account.acct).toBe(carolAcct());
+    const account = (await api(`/api/v1/accounts/lookup?acct=${carolAcct()}`)).body;
+    expect(account.display_name).toBe("Carol");
+    expect(account.note).toBe("<p>Gardener</p>");
+    expect(account.fields.map((f: { name: string }) => f.name)).toEqual(["Street", "Site"]);
+    expect(account.fields[1].value).not.toContain("javascript:");
+    expect(await collectionItems(pod, `${pod.actorUrl}/followers`)).toContain(carol.actorId);
+  });
+
+  it("Create(Note) replying to the offer: kept as a response (sanitised), counted, on its page, and the operator is notified", async () => {
+    const note = reply("1", '<p>I can take <b>5 kg</b> for the school<script>steal()</script> <a href="javascript:x()">here</a></p>');
+    expect(await send(carol, { id: `${note.id}/activity`, type: "Create", actor: carol.actorId, to: note.to, cc: note.cc, object: note })).toBe(202);
+    await waitUntil(async () => (await pod.admin("GET", `/offers/${offerId}`)).body.responses.length === 1);
+    const [response] = (await pod.admin("GET", `/offers/${offerId}`)).body.responses;
+    expect(response.author).toBe(`@${carolAcct()}`);
+    expect(response.content).toContain("5 kg");
+    expect(response.content).not.toMatch(/script|javascript:|steal/);
+    expect((await pod.admin("GET", "/offers")).body.items.find((o: { id: string }) => o.id === offerId).responseCount).toBe(1);
+    const page = await (await fetch(`${pod.url}/offers/${offerId}`)).text();
+    expect(page).toContain("Responses (1)");
+    expect(page).toContain("for the school");
+    expect(page).not.toContain("steal()");
+    expect((await ownOfferStatus()).replies_count).toBe(1);
+    const mention = (await notifications()).find((n) => n.type === "mention")!;
+    expect(mention.status!.uri).toBe(note.id);
+    const context = (await api(`/api/v1/statuses/${(await ownOfferStatus()).id}/context`)).body;
+    expect(context.descendants.map((s: { uri: string }) => s.uri)).toEqual([note.id]);
+  });
+
+  it("the same Create twice changes nothing; a followers-only reply is shown to the operator but not on the page", async () => {
+    const note = reply("1", "<p>again</p>");
+    await send(carol, { id: `${note.id}/activity`, type: "Create", actor: carol.actorId, to: note.to, cc: note.cc, object: reply("1", "<p>I can take <b>5 kg</b></p>") });
+    const quiet = reply("2", "<p>My address is 12 Elm</p>", { to: [`${carol.actorId}/followers`, pod.actorUrl], cc: [] });
+    expect(await send(carol, { id: `${quiet.id}/activity`, type: "Create", actor: carol.actorId, to: quiet.to, object: quiet })).toBe(202);
+    await waitUntil(async () => (await pod.admin("GET", `/offers/${offerId}`)).body.responses.length === 2);
+    const responses = (await pod.admin("GET", `/offers/${offerId}`)).body.responses;
+    expect(responses.map((r: { visibility: string }) => r.visibility)).toEqual(["public", "private"]);
+    expect(await (await fetch(`${pod.url}/offers/${offerId}`)).text()).not.toContain("12 Elm");
+    expect((await notifications()).filter((n) => n.type === "mention")).toHaveLength(2);
+  });
+
+  it("Like and Announce of the offer count on it and notify; Undo takes them back", async () => {
+    const likeId = `${carol.actorId}#likes/1`;
+    expect(await send(carol, { id: likeId, type: "Like", actor: carol.actorId, object: noteIri })).toBe(202);
+    expect(await send(carol, { id: `${carol.actorId}/statuses/3/activity`, type: "Announce", actor: carol.actorId, object: noteIri, to: [PUBLIC], cc: [pod.actorUrl] })).toBe(202);
+    await waitUntil(async () => (await ownOfferStatus()).reblogs_count === 1 && (await ownOfferStatus()).favourites_count === 1);
+    const types = (await notifications()).map((n) => n.type);
+    expect(types).toContain("favourite");
+    expect(types).toContain("reblog");
+    expect(await send(carol, { id: `${likeId}/undo`, type: "Undo", actor: carol.actorId, object: { id: likeId, type: "Like", actor: carol.actorId, object: noteIri } })).toBe(202);
+    await waitUntil(async () => (await ownOfferStatus()).favourites_count === 0);
+    expect((await ownOfferStatus()).reblogs_count).toBe(1);
+  });
+
+  it("a mention from someone the pod does not follow notifies; an unrelated post from them is not kept", async () => {
+    const mention = { id: `${dave.actorId}/statuses/1`, type: "Note", attributedTo: dave.actorId, content: "<p>@pod do you have ladders?</p>", to: [pod.actorUrl], tag: [{ type: "Mention", href: pod.actorUrl }] };
+    const unrelated = { id: `${dave.actorId}/statuses/2`, type: "Note", attributedTo: dave.actorId, content: "<p>Nice weather</p>", to: [PUBLIC] };
+    expect(await send(dave, { id: `${mention.id}/activity`, type: "Create", actor: dave.actorId, to: mention.to, object: mention })).toBe(202);
+    expect(await send(dave, { id: `${unrelated.id}/activity`, type: "Create", actor: dave.actorId, to: unrelated.to, object: unrelated })).toBe(202);
+    await waitUntil(async () => (await notifications()).some((n) => n.type === "mention" && n.status?.uri === mention.id));
+    const direct = (await notifications()).find((n) => n.status?.uri === mention.id)!;
+    expect((direct.status as unknown as { visibility: string }).visibility).toBe("direct");
+    const search = (await api(`/api/v2/search?q=${encodeURIComponent(unrelated.id)}`)).body;
+    expect(search.statuses).toEqual([]);
+  });
+
+  it("a reply whose author is on another host than the sender is refused", async () => {
+    const forged = reply("9", "<p>forged</p>", { id: `${dave.actorId}/statuses/9`, attributedTo: dave.actorId });
+    expect(await send(carol, { id: `${carol.actorId}/statuses/9/activity`, type: "Create", actor: carol.actorId, to: forged.to, object: forged })).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await pod.admin("GET", `/offers/${offerId}`)).body.responses.map((r: { url: string }) => r.url)).not.toContain(forged.id);
+  });
+
+  it("Update of the actor refreshes the account", async () => {
+    const updated = { id: carol.actorId, type: "Person", preferredUsername: "carol", name: "Carol at the garden", inbox: carol.inboxUrl, publicKey: { id: carol.keyId, owner: carol.actorId, publicKeyPem: carol.publicKeyPem } };
+    expect(await send(carol, { id: `${carol.actorId}#updates/1`, type: "Update", actor: carol.actorId, to: [PUBLIC], object: updated })).toBe(202);
+    await waitUntil(async () => (await api(`/api/v1/accounts/lookup?acct=${carolAcct()}`)).body.display_name === "Carol at the garden");
+  });
+
+  it("Delete of the actor: her follow, replies, reactions and notifications go", async () => {
+    expect(await send(carol, { id: `${carol.actorId}#delete`, type: "Delete", actor: carol.actorId, to: [PUBLIC], object: carol.actorId })).toBe(202);
+    await waitUntil(async () => (await api(`/api/v1/accounts/lookup?acct=${carolAcct()}`)).status === 404);
+    expect((await pod.admin("GET", `/offers/${offerId}`)).body.responses).toEqual([]);
+    expect(await collectionItems(pod, `${pod.actorUrl}/followers`)).not.toContain(carol.actorId);
+    const status = await ownOfferStatus();
+    expect([status.replies_count, status.reblogs_count, status.favourites_count]).toEqual([0, 0, 0]);
+    expect((await notifications()).every((n) => !n.account.acct.startsWith("carol@"))).toBe(true);
+  });
+});

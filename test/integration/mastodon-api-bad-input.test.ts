@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOKEN_TTL_MS } from "../../src/mastodon/oauth.ts";
+import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
+import { pkcePair, signInOnConsentPage } from "../support/oauth-consent.ts";
+
+const REDIRECT = "https://app.example/callback";
+
+describe("the Mastodon API and OAuth refuse bad input the way apps expect (Mastodon's error shape, RFC 6749)", () => {
+  let pod: InProcessPod;
+  let clock = new Date();
+  let app: { client_id: string; client_secret: string };
+
+  const call = async (method: string, path: string, options: { token?: string; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | URLSearchParams | undefined;
+    if (options.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(options.json);
+    } else if (options.form) body = new URLSearchParams(options.form);
+    const response = await fetch(new URL(path, pod.url), { method, headers, body, redirect: "manual" });
+    const text = await response.text();
+    return { status: response.status, body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : text, headers: response.headers };
+  };
+
+  async function codeFor(scope: string, extra: Record<string, string> = {}) {
+    const consent = await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: REDIRECT, scope, ...extra });
+    return new URL(consent.location!).searchParams.get("code")!;
+  }
+
+  async function tokenFor(scope: string): Promise<string> {
+    const code = await codeFor(scope);
+    const answer = await call("POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, client_secret: app.client_secret, code, redirect_uri: REDIRECT } });
+    return answer.body.access_token;
+  }
+
+  beforeAll(async () => {
+    pod = await startInProcessPod({ now: () => clock });
+    app = (await call("POST", "/api/v1/apps", { json: { client_name: "bad input", redirect_uris: [REDIRECT, "urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" } })).body;
+  });
+  afterAll(async () => {
+    await pod?.close();
+  });
+
+  it("app registration: missing name or an unknown scope is 422 naming the field", async () => {
+    const noName = await call("POST", "/api/v1/apps", { json: { redirect_uris: REDIRECT } });
+    expect(noName.status).toBe(422);
+    expect(noName.body.error).toMatch(/client_name/);
+    const badScope = await call("POST", "/api/v1/apps", { json: { client_name: "x", redirect_uris: REDIRECT, scopes: "read admin:everything" } });
+    expect(badScope.status).toBe(422);
+    expect(badScope.body.error).toMatch(/scopes/);
+    const badRedirect = await call("POST", "/api/v1/apps", { json: { client_name: "x", redirect_uris: "not a uri" } });
+    expect(badRedirect.status).toBe(422);
+  });
+
+  it("the consent page: unknown client or unregistered redirect is a page, never a redirect; wrong operator token stays on the page; deny and bad scope go back with an error", async () => {
+    expect((await signInOnConsentPage(pod.url, { response_type: "code", client_id: "nope", redirect_uri: REDIRECT })).status).toBe(400);
+    expect((await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: "https://evil.example/cb" })).status).toBe(400);
+    const wrongToken = await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: REDIRECT, scope: "read" }, { operatorToken: "guess" });
+    expect(wrongToken.status).toBe(401);
+    expect(wrongToken.location).toBeNull();
+    const denied = await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: REDIRECT, state: "s1" }, { decision: "deny" });
+    expect(denied.status).toBe(302);
+    expect(Object.fromEntries(new URL(denied.location!).searchParams)).toMatchObject({ error: "access_denied", state: "s1" });
+    const tooMuch = await call("GET", `/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=push`);
+    expect(tooMuch.status).toBe(302);
+    expect(new URL(tooMuch.headers.get("location")!).searchParams.get("error")).toBe("invalid_scope");
+    const plain = await call("GET", `/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}&code_challenge=abc&code_challenge_method=plain`);
+    expect(new URL(plain.headers.get("location")!).searchParams.get("error")).toBe("invalid_request");
+    const token = await call("GET", `/oauth/authorize?response_type=token&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}`);
+    expect(new URL(token.headers.get("location")!).searchParams.get("error")).toBe("unsupported_response_type");
+    const page = await call("GET", `/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}`);
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("the out-of-band redirect shows the code on a page", async () => {
+    const consent = await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", scope: "read" });
+    expect(consent.status).toBe(200);
+    const code = /<code>([\w-]+)<\/code>/.exec(consent.page)![1]!;
+    const answer = await call("POST", "/oauth/token", { json: { grant_type: "authorization_code", client_id: app.client_id, client_secret: app.client_secret, code, redirect_uri: "urn:ietf:wg:oauth:2.0:oob" } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.scope).toBe("read");
+  });
+
+  it("the token endpoint answers RFC 6749 errors: invalid_client, invalid_grant, unsupported_grant_type, invalid_request", async () => {
+    const code = await codeFor("read");
+    const wrongSecret = await call("POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, client_secret: "wrong", code, redirect_uri: REDIRECT } });
+    expect([wrongSecret.status, wrongSecret.body.error]).toEqual([401, "invalid_client"]);
+    const wrongRedirect = await call("POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, client_secret: app.client_secret, code: await codeFor("read"), redirect_uri: "https://app.example/other" } });
+    expect([wrongRedirect.status, wrongRedirect.body.error]).toEqual([400, "invalid_grant"]);
+    const unknownCode = await call("POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, client_secret: app.client_secret, code: "made-up" } });
+    expect([unknownCode.status, unknownCode.body.error]).toEqual([400, "invalid_grant"]);
+    const password = await call("POST", "/oauth/token", { form: { grant_type: "password", client_id: app.client_id, client_secret: app.client_secret, username: "pod", password: "x" } });
+    expect([password.status, password.body.error]).toEqual([400, "unsupported_grant_type"]);
+    const noGrant = await call("POST", "/oauth/token", { form: { client_id: app.client_id, client_secret: app.client_secret } });
+    expect([noGrant.status, noGrant.body.error]).toEqual([400, "invalid_request"]);
+    const noClient = await call("POST", "/oauth/token", { form: { grant_type: "client_credentials" } });
+    expect([noClient.status, noClient.body.error]).toEqual([401, "invalid_client"]);
+  });
+
+  it("PKCE: a code made with a challenge needs the matching verifier; a public client needs no secret", async () => {
+    const { verifier, challenge } = pkcePair();
+    const code = await codeFor("read", { code_challenge: challenge, code_challenge_method: "S256" });
+    const wrong = await call("POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, code, redirect_uri: REDIRECT, code_verifier: pkcePair().verifier } });
+    expect([wrong.status, wrong.body.error]).toEqual([400, "invalid_grant"]);
+    // The failed attempt used the code up.
+    const retry = await call("POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, code, redirect_uri: REDIRECT, code_verifier: verifier } });
+    expect(retry.body.error).toBe("invalid_grant");
+    const fresh = await codeFor("read", { code_challenge: challenge, code_challenge_method: "S256" });
+    const ok = await call("POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, code: fresh, redirect_uri: REDIRECT, code_verifier: verifier } });
+    expect(ok.status).toBe(200);
+  });
+
+  it("tokens: none or a bad one is 401, a missing scope 403, an app-only token on the pod's routes 422; revoked and expired tokens are 401", async () => {
+    expect((await call("GET", "/api/v1/accounts/verify_credentials")).status).toBe(401);
+    const bad = await call("GET", "/api/v1/instance", { token: "garbage" });
+    expect([bad.status, bad.body.error]).toEqual([401, "The access token is invalid"]);
+    const readOnly = await tokenFor("read");
+    const forbidden = await call("POST", "/api/v1/statuses", { token: readOnly, json: { status: "hi" } });
+    expect([forbidden.status, forbidden.body.error]).toEqual([403, "This action is outside the authorized scopes"]);
+    const narrow = await tokenFor("read:statuses");
+    expect((await call("GET", "/api/v1/timelines/home", { token: narrow })).status).toBe(200);
+    expect((await call("GET", "/api/v1/notifications", { token: narrow })).status).toBe(403);
+
+    const appOnly = await call("POST", "/oauth/token", { basic: undefined, form: { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret, scope: "read" } } as never);
+    expect(appOnly.status).toBe(200);
+    expect((await call("GET", "/api/v1/apps/verify_credentials", { token: appOnly.body.access_token })).body.name).toBe("bad input");
+    expect((await call("GET", "/api/v1/timelines/home", { token: appOnly.body.access_token })).status).toBe(422);
+    const basic = Buffer.from(`${app.client_id}:${app.client_secret}`).toString("base64");
+    const viaBasic = await call("POST", "/oauth/token", { form: { grant_type: "client_credentials", scope: "write:statuses" }, headers: { authorization: `Basic ${basic}` } });
+    expect(viaBasic.status).toBe(200);
+
+    const doomed = await tokenFor("read");
+    expect((await call("POST", "/oauth/revoke", { form: { client_id: app.client_id, client_secret: app.client_secret, token: doomed } })).status).toBe(200);
+    expect((await call("GET", "/api/v1/accounts/verify_credentials", { token: doomed })).status).toBe(401);
+
+    const aging = await tokenFor("read");
+    clock = new Date(clock.getTime() + TOKEN_TTL_MS + 1000);
+    try {
+      expect((await call("GET", "/api/v1/accounts/verify_credentials", { token: aging })).status).toBe(401);
+    } finally {
+      clock = new Date();
+    }
+  });
+
+  it("unknown ids are 404 (never 500); limit is clamped; bad paging ids and blank posts are refused by name", async () => {
+    const token = await tokenFor("read write follow");
+    for (const path of ["/api/v1/statuses/123", "/api/v1/accounts/999", "/api/v1/statuses/abc/context", "/api/v1/notifications/5", "/api/v1/nothing/here"]) {
+      const answer = await call("GET", path, { token });
+      expect(answer.status, path).toBe(404);
+      expect(typeof answer.body.error).toBe("string");
+    }
+    expect((await call("POST", "/api/v1/accounts/999/follow", { token })).status).toBe(404);
+    expect((await call("DELETE", "/api/v1/statuses/42", { token })).status).toBe(404);
+    for (let i = 0; i < 3; i++) await call("POST", "/api/v1/statuses", { token, json: { status: `post ${i}` } });
+    expect((await call("GET", "/api/v1/timelines/home?limit=0", { token })).body).toHaveLength(1);
+    expect((await call("GET", "/api/v1/timelines/home?limit=100000", { token })).body).toHaveLength(3);
+    const badMax = await call("GET", "/api/v1/timelines/home?max_id=abc", { token });
+    expect(badMax.status).toBe(400);
+    expect(badMax.body.error).toMatch(/max_id/);
+    const blank = await call("POST", "/api/v1/statuses", { token, json: { status: "   " } });
+    expect([blank.status, blank.body.error]).toEqual([422, "Validation failed: status: Text can't be blank"]);
+    const badVisibility = await call("POST", "/api/v1/statuses", { token, json: { status: "x", visibility: "everyone" } });
+    expect(badVisibility.status).toBe(422);
+    expect(badVisibility.body.error).toMatch(/visibility/);
+    const media = await call("POST", "/api/v1/statuses", { token, json: { status: "x", media_ids: ["1"] } });
+    expect(media.status).toBe(422);
+  });
+
+  it("paging: max_id, since_id and min_id walk the timeline; the Link header names next and prev", async () => {
+    const token = await tokenFor("read write");
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await call("POST", "/api/v1/statuses", { token, json: { status: `page ${i}` } })).body.id);
+    const first = await call("GET", "/api/v1/timelines/home?limit=2", { token });
+    expect(first.body.map((s: { id: string }) => s.id)).toEqual([ids[4], ids[3]]);
+    const link = first.headers.get("link")!;
+    expect(link).toContain(`max_id=${ids[3]}`);
+    expect(link).toContain('rel="next"');
+    expect(link).toContain(`min_id=${ids[4]}`);
+    const next = await call("GET", `/api/v1/timelines/home?limit=2&max_id=${ids[3]}`, { token });
+    expect(next.body.map((s: { id: string }) => s.id)).toEqual([ids[2], ids[1]]);
+    const forward = await call("GET", `/api/v1/timelines/home?limit=2&min_id=${ids[1]}`, { token });
+    expect(forward.body.map((s: { id: string }) => s.id)).toEqual([ids[3], ids[2]]);
+    const since = await call("GET", `/api/v1/timelines/home?limit=2&since_id=${ids[1]}`, { token });
+    expect(since.body.map((s: { id: string }) => s.id)).toEqual([ids[4], ids[3]]);
+  });
+
+  it("what apps call at start answers valid, empty results", async () => {
+    const token = await tokenFor("read write follow");
+    for (const path of ["/api/v1/filters", "/api/v2/filters", "/api/v1/lists", "/api/v1/announcements", "/api/v1/custom_emojis", "/api/v1/trends", "/api/v2/suggestions"]) {
+      const answer = await call("GET", path, { token });
+      expect(answer.status, path).toBe(200);
+      expect(answer.body, path).toEqual([]);
+    }
+    expect((await call("GET", "/api/v1/preferences", { token })).body["posting:default:visibility"]).toBe("public");
+    const metadata = (await call("GET", "/.well-known/oauth-authorization-server")).body;
+    expect(metadata.code_challenge_methods_supported).toEqual(["S256"]);
+    expect(metadata.token_endpoint).toBe(`${pod.url}/oauth/token`);
+  });
+});
