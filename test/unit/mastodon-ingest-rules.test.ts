@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { podActor } from "../../src/federation/actor.ts";
+import { statusToNote, visibilityOf } from "../../src/social/activitypub.ts";
 import { offerActivities, offerIri, offerNoteIri, quantityLine } from "../../src/offers/activitypub.ts";
 import type { Offer } from "../../src/offers/service.ts";
 import { converterContext, offerRow, sharedCategory, type ConverterContext } from "../support/converter-context.ts";
@@ -275,4 +276,73 @@ describe("Mastodon ingest rules", () => {
       expect(typeof field.value).toBe("string");
     }
   });
+
+  it("(h) the actor's avatar is an Image with a url Mastodon downloads", async () => {
+    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Json;
+    // ProcessAccountService#set_fetchable_attributes!: avatar_remote_url = image_url('icon'), a url string.
+    expect(actor.icon.type).toBe("Image");
+    expect(host(actor.icon.url)).toBe(host(env.config.url));
+    expect(actor.icon.mediaType).toBe("image/png");
+  });
+
+  /** A note the operator wrote in an app, with one mentioned account. */
+  async function appNote(visibility: "public" | "unlisted" | "private" | "direct", inReplyToIri: string | null = null): Promise<Json> {
+    const mentioned = [{ iri: new URL("https://masto.example/users/alice"), acct: "alice@masto.example" }];
+    const status = {
+      id: "117000000000000000",
+      iri: `${env.config.url.origin}/notes/117000000000000000`,
+      url: `${env.config.url.origin}/notes/117000000000000000`,
+      accountId: "1",
+      inReplyToIri,
+      kind: "note" as const,
+      content: '<p>Hi <span class="h-card"><a href="https://masto.example/@alice" class="u-url mention">@<span>alice</span></a></span></p>',
+      spoilerText: "",
+      visibility,
+      language: "en",
+      sensitive: false,
+      mentions: JSON.stringify(mentioned.map((m) => m.iri.href)),
+      publishedAt: NOW.toISOString(),
+      editedAt: null,
+    };
+    return (await statusToNote(env.ctx, env.config, status, mentioned).toJsonLd()) as Json;
+  }
+
+  it("(i) app-written notes are addressed as Mastodon reads visibility: public, unlisted, followers-only, direct", async () => {
+    // Parser::StatusParser#visibility: public if `to` has the public collection, unlisted if `cc` has it,
+    // private if the followers collection is addressed, else direct (limited to the mentioned).
+    const followers = `${env.config.url.origin}/users/pod/followers`;
+    const alice = "https://masto.example/users/alice";
+    const audience = async (visibility: Parameters<typeof appNote>[0]) => {
+      const note = await appNote(visibility);
+      return { to: asArray(note.to), cc: asArray(note.cc) };
+    };
+    const pub = await audience("public");
+    expect(pub.to.some((iri) => PUBLIC_FORMS.includes(iri))).toBe(true);
+    expect(pub.cc).toContain(followers);
+    const unlisted = await audience("unlisted");
+    expect(unlisted.to.some((iri) => PUBLIC_FORMS.includes(iri))).toBe(false);
+    expect(unlisted.cc.some((iri) => PUBLIC_FORMS.includes(iri))).toBe(true);
+    const priv = await audience("private");
+    expect([...priv.to, ...priv.cc].some((iri) => PUBLIC_FORMS.includes(iri))).toBe(false);
+    expect(priv.to).toContain(followers);
+    const direct = await audience("direct");
+    expect(direct).toEqual({ to: [alice], cc: [] });
+    // And the pod reads other servers' posts by the same rules.
+    const iris = (list: string[]) => list.map((iri) => new URL(iri === "as:Public" ? "https://www.w3.org/ns/activitystreams#Public" : iri));
+    for (const visibility of ["public", "unlisted", "private", "direct"] as const) {
+      const { to, cc } = await audience(visibility);
+      expect(visibilityOf(iris(to), iris(cc), [alice])).toBe(visibility);
+    }
+  });
+
+  it("(i) mentions are Mention tags naming the account; a reply names what it answers in inReplyTo", async () => {
+    // ProcessMentionsService / Parser::StatusParser: a Mention tag's href is the account's URI; inReplyTo is the parent's URI.
+    const note = await appNote("public", "https://other.example/offers/1/note");
+    const mentions = asArray(note.tag as Json[]).filter((t) => t.type === "Mention");
+    expect(mentions).toEqual([{ type: "Mention", href: "https://masto.example/users/alice", name: "@alice@masto.example" }]);
+    expect(note.inReplyTo).toBe("https://other.example/offers/1/note");
+    expect(note.type).toBe("Note");
+    expect(note.summary).toBeUndefined();
+  });
 });
+
