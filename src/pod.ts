@@ -13,7 +13,7 @@ import { announceProfileChanges } from "./federation/profile.ts";
 import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
-import { followActions, type FollowActions } from "./follows/federation.ts";
+import { followActions, type FollowActions, type FollowHooks } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
 import { practicesService, type PracticesService } from "./practices/service.ts";
 import { offersService, type OffersService } from "./offers/service.ts";
@@ -61,16 +61,25 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     let context: Context<null> | undefined;
     const contextFor = () => (context ??= federation!.createContext(config.url, null));
     const confederation = confederationService(deps, contextFor);
+    const social = socialService(deps, contextFor, publishedAt);
+    // When a follow of ours is answered or ends, both the confederal view and the home timeline fill or empty.
+    const followHooks: FollowHooks = {
+      accepted(actorIri) {
+        confederation.hooks.accepted(actorIri);
+        social.inbox.backfillPosts(contextFor(), actorIri).catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "reading the latest posts failed"));
+      },
+      left: confederation.hooks.left,
+    };
     const services: PodServices = {
       confederation,
-      follows: followActions(deps, contextFor, confederation.hooks),
+      social,
+      follows: followActions(deps, contextFor, followHooks),
       offers: offersService(deps, contextFor),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
       practices: practicesService(deps, contextFor),
-      social: socialService(deps, contextFor, publishedAt),
     };
-    federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt }, services);
+    federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt, followHooks }, services);
     services.social.me();
     return {
       ...services,

@@ -1,6 +1,6 @@
 import { createFederation, type KvStore, type MessageQueue } from "@fedify/fedify";
 import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
-import { followInboxHandlers, registerFollowCollections } from "../follows/federation.ts";
+import { followInboxHandlers, registerFollowCollections, type FollowHooks } from "../follows/federation.ts";
 import { countFollowers } from "../follows/service.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
@@ -28,6 +28,8 @@ export interface FederationParts {
   queue: MessageQueue;
   keyPairs: CryptoKeyPair[];
   publishedAt: Date;
+  /** What happens when a follow of ours is answered or ends. */
+  followHooks: FollowHooks;
 }
 
 /** Builds the pod's Fedify federation: actor, keys, inbox router, collections, NodeInfo. */
@@ -58,7 +60,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   registerPracticeCollection(federation, deps);
   registerCharterCollections(federation, deps, services.charters);
 
-  const follows = followInboxHandlers(deps, services.confederation.hooks, services.social.inbox.onFollowed);
+  const follows = followInboxHandlers(deps, parts.followHooks, services.social.inbox.onFollowed);
   const view = services.confederation.inbox;
   const social = services.social.inbox;
   federation

@@ -1,11 +1,13 @@
 import type { Context } from "@fedify/fedify";
-import { Announce, Article, Like, Undo, isActor, type Actor, type Create, type Object as APObject, type Update } from "@fedify/vocab";
+import { Announce, Article, Create, Like, OrderedCollection, OrderedCollectionPage, Undo, isActor, type Actor, type Object as APObject, type Update } from "@fedify/vocab";
 import type { PodDeps } from "../federation/deps.ts";
 import { getFollowing } from "../follows/service.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import * as store from "./store.ts";
 
 const REFRESH_MS = 24 * 60 * 60 * 1000;
+/** How many of a newly followed actor's latest posts are read. */
+const BACKFILL_POSTS = 20;
 const sameHost = (...iris: (URL | null | undefined)[]) => iris.every((iri) => iri && iri.host === iris[0]!.host);
 
 /**
@@ -62,6 +64,27 @@ export function socialInbox(deps: PodDeps) {
       const replyTarget = localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
       return store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post)?.status ?? store.statusByIri(db, post.iri) ?? null;
+    },
+
+    /**
+     * A follow of ours was accepted: the actor's latest public posts (the first page of its outbox, each
+     * fetched from its id so deleted ones stay out) fill the home timeline at once.
+     */
+    async backfillPosts(ctx: Context<null>, actorIri: string): Promise<number> {
+      const actor = await ctx.lookupObject(actorIri).catch(() => null);
+      if (!actor || !isActor(actor)) return 0;
+      const outbox = await actor.getOutbox(ctx).catch(() => null);
+      const first = outbox instanceof OrderedCollection ? await outbox.getFirst(ctx).catch(() => null) : null;
+      let kept = 0;
+      let read = 0;
+      if (!(first instanceof OrderedCollectionPage)) return 0;
+      for await (const item of first.getItems(ctx)) {
+        if (++read > BACKFILL_POSTS) break;
+        if (!(item instanceof Create) || !item.objectId || item.objectId.host !== new URL(actorIri).host) continue;
+        const object = await ctx.lookupObject(item.objectId.href).catch(() => null);
+        if (object && object.attributionId?.href === actorIri && (await this.rememberPost(ctx, object))) kept++;
+      }
+      return kept;
     },
 
     /** Delete of a post by its author's server. */

@@ -75,6 +75,9 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       const found = await masto.v2.search.list({ q: b.handle, resolve: true, type: "accounts" });
       expect(found.accounts).toHaveLength(1);
       const podB = found.accounts[0]!;
+      // Published before the follow: it arrives with the latest posts read from B's outbox.
+      const earlier = await b.admin("POST", "/needs", { name: "Ladders", category: "tools", quantity: 2, unit: "ladders", area: { name: "Riverside" } });
+      expect(earlier.status).toBe(201);
       expect(podB.acct).toBe(b.handle.replace(/^@/, ""));
       expect(podB.url).toBe(`${b.url}/@pod`);
       const relationship = await masto.v1.accounts.$select(podB.id).follow();
@@ -90,6 +93,10 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       expect(offerStatus.account.id).toBe(podB.id);
       expect(offerStatus.content).toContain("Apples");
       expect(offerStatus.visibility).toBe("public");
+      expect(home.some((s) => s.uri === `${b.url}/needs/${earlier.body.id}/note` && s.content.includes("Ladders"))).toBe(true);
+      // The pod's own following list, as the app's profile screen reads it.
+      const me = await masto.v1.accounts.verifyCredentials();
+      expect((await masto.v1.accounts.$select(me.id).following.list()).map((account) => account.id)).toEqual([podB.id]);
     });
 
     it("posts a status: it is published as a Note from the pod and delivered to the follower pod", async () => {

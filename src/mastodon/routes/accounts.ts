@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { FollowActions } from "../../follows/federation.ts";
-import { getFollowing, listFollowers } from "../../follows/service.ts";
+import { getFollowing, listFollowers, listFollowing } from "../../follows/service.ts";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { SocialService } from "../../social/service.ts";
 import { accountById, accountByAcct, accountByIri } from "../../social/store.ts";
@@ -55,6 +55,19 @@ export const accountRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Socia
       return present.statuses(rows, isPod);
     },
   );
+
+  /** The pod's own followers and follows (other servers' lists are theirs to show). */
+  for (const list of ["followers", "following"] as const) {
+    app.get(`/api/v1/accounts/:id/${list}`, { schema: { params: idParams, querystring: pageQuery(40, 80) } }, async (request) => {
+      const row = find(request.params.id);
+      if (!row.local) return [];
+      const iris = list === "followers" ? listFollowers(db, "accepted", { limit: request.query.limit }) : listFollowing(db, { limit: request.query.limit }, "accepted");
+      return iris
+        .map((entry) => accountByIri(db, entry.actorIri))
+        .filter((account) => account !== undefined)
+        .map((account) => present.account(account));
+    });
+  }
 
   app.post("/api/v1/accounts/:id/follow", { config: { scope: "write:follows", user: true }, schema: { params: idParams } }, async (request) => {
     const row = find(request.params.id);
