@@ -221,14 +221,15 @@ describe("SqliteMessageQueue", () => {
   });
 
   it("renews the lease while a slow handler runs, so no other listener takes the message", async () => {
-    const a = open({ leaseMs: 100 });
-    const b = open({ leaseMs: 100 });
+    // A lease several renewals long, so a busy machine's event-loop stall doesn't let it lapse.
+    const a = open({ leaseMs: 600 });
+    const b = open({ leaseMs: 600 });
     const received: string[] = [];
     let finished = false;
     void a.mq.listen(
       async (m: string) => {
         received.push(`a:${m}`);
-        await sleep(400);
+        await sleep(2000);
         finished = true;
       },
       { signal: controller.signal },
