@@ -31,7 +31,7 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
           ],
         }),
       }),
-      startRemoteActor("dave"),
+      startRemoteActor("dave", { serve: (url) => (url.pathname === "/users/dave/statuses/2" ? { "@context": AS, ...daveUnrelated() } : undefined) }),
     ]);
     token = await operatorAppToken(pod.url);
     const offer = await pod.admin("POST", "/offers", { name: "Pears", category: "food", quantity: 10, unit: "kg", area: { name: "Riverside" } });
@@ -43,6 +43,10 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
   });
 
   const inbox = () => `${pod.actorUrl}/inbox`;
+  const daveUnrelated = () => ({ id: `${dave.actorId}/statuses/2`, type: "Note", attributedTo: dave.actorId, content: "<p>Nice weather</p>", to: [PUBLIC] });
+  const post = async (body: Record<string, unknown>) =>
+    (await fetch(`${pod.url}/api/v1/statuses`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) })).json();
+  const deliveredTo = (actor: RemoteActor) => actor.inbox.map((r) => JSON.parse(r.body.toString("utf8")));
   async function send(actor: RemoteActor, activity: Record<string, unknown>): Promise<number> {
     const response = await postRaw(await signMastodonStyle(actor, inbox(), { "@context": AS, ...activity }));
     return response.status;
@@ -132,7 +136,7 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
 
   it("a mention from someone the pod does not follow notifies; an unrelated post from them is not kept", async () => {
     const mention = { id: `${dave.actorId}/statuses/1`, type: "Note", attributedTo: dave.actorId, content: "<p>@pod do you have ladders?</p>", to: [pod.actorUrl], tag: [{ type: "Mention", href: pod.actorUrl }] };
-    const unrelated = { id: `${dave.actorId}/statuses/2`, type: "Note", attributedTo: dave.actorId, content: "<p>Nice weather</p>", to: [PUBLIC] };
+    const unrelated = daveUnrelated();
     expect(await send(dave, { id: `${mention.id}/activity`, type: "Create", actor: dave.actorId, to: mention.to, object: mention })).toBe(202);
     expect(await send(dave, { id: `${unrelated.id}/activity`, type: "Create", actor: dave.actorId, to: unrelated.to, object: unrelated })).toBe(202);
     await waitUntil(async () => (await notifications()).some((n) => n.type === "mention" && n.status?.uri === mention.id));
@@ -140,6 +144,35 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
     expect((direct.status as unknown as { visibility: string }).visibility).toBe("direct");
     const search = (await api(`/api/v2/search?q=${encodeURIComponent(unrelated.id)}`)).body;
     expect(search.statuses).toEqual([]);
+  });
+
+  it("search with resolve=true fetches a post the pod did not keep", async () => {
+    const found = (await api(`/api/v2/search?resolve=true&q=${encodeURIComponent(daveUnrelated().id)}`)).body;
+    expect(found.statuses.map((s: { uri: string }) => s.uri)).toEqual([daveUnrelated().id]);
+    expect(found.statuses[0].account.acct).toBe(`dave@${new URL(dave.actorId).host}`);
+  });
+
+  it("notes written in an app reach followers with the visibility chosen; direct notes only the mentioned", async () => {
+    const followersOnly = await post({ status: "Pickup moved to 6pm", visibility: "private" });
+    await waitUntil(() => deliveredTo(carol).some((a) => a.object?.id === followersOnly.uri));
+    const create = deliveredTo(carol).find((a) => a.object?.id === followersOnly.uri);
+    const audience = [create.object.to, create.object.cc].flat().filter(Boolean);
+    expect(audience).toContain(`${pod.actorUrl}/followers`);
+    expect(audience.some((iri: string) => iri === PUBLIC || iri === "as:Public" || iri === "Public")).toBe(false);
+    expect((await fetch(followersOnly.uri, { headers: { accept: "application/activity+json" } })).status).toBe(404);
+    const outbox = await collectionItems(pod, `${pod.actorUrl}/outbox`);
+    expect(outbox.some((item) => item.includes(followersOnly.id))).toBe(false);
+
+    const daveAcct = `dave@${new URL(dave.actorId).host}`;
+    const direct = await post({ status: `@${daveAcct} yes, two ladders`, visibility: "direct" });
+    expect(direct.mentions.map((m: { acct: string }) => m.acct)).toEqual([daveAcct]);
+    await waitUntil(() => deliveredTo(dave).some((a) => a.object?.id === direct.uri));
+    const toDave = deliveredTo(dave).find((a) => a.object?.id === direct.uri);
+    expect([toDave.object.to].flat()).toEqual([dave.actorId]);
+    // A single tag compacts to an object; Mastodon reads `tag` with as_array.
+    expect([toDave.object.tag].flat()).toMatchObject([{ type: "Mention", href: dave.actorId }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deliveredTo(carol).some((a) => a.object?.id === direct.uri)).toBe(false);
   });
 
   it("a reply whose author is on another host than the sender is refused", async () => {
@@ -163,5 +196,36 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
     const status = await ownOfferStatus();
     expect([status.replies_count, status.reblogs_count, status.favourites_count]).toEqual([0, 0, 0]);
     expect((await notifications()).every((n) => !n.account.acct.startsWith("carol@"))).toBe(true);
+  });
+});
+
+describe("follow requests from Mastodon accounts, answered from an app", () => {
+  let pod: PodProcess;
+  let erin: RemoteActor;
+  let token: string;
+
+  beforeAll(async () => {
+    [pod, erin] = await Promise.all([startPod("approving", { POD_APPROVE_FOLLOWERS: "true" }), startRemoteActor("erin")]);
+    token = await operatorAppToken(pod.url);
+  });
+  afterAll(async () => {
+    await Promise.all([pod?.stop(), erin?.close()]);
+  });
+
+  it("a held Follow is a follow request the app lists and authorizes; the follower gets a signed Accept", async () => {
+    const follow = { "@context": AS, id: `${erin.actorId}#follow`, type: "Follow", actor: erin.actorId, object: pod.actorUrl };
+    expect((await postRaw(await signMastodonStyle(erin, `${pod.actorUrl}/inbox`, follow))).status).toBe(202);
+    await waitUntil(async () => (await mastodonGet(pod.url, token, "/api/v1/follow_requests")).body.length === 1);
+    const [request] = (await mastodonGet(pod.url, token, "/api/v1/follow_requests")).body;
+    expect(request.acct).toBe(`erin@${new URL(erin.actorId).host}`);
+    const notes = (await mastodonGet(pod.url, token, "/api/v1/notifications")).body;
+    expect(notes.map((n: { type: string }) => n.type)).toEqual(["follow_request"]);
+    const me = (await mastodonGet(pod.url, token, "/api/v1/accounts/verify_credentials")).body;
+    expect(me.locked).toBe(true);
+    expect(me.source.follow_requests_count).toBe(1);
+    const answer = await fetch(`${pod.url}/api/v1/follow_requests/${request.id}/authorize`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    expect((await answer.json()).followed_by).toBe(true);
+    await waitUntil(() => erin.inbox.some((r) => JSON.parse(r.body.toString("utf8")).type === "Accept"));
+    expect((await mastodonGet(pod.url, token, "/api/v1/follow_requests")).body).toEqual([]);
   });
 });
