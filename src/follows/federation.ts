@@ -79,9 +79,11 @@ export function followInboxHandlers(
         return;
       }
       const state = config.approveFollowers ? "pending" : "accepted";
+      const known = follows.getFollower(db, actor.id.href) !== undefined;
       const row = follows.recordFollower(db, addressOf(actor), follow.id.href, state);
       if (row.state === "accepted") await answerFollow(ctx, config.handle, row, Accept);
-      await followed(ctx, actor, row.state);
+      // A repeated Follow (servers re-send them) is answered again but told to the operator once.
+      if (!known) await followed(ctx, actor, row.state);
       log.info({ actor: row.actorIri, state: row.state }, "follow received");
     },
 

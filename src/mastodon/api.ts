@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import fastifyCors from "@fastify/cors";
 import fastifyFormbody from "@fastify/formbody";
 import fastifyMultipart from "@fastify/multipart";
+import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsync } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
 import type { FollowActions } from "../follows/federation.ts";
@@ -37,6 +38,8 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, {
   await app.register(fastifyCors, { origin: true, exposedHeaders: ["link"] });
   await app.register(fastifyFormbody);
   await app.register(fastifyMultipart, { attachFieldsToBody: "keyValues", limits: { fileSize: 0, files: 0, fields: 50 } });
+  // Only the sign-in endpoints are limited (per client address): a guessing loop is slowed and logged, apps are not.
+  await app.register(fastifyRateLimit, { global: false });
   installMastodonErrors(app);
   app.addHook("onRequest", mastodonAuth(oauth));
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN_TTL_MS } from "../../src/mastodon/oauth.ts";
+import { SIGN_IN_LIMIT } from "../../src/mastodon/routes/oauth.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { pkcePair, signInOnConsentPage } from "../support/oauth-consent.ts";
 
@@ -196,5 +197,23 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     const metadata = (await call("GET", "/.well-known/oauth-authorization-server")).body;
     expect(metadata.code_challenge_methods_supported).toEqual(["S256"]);
     expect(metadata.token_endpoint).toBe(`${pod.url}/oauth/token`);
+  });
+});
+
+describe("sign-in endpoints slow down a guessing loop", () => {
+  it("guessing operator tokens on the consent page is answered 429 after the per-address limit", async () => {
+    const pod = await startInProcessPod();
+    try {
+      const app = await (await fetch(`${pod.url}/api/v1/apps`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ client_name: "x", redirect_uris: REDIRECT }) })).json();
+      const statuses: number[] = [];
+      for (let i = 0; i < SIGN_IN_LIMIT.max + 2; i++) {
+        const form = new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: REDIRECT, operator_token: `guess-${i}`, decision: "approve" });
+        statuses.push((await fetch(`${pod.url}/oauth/authorize`, { method: "POST", body: form, redirect: "manual" })).status);
+      }
+      expect(statuses.slice(0, SIGN_IN_LIMIT.max).every((status) => status === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      await pod.close();
+    }
   });
 });

@@ -31,6 +31,9 @@ const authorizeQuery = z.object({
 const decision = authorizeQuery.extend({ operator_token: z.string().max(500).optional(), decision: z.enum(["approve", "deny"]).optional() });
 type AuthorizeRequest = z.infer<typeof decision>;
 
+/** Per client address: plenty for people signing in, a brake on a loop guessing operator tokens or codes. */
+export const SIGN_IN_LIMIT = { max: 40, timeWindow: "1 minute" };
+
 const tokenInput = z.object({
   grant_type: z.string().optional(),
   client_id: z.string().optional(),
@@ -59,7 +62,7 @@ function redirectWith(reply: FastifyReply, uri: string, params: Record<string, s
 export const oauthRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; oauth: OAuthStore }> = async (app, { deps, oauth }) => {
   const { config, db } = deps;
 
-  app.post("/api/v1/apps", { schema: { body: appInput } }, async (request) => {
+  app.post("/api/v1/apps", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: appInput } }, async (request) => {
     const scopes = parseScopes(request.body.scopes);
     if (!scopes) throw new MastodonError(422, `Validation failed: scopes: unknown scope (known: ${[...KNOWN_SCOPES].join(" ")})`);
     const { app: row, clientSecret } = oauth.register({ name: request.body.client_name, website: request.body.website || null, redirectUris: request.body.redirect_uris, scopes });
@@ -128,7 +131,7 @@ ${hidden}
     return consentPage(reply, request.query, checked.found, checked.scopes);
   });
 
-  app.post("/oauth/authorize", { schema: { body: decision } }, async (request, reply) => {
+  app.post("/oauth/authorize", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: decision } }, async (request, reply) => {
     const input = request.body;
     const checked = checkAuthorization(reply, input);
     if (!("found" in checked)) return checked;
@@ -146,7 +149,7 @@ ${hidden}
     return redirectWith(reply, redirect, { code, state: input.state });
   });
 
-  app.post("/oauth/token", { schema: { body: tokenInput } }, async (request, reply) => {
+  app.post("/oauth/token", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: tokenInput } }, async (request, reply) => {
     const body = request.body;
     const basic = basicCredentials(request.headers.authorization);
     const clientId = basic?.id ?? body.client_id;
