@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 
 interface ViewItem {
   iri: string;
@@ -22,10 +22,6 @@ describe("the confederal view across four pods as processes", () => {
     expect(response.status).toBe(200);
     return (await response.json()).items;
   };
-  const follow = async (from: PodProcess, to: PodProcess) => {
-    expect((await from.admin("POST", "/following", { target: to.handle })).status).toBe(202);
-    await waitUntil(async () => (await from.admin("GET", "/following")).body.items.some((f: any) => f.actorIri === to.actorUrl && f.state === "accepted"));
-  };
   const offer = async (pod: PodProcess, name: string, quantity = 10) => {
     const response = await pod.admin("POST", "/offers", { name, category: "food", quantity, unit: "kg", area: { name: "Riverside" } });
     expect(response.status).toBe(201);
@@ -41,9 +37,9 @@ describe("the confederal view across four pods as processes", () => {
 
   it("A follows B and C, C follows D: B's earlier offer arrives by backfill, later ones by delivery", async () => {
     bOffer = await offer(b, "Apples from B");
-    await follow(a, b);
-    await follow(a, c);
-    await follow(c, d);
+    await followAndWait(a, b);
+    await followAndWait(a, c);
+    await followAndWait(c, d);
     await waitUntil(async () => (await surplus(a)).some((i) => i.iri === bOffer));
     await offer(c, "Bread from C");
     dOffer = await offer(d, "Pumpkins from D", 30);

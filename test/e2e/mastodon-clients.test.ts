@@ -2,7 +2,7 @@ import { createOAuthAPIClient, createRestAPIClient, type mastodon } from "masto"
 import generator from "megalodon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pkcePair, signInOnConsentPage } from "../support/oauth-consent.ts";
-import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 
 const REDIRECT = "https://app.example/callback";
 
@@ -13,8 +13,7 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
   beforeAll(async () => {
     [a, b] = await Promise.all([startPod("a"), startPod("b")]);
     // B follows A, so A's posts written in an app reach B.
-    expect((await b.admin("POST", "/following", { target: a.handle })).status).toBe(202);
-    await waitUntil(async () => (await b.admin("GET", "/following")).body.items[0]?.state === "accepted");
+    await followAndWait(b, a);
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectionItems, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { collectionItems, followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 
 interface Received {
   type: string;
@@ -15,8 +15,7 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startPod("a"), startPod("b")]);
-    expect((await b.admin("POST", "/following", { target: a.handle })).status).toBe(202);
-    await waitUntil(async () => (await b.admin("GET", "/following")).body.items[0]?.state === "accepted");
+    await followAndWait(b, a);
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

@@ -163,3 +163,10 @@ export async function collectionItems(pod: PodProcess, collectionUrl: string): P
   }
   return items;
 }
+
+/** `from` follows `to` by handle through the admin API and waits until `to` has accepted. */
+export async function followAndWait(from: PodProcess, to: PodProcess): Promise<void> {
+  const answer = await from.admin("POST", "/following", { target: to.handle });
+  if (answer.status !== 202) throw new Error(`follow of ${to.handle} answered ${answer.status}`);
+  await waitUntil(async () => (await from.admin("GET", "/following")).body.items.some((f: { actorIri: string; state: string }) => f.actorIri === to.actorUrl && f.state === "accepted"));
+}
