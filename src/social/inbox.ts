@@ -1,5 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import { Announce, Article, Create, Like, OrderedCollection, OrderedCollectionPage, Undo, isActor, type Actor, type Object as APObject, type Update } from "@fedify/vocab";
+import { kindOf } from "../confederation/activitypub.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { getFollowing } from "../follows/service.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
@@ -38,6 +39,8 @@ export function socialInbox(deps: PodDeps) {
     /** A Create or Update of a post. Kept when it concerns the pod; the pod is told of replies and mentions. */
     async onPost(ctx: Context<null>, activity: Create | Update, object: APObject): Promise<void> {
       if (!isPost(object) || !activity.actorId || !sameHost(object.id, object.attributionId, activity.actorId)) return;
+      // A pod's charter Article is structure for the confederal view; its companion Note is the post people read.
+      if ((await kindOf(object)) === "charter") return;
       const post = await objectToPost(object, ctx);
       const replyTarget = localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;

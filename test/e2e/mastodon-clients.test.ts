@@ -98,6 +98,21 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       expect((await masto.v1.accounts.$select(me.id).following.list()).map((account) => account.id)).toEqual([podB.id]);
     });
 
+    it("the followed pod's charter and practice arrive as one status each (the charter's readable Note, the practice's title and gist)", async () => {
+      const charter = await b.admin("PUT", "/charter", { changeNote: "First charter", services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside" }] });
+      expect(charter.status).toBe(201);
+      const practice = await b.admin("POST", "/practices", { title: "A food route that takes an hour", summary: "Group pickups by street.", body: "1. Sort by street\n2. Drive the loop" });
+      expect(practice.status).toBe(201);
+      const fromB = async () => (await masto.v1.timelines.home.list({ limit: 40 })).filter((s) => s.account.acct === b.handle.replace(/^@/, ""));
+      await waitUntil(async () => (await fromB()).some((s) => s.content.includes("A food route")) && (await fromB()).some((s) => s.content.includes("Food runs")), 20_000);
+      const statuses = await fromB();
+      expect(statuses.filter((s) => s.content.includes("Food runs"))).toHaveLength(1);
+      expect(statuses.find((s) => s.content.includes("Food runs"))!.uri).not.toBe(`${b.url}/charter`);
+      const practiceStatus = statuses.find((s) => s.content.includes("A food route"))!;
+      expect(practiceStatus.content).toContain("Group pickups by street.");
+      expect(practiceStatus.url).toBe(`${b.url}/practices/${practice.body.id}`);
+    });
+
     it("posts a status: it is published as a Note from the pod and delivered to the follower pod", async () => {
       const status = await masto.v1.statuses.create({ status: "Tool library opens Saturday https://example.org/tools", visibility: "public" });
       expect(status.uri).toMatch(new RegExp(`^${a.url}/notes/\\d+$`));
