@@ -16,8 +16,10 @@ CREATE TABLE `oauth_codes` (
 	`scopes` text NOT NULL,
 	`redirect_uri` text NOT NULL,
 	`code_challenge` text,
+	`granted_by` text NOT NULL,
 	`expires_at` text NOT NULL,
-	FOREIGN KEY (`app_id`) REFERENCES `oauth_apps`(`id`) ON UPDATE no action ON DELETE cascade
+	FOREIGN KEY (`app_id`) REFERENCES `oauth_apps`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`granted_by`) REFERENCES `operator_tokens`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE TABLE `oauth_tokens` (
@@ -25,9 +27,11 @@ CREATE TABLE `oauth_tokens` (
 	`app_id` text NOT NULL,
 	`scopes` text NOT NULL,
 	`operator` integer NOT NULL,
+	`granted_by` text,
 	`created_at` text NOT NULL,
 	`expires_at` text NOT NULL,
-	FOREIGN KEY (`app_id`) REFERENCES `oauth_apps`(`id`) ON UPDATE no action ON DELETE cascade
+	FOREIGN KEY (`app_id`) REFERENCES `oauth_apps`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`granted_by`) REFERENCES `operator_tokens`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE TABLE `accounts` (

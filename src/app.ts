@@ -19,8 +19,11 @@ import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
 import { adminPracticeRoutes, publicPracticeRoutes } from "./practices/routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
 import { mastodonApi } from "./mastodon/api.ts";
+import { adminAppRoutes } from "./mastodon/admin-routes.ts";
+import { oauthStore } from "./mastodon/oauth.ts";
 import { publicNoteRoutes } from "./social/routes.ts";
 import { squarePng } from "./web/avatar.ts";
+import { PAGE_CSP } from "./web/html.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
 
@@ -38,7 +41,8 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       const given = request.headers["x-request-id"];
       return typeof given === "string" && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: true,
+    // Only the reverse proxy named in POD_TRUST_PROXY may say who the client is (X-Forwarded-For).
+    trustProxy: deps.config.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -56,6 +60,13 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   // Browsable docs at /admin/docs, the OpenAPI document at /admin/docs/json.
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
+  // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html") && !request.url.startsWith("/admin/docs")) {
+      reply.header("content-security-policy", PAGE_CSP);
+    }
+    return payload;
+  });
   installGoneHandler(app, deps);
   mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes, deps.config.handle, pod.inboxFastPath);
   await app.register(webRoutes, { deps, services: pod });
@@ -66,9 +77,15 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(publicPracticeRoutes, { deps, practices, contextFor });
   await app.register(viewRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
-  const avatar = squarePng(96, [0x2e, 0x7d, 0x32]);
-  app.get("/avatar.png", { schema: { hide: true } }, async (_request, reply) => reply.type("image/png").header("cache-control", "public, max-age=86400").send(avatar));
+  for (const [path, image] of [
+    ["/avatar.png", squarePng(96, [0x2e, 0x7d, 0x32])],
+    ["/header.png", squarePng(96, [0xe8, 0xf5, 0xe9])],
+  ] as const) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) => reply.type("image/png").header("cache-control", "public, max-age=86400").send(image));
+  }
+  const oauth = oauthStore(deps.db, deps.now);
   await app.register(mastodonApi, {
+    oauth,
     deps,
     social: pod.social,
     follows,
@@ -86,6 +103,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       await admin.register(adminCharterRoutes, { charters });
       await admin.register(adminPracticeRoutes, { practices });
       await admin.register(adminConfederationRoutes, { deps, confederation: pod.confederation });
+      await admin.register(adminAppRoutes, { oauth });
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -10,7 +10,7 @@ import type { SocialService } from "../social/service.ts";
 import { mastodonAuth } from "./auth.ts";
 import type { LocalProfile } from "./entities/account.ts";
 import { installMastodonErrors, sendError } from "./errors.ts";
-import { oauthStore } from "./oauth.ts";
+import type { OAuthStore } from "./oauth.ts";
 import { presenter } from "./present.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { emptyRoutes } from "./routes/empty.ts";
@@ -26,14 +26,14 @@ export interface MastodonApiOptions {
   follows: FollowActions;
   contextFor: () => Context<null>;
   localProfile: () => LocalProfile;
+  oauth: OAuthStore;
 }
 
 /**
  * The subset of Mastodon's client API that apps need to sign in to a pod, follow neighbors and read
  * and write posts. Encapsulated: its own body parsers, CORS (browser apps), auth and error shape.
  */
-export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, { deps, social, follows, contextFor, localProfile }) => {
-  const oauth = oauthStore(deps.db, deps.now);
+export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, { deps, social, follows, contextFor, localProfile, oauth }) => {
   const present = presenter(deps, localProfile);
   await app.register(fastifyCors, { origin: true, exposedHeaders: ["link"] });
   await app.register(fastifyFormbody);

@@ -5,8 +5,8 @@ import { grants } from "./scopes.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** The OAuth scope a Mastodon API route needs; routes without one are public. */
-    scope?: string;
+    /** The OAuth scope a Mastodon API route needs (any one of a list); routes without one are public. */
+    scope?: string | string[];
     /** True when the route acts as the pod: an app-only (client credentials) token is not enough. */
     user?: boolean;
   }
@@ -33,9 +33,19 @@ export function mastodonAuth(oauth: OAuthStore) {
     if (!config.scope) return;
     const token = request.oauthToken;
     if (!token) return sendError(reply.header("www-authenticate", "Bearer"), 401, "The access token is invalid");
-    if (!grants(token.scopes.split(" "), config.scope)) {
-      return sendError(reply.header("www-authenticate", `Bearer error="insufficient_scope", scope="${config.scope}"`), 403, "This action is outside the authorized scopes");
+    const needed = [config.scope].flat();
+    if (!needed.some((scope) => grants(token.scopes.split(" "), scope))) {
+      return sendError(reply.header("www-authenticate", `Bearer error="insufficient_scope", scope="${needed.join(" ")}"`), 403, "This action is outside the authorized scopes");
     }
     if (config.user && !token.operator) return sendError(reply, 422, "This method requires an authenticated user");
   };
+}
+
+/**
+ * True when the caller may read what only the pod sees (followers-only and direct posts, its source
+ * text): a token the operator granted, with a scope to read statuses.
+ */
+export function readsAsPod(request: FastifyRequest): boolean {
+  const token = request.oauthToken;
+  return token !== undefined && token.operator && grants(token.scopes.split(" "), "read:statuses");
 }

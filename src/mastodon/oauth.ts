@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { count, eq, lt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { snowflake } from "../social/ids.ts";
 import { oauthApps, oauthCodes, oauthTokens } from "./schema.ts";
@@ -37,15 +37,17 @@ export function oauthStore(db: Db, now: () => Date) {
     return found;
   }
 
-  function issue(appId: string, scopes: string[], operator: boolean) {
+  function issue(appId: string, scopes: string[], grantedBy: string | null) {
     const token = `pods_${secret()}`;
     const created = now();
+    db.delete(oauthTokens).where(lt(oauthTokens.expiresAt, created.toISOString())).run();
     db.insert(oauthTokens)
       .values({
+        operator: grantedBy !== null,
+        grantedBy,
         tokenHash: sha256(token),
         appId,
         scopes: scopes.join(" "),
-        operator,
         createdAt: created.toISOString(),
         expiresAt: new Date(created.getTime() + TOKEN_TTL_MS).toISOString(),
       })
@@ -77,21 +79,22 @@ export function oauthStore(db: Db, now: () => Date) {
     appById: (id: string) => db.select().from(oauthApps).where(eq(oauthApps.id, id)).get(),
 
     /** Stores a code the operator granted; returns the code to hand to the app. */
-    grantCode(found: OAuthApp, scopes: string[], redirectUri: string, codeChallenge: string | null): string {
+    grantCode(found: OAuthApp, scopes: string[], redirectUri: string, codeChallenge: string | null, grantedBy: string): string {
       const code = secret();
+      db.delete(oauthCodes).where(lt(oauthCodes.expiresAt, now().toISOString())).run();
       db.insert(oauthCodes)
-        .values({ codeHash: sha256(code), appId: found.id, scopes: scopes.join(" "), redirectUri, codeChallenge, expiresAt: new Date(now().getTime() + CODE_TTL_MS).toISOString() })
+        .values({ codeHash: sha256(code), appId: found.id, scopes: scopes.join(" "), redirectUri, codeChallenge, grantedBy, expiresAt: new Date(now().getTime() + CODE_TTL_MS).toISOString() })
         .run();
       return code;
     },
 
     /** authorization_code grant: a code is used once, with the redirect URI and (when it was given) the PKCE verifier it was made for. */
-    exchangeCode(input: { clientId: string; clientSecret?: string; code: string; redirectUri?: string; codeVerifier?: string }) {
+    exchangeCode(input: { clientId: string; clientSecret?: string; code: string; redirectUri: string; codeVerifier?: string }) {
       const found = app(input.clientId);
       if (!found) throw new OAuthError(401, "invalid_client", "unknown client");
       const row = db.delete(oauthCodes).where(eq(oauthCodes.codeHash, sha256(input.code))).returning().get();
       if (!row || row.appId !== found.id || Date.parse(row.expiresAt) < now().getTime()) throw new OAuthError(400, "invalid_grant", "the code is unknown, used or expired");
-      if (input.redirectUri !== undefined && input.redirectUri !== row.redirectUri) throw new OAuthError(400, "invalid_grant", "redirect_uri differs from the authorization request");
+      if (input.redirectUri !== row.redirectUri) throw new OAuthError(400, "invalid_grant", "redirect_uri differs from the authorization request");
       if (row.codeChallenge) {
         const verifier = input.codeVerifier ?? "";
         const computed = createHash("sha256").update(verifier).digest("base64url");
@@ -101,13 +104,13 @@ export function oauthStore(db: Db, now: () => Date) {
       } else {
         authenticateClient(input.clientId, input.clientSecret);
       }
-      return issue(found.id, row.scopes.split(" "), true);
+      return issue(found.id, row.scopes.split(" "), row.grantedBy);
     },
 
     /** client_credentials grant: an app-level token (no account), within the app's scopes. */
     clientCredentials(clientId: string, clientSecret: string | undefined, scopes: string[]) {
       const found = authenticateClient(clientId, clientSecret);
-      return issue(found.id, scopes, false);
+      return issue(found.id, scopes, null);
     },
 
     revoke(clientId: string, clientSecret: string | undefined, token: string): void {
@@ -116,6 +119,19 @@ export function oauthStore(db: Db, now: () => Date) {
       // RFC 7009: an unknown token is not an error; another app's token is not revoked.
       if (row && row.appId === found.id) db.delete(oauthTokens).where(eq(oauthTokens.tokenHash, row.tokenHash)).run();
     },
+
+    /** Registered apps with how many live tokens each has, for the operator. */
+    apps() {
+      return db
+        .select({ id: oauthApps.id, name: oauthApps.name, website: oauthApps.website, scopes: oauthApps.scopes, createdAt: oauthApps.createdAt, tokens: count(oauthTokens.tokenHash) })
+        .from(oauthApps)
+        .leftJoin(oauthTokens, eq(oauthTokens.appId, oauthApps.id))
+        .groupBy(oauthApps.id)
+        .all();
+    },
+
+    /** Removes an app and every code and token it holds. */
+    removeApp: (id: string) => db.delete(oauthApps).where(eq(oauthApps.id, id)).run().changes > 0,
 
     /** The token behind a Bearer credential, or null when unknown or expired. */
     token(bearer: string): OAuthToken | null {

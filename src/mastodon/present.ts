@@ -1,4 +1,4 @@
-import { count, eq, inArray, max } from "drizzle-orm";
+import { and, count, eq, inArray, max } from "drizzle-orm";
 import type { PodDeps } from "../federation/deps.ts";
 import { countFollowers, countFollowing, getFollower, getFollowing } from "../follows/service.ts";
 import type { Account, Status } from "../social/activitypub.ts";
@@ -13,12 +13,19 @@ import { toStatus, type StatusEntity } from "./entities/status.ts";
 export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
   const { db, config } = deps;
 
-  function postsOf(accountId: string) {
-    return db.select({ n: count(), last: max(statuses.publishedAt) }).from(statuses).where(eq(statuses.accountId, accountId)).get() ?? { n: 0, last: null };
+  /** Posts counted for the account entity: others than the pod see only what they could read. */
+  function postsOf(accountId: string, forPod: boolean) {
+    return (
+      db
+        .select({ n: count(), last: max(statuses.publishedAt) })
+        .from(statuses)
+        .where(and(eq(statuses.accountId, accountId), forPod ? undefined : inArray(statuses.visibility, ["public", "unlisted"])))
+        .get() ?? { n: 0, last: null }
+    );
   }
 
-  function account(row: Account): AccountEntity {
-    const posts = postsOf(row.id);
+  function account(row: Account, forPod = false): AccountEntity {
+    const posts = postsOf(row.id, forPod);
     const counts = row.local
       ? { followers: countFollowers(db), following: countFollowing(db), statuses: posts.n, lastStatusAt: posts.last }
       : { followers: 0, following: 0, statuses: posts.n, lastStatusAt: posts.last };
@@ -27,7 +34,7 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
 
   function statusList(rows: Status[], viewerIsPod = true): StatusEntity[] {
     if (rows.length === 0) return [];
-    const counts = countsFor(db, rows);
+    const counts = countsFor(db, rows, !viewerIsPod);
     const parentIris = [...new Set(rows.map((r) => r.inReplyToIri).filter((iri): iri is string => iri !== null))];
     const parents = parentIris.length ? db.select({ id: statuses.id, iri: statuses.iri, accountId: statuses.accountId }).from(statuses).where(inArray(statuses.iri, parentIris)).all() : [];
     const parentByIri = new Map(parents.map((p) => [p.iri, p]));
@@ -36,7 +43,7 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
     const accountRows = db.select().from(accounts).where(inArray(accounts.id, accountIds)).all();
     const mentionRows = mentionIris.length ? db.select().from(accounts).where(inArray(accounts.iri, mentionIris)).all() : [];
     const entities = new Map<string, AccountEntity>();
-    for (const row of [...accountRows, ...mentionRows]) if (!entities.has(row.id)) entities.set(row.id, account(row));
+    for (const row of [...accountRows, ...mentionRows]) if (!entities.has(row.id)) entities.set(row.id, account(row, viewerIsPod));
     const byIri = new Map([...accountRows, ...mentionRows].map((row) => [row.iri, entities.get(row.id)!]));
     return rows.map((row) =>
       toStatus(row, {

@@ -1,4 +1,5 @@
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { operatorTokens } from "../operators/schema.ts";
 
 /** Apps registered through POST /api/v1/apps. The secret is kept as a SHA-256 hash. */
 export const oauthApps = sqliteTable("oauth_apps", {
@@ -23,6 +24,10 @@ export const oauthCodes = sqliteTable("oauth_codes", {
   redirectUri: text("redirect_uri").notNull(),
   /** PKCE (RFC 7636), S256 only. */
   codeChallenge: text("code_challenge"),
+  /** The operator token signed in with: revoking it revokes what it granted. */
+  grantedBy: text("granted_by")
+    .notNull()
+    .references(() => operatorTokens.id, { onDelete: "cascade" }),
   expiresAt: text("expires_at").notNull(),
 });
 
@@ -34,6 +39,8 @@ export const oauthTokens = sqliteTable("oauth_tokens", {
     .references(() => oauthApps.id, { onDelete: "cascade" }),
   scopes: text("scopes").notNull(),
   operator: integer("operator", { mode: "boolean" }).notNull(),
+  /** For `operator` tokens, the operator token the consent page was signed in with. */
+  grantedBy: text("granted_by").references(() => operatorTokens.id, { onDelete: "cascade" }),
   createdAt: text("created_at").notNull(),
   expiresAt: text("expires_at").notNull(),
 });

@@ -3,6 +3,7 @@ import type { Config } from "../config/schema.ts";
 import { formatDate } from "../publishing/text.ts";
 import type { Response } from "../social/service.ts";
 import { html, page, raw } from "../web/html.ts";
+import { SAFE_HREF } from "../web/sanitize.ts";
 import { quantityLine } from "./activitypub.ts";
 import type { Offer } from "./service.ts";
 
@@ -13,6 +14,9 @@ const STATUS_LABELS: Record<Offer["status"], string> = {
   expired: "Expired",
   withdrawn: "Withdrawn",
 };
+
+/** A link to somewhere remote, only when it is http(s) (a second wall behind the converter). */
+const link = (href: string, text: string) => (SAFE_HREF.test(href) && !href.startsWith("mailto:") ? html`<a href="${href}" rel="nofollow noopener">${text}</a>` : html`${text}`);
 
 /** The public page of an offer or need, with public replies (stored sanitised). Claims (who took what) are never shown. */
 export function offerPage(config: Config, row: Offer, category: Category, responses: Response[]): string {
@@ -30,7 +34,7 @@ ${row.description.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}
 ${row.conditions ? html`<p>Conditions: ${row.conditions}</p>` : ""}
 </article>
 ${responses.length ? html`<section><h2>Responses (${responses.length})</h2>
-${responses.map((r) => html`<article><p><a href="${r.authorUrl}">${r.author}</a> · <a href="${r.url}">${formatDate(r.published)}</a></p>${raw(r.content)}</article>`)}
+${responses.map((r) => html`<article><p>${link(r.authorUrl, r.author)} · ${link(r.url, formatDate(r.published))}</p>${raw(r.content)}</article>`)}
 </section>` : ""}`,
   );
 }

@@ -13,7 +13,12 @@ export function generateToken(): string {
 }
 
 export function isValidOperatorToken(db: Db, token: string): boolean {
-  return db.select({ id: operatorTokens.id }).from(operatorTokens).where(eq(operatorTokens.tokenHash, hashToken(token))).get() !== undefined;
+  return operatorTokenIdOf(db, token) !== null;
+}
+
+/** The id of the operator token, or null when it is not one. */
+export function operatorTokenIdOf(db: Db, token: string): string | null {
+  return db.select({ id: operatorTokens.id }).from(operatorTokens).where(eq(operatorTokens.tokenHash, hashToken(token))).get()?.id ?? null;
 }
 
 /**

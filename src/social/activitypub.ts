@@ -22,7 +22,15 @@ export type PostRecord = Pick<Status, "iri" | "url" | "inReplyToIri" | "content"
 const PUBLIC = PUBLIC_COLLECTION.href;
 const ACTOR_KINDS = new Set(["Person", "Group", "Service", "Application", "Organization"]);
 const clip = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
-const href = (value: URL | Link | null | undefined) => (value instanceof URL ? value.href : (value?.href?.href ?? null));
+/**
+ * A remote link the pod may show or follow: http(s) only, and on `host` when one is given (Mastodon
+ * ignores a post's url on another host). Anything else (javascript:, data:, …) is dropped.
+ */
+function httpUrl(value: URL | Link | null | undefined, host?: string): string | null {
+  const url = value instanceof URL ? value : (value?.href ?? null);
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) return null;
+  return host === undefined || url.host === host ? url.href : null;
+}
 const iso = (value: { epochMilliseconds: number } | null | undefined) => (value ? new Date(value.epochMilliseconds).toISOString() : null);
 
 /** A remote actor → the profile the pod keeps (one converter: ActivityPub actor → account). */
@@ -43,14 +51,15 @@ export async function actorToProfile(actor: Actor, ctx: Context<null>): Promise<
     host: actor.id!.host,
     displayName: clip(String(actor.name ?? ""), 255),
     note: sanitize(clip(String(actor.summary ?? ""), 20_000)),
-    url: href(actor.url),
-    avatar: href(icon?.url),
-    header: href(image?.url),
+    url: httpUrl(actor.url),
+    avatar: httpUrl(icon?.url),
+    header: httpUrl(image?.url),
     kind: (ACTOR_KINDS.has(kind) ? kind : "Person") as Account["kind"],
     locked: actor.manuallyApprovesFollowers ?? false,
     fields: JSON.stringify(fields),
-    inbox: actor.inboxId?.href ?? null,
-    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
+    // Deliveries go only to http(s) inboxes on the actor's own host.
+    inbox: httpUrl(actor.inboxId, actor.id!.host),
+    sharedInbox: httpUrl(actor.endpoints?.sharedInbox, actor.id!.host),
     createdAt: iso(actor.published),
   };
 }
@@ -74,11 +83,13 @@ export async function objectToPost(object: Note | Article | Question, ctx: Conte
   }
   const content = String(object.content ?? "");
   const language = object.contents.find((c) => typeof c !== "string")?.locale.baseName ?? null;
-  const url = href(object.url) ?? object.id!.href;
-  const body =
+  const url = httpUrl(object.url, object.id!.host) ?? object.id!.href;
+  // Built, then sanitised as a whole: the same wall as any remote HTML.
+  const body = sanitize(
     object instanceof Article
-      ? `<p><a href="${escapeHtml(url)}">${escapeHtml(String(object.name ?? url))}</a></p>${sanitize(clip(String(object.summary ?? ""), 5_000))}`
-      : sanitize(clip(content, 100_000));
+      ? `<p><a href="${escapeHtml(url)}">${escapeHtml(clip(String(object.name ?? url), 300))}</a></p>${clip(String(object.summary ?? ""), 5_000)}`
+      : clip(content, 100_000),
+  );
   return {
     iri: object.id!.href,
     url,

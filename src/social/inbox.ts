@@ -38,7 +38,8 @@ export function socialInbox(deps: PodDeps) {
 
     /** A Create or Update of a post. Kept when it concerns the pod; the pod is told of replies and mentions. */
     async onPost(ctx: Context<null>, activity: Create | Update, object: APObject): Promise<void> {
-      if (!isPost(object) || !activity.actorId || !sameHost(object.id, object.attributionId, activity.actorId)) return;
+      // The sender must be the author (as Mastodon requires): nobody else may claim a post's id.
+      if (!isPost(object) || !activity.actorId || object.attributionId?.href !== activity.actorId.href || !sameHost(object.id, activity.actorId)) return;
       // A pod's charter Article is structure for the confederal view; its companion Note is the post people read.
       if ((await kindOf(object)) === "charter") return;
       const post = await objectToPost(object, ctx);

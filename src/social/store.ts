@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import type { Account, AccountProfile, PostRecord, Status } from "./activitypub.ts";
@@ -12,7 +12,7 @@ export function upsertAccount(db: Db, profile: AccountProfile, now: Date): Accou
   const at = now.toISOString();
   return db
     .insert(accounts)
-    .values({ ...fields, id: snowflake(createdAt ? new Date(createdAt) : now), local: false, createdAt: createdAt ?? at, fetchedAt: at })
+    .values({ ...fields, id: freshId(db, accounts, createdAt ? new Date(createdAt) : now), local: false, createdAt: createdAt ?? at, fetchedAt: at })
     .onConflictDoUpdate({ target: accounts.iri, set: { ...fields, fetchedAt: at }, where: eq(accounts.local, false) })
     .returning()
     .get() ?? accountByIri(db, profile.iri)!;
@@ -53,7 +53,7 @@ export function upsertStatus(db: Db, account: Account, kind: Status["kind"], pos
   }
   const status = db
     .insert(statuses)
-    .values({ ...values, id: snowflake(new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()))), accountId: account.id, kind })
+    .values({ ...values, id: freshId(db, statuses, new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()))), accountId: account.id, kind })
     .returning()
     .get();
   return { status, created: true };
@@ -87,12 +87,27 @@ export function removeReaction(db: Db, activityIri: string, accountId: string): 
   return db.delete(reactions).where(and(eq(reactions.activityIri, activityIri), eq(reactions.accountId, accountId))).run().changes > 0;
 }
 
-export function notify(db: Db, type: Notification["type"], accountId: string, statusId: string | null, now: Date): Notification {
-  return db.insert(notifications).values({ id: snowflake(now), type, accountId, statusId, createdAt: now.toISOString() }).returning().get();
+/** Tells the operator, once per account, kind and post: a Like, Undo, Like loop doesn't repeat it. */
+export function notify(db: Db, type: Notification["type"], accountId: string, statusId: string | null, now: Date): Notification | null {
+  const same = db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.type, type), eq(notifications.accountId, accountId), statusId ? eq(notifications.statusId, statusId) : isNull(notifications.statusId)))
+    .get();
+  if (same) return null;
+  return db.insert(notifications).values({ id: freshId(db, notifications, now), type, accountId, statusId, createdAt: now.toISOString() }).returning().get();
+}
+
+/** A snowflake for `at` not yet used in `table` (old dates share one clamped millisecond). */
+function freshId(db: Db, table: typeof accounts | typeof statuses | typeof notifications, at: Date): string {
+  for (let tries = 0; ; tries++) {
+    const id = snowflake(tries < 1000 ? at : new Date());
+    if (!db.select({ id: table.id }).from(table).where(eq(table.id, id)).get()) return id;
+  }
 }
 
 /** Replies, likes and boosts of a set of posts, counted in one query each. */
-export function countsFor(db: Db, rows: Status[]): Map<string, { replies: number; favourites: number; reblogs: number }> {
+export function countsFor(db: Db, rows: Status[], publicOnly: boolean): Map<string, { replies: number; favourites: number; reblogs: number }> {
   const counts = new Map(rows.map((row) => [row.id, { replies: 0, favourites: 0, reblogs: 0 }]));
   if (rows.length === 0) return counts;
   const byIri = new Map(rows.map((row) => [row.iri, row.id]));
@@ -100,7 +115,8 @@ export function countsFor(db: Db, rows: Status[]): Map<string, { replies: number
   const replies = db
     .select({ iri: statuses.inReplyToIri, n: sql<number>`count(*)` })
     .from(statuses)
-    .where(sql`${statuses.inReplyToIri} IN ${iris}`)
+    // Others than the pod don't learn that followers-only or direct replies exist.
+    .where(and(sql`${statuses.inReplyToIri} IN ${iris}`, publicOnly ? inArray(statuses.visibility, ["public", "unlisted"]) : undefined))
     .groupBy(statuses.inReplyToIri)
     .all();
   for (const { iri, n } of replies) counts.get(byIri.get(iri!)!)!.replies = n;

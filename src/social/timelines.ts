@@ -72,8 +72,15 @@ export function timelines(db: Db) {
       }
       const descendants: Status[] = [];
       let frontier = [status.iri];
+      // At most 200 answers, read level by level: a flood of replies can't make one request unbounded.
       while (frontier.length > 0 && descendants.length < 200) {
-        const replies = db.select().from(statuses).where(inArray(statuses.inReplyToIri, frontier)).orderBy(asc(statuses.id)).all();
+        const replies = db
+          .select()
+          .from(statuses)
+          .where(inArray(statuses.inReplyToIri, frontier.slice(0, 200)))
+          .orderBy(asc(statuses.id))
+          .limit(200 - descendants.length)
+          .all();
         descendants.push(...replies);
         frontier = replies.map((r) => r.iri);
       }

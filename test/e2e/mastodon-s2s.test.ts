@@ -90,7 +90,7 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
   });
 
   it("Create(Note) replying to the offer: kept as a response (sanitised), counted, on its page, and the operator is notified", async () => {
-    const note = reply("1", '<p>I can take <b>5 kg</b> for the school<script>steal()</script> <a href="javascript:x()">here</a></p>');
+    const note = reply("1", '<p>I can take <b>5 kg</b> for the school<script>steal()</script> <a href="javascript:x()">here</a></p>', { url: "javascript:alert(document.domain)" });
     expect(await send(carol, { id: `${note.id}/activity`, type: "Create", actor: carol.actorId, to: note.to, cc: note.cc, object: note })).toBe(202);
     await waitUntil(async () => (await pod.admin("GET", `/offers/${offerId}`)).body.responses.length === 1);
     const [response] = (await pod.admin("GET", `/offers/${offerId}`)).body.responses;
@@ -98,7 +98,11 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
     expect(response.content).toContain("5 kg");
     expect(response.content).not.toMatch(/script|javascript:|steal/);
     expect((await pod.admin("GET", "/offers")).body.items.find((o: { id: string }) => o.id === offerId).responseCount).toBe(1);
-    const page = await (await fetch(`${pod.url}/offers/${offerId}`)).text();
+    expect(response.url).toBe(note.id);
+    const pageResponse = await fetch(`${pod.url}/offers/${offerId}`);
+    expect(pageResponse.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const page = await pageResponse.text();
+    expect(page).not.toContain("javascript:");
     expect(page).toContain("Responses (1)");
     expect(page).toContain("for the school");
     expect(page).not.toContain("steal()");
@@ -132,6 +136,10 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
     expect(await send(carol, { id: `${likeId}/undo`, type: "Undo", actor: carol.actorId, object: { id: likeId, type: "Like", actor: carol.actorId, object: noteIri } })).toBe(202);
     await waitUntil(async () => (await ownOfferStatus()).favourites_count === 0);
     expect((await ownOfferStatus()).reblogs_count).toBe(1);
+    // Liking again counts again but tells the operator only once.
+    expect(await send(carol, { id: `${likeId}/again`, type: "Like", actor: carol.actorId, object: noteIri })).toBe(202);
+    await waitUntil(async () => (await ownOfferStatus()).favourites_count === 1);
+    expect((await notifications()).filter((n) => n.type === "favourite")).toHaveLength(1);
   });
 
   it("a mention from someone the pod does not follow notifies; an unrelated post from them is not kept", async () => {

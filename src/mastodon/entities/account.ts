@@ -19,8 +19,9 @@ const day = (iso: string | null) => (iso ? iso.slice(0, 10) : null);
 /** An account row → Mastodon's Account entity. The pod's own account takes its profile from the settings. */
 export function toAccount(config: Config, row: Account, counts: AccountCounts, local?: LocalProfile) {
   const isLocal = row.local;
+  // Apps decode avatar and header as URLs: an account without them gets the pod's plain images.
   const avatar = (isLocal ? local?.avatar : row.avatar) ?? new URL("/avatar.png", config.url).href;
-  const header = row.header ?? "";
+  const header = row.header ?? new URL("/header.png", config.url).href;
   const fields = isLocal ? (local?.fields ?? []) : (JSON.parse(row.fields) as { name: string; value: string }[]);
   return {
     id: row.id,

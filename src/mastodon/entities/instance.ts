@@ -2,8 +2,11 @@ import type { Config } from "../../config/schema.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../../version.ts";
 import type { AccountEntity } from "./account.ts";
 
-/** The Mastodon API version this pod speaks, as apps read it from `version`. */
-const MASTODON_VERSION = "4.3.0";
+/**
+ * The Mastodon API version this pod speaks, as apps read it from `version`. Apps gate features on it:
+ * 4.3 would make them ask for grouped notifications (/api/v2/notifications), which the pod lacks.
+ */
+const MASTODON_VERSION = "4.2.0";
 export const MAX_CHARACTERS = 5000;
 
 const configuration = {
@@ -12,6 +15,9 @@ const configuration = {
   media_attachments: { supported_mime_types: [], image_size_limit: 0, image_matrix_limit: 0, video_size_limit: 0, video_frame_rate_limit: 0, video_matrix_limit: 0 },
   polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
 };
+
+/** No streaming API: apps that connect get a refusal and fall back to polling, as with a busy server. */
+const streamingUrl = (config: Config) => `${config.url.protocol === "https:" ? "wss" : "ws"}://${config.url.host}`;
 
 const version = () => `${MASTODON_VERSION} (compatible; ${SOFTWARE_NAME} ${SOFTWARE_VERSION})`;
 
@@ -24,7 +30,7 @@ export function toInstanceV1(config: Config, contact: AccountEntity, stats: { st
     description: config.summary,
     email: "",
     version: version(),
-    urls: { streaming_api: "" },
+    urls: { streaming_api: streamingUrl(config) },
     stats: { user_count: 1, status_count: stats.statuses, domain_count: stats.domains },
     thumbnail: null,
     languages: ["en"],
@@ -49,7 +55,7 @@ export function toInstanceV2(config: Config, contact: AccountEntity) {
     thumbnail: { url: new URL("/avatar.png", config.url).href },
     icon: [],
     languages: ["en"],
-    configuration: { urls: { streaming: "" }, vapid: { public_key: "" }, ...configuration, translation: { enabled: false } },
+    configuration: { urls: { streaming: streamingUrl(config) }, vapid: { public_key: "" }, ...configuration, translation: { enabled: false } },
     registrations: { enabled: false, approval_required: true, message: null },
     api_versions: { mastodon: 2 },
     contact: { email: "", account: contact },

@@ -9,6 +9,7 @@ import { toCredentialAccount } from "../entities/account.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import { pageQuery, setLinkHeader, toPage } from "../paging.ts";
 import type { Presenter } from "../present.ts";
+import { readsAsPod } from "../auth.ts";
 
 const idParams = z.object({ id: z.string().max(40) });
 const idsQuery = z.object({ id: z.union([z.string(), z.array(z.string()).max(40)]).optional(), "id[]": z.union([z.string(), z.array(z.string()).max(40)]).optional() });
@@ -22,9 +23,9 @@ export const accountRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Socia
   const { db, config } = deps;
   const find = (id: string) => accountById(db, id) ?? (() => { throw recordNotFound(); })();
 
-  app.get("/api/v1/accounts/verify_credentials", { config: { scope: "read:accounts", user: true } }, async () => {
+  app.get("/api/v1/accounts/verify_credentials", { config: { scope: ["read:accounts", "profile"], user: true } }, async () => {
     const pending = listFollowers(db, "pending", { limit: 1000 }).length;
-    return toCredentialAccount(config, present.account(social.me()), pending);
+    return toCredentialAccount(config, present.account(social.me(), true), pending);
   });
 
   app.get("/api/v1/accounts/lookup", { schema: { querystring: z.object({ acct: z.string().min(1).max(300) }) } }, async (request) => {
@@ -48,7 +49,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Socia
     async (request, reply) => {
       const row = find(request.params.id);
       if (request.query.pinned || request.query.only_media) return [];
-      const isPod = request.oauthToken?.operator ?? false;
+      const isPod = readsAsPod(request);
       const canSeePrivate = isPod && (row.local || getFollowing(db, row.iri)?.state === "accepted");
       const rows = social.timelines.ofAccount(row.id, toPage(request.query), { canSeePrivate, excludeReplies: request.query.exclude_replies ?? false });
       setLinkHeader(request, reply, config.url, rows);

@@ -2,19 +2,28 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
-import { isValidOperatorToken } from "../../operators/service.ts";
+import { operatorTokenIdOf } from "../../operators/service.ts";
 import { html, page } from "../../web/html.ts";
 import { toApplication } from "../entities/application.ts";
 import { MastodonError } from "../errors.ts";
 import { OAuthError, OOB_REDIRECT, type OAuthApp, type OAuthStore } from "../oauth.ts";
 import { KNOWN_SCOPES, parseScopes, withinScopes } from "../scopes.ts";
 
-const redirectUri = z.string().refine((uri) => uri === OOB_REDIRECT || (URL.canParse(uri) && !new URL(uri).hash), "must be an absolute URI without a fragment, or urn:ietf:wg:oauth:2.0:oob");
+/** Schemes a redirect may never use: they would run or read something in the operator's browser. */
+const UNSAFE_SCHEMES = new Set(["javascript:", "data:", "vbscript:", "file:", "blob:"]);
+const isRedirectUri = (uri: string) =>
+  uri === OOB_REDIRECT || (URL.canParse(uri) && !new URL(uri).hash && !UNSAFE_SCHEMES.has(new URL(uri).protocol));
+const httpUrl = (value: string) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
 const appInput = z.object({
   client_name: z.string().trim().min(1).max(100),
-  redirect_uris: z.union([redirectUri, z.array(redirectUri).min(1).max(10)]).transform((v) => (Array.isArray(v) ? v : v.split(/\s+/).filter(Boolean))),
+  // One URI, several separated by whitespace, or a list: each must be an absolute URI (an app's own scheme is fine).
+  redirect_uris: z
+    .union([z.string().max(4000), z.array(z.string().max(2000)).min(1).max(10)])
+    .transform((v) => (Array.isArray(v) ? v : v.split(/\s+/).filter(Boolean)))
+    .pipe(z.array(z.string().refine(isRedirectUri, "each must be an absolute URI without a fragment (not javascript:, data: or file:), or urn:ietf:wg:oauth:2.0:oob")).min(1).max(10)),
   scopes: z.string().max(1000).optional(),
-  website: z.string().url().max(500).nullish().or(z.literal("")),
+  website: z.string().max(500).refine(httpUrl, "must be an http(s) URL").nullish().or(z.literal("")),
 });
 
 const authorizeQuery = z.object({
@@ -49,7 +58,12 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   const match = /^Basic\s+(\S+)$/i.exec(header ?? "");
   if (!match) return null;
   const [id, secret] = Buffer.from(match[1]!, "base64").toString("utf8").split(":");
-  return id && secret !== undefined ? { id: decodeURIComponent(id), secret: decodeURIComponent(secret) } : null;
+  if (!id || secret === undefined) return null;
+  try {
+    return { id: decodeURIComponent(id), secret: decodeURIComponent(secret) };
+  } catch {
+    throw new OAuthError(401, "invalid_client", "the Basic credentials are not well-formed");
+  }
 }
 
 function redirectWith(reply: FastifyReply, uri: string, params: Record<string, string | undefined>) {
@@ -69,8 +83,9 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; oauth: OAuthSto
     return toApplication(row, clientSecret);
   });
 
-  app.get("/api/v1/apps/verify_credentials", { config: { scope: "read" } }, async (request) => {
-    const row = oauth.appById(request.oauthToken!.appId);
+  // Any valid token of the app may ask (as in Mastodon), whatever its scopes.
+  app.get("/api/v1/apps/verify_credentials", async (request) => {
+    const row = request.oauthToken ? oauth.appById(request.oauthToken.appId) : undefined;
     if (!row) throw new MastodonError(401, "The access token is invalid");
     const { client_id: _id, ...entity } = toApplication(row);
     return entity;
@@ -83,14 +98,14 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; oauth: OAuthSto
     const registered = found.redirectUris.split("\n");
     const redirect = input.redirect_uri ?? (registered.length === 1 ? registered[0]! : "");
     if (!registered.includes(redirect)) return consentError(reply, "The redirect_uri is not one the app registered.");
-    const back = (error: string, description: string) =>
-      redirect === OOB_REDIRECT ? consentError(reply, description) : redirectWith(reply, redirect, { error, error_description: description, state: input.state });
-    if (input.response_type !== "code") return back("unsupported_response_type", "response_type must be code");
+    // Errors are shown on the page rather than sent back: registration is open, so an unverified app's
+    // redirect URI must not be reachable without the operator's action (RFC 9700 §4.11.2).
+    if (input.response_type !== "code") return consentError(reply, "The app asked for a response type this pod does not give (response_type must be code).");
     const scopes = parseScopes(input.scope);
-    if (!scopes || !withinScopes(found.scopes.split(" "), scopes)) return back("invalid_scope", "the requested scopes are unknown or beyond what the app registered");
+    if (!scopes || !withinScopes(found.scopes.split(" "), scopes)) return consentError(reply, "The app asked for scopes that are unknown or beyond what it registered.");
     if (input.code_challenge !== undefined) {
-      if (input.code_challenge_method !== "S256") return back("invalid_request", "code_challenge_method must be S256");
-      if (!/^[A-Za-z0-9_-]{43}$/.test(input.code_challenge)) return back("invalid_request", "code_challenge must be a base64url SHA-256");
+      if (input.code_challenge_method !== "S256") return consentError(reply, "The app's PKCE method is not S256.");
+      if (!/^[A-Za-z0-9_-]{43}$/.test(input.code_challenge)) return consentError(reply, "The app's code_challenge is not a base64url SHA-256.");
     }
     return { found, scopes, redirect };
   }
@@ -103,11 +118,11 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; oauth: OAuthSto
     const hidden = Object.entries(input)
       .filter(([key, value]) => value !== undefined && key !== "operator_token" && key !== "decision")
       .map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
-    // The page must not be framed: a framed consent form is a clickjacking target.
+    // The page must not be framed (a framed consent form is a clickjacking target); the pod-wide page
+    // policy (no scripts, frame-ancestors 'none') is added to every page.
     return reply
       .code(problem ? 401 : 200)
       .header("x-frame-options", "DENY")
-      .header("content-security-policy", "frame-ancestors 'none'")
       .header("cache-control", "no-store")
       .type("text/html; charset=utf-8")
       .send(
@@ -140,8 +155,10 @@ ${hidden}
       if (redirect === OOB_REDIRECT) return consentError(reply, "Access denied.");
       return redirectWith(reply, redirect, { error: "access_denied", error_description: "the operator denied access", state: input.state });
     }
-    if (!input.operator_token || !isValidOperatorToken(db, input.operator_token)) return consentPage(reply, input, found, scopes, "That is not a valid operator token.");
-    const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null);
+    const operatorTokenId = input.operator_token ? operatorTokenIdOf(db, input.operator_token) : null;
+    if (!operatorTokenId) return consentPage(reply, input, found, scopes, "That is not a valid operator token.");
+    // The grant hangs on the operator token used: rotating or revoking that token ends the app's access too.
+    const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null, operatorTokenId);
     deps.log.info({ app: found.name, scopes }, "app authorized");
     if (redirect === OOB_REDIRECT) {
       return reply.header("cache-control", "no-store").type("text/html; charset=utf-8").send(page("Authorization code", html`<h1>Authorization code</h1><p>Copy this code into ${found.name}:</p><p><code>${code}</code></p>`));
@@ -159,6 +176,7 @@ ${hidden}
     switch (body.grant_type) {
       case "authorization_code":
         if (!body.code) throw new OAuthError(400, "invalid_request", "code is required");
+        if (!body.redirect_uri) throw new OAuthError(400, "invalid_request", "redirect_uri is required");
         return oauth.exchangeCode({ clientId, clientSecret, code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
       case "client_credentials": {
         const found = oauth.app(clientId);

@@ -10,6 +10,7 @@ import { accounts } from "../../social/schema.ts";
 import type { SocialService } from "../../social/service.ts";
 import { accountByAcct, statusByIri } from "../../social/store.ts";
 import type { Presenter } from "../present.ts";
+import { readsAsPod } from "../auth.ts";
 
 const HANDLE = /^@?([^@\s/]+)@([^@\s/]+)$/;
 
@@ -57,10 +58,11 @@ export const searchRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
     },
     async (request) => {
       const { q, type, limit, offset } = request.query;
-      const isPod = request.oauthToken?.operator ?? false;
+      const isPod = readsAsPod(request);
       const looksRemote = HANDLE.test(q) || /^https?:\/\//i.test(q);
       let found: { accounts: Account[]; statuses: Status[] } = { accounts: [], statuses: [] };
-      if (looksRemote && request.query.resolve && isPod && !offset) {
+      // Fetching from other servers is for the pod itself (a token the operator granted), as in Mastodon.
+      if (looksRemote && request.query.resolve && request.oauthToken?.operator && !offset) {
         found = await resolve(q);
       } else if (looksRemote) {
         const handle = HANDLE.exec(q);

@@ -7,6 +7,7 @@ import { statusById } from "../../social/store.ts";
 import { MAX_CHARACTERS } from "../entities/instance.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import type { Presenter } from "../present.ts";
+import { readsAsPod } from "../auth.ts";
 
 const idParams = z.object({ id: z.string().max(40) });
 
@@ -36,12 +37,12 @@ export const statusRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
   }
 
   app.get("/api/v1/statuses/:id", { schema: { params: idParams } }, async (request) => {
-    const isPod = request.oauthToken?.operator ?? false;
+    const isPod = readsAsPod(request);
     return present.status(visible(request.params.id, isPod));
   });
 
   app.get("/api/v1/statuses/:id/context", { schema: { params: idParams } }, async (request) => {
-    const isPod = request.oauthToken?.operator ?? false;
+    const isPod = readsAsPod(request);
     const { ancestors, descendants } = social.timelines.context(visible(request.params.id, isPod));
     const shown = (rows: Status[]) => rows.filter((row) => isPod || row.visibility === "public" || row.visibility === "unlisted");
     return { ancestors: present.statuses(shown(ancestors), isPod), descendants: present.statuses(shown(descendants), isPod) };

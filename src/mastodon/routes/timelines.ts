@@ -5,6 +5,7 @@ import type { SocialService } from "../../social/service.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import { pageQuery, setLinkHeader, toPage } from "../paging.ts";
 import type { Presenter } from "../present.ts";
+import { readsAsPod } from "../auth.ts";
 
 const notificationTypes = z.union([z.string(), z.array(z.string()).max(20)]).optional();
 const list = (value: string | string[] | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
@@ -26,7 +27,7 @@ export const timelineRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Soci
       if (request.query.only_media || (request.query.remote && request.query.local)) return [];
       const rows = request.query.remote ? [] : timelines.public(toPage(request.query), request.query.local ?? false);
       setLinkHeader(request, reply, deps.config.url, rows);
-      return present.statuses(rows, request.oauthToken?.operator ?? false);
+      return present.statuses(rows, readsAsPod(request));
     },
   );
 
