@@ -11,6 +11,7 @@ import * as follows from "../follows/service.ts";
 import { createLogger, routeFedifyLogs } from "../log/logger.ts";
 import { podStatus } from "../operators/status.ts";
 import { createToken, rotateToken } from "../operators/service.ts";
+import { oauthStore } from "../mastodon/oauth.ts";
 import { openPod, type Pod } from "../pod.ts";
 
 const USAGE = `Usage: npm run pod -- <command> [arguments]
@@ -34,7 +35,9 @@ Deliveries are queued in the pod's database and sent by the running server.
   offer add|need add --name N --quantity Q --unit U --category C --area A
             [--until ISO-DATE] [--from ISO-DATE] [--description D] [--conditions C]
                               publish a surplus offer or a need
-  offers, needs [--status S]  list them`;
+  offers, needs [--status S]  list them
+  apps                        the Mastodon apps signed in to the pod
+  apps remove <id>            sign an app out (its tokens stop working)`;
 
 type Command = (pod: Pod, args: string[]) => Promise<unknown>;
 
@@ -128,6 +131,13 @@ const commands: Record<string, Command> = {
   need: addOffer("need"),
   offers: listOffers("offer"),
   needs: listOffers("need"),
+  apps: async (pod, [action, id]) => {
+    const oauth = oauthStore(pod.deps.db, pod.deps.now);
+    if (action === undefined) return oauth.apps();
+    if (action !== "remove") throw new UsageError("apps needs nothing, or 'remove <id>'");
+    if (!oauth.removeApp(required(id, "apps remove needs the app's id"))) throw new UsageError(`no app ${id}`);
+    return { removed: id };
+  },
 };
 
 class UsageError extends Error {}
