@@ -3,15 +3,45 @@ import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, ty
 import type { PodDeps } from "../federation/deps.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
-import { InvalidObjectError, kindOf, toViewRecord } from "./activitypub.ts";
+import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord, type ProposalFields, type ViewRecord } from "./activitypub.ts";
 import type { RelayActions } from "./relay.ts";
 import { removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
 
-const sameHost = (...iris: (URL | null | undefined)[]) => iris.every((iri) => iri && iri.host === iris[0]!.host);
+const hostOf = (iri: string | null | undefined) => (iri ? URL.parse(iri)?.host : undefined);
+const sameHost = (...iris: (string | null | undefined)[]) => iris.every((iri) => hostOf(iri) !== undefined && hostOf(iri) === hostOf(iris[0]));
+
+/** What the inbox record keeps of an activity: types and ids, not bodies. */
+export interface Receipt {
+  activityIri: string;
+  type: string;
+  actorIri: string;
+  objectIri: string | null;
+  objectType: string | null;
+}
+
+/** The ids an object is judged by before it is read: its own and its author's. */
+interface ObjectIds {
+  iri: string | null;
+  attributedTo: string | null;
+}
+
+const typeName = (value: object) => (value instanceof Tombstone ? "Tombstone" : value.constructor.name.replace(/^Pod/, ""));
+
+/** A Fedify activity's receipt, or null for one without an id or an actor (not recorded). */
+function receiptOf(activity: Activity, object: APObject | null): Receipt | null {
+  if (!activity.id || !activity.actorId) return null;
+  return {
+    activityIri: activity.id.href,
+    type: typeName(activity),
+    actorIri: activity.actorId.href,
+    objectIri: activity.objectId?.href ?? null,
+    objectType: object ? typeName(object) : null,
+  };
+}
 
 /**
  * The federation inbox's side of the confederal view: verified activities from neighbor pods become
- * view rows. Fedify has checked the signature before any of this runs.
+ * view rows. Fedify (or the fast path, fast-inbox.ts) has checked the signature before any of this runs.
  */
 export function confederationInbox(deps: PodDeps, relay: RelayActions) {
   const { db, log } = deps;
@@ -25,17 +55,10 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
   };
   const followed = (actorIri: string) => statements.following.get(actorIri)?.state === "accepted";
 
-  function record(activity: Activity, object: APObject | null, isFollowed: boolean): void {
-    if (!activity.id || !activity.actorId) return;
-    statements.record.run(
-      activity.id.href,
-      activity.constructor.name.replace(/^Pod/, ""),
-      activity.actorId.href,
-      activity.objectId?.href ?? null,
-      object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name.replace(/^Pod/, "")) : null,
-      isFollowed ? 1 : 0,
-      deps.now().toISOString(),
-    );
+  function record(receipt: Receipt | null, isFollowed: boolean): void {
+    if (!receipt) return;
+    const { activityIri, type, actorIri, objectIri, objectType } = receipt;
+    statements.record.run(activityIri, type, actorIri, objectIri, objectType, isFollowed ? 1 : 0, deps.now().toISOString());
   }
 
   /**
@@ -43,18 +66,19 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
    * `alongside` (the inbox record) is written in the same transaction: one commit per activity.
    */
   async function ingest(
-    object: APObject,
-    originIri: URL,
+    object: ObjectIds,
+    originIri: string,
+    toRecord: () => ViewRecord | Promise<ViewRecord>,
     arrival: { viaIri: string; announceIri?: string },
     alongside: () => void = () => {},
   ): Promise<boolean> {
-    if (!object.id || !sameHost(object.id, object.attributionId, originIri)) {
+    if (!object.iri || !sameHost(object.iri, object.attributedTo, originIri)) {
       alongside();
-      log.warn({ object: object.id?.href, actor: originIri.href }, "refused an object whose id, attributedTo and actor are not on one host");
+      log.warn({ object: object.iri, actor: originIri }, "refused an object whose id, attributedTo and actor are not on one host");
       return false;
     }
     try {
-      const viewRecord = await toViewRecord(object, originIri.href);
+      const viewRecord = await toRecord();
       const result = db.$client.transaction(() => {
         alongside();
         return upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
@@ -64,9 +88,23 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     } catch (error) {
       if (!(error instanceof InvalidObjectError)) throw error;
       alongside();
-      log.warn({ object: object.id.href, reason: error.message }, "refused an invalid object");
+      log.warn({ object: object.iri, reason: error.message }, "refused an invalid object");
       return false;
     }
+  }
+
+  /** A Create or Update of one of our kinds of object, from either inbox path. */
+  async function receiveObject(receipt: Receipt, object: ObjectIds, toRecord: () => ViewRecord | Promise<ViewRecord>, isFollowed: boolean): Promise<void> {
+    const { actorIri } = receipt;
+    // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
+    const known = object.iri ? viewObjectOrigin(db, object.iri) === actorIri : false;
+    if (!isFollowed && !known) {
+      record(receipt, isFollowed);
+      log.debug({ actor: actorIri }, "ignored an object from a pod this pod does not follow");
+      return;
+    }
+    await ingest(object, actorIri, toRecord, { viaIri: actorIri }, () => record(receipt, isFollowed));
+    if (object.iri) await relay.renew(object.iri, actorIri);
   }
 
   async function onCreateOrUpdate(ctx: Context<null>, activity: Create | Update): Promise<void> {
@@ -74,32 +112,32 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     if (!actorIri) return;
     const isFollowed = followed(actorIri.href);
     const object = await activity.getObject(ctx).catch(() => null);
-    const recordIt = () => record(activity, object, isFollowed);
-    if (!object || !(await kindOf(object))) {
-      recordIt();
+    const receipt = receiptOf(activity, object);
+    if (!receipt || !object || !(await kindOf(object))) {
+      record(receipt, isFollowed);
       if (object && isActor(object) && activity instanceof Update && isFollowed) await rememberPod(ctx, actorIri.href);
       return;
     }
-    // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
-    const known = object.id ? viewObjectOrigin(db, object.id.href) === actorIri.href : false;
-    if (!isFollowed && !known) {
-      recordIt();
-      log.debug({ actor: actorIri.href }, "ignored an object from a pod this pod does not follow");
-      return;
-    }
-    await ingest(object, actorIri, { viaIri: actorIri.href }, recordIt);
-    if (object.id) await relay.renew(object.id.href, actorIri.href);
+    const ids = { iri: object.id?.href ?? null, attributedTo: object.attributionId?.href ?? null };
+    await receiveObject(receipt, ids, () => toViewRecord(object, actorIri.href), isFollowed);
   }
 
   return {
     onCreate: onCreateOrUpdate,
     onUpdate: onCreateOrUpdate,
 
+    /** The fast path's Create or Update of an offer or need, read from the compact JSON of our context. */
+    async onProposal(receipt: Receipt, fields: ProposalFields & { attributedTo: string | null }): Promise<void> {
+      const isFollowed = followed(receipt.actorIri);
+      if (!proposalKind(fields.purpose)) return record(receipt, isFollowed);
+      await receiveObject(receipt, { iri: fields.iri, attributedTo: fields.attributedTo }, () => proposalRecord(fields, receipt.actorIri), isFollowed);
+    },
+
     async onDelete(ctx: InboxContext<null>, activity: Delete): Promise<void> {
       const actorIri = activity.actorId;
       const objectIri = activity.objectId;
       if (!actorIri || !objectIri) return;
-      record(activity, await activity.getObject(ctx).catch(() => null), followed(actorIri.href));
+      record(receiptOf(activity, await activity.getObject(ctx).catch(() => null)), followed(actorIri.href));
       if (objectIri.href === actorIri.href) {
         // The pod (or person) deleted itself: it leaves the view and our follow lists.
         const removed = removePodFromView(db, actorIri.href);
@@ -108,7 +146,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
         log.info({ actor: actorIri.href, removed }, "an actor deleted itself");
         return;
       }
-      if (!sameHost(objectIri, actorIri)) {
+      if (!sameHost(objectIri.href, actorIri.href)) {
         log.warn({ object: objectIri.href, actor: actorIri.href }, "refused a Delete from another host than the object's");
         return;
       }
@@ -122,7 +160,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
       const objectIri = announce.objectId;
       if (!viaIri || !objectIri) return;
       const isFollowed = followed(viaIri.href);
-      record(announce, null, isFollowed);
+      record(receiptOf(announce, null), isFollowed);
       if (!isFollowed || objectIri.origin === ctx.origin) return;
       const fetched = await ctx.lookupObject(objectIri.href).catch(() => null);
       if (!fetched || fetched instanceof Tombstone) {
@@ -133,7 +171,8 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
       }
       if (!(await kindOf(fetched)) || !fetched.attributionId || fetched.id?.href !== objectIri.href) return;
       const origin = fetched.attributionId;
-      if (await ingest(fetched, origin, { viaIri: viaIri.href, announceIri: announce.id?.href })) {
+      const ids = { iri: fetched.id.href, attributedTo: origin.href };
+      if (await ingest(ids, origin.href, () => toViewRecord(fetched, origin.href), { viaIri: viaIri.href, announceIri: announce.id?.href })) {
         await rememberPod(ctx, origin.href);
       }
     },

@@ -206,6 +206,55 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     expect(inView(id)).toBe(false);
   });
 
+  it("reads an offer into the same view record as Fedify's generic path does", async () => {
+    const object = (id: string) => ({
+      id,
+      type: "Proposal",
+      attributedTo: alice.actorId,
+      name: "Pears &amp; plums",
+      summary: "Don&#39;t <em>wait</em>",
+      content: "<p>Ripe &quot;today&quot;.<br>Bring a bag</p><p><a href=\"javascript:x\" onclick=\"y\">here</a></p>",
+      url: id,
+      purpose: "offer",
+      publishes: {
+        type: "Intent",
+        action: "transfer",
+        resourceConformsTo: "https://w3id.org/pods/categories/food",
+        resourceQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "12.5" },
+        availableQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "3" },
+      },
+      location: { type: "Place", name: "Riverside <b>park</b>", latitude: 51.5, longitude: -0.1 },
+      startTime: "2026-12-01T09:00:00+01:00",
+      endTime: "2026-12-24T18:00:00Z",
+      published: "2026-11-20T10:00:00.5Z",
+      updated: "2026-11-21T10:00:00Z",
+    });
+    const { body } = await offerBody(alice);
+    const json = JSON.parse(body.toString());
+    const rowOf = (iri: string) => {
+      const row = server.pod.deps.db.select().from(viewObjects).all().find((r) => r.iri === iri);
+      return row && { ...row, iri: undefined, url: undefined, receivedAt: undefined };
+    };
+
+    const fastId = `${alice.origin}/offers/same-fast`;
+    const fast = Buffer.from(JSON.stringify({ ...json, id: `${fastId}#create`, object: object(fastId) }));
+    expect(await server.pod.inboxFastPath(sign(fast), fast)).toBe(true);
+
+    // One more inline term in the context: the fast path declines, Fedify's JSON-LD path reads it.
+    const genericId = `${alice.origin}/offers/same-generic`;
+    const generic = Buffer.from(JSON.stringify({ ...json, "@context": [...json["@context"], { extra: "https://x.example/ns#extra" }], id: `${genericId}#create`, object: object(genericId) }));
+    expect(await server.pod.inboxFastPath(sign(generic), generic)).toBe(false);
+    expect((await postRaw({ url: `${server.url}/inbox`, headers: sign(generic).headers, body: generic })).status).toBe(202);
+
+    expect(rowOf(fastId)).toBeDefined();
+    expect(rowOf(fastId)).toEqual(rowOf(genericId));
+    expect(rowOf(fastId)).toMatchObject({
+      name: "Pears & plums", quantityMilli: 12500, availableMilli: 3000, areaName: "Riverside park", startsAt: "2026-12-01T08:00:00.000Z",
+      summary: "Don't wait",
+      content: '<p>Ripe "today".<br />Bring a bag</p><p><a rel="nofollow noopener">here</a></p>',
+    });
+  });
+
   it("over HTTP: a valid delivery is accepted (202) and in the view", async () => {
     const { body, id } = await offerBody(alice, "Pears");
     const response = await postRaw({ url: `${server.url}/inbox`, headers: sign(body).headers, body });
