@@ -28,6 +28,8 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
   const seen = deps.db.$client.prepare<[string], { one: number }>("SELECT 1 AS one FROM received_activities WHERE activity_iri = ?");
   const WINDOW_MS = 60 * 60 * 1000;
   const contextJson = JSON.stringify(POD_CONTEXT);
+  /** Activities being handled now, by id: a second delivery of one waits for the first (group commit). */
+  const inFlight = new Map<string, Promise<boolean>>();
 
   async function keyFor(keyId: string): Promise<{ ownerIri: string; key: KeyObject } | null> {
     const known = keys.get(keyId);
@@ -45,7 +47,7 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
   }
 
   /** True when the activity was verified and handled here; false sends it down Fedify's path. */
-  return async function handle(request: { method: string; url: string; headers: Record<string, string | string[] | undefined> }, body: Buffer): Promise<boolean> {
+  return async function handle(request: SignedRequest, body: Buffer): Promise<boolean> {
     const signature = parseSignature(header(request.headers, "signature"));
     if (!signature) return false;
     const signed = signature.headers;
@@ -56,20 +58,32 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
     if (!Number.isFinite(date) || Math.abs(Date.now() - date) > WINDOW_MS) return false;
     if (!digestMatches(header(request.headers, "digest"), body)) return false;
 
-    let activity: Record<string, unknown>;
+    let activity: Record<string, unknown> | null;
     try {
       activity = JSON.parse(body.toString("utf8"));
     } catch {
       return false;
     }
-    if (JSON.stringify(activity["@context"]) !== contextJson) return false;
+    if (!activity || typeof activity !== "object" || JSON.stringify(activity["@context"]) !== contextJson) return false;
     const decoded = decodeActivity(activity);
     if (!decoded) return false;
 
-    // The same activity again: already handled (the inbox record keeps every activity id it took).
     const { receipt, proposal } = decoded;
-    if (seen.get(receipt.activityIri)) return verifiedBy(await keyFor(signature.keyId), receipt.actorIri, request, signature);
+    const activityIri = receipt.activityIri;
+    // The same activity again. While one delivery of it is being handled, a second waits for it; then
+    // the inbox record (which keeps every activity id taken) says whether it was done already.
+    while (inFlight.has(activityIri)) await inFlight.get(activityIri);
+    if (seen.get(activityIri)) return verifiedBy(await keyFor(signature.keyId), receipt.actorIri, request, signature);
+    const handling = verifyAndTake(receipt, proposal, request, signature);
+    inFlight.set(activityIri, handling.catch(() => false));
+    try {
+      return await handling;
+    } finally {
+      inFlight.delete(activityIri);
+    }
+  };
 
+  async function verifyAndTake(receipt: Receipt, proposal: Decoded["proposal"], request: SignedRequest, signature: DraftSignature): Promise<boolean> {
     const key = await keyFor(signature.keyId);
     if (!verifiedBy(key, receipt.actorIri, request, signature)) {
       keys.delete(signature.keyId); // perhaps a rotated key: Fedify's path fetches it afresh
@@ -78,13 +92,13 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
     await inbox.onProposal(receipt, proposal);
     deps.log.debug({ activity: receipt.activityIri }, "inbox fast path");
     return true;
-  };
+  }
 }
 
 function verifiedBy(
   key: { ownerIri: string; key: KeyObject } | null,
   actorIri: string,
-  request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
+  request: SignedRequest,
   signature: DraftSignature,
 ): boolean {
   if (!key || key.ownerIri !== actorIri) return false;
@@ -97,6 +111,12 @@ function verifiedBy(
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
+}
+
+interface SignedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 interface DraftSignature {

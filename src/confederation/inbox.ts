@@ -1,5 +1,6 @@
 import type { Context, InboxContext } from "@fedify/fedify";
 import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, type Object as APObject } from "@fedify/vocab";
+import { groupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
@@ -54,6 +55,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     ),
   };
   const followed = (actorIri: string) => statements.following.get(actorIri)?.state === "accepted";
+  const commitGrouped = groupCommit(db.$client);
 
   function record(receipt: Receipt | null, isFollowed: boolean): void {
     if (!receipt) return;
@@ -63,7 +65,8 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
 
   /**
    * Stores an object from its origin; refuses (one log line) what fails the origin check or validation.
-   * `alongside` (the inbox record) is written in the same transaction: one commit per activity.
+   * `alongside` (the inbox record) is written with it, all or nothing; activities that arrive together
+   * share one commit (group commit), which settles before this returns.
    */
   async function ingest(
     object: ObjectIds,
@@ -79,10 +82,10 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     }
     try {
       const viewRecord = await toRecord();
-      const result = db.$client.transaction(() => {
+      const result = await commitGrouped(() => {
         alongside();
         return upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
-      })();
+      });
       log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
       return true;
     } catch (error) {

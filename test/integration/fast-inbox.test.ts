@@ -2,7 +2,7 @@ import { createHash, createSign } from "node:crypto";
 import { request } from "node:http";
 import { Intent, Measure, Place, Proposal, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { parseDecimal } from "@fedify/vocab-runtime";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { viewObjects } from "../../src/confederation/schema.ts";
 import { toInstant } from "../../src/federation/deps.ts";
 import { following } from "../../src/follows/schema.ts";
@@ -204,6 +204,18 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const again = Buffer.from(JSON.stringify(json));
     await server.pod.inboxFastPath(sign(again), again);
     expect(inView(id)).toBe(false);
+  });
+
+  it("takes two deliveries of one activity arriving together once (the second waits for the first)", async () => {
+    const { body, id } = await offerBody(alice, "Quinces");
+    const taken = vi.spyOn(server.pod.confederation.inbox, "onProposal");
+    try {
+      expect(await Promise.all([server.pod.inboxFastPath(sign(body), body), server.pod.inboxFastPath(sign(body), body)])).toEqual([true, true]);
+      expect(taken).toHaveBeenCalledTimes(1);
+      expect(inView(id)).toBe(true);
+    } finally {
+      taken.mockRestore();
+    }
   });
 
   it("reads an offer into the same view record as Fedify's generic path does", async () => {
