@@ -69,6 +69,8 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
     if (!decoded) return false;
 
     const { receipt, proposal } = decoded;
+    // Only a key on the actor's own origin can be the actor's: no need to fetch any other.
+    if (URL.parse(signature.keyId)?.origin !== new URL(receipt.actorIri).origin) return false;
     const activityIri = receipt.activityIri;
     // The same activity again. While one delivery of it is being handled, a second waits for it; then
     // the inbox record (which keeps every activity id taken) says whether it was done already.

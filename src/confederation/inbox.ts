@@ -100,8 +100,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
   async function receiveObject(receipt: Receipt, object: ObjectIds, toRecord: () => ViewRecord | Promise<ViewRecord>, isFollowed: boolean): Promise<void> {
     const { actorIri } = receipt;
     // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
-    const known = object.iri ? viewObjectOrigin(db, object.iri) === actorIri : false;
-    if (!isFollowed && !known) {
+    if (!isFollowed && !(object.iri && viewObjectOrigin(db, object.iri) === actorIri)) {
       record(receipt, isFollowed);
       log.debug({ actor: actorIri }, "ignored an object from a pod this pod does not follow");
       return;
