@@ -31,9 +31,20 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
   /** Activities being handled now, by id: a second delivery of one waits for the first (group commit). */
   const inFlight = new Map<string, Promise<boolean>>();
 
+  /** Key fetches under way: deliveries signed with the same uncached key wait for one fetch. */
+  const fetching = new Map<string, Promise<{ ownerIri: string; key: KeyObject } | null>>();
+
   async function keyFor(keyId: string): Promise<{ ownerIri: string; key: KeyObject } | null> {
     const known = keys.get(keyId);
     if (known && Date.now() - known.fetchedAt < KEY_TTL_MS) return known;
+    let fetched = fetching.get(keyId);
+    if (!fetched) {
+      fetching.set(keyId, (fetched = fetchOwnedKey(keyId).finally(() => fetching.delete(keyId))));
+    }
+    return fetched;
+  }
+
+  async function fetchOwnedKey(keyId: string): Promise<{ ownerIri: string; key: KeyObject } | null> {
     const ctx = contextFor();
     const { key } = await fetchKey(keyId, CryptographicKey, { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader }).catch(() => ({ key: null }));
     // A key document can name any owner; only a key on the owner's own origin speaks for it.

@@ -218,6 +218,24 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     }
   });
 
+  it("fetches an uncached key once for deliveries that arrive together", async () => {
+    const carol = await startRemoteActor("carol");
+    try {
+      const at = new Date().toISOString();
+      server.pod.deps.db
+        .insert(following)
+        .values({ actorIri: carol.actorId, followIri: `${server.url}/follows/carol`, handle: null, inbox: carol.inboxUrl, sharedInbox: null, state: "accepted", createdAt: at, respondedAt: at })
+        .run();
+      const offers = await Promise.all([1, 2, 3].map((i) => offerBody(carol, `Figs ${i}`)));
+      const handled = await Promise.all(offers.map(({ body }) => server.pod.inboxFastPath(sign(body, { signer: carol }), body)));
+      expect(handled).toEqual([true, true, true]);
+      expect(offers.every(({ id }) => inView(id))).toBe(true);
+      expect(carol.gets).toHaveLength(1);
+    } finally {
+      await carol.close();
+    }
+  });
+
   it("reads an offer into the same view record as Fedify's generic path does", async () => {
     const object = (id: string) => ({
       id,
