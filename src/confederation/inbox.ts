@@ -8,8 +8,11 @@ import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord,
 import type { RelayActions } from "./relay.ts";
 import { removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
 
-const hostOf = (iri: string | null | undefined) => (iri ? URL.parse(iri)?.host : undefined);
-const sameHost = (...iris: (string | null | undefined)[]) => iris.every((iri) => hostOf(iri) !== undefined && hostOf(iri) === hostOf(iris[0]));
+/** True when every IRI is there and all are on one host. */
+const sameHost = (...iris: (string | null | undefined)[]) => {
+  const hosts = iris.map((iri) => (iri ? URL.parse(iri)?.host : undefined));
+  return hosts.every((host) => host !== undefined && host === hosts[0]);
+};
 
 /** What the inbox record keeps of an activity: types and ids, not bodies. */
 export interface Receipt {
@@ -24,20 +27,6 @@ export interface Receipt {
 interface ObjectIds {
   iri: string | null;
   attributedTo: string | null;
-}
-
-const typeName = (value: object) => (value instanceof Tombstone ? "Tombstone" : value.constructor.name.replace(/^Pod/, ""));
-
-/** A Fedify activity's receipt, or null for one without an id or an actor (not recorded). */
-function receiptOf(activity: Activity, object: APObject | null): Receipt | null {
-  if (!activity.id || !activity.actorId) return null;
-  return {
-    activityIri: activity.id.href,
-    type: typeName(activity),
-    actorIri: activity.actorId.href,
-    objectIri: activity.objectId?.href ?? null,
-    objectType: object ? typeName(object) : null,
-  };
 }
 
 /**
@@ -57,9 +46,21 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
   const followed = (actorIri: string) => statements.following.get(actorIri)?.state === "accepted";
   const commitGrouped = groupCommit(db.$client);
 
-  function record(receipt: Receipt | null, isFollowed: boolean): void {
-    if (!receipt) return;
-    const { activityIri, type, actorIri, objectIri, objectType } = receipt;
+  function record(activity: Activity, object: APObject | null, isFollowed: boolean): void {
+    if (!activity.id || !activity.actorId) return;
+    recordReceipt(
+      {
+        activityIri: activity.id.href,
+        type: activity.constructor.name.replace(/^Pod/, ""),
+        actorIri: activity.actorId.href,
+        objectIri: activity.objectId?.href ?? null,
+        objectType: object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name.replace(/^Pod/, "")) : null,
+      },
+      isFollowed,
+    );
+  }
+
+  function recordReceipt({ activityIri, type, actorIri, objectIri, objectType }: Receipt, isFollowed: boolean): void {
     statements.record.run(activityIri, type, actorIri, objectIri, objectType, isFollowed ? 1 : 0, deps.now().toISOString());
   }
 
@@ -97,15 +98,20 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
   }
 
   /** A Create or Update of one of our kinds of object, from either inbox path. */
-  async function receiveObject(receipt: Receipt, object: ObjectIds, toRecord: () => ViewRecord | Promise<ViewRecord>, isFollowed: boolean): Promise<void> {
-    const { actorIri } = receipt;
+  async function receiveObject(
+    actorIri: string,
+    object: ObjectIds,
+    toRecord: () => ViewRecord | Promise<ViewRecord>,
+    isFollowed: boolean,
+    recordIt: () => void,
+  ): Promise<void> {
     // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
     if (!isFollowed && !(object.iri && viewObjectOrigin(db, object.iri) === actorIri)) {
-      record(receipt, isFollowed);
+      recordIt();
       log.debug({ actor: actorIri }, "ignored an object from a pod this pod does not follow");
       return;
     }
-    await ingest(object, actorIri, toRecord, { viaIri: actorIri }, () => record(receipt, isFollowed));
+    await ingest(object, actorIri, toRecord, { viaIri: actorIri }, recordIt);
     if (object.iri) await relay.renew(object.iri, actorIri);
   }
 
@@ -114,14 +120,14 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     if (!actorIri) return;
     const isFollowed = followed(actorIri.href);
     const object = await activity.getObject(ctx).catch(() => null);
-    const receipt = receiptOf(activity, object);
-    if (!receipt || !object || !(await kindOf(object))) {
-      record(receipt, isFollowed);
+    const recordIt = () => record(activity, object, isFollowed);
+    if (!object || !(await kindOf(object))) {
+      recordIt();
       if (object && isActor(object) && activity instanceof Update && isFollowed) await rememberPod(ctx, actorIri.href);
       return;
     }
     const ids = { iri: object.id?.href ?? null, attributedTo: object.attributionId?.href ?? null };
-    await receiveObject(receipt, ids, () => toViewRecord(object, actorIri.href), isFollowed);
+    await receiveObject(actorIri.href, ids, () => toViewRecord(object, actorIri.href), isFollowed, recordIt);
   }
 
   return {
@@ -131,15 +137,17 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     /** The fast path's Create or Update of an offer or need, read from the compact JSON of our context. */
     async onProposal(receipt: Receipt, fields: ProposalFields & { attributedTo: string | null }): Promise<void> {
       const isFollowed = followed(receipt.actorIri);
-      if (!proposalKind(fields.purpose)) return record(receipt, isFollowed);
-      await receiveObject(receipt, { iri: fields.iri, attributedTo: fields.attributedTo }, () => proposalRecord(fields, receipt.actorIri), isFollowed);
+      const recordIt = () => recordReceipt(receipt, isFollowed);
+      if (!proposalKind(fields.purpose)) return recordIt();
+      const ids = { iri: fields.iri, attributedTo: fields.attributedTo };
+      await receiveObject(receipt.actorIri, ids, () => proposalRecord(fields, receipt.actorIri), isFollowed, recordIt);
     },
 
     async onDelete(ctx: InboxContext<null>, activity: Delete): Promise<void> {
       const actorIri = activity.actorId;
       const objectIri = activity.objectId;
       if (!actorIri || !objectIri) return;
-      record(receiptOf(activity, await activity.getObject(ctx).catch(() => null)), followed(actorIri.href));
+      record(activity, await activity.getObject(ctx).catch(() => null), followed(actorIri.href));
       if (objectIri.href === actorIri.href) {
         // The pod (or person) deleted itself: it leaves the view and our follow lists.
         const removed = removePodFromView(db, actorIri.href);
@@ -162,7 +170,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
       const objectIri = announce.objectId;
       if (!viaIri || !objectIri) return;
       const isFollowed = followed(viaIri.href);
-      record(receiptOf(announce, null), isFollowed);
+      record(announce, null, isFollowed);
       if (!isFollowed || objectIri.origin === ctx.origin) return;
       const fetched = await ctx.lookupObject(objectIri.href).catch(() => null);
       if (!fetched || fetched instanceof Tombstone) {
