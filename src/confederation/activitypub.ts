@@ -112,8 +112,9 @@ export interface ProposalFields extends ObjectFields {
 }
 
 /**
- * One converter from a neighbor's ActivityStreams object to a view record. Remote HTML is sanitised and
- * the record validated here (in viewRecord), before anything is stored.
+ * A neighbor's ActivityStreams object (as Fedify read it) to a view record. The record itself is built in
+ * one place for both inbox paths (commonRecord, proposalRecord): remote HTML is sanitised and the record
+ * validated there, before anything is stored.
  */
 export async function toViewRecord(object: APObject, podIri: string): Promise<ViewRecord> {
   const kind = await kindOf(object);
