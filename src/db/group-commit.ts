@@ -1,5 +1,11 @@
 import type Database from "better-sqlite3";
 
+interface Queued {
+  write: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Group commit: writes asked for within one turn of the event loop share one transaction, so one commit
  * (one WAL append of the pages they touch) serves many requests — the inbox's hot path, where a commit
@@ -8,7 +14,7 @@ import type Database from "better-sqlite3";
  * settles after the commit, so a caller that answers after awaiting it answers for committed data.
  */
 export function groupCommit(sqlite: Database.Database): <T>(write: () => T) => Promise<T> {
-  let queued: { write: () => unknown; resolve: (value: never) => void; reject: (error: unknown) => void }[] = [];
+  let queued: Queued[] = [];
 
   function commit(): void {
     const batch = queued;
@@ -33,13 +39,13 @@ export function groupCommit(sqlite: Database.Database): <T>(write: () => T) => P
     batch.forEach(({ resolve, reject }, i) => {
       const outcome = outcomes[i]!;
       if ("error" in outcome) reject(outcome.error);
-      else resolve(outcome.value as never);
+      else resolve(outcome.value);
     });
   }
 
   return <T>(write: () => T) =>
     new Promise<T>((resolve, reject) => {
       if (queued.length === 0) setImmediate(commit);
-      queued.push({ write, resolve: resolve as (value: never) => void, reject });
+      queued.push({ write, resolve: resolve as (value: unknown) => void, reject });
     });
 }
