@@ -1,4 +1,5 @@
 import { buildApp } from "./app.ts";
+import { checkpointInBackground } from "./db/checkpoints.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { createLogger, routeFedifyLogs } from "./log/logger.ts";
 import { ensureOperatorToken } from "./operators/service.ts";
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   routeFedifyLogs(log);
   const pod = await openPod(config, log);
+  // The server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
+  const checkpoints = checkpointInBackground(pod.database.sqlite, {
+    onError: (error) => log.error({ err: error }, "background checkpoints stopped; the connection checkpoints itself again"),
+  });
   const firstToken = ensureOperatorToken(pod.deps.db, config.adminToken);
   if (firstToken) {
     process.stdout.write(
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
     await app.close();
     queueStop.abort();
     await queueRunning.catch(() => {});
+    await checkpoints.stop();
     pod.close();
     log.info("stopped");
     process.exit(0);

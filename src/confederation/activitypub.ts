@@ -1,4 +1,4 @@
-import { Article, Link, Place, PropertyValue, Proposal, type Object as APObject } from "@fedify/vocab";
+import { Article, Link, Measure, Place, PropertyValue, Proposal, type Object as APObject } from "@fedify/vocab";
 import { z } from "zod";
 import { htmlToText, sanitize } from "../web/sanitize.ts";
 import type { viewObjects } from "./schema.ts";
@@ -54,6 +54,7 @@ export class InvalidObjectError extends Error {
 }
 
 const str = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+const textOf = (value: unknown) => (value === null || value === undefined ? null : String(value));
 const instant = (value: { toString(): string } | null | undefined) => (value ? new Date(value.toString()).toISOString() : null);
 
 /** "12.5" → 12500 (thousandths), the same unit the pod's own offers use; absent stays null. */
@@ -72,7 +73,7 @@ function propertyValues(attachments: unknown[]): Map<string, string> {
 
 /** Which kind of our objects this is, or null for what the view does not keep (Notes and the rest). */
 export async function kindOf(object: APObject): Promise<ViewRecord["kind"] | null> {
-  if (object instanceof Proposal) return object.purpose === "request" ? "need" : object.purpose === "offer" ? "offer" : null;
+  if (object instanceof Proposal) return proposalKind(object.purpose);
   if (object instanceof Article) {
     const fields = propertyValues(await arrayOf(object.getAttachments()).catch(() => []));
     return fields.has("revision") && fields.has("reviewDue") ? "charter" : "practice";
@@ -80,56 +81,79 @@ export async function kindOf(object: APObject): Promise<ViewRecord["kind"] | nul
   return null;
 }
 
+/** An offer (`purpose: offer`) or a need (`purpose: request`); null for any other purpose. */
+export const proposalKind = (purpose: string | null | undefined): "offer" | "need" | null =>
+  purpose === "request" ? "need" : purpose === "offer" ? "offer" : null;
+
 /**
- * One converter from a neighbor's ActivityStreams object to a view record. Remote HTML is sanitised and
- * the record validated here, before anything is stored.
+ * What every kind of object says, as plain values (instants as ISO strings): read from a Fedify object
+ * here, or from the compact JSON of our own context by the inbox's fast path (fast-inbox.ts).
+ */
+export interface ObjectFields {
+  iri: string;
+  name: string | null;
+  summary: string | null;
+  content: string | null;
+  url: string | null;
+  startTime: string | null;
+  endTime: string | null;
+  published: string | null;
+  updated: string | null;
+}
+
+/** An offer's or need's own values beyond the common ones: its Intent's and its Place's. */
+export interface ProposalFields extends ObjectFields {
+  purpose: string | null;
+  action: string | null;
+  categoryIri: string | null;
+  resourceQuantity: { unit: string | null; value: string | null } | null;
+  availableQuantity: { unit: string | null; value: string | null } | null;
+  place: { name: string | null; latitude: number | null; longitude: number | null } | null;
+}
+
+/**
+ * A neighbor's ActivityStreams object (as Fedify read it) to a view record. The record itself is built in
+ * one place for both inbox paths (commonRecord, proposalRecord): remote HTML is sanitised and the record
+ * validated there, before anything is stored.
  */
 export async function toViewRecord(object: APObject, podIri: string): Promise<ViewRecord> {
   const kind = await kindOf(object);
   if (!kind || !object.id) throw new InvalidObjectError("not an offer, need, charter or practice");
-  const published = instant(object.published) ?? new Date().toISOString();
-  const base = {
+  const fields: ObjectFields = {
     iri: object.id.href,
-    kind,
-    podIri,
-    name: htmlToText(str(object.name)).slice(0, 300),
-    summary: htmlToText(str(object.summary)),
-    content: sanitize(str(object.content)),
+    name: textOf(object.name),
+    summary: textOf(object.summary),
+    content: textOf(object.content),
     url: object.url instanceof URL ? object.url.href : object.url instanceof Link ? (object.url.href?.href ?? null) : null,
-    categoryIri: null as string | null,
-    action: null as string | null,
-    unit: null as string | null,
-    quantityMilli: null as number | null,
-    availableMilli: null as number | null,
-    startsAt: instant(object.startTime),
-    endsAt: instant(object.endTime),
-    areaName: null as string | null,
-    latitude: null as number | null,
-    longitude: null as number | null,
-    extra: {} as ViewRecord["extra"],
-    adaptedFrom: null as string | null,
-    published,
-    version: instant(object.updated) ?? published,
-    services: [] as ViewServiceRecord[],
+    startTime: instant(object.startTime),
+    endTime: instant(object.endTime),
+    published: instant(object.published),
+    updated: instant(object.updated),
   };
 
   if (object instanceof Proposal) {
     const intent = object.publishes;
-    base.action = intent?.action ?? null;
-    base.categoryIri = intent?.resourceConformsTo?.href ?? null;
-    base.unit = intent?.resourceQuantity?.unit ?? intent?.availableQuantity?.unit ?? null;
-    base.quantityMilli = decimalToMilli(intent?.resourceQuantity?.numericalValue);
-    base.availableMilli = decimalToMilli(intent?.availableQuantity?.numericalValue) ?? base.quantityMilli;
+    const quantity = (measure: Measure | null | undefined) => (measure ? { unit: measure.unit ?? null, value: measure.numericalValue ?? null } : null);
     const place = await object.getLocation().catch(() => null);
-    if (place instanceof Place) {
-      base.areaName = place.name ? htmlToText(str(place.name)) : null;
-      base.latitude = place.latitude ?? null;
-      base.longitude = place.longitude ?? null;
-    }
-  } else if (kind === "charter") {
+    return proposalRecord(
+      {
+        ...fields,
+        purpose: object.purpose,
+        action: intent?.action ?? null,
+        categoryIri: intent?.resourceConformsTo?.href ?? null,
+        resourceQuantity: quantity(intent?.resourceQuantity),
+        availableQuantity: quantity(intent?.availableQuantity),
+        place: place instanceof Place ? { name: textOf(place.name), latitude: place.latitude, longitude: place.longitude } : null,
+      },
+      podIri,
+    );
+  }
+
+  const base = commonRecord(kind, podIri, fields);
+  if (kind === "charter") {
     const attachments = await arrayOf(object.getAttachments());
-    const fields = propertyValues(attachments);
-    base.extra = { revision: fields.get("revision"), reviewDue: fields.get("reviewDue") };
+    const values = propertyValues(attachments);
+    base.extra = { revision: values.get("revision"), reviewDue: values.get("reviewDue") };
     for (const service of attachments) {
       // A charter speaks only for its own pod's services.
       if (!(service instanceof Proposal) || !service.id || service.id.host !== object.id.host) continue;
@@ -151,8 +175,57 @@ export async function toViewRecord(object: APObject, podIri: string): Promise<Vi
     }
     base.extra = { tags };
   }
+  return validated(base);
+}
 
-  const parsed = viewRecordSchema.safeParse(base);
+/** An offer's or need's view record, from whichever path read it. */
+export function proposalRecord(fields: ProposalFields, podIri: string): ViewRecord {
+  const kind = proposalKind(fields.purpose);
+  if (!kind) throw new InvalidObjectError("not an offer or a need");
+  const record = commonRecord(kind, podIri, fields);
+  record.action = fields.action;
+  record.categoryIri = fields.categoryIri;
+  record.unit = fields.resourceQuantity?.unit ?? fields.availableQuantity?.unit ?? null;
+  record.quantityMilli = decimalToMilli(fields.resourceQuantity?.value);
+  record.availableMilli = decimalToMilli(fields.availableQuantity?.value) ?? record.quantityMilli;
+  if (fields.place) {
+    record.areaName = fields.place.name ? htmlToText(fields.place.name) : null;
+    record.latitude = fields.place.latitude;
+    record.longitude = fields.place.longitude;
+  }
+  return validated(record);
+}
+
+function commonRecord(kind: ViewRecord["kind"], podIri: string, fields: ObjectFields): ViewRecord {
+  const published = fields.published ?? new Date().toISOString();
+  return {
+    iri: fields.iri,
+    kind,
+    podIri,
+    name: htmlToText(fields.name ?? "").slice(0, 300),
+    summary: htmlToText(fields.summary ?? ""),
+    content: sanitize(fields.content ?? ""),
+    url: fields.url,
+    categoryIri: null,
+    action: null,
+    unit: null,
+    quantityMilli: null,
+    availableMilli: null,
+    startsAt: fields.startTime,
+    endsAt: fields.endTime,
+    areaName: null,
+    latitude: null,
+    longitude: null,
+    extra: {},
+    adaptedFrom: null,
+    published,
+    version: fields.updated ?? published,
+    services: [],
+  };
+}
+
+function validated(record: ViewRecord): ViewRecord {
+  const parsed = viewRecordSchema.safeParse(record);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InvalidObjectError(`${issue.path.join(".")}: ${issue.message}`);

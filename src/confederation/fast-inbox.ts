@@ -1,11 +1,11 @@
 import { createHash, KeyObject, verify } from "node:crypto";
 import { fetchKey, type Context } from "@fedify/fedify";
-import { Create, CryptographicKey, Intent, Measure, Place, Proposal, Update } from "@fedify/vocab";
-import { canParseDecimal, parseDecimal } from "@fedify/vocab-runtime";
+import { CryptographicKey } from "@fedify/vocab";
+import { canParseDecimal } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
-import { toInstant } from "../federation/deps.ts";
 import { POD_CONTEXT } from "../publishing/vocab.ts";
-import type { ConfederationInbox } from "./inbox.ts";
+import type { ProposalFields } from "./activitypub.ts";
+import type { ConfederationInbox, Receipt } from "./inbox.ts";
 
 /**
  * The inbox's fast path for the activity neighbor pods send most: Create/Update of an offer or need,
@@ -14,7 +14,8 @@ import type { ConfederationInbox } from "./inbox.ts";
  * the cached key — is most of the pod's work (see bench/ingest.ts). This path verifies the signature
  * itself (the same checks: signed (request-target), host, date and digest; digest of the exact bytes;
  * date within an hour; key fetched through Fedify and owned by the actor) and reads the compact JSON of
- * the known context directly, then hands the activity to the same inbox handler.
+ * the known context straight into plain values (no Fedify objects), which the same inbox handler and the
+ * same record builder (activitypub.ts proposalRecord: sanitising, validation) take as Fedify's path does.
  *
  * It only ever accepts: anything it does not fully recognise or cannot verify goes to Fedify's generic
  * path unchanged, which verifies (or refuses with 401) and logs as usual.
@@ -27,10 +28,23 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
   const seen = deps.db.$client.prepare<[string], { one: number }>("SELECT 1 AS one FROM received_activities WHERE activity_iri = ?");
   const WINDOW_MS = 60 * 60 * 1000;
   const contextJson = JSON.stringify(POD_CONTEXT);
+  /** Activities being handled now, by id: a second delivery of one waits for the first (group commit). */
+  const inFlight = new Map<string, Promise<boolean>>();
+
+  /** Key fetches under way: deliveries signed with the same uncached key wait for one fetch. */
+  const fetching = new Map<string, Promise<{ ownerIri: string; key: KeyObject } | null>>();
 
   async function keyFor(keyId: string): Promise<{ ownerIri: string; key: KeyObject } | null> {
     const known = keys.get(keyId);
     if (known && Date.now() - known.fetchedAt < KEY_TTL_MS) return known;
+    let fetched = fetching.get(keyId);
+    if (!fetched) {
+      fetching.set(keyId, (fetched = fetchOwnedKey(keyId).finally(() => fetching.delete(keyId))));
+    }
+    return fetched;
+  }
+
+  async function fetchOwnedKey(keyId: string): Promise<{ ownerIri: string; key: KeyObject } | null> {
     const ctx = contextFor();
     const { key } = await fetchKey(keyId, CryptographicKey, { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader }).catch(() => ({ key: null }));
     // A key document can name any owner; only a key on the owner's own origin speaks for it.
@@ -44,7 +58,7 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
   }
 
   /** True when the activity was verified and handled here; false sends it down Fedify's path. */
-  return async function handle(request: { method: string; url: string; headers: Record<string, string | string[] | undefined> }, body: Buffer): Promise<boolean> {
+  return async function handle(request: SignedRequest, body: Buffer): Promise<boolean> {
     const signature = parseSignature(header(request.headers, "signature"));
     if (!signature) return false;
     const signed = signature.headers;
@@ -55,38 +69,52 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
     if (!Number.isFinite(date) || Math.abs(Date.now() - date) > WINDOW_MS) return false;
     if (!digestMatches(header(request.headers, "digest"), body)) return false;
 
-    let activity: Record<string, unknown>;
+    let activity: Record<string, unknown> | null;
     try {
       activity = JSON.parse(body.toString("utf8"));
     } catch {
       return false;
     }
-    if (JSON.stringify(activity["@context"]) !== contextJson) return false;
+    if (!activity || typeof activity !== "object" || JSON.stringify(activity["@context"]) !== contextJson) return false;
     const decoded = decodeActivity(activity);
     if (!decoded) return false;
 
-    // The same activity again: already handled (the inbox record keeps every activity id it took).
-    if (decoded.id && seen.get(decoded.id.href)) return verifiedBy(await keyFor(signature.keyId), decoded, request, signature);
+    const { receipt, proposal } = decoded;
+    // Only a key on the actor's own origin can be the actor's: no need to fetch any other.
+    if (URL.parse(signature.keyId)?.origin !== new URL(receipt.actorIri).origin) return false;
+    const activityIri = receipt.activityIri;
+    // The same activity again. While one delivery of it is being handled, a second waits for it; then
+    // the inbox record (which keeps every activity id taken) says whether it was done already.
+    while (inFlight.has(activityIri)) await inFlight.get(activityIri);
+    if (seen.get(activityIri)) return verifiedBy(await keyFor(signature.keyId), receipt.actorIri, request, signature);
+    const handling = verifyAndTake(receipt, proposal, request, signature);
+    inFlight.set(activityIri, handling.catch(() => false));
+    try {
+      return await handling;
+    } finally {
+      inFlight.delete(activityIri);
+    }
+  };
 
+  async function verifyAndTake(receipt: Receipt, proposal: Decoded["proposal"], request: SignedRequest, signature: DraftSignature): Promise<boolean> {
     const key = await keyFor(signature.keyId);
-    if (!verifiedBy(key, decoded, request, signature)) {
+    if (!verifiedBy(key, receipt.actorIri, request, signature)) {
       keys.delete(signature.keyId); // perhaps a rotated key: Fedify's path fetches it afresh
       return false;
     }
-    const ctx = contextFor();
-    await (decoded instanceof Create ? inbox.onCreate(ctx, decoded) : inbox.onUpdate(ctx, decoded));
-    deps.log.debug({ activity: decoded.id?.href }, "inbox fast path");
+    await inbox.onProposal(receipt, proposal);
+    deps.log.debug({ activity: receipt.activityIri }, "inbox fast path");
     return true;
-  };
+  }
 }
 
 function verifiedBy(
   key: { ownerIri: string; key: KeyObject } | null,
-  activity: Create | Update,
-  request: { method: string; url: string; headers: Record<string, string | string[] | undefined> },
+  actorIri: string,
+  request: SignedRequest,
   signature: DraftSignature,
 ): boolean {
-  if (!key || key.ownerIri !== activity.actorId?.href) return false;
+  if (!key || key.ownerIri !== actorIri) return false;
   const signingString = signature.headers
     .map((name) => (name === "(request-target)" ? `(request-target): ${request.method.toLowerCase()} ${request.url}` : `${name}: ${header(request.headers, name) ?? ""}`))
     .join("\n");
@@ -96,6 +124,12 @@ function verifiedBy(
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
+}
+
+interface SignedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 interface DraftSignature {
@@ -135,62 +169,64 @@ const PROPOSAL_KEYS = new Set([
   "url", "location", "startTime", "endTime", "published", "updated",
 ]);
 
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-const url = (value: unknown): URL | null => (typeof value === "string" && URL.canParse(value) ? new URL(value) : null);
-const instant = (value: unknown) => (typeof value === "string" && Number.isFinite(Date.parse(value)) ? toInstant(new Date(value)) : null);
+const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
+/** IRIs as Fedify reads them: parsed and written back (`href`), so both paths compare the same strings. */
+const iri = (value: unknown): string | null => (typeof value === "string" ? (URL.parse(value)?.href ?? null) : null);
+const instant = (value: unknown): string | null => {
+  const time = typeof value === "string" ? Date.parse(value) : NaN;
+  return Number.isFinite(time) ? new Date(time).toISOString() : null;
+};
 
-/** Reads the compact JSON of our own context; null for anything else (then Fedify reads it). */
-function decodeActivity(json: Record<string, unknown>): Create | Update | null {
-  if ((json.type !== "Create" && json.type !== "Update") || !Object.keys(json).every((k) => ENVELOPE_KEYS.has(k))) return null;
-  const id = url(json.id);
-  const actor = url(json.actor);
-  const object = decodeProposal(json.object);
-  if (!id || !actor || !object) return null;
-  const values = { id, actor, object };
-  return json.type === "Create" ? new Create(values) : new Update(values);
+/** The activity read from the compact JSON of our context; null for anything else (then Fedify reads it). */
+interface Decoded {
+  receipt: Receipt;
+  proposal: ProposalFields & { attributedTo: string | null };
 }
 
-function decodeProposal(value: unknown): Proposal | null {
+function decodeActivity(json: Record<string, unknown>): Decoded | null {
+  if ((json.type !== "Create" && json.type !== "Update") || !Object.keys(json).every((k) => ENVELOPE_KEYS.has(k))) return null;
+  const activityIri = iri(json.id);
+  const actorIri = iri(json.actor);
+  const proposal = decodeProposal(json.object);
+  if (!activityIri || !actorIri || !proposal) return null;
+  return { receipt: { activityIri, type: json.type, actorIri, objectIri: proposal.iri, objectType: "Proposal" }, proposal };
+}
+
+function decodeProposal(value: unknown): Decoded["proposal"] | null {
   if (!value || typeof value !== "object") return null;
   const o = value as Record<string, unknown>;
-  if (o.type !== "Proposal" || !Object.keys(o).every((k) => PROPOSAL_KEYS.has(k))) return null;
+  const id = iri(o.id);
+  if (!id || o.type !== "Proposal" || !Object.keys(o).every((k) => PROPOSAL_KEYS.has(k))) return null;
   const publishes = o.publishes as Record<string, unknown> | undefined;
   if (!publishes || publishes.type !== "Intent") return null;
-  const measure = (m: unknown): Measure | null | undefined => {
+  const measure = (m: unknown): ProposalFields["resourceQuantity"] | undefined => {
     if (m === undefined) return null;
     const v = m as Record<string, unknown> | null;
     if (!v || v.type !== "Measure" || typeof v.hasNumericalValue !== "string" || !canParseDecimal(v.hasNumericalValue)) return undefined;
-    return new Measure({ unit: str(v.hasUnit) ?? null, numericalValue: parseDecimal(v.hasNumericalValue) });
+    return { unit: str(v.hasUnit), value: v.hasNumericalValue };
   };
   const resourceQuantity = measure(publishes.resourceQuantity);
   const availableQuantity = measure(publishes.availableQuantity);
   if (resourceQuantity === undefined || availableQuantity === undefined) return null;
   const where = o.location as Record<string, unknown> | undefined;
   if (where !== undefined && (where === null || typeof where !== "object" || where.type !== "Place")) return null;
-  return new Proposal({
-    id: url(o.id),
-    attribution: url(o.attributedTo),
-    name: str(o.name) ?? null,
-    summary: str(o.summary) ?? null,
-    content: str(o.content) ?? null,
-    url: url(o.url),
-    purpose: str(o.purpose) ?? null,
-    publishes: new Intent({
-      action: str(publishes.action) ?? null,
-      resourceConformsTo: url(publishes.resourceConformsTo),
-      resourceQuantity,
-      availableQuantity,
-    }),
-    location: where
-      ? new Place({
-          name: str(where.name) ?? null,
-          latitude: typeof where.latitude === "number" ? where.latitude : null,
-          longitude: typeof where.longitude === "number" ? where.longitude : null,
-        })
-      : null,
+  const degrees = (value: unknown) => (typeof value === "number" ? value : null);
+  return {
+    iri: id,
+    attributedTo: iri(o.attributedTo),
+    name: str(o.name),
+    summary: str(o.summary),
+    content: str(o.content),
+    url: iri(o.url),
     startTime: instant(o.startTime),
     endTime: instant(o.endTime),
     published: instant(o.published),
     updated: instant(o.updated),
-  });
+    purpose: str(o.purpose),
+    action: str(publishes.action),
+    categoryIri: iri(publishes.resourceConformsTo),
+    resourceQuantity,
+    availableQuantity,
+    place: where ? { name: str(where.name), latitude: degrees(where.latitude), longitude: degrees(where.longitude) } : null,
+  };
 }

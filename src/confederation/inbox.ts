@@ -1,17 +1,37 @@
 import type { Context, InboxContext } from "@fedify/fedify";
 import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, type Object as APObject } from "@fedify/vocab";
+import { groupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
-import { InvalidObjectError, kindOf, toViewRecord } from "./activitypub.ts";
+import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord, type ProposalFields, type ViewRecord } from "./activitypub.ts";
 import type { RelayActions } from "./relay.ts";
 import { removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
 
-const sameHost = (...iris: (URL | null | undefined)[]) => iris.every((iri) => iri && iri.host === iris[0]!.host);
+/** True when every IRI is there and all are on one host. */
+const sameHost = (...iris: (string | null | undefined)[]) => {
+  const hosts = iris.map((iri) => (iri ? URL.parse(iri)?.host : undefined));
+  return hosts.every((host) => host !== undefined && host === hosts[0]);
+};
+
+/** What the inbox record keeps of an activity: types and ids, not bodies. */
+export interface Receipt {
+  activityIri: string;
+  type: string;
+  actorIri: string;
+  objectIri: string | null;
+  objectType: string | null;
+}
+
+/** The ids an object is judged by before it is read: its own and its author's. */
+interface ObjectIds {
+  iri: string | null;
+  attributedTo: string | null;
+}
 
 /**
  * The federation inbox's side of the confederal view: verified activities from neighbor pods become
- * view rows. Fedify has checked the signature before any of this runs.
+ * view rows. Fedify (or the fast path, fast-inbox.ts) has checked the signature before any of this runs.
  */
 export function confederationInbox(deps: PodDeps, relay: RelayActions) {
   const { db, log } = deps;
@@ -24,49 +44,75 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     ),
   };
   const followed = (actorIri: string) => statements.following.get(actorIri)?.state === "accepted";
+  const commitGrouped = groupCommit(db.$client);
 
   function record(activity: Activity, object: APObject | null, isFollowed: boolean): void {
     if (!activity.id || !activity.actorId) return;
-    statements.record.run(
-      activity.id.href,
-      activity.constructor.name.replace(/^Pod/, ""),
-      activity.actorId.href,
-      activity.objectId?.href ?? null,
-      object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name.replace(/^Pod/, "")) : null,
-      isFollowed ? 1 : 0,
-      deps.now().toISOString(),
+    recordReceipt(
+      {
+        activityIri: activity.id.href,
+        type: activity.constructor.name.replace(/^Pod/, ""),
+        actorIri: activity.actorId.href,
+        objectIri: activity.objectId?.href ?? null,
+        objectType: object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name.replace(/^Pod/, "")) : null,
+      },
+      isFollowed,
     );
+  }
+
+  function recordReceipt({ activityIri, type, actorIri, objectIri, objectType }: Receipt, isFollowed: boolean): void {
+    statements.record.run(activityIri, type, actorIri, objectIri, objectType, isFollowed ? 1 : 0, deps.now().toISOString());
   }
 
   /**
    * Stores an object from its origin; refuses (one log line) what fails the origin check or validation.
-   * `alongside` (the inbox record) is written in the same transaction: one commit per activity.
+   * `alongside` (the inbox record) is written with it, all or nothing; activities that arrive together
+   * share one commit (group commit), which settles before this returns.
    */
   async function ingest(
-    object: APObject,
-    originIri: URL,
+    object: ObjectIds,
+    originIri: string,
+    toRecord: () => ViewRecord | Promise<ViewRecord>,
     arrival: { viaIri: string; announceIri?: string },
     alongside: () => void = () => {},
   ): Promise<boolean> {
-    if (!object.id || !sameHost(object.id, object.attributionId, originIri)) {
+    if (!object.iri || !sameHost(object.iri, object.attributedTo, originIri)) {
       alongside();
-      log.warn({ object: object.id?.href, actor: originIri.href }, "refused an object whose id, attributedTo and actor are not on one host");
+      log.warn({ object: object.iri, actor: originIri }, "refused an object whose id, attributedTo and actor are not on one host");
       return false;
     }
     try {
-      const viewRecord = await toViewRecord(object, originIri.href);
-      const result = db.$client.transaction(() => {
+      const viewRecord = await toRecord();
+      const result = await commitGrouped(() => {
         alongside();
         return upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
-      })();
+      });
       log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
       return true;
     } catch (error) {
       if (!(error instanceof InvalidObjectError)) throw error;
       alongside();
-      log.warn({ object: object.id.href, reason: error.message }, "refused an invalid object");
+      log.warn({ object: object.iri, reason: error.message }, "refused an invalid object");
       return false;
     }
+  }
+
+  /** A Create or Update of one of our kinds of object, from either inbox path. */
+  async function receiveObject(
+    actorIri: string,
+    object: ObjectIds,
+    toRecord: () => ViewRecord | Promise<ViewRecord>,
+    isFollowed: boolean,
+    recordIt: () => void,
+  ): Promise<void> {
+    // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
+    if (!isFollowed && !(object.iri && viewObjectOrigin(db, object.iri) === actorIri)) {
+      recordIt();
+      log.debug({ actor: actorIri }, "ignored an object from a pod this pod does not follow");
+      return;
+    }
+    await ingest(object, actorIri, toRecord, { viaIri: actorIri }, recordIt);
+    if (object.iri) await relay.renew(object.iri, actorIri);
   }
 
   async function onCreateOrUpdate(ctx: Context<null>, activity: Create | Update): Promise<void> {
@@ -80,20 +126,22 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
       if (object && isActor(object) && activity instanceof Update && isFollowed) await rememberPod(ctx, actorIri.href);
       return;
     }
-    // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
-    const known = object.id ? viewObjectOrigin(db, object.id.href) === actorIri.href : false;
-    if (!isFollowed && !known) {
-      recordIt();
-      log.debug({ actor: actorIri.href }, "ignored an object from a pod this pod does not follow");
-      return;
-    }
-    await ingest(object, actorIri, { viaIri: actorIri.href }, recordIt);
-    if (object.id) await relay.renew(object.id.href, actorIri.href);
+    const ids = { iri: object.id?.href ?? null, attributedTo: object.attributionId?.href ?? null };
+    await receiveObject(actorIri.href, ids, () => toViewRecord(object, actorIri.href), isFollowed, recordIt);
   }
 
   return {
     onCreate: onCreateOrUpdate,
     onUpdate: onCreateOrUpdate,
+
+    /** The fast path's Create or Update of an offer or need, read from the compact JSON of our context. */
+    async onProposal(receipt: Receipt, fields: ProposalFields & { attributedTo: string | null }): Promise<void> {
+      const isFollowed = followed(receipt.actorIri);
+      const recordIt = () => recordReceipt(receipt, isFollowed);
+      if (!proposalKind(fields.purpose)) return recordIt();
+      const ids = { iri: fields.iri, attributedTo: fields.attributedTo };
+      await receiveObject(receipt.actorIri, ids, () => proposalRecord(fields, receipt.actorIri), isFollowed, recordIt);
+    },
 
     async onDelete(ctx: InboxContext<null>, activity: Delete): Promise<void> {
       const actorIri = activity.actorId;
@@ -108,7 +156,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
         log.info({ actor: actorIri.href, removed }, "an actor deleted itself");
         return;
       }
-      if (!sameHost(objectIri, actorIri)) {
+      if (!sameHost(objectIri.href, actorIri.href)) {
         log.warn({ object: objectIri.href, actor: actorIri.href }, "refused a Delete from another host than the object's");
         return;
       }
@@ -133,7 +181,8 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
       }
       if (!(await kindOf(fetched)) || !fetched.attributionId || fetched.id?.href !== objectIri.href) return;
       const origin = fetched.attributionId;
-      if (await ingest(fetched, origin, { viaIri: viaIri.href, announceIri: announce.id?.href })) {
+      const ids = { iri: fetched.id.href, attributedTo: origin.href };
+      if (await ingest(ids, origin.href, () => toViewRecord(fetched, origin.href), { viaIri: viaIri.href, announceIri: announce.id?.href })) {
         await rememberPod(ctx, origin.href);
       }
     },

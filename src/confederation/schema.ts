@@ -2,23 +2,20 @@ import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm
 
 /**
  * Activities received from other pods after their signatures were verified: the raw material of the
- * confederal view. Only structure is kept (types and ids), not bodies.
+ * confederal view. Only structure is kept (types and ids), not bodies. Written for every activity, so
+ * indexed only where it is read: by id (was it seen?) and by seq (the operators' list).
  */
-export const receivedActivities = sqliteTable(
-  "received_activities",
-  {
-    seq: integer("seq").primaryKey({ autoIncrement: true }),
-    activityIri: text("activity_iri").notNull().unique(),
-    type: text("type").notNull(),
-    actorIri: text("actor_iri").notNull(),
-    objectIri: text("object_iri"),
-    objectType: text("object_type"),
-    /** Whether this pod follows the sender (only followed pods feed the view). */
-    fromFollowed: integer("from_followed", { mode: "boolean" }).notNull(),
-    receivedAt: text("received_at").notNull(),
-  },
-  (t) => [index("received_object").on(t.objectIri)],
-);
+export const receivedActivities = sqliteTable("received_activities", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  activityIri: text("activity_iri").notNull().unique(),
+  type: text("type").notNull(),
+  actorIri: text("actor_iri").notNull(),
+  objectIri: text("object_iri"),
+  objectType: text("object_type"),
+  /** Whether this pod follows the sender (only followed pods feed the view). */
+  fromFollowed: integer("from_followed", { mode: "boolean" }).notNull(),
+  receivedAt: text("received_at").notNull(),
+});
 
 /** Pods whose objects are in the view: the ones this pod follows, and origins of relayed objects. */
 export const neighborPods = sqliteTable("neighbor_pods", {

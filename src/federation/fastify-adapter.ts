@@ -50,6 +50,16 @@ export function mountFederation(
           return refuse(415, "inbox accepts application/activity+json or application/ld+json", "content-type");
         }
         const body = request.body as Buffer;
+        // Neighbor pods' offers and needs: verified and handled by the fast path, which checks all that
+        // is checked below too and never refuses; whatever it does not take goes on to Fedify's path.
+        const identifier = (request.params as { identifier?: string }).identifier;
+        if (fastPath && (identifier === undefined || identifier === handle)) {
+          const handled = await fastPath(request, body).catch((error: unknown) => {
+            request.log.warn({ err: error }, "inbox fast path failed; handing the activity to Fedify");
+            return false;
+          });
+          if (handled) return reply.code(202).send();
+        }
         let activity: unknown;
         try {
           activity = JSON.parse(body.toString("utf8"));
@@ -65,14 +75,6 @@ export function mountFederation(
         if (!keyOnActorsOrigin(request.headers, activity)) {
           return refuse(401, "the signing key does not belong to the activity's actor (different origin)", "signature");
         }
-        const identifier = (request.params as { identifier?: string }).identifier;
-        const handled = fastPath && (identifier === undefined || identifier === handle)
-          ? await fastPath(request, body).catch((error: unknown) => {
-              request.log.warn({ err: error }, "inbox fast path failed; handing the activity to Fedify");
-              return false;
-            })
-          : false;
-        if (handled) return reply.code(202).send();
         const response = await federation.fetch(toWebRequest(request, origin, body), { contextData: null });
         if (response.status >= 400) return refuse(response.status, (await response.text()).trim() || "refused");
         return sendWebResponse(reply, response);

@@ -5,7 +5,8 @@ export const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
 
 const LINK_REL = "nofollow noopener";
 
-const SANITIZE: sanitizeHtml.IOptions = {
+/** The allow-list (exported for the tests that hold the shortcuts below to sanitize-html). */
+export const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ["p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "h2", "h3", "h4", "hr"],
   allowedAttributes: { a: ["href", "rel"] },
   allowedSchemes: ALLOWED_SCHEMES,
@@ -32,18 +33,71 @@ const SANITIZE: sanitizeHtml.IOptions = {
  * every piece of remote HTML before it is stored or shown.
  */
 export function sanitize(html: string): string {
-  return sanitizeHtml(html, SANITIZE);
+  return simpleHtml(html) ?? sanitizeHtml(html, SANITIZE);
 }
-
-
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'", "&nbsp;": " " };
 
 /** Remote HTML reduced to plain text (for search, feeds, CSV and summaries). */
 export function htmlToText(html: string): string {
-  const text = sanitizeHtml(html.replace(/<\/(p|li|h[1-6])>|<br\s*\/?>/gi, "$&\n"), { allowedTags: [], allowedAttributes: {} });
-  return text
-    .replace(/&(amp|lt|gt|quot|nbsp|#39|#x27);/g, (entity) => ENTITIES[entity] ?? entity)
+  return (simpleText(html) ?? textBySanitizer(html))
     .replace(/[ \t]+/g, " ")
     .replace(/\n\s*\n+/g, "\n")
     .trim();
+}
+
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'", "&nbsp;": " " };
+
+/** htmlToText's text before whitespace is tidied, the general way: sanitize-html drops every tag. */
+export function textBySanitizer(html: string): string {
+  const text = sanitizeHtml(html.replace(/<\/(p|li|h[1-6])>|<br\s*\/?>/gi, "$&\n"), { allowedTags: [], allowedAttributes: {} });
+  return text.replace(/&(amp|lt|gt|quot|nbsp|#39|#x27);/g, (entity) => ENTITIES[entity] ?? entity);
+}
+
+/*
+ * Shortcuts for the simple HTML most remote objects carry (paragraphs of escaped text, as pods of this
+ * software write them): a strict scanner that knows a small subset of HTML and gives exactly what
+ * sanitize-html would, or null for anything else, which then takes sanitize-html. Tests hold both to
+ * sanitize-html's output on tricky and generated inputs (test/unit/sanitize-shortcuts.test.ts).
+ */
+
+/** The entities the shortcuts decode; any other `&` sends the input to sanitize-html. */
+const DECODED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'", nbsp: "\u00a0" };
+const SIMPLE_ENTITY = `&(${Object.keys(DECODED).join("|")});`;
+const SIMPLE_HTML = new RegExp(`<(/?)(p|strong|em|code)>|<br ?/?>|${SIMPLE_ENTITY}|>|[^<>&]+`, "y");
+const ESCAPED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+const INLINE = new Set(["strong", "em", "code"]);
+
+/**
+ * sanitize()'s result for HTML made only of text (no `&` but a few entities), `<p>` at the top level,
+ * `<strong>`, `<em>` and `<code>` anywhere, and `<br>`, every tag without attributes and closed in order;
+ * null for anything else (other tags, attributes, comments, stray or implied closes, other entities).
+ */
+export function simpleHtml(html: string): string | null {
+  const open: string[] = [];
+  let out = "";
+  SIMPLE_HTML.lastIndex = 0;
+  while (SIMPLE_HTML.lastIndex < html.length) {
+    const token = SIMPLE_HTML.exec(html);
+    if (!token) return null;
+    const [whole, closing, tag, entity] = token;
+    if (tag) {
+      if (closing ? open.pop() !== tag : !INLINE.has(tag) && open.length > 0) return null;
+      if (!closing) open.push(tag);
+      out += whole;
+    } else if (entity) {
+      const character = DECODED[entity]!;
+      out += ESCAPED[character] ?? character;
+    } else if (whole === ">") out += "&gt;";
+    else if (whole.startsWith("<")) out += "<br />";
+    else out += whole;
+  }
+  return open.length === 0 ? out : null;
+}
+
+const SIMPLE_TEXT = new RegExp(SIMPLE_ENTITY, "g");
+const OTHER_AMPERSAND = new RegExp(`&(?!${SIMPLE_ENTITY.slice(1)})`);
+
+/** textBySanitizer()'s result for text without markup (no `<`, no `&` but a few entities); else null. */
+export function simpleText(html: string): string | null {
+  if (html.includes("<") || OTHER_AMPERSAND.test(html)) return null;
+  return html.replace(SIMPLE_TEXT, (_, entity: string) => DECODED[entity]!);
 }

@@ -2,7 +2,7 @@ import { createHash, createSign } from "node:crypto";
 import { request } from "node:http";
 import { Intent, Measure, Place, Proposal, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { parseDecimal } from "@fedify/vocab-runtime";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { viewObjects } from "../../src/confederation/schema.ts";
 import { toInstant } from "../../src/federation/deps.ts";
 import { following } from "../../src/follows/schema.ts";
@@ -204,6 +204,85 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const again = Buffer.from(JSON.stringify(json));
     await server.pod.inboxFastPath(sign(again), again);
     expect(inView(id)).toBe(false);
+  });
+
+  it("takes two deliveries of one activity arriving together once (the second waits for the first)", async () => {
+    const { body, id } = await offerBody(alice, "Quinces");
+    const taken = vi.spyOn(server.pod.confederation.inbox, "onProposal");
+    try {
+      expect(await Promise.all([server.pod.inboxFastPath(sign(body), body), server.pod.inboxFastPath(sign(body), body)])).toEqual([true, true]);
+      expect(taken).toHaveBeenCalledTimes(1);
+      expect(inView(id)).toBe(true);
+    } finally {
+      taken.mockRestore();
+    }
+  });
+
+  it("fetches an uncached key once for deliveries that arrive together", async () => {
+    const carol = await startRemoteActor("carol");
+    try {
+      const at = new Date().toISOString();
+      server.pod.deps.db
+        .insert(following)
+        .values({ actorIri: carol.actorId, followIri: `${server.url}/follows/carol`, handle: null, inbox: carol.inboxUrl, sharedInbox: null, state: "accepted", createdAt: at, respondedAt: at })
+        .run();
+      const offers = await Promise.all([1, 2, 3].map((i) => offerBody(carol, `Figs ${i}`)));
+      const handled = await Promise.all(offers.map(({ body }) => server.pod.inboxFastPath(sign(body, { signer: carol }), body)));
+      expect(handled).toEqual([true, true, true]);
+      expect(offers.every(({ id }) => inView(id))).toBe(true);
+      expect(carol.gets).toHaveLength(1);
+    } finally {
+      await carol.close();
+    }
+  });
+
+  it("reads an offer into the same view record as Fedify's generic path does", async () => {
+    const object = (id: string) => ({
+      id,
+      type: "Proposal",
+      attributedTo: alice.actorId,
+      name: "Pears &amp; plums",
+      summary: "Don&#39;t <em>wait</em>",
+      content: "<p>Ripe &quot;today&quot;.<br>Bring a bag</p><p><a href=\"javascript:x\" onclick=\"y\">here</a></p>",
+      url: id,
+      purpose: "offer",
+      publishes: {
+        type: "Intent",
+        action: "transfer",
+        resourceConformsTo: "https://w3id.org/pods/categories/food",
+        resourceQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "12.5" },
+        availableQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "3" },
+      },
+      location: { type: "Place", name: "Riverside <b>park</b>", latitude: 51.5, longitude: -0.1 },
+      startTime: "2026-12-01T09:00:00+01:00",
+      endTime: "2026-12-24T18:00:00Z",
+      published: "2026-11-20T10:00:00.5Z",
+      updated: "2026-11-21T10:00:00Z",
+    });
+    const { body } = await offerBody(alice);
+    const json = JSON.parse(body.toString());
+    const rowOf = (iri: string) => {
+      const row = server.pod.deps.db.select().from(viewObjects).all().find((r) => r.iri === iri);
+      return row && { ...row, iri: undefined, url: undefined, receivedAt: undefined };
+    };
+
+    const fastId = `${alice.origin}/offers/same-fast`;
+    const fast = Buffer.from(JSON.stringify({ ...json, id: `${fastId}#create`, object: object(fastId) }));
+    expect(await server.pod.inboxFastPath(sign(fast), fast)).toBe(true);
+
+    // One more inline term in the context: the fast path declines, Fedify's JSON-LD path reads it.
+    const genericId = `${alice.origin}/offers/same-generic`;
+    const generic = Buffer.from(JSON.stringify({ ...json, "@context": [...json["@context"], { extra: "https://x.example/ns#extra" }], id: `${genericId}#create`, object: object(genericId) }));
+    expect(await server.pod.inboxFastPath(sign(generic), generic)).toBe(false);
+    expect((await postRaw({ url: `${server.url}/inbox`, headers: sign(generic).headers, body: generic })).status).toBe(202);
+
+    expect(rowOf(fastId)).toBeDefined();
+    expect(rowOf(fastId)).toEqual(rowOf(genericId));
+    expect(rowOf(fastId)).toMatchObject({
+      name: "Pears & plums", quantityMilli: 12500, availableMilli: 3000, areaName: "Riverside park", startsAt: "2026-12-01T08:00:00.000Z",
+      summary: "Don't wait",
+      content: '<p>Ripe "today".<br />Bring a bag</p><p><a rel="nofollow noopener">here</a></p>',
+    });
   });
 
   it("over HTTP: a valid delivery is accepted (202) and in the view", async () => {

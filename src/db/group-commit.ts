@@ -1,0 +1,51 @@
+import type Database from "better-sqlite3";
+
+interface Queued {
+  write: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: writes asked for within one turn of the event loop share one transaction, so one commit
+ * (one WAL append of the pages they touch) serves many requests — the inbox's hot path, where a commit
+ * per activity was most of the database's cost. Each write runs in its own savepoint: one that throws
+ * leaves no trace and the others still commit, so every write stays all-or-nothing. Each promise
+ * settles after the commit, so a caller that answers after awaiting it answers for committed data.
+ */
+export function groupCommit(sqlite: Database.Database): <T>(write: () => T) => Promise<T> {
+  let queued: Queued[] = [];
+
+  function commit(): void {
+    const batch = queued;
+    queued = [];
+    const outcomes: ({ value: unknown } | { error: unknown })[] = [];
+    try {
+      sqlite
+        .transaction(() => {
+          for (const { write } of batch) {
+            try {
+              outcomes.push({ value: sqlite.transaction(write)() }); // nested: a savepoint
+            } catch (error) {
+              outcomes.push({ error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const { reject } of batch) reject(error); // the commit itself failed: nothing was written
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i]!;
+      if ("error" in outcome) reject(outcome.error);
+      else resolve(outcome.value);
+    });
+  }
+
+  return <T>(write: () => T) =>
+    new Promise<T>((resolve, reject) => {
+      if (queued.length === 0) setImmediate(commit);
+      queued.push({ write, resolve: resolve as (value: unknown) => void, reject });
+    });
+}

@@ -1,0 +1,55 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkpointInBackground } from "../../src/db/checkpoints.ts";
+import { openDatabase, type DatabaseHandle } from "../../src/db/client.ts";
+
+describe("WAL checkpoints in a background thread", () => {
+  let dir: string;
+  let file: string;
+  let handle: DatabaseHandle;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pods-checkpoints-"));
+    file = path.join(dir, "db.sqlite");
+    handle = openDatabase(file);
+    handle.sqlite.exec("CREATE TABLE t (body TEXT)");
+  });
+  afterEach(() => {
+    handle.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (kib: number) => {
+    const insert = handle.sqlite.prepare("INSERT INTO t (body) VALUES (?)");
+    handle.sqlite.transaction(() => {
+      for (let i = 0; i < kib; i++) insert.run("x".repeat(1024));
+    })();
+  };
+  /** Waits for a condition (no timing assertion: the test's own timeout is the only limit). */
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it("the connection no longer checkpoints itself; the thread moves its commits into the database file", async () => {
+    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10 });
+    try {
+      expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+      const before = fs.statSync(file).size;
+      write(2048); // 2 MiB: past the default threshold of 1,000 pages
+      // Writes go to the WAL; only a checkpoint grows the database file, and this connection makes none.
+      await until(() => fs.statSync(file).size >= before + 2 * 1024 * 1024);
+      expect((handle.sqlite.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n).toBe(2048);
+    } finally {
+      await checkpoints.stop();
+    }
+  });
+
+  it("stopping ends the thread and gives the connection its automatic checkpoints back", async () => {
+    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10 });
+    await checkpoints.stop();
+    expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+    write(1); // the connection is as usable as before
+  });
+});
