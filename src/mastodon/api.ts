@@ -10,6 +10,7 @@ import type { SocialService } from "../social/service.ts";
 import { mastodonAuth } from "./auth.ts";
 import type { LocalProfile } from "./entities/account.ts";
 import { installMastodonErrors, sendError } from "./errors.ts";
+import { nestFormKeys } from "./form.ts";
 import type { OAuthStore } from "./oauth.ts";
 import { presenter } from "./present.ts";
 import { accountRoutes } from "./routes/accounts.ts";
@@ -41,6 +42,9 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, {
   // Only the sign-in endpoints are limited (per client address): a guessing loop is slowed and logged, apps are not.
   await app.register(fastifyRateLimit, { global: false });
   installMastodonErrors(app);
+  app.addHook("preValidation", async (request) => {
+    if (request.body && typeof request.body === "object" && !Array.isArray(request.body)) request.body = nestFormKeys(request.body as Record<string, unknown>);
+  });
   app.addHook("onRequest", mastodonAuth(oauth));
 
   await app.register(oauthRoutes, { deps, oauth });

@@ -219,6 +219,17 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
       expect(answer.body, path).toEqual([]);
     }
     expect((await call("GET", "/api/v1/preferences", { token })).body["posting:default:visibility"]).toBe("public");
+    // Markers: where the operator stopped reading, shared between apps.
+    expect((await call("GET", "/api/v1/markers?timeline[]=home&timeline[]=notifications", { token })).body).toEqual({});
+    const saved = await call("POST", "/api/v1/markers", { token, json: { home: { last_read_id: "117000000000000001" } } });
+    expect(saved.body.home).toMatchObject({ last_read_id: "117000000000000001", version: 1 });
+    await call("POST", "/api/v1/markers", { token, json: { home: { last_read_id: "117000000000000002" } } });
+    const read = (await call("GET", "/api/v1/markers?timeline[]=home", { token })).body;
+    expect(read.home).toMatchObject({ last_read_id: "117000000000000002", version: 2 });
+    expect((await call("POST", "/api/v1/markers", { token, json: {} })).status).toBe(422);
+    // The same as a form, the way several apps send it.
+    const asForm = await call("POST", "/api/v1/markers", { token, form: { "notifications[last_read_id]": "117000000000000005" } });
+    expect(asForm.body.notifications).toMatchObject({ last_read_id: "117000000000000005", version: 1 });
     const metadata = (await call("GET", "/.well-known/oauth-authorization-server")).body;
     expect(metadata.code_challenge_methods_supported).toEqual(["S256"]);
     expect(metadata.token_endpoint).toBe(`${pod.url}/oauth/token`);
