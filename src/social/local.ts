@@ -12,13 +12,14 @@ function kindAt(iri: URL, type: string): Status["kind"] | null {
   if (first === "practices") return "practice";
   // The charter's Article is structure for pods; its companion Note is what people read.
   if (first === "charter") return type === "Note" ? "charter" : null;
-  return first === "notes" ? "note" : null;
+  // Notes written in apps (/notes/…) are stored by the posting service before they are sent.
+  return null;
 }
 
 /**
- * Keeps the pod's own statuses in step with what it federates: every Create/Update of a Note (a note
- * written in an app, the companion of an offer, need or charter) or practice Article becomes the pod's
- * status; a Delete removes it. Called for every activity the pod sends to its followers.
+ * Keeps the pod's own statuses in step with what it federates: every Create/Update of the readable Note
+ * of an offer, need or charter, or of a practice Article, becomes the pod's status; a Delete removes it.
+ * Called for every activity the pod sends to its followers.
  */
 export async function projectPublished(ctx: Context<null>, deps: PodDeps, activity: Activity): Promise<void> {
   const { db, config } = deps;

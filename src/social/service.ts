@@ -8,13 +8,14 @@ import { timelines } from "./timelines.ts";
 /** The pod as Mastodon-compatible servers and apps see it: accounts, posts, reactions, notifications. */
 export function socialService(deps: PodDeps, contextFor: () => Context<null>, publishedAt: Date) {
   const inbox = socialInbox(deps);
+  const reading = timelines(deps.db);
   return {
     inbox,
     posting: postingActions(deps, contextFor, inbox),
-    timelines: timelines(deps.db),
+    timelines: reading,
     /** Replies to one of the pod's posts (an offer's or need's responses); `publicOnly` for its public page. */
     responsesTo(iri: string, publicOnly: boolean): Response[] {
-      return timelines(deps.db)
+      return reading
         .repliesTo(iri, publicOnly)
         .map(({ status, account }) => ({
           author: `@${account.username}@${account.host}`,
