@@ -15,5 +15,3 @@ export function snowflake(at: Date): string {
   return ((BigInt(ms) << 16n) | BigInt(sequence)).toString();
 }
 
-/** The smallest id for a moment: lets a date bound a page of ids. */
-export const idFloor = (at: Date) => (BigInt(Math.max(EARLIEST_MS, at.getTime())) << 16n).toString();

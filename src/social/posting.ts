@@ -165,4 +165,3 @@ export function postingActions(deps: PodDeps, contextFor: () => Context<null>, i
   };
 }
 
-export type PostingActions = ReturnType<typeof postingActions>;
