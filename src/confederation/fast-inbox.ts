@@ -1,7 +1,7 @@
 import { createHash, KeyObject, verify } from "node:crypto";
 import { fetchKey, type Context } from "@fedify/fedify";
 import { CryptographicKey } from "@fedify/vocab";
-import { canParseDecimal } from "@fedify/vocab-runtime";
+import { canParseDecimal, parseDecimal } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
 import { POD_CONTEXT } from "../publishing/vocab.ts";
 import type { ProposalFields } from "./activitypub.ts";
@@ -25,10 +25,12 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
   const KEYS_KEPT = 10_000;
   /** Keys are refetched after an hour, so a rotated or revoked key stops verifying here too. */
   const KEY_TTL_MS = 60 * 60 * 1000;
-  const seen = deps.db.$client.prepare<[string], { one: number }>("SELECT 1 AS one FROM received_activities WHERE activity_iri = ?");
+  const seen = deps.db.$client.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM received_activities WHERE activity_iri = ? AND actor_iri = ?");
+  /** A key that fails to verify is fetched again on the next delivery only once it is this old. */
+  const KEY_RECHECK_MS = 5 * 60 * 1000;
   const WINDOW_MS = 60 * 60 * 1000;
   const contextJson = JSON.stringify(POD_CONTEXT);
-  /** Activities being handled now, by id: a second delivery of one waits for the first (group commit). */
+  /** Verified activities being handled now, by actor and id: a second delivery of one waits for the first (group commit). */
   const inFlight = new Map<string, Promise<boolean>>();
 
   /** Key fetches under way: deliveries signed with the same uncached key wait for one fetch. */
@@ -82,30 +84,30 @@ export function fastInbox(deps: PodDeps, contextFor: () => Context<null>, inbox:
     const { receipt, proposal } = decoded;
     // Only a key on the actor's own origin can be the actor's: no need to fetch any other.
     if (URL.parse(signature.keyId)?.origin !== new URL(receipt.actorIri).origin) return false;
-    const activityIri = receipt.activityIri;
-    // The same activity again. While one delivery of it is being handled, a second waits for it; then
-    // the inbox record (which keeps every activity id taken) says whether it was done already.
-    while (inFlight.has(activityIri)) await inFlight.get(activityIri);
-    if (seen.get(activityIri)) return verifiedBy(await keyFor(signature.keyId), receipt.actorIri, request, signature);
-    const handling = verifyAndTake(receipt, proposal, request, signature);
-    inFlight.set(activityIri, handling.catch(() => false));
-    try {
-      return await handling;
-    } finally {
-      inFlight.delete(activityIri);
-    }
-  };
-
-  async function verifyAndTake(receipt: Receipt, proposal: Decoded["proposal"], request: SignedRequest, signature: DraftSignature): Promise<boolean> {
+    // Verified before anything else: an unverified delivery must not make a genuine one wait.
     const key = await keyFor(signature.keyId);
     if (!verifiedBy(key, receipt.actorIri, request, signature)) {
-      keys.delete(signature.keyId); // perhaps a rotated key: Fedify's path fetches it afresh
+      // Perhaps a rotated key: Fedify's path fetches it afresh. A fresh key stays, so forged requests
+      // naming a neighbor's key can't make the pod refetch it each time.
+      if (key && Date.now() - (keys.get(signature.keyId)?.fetchedAt ?? 0) > KEY_RECHECK_MS) keys.delete(signature.keyId);
       return false;
     }
-    await inbox.onProposal(receipt, proposal);
-    deps.log.debug({ activity: receipt.activityIri }, "inbox fast path");
-    return true;
-  }
+    // The same activity again. While one delivery of it is being handled, a second waits for it; then
+    // the inbox record (which keeps every activity taken, with its actor) says whether it was done already.
+    // From here on the activity is verified: a failure answers 5xx (the sender retries), never Fedify's path.
+    const slot = `${receipt.actorIri} ${receipt.activityIri}`;
+    while (inFlight.has(slot)) await inFlight.get(slot);
+    if (seen.get(receipt.activityIri, receipt.actorIri)) return true;
+    const handling = inbox.onProposal(receipt, proposal).then(() => true);
+    inFlight.set(slot, handling.catch(() => false));
+    try {
+      await handling;
+      deps.log.debug({ activity: receipt.activityIri }, "inbox fast path");
+      return true;
+    } finally {
+      inFlight.delete(slot);
+    }
+  };
 }
 
 function verifiedBy(
@@ -170,6 +172,8 @@ const PROPOSAL_KEYS = new Set([
 ]);
 
 const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
+/** RFC 3339 date-times only, as Fedify reads them (Date.parse alone takes more, some in local time). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 /** IRIs as Fedify reads them: parsed and written back (`href`), so both paths compare the same strings. */
 const iri = (value: unknown): string | null => (typeof value === "string" ? (URL.parse(value)?.href ?? null) : null);
 const instant = (value: unknown): string | null => {
@@ -189,6 +193,8 @@ function decodeActivity(json: Record<string, unknown>): Decoded | null {
   const actorIri = iri(json.actor);
   const proposal = decodeProposal(json.object);
   if (!activityIri || !actorIri || !proposal) return null;
+  // An activity's id lives on its actor's origin: nobody else may claim it (and so pre-empt the real one).
+  if (new URL(activityIri).origin !== new URL(actorIri).origin) return null;
   return { receipt: { activityIri, type: json.type, actorIri, objectIri: proposal.iri, objectType: "Proposal" }, proposal };
 }
 
@@ -197,13 +203,19 @@ function decodeProposal(value: unknown): Decoded["proposal"] | null {
   const o = value as Record<string, unknown>;
   const id = iri(o.id);
   if (!id || o.type !== "Proposal" || !Object.keys(o).every((k) => PROPOSAL_KEYS.has(k))) return null;
+  // Only the plain shapes this software writes; anything richer (language maps without content, arrays,
+  // embedded objects, other date formats) is read by Fedify's path, so both paths store the same record.
+  if (["name", "summary", "content", "attributedTo", "url", "purpose"].some((k) => o[k] !== undefined && typeof o[k] !== "string")) return null;
+  if (o.contentMap !== undefined && typeof o.content !== "string") return null;
+  if (["startTime", "endTime", "published", "updated"].some((k) => o[k] !== undefined && !(typeof o[k] === "string" && RFC3339.test(o[k])))) return null;
   const publishes = o.publishes as Record<string, unknown> | undefined;
   if (!publishes || publishes.type !== "Intent") return null;
   const measure = (m: unknown): ProposalFields["resourceQuantity"] | undefined => {
     if (m === undefined) return null;
     const v = m as Record<string, unknown> | null;
     if (!v || v.type !== "Measure" || typeof v.hasNumericalValue !== "string" || !canParseDecimal(v.hasNumericalValue)) return undefined;
-    return { unit: str(v.hasUnit), value: v.hasNumericalValue };
+    // Normalised as Fedify's path does (" 12.5 " is 12.5 on both).
+    return { unit: str(v.hasUnit), value: parseDecimal(v.hasNumericalValue) };
   };
   const resourceQuantity = measure(publishes.resourceQuantity);
   const availableQuantity = measure(publishes.availableQuantity);

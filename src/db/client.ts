@@ -21,6 +21,8 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  // After a checkpoint lets the WAL start over, the file is cut back to this size.
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const db = drizzle({ client: sqlite });
   return {
     sqlite,

@@ -24,6 +24,9 @@ export function groupCommit(sqlite: Database.Database): <T>(write: () => T) => P
       sqlite
         .transaction(() => {
           for (const { write } of batch) {
+            // Some failures (disk full, I/O) roll back the whole transaction, not just the savepoint: the
+            // rest must not run as transactions of their own, so the batch ends and every write fails.
+            if (!sqlite.inTransaction) throw new Error("the batch's transaction was rolled back");
             try {
               outcomes.push({ value: sqlite.transaction(write)() }); // nested: a savepoint
             } catch (error) {

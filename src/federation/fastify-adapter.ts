@@ -54,11 +54,9 @@ export function mountFederation(
         // is checked below too and never refuses; whatever it does not take goes on to Fedify's path.
         const identifier = (request.params as { identifier?: string }).identifier;
         if (fastPath && (identifier === undefined || identifier === handle)) {
-          const handled = await fastPath(request, body).catch((error: unknown) => {
-            request.log.warn({ err: error }, "inbox fast path failed; handing the activity to Fedify");
-            return false;
-          });
-          if (handled) return reply.code(202).send();
+          // A failure after the fast path verified the activity is a 5xx (the sender retries); it is not
+          // handed to Fedify's path, which would handle it a second time.
+          if (await fastPath(request, body)) return reply.code(202).send();
         }
         let activity: unknown;
         try {
@@ -74,6 +72,11 @@ export function mountFederation(
         }
         if (!keyOnActorsOrigin(request.headers, activity)) {
           return refuse(401, "the signing key does not belong to the activity's actor (different origin)", "signature");
+        }
+        // An activity's id lives on its actor's origin; one that claims another server's id could pre-empt
+        // the real activity (both paths skip an id already taken).
+        if (!idOnActorsOrigin(activity)) {
+          return refuse(400, "the activity's id is not on its actor's origin", "body.id");
         }
         const response = await federation.fetch(toWebRequest(request, origin, body), { contextData: null });
         if (response.status >= 400) return refuse(response.status, (await response.text()).trim() || "refused");
@@ -117,4 +120,12 @@ async function sendWebResponse(reply: FastifyReply, response: Response): Promise
     reply.header(name, value);
   });
   return reply.send(Buffer.from(await response.arrayBuffer()));
+}
+
+function idOnActorsOrigin(activity: unknown): boolean {
+  if (!activity || typeof activity !== "object") return true;
+  const { id, actor } = activity as { id?: unknown; actor?: unknown };
+  const actorIri = typeof actor === "string" ? actor : typeof actor === "object" && actor !== null ? (actor as { id?: unknown }).id : undefined;
+  if (typeof id !== "string" || typeof actorIri !== "string") return true;
+  return URL.parse(id)?.origin === URL.parse(actorIri)?.origin;
 }

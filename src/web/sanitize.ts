@@ -33,8 +33,15 @@ export const SANITIZE: sanitizeHtml.IOptions = {
  * every piece of remote HTML before it is stored or shown.
  */
 export function sanitize(html: string): string {
-  return simpleHtml(html) ?? sanitizeHtml(html, SANITIZE);
+  return simpleHtml(html) ?? sanitizeHtml(bounded(html), SANITIZE);
 }
+
+/**
+ * sanitize-html slows down sharply on deeply nested tags (200k nested tags take tens of seconds); no
+ * text the pod keeps is longer than this, so longer input is cut before the sanitiser sees it.
+ */
+export const MAX_HTML_CHARS = 200_000;
+const bounded = (html: string) => (html.length > MAX_HTML_CHARS ? html.slice(0, MAX_HTML_CHARS) : html);
 
 /** Remote HTML reduced to plain text (for search, feeds, CSV and summaries). */
 export function htmlToText(html: string): string {
@@ -48,7 +55,7 @@ const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">
 
 /** htmlToText's text before whitespace is tidied, the general way: sanitize-html drops every tag. */
 export function textBySanitizer(html: string): string {
-  const text = sanitizeHtml(html.replace(/<\/(p|li|h[1-6])>|<br\s*\/?>/gi, "$&\n"), { allowedTags: [], allowedAttributes: {} });
+  const text = sanitizeHtml(bounded(html).replace(/<\/(p|li|h[1-6])>|<br\s*\/?>/gi, "$&\n"), { allowedTags: [], allowedAttributes: {} });
   return text.replace(/&(amp|lt|gt|quot|nbsp|#39|#x27);/g, (entity) => ENTITIES[entity] ?? entity);
 }
 

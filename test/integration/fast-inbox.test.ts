@@ -171,7 +171,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const signingString = `(request-target): post /inbox\nhost: other.example\ndate: ${resigned.headers.date}\ndigest: ${resigned.headers.digest}`;
     resigned.headers.signature = `keyId="${alice.keyId}",algorithm="rsa-sha256",headers="${covered}",signature="${createSign("sha256").update(signingString).sign(alice.privateKeyPem, "base64")}"`;
     expect(await server.pod.inboxFastPath(resigned, body)).toBe(false);
-    // Fedify's path refuses it too (the adapter checks the signed host before either path).
+    // Fedify's path refuses it too: the fast path declines, then the adapter checks the signed host.
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${server.url}/inbox`, { method: "POST", headers: { ...resigned.headers, "content-length": body.length } }, (res) => {
         res.resume();
@@ -250,7 +250,8 @@ describe("the inbox fast path for neighbor pods' offers", () => {
         type: "Intent",
         action: "transfer",
         resourceConformsTo: "https://w3id.org/pods/categories/food",
-        resourceQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "12.5" },
+        // Spaces around the number: both paths read it as Fedify's parseDecimal does.
+        resourceQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: " 12.5 " },
         availableQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "3" },
       },
       location: { type: "Place", name: "Riverside <b>park</b>", latitude: 51.5, longitude: -0.1 },
@@ -290,5 +291,32 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const response = await postRaw({ url: `${server.url}/inbox`, headers: sign(body).headers, body });
     expect(response.status).toBe(202);
     expect(inView(id)).toBe(true);
+  });
+
+  it("an activity whose id is on another origin than its actor is refused on both paths: it can't take another server's id", async () => {
+    const { body, id } = await offerBody(alice, "Borrowed id");
+    const json = JSON.parse(body.toString());
+    json.id = `${mallory.origin}/activities/1`;
+    const stolen = Buffer.from(JSON.stringify(json));
+    expect(await server.pod.inboxFastPath(sign(stolen), stolen)).toBe(false);
+    const response = await postRaw({ url: `${server.url}/inbox`, headers: sign(stolen).headers, body: stolen });
+    expect(response.status).toBe(400);
+    expect(inView(id)).toBe(false);
+  });
+
+  it("a failure after the fast path verified an activity answers 5xx (the sender retries); Fedify's path does not handle it again", async () => {
+    const { body, id } = await offerBody(alice, "Dates");
+    const taken = vi.spyOn(server.pod.confederation.inbox, "onProposal").mockRejectedValueOnce(new Error("disk full"));
+    try {
+      const response = await postRaw({ url: `${server.url}/inbox`, headers: sign(body).headers, body });
+      expect(response.status).toBe(500);
+      expect(taken).toHaveBeenCalledTimes(1);
+      expect(inView(id)).toBe(false);
+      // The retry goes through.
+      expect((await postRaw({ url: `${server.url}/inbox`, headers: sign(body).headers, body })).status).toBe(202);
+      expect(inView(id)).toBe(true);
+    } finally {
+      taken.mockRestore();
+    }
   });
 });

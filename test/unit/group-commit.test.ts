@@ -61,4 +61,14 @@ describe("group commit", () => {
     expect(handle.sqlite.inTransaction).toBe(false);
     expect(await commit(insert("b"))).toBe(1); // and the next batch commits as usual
   });
+
+  it("a failure that rolls back the whole transaction ends the batch: the writes after it don't commit on their own", async () => {
+    const commit = groupCommit(handle.sqlite);
+    // What SQLite does on a full disk or an I/O error: the whole transaction is gone, not just the savepoint.
+    const rollBackEverything = () => handle.sqlite.exec("ROLLBACK");
+    const outcomes = await Promise.allSettled([commit(insert("x")), commit(rollBackEverything), commit(insert("y"))]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(names()).toEqual([]);
+    expect(handle.sqlite.inTransaction).toBe(false);
+  });
 });
