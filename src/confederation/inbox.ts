@@ -2,17 +2,12 @@ import type { Context, InboxContext } from "@fedify/fedify";
 import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, type Object as APObject } from "@fedify/vocab";
 import { groupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import { sameHost } from "../federation/iri.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
 import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord, type ProposalFields, type ViewRecord } from "./activitypub.ts";
 import type { RelayActions } from "./relay.ts";
 import { removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
-
-/** True when every IRI is there and all are on one host. */
-const sameHost = (...iris: (string | null | undefined)[]) => {
-  const hosts = iris.map((iri) => (iri ? URL.parse(iri)?.host : undefined));
-  return hosts.every((host) => host !== undefined && host === hosts[0]);
-};
 
 /** What the inbox record keeps of an activity: types and ids, not bodies. */
 export interface Receipt {

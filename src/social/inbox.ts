@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { Announce, Article, Create, Like, OrderedCollection, OrderedCollectionPage, Undo, isActor, type Actor, type Object as APObject, type Update } from "@fedify/vocab";
 import { kindOf } from "../confederation/activitypub.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import { sameHost } from "../federation/iri.ts";
 import { getFollowing } from "../follows/service.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import * as store from "./store.ts";
@@ -9,7 +10,6 @@ import * as store from "./store.ts";
 const REFRESH_MS = 24 * 60 * 60 * 1000;
 /** How many of a newly followed actor's latest posts are read. */
 const BACKFILL_POSTS = 20;
-const sameHost = (...iris: (URL | null | undefined)[]) => iris.every((iri) => iri && iri.host === iris[0]!.host);
 
 /**
  * What Mastodon-compatible servers send that is not the confederal view: posts (replies to the pod's

@@ -1,6 +1,7 @@
 import type { Context } from "@fedify/fedify";
-import { Create, Delete, Tombstone, type Recipient } from "@fedify/vocab";
+import { Create, Delete, Tombstone } from "@fedify/vocab";
 import { toInstant, type PodDeps } from "../federation/deps.ts";
+import { recipientOf } from "../follows/federation.ts";
 import { resolveActor } from "../follows/resolve.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
@@ -58,11 +59,6 @@ export function renderText(text: string, mentioned: Map<string, Account>): strin
     .join("");
 }
 
-const recipientOf = (account: Account): Recipient => ({
-  id: new URL(account.iri),
-  inboxId: account.inbox ? new URL(account.inbox) : null,
-  endpoints: account.sharedInbox ? { sharedInbox: new URL(account.sharedInbox) } : null,
-});
 
 /** Notes the operator writes in a Mastodon app, published as the pod. */
 export function postingActions(deps: PodDeps, contextFor: () => Context<null>, inbox: SocialInbox) {
@@ -91,7 +87,7 @@ export function postingActions(deps: PodDeps, contextFor: () => Context<null>, i
 
   async function deliver(ctx: Context<null>, activity: Create | Delete, status: Status, to: Account[]): Promise<void> {
     if (status.visibility !== "direct") await sendToFollowers(ctx, deps, [activity], status.iri);
-    const recipients = to.filter((a) => a.inbox).map(recipientOf);
+    const recipients = to.flatMap((a) => (a.inbox ? [recipientOf({ actorIri: a.iri, inbox: a.inbox, sharedInbox: a.sharedInbox })] : []));
     if (recipients.length > 0) {
       await ctx.sendActivity({ identifier: config.handle }, recipients, activity, { preferSharedInbox: true, orderingKey: status.iri });
     }
