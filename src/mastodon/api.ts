@@ -42,6 +42,7 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, {
   // Only the sign-in endpoints are limited (per client address): a guessing loop is slowed and logged, apps are not.
   await app.register(fastifyRateLimit, { global: false });
   installMastodonErrors(app);
+  app.decorateRequest("oauthToken", null);
   app.addHook("preValidation", async (request) => {
     if (request.body && typeof request.body === "object" && !Array.isArray(request.body)) request.body = nestFormKeys(request.body as Record<string, unknown>);
   });

@@ -11,7 +11,8 @@ declare module "fastify" {
     user?: boolean;
   }
   interface FastifyRequest {
-    oauthToken?: OAuthToken;
+    /** The access token of a Mastodon API request; null without one (decorated, so never inherited). */
+    oauthToken: OAuthToken | null;
   }
 }
 
@@ -47,5 +48,5 @@ export function mastodonAuth(oauth: OAuthStore) {
  */
 export function readsAsPod(request: FastifyRequest): boolean {
   const token = request.oauthToken;
-  return token !== undefined && token.operator && grants(token.scopes.split(" "), "read:statuses");
+  return token !== null && token.operator && grants(token.scopes.split(" "), "read:statuses");
 }
