@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -41,8 +42,12 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       const given = request.headers["x-request-id"];
       return typeof given === "string" && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
-    // Only the reverse proxy named in POD_TRUST_PROXY may say who the client is (X-Forwarded-For).
+    // Only the reverse proxy named in POD_TRUST_PROXY may say who the client is (X-Forwarded-For); by
+    // default nobody may, so a client cannot pick its own address and dodge the per-address limits.
     trustProxy: deps.config.trustProxy,
+    // Fastify's defaults, pinned: a JSON body with __proto__ or constructor.prototype keys is a 400.
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -94,8 +99,10 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   });
   await app.register(
     async (admin) => {
+      // Counts wrong operator tokens per client address (see requireOperator).
+      await admin.register(fastifyRateLimit, { global: false });
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
-      admin.addHook("onRequest", requireOperator(deps.db));
+      admin.addHook("onRequest", requireOperator(admin, deps.db));
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });
