@@ -32,11 +32,14 @@ export const settingsSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   POD_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   POD_ALLOW_PRIVATE_ADDRESS: booleanSetting.default(false),
-  /** Addresses of the reverse proxy whose X-Forwarded-For is believed (comma-separated, CIDR allowed), or false. */
+  /**
+   * Addresses of the reverse proxy whose X-Forwarded-For is believed (comma-separated, CIDR allowed), or false.
+   * False by default: believing loopback would let any process on the host name its own client address.
+   */
   POD_TRUST_PROXY: z
     .string()
     .regex(/^(false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, "must be false or a comma-separated list of addresses such as 127.0.0.1,::1")
-    .default("127.0.0.1,::1"),
+    .default("false"),
   /** Largest request body accepted, in bytes (inbox and API alike). */
   POD_MAX_BODY_BYTES: z.coerce.number({ error: "must be a number" }).int().min(1024, "must be at least 1024").default(1_048_576),
 });
