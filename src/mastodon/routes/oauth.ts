@@ -7,6 +7,7 @@ import { html, page } from "../../web/html.ts";
 import { toApplication } from "../entities/application.ts";
 import { MastodonError } from "../errors.ts";
 import { OAuthError, OOB_REDIRECT, type OAuthApp, type OAuthStore } from "../oauth.ts";
+import { isVerifiedRedirect } from "../redirect-trust.ts";
 import { KNOWN_SCOPES, parseScopes, withinScopes } from "../scopes.ts";
 
 /** Schemes a redirect may never use: they would run or read something in the operator's browser. */
@@ -114,6 +115,13 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; oauth: OAuthSto
     return reply.code(400).type("text/html; charset=utf-8").send(page("Cannot sign in", html`<h1>Cannot sign in</h1><p>${message}</p>`));
   }
 
+  function deniedPage(reply: FastifyReply, found: OAuthApp) {
+    return reply
+      .header("cache-control", "no-store")
+      .type("text/html; charset=utf-8")
+      .send(page("Access denied", html`<h1>Access denied</h1><p><strong>${found.name}</strong> was not given access to ${config.name}. You can close this page.</p>`));
+  }
+
   function consentPage(reply: FastifyReply, input: AuthorizeRequest, found: OAuthApp, scopes: string[], problem?: string) {
     const hidden = Object.entries(input)
       .filter(([key, value]) => value !== undefined && key !== "operator_token" && key !== "decision")
@@ -152,8 +160,10 @@ ${hidden}
     if (!("found" in checked)) return checked;
     const { found, scopes, redirect } = checked;
     if (input.decision !== "approve") {
-      if (redirect === OOB_REDIRECT) return consentError(reply, "Access denied.");
-      return redirectWith(reply, redirect, { error: "access_denied", error_description: "the operator denied access", state: input.state });
+      if (isVerifiedRedirect(redirect, input.redirect_uri, found.redirectUris.split("\n"))) {
+        return redirectWith(reply, redirect, { error: "access_denied", error_description: "the operator denied access", state: input.state });
+      }
+      return deniedPage(reply, found);
     }
     const operatorTokenId = input.operator_token ? operatorTokenIdOf(db, input.operator_token) : null;
     if (!operatorTokenId) return consentPage(reply, input, found, scopes, "That is not a valid operator token.");
