@@ -62,15 +62,12 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     expect(appScheme.status).toBe(200);
   });
 
-  it("the consent page: unknown client or unregistered redirect is a page, never a redirect; wrong operator token stays on the page; deny and bad scope go back with an error", async () => {
+  it("the consent page: unknown client or unregistered redirect is a page, never a redirect; wrong operator token stays on the page; bad requests are shown on the page", async () => {
     expect((await signInOnConsentPage(pod.url, { response_type: "code", client_id: "nope", redirect_uri: REDIRECT })).status).toBe(400);
     expect((await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: "https://evil.example/cb" })).status).toBe(400);
     const wrongToken = await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: REDIRECT, scope: "read" }, { operatorToken: "guess" });
     expect(wrongToken.status).toBe(401);
     expect(wrongToken.location).toBeNull();
-    const denied = await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: REDIRECT, state: "s1" }, { decision: "deny" });
-    expect(denied.status).toBe(302);
-    expect(Object.fromEntries(new URL(denied.location!).searchParams)).toMatchObject({ error: "access_denied", state: "s1" });
     // Errors in the request itself are shown on the page: registration is open, so an app's redirect
     // URI is not reached without the operator's action.
     for (const query of ["scope=push", "code_challenge=abc&code_challenge_method=plain", "code_challenge=short&code_challenge_method=S256"]) {
@@ -83,6 +80,28 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  });
+
+  it("Deny shows its result on the page unless the redirect URI is verified (requested exactly, registered, loopback or app scheme)", async () => {
+    const loopback = "http://127.0.0.1:8765/callback";
+    const appScheme = "org.joinmastodon.app://callback";
+    const native = (await call("POST", "/api/v1/apps", { json: { client_name: "native", redirect_uris: [loopback, appScheme, REDIRECT, "myapp://cb"], scopes: "read" } })).body;
+    const deny = (client_id: string, extra: Record<string, string>) => signInOnConsentPage(pod.url, { response_type: "code", client_id, scope: "read", state: "s1", ...extra }, { decision: "deny" });
+    for (const [client, redirect] of [[app.client_id, REDIRECT], [native.client_id, REDIRECT], [native.client_id, "myapp://cb"], [app.client_id, "urn:ietf:wg:oauth:2.0:oob"]] as const) {
+      const denied = await deny(client, { redirect_uri: redirect });
+      expect([denied.status, denied.location], redirect).toEqual([200, null]);
+      expect(denied.page).toContain("Access denied");
+    }
+    for (const redirect of [loopback, appScheme]) {
+      const denied = await deny(native.client_id, { redirect_uri: redirect });
+      expect(denied.status, redirect).toBe(302);
+      expect(denied.location!.startsWith(redirect), redirect).toBe(true);
+      expect(Object.fromEntries(new URL(denied.location!).searchParams)).toMatchObject({ error: "access_denied", state: "s1" });
+    }
+    // A redirect_uri the request did not name (the app's only one, by default) is not verified.
+    const single = (await call("POST", "/api/v1/apps", { json: { client_name: "single", redirect_uris: loopback, scopes: "read" } })).body;
+    const defaulted = await deny(single.client_id, {});
+    expect([defaulted.status, defaulted.location]).toEqual([200, null]);
   });
 
   it("the out-of-band redirect shows the code on a page", async () => {
