@@ -44,6 +44,7 @@ describe("loadConfig(env)", () => {
     expect(config.logLevel).toBe("info");
     expect(config.adminToken).toBeUndefined();
     expect(config.maxBodyBytes).toBe(1_048_576);
+    expect(config.trustProxy).toBe(false);
   });
 
   it("reads every setting from the environment", () => {
