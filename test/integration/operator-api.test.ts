@@ -1,27 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromAddress, loopbackAddress } from "../support/loopback-client.ts";
 import { TEST_ADMIN_TOKEN, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 
 const PROBLEM_JSON = /^application\/problem\+json\b/;
 const TOKEN_PATTERN = /pod_[A-Za-z0-9_-]{43}/g;
 
-/** Calls the admin API with an explicit Authorization header (or none). */
+let calls = 0;
+/**
+ * Calls the admin API with an explicit Authorization header (or none), each time from another loopback
+ * address: these tests send more wrong tokens than one client address may (admin-rate-limit.test.ts).
+ */
 async function adminWith(
   pod: PodProcess,
   authorization: string | undefined,
   method: string,
   path: string,
-  body?: unknown,
-): Promise<{ status: number; contentType: string | null; headers: Headers; body: any }> {
+  body?: unknown | string,
+): Promise<{ status: number; contentType: string | null; headers: Headers; body: any; text: string }> {
   const headers: Record<string, string> = {};
   if (authorization !== undefined) headers.authorization = authorization;
   if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${pod.url}/admin/api${path}`, {
+  const answer = await fromAddress(loopbackAddress(9, calls++), `${pod.url}/admin/api${path}`, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
-  const text = await response.text();
-  return { status: response.status, contentType: response.headers.get("content-type"), headers: response.headers, body: text ? JSON.parse(text) : null };
+  const responseHeaders = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) if (typeof value === "string") responseHeaders.set(name, value);
+  const text = answer.text;
+  return { status: answer.status, contentType: responseHeaders.get("content-type"), headers: responseHeaders, body: text ? JSON.parse(text) : null, text };
 }
 
 const bearer = (token: string) => `Bearer ${token}`;
@@ -72,17 +79,9 @@ describe("operator API authentication", () => {
     ];
     for (const authorization of [undefined, bearer("wrong-token-wrong-token-wrong-token")]) {
       for (const [method, path, body] of attempts) {
-        const response = await fetch(`${pod.url}/admin/api${path}`, {
-          method,
-          headers: {
-            ...(authorization ? { authorization } : {}),
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body,
-        });
-        const text = await response.text();
-        expect(response.status, `${method} ${path} ${body ?? ""} (${authorization ? "wrong token" : "no token"}) answered: ${text}`).toBe(401);
-        expect(response.headers.get("content-type")).toMatch(PROBLEM_JSON);
+        const response = await adminWith(pod, authorization, method, path, body);
+        expect(response.status, `${method} ${path} ${body ?? ""} (${authorization ? "wrong token" : "no token"}) answered: ${response.text}`).toBe(401);
+        expect(response.contentType).toMatch(PROBLEM_JSON);
       }
     }
   });
