@@ -17,9 +17,12 @@ function checkedPath(key: string): string[] {
   const field = key.length > 100 ? `${key.slice(0, 100)}…` : key;
   const path = pathOf(key);
   if (path.some((segment) => HOSTILE_SEGMENTS.has(segment))) {
-    throw badRequest(`The field ${field} is not accepted (__proto__, constructor and prototype are not field names)`, field);
+    const detail = `The field ${field} is not accepted (__proto__, constructor and prototype are not field names)`;
+    throw badRequest(detail, field);
   }
-  if (path.length > MAX_FORM_KEY_DEPTH) throw badRequest(`The field ${field} nests deeper than ${MAX_FORM_KEY_DEPTH} levels`, field);
+  if (path.length > MAX_FORM_KEY_DEPTH) {
+    throw badRequest(`The field ${field} nests deeper than ${MAX_FORM_KEY_DEPTH} levels`, field);
+  }
   return path;
 }
 
@@ -54,7 +57,8 @@ export function nestFormKeys(flat: Record<string, unknown>): Record<string, unkn
       }
       // Only containers made here are walked into: a value from the body is replaced, never written to.
       const child = target[segment];
-      target = typeof child === "object" && child !== null && made.has(child) ? (child as Container) : (target[segment] = container());
+      const ours = typeof child === "object" && child !== null && made.has(child);
+      target = ours ? (child as Container) : (target[segment] = container());
     }
   }
   return nested;

@@ -18,7 +18,11 @@ const isLoopbackHost = (hostname: string) => {
  * in reverse-domain form, i.e. a scheme with a dot such as `org.joinmastodon.app:` (§7.1). Everything else
  * gets its answer on the page.
  */
-export function isVerifiedRedirect(redirect: string, requested: string | undefined, registered: readonly string[]): boolean {
+export function isVerifiedRedirect(
+  redirect: string,
+  requested: string | undefined,
+  registered: readonly string[],
+): boolean {
   if (requested !== redirect || !registered.includes(redirect) || !URL.canParse(redirect)) return false;
   const url = new URL(redirect);
   if (url.protocol === "http:" || url.protocol === "https:") return isLoopbackHost(url.hostname);

@@ -18,12 +18,15 @@ export function requireOperator(scope: FastifyInstance, db: Db) {
     const seen = await limiter(request, { increment: false });
     if (!seen.isAllowed && seen.remaining === 0) {
       reply.header("retry-after", String(seen.ttlInSeconds));
-      return sendProblem(reply, problemFor(429, `too many wrong operator tokens from this address; try again in ${seen.ttlInSeconds} s`, "authorization"));
+      const detail = `too many wrong operator tokens from this address; try again in ${seen.ttlInSeconds} s`;
+      return sendProblem(reply, problemFor(429, detail, "authorization"));
     }
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
     if (!match || !isValidOperatorToken(db, match[1]!)) {
       const counted = await limiter(request);
-      if (!counted.isAllowed && counted.remaining === 0) request.log.warn({ client: counted.key }, "admin API: wrong operator tokens reached the limit; refusing this address for a while");
+      if (!counted.isAllowed && counted.remaining === 0) {
+        request.log.warn({ client: counted.key }, "admin API: too many wrong operator tokens; refusing this address");
+      }
       reply.header("www-authenticate", 'Bearer realm="pod-admin"');
       return sendProblem(reply, problemFor(401, "an operator token is required (Authorization: Bearer <token>)", "authorization"));
     }

@@ -5,8 +5,15 @@ import { startPod, TEST_ADMIN_TOKEN, type PodProcess } from "../support/pod-proc
 type Encoding = "form" | "json" | "multipart";
 const ENCODINGS: Encoding[] = ["form", "json", "multipart"];
 
-function encode(fields: [string, string][], encoding: Encoding): { headers: Record<string, string>; body: string | FormData } {
-  if (encoding === "form") return { headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() };
+function encode(
+  fields: [string, string][],
+  encoding: Encoding,
+): { headers: Record<string, string>; body: string | FormData } {
+  if (encoding === "form")
+    return {
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    };
   if (encoding === "json") {
     const text = `{${fields.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(",")}}`;
     return { headers: { "content-type": "application/json" }, body: text };
@@ -42,7 +49,13 @@ describe("input keys never reach Object.prototype (issue 9, item 1), through the
     const inbox = await fetch(new URL("/users/pod/inbox", pod.url), {
       method: "POST",
       headers: { "content-type": "application/activity+json" },
-      body: JSON.stringify({ "@context": "https://www.w3.org/ns/activitystreams", id: "https://elsewhere.example/a/1", type: "Follow", actor: "https://elsewhere.example/u", object: pod.actorUrl }),
+      body: JSON.stringify({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: "https://elsewhere.example/a/1",
+        type: "Follow",
+        actor: "https://elsewhere.example/u",
+        object: pod.actorUrl,
+      }),
     });
     expect(inbox.status).toBe(401);
     expect((await get("/api/v1/notifications")).status).toBe(401);
@@ -59,12 +72,18 @@ describe("input keys never reach Object.prototype (issue 9, item 1), through the
   it("baseline: the pod works and Rails-style keys still nest", async () => {
     await podStillWorks();
     for (const encoding of ENCODINGS) {
-      const nested = await registerApp([["scopes", "read"], ["redirect_uris[]", "https://app.example/other"]], encoding);
+      const nested = await registerApp(
+        [
+          ["scopes", "read"],
+          ["redirect_uris[]", "https://app.example/other"],
+        ],
+        encoding,
+      );
       expect(nested.status, encoding).toBe(200);
     }
   });
 
-  it("__proto__[oauthToken][…] in any encoding is a 400 naming the field, and a token-less request stays 401", async () => {
+  it("__proto__[oauthToken][…] in any encoding is a 400 naming the field; token-less stays 401", async () => {
     const forged: [string, string][] = [
       ["__proto__[oauthToken][operator]", "1"],
       ["__proto__[oauthToken][scopes]", "read write follow"],
@@ -82,13 +101,24 @@ describe("input keys never reach Object.prototype (issue 9, item 1), through the
   });
 
   it("harmless-looking hostile keys are refused and break nothing for anyone afterwards", async () => {
-    const hostile = ["a[__proto__][x]", "__proto__[content-type]", "__proto__", "constructor[prototype][x]", "a[constructor][prototype]", "scopes[prototype]"];
+    const hostile = [
+      "a[__proto__][x]",
+      "__proto__[content-type]",
+      "__proto__",
+      "constructor[prototype][x]",
+      "a[constructor][prototype]",
+      "scopes[prototype]",
+    ];
     const statuses: Record<string, number> = {};
     for (const encoding of ENCODINGS) {
-      for (const key of hostile) statuses[`${encoding} ${key}`] = (await registerApp([[key, "text/plain"]], encoding)).status;
+      for (const key of hostile)
+        statuses[`${encoding} ${key}`] = (await registerApp([[key, "text/plain"]], encoding)).status;
     }
     // Form keys on the OAuth endpoints go through the same parser.
-    const token = await fetch(new URL("/oauth/token", pod.url), { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", "__proto__[operator]": "1" }) });
+    const token = await fetch(new URL("/oauth/token", pod.url), {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", "__proto__[operator]": "1" }),
+    });
     statuses["form /oauth/token __proto__[operator]"] = token.status;
     await podStillWorks();
     for (const [what, status] of Object.entries(statuses)) expect(status, what).toBe(400);

@@ -62,7 +62,8 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     expect(appScheme.status).toBe(200);
   });
 
-  it("the consent page: unknown client or unregistered redirect is a page, never a redirect; wrong operator token stays on the page; bad requests are shown on the page", async () => {
+  it("the consent page: unknown client, unregistered redirect, bad requests are pages, not redirects", async () => {
+    // (and a wrong operator token stays on the page)
     expect((await signInOnConsentPage(pod.url, { response_type: "code", client_id: "nope", redirect_uri: REDIRECT })).status).toBe(400);
     expect((await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: "https://evil.example/cb" })).status).toBe(400);
     const wrongToken = await signInOnConsentPage(pod.url, { response_type: "code", client_id: app.client_id, redirect_uri: REDIRECT, scope: "read" }, { operatorToken: "guess" });
@@ -82,12 +83,25 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
   });
 
-  it("Deny shows its result on the page unless the redirect URI is verified (requested exactly, registered, loopback or app scheme)", async () => {
+  it("Deny shows its result on the page unless the redirect URI is verified", async () => {
+    // Verified: requested exactly, registered, and a loopback or reverse-domain app scheme URI (RFC 8252).
     const loopback = "http://127.0.0.1:8765/callback";
     const appScheme = "org.joinmastodon.app://callback";
-    const native = (await call("POST", "/api/v1/apps", { json: { client_name: "native", redirect_uris: [loopback, appScheme, REDIRECT, "myapp://cb"], scopes: "read" } })).body;
-    const deny = (client_id: string, extra: Record<string, string>) => signInOnConsentPage(pod.url, { response_type: "code", client_id, scope: "read", state: "s1", ...extra }, { decision: "deny" });
-    for (const [client, redirect] of [[app.client_id, REDIRECT], [native.client_id, REDIRECT], [native.client_id, "myapp://cb"], [app.client_id, "urn:ietf:wg:oauth:2.0:oob"]] as const) {
+    const redirect_uris = [loopback, appScheme, REDIRECT, "myapp://cb"];
+    const nativeApp = { client_name: "native", redirect_uris, scopes: "read" };
+    const registered = await call("POST", "/api/v1/apps", { json: nativeApp });
+    const native = registered.body;
+    const deny = (client_id: string, extra: Record<string, string>) => {
+      const params = { response_type: "code", client_id, scope: "read", state: "s1", ...extra };
+      return signInOnConsentPage(pod.url, params, { decision: "deny" });
+    };
+    const onPage = [
+      [app.client_id, REDIRECT],
+      [native.client_id, REDIRECT],
+      [native.client_id, "myapp://cb"],
+      [app.client_id, "urn:ietf:wg:oauth:2.0:oob"],
+    ] as const;
+    for (const [client, redirect] of onPage) {
       const denied = await deny(client, { redirect_uri: redirect });
       expect([denied.status, denied.location], redirect).toEqual([200, null]);
       expect(denied.page).toContain("Access denied");
@@ -96,10 +110,12 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
       const denied = await deny(native.client_id, { redirect_uri: redirect });
       expect(denied.status, redirect).toBe(302);
       expect(denied.location!.startsWith(redirect), redirect).toBe(true);
-      expect(Object.fromEntries(new URL(denied.location!).searchParams)).toMatchObject({ error: "access_denied", state: "s1" });
+      const params = Object.fromEntries(new URL(denied.location!).searchParams);
+      expect(params).toMatchObject({ error: "access_denied", state: "s1" });
     }
     // A redirect_uri the request did not name (the app's only one, by default) is not verified.
-    const single = (await call("POST", "/api/v1/apps", { json: { client_name: "single", redirect_uris: loopback, scopes: "read" } })).body;
+    const json = { client_name: "single", redirect_uris: loopback, scopes: "read" };
+    const single = (await call("POST", "/api/v1/apps", { json })).body;
     const defaulted = await deny(single.client_id, {});
     expect([defaulted.status, defaulted.location]).toEqual([200, null]);
   });

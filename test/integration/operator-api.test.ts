@@ -26,9 +26,12 @@ async function adminWith(
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const responseHeaders = new Headers();
-  for (const [name, value] of Object.entries(answer.headers)) if (typeof value === "string") responseHeaders.set(name, value);
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (typeof value === "string") responseHeaders.set(name, value);
+  }
   const text = answer.text;
-  return { status: answer.status, contentType: responseHeaders.get("content-type"), headers: responseHeaders, body: text ? JSON.parse(text) : null, text };
+  const contentType = responseHeaders.get("content-type");
+  return { status: answer.status, contentType, headers: responseHeaders, body: text ? JSON.parse(text) : null, text };
 }
 
 const bearer = (token: string) => `Bearer ${token}`;
@@ -80,7 +83,8 @@ describe("operator API authentication", () => {
     for (const authorization of [undefined, bearer("wrong-token-wrong-token-wrong-token")]) {
       for (const [method, path, body] of attempts) {
         const response = await adminWith(pod, authorization, method, path, body);
-        expect(response.status, `${method} ${path} ${body ?? ""} (${authorization ? "wrong token" : "no token"}) answered: ${response.text}`).toBe(401);
+        const what = `${method} ${path} ${body ?? ""} (${authorization ? "wrong token" : "no token"})`;
+        expect(response.status, `${what} answered: ${response.text}`).toBe(401);
         expect(response.contentType).toMatch(PROBLEM_JSON);
       }
     }

@@ -16,13 +16,17 @@ export function fromAddress(
   options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<LoopbackAnswer> {
   return new Promise((resolve, reject) => {
-    const sent = request(url, { method: options.method ?? "GET", headers: options.headers, localAddress, agent: false }, (response) => {
+    const method = options.method ?? "GET";
+    const sent = request(url, { method, headers: options.headers, localAddress, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString("utf8") }));
+      response.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
+      });
       response.on("error", reject);
     });
-    sent.setTimeout(20_000, () => sent.destroy(new Error(`${options.method ?? "GET"} ${url} from ${localAddress}: no answer in 20 s`)));
+    sent.setTimeout(20_000, () => sent.destroy(new Error(`${method} ${url} from ${localAddress}: no answer in 20 s`)));
     sent.on("error", reject);
     sent.end(options.body);
   });

@@ -6,7 +6,18 @@ import { MAX_FORM_KEY_DEPTH, nestFormKeys } from "../../src/mastodon/form.ts";
 const HOSTILE = ["__proto__", "constructor", "prototype"];
 /** Segment names an attacker would try, names Object.prototype has, Mastodon's own, and anything at all. */
 const segment = fc.oneof(
-  fc.constantFrom(...HOSTILE, "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "oauthToken", "content-type", "poll", "options", ""),
+  fc.constantFrom(
+    ...HOSTILE,
+    "toString",
+    "hasOwnProperty",
+    "valueOf",
+    "__defineGetter__",
+    "oauthToken",
+    "content-type",
+    "poll",
+    "options",
+    "",
+  ),
   fc.string({ maxLength: 6 }),
 );
 const bracketedKey = fc
@@ -14,11 +25,13 @@ const bracketedKey = fc
   .map(([head, rest]) => head + rest.map((s) => `[${s}]`).join(""));
 const formValue = fc.oneof(fc.string({ maxLength: 8 }), fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }));
 /** Bodies as @fastify/formbody (fast-querystring) hands them over: a null-prototype object of strings and lists. */
-const formBody = fc.array(fc.tuple(fc.oneof(bracketedKey, fc.string({ maxLength: 12 })), formValue), { maxLength: 8 }).map((entries) => {
-  const body = Object.create(null) as Record<string, unknown>;
-  for (const [key, value] of entries) body[key] = value;
-  return body;
-});
+const formBody = fc
+  .array(fc.tuple(fc.oneof(bracketedKey, fc.string({ maxLength: 12 })), formValue), { maxLength: 8 })
+  .map((entries) => {
+    const body = Object.create(null) as Record<string, unknown>;
+    for (const [key, value] of entries) body[key] = value;
+    return body;
+  });
 
 const segmentsOf = (key: string) => {
   const match = /^([^[\]]+)((?:\[[^[\]]*\])+)$/.exec(key);
@@ -26,38 +39,62 @@ const segmentsOf = (key: string) => {
 };
 
 function objectPrototypeSnapshot() {
-  return Object.getOwnPropertyNames(Object.prototype).map((name) => [name, Object.getOwnPropertyDescriptor(Object.prototype, name)]);
+  return Object.getOwnPropertyNames(Object.prototype).map((name) => [
+    name,
+    Object.getOwnPropertyDescriptor(Object.prototype, name),
+  ]);
 }
 
 /** Undoes what a (broken) parser did to Object.prototype, so one failure does not fail every later run. */
 function restorePrototype(before: ReturnType<typeof objectPrototypeSnapshot>) {
   const known = new Set(before.map(([name]) => name));
-  for (const name of Object.getOwnPropertyNames(Object.prototype)) if (!known.has(name)) delete (Object.prototype as Record<string, unknown>)[name];
-  for (const [name, descriptor] of before) Object.defineProperty(Object.prototype, name as string, descriptor as PropertyDescriptor);
+  for (const name of Object.getOwnPropertyNames(Object.prototype))
+    if (!known.has(name)) delete (Object.prototype as Record<string, unknown>)[name];
+  for (const [name, descriptor] of before)
+    Object.defineProperty(Object.prototype, name as string, descriptor as PropertyDescriptor);
 }
 
 /** Every object in the result is either a null-prototype container or an array (of strings). */
 function containersAreClean(value: unknown): boolean {
-  if (Array.isArray(value)) return Object.getPrototypeOf(value) === Array.prototype && value.every((item) => typeof item === "string");
+  if (Array.isArray(value))
+    return Object.getPrototypeOf(value) === Array.prototype && value.every((item) => typeof item === "string");
   if (typeof value !== "object" || value === null) return typeof value === "string";
   return Object.getPrototypeOf(value) === null && Object.values(value).every(containersAreClean);
 }
 
 describe("Rails-style form keys from Mastodon apps", () => {
   it("nests bracketed keys and gathers lists, leaving plain keys alone", () => {
-    expect(nestFormKeys({ status: "hi", "media_ids[]": ["1", "2"], "home[last_read_id]": "9", "poll[options][]": "a", "poll[expires_in]": "60" })).toEqual({
+    expect(
+      nestFormKeys({
+        status: "hi",
+        "media_ids[]": ["1", "2"],
+        "home[last_read_id]": "9",
+        "poll[options][]": "a",
+        "poll[expires_in]": "60",
+      }),
+    ).toEqual({
       status: "hi",
       media_ids: ["1", "2"],
       home: { last_read_id: "9" },
       poll: { options: ["a"], expires_in: "60" },
     });
-    expect(nestFormKeys({ "redirect_uris[]": "https://a.example/cb" })).toEqual({ redirect_uris: ["https://a.example/cb"] });
+    expect(nestFormKeys({ "redirect_uris[]": "https://a.example/cb" })).toEqual({
+      redirect_uris: ["https://a.example/cb"],
+    });
     const plain = { grant_type: "authorization_code" };
     expect(nestFormKeys(plain)).toBe(plain);
   });
 
   it("refuses __proto__, constructor and prototype anywhere in a key, with a 400 naming the field", () => {
-    for (const key of ["__proto__[oauthToken][operator]", "a[__proto__][x]", "__proto__[content-type]", "__proto__", "constructor", "x[constructor][prototype]", "x[][prototype]"]) {
+    for (const key of [
+      "__proto__[oauthToken][operator]",
+      "a[__proto__][x]",
+      "__proto__[content-type]",
+      "__proto__",
+      "constructor",
+      "x[constructor][prototype]",
+      "x[][prototype]",
+    ]) {
       let thrown: unknown;
       try {
         nestFormKeys({ [key]: "1", ok: "2" });
@@ -82,7 +119,9 @@ describe("Rails-style form keys from Mastodon apps", () => {
     fc.assert(
       fc.property(formBody, (body) => {
         const keys = Object.keys(body);
-        const refused = keys.some((key) => segmentsOf(key).some((s) => HOSTILE.includes(s)) || segmentsOf(key).length > MAX_FORM_KEY_DEPTH);
+        const refused = keys.some(
+          (key) => segmentsOf(key).some((s) => HOSTILE.includes(s)) || segmentsOf(key).length > MAX_FORM_KEY_DEPTH,
+        );
         let result: Record<string, unknown> | undefined;
         let thrown: unknown;
         try {

@@ -119,7 +119,13 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; oauth: OAuthSto
     return reply
       .header("cache-control", "no-store")
       .type("text/html; charset=utf-8")
-      .send(page("Access denied", html`<h1>Access denied</h1><p><strong>${found.name}</strong> was not given access to ${config.name}. You can close this page.</p>`));
+      .send(
+        page(
+          "Access denied",
+          html`<h1>Access denied</h1>
+<p><strong>${found.name}</strong> was not given access to ${config.name}. You can close this page.</p>`,
+        ),
+      );
   }
 
   function consentPage(reply: FastifyReply, input: AuthorizeRequest, found: OAuthApp, scopes: string[], problem?: string) {
@@ -161,7 +167,8 @@ ${hidden}
     const { found, scopes, redirect } = checked;
     if (input.decision !== "approve") {
       if (isVerifiedRedirect(redirect, input.redirect_uri, found.redirectUris.split("\n"))) {
-        return redirectWith(reply, redirect, { error: "access_denied", error_description: "the operator denied access", state: input.state });
+        const denied = { error: "access_denied", error_description: "the operator denied access", state: input.state };
+        return redirectWith(reply, redirect, denied);
       }
       return deniedPage(reply, found);
     }
