@@ -129,6 +129,11 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     onCreate: onCreateOrUpdate,
     onUpdate: onCreateOrUpdate,
 
+    /** A verified activity that does not concern the pod: kept in the inbox record, not read further. */
+    recordUnconcerned(receipt: Receipt): void {
+      if (receipt.activityIri) recordReceipt(receipt, followed(receipt.actorIri));
+    },
+
     /** The fast path's Create or Update of an offer or need, read from the compact JSON of our context. */
     async onProposal(receipt: Receipt, fields: ProposalFields & { attributedTo: string | null }): Promise<void> {
       const isFollowed = followed(receipt.actorIri);
