@@ -76,13 +76,14 @@ export function signatureGuard(options: GuardOptions) {
   };
 
   return async function verify(request: Request, body: Buffer): Promise<VerifiedInbox> {
+    // Plain JSON first (cheap, and a malformed body is the sender's mistake whoever sends it); no JSON-LD yet.
+    const activity = parseActivity(body);
     const header = readSignatureHeader(request.headers);
     if (!header) throw new SignatureRefusal(401, "every inbox POST must carry an HTTP signature", "signature");
     // A delivery names the host it was meant for; one meant for another server is a replay.
     if (request.headers.get("host") !== options.origin.host) throw new SignatureRefusal(401, "the request was signed for another host", "host");
     requireCoverage(header);
 
-    const activity = parseActivity(body);
     const actorIri = actorOf(activity);
     const actorOrigin = new URL(actorIri).origin;
     if (header.keyId.origin !== actorOrigin) {

@@ -151,7 +151,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const keyServer = await import("node:http").then(({ createServer }) =>
       createServer((_req, res) => {
         res.writeHead(200, { "content-type": "application/activity+json" });
-        res.end(JSON.stringify({ "@context": "https://w3id.org/security/v1", id: forged, type: "Key", owner: alice.actorId, publicKeyPem: mallory.publicKeyPem }));
+        res.end(JSON.stringify({ "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"], id: forged, type: "Key", owner: alice.actorId, publicKeyPem: mallory.publicKeyPem }));
       }),
     );
     await new Promise<void>((resolve) => keyServer.listen(0, "127.0.0.1", resolve));
