@@ -73,7 +73,7 @@ function readRfc9421(input: string, signature: string | null): SignatureHeader {
   if (sigLabels.length !== 1 || sigLabels[0] !== label || !(signatures[label]!.value instanceof Uint8Array)) {
     throw refusal("the Signature header must carry exactly the one signature Signature-Input describes");
   }
-  const params = item.params as Record<string, unknown>;
+  const params = (item.params ?? {}) as Record<string, unknown>;
   if (!Array.isArray(item.value) || typeof params.keyid !== "string" || typeof params.created !== "number") {
     throw refusal("the Signature-Input header needs a component list, keyid and created", "signature-input");
   }
