@@ -91,8 +91,7 @@ export function mountFederation(app: FastifyInstance, federation: PodFederation,
           response = await withinInboxScope(actorIri, () => federation.fetch(webRequest, { contextData: null }));
         } catch (error) {
           if (!isUnreadable(error)) throw error;
-          request.log.info({ err: { name: (error as Error).name, message: (error as Error).message } }, "inbox activity unreadable");
-          return refuse(400, "the activity could not be read as JSON-LD", "body");
+          return refuse(400, `the activity could not be read as JSON-LD (${(error as Error).name})`, "body");
         }
         if (response.status >= 400) return refuse(response.status, (await response.text()).trim() || "refused");
         return sendWebResponse(reply, response);

@@ -23,6 +23,8 @@ export interface GuardOptions {
 
 /** Deeper JSON than this is refused before any JSON-LD processing (which recurses). */
 const MAX_DEPTH = 64;
+/** Contexts by URL (not preloaded, on the actor's origin) one activity may name. */
+const MAX_REMOTE_CONTEXTS = 2;
 const KEY_TTL_MS = 60 * 60 * 1000;
 const KEYS_KEPT = 10_000;
 /** How long a delivery waits for another one's fetch of the same key before fetching it itself. */
@@ -78,21 +80,23 @@ export function signatureGuard(options: GuardOptions) {
   return async function verify(request: Request, body: Buffer): Promise<VerifiedInbox> {
     // Plain JSON first (cheap, and a malformed body is the sender's mistake whoever sends it); no JSON-LD yet.
     const activity = parseActivity(body);
+    const actorIri = actorOf(activity);
+    const actorOrigin = new URL(actorIri).origin;
+    const contexts = [...new Set(remoteContexts(activity))].filter((context) => !Object.hasOwn(preloadedContexts, context));
+    for (const context of contexts) {
+      if (URL.parse(context)?.origin !== actorOrigin) {
+        throw new SignatureRefusal(400, `the JSON-LD context ${context.slice(0, 200)} is neither preloaded nor on the actor's origin`, "body.@context");
+      }
+    }
+    if (contexts.length > MAX_REMOTE_CONTEXTS) throw new SignatureRefusal(400, `more than ${MAX_REMOTE_CONTEXTS} remote JSON-LD contexts`, "body.@context");
     const header = readSignatureHeader(request.headers);
     if (!header) throw new SignatureRefusal(401, "every inbox POST must carry an HTTP signature", "signature");
     // A delivery names the host it was meant for; one meant for another server is a replay.
     if (request.headers.get("host") !== options.origin.host) throw new SignatureRefusal(401, "the request was signed for another host", "host");
     requireCoverage(header);
 
-    const actorIri = actorOf(activity);
-    const actorOrigin = new URL(actorIri).origin;
     if (header.keyId.origin !== actorOrigin) {
       throw new SignatureRefusal(401, "the signing key is not on the actor's origin", "signature");
-    }
-    for (const context of remoteContexts(activity)) {
-      if (!Object.hasOwn(preloadedContexts, context) && URL.parse(context)?.origin !== actorOrigin) {
-        throw new SignatureRefusal(400, `the JSON-LD context ${context.slice(0, 200)} is neither preloaded nor on the actor's origin`, "body.@context");
-      }
     }
     for (const keyIri of bodyKeys(activity)) {
       if (URL.parse(keyIri)?.origin !== actorOrigin) throw new SignatureRefusal(401, "a proof or signature in the body names a key off the actor's origin", "body.proof");
@@ -112,6 +116,13 @@ export function signatureGuard(options: GuardOptions) {
       throw new SignatureRefusal(401, "the signing key does not belong to the activity's actor", "signature");
     }
     await forgetFedifyFailure(options.kv, header.keyId);
+    // A verified actor's own contexts are loaded now (and cached for Fedify's reading): one that cannot be
+    // loaded is the sender's error, answered 400 here rather than failing inside JSON-LD processing.
+    for (const context of contexts) {
+      await contextLoader(context).catch(() => {
+        throw new SignatureRefusal(400, `the JSON-LD context ${context.slice(0, 200)} could not be loaded`, "body.@context");
+      });
+    }
     return { activity, actorIri, keyId: header.keyId.href, header };
   };
 }
@@ -157,6 +168,7 @@ function remoteContexts(root: unknown): string[] {
     if (!Array.isArray(value) && "@context" in value) {
       for (const entry of [(value as { "@context": unknown })["@context"]].flat()) if (typeof entry === "string") found.push(entry);
     }
+    if (!Array.isArray(value) && typeof (value as { "@import"?: unknown })["@import"] === "string") found.push((value as { "@import": string })["@import"]);
     for (const child of Object.values(value)) stack.push(child);
   }
   return found;

@@ -160,7 +160,8 @@ export const MASTODON_SIGNED_HEADERS = ["(request-target)", "host", "date", "dig
  * using @misskey-dev/node-http-message-signatures (not Fedify).
  */
 export async function signMastodonStyle(actor: RemoteActor, url: string, activity: unknown): Promise<SignedPost> {
-  const body = Buffer.from(JSON.stringify(activity), "utf8");
+  // Exact bytes may be given (bodies JSON.stringify cannot write, such as 10,000 levels deep).
+  const body = Buffer.from(Buffer.isBuffer(activity) ? activity.toString("utf8") : JSON.stringify(activity), "utf8");
   const target = new URL(url);
   const request: RequestLike = {
     url: target.href,
