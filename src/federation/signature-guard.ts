@@ -64,6 +64,7 @@ export function signatureGuard(options: GuardOptions) {
       if (hit === undefined && (!stillPending || Date.now() - stillPending.since >= FETCH_WAIT_MS)) {
         let resolve = () => {};
         const done = new Promise<void>((r) => (resolve = r));
+        if (fetching.size >= KEYS_KEPT) fetching.delete(fetching.keys().next().value!);
         fetching.set(keyId.href, { done, resolve, since: Date.now() });
       }
       return hit;
