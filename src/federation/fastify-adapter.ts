@@ -34,7 +34,12 @@ export interface InboxParts {
  * JSON and HTML). Inbox POSTs get their raw bytes untouched, since re-serialised JSON breaks the Digest;
  * each passes the signature guard (signature-guard.ts) before the fast path or Fedify reads it.
  */
-export function mountFederation(app: FastifyInstance, federation: PodFederation, deps: PodDeps, parts: InboxParts): void {
+export function mountFederation(
+  app: FastifyInstance,
+  federation: PodFederation,
+  deps: PodDeps,
+  parts: InboxParts,
+): void {
   const { config } = deps;
   const origin = config.url;
   let context: Context<null> | undefined;
@@ -55,7 +60,8 @@ export function mountFederation(app: FastifyInstance, federation: PodFederation,
 
   app.register(async (inbox) => {
     inbox.removeAllContentTypeParsers();
-    inbox.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: config.maxBodyBytes }, (_request, body, done) => done(null, body));
+    const raw = { parseAs: "buffer" as const, bodyLimit: config.maxBodyBytes };
+    inbox.addContentTypeParser("*", raw, (_request, body, done) => done(null, body));
     for (const url of INBOX_ROUTES) {
       inbox.post(url, { schema: { hide: true } }, async (request, reply) => {
         const refuse = (status: number, detail: string, field?: string) => {
@@ -63,7 +69,9 @@ export function mountFederation(app: FastifyInstance, federation: PodFederation,
           return sendProblem(reply, problemFor(status, detail, field));
         };
         const identifier = (request.params as { identifier?: string }).identifier;
-        if (identifier !== undefined && identifier !== config.handle) return refuse(404, `no actor ${identifier} here`, "identifier");
+        if (identifier !== undefined && identifier !== config.handle) {
+          return refuse(404, `no actor ${identifier} here`, "identifier");
+        }
         const contentType = request.headers["content-type"] ?? "";
         if (!ACTIVITY_TYPES.test(contentType)) {
           return refuse(415, "inbox accepts application/activity+json or application/ld+json", "content-type");
@@ -100,7 +108,7 @@ export function mountFederation(app: FastifyInstance, federation: PodFederation,
   });
 }
 
-/** Errors that come from what the sender wrote (bad JSON-LD, contexts that can't load, too much to fetch), not from the pod. */
+/** Errors from what the sender wrote (bad JSON-LD, contexts that can't load, too much to fetch), not the pod's. */
 function isUnreadable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   return (

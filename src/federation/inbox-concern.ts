@@ -30,8 +30,8 @@ export function inboxConcern(deps: PodDeps) {
 
 export function iriOf(value: unknown): string | null {
   if (typeof value === "string") return value;
-  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string") return (value as { id: string }).id;
-  return null;
+  const id = value && typeof value === "object" ? (value as { id?: unknown }).id : undefined;
+  return typeof id === "string" ? id : null;
 }
 
 /** True when some string of the body is an IRI on the pod's origin (iterative and bounded). */

@@ -1,17 +1,25 @@
-import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update, isActor, type Activity } from "@fedify/vocab";
+import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
+import type { Activity } from "@fedify/vocab";
 import { followInboxHandlers, type FollowHooks } from "../follows/federation.ts";
 import type { PodServices } from "../pod.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import { guardedListener } from "./inbox-scope.ts";
 
 /** The inbox router: each kind of activity to the rooms that take it, each behind the signer check and fetch budget. */
-export function registerInboxListeners(federation: PodFederation, deps: PodDeps, services: PodServices, followHooks: FollowHooks): void {
+export function registerInboxListeners(
+  federation: PodFederation,
+  deps: PodDeps,
+  services: PodServices,
+  followHooks: FollowHooks,
+): void {
   const { config, log } = deps;
   const follows = followInboxHandlers(deps, followHooks, services.social.inbox.onFollowed);
   const view = services.confederation.inbox;
   const social = services.social.inbox;
-  const refused = (reason: string, activity: Activity) =>
-    log.info({ activity: activity.id?.href, actors: activity.actorIds.map((iri) => iri.href), reason }, "inbox activity refused");
+  const refused = (reason: string, activity: Activity) => {
+    const actors = activity.actorIds.map((iri) => iri.href);
+    log.info({ activity: activity.id?.href, actors, reason }, "inbox activity refused");
+  };
   federation
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .setSharedKeyDispatcher(() => ({ identifier: config.handle }))
@@ -37,8 +45,9 @@ export function registerInboxListeners(federation: PodFederation, deps: PodDeps,
       guardedListener(async (ctx, update: Update) => {
         await view.onUpdate(ctx, update);
         const object = await update.getObject(ctx).catch(() => null);
-        if (object && isActor(object) && object.id?.href === update.actorId?.href) await social.onActorUpdated(ctx, object);
-        else if (object) await social.onPost(ctx, update, object);
+        if (object && isActor(object) && object.id?.href === update.actorId?.href) {
+          await social.onActorUpdated(ctx, object);
+        } else if (object) await social.onPost(ctx, update, object);
       }, refused),
     )
     .on(

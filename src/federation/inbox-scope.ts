@@ -31,9 +31,12 @@ export function budgeted(loader: DocumentLoader, budget: InboxScope): DocumentLo
     // Preloaded contexts are served from memory: they cost nothing and are not counted.
     if (Object.hasOwn(preloadedContexts, url)) return loader(url, options);
     const left = budget.deadline - Date.now();
-    if (budget.fetchesLeft <= 0 || left <= 0) return Promise.reject(new FetchBudgetExceeded(`inbox fetch budget spent (${url})`));
+    if (budget.fetchesLeft <= 0 || left <= 0) {
+      return Promise.reject(new FetchBudgetExceeded(`inbox fetch budget spent (${url})`));
+    }
     budget.fetchesLeft--;
-    const signal = options?.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(left)]) : AbortSignal.timeout(left);
+    const deadline = AbortSignal.timeout(left);
+    const signal = options?.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     return loader(url, { ...options, signal });
   };
 }
@@ -51,7 +54,9 @@ export function guardedListener<C extends Context<null>, A extends Activity>(
     const current = scope.getStore();
     if (!current) return onRefused("no verified inbox request", activity);
     const actors = activity.actorIds.map((iri) => iri.href);
-    if (actors.length !== 1 || actors[0] !== current.actorIri) return onRefused("the activity's actor is not the signer", activity);
+    if (actors.length !== 1 || actors[0] !== current.actorIri) {
+      return onRefused("the activity's actor is not the signer", activity);
+    }
     // The inbox context is made for this one activity; its loaders are plain fields (ContextImpl).
     const loaders = ctx as { documentLoader: DocumentLoader; contextLoader: DocumentLoader };
     loaders.documentLoader = budgeted(ctx.documentLoader, current);

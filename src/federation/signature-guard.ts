@@ -83,24 +83,37 @@ export function signatureGuard(options: GuardOptions) {
     const activity = parseActivity(body);
     const actorIri = actorOf(activity);
     const actorOrigin = new URL(actorIri).origin;
-    const contexts = [...new Set(remoteContexts(activity))].filter((context) => !Object.hasOwn(preloadedContexts, context));
+    const named = new Set(remoteContexts(activity));
+    const contexts = [...named].filter((context) => !Object.hasOwn(preloadedContexts, context));
     for (const context of contexts) {
       if (URL.parse(context)?.origin !== actorOrigin) {
-        throw new SignatureRefusal(400, `the JSON-LD context ${context.slice(0, 200)} is neither preloaded nor on the actor's origin`, "body.@context");
+        throw new SignatureRefusal(
+          400,
+          `the JSON-LD context ${context.slice(0, 200)} is neither preloaded nor on the actor's origin`,
+          "body.@context",
+        );
       }
     }
-    if (contexts.length > MAX_REMOTE_CONTEXTS) throw new SignatureRefusal(400, `more than ${MAX_REMOTE_CONTEXTS} remote JSON-LD contexts`, "body.@context");
+    if (contexts.length > MAX_REMOTE_CONTEXTS) {
+      throw new SignatureRefusal(400, `more than ${MAX_REMOTE_CONTEXTS} remote JSON-LD contexts`, "body.@context");
+    }
     const header = readSignatureHeader(request.headers);
     if (!header) throw new SignatureRefusal(401, "every inbox POST must carry an HTTP signature", "signature");
     // A delivery names the host it was meant for; one meant for another server is a replay.
-    if (request.headers.get("host") !== options.origin.host) throw new SignatureRefusal(401, "the request was signed for another host", "host");
+    if (request.headers.get("host") !== options.origin.host) {
+      throw new SignatureRefusal(401, "the request was signed for another host", "host");
+    }
     requireCoverage(header);
 
     if (header.keyId.origin !== actorOrigin) {
       throw new SignatureRefusal(401, "the signing key is not on the actor's origin", "signature");
     }
     for (const keyIri of bodyKeys(activity)) {
-      if (URL.parse(keyIri)?.origin !== actorOrigin) throw new SignatureRefusal(401, "a proof or signature in the body names a key off the actor's origin", "body.proof");
+      if (URL.parse(keyIri)?.origin !== actorOrigin) {
+        throw new SignatureRefusal(
+          401, "a proof or signature in the body names a key off the actor's origin", "body.proof",
+        );
+      }
     }
     // An activity's id lives on its actor's origin; one that claims another server's id could pre-empt it.
     if (typeof activity.id === "string" && URL.parse(activity.id)?.origin !== actorOrigin) {
@@ -121,19 +134,25 @@ export function signatureGuard(options: GuardOptions) {
     // loaded is the sender's error, answered 400 here rather than failing inside JSON-LD processing.
     for (const context of contexts) {
       await contextLoader(context).catch(() => {
-        throw new SignatureRefusal(400, `the JSON-LD context ${context.slice(0, 200)} could not be loaded`, "body.@context");
+        throw new SignatureRefusal(
+          400, `the JSON-LD context ${context.slice(0, 200)} could not be loaded`, "body.@context",
+        );
       });
     }
     return { activity, actorIri, keyId: header.keyId.href, header };
   };
 }
 
+const DRAFT_COVERAGE = ["(request-target)", "host", "date", "digest"];
+const RFC9421_COVERAGE = ["@method", "@target-uri", "content-digest"];
+
 function requireCoverage(header: SignatureHeader): void {
   const covered = header.spec === "draft" ? header.signedHeaders : header.components;
-  const needed =
-    header.spec === "draft" ? ["(request-target)", "host", "date", "digest"] : ["@method", "@target-uri", "content-digest"];
+  const needed = header.spec === "draft" ? DRAFT_COVERAGE : RFC9421_COVERAGE;
   const missing = needed.filter((name) => !covered.includes(name));
-  if (missing.length > 0) throw new SignatureRefusal(401, `the signature does not cover ${missing.join(", ")}`, "signature");
+  if (missing.length > 0) {
+    throw new SignatureRefusal(401, `the signature does not cover ${missing.join(", ")}`, "signature");
+  }
 }
 
 function parseActivity(body: Buffer): Record<string, unknown> {
@@ -143,8 +162,12 @@ function parseActivity(body: Buffer): Record<string, unknown> {
   } catch {
     throw new SignatureRefusal(400, "the body is not valid JSON", "body");
   }
-  if (!json || typeof json !== "object" || Array.isArray(json)) throw new SignatureRefusal(400, "the body is not a JSON object", "body");
-  if (depthExceeds(json, MAX_DEPTH)) throw new SignatureRefusal(400, `the body nests deeper than ${MAX_DEPTH} levels`, "body");
+  if (!json || typeof json !== "object" || Array.isArray(json)) {
+    throw new SignatureRefusal(400, "the body is not a JSON object", "body");
+  }
+  if (depthExceeds(json, MAX_DEPTH)) {
+    throw new SignatureRefusal(400, `the body nests deeper than ${MAX_DEPTH} levels`, "body");
+  }
   return json as Record<string, unknown>;
 }
 
@@ -159,17 +182,25 @@ function depthExceeds(root: unknown, max: number): boolean {
   return false;
 }
 
-/** Every context named by URL anywhere in the body (nested objects may carry their own). */
+/** A property of a JSON object, or undefined for anything that is not an object. */
+const prop = (value: unknown, name: string): unknown =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+/** An IRI given as a string or as an object's `id`; "" when neither. */
+const iriOf = (value: unknown): string => {
+  const iri = typeof value === "string" ? value : prop(value, "id");
+  return typeof iri === "string" ? iri : "";
+};
+
+/** Every context named by URL anywhere in the body (nested objects may carry their own, or `@import` one). */
 function remoteContexts(root: unknown): string[] {
   const found: string[] = [];
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const value = stack.pop();
     if (!value || typeof value !== "object") continue;
-    if (!Array.isArray(value) && "@context" in value) {
-      for (const entry of [(value as { "@context": unknown })["@context"]].flat()) if (typeof entry === "string") found.push(entry);
+    for (const entry of [prop(value, "@context"), prop(value, "@import")].flat()) {
+      if (typeof entry === "string") found.push(entry);
     }
-    if (!Array.isArray(value) && typeof (value as { "@import"?: unknown })["@import"] === "string") found.push((value as { "@import": string })["@import"]);
     for (const child of Object.values(value)) stack.push(child);
   }
   return found;
@@ -179,22 +210,19 @@ function remoteContexts(root: unknown): string[] {
 function actorOf(activity: Record<string, unknown>): string {
   let actor = activity.actor;
   if (Array.isArray(actor) && actor.length === 1) actor = actor[0];
-  const iri = typeof actor === "string" ? actor : actor && typeof actor === "object" ? (actor as { id?: unknown }).id : undefined;
-  const url = typeof iri === "string" ? URL.parse(iri) : null;
+  const iri = iriOf(actor);
+  const url = URL.parse(iri);
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
     throw new SignatureRefusal(400, "the activity needs exactly one actor IRI", "body.actor");
   }
-  return url.href === iri ? iri : url.href;
+  return url.href;
 }
 
 /** Keys named by Object Integrity Proofs (`proof`) and Linked Data Signatures (`signature`) in the body. */
 function bodyKeys(activity: Record<string, unknown>): string[] {
-  const iriOf = (value: unknown) =>
-    typeof value === "string" ? value : value && typeof value === "object" ? String((value as { id?: unknown }).id ?? "") : "";
-  const proofs = [activity.proof].flat().filter((p) => p !== undefined);
-  const keys = proofs.map((proof) => (proof && typeof proof === "object" ? iriOf((proof as { verificationMethod?: unknown }).verificationMethod) : ""));
-  const signature = activity.signature;
-  if (signature !== undefined) keys.push(signature && typeof signature === "object" ? iriOf((signature as { creator?: unknown }).creator) : "");
+  const proofs = [activity.proof].flat().filter((proof) => proof !== undefined);
+  const keys = proofs.map((proof) => iriOf(prop(proof, "verificationMethod")));
+  if (activity.signature !== undefined) keys.push(iriOf(prop(activity.signature, "creator")));
   return keys;
 }
 

@@ -41,7 +41,9 @@ function readDraft(value: string): SignatureHeader {
     const match = DRAFT_PAIR.exec(piece);
     if (!match) throw refusal(`the Signature header has a malformed parameter: ${piece.trim().slice(0, 40)}`);
     const name = match[1]!;
-    if (!DRAFT_PARAMETERS.has(name)) throw refusal(`the Signature header has an unknown parameter "${name.slice(0, 40)}"`);
+    if (!DRAFT_PARAMETERS.has(name)) {
+      throw refusal(`the Signature header has an unknown parameter "${name.slice(0, 40)}"`);
+    }
     if (params.has(name)) throw refusal(`the Signature header repeats the parameter "${name}"`);
     params.set(name, match[2] ?? match[3]!);
   }
@@ -64,9 +66,13 @@ function readRfc9421(input: string, signature: string | null): SignatureHeader {
   }
   const labels = Object.keys(inputs);
   // Fedify takes the first label that verifies: with several, which key spoke cannot be told beforehand.
-  if (labels.length !== 1) throw refusal("the Signature-Input header must carry exactly one signature", "signature-input");
+  if (labels.length !== 1) {
+    throw refusal("the Signature-Input header must carry exactly one signature", "signature-input");
+  }
   // Repeated labels or parameters are resolved last-wins by the decoder; a second keyid is refused outright.
-  if ((input.match(/keyid\s*=/gi) ?? []).length !== 1) throw refusal("the Signature-Input header names more than one keyid", "signature-input");
+  if ((input.match(/keyid\s*=/gi) ?? []).length !== 1) {
+    throw refusal("the Signature-Input header names more than one keyid", "signature-input");
+  }
   const label = labels[0]!;
   const item = inputs[label]!;
   const sigLabels = Object.keys(signatures);
@@ -83,7 +89,9 @@ function readRfc9421(input: string, signature: string | null): SignatureHeader {
 
 function keyUrl(value: string): URL {
   const url = URL.parse(value);
-  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) throw refusal("the signature's keyId is not an http(s) URL");
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw refusal("the signature's keyId is not an http(s) URL");
+  }
   return url;
 }
 
