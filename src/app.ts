@@ -6,6 +6,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "./version.ts";
 import { randomUUID } from "node:crypto";
 import { mountFederation } from "./federation/fastify-adapter.ts";
+import { inboxConcern } from "./federation/inbox-concern.ts";
 import { followRoutes } from "./follows/routes.ts";
 import { installProblemHandlers } from "./http/problem.ts";
 import { requireOperator } from "./operators/auth.ts";
@@ -73,7 +74,12 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     return payload;
   });
   installGoneHandler(app, deps);
-  mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes, deps.config.handle, pod.inboxFastPath);
+  mountFederation(app, federation, deps, {
+    kv: pod.kv,
+    concernsPod: inboxConcern(deps),
+    recordUnconcerned: pod.confederation.inbox.recordUnconcerned,
+    fastPath: pod.inboxFastPath,
+  });
   await app.register(webRoutes, { deps, services: pod });
   await app.register(publicCategoryRoutes, { deps });
   const responsesTo = pod.social.responsesTo;

@@ -90,7 +90,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       kv,
       publishedAt,
       contextFor,
-      inboxFastPath: fastInbox(deps, contextFor, confederation.inbox),
+      inboxFastPath: fastInbox(deps, confederation.inbox),
       close: () => {
         queue.close();
         database.close();

@@ -2,12 +2,12 @@ import type { Context, InboxContext } from "@fedify/fedify";
 import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, type Object as APObject } from "@fedify/vocab";
 import { groupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { sameHost } from "../federation/iri.ts";
+import { belongsTo, sameOrigin } from "../federation/iri.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
 import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord, type ProposalFields, type ViewRecord } from "./activitypub.ts";
 import type { RelayActions } from "./relay.ts";
-import { removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
+import { releaseViewObject, removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
 
 /** What the inbox record keeps of an activity: types and ids, not bodies. */
 export interface Receipt {
@@ -28,7 +28,7 @@ interface ObjectIds {
  * The federation inbox's side of the confederal view: verified activities from neighbor pods become
  * view rows. Fedify (or the fast path, fast-inbox.ts) has checked the signature before any of this runs.
  */
-export function confederationInbox(deps: PodDeps, relay: RelayActions) {
+export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFor: () => Context<null>) {
   const { db, log } = deps;
   // Prepared once: these run for every activity a neighbor sends.
   const statements = {
@@ -71,9 +71,14 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     arrival: { viaIri: string; announceIri?: string },
     alongside: () => void = () => {},
   ): Promise<boolean> {
-    if (!object.iri || !sameHost(object.iri, object.attributedTo, originIri)) {
+    if (!object.iri || !belongsTo(originIri, object.iri, object.attributedTo)) {
       alongside();
-      log.warn({ object: object.iri, actor: originIri }, "refused an object whose id, attributedTo and actor are not on one host");
+      log.warn({ object: object.iri, actor: originIri }, "refused an object that is not its actor's (attributedTo, or id off the actor's origin)");
+      return false;
+    }
+    if (!(await claimable(object.iri, originIri))) {
+      alongside();
+      log.warn({ object: object.iri, actor: originIri }, "refused an object another actor holds, which its id does not confirm as this actor's");
       return false;
     }
     try {
@@ -90,6 +95,21 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
       log.warn({ object: object.iri, reason: error.message }, "refused an invalid object");
       return false;
     }
+  }
+
+  /**
+   * Whether `actorIri` may store `iri`: nobody else holds it, or another actor on the same origin took it
+   * first and the object's own id, fetched, says it is this actor's (then the other's row goes, without a
+   * tombstone). Only a conflict costs a fetch.
+   */
+  async function claimable(iri: string, actorIri: string): Promise<boolean> {
+    const holder = viewObjectOrigin(db, iri);
+    if (!holder || holder === actorIri) return true;
+    const fetched = await contextFor().lookupObject(iri).catch(() => null);
+    if (!fetched || fetched.id?.href !== iri || fetched.attributionId?.href !== actorIri) return false;
+    releaseViewObject(db, iri, holder);
+    log.info({ object: iri, from: holder, to: actorIri }, "view object reclaimed by the actor its id names");
+    return true;
   }
 
   /** A Create or Update of one of our kinds of object, from either inbox path. */
@@ -129,6 +149,11 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
     onCreate: onCreateOrUpdate,
     onUpdate: onCreateOrUpdate,
 
+    /** A verified activity that does not concern the pod: kept in the inbox record, not read further. */
+    recordUnconcerned(receipt: Receipt): void {
+      if (receipt.activityIri) recordReceipt(receipt, followed(receipt.actorIri));
+    },
+
     /** The fast path's Create or Update of an offer or need, read from the compact JSON of our context. */
     async onProposal(receipt: Receipt, fields: ProposalFields & { attributedTo: string | null }): Promise<void> {
       const isFollowed = followed(receipt.actorIri);
@@ -151,8 +176,10 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions) {
         log.info({ actor: actorIri.href, removed }, "an actor deleted itself");
         return;
       }
-      if (!sameHost(objectIri.href, actorIri.href)) {
-        log.warn({ object: objectIri.href, actor: actorIri.href }, "refused a Delete from another host than the object's");
+      // Only the object's own actor may delete it; another actor on the same host leaves no tombstone either.
+      const holder = viewObjectOrigin(db, objectIri.href);
+      if ((holder && holder !== actorIri.href) || !sameOrigin(objectIri, actorIri)) {
+        log.warn({ object: objectIri.href, actor: actorIri.href }, "refused a Delete of an object that is not the actor's");
         return;
       }
       if (removeViewObject(db, objectIri.href, actorIri.href, deps.now())) log.debug({ object: objectIri.href }, "view object deleted by its origin");

@@ -28,7 +28,7 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
   };
 
   return {
-    inbox: confederationInbox(deps, relay),
+    inbox: confederationInbox(deps, relay, contextFor),
     relay,
     hooks,
     backfill,

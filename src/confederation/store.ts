@@ -25,7 +25,7 @@ function prepareStatements(sqlite: Db["$client"]) {
   const updates = columns.filter((c) => c !== "iri").map((c) => `${c} = excluded.${c}`).join(", ");
   return {
     current: sqlite.prepare<[string], { version: string; pod_iri: string }>("SELECT version, pod_iri FROM view_objects WHERE iri = ?"),
-    deleted: sqlite.prepare<[string], { one: number }>("SELECT 1 AS one FROM view_deletions WHERE iri = ?"),
+    deleted: sqlite.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM view_deletions WHERE iri = ? AND pod_iri = ?"),
     upsert: sqlite.prepare(`INSERT INTO view_objects (${columns.join(", ")}) VALUES (${params}) ON CONFLICT (iri) DO UPDATE SET ${updates}`),
     clearServices: sqlite.prepare("DELETE FROM view_services WHERE charter_iri = ?"),
     insertService: sqlite.prepare(
@@ -54,7 +54,8 @@ export function upsertViewObject(db: Db, record: ViewRecord, arrival: Arrival): 
   const s = statementsFor(db);
   const at = arrival.at.toISOString();
   return db.$client.transaction((): UpsertResult => {
-    if (s.deleted.get(record.iri)) return "unchanged";
+    // A tombstone blocks only its own actor: another actor's Delete must not block the owner.
+    if (s.deleted.get(record.iri, record.podIri)) return "unchanged";
     const current = s.current.get(record.iri);
     let result: UpsertResult = "unchanged";
     if (!current || (current.pod_iri === record.podIri && record.version > current.version)) {
@@ -93,6 +94,11 @@ export function upsertViewObject(db: Db, record: ViewRecord, arrival: Arrival): 
 
 export function viewObjectOrigin(db: Db, iri: string): string | undefined {
   return statementsFor(db).current.get(iri)?.pod_iri;
+}
+
+/** Drops another actor's row for an object its rightful actor reclaims (no tombstone: nothing was deleted). */
+export function releaseViewObject(db: Db, iri: string, holderIri: string): void {
+  db.delete(viewObjects).where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, holderIri))).run();
 }
 
 /**

@@ -1,8 +1,8 @@
 import { createFederation, type KvStore, type MessageQueue } from "@fedify/fedify";
-import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
-import { followInboxHandlers, registerFollowCollections, type FollowHooks } from "../follows/federation.ts";
+import { registerFollowCollections, type FollowHooks } from "../follows/federation.ts";
 import { countFollowers } from "../follows/service.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
+import { registerInboxListeners } from "./inbox-listeners.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
@@ -60,44 +60,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   registerPracticeCollection(federation, deps);
   registerCharterCollections(federation, deps, services.charters);
 
-  const follows = followInboxHandlers(deps, parts.followHooks, services.social.inbox.onFollowed);
-  const view = services.confederation.inbox;
-  const social = services.social.inbox;
-  federation
-    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
-    .setSharedKeyDispatcher(() => ({ identifier: config.handle }))
-    .on(Follow, follows.onFollow)
-    .on(Undo, async (ctx, undo) => {
-      if (!social.onUndoReaction(undo)) await follows.onUndo(ctx, undo);
-    })
-    .on(Accept, follows.onAccept)
-    .on(Reject, follows.onReject)
-    .on(Create, async (ctx, create) => {
-      await view.onCreate(ctx, create);
-      const object = await create.getObject(ctx).catch(() => null);
-      if (object) await social.onPost(ctx, create, object);
-    })
-    .on(Update, async (ctx, update) => {
-      await view.onUpdate(ctx, update);
-      const object = await update.getObject(ctx).catch(() => null);
-      if (object && isActor(object) && object.id?.href === update.actorId?.href) await social.onActorUpdated(ctx, object);
-      else if (object) await social.onPost(ctx, update, object);
-    })
-    .on(Delete, async (ctx, del) => {
-      await view.onDelete(ctx, del);
-      if (!del.actorId || !del.objectId) return;
-      if (del.objectId.href === del.actorId.href) social.onActorDeleted(del.actorId);
-      else social.onDeletePost(del.actorId, del.objectId);
-    })
-    .on(Like, async (ctx, like) => {
-      await social.onReaction(ctx, like);
-    })
-    .on(Announce, async (ctx, announce) => {
-      if (!(await social.onReaction(ctx, announce))) await view.onAnnounce(ctx, announce);
-    })
-    .onError((_ctx, error) => {
-      log.warn({ err: error }, "inbox activity failed");
-    });
+  registerInboxListeners(federation, deps, services, parts.followHooks);
 
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
     software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },

@@ -2,7 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { Announce, Article, Create, Like, OrderedCollection, OrderedCollectionPage, Undo, isActor, type Actor, type Object as APObject, type Update } from "@fedify/vocab";
 import { kindOf } from "../confederation/activitypub.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { sameHost } from "../federation/iri.ts";
+import { belongsTo } from "../federation/iri.ts";
 import { getFollowing } from "../follows/service.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import * as store from "./store.ts";
@@ -30,6 +30,20 @@ export function socialInbox(deps: PodDeps) {
     return store.upsertAccount(db, await actorToProfile(actor, ctx), deps.now());
   }
 
+  /**
+   * Whether `account` may hold the post `iri`: nobody else does, or another account took the id first and
+   * the post's own id, fetched, names this account's actor as its author (then the other's copy goes).
+   */
+  async function claimable(ctx: Context<null>, iri: string, account: Account): Promise<boolean> {
+    const held = store.statusByIri(db, iri);
+    if (!held || held.accountId === account.id) return true;
+    const fetched = await ctx.lookupObject(iri).catch(() => null);
+    if (!fetched || fetched.id?.href !== iri || fetched.attributionId?.href !== account.iri) return false;
+    store.deleteStatus(db, iri);
+    log.info({ post: iri, to: account.iri }, "post reclaimed by the actor its id names");
+    return true;
+  }
+
   const localPost = (ctx: Context<null>, iri: URL | null) =>
     iri && iri.origin === ctx.origin ? store.localReplyTarget(db, iri.href) : undefined;
 
@@ -39,7 +53,7 @@ export function socialInbox(deps: PodDeps) {
     /** A Create or Update of a post. Kept when it concerns the pod; the pod is told of replies and mentions. */
     async onPost(ctx: Context<null>, activity: Create | Update, object: APObject): Promise<void> {
       // The sender must be the author (as Mastodon requires): nobody else may claim a post's id.
-      if (!isPost(object) || !activity.actorId || object.attributionId?.href !== activity.actorId.href || !sameHost(object.id, activity.actorId)) return;
+      if (!isPost(object) || !activity.actorId || !belongsTo(activity.actorId, object.id, object.attributionId)) return;
       // A pod's charter Article is structure for the confederal view; its companion Note is the post people read.
       if ((await kindOf(object)) === "charter") return;
       const post = await objectToPost(object, ctx);
@@ -50,7 +64,7 @@ export function socialInbox(deps: PodDeps) {
       const followed = getFollowing(db, activity.actorId.href)?.state === "accepted";
       if (!followed && !replyTarget && !mentionsPod && !store.statusByIri(db, post.iri)) return;
       const account = await rememberActor(ctx, activity.actorId);
-      if (!account) return;
+      if (!account || !(await claimable(ctx, post.iri, account))) return;
       const stored = db.transaction(() => {
         const result = store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post);
         if (result?.created && (replyTarget || mentionsPod)) store.notify(db, "mention", account.id, result.status.id, deps.now());
@@ -61,9 +75,9 @@ export function socialInbox(deps: PodDeps) {
 
     /** A post looked up on purpose (search with resolve): kept whoever wrote it, when its id and author share a host. */
     async rememberPost(ctx: Context<null>, object: APObject): Promise<Status | null> {
-      if (!isPost(object) || !object.id || !object.attributionId || !sameHost(object.id, object.attributionId)) return null;
-      const account = await rememberActor(ctx, object.attributionId);
-      if (!account) return null;
+      if (!isPost(object) || !object.id || !belongsTo(object.attributionId, object.id, object.attributionId)) return null;
+      const account = await rememberActor(ctx, object.attributionId!);
+      if (!account || !(await claimable(ctx, object.id.href, account))) return null;
       const post = await objectToPost(object, ctx);
       const replyTarget = localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
@@ -91,9 +105,8 @@ export function socialInbox(deps: PodDeps) {
       return kept;
     },
 
-    /** Delete of a post by its author's server. */
+    /** Delete of a post by its author (only the account that holds it loses it). */
     onDeletePost(actorIri: URL, objectIri: URL): boolean {
-      if (!sameHost(actorIri, objectIri)) return false;
       const account = store.accountByIri(db, actorIri.href);
       return account ? store.deleteStatus(db, objectIri.href, account.id) : false;
     },

@@ -44,6 +44,8 @@ export interface RemoteActorOptions {
   actorFields?: (actorId: string) => Record<string, unknown>;
   /** Other documents this server serves (GET/HEAD), looked up by URL; undefined is a 404. */
   serve?: (url: URL) => unknown;
+  /** Answers a GET with this status (and no body) instead, when it returns one: outages of the actor or key. */
+  failGet?: (url: URL) => number | undefined;
 }
 
 export async function startRemoteActor(username: string, options: RemoteActorOptions = {}): Promise<RemoteActor> {
@@ -88,6 +90,12 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
         receivedAt: Date.now(),
       };
       const path = (req.url ?? "").split("?")[0];
+      const failure = req.method === "GET" ? options.failGet?.(new URL(req.url ?? "/", origin)) : undefined;
+      if (failure !== undefined) {
+        gets.push(record);
+        res.writeHead(failure, { "content-type": "text/plain" }).end("unavailable");
+        return;
+      }
       if (req.method === "POST" && path === inboxPath) {
         inbox.push(record);
         res.writeHead(202).end();
@@ -152,7 +160,8 @@ export const MASTODON_SIGNED_HEADERS = ["(request-target)", "host", "date", "dig
  * using @misskey-dev/node-http-message-signatures (not Fedify).
  */
 export async function signMastodonStyle(actor: RemoteActor, url: string, activity: unknown): Promise<SignedPost> {
-  const body = Buffer.from(JSON.stringify(activity), "utf8");
+  // Exact bytes may be given (bodies JSON.stringify cannot write, such as 10,000 levels deep).
+  const body = Buffer.from(Buffer.isBuffer(activity) ? activity.toString("utf8") : JSON.stringify(activity), "utf8");
   const target = new URL(url);
   const request: RequestLike = {
     url: target.href,

@@ -1,0 +1,52 @@
+import { viewObjectOrigin } from "../confederation/store.ts";
+import { getFollowing } from "../follows/service.ts";
+import * as social from "../social/store.ts";
+import type { PodDeps } from "./deps.ts";
+
+/** Activities about relationships and removals: always handled (they name ids; fetches stay within the budget). */
+const ALWAYS = new Set(["Follow", "Undo", "Accept", "Reject", "Delete"]);
+/** How many strings of a body are searched for the pod's own IRIs. */
+const STRINGS_SEARCHED = 20_000;
+
+/**
+ * Whether a verified activity concerns this pod, judged from its compact JSON before anything it names is
+ * fetched: its sender is followed; it names the pod or one of its objects (a reply, mention, like, boost,
+ * addressing); it is a Follow/Undo/Accept/Reject/Delete; it updates something the pod keeps, or the profile
+ * of an account it knows. Anything else is recorded as received and not read further.
+ */
+export function inboxConcern(deps: PodDeps) {
+  const { db, config } = deps;
+  return function concernsPod(activity: Record<string, unknown>, actorIri: string): boolean {
+    if (typeof activity.type === "string" && ALWAYS.has(activity.type)) return true;
+    if (getFollowing(db, actorIri)?.state === "accepted") return true;
+    if (namesOrigin(activity, config.url.origin)) return true;
+    const objectIri = iriOf(activity.object);
+    if (!objectIri) return false;
+    if (viewObjectOrigin(db, objectIri) === actorIri) return true;
+    if (social.statusByIri(db, objectIri)) return true;
+    return activity.type === "Update" && objectIri === actorIri && social.accountByIri(db, actorIri) !== undefined;
+  };
+}
+
+export function iriOf(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  const id = value && typeof value === "object" ? (value as { id?: unknown }).id : undefined;
+  return typeof id === "string" ? id : null;
+}
+
+/** True when some string of the body is an IRI on the pod's origin (iterative and bounded). */
+function namesOrigin(root: unknown, origin: string): boolean {
+  const prefix = `${origin}/`;
+  const stack: unknown[] = [root];
+  let seen = 0;
+  while (stack.length > 0 && seen < STRINGS_SEARCHED) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      seen++;
+      if (value === origin || value.startsWith(prefix)) return true;
+    } else if (value && typeof value === "object") {
+      for (const [key, child] of Object.entries(value)) if (key !== "@context") stack.push(child);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,77 @@
+import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
+import type { Activity } from "@fedify/vocab";
+import { followInboxHandlers, type FollowHooks } from "../follows/federation.ts";
+import type { PodServices } from "../pod.ts";
+import type { PodDeps, PodFederation } from "./deps.ts";
+import { guardedListener } from "./inbox-scope.ts";
+
+/** The inbox router: each kind of activity to the rooms that take it, each behind the signer check and fetch budget. */
+export function registerInboxListeners(
+  federation: PodFederation,
+  deps: PodDeps,
+  services: PodServices,
+  followHooks: FollowHooks,
+): void {
+  const { config, log } = deps;
+  const follows = followInboxHandlers(deps, followHooks, services.social.inbox.onFollowed);
+  const view = services.confederation.inbox;
+  const social = services.social.inbox;
+  const refused = (reason: string, activity: Activity) => {
+    const actors = activity.actorIds.map((iri) => iri.href);
+    log.info({ activity: activity.id?.href, actors, reason }, "inbox activity refused");
+  };
+  federation
+    .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+    .setSharedKeyDispatcher(() => ({ identifier: config.handle }))
+    .on(Follow, guardedListener(follows.onFollow, refused))
+    .on(
+      Undo,
+      guardedListener(async (ctx, undo: Undo) => {
+        if (!social.onUndoReaction(undo)) await follows.onUndo(ctx, undo);
+      }, refused),
+    )
+    .on(Accept, guardedListener(follows.onAccept, refused))
+    .on(Reject, guardedListener(follows.onReject, refused))
+    .on(
+      Create,
+      guardedListener(async (ctx, create: Create) => {
+        await view.onCreate(ctx, create);
+        const object = await create.getObject(ctx).catch(() => null);
+        if (object) await social.onPost(ctx, create, object);
+      }, refused),
+    )
+    .on(
+      Update,
+      guardedListener(async (ctx, update: Update) => {
+        await view.onUpdate(ctx, update);
+        const object = await update.getObject(ctx).catch(() => null);
+        if (object && isActor(object) && object.id?.href === update.actorId?.href) {
+          await social.onActorUpdated(ctx, object);
+        } else if (object) await social.onPost(ctx, update, object);
+      }, refused),
+    )
+    .on(
+      Delete,
+      guardedListener(async (ctx, del: Delete) => {
+        await view.onDelete(ctx, del);
+        if (!del.actorId || !del.objectId) return;
+        if (del.objectId.href === del.actorId.href) social.onActorDeleted(del.actorId);
+        else social.onDeletePost(del.actorId, del.objectId);
+      }, refused),
+    )
+    .on(
+      Like,
+      guardedListener(async (ctx, like: Like) => {
+        await social.onReaction(ctx, like);
+      }, refused),
+    )
+    .on(
+      Announce,
+      guardedListener(async (ctx, announce: Announce) => {
+        if (!(await social.onReaction(ctx, announce))) await view.onAnnounce(ctx, announce);
+      }, refused),
+    )
+    .onError((_ctx, error) => {
+      log.warn({ err: error }, "inbox activity failed");
+    });
+}

@@ -1,0 +1,234 @@
+import { verifyRequestDetailed, type KeyCache, type KvStore } from "@fedify/fedify";
+import { preloadedContexts, type DocumentLoader } from "@fedify/vocab-runtime";
+import type { CryptographicKey, Multikey } from "@fedify/vocab";
+import { readSignatureHeader, SignatureRefusal, type SignatureHeader } from "./signature-header.ts";
+
+export { SignatureRefusal };
+
+/** An inbox POST whose HTTP signature verified with a key of its actor, on the actor's origin. */
+export interface VerifiedInbox {
+  activity: Record<string, unknown>;
+  actorIri: string;
+  keyId: string;
+  header: SignatureHeader;
+}
+
+export interface GuardOptions {
+  origin: URL;
+  kv: KvStore;
+  loaders: () => { documentLoader: DocumentLoader; contextLoader: DocumentLoader };
+  /** How long a failed key fetch is remembered before the next delivery fetches it again. */
+  keyFailureMs?: number;
+}
+
+/** Deeper JSON than this is refused before any JSON-LD processing (which recurses). */
+const MAX_DEPTH = 64;
+/** Contexts by URL (not preloaded, on the actor's origin) one activity may name. */
+const MAX_REMOTE_CONTEXTS = 2;
+const KEY_TTL_MS = 60 * 60 * 1000;
+const KEYS_KEPT = 10_000;
+/** How long a delivery waits for another one's fetch of the same key before fetching it itself. */
+const FETCH_WAIT_MS = 15_000;
+/** Fedify's own key cache, in the same KvStore: its failures (kept 10 minutes) are cleared once a key verifies. */
+const FEDIFY_KEY_PREFIX = ["_fedify", "publicKey"] as const;
+
+/**
+ * The one check every inbox POST passes before anything else reads it (fast path and Fedify's path alike):
+ * an HTTP signature is required (the pod accepts no activity authenticated only by a proof or an LD
+ * signature in the body), read as Fedify reads it, covering the target, host, date and digest; its key
+ * must be on the actor's origin and owned by the actor, and it is verified here, with Fedify's own
+ * verifier, before any JSON-LD work. Proofs and LD signatures in the body must name keys on the actor's
+ * origin too, since Fedify trusts those before it looks at the HTTP signature. Throws SignatureRefusal.
+ */
+export function signatureGuard(options: GuardOptions) {
+  const failureMs = options.keyFailureMs ?? 5_000;
+  const keys = new Map<string, { key: CryptographicKey | Multikey | null; at: number }>();
+  /** Keys being fetched now: deliveries signed with the same uncached key wait for one fetch. */
+  const fetching = new Map<string, { done: Promise<void>; resolve: () => void; since: number }>();
+  const cached = (href: string) => {
+    const entry = keys.get(href);
+    if (!entry) return undefined;
+    const age = Date.now() - entry.at;
+    if (entry.key ? age < KEY_TTL_MS : age < failureMs) return entry.key;
+    keys.delete(href);
+    return undefined;
+  };
+  const keyCache: KeyCache = {
+    async get(keyId) {
+      const pending = fetching.get(keyId.href);
+      if (pending && Date.now() - pending.since < FETCH_WAIT_MS) {
+        await Promise.race([pending.done, new Promise((resolve) => setTimeout(resolve, FETCH_WAIT_MS).unref())]);
+      }
+      const hit = cached(keyId.href);
+      const stillPending = fetching.get(keyId.href);
+      if (hit === undefined && (!stillPending || Date.now() - stillPending.since >= FETCH_WAIT_MS)) {
+        let resolve = () => {};
+        const done = new Promise<void>((r) => (resolve = r));
+        if (fetching.size >= KEYS_KEPT) fetching.delete(fetching.keys().next().value!);
+        fetching.set(keyId.href, { done, resolve, since: Date.now() });
+      }
+      return hit;
+    },
+    async set(keyId, key) {
+      keys.delete(keyId.href);
+      if (keys.size >= KEYS_KEPT) keys.delete(keys.keys().next().value!);
+      keys.set(keyId.href, { key, at: Date.now() });
+      fetching.get(keyId.href)?.resolve();
+      fetching.delete(keyId.href);
+    },
+  };
+
+  return async function verify(request: Request, body: Buffer): Promise<VerifiedInbox> {
+    // Plain JSON first (cheap, and a malformed body is the sender's mistake whoever sends it); no JSON-LD yet.
+    const activity = parseActivity(body);
+    const actorIri = actorOf(activity);
+    const actorOrigin = new URL(actorIri).origin;
+    const named = new Set(remoteContexts(activity));
+    const contexts = [...named].filter((context) => !Object.hasOwn(preloadedContexts, context));
+    for (const context of contexts) {
+      if (URL.parse(context)?.origin !== actorOrigin) {
+        throw new SignatureRefusal(
+          400,
+          `the JSON-LD context ${context.slice(0, 200)} is neither preloaded nor on the actor's origin`,
+          "body.@context",
+        );
+      }
+    }
+    if (contexts.length > MAX_REMOTE_CONTEXTS) {
+      throw new SignatureRefusal(400, `more than ${MAX_REMOTE_CONTEXTS} remote JSON-LD contexts`, "body.@context");
+    }
+    const header = readSignatureHeader(request.headers);
+    if (!header) throw new SignatureRefusal(401, "every inbox POST must carry an HTTP signature", "signature");
+    // A delivery names the host it was meant for; one meant for another server is a replay.
+    if (request.headers.get("host") !== options.origin.host) {
+      throw new SignatureRefusal(401, "the request was signed for another host", "host");
+    }
+    requireCoverage(header);
+
+    if (header.keyId.origin !== actorOrigin) {
+      throw new SignatureRefusal(401, "the signing key is not on the actor's origin", "signature");
+    }
+    for (const keyIri of bodyKeys(activity)) {
+      if (URL.parse(keyIri)?.origin !== actorOrigin) {
+        throw new SignatureRefusal(
+          401, "a proof or signature in the body names a key off the actor's origin", "body.proof",
+        );
+      }
+    }
+    // An activity's id lives on its actor's origin; one that claims another server's id could pre-empt it.
+    if (typeof activity.id === "string" && URL.parse(activity.id)?.origin !== actorOrigin) {
+      throw new SignatureRefusal(400, "the activity's id is not on its actor's origin", "body.id");
+    }
+
+    const { documentLoader, contextLoader } = options.loaders();
+    const result = await verifyRequestDetailed(request, { documentLoader, contextLoader, keyCache });
+    if (!result.verified) {
+      throw new SignatureRefusal(401, `the HTTP signature did not verify (${result.reason.type})`, "signature");
+    }
+    const key = result.key;
+    if (key.id?.origin !== actorOrigin || key.ownerId?.href !== actorIri) {
+      throw new SignatureRefusal(401, "the signing key does not belong to the activity's actor", "signature");
+    }
+    await forgetFedifyFailure(options.kv, header.keyId);
+    // A verified actor's own contexts are loaded now (and cached for Fedify's reading): one that cannot be
+    // loaded is the sender's error, answered 400 here rather than failing inside JSON-LD processing.
+    for (const context of contexts) {
+      await contextLoader(context).catch(() => {
+        throw new SignatureRefusal(
+          400, `the JSON-LD context ${context.slice(0, 200)} could not be loaded`, "body.@context",
+        );
+      });
+    }
+    return { activity, actorIri, keyId: header.keyId.href, header };
+  };
+}
+
+const DRAFT_COVERAGE = ["(request-target)", "host", "date", "digest"];
+const RFC9421_COVERAGE = ["@method", "@target-uri", "content-digest"];
+
+function requireCoverage(header: SignatureHeader): void {
+  const covered = header.spec === "draft" ? header.signedHeaders : header.components;
+  const needed = header.spec === "draft" ? DRAFT_COVERAGE : RFC9421_COVERAGE;
+  const missing = needed.filter((name) => !covered.includes(name));
+  if (missing.length > 0) {
+    throw new SignatureRefusal(401, `the signature does not cover ${missing.join(", ")}`, "signature");
+  }
+}
+
+function parseActivity(body: Buffer): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new SignatureRefusal(400, "the body is not valid JSON", "body");
+  }
+  if (!json || typeof json !== "object" || Array.isArray(json)) {
+    throw new SignatureRefusal(400, "the body is not a JSON object", "body");
+  }
+  if (depthExceeds(json, MAX_DEPTH)) {
+    throw new SignatureRefusal(400, `the body nests deeper than ${MAX_DEPTH} levels`, "body");
+  }
+  return json as Record<string, unknown>;
+}
+
+/** Iterative, so a hostile depth cannot overflow the stack here. */
+function depthExceeds(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > max) return true;
+    if (value && typeof value === "object") for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A property of a JSON object, or undefined for anything that is not an object. */
+const prop = (value: unknown, name: string): unknown =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+/** An IRI given as a string or as an object's `id`; "" when neither. */
+const iriOf = (value: unknown): string => {
+  const iri = typeof value === "string" ? value : prop(value, "id");
+  return typeof iri === "string" ? iri : "";
+};
+
+/** Every context named by URL anywhere in the body (nested objects may carry their own, or `@import` one). */
+function remoteContexts(root: unknown): string[] {
+  const found: string[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (!value || typeof value !== "object") continue;
+    for (const entry of [prop(value, "@context"), prop(value, "@import")].flat()) {
+      if (typeof entry === "string") found.push(entry);
+    }
+    for (const child of Object.values(value)) stack.push(child);
+  }
+  return found;
+}
+
+/** The one actor, as a plain `actor` property; anything else (none, several) is not attributable. */
+function actorOf(activity: Record<string, unknown>): string {
+  let actor = activity.actor;
+  if (Array.isArray(actor) && actor.length === 1) actor = actor[0];
+  const iri = iriOf(actor);
+  const url = URL.parse(iri);
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new SignatureRefusal(400, "the activity needs exactly one actor IRI", "body.actor");
+  }
+  return url.href;
+}
+
+/** Keys named by Object Integrity Proofs (`proof`) and Linked Data Signatures (`signature`) in the body. */
+function bodyKeys(activity: Record<string, unknown>): string[] {
+  const proofs = [activity.proof].flat().filter((proof) => proof !== undefined);
+  const keys = proofs.map((proof) => iriOf(prop(proof, "verificationMethod")));
+  if (activity.signature !== undefined) keys.push(iriOf(prop(activity.signature, "creator")));
+  return keys;
+}
+
+async function forgetFedifyFailure(kv: KvStore, keyId: URL): Promise<void> {
+  const cacheKey = [...FEDIFY_KEY_PREFIX, keyId.href] as const;
+  if ((await kv.get(cacheKey)) !== null) return;
+  await kv.delete(cacheKey);
+  await kv.delete([...FEDIFY_KEY_PREFIX, "__fetchError", keyId.href]);
+}
