@@ -12,8 +12,14 @@ export interface SqliteMessageQueueOptions {
   pollIntervalMs?: number;
   /** How long a claimed message stays hidden from other listeners; renewed while its handler runs. */
   leaseMs?: number;
-  /** How many handlers one listen() call runs at once. */
+  /** How many handlers one listen() call runs at once (deliveries mostly wait on the network). */
   concurrency?: number;
+  /**
+   * How many handlers of one listen() call may work on messages for one host at once. Fedify's outbox
+   * messages name the inbox they go to (`inbox`); a slow or hanging host can then hold only this many
+   * handlers, and the others keep delivering to everyone else. Messages without `inbox` are not limited.
+   */
+  perHostConcurrency?: number;
   /** Clock in milliseconds since the epoch; tests pass a controllable one. */
   now?: () => number;
 }
@@ -21,6 +27,13 @@ export interface SqliteMessageQueueOptions {
 interface Claimed {
   id: string;
   payload: string;
+  host: string | null;
+}
+
+/** A row whose handler runs in this instance; `requeued` once the handler put its message back. */
+interface Handling {
+  rowId: string;
+  requeued: boolean;
 }
 
 /** Wakes the idle listeners of this process that share a database file; the event type is the file name. */
@@ -40,6 +53,9 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #pollIntervalMs: number;
   readonly #leaseMs: number;
   readonly #concurrency: number;
+  readonly #perHostConcurrency: number;
+  /** Fedify message id -> the row being handled, so a retry can take that row's place in order. */
+  readonly #handling = new Map<string, Handling>();
   readonly #now: () => number;
   readonly #closed = new AbortController();
   readonly #stmt;
@@ -48,8 +64,12 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#sqlite = handle.sqlite;
     this.#pollIntervalMs = options.pollIntervalMs ?? 200;
     this.#leaseMs = options.leaseMs ?? 60_000;
-    this.#concurrency = options.concurrency ?? 4;
+    this.#concurrency = options.concurrency ?? 32;
+    this.#perHostConcurrency = options.perHostConcurrency ?? 4;
     this.#now = options.now ?? Date.now;
+    this.#sqlite.function("queue_inbox_host", { deterministic: true }, (inbox: unknown) =>
+      typeof inbox === "string" ? (URL.parse(inbox)?.host ?? null) : null,
+    );
     const prepare = (sql: string) => this.#sqlite.prepare(sql);
     this.#stmt = {
       insert: prepare(
@@ -58,10 +78,12 @@ export class SqliteMessageQueue implements MessageQueue {
       ),
       // A message with an ordering key waits while another message with that key is leased
       // or was enqueued before it (even one that is delayed or whose lease ran out).
+      // A message for a host that already has enough running handlers (@busyHosts) waits too.
       next: prepare(
-        `SELECT id, payload FROM queue_messages AS m
-         WHERE m.available_at <= @now
-           AND (m.claimed_until IS NULL OR m.claimed_until <= @now)
+        `SELECT id, payload, host FROM (
+           SELECT *, queue_inbox_host(json_extract(payload, '$.inbox')) AS host FROM queue_messages
+           WHERE available_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)) AS m
+         WHERE (m.host IS NULL OR m.host NOT IN (SELECT value FROM json_each(@busyHosts)))
            AND (m.ordering_key IS NULL OR NOT EXISTS (
              SELECT 1 FROM queue_messages AS o
              WHERE o.ordering_key = m.ordering_key AND o.id <> m.id
@@ -71,6 +93,10 @@ export class SqliteMessageQueue implements MessageQueue {
          LIMIT 1`,
       ),
       lease: prepare("UPDATE queue_messages SET claimed_until = ? WHERE id = ?"),
+      requeue: prepare(
+        `UPDATE queue_messages SET payload = @payload, ordering_key = @orderingKey, available_at = @availableAt,
+           claimed_until = NULL WHERE id = @id`,
+      ),
       delete: prepare("DELETE FROM queue_messages WHERE id = ?"),
       depth: prepare(
         `SELECT COUNT(*) AS queued,
@@ -90,13 +116,20 @@ export class SqliteMessageQueue implements MessageQueue {
     const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
     const insertAll = this.#sqlite.transaction(() => {
       for (const message of messages) {
-        this.#stmt.insert.run({
-          id: uuidv7(),
+        const row = {
           payload: JSON.stringify(message),
           orderingKey: options?.orderingKey ?? null,
           availableAt: now + delayMs,
-          createdAt: now,
-        });
+        };
+        // Fedify puts a failed message back with the same id. The retry takes the original row's place,
+        // so a later message with the same ordering key (a Delete after its Create) cannot overtake it.
+        const handling = this.#handling.get(messageId(message) ?? "");
+        if (handling && !handling.requeued) {
+          handling.requeued = true;
+          this.#stmt.requeue.run({ ...row, id: handling.rowId });
+        } else {
+          this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
+        }
       }
     });
     insertAll.immediate();
@@ -113,11 +146,21 @@ export class SqliteMessageQueue implements MessageQueue {
   ): Promise<void> {
     const signal = options.signal == null ? this.#closed.signal : AbortSignal.any([options.signal, this.#closed.signal]);
     const running = new Set<Promise<void>>();
+    const perHost = new Map<string, number>();
+    const busyHosts = () => JSON.stringify([...perHost].filter(([, n]) => n >= this.#perHostConcurrency).map(([h]) => h));
     while (!signal.aborted && this.#sqlite.open) {
       try {
         let claimed: Claimed | undefined;
-        while (running.size < this.#concurrency && (claimed = this.#claim()) != null) {
-          const run: Promise<void> = this.#run(handler, claimed).finally(() => running.delete(run));
+        while (running.size < this.#concurrency && (claimed = this.#claim(busyHosts())) != null) {
+          const host = claimed.host;
+          if (host != null) perHost.set(host, (perHost.get(host) ?? 0) + 1);
+          const run: Promise<void> = this.#run(handler, claimed).finally(() => {
+            running.delete(run);
+            if (host == null) return;
+            const left = perHost.get(host)! - 1;
+            if (left > 0) perHost.set(host, left);
+            else perHost.delete(host);
+          });
           running.add(run);
         }
       } catch {
@@ -138,10 +181,10 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#closed.abort();
   }
 
-  #claim(): Claimed | undefined {
+  #claim(busyHosts: string): Claimed | undefined {
     const claim = this.#sqlite.transaction(() => {
       const now = this.#now();
-      const row = this.#stmt.next.get({ now }) as Claimed | undefined;
+      const row = this.#stmt.next.get({ now, busyHosts }) as Claimed | undefined;
       if (row != null) this.#stmt.lease.run(now + this.#leaseMs, row.id);
       return row;
     });
@@ -150,17 +193,22 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   async #run(handler: (message: any) => Promise<void> | void, { id, payload }: Claimed): Promise<void> {
+    const handling: Handling = { rowId: id, requeued: false };
     const renew = setInterval(() => {
-      if (this.#sqlite.open) this.#stmt.lease.run(this.#now() + this.#leaseMs, id);
+      if (this.#sqlite.open && !handling.requeued) this.#stmt.lease.run(this.#now() + this.#leaseMs, id);
     }, this.#leaseMs / 2);
     renew.unref();
+    const message: unknown = JSON.parse(payload);
+    const fedifyId = messageId(message);
+    if (fedifyId != null) this.#handling.set(fedifyId, handling);
     try {
-      await handler(JSON.parse(payload));
+      await handler(message);
     } catch {
       // Fedify's handler catches, logs and re-enqueues failures itself.
     } finally {
+      if (fedifyId != null && this.#handling.get(fedifyId) === handling) this.#handling.delete(fedifyId);
       clearInterval(renew);
-      if (this.#sqlite.open) this.#stmt.delete.run(id);
+      if (this.#sqlite.open && !handling.requeued) this.#stmt.delete.run(id);
       // The next message with the same ordering key may now be ready, here or in a sibling instance.
       this.#notify();
     }
@@ -184,4 +232,10 @@ export class SqliteMessageQueue implements MessageQueue {
       wakeups.addEventListener(this.#sqlite.name, done);
     });
   }
+}
+
+/** The id Fedify gives each queued message (kept when it re-enqueues the message for a retry). */
+function messageId(message: unknown): string | undefined {
+  const id = message != null && typeof message === "object" ? (message as { id?: unknown }).id : undefined;
+  return typeof id === "string" ? id : undefined;
 }
