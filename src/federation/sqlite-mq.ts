@@ -36,6 +36,10 @@ interface Handling {
   requeued: boolean;
 }
 
+/** Ready messages looked at per query while skipping those for busy hosts. */
+const CLAIM_PAGE = 64;
+const HOST_CACHE_LIMIT = 100_000;
+
 /** Wakes the idle listeners of this process that share a database file; the event type is the file name. */
 const wakeups = new EventTarget();
 
@@ -54,6 +58,8 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #leaseMs: number;
   readonly #concurrency: number;
   readonly #perHostConcurrency: number;
+  /** Row id -> inbox host, so choosing among ready messages does not re-read their payloads. */
+  readonly #hosts = new Map<string, string | null>();
   /** Fedify message id -> the row being handled, so a retry can take that row's place in order. */
   readonly #handling = new Map<string, Handling>();
   readonly #now: () => number;
@@ -67,9 +73,6 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#concurrency = options.concurrency ?? 32;
     this.#perHostConcurrency = options.perHostConcurrency ?? 4;
     this.#now = options.now ?? Date.now;
-    this.#sqlite.function("queue_inbox_host", { deterministic: true }, (inbox: unknown) =>
-      typeof inbox === "string" ? (URL.parse(inbox)?.host ?? null) : null,
-    );
     const prepare = (sql: string) => this.#sqlite.prepare(sql);
     this.#stmt = {
       insert: prepare(
@@ -78,20 +81,21 @@ export class SqliteMessageQueue implements MessageQueue {
       ),
       // A message with an ordering key waits while another message with that key is leased
       // or was enqueued before it (even one that is delayed or whose lease ran out).
-      // A message for a host that already has enough running handlers (@busyHosts) waits too.
-      next: prepare(
-        `SELECT id, payload, host FROM (
-           SELECT *, queue_inbox_host(json_extract(payload, '$.inbox')) AS host FROM queue_messages
-           WHERE available_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)) AS m
-         WHERE (m.host IS NULL OR m.host NOT IN (SELECT value FROM json_each(@busyHosts)))
+      // Only ids: the payload (often kilobytes) is read for the one message claimed.
+      ready: prepare(
+        `SELECT id FROM queue_messages AS m
+         WHERE m.available_at <= @now
+           AND (m.claimed_until IS NULL OR m.claimed_until <= @now)
            AND (m.ordering_key IS NULL OR NOT EXISTS (
              SELECT 1 FROM queue_messages AS o
              WHERE o.ordering_key = m.ordering_key AND o.id <> m.id
                AND (o.claimed_until > @now OR o.created_at < m.created_at
                     OR (o.created_at = m.created_at AND o.id < m.id))))
          ORDER BY m.available_at, m.created_at, m.id
-         LIMIT 1`,
+         LIMIT @limit OFFSET @offset`,
       ),
+      payload: prepare("SELECT payload FROM queue_messages WHERE id = ?").pluck(),
+      host: prepare("SELECT json_extract(payload, '$.inbox') FROM queue_messages WHERE id = ?").pluck(),
       lease: prepare("UPDATE queue_messages SET claimed_until = ? WHERE id = ?"),
       requeue: prepare(
         `UPDATE queue_messages SET payload = @payload, ordering_key = @orderingKey, available_at = @availableAt,
@@ -147,7 +151,7 @@ export class SqliteMessageQueue implements MessageQueue {
     const signal = options.signal == null ? this.#closed.signal : AbortSignal.any([options.signal, this.#closed.signal]);
     const running = new Set<Promise<void>>();
     const perHost = new Map<string, number>();
-    const busyHosts = () => JSON.stringify([...perHost].filter(([, n]) => n >= this.#perHostConcurrency).map(([h]) => h));
+    const busyHosts = () => new Set([...perHost].filter(([, n]) => n >= this.#perHostConcurrency).map(([h]) => h));
     while (!signal.aborted && this.#sqlite.open) {
       try {
         let claimed: Claimed | undefined;
@@ -181,15 +185,35 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#closed.abort();
   }
 
-  #claim(busyHosts: string): Claimed | undefined {
+  /** The first ready message, in order, whose inbox host is not busy; leased to the caller. */
+  #claim(busyHosts: Set<string>): Claimed | undefined {
     const claim = this.#sqlite.transaction(() => {
       const now = this.#now();
-      const row = this.#stmt.next.get({ now, busyHosts }) as Claimed | undefined;
-      if (row != null) this.#stmt.lease.run(now + this.#leaseMs, row.id);
-      return row;
+      for (let offset = 0; ; offset += CLAIM_PAGE) {
+        const ids = this.#stmt.ready.all({ now, limit: CLAIM_PAGE, offset }) as { id: string }[];
+        for (const { id } of ids) {
+          const host = this.#hostOf(id);
+          if (host != null && busyHosts.has(host)) continue;
+          this.#stmt.lease.run(now + this.#leaseMs, id);
+          return { id, payload: this.#stmt.payload.get(id) as string, host };
+        }
+        if (ids.length < CLAIM_PAGE) return undefined;
+      }
     });
     // IMMEDIATE takes the write lock before the SELECT, so two connections cannot pick the same row.
     return claim.immediate();
+  }
+
+  /** The host of the inbox a message goes to (null when it names none); remembered per row. */
+  #hostOf(rowId: string): string | null {
+    let host = this.#hosts.get(rowId);
+    if (host === undefined) {
+      const inbox = this.#stmt.host.get(rowId);
+      host = typeof inbox === "string" ? (URL.parse(inbox)?.host ?? null) : null;
+      if (this.#hosts.size >= HOST_CACHE_LIMIT) this.#hosts.clear();
+      this.#hosts.set(rowId, host);
+    }
+    return host;
   }
 
   async #run(handler: (message: any) => Promise<void> | void, { id, payload }: Claimed): Promise<void> {
@@ -208,7 +232,10 @@ export class SqliteMessageQueue implements MessageQueue {
     } finally {
       if (fedifyId != null && this.#handling.get(fedifyId) === handling) this.#handling.delete(fedifyId);
       clearInterval(renew);
-      if (this.#sqlite.open && !handling.requeued) this.#stmt.delete.run(id);
+      if (this.#sqlite.open && !handling.requeued) {
+        this.#stmt.delete.run(id);
+        this.#hosts.delete(id);
+      }
       // The next message with the same ordering key may now be ready, here or in a sibling instance.
       this.#notify();
     }

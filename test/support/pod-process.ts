@@ -31,6 +31,8 @@ export interface PodProcess {
   exitCodes(): (number | null)[];
   /** The environment the pod runs with (for running its CLI against the same data). */
   env: Record<string, string>;
+  /** The running process's id (for reading its CPU time from /proc). */
+  pid(): number | undefined;
 }
 
 export async function freePort(): Promise<number> {
@@ -129,6 +131,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
     start: launch,
     exitCodes: () => exitCodes,
     env: podEnv,
+    pid: () => child.pid,
   };
 }
 
