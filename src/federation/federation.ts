@@ -10,6 +10,7 @@ import { followInboxHandlers, registerFollowCollections, type FollowHooks } from
 import { countFollowers } from "../follows/service.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
+import type { Logger } from "../log/logger.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
@@ -45,13 +46,17 @@ export interface FederationParts {
  * 30 minutes once its circuit opens; here a host is probed again after 30 seconds, so deliveries resume
  * within a minute of it coming back, while a host that stays down costs one probe per 30 seconds.
  */
-export const DELIVERY_CIRCUIT: CircuitBreakerOptions = {
-  failureThreshold: 5,
-  failureWindow: { minutes: 1 },
-  recoveryDelay: { seconds: 30 },
-  releaseInterval: { seconds: 2 },
-  heldActivityTtl: { days: 3 },
-};
+export function deliveryCircuit(log: Logger): CircuitBreakerOptions {
+  return {
+    failureThreshold: 5,
+    failureWindow: { minutes: 1 },
+    recoveryDelay: { seconds: 30 },
+    releaseInterval: { seconds: 2 },
+    heldActivityTtl: { days: 3 },
+    onStateChange: (host, previous, state) => log.info({ host, previous, state }, "delivery circuit changed"),
+    onActivityDrop: (host, drop) => log.warn({ host, activity: drop.activityId }, "delivery dropped: the host was down too long"),
+  };
+}
 
 /** Retries back off exponentially but never wait more than five minutes, so a recovered host is caught up soon. */
 export const DELIVERY_RETRIES = { initialDelay: { seconds: 2 }, maxDelay: { minutes: 5 }, maxAttempts: 30 };
@@ -68,7 +73,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     // Inbox activities are handled within the request (one JSON-LD parse, no queue round trip); a failure
     // answers 5xx and the sender retries. Outgoing deliveries go through the durable queue.
     queue: { outbox: queue, fanout: queue },
-    circuitBreaker: DELIVERY_CIRCUIT,
+    circuitBreaker: deliveryCircuit(log),
     outboxRetryPolicy: createExponentialBackoffPolicy(DELIVERY_RETRIES),
     origin: config.url.origin,
     allowPrivateAddress: config.allowPrivateAddress,
