@@ -77,7 +77,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
       if (child.exitCode !== null) throw new Error(`pod ${name} exited (${child.exitCode}):\n${output}`);
       const response = await fetch(`${url}/healthz`).catch(() => null);
       return response?.ok === true;
-    }, 20_000).catch((error: unknown) => {
+    }, 60_000).catch((error: unknown) => {
       // A pod that did not come up in time must not outlive the test (nobody else holds its process).
       child.kill("SIGKILL");
       throw error;
