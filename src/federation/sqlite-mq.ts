@@ -222,10 +222,11 @@ export class SqliteMessageQueue implements MessageQueue {
       if (this.#sqlite.open && !handling.requeued) this.#stmt.lease.run(this.#now() + this.#leaseMs, id);
     }, this.#leaseMs / 2);
     renew.unref();
-    const message: unknown = JSON.parse(payload);
-    const fedifyId = messageId(message);
-    if (fedifyId != null) this.#handling.set(fedifyId, handling);
+    let fedifyId: string | undefined;
     try {
+      const message: unknown = JSON.parse(payload);
+      fedifyId = messageId(message);
+      if (fedifyId != null) this.#handling.set(fedifyId, handling);
       await handler(message);
     } catch {
       // Fedify's handler catches, logs and re-enqueues failures itself.
