@@ -42,6 +42,17 @@ export function inboxRefusal(actorIri: string, inbox: string, allowPrivateAddres
 export async function resolvesToPrivateAddress(hostname: string): Promise<boolean> {
   const bare = bareHostname(hostname);
   if (isIP(bare) !== 0) return !isPublicIp(bare);
+  const known = recentLookups.get(bare);
+  if (known && known.until > Date.now()) return known.private;
   const addresses = await lookup(bare, { all: true }).catch(() => []);
-  return addresses.some((entry) => !isPublicIp(entry.address));
+  const isPrivate = addresses.some((entry) => !isPublicIp(entry.address));
+  if (addresses.length > 0) {
+    if (recentLookups.size >= 10_000) recentLookups.clear();
+    recentLookups.set(bare, { private: isPrivate, until: Date.now() + LOOKUP_TTL_MS });
+  }
+  return isPrivate;
 }
+
+/** Deliveries to one host come in bursts: one lookup a minute per host is enough for this early check. */
+const LOOKUP_TTL_MS = 60_000;
+const recentLookups = new Map<string, { private: boolean; until: number }>();
