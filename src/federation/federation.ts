@@ -1,10 +1,19 @@
-import { createFederation, type KvStore, type MessageQueue } from "@fedify/fedify";
+import {
+  createExponentialBackoffPolicy,
+  createFederation,
+  type CircuitBreakerOptions,
+  type KvStore,
+  type MessageQueue,
+} from "@fedify/fedify";
 import { registerFollowCollections, type FollowHooks } from "../follows/federation.ts";
 import { countFollowers } from "../follows/service.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
 import { registerInboxListeners } from "./inbox-listeners.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
+import type { Logger } from "../log/logger.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
+import { guardedOutboxQueue } from "./outbox-guard.ts";
+import { installOutboundPolicy } from "./safe-fetch.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
 import { registerPracticeCollection } from "../practices/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
@@ -32,14 +41,40 @@ export interface FederationParts {
   followHooks: FollowHooks;
 }
 
+/**
+ * How a follower that stops answering is treated. Fedify's default holds every message for a host for
+ * 30 minutes once its circuit opens; here a host is probed again after 30 seconds, so deliveries resume
+ * within a minute of it coming back, while a host that stays down costs one probe per 30 seconds.
+ */
+export function deliveryCircuit(log: Logger): CircuitBreakerOptions {
+  return {
+    failureThreshold: 5,
+    failureWindow: { minutes: 1 },
+    recoveryDelay: { seconds: 30 },
+    releaseInterval: { seconds: 2 },
+    heldActivityTtl: { days: 3 },
+    onStateChange: (host, previous, state) => log.info({ host, previous, state }, "delivery circuit changed"),
+    onActivityDrop: (host, drop) => log.warn({ host, activity: drop.activityId }, "delivery dropped: the host was down too long"),
+  };
+}
+
+/** Retries back off exponentially but never wait more than five minutes, so a recovered host is caught up soon. */
+export const DELIVERY_RETRIES = { initialDelay: { seconds: 2 }, maxDelay: { minutes: 5 }, maxAttempts: 30 };
+
 /** Builds the pod's Fedify federation: actor, keys, inbox router, collections, NodeInfo. */
 export function buildFederation(deps: PodDeps, parts: FederationParts, services: PodServices): PodFederation {
   const { config, log } = deps;
+  // Every request the pod makes (deliveries, documents, keys, WebFinger) gets a deadline, a size cap and,
+  // in production, the public-address check on the address it connects to.
+  installOutboundPolicy({ allowPrivateAddress: config.allowPrivateAddress });
+  const queue = guardedOutboxQueue(parts.queue, config.allowPrivateAddress, log);
   const federation = createFederation<null>({
     kv: parts.kv,
     // Inbox activities are handled within the request (one JSON-LD parse, no queue round trip); a failure
     // answers 5xx and the sender retries. Outgoing deliveries go through the durable queue.
-    queue: { outbox: parts.queue, fanout: parts.queue },
+    queue: { outbox: queue, fanout: queue },
+    circuitBreaker: deliveryCircuit(log),
+    outboxRetryPolicy: createExponentialBackoffPolicy(DELIVERY_RETRIES),
     origin: config.url.origin,
     allowPrivateAddress: config.allowPrivateAddress,
     firstKnock: "draft-cavage-http-signatures-12",

@@ -12,8 +12,14 @@ export interface SqliteMessageQueueOptions {
   pollIntervalMs?: number;
   /** How long a claimed message stays hidden from other listeners; renewed while its handler runs. */
   leaseMs?: number;
-  /** How many handlers one listen() call runs at once. */
+  /** How many handlers one listen() call runs at once (deliveries mostly wait on the network). */
   concurrency?: number;
+  /**
+   * How many handlers of one listen() call may work on messages for one host at once. Fedify's outbox
+   * messages name the inbox they go to (`inbox`); a slow or hanging host can then hold only this many
+   * handlers, and the others keep delivering to everyone else. Messages without `inbox` are not limited.
+   */
+  perHostConcurrency?: number;
   /** Clock in milliseconds since the epoch; tests pass a controllable one. */
   now?: () => number;
 }
@@ -21,7 +27,18 @@ export interface SqliteMessageQueueOptions {
 interface Claimed {
   id: string;
   payload: string;
+  host: string | null;
 }
+
+/** A row whose handler runs in this instance; `requeued` once the handler put its message back. */
+interface Handling {
+  rowId: string;
+  requeued: boolean;
+}
+
+/** Ready messages looked at per query while skipping those for busy hosts. */
+const CLAIM_PAGE = 64;
+const HOST_CACHE_LIMIT = 100_000;
 
 /** Wakes the idle listeners of this process that share a database file; the event type is the file name. */
 const wakeups = new EventTarget();
@@ -40,6 +57,11 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #pollIntervalMs: number;
   readonly #leaseMs: number;
   readonly #concurrency: number;
+  readonly #perHostConcurrency: number;
+  /** Row id -> inbox host, so choosing among ready messages does not re-read their payloads. */
+  readonly #hosts = new Map<string, string | null>();
+  /** Fedify message id -> the row being handled, so a retry can take that row's place in order. */
+  readonly #handling = new Map<string, Handling>();
   readonly #now: () => number;
   readonly #closed = new AbortController();
   readonly #stmt;
@@ -48,7 +70,8 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#sqlite = handle.sqlite;
     this.#pollIntervalMs = options.pollIntervalMs ?? 200;
     this.#leaseMs = options.leaseMs ?? 60_000;
-    this.#concurrency = options.concurrency ?? 4;
+    this.#concurrency = options.concurrency ?? 32;
+    this.#perHostConcurrency = options.perHostConcurrency ?? 4;
     this.#now = options.now ?? Date.now;
     const prepare = (sql: string) => this.#sqlite.prepare(sql);
     this.#stmt = {
@@ -58,8 +81,9 @@ export class SqliteMessageQueue implements MessageQueue {
       ),
       // A message with an ordering key waits while another message with that key is leased
       // or was enqueued before it (even one that is delayed or whose lease ran out).
-      next: prepare(
-        `SELECT id, payload FROM queue_messages AS m
+      // Only ids: the payload (often kilobytes) is read for the one message claimed.
+      ready: prepare(
+        `SELECT id FROM queue_messages AS m
          WHERE m.available_at <= @now
            AND (m.claimed_until IS NULL OR m.claimed_until <= @now)
            AND (m.ordering_key IS NULL OR NOT EXISTS (
@@ -68,9 +92,15 @@ export class SqliteMessageQueue implements MessageQueue {
                AND (o.claimed_until > @now OR o.created_at < m.created_at
                     OR (o.created_at = m.created_at AND o.id < m.id))))
          ORDER BY m.available_at, m.created_at, m.id
-         LIMIT 1`,
+         LIMIT @limit OFFSET @offset`,
       ),
+      payload: prepare("SELECT payload FROM queue_messages WHERE id = ?").pluck(),
+      host: prepare("SELECT json_extract(payload, '$.inbox') FROM queue_messages WHERE id = ?").pluck(),
       lease: prepare("UPDATE queue_messages SET claimed_until = ? WHERE id = ?"),
+      requeue: prepare(
+        `UPDATE queue_messages SET payload = @payload, ordering_key = @orderingKey, available_at = @availableAt,
+           claimed_until = NULL WHERE id = @id`,
+      ),
       delete: prepare("DELETE FROM queue_messages WHERE id = ?"),
       depth: prepare(
         `SELECT COUNT(*) AS queued,
@@ -90,13 +120,20 @@ export class SqliteMessageQueue implements MessageQueue {
     const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
     const insertAll = this.#sqlite.transaction(() => {
       for (const message of messages) {
-        this.#stmt.insert.run({
-          id: uuidv7(),
+        const row = {
           payload: JSON.stringify(message),
           orderingKey: options?.orderingKey ?? null,
           availableAt: now + delayMs,
-          createdAt: now,
-        });
+        };
+        // Fedify puts a failed message back with the same id. The retry takes the original row's place,
+        // so a later message with the same ordering key (a Delete after its Create) cannot overtake it.
+        const handling = this.#handling.get(messageId(message) ?? "");
+        if (handling && !handling.requeued) {
+          handling.requeued = true;
+          this.#stmt.requeue.run({ ...row, id: handling.rowId });
+        } else {
+          this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
+        }
       }
     });
     insertAll.immediate();
@@ -113,11 +150,21 @@ export class SqliteMessageQueue implements MessageQueue {
   ): Promise<void> {
     const signal = options.signal == null ? this.#closed.signal : AbortSignal.any([options.signal, this.#closed.signal]);
     const running = new Set<Promise<void>>();
+    const perHost = new Map<string, number>();
+    const busyHosts = () => new Set([...perHost].filter(([, n]) => n >= this.#perHostConcurrency).map(([h]) => h));
     while (!signal.aborted && this.#sqlite.open) {
       try {
         let claimed: Claimed | undefined;
-        while (running.size < this.#concurrency && (claimed = this.#claim()) != null) {
-          const run: Promise<void> = this.#run(handler, claimed).finally(() => running.delete(run));
+        while (running.size < this.#concurrency && (claimed = this.#claim(busyHosts())) != null) {
+          const host = claimed.host;
+          if (host != null) perHost.set(host, (perHost.get(host) ?? 0) + 1);
+          const run: Promise<void> = this.#run(handler, claimed).finally(() => {
+            running.delete(run);
+            if (host == null) return;
+            const left = perHost.get(host)! - 1;
+            if (left > 0) perHost.set(host, left);
+            else perHost.delete(host);
+          });
           running.add(run);
         }
       } catch {
@@ -138,29 +185,58 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#closed.abort();
   }
 
-  #claim(): Claimed | undefined {
+  /** The first ready message, in order, whose inbox host is not busy; leased to the caller. */
+  #claim(busyHosts: Set<string>): Claimed | undefined {
     const claim = this.#sqlite.transaction(() => {
       const now = this.#now();
-      const row = this.#stmt.next.get({ now }) as Claimed | undefined;
-      if (row != null) this.#stmt.lease.run(now + this.#leaseMs, row.id);
-      return row;
+      for (let offset = 0; ; offset += CLAIM_PAGE) {
+        const ids = this.#stmt.ready.all({ now, limit: CLAIM_PAGE, offset }) as { id: string }[];
+        for (const { id } of ids) {
+          const host = this.#hostOf(id);
+          if (host != null && busyHosts.has(host)) continue;
+          this.#stmt.lease.run(now + this.#leaseMs, id);
+          return { id, payload: this.#stmt.payload.get(id) as string, host };
+        }
+        if (ids.length < CLAIM_PAGE) return undefined;
+      }
     });
     // IMMEDIATE takes the write lock before the SELECT, so two connections cannot pick the same row.
     return claim.immediate();
   }
 
+  /** The host of the inbox a message goes to (null when it names none); remembered per row. */
+  #hostOf(rowId: string): string | null {
+    let host = this.#hosts.get(rowId);
+    if (host === undefined) {
+      const inbox = this.#stmt.host.get(rowId);
+      host = typeof inbox === "string" ? (URL.parse(inbox)?.host ?? null) : null;
+      if (this.#hosts.size >= HOST_CACHE_LIMIT) this.#hosts.clear();
+      this.#hosts.set(rowId, host);
+    }
+    return host;
+  }
+
   async #run(handler: (message: any) => Promise<void> | void, { id, payload }: Claimed): Promise<void> {
+    const handling: Handling = { rowId: id, requeued: false };
     const renew = setInterval(() => {
-      if (this.#sqlite.open) this.#stmt.lease.run(this.#now() + this.#leaseMs, id);
+      if (this.#sqlite.open && !handling.requeued) this.#stmt.lease.run(this.#now() + this.#leaseMs, id);
     }, this.#leaseMs / 2);
     renew.unref();
+    let fedifyId: string | undefined;
     try {
-      await handler(JSON.parse(payload));
+      const message: unknown = JSON.parse(payload);
+      fedifyId = messageId(message);
+      if (fedifyId != null) this.#handling.set(fedifyId, handling);
+      await handler(message);
     } catch {
       // Fedify's handler catches, logs and re-enqueues failures itself.
     } finally {
+      if (fedifyId != null && this.#handling.get(fedifyId) === handling) this.#handling.delete(fedifyId);
       clearInterval(renew);
-      if (this.#sqlite.open) this.#stmt.delete.run(id);
+      if (this.#sqlite.open && !handling.requeued) {
+        this.#stmt.delete.run(id);
+        this.#hosts.delete(id);
+      }
       // The next message with the same ordering key may now be ready, here or in a sibling instance.
       this.#notify();
     }
@@ -184,4 +260,10 @@ export class SqliteMessageQueue implements MessageQueue {
       wakeups.addEventListener(this.#sqlite.name, done);
     });
   }
+}
+
+/** The id Fedify gives each queued message (kept when it re-enqueues the message for a retry). */
+function messageId(message: unknown): string | undefined {
+  const id = message != null && typeof message === "object" ? (message as { id?: unknown }).id : undefined;
+  return typeof id === "string" ? id : undefined;
 }

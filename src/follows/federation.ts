@@ -2,19 +2,30 @@ import type { Context, InboxContext } from "@fedify/fedify";
 import { Accept, Follow, Reject, Undo, isActor, type Actor, type Recipient } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
-import { conflict, notFound } from "../http/problem.ts";
+import { inboxRefusal } from "../federation/public-address.ts";
+import { conflict, notFound, ProblemError } from "../http/problem.ts";
 import { resolveActor } from "./resolve.ts";
 import * as follows from "./service.ts";
 
 const PAGE_SIZE = 50;
 
-/** A remote actor reduced to the public addresses the pod keeps. */
-export function addressOf(actor: Actor): follows.RemoteActorAddress {
+/**
+ * A remote actor reduced to the public addresses the pod keeps, or why it cannot be kept: its inbox and
+ * shared inbox must be on its own host and, in production, not internal addresses (see inboxRefusal).
+ */
+export function addressOf(actor: Actor, allowPrivateAddress: boolean): follows.RemoteActorAddress | { refused: string } {
+  const actorIri = actor.id!.href;
+  const inbox = actor.inboxId!.href;
+  const sharedInbox = actor.endpoints?.sharedInbox?.href ?? null;
+  for (const [field, url] of [["inbox", inbox], ["sharedInbox", sharedInbox]] as const) {
+    const refusal = url === null ? null : inboxRefusal(actorIri, url, allowPrivateAddress);
+    if (refusal) return { refused: `${field} ${url} is ${refusal}` };
+  }
   return {
-    actorIri: actor.id!.href,
+    actorIri,
     handle: actor.preferredUsername ? `@${actor.preferredUsername}@${actor.id!.host}` : null,
-    inbox: actor.inboxId!.href,
-    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
+    inbox,
+    sharedInbox,
   };
 }
 
@@ -33,6 +44,10 @@ export function registerFollowCollections(federation: PodFederation, deps: PodDe
   federation
     .setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier, cursor, filter) => {
       if (identifier !== config.handle) return null;
+      // Fedify asks with no cursor when it sends to "followers": that is the whole collection, not a page.
+      if (cursor === null) {
+        return { items: follows.listFollowers(db, "accepted", { limit: -1 }, filter?.href).map(recipientOf) };
+      }
       const rows = follows.listFollowers(db, "accepted", { after: cursor || undefined, limit: PAGE_SIZE }, filter?.href);
       return {
         items: rows.map(recipientOf),
@@ -78,9 +93,14 @@ export function followInboxHandlers(
         log.info({ follow: follow.id.href }, "follow refused: its actor could not be fetched");
         return;
       }
+      const address = addressOf(actor, config.allowPrivateAddress);
+      if ("refused" in address) {
+        log.info({ follow: follow.id.href, reason: address.refused }, "follow refused: its inbox is not deliverable");
+        return;
+      }
       const state = config.approveFollowers ? "pending" : "accepted";
       const known = follows.getFollower(db, actor.id.href) !== undefined;
-      const row = follows.recordFollower(db, addressOf(actor), follow.id.href, state);
+      const row = follows.recordFollower(db, address, follow.id.href, state);
       if (row.state === "accepted") await answerFollow(ctx, config.handle, row, Accept);
       // A repeated Follow (servers re-send them) is answered again but told to the operator once.
       if (!known) await followed(ctx, actor, row.state);
@@ -147,9 +167,13 @@ export function followActions(deps: PodDeps, contextFor: () => Context<null>, ho
       const actor = await resolveActor(ctx, config, target);
       const existing = follows.getFollowing(db, actor.id!.href);
       if (existing?.state === "accepted") return existing;
+      const address = addressOf(actor, config.allowPrivateAddress);
+      if ("refused" in address) {
+        throw new ProblemError({ status: 422, title: "Unprocessable Content", detail: `${target}: ${address.refused}`, field: "target" });
+      }
       const me = ctx.getActorUri(config.handle);
       const followIri = new URL(`/follows/${uuidv7()}`, me).href;
-      const row = follows.recordFollowing(db, addressOf(actor), followIri);
+      const row = follows.recordFollowing(db, address, followIri);
       await ctx.sendActivity(sender, actor, new Follow({ id: new URL(followIri), actor: me, object: actor.id }), {
         orderingKey: row.actorIri,
       });

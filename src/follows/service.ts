@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, gte, lt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { inboxRefusal } from "../federation/public-address.ts";
 import { followers, following } from "./schema.ts";
 
 export type Follower = typeof followers.$inferSelect;
@@ -15,12 +16,21 @@ export interface RemoteActorAddress {
 
 const now = () => new Date().toISOString();
 
+/** The invariant every stored address keeps (the caller also checks the address is public in production). */
+function assertOnActorHost(actor: RemoteActorAddress): void {
+  for (const url of [actor.inbox, actor.sharedInbox]) {
+    const refusal = url === null ? null : inboxRefusal(actor.actorIri, url, true);
+    if (refusal) throw new Error(`refusing to store ${url} for ${actor.actorIri}: ${refusal}`);
+  }
+}
+
 export function recordFollower(
   db: Db,
   actor: RemoteActorAddress,
   followIri: string,
   state: Follower["state"],
 ): Follower {
+  assertOnActorHost(actor);
   const row = { ...actor, followIri, state, createdAt: now(), acceptedAt: state === "accepted" ? now() : null };
   return db
     .insert(followers)
@@ -60,6 +70,7 @@ export function removeFollower(db: Db, actorIri: string): boolean {
 export interface PageQuery {
   /** Return rows whose actor IRI sorts after this one. */
   after?: string;
+  /** At most this many rows; -1 for all of them (SQLite reads a negative LIMIT as none). */
   limit: number;
 }
 
@@ -85,6 +96,7 @@ export function countFollowers(db: Db, state: Follower["state"] = "accepted"): n
 }
 
 export function recordFollowing(db: Db, actor: RemoteActorAddress, followIri: string): Followed {
+  assertOnActorHost(actor);
   return db
     .insert(following)
     .values({ ...actor, followIri, state: "pending", createdAt: now(), respondedAt: null })

@@ -31,6 +31,8 @@ export interface PodProcess {
   exitCodes(): (number | null)[];
   /** The environment the pod runs with (for running its CLI against the same data). */
   env: Record<string, string>;
+  /** The running process's id (for reading its CPU time from /proc). */
+  pid(): number | undefined;
 }
 
 export async function freePort(): Promise<number> {
@@ -75,7 +77,11 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
       if (child.exitCode !== null) throw new Error(`pod ${name} exited (${child.exitCode}):\n${output}`);
       const response = await fetch(`${url}/healthz`).catch(() => null);
       return response?.ok === true;
-    }, 20_000);
+    }, 60_000).catch((error: unknown) => {
+      // A pod that did not come up in time must not outlive the test (nobody else holds its process).
+      child.kill("SIGKILL");
+      throw error;
+    });
   };
 
   const stopProcess = async () => {
@@ -129,6 +135,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
     start: launch,
     exitCodes: () => exitCodes,
     env: podEnv,
+    pid: () => child.pid,
   };
 }
 

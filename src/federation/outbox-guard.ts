@@ -1,0 +1,59 @@
+import type { MessageQueue } from "@fedify/fedify";
+import type { Logger } from "../log/logger.ts";
+import { inboxRefusal, resolvesToPrivateAddress } from "./public-address.ts";
+
+/** The part of Fedify's queued outbox message this guard reads. */
+interface OutboxMessage {
+  type: "outbox";
+  inbox: string;
+  activityId?: string;
+  actorIds?: string[];
+}
+
+function isOutboxMessage(message: unknown): message is OutboxMessage {
+  const m = message as Partial<OutboxMessage> | null;
+  return m != null && typeof m === "object" && m.type === "outbox" && typeof m.inbox === "string";
+}
+
+/**
+ * Why a queued delivery may not be posted, or null: the inbox must pass the rule it was stored under
+ * (on the recipients' host, http(s), public) — checked again here, with the host name resolved, because
+ * rows stored before the rule existed, or names whose addresses changed, must not get a signed POST.
+ * safe-fetch.ts checks the address actually connected to (redirects included).
+ */
+export async function deliveryRefusal(message: OutboxMessage, allowPrivateAddress: boolean): Promise<string | null> {
+  for (const actorId of message.actorIds ?? []) {
+    const refusal = inboxRefusal(actorId, message.inbox, allowPrivateAddress);
+    if (refusal) return refusal;
+  }
+  const url = URL.parse(message.inbox);
+  if (!url) return "not a URL";
+  if (!allowPrivateAddress && (await resolvesToPrivateAddress(url.hostname))) return "a private or internal address";
+  return null;
+}
+
+/**
+ * The queue Fedify sees: the pod's queue, with every outbox message checked before Fedify delivers it.
+ * A refused delivery is dropped (retrying cannot make the address acceptable) and logged.
+ */
+export function guardedOutboxQueue(queue: MessageQueue, allowPrivateAddress: boolean, log: Logger): MessageQueue {
+  return {
+    get nativeRetrial() {
+      return queue.nativeRetrial;
+    },
+    enqueue: (message, options) => queue.enqueue(message, options),
+    ...(queue.enqueueMany ? { enqueueMany: (messages, options) => queue.enqueueMany!(messages, options) } : {}),
+    ...(queue.getDepth ? { getDepth: () => queue.getDepth!() } : {}),
+    listen: (handler, options) =>
+      queue.listen(async (message: unknown) => {
+        if (isOutboxMessage(message)) {
+          const refusal = await deliveryRefusal(message, allowPrivateAddress);
+          if (refusal) {
+            log.warn({ inbox: message.inbox, activity: message.activityId, reason: refusal }, "delivery refused");
+            return;
+          }
+        }
+        await handler(message);
+      }, options),
+  };
+}
