@@ -18,6 +18,7 @@ import { viewRoutes } from "./confederation/view-routes.ts";
 import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
 import { adminPracticeRoutes, publicPracticeRoutes } from "./practices/routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
+import { installEmptyPageItems } from "./publishing/outbox.ts";
 import { mastodonApi } from "./mastodon/api.ts";
 import { adminAppRoutes } from "./mastodon/admin-routes.ts";
 import { oauthStore } from "./mastodon/oauth.ts";
@@ -68,6 +69,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     return payload;
   });
   installGoneHandler(app, deps);
+  installEmptyPageItems(app);
   mountFederation(app, federation, deps.config.url, deps.config.maxBodyBytes, deps.config.handle, pod.inboxFastPath);
   await app.register(webRoutes, { deps, services: pod });
   await app.register(publicCategoryRoutes, { deps });
