@@ -75,7 +75,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
       if (child.exitCode !== null) throw new Error(`pod ${name} exited (${child.exitCode}):\n${output}`);
       const response = await fetch(`${url}/healthz`).catch(() => null);
       return response?.ok === true;
-    }, 20_000);
+    }, 60_000); // a bound, not a timing claim: a loaded 2-core machine can take half a minute to start a pod
   };
 
   const stopProcess = async () => {
