@@ -72,7 +72,9 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
     report.complete &&= complete;
   }
   // The streams are everything the neighbor publishes: once all were read, what they do not list is gone.
-  if (report.complete && actor.streamIds.length > 0) report.pruned = pruneUnlisted(db, actorIri, listed, [...VIEW_KINDS]);
+  if (report.complete && actor.streamIds.length > 0) {
+    report.pruned = pruneUnlisted(db, actorIri, listed, [...VIEW_KINDS]);
+  }
   log.info({ actor: actorIri, ...report }, "backfill done");
   return report;
 

@@ -118,7 +118,11 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },
     protocols: ["activitypub"],
     openRegistrations: false,
-    usage: { users: { total: 1, activeMonth: 1, activeHalfyear: 1 }, localPosts: countLocalPosts(deps.db), localComments: 0 },
+    usage: {
+      users: { total: 1, activeMonth: 1, activeHalfyear: 1 },
+      localPosts: countLocalPosts(deps.db),
+      localComments: 0,
+    },
     // Apps built on megalodon pick their API dialect from NodeInfo; `upstream` says the pod speaks Mastodon's.
     metadata: { followers: countFollowers(deps.db), upstream: { name: "mastodon", version: MASTODON_VERSION } },
   }));

@@ -20,7 +20,8 @@ export function recordFollower(
   state: Follower["state"],
   at: Date,
 ): Follower {
-  const row = { ...actor, followIri, state, createdAt: at.toISOString(), acceptedAt: state === "accepted" ? at.toISOString() : null };
+  const when = at.toISOString();
+  const row = { ...actor, followIri, state, createdAt: when, acceptedAt: state === "accepted" ? when : null };
   return db
     .insert(followers)
     .values(row)
@@ -104,7 +105,12 @@ export function findFollowingByHandle(db: Db, handle: string): Followed | undefi
 }
 
 /** Records the answer to our Follow; only a pending or accepted follow can change. */
-export function answerFollowing(db: Db, actorIri: string, state: "accepted" | "rejected", at: Date): Followed | undefined {
+export function answerFollowing(
+  db: Db,
+  actorIri: string,
+  state: "accepted" | "rejected",
+  at: Date,
+): Followed | undefined {
   return db
     .update(following)
     .set({ state, respondedAt: at.toISOString() })

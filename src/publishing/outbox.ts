@@ -36,7 +36,8 @@ const listed = and(
   notInArray(outboxActivities.type, UPDATE),
   sql`not (${inArray(outboxActivities.type, CREATE)} and (
     exists (select 1 from ${tombstones} where ${tombstones.iri} = ${outboxActivities.objectIri}) or
-    exists (select 1 from ${outboxActivities} as d where d.type = 'Delete' and d.object_iri = ${outboxActivities.objectIri})))`,
+    exists (select 1 from ${outboxActivities} as d
+            where d.type = 'Delete' and d.object_iri = ${outboxActivities.objectIri})))`,
 );
 
 /** A Create as it should read now: carrying the object of the newest Update of that object, if any. */
@@ -72,9 +73,10 @@ export function registerOutbox(federation: PodFederation, { db, config }: PodDep
       const items = await Promise.all(rows.map((row) => current(db, row)));
       return { items, nextCursor: rows.length === PAGE_SIZE ? String(rows.at(-1)!.seq) : null };
     })
-    .setCounter((_ctx, identifier) =>
-      identifier === config.handle ? (db.select({ n: count() }).from(outboxActivities).where(listed).get()?.n ?? 0) : null,
-    )
+    .setCounter((_ctx, identifier) => {
+      if (identifier !== config.handle) return null;
+      return db.select({ n: count() }).from(outboxActivities).where(listed).get()?.n ?? 0;
+    })
     .setFirstCursor(() => "");
 }
 
@@ -86,9 +88,8 @@ const PAGE_TYPES = new Set(["OrderedCollectionPage", "CollectionPage"]);
  */
 export function installEmptyPageItems(app: FastifyInstance): void {
   app.addHook("onSend", async (_request, reply, payload) => {
-    if (!Buffer.isBuffer(payload) || !/^application\/(activity|ld)\+json/.test(String(reply.getHeader("content-type")))) {
-      return payload;
-    }
+    const type = String(reply.getHeader("content-type") ?? "");
+    if (!Buffer.isBuffer(payload) || !/^application\/(activity|ld)\+json/.test(type)) return payload;
     const text = payload.toString("utf8");
     if (!text.includes("CollectionPage")) return payload;
     const document = JSON.parse(text) as Record<string, unknown>;
