@@ -30,7 +30,7 @@ describe("the confederal view across four pods as processes", () => {
 
   beforeAll(async () => {
     [a, b, c, d] = await Promise.all([startPod("a"), startPod("b"), startPod("c"), startPod("d")]);
-  });
+  }, 120_000); // four pods starting at once on a loaded 2-core machine
   afterAll(async () => {
     await Promise.all([a, b, c, d].map((p) => p?.stop()));
   });
