@@ -20,6 +20,7 @@ import { viewRoutes } from "./confederation/view-routes.ts";
 import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
 import { adminPracticeRoutes, publicPracticeRoutes } from "./practices/routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
+import { installEmptyPageItems } from "./publishing/outbox.ts";
 import { mastodonApi } from "./mastodon/api.ts";
 import { adminAppRoutes } from "./mastodon/admin-routes.ts";
 import { oauthStore } from "./mastodon/oauth.ts";
@@ -74,6 +75,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     return payload;
   });
   installGoneHandler(app, deps);
+  installEmptyPageItems(app);
   mountFederation(app, federation, deps, {
     kv: pod.kv,
     concernsPod: inboxConcern(deps),

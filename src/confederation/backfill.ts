@@ -1,8 +1,9 @@
 import type { Context } from "@fedify/fedify";
 import { Collection, CollectionPage, Link, OrderedCollection, OrderedCollectionPage, isActor, type Object as APObject } from "@fedify/vocab";
-import { FetchError } from "@fedify/vocab-runtime";
+import { FetchError, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
-import { InvalidObjectError, kindOf, toViewRecord, type ViewRecord } from "./activitypub.ts";
+import { InvalidObjectError, kindOf, toViewRecord } from "./activitypub.ts";
+import { VIEW_KINDS } from "./schema.ts";
 import { pruneUnlisted, removePodFromView, upsertNeighborPod, upsertViewObject } from "./store.ts";
 
 /** Bounds, so a neighbor's collection that never ends or items that are too large stop cleanly. */
@@ -18,17 +19,25 @@ export interface BackfillReport {
 /**
  * Reads a followed pod's per-kind collections (the actor's `streams`) into the view, so it is complete at
  * once after a follow is accepted; run again periodically it repairs what was missed while either side
- * was down. Objects the pod no longer lists leave the view, but only after a complete read.
+ * was down. Objects the pod no longer lists leave the view, but only after a complete read of every
+ * stream (an emptied stream prunes all its objects).
+ *
+ * Reads are fresh: the federation's document loader caches fetched documents for minutes, and a stale page
+ * would prune what the neighbor published since. The signed (authenticated) loader does not cache.
  */
 export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: string): Promise<BackfillReport> {
   const { db, log } = deps;
   const report: BackfillReport = { stored: 0, refused: 0, pruned: 0, complete: true };
-  if (await isGone(ctx, actorIri)) {
+  const fresh: { documentLoader: DocumentLoader; contextLoader: DocumentLoader } = {
+    documentLoader: await ctx.getDocumentLoader({ identifier: deps.config.handle }),
+    contextLoader: ctx.contextLoader,
+  };
+  if (await isGone(ctx, actorIri, { documentLoader: fresh.documentLoader })) {
     removePodFromView(db, actorIri);
     log.info({ actor: actorIri }, "neighbor is gone: removed from the view");
     return { ...report, complete: false };
   }
-  const actor = await ctx.lookupObject(actorIri).catch(() => null);
+  const actor = await ctx.lookupObject(actorIri, fresh).catch(() => null);
   if (!actor || !isActor(actor) || !actor.id) {
     log.warn({ actor: actorIri }, "backfill skipped: the neighbor's actor could not be fetched");
     return { ...report, complete: false };
@@ -45,13 +54,11 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
   );
 
   const listed = new Set<string>();
-  const kinds = new Set<ViewRecord["kind"]>();
   for (const streamIri of actor.streamIds) {
     const complete = await readCollection(streamIri, async (item) => {
       if (!item.id || item.id.host !== actor.id!.host || item.attributionId?.href !== actorIri) return;
       const kind = await kindOf(item);
       if (!kind) return;
-      kinds.add(kind);
       listed.add(item.id.href);
       try {
         const record = await toViewRecord(item, actorIri);
@@ -64,14 +71,17 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
     });
     report.complete &&= complete;
   }
-  if (report.complete) report.pruned = pruneUnlisted(db, actorIri, listed, [...kinds]);
+  // The streams are everything the neighbor publishes: once all were read, what they do not list is gone.
+  if (report.complete && actor.streamIds.length > 0) {
+    report.pruned = pruneUnlisted(db, actorIri, listed, [...VIEW_KINDS]);
+  }
   log.info({ actor: actorIri, ...report }, "backfill done");
   return report;
 
   async function readCollection(iri: URL, onItem: (item: APObject) => Promise<void>): Promise<boolean> {
-    const collection = await ctx.lookupObject(iri.href).catch(() => null);
+    const collection = await ctx.lookupObject(iri.href, fresh).catch(() => null);
     if (!(collection instanceof Collection)) return false;
-    let page: APObject | null = collection instanceof OrderedCollection || collection instanceof Collection ? await collection.getFirst().catch(() => null) : null;
+    let page: APObject | null = collection instanceof OrderedCollection || collection instanceof Collection ? await collection.getFirst(fresh).catch(() => null) : null;
     let items = 0;
     if (!page) page = collection; // an unpaged collection carries its items itself
     for (let pages = 0; page; pages++) {
@@ -80,7 +90,7 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
         return false;
       }
       if (!(page instanceof Collection)) return false;
-      for await (const item of page.getItems()) {
+      for await (const item of page.getItems(fresh)) {
         if (++items > BACKFILL_LIMITS.itemsPerCollection) {
           log.warn({ collection: iri.href, items }, "backfill stopped: the collection has more items than the limit");
           return false;
@@ -93,16 +103,20 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
         }
         await onItem(item);
       }
-      page = page instanceof CollectionPage || page instanceof OrderedCollectionPage ? await page.getNext().catch(() => null) : null;
+      page = page instanceof CollectionPage || page instanceof OrderedCollectionPage ? await page.getNext(fresh).catch(() => null) : null;
     }
     return true;
   }
 }
 
 /** Whether a document's origin says it is gone for good (410 Gone, or 404 with `missing: true`). */
-export async function isGone(ctx: Context<null>, iri: string, options: { missing?: boolean } = {}): Promise<boolean> {
+export async function isGone(
+  ctx: Context<null>,
+  iri: string,
+  options: { missing?: boolean; documentLoader?: DocumentLoader } = {},
+): Promise<boolean> {
   try {
-    await ctx.documentLoader(iri);
+    await (options.documentLoader ?? ctx.documentLoader)(iri);
     return false;
   } catch (error) {
     const status = error instanceof FetchError ? error.response?.status : undefined;

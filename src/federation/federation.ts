@@ -20,6 +20,21 @@ import { registerOutbox } from "../publishing/outbox.ts";
 import type { PodServices } from "../pod.ts";
 import { registerCharterCollections } from "../charters/collections.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
+import { MASTODON_VERSION } from "../mastodon/entities/instance.ts";
+import { accounts, statuses } from "../social/schema.ts";
+import { and, count, eq, inArray } from "drizzle-orm";
+
+/** What the pod published and still shows, as Mastodon counts posts: its public and unlisted statuses. */
+function countLocalPosts(db: PodDeps["db"]): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(statuses)
+      .innerJoin(accounts, eq(statuses.accountId, accounts.id))
+      .where(and(eq(accounts.local, true), inArray(statuses.visibility, ["public", "unlisted"])))
+      .get()?.n ?? 0
+  );
+}
 
 /** What the actor shows of the current charter. */
 export function actorFacts(publishedAt: Date, services: PodServices): ActorFacts {
@@ -101,8 +116,13 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },
     protocols: ["activitypub"],
     openRegistrations: false,
-    usage: { users: { total: 1, activeMonth: 1, activeHalfyear: 1 }, localPosts: 0, localComments: 0 },
-    metadata: { followers: countFollowers(deps.db) },
+    usage: {
+      users: { total: 1, activeMonth: 1, activeHalfyear: 1 },
+      localPosts: countLocalPosts(deps.db),
+      localComments: 0,
+    },
+    // Apps built on megalodon pick their API dialect from NodeInfo; `upstream` says the pod speaks Mastodon's.
+    metadata: { followers: countFollowers(deps.db), upstream: { name: "mastodon", version: MASTODON_VERSION } },
   }));
 
   return federation;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Context, KvStore } from "@fedify/fedify";
-import { Update } from "@fedify/vocab";
+import { PUBLIC_COLLECTION, Update } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
 import type { Config } from "../config/schema.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
@@ -15,8 +15,10 @@ function fingerprint(config: Config, facts: ActorFacts): string {
 
 /**
  * Tells followers when the actor changed since it was last announced (a new name, summary or approval
- * policy at start, or a charter that changes the profile fields): an Update of the actor to the
- * followers collection, with FEP-8fcf followers synchronisation. The very first start only records.
+ * policy at start, or a charter that changes the profile fields): an Update of the actor, delivered to the
+ * followers with FEP-8fcf followers synchronisation. Addressed publicly (to Public, cc followers) as
+ * Mastodon does: some servers drop an Update that names none of their recipients, and an actor has none.
+ * The very first start only records.
  */
 export async function announceProfileChanges(ctx: Context<null>, kv: KvStore, config: Config, facts: ActorFacts): Promise<boolean> {
   const current = fingerprint(config, facts);
@@ -28,7 +30,13 @@ export async function announceProfileChanges(ctx: Context<null>, kv: KvStore, co
   await ctx.sendActivity(
     { identifier: config.handle },
     "followers",
-    new Update({ id: new URL(`#update/${uuidv7()}`, actor.id!), actor: actor.id, object: actor, to: ctx.getFollowersUri(config.handle) }),
+    new Update({
+      id: new URL(`#update/${uuidv7()}`, actor.id!),
+      actor: actor.id,
+      object: actor,
+      to: PUBLIC_COLLECTION,
+      cc: ctx.getFollowersUri(config.handle),
+    }),
     { preferSharedInbox: true, syncCollection: true, orderingKey: actor.id!.href },
   );
   return true;

@@ -100,7 +100,7 @@ export function followInboxHandlers(
       }
       const state = config.approveFollowers ? "pending" : "accepted";
       const known = follows.getFollower(db, actor.id.href) !== undefined;
-      const row = follows.recordFollower(db, address, follow.id.href, state);
+      const row = follows.recordFollower(db, address, follow.id.href, state, deps.now());
       if (row.state === "accepted") await answerFollow(ctx, config.handle, row, Accept);
       // A repeated Follow (servers re-send them) is answered again but told to the operator once.
       if (!known) await followed(ctx, actor, row.state);
@@ -132,7 +132,7 @@ export function followInboxHandlers(
     if (!row) return;
     const objectIri = activity.objectId?.href;
     if (objectIri && objectIri !== row.followIri) return;
-    follows.answerFollowing(db, actorIri, state);
+    follows.answerFollowing(db, actorIri, state, deps.now());
     log.info({ actor: actorIri, state }, "follow answered");
     if (state === "accepted") hooks.accepted(actorIri);
     else hooks.left(actorIri);
@@ -173,7 +173,7 @@ export function followActions(deps: PodDeps, contextFor: () => Context<null>, ho
       }
       const me = ctx.getActorUri(config.handle);
       const followIri = new URL(`/follows/${uuidv7()}`, me).href;
-      const row = follows.recordFollowing(db, address, followIri);
+      const row = follows.recordFollowing(db, address, followIri, deps.now());
       await ctx.sendActivity(sender, actor, new Follow({ id: new URL(followIri), actor: me, object: actor.id }), {
         orderingKey: row.actorIri,
       });
@@ -205,7 +205,7 @@ export function followActions(deps: PodDeps, contextFor: () => Context<null>, ho
       const row = follows.getFollower(db, actorIri);
       if (!row) throw notFound(`no follow request from ${actorIri}`);
       if (row.state !== "pending") throw conflict(`${actorIri} is already a follower`);
-      const accepted = follows.acceptFollower(db, actorIri)!;
+      const accepted = follows.acceptFollower(db, actorIri, deps.now())!;
       await answerFollow(contextFor(), config.handle, accepted, Accept);
       return accepted;
     },

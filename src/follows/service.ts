@@ -14,8 +14,6 @@ export interface RemoteActorAddress {
   sharedInbox: string | null;
 }
 
-const now = () => new Date().toISOString();
-
 /** The invariant every stored address keeps (the caller also checks the address is public in production). */
 function assertOnActorHost(actor: RemoteActorAddress): void {
   for (const url of [actor.inbox, actor.sharedInbox]) {
@@ -29,9 +27,11 @@ export function recordFollower(
   actor: RemoteActorAddress,
   followIri: string,
   state: Follower["state"],
+  at: Date,
 ): Follower {
   assertOnActorHost(actor);
-  const row = { ...actor, followIri, state, createdAt: now(), acceptedAt: state === "accepted" ? now() : null };
+  const when = at.toISOString();
+  const row = { ...actor, followIri, state, createdAt: when, acceptedAt: state === "accepted" ? when : null };
   return db
     .insert(followers)
     .values(row)
@@ -54,10 +54,10 @@ export function getFollower(db: Db, actorIri: string): Follower | undefined {
   return db.select().from(followers).where(eq(followers.actorIri, actorIri)).get();
 }
 
-export function acceptFollower(db: Db, actorIri: string): Follower | undefined {
+export function acceptFollower(db: Db, actorIri: string, at: Date): Follower | undefined {
   return db
     .update(followers)
-    .set({ state: "accepted", acceptedAt: now() })
+    .set({ state: "accepted", acceptedAt: at.toISOString() })
     .where(eq(followers.actorIri, actorIri))
     .returning()
     .get();
@@ -95,11 +95,11 @@ export function countFollowers(db: Db, state: Follower["state"] = "accepted"): n
   return db.select({ n: count() }).from(followers).where(eq(followers.state, state)).get()?.n ?? 0;
 }
 
-export function recordFollowing(db: Db, actor: RemoteActorAddress, followIri: string): Followed {
+export function recordFollowing(db: Db, actor: RemoteActorAddress, followIri: string, at: Date): Followed {
   assertOnActorHost(actor);
   return db
     .insert(following)
-    .values({ ...actor, followIri, state: "pending", createdAt: now(), respondedAt: null })
+    .values({ ...actor, followIri, state: "pending", createdAt: at.toISOString(), respondedAt: null })
     .onConflictDoUpdate({
       target: following.actorIri,
       set: { followIri, handle: actor.handle, inbox: actor.inbox, sharedInbox: actor.sharedInbox, state: "pending", respondedAt: null },
@@ -117,10 +117,15 @@ export function findFollowingByHandle(db: Db, handle: string): Followed | undefi
 }
 
 /** Records the answer to our Follow; only a pending or accepted follow can change. */
-export function answerFollowing(db: Db, actorIri: string, state: "accepted" | "rejected"): Followed | undefined {
+export function answerFollowing(
+  db: Db,
+  actorIri: string,
+  state: "accepted" | "rejected",
+  at: Date,
+): Followed | undefined {
   return db
     .update(following)
-    .set({ state, respondedAt: now() })
+    .set({ state, respondedAt: at.toISOString() })
     .where(eq(following.actorIri, actorIri))
     .returning()
     .get();

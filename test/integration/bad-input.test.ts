@@ -4,12 +4,10 @@ import type { AddressInfo } from "node:net";
 import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_ADMIN_TOKEN, startPod, type PodProcess } from "../support/pod-process.ts";
+import { deliveriesSettled } from "../support/pod-queue.ts";
 import { startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
 
-/** How long to watch for an (unwanted) Accept or a late write after a refusal. */
-const QUIET_PERIOD_MS = 1_500;
 const MAX_BODY_BYTES = 2048;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const PROBLEM_JSON = /^application\/problem\+json\b/;
 
 /** A server that answers 404 to everything and records what it was asked (a key that cannot be fetched). */
@@ -116,8 +114,8 @@ describe("bad input against a real pod process (signature verification on)", () 
         expect(JSON.parse(text)).toMatchObject({ status: 401, title: "Unauthorized" });
       }
     }
-    await sleep(QUIET_PERIOD_MS);
-    // The remote actor was never answered (no Accept queued), and nothing was stored.
+    // The remote actor was never answered (what the pod queued about it was delivered), and nothing was stored.
+    await deliveriesSettled(pod, nobody.actorId);
     expect(nobody.inbox).toEqual([]);
     await expectNoFollowStored();
   });
@@ -152,7 +150,7 @@ describe("bad input against a real pod process (signature verification on)", () 
     }
     // The pod really tried to fetch the 404 key (the refusal came from verification, not from something earlier).
     expect(missing.requests.some((line) => line.startsWith("GET /actor"))).toBe(true);
-    await sleep(QUIET_PERIOD_MS);
+    await deliveriesSettled(pod, nobody.actorId);
     expect(nobody.inbox).toEqual([]);
     await expectNoFollowStored();
   });
@@ -253,7 +251,10 @@ describe("bad input against a real pod process (signature verification on)", () 
     await expect
       .poll(() => pod.logs().includes(cases.at(-1)!.id), { timeout: 5_000, interval: 100 })
       .toBe(true);
-    await sleep(300);
+    // One more refusal, without a marker: once its line is out, every earlier line is (one output stream).
+    const flush = JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/follows/flush`));
+    expect((await postInbox("/users/pod/inbox", flush, { "content-type": "application/activity+json", "x-request-id": "refusal-flush-0004" })).status).toBe(401);
+    await expect.poll(() => pod.logs().includes("refusal-flush-0004"), { timeout: 5_000, interval: 100 }).toBe(true);
     const logs = pod.logs();
     for (const marker of markers) expect(logs, `the body (marker ${marker}) leaked into the log`).not.toContain(marker);
 

@@ -33,6 +33,8 @@ export interface RemoteActor {
   inbox: ReceivedRequest[];
   /** Every GET received (actor/key fetches), in order. */
   gets: ReceivedRequest[];
+  /** From now on the actor answers 410 Gone with a Tombstone (the account was deleted). */
+  leave(): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
   const actorPath = `/users/${username}`;
   const inboxPath = `${actorPath}/inbox`;
   let origin = "";
+  let gone = false;
 
   const actorDocument = () => {
     const actorId = `${origin}${actorPath}`;
@@ -101,6 +104,13 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
         res.writeHead(202).end();
         return;
       }
+      if ((req.method === "GET" || req.method === "HEAD") && path === actorPath && gone) {
+        gets.push(record);
+        const tombstone = { "@context": "https://www.w3.org/ns/activitystreams", id: `${origin}${actorPath}`, type: "Tombstone" };
+        res.writeHead(410, { "content-type": "application/activity+json" });
+        res.end(req.method === "HEAD" ? undefined : JSON.stringify(tombstone));
+        return;
+      }
       if ((req.method === "GET" || req.method === "HEAD") && path === actorPath) {
         gets.push(record);
         res.writeHead(200, { "content-type": "application/activity+json" });
@@ -134,6 +144,9 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
     privateKeyPem,
     inbox,
     gets,
+    leave: () => {
+      gone = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

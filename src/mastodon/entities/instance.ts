@@ -6,7 +6,7 @@ import type { AccountEntity } from "./account.ts";
  * The Mastodon API version this pod speaks, as apps read it from `version`. Apps gate features on it:
  * 4.3 would make them ask for grouped notifications (/api/v2/notifications), which the pod lacks.
  */
-const MASTODON_VERSION = "4.2.0";
+export const MASTODON_VERSION = "4.2.0";
 export const MAX_CHARACTERS = 5000;
 
 const configuration = {

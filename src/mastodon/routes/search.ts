@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { isActor } from "@fedify/vocab";
-import { like, or } from "drizzle-orm";
+import { or, sql, type Column } from "drizzle-orm";
 import type { Context } from "@fedify/fedify";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
@@ -70,11 +70,13 @@ export const searchRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
         const local = statusByIri(db, q);
         found = { accounts: known ? [known] : [], statuses: local && (isPod || local.visibility === "public") ? [local] : [] };
       } else {
+        // LIKE treats `%` and `_` as wildcards; escaped, a name with `_` in it is found as written.
         const pattern = `%${q.replace(/^@/, "").replace(/[%_\\]/g, "\\$&")}%`;
+        const contains = (column: Column) => sql`${column} like ${pattern} escape '\\'`;
         found.accounts = db
           .select()
           .from(accounts)
-          .where(or(like(accounts.username, pattern), like(accounts.displayName, pattern)))
+          .where(or(contains(accounts.username), contains(accounts.displayName)))
           .limit(limit)
           .offset(offset ?? 0)
           .all();
