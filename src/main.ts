@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { buildApp } from "./app.ts";
 import { checkpointInBackground } from "./db/checkpoints.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
@@ -26,16 +27,20 @@ async function main(): Promise<void> {
   const checkpoints = checkpointInBackground(pod.database.sqlite, {
     onError: (error) => log.error({ err: error }, "background checkpoints stopped; the connection checkpoints itself again"),
   });
-  const firstToken = ensureOperatorToken(pod.deps.db, config.adminToken);
+  // A seeded token must work from the first request; a generated one is made (and shown) only once the pod
+  // listens, so a start that fails to bind does not use up the one chance to see it.
+  if (config.adminToken) ensureOperatorToken(pod.deps.db, config.adminToken);
+
+  const app = await buildApp(pod);
+  const inFlight = trackResponses(app.server);
+  const queueStop = new AbortController();
+  await app.listen({ host: config.host, port: config.port });
+  const firstToken = config.adminToken ? null : ensureOperatorToken(pod.deps.db);
   if (firstToken) {
     process.stdout.write(
       `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,
     );
   }
-
-  const app = await buildApp(pod);
-  const queueStop = new AbortController();
-  await app.listen({ host: config.host, port: config.port });
   const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
   if (await announceProfileChanges(pod.contextFor(), pod.kv, config, actorFacts(pod.publishedAt, pod))) {
     log.info("profile changed since last start: followers are being told");
@@ -55,9 +60,9 @@ async function main(): Promise<void> {
     }, 15_000);
     forced.unref();
     clearInterval(sweeps);
-    await app.close();
+    inFlight.closeAfterResponse();
     queueStop.abort();
-    await queueRunning.catch(() => {});
+    await Promise.all([app.close(), queueRunning.catch(() => {})]);
     await checkpoints.stop();
     pod.close();
     log.info("stopped");
@@ -65,6 +70,27 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/**
+ * Responses still being worked on. On shutdown the server stops accepting connections and closes idle ones,
+ * but a keep-alive connection whose request is in flight would stay open (for the keep-alive timeout) after
+ * its response: those responses close their connection instead.
+ */
+function trackResponses(server: Server) {
+  const responses = new Set<ServerResponse>();
+  server.prependListener("request", (_request: IncomingMessage, response: ServerResponse) => {
+    responses.add(response);
+    response.once("close", () => responses.delete(response));
+  });
+  return {
+    closeAfterResponse() {
+      for (const response of responses) {
+        if (!response.headersSent) response.setHeader("connection", "close");
+        else response.once("finish", () => response.socket?.end());
+      }
+    },
+  };
 }
 
 const SWEEP_INTERVAL_MS = 60_000;

@@ -27,6 +27,8 @@ export interface PodProcess {
   kill(): Promise<void>;
   /** Starts the process again after kill(), on the same port and data directory. */
   start(): Promise<void>;
+  /** The running process's id (to send it signals directly). */
+  pid(): number;
   /** Exit codes of the pod's earlier processes (after stop, restart or kill). */
   exitCodes(): (number | null)[];
   /** The environment the pod runs with (for running its CLI against the same data). */
@@ -127,6 +129,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
       await exited;
     },
     start: launch,
+    pid: () => child.pid!,
     exitCodes: () => exitCodes,
     env: podEnv,
   };
