@@ -15,6 +15,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY package.json ./
+COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 RUN mkdir -p /data && chown node:node /data
@@ -23,4 +24,7 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "src/main.ts"]
+# Exec form, node itself as PID 1 (no npm, no shell): `docker stop`'s SIGTERM reaches the pod, which
+# finishes in-flight requests and exits 0. The pod starts no child processes, so nothing needs reaping.
+STOPSIGNAL SIGTERM
+CMD ["node", "bin/start.mjs"]

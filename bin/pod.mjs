@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The pod's command line: `node bin/pod.mjs <command>` (what `npm run pod -- <command>` runs).
+import { requireSupportedNode } from "./node-version.mjs";
+
+requireSupportedNode();
+await import("../src/cli/pod.ts");

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Starts the pod server: `node bin/start.mjs` (what `npm start`, Docker and systemd run).
+import { requireSupportedNode } from "./node-version.mjs";
+
+requireSupportedNode();
+await import("../src/main.ts");
