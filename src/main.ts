@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const pod = await openPod(config, log);
   // The server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
   const checkpoints = checkpointInBackground(pod.database.sqlite, {
-    onError: (error) => log.error({ err: error }, "background checkpoints stopped; the connection checkpoints itself again"),
+    onError: (error, restartInMs) =>
+      log.error({ err: error, restartInMs }, "the checkpoint thread failed; the connection checkpoints itself until it is restarted"),
   });
   // A seeded token must work from the first request; a generated one is made (and shown) only once the pod
   // listens, so a start that fails to bind does not use up the one chance to see it.
