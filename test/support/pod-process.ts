@@ -73,11 +73,17 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
     child.once("exit", (code) => exitCodes.push(code));
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
-    await waitUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`pod ${name} exited (${child.exitCode}):\n${output}`);
-      const response = await fetch(`${url}/healthz`).catch(() => null);
-      return response?.ok === true;
-    }, 20_000);
+    try {
+      await waitUntil(async () => {
+        if (child.exitCode !== null) throw new Error(`pod ${name} exited (${child.exitCode}):\n${output}`);
+        const response = await fetch(`${url}/healthz`).catch(() => null);
+        return response?.ok === true;
+      }, 45_000);
+    } catch (error) {
+      // A pod that never answered must not outlive the test that started it.
+      child.kill("SIGKILL");
+      throw error;
+    }
   };
 
   const stopProcess = async () => {
