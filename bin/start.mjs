@@ -3,4 +3,6 @@
 import { requireSupportedNode } from "./node-version.mjs";
 
 requireSupportedNode();
+const { prepareLoading } = await import("./loading.mjs");
+prepareLoading();
 await import("../src/main.ts");

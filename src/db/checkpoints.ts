@@ -33,7 +33,7 @@ export interface CheckpointOptions {
 export function checkpointInBackground(sqlite: Database.Database, options: CheckpointOptions) {
   const automatic = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
   const delays = options.restartDelaysMs ?? RESTART_DELAYS_MS;
-  const workerUrl = options.workerUrl ?? new URL("./checkpoint-worker.ts", import.meta.url);
+  const workerUrl = options.workerUrl ?? new URL("./checkpoint-worker.js", import.meta.url);
   let worker: Worker | undefined;
   let exited: Promise<void> = Promise.resolve();
   let restart: NodeJS.Timeout | undefined;

@@ -157,14 +157,14 @@ describe("the one-time operator token", () => {
 describe("the other documented ways of running the pod signal node itself", () => {
   it("Docker runs node on bin/start.mjs in exec form (node is PID 1, no npm or shell in between)", () => {
     const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
-    expect(dockerfile).toMatch(/^CMD \["node", "bin\/start\.mjs"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", ("--[a-z-]+=\d+", )*"bin\/start\.mjs"\]$/m);
     expect(dockerfile).not.toMatch(/^(CMD|ENTRYPOINT) (?!\[)/m);
     expect(dockerfile).toMatch(/^COPY bin \.\/bin$/m);
   });
 
   it("the systemd unit runs node on bin/start.mjs, stops with SIGTERM, and is a valid unit", () => {
     const unit = readFileSync(join(ROOT, "docs/pods.service"), "utf8");
-    expect(unit).toMatch(/^ExecStart=\S+\/node bin\/start\.mjs$/m);
+    expect(unit).toMatch(/^ExecStart=\S+\/node (--[a-z-]+=\d+ )*bin\/start\.mjs$/m);
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
     const analyze = spawnSync("systemd-analyze", ["verify", join(ROOT, "docs/pods.service")], { encoding: "utf8" });
     if (analyze.error) return; // no systemd tools on this machine: the lines above are what can be checked

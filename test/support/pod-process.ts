@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+// The launcher, as production runs it (the Node.js check, then how modules load: bin/loading.mjs).
+const MAIN = fileURLToPath(new URL("../../bin/start.mjs", import.meta.url));
 export const TEST_ADMIN_TOKEN = "test-operator-token-0123456789abcdef";
 
 /** A pod running as its own process on 127.0.0.1, with its own SQLite file. */
