@@ -4,12 +4,26 @@
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 
-const { path, intervalMs } = workerData;
+const { path, intervalMs, idleExitMs } = workerData;
 const db = new Database(path);
 db.pragma("synchronous = NORMAL");
-const timer = setInterval(() => db.pragma("wal_checkpoint(PASSIVE)"), intervalMs);
-parentPort.once("message", () => {
+// data_version changes whenever another connection (the server's) commits.
+let version = db.pragma("data_version", { simple: true });
+let changedAt = Date.now();
+const timer = setInterval(() => {
+  db.pragma("wal_checkpoint(PASSIVE)");
+  const now = db.pragma("data_version", { simple: true });
+  if (now !== version) {
+    version = now;
+    changedAt = Date.now();
+  } else if (Date.now() - changedAt >= idleExitMs) {
+    end(); // nothing written for a while, all of it checkpointed: exit 0, the server starts us on its next write
+  }
+}, intervalMs);
+
+function end() {
   clearInterval(timer);
   db.close();
   parentPort.close();
-});
+}
+parentPort.once("message", end);

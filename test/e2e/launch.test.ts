@@ -103,8 +103,8 @@ describe("running the pod from `npm start`", () => {
     // The pod is npm's child (with `exec`) or grandchild (under a shell): the node process running bin/start.mjs.
     const descendants = childrenOf(npm.pid!).flatMap((pid) => [pid, ...childrenOf(pid)]);
     const podPid = descendants.find((pid) => {
-      const [program, script] = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      return program!.endsWith("node") && script === "bin/start.mjs";
+      const [program, ...args] = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return program!.endsWith("node") && args.includes("bin/start.mjs");
     });
     expect(podPid).toBeDefined();
     npm.kill("SIGTERM");

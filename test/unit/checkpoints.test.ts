@@ -95,6 +95,24 @@ describe("WAL checkpoints in a background thread", () => {
     expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
   });
 
+  it("an idle thread ends (the connection checkpoints itself meanwhile); the next write starts it again", async () => {
+    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10, fallbackPages: 100_000, idleExitMs: 100, wakeCheckMs: 10, onError });
+    const threshold = () => handle.sqlite.pragma("wal_autocheckpoint", { simple: true });
+    try {
+      write(1);
+      expect(threshold()).toBe(100_000);
+      await until(() => threshold() === 1000); // ended for idleness: no error, the usual threshold is back
+      write(1);
+      await until(() => threshold() === 100_000); // the write woke it
+      const before = fs.statSync(file).size;
+      write(2048);
+      await until(() => fs.statSync(file).size >= before + 2 * 1024 * 1024);
+    } finally {
+      await checkpoints.stop();
+    }
+    expect(threshold()).toBe(1000);
+  });
+
   it("under steady writes the WAL stays bounded: the connection's fallback checkpoint lets it start over", async () => {
     const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 1, fallbackPages: 500, onError });
     let largest = 0;
