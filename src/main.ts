@@ -1,12 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { buildApp } from "./app.ts";
-import { checkpointInBackground } from "./db/checkpoints.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
-import { createLogger, routeFedifyLogs } from "./log/logger.ts";
-import { ensureOperatorToken } from "./operators/service.ts";
-import { actorFacts } from "./federation/federation.ts";
-import { announceProfileChanges } from "./federation/profile.ts";
-import { openPod } from "./pod.ts";
+import type { Logger } from "./log/logger.ts";
+import type { Pod } from "./pod.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +14,24 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The rest of the pod is loaded only once its settings are known to be good: a bad one is said at once.
+  const [
+    { buildApp },
+    { checkpointInBackground },
+    { createLogger, routeFedifyLogs },
+    { ensureOperatorToken },
+    { actorFacts },
+    { announceProfileChanges },
+    { openPod },
+  ] = await Promise.all([
+    import("./app.ts"),
+    import("./db/checkpoints.ts"),
+    import("./log/logger.ts"),
+    import("./operators/service.ts"),
+    import("./federation/federation.ts"),
+    import("./federation/profile.ts"),
+    import("./pod.ts"),
+  ]);
 
   const log = createLogger(config.logLevel);
   routeFedifyLogs(log);
@@ -102,7 +115,7 @@ const RESYNC_EVERY_SWEEPS = 60;
  * Periodic work: offers and needs whose end has passed expire (followers are told), old inbox records
  * go, and every so often the view is re-read from each followed pod.
  */
-function startSweeps(pod: Awaited<ReturnType<typeof openPod>>, log: ReturnType<typeof createLogger>) {
+function startSweeps(pod: Pod, log: Logger) {
   const sweep = async () => {
     try {
       const expired = await pod.offers.expireDue();
