@@ -14,7 +14,7 @@ import { createLogger, routeFedifyLogs } from "../log/logger.ts";
 import { podStatus } from "../operators/status.ts";
 import { createToken, rotateToken } from "../operators/service.ts";
 import { oauthStore } from "../mastodon/oauth.ts";
-import { openPod, type Pod } from "../pod.ts";
+import type { Pod } from "../pod.ts";
 
 const USAGE = `Usage: npm run pod -- <command> [arguments]
 
@@ -242,6 +242,8 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr);
   routeFedifyLogs(log);
+  // Loaded only for a command that needs the pod (not for help or a usage error): it is most of the code.
+  const { openPod } = await import("../pod.ts");
   const pod = await openPod(config, log);
   try {
     const result = await command(pod, args);

@@ -32,7 +32,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<R
   });
 }
 
-describe("the pod CLI", () => {
+// Each command is a fresh process that loads the pod: slow on a busy machine, hence the generous limit.
+describe("the pod CLI", { timeout: 120_000 }, () => {
   let pod: PodProcess;
   let env: NodeJS.ProcessEnv;
   const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], env);
