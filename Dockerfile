@@ -11,16 +11,28 @@ FROM node:24-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    NODE_COMPILE_CACHE=/app/.compile-cache
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY package.json ./
+COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
+# Fill Node's compile cache now: a started pod then neither strips types nor compiles its modules again
+# (bin/loading.mjs says what that saves).
+RUN node --input-type=module -e "const { prepareLoading } = await import('./bin/loading.mjs'); prepareLoading(); \
+      await import('./src/pod.ts'); await import('./src/app.ts');" \
+    && chown -R node:node /app/.compile-cache
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "src/main.ts"]
+# Exec form, node itself as PID 1 (no npm, no shell): `docker stop`'s SIGTERM reaches the pod, which
+# finishes in-flight requests and exits 0. The pod starts no child processes, so nothing needs reaping.
+# A young generation of 2 MB semi-spaces (V8 grows it to 64 MB while the pod loads, then keeps it):
+# idle RSS ~160 MB instead of ~220 MB (bench/memory.ts).
+STOPSIGNAL SIGTERM
+CMD ["node", "--max-semi-space-size=2", "bin/start.mjs"]

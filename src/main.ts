@@ -1,11 +1,7 @@
-import { buildApp } from "./app.ts";
-import { checkpointInBackground } from "./db/checkpoints.ts";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ConfigError, loadConfig } from "./config/load.ts";
-import { createLogger, routeFedifyLogs } from "./log/logger.ts";
-import { ensureOperatorToken } from "./operators/service.ts";
-import { actorFacts } from "./federation/federation.ts";
-import { announceProfileChanges } from "./federation/profile.ts";
-import { openPod } from "./pod.ts";
+import type { Logger } from "./log/logger.ts";
+import type { Pod } from "./pod.ts";
 
 async function main(): Promise<void> {
   let config;
@@ -18,24 +14,47 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The rest of the pod is loaded only once its settings are known to be good: a bad one is said at once.
+  const [
+    { buildApp },
+    { checkpointInBackground },
+    { createLogger, routeFedifyLogs },
+    { ensureOperatorToken },
+    { actorFacts },
+    { announceProfileChanges },
+    { openPod },
+  ] = await Promise.all([
+    import("./app.ts"),
+    import("./db/checkpoints.ts"),
+    import("./log/logger.ts"),
+    import("./operators/service.ts"),
+    import("./federation/federation.ts"),
+    import("./federation/profile.ts"),
+    import("./pod.ts"),
+  ]);
 
   const log = createLogger(config.logLevel);
   routeFedifyLogs(log);
   const pod = await openPod(config, log);
   // The server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
   const checkpoints = checkpointInBackground(pod.database.sqlite, {
-    onError: (error) => log.error({ err: error }, "background checkpoints stopped; the connection checkpoints itself again"),
+    onError: (error, restartInMs) =>
+      log.error({ err: error, restartInMs }, "the checkpoint thread failed; the connection checkpoints itself until it is restarted"),
   });
-  const firstToken = ensureOperatorToken(pod.deps.db, config.adminToken);
+  // A seeded token must work from the first request; a generated one is made (and shown) only once the pod
+  // listens, so a start that fails to bind does not use up the one chance to see it.
+  if (config.adminToken) ensureOperatorToken(pod.deps.db, config.adminToken);
+
+  const app = await buildApp(pod);
+  const inFlight = trackResponses(app.server);
+  const queueStop = new AbortController();
+  await app.listen({ host: config.host, port: config.port });
+  const firstToken = config.adminToken ? null : ensureOperatorToken(pod.deps.db);
   if (firstToken) {
     process.stdout.write(
       `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,
     );
   }
-
-  const app = await buildApp(pod);
-  const queueStop = new AbortController();
-  await app.listen({ host: config.host, port: config.port });
   const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
   if (await announceProfileChanges(pod.contextFor(), pod.kv, config, actorFacts(pod.publishedAt, pod))) {
     log.info("profile changed since last start: followers are being told");
@@ -55,9 +74,9 @@ async function main(): Promise<void> {
     }, 15_000);
     forced.unref();
     clearInterval(sweeps);
-    await app.close();
+    inFlight.closeAfterResponse();
     queueStop.abort();
-    await queueRunning.catch(() => {});
+    await Promise.all([app.close(), queueRunning.catch(() => {})]);
     await checkpoints.stop();
     pod.close();
     log.info("stopped");
@@ -65,6 +84,27 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/**
+ * Responses still being worked on. On shutdown the server stops accepting connections and closes idle ones,
+ * but a keep-alive connection whose request is in flight would stay open (for the keep-alive timeout) after
+ * its response: those responses close their connection instead.
+ */
+function trackResponses(server: Server) {
+  const responses = new Set<ServerResponse>();
+  server.prependListener("request", (_request: IncomingMessage, response: ServerResponse) => {
+    responses.add(response);
+    response.once("close", () => responses.delete(response));
+  });
+  return {
+    closeAfterResponse() {
+      for (const response of responses) {
+        if (!response.headersSent) response.setHeader("connection", "close");
+        else response.once("finish", () => response.socket?.end());
+      }
+    },
+  };
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -75,7 +115,7 @@ const RESYNC_EVERY_SWEEPS = 60;
  * Periodic work: offers and needs whose end has passed expire (followers are told), old inbox records
  * go, and every so often the view is re-read from each followed pod.
  */
-function startSweeps(pod: Awaited<ReturnType<typeof openPod>>, log: ReturnType<typeof createLogger>) {
+function startSweeps(pod: Pod, log: Logger) {
   const sweep = async () => {
     try {
       const expired = await pod.offers.expireDue();

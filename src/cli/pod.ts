@@ -4,7 +4,9 @@ import type { z } from "zod";
 import { charterInputSchema } from "../charters/model.ts";
 import { offerInputSchema, offerListQuery } from "../offers/model.ts";
 import { formatMilli } from "../offers/quantity.ts";
-import type { OfferKind } from "../offers/service.ts";
+import { offerIri } from "../offers/activitypub.ts";
+import type { Offer, OfferKind } from "../offers/service.ts";
+import type { Config } from "../config/schema.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import { ProblemError } from "../http/problem.ts";
 import * as follows from "../follows/service.ts";
@@ -12,13 +14,14 @@ import { createLogger, routeFedifyLogs } from "../log/logger.ts";
 import { podStatus } from "../operators/status.ts";
 import { createToken, rotateToken } from "../operators/service.ts";
 import { oauthStore } from "../mastodon/oauth.ts";
-import { openPod, type Pod } from "../pod.ts";
+import type { Pod } from "../pod.ts";
 
 const USAGE = `Usage: npm run pod -- <command> [arguments]
 
 Works on the pod's data directory directly (same settings as the server: DATA_DIR, POD_URL, ...).
 Deliveries are queued in the pod's database and sent by the running server.
 
+  help                        this text
   status                      the pod's handle, followers, following and queue
   token create [label]        add an operator token (printed once)
   token rotate                revoke generated tokens and print a new one
@@ -33,11 +36,19 @@ Deliveries are queued in the pod's database and sent by the running server.
   charter show                the current charter and when its review is due
   charter review              record this month's review without changes
   offer add|need add --name N --quantity Q --unit U --category C --area A
-            [--until ISO-DATE] [--from ISO-DATE] [--description D] [--conditions C]
-                              publish a surplus offer or a need
+            [--lat LAT --lon LON | --near LAT,LON] [--from WHEN] [--until WHEN]
+            [--description D] [--conditions C] [--language L]
+                              publish a surplus offer or a need and print it with its URL.
+                              WHEN is a date (2026-12-01: from its start, until its end, UTC)
+                              or a date-time (2026-12-01T18:00:00Z). Coordinates are kept to
+                              about 1 km and make it show in distance searches.
   offers, needs [--status S]  list them
   apps                        the Mastodon apps signed in to the pod
-  apps remove <id>            sign an app out (its tokens stop working)`;
+  apps remove <id>            sign an app out (its tokens stop working)
+
+Output is JSON; quantities are decimals with their unit ("2.5 kg").
+Exit status: 0 done; 1 failed while running (database, network); 2 refused: unknown command,
+bad arguments or settings, or input the pod does not accept (nothing was changed).`;
 
 type Command = (pod: Pod, args: string[]) => Promise<unknown>;
 
@@ -54,25 +65,89 @@ const OFFER_OPTIONS = {
   description: { type: "string" },
   conditions: { type: "string" },
   language: { type: "string" },
+  lat: { type: "string" },
+  lon: { type: "string" },
+  near: { type: "string" },
 } as const;
+
+/** `--lon -3.7` as `--lon=-3.7`: parseArgs would otherwise take the number for an option. */
+function negativeNumbersAttached(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (/^--[a-z]+$/.test(args[i]!) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]!);
+    }
+  }
+  return out;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date-time as given, or a whole date taken from its first or to its last second (UTC). */
+function dateOrDateTime(value: string | undefined, edge: "start" | "end"): string | undefined {
+  if (value === undefined || !DATE_ONLY.test(value)) return value;
+  return `${value}T${edge === "start" ? "00:00:00" : "23:59:59"}Z`;
+}
+
+/** The area from --area and either --lat/--lon or --near LAT,LON (numbers are checked by the API's schema). */
+function areaFrom(values: { area?: string; lat?: string; lon?: string; near?: string }) {
+  if (values.near !== undefined && (values.lat !== undefined || values.lon !== undefined)) {
+    throw new UsageError("give either --near LAT,LON or --lat and --lon, not both");
+  }
+  const [lat, lon] = values.near !== undefined ? values.near.split(",").map((part) => part.trim()) : [values.lat, values.lon];
+  if (values.near !== undefined && (lat === undefined || lon === undefined || lat === "" || lon === "")) {
+    throw new UsageError("--near needs LAT,LON such as 40.42,-3.70");
+  }
+  if (values.area === undefined) return undefined;
+  const number = (text: string | undefined, option: string) => {
+    if (text === undefined) return undefined;
+    if (!/^-?\d+(\.\d+)?$/.test(text)) throw new UsageError(`${option} must be a number of degrees such as 40.42`);
+    return Number(text);
+  };
+  const named = values.near !== undefined ? ["--near latitude", "--near longitude"] : ["--lat", "--lon"];
+  return { name: values.area, latitude: number(lat, named[0]!), longitude: number(lon, named[1]!) };
+}
+
+/** An offer or need as the CLI shows it: its URL first, quantities as decimals with their unit. */
+function presentOffer(config: Config, row: Offer) {
+  return {
+    url: offerIri(config, row).href,
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    status: row.status,
+    quantity: `${formatMilli(row.quantityMilli)} ${row.unit}`,
+    available: `${formatMilli(row.availableMilli)} ${row.unit}`,
+    category: row.category,
+    area: row.areaName,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    from: row.availableFrom,
+    until: row.availableUntil,
+  };
+}
 
 function addOffer(kind: OfferKind): Command {
   return async (pod, [action, ...rest]) => {
     if (action !== "add") throw new UsageError(`${kind} needs 'add'`);
-    const { values } = parseArgs({ args: rest, options: OFFER_OPTIONS, strict: true });
+    const { values } = parseArgs({ args: negativeNumbersAttached(rest), options: OFFER_OPTIONS, strict: true });
     const input = parseOrExplain(offerInputSchema, {
       name: values.name,
       quantity: values.quantity,
       unit: values.unit,
       category: values.category,
-      area: values.area === undefined ? undefined : { name: values.area },
-      availableFrom: values.from,
-      availableUntil: values.until,
+      area: areaFrom(values),
+      availableFrom: dateOrDateTime(values.from, "start"),
+      availableUntil: dateOrDateTime(values.until, "end"),
       description: values.description,
       conditions: values.conditions,
       language: values.language,
     });
-    return pod.offers.create(kind, input);
+    return presentOffer(pod.deps.config, await pod.offers.create(kind, input));
   };
 }
 
@@ -80,13 +155,7 @@ function listOffers(kind: OfferKind): Command {
   return async (pod, args) => {
     const { values } = parseArgs({ args, options: { status: { type: "string" } }, strict: true });
     const query = parseOrExplain(offerListQuery, { status: values.status, limit: 200 });
-    return pod.offers.list(kind, query).map((o) => ({
-      id: o.id,
-      name: o.name,
-      status: o.status,
-      available: `${formatMilli(o.availableMilli)} of ${formatMilli(o.quantityMilli)} ${o.unit}`,
-      until: o.availableUntil,
-    }));
+    return pod.offers.list(kind, query).map((row) => presentOffer(pod.deps.config, row));
   };
 }
 
@@ -150,6 +219,9 @@ function required(value: string | undefined, message: string): string {
   return value;
 }
 
+/** Exit statuses, the same for every command (see USAGE). */
+const EXIT = { ok: 0, failed: 1, refused: 2 } as const;
+
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -158,34 +230,46 @@ async function main(): Promise<number> {
   });
   const [name] = positionals;
   const args = process.argv.slice(process.argv.indexOf(name ?? "") + 1);
-  if (values.help || !name) {
-    process.stdout.write(`${USAGE}\n`);
-    return name || values.help ? 0 : 64;
+  if (values.help || !name || name === "help") {
+    (name || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return name || values.help ? EXIT.ok : EXIT.refused;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     process.stderr.write(`Unknown command "${name}".\n\n${USAGE}\n`);
-    return 64;
+    return EXIT.refused;
   }
   const config = loadConfig();
   const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel, process.stderr);
   routeFedifyLogs(log);
+  // Loaded only for a command that needs the pod (not for help or a usage error): it is most of the code.
+  const { openPod } = await import("../pod.ts");
   const pod = await openPod(config, log);
   try {
     const result = await command(pod, args);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
+    return EXIT.ok;
   } finally {
     pod.close();
   }
 }
 
+/** A refusal (the command, its input or the settings) exits 2; anything else that went wrong exits 1. */
+function exitFor(error: unknown): number {
+  if (error instanceof ProblemError) return error.problem.status < 500 ? EXIT.refused : EXIT.failed;
+  if (error instanceof ConfigError || error instanceof UsageError || isParseArgsError(error)) return EXIT.refused;
+  return EXIT.failed;
+}
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ProblemError) process.stderr.write(`${error.problem.detail ?? error.problem.title}\n`);
+    if (error instanceof ProblemError) {
+      const { field, detail, title } = error.problem;
+      process.stderr.write(`${field ? `${field.replace(/^body\./, "")}: ` : ""}${detail ?? title}\n`);
+    }
     else if (error instanceof ConfigError || error instanceof UsageError || isParseArgsError(error)) process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(error instanceof UsageError || isParseArgsError(error) ? 64 : 1);
+    process.exit(exitFor(error));
   },
 );

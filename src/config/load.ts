@@ -12,6 +12,7 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const fromFile = env.POD_CONFIG_FILE ? readConfigFile(env.POD_CONFIG_FILE) : {};
+  if (env.POD_CONFIG_FILE) refuseUnknownKeys(env.POD_CONFIG_FILE, fromFile);
   const raw: Record<string, unknown> = { ...fromFile };
   for (const key of Object.keys(settingsSchema.shape)) {
     const value = env[key];
@@ -60,4 +61,28 @@ function readConfigFile(path: string): Record<string, unknown> {
   } catch {
     throw new ConfigError(`Invalid setting POD_CONFIG_FILE: ${path} is not a JSON object of settings`);
   }
+}
+
+/** A misspelt key would otherwise be dropped silently and its setting left at the default. */
+function refuseUnknownKeys(path: string, settings: Record<string, unknown>): void {
+  const known = Object.keys(settingsSchema.shape);
+  const unknown = Object.keys(settings).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  const named = unknown.map((key) => {
+    const near = known.find((setting) => editDistance(key.toUpperCase(), setting) <= 2);
+    return near ? `${key} (did you mean ${near}?)` : key;
+  });
+  throw new ConfigError(`Invalid setting POD_CONFIG_FILE: unknown ${unknown.length === 1 ? "key" : "keys"} in ${path}: ${named.join(", ")}`);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -1,5 +1,25 @@
 import type Database from "better-sqlite3";
+import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+
+/** Waits before restarting a failed checkpoint thread: longer after each failure in a row. */
+const RESTART_DELAYS_MS = [1_000, 5_000, 30_000, 60_000];
+/** A thread that ran this long before failing counts as recovered: the next restart waits the shortest delay. */
+const HEALTHY_RUN_MS = 5 * 60_000;
+
+export interface CheckpointOptions {
+  intervalMs?: number;
+  fallbackPages?: number;
+  /** Called when the thread fails, with the wait before it is started again. */
+  onError: (error: unknown, restartInMs: number) => void;
+  restartDelaysMs?: readonly number[];
+  /** The thread ends after this long without a commit (an idle pod does not keep it); the next write restarts it. */
+  idleExitMs?: number;
+  /** How often, while the thread is away for idleness, the WAL file is checked for a new write. */
+  wakeCheckMs?: number;
+  /** The thread's script (tests substitute one that fails like a full disk). */
+  workerUrl?: URL;
+}
 
 /**
  * WAL checkpoints off the event loop. A checkpoint copies committed pages into the database file and
@@ -12,32 +32,70 @@ import { Worker } from "node:worker_threads";
  * starts over after a complete checkpoint: alone, the thread would let the WAL grow without end. So the
  * connection keeps its own automatic checkpoint at a higher threshold (`fallbackPages`): by the time it
  * fires the thread has copied nearly everything, the inline checkpoint is short, and the WAL restarts
- * (journal_size_limit then truncates the file). Should the thread die, the connection's usual threshold
- * comes back.
+ * (journal_size_limit then truncates the file). While the thread is down (a full disk makes its checkpoint
+ * throw) the connection's usual threshold comes back, and the thread is started again after a delay.
+ *
+ * A thread costs ~17 MB (its own V8 isolate): after `idleExitMs` without a commit it ends, and the first
+ * write after that (the WAL file changes) starts it again.
  */
-export function checkpointInBackground(
-  sqlite: Database.Database,
-  options: { intervalMs?: number; fallbackPages?: number; onError: (error: unknown) => void },
-) {
-  const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url), {
-    workerData: { path: sqlite.name, intervalMs: options.intervalMs ?? 100 },
-  });
+export function checkpointInBackground(sqlite: Database.Database, options: CheckpointOptions) {
   const automatic = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
-  sqlite.pragma(`wal_autocheckpoint = ${options.fallbackPages ?? 4000}`);
-  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  const delays = options.restartDelaysMs ?? RESTART_DELAYS_MS;
+  const workerUrl = options.workerUrl ?? new URL("./checkpoint-worker.js", import.meta.url);
+  let worker: Worker | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let restart: NodeJS.Timeout | undefined;
+  let wake: NodeJS.Timeout | undefined;
+  let failuresInARow = 0;
+  let launches = 0;
   let stopping = false;
-  worker.once("error", (error) => options.onError(error));
-  worker.once("exit", (code) => {
-    if (!stopping && code !== 0) options.onError(new Error(`the checkpoint thread exited with code ${code}`));
-  });
-  void exited.then(() => {
-    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${automatic}`);
-  });
+
+  const launch = () => {
+    if (stopping || !sqlite.open) return;
+    const startedAt = Date.now();
+    let failure: unknown;
+    sqlite.pragma(`wal_autocheckpoint = ${options.fallbackPages ?? 4000}`);
+    const workerData = { path: sqlite.name, intervalMs: options.intervalMs ?? 100, idleExitMs: options.idleExitMs ?? 60_000, launch: launches++ };
+    const thread = new Worker(workerUrl, { workerData });
+    worker = thread;
+    thread.once("error", (error) => (failure = error));
+    exited = new Promise((resolve) =>
+      thread.once("exit", (code) => {
+        worker = undefined;
+        if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${automatic}`);
+        if (!stopping && code === 0 && failure === undefined) {
+          failuresInARow = 0;
+          launchOnNextWrite();
+        } else if (!stopping) {
+          if (Date.now() - startedAt >= HEALTHY_RUN_MS) failuresInARow = 0;
+          const delay = delays[Math.min(failuresInARow++, delays.length - 1)]!;
+          options.onError(failure ?? new Error(`the checkpoint thread exited with code ${code}`), delay);
+          restart = setTimeout(launch, delay);
+          restart.unref();
+        }
+        resolve();
+      }),
+    );
+  };
+  const walChangedAt = () => statSync(`${sqlite.name}-wal`, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const launchOnNextWrite = () => {
+    const idleSince = walChangedAt();
+    wake = setInterval(() => {
+      if (walChangedAt() === idleSince) return;
+      clearInterval(wake);
+      launch();
+    }, options.wakeCheckMs ?? 1000);
+    wake.unref();
+  };
+  launch();
+
   return {
     /** Ends the thread (after a checkpoint in progress) and gives checkpoints back to the connection. */
     async stop(): Promise<void> {
       stopping = true;
-      worker.postMessage("stop");
+      clearTimeout(restart);
+      clearInterval(wake);
+      worker?.postMessage("stop");
       await exited;
     },
   };

@@ -34,14 +34,31 @@ const PINO_TO_LOGTAPE: Record<string, "trace" | "debug" | "info" | "warning" | "
 /** Properties Fedify attaches that may carry whole request or activity bodies: never logged. */
 const BODY_PROPERTIES = new Set(["activity", "object", "body", "json", "jsonLd", "request", "response", "message"]);
 
+type PinoLevel = (typeof LOGTAPE_TO_PINO)[keyof typeof LOGTAPE_TO_PINO];
+
+/** Answers that are part of normal federation (something withdrawn, never there): not the pod's error. */
+const EXPECTED_FETCH_STATUSES = new Set([404, 410]);
+
 /**
- * Refused inbox requests are logged once by the pod's own adapter ("inbox delivery refused"); Fedify's
- * own lines about the same refusal are demoted to debug so a routine client error is not logged twice.
+ * The level a Fedify record is logged at. Fedify logs some routine events as errors; those are lowered:
+ * - refused inbox requests are logged once by the pod's own adapter ("inbox delivery refused"), so Fedify's
+ *   own lines about the same refusal go to debug;
+ * - WebFinger or an inbox asked for an actor the pod does not have is a client's mistake (debug);
+ * - a fetched document that answers 404 or 410 is gone (a withdrawn offer, a deleted actor): info; another
+ *   failing answer is the other server's trouble, not the pod's: warn.
  */
-function demoted(record: LogRecord): boolean {
+function levelOf(record: LogRecord): PinoLevel {
   const category = record.category.join(".");
-  if (category.startsWith("fedify.sig")) return true;
-  return category === "fedify.federation.inbox" && String(record.message[0] ?? "").startsWith("Failed to verify");
+  if (category.startsWith("fedify.sig")) return "debug";
+  const level = LOGTAPE_TO_PINO[record.level];
+  if (level !== "error" && level !== "warn") return level;
+  const template = typeof record.rawMessage === "string" ? record.rawMessage : record.rawMessage.join("{}");
+  if (category === "fedify.federation.inbox" && template.startsWith("Failed to verify")) return "debug";
+  if (/^Actor \{(username|recipient)\} not found\.$/.test(template)) return "debug";
+  if (category === "fedify.runtime.docloader" && template.startsWith("Failed to fetch document")) {
+    return EXPECTED_FETCH_STATUSES.has(Number(record.properties.status)) ? "info" : "warn";
+  }
+  return level;
 }
 
 /** Routes Fedify's LogTape records into the pod's pino logger so there is one log stream. */
@@ -53,7 +70,7 @@ export function routeFedifyLogs(logger: Logger): void {
     contextLocalStorage: new AsyncLocalStorage(),
     sinks: {
       pino: (record: LogRecord) => {
-        const level = demoted(record) ? "debug" : LOGTAPE_TO_PINO[record.level];
+        const level = levelOf(record);
         if (!fedifyLogger.isLevelEnabled(level)) return;
         fedifyLogger[level]({ category: record.category.join("."), ...safeProperties(record.properties) }, renderMessage(record));
       },

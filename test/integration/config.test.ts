@@ -152,6 +152,19 @@ describe("loadConfig(env)", () => {
     }
   });
 
+  it("refuses unknown keys in POD_CONFIG_FILE with one line naming each of them", () => {
+    const file = join(dir, "misspelt.json");
+    writeFileSync(file, JSON.stringify({ POD_URL: "https://pod.example.org", POD_HANDEL: "riverside", PROT: 4000, colour: "green" }));
+    const error = configError({ POD_CONFIG_FILE: file });
+    expect(error.message).toMatch(/^Invalid setting POD_CONFIG_FILE: unknown keys in /);
+    expect(error.message).toContain(file);
+    expect(error.message).toContain("POD_HANDEL (did you mean POD_HANDLE?)");
+    expect(error.message).toContain("PROT (did you mean PORT?)");
+    expect(error.message).toContain("colour");
+    expect(error.message).not.toContain("POD_URL");
+    expect(error.message).not.toContain("\n");
+  });
+
   it("parses config/pod.example.json, whose every key is a known setting", () => {
     const example = JSON.parse(readFileSync(EXAMPLE, "utf8")) as Record<string, unknown>;
     // The schema drops unknown keys silently, so a misspelt key in the example would go unnoticed.
@@ -196,6 +209,17 @@ describe("a pod process with a bad setting", () => {
       });
     });
   }
+
+  it("exits 78 on an unknown key in the config file, with one stderr line naming it", async () => {
+    const file = join(dir, "unknown-key.json");
+    writeFileSync(file, JSON.stringify({ POD_URL: "http://127.0.0.1:3999", POD_NAMES: "Riverside" }));
+    const dataDir = join(dir, "unknown-key", "data");
+    const { code, stdout, stderr } = await runMain({ POD_CONFIG_FILE: file, DATA_DIR: dataDir, PORT: "3999" });
+    expect(code).toBe(78);
+    expect(stderr).toBe(`Invalid setting POD_CONFIG_FILE: unknown key in ${file}: POD_NAMES (did you mean POD_NAME?)\n`);
+    expect(stdout).toBe("");
+    expect(existsSync(dataDir)).toBe(false);
+  });
 
   it.each([
     ["PORT", "abc"],

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+// The launcher, as production runs it (the Node.js check, then how modules load: bin/loading.mjs).
+const MAIN = fileURLToPath(new URL("../../bin/start.mjs", import.meta.url));
 export const TEST_ADMIN_TOKEN = "test-operator-token-0123456789abcdef";
 
 /** A pod running as its own process on 127.0.0.1, with its own SQLite file. */
@@ -27,12 +28,12 @@ export interface PodProcess {
   kill(): Promise<void>;
   /** Starts the process again after kill(), on the same port and data directory. */
   start(): Promise<void>;
+  /** The running process's id (to send it signals, or read its CPU time from /proc). */
+  pid(): number;
   /** Exit codes of the pod's earlier processes (after stop, restart or kill). */
   exitCodes(): (number | null)[];
   /** The environment the pod runs with (for running its CLI against the same data). */
   env: Record<string, string>;
-  /** The running process's id (for reading its CPU time from /proc). */
-  pid(): number | undefined;
 }
 
 export async function freePort(): Promise<number> {
@@ -135,7 +136,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
     start: launch,
     exitCodes: () => exitCodes,
     env: podEnv,
-    pid: () => child.pid,
+    pid: () => child.pid!,
   };
 }
 

@@ -57,6 +57,62 @@ describe("WAL checkpoints in a background thread", () => {
     write(1); // the connection is as usable as before
   });
 
+  it("after the thread fails as on a full disk, it is started again (with backoff) and checkpoints resume", async () => {
+    const failures: { error: unknown; restartInMs: number }[] = [];
+    const checkpoints = checkpointInBackground(handle.sqlite, {
+      intervalMs: 10,
+      fallbackPages: 100_000,
+      restartDelaysMs: [20, 40],
+      workerUrl: new URL("../support/full-disk-checkpoint-worker.ts", import.meta.url),
+      onError: (error, restartInMs) => failures.push({ error, restartInMs }),
+    });
+    try {
+      await until(() => failures.length === 2);
+      expect(failures.map((f) => (f.error as Error).message)).toEqual(["database or disk is full", "database or disk is full"]);
+      expect(failures.map((f) => f.restartInMs)).toEqual([20, 40]);
+      // The third launch runs: the connection leaves checkpoints to it again, and commits reach the file.
+      await until(() => handle.sqlite.pragma("wal_autocheckpoint", { simple: true }) === 100_000);
+      const before = fs.statSync(file).size;
+      write(2048);
+      await until(() => fs.statSync(file).size >= before + 2 * 1024 * 1024);
+      expect(failures).toHaveLength(2);
+    } finally {
+      await checkpoints.stop();
+    }
+    expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+  });
+
+  it("stopping while a restart is pending cancels it", async () => {
+    let failed = false;
+    const checkpoints = checkpointInBackground(handle.sqlite, {
+      intervalMs: 10,
+      restartDelaysMs: [60_000],
+      workerUrl: new URL("../support/full-disk-checkpoint-worker.ts", import.meta.url),
+      onError: () => (failed = true),
+    });
+    await until(() => failed);
+    await checkpoints.stop();
+    expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+  });
+
+  it("an idle thread ends (the connection checkpoints itself meanwhile); the next write starts it again", async () => {
+    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10, fallbackPages: 100_000, idleExitMs: 100, wakeCheckMs: 10, onError });
+    const threshold = () => handle.sqlite.pragma("wal_autocheckpoint", { simple: true });
+    try {
+      write(1);
+      expect(threshold()).toBe(100_000);
+      await until(() => threshold() === 1000); // ended for idleness: no error, the usual threshold is back
+      write(1);
+      await until(() => threshold() === 100_000); // the write woke it
+      const before = fs.statSync(file).size;
+      write(2048);
+      await until(() => fs.statSync(file).size >= before + 2 * 1024 * 1024);
+    } finally {
+      await checkpoints.stop();
+    }
+    expect(threshold()).toBe(1000);
+  });
+
   it("under steady writes the WAL stays bounded: the connection's fallback checkpoint lets it start over", async () => {
     const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 1, fallbackPages: 500, onError });
     let largest = 0;

@@ -1,0 +1,105 @@
+/**
+ * Idle memory and cold start of a real pod process: `node bench/memory.ts [--runs=3] [--settle=10]
+ * [--flags="--max-semi-space-size=2"] [--entry=FILE]`. Each run starts `node bin/start.mjs` (as `npm start` does
+ * with --flags="--max-semi-space-size=2") on a fresh data directory,
+ * times spawn → first WebFinger 200, lets it settle, then reads /proc/PID/status and smaps_rollup, and the
+ * pod's own process.memoryUsage() (through a probe preloaded with --import that answers SIGUSR2 on stderr).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../test/support/pod-process.ts";
+
+const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const runs = Number(arg("runs", "3"));
+const settleSeconds = Number(arg("settle", "10"));
+const extraFlags = arg("flags", "").split(/\s+/).filter(Boolean);
+/** What to start (e.g. --entry=src/main.ts, or another checkout's, to compare with an earlier version). */
+const START = arg("entry", fileURLToPath(new URL("../bin/start.mjs", import.meta.url)));
+const PROBE = `data:text/javascript,${encodeURIComponent(
+  'process.on("SIGUSR2",()=>process.stderr.write("MEMORY "+JSON.stringify(process.memoryUsage())+"\\n"))',
+)}`;
+const MB = 1024 * 1024;
+
+interface Sample {
+  coldStartMs: number;
+  vmRssMb: number;
+  rssAnonMb: number;
+  rssFileMb: number;
+  pssMb: number;
+  threads: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+}
+
+/** kB fields of /proc/PID/status or smaps_rollup, in MB. */
+function procFields(path: string): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const match = /^(\w+):\s+(\d+)(?: kB)?$/.exec(line);
+    if (match) fields[match[1]!] = line.endsWith("kB") ? Number(match[2]) / 1024 : Number(match[2]);
+  }
+  return fields;
+}
+
+async function once(): Promise<Sample> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "pod-memory-"));
+  const url = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, POD_URL: url, HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "production" };
+  const started = performance.now();
+  const child = spawn(process.execPath, [...extraFlags, "--import", PROBE, START], { env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  try {
+    const webfinger = `${url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:pod@127.0.0.1:${port}`)}`;
+    let coldStartMs = NaN;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && Number.isNaN(coldStartMs)) {
+      if (child.exitCode !== null) throw new Error(`pod exited: ${stderr}`);
+      const answer = await fetch(webfinger).catch(() => null);
+      if (answer?.status === 200) coldStartMs = performance.now() - started;
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (Number.isNaN(coldStartMs)) throw new Error("no WebFinger 200 within 120 s");
+    await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
+    const status = procFields(`/proc/${child.pid}/status`);
+    const rollup = procFields(`/proc/${child.pid}/smaps_rollup`);
+    child.kill("SIGUSR2");
+    for (let i = 0; i < 100 && !stderr.includes("MEMORY "); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const usage = JSON.parse(/MEMORY (.*)/.exec(stderr)?.[1] ?? "{}") as NodeJS.MemoryUsage;
+    return {
+      coldStartMs,
+      vmRssMb: status.VmRSS!,
+      rssAnonMb: status.RssAnon!,
+      rssFileMb: status.RssFile!,
+      pssMb: rollup.Pss!,
+      threads: status.Threads!,
+      heapUsedMb: usage.heapUsed / MB,
+      heapTotalMb: usage.heapTotal / MB,
+      externalMb: usage.external / MB,
+    };
+  } finally {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+console.log(`# idle pod memory — ${machine}; node ${extraFlags.join(" ")} ${START}; settle ${settleSeconds} s`);
+console.log("| run | cold start to WebFinger 200 ms | VmRSS MB | RssAnon | RssFile | Pss | threads | heap used | heap total | external |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+const samples: Sample[] = [];
+for (let run = 1; run <= runs; run++) {
+  const s = await once();
+  samples.push(s);
+  const f = (n: number) => n.toFixed(0);
+  console.log(`| ${run} | ${f(s.coldStartMs)} | ${f(s.vmRssMb)} | ${f(s.rssAnonMb)} | ${f(s.rssFileMb)} | ${f(s.pssMb)} | ${s.threads} | ${f(s.heapUsedMb)} | ${f(s.heapTotalMb)} | ${f(s.externalMb)} |`);
+}
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+console.log(`median: VmRSS ${median(samples.map((s) => s.vmRssMb)).toFixed(0)} MB, cold start ${median(samples.map((s) => s.coldStartMs)).toFixed(0)} ms`);
