@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { PodFederation } from "./deps.ts";
 import { problemFor, sendProblem } from "../http/problem.ts";
+import { prebuiltDocuments } from "./prebuilt-documents.ts";
 
 const INBOX_ROUTES = ["/users/:identifier/inbox", "/inbox"];
 const ACTIVITY_TYPES = /^application\/(activity\+json|ld\+json|json)\s*(;|$)/i;
@@ -27,12 +28,17 @@ export function mountFederation(
   app.addHook("onRequest", async (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return;
     const fallthrough = new Response(null, { status: 404 });
-    const response = await federation.fetch(toWebRequest(request, origin), {
-      contextData: null,
-      onNotFound: () => fallthrough,
-      onNotAcceptable: () => fallthrough,
-    });
-    if (response === fallthrough) return;
+    const fedifyAnswer = async (req: FastifyRequest) => {
+      const response = await federation.fetch(toWebRequest(req, origin), {
+        contextData: null,
+        onNotFound: () => fallthrough,
+        onNotAcceptable: () => fallthrough,
+      });
+      return response === fallthrough ? null : response;
+    };
+    if (await prebuiltDocuments(federation).answer(request, reply, fedifyAnswer)) return reply;
+    const response = await fedifyAnswer(request);
+    if (response === null) return;
     return sendWebResponse(reply, response);
   });
 
