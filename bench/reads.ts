@@ -17,8 +17,10 @@ export interface ReadTiming {
   p99: number;
   /** Requests/s divided by the bare route's. */
   ratioToBaseline: number;
-  /** Pod CPU per request (both cores counted); absent for the baseline, which is not the pod. */
-  podCpuMsPerRequest?: number;
+  /** CPU per request of the serving process (the pod, or the bare server for the baseline). */
+  serverCpuMsPerRequest: number;
+  /** The bare route's CPU per request divided by this case's: the ratio a loaded machine disturbs least. */
+  cpuRatioToBaseline: number;
   /** Answers that were not what the case expects (2xx, or 304 for the conditional case). */
   unexpected: number;
 }
@@ -89,7 +91,7 @@ async function startPod(port: number, dataDir: string, logLevel: string): Promis
   };
 }
 
-async function startBareServer(): Promise<{ url: string; stop(): Promise<void> }> {
+async function startBareServer(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [new URL("./bare-server.ts", import.meta.url).pathname], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -104,6 +106,7 @@ async function startBareServer(): Promise<{ url: string; stop(): Promise<void> }
   });
   return {
     url: `http://127.0.0.1:${port}/baseline`,
+    pid: child.pid!,
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -127,21 +130,21 @@ interface Case {
 
 async function drive(
   target: Case,
-  options: { connections: number; seconds: number; podPid?: number },
-): Promise<Omit<ReadTiming, "ratioToBaseline">> {
+  options: { connections: number; seconds: number; serverPid: number },
+): Promise<Omit<ReadTiming, "ratioToBaseline" | "cpuRatioToBaseline">> {
   const run = (duration: number) =>
     autocannon({ url: target.url, connections: options.connections, duration, headers: target.headers ?? {} });
   await run(1); // warm-up: JIT, the prebuilt documents, connection set-up
-  const cpuBefore = options.podPid ? cpuSeconds(options.podPid) : 0;
+  const cpuBefore = cpuSeconds(options.serverPid);
   const result = await run(options.seconds);
-  const cpu = options.podPid ? cpuSeconds(options.podPid) - cpuBefore : 0;
+  const cpu = cpuSeconds(options.serverPid) - cpuBefore;
   const expected = target.expect304 ? result["3xx"] : result["2xx"];
   return {
     name: target.name,
     requestsPerSecond: result.requests.total / options.seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    podCpuMsPerRequest: options.podPid ? (cpu * 1000) / Math.max(1, result.requests.total) : undefined,
+    serverCpuMsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total),
     unexpected: result.requests.total - expected + result.errors + result.timeouts,
   };
 }
@@ -176,14 +179,17 @@ export async function benchReads(options: { connections: number; seconds: number
       { name: "NodeInfo 2.1 (built per request)", url: `${pod.url}/nodeinfo/2.1` },
     ];
     const driveOptions = { connections: options.connections, seconds: options.seconds };
-    const before = await drive({ name: "bare Fastify route (before)", url: bare.url }, driveOptions);
+    const bareOptions = { ...driveOptions, serverPid: bare.pid };
+    const before = await drive({ name: "bare Fastify route (before)", url: bare.url }, bareOptions);
     const measured = [];
-    for (const target of cases) measured.push(await drive(target, { ...driveOptions, podPid: pod.child.pid }));
-    const after = await drive({ name: "bare Fastify route (after)", url: bare.url }, driveOptions);
+    for (const target of cases) measured.push(await drive(target, { ...driveOptions, serverPid: pod.child.pid! }));
+    const after = await drive({ name: "bare Fastify route (after)", url: bare.url }, bareOptions);
     const baselineRate = (before.requestsPerSecond + after.requestsPerSecond) / 2;
-    const ratio = (t: Omit<ReadTiming, "ratioToBaseline">): ReadTiming => ({
+    const baselineCpu = (before.serverCpuMsPerRequest + after.serverCpuMsPerRequest) / 2;
+    const ratio = (t: Omit<ReadTiming, "ratioToBaseline" | "cpuRatioToBaseline">): ReadTiming => ({
       ...t,
       ratioToBaseline: t.requestsPerSecond / baselineRate,
+      cpuRatioToBaseline: baselineCpu / t.serverCpuMsPerRequest,
     });
     const status = readFileSync(`/proc/${pod.child.pid}/status`, "utf8");
     const podRssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
