@@ -1,5 +1,6 @@
 import { cpus, totalmem } from "node:os";
 import { benchIngest } from "./ingest.ts";
+import { benchReads } from "./reads.ts";
 import { benchView } from "./view.ts";
 
 const quick = process.argv.includes("--quick");
@@ -16,6 +17,23 @@ console.log(`baseline (bare Fastify route, same harness): p50 ${view.baseline.p5
 console.log("| query | p50 ms | p99 ms | p50 ÷ baseline |\n| --- | --- | --- | --- |");
 for (const t of view.timings) console.log(`| ${t.name} | ${t.p50.toFixed(2)} | ${t.p99.toFixed(2)} | ${t.ratioToBaseline.toFixed(1)}× |`);
 console.log(`bench process peak RSS: ${view.peakRssMb.toFixed(0)} MB\n`);
+}
+
+if (!only || only === "reads") {
+  const logLevel = process.argv.find((a) => a.startsWith("--log-level="))?.slice("--log-level=".length);
+  const reads = await benchReads({ connections: 10, seconds: quick ? 2 : 5, logLevel });
+  console.log(`## Reads through the real app (a pod process, LOG_LEVEL=${reads.logLevel})`);
+  console.log(`${reads.connections} connections, ${reads.seconds} s per case, one autocannon client for all`);
+  const header = ["request", "requests/s", "p50 ms", "p99 ms", "÷ bare route", "server CPU ms/request", "bare CPU ÷ this", "unexpected"];
+  console.log(`| ${header.join(" | ")} |\n|${" --- |".repeat(header.length)}`);
+  for (const t of [reads.baselines[0], ...reads.timings, reads.baselines[1]]) {
+    const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
+    const row = [t.name, t.requestsPerSecond.toFixed(0), t.p50, t.p99, percent(t.ratioToBaseline), t.serverCpuMsPerRequest.toFixed(3)];
+    console.log(`| ${[...row, percent(t.cpuRatioToBaseline), t.unexpected].join(" | ")} |`);
+  }
+  const { freshDataMs, restartMs } = reads.coldStart;
+  console.log(`cold start (process start to first WebFinger 200): fresh data folder ${freshDataMs.toFixed(0)} ms, restart ${restartMs.toFixed(0)} ms`);
+  console.log(`pod RSS after the reads: ${reads.podRssMb.toFixed(0)} MB\n`);
 }
 
 if (!only || only === "ingest") {

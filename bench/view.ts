@@ -1,11 +1,18 @@
 /**
  * The confederal view at scale: 500 pods × 200 offers = 100,000 remote offers in a real SQLite file,
- * queried through the public HTTP routes (Fastify inject) and compared with a bare Fastify route.
+ * queried through the pod's real app (buildApp: its hooks, Fedify's GET hook, request logging at the
+ * default level, CSP) with Fastify inject, and compared with a bare Fastify route driven the same way.
  */
-import { statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Fastify from "fastify";
+import { pino } from "pino";
+import { buildApp } from "../src/app.ts";
 import { SHARED_CATEGORIES, SHARED_CATEGORY_BASE } from "../src/categories/taxonomy.ts";
-import type { DatabaseHandle } from "../src/db/client.ts";
-import { startViewApp } from "../test/support/view-app.ts";
+import { loadConfig } from "../src/config/load.ts";
+import { openMigratedDatabase, type DatabaseHandle } from "../src/db/client.ts";
+import { openPod } from "../src/pod.ts";
 
 export interface Timing {
   name: string;
@@ -77,24 +84,27 @@ function seedView(database: DatabaseHandle, options: { pods: number; offersPerPo
 }
 
 export async function benchView(options: { pods: number; offersPerPod: number; iterations: number }): Promise<ViewBenchResult> {
-  let seedSeconds = 0;
-  const view = await startViewApp({
-    origin: "https://bench.example",
-    now: () => new Date("2026-12-01T12:00:00Z"),
-    seed: (database) => {
-      const started = performance.now();
-      seedView(database, options);
-      seedSeconds = (performance.now() - started) / 1000;
-    },
-    extraRoutes: (app) => app.get("/baseline", async () => ({ items: [] })),
-  });
-  const { app } = view;
-  const bytes = statSync(view.deps.config.databasePath).size;
+  const dataDir = mkdtempSync(join(tmpdir(), "pod-bench-view-"));
+  const config = loadConfig({ POD_URL: "https://bench.example", DATA_DIR: dataDir, LOG_LEVEL: "info" });
+  const seeding = openMigratedDatabase(config.databasePath);
+  const started = performance.now();
+  seedView(seeding, options);
+  const seedSeconds = (performance.now() - started) / 1000;
+  seeding.close();
+  // Request logs are written as the pod writes them (JSON lines through pino), to nowhere.
+  const log = pino({ level: config.logLevel }, pino.destination({ dest: "/dev/null", sync: false }));
+  const pod = await openPod(config, log, { now: () => new Date("2026-12-01T12:00:00Z") });
+  const app = await buildApp(pod);
+  await app.ready();
+  const bare = Fastify();
+  bare.get("/baseline", async () => ({ items: [] }));
+  await bare.ready();
+  const bytes = statSync(config.databasePath).size;
   const n = options.pods * options.offersPerPod;
 
-
+  const inject = (url: string) => (url === "/baseline" ? bare : app).inject({ method: "GET", url });
   const get = (url: string) => async () => {
-    const response = await app.inject({ method: "GET", url });
+    const response = await inject(url);
     if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
   };
   const baseline = await time(get("/baseline"), options.iterations);
@@ -108,9 +118,9 @@ export async function benchView(options: { pods: number; offersPerPod: number; i
     ["JSON Feed, category filter, 50 entries", "/view/surplus.json?category=food&limit=50"],
     ["CSV, category filter, 50 rows", "/view/surplus.csv?category=food&limit=50"],
   ];
-  const firstPage = JSON.parse((await app.inject({ method: "GET", url: "/view/surplus?category=food&limit=50" })).body);
+  const firstPage = JSON.parse((await inject("/view/surplus?category=food&limit=50")).body);
   const secondPage = JSON.parse(
-    (await app.inject({ method: "GET", url: `/view/surplus?category=food&limit=50&cursor=${encodeURIComponent(firstPage.nextCursor)}` })).body,
+    (await inject(`/view/surplus?category=food&limit=50&cursor=${encodeURIComponent(firstPage.nextCursor)}`)).body,
   );
   const thirdPageUrl = `/view/surplus?category=food&limit=50&cursor=${encodeURIComponent(secondPage.nextCursor)}`;
   const timings: Timing[] = [];
@@ -118,7 +128,10 @@ export async function benchView(options: { pods: number; offersPerPod: number; i
     const t = await time(get(url === "third-page" ? thirdPageUrl : url), options.iterations);
     timings.push({ name, ...t, ratioToBaseline: t.p50 / baseline.p50 });
   }
-  await view.close();
+  await app.close();
+  await bare.close();
+  pod.close();
+  rmSync(dataDir, { recursive: true, force: true });
   return {
     offers: n,
     pods: options.pods,

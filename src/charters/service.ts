@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import { invalidatePrebuiltDocuments } from "../federation/prebuilt-documents.ts";
 import { notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { tombstones } from "../publishing/schema.ts";
@@ -63,6 +64,8 @@ export function chartersService(deps: PodDeps, contextFor: () => Context<null>, 
 
   async function publishActivities(charter: Charter, verb: "create" | "update") {
     const ctx = contextFor();
+    // The actor's profile fields show the charter's services: its prebuilt document is out of date.
+    invalidatePrebuiltDocuments(ctx.federation);
     const activities = charterActivities(ctx, config, charter, (slug) => requireCategory(db, config, slug, "category"), verb, deps.now());
     await sendToFollowers(ctx, deps, activities, charterIri(config).href);
     await profileChanged();

@@ -5,6 +5,7 @@ import { problemFor, sendProblem } from "../http/problem.ts";
 import { iriOf } from "./inbox-concern.ts";
 import { FetchBudgetExceeded, withinInboxScope } from "./inbox-scope.ts";
 import { signatureGuard, SignatureRefusal, type VerifiedInbox } from "./signature-guard.ts";
+import { prebuiltDocuments } from "./prebuilt-documents.ts";
 
 const INBOX_ROUTES = ["/users/:identifier/inbox", "/inbox"];
 const ACTIVITY_TYPES = /^application\/(activity\+json|ld\+json|json)\s*(;|$)/i;
@@ -49,12 +50,17 @@ export function mountFederation(
   app.addHook("onRequest", async (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return;
     const fallthrough = new Response(null, { status: 404 });
-    const response = await federation.fetch(toWebRequest(request, origin), {
-      contextData: null,
-      onNotFound: () => fallthrough,
-      onNotAcceptable: () => fallthrough,
-    });
-    if (response === fallthrough) return;
+    const fedifyAnswer = async (req: FastifyRequest) => {
+      const response = await federation.fetch(toWebRequest(req, origin), {
+        contextData: null,
+        onNotFound: () => fallthrough,
+        onNotAcceptable: () => fallthrough,
+      });
+      return response === fallthrough ? null : response;
+    };
+    if (await prebuiltDocuments(federation).answer(request, reply, fedifyAnswer)) return reply;
+    const response = await fedifyAnswer(request);
+    if (response === null) return;
     return sendWebResponse(reply, response);
   });
 

@@ -4,6 +4,7 @@ import { PUBLIC_COLLECTION, Update } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
 import type { Config } from "../config/schema.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
+import { invalidatePrebuiltDocuments } from "./prebuilt-documents.ts";
 
 const FINGERPRINT_KEY = ["pods", "profile-fingerprint"] as const;
 
@@ -25,6 +26,7 @@ export async function announceProfileChanges(ctx: Context<null>, kv: KvStore, co
   const previous = await kv.get<string>(FINGERPRINT_KEY);
   if (previous === current) return false;
   await kv.set(FINGERPRINT_KEY, current);
+  invalidatePrebuiltDocuments(ctx.federation);
   if (previous === undefined) return false;
   const actor = await podActor(ctx, config, facts);
   await ctx.sendActivity(

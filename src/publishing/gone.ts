@@ -12,6 +12,8 @@ const FORMER_TYPES = { Proposal, Note, Article } as const;
 export function installGoneHandler(app: FastifyInstance, { db, config }: PodDeps): void {
   app.addHook("onRequest", async (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return;
+    // The actor and the discovery documents are never withdrawn: the most read URLs skip the table.
+    if (request.url === `/users/${config.handle}` || request.url.startsWith("/.well-known/")) return;
     const iri = new URL(request.url.split("?")[0]!, config.url).href;
     const tombstone = findTombstone(db, iri);
     if (!tombstone) return;

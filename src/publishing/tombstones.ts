@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { tombstones } from "./schema.ts";
 
@@ -10,6 +10,14 @@ export function recordTombstones(db: Pick<Db, "insert">, entries: { iri: string;
   }
 }
 
+// Every GET and HEAD looks here first: the query is built and prepared once per database, not per request.
+const prepared = new WeakMap<Db, { get(values: { iri: string }): TombstoneRow | undefined }>();
+
 export function findTombstone(db: Db, iri: string): TombstoneRow | undefined {
-  return db.select().from(tombstones).where(eq(tombstones.iri, iri)).get();
+  let query = prepared.get(db);
+  if (!query) {
+    query = db.select().from(tombstones).where(eq(tombstones.iri, sql.placeholder("iri"))).prepare();
+    prepared.set(db, query);
+  }
+  return query.get({ iri });
 }
