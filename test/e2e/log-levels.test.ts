@@ -36,6 +36,20 @@ describe("routine federation events are not logged as errors", () => {
     expect(linesWith(pod, "Failed to fetch document: 410").map((line) => line.level)).toEqual([30]);
   });
 
+  it("one line per request: successful reads at debug, writes and refusals at info", async () => {
+    const actorRead = await fetch(`${pod.url}/users/pod?mark=read`, { headers: { accept: "application/activity+json" } });
+    expect(actorRead.status).toBe(200);
+    const missing = await fetch(`${pod.url}/no-such-page?mark=missing`);
+    expect(missing.status).toBe(404);
+    const write = await pod.admin("POST", "/view/resync?mark=write");
+    expect(write.status).toBeLessThan(300);
+    const answered = (mark: string) => linesWith(pod, `mark=${mark}`).filter((line) => line.msg === "request answered");
+    await waitUntil(() => ["read", "missing", "write"].every((mark) => answered(mark).length > 0));
+    expect(answered("read").map((line) => line.level)).toEqual([20]);
+    expect(answered("missing").map((line) => line.level)).toEqual([30]);
+    expect(answered("write").map((line) => line.level)).toEqual([30]);
+  });
+
   it("nothing above was logged at error level or above", () => {
     const errors = pod
       .logs()
