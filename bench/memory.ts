@@ -4,10 +4,11 @@
  * with --flags="--max-semi-space-size=2") on a fresh data directory,
  * times spawn → first WebFinger 200, lets it settle, then reads /proc/PID/status and smaps_rollup, and the
  * pod's own process.memoryUsage() (through a probe preloaded with --import that answers SIGUSR2 on stderr).
+ * The header line gives the load average and the floor: `node -e` with the same flags, doing nothing.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../test/support/pod-process.ts";
@@ -90,8 +91,16 @@ async function once(): Promise<Sample> {
   }
 }
 
+/** The floor: VmRSS and RssAnon of `node -e` with the same flags, doing nothing but reading its own status. */
+function nodeFloor(): string {
+  const script = 'const s=require("fs").readFileSync("/proc/self/status","utf8");console.log(s.match(/(VmRSS|RssAnon):.*/g).join(" "))';
+  const answer = spawnSync(process.execPath, [...extraFlags, "-e", `setTimeout(()=>{${script}},1000)`], { encoding: "utf8" });
+  return answer.stdout.trim().replace(/\s+/g, " ");
+}
+
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`# idle pod memory — ${machine}; node ${extraFlags.join(" ")} ${START}; settle ${settleSeconds} s`);
+console.log(`load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}; floor (node -e with the same flags): ${nodeFloor()}`);
 console.log("| run | cold start to WebFinger 200 ms | VmRSS MB | RssAnon | RssFile | Pss | threads | heap used | heap total | external |");
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 const samples: Sample[] = [];
