@@ -194,5 +194,8 @@ export function charterActivities(
       : new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
   };
   // Pods read the Article; people read the Note (an Article would show the charter a second time).
-  return [forPods(activity(charterToArticle(ctx, config, charter, categoryOf))), forPeople(activity(charterToNote(ctx, config, charter)))];
+  return [
+    forPods(activity(charterToArticle(ctx, config, charter, categoryOf))),
+    forPeople(activity(charterToNote(ctx, config, charter))),
+  ];
 }

@@ -117,5 +117,8 @@ export function offerActivities(
     if (verb === "update") return new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
     return new Delete({ id, actor, ...addressing, object: new Tombstone({ id: object.id, deleted: toInstant(now) }) });
   };
-  return [forPods(activity(offerToProposal(ctx, config, row, category))), forPeople(activity(offerToNote(ctx, config, row, category)))];
+  return [
+    forPods(activity(offerToProposal(ctx, config, row, category))),
+    forPeople(activity(offerToNote(ctx, config, row, category))),
+  ];
 }

@@ -14,7 +14,8 @@ export type PracticeVerb = "create" | "update" | "delete";
 
 export const practicePath = (row: Pick<Practice, "id">) => `/practices/${row.id}`;
 export const practiceIri = (config: Config, row: Pick<Practice, "id">) => new URL(practicePath(row), config.url);
-export const practiceNoteIri = (config: Config, row: Pick<Practice, "id">) => new URL(`${practicePath(row)}/note`, config.url);
+export const practiceNoteIri = (config: Config, row: Pick<Practice, "id">) =>
+  new URL(`${practicePath(row)}/note`, config.url);
 export const tagIri = (config: Config, tag: string) => new URL(`/tags/${encodeURIComponent(tag)}`, config.url);
 
 /** A plain-text section of the Article: a heading and escaped paragraphs; nothing when empty. */
@@ -50,9 +51,10 @@ export function practiceToArticle(ctx: Context<null>, config: Config, row: Pract
  */
 export function practiceToNote(ctx: Context<null>, config: Config, row: Practice): Note {
   const id = practiceIri(config, row);
-  const hashtags = row.tags.map(
-    (tag) => `<a href="${escapeHtml(tagIri(config, tag).href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>`,
-  );
+  const hashtag = (tag: string) =>
+    `<a href="${escapeHtml(tagIri(config, tag).href)}" class="mention hashtag" rel="tag">` +
+    `#<span>${escapeHtml(tag)}</span></a>`;
+  const hashtags = row.tags.map(hashtag);
   const content =
     `<p><strong>Practice that worked: ${escapeHtml(row.title)}</strong></p>` +
     paragraphs(escapeHtml(row.summary)) +
@@ -64,14 +66,23 @@ export function practiceToNote(ctx: Context<null>, config: Config, row: Practice
     attribution: ctx.getActorUri(config.handle),
     ...publicAddressing(ctx, config),
     contents: inLanguage(content, row.language),
-    tags: [...row.tags.map((tag) => new Hashtag({ name: `#${tag}`, href: tagIri(config, tag) })), objectLink(id, `Practice: ${row.title}`)],
+    tags: [
+      ...row.tags.map((tag) => new Hashtag({ name: `#${tag}`, href: tagIri(config, tag) })),
+      objectLink(id, `Practice: ${row.title}`),
+    ],
     published: toInstant(new Date(row.createdAt)),
     updated: row.updatedAt === row.createdAt ? null : toInstant(new Date(row.updatedAt)),
   });
 }
 
 /** The activities that announce a change to a practice: the Article for pods, its companion Note for people. */
-export function practiceActivities(ctx: Context<null>, config: Config, row: Practice, verb: PracticeVerb, now: Date): Delivery[] {
+export function practiceActivities(
+  ctx: Context<null>,
+  config: Config,
+  row: Practice,
+  verb: PracticeVerb,
+  now: Date,
+): Delivery[] {
   const actor = ctx.getActorUri(config.handle);
   const addressing = publicAddressing(ctx, config);
   const activity = (object: Article | Note): Activity => {
@@ -79,7 +90,11 @@ export function practiceActivities(ctx: Context<null>, config: Config, row: Prac
     if (verb === "create") return new PodCreate({ id, actor, object, ...addressing, published: object.published });
     if (verb === "update") return new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
     const formerType = object instanceof Note ? Note : Article;
-    return new Delete({ id, actor, ...addressing, object: new Tombstone({ id: object.id, formerType, deleted: toInstant(now) }) });
+    const tombstone = new Tombstone({ id: object.id, formerType, deleted: toInstant(now) });
+    return new Delete({ id, actor, ...addressing, object: tombstone });
   };
-  return [forPods(activity(practiceToArticle(ctx, config, row))), forPeople(activity(practiceToNote(ctx, config, row)))];
+  return [
+    forPods(activity(practiceToArticle(ctx, config, row))),
+    forPeople(activity(practiceToNote(ctx, config, row))),
+  ];
 }

@@ -48,7 +48,8 @@ export async function sendToFollowers(
       await projectPublished(ctx, deps, activity);
     }
     if (audience === "everyone") {
-      await ctx.sendActivity(sender, "followers", activity, { preferSharedInbox: true, syncCollection: true, orderingKey: objectIri });
+      const options = { preferSharedInbox: true, syncCollection: true, orderingKey: objectIri };
+      await ctx.sendActivity(sender, "followers", activity, options);
       continue;
     }
     const recipients = follows.followersFor(db, audience).map(recipientOf);
