@@ -4,7 +4,7 @@ import { uuidv7 } from "uuidv7";
 import type { Category } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
-import { objectLink, publicAddressing } from "../publishing/deliver.ts";
+import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
 import { PodArticle, PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
@@ -184,13 +184,18 @@ export function charterActivities(
   categoryOf: CategoryOf,
   verb: "create" | "update",
   now: Date,
-): Activity[] {
+): Delivery[] {
   const actor = ctx.getActorUri(config.handle);
   const addressing = publicAddressing(ctx, config);
-  return [charterToArticle(ctx, config, charter, categoryOf), charterToNote(ctx, config, charter)].map((object) => {
+  const activity = (object: PodArticle | Note): Activity => {
     const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
     return verb === "create"
       ? new PodCreate({ id, actor, object, ...addressing, published: toInstant(now) })
       : new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
-  });
+  };
+  // Pods read the Article; people read the Note (an Article would show the charter a second time).
+  return [
+    forPods(activity(charterToArticle(ctx, config, charter, categoryOf))),
+    forPeople(activity(charterToNote(ctx, config, charter))),
+  ];
 }

@@ -7,6 +7,7 @@ import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
 import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord, type ProposalFields, type ViewRecord } from "./activitypub.ts";
 import type { RelayActions } from "./relay.ts";
+import { projectNeighborObject, removeNeighborPost } from "../social/neighbor-posts.ts";
 import { releaseViewObject, removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
 
 /** What the inbox record keeps of an activity: types and ids, not bodies. */
@@ -87,6 +88,9 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
         alongside();
         return upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
       });
+      // What the operator's apps show of a followed pod (it sends no companion Notes to pods).
+      // (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
+      if (!arrival.announceIri) projectNeighborObject(db, viewRecord);
       log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
       return true;
     } catch (error) {
@@ -182,7 +186,10 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
         log.warn({ object: objectIri.href, actor: actorIri.href }, "refused a Delete of an object that is not the actor's");
         return;
       }
-      if (removeViewObject(db, objectIri.href, actorIri.href, deps.now())) log.debug({ object: objectIri.href }, "view object deleted by its origin");
+      if (removeViewObject(db, objectIri.href, actorIri.href, deps.now())) {
+        removeNeighborPost(db, objectIri.href, actorIri.href);
+        log.debug({ object: objectIri.href }, "view object deleted by its origin");
+      }
       await relay.renew(objectIri.href, actorIri.href);
     },
 

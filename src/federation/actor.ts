@@ -1,6 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import { Endpoints, Group, Image, PropertyValue } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
+import { POD_SOFTWARE } from "../follows/classify.ts";
 import { toInstant } from "./deps.ts";
 import { escapeHtml } from "../web/html.ts";
 
@@ -50,6 +51,8 @@ export async function podActor(ctx: Context<null>, config: Config, facts: ActorF
     following: ctx.getFollowingUri(identifier),
     featured: ctx.getFeaturedUri(identifier),
     streams: STREAMS.map((name) => ctx.getCollectionUri(name, { identifier })),
+    // How another pod recognises this one when it follows (follows/classify.ts).
+    generators: [POD_SOFTWARE],
     discoverable: true,
     indexable: true,
     manuallyApprovesFollowers: config.approveFollowers,

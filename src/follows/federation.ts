@@ -4,6 +4,7 @@ import { uuidv7 } from "uuidv7";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
 import { inboxRefusal } from "../federation/public-address.ts";
 import { conflict, notFound, ProblemError } from "../http/problem.ts";
+import { followerKind } from "./classify.ts";
 import { resolveActor } from "./resolve.ts";
 import * as follows from "./service.ts";
 
@@ -100,7 +101,7 @@ export function followInboxHandlers(
       }
       const state = config.approveFollowers ? "pending" : "accepted";
       const known = follows.getFollower(db, actor.id.href) !== undefined;
-      const row = follows.recordFollower(db, address, follow.id.href, state, deps.now());
+      const row = follows.recordFollower(db, address, follow.id.href, state, deps.now(), followerKind(actor));
       if (row.state === "accepted") await answerFollow(ctx, config.handle, row, Accept);
       // A repeated Follow (servers re-send them) is answered again but told to the operator once.
       if (!known) await followed(ctx, actor, row.state);

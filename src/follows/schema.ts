@@ -10,6 +10,11 @@ export const followers = sqliteTable("followers", {
   sharedInbox: text("shared_inbox"),
   /** "pending" while waiting for operator approval, then "accepted". */
   state: text("state", { enum: ["pending", "accepted"] }).notNull(),
+  /**
+   * What the follower reads (follows/classify.ts): "pod" gets the structured objects, "social" (people's
+   * servers) the readable Notes; "unknown" (followers from before this was recorded) gets both.
+   */
+  kind: text("kind", { enum: ["pod", "social", "unknown"] }).notNull().default("unknown"),
   createdAt: text("created_at").notNull(),
   acceptedAt: text("accepted_at"),
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, lt } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { inboxRefusal } from "../federation/public-address.ts";
 import { followers, following } from "./schema.ts";
@@ -28,10 +28,11 @@ export function recordFollower(
   followIri: string,
   state: Follower["state"],
   at: Date,
+  kind: Follower["kind"] = "unknown",
 ): Follower {
   assertOnActorHost(actor);
   const when = at.toISOString();
-  const row = { ...actor, followIri, state, createdAt: when, acceptedAt: state === "accepted" ? when : null };
+  const row = { ...actor, followIri, state, kind, createdAt: when, acceptedAt: state === "accepted" ? when : null };
   return db
     .insert(followers)
     .values(row)
@@ -42,6 +43,7 @@ export function recordFollower(
         handle: actor.handle,
         inbox: actor.inbox,
         sharedInbox: actor.sharedInbox,
+        kind,
         // A follower already accepted stays accepted when it re-sends Follow.
         ...(state === "accepted" ? { state, acceptedAt: row.acceptedAt } : {}),
       },
@@ -88,6 +90,20 @@ export function listFollowers(db: Db, state: Follower["state"], page: PageQuery,
     )
     .orderBy(asc(followers.actorIri))
     .limit(page.limit)
+    .all();
+}
+
+/** Who reads what: pods the structured objects, people's servers the Notes; followers not yet classified both. */
+export type Audience = "pods" | "people";
+const KINDS_OF: Record<Audience, Follower["kind"][]> = { pods: ["pod", "unknown"], people: ["social", "unknown"] };
+
+/** Every accepted follower of one audience (a delivery's recipient list). */
+export function followersFor(db: Db, audience: Audience): Follower[] {
+  return db
+    .select()
+    .from(followers)
+    .where(and(eq(followers.state, "accepted"), inArray(followers.kind, KINDS_OF[audience])))
+    .orderBy(asc(followers.actorIri))
     .all();
 }
 

@@ -5,7 +5,7 @@ import { uuidv7 } from "uuidv7";
 import type { Category } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
-import { objectLink, publicAddressing } from "../publishing/deliver.ts";
+import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
 import { PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { formatDate, inLanguage, paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
@@ -100,7 +100,7 @@ export function offerToNote(ctx: Context<null>, config: Config, row: Offer, cate
   });
 }
 
-/** The activities that announce a change: the structured Proposal and its companion Note travel together. */
+/** The activities that announce a change: the structured Proposal for pods, its companion Note for people. */
 export function offerActivities(
   ctx: Context<null>,
   config: Config,
@@ -108,14 +108,17 @@ export function offerActivities(
   category: Category,
   verb: "create" | "update" | "delete",
   now: Date,
-): Activity[] {
+): Delivery[] {
   const actor = ctx.getActorUri(config.handle);
   const addressing = publicAddressing(ctx, config);
-  const objects = [offerToProposal(ctx, config, row, category), offerToNote(ctx, config, row, category)];
-  return objects.map((object) => {
+  const activity = (object: Proposal | Note): Activity => {
     const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
     if (verb === "create") return new PodCreate({ id, actor, object, ...addressing, published: object.published });
     if (verb === "update") return new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
     return new Delete({ id, actor, ...addressing, object: new Tombstone({ id: object.id, deleted: toInstant(now) }) });
-  });
+  };
+  return [
+    forPods(activity(offerToProposal(ctx, config, row, category))),
+    forPeople(activity(offerToNote(ctx, config, row, category))),
+  ];
 }

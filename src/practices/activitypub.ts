@@ -1,9 +1,9 @@
 import type { Context } from "@fedify/fedify";
-import { Article, Delete, Hashtag, Tombstone, type Activity, type Link } from "@fedify/vocab";
+import { Article, Delete, Hashtag, Note, Tombstone, type Activity, type Link } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
-import { objectLink, publicAddressing } from "../publishing/deliver.ts";
+import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
 import { inLanguage, paragraphs } from "../publishing/text.ts";
 import { PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { escapeHtml } from "../web/html.ts";
@@ -14,6 +14,8 @@ export type PracticeVerb = "create" | "update" | "delete";
 
 export const practicePath = (row: Pick<Practice, "id">) => `/practices/${row.id}`;
 export const practiceIri = (config: Config, row: Pick<Practice, "id">) => new URL(practicePath(row), config.url);
+export const practiceNoteIri = (config: Config, row: Pick<Practice, "id">) =>
+  new URL(`${practicePath(row)}/note`, config.url);
 export const tagIri = (config: Config, tag: string) => new URL(`/tags/${encodeURIComponent(tag)}`, config.url);
 
 /** A plain-text section of the Article: a heading and escaped paragraphs; nothing when empty. */
@@ -43,13 +45,56 @@ export function practiceToArticle(ctx: Context<null>, config: Config, row: Pract
   });
 }
 
-/** The activity that announces a change to a practice (one Article, so one activity). */
-export function practiceActivities(ctx: Context<null>, config: Config, row: Practice, verb: PracticeVerb, now: Date): Activity[] {
+/**
+ * The readable post people's servers get for a practice: title, gist and a link, in a Note without `name`
+ * or `summary` (one server drops Articles with a name; others show a summary as a content warning).
+ */
+export function practiceToNote(ctx: Context<null>, config: Config, row: Practice): Note {
+  const id = practiceIri(config, row);
+  const hashtag = (tag: string) =>
+    `<a href="${escapeHtml(tagIri(config, tag).href)}" class="mention hashtag" rel="tag">` +
+    `#<span>${escapeHtml(tag)}</span></a>`;
+  const hashtags = row.tags.map(hashtag);
+  const content =
+    `<p><strong>Practice that worked: ${escapeHtml(row.title)}</strong></p>` +
+    paragraphs(escapeHtml(row.summary)) +
+    (hashtags.length ? `<p>${hashtags.join(" ")}</p>` : "") +
+    `<p>Read how: <a href="${escapeHtml(id.href)}">${escapeHtml(id.href)}</a></p>`;
+  return new Note({
+    id: practiceNoteIri(config, row),
+    url: id,
+    attribution: ctx.getActorUri(config.handle),
+    ...publicAddressing(ctx, config),
+    contents: inLanguage(content, row.language),
+    tags: [
+      ...row.tags.map((tag) => new Hashtag({ name: `#${tag}`, href: tagIri(config, tag) })),
+      objectLink(id, `Practice: ${row.title}`),
+    ],
+    published: toInstant(new Date(row.createdAt)),
+    updated: row.updatedAt === row.createdAt ? null : toInstant(new Date(row.updatedAt)),
+  });
+}
+
+/** The activities that announce a change to a practice: the Article for pods, its companion Note for people. */
+export function practiceActivities(
+  ctx: Context<null>,
+  config: Config,
+  row: Practice,
+  verb: PracticeVerb,
+  now: Date,
+): Delivery[] {
   const actor = ctx.getActorUri(config.handle);
   const addressing = publicAddressing(ctx, config);
-  const object = practiceToArticle(ctx, config, row);
-  const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
-  if (verb === "create") return [new PodCreate({ id, actor, object, ...addressing, published: object.published })];
-  if (verb === "update") return [new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) })];
-  return [new Delete({ id, actor, ...addressing, object: new Tombstone({ id: object.id, formerType: Article, deleted: toInstant(now) }) })];
+  const activity = (object: Article | Note): Activity => {
+    const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
+    if (verb === "create") return new PodCreate({ id, actor, object, ...addressing, published: object.published });
+    if (verb === "update") return new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
+    const formerType = object instanceof Note ? Note : Article;
+    const tombstone = new Tombstone({ id: object.id, formerType, deleted: toInstant(now) });
+    return new Delete({ id, actor, ...addressing, object: tombstone });
+  };
+  return [
+    forPods(activity(practiceToArticle(ctx, config, row))),
+    forPeople(activity(practiceToNote(ctx, config, row))),
+  ];
 }

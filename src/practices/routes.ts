@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { practiceToArticle } from "./activitypub.ts";
+import { practiceToArticle, practiceToNote } from "./activitypub.ts";
 import { practiceInputSchema, practiceListQuery, practicePatchSchema } from "./model.ts";
 import { practicePage } from "./pages.ts";
 import type { PracticesService } from "./service.ts";
@@ -29,7 +29,7 @@ export const adminPracticeRoutes: FastifyPluginAsyncZod<{ practices: PracticesSe
 };
 
 /**
- * Public: each practice at its id, ActivityPub Article JSON or HTML. A withdrawn practice answers 410 from
+ * Public: each practice at its id, ActivityPub Article JSON or HTML; its companion Note beside it. A withdrawn practice answers 410 from
  * the tombstone hook before this route runs; the 404 here only covers a row whose tombstone is missing.
  */
 export const publicPracticeRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; practices: PracticesService; contextFor: () => Context<null> }> = async (
@@ -41,5 +41,11 @@ export const publicPracticeRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; practi
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const article = practiceToArticle(contextFor(), deps.config, row);
     return sendNegotiated(request, reply, article, () => practicePage(deps.config, row));
+  });
+  app.get("/practices/:id/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
+    const row = practices.get(request.params.id);
+    if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
+    const note = practiceToNote(contextFor(), deps.config, row);
+    return sendNegotiated(request, reply, note, () => practicePage(deps.config, row));
   });
 };

@@ -6,7 +6,7 @@ import type { PodDeps } from "../federation/deps.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
-import { practiceActivities, practiceIri, type PracticeVerb } from "./activitypub.ts";
+import { practiceActivities, practiceIri, practiceNoteIri, type PracticeVerb } from "./activitypub.ts";
 import type { PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
 import { practices } from "./schema.ts";
 
@@ -119,7 +119,14 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>)
           .where(eq(practices.id, id))
           .returning()
           .get();
-        recordTombstones(tx, [{ iri: practiceIri(config, updated).href, formerType: "Article" }], now);
+        recordTombstones(
+          tx,
+          [
+            { iri: practiceIri(config, updated).href, formerType: "Article" },
+            { iri: practiceNoteIri(config, updated).href, formerType: "Note" },
+          ],
+          now,
+        );
         return updated;
       });
       await publish(row, "delete");

@@ -1,7 +1,9 @@
 import type { Context } from "@fedify/fedify";
-import { Link, Note, PUBLIC_COLLECTION, type Activity } from "@fedify/vocab";
+import { Activity, Link, Note, PUBLIC_COLLECTION } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import { recipientOf } from "../follows/federation.ts";
+import * as follows from "../follows/service.ts";
 import { projectPublished } from "../social/local.ts";
 import { recordInOutbox } from "./outbox.ts";
 
@@ -11,20 +13,48 @@ export function publicAddressing(ctx: Context<null>, config: Config) {
 }
 
 /**
- * Queues activities for every follower (shared inboxes, FEP-8fcf followers sync), in order per object:
- * the ordering key keeps a Delete from overtaking the Create of the same object. The pod's statuses (what
- * Mastodon apps show) follow what is sent.
+ * Who an activity is for. People's servers (Mastodon and the like) render only the readable Note; neighbor
+ * pods ingest only the structured object (Proposal, Article). So each publication reaches each follower once.
+ * Notes written in apps and relayed Announces are for everyone.
  */
-export async function sendToFollowers(ctx: Context<null>, deps: PodDeps, activities: Activity[], objectIri: string): Promise<void> {
+export type Audience = follows.Audience | "everyone";
+export interface Delivery {
+  activity: Activity;
+  audience: Audience;
+}
+
+export const forPods = (activity: Activity): Delivery => ({ activity, audience: "pods" });
+export const forPeople = (activity: Activity): Delivery => ({ activity, audience: "people" });
+
+/**
+ * Queues activities for the followers each is for (shared inboxes), in order per object: the ordering key
+ * keeps a Delete from overtaking the Create of the same object. What people read is recorded in the outbox
+ * and becomes the pod's statuses (what Mastodon apps show); pods backfill from the per-kind collections.
+ * An activity for everyone goes to the followers collection (FEP-8fcf followers sync); one for an audience
+ * goes to that audience's explicit recipient list, read whole from the followers table.
+ */
+export async function sendToFollowers(
+  ctx: Context<null>,
+  deps: PodDeps,
+  deliveries: (Activity | Delivery)[],
+  objectIri: string,
+): Promise<void> {
   const { config, db } = deps;
-  for (const activity of activities) {
-    await recordInOutbox(db, activity, deps.now());
-    await projectPublished(ctx, deps, activity);
-    await ctx.sendActivity({ identifier: config.handle }, "followers", activity, {
-      preferSharedInbox: true,
-      syncCollection: true,
-      orderingKey: objectIri,
-    });
+  const sender = { identifier: config.handle };
+  for (const item of deliveries) {
+    const { activity, audience }: Delivery = item instanceof Activity ? { activity: item, audience: "everyone" } : item;
+    if (audience !== "pods") {
+      await recordInOutbox(db, activity, deps.now());
+      await projectPublished(ctx, deps, activity);
+    }
+    if (audience === "everyone") {
+      const options = { preferSharedInbox: true, syncCollection: true, orderingKey: objectIri };
+      await ctx.sendActivity(sender, "followers", activity, options);
+      continue;
+    }
+    const recipients = follows.followersFor(db, audience).map(recipientOf);
+    if (recipients.length === 0) continue;
+    await ctx.sendActivity(sender, recipients, activity, { preferSharedInbox: true, orderingKey: objectIri });
   }
 }
 

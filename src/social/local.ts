@@ -9,8 +9,8 @@ function kindAt(iri: URL, type: string): Status["kind"] | null {
   const [first] = iri.pathname.split("/").filter(Boolean);
   if (first === "offers") return "offer";
   if (first === "needs") return "need";
-  if (first === "practices") return "practice";
-  // The charter's Article is structure for pods; its companion Note is what people read.
+  // The charter's and practices' Articles are structure for pods; their companion Notes are what people read.
+  if (first === "practices") return type === "Note" ? "practice" : null;
   if (first === "charter") return type === "Note" ? "charter" : null;
   // Notes written in apps (/notes/…) are stored by the posting service before they are sent.
   return null;
@@ -18,7 +18,7 @@ function kindAt(iri: URL, type: string): Status["kind"] | null {
 
 /**
  * Keeps the pod's own statuses in step with what it federates: every Create/Update of the readable Note
- * of an offer, need or charter, or of a practice Article, becomes the pod's status; a Delete removes it.
+ * of an offer, need, charter or practice, becomes the pod's status; a Delete removes it.
  * Called for every activity the pod sends to its followers.
  */
 export async function projectPublished(ctx: Context<null>, deps: PodDeps, activity: Activity): Promise<void> {

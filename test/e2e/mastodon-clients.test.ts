@@ -98,7 +98,7 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       expect((await masto.v1.accounts.$select(me.id).following.list()).map((account) => account.id)).toEqual([podB.id]);
     });
 
-    it("the followed pod's charter and practice arrive as one status each (the charter's readable Note, the practice's title and gist)", async () => {
+    it("the followed pod's charter and practice arrive as one status each (written from the charter's Article, the practice's title and gist)", async () => {
       const charter = await b.admin("PUT", "/charter", { changeNote: "First charter", services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside" }] });
       expect(charter.status).toBe(201);
       const practice = await b.admin("POST", "/practices", { title: "A food route that takes an hour", summary: "Group pickups by street.", body: "1. Sort by street\n2. Drive the loop" });
@@ -107,7 +107,8 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       await waitUntil(async () => (await fromB()).some((s) => s.content.includes("A food route")) && (await fromB()).some((s) => s.content.includes("Food runs")), 20_000);
       const statuses = await fromB();
       expect(statuses.filter((s) => s.content.includes("Food runs"))).toHaveLength(1);
-      expect(statuses.find((s) => s.content.includes("Food runs"))!.uri).not.toBe(`${b.url}/charter`);
+      // B sends pods the charter's Article only; A writes the one post its apps show from it, at the Note's id.
+      expect(statuses.find((s) => s.content.includes("Food runs"))!.uri).toBe(`${b.url}/charter/note`);
       const practiceStatus = statuses.find((s) => s.content.includes("A food route"))!;
       expect(practiceStatus.content).toContain("Group pickups by street.");
       expect(practiceStatus.url).toBe(`${b.url}/practices/${practice.body.id}`);

@@ -36,14 +36,15 @@ describe("a running pod's timers: the expiry sweep and the view resync", () => {
     const until = new Date(Date.now() + 3_000).toISOString();
     const offer = await pod.admin("POST", "/offers", { name: "Soup", category: "food", quantity: 4, unit: "litres", availableUntil: until, area: { name: "Riverside" } });
     expect(offer.status).toBe(201);
-    const offerIri = `${pod.url}/offers/${offer.body.id}`;
-    await waitUntil(() => bodies().some((a) => a.type === "Create" && a.object?.id === offerIri));
-    expect(bodies().some((a) => a.type === "Update" && a.object?.id === offerIri)).toBe(false);
+    // Alice is on a people's server: she follows the offer through its readable Note.
+    const noteIri = `${pod.url}/offers/${offer.body.id}/note`;
+    await waitUntil(() => bodies().some((a) => a.type === "Create" && a.object?.id === noteIri));
+    expect(bodies().some((a) => a.type === "Update" && a.object?.id === noteIri)).toBe(false);
 
     // Only a sweep after `until` sends this: nothing else updates the offer.
-    await waitUntil(() => bodies().some((a) => a.type === "Update" && a.object?.id === offerIri), 20_000);
-    const update = bodies().find((a) => a.type === "Update" && a.object?.id === offerIri);
-    expect(update.object.summary).toMatch(/^Expired\. Offer: Soup/);
+    await waitUntil(() => bodies().some((a) => a.type === "Update" && a.object?.id === noteIri), 20_000);
+    const update = bodies().find((a) => a.type === "Update" && a.object?.id === noteIri);
+    expect(update.object.content).toMatch(/^<p>Expired\. <strong>Surplus to share: Soup/);
     expect(Date.parse(update.object.updated)).toBeGreaterThanOrEqual(Date.parse(until));
   });
 

@@ -358,7 +358,7 @@ describe("offers and needs over the admin API", () => {
     }
     publicTexts.push(["outbox", await outboxText()]);
 
-    // The outbox shows the offer as the claim left it (so the check below looks at the right thing).
+    // The outbox shows the Note as the claim left it (so the check below looks at the right thing).
     expect(publicTexts.at(-1)![1]).toContain("20 of 30 rolls still available");
     for (const [where, text] of publicTexts) {
       expect(text, where).toContain("Bread rolls");

@@ -175,7 +175,7 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
     const row = offer();
     const category = sharedCategory("food");
     for (const verb of ["create", "update", "delete"] as const) {
-      const [forProposal, forNote] = offerActivities(env.ctx, env.config, row, category, verb, NOW);
+      const [forProposal, forNote] = offerActivities(env.ctx, env.config, row, category, verb, NOW).map((d) => d.activity);
       const type = { create: "Create", update: "Update", delete: "Delete" }[verb];
       for (const [activity, objectId] of [
         [forProposal!, offerIri(env.config, row).href],

@@ -6,8 +6,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { podActor } from "../../src/federation/actor.ts";
 import { statusToNote, visibilityOf } from "../../src/social/activitypub.ts";
+import { charterActivities, charterIri, charterNoteIri } from "../../src/charters/activitypub.ts";
+import type { Charter } from "../../src/charters/service.ts";
 import { offerActivities, offerIri, offerNoteIri, quantityLine } from "../../src/offers/activitypub.ts";
 import type { Offer } from "../../src/offers/service.ts";
+import { practiceActivities, practiceIri, practiceNoteIri } from "../../src/practices/activitypub.ts";
+import type { Practice } from "../../src/practices/service.ts";
+import type { Delivery } from "../../src/publishing/deliver.ts";
 import { converterContext, offerRow, sharedCategory, type ConverterContext } from "../support/converter-context.ts";
 
 type Json = Record<string, any>;
@@ -51,12 +56,78 @@ const ROWS = [
   ["need", need],
 ] as const;
 
-/** The JSON of every activity one change delivers, as Mastodon receives it. */
-async function delivery(row: Offer, verb: Verb): Promise<Json[]> {
-  const category = sharedCategory(row.category as Parameters<typeof sharedCategory>[0]);
-  const activities = offerActivities(env.ctx, env.config, row, category, verb, NOW);
-  return Promise.all(activities.map(async (a) => (await a.toJsonLd()) as Json));
+const practice = (overrides: Partial<Practice> = {}): Practice => ({
+  id: "0190f3a2-7c1e-7000-8000-000000000003",
+  title: "Saturday bakery route",
+  summary: "Three bakeries, one cargo bike, 40 kg of bread saved every week.",
+  body: "Start at **Rosa's** before 8.",
+  tags: ["food"],
+  problem: "Bread was thrown away.",
+  outcomes: "40 kg a week redistributed.",
+  language: "en",
+  adaptedFrom: null,
+  status: "published",
+  createdAt: "2025-09-01T08:00:00.000Z",
+  updatedAt: "2025-09-01T08:00:00.000Z",
+  ...overrides,
+});
+const charter = (overrides: Partial<Charter> = {}): Charter => ({
+  number: 1,
+  changeNote: "First charter",
+  services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside", description: "", schedule: "Saturdays", languages: ["en"], status: "active" }],
+  planned: [],
+  publishedAt: "2025-09-01T08:00:00.000Z",
+  reviewedAt: "2025-09-01T08:00:00.000Z",
+  reviewDue: "2025-10-01T08:00:00.000Z",
+  firstPublishedAt: "2025-09-01T08:00:00.000Z",
+  ...overrides,
+});
+
+/** Every activity one change of an offer or need delivers, with whom it is for. */
+async function deliveries(made: Delivery[]): Promise<{ audience: Delivery["audience"]; json: Json }[]> {
+  return Promise.all(made.map(async (d) => ({ audience: d.audience, json: (await d.activity.toJsonLd()) as Json })));
 }
+const offerDeliveries = (row: Offer, verb: Verb) =>
+  deliveries(offerActivities(env.ctx, env.config, row, sharedCategory(row.category as Parameters<typeof sharedCategory>[0]), verb, NOW));
+
+/** The JSON of every activity one change delivers, to anyone. */
+async function delivery(row: Offer, verb: Verb): Promise<Json[]> {
+  return (await offerDeliveries(row, verb)).map((d) => d.json);
+}
+/** What a people's server (Mastodon) receives for one change. */
+const forPeople = async (made: Promise<{ audience: string; json: Json }[]>) =>
+  (await made).filter((d) => d.audience !== "pods").map((d) => d.json);
+const forPods = async (made: Promise<{ audience: string; json: Json }[]>) =>
+  (await made).filter((d) => d.audience !== "people").map((d) => d.json);
+
+/** Each kind of publication: what a people's server receives, and what its readable Note must say. */
+const PUBLICATIONS = () => [
+  ...ROWS.map(([label, make]) => {
+    const row = make();
+    return {
+      label,
+      object: offerIri(env.config, row).href,
+      note: offerNoteIri(env.config, row).href,
+      said: [row.name, quantityLine(row), row.areaName],
+      deliver: (verb: "create" | "update") => offerDeliveries(row, verb),
+    };
+  }),
+  {
+    label: "practice",
+    object: practiceIri(env.config, practice()).href,
+    note: practiceNoteIri(env.config, practice()).href,
+    said: [practice().title, practice().summary],
+    deliver: (verb: "create" | "update") => deliveries(practiceActivities(env.ctx, env.config, practice(), verb, NOW)),
+  },
+  {
+    label: "charter",
+    object: charterIri(env.config).href,
+    note: charterNoteIri(env.config).href,
+    said: ["People's Service Charter", "Food runs"],
+    deliver: (verb: "create" | "update") =>
+      deliveries(charterActivities(env.ctx, env.config, charter(), (slug) => sharedCategory(slug as "food"), verb, NOW)),
+  },
+];
 
 const asArray = <T>(value: T | T[] | undefined | null): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
 const valueOrId = (value: unknown) => (typeof value === "object" && value !== null ? (value as Json).id : value);
@@ -103,41 +174,47 @@ describe("Mastodon ingest rules", () => {
     for (const doc of docs) expect(asArray(doc["@context"])).toContain(AS_CONTEXT);
   });
 
-  it("(b) every create and update delivers a Note Mastodon renders next to the Proposal it drops", async () => {
-    for (const [, make] of ROWS) {
-      const row = make();
+  it("(b) people's servers get exactly one readable Note per change of every kind; pods get only the structured object", async () => {
+    for (const publication of PUBLICATIONS()) {
       for (const verb of ["create", "update"] as const) {
-        const activities = await delivery(row, verb);
-        expect(activities).toHaveLength(2);
-        const types = activities.map((a) => a.object.type as string);
-        // Exactly one object Mastodon fully renders: the Note.
-        expect(types.filter((t) => SUPPORTED_TYPES.includes(t))).toEqual(["Note"]);
-        // The structured Proposal is neither supported nor converted: Mastodon drops it silently.
-        const proposal = activities.find((a) => a.object.id === offerIri(env.config, row).href)!.object;
-        expect(SUPPORTED_TYPES.concat(CONVERTED_TYPES)).not.toContain(proposal.type);
-
-        const note = noteOf(activities);
-        expect(note.id).toBe(offerNoteIri(env.config, row).href);
+        const people = await forPeople(publication.deliver(verb));
+        // Exactly one object, and one Mastodon fully renders: the Note. No Article (shown as a second post,
+        // or dropped for its name) and no Proposal (dropped silently).
+        expect(people.map((a) => a.object.type), publication.label).toEqual(["Note"]);
+        const note = noteOf(people);
+        expect(note.id).toBe(publication.note);
         expect(typeof note.content).toBe("string"); // read before contentMap
         const text = visibleText(note.content);
-        expect(text.length).toBeGreaterThan(0);
-        expect(text).toContain(row.name);
-        expect(text).toContain(quantityLine(row));
-        expect(text).toContain(row.areaName);
-        // The Note points back at the Proposal (FEP-e232) and links it for people.
-        expect(asArray(note.tag).map((t: Json) => t.href)).toContain(offerIri(env.config, row).href);
-        expect(note.content).toContain(`href="${offerIri(env.config, row).href}"`);
+        for (const said of publication.said) expect(text, publication.label).toContain(said);
+        // The Note points at the structured object (FEP-e232) and links it for people.
+        expect(asArray(note.tag).map((t: Json) => t.href)).toContain(publication.object);
+        expect(note.content).toContain(`href="${publication.object}"`);
+
+        // Pods get the structured object alone: no Note, which they would only take the slow path to ignore.
+        const pods = await forPods(publication.deliver(verb));
+        expect(pods.map((a) => a.object.id), publication.label).toEqual([publication.object]);
+        expect(SUPPORTED_TYPES).not.toContain(pods[0]!.object.type);
       }
     }
   });
 
-  it("(b) the companion Note has no summary, which Mastodon would show as a content warning", async () => {
-    for (const [, make] of ROWS) {
+  it("(b) the readable Note has no summary (a content warning on Mastodon) and no name", async () => {
+    for (const publication of PUBLICATIONS()) {
       for (const verb of ["create", "update"] as const) {
-        const note = noteOf(await delivery(make(), verb));
-        expect(note.summary).toBeUndefined();
-        expect(note.summaryMap).toBeUndefined();
+        const note = noteOf(await forPeople(publication.deliver(verb)));
+        expect(note.summary, publication.label).toBeUndefined();
+        expect(note.summaryMap, publication.label).toBeUndefined();
+        expect(note.name, publication.label).toBeUndefined();
+        expect(note.nameMap, publication.label).toBeUndefined();
       }
+    }
+  });
+
+  it("(b) the Proposal a pod gets is a type Mastodon neither renders nor converts", async () => {
+    for (const [, make] of ROWS) {
+      const proposal = (await forPods(offerDeliveries(make(), "create")))[0]!.object;
+      expect(proposal.type).toBe("Proposal");
+      expect(SUPPORTED_TYPES.concat(CONVERTED_TYPES)).not.toContain(proposal.type);
     }
   });
 
@@ -181,6 +258,11 @@ describe("Mastodon ingest rules", () => {
       expect(Number.isNaN(Date.parse(note.published))).toBe(false);
       expect(Date.parse(note.published)).toBe(Date.parse(row.createdAt));
     }
+    for (const publication of PUBLICATIONS()) {
+      const note = noteOf(await forPeople(publication.deliver("create")));
+      expect(valueOrId(note.url), publication.label).toBe(publication.object);
+      expect(Number.isNaN(Date.parse(note.published)), publication.label).toBe(false);
+    }
   });
 
   it("(e) an Update carries the same Note id with `updated` later than `published`", async () => {
@@ -211,6 +293,12 @@ describe("Mastodon ingest rules", () => {
       expect(deletes.map((a) => valueOrId(a.object))).toEqual(createdIds);
       expect(deletes.map((a) => valueOrId(a.object))).toContain(offerNoteIri(env.config, row).href);
     }
+    // A practice's Note (what people's servers hold) is deleted by its own id, as its Article is for pods.
+    const deletes = await deliveries(practiceActivities(env.ctx, env.config, practice(), "delete", NOW));
+    expect(deletes.map((d) => [d.audience, d.json.type, d.json.object.type, d.json.object.id])).toEqual([
+      ["pods", "Delete", "Tombstone", practiceIri(env.config, practice()).href],
+      ["people", "Delete", "Tombstone", practiceNoteIri(env.config, practice()).href],
+    ]);
   });
 
   it("(g) the companion Note's content escapes user text", async () => {
@@ -230,6 +318,11 @@ describe("Mastodon ingest rules", () => {
     // A reader sees exactly what the neighbor typed.
     const text = visibleText(content);
     for (const typed of [row.name, row.description, row.conditions, row.areaName]) expect(text).toContain(typed);
+
+    const typed = practice({ title: `<b>Bread</b> & <script>x()</script>`, summary: `<img src=x onerror=alert(1)> saved` });
+    const practiceNote = noteOf(await forPeople(deliveries(practiceActivities(env.ctx, env.config, typed, "create", NOW))));
+    expect(practiceNote.content).not.toMatch(/<script|<img|<b>/i);
+    for (const said of [typed.title, typed.summary]) expect(visibleText(practiceNote.content)).toContain(said);
   });
 
   it("(h) the Group actor has what Mastodon's account processing reads", async () => {

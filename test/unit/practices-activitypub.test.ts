@@ -122,10 +122,10 @@ describe("practiceActivities", () => {
     ["create", "Create"],
     ["update", "Update"],
     ["delete", "Delete"],
-  ] as const)("%s is one publicly addressed %s by the pod, with an id under the Article's", async (verb, type) => {
-    const activities = practiceActivities(ctx, config, practice(), verb, now);
-    expect(activities).toHaveLength(1);
-    const json = (await activities[0]!.toJsonLd()) as Record<string, any>;
+  ] as const)("%s for pods is one publicly addressed %s by the pod, with an id under the Article's", async (verb, type) => {
+    const deliveries = practiceActivities(ctx, config, practice(), verb, now);
+    expect(deliveries.map((d) => d.audience)).toEqual(["pods", "people"]);
+    const json = (await deliveries[0]!.activity.toJsonLd()) as Record<string, any>;
     expect(json.type).toBe(type);
     expect(json.actor).toBe("https://pod.example/users/pod");
     expect(json.to).toBe("as:Public");

@@ -1,0 +1,45 @@
+import type { ViewRecord } from "../confederation/activitypub.ts";
+import type { Db } from "../db/client.ts";
+import { sanitize } from "../web/sanitize.ts";
+import { escapeHtml } from "../web/html.ts";
+import * as store from "./store.ts";
+
+/**
+ * Neighbor pods send this pod only the structured objects (publishing/deliver.ts), not the companion Notes
+ * people's servers read. So the operator's apps still show a followed pod's offers, needs and charter in the
+ * home timeline, the pod writes that post itself from what it stored in the view (already sanitised).
+ * Practices arrive as Articles, which the social inbox keeps as posts already.
+ */
+export function projectNeighborObject(db: Db, record: ViewRecord): void {
+  if (record.kind === "practice") return;
+  const account = store.accountByIri(db, record.podIri);
+  if (!account) return;
+  const url = record.url ?? record.iri;
+  const content = sanitize(
+    `<p><strong>${escapeHtml(record.name)}</strong></p>` +
+      (record.summary ? `<p>${escapeHtml(record.summary)}</p>` : "") +
+      record.content +
+      `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`,
+  );
+  // At the id of the companion Note the pod published beside the object (this software's convention): the
+  // same post an outbox read finds, and what replies answer.
+  store.upsertStatus(db, account, record.kind, {
+    iri: `${record.iri}/note`,
+    url,
+    inReplyToIri: null,
+    content,
+    spoilerText: "",
+    visibility: "public",
+    language: null,
+    sensitive: false,
+    mentions: [],
+    publishedAt: record.published,
+    editedAt: record.version === record.published ? null : record.version,
+  });
+}
+
+/** The neighbor deleted the object: the post written from it goes too. */
+export function removeNeighborPost(db: Db, objectIri: string, podIri: string): void {
+  const account = store.accountByIri(db, podIri);
+  if (account) store.deleteStatus(db, `${objectIri}/note`, account.id);
+}
