@@ -3,7 +3,7 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { installRequestLog } from "./http/request-log.ts";
+import { PodRequestLog } from "./http/request-log.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "./version.ts";
 import { randomUUID } from "node:crypto";
 import { mountFederation } from "./federation/fastify-adapter.ts";
@@ -40,8 +40,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   const { deps, federation, queue, follows, offers, charters, practices, contextFor } = pod;
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
-    // installRequestLog writes one line per request instead, at a level that depends on the answer.
-    disableRequestLogging: true,
+    logController: new PodRequestLog(),
     bodyLimit: deps.config.maxBodyBytes,
     genReqId: (request) => {
       const given = request.headers["x-request-id"];
@@ -57,7 +56,6 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
-  installRequestLog(app);
 
   await app.register(fastifySwagger, {
     openapi: {
