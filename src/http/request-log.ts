@@ -1,12 +1,15 @@
 import { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 
 /**
- * One line per request, when it is answered (Fastify's default writes two, at info, for every request).
+ * One line per request at info at most, when it is answered (Fastify's default writes two, at info, for every request).
  * Successful reads — actor documents, WebFinger, pages, feeds: most of a pod's traffic — are logged at debug;
  * writes, refusals and errors at info, so the usual log still shows everything that changes or goes wrong.
  */
 export class PodRequestLog extends LogController {
-  override incomingRequest(): void {}
+  /** At debug: a request that never completes (a slow body, a hang) still shows that it arrived. */
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ method: request.method, url: request.url }, "request arrived");
+  }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) return super.requestCompleted(error, request, reply);

@@ -23,7 +23,7 @@ describe("routine federation events are not logged as errors", () => {
     const answer = await fetch(`${pod.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:nobody@127.0.0.1:${port}`)}`);
     expect(answer.status).toBe(404);
     await waitUntil(() => linesWith(pod, "Actor nobody not found").length > 0);
-    expect(linesWith(pod, "Actor nobody not found").map((line) => line.level)).toEqual([20]);
+    expect(new Set(linesWith(pod, "Actor nobody not found").map((line) => line.level))).toEqual(new Set([20]));
   });
 
   it("fetching a withdrawn object (410): logged at info, the request that needed it answers 422", async () => {

@@ -7,7 +7,7 @@ describe("a pod stopped with SIGTERM under keep-alive clients", () => {
   let pod: PodProcess;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   beforeAll(async () => {
-    pod = await startPod("shutdown");
+    pod = await startPod("shutdown", { LOG_LEVEL: "debug" });
   });
   afterAll(async () => {
     agent.destroy();
@@ -48,7 +48,7 @@ describe("a pod stopped with SIGTERM under keep-alive clients", () => {
       req.write(body.slice(0, half));
       sendRest = () => req.end(body.slice(half));
     });
-    // The pod has the request (its headers are logged on arrival) before it is told to stop.
+    // The pod has the request (its arrival is logged at debug) before it is told to stop.
     await waitUntil(() => pod.logs().includes('"reqId":"slow-offer"'));
     const exited = new Promise<number | null>((resolve) => {
       const check = setInterval(() => {
