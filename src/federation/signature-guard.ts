@@ -168,8 +168,25 @@ function parseActivity(body: Buffer): Record<string, unknown> {
   if (depthExceeds(json, MAX_DEPTH)) {
     throw new SignatureRefusal(400, `the body nests deeper than ${MAX_DEPTH} levels`, "body");
   }
+  for (const key of Object.keys(json)) {
+    if ((key.startsWith("@") && key !== "@context") || HIDDEN_PROOF_KEYS.has(key)) {
+      throw new SignatureRefusal(400, `the top-level key ${key.slice(0, 100)} is not accepted (write id, proof, signature)`, `body.${key.slice(0, 100)}`);
+    }
+  }
   return json as Record<string, unknown>;
 }
+
+/**
+ * The checks here read plain `id`, `proof` and `signature`; JSON-LD would also read the activity's id from
+ * `@id` and proofs from their full IRIs, past those checks (an `@id` on another server pre-empts that
+ * server's real activity, which Fedify then skips as already processed). Such keys are refused.
+ */
+const HIDDEN_PROOF_KEYS = new Set([
+  "https://w3id.org/security#proof",
+  "sec:proof",
+  "https://w3id.org/security#signature",
+  "sec:signature",
+]);
 
 /** Iterative, so a hostile depth cannot overflow the stack here. */
 function depthExceeds(root: unknown, max: number): boolean {

@@ -183,6 +183,31 @@ describe("forged deliveries as a followed neighbor", () => {
     aliceUntouched();
   });
 
+  it("refuses `@id` and full-IRI proof keys, which JSON-LD reads past the plain id and proof checks", async () => {
+    // Mallory, signing as herself, names one of alice's activity ids: recorded as processed, it would make the
+    // pod skip alice's real activity with that id.
+    const preempt = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      "@id": `${alice.origin}/statuses/1#delete`,
+      type: "Delete",
+      actor: mallory.actorId,
+      object: `${mallory.origin}/statuses/1`,
+    };
+    const first = await postRaw(await signMastodonStyle(mallory, `${server.url}/inbox`, preempt));
+    expect(first.status).toBe(400);
+    expect(((await first.json()) as { detail: string }).detail).toContain("@id");
+    const hiddenProof = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${mallory.origin}/statuses/2#delete`,
+      type: "Delete",
+      actor: mallory.actorId,
+      object: `${mallory.origin}/statuses/2`,
+      "https://w3id.org/security#proof": { type: "DataIntegrityProof", verificationMethod: forgedMultikey() },
+    };
+    expect((await postRaw(await signMastodonStyle(mallory, `${server.url}/inbox`, hiddenProof))).status).toBe(400);
+    aliceUntouched();
+  });
+
   it("an unsigned 625 KiB body is refused before any JSON-LD processing or fetch", async () => {
     const parsed = vi.spyOn(Activity, "fromJsonLd");
     const getsBefore = alice.gets.length + mallory.gets.length;
