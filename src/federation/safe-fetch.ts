@@ -41,8 +41,31 @@ export function installOutboundPolicy(policy: OutboundPolicy, limits = OUTBOUND_
     const deadline = AbortSignal.timeout(limits.timeoutMs);
     const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline]) : deadline;
-    return base(input, { ...init, signal });
+    return base(input, { ...init, signal }).then((response) => capDecoded(response, limits.maxResponseBytes));
   };
+}
+
+/**
+ * undici's size cap counts the bytes on the wire; fetch then decodes gzip, deflate or brotli, where a few
+ * hundred bytes can become hundreds of megabytes. A compressed body is therefore counted again as decoded.
+ */
+export function capDecoded(response: Response, maxBytes: number): Response {
+  const encoding = response.headers.get("content-encoding")?.trim().toLowerCase();
+  if (!response.body || !encoding || encoding === "identity") return response;
+  let seen = 0;
+  const counted = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBytes) controller.error(new RangeError(`response body over ${maxBytes} bytes once decoded`));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const capped = new Response(counted, response);
+  // A Response made here has no url of its own; the document loader reads it (redirects, relative IRIs).
+  Object.defineProperties(capped, { url: { value: response.url }, redirected: { value: response.redirected } });
+  return capped;
 }
 
 export function outboundDispatcher(policy: OutboundPolicy, limits = OUTBOUND_LIMITS): Agent {

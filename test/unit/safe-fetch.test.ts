@@ -1,4 +1,7 @@
 import { createServer, type Server } from "node:http";
+import { gzipSync } from "node:zlib";
+
+const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x61));
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +16,10 @@ async function startServer(): Promise<{ url: string; requests: string[]; streame
     requests.push(`${req.method} ${req.url}`);
     if (req.url === "/small") return void res.writeHead(200, { "content-type": "application/json" }).end("{}");
     if (req.url === "/hang") return; // never answers
+    // /bomb: 8 MiB of JSON-ish bytes in about 8 KiB of gzip, under the wire cap.
+    if (req.url === "/bomb") {
+      return void res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }).end(bomb);
+    }
     // /big: 8 MiB without a Content-Length, so only counting the stream can stop it.
     res.writeHead(200, { "content-type": "application/json" });
     const chunk = Buffer.alloc(64 * 1024, 0x61);
@@ -65,6 +72,16 @@ describe("outbound requests", () => {
     expect(target.streamed.closedEarly).toBe(true);
     expect(target.streamed.bytes).toBeLessThan(8 * 1024 * 1024);
     await dispatcher.close();
+  });
+
+  it("count a compressed body as decoded: a gzip bomb under the wire cap is still cut at the cap", async () => {
+    expect(bomb.length).toBeLessThan(OUTBOUND_LIMITS.maxResponseBytes);
+    installOutboundPolicy({ allowPrivateAddress: true });
+    const response = await fetch(`${target.url}/bomb`);
+    expect(response.url).toBe(`${target.url}/bomb`);
+    await expect(response.arrayBuffer()).rejects.toThrow(/once decoded/);
+    const small = await fetch(`${target.url}/small`);
+    expect(await small.json()).toEqual({});
   });
 
   it("give up on a server that never answers (the process-wide fetch gets a deadline)", async () => {
