@@ -8,7 +8,15 @@ import { decodeDict, type Item } from "structured-field-values";
  * malformed parameters, several RFC 9421 labels. What it returns is the key Fedify will verify with.
  */
 export type SignatureHeader =
-  | { spec: "draft"; keyId: URL; signedHeaders: string[] }
+  | {
+      spec: "draft";
+      keyId: URL;
+      signedHeaders: string[];
+      algorithm: string | null;
+      signature: string;
+      /** Carries `created` or `expires`, whose own validity rules only Fedify's verifier applies. */
+      timed: boolean;
+    }
   | { spec: "rfc9421"; keyId: URL; label: string; components: string[] };
 
 export class SignatureRefusal extends Error {
@@ -51,7 +59,14 @@ function readDraft(value: string): SignatureHeader {
     if (!params.has(required)) throw refusal(`the Signature header has no ${required}`);
   }
   const signedHeaders = params.get("headers")!.split(/\s+/g);
-  return { spec: "draft", keyId: keyUrl(params.get("keyId")!), signedHeaders };
+  return {
+    spec: "draft",
+    keyId: keyUrl(params.get("keyId")!),
+    signedHeaders,
+    algorithm: params.get("algorithm") ?? null,
+    signature: params.get("signature")!,
+    timed: params.has("created") || params.has("expires"),
+  };
 }
 
 function readRfc9421(input: string, signature: string | null): SignatureHeader {

@@ -84,7 +84,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     activity: JSON.parse(body.toString()),
     actorIri: actor.actorId,
     keyId: actor.keyId,
-    header: { spec: "draft" as const, keyId: new URL(actor.keyId), signedHeaders: ["(request-target)", "host", "date", "digest"] },
+    header: { spec: "draft" as const, keyId: new URL(actor.keyId), signedHeaders: ["(request-target)", "host", "date", "digest"], algorithm: "rsa-sha256", signature: "", timed: false },
   });
 
   it("verifies and stores a correctly signed offer from a followed pod", async () => {

@@ -208,6 +208,23 @@ describe("forged deliveries as a followed neighbor", () => {
     aliceUntouched();
   });
 
+  it("with alice's key already verified (cached), a wrong signature or a changed body under her keyId is refused", async () => {
+    // The genuine delivery in beforeAll verified alice's key through Fedify; later ones use the cached key.
+    const body = Buffer.from(JSON.stringify(forgedDelete()));
+    const wrongKey = signedByMallory(body, (sig) => `keyId="${alice.keyId}",${covered},signature="${sig}"`);
+    expect((await deliver(wrongKey, body)).status).toBe(401);
+    const signed = await signMastodonStyle(alice, `${server.url}/inbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${alice.origin}/notes/1#create`,
+      type: "Create",
+      actor: alice.actorId,
+      object: { id: `${alice.origin}/notes/1`, type: "Note", attributedTo: alice.actorId, content: "hello" },
+    });
+    const changed = Buffer.from(JSON.stringify(forgedDelete()));
+    expect((await postRaw({ ...signed, body: changed })).status).toBe(401);
+    aliceUntouched();
+  });
+
   it("an unsigned 625 KiB body is refused before any JSON-LD processing or fetch", async () => {
     const parsed = vi.spyOn(Activity, "fromJsonLd");
     const getsBefore = alice.gets.length + mallory.gets.length;
