@@ -1,12 +1,11 @@
 import type { Context } from "@fedify/fedify";
-import { Delete, Intent, Measure, Note, Place, Proposal, Tombstone, type Activity } from "@fedify/vocab";
+import { Intent, Measure, Note, Place, Proposal } from "@fedify/vocab";
 import { parseDecimal } from "@fedify/vocab-runtime";
-import { uuidv7 } from "uuidv7";
 import type { Category } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
+import { announceChange, type ChangeVerb } from "../publishing/announce.ts";
 import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
-import { PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { formatDate, inLanguage, paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import { formatMilli } from "./quantity.ts";
@@ -106,17 +105,10 @@ export function offerActivities(
   config: Config,
   row: Offer,
   category: Category,
-  verb: "create" | "update" | "delete",
+  verb: ChangeVerb,
   now: Date,
 ): Delivery[] {
-  const actor = ctx.getActorUri(config.handle);
-  const addressing = publicAddressing(ctx, config);
-  const activity = (object: Proposal | Note): Activity => {
-    const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
-    if (verb === "create") return new PodCreate({ id, actor, object, ...addressing, published: object.published });
-    if (verb === "update") return new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
-    return new Delete({ id, actor, ...addressing, object: new Tombstone({ id: object.id, deleted: toInstant(now) }) });
-  };
+  const activity = (object: Proposal | Note) => announceChange(ctx, config, verb, object, now);
   return [
     forPods(activity(offerToProposal(ctx, config, row, category))),
     forPeople(activity(offerToNote(ctx, config, row, category))),

@@ -1,16 +1,15 @@
 import type { Context } from "@fedify/fedify";
-import { Article, Delete, Hashtag, Note, Tombstone, type Activity, type Link } from "@fedify/vocab";
-import { uuidv7 } from "uuidv7";
+import { Article, Hashtag, Note, type Link } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
+import { announceChange, type ChangeVerb } from "../publishing/announce.ts";
 import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
 import { inLanguage, paragraphs } from "../publishing/text.ts";
-import { PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { escapeHtml } from "../web/html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { Practice } from "./service.ts";
 
-export type PracticeVerb = "create" | "update" | "delete";
+export type PracticeVerb = ChangeVerb;
 
 export const practicePath = (row: Pick<Practice, "id">) => `/practices/${row.id}`;
 export const practiceIri = (config: Config, row: Pick<Practice, "id">) => new URL(practicePath(row), config.url);
@@ -83,16 +82,8 @@ export function practiceActivities(
   verb: PracticeVerb,
   now: Date,
 ): Delivery[] {
-  const actor = ctx.getActorUri(config.handle);
-  const addressing = publicAddressing(ctx, config);
-  const activity = (object: Article | Note): Activity => {
-    const id = new URL(`${object.id!.href}#${verb}-${uuidv7()}`);
-    if (verb === "create") return new PodCreate({ id, actor, object, ...addressing, published: object.published });
-    if (verb === "update") return new PodUpdate({ id, actor, object, ...addressing, updated: toInstant(now) });
-    const formerType = object instanceof Note ? Note : Article;
-    const tombstone = new Tombstone({ id: object.id, formerType, deleted: toInstant(now) });
-    return new Delete({ id, actor, ...addressing, object: tombstone });
-  };
+  const activity = (object: Article | Note) =>
+    announceChange(ctx, config, verb, object, now, object instanceof Note ? Note : Article);
   return [
     forPods(activity(practiceToArticle(ctx, config, row))),
     forPeople(activity(practiceToNote(ctx, config, row))),
