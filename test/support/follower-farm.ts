@@ -3,14 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import {
-  genRFC3230DigestHeader,
   parseRequestSignature,
-  signAsDraftToRequest,
   verifyDigestHeader,
   verifyDraftSignature,
   type RequestLike,
 } from "@misskey-dev/node-http-message-signatures";
-import { MASTODON_SIGNED_HEADERS } from "./remote-actor.ts";
+import { MASTODON_SIGNED_HEADERS, postRaw, signMastodonStyle } from "./remote-actor.ts";
 
 /**
  * Many small ActivityPub servers in the test process, one per loopback address (127.0.1.1, 127.0.1.2, …),
@@ -91,22 +89,7 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     hosts,
     trust: (keyId, pem) => void trusted.set(keyId, pem),
     async post(actor, url, activity) {
-      const body = Buffer.from(JSON.stringify(activity), "utf8");
-      const target = new URL(url);
-      const request: RequestLike = {
-        url: target.href,
-        method: "POST",
-        headers: {
-          Host: target.host,
-          Date: new Date().toUTCString(),
-          Digest: await genRFC3230DigestHeader(body, "SHA-256"),
-          "Content-Type": "application/activity+json",
-        },
-      };
-      const key = { keyId: actor.keyId, privateKeyPem: privateKeys.get(actor.keyId)! };
-      await signAsDraftToRequest(request, key, MASTODON_SIGNED_HEADERS, { hash: "SHA-256", ec: "DSA" });
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
-      return fetch(url, { method: "POST", headers, body: new Uint8Array(body) });
+      return postRaw(await signMastodonStyle({ keyId: actor.keyId, privateKeyPem: privateKeys.get(actor.keyId)! }, url, activity));
     },
     close: async () => void (await Promise.all(hosts.map((host) => host.close()))),
   };

@@ -172,7 +172,11 @@ export const MASTODON_SIGNED_HEADERS = ["(request-target)", "host", "date", "dig
  * `Signature: keyId=…,algorithm="rsa-sha256",headers="(request-target) host date digest",signature=…` —
  * using @misskey-dev/node-http-message-signatures (not Fedify).
  */
-export async function signMastodonStyle(actor: RemoteActor, url: string, activity: unknown): Promise<SignedPost> {
+export async function signMastodonStyle(
+  actor: Pick<RemoteActor, "keyId" | "privateKeyPem">,
+  url: string,
+  activity: unknown,
+): Promise<SignedPost> {
   // Exact bytes may be given (bodies JSON.stringify cannot write, such as 10,000 levels deep).
   const body = Buffer.from(Buffer.isBuffer(activity) ? activity.toString("utf8") : JSON.stringify(activity), "utf8");
   const target = new URL(url);
