@@ -12,6 +12,7 @@ import { registerInboxListeners } from "./inbox-listeners.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import type { Logger } from "../log/logger.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
+import { cacheDeliveryState } from "./delivery-state-cache.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
@@ -84,7 +85,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   installOutboundPolicy({ allowPrivateAddress: config.allowPrivateAddress });
   const queue = guardedOutboxQueue(parts.queue, config.allowPrivateAddress, log);
   const federation = createFederation<null>({
-    kv: parts.kv,
+    kv: cacheDeliveryState(parts.kv),
     // Inbox activities are handled within the request (one JSON-LD parse, no queue round trip); a failure
     // answers 5xx and the sender retries. Outgoing deliveries go through the durable queue.
     queue: { outbox: queue, fanout: queue },

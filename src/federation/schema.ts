@@ -27,7 +27,8 @@ export const queueMessages = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
-    index("queue_messages_available").on(t.availableAt),
+    // In the order messages are handed out: the ready query walks it and stops at its LIMIT, without a sort.
+    index("queue_messages_ready_order").on(t.availableAt, t.createdAt, t.id),
     index("queue_messages_ordering_key").on(t.orderingKey),
   ],
 );
