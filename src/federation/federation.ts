@@ -15,6 +15,7 @@ import { loadOrCreateKeyPairs } from "./keys.ts";
 import { cacheDeliveryState } from "./delivery-state-cache.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
+import { prebuiltDocuments } from "./prebuilt-documents.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
 import { registerPracticeCollection } from "../practices/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
@@ -125,6 +126,9 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     // Apps built on megalodon pick their API dialect from NodeInfo; `upstream` says the pod speaks Mastodon's.
     metadata: { followers: countFollowers(deps.db), upstream: { name: "mastodon", version: MASTODON_VERSION } },
   }));
+  // Served as prebuilt bytes; SQL triggers bump this version when local posts or followers change.
+  const nodeInfoVersion = deps.db.$client.prepare("SELECT version FROM document_versions WHERE name = 'nodeinfo'").pluck();
+  prebuiltDocuments(federation).watch("/nodeinfo/", () => nodeInfoVersion.get() as number);
 
   return federation;
 }

@@ -33,6 +33,16 @@ export const queueMessages = sqliteTable(
   ],
 );
 
+/**
+ * A number per prebuilt document that changes whenever what the document shows changes; SQL triggers
+ * (migration 0013) bump it, so writes from any process or code path are seen. `nodeinfo`: local posts
+ * and accepted followers.
+ */
+export const documentVersions = sqliteTable("document_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull(),
+});
+
 /** The pod actor's key pairs, generated once on first start. */
 export const actorKeys = sqliteTable("actor_keys", {
   /** "RSASSA-PKCS1-v1_5" (HTTP Signatures) or "Ed25519" (Object Integrity Proofs). */
