@@ -31,6 +31,8 @@ export interface FanoutResult {
   rsaSignPerSecond: number;
   rounds: FanoutRound[];
   podRssMb: number;
+  /** V8 heap in use at the end (of podRssMb). */
+  podHeapUsedMb: number;
   /** Self time per function during the publications (with --profile). */
   profile?: { name: string; ms: number; percent: number }[];
 }
@@ -81,8 +83,11 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutResult>
 
 async function measure(options: FanoutOptions, windows: [bigint, bigint][]): Promise<FanoutResult> {
   const rsaSignPerSecond = rsaSignRate();
-  const env: Record<string, string> = { LOG_LEVEL: "warn" };
-  if (options.profileDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${options.profileDir}`;
+  // A probe in the pod answers SIGUSR2 with its process.memoryUsage() on stderr (what of the RSS is V8's heap).
+  const probe = 'process.on("SIGUSR2",()=>process.stderr.write("MEMORY "+JSON.stringify(process.memoryUsage())+"\\n"))';
+  const nodeOptions = [`--import=data:text/javascript,${encodeURIComponent(probe)}`];
+  if (options.profileDir) nodeOptions.push("--cpu-prof", `--cpu-prof-dir=${options.profileDir}`);
+  const env: Record<string, string> = { LOG_LEVEL: "warn", NODE_OPTIONS: nodeOptions.join(" ") };
   const pod = await startPod("bench-fanout", env);
   let farm: Farm | undefined;
   try {
@@ -127,7 +132,11 @@ async function measure(options: FanoutOptions, windows: [bigint, bigint][]): Pro
     }
     const status = readFileSync(`/proc/${pod.pid()}/status`, "utf8");
     const podRssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    return { hosts: options.hosts, followers: actors.length, followSetupSeconds, rsaSignPerSecond, rounds, podRssMb };
+    process.kill(pod.pid(), "SIGUSR2");
+    await waitUntil(() => pod.logs().includes("MEMORY "), 5_000, 20).catch(() => {});
+    const usage = JSON.parse(/MEMORY (.*)/.exec(pod.logs())?.[1] ?? "{}") as Partial<NodeJS.MemoryUsage>;
+    const podHeapUsedMb = (usage.heapUsed ?? NaN) / 2 ** 20;
+    return { hosts: options.hosts, followers: actors.length, followSetupSeconds, rsaSignPerSecond, rounds, podRssMb, podHeapUsedMb };
   } finally {
     await Promise.all([pod.stop(), farm?.close()]);
   }
@@ -168,7 +177,7 @@ export function printFanout(result: FanoutResult): void {
     console.log(`| ${i + 1} | ${r.lastDeliveryMs.toFixed(0)} | ${r.deliveries} | ${r.maxPerHostPerActivity} | ${r.podCpuMs.toFixed(0)} | ${perDelivery.toFixed(2)} | ${(perDelivery / signMs).toFixed(1)}× |`);
   });
   const sorted = result.rounds.map((r) => r.lastDeliveryMs).sort((a, b) => a - b);
-  console.log(`median publish to last delivery: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (target ≤ 2,000 ms); pod RSS ${result.podRssMb.toFixed(0)} MB`);
+  console.log(`median publish to last delivery: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (target ≤ 2,000 ms); pod RSS ${result.podRssMb.toFixed(0)} MB, of which V8 heap in use ${result.podHeapUsedMb.toFixed(0)} MB`);
   if (result.profile) {
     console.log("\nself time during the publications (pod --cpu-prof):");
     for (const p of result.profile.slice(0, 25)) console.log(`${p.percent.toFixed(1).padStart(5)}%  ${p.ms.toFixed(0).padStart(6)} ms  ${p.name}`);
