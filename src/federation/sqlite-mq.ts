@@ -37,7 +37,8 @@ interface Handling {
 }
 
 interface PendingEnqueue {
-  messages: readonly unknown[];
+  /** Each message, with the row it replaces when it is a retry of a message being handled here. */
+  rows: { message: unknown; requeueRowId: string | undefined }[];
   options: MessageQueueEnqueueOptions | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -132,9 +133,18 @@ export class SqliteMessageQueue implements MessageQueue {
    * a delivery per inbox, one call each); each call resolves once its messages are committed.
    */
   enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+    // Fedify puts a failed message back with the same id, from within its handler. The retry takes the original
+    // row's place, so a later message with the same ordering key (a Delete after its Create) cannot overtake it;
+    // which row is decided now, while the handler still runs.
+    const rows = messages.map((message) => {
+      const handling = this.#handling.get(messageId(message) ?? "");
+      if (!handling || handling.requeued) return { message, requeueRowId: undefined };
+      handling.requeued = true;
+      return { message, requeueRowId: handling.rowId };
+    });
     return new Promise((resolve, reject) => {
       if (this.#pending.length === 0) queueMicrotask(() => this.#flushEnqueued());
-      this.#pending.push({ messages, options, resolve, reject });
+      this.#pending.push({ rows, options, resolve, reject });
     });
   }
 
@@ -143,23 +153,16 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#pending = [];
     const now = this.#now();
     const insertAll = this.#sqlite.transaction(() => {
-      for (const { messages, options } of batch) {
+      for (const { rows, options } of batch) {
         const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
-        for (const message of messages) {
+        for (const { message, requeueRowId } of rows) {
           const row = {
             payload: JSON.stringify(message),
             orderingKey: options?.orderingKey ?? null,
             availableAt: now + delayMs,
           };
-          // Fedify puts a failed message back with the same id. The retry takes the original row's place, so a
-          // later message with the same ordering key (a Delete after its Create) cannot overtake it.
-          const handling = this.#handling.get(messageId(message) ?? "");
-          if (handling && !handling.requeued) {
-            handling.requeued = true;
-            this.#stmt.requeue.run({ ...row, id: handling.rowId });
-          } else {
-            this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
-          }
+          if (requeueRowId !== undefined) this.#stmt.requeue.run({ ...row, id: requeueRowId });
+          else this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
         }
       }
     });
