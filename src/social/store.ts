@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import type { Account, AccountProfile, PostRecord, Status } from "./activitypub.ts";
 import { snowflake } from "./ids.ts";
 import { accounts, notifications, reactions, statuses } from "./schema.ts";
@@ -30,7 +31,8 @@ export function ensureLocalAccount(db: Db, config: Config, actorIri: string, pub
     .get();
 }
 
-export const accountByIri = (db: Db, iri: string) => db.select().from(accounts).where(eq(accounts.iri, iri)).get();
+const accountByIriQuery = (db: Db) => db.select().from(accounts).where(eq(accounts.iri, sql.placeholder("iri"))).prepare();
+export const accountByIri = (db: Db, iri: string) => preparedOnce(db, accountByIriQuery).get({ iri });
 export const accountById = (db: Db, id: string) => db.select().from(accounts).where(eq(accounts.id, id)).get();
 export const accountByAcct = (db: Db, username: string, host: string) =>
   db.select().from(accounts).where(and(eq(accounts.username, username), eq(accounts.host, host))).get();
@@ -59,7 +61,8 @@ export function upsertStatus(db: Db, account: Account, kind: Status["kind"], pos
   return { status, created: true };
 }
 
-export const statusByIri = (db: Db, iri: string) => db.select().from(statuses).where(eq(statuses.iri, iri)).get();
+const statusByIriQuery = (db: Db) => db.select().from(statuses).where(eq(statuses.iri, sql.placeholder("iri"))).prepare();
+export const statusByIri = (db: Db, iri: string) => preparedOnce(db, statusByIriQuery).get({ iri });
 export const statusById = (db: Db, id: string) => db.select().from(statuses).where(eq(statuses.id, id)).get();
 
 export function deleteStatus(db: Db, iri: string, accountId?: string): boolean {
