@@ -77,7 +77,8 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
     const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
     const post = ({ path, headers, body }: CapturedDelivery) =>
       new Promise<number>((resolve, reject) => {
-        const { connection: _connection, ...sent } = { ...headers, "content-length": String(body.length) };
+        const sent: Record<string, string> = { ...headers, "content-length": String(body.length) };
+        delete sent.connection;
         const req = httpRequest(
           { host: target.hostname, port: target.port, method: "POST", path, agent, headers: sent },
           (res) => {
