@@ -13,6 +13,14 @@ const ACTIVITY_TYPES = /^application\/(activity\+json|ld\+json|json)\s*(;|$)/i;
 /** Handles a verified inbox POST itself and returns true, or returns false to leave it to Fedify. */
 export type InboxFastPath = (verified: VerifiedInbox) => Promise<boolean>;
 
+/** Fast paths tried in turn; the first that takes the delivery handles it. */
+export function eitherFastPath(...paths: InboxFastPath[]): InboxFastPath {
+  return async (verified) => {
+    for (const path of paths) if (await path(verified)) return true;
+    return false;
+  };
+}
+
 /** What the inbox keeps of an activity it does not read further (see inbox-concern.ts). */
 export interface UnconcernedReceipt {
   activityIri: string;
