@@ -149,7 +149,7 @@ export async function benchNoteIngest(options: {
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 
   const env: Record<string, string> = { LOG_LEVEL: "error" };
-  if (options.profileDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-interval=1000 --cpu-prof-dir=${options.profileDir}`;
+  if (options.profileDir) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-interval=500 --cpu-prof-dir=${options.profileDir}`;
   const pod = await startPod("notes", env);
   try {
     const inbox = new URL(`${pod.url}/inbox`);

@@ -94,7 +94,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       contextFor,
       inboxFastPath: eitherFastPath(
         fastInbox(deps, confederation.inbox),
-        fastNoteInbox(deps, social.inbox, confederation.inbox, () => federation!.createContext(config.url, null)),
+        fastNoteInbox(deps, social.inbox, confederation.inbox, () => contextFor().clone(null)),
       ),
       close: () => {
         queue.close();

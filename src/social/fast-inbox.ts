@@ -51,6 +51,7 @@ export function fastNoteInbox(
   deps: PodDeps,
   social: SocialInbox,
   view: ConfederationInbox,
+  /** A context of its own for each activity (its loaders get the activity's fetch budget). */
   newContext: () => Context<null>,
 ) {
   return async function handle({ activity, actorIri }: VerifiedInbox): Promise<boolean> {
