@@ -59,7 +59,7 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
   const rsaVerifyPerSecond = rsaVerifyRate();
   const receiverEnv: Record<string, string> = { LOG_LEVEL: options.logLevel ?? "error" };
   if (options.profileDir) {
-    receiverEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-interval=200 --cpu-prof-dir=${options.profileDir}`;
+    receiverEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-interval=500 --cpu-prof-dir=${options.profileDir}`;
   }
   const capture = await captureDeliveries({ objects: options.objects, parallel: 8, receiverEnv });
   try {
