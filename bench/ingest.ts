@@ -125,7 +125,10 @@ export async function benchIngest(options: { activities: number; neighbors: numb
     env: { ...process.env, POD_URL: podUrl, PORT: String(port), DATA_DIR: dataDir, POD_ALLOW_PRIVATE_ADDRESS: "true", LOG_LEVEL: "error", POD_ADMIN_TOKEN: "bench-operator-token-0123456789abcdef" },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  await waitUntil(async () => (await fetch(`${podUrl}/healthz`).catch(() => null))?.ok === true, 20_000);
+  await waitUntil(async () => (await fetch(`${podUrl}/healthz`).catch(() => null))?.ok === true, 90_000).catch((error: unknown) => {
+    pod.kill("SIGKILL"); // a pod that did not come up must not outlive the bench
+    throw error;
+  });
 
   // Signed requests prepared before the clock starts: signing is the sender's cost, not the pod's.
   const inbox = new URL(`${podUrl}/inbox`);

@@ -1,6 +1,8 @@
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { benchFanout, printFanout } from "./fanout.ts";
 import { benchIngest } from "./ingest.ts";
+import { benchNoteIngest } from "./ingest-notes.ts";
+import { benchRealIngest } from "./ingest-real.ts";
 import { benchReads } from "./reads.ts";
 import { benchView } from "./view.ts";
 
@@ -40,8 +42,26 @@ if (!only || only === "reads") {
 if (!only || only === "ingest") {
 
 const concurrency = Number(process.argv.find((a) => a.startsWith("--concurrency="))?.split("=")[1] ?? 32);
+const load = () => `load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`;
+const verdict = (figure: number, target: number) => (figure >= target ? "met" : `MISSED (${((figure / target) * 100).toFixed(0)}%)`);
+
+console.log(`## Pod-to-pod ingest at the real mix (${load()})`);
+const real = await benchRealIngest({ objects: quick ? 100 : 400, concurrency });
+console.log(`captured from real pod processes in ${real.captureSeconds.toFixed(1)} s: ${real.objects} offers and needs, each published, edited and claimed`);
+console.log(`deliveries: ${real.deliveries} (${Object.entries(real.mix).map(([type, n]) => `${n} ${type}`).join(", ")}), replayed byte for byte, ${real.concurrency} in flight`);
+console.log(`raw RSA-2048 verify (baseline, one core): ${real.rsaVerifyPerSecond.toFixed(0)}/s`);
+console.log(`offers in the view, last state: ${real.offersPerSecond.toFixed(0)}/s — target 2,000/s: ${verdict(real.offersPerSecond, 2000)}`);
+console.log(`deliveries: ${real.deliveriesPerSecond.toFixed(0)}/s (${((real.deliveriesPerSecond / real.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
+console.log(`pod CPU: ${real.podCpuMsPerDelivery.toFixed(2)} ms per delivery, ${real.podCpuMsPerOffer.toFixed(2)} ms per offer (${load()})\n`);
+
+console.log(`## Mastodon-style Create(Note) ingest: mentions of the pod, HTTP- and LD-signed (${load()})`);
+const notes = await benchNoteIngest({ notes: quick ? 300 : 2000, authors: 20, concurrency });
+console.log(`posts: ${notes.notes} from ${notes.authors} authors, ${notes.concurrency} in flight; raw RSA-2048 verify: ${notes.rsaVerifyPerSecond.toFixed(0)}/s`);
+console.log(`stored: ${notes.notesPerSecond.toFixed(0)}/s (${((notes.notesPerSecond / notes.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify) — target 2,000/s: ${verdict(notes.notesPerSecond, 2000)}`);
+console.log(`pod CPU: ${notes.podCpuMsPerNote.toFixed(2)} ms per post (${load()})\n`);
+
 const ingest = await benchIngest({ activities: quick ? 500 : 4000, neighbors: quick ? 5 : 20, concurrency });
-console.log("## Ingest through the real HTTP inbox (signature verification on)");
+console.log("## Synthetic Create(Proposal) only, signed by the bench (signature verification on)");
 console.log(`activities: ${ingest.activities} from ${ingest.neighbors} neighbor pods, ${ingest.concurrency} in flight`);
 console.log(`raw RSA-2048 verify (baseline, one core): ${ingest.rsaVerifyPerSecond.toFixed(0)}/s`);
 console.log(`accepted (202): ${ingest.acceptedPerSecond.toFixed(0)}/s  (${((ingest.acceptedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);

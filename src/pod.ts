@@ -2,6 +2,8 @@ import { mkdirSync } from "node:fs";
 import type { Context } from "@fedify/fedify";
 import { eq } from "drizzle-orm";
 import { fastInbox } from "./confederation/fast-inbox.ts";
+import { eitherFastPath } from "./federation/fastify-adapter.ts";
+import { fastNoteInbox } from "./social/fast-inbox.ts";
 import type { InboxFastPath } from "./federation/fastify-adapter.ts";
 import { confederationService, type ConfederationService } from "./confederation/service.ts";
 import { chartersService, type ChartersService } from "./charters/service.ts";
@@ -90,7 +92,10 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       kv,
       publishedAt,
       contextFor,
-      inboxFastPath: fastInbox(deps, confederation.inbox),
+      inboxFastPath: eitherFastPath(
+        fastInbox(deps, confederation.inbox),
+        fastNoteInbox(deps, social.inbox, confederation.inbox, () => contextFor().clone(null)),
+      ),
       close: () => {
         queue.close();
         database.close();

@@ -86,11 +86,12 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
       const viewRecord = await toRecord();
       const result = await commitGrouped(() => {
         alongside();
-        return upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
+        const stored = upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
+        // What the operator's apps show of a followed pod (it sends no companion Notes to pods), in the same
+        // commit. (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
+        if (!arrival.announceIri) projectNeighborObject(db, viewRecord);
+        return stored;
       });
-      // What the operator's apps show of a followed pod (it sends no companion Notes to pods).
-      // (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
-      if (!arrival.announceIri) projectNeighborObject(db, viewRecord);
       log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
       return true;
     } catch (error) {

@@ -97,6 +97,10 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     firstKnock: "draft-cavage-http-signatures-12",
     userAgent: { software: `${SOFTWARE_NAME}/${SOFTWARE_VERSION}`, url: config.url },
     manuallyStartQueue: true,
+    // Inbox POSTs reach Fedify only through the signature guard (fastify-adapter.ts), which verified the
+    // HTTP signature and that the actor owns the key; Fedify verifying them again (and body signatures)
+    // was most of a generic delivery's cost.
+    skipSignatureVerification: true,
   });
 
   federation

@@ -1,5 +1,4 @@
 import { viewObjectOrigin } from "../confederation/store.ts";
-import { getFollowing } from "../follows/service.ts";
 import * as social from "../social/store.ts";
 import type { PodDeps } from "./deps.ts";
 
@@ -16,9 +15,11 @@ const STRINGS_SEARCHED = 20_000;
  */
 export function inboxConcern(deps: PodDeps) {
   const { db, config } = deps;
+  // Prepared once: it runs for every delivery.
+  const following = db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
   return function concernsPod(activity: Record<string, unknown>, actorIri: string): boolean {
     if (typeof activity.type === "string" && ALWAYS.has(activity.type)) return true;
-    if (getFollowing(db, actorIri)?.state === "accepted") return true;
+    if (following.get(actorIri)?.state === "accepted") return true;
     if (namesOrigin(activity, config.url.origin)) return true;
     const objectIri = iriOf(activity.object);
     if (!objectIri) return false;

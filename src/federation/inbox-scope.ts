@@ -42,6 +42,19 @@ export function budgeted(loader: DocumentLoader, budget: InboxScope): DocumentLo
 }
 
 /**
+ * Points a context made for one inbox activity at the current request's budget (its loaders are plain
+ * fields: ContextImpl). False outside a guarded request.
+ */
+export function spendInboxBudget(ctx: Context<null>): boolean {
+  const current = scope.getStore();
+  if (!current) return false;
+  const loaders = ctx as { documentLoader: DocumentLoader; contextLoader: DocumentLoader };
+  loaders.documentLoader = budgeted(ctx.documentLoader, current);
+  loaders.contextLoader = budgeted(ctx.contextLoader, current);
+  return true;
+}
+
+/**
  * Wraps an inbox listener: it runs only for the actor the signature guard verified (so no JSON-LD reading of
  * the body can make Fedify see another actor), and every fetch it causes spends the request's budget.
  * Outside a guarded request (which the adapter never lets happen) nothing runs.
@@ -57,10 +70,8 @@ export function guardedListener<C extends Context<null>, A extends Activity>(
     if (actors.length !== 1 || actors[0] !== current.actorIri) {
       return onRefused("the activity's actor is not the signer", activity);
     }
-    // The inbox context is made for this one activity; its loaders are plain fields (ContextImpl).
-    const loaders = ctx as { documentLoader: DocumentLoader; contextLoader: DocumentLoader };
-    loaders.documentLoader = budgeted(ctx.documentLoader, current);
-    loaders.contextLoader = budgeted(ctx.contextLoader, current);
+    // The inbox context is made for this one activity.
+    spendInboxBudget(ctx);
     await handler(ctx, activity);
   };
 }

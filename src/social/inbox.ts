@@ -3,7 +3,6 @@ import { Announce, Article, Create, Like, OrderedCollection, OrderedCollectionPa
 import { kindOf } from "../confederation/activitypub.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo } from "../federation/iri.ts";
-import { getFollowing } from "../follows/service.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import * as store from "./store.ts";
 
@@ -18,6 +17,8 @@ const BACKFILL_POSTS = 20;
  */
 export function socialInbox(deps: PodDeps) {
   const { db, log } = deps;
+  // Prepared once: it runs for every post delivered.
+  const following = db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
 
   /** The account row for an actor: fetched when unknown or a day old; null when it cannot be fetched. */
   async function rememberActor(ctx: Context<null>, actorOrIri: Actor | URL): Promise<Account | null> {
@@ -61,7 +62,7 @@ export function socialInbox(deps: PodDeps) {
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
       const me = ctx.getActorUri(deps.config.handle).href;
       const mentionsPod = post.mentions.includes(me);
-      const followed = getFollowing(db, activity.actorId.href)?.state === "accepted";
+      const followed = following.get(activity.actorId.href)?.state === "accepted";
       if (!followed && !replyTarget && !mentionsPod && !store.statusByIri(db, post.iri)) return;
       const account = await rememberActor(ctx, activity.actorId);
       if (!account || !(await claimable(ctx, post.iri, account))) return;

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import type { Account, AccountProfile, PostRecord, Status } from "./activitypub.ts";
 import { snowflake } from "./ids.ts";
 import { accounts, notifications, reactions, statuses } from "./schema.ts";
@@ -30,7 +31,8 @@ export function ensureLocalAccount(db: Db, config: Config, actorIri: string, pub
     .get();
 }
 
-export const accountByIri = (db: Db, iri: string) => db.select().from(accounts).where(eq(accounts.iri, iri)).get();
+const accountByIriQuery = (db: Db) => db.select().from(accounts).where(eq(accounts.iri, sql.placeholder("iri"))).prepare();
+export const accountByIri = (db: Db, iri: string) => preparedOnce(db, accountByIriQuery).get({ iri });
 export const accountById = (db: Db, id: string) => db.select().from(accounts).where(eq(accounts.id, id)).get();
 export const accountByAcct = (db: Db, username: string, host: string) =>
   db.select().from(accounts).where(and(eq(accounts.username, username), eq(accounts.host, host))).get();
@@ -59,7 +61,8 @@ export function upsertStatus(db: Db, account: Account, kind: Status["kind"], pos
   return { status, created: true };
 }
 
-export const statusByIri = (db: Db, iri: string) => db.select().from(statuses).where(eq(statuses.iri, iri)).get();
+const statusByIriQuery = (db: Db) => db.select().from(statuses).where(eq(statuses.iri, sql.placeholder("iri"))).prepare();
+export const statusByIri = (db: Db, iri: string) => preparedOnce(db, statusByIriQuery).get({ iri });
 export const statusById = (db: Db, id: string) => db.select().from(statuses).where(eq(statuses.id, id)).get();
 
 export function deleteStatus(db: Db, iri: string, accountId?: string): boolean {
@@ -88,21 +91,40 @@ export function removeReaction(db: Db, activityIri: string, accountId: string): 
 }
 
 /** Tells the operator, once per account, kind and post: a Like, Undo, Like loop doesn't repeat it. */
-export function notify(db: Db, type: Notification["type"], accountId: string, statusId: string | null, now: Date): Notification | null {
-  const same = db
+const sameNotification = (forStatus: boolean) => (db: Db) =>
+  db
     .select({ id: notifications.id })
     .from(notifications)
-    .where(and(eq(notifications.type, type), eq(notifications.accountId, accountId), statusId ? eq(notifications.statusId, statusId) : isNull(notifications.statusId)))
-    .get();
+    .where(
+      and(
+        eq(notifications.type, sql.placeholder("type")),
+        eq(notifications.accountId, sql.placeholder("accountId")),
+        forStatus ? eq(notifications.statusId, sql.placeholder("statusId")) : isNull(notifications.statusId),
+      ),
+    )
+    .prepare();
+const sameNotificationFor = { status: sameNotification(true), none: sameNotification(false) };
+
+export function notify(db: Db, type: Notification["type"], accountId: string, statusId: string | null, now: Date): Notification | null {
+  const same = preparedOnce(db, statusId ? sameNotificationFor.status : sameNotificationFor.none).get({ type, accountId, statusId });
   if (same) return null;
   return db.insert(notifications).values({ id: freshId(db, notifications, now), type, accountId, statusId, createdAt: now.toISOString() }).returning().get();
 }
 
 /** A snowflake for `at` not yet used in `table` (old dates share one clamped millisecond). */
-function freshId(db: Db, table: typeof accounts | typeof statuses | typeof notifications, at: Date): string {
+type IdTable = typeof accounts | typeof statuses | typeof notifications;
+const idTaken = new Map(
+  [accounts, statuses, notifications].map((table) => [
+    table as IdTable,
+    (db: Db) => db.select({ id: table.id }).from(table).where(eq(table.id, sql.placeholder("id"))).prepare(),
+  ]),
+);
+
+function freshId(db: Db, table: IdTable, at: Date): string {
+  const taken = preparedOnce(db, idTaken.get(table)!);
   for (let tries = 0; ; tries++) {
     const id = snowflake(tries < 1000 ? at : new Date());
-    if (!db.select({ id: table.id }).from(table).where(eq(table.id, id)).get()) return id;
+    if (!taken.get({ id })) return id;
   }
 }
 

@@ -1,0 +1,132 @@
+/**
+ * Pod-to-pod ingest at the real mix: every delivery a real sender pod made for the lives of its offers and
+ * needs (Create, edit Update, claim Update: see ingest-capture.ts), replayed byte for byte — same signed
+ * headers, same body — to the real pod that followed it and has not seen them, 32 in flight, counted until
+ * every object is in its view in its last state. Printed beside the raw RSA-2048 verify rate measured in
+ * the same run (each delivery costs at least one verify).
+ */
+import { readFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { waitUntil } from "../test/support/pod-process.ts";
+import { captureDeliveries, type CapturedDelivery } from "./ingest-capture.ts";
+import { rsaVerifyRate } from "./ingest.ts";
+
+export interface RealIngestResult {
+  objects: number;
+  deliveries: number;
+  /** Delivery types, e.g. "Create(Proposal)": count. */
+  mix: Record<string, number>;
+  concurrency: number;
+  captureSeconds: number;
+  offersPerSecond: number;
+  deliveriesPerSecond: number;
+  rsaVerifyPerSecond: number;
+  podCpuMsPerDelivery: number;
+  podCpuMsPerOffer: number;
+  /** Deliveries the receiver logged as handled by Fedify's generic path (LOG_LEVEL=debug only; else null). */
+  genericPath: number | null;
+  /** The first such log line, to see what left the fast path. */
+  genericPathSample: string | null;
+}
+
+export interface RealIngestOptions {
+  objects: number;
+  concurrency: number;
+  /** A folder for a CPU profile of the receiving pod (node --cpu-prof). */
+  profileDir?: string;
+  /** The receiver's log level; "debug" counts the deliveries that left the fast path. */
+  logLevel?: string;
+}
+
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+function mixOf(deliveries: CapturedDelivery[]): Record<string, number> {
+  const mix: Record<string, number> = {};
+  for (const { body } of deliveries) {
+    const json = JSON.parse(body.toString("utf8")) as { type?: string; object?: { type?: string } };
+    const key = `${json.type}(${json.object?.type ?? ""})`;
+    mix[key] = (mix[key] ?? 0) + 1;
+  }
+  return mix;
+}
+
+export async function benchRealIngest(options: RealIngestOptions): Promise<RealIngestResult> {
+  const rsaVerifyPerSecond = rsaVerifyRate();
+  const receiverEnv: Record<string, string> = { LOG_LEVEL: options.logLevel ?? "error" };
+  if (options.profileDir) {
+    receiverEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-interval=500 --cpu-prof-dir=${options.profileDir}`;
+  }
+  const capture = await captureDeliveries({ objects: options.objects, parallel: 8, receiverEnv });
+  try {
+    const { receiver, deliveries, objects } = capture;
+    const view = new Database(join(receiver.dataDir, "pod.sqlite"), { readonly: true });
+    const placeholders = objects.map(() => "?").join(", ");
+    // The last state of each life is the claim that took all of it: nothing left available.
+    const settled = view.prepare(
+      `SELECT count(*) AS n FROM view_objects WHERE available_milli = 0 AND iri IN (${placeholders})`,
+    );
+    const count = () => (settled.get(...objects) as { n: number }).n;
+    if (count() !== 0) throw new Error("the receiver already had the captured objects");
+
+    const target = new URL(capture.bindUrl);
+    const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+    const post = ({ path, headers, body }: CapturedDelivery) =>
+      new Promise<number>((resolve, reject) => {
+        const sent: Record<string, string> = { ...headers, "content-length": String(body.length) };
+        delete sent.connection;
+        const req = httpRequest(
+          { host: target.hostname, port: target.port, method: "POST", path, agent, headers: sent },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+
+    const pid = receiver.pid();
+    const cpuBefore = cpuSeconds(pid);
+    const started = performance.now();
+    let next = 0;
+    const refused: number[] = [];
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (next < deliveries.length) {
+          const status = await post(deliveries[next++]!);
+          if (status !== 202) refused.push(status);
+        }
+      }),
+    );
+    agent.destroy();
+    if (refused.length > 0) throw new Error(`${refused.length} deliveries were refused: ${refused.slice(0, 5)}`);
+    await waitUntil(() => count() >= objects.length, 300_000, 10);
+    const seconds = (performance.now() - started) / 1000;
+    const cpuMs = (cpuSeconds(pid) - cpuBefore) * 1000;
+    view.close();
+    const logs = receiver.logs();
+    const generic = logs.split("\n").filter((line) => line.includes('"inbox generic path"'));
+    const genericPath = options.logLevel === "debug" ? generic.length : null;
+    return {
+      objects: objects.length,
+      deliveries: deliveries.length,
+      mix: mixOf(deliveries),
+      concurrency: options.concurrency,
+      captureSeconds: capture.captureSeconds,
+      offersPerSecond: objects.length / seconds,
+      deliveriesPerSecond: deliveries.length / seconds,
+      rsaVerifyPerSecond,
+      podCpuMsPerDelivery: cpuMs / deliveries.length,
+      podCpuMsPerOffer: cpuMs / objects.length,
+      genericPath,
+      genericPathSample: generic[0] ?? null,
+    };
+  } finally {
+    await capture.close();
+  }
+}
