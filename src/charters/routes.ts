@@ -5,7 +5,7 @@ import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { charterToArticle, charterToNote, revisionIri, serviceToProposal } from "./activitypub.ts";
+import { charterToArticle, charterToNote, revisionIri, serviceToProposal } from "./to-as.ts";
 import { charterInputSchema } from "./model.ts";
 import { charterPage, historyPage } from "./pages.ts";
 import type { ChartersService } from "./service.ts";

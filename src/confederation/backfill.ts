@@ -2,7 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { Collection, CollectionPage, Link, OrderedCollection, OrderedCollectionPage, isActor, type Object as APObject } from "@fedify/vocab";
 import { FetchError, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
-import { InvalidObjectError, kindOf, toViewRecord } from "./activitypub.ts";
+import { InvalidObjectError, kindOf, toViewRecord } from "./from-as.ts";
 import { VIEW_KINDS } from "./schema.ts";
 import { pruneUnlisted, removePodFromView, upsertNeighborPod, upsertViewObject } from "./store.ts";
 

@@ -1,6 +1,6 @@
 import { desc } from "drizzle-orm";
 import { findCategory, listCategories } from "../categories/service.ts";
-import { serviceIri } from "../charters/activitypub.ts";
+import { serviceIri } from "../charters/to-as.ts";
 import type { CharterService, PlannedService } from "../charters/model.ts";
 import { charterRevisions } from "../charters/schema.ts";
 import { categoryIndex, podNames, podRef, selfActorIri, sqliteOf, type CategoryRef, type PodRef, type ViewDeps } from "./view.ts";

@@ -2,9 +2,9 @@ import { Proposal } from "@fedify/vocab";
 import { and, count, desc, eq, lt, ne } from "drizzle-orm";
 import { requireCategory } from "../categories/service.ts";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
-import { offerToProposal } from "./activitypub.ts";
+import { offerToProposal } from "./to-as.ts";
 import { offers } from "./schema.ts";
-import type { OfferKind } from "./service.ts";
+import type { OfferKind } from "./model.ts";
 
 const PAGE_SIZE = 50;
 

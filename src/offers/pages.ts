@@ -4,8 +4,8 @@ import { formatDate } from "../publishing/text.ts";
 import type { Response } from "../social/service.ts";
 import { html, page, raw } from "../web/html.ts";
 import { SAFE_HREF } from "../web/sanitize.ts";
-import { quantityLine } from "./activitypub.ts";
-import type { Offer } from "./service.ts";
+import { quantityLine } from "./to-as.ts";
+import type { Offer } from "./model.ts";
 
 const STATUS_LABELS: Record<Offer["status"], string> = {
   open: "Open",

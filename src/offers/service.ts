@@ -6,14 +6,11 @@ import type { PodDeps } from "../federation/deps.ts";
 import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
-import { offerActivities, offerIri, offerNoteIri } from "./activitypub.ts";
-import type { ClaimInput, OfferInput, OfferPatch } from "./model.ts";
+import { offerActivities, offerIri, offerNoteIri } from "./to-as.ts";
+import type { Claim, ClaimInput, Offer, OfferInput, OfferKind, OfferPatch, OfferStatus } from "./model.ts";
 import { claims, offers } from "./schema.ts";
 
-export type Offer = typeof offers.$inferSelect;
-export type OfferKind = Offer["kind"];
-export type OfferStatus = Offer["status"];
-export type Claim = typeof claims.$inferSelect;
+export type { Claim, Offer, OfferKind, OfferStatus } from "./model.ts";
 
 /** Rounds to two decimals, about 1 km: enough to plan a pickup, never a doorstep. */
 const coarse = (degrees: number | undefined) => (degrees === undefined ? null : Math.round(degrees * 100) / 100);

@@ -6,12 +6,11 @@ import type { PodDeps } from "../federation/deps.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
-import { practiceActivities, practiceIri, practiceNoteIri, type PracticeVerb } from "./activitypub.ts";
-import type { PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
+import { practiceActivities, practiceIri, practiceNoteIri, type PracticeVerb } from "./to-as.ts";
+import type { Practice, PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
 import { practices } from "./schema.ts";
 
-export type Practice = typeof practices.$inferSelect;
-export type PracticeStatus = Practice["status"];
+export type { Practice, PracticeStatus } from "./model.ts";
 
 /** Tags in the order given, each once (hashtags compare case-insensitively, as Mastodon does). */
 function uniqueTags(tags: string[]): string[] {

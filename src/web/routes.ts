@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
-import { quantityLine } from "../offers/activitypub.ts";
+import { quantityLine } from "../offers/to-as.ts";
 import type { PodServices } from "../pod.ts";
 import { countFollowers, countFollowing } from "../follows/service.ts";
 import { html, page } from "./html.ts";

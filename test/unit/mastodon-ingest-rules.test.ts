@@ -6,11 +6,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { podActor } from "../../src/federation/actor.ts";
 import { statusToNote, visibilityOf } from "../../src/social/activitypub.ts";
-import { charterActivities, charterIri, charterNoteIri } from "../../src/charters/activitypub.ts";
+import { charterActivities, charterIri, charterNoteIri } from "../../src/charters/to-as.ts";
 import type { Charter } from "../../src/charters/service.ts";
-import { offerActivities, offerIri, offerNoteIri, quantityLine } from "../../src/offers/activitypub.ts";
+import { offerActivities, offerIri, offerNoteIri, quantityLine } from "../../src/offers/to-as.ts";
 import type { Offer } from "../../src/offers/service.ts";
-import { practiceActivities, practiceIri, practiceNoteIri } from "../../src/practices/activitypub.ts";
+import { practiceActivities, practiceIri, practiceNoteIri } from "../../src/practices/to-as.ts";
 import type { Practice } from "../../src/practices/service.ts";
 import type { Delivery } from "../../src/publishing/deliver.ts";
 import { converterContext, offerRow, sharedCategory, type ConverterContext } from "../support/converter-context.ts";

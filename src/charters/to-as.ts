@@ -9,7 +9,7 @@ import { PodArticle, PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import type { CharterService, PlannedService } from "./model.ts";
-import type { Charter } from "./service.ts";
+import type { Charter } from "./model.ts";
 
 type CategoryOf = (slug: string) => Category;
 

@@ -9,7 +9,7 @@ import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from 
 import { formatDate, inLanguage, paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import { formatMilli } from "./quantity.ts";
-import type { Offer } from "./service.ts";
+import type { Offer } from "./model.ts";
 
 /** Categories whose offers are a service someone performs rather than goods handed over. */
 const SERVICE_CATEGORIES = new Set(["childcare", "eldercare", "transport", "repair", "education", "legal", "mediation", "health", "mental-health"]);

@@ -7,7 +7,7 @@ import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from 
 import { inLanguage, paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import { renderMarkdown } from "./markdown.ts";
-import type { Practice } from "./service.ts";
+import type { Practice } from "./model.ts";
 
 export type PracticeVerb = ChangeVerb;
 
