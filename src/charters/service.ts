@@ -7,7 +7,8 @@ import { notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { tombstones } from "../publishing/schema.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
-import { charterActivities, charterIri, serviceIri } from "./to-as.ts";
+import { charterIri, serviceIri } from "../publishing/iris.ts";
+import { charterActivities } from "./to-as.ts";
 import type { Charter, CharterInput, CharterService, PlannedService } from "./model.ts";
 import { charterRevisions } from "./schema.ts";
 

@@ -3,7 +3,7 @@ import { Collection, CollectionPage, Link, OrderedCollection, OrderedCollectionP
 import { FetchError, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
 import { InvalidObjectError, kindOf, toViewRecord } from "./from-as.ts";
-import { VIEW_KINDS } from "./schema.ts";
+import { KIND_NAMES } from "../publishing/kinds.ts";
 import { pruneUnlisted, removePodFromView, upsertNeighborPod, upsertViewObject } from "./store.ts";
 
 /** Bounds, so a neighbor's collection that never ends or items that are too large stop cleanly. */
@@ -73,7 +73,7 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
   }
   // The streams are everything the neighbor publishes: once all were read, what they do not list is gone.
   if (report.complete && actor.streamIds.length > 0) {
-    report.pruned = pruneUnlisted(db, actorIri, listed, [...VIEW_KINDS]);
+    report.pruned = pruneUnlisted(db, actorIri, listed, [...KIND_NAMES]);
   }
   log.info({ actor: actorIri, ...report }, "backfill done");
   return report;

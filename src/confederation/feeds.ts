@@ -3,7 +3,8 @@ import { Feed, type Item } from "feed";
 import { SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
 import type { Config } from "../config/schema.ts";
 import { html, page, raw } from "../web/html.ts";
-import type { ViewDeps, ViewItem, ViewRow } from "./view.ts";
+import type { ViewItem } from "./view-present.ts";
+import type { ViewDeps, ViewRow } from "./view-query.ts";
 
 /**
  * The aggregated surplus and needs for people and tools outside the pod: Atom, JSON Feed 1.1, CSV, a

@@ -1,6 +1,7 @@
 import { formatMilli } from "../offers/quantity.ts";
 import { encodeCursor, type ViewCursor, type ViewFilters } from "./filters.ts";
-import { categoryIndex, cursorAfter, haversineKm, listRows, presentRows, type ViewDeps, type ViewItem, type ViewRow } from "./view.ts";
+import { categoryIndex, presentRows, type ViewItem } from "./view-present.ts";
+import { cursorAfter, haversineKm, listRows, type ViewDeps, type ViewRow } from "./view-query.ts";
 
 /**
  * Matching: for each need, the open offers that could meet it; and the mirror, for each offer the needs

@@ -2,11 +2,10 @@ import type { Context } from "@fedify/fedify";
 import { Endpoints, Group, Image, PropertyValue } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import { POD_SOFTWARE } from "../follows/classify.ts";
+import { STREAMS } from "../publishing/kinds.ts";
 import { toInstant } from "./deps.ts";
 import { escapeHtml } from "../web/html.ts";
 
-/** The per-kind collections a new follower reads to backfill (registered by each room). */
-const STREAMS = ["charter", "offers", "needs", "practices"];
 
 /** Public pieces of the pod actor that the converter needs, besides the config. */
 export interface ActorFacts {

@@ -14,11 +14,9 @@ import type { Logger } from "../log/logger.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
-import { registerOfferCollections } from "../offers/collections.ts";
-import { registerPracticeCollection } from "../practices/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
 import type { PodServices } from "../pod.ts";
-import { registerCharterCollections } from "../charters/collections.ts";
+import { PUBLISHED_KINDS } from "../publishing/kinds.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 import { MASTODON_VERSION } from "../mastodon/entities/instance.ts";
 import { accounts, statuses } from "../social/schema.ts";
@@ -106,9 +104,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
 
   registerFollowCollections(federation, deps);
   registerOutbox(federation, deps);
-  registerOfferCollections(federation, deps);
-  registerPracticeCollection(federation, deps);
-  registerCharterCollections(federation, deps, services.charters);
+  for (const kind of PUBLISHED_KINDS) kind.registerCollection(federation, deps, services);
 
   registerInboxListeners(federation, deps, services, parts.followHooks);
 

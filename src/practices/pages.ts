@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema.ts";
 import { formatDate } from "../publishing/text.ts";
 import { html, page, raw } from "../web/html.ts";
-import { tagIri } from "./to-as.ts";
+import { tagIri } from "../publishing/iris.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { Practice } from "./model.ts";
 

@@ -6,7 +6,9 @@ import type { PodDeps } from "../federation/deps.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
-import { practiceActivities, practiceIri, practiceNoteIri, type PracticeVerb } from "./to-as.ts";
+import { practiceIri, practiceNoteIri } from "../publishing/iris.ts";
+import { practiceActivities, type PracticeVerb } from "./to-as.ts";
+import { projectPractice } from "./view-projection.ts";
 import type { Practice, PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
 import { practices } from "./schema.ts";
 
@@ -28,6 +30,7 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>)
   const { db, config } = deps;
 
   async function publish(row: Practice, verb: PracticeVerb): Promise<void> {
+    projectPractice(deps, row);
     const ctx = contextFor();
     await sendToFollowers(ctx, deps, practiceActivities(ctx, config, row, verb, deps.now()), practiceIri(config, row).href);
   }

@@ -9,7 +9,8 @@ import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHARED_CATEGORY_BASE } from "../../src/categories/taxonomy.ts";
 import { podActor } from "../../src/federation/actor.ts";
-import { offerActivities, offerIri, offerNoteIri, offerToNote, offerToProposal } from "../../src/offers/to-as.ts";
+import { offerActivities, offerToNote, offerToProposal } from "../../src/offers/to-as.ts";
+import { offerIri, offerNoteIri } from "../../src/publishing/iris.ts";
 import type { Offer } from "../../src/offers/service.ts";
 import { converterContext, offerRow, sharedCategory, STREAM_NAMES, type ConverterContext } from "../support/converter-context.ts";
 

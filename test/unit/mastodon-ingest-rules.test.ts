@@ -6,11 +6,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { podActor } from "../../src/federation/actor.ts";
 import { statusToNote, visibilityOf } from "../../src/social/activitypub.ts";
-import { charterActivities, charterIri, charterNoteIri } from "../../src/charters/to-as.ts";
+import { charterActivities } from "../../src/charters/to-as.ts";
+import { charterIri, charterNoteIri, offerIri, offerNoteIri, practiceIri, practiceNoteIri } from "../../src/publishing/iris.ts";
 import type { Charter } from "../../src/charters/service.ts";
-import { offerActivities, offerIri, offerNoteIri, quantityLine } from "../../src/offers/to-as.ts";
+import { offerQuantityLine } from "../../src/offers/quantity.ts";
+import { offerActivities } from "../../src/offers/to-as.ts";
 import type { Offer } from "../../src/offers/service.ts";
-import { practiceActivities, practiceIri, practiceNoteIri } from "../../src/practices/to-as.ts";
+import { practiceActivities } from "../../src/practices/to-as.ts";
 import type { Practice } from "../../src/practices/service.ts";
 import type { Delivery } from "../../src/publishing/deliver.ts";
 import { converterContext, offerRow, sharedCategory, type ConverterContext } from "../support/converter-context.ts";
@@ -108,7 +110,7 @@ const PUBLICATIONS = () => [
       label,
       object: offerIri(env.config, row).href,
       note: offerNoteIri(env.config, row).href,
-      said: [row.name, quantityLine(row), row.areaName],
+      said: [row.name, offerQuantityLine(row), row.areaName],
       deliver: (verb: "create" | "update") => offerDeliveries(row, verb),
     };
   }),
