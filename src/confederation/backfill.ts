@@ -3,7 +3,7 @@ import { Collection, CollectionPage, Link, OrderedCollection, OrderedCollectionP
 import { FetchError, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
 import { InvalidObjectError, kindOf, toViewRecord } from "./from-as.ts";
-import { KIND_NAMES } from "../publishing/kinds.ts";
+import { KIND_NAMES } from "../publishing/kind-names.ts";
 import { pruneUnlisted, removePodFromView, upsertNeighborPod, upsertViewObject } from "./store.ts";
 
 /** Bounds, so a neighbor's collection that never ends or items that are too large stop cleanly. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { findCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { LIVE_STATUSES, PUBLISHED_STATUSES, type PublishedStatus } from "../offers/status.ts";
-import { KIND_NAMES, type ViewKind } from "../publishing/kinds.ts";
+import { KIND_NAMES, type ViewKind } from "../publishing/kind-names.ts";
 
 /**
  * The filters of the confederal view, one schema for the JSON API, the feeds, matching and practice

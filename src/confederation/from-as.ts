@@ -1,7 +1,7 @@
 import { Article, Link, Measure, Place, PropertyValue, Proposal, type Object as APObject } from "@fedify/vocab";
 import { z } from "zod";
 import { htmlToText, sanitize } from "../web/sanitize.ts";
-import type { ViewKind } from "../publishing/kinds.ts";
+import type { ViewKind } from "../publishing/kind-names.ts";
 import type { viewObjects } from "./schema.ts";
 
 /** A neighbor's object as the view keeps it: sanitised, validated, with its origin. */

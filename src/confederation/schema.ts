@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { ViewKind } from "../publishing/kinds.ts";
+import type { ViewKind } from "../publishing/kind-names.ts";
 
 /**
  * Activities received from other pods after their signatures were verified: the raw material of the

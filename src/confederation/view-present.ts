@@ -2,6 +2,7 @@ import { listCategories, slugOfIri } from "../categories/service.ts";
 import { amountsOf } from "../offers/quantity.ts";
 import { offerStatus } from "../offers/status.ts";
 import { actorIri } from "../publishing/iris.ts";
+import { publishedKind } from "../publishing/kinds.ts";
 import { encodeCursor, type ViewFilters, type ViewKind, type ViewStatus } from "./filters.ts";
 import { listRows, prepare, type ListOptions, type ViewDeps, type ViewRow, type ViewSource } from "./view-query.ts";
 
@@ -154,7 +155,7 @@ export function presentRows(deps: ViewDeps, rows: readonly ViewRow[]): ViewItem[
       published: r.published,
       paths: paths.get(r.iri) ?? [],
     };
-    if (r.kind === "offer" || r.kind === "need") item.status = offerStatus(r, now);
+    if (publishedKind(r.kind).view.statuses) item.status = offerStatus(r, now);
     if (r.kind === "practice") {
       item.adaptedFrom = r.adaptedFrom;
       item.tags = tagsOf(r.extra);

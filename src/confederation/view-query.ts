@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { Db } from "../db/client.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { LIVE_STATUSES, offerStatusSql, type EndsSide } from "../offers/status.ts";
+import { publishedKind } from "../publishing/kinds.ts";
 import type { ViewCursor, ViewFilters, ViewKind } from "./filters.ts";
 import type { viewObjects } from "./schema.ts";
 
@@ -159,7 +160,7 @@ function baseConditions(filters: ViewFilters, p: Params, now: string, ends: Ends
   const out = [`${plan.kindIndex ? "kind" : "+kind"} = ${p.add(filters.kind)}`];
   if (filters.categoryIri) out.push(`category_iri = ${p.add(filters.categoryIri)}`);
   if (filters.pod) out.push(`pod_iri = ${p.add(filters.pod)}`);
-  if (filters.kind === "offer" || filters.kind === "need") {
+  if (publishedKind(filters.kind).view.statuses) {
     const status = offerStatusSql(filters.status ?? LIVE_STATUSES, now, ends);
     if (status) out.push(status);
   }

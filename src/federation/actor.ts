@@ -2,7 +2,6 @@ import type { Context } from "@fedify/fedify";
 import { Endpoints, Group, Image, PropertyValue } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import { POD_SOFTWARE } from "../follows/classify.ts";
-import { STREAMS } from "../publishing/kinds.ts";
 import { toInstant } from "./deps.ts";
 import { escapeHtml } from "../web/html.ts";
 
@@ -13,6 +12,8 @@ export interface ActorFacts {
   /** From the current charter, for the profile fields Mastodon shows. */
   services?: string[];
   nextService?: string;
+  /** The per-kind collections a new follower reads to backfill (the registry's, publishing/kinds.ts). */
+  streams: readonly string[];
 }
 
 /**
@@ -49,7 +50,7 @@ export async function podActor(ctx: Context<null>, config: Config, facts: ActorF
     followers: ctx.getFollowersUri(identifier),
     following: ctx.getFollowingUri(identifier),
     featured: ctx.getFeaturedUri(identifier),
-    streams: STREAMS.map((name) => ctx.getCollectionUri(name, { identifier })),
+    streams: facts.streams.map((name) => ctx.getCollectionUri(name, { identifier })),
     // How another pod recognises this one when it follows (follows/classify.ts).
     generators: [POD_SOFTWARE],
     discoverable: true,

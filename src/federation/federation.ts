@@ -16,7 +16,7 @@ import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
 import type { PodServices } from "../pod.ts";
-import { PUBLISHED_KINDS } from "../publishing/kinds.ts";
+import { PUBLISHED_KINDS, STREAMS } from "../publishing/kinds.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 import { MASTODON_VERSION } from "../mastodon/entities/instance.ts";
 import { accounts, statuses } from "../social/schema.ts";
@@ -40,6 +40,7 @@ export function actorFacts(publishedAt: Date, services: PodServices): ActorFacts
   const next = charter?.planned[0];
   return {
     publishedAt,
+    streams: STREAMS,
     services: charter?.services.filter((s) => s.status === "active").map((s) => s.name),
     nextService: next ? `${next.name} (${next.target})` : undefined,
   };

@@ -2,7 +2,11 @@ import type { FastifyPluginAsync } from "fastify";
 import type { ViewRecord } from "../confederation/from-as.ts";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
 import type { PublishedStatus } from "../offers/status.ts";
-import type { Pod, PodServices } from "../pod.ts";
+import type { Context } from "@fedify/fedify";
+import type { ChartersService } from "../charters/service.ts";
+import type { OffersService } from "../offers/service.ts";
+import type { PracticesService } from "../practices/service.ts";
+import type { Response } from "../social/service.ts";
 
 /**
  * What a published kind (offer, need, charter, practice; later reports, assemblies, logs) tells the rest
@@ -38,10 +42,20 @@ export interface PublishedKind<Name extends string = string> {
   /** Its converters, one per shape and direction: the modules to-as (and to-view, its item in the view). */
   converters: { toAs: Converters; toView: Converters | null };
   /** Federation wiring: its collection dispatcher. */
-  registerCollection(federation: PodFederation, deps: PodDeps, services: PodServices): void;
+  registerCollection(federation: PodFederation, deps: PodDeps, host: Pick<RoomHost, "charters">): void;
   /** Its pages and public routes, and its admin API routes (registered once per room, however many kinds share them). */
-  publicRoutes(pod: Pod): RoutesOf;
-  adminRoutes(pod: Pod): RoutesOf;
+  publicRoutes(pod: RoomHost): RoutesOf;
+  adminRoutes(pod: RoomHost): RoutesOf;
+}
+
+/** What the rooms' routes are given: the pod's dependencies and the rooms' services (a Pod is one). */
+export interface RoomHost {
+  deps: PodDeps;
+  contextFor(): Context<null>;
+  offers: OffersService;
+  charters: ChartersService;
+  practices: PracticesService;
+  social: { responsesTo(iri: string, publicOnly: boolean): Response[] };
 }
 
 type Converters = Readonly<Record<string, unknown>>;

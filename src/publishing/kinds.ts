@@ -1,9 +1,9 @@
 import { charterKind } from "../charters/kind.ts";
 import { replaceOwnObjects } from "../confederation/view-projection.ts";
 import { needKind, offerKind } from "../offers/kind.ts";
-import type { Pod } from "../pod.ts";
 import { practiceKind } from "../practices/kind.ts";
-import type { AsType, KindDeps, OwnViewService, PublishedKind, RoutesOf } from "./kind.ts";
+import { KIND_NAMES, type ViewKind } from "./kind-names.ts";
+import type { AsType, KindDeps, OwnViewService, PublishedKind, RoomHost, RoutesOf } from "./kind.ts";
 
 /**
  * The registry of published kinds: one registration per kind (its descriptor lives in its room, kind.ts).
@@ -12,8 +12,11 @@ import type { AsType, KindDeps, OwnViewService, PublishedKind, RoutesOf } from "
  */
 export const PUBLISHED_KINDS = [offerKind, needKind, charterKind, practiceKind] as const;
 
-export type ViewKind = (typeof PUBLISHED_KINDS)[number]["name"];
-export const KIND_NAMES = PUBLISHED_KINDS.map((k) => k.name) as readonly ViewKind[] as [ViewKind, ...ViewKind[]];
+export type { ViewKind };
+
+// The view's list of names (kind-names.ts) and the registrations must agree, in both directions.
+const registered = PUBLISHED_KINDS.map((k) => k.name).join();
+if (registered !== KIND_NAMES.join()) throw new Error(`published kinds ${registered} differ from KIND_NAMES ${KIND_NAMES.join()}`);
 
 const BY_NAME = new Map<string, PublishedKind<ViewKind>>(PUBLISHED_KINDS.map((k) => [k.name, k]));
 
@@ -43,7 +46,7 @@ export function ownViewServices(deps: KindDeps): OwnViewService[] {
 }
 
 /** Each room's public or admin routes, once per room however many kinds it serves. */
-export function roomRoutes(pod: Pod, side: "public" | "admin"): RoutesOf[] {
+export function roomRoutes(pod: RoomHost, side: "public" | "admin"): RoutesOf[] {
   const seen = new Set<string>();
   return PUBLISHED_KINDS.filter((k) => !seen.has(k.room) && seen.add(k.room)).map((k) =>
     side === "public" ? k.publicRoutes(pod) : k.adminRoutes(pod),
