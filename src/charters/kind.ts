@@ -17,6 +17,9 @@ export const charterKind: PublishedKind<"charter"> = {
   view: { list: "charters", feeds: false, statuses: null, ownRecords: null, ownServices: ownCharterServices },
   converters: { toAs, toView: null },
   registerCollection: (federation, deps, services) => registerCharterCollections(federation, deps, services.charters),
-  publicRoutes: (pod) => ({ plugin: publicCharterRoutes, options: { deps: pod.deps, charters: pod.charters, contextFor: pod.contextFor } }),
+  publicRoutes: (pod) => ({
+    plugin: publicCharterRoutes,
+    options: { deps: pod.deps, charters: pod.charters, contextFor: pod.contextFor },
+  }),
   adminRoutes: (pod) => ({ plugin: adminCharterRoutes, options: { charters: pod.charters } }),
 };

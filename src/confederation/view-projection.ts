@@ -32,7 +32,9 @@ export function replaceOwnObjects(db: Db, kinds: readonly ViewRecord["kind"][], 
   db.transaction((tx) => {
     const keep = records.map((r) => r.iri);
     tx.delete(viewOwnObjects)
-      .where(and(inArray(viewOwnObjects.kind, [...kinds]), keep.length ? notInArray(viewOwnObjects.iri, keep) : undefined))
+      .where(
+        and(inArray(viewOwnObjects.kind, [...kinds]), keep.length ? notInArray(viewOwnObjects.iri, keep) : undefined),
+      )
       .run();
     for (const record of records) putOwnObject(tx, record);
   });

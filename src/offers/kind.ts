@@ -30,7 +30,10 @@ function proposalKind<Name extends OfferKind>(name: Name, collection: string, li
       plugin: publicOfferRoutes,
       options: { deps: pod.deps, offers: pod.offers, contextFor: pod.contextFor, responsesTo: pod.social.responsesTo },
     }),
-    adminRoutes: (pod) => ({ plugin: adminOfferRoutes, options: { deps: pod.deps, offers: pod.offers, responsesTo: pod.social.responsesTo } }),
+    adminRoutes: (pod) => ({
+      plugin: adminOfferRoutes,
+      options: { deps: pod.deps, offers: pod.offers, responsesTo: pod.social.responsesTo },
+    }),
   };
 }
 

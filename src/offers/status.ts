@@ -23,7 +23,8 @@ export interface StatusInputs {
 export function offerStatus(row: StatusInputs, now: Date): PublishedStatus {
   if (row.endsAt !== null && row.endsAt <= now.toISOString()) return "expired";
   if (row.availableMilli === 0) return "claimed";
-  if (row.availableMilli !== null && row.quantityMilli !== null && row.availableMilli < row.quantityMilli) return "partly_claimed";
+  const { availableMilli: available, quantityMilli: quantity } = row;
+  if (available !== null && quantity !== null && available < quantity) return "partly_claimed";
   return "open";
 }
 
@@ -47,11 +48,13 @@ export function offerStatusSql(statuses: readonly PublishedStatus[], now: string
   if (set.has("open") && set.has("partly_claimed")) byQuantity.push("(available_milli IS NULL OR available_milli > 0)");
   else if (set.has("open"))
     byQuantity.push(
-      "(available_milli IS NULL OR (available_milli > 0 AND (quantity_milli IS NULL OR available_milli >= quantity_milli)))",
+      "(available_milli IS NULL OR " +
+        "(available_milli > 0 AND (quantity_milli IS NULL OR available_milli >= quantity_milli)))",
     );
   else if (set.has("partly_claimed")) byQuantity.push("(available_milli > 0 AND available_milli < quantity_milli)");
   if (set.has("claimed")) byQuantity.push("available_milli = 0");
-  const live = byQuantity.length === 0 ? null : [notExpired, `(${byQuantity.join(" OR ")})`].filter(Boolean).join(" AND ");
+  const live =
+    byQuantity.length === 0 ? null : [notExpired, `(${byQuantity.join(" OR ")})`].filter(Boolean).join(" AND ");
   const parts = [live, set.has("expired") ? expired : null].filter((x): x is string => x !== null);
   return parts.length === 0 ? "0" : parts.length === 1 ? parts[0]! : `(${parts.map((x) => `(${x})`).join(" OR ")})`;
 }

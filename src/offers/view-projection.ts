@@ -10,7 +10,8 @@ import { offerViewRecord } from "./to-view.ts";
 
 type Deps = Pick<PodDeps, "db" | "config">;
 
-const recordOf = ({ db, config }: Deps, row: Offer) => offerViewRecord(config, row, requireCategory(db, config, row.category, "category"));
+const recordOf = ({ db, config }: Deps, row: Offer) =>
+  offerViewRecord(config, row, requireCategory(db, config, row.category, "category"));
 
 /** Keeps this offer's view item current: there while published, gone once withdrawn. */
 export function projectOffer(deps: Deps, row: Offer): void {

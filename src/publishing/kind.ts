@@ -43,7 +43,7 @@ export interface PublishedKind<Name extends string = string> {
   converters: { toAs: Converters; toView: Converters | null };
   /** Federation wiring: its collection dispatcher. */
   registerCollection(federation: PodFederation, deps: PodDeps, host: Pick<RoomHost, "charters">): void;
-  /** Its pages and public routes, and its admin API routes (registered once per room, however many kinds share them). */
+  /** Its pages and public routes, and its admin API routes (once per room, however many kinds share them). */
   publicRoutes(pod: RoomHost): RoutesOf;
   adminRoutes(pod: RoomHost): RoutesOf;
 }

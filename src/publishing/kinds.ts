@@ -16,7 +16,9 @@ export type { ViewKind };
 
 // The view's list of names (kind-names.ts) and the registrations must agree, in both directions.
 const registered = PUBLISHED_KINDS.map((k) => k.name).join();
-if (registered !== KIND_NAMES.join()) throw new Error(`published kinds ${registered} differ from KIND_NAMES ${KIND_NAMES.join()}`);
+if (registered !== KIND_NAMES.join()) {
+  throw new Error(`published kinds ${registered} differ from KIND_NAMES ${KIND_NAMES.join()}`);
+}
 
 const BY_NAME = new Map<string, PublishedKind<ViewKind>>(PUBLISHED_KINDS.map((k) => [k.name, k]));
 
@@ -28,7 +30,9 @@ export function publishedKind(name: ViewKind): PublishedKind<ViewKind> {
 export const STREAMS: readonly string[] = PUBLISHED_KINDS.map((k) => k.collection);
 
 /** The ActivityStreams types a Tombstone may name as its former type. */
-export const FORMER_TYPES: ReadonlySet<AsType> = new Set(PUBLISHED_KINDS.filter((k) => k.tombstones).flatMap((k) => k.asTypes));
+export const FORMER_TYPES: ReadonlySet<AsType> = new Set(
+  PUBLISHED_KINDS.filter((k) => k.tombstones).flatMap((k) => k.asTypes),
+);
 
 /** Rebuilds this pod's own objects in the view from the rooms' tables (at start). */
 export function rebuildOwnView(deps: KindDeps): void {

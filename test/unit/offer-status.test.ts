@@ -4,7 +4,13 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PUBLISHED_STATUSES, offerStatus, offerStatusSql, type EndsSide, type PublishedStatus } from "../../src/offers/status.ts";
+import {
+  PUBLISHED_STATUSES,
+  offerStatus,
+  offerStatusSql,
+  type EndsSide,
+  type PublishedStatus,
+} from "../../src/offers/status.ts";
 
 /**
  * The offer status rule exists once, in two forms: offerStatus (JS, for the offers room and the view's
@@ -40,8 +46,9 @@ describe("offer status: the JS rule and its SQL predicate agree", () => {
         const side: EndsSide = ends === null ? "none" : "known";
         for (const split of ["any", side] as EndsSide[]) {
           const condition = offerStatusSql(wanted, "@now", split) ?? "1";
+          const row = "SELECT @q AS quantity_milli, @a AS available_milli, @e AS ends_at";
           const selected = db
-            .prepare(`SELECT count(*) AS n FROM (SELECT @q AS quantity_milli, @a AS available_milli, @e AS ends_at) WHERE ${condition}`)
+            .prepare(`SELECT count(*) AS n FROM (${row}) WHERE ${condition}`)
             .get({ q: quantityMilli, a: availableMilli, e: ends, now: NOW }) as { n: number };
           expect(selected.n === 1, `${status} in [${wanted}] (${split})`).toBe(wanted.includes(status));
         }
