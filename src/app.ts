@@ -13,14 +13,12 @@ import { installProblemHandlers } from "./http/problem.ts";
 import { requireOperator } from "./operators/auth.ts";
 import { operatorRoutes } from "./operators/routes.ts";
 import { webRoutes } from "./web/routes.ts";
-import { adminCharterRoutes, publicCharterRoutes } from "./charters/routes.ts";
 import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
 import { adminConfederationRoutes } from "./confederation/routes.ts";
 import { viewRoutes } from "./confederation/view-routes.ts";
-import { adminOfferRoutes, publicOfferRoutes } from "./offers/routes.ts";
-import { adminPracticeRoutes, publicPracticeRoutes } from "./practices/routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
+import { roomRoutes } from "./publishing/kinds.ts";
 import { installEmptyPageItems } from "./publishing/outbox.ts";
 import { mastodonApi } from "./mastodon/api.ts";
 import { adminAppRoutes } from "./mastodon/admin-routes.ts";
@@ -37,7 +35,7 @@ export const ADMIN_PREFIX = "/admin/api";
 
 /** The pod's Fastify instance, ready to listen (used by main and by tests). */
 export async function buildApp(pod: Pod): Promise<FastifyInstance> {
-  const { deps, federation, queue, follows, offers, charters, practices, contextFor } = pod;
+  const { deps, federation, queue, follows, contextFor } = pod;
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new PodRequestLog(),
@@ -86,10 +84,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   });
   await app.register(webRoutes, { deps, services: pod });
   await app.register(publicCategoryRoutes, { deps });
-  const responsesTo = pod.social.responsesTo;
-  await app.register(publicOfferRoutes, { deps, offers, contextFor, responsesTo });
-  await app.register(publicCharterRoutes, { deps, charters, contextFor });
-  await app.register(publicPracticeRoutes, { deps, practices, contextFor });
+  for (const { plugin, options } of roomRoutes(pod, "public")) await app.register(plugin, options);
   await app.register(viewRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
   for (const [path, image] of [
@@ -116,9 +111,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });
-      await admin.register(adminOfferRoutes, { deps, offers, responsesTo });
-      await admin.register(adminCharterRoutes, { charters });
-      await admin.register(adminPracticeRoutes, { practices });
+      for (const { plugin, options } of roomRoutes(pod, "admin")) await admin.register(plugin, options);
       await admin.register(adminConfederationRoutes, { deps, confederation: pod.confederation });
       await admin.register(adminAppRoutes, { oauth });
     },

@@ -18,6 +18,7 @@ import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowActions, type FollowHooks } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
 import { practicesService, type PracticesService } from "./practices/service.ts";
+import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService, type OffersService } from "./offers/service.ts";
 import { socialService, type SocialService } from "./social/service.ts";
 
@@ -82,6 +83,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       practices: practicesService(deps, contextFor),
     };
     federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt, followHooks }, services);
+    rebuildOwnView(deps);
     services.social.me();
     return {
       ...services,

@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import { badRequest, conflict } from "../http/problem.ts";
+import { customCategoryIri } from "../publishing/iris.ts";
 import { customCategories } from "./schema.ts";
 import { SHARED_CATEGORIES, SHARED_CATEGORY_BASE } from "./taxonomy.ts";
 
@@ -16,7 +17,7 @@ const SHARED = new Map<string, Category>(
   SHARED_CATEGORIES.map((c) => [c.slug, { ...c, iri: `${SHARED_CATEGORY_BASE}${c.slug}`, shared: true }]),
 );
 
-const customIri = (config: Config, slug: string) => new URL(`/categories/${slug}`, config.url).href;
+const customIri = (config: Config, slug: string) => customCategoryIri(config, slug).href;
 
 export function listCategories(db: Db, config: Config): Category[] {
   const custom = db.select().from(customCategories).orderBy(asc(customCategories.slug)).all();

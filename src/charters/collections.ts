@@ -1,7 +1,7 @@
 import { Article } from "@fedify/vocab";
 import { requireCategory } from "../categories/service.ts";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
-import { charterToArticle, charterToNote } from "./activitypub.ts";
+import { charterToArticle, charterToNote } from "./to-as.ts";
 import type { ChartersService } from "./service.ts";
 
 /**

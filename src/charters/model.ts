@@ -56,3 +56,15 @@ export const charterInputSchema = z
 export type CharterInput = z.infer<typeof charterInputSchema>;
 export type CharterService = z.infer<typeof charterServiceSchema>;
 export type PlannedService = z.infer<typeof plannedServiceSchema>;
+
+export interface Charter {
+  number: number;
+  changeNote: string;
+  services: CharterService[];
+  planned: PlannedService[];
+  publishedAt: string;
+  reviewedAt: string;
+  /** A month after the last review: the charter is meant to be reviewed monthly. */
+  reviewDue: string;
+  firstPublishedAt: string;
+}

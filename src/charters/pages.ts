@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import { html, page, raw } from "../web/html.ts";
-import type { Charter } from "./service.ts";
+import type { Charter } from "./model.ts";
 
 /** The charter page: the Article's HTML (already escaped by the converter) plus the link to its history. */
 export function charterPage(config: Config, charter: Charter, articleHtml: string, heading = "People's Service Charter"): string {

@@ -7,21 +7,12 @@ import { notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { tombstones } from "../publishing/schema.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
-import { charterActivities, charterIri, serviceIri } from "./activitypub.ts";
-import type { CharterInput, CharterService, PlannedService } from "./model.ts";
+import { charterIri, serviceIri } from "../publishing/iris.ts";
+import { charterActivities } from "./to-as.ts";
+import type { Charter, CharterInput, CharterService, PlannedService } from "./model.ts";
 import { charterRevisions } from "./schema.ts";
 
-export interface Charter {
-  number: number;
-  changeNote: string;
-  services: CharterService[];
-  planned: PlannedService[];
-  publishedAt: string;
-  reviewedAt: string;
-  /** A month after the last review: the charter is meant to be reviewed monthly. */
-  reviewDue: string;
-  firstPublishedAt: string;
-}
+export type { Charter } from "./model.ts";
 
 /** The same day next month (clamped to the month's end), in UTC. */
 export function monthAfter(iso: string): string {

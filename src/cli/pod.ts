@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { charterInputSchema } from "../charters/model.ts";
 import { offerInputSchema, offerListQuery } from "../offers/model.ts";
 import { formatMilli } from "../offers/quantity.ts";
-import { offerIri } from "../offers/activitypub.ts";
+import { offerIri } from "../publishing/iris.ts";
 import type { Offer, OfferKind } from "../offers/service.ts";
 import type { Config } from "../config/schema.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";

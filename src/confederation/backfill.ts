@@ -2,8 +2,8 @@ import type { Context } from "@fedify/fedify";
 import { Collection, CollectionPage, Link, OrderedCollection, OrderedCollectionPage, isActor, type Object as APObject } from "@fedify/vocab";
 import { FetchError, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
-import { InvalidObjectError, kindOf, toViewRecord } from "./activitypub.ts";
-import { VIEW_KINDS } from "./schema.ts";
+import { InvalidObjectError, kindOf, toViewRecord } from "./from-as.ts";
+import { KIND_NAMES } from "../publishing/kind-names.ts";
 import { pruneUnlisted, removePodFromView, upsertNeighborPod, upsertViewObject } from "./store.ts";
 
 /** Bounds, so a neighbor's collection that never ends or items that are too large stop cleanly. */
@@ -73,7 +73,7 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
   }
   // The streams are everything the neighbor publishes: once all were read, what they do not list is gone.
   if (report.complete && actor.streamIds.length > 0) {
-    report.pruned = pruneUnlisted(db, actorIri, listed, [...VIEW_KINDS]);
+    report.pruned = pruneUnlisted(db, actorIri, listed, [...KIND_NAMES]);
   }
   log.info({ actor: actorIri, ...report }, "backfill done");
   return report;

@@ -2,7 +2,7 @@ import { canParseDecimal, parseDecimal } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
 import type { VerifiedInbox } from "../federation/signature-guard.ts";
 import { POD_CONTEXT } from "../publishing/vocab.ts";
-import type { ProposalFields } from "./activitypub.ts";
+import type { ProposalFields } from "./from-as.ts";
 import type { ConfederationInbox, Receipt } from "./inbox.ts";
 
 /**
@@ -11,7 +11,7 @@ import type { ConfederationInbox, Receipt } from "./inbox.ts";
  * expansion of every activity — is most of the pod's work (see bench/ingest.ts). The signature guard
  * (federation/signature-guard.ts) has verified the request before this runs, exactly as for Fedify's path;
  * this reads the compact JSON of the known context straight into plain values (no Fedify objects), which
- * the same inbox handler and the same record builder (activitypub.ts proposalRecord: sanitising,
+ * the same inbox handler and the same record builder (from-as.ts proposalRecord: sanitising,
  * validation) take as Fedify's path does.
  *
  * It only ever accepts: anything it does not fully recognise goes to Fedify's generic path unchanged.

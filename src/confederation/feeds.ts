@@ -2,8 +2,10 @@ import { stringify } from "csv-stringify/sync";
 import { Feed, type Item } from "feed";
 import { SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
 import type { Config } from "../config/schema.ts";
+import { quantityLine } from "../offers/quantity.ts";
 import { html, page, raw } from "../web/html.ts";
-import type { ViewDeps, ViewItem, ViewRow } from "./view.ts";
+import type { ViewItem } from "./view-present.ts";
+import type { ViewDeps, ViewRow } from "./view-query.ts";
 
 /**
  * The aggregated surplus and needs for people and tools outside the pod: Atom, JSON Feed 1.1, CSV, a
@@ -84,13 +86,9 @@ const day = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
 /** One line saying what, how much, where, when and from whom: "12 of 20 kg available · Riverside · until 1 December 2026 · Pod B". */
 export function describe(item: ViewItem): string {
   const parts: string[] = [];
-  const unit = item.unit ? ` ${item.unit}` : "";
   const verb = item.kind === "need" ? "needed" : "available";
-  if (item.available !== null && item.quantity !== null && item.available !== item.quantity) {
-    parts.push(`${item.available} of ${item.quantity}${unit} ${verb}`);
-  } else if (item.quantity !== null || item.available !== null) {
-    parts.push(`${item.available ?? item.quantity}${unit} ${verb}`);
-  }
+  const amount = quantityLine(item, { partly: verb, whole: verb });
+  if (amount) parts.push(amount);
   if (item.category) parts.push(categoryName(item));
   if (item.area) parts.push(item.area);
   if (item.startsAt && item.endsAt) parts.push(`${day(item.startsAt)} – ${day(item.endsAt)}`);
@@ -259,13 +257,7 @@ export function htmlFeed(request: FeedRequest): string {
   const verb = kind === "need" ? "Needed" : "Available";
   const rows = p.items.map((item) => {
     const href = linkOf(item);
-    const unit = item.unit ?? "";
-    const amount =
-      item.available !== null && item.quantity !== null && item.available !== item.quantity
-        ? `${item.available} of ${item.quantity} ${unit}`
-        : item.available !== null || item.quantity !== null
-          ? `${item.available ?? item.quantity} ${unit}`
-          : "";
+    const amount = quantityLine(item);
     const when = [item.startsAt ? `from ${day(item.startsAt)}` : "", item.endsAt ? `until ${day(item.endsAt)}` : ""].filter(Boolean).join(" ");
     return html`<tr>
 <td><a href="${href}">${item.name}</a>${item.summary ? html`<br><span class="meta">${item.summary}</span>` : ""}</td>

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { findCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { VIEW_KINDS } from "./schema.ts";
+import { LIVE_STATUSES, PUBLISHED_STATUSES, type PublishedStatus } from "../offers/status.ts";
+import { KIND_NAMES, type ViewKind } from "../publishing/kind-names.ts";
 
 /**
  * The filters of the confederal view, one schema for the JSON API, the feeds, matching and practice
@@ -9,13 +10,10 @@ import { VIEW_KINDS } from "./schema.ts";
  * for validation errors.
  */
 
-export type ViewKind = (typeof VIEW_KINDS)[number];
+export type { ViewKind };
 
-/** Derived from the quantities and the end date at the time of the request (the view stores no status). */
-export const VIEW_STATUSES = ["open", "partly_claimed", "claimed", "expired"] as const;
-export type ViewStatus = (typeof VIEW_STATUSES)[number];
-/** What "surplus" means when no status is asked for: still available and not past its end. */
-export const DEFAULT_STATUSES: readonly ViewStatus[] = ["open", "partly_claimed"];
+/** Derived from the quantities and the end date at the time of the request (offers/status.ts). */
+export type ViewStatus = PublishedStatus;
 
 export const VIEW_SORTS = ["newest", "ending_soon", "nearest"] as const;
 export type ViewSort = (typeof VIEW_SORTS)[number];
@@ -66,12 +64,12 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = z.iso.datetime({ offset: true });
 
 const statusList = z
-  .union([z.string(), z.array(z.string()).max(VIEW_STATUSES.length * 2)])
+  .union([z.string(), z.array(z.string()).max(PUBLISHED_STATUSES.length * 2)])
   .transform((value, ctx) => {
     const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
-    const bad = parts.find((p) => !(VIEW_STATUSES as readonly string[]).includes(p));
+    const bad = parts.find((p) => !(PUBLISHED_STATUSES as readonly string[]).includes(p));
     if (parts.length === 0 || bad !== undefined) {
-      ctx.addIssue({ code: "custom", message: `must be ${VIEW_STATUSES.join(", ")} (several separated by commas)` });
+      ctx.addIssue({ code: "custom", message: `must be ${PUBLISHED_STATUSES.join(", ")} (several separated by commas)` });
       return z.NEVER;
     }
     return [...new Set(parts)] as ViewStatus[];
@@ -136,7 +134,7 @@ export function viewFilterSchema(deps: Pick<PodDeps, "db" | "config">) {
   return z
     .object({
       /** Where the route serves several kinds (matches: need or offer side). Fixed-kind routes refuse a different one. */
-      kind: z.enum(VIEW_KINDS).optional(),
+      kind: z.enum(KIND_NAMES).optional(),
       category: category.optional(),
       pod: httpIri.optional(),
       /** Offers and needs only; default open and partly claimed, not past their end. */
@@ -194,7 +192,7 @@ export interface ViewFilters {
   kind: ViewKind;
   categoryIri?: string;
   pod?: string;
-  /** undefined: the default (DEFAULT_STATUSES). Ignored for charters and practices. */
+  /** undefined: the default (LIVE_STATUSES). Ignored for charters and practices. */
   status?: readonly ViewStatus[];
   terms?: string[];
   /** ISO instant: starts_at null or at/before it. */

@@ -5,7 +5,7 @@ import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
-import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord, type ProposalFields, type ViewRecord } from "./activitypub.ts";
+import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord, type ProposalFields, type ViewRecord } from "./from-as.ts";
 import type { RelayActions } from "./relay.ts";
 import { projectNeighborObject, removeNeighborPost } from "../social/neighbor-posts.ts";
 import { releaseViewObject, removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";

@@ -1,6 +1,7 @@
-import { formatMilli } from "../offers/quantity.ts";
+import { amountsOf, formatMilli, quantityLine } from "../offers/quantity.ts";
 import { encodeCursor, type ViewCursor, type ViewFilters } from "./filters.ts";
-import { categoryIndex, cursorAfter, haversineKm, listRows, presentRows, type ViewDeps, type ViewItem, type ViewRow } from "./view.ts";
+import { categoryIndex, presentRows, type ViewItem } from "./view-present.ts";
+import { cursorAfter, haversineKm, listRows, type ViewDeps, type ViewRow } from "./view-query.ts";
 
 /**
  * Matching: for each need, the open offers that could meet it; and the mirror, for each offer the needs
@@ -94,7 +95,7 @@ function reasonsFor(need: MatchInput, offer: MatchInput, needWords: Set<string>,
       reasons.push(
         available >= needed
           ? `covers the whole need: ${formatMilli(available)}${unit} available, ${formatMilli(needed)}${unit} needed`
-          : `covers ${Math.round((available / needed) * 100)}% of the need: ${formatMilli(available)} of ${formatMilli(needed)}${unit}`,
+          : `covers ${Math.round((available / needed) * 100)}% of the need: ${quantityLine(amountsOf({ quantityMilli: needed, availableMilli: available, unit: need.unit }))}`,
       );
     } else {
       reasons.push(`different units: needed in ${need.unit ?? "(none)"}, offered in ${offer.unit ?? "(none)"}`);

@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { ViewKind } from "../publishing/kind-names.ts";
 
 /**
  * Activities received from other pods after their signatures were verified: the raw material of the
@@ -26,8 +27,6 @@ export const neighborPods = sqliteTable("neighbor_pods", {
   updatedAt: text("updated_at").notNull(),
 });
 
-export const VIEW_KINDS = ["offer", "need", "charter", "practice"] as const;
-
 /**
  * The confederal view: the current offers, needs, charters and practices of neighbor pods, as received
  * (sanitised and validated). One row per object IRI, whichever paths it arrived by.
@@ -36,7 +35,7 @@ export const viewObjects = sqliteTable(
   "view_objects",
   {
     iri: text("iri").primaryKey(),
-    kind: text("kind", { enum: VIEW_KINDS }).notNull(),
+    kind: text("kind").$type<ViewKind>().notNull(),
     podIri: text("pod_iri").notNull(),
     name: text("name").notNull(),
     /** Plain text, for search, feeds and CSV. */
@@ -69,6 +68,44 @@ export const viewObjects = sqliteTable(
     index("view_ends").on(t.kind, t.endsAt),
     /** near=lat,lon with a small radius: a latitude range instead of reading every object (view.ts planFor). */
     index("view_position").on(t.latitude, t.longitude),
+  ],
+);
+
+/**
+ * This pod's own published objects in the view's shape, so matching and practice spread read them with
+ * the neighbors' by one query. Each owning room maintains its rows (through view-projection.ts, with the record
+ * its converter makes: the same item a neighbor gets) and the pod rebuilds them at start.
+ */
+export const viewOwnObjects = sqliteTable(
+  "view_own_objects",
+  {
+    iri: text("iri").primaryKey(),
+    kind: text("kind").$type<ViewKind>().notNull(),
+    podIri: text("pod_iri").notNull(),
+    name: text("name").notNull(),
+    summary: text("summary").notNull(),
+    content: text("content").notNull(),
+    url: text("url"),
+    categoryIri: text("category_iri"),
+    action: text("action"),
+    unit: text("unit"),
+    quantityMilli: integer("quantity_milli"),
+    availableMilli: integer("available_milli"),
+    startsAt: text("starts_at"),
+    endsAt: text("ends_at"),
+    areaName: text("area_name"),
+    latitude: real("latitude"),
+    longitude: real("longitude"),
+    extra: text("extra").notNull().default("{}"),
+    adaptedFrom: text("adapted_from"),
+    published: text("published").notNull(),
+    version: text("version").notNull(),
+  },
+  (t) => [
+    index("view_own_kind_category").on(t.kind, t.categoryIri, t.published),
+    index("view_own_kind_published").on(t.kind, t.published),
+    index("view_own_ends").on(t.kind, t.endsAt),
+    index("view_own_adapted").on(t.adaptedFrom),
   ],
 );
 

@@ -1,9 +1,8 @@
-import { desc } from "drizzle-orm";
-import { findCategory, listCategories } from "../categories/service.ts";
-import { serviceIri } from "../charters/activitypub.ts";
-import type { CharterService, PlannedService } from "../charters/model.ts";
-import { charterRevisions } from "../charters/schema.ts";
-import { categoryIndex, podNames, podRef, selfActorIri, sqliteOf, type CategoryRef, type PodRef, type ViewDeps } from "./view.ts";
+import { listCategories } from "../categories/service.ts";
+import { ownViewServices } from "../publishing/kinds.ts";
+import type { OwnViewService } from "../publishing/kind.ts";
+import { categoryIndex, podNames, podRef, type CategoryRef, type PodRef } from "./view-present.ts";
+import { sqliteOf, type ViewDeps } from "./view-query.ts";
 
 /**
  * The service map: for each category (the shared taxonomy, this pod's own, and any category IRI seen
@@ -37,53 +36,7 @@ export interface ServiceMap {
   uncovered: CategoryRef[];
 }
 
-interface ServiceRow {
-  iri: string;
-  podIri: string;
-  name: string;
-  categoryIri: string | null;
-  status: "active" | "paused" | "planned";
-  target: string | null;
-}
-
-/** This pod's own charter, latest revision, as service rows. */
-function ownServices(deps: ViewDeps): ServiceRow[] {
-  const latest = deps.db
-    .select({ services: charterRevisions.services, planned: charterRevisions.planned })
-    .from(charterRevisions)
-    .orderBy(desc(charterRevisions.number))
-    .limit(1)
-    .get();
-  if (!latest) return [];
-  const self = selfActorIri(deps.config);
-  const iriOf = (slug: string) => findCategory(deps.db, deps.config, slug)?.iri ?? null;
-  const parse = <T>(text: string): T[] => {
-    try {
-      const value: unknown = JSON.parse(text);
-      return Array.isArray(value) ? (value as T[]) : [];
-    } catch {
-      return [];
-    }
-  };
-  return [
-    ...parse<CharterService>(latest.services).map((s) => ({
-      iri: serviceIri(deps.config, s.key).href,
-      podIri: self,
-      name: s.name,
-      categoryIri: iriOf(s.category),
-      status: s.status === "paused" ? ("paused" as const) : ("active" as const),
-      target: null,
-    })),
-    ...parse<PlannedService>(latest.planned).map((p) => ({
-      iri: serviceIri(deps.config, p.key).href,
-      podIri: self,
-      name: p.name,
-      categoryIri: iriOf(p.category),
-      status: "planned" as const,
-      target: p.target,
-    })),
-  ];
-}
+type ServiceRow = OwnViewService;
 
 export function serviceMap(deps: ViewDeps): ServiceMap {
   const sqlite = sqliteOf(deps.db);
@@ -93,7 +46,7 @@ export function serviceMap(deps: ViewDeps): ServiceMap {
        WHERE status IN ('active', 'paused', 'planned') ORDER BY name, iri`,
     )
     .all() as ServiceRow[];
-  const services = [...ownServices(deps), ...remote];
+  const services = [...ownViewServices(deps), ...remote];
   // Categories offered or needed in the view count as "seen" too: a need nobody provides for shows up.
   const seen = sqlite
     .prepare(`SELECT DISTINCT category_iri AS iri FROM view_objects WHERE kind IN ('offer', 'need') AND category_iri IS NOT NULL`)

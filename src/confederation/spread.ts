@@ -1,5 +1,6 @@
 import type { ViewFilters } from "./filters.ts";
-import { listRows, podNames, podRef, presentRows, selfActorIri, sqliteOf, type PodRef, type ViewDeps, type ViewItem, type ViewPage } from "./view.ts";
+import { podNames, podRef, presentRows, type PodRef, type ViewItem, type ViewPage } from "./view-present.ts";
+import { listRows, sqliteOf, type ViewDeps } from "./view-query.ts";
 import { encodeCursor } from "./filters.ts";
 
 /**
@@ -31,18 +32,17 @@ export function practiceSpread(deps: ViewDeps, filters: ViewFilters & { kind: "p
   const { rows, next } = listRows(deps, filters, "view+own", { content: false });
   const iris = JSON.stringify(rows.map((r) => r.iri));
   const sqlite = sqliteOf(deps.db);
-  const base = new URL("/", deps.config.url).href;
 
   const adaptations = sqlite
     .prepare(
       `SELECT iri, pod_iri, name, url, published, adapted_from FROM view_objects
          WHERE kind = 'practice' AND adapted_from IN (SELECT value FROM json_each(@iris))
        UNION ALL
-       SELECT @base || 'practices/' || id, @self, title, @base || 'practices/' || id, created_at, adapted_from FROM practices
-         WHERE status = 'published' AND adapted_from IN (SELECT value FROM json_each(@iris))
+       SELECT iri, pod_iri, name, url, published, adapted_from FROM view_own_objects
+         WHERE kind = 'practice' AND adapted_from IN (SELECT value FROM json_each(@iris))
        ORDER BY published, iri`,
     )
-    .all({ iris, base, self: selfActorIri(deps.config) }) as {
+    .all({ iris }) as {
     iri: string;
     pod_iri: string;
     name: string;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, notExists, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import type { ViewRecord } from "./activitypub.ts";
+import type { ViewRecord } from "./from-as.ts";
 import { neighborPods, viewDeletions, viewObjects, viewPaths } from "./schema.ts";
 
 export interface Arrival {

@@ -14,22 +14,16 @@ import {
   type FeedRequest,
 } from "./feeds.ts";
 import { toFilters, viewFilterSchema, type ViewFilters, type ViewKind, type ViewQuery } from "./filters.ts";
+import { PUBLISHED_KINDS } from "../publishing/kinds.ts";
 import { barterTable } from "./matching.ts";
 import { serviceMap } from "./service-map.ts";
 import { practiceSpread } from "./spread.ts";
-import { countRows, viewPage } from "./view.ts";
+import { viewPage } from "./view-present.ts";
+import { countRows } from "./view-query.ts";
 
-const LISTS: { path: string; kind: ViewKind }[] = [
-  { path: "surplus", kind: "offer" },
-  { path: "needs", kind: "need" },
-  { path: "charters", kind: "charter" },
-  { path: "practices", kind: "practice" },
-];
+const LISTS: { path: string; kind: ViewKind }[] = PUBLISHED_KINDS.map((k) => ({ path: k.view.list, kind: k.name }));
 
-const FEEDS: { path: string; kind: FeedKind }[] = [
-  { path: "surplus", kind: "offer" },
-  { path: "needs", kind: "need" },
-];
+const FEEDS = PUBLISHED_KINDS.filter((k) => k.view.feeds).map((k) => ({ path: k.view.list, kind: k.name as FeedKind }));
 
 /** The query's filters for a route that serves one kind; a different `kind` is refused by name. */
 function filtersFor(query: ViewQuery, kind: ViewKind, allowed: readonly ViewKind[] = [kind]): ViewFilters {

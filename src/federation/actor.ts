@@ -5,8 +5,6 @@ import { POD_SOFTWARE } from "../follows/classify.ts";
 import { toInstant } from "./deps.ts";
 import { escapeHtml } from "../web/html.ts";
 
-/** The per-kind collections a new follower reads to backfill (registered by each room). */
-const STREAMS = ["charter", "offers", "needs", "practices"];
 
 /** Public pieces of the pod actor that the converter needs, besides the config. */
 export interface ActorFacts {
@@ -14,6 +12,8 @@ export interface ActorFacts {
   /** From the current charter, for the profile fields Mastodon shows. */
   services?: string[];
   nextService?: string;
+  /** The per-kind collections a new follower reads to backfill (the registry's, publishing/kinds.ts). */
+  streams: readonly string[];
 }
 
 /**
@@ -50,7 +50,7 @@ export async function podActor(ctx: Context<null>, config: Config, facts: ActorF
     followers: ctx.getFollowersUri(identifier),
     following: ctx.getFollowingUri(identifier),
     featured: ctx.getFeaturedUri(identifier),
-    streams: STREAMS.map((name) => ctx.getCollectionUri(name, { identifier })),
+    streams: facts.streams.map((name) => ctx.getCollectionUri(name, { identifier })),
     // How another pod recognises this one when it follows (follows/classify.ts).
     generators: [POD_SOFTWARE],
     discoverable: true,

@@ -16,11 +16,9 @@ import { cacheDeliveryState } from "./delivery-state-cache.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
 import { prebuiltDocuments } from "./prebuilt-documents.ts";
-import { registerOfferCollections } from "../offers/collections.ts";
-import { registerPracticeCollection } from "../practices/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
 import type { PodServices } from "../pod.ts";
-import { registerCharterCollections } from "../charters/collections.ts";
+import { PUBLISHED_KINDS, STREAMS } from "../publishing/kinds.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 import { MASTODON_VERSION } from "../mastodon/entities/instance.ts";
 import { accounts, statuses } from "../social/schema.ts";
@@ -44,6 +42,7 @@ export function actorFacts(publishedAt: Date, services: PodServices): ActorFacts
   const next = charter?.planned[0];
   return {
     publishedAt,
+    streams: STREAMS,
     services: charter?.services.filter((s) => s.status === "active").map((s) => s.name),
     nextService: next ? `${next.name} (${next.target})` : undefined,
   };
@@ -112,9 +111,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
 
   registerFollowCollections(federation, deps);
   registerOutbox(federation, deps);
-  registerOfferCollections(federation, deps);
-  registerPracticeCollection(federation, deps);
-  registerCharterCollections(federation, deps, services.charters);
+  for (const kind of PUBLISHED_KINDS) kind.registerCollection(federation, deps, services);
 
   registerInboxListeners(federation, deps, services, parts.followHooks);
 

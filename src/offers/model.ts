@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { OFFER_STATUSES } from "./schema.ts";
+import type { claims, offers } from "./schema.ts";
+import { OFFER_STATUSES } from "./status.ts";
 import { quantitySchema } from "./quantity.ts";
 
 const isoDateTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2026-12-01T18:00:00Z" });
@@ -70,3 +71,8 @@ export const offerListQuery = z.object({
 export type OfferInput = z.infer<typeof offerInputSchema>;
 export type OfferPatch = z.infer<typeof offerPatchSchema>;
 export type ClaimInput = z.infer<typeof claimInputSchema>;
+
+export type Offer = typeof offers.$inferSelect;
+export type OfferKind = Offer["kind"];
+export type OfferStatus = Offer["status"];
+export type Claim = typeof claims.$inferSelect;

@@ -4,8 +4,8 @@ import { formatDate } from "../publishing/text.ts";
 import type { Response } from "../social/service.ts";
 import { html, page, raw } from "../web/html.ts";
 import { SAFE_HREF } from "../web/sanitize.ts";
-import { quantityLine } from "./activitypub.ts";
-import type { Offer } from "./service.ts";
+import { offerQuantityLine } from "./quantity.ts";
+import type { Offer } from "./model.ts";
 
 const STATUS_LABELS: Record<Offer["status"], string> = {
   open: "Open",
@@ -26,7 +26,7 @@ export function offerPage(config: Config, row: Offer, category: Category, respon
     html`<p><a href="/@${config.handle}">${config.name}</a> · ${heading}</p>
 <article lang="${row.language}">
 <h1>${row.name}</h1>
-<p><strong>${STATUS_LABELS[row.status]}</strong> · ${quantityLine(row)} · ${category.label}</p>
+<p><strong>${STATUS_LABELS[row.status]}</strong> · ${offerQuantityLine(row)} · ${category.label}</p>
 <p>Area: ${row.areaName}</p>
 ${row.availableFrom ? html`<p>From ${formatDate(row.availableFrom)}</p>` : ""}
 ${row.availableUntil ? html`<p>Until ${formatDate(row.availableUntil)}</p>` : ""}

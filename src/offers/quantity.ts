@@ -26,3 +26,33 @@ export function formatMilli(milli: number): string {
   const fraction = String(milli % 1000).padStart(3, "0").replace(/0+$/, "");
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
+
+/** Amounts as people read them: decimal strings ("12.5") in `unit`. */
+export interface Amounts {
+  quantity: string | null;
+  available: string | null;
+  unit: string | null;
+}
+
+export const amountsOf = (row: { quantityMilli: number | null; availableMilli: number | null; unit: string | null }): Amounts => ({
+  quantity: row.quantityMilli === null ? null : formatMilli(row.quantityMilli),
+  available: row.availableMilli === null ? null : formatMilli(row.availableMilli),
+  unit: row.unit,
+});
+
+/**
+ * The one quantity line: "12 of 20 kg" plus `words.partly` ("still available") when part is gone,
+ * "20 kg" plus `words.whole` when all of it is there; empty when there is no quantity.
+ */
+export function quantityLine(amounts: Amounts, words: { partly?: string; whole?: string } = {}): string {
+  const { quantity, available } = amounts;
+  const unit = amounts.unit ? ` ${amounts.unit}` : "";
+  const tail = (word: string | undefined) => (word ? ` ${word}` : "");
+  if (available !== null && quantity !== null && available !== quantity) return `${available} of ${quantity}${unit}${tail(words.partly)}`;
+  if (available === null && quantity === null) return "";
+  return `${available ?? quantity}${unit}${tail(words.whole)}`;
+}
+
+/** An offer's or need's line: "12 of 20 kg still available" (or "still needed"), "20 kg" when untouched. */
+export const offerQuantityLine = (row: { kind: "offer" | "need"; quantityMilli: number; availableMilli: number; unit: string }) =>
+  quantityLine(amountsOf(row), { partly: row.kind === "need" ? "still needed" : "still available" });

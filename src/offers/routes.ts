@@ -4,7 +4,8 @@ import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { offerNoteIri, offerToNote, offerToProposal } from "./activitypub.ts";
+import { offerNoteIri } from "../publishing/iris.ts";
+import { offerToNote, offerToProposal } from "./to-as.ts";
 import type { Response } from "../social/service.ts";
 
 type ResponsesTo = (iri: string, publicOnly: boolean) => Response[];

@@ -1,7 +1,7 @@
 import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { OFFER_STATUSES } from "./status.ts";
 
 export const OFFER_KINDS = ["offer", "need"] as const;
-export const OFFER_STATUSES = ["open", "partly_claimed", "claimed", "expired", "withdrawn"] as const;
 
 /** Surplus offers and needs: one table, since a need is the mirror of an offer. */
 export const offers = sqliteTable(

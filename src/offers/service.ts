@@ -6,35 +6,32 @@ import type { PodDeps } from "../federation/deps.ts";
 import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
-import { offerActivities, offerIri, offerNoteIri } from "./activitypub.ts";
-import type { ClaimInput, OfferInput, OfferPatch } from "./model.ts";
+import { offerIri, offerNoteIri } from "../publishing/iris.ts";
+import { offerActivities } from "./to-as.ts";
+import { projectOffer } from "./view-projection.ts";
+import type { Claim, ClaimInput, Offer, OfferInput, OfferKind, OfferPatch, OfferStatus } from "./model.ts";
 import { claims, offers } from "./schema.ts";
+import { LIVE_STATUSES, offerStatus } from "./status.ts";
 
-export type Offer = typeof offers.$inferSelect;
-export type OfferKind = Offer["kind"];
-export type OfferStatus = Offer["status"];
-export type Claim = typeof claims.$inferSelect;
+export type { Claim, Offer, OfferKind, OfferStatus } from "./model.ts";
 
 /** Rounds to two decimals, about 1 km: enough to plan a pickup, never a doorstep. */
 const coarse = (degrees: number | undefined) => (degrees === undefined ? null : Math.round(degrees * 100) / 100);
 
 const iso = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
-/** Status follows from the quantities, except the two that are events: withdrawn and expired. */
+/** Withdrawn stays withdrawn; otherwise the one rule (status.ts) over quantities and end date. */
 function statusFor(row: Pick<Offer, "status" | "quantityMilli" | "availableMilli" | "availableUntil">, now: Date): OfferStatus {
   if (row.status === "withdrawn") return "withdrawn";
-  if (row.availableUntil && Date.parse(row.availableUntil) <= now.getTime()) return "expired";
-  if (row.availableMilli === 0) return "claimed";
-  return row.availableMilli < row.quantityMilli ? "partly_claimed" : "open";
+  return offerStatus({ ...row, endsAt: row.availableUntil }, now);
 }
-
-const LIVE: OfferStatus[] = ["open", "partly_claimed"];
 
 /** Surplus offers and needs: the rules, one transaction per change, then delivery to followers. */
 export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
   const { db, config } = deps;
 
   async function publish(row: Offer, verb: "create" | "update" | "delete"): Promise<void> {
+    projectOffer(deps, row);
     const ctx = contextFor();
     const category = requireCategory(db, config, row.category, "category");
     await sendToFollowers(ctx, deps, offerActivities(ctx, config, row, category, verb, deps.now()), offerIri(config, row).href);
@@ -194,7 +191,7 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
         tx
           .update(offers)
           .set({ status: "expired", updatedAt: now.toISOString() })
-          .where(and(inArray(offers.status, LIVE), lte(offers.availableUntil, now.toISOString())))
+          .where(and(inArray(offers.status, [...LIVE_STATUSES]), lte(offers.availableUntil, now.toISOString())))
           .returning()
           .all(),
       );

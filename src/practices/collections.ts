@@ -1,7 +1,7 @@
 import { Article } from "@fedify/vocab";
 import { and, count, desc, lt, ne } from "drizzle-orm";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
-import { practiceToArticle } from "./activitypub.ts";
+import { practiceToArticle } from "./to-as.ts";
 import { practices } from "./schema.ts";
 
 const PAGE_SIZE = 50;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { languageTag } from "../offers/model.ts";
-import { PRACTICE_STATUSES } from "./schema.ts";
+import { PRACTICE_STATUSES, type practices } from "./schema.ts";
 
 export const TAG_PATTERN = /^[\p{L}\p{N}_]{1,40}$/u;
 
@@ -47,3 +47,6 @@ export const practiceListQuery = z.object({
 export type PracticeInput = z.infer<typeof practiceInputSchema>;
 export type PracticePatch = z.infer<typeof practicePatchSchema>;
 export type PracticeListQuery = z.infer<typeof practiceListQuery>;
+
+export type Practice = typeof practices.$inferSelect;
+export type PracticeStatus = Practice["status"];

@@ -1,9 +1,9 @@
 import type { Config } from "../config/schema.ts";
 import { formatDate } from "../publishing/text.ts";
 import { html, page, raw } from "../web/html.ts";
-import { tagIri } from "./activitypub.ts";
+import { tagIri } from "../publishing/iris.ts";
 import { renderMarkdown } from "./markdown.ts";
-import type { Practice } from "./service.ts";
+import type { Practice } from "./model.ts";
 
 /** Escaped plain-text paragraphs, under a heading; nothing when empty. */
 const section = (heading: string, text: string) =>

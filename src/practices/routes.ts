@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { practiceToArticle, practiceToNote } from "./activitypub.ts";
+import { practiceToArticle, practiceToNote } from "./to-as.ts";
 import { practiceInputSchema, practiceListQuery, practicePatchSchema } from "./model.ts";
 import { practicePage } from "./pages.ts";
 import type { PracticesService } from "./service.ts";

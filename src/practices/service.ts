@@ -6,12 +6,13 @@ import type { PodDeps } from "../federation/deps.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
-import { practiceActivities, practiceIri, practiceNoteIri, type PracticeVerb } from "./activitypub.ts";
-import type { PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
+import { practiceIri, practiceNoteIri } from "../publishing/iris.ts";
+import { practiceActivities, type PracticeVerb } from "./to-as.ts";
+import { projectPractice } from "./view-projection.ts";
+import type { Practice, PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
 import { practices } from "./schema.ts";
 
-export type Practice = typeof practices.$inferSelect;
-export type PracticeStatus = Practice["status"];
+export type { Practice, PracticeStatus } from "./model.ts";
 
 /** Tags in the order given, each once (hashtags compare case-insensitively, as Mastodon does). */
 function uniqueTags(tags: string[]): string[] {
@@ -29,6 +30,7 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>)
   const { db, config } = deps;
 
   async function publish(row: Practice, verb: PracticeVerb): Promise<void> {
+    projectPractice(deps, row);
     const ctx = contextFor();
     await sendToFollowers(ctx, deps, practiceActivities(ctx, config, row, verb, deps.now()), practiceIri(config, row).href);
   }

@@ -3,10 +3,12 @@ import { Article, Note, Proposal, Tombstone } from "@fedify/vocab";
 import type { PodDeps } from "../federation/deps.ts";
 import { toInstant } from "../federation/deps.ts";
 import { html, page } from "../web/html.ts";
+import type { AsType } from "./kind.ts";
+import { FORMER_TYPES } from "./kinds.ts";
 import { sendNegotiated } from "./negotiate.ts";
 import { findTombstone } from "./tombstones.ts";
 
-const FORMER_TYPES = { Proposal, Note, Article } as const;
+const AS_CLASSES = { Proposal, Note, Article } as const;
 
 /** Deleted objects answer 410 Gone at their old id, with a Tombstone for ActivityPub clients. */
 export function installGoneHandler(app: FastifyInstance, { db, config }: PodDeps): void {
@@ -19,7 +21,7 @@ export function installGoneHandler(app: FastifyInstance, { db, config }: PodDeps
     if (!tombstone) return;
     const object = new Tombstone({
       id: new URL(tombstone.iri),
-      formerType: FORMER_TYPES[tombstone.formerType as keyof typeof FORMER_TYPES] ?? null,
+      formerType: FORMER_TYPES.has(tombstone.formerType as AsType) ? AS_CLASSES[tombstone.formerType as AsType] : null,
       deleted: toInstant(new Date(tombstone.deletedAt)),
     });
     return sendNegotiated(request, reply, object, () => page("Gone", html`<h1>Gone</h1><p>This was withdrawn by the pod.</p>`), 410);

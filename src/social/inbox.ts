@@ -1,6 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import { Announce, Article, Create, Like, OrderedCollection, OrderedCollectionPage, Undo, isActor, type Actor, type Object as APObject, type Update } from "@fedify/vocab";
-import { kindOf } from "../confederation/activitypub.ts";
+import { kindOf } from "../confederation/from-as.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo } from "../federation/iri.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";

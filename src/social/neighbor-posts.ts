@@ -1,4 +1,4 @@
-import type { ViewRecord } from "../confederation/activitypub.ts";
+import type { ViewRecord } from "../confederation/from-as.ts";
 import type { Db } from "../db/client.ts";
 import { sanitize } from "../web/sanitize.ts";
 import { escapeHtml } from "../web/html.ts";

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
-import { quantityLine } from "../offers/activitypub.ts";
+import { offerQuantityLine } from "../offers/quantity.ts";
 import type { PodServices } from "../pod.ts";
 import { countFollowers, countFollowing } from "../follows/service.ts";
 import { html, page } from "./html.ts";
@@ -43,9 +43,9 @@ export const webRoutes: FastifyPluginAsync<{ deps: PodDeps; services: Pick<PodSe
 <h2>People's Service Charter</h2>
 ${charter ? html`<p><a href="/charter">Revision ${charter.number}</a>: ${charter.services.filter((s) => s.status === "active").map((s) => s.name).join(", ") || "no active services"}.</p>` : html`<p>Not published yet.</p>`}
 <h2>Surplus to share</h2>
-${offers.length ? html`<ul>${offers.map((o) => html`<li><a href="${path("offer", o.id)}">${o.name}</a> — ${quantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
+${offers.length ? html`<ul>${offers.map((o) => html`<li><a href="${path("offer", o.id)}">${o.name}</a> — ${offerQuantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
 <h2>Needs</h2>
-${needs.length ? html`<ul>${needs.map((o) => html`<li><a href="${path("need", o.id)}">${o.name}</a> — ${quantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
+${needs.length ? html`<ul>${needs.map((o) => html`<li><a href="${path("need", o.id)}">${o.name}</a> — ${offerQuantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
 <h2>Practices</h2>
 ${practices.length ? html`<ul>${practices.map((p) => html`<li><a href="/practices/${p.id}">${p.title}</a> — ${p.summary}</li>`)}</ul>` : html`<p>None shared yet.</p>`}
 <p>Neighbors' surplus and needs, as seen from here: <a href="/view/surplus.html">surplus</a> · <a href="/view/needs.html">needs</a> · <a href="/view/surplus.atom">Atom</a> · <a href="/view/surplus.csv">CSV</a></p>`,

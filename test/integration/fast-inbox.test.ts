@@ -284,7 +284,8 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     expect(rowOf(fastId)).toEqual(rowOf(genericId));
     expect(rowOf(fastId)).toMatchObject({
       name: "Pears & plums", quantityMilli: 12500, availableMilli: 3000, areaName: "Riverside park", startsAt: "2026-12-01T08:00:00.000Z",
-      summary: "Don't wait",
+      // The view's summary is the description's text (the Proposal's own summary is a line for Mastodon).
+      summary: 'Ripe "today".\nBring a bag\nhere',
       content: '<p>Ripe "today".<br />Bring a bag</p><p><a rel="nofollow noopener">here</a></p>',
     });
   });

@@ -178,7 +178,8 @@ describe("neighbor pods' activities feed the confederal view", () => {
     expect(item).toMatchObject({
       kind: "offer",
       name: "Apples from the orchard",
-      summary: "Crisp apples",
+      // The description's text, as for this pod's own offers (the Proposal's summary is Mastodon's line).
+      summary: "Bring a bag.\nlink",
       pod: { iri: a.actorId },
       category: { iri: FOOD },
       quantity: "10",

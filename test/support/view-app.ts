@@ -8,6 +8,7 @@ import { viewRoutes } from "../../src/confederation/view-routes.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import type { PodDeps } from "../../src/federation/deps.ts";
 import { installProblemHandlers } from "../../src/http/problem.ts";
+import { rebuildOwnView } from "../../src/publishing/kinds.ts";
 import { createLogger } from "../../src/log/logger.ts";
 
 /** The confederal view's public routes over a real SQLite file, driven with Fastify's inject. */
@@ -24,6 +25,8 @@ export async function startViewApp(options: { origin: string; now: () => Date; s
   const handle = openMigratedDatabase(config.databasePath);
   const deps: PodDeps = { config, db: handle.db, log: createLogger("silent", process.stderr), now: options.now };
   options.seed?.(handle);
+  // As the pod does at start: the rooms' own objects (seeded straight into their tables) into the view.
+  rebuildOwnView(deps);
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

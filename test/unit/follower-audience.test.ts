@@ -42,6 +42,7 @@ describe("who gets what: recipient lists by follower kind", () => {
     const before = path.join(dir, "migrations");
     cpSync(MIGRATIONS, before, { recursive: true });
     const journal = JSON.parse(readFileSync(path.join(before, "meta/_journal.json"), "utf8"));
+    // Everything from 0010 on: drizzle applies only migrations newer than the last one applied.
     const later = (e: { tag: string }) => e.tag >= "0010_follower_kind";
     for (const entry of journal.entries.filter(later)) rmSync(path.join(before, `${entry.tag}.sql`));
     journal.entries = journal.entries.filter((e: { tag: string }) => !later(e));

@@ -1,4 +1,5 @@
 import { Group, Person } from "@fedify/vocab";
+import { STREAMS } from "../../src/publishing/kinds.ts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { podActor } from "../../src/federation/actor.ts";
 import { followerKind, POD_SOFTWARE } from "../../src/follows/classify.ts";
@@ -15,7 +16,7 @@ const asRead = async (json: unknown) => (await Group.fromJsonLd(json)) as Group;
 
 describe("how a pod recognises another pod when it follows", () => {
   it("our own actor document carries the pods `generator` marker and reads back as a pod", async () => {
-    const json = (await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Record<string, unknown>;
+    const json = (await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Record<string, unknown>;
     expect(json.generator).toBe(POD_SOFTWARE.href);
     expect(followerKind(await asRead(json))).toBe("pod");
   });

@@ -5,11 +5,13 @@
  * FEP-0837, OM 2, Mastodon's toot namespace, our shared category namespace).
  */
 import { preloadedContexts } from "@fedify/vocab-runtime";
+import { STREAMS } from "../../src/publishing/kinds.ts";
 import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SHARED_CATEGORY_BASE } from "../../src/categories/taxonomy.ts";
 import { podActor } from "../../src/federation/actor.ts";
-import { offerActivities, offerIri, offerNoteIri, offerToNote, offerToProposal } from "../../src/offers/activitypub.ts";
+import { offerActivities, offerToNote, offerToProposal } from "../../src/offers/to-as.ts";
+import { offerIri, offerNoteIri } from "../../src/publishing/iris.ts";
 import type { Offer } from "../../src/offers/service.ts";
 import { converterContext, offerRow, sharedCategory, STREAM_NAMES, type ConverterContext } from "../support/converter-context.ts";
 
@@ -212,7 +214,7 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
   });
 
   it("the pod's Group actor expands to AS, LDP, security and toot IRIs", async () => {
-    const actor = await podActor(env.ctx, env.config, { publishedAt: new Date("2025-01-01T00:00:00Z") });
+    const actor = await podActor(env.ctx, env.config, { publishedAt: new Date("2025-01-01T00:00:00Z"), streams: STREAMS });
     const g = await expand(await actor.toJsonLd());
     const self = "https://pod.example/users/pod";
     expect(g["@id"]).toBe(self);

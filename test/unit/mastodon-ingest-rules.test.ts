@@ -6,11 +6,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { podActor } from "../../src/federation/actor.ts";
 import { statusToNote, visibilityOf } from "../../src/social/activitypub.ts";
-import { charterActivities, charterIri, charterNoteIri } from "../../src/charters/activitypub.ts";
+import { charterActivities } from "../../src/charters/to-as.ts";
+import { charterIri, charterNoteIri, offerIri, offerNoteIri, practiceIri, practiceNoteIri } from "../../src/publishing/iris.ts";
+import { STREAMS } from "../../src/publishing/kinds.ts";
 import type { Charter } from "../../src/charters/service.ts";
-import { offerActivities, offerIri, offerNoteIri, quantityLine } from "../../src/offers/activitypub.ts";
+import { offerQuantityLine } from "../../src/offers/quantity.ts";
+import { offerActivities } from "../../src/offers/to-as.ts";
 import type { Offer } from "../../src/offers/service.ts";
-import { practiceActivities, practiceIri, practiceNoteIri } from "../../src/practices/activitypub.ts";
+import { practiceActivities } from "../../src/practices/to-as.ts";
 import type { Practice } from "../../src/practices/service.ts";
 import type { Delivery } from "../../src/publishing/deliver.ts";
 import { converterContext, offerRow, sharedCategory, type ConverterContext } from "../support/converter-context.ts";
@@ -108,7 +111,7 @@ const PUBLICATIONS = () => [
       label,
       object: offerIri(env.config, row).href,
       note: offerNoteIri(env.config, row).href,
-      said: [row.name, quantityLine(row), row.areaName],
+      said: [row.name, offerQuantityLine(row), row.areaName],
       deliver: (verb: "create" | "update") => offerDeliveries(row, verb),
     };
   }),
@@ -170,7 +173,7 @@ describe("Mastodon ingest rules", () => {
 
   it("(a) every document names the ActivityStreams context (supported_context?)", async () => {
     const docs = [...(await delivery(offer(), "create")), ...(await delivery(offer(), "delete"))];
-    docs.push((await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Json);
+    docs.push((await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json);
     for (const doc of docs) expect(asArray(doc["@context"])).toContain(AS_CONTEXT);
   });
 
@@ -326,7 +329,7 @@ describe("Mastodon ingest rules", () => {
   });
 
   it("(h) the Group actor has what Mastodon's account processing reads", async () => {
-    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Json;
+    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json;
     const self = env.ctx.getActorUri(env.config.handle).href;
     expect(typeof actor.type).toBe("string");
     expect(actor.type).toBe("Group");
@@ -351,12 +354,12 @@ describe("Mastodon ingest rules", () => {
 
   it("(h) manuallyApprovesFollowers follows the pod's approval setting", async () => {
     const approving = await converterContext({ env: { POD_APPROVE_FOLLOWERS: "true" } });
-    const actor = (await (await podActor(approving.ctx, approving.config, { publishedAt: NOW })).toJsonLd()) as Json;
+    const actor = (await (await podActor(approving.ctx, approving.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json;
     expect(actor.manuallyApprovesFollowers).toBe(true);
   });
 
   it("(h) profile fields: `attachment` is a JSON array of PropertyValue with name and value", async () => {
-    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Json;
+    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json;
     // ProcessAccountService#property_values: `return unless @json['attachment'].is_a?(Array)`, then
     // keeps entries whose type == 'PropertyValue'. A lone object (JSON-LD compaction of a one-item
     // list) is ignored and the profile shows no fields. The actor document is served as toJsonLd()
@@ -371,7 +374,7 @@ describe("Mastodon ingest rules", () => {
   });
 
   it("(h) the actor's avatar is an Image with a url Mastodon downloads", async () => {
-    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW })).toJsonLd()) as Json;
+    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json;
     // ProcessAccountService#set_fetchable_attributes!: avatar_remote_url = image_url('icon'), a url string.
     expect(actor.icon.type).toBe("Image");
     expect(host(actor.icon.url)).toBe(host(env.config.url));

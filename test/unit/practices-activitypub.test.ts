@@ -3,7 +3,7 @@ import { preloadedContexts } from "@fedify/vocab-runtime";
 import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.ts";
-import { practiceActivities, practiceToArticle } from "../../src/practices/activitypub.ts";
+import { practiceActivities, practiceToArticle } from "../../src/practices/to-as.ts";
 import type { Practice } from "../../src/practices/service.ts";
 import { converterContext } from "../support/converter-context.ts";
 

@@ -4,18 +4,14 @@ import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
 import { announceChange, type ChangeVerb } from "../publishing/announce.ts";
 import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
+import { practiceIri, practiceNoteIri, tagIri } from "../publishing/iris.ts";
 import { inLanguage, paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import { renderMarkdown } from "./markdown.ts";
-import type { Practice } from "./service.ts";
+import type { Practice } from "./model.ts";
 
 export type PracticeVerb = ChangeVerb;
 
-export const practicePath = (row: Pick<Practice, "id">) => `/practices/${row.id}`;
-export const practiceIri = (config: Config, row: Pick<Practice, "id">) => new URL(practicePath(row), config.url);
-export const practiceNoteIri = (config: Config, row: Pick<Practice, "id">) =>
-  new URL(`${practicePath(row)}/note`, config.url);
-export const tagIri = (config: Config, tag: string) => new URL(`/tags/${encodeURIComponent(tag)}`, config.url);
 
 /** A plain-text section of the Article: a heading and escaped paragraphs; nothing when empty. */
 const section = (heading: string, text: string) => (text.trim() ? `<h2>${heading}</h2>${paragraphs(escapeHtml(text))}` : "");

@@ -6,17 +6,14 @@ import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
 import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
 import { PodArticle, PodCreate, PodUpdate } from "../publishing/vocab.ts";
+import { charterIri, charterNoteIri, serviceIri } from "../publishing/iris.ts";
 import { paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import type { CharterService, PlannedService } from "./model.ts";
-import type { Charter } from "./service.ts";
+import type { Charter } from "./model.ts";
 
 type CategoryOf = (slug: string) => Category;
 
-export const charterIri = (config: Config) => new URL("/charter", config.url);
-export const charterNoteIri = (config: Config) => new URL("/charter/note", config.url);
-export const revisionIri = (config: Config, number: number) => new URL(`/charter/revisions/${number}`, config.url);
-export const serviceIri = (config: Config, key: string) => new URL(`/charter/services/${key}`, config.url);
 
 const day = (iso: string) => iso.slice(0, 10);
 

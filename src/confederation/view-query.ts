@@ -1,23 +1,14 @@
-import type { viewObjects } from "./schema.ts";
 import type Database from "better-sqlite3";
-import { listCategories, slugOfIri } from "../categories/service.ts";
-import { SHARED_CATEGORIES, SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
-import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { formatMilli } from "../offers/quantity.ts";
-import {
-  DEFAULT_STATUSES,
-  VIEW_STATUSES,
-  encodeCursor,
-  type ViewCursor,
-  type ViewFilters,
-  type ViewKind,
-  type ViewStatus,
-} from "./filters.ts";
+import { LIVE_STATUSES, offerStatusSql, type EndsSide } from "../offers/status.ts";
+import { publishedKind } from "../publishing/kinds.ts";
+import type { ViewCursor, ViewFilters, ViewKind } from "./filters.ts";
+import type { viewObjects } from "./schema.ts";
 
 /**
- * Read queries over the confederal view (view_objects, view_paths, view_services, neighbor_pods).
+ * Read queries over the confederal view: the neighbors' objects (view_objects) and, for matching and
+ * practice spread, this pod's own (view_own_objects, kept by their rooms).
  *
  * One query serves the JSON API, the feeds, matching and practice spread: keyset pagination on
  * (sort key, iri) so pages neither repeat nor skip items while the view changes, each page walking an
@@ -38,57 +29,6 @@ export type ViewRow = Omit<typeof viewObjects.$inferSelect, "receivedAt"> & {
   own: boolean;
 };
 
-export interface ViewPath {
-  via: string;
-  receivedAt: string;
-}
-
-export interface CategoryRef {
-  iri: string;
-  slug?: string;
-  label?: string;
-}
-
-export interface PodRef {
-  iri: string;
-  name: string | null;
-}
-
-/** An object as the JSON API, the feeds and the barter table show it. */
-export interface ViewItem {
-  iri: string;
-  kind: ViewKind;
-  pod: PodRef;
-  name: string;
-  summary: string;
-  category: CategoryRef | null;
-  /** Decimal strings ("12.5"), in `unit`. */
-  quantity: string | null;
-  available: string | null;
-  unit: string | null;
-  area: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  startsAt: string | null;
-  endsAt: string | null;
-  url: string | null;
-  published: string;
-  /** Offers and needs: derived from quantities and end date at the time of the request. */
-  status?: ViewStatus;
-  /** Practices: the practice this one adapts. */
-  adaptedFrom?: string | null;
-  tags?: string[];
-  /** Charters: their services. */
-  services?: { iri: string; name: string; category: CategoryRef | null; status: string; target: string | null }[];
-  paths: ViewPath[];
-  distanceKm?: number;
-}
-
-export interface ViewPage<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
 // --- connection and statements -------------------------------------------------------------------
 
 /** The better-sqlite3 connection behind the drizzle handle (drizzle() keeps it as $client). */
@@ -101,7 +41,7 @@ export function sqliteOf(db: Db): Database.Database {
 const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 const MAX_CACHED = 500;
 
-function prepare(db: Db, text: string): Database.Statement {
+export function prepare(db: Db, text: string): Database.Statement {
   const sqlite = sqliteOf(db);
   let cache = statementCache.get(sqlite);
   if (!cache) statementCache.set(sqlite, (cache = new Map()));
@@ -123,12 +63,6 @@ class Params {
     this.values[name] = value;
     return `@${name}`;
   }
-}
-
-// --- this pod's own objects in the view's shape --------------------------------------------------
-
-export function selfActorIri(config: Config): string {
-  return new URL(`/users/${config.handle}`, config.url).href;
 }
 
 const COLUMNS = [
@@ -155,48 +89,15 @@ const COLUMNS = [
   "version",
 ] as const;
 
-const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
-const SHARED_SLUGS = SHARED_CATEGORIES.map((c) => sqlString(c.slug)).join(", ");
-
 interface Source {
-  /** A table or a parenthesised subquery with the view's columns. */
+  /** A table with the view's columns. */
   from: string;
   own: boolean;
 }
 
 const VIEW_SOURCE: Source = { from: "view_objects", own: false };
-
-/** This pod's live offers/needs and published practices, with IRIs as they are published. */
-function ownSources(kind: ViewKind, p: Params, config: Config): Source[] {
-  const base = p.add(new URL("/", config.url).href);
-  const actor = p.add(selfActorIri(config));
-  if (kind === "offer" || kind === "need") {
-    const iri = `${base} || CASE kind WHEN 'offer' THEN 'offers/' ELSE 'needs/' END || id`;
-    const category = `CASE WHEN category IN (${SHARED_SLUGS}) THEN ${sqlString(SHARED_CATEGORY_BASE)} || category ELSE ${base} || 'categories/' || category END`;
-    return [
-      {
-        own: true,
-        from: `(SELECT ${iri} AS iri, kind, ${actor} AS pod_iri, name, description AS summary, '' AS content, ${iri} AS url,
-          ${category} AS category_iri, NULL AS action, unit, quantity_milli, available_milli, available_from AS starts_at,
-          available_until AS ends_at, area_name, latitude, longitude, '{}' AS extra, NULL AS adapted_from, created_at AS published,
-          updated_at AS version FROM offers WHERE status <> 'withdrawn')`,
-      },
-    ];
-  }
-  if (kind === "practice") {
-    const iri = `${base} || 'practices/' || id`;
-    return [
-      {
-        own: true,
-        from: `(SELECT ${iri} AS iri, 'practice' AS kind, ${actor} AS pod_iri, title AS name, summary, '' AS content, ${iri} AS url,
-          NULL AS category_iri, NULL AS action, NULL AS unit, NULL AS quantity_milli, NULL AS available_milli, NULL AS starts_at,
-          NULL AS ends_at, NULL AS area_name, NULL AS latitude, NULL AS longitude, '{"tags":' || tags || '}' AS extra,
-          adapted_from, created_at AS published, updated_at AS version FROM practices WHERE status = 'published')`,
-      },
-    ];
-  }
-  return [];
-}
+/** This pod's own objects, kept by their rooms (view-projection.ts). */
+const OWN_SOURCE: Source = { from: "view_own_objects", own: true };
 
 // --- conditions ----------------------------------------------------------------------------------
 
@@ -236,37 +137,6 @@ function nearSql(near: NonNullable<ViewFilters["near"]>, p: Params, distance: st
   return out;
 }
 
-/** Which side of `ends_at IS NULL` a query is on, when the plan splits there (ending_soon). */
-type EndsSide = "any" | "known" | "none";
-
-/**
- * Status by quantities and end date. Outside the ending_soon walk `+ends_at` keeps the planner off
- * view_ends, which would otherwise be picked for the OR and then need a full sort by published.
- */
-function statusSql(statuses: readonly ViewStatus[], now: string, ends: EndsSide): string | null {
-  const set = new Set(statuses);
-  if (VIEW_STATUSES.every((s) => set.has(s))) return null;
-  const notExpired = ends === "none" ? null : ends === "known" ? `ends_at > ${now}` : `(+ends_at IS NULL OR +ends_at > ${now})`;
-  const expired = ends === "none" ? "0" : ends === "known" ? `ends_at <= ${now}` : `(+ends_at IS NOT NULL AND +ends_at <= ${now})`;
-  const byQuantity: string[] = [];
-  if (set.has("open") && set.has("partly_claimed")) byQuantity.push("(available_milli IS NULL OR available_milli > 0)");
-  else if (set.has("open"))
-    byQuantity.push("(available_milli IS NULL OR (available_milli > 0 AND (quantity_milli IS NULL OR available_milli >= quantity_milli)))");
-  else if (set.has("partly_claimed")) byQuantity.push("(available_milli > 0 AND available_milli < quantity_milli)");
-  if (set.has("claimed")) byQuantity.push("available_milli = 0");
-  const live = byQuantity.length === 0 ? null : [notExpired, `(${byQuantity.join(" OR ")})`].filter(Boolean).join(" AND ");
-  const parts = [live, set.has("expired") ? expired : null].filter((x): x is string => x !== null);
-  return parts.length === 0 ? "0" : parts.length === 1 ? parts[0]! : `(${parts.map((x) => `(${x})`).join(" OR ")})`;
-}
-
-/** The status of an offer or need at `now`, by the same rules as the SQL. */
-export function statusOf(row: Pick<ViewRow, "availableMilli" | "quantityMilli" | "endsAt">, now: Date): ViewStatus {
-  if (row.endsAt !== null && row.endsAt <= now.toISOString()) return "expired";
-  if (row.availableMilli === 0) return "claimed";
-  if (row.availableMilli !== null && row.quantityMilli !== null && row.availableMilli < row.quantityMilli) return "partly_claimed";
-  return "open";
-}
-
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Beyond this radius the bounding box selects too much for the position index to beat the date order. */
@@ -290,8 +160,8 @@ function baseConditions(filters: ViewFilters, p: Params, now: string, ends: Ends
   const out = [`${plan.kindIndex ? "kind" : "+kind"} = ${p.add(filters.kind)}`];
   if (filters.categoryIri) out.push(`category_iri = ${p.add(filters.categoryIri)}`);
   if (filters.pod) out.push(`pod_iri = ${p.add(filters.pod)}`);
-  if (filters.kind === "offer" || filters.kind === "need") {
-    const status = statusSql(filters.status ?? DEFAULT_STATUSES, now, ends);
+  if (publishedKind(filters.kind).view.statuses) {
+    const status = offerStatusSql(filters.status ?? LIVE_STATUSES, now, ends);
     if (status) out.push(status);
   }
   for (const term of filters.terms ?? []) {
@@ -419,8 +289,8 @@ const toRow = (r: RawRow): ViewRow => ({
   own: r.own === 1,
 });
 
-function sourcesFor(kind: ViewKind, source: ViewSource, p: Params, config: Config): Source[] {
-  return source === "view+own" ? [VIEW_SOURCE, ...ownSources(kind, p, config)] : [VIEW_SOURCE];
+function sourcesFor(source: ViewSource): Source[] {
+  return source === "view+own" ? [VIEW_SOURCE, OWN_SOURCE] : [VIEW_SOURCE];
 }
 
 export interface ListOptions {
@@ -440,7 +310,7 @@ function runPhase(deps: ViewDeps, filters: ViewFilters, source: ViewSource, phas
   const select = (s: Source) =>
     `SELECT ${columns}${distance ? `, ${distance} AS distance_km` : ""}, ${s.own ? 1 : 0} AS own FROM ${s.from}
      WHERE ${conditions.join(" AND ")} ORDER BY ${keys.map((k) => `${k.expr} ${k.dir}`).join(", ")} LIMIT ${limitParam}`;
-  const sources = sourcesFor(filters.kind, source, p, deps.config);
+  const sources = sourcesFor(source);
   const text =
     sources.length === 1
       ? select(sources[0]!)
@@ -485,139 +355,7 @@ export function countRows(deps: ViewDeps, filters: ViewFilters, source: ViewSour
   const now = p.add(deps.now().toISOString());
   const distance = filters.near ? distanceSql(p.add(filters.near.lat), p.add(filters.near.lon)) : null;
   const conditions = baseConditions(filters, p, now, "any", distance).join(" AND ");
-  const sources = sourcesFor(filters.kind, source, p, deps.config);
+  const sources = sourcesFor(source);
   const text = `SELECT ${sources.map((s) => `(SELECT count(*) FROM ${s.from} WHERE ${conditions})`).join(" + ")} AS n`;
   return (prepare(deps.db, text).get(p.values) as { n: number }).n;
-}
-
-// --- presentation --------------------------------------------------------------------------------
-
-const jsonArray = (iris: readonly string[]) => JSON.stringify([...new Set(iris)]);
-
-/** Every path each object arrived by, oldest first. */
-export function pathsOf(deps: Pick<ViewDeps, "db">, iris: readonly string[]): Map<string, ViewPath[]> {
-  const out = new Map<string, ViewPath[]>();
-  if (iris.length === 0) return out;
-  const rows = prepare(
-    deps.db,
-    `SELECT object_iri, via_iri, received_at FROM view_paths
-     WHERE object_iri IN (SELECT value FROM json_each(?)) ORDER BY received_at, via_iri`,
-  ).all(jsonArray(iris)) as { object_iri: string; via_iri: string; received_at: string }[];
-  for (const r of rows) {
-    let list = out.get(r.object_iri);
-    if (!list) out.set(r.object_iri, (list = []));
-    list.push({ via: r.via_iri, receivedAt: r.received_at });
-  }
-  return out;
-}
-
-/** Display names of pods (neighbors from neighbor_pods, this pod from its settings). */
-export function podNames(deps: Pick<ViewDeps, "db" | "config">, iris: readonly string[]): Map<string, string | null> {
-  const out = new Map<string, string | null>();
-  if (iris.length > 0) {
-    const rows = prepare(deps.db, `SELECT actor_iri, name FROM neighbor_pods WHERE actor_iri IN (SELECT value FROM json_each(?))`).all(
-      jsonArray(iris),
-    ) as { actor_iri: string; name: string }[];
-    for (const r of rows) out.set(r.actor_iri, r.name);
-  }
-  out.set(selfActorIri(deps.config), deps.config.name);
-  return out;
-}
-
-export const podRef = (names: Map<string, string | null>, iri: string): PodRef => ({ iri, name: names.get(iri) ?? null });
-
-/** Category IRIs to slug and label: the shared taxonomy and this pod's own; other pods' by IRI only. */
-export function categoryIndex(deps: Pick<ViewDeps, "db" | "config">): (iri: string | null) => CategoryRef | null {
-  const known = new Map(listCategories(deps.db, deps.config).map((c) => [c.iri, { iri: c.iri, slug: c.slug, label: c.label }]));
-  return (iri) => {
-    if (!iri) return null;
-    const found = known.get(iri);
-    if (found) return found;
-    const slug = slugOfIri(deps.config, iri);
-    return slug ? { iri, slug } : { iri };
-  };
-}
-
-function servicesOf(deps: Pick<ViewDeps, "db">, charterIris: readonly string[]) {
-  const out = new Map<string, { iri: string; name: string; category_iri: string | null; status: string; target: string | null }[]>();
-  if (charterIris.length === 0) return out;
-  const rows = prepare(
-    deps.db,
-    `SELECT iri, charter_iri, name, category_iri, status, target FROM view_services
-     WHERE charter_iri IN (SELECT value FROM json_each(?)) ORDER BY name, iri`,
-  ).all(jsonArray(charterIris)) as { iri: string; charter_iri: string; name: string; category_iri: string | null; status: string; target: string | null }[];
-  for (const r of rows) {
-    let list = out.get(r.charter_iri);
-    if (!list) out.set(r.charter_iri, (list = []));
-    list.push(r);
-  }
-  return out;
-}
-
-function tagsOf(extra: string): string[] {
-  try {
-    const value = JSON.parse(extra) as { tags?: unknown };
-    return Array.isArray(value.tags) ? value.tags.filter((t): t is string => typeof t === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
-const milli = (value: number | null) => (value === null ? null : formatMilli(value));
-
-/** Rows to items: pod names, category labels and paths in one query each. */
-export function presentRows(deps: ViewDeps, rows: readonly ViewRow[]): ViewItem[] {
-  const now = deps.now();
-  const names = podNames(deps, rows.map((r) => r.podIri));
-  const paths = pathsOf(deps, rows.filter((r) => !r.own).map((r) => r.iri));
-  const category = categoryIndex(deps);
-  const services = servicesOf(deps, rows.filter((r) => r.kind === "charter").map((r) => r.iri));
-  return rows.map((r) => {
-    const item: ViewItem = {
-      iri: r.iri,
-      kind: r.kind,
-      pod: podRef(names, r.podIri),
-      name: r.name,
-      summary: r.summary,
-      category: category(r.categoryIri),
-      quantity: milli(r.quantityMilli),
-      available: milli(r.availableMilli),
-      unit: r.unit,
-      area: r.areaName,
-      latitude: r.latitude,
-      longitude: r.longitude,
-      startsAt: r.startsAt,
-      endsAt: r.endsAt,
-      url: r.url,
-      published: r.published,
-      paths: paths.get(r.iri) ?? [],
-    };
-    if (r.kind === "offer" || r.kind === "need") item.status = statusOf(r, now);
-    if (r.kind === "practice") {
-      item.adaptedFrom = r.adaptedFrom;
-      item.tags = tagsOf(r.extra);
-    }
-    if (r.kind === "charter") {
-      item.services = (services.get(r.iri) ?? []).map((s) => ({
-        iri: s.iri,
-        name: s.name,
-        category: category(s.category_iri),
-        status: s.status,
-        target: s.target,
-      }));
-    }
-    if (r.distanceKm !== null) item.distanceKm = Math.round(r.distanceKm * 100) / 100;
-    return item;
-  });
-}
-
-/** The page the API and every feed show for these filters. */
-export function viewPage(
-  deps: ViewDeps,
-  filters: ViewFilters,
-  source: ViewSource = "view",
-  options: ListOptions = {},
-): ViewPage<ViewItem> & { rows: ViewRow[] } {
-  const { rows, next } = listRows(deps, filters, source, options);
-  return { items: presentRows(deps, rows), rows, nextCursor: next ? encodeCursor(next) : null };
 }

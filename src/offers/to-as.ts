@@ -6,26 +6,19 @@ import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
 import { announceChange, type ChangeVerb } from "../publishing/announce.ts";
 import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
+import { offerIri, offerNoteIri } from "../publishing/iris.ts";
 import { formatDate, inLanguage, paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
-import { formatMilli } from "./quantity.ts";
-import type { Offer } from "./service.ts";
+import { formatMilli, offerQuantityLine } from "./quantity.ts";
+import type { Offer } from "./model.ts";
 
 /** Categories whose offers are a service someone performs rather than goods handed over. */
 const SERVICE_CATEGORIES = new Set(["childcare", "eldercare", "transport", "repair", "education", "legal", "mediation", "health", "mental-health"]);
 
-export const offerPath = (row: Pick<Offer, "kind" | "id">) => `/${row.kind === "offer" ? "offers" : "needs"}/${row.id}`;
-export const offerIri = (config: Config, row: Pick<Offer, "kind" | "id">) => new URL(offerPath(row), config.url);
-export const offerNoteIri = (config: Config, row: Pick<Offer, "kind" | "id">) => new URL(`${offerPath(row)}/note`, config.url);
+/** The Intent's action: a service someone performs, or goods handed over. */
+export const offerAction = (category: Pick<Category, "slug">) => (SERVICE_CATEGORIES.has(category.slug) ? "deliverService" : "transfer");
 
 const measure = (milli: number, unit: string) => new Measure({ unit, numericalValue: parseDecimal(formatMilli(milli)) });
-
-/** A line people read: "12 of 20 kg still available". */
-export function quantityLine(row: Offer): string {
-  const total = `${formatMilli(row.quantityMilli)} ${row.unit}`;
-  if (row.kind === "need") return row.availableMilli === row.quantityMilli ? total : `${formatMilli(row.availableMilli)} of ${total} still needed`;
-  return row.availableMilli === row.quantityMilli ? total : `${formatMilli(row.availableMilli)} of ${total} still available`;
-}
 
 const STATUS_WORDS: Record<Offer["status"], string> = {
   open: "",
@@ -35,12 +28,20 @@ const STATUS_WORDS: Record<Offer["status"], string> = {
   withdrawn: "Withdrawn. ",
 };
 
+/** The Proposal's summary: a line Mastodon shows (status, kind, name, quantity, area). */
+export const offerSummary = (row: Offer) =>
+  `${STATUS_WORDS[row.status]}${row.kind === "offer" ? "Offer" : "Need"}: ${row.name} — ${offerQuantityLine(row)}, ${row.areaName}`;
+
+/** The Proposal's content: the description and the conditions, as HTML. */
+export const offerContent = (row: Pick<Offer, "description" | "conditions">) =>
+  paragraphs(escapeHtml(row.description)) + (row.conditions ? `<p>Conditions: ${escapeHtml(row.conditions)}</p>` : "");
+
 /** An offer or need as a FEP-0837 Proposal publishing an Intent: the structure other pods read. */
 export function offerToProposal(ctx: Context<null>, config: Config, row: Offer, category: Category): Proposal {
   const actor = ctx.getActorUri(config.handle);
   const id = offerIri(config, row);
-  const summary = `${STATUS_WORDS[row.status]}${row.kind === "offer" ? "Offer" : "Need"}: ${row.name} — ${quantityLine(row)}, ${row.areaName}`;
-  const content = paragraphs(escapeHtml(row.description)) + (row.conditions ? `<p>Conditions: ${escapeHtml(row.conditions)}</p>` : "");
+  const summary = offerSummary(row);
+  const content = offerContent(row);
   return new Proposal({
     id,
     url: id,
@@ -52,7 +53,7 @@ export function offerToProposal(ctx: Context<null>, config: Config, row: Offer, 
     purpose: row.kind === "offer" ? "offer" : "request",
     unitBased: false,
     publishes: new Intent({
-      action: SERVICE_CATEGORIES.has(category.slug) ? "deliverService" : "transfer",
+      action: offerAction(category),
       resourceConformsTo: new URL(category.iri),
       resourceQuantity: measure(row.quantityMilli, row.unit),
       availableQuantity: measure(row.availableMilli, row.unit),
@@ -82,10 +83,9 @@ export function offerToNote(ctx: Context<null>, config: Config, row: Offer, cate
     .join(" ");
   const ask = row.kind === "offer" ? "Reply to this post to ask for some." : "Reply to this post if you can help.";
   const content =
-    `<p>${escapeHtml(STATUS_WORDS[row.status])}<strong>${what}: ${escapeHtml(row.name)}</strong> — ${escapeHtml(quantityLine(row))}` +
+    `<p>${escapeHtml(STATUS_WORDS[row.status])}<strong>${what}: ${escapeHtml(row.name)}</strong> — ${escapeHtml(offerQuantityLine(row))}` +
     ` · ${escapeHtml(category.label)} · ${escapeHtml(row.areaName)}${window ? ` · ${escapeHtml(window)}` : ""}</p>` +
-    paragraphs(escapeHtml(row.description)) +
-    (row.conditions ? `<p>Conditions: ${escapeHtml(row.conditions)}</p>` : "") +
+    offerContent(row) +
     `<p>${row.status === "open" || row.status === "partly_claimed" ? `${ask} ` : ""}Details: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
   return new Note({
     id: offerNoteIri(config, row),

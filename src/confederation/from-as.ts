@@ -1,6 +1,7 @@
 import { Article, Link, Measure, Place, PropertyValue, Proposal, type Object as APObject } from "@fedify/vocab";
 import { z } from "zod";
 import { htmlToText, sanitize } from "../web/sanitize.ts";
+import type { ViewKind } from "../publishing/kind-names.ts";
 import type { viewObjects } from "./schema.ts";
 
 /** A neighbor's object as the view keeps it: sanitised, validated, with its origin. */
@@ -19,15 +20,17 @@ export interface ViewServiceRecord {
 
 const httpIri = z.url({ protocol: /^https?$/ }).max(2048);
 const text = (max: number) => z.string().max(max);
+const SUMMARY_MAX = 5000;
 const milli = z.number().int().min(0).max(1e15).nullable();
 
 /** The limits a record must meet to enter the view; anything else is refused with one log line. */
 const viewRecordSchema = z.object({
   iri: httpIri,
-  kind: z.enum(["offer", "need", "charter", "practice"]),
+  // Set by kindOf, never read from the object.
+  kind: z.custom<ViewKind>((value) => typeof value === "string"),
   podIri: httpIri,
   name: text(300).min(1),
-  summary: text(5000),
+  summary: text(SUMMARY_MAX),
   content: text(100_000),
   url: httpIri.nullable(),
   categoryIri: httpIri.nullable(),
@@ -167,22 +170,39 @@ export async function toViewRecord(object: APObject, podIri: string): Promise<Vi
         target: serviceFields.get("target") ?? null,
       });
     }
-  } else {
-    const tags: string[] = [];
-    for await (const tag of object.getTags()) {
-      if (tag instanceof Link && tag.href && /activitystreams/.test(tag.mediaType ?? "")) base.adaptedFrom = tag.href.href;
-      else if (tag.name) tags.push(str(tag.name).replace(/^#/, ""));
-    }
-    base.extra = { tags };
+    return validated(base);
   }
-  return validated(base);
+  const tags: string[] = [];
+  let adaptedFrom: string | null = null;
+  for await (const tag of object.getTags()) {
+    if (tag instanceof Link && tag.href && /activitystreams/.test(tag.mediaType ?? "")) adaptedFrom = tag.href.href;
+    else if (tag.name) tags.push(str(tag.name).replace(/^#/, ""));
+  }
+  return practiceRecord({ ...fields, tags, adaptedFrom }, podIri);
 }
 
-/** An offer's or need's view record, from whichever path read it. */
+/** A practice's own values beyond the common ones. */
+export interface PracticeFields extends ObjectFields {
+  tags: string[];
+  adaptedFrom: string | null;
+}
+
+/** A practice's view record: from a neighbor's Article, or from this pod's own practice (practices/to-view.ts). */
+export function practiceRecord(fields: PracticeFields, podIri: string): ViewRecord {
+  const record = commonRecord("practice", podIri, fields);
+  record.adaptedFrom = fields.adaptedFrom;
+  record.extra = { tags: fields.tags };
+  return validated(record);
+}
+
+/** An offer's or need's view record, from whichever path read it (or from this pod's own offer, offers/to-view.ts). */
 export function proposalRecord(fields: ProposalFields, podIri: string): ViewRecord {
   const kind = proposalKind(fields.purpose);
   if (!kind) throw new InvalidObjectError("not an offer or a need");
   const record = commonRecord(kind, podIri, fields);
+  // The view's summary is what the pod wrote about it (the description, in `content`), for search and
+  // matching, as for this pod's own; the Proposal's summary is a line for Mastodon (name, quantity, area).
+  record.summary = htmlToText(fields.content ?? "").slice(0, SUMMARY_MAX);
   record.action = fields.action;
   record.categoryIri = fields.categoryIri;
   record.unit = fields.resourceQuantity?.unit ?? fields.availableQuantity?.unit ?? null;

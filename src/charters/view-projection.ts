@@ -1,0 +1,48 @@
+import { desc } from "drizzle-orm";
+import { findCategory } from "../categories/service.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import type { OwnViewService } from "../publishing/kind.ts";
+import { actorIri, serviceIri } from "../publishing/iris.ts";
+import type { CharterService, PlannedService } from "./model.ts";
+import { charterRevisions } from "./schema.ts";
+
+type Deps = Pick<PodDeps, "db" | "config">;
+
+/** This pod's own charter, latest revision, as the service map's rows. */
+export function ownCharterServices(deps: Deps): OwnViewService[] {
+  const latest = deps.db
+    .select({ services: charterRevisions.services, planned: charterRevisions.planned })
+    .from(charterRevisions)
+    .orderBy(desc(charterRevisions.number))
+    .limit(1)
+    .get();
+  if (!latest) return [];
+  const self = actorIri(deps.config).href;
+  const iriOf = (slug: string) => findCategory(deps.db, deps.config, slug)?.iri ?? null;
+  const parse = <T>(text: string): T[] => {
+    try {
+      const value: unknown = JSON.parse(text);
+      return Array.isArray(value) ? (value as T[]) : [];
+    } catch {
+      return [];
+    }
+  };
+  return [
+    ...parse<CharterService>(latest.services).map((s) => ({
+      iri: serviceIri(deps.config, s.key).href,
+      podIri: self,
+      name: s.name,
+      categoryIri: iriOf(s.category),
+      status: s.status === "paused" ? ("paused" as const) : ("active" as const),
+      target: null,
+    })),
+    ...parse<PlannedService>(latest.planned).map((p) => ({
+      iri: serviceIri(deps.config, p.key).href,
+      podIri: self,
+      name: p.name,
+      categoryIri: iriOf(p.category),
+      status: "planned" as const,
+      target: p.target,
+    })),
+  ];
+}

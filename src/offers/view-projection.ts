@@ -1,0 +1,31 @@
+import { ne } from "drizzle-orm";
+import { requireCategory } from "../categories/service.ts";
+import type { ViewRecord } from "../confederation/from-as.ts";
+import { dropOwnObject, putOwnObject, viewable } from "../confederation/view-projection.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { offerIri } from "../publishing/iris.ts";
+import type { Offer } from "./model.ts";
+import { offers } from "./schema.ts";
+import { offerViewRecord } from "./to-view.ts";
+
+type Deps = Pick<PodDeps, "db" | "config">;
+
+const recordOf = ({ db, config }: Deps, row: Offer) =>
+  offerViewRecord(config, row, requireCategory(db, config, row.category, "category"));
+
+/** Keeps this offer's view item current: there while published, gone once withdrawn. */
+export function projectOffer(deps: Deps, row: Offer): void {
+  const record = row.status === "withdrawn" ? null : viewable(() => recordOf(deps, row));
+  if (record) putOwnObject(deps.db, record);
+  else dropOwnObject(deps.db, offerIri(deps.config, row).href);
+}
+
+/** Every published offer and need as view items (the projection rebuilt at start). */
+export function ownOfferRecords(deps: Deps): ViewRecord[] {
+  return deps.db
+    .select()
+    .from(offers)
+    .where(ne(offers.status, "withdrawn"))
+    .all()
+    .flatMap((row) => viewable(() => recordOf(deps, row)) ?? []);
+}
