@@ -7,6 +7,7 @@ import { confederationService, type ConfederationService } from "./confederation
 import { chartersService, type ChartersService } from "./charters/service.ts";
 import type { Config } from "./config/schema.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
+import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { actorFacts, buildFederation, loadOrCreateKeyPairs } from "./federation/federation.ts";
 import { announceProfileChanges } from "./federation/profile.ts";
@@ -36,6 +37,8 @@ export interface Pod extends PodServices {
   federation: PodFederation;
   queue: SqliteMessageQueue;
   kv: SqliteKvStore;
+  /** Runs what follows committed changes (deliveries, projections); start() it where the pod serves. */
+  events: EventDispatcher;
   /** When the pod was first started (its keys were made): the actor's `published`. */
   publishedAt: Date;
   contextFor(): Context<null>;
@@ -55,6 +58,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
     const publishedAt = new Date(rsa!.createdAt);
     const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
+    const events = new EventDispatcher(deps, queue);
     // Services reach the federation only when they act, so they can be made before it.
     let federation: PodFederation | undefined;
     // One context serves every outside-a-request use: it only binds the federation to the pod's origin.
@@ -74,12 +78,12 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       confederation,
       social,
       follows: followActions(deps, contextFor, followHooks),
-      offers: offersService(deps, contextFor),
+      offers: offersService(deps, contextFor, events),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
-      charters: chartersService(deps, contextFor, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
-      practices: practicesService(deps, contextFor),
+      charters: chartersService(deps, contextFor, events, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
+      practices: practicesService(deps, contextFor, events),
     };
-    federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt, followHooks }, services);
+    federation = buildFederation(deps, { kv, queue: events.queue, keyPairs, publishedAt, followHooks }, services);
     services.social.me();
     return {
       ...services,
@@ -88,6 +92,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       federation,
       queue,
       kv,
+      events,
       publishedAt,
       contextFor,
       inboxFastPath: fastInbox(deps, confederation.inbox),
