@@ -3,9 +3,10 @@ import type { Context } from "@fedify/fedify";
 import { eq } from "drizzle-orm";
 import { fastInbox } from "./confederation/fast-inbox.ts";
 import type { InboxFastPath } from "./federation/fastify-adapter.ts";
-import { confederationService, type ConfederationService } from "./confederation/service.ts";
-import { chartersService, type ChartersService } from "./charters/service.ts";
+import { confederationService } from "./confederation/service.ts";
+import { chartersService } from "./charters/service.ts";
 import type { Config } from "./config/schema.ts";
+import type { PodServices } from "./services.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
@@ -14,21 +15,12 @@ import { announceProfileChanges } from "./federation/profile.ts";
 import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
-import { followActions, type FollowActions, type FollowHooks } from "./follows/federation.ts";
+import { followActions, type FollowHooks } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
-import { practicesService, type PracticesService } from "./practices/service.ts";
-import { offersService, type OffersService } from "./offers/service.ts";
-import { socialService, type SocialService } from "./social/service.ts";
+import { practicesService } from "./practices/service.ts";
+import { offersService } from "./offers/service.ts";
+import { socialService } from "./social/service.ts";
 
-/** The rooms' services: what routes, the CLI and federation dispatchers call. */
-export interface PodServices {
-  follows: FollowActions;
-  offers: OffersService;
-  charters: ChartersService;
-  practices: PracticesService;
-  confederation: ConfederationService;
-  social: SocialService;
-}
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {

@@ -17,7 +17,7 @@ import { installOutboundPolicy } from "./safe-fetch.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
 import { registerPracticeCollection } from "../practices/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
-import type { PodServices } from "../pod.ts";
+import type { PodServices } from "../services.ts";
 import { registerCharterCollections } from "../charters/collections.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 import { MASTODON_VERSION } from "../mastodon/entities/instance.ts";

@@ -1,7 +1,7 @@
 import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
 import type { Activity } from "@fedify/vocab";
 import { followInboxHandlers, type FollowHooks } from "../follows/federation.ts";
-import type { PodServices } from "../pod.ts";
+import type { PodServices } from "../services.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import { guardedListener } from "./inbox-scope.ts";
 
