@@ -21,7 +21,6 @@ import { practicesService } from "./practices/service.ts";
 import { offersService } from "./offers/service.ts";
 import { socialService } from "./social/service.ts";
 
-
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
   deps: PodDeps;
