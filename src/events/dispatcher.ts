@@ -73,9 +73,7 @@ export class EventDispatcher {
         return queue.nativeRetrial;
       },
       enqueue: (message, options) => hold([message], options) ?? queue.enqueue(message, options),
-      enqueueMany: (messages, options) =>
-        hold(messages, options) ??
-        (queue.enqueueMany ? queue.enqueueMany(messages, options) : Promise.all(messages.map((m) => queue.enqueue(m, options))).then(() => {})),
+      enqueueMany: (messages, options) => hold(messages, options) ?? enqueueAll(queue, messages, options),
       ...(queue.getDepth ? { getDepth: () => queue.getDepth!() } : {}),
       listen: (handler, options) => queue.listen(handler, options),
     };
@@ -161,9 +159,10 @@ export class EventDispatcher {
         if (!store.isPending(this.#db, id)) return; // another process ran it meanwhile: drop what we held
         for (const { messages, options } of held) {
           const before = changes();
-          const written = this.#queue.enqueueMany ? this.#queue.enqueueMany(messages, options) : this.#queue.enqueue(messages[0], options);
-          written.catch(() => {}); // its failure shows as missing rows, checked next
-          if (changes() - before < messages.length) throw new Error("the queue did not write its messages within the event's transaction");
+          enqueueAll(this.#queue, messages, options).catch(() => {}); // a failure shows as missing rows, checked next
+          if (changes() - before < messages.length) {
+            throw new Error("the queue did not write its messages within the event's transaction");
+          }
         }
         store.markDone(this.#db, id, this.#deps.now());
       })
@@ -171,12 +170,20 @@ export class EventDispatcher {
   }
 }
 
+function enqueueAll(queue: MessageQueue, messages: readonly unknown[], options?: MessageQueueEnqueueOptions) {
+  if (queue.enqueueMany) return queue.enqueueMany(messages, options);
+  return Promise.all(messages.map((message) => queue.enqueue(message, options))).then(() => {});
+}
+
 /**
  * Gives the activities a handler sends ids made from the event's id instead of fresh ones, so running the
  * event again records and sends the same activities (the outbox keeps one row per activity id).
  * `…#create-<random>` becomes `…#create-<event id>`; a second activity with the same id gets a suffix.
  */
-export function withEventIds<T extends { id: URL | null; clone(values: { id: URL }): T }>(activities: T[], eventId: string): T[];
+export function withEventIds<T extends { id: URL | null; clone(values: { id: URL }): T }>(
+  activities: T[],
+  eventId: string,
+): T[];
 export function withEventIds<T extends { activity: A }, A extends { id: URL | null; clone(values: { id: URL }): A }>(
   deliveries: T[],
   eventId: string,
@@ -192,5 +199,7 @@ export function withEventIds(items: any[], eventId: string): any[] {
     used.add(id.href);
     return activity.clone({ id });
   };
-  return items.map((item) => ("activity" in item && !("clone" in item) ? { ...item, activity: stable(item.activity) } : stable(item)));
+  return items.map((item) =>
+    "activity" in item && !("clone" in item) ? { ...item, activity: stable(item.activity) } : stable(item),
+  );
 }

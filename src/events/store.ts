@@ -18,7 +18,14 @@ export interface RecordedEvent {
 export function recordEvent(tx: Writer, kind: string, payload: unknown, orderingKey: string | null, now: Date): string {
   const id = uuidv7();
   tx.insert(events)
-    .values({ id, kind, payload: JSON.stringify(payload), orderingKey, dueAt: now.getTime(), createdAt: now.toISOString() })
+    .values({
+      id,
+      kind,
+      payload: JSON.stringify(payload),
+      orderingKey,
+      dueAt: now.getTime(),
+      createdAt: now.toISOString(),
+    })
     .run();
   return id;
 }
@@ -59,11 +66,6 @@ export function markRetry(db: Db, id: string, attempts: number, dueAt: number | 
     .set(dueAt === null ? { state: "failed", attempts, lastError: error } : { attempts, dueAt, lastError: error })
     .where(eq(events.id, id))
     .run();
-}
-
-/** The earliest time a pending event becomes due, or null when none is pending. */
-export function earliestDue(db: Db): number | null {
-  return db.select({ at: sql<number | null>`min(${events.dueAt})` }).from(events).where(eq(events.state, "pending")).get()?.at ?? null;
 }
 
 export function countByState(db: Db): Record<"pending" | "done" | "failed", number> {

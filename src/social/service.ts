@@ -1,6 +1,8 @@
 import type { Context } from "@fedify/fedify";
 import type { PodDeps } from "../federation/deps.ts";
+import { projectPublishedWith } from "../publishing/deliver.ts";
 import { socialInbox } from "./inbox.ts";
+import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
 import { ensureLocalAccount } from "./store.ts";
 import { timelines } from "./timelines.ts";
@@ -8,6 +10,8 @@ import { timelines } from "./timelines.ts";
 /** The pod as Mastodon-compatible servers and apps see it: accounts, posts, reactions, notifications. */
 export function socialService(deps: PodDeps, contextFor: () => Context<null>, publishedAt: Date) {
   const inbox = socialInbox(deps);
+  // What the pod publishes becomes its own statuses (what Mastodon apps show).
+  projectPublishedWith(projectPublished);
   const reading = timelines(deps.db);
   return {
     inbox,

@@ -44,7 +44,8 @@ describe("a delivery survives a crash between the commit and the delivery", () =
 
   const received = (): Json[] => alice.inbox.map((r) => JSON.parse(r.body.toString("utf8")) as Json);
 
-  it("the pod is killed (SIGKILL) right after an offer commits; after a restart the follower gets its Note once", { timeout: 60_000 }, async () => {
+  const title = "the pod is killed (SIGKILL) right after an offer commits; after a restart the follower gets its Note";
+  it(title, { timeout: 60_000 }, async () => {
     // The switch is read when the pod runs an event, so it is set for this process only.
     pod.env.POD_TEST_CRASH_AFTER_COMMIT = "1";
     await pod.restart();

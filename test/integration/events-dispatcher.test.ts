@@ -77,7 +77,7 @@ describe("the event dispatcher (a real SQLite file, the pod's own queue)", () =>
     const side = open();
     let seenWhileRunning = -1;
     side.dispatcher.on("test.sent", async (payload: { iri: string }) => {
-      await side.dispatcher.queue.enqueue({ type: "outbox", inbox: "https://a.example/inbox", activityId: payload.iri });
+      await side.dispatcher.queue.enqueue({ type: "outbox", inbox: "https://a.example/in", activityId: payload.iri });
       await side.dispatcher.queue.enqueueMany!([{ n: 1 }, { n: 2 }]);
       seenWhileRunning = queued(side);
     });
@@ -102,7 +102,8 @@ describe("the event dispatcher (a real SQLite file, the pod's own queue)", () =>
     const id = change(side, "https://pod.example/a");
     await side.dispatcher.settle();
     expect(queued(side)).toBe(0);
-    expect(state(side, id)).toMatchObject({ state: "pending", attempts: 1, lastError: "the first run fails after enqueueing" });
+    const lastError = "the first run fails after enqueueing";
+    expect(state(side, id)).toMatchObject({ state: "pending", attempts: 1, lastError });
     // Not due yet: nothing runs.
     await side.dispatcher.settle();
     expect(runs).toBe(1);
@@ -125,7 +126,8 @@ describe("the event dispatcher (a real SQLite file, the pod's own queue)", () =>
       ran.push(`${payload.iri} ${payload.step}`);
     });
     change(side, "https://pod.example/a", { iri: "a", step: "create" });
-    side.handle.db.transaction((tx) => side.dispatcher.record(tx, "test.sent", { iri: "a", step: "update" }, "https://pod.example/a"));
+    const update = { iri: "a", step: "update" };
+    side.handle.db.transaction((tx) => side.dispatcher.record(tx, "test.sent", update, "https://pod.example/a"));
     change(side, "https://pod.example/b", { iri: "b", step: "create" });
     await side.dispatcher.settle();
     expect(ran).toEqual(["b create"]);
@@ -156,7 +158,8 @@ describe("the event dispatcher (a real SQLite file, the pod's own queue)", () =>
     release();
     await running;
     expect(queued(one)).toBe(1);
-    expect(JSON.parse(one.handle.sqlite.prepare("SELECT payload FROM queue_messages").pluck().get() as string)).toEqual({ from: "two" });
+    const payload = one.handle.sqlite.prepare("SELECT payload FROM queue_messages").pluck().get() as string;
+    expect(JSON.parse(payload)).toEqual({ from: "two" });
     expect(state(one, id)).toMatchObject({ state: "done" });
   });
 
