@@ -1,5 +1,3 @@
-import { practices as _crossRoom } from "../practices/schema.ts";
-void _crossRoom;
 import type { Context } from "@fedify/fedify";
 import { and, desc, eq, inArray, lt, lte, sum } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
