@@ -68,7 +68,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     const services: PodServices = {
       confederation,
       social,
-      follows: followActions(deps, contextFor, followHooks),
+      follows: followActions(deps, contextFor, followHooks, events),
       offers: offersService(deps, contextFor, events),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, events, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
