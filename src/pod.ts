@@ -56,7 +56,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     let context: Context<null> | undefined;
     const contextFor = () => (context ??= federation!.createContext(config.url, null));
     const confederation = confederationService(deps, contextFor);
-    const social = socialService(deps, contextFor, publishedAt);
+    const social = socialService(deps, contextFor, publishedAt, events);
     // When a follow of ours is answered or ends, both the confederal view and the home timeline fill or empty.
     const followHooks: FollowHooks = {
       accepted(actorIri) {
