@@ -74,7 +74,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       charters: chartersService(deps, contextFor, events, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
       practices: practicesService(deps, contextFor, events),
     };
-    federation = buildFederation(deps, { kv, queue: events.queue, keyPairs, publishedAt, followHooks }, services);
+    federation = buildFederation(deps, { kv, queue: events.queue, keyPairs, publishedAt, followHooks, events }, services);
     services.social.me();
     return {
       ...services,

@@ -17,6 +17,7 @@ import { installOutboundPolicy } from "./safe-fetch.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
 import { registerPracticeCollection } from "../practices/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
+import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodServices } from "../services.ts";
 import { registerCharterCollections } from "../charters/collections.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
@@ -54,6 +55,8 @@ export interface FederationParts {
   publishedAt: Date;
   /** What happens when a follow of ours is answered or ends. */
   followHooks: FollowHooks;
+  /** Runs what follows committed changes; the inbox records the Accept a new follower is owed with it. */
+  events: EventDispatcher;
 }
 
 /**
@@ -110,7 +113,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   registerPracticeCollection(federation, deps);
   registerCharterCollections(federation, deps, services.charters);
 
-  registerInboxListeners(federation, deps, services, parts.followHooks);
+  registerInboxListeners(federation, deps, services, parts.followHooks, parts.events);
 
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
     software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },

@@ -83,6 +83,7 @@ export function followInboxHandlers(
   deps: PodDeps,
   hooks: FollowHooks,
   followed: (ctx: Context<null>, actor: Actor, state: follows.Follower["state"]) => Promise<void>,
+  events: EventDispatcher,
 ) {
   const { db, config, log } = deps;
   const self = (ctx: Context<null>) => ctx.getActorUri(config.handle);
@@ -102,8 +103,16 @@ export function followInboxHandlers(
       }
       const state = config.approveFollowers ? "pending" : "accepted";
       const known = follows.getFollower(db, actor.id.href) !== undefined;
-      const row = follows.recordFollower(db, address, follow.id.href, state, deps.now(), followerKind(actor));
-      if (row.state === "accepted") await answerFollow(ctx, config.handle, row, Accept);
+      const followIri = follow.id.href;
+      // The follower and the Accept it is owed commit together (the event dispatcher sends the Accept).
+      const row = db.transaction((tx) => {
+        const recorded = follows.recordFollower(db, address, followIri, state, deps.now(), followerKind(actor));
+        if (recorded.state === "accepted") {
+          events.record(tx, FOLLOWER_ANSWERED, { row: recorded, accepted: true }, recorded.actorIri);
+        }
+        return recorded;
+      });
+      await events.settle();
       // A repeated Follow (servers re-send them) is answered again but told to the operator once.
       if (!known) await followed(ctx, actor, row.state);
       log.info({ actor: row.actorIri, state: row.state }, "follow received");
