@@ -91,6 +91,8 @@ export class EventDispatcher {
 
   /** Runs every due event now; resolves once they have been tried. Services await it after their change. */
   settle(): Promise<void> {
+    // From within a handler, waiting for the chain would wait for itself; the running pass picks the event up.
+    if (this.#holding.getStore()) return Promise.resolve();
     const run = this.#chain.then(() => this.#drain());
     this.#chain = run.catch((error: unknown) => this.#deps.log.error({ err: error }, "running events failed"));
     return this.#chain;
