@@ -41,9 +41,11 @@ describe("who gets what: recipient lists by follower kind", () => {
     // The database as it was before 0010.
     const before = path.join(dir, "migrations");
     cpSync(MIGRATIONS, before, { recursive: true });
-    rmSync(path.join(before, "0010_follower_kind.sql"));
+    // 0010 and every later migration (drizzle applies only migrations newer than the last one applied).
     const journal = JSON.parse(readFileSync(path.join(before, "meta/_journal.json"), "utf8"));
-    journal.entries = journal.entries.filter((e: { tag: string }) => e.tag !== "0010_follower_kind");
+    const later = journal.entries.filter((e: { idx: number }) => e.idx >= 10);
+    for (const { tag } of later) rmSync(path.join(before, `${tag}.sql`));
+    journal.entries = journal.entries.filter((e: { idx: number }) => e.idx < 10);
     writeFileSync(path.join(before, "meta/_journal.json"), JSON.stringify(journal));
     handle = openDatabase(path.join(dir, "db.sqlite"));
     migrate(handle.db, { migrationsFolder: before });
