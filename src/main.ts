@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     );
   }
   const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
+  // Events a crash (or the CLI) left are run now; the dispatcher keeps looking for more.
+  pod.events.start();
   if (await announceProfileChanges(pod.contextFor(), pod.kv, config, actorFacts(pod.publishedAt, pod))) {
     log.info("profile changed since last start: followers are being told");
   }
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     clearInterval(sweeps);
     inFlight.closeAfterResponse();
     queueStop.abort();
-    await Promise.all([app.close(), queueRunning.catch(() => {})]);
+    await Promise.all([app.close(), queueRunning.catch(() => {}), pod.events.stop()]);
     await checkpoints.stop();
     pod.close();
     log.info("stopped");

@@ -5,32 +5,24 @@ import { fastInbox } from "./confederation/fast-inbox.ts";
 import { eitherFastPath } from "./federation/fastify-adapter.ts";
 import { fastNoteInbox } from "./social/fast-inbox.ts";
 import type { InboxFastPath } from "./federation/fastify-adapter.ts";
-import { confederationService, type ConfederationService } from "./confederation/service.ts";
-import { chartersService, type ChartersService } from "./charters/service.ts";
+import { confederationService } from "./confederation/service.ts";
+import { chartersService } from "./charters/service.ts";
 import type { Config } from "./config/schema.ts";
+import type { PodServices } from "./services.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
+import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { actorFacts, buildFederation, loadOrCreateKeyPairs } from "./federation/federation.ts";
 import { announceProfileChanges } from "./federation/profile.ts";
 import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
-import { followActions, type FollowActions, type FollowHooks } from "./follows/federation.ts";
+import { followActions, type FollowHooks } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
-import { practicesService, type PracticesService } from "./practices/service.ts";
+import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
-import { offersService, type OffersService } from "./offers/service.ts";
-import { socialService, type SocialService } from "./social/service.ts";
-
-/** The rooms' services: what routes, the CLI and federation dispatchers call. */
-export interface PodServices {
-  follows: FollowActions;
-  offers: OffersService;
-  charters: ChartersService;
-  practices: PracticesService;
-  confederation: ConfederationService;
-  social: SocialService;
-}
+import { offersService } from "./offers/service.ts";
+import { socialService } from "./social/service.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
@@ -39,6 +31,8 @@ export interface Pod extends PodServices {
   federation: PodFederation;
   queue: SqliteMessageQueue;
   kv: SqliteKvStore;
+  /** Runs what follows committed changes (deliveries, projections); start() it where the pod serves. */
+  events: EventDispatcher;
   /** When the pod was first started (its keys were made): the actor's `published`. */
   publishedAt: Date;
   contextFor(): Context<null>;
@@ -58,13 +52,14 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
     const publishedAt = new Date(rsa!.createdAt);
     const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
+    const events = new EventDispatcher(deps, queue);
     // Services reach the federation only when they act, so they can be made before it.
     let federation: PodFederation | undefined;
     // One context serves every outside-a-request use: it only binds the federation to the pod's origin.
     let context: Context<null> | undefined;
     const contextFor = () => (context ??= federation!.createContext(config.url, null));
     const confederation = confederationService(deps, contextFor);
-    const social = socialService(deps, contextFor, publishedAt);
+    const social = socialService(deps, contextFor, publishedAt, events);
     // When a follow of ours is answered or ends, both the confederal view and the home timeline fill or empty.
     const followHooks: FollowHooks = {
       accepted(actorIri) {
@@ -76,13 +71,13 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
     const services: PodServices = {
       confederation,
       social,
-      follows: followActions(deps, contextFor, followHooks),
-      offers: offersService(deps, contextFor),
+      follows: followActions(deps, contextFor, followHooks, events),
+      offers: offersService(deps, contextFor, events),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
-      charters: chartersService(deps, contextFor, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
-      practices: practicesService(deps, contextFor),
+      charters: chartersService(deps, contextFor, events, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
+      practices: practicesService(deps, contextFor, events),
     };
-    federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt, followHooks }, services);
+    federation = buildFederation(deps, { kv, queue: events.queue, keyPairs, publishedAt, followHooks, events }, services);
     rebuildOwnView(deps);
     services.social.me();
     return {
@@ -92,6 +87,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       federation,
       queue,
       kv,
+      events,
       publishedAt,
       contextFor,
       inboxFastPath: eitherFastPath(

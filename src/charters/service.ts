@@ -1,6 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import { requireCategory } from "../categories/service.ts";
+import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { invalidatePrebuiltDocuments } from "../federation/prebuilt-documents.ts";
 import { notFound } from "../http/problem.ts";
@@ -27,8 +28,15 @@ export function monthAfter(iso: string): string {
 
 type Row = typeof charterRevisions.$inferSelect;
 
+const CHARTER_CHANGED = "charter.changed";
+
 /** The People's Service Charter: versioned revisions, monthly reviews, delivered to followers. */
-export function chartersService(deps: PodDeps, contextFor: () => Context<null>, profileChanged: () => Promise<unknown>) {
+export function chartersService(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  events: EventDispatcher,
+  profileChanged: () => Promise<unknown>,
+) {
   const { db, config } = deps;
 
   const firstPublishedAt = () =>
@@ -53,14 +61,22 @@ export function chartersService(deps: PodDeps, contextFor: () => Context<null>, 
   const checkCategory = (field: "services" | "planned", index: number, slug: string) =>
     requireCategory(db, config, slug, `body.${field}.${index}.category`);
 
-  async function publishActivities(charter: Charter, verb: "create" | "update") {
+  /** Records, in the change's transaction, that followers must be told (run by the event dispatcher). */
+  const publishLater = (tx: Parameters<EventDispatcher["record"]>[0], number: number, verb: "create" | "update") =>
+    events.record(tx, CHARTER_CHANGED, { number, verb }, charterIri(config).href);
+
+  events.on(CHARTER_CHANGED, async ({ number, verb }: { number: number; verb: "create" | "update" }, event) => {
+    const row = db.select().from(charterRevisions).where(eq(charterRevisions.number, number)).get();
+    if (!row) throw new Error(`charter revision ${number} is missing`);
+    const charter = toCharter(row);
     const ctx = contextFor();
     // The actor's profile fields show the charter's services: its prebuilt document is out of date.
     invalidatePrebuiltDocuments(ctx.federation);
-    const activities = charterActivities(ctx, config, charter, (slug) => requireCategory(db, config, slug, "category"), verb, deps.now());
+    const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
+    const activities = withEventIds(charterActivities(ctx, config, charter, categoryOf, verb, deps.now()), event.id);
     await sendToFollowers(ctx, deps, activities, charterIri(config).href);
     await profileChanged();
-  }
+  });
 
   return {
     current,
@@ -94,7 +110,7 @@ export function chartersService(deps: PodDeps, contextFor: () => Context<null>, 
           );
           recordTombstones(tx, dropped.map((s) => ({ iri: serviceIri(config, s.key).href, formerType: "Proposal" })), new Date(now));
         }
-        return tx
+        const inserted = tx
           .insert(charterRevisions)
           .values({
             number: (previous?.number ?? 0) + 1,
@@ -106,9 +122,11 @@ export function chartersService(deps: PodDeps, contextFor: () => Context<null>, 
           })
           .returning()
           .get();
+        publishLater(tx, inserted.number, previous ? "update" : "create");
+        return inserted;
       });
+      await events.settle();
       const charter = toCharter(row);
-      await publishActivities(charter, previous ? "update" : "create");
       return charter;
     },
 
@@ -116,14 +134,18 @@ export function chartersService(deps: PodDeps, contextFor: () => Context<null>, 
     async review(): Promise<Charter> {
       const latest = current();
       if (!latest) throw notFound("this pod has not published a charter yet");
-      const row = db
-        .update(charterRevisions)
-        .set({ reviewedAt: deps.now().toISOString() })
-        .where(eq(charterRevisions.number, latest.number))
-        .returning()
-        .get();
+      const row = db.transaction((tx) => {
+        const reviewed = tx
+          .update(charterRevisions)
+          .set({ reviewedAt: deps.now().toISOString() })
+          .where(eq(charterRevisions.number, latest.number))
+          .returning()
+          .get();
+        publishLater(tx, reviewed.number, "update");
+        return reviewed;
+      });
+      await events.settle();
       const charter = toCharter(row);
-      await publishActivities(charter, "update");
       return charter;
     },
   };

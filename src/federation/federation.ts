@@ -17,7 +17,8 @@ import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
 import { prebuiltDocuments } from "./prebuilt-documents.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
-import type { PodServices } from "../pod.ts";
+import type { EventDispatcher } from "../events/dispatcher.ts";
+import type { PodServices } from "../services.ts";
 import { PUBLISHED_KINDS, STREAMS } from "../publishing/kinds.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 import { MASTODON_VERSION } from "../mastodon/entities/instance.ts";
@@ -55,6 +56,8 @@ export interface FederationParts {
   publishedAt: Date;
   /** What happens when a follow of ours is answered or ends. */
   followHooks: FollowHooks;
+  /** Runs what follows committed changes; the inbox records the Accept a new follower is owed with it. */
+  events: EventDispatcher;
 }
 
 /**
@@ -113,7 +116,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   registerOutbox(federation, deps);
   for (const kind of PUBLISHED_KINDS) kind.registerCollection(federation, deps, services);
 
-  registerInboxListeners(federation, deps, services, parts.followHooks);
+  registerInboxListeners(federation, deps, services, parts.followHooks, parts.events);
 
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
     software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },

@@ -1,7 +1,8 @@
 import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
 import type { Activity } from "@fedify/vocab";
 import { followInboxHandlers, type FollowHooks } from "../follows/federation.ts";
-import type { PodServices } from "../pod.ts";
+import type { EventDispatcher } from "../events/dispatcher.ts";
+import type { PodServices } from "../services.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import { guardedListener } from "./inbox-scope.ts";
 
@@ -11,9 +12,10 @@ export function registerInboxListeners(
   deps: PodDeps,
   services: PodServices,
   followHooks: FollowHooks,
+  events: EventDispatcher,
 ): void {
   const { config, log } = deps;
-  const follows = followInboxHandlers(deps, followHooks, services.social.inbox.onFollowed);
+  const follows = followInboxHandlers(deps, followHooks, services.social.inbox.onFollowed, events);
   const view = services.confederation.inbox;
   const social = services.social.inbox;
   const refused = (reason: string, activity: Activity) => {

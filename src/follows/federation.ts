@@ -1,6 +1,7 @@
 import type { Context, InboxContext } from "@fedify/fedify";
 import { Accept, Follow, Reject, Undo, isActor, type Actor, type Recipient } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
+import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
 import { inboxRefusal } from "../federation/public-address.ts";
 import { conflict, notFound, ProblemError } from "../http/problem.ts";
@@ -82,6 +83,7 @@ export function followInboxHandlers(
   deps: PodDeps,
   hooks: FollowHooks,
   followed: (ctx: Context<null>, actor: Actor, state: follows.Follower["state"]) => Promise<void>,
+  events: EventDispatcher,
 ) {
   const { db, config, log } = deps;
   const self = (ctx: Context<null>) => ctx.getActorUri(config.handle);
@@ -101,8 +103,16 @@ export function followInboxHandlers(
       }
       const state = config.approveFollowers ? "pending" : "accepted";
       const known = follows.getFollower(db, actor.id.href) !== undefined;
-      const row = follows.recordFollower(db, address, follow.id.href, state, deps.now(), followerKind(actor));
-      if (row.state === "accepted") await answerFollow(ctx, config.handle, row, Accept);
+      const followIri = follow.id.href;
+      // The follower and the Accept it is owed commit together (the event dispatcher sends the Accept).
+      const row = db.transaction((tx) => {
+        const recorded = follows.recordFollower(db, address, followIri, state, deps.now(), followerKind(actor));
+        if (recorded.state === "accepted") {
+          events.record(tx, FOLLOWER_ANSWERED, { row: recorded, accepted: true }, recorded.actorIri);
+        }
+        return recorded;
+      });
+      await events.settle();
       // A repeated Follow (servers re-send them) is answered again but told to the operator once.
       if (!known) await followed(ctx, actor, row.state);
       log.info({ actor: row.actorIri, state: row.state }, "follow received");
@@ -157,10 +167,37 @@ async function answerFollow(
   );
 }
 
+const FOLLOW_SENT = "follow.sent";
+const FOLLOW_UNDONE = "follow.undone";
+const FOLLOWER_ANSWERED = "follower.answered";
+
 /** What the operator does: follow, unfollow, approve and reject follow requests. */
-export function followActions(deps: PodDeps, contextFor: () => Context<null>, hooks: FollowHooks) {
+export function followActions(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  hooks: FollowHooks,
+  events: EventDispatcher,
+) {
   const { db, config, log } = deps;
   const sender = { identifier: config.handle };
+
+  // Each change commits with the event that sends its activity (run by the event dispatcher).
+  events.on(FOLLOW_SENT, async ({ row }: { row: follows.Followed }) => {
+    const ctx = contextFor();
+    const me = ctx.getActorUri(config.handle);
+    const follow = new Follow({ id: new URL(row.followIri), actor: me, object: new URL(row.actorIri) });
+    await ctx.sendActivity(sender, recipientOf(row), follow, { orderingKey: row.actorIri });
+  });
+  events.on(FOLLOW_UNDONE, async ({ row }: { row: follows.Followed }, event) => {
+    const ctx = contextFor();
+    const me = ctx.getActorUri(config.handle);
+    const follow = new Follow({ id: new URL(row.followIri), actor: me, object: new URL(row.actorIri) });
+    const undo = new Undo({ id: new URL(`#undo/${event.id}`, row.followIri), actor: me, object: follow });
+    await ctx.sendActivity(sender, recipientOf(row), undo, { orderingKey: row.actorIri });
+  });
+  events.on(FOLLOWER_ANSWERED, async ({ row, accepted }: { row: follows.Follower; accepted: boolean }) => {
+    await answerFollow(contextFor(), config.handle, row, accepted ? Accept : Reject);
+  });
 
   return {
     async follow(target: string): Promise<follows.Followed> {
@@ -174,30 +211,27 @@ export function followActions(deps: PodDeps, contextFor: () => Context<null>, ho
       }
       const me = ctx.getActorUri(config.handle);
       const followIri = new URL(`/follows/${uuidv7()}`, me).href;
-      const row = follows.recordFollowing(db, address, followIri, deps.now());
-      await ctx.sendActivity(sender, actor, new Follow({ id: new URL(followIri), actor: me, object: actor.id }), {
-        orderingKey: row.actorIri,
+      const row = db.transaction((tx) => {
+        const recorded = follows.recordFollowing(db, address, followIri, deps.now());
+        events.record(tx, FOLLOW_SENT, { row: recorded }, recorded.actorIri);
+        return recorded;
       });
+      await events.settle();
       log.info({ actor: row.actorIri }, "follow sent");
       return row;
     },
 
     async unfollow(target: string): Promise<follows.Followed> {
-      const ctx = contextFor();
       const row =
         follows.getFollowing(db, target) ??
         follows.findFollowingByHandle(db, target.startsWith("@") ? target : `@${target}`);
       if (!row) throw notFound(`this pod does not follow ${target}`);
-      const me = ctx.getActorUri(config.handle);
-      const follow = new Follow({ id: new URL(row.followIri), actor: me, object: new URL(row.actorIri) });
-      follows.removeFollowing(db, row.actorIri);
+      db.transaction((tx) => {
+        follows.removeFollowing(db, row.actorIri);
+        events.record(tx, FOLLOW_UNDONE, { row }, row.actorIri);
+      });
       hooks.left(row.actorIri);
-      await ctx.sendActivity(
-        sender,
-        recipientOf(row),
-        new Undo({ id: new URL(`#undo/${uuidv7()}`, row.followIri), actor: me, object: follow }),
-        { orderingKey: row.actorIri },
-      );
+      await events.settle();
       log.info({ actor: row.actorIri }, "unfollowed");
       return row;
     },
@@ -206,16 +240,23 @@ export function followActions(deps: PodDeps, contextFor: () => Context<null>, ho
       const row = follows.getFollower(db, actorIri);
       if (!row) throw notFound(`no follow request from ${actorIri}`);
       if (row.state !== "pending") throw conflict(`${actorIri} is already a follower`);
-      const accepted = follows.acceptFollower(db, actorIri, deps.now())!;
-      await answerFollow(contextFor(), config.handle, accepted, Accept);
+      const accepted = db.transaction((tx) => {
+        const updated = follows.acceptFollower(db, actorIri, deps.now())!;
+        events.record(tx, FOLLOWER_ANSWERED, { row: updated, accepted: true }, actorIri);
+        return updated;
+      });
+      await events.settle();
       return accepted;
     },
 
     async reject(actorIri: string): Promise<follows.Follower> {
       const row = follows.getFollower(db, actorIri);
       if (!row) throw notFound(`no follow request from ${actorIri}`);
-      follows.removeFollower(db, actorIri);
-      await answerFollow(contextFor(), config.handle, row, Reject);
+      db.transaction((tx) => {
+        follows.removeFollower(db, actorIri);
+        events.record(tx, FOLLOWER_ANSWERED, { row, accepted: false }, actorIri);
+      });
+      await events.settle();
       return row;
     },
   };

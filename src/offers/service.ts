@@ -2,6 +2,8 @@ import type { Context } from "@fedify/fedify";
 import { and, desc, eq, inArray, lt, lte, sum } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import { requireCategory } from "../categories/service.ts";
+import type { EventDispatcher } from "../events/dispatcher.ts";
+import { withEventIds } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
@@ -26,16 +28,24 @@ function statusFor(row: Pick<Offer, "status" | "quantityMilli" | "availableMilli
   return offerStatus({ ...row, endsAt: row.availableUntil }, now);
 }
 
+const OFFER_CHANGED = "offer.changed";
+
 /** Surplus offers and needs: the rules, one transaction per change, then delivery to followers. */
-export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
+export function offersService(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
   const { db, config } = deps;
 
-  async function publish(row: Offer, verb: "create" | "update" | "delete"): Promise<void> {
+  type Verb = "create" | "update" | "delete";
+  /** Records, in the change's transaction, that followers must be told (run by the event dispatcher). */
+  const publishLater = (tx: Parameters<EventDispatcher["record"]>[0], row: Offer, verb: Verb) =>
+    events.record(tx, OFFER_CHANGED, { row, verb }, offerIri(config, row).href);
+
+  events.on(OFFER_CHANGED, async ({ row, verb }: { row: Offer; verb: Verb }, event) => {
     projectOffer(deps, row);
     const ctx = contextFor();
     const category = requireCategory(db, config, row.category, "category");
-    await sendToFollowers(ctx, deps, offerActivities(ctx, config, row, category, verb, deps.now()), offerIri(config, row).href);
-  }
+    const activities = withEventIds(offerActivities(ctx, config, row, category, verb, deps.now()), event.id);
+    await sendToFollowers(ctx, deps, activities, offerIri(config, row).href);
+  });
 
   function find(kind: OfferKind, id: string): Offer {
     const row = db.select().from(offers).where(and(eq(offers.id, id), eq(offers.kind, kind))).get();
@@ -83,31 +93,35 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
       if (input.availableUntil && Date.parse(input.availableUntil) <= now.getTime()) {
         throw badRequest("must be in the future", "body.availableUntil");
       }
-      const row = db
-        .insert(offers)
-        .values({
-          id: uuidv7(),
-          kind,
-          name: input.name,
-          description: input.description ?? "",
-          category: input.category,
-          unit: input.unit,
-          quantityMilli: input.quantity,
-          availableMilli: input.quantity,
-          availableFrom: iso(input.availableFrom),
-          availableUntil: iso(input.availableUntil),
-          areaName: input.area.name,
-          latitude: coarse(input.area.latitude),
-          longitude: coarse(input.area.longitude),
-          conditions: input.conditions ?? "",
-          language: input.language ?? "en",
-          status: "open",
-          createdAt: now.toISOString(),
-          updatedAt: now.toISOString(),
-        })
-        .returning()
-        .get();
-      await publish(row, "create");
+      const row = db.transaction((tx) => {
+        const inserted = tx
+          .insert(offers)
+          .values({
+            id: uuidv7(),
+            kind,
+            name: input.name,
+            description: input.description ?? "",
+            category: input.category,
+            unit: input.unit,
+            quantityMilli: input.quantity,
+            availableMilli: input.quantity,
+            availableFrom: iso(input.availableFrom),
+            availableUntil: iso(input.availableUntil),
+            areaName: input.area.name,
+            latitude: coarse(input.area.latitude),
+            longitude: coarse(input.area.longitude),
+            conditions: input.conditions ?? "",
+            language: input.language ?? "en",
+            status: "open",
+            createdAt: now.toISOString(),
+            updatedAt: now.toISOString(),
+          })
+          .returning()
+          .get();
+        publishLater(tx, inserted, "create");
+        return inserted;
+      });
+      await events.settle();
       return row;
     },
 
@@ -139,9 +153,11 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
           updatedAt: now.toISOString(),
         };
         const status = statusFor({ ...next, status: "open" }, now);
-        return tx.update(offers).set({ ...next, status }).where(eq(offers.id, id)).returning().get();
+        const updated = tx.update(offers).set({ ...next, status }).where(eq(offers.id, id)).returning().get();
+        publishLater(tx, updated, "update");
+        return updated;
       });
-      await publish(row, "update");
+      await events.settle();
       return row;
     },
 
@@ -159,9 +175,10 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
         const availableMilli = current.availableMilli - input.quantity;
         const status = statusFor({ ...current, availableMilli }, now);
         const offer = tx.update(offers).set({ availableMilli, status, updatedAt: now.toISOString() }).where(eq(offers.id, id)).returning().get();
+        publishLater(tx, offer, "update");
         return { offer, claim };
       });
-      await publish(result.offer, "update");
+      await events.settle();
       return result;
     },
 
@@ -178,24 +195,27 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>) {
           ],
           now,
         );
+        publishLater(tx, updated, "delete");
         return updated;
       });
-      await publish(row, "delete");
+      await events.settle();
       return row;
     },
 
     /** Marks offers and needs whose end has passed as expired and tells followers. Returns how many. */
     async expireDue(): Promise<number> {
       const now = deps.now();
-      const expired = db.transaction((tx) =>
-        tx
+      const expired = db.transaction((tx) => {
+        const rows = tx
           .update(offers)
           .set({ status: "expired", updatedAt: now.toISOString() })
           .where(and(inArray(offers.status, [...LIVE_STATUSES]), lte(offers.availableUntil, now.toISOString())))
           .returning()
-          .all(),
-      );
-      for (const row of expired) await publish(row, "update");
+          .all();
+        for (const row of rows) publishLater(tx, row, "update");
+        return rows;
+      });
+      await events.settle();
       return expired.length;
     },
   };

@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../db/client.ts";
+import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
@@ -25,15 +26,22 @@ function uniqueTags(tags: string[]): string[] {
   });
 }
 
+const PRACTICE_CHANGED = "practice.changed";
+
 /** Successful practices: the rules, one transaction per change, then delivery to followers. */
-export function practicesService(deps: PodDeps, contextFor: () => Context<null>) {
+export function practicesService(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
   const { db, config } = deps;
 
-  async function publish(row: Practice, verb: PracticeVerb): Promise<void> {
+  /** Records, in the change's transaction, that followers must be told (run by the event dispatcher). */
+  const publishLater = (tx: Parameters<EventDispatcher["record"]>[0], row: Practice, verb: PracticeVerb) =>
+    events.record(tx, PRACTICE_CHANGED, { row, verb }, practiceIri(config, row).href);
+
+  events.on(PRACTICE_CHANGED, async ({ row, verb }: { row: Practice; verb: PracticeVerb }, event) => {
     projectPractice(deps, row);
     const ctx = contextFor();
-    await sendToFollowers(ctx, deps, practiceActivities(ctx, config, row, verb, deps.now()), practiceIri(config, row).href);
-  }
+    const activities = withEventIds(practiceActivities(ctx, config, row, verb, deps.now()), event.id);
+    await sendToFollowers(ctx, deps, activities, practiceIri(config, row).href);
+  });
 
   function find(from: Pick<Db, "select">, id: string): Practice {
     const row = from.select().from(practices).where(eq(practices.id, id)).get();
@@ -62,8 +70,8 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>)
 
     async create(input: PracticeInput): Promise<Practice> {
       const now = deps.now().toISOString();
-      const row = db.transaction((tx) =>
-        tx
+      const row = db.transaction((tx) => {
+        const inserted = tx
           .insert(practices)
           .values({
             id: uuidv7(),
@@ -80,9 +88,11 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>)
             updatedAt: now,
           })
           .returning()
-          .get(),
-      );
-      await publish(row, "create");
+          .get();
+        publishLater(tx, inserted, "create");
+        return inserted;
+      });
+      await events.settle();
       return row;
     },
 
@@ -90,7 +100,7 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>)
       const now = deps.now().toISOString();
       const row = db.transaction((tx) => {
         const current = editable(tx, id);
-        return tx
+        const updated = tx
           .update(practices)
           .set({
             title: patch.title ?? current.title,
@@ -106,8 +116,10 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>)
           .where(eq(practices.id, id))
           .returning()
           .get();
+        publishLater(tx, updated, "update");
+        return updated;
       });
-      await publish(row, "update");
+      await events.settle();
       return row;
     },
 
@@ -129,9 +141,10 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>)
           ],
           now,
         );
+        publishLater(tx, updated, "delete");
         return updated;
       });
-      await publish(row, "delete");
+      await events.settle();
       return row;
     },
   };

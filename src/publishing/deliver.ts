@@ -4,7 +4,6 @@ import type { Config } from "../config/schema.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
 import * as follows from "../follows/service.ts";
-import { projectPublished } from "../social/local.ts";
 import { recordInOutbox } from "./outbox.ts";
 
 /** Public addressing as Mastodon reads it: to Public, cc followers (a public post). */
@@ -21,6 +20,16 @@ export type Audience = follows.Audience | "everyone";
 export interface Delivery {
   activity: Activity;
   audience: Audience;
+}
+
+/**
+ * How a published activity becomes the pod's own status. The social room registers it when it is made:
+ * publishing sits below the rooms and imports none of them.
+ */
+type LocalProjection = (ctx: Context<null>, deps: PodDeps, activity: Activity) => Promise<void>;
+let projectPublished: LocalProjection = async () => {};
+export function projectPublishedWith(projection: LocalProjection): void {
+  projectPublished = projection;
 }
 
 export const forPods = (activity: Activity): Delivery => ({ activity, audience: "pods" });

@@ -1,5 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import { Create, Delete, Tombstone } from "@fedify/vocab";
+import type { EventDispatcher } from "../events/dispatcher.ts";
 import { toInstant, type PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
 import { resolveActor } from "../follows/resolve.ts";
@@ -60,8 +61,16 @@ export function renderText(text: string, mentioned: Map<string, Account>): strin
 }
 
 
+const POST_PUBLISHED = "post.published";
+const POST_DELETED = "post.deleted";
+
 /** Notes the operator writes in a Mastodon app, published as the pod. */
-export function postingActions(deps: PodDeps, contextFor: () => Context<null>, inbox: SocialInbox) {
+export function postingActions(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  inbox: SocialInbox,
+  events: EventDispatcher,
+) {
   const { db, config, log } = deps;
   const me = () => store.accountByIri(db, contextFor().getActorUri(config.handle).href)!;
 
@@ -96,6 +105,35 @@ export function postingActions(deps: PodDeps, contextFor: () => Context<null>, i
   const mentionedAccounts = (status: Status) =>
     (JSON.parse(status.mentions) as string[]).map((iri) => store.accountByIri(db, iri)).filter((a): a is Account => a !== undefined);
 
+  // A post and its deletion commit with the event that delivers them (run by the event dispatcher).
+  events.on(POST_PUBLISHED, async ({ status }: { status: Status }) => {
+    const ctx = contextFor();
+    const recipients = mentionedAccounts(status);
+    const mentions = recipients.map((a) => ({ iri: new URL(a.iri), acct: `${a.username}@${a.host}` }));
+    const note = statusToNote(ctx, config, status, mentions);
+    const create = new Create({
+      id: new URL(`${status.iri}#create`),
+      actor: ctx.getActorUri(config.handle),
+      tos: note.toIds,
+      ccs: note.ccIds,
+      object: note,
+      published: toInstant(new Date(status.publishedAt)),
+    });
+    await deliver(ctx, create, status, recipients);
+  });
+  events.on(POST_DELETED, async ({ status, deletedAt }: { status: Status; deletedAt: string }) => {
+    const ctx = contextFor();
+    const note = statusToNote(ctx, config, status, []);
+    const del = new Delete({
+      id: new URL(`${status.iri}#delete`),
+      actor: ctx.getActorUri(config.handle),
+      tos: note.toIds,
+      ccs: note.ccIds,
+      object: new Tombstone({ id: new URL(status.iri), deleted: toInstant(new Date(deletedAt)) }),
+    });
+    await deliver(ctx, del, status, directRecipients(mentionedAccounts(status)));
+  });
+
   return {
     async create(post: NewPost): Promise<Status> {
       const ctx = contextFor();
@@ -104,35 +142,30 @@ export function postingActions(deps: PodDeps, contextFor: () => Context<null>, i
       const id = snowflake(now);
       const iri = new URL(`/notes/${id}`, config.url).href;
       const recipients = directRecipients([...mentioned.values()], post.inReplyTo);
-      const status = db
-        .insert(statuses)
-        .values({
-          id,
-          iri,
-          url: iri,
-          accountId: me().id,
-          inReplyToIri: post.inReplyTo?.iri ?? null,
-          kind: "note",
-          content: renderText(post.text, mentioned),
-          spoilerText: post.spoilerText ?? "",
-          visibility: post.visibility,
-          language: post.language ?? null,
-          sensitive: post.sensitive ?? false,
-          mentions: JSON.stringify(recipients.map((a) => a.iri)),
-          publishedAt: now.toISOString(),
-        })
-        .returning()
-        .get();
-      const note = statusToNote(ctx, config, status, recipients.map((a) => ({ iri: new URL(a.iri), acct: `${a.username}@${a.host}` })));
-      const create = new Create({
-        id: new URL(`${iri}#create`),
-        actor: ctx.getActorUri(config.handle),
-        tos: note.toIds,
-        ccs: note.ccIds,
-        object: note,
-        published: toInstant(now),
+      const status = db.transaction((tx) => {
+        const inserted = tx
+          .insert(statuses)
+          .values({
+            id,
+            iri,
+            url: iri,
+            accountId: me().id,
+            inReplyToIri: post.inReplyTo?.iri ?? null,
+            kind: "note",
+            content: renderText(post.text, mentioned),
+            spoilerText: post.spoilerText ?? "",
+            visibility: post.visibility,
+            language: post.language ?? null,
+            sensitive: post.sensitive ?? false,
+            mentions: JSON.stringify(recipients.map((a) => a.iri)),
+            publishedAt: now.toISOString(),
+          })
+          .returning()
+          .get();
+        events.record(tx, POST_PUBLISHED, { status: inserted }, iri);
+        return inserted;
       });
-      await deliver(ctx, create, status, recipients);
+      await events.settle();
       log.info({ status: iri, visibility: status.visibility }, "note published");
       return status;
     },
@@ -141,22 +174,13 @@ export function postingActions(deps: PodDeps, contextFor: () => Context<null>, i
     async delete(status: Status): Promise<void> {
       if (status.accountId !== me().id) throw new PostingError(403, "only the pod's own posts can be deleted");
       if (status.kind !== "note") throw new PostingError(422, `this post is the pod's ${status.kind}: change it through the operator API`);
-      const ctx = contextFor();
       const now = deps.now();
-      const recipients = directRecipients(mentionedAccounts(status));
-      db.transaction(() => {
+      db.transaction((tx) => {
         store.deleteStatus(db, status.iri);
         recordTombstones(db, [{ iri: status.iri, formerType: "Note" }], now);
+        events.record(tx, POST_DELETED, { status, deletedAt: now.toISOString() }, status.iri);
       });
-      const note = statusToNote(ctx, config, status, []);
-      const del = new Delete({
-        id: new URL(`${status.iri}#delete`),
-        actor: ctx.getActorUri(config.handle),
-        tos: note.toIds,
-        ccs: note.ccIds,
-        object: new Tombstone({ id: new URL(status.iri), deleted: toInstant(now) }),
-      });
-      await deliver(ctx, del, status, recipients);
+      await events.settle();
     },
   };
 }

@@ -1,17 +1,27 @@
 import type { Context } from "@fedify/fedify";
+import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import { projectPublishedWith } from "../publishing/deliver.ts";
 import { socialInbox } from "./inbox.ts";
+import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
 import { ensureLocalAccount } from "./store.ts";
 import { timelines } from "./timelines.ts";
 
 /** The pod as Mastodon-compatible servers and apps see it: accounts, posts, reactions, notifications. */
-export function socialService(deps: PodDeps, contextFor: () => Context<null>, publishedAt: Date) {
+export function socialService(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  publishedAt: Date,
+  events: EventDispatcher,
+) {
   const inbox = socialInbox(deps);
+  // What the pod publishes becomes its own statuses (what Mastodon apps show).
+  projectPublishedWith(projectPublished);
   const reading = timelines(deps.db);
   return {
     inbox,
-    posting: postingActions(deps, contextFor, inbox),
+    posting: postingActions(deps, contextFor, inbox, events),
     timelines: reading,
     /** Replies to one of the pod's posts (an offer's or need's responses); `publicOnly` for its public page. */
     responsesTo(iri: string, publicOnly: boolean): Response[] {

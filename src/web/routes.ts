@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
 import { offerQuantityLine } from "../offers/quantity.ts";
-import type { PodServices } from "../pod.ts";
+import type { PodServices } from "../services.ts";
 import { countFollowers, countFollowing } from "../follows/service.ts";
 import { html, page } from "./html.ts";
 

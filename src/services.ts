@@ -1,0 +1,19 @@
+import type { ChartersService } from "./charters/service.ts";
+import type { ConfederationService } from "./confederation/service.ts";
+import type { FollowActions } from "./follows/federation.ts";
+import type { OffersService } from "./offers/service.ts";
+import type { PracticesService } from "./practices/service.ts";
+import type { SocialService } from "./social/service.ts";
+
+/**
+ * The rooms' services: what routes, the CLI and federation dispatchers call. Its own module (not pod.ts,
+ * which builds the federation) so the federation can name them without an import cycle.
+ */
+export interface PodServices {
+  follows: FollowActions;
+  offers: OffersService;
+  charters: ChartersService;
+  practices: PracticesService;
+  confederation: ConfederationService;
+  social: SocialService;
+}
