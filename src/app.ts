@@ -28,6 +28,7 @@ import { oauthStore } from "./mastodon/oauth.ts";
 import { publicNoteRoutes } from "./social/routes.ts";
 import { squarePng } from "./web/avatar.ts";
 import { PAGE_CSP } from "./web/html.ts";
+import { webApp } from "./webapp/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
 
@@ -71,7 +72,8 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
 
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
   app.addHook("onSend", async (request, reply, payload) => {
-    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html") && !request.url.startsWith("/admin/docs")) {
+    const ownPolicy = reply.hasHeader("content-security-policy") || request.url.startsWith("/admin/docs");
+    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html") && !ownPolicy) {
       reply.header("content-security-policy", PAGE_CSP);
     }
     return payload;
@@ -92,6 +94,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(publicPracticeRoutes, { deps, practices, contextFor });
   await app.register(viewRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
+  await app.register(webApp, { prefix: "/app", pod, members: pod.members });
   for (const [path, image] of [
     ["/avatar.png", squarePng(96, [0x2e, 0x7d, 0x32])],
     ["/header.png", squarePng(96, [0xe8, 0xf5, 0xe9])],

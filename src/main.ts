@@ -55,6 +55,11 @@ async function main(): Promise<void> {
       `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,
     );
   }
+  const setupSecret = pod.members.freshSetupSecret();
+  if (setupSecret) {
+    const link = new URL(`/app/setup/${setupSecret}`, config.url).href;
+    process.stdout.write(`\nSet up this pod in your browser (first coordinator; the link works once):\n  ${link}\n\n`);
+  }
   const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
   if (await announceProfileChanges(pod.contextFor(), pod.kv, config, actorFacts(pod.publishedAt, pod))) {
     log.info("profile changed since last start: followers are being told");

@@ -15,6 +15,7 @@ import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowActions, type FollowHooks } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
+import { membersService, type MembersService } from "./members/service.ts";
 import { practicesService, type PracticesService } from "./practices/service.ts";
 import { offersService, type OffersService } from "./offers/service.ts";
 import { socialService, type SocialService } from "./social/service.ts";
@@ -27,6 +28,7 @@ export interface PodServices {
   practices: PracticesService;
   confederation: ConfederationService;
   social: SocialService;
+  members: MembersService;
 }
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
@@ -78,6 +80,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
       practices: practicesService(deps, contextFor),
+      members: membersService(deps.db, deps.now),
     };
     federation = buildFederation(deps, { kv, queue, keyPairs, publishedAt, followHooks }, services);
     services.social.me();
