@@ -49,11 +49,17 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
     return kit.send(request, reply, signInPage(kit.context(request, reply), { setupPending: members.needsSetup(), next }));
   });
 
-  app.post("/sign-in", { config: { rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+  // Only wrong passwords count (a member signing in often is never slowed); once an address is over the limit even
+  // the right password waits, so a 429 never tells a guess that happens to be right.
+  const wrongPasswords = app.createRateLimit(SIGN_IN_LIMIT);
+  app.post("/sign-in", async (request, reply) => {
+    const seen = await wrongPasswords(request, { increment: false });
+    if (!seen.isAllowed && seen.remaining === 0) throw Object.assign(new Error("too many sign-in attempts"), { statusCode: 429 });
     const fields = body(request);
     const username = text(fields, "username");
     const who = await members.checkCredentials(username, text(fields, "password"));
     if (!who) {
+      await wrongPasswords(request);
       const page = signInPage(kit.context(request, reply), { failed: true, username, next: text(fields, "next") });
       return kit.send(request, reply, page);
     }

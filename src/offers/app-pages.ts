@@ -22,8 +22,12 @@ export function offersListPage(ctx: PageContext, rows: Offer[], published?: Offe
           (row) => html`<li>
             <p><a href=${offerPath(row)}><strong>${row.name}</strong></a></p>
             <p class="hint">
-              ${t(`offers.kind.${row.kind}`)} · ${formatMilli(row.availableMilli)} / ${formatMilli(row.quantityMilli)}
-              ${row.unit} · ${t(`offers.status.${row.status}`)} · ${row.areaName}
+              ${[
+                t(`offers.kind.${row.kind}`),
+                `${formatMilli(row.availableMilli)} / ${formatMilli(row.quantityMilli)} ${row.unit}`,
+                t(`offers.status.${row.status}`),
+                row.areaName,
+              ].join(" · ")}
             </p>
           </li>`,
         )}

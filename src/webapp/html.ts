@@ -46,7 +46,7 @@ function layout(ctx: PageContext, page: Page) {
       <a class="skip" href="#main">${t("app.skip")}</a>
       <header class="top">
         <p class="pod">${ctx.podName}</p>
-        <nav aria-label=${t("nav.dashboard")}>
+        <nav aria-label=${t("nav.label")}>
           <ul>
             ${member && html`<li><a href="/app">${t("nav.dashboard")}</a></li>`}
             ${coordinator && html`<li><a href="/app/offers">${t("nav.offers")}</a></li>`}

@@ -2,6 +2,7 @@
 export const en = {
   "app.name": "{pod} — pod app",
   "app.skip": "Skip to content",
+  "nav.label": "Main",
   "nav.dashboard": "Dashboard",
   "nav.offers": "Offers and needs",
   "nav.members": "Members",

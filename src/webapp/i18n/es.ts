@@ -4,6 +4,7 @@ import type { MessageKey } from "./en.ts";
 export const es: Record<MessageKey, string> = {
   "app.name": "{pod} — aplicación del pod",
   "app.skip": "Ir al contenido",
+  "nav.label": "Principal",
   "nav.dashboard": "Inicio",
   "nav.offers": "Ofertas y necesidades",
   "nav.members": "Miembros",
