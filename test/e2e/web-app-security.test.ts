@@ -106,6 +106,14 @@ describe("web app security", { timeout: 120_000 }, () => {
     expect((await oldPassword.post("/app/sign-in", { username: "gala", password: memberPassword })).status).toBe(401);
   });
 
+  it("never writes an invitation's secret to the log", async () => {
+    const link = await invite("member");
+    await join(link, "hugo");
+    const secret = link.split("/").pop()!;
+    expect(pod.logs()).toContain("/app/join/[secret]");
+    expect(pod.logs()).not.toContain(secret);
+  });
+
   it("never writes a password or its hash to the log or a page", async () => {
     const pages = await Promise.all(["/app", "/app/members", "/app/audit", "/app/profile"].map((p) => coordinator.get(p)));
     for (const text of [pod.logs(), ...pages.map((p) => p.html)]) {

@@ -1,4 +1,4 @@
-/** The web app's English messages. Every key here must exist in every other catalog (a test checks). */
+/** The web app's English messages. Every other catalog is typed Record<MessageKey, string>: a missing key fails the type-check. */
 export const en = {
   "app.name": "{pod} — pod app",
   "app.skip": "Skip to content",
