@@ -104,6 +104,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   const oauth = oauthStore(deps.db, deps.now);
   await app.register(mastodonApi, {
     oauth,
+    isCoordinator: pod.members.isActiveCoordinator,
     deps,
     social: pod.social,
     follows,
@@ -115,7 +116,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       // Counts wrong operator tokens per client address (see requireOperator).
       await admin.register(fastifyRateLimit, { global: false });
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
-      admin.addHook("onRequest", requireOperator(admin, deps.db));
+      admin.addHook("onRequest", requireOperator(admin, deps.db, pod.members.isActiveCoordinator));
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });

@@ -219,6 +219,10 @@ export function membersService(db: Db, now: () => Date) {
       audit(member.id, "member.sign-out-everywhere");
     },
 
+    isActiveCoordinator(memberId: string): boolean {
+      const member = store.byId(memberId);
+      return member?.role === "coordinator" && !member.disabledAt;
+    },
     list: () => store.list(),
     get: (id: string) => store.byId(id),
     updateProfile(member: Member, fields: Partial<ProfileFields>) {

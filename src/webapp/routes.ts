@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { memberPages } from "../members/routes.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
+import { tokenPages } from "../operators/app-routes.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
 import { installWebApp } from "./plugin.ts";
@@ -32,4 +33,5 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
 
   await app.register(memberPages, { kit, members });
   await app.register(offerPages, { kit, offers: pod.offers, db, config });
+  await app.register(tokenPages, { kit, db, audit: members.audit });
 }

@@ -106,6 +106,27 @@ describe("web app security", { timeout: 120_000 }, () => {
     expect((await oldPassword.post("/app/sign-in", { username: "gala", password: memberPassword })).status).toBe(401);
   });
 
+  it("a coordinator's own API token works for the admin API until revoked, or until they stop coordinating", async () => {
+    const status = (token: string) =>
+      fetch(`${pod.url}/admin/api/status`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    await coordinator.get("/app/tokens");
+    const made = await coordinator.post("/app/tokens", { label: "my script" });
+    const token = /<code class="link">([^<]+)<\/code>/.exec(made.html)![1]!;
+    expect(await status(token)).toBe(200);
+    const revokePath = /action="(\/app\/tokens\/[\w-]+\/revoke)"/.exec(made.html)![1]!;
+    expect((await coordinator.post(revokePath, {})).status).toBe(303);
+    expect(await status(token)).toBe(401);
+
+    const second = await join(await invite("coordinator"), "ines");
+    await second.get("/app/tokens");
+    const hers = /<code class="link">([^<]+)<\/code>/.exec((await second.post("/app/tokens", { label: "phone" })).html)![1]!;
+    expect(await status(hers)).toBe(200);
+    const card = (await coordinator.get("/app/members")).html.split("<li>").find((item) => item.includes("(ines)"))!;
+    const rolePath = /action="(\/app\/members\/[\w-]+\/role)"/.exec(card)![1]!;
+    expect((await coordinator.post(rolePath, { role: "member" })).status).toBe(303);
+    expect(await status(hers)).toBe(401);
+  });
+
   it("never writes an invitation's secret to the log", async () => {
     const link = await invite("member");
     await join(link, "hugo");

@@ -7,6 +7,7 @@ export const en = {
   "nav.offers": "Offers and needs",
   "nav.members": "Members",
   "nav.audit": "Audit log",
+  "nav.tokens": "API tokens",
   "nav.profile": "My profile",
   "nav.signOut": "Sign out",
   "nav.language": "Language",
@@ -140,6 +141,15 @@ export const en = {
   "offers.status.expired": "expired",
   "offers.status.withdrawn": "withdrawn",
   "offers.view": "See the public page",
+
+  "tokens.title": "API tokens",
+  "tokens.intro": "A token lets a script or app of yours use the pod's admin API as you. It works while you are a coordinator.",
+  "tokens.none": "You have no tokens.",
+  "tokens.label": "What it is for",
+  "tokens.create": "Make a token",
+  "tokens.made": "Your new token (shown once; copy it now):",
+  "tokens.revoke": "Revoke",
+  "tokens.created": "made {at}",
 
   "audit.title": "Audit log",
   "audit.none": "Nothing recorded yet.",

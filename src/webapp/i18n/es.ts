@@ -9,6 +9,7 @@ export const es: Record<MessageKey, string> = {
   "nav.offers": "Ofertas y necesidades",
   "nav.members": "Miembros",
   "nav.audit": "Registro de actividad",
+  "nav.tokens": "Tokens de la API",
   "nav.profile": "Mi perfil",
   "nav.signOut": "Cerrar sesión",
   "nav.language": "Idioma",
@@ -142,6 +143,15 @@ export const es: Record<MessageKey, string> = {
   "offers.status.expired": "caducada",
   "offers.status.withdrawn": "retirada",
   "offers.view": "Ver la página pública",
+
+  "tokens.title": "Tokens de la API",
+  "tokens.intro": "Un token permite que un programa o aplicación tuya use la API de administración del pod en tu nombre. Funciona mientras seas coordinadora.",
+  "tokens.none": "No tienes tokens.",
+  "tokens.label": "Para qué es",
+  "tokens.create": "Crear un token",
+  "tokens.made": "Tu token nuevo (se muestra una sola vez; cópialo ahora):",
+  "tokens.revoke": "Anular",
+  "tokens.created": "creado el {at}",
 
   "audit.title": "Registro de actividad",
   "audit.none": "Aún no hay nada registrado.",
