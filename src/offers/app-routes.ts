@@ -15,6 +15,7 @@ import type { OfferKind, OffersService } from "./service.ts";
 
 interface Options {
   kit: AppKit;
+  audit: (memberId: string, action: string, subject: string) => void;
   offers: OffersService;
   db: Db;
   config: Config;
@@ -34,7 +35,7 @@ function instantOf(local: string, timeZone: string): string | undefined {
 }
 
 /** The coordinators' pages for offers and needs: the list, and publishing a new one. */
-export async function offerPages(app: FastifyInstance, { kit, offers, db, config }: Options) {
+export async function offerPages(app: FastifyInstance, { kit, audit, offers, db, config }: Options) {
   const coordinator = kit.guard("coordinator");
   const kindOf = (value: string): OfferKind => (OFFER_KINDS.includes(value as OfferKind) ? (value as OfferKind) : "offer");
   const list = (request: FastifyRequest, reply: FastifyReply, published?: Awaited<ReturnType<OffersService["create"]>>) => {
@@ -82,6 +83,7 @@ export async function offerPages(app: FastifyInstance, { kit, offers, db, config
     }
     try {
       const row = await offers.create(kind, parsed.data satisfies OfferInput);
+      audit(request.appMember!.id, `${kind}.publish`, row.id);
       return reply.redirect(`/app/offers?published=${row.id}`, 303);
     } catch (error) {
       if (error instanceof ProblemError && error.problem.status === 400) {

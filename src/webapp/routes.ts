@@ -32,6 +32,6 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   });
 
   await app.register(memberPages, { kit, members });
-  await app.register(offerPages, { kit, offers: pod.offers, db, config });
+  await app.register(offerPages, { kit, audit: members.audit, offers: pod.offers, db, config });
   await app.register(tokenPages, { kit, db, audit: members.audit });
 }

@@ -118,6 +118,7 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
     expect(log).toContain("pod.setup");
     expect(log).toContain("member.invite");
     expect(log).toContain("member.join");
+    expect(log).toContain("offer.publish");
     await checkPage(coordinator, "audit");
     await coordinator.click("header >> text=Sign out");
     await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app/sign-in");
