@@ -35,7 +35,17 @@ async function main(): Promise<void> {
 
   const log = createLogger(config.logLevel);
   routeFedifyLogs(log);
-  const pod = await openPod(config, log);
+  let pod: Pod;
+  try {
+    pod = await openPod(config, log);
+  } catch (error) {
+    // The pod is not where the settings say (another POD_URL than it was set up at): one clear line, no trace.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
   // The server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
   const checkpoints = checkpointInBackground(pod.database.sqlite, {
     onError: (error, restartInMs) =>

@@ -135,6 +135,9 @@ describe("the pod CLI", { timeout: 120_000 }, () => {
       const refused = await run(process.execPath, [CLI, "charter", "show"], moved);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain("this pod was set up at https://first.example");
+      const server = await run(process.execPath, [join(ROOT, "bin/start.mjs")], { ...moved, PORT: "0" });
+      expect(server.code).toBe(78);
+      expect(server.stderr.trim().split("\n")).toHaveLength(1);
       expect((await run(process.execPath, [CLI, "move-url"], moved)).code).toBe(0);
       expect((await run(process.execPath, [CLI, "status"], moved)).code).toBe(0);
       expect((await run(process.execPath, [CLI, "status"], first)).code).toBe(2);
