@@ -1,5 +1,5 @@
 /**
- * The read path through the real app: a pod process (src/main.ts, its hooks, logging and CSP) answering
+ * The read path through the real app: a pod process (bin/start.mjs, its hooks, logging and CSP) answering
  * the actor document and WebFinger, against a bare Fastify route in a process of its own, driven by the
  * same client (autocannon, in this process) over the same connections. Also the pod's cold start.
  */
@@ -50,7 +50,8 @@ interface Pod {
 async function startPod(port: number, dataDir: string, logLevel: string): Promise<Pod> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [new URL("../src/main.ts", import.meta.url).pathname], {
+  // As production starts it (bin/start.mjs: the compile cache, drizzle-orm's CommonJS build; Docker's V8 flag).
+  const child = spawn(process.execPath, ["--max-semi-space-size=2", new URL("../bin/start.mjs", import.meta.url).pathname], {
     env: {
       ...process.env,
       POD_URL: url,
@@ -176,7 +177,7 @@ export async function benchReads(options: { connections: number; seconds: number
         name: "WebFinger (acct:)",
         url: `${pod.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${HANDLE}@127.0.0.1:${port}`)}`,
       },
-      { name: "NodeInfo 2.1 (built per request)", url: `${pod.url}/nodeinfo/2.1` },
+      { name: "NodeInfo 2.1 (prebuilt)", url: `${pod.url}/nodeinfo/2.1` },
     ];
     const driveOptions = { connections: options.connections, seconds: options.seconds };
     const bareOptions = { ...driveOptions, serverPid: bare.pid };

@@ -1,4 +1,5 @@
 import { cpus, totalmem } from "node:os";
+import { benchFanout, printFanout } from "./fanout.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchReads } from "./reads.ts";
 import { benchView } from "./view.ts";
@@ -52,4 +53,9 @@ const generic = await benchIngest({ activities: quick ? 200 : 1000, neighbors: q
 console.log("## The same through Fedify's generic JSON-LD path (a context the fast path does not know)");
 console.log(`activities: ${generic.activities}; in the view: ${generic.ingestedPerSecond.toFixed(0)}/s; CPU per activity: pod ${generic.podCpuMsPerActivity.toFixed(2)} ms`);
 console.log(`fast path ÷ generic path: ${(ingest.ingestedPerSecond / generic.ingestedPerSecond).toFixed(1)}×\n`);
+}
+
+if (!only || only === "fanout") {
+  const profileDir = process.argv.find((a) => a.startsWith("--profile="))?.slice("--profile=".length);
+  printFanout(await benchFanout({ offers: quick ? 3 : 5, hosts: 100, actorsPerHost: 10, profileDir }));
 }

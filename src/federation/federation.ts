@@ -12,8 +12,10 @@ import { registerInboxListeners } from "./inbox-listeners.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import type { Logger } from "../log/logger.ts";
 import { loadOrCreateKeyPairs } from "./keys.ts";
+import { cacheDeliveryState } from "./delivery-state-cache.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
+import { prebuiltDocuments } from "./prebuilt-documents.ts";
 import { registerOfferCollections } from "../offers/collections.ts";
 import { registerPracticeCollection } from "../practices/collections.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
@@ -84,7 +86,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   installOutboundPolicy({ allowPrivateAddress: config.allowPrivateAddress });
   const queue = guardedOutboxQueue(parts.queue, config.allowPrivateAddress, log);
   const federation = createFederation<null>({
-    kv: parts.kv,
+    kv: cacheDeliveryState(parts.kv),
     // Inbox activities are handled within the request (one JSON-LD parse, no queue round trip); a failure
     // answers 5xx and the sender retries. Outgoing deliveries go through the durable queue.
     queue: { outbox: queue, fanout: queue },
@@ -124,6 +126,9 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     // Apps built on megalodon pick their API dialect from NodeInfo; `upstream` says the pod speaks Mastodon's.
     metadata: { followers: countFollowers(deps.db), upstream: { name: "mastodon", version: MASTODON_VERSION } },
   }));
+  // Served as prebuilt bytes; SQL triggers bump this version when local posts or followers change.
+  const nodeInfoVersion = deps.db.$client.prepare("SELECT version FROM document_versions WHERE name = 'nodeinfo'").pluck();
+  prebuiltDocuments(federation).watch("/nodeinfo/", () => nodeInfoVersion.get() as number);
 
   return federation;
 }

@@ -27,10 +27,21 @@ export const queueMessages = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
-    index("queue_messages_available").on(t.availableAt),
+    // In the order messages are handed out: the ready query walks it and stops at its LIMIT, without a sort.
+    index("queue_messages_ready_order").on(t.availableAt, t.createdAt, t.id),
     index("queue_messages_ordering_key").on(t.orderingKey),
   ],
 );
+
+/**
+ * A number per prebuilt document that changes whenever what the document shows changes; SQL triggers
+ * (migration 0013) bump it, so writes from any process or code path are seen. `nodeinfo`: local posts
+ * and accepted followers.
+ */
+export const documentVersions = sqliteTable("document_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull(),
+});
 
 /** The pod actor's key pairs, generated once on first start. */
 export const actorKeys = sqliteTable("actor_keys", {

@@ -36,6 +36,14 @@ interface Handling {
   requeued: boolean;
 }
 
+interface PendingEnqueue {
+  /** Each message, with the row it replaces when it is a retry of a message being handled here. */
+  rows: { message: unknown; requeueRowId: string | undefined }[];
+  options: MessageQueueEnqueueOptions | undefined;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /** Ready messages looked at per query while skipping those for busy hosts. */
 const CLAIM_PAGE = 64;
 const HOST_CACHE_LIMIT = 100_000;
@@ -65,6 +73,11 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #now: () => number;
   readonly #closed = new AbortController();
   readonly #stmt;
+  /** Enqueued in this turn of the event loop, not yet written. */
+  #pending: PendingEnqueue[] = [];
+  /** Rows whose handlers settled, not yet deleted (see #settle). */
+  #settled: string[] = [];
+  #settleScheduled = false;
 
   constructor(handle: DatabaseHandle, options: SqliteMessageQueueOptions = {}) {
     this.#sqlite = handle.sqlite;
@@ -115,28 +128,51 @@ export class SqliteMessageQueue implements MessageQueue {
     return this.enqueueMany([message], options);
   }
 
-  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+  /**
+   * Messages enqueued in one turn of the event loop are written in one transaction (Fedify enqueues
+   * a delivery per inbox, one call each); each call resolves once its messages are committed.
+   */
+  enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+    // Fedify puts a failed message back with the same id, from within its handler. The retry takes the original
+    // row's place, so a later message with the same ordering key (a Delete after its Create) cannot overtake it;
+    // which row is decided now, while the handler still runs.
+    const rows = messages.map((message) => {
+      const handling = this.#handling.get(messageId(message) ?? "");
+      if (!handling || handling.requeued) return { message, requeueRowId: undefined };
+      handling.requeued = true;
+      return { message, requeueRowId: handling.rowId };
+    });
+    return new Promise((resolve, reject) => {
+      if (this.#pending.length === 0) queueMicrotask(() => this.#flushEnqueued());
+      this.#pending.push({ rows, options, resolve, reject });
+    });
+  }
+
+  #flushEnqueued(): void {
+    const batch = this.#pending;
+    this.#pending = [];
     const now = this.#now();
-    const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
     const insertAll = this.#sqlite.transaction(() => {
-      for (const message of messages) {
-        const row = {
-          payload: JSON.stringify(message),
-          orderingKey: options?.orderingKey ?? null,
-          availableAt: now + delayMs,
-        };
-        // Fedify puts a failed message back with the same id. The retry takes the original row's place,
-        // so a later message with the same ordering key (a Delete after its Create) cannot overtake it.
-        const handling = this.#handling.get(messageId(message) ?? "");
-        if (handling && !handling.requeued) {
-          handling.requeued = true;
-          this.#stmt.requeue.run({ ...row, id: handling.rowId });
-        } else {
-          this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
+      for (const { rows, options } of batch) {
+        const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
+        for (const { message, requeueRowId } of rows) {
+          const row = {
+            payload: JSON.stringify(message),
+            orderingKey: options?.orderingKey ?? null,
+            availableAt: now + delayMs,
+          };
+          if (requeueRowId !== undefined) this.#stmt.requeue.run({ ...row, id: requeueRowId });
+          else this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
         }
       }
     });
-    insertAll.immediate();
+    try {
+      insertAll.immediate();
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    for (const { resolve } of batch) resolve();
     this.#notify();
   }
 
@@ -151,11 +187,10 @@ export class SqliteMessageQueue implements MessageQueue {
     const signal = options.signal == null ? this.#closed.signal : AbortSignal.any([options.signal, this.#closed.signal]);
     const running = new Set<Promise<void>>();
     const perHost = new Map<string, number>();
-    const busyHosts = () => new Set([...perHost].filter(([, n]) => n >= this.#perHostConcurrency).map(([h]) => h));
     while (!signal.aborted && this.#sqlite.open) {
       try {
-        let claimed: Claimed | undefined;
-        while (running.size < this.#concurrency && (claimed = this.#claim(busyHosts())) != null) {
+        const free = this.#concurrency - running.size;
+        for (const claimed of free > 0 ? this.#claim(free, perHost) : []) {
           const host = claimed.host;
           if (host != null) perHost.set(host, (perHost.get(host) ?? 0) + 1);
           const run: Promise<void> = this.#run(handler, claimed).finally(() => {
@@ -173,6 +208,7 @@ export class SqliteMessageQueue implements MessageQueue {
       await this.#idle(signal);
     }
     await Promise.allSettled(running);
+    this.#deleteSettled();
   }
 
   /** Counts exclude messages currently leased by a listener. */
@@ -185,20 +221,33 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#closed.abort();
   }
 
-  /** The first ready message, in order, whose inbox host is not busy; leased to the caller. */
-  #claim(busyHosts: Set<string>): Claimed | undefined {
+  /**
+   * Up to `limit` ready messages, in order, skipping those whose inbox host already has perHostConcurrency
+   * handlers (`perHost` counts this listener's); leased to the caller in one transaction.
+   */
+  #claim(limit: number, perHost: Map<string, number>): Claimed[] {
     const claim = this.#sqlite.transaction(() => {
       const now = this.#now();
-      for (let offset = 0; ; offset += CLAIM_PAGE) {
+      const claimed: Claimed[] = [];
+      const taken = new Map<string, number>();
+      const busy = (host: string) => (perHost.get(host) ?? 0) + (taken.get(host) ?? 0) >= this.#perHostConcurrency;
+      // A leased row is no longer ready, so the next page starts after the rows that were only skipped.
+      for (let offset = 0; claimed.length < limit; ) {
         const ids = this.#stmt.ready.all({ now, limit: CLAIM_PAGE, offset }) as { id: string }[];
+        let leased = 0;
         for (const { id } of ids) {
           const host = this.#hostOf(id);
-          if (host != null && busyHosts.has(host)) continue;
+          if (host != null && busy(host)) continue;
           this.#stmt.lease.run(now + this.#leaseMs, id);
-          return { id, payload: this.#stmt.payload.get(id) as string, host };
+          leased++;
+          if (host != null) taken.set(host, (taken.get(host) ?? 0) + 1);
+          claimed.push({ id, payload: this.#stmt.payload.get(id) as string, host });
+          if (claimed.length === limit) break;
         }
-        if (ids.length < CLAIM_PAGE) return undefined;
+        if (ids.length < CLAIM_PAGE) break;
+        offset += ids.length - leased;
       }
+      return claimed;
     });
     // IMMEDIATE takes the write lock before the SELECT, so two connections cannot pick the same row.
     return claim.immediate();
@@ -233,13 +282,38 @@ export class SqliteMessageQueue implements MessageQueue {
     } finally {
       if (fedifyId != null && this.#handling.get(fedifyId) === handling) this.#handling.delete(fedifyId);
       clearInterval(renew);
-      if (this.#sqlite.open && !handling.requeued) {
-        this.#stmt.delete.run(id);
-        this.#hosts.delete(id);
-      }
-      // The next message with the same ordering key may now be ready, here or in a sibling instance.
-      this.#notify();
+      this.#settle(handling.requeued ? null : id);
     }
+  }
+
+  /**
+   * Rows whose handlers settle in one turn of the event loop are deleted in one transaction; then the next
+   * message with the same ordering key may be ready, here or in a sibling instance, so listeners wake.
+   */
+  #settle(rowId: string | null): void {
+    if (!this.#settleScheduled) {
+      this.#settleScheduled = true;
+      setImmediate(() => {
+        this.#settleScheduled = false;
+        try {
+          this.#deleteSettled();
+        } catch {
+          // The rows stay leased until their lease runs out, then are handed out again (at least once).
+        }
+        this.#notify();
+      });
+    }
+    if (rowId != null) this.#settled.push(rowId);
+  }
+
+  #deleteSettled(): void {
+    if (this.#settled.length === 0 || !this.#sqlite.open) return;
+    const rows = this.#settled;
+    this.#settled = [];
+    this.#sqlite.transaction(() => {
+      for (const id of rows) this.#stmt.delete.run(id);
+    })();
+    for (const id of rows) this.#hosts.delete(id);
   }
 
   #notify(): void {

@@ -1,9 +1,12 @@
 /**
- * The actor document and WebFinger are served from prebuilt bytes (src/federation/prebuilt-documents.ts):
+ * The actor document, WebFinger and NodeInfo are served from prebuilt bytes (src/federation/prebuilt-documents.ts):
  * over real HTTP to a whole pod on 127.0.0.1, they must equal what Fedify builds afresh, follow the
- * charter, answer If-None-Match with 304, and leave browsers to Fastify's HTML routes.
+ * charter (NodeInfo: posts and followers, whoever writes them), answer If-None-Match with 304, and leave
+ * browsers to Fastify's HTML routes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openMigratedDatabase } from "../../src/db/client.ts";
+import { acceptFollower, recordFollower, removeFollower } from "../../src/follows/service.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 
 const AP = "application/activity+json";
@@ -145,5 +148,53 @@ describe("prebuilt WebFinger", () => {
     const path = `/.well-known/webfinger?resource=${encodeURIComponent(`acct:nobody@${host()}`)}`;
     expect((await get(path)).status).toBe(404);
     expect((await get(path)).status).toBe(404);
+  });
+});
+
+describe("prebuilt NodeInfo", () => {
+  const nodeInfo = async () => {
+    const response = await get("/nodeinfo/2.1");
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toBe(await freshBuild("/nodeinfo/2.1", "application/json"));
+    return { text, etag: response.headers.get("etag"), body: JSON.parse(text) };
+  };
+
+  it("is byte-identical to a fresh build, with an ETag and 304; the discovery document too", async () => {
+    const first = await nodeInfo();
+    const second = await nodeInfo();
+    expect(second.etag).toBe(first.etag);
+    expect((await get("/nodeinfo/2.1", { "if-none-match": first.etag! })).status).toBe(304);
+    const discovery = await get("/.well-known/nodeinfo");
+    expect(await discovery.text()).toBe(await freshBuild("/.well-known/nodeinfo", "application/json"));
+  });
+
+  it("counts a post published through the API at once", async () => {
+    const before = await nodeInfo();
+    const response = await fetch(`${pod.url}/admin/api/offers`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Apples", category: "food", quantity: 5, unit: "kg", area: { name: "Riverside" } }),
+    });
+    expect(response.status).toBe(201);
+    const after = await nodeInfo();
+    expect(after.body.usage.localPosts).toBe(before.body.usage.localPosts + 1);
+    expect(after.etag).not.toBe(before.etag);
+  });
+
+  it("follows followers written by another connection to the pod's file (as the CLI writes)", async () => {
+    const other = openMigratedDatabase(pod.pod.deps.config.databasePath);
+    try {
+      const actor = { actorIri: "https://far.example/users/ana", handle: "@ana@far.example", inbox: "https://far.example/users/ana/inbox", sharedInbox: null };
+      expect((await nodeInfo()).body.metadata.followers).toBe(0);
+      recordFollower(other.db, actor, "https://far.example/follows/1", "pending", new Date());
+      expect((await nodeInfo()).body.metadata.followers).toBe(0);
+      acceptFollower(other.db, actor.actorIri, new Date());
+      expect((await nodeInfo()).body.metadata.followers).toBe(1);
+      removeFollower(other.db, actor.actorIri);
+      expect((await nodeInfo()).body.metadata.followers).toBe(0);
+    } finally {
+      other.close();
+    }
   });
 });

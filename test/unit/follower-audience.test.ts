@@ -38,12 +38,13 @@ describe("who gets what: recipient lists by follower kind", () => {
 
   it("migration 0010: existing followers become unknown; the outbox keeps only what people read; practice posts move to the Note", () => {
     dir = mkdtempSync(path.join(tmpdir(), "audience-"));
-    // The database as it was before 0010.
+    // The database as it was before 0010 (and the migrations after it).
     const before = path.join(dir, "migrations");
     cpSync(MIGRATIONS, before, { recursive: true });
-    rmSync(path.join(before, "0010_follower_kind.sql"));
     const journal = JSON.parse(readFileSync(path.join(before, "meta/_journal.json"), "utf8"));
-    journal.entries = journal.entries.filter((e: { tag: string }) => e.tag !== "0010_follower_kind");
+    const later = (e: { tag: string }) => e.tag >= "0010_follower_kind";
+    for (const entry of journal.entries.filter(later)) rmSync(path.join(before, `${entry.tag}.sql`));
+    journal.entries = journal.entries.filter((e: { tag: string }) => !later(e));
     writeFileSync(path.join(before, "meta/_journal.json"), JSON.stringify(journal));
     handle = openDatabase(path.join(dir, "db.sqlite"));
     migrate(handle.db, { migrationsFolder: before });

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import { SqliteMessageQueue, type SqliteMessageQueueOptions } from "../../src/federation/sqlite-mq.ts";
 
@@ -180,6 +180,36 @@ describe("SqliteMessageQueue", () => {
     // A finished delivery to the slow host lets the next one for it start.
     release[0]!();
     await waitFor(() => started.includes("slow2"));
+  });
+
+  it("claims past a page of a busy host's messages: the messages behind them start in the same batch", async () => {
+    // No polling: only the first claim can start them.
+    const { mq } = open({ concurrency: 8, perHostConcurrency: 4, pollIntervalMs: 60_000 });
+    // One page (64) for the busy host, then four for others: four of the page are leased, sixty skipped.
+    const messages = [
+      ...Array.from({ length: 64 }, (_, i) => ({ name: `busy${i}`, inbox: "https://busy.example/inbox" })),
+      ...Array.from({ length: 4 }, (_, i) => ({ name: `other${i}`, inbox: `https://other${i}.example/inbox` })),
+    ];
+    await mq.enqueueMany(messages);
+    const started: string[] = [];
+    void mq.listen((m: { name: string }) => {
+      started.push(m.name);
+      return new Promise<void>(() => {});
+    }, { signal: controller.signal });
+    await waitFor(() => started.length === 8);
+    expect(started.filter((n) => n.startsWith("other")).sort()).toEqual(["other0", "other1", "other2", "other3"]);
+  });
+
+  it("writes what is enqueued in one turn of the event loop in one transaction, in call order", async () => {
+    const { mq, handle } = open();
+    const transactions = vi.spyOn(handle.sqlite, "transaction");
+    await Promise.all(Array.from({ length: 50 }, (_, n) => mq.enqueue({ n }, { orderingKey: "same" })));
+    expect(transactions).toHaveBeenCalledTimes(1);
+    transactions.mockRestore();
+    const handled: number[] = [];
+    void mq.listen((m: { n: number }) => void handled.push(m.n), { signal: controller.signal });
+    await waitFor(() => handled.length === 50);
+    expect(handled).toEqual(Array.from({ length: 50 }, (_, n) => n));
   });
 
   it("keeps a retried message in its place: a later message with the same ordering key waits for the retry", async () => {
