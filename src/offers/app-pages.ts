@@ -2,7 +2,7 @@ import type { Category } from "../categories/service.ts";
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import { offerPath } from "./activitypub.ts";
 import { formatMilli } from "./quantity.ts";
-import type { Offer, OfferKind } from "./service.ts";
+import type { Claim, Offer, OfferKind } from "./service.ts";
 
 export function offersListPage(ctx: PageContext, rows: Offer[], published?: Offer): Page {
   const { t } = ctx;
@@ -20,7 +20,7 @@ export function offersListPage(ctx: PageContext, rows: Offer[], published?: Offe
       <ul class="cards">
         ${rows.map(
           (row) => html`<li>
-            <p><a href=${offerPath(row)}><strong>${row.name}</strong></a></p>
+            <p><a href=${`/app/offers/${row.kind}/${row.id}`}><strong>${row.name}</strong></a></p>
             <p class="hint">
               ${[
                 t(`offers.kind.${row.kind}`),
@@ -73,5 +73,71 @@ export function newOfferPage(ctx: PageContext, kind: OfferKind, categories: Cate
         ${field("conditions", "offers.conditions", { multiline: true })}
         <button type="submit">${t("offers.publish")}</button>
       </form>`,
+  };
+}
+
+export interface OfferPageState {
+  offer: Offer;
+  claims: Claim[];
+  notice?: "claimed" | "withdrawn";
+  values?: Record<string, string>;
+  errors?: FieldErrors;
+}
+
+/** One offer or need for its coordinators: what is left, the private claims, recording one, withdrawing. */
+export function offerPage(ctx: PageContext, state: OfferPageState): Page {
+  const { t } = ctx;
+  const { offer, claims, errors } = state;
+  const path = `/app/offers/${offer.kind}/${offer.id}`;
+  const left = t("offer.left", {
+    left: formatMilli(offer.availableMilli),
+    total: formatMilli(offer.quantityMilli),
+    unit: offer.unit,
+  });
+  const active = offer.status !== "withdrawn" && offer.status !== "expired";
+  return {
+    title: offer.name,
+    status: errors ? 400 : 200,
+    body: html`${state.notice && html`<${Notice} kind="ok">${t(`offer.${state.notice}`)}<//>`}
+      ${errors && html`<${Notice} kind="error">${t("error.form")}<//>`}
+      <p>${[t(`offers.kind.${offer.kind}`), left, t(`offers.status.${offer.status}`), offer.areaName].join(" · ")}</p>
+      <p><a href=${offerPath(offer)}>${t("offers.view")}</a></p>
+      <section aria-labelledby="claims">
+        <h2 id="claims">${t("offer.claims")}</h2>
+        ${claims.length === 0 && html`<p>${t("offer.noClaims")}</p>`}
+        <ul class="cards">
+          ${claims.map(
+            (claim) => html`<li>
+              <p><strong>${claim.neighbor}</strong> · ${formatMilli(claim.quantityMilli)} ${offer.unit}</p>
+              ${claim.note && html`<p>${claim.note}</p>`}
+              <p class="hint">${ctx.time(claim.createdAt)}</p>
+            </li>`,
+          )}
+        </ul>
+      </section>
+      ${active &&
+      offer.availableMilli > 0 &&
+      html`<section aria-labelledby="record">
+        <h2 id="record">${t("offer.recordClaim")}</h2>
+        <p class="hint">${t("offer.claimHint")}</p>
+        <form method="post" action=${`${path}/claims`} class="stack">
+          <${Csrf} ctx=${ctx} />
+          <div class="row">
+            <${Field} ctx=${ctx} name="neighbor" label=${t("offer.neighbor")} value=${state.values?.neighbor} errors=${errors} required />
+            <${Field} ctx=${ctx} name="quantity" label=${t("offer.claimQuantity")} value=${state.values?.quantity} errors=${errors} required inputmode="decimal" />
+          </div>
+          <${Field} ctx=${ctx} name="note" label=${t("offer.claimNote")} value=${state.values?.note} />
+          <button type="submit">${t("offer.claimSubmit")}</button>
+        </form>
+      </section>`}
+      ${active &&
+      html`<section aria-labelledby="withdraw">
+        <h2 id="withdraw">${t("offer.withdraw")}</h2>
+        <p class="hint">${t("offer.withdrawHint")}</p>
+        <form method="post" action=${`${path}/withdraw`}>
+          <${Csrf} ctx=${ctx} />
+          <button type="submit" class="secondary">${t("offer.withdraw")}</button>
+        </form>
+      </section>`}`,
   };
 }

@@ -3,13 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { listCategories } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
-import { ProblemError } from "../http/problem.ts";
+import { notFound, ProblemError } from "../http/problem.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
 import type { MessageKey } from "../webapp/i18n/index.ts";
 import type { AppKit } from "../webapp/plugin.ts";
-import { newOfferPage, offersListPage } from "./app-pages.ts";
-import { offerInputSchema, type OfferInput } from "./model.ts";
+import { newOfferPage, offerPage, offersListPage } from "./app-pages.ts";
+import { claimInputSchema, offerInputSchema, type OfferInput } from "./model.ts";
 import { OFFER_KINDS } from "./schema.ts";
 import type { OfferKind, OffersService } from "./service.ts";
 
@@ -92,5 +92,44 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
       }
       throw error;
     }
+  });
+
+  type OfferParams = { Params: { kind: string; id: string } };
+  const found = (params: OfferParams["Params"]) => {
+    if (params.kind !== "offer" && params.kind !== "need") throw notFound(`no ${params.kind} ${params.id}`);
+    return offers.get(params.kind, params.id);
+  };
+  const showOffer = (request: FastifyRequest, reply: FastifyReply, offer: ReturnType<typeof found>, extra: Partial<Parameters<typeof offerPage>[1]> = {}) =>
+    kit.send(request, reply, offerPage(kit.context(request, reply), { offer, claims: offers.claimsOf(offer.kind, offer.id), ...extra }));
+
+  app.get<OfferParams>("/offers/:kind/:id", { preHandler: coordinator }, async (request, reply) => {
+    const notice = text(request.query as FormFields, "done");
+    return showOffer(request, reply, found(request.params), {
+      notice: notice === "claimed" || notice === "withdrawn" ? notice : undefined,
+    });
+  });
+
+  app.post<OfferParams>("/offers/:kind/:id/claims", { preHandler: coordinator }, async (request, reply) => {
+    const offer = found(request.params);
+    const fields = request.body as FormFields | undefined;
+    const values = { neighbor: text(fields, "neighbor"), quantity: text(fields, "quantity"), note: text(fields, "note") };
+    const parsed = claimInputSchema.safeParse({ ...values, note: values.note || undefined });
+    const refuse = (field: string) => showOffer(request, reply, offer, { values, errors: { [field]: errorFor(field) } });
+    if (!parsed.success) return refuse(String(parsed.error.issues[0]?.path[0] ?? "neighbor"));
+    try {
+      await offers.claim(offer.kind, offer.id, parsed.data);
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.status < 500) return refuse("quantity");
+      throw error;
+    }
+    audit(request.appMember!.id, `${offer.kind}.claim`, offer.id);
+    return reply.redirect(`/app/offers/${offer.kind}/${offer.id}?done=claimed`, 303);
+  });
+
+  app.post<OfferParams>("/offers/:kind/:id/withdraw", { preHandler: coordinator }, async (request, reply) => {
+    const offer = found(request.params);
+    if (offer.status !== "withdrawn") await offers.withdraw(offer.kind, offer.id);
+    audit(request.appMember!.id, `${offer.kind}.withdraw`, offer.id);
+    return reply.redirect(`/app/offers/${offer.kind}/${offer.id}?done=withdrawn`, 303);
   });
 }

@@ -6,6 +6,7 @@ import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/schema.ts";
+import { ProblemError } from "../http/problem.ts";
 import type { MembersService } from "../members/service.ts";
 import type { Member } from "../members/store.ts";
 import { parseFormBody, type FormFields } from "./form-body.ts";
@@ -146,7 +147,7 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const csrf = error.code?.startsWith("FST_CSRF") === true;
-    const status = csrf ? 403 : (error.statusCode ?? 500);
+    const status = csrf ? 403 : error instanceof ProblemError ? error.problem.status : (error.statusCode ?? 500);
     if (status >= 500) request.log.error({ err: error }, "web app page failed");
     if (status === 429) reply.header("retry-after", "60");
     const key = csrf ? "error.csrf" : status === 429 ? "signIn.tooMany" : undefined;

@@ -110,6 +110,22 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
     expect(offer.availableUntil).toBe("2099-02-01T00:00:00.000Z");
     const items = await collectionItems(pod, `${pod.actorUrl}/outbox`);
     expect(items.some((item) => item.includes(offer.id))).toBe(true);
+
+    // A claim is recorded from the offer's page: followers see what is left, never who took it.
+    await coordinator.goto(`${pod.url}/app/offers`);
+    await coordinator.click("text=Fresh bread");
+    await coordinator.fill("#f-neighbor", "Household Rivera");
+    await coordinator.fill("#f-quantity", "5");
+    await coordinator.click("section[aria-labelledby=record] button[type=submit]");
+    expect(await coordinator.textContent("[role=status]")).toContain("Claim recorded");
+    expect(await coordinator.textContent("main")).toContain("7 of 12 loaves left");
+    await checkPage(coordinator, "offer-claimed");
+    const published = await pod.getActivityPub(`${pod.url}/offers/${offer.id}`);
+    expect(JSON.stringify(published)).not.toContain("Rivera");
+
+    await coordinator.click("section[aria-labelledby=withdraw] button[type=submit]");
+    expect(await coordinator.textContent("[role=status]")).toContain("Withdrawn");
+    expect((await fetch(`${pod.url}/offers/${offer.id}`)).status).toBe(410);
   });
 
   it("the audit log shows who did what; sign-out ends the session", async () => {
@@ -119,6 +135,8 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
     expect(log).toContain("member.invite");
     expect(log).toContain("member.join");
     expect(log).toContain("offer.publish");
+    expect(log).toContain("offer.claim");
+    expect(log).toContain("offer.withdraw");
     await checkPage(coordinator, "audit");
     await coordinator.click("header >> text=Sign out");
     await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app/sign-in");
