@@ -4,6 +4,7 @@ import { memberPages } from "../members/routes.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
 import { tokenPages } from "../operators/app-routes.ts";
+import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
 import { installWebApp } from "./plugin.ts";
@@ -20,11 +21,18 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   );
 
   app.get("/", { preHandler: kit.guard("member") }, async (request, reply) => {
-    const openOf = (kind: "offer" | "need") =>
-      pod.offers.list(kind, { limit: 200 }).filter((row) => row.status === "open" || row.status === "partly_claimed").length;
+    const open = (["offer", "need"] as const).map((kind) =>
+      pod.offers.list(kind, { limit: 200 }).filter((row) => row.status === "open" || row.status === "partly_claimed"),
+    );
+    const now = pod.deps.now();
+    const soon = new Date(now.getTime() + 3 * 86_400_000).toISOString();
     const page = dashboardPage(kit.context(request, reply), {
-      openOffers: openOf("offer"),
-      openNeeds: openOf("need"),
+      openOffers: open[0]!.length,
+      openNeeds: open[1]!.length,
+      followRequests: countFollowers(db, "pending"),
+      endingSoon: open.flat().filter((row) => row.availableUntil && row.availableUntil <= soon).map((row) => row.name),
+      charterReviewDue: pod.charters.current()?.reviewDue ?? null,
+      now: now.toISOString(),
       members: members.list().filter((m) => !m.disabledAt).length,
       invitations: members.openInvitations().length,
     });

@@ -5,6 +5,11 @@ export interface DashboardFacts {
   openNeeds: number;
   members: number;
   invitations: number;
+  followRequests: number;
+  /** Names of open offers and needs that end within three days. */
+  endingSoon: string[];
+  charterReviewDue: string | null;
+  now: string;
 }
 
 /** What needs attention, and what to do next. */
@@ -19,7 +24,16 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
             <li>${t("dashboard.needs", { count: facts.openNeeds })}</li>
             <li>${t("dashboard.members", { count: facts.members })}</li>
             <li>${t("dashboard.invitations", { count: facts.invitations })}</li>
+            <li>${t("dashboard.followRequests", { count: facts.followRequests })}</li>
           </ul>
+          ${facts.endingSoon.length > 0 && html`<p>${t("dashboard.endingSoon", { names: facts.endingSoon.join(", ") })}</p>`}
+          <p>
+            ${facts.charterReviewDue === null
+              ? t("dashboard.noCharter")
+              : t(facts.charterReviewDue < facts.now ? "dashboard.charterOverdue" : "dashboard.charterDue", {
+                  at: ctx.time(facts.charterReviewDue),
+                })}
+          </p>
           <p>${t("dashboard.next")}</p>
           <p class="actions">
             <a class="button" href="/app/offers/new?kind=offer">${t("dashboard.newOffer")}</a>
