@@ -26,6 +26,7 @@ import { oauthStore } from "./mastodon/oauth.ts";
 import { publicNoteRoutes } from "./social/routes.ts";
 import { squarePng } from "./web/avatar.ts";
 import { PAGE_CSP } from "./web/html.ts";
+import { webApp } from "./webapp/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
 
@@ -69,7 +70,8 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
 
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
   app.addHook("onSend", async (request, reply, payload) => {
-    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html") && !request.url.startsWith("/admin/docs")) {
+    const ownPolicy = reply.hasHeader("content-security-policy") || request.url.startsWith("/admin/docs");
+    if (String(reply.getHeader("content-type") ?? "").startsWith("text/html") && !ownPolicy) {
       reply.header("content-security-policy", PAGE_CSP);
     }
     return payload;
@@ -87,6 +89,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   for (const { plugin, options } of roomRoutes(pod, "public")) await app.register(plugin, options);
   await app.register(viewRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
+  await app.register(webApp, { prefix: "/app", pod, members: pod.members });
   for (const [path, image] of [
     ["/avatar.png", squarePng(96, [0x2e, 0x7d, 0x32])],
     ["/header.png", squarePng(96, [0xe8, 0xf5, 0xe9])],
@@ -96,6 +99,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   const oauth = oauthStore(deps.db, deps.now);
   await app.register(mastodonApi, {
     oauth,
+    isCoordinator: pod.members.isActiveCoordinator,
     deps,
     social: pod.social,
     follows,
@@ -107,7 +111,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       // Counts wrong operator tokens per client address (see requireOperator).
       await admin.register(fastifyRateLimit, { global: false });
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
-      admin.addHook("onRequest", requireOperator(admin, deps.db));
+      admin.addHook("onRequest", requireOperator(admin, deps.db, pod.members.isActiveCoordinator));
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });

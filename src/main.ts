@@ -35,7 +35,17 @@ async function main(): Promise<void> {
 
   const log = createLogger(config.logLevel);
   routeFedifyLogs(log);
-  const pod = await openPod(config, log);
+  let pod: Pod;
+  try {
+    pod = await openPod(config, log);
+  } catch (error) {
+    // The pod is not where the settings say (another POD_URL than it was set up at): one clear line, no trace.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
   // The server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
   const checkpoints = checkpointInBackground(pod.database.sqlite, {
     onError: (error, restartInMs) =>
@@ -54,6 +64,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,
     );
+  }
+  const setupSecret = pod.members.freshSetupSecret();
+  if (setupSecret) {
+    const link = new URL(`/app/setup/${setupSecret}`, config.url).href;
+    process.stdout.write(`\nSet up this pod in your browser (first coordinator; the link works once):\n  ${link}\n\n`);
   }
   const queueRunning = pod.federation.startQueue(null, { signal: queueStop.signal });
   // Events a crash (or the CLI) left are run now; the dispatcher keeps looking for more.

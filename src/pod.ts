@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import type { Context } from "@fedify/fedify";
 import { eq } from "drizzle-orm";
 import { fastInbox } from "./confederation/fast-inbox.ts";
@@ -7,6 +7,7 @@ import { fastNoteInbox } from "./social/fast-inbox.ts";
 import type { InboxFastPath } from "./federation/fastify-adapter.ts";
 import { confederationService } from "./confederation/service.ts";
 import { chartersService } from "./charters/service.ts";
+import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import type { PodServices } from "./services.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
@@ -19,6 +20,7 @@ import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
 import type { Logger } from "./log/logger.ts";
+import { membersService } from "./members/service.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
@@ -41,12 +43,44 @@ export interface Pod extends PodServices {
   close(): void;
 }
 
+export interface OpenOptions {
+  now?: () => Date;
+  /** Make a new pod when the data directory has none (the server, `init`); the CLI's other commands refuse. */
+  create?: boolean;
+  /** Record POD_URL as the pod's address even if another was recorded (`move-url`). */
+  moveUrl?: boolean;
+}
+
+const RECORDED_URL = ["pod", "url"] as const;
+
+/**
+ * Checks the pod is where the settings say: a data directory with a pod in it (unless creating one), and the
+ * address it was first started at. Changing a pod's address breaks every follower, so it happens only on purpose.
+ */
+async function checkAddress(kv: SqliteKvStore, config: Config, moveUrl: boolean): Promise<void> {
+  const recorded = await kv.get<string>(RECORDED_URL);
+  if (recorded && recorded !== config.url.origin && !moveUrl) {
+    throw new ConfigError(
+      `Invalid setting POD_URL: this pod was set up at ${recorded}, not ${config.url.origin}; changing a pod's address ` +
+        `breaks every follower. Set POD_URL back, or move it on purpose with "npm run pod -- move-url".`,
+    );
+  }
+  if (recorded !== config.url.origin) await kv.set(RECORDED_URL, config.url.origin);
+}
+
 /** Opens the data directory and database (migrating it), loads or creates keys, builds the federation. */
-export async function openPod(config: Config, log: Logger, options: { now?: () => Date } = {}): Promise<Pod> {
+export async function openPod(config: Config, log: Logger, options: OpenOptions = {}): Promise<Pod> {
+  if (options.create === false && !existsSync(config.databasePath)) {
+    throw new ConfigError(
+      `Invalid setting DATA_DIR: there is no pod in ${config.dataDir}. Check DATA_DIR, or make a new pod there ` +
+        `with "npm start" or "npm run pod -- init".`,
+    );
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const database = openMigratedDatabase(config.databasePath);
   try {
     const kv = new SqliteKvStore(database);
+    await checkAddress(kv, config, options.moveUrl === true);
     const queue = new SqliteMessageQueue(database);
     const keyPairs = await loadOrCreateKeyPairs(database.db);
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
@@ -76,6 +110,7 @@ export async function openPod(config: Config, log: Logger, options: { now?: () =
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, events, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
       practices: practicesService(deps, contextFor, events),
+      members: membersService(deps.db, deps.now),
     };
     federation = buildFederation(deps, { kv, queue: events.queue, keyPairs, publishedAt, followHooks, events }, services);
     rebuildOwnView(deps);

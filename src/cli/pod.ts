@@ -22,6 +22,8 @@ Works on the pod's data directory directly (same settings as the server: DATA_DI
 Deliveries are queued in the pod's database and sent by the running server.
 
   help                        this text
+  init                        make a new pod in DATA_DIR (the server does this on its first start)
+  move-url                    record POD_URL as the pod's new address (followers must follow it again)
   status                      the pod's handle, followers, following and queue
   token create [label]        add an operator token (printed once)
   token rotate                revoke generated tokens and print a new one
@@ -200,6 +202,8 @@ const commands: Record<string, Command> = {
   need: addOffer("need"),
   offers: listOffers("offer"),
   needs: listOffers("need"),
+  init: async (pod) => ({ dataDir: pod.deps.config.dataDir, url: pod.deps.config.url.origin }),
+  "move-url": async (pod) => ({ url: pod.deps.config.url.origin }),
   apps: async (pod, [action, id]) => {
     const oauth = oauthStore(pod.deps.db, pod.deps.now);
     if (action === undefined) return oauth.apps();
@@ -244,7 +248,7 @@ async function main(): Promise<number> {
   routeFedifyLogs(log);
   // Loaded only for a command that needs the pod (not for help or a usage error): it is most of the code.
   const { openPod } = await import("../pod.ts");
-  const pod = await openPod(config, log);
+  const pod = await openPod(config, log, { create: name === "init", moveUrl: name === "move-url" });
   try {
     const result = await command(pod, args);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

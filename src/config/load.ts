@@ -43,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: s.POD_ADMIN_TOKEN,
     allowPrivateAddress: s.POD_ALLOW_PRIVATE_ADDRESS,
     maxBodyBytes: s.POD_MAX_BODY_BYTES,
+    timeZone: s.POD_TIME_ZONE,
     trustProxy: s.POD_TRUST_PROXY === "false" ? false : s.POD_TRUST_PROXY.replace(/\s+/g, ""),
   };
 }

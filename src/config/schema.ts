@@ -40,6 +40,18 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^(false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, "must be false or a comma-separated list of addresses such as 127.0.0.1,::1")
     .default("false"),
+  /** The pod's time zone (IANA name): the web app shows every time in it. */
+  POD_TIME_ZONE: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be a time zone name such as America/Mexico_City or Europe/Madrid")
+    .default("UTC"),
   /** Largest request body accepted, in bytes (inbox and API alike). */
   POD_MAX_BODY_BYTES: z.coerce.number({ error: "must be a number" }).int().min(1024, "must be at least 1024").default(1_048_576),
 });
@@ -61,6 +73,7 @@ export interface Config {
   adminToken?: string;
   allowPrivateAddress: boolean;
   maxBodyBytes: number;
+  timeZone: string;
   /** Fastify's trustProxy: false, or the proxy addresses. */
   trustProxy: false | string;
 }

@@ -1,5 +1,8 @@
 import { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 
+/** Single-use links carry their secret in the path: the log shows that a link was used, never which. */
+const loggedUrl = (url: string) => url.replace(/^\/app\/(setup|join|reset)\/[^/?#]+/, "/app/$1/[secret]");
+
 /**
  * One line per request at info at most, when it is answered (Fastify's default writes two, at info, for every request).
  * Successful reads — actor documents, WebFinger, pages, feeds: most of a pod's traffic — are logged at debug;
@@ -8,7 +11,7 @@ import { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 export class PodRequestLog extends LogController {
   /** At debug: a request that never completes (a slow body, a hang) still shows that it arrived. */
   override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ method: request.method, url: request.url }, "request arrived");
+    request.log.debug({ method: request.method, url: loggedUrl(request.url) }, "request arrived");
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
@@ -16,7 +19,7 @@ export class PodRequestLog extends LogController {
     const read = request.method === "GET" || request.method === "HEAD";
     const level = read && reply.statusCode < 400 ? "debug" : "info";
     reply.log[level](
-      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { method: request.method, url: loggedUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       "request answered",
     );
   }

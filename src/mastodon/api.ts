@@ -20,6 +20,7 @@ import { oauthRoutes } from "./routes/oauth.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { statusRoutes } from "./routes/statuses.ts";
 import { timelineRoutes } from "./routes/timelines.ts";
+import type { IsCoordinator } from "../operators/service.ts";
 
 export interface MastodonApiOptions {
   deps: PodDeps;
@@ -28,13 +29,15 @@ export interface MastodonApiOptions {
   contextFor: () => Context<null>;
   localProfile: () => LocalProfile;
   oauth: OAuthStore;
+  /** Whether a member's operator token still works (the consent page takes operator tokens). */
+  isCoordinator: IsCoordinator;
 }
 
 /**
  * The subset of Mastodon's client API that apps need to sign in to a pod, follow neighbors and read
  * and write posts. Encapsulated: its own body parsers, CORS (browser apps), auth and error shape.
  */
-export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, { deps, social, follows, contextFor, localProfile, oauth }) => {
+export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, { deps, social, follows, contextFor, localProfile, oauth, isCoordinator }) => {
   const present = presenter(deps, localProfile);
   await app.register(fastifyCors, { origin: true, exposedHeaders: ["link"] });
   await app.register(fastifyFormbody);
@@ -48,7 +51,7 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, {
   });
   app.addHook("onRequest", mastodonAuth(oauth));
 
-  await app.register(oauthRoutes, { deps, oauth });
+  await app.register(oauthRoutes, { deps, oauth, isCoordinator });
   await app.register(instanceRoutes, { deps, social, present });
   await app.register(accountRoutes, { deps, social, follows, present });
   await app.register(statusRoutes, { deps, social, present });

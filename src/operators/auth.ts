@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Db } from "../db/client.ts";
 import { problemFor, sendProblem } from "../http/problem.ts";
-import { isValidOperatorToken } from "./service.ts";
+import { isValidOperatorToken, type IsCoordinator } from "./service.ts";
 
 /** Wrong operator tokens allowed per client address and window; then every admin request from it is 429. */
 export const ADMIN_WRONG_TOKEN_LIMIT = { max: 20, timeWindow: 60_000 };
@@ -12,7 +12,7 @@ export const ADMIN_WRONG_TOKEN_LIMIT = { max: 20, timeWindow: 60_000 };
  * address is over it even a right token is refused: a 429 must not tell a guess that happens to be right.
  * Needs @fastify/rate-limit registered on `scope` (its store and the client address, request.ip).
  */
-export function requireOperator(scope: FastifyInstance, db: Db) {
+export function requireOperator(scope: FastifyInstance, db: Db, isCoordinator: IsCoordinator) {
   const limiter = scope.createRateLimit(ADMIN_WRONG_TOKEN_LIMIT);
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const seen = await limiter(request, { increment: false });
@@ -22,7 +22,7 @@ export function requireOperator(scope: FastifyInstance, db: Db) {
       return sendProblem(reply, problemFor(429, detail, "authorization"));
     }
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
-    if (!match || !isValidOperatorToken(db, match[1]!)) {
+    if (!match || !isValidOperatorToken(db, match[1]!, isCoordinator)) {
       const counted = await limiter(request);
       if (!counted.isAllowed && counted.remaining === 0) {
         request.log.warn({ client: counted.key }, "admin API: too many wrong operator tokens; refusing this address");

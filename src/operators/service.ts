@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, count, eq, ne } from "drizzle-orm";
+import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../db/client.ts";
 import { operatorTokens } from "./schema.ts";
@@ -12,13 +12,47 @@ export function generateToken(): string {
   return `pod_${randomBytes(32).toString("base64url")}`;
 }
 
-export function isValidOperatorToken(db: Db, token: string): boolean {
-  return operatorTokenIdOf(db, token) !== null;
+/** Whether a member may act as an operator now (an active coordinator): asked of the members room. */
+export type IsCoordinator = (memberId: string) => boolean;
+
+export function isValidOperatorToken(db: Db, token: string, isCoordinator: IsCoordinator): boolean {
+  return operatorTokenIdOf(db, token, isCoordinator) !== null;
 }
 
-/** The id of the operator token, or null when it is not one. */
-export function operatorTokenIdOf(db: Db, token: string): string | null {
-  return db.select({ id: operatorTokens.id }).from(operatorTokens).where(eq(operatorTokens.tokenHash, hashToken(token))).get()?.id ?? null;
+/** The id of the operator token, or null when it is not one (or its member is no longer a coordinator). */
+export function operatorTokenIdOf(db: Db, token: string, isCoordinator: IsCoordinator): string | null {
+  const row = db
+    .select({ id: operatorTokens.id, memberId: operatorTokens.memberId })
+    .from(operatorTokens)
+    .where(eq(operatorTokens.tokenHash, hashToken(token)))
+    .get();
+  if (!row || (row.memberId !== null && !isCoordinator(row.memberId))) return null;
+  return row.id;
+}
+
+/** A member's own API token (for scripts and apps of theirs): returned once, listed by label, revoked alone. */
+export function createMemberToken(db: Db, memberId: string, label: string): string {
+  const token = generateToken();
+  const row = { id: uuidv7(), tokenHash: hashToken(token), label, memberId, createdAt: new Date().toISOString() };
+  db.insert(operatorTokens).values(row).run();
+  return token;
+}
+
+export function tokensOf(db: Db, memberId: string) {
+  return db
+    .select({ id: operatorTokens.id, label: operatorTokens.label, createdAt: operatorTokens.createdAt })
+    .from(operatorTokens)
+    .where(eq(operatorTokens.memberId, memberId))
+    .orderBy(asc(operatorTokens.createdAt))
+    .all();
+}
+
+export function revokeMemberToken(db: Db, memberId: string, id: string): boolean {
+  const result = db
+    .delete(operatorTokens)
+    .where(and(eq(operatorTokens.id, id), eq(operatorTokens.memberId, memberId)))
+    .run();
+  return result.changes === 1;
 }
 
 /**
@@ -35,15 +69,18 @@ export function ensureOperatorToken(db: Db, seed?: string): string | null {
       .run();
     return null;
   }
-  const existing = db.select({ n: count() }).from(operatorTokens).get()?.n ?? 0;
+  const existing = db.select({ n: count() }).from(operatorTokens).where(isNull(operatorTokens.memberId)).get()?.n ?? 0;
   if (existing > 0) return null;
   return addToken(db, "first start");
 }
 
-/** Revokes every generated token (a POD_ADMIN_TOKEN seed stays valid) and returns a new one. */
+/**
+ * Revokes every generated automation token (a POD_ADMIN_TOKEN seed and members' own tokens stay valid) and returns
+ * a new one.
+ */
 export function rotateToken(db: Db): string {
   return db.transaction((tx) => {
-    tx.delete(operatorTokens).where(ne(operatorTokens.label, SEED_LABEL)).run();
+    tx.delete(operatorTokens).where(and(ne(operatorTokens.label, SEED_LABEL), isNull(operatorTokens.memberId))).run();
     return addToken(tx, "rotated");
   });
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,11 +103,46 @@ describe("the pod CLI", { timeout: 120_000 }, () => {
     const file = join(mkdtempSync(join(tmpdir(), "pod-cli-")), "not-a-directory");
     writeFileSync(file, "");
     try {
-      const failed = await run(process.execPath, [CLI, "status"], { ...env, DATA_DIR: join(file, "data") });
+      const failed = await run(process.execPath, [CLI, "init"], { ...env, DATA_DIR: join(file, "data") });
       expect(failed.code).toBe(1);
       expect(failed.stderr).toMatch(/ENOTDIR/);
     } finally {
       rmSync(dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a data directory with no pod in it (a mistyped DATA_DIR), and makes one only with init", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pod-cli-empty-"));
+    const here = { ...env, DATA_DIR: join(dir, "typo") };
+    try {
+      const refused = await run(process.execPath, [CLI, "status"], here);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain("there is no pod in");
+      expect(existsSync(join(dir, "typo"))).toBe(false);
+      expect((await run(process.execPath, [CLI, "init"], here)).code).toBe(0);
+      expect((await run(process.execPath, [CLI, "status"], here)).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a POD_URL other than the one the pod was set up at, until move-url records the new one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pod-cli-url-"));
+    const first = { ...env, DATA_DIR: dir, POD_URL: "https://first.example" };
+    const moved = { ...first, POD_URL: "https://second.example" };
+    try {
+      expect((await run(process.execPath, [CLI, "init"], first)).code).toBe(0);
+      const refused = await run(process.execPath, [CLI, "charter", "show"], moved);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain("this pod was set up at https://first.example");
+      const server = await run(process.execPath, [join(ROOT, "bin/start.mjs")], { ...moved, PORT: "0" });
+      expect(server.code).toBe(78);
+      expect(server.stderr.trim().split("\n")).toHaveLength(1);
+      expect((await run(process.execPath, [CLI, "move-url"], moved)).code).toBe(0);
+      expect((await run(process.execPath, [CLI, "status"], moved)).code).toBe(0);
+      expect((await run(process.execPath, [CLI, "status"], first)).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
-import { ensureOperatorToken, isValidOperatorToken, rotateToken } from "../../src/operators/service.ts";
+import {
+  createMemberToken,
+  ensureOperatorToken,
+  isValidOperatorToken,
+  revokeMemberToken,
+  rotateToken,
+  tokensOf,
+} from "../../src/operators/service.ts";
 
 describe("operator tokens", () => {
   let dir: string;
@@ -12,6 +19,7 @@ describe("operator tokens", () => {
     handle?.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  const noMembers = () => false;
   const open = () => {
     dir = mkdtempSync(join(tmpdir(), "pod-tokens-"));
     handle = openMigratedDatabase(join(dir, "pod.sqlite"));
@@ -23,10 +31,27 @@ describe("operator tokens", () => {
     const first = "first-seed-token-0123456789abcdef";
     const second = "second-seed-token-0123456789abcdef";
     ensureOperatorToken(db, first);
-    expect(isValidOperatorToken(db, first)).toBe(true);
+    expect(isValidOperatorToken(db, first, noMembers)).toBe(true);
     ensureOperatorToken(db, second);
-    expect(isValidOperatorToken(db, second)).toBe(true);
-    expect(isValidOperatorToken(db, first)).toBe(false);
+    expect(isValidOperatorToken(db, second, noMembers)).toBe(true);
+    expect(isValidOperatorToken(db, first, noMembers)).toBe(false);
+  });
+
+  it("a member's token works while that member is a coordinator, survives rotation and is revoked alone", () => {
+    const db = open();
+    const coordinators = new Set(["m1"]);
+    const isCoordinator = (id: string) => coordinators.has(id);
+    const mine = createMemberToken(db, "m1", "my script");
+    const other = createMemberToken(db, "m1", "phone app");
+    rotateToken(db);
+    expect(isValidOperatorToken(db, mine, isCoordinator)).toBe(true);
+    expect(tokensOf(db, "m1").map((t) => t.label)).toEqual(["my script", "phone app"]);
+    expect(revokeMemberToken(db, "m2", tokensOf(db, "m1")[0]!.id)).toBe(false);
+    expect(revokeMemberToken(db, "m1", tokensOf(db, "m1")[0]!.id)).toBe(true);
+    expect(isValidOperatorToken(db, mine, isCoordinator)).toBe(false);
+    expect(isValidOperatorToken(db, other, isCoordinator)).toBe(true);
+    coordinators.delete("m1");
+    expect(isValidOperatorToken(db, other, isCoordinator)).toBe(false);
   });
 
   it("rotation keeps the seed and revokes the previously generated token", () => {
@@ -35,8 +60,8 @@ describe("operator tokens", () => {
     ensureOperatorToken(db, seed);
     const one = rotateToken(db);
     const two = rotateToken(db);
-    expect(isValidOperatorToken(db, one)).toBe(false);
-    expect(isValidOperatorToken(db, two)).toBe(true);
-    expect(isValidOperatorToken(db, seed)).toBe(true);
+    expect(isValidOperatorToken(db, one, noMembers)).toBe(false);
+    expect(isValidOperatorToken(db, two, noMembers)).toBe(true);
+    expect(isValidOperatorToken(db, seed, noMembers)).toBe(true);
   });
 });

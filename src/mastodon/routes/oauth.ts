@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
-import { operatorTokenIdOf } from "../../operators/service.ts";
+import { operatorTokenIdOf, type IsCoordinator } from "../../operators/service.ts";
 import { html, page } from "../../web/html.ts";
 import { toApplication } from "../entities/application.ts";
 import { MastodonError } from "../errors.ts";
@@ -74,7 +74,13 @@ function redirectWith(reply: FastifyReply, uri: string, params: Record<string, s
 }
 
 /** OAuth 2 for Mastodon apps: app registration, the consent page the operator signs in on, tokens, revocation. */
-export const oauthRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; oauth: OAuthStore }> = async (app, { deps, oauth }) => {
+interface Options {
+  deps: PodDeps;
+  oauth: OAuthStore;
+  isCoordinator: IsCoordinator;
+}
+
+export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, oauth, isCoordinator }) => {
   const { config, db } = deps;
 
   app.post("/api/v1/apps", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: appInput } }, async (request) => {
@@ -172,7 +178,7 @@ ${hidden}
       }
       return deniedPage(reply, found);
     }
-    const operatorTokenId = input.operator_token ? operatorTokenIdOf(db, input.operator_token) : null;
+    const operatorTokenId = input.operator_token ? operatorTokenIdOf(db, input.operator_token, isCoordinator) : null;
     if (!operatorTokenId) return consentPage(reply, input, found, scopes, "That is not a valid operator token.");
     // The grant hangs on the operator token used: rotating or revoking that token ends the app's access too.
     const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null, operatorTokenId);

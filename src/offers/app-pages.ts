@@ -1,0 +1,143 @@
+import type { Category } from "../categories/service.ts";
+import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
+import { offerPath } from "../publishing/iris.ts";
+import { formatMilli } from "./quantity.ts";
+import type { Claim, Offer, OfferKind } from "./service.ts";
+
+export function offersListPage(ctx: PageContext, rows: Offer[], published?: Offer): Page {
+  const { t } = ctx;
+  return {
+    title: t("offers.title"),
+    body: html`${published &&
+      html`<${Notice} kind="ok"
+        >${t("offers.published")} <a href=${offerPath(published)}>${t("offers.view")}</a><//
+      >`}
+      <p class="actions">
+        <a class="button" href="/app/offers/new?kind=offer">${t("offers.new")}</a>
+        <a class="button" href="/app/offers/new?kind=need">${t("offers.newNeed")}</a>
+      </p>
+      ${rows.length === 0 && html`<p>${t("offers.none")}</p>`}
+      <ul class="cards">
+        ${rows.map(
+          (row) => html`<li>
+            <p><a href=${`/app/offers/${row.kind}/${row.id}`}><strong>${row.name}</strong></a></p>
+            <p class="hint">
+              ${[
+                t(`offers.kind.${row.kind}`),
+                `${formatMilli(row.availableMilli)} / ${formatMilli(row.quantityMilli)} ${row.unit}`,
+                t(`offers.status.${row.status}`),
+                row.areaName,
+              ].join(" · ")}
+            </p>
+          </li>`,
+        )}
+      </ul>`,
+  };
+}
+
+export interface OfferFormState {
+  values: Record<string, string>;
+  errors?: FieldErrors;
+}
+
+export function newOfferPage(ctx: PageContext, kind: OfferKind, categories: Category[], state: OfferFormState): Page {
+  const { t } = ctx;
+  const { values, errors } = state;
+  const field = (name: string, label: Parameters<typeof t>[0], extra: Record<string, unknown> = {}) =>
+    html`<${Field} ctx=${ctx} name=${name} label=${t(label)} value=${values[name]} errors=${errors} ...${extra} />`;
+  return {
+    title: t(`offers.newTitle.${kind}`),
+    status: errors ? 400 : 200,
+    body: html`${errors && html`<${Notice} kind="error">${t("error.form")}<//>`}
+      <p>${t(`offers.intro.${kind}`)}</p>
+      <form method="post" action="/app/offers" class="stack">
+        <${Csrf} ctx=${ctx} />
+        <input type="hidden" name="kind" value=${kind} />
+        ${field("name", "offers.name", { required: true })}
+        ${field("description", "offers.description", { multiline: true })}
+        <div class=${errors?.category ? "field invalid" : "field"}>
+          <label for="f-category">${t("offers.category")}</label>
+          <select id="f-category" name="category" required aria-invalid=${errors?.category ? "true" : undefined}>
+            ${categories.map(
+              (category) =>
+                html`<option value=${category.slug} selected=${values.category === category.slug}>${category.label}</option>`,
+            )}
+          </select>
+        </div>
+        <div class="row">
+          ${field("quantity", "offers.quantity", { required: true, inputmode: "decimal" })}
+          ${field("unit", "offers.unit", { required: true })}
+        </div>
+        ${field("area", "offers.area", { required: true })}
+        ${field("availableUntil", "offers.until", { type: "datetime-local" })}
+        ${field("conditions", "offers.conditions", { multiline: true })}
+        <button type="submit">${t("offers.publish")}</button>
+      </form>`,
+  };
+}
+
+export interface OfferPageState {
+  offer: Offer;
+  claims: Claim[];
+  notice?: "claimed" | "withdrawn";
+  values?: Record<string, string>;
+  errors?: FieldErrors;
+}
+
+/** One offer or need for its coordinators: what is left, the private claims, recording one, withdrawing. */
+export function offerPage(ctx: PageContext, state: OfferPageState): Page {
+  const { t } = ctx;
+  const { offer, claims, errors } = state;
+  const path = `/app/offers/${offer.kind}/${offer.id}`;
+  const left = t("offer.left", {
+    left: formatMilli(offer.availableMilli),
+    total: formatMilli(offer.quantityMilli),
+    unit: offer.unit,
+  });
+  const active = offer.status !== "withdrawn" && offer.status !== "expired";
+  return {
+    title: offer.name,
+    status: errors ? 400 : 200,
+    body: html`${state.notice && html`<${Notice} kind="ok">${t(`offer.${state.notice}`)}<//>`}
+      ${errors && html`<${Notice} kind="error">${t("error.form")}<//>`}
+      <p>${[t(`offers.kind.${offer.kind}`), left, t(`offers.status.${offer.status}`), offer.areaName].join(" · ")}</p>
+      <p><a href=${offerPath(offer)}>${t("offers.view")}</a></p>
+      <section aria-labelledby="claims">
+        <h2 id="claims">${t("offer.claims")}</h2>
+        ${claims.length === 0 && html`<p>${t("offer.noClaims")}</p>`}
+        <ul class="cards">
+          ${claims.map(
+            (claim) => html`<li>
+              <p><strong>${claim.neighbor}</strong> · ${formatMilli(claim.quantityMilli)} ${offer.unit}</p>
+              ${claim.note && html`<p>${claim.note}</p>`}
+              <p class="hint">${ctx.time(claim.createdAt)}</p>
+            </li>`,
+          )}
+        </ul>
+      </section>
+      ${active &&
+      offer.availableMilli > 0 &&
+      html`<section aria-labelledby="record">
+        <h2 id="record">${t("offer.recordClaim")}</h2>
+        <p class="hint">${t("offer.claimHint")}</p>
+        <form method="post" action=${`${path}/claims`} class="stack">
+          <${Csrf} ctx=${ctx} />
+          <div class="row">
+            <${Field} ctx=${ctx} name="neighbor" label=${t("offer.neighbor")} value=${state.values?.neighbor} errors=${errors} required />
+            <${Field} ctx=${ctx} name="quantity" label=${t("offer.claimQuantity")} value=${state.values?.quantity} errors=${errors} required inputmode="decimal" />
+          </div>
+          <${Field} ctx=${ctx} name="note" label=${t("offer.claimNote")} value=${state.values?.note} />
+          <button type="submit">${t("offer.claimSubmit")}</button>
+        </form>
+      </section>`}
+      ${active &&
+      html`<section aria-labelledby="withdraw">
+        <h2 id="withdraw">${t("offer.withdraw")}</h2>
+        <p class="hint">${t("offer.withdrawHint")}</p>
+        <form method="post" action=${`${path}/withdraw`}>
+          <${Csrf} ctx=${ctx} />
+          <button type="submit" class="secondary">${t("offer.withdraw")}</button>
+        </form>
+      </section>`}`,
+  };
+}

@@ -1,0 +1,36 @@
+import { en, type MessageKey } from "./en.ts";
+import { es } from "./es.ts";
+
+export const LOCALES = ["en", "es"] as const;
+export type Locale = (typeof LOCALES)[number];
+export type { MessageKey };
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { en, es };
+
+export const isLocale = (value: unknown): value is Locale => LOCALES.includes(value as Locale);
+export const isMessageKey = (value: string): value is MessageKey => Object.hasOwn(en, value);
+
+/** The first of the browser's languages (Accept-Language, by weight) that the app speaks; English otherwise. */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  const ranked = (header ?? "")
+    .split(",")
+    .map((part, order) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      return { primary: tag.toLowerCase().split("-")[0], q: Number.isFinite(q) ? q : 0, order };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  return ranked.map((entry) => entry.primary).find(isLocale) ?? "en";
+}
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** Looks a message up in the locale's catalog and fills its {placeholders}. */
+export function translator(locale: Locale): Translate {
+  const catalog = catalogs[locale];
+  return (key, params) =>
+    catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+      params && Object.hasOwn(params, name) ? String(params[name]) : whole,
+    );
+}

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, newPhone, screenshots, scrollsSideways, seriousViolations } from "../support/browser.ts";
+import { collectionItems, startPod, type PodProcess } from "../support/pod-process.ts";
+
+/** The members' web app in a real browser against a real pod process. */
+describe("web app: first run, invitations, publishing an offer", { timeout: 240_000 }, () => {
+  let pod: PodProcess;
+  let browser: Browser;
+  let coordinator: Page;
+  const password = "correct horse battery staple";
+
+  async function checkPage(page: Page, name: string) {
+    expect(await seriousViolations(page), `${name}: accessibility`).toEqual([]);
+    expect(await scrollsSideways(page), `${name}: fits 390 px`).toBe(false);
+    await screenshots(page, name);
+  }
+
+  beforeAll(async () => {
+    [pod, browser] = await Promise.all([startPod("webapp", { POD_TIME_ZONE: "America/Mexico_City" }), launchBrowser()]);
+    coordinator = await (await newPhone(browser)).newPage();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await pod?.stop();
+  });
+
+  it("the setup link printed at start makes the first coordinator, once", async () => {
+    const link = /\/app\/setup\/[\w-]+/.exec(pod.logs())?.[0];
+    expect(link).toBeDefined();
+    await coordinator.goto(`${pod.url}/app`);
+    await expect.poll(() => coordinator.url()).toContain("/app/sign-in");
+    expect(await coordinator.textContent("main")).toContain("setup link");
+
+    await coordinator.goto(pod.url + link);
+    await checkPage(coordinator, "setup");
+    await coordinator.fill("#f-displayName", "Ana");
+    await coordinator.fill("#f-username", "ana");
+    await coordinator.fill("#f-password", "short");
+    await coordinator.click("button[type=submit]");
+    expect(await coordinator.textContent("#f-password-error")).toContain("at least 10");
+    await checkPage(coordinator, "setup-error");
+    await coordinator.fill("#f-password", password);
+    await coordinator.click("button[type=submit]");
+    await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app");
+    expect(await coordinator.textContent("main")).toContain("Hello, Ana.");
+    await checkPage(coordinator, "dashboard");
+
+    const again = await fetch(pod.url + link);
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain("already used");
+  });
+
+  it("a coordinator invites a member, who joins once and is refused coordinator pages", async () => {
+    await coordinator.goto(`${pod.url}/app/members`);
+    await coordinator.click("text=Make an invitation link");
+    const link = (await coordinator.textContent("code.link"))!;
+    expect(link).toMatch(new RegExp(`^${pod.url}/app/join/[\\w-]+$`));
+    await checkPage(coordinator, "members");
+
+    const member = await (await newPhone(browser, "es-MX")).newPage();
+    await member.goto(link);
+    expect(await member.textContent("h1")).toContain("Únete");
+    await checkPage(member, "join-es");
+    await member.fill("#f-displayName", "Beto");
+    await member.fill("#f-username", "beto");
+    await member.fill("#f-password", "otra contraseña larga");
+    await member.click("button[type=submit]");
+    await expect.poll(() => new URL(member.url()).pathname).toBe("/app");
+    expect(await member.textContent("main")).toContain("Hola, Beto.");
+    await checkPage(member, "dashboard-member-es");
+
+    const refused = await member.goto(`${pod.url}/app/members`);
+    expect(refused?.status()).toBe(403);
+    expect(await member.textContent("main")).toContain("Solo las coordinadoras");
+
+    await member.goto(`${pod.url}/app/profile`);
+    await member.fill("#f-boundaries", "No conduzco de noche.");
+    await member.click("text=Guardar");
+    expect(await member.textContent("[role=status]")).toContain("Guardado");
+    await checkPage(member, "profile-es");
+
+    const reused = await fetch(link);
+    expect(reused.status).toBe(410);
+  });
+
+  it("a coordinator publishes an offer from a phone and it reaches the public page and the outbox", async () => {
+    await coordinator.goto(`${pod.url}/app/offers/new?kind=offer`);
+    await checkPage(coordinator, "offer-new");
+    await coordinator.fill("#f-name", "Fresh bread");
+    await coordinator.fill("#f-quantity", "twelve");
+    await coordinator.fill("#f-unit", "loaves");
+    await coordinator.fill("#f-area", "Centro");
+    await coordinator.click("main button[type=submit]");
+    expect(await coordinator.textContent("#f-quantity-error")).toContain("Write a number");
+    await coordinator.fill("#f-quantity", "12");
+    await coordinator.fill("#f-availableUntil", "2099-01-31T18:00");
+    await coordinator.click("main button[type=submit]");
+    await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app/offers");
+    expect(await coordinator.textContent("[role=status]")).toContain("Published");
+    await checkPage(coordinator, "offers");
+
+    await coordinator.click("text=See the public page");
+    expect(await coordinator.textContent("body")).toContain("Fresh bread");
+    const offers = await pod.admin("GET", "/offers");
+    const offer = offers.body.items?.[0] ?? offers.body[0];
+    expect(offer.name).toBe("Fresh bread");
+    // 18:00 in Mexico City is midnight UTC the next day.
+    expect(offer.availableUntil).toBe("2099-02-01T00:00:00.000Z");
+    const items = await collectionItems(pod, `${pod.actorUrl}/outbox`);
+    expect(items.some((item) => item.includes(offer.id))).toBe(true);
+
+    // A claim is recorded from the offer's page: followers see what is left, never who took it.
+    await coordinator.goto(`${pod.url}/app/offers`);
+    await coordinator.click("text=Fresh bread");
+    await coordinator.fill("#f-neighbor", "Household Rivera");
+    await coordinator.fill("#f-quantity", "5");
+    await coordinator.click("section[aria-labelledby=record] button[type=submit]");
+    expect(await coordinator.textContent("[role=status]")).toContain("Claim recorded");
+    expect(await coordinator.textContent("main")).toContain("7 of 12 loaves left");
+    await checkPage(coordinator, "offer-claimed");
+    const published = await pod.getActivityPub(`${pod.url}/offers/${offer.id}`);
+    expect(JSON.stringify(published)).not.toContain("Rivera");
+
+    await coordinator.click("section[aria-labelledby=withdraw] button[type=submit]");
+    expect(await coordinator.textContent("[role=status]")).toContain("Withdrawn");
+    expect((await fetch(`${pod.url}/offers/${offer.id}`)).status).toBe(410);
+  });
+
+  it("the audit log shows who did what; sign-out ends the session", async () => {
+    await coordinator.goto(`${pod.url}/app/audit`);
+    const log = await coordinator.textContent("table");
+    expect(log).toContain("pod.setup");
+    expect(log).toContain("member.invite");
+    expect(log).toContain("member.join");
+    expect(log).toContain("offer.publish");
+    expect(log).toContain("offer.claim");
+    expect(log).toContain("offer.withdraw");
+    await checkPage(coordinator, "audit");
+    await coordinator.click("header >> text=Sign out");
+    await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app/sign-in");
+    await checkPage(coordinator, "sign-in");
+    const after = await coordinator.goto(`${pod.url}/app/members`);
+    expect(new URL(after!.url()).pathname).toBe("/app/sign-in");
+  });
+});
