@@ -17,6 +17,11 @@ export interface EventRun {
  */
 export type EventHandler = (payload: any, event: EventRun) => Promise<void>;
 
+/** A queue that can write at once within the caller's SQLite transaction (the pod's SqliteMessageQueue). */
+export interface TransactionalQueue extends MessageQueue {
+  enqueueNow(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): void;
+}
+
 /** One enqueue call made by a handler, held until the event is marked done. */
 interface Held {
   messages: readonly unknown[];
@@ -45,7 +50,7 @@ const crashAfterCommit = () => process.env.POD_TEST_CRASH_AFTER_COMMIT === "1" &
 export class EventDispatcher {
   readonly #deps: PodDeps;
   readonly #db: Db;
-  readonly #queue: MessageQueue;
+  readonly #queue: TransactionalQueue;
   readonly #handlers = new Map<string, EventHandler>();
   readonly #holding = new AsyncLocalStorage<Held[]>();
   #chain: Promise<void> = Promise.resolve();
@@ -53,7 +58,7 @@ export class EventDispatcher {
   #stopped = false;
 
   /** `queue` must write to the same SQLite connection as `deps.db` (checked on every commit). */
-  constructor(deps: PodDeps, queue: MessageQueue) {
+  constructor(deps: PodDeps, queue: TransactionalQueue) {
     this.#deps = deps;
     this.#db = deps.db;
     this.#queue = queue;
@@ -161,7 +166,7 @@ export class EventDispatcher {
         if (!store.isPending(this.#db, id)) return; // another process ran it meanwhile: drop what we held
         for (const { messages, options } of held) {
           const before = changes();
-          enqueueAll(this.#queue, messages, options).catch(() => {}); // a failure shows as missing rows, checked next
+          this.#queue.enqueueNow(messages, options);
           if (changes() - before < messages.length) {
             throw new Error("the queue did not write its messages within the event's transaction");
           }

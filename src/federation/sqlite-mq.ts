@@ -36,9 +36,11 @@ interface Handling {
   requeued: boolean;
 }
 
+/** A message, with the row it replaces when it is a retry of a message being handled here. */
+type PendingRow = { message: unknown; requeueRowId: string | undefined };
+
 interface PendingEnqueue {
-  /** Each message, with the row it replaces when it is a retry of a message being handled here. */
-  rows: { message: unknown; requeueRowId: string | undefined }[];
+  rows: PendingRow[];
   options: MessageQueueEnqueueOptions | undefined;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -133,19 +135,45 @@ export class SqliteMessageQueue implements MessageQueue {
    * a delivery per inbox, one call each); each call resolves once its messages are committed.
    */
   enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
-    // Fedify puts a failed message back with the same id, from within its handler. The retry takes the original
-    // row's place, so a later message with the same ordering key (a Delete after its Create) cannot overtake it;
-    // which row is decided now, while the handler still runs.
-    const rows = messages.map((message) => {
+    const rows = this.#rowsOf(messages);
+    return new Promise((resolve, reject) => {
+      if (this.#pending.length === 0) queueMicrotask(() => this.#flushEnqueued());
+      this.#pending.push({ rows, options, resolve, reject });
+    });
+  }
+
+  /**
+   * Writes messages at once, inside the caller's SQLite transaction when there is one: the event dispatcher
+   * commits a handler's deliveries together with marking its event done. Listeners are woken after the caller's
+   * synchronous transaction has ended.
+   */
+  enqueueNow(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): void {
+    const rows = this.#rowsOf(messages);
+    this.#sqlite.transaction(() => this.#write(rows, options, this.#now()))();
+    queueMicrotask(() => this.#notify());
+  }
+
+  /**
+   * Fedify puts a failed message back with the same id, from within its handler. The retry takes the original
+   * row's place, so a later message with the same ordering key (a Delete after its Create) cannot overtake it;
+   * which row is decided now, while the handler still runs.
+   */
+  #rowsOf(messages: readonly unknown[]): PendingRow[] {
+    return messages.map((message) => {
       const handling = this.#handling.get(messageId(message) ?? "");
       if (!handling || handling.requeued) return { message, requeueRowId: undefined };
       handling.requeued = true;
       return { message, requeueRowId: handling.rowId };
     });
-    return new Promise((resolve, reject) => {
-      if (this.#pending.length === 0) queueMicrotask(() => this.#flushEnqueued());
-      this.#pending.push({ rows, options, resolve, reject });
-    });
+  }
+
+  #write(rows: PendingRow[], options: MessageQueueEnqueueOptions | undefined, now: number): void {
+    const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
+    for (const { message, requeueRowId } of rows) {
+      const row = { payload: JSON.stringify(message), orderingKey: options?.orderingKey ?? null, availableAt: now + delayMs };
+      if (requeueRowId !== undefined) this.#stmt.requeue.run({ ...row, id: requeueRowId });
+      else this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
+    }
   }
 
   #flushEnqueued(): void {
@@ -153,18 +181,7 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#pending = [];
     const now = this.#now();
     const insertAll = this.#sqlite.transaction(() => {
-      for (const { rows, options } of batch) {
-        const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
-        for (const { message, requeueRowId } of rows) {
-          const row = {
-            payload: JSON.stringify(message),
-            orderingKey: options?.orderingKey ?? null,
-            availableAt: now + delayMs,
-          };
-          if (requeueRowId !== undefined) this.#stmt.requeue.run({ ...row, id: requeueRowId });
-          else this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
-        }
-      }
+      for (const { rows, options } of batch) this.#write(rows, options, now);
     });
     try {
       insertAll.immediate();
