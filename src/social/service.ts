@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { projectPublishedWith } from "../publishing/deliver.ts";
+import type { Response } from "../publishing/response.ts";
 import { socialInbox } from "./inbox.ts";
 import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
@@ -42,13 +43,3 @@ export function socialService(
 }
 
 export type SocialService = ReturnType<typeof socialService>;
-
-/** A reply to one of the pod's posts, as the operator API and the post's page show it. */
-export interface Response {
-  author: string;
-  authorUrl: string;
-  content: string;
-  url: string;
-  visibility: string;
-  published: string;
-}
