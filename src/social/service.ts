@@ -6,6 +6,7 @@ import type { Response } from "../publishing/response.ts";
 import { socialInbox } from "./inbox.ts";
 import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
+import { countLocalPosts } from "./queries.ts";
 import { ensureLocalAccount } from "./store.ts";
 import { timelines } from "./timelines.ts";
 
@@ -37,6 +38,8 @@ export function socialService(
           published: status.publishedAt,
         }));
     },
+    /** What the pod published and still shows (NodeInfo's localPosts). */
+    countLocalPosts: () => countLocalPosts(deps.db),
     /** The pod's own account row (made on first use). */
     me: () => ensureLocalAccount(deps.db, deps.config, contextFor().getActorUri(deps.config.handle).href, publishedAt),
   };
