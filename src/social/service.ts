@@ -6,7 +6,7 @@ import type { Response } from "../publishing/response.ts";
 import { socialInbox } from "./inbox.ts";
 import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
-import { countLocalPosts } from "./queries.ts";
+import { accountByIri, countLocalPosts, statusByIri } from "./queries.ts";
 import { ensureLocalAccount } from "./store.ts";
 import { timelines } from "./timelines.ts";
 
@@ -38,6 +38,9 @@ export function socialService(
           published: status.publishedAt,
         }));
     },
+    /** Whether the pod keeps this post / knows this account (prepared lookups: the inbox asks per delivery). */
+    knowsStatus: (iri: string) => statusByIri(deps.db, iri) !== undefined,
+    knowsAccount: (iri: string) => accountByIri(deps.db, iri) !== undefined,
     /** What the pod published and still shows (NodeInfo's localPosts). */
     countLocalPosts: () => countLocalPosts(deps.db),
     /** The pod's own account row (made on first use). */
