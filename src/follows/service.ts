@@ -134,9 +134,11 @@ export function acceptedFollowingIris(db: Db) {
   return db.select({ iri: following.actorIri }).from(following).where(eq(following.state, "accepted"));
 }
 
-const followingStateQuery = (db: Db) => db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
+const followingStateQuery = (db: Db) =>
+  db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
 /** Whether the pod follows this actor and was accepted; prepared once (the inbox asks on every delivery). */
-export const followsAccepted = (db: Db, actorIri: string): boolean => preparedOnce(db, followingStateQuery).get(actorIri)?.state === "accepted";
+export const followsAccepted = (db: Db, actorIri: string): boolean =>
+  preparedOnce(db, followingStateQuery).get(actorIri)?.state === "accepted";
 
 export function findFollowingByHandle(db: Db, handle: string): Followed | undefined {
   return db.select().from(following).where(eq(following.handle, handle)).get();

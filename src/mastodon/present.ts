@@ -1,7 +1,14 @@
 import type { PodDeps } from "../federation/deps.ts";
 import { countFollowers, countFollowing, getFollower, getFollowing } from "../follows/service.ts";
 import type { Account, Status } from "../social/activitypub.ts";
-import { accountsByIds, accountsByIris, countsFor, postsOf, statusesByIds, statusRefsByIris } from "../social/queries.ts";
+import {
+  accountsByIds,
+  accountsByIris,
+  countsFor,
+  postsOf,
+  statusesByIds,
+  statusRefsByIris,
+} from "../social/queries.ts";
 import { toAccount, type AccountEntity, type LocalProfile } from "./entities/account.ts";
 import { toNotification, type NotificationRow } from "./entities/notification.ts";
 import { toRelationship } from "./entities/relationship.ts";

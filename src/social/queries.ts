@@ -14,7 +14,9 @@ export function postsOf(db: Db, accountId: string, forPod: boolean): { n: number
     db
       .select({ n: count(), last: max(statuses.publishedAt) })
       .from(statuses)
-      .where(and(eq(statuses.accountId, accountId), forPod ? undefined : inArray(statuses.visibility, [...SHOWN_TO_OTHERS])))
+      .where(
+        and(eq(statuses.accountId, accountId), forPod ? undefined : inArray(statuses.visibility, [...SHOWN_TO_OTHERS])),
+      )
       .get() ?? { n: 0, last: null }
   );
 }
@@ -41,7 +43,11 @@ export function countLocalPosts(db: Db): number {
 
 export const statusRefsByIris = (db: Db, iris: string[]): Pick<Status, "id" | "iri" | "accountId">[] =>
   iris.length
-    ? db.select({ id: statuses.id, iri: statuses.iri, accountId: statuses.accountId }).from(statuses).where(inArray(statuses.iri, iris)).all()
+    ? db
+        .select({ id: statuses.id, iri: statuses.iri, accountId: statuses.accountId })
+        .from(statuses)
+        .where(inArray(statuses.iri, iris))
+        .all()
     : [];
 
 export const statusesByIds = (db: Db, ids: string[]): Status[] =>

@@ -10,7 +10,8 @@ export const instanceRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Soci
   const { db, config } = deps;
   app.get("/api/v1/instance", async () => {
     const me = social.me();
-    return toInstanceV1(config, present.account(me), { statuses: countStatusesOf(db, me.id), domains: countKnownDomains(db) });
+    const counts = { statuses: countStatusesOf(db, me.id), domains: countKnownDomains(db) };
+    return toInstanceV1(config, present.account(me), counts);
   });
   app.get("/api/v2/instance", async () => toInstanceV2(config, present.account(social.me())));
 };
