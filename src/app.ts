@@ -8,6 +8,7 @@ import { SOFTWARE_NAME, SOFTWARE_VERSION } from "./version.ts";
 import { randomUUID } from "node:crypto";
 import { mountFederation } from "./federation/fastify-adapter.ts";
 import { inboxConcern } from "./federation/inbox-concern.ts";
+import { followsAccepted } from "./follows/service.ts";
 import { followRoutes } from "./follows/routes.ts";
 import { installProblemHandlers } from "./http/problem.ts";
 import { requireOperator } from "./operators/auth.ts";
@@ -80,7 +81,12 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   installEmptyPageItems(app);
   mountFederation(app, federation, deps, {
     kv: pod.kv,
-    concernsPod: inboxConcern(deps),
+    concernsPod: inboxConcern(deps, {
+      followsAccepted: (actorIri) => followsAccepted(deps.db, actorIri),
+      viewObjectOrigin: pod.confederation.viewObjectOrigin,
+      knowsStatus: pod.social.knowsStatus,
+      knowsAccount: pod.social.knowsAccount,
+    }),
     recordUnconcerned: pod.confederation.inbox.recordUnconcerned,
     fastPath: pod.inboxFastPath,
   });

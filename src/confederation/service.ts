@@ -5,7 +5,7 @@ import { listFollowing } from "../follows/service.ts";
 import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
-import { removePodFromView } from "./store.ts";
+import { removePodFromView, viewObjectOrigin } from "./store.ts";
 import { receivedActivities } from "./schema.ts";
 import { lt } from "drizzle-orm";
 
@@ -31,6 +31,8 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     inbox: confederationInbox(deps, relay, contextFor),
     relay,
     hooks,
+    /** The neighbor that published this object into the view, if any (prepared: the inbox asks per delivery). */
+    viewObjectOrigin: (iri: string) => viewObjectOrigin(db, iri),
     backfill,
     /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */
     pruneReceived(): number {

@@ -22,20 +22,6 @@ import type { PodServices } from "../services.ts";
 import { PUBLISHED_KINDS, STREAMS } from "../publishing/kinds.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 import { MASTODON_VERSION } from "../mastodon/entities/instance.ts";
-import { accounts, statuses } from "../social/schema.ts";
-import { and, count, eq, inArray } from "drizzle-orm";
-
-/** What the pod published and still shows, as Mastodon counts posts: its public and unlisted statuses. */
-function countLocalPosts(db: PodDeps["db"]): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(statuses)
-      .innerJoin(accounts, eq(statuses.accountId, accounts.id))
-      .where(and(eq(accounts.local, true), inArray(statuses.visibility, ["public", "unlisted"])))
-      .get()?.n ?? 0
-  );
-}
 
 /** What the actor shows of the current charter. */
 export function actorFacts(publishedAt: Date, services: PodServices): ActorFacts {
@@ -124,7 +110,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     openRegistrations: false,
     usage: {
       users: { total: 1, activeMonth: 1, activeHalfyear: 1 },
-      localPosts: countLocalPosts(deps.db),
+      localPosts: services.social.countLocalPosts(),
       localComments: 0,
     },
     // Apps built on megalodon pick their API dialect from NodeInfo; `upstream` says the pod speaks Mastodon's.

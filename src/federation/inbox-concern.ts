@@ -1,6 +1,16 @@
-import { viewObjectOrigin } from "../confederation/store.ts";
-import * as social from "../social/store.ts";
 import type { PodDeps } from "./deps.ts";
+
+/** What the check asks the rooms (injected by the wiring; each runs for every delivery, so keep them prepared). */
+export interface ConcernLookups {
+  /** The pod follows this actor and was accepted (follows). */
+  followsAccepted(actorIri: string): boolean;
+  /** The neighbor that published this object into the confederal view, if any (confederation). */
+  viewObjectOrigin(iri: string): string | undefined;
+  /** The pod keeps this post (social). */
+  knowsStatus(iri: string): boolean;
+  /** The pod knows this account (social). */
+  knowsAccount(iri: string): boolean;
+}
 
 /** Activities about relationships and removals: always handled (they name ids; fetches stay within the budget). */
 const ALWAYS = new Set(["Follow", "Undo", "Accept", "Reject", "Delete"]);
@@ -13,19 +23,17 @@ const STRINGS_SEARCHED = 20_000;
  * addressing); it is a Follow/Undo/Accept/Reject/Delete; it updates something the pod keeps, or the profile
  * of an account it knows. Anything else is recorded as received and not read further.
  */
-export function inboxConcern(deps: PodDeps) {
-  const { db, config } = deps;
-  // Prepared once: it runs for every delivery.
-  const following = db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
+export function inboxConcern(deps: Pick<PodDeps, "config">, rooms: ConcernLookups) {
+  const { config } = deps;
   return function concernsPod(activity: Record<string, unknown>, actorIri: string): boolean {
     if (typeof activity.type === "string" && ALWAYS.has(activity.type)) return true;
-    if (following.get(actorIri)?.state === "accepted") return true;
+    if (rooms.followsAccepted(actorIri)) return true;
     if (namesOrigin(activity, config.url.origin)) return true;
     const objectIri = iriOf(activity.object);
     if (!objectIri) return false;
-    if (viewObjectOrigin(db, objectIri) === actorIri) return true;
-    if (social.statusByIri(db, objectIri)) return true;
-    return activity.type === "Update" && objectIri === actorIri && social.accountByIri(db, actorIri) !== undefined;
+    if (rooms.viewObjectOrigin(objectIri) === actorIri) return true;
+    if (rooms.knowsStatus(objectIri)) return true;
+    return activity.type === "Update" && objectIri === actorIri && rooms.knowsAccount(actorIri);
   };
 }
 

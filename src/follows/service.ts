@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, gte, inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import { inboxRefusal } from "../federation/public-address.ts";
 import { followers, following } from "./schema.ts";
 
@@ -127,6 +128,17 @@ export function recordFollowing(db: Db, actor: RemoteActorAddress, followIri: st
 export function getFollowing(db: Db, actorIri: string): Followed | undefined {
   return db.select().from(following).where(eq(following.actorIri, actorIri)).get();
 }
+
+/** The accepted followed actors' IRIs as a subquery: a timeline embeds it (one statement, no list in memory). */
+export function acceptedFollowingIris(db: Db) {
+  return db.select({ iri: following.actorIri }).from(following).where(eq(following.state, "accepted"));
+}
+
+const followingStateQuery = (db: Db) =>
+  db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
+/** Whether the pod follows this actor and was accepted; prepared once (the inbox asks on every delivery). */
+export const followsAccepted = (db: Db, actorIri: string): boolean =>
+  preparedOnce(db, followingStateQuery).get(actorIri)?.state === "accepted";
 
 export function findFollowingByHandle(db: Db, handle: string): Followed | undefined {
   return db.select().from(following).where(eq(following.handle, handle)).get();

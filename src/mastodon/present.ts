@@ -1,9 +1,14 @@
-import { and, count, eq, inArray, max } from "drizzle-orm";
 import type { PodDeps } from "../federation/deps.ts";
 import { countFollowers, countFollowing, getFollower, getFollowing } from "../follows/service.ts";
 import type { Account, Status } from "../social/activitypub.ts";
-import { accounts, statuses } from "../social/schema.ts";
-import { countsFor } from "../social/store.ts";
+import {
+  accountsByIds,
+  accountsByIris,
+  countsFor,
+  postsOf,
+  statusesByIds,
+  statusRefsByIris,
+} from "../social/queries.ts";
 import { toAccount, type AccountEntity, type LocalProfile } from "./entities/account.ts";
 import { toNotification, type NotificationRow } from "./entities/notification.ts";
 import { toRelationship } from "./entities/relationship.ts";
@@ -13,19 +18,8 @@ import { toStatus, type StatusEntity } from "./entities/status.ts";
 export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
   const { db, config } = deps;
 
-  /** Posts counted for the account entity: others than the pod see only what they could read. */
-  function postsOf(accountId: string, forPod: boolean) {
-    return (
-      db
-        .select({ n: count(), last: max(statuses.publishedAt) })
-        .from(statuses)
-        .where(and(eq(statuses.accountId, accountId), forPod ? undefined : inArray(statuses.visibility, ["public", "unlisted"])))
-        .get() ?? { n: 0, last: null }
-    );
-  }
-
   function account(row: Account, forPod = false): AccountEntity {
-    const posts = postsOf(row.id, forPod);
+    const posts = postsOf(db, row.id, forPod);
     const counts = row.local
       ? { followers: countFollowers(db), following: countFollowing(db), statuses: posts.n, lastStatusAt: posts.last }
       : { followers: 0, following: 0, statuses: posts.n, lastStatusAt: posts.last };
@@ -36,12 +30,12 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
     if (rows.length === 0) return [];
     const counts = countsFor(db, rows, !viewerIsPod);
     const parentIris = [...new Set(rows.map((r) => r.inReplyToIri).filter((iri): iri is string => iri !== null))];
-    const parents = parentIris.length ? db.select({ id: statuses.id, iri: statuses.iri, accountId: statuses.accountId }).from(statuses).where(inArray(statuses.iri, parentIris)).all() : [];
+    const parents = statusRefsByIris(db, parentIris);
     const parentByIri = new Map(parents.map((p) => [p.iri, p]));
     const mentionIris = [...new Set(rows.flatMap((r) => JSON.parse(r.mentions) as string[]))];
     const accountIds = [...new Set(rows.map((r) => r.accountId))];
-    const accountRows = db.select().from(accounts).where(inArray(accounts.id, accountIds)).all();
-    const mentionRows = mentionIris.length ? db.select().from(accounts).where(inArray(accounts.iri, mentionIris)).all() : [];
+    const accountRows = accountsByIds(db, accountIds);
+    const mentionRows = accountsByIris(db, mentionIris);
     const entities = new Map<string, AccountEntity>();
     for (const row of [...accountRows, ...mentionRows]) if (!entities.has(row.id)) entities.set(row.id, account(row, viewerIsPod));
     const byIri = new Map([...accountRows, ...mentionRows].map((row) => [row.iri, entities.get(row.id)!]));
@@ -62,10 +56,10 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
     statuses: statusList,
 
     notifications(rows: (NotificationRow & { accountId: string; statusId: string | null })[]) {
-      const accountRows = rows.length ? db.select().from(accounts).where(inArray(accounts.id, [...new Set(rows.map((r) => r.accountId))])).all() : [];
+      const accountRows = accountsByIds(db, [...new Set(rows.map((r) => r.accountId))]);
       const accountById = new Map(accountRows.map((row) => [row.id, account(row)]));
       const statusIds = rows.map((r) => r.statusId).filter((id): id is string => id !== null);
-      const statusRows = statusIds.length ? db.select().from(statuses).where(inArray(statuses.id, statusIds)).all() : [];
+      const statusRows = statusesByIds(db, statusIds);
       const statusById = new Map(statusList(statusRows).map((s) => [s.id, s]));
       return rows
         .filter((row) => accountById.has(row.accountId))

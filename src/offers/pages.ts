@@ -1,7 +1,7 @@
 import type { Category } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import { formatDate } from "../publishing/text.ts";
-import type { Response } from "../social/service.ts";
+import type { Response } from "../publishing/response.ts";
 import { html, page, raw } from "../web/html.ts";
 import { SAFE_HREF } from "../web/sanitize.ts";
 import { offerQuantityLine } from "./quantity.ts";

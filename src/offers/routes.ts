@@ -6,7 +6,7 @@ import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
 import { offerNoteIri } from "../publishing/iris.ts";
 import { offerToNote, offerToProposal } from "./to-as.ts";
-import type { Response } from "../social/service.ts";
+import type { Response } from "../publishing/response.ts";
 
 type ResponsesTo = (iri: string, publicOnly: boolean) => Response[];
 import { claimInputSchema, offerInputSchema, offerListQuery, offerPatchSchema } from "./model.ts";

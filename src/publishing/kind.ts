@@ -6,7 +6,7 @@ import type { Context } from "@fedify/fedify";
 import type { ChartersService } from "../charters/service.ts";
 import type { OffersService } from "../offers/service.ts";
 import type { PracticesService } from "../practices/service.ts";
-import type { Response } from "../social/service.ts";
+import type { Response } from "./response.ts";
 
 /**
  * What a published kind (offer, need, charter, practice; later reports, assemblies, logs) tells the rest

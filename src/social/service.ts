@@ -2,9 +2,11 @@ import type { Context } from "@fedify/fedify";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { projectPublishedWith } from "../publishing/deliver.ts";
+import type { Response } from "../publishing/response.ts";
 import { socialInbox } from "./inbox.ts";
 import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
+import { accountByIri, countLocalPosts, statusByIri } from "./queries.ts";
 import { ensureLocalAccount } from "./store.ts";
 import { timelines } from "./timelines.ts";
 
@@ -36,19 +38,14 @@ export function socialService(
           published: status.publishedAt,
         }));
     },
+    /** Whether the pod keeps this post / knows this account (prepared lookups: the inbox asks per delivery). */
+    knowsStatus: (iri: string) => statusByIri(deps.db, iri) !== undefined,
+    knowsAccount: (iri: string) => accountByIri(deps.db, iri) !== undefined,
+    /** What the pod published and still shows (NodeInfo's localPosts). */
+    countLocalPosts: () => countLocalPosts(deps.db),
     /** The pod's own account row (made on first use). */
     me: () => ensureLocalAccount(deps.db, deps.config, contextFor().getActorUri(deps.config.handle).href, publishedAt),
   };
 }
 
 export type SocialService = ReturnType<typeof socialService>;
-
-/** A reply to one of the pod's posts, as the operator API and the post's page show it. */
-export interface Response {
-  author: string;
-  authorUrl: string;
-  content: string;
-  url: string;
-  visibility: string;
-  published: string;
-}

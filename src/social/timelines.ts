@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { following } from "../follows/schema.ts";
+import { acceptedFollowingIris } from "../follows/service.ts";
 import type { Status } from "./activitypub.ts";
 import { accounts, markers, notifications, statuses } from "./schema.ts";
 
@@ -29,7 +29,7 @@ export function timelines(db: Db) {
   const select = (where: SQL | undefined, order: SQL, limit: number): Status[] =>
     db.select({ s: statuses }).from(statuses).innerJoin(accounts, eq(accounts.id, statuses.accountId)).where(where).orderBy(order).limit(limit).all().map((r) => r.s);
 
-  const followedIris = db.select({ iri: following.actorIri }).from(following).where(eq(following.state, "accepted"));
+  const followedIris = acceptedFollowingIris(db);
 
   return {
     /** The pod's own posts and those of everyone it follows. */

@@ -4,7 +4,7 @@ import type { FollowActions } from "../../follows/federation.ts";
 import { getFollowing, listFollowers, listFollowing } from "../../follows/service.ts";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { SocialService } from "../../social/service.ts";
-import { accountById, accountByAcct, accountByIri } from "../../social/store.ts";
+import { accountById, accountByAcct, accountByIri } from "../../social/queries.ts";
 import { toCredentialAccount } from "../entities/account.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import { pageQuery, setLinkHeader, toPage } from "../paging.ts";

@@ -1,14 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { isActor } from "@fedify/vocab";
-import { or, sql, type Column } from "drizzle-orm";
 import type { Context } from "@fedify/fedify";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import { resolveActor } from "../../follows/resolve.ts";
 import type { Account, Status } from "../../social/activitypub.ts";
-import { accounts } from "../../social/schema.ts";
 import type { SocialService } from "../../social/service.ts";
-import { accountByAcct, statusByIri } from "../../social/store.ts";
+import { accountByAcct, searchAccounts, statusByIri } from "../../social/queries.ts";
 import type { Presenter } from "../present.ts";
 import { readsAsPod } from "../auth.ts";
 
@@ -70,16 +68,7 @@ export const searchRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
         const local = statusByIri(db, q);
         found = { accounts: known ? [known] : [], statuses: local && (isPod || local.visibility === "public") ? [local] : [] };
       } else {
-        // LIKE treats `%` and `_` as wildcards; escaped, a name with `_` in it is found as written.
-        const pattern = `%${q.replace(/^@/, "").replace(/[%_\\]/g, "\\$&")}%`;
-        const contains = (column: Column) => sql`${column} like ${pattern} escape '\\'`;
-        found.accounts = db
-          .select()
-          .from(accounts)
-          .where(or(contains(accounts.username), contains(accounts.displayName)))
-          .limit(limit)
-          .offset(offset ?? 0)
-          .all();
+        found.accounts = searchAccounts(db, q, limit, offset ?? 0);
       }
       return {
         accounts: type && type !== "accounts" ? [] : found.accounts.slice(0, limit).map((row) => present.account(row)),

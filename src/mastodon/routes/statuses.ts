@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { Status } from "../../social/activitypub.ts";
 import type { SocialService } from "../../social/service.ts";
-import { statusById } from "../../social/store.ts";
+import { statusById } from "../../social/queries.ts";
 import { MAX_CHARACTERS } from "../entities/instance.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import type { Presenter } from "../present.ts";
