@@ -2,7 +2,7 @@
  * Dependency rules, checked in CI by `npm run lint:deps` (dependency-cruiser).
  *
  * Rooms are the folders under src/ that own a part of the domain and its tables. Everything else under
- * src/ is shared infrastructure (config, db, events, federation, http, log, publishing, web, cli) or the
+ * src/ is shared infrastructure (config, db, events, federation, http, log, publishing, web, webapp, cli) or the
  * wiring at the top (app.ts, pod.ts, services.ts, main.ts). A room's tables are read and written only by
  * its own code: no module outside a room imports its schema.ts or store.ts; other rooms call what its
  * service exports.
@@ -13,6 +13,7 @@ const ROOMS = [
   "confederation",
   "follows",
   "mastodon",
+  "members",
   "offers",
   "operators",
   "practices",
