@@ -1,7 +1,6 @@
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import type { InvitationState } from "./service.ts";
-import type { Invitation } from "./store.ts";
-import type { Member, MemberSession } from "./store.ts";
+import type { Invitation, Member, MemberSession } from "./model.ts";
 
 export function signInPage(ctx: PageContext, state: { failed?: boolean; setupPending?: boolean; username?: string; next?: string }): Page {
   const { t } = ctx;

@@ -3,7 +3,8 @@ import { uuidv7 } from "uuidv7";
 import type { Db } from "../db/client.ts";
 import type { MemberRole } from "./schema.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
-import { membersStore, type Invitation, type Member, type ProfileFields } from "./store.ts";
+import type { Invitation, Member, ProfileFields } from "./model.ts";
+import { membersStore } from "./store.ts";
 
 const HOUR = 3_600_000;
 export const INVITATION_TTL_HOURS = 72;

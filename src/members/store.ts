@@ -9,15 +9,8 @@ import {
   type InvitationPurpose,
   type MemberRole,
 } from "./schema.ts";
+import type { AuditEntry, Invitation, Member, MemberSession, ProfileFields } from "./model.ts";
 
-export type Member = typeof members.$inferSelect;
-export type Invitation = typeof invitations.$inferSelect;
-export type MemberSession = typeof memberSessions.$inferSelect;
-export type AuditEntry = typeof auditLog.$inferSelect;
-export type ProfileFields = Pick<
-  Member,
-  "displayName" | "contact" | "languages" | "skills" | "availability" | "boundaries" | "locale"
->;
 
 /** The only code that reads or writes the members room's tables. */
 export function membersStore(db: Db) {

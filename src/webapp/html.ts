@@ -1,7 +1,7 @@
 import { type ComponentChildren, type VNode } from "preact";
 import { html } from "htm/preact";
 import { renderToStaticMarkup } from "preact-render-to-string";
-import type { Member } from "../members/store.ts";
+import type { Member } from "../members/model.ts";
 import type { Locale, MessageKey, Translate } from "./i18n/index.ts";
 
 /** Tagged templates for the app's pages: preact escapes every interpolated value by construction. */

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/schema.ts";
 import { ProblemError } from "../http/problem.ts";
 import type { MembersService } from "../members/service.ts";
-import type { Member } from "../members/store.ts";
+import type { Member } from "../members/model.ts";
 import { parseFormBody, type FormFields } from "./form-body.ts";
 import { renderPage, type Page, type PageContext } from "./html.ts";
 import { isLocale, localeFromAcceptLanguage, translator, type Locale } from "./i18n/index.ts";
