@@ -74,7 +74,9 @@ export async function benchFanout(options: FanoutOptions): Promise<FanoutResult>
   const result = await measure(options, windows);
   if (options.profileDir) {
     // The main thread's profile is the largest (the checkpoint worker writes one too).
-    const files = readdirSync(options.profileDir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(options.profileDir!, f));
+    const files = readdirSync(options.profileDir)
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .map((f) => join(options.profileDir!, f));
     const main = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
     if (main) result.profile = profileWindows(main, windows);
   }
@@ -97,7 +99,13 @@ async function measure(options: FanoutOptions, windows: [bigint, bigint][]): Pro
     const actors = farm.hosts.flatMap((host) => host.actors);
     const setupStarted = performance.now();
     await inBatches(actors, 16, async (follower) => {
-      const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${follower.id}/follows/1`, type: "Follow", actor: follower.id, object: pod.actorUrl };
+      const follow = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${follower.id}/follows/1`,
+        type: "Follow",
+        actor: follower.id,
+        object: pod.actorUrl,
+      };
       const response = await farm!.post(follower, `${pod.url}/inbox`, follow);
       if (!response.ok) throw new Error(`Follow from ${follower.id} answered ${response.status}`);
     });
@@ -136,7 +144,15 @@ async function measure(options: FanoutOptions, windows: [bigint, bigint][]): Pro
     await waitUntil(() => pod.logs().includes("MEMORY "), 5_000, 20).catch(() => {});
     const usage = JSON.parse(/MEMORY (.*)/.exec(pod.logs())?.[1] ?? "{}") as Partial<NodeJS.MemoryUsage>;
     const podHeapUsedMb = (usage.heapUsed ?? NaN) / 2 ** 20;
-    return { hosts: options.hosts, followers: actors.length, followSetupSeconds, rsaSignPerSecond, rounds, podRssMb, podHeapUsedMb };
+    return {
+      hosts: options.hosts,
+      followers: actors.length,
+      followSetupSeconds,
+      rsaSignPerSecond,
+      rounds,
+      podRssMb,
+      podHeapUsedMb,
+    };
   } finally {
     await Promise.all([pod.stop(), farm?.close()]);
   }
@@ -144,8 +160,16 @@ async function measure(options: FanoutOptions, windows: [bigint, bigint][]): Pro
 
 /** Self time per function (V8 .cpuprofile) over the samples that fall inside the windows (monotonic µs). */
 export function profileWindows(path: string, windows: [bigint, bigint][]) {
-  interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
-  const profile = JSON.parse(readFileSync(path, "utf8")) as { nodes: Node[]; startTime: number; samples: number[]; timeDeltas: number[] };
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }
+  const profile = JSON.parse(readFileSync(path, "utf8")) as {
+    nodes: Node[];
+    startTime: number;
+    samples: number[];
+    timeDeltas: number[];
+  };
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const inWindow = (t: number) => windows.some(([a, b]) => t >= Number(a / 1000n) && t <= Number(b / 1000n));
   const self = new Map<string, number>();
@@ -162,32 +186,52 @@ export function profileWindows(path: string, windows: [bigint, bigint][]) {
     self.set(name, (self.get(name) ?? 0) + delta / 1000);
     total += delta / 1000;
   }
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([name, ms]) => ({ name, ms, percent: (ms / total) * 100 }));
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 40)
+    .map(([name, ms]) => ({ name, ms, percent: (ms / total) * 100 }));
 }
 
 export function printFanout(result: FanoutResult): void {
   const signMs = 1000 / result.rsaSignPerSecond;
-  console.log(`## Fan-out: one offer to ${result.followers} followers on ${result.hosts} hosts (shared inboxes), a real pod process`);
+  console.log(
+    `## Fan-out: one offer to ${result.followers} followers on ${result.hosts} hosts (shared inboxes), a real pod process`,
+  );
   console.log(`followers set up with signed Follows in ${result.followSetupSeconds.toFixed(1)} s`);
-  console.log(`raw RSA-2048 sign (baseline, one core): ${result.rsaSignPerSecond.toFixed(0)}/s (${signMs.toFixed(2)} ms each)`);
-  console.log("| offer | publish to last delivery ms | deliveries | POSTs per host per activity | pod CPU ms | CPU ms per delivery | ÷ one RSA signature |");
+  console.log(
+    `raw RSA-2048 sign (baseline, one core): ${result.rsaSignPerSecond.toFixed(0)}/s (${signMs.toFixed(2)} ms each)`,
+  );
+  console.log(
+    "| offer | publish to last delivery ms | deliveries | POSTs per host per activity | pod CPU ms | CPU ms per delivery | ÷ one RSA signature |",
+  );
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   result.rounds.forEach((r, i) => {
     const perDelivery = r.podCpuMs / r.deliveries;
-    console.log(`| ${i + 1} | ${r.lastDeliveryMs.toFixed(0)} | ${r.deliveries} | ${r.maxPerHostPerActivity} | ${r.podCpuMs.toFixed(0)} | ${perDelivery.toFixed(2)} | ${(perDelivery / signMs).toFixed(1)}× |`);
+    console.log(
+      `| ${i + 1} | ${r.lastDeliveryMs.toFixed(0)} | ${r.deliveries} | ${r.maxPerHostPerActivity} | ${r.podCpuMs.toFixed(0)} | ${perDelivery.toFixed(2)} | ${(perDelivery / signMs).toFixed(1)}× |`,
+    );
   });
   const sorted = result.rounds.map((r) => r.lastDeliveryMs).sort((a, b) => a - b);
-  console.log(`median publish to last delivery: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (target ≤ 2,000 ms); pod RSS ${result.podRssMb.toFixed(0)} MB, of which V8 heap in use ${result.podHeapUsedMb.toFixed(0)} MB`);
+  console.log(
+    `median publish to last delivery: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (target ≤ 2,000 ms); pod RSS ${result.podRssMb.toFixed(0)} MB, of which V8 heap in use ${result.podHeapUsedMb.toFixed(0)} MB`,
+  );
   if (result.profile) {
     console.log("\nself time during the publications (pod --cpu-prof):");
-    for (const p of result.profile.slice(0, 25)) console.log(`${p.percent.toFixed(1).padStart(5)}%  ${p.ms.toFixed(0).padStart(6)} ms  ${p.name}`);
+    for (const p of result.profile.slice(0, 25))
+      console.log(`${p.percent.toFixed(1).padStart(5)}%  ${p.ms.toFixed(0).padStart(6)} ms  ${p.name}`);
   }
   console.log("");
 }
 
 if (import.meta.main) {
-  const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+  const arg = (name: string, fallback: string) =>
+    process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
   const profileDir = process.argv.find((a) => a.startsWith("--profile="))?.slice("--profile=".length);
-  const result = await benchFanout({ offers: Number(arg("offers", "5")), hosts: Number(arg("hosts", "100")), actorsPerHost: Number(arg("actors", "10")), profileDir });
+  const result = await benchFanout({
+    offers: Number(arg("offers", "5")),
+    hosts: Number(arg("hosts", "100")),
+    actorsPerHost: Number(arg("actors", "10")),
+    profileDir,
+  });
   printFanout(result);
 }

@@ -104,7 +104,13 @@ export async function captureDeliveries(options: CaptureOptions): Promise<Captur
       const path = i % 2 === 0 ? "/offers" : "/needs";
       const quantity = 2 + (i % 5);
       const area = { name: "Riverside", latitude: 51.5, longitude: -0.1 };
-      const made = await sender.admin("POST", path, { name: `Item ${i}`, category: "food", quantity, unit: "kg", area });
+      const made = await sender.admin("POST", path, {
+        name: `Item ${i}`,
+        category: "food",
+        quantity,
+        unit: "kg",
+        area,
+      });
       if (made.status !== 201) throw new Error(`publishing answered ${made.status}: ${JSON.stringify(made.body)}`);
       objects.push(`${sender.url}${path}/${made.body.id}`);
       const edited = await sender.admin("PATCH", `${path}/${made.body.id}`, { description: `Picked today (${i}).` });

@@ -97,7 +97,12 @@ function mastodonCreate(author: Author, i: number, podActor: string, podHandle: 
       replies: {
         id: `${statusUrl}/replies`,
         type: "Collection",
-        first: { type: "CollectionPage", next: `${statusUrl}/replies?only_other_accounts=true&page=true`, partOf: `${statusUrl}/replies`, items: [] },
+        first: {
+          type: "CollectionPage",
+          next: `${statusUrl}/replies?only_other_accounts=true&page=true`,
+          partOf: `${statusUrl}/replies`,
+          items: [],
+        },
       },
     },
   };
@@ -193,7 +198,8 @@ export async function benchNoteIngest(options: {
       }),
     );
     agent.destroy();
-    if (refused.length > 0) throw new Error(`${refused.length} posts were refused: ${refused.slice(0, 5)}\n${pod.logs().slice(-2000)}`);
+    if (refused.length > 0)
+      throw new Error(`${refused.length} posts were refused: ${refused.slice(0, 5)}\n${pod.logs().slice(-2000)}`);
     await waitUntil(() => count() >= options.notes, 300_000, 10);
     const seconds = (performance.now() - started) / 1000;
     const podCpuMsPerNote = ((cpu() - cpuBefore) * 1000) / options.notes;

@@ -76,7 +76,12 @@ const require_sha256 = (body: string) => createHash("sha256").update(body).diges
  * (which reads only the exact context this software writes) declines and Fedify's generic JSON-LD path
  * verifies and parses it — what activities from other software go through.
  */
-export async function benchIngest(options: { activities: number; neighbors: number; concurrency: number; generic?: boolean }): Promise<IngestResult> {
+export async function benchIngest(options: {
+  activities: number;
+  neighbors: number;
+  concurrency: number;
+  generic?: boolean;
+}): Promise<IngestResult> {
   const rsaVerifyPerSecond = rsaVerifyRate();
 
   // Neighbor pods: actors with RSA keys, served by a small server in this process.
@@ -85,7 +90,13 @@ export async function benchIngest(options: { activities: number; neighbors: numb
   const neighbors: Neighbor[] = Array.from({ length: options.neighbors }, (_, i) => {
     const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const actorId = `${origin}/pods/n${i}`;
-    return { name: `n${i}`, actorId, keyId: `${actorId}#main-key`, privateKey, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+    return {
+      name: `n${i}`,
+      actorId,
+      keyId: `${actorId}#main-key`,
+      privateKey,
+      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    };
   });
   const byPath = new Map(neighbors.map((n) => [new URL(n.actorId).pathname, n]));
   let actorFetches = 0;
@@ -117,18 +128,46 @@ export async function benchIngest(options: { activities: number; neighbors: numb
   for (const n of neighbors) {
     setup.db
       .insert(following)
-      .values({ actorIri: n.actorId, followIri: `${podUrl}/follows/${n.name}`, handle: null, inbox: `${n.actorId}/inbox`, sharedInbox: null, state: "accepted", createdAt: now, respondedAt: now })
+      .values({
+        actorIri: n.actorId,
+        followIri: `${podUrl}/follows/${n.name}`,
+        handle: null,
+        inbox: `${n.actorId}/inbox`,
+        sharedInbox: null,
+        state: "accepted",
+        createdAt: now,
+        respondedAt: now,
+      })
       .run();
   }
   setup.close();
-  const pod = spawn(process.execPath, [...(process.env.POD_BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-interval=200", `--cpu-prof-dir=${process.env.POD_BENCH_PROFILE}`] : []), new URL("../src/main.ts", import.meta.url).pathname], {
-    env: { ...process.env, POD_URL: podUrl, PORT: String(port), DATA_DIR: dataDir, POD_ALLOW_PRIVATE_ADDRESS: "true", LOG_LEVEL: "error", POD_ADMIN_TOKEN: "bench-operator-token-0123456789abcdef" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  await waitUntil(async () => (await fetch(`${podUrl}/healthz`).catch(() => null))?.ok === true, 90_000).catch((error: unknown) => {
-    pod.kill("SIGKILL"); // a pod that did not come up must not outlive the bench
-    throw error;
-  });
+  const pod = spawn(
+    process.execPath,
+    [
+      ...(process.env.POD_BENCH_PROFILE
+        ? ["--cpu-prof", "--cpu-prof-interval=200", `--cpu-prof-dir=${process.env.POD_BENCH_PROFILE}`]
+        : []),
+      new URL("../src/main.ts", import.meta.url).pathname,
+    ],
+    {
+      env: {
+        ...process.env,
+        POD_URL: podUrl,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        POD_ALLOW_PRIVATE_ADDRESS: "true",
+        LOG_LEVEL: "error",
+        POD_ADMIN_TOKEN: "bench-operator-token-0123456789abcdef",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  await waitUntil(async () => (await fetch(`${podUrl}/healthz`).catch(() => null))?.ok === true, 90_000).catch(
+    (error: unknown) => {
+      pod.kill("SIGKILL"); // a pod that did not come up must not outlive the bench
+      throw error;
+    },
+  );
 
   // Signed requests prepared before the clock starts: signing is the sender's cost, not the pod's.
   const inbox = new URL(`${podUrl}/inbox`);
@@ -181,10 +220,14 @@ export async function benchIngest(options: { activities: number; neighbors: numb
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const post = (request: { body: string; headers: Record<string, string> }) =>
     new Promise<number>((resolve, reject) => {
-      const req = httpRequest(inbox, { method: "POST", agent, headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      });
+      const req = httpRequest(
+        inbox,
+        { method: "POST", agent, headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) } },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on("error", reject);
       req.end(request.body);
     });

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../test/support/pod-process.ts";
 
-const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const arg = (name: string, fallback: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const runs = Number(arg("runs", "3"));
 const settleSeconds = Number(arg("settle", "10"));
 const extraFlags = arg("flags", "").split(/\s+/).filter(Boolean);
@@ -50,9 +51,20 @@ async function once(): Promise<Sample> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "pod-memory-"));
   const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, POD_URL: url, HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "production" };
+  const env = {
+    ...process.env,
+    POD_URL: url,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+  };
   const started = performance.now();
-  const child = spawn(process.execPath, [...extraFlags, "--import", PROBE, START], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [...extraFlags, "--import", PROBE, START], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   try {
@@ -70,7 +82,8 @@ async function once(): Promise<Sample> {
     const status = procFields(`/proc/${child.pid}/status`);
     const rollup = procFields(`/proc/${child.pid}/smaps_rollup`);
     child.kill("SIGUSR2");
-    for (let i = 0; i < 100 && !stderr.includes("MEMORY "); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 100 && !stderr.includes("MEMORY "); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const usage = JSON.parse(/MEMORY (.*)/.exec(stderr)?.[1] ?? "{}") as NodeJS.MemoryUsage;
     return {
       coldStartMs,
@@ -93,22 +106,35 @@ async function once(): Promise<Sample> {
 
 /** The floor: VmRSS and RssAnon of `node -e` with the same flags, doing nothing but reading its own status. */
 function nodeFloor(): string {
-  const script = 'const s=require("fs").readFileSync("/proc/self/status","utf8");console.log(s.match(/(VmRSS|RssAnon):.*/g).join(" "))';
-  const answer = spawnSync(process.execPath, [...extraFlags, "-e", `setTimeout(()=>{${script}},1000)`], { encoding: "utf8" });
+  const script =
+    'const s=require("fs").readFileSync("/proc/self/status","utf8");console.log(s.match(/(VmRSS|RssAnon):.*/g).join(" "))';
+  const answer = spawnSync(process.execPath, [...extraFlags, "-e", `setTimeout(()=>{${script}},1000)`], {
+    encoding: "utf8",
+  });
   return answer.stdout.trim().replace(/\s+/g, " ");
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`# idle pod memory — ${machine}; node ${extraFlags.join(" ")} ${START}; settle ${settleSeconds} s`);
-console.log(`load average ${loadavg().map((n) => n.toFixed(2)).join(" ")}; floor (node -e with the same flags): ${nodeFloor()}`);
-console.log("| run | cold start to WebFinger 200 ms | VmRSS MB | RssAnon | RssFile | Pss | threads | heap used | heap total | external |");
+console.log(
+  `load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ")}; floor (node -e with the same flags): ${nodeFloor()}`,
+);
+console.log(
+  "| run | cold start to WebFinger 200 ms | VmRSS MB | RssAnon | RssFile | Pss | threads | heap used | heap total | external |",
+);
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 const samples: Sample[] = [];
 for (let run = 1; run <= runs; run++) {
   const s = await once();
   samples.push(s);
   const f = (n: number) => n.toFixed(0);
-  console.log(`| ${run} | ${f(s.coldStartMs)} | ${f(s.vmRssMb)} | ${f(s.rssAnonMb)} | ${f(s.rssFileMb)} | ${f(s.pssMb)} | ${s.threads} | ${f(s.heapUsedMb)} | ${f(s.heapTotalMb)} | ${f(s.externalMb)} |`);
+  console.log(
+    `| ${run} | ${f(s.coldStartMs)} | ${f(s.vmRssMb)} | ${f(s.rssAnonMb)} | ${f(s.rssFileMb)} | ${f(s.pssMb)} | ${s.threads} | ${f(s.heapUsedMb)} | ${f(s.heapTotalMb)} | ${f(s.externalMb)} |`,
+  );
 }
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-console.log(`median: VmRSS ${median(samples.map((s) => s.vmRssMb)).toFixed(0)} MB, cold start ${median(samples.map((s) => s.coldStartMs)).toFixed(0)} ms`);
+console.log(
+  `median: VmRSS ${median(samples.map((s) => s.vmRssMb)).toFixed(0)} MB, cold start ${median(samples.map((s) => s.coldStartMs)).toFixed(0)} ms`,
+);

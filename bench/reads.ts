@@ -51,19 +51,23 @@ async function startPod(port: number, dataDir: string, logLevel: string): Promis
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   // As production starts it (bin/start.mjs: the compile cache, drizzle-orm's CommonJS build; Docker's V8 flag).
-  const child = spawn(process.execPath, ["--max-semi-space-size=2", new URL("../bin/start.mjs", import.meta.url).pathname], {
-    env: {
-      ...process.env,
-      POD_URL: url,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      POD_HANDLE: HANDLE,
-      POD_ALLOW_PRIVATE_ADDRESS: "true",
-      LOG_LEVEL: logLevel,
-      POD_ADMIN_TOKEN: BENCH_TOKEN,
+  const child = spawn(
+    process.execPath,
+    ["--max-semi-space-size=2", new URL("../bin/start.mjs", import.meta.url).pathname],
+    {
+      env: {
+        ...process.env,
+        POD_URL: url,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        POD_HANDLE: HANDLE,
+        POD_ALLOW_PRIVATE_ADDRESS: "true",
+        LOG_LEVEL: logLevel,
+        POD_ADMIN_TOKEN: BENCH_TOKEN,
+      },
+      stdio: ["ignore", "ignore", "pipe"],
     },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  );
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const webfinger = `${url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${HANDLE}@127.0.0.1:${port}`)}`;
@@ -150,7 +154,11 @@ async function drive(
   };
 }
 
-export async function benchReads(options: { connections: number; seconds: number; logLevel?: string }): Promise<ReadsResult> {
+export async function benchReads(options: {
+  connections: number;
+  seconds: number;
+  logLevel?: string;
+}): Promise<ReadsResult> {
   const logLevel = options.logLevel ?? "info";
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "pod-bench-reads-"));

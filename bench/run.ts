@@ -13,13 +13,20 @@ console.log(`# pods benchmarks — ${machine}\n`);
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
 if (!only || only === "view") {
-const view = await benchView({ pods: quick ? 50 : 500, offersPerPod: 200, iterations: quick ? 200 : 1000 });
-console.log(`## The confederal view: ${view.pods} pods × ${view.offers / view.pods} offers = ${view.offers} remote offers`);
-console.log(`seeded in ${view.seedSeconds.toFixed(1)} s; database ${(view.bytesPer1000Offers / 1024).toFixed(0)} KiB per 1,000 offers`);
-console.log(`baseline (bare Fastify route, same harness): p50 ${view.baseline.p50.toFixed(3)} ms, p99 ${view.baseline.p99.toFixed(3)} ms`);
-console.log("| query | p50 ms | p99 ms | p50 ÷ baseline |\n| --- | --- | --- | --- |");
-for (const t of view.timings) console.log(`| ${t.name} | ${t.p50.toFixed(2)} | ${t.p99.toFixed(2)} | ${t.ratioToBaseline.toFixed(1)}× |`);
-console.log(`bench process peak RSS: ${view.peakRssMb.toFixed(0)} MB\n`);
+  const view = await benchView({ pods: quick ? 50 : 500, offersPerPod: 200, iterations: quick ? 200 : 1000 });
+  console.log(
+    `## The confederal view: ${view.pods} pods × ${view.offers / view.pods} offers = ${view.offers} remote offers`,
+  );
+  console.log(
+    `seeded in ${view.seedSeconds.toFixed(1)} s; database ${(view.bytesPer1000Offers / 1024).toFixed(0)} KiB per 1,000 offers`,
+  );
+  console.log(
+    `baseline (bare Fastify route, same harness): p50 ${view.baseline.p50.toFixed(3)} ms, p99 ${view.baseline.p99.toFixed(3)} ms`,
+  );
+  console.log("| query | p50 ms | p99 ms | p50 ÷ baseline |\n| --- | --- | --- | --- |");
+  for (const t of view.timings)
+    console.log(`| ${t.name} | ${t.p50.toFixed(2)} | ${t.p99.toFixed(2)} | ${t.ratioToBaseline.toFixed(1)}× |`);
+  console.log(`bench process peak RSS: ${view.peakRssMb.toFixed(0)} MB\n`);
 }
 
 if (!only || only === "reads") {
@@ -27,52 +34,104 @@ if (!only || only === "reads") {
   const reads = await benchReads({ connections: 10, seconds: quick ? 2 : 5, logLevel });
   console.log(`## Reads through the real app (a pod process, LOG_LEVEL=${reads.logLevel})`);
   console.log(`${reads.connections} connections, ${reads.seconds} s per case, one autocannon client for all`);
-  const header = ["request", "requests/s", "p50 ms", "p99 ms", "÷ bare route", "server CPU ms/request", "bare CPU ÷ this", "unexpected"];
+  const header = [
+    "request",
+    "requests/s",
+    "p50 ms",
+    "p99 ms",
+    "÷ bare route",
+    "server CPU ms/request",
+    "bare CPU ÷ this",
+    "unexpected",
+  ];
   console.log(`| ${header.join(" | ")} |\n|${" --- |".repeat(header.length)}`);
   for (const t of [reads.baselines[0], ...reads.timings, reads.baselines[1]]) {
     const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
-    const row = [t.name, t.requestsPerSecond.toFixed(0), t.p50, t.p99, percent(t.ratioToBaseline), t.serverCpuMsPerRequest.toFixed(3)];
+    const row = [
+      t.name,
+      t.requestsPerSecond.toFixed(0),
+      t.p50,
+      t.p99,
+      percent(t.ratioToBaseline),
+      t.serverCpuMsPerRequest.toFixed(3),
+    ];
     console.log(`| ${[...row, percent(t.cpuRatioToBaseline), t.unexpected].join(" | ")} |`);
   }
   const { freshDataMs, restartMs } = reads.coldStart;
-  console.log(`cold start (process start to first WebFinger 200): fresh data folder ${freshDataMs.toFixed(0)} ms, restart ${restartMs.toFixed(0)} ms`);
+  console.log(
+    `cold start (process start to first WebFinger 200): fresh data folder ${freshDataMs.toFixed(0)} ms, restart ${restartMs.toFixed(0)} ms`,
+  );
   console.log(`pod RSS after the reads: ${reads.podRssMb.toFixed(0)} MB\n`);
 }
 
 if (!only || only === "ingest") {
+  const concurrency = Number(process.argv.find((a) => a.startsWith("--concurrency="))?.split("=")[1] ?? 32);
+  const load = () =>
+    `load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`;
+  const verdict = (figure: number, target: number) =>
+    figure >= target ? "met" : `MISSED (${((figure / target) * 100).toFixed(0)}%)`;
 
-const concurrency = Number(process.argv.find((a) => a.startsWith("--concurrency="))?.split("=")[1] ?? 32);
-const load = () => `load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`;
-const verdict = (figure: number, target: number) => (figure >= target ? "met" : `MISSED (${((figure / target) * 100).toFixed(0)}%)`);
+  console.log(`## Pod-to-pod ingest at the real mix (${load()})`);
+  const real = await benchRealIngest({ objects: quick ? 100 : 400, concurrency });
+  console.log(
+    `captured from real pod processes in ${real.captureSeconds.toFixed(1)} s: ${real.objects} offers and needs, each published, edited and claimed`,
+  );
+  console.log(
+    `deliveries: ${real.deliveries} (${Object.entries(real.mix)
+      .map(([type, n]) => `${n} ${type}`)
+      .join(", ")}), replayed byte for byte, ${real.concurrency} in flight`,
+  );
+  console.log(`raw RSA-2048 verify (baseline, one core): ${real.rsaVerifyPerSecond.toFixed(0)}/s`);
+  console.log(
+    `offers in the view, last state: ${real.offersPerSecond.toFixed(0)}/s — target 2,000/s: ${verdict(real.offersPerSecond, 2000)}`,
+  );
+  console.log(
+    `deliveries: ${real.deliveriesPerSecond.toFixed(0)}/s (${((real.deliveriesPerSecond / real.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
+  );
+  console.log(
+    `pod CPU: ${real.podCpuMsPerDelivery.toFixed(2)} ms per delivery, ${real.podCpuMsPerOffer.toFixed(2)} ms per offer (${load()})\n`,
+  );
 
-console.log(`## Pod-to-pod ingest at the real mix (${load()})`);
-const real = await benchRealIngest({ objects: quick ? 100 : 400, concurrency });
-console.log(`captured from real pod processes in ${real.captureSeconds.toFixed(1)} s: ${real.objects} offers and needs, each published, edited and claimed`);
-console.log(`deliveries: ${real.deliveries} (${Object.entries(real.mix).map(([type, n]) => `${n} ${type}`).join(", ")}), replayed byte for byte, ${real.concurrency} in flight`);
-console.log(`raw RSA-2048 verify (baseline, one core): ${real.rsaVerifyPerSecond.toFixed(0)}/s`);
-console.log(`offers in the view, last state: ${real.offersPerSecond.toFixed(0)}/s — target 2,000/s: ${verdict(real.offersPerSecond, 2000)}`);
-console.log(`deliveries: ${real.deliveriesPerSecond.toFixed(0)}/s (${((real.deliveriesPerSecond / real.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
-console.log(`pod CPU: ${real.podCpuMsPerDelivery.toFixed(2)} ms per delivery, ${real.podCpuMsPerOffer.toFixed(2)} ms per offer (${load()})\n`);
+  console.log(`## Mastodon-style Create(Note) ingest: mentions of the pod, HTTP- and LD-signed (${load()})`);
+  const notes = await benchNoteIngest({ notes: quick ? 300 : 2000, authors: 20, concurrency });
+  console.log(
+    `posts: ${notes.notes} from ${notes.authors} authors, ${notes.concurrency} in flight; raw RSA-2048 verify: ${notes.rsaVerifyPerSecond.toFixed(0)}/s`,
+  );
+  console.log(
+    `stored: ${notes.notesPerSecond.toFixed(0)}/s (${((notes.notesPerSecond / notes.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify) — target 2,000/s: ${verdict(notes.notesPerSecond, 2000)}`,
+  );
+  console.log(`pod CPU: ${notes.podCpuMsPerNote.toFixed(2)} ms per post (${load()})\n`);
 
-console.log(`## Mastodon-style Create(Note) ingest: mentions of the pod, HTTP- and LD-signed (${load()})`);
-const notes = await benchNoteIngest({ notes: quick ? 300 : 2000, authors: 20, concurrency });
-console.log(`posts: ${notes.notes} from ${notes.authors} authors, ${notes.concurrency} in flight; raw RSA-2048 verify: ${notes.rsaVerifyPerSecond.toFixed(0)}/s`);
-console.log(`stored: ${notes.notesPerSecond.toFixed(0)}/s (${((notes.notesPerSecond / notes.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify) — target 2,000/s: ${verdict(notes.notesPerSecond, 2000)}`);
-console.log(`pod CPU: ${notes.podCpuMsPerNote.toFixed(2)} ms per post (${load()})\n`);
+  const ingest = await benchIngest({ activities: quick ? 500 : 4000, neighbors: quick ? 5 : 20, concurrency });
+  console.log("## Synthetic Create(Proposal) only, signed by the bench (signature verification on)");
+  console.log(
+    `activities: ${ingest.activities} from ${ingest.neighbors} neighbor pods, ${ingest.concurrency} in flight`,
+  );
+  console.log(`raw RSA-2048 verify (baseline, one core): ${ingest.rsaVerifyPerSecond.toFixed(0)}/s`);
+  console.log(
+    `accepted (202): ${ingest.acceptedPerSecond.toFixed(0)}/s  (${((ingest.acceptedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
+  );
+  console.log(
+    `in the view:    ${ingest.ingestedPerSecond.toFixed(0)}/s  (${((ingest.ingestedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
+  );
+  console.log(
+    `CPU per activity: pod ${ingest.podCpuMsPerActivity.toFixed(2)} ms, sender ${ingest.senderCpuMsPerActivity.toFixed(2)} ms (both on this machine's ${cpus().length} cores)`,
+  );
+  console.log(`pod peak RSS: ${ingest.podPeakRssMb.toFixed(0)} MB\n`);
 
-const ingest = await benchIngest({ activities: quick ? 500 : 4000, neighbors: quick ? 5 : 20, concurrency });
-console.log("## Synthetic Create(Proposal) only, signed by the bench (signature verification on)");
-console.log(`activities: ${ingest.activities} from ${ingest.neighbors} neighbor pods, ${ingest.concurrency} in flight`);
-console.log(`raw RSA-2048 verify (baseline, one core): ${ingest.rsaVerifyPerSecond.toFixed(0)}/s`);
-console.log(`accepted (202): ${ingest.acceptedPerSecond.toFixed(0)}/s  (${((ingest.acceptedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
-console.log(`in the view:    ${ingest.ingestedPerSecond.toFixed(0)}/s  (${((ingest.ingestedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`);
-console.log(`CPU per activity: pod ${ingest.podCpuMsPerActivity.toFixed(2)} ms, sender ${ingest.senderCpuMsPerActivity.toFixed(2)} ms (both on this machine's ${cpus().length} cores)`);
-console.log(`pod peak RSS: ${ingest.podPeakRssMb.toFixed(0)} MB\n`);
-
-const generic = await benchIngest({ activities: quick ? 200 : 1000, neighbors: quick ? 5 : 20, concurrency, generic: true });
-console.log("## The same through Fedify's generic JSON-LD path (a context the fast path does not know)");
-console.log(`activities: ${generic.activities}; in the view: ${generic.ingestedPerSecond.toFixed(0)}/s; CPU per activity: pod ${generic.podCpuMsPerActivity.toFixed(2)} ms`);
-console.log(`fast path ÷ generic path: ${(ingest.ingestedPerSecond / generic.ingestedPerSecond).toFixed(1)}×\n`);
+  const generic = await benchIngest({
+    activities: quick ? 200 : 1000,
+    neighbors: quick ? 5 : 20,
+    concurrency,
+    generic: true,
+  });
+  console.log("## The same through Fedify's generic JSON-LD path (a context the fast path does not know)");
+  console.log(
+    `activities: ${generic.activities}; in the view: ${generic.ingestedPerSecond.toFixed(0)}/s; CPU per activity: pod ${generic.podCpuMsPerActivity.toFixed(2)} ms`,
+  );
+  console.log(`fast path ÷ generic path: ${(ingest.ingestedPerSecond / generic.ingestedPerSecond).toFixed(1)}×\n`);
 }
 
 if (!only || only === "fanout") {

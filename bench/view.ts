@@ -31,8 +31,30 @@ export interface ViewBenchResult {
   peakRssMb: number;
 }
 
-const AREAS = ["Riverside", "Old Town", "Harbour", "Northfield", "Elm Park", "Station Quarter", "Hillside", "Market Row"];
-const WORDS = ["apples", "bread", "coats", "blankets", "ladders", "drills", "nappies", "rice", "lentils", "tomatoes", "soap", "chairs"];
+const AREAS = [
+  "Riverside",
+  "Old Town",
+  "Harbour",
+  "Northfield",
+  "Elm Park",
+  "Station Quarter",
+  "Hillside",
+  "Market Row",
+];
+const WORDS = [
+  "apples",
+  "bread",
+  "coats",
+  "blankets",
+  "ladders",
+  "drills",
+  "nappies",
+  "rice",
+  "lentils",
+  "tomatoes",
+  "soap",
+  "chairs",
+];
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -57,8 +79,12 @@ function seedView(database: DatabaseHandle, options: { pods: number; offersPerPo
        starts_at, ends_at, area_name, latitude, longitude, extra, adapted_from, published, version, received_at)
      VALUES (?, 'offer', ?, ?, ?, ?, ?, ?, 'transfer', 'kg', ?, ?, NULL, ?, ?, ?, ?, '{}', NULL, ?, ?, ?)`,
   );
-  const insertPath = database.sqlite.prepare("INSERT INTO view_paths (object_iri, via_iri, announce_iri, received_at) VALUES (?, ?, NULL, ?)");
-  const insertPod = database.sqlite.prepare("INSERT INTO neighbor_pods (actor_iri, name, handle, url, updated_at) VALUES (?, ?, ?, NULL, ?)");
+  const insertPath = database.sqlite.prepare(
+    "INSERT INTO view_paths (object_iri, via_iri, announce_iri, received_at) VALUES (?, ?, NULL, ?)",
+  );
+  const insertPod = database.sqlite.prepare(
+    "INSERT INTO neighbor_pods (actor_iri, name, handle, url, updated_at) VALUES (?, ?, ?, NULL, ?)",
+  );
   let n = 0;
   database.sqlite.transaction(() => {
     for (let p = 0; p < options.pods; p++) {
@@ -71,19 +97,35 @@ function seedView(database: DatabaseHandle, options: { pods: number; offersPerPo
         const ends = new Date(Date.UTC(2026, 11, 1) + ((n % 60) - 10) * 86_400_000).toISOString();
         const iri = `https://pod${p}.example/offers/${o}`;
         insertObject.run(
-          iri, pod, `${word} ${o}`, `Surplus ${word} from pod ${p}`, `<p>Surplus ${word}</p>`, iri, `${SHARED_CATEGORY_BASE}${category}`,
-          10_000 + (n % 50) * 1000, 5_000 + (n % 50) * 500, ends, AREAS[n % AREAS.length], 51 + (p % 100) / 100, -0.5 + (o % 100) / 100,
-          published, published, published,
+          iri,
+          pod,
+          `${word} ${o}`,
+          `Surplus ${word} from pod ${p}`,
+          `<p>Surplus ${word}</p>`,
+          iri,
+          `${SHARED_CATEGORY_BASE}${category}`,
+          10_000 + (n % 50) * 1000,
+          5_000 + (n % 50) * 500,
+          ends,
+          AREAS[n % AREAS.length],
+          51 + (p % 100) / 100,
+          -0.5 + (o % 100) / 100,
+          published,
+          published,
+          published,
         );
         insertPath.run(iri, pod, published);
       }
     }
   })();
   database.sqlite.pragma("wal_checkpoint(TRUNCATE)");
-
 }
 
-export async function benchView(options: { pods: number; offersPerPod: number; iterations: number }): Promise<ViewBenchResult> {
+export async function benchView(options: {
+  pods: number;
+  offersPerPod: number;
+  iterations: number;
+}): Promise<ViewBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), "pod-bench-view-"));
   const config = loadConfig({ POD_URL: "https://bench.example", DATA_DIR: dataDir, LOG_LEVEL: "info" });
   const seeding = openMigratedDatabase(config.databasePath);
@@ -110,7 +152,10 @@ export async function benchView(options: { pods: number; offersPerPod: number; i
   const baseline = await time(get("/baseline"), options.iterations);
   const cases: [string, string][] = [
     ["surplus, category filter, page of 50", "/view/surplus?category=food&limit=50"],
-    ["surplus, category + pod filter", "/view/surplus?category=food&pod=https%3A%2F%2Fpod7.example%2Fusers%2Fpod&limit=50"],
+    [
+      "surplus, category + pod filter",
+      "/view/surplus?category=food&pod=https%3A%2F%2Fpod7.example%2Fusers%2Fpod&limit=50",
+    ],
     ["surplus, text search", "/view/surplus?q=lentils&limit=50"],
     ["surplus, within 5 km, nearest first", "/view/surplus?near=51.5,-0.1&radiusKm=5&sort=nearest&limit=50"],
     ["surplus, 3rd page by cursor", "third-page"],

@@ -34,7 +34,6 @@ import { actorFacts } from "./federation/federation.ts";
 /** The admin API's prefix: clear of /api/v1, /api/v2 and /oauth, which belong to the Mastodon API. */
 export const ADMIN_PREFIX = "/admin/api";
 
-
 /** The pod's Fastify instance, ready to listen (used by main and by tests). */
 export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   const { deps, federation, queue, follows, contextFor } = pod;
@@ -100,7 +99,9 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     ["/avatar.png", squarePng(96, [0x2e, 0x7d, 0x32])],
     ["/header.png", squarePng(96, [0xe8, 0xf5, 0xe9])],
   ] as const) {
-    app.get(path, { schema: { hide: true } }, async (_request, reply) => reply.type("image/png").header("cache-control", "public, max-age=86400").send(image));
+    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type("image/png").header("cache-control", "public, max-age=86400").send(image),
+    );
   }
   const oauth = oauthStore(deps.db, deps.now);
   await app.register(mastodonApi, {
@@ -110,7 +111,10 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     social: pod.social,
     follows,
     contextFor,
-    localProfile: () => ({ avatar: avatarUrl(deps.config.url.origin).href, fields: profileFields(deps.config.url.origin, actorFacts(pod.publishedAt, pod)) }),
+    localProfile: () => ({
+      avatar: avatarUrl(deps.config.url.origin).href,
+      fields: profileFields(deps.config.url.origin, actorFacts(pod.publishedAt, pod)),
+    }),
   });
   await app.register(
     async (admin) => {

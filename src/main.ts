@@ -4,7 +4,7 @@ import type { Logger } from "./log/logger.ts";
 import type { Pod } from "./pod.ts";
 
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (error) {
@@ -49,7 +49,10 @@ async function main(): Promise<void> {
   // The server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
   const checkpoints = checkpointInBackground(pod.database.sqlite, {
     onError: (error, restartInMs) =>
-      log.error({ err: error, restartInMs }, "the checkpoint thread failed; the connection checkpoints itself until it is restarted"),
+      log.error(
+        { err: error, restartInMs },
+        "the checkpoint thread failed; the connection checkpoints itself until it is restarted",
+      ),
   });
   // A seeded token must work from the first request; a generated one is made (and shown) only once the pod
   // listens, so a start that fails to bind does not use up the one chance to see it.

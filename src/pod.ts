@@ -98,7 +98,9 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const followHooks: FollowHooks = {
       accepted(actorIri) {
         confederation.hooks.accepted(actorIri);
-        social.inbox.backfillPosts(contextFor(), actorIri).catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "reading the latest posts failed"));
+        social.inbox
+          .backfillPosts(contextFor(), actorIri)
+          .catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "reading the latest posts failed"));
       },
       left: confederation.hooks.left,
     };
@@ -108,11 +110,17 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       follows: followActions(deps, contextFor, followHooks, events),
       offers: offersService(deps, contextFor, events),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
-      charters: chartersService(deps, contextFor, events, () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services))),
+      charters: chartersService(deps, contextFor, events, () =>
+        announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services)),
+      ),
       practices: practicesService(deps, contextFor, events),
       members: membersService(deps.db, deps.now),
     };
-    federation = buildFederation(deps, { kv, queue: events.queue, keyPairs, publishedAt, followHooks, events }, services);
+    federation = buildFederation(
+      deps,
+      { kv, queue: events.queue, keyPairs, publishedAt, followHooks, events },
+      services,
+    );
     rebuildOwnView(deps);
     services.social.me();
     return {

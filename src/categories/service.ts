@@ -21,7 +21,10 @@ const customIri = (config: Config, slug: string) => customCategoryIri(config, sl
 
 export function listCategories(db: Db, config: Config): Category[] {
   const custom = db.select().from(customCategories).orderBy(asc(customCategories.slug)).all();
-  return [...SHARED.values(), ...custom.map((c) => ({ slug: c.slug, label: c.label, iri: customIri(config, c.slug), shared: false }))];
+  return [
+    ...SHARED.values(),
+    ...custom.map((c) => ({ slug: c.slug, label: c.label, iri: customIri(config, c.slug), shared: false })),
+  ];
 }
 
 export function findCategory(db: Db, config: Config, slug: string): Category | undefined {
@@ -45,10 +48,20 @@ export function slugOfIri(config: Config, iri: string): string | undefined {
   return iri.startsWith(own) ? iri.slice(own.length) : undefined;
 }
 
-export function addCategory(db: Db, config: Config, input: { slug: string; label: string; description?: string }, now: Date): Category {
+export function addCategory(
+  db: Db,
+  config: Config,
+  input: { slug: string; label: string; description?: string },
+  now: Date,
+): Category {
   if (findCategory(db, config, input.slug)) throw conflict(`category "${input.slug}" already exists`);
   db.insert(customCategories)
-    .values({ slug: input.slug, label: input.label, description: input.description ?? "", createdAt: now.toISOString() })
+    .values({
+      slug: input.slug,
+      label: input.label,
+      description: input.description ?? "",
+      createdAt: now.toISOString(),
+    })
     .run();
   return findCategory(db, config, input.slug)!;
 }

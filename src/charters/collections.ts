@@ -8,7 +8,11 @@ import type { ChartersService } from "./service.ts";
  * The `charter` collection (the current charter, for backfill) and `featured`, where the charter's
  * human summary is pinned so Mastodon shows it at the top of the pod's profile.
  */
-export function registerCharterCollections(federation: PodFederation, { db, config }: PodDeps, charters: ChartersService): void {
+export function registerCharterCollections(
+  federation: PodFederation,
+  { db, config }: PodDeps,
+  charters: ChartersService,
+): void {
   const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
   federation
     .setOrderedCollectionDispatcher("charter", Article, "/users/{identifier}/charter", (ctx, values) => {

@@ -45,7 +45,11 @@ export const charterInputSchema = z
   .object({
     changeNote: text(500).min(1, "must say what changed"),
     services: z.array(charterServiceSchema).max(50).refine(uniqueKeys, "each service needs its own key"),
-    planned: z.array(plannedServiceSchema).max(20).refine(uniqueKeys, "each planned service needs its own key").default([]),
+    planned: z
+      .array(plannedServiceSchema)
+      .max(20)
+      .refine(uniqueKeys, "each planned service needs its own key")
+      .default([]),
   })
   .strict()
   .refine((c) => !c.services.some((s) => c.planned.some((p) => p.key === s.key)), {

@@ -3,7 +3,12 @@ import { html, page, raw } from "../web/html.ts";
 import type { Charter } from "./model.ts";
 
 /** The charter page: the Article's HTML (already escaped by the converter) plus the link to its history. */
-export function charterPage(config: Config, charter: Charter, articleHtml: string, heading = "People's Service Charter"): string {
+export function charterPage(
+  config: Config,
+  _charter: Charter,
+  articleHtml: string,
+  heading = "People's Service Charter",
+): string {
   return page(
     `${heading} — ${config.name}`,
     html`<p><a href="/@${config.handle}">${config.name}</a></p>
@@ -13,7 +18,10 @@ ${raw(articleHtml)}
   );
 }
 
-export function historyPage(config: Config, revisions: { number: number; changeNote: string; publishedAt: string }[]): string {
+export function historyPage(
+  config: Config,
+  revisions: { number: number; changeNote: string; publishedAt: string }[],
+): string {
   return page(
     `Charter history — ${config.name}`,
     html`<p><a href="/charter">Current charter</a></p>

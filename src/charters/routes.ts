@@ -23,8 +23,10 @@ export const adminCharterRoutes: FastifyPluginAsyncZod<{ charters: ChartersServi
     return charter;
   });
   app.get("/charter/revisions", { schema: { tags } }, async () => ({ items: charters.history() }));
-  app.get("/charter/revisions/:number", { schema: { tags, params: z.object({ number: z.coerce.number().int().positive() }) } }, async (request) =>
-    charters.revision(request.params.number),
+  app.get(
+    "/charter/revisions/:number",
+    { schema: { tags, params: z.object({ number: z.coerce.number().int().positive() }) } },
+    async (request) => charters.revision(request.params.number),
   );
   app.post("/charter/review", { schema: { tags } }, async () => charters.review());
 };
@@ -36,7 +38,10 @@ interface PublicOptions {
 }
 
 /** Public: the charter, its companion Note, its services and its history, each as AP JSON or HTML. */
-export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (app, { deps, charters, contextFor }) => {
+export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
+  app,
+  { deps, charters, contextFor },
+) => {
   const { config, db } = deps;
   const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
   const currentCharter = () => {
@@ -54,23 +59,38 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
   app.get("/charter/note", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
     const article = charterToArticle(contextFor(), config, charter, categoryOf);
-    return sendNegotiated(request, reply, charterToNote(contextFor(), config, charter), () => charterPage(config, charter, article.content!.toString()));
+    return sendNegotiated(request, reply, charterToNote(contextFor(), config, charter), () =>
+      charterPage(config, charter, article.content!.toString()),
+    );
   });
   app.get("/charter/history", { schema: { hide } }, async (_request, reply) =>
     reply.type("text/html; charset=utf-8").send(historyPage(config, charters.history())),
   );
-  app.get("/charter/revisions/:number", { schema: { hide, params: z.object({ number: z.coerce.number().int().positive() }) } }, async (request, reply) => {
-    const charter = charters.revision(request.params.number);
-    const article = charterToArticle(contextFor(), config, charter, categoryOf, revisionIri(config, charter.number));
-    return sendNegotiated(request, reply, article, () =>
-      charterPage(config, charter, article.content!.toString(), `People's Service Charter, revision ${charter.number}`),
-    );
-  });
-  app.get("/charter/services/:key", { schema: { hide, params: z.object({ key: z.string().max(40) }) } }, async (request, reply) => {
-    const charter = currentCharter();
-    const proposal = serviceToProposal(contextFor(), config, charter, request.params.key, categoryOf);
-    if (!proposal) throw notFound(`no service ${request.params.key} in the charter`);
-    const article = charterToArticle(contextFor(), config, charter, categoryOf);
-    return sendNegotiated(request, reply, proposal, () => charterPage(config, charter, article.content!.toString()));
-  });
+  app.get(
+    "/charter/revisions/:number",
+    { schema: { hide, params: z.object({ number: z.coerce.number().int().positive() }) } },
+    async (request, reply) => {
+      const charter = charters.revision(request.params.number);
+      const article = charterToArticle(contextFor(), config, charter, categoryOf, revisionIri(config, charter.number));
+      return sendNegotiated(request, reply, article, () =>
+        charterPage(
+          config,
+          charter,
+          article.content!.toString(),
+          `People's Service Charter, revision ${charter.number}`,
+        ),
+      );
+    },
+  );
+  app.get(
+    "/charter/services/:key",
+    { schema: { hide, params: z.object({ key: z.string().max(40) }) } },
+    async (request, reply) => {
+      const charter = currentCharter();
+      const proposal = serviceToProposal(contextFor(), config, charter, request.params.key, categoryOf);
+      if (!proposal) throw notFound(`no service ${request.params.key} in the charter`);
+      const article = charterToArticle(contextFor(), config, charter, categoryOf);
+      return sendNegotiated(request, reply, proposal, () => charterPage(config, charter, article.content!.toString()));
+    },
+  );
 };

@@ -19,7 +19,15 @@ export type { Charter } from "./model.ts";
 export function monthAfter(iso: string): string {
   const d = new Date(iso);
   const target = new Date(
-    Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()),
+    Date.UTC(
+      d.getUTCFullYear(),
+      d.getUTCMonth() + 1,
+      1,
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      d.getUTCMilliseconds(),
+    ),
   );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
@@ -40,7 +48,12 @@ export function chartersService(
   const { db, config } = deps;
 
   const firstPublishedAt = () =>
-    db.select({ at: charterRevisions.publishedAt }).from(charterRevisions).orderBy(asc(charterRevisions.number)).limit(1).get()?.at;
+    db
+      .select({ at: charterRevisions.publishedAt })
+      .from(charterRevisions)
+      .orderBy(asc(charterRevisions.number))
+      .limit(1)
+      .get()?.at;
 
   const toCharter = (row: Row): Charter => ({
     number: row.number,
@@ -89,7 +102,11 @@ export function chartersService(
 
     history(): { number: number; changeNote: string; publishedAt: string }[] {
       return db
-        .select({ number: charterRevisions.number, changeNote: charterRevisions.changeNote, publishedAt: charterRevisions.publishedAt })
+        .select({
+          number: charterRevisions.number,
+          changeNote: charterRevisions.changeNote,
+          publishedAt: charterRevisions.publishedAt,
+        })
         .from(charterRevisions)
         .orderBy(desc(charterRevisions.number))
         .all();
@@ -97,8 +114,8 @@ export function chartersService(
 
     /** Publishes a new revision: Create the first time, Update afterwards. Services dropped from it answer 410. */
     async publish(input: CharterInput): Promise<Charter> {
-      input.services.forEach((s, i) => checkCategory("services", i, s.category));
-      input.planned.forEach((p, i) => checkCategory("planned", i, p.category));
+      for (const [i, s] of input.services.entries()) checkCategory("services", i, s.category);
+      for (const [i, p] of input.planned.entries()) checkCategory("planned", i, p.category);
       const now = deps.now().toISOString();
       const previous = current();
       const row = db.transaction((tx) => {
@@ -108,7 +125,11 @@ export function chartersService(
           const dropped = [...previous.services, ...previous.planned].filter(
             (s) => !input.services.some((n) => n.key === s.key) && !input.planned.some((n) => n.key === s.key),
           );
-          recordTombstones(tx, dropped.map((s) => ({ iri: serviceIri(config, s.key).href, formerType: "Proposal" })), new Date(now));
+          recordTombstones(
+            tx,
+            dropped.map((s) => ({ iri: serviceIri(config, s.key).href, formerType: "Proposal" })),
+            new Date(now),
+          );
         }
         const inserted = tx
           .insert(charterRevisions)

@@ -12,8 +12,10 @@ import { escapeHtml } from "../web/html.ts";
 import type { CharterService, PlannedService } from "./model.ts";
 import type { Charter } from "./model.ts";
 
-type CategoryOf = (slug: string) => Category;
+/** The later of two ISO 8601 UTC times (they compare as text). */
+const laterOf = (a: string, b: string) => (a > b ? a : b);
 
+type CategoryOf = (slug: string) => Category;
 
 const day = (iso: string) => iso.slice(0, 10);
 
@@ -43,7 +45,9 @@ function providedToProposal(ctx: Context<null>, config: Config, service: Charter
     attribution: ctx.getActorUri(config.handle),
     ...publicAddressing(ctx, config),
     name: service.name,
-    summary: escapeHtml(`${service.status === "paused" ? "Paused: " : ""}${service.name} — ${category.label}, ${service.area}`),
+    summary: escapeHtml(
+      `${service.status === "paused" ? "Paused: " : ""}${service.name} — ${category.label}, ${service.area}`,
+    ),
     content: paragraphs(escapeHtml(service.description)),
     purpose: "offer",
     publishes: new Intent({ action: "deliverService", resourceConformsTo: new URL(category.iri) }),
@@ -64,7 +68,9 @@ function plannedToProposal(ctx: Context<null>, config: Config, service: PlannedS
     attribution: ctx.getActorUri(config.handle),
     ...publicAddressing(ctx, config),
     name: service.name,
-    summary: escapeHtml(`Planned for ${service.target}: ${service.name} — ${category.label}${needs ? `. Still needs ${needs}` : ""}`),
+    summary: escapeHtml(
+      `Planned for ${service.target}: ${service.name} — ${category.label}${needs ? `. Still needs ${needs}` : ""}`,
+    ),
     content: paragraphs(escapeHtml(service.description)),
     purpose: "offer",
     publishes: new Intent({ action: "deliverService", resourceConformsTo: new URL(category.iri) }),
@@ -77,7 +83,13 @@ function plannedToProposal(ctx: Context<null>, config: Config, service: PlannedS
   });
 }
 
-export function serviceToProposal(ctx: Context<null>, config: Config, charter: Charter, key: string, categoryOf: CategoryOf): Proposal | null {
+export function serviceToProposal(
+  ctx: Context<null>,
+  config: Config,
+  charter: Charter,
+  key: string,
+  categoryOf: CategoryOf,
+): Proposal | null {
   const provided = charter.services.find((s) => s.key === key);
   if (provided) return providedToProposal(ctx, config, provided, categoryOf(provided.category));
   const planned = charter.planned.find((s) => s.key === key);
@@ -102,7 +114,13 @@ export function charterSummary(config: Config, charter: Charter): string {
 function charterHtml(charter: Charter, categoryOf: CategoryOf): string {
   const provided = charter.services
     .map((s) => {
-      const details = [categoryOf(s.category).label, s.area, s.schedule, s.languages.join(", "), s.status === "paused" ? "paused" : ""].filter(Boolean);
+      const details = [
+        categoryOf(s.category).label,
+        s.area,
+        s.schedule,
+        s.languages.join(", "),
+        s.status === "paused" ? "paused" : "",
+      ].filter(Boolean);
       return `<li><strong>${escapeHtml(s.name)}</strong> (${escapeHtml(details.join(" · "))})${s.description ? ` — ${escapeHtml(s.description)}` : ""}</li>`;
     })
     .join("");
@@ -125,7 +143,13 @@ function charterHtml(charter: Charter, categoryOf: CategoryOf): string {
  * inside it as attached Proposals, so a pod gets the full structure in one object.
  * `id` is the stable /charter for the current revision, or /charter/revisions/N for history.
  */
-export function charterToArticle(ctx: Context<null>, config: Config, charter: Charter, categoryOf: CategoryOf, id = charterIri(config)): PodArticle {
+export function charterToArticle(
+  ctx: Context<null>,
+  config: Config,
+  charter: Charter,
+  categoryOf: CategoryOf,
+  id = charterIri(config),
+): PodArticle {
   const proposals = [
     ...charter.services.map((s) => providedToProposal(ctx, config, s, categoryOf(s.category))),
     ...charter.planned.map((p) => plannedToProposal(ctx, config, p, categoryOf(p.category))),
@@ -139,7 +163,7 @@ export function charterToArticle(ctx: Context<null>, config: Config, charter: Ch
     summary: escapeHtml(charterSummary(config, charter)),
     content: charterHtml(charter, categoryOf),
     published: toInstant(new Date(charter.firstPublishedAt)),
-    updated: toInstant(new Date(charter.reviewedAt > charter.publishedAt ? charter.reviewedAt : charter.publishedAt)),
+    updated: toInstant(new Date(laterOf(charter.reviewedAt, charter.publishedAt))),
     attachments: [
       ...proposals,
       new PropertyValue({ name: "revision", value: String(charter.number) }),
@@ -158,7 +182,10 @@ export function charterToNote(ctx: Context<null>, config: Config, charter: Chart
     `<p>${escapeHtml(charterSummary(config, charter))}</p>` +
     charter.planned
       .filter((p) => needsLine(p.needs))
-      .map((p) => `<p>To start ${escapeHtml(p.name)} we still need ${escapeHtml(needsLine(p.needs))}. Reply if you can help.</p>`)
+      .map(
+        (p) =>
+          `<p>To start ${escapeHtml(p.name)} we still need ${escapeHtml(needsLine(p.needs))}. Reply if you can help.</p>`,
+      )
       .join("") +
     `<p>What changed: ${escapeHtml(charter.changeNote)}</p>` +
     `<p>Full charter: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
@@ -170,7 +197,10 @@ export function charterToNote(ctx: Context<null>, config: Config, charter: Chart
     content,
     tags: [objectLink(id, `People's Service Charter — ${config.name}`)],
     published: toInstant(new Date(charter.firstPublishedAt)),
-    updated: charter.number === 1 && charter.reviewedAt === charter.publishedAt ? null : toInstant(new Date(charter.reviewedAt > charter.publishedAt ? charter.reviewedAt : charter.publishedAt)),
+    updated:
+      charter.number === 1 && charter.reviewedAt === charter.publishedAt
+        ? null
+        : toInstant(new Date(laterOf(charter.reviewedAt, charter.publishedAt))),
   });
 }
 

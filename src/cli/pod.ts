@@ -100,7 +100,8 @@ function areaFrom(values: { area?: string; lat?: string; lon?: string; near?: st
   if (values.near !== undefined && (values.lat !== undefined || values.lon !== undefined)) {
     throw new UsageError("give either --near LAT,LON or --lat and --lon, not both");
   }
-  const [lat, lon] = values.near !== undefined ? values.near.split(",").map((part) => part.trim()) : [values.lat, values.lon];
+  const [lat, lon] =
+    values.near !== undefined ? values.near.split(",").map((part) => part.trim()) : [values.lat, values.lon];
   if (values.near !== undefined && (lat === undefined || lon === undefined || lat === "" || lon === "")) {
     throw new UsageError("--near needs LAT,LON such as 40.42,-3.70");
   }
@@ -271,8 +272,8 @@ main().then(
     if (error instanceof ProblemError) {
       const { field, detail, title } = error.problem;
       process.stderr.write(`${field ? `${field.replace(/^body\./, "")}: ` : ""}${detail ?? title}\n`);
-    }
-    else if (error instanceof ConfigError || error instanceof UsageError || isParseArgsError(error)) process.stderr.write(`${error.message}\n`);
+    } else if (error instanceof ConfigError || error instanceof UsageError || isParseArgsError(error))
+      process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(exitFor(error));
   },

@@ -1,5 +1,13 @@
 import type { Context } from "@fedify/fedify";
-import { Collection, CollectionPage, Link, OrderedCollection, OrderedCollectionPage, isActor, type Object as APObject } from "@fedify/vocab";
+import {
+  Collection,
+  CollectionPage,
+  Link,
+  OrderedCollection,
+  OrderedCollectionPage,
+  isActor,
+  type Object as APObject,
+} from "@fedify/vocab";
 import { FetchError, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
 import { InvalidObjectError, kindOf, toViewRecord } from "./from-as.ts";
@@ -81,7 +89,10 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
   async function readCollection(iri: URL, onItem: (item: APObject) => Promise<void>): Promise<boolean> {
     const collection = await ctx.lookupObject(iri.href, fresh).catch(() => null);
     if (!(collection instanceof Collection)) return false;
-    let page: APObject | null = collection instanceof OrderedCollection || collection instanceof Collection ? await collection.getFirst(fresh).catch(() => null) : null;
+    let page: APObject | null =
+      collection instanceof OrderedCollection || collection instanceof Collection
+        ? await collection.getFirst(fresh).catch(() => null)
+        : null;
     let items = 0;
     if (!page) page = collection; // an unpaged collection carries its items itself
     for (let pages = 0; page; pages++) {
@@ -103,7 +114,10 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
         }
         await onItem(item);
       }
-      page = page instanceof CollectionPage || page instanceof OrderedCollectionPage ? await page.getNext(fresh).catch(() => null) : null;
+      page =
+        page instanceof CollectionPage || page instanceof OrderedCollectionPage
+          ? await page.getNext(fresh).catch(() => null)
+          : null;
     }
     return true;
   }

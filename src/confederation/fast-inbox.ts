@@ -17,7 +17,9 @@ import type { ConfederationInbox, Receipt } from "./inbox.ts";
  * It only ever accepts: anything it does not fully recognise goes to Fedify's generic path unchanged.
  */
 export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
-  const seen = deps.db.$client.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM received_activities WHERE activity_iri = ? AND actor_iri = ?");
+  const seen = deps.db.$client.prepare<[string, string], { one: number }>(
+    "SELECT 1 AS one FROM received_activities WHERE activity_iri = ? AND actor_iri = ?",
+  );
   const contextJson = JSON.stringify(POD_CONTEXT);
   /** Verified activities being handled now, by actor and id: a second delivery of one waits for the first (group commit). */
   const inFlight = new Map<string, Promise<boolean>>();
@@ -35,7 +37,10 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
     while (inFlight.has(slot)) await inFlight.get(slot);
     if (seen.get(receipt.activityIri, receipt.actorIri)) return true;
     const handling = inbox.onProposal(receipt, proposal).then(() => true);
-    inFlight.set(slot, handling.catch(() => false));
+    inFlight.set(
+      slot,
+      handling.catch(() => false),
+    );
     try {
       await handling;
       deps.log.debug({ activity: receipt.activityIri }, "inbox fast path");
@@ -46,10 +51,38 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
   };
 }
 
-const ENVELOPE_KEYS = new Set(["@context", "id", "type", "actor", "object", "to", "cc", "published", "updated", "proof", "signature"]);
+const ENVELOPE_KEYS = new Set([
+  "@context",
+  "id",
+  "type",
+  "actor",
+  "object",
+  "to",
+  "cc",
+  "published",
+  "updated",
+  "proof",
+  "signature",
+]);
 const PROPOSAL_KEYS = new Set([
-  "id", "type", "publishes", "purpose", "unitBased", "attributedTo", "to", "cc", "name", "summary", "content", "contentMap",
-  "url", "location", "startTime", "endTime", "published", "updated",
+  "id",
+  "type",
+  "publishes",
+  "purpose",
+  "unitBased",
+  "attributedTo",
+  "to",
+  "cc",
+  "name",
+  "summary",
+  "content",
+  "contentMap",
+  "url",
+  "location",
+  "startTime",
+  "endTime",
+  "published",
+  "updated",
 ]);
 
 const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
@@ -69,14 +102,18 @@ interface Decoded {
 }
 
 function decodeActivity(json: Record<string, unknown>): Decoded | null {
-  if ((json.type !== "Create" && json.type !== "Update") || !Object.keys(json).every((k) => ENVELOPE_KEYS.has(k))) return null;
+  if ((json.type !== "Create" && json.type !== "Update") || !Object.keys(json).every((k) => ENVELOPE_KEYS.has(k)))
+    return null;
   const activityIri = iri(json.id);
   const actorIri = iri(json.actor);
   const proposal = decodeProposal(json.object);
   if (!activityIri || !actorIri || !proposal) return null;
   // An activity's id lives on its actor's origin: nobody else may claim it (and so pre-empt the real one).
   if (new URL(activityIri).origin !== new URL(actorIri).origin) return null;
-  return { receipt: { activityIri, type: json.type, actorIri, objectIri: proposal.iri, objectType: "Proposal" }, proposal };
+  return {
+    receipt: { activityIri, type: json.type, actorIri, objectIri: proposal.iri, objectType: "Proposal" },
+    proposal,
+  };
 }
 
 function decodeProposal(value: unknown): Decoded["proposal"] | null {
@@ -86,15 +123,26 @@ function decodeProposal(value: unknown): Decoded["proposal"] | null {
   if (!id || o.type !== "Proposal" || !Object.keys(o).every((k) => PROPOSAL_KEYS.has(k))) return null;
   // Only the plain shapes this software writes; anything richer (language maps without content, arrays,
   // embedded objects, other date formats) is read by Fedify's path, so both paths store the same record.
-  if (["name", "summary", "content", "attributedTo", "url", "purpose"].some((k) => o[k] !== undefined && typeof o[k] !== "string")) return null;
+  if (
+    ["name", "summary", "content", "attributedTo", "url", "purpose"].some(
+      (k) => o[k] !== undefined && typeof o[k] !== "string",
+    )
+  )
+    return null;
   if (o.contentMap !== undefined && typeof o.content !== "string") return null;
-  if (["startTime", "endTime", "published", "updated"].some((k) => o[k] !== undefined && !(typeof o[k] === "string" && RFC3339.test(o[k])))) return null;
+  if (
+    ["startTime", "endTime", "published", "updated"].some(
+      (k) => o[k] !== undefined && !(typeof o[k] === "string" && RFC3339.test(o[k])),
+    )
+  )
+    return null;
   const publishes = o.publishes as Record<string, unknown> | undefined;
-  if (!publishes || publishes.type !== "Intent") return null;
+  if (publishes?.type !== "Intent") return null;
   const measure = (m: unknown): ProposalFields["resourceQuantity"] | undefined => {
     if (m === undefined) return null;
     const v = m as Record<string, unknown> | null;
-    if (!v || v.type !== "Measure" || typeof v.hasNumericalValue !== "string" || !canParseDecimal(v.hasNumericalValue)) return undefined;
+    if (v?.type !== "Measure" || typeof v.hasNumericalValue !== "string" || !canParseDecimal(v.hasNumericalValue))
+      return undefined;
     // Normalised as Fedify's path does (" 12.5 " is 12.5 on both).
     return { unit: str(v.hasUnit), value: parseDecimal(v.hasNumericalValue) };
   };
@@ -120,6 +168,8 @@ function decodeProposal(value: unknown): Decoded["proposal"] | null {
     categoryIri: iri(publishes.resourceConformsTo),
     resourceQuantity,
     availableQuantity,
-    place: where ? { name: str(where.name), latitude: degrees(where.latitude), longitude: degrees(where.longitude) } : null,
+    place: where
+      ? { name: str(where.name), latitude: degrees(where.latitude), longitude: degrees(where.longitude) }
+      : null,
   };
 }

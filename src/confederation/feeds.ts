@@ -55,7 +55,11 @@ export function withCursor(url: URL, cursor: string | null): URL {
 }
 
 /** The same filters in another format: /view/surplus.atom?… → /view/surplus.html?… (first page). */
-export function sibling(url: URL, kind: FeedKind, suffix: ".atom" | ".json" | ".csv" | ".html" | "" | "/collection"): URL {
+export function sibling(
+  url: URL,
+  kind: FeedKind,
+  suffix: ".atom" | ".json" | ".csv" | ".html" | "" | "/collection",
+): URL {
   const out = withCursor(url, null);
   out.pathname = `/view/${NOUN[kind].path}${suffix}`;
   return out;
@@ -63,11 +67,15 @@ export function sibling(url: URL, kind: FeedKind, suffix: ".atom" | ".json" | ".
 
 // XML 1.0 refuses most control characters, even escaped; lone surrogates are not text either.
 // eslint-disable-next-line no-control-regex
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const xmlText = (text: string) => text.replace(NOT_XML, "");
 /** For Atom's type="html" elements (the feed library writes them as CDATA): text escaped as HTML. */
 const htmlText = (text: string) =>
-  xmlText(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  xmlText(text).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 /** Sanitised HTML inside CDATA: only "]]>" needs breaking ("&gt;" means the same in HTML). */
 const cdataHtml = (markup: string) => xmlText(markup).replaceAll("]]>", "]]&gt;");
 
@@ -119,7 +127,8 @@ function categoryTerm(item: ViewItem): Item["category"] {
   if (!item.category) return undefined;
   // Attribute values: the feed library escapes only "&", so only characters safe there are passed.
   const term = item.category.slug ?? new URL(item.category.iri).href;
-  const label = item.category.label && /^[^<>"'&\u0000-\u001F]*$/.test(item.category.label) ? item.category.label : undefined;
+  const label =
+    item.category.label && /^[^<>"'&\u0000-\u001F]*$/.test(item.category.label) ? item.category.label : undefined;
   const scheme = item.category.iri.startsWith(SHARED_CATEGORY_BASE) ? SHARED_CATEGORY_BASE : undefined;
   return [{ term, scheme, name: label }];
 }
@@ -177,7 +186,10 @@ export function jsonFeed(request: FeedRequest): Record<string, unknown> {
       ],
     });
   });
-  const out = JSON.parse(feed.json1()) as Record<string, unknown> & { author?: unknown; items: Record<string, unknown>[] };
+  const out = JSON.parse(feed.json1()) as Record<string, unknown> & {
+    author?: unknown;
+    items: Record<string, unknown>[];
+  };
   out.version = "https://jsonfeed.org/version/1.1";
   if (out.author) out.authors = [out.author];
   delete out.author;
@@ -258,7 +270,9 @@ export function htmlFeed(request: FeedRequest): string {
   const rows = p.items.map((item) => {
     const href = linkOf(item);
     const amount = quantityLine(item);
-    const when = [item.startsAt ? `from ${day(item.startsAt)}` : "", item.endsAt ? `until ${day(item.endsAt)}` : ""].filter(Boolean).join(" ");
+    const when = [item.startsAt ? `from ${day(item.startsAt)}` : "", item.endsAt ? `until ${day(item.endsAt)}` : ""]
+      .filter(Boolean)
+      .join(" ");
     return html`<tr>
 <td><a href="${href}">${item.name}</a>${item.summary ? html`<br><span class="meta">${item.summary}</span>` : ""}</td>
 <td>${podName(item)}</td>

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { findCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { LIVE_STATUSES, PUBLISHED_STATUSES, type PublishedStatus } from "../offers/status.ts";
+import { PUBLISHED_STATUSES, type PublishedStatus } from "../offers/status.ts";
 import { KIND_NAMES, type ViewKind } from "../publishing/kind-names.ts";
 
 /**
@@ -55,7 +55,8 @@ export function decodeCursor(text: string): ViewCursor | null {
   const [sort, key, iri] = value as [unknown, unknown, string];
   if (sort === "newest" && typeof key === "string") return { sort, published: key, iri };
   if (sort === "ending_soon" && (typeof key === "string" || key === null)) return { sort, endsAt: key, iri };
-  if (sort === "nearest" && typeof key === "number" && Number.isFinite(key) && key >= 0) return { sort, distanceKm: key, iri };
+  if (sort === "nearest" && typeof key === "number" && Number.isFinite(key) && key >= 0)
+    return { sort, distanceKm: key, iri };
   return null;
 }
 
@@ -66,10 +67,16 @@ const DATE_TIME = z.iso.datetime({ offset: true });
 const statusList = z
   .union([z.string(), z.array(z.string()).max(PUBLISHED_STATUSES.length * 2)])
   .transform((value, ctx) => {
-    const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+    const parts = (Array.isArray(value) ? value : [value])
+      .flatMap((v) => v.split(","))
+      .map((v) => v.trim())
+      .filter(Boolean);
     const bad = parts.find((p) => !(PUBLISHED_STATUSES as readonly string[]).includes(p));
     if (parts.length === 0 || bad !== undefined) {
-      ctx.addIssue({ code: "custom", message: `must be ${PUBLISHED_STATUSES.join(", ")} (several separated by commas)` });
+      ctx.addIssue({
+        code: "custom",
+        message: `must be ${PUBLISHED_STATUSES.join(", ")} (several separated by commas)`,
+      });
       return z.NEVER;
     }
     return [...new Set(parts)] as ViewStatus[];
@@ -93,7 +100,10 @@ const availableBy = z
     } else if (DATE_TIME.safeParse(value).success) {
       return new Date(value).toISOString();
     }
-    ctx.addIssue({ code: "custom", message: "must be a date such as 2026-12-01 or an ISO 8601 date-time such as 2026-12-01T18:00:00Z" });
+    ctx.addIssue({
+      code: "custom",
+      message: "must be a date such as 2026-12-01 or an ISO 8601 date-time such as 2026-12-01T18:00:00Z",
+    });
     return z.NEVER;
   });
 
@@ -127,7 +137,10 @@ export function viewFilterSchema(deps: Pick<PodDeps, "db" | "config">) {
         const known = findCategory(deps.db, deps.config, value);
         if (known) return { iri: known.iri };
       }
-      ctx.addIssue({ code: "custom", message: `unknown category "${value.slice(0, 60)}": a slug from GET /categories or a category IRI` });
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown category "${value.slice(0, 60)}": a slug from GET /categories or a category IRI`,
+      });
       return z.NEVER;
     });
 
@@ -180,7 +193,11 @@ export function viewFilterSchema(deps: Pick<PodDeps, "db" | "config">) {
         ctx.addIssue({ code: "custom", path: ["radiusKm"], message: "needs near=latitude,longitude" });
       }
       if (value.cursor && typeof value.cursor === "object" && value.cursor.sort !== value.sort) {
-        ctx.addIssue({ code: "custom", path: ["cursor"], message: `belongs to sort=${value.cursor.sort}, not sort=${value.sort}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["cursor"],
+          message: `belongs to sort=${value.cursor.sort}, not sort=${value.sort}`,
+        });
       }
     });
 }

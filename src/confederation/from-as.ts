@@ -1,4 +1,4 @@
-import { Article, Link, Measure, Place, PropertyValue, Proposal, type Object as APObject } from "@fedify/vocab";
+import { Article, Link, type Measure, Place, PropertyValue, Proposal, type Object as APObject } from "@fedify/vocab";
 import { z } from "zod";
 import { htmlToText, sanitize } from "../web/sanitize.ts";
 import type { ViewKind } from "../publishing/kind-names.ts";
@@ -43,12 +43,24 @@ const viewRecordSchema = z.object({
   areaName: text(200).nullable(),
   latitude: z.number().min(-90).max(90).nullable(),
   longitude: z.number().min(-180).max(180).nullable(),
-  extra: z.object({ tags: z.array(text(64)).max(50).optional(), revision: text(20).optional(), reviewDue: text(40).optional() }),
+  extra: z.object({
+    tags: z.array(text(64)).max(50).optional(),
+    revision: text(20).optional(),
+    reviewDue: text(40).optional(),
+  }),
   adaptedFrom: httpIri.nullable(),
   published: z.iso.datetime({ offset: true }),
   version: z.iso.datetime({ offset: true }),
   services: z
-    .array(z.object({ iri: httpIri, name: text(300).min(1), categoryIri: httpIri.nullable(), status: z.enum(["active", "paused", "planned"]), target: text(40).nullable() }))
+    .array(
+      z.object({
+        iri: httpIri,
+        name: text(300).min(1),
+        categoryIri: httpIri.nullable(),
+        status: z.enum(["active", "paused", "planned"]),
+        target: text(40).nullable(),
+      }),
+    )
     .max(100),
 });
 
@@ -58,19 +70,22 @@ export class InvalidObjectError extends Error {
 
 const str = (value: unknown) => (value === null || value === undefined ? "" : String(value));
 const textOf = (value: unknown) => (value === null || value === undefined ? null : String(value));
-const instant = (value: { toString(): string } | null | undefined) => (value ? new Date(value.toString()).toISOString() : null);
+const instant = (value: { toString(): string } | null | undefined) =>
+  value ? new Date(value.toString()).toISOString() : null;
 
 /** "12.5" → 12500 (thousandths), the same unit the pod's own offers use; absent stays null. */
 export function decimalToMilli(value: string | null | undefined): number | null {
   if (value === null || value === undefined) return null;
   // A quantity that is there but not a non-negative decimal (negative, NaN, words) makes the object invalid.
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidObjectError(`quantity "${value.slice(0, 40)}" is not a non-negative number`);
+  if (!/^\d+(\.\d+)?$/.test(value))
+    throw new InvalidObjectError(`quantity "${value.slice(0, 40)}" is not a non-negative number`);
   return Math.round(Number(value) * 1000);
 }
 
 function propertyValues(attachments: unknown[]): Map<string, string> {
   const values = new Map<string, string>();
-  for (const a of attachments) if (a instanceof PropertyValue && a.name) values.set(str(a.name), htmlToText(str(a.value)));
+  for (const a of attachments)
+    if (a instanceof PropertyValue && a.name) values.set(str(a.name), htmlToText(str(a.value)));
   return values;
 }
 
@@ -127,7 +142,8 @@ export async function toViewRecord(object: APObject, podIri: string): Promise<Vi
     name: textOf(object.name),
     summary: textOf(object.summary),
     content: textOf(object.content),
-    url: object.url instanceof URL ? object.url.href : object.url instanceof Link ? (object.url.href?.href ?? null) : null,
+    url:
+      object.url instanceof URL ? object.url.href : object.url instanceof Link ? (object.url.href?.href ?? null) : null,
     startTime: instant(object.startTime),
     endTime: instant(object.endTime),
     published: instant(object.published),
@@ -136,7 +152,8 @@ export async function toViewRecord(object: APObject, podIri: string): Promise<Vi
 
   if (object instanceof Proposal) {
     const intent = object.publishes;
-    const quantity = (measure: Measure | null | undefined) => (measure ? { unit: measure.unit ?? null, value: measure.numericalValue ?? null } : null);
+    const quantity = (measure: Measure | null | undefined) =>
+      measure ? { unit: measure.unit ?? null, value: measure.numericalValue ?? null } : null;
     const place = await object.getLocation().catch(() => null);
     return proposalRecord(
       {
@@ -146,7 +163,10 @@ export async function toViewRecord(object: APObject, podIri: string): Promise<Vi
         categoryIri: intent?.resourceConformsTo?.href ?? null,
         resourceQuantity: quantity(intent?.resourceQuantity),
         availableQuantity: quantity(intent?.availableQuantity),
-        place: place instanceof Place ? { name: textOf(place.name), latitude: place.latitude, longitude: place.longitude } : null,
+        place:
+          place instanceof Place
+            ? { name: textOf(place.name), latitude: place.latitude, longitude: place.longitude }
+            : null,
       },
       podIri,
     );

@@ -1,14 +1,38 @@
 import type { Context, InboxContext } from "@fedify/fedify";
-import { Announce, Create, Delete, Tombstone, Update, isActor, type Activity, type Object as APObject } from "@fedify/vocab";
+import {
+  type Announce,
+  type Create,
+  type Delete,
+  Tombstone,
+  Update,
+  isActor,
+  type Activity,
+  type Object as APObject,
+} from "@fedify/vocab";
 import { groupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
-import { InvalidObjectError, kindOf, proposalKind, proposalRecord, toViewRecord, type ProposalFields, type ViewRecord } from "./from-as.ts";
+import {
+  InvalidObjectError,
+  kindOf,
+  proposalKind,
+  proposalRecord,
+  toViewRecord,
+  type ProposalFields,
+  type ViewRecord,
+} from "./from-as.ts";
 import type { RelayActions } from "./relay.ts";
 import { projectNeighborObject, removeNeighborPost } from "../social/neighbor-posts.ts";
-import { releaseViewObject, removePodFromView, removeViewObject, upsertNeighborPod, upsertViewObject, viewObjectOrigin } from "./store.ts";
+import {
+  releaseViewObject,
+  removePodFromView,
+  removeViewObject,
+  upsertNeighborPod,
+  upsertViewObject,
+  viewObjectOrigin,
+} from "./store.ts";
 
 /** What the inbox record keeps of an activity: types and ids, not bodies. */
 export interface Receipt {
@@ -50,14 +74,26 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
         type: activity.constructor.name.replace(/^Pod/, ""),
         actorIri: activity.actorId.href,
         objectIri: activity.objectId?.href ?? null,
-        objectType: object ? (object instanceof Tombstone ? "Tombstone" : object.constructor.name.replace(/^Pod/, "")) : null,
+        objectType: object
+          ? object instanceof Tombstone
+            ? "Tombstone"
+            : object.constructor.name.replace(/^Pod/, "")
+          : null,
       },
       isFollowed,
     );
   }
 
   function recordReceipt({ activityIri, type, actorIri, objectIri, objectType }: Receipt, isFollowed: boolean): void {
-    statements.record.run(activityIri, type, actorIri, objectIri, objectType, isFollowed ? 1 : 0, deps.now().toISOString());
+    statements.record.run(
+      activityIri,
+      type,
+      actorIri,
+      objectIri,
+      objectType,
+      isFollowed ? 1 : 0,
+      deps.now().toISOString(),
+    );
   }
 
   /**
@@ -74,12 +110,18 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
   ): Promise<boolean> {
     if (!object.iri || !belongsTo(originIri, object.iri, object.attributedTo)) {
       alongside();
-      log.warn({ object: object.iri, actor: originIri }, "refused an object that is not its actor's (attributedTo, or id off the actor's origin)");
+      log.warn(
+        { object: object.iri, actor: originIri },
+        "refused an object that is not its actor's (attributedTo, or id off the actor's origin)",
+      );
       return false;
     }
     if (!(await claimable(object.iri, originIri))) {
       alongside();
-      log.warn({ object: object.iri, actor: originIri }, "refused an object another actor holds, which its id does not confirm as this actor's");
+      log.warn(
+        { object: object.iri, actor: originIri },
+        "refused an object another actor holds, which its id does not confirm as this actor's",
+      );
       return false;
     }
     try {
@@ -110,7 +152,9 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
   async function claimable(iri: string, actorIri: string): Promise<boolean> {
     const holder = viewObjectOrigin(db, iri);
     if (!holder || holder === actorIri) return true;
-    const fetched = await contextFor().lookupObject(iri).catch(() => null);
+    const fetched = await contextFor()
+      .lookupObject(iri)
+      .catch(() => null);
     if (!fetched || fetched.id?.href !== iri || fetched.attributionId?.href !== actorIri) return false;
     releaseViewObject(db, iri, holder);
     log.info({ object: iri, from: holder, to: actorIri }, "view object reclaimed by the actor its id names");
@@ -184,7 +228,10 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
       // Only the object's own actor may delete it; another actor on the same host leaves no tombstone either.
       const holder = viewObjectOrigin(db, objectIri.href);
       if ((holder && holder !== actorIri.href) || !sameOrigin(objectIri, actorIri)) {
-        log.warn({ object: objectIri.href, actor: actorIri.href }, "refused a Delete of an object that is not the actor's");
+        log.warn(
+          { object: objectIri.href, actor: actorIri.href },
+          "refused a Delete of an object that is not the actor's",
+        );
         return;
       }
       if (removeViewObject(db, objectIri.href, actorIri.href, deps.now())) {
@@ -206,13 +253,19 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
       if (!fetched || fetched instanceof Tombstone) {
         // Only the origin saying it is gone removes it; a timeout or a refusal leaves the view as it is.
         const origin = viewObjectOrigin(db, objectIri.href);
-        if (origin && (fetched instanceof Tombstone || (await isGone(ctx, objectIri.href, { missing: true })))) removeViewObject(db, objectIri.href, origin, deps.now());
+        if (origin && (fetched instanceof Tombstone || (await isGone(ctx, objectIri.href, { missing: true }))))
+          removeViewObject(db, objectIri.href, origin, deps.now());
         return;
       }
       if (!(await kindOf(fetched)) || !fetched.attributionId || fetched.id?.href !== objectIri.href) return;
       const origin = fetched.attributionId;
       const ids = { iri: fetched.id.href, attributedTo: origin.href };
-      if (await ingest(ids, origin.href, () => toViewRecord(fetched, origin.href), { viaIri: viaIri.href, announceIri: announce.id?.href })) {
+      if (
+        await ingest(ids, origin.href, () => toViewRecord(fetched, origin.href), {
+          viaIri: viaIri.href,
+          announceIri: announce.id?.href,
+        })
+      ) {
         await rememberPod(ctx, origin.href);
       }
     },

@@ -23,7 +23,10 @@ export interface OfferMatches {
 }
 
 /** What scoring looks at: a row of the view (or this pod's own, in the view's shape). */
-export type MatchInput = Pick<ViewRow, "name" | "summary" | "categoryIri" | "unit" | "availableMilli" | "quantityMilli" | "latitude" | "longitude">;
+export type MatchInput = Pick<
+  ViewRow,
+  "name" | "summary" | "categoryIri" | "unit" | "availableMilli" | "quantityMilli" | "latitude" | "longitude"
+>;
 
 export const MATCH_WEIGHTS = { category: 0.25, words: 0.35, quantity: 0.25, distance: 0.15 } as const;
 /** Distance score falls linearly to zero at this many km. */
@@ -38,7 +41,9 @@ const SCAN_PAGE = 100;
 
 const STOPWORDS = new Set(
   [
-    "the and for with from our your some any all are was were has have this that these those into onto per each can will just".split(" "),
+    "the and for with from our your some any all are was were has have this that these those into onto per each can will just".split(
+      " ",
+    ),
     "need needs needed offer offers offering available free please want wanted share sharing give giving".split(" "),
     "los las del por para con una uno unos unas que est".split(" "),
   ].flat(),
@@ -47,7 +52,10 @@ const STOPWORDS = new Set(
 /** Lower-cased, accent-free words of three letters or more, a final plural "s" dropped. */
 export function wordsOf(text: string): Set<string> {
   const out = new Set<string>();
-  const folded = text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+  const folded = text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
   for (const word of folded.split(/[^\p{L}\p{N}]+/u)) {
     if (word.length < 3 || STOPWORDS.has(word)) continue;
     out.add(word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word);
@@ -62,7 +70,12 @@ const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 *
  * The score alone, without building the reasons: what ranking thousands of pairs needs. Null when the
  * offer cannot meet the need (another category, nothing left on either side).
  */
-function scoreOnly(need: MatchInput, offer: MatchInput, needWords: Set<string>, offerWords: Set<string>): number | null {
+function scoreOnly(
+  need: MatchInput,
+  offer: MatchInput,
+  needWords: Set<string>,
+  offerWords: Set<string>,
+): number | null {
   if (!need.categoryIri || need.categoryIri !== offer.categoryIri) return null;
   if (offer.availableMilli === 0 || need.availableMilli === 0) return null;
   let score = MATCH_WEIGHTS.category;
@@ -83,7 +96,13 @@ function scoreOnly(need: MatchInput, offer: MatchInput, needWords: Set<string>, 
 }
 
 /** Why a pair scored what it did, in words people read. */
-function reasonsFor(need: MatchInput, offer: MatchInput, needWords: Set<string>, offerWords: Set<string>, categoryLabel?: string): string[] {
+function reasonsFor(
+  need: MatchInput,
+  offer: MatchInput,
+  needWords: Set<string>,
+  offerWords: Set<string>,
+  categoryLabel?: string,
+): string[] {
   const reasons = [`same category: ${categoryLabel ?? need.categoryIri}`];
   const shared = [...needWords].filter((w) => offerWords.has(w));
   if (shared.length > 0) reasons.push(`shared words: ${shared.slice(0, 8).join(", ")}`);
@@ -119,7 +138,9 @@ export function scoreMatch(
   const needWords = options.needWords ?? wordsOf(`${need.name} ${need.summary}`);
   const offerWords = options.offerWords ?? wordsOf(`${offer.name} ${offer.summary}`);
   const score = scoreOnly(need, offer, needWords, offerWords);
-  return score === null ? null : { score, reasons: reasonsFor(need, offer, needWords, offerWords, options.categoryLabel) };
+  return score === null
+    ? null
+    : { score, reasons: reasonsFor(need, offer, needWords, offerWords, options.categoryLabel) };
 }
 
 type Side = "need" | "offer";
@@ -179,7 +200,9 @@ export function matchPage(
   let scanned = 0;
   let next: ViewCursor | null = null;
   do {
-    const page = listRows(deps, { ...filters, cursor, limit: Math.max(filters.limit, SCAN_PAGE) }, "view+own", { content: false });
+    const page = listRows(deps, { ...filters, cursor, limit: Math.max(filters.limit, SCAN_PAGE) }, "view+own", {
+      content: false,
+    });
     for (const [index, row] of page.rows.entries()) {
       scanned++;
       if (row.categoryIri) {
@@ -190,7 +213,9 @@ export function matchPage(
         for (const candidate of candidatesFor(row.categoryIri)) {
           if (candidate.row.iri === row.iri) continue;
           const score =
-            side === "need" ? scoreOnly(row, candidate.row, rowWords, candidate.words) : scoreOnly(candidate.row, row, candidate.words, rowWords);
+            side === "need"
+              ? scoreOnly(row, candidate.row, rowWords, candidate.words)
+              : scoreOnly(candidate.row, row, candidate.words, rowWords);
           if (score === null) continue;
           if (best.length === perItem && !better(score, candidate.row, best[best.length - 1]!)) continue;
           let at = best.length;

@@ -16,7 +16,9 @@ import { relayedObjects, viewObjects } from "./schema.ts";
 export function relayActions(deps: PodDeps, contextFor: () => Context<null>) {
   const { db, config } = deps;
   // Asked for every activity a neighbor sends: prepared once.
-  const relayedOrigin = db.$client.prepare<[string], { originIri: string }>("SELECT origin_iri AS originIri FROM relayed_objects WHERE object_iri = ?");
+  const relayedOrigin = db.$client.prepare<[string], { originIri: string }>(
+    "SELECT origin_iri AS originIri FROM relayed_objects WHERE object_iri = ?",
+  );
 
   async function announce(objectIri: string): Promise<string> {
     const ctx = contextFor();
@@ -31,7 +33,8 @@ export function relayActions(deps: PodDeps, contextFor: () => Context<null>) {
     /** Re-shares an offer, need or practice that is in this pod's view. */
     async reshare(objectIri: string) {
       const object = db.select().from(viewObjects).where(eq(viewObjects.iri, objectIri)).get();
-      if (!object || object.kind === "charter") throw notFound(`no offer, need or practice ${objectIri} in this pod's view`);
+      if (!object || object.kind === "charter")
+        throw notFound(`no offer, need or practice ${objectIri} in this pod's view`);
       const announceIri = await announce(objectIri);
       const row = { objectIri, originIri: object.podIri, announceIri, createdAt: deps.now().toISOString() };
       db.insert(relayedObjects).values(row).onConflictDoUpdate({ target: relayedObjects.objectIri, set: row }).run();

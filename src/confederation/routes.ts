@@ -6,13 +6,15 @@ import { receivedActivities } from "./schema.ts";
 import type { ConfederationService } from "./service.ts";
 
 /** Operator routes for the confederal view: what arrived, re-sharing, and a manual resync. */
-export const adminConfederationRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; confederation: ConfederationService }> = async (
-  app,
-  { deps, confederation },
-) => {
+export const adminConfederationRoutes: FastifyPluginAsyncZod<{
+  deps: PodDeps;
+  confederation: ConfederationService;
+}> = async (app, { deps, confederation }) => {
   const tags = ["view"];
-  app.post("/view/reshare", { schema: { tags, body: z.object({ object: z.url({ protocol: /^https?$/ }) }).strict() } }, async (request, reply) =>
-    reply.code(202).send(await confederation.relay.reshare(request.body.object)),
+  app.post(
+    "/view/reshare",
+    { schema: { tags, body: z.object({ object: z.url({ protocol: /^https?$/ }) }).strict() } },
+    async (request, reply) => reply.code(202).send(await confederation.relay.reshare(request.body.object)),
   );
   app.post("/view/resync", { schema: { tags } }, async () => ({ neighbors: await confederation.resyncAll() }));
 
@@ -21,7 +23,10 @@ export const adminConfederationRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; co
     {
       schema: {
         tags,
-        querystring: z.object({ cursor: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        querystring: z.object({
+          cursor: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
       },
     },
     async (request) => {

@@ -49,7 +49,9 @@ export function serviceMap(deps: ViewDeps): ServiceMap {
   const services = [...ownViewServices(deps), ...remote];
   // Categories offered or needed in the view count as "seen" too: a need nobody provides for shows up.
   const seen = sqlite
-    .prepare(`SELECT DISTINCT category_iri AS iri FROM view_objects WHERE kind IN ('offer', 'need') AND category_iri IS NOT NULL`)
+    .prepare(
+      `SELECT DISTINCT category_iri AS iri FROM view_objects WHERE kind IN ('offer', 'need') AND category_iri IS NOT NULL`,
+    )
     .all() as { iri: string }[];
 
   const category = categoryIndex(deps);
@@ -59,7 +61,10 @@ export function serviceMap(deps: ViewDeps): ServiceMap {
   for (const iri of known) extra.delete(iri);
   const order = [...known, ...[...extra].sort()];
 
-  const names = podNames(deps, services.map((s) => s.podIri));
+  const names = podNames(
+    deps,
+    services.map((s) => s.podIri),
+  );
   const byCategory = new Map<string, ServiceRow[]>();
   for (const s of services) {
     if (!s.categoryIri) continue;
@@ -82,12 +87,21 @@ export function serviceMap(deps: ViewDeps): ServiceMap {
 
   const categories = order.map((iri): ServiceMapEntry => {
     const rows = byCategory.get(iri) ?? [];
-    const providers = group(rows.filter((r) => r.status === "active"), false);
+    const providers = group(
+      rows.filter((r) => r.status === "active"),
+      false,
+    );
     return {
       category: category(iri)!,
       providers,
-      paused: group(rows.filter((r) => r.status === "paused"), false),
-      planned: group(rows.filter((r) => r.status === "planned"), true),
+      paused: group(
+        rows.filter((r) => r.status === "paused"),
+        false,
+      ),
+      planned: group(
+        rows.filter((r) => r.status === "planned"),
+        true,
+      ),
       covered: providers.length > 0,
     };
   });

@@ -44,7 +44,9 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     async resyncAll(): Promise<number> {
       const neighbors = listFollowing(db, { limit: 10_000 }, "accepted");
       for (const neighbor of neighbors) {
-        await backfill(neighbor.actorIri).catch((error: unknown) => log.warn({ err: error, actor: neighbor.actorIri }, "resync failed"));
+        await backfill(neighbor.actorIri).catch((error: unknown) =>
+          log.warn({ err: error, actor: neighbor.actorIri }, "resync failed"),
+        );
       }
       return neighbors.length;
     },

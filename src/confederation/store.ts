@@ -17,16 +17,44 @@ const statements = new WeakMap<object, ReturnType<typeof prepareStatements>>();
 
 function prepareStatements(sqlite: Db["$client"]) {
   const columns = [
-    "iri", "kind", "pod_iri", "name", "summary", "content", "url", "category_iri", "action", "unit", "quantity_milli",
-    "available_milli", "starts_at", "ends_at", "area_name", "latitude", "longitude", "extra", "adapted_from", "published",
-    "version", "received_at",
+    "iri",
+    "kind",
+    "pod_iri",
+    "name",
+    "summary",
+    "content",
+    "url",
+    "category_iri",
+    "action",
+    "unit",
+    "quantity_milli",
+    "available_milli",
+    "starts_at",
+    "ends_at",
+    "area_name",
+    "latitude",
+    "longitude",
+    "extra",
+    "adapted_from",
+    "published",
+    "version",
+    "received_at",
   ];
   const params = columns.map((c) => `@${c}`).join(", ");
-  const updates = columns.filter((c) => c !== "iri").map((c) => `${c} = excluded.${c}`).join(", ");
+  const updates = columns
+    .filter((c) => c !== "iri")
+    .map((c) => `${c} = excluded.${c}`)
+    .join(", ");
   return {
-    current: sqlite.prepare<[string], { version: string; pod_iri: string }>("SELECT version, pod_iri FROM view_objects WHERE iri = ?"),
-    deleted: sqlite.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM view_deletions WHERE iri = ? AND pod_iri = ?"),
-    upsert: sqlite.prepare(`INSERT INTO view_objects (${columns.join(", ")}) VALUES (${params}) ON CONFLICT (iri) DO UPDATE SET ${updates}`),
+    current: sqlite.prepare<[string], { version: string; pod_iri: string }>(
+      "SELECT version, pod_iri FROM view_objects WHERE iri = ?",
+    ),
+    deleted: sqlite.prepare<[string, string], { one: number }>(
+      "SELECT 1 AS one FROM view_deletions WHERE iri = ? AND pod_iri = ?",
+    ),
+    upsert: sqlite.prepare(
+      `INSERT INTO view_objects (${columns.join(", ")}) VALUES (${params}) ON CONFLICT (iri) DO UPDATE SET ${updates}`,
+    ),
     clearServices: sqlite.prepare("DELETE FROM view_services WHERE charter_iri = ?"),
     insertService: sqlite.prepare(
       `INSERT INTO view_services (iri, charter_iri, pod_iri, name, category_iri, status, target) VALUES (@iri, @charterIri, @podIri, @name, @categoryIri, @status, @target)
@@ -53,43 +81,46 @@ function statementsFor(db: Db) {
 export function upsertViewObject(db: Db, record: ViewRecord, arrival: Arrival): UpsertResult {
   const s = statementsFor(db);
   const at = arrival.at.toISOString();
-  return db.$client.transaction((): UpsertResult => {
-    // A tombstone blocks only its own actor: another actor's Delete must not block the owner.
-    if (s.deleted.get(record.iri, record.podIri)) return "unchanged";
-    const current = s.current.get(record.iri);
-    let result: UpsertResult = "unchanged";
-    if (!current || (current.pod_iri === record.podIri && record.version > current.version)) {
-      s.upsert.run({
-        iri: record.iri,
-        kind: record.kind,
-        pod_iri: record.podIri,
-        name: record.name,
-        summary: record.summary,
-        content: record.content,
-        url: record.url,
-        category_iri: record.categoryIri,
-        action: record.action,
-        unit: record.unit,
-        quantity_milli: record.quantityMilli,
-        available_milli: record.availableMilli,
-        starts_at: record.startsAt,
-        ends_at: record.endsAt,
-        area_name: record.areaName,
-        latitude: record.latitude,
-        longitude: record.longitude,
-        extra: JSON.stringify(record.extra),
-        adapted_from: record.adaptedFrom,
-        published: record.published,
-        version: record.version,
-        received_at: at,
-      });
-      s.clearServices.run(record.iri);
-      for (const service of record.services) s.insertService.run({ ...service, charterIri: record.iri, podIri: record.podIri });
-      result = "stored";
-    }
-    s.path.run(record.iri, arrival.viaIri, arrival.announceIri ?? null, at);
-    return result;
-  }).immediate();
+  return db.$client
+    .transaction((): UpsertResult => {
+      // A tombstone blocks only its own actor: another actor's Delete must not block the owner.
+      if (s.deleted.get(record.iri, record.podIri)) return "unchanged";
+      const current = s.current.get(record.iri);
+      let result: UpsertResult = "unchanged";
+      if (!current || (current.pod_iri === record.podIri && record.version > current.version)) {
+        s.upsert.run({
+          iri: record.iri,
+          kind: record.kind,
+          pod_iri: record.podIri,
+          name: record.name,
+          summary: record.summary,
+          content: record.content,
+          url: record.url,
+          category_iri: record.categoryIri,
+          action: record.action,
+          unit: record.unit,
+          quantity_milli: record.quantityMilli,
+          available_milli: record.availableMilli,
+          starts_at: record.startsAt,
+          ends_at: record.endsAt,
+          area_name: record.areaName,
+          latitude: record.latitude,
+          longitude: record.longitude,
+          extra: JSON.stringify(record.extra),
+          adapted_from: record.adaptedFrom,
+          published: record.published,
+          version: record.version,
+          received_at: at,
+        });
+        s.clearServices.run(record.iri);
+        for (const service of record.services)
+          s.insertService.run({ ...service, charterIri: record.iri, podIri: record.podIri });
+        result = "stored";
+      }
+      s.path.run(record.iri, arrival.viaIri, arrival.announceIri ?? null, at);
+      return result;
+    })
+    .immediate();
 }
 
 export function viewObjectOrigin(db: Db, iri: string): string | undefined {
@@ -98,7 +129,9 @@ export function viewObjectOrigin(db: Db, iri: string): string | undefined {
 
 /** Drops another actor's row for an object its rightful actor reclaims (no tombstone: nothing was deleted). */
 export function releaseViewObject(db: Db, iri: string, holderIri: string): void {
-  db.delete(viewObjects).where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, holderIri))).run();
+  db.delete(viewObjects)
+    .where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, holderIri)))
+    .run();
 }
 
 /**
@@ -108,8 +141,16 @@ export function releaseViewObject(db: Db, iri: string, holderIri: string): void 
 export function removeViewObject(db: Db, iri: string, originIri: string, at: Date): boolean {
   if (new URL(iri).host !== new URL(originIri).host) return false;
   return db.transaction((tx) => {
-    tx.insert(viewDeletions).values({ iri, podIri: originIri, deletedAt: at.toISOString() }).onConflictDoNothing().run();
-    return tx.delete(viewObjects).where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, originIri))).run().changes > 0;
+    tx.insert(viewDeletions)
+      .values({ iri, podIri: originIri, deletedAt: at.toISOString() })
+      .onConflictDoNothing()
+      .run();
+    return (
+      tx
+        .delete(viewObjects)
+        .where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, originIri)))
+        .run().changes > 0
+    );
   });
 }
 
@@ -143,7 +184,11 @@ export function pruneUnlisted(db: Db, podIri: string, listed: Set<string>, kinds
   return db.delete(viewObjects).where(inArray(viewObjects.iri, stale)).run().changes;
 }
 
-export function upsertNeighborPod(db: Db, pod: { actorIri: string; name: string; handle: string | null; url: string | null }, at: Date): void {
+export function upsertNeighborPod(
+  db: Db,
+  pod: { actorIri: string; name: string; handle: string | null; url: string | null },
+  at: Date,
+): void {
   const row = { ...pod, updatedAt: at.toISOString() };
   db.insert(neighborPods).values(row).onConflictDoUpdate({ target: neighborPods.actorIri, set: row }).run();
 }

@@ -82,20 +82,26 @@ export function pathsOf(deps: Pick<ViewDeps, "db">, iris: readonly string[]): Ma
 export function podNames(deps: Pick<ViewDeps, "db" | "config">, iris: readonly string[]): Map<string, string | null> {
   const out = new Map<string, string | null>();
   if (iris.length > 0) {
-    const rows = prepare(deps.db, `SELECT actor_iri, name FROM neighbor_pods WHERE actor_iri IN (SELECT value FROM json_each(?))`).all(
-      jsonArray(iris),
-    ) as { actor_iri: string; name: string }[];
+    const rows = prepare(
+      deps.db,
+      `SELECT actor_iri, name FROM neighbor_pods WHERE actor_iri IN (SELECT value FROM json_each(?))`,
+    ).all(jsonArray(iris)) as { actor_iri: string; name: string }[];
     for (const r of rows) out.set(r.actor_iri, r.name);
   }
   out.set(actorIri(deps.config).href, deps.config.name);
   return out;
 }
 
-export const podRef = (names: Map<string, string | null>, iri: string): PodRef => ({ iri, name: names.get(iri) ?? null });
+export const podRef = (names: Map<string, string | null>, iri: string): PodRef => ({
+  iri,
+  name: names.get(iri) ?? null,
+});
 
 /** Category IRIs to slug and label: the shared taxonomy and this pod's own; other pods' by IRI only. */
 export function categoryIndex(deps: Pick<ViewDeps, "db" | "config">): (iri: string | null) => CategoryRef | null {
-  const known = new Map(listCategories(deps.db, deps.config).map((c) => [c.iri, { iri: c.iri, slug: c.slug, label: c.label }]));
+  const known = new Map(
+    listCategories(deps.db, deps.config).map((c) => [c.iri, { iri: c.iri, slug: c.slug, label: c.label }]),
+  );
   return (iri) => {
     if (!iri) return null;
     const found = known.get(iri);
@@ -106,13 +112,23 @@ export function categoryIndex(deps: Pick<ViewDeps, "db" | "config">): (iri: stri
 }
 
 function servicesOf(deps: Pick<ViewDeps, "db">, charterIris: readonly string[]) {
-  const out = new Map<string, { iri: string; name: string; category_iri: string | null; status: string; target: string | null }[]>();
+  const out = new Map<
+    string,
+    { iri: string; name: string; category_iri: string | null; status: string; target: string | null }[]
+  >();
   if (charterIris.length === 0) return out;
   const rows = prepare(
     deps.db,
     `SELECT iri, charter_iri, name, category_iri, status, target FROM view_services
      WHERE charter_iri IN (SELECT value FROM json_each(?)) ORDER BY name, iri`,
-  ).all(jsonArray(charterIris)) as { iri: string; charter_iri: string; name: string; category_iri: string | null; status: string; target: string | null }[];
+  ).all(jsonArray(charterIris)) as {
+    iri: string;
+    charter_iri: string;
+    name: string;
+    category_iri: string | null;
+    status: string;
+    target: string | null;
+  }[];
   for (const r of rows) {
     let list = out.get(r.charter_iri);
     if (!list) out.set(r.charter_iri, (list = []));
@@ -133,10 +149,19 @@ function tagsOf(extra: string): string[] {
 /** Rows to items: pod names, category labels and paths in one query each. */
 export function presentRows(deps: ViewDeps, rows: readonly ViewRow[]): ViewItem[] {
   const now = deps.now();
-  const names = podNames(deps, rows.map((r) => r.podIri));
-  const paths = pathsOf(deps, rows.filter((r) => !r.own).map((r) => r.iri));
+  const names = podNames(
+    deps,
+    rows.map((r) => r.podIri),
+  );
+  const paths = pathsOf(
+    deps,
+    rows.filter((r) => !r.own).map((r) => r.iri),
+  );
   const category = categoryIndex(deps);
-  const services = servicesOf(deps, rows.filter((r) => r.kind === "charter").map((r) => r.iri));
+  const services = servicesOf(
+    deps,
+    rows.filter((r) => r.kind === "charter").map((r) => r.iri),
+  );
   return rows.map((r) => {
     const item: ViewItem = {
       iri: r.iri,

@@ -34,7 +34,8 @@ export type ViewRow = Omit<typeof viewObjects.$inferSelect, "receivedAt"> & {
 /** The better-sqlite3 connection behind the drizzle handle (drizzle() keeps it as $client). */
 export function sqliteOf(db: Db): Database.Database {
   const client = (db as Db & { $client?: Database.Database }).$client;
-  if (!client || typeof client.prepare !== "function") throw new Error("the view queries need a better-sqlite3 drizzle handle");
+  if (!client || typeof client.prepare !== "function")
+    throw new Error("the view queries need a better-sqlite3 drizzle handle");
   return client;
 }
 
@@ -108,7 +109,8 @@ const KM_PER_DEGREE = (Math.PI * EARTH_RADIUS_KM) / 180;
 export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const rad = Math.PI / 180;
   const a =
-    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -152,10 +154,19 @@ const POSITION_INDEX_MAX_KM = 100;
  */
 function planFor(filters: ViewFilters): { kindIndex: boolean; positionIndex: boolean } {
   if (filters.near && filters.near.radiusKm <= POSITION_INDEX_MAX_KM) return { kindIndex: false, positionIndex: true };
-  return { kindIndex: filters.pod === undefined && !(filters.near && filters.sort === "nearest"), positionIndex: false };
+  return {
+    kindIndex: filters.pod === undefined && !(filters.near && filters.sort === "nearest"),
+    positionIndex: false,
+  };
 }
 
-function baseConditions(filters: ViewFilters, p: Params, now: string, ends: EndsSide, distance: string | null): string[] {
+function baseConditions(
+  filters: ViewFilters,
+  p: Params,
+  now: string,
+  ends: EndsSide,
+  distance: string | null,
+): string[] {
   const plan = planFor(filters);
   const out = [`${plan.kindIndex ? "kind" : "+kind"} = ${p.add(filters.kind)}`];
   if (filters.categoryIri) out.push(`category_iri = ${p.add(filters.categoryIri)}`);
@@ -298,7 +309,14 @@ export interface ListOptions {
   content?: boolean;
 }
 
-function runPhase(deps: ViewDeps, filters: ViewFilters, source: ViewSource, phase: Phase, limit: number, options: ListOptions): RawRow[] {
+function runPhase(
+  deps: ViewDeps,
+  filters: ViewFilters,
+  source: ViewSource,
+  phase: Phase,
+  limit: number,
+  options: ListOptions,
+): RawRow[] {
   const p = new Params();
   const now = p.add(deps.now().toISOString());
   const distance = filters.near ? distanceSql(p.add(filters.near.lat), p.add(filters.near.lon)) : null;

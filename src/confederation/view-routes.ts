@@ -62,7 +62,8 @@ export const viewRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, 
       url: urlOf(request),
     });
     const send = (reply: FastifyReply, feed: FeedRequest, type: string, body: string) => {
-      if (feed.page.nextCursor) reply.header("link", `<${withCursor(feed.url, feed.page.nextCursor).href}>; rel="next"`);
+      if (feed.page.nextCursor)
+        reply.header("link", `<${withCursor(feed.url, feed.page.nextCursor).href}>; rel="next"`);
       return reply.type(type).send(body);
     };
 

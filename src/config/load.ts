@@ -53,7 +53,9 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`Invalid setting POD_CONFIG_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`);
+    throw new ConfigError(
+      `Invalid setting POD_CONFIG_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`,
+    );
   }
   try {
     const value: unknown = JSON.parse(text);
@@ -73,7 +75,9 @@ function refuseUnknownKeys(path: string, settings: Record<string, unknown>): voi
     const near = known.find((setting) => editDistance(key.toUpperCase(), setting) <= 2);
     return near ? `${key} (did you mean ${near}?)` : key;
   });
-  throw new ConfigError(`Invalid setting POD_CONFIG_FILE: unknown ${unknown.length === 1 ? "key" : "keys"} in ${path}: ${named.join(", ")}`);
+  throw new ConfigError(
+    `Invalid setting POD_CONFIG_FILE: unknown ${unknown.length === 1 ? "key" : "keys"} in ${path}: ${named.join(", ")}`,
+  );
 }
 
 function editDistance(a: string, b: string): number {

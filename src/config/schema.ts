@@ -18,7 +18,12 @@ export const settingsSchema = z.object({
     .string()
     .regex(/^[a-z0-9_]{1,30}$/, "must be 1-30 lowercase letters, digits or underscores")
     .default("pod"),
-  POD_NAME: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters").default("Neighborhood pod"),
+  POD_NAME: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(100, "must be at most 100 characters")
+    .default("Neighborhood pod"),
   POD_SUMMARY: z.string().max(2000, "must be at most 2000 characters").default("A neighborhood mutual-aid pod."),
   POD_APPROVE_FOLLOWERS: booleanSetting.default(false),
   HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
@@ -38,7 +43,10 @@ export const settingsSchema = z.object({
    */
   POD_TRUST_PROXY: z
     .string()
-    .regex(/^(false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, "must be false or a comma-separated list of addresses such as 127.0.0.1,::1")
+    .regex(
+      /^(false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/,
+      "must be false or a comma-separated list of addresses such as 127.0.0.1,::1",
+    )
     .default("false"),
   /** The pod's time zone (IANA name): the web app shows every time in it. */
   POD_TIME_ZONE: z
@@ -53,7 +61,11 @@ export const settingsSchema = z.object({
     }, "must be a time zone name such as America/Mexico_City or Europe/Madrid")
     .default("UTC"),
   /** Largest request body accepted, in bytes (inbox and API alike). */
-  POD_MAX_BODY_BYTES: z.coerce.number({ error: "must be a number" }).int().min(1024, "must be at least 1024").default(1_048_576),
+  POD_MAX_BODY_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(1024, "must be at least 1024")
+    .default(1_048_576),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -55,7 +55,12 @@ export function checkpointInBackground(sqlite: Database.Database, options: Check
     const startedAt = Date.now();
     let failure: unknown;
     sqlite.pragma(`wal_autocheckpoint = ${options.fallbackPages ?? 4000}`);
-    const workerData = { path: sqlite.name, intervalMs: options.intervalMs ?? 100, idleExitMs: options.idleExitMs ?? 60_000, launch: launches++ };
+    const workerData = {
+      path: sqlite.name,
+      intervalMs: options.intervalMs ?? 100,
+      idleExitMs: options.idleExitMs ?? 60_000,
+      launch: launches++,
+    };
     const thread = new Worker(workerUrl, { workerData });
     worker = thread;
     thread.once("error", (error) => (failure = error));

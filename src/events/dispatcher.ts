@@ -15,6 +15,7 @@ export interface EventRun {
  * its database writes keyed by something stable (the event id, an object IRI), and its deliveries only
  * through the federation's queue, which the dispatcher commits together with marking the event done.
  */
+// biome-ignore lint/suspicious/noExplicitAny: each kind of event has its own payload; handlers type theirs.
 export type EventHandler = (payload: any, event: EventRun) => Promise<void>;
 
 /** A queue that can write at once within the caller's SQLite transaction (the pod's SqliteMessageQueue). */
@@ -128,7 +129,10 @@ export class EventDispatcher {
   async #drain(): Promise<void> {
     // An event put back for a retry is due later, so each pass moves on; `tried` is the bound regardless.
     const tried = new Set<string>();
-    for (let event; (event = store.nextDue(this.#db, this.#deps.now().getTime())) && !tried.has(event.id); ) {
+    for (
+      let event: ReturnType<typeof store.nextDue>;
+      (event = store.nextDue(this.#db, this.#deps.now().getTime())) && !tried.has(event.id);
+    ) {
       tried.add(event.id);
       await this.#run(event);
     }
@@ -195,6 +199,7 @@ export function withEventIds<T extends { activity: A }, A extends { id: URL | nu
   deliveries: T[],
   eventId: string,
 ): T[];
+// biome-ignore lint/suspicious/noExplicitAny: the implementation of the typed overloads above.
 export function withEventIds(items: any[], eventId: string): any[] {
   const used = new Set<string>();
   const stable = (activity: { id: URL | null; clone(values: { id: URL }): unknown }) => {

@@ -13,7 +13,9 @@ export const events = sqliteTable(
     kind: text("kind").notNull(),
     payload: text("payload").notNull(),
     orderingKey: text("ordering_key"),
-    state: text("state", { enum: ["pending", "done", "failed"] }).notNull().default("pending"),
+    state: text("state", { enum: ["pending", "done", "failed"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     /** Milliseconds since the epoch: when a pending event may next be tried. */
     dueAt: integer("due_at").notNull(),

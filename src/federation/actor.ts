@@ -5,7 +5,6 @@ import { POD_SOFTWARE } from "../follows/classify.ts";
 import { toInstant } from "./deps.ts";
 import { escapeHtml } from "../web/html.ts";
 
-
 /** Public pieces of the pod actor that the converter needs, besides the config. */
 export interface ActorFacts {
   publishedAt: Date;

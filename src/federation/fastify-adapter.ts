@@ -149,7 +149,7 @@ function isUnreadable(error: unknown): boolean {
     error instanceof FetchBudgetExceeded ||
     error.name === "FetchError" ||
     (error instanceof RangeError && /call stack/i.test(error.message)) ||
-    error instanceof TypeError && /Invalid URL|Invalid IRI/i.test(error.message)
+    (error instanceof TypeError && /Invalid URL|Invalid IRI/i.test(error.message))
   );
 }
 

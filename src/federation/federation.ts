@@ -59,7 +59,8 @@ export function deliveryCircuit(log: Logger): CircuitBreakerOptions {
     releaseInterval: { seconds: 2 },
     heldActivityTtl: { days: 3 },
     onStateChange: (host, previous, state) => log.info({ host, previous, state }, "delivery circuit changed"),
-    onActivityDrop: (host, drop) => log.warn({ host, activity: drop.activityId }, "delivery dropped: the host was down too long"),
+    onActivityDrop: (host, drop) =>
+      log.warn({ host, activity: drop.activityId }, "delivery dropped: the host was down too long"),
   };
 }
 
@@ -117,7 +118,9 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     metadata: { followers: countFollowers(deps.db), upstream: { name: "mastodon", version: MASTODON_VERSION } },
   }));
   // Served as prebuilt bytes; SQL triggers bump this version when local posts or followers change.
-  const nodeInfoVersion = deps.db.$client.prepare("SELECT version FROM document_versions WHERE name = 'nodeinfo'").pluck();
+  const nodeInfoVersion = deps.db.$client
+    .prepare("SELECT version FROM document_versions WHERE name = 'nodeinfo'")
+    .pluck();
   prebuiltDocuments(federation).watch("/nodeinfo/", () => nodeInfoVersion.get() as number);
 
   return federation;

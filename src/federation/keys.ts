@@ -7,13 +7,22 @@ const ALGORITHMS = ["RSASSA-PKCS1-v1_5", "Ed25519"] as const;
 
 /** Returns the pod actor's key pairs, generating and storing them on first use (RSA first). */
 export async function loadOrCreateKeyPairs(db: Db): Promise<CryptoKeyPair[]> {
-  const stored = new Map(db.select().from(actorKeys).all().map((row) => [row.algorithm, row]));
+  const stored = new Map(
+    db
+      .select()
+      .from(actorKeys)
+      .all()
+      .map((row) => [row.algorithm, row]),
+  );
   const pairs: CryptoKeyPair[] = [];
   for (const algorithm of ALGORITHMS) {
     const row = stored.get(algorithm);
     if (row) {
       const privateJwk = JSON.parse(row.privateJwk) as JsonWebKey;
-      const pair = { privateKey: await importJwk(privateJwk, "private"), publicKey: await importJwk(JSON.parse(row.publicJwk), "public") };
+      const pair = {
+        privateKey: await importJwk(privateJwk, "private"),
+        publicKey: await importJwk(JSON.parse(row.publicJwk), "public"),
+      };
       rememberImportedKey(privateJwk, pair.privateKey);
       pairs.push(pair);
       continue;

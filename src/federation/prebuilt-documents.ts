@@ -117,7 +117,7 @@ async function buildEntry(build: BuildDocument, request: FastifyRequest, version
   if (response === null) return { version, fallthrough: true };
   const body = Buffer.from(await response.arrayBuffer());
   const headers: [string, string][] = [];
-  response.headers.forEach((value, name) => headers.push([name, value]));
+  for (const [name, value] of response.headers) headers.push([name, value]);
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
   return { version, status: response.status, headers, body, etag };
 }

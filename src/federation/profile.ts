@@ -10,7 +10,15 @@ const FINGERPRINT_KEY = ["pods", "profile-fingerprint"] as const;
 
 /** The parts of the actor that change: settings, and the charter's services shown as profile fields. */
 function fingerprint(config: Config, facts: ActorFacts): string {
-  const profile = [config.url.href, config.handle, config.name, config.summary, String(config.approveFollowers), facts.services ?? [], facts.nextService ?? ""];
+  const profile = [
+    config.url.href,
+    config.handle,
+    config.name,
+    config.summary,
+    String(config.approveFollowers),
+    facts.services ?? [],
+    facts.nextService ?? "",
+  ];
   return createHash("sha256").update(JSON.stringify(profile)).digest("hex");
 }
 
@@ -21,7 +29,12 @@ function fingerprint(config: Config, facts: ActorFacts): string {
  * Mastodon does: some servers drop an Update that names none of their recipients, and an actor has none.
  * The very first start only records.
  */
-export async function announceProfileChanges(ctx: Context<null>, kv: KvStore, config: Config, facts: ActorFacts): Promise<boolean> {
+export async function announceProfileChanges(
+  ctx: Context<null>,
+  kv: KvStore,
+  config: Config,
+  facts: ActorFacts,
+): Promise<boolean> {
   const current = fingerprint(config, facts);
   const previous = await kv.get<string>(FINGERPRINT_KEY);
   if (previous === current) return false;

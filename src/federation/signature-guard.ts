@@ -139,7 +139,9 @@ export function signatureGuard(options: GuardOptions) {
     for (const keyIri of bodyKeys(activity)) {
       if (URL.parse(keyIri)?.origin !== actorOrigin) {
         throw new SignatureRefusal(
-          401, "a proof or signature in the body names a key off the actor's origin", "body.proof",
+          401,
+          "a proof or signature in the body names a key off the actor's origin",
+          "body.proof",
         );
       }
     }
@@ -168,7 +170,9 @@ export function signatureGuard(options: GuardOptions) {
     for (const context of contexts) {
       await contextLoader(context).catch(() => {
         throw new SignatureRefusal(
-          400, `the JSON-LD context ${context.slice(0, 200)} could not be loaded`, "body.@context",
+          400,
+          `the JSON-LD context ${context.slice(0, 200)} could not be loaded`,
+          "body.@context",
         );
       });
     }
@@ -201,13 +205,13 @@ function verifiesWithKnownKey(
   });
   if (!digests.every((d) => d.algorithm === "sha-256" && d.value === expected)) return false;
   const target = request.url;
-  const signingString = header.signedHeaders
-    .map((name) => {
-      const lower = name.toLowerCase();
-      if (lower === "(request-target)") return `(request-target): ${request.method.toLowerCase()} ${target.pathname}${target.search}`;
-      const value = request.headers.get(lower);
-      return value === null ? null : `${lower}: ${value}`;
-    });
+  const signingString = header.signedHeaders.map((name) => {
+    const lower = name.toLowerCase();
+    if (lower === "(request-target)")
+      return `(request-target): ${request.method.toLowerCase()} ${target.pathname}${target.search}`;
+    const value = request.headers.get(lower);
+    return value === null ? null : `${lower}: ${value}`;
+  });
   if (signingString.includes(null)) return false;
   return verifyRsa("sha256", Buffer.from(signingString.join("\n")), key, Buffer.from(header.signature, "base64"));
 }
@@ -239,7 +243,11 @@ function parseActivity(body: Buffer): Record<string, unknown> {
   }
   for (const key of Object.keys(json)) {
     if ((key.startsWith("@") && key !== "@context") || HIDDEN_PROOF_KEYS.has(key)) {
-      throw new SignatureRefusal(400, `the top-level key ${key.slice(0, 100)} is not accepted (write id, proof, signature)`, `body.${key.slice(0, 100)}`);
+      throw new SignatureRefusal(
+        400,
+        `the top-level key ${key.slice(0, 100)} is not accepted (write id, proof, signature)`,
+        `body.${key.slice(0, 100)}`,
+      );
     }
   }
   return json as Record<string, unknown>;

@@ -170,7 +170,11 @@ export class SqliteMessageQueue implements MessageQueue {
   #write(rows: PendingRow[], options: MessageQueueEnqueueOptions | undefined, now: number): void {
     const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
     for (const { message, requeueRowId } of rows) {
-      const row = { payload: JSON.stringify(message), orderingKey: options?.orderingKey ?? null, availableAt: now + delayMs };
+      const row = {
+        payload: JSON.stringify(message),
+        orderingKey: options?.orderingKey ?? null,
+        availableAt: now + delayMs,
+      };
       if (requeueRowId !== undefined) this.#stmt.requeue.run({ ...row, id: requeueRowId });
       else this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
     }
@@ -198,10 +202,12 @@ export class SqliteMessageQueue implements MessageQueue {
    * once the handlers already running have settled. Never rejects.
    */
   async listen(
+    // biome-ignore lint/suspicious/noExplicitAny: Fedify's MessageQueue.listen signature.
     handler: (message: any) => Promise<void> | void,
     options: MessageQueueListenOptions = {},
   ): Promise<void> {
-    const signal = options.signal == null ? this.#closed.signal : AbortSignal.any([options.signal, this.#closed.signal]);
+    const signal =
+      options.signal == null ? this.#closed.signal : AbortSignal.any([options.signal, this.#closed.signal]);
     const running = new Set<Promise<void>>();
     const perHost = new Map<string, number>();
     while (!signal.aborted && this.#sqlite.open) {
@@ -282,6 +288,7 @@ export class SqliteMessageQueue implements MessageQueue {
     return host;
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: Fedify's MessageQueue.listen signature.
   async #run(handler: (message: any) => Promise<void> | void, { id, payload }: Claimed): Promise<void> {
     const handling: Handling = { rowId: id, requeued: false };
     const renew = setInterval(() => {

@@ -15,11 +15,17 @@ const PAGE_SIZE = 50;
  * A remote actor reduced to the public addresses the pod keeps, or why it cannot be kept: its inbox and
  * shared inbox must be on its own host and, in production, not internal addresses (see inboxRefusal).
  */
-export function addressOf(actor: Actor, allowPrivateAddress: boolean): follows.RemoteActorAddress | { refused: string } {
+export function addressOf(
+  actor: Actor,
+  allowPrivateAddress: boolean,
+): follows.RemoteActorAddress | { refused: string } {
   const actorIri = actor.id!.href;
   const inbox = actor.inboxId!.href;
   const sharedInbox = actor.endpoints?.sharedInbox?.href ?? null;
-  for (const [field, url] of [["inbox", inbox], ["sharedInbox", sharedInbox]] as const) {
+  for (const [field, url] of [
+    ["inbox", inbox],
+    ["sharedInbox", sharedInbox],
+  ] as const) {
     const refusal = url === null ? null : inboxRefusal(actorIri, url, allowPrivateAddress);
     if (refusal) return { refused: `${field} ${url} is ${refusal}` };
   }
@@ -50,7 +56,12 @@ export function registerFollowCollections(federation: PodFederation, deps: PodDe
       if (cursor === null) {
         return { items: follows.listFollowers(db, "accepted", { limit: -1 }, filter?.href).map(recipientOf) };
       }
-      const rows = follows.listFollowers(db, "accepted", { after: cursor || undefined, limit: PAGE_SIZE }, filter?.href);
+      const rows = follows.listFollowers(
+        db,
+        "accepted",
+        { after: cursor || undefined, limit: PAGE_SIZE },
+        filter?.href,
+      );
       return {
         items: rows.map(recipientOf),
         nextCursor: rows.length === PAGE_SIZE ? rows.at(-1)!.actorIri : null,
@@ -207,7 +218,12 @@ export function followActions(
       if (existing?.state === "accepted") return existing;
       const address = addressOf(actor, config.allowPrivateAddress);
       if ("refused" in address) {
-        throw new ProblemError({ status: 422, title: "Unprocessable Content", detail: `${target}: ${address.refused}`, field: "target" });
+        throw new ProblemError({
+          status: 422,
+          title: "Unprocessable Content",
+          detail: `${target}: ${address.refused}`,
+          field: "target",
+        });
       }
       const me = ctx.getActorUri(config.handle);
       const followIri = new URL(`/follows/${uuidv7()}`, me).href;

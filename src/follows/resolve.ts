@@ -14,7 +14,12 @@ export async function resolveActor(ctx: Context<null>, config: Config, target: s
   const actorUrl = await actorUrlFor(ctx, config, target.trim());
   const object = await ctx.lookupObject(actorUrl).catch(() => null);
   if (!object || !isActor(object) || !object.id || !object.inboxId) {
-    throw new ProblemError({ status: 422, title: "Unprocessable Content", detail: `${target} is not a reachable ActivityPub actor`, field: "target" });
+    throw new ProblemError({
+      status: 422,
+      title: "Unprocessable Content",
+      detail: `${target} is not a reachable ActivityPub actor`,
+      field: "target",
+    });
   }
   return object;
 }
@@ -34,7 +39,12 @@ async function actorUrlFor(ctx: Context<null>, config: Config, target: string): 
     (link) => link.rel === "self" && /^application\/(activity\+json|ld\+json)/.test(link.type ?? "") && link.href,
   );
   if (!self?.href) {
-    throw new ProblemError({ status: 422, title: "Unprocessable Content", detail: `no ActivityPub actor found for ${target}`, field: "target" });
+    throw new ProblemError({
+      status: 422,
+      title: "Unprocessable Content",
+      detail: `no ActivityPub actor found for ${target}`,
+      field: "target",
+    });
   }
   return self.href;
 }
@@ -47,7 +57,10 @@ async function plainHttpWebFinger(host: string, resource: string): Promise<WebFi
   const url = new URL(`http://${host}/.well-known/webfinger`);
   url.searchParams.set("resource", resource);
   try {
-    const response = await fetch(url, { headers: { accept: "application/jrd+json" }, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(url, {
+      headers: { accept: "application/jrd+json" },
+      signal: AbortSignal.timeout(10_000),
+    });
     return response.ok ? ((await response.json()) as WebFingerDescriptor) : null;
   } catch {
     return null;

@@ -35,8 +35,12 @@ export const followRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, 
     return page(follows.listFollowers(db, "pending", { after: cursor, limit }), limit);
   });
 
-  app.post("/follow-requests/approve", { schema: { body: actorBody } }, async (request) => actions.approve(request.body.actor));
-  app.post("/follow-requests/reject", { schema: { body: actorBody } }, async (request) => actions.reject(request.body.actor));
+  app.post("/follow-requests/approve", { schema: { body: actorBody } }, async (request) =>
+    actions.approve(request.body.actor),
+  );
+  app.post("/follow-requests/reject", { schema: { body: actorBody } }, async (request) =>
+    actions.reject(request.body.actor),
+  );
 
   app.get("/following", { schema: { querystring: pageQuery } }, async (request) => {
     const { cursor, limit } = request.query;

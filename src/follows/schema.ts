@@ -14,7 +14,9 @@ export const followers = sqliteTable("followers", {
    * What the follower reads (follows/classify.ts): "pod" gets the structured objects, "social" (people's
    * servers) the readable Notes; "unknown" (followers from before this was recorded) gets both.
    */
-  kind: text("kind", { enum: ["pod", "social", "unknown"] }).notNull().default("unknown"),
+  kind: text("kind", { enum: ["pod", "social", "unknown"] })
+    .notNull()
+    .default("unknown"),
   createdAt: text("created_at").notNull(),
   acceptedAt: text("accepted_at"),
 });

@@ -119,7 +119,14 @@ export function recordFollowing(db: Db, actor: RemoteActorAddress, followIri: st
     .values({ ...actor, followIri, state: "pending", createdAt: at.toISOString(), respondedAt: null })
     .onConflictDoUpdate({
       target: following.actorIri,
-      set: { followIri, handle: actor.handle, inbox: actor.inbox, sharedInbox: actor.sharedInbox, state: "pending", respondedAt: null },
+      set: {
+        followIri,
+        handle: actor.handle,
+        inbox: actor.inbox,
+        sharedInbox: actor.sharedInbox,
+        state: "pending",
+        respondedAt: null,
+      },
     })
     .returning()
     .get();
@@ -167,7 +174,9 @@ export function listFollowing(db: Db, page: PageQuery, state?: Followed["state"]
   return db
     .select()
     .from(following)
-    .where(and(state ? eq(following.state, state) : undefined, page.after ? gt(following.actorIri, page.after) : undefined))
+    .where(
+      and(state ? eq(following.state, state) : undefined, page.after ? gt(following.actorIri, page.after) : undefined),
+    )
     .orderBy(asc(following.actorIri))
     .limit(page.limit)
     .all();

@@ -72,7 +72,10 @@ export function routeFedifyLogs(logger: Logger): void {
       pino: (record: LogRecord) => {
         const level = levelOf(record);
         if (!fedifyLogger.isLevelEnabled(level)) return;
-        fedifyLogger[level]({ category: record.category.join("."), ...safeProperties(record.properties) }, renderMessage(record));
+        fedifyLogger[level](
+          { category: record.category.join("."), ...safeProperties(record.properties) },
+          renderMessage(record),
+        );
       },
     },
     loggers: [

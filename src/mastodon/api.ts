@@ -37,17 +37,24 @@ export interface MastodonApiOptions {
  * The subset of Mastodon's client API that apps need to sign in to a pod, follow neighbors and read
  * and write posts. Encapsulated: its own body parsers, CORS (browser apps), auth and error shape.
  */
-export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (app, { deps, social, follows, contextFor, localProfile, oauth, isCoordinator }) => {
+export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (
+  app,
+  { deps, social, follows, contextFor, localProfile, oauth, isCoordinator },
+) => {
   const present = presenter(deps, localProfile);
   await app.register(fastifyCors, { origin: true, exposedHeaders: ["link"] });
   await app.register(fastifyFormbody);
-  await app.register(fastifyMultipart, { attachFieldsToBody: "keyValues", limits: { fileSize: 0, files: 0, fields: 50 } });
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: 0, files: 0, fields: 50 },
+  });
   // Only the sign-in endpoints are limited (per client address): a guessing loop is slowed and logged, apps are not.
   await app.register(fastifyRateLimit, { global: false });
   installMastodonErrors(app);
   app.decorateRequest("oauthToken", null);
   app.addHook("preValidation", async (request) => {
-    if (request.body && typeof request.body === "object" && !Array.isArray(request.body)) request.body = nestFormKeys(request.body as Record<string, unknown>);
+    if (request.body && typeof request.body === "object" && !Array.isArray(request.body))
+      request.body = nestFormKeys(request.body as Record<string, unknown>);
   });
   app.addHook("onRequest", mastodonAuth(oauth));
 

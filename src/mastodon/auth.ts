@@ -28,7 +28,12 @@ export function mastodonAuth(oauth: OAuthStore) {
     if (header && /^Bearer\s/i.test(header)) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const token = match ? oauth.token(match[1]!) : null;
-      if (!token) return sendError(reply.header("www-authenticate", 'Bearer error="invalid_token"'), 401, "The access token is invalid");
+      if (!token)
+        return sendError(
+          reply.header("www-authenticate", 'Bearer error="invalid_token"'),
+          401,
+          "The access token is invalid",
+        );
       request.oauthToken = token;
     }
     if (!config.scope) return;
@@ -36,7 +41,11 @@ export function mastodonAuth(oauth: OAuthStore) {
     if (!token) return sendError(reply.header("www-authenticate", "Bearer"), 401, "The access token is invalid");
     const needed = [config.scope].flat();
     if (!needed.some((scope) => grants(token.scopes.split(" "), scope))) {
-      return sendError(reply.header("www-authenticate", `Bearer error="insufficient_scope", scope="${needed.join(" ")}"`), 403, "This action is outside the authorized scopes");
+      return sendError(
+        reply.header("www-authenticate", `Bearer error="insufficient_scope", scope="${needed.join(" ")}"`),
+        403,
+        "This action is outside the authorized scopes",
+      );
     }
     if (config.user && !token.operator) return sendError(reply, 422, "This method requires an authenticated user");
   };
@@ -48,5 +57,5 @@ export function mastodonAuth(oauth: OAuthStore) {
  */
 export function readsAsPod(request: FastifyRequest): boolean {
   const token = request.oauthToken;
-  return token !== null && token.operator && grants(token.scopes.split(" "), "read:statuses");
+  return token?.operator === true && grants(token.scopes.split(" "), "read:statuses");
 }

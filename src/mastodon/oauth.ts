@@ -33,7 +33,8 @@ export function oauthStore(db: Db, now: () => Date) {
 
   function authenticateClient(clientId: string, clientSecret: string | undefined): OAuthApp {
     const found = app(clientId);
-    if (!found || !clientSecret || !sameSecret(clientSecret, found.clientSecretHash)) throw new OAuthError(401, "invalid_client", "unknown client or wrong client_secret");
+    if (!found || !clientSecret || !sameSecret(clientSecret, found.clientSecretHash))
+      throw new OAuthError(401, "invalid_client", "unknown client or wrong client_secret");
     return found;
   }
 
@@ -52,7 +53,13 @@ export function oauthStore(db: Db, now: () => Date) {
         expiresAt: new Date(created.getTime() + TOKEN_TTL_MS).toISOString(),
       })
       .run();
-    return { access_token: token, token_type: "Bearer", scope: scopes.join(" "), created_at: Math.floor(created.getTime() / 1000), expires_in: TOKEN_TTL_MS / 1000 };
+    return {
+      access_token: token,
+      token_type: "Bearer",
+      scope: scopes.join(" "),
+      created_at: Math.floor(created.getTime() / 1000),
+      expires_in: TOKEN_TTL_MS / 1000,
+    };
   }
 
   return {
@@ -79,26 +86,53 @@ export function oauthStore(db: Db, now: () => Date) {
     appById: (id: string) => db.select().from(oauthApps).where(eq(oauthApps.id, id)).get(),
 
     /** Stores a code the operator granted; returns the code to hand to the app. */
-    grantCode(found: OAuthApp, scopes: string[], redirectUri: string, codeChallenge: string | null, grantedBy: string): string {
+    grantCode(
+      found: OAuthApp,
+      scopes: string[],
+      redirectUri: string,
+      codeChallenge: string | null,
+      grantedBy: string,
+    ): string {
       const code = secret();
       db.delete(oauthCodes).where(lt(oauthCodes.expiresAt, now().toISOString())).run();
       db.insert(oauthCodes)
-        .values({ codeHash: sha256(code), appId: found.id, scopes: scopes.join(" "), redirectUri, codeChallenge, grantedBy, expiresAt: new Date(now().getTime() + CODE_TTL_MS).toISOString() })
+        .values({
+          codeHash: sha256(code),
+          appId: found.id,
+          scopes: scopes.join(" "),
+          redirectUri,
+          codeChallenge,
+          grantedBy,
+          expiresAt: new Date(now().getTime() + CODE_TTL_MS).toISOString(),
+        })
         .run();
       return code;
     },
 
     /** authorization_code grant: a code is used once, with the redirect URI and (when it was given) the PKCE verifier it was made for. */
-    exchangeCode(input: { clientId: string; clientSecret?: string; code: string; redirectUri: string; codeVerifier?: string }) {
+    exchangeCode(input: {
+      clientId: string;
+      clientSecret?: string;
+      code: string;
+      redirectUri: string;
+      codeVerifier?: string;
+    }) {
       const found = app(input.clientId);
       if (!found) throw new OAuthError(401, "invalid_client", "unknown client");
-      const row = db.delete(oauthCodes).where(eq(oauthCodes.codeHash, sha256(input.code))).returning().get();
-      if (!row || row.appId !== found.id || Date.parse(row.expiresAt) < now().getTime()) throw new OAuthError(400, "invalid_grant", "the code is unknown, used or expired");
-      if (input.redirectUri !== row.redirectUri) throw new OAuthError(400, "invalid_grant", "redirect_uri differs from the authorization request");
+      const row = db
+        .delete(oauthCodes)
+        .where(eq(oauthCodes.codeHash, sha256(input.code)))
+        .returning()
+        .get();
+      if (!row || row.appId !== found.id || Date.parse(row.expiresAt) < now().getTime())
+        throw new OAuthError(400, "invalid_grant", "the code is unknown, used or expired");
+      if (input.redirectUri !== row.redirectUri)
+        throw new OAuthError(400, "invalid_grant", "redirect_uri differs from the authorization request");
       if (row.codeChallenge) {
         const verifier = input.codeVerifier ?? "";
         const computed = createHash("sha256").update(verifier).digest("base64url");
-        if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || computed !== row.codeChallenge) throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
+        if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || computed !== row.codeChallenge)
+          throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
         // A public client proves itself with the verifier; a secret, when sent, must still be right.
         if (input.clientSecret !== undefined) authenticateClient(input.clientId, input.clientSecret);
       } else {
@@ -115,7 +149,11 @@ export function oauthStore(db: Db, now: () => Date) {
 
     revoke(clientId: string, clientSecret: string | undefined, token: string): void {
       const found = authenticateClient(clientId, clientSecret);
-      const row = db.select().from(oauthTokens).where(eq(oauthTokens.tokenHash, sha256(token))).get();
+      const row = db
+        .select()
+        .from(oauthTokens)
+        .where(eq(oauthTokens.tokenHash, sha256(token)))
+        .get();
       // RFC 7009: an unknown token is not an error; another app's token is not revoked.
       if (row && row.appId === found.id) db.delete(oauthTokens).where(eq(oauthTokens.tokenHash, row.tokenHash)).run();
     },
@@ -123,7 +161,14 @@ export function oauthStore(db: Db, now: () => Date) {
     /** Registered apps with how many live tokens each has, for the operator. */
     apps() {
       return db
-        .select({ id: oauthApps.id, name: oauthApps.name, website: oauthApps.website, scopes: oauthApps.scopes, createdAt: oauthApps.createdAt, tokens: count(oauthTokens.tokenHash) })
+        .select({
+          id: oauthApps.id,
+          name: oauthApps.name,
+          website: oauthApps.website,
+          scopes: oauthApps.scopes,
+          createdAt: oauthApps.createdAt,
+          tokens: count(oauthTokens.tokenHash),
+        })
         .from(oauthApps)
         .leftJoin(oauthTokens, eq(oauthTokens.appId, oauthApps.id))
         .groupBy(oauthApps.id)
@@ -135,7 +180,11 @@ export function oauthStore(db: Db, now: () => Date) {
 
     /** The token behind a Bearer credential, or null when unknown or expired. */
     token(bearer: string): OAuthToken | null {
-      const row = db.select().from(oauthTokens).where(eq(oauthTokens.tokenHash, sha256(bearer))).get();
+      const row = db
+        .select()
+        .from(oauthTokens)
+        .where(eq(oauthTokens.tokenHash, sha256(bearer)))
+        .get();
       return row && Date.parse(row.expiresAt) > now().getTime() ? row : null;
     },
   };

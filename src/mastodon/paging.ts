@@ -2,7 +2,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Page } from "../social/timelines.ts";
 
-const id = z.string().regex(/^\d{1,20}$/).optional();
+const id = z
+  .string()
+  .regex(/^\d{1,20}$/)
+  .optional();
 
 /** Mastodon's paging parameters; `limit` is clamped to 1..max like Mastodon does, never refused. */
 export const pageQuery = (defaultLimit = 20, maxLimit = 40) =>
@@ -33,5 +36,8 @@ export function setLinkHeader(request: FastifyRequest, reply: FastifyReply, base
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     return url.href;
   };
-  reply.header("link", `<${link({ max_id: items.at(-1)!.id })}>; rel="next", <${link({ min_id: items[0]!.id })}>; rel="prev"`);
+  reply.header(
+    "link",
+    `<${link({ max_id: items.at(-1)!.id })}>; rel="next", <${link({ min_id: items[0]!.id })}>; rel="prev"`,
+  );
 }

@@ -37,13 +37,16 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
     const accountRows = accountsByIds(db, accountIds);
     const mentionRows = accountsByIris(db, mentionIris);
     const entities = new Map<string, AccountEntity>();
-    for (const row of [...accountRows, ...mentionRows]) if (!entities.has(row.id)) entities.set(row.id, account(row, viewerIsPod));
+    for (const row of [...accountRows, ...mentionRows])
+      if (!entities.has(row.id)) entities.set(row.id, account(row, viewerIsPod));
     const byIri = new Map([...accountRows, ...mentionRows].map((row) => [row.iri, entities.get(row.id)!]));
     return rows.map((row) =>
       toStatus(row, {
         account: entities.get(row.accountId)!,
         inReplyTo: row.inReplyToIri && parentByIri.has(row.inReplyToIri) ? parentByIri.get(row.inReplyToIri)! : null,
-        mentions: (JSON.parse(row.mentions) as string[]).map((iri) => byIri.get(iri)).filter((a): a is AccountEntity => a !== undefined),
+        mentions: (JSON.parse(row.mentions) as string[])
+          .map((iri) => byIri.get(iri))
+          .filter((a): a is AccountEntity => a !== undefined),
         counts: counts.get(row.id)!,
         withSource: viewerIsPod && entities.get(row.accountId)!.acct === config.handle,
       }),
@@ -63,7 +66,13 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
       const statusById = new Map(statusList(statusRows).map((s) => [s.id, s]));
       return rows
         .filter((row) => accountById.has(row.accountId))
-        .map((row) => toNotification(row, accountById.get(row.accountId)!, row.statusId ? (statusById.get(row.statusId) ?? null) : null));
+        .map((row) =>
+          toNotification(
+            row,
+            accountById.get(row.accountId)!,
+            row.statusId ? (statusById.get(row.statusId) ?? null) : null,
+          ),
+        );
     },
 
     relationship(row: Account) {

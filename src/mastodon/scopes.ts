@@ -1,13 +1,49 @@
 /** Mastodon's OAuth scopes: the three top-level ones and the sub-scopes apps ask for. */
 const TOP = ["read", "write", "follow", "push", "profile"] as const;
 const SUB = {
-  read: ["accounts", "blocks", "bookmarks", "favourites", "filters", "follows", "lists", "mutes", "notifications", "search", "statuses"],
-  write: ["accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows", "lists", "media", "mutes", "notifications", "reports", "statuses"],
+  read: [
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "mutes",
+    "notifications",
+    "search",
+    "statuses",
+  ],
+  write: [
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "conversations",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "media",
+    "mutes",
+    "notifications",
+    "reports",
+    "statuses",
+  ],
 } as const;
 /** `follow` is the old name for these. */
-const FOLLOW_COVERS = new Set(["read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes"]);
+const FOLLOW_COVERS = new Set([
+  "read:blocks",
+  "write:blocks",
+  "read:follows",
+  "write:follows",
+  "read:mutes",
+  "write:mutes",
+]);
 
-export const KNOWN_SCOPES = new Set<string>([...TOP, ...Object.entries(SUB).flatMap(([top, subs]) => subs.map((sub) => `${top}:${sub}`))]);
+export const KNOWN_SCOPES = new Set<string>([
+  ...TOP,
+  ...Object.entries(SUB).flatMap(([top, subs]) => subs.map((sub) => `${top}:${sub}`)),
+]);
 
 /** Parses a space- or plus-separated scope list; null when any scope is unknown. An empty list means `read`. */
 export function parseScopes(value: string | undefined | null): string[] | null {
@@ -25,4 +61,5 @@ export function grants(granted: string[], required: string): boolean {
 }
 
 /** True when every requested scope is within what the app registered. */
-export const withinScopes = (registered: string[], requested: string[]) => requested.every((scope) => grants(registered, scope));
+export const withinScopes = (registered: string[], requested: string[]) =>
+  requested.every((scope) => grants(registered, scope));

@@ -2,7 +2,10 @@ import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContex
 import type { InvitationState } from "./service.ts";
 import type { Invitation, Member, MemberSession } from "./model.ts";
 
-export function signInPage(ctx: PageContext, state: { failed?: boolean; setupPending?: boolean; username?: string; next?: string }): Page {
+export function signInPage(
+  ctx: PageContext,
+  state: { failed?: boolean; setupPending?: boolean; username?: string; next?: string },
+): Page {
   const { t } = ctx;
   return {
     title: t("signIn.title"),
@@ -69,7 +72,11 @@ export function resetPage(ctx: PageContext, action: string, member: Member, erro
 
 /** A link that cannot be used: says why and what to do. */
 export function linkProblemPage(ctx: PageContext, state: InvitationState): Page {
-  return { title: ctx.t("errorPage.400"), status: state === "unknown" ? 404 : 410, body: html`<p>${ctx.t(`invitation.${state}`)}</p>` };
+  return {
+    title: ctx.t("errorPage.400"),
+    status: state === "unknown" ? 404 : 410,
+    body: html`<p>${ctx.t(`invitation.${state}`)}</p>`,
+  };
 }
 
 export interface MembersPageState {
@@ -87,16 +94,20 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
     title: t("members.title"),
     status: state.errors ? 400 : 200,
     body: html`${state.errors && html`<${Notice} kind="error">${t(Object.values(state.errors)[0] ?? "error.form")}<//>`}
-      ${state.madeLink &&
-      html`<div class="made" role="status">
+      ${
+        state.madeLink &&
+        html`<div class="made" role="status">
         <p>${t("members.linkMade")}</p>
         <p><code class="link">${state.madeLink}</code></p>
-      </div>`}
-      ${state.resetFor &&
-      html`<div class="made" role="status">
+      </div>`
+      }
+      ${
+        state.resetFor &&
+        html`<div class="made" role="status">
         <p>${t("members.resetMade", { name: state.resetFor.name })}</p>
         <p><code class="link">${state.resetFor.link}</code></p>
-      </div>`}
+      </div>`
+      }
       <section aria-labelledby="invite">
         <h2 id="invite">${t("members.invite")}</h2>
         <form method="post" action="/app/invitations" class="stack">
@@ -110,8 +121,9 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
           <button type="submit">${t("members.inviteSubmit")}</button>
         </form>
       </section>
-      ${state.invitations.length > 0 &&
-      html`<section aria-labelledby="open">
+      ${
+        state.invitations.length > 0 &&
+        html`<section aria-labelledby="open">
         <h2 id="open">${t("members.open")}</h2>
         <ul class="cards">
           ${state.invitations.map(
@@ -124,7 +136,8 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
             </li>`,
           )}
         </ul>
-      </section>`}
+      </section>`
+      }
       <section aria-labelledby="people">
         <h2 id="people">${t("members.title")}</h2>
         ${state.members.length === 0 && html`<p>${t("members.none")}</p>`}
@@ -133,8 +146,9 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
             (member) => html`<li>
               <p><strong>${member.displayName}</strong> (${member.username}) · ${t(`role.${member.role}`)}</p>
               <p class="hint">${t("members.joined", { at: ctx.time(member.createdAt) })}</p>
-              ${member.id !== self.id &&
-              html`<div class="actions">
+              ${
+                member.id !== self.id &&
+                html`<div class="actions">
                 <form method="post" action=${`/app/members/${member.id}/role`}>
                   <${Csrf} ctx=${ctx} />
                   <input type="hidden" name="role" value=${member.role === "coordinator" ? "member" : "coordinator"} />
@@ -146,7 +160,8 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
                   <${Csrf} ctx=${ctx} />
                   <button type="submit" class="secondary">${t("members.reset")}</button>
                 </form>
-              </div>`}
+              </div>`
+              }
             </li>`,
           )}
         </ul>
@@ -195,12 +210,14 @@ export function profilePage(
             (session) => html`<li>
               <p>${session.userAgent || "?"}${session.idHash === state.currentSession && html` <strong>(${t("profile.thisDevice")})</strong>`}</p>
               <p class="hint">${t("profile.lastSeen", { at: ctx.time(session.lastSeenAt) })}</p>
-              ${session.idHash !== state.currentSession &&
-              html`<form method="post" action="/app/sessions/end">
+              ${
+                session.idHash !== state.currentSession &&
+                html`<form method="post" action="/app/sessions/end">
                 <${Csrf} ctx=${ctx} />
                 <input type="hidden" name="session" value=${session.idHash} />
                 <button type="submit" class="secondary">${t("profile.endSession")}</button>
-              </form>`}
+              </form>`
+              }
             </li>`,
           )}
         </ul>
@@ -212,13 +229,17 @@ export function profilePage(
   };
 }
 
-export function auditPage(ctx: PageContext, entries: { at: string; who: string; action: string; subject: string }[]): Page {
+export function auditPage(
+  ctx: PageContext,
+  entries: { at: string; who: string; action: string; subject: string }[],
+): Page {
   const { t } = ctx;
   return {
     title: t("audit.title"),
-    body: entries.length === 0
-      ? html`<p>${t("audit.none")}</p>`
-      : html`<div class="table-wrap">
+    body:
+      entries.length === 0
+        ? html`<p>${t("audit.none")}</p>`
+        : html`<div class="table-wrap">
           <table>
             <thead>
               <tr><th scope="col">${t("audit.when")}</th><th scope="col">${t("audit.who")}</th><th scope="col">${t("audit.what")}</th><th scope="col">${t("audit.subject")}</th></tr>

@@ -5,15 +5,7 @@ import { isMessageKey } from "../webapp/i18n/index.ts";
 import { SESSION_COOKIE, type AppKit } from "../webapp/plugin.ts";
 import { FormError, SESSION_IDLE_MS, type MembersService } from "./service.ts";
 import { MEMBER_ROLES, type MemberRole } from "./schema.ts";
-import {
-  accountPage,
-  auditPage,
-  linkProblemPage,
-  membersPage,
-  profilePage,
-  resetPage,
-  signInPage,
-} from "./pages.ts";
+import { accountPage, auditPage, linkProblemPage, membersPage, profilePage, resetPage, signInPage } from "./pages.ts";
 
 /** Sign-in attempts per client address and minute; then a 429 page until the minute is over. */
 export const SIGN_IN_LIMIT = { max: 10, timeWindow: 60_000 };
@@ -46,7 +38,11 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
   app.get("/sign-in", async (request, reply) => {
     if (request.appMember) return reply.redirect("/app", 303);
     const next = text(request.query as FormFields, "next");
-    return kit.send(request, reply, signInPage(kit.context(request, reply), { setupPending: members.needsSetup(), next }));
+    return kit.send(
+      request,
+      reply,
+      signInPage(kit.context(request, reply), { setupPending: members.needsSetup(), next }),
+    );
   });
 
   // Only wrong passwords count (a member signing in often is never slowed); once an address is over the limit even
@@ -54,7 +50,8 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
   const wrongPasswords = app.createRateLimit(SIGN_IN_LIMIT);
   app.post("/sign-in", async (request, reply) => {
     const seen = await wrongPasswords(request, { increment: false });
-    if (!seen.isAllowed && seen.remaining === 0) throw Object.assign(new Error("too many sign-in attempts"), { statusCode: 429 });
+    if (!seen.isAllowed && seen.remaining === 0)
+      throw Object.assign(new Error("too many sign-in attempts"), { statusCode: 429 });
     const fields = body(request);
     const username = text(fields, "username");
     const who = await members.checkCredentials(username, text(fields, "password"));
@@ -88,7 +85,8 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
     app.get<{ Params: { secret: string } }>(`/${purpose}/:secret`, async (request, reply) => {
       const ctx = kit.context(request, reply);
       const { state, invitation } = members.invitation(request.params.secret);
-      if (state !== "open" || invitation?.purpose !== purpose) return kit.send(request, reply, linkProblemPage(ctx, state === "open" ? "unknown" : state));
+      if (state !== "open" || invitation?.purpose !== purpose)
+        return kit.send(request, reply, linkProblemPage(ctx, state === "open" ? "unknown" : state));
       return kit.send(request, reply, accountPage(ctx, request.url, purpose, invitation.role, {}));
     });
     app.post<{ Params: { secret: string } }>(
@@ -148,11 +146,19 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
     },
   );
 
-  const showMembers = (request: FastifyRequest, reply: FastifyReply, extra: Partial<Parameters<typeof membersPage>[1]> = {}) =>
+  const showMembers = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Partial<Parameters<typeof membersPage>[1]> = {},
+  ) =>
     kit.send(
       request,
       reply,
-      membersPage(kit.context(request, reply), { members: members.list(), invitations: members.openInvitations(), ...extra }),
+      membersPage(kit.context(request, reply), {
+        members: members.list(),
+        invitations: members.openInvitations(),
+        ...extra,
+      }),
     );
   const linkTo = (path: string, secret: string) => new URL(`/app/${path}/${secret}`, kit.origin).href;
 
@@ -160,15 +166,20 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
 
   app.post("/invitations", { preHandler: coordinator }, async (request, reply) => {
     const role = text(body(request), "role");
-    if (!MEMBER_ROLES.includes(role as MemberRole)) return showMembers(request, reply, { errors: { role: "error.required" } });
+    if (!MEMBER_ROLES.includes(role as MemberRole))
+      return showMembers(request, reply, { errors: { role: "error.required" } });
     const { secret } = members.invite(request.appMember!, role as MemberRole);
     return showMembers(request, reply, { madeLink: linkTo("join", secret) });
   });
 
-  app.post<{ Params: { id: string } }>("/invitations/:id/revoke", { preHandler: coordinator }, async (request, reply) => {
-    members.revokeInvitation(request.appMember!, request.params.id);
-    return reply.redirect("/app/members", 303);
-  });
+  app.post<{ Params: { id: string } }>(
+    "/invitations/:id/revoke",
+    { preHandler: coordinator },
+    async (request, reply) => {
+      members.revokeInvitation(request.appMember!, request.params.id);
+      return reply.redirect("/app/members", 303);
+    },
+  );
 
   app.post<{ Params: { id: string } }>("/members/:id/role", { preHandler: coordinator }, async (request, reply) => {
     const role = text(body(request), "role");
@@ -181,19 +192,27 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
     return reply.redirect("/app/members", 303);
   });
 
-  app.post<{ Params: { id: string } }>("/members/:id/reset-link", { preHandler: coordinator }, async (request, reply) => {
-    try {
-      const { secret } = members.passwordResetLink(request.appMember!, request.params.id);
-      const name = members.get(request.params.id)!.displayName;
-      return showMembers(request, reply, { resetFor: { name, link: linkTo("reset", secret) } });
-    } catch (error) {
-      return showMembers(request, reply, { errors: fieldErrors(error) });
-    }
-  });
+  app.post<{ Params: { id: string } }>(
+    "/members/:id/reset-link",
+    { preHandler: coordinator },
+    async (request, reply) => {
+      try {
+        const { secret } = members.passwordResetLink(request.appMember!, request.params.id);
+        const name = members.get(request.params.id)!.displayName;
+        return showMembers(request, reply, { resetFor: { name, link: linkTo("reset", secret) } });
+      } catch (error) {
+        return showMembers(request, reply, { errors: fieldErrors(error) });
+      }
+    },
+  );
 
   app.get("/profile", { preHandler: member }, async (request, reply) => {
     const saved = text(request.query as FormFields, "saved") === "1";
-    const state = { sessions: members.sessionsOf(request.appMember!.id), currentSession: request.appSessionHash, saved };
+    const state = {
+      sessions: members.sessionsOf(request.appMember!.id),
+      currentSession: request.appSessionHash,
+      saved,
+    };
     return kit.send(request, reply, profilePage(kit.context(request, reply), state));
   });
 

@@ -118,7 +118,8 @@ export function membersService(db: Db, now: () => Date) {
     async accept(secret: string, account: NewAccount): Promise<Member> {
       const invitation = store.invitationByHash(hashSecret(secret));
       const state = invitationState(invitation);
-      if (state !== "open" || !invitation || invitation.purpose === "reset") throw new FormError("link", `invitation.${state}`);
+      if (state !== "open" || !invitation || invitation.purpose === "reset")
+        throw new FormError("link", `invitation.${state}`);
       const username = account.username.trim().toLowerCase();
       if (!/^[a-z0-9_.-]{2,30}$/.test(username)) throw new FormError("username", "error.username");
       if (account.displayName.trim().length === 0) throw new FormError("displayName", "error.required");

@@ -11,7 +11,6 @@ import {
 } from "./schema.ts";
 import type { AuditEntry, Invitation, Member, MemberSession, ProfileFields } from "./model.ts";
 
-
 /** The only code that reads or writes the members room's tables. */
 export function membersStore(db: Db) {
   return {
@@ -40,8 +39,11 @@ export function membersStore(db: Db) {
     },
 
     passwordHashOf: (memberId: string) =>
-      db.select({ hash: memberPasswords.hash }).from(memberPasswords).where(eq(memberPasswords.memberId, memberId)).get()
-        ?.hash,
+      db
+        .select({ hash: memberPasswords.hash })
+        .from(memberPasswords)
+        .where(eq(memberPasswords.memberId, memberId))
+        .get()?.hash,
     setPasswordHash(memberId: string, hash: string, at: string) {
       db.insert(memberPasswords)
         .values({ memberId, hash, updatedAt: at })
@@ -86,8 +88,7 @@ export function membersStore(db: Db) {
     insertSession(session: MemberSession) {
       db.insert(memberSessions).values(session).run();
     },
-    sessionByHash: (idHash: string) =>
-      db.select().from(memberSessions).where(eq(memberSessions.idHash, idHash)).get(),
+    sessionByHash: (idHash: string) => db.select().from(memberSessions).where(eq(memberSessions.idHash, idHash)).get(),
     touchSession(idHash: string, at: string, expiresAt: string) {
       db.update(memberSessions).set({ lastSeenAt: at, expiresAt }).where(eq(memberSessions.idHash, idHash)).run();
     },

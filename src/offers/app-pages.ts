@@ -8,10 +8,12 @@ export function offersListPage(ctx: PageContext, rows: Offer[], published?: Offe
   const { t } = ctx;
   return {
     title: t("offers.title"),
-    body: html`${published &&
+    body: html`${
+      published &&
       html`<${Notice} kind="ok"
         >${t("offers.published")} <a href=${offerPath(published)}>${t("offers.view")}</a><//
-      >`}
+      >`
+    }
       <p class="actions">
         <a class="button" href="/app/offers/new?kind=offer">${t("offers.new")}</a>
         <a class="button" href="/app/offers/new?kind=need">${t("offers.newNeed")}</a>
@@ -115,9 +117,10 @@ export function offerPage(ctx: PageContext, state: OfferPageState): Page {
           )}
         </ul>
       </section>
-      ${active &&
-      offer.availableMilli > 0 &&
-      html`<section aria-labelledby="record">
+      ${
+        active &&
+        offer.availableMilli > 0 &&
+        html`<section aria-labelledby="record">
         <h2 id="record">${t("offer.recordClaim")}</h2>
         <p class="hint">${t("offer.claimHint")}</p>
         <form method="post" action=${`${path}/claims`} class="stack">
@@ -129,15 +132,18 @@ export function offerPage(ctx: PageContext, state: OfferPageState): Page {
           <${Field} ctx=${ctx} name="note" label=${t("offer.claimNote")} value=${state.values?.note} />
           <button type="submit">${t("offer.claimSubmit")}</button>
         </form>
-      </section>`}
-      ${active &&
-      html`<section aria-labelledby="withdraw">
+      </section>`
+      }
+      ${
+        active &&
+        html`<section aria-labelledby="withdraw">
         <h2 id="withdraw">${t("offer.withdraw")}</h2>
         <p class="hint">${t("offer.withdrawHint")}</p>
         <form method="post" action=${`${path}/withdraw`}>
           <${Csrf} ctx=${ctx} />
           <button type="submit" class="secondary">${t("offer.withdraw")}</button>
         </form>
-      </section>`}`,
+      </section>`
+      }`,
   };
 }

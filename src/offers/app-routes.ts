@@ -37,8 +37,13 @@ function instantOf(local: string, timeZone: string): string | undefined {
 /** The coordinators' pages for offers and needs: the list, and publishing a new one. */
 export async function offerPages(app: FastifyInstance, { kit, audit, offers, db, config }: Options) {
   const coordinator = kit.guard("coordinator");
-  const kindOf = (value: string): OfferKind => (OFFER_KINDS.includes(value as OfferKind) ? (value as OfferKind) : "offer");
-  const list = (request: FastifyRequest, reply: FastifyReply, published?: Awaited<ReturnType<OffersService["create"]>>) => {
+  const kindOf = (value: string): OfferKind =>
+    OFFER_KINDS.includes(value as OfferKind) ? (value as OfferKind) : "offer";
+  const list = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    published?: Awaited<ReturnType<OffersService["create"]>>,
+  ) => {
     const rows = OFFER_KINDS.flatMap((kind) => offers.list(kind, { limit: 100 }));
     rows.sort((a, b) => (a.id < b.id ? 1 : -1));
     return kit.send(request, reply, offersListPage(kit.context(request, reply), rows, published));
@@ -46,7 +51,9 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
 
   app.get("/offers", { preHandler: coordinator }, async (request, reply) => {
     const id = text(request.query as FormFields, "published");
-    const published = id ? OFFER_KINDS.map((kind) => offers.list(kind, { limit: 100 }).find((row) => row.id === id)).find(Boolean) : undefined;
+    const published = id
+      ? OFFER_KINDS.map((kind) => offers.list(kind, { limit: 100 }).find((row) => row.id === id)).find(Boolean)
+      : undefined;
     return list(request, reply, published);
   });
 
@@ -61,10 +68,15 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
     const kind = kindOf(text(fields, "kind"));
     const values = Object.fromEntries(FORM_FIELDS.map((name) => [name, text(fields, name)]));
     const showErrors = (errors: FieldErrors) =>
-      kit.send(request, reply, newOfferPage(kit.context(request, reply), kind, listCategories(db, config), { values, errors }));
+      kit.send(
+        request,
+        reply,
+        newOfferPage(kit.context(request, reply), kind, listCategories(db, config), { values, errors }),
+      );
 
     const until = values.availableUntil ? instantOf(values.availableUntil!, config.timeZone) : undefined;
-    if (values.availableUntil && (!until || Date.parse(until) <= Date.now())) return showErrors({ availableUntil: "error.date" });
+    if (values.availableUntil && (!until || Date.parse(until) <= Date.now()))
+      return showErrors({ availableUntil: "error.date" });
     const parsed = offerInputSchema.safeParse({
       name: values.name,
       description: values.description || undefined,
@@ -99,8 +111,17 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
     if (params.kind !== "offer" && params.kind !== "need") throw notFound(`no ${params.kind} ${params.id}`);
     return offers.get(params.kind, params.id);
   };
-  const showOffer = (request: FastifyRequest, reply: FastifyReply, offer: ReturnType<typeof found>, extra: Partial<Parameters<typeof offerPage>[1]> = {}) =>
-    kit.send(request, reply, offerPage(kit.context(request, reply), { offer, claims: offers.claimsOf(offer.kind, offer.id), ...extra }));
+  const showOffer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    offer: ReturnType<typeof found>,
+    extra: Partial<Parameters<typeof offerPage>[1]> = {},
+  ) =>
+    kit.send(
+      request,
+      reply,
+      offerPage(kit.context(request, reply), { offer, claims: offers.claimsOf(offer.kind, offer.id), ...extra }),
+    );
 
   app.get<OfferParams>("/offers/:kind/:id", { preHandler: coordinator }, async (request, reply) => {
     const notice = text(request.query as FormFields, "done");
@@ -112,9 +133,14 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
   app.post<OfferParams>("/offers/:kind/:id/claims", { preHandler: coordinator }, async (request, reply) => {
     const offer = found(request.params);
     const fields = request.body as FormFields | undefined;
-    const values = { neighbor: text(fields, "neighbor"), quantity: text(fields, "quantity"), note: text(fields, "note") };
+    const values = {
+      neighbor: text(fields, "neighbor"),
+      quantity: text(fields, "quantity"),
+      note: text(fields, "note"),
+    };
     const parsed = claimInputSchema.safeParse({ ...values, note: values.note || undefined });
-    const refuse = (field: string) => showOffer(request, reply, offer, { values, errors: { [field]: errorFor(field) } });
+    const refuse = (field: string) =>
+      showOffer(request, reply, offer, { values, errors: { [field]: errorFor(field) } });
     if (!parsed.success) return refuse(String(parsed.error.issues[0]?.path[0] ?? "neighbor"));
     try {
       await offers.claim(offer.kind, offer.id, parsed.data);

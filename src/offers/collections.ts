@@ -25,12 +25,16 @@ export function registerOfferCollection(federation: PodFederation, { db, config 
         .limit(PAGE_SIZE)
         .all();
       return {
-        items: rows.map((row) => offerToProposal(ctx, config, row, requireCategory(db, config, row.category, "category"))),
+        items: rows.map((row) =>
+          offerToProposal(ctx, config, row, requireCategory(db, config, row.category, "category")),
+        ),
         nextCursor: rows.length === PAGE_SIZE ? rows.at(-1)!.id : null,
       };
     })
     .setCounter((_ctx, values) =>
-      values.identifier === config.handle ? (db.select({ n: count() }).from(offers).where(current).get()?.n ?? 0) : null,
+      values.identifier === config.handle
+        ? (db.select({ n: count() }).from(offers).where(current).get()?.n ?? 0)
+        : null,
     )
     .setFirstCursor(() => "");
 }

@@ -3,7 +3,10 @@ import type { claims, offers } from "./schema.ts";
 import { OFFER_STATUSES } from "./status.ts";
 import { quantitySchema } from "./quantity.ts";
 
-const isoDateTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2026-12-01T18:00:00Z" });
+const isoDateTime = z.iso.datetime({
+  offset: true,
+  error: "must be an ISO 8601 date-time such as 2026-12-01T18:00:00Z",
+});
 
 export const languageTag = z
   .string()

@@ -16,7 +16,10 @@ const STATUS_LABELS: Record<Offer["status"], string> = {
 };
 
 /** A link to somewhere remote, only when it is http(s) (a second wall behind the converter). */
-const link = (href: string, text: string) => (SAFE_HREF.test(href) && !href.startsWith("mailto:") ? html`<a href="${href}" rel="nofollow noopener">${text}</a>` : html`${text}`);
+const link = (href: string, text: string) =>
+  SAFE_HREF.test(href) && !href.startsWith("mailto:")
+    ? html`<a href="${href}" rel="nofollow noopener">${text}</a>`
+    : html`${text}`;
 
 /** The public page of an offer or need, with public replies (stored sanitised). Claims (who took what) are never shown. */
 export function offerPage(config: Config, row: Offer, category: Category, responses: Response[]): string {
@@ -33,8 +36,12 @@ ${row.availableUntil ? html`<p>Until ${formatDate(row.availableUntil)}</p>` : ""
 ${row.description.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}
 ${row.conditions ? html`<p>Conditions: ${row.conditions}</p>` : ""}
 </article>
-${responses.length ? html`<section><h2>Responses (${responses.length})</h2>
+${
+  responses.length
+    ? html`<section><h2>Responses (${responses.length})</h2>
 ${responses.map((r) => html`<article><p>${link(r.authorUrl, r.author)} · ${link(r.url, formatDate(r.published))}</p>${raw(r.content)}</article>`)}
-</section>` : ""}`,
+</section>`
+    : ""
+}`,
   );
 }

@@ -23,7 +23,9 @@ export const quantitySchema = z
 /** Thousandths back to a plain decimal string ("12.5"), as Measure and people read it. */
 export function formatMilli(milli: number): string {
   const whole = Math.trunc(milli / 1000);
-  const fraction = String(milli % 1000).padStart(3, "0").replace(/0+$/, "");
+  const fraction = String(milli % 1000)
+    .padStart(3, "0")
+    .replace(/0+$/, "");
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
 
@@ -34,7 +36,11 @@ export interface Amounts {
   unit: string | null;
 }
 
-export const amountsOf = (row: { quantityMilli: number | null; availableMilli: number | null; unit: string | null }): Amounts => ({
+export const amountsOf = (row: {
+  quantityMilli: number | null;
+  availableMilli: number | null;
+  unit: string | null;
+}): Amounts => ({
   quantity: row.quantityMilli === null ? null : formatMilli(row.quantityMilli),
   available: row.availableMilli === null ? null : formatMilli(row.availableMilli),
   unit: row.unit,
@@ -48,11 +54,16 @@ export function quantityLine(amounts: Amounts, words: { partly?: string; whole?:
   const { quantity, available } = amounts;
   const unit = amounts.unit ? ` ${amounts.unit}` : "";
   const tail = (word: string | undefined) => (word ? ` ${word}` : "");
-  if (available !== null && quantity !== null && available !== quantity) return `${available} of ${quantity}${unit}${tail(words.partly)}`;
+  if (available !== null && quantity !== null && available !== quantity)
+    return `${available} of ${quantity}${unit}${tail(words.partly)}`;
   if (available === null && quantity === null) return "";
   return `${available ?? quantity}${unit}${tail(words.whole)}`;
 }
 
 /** An offer's or need's line: "12 of 20 kg still available" (or "still needed"), "20 kg" when untouched. */
-export const offerQuantityLine = (row: { kind: "offer" | "need"; quantityMilli: number; availableMilli: number; unit: string }) =>
-  quantityLine(amountsOf(row), { partly: row.kind === "need" ? "still needed" : "still available" });
+export const offerQuantityLine = (row: {
+  kind: "offer" | "need";
+  quantityMilli: number;
+  availableMilli: number;
+  unit: string;
+}) => quantityLine(amountsOf(row), { partly: row.kind === "need" ? "still needed" : "still available" });

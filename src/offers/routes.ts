@@ -29,7 +29,11 @@ function present<T extends { quantityMilli: number; availableMilli: number }>(ro
 }
 
 /** Operator routes for offers and needs (mounted under the admin prefix, token required). */
-export const adminOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: OffersService; responsesTo: ResponsesTo }> = async (app, { deps, offers, responsesTo }) => {
+export const adminOfferRoutes: FastifyPluginAsyncZod<{
+  deps: PodDeps;
+  offers: OffersService;
+  responsesTo: ResponsesTo;
+}> = async (app, { deps, offers, responsesTo }) => {
   for (const { kind, path } of KINDS) {
     const tags = [path];
     app.post(`/${path}`, { schema: { tags, body: offerInputSchema } }, async (request, reply) =>
@@ -38,7 +42,10 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: Of
     app.get(`/${path}`, { schema: { tags, querystring: offerListQuery } }, async (request) => {
       const rows = offers.list(kind, request.query);
       return {
-        items: rows.map((row) => ({ ...present(row), responseCount: responsesTo(offerNoteIri(deps.config, row).href, false).length })),
+        items: rows.map((row) => ({
+          ...present(row),
+          responseCount: responsesTo(offerNoteIri(deps.config, row).href, false).length,
+        })),
         nextCursor: rows.length === request.query.limit ? rows.at(-1)!.id : null,
       };
     });
@@ -57,18 +64,26 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: Of
     app.post(`/${path}/:id/withdraw`, { schema: { tags, params: idParams } }, async (request) =>
       present(await offers.withdraw(kind, request.params.id)),
     );
-    app.post(`/${path}/:id/claims`, { schema: { tags, params: idParams, body: claimInputSchema } }, async (request, reply) => {
-      const { offer, claim } = await offers.claim(kind, request.params.id, request.body);
-      return reply.code(201).send({ offer: present(offer), claim: { ...claim, quantity: formatMilli(claim.quantityMilli) } });
-    });
+    app.post(
+      `/${path}/:id/claims`,
+      { schema: { tags, params: idParams, body: claimInputSchema } },
+      async (request, reply) => {
+        const { offer, claim } = await offers.claim(kind, request.params.id, request.body);
+        return reply
+          .code(201)
+          .send({ offer: present(offer), claim: { ...claim, quantity: formatMilli(claim.quantityMilli) } });
+      },
+    );
   }
 };
 
 /** Public: each offer and need at its id, ActivityPub JSON or HTML; its companion Note beside it. */
-export const publicOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: OffersService; contextFor: () => Context<null>; responsesTo: ResponsesTo }> = async (
-  app,
-  { deps, offers, contextFor, responsesTo },
-) => {
+export const publicOfferRoutes: FastifyPluginAsyncZod<{
+  deps: PodDeps;
+  offers: OffersService;
+  contextFor: () => Context<null>;
+  responsesTo: ResponsesTo;
+}> = async (app, { deps, offers, contextFor, responsesTo }) => {
   for (const { kind, path } of KINDS) {
     const load = (id: string) => {
       const row = offers.get(kind, id);
@@ -78,12 +93,16 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; offers: O
     app.get(`/${path}/:id`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
       const { row, category } = load(request.params.id);
       const object = offerToProposal(contextFor(), deps.config, row, category);
-      return sendNegotiated(request, reply, object, () => offerPage(deps.config, row, category, responsesTo(offerNoteIri(deps.config, row).href, true)));
+      return sendNegotiated(request, reply, object, () =>
+        offerPage(deps.config, row, category, responsesTo(offerNoteIri(deps.config, row).href, true)),
+      );
     });
     app.get(`/${path}/:id/note`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
       const { row, category } = load(request.params.id);
       const note = offerToNote(contextFor(), deps.config, row, category);
-      return sendNegotiated(request, reply, note, () => offerPage(deps.config, row, category, responsesTo(offerNoteIri(deps.config, row).href, true)));
+      return sendNegotiated(request, reply, note, () =>
+        offerPage(deps.config, row, category, responsesTo(offerNoteIri(deps.config, row).href, true)),
+      );
     });
   }
 };

@@ -23,7 +23,10 @@ const coarse = (degrees: number | undefined) => (degrees === undefined ? null : 
 const iso = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
 /** Withdrawn stays withdrawn; otherwise the one rule (status.ts) over quantities and end date. */
-function statusFor(row: Pick<Offer, "status" | "quantityMilli" | "availableMilli" | "availableUntil">, now: Date): OfferStatus {
+function statusFor(
+  row: Pick<Offer, "status" | "quantityMilli" | "availableMilli" | "availableUntil">,
+  now: Date,
+): OfferStatus {
   if (row.status === "withdrawn") return "withdrawn";
   return offerStatus({ ...row, endsAt: row.availableUntil }, now);
 }
@@ -48,7 +51,11 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
   });
 
   function find(kind: OfferKind, id: string): Offer {
-    const row = db.select().from(offers).where(and(eq(offers.id, id), eq(offers.kind, kind))).get();
+    const row = db
+      .select()
+      .from(offers)
+      .where(and(eq(offers.id, id), eq(offers.kind, kind)))
+      .get();
     if (!row) throw notFound(`no ${kind} ${id}`);
     return row;
   }
@@ -60,7 +67,13 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
   }
 
   function claimedMilli(offerId: string): number {
-    return Number(db.select({ total: sum(claims.quantityMilli) }).from(claims).where(eq(claims.offerId, offerId)).get()?.total ?? 0);
+    return Number(
+      db
+        .select({ total: sum(claims.quantityMilli) })
+        .from(claims)
+        .where(eq(claims.offerId, offerId))
+        .get()?.total ?? 0,
+    );
   }
 
   return {
@@ -132,7 +145,8 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
         const current = editable(kind, id);
         const from = patch.availableFrom === undefined ? current.availableFrom : iso(patch.availableFrom);
         const until = patch.availableUntil === undefined ? current.availableUntil : iso(patch.availableUntil);
-        if (from && until && Date.parse(until) <= Date.parse(from)) throw badRequest("must be after availableFrom", "body.availableUntil");
+        if (from && until && Date.parse(until) <= Date.parse(from))
+          throw badRequest("must be after availableFrom", "body.availableUntil");
         const quantityMilli = patch.quantity ?? current.quantityMilli;
         const availableMilli = quantityMilli - claimedMilli(id);
         if (availableMilli < 0) throw badRequest("is less than what has already been claimed", "body.quantity");
@@ -153,7 +167,12 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
           updatedAt: now.toISOString(),
         };
         const status = statusFor({ ...next, status: "open" }, now);
-        const updated = tx.update(offers).set({ ...next, status }).where(eq(offers.id, id)).returning().get();
+        const updated = tx
+          .update(offers)
+          .set({ ...next, status })
+          .where(eq(offers.id, id))
+          .returning()
+          .get();
         publishLater(tx, updated, "update");
         return updated;
       });
@@ -166,15 +185,28 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
       const result = db.transaction((tx) => {
         const current = editable(kind, id);
         if (current.status === "expired") throw conflict(`this ${kind} has expired`);
-        if (input.quantity > current.availableMilli) throw badRequest("is more than is still available", "body.quantity");
+        if (input.quantity > current.availableMilli)
+          throw badRequest("is more than is still available", "body.quantity");
         const claim = tx
           .insert(claims)
-          .values({ id: uuidv7(), offerId: id, neighbor: input.neighbor, quantityMilli: input.quantity, note: input.note ?? "", createdAt: now.toISOString() })
+          .values({
+            id: uuidv7(),
+            offerId: id,
+            neighbor: input.neighbor,
+            quantityMilli: input.quantity,
+            note: input.note ?? "",
+            createdAt: now.toISOString(),
+          })
           .returning()
           .get();
         const availableMilli = current.availableMilli - input.quantity;
         const status = statusFor({ ...current, availableMilli }, now);
-        const offer = tx.update(offers).set({ availableMilli, status, updatedAt: now.toISOString() }).where(eq(offers.id, id)).returning().get();
+        const offer = tx
+          .update(offers)
+          .set({ availableMilli, status, updatedAt: now.toISOString() })
+          .where(eq(offers.id, id))
+          .returning()
+          .get();
         publishLater(tx, offer, "update");
         return { offer, claim };
       });
@@ -186,7 +218,12 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
       const now = deps.now();
       const row = db.transaction((tx) => {
         editable(kind, id);
-        const updated = tx.update(offers).set({ status: "withdrawn", updatedAt: now.toISOString() }).where(eq(offers.id, id)).returning().get();
+        const updated = tx
+          .update(offers)
+          .set({ status: "withdrawn", updatedAt: now.toISOString() })
+          .where(eq(offers.id, id))
+          .returning()
+          .get();
         recordTombstones(
           tx,
           [

@@ -13,12 +13,24 @@ import { formatMilli, offerQuantityLine } from "./quantity.ts";
 import type { Offer } from "./model.ts";
 
 /** Categories whose offers are a service someone performs rather than goods handed over. */
-const SERVICE_CATEGORIES = new Set(["childcare", "eldercare", "transport", "repair", "education", "legal", "mediation", "health", "mental-health"]);
+const SERVICE_CATEGORIES = new Set([
+  "childcare",
+  "eldercare",
+  "transport",
+  "repair",
+  "education",
+  "legal",
+  "mediation",
+  "health",
+  "mental-health",
+]);
 
 /** The Intent's action: a service someone performs, or goods handed over. */
-export const offerAction = (category: Pick<Category, "slug">) => (SERVICE_CATEGORIES.has(category.slug) ? "deliverService" : "transfer");
+export const offerAction = (category: Pick<Category, "slug">) =>
+  SERVICE_CATEGORIES.has(category.slug) ? "deliverService" : "transfer";
 
-const measure = (milli: number, unit: string) => new Measure({ unit, numericalValue: parseDecimal(formatMilli(milli)) });
+const measure = (milli: number, unit: string) =>
+  new Measure({ unit, numericalValue: parseDecimal(formatMilli(milli)) });
 
 const STATUS_WORDS: Record<Offer["status"], string> = {
   open: "",

@@ -12,11 +12,13 @@ export function tokensPage(ctx: PageContext, tokens: TokenRow[], made?: string, 
     title: t("tokens.title"),
     status: errors ? 400 : 200,
     body: html`<p>${t("tokens.intro")}</p>
-      ${made &&
-      html`<div class="made" role="status">
+      ${
+        made &&
+        html`<div class="made" role="status">
         <p>${t("tokens.made")}</p>
         <p><code class="link">${made}</code></p>
-      </div>`}
+      </div>`
+      }
       <form method="post" action="/app/tokens" class="stack">
         <${Csrf} ctx=${ctx} />
         <${Field} ctx=${ctx} name="label" label=${t("tokens.label")} errors=${errors} required />

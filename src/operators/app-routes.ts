@@ -6,7 +6,10 @@ import { tokensPage } from "./app-pages.ts";
 import { createMemberToken, revokeMemberToken, tokensOf } from "./service.ts";
 
 /** A coordinator's own API tokens: made with a label, shown once, revoked one by one. */
-export async function tokenPages(app: FastifyInstance, { kit, db, audit }: { kit: AppKit; db: Db; audit: (memberId: string, action: string, subject: string) => void }) {
+export async function tokenPages(
+  app: FastifyInstance,
+  { kit, db, audit }: { kit: AppKit; db: Db; audit: (memberId: string, action: string, subject: string) => void },
+) {
   const coordinator = kit.guard("coordinator");
 
   app.get("/tokens", { preHandler: coordinator }, async (request, reply) =>
@@ -15,9 +18,13 @@ export async function tokenPages(app: FastifyInstance, { kit, db, audit }: { kit
 
   app.post("/tokens", { preHandler: coordinator }, async (request, reply) => {
     const member = request.appMember!;
-    const label = text(request.body as FormFields, "label").trim().slice(0, 100);
+    const label = text(request.body as FormFields, "label")
+      .trim()
+      .slice(0, 100);
     if (!label) {
-      const page = tokensPage(kit.context(request, reply), tokensOf(db, member.id), undefined, { label: "error.required" });
+      const page = tokensPage(kit.context(request, reply), tokensOf(db, member.id), undefined, {
+        label: "error.required",
+      });
       return kit.send(request, reply, page);
     }
     const token = createMemberToken(db, member.id, label);

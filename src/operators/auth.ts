@@ -28,7 +28,10 @@ export function requireOperator(scope: FastifyInstance, db: Db, isCoordinator: I
         request.log.warn({ client: counted.key }, "admin API: too many wrong operator tokens; refusing this address");
       }
       reply.header("www-authenticate", 'Bearer realm="pod-admin"');
-      return sendProblem(reply, problemFor(401, "an operator token is required (Authorization: Bearer <token>)", "authorization"));
+      return sendProblem(
+        reply,
+        problemFor(401, "an operator token is required (Authorization: Bearer <token>)", "authorization"),
+      );
     }
   };
 }

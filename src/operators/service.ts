@@ -62,7 +62,9 @@ export function revokeMemberToken(db: Db, memberId: string, id: string): boolean
 export function ensureOperatorToken(db: Db, seed?: string): string | null {
   if (seed) {
     // A changed POD_ADMIN_TOKEN replaces the previous one: an old seed must not stay valid.
-    db.delete(operatorTokens).where(and(eq(operatorTokens.label, SEED_LABEL), ne(operatorTokens.tokenHash, hashToken(seed)))).run();
+    db.delete(operatorTokens)
+      .where(and(eq(operatorTokens.label, SEED_LABEL), ne(operatorTokens.tokenHash, hashToken(seed))))
+      .run();
     db.insert(operatorTokens)
       .values({ id: uuidv7(), tokenHash: hashToken(seed), label: SEED_LABEL, createdAt: new Date().toISOString() })
       .onConflictDoNothing()
@@ -80,7 +82,9 @@ export function ensureOperatorToken(db: Db, seed?: string): string | null {
  */
 export function rotateToken(db: Db): string {
   return db.transaction((tx) => {
-    tx.delete(operatorTokens).where(and(ne(operatorTokens.label, SEED_LABEL), isNull(operatorTokens.memberId))).run();
+    tx.delete(operatorTokens)
+      .where(and(ne(operatorTokens.label, SEED_LABEL), isNull(operatorTokens.memberId)))
+      .run();
     return addToken(tx, "rotated");
   });
 }
@@ -92,6 +96,8 @@ export function createToken(db: Db, label: string): string {
 
 function addToken(db: Pick<Db, "insert">, label: string): string {
   const token = generateToken();
-  db.insert(operatorTokens).values({ id: uuidv7(), tokenHash: hashToken(token), label, createdAt: new Date().toISOString() }).run();
+  db.insert(operatorTokens)
+    .values({ id: uuidv7(), tokenHash: hashToken(token), label, createdAt: new Date().toISOString() })
+    .run();
   return token;
 }

@@ -12,22 +12,29 @@ export const PRACTICE_COLLECTION = "practices";
 export function registerPracticeCollection(federation: PodFederation, { db, config }: PodDeps): void {
   const current = ne(practices.status, "withdrawn");
   federation
-    .setOrderedCollectionDispatcher(PRACTICE_COLLECTION, Article, `/users/{identifier}/${PRACTICE_COLLECTION}`, (ctx, values, cursor) => {
-      if (values.identifier !== config.handle) return null;
-      const rows = db
-        .select()
-        .from(practices)
-        .where(and(current, cursor ? lt(practices.id, cursor) : undefined))
-        .orderBy(desc(practices.id))
-        .limit(PAGE_SIZE)
-        .all();
-      return {
-        items: rows.map((row) => practiceToArticle(ctx, config, row)),
-        nextCursor: rows.length === PAGE_SIZE ? rows.at(-1)!.id : null,
-      };
-    })
+    .setOrderedCollectionDispatcher(
+      PRACTICE_COLLECTION,
+      Article,
+      `/users/{identifier}/${PRACTICE_COLLECTION}`,
+      (ctx, values, cursor) => {
+        if (values.identifier !== config.handle) return null;
+        const rows = db
+          .select()
+          .from(practices)
+          .where(and(current, cursor ? lt(practices.id, cursor) : undefined))
+          .orderBy(desc(practices.id))
+          .limit(PAGE_SIZE)
+          .all();
+        return {
+          items: rows.map((row) => practiceToArticle(ctx, config, row)),
+          nextCursor: rows.length === PAGE_SIZE ? rows.at(-1)!.id : null,
+        };
+      },
+    )
     .setCounter((_ctx, values) =>
-      values.identifier === config.handle ? (db.select({ n: count() }).from(practices).where(current).get()?.n ?? 0) : null,
+      values.identifier === config.handle
+        ? (db.select({ n: count() }).from(practices).where(current).get()?.n ?? 0)
+        : null,
     )
     .setFirstCursor(() => "");
 }

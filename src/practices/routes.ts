@@ -13,7 +13,10 @@ const idParams = z.object({ id: z.string().uuid() });
 const tags = ["practices"];
 
 /** Operator routes for practices (mounted under the admin prefix, token required). */
-export const adminPracticeRoutes: FastifyPluginAsyncZod<{ practices: PracticesService }> = async (app, { practices }) => {
+export const adminPracticeRoutes: FastifyPluginAsyncZod<{ practices: PracticesService }> = async (
+  app,
+  { practices },
+) => {
   app.post("/practices", { schema: { tags, body: practiceInputSchema } }, async (request, reply) =>
     reply.code(201).send(await practices.create(request.body)),
   );
@@ -21,21 +24,26 @@ export const adminPracticeRoutes: FastifyPluginAsyncZod<{ practices: PracticesSe
     const rows = practices.list(request.query);
     return { items: rows, nextCursor: rows.length === request.query.limit ? rows.at(-1)!.id : null };
   });
-  app.get("/practices/:id", { schema: { tags, params: idParams } }, async (request) => practices.get(request.params.id));
+  app.get("/practices/:id", { schema: { tags, params: idParams } }, async (request) =>
+    practices.get(request.params.id),
+  );
   app.patch("/practices/:id", { schema: { tags, params: idParams, body: practicePatchSchema } }, async (request) =>
     practices.update(request.params.id, request.body),
   );
-  app.post("/practices/:id/withdraw", { schema: { tags, params: idParams } }, async (request) => practices.withdraw(request.params.id));
+  app.post("/practices/:id/withdraw", { schema: { tags, params: idParams } }, async (request) =>
+    practices.withdraw(request.params.id),
+  );
 };
 
 /**
  * Public: each practice at its id, ActivityPub Article JSON or HTML; its companion Note beside it. A withdrawn practice answers 410 from
  * the tombstone hook before this route runs; the 404 here only covers a row whose tombstone is missing.
  */
-export const publicPracticeRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; practices: PracticesService; contextFor: () => Context<null> }> = async (
-  app,
-  { deps, practices, contextFor },
-) => {
+export const publicPracticeRoutes: FastifyPluginAsyncZod<{
+  deps: PodDeps;
+  practices: PracticesService;
+  contextFor: () => Context<null>;
+}> = async (app, { deps, practices, contextFor }) => {
   app.get("/practices/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const row = practices.get(request.params.id);
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);

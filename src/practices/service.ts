@@ -62,7 +62,12 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
       return db
         .select()
         .from(practices)
-        .where(and(query.status ? eq(practices.status, query.status) : undefined, query.cursor ? lt(practices.id, query.cursor) : undefined))
+        .where(
+          and(
+            query.status ? eq(practices.status, query.status) : undefined,
+            query.cursor ? lt(practices.id, query.cursor) : undefined,
+          ),
+        )
         .orderBy(desc(practices.id))
         .limit(query.limit)
         .all();

@@ -12,9 +12,9 @@ import type { Practice } from "./model.ts";
 
 export type PracticeVerb = ChangeVerb;
 
-
 /** A plain-text section of the Article: a heading and escaped paragraphs; nothing when empty. */
-const section = (heading: string, text: string) => (text.trim() ? `<h2>${heading}</h2>${paragraphs(escapeHtml(text))}` : "");
+const section = (heading: string, text: string) =>
+  text.trim() ? `<h2>${heading}</h2>${paragraphs(escapeHtml(text))}` : "";
 
 /** The Article's HTML: the sanitised Markdown body, then the problem it addresses and the outcomes observed. */
 export function practiceHtml(row: Pick<Practice, "body" | "problem" | "outcomes">): string {

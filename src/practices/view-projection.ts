@@ -18,6 +18,10 @@ export function projectPractice({ db, config }: Deps, row: Practice): void {
 
 /** Every published practice as view items (the projection rebuilt at start). */
 export function ownPracticeRecords({ db, config }: Deps): ViewRecord[] {
-  return db.select().from(practices).where(eq(practices.status, "published")).all()
+  return db
+    .select()
+    .from(practices)
+    .where(eq(practices.status, "published"))
+    .all()
     .flatMap((row) => viewable(() => practiceViewRecord(config, row)) ?? []);
 }

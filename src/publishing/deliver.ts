@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { Activity, Link, Note, PUBLIC_COLLECTION } from "@fedify/vocab";
+import { Activity, Link, type Note, PUBLIC_COLLECTION } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";

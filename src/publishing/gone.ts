@@ -24,6 +24,12 @@ export function installGoneHandler(app: FastifyInstance, { db, config }: PodDeps
       formerType: FORMER_TYPES.has(tombstone.formerType as AsType) ? AS_CLASSES[tombstone.formerType as AsType] : null,
       deleted: toInstant(new Date(tombstone.deletedAt)),
     });
-    return sendNegotiated(request, reply, object, () => page("Gone", html`<h1>Gone</h1><p>This was withdrawn by the pod.</p>`), 410);
+    return sendNegotiated(
+      request,
+      reply,
+      object,
+      () => page("Gone", html`<h1>Gone</h1><p>This was withdrawn by the pod.</p>`),
+      410,
+    );
   });
 }

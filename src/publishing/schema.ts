@@ -8,15 +8,12 @@ export const tombstones = sqliteTable("tombstones", {
 });
 
 /** Every activity this pod sent to its followers, newest last: served as the outbox. */
-export const outboxActivities = sqliteTable(
-  "outbox_activities",
-  {
-    seq: integer("seq").primaryKey({ autoIncrement: true }),
-    iri: text("iri").notNull().unique(),
-    type: text("type").notNull(),
-    objectIri: text("object_iri").notNull(),
-    /** The activity's compact JSON-LD, as delivered. */
-    json: text("json").notNull(),
-    publishedAt: text("published_at").notNull(),
-  },
-);
+export const outboxActivities = sqliteTable("outbox_activities", {
+  seq: integer("seq").primaryKey({ autoIncrement: true }),
+  iri: text("iri").notNull().unique(),
+  type: text("type").notNull(),
+  objectIri: text("object_iri").notNull(),
+  /** The activity's compact JSON-LD, as delivered. */
+  json: text("json").notNull(),
+  publishedAt: text("published_at").notNull(),
+});

@@ -19,5 +19,7 @@ export function paragraphs(escaped: string): string {
 }
 
 export function formatDate(iso: string, language = "en"): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
+  return `${new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(
+    new Date(iso),
+  )} UTC`;
 }

@@ -4,9 +4,16 @@ import { tombstones } from "./schema.ts";
 
 export type TombstoneRow = typeof tombstones.$inferSelect;
 
-export function recordTombstones(db: Pick<Db, "insert">, entries: { iri: string; formerType: string }[], at: Date): void {
+export function recordTombstones(
+  db: Pick<Db, "insert">,
+  entries: { iri: string; formerType: string }[],
+  at: Date,
+): void {
   for (const entry of entries) {
-    db.insert(tombstones).values({ ...entry, deletedAt: at.toISOString() }).onConflictDoNothing().run();
+    db.insert(tombstones)
+      .values({ ...entry, deletedAt: at.toISOString() })
+      .onConflictDoNothing()
+      .run();
   }
 }
 
@@ -16,7 +23,11 @@ const prepared = new WeakMap<Db, { get(values: { iri: string }): TombstoneRow | 
 export function findTombstone(db: Db, iri: string): TombstoneRow | undefined {
   let query = prepared.get(db);
   if (!query) {
-    query = db.select().from(tombstones).where(eq(tombstones.iri, sql.placeholder("iri"))).prepare();
+    query = db
+      .select()
+      .from(tombstones)
+      .where(eq(tombstones.iri, sql.placeholder("iri")))
+      .prepare();
     prepared.set(db, query);
   }
   return query.get({ iri });

@@ -1,5 +1,15 @@
 import type { Context } from "@fedify/fedify";
-import { Article, Link, Mention, Note, PropertyValue, PUBLIC_COLLECTION, Question, type Actor, type Object as APObject } from "@fedify/vocab";
+import {
+  Article,
+  type Link,
+  Mention,
+  Note,
+  PropertyValue,
+  PUBLIC_COLLECTION,
+  Question,
+  type Actor,
+  type Object as APObject,
+} from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
 import { inLanguage } from "../publishing/text.ts";
@@ -15,7 +25,19 @@ export type Visibility = Status["visibility"];
 export type AccountProfile = Omit<Account, "id" | "local" | "createdAt" | "fetchedAt"> & { createdAt: string | null };
 
 /** A remote post as the pod keeps it, before it has an id or an account row. */
-export type PostRecord = Pick<Status, "iri" | "url" | "inReplyToIri" | "content" | "spoilerText" | "visibility" | "language" | "sensitive" | "publishedAt" | "editedAt"> & {
+export type PostRecord = Pick<
+  Status,
+  | "iri"
+  | "url"
+  | "inReplyToIri"
+  | "content"
+  | "spoilerText"
+  | "visibility"
+  | "language"
+  | "sensitive"
+  | "publishedAt"
+  | "editedAt"
+> & {
   mentions: string[];
 };
 
@@ -31,7 +53,8 @@ function httpUrl(value: URL | Link | null | undefined, host?: string): string | 
   if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) return null;
   return host === undefined || url.host === host ? url.href : null;
 }
-const iso = (value: { epochMilliseconds: number } | null | undefined) => (value ? new Date(value.epochMilliseconds).toISOString() : null);
+const iso = (value: { epochMilliseconds: number } | null | undefined) =>
+  value ? new Date(value.epochMilliseconds).toISOString() : null;
 
 /** A remote actor → the profile the pod keeps (one converter: ActivityPub actor → account). */
 export async function actorToProfile(actor: Actor, ctx: Context<null>): Promise<AccountProfile> {
@@ -41,7 +64,10 @@ export async function actorToProfile(actor: Actor, ctx: Context<null>): Promise<
   const fields: { name: string; value: string }[] = [];
   for await (const attachment of actor.getAttachments(options)) {
     if (attachment instanceof PropertyValue && fields.length < 16) {
-      fields.push({ name: clip(String(attachment.name ?? ""), 255), value: sanitize(clip(String(attachment.value ?? ""), 2048)) });
+      fields.push({
+        name: clip(String(attachment.name ?? ""), 255),
+        value: sanitize(clip(String(attachment.value ?? ""), 2048)),
+      });
     }
   }
   const kind = actor.constructor.name;
@@ -73,12 +99,17 @@ export function visibilityOf(to: URL[], cc: URL[], mentions: string[]): Visibili
 }
 
 /** The post types the pod keeps as statuses: what Mastodon renders (Note, Question) and Article as title + summary. */
-export const isPost = (object: APObject): object is Note | Article | Question => object instanceof Note || object instanceof Article || object instanceof Question;
+export const isPost = (object: APObject): object is Note | Article | Question =>
+  object instanceof Note || object instanceof Article || object instanceof Question;
 
 /** A remote Note/Article/Question → the post the pod keeps (one converter: ActivityPub post → status). */
 export async function objectToPost(object: Note | Article | Question, ctx: Context<null>): Promise<PostRecord> {
   const mentions: string[] = [];
-  for await (const tag of object.getTags({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true })) {
+  for await (const tag of object.getTags({
+    documentLoader: ctx.documentLoader,
+    contextLoader: ctx.contextLoader,
+    suppressError: true,
+  })) {
     if (tag instanceof Mention && tag.href && mentions.length < 50) mentions.push(tag.href.href);
   }
   const content = String(object.content ?? "");
@@ -121,7 +152,12 @@ export function addressing(ctx: Context<null>, config: Config, visibility: Visib
 }
 
 /** A note written in a Mastodon app → the Note the pod publishes (one converter: local status → ActivityPub). */
-export function statusToNote(ctx: Context<null>, config: Config, status: Status, mentioned: { iri: URL; acct: string }[]): Note {
+export function statusToNote(
+  ctx: Context<null>,
+  config: Config,
+  status: Status,
+  mentioned: { iri: URL; acct: string }[],
+): Note {
   return new Note({
     id: new URL(status.iri),
     url: new URL(status.url ?? status.iri),

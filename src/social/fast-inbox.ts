@@ -28,10 +28,39 @@ const MASTODON_TERMS: Record<string, unknown> = {
   Hashtag: "as:Hashtag",
 };
 
-const CREATE_KEYS = new Set(["@context", "id", "type", "actor", "published", "to", "cc", "object", "signature", "proof"]);
+const CREATE_KEYS = new Set([
+  "@context",
+  "id",
+  "type",
+  "actor",
+  "published",
+  "to",
+  "cc",
+  "object",
+  "signature",
+  "proof",
+]);
 const NOTE_KEYS = new Set([
-  "id", "type", "summary", "inReplyTo", "published", "updated", "url", "attributedTo", "to", "cc", "sensitive",
-  "atomUri", "inReplyToAtomUri", "conversation", "content", "contentMap", "attachment", "tag", "replies", "likes",
+  "id",
+  "type",
+  "summary",
+  "inReplyTo",
+  "published",
+  "updated",
+  "url",
+  "attributedTo",
+  "to",
+  "cc",
+  "sensitive",
+  "atomUri",
+  "inReplyToAtomUri",
+  "conversation",
+  "content",
+  "contentMap",
+  "attachment",
+  "tag",
+  "replies",
+  "likes",
   "shares",
 ]);
 /** RFC 3339 date-times, as Fedify reads xsd:dateTime. */
@@ -173,7 +202,8 @@ export function decodeMastodonCreate(json: Record<string, unknown>): Create | nu
   const [published, notePublished, noteUpdated] = [json.published, o.published, o.updated].map(instant);
   const tags = mentions(o.tag);
   const contents = languageContents(o.content, o.contentMap);
-  if (!id || !actor || !noteId || !attribution || !tos || !ccs || !noteTos || !noteCcs || !tags || !contents) return null;
+  if (!id || !actor || !noteId || !attribution || !tos || !ccs || !noteTos || !noteCcs || !tags || !contents)
+    return null;
   if (published === undefined || notePublished === undefined || noteUpdated === undefined) return null;
   if ((o.url !== undefined && !url) || (o.inReplyTo !== undefined && o.inReplyTo !== null && !replyTarget)) return null;
   const note = new Note({

@@ -14,4 +14,3 @@ export function snowflake(at: Date): string {
   lastMs = ms;
   return ((BigInt(ms) << 16n) | BigInt(sequence)).toString();
 }
-

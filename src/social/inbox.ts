@@ -1,5 +1,17 @@
 import type { Context } from "@fedify/fedify";
-import { Announce, Article, Create, Like, OrderedCollection, OrderedCollectionPage, Undo, isActor, type Actor, type Object as APObject, type Update } from "@fedify/vocab";
+import {
+  type Announce,
+  Article,
+  Create,
+  Like,
+  OrderedCollection,
+  OrderedCollectionPage,
+  type Undo,
+  isActor,
+  type Actor,
+  type Object as APObject,
+  type Update,
+} from "@fedify/vocab";
 import { kindOf } from "../confederation/from-as.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo } from "../federation/iri.ts";
@@ -68,7 +80,8 @@ export function socialInbox(deps: PodDeps) {
       if (!account || !(await claimable(ctx, post.iri, account))) return;
       const stored = db.transaction(() => {
         const result = store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post);
-        if (result?.created && (replyTarget || mentionsPod)) store.notify(db, "mention", account.id, result.status.id, deps.now());
+        if (result?.created && (replyTarget || mentionsPod))
+          store.notify(db, "mention", account.id, result.status.id, deps.now());
         return result;
       });
       if (stored) log.debug({ post: post.iri, created: stored.created }, "post received");
@@ -76,13 +89,18 @@ export function socialInbox(deps: PodDeps) {
 
     /** A post looked up on purpose (search with resolve): kept whoever wrote it, when its id and author share a host. */
     async rememberPost(ctx: Context<null>, object: APObject): Promise<Status | null> {
-      if (!isPost(object) || !object.id || !belongsTo(object.attributionId, object.id, object.attributionId)) return null;
+      if (!isPost(object) || !object.id || !belongsTo(object.attributionId, object.id, object.attributionId))
+        return null;
       const account = await rememberActor(ctx, object.attributionId!);
       if (!account || !(await claimable(ctx, object.id.href, account))) return null;
       const post = await objectToPost(object, ctx);
       const replyTarget = localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
-      return store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post)?.status ?? store.statusByIri(db, post.iri) ?? null;
+      return (
+        store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post)?.status ??
+        store.statusByIri(db, post.iri) ??
+        null
+      );
     },
 
     /**
@@ -131,7 +149,8 @@ export function socialInbox(deps: PodDeps) {
       if (!account) return true;
       const kind = activity instanceof Like ? "favourite" : "reblog";
       db.transaction(() => {
-        if (store.addReaction(db, target.id, account.id, kind, activity.id!.href, deps.now())) store.notify(db, kind, account.id, target.id, deps.now());
+        if (store.addReaction(db, target.id, account.id, kind, activity.id!.href, deps.now()))
+          store.notify(db, kind, account.id, target.id, deps.now());
       });
       return true;
     },

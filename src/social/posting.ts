@@ -50,8 +50,10 @@ export function renderText(text: string, mentioned: Map<string, Account>): strin
         const token = whole.slice(start - match.index);
         out += escapeHtml(paragraph.slice(last, start));
         const account = token.startsWith("@") ? mentioned.get(token.slice(1).toLowerCase()) : undefined;
-        if (token.startsWith("http")) out += `<a href="${escapeHtml(token)}" rel="nofollow noopener">${escapeHtml(token)}</a>`;
-        else if (account) out += `<span class="h-card"><a href="${escapeHtml(account.url ?? account.iri)}" class="u-url mention">@<span>${escapeHtml(account.username)}</span></a></span>`;
+        if (token.startsWith("http"))
+          out += `<a href="${escapeHtml(token)}" rel="nofollow noopener">${escapeHtml(token)}</a>`;
+        else if (account)
+          out += `<span class="h-card"><a href="${escapeHtml(account.url ?? account.iri)}" class="u-url mention">@<span>${escapeHtml(account.username)}</span></a></span>`;
         else out += escapeHtml(token);
         last = start + token.length;
       }
@@ -59,7 +61,6 @@ export function renderText(text: string, mentioned: Map<string, Account>): strin
     })
     .join("");
 }
-
 
 const POST_PUBLISHED = "post.published";
 const POST_DELETED = "post.deleted";
@@ -81,7 +82,11 @@ export function postingActions(
       const acct = `${match[2]}@${match[3]}`.toLowerCase();
       if (found.has(acct) || found.size >= 20) continue;
       const known = store.accountByAcct(db, match[2]!, match[3]!);
-      const account = known ?? (await resolveActor(ctx, config, `@${acct}`).then((actor) => inbox.rememberActor(ctx, actor)).catch(() => null));
+      const account =
+        known ??
+        (await resolveActor(ctx, config, `@${acct}`)
+          .then((actor) => inbox.rememberActor(ctx, actor))
+          .catch(() => null));
       if (account && !account.local) found.set(acct, account);
     }
     return found;
@@ -96,14 +101,21 @@ export function postingActions(
 
   async function deliver(ctx: Context<null>, activity: Create | Delete, status: Status, to: Account[]): Promise<void> {
     if (status.visibility !== "direct") await sendToFollowers(ctx, deps, [activity], status.iri);
-    const recipients = to.flatMap((a) => (a.inbox ? [recipientOf({ actorIri: a.iri, inbox: a.inbox, sharedInbox: a.sharedInbox })] : []));
+    const recipients = to.flatMap((a) =>
+      a.inbox ? [recipientOf({ actorIri: a.iri, inbox: a.inbox, sharedInbox: a.sharedInbox })] : [],
+    );
     if (recipients.length > 0) {
-      await ctx.sendActivity({ identifier: config.handle }, recipients, activity, { preferSharedInbox: true, orderingKey: status.iri });
+      await ctx.sendActivity({ identifier: config.handle }, recipients, activity, {
+        preferSharedInbox: true,
+        orderingKey: status.iri,
+      });
     }
   }
 
   const mentionedAccounts = (status: Status) =>
-    (JSON.parse(status.mentions) as string[]).map((iri) => store.accountByIri(db, iri)).filter((a): a is Account => a !== undefined);
+    (JSON.parse(status.mentions) as string[])
+      .map((iri) => store.accountByIri(db, iri))
+      .filter((a): a is Account => a !== undefined);
 
   // A post and its deletion commit with the event that delivers them (run by the event dispatcher).
   events.on(POST_PUBLISHED, async ({ status }: { status: Status }) => {
@@ -173,7 +185,8 @@ export function postingActions(
     /** Deletes a note written in an app; offers, needs, charters and practices are withdrawn through their own API. */
     async delete(status: Status): Promise<void> {
       if (status.accountId !== me().id) throw new PostingError(403, "only the pod's own posts can be deleted");
-      if (status.kind !== "note") throw new PostingError(422, `this post is the pod's ${status.kind}: change it through the operator API`);
+      if (status.kind !== "note")
+        throw new PostingError(422, `this post is the pod's ${status.kind}: change it through the operator API`);
       const now = deps.now();
       db.transaction((tx) => {
         store.deleteStatus(db, status.iri);
@@ -184,4 +197,3 @@ export function postingActions(
     },
   };
 }
-

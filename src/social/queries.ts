@@ -27,7 +27,11 @@ export const countStatusesOf = (db: Db, accountId: string): number =>
 
 /** How many other servers the pod knows accounts of. */
 export const countKnownDomains = (db: Db): number =>
-  db.select({ n: countDistinct(accounts.host) }).from(accounts).where(eq(accounts.local, false)).get()?.n ?? 0;
+  db
+    .select({ n: countDistinct(accounts.host) })
+    .from(accounts)
+    .where(eq(accounts.local, false))
+    .get()?.n ?? 0;
 
 /** What the pod published and still shows, as Mastodon counts posts: its public and unlisted statuses. */
 export function countLocalPosts(db: Db): number {

@@ -10,22 +10,30 @@ import { statusToNote } from "./activitypub.ts";
 import { accountByIri, statusByIri } from "./store.ts";
 
 /** Notes written in an app, at their ids: ActivityPub JSON or a page. Followers-only and direct notes are not served. */
-export const publicNoteRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; contextFor: () => Context<null> }> = async (app, { deps, contextFor }) => {
+export const publicNoteRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; contextFor: () => Context<null> }> = async (
+  app,
+  { deps, contextFor },
+) => {
   const { db, config } = deps;
-  app.get("/notes/:id", { schema: { params: z.object({ id: z.string().regex(/^\d{1,20}$/) }), hide: true } }, async (request, reply) => {
-    const status = statusByIri(db, new URL(`/notes/${request.params.id}`, config.url).href);
-    if (!status || status.visibility === "private" || status.visibility === "direct") throw notFound(`no note ${request.params.id}`);
-    const mentioned = (JSON.parse(status.mentions) as string[])
-      .map((iri) => accountByIri(db, iri))
-      .filter((account) => account !== undefined)
-      .map((account) => ({ iri: new URL(account.iri), acct: `${account.username}@${account.host}` }));
-    const note = statusToNote(contextFor(), config, status, mentioned);
-    return sendNegotiated(request, reply, note, () =>
-      page(
-        `${config.name}: note`,
-        html`<p><a href="/@${config.handle}">${config.name}</a> · ${formatDate(status.publishedAt)}</p>
+  app.get(
+    "/notes/:id",
+    { schema: { params: z.object({ id: z.string().regex(/^\d{1,20}$/) }), hide: true } },
+    async (request, reply) => {
+      const status = statusByIri(db, new URL(`/notes/${request.params.id}`, config.url).href);
+      if (!status || status.visibility === "private" || status.visibility === "direct")
+        throw notFound(`no note ${request.params.id}`);
+      const mentioned = (JSON.parse(status.mentions) as string[])
+        .map((iri) => accountByIri(db, iri))
+        .filter((account) => account !== undefined)
+        .map((account) => ({ iri: new URL(account.iri), acct: `${account.username}@${account.host}` }));
+      const note = statusToNote(contextFor(), config, status, mentioned);
+      return sendNegotiated(request, reply, note, () =>
+        page(
+          `${config.name}: note`,
+          html`<p><a href="/@${config.handle}">${config.name}</a> · ${formatDate(status.publishedAt)}</p>
 <article${status.language ? html` lang="${status.language}"` : ""}>${raw(status.content)}</article>`,
-      ),
-    );
-  });
+        ),
+      );
+    },
+  );
 };

@@ -17,7 +17,9 @@ export const accounts = sqliteTable("accounts", {
   url: text("url"),
   avatar: text("avatar"),
   header: text("header"),
-  kind: text("kind", { enum: ["Person", "Group", "Service", "Application", "Organization"] }).notNull().default("Person"),
+  kind: text("kind", { enum: ["Person", "Group", "Service", "Application", "Organization"] })
+    .notNull()
+    .default("Person"),
   locked: integer("locked", { mode: "boolean" }).notNull().default(false),
   /** JSON array of {name, value} with sanitised HTML values. */
   fields: text("fields").notNull().default("[]"),

@@ -27,16 +27,14 @@ export function socialService(
     timelines: reading,
     /** Replies to one of the pod's posts (an offer's or need's responses); `publicOnly` for its public page. */
     responsesTo(iri: string, publicOnly: boolean): Response[] {
-      return reading
-        .repliesTo(iri, publicOnly)
-        .map(({ status, account }) => ({
-          author: `@${account.username}@${account.host}`,
-          authorUrl: account.url ?? account.iri,
-          content: status.content,
-          url: status.url ?? status.iri,
-          visibility: status.visibility,
-          published: status.publishedAt,
-        }));
+      return reading.repliesTo(iri, publicOnly).map(({ status, account }) => ({
+        author: `@${account.username}@${account.host}`,
+        authorUrl: account.url ?? account.iri,
+        content: status.content,
+        url: status.url ?? status.iri,
+        visibility: status.visibility,
+        published: status.publishedAt,
+      }));
     },
     /** Whether the pod keeps this post / knows this account (prepared lookups: the inbox asks per delivery). */
     knowsStatus: (iri: string) => statusByIri(deps.db, iri) !== undefined,

@@ -11,12 +11,20 @@ type Notification = typeof notifications.$inferSelect;
 export function upsertAccount(db: Db, profile: AccountProfile, now: Date): Account {
   const { createdAt, ...fields } = profile;
   const at = now.toISOString();
-  return db
-    .insert(accounts)
-    .values({ ...fields, id: freshId(db, accounts, createdAt ? new Date(createdAt) : now), local: false, createdAt: createdAt ?? at, fetchedAt: at })
-    .onConflictDoUpdate({ target: accounts.iri, set: { ...fields, fetchedAt: at }, where: eq(accounts.local, false) })
-    .returning()
-    .get() ?? accountByIri(db, profile.iri)!;
+  return (
+    db
+      .insert(accounts)
+      .values({
+        ...fields,
+        id: freshId(db, accounts, createdAt ? new Date(createdAt) : now),
+        local: false,
+        createdAt: createdAt ?? at,
+        fetchedAt: at,
+      })
+      .onConflictDoUpdate({ target: accounts.iri, set: { ...fields, fetchedAt: at }, where: eq(accounts.local, false) })
+      .returning()
+      .get() ?? accountByIri(db, profile.iri)!
+  );
 }
 
 /** The pod's own account row: its profile comes from the settings, the row gives it an id. */
@@ -26,25 +34,52 @@ export function ensureLocalAccount(db: Db, config: Config, actorIri: string, pub
   const at = publishedAt.toISOString();
   return db
     .insert(accounts)
-    .values({ id: snowflake(publishedAt), iri: actorIri, local: true, username: config.handle, host: config.url.host, kind: "Group", createdAt: at, fetchedAt: at })
+    .values({
+      id: snowflake(publishedAt),
+      iri: actorIri,
+      local: true,
+      username: config.handle,
+      host: config.url.host,
+      kind: "Group",
+      createdAt: at,
+      fetchedAt: at,
+    })
     .returning()
     .get();
 }
 
-const accountByIriQuery = (db: Db) => db.select().from(accounts).where(eq(accounts.iri, sql.placeholder("iri"))).prepare();
+const accountByIriQuery = (db: Db) =>
+  db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.iri, sql.placeholder("iri")))
+    .prepare();
 export const accountByIri = (db: Db, iri: string) => preparedOnce(db, accountByIriQuery).get({ iri });
 export const accountById = (db: Db, id: string) => db.select().from(accounts).where(eq(accounts.id, id)).get();
 export const accountByAcct = (db: Db, username: string, host: string) =>
-  db.select().from(accounts).where(and(eq(accounts.username, username), eq(accounts.host, host))).get();
+  db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.username, username), eq(accounts.host, host)))
+    .get();
 
 /** Removes an actor that deleted itself: its posts, reactions and notifications go with it (cascade). */
-export const removeAccount = (db: Db, iri: string) => db.delete(accounts).where(and(eq(accounts.iri, iri), eq(accounts.local, false))).run().changes > 0;
+export const removeAccount = (db: Db, iri: string) =>
+  db
+    .delete(accounts)
+    .where(and(eq(accounts.iri, iri), eq(accounts.local, false)))
+    .run().changes > 0;
 
 /**
  * Stores a post by its IRI; an update keeps the id. Only the author's account may change an existing
  * post. Returns the row and whether it is new, or null when the IRI belongs to someone else.
  */
-export function upsertStatus(db: Db, account: Account, kind: Status["kind"], post: PostRecord): { status: Status; created: boolean } | null {
+export function upsertStatus(
+  db: Db,
+  account: Account,
+  kind: Status["kind"],
+  post: PostRecord,
+): { status: Status; created: boolean } | null {
   const existing = statusByIri(db, post.iri);
   const { mentions, ...fields } = post;
   const values = { ...fields, mentions: JSON.stringify(mentions) };
@@ -55,18 +90,33 @@ export function upsertStatus(db: Db, account: Account, kind: Status["kind"], pos
   }
   const status = db
     .insert(statuses)
-    .values({ ...values, id: freshId(db, statuses, new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()))), accountId: account.id, kind })
+    .values({
+      ...values,
+      id: freshId(db, statuses, new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()))),
+      accountId: account.id,
+      kind,
+    })
     .returning()
     .get();
   return { status, created: true };
 }
 
-const statusByIriQuery = (db: Db) => db.select().from(statuses).where(eq(statuses.iri, sql.placeholder("iri"))).prepare();
+const statusByIriQuery = (db: Db) =>
+  db
+    .select()
+    .from(statuses)
+    .where(eq(statuses.iri, sql.placeholder("iri")))
+    .prepare();
 export const statusByIri = (db: Db, iri: string) => preparedOnce(db, statusByIriQuery).get({ iri });
 export const statusById = (db: Db, id: string) => db.select().from(statuses).where(eq(statuses.id, id)).get();
 
 export function deleteStatus(db: Db, iri: string, accountId?: string): boolean {
-  return db.delete(statuses).where(and(eq(statuses.iri, iri), accountId ? eq(statuses.accountId, accountId) : undefined)).run().changes > 0;
+  return (
+    db
+      .delete(statuses)
+      .where(and(eq(statuses.iri, iri), accountId ? eq(statuses.accountId, accountId) : undefined))
+      .run().changes > 0
+  );
 }
 
 /**
@@ -80,14 +130,30 @@ export function localReplyTarget(db: Db, iri: string): Status | undefined {
   return note && accountById(db, note.accountId)?.local ? note : undefined;
 }
 
-export function addReaction(db: Db, statusId: string, accountId: string, kind: "favourite" | "reblog", activityIri: string, now: Date): boolean {
+export function addReaction(
+  db: Db,
+  statusId: string,
+  accountId: string,
+  kind: "favourite" | "reblog",
+  activityIri: string,
+  now: Date,
+): boolean {
   return (
-    db.insert(reactions).values({ statusId, accountId, kind, activityIri, createdAt: now.toISOString() }).onConflictDoNothing().run().changes > 0
+    db
+      .insert(reactions)
+      .values({ statusId, accountId, kind, activityIri, createdAt: now.toISOString() })
+      .onConflictDoNothing()
+      .run().changes > 0
   );
 }
 
 export function removeReaction(db: Db, activityIri: string, accountId: string): boolean {
-  return db.delete(reactions).where(and(eq(reactions.activityIri, activityIri), eq(reactions.accountId, accountId))).run().changes > 0;
+  return (
+    db
+      .delete(reactions)
+      .where(and(eq(reactions.activityIri, activityIri), eq(reactions.accountId, accountId)))
+      .run().changes > 0
+  );
 }
 
 /** Tells the operator, once per account, kind and post: a Like, Undo, Like loop doesn't repeat it. */
@@ -105,10 +171,24 @@ const sameNotification = (forStatus: boolean) => (db: Db) =>
     .prepare();
 const sameNotificationFor = { status: sameNotification(true), none: sameNotification(false) };
 
-export function notify(db: Db, type: Notification["type"], accountId: string, statusId: string | null, now: Date): Notification | null {
-  const same = preparedOnce(db, statusId ? sameNotificationFor.status : sameNotificationFor.none).get({ type, accountId, statusId });
+export function notify(
+  db: Db,
+  type: Notification["type"],
+  accountId: string,
+  statusId: string | null,
+  now: Date,
+): Notification | null {
+  const same = preparedOnce(db, statusId ? sameNotificationFor.status : sameNotificationFor.none).get({
+    type,
+    accountId,
+    statusId,
+  });
   if (same) return null;
-  return db.insert(notifications).values({ id: freshId(db, notifications, now), type, accountId, statusId, createdAt: now.toISOString() }).returning().get();
+  return db
+    .insert(notifications)
+    .values({ id: freshId(db, notifications, now), type, accountId, statusId, createdAt: now.toISOString() })
+    .returning()
+    .get();
 }
 
 /** A snowflake for `at` not yet used in `table` (old dates share one clamped millisecond). */
@@ -116,7 +196,12 @@ type IdTable = typeof accounts | typeof statuses | typeof notifications;
 const idTaken = new Map(
   [accounts, statuses, notifications].map((table) => [
     table as IdTable,
-    (db: Db) => db.select({ id: table.id }).from(table).where(eq(table.id, sql.placeholder("id"))).prepare(),
+    (db: Db) =>
+      db
+        .select({ id: table.id })
+        .from(table)
+        .where(eq(table.id, sql.placeholder("id")))
+        .prepare(),
   ]),
 );
 
@@ -129,7 +214,11 @@ function freshId(db: Db, table: IdTable, at: Date): string {
 }
 
 /** Replies, likes and boosts of a set of posts, counted in one query each. */
-export function countsFor(db: Db, rows: Status[], publicOnly: boolean): Map<string, { replies: number; favourites: number; reblogs: number }> {
+export function countsFor(
+  db: Db,
+  rows: Status[],
+  publicOnly: boolean,
+): Map<string, { replies: number; favourites: number; reblogs: number }> {
   const counts = new Map(rows.map((row) => [row.id, { replies: 0, favourites: 0, reblogs: 0 }]));
   if (rows.length === 0) return counts;
   const byIri = new Map(rows.map((row) => [row.iri, row.id]));
@@ -138,7 +227,12 @@ export function countsFor(db: Db, rows: Status[], publicOnly: boolean): Map<stri
     .select({ iri: statuses.inReplyToIri, n: sql<number>`count(*)` })
     .from(statuses)
     // Others than the pod don't learn that followers-only or direct replies exist.
-    .where(and(sql`${statuses.inReplyToIri} IN ${iris}`, publicOnly ? inArray(statuses.visibility, ["public", "unlisted"]) : undefined))
+    .where(
+      and(
+        sql`${statuses.inReplyToIri} IN ${iris}`,
+        publicOnly ? inArray(statuses.visibility, ["public", "unlisted"]) : undefined,
+      ),
+    )
     .groupBy(statuses.inReplyToIri)
     .all();
   for (const { iri, n } of replies) counts.get(byIri.get(iri!)!)!.replies = n;
@@ -149,6 +243,7 @@ export function countsFor(db: Db, rows: Status[], publicOnly: boolean): Map<stri
     .where(sql`${reactions.statusId} IN ${ids}`)
     .groupBy(reactions.statusId, reactions.kind)
     .all();
-  for (const { statusId, kind, n } of reacted) counts.get(statusId)![kind === "favourite" ? "favourites" : "reblogs"] = n;
+  for (const { statusId, kind, n } of reacted)
+    counts.get(statusId)![kind === "favourite" ? "favourites" : "reblogs"] = n;
   return counts;
 }

@@ -12,7 +12,11 @@ export interface Page {
   limit: number;
 }
 
-function paged<T extends { id: string }>(page: Page, column: typeof statuses.id | typeof notifications.id, query: (where: SQL | undefined, order: SQL) => T[]): T[] {
+function paged<T extends { id: string }>(
+  page: Page,
+  column: typeof statuses.id | typeof notifications.id,
+  query: (where: SQL | undefined, order: SQL) => T[],
+): T[] {
   const bounds = and(
     page.maxId ? lt(column, page.maxId) : undefined,
     page.sinceId ? gt(column, page.sinceId) : undefined,
@@ -27,20 +31,34 @@ const PUBLIC_VISIBILITIES = ["public", "unlisted"] as const;
 /** The timelines and threads Mastodon apps read, newest first. */
 export function timelines(db: Db) {
   const select = (where: SQL | undefined, order: SQL, limit: number): Status[] =>
-    db.select({ s: statuses }).from(statuses).innerJoin(accounts, eq(accounts.id, statuses.accountId)).where(where).orderBy(order).limit(limit).all().map((r) => r.s);
+    db
+      .select({ s: statuses })
+      .from(statuses)
+      .innerJoin(accounts, eq(accounts.id, statuses.accountId))
+      .where(where)
+      .orderBy(order)
+      .limit(limit)
+      .all()
+      .map((r) => r.s);
 
   const followedIris = acceptedFollowingIris(db);
 
   return {
     /** The pod's own posts and those of everyone it follows. */
     home(page: Page): Status[] {
-      return paged(page, statuses.id, (where, order) => select(and(where, or(eq(accounts.local, true), inArray(accounts.iri, followedIris))), order, page.limit));
+      return paged(page, statuses.id, (where, order) =>
+        select(and(where, or(eq(accounts.local, true), inArray(accounts.iri, followedIris))), order, page.limit),
+      );
     },
 
     /** Public posts: the pod's own with `local`, every public post it knows without. */
     public(page: Page, localOnly: boolean): Status[] {
       return paged(page, statuses.id, (where, order) =>
-        select(and(where, eq(statuses.visibility, "public"), localOnly ? eq(accounts.local, true) : undefined), order, page.limit),
+        select(
+          and(where, eq(statuses.visibility, "public"), localOnly ? eq(accounts.local, true) : undefined),
+          order,
+          page.limit,
+        ),
       );
     },
 
@@ -51,7 +69,9 @@ export function timelines(db: Db) {
           and(
             where,
             eq(statuses.accountId, accountId),
-            options.canSeePrivate ? sql`${statuses.visibility} != 'direct'` : inArray(statuses.visibility, [...PUBLIC_VISIBILITIES]),
+            options.canSeePrivate
+              ? sql`${statuses.visibility} != 'direct'`
+              : inArray(statuses.visibility, [...PUBLIC_VISIBILITIES]),
             options.excludeReplies ? sql`${statuses.inReplyToIri} IS NULL` : undefined,
           ),
           order,
@@ -93,7 +113,12 @@ export function timelines(db: Db) {
         .select({ status: statuses, account: accounts })
         .from(statuses)
         .innerJoin(accounts, eq(accounts.id, statuses.accountId))
-        .where(and(eq(statuses.inReplyToIri, iri), publicOnly ? inArray(statuses.visibility, [...PUBLIC_VISIBILITIES]) : undefined))
+        .where(
+          and(
+            eq(statuses.inReplyToIri, iri),
+            publicOnly ? inArray(statuses.visibility, [...PUBLIC_VISIBILITIES]) : undefined,
+          ),
+        )
         .orderBy(asc(statuses.id))
         .limit(500)
         .all();
@@ -107,7 +132,9 @@ export function timelines(db: Db) {
           .where(
             and(
               where,
-              types?.length ? inArray(notifications.type, types as (typeof notifications.$inferSelect.type)[]) : undefined,
+              types?.length
+                ? inArray(notifications.type, types as (typeof notifications.$inferSelect.type)[])
+                : undefined,
               excludeTypes?.length ? sql`${notifications.type} NOT IN ${excludeTypes}` : undefined,
             ),
           )
@@ -122,14 +149,21 @@ export function timelines(db: Db) {
     clearNotifications: () => void db.delete(notifications).run(),
 
     markers(names: string[]) {
-      return db.select().from(markers).where(inArray(markers.timeline, names as ("home" | "notifications")[])).all();
+      return db
+        .select()
+        .from(markers)
+        .where(inArray(markers.timeline, names as ("home" | "notifications")[]))
+        .all();
     },
 
     setMarker(timeline: "home" | "notifications", lastReadId: string, now: Date) {
       return db
         .insert(markers)
         .values({ timeline, lastReadId, version: 1, updatedAt: now.toISOString() })
-        .onConflictDoUpdate({ target: markers.timeline, set: { lastReadId, version: sql`${markers.version} + 1`, updatedAt: now.toISOString() } })
+        .onConflictDoUpdate({
+          target: markers.timeline,
+          set: { lastReadId, version: sql`${markers.version} + 1`, updatedAt: now.toISOString() },
+        })
         .returning()
         .get();
     },

@@ -54,4 +54,5 @@ ${body}
  * The pod's pages run no script: this policy makes any script that slipped into a page inert,
  * including `javascript:` links. Styles are inline; images may come from anywhere over https.
  */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; base-uri 'none'; frame-ancestors 'none'";

@@ -6,10 +6,10 @@ import { countFollowers, countFollowing } from "../follows/service.ts";
 import { html, page } from "./html.ts";
 
 /** Human pages, health and host-meta. ActivityPub clients get JSON at the same URLs from Fedify. */
-export const webRoutes: FastifyPluginAsync<{ deps: PodDeps; services: Pick<PodServices, "offers" | "charters" | "practices"> }> = async (
-  app,
-  { deps, services },
-) => {
+export const webRoutes: FastifyPluginAsync<{
+  deps: PodDeps;
+  services: Pick<PodServices, "offers" | "charters" | "practices">;
+}> = async (app, { deps, services }) => {
   const { config, db } = deps;
   const profile = `/@${config.handle}`;
 
@@ -27,8 +27,10 @@ export const webRoutes: FastifyPluginAsync<{ deps: PodDeps; services: Pick<PodSe
   const renderProfile = async (_request: unknown, reply: import("fastify").FastifyReply) => {
     const handle = `@${config.handle}@${config.url.host}`;
     const charter = services.charters.current();
-    const live = (kind: "offer" | "need") =>
-      [...services.offers.list(kind, { status: "open", limit: 50 }), ...services.offers.list(kind, { status: "partly_claimed", limit: 50 })];
+    const live = (kind: "offer" | "need") => [
+      ...services.offers.list(kind, { status: "open", limit: 50 }),
+      ...services.offers.list(kind, { status: "partly_claimed", limit: 50 }),
+    ];
     const offers = live("offer");
     const needs = live("need");
     const practices = services.practices.list({ status: "published", limit: 20 });
@@ -41,7 +43,16 @@ export const webRoutes: FastifyPluginAsync<{ deps: PodDeps; services: Pick<PodSe
 <p>${countFollowers(db)} followers · following ${countFollowing(db)} pods</p>
 <p>Follow this pod from any Mastodon-compatible app by searching for <code>${handle}</code>.</p>
 <h2>People's Service Charter</h2>
-${charter ? html`<p><a href="/charter">Revision ${charter.number}</a>: ${charter.services.filter((s) => s.status === "active").map((s) => s.name).join(", ") || "no active services"}.</p>` : html`<p>Not published yet.</p>`}
+${
+  charter
+    ? html`<p><a href="/charter">Revision ${charter.number}</a>: ${
+        charter.services
+          .filter((s) => s.status === "active")
+          .map((s) => s.name)
+          .join(", ") || "no active services"
+      }.</p>`
+    : html`<p>Not published yet.</p>`
+}
 <h2>Surplus to share</h2>
 ${offers.length ? html`<ul>${offers.map((o) => html`<li><a href="${path("offer", o.id)}">${o.name}</a> — ${offerQuantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
 <h2>Needs</h2>

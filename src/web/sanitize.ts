@@ -51,11 +51,22 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'", "&nbsp;": " " };
+const ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+  "&#x27;": "'",
+  "&nbsp;": " ",
+};
 
 /** htmlToText's text before whitespace is tidied, the general way: sanitize-html drops every tag. */
 export function textBySanitizer(html: string): string {
-  const text = sanitizeHtml(bounded(html).replace(/<\/(p|li|h[1-6])>|<br\s*\/?>/gi, "$&\n"), { allowedTags: [], allowedAttributes: {} });
+  const text = sanitizeHtml(bounded(html).replace(/<\/(p|li|h[1-6])>|<br\s*\/?>/gi, "$&\n"), {
+    allowedTags: [],
+    allowedAttributes: {},
+  });
   return text.replace(/&(amp|lt|gt|quot|nbsp|#39|#x27);/g, (entity) => ENTITIES[entity] ?? entity);
 }
 
@@ -67,7 +78,15 @@ export function textBySanitizer(html: string): string {
  */
 
 /** The entities the shortcuts decode; any other `&` sends the input to sanitize-html. */
-const DECODED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'", nbsp: "\u00a0" };
+const DECODED: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  "#39": "'",
+  "#x27": "'",
+  nbsp: "\u00a0",
+};
 const SIMPLE_ENTITY = `&(${Object.keys(DECODED).join("|")});`;
 const SIMPLE_HTML = new RegExp(`<(/?)(p|strong|em|code)>|<br ?/?>|${SIMPLE_ENTITY}|>|[^<>&]+`, "y");
 const ESCAPED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };

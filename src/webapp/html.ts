@@ -1,4 +1,4 @@
-import { type ComponentChildren, type VNode } from "preact";
+import type { ComponentChildren, VNode } from "preact";
 import { html } from "htm/preact";
 import { renderToStaticMarkup } from "preact-render-to-string";
 import type { Member } from "../members/model.ts";
@@ -62,11 +62,13 @@ function layout(ctx: PageContext, page: Page) {
             </li>
           </ul>
         </nav>
-        ${member &&
-        html`<form method="post" action="/app/sign-out" class="sign-out">
+        ${
+          member &&
+          html`<form method="post" action="/app/sign-out" class="sign-out">
           <${Csrf} ctx=${ctx} />
           <button type="submit">${t("nav.signOut")}</button>
-        </form>`}
+        </form>`
+        }
       </header>
       <main id="main">
         <h1>${page.title}</h1>
@@ -112,9 +114,11 @@ export function Field(props: FieldProps) {
   return html`<div class=${error ? "field invalid" : "field"}>
     <label for=${id}>${props.label}</label>
     ${props.hint && html`<p class="hint" id=${`${id}-hint`}>${props.hint}</p>`}
-    ${props.multiline
-      ? html`<textarea ...${common} rows="4">${props.value ?? ""}</textarea>`
-      : html`<input ...${common} type=${props.type ?? "text"} value=${props.value ?? ""} inputmode=${props.inputmode} />`}
+    ${
+      props.multiline
+        ? html`<textarea ...${common} rows="4">${props.value ?? ""}</textarea>`
+        : html`<input ...${common} type=${props.type ?? "text"} value=${props.value ?? ""} inputmode=${props.inputmode} />`
+    }
     ${error && html`<p class="error" id=${`${id}-error`}>${ctx.t(error)}</p>`}
   </div>`;
 }

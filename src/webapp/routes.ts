@@ -30,7 +30,10 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
       openOffers: open[0]!.length,
       openNeeds: open[1]!.length,
       followRequests: countFollowers(db, "pending"),
-      endingSoon: open.flat().filter((row) => row.availableUntil && row.availableUntil <= soon).map((row) => row.name),
+      endingSoon: open
+        .flat()
+        .filter((row) => row.availableUntil && row.availableUntil <= soon)
+        .map((row) => row.name),
       charterReviewDue: pod.charters.current()?.reviewDue ?? null,
       now: now.toISOString(),
       members: members.list().filter((m) => !m.disabledAt).length,

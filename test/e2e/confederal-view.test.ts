@@ -23,7 +23,13 @@ describe("the confederal view across four pods as processes", () => {
     return (await response.json()).items;
   };
   const offer = async (pod: PodProcess, name: string, quantity = 10) => {
-    const response = await pod.admin("POST", "/offers", { name, category: "food", quantity, unit: "kg", area: { name: "Riverside" } });
+    const response = await pod.admin("POST", "/offers", {
+      name,
+      category: "food",
+      quantity,
+      unit: "kg",
+      area: { name: "Riverside" },
+    });
     expect(response.status).toBe(201);
     return `${pod.url}/offers/${response.body.id}`;
   };
@@ -52,14 +58,27 @@ describe("the confederal view across four pods as processes", () => {
   });
 
   it("a need at A is matched to B's offer in A's barter table; the service map shows what no pod covers", async () => {
-    const need = await a.admin("POST", "/needs", { name: "Apples for the soup kitchen", category: "food", quantity: 5, unit: "kg", area: { name: "Riverside" } });
+    const need = await a.admin("POST", "/needs", {
+      name: "Apples for the soup kitchen",
+      category: "food",
+      quantity: 5,
+      unit: "kg",
+      area: { name: "Riverside" },
+    });
     expect(need.status).toBe(201);
     const table = await (await fetch(`${a.url}/view/matches`)).json();
     const row = table.items.find((r: { need: { iri: string } }) => r.need.iri === `${a.url}/needs/${need.body.id}`);
     expect(row.offers[0].offer.iri).toBe(bOffer);
     expect(row.offers[0].reasons.length).toBeGreaterThan(0);
     // Nobody's charter covers mediation yet.
-    expect((await b.admin("PUT", "/charter", { changeNote: "First", services: [{ key: "food", name: "Food runs", category: "food", area: "Riverside" }] })).status).toBe(201);
+    expect(
+      (
+        await b.admin("PUT", "/charter", {
+          changeNote: "First",
+          services: [{ key: "food", name: "Food runs", category: "food", area: "Riverside" }],
+        })
+      ).status,
+    ).toBe(201);
     await waitUntil(async () => {
       const map = await (await fetch(`${a.url}/view/service-map`)).json();
       const food = map.categories?.find((c: { category: { slug?: string } }) => c.category.slug === "food");
@@ -79,7 +98,8 @@ describe("the confederal view across four pods as processes", () => {
     // Re-sharing again does not duplicate it, nor its path: checked once A has handled the second Announce.
     const announcesAtA = async () =>
       (await a.admin("GET", "/received?limit=500")).body.items.filter(
-        (r: { type: string; objectIri: string; actorIri: string }) => r.type === "Announce" && r.objectIri === dOffer && r.actorIri === c.actorUrl,
+        (r: { type: string; objectIri: string; actorIri: string }) =>
+          r.type === "Announce" && r.objectIri === dOffer && r.actorIri === c.actorUrl,
       ).length;
     expect(await announcesAtA()).toBe(1);
     expect((await c.admin("POST", "/view/reshare", { object: dOffer })).status).toBe(202);

@@ -42,7 +42,9 @@ describe("in production, no signed POST goes to an internal address, whatever wa
     await pod?.stop();
   });
 
-  it("followers stored before the rule, with loopback inboxes, get no delivery; the pod says why", { timeout: 90_000 }, async () => {
+  it("followers stored before the rule, with loopback inboxes, get no delivery; the pod says why", {
+    timeout: 90_000,
+  }, async () => {
     // Rows as an older pod stored them: nothing checked the addresses then.
     const db = new Database(join(pod.dataDir, "pod.sqlite"));
     const insert = db.prepare(
@@ -50,17 +52,31 @@ describe("in production, no signed POST goes to an internal address, whatever wa
        VALUES (?, ?, NULL, ?, NULL, 'accepted', ?, ?)`,
     );
     const at = new Date().toISOString();
-    for (const origin of [v4.origin, v6.origin]) insert.run(`${origin}/users/x`, `${origin}/follows/1`, `${origin}/users/x/inbox`, at, at);
+    for (const origin of [v4.origin, v6.origin])
+      insert.run(`${origin}/users/x`, `${origin}/follows/1`, `${origin}/users/x/inbox`, at, at);
     db.close();
 
-    const offer = await pod.admin("POST", "/offers", { name: "Apples", category: "food", quantity: 5, unit: "kg", area: { name: "Riverside" } });
+    const offer = await pod.admin("POST", "/offers", {
+      name: "Apples",
+      category: "food",
+      quantity: 5,
+      unit: "kg",
+      area: { name: "Riverside" },
+    });
     expect(offer.status).toBe(201);
-    const refusals = () => pod.logs().split("\n").filter((line) => line.includes('"msg":"delivery refused"'));
+    const refusals = () =>
+      pod
+        .logs()
+        .split("\n")
+        .filter((line) => line.includes('"msg":"delivery refused"'));
     await waitUntil(() => refusals().length >= 2 || v4.posts.length + v6.posts.length > 0, 60_000);
     expect(v4.posts).toEqual([]);
     expect(v6.posts).toEqual([]);
     for (const origin of [v4.origin, v6.origin]) {
-      expect(refusals().some((line) => line.includes(`${origin}/users/x/inbox`)), origin).toBe(true);
+      expect(
+        refusals().some((line) => line.includes(`${origin}/users/x/inbox`)),
+        origin,
+      ).toBe(true);
     }
   });
 });
@@ -76,7 +92,9 @@ describe("a follower's inboxes must be on its own host", () => {
     [pod, withForeignInbox, withForeignSharedInbox] = await Promise.all([
       startPod("inbox-host"),
       startRemoteActor("foreign-inbox", { actorFields: () => ({ inbox: `${elsewhere.origin}/inbox` }) }),
-      startRemoteActor("foreign-shared", { actorFields: () => ({ endpoints: { sharedInbox: `${elsewhere.origin}/shared` } }) }),
+      startRemoteActor("foreign-shared", {
+        actorFields: () => ({ endpoints: { sharedInbox: `${elsewhere.origin}/shared` } }),
+      }),
     ]);
   });
   afterAll(async () => {
@@ -84,15 +102,30 @@ describe("a follower's inboxes must be on its own host", () => {
     await Promise.all([pod?.stop(), withForeignInbox?.close(), withForeignSharedInbox?.close()]);
   });
 
-  it("a Follow from an actor whose inbox or shared inbox is on another host is refused: not stored, nothing sent there", { timeout: 60_000 }, async () => {
+  it("a Follow from an actor whose inbox or shared inbox is on another host is refused: not stored, nothing sent there", {
+    timeout: 60_000,
+  }, async () => {
     for (const actor of [withForeignInbox, withForeignSharedInbox]) {
-      const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${actor.actorId}/follows/1`, type: "Follow", actor: actor.actorId, object: pod.actorUrl };
+      const follow = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${actor.actorId}/follows/1`,
+        type: "Follow",
+        actor: actor.actorId,
+        object: pod.actorUrl,
+      };
       const response = await postRaw(await signMastodonStyle(actor, `${pod.actorUrl}/inbox`, follow));
       expect(response.status).toBeLessThan(300);
     }
-    const refusals = () => pod.logs().split("\n").filter((line) => line.includes("follow refused: its inbox is not deliverable"));
+    const refusals = () =>
+      pod
+        .logs()
+        .split("\n")
+        .filter((line) => line.includes("follow refused: its inbox is not deliverable"));
     const followers = () => collectionItems(pod, `${pod.actorUrl}/followers`);
-    await waitUntil(async () => refusals().length >= 2 || (await followers()).length > 0 || elsewhere.posts.length > 0, 30_000);
+    await waitUntil(
+      async () => refusals().length >= 2 || (await followers()).length > 0 || elsewhere.posts.length > 0,
+      30_000,
+    );
     expect(await followers()).toEqual([]);
     expect(refusals()).toHaveLength(2);
     expect(elsewhere.posts).toEqual([]);

@@ -17,7 +17,13 @@ describe("a follower that was down gets its deliveries within minutes of coming 
     const actor = await pod.getActivityPub(pod.actorUrl);
     for (const key of [actor.publicKey].flat()) farm.trust(key.id, key.publicKeyPem);
     const follower = neighbor.actors[0]!;
-    const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${follower.id}/follows/1`, type: "Follow", actor: follower.id, object: pod.actorUrl };
+    const follow = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${follower.id}/follows/1`,
+      type: "Follow",
+      actor: follower.id,
+      object: pod.actorUrl,
+    };
     expect((await farm.post(follower, `${pod.url}/inbox`, follow)).status).toBeLessThan(300);
     await waitUntil(() => neighbor.deliveries.some((d) => d.type === "Accept"), 30_000);
   }, 120_000);
@@ -25,10 +31,13 @@ describe("a follower that was down gets its deliveries within minutes of coming 
     await Promise.all([pod?.stop(), farm?.close()]);
   });
 
-  it("failures open the host's circuit; once the host answers again everything held arrives", { timeout: RECOVERY_BOUND_MS + 120_000 }, async () => {
+  it("failures open the host's circuit; once the host answers again everything held arrives", {
+    timeout: RECOVERY_BOUND_MS + 120_000,
+  }, async () => {
     neighbor.mode = "fail";
     const offer = (name: string) => ({ name, category: "food", quantity: 5, unit: "kg", area: { name: "Riverside" } });
-    for (const name of ["Apples", "Pears", "Plums"]) expect((await pod.admin("POST", "/offers", offer(name))).status).toBe(201);
+    for (const name of ["Apples", "Pears", "Plums"])
+      expect((await pod.admin("POST", "/offers", offer(name))).status).toBe(201);
     // The farm's follower is a person: it gets each offer's readable Note, which the outbox lists.
     const expected = (await collectionItems(pod, `${pod.actorUrl}/outbox`)).sort();
     expect(expected).toHaveLength(3);
@@ -41,6 +50,8 @@ describe("a follower that was down gets its deliveries within minutes of coming 
     await waitUntil(() => new Set(received()).size === expected.length, RECOVERY_BOUND_MS, 250);
     const caughtUp = Math.max(...neighbor.deliveries.map((d) => d.receivedAt));
     expect(received().sort()).toEqual(expected);
-    console.log(`recovery: all ${expected.length} held activities arrived ${((caughtUp - back) / 1000).toFixed(1)} s after the host came back`);
+    console.log(
+      `recovery: all ${expected.length} held activities arrived ${((caughtUp - back) / 1000).toFixed(1)} s after the host came back`,
+    );
   });
 });

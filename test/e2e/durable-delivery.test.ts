@@ -23,7 +23,9 @@ describe("deliveries survive a crash: the queue lives in the pod's SQLite file",
     // The operator command queues the Follow in A's database; no server of A is running to send it.
     const { stdout } = await run(process.execPath, [CLI, "follow", b.handle], { env: { ...process.env, ...a.env } });
     expect(JSON.parse(stdout)).toMatchObject({ actorIri: b.actorUrl, state: "pending" });
-    const status = JSON.parse((await run(process.execPath, [CLI, "status"], { env: { ...process.env, ...a.env } })).stdout);
+    const status = JSON.parse(
+      (await run(process.execPath, [CLI, "status"], { env: { ...process.env, ...a.env } })).stdout,
+    );
     expect(status.queue.queued).toBeGreaterThan(0);
     expect(await collectionItems(b, `${b.actorUrl}/followers`)).toEqual([]);
 
@@ -40,6 +42,8 @@ describe("deliveries survive a crash: the queue lives in the pod's SQLite file",
     expect(b.logs()).toMatch(/"msg":"stopped"/);
     expect(b.exitCodes().at(-1)).toBe(0);
     // The restarted pod still knows its follower: nothing was lost.
-    expect((await b.admin("GET", "/followers")).body.items.map((f: { actorIri: string }) => f.actorIri)).toEqual([a.actorUrl]);
+    expect((await b.admin("GET", "/followers")).body.items.map((f: { actorIri: string }) => f.actorIri)).toEqual([
+      a.actorUrl,
+    ]);
   });
 });

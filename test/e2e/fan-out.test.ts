@@ -40,14 +40,25 @@ describe("fan-out: one pod publishes to 1,000 followers on 100 loopback hosts", 
     const cpuBefore = cpuSeconds(pod.pid()!);
     const actors = farm.hosts.flatMap((host) => host.actors);
     await inBatches(actors, 16, async (follower) => {
-      const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${follower.id}/follows/1`, type: "Follow", actor: follower.id, object: pod.actorUrl };
+      const follow = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${follower.id}/follows/1`,
+        type: "Follow",
+        actor: follower.id,
+        object: pod.actorUrl,
+      };
       const response = await farm.post(follower, `${pod.url}/inbox`, follow);
-      if (!response.ok) throw new Error(`Follow from ${follower.id} answered ${response.status}: ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`Follow from ${follower.id} answered ${response.status}: ${await response.text()}`);
     });
     // Every follower is listed and has its Accept (signed by the pod, verified by the follower's host).
     const followers = async () => (await pod.getActivityPub(`${pod.actorUrl}/followers`)).totalItems as number;
     const accepted = () => farm.hosts.flatMap((host) => host.deliveries).filter((d) => d.type === "Accept").length;
-    await waitUntil(async () => (await followers()) === actors.length && accepted() === actors.length, FOLLOW_BOUND_MS, 500);
+    await waitUntil(
+      async () => (await followers()) === actors.length && accepted() === actors.length,
+      FOLLOW_BOUND_MS,
+      500,
+    );
     console.log(
       `fan-out setup: ${actors.length} signed Follows accepted in ${((Date.now() - started) / 1000).toFixed(1)} s,` +
         ` pod CPU ${(cpuSeconds(pod.pid()!) - cpuBefore).toFixed(1)} s`,
@@ -58,7 +69,9 @@ describe("fan-out: one pod publishes to 1,000 followers on 100 loopback hosts", 
     await Promise.all([pod?.stop(), farm?.close()]);
   });
 
-  it("every healthy follower gets each activity exactly once, while one inbox hangs, one fails and one refuses", { timeout: DELIVERY_BOUND_MS + 60_000 }, async () => {
+  it("every healthy follower gets each activity exactly once, while one inbox hangs, one fails and one refuses", {
+    timeout: DELIVERY_BOUND_MS + 60_000,
+  }, async () => {
     farm.hosts[HANGING]!.mode = "hang";
     farm.hosts[FAILING]!.mode = "fail";
     await farm.hosts[REFUSING]!.close();
@@ -68,14 +81,26 @@ describe("fan-out: one pod publishes to 1,000 followers on 100 loopback hosts", 
     const offer = (name: string) => ({ name, category: "food", quantity: 5, unit: "kg", area: { name: "Riverside" } });
     expect((await pod.admin("POST", "/offers", offer("Apples"))).status).toBe(201);
     expect((await pod.admin("POST", "/offers", offer("Pears"))).status).toBe(201);
-    expect((await pod.admin("POST", "/needs", { name: "Ladders", category: "tools", quantity: 2, unit: "ladders", area: { name: "Riverside" } })).status).toBe(201);
+    expect(
+      (
+        await pod.admin("POST", "/needs", {
+          name: "Ladders",
+          category: "tools",
+          quantity: 2,
+          unit: "ladders",
+          area: { name: "Riverside" },
+        })
+      ).status,
+    ).toBe(201);
     // What was published for people, as the pod's outbox lists it: a Create of each object's readable Note
     // (the farm's actors are people on people's servers: they get no Proposals).
     const expected = (await collectionItems(pod, `${pod.actorUrl}/outbox`)).sort();
     expect(expected).toHaveLength(3);
 
     // Where each healthy follower is reached: its host's shared inbox, or its own inbox.
-    const targets = healthy.flatMap((host) => (host.sharedInbox ? [`${host.origin}/inbox`] : host.actors.map((a) => a.inbox)));
+    const targets = healthy.flatMap((host) =>
+      host.sharedInbox ? [`${host.origin}/inbox`] : host.actors.map((a) => a.inbox),
+    );
     expect(targets).toHaveLength(87 + 10 * ACTORS_PER_HOST);
     const deliveredPublications = () => healthy.flatMap((host) => host.deliveries).filter((d) => d.type !== "Accept");
     const byTarget = () => {
@@ -83,10 +108,15 @@ describe("fan-out: one pod publishes to 1,000 followers on 100 loopback hosts", 
       for (const delivery of deliveredPublications()) map.get(delivery.inbox)?.push(delivery);
       return map;
     };
-    const missing = () => [...byTarget()].filter(([, got]) => new Set(got.map((d) => d.activityId)).size < expected.length);
+    const missing = () =>
+      [...byTarget()].filter(([, got]) => new Set(got.map((d) => d.activityId)).size < expected.length);
     await waitUntil(() => missing().length === 0, DELIVERY_BOUND_MS, 250).catch((error) => {
-      const sample = missing().slice(0, 5).map(([target, got]) => `${target}: ${got.length}`);
-      throw new Error(`${String(error)}; ${missing().length} targets incomplete, e.g. ${sample.join(", ")}\n${pod.logs().slice(-3000)}`);
+      const sample = missing()
+        .slice(0, 5)
+        .map(([target, got]) => `${target}: ${got.length}`);
+      throw new Error(
+        `${String(error)}; ${missing().length} targets incomplete, e.g. ${sample.join(", ")}\n${pod.logs().slice(-3000)}`,
+      );
     });
     const lastDelivery = Math.max(...deliveredPublications().map((d) => d.receivedAt));
     const cpu = cpuSeconds(pod.pid()!) - cpuBefore;

@@ -96,7 +96,9 @@ describe("documents the pod fetches are capped in size and time", () => {
     return response.status;
   }
 
-  it("a keyId pointing at a 50 MB document is aborted after about the 1 MiB cap, not read whole", { timeout: 90_000 }, async () => {
+  it("a keyId pointing at a 50 MB document is aborted after about the 1 MiB cap, not read whole", {
+    timeout: 90_000,
+  }, async () => {
     const status = await postSignedBy("/users/huge");
     expect(status).toBeGreaterThanOrEqual(400);
     await waitUntil(() => hostile.sent.get("/users/huge")?.closed === true, 60_000);
@@ -104,7 +106,9 @@ describe("documents the pod fetches are capped in size and time", () => {
     expect(sent.finished).toBe(false);
     // What left the server before the pod hung up: the cap plus what the two sockets' buffers hold.
     expect(sent.bytes).toBeLessThan(16 * 1024 * 1024);
-    console.log(`huge key document: the server got ${(sent.bytes / 1024 / 1024).toFixed(1)} MiB out before the pod closed it`);
+    console.log(
+      `huge key document: the server got ${(sent.bytes / 1024 / 1024).toFixed(1)} MiB out before the pod closed it`,
+    );
   });
 
   it("a keyId pointing at a document that trickles forever is given up on", { timeout: 90_000 }, async () => {

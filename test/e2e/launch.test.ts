@@ -10,13 +10,23 @@ import { freePort, waitUntil } from "../support/pod-process.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SYSTEM_NODE = "/usr/bin/node";
-const systemNodeMajor = existsSync(SYSTEM_NODE) ? Number(spawnSync(SYSTEM_NODE, ["-p", "process.versions.node"]).stdout.toString().split(".")[0]) : 24;
+const systemNodeMajor = existsSync(SYSTEM_NODE)
+  ? Number(spawnSync(SYSTEM_NODE, ["-p", "process.versions.node"]).stdout.toString().split(".")[0])
+  : 24;
 
 /** The environment of a pod on 127.0.0.1 with no inherited pod settings. */
 function podEnv(port: number, dataDir: string, path = process.env.PATH!): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(POD_|DATA_DIR|HOST|PORT|LOG_LEVEL|npm_)/.test(key)) env[key] = value;
-  return { ...env, PATH: path, POD_URL: `http://127.0.0.1:${port}`, HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir };
+  for (const [key, value] of Object.entries(process.env))
+    if (!/^(POD_|DATA_DIR|HOST|PORT|LOG_LEVEL|npm_)/.test(key)) env[key] = value;
+  return {
+    ...env,
+    PATH: path,
+    POD_URL: `http://127.0.0.1:${port}`,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATA_DIR: dataDir,
+  };
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -61,23 +71,34 @@ describe("the launcher's Node.js check", () => {
     expect(wrongNodeLine("25.0.0")).toBe("This pod needs Node.js 24 (you have v25.0.0)");
   });
 
-  it.skipIf(systemNodeMajor === 24)("on the system's older Node.js, `npm start` says so in one line and exits 1", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pod-old-node-"));
-    try {
-      // Node 20 first on PATH, as on a machine where nothing else was installed.
-      const started = run("npm", ["start", "--silent"], podEnv(await freePort(), join(dataDir, "data"), `${dirname(SYSTEM_NODE)}:${process.env.PATH}`));
-      expect(await started.exited).toBe(1);
-      const version = spawnSync(SYSTEM_NODE, ["-v"]).stdout.toString().trim();
-      expect(started.out.stderr).toBe(`This pod needs Node.js 24 (you have ${version})\n`);
-      expect(started.out.stdout).toBe("");
-      expect(existsSync(join(dataDir, "data"))).toBe(false);
-      // The CLI says the same.
-      const cli = spawnSync(SYSTEM_NODE, ["bin/pod.mjs", "help"], { cwd: ROOT, encoding: "utf8" });
-      expect([cli.status, cli.stdout, cli.stderr]).toEqual([1, "", `This pod needs Node.js 24 (you have ${version})\n`]);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(systemNodeMajor === 24)(
+    "on the system's older Node.js, `npm start` says so in one line and exits 1",
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "pod-old-node-"));
+      try {
+        // Node 20 first on PATH, as on a machine where nothing else was installed.
+        const started = run(
+          "npm",
+          ["start", "--silent"],
+          podEnv(await freePort(), join(dataDir, "data"), `${dirname(SYSTEM_NODE)}:${process.env.PATH}`),
+        );
+        expect(await started.exited).toBe(1);
+        const version = spawnSync(SYSTEM_NODE, ["-v"]).stdout.toString().trim();
+        expect(started.out.stderr).toBe(`This pod needs Node.js 24 (you have ${version})\n`);
+        expect(started.out.stdout).toBe("");
+        expect(existsSync(join(dataDir, "data"))).toBe(false);
+        // The CLI says the same.
+        const cli = spawnSync(SYSTEM_NODE, ["bin/pod.mjs", "help"], { cwd: ROOT, encoding: "utf8" });
+        expect([cli.status, cli.stdout, cli.stderr]).toEqual([
+          1,
+          "",
+          `This pod needs Node.js 24 (you have ${version})\n`,
+        ]);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe("running the pod from `npm start`", () => {
@@ -145,7 +166,9 @@ describe("the one-time operator token", () => {
     try {
       await waitUntil(() => /Operator token[^\n]*\n\s+(pod_\S+)/.test(started.out.stdout), 30_000);
       const token = /Operator token[^\n]*\n\s+(pod_\S+)/.exec(started.out.stdout)![1]!;
-      const status = await fetch(`http://127.0.0.1:${port}/admin/api/status`, { headers: { authorization: `Bearer ${token}` } });
+      const status = await fetch(`http://127.0.0.1:${port}/admin/api/status`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(status.status).toBe(200);
     } finally {
       started.child.kill("SIGTERM");

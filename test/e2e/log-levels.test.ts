@@ -20,14 +20,22 @@ describe("routine federation events are not logged as errors", () => {
 
   it("WebFinger for an unknown user: a 404, logged at debug", async () => {
     const port = new URL(pod.url).port;
-    const answer = await fetch(`${pod.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:nobody@127.0.0.1:${port}`)}`);
+    const answer = await fetch(
+      `${pod.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:nobody@127.0.0.1:${port}`)}`,
+    );
     expect(answer.status).toBe(404);
     await waitUntil(() => linesWith(pod, "Actor nobody not found").length > 0);
     expect(new Set(linesWith(pod, "Actor nobody not found").map((line) => line.level))).toEqual(new Set([20]));
   });
 
   it("fetching a withdrawn object (410): logged at info, the request that needed it answers 422", async () => {
-    const offer = await pod.admin("POST", "/offers", { name: "Pears", category: "food", quantity: 2, unit: "kg", area: { name: "Riverside" } });
+    const offer = await pod.admin("POST", "/offers", {
+      name: "Pears",
+      category: "food",
+      quantity: 2,
+      unit: "kg",
+      area: { name: "Riverside" },
+    });
     expect((await pod.admin("POST", `/offers/${offer.body.id}/withdraw`)).status).toBe(200);
     const offerUrl = `${pod.url}/offers/${offer.body.id}`;
     // Following the withdrawn offer's URL makes the pod fetch it (from itself): the document loader sees 410.
@@ -37,7 +45,9 @@ describe("routine federation events are not logged as errors", () => {
   });
 
   it("one line per request: successful reads at debug, writes and refusals at info", async () => {
-    const actorRead = await fetch(`${pod.url}/users/pod?mark=read`, { headers: { accept: "application/activity+json" } });
+    const actorRead = await fetch(`${pod.url}/users/pod?mark=read`, {
+      headers: { accept: "application/activity+json" },
+    });
     expect(actorRead.status).toBe(200);
     const missing = await fetch(`${pod.url}/no-such-page?mark=missing`);
     expect(missing.status).toBe(404);

@@ -25,7 +25,12 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
     let offerId: string;
 
     it("registers an app and gets a token through the authorization-code flow with PKCE (S256)", async () => {
-      const registered = await createRestAPIClient({ url: a.url }).v1.apps.create({ clientName: "masto test", redirectUris: REDIRECT, scopes: "read write follow", website: "https://app.example" });
+      const registered = await createRestAPIClient({ url: a.url }).v1.apps.create({
+        clientName: "masto test",
+        redirectUris: REDIRECT,
+        scopes: "read write follow",
+        website: "https://app.example",
+      });
       expect(registered.clientId).toBeTruthy();
       expect(registered.clientSecret).toBeTruthy();
       const { verifier, challenge } = pkcePair();
@@ -56,7 +61,14 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       masto = createRestAPIClient({ url: a.url, accessToken: token.accessToken });
       // The code is single use.
       await expect(
-        oauth.token.create({ grantType: "authorization_code", clientId: registered.clientId!, clientSecret: registered.clientSecret!, redirectUri: REDIRECT, code, codeVerifier: verifier } as Parameters<typeof oauth.token.create>[0]),
+        oauth.token.create({
+          grantType: "authorization_code",
+          clientId: registered.clientId!,
+          clientSecret: registered.clientSecret!,
+          redirectUri: REDIRECT,
+          code,
+          codeVerifier: verifier,
+        } as Parameters<typeof oauth.token.create>[0]),
       ).rejects.toThrow();
     });
 
@@ -75,36 +87,72 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       expect(found.accounts).toHaveLength(1);
       const podB = found.accounts[0]!;
       // Published before the follow: it arrives with the latest posts read from B's outbox.
-      const earlier = await b.admin("POST", "/needs", { name: "Ladders", category: "tools", quantity: 2, unit: "ladders", area: { name: "Riverside" } });
+      const earlier = await b.admin("POST", "/needs", {
+        name: "Ladders",
+        category: "tools",
+        quantity: 2,
+        unit: "ladders",
+        area: { name: "Riverside" },
+      });
       expect(earlier.status).toBe(201);
       expect(podB.acct).toBe(b.handle.replace(/^@/, ""));
       expect(podB.url).toBe(`${b.url}/@pod`);
       const relationship = await masto.v1.accounts.$select(podB.id).follow();
       expect(relationship.following || relationship.requested).toBe(true);
-      await waitUntil(async () => (await masto.v1.accounts.relationships.fetch({ id: [podB.id] }))[0]?.following === true);
+      await waitUntil(
+        async () => (await masto.v1.accounts.relationships.fetch({ id: [podB.id] }))[0]?.following === true,
+      );
 
-      const offer = await b.admin("POST", "/offers", { name: "Apples", category: "food", quantity: 20, unit: "kg", area: { name: "Riverside" }, description: "Windfall apples, come by." });
+      const offer = await b.admin("POST", "/offers", {
+        name: "Apples",
+        category: "food",
+        quantity: 20,
+        unit: "kg",
+        area: { name: "Riverside" },
+        description: "Windfall apples, come by.",
+      });
       expect(offer.status).toBe(201);
       offerId = offer.body.id;
-      await waitUntil(async () => (await masto.v1.timelines.home.list({ limit: 40 })).some((s) => s.uri === `${b.url}/offers/${offerId}/note`), 20_000);
+      await waitUntil(
+        async () =>
+          (await masto.v1.timelines.home.list({ limit: 40 })).some((s) => s.uri === `${b.url}/offers/${offerId}/note`),
+        20_000,
+      );
       const home = await masto.v1.timelines.home.list({ limit: 40 });
       offerStatus = home.find((s) => s.uri === `${b.url}/offers/${offerId}/note`)!;
       expect(offerStatus.account.id).toBe(podB.id);
       expect(offerStatus.content).toContain("Apples");
       expect(offerStatus.visibility).toBe("public");
-      expect(home.some((s) => s.uri === `${b.url}/needs/${earlier.body.id}/note` && s.content.includes("Ladders"))).toBe(true);
+      expect(
+        home.some((s) => s.uri === `${b.url}/needs/${earlier.body.id}/note` && s.content.includes("Ladders")),
+      ).toBe(true);
       // The pod's own following list, as the app's profile screen reads it.
       const me = await masto.v1.accounts.verifyCredentials();
       expect((await masto.v1.accounts.$select(me.id).following.list()).map((account) => account.id)).toEqual([podB.id]);
     });
 
     it("the followed pod's charter and practice arrive as one status each (written from the charter's Article, the practice's title and gist)", async () => {
-      const charter = await b.admin("PUT", "/charter", { changeNote: "First charter", services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside" }] });
+      const charter = await b.admin("PUT", "/charter", {
+        changeNote: "First charter",
+        services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside" }],
+      });
       expect(charter.status).toBe(201);
-      const practice = await b.admin("POST", "/practices", { title: "A food route that takes an hour", summary: "Group pickups by street.", body: "1. Sort by street\n2. Drive the loop" });
+      const practice = await b.admin("POST", "/practices", {
+        title: "A food route that takes an hour",
+        summary: "Group pickups by street.",
+        body: "1. Sort by street\n2. Drive the loop",
+      });
       expect(practice.status).toBe(201);
-      const fromB = async () => (await masto.v1.timelines.home.list({ limit: 40 })).filter((s) => s.account.acct === b.handle.replace(/^@/, ""));
-      await waitUntil(async () => (await fromB()).some((s) => s.content.includes("A food route")) && (await fromB()).some((s) => s.content.includes("Food runs")), 20_000);
+      const fromB = async () =>
+        (await masto.v1.timelines.home.list({ limit: 40 })).filter(
+          (s) => s.account.acct === b.handle.replace(/^@/, ""),
+        );
+      await waitUntil(
+        async () =>
+          (await fromB()).some((s) => s.content.includes("A food route")) &&
+          (await fromB()).some((s) => s.content.includes("Food runs")),
+        20_000,
+      );
       const statuses = await fromB();
       expect(statuses.filter((s) => s.content.includes("Food runs"))).toHaveLength(1);
       // B sends pods the charter's Article only; A writes the one post its apps show from it, at the Note's id.
@@ -115,23 +163,37 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
     });
 
     it("posts a status: it is published as a Note from the pod and delivered to the follower pod", async () => {
-      const status = await masto.v1.statuses.create({ status: "Tool library opens Saturday https://example.org/tools", visibility: "public" });
+      const status = await masto.v1.statuses.create({
+        status: "Tool library opens Saturday https://example.org/tools",
+        visibility: "public",
+      });
       expect(status.uri).toMatch(new RegExp(`^${a.url}/notes/\\d+$`));
       expect(status.content).toContain('<a href="https://example.org/tools"');
       const note = await a.getActivityPub(status.uri);
       expect(note.type).toBe("Note");
       // Fedify compacts the Public collection to as:Public, which Mastodon reads as public too.
-      expect([note.to].flat()).toContainEqual(expect.stringMatching(/^(as:Public|https:\/\/www\.w3\.org\/ns\/activitystreams#Public)$/));
-      await waitUntil(async () => (await b.admin("GET", "/received?limit=100")).body.items.some((r: { type: string; objectIri: string }) => r.type === "Create" && r.objectIri === status.uri));
+      expect([note.to].flat()).toContainEqual(
+        expect.stringMatching(/^(as:Public|https:\/\/www\.w3\.org\/ns\/activitystreams#Public)$/),
+      );
+      await waitUntil(async () =>
+        (await b.admin("GET", "/received?limit=100")).body.items.some(
+          (r: { type: string; objectIri: string }) => r.type === "Create" && r.objectIri === status.uri,
+        ),
+      );
       // B keeps it as a post of a pod it follows: it shows on B's public timeline.
       const atB = createRestAPIClient({ url: b.url });
-      await waitUntil(async () => (await atB.v1.timelines.public.list({ limit: 40 })).some((s) => s.uri === status.uri));
+      await waitUntil(async () =>
+        (await atB.v1.timelines.public.list({ limit: 40 })).some((s) => s.uri === status.uri),
+      );
       const local = await masto.v1.timelines.public.list({ local: true });
       expect(local.map((s) => s.uri)).toContain(status.uri);
     });
 
     it("replies to the neighbor's offer: the reply threads at both pods and counts on the offer", async () => {
-      const reply = await masto.v1.statuses.create({ status: "We could use ten kilos for the soup kitchen", inReplyToId: offerStatus.id });
+      const reply = await masto.v1.statuses.create({
+        status: "We could use ten kilos for the soup kitchen",
+        inReplyToId: offerStatus.id,
+      });
       expect(reply.inReplyToId).toBe(offerStatus.id);
       expect(reply.inReplyToAccountId).toBe(offerStatus.account.id);
       const context = await masto.v1.statuses.$select(offerStatus.id).context.fetch();
@@ -148,7 +210,11 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       const status = await masto.v1.statuses.create({ status: "A mistake", visibility: "public" });
       await masto.v1.statuses.$select(status.id).remove();
       expect((await fetch(status.uri, { headers: { accept: "application/activity+json" } })).status).toBe(410);
-      await waitUntil(async () => (await b.admin("GET", "/received?limit=200")).body.items.some((r: { type: string; objectIri: string }) => r.type === "Delete" && r.objectIri === status.uri));
+      await waitUntil(async () =>
+        (await b.admin("GET", "/received?limit=200")).body.items.some(
+          (r: { type: string; objectIri: string }) => r.type === "Delete" && r.objectIri === status.uri,
+        ),
+      );
       await expect(masto.v1.statuses.$select(status.id).fetch()).rejects.toThrow();
     });
   });
@@ -156,8 +222,16 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
   describe("megalodon", () => {
     it("registers, gets a token (authorization code with client secret), reads the home timeline and posts", async () => {
       const client = generator("mastodon", a.url);
-      const registered = await client.registerApp("megalodon test", { redirect_uris: REDIRECT, scopes: ["read", "write", "follow"] });
-      const consent = await signInOnConsentPage(a.url, { response_type: "code", client_id: registered.client_id, redirect_uri: REDIRECT, scope: "read write follow" });
+      const registered = await client.registerApp("megalodon test", {
+        redirect_uris: REDIRECT,
+        scopes: ["read", "write", "follow"],
+      });
+      const consent = await signInOnConsentPage(a.url, {
+        response_type: "code",
+        client_id: registered.client_id,
+        redirect_uri: REDIRECT,
+        scope: "read write follow",
+      });
       const code = new URL(consent.location!).searchParams.get("code")!;
       const token = await client.fetchAccessToken(registered.client_id, registered.client_secret, code, REDIRECT);
       const api = generator("mastodon", a.url, token.access_token);

@@ -10,8 +10,16 @@ const REDIRECT = "https://app.example/callback";
 /** An app's access token, the way megalodon-based apps get one (authorization code with client secret). */
 async function megalodonToken(podUrl: string): Promise<string> {
   const client = generator("mastodon", podUrl);
-  const registered = await client.registerApp("interop test", { redirect_uris: REDIRECT, scopes: ["read", "write", "follow"] });
-  const consent = await signInOnConsentPage(podUrl, { response_type: "code", client_id: registered.client_id, redirect_uri: REDIRECT, scope: "read write follow" });
+  const registered = await client.registerApp("interop test", {
+    redirect_uris: REDIRECT,
+    scopes: ["read", "write", "follow"],
+  });
+  const consent = await signInOnConsentPage(podUrl, {
+    response_type: "code",
+    client_id: registered.client_id,
+    redirect_uri: REDIRECT,
+    scope: "read write follow",
+  });
   const code = new URL(consent.location!).searchParams.get("code")!;
   return (await client.fetchAccessToken(registered.client_id, registered.client_secret, code, REDIRECT)).access_token;
 }
@@ -38,7 +46,13 @@ describe("Mastodon apps' view of a pod: server detection, search by name, NodeIn
 
   it("megalodon's detector recognises the pod as a Mastodon-compatible server, and its client reads the home timeline", async () => {
     expect(await detector(pod.url)).toBe("mastodon");
-    const offer = await pod.admin("POST", "/offers", { name: "Seed packets", category: "food", quantity: 40, unit: "packets", area: { name: "Riverside" } });
+    const offer = await pod.admin("POST", "/offers", {
+      name: "Seed packets",
+      category: "food",
+      quantity: 40,
+      unit: "packets",
+      area: { name: "Riverside" },
+    });
     expect(offer.status).toBe(201);
     const api = generator(await detector(pod.url), pod.url, token);
     const home = await api.getHomeTimeline({ limit: 40 });

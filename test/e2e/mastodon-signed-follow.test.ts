@@ -128,10 +128,18 @@ describe("a Follow signed Mastodon-style by an independent implementation (@miss
 
     // The Digest covers exactly the bytes received...
     expect(delivery.headers.digest).toBeDefined();
-    expect(await verifyDigestHeader({ method: delivery.method, url: delivery.url, headers: delivery.headers }, new Uint8Array(delivery.body), true)).toBe(true);
-    expect(String(delivery.headers.digest).split(",").map((part) => part.trim())).toContain(
-      `SHA-256=${createHash("sha256").update(delivery.body).digest("base64")}`,
-    );
+    expect(
+      await verifyDigestHeader(
+        { method: delivery.method, url: delivery.url, headers: delivery.headers },
+        new Uint8Array(delivery.body),
+        true,
+      ),
+    ).toBe(true);
+    expect(
+      String(delivery.headers.digest)
+        .split(",")
+        .map((part) => part.trim()),
+    ).toContain(`SHA-256=${createHash("sha256").update(delivery.body).digest("base64")}`);
     // ...and the HTTP signature (draft-cavage, rsa-sha256) verifies with the misskey library.
     const { headers } = await verifyPodSignature(delivery);
     for (const name of MASTODON_SIGNED_HEADERS) expect(headers).toContain(name);

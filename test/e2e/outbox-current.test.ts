@@ -20,7 +20,14 @@ describe("the outbox as an independent server reads it: current versions only, n
 
   const outboxUrl = () => `${pod.actorUrl}/outbox`;
   const offer = async (name: string, description: string) => {
-    const response = await pod.admin("POST", "/offers", { name, description, category: "food", quantity: 5, unit: "kg", area: { name: "Riverside" } });
+    const response = await pod.admin("POST", "/offers", {
+      name,
+      description,
+      category: "food",
+      quantity: 5,
+      unit: "kg",
+      area: { name: "Riverside" },
+    });
     expect(response.status).toBe(201);
     return response.body.id as string;
   };
@@ -48,11 +55,19 @@ describe("the outbox as an independent server reads it: current versions only, n
   it("after publish, update and withdraw, a new follower reads only current versions and no withdrawn content", async () => {
     const apples = await offer("Apples from the orchard", "Crisp ORCHARD-APPLES-TEXT");
     const pears = await offer("Pears", "First words OLD-PEARS-TEXT");
-    expect((await pod.admin("PATCH", `/offers/${pears}`, { name: "Pears, ripe", description: "Now NEW-PEARS-TEXT" })).status).toBe(200);
+    expect(
+      (await pod.admin("PATCH", `/offers/${pears}`, { name: "Pears, ripe", description: "Now NEW-PEARS-TEXT" })).status,
+    ).toBe(200);
     expect((await pod.admin("POST", `/offers/${apples}/withdraw`)).status).toBe(200);
 
     // A remote server's user follows the pod, and the server reads the outbox (as they do on follow).
-    const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${alice.actorId}/follows/1`, type: "Follow", actor: alice.actorId, object: pod.actorUrl };
+    const follow = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${alice.actorId}/follows/1`,
+      type: "Follow",
+      actor: alice.actorId,
+      object: pod.actorUrl,
+    };
     expect((await postRaw(await signMastodonStyle(alice, `${pod.actorUrl}/inbox`, follow))).status).toBeLessThan(300);
     await waitUntil(() => alice.inbox.some((r) => JSON.parse(r.body.toString("utf8")).type === "Accept"));
     const { raw, expanded } = await readOutbox(outboxUrl());

@@ -39,16 +39,25 @@ describe("pod-to-pod offers stay on the inbox fast path", () => {
     const objects: string[] = [];
     for (const path of ["/offers", "/needs"]) {
       const area = { name: "Riverside", latitude: 51.5, longitude: -0.1 };
-      const made = await sender.admin("POST", path, { name: "Apples", category: "food", quantity: 3, unit: "kg", area });
+      const made = await sender.admin("POST", path, {
+        name: "Apples",
+        category: "food",
+        quantity: 3,
+        unit: "kg",
+        area,
+      });
       expect(made.status).toBe(201);
       objects.push(`${sender.url}${path}/${made.body.id}`);
-      expect((await sender.admin("PATCH", `${path}/${made.body.id}`, { description: "Picked today." })).status).toBe(200);
+      expect((await sender.admin("PATCH", `${path}/${made.body.id}`, { description: "Picked today." })).status).toBe(
+        200,
+      );
       const claim = await sender.admin("POST", `${path}/${made.body.id}/claims`, { neighbor: "Sam", quantity: 3 });
       expect(claim.status).toBe(201);
     }
     const ofObjects = (line: LogLine) => objects.some((iri) => line.activity?.startsWith(`${iri}#`));
     // Three deliveries per object, each logged by one path or the other.
-    const handled = () => lines().filter((l) => (l.msg === "inbox fast path" || l.msg === "inbox generic path") && ofObjects(l));
+    const handled = () =>
+      lines().filter((l) => (l.msg === "inbox fast path" || l.msg === "inbox generic path") && ofObjects(l));
     await waitUntil(() => handled().length >= 6, 60_000);
     const fast = lines().filter((l) => l.msg === "inbox fast path" && ofObjects(l));
     const generic = lines().filter((l) => l.msg === "inbox generic path" && ofObjects(l));

@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectionItems, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 import { AS_PUBLIC, expandOne, recipients } from "../support/independent-reader.ts";
-import { postRaw, signMastodonStyle, startRemoteActor, type ReceivedRequest, type RemoteActor } from "../support/remote-actor.ts";
+import {
+  postRaw,
+  signMastodonStyle,
+  startRemoteActor,
+  type ReceivedRequest,
+  type RemoteActor,
+} from "../support/remote-actor.ts";
 
 const NEW_NAME = "Riverside tool library";
 const NEW_SUMMARY = "Lending drills, ladders and seed packets between neighbours.";
@@ -134,9 +140,15 @@ describe("the pod tells its followers when its profile changes (Update(actor) wi
     // the quiet restart (or a retry of the first one) would have queued, so those would arrive first.
     pod.env.POD_NAME = LATER_NAME;
     await pod.restart();
-    await waitUntil(() => alice.inbox.slice(before).some((r) => isUpdate(r) && bodyOf(r).object.name === LATER_NAME), 15_000);
+    await waitUntil(
+      () => alice.inbox.slice(before).some((r) => isUpdate(r) && bodyOf(r).object.name === LATER_NAME),
+      15_000,
+    );
     const since = alice.inbox.slice(before).filter(isUpdate);
-    expect(since.map((r) => bodyOf(r).object.name), withLogs("an Update was sent without a profile change")).toEqual([LATER_NAME]);
+    expect(
+      since.map((r) => bodyOf(r).object.name),
+      withLogs("an Update was sent without a profile change"),
+    ).toEqual([LATER_NAME]);
     expect(new Set(updates().map((r) => bodyOf(r).id)).size).toBe(2);
   });
 });

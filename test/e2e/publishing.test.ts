@@ -21,14 +21,16 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
     await Promise.all([a?.stop(), b?.stop()]);
   });
 
-  const receivedAtB = async (): Promise<Received[]> => (await b.admin("GET", "/received?limit=500")).body.items.reverse();
+  const receivedAtB = async (): Promise<Received[]> =>
+    (await b.admin("GET", "/received?limit=500")).body.items.reverse();
   /** Deliveries run in parallel across objects and in order per object (the queue's ordering key). */
   const expectReceived = async (expected: [type: string, objectType: string, objectIri: string][]) => {
     await waitUntil(async () => (await receivedAtB()).length >= expected.length, 20_000);
     const got = (await receivedAtB()).map((r) => [r.type, r.objectType, r.objectIri] as const);
     const perObject = (list: readonly (readonly [string, string | null, string | null])[]) => {
       const byObject = new Map<string, string[]>();
-      for (const [type, objectType, iri] of list) byObject.set(iri!, [...(byObject.get(iri!) ?? []), `${type} ${objectType}`]);
+      for (const [type, objectType, iri] of list)
+        byObject.set(iri!, [...(byObject.get(iri!) ?? []), `${type} ${objectType}`]);
       return Object.fromEntries([...byObject].sort(([x], [y]) => x.localeCompare(y)));
     };
     expect(got).toHaveLength(expected.length);
@@ -39,7 +41,9 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
     const charter = await a.admin("PUT", "/charter", {
       changeNote: "First charter",
       services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside" }],
-      planned: [{ key: "childcare", name: "Childcare swap", category: "childcare", target: "2027-Q1", needs: { people: 2 } }],
+      planned: [
+        { key: "childcare", name: "Childcare swap", category: "childcare", target: "2027-Q1", needs: { people: 2 } },
+      ],
     });
     expect(charter.status).toBe(201);
     const offer = await a.admin("POST", "/offers", {
@@ -51,7 +55,13 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
       area: { name: "Riverside", latitude: 51.501234, longitude: -0.141234 },
     });
     expect(offer.status).toBe(201);
-    const need = await a.admin("POST", "/needs", { name: "Ladders", category: "tools", quantity: 2, unit: "ladders", area: { name: "Riverside" } });
+    const need = await a.admin("POST", "/needs", {
+      name: "Ladders",
+      category: "tools",
+      quantity: 2,
+      unit: "ladders",
+      area: { name: "Riverside" },
+    });
     expect(need.status).toBe(201);
     const practice = await a.admin("POST", "/practices", {
       title: "A food route that takes an hour",
@@ -62,7 +72,10 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
     expect(practice.status).toBe(201);
     const offerIri = `${a.url}/offers/${offer.body.id}`;
     expect((await a.admin("PATCH", `/offers/${offer.body.id}`, { quantity: "25" })).status).toBe(200);
-    const claim = await a.admin("POST", `/offers/${offer.body.id}/claims`, { neighbor: "Flat 3, Elm St", quantity: 10 });
+    const claim = await a.admin("POST", `/offers/${offer.body.id}/claims`, {
+      neighbor: "Flat 3, Elm St",
+      quantity: 10,
+    });
     expect(claim.status).toBe(201);
     expect(claim.body.offer).toMatchObject({ status: "partly_claimed", available: "15" });
     expect((await a.admin("POST", `/offers/${offer.body.id}/withdraw`)).status).toBe(200);
@@ -85,7 +98,8 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
     ]);
     expect((await receivedAtB()).filter((r) => r.objectType === "Note")).toEqual([]);
     // And the following pod's view fills from them.
-    const view = async (path: string) => (await (await fetch(`${b.url}/view/${path}?limit=50`)).json()).items as { iri: string }[];
+    const view = async (path: string) =>
+      (await (await fetch(`${b.url}/view/${path}?limit=50`)).json()).items as { iri: string }[];
     await waitUntil(async () => (await view("needs")).some((item) => item.iri === needIri));
     expect((await view("practices")).map((item) => item.iri)).toEqual([practiceIri]);
     expect((await view("charters")).map((item) => item.iri)).toEqual([charterIri]);
@@ -123,7 +137,12 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
 
     const actor = await a.getActivityPub(a.actorUrl);
     expect(actor.streams).toEqual(
-      expect.arrayContaining([`${a.actorUrl}/charter`, `${a.actorUrl}/offers`, `${a.actorUrl}/needs`, `${a.actorUrl}/practices`]),
+      expect.arrayContaining([
+        `${a.actorUrl}/charter`,
+        `${a.actorUrl}/offers`,
+        `${a.actorUrl}/needs`,
+        `${a.actorUrl}/practices`,
+      ]),
     );
     expect(await collectionItems(a, `${a.actorUrl}/charter`)).toEqual([`${a.url}/charter`]);
     expect(await collectionItems(a, `${a.actorUrl}/practices`)).toHaveLength(1);

@@ -6,7 +6,12 @@ type Json = Record<string, any>;
 
 /** Tags removed, the common entities decoded: what a reader sees. */
 const visible = (html: string) =>
-  html.replace(/<[^>]*>/g, " ").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/\s+/g, " ");
+  html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
 
 /**
  * A person on a Mastodon-like server follows the pod. Independent servers showed the charter twice (its
@@ -19,7 +24,13 @@ describe("a Mastodon-like follower reads each publication once, as a Note", () =
 
   beforeAll(async () => {
     [pod, alice] = await Promise.all([startPod("readable"), startRemoteActor("alice")]);
-    const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${alice.actorId}/follows/1`, type: "Follow", actor: alice.actorId, object: pod.actorUrl };
+    const follow = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${alice.actorId}/follows/1`,
+      type: "Follow",
+      actor: alice.actorId,
+      object: pod.actorUrl,
+    };
     expect((await postRaw(await signMastodonStyle(alice, `${pod.actorUrl}/inbox`, follow))).status).toBeLessThan(300);
     await waitUntil(() => received().some((a) => a.type === "Accept"));
   });
@@ -29,10 +40,18 @@ describe("a Mastodon-like follower reads each publication once, as a Note", () =
 
   const received = (): Json[] => alice.inbox.map((r) => JSON.parse(r.body.toString("utf8")) as Json);
   /** Creates and Updates of objects (not of the pod's actor, whose profile changes with the charter). */
-  const publications = () => received().filter((a) => (a.type === "Create" || a.type === "Update") && a.object?.id !== pod.actorUrl);
+  const publications = () =>
+    received().filter((a) => (a.type === "Create" || a.type === "Update") && a.object?.id !== pod.actorUrl);
 
   it("offer, charter and practice: exactly one Create(Note) each, saying what it is and linking it; no Article or Proposal", async () => {
-    const offer = await pod.admin("POST", "/offers", { name: "Apples", description: "From the orchard", category: "food", quantity: 20, unit: "kg", area: { name: "Riverside" } });
+    const offer = await pod.admin("POST", "/offers", {
+      name: "Apples",
+      description: "From the orchard",
+      category: "food",
+      quantity: 20,
+      unit: "kg",
+      area: { name: "Riverside" },
+    });
     expect(offer.status).toBe(201);
     const charter = await pod.admin("PUT", "/charter", {
       changeNote: "First charter",
@@ -51,11 +70,17 @@ describe("a Mastodon-like follower reads each publication once, as a Note", () =
     const expected = [
       { object: `${pod.url}/offers/${offer.body.id}`, said: ["Apples", "20 kg", "Riverside"] },
       { object: `${pod.url}/charter`, said: ["People's Service Charter", "Food runs"] },
-      { object: `${pod.url}/practices/${practice.body.id}`, said: ["A food route that takes an hour", "Group pickups by street and drive one loop."] },
+      {
+        object: `${pod.url}/practices/${practice.body.id}`,
+        said: ["A food route that takes an hour", "Group pickups by street and drive one loop."],
+      },
     ];
     // Each Note is queued after anything else of its object (one ordering key per object), so once the
     // three Notes are here, an Article or Proposal sent for the same object would be here too.
-    await waitUntil(() => expected.every(({ object }) => publications().some((a) => a.object.id === `${object}/note`)), 20_000);
+    await waitUntil(
+      () => expected.every(({ object }) => publications().some((a) => a.object.id === `${object}/note`)),
+      20_000,
+    );
 
     const all = publications();
     expect(all.map((a) => `${a.type} ${a.object.type}`)).toEqual(["Create Note", "Create Note", "Create Note"]);
@@ -73,12 +98,22 @@ describe("a Mastodon-like follower reads each publication once, as a Note", () =
   });
 
   it("an edited practice arrives as one Update of its Note; a withdrawn one as one Delete of its Note", async () => {
-    const practice = await pod.admin("POST", "/practices", { title: "Tool library", summary: "Lend drills by the week.", tags: [] });
+    const practice = await pod.admin("POST", "/practices", {
+      title: "Tool library",
+      summary: "Lend drills by the week.",
+      tags: [],
+    });
     expect(practice.status).toBe(201);
     const iri = `${pod.url}/practices/${practice.body.id}`;
-    expect((await pod.admin("PATCH", `/practices/${practice.body.id}`, { summary: "Lend drills and ladders by the week." })).status).toBe(200);
+    expect(
+      (await pod.admin("PATCH", `/practices/${practice.body.id}`, { summary: "Lend drills and ladders by the week." }))
+        .status,
+    ).toBe(200);
     expect((await pod.admin("POST", `/practices/${practice.body.id}/withdraw`)).status).toBe(200);
-    const about = () => received().filter((a) => [a.object?.id, a.object].includes(iri) || [a.object?.id, a.object].includes(`${iri}/note`));
+    const about = () =>
+      received().filter(
+        (a) => [a.object?.id, a.object].includes(iri) || [a.object?.id, a.object].includes(`${iri}/note`),
+      );
     await waitUntil(() => about().some((a) => a.type === "Delete"), 20_000);
     expect(about().map((a) => `${a.type} ${a.object.type ?? ""} ${a.object.id ?? a.object}`)).toEqual([
       `Create Note ${iri}/note`,

@@ -26,24 +26,34 @@ describe("a pod stopped with SIGTERM under keep-alive clients", () => {
 
   it("finishes the in-flight request, closes the idle connection and exits 0 without waiting out the limit", async () => {
     expect(await get("/healthz")).toBe(200); // leaves an idle keep-alive connection in the agent
-    const body = JSON.stringify({ name: "Late apples", category: "food", quantity: 3, unit: "kg", area: { name: "Riverside" } });
+    const body = JSON.stringify({
+      name: "Late apples",
+      category: "food",
+      quantity: 3,
+      unit: "kg",
+      area: { name: "Riverside" },
+    });
     const half = Math.floor(body.length / 2);
     let sendRest = () => {};
     const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${pod.url}/admin/api/offers`, {
-        agent,
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-          "x-request-id": "slow-offer",
+      const req = request(
+        `${pod.url}/admin/api/offers`,
+        {
+          agent,
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            "x-request-id": "slow-offer",
+          },
         },
-      }, (res) => {
-        let text = "";
-        res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode!, body: text }));
-      });
+        (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+        },
+      );
       req.on("error", reject);
       req.write(body.slice(0, half));
       sendRest = () => req.end(body.slice(half));

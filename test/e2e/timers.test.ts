@@ -29,12 +29,25 @@ describe("a running pod's timers: the expiry sweep and the view resync", () => {
   });
 
   it("an offer whose end passes is expired by the sweep, and followers get its Update", async () => {
-    const follow = { "@context": "https://www.w3.org/ns/activitystreams", id: `${alice.actorId}#follow`, type: "Follow", actor: alice.actorId, object: pod.actorUrl };
+    const follow = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${alice.actorId}#follow`,
+      type: "Follow",
+      actor: alice.actorId,
+      object: pod.actorUrl,
+    };
     expect((await postRaw(await signMastodonStyle(alice, `${pod.actorUrl}/inbox`, follow))).status).toBe(202);
     await waitUntil(() => bodies().some((a) => a.type === "Accept"));
 
     const until = new Date(Date.now() + 3_000).toISOString();
-    const offer = await pod.admin("POST", "/offers", { name: "Soup", category: "food", quantity: 4, unit: "litres", availableUntil: until, area: { name: "Riverside" } });
+    const offer = await pod.admin("POST", "/offers", {
+      name: "Soup",
+      category: "food",
+      quantity: 4,
+      unit: "litres",
+      availableUntil: until,
+      area: { name: "Riverside" },
+    });
     expect(offer.status).toBe(201);
     // Alice is on a people's server: she follows the offer through its readable Note.
     const noteIri = `${pod.url}/offers/${offer.body.id}/note`;
@@ -57,9 +70,14 @@ describe("a running pod's timers: the expiry sweep and the view resync", () => {
 
     expect((await pod.admin("POST", "/following", { target: neighbor.actorId })).status).toBe(202);
     await waitUntil(() => neighbor.inbox.some((r) => JSON.parse(r.body.toString("utf8")).type === "Follow"));
-    const followActivity = neighbor.inbox.map((r) => JSON.parse(r.body.toString("utf8"))).find((a) => a.type === "Follow");
-    expect((await neighbor.deliver(`${pod.actorUrl}/inbox`, neighbor.activity("Accept", followActivity))).status).toBe(202);
-    const surplus = async (): Promise<string[]> => (await (await fetch(`${pod.url}/view/surplus?limit=200`)).json()).items.map((i: { iri: string }) => i.iri);
+    const followActivity = neighbor.inbox
+      .map((r) => JSON.parse(r.body.toString("utf8")))
+      .find((a) => a.type === "Follow");
+    expect((await neighbor.deliver(`${pod.actorUrl}/inbox`, neighbor.activity("Accept", followActivity))).status).toBe(
+      202,
+    );
+    const surplus = async (): Promise<string[]> =>
+      (await (await fetch(`${pod.url}/view/surplus?limit=200`)).json()).items.map((i: { iri: string }) => i.iri);
     await waitUntil(async () => (await surplus()).length === 2);
 
     neighbor.unpublish(withdrawn.id);

@@ -18,15 +18,20 @@ describe("resync of the confederal view through a running pod", () => {
   const viewOf = async (neighbor: NeighborPod, list: "surplus" | "needs" = "surplus"): Promise<string[]> => {
     const response = await fetch(`${pod.url}/view/${list}?limit=200`);
     expect(response.status).toBe(200);
-    return (await response.json()).items.filter((i: { pod: { iri: string } }) => i.pod.iri === neighbor.actorId).map((i: { iri: string }) => i.iri);
+    return (await response.json()).items
+      .filter((i: { pod: { iri: string } }) => i.pod.iri === neighbor.actorId)
+      .map((i: { iri: string }) => i.iri);
   };
   const followingState = async (neighbor: NeighborPod) =>
-    (await pod.admin("GET", "/following")).body.items.find((f: { actorIri: string }) => f.actorIri === neighbor.actorId)?.state;
+    (await pod.admin("GET", "/following")).body.items.find((f: { actorIri: string }) => f.actorIri === neighbor.actorId)
+      ?.state;
   /** The pod follows the neighbor through the admin API; the neighbor answers with a signed Accept. */
   const follow = async (neighbor: NeighborPod) => {
     expect((await pod.admin("POST", "/following", { target: neighbor.actorId })).status).toBe(202);
     await waitUntil(() => neighbor.inbox.some((r) => JSON.parse(r.body.toString("utf8")).type === "Follow"));
-    const followActivity = neighbor.inbox.map((r) => JSON.parse(r.body.toString("utf8"))).find((a) => a.type === "Follow");
+    const followActivity = neighbor.inbox
+      .map((r) => JSON.parse(r.body.toString("utf8")))
+      .find((a) => a.type === "Follow");
     expect((await neighbor.deliver(inbox(), neighbor.activity("Accept", followActivity))).status).toBe(202);
     await waitUntil(async () => (await followingState(neighbor)) === "accepted");
     return followActivity;

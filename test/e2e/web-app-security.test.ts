@@ -34,7 +34,11 @@ describe("web app security", { timeout: 120_000 }, () => {
     const noToken = await member.post("/app/profile", { _csrf: null, displayName: "Hijacked" });
     expect(noToken.status).toBe(403);
     expect(noToken.html).toContain("came from another site");
-    const othersToken = await member.post("/app/profile", { _csrf: (await coordinator.get("/app/profile"), coordinator.lastToken), displayName: "Hijacked" });
+    await coordinator.get("/app/profile");
+    const othersToken = await member.post("/app/profile", {
+      _csrf: coordinator.lastToken,
+      displayName: "Hijacked",
+    });
     expect(othersToken.status).toBe(403);
     const page = await member.get("/app/profile");
     expect(page.html).not.toContain("Hijacked");
@@ -63,7 +67,18 @@ describe("web app security", { timeout: 120_000 }, () => {
     expect((await member.get("/app/offers/new")).status).toBe(403);
     await member.get("/app/profile");
     expect((await member.post("/app/invitations", { role: "coordinator" })).status).toBe(403);
-    expect((await member.post("/app/offers", { kind: "offer", name: "x", category: "food", quantity: "1", unit: "kg", area: "a" })).status).toBe(403);
+    expect(
+      (
+        await member.post("/app/offers", {
+          kind: "offer",
+          name: "x",
+          category: "food",
+          quantity: "1",
+          unit: "kg",
+          area: "a",
+        })
+      ).status,
+    ).toBe(403);
     expect((await pod.admin("GET", "/offers")).body.items ?? []).toHaveLength(0);
   });
 
@@ -119,7 +134,9 @@ describe("web app security", { timeout: 120_000 }, () => {
 
     const second = await join(await invite("coordinator"), "ines");
     await second.get("/app/tokens");
-    const hers = /<code class="link">([^<]+)<\/code>/.exec((await second.post("/app/tokens", { label: "phone" })).html)![1]!;
+    const hers = /<code class="link">([^<]+)<\/code>/.exec(
+      (await second.post("/app/tokens", { label: "phone" })).html,
+    )![1]!;
     expect(await status(hers)).toBe(200);
     const card = (await coordinator.get("/app/members")).html.split("<li>").find((item) => item.includes("(ines)"))!;
     const rolePath = /action="(\/app\/members\/[\w-]+\/role)"/.exec(card)![1]!;
@@ -136,7 +153,9 @@ describe("web app security", { timeout: 120_000 }, () => {
   });
 
   it("never writes a password or its hash to the log or a page", async () => {
-    const pages = await Promise.all(["/app", "/app/members", "/app/audit", "/app/profile"].map((p) => coordinator.get(p)));
+    const pages = await Promise.all(
+      ["/app", "/app/members", "/app/audit", "/app/profile"].map((p) => coordinator.get(p)),
+    );
     for (const text of [pod.logs(), ...pages.map((p) => p.html)]) {
       expect(text).not.toContain("$argon2");
       expect(text).not.toContain(memberPassword);
@@ -159,5 +178,4 @@ describe("web app security", { timeout: 120_000 }, () => {
     expect(limited.html).toContain("Too many attempts");
     expect(guesser.cookies.get("pod_session")).toBeUndefined();
   });
-
 });

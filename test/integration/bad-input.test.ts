@@ -109,7 +109,10 @@ describe("bad input against a real pod process (signature verification on)", () 
         const body = JSON.stringify(followActivity(actor, `${actor}/follows/unsigned-${++n}`));
         const response = await postInbox(path, body);
         const text = await response.text();
-        expect(response.status, withLogs(`unsigned Follow to ${path} from ${actor} answered ${response.status}: ${text}`)).toBe(401);
+        expect(
+          response.status,
+          withLogs(`unsigned Follow to ${path} from ${actor} answered ${response.status}: ${text}`),
+        ).toBe(401);
         expect(response.headers.get("content-type")).toMatch(PROBLEM_JSON);
         expect(JSON.parse(text)).toMatchObject({ status: 401, title: "Unauthorized" });
       }
@@ -155,7 +158,7 @@ describe("bad input against a real pod process (signature verification on)", () 
     await expectNoFollowStored();
   });
 
-  it("answers a malformed JSON body with 400 problem+json naming field \"body\" (inbox and admin API)", async () => {
+  it('answers a malformed JSON body with 400 problem+json naming field "body" (inbox and admin API)', async () => {
     const inbox = await postInbox("/users/pod/inbox", '{"type": "Follow", ');
     expect(inbox.status).toBe(400);
     expect(inbox.headers.get("content-type")).toMatch(PROBLEM_JSON);
@@ -178,9 +181,13 @@ describe("bad input against a real pod process (signature verification on)", () 
 
   it("answers a text/plain inbox POST with 415 problem+json", async () => {
     for (const path of ["/users/pod/inbox", "/inbox"]) {
-      const response = await postInbox(path, JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/f/415`)), {
-        "content-type": "text/plain",
-      });
+      const response = await postInbox(
+        path,
+        JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/f/415`)),
+        {
+          "content-type": "text/plain",
+        },
+      );
       expect(response.status).toBe(415);
       expect(response.headers.get("content-type")).toMatch(PROBLEM_JSON);
       expect(await response.json()).toMatchObject({ status: 415, title: "Unsupported Media Type" });
@@ -188,7 +195,9 @@ describe("bad input against a real pod process (signature verification on)", () 
   });
 
   it(`answers a 4 KB body with 413 problem+json when POD_MAX_BODY_BYTES=${MAX_BODY_BYTES} (inbox and admin API)`, async () => {
-    const big = JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/f/big`, { padding: "x".repeat(4096) }));
+    const big = JSON.stringify(
+      followActivity(nobody.actorId, `${nobody.actorId}/f/big`, { padding: "x".repeat(4096) }),
+    );
     expect(Buffer.byteLength(big)).toBeGreaterThan(4096);
     for (const path of ["/users/pod/inbox", "/inbox"]) {
       const response = await postInbox(path, big);
@@ -205,7 +214,10 @@ describe("bad input against a real pod process (signature verification on)", () 
     expect(admin.headers.get("content-type")).toMatch(PROBLEM_JSON);
     expect(await admin.json()).toMatchObject({ status: 413 });
     // A body under the limit still gets through to signature checking (401, not 413).
-    const small = await postInbox("/inbox", JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/f/small`)));
+    const small = await postInbox(
+      "/inbox",
+      JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/f/small`)),
+    );
     expect(small.status).toBe(401);
   });
 
@@ -241,19 +253,26 @@ describe("bad input against a real pod process (signature verification on)", () 
     for (const { id, contentType, status } of cases) {
       const marker = `MARKER-${id}-${Math.random().toString(36).slice(2)}`;
       markers.push(marker);
-      const activity = JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/follows/${id}`, { summary: marker }));
+      const activity = JSON.stringify(
+        followActivity(nobody.actorId, `${nobody.actorId}/follows/${id}`, { summary: marker }),
+      );
       const body = status === 400 ? `${activity.slice(0, -1)},` : activity;
       const response = await postInbox("/users/pod/inbox", body, { "content-type": contentType, "x-request-id": id });
       expect(response.status).toBe(status);
       expect(await response.text()).not.toContain(marker);
     }
     // Logs are written asynchronously by the child process: wait until the last refusal shows up.
-    await expect
-      .poll(() => pod.logs().includes(cases.at(-1)!.id), { timeout: 5_000, interval: 100 })
-      .toBe(true);
+    await expect.poll(() => pod.logs().includes(cases.at(-1)!.id), { timeout: 5_000, interval: 100 }).toBe(true);
     // One more refusal, without a marker: once its line is out, every earlier line is (one output stream).
     const flush = JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/follows/flush`));
-    expect((await postInbox("/users/pod/inbox", flush, { "content-type": "application/activity+json", "x-request-id": "refusal-flush-0004" })).status).toBe(401);
+    expect(
+      (
+        await postInbox("/users/pod/inbox", flush, {
+          "content-type": "application/activity+json",
+          "x-request-id": "refusal-flush-0004",
+        })
+      ).status,
+    ).toBe(401);
     await expect.poll(() => pod.logs().includes("refusal-flush-0004"), { timeout: 5_000, interval: 100 }).toBe(true);
     const logs = pod.logs();
     for (const marker of markers) expect(logs, `the body (marker ${marker}) leaked into the log`).not.toContain(marker);
@@ -294,15 +313,21 @@ describe("bad input against a real pod process (signature verification on)", () 
       expect(response.headers.get("content-type")).toMatch(/^application\/jrd\+json/);
       const jrd = await response.json();
       expect(jrd.subject).toBe(resource);
-      expect(jrd.links).toContainEqual(expect.objectContaining({ rel: "self", type: "application/activity+json", href: pod.actorUrl }));
+      expect(jrd.links).toContainEqual(
+        expect.objectContaining({ rel: "self", type: "application/activity+json", href: pod.actorUrl }),
+      );
       // An unknown account is not found.
-      const unknown = await fetch(`${pod.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:nobody@127.0.0.1:${port()}`)}`);
+      const unknown = await fetch(
+        `${pod.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:nobody@127.0.0.1:${port()}`)}`,
+      );
       expect(unknown.status).toBe(404);
     });
 
     it("NodeInfo discovery links to /nodeinfo/2.1, which names the software pods speaking activitypub", async () => {
       const discovery = await (await fetch(`${pod.url}/.well-known/nodeinfo`)).json();
-      const link = discovery.links.find((l: { rel: string }) => l.rel === "http://nodeinfo.diaspora.software/ns/schema/2.1");
+      const link = discovery.links.find(
+        (l: { rel: string }) => l.rel === "http://nodeinfo.diaspora.software/ns/schema/2.1",
+      );
       expect(link?.href).toBe(`${pod.url}/nodeinfo/2.1`);
       const response = await fetch(link.href);
       expect(response.status).toBe(200);

@@ -16,7 +16,15 @@ function oneMonthAfter(iso: string): string {
   const month = (d.getUTCMonth() + 1) % 12;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return new Date(
-    Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()),
+    Date.UTC(
+      year,
+      month,
+      Math.min(d.getUTCDate(), lastDay),
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      d.getUTCMilliseconds(),
+    ),
   ).toISOString();
 }
 
@@ -54,7 +62,10 @@ const REVISION_1 = {
 /** Revision 2: the pantry stays, a soup kitchen starts, rides and bike repair are dropped. */
 const REVISION_2 = {
   changeNote: "Soup kitchen started; rides and bike repair ended.",
-  services: [service("pantry", { name: "Community pantry" }), service("soup", { name: "Soup kitchen", category: "meals" })],
+  services: [
+    service("pantry", { name: "Community pantry" }),
+    service("soup", { name: "Soup kitchen", category: "meals" }),
+  ],
   planned: [planned("tool-library", { name: "Tool library" })],
 };
 
@@ -125,7 +136,11 @@ describe("the People's Service Charter", () => {
     expect(first.services.map((s: { key: string }) => s.key)).toEqual(["pantry", "rides", "bike-repair"]);
     // Defaults are filled in.
     expect(first.services[0]).toMatchObject({ status: "active", languages: ["en"] });
-    expect(first.planned[0]).toMatchObject({ key: "tool-library", target: "2027-Q2", needs: { people: 3, skills: ["carpentry"], materials: ["shelving"] } });
+    expect(first.planned[0]).toMatchObject({
+      key: "tool-library",
+      target: "2027-Q2",
+      needs: { people: 3, skills: ["carpentry"], materials: ["shelving"] },
+    });
 
     const reviewedAt = Date.parse(first.reviewedAt);
     expect(reviewedAt).toBeGreaterThanOrEqual(before - 1000);
@@ -164,7 +179,11 @@ describe("the People's Service Charter", () => {
       { number: 1, changeNote: REVISION_1.changeNote, publishedAt: first.publishedAt },
     ]);
     expect((await call("GET", "/charter")).body).toMatchObject({ number: 2 });
-    expect((await call("GET", "/charter/revisions/1")).body).toMatchObject({ number: 1, changeNote: REVISION_1.changeNote, services: first.services });
+    expect((await call("GET", "/charter/revisions/1")).body).toMatchObject({
+      number: 1,
+      changeNote: REVISION_1.changeNote,
+      services: first.services,
+    });
   });
 
   it("the public charter is an Article with the services as Proposals and the revision facts", async () => {
@@ -172,7 +191,13 @@ describe("the People's Service Charter", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/activity\+json/);
     const article = await response.json();
-    expect(article).toMatchObject({ type: "Article", id: charterUrl(), attributedTo: pod.actorUrl, to: "as:Public", cc: `${pod.actorUrl}/followers` });
+    expect(article).toMatchObject({
+      type: "Article",
+      id: charterUrl(),
+      attributedTo: pod.actorUrl,
+      to: "as:Public",
+      cc: `${pod.actorUrl}/followers`,
+    });
     expect(article.name).toContain("People's Service Charter");
     expect(article.summary).toContain("Community pantry");
     expect(article.summary).toContain("Soup kitchen");
@@ -191,8 +216,15 @@ describe("the People's Service Charter", () => {
     expect(proposals[1].publishes.resourceConformsTo).toBe("https://w3id.org/pods/categories/meals");
     expect(proposals[2].startTime).toMatch(/^2027-04-01T00:00:00/);
 
-    const values = Object.fromEntries(attachments.filter((a) => a.type === "PropertyValue").map((a) => [a.name, a.value]));
-    expect(values).toMatchObject({ revision: "2", reviewDue: second.reviewDue, reviewedAt: second.reviewedAt, changeNote: REVISION_2.changeNote });
+    const values = Object.fromEntries(
+      attachments.filter((a) => a.type === "PropertyValue").map((a) => [a.name, a.value]),
+    );
+    expect(values).toMatchObject({
+      revision: "2",
+      reviewDue: second.reviewDue,
+      reviewedAt: second.reviewedAt,
+      changeNote: REVISION_2.changeNote,
+    });
 
     // The companion Note pinned for Mastodon.
     const note = await pod.getActivityPub(`${charterUrl()}/note`);
@@ -220,7 +252,9 @@ describe("the People's Service Charter", () => {
       serviceUrl("bike-repair"),
       serviceUrl("tool-library"),
     ]);
-    const values = Object.fromEntries(attachments.filter((a) => a.type === "PropertyValue").map((a) => [a.name, a.value]));
+    const values = Object.fromEntries(
+      attachments.filter((a) => a.type === "PropertyValue").map((a) => [a.name, a.value]),
+    );
     expect(values).toMatchObject({ revision: "1", changeNote: REVISION_1.changeNote, reviewDue: first.reviewDue });
     expect(article.content).toContain("Bike repair café");
     expect(article.content).not.toContain("Soup kitchen");
@@ -264,7 +298,9 @@ describe("the People's Service Charter", () => {
     const featured = await pod.getActivityPub(`${pod.actorUrl}/featured`);
     expect(featured.type).toBe("OrderedCollection");
     const items = [featured.orderedItems].flat().filter(Boolean);
-    expect(items.map((i: string | { id: string }) => (typeof i === "string" ? i : i.id))).toEqual([`${pod.url}/charter/note`]);
+    expect(items.map((i: string | { id: string }) => (typeof i === "string" ? i : i.id))).toEqual([
+      `${pod.url}/charter/note`,
+    ]);
     expect(items[0]).toMatchObject({ type: "Note", id: `${pod.url}/charter/note` });
     expect(await collectionItems(pod, `${pod.actorUrl}/featured`)).toEqual([`${pod.url}/charter/note`]);
   });
@@ -282,7 +318,12 @@ describe("the People's Service Charter", () => {
     await new Promise((resolve) => setTimeout(resolve, 25));
     const review = await call("POST", "/charter/review");
     expect(review.status, JSON.stringify(review.body)).toBe(200);
-    expect(review.body).toMatchObject({ number: 2, changeNote: REVISION_2.changeNote, publishedAt: before.publishedAt, services: before.services });
+    expect(review.body).toMatchObject({
+      number: 2,
+      changeNote: REVISION_2.changeNote,
+      publishedAt: before.publishedAt,
+      services: before.services,
+    });
     expect(Date.parse(review.body.reviewedAt)).toBeGreaterThan(Date.parse(before.reviewedAt));
     expect(Date.parse(review.body.reviewDue)).toBeGreaterThan(Date.parse(before.reviewDue));
     expect(review.body.reviewDue).toBe(oneMonthAfter(review.body.reviewedAt));
@@ -291,8 +332,14 @@ describe("the People's Service Charter", () => {
     expect(await revisionCount()).toBe(2);
 
     const article = await pod.getActivityPub(charterUrl());
-    const values = Object.fromEntries(([article.attachment].flat() as any[]).filter((a) => a.type === "PropertyValue").map((a) => [a.name, a.value]));
-    expect(values).toMatchObject({ revision: "2", reviewedAt: review.body.reviewedAt, reviewDue: review.body.reviewDue });
+    const values = Object.fromEntries(
+      ([article.attachment].flat() as any[]).filter((a) => a.type === "PropertyValue").map((a) => [a.name, a.value]),
+    );
+    expect(values).toMatchObject({
+      revision: "2",
+      reviewedAt: review.body.reviewedAt,
+      reviewDue: review.body.reviewDue,
+    });
   });
 
   it.each<[string, () => Record<string, unknown>, string]>([
@@ -301,17 +348,45 @@ describe("the People's Service Charter", () => {
       () => ({ ...REVISION_2, services: [service("pantry"), service("bakery", { category: "unicorns" })] }),
       "body.services.1.category",
     ],
-    ["an unknown category inside planned[0]", () => ({ ...REVISION_2, planned: [planned("garden", { category: "unicorns" })] }), "body.planned.0.category"],
-    ["duplicate service keys", () => ({ ...REVISION_2, services: [service("pantry"), service("pantry", { name: "Another pantry" })] }), "body.services"],
-    ["duplicate planned keys", () => ({ ...REVISION_2, planned: [planned("garden"), planned("garden")] }), "body.planned"],
+    [
+      "an unknown category inside planned[0]",
+      () => ({ ...REVISION_2, planned: [planned("garden", { category: "unicorns" })] }),
+      "body.planned.0.category",
+    ],
+    [
+      "duplicate service keys",
+      () => ({ ...REVISION_2, services: [service("pantry"), service("pantry", { name: "Another pantry" })] }),
+      "body.services",
+    ],
+    [
+      "duplicate planned keys",
+      () => ({ ...REVISION_2, planned: [planned("garden"), planned("garden")] }),
+      "body.planned",
+    ],
     ["a key both provided and planned", () => ({ ...REVISION_2, planned: [planned("pantry")] }), "body.planned"],
-    ["a bad target (2027-Q5)", () => ({ ...REVISION_2, planned: [planned("garden", { target: "2027-Q5" })] }), "body.planned.0.target"],
+    [
+      "a bad target (2027-Q5)",
+      () => ({ ...REVISION_2, planned: [planned("garden", { target: "2027-Q5" })] }),
+      "body.planned.0.target",
+    ],
     ["an empty changeNote", () => ({ ...REVISION_2, changeNote: "" }), "body.changeNote"],
     ["a whitespace-only changeNote", () => ({ ...REVISION_2, changeNote: "   " }), "body.changeNote"],
     ["an unknown extra property", () => ({ ...REVISION_2, number: 7 }), "body"],
-    ["an unknown property inside a service", () => ({ ...REVISION_2, services: [service("pantry", { price: 3 })] }), "body.services.0"],
-    ["a service key with capitals and spaces", () => ({ ...REVISION_2, services: [service("Soup Kitchen")] }), "body.services.0.key"],
-    ["a bad language tag in a service", () => ({ ...REVISION_2, services: [service("pantry", { languages: ["English"] })] }), "body.services.0.languages.0"],
+    [
+      "an unknown property inside a service",
+      () => ({ ...REVISION_2, services: [service("pantry", { price: 3 })] }),
+      "body.services.0",
+    ],
+    [
+      "a service key with capitals and spaces",
+      () => ({ ...REVISION_2, services: [service("Soup Kitchen")] }),
+      "body.services.0.key",
+    ],
+    [
+      "a bad language tag in a service",
+      () => ({ ...REVISION_2, services: [service("pantry", { languages: ["English"] })] }),
+      "body.services.0.languages.0",
+    ],
     ["a missing changeNote", () => ({ services: REVISION_2.services }), "body.changeNote"],
   ])("refuses %s with 400 naming the field, storing nothing", async (_label, body, field) => {
     const before = (await call("GET", "/charter")).body;

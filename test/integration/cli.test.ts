@@ -48,7 +48,10 @@ describe("the pod CLI", { timeout: 120_000 }, () => {
   });
 
   it("`npm run pod -- help` prints the usage and exits 0", async () => {
-    const npm = await run("npm", ["run", "--silent", "pod", "--", "help"], { ...env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` });
+    const npm = await run("npm", ["run", "--silent", "pod", "--", "help"], {
+      ...env,
+      PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+    });
     expect(npm.code, npm.stderr).toBe(0);
     expect(npm.stdout).toMatch(/^Usage: npm run pod -- <command>/);
     expect(npm.stdout).toContain("Exit status: 0 done; 1 failed");
@@ -60,7 +63,13 @@ describe("the pod CLI", { timeout: 120_000 }, () => {
     expect(added.code, added.stderr).toBe(0);
     const offer = JSON.parse(added.stdout);
     expect(offer.url).toBe(`${pod.url}/offers/${offer.id}`);
-    expect(offer).toMatchObject({ quantity: "2.5 kg", available: "2.5 kg", latitude: 40.42, longitude: -3.7, until: "2026-12-31T23:59:59.000Z" });
+    expect(offer).toMatchObject({
+      quantity: "2.5 kg",
+      available: "2.5 kg",
+      latitude: 40.42,
+      longitude: -3.7,
+      until: "2026-12-31T23:59:59.000Z",
+    });
     expect(added.stdout).not.toMatch(/Milli/);
     // The URL is the published object, with the place's coordinates (what distance searches read).
     const published = await pod.getActivityPub(offer.url);
@@ -69,13 +78,41 @@ describe("the pod CLI", { timeout: 120_000 }, () => {
   });
 
   it("need add takes --lat/--lon and date-times for --from and --until; listings show decimals with units", async () => {
-    const added = await cli("need", "add", "--name", "Ladders", "--quantity", "2", "--unit", "ladders", "--category", "tools",
-      "--area", "Riverside", "--lat", "40.5", "--lon", "-3.5", "--from", "2026-12-01", "--until", "2026-12-02T18:00:00Z");
+    const added = await cli(
+      "need",
+      "add",
+      "--name",
+      "Ladders",
+      "--quantity",
+      "2",
+      "--unit",
+      "ladders",
+      "--category",
+      "tools",
+      "--area",
+      "Riverside",
+      "--lat",
+      "40.5",
+      "--lon",
+      "-3.5",
+      "--from",
+      "2026-12-01",
+      "--until",
+      "2026-12-02T18:00:00Z",
+    );
     expect(added.code, added.stderr).toBe(0);
-    expect(JSON.parse(added.stdout)).toMatchObject({ latitude: 40.5, longitude: -3.5, from: "2026-12-01T00:00:00.000Z", until: "2026-12-02T18:00:00.000Z", quantity: "2 ladders" });
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      latitude: 40.5,
+      longitude: -3.5,
+      from: "2026-12-01T00:00:00.000Z",
+      until: "2026-12-02T18:00:00.000Z",
+      quantity: "2 ladders",
+    });
     const listed = await cli("needs");
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: "Ladders", quantity: "2 ladders", available: "2 ladders" })]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ name: "Ladders", quantity: "2 ladders", available: "2 ladders" }),
+    ]);
     expect(listed.stdout).not.toMatch(/Milli/);
   });
 
@@ -84,12 +121,28 @@ describe("the pod CLI", { timeout: 120_000 }, () => {
     ["an unknown command", ["frob"], /^Unknown command "frob"/],
     ["an unknown option", ["offer", "add", ...OFFER, "--colour", "red"], /--colour/],
     ["a missing option", ["offer", "add", "--name", "Apples"], /^(category|quantity|unit|area): /],
-    ["a quantity the API refuses", ["offer", "add", ...OFFER.slice(0, 2), "--quantity", "-1", ...OFFER.slice(4)], /^quantity: /],
-    ["an unknown category (refused by the service)", ["offer", "add", ...OFFER.slice(0, 6), "--category", "nope", ...OFFER.slice(8)], /^category: unknown category "nope"/],
-    ["coordinates that are not numbers", ["offer", "add", ...OFFER, "--lat", "north", "--lon", "3"], /^--lat must be a number/],
+    [
+      "a quantity the API refuses",
+      ["offer", "add", ...OFFER.slice(0, 2), "--quantity", "-1", ...OFFER.slice(4)],
+      /^quantity: /,
+    ],
+    [
+      "an unknown category (refused by the service)",
+      ["offer", "add", ...OFFER.slice(0, 6), "--category", "nope", ...OFFER.slice(8)],
+      /^category: unknown category "nope"/,
+    ],
+    [
+      "coordinates that are not numbers",
+      ["offer", "add", ...OFFER, "--lat", "north", "--lon", "3"],
+      /^--lat must be a number/,
+    ],
     ["--near without a longitude", ["offer", "add", ...OFFER, "--near", "40.4"], /^--near needs LAT,LON/],
     ["--near with --lat", ["offer", "add", ...OFFER, "--near", "40.4,3", "--lat", "40"], /either --near/],
-    ["an --until that is neither a date nor a date-time", ["offer", "add", ...OFFER, "--until", "next week"], /^availableUntil: /],
+    [
+      "an --until that is neither a date nor a date-time",
+      ["offer", "add", ...OFFER, "--until", "next week"],
+      /^availableUntil: /,
+    ],
     ["approve without the actor URL", ["approve"], /approve needs/],
   ])("exits 2 on %s, saying why in one first line", async (_case, args, message) => {
     const refused = await cli(...args);

@@ -126,10 +126,27 @@ describe("loadConfig(env)", () => {
     );
     const fromFile = loadConfig({ POD_CONFIG_FILE: file });
     expect(fromFile.url.href).toBe("https://from-file.example/");
-    expect(fromFile).toMatchObject({ handle: "fromfile", name: "From the file", port: 4000, approveFollowers: true, logLevel: "debug" });
+    expect(fromFile).toMatchObject({
+      handle: "fromfile",
+      name: "From the file",
+      port: 4000,
+      approveFollowers: true,
+      logLevel: "debug",
+    });
 
-    const overridden = loadConfig({ POD_CONFIG_FILE: file, PORT: "5000", POD_HANDLE: "fromenv", POD_APPROVE_FOLLOWERS: "false" });
-    expect(overridden).toMatchObject({ handle: "fromenv", port: 5000, approveFollowers: false, name: "From the file", logLevel: "debug" });
+    const overridden = loadConfig({
+      POD_CONFIG_FILE: file,
+      PORT: "5000",
+      POD_HANDLE: "fromenv",
+      POD_APPROVE_FOLLOWERS: "false",
+    });
+    expect(overridden).toMatchObject({
+      handle: "fromenv",
+      port: 5000,
+      approveFollowers: false,
+      name: "From the file",
+      logLevel: "debug",
+    });
     expect(overridden.url.href).toBe("https://from-file.example/");
   });
 
@@ -154,7 +171,10 @@ describe("loadConfig(env)", () => {
 
   it("refuses unknown keys in POD_CONFIG_FILE with one line naming each of them", () => {
     const file = join(dir, "misspelt.json");
-    writeFileSync(file, JSON.stringify({ POD_URL: "https://pod.example.org", POD_HANDEL: "riverside", PROT: 4000, colour: "green" }));
+    writeFileSync(
+      file,
+      JSON.stringify({ POD_URL: "https://pod.example.org", POD_HANDEL: "riverside", PROT: 4000, colour: "green" }),
+    );
     const error = configError({ POD_CONFIG_FILE: file });
     expect(error.message).toMatch(/^Invalid setting POD_CONFIG_FILE: unknown keys in /);
     expect(error.message).toContain(file);
@@ -188,7 +208,9 @@ describe("a pod process with a bad setting", () => {
   });
 
   /** Runs `node src/main.ts` with only the given settings (inherited pod settings removed); bounded in time. */
-  function runMain(settings: Record<string, string>): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  function runMain(
+    settings: Record<string, string>,
+  ): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const key of [...SETTINGS, "POD_CONFIG_FILE"]) delete env[key];
     Object.assign(env, settings);
@@ -216,7 +238,9 @@ describe("a pod process with a bad setting", () => {
     const dataDir = join(dir, "unknown-key", "data");
     const { code, stdout, stderr } = await runMain({ POD_CONFIG_FILE: file, DATA_DIR: dataDir, PORT: "3999" });
     expect(code).toBe(78);
-    expect(stderr).toBe(`Invalid setting POD_CONFIG_FILE: unknown key in ${file}: POD_NAMES (did you mean POD_NAME?)\n`);
+    expect(stderr).toBe(
+      `Invalid setting POD_CONFIG_FILE: unknown key in ${file}: POD_NAMES (did you mean POD_NAME?)\n`,
+    );
     expect(stdout).toBe("");
     expect(existsSync(dataDir)).toBe(false);
   });

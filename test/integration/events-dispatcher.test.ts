@@ -56,7 +56,9 @@ describe("the event dispatcher (a real SQLite file, the pod's own queue)", () =>
   /** A change (a tombstone row) and its event, in one transaction. */
   const change = (side: Side, iri: string, payload: unknown = { iri }) =>
     side.handle.db.transaction((tx) => {
-      tx.insert(tombstones).values({ iri, formerType: "Note", deletedAt: new Date(clock).toISOString() }).run();
+      tx.insert(tombstones)
+        .values({ iri, formerType: "Note", deletedAt: new Date(clock).toISOString() })
+        .run();
       return side.dispatcher.record(tx, "test.sent", payload, iri);
     });
 

@@ -23,7 +23,16 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const at = new Date().toISOString();
     server.pod.deps.db
       .insert(following)
-      .values({ actorIri: alice.actorId, followIri: `${server.url}/follows/1`, handle: null, inbox: alice.inboxUrl, sharedInbox: null, state: "accepted", createdAt: at, respondedAt: at })
+      .values({
+        actorIri: alice.actorId,
+        followIri: `${server.url}/follows/1`,
+        handle: null,
+        inbox: alice.inboxUrl,
+        sharedInbox: null,
+        state: "accepted",
+        createdAt: at,
+        respondedAt: at,
+      })
       .run();
   });
   afterAll(async () => {
@@ -65,17 +74,26 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const headers: Record<string, string> = {
       host,
       date: (options.date ?? new Date()).toUTCString(),
-      digest: `SHA-256=${createHash("sha256").update(options.digestOf ?? body).digest("base64")}`,
+      digest: `SHA-256=${createHash("sha256")
+        .update(options.digestOf ?? body)
+        .digest("base64")}`,
       "content-type": "application/activity+json",
     };
     const covered = options.headers ?? ["(request-target)", "host", "date", "digest"];
-    const signingString = covered.map((h) => (h === "(request-target)" ? "(request-target): post /inbox" : `${h}: ${headers[h]}`)).join("\n");
+    const signingString = covered
+      .map((h) => (h === "(request-target)" ? "(request-target): post /inbox" : `${h}: ${headers[h]}`))
+      .join("\n");
     const signature = createSign("sha256").update(signingString).sign(signer.privateKeyPem, "base64");
     headers.signature = `keyId="${options.keyId ?? signer.keyId}",algorithm="rsa-sha256",headers="${covered.join(" ")}",signature="${signature}"`;
     return { method: "POST", url: "/inbox", headers };
   }
 
-  const inView = (iri: string) => server.pod.deps.db.select().from(viewObjects).all().some((row) => row.iri === iri);
+  const inView = (iri: string) =>
+    server.pod.deps.db
+      .select()
+      .from(viewObjects)
+      .all()
+      .some((row) => row.iri === iri);
   /** Delivers over HTTP, as a neighbor does: the signature guard runs first, then the fast path or Fedify. */
   const deliver = async (request: { headers: Record<string, string> }, body: Buffer) =>
     (await postRaw({ url: `${server.url}/inbox`, headers: request.headers, body })).status;
@@ -84,7 +102,14 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     activity: JSON.parse(body.toString()),
     actorIri: actor.actorId,
     keyId: actor.keyId,
-    header: { spec: "draft" as const, keyId: new URL(actor.keyId), signedHeaders: ["(request-target)", "host", "date", "digest"], algorithm: "rsa-sha256", signature: "", timed: false },
+    header: {
+      spec: "draft" as const,
+      keyId: new URL(actor.keyId),
+      signedHeaders: ["(request-target)", "host", "date", "digest"],
+      algorithm: "rsa-sha256",
+      signature: "",
+      timed: false,
+    },
   });
 
   it("verifies and stores a correctly signed offer from a followed pod", async () => {
@@ -128,7 +153,16 @@ describe("the inbox fast path for neighbor pods' offers", () => {
       { ...json, "@context": "https://www.w3.org/ns/activitystreams" },
       { ...json, type: "Announce" },
       { ...json, object: { ...json.object, tag: [] } },
-      { ...json, object: { ...json.object, publishes: { ...json.object.publishes, resourceQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "lots" } } } },
+      {
+        ...json,
+        object: {
+          ...json.object,
+          publishes: {
+            ...json.object.publishes,
+            resourceQuantity: { type: "Measure", hasUnit: "kg", hasNumericalValue: "lots" },
+          },
+        },
+      },
     ];
     for (const variant of variants) {
       const variantBody = Buffer.from(JSON.stringify(variant));
@@ -151,7 +185,15 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const keyServer = await import("node:http").then(({ createServer }) =>
       createServer((_req, res) => {
         res.writeHead(200, { "content-type": "application/activity+json" });
-        res.end(JSON.stringify({ "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"], id: forged, type: "Key", owner: alice.actorId, publicKeyPem: mallory.publicKeyPem }));
+        res.end(
+          JSON.stringify({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            id: forged,
+            type: "Key",
+            owner: alice.actorId,
+            publicKeyPem: mallory.publicKeyPem,
+          }),
+        );
       }),
     );
     await new Promise<void>((resolve) => keyServer.listen(0, "127.0.0.1", resolve));
@@ -176,10 +218,14 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     resigned.headers.signature = `keyId="${alice.keyId}",algorithm="rsa-sha256",headers="${covered}",signature="${createSign("sha256").update(signingString).sign(alice.privateKeyPem, "base64")}"`;
     // The guard refuses it: the Host header (the one the signature covers) names another server.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/inbox`, { method: "POST", headers: { ...resigned.headers, "content-length": body.length } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${server.url}/inbox`,
+        { method: "POST", headers: { ...resigned.headers, "content-length": body.length } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -194,9 +240,21 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const { body, id } = await offerBody(alice, "Plums");
     expect(await deliver(sign(body), body)).toBe(202);
     expect(await deliver(sign(body), body)).toBe(202);
-    expect(server.pod.deps.db.select().from(viewObjects).all().filter((row) => row.iri === id)).toHaveLength(1);
+    expect(
+      server.pod.deps.db
+        .select()
+        .from(viewObjects)
+        .all()
+        .filter((row) => row.iri === id),
+    ).toHaveLength(1);
 
-    const deletion = { "@context": "https://www.w3.org/ns/activitystreams", id: `${id}#delete`, type: "Delete", actor: alice.actorId, object: id };
+    const deletion = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${id}#delete`,
+      type: "Delete",
+      actor: alice.actorId,
+      object: id,
+    };
     const deleted = await postRaw(await signMastodonStyle(alice, `${server.url}/inbox`, deletion));
     expect(deleted.status).toBe(202);
     expect(inView(id)).toBe(false);
@@ -227,7 +285,16 @@ describe("the inbox fast path for neighbor pods' offers", () => {
       const at = new Date().toISOString();
       server.pod.deps.db
         .insert(following)
-        .values({ actorIri: carol.actorId, followIri: `${server.url}/follows/carol`, handle: null, inbox: carol.inboxUrl, sharedInbox: null, state: "accepted", createdAt: at, respondedAt: at })
+        .values({
+          actorIri: carol.actorId,
+          followIri: `${server.url}/follows/carol`,
+          handle: null,
+          inbox: carol.inboxUrl,
+          sharedInbox: null,
+          state: "accepted",
+          createdAt: at,
+          respondedAt: at,
+        })
         .run();
       const offers = await Promise.all([1, 2, 3].map((i) => offerBody(carol, `Figs ${i}`)));
       const handled = await Promise.all(offers.map(({ body }) => deliver(sign(body, { signer: carol }), body)));
@@ -246,7 +313,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
       attributedTo: alice.actorId,
       name: "Pears &amp; plums",
       summary: "Don&#39;t <em>wait</em>",
-      content: "<p>Ripe &quot;today&quot;.<br>Bring a bag</p><p><a href=\"javascript:x\" onclick=\"y\">here</a></p>",
+      content: '<p>Ripe &quot;today&quot;.<br>Bring a bag</p><p><a href="javascript:x" onclick="y">here</a></p>',
       url: id,
       purpose: "offer",
       publishes: {
@@ -266,7 +333,11 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const { body } = await offerBody(alice);
     const json = JSON.parse(body.toString());
     const rowOf = (iri: string) => {
-      const row = server.pod.deps.db.select().from(viewObjects).all().find((r) => r.iri === iri);
+      const row = server.pod.deps.db
+        .select()
+        .from(viewObjects)
+        .all()
+        .find((r) => r.iri === iri);
       return row && { ...row, iri: undefined, url: undefined, receivedAt: undefined };
     };
 
@@ -276,14 +347,27 @@ describe("the inbox fast path for neighbor pods' offers", () => {
 
     // One more inline term in the context: the fast path declines, Fedify's JSON-LD path reads it.
     const genericId = `${alice.origin}/offers/same-generic`;
-    const generic = Buffer.from(JSON.stringify({ ...json, "@context": [...json["@context"], { extra: "https://x.example/ns#extra" }], id: `${genericId}#create`, object: object(genericId) }));
+    const generic = Buffer.from(
+      JSON.stringify({
+        ...json,
+        "@context": [...json["@context"], { extra: "https://x.example/ns#extra" }],
+        id: `${genericId}#create`,
+        object: object(genericId),
+      }),
+    );
     expect(await server.pod.inboxFastPath(verifiedOf(generic))).toBe(false);
-    expect((await postRaw({ url: `${server.url}/inbox`, headers: sign(generic).headers, body: generic })).status).toBe(202);
+    expect((await postRaw({ url: `${server.url}/inbox`, headers: sign(generic).headers, body: generic })).status).toBe(
+      202,
+    );
 
     expect(rowOf(fastId)).toBeDefined();
     expect(rowOf(fastId)).toEqual(rowOf(genericId));
     expect(rowOf(fastId)).toMatchObject({
-      name: "Pears & plums", quantityMilli: 12500, availableMilli: 3000, areaName: "Riverside park", startsAt: "2026-12-01T08:00:00.000Z",
+      name: "Pears & plums",
+      quantityMilli: 12500,
+      availableMilli: 3000,
+      areaName: "Riverside park",
+      startsAt: "2026-12-01T08:00:00.000Z",
       // The view's summary is the description's text (the Proposal's own summary is a line for Mastodon).
       summary: 'Ripe "today".\nBring a bag\nhere',
       content: '<p>Ripe "today".<br />Bring a bag</p><p><a rel="nofollow noopener">here</a></p>',

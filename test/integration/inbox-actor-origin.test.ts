@@ -43,12 +43,28 @@ describe("two actors on one host", () => {
       },
     });
     const bobId = `${alice.origin}/users/bob`;
-    bob = { ...alice, actorId: bobId, keyId: `${bobId}#main-key`, inboxUrl: `${bobId}/inbox`, publicKeyPem: keys.publicKey, privateKeyPem: keys.privateKey };
+    bob = {
+      ...alice,
+      actorId: bobId,
+      keyId: `${bobId}#main-key`,
+      inboxUrl: `${bobId}/inbox`,
+      publicKeyPem: keys.publicKey,
+      privateKeyPem: keys.privateKey,
+    };
     const at = new Date().toISOString();
     for (const actor of [alice, bob]) {
       server.pod.deps.db
         .insert(following)
-        .values({ actorIri: actor.actorId, followIri: `${server.url}/follows/${actor.actorId.split("/").pop()}`, handle: null, inbox: actor.inboxUrl, sharedInbox: null, state: "accepted", createdAt: at, respondedAt: at })
+        .values({
+          actorIri: actor.actorId,
+          followIri: `${server.url}/follows/${actor.actorId.split("/").pop()}`,
+          handle: null,
+          inbox: actor.inboxUrl,
+          sharedInbox: null,
+          state: "accepted",
+          createdAt: at,
+          respondedAt: at,
+        })
         .run();
     }
   });
@@ -72,7 +88,12 @@ describe("two actors on one host", () => {
     return (await postRaw(await signMastodonStyle(actor, `${server.url}/inbox`, activity))).status;
   }
   async function create(actor: RemoteActor, object: Proposal): Promise<number> {
-    const activity = new PodCreate({ id: new URL(`${object.id!.href}#create-${++n}`), actor: new URL(actor.actorId), to: PUBLIC_COLLECTION, object });
+    const activity = new PodCreate({
+      id: new URL(`${object.id!.href}#create-${++n}`),
+      actor: new URL(actor.actorId),
+      to: PUBLIC_COLLECTION,
+      object,
+    });
     return send(actor, await activity.toJsonLd({ format: "compact" }));
   }
   const deleteOf = (actor: RemoteActor, iri: string) => ({
@@ -97,7 +118,12 @@ describe("two actors on one host", () => {
     expect(row(future)?.podIri).toBe(alice.actorId);
 
     // And alice's own Update of the first object still applies.
-    const update = new Update({ id: new URL(`${kept}#update-${++n}`), actor: new URL(alice.actorId), to: PUBLIC_COLLECTION, object: offer(alice, kept, "Apples, more") });
+    const update = new Update({
+      id: new URL(`${kept}#update-${++n}`),
+      actor: new URL(alice.actorId),
+      to: PUBLIC_COLLECTION,
+      object: offer(alice, kept, "Apples, more"),
+    });
     expect(await send(alice, await update.toJsonLd({ format: "compact" }))).toBe(202);
     expect(row(kept)?.name).toBe("Apples, more");
   });
@@ -114,7 +140,12 @@ describe("two actors on one host", () => {
   it("an Update from another actor that claims the owner's object is not taken", async () => {
     const iri = `${alice.origin}/users/alice/offers/claimed`;
     expect(await create(alice, offer(alice, iri, "Beans"))).toBe(202);
-    const update = new Update({ id: new URL(`${bob.actorId}/updates/${++n}`), actor: new URL(bob.actorId), to: PUBLIC_COLLECTION, object: offer(alice, iri, "Beans (gone)") });
+    const update = new Update({
+      id: new URL(`${bob.actorId}/updates/${++n}`),
+      actor: new URL(bob.actorId),
+      to: PUBLIC_COLLECTION,
+      object: offer(alice, iri, "Beans (gone)"),
+    });
     expect(await send(bob, await update.toJsonLd({ format: "compact" }))).toBe(202);
     expect(row(iri)).toMatchObject({ podIri: alice.actorId, name: "Beans" });
   });

@@ -76,7 +76,13 @@ describe("body signatures of a delivery whose HTTP signature proves the actor", 
   it("still refuses the same post when its HTTP signature is not carol's (the body signatures do not stand in)", async () => {
     const { id, activity } = mention();
     const signed = await signMastodonStyle(carol, `${server.url}/inbox`, activity);
-    const forged = { ...signed, headers: { ...signed.headers, Signature: signed.headers.Signature!.replace(/signature="[^"]+"/, 'signature="AAAA"') } };
+    const forged = {
+      ...signed,
+      headers: {
+        ...signed.headers,
+        Signature: signed.headers.Signature!.replace(/signature="[^"]+"/, 'signature="AAAA"'),
+      },
+    };
     expect((await postRaw(forged)).status).toBe(401);
     expect(statusByIri(server.pod.deps.db, id)).toBeUndefined();
     expect(keyFetches()).toEqual([]);

@@ -20,7 +20,16 @@ describe("fetches caused by inbox deliveries", () => {
     const at = new Date().toISOString();
     server.pod.deps.db
       .insert(following)
-      .values({ actorIri: actor.actorId, followIri: `${server.url}/follows/${++n}`, handle: null, inbox: actor.inboxUrl, sharedInbox: null, state: "accepted", createdAt: at, respondedAt: at })
+      .values({
+        actorIri: actor.actorId,
+        followIri: `${server.url}/follows/${++n}`,
+        handle: null,
+        inbox: actor.inboxUrl,
+        sharedInbox: null,
+        state: "accepted",
+        createdAt: at,
+        respondedAt: at,
+      })
       .run();
   };
   /** A public Create(Note) naming `tags` tag links on the sender's own server (each one a document to fetch). */
@@ -47,7 +56,9 @@ describe("fetches caused by inbox deliveries", () => {
   it("a signed Create(Note) with 5,000 tag links from an actor the pod does not follow fetches none of them", async () => {
     const stranger = await startRemoteActor("stranger");
     try {
-      const response = await postRaw(await signMastodonStyle(stranger, `${server.url}/inbox`, noteWithTags(stranger, 5_000)));
+      const response = await postRaw(
+        await signMastodonStyle(stranger, `${server.url}/inbox`, noteWithTags(stranger, 5_000)),
+      );
       expect(response.status).toBe(202);
       expect(tagFetches(stranger)).toBe(0);
       // Its key, and nothing else.
@@ -59,11 +70,16 @@ describe("fetches caused by inbox deliveries", () => {
 
   it("the same from a followed actor fetches at most the per-activity budget", async () => {
     const friend = await startRemoteActor("friend", {
-      serve: (url) => (url.pathname.startsWith("/tags/") ? { "@context": "https://www.w3.org/ns/activitystreams", id: url.href, type: "Hashtag", name: "#t" } : undefined),
+      serve: (url) =>
+        url.pathname.startsWith("/tags/")
+          ? { "@context": "https://www.w3.org/ns/activitystreams", id: url.href, type: "Hashtag", name: "#t" }
+          : undefined,
     });
     try {
       follow(friend);
-      const response = await postRaw(await signMastodonStyle(friend, `${server.url}/inbox`, noteWithTags(friend, 5_000)));
+      const response = await postRaw(
+        await signMastodonStyle(friend, `${server.url}/inbox`, noteWithTags(friend, 5_000)),
+      );
       expect(response.status).toBeLessThan(500);
       expect(tagFetches(friend)).toBeLessThanOrEqual(INBOX_FETCHES);
       // Besides the budget: its actor document for the key (the signature check) and its WebFinger handle
@@ -77,7 +93,9 @@ describe("fetches caused by inbox deliveries", () => {
 
   it("a key endpoint that failed (503) and recovered does not refuse the neighbor for long", async () => {
     let down = true;
-    const flaky = await startRemoteActor("flaky", { failGet: (url) => (url.pathname === "/users/flaky" && down ? 503 : undefined) });
+    const flaky = await startRemoteActor("flaky", {
+      failGet: (url) => (url.pathname === "/users/flaky" && down ? 503 : undefined),
+    });
     try {
       follow(flaky);
       const first = await postRaw(await signMastodonStyle(flaky, `${server.url}/inbox`, noteWithTags(flaky, 0)));

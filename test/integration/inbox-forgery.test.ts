@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createSign } from "node:crypto";
 import { generateCryptoKeyPair, signJsonLd, signObject, signRequest } from "@fedify/fedify";
-import { Activity, Delete, Intent, Proposal, PUBLIC_COLLECTION } from "@fedify/vocab";
+import { Activity, type Delete, Intent, Proposal, PUBLIC_COLLECTION } from "@fedify/vocab";
 import { exportMultibaseKey, getDocumentLoader } from "@fedify/vocab-runtime";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -12,7 +12,13 @@ import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
 
 const rsaPrivateKey = (pem: string) =>
-  crypto.subtle.importKey("pkcs8", createPrivateKey(pem).export({ format: "der", type: "pkcs8" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+  crypto.subtle.importKey(
+    "pkcs8",
+    createPrivateKey(pem).export({ format: "der", type: "pkcs8" }),
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    true,
+    ["sign"],
+  );
 
 /**
  * Issue 9 item 2: activities forged as a followed pod. Mallory serves, on her own server, key documents
@@ -49,7 +55,13 @@ describe("forged deliveries as a followed neighbor", () => {
           };
         }
         if (url.href === forgedMultikey()) {
-          return { "@context": "https://w3id.org/security/multikey/v1", id: url.href, type: "Multikey", controller: alice.actorId, publicKeyMultibase: multibase };
+          return {
+            "@context": "https://w3id.org/security/multikey/v1",
+            id: url.href,
+            type: "Multikey",
+            controller: alice.actorId,
+            publicKeyMultibase: multibase,
+          };
         }
         return undefined;
       },
@@ -57,7 +69,16 @@ describe("forged deliveries as a followed neighbor", () => {
     const at = new Date().toISOString();
     server.pod.deps.db
       .insert(following)
-      .values({ actorIri: alice.actorId, followIri: `${server.url}/follows/alice`, handle: null, inbox: alice.inboxUrl, sharedInbox: null, state: "accepted", createdAt: at, respondedAt: at })
+      .values({
+        actorIri: alice.actorId,
+        followIri: `${server.url}/follows/alice`,
+        handle: null,
+        inbox: alice.inboxUrl,
+        sharedInbox: null,
+        state: "accepted",
+        createdAt: at,
+        respondedAt: at,
+      })
       .run();
     // Alice's genuine offer, delivered the way neighbor pods deliver.
     offerIri = `${alice.origin}/offers/1`;
@@ -74,7 +95,9 @@ describe("forged deliveries as a followed neighbor", () => {
         publishes: new Intent({ action: "transfer" }),
       }),
     });
-    const genuine = await postRaw(await signMastodonStyle(alice, `${server.url}/inbox`, await create.toJsonLd({ format: "compact" })));
+    const genuine = await postRaw(
+      await signMastodonStyle(alice, `${server.url}/inbox`, await create.toJsonLd({ format: "compact" })),
+    );
     expect(genuine.status).toBe(202);
   });
   afterAll(async () => {
@@ -118,7 +141,10 @@ describe("forged deliveries as a followed neighbor", () => {
 
   it("refuses a duplicated keyId (Fedify keeps the last one)", async () => {
     const body = Buffer.from(JSON.stringify(forgedDelete()));
-    const headers = signedByMallory(body, (sig) => `keyId="${alice.keyId}",${covered},signature="${sig}",keyId="${forgedRsaKey()}"`);
+    const headers = signedByMallory(
+      body,
+      (sig) => `keyId="${alice.keyId}",${covered},signature="${sig}",keyId="${forgedRsaKey()}"`,
+    );
     const response = await deliver(headers, body);
     expect(response.status).toBe(401);
     expect(response.headers.get("content-type")).toMatch(/application\/problem\+json/);
@@ -128,7 +154,10 @@ describe("forged deliveries as a followed neighbor", () => {
   it("refuses look-alike parameter names before the real keyId", async () => {
     for (const lookAlike of ["xkeyId", "keyid", "KeyId"]) {
       const body = Buffer.from(JSON.stringify(forgedDelete()));
-      const headers = signedByMallory(body, (sig) => `${lookAlike}="${alice.keyId}",keyId="${forgedRsaKey()}",${covered},signature="${sig}"`);
+      const headers = signedByMallory(
+        body,
+        (sig) => `${lookAlike}="${alice.keyId}",keyId="${forgedRsaKey()}",${covered},signature="${sig}"`,
+      );
       expect((await deliver(headers, body)).status, lookAlike).toBe(401);
       aliceUntouched();
     }
@@ -138,15 +167,20 @@ describe("forged deliveries as a followed neighbor", () => {
     const body = Buffer.from(JSON.stringify(forgedDelete()));
     const privateKey = await rsaPrivateKey(mallory.privateKeyPem);
     const signed = await signRequest(
-      new Request(`${server.url}/inbox`, { method: "POST", headers: { "content-type": "application/activity+json" }, body: new Uint8Array(body) }),
+      new Request(`${server.url}/inbox`, {
+        method: "POST",
+        headers: { "content-type": "application/activity+json" },
+        body: new Uint8Array(body),
+      }),
       privateKey,
       new URL(forgedRsaKey()),
       { spec: "rfc9421", body: body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer },
     );
     const headers: Record<string, string> = {};
-    signed.headers.forEach((value, name) => (headers[name] = value));
+    for (const [name, value] of signed.headers) headers[name] = value;
     const created = Math.floor(Date.now() / 1000);
-    headers["signature-input"] = `sig0=("@method");keyid="${alice.keyId}";created=${created}, ${headers["signature-input"]}`;
+    headers["signature-input"] =
+      `sig0=("@method");keyid="${alice.keyId}";created=${created}, ${headers["signature-input"]}`;
     headers.signature = `sig0=:AAAA:, ${headers.signature}`;
     expect((await deliver(headers, body)).status).toBe(401);
     aliceUntouched();
@@ -155,10 +189,16 @@ describe("forged deliveries as a followed neighbor", () => {
   it("refuses a body with an Object Integrity Proof by a key on another host, and no HTTP signature", async () => {
     const loader = getDocumentLoader({ allowPrivateAddress: true });
     const activity = await Activity.fromJsonLd(forgedDelete(), { documentLoader: loader, contextLoader: loader });
-    const proven = await signObject(activity as Delete, ed25519.privateKey, new URL(forgedMultikey()), { documentLoader: loader, contextLoader: loader });
+    const proven = await signObject(activity as Delete, ed25519.privateKey, new URL(forgedMultikey()), {
+      documentLoader: loader,
+      contextLoader: loader,
+    });
     const body = Buffer.from(JSON.stringify(await proven.toJsonLd({ contextLoader: loader })));
     expect(body.toString()).toContain("proof");
-    const response = await deliver({ host: new URL(server.url).host, "content-type": "application/activity+json" }, body);
+    const response = await deliver(
+      { host: new URL(server.url).host, "content-type": "application/activity+json" },
+      body,
+    );
     expect(response.status).toBe(401);
     aliceUntouched();
   });
@@ -168,7 +208,10 @@ describe("forged deliveries as a followed neighbor", () => {
     const privateKey = await rsaPrivateKey(mallory.privateKeyPem);
     const signed = await signJsonLd(forgedDelete(), privateKey, new URL(forgedRsaKey()), { contextLoader: loader });
     const body = Buffer.from(JSON.stringify(signed));
-    const response = await deliver({ host: new URL(server.url).host, "content-type": "application/activity+json" }, body);
+    const response = await deliver(
+      { host: new URL(server.url).host, "content-type": "application/activity+json" },
+      body,
+    );
     expect(response.status).toBe(401);
     aliceUntouched();
   });
@@ -177,7 +220,13 @@ describe("forged deliveries as a followed neighbor", () => {
     const delivery = await signMastodonStyle(alice, `${server.url}/inbox`, {
       ...forgedDelete(),
       object: `${alice.origin}/offers/never`,
-      proof: { type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022", verificationMethod: forgedMultikey(), proofPurpose: "assertionMethod", proofValue: "z1" },
+      proof: {
+        type: "DataIntegrityProof",
+        cryptosuite: "eddsa-jcs-2022",
+        verificationMethod: forgedMultikey(),
+        proofPurpose: "assertionMethod",
+        proofValue: "z1",
+      },
     });
     expect((await postRaw(delivery)).status).toBe(401);
     aliceUntouched();
@@ -232,7 +281,10 @@ describe("forged deliveries as a followed neighbor", () => {
       const big = { ...forgedDelete(), type: "Create", object: { type: "Note", content: "x".repeat(640_000) } };
       const body = Buffer.from(JSON.stringify(big));
       expect(body.length).toBeGreaterThan(625 * 1024);
-      const response = await deliver({ host: new URL(server.url).host, "content-type": "application/activity+json" }, body);
+      const response = await deliver(
+        { host: new URL(server.url).host, "content-type": "application/activity+json" },
+        body,
+      );
       expect(response.status).toBe(401);
       // Signed by mallory but naming alice's key: refused by the signature check, still before any JSON-LD.
       const forgedHeaders = signedByMallory(body, (sig) => `keyId="${alice.keyId}",${covered},signature="${sig}"`);

@@ -29,7 +29,9 @@ describe("unreadable inbox bodies, against a real pod process", () => {
   /** A Follow whose summary nests `depth` objects (written by hand: JSON.stringify recurses). */
   const deepFollow = (depth: number) => {
     const json = JSON.stringify(follow({ summary: "HERE" }));
-    return Buffer.from(json.replace('"HERE"', `${'{"type":"Note","content":'.repeat(depth)}"bottom"${"}".repeat(depth)}`));
+    return Buffer.from(
+      json.replace('"HERE"', `${'{"type":"Note","content":'.repeat(depth)}"bottom"${"}".repeat(depth)}`),
+    );
   };
   const unsigned = (activity: unknown, requestId: string) =>
     postRaw({
@@ -46,8 +48,22 @@ describe("unreadable inbox bodies, against a real pod process", () => {
     const cases: [string, () => Promise<Response>][] = [
       ["deep-unsigned", () => unsigned(deepFollow(10_000), "deep-unsigned")],
       ["deep-signed", () => signed(deepFollow(10_000), "deep-signed")],
-      ["context-elsewhere", () => unsigned(follow({ "@context": ["https://www.w3.org/ns/activitystreams", "https://unloadable.invalid/ctx"] }), "context-elsewhere")],
-      ["context-missing", () => signed(follow({ "@context": ["https://www.w3.org/ns/activitystreams", `${alice.origin}/contexts/missing`] }), "context-missing")],
+      [
+        "context-elsewhere",
+        () =>
+          unsigned(
+            follow({ "@context": ["https://www.w3.org/ns/activitystreams", "https://unloadable.invalid/ctx"] }),
+            "context-elsewhere",
+          ),
+      ],
+      [
+        "context-missing",
+        () =>
+          signed(
+            follow({ "@context": ["https://www.w3.org/ns/activitystreams", `${alice.origin}/contexts/missing`] }),
+            "context-missing",
+          ),
+      ],
     ];
     for (const [id, send] of cases) {
       const response = await send();
@@ -55,13 +71,18 @@ describe("unreadable inbox bodies, against a real pod process", () => {
       expect(response.headers.get("content-type"), id).toMatch(/application\/problem\+json/);
       expect(await response.text(), id).not.toMatch(/\n\s+at /);
     }
-    const refusedLine = (id: string) => (line: string) => line.includes(`"reqId":"${id}"`) && line.includes("inbox delivery refused");
-    await expect.poll(() => pod.logs().split("\n").some(refusedLine("context-missing")), { timeout: 5_000, interval: 100 }).toBe(true);
+    const refusedLine = (id: string) => (line: string) =>
+      line.includes(`"reqId":"${id}"`) && line.includes("inbox delivery refused");
+    await expect
+      .poll(() => pod.logs().split("\n").some(refusedLine("context-missing")), { timeout: 5_000, interval: 100 })
+      .toBe(true);
     const records = pod
       .logs()
       .split("\n")
       .filter((line) => line.trim().startsWith("{"))
-      .map((line) => JSON.parse(line) as { level: number; reqId?: string; msg?: string; stack?: string; err?: unknown });
+      .map(
+        (line) => JSON.parse(line) as { level: number; reqId?: string; msg?: string; stack?: string; err?: unknown },
+      );
     for (const [id] of cases) {
       const mine = records.filter((record) => record.reqId === id && record.msg === "inbox delivery refused");
       expect(mine, id).toHaveLength(1);
@@ -69,8 +90,13 @@ describe("unreadable inbox bodies, against a real pod process", () => {
     }
     // Fedify's document loader logs its own failed fetch (the 404 context) at error level: that line belongs to
     // the loader's logging (issue 10 item 14, the outbound work), not to the inbox, and carries no stack.
-    const errors = records.filter((record) => record.level >= 50 && (record as { category?: string }).category !== "fedify.runtime.docloader");
-    expect(errors.map((record) => JSON.stringify(record)), "error-level lines").toEqual([]);
+    const errors = records.filter(
+      (record) => record.level >= 50 && (record as { category?: string }).category !== "fedify.runtime.docloader",
+    );
+    expect(
+      errors.map((record) => JSON.stringify(record)),
+      "error-level lines",
+    ).toEqual([]);
     expect(pod.logs()).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
   });
 });

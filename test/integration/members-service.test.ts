@@ -47,7 +47,10 @@ describe("members service", () => {
   it("two accounts racing for one link: one wins, nothing half-made for the other", async () => {
     const ana = await members.accept(members.freshSetupSecret()!, account("ana"));
     const { secret } = members.invite(ana, "member");
-    const results = await Promise.allSettled([members.accept(secret, account("bea")), members.accept(secret, account("cai"))]);
+    const results = await Promise.allSettled([
+      members.accept(secret, account("bea")),
+      members.accept(secret, account("cai")),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(members.list()).toHaveLength(2);
   });

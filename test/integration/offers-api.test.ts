@@ -99,11 +99,19 @@ describe("offers and needs over the admin API", () => {
       ["a zero quantity as a string", () => valid({ quantity: "0.000" }), /^body\.quantity$/],
       ["a quantity with more than three decimals", () => valid({ quantity: 1.2345 }), /^body\.quantity$/],
       ["a quantity string with more than three decimals", () => valid({ quantity: "2.0001" }), /^body\.quantity$/],
-      ["an end before the start", () => valid({ availableFrom: inTwoMonths(), availableUntil: inAMonth() }), /^body\.availableUntil$/],
-      ["an end equal to the start", () => {
-        const at = inAMonth();
-        return valid({ availableFrom: at, availableUntil: at });
-      }, /^body\.availableUntil$/],
+      [
+        "an end before the start",
+        () => valid({ availableFrom: inTwoMonths(), availableUntil: inAMonth() }),
+        /^body\.availableUntil$/,
+      ],
+      [
+        "an end equal to the start",
+        () => {
+          const at = inAMonth();
+          return valid({ availableFrom: at, availableUntil: at });
+        },
+        /^body\.availableUntil$/,
+      ],
       ["an end in the past", () => valid({ availableUntil: "2020-01-01T00:00:00Z" }), names("availableUntil")],
       ["an end that is not a date-time", () => valid({ availableUntil: "next Tuesday" }), /^body\.availableUntil$/],
       ["an unknown category", () => valid({ category: "unicorns" }), names("category")],
@@ -111,23 +119,42 @@ describe("offers and needs over the admin API", () => {
       ["a whitespace-only name", () => valid({ name: "   \t " }), /^body\.name$/],
       ["a description over 5000 characters", () => valid({ description: "x".repeat(5001) }), /^body\.description$/],
       ["an unknown extra property (strict schema)", () => valid({ status: "claimed" }), /^body$/],
-      ["a latitude without a longitude", () => valid({ area: { name: "Riverside", latitude: 51.5 } }), /^body\.area\.latitude$/],
-      ["a longitude without a latitude", () => valid({ area: { name: "Riverside", longitude: -0.14 } }), /^body\.area\.latitude$/],
-      ["a latitude out of range", () => valid({ area: { name: "Riverside", latitude: 91, longitude: 0 } }), /^body\.area\.latitude$/],
+      [
+        "a latitude without a longitude",
+        () => valid({ area: { name: "Riverside", latitude: 51.5 } }),
+        /^body\.area\.latitude$/,
+      ],
+      [
+        "a longitude without a latitude",
+        () => valid({ area: { name: "Riverside", longitude: -0.14 } }),
+        /^body\.area\.latitude$/,
+      ],
+      [
+        "a latitude out of range",
+        () => valid({ area: { name: "Riverside", latitude: 91, longitude: 0 } }),
+        /^body\.area\.latitude$/,
+      ],
       ["a bad language tag", () => valid({ language: "English" }), /^body\.language$/],
-      ["a missing unit", () => {
-        const { unit: _unit, ...rest } = valid();
-        return rest;
-      }, /^body\.unit$/],
-    ])("refuses %s with 400 problem+json naming the field, storing and publishing nothing", async (_label, body, field) => {
-      const before = await snapshot(path);
-      const response = await call("POST", `/${path}`, body());
-      expect(response.status, JSON.stringify(response.body)).toBe(400);
-      expect(response.contentType).toMatch(PROBLEM_JSON);
-      expect(response.body).toMatchObject({ status: 400, title: "Bad Request" });
-      expect(response.body.field, JSON.stringify(response.body)).toMatch(field);
-      expect(await snapshot(path)).toEqual(before);
-    });
+      [
+        "a missing unit",
+        () => {
+          const { unit: _unit, ...rest } = valid();
+          return rest;
+        },
+        /^body\.unit$/,
+      ],
+    ])(
+      "refuses %s with 400 problem+json naming the field, storing and publishing nothing",
+      async (_label, body, field) => {
+        const before = await snapshot(path);
+        const response = await call("POST", `/${path}`, body());
+        expect(response.status, JSON.stringify(response.body)).toBe(400);
+        expect(response.contentType).toMatch(PROBLEM_JSON);
+        expect(response.body).toMatchObject({ status: 400, title: "Bad Request" });
+        expect(response.body.field, JSON.stringify(response.body)).toMatch(field);
+        expect(await snapshot(path)).toEqual(before);
+      },
+    );
   });
 
   it("reports the exact field strings for the schema's refusals", async () => {
@@ -258,7 +285,9 @@ describe("offers and needs over the admin API", () => {
       ["Bo", "12.5"],
     ]);
     expect((await proposal()).publishes.availableQuantity.hasNumericalValue).toBe("0");
-    expect((await call("GET", "/offers?status=claimed&limit=200")).body.items.map((o: { id: string }) => o.id)).toContain(id);
+    expect(
+      (await call("GET", "/offers?status=claimed&limit=200")).body.items.map((o: { id: string }) => o.id),
+    ).toContain(id);
 
     // Nothing left: any further claim is more than is available.
     const more = await call("POST", `/offers/${id}/claims`, { neighbor: "Cy", quantity: "0.001" });
@@ -369,9 +398,15 @@ describe("offers and needs over the admin API", () => {
   });
 
   it("rounds coordinates to two decimals in storage and on the wire", async () => {
-    const created = await create("offers", { area: { name: "Westminster", latitude: 51.501234, longitude: -0.141234 } });
+    const created = await create("offers", {
+      area: { name: "Westminster", latitude: 51.501234, longitude: -0.141234 },
+    });
     expect(created).toMatchObject({ latitude: 51.5, longitude: -0.14 });
-    expect((await call("GET", `/offers/${created.id}`)).body).toMatchObject({ areaName: "Westminster", latitude: 51.5, longitude: -0.14 });
+    expect((await call("GET", `/offers/${created.id}`)).body).toMatchObject({
+      areaName: "Westminster",
+      latitude: 51.5,
+      longitude: -0.14,
+    });
 
     const proposal = await pod.getActivityPub(publicUrl("offers", created.id));
     expect(proposal.location).toMatchObject({ type: "Place", name: "Westminster", latitude: 51.5, longitude: -0.14 });
@@ -382,7 +417,9 @@ describe("offers and needs over the admin API", () => {
     expect(wire).not.toContain("51.501");
 
     // A PATCH of the area is rounded the same way.
-    const patched = await call("PATCH", `/offers/${created.id}`, { area: { name: "Soho", latitude: 51.513789, longitude: -0.136612 } });
+    const patched = await call("PATCH", `/offers/${created.id}`, {
+      area: { name: "Soho", latitude: 51.513789, longitude: -0.136612 },
+    });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(patched.body).toMatchObject({ latitude: 51.51, longitude: -0.14 });
     expect((await pod.getActivityPub(publicUrl("offers", created.id))).location).toMatchObject({
@@ -403,7 +440,11 @@ describe("offers and needs over the admin API", () => {
   });
 
   it("escapes user text on the HTML page and in the companion Note", async () => {
-    const created = await create("offers", { name: XSS, description: "Fresh <script>steal()</script> & more", area: { name: "R&D <b>lab</b>" } });
+    const created = await create("offers", {
+      name: XSS,
+      description: "Fresh <script>steal()</script> & more",
+      area: { name: "R&D <b>lab</b>" },
+    });
     const id = created.id;
     expect(created.name).toBe(XSS);
 
@@ -454,19 +495,38 @@ describe("offers and needs over the admin API", () => {
 
     const need = await create("needs", { name: "Winter coats", category: "clothing", quantity: 5, unit: "coats" });
     const request = await pod.getActivityPub(publicUrl("needs", need.id));
-    expect(request).toMatchObject({ type: "Proposal", id: publicUrl("needs", need.id), purpose: "request", name: "Winter coats" });
+    expect(request).toMatchObject({
+      type: "Proposal",
+      id: publicUrl("needs", need.id),
+      purpose: "request",
+      name: "Winter coats",
+    });
     expect(request.publishes.resourceConformsTo).toBe(`${SHARED_CATEGORY_BASE}clothing`);
     const needNote = await pod.getActivityPub(`${publicUrl("needs", need.id)}/note`);
-    expect(needNote).toMatchObject({ type: "Note", id: `${publicUrl("needs", need.id)}/note`, url: publicUrl("needs", need.id) });
+    expect(needNote).toMatchObject({
+      type: "Note",
+      id: `${publicUrl("needs", need.id)}/note`,
+      url: publicUrl("needs", need.id),
+    });
   });
 
   describe("custom categories", () => {
     it("adds a category (201) whose own IRI answers, and offers in it point there", async () => {
       const added = await call("POST", "/categories", { slug: "seed-swap", label: "Seed swap" });
       expect(added.status, JSON.stringify(added.body)).toBe(201);
-      expect(added.body).toMatchObject({ slug: "seed-swap", label: "Seed swap", iri: `${pod.url}/categories/seed-swap`, shared: false });
+      expect(added.body).toMatchObject({
+        slug: "seed-swap",
+        label: "Seed swap",
+        iri: `${pod.url}/categories/seed-swap`,
+        shared: false,
+      });
 
-      const offer = await create("offers", { name: "Tomato seeds", category: "seed-swap", quantity: 40, unit: "packets" });
+      const offer = await create("offers", {
+        name: "Tomato seeds",
+        category: "seed-swap",
+        quantity: 40,
+        unit: "packets",
+      });
       expect(offer.category).toBe("seed-swap");
       const proposal = await pod.getActivityPub(publicUrl("offers", offer.id));
       expect(proposal.publishes.resourceConformsTo).toBe(`${pod.url}/categories/seed-swap`);
@@ -475,14 +535,20 @@ describe("offers and needs over the admin API", () => {
 
       const iri = await fetch(proposal.publishes.resourceConformsTo);
       expect(iri.status).toBe(200);
-      expect(await iri.json()).toMatchObject({ slug: "seed-swap", label: "Seed swap", iri: `${pod.url}/categories/seed-swap` });
+      expect(await iri.json()).toMatchObject({
+        slug: "seed-swap",
+        label: "Seed swap",
+        iri: `${pod.url}/categories/seed-swap`,
+      });
 
       const listed = await fetch(`${pod.url}/categories`);
       expect((await listed.json()).items).toContainEqual(expect.objectContaining({ slug: "seed-swap", shared: false }));
 
       // A need may use it too.
       const need = await create("needs", { name: "Bean seeds", category: "seed-swap", quantity: 3, unit: "packets" });
-      expect((await pod.getActivityPub(publicUrl("needs", need.id))).publishes.resourceConformsTo).toBe(`${pod.url}/categories/seed-swap`);
+      expect((await pod.getActivityPub(publicUrl("needs", need.id))).publishes.resourceConformsTo).toBe(
+        `${pod.url}/categories/seed-swap`,
+      );
     });
 
     it("refuses the same slug again (409), a shared slug (409) and a malformed slug (400)", async () => {
@@ -507,7 +573,11 @@ describe("offers and needs over the admin API", () => {
       const iri: string = (await pod.getActivityPub(publicUrl("offers", offer.id))).publishes.resourceConformsTo;
       expect(iri.startsWith(SHARED_CATEGORY_BASE)).toBe(true);
       expect(iri).toBe(`${SHARED_CATEGORY_BASE}tools`);
-      expect(await (await fetch(`${pod.url}/categories/tools`)).json()).toMatchObject({ slug: "tools", iri, shared: true });
+      expect(await (await fetch(`${pod.url}/categories/tools`)).json()).toMatchObject({
+        slug: "tools",
+        iri,
+        shared: true,
+      });
       expect((await fetch(`${pod.url}/categories/no-such-category`)).status).toBe(404);
     });
   });

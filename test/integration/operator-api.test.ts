@@ -154,7 +154,11 @@ describe("first start without POD_ADMIN_TOKEN", () => {
     await pod?.stop();
   });
 
-  const runningLines = () => pod.logs().split("\n").filter((line) => line.includes('"pod is running"')).length;
+  const runningLines = () =>
+    pod
+      .logs()
+      .split("\n")
+      .filter((line) => line.includes('"pod is running"')).length;
 
   it("prints a generated token once; it works; a restart does not print it (or another) again", async () => {
     await waitUntil(() => runningLines() === 1, 5_000);
@@ -247,7 +251,9 @@ describe("manual approval of followers (POD_APPROVE_FOLLOWERS=true)", () => {
     const again = await approver.admin("POST", "/follow-requests/approve", { actor: follower.actorUrl });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ status: 409 });
-    const stranger = await approver.admin("POST", "/follow-requests/approve", { actor: "http://127.0.0.1:1/users/stranger" });
+    const stranger = await approver.admin("POST", "/follow-requests/approve", {
+      actor: "http://127.0.0.1:1/users/stranger",
+    });
     expect(stranger.status).toBe(404);
     expect(stranger.body).toMatchObject({ status: 404 });
     const invalid = await approver.admin("POST", "/follow-requests/approve", { actor: "not a url" });

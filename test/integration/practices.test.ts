@@ -25,7 +25,8 @@ describe("practices", () => {
   const practiceUrl = (id: string) => `${pod.url}/practices/${id}`;
   const collectionUrl = () => `${pod.actorUrl.replace(/\/users\/pod$/, "")}/users/pod/practices`;
   const listIds = async () => ((await pod.admin("GET", "/practices")).body.items as { id: string }[]).map((p) => p.id);
-  const fetchAs = (url: string, accept: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { accept, ...init.headers } });
+  const fetchAs = (url: string, accept: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, headers: { accept, ...init.headers } });
 
   beforeAll(async () => {
     pod = await startPod("practices");
@@ -37,7 +38,12 @@ describe("practices", () => {
   it("creates a practice (201) served at its id as an ActivityPub Article", async () => {
     const created = await pod.admin("POST", "/practices", valid());
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ title: "Saturday bakery route", tags: ["food", "logistics"], status: "published", adaptedFrom: null });
+    expect(created.body).toMatchObject({
+      title: "Saturday bakery route",
+      tags: ["food", "logistics"],
+      status: "published",
+      adaptedFrom: null,
+    });
     const id: string = created.body.id;
 
     const response = await fetchAs(practiceUrl(id), "application/activity+json");
@@ -70,7 +76,12 @@ describe("practices", () => {
     const created = await pod.admin(
       "POST",
       "/practices",
-      valid({ title: "<script>x</script>", summary: '<img src=x onerror="alert(1)">', problem: "<b>bold?</b>", body: "Fine <script>y()</script>" }),
+      valid({
+        title: "<script>x</script>",
+        summary: '<img src=x onerror="alert(1)">',
+        problem: "<b>bold?</b>",
+        body: "Fine <script>y()</script>",
+      }),
     );
     expect(created.status).toBe(201);
     const response = await fetchAs(practiceUrl(created.body.id), "text/html");
@@ -88,7 +99,10 @@ describe("practices", () => {
   it("PATCH changes only the given fields and the Article shows the edit", async () => {
     const created = await pod.admin("POST", "/practices", valid({ adaptedFrom: "https://other.example/practices/1" }));
     const id: string = created.body.id;
-    const patched = await pod.admin("PATCH", `/practices/${id}`, { title: "Saturday and Sunday bakery route", tags: ["food"] });
+    const patched = await pod.admin("PATCH", `/practices/${id}`, {
+      title: "Saturday and Sunday bakery route",
+      tags: ["food"],
+    });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(patched.body).toMatchObject({
       title: "Saturday and Sunday bakery route",
@@ -113,7 +127,9 @@ describe("practices", () => {
     const cleared = await pod.admin("PATCH", `/practices/${id}`, { adaptedFrom: null });
     expect(cleared.status).toBe(200);
     expect(cleared.body.adaptedFrom).toBeNull();
-    expect([(await pod.getActivityPub(practiceUrl(id))).tag].flat().some((t: { type: string }) => t?.type === "Link")).toBe(false);
+    expect(
+      [(await pod.getActivityPub(practiceUrl(id))).tag].flat().some((t: { type: string }) => t?.type === "Link"),
+    ).toBe(false);
   });
 
   it.each([
@@ -169,8 +185,13 @@ describe("practices", () => {
     expect(patch.status).toBe(409);
     expect(patch.body).toMatchObject({ status: 409, title: "Conflict" });
     expect((await pod.admin("POST", `/practices/${id}/withdraw`)).status).toBe(409);
-    expect((await pod.admin("GET", `/practices/${id}`)).body).toMatchObject({ status: "withdrawn", title: "To withdraw" });
-    expect((await pod.admin("GET", "/practices?status=withdrawn")).body.items.map((p: { id: string }) => p.id)).toContain(id);
+    expect((await pod.admin("GET", `/practices/${id}`)).body).toMatchObject({
+      status: "withdrawn",
+      title: "To withdraw",
+    });
+    expect(
+      (await pod.admin("GET", "/practices?status=withdrawn")).body.items.map((p: { id: string }) => p.id),
+    ).toContain(id);
   });
 
   it("answers an unknown id with 404 (admin and public) and a malformed id with 400", async () => {
@@ -191,7 +212,9 @@ describe("practices", () => {
 
   it("the practices collection lists the current ones, newest first, and the actor links it", async () => {
     const admin = await pod.admin("GET", "/practices?limit=200");
-    const current = (admin.body.items as { id: string; status: string }[]).filter((p) => p.status !== "withdrawn").map((p) => practiceUrl(p.id));
+    const current = (admin.body.items as { id: string; status: string }[])
+      .filter((p) => p.status !== "withdrawn")
+      .map((p) => practiceUrl(p.id));
     expect(current.length).toBeGreaterThan(0);
 
     const collection = await pod.getActivityPub(collectionUrl());
@@ -209,8 +232,12 @@ describe("practices", () => {
     const listed = async () => await collectionItems(pod, `${pod.actorUrl}/outbox`);
     const about = (items: string[]) => items.filter((item) => item.startsWith(practiceUrl(id)));
     // One Create, of the Note (carrying the edit); the Article is for pods, which read /practices.
-    expect(about(await listed()).map((item) => item.replace(/-[0-9a-f-]{36}$/, ""))).toEqual([`${practiceUrl(id)}/note#create`]);
+    expect(about(await listed()).map((item) => item.replace(/-[0-9a-f-]{36}$/, ""))).toEqual([
+      `${practiceUrl(id)}/note#create`,
+    ]);
     await pod.admin("POST", `/practices/${id}/withdraw`);
-    expect(about(await listed()).map((item) => item.replace(/-[0-9a-f-]{36}$/, ""))).toEqual([`${practiceUrl(id)}/note#delete`]);
+    expect(about(await listed()).map((item) => item.replace(/-[0-9a-f-]{36}$/, ""))).toEqual([
+      `${practiceUrl(id)}/note#delete`,
+    ]);
   });
 });

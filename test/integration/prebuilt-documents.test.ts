@@ -10,7 +10,8 @@ import { acceptFollower, recordFollower, removeFollower } from "../../src/follow
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 
 const AP = "application/activity+json";
-const MASTODON_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"';
+const MASTODON_ACCEPT =
+  'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"';
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 const TOKEN = "test-operator-token-0123456789abcdef";
 
@@ -185,7 +186,12 @@ describe("prebuilt NodeInfo", () => {
   it("follows followers written by another connection to the pod's file (as the CLI writes)", async () => {
     const other = openMigratedDatabase(pod.pod.deps.config.databasePath);
     try {
-      const actor = { actorIri: "https://far.example/users/ana", handle: "@ana@far.example", inbox: "https://far.example/users/ana/inbox", sharedInbox: null };
+      const actor = {
+        actorIri: "https://far.example/users/ana",
+        handle: "@ana@far.example",
+        inbox: "https://far.example/users/ana/inbox",
+        sharedInbox: null,
+      };
       expect((await nodeInfo()).body.metadata.followers).toBe(0);
       recordFollower(other.db, actor, "https://far.example/follows/1", "pending", new Date());
       expect((await nodeInfo()).body.metadata.followers).toBe(0);

@@ -69,7 +69,8 @@ describe("offers and needs past their end expire by themselves and followers are
     ).json();
     expect(proposal.type).toBe("Proposal");
     // Deliveries carry an Object Integrity Proof (FEP-8b32) made with the pod's Ed25519 key.
-    for (const update of updates) expect(update.proof).toMatchObject({ type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022" });
+    for (const update of updates)
+      expect(update.proof).toMatchObject({ type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022" });
     expect(proposal.summary).toMatch(/^Expired\. Offer: Pumpkins/);
     expect(note.id).toBe(`${server.url}/offers/${offer.id}/note`);
     expect(note.content).toContain("Expired.");
@@ -85,7 +86,9 @@ describe("offers and needs past their end expire by themselves and followers are
 
   it("an expired offer takes no more claims", async () => {
     const [expired] = server.pod.offers.list("offer", { status: "expired", limit: 1 });
-    await expect(server.pod.offers.claim("offer", expired!.id, { neighbor: "Flat 2", quantity: 1000 })).rejects.toMatchObject({
+    await expect(
+      server.pod.offers.claim("offer", expired!.id, { neighbor: "Flat 2", quantity: 1000 }),
+    ).rejects.toMatchObject({
       problem: { status: 409 },
     });
   });
@@ -97,10 +100,29 @@ describe("the inbox record keeps 30 days", () => {
     const server = await startInProcessPod({ now: () => clock });
     try {
       const { db } = server.pod.deps;
-      const row = (iri: string, at: string) => ({ activityIri: iri, type: "Create", actorIri: "https://x.example/a", objectIri: null, objectType: null, fromFollowed: true, receivedAt: at });
-      db.insert(receivedActivities).values([row("https://x.example/1", "2026-10-01T00:00:00.000Z"), row("https://x.example/2", "2026-11-20T00:00:00.000Z")]).run();
+      const row = (iri: string, at: string) => ({
+        activityIri: iri,
+        type: "Create",
+        actorIri: "https://x.example/a",
+        objectIri: null,
+        objectType: null,
+        fromFollowed: true,
+        receivedAt: at,
+      });
+      db.insert(receivedActivities)
+        .values([
+          row("https://x.example/1", "2026-10-01T00:00:00.000Z"),
+          row("https://x.example/2", "2026-11-20T00:00:00.000Z"),
+        ])
+        .run();
       expect(server.pod.confederation.pruneReceived()).toBe(1);
-      expect(db.select().from(receivedActivities).all().map((r) => r.activityIri)).toEqual(["https://x.example/2"]);
+      expect(
+        db
+          .select()
+          .from(receivedActivities)
+          .all()
+          .map((r) => r.activityIri),
+      ).toEqual(["https://x.example/2"]);
       clock = new Date("2027-01-01T00:00:00Z");
       expect(server.pod.confederation.pruneReceived()).toBe(1);
     } finally {

@@ -7,12 +7,12 @@
 import { startViewApp, type ViewApp } from "../support/view-app.ts";
 import { parseFeed } from "@rowanmanning/feed-parser";
 import { parse as parseCsv } from "csv-parse/sync";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { charterRevisions } from "../../src/charters/schema.ts";
 import { neighborPods, viewObjects, viewPaths, viewServices } from "../../src/confederation/schema.ts";
-import { type DatabaseHandle } from "../../src/db/client.ts";
+import type { DatabaseHandle } from "../../src/db/client.ts";
 import { practices } from "../../src/practices/schema.ts";
 
 const CAT = "https://w3id.org/pods/categories/";
@@ -229,7 +229,9 @@ describe("the confederal view over HTTP", () => {
       adaptedFrom: seedLibrary.iri,
       published: at(-10 * DAY),
     });
-    db.insert(viewObjects).values([...offers, ...needs, charter, seedLibrary, adapted]).run();
+    db.insert(viewObjects)
+      .values([...offers, ...needs, charter, seedLibrary, adapted])
+      .run();
     const direct = [...offers, ...needs, charter, seedLibrary, adapted].map((o) => ({
       objectIri: o.iri,
       viaIri: o.podIri,
@@ -239,17 +241,64 @@ describe("the confederal view over HTTP", () => {
     db.insert(viewPaths)
       .values([
         ...direct,
-        { objectIri: "https://b.example/offers/apples", viaIri: C, announceIri: "https://c.example/announce/1", receivedAt: at(-DAY + HOUR) },
-        { objectIri: seedLibrary.iri, viaIri: C, announceIri: "https://c.example/announce/2", receivedAt: at(-19 * DAY) },
-        { objectIri: seedLibrary.iri, viaIri: D, announceIri: "https://d.example/announce/9", receivedAt: at(-18 * DAY) },
+        {
+          objectIri: "https://b.example/offers/apples",
+          viaIri: C,
+          announceIri: "https://c.example/announce/1",
+          receivedAt: at(-DAY + HOUR),
+        },
+        {
+          objectIri: seedLibrary.iri,
+          viaIri: C,
+          announceIri: "https://c.example/announce/2",
+          receivedAt: at(-19 * DAY),
+        },
+        {
+          objectIri: seedLibrary.iri,
+          viaIri: D,
+          announceIri: "https://d.example/announce/9",
+          receivedAt: at(-18 * DAY),
+        },
       ])
       .run();
     db.insert(viewServices)
       .values([
-        { iri: "https://b.example/charter/services/fridge", charterIri: charter.iri, podIri: B, name: "Community fridge", categoryIri: `${CAT}food`, status: "active", target: null },
-        { iri: "https://b.example/charter/services/tools", charterIri: charter.iri, podIri: B, name: "Tool library", categoryIri: `${CAT}tools`, status: "paused", target: null },
-        { iri: "https://b.example/charter/services/creche", charterIri: charter.iri, podIri: B, name: "Crèche", categoryIri: `${CAT}childcare`, status: "planned", target: "2027-Q1" },
-        { iri: "https://b.example/charter/services/bees", charterIri: charter.iri, podIri: B, name: "Beekeeping", categoryIri: "https://b.example/categories/bees", status: "active", target: null },
+        {
+          iri: "https://b.example/charter/services/fridge",
+          charterIri: charter.iri,
+          podIri: B,
+          name: "Community fridge",
+          categoryIri: `${CAT}food`,
+          status: "active",
+          target: null,
+        },
+        {
+          iri: "https://b.example/charter/services/tools",
+          charterIri: charter.iri,
+          podIri: B,
+          name: "Tool library",
+          categoryIri: `${CAT}tools`,
+          status: "paused",
+          target: null,
+        },
+        {
+          iri: "https://b.example/charter/services/creche",
+          charterIri: charter.iri,
+          podIri: B,
+          name: "Crèche",
+          categoryIri: `${CAT}childcare`,
+          status: "planned",
+          target: "2027-Q1",
+        },
+        {
+          iri: "https://b.example/charter/services/bees",
+          charterIri: charter.iri,
+          podIri: B,
+          name: "Beekeeping",
+          categoryIri: "https://b.example/categories/bees",
+          status: "active",
+          target: null,
+        },
       ])
       .run();
     db.insert(charterRevisions)
@@ -257,10 +306,26 @@ describe("the confederal view over HTTP", () => {
         number: 1,
         changeNote: "First charter",
         services: JSON.stringify([
-          { key: "repair-cafe", name: "Repair café", description: "", category: "repair", schedule: "", area: "Riverside", languages: ["en"], status: "active" },
+          {
+            key: "repair-cafe",
+            name: "Repair café",
+            description: "",
+            category: "repair",
+            schedule: "",
+            area: "Riverside",
+            languages: ["en"],
+            status: "active",
+          },
         ]),
         planned: JSON.stringify([
-          { key: "heating", name: "Warm room", description: "", category: "energy", target: "2026-Q4", needs: { people: 2, skills: [], materials: [] } },
+          {
+            key: "heating",
+            name: "Warm room",
+            description: "",
+            category: "energy",
+            target: "2026-Q4",
+            needs: { people: 2, skills: [], materials: [] },
+          },
         ]),
         publishedAt: at(-30 * DAY),
         reviewedAt: at(-30 * DAY),
@@ -367,7 +432,9 @@ describe("the confederal view over HTTP", () => {
       expect(names(bySlug)).toEqual(["Cordless drill"]);
       const byIri = (await list(`/view/surplus?category=${encodeURIComponent(`${CAT}tools`)}`)).items;
       expect(byIri).toEqual(bySlug);
-      expect((await list(`/view/surplus?category=${encodeURIComponent("https://elsewhere.example/categories/x")}`)).items).toEqual([]);
+      expect(
+        (await list(`/view/surplus?category=${encodeURIComponent("https://elsewhere.example/categories/x")}`)).items,
+      ).toEqual([]);
     });
 
     it("filters by pod", async () => {
@@ -483,7 +550,9 @@ describe("the confederal view over HTTP", () => {
   describe("the other lists", () => {
     it("lists needs, charters with their services, and practices", async () => {
       expect(names((await list("/view/needs")).items)).toEqual(["Apples for the school breakfast"]);
-      const charters = (await list("/view/charters")).items as (Item & { services: { name: string; status: string; category: { slug?: string } | null }[] })[];
+      const charters = (await list("/view/charters")).items as (Item & {
+        services: { name: string; status: string; category: { slug?: string } | null }[];
+      })[];
       expect(charters.map((c) => c.name)).toEqual(["People's Service Charter of Pod B"]);
       expect(charters[0]!.services.map((s) => [s.name, s.status])).toEqual([
         ["Beekeeping", "active"],
@@ -491,7 +560,10 @@ describe("the confederal view over HTTP", () => {
         ["Crèche", "planned"],
         ["Tool library", "paused"],
       ]);
-      const practiceItems = (await list("/view/practices")).items as (Item & { adaptedFrom: string | null; tags: string[] })[];
+      const practiceItems = (await list("/view/practices")).items as (Item & {
+        adaptedFrom: string | null;
+        tags: string[];
+      })[];
       expect(practiceItems.map((p) => [p.name, p.adaptedFrom])).toEqual([
         ["Seed swap at the market", "https://b.example/practices/seed-library"],
         ["Seed library", null],
@@ -505,19 +577,34 @@ describe("the confederal view over HTTP", () => {
       const response = await get("/view/service-map");
       expect(response.statusCode).toBe(200);
       const map = response.json() as {
-        categories: { category: { iri: string; slug?: string }; providers: any[]; paused: any[]; planned: any[]; covered: boolean }[];
+        categories: {
+          category: { iri: string; slug?: string };
+          providers: any[];
+          paused: any[];
+          planned: any[];
+          covered: boolean;
+        }[];
         uncovered: { iri: string; slug?: string }[];
       };
       const entry = (slug: string) => map.categories.find((c) => c.category.slug === slug)!;
       expect(entry("food").providers).toEqual([
-        { pod: { iri: B, name: "Pod B" }, services: [{ iri: "https://b.example/charter/services/fridge", name: "Community fridge" }] },
+        {
+          pod: { iri: B, name: "Pod B" },
+          services: [{ iri: "https://b.example/charter/services/fridge", name: "Community fridge" }],
+        },
       ]);
       expect(entry("repair").providers).toEqual([
-        { pod: { iri: SELF, name: "Neighborhood pod" }, services: [{ iri: "http://127.0.0.1:1/charter/services/repair-cafe", name: "Repair café" }] },
+        {
+          pod: { iri: SELF, name: "Neighborhood pod" },
+          services: [{ iri: "http://127.0.0.1:1/charter/services/repair-cafe", name: "Repair café" }],
+        },
       ]);
       expect(entry("tools")).toMatchObject({ covered: false, providers: [], paused: [{ pod: { iri: B } }] });
       expect(entry("childcare").planned).toEqual([
-        { pod: { iri: B, name: "Pod B" }, services: [{ iri: "https://b.example/charter/services/creche", name: "Crèche", target: "2027-Q1" }] },
+        {
+          pod: { iri: B, name: "Pod B" },
+          services: [{ iri: "https://b.example/charter/services/creche", name: "Crèche", target: "2027-Q1" }],
+        },
       ]);
       expect(entry("energy").planned[0].pod.iri).toBe(SELF);
       // A category only seen in a neighbor's charter is on the map too.
@@ -607,7 +694,20 @@ describe("the confederal view over HTTP", () => {
       expect(response.headers["content-type"]).toMatch(/^text\/csv; charset=utf-8/);
       const [header] = parseCsv(response.body, { to_line: 1 }) as string[][];
       expect(header).toEqual([
-        "kind", "name", "pod", "category", "quantity", "available", "unit", "area", "latitude", "longitude", "starts_at", "ends_at", "url", "summary",
+        "kind",
+        "name",
+        "pod",
+        "category",
+        "quantity",
+        "available",
+        "unit",
+        "area",
+        "latitude",
+        "longitude",
+        "starts_at",
+        "ends_at",
+        "url",
+        "summary",
       ]);
       const rows = parseCsv(response.body, { columns: true }) as Record<string, string>[];
       expect(rows).toEqual(
@@ -674,7 +774,9 @@ describe("the confederal view over HTTP", () => {
       for (const suffix of [".atom", ".json", ".csv", ".html", "/collection"]) {
         const response = await get(`/view/needs${suffix}`);
         expect(response.statusCode, suffix).toBe(200);
-        expect(response.body, suffix).toContain(suffix === "/collection" ? "https://c.example/needs/apples" : "Apples for the school breakfast");
+        expect(response.body, suffix).toContain(
+          suffix === "/collection" ? "https://c.example/needs/apples" : "Apples for the school breakfast",
+        );
         expect(response.body, suffix).not.toContain("Windfall apples");
       }
     });
@@ -691,10 +793,27 @@ const author = z
   .refine((a) => a.name || a.url || a.avatar, "an author has at least one of name, url, avatar");
 const onlyKnown = (known: string[]) => (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key) && !key.startsWith("_")) ctx.addIssue({ code: "custom", message: `unknown key ${key}`, path: [key] });
+    if (!known.includes(key) && !key.startsWith("_"))
+      ctx.addIssue({ code: "custom", message: `unknown key ${key}`, path: [key] });
   }
 };
-const ITEM_KEYS = ["id", "url", "external_url", "title", "content_html", "content_text", "summary", "image", "banner_image", "date_published", "date_modified", "authors", "tags", "language", "attachments"];
+const ITEM_KEYS = [
+  "id",
+  "url",
+  "external_url",
+  "title",
+  "content_html",
+  "content_text",
+  "summary",
+  "image",
+  "banner_image",
+  "date_published",
+  "date_modified",
+  "authors",
+  "tags",
+  "language",
+  "attachments",
+];
 const jsonFeedItem = z
   .looseObject({
     id: z.string().min(1),
@@ -714,8 +833,26 @@ const jsonFeedItem = z
     attachments: z.array(z.looseObject({ url, mime_type: z.string() })).optional(),
   })
   .superRefine(onlyKnown(ITEM_KEYS))
-  .refine((i) => i.content_html !== undefined || i.content_text !== undefined, "an item has content_html or content_text");
-const FEED_KEYS = ["version", "title", "home_page_url", "feed_url", "description", "user_comment", "next_url", "icon", "favicon", "authors", "language", "expired", "hubs", "items"];
+  .refine(
+    (i) => i.content_html !== undefined || i.content_text !== undefined,
+    "an item has content_html or content_text",
+  );
+const FEED_KEYS = [
+  "version",
+  "title",
+  "home_page_url",
+  "feed_url",
+  "description",
+  "user_comment",
+  "next_url",
+  "icon",
+  "favicon",
+  "authors",
+  "language",
+  "expired",
+  "hubs",
+  "items",
+];
 const JSON_FEED_1_1 = z
   .looseObject({
     version: z.literal("https://jsonfeed.org/version/1.1"),

@@ -148,7 +148,8 @@ describe("neighbor pods' activities feed the confederal view", () => {
   }
 
   /** Whether the pod logged a warning whose message contains this text since the last clear. */
-  const warned = (text: string) => warn.mock.calls.some((call) => call.some((arg) => typeof arg === "string" && arg.includes(text)));
+  const warned = (text: string) =>
+    warn.mock.calls.some((call) => call.some((arg) => typeof arg === "string" && arg.includes(text)));
 
   /** A promise that fails (instead of hanging) when the work takes longer than ms. */
   function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -197,7 +198,12 @@ describe("neighbor pods' activities feed the confederal view", () => {
   });
 
   it("the same Create delivered again (same inbox, shared inbox, or re-sent under a new activity id) leaves one unchanged item", async () => {
-    const offer = a.offer("bread", { name: "Sourdough loaves", quantity: "6", available: "6", published: "2026-05-01T07:00:00Z" });
+    const offer = a.offer("bread", {
+      name: "Sourdough loaves",
+      quantity: "6",
+      available: "6",
+      published: "2026-05-01T07:00:00Z",
+    });
     a.publish(offer);
     const create = a.activity("Create", offer);
     await send(a, create);
@@ -227,7 +233,8 @@ describe("neighbor pods' activities feed the confederal view", () => {
     const T0 = "2026-05-02T08:00:00.000Z";
     const T1 = "2026-05-02T10:00:00.000Z";
     const T2 = "2026-05-02T12:00:00.000Z";
-    const soup = (fields: Parameters<NeighborPod["offer"]>[1]) => a.offer("soup", { published: T0, quantity: "10", ...fields });
+    const soup = (fields: Parameters<NeighborPod["offer"]>[1]) =>
+      a.offer("soup", { published: T0, quantity: "10", ...fields });
     await send(a, a.activity("Create", soup({ name: "Soup (first)", available: "10" })));
     expect((await viewItem("surplus", a, soup({}).id))?.name).toBe("Soup (first)");
 
@@ -254,7 +261,10 @@ describe("neighbor pods' activities feed the confederal view", () => {
     // Fedify does not trust an embedded object from another origin than the activity's: it fetches the
     // object from its id (A serves it), and the pod's origin check then refuses A's object coming from B.
     for (const attributedTo of [a.actorId, b.actorId]) {
-      const forged = { ...a.offer("jam", { name: "Forged jam", quantity: "12", available: "0", attributedTo }), updated: "2026-05-20T00:00:00Z" };
+      const forged = {
+        ...a.offer("jam", { name: "Forged jam", quantity: "12", available: "0", attributedTo }),
+        updated: "2026-05-20T00:00:00Z",
+      };
       const update = b.activity("Update", forged);
       await send(b, update);
       expect(received(update.id)?.fromFollowed).toBe(true);
@@ -262,7 +272,11 @@ describe("neighbor pods' activities feed the confederal view", () => {
 
     expect(row(offer.id)).toEqual(before);
     expect(pathsOf(offer.id).map((p) => p.viaIri)).toEqual([a.actorId]);
-    expect(await viewItem("surplus", a, offer.id)).toMatchObject({ name: "Plum jam", available: "12", pod: { iri: a.actorId } });
+    expect(await viewItem("surplus", a, offer.id)).toMatchObject({
+      name: "Plum jam",
+      available: "12",
+      pod: { iri: a.actorId },
+    });
     expect(rowsOf(b.actorId)).toEqual([]);
     expect(warned("not its actor's")).toBe(true);
   });
@@ -431,7 +445,11 @@ describe("neighbor pods' activities feed the confederal view", () => {
   // --- leaving ----------------------------------------------------------------------------------
 
   it("a followed pod that deletes itself leaves the view with all its objects", async () => {
-    const objects = [d.offer("d1", { name: "Delta offer 1" }), d.offer("d2", { name: "Delta offer 2" }), d.need("d3", { name: "Delta need" })];
+    const objects = [
+      d.offer("d1", { name: "Delta offer 1" }),
+      d.offer("d2", { name: "Delta offer 2" }),
+      d.need("d3", { name: "Delta need" }),
+    ];
     for (const object of objects) await send(d, d.activity("Create", object));
     expect(await view("surplus", d)).toHaveLength(2);
     expect(await view("needs", d)).toHaveLength(1);

@@ -81,7 +81,13 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
       publicKeyEncoding: { type: "spki", format: "pem" },
       privateKeyEncoding: { type: "pkcs8", format: "pem" },
     });
-    const host = await startHost(`127.0.1.${index + 1}`, options.actorsPerHost, !options.withoutSharedInbox?.(index), publicKey, trusted);
+    const host = await startHost(
+      `127.0.1.${index + 1}`,
+      options.actorsPerHost,
+      !options.withoutSharedInbox?.(index),
+      publicKey,
+      trusted,
+    );
     for (const actor of host.actors) privateKeys.set(actor.keyId, privateKey);
     hosts.push(host);
   }
@@ -89,7 +95,9 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     hosts,
     trust: (keyId, pem) => void trusted.set(keyId, pem),
     async post(actor, url, activity) {
-      return postRaw(await signMastodonStyle({ keyId: actor.keyId, privateKeyPem: privateKeys.get(actor.keyId)! }, url, activity));
+      return postRaw(
+        await signMastodonStyle({ keyId: actor.keyId, privateKeyPem: privateKeys.get(actor.keyId)! }, url, activity),
+      );
     },
     close: async () => void (await Promise.all(hosts.map((host) => host.close()))),
   };
@@ -165,7 +173,12 @@ async function startHost(
       return;
     }
     const activity = JSON.parse(body.toString("utf8")) as { id?: string; type?: string };
-    host.deliveries.push({ inbox, activityId: String(activity.id), type: String(activity.type), receivedAt: Date.now() });
+    host.deliveries.push({
+      inbox,
+      activityId: String(activity.id),
+      type: String(activity.type),
+      receivedAt: Date.now(),
+    });
     res.writeHead(202).end();
   };
 

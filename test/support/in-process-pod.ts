@@ -19,7 +19,9 @@ export interface InProcessPod {
   close(): Promise<void>;
 }
 
-export async function startInProcessPod(options: { now?: () => Date; env?: Record<string, string> } = {}): Promise<InProcessPod> {
+export async function startInProcessPod(
+  options: { now?: () => Date; env?: Record<string, string> } = {},
+): Promise<InProcessPod> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "pod-inproc-"));

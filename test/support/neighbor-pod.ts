@@ -82,7 +82,8 @@ export async function startNeighborPod(username: string, options: NeighborPodOpt
     name: `Neighbor ${username}`,
     actorFields: (id) => (options.streams?.length ? { streams: options.streams.map((name) => `${id}/${name}`) } : {}),
     serve: (url) => {
-      const found = documents.get(url.pathname) ?? [...patterns].find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
+      const found =
+        documents.get(url.pathname) ?? [...patterns].find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
       return typeof found === "function" ? (found as (u: URL) => unknown)(url) : found;
     },
   });
@@ -104,7 +105,11 @@ export async function startNeighborPod(username: string, options: NeighborPodOpt
         action: "transfer",
         resourceConformsTo: fields.category ?? FOOD,
         resourceQuantity: { type: "om2:Measure", hasUnit: unit, hasNumericalValue: fields.quantity ?? "10" },
-        availableQuantity: { type: "om2:Measure", hasUnit: unit, hasNumericalValue: fields.available ?? fields.quantity ?? "10" },
+        availableQuantity: {
+          type: "om2:Measure",
+          hasUnit: unit,
+          hasNumericalValue: fields.available ?? fields.quantity ?? "10",
+        },
       },
     };
     // `name: undefined` in fields leaves the name out altogether.
@@ -150,7 +155,9 @@ export async function startNeighborPod(username: string, options: NeighborPodOpt
       clearStream(name);
       const total = pages.reduce((n, items) => n + items.length, 0);
       documents.set(pathOf(streamUrl(name)), collection(name, `${streamUrl(name)}/page/0`, total));
-      pages.forEach((items, n) => documents.set(`${pathOf(streamUrl(name))}/page/${n}`, page(name, n, items, n < pages.length - 1)));
+      for (const [n, items] of pages.entries()) {
+        documents.set(`${pathOf(streamUrl(name))}/page/${n}`, page(name, n, items, n < pages.length - 1));
+      }
     },
     serveEndlessStream(name, itemFor) {
       clearStream(name);

@@ -24,7 +24,15 @@ export async function signInOnConsentPage(
   // The form's hidden fields, as a browser would submit them.
   const form = new URLSearchParams();
   for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.set(match[1]!, match[2]!.replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">"));
+    form.set(
+      match[1]!,
+      match[2]!
+        .replaceAll("&amp;", "&")
+        .replaceAll("&quot;", '"')
+        .replaceAll("&#39;", "'")
+        .replaceAll("&lt;", "<")
+        .replaceAll("&gt;", ">"),
+    );
   }
   form.set("operator_token", options.operatorToken ?? TEST_ADMIN_TOKEN);
   form.set("decision", options.decision ?? "approve");
@@ -56,7 +64,13 @@ export async function operatorAppToken(podUrl: string, scopes = "read write foll
     await fetch(new URL("/oauth/token", podUrl), {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "authorization_code", client_id: registered.client_id, code, redirect_uri: redirect, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        client_id: registered.client_id,
+        code,
+        redirect_uri: redirect,
+        code_verifier: verifier,
+      }),
     })
   ).json();
   return token.access_token;

@@ -17,7 +17,11 @@ export interface PodProcess {
   actorUrl: string;
   dataDir: string;
   /** Calls the admin API with the operator token. */
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; contentType: string | null; body: any }>;
+  admin(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; contentType: string | null; body: any }>;
   /** GETs a URL as an ActivityPub client would. */
   getActivityPub(url: string): Promise<any>;
   logs(): string;
@@ -111,7 +115,11 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, contentType: response.headers.get("content-type"), body: text ? JSON.parse(text) : null };
+      return {
+        status: response.status,
+        contentType: response.headers.get("content-type"),
+        body: text ? JSON.parse(text) : null,
+      };
     },
     async getActivityPub(target) {
       const response = await fetch(target, { headers: { accept: "application/activity+json" } });
@@ -141,7 +149,11 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
 }
 
 /** Polls until the check passes; bounded in time so a broken pod fails the test instead of hanging. */
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 15_000, intervalMs = 100): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+  intervalMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -176,5 +188,9 @@ export async function collectionItems(pod: PodProcess, collectionUrl: string): P
 export async function followAndWait(from: PodProcess, to: PodProcess): Promise<void> {
   const answer = await from.admin("POST", "/following", { target: to.handle });
   if (answer.status !== 202) throw new Error(`follow of ${to.handle} answered ${answer.status}`);
-  await waitUntil(async () => (await from.admin("GET", "/following")).body.items.some((f: { actorIri: string; state: string }) => f.actorIri === to.actorUrl && f.state === "accepted"));
+  await waitUntil(async () =>
+    (await from.admin("GET", "/following")).body.items.some(
+      (f: { actorIri: string; state: string }) => f.actorIri === to.actorUrl && f.state === "accepted",
+    ),
+  );
 }

@@ -9,7 +9,9 @@ import { waitUntil, type PodProcess } from "./pod-process.ts";
 export function queuedMentioning(pod: PodProcess, needle: string): number {
   const db = new Database(join(pod.dataDir, "pod.sqlite"), { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare("SELECT COUNT(*) AS n FROM queue_messages WHERE instr(payload, ?) > 0").get(needle) as { n: number };
+    const row = db.prepare("SELECT COUNT(*) AS n FROM queue_messages WHERE instr(payload, ?) > 0").get(needle) as {
+      n: number;
+    };
     return row.n;
   } finally {
     db.close();

@@ -106,7 +106,11 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
       }
       if ((req.method === "GET" || req.method === "HEAD") && path === actorPath && gone) {
         gets.push(record);
-        const tombstone = { "@context": "https://www.w3.org/ns/activitystreams", id: `${origin}${actorPath}`, type: "Tombstone" };
+        const tombstone = {
+          "@context": "https://www.w3.org/ns/activitystreams",
+          id: `${origin}${actorPath}`,
+          type: "Tombstone",
+        };
         res.writeHead(410, { "content-type": "application/activity+json" });
         res.end(req.method === "HEAD" ? undefined : JSON.stringify(tombstone));
         return;
@@ -118,7 +122,8 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
         return;
       }
       gets.push(record);
-      const served = req.method === "GET" || req.method === "HEAD" ? options.serve?.(new URL(req.url ?? "/", origin)) : undefined;
+      const served =
+        req.method === "GET" || req.method === "HEAD" ? options.serve?.(new URL(req.url ?? "/", origin)) : undefined;
       if (served !== undefined) {
         res.writeHead(200, { "content-type": "application/activity+json" });
         res.end(req.method === "HEAD" ? undefined : JSON.stringify(served));

@@ -19,7 +19,12 @@ export interface ViewApp {
   close(): Promise<void>;
 }
 
-export async function startViewApp(options: { origin: string; now: () => Date; seed?: (handle: DatabaseHandle) => void; extraRoutes?: (app: FastifyInstance) => void }): Promise<ViewApp> {
+export async function startViewApp(options: {
+  origin: string;
+  now: () => Date;
+  seed?: (handle: DatabaseHandle) => void;
+  extraRoutes?: (app: FastifyInstance) => void;
+}): Promise<ViewApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "pod-view-"));
   const config = loadConfig({ POD_URL: options.origin, DATA_DIR: dataDir });
   const handle = openMigratedDatabase(config.databasePath);

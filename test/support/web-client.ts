@@ -36,7 +36,10 @@ export class WebClient {
   }
 
   /** Posts a form; the last page's CSRF token is added unless `_csrf` is given (or set to null to leave it out). */
-  async post(path: string, fields: Record<string, string | null>): Promise<{ status: number; html: string; location: string | null }> {
+  async post(
+    path: string,
+    fields: Record<string, string | null>,
+  ): Promise<{ status: number; html: string; location: string | null }> {
     const body = new URLSearchParams();
     const withToken = { _csrf: this.lastToken, ...fields };
     for (const [name, value] of Object.entries(withToken)) if (value !== null) body.set(name, value);
@@ -52,7 +55,11 @@ export class WebClient {
 }
 
 /** Runs the first-run setup through the link the pod printed; returns the coordinator's signed-in client. */
-export async function setUpPod(url: string, logs: string, account = { displayName: "Ana", username: "ana", password: "a long enough password" }) {
+export async function setUpPod(
+  url: string,
+  logs: string,
+  account = { displayName: "Ana", username: "ana", password: "a long enough password" },
+) {
   const link = /\/app\/setup\/[\w-]+/.exec(logs)?.[0];
   if (!link) throw new Error("no setup link in the pod's output");
   const client = new WebClient(url);

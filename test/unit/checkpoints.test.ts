@@ -68,7 +68,10 @@ describe("WAL checkpoints in a background thread", () => {
     });
     try {
       await until(() => failures.length === 2);
-      expect(failures.map((f) => (f.error as Error).message)).toEqual(["database or disk is full", "database or disk is full"]);
+      expect(failures.map((f) => (f.error as Error).message)).toEqual([
+        "database or disk is full",
+        "database or disk is full",
+      ]);
       expect(failures.map((f) => f.restartInMs)).toEqual([20, 40]);
       // The third launch runs: the connection leaves checkpoints to it again, and commits reach the file.
       await until(() => handle.sqlite.pragma("wal_autocheckpoint", { simple: true }) === 100_000);
@@ -96,7 +99,13 @@ describe("WAL checkpoints in a background thread", () => {
   });
 
   it("an idle thread ends (the connection checkpoints itself meanwhile); the next write starts it again", async () => {
-    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10, fallbackPages: 100_000, idleExitMs: 100, wakeCheckMs: 10, onError });
+    const checkpoints = checkpointInBackground(handle.sqlite, {
+      intervalMs: 10,
+      fallbackPages: 100_000,
+      idleExitMs: 100,
+      wakeCheckMs: 10,
+      onError,
+    });
     const threshold = () => handle.sqlite.pragma("wal_autocheckpoint", { simple: true });
     try {
       write(1);

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { Create, Note } from "@fedify/vocab";
+import { Create, type Note } from "@fedify/vocab";
 import { beforeAll, describe, expect, it } from "vitest";
 import { objectToPost } from "../../src/social/activitypub.ts";
 import { decodeMastodonCreate } from "../../src/social/fast-inbox.ts";
@@ -91,15 +91,30 @@ describe("the inbox fast path for Mastodon's Create(Note)", () => {
   it("for any content, summary, language, addressing, dates, mentions and hashtags (property)", async () => {
     const iri = fc.constantFrom(PUBLIC, `${ACTOR}/followers`, POD, "https://other.example/users/bob");
     const date = fc
-      .tuple(fc.date({ min: new Date("2000-01-01"), max: new Date("2099-01-01"), noInvalidDate: true }), fc.constantFrom("Z", "+02:00", "-05:30"), fc.boolean())
+      .tuple(
+        fc.date({ min: new Date("2000-01-01"), max: new Date("2099-01-01"), noInvalidDate: true }),
+        fc.constantFrom("Z", "+02:00", "-05:30"),
+        fc.boolean(),
+      )
       .map(([d, zone, fraction]) => d.toISOString().slice(0, fraction ? 23 : 19) + zone);
     const tag = fc.oneof(
-      fc.record({ type: fc.constant("Mention"), href: iri.filter((u) => u !== PUBLIC), name: fc.string({ maxLength: 20 }) }),
-      fc.record({ type: fc.constant("Hashtag"), href: fc.constant("https://masto.example/tags/apples"), name: fc.constant("#apples") }),
+      fc.record({
+        type: fc.constant("Mention"),
+        href: iri.filter((u) => u !== PUBLIC),
+        name: fc.string({ maxLength: 20 }),
+      }),
+      fc.record({
+        type: fc.constant("Hashtag"),
+        href: fc.constant("https://masto.example/tags/apples"),
+        name: fc.constant("#apples"),
+      }),
     );
     const fields = fc.record(
       {
-        content: fc.oneof(fc.string({ maxLength: 200 }), fc.constant('<p>hi <a href="javascript:x">x</a><script>1</script></p>')),
+        content: fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.constant('<p>hi <a href="javascript:x">x</a><script>1</script></p>'),
+        ),
         summary: fc.option(fc.string({ maxLength: 40 })),
         sensitive: fc.boolean(),
         language: fc.option(fc.constantFrom("en", "de", "pt-BR", "zh-Hant", "EN", "sr-Latn-RS")),
@@ -108,7 +123,9 @@ describe("the inbox fast path for Mastodon's Create(Note)", () => {
         published: date,
         updated: fc.option(date),
         tag: fc.array(tag, { maxLength: 4 }),
-        inReplyTo: fc.option(fc.constantFrom("https://pod.example/offers/1/note", "https://masto.example/users/alice/statuses/0")),
+        inReplyTo: fc.option(
+          fc.constantFrom("https://pod.example/offers/1/note", "https://masto.example/users/alice/statuses/0"),
+        ),
         url: fc.option(fc.constantFrom("https://masto.example/@alice/1", "https://elsewhere.example/x")),
       },
       { requiredKeys: ["content", "to", "published"] },
@@ -138,7 +155,9 @@ describe("the inbox fast path for Mastodon's Create(Note)", () => {
       mastodonCreate({}, { "@context": [AS, "https://w3id.org/security/v1"] }),
       mastodonCreate({}, { "@context": AS }), // `sensitive` is not an ActivityStreams term on its own
       mastodonCreate({ attachment: [{ type: "Document", url: "https://masto.example/a.png" }] }),
-      mastodonCreate({ tag: [{ type: "Emoji", name: ":x:", icon: { type: "Image", url: "https://masto.example/x.png" } }] }),
+      mastodonCreate({
+        tag: [{ type: "Emoji", name: ":x:", icon: { type: "Image", url: "https://masto.example/x.png" } }],
+      }),
       mastodonCreate({ quoteUri: "https://masto.example/users/alice/statuses/0" }),
       mastodonCreate({ type: "Article" }),
       mastodonCreate({ content: { en: "x" } }),
@@ -149,6 +168,7 @@ describe("the inbox fast path for Mastodon's Create(Note)", () => {
       mastodonCreate({}, { bto: [POD] }),
       mastodonCreate({}, { "@id": "https://masto.example/x" }),
     ];
-    for (const json of declined) expect(decodeMastodonCreate(json as Record<string, unknown>), JSON.stringify(json).slice(0, 300)).toBeNull();
+    for (const json of declined)
+      expect(decodeMastodonCreate(json as Record<string, unknown>), JSON.stringify(json).slice(0, 300)).toBeNull();
   });
 });

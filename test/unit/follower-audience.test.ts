@@ -31,7 +31,8 @@ describe("who gets what: recipient lists by follower kind", () => {
     recordFollower(handle.db, address("masto"), "https://masto.example/f", "accepted", at, "social");
     recordFollower(handle.db, address("old"), "https://old.example/f", "accepted", at);
     recordFollower(handle.db, address("waiting"), "https://waiting.example/f", "pending", at, "social");
-    const hosts = (audience: "pods" | "people") => followersFor(handle!.db, audience).map((f) => new URL(f.actorIri).hostname);
+    const hosts = (audience: "pods" | "people") =>
+      followersFor(handle!.db, audience).map((f) => new URL(f.actorIri).hostname);
     expect(hosts("pods")).toEqual(["old.example", "pod.example"]);
     expect(hosts("people")).toEqual(["masto.example", "old.example"]);
   });
@@ -50,31 +51,52 @@ describe("who gets what: recipient lists by follower kind", () => {
     handle = openDatabase(path.join(dir, "db.sqlite"));
     migrate(handle.db, { migrationsFolder: before });
     const sql = handle.db.$client;
-    sql.prepare("INSERT INTO followers (actor_iri, follow_iri, inbox, state, created_at) VALUES ('https://a.example/u', 'f', 'https://a.example/inbox', 'accepted', 'x')").run();
+    sql
+      .prepare(
+        "INSERT INTO followers (actor_iri, follow_iri, inbox, state, created_at) VALUES ('https://a.example/u', 'f', 'https://a.example/inbox', 'accepted', 'x')",
+      )
+      .run();
     const row = (type: string, objectType: string, iri: string) =>
-      sql.prepare("INSERT INTO outbox_activities (iri, type, object_iri, json, published_at) VALUES (?, ?, ?, ?, 'x')")
+      sql
+        .prepare("INSERT INTO outbox_activities (iri, type, object_iri, json, published_at) VALUES (?, ?, ?, ?, 'x')")
         .run(`${iri}#${type}`, type, iri, JSON.stringify({ type, object: { id: iri, type: objectType } }));
     row("Create", "Proposal", "https://p.example/offers/1");
     row("Create", "Note", "https://p.example/offers/1/note");
     row("PodUpdate", "Article", "https://p.example/practices/2");
     row("Delete", "Tombstone", "https://p.example/offers/3");
-    sql.prepare("INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at) VALUES ('1', 'https://p.example/users/pod', 1, 'pod', 'p.example', 'x', 'x')").run();
-    sql.prepare("INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at) VALUES ('2', 'https://q.example/users/pod', 0, 'pod', 'q.example', 'x', 'x')").run();
+    sql
+      .prepare(
+        "INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at) VALUES ('1', 'https://p.example/users/pod', 1, 'pod', 'p.example', 'x', 'x')",
+      )
+      .run();
+    sql
+      .prepare(
+        "INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at) VALUES ('2', 'https://q.example/users/pod', 0, 'pod', 'q.example', 'x', 'x')",
+      )
+      .run();
     const status = (id: string, account: string, iri: string) =>
-      sql.prepare("INSERT INTO statuses (id, iri, account_id, kind, content, visibility, published_at) VALUES (?, ?, ?, 'practice', '', 'public', 'x')").run(id, iri, account);
+      sql
+        .prepare(
+          "INSERT INTO statuses (id, iri, account_id, kind, content, visibility, published_at) VALUES (?, ?, ?, 'practice', '', 'public', 'x')",
+        )
+        .run(id, iri, account);
     status("10", "1", "https://p.example/practices/2");
     status("11", "2", "https://q.example/practices/5");
 
     migrateDatabase(handle);
     expect(sql.prepare("SELECT kind FROM followers").all()).toEqual([{ kind: "unknown" }]);
-    expect(sql.prepare("SELECT object_iri FROM outbox_activities ORDER BY seq").all().map((r: any) => r.object_iri)).toEqual([
-      "https://p.example/offers/1/note",
-      "https://p.example/offers/3",
-    ]);
+    expect(
+      sql
+        .prepare("SELECT object_iri FROM outbox_activities ORDER BY seq")
+        .all()
+        .map((r: any) => r.object_iri),
+    ).toEqual(["https://p.example/offers/1/note", "https://p.example/offers/3"]);
     // Our own practice's post now sits at its Note's id; a neighbor's practice post (an Article it sent) stays.
-    expect(sql.prepare("SELECT iri FROM statuses ORDER BY id").all().map((r: any) => r.iri)).toEqual([
-      "https://p.example/practices/2/note",
-      "https://q.example/practices/5",
-    ]);
+    expect(
+      sql
+        .prepare("SELECT iri FROM statuses ORDER BY id")
+        .all()
+        .map((r: any) => r.iri),
+    ).toEqual(["https://p.example/practices/2/note", "https://q.example/practices/5"]);
   });
 });

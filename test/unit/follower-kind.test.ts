@@ -16,13 +16,17 @@ const asRead = async (json: unknown) => (await Group.fromJsonLd(json)) as Group;
 
 describe("how a pod recognises another pod when it follows", () => {
   it("our own actor document carries the pods `generator` marker and reads back as a pod", async () => {
-    const json = (await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Record<string, unknown>;
+    const json = (await (
+      await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })
+    ).toJsonLd()) as Record<string, unknown>;
     expect(json.generator).toBe(POD_SOFTWARE.href);
     expect(followerKind(await asRead(json))).toBe("pod");
   });
 
   it("a pod of an earlier version (no generator) is known by its per-kind streams", async () => {
-    const streams = ["charter", "offers", "needs", "practices"].map((name) => new URL(`https://old.example/users/pod/${name}`));
+    const streams = ["charter", "offers", "needs", "practices"].map(
+      (name) => new URL(`https://old.example/users/pod/${name}`),
+    );
     expect(followerKind(new Group({ id: new URL("https://old.example/users/pod"), streams }))).toBe("pod");
   });
 
@@ -32,6 +36,8 @@ describe("how a pod recognises another pod when it follows", () => {
     // A Person claiming the marker is still a person: pods are Groups.
     expect(followerKind(new Person({ id: new URL("https://x.example/u"), generators: [POD_SOFTWARE] }))).toBe("social");
     const someStreams = [new URL("https://other.example/users/g/offers")];
-    expect(followerKind(new Group({ id: new URL("https://other.example/users/g"), streams: someStreams }))).toBe("social");
+    expect(followerKind(new Group({ id: new URL("https://other.example/users/g"), streams: someStreams }))).toBe(
+      "social",
+    );
   });
 });

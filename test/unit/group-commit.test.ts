@@ -10,7 +10,11 @@ describe("group commit", () => {
   let handle: DatabaseHandle;
   /** The write-ahead log's size: each commit appends the pages it changed (no checkpoints in these tests). */
   const walBytes = () => fs.statSync(path.join(dir, "db.sqlite-wal")).size;
-  const names = () => handle.sqlite.prepare<[], { name: string }>("SELECT name FROM t ORDER BY name").all().map((r) => r.name);
+  const names = () =>
+    handle.sqlite
+      .prepare<[], { name: string }>("SELECT name FROM t ORDER BY name")
+      .all()
+      .map((r) => r.name);
   const insert = (name: string) => () => handle.sqlite.prepare("INSERT INTO t (name) VALUES (?)").run(name).changes;
 
   beforeEach(() => {

@@ -13,7 +13,13 @@ import { podActor } from "../../src/federation/actor.ts";
 import { offerActivities, offerToNote, offerToProposal } from "../../src/offers/to-as.ts";
 import { offerIri, offerNoteIri } from "../../src/publishing/iris.ts";
 import type { Offer } from "../../src/offers/service.ts";
-import { converterContext, offerRow, sharedCategory, STREAM_NAMES, type ConverterContext } from "../support/converter-context.ts";
+import {
+  converterContext,
+  offerRow,
+  sharedCategory,
+  STREAM_NAMES,
+  type ConverterContext,
+} from "../support/converter-context.ts";
 
 // `jsonld` ships no types; this is the small part of its API the test uses.
 type DocumentLoader = (url: string) => Promise<{ contextUrl: string | null; document: unknown; documentUrl: string }>;
@@ -31,7 +37,10 @@ const LDP_INBOX = "http://www.w3.org/ns/ldp#inbox";
 const XSD = "http://www.w3.org/2001/XMLSchema#";
 
 /** An expanded JSON-LD node: IRIs as keys, arrays of values. */
-type Value = { "@id"?: string; "@value"?: unknown; "@type"?: string | string[]; "@language"?: string } & Record<string, unknown>;
+type Value = { "@id"?: string; "@value"?: unknown; "@type"?: string | string[]; "@language"?: string } & Record<
+  string,
+  unknown
+>;
 type Node = Record<string, Value[]> & { "@id"?: string; "@type"?: string[] };
 
 /** Every URL the document loader was asked for, across the whole file. */
@@ -53,7 +62,8 @@ function undefinedTerms(value: unknown, path = "$"): string[] {
   const found: string[] = [];
   for (const [key, inner] of Object.entries(value)) {
     if (key.startsWith("_:")) found.push(`${path}.${key}`);
-    if (key === "@type") for (const t of [inner].flat()) if (typeof t === "string" && t.startsWith("_:")) found.push(`${path}.@type ${t}`);
+    if (key === "@type")
+      for (const t of [inner].flat()) if (typeof t === "string" && t.startsWith("_:")) found.push(`${path}.@type ${t}`);
     if (key !== "@value") found.push(...undefinedTerms(inner, `${path}.${key}`));
   }
   return found;
@@ -75,7 +85,7 @@ function values(node: Node | Value, iri: string): Value[] {
 const one = (node: Node | Value, iri: string): Value => values(node, iri)[0]!;
 const child = (node: Node | Value, iri: string): Node => one(node, iri) as unknown as Node;
 const idOf = (node: Node | Value, iri: string) => one(node, iri)["@id"];
-const valueOf = (node: Node | Value, iri: string) => one(node, iri)["@value"];
+const valueAt = (node: Node | Value, iri: string) => one(node, iri)["@value"];
 
 let env: ConverterContext;
 beforeAll(async () => {
@@ -84,7 +94,16 @@ beforeAll(async () => {
 
 const offer = () => offerRow();
 const need = () =>
-  offerRow({ id: "0190f3a2-7c1e-7000-8000-000000000002", kind: "need", name: "Winter coats", category: "clothing", unit: "one", quantityMilli: 5000, availableMilli: 5000, status: "open" });
+  offerRow({
+    id: "0190f3a2-7c1e-7000-8000-000000000002",
+    kind: "need",
+    name: "Winter coats",
+    category: "clothing",
+    unit: "one",
+    quantityMilli: 5000,
+    availableMilli: 5000,
+    status: "open",
+  });
 const NOW = new Date("2025-09-02T00:00:00.000Z");
 
 async function proposalOf(row: Offer, slug: Parameters<typeof sharedCategory>[0] = row.category as never) {
@@ -98,10 +117,10 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
 
     expect(p["@id"]).toBe(offerIri(env.config, row).href);
     expect(p["@type"]).toEqual([`${VF}Proposal`]);
-    expect(valueOf(p, `${VF}purpose`)).toBe("offer");
-    expect(valueOf(p, `${AS}name`)).toBe("Apples from the orchard");
-    expect(String(valueOf(p, `${AS}summary`))).toContain("Apples from the orchard");
-    expect(String(valueOf(p, `${AS}content`))).toContain("Crisp apples.");
+    expect(valueAt(p, `${VF}purpose`)).toBe("offer");
+    expect(valueAt(p, `${AS}name`)).toBe("Apples from the orchard");
+    expect(String(valueAt(p, `${AS}summary`))).toContain("Apples from the orchard");
+    expect(String(valueAt(p, `${AS}content`))).toContain("Crisp apples.");
     expect(idOf(p, `${AS}attributedTo`)).toBe("https://pod.example/users/pod");
     expect(idOf(p, `${AS}to`)).toBe(`${AS}Public`);
     expect(idOf(p, `${AS}cc`)).toBe("https://pod.example/users/pod/followers");
@@ -110,13 +129,13 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
 
     const place = child(p, `${AS}location`);
     expect(place["@type"]).toEqual([`${AS}Place`]);
-    expect(valueOf(place, `${AS}name`)).toBe("North End");
-    expect(valueOf(place, `${AS}latitude`)).toBe(52.37);
-    expect(valueOf(place, `${AS}longitude`)).toBe(4.89);
+    expect(valueAt(place, `${AS}name`)).toBe("North End");
+    expect(valueAt(place, `${AS}latitude`)).toBe(52.37);
+    expect(valueAt(place, `${AS}longitude`)).toBe(4.89);
 
     const intent = child(p, `${VF}publishes`);
     expect(intent["@type"]).toEqual([`${VF}Intent`]);
-    expect(valueOf(intent, `${VF}action`)).toBe("transfer");
+    expect(valueAt(intent, `${VF}action`)).toBe("transfer");
     expect(idOf(intent, `${VF}resourceConformsTo`)).toBe(`${SHARED_CATEGORY_BASE}food`);
     expect(idOf(intent, `${VF}resourceConformsTo`)).toBe("https://w3id.org/pods/categories/food");
 
@@ -124,36 +143,42 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
     const available = child(intent, `${VF}availableQuantity`);
     for (const measure of [total, available]) {
       expect(measure["@type"]).toEqual([`${OM2}Measure`]);
-      expect(valueOf(measure, `${OM2}hasUnit`)).toBe("kg");
+      expect(valueAt(measure, `${OM2}hasUnit`)).toBe("kg");
     }
     // Exact decimals as strings, never a binary float.
-    expect(valueOf(total, `${OM2}hasNumericalValue`)).toBe("20");
-    expect(valueOf(available, `${OM2}hasNumericalValue`)).toBe("12.5");
+    expect(valueAt(total, `${OM2}hasNumericalValue`)).toBe("20");
+    expect(valueAt(available, `${OM2}hasNumericalValue`)).toBe("12.5");
   });
 
   it("the Proposal for a need has purpose request", async () => {
     const p = await proposalOf(need(), "clothing");
     expect(p["@type"]).toEqual([`${VF}Proposal`]);
-    expect(valueOf(p, `${VF}purpose`)).toBe("request");
+    expect(valueAt(p, `${VF}purpose`)).toBe("request");
     const intent = child(p, `${VF}publishes`);
     expect(idOf(intent, `${VF}resourceConformsTo`)).toBe(`${SHARED_CATEGORY_BASE}clothing`);
-    expect(valueOf(child(intent, `${VF}resourceQuantity`), `${OM2}hasNumericalValue`)).toBe("5");
-    expect(valueOf(child(intent, `${VF}resourceQuantity`), `${OM2}hasUnit`)).toBe("one");
+    expect(valueAt(child(intent, `${VF}resourceQuantity`), `${OM2}hasNumericalValue`)).toBe("5");
+    expect(valueAt(child(intent, `${VF}resourceQuantity`), `${OM2}hasUnit`)).toBe("one");
   });
 
   it("goods categories publish a transfer, service categories a deliverService", async () => {
     const goods = child(await proposalOf(offer(), "food"), `${VF}publishes`);
-    const service = child(await proposalOf(offerRow({ category: "childcare", unit: "hour", quantityMilli: 3000, availableMilli: 3000 }), "childcare"), `${VF}publishes`);
-    expect(valueOf(goods, `${VF}action`)).toBe("transfer");
-    expect(valueOf(service, `${VF}action`)).toBe("deliverService");
+    const service = child(
+      await proposalOf(
+        offerRow({ category: "childcare", unit: "hour", quantityMilli: 3000, availableMilli: 3000 }),
+        "childcare",
+      ),
+      `${VF}publishes`,
+    );
+    expect(valueAt(goods, `${VF}action`)).toBe("transfer");
+    expect(valueAt(service, `${VF}action`)).toBe("deliverService");
     expect(idOf(service, `${VF}resourceConformsTo`)).toBe(`${SHARED_CATEGORY_BASE}childcare`);
   });
 
   it("quantities stay exact decimals (thousandths included)", async () => {
     const row = offerRow({ quantityMilli: 1_234_567_891, availableMilli: 1 });
     const intent = child(await proposalOf(row, "food"), `${VF}publishes`);
-    expect(valueOf(child(intent, `${VF}resourceQuantity`), `${OM2}hasNumericalValue`)).toBe("1234567.891");
-    expect(valueOf(child(intent, `${VF}availableQuantity`), `${OM2}hasNumericalValue`)).toBe("0.001");
+    expect(valueAt(child(intent, `${VF}resourceQuantity`), `${OM2}hasNumericalValue`)).toBe("1234567.891");
+    expect(valueAt(child(intent, `${VF}availableQuantity`), `${OM2}hasNumericalValue`)).toBe("0.001");
   });
 
   it("the companion Note expands to an ActivityStreams Note with a FEP-e232 Link tag to the Proposal", async () => {
@@ -161,7 +186,7 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
     const n = await expand(await offerToNote(env.ctx, env.config, row, sharedCategory("food")).toJsonLd());
     expect(n["@id"]).toBe(offerNoteIri(env.config, row).href);
     expect(n["@type"]).toEqual([`${AS}Note`]);
-    expect(String(valueOf(n, `${AS}content`))).toContain("Apples from the orchard");
+    expect(String(valueAt(n, `${AS}content`))).toContain("Apples from the orchard");
     expect(idOf(n, `${AS}attributedTo`)).toBe("https://pod.example/users/pod");
     expect(idOf(n, `${AS}to`)).toBe(`${AS}Public`);
     expect(idOf(n, `${AS}cc`)).toBe("https://pod.example/users/pod/followers");
@@ -170,14 +195,18 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
     const link = child(n, `${AS}tag`);
     expect(link["@type"]).toEqual([`${AS}Link`]);
     expect(idOf(link, `${AS}href`)).toBe(offerIri(env.config, row).href);
-    expect(valueOf(link, `${AS}mediaType`)).toBe('application/ld+json; profile="https://www.w3.org/ns/activitystreams"');
+    expect(valueAt(link, `${AS}mediaType`)).toBe(
+      'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+    );
   });
 
   it("Create, Update and Delete expand to the same objects, Proposal terms included", async () => {
     const row = offer();
     const category = sharedCategory("food");
     for (const verb of ["create", "update", "delete"] as const) {
-      const [forProposal, forNote] = offerActivities(env.ctx, env.config, row, category, verb, NOW).map((d) => d.activity);
+      const [forProposal, forNote] = offerActivities(env.ctx, env.config, row, category, verb, NOW).map(
+        (d) => d.activity,
+      );
       const type = { create: "Create", update: "Update", delete: "Delete" }[verb];
       for (const [activity, objectId] of [
         [forProposal!, offerIri(env.config, row).href],
@@ -200,34 +229,37 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
         }
         // The embedded Proposal keeps its meaning inside the activity's own @context.
         expect(object["@type"]).toEqual([`${VF}Proposal`]);
-        expect(valueOf(object, `${VF}purpose`)).toBe("offer");
+        expect(valueAt(object, `${VF}purpose`)).toBe("offer");
         const intent = child(object, `${VF}publishes`);
-        expect(valueOf(intent, `${VF}action`)).toBe("transfer");
+        expect(valueAt(intent, `${VF}action`)).toBe("transfer");
         expect(idOf(intent, `${VF}resourceConformsTo`)).toBe(`${SHARED_CATEGORY_BASE}food`);
-        expect(valueOf(child(intent, `${VF}resourceQuantity`), `${OM2}hasNumericalValue`)).toBe("20");
-        expect(valueOf(child(intent, `${VF}availableQuantity`), `${OM2}hasNumericalValue`)).toBe("12.5");
-        expect(valueOf(child(intent, `${VF}availableQuantity`), `${OM2}hasUnit`)).toBe("kg");
-        expect(valueOf(child(object, `${AS}location`), `${AS}latitude`)).toBe(52.37);
+        expect(valueAt(child(intent, `${VF}resourceQuantity`), `${OM2}hasNumericalValue`)).toBe("20");
+        expect(valueAt(child(intent, `${VF}availableQuantity`), `${OM2}hasNumericalValue`)).toBe("12.5");
+        expect(valueAt(child(intent, `${VF}availableQuantity`), `${OM2}hasUnit`)).toBe("kg");
+        expect(valueAt(child(object, `${AS}location`), `${AS}latitude`)).toBe(52.37);
         expect(one(object, `${AS}startTime`)["@value"]).toBe("2025-09-01T08:00:00Z");
       }
     }
   });
 
   it("the pod's Group actor expands to AS, LDP, security and toot IRIs", async () => {
-    const actor = await podActor(env.ctx, env.config, { publishedAt: new Date("2025-01-01T00:00:00Z"), streams: STREAMS });
+    const actor = await podActor(env.ctx, env.config, {
+      publishedAt: new Date("2025-01-01T00:00:00Z"),
+      streams: STREAMS,
+    });
     const g = await expand(await actor.toJsonLd());
     const self = "https://pod.example/users/pod";
     expect(g["@id"]).toBe(self);
     expect(g["@type"]).toEqual([`${AS}Group`]);
-    expect(valueOf(g, `${AS}preferredUsername`)).toBe("pod");
+    expect(valueAt(g, `${AS}preferredUsername`)).toBe("pod");
     expect(idOf(g, LDP_INBOX)).toBe(`${self}/inbox`);
     expect(idOf(g, `${AS}outbox`)).toBe(`${self}/outbox`);
     expect(idOf(g, `${AS}followers`)).toBe(`${self}/followers`);
     expect(idOf(g, `${AS}following`)).toBe(`${self}/following`);
     expect(idOf(child(g, `${AS}endpoints`), `${AS}sharedInbox`)).toBe("https://pod.example/inbox");
     expect(idOf(g, `${TOOT}featured`)).toBe(`${self}/featured`);
-    expect(valueOf(g, "http://joinmastodon.org/ns#discoverable")).toBe(true);
-    expect(valueOf(g, `${AS}manuallyApprovesFollowers`)).toBe(false);
+    expect(valueAt(g, "http://joinmastodon.org/ns#discoverable")).toBe(true);
+    expect(valueAt(g, `${AS}manuallyApprovesFollowers`)).toBe(false);
     const streams = values(g, `${AS}streams`).map((v) => v["@id"]);
     expect(streams).toEqual(expect.arrayContaining([`${self}/offers`, `${self}/needs`]));
     for (const stream of streams) expect(STREAM_NAMES.map((name) => `${self}/${name}`)).toContain(stream);
@@ -235,14 +267,14 @@ describe("JSON-LD expansion with only preloaded contexts", () => {
     const key = child(g, `${SEC}publicKey`);
     expect(key["@id"]).toMatch(new RegExp(`^${self}#`));
     expect(idOf(key, `${SEC}owner`)).toBe(self);
-    expect(String(valueOf(key, `${SEC}publicKeyPem`))).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(String(valueAt(key, `${SEC}publicKeyPem`))).toMatch(/^-----BEGIN PUBLIC KEY-----/);
 
     const methods = values(g, `${SEC}assertionMethod`) as unknown as Node[];
     expect(methods).toHaveLength(2);
     for (const method of methods) {
       expect(method["@id"]).toMatch(new RegExp(`^${self}#`));
       expect(idOf(method, `${SEC}controller`)).toBe(self);
-      expect(String(valueOf(method, `${SEC}publicKeyMultibase`))).toMatch(/^z/);
+      expect(String(valueAt(method, `${SEC}publicKeyMultibase`))).toMatch(/^z/);
     }
   });
 

@@ -29,7 +29,9 @@ describe("the pod's private keys are imported once (Fedify re-imports the queued
     }
     const [rsa] = await loadOrCreateKeyPairs(handle.db);
     const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", rsa!.privateKey, new TextEncoder().encode("x"));
-    expect(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", rsa!.publicKey, signature, new TextEncoder().encode("x"))).toBe(true);
+    expect(
+      await crypto.subtle.verify("RSASSA-PKCS1-v1_5", rsa!.publicKey, signature, new TextEncoder().encode("x")),
+    ).toBe(true);
   });
 
   it("any other key, a public key, or other usages are imported as asked", async () => {
@@ -42,10 +44,22 @@ describe("the pod's private keys are imported once (Fedify re-imports the queued
 
     expect(await importJwk(await exportJwk(rsa!.publicKey), "public")).not.toBe(rsa!.publicKey);
     const ownJwk = await exportJwk(rsa!.privateKey);
-    const notExtractable = await crypto.subtle.importKey("jwk", ownJwk, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+    const notExtractable = await crypto.subtle.importKey(
+      "jwk",
+      ownJwk,
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
     expect(notExtractable).not.toBe(rsa!.privateKey);
     expect(notExtractable.extractable).toBe(false);
-    const otherHash = await crypto.subtle.importKey("jwk", { ...ownJwk, alg: "RS512" }, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-512" }, true, ["sign"]);
+    const otherHash = await crypto.subtle.importKey(
+      "jwk",
+      { ...ownJwk, alg: "RS512" },
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-512" },
+      true,
+      ["sign"],
+    );
     expect((otherHash.algorithm as RsaHashedKeyAlgorithm).hash.name).toBe("SHA-512");
   });
 });

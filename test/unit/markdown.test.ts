@@ -53,7 +53,11 @@ describe("renderMarkdown", () => {
   });
 
   it("neutralises event-handler attributes in raw HTML", () => {
-    for (const source of ['<a href="https://x.example" onclick="steal()">x</a>', "<img src=x onerror=alert(1)>", '<p onmouseover="x()">hi</p>']) {
+    for (const source of [
+      '<a href="https://x.example" onclick="steal()">x</a>',
+      "<img src=x onerror=alert(1)>",
+      '<p onmouseover="x()">hi</p>',
+    ]) {
       const out = renderMarkdown(source);
       expect(out, source).not.toMatch(/<(a|img|p)[^>]*\bon\w+=/i);
       expect(out, source).not.toMatch(/<img/i);
@@ -61,7 +65,14 @@ describe("renderMarkdown", () => {
   });
 
   it("never produces a javascript:, data: or vbscript: link", () => {
-    for (const source of ["[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](  javascript:alert(1))", "[x](data:text/html,<b>hi</b>)", "[x](vbscript:msgbox)", "<javascript:alert(1)>"]) {
+    for (const source of [
+      "[x](javascript:alert(1))",
+      "[x](JaVaScRiPt:alert(1))",
+      "[x](  javascript:alert(1))",
+      "[x](data:text/html,<b>hi</b>)",
+      "[x](vbscript:msgbox)",
+      "<javascript:alert(1)>",
+    ]) {
       const out = renderMarkdown(source);
       expect(out, source).not.toMatch(/href="(?!https?:|mailto:)/i);
       expect(out, source).not.toMatch(/<a [^>]*href="\s*(javascript|data|vbscript):/i);
@@ -87,7 +98,7 @@ describe("sanitize (the second wall)", () => {
   it("strips disallowed tags and attributes and unsafe hrefs from HTML", () => {
     const out = sanitize(
       '<p style="color:red" class="x"><a href="javascript:alert(1)">j</a> <a href="/rel">r</a> <a href="https://ok.example" target="_blank" onclick="x()">ok</a>' +
-        "<script>bad()</script><iframe src=\"https://x\"></iframe><style>p{}</style></p><h1>T</h1><table><tr><td>c</td></tr></table>",
+        '<script>bad()</script><iframe src="https://x"></iframe><style>p{}</style></p><h1>T</h1><table><tr><td>c</td></tr></table>',
     );
     expect(out).toBe(
       '<p><a rel="nofollow noopener">j</a> <a rel="nofollow noopener">r</a> <a href="https://ok.example" rel="nofollow noopener">ok</a></p><h2>T</h2>c',

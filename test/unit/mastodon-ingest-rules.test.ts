@@ -7,7 +7,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { podActor } from "../../src/federation/actor.ts";
 import { statusToNote, visibilityOf } from "../../src/social/activitypub.ts";
 import { charterActivities } from "../../src/charters/to-as.ts";
-import { charterIri, charterNoteIri, offerIri, offerNoteIri, practiceIri, practiceNoteIri } from "../../src/publishing/iris.ts";
+import {
+  charterIri,
+  charterNoteIri,
+  offerIri,
+  offerNoteIri,
+  practiceIri,
+  practiceNoteIri,
+} from "../../src/publishing/iris.ts";
 import { STREAMS } from "../../src/publishing/kinds.ts";
 import type { Charter } from "../../src/charters/service.ts";
 import { offerQuantityLine } from "../../src/offers/quantity.ts";
@@ -77,7 +84,18 @@ const practice = (overrides: Partial<Practice> = {}): Practice => ({
 const charter = (overrides: Partial<Charter> = {}): Charter => ({
   number: 1,
   changeNote: "First charter",
-  services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside", description: "", schedule: "Saturdays", languages: ["en"], status: "active" }],
+  services: [
+    {
+      key: "food-runs",
+      name: "Food runs",
+      category: "food",
+      area: "Riverside",
+      description: "",
+      schedule: "Saturdays",
+      languages: ["en"],
+      status: "active",
+    },
+  ],
   planned: [],
   publishedAt: "2025-09-01T08:00:00.000Z",
   reviewedAt: "2025-09-01T08:00:00.000Z",
@@ -91,7 +109,16 @@ async function deliveries(made: Delivery[]): Promise<{ audience: Delivery["audie
   return Promise.all(made.map(async (d) => ({ audience: d.audience, json: (await d.activity.toJsonLd()) as Json })));
 }
 const offerDeliveries = (row: Offer, verb: Verb) =>
-  deliveries(offerActivities(env.ctx, env.config, row, sharedCategory(row.category as Parameters<typeof sharedCategory>[0]), verb, NOW));
+  deliveries(
+    offerActivities(
+      env.ctx,
+      env.config,
+      row,
+      sharedCategory(row.category as Parameters<typeof sharedCategory>[0]),
+      verb,
+      NOW,
+    ),
+  );
 
 /** The JSON of every activity one change delivers, to anyone. */
 async function delivery(row: Offer, verb: Verb): Promise<Json[]> {
@@ -128,11 +155,14 @@ const PUBLICATIONS = () => [
     note: charterNoteIri(env.config).href,
     said: ["People's Service Charter", "Food runs"],
     deliver: (verb: "create" | "update") =>
-      deliveries(charterActivities(env.ctx, env.config, charter(), (slug) => sharedCategory(slug as "food"), verb, NOW)),
+      deliveries(
+        charterActivities(env.ctx, env.config, charter(), (slug) => sharedCategory(slug as "food"), verb, NOW),
+      ),
   },
 ];
 
-const asArray = <T>(value: T | T[] | undefined | null): T[] => (value == null ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined | null): T[] =>
+  value == null ? [] : Array.isArray(value) ? value : [value];
 const valueOrId = (value: unknown) => (typeof value === "object" && value !== null ? (value as Json).id : value);
 const host = (url: unknown) => new URL(String(url)).host;
 
@@ -183,7 +213,10 @@ describe("Mastodon ingest rules", () => {
         const people = await forPeople(publication.deliver(verb));
         // Exactly one object, and one Mastodon fully renders: the Note. No Article (shown as a second post,
         // or dropped for its name) and no Proposal (dropped silently).
-        expect(people.map((a) => a.object.type), publication.label).toEqual(["Note"]);
+        expect(
+          people.map((a) => a.object.type),
+          publication.label,
+        ).toEqual(["Note"]);
         const note = noteOf(people);
         expect(note.id).toBe(publication.note);
         expect(typeof note.content).toBe("string"); // read before contentMap
@@ -195,7 +228,10 @@ describe("Mastodon ingest rules", () => {
 
         // Pods get the structured object alone: no Note, which they would only take the slow path to ignore.
         const pods = await forPods(publication.deliver(verb));
-        expect(pods.map((a) => a.object.id), publication.label).toEqual([publication.object]);
+        expect(
+          pods.map((a) => a.object.id),
+          publication.label,
+        ).toEqual([publication.object]);
         expect(SUPPORTED_TYPES).not.toContain(pods[0]!.object.type);
       }
     }
@@ -271,7 +307,12 @@ describe("Mastodon ingest rules", () => {
   it("(e) an Update carries the same Note id with `updated` later than `published`", async () => {
     for (const [, make] of ROWS) {
       const created = make({ updatedAt: make().createdAt });
-      const edited = { ...created, availableMilli: 1000, status: "partly_claimed" as const, updatedAt: "2025-09-01T09:30:00.000Z" };
+      const edited = {
+        ...created,
+        availableMilli: 1000,
+        status: "partly_claimed" as const,
+        updatedAt: "2025-09-01T09:30:00.000Z",
+      };
       const createdNote = noteOf(await delivery(created, "create"));
       const update = (await delivery(edited, "update")).find((a) => a.object.type === "Note")!;
       expect(update.type).toBe("Update");
@@ -282,7 +323,9 @@ describe("Mastodon ingest rules", () => {
       expect(update.object.published).toBe(createdNote.published);
 
       // A later edit carries a later `updated`, or Mastodon keeps the earlier one (already_updated_more_recently?).
-      const later = (await delivery({ ...edited, updatedAt: "2025-09-01T10:00:00.000Z" }, "update")).find((a) => a.object.type === "Note")!;
+      const later = (await delivery({ ...edited, updatedAt: "2025-09-01T10:00:00.000Z" }, "update")).find(
+        (a) => a.object.type === "Note",
+      )!;
       expect(Date.parse(later.object.updated)).toBeGreaterThan(Date.parse(update.object.updated));
     }
   });
@@ -322,14 +365,21 @@ describe("Mastodon ingest rules", () => {
     const text = visibleText(content);
     for (const typed of [row.name, row.description, row.conditions, row.areaName]) expect(text).toContain(typed);
 
-    const typed = practice({ title: `<b>Bread</b> & <script>x()</script>`, summary: `<img src=x onerror=alert(1)> saved` });
-    const practiceNote = noteOf(await forPeople(deliveries(practiceActivities(env.ctx, env.config, typed, "create", NOW))));
+    const typed = practice({
+      title: `<b>Bread</b> & <script>x()</script>`,
+      summary: `<img src=x onerror=alert(1)> saved`,
+    });
+    const practiceNote = noteOf(
+      await forPeople(deliveries(practiceActivities(env.ctx, env.config, typed, "create", NOW))),
+    );
     expect(practiceNote.content).not.toMatch(/<script|<img|<b>/i);
     for (const said of [typed.title, typed.summary]) expect(visibleText(practiceNote.content)).toContain(said);
   });
 
   it("(h) the Group actor has what Mastodon's account processing reads", async () => {
-    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json;
+    const actor = (await (
+      await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })
+    ).toJsonLd()) as Json;
     const self = env.ctx.getActorUri(env.config.handle).href;
     expect(typeof actor.type).toBe("string");
     expect(actor.type).toBe("Group");
@@ -354,12 +404,16 @@ describe("Mastodon ingest rules", () => {
 
   it("(h) manuallyApprovesFollowers follows the pod's approval setting", async () => {
     const approving = await converterContext({ env: { POD_APPROVE_FOLLOWERS: "true" } });
-    const actor = (await (await podActor(approving.ctx, approving.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json;
+    const actor = (await (
+      await podActor(approving.ctx, approving.config, { publishedAt: NOW, streams: STREAMS })
+    ).toJsonLd()) as Json;
     expect(actor.manuallyApprovesFollowers).toBe(true);
   });
 
   it("(h) profile fields: `attachment` is a JSON array of PropertyValue with name and value", async () => {
-    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json;
+    const actor = (await (
+      await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })
+    ).toJsonLd()) as Json;
     // ProcessAccountService#property_values: `return unless @json['attachment'].is_a?(Array)`, then
     // keeps entries whose type == 'PropertyValue'. A lone object (JSON-LD compaction of a one-item
     // list) is ignored and the profile shows no fields. The actor document is served as toJsonLd()
@@ -374,7 +428,9 @@ describe("Mastodon ingest rules", () => {
   });
 
   it("(h) the actor's avatar is an Image with a url Mastodon downloads", async () => {
-    const actor = (await (await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })).toJsonLd()) as Json;
+    const actor = (await (
+      await podActor(env.ctx, env.config, { publishedAt: NOW, streams: STREAMS })
+    ).toJsonLd()) as Json;
     // ProcessAccountService#set_fetchable_attributes!: avatar_remote_url = image_url('icon'), a url string.
     expect(actor.icon.type).toBe("Image");
     expect(host(actor.icon.url)).toBe(host(env.config.url));
@@ -382,7 +438,10 @@ describe("Mastodon ingest rules", () => {
   });
 
   /** A note the operator wrote in an app, with one mentioned account. */
-  async function appNote(visibility: "public" | "unlisted" | "private" | "direct", inReplyToIri: string | null = null): Promise<Json> {
+  async function appNote(
+    visibility: "public" | "unlisted" | "private" | "direct",
+    inReplyToIri: string | null = null,
+  ): Promise<Json> {
     const mentioned = [{ iri: new URL("https://masto.example/users/alice"), acct: "alice@masto.example" }];
     const status = {
       id: "117000000000000000",
@@ -391,7 +450,8 @@ describe("Mastodon ingest rules", () => {
       accountId: "1",
       inReplyToIri,
       kind: "note" as const,
-      content: '<p>Hi <span class="h-card"><a href="https://masto.example/@alice" class="u-url mention">@<span>alice</span></a></span></p>',
+      content:
+        '<p>Hi <span class="h-card"><a href="https://masto.example/@alice" class="u-url mention">@<span>alice</span></a></span></p>',
       spoilerText: "",
       visibility,
       language: "en",
@@ -424,7 +484,8 @@ describe("Mastodon ingest rules", () => {
     const direct = await audience("direct");
     expect(direct).toEqual({ to: [alice], cc: [] });
     // And the pod reads other servers' posts by the same rules.
-    const iris = (list: string[]) => list.map((iri) => new URL(iri === "as:Public" ? "https://www.w3.org/ns/activitystreams#Public" : iri));
+    const iris = (list: string[]) =>
+      list.map((iri) => new URL(iri === "as:Public" ? "https://www.w3.org/ns/activitystreams#Public" : iri));
     for (const visibility of ["public", "unlisted", "private", "direct"] as const) {
       const { to, cc } = await audience(visibility);
       expect(visibilityOf(iris(to), iris(cc), [alice])).toBe(visibility);
@@ -435,10 +496,11 @@ describe("Mastodon ingest rules", () => {
     // ProcessMentionsService / Parser::StatusParser: a Mention tag's href is the account's URI; inReplyTo is the parent's URI.
     const note = await appNote("public", "https://other.example/offers/1/note");
     const mentions = asArray(note.tag as Json[]).filter((t) => t.type === "Mention");
-    expect(mentions).toEqual([{ type: "Mention", href: "https://masto.example/users/alice", name: "@alice@masto.example" }]);
+    expect(mentions).toEqual([
+      { type: "Mention", href: "https://masto.example/users/alice", name: "@alice@masto.example" },
+    ]);
     expect(note.inReplyTo).toBe("https://other.example/offers/1/note");
     expect(note.type).toBe("Note");
     expect(note.summary).toBeUndefined();
   });
 });
-

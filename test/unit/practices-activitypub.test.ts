@@ -66,7 +66,9 @@ describe("practiceToArticle", () => {
     expect(content).not.toMatch(/<script/i);
     expect(content).toContain("&lt;script&gt;");
     expect(content).not.toMatch(/href="javascript:/i);
-    expect(content).toContain("<h2>Problem</h2><p>Bread was thrown away &amp; nobody knew.</p><p>Shops closed at 7.</p>");
+    expect(content).toContain(
+      "<h2>Problem</h2><p>Bread was thrown away &amp; nobody knew.</p><p>Shops closed at 7.</p>",
+    );
     expect(content).toContain("<h2>Outcomes</h2><p>40 kg a week &lt;redistributed&gt;</p>");
     expect(content.indexOf("<h2>Problem</h2>")).toBeGreaterThan(content.indexOf("Corner bakery"));
     expect(json.contentMap).toEqual({ es: content });
@@ -83,13 +85,21 @@ describe("practiceToArticle", () => {
 
   it("carries a FEP-e232 Link to the practice it adapts", async () => {
     const source = "https://other.example/practices/01963c6e-0000-7000-8000-000000000001";
-    const json = (await practiceToArticle(ctx, config, practice({ adaptedFrom: source, tags: [] })).toJsonLd()) as Record<string, any>;
+    const json = (await practiceToArticle(
+      ctx,
+      config,
+      practice({ adaptedFrom: source, tags: [] }),
+    ).toJsonLd()) as Record<string, any>;
     const tags = [json.tag].flat();
     expect(tags).toEqual([{ type: "Link", href: source, mediaType: AS_MEDIA_TYPE, name: "Adapted from" }]);
   });
 
   it("means to a JSON-LD processor what it says: an as:Article with as:Hashtag and as:Link tags (nothing dropped)", async () => {
-    const json = await practiceToArticle(ctx, config, practice({ adaptedFrom: "https://other.example/practices/1" })).toJsonLd();
+    const json = await practiceToArticle(
+      ctx,
+      config,
+      practice({ adaptedFrom: "https://other.example/practices/1" }),
+    ).toJsonLd();
     const [node] = await jsonld.expand(json, { documentLoader, safe: true });
     expect(node!["@type"]).toEqual([`${AS}Article`]);
     expect(node![`${AS}name`]).toEqual([{ "@value": "Saturday bakery route" }]);
@@ -122,27 +132,43 @@ describe("practiceActivities", () => {
     ["create", "Create"],
     ["update", "Update"],
     ["delete", "Delete"],
-  ] as const)("%s for pods is one publicly addressed %s by the pod, with an id under the Article's", async (verb, type) => {
-    const deliveries = practiceActivities(ctx, config, practice(), verb, now);
-    expect(deliveries.map((d) => d.audience)).toEqual(["pods", "people"]);
-    const json = (await deliveries[0]!.activity.toJsonLd()) as Record<string, any>;
-    expect(json.type).toBe(type);
-    expect(json.actor).toBe("https://pod.example/users/pod");
-    expect(json.to).toBe("as:Public");
-    expect(json.cc).toBe("https://pod.example/users/pod/followers");
-    expect(json.id).toMatch(new RegExp(`^https://pod\\.example/practices/${ID}#${verb}-[0-9a-f-]{36}$`));
-    if (verb === "delete") {
-      expect(json.object).toMatchObject({ type: "Tombstone", id: `https://pod.example/practices/${ID}`, formerType: "as:Article", deleted: "2026-03-05T12:00:00Z" });
-    } else {
-      expect(json.object).toMatchObject({ type: "Article", id: `https://pod.example/practices/${ID}`, name: "Saturday bakery route" });
-    }
-    if (verb === "update") expect(json.updated).toBe("2026-03-05T12:00:00Z");
+  ] as const)(
+    "%s for pods is one publicly addressed %s by the pod, with an id under the Article's",
+    async (verb, type) => {
+      const deliveries = practiceActivities(ctx, config, practice(), verb, now);
+      expect(deliveries.map((d) => d.audience)).toEqual(["pods", "people"]);
+      const json = (await deliveries[0]!.activity.toJsonLd()) as Record<string, any>;
+      expect(json.type).toBe(type);
+      expect(json.actor).toBe("https://pod.example/users/pod");
+      expect(json.to).toBe("as:Public");
+      expect(json.cc).toBe("https://pod.example/users/pod/followers");
+      expect(json.id).toMatch(new RegExp(`^https://pod\\.example/practices/${ID}#${verb}-[0-9a-f-]{36}$`));
+      if (verb === "delete") {
+        expect(json.object).toMatchObject({
+          type: "Tombstone",
+          id: `https://pod.example/practices/${ID}`,
+          formerType: "as:Article",
+          deleted: "2026-03-05T12:00:00Z",
+        });
+      } else {
+        expect(json.object).toMatchObject({
+          type: "Article",
+          id: `https://pod.example/practices/${ID}`,
+          name: "Saturday bakery route",
+        });
+      }
+      if (verb === "update") expect(json.updated).toBe("2026-03-05T12:00:00Z");
 
-    // And a JSON-LD processor reads the same thing, dropping no term.
-    const [node] = await jsonld.expand(json, { documentLoader, safe: true });
-    expect(node!["@type"]).toEqual([`${AS}${type}`]);
-    const object = node![`${AS}object`][0];
-    expect(object["@type"]).toEqual([verb === "delete" ? `${AS}Tombstone` : `${AS}Article`]);
-    if (verb !== "delete") expect(object[`${AS}tag`].map((t: { "@type": string[] }) => t["@type"][0])).toEqual([`${AS}Hashtag`, `${AS}Hashtag`]);
-  });
+      // And a JSON-LD processor reads the same thing, dropping no term.
+      const [node] = await jsonld.expand(json, { documentLoader, safe: true });
+      expect(node!["@type"]).toEqual([`${AS}${type}`]);
+      const object = node![`${AS}object`][0];
+      expect(object["@type"]).toEqual([verb === "delete" ? `${AS}Tombstone` : `${AS}Article`]);
+      if (verb !== "delete")
+        expect(object[`${AS}tag`].map((t: { "@type": string[] }) => t["@type"][0])).toEqual([
+          `${AS}Hashtag`,
+          `${AS}Hashtag`,
+        ]);
+    },
+  );
 });

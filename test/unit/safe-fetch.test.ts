@@ -9,7 +9,12 @@ import { inboxRefusal } from "../../src/federation/public-address.ts";
 import { installOutboundPolicy, OUTBOUND_LIMITS, outboundDispatcher } from "../../src/federation/safe-fetch.ts";
 
 /** A loopback server that counts requests, answers small, streams big, or never answers. */
-async function startServer(): Promise<{ url: string; requests: string[]; streamed: { bytes: number; closedEarly: boolean }; server: Server }> {
+async function startServer(): Promise<{
+  url: string;
+  requests: string[];
+  streamed: { bytes: number; closedEarly: boolean };
+  server: Server;
+}> {
   const requests: string[] = [];
   const streamed = { bytes: 0, closedEarly: false };
   const server = createServer((req, res) => {
@@ -54,7 +59,9 @@ describe("outbound requests", () => {
     const dispatcher = outboundDispatcher({ allowPrivateAddress: false });
     const port = new URL(target.url).port;
     for (const url of [`${target.url}/small`, `http://localhost:${port}/small`, `http://[::1]:${port}/small`]) {
-      const error = await fetch(url, { method: "POST", body: "{}", dispatcher } as RequestInit).catch((e: unknown) => e);
+      const error = await fetch(url, { method: "POST", body: "{}", dispatcher } as RequestInit).catch(
+        (e: unknown) => e,
+      );
       expect(error, url).toBeInstanceOf(TypeError);
       expect(String((error as Error).cause), url).toMatch(/private address/);
     }
@@ -106,7 +113,11 @@ describe("inboxRefusal", () => {
   });
 
   it("never lets an inbox on another host through, whatever the URLs (property)", () => {
-    const hostArb = fc.oneof(fc.domain(), fc.ipV4().map((ip) => ip), fc.ipV6().map((ip) => `[${ip}]`));
+    const hostArb = fc.oneof(
+      fc.domain(),
+      fc.ipV4().map((ip) => ip),
+      fc.ipV6().map((ip) => `[${ip}]`),
+    );
     fc.assert(
       fc.property(hostArb, hostArb, fc.webPath(), fc.boolean(), (actorHost, inboxHost, path, allowPrivate) => {
         const actor = URL.parse(`https://${actorHost}/users/a`);

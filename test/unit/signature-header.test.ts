@@ -21,7 +21,13 @@ async function keysFedifyWouldUse(headers: Record<string, string>): Promise<Set<
   };
   const request = new Request("https://pod.example/inbox", {
     method: "POST",
-    headers: { host: "pod.example", date: new Date().toUTCString(), digest, "content-digest": `sha-256=:${createHash("sha256").update(body).digest("base64")}:`, ...headers },
+    headers: {
+      host: "pod.example",
+      date: new Date().toUTCString(),
+      digest,
+      "content-digest": `sha-256=:${createHash("sha256").update(body).digest("base64")}:`,
+      ...headers,
+    },
     body,
   });
   const result = await verifyRequestDetailed(request, { documentLoader: loader, contextLoader: loader });
@@ -30,7 +36,19 @@ async function keysFedifyWouldUse(headers: Record<string, string>): Promise<Set<
 }
 
 const keyIds = fc.constantFrom(NEIGHBOR_KEY, FORGED_KEY, "not a url", "https://neighbor.example/a,b");
-const draftNames = fc.constantFrom("keyId", "keyId", "keyid", "KeyId", "xkeyId", "algorithm", "headers", "signature", "created", "expires", "key_id");
+const draftNames = fc.constantFrom(
+  "keyId",
+  "keyId",
+  "keyid",
+  "KeyId",
+  "xkeyId",
+  "algorithm",
+  "headers",
+  "signature",
+  "created",
+  "expires",
+  "key_id",
+);
 const draftValues = fc.oneof(
   keyIds.map((k) => `"${k}"`),
   fc.constantFrom('"rsa-sha256"', '"(request-target) host date digest"', '"c2lnbmF0dXJl"', "1700000000", '""', '"a"b"'),
@@ -41,22 +59,42 @@ const draftPiece = fc.oneof(
 );
 /** A well-formed header with random pieces before and after it: duplicates, look-alikes, malformed pieces. */
 const draftHeader = fc
-  .tuple(fc.array(draftPiece, { maxLength: 3 }), keyIds, fc.array(draftPiece, { maxLength: 3 }), fc.constantFrom(",", ", ", " ,"))
+  .tuple(
+    fc.array(draftPiece, { maxLength: 3 }),
+    keyIds,
+    fc.array(draftPiece, { maxLength: 3 }),
+    fc.constantFrom(",", ", ", " ,"),
+  )
   .map(([before, key, after, sep]) =>
-    [...before, `keyId="${key}"`, 'headers="(request-target) host date digest"', 'signature="c2ln"', ...after].join(sep),
+    [...before, `keyId="${key}"`, 'headers="(request-target) host date digest"', 'signature="c2ln"', ...after].join(
+      sep,
+    ),
   );
 
 const label = fc.constantFrom("sig1", "sig2", "sig1");
 const inputMember = fc
-  .tuple(label, fc.array(fc.constantFrom("keyid", "created", "alg", "nonce"), { minLength: 0, maxLength: 4 }), keyIds, fc.boolean())
+  .tuple(
+    label,
+    fc.array(fc.constantFrom("keyid", "created", "alg", "nonce"), { minLength: 0, maxLength: 4 }),
+    keyIds,
+    fc.boolean(),
+  )
   .map(([name, params, key, withComponents]) => {
-    const values: Record<string, string> = { keyid: `"${key}"`, created: String(Math.floor(Date.now() / 1000)), alg: '"rsa-v1_5-sha256"', nonce: '"n"' };
+    const values: Record<string, string> = {
+      keyid: `"${key}"`,
+      created: String(Math.floor(Date.now() / 1000)),
+      alg: '"rsa-v1_5-sha256"',
+      nonce: '"n"',
+    };
     const components = withComponents ? '("@method" "@target-uri" "content-digest")' : "()";
     return `${name}=${components}${params.map((p) => `;${p}=${values[p]}`).join("")}`;
   });
 const rfc9421Headers = fc
   .tuple(fc.array(inputMember, { minLength: 1, maxLength: 3 }), fc.array(label, { minLength: 0, maxLength: 3 }))
-  .map(([inputs, sigs]) => ({ "signature-input": inputs.join(", "), signature: sigs.map((l) => `${l}=:c2ln:`).join(", ") }));
+  .map(([inputs, sigs]) => ({
+    "signature-input": inputs.join(", "),
+    signature: sigs.map((l) => `${l}=:c2ln:`).join(", "),
+  }));
 
 describe("the signature guard reads keys as Fedify does", () => {
   it("draft-cavage: whenever the guard names a key, it is the only key Fedify would use; otherwise it refuses", async () => {
@@ -70,7 +108,10 @@ describe("the signature guard reads keys as Fedify does", () => {
           return;
         }
         const fedify = await keysFedifyWouldUse({ signature });
-        expect([...fedify].every((key) => key === chosen), `${signature} -> guard ${chosen}, Fedify ${[...fedify]}`).toBe(true);
+        expect(
+          [...fedify].every((key) => key === chosen),
+          `${signature} -> guard ${chosen}, Fedify ${[...fedify]}`,
+        ).toBe(true);
       }),
       { numRuns: 400 },
     );
@@ -87,14 +128,18 @@ describe("the signature guard reads keys as Fedify does", () => {
           return;
         }
         const fedify = await keysFedifyWouldUse(headers);
-        expect([...fedify].every((key) => key === chosen), `${JSON.stringify(headers)} -> guard ${chosen}, Fedify ${[...fedify]}`).toBe(true);
+        expect(
+          [...fedify].every((key) => key === chosen),
+          `${JSON.stringify(headers)} -> guard ${chosen}, Fedify ${[...fedify]}`,
+        ).toBe(true);
       }),
       { numRuns: 300 },
     );
   });
 
   it("refuses the named forgeries outright", () => {
-    const refuse = (headers: Record<string, string>) => expect(() => readSignatureHeader(new Headers(headers))).toThrow(SignatureRefusal);
+    const refuse = (headers: Record<string, string>) =>
+      expect(() => readSignatureHeader(new Headers(headers))).toThrow(SignatureRefusal);
     const rest = 'algorithm="rsa-sha256",headers="(request-target) host date digest",signature="c2ln"';
     refuse({ signature: `keyId="${NEIGHBOR_KEY}",${rest},keyId="${FORGED_KEY}"` });
     refuse({ signature: `xkeyId="${NEIGHBOR_KEY}",keyId="${FORGED_KEY}",${rest}` });
@@ -104,7 +149,12 @@ describe("the signature guard reads keys as Fedify does", () => {
       "signature-input": `sig0=("@method");keyid="${NEIGHBOR_KEY}";created=${created}, sig1=("@method");keyid="${FORGED_KEY}";created=${created}`,
       signature: "sig0=:AAAA:, sig1=:AAAA:",
     });
-    refuse({ "signature-input": `sig1=("@method");keyid="${NEIGHBOR_KEY}";keyid="${FORGED_KEY}";created=${created}`, signature: "sig1=:AAAA:" });
-    expect(readSignatureHeader(new Headers({ signature: `keyId="${NEIGHBOR_KEY}",${rest}` }))?.keyId.href).toBe(NEIGHBOR_KEY);
+    refuse({
+      "signature-input": `sig1=("@method");keyid="${NEIGHBOR_KEY}";keyid="${FORGED_KEY}";created=${created}`,
+      signature: "sig1=:AAAA:",
+    });
+    expect(readSignatureHeader(new Headers({ signature: `keyId="${NEIGHBOR_KEY}",${rest}` }))?.keyId.href).toBe(
+      NEIGHBOR_KEY,
+    );
   });
 });

@@ -12,11 +12,26 @@ const author = new URL("https://masto.example/users/alice");
 
 describe("remote posts and actors become statuses and accounts with only safe links", () => {
   it("a post's url is kept only when it is http(s) on the post's own host", async () => {
-    const post = (url: URL | Link) => new Note({ id: new URL("https://masto.example/statuses/1"), attribution: author, url, content: "<p>hi</p>", to: PUBLIC_COLLECTION });
-    expect((await objectToPost(post(new URL("https://masto.example/@alice/1")), env.ctx)).url).toBe("https://masto.example/@alice/1");
-    expect((await objectToPost(post(new URL("javascript:alert(1)")), env.ctx)).url).toBe("https://masto.example/statuses/1");
-    expect((await objectToPost(post(new URL("https://elsewhere.example/1")), env.ctx)).url).toBe("https://masto.example/statuses/1");
-    expect((await objectToPost(post(new Link({ href: new URL("data:text/html,x") })), env.ctx)).url).toBe("https://masto.example/statuses/1");
+    const post = (url: URL | Link) =>
+      new Note({
+        id: new URL("https://masto.example/statuses/1"),
+        attribution: author,
+        url,
+        content: "<p>hi</p>",
+        to: PUBLIC_COLLECTION,
+      });
+    expect((await objectToPost(post(new URL("https://masto.example/@alice/1")), env.ctx)).url).toBe(
+      "https://masto.example/@alice/1",
+    );
+    expect((await objectToPost(post(new URL("javascript:alert(1)")), env.ctx)).url).toBe(
+      "https://masto.example/statuses/1",
+    );
+    expect((await objectToPost(post(new URL("https://elsewhere.example/1")), env.ctx)).url).toBe(
+      "https://masto.example/statuses/1",
+    );
+    expect((await objectToPost(post(new Link({ href: new URL("data:text/html,x") })), env.ctx)).url).toBe(
+      "https://masto.example/statuses/1",
+    );
   });
 
   it("an Article becomes a linked title and its sanitised summary, built and then sanitised as a whole", async () => {
@@ -46,6 +61,13 @@ describe("remote posts and actors become statuses and accounts with only safe li
       }),
       env.ctx,
     );
-    expect(profile).toMatchObject({ url: null, avatar: null, inbox: null, note: "<p>Hi</p>", username: "alice", host: "masto.example" });
+    expect(profile).toMatchObject({
+      url: null,
+      avatar: null,
+      inbox: null,
+      note: "<p>Hi</p>",
+      username: "alice",
+      host: "masto.example",
+    });
   });
 });

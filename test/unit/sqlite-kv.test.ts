@@ -118,7 +118,17 @@ describe("SqliteKvStore", () => {
   });
 
   describe("list", () => {
-    const keys: KvKey[] = [["a"], ["a", "b"], ["a", "b", "c"], ["a", "c"], ["ab"], ["ab", "a"], ["b"], ['a"'], ["a", ""]];
+    const keys: KvKey[] = [
+      ["a"],
+      ["a", "b"],
+      ["a", "b", "c"],
+      ["a", "c"],
+      ["ab"],
+      ["ab", "a"],
+      ["b"],
+      ['a"'],
+      ["a", ""],
+    ];
 
     beforeEach(async () => {
       for (const key of keys) await kv.set(key, key.join("/"));
@@ -131,7 +141,12 @@ describe("SqliteKvStore", () => {
     });
 
     it("with a longer prefix narrows further", async () => {
-      expect(sortedKeys(await collect(kv.list(["a", "b"])))).toEqual(sorted([["a", "b"], ["a", "b", "c"]]));
+      expect(sortedKeys(await collect(kv.list(["a", "b"])))).toEqual(
+        sorted([
+          ["a", "b"],
+          ["a", "b", "c"],
+        ]),
+      );
       expect(sortedKeys(await collect(kv.list(["ab"])))).toEqual(sorted([["ab"], ["ab", "a"]]));
       expect(await collect(kv.list(["zzz"]))).toEqual([]);
     });

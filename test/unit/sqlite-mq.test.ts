@@ -153,10 +153,13 @@ describe("SqliteMessageQueue", () => {
   it("runs many handlers at once by default, so a few slow deliveries do not stop the rest", async () => {
     const { mq } = open();
     const started: number[] = [];
-    void mq.listen((m: { n: number }) => {
-      started.push(m.n);
-      return new Promise<void>(() => {});
-    }, { signal: controller.signal });
+    void mq.listen(
+      (m: { n: number }) => {
+        started.push(m.n);
+        return new Promise<void>(() => {});
+      },
+      { signal: controller.signal },
+    );
     await mq.enqueueMany(Array.from({ length: 40 }, (_, n) => ({ n, inbox: `https://host${n}.example/inbox` })));
     await waitFor(() => started.length >= 16);
   });
@@ -165,10 +168,13 @@ describe("SqliteMessageQueue", () => {
     const { mq } = open({ concurrency: 8, perHostConcurrency: 2 });
     const started: string[] = [];
     const release: (() => void)[] = [];
-    void mq.listen((m: { name: string }) => {
-      started.push(m.name);
-      return new Promise<void>((resolve) => release.push(resolve));
-    }, { signal: controller.signal });
+    void mq.listen(
+      (m: { name: string }) => {
+        started.push(m.name);
+        return new Promise<void>((resolve) => release.push(resolve));
+      },
+      { signal: controller.signal },
+    );
     // The hanging host's messages come first in the queue.
     for (let i = 0; i < 10; i++) await mq.enqueue({ name: `slow${i}`, inbox: "https://slow.example/users/a/inbox" });
     for (let i = 0; i < 5; i++) await mq.enqueue({ name: `fast${i}`, inbox: `https://fast${i}.example/inbox` });
@@ -176,7 +182,14 @@ describe("SqliteMessageQueue", () => {
     await waitFor(() => started.length === 8);
     await sleep(50);
     expect(started.filter((n) => n.startsWith("slow"))).toEqual(["slow0", "slow1"]);
-    expect(started.filter((n) => !n.startsWith("slow")).sort()).toEqual(["fast0", "fast1", "fast2", "fast3", "fast4", "no inbox"]);
+    expect(started.filter((n) => !n.startsWith("slow")).sort()).toEqual([
+      "fast0",
+      "fast1",
+      "fast2",
+      "fast3",
+      "fast4",
+      "no inbox",
+    ]);
     // A finished delivery to the slow host lets the next one for it start.
     release[0]!();
     await waitFor(() => started.includes("slow2"));
@@ -192,10 +205,13 @@ describe("SqliteMessageQueue", () => {
     ];
     await mq.enqueueMany(messages);
     const started: string[] = [];
-    void mq.listen((m: { name: string }) => {
-      started.push(m.name);
-      return new Promise<void>(() => {});
-    }, { signal: controller.signal });
+    void mq.listen(
+      (m: { name: string }) => {
+        started.push(m.name);
+        return new Promise<void>(() => {});
+      },
+      { signal: controller.signal },
+    );
     await waitFor(() => started.length === 8);
     expect(started.filter((n) => n.startsWith("other")).sort()).toEqual(["other0", "other1", "other2", "other3"]);
   });
@@ -216,16 +232,19 @@ describe("SqliteMessageQueue", () => {
     const { mq } = open({ now: () => clock });
     const received: string[] = [];
     let first = true;
-    void mq.listen(async (m: { id: string; name: string }) => {
-      received.push(m.name);
-      if (m.id === "create" && first) {
-        first = false;
-        // While the Create is being delivered the object is deleted; then the Create fails and Fedify
-        // puts it back (same message id) with a delay.
-        await mq.enqueue({ id: "delete", name: "Delete" }, { orderingKey: "object" });
-        await mq.enqueue({ id: "create", name: "Create (retry)" }, { ...delay(5), orderingKey: "object" });
-      }
-    }, { signal: controller.signal });
+    void mq.listen(
+      async (m: { id: string; name: string }) => {
+        received.push(m.name);
+        if (m.id === "create" && first) {
+          first = false;
+          // While the Create is being delivered the object is deleted; then the Create fails and Fedify
+          // puts it back (same message id) with a delay.
+          await mq.enqueue({ id: "delete", name: "Delete" }, { orderingKey: "object" });
+          await mq.enqueue({ id: "create", name: "Create (retry)" }, { ...delay(5), orderingKey: "object" });
+        }
+      },
+      { signal: controller.signal },
+    );
     await mq.enqueue({ id: "create", name: "Create" }, { orderingKey: "object" });
     await waitFor(() => received.length === 1);
     await sleep(50);
@@ -239,15 +258,16 @@ describe("SqliteMessageQueue", () => {
   it("hands each message to exactly one of several listeners, even when handlers fail", async () => {
     const listeners = [open(), open(), open()];
     const received: number[] = [];
-    listeners.forEach(({ mq }, i) =>
-      void mq.listen(
-        async (n: number) => {
-          received.push(n);
-          await sleep(1);
-          if (n % 7 === i) throw new Error("handler failure");
-        },
-        { signal: controller.signal },
-      ),
+    listeners.forEach(
+      ({ mq }, i) =>
+        void mq.listen(
+          async (n: number) => {
+            received.push(n);
+            await sleep(1);
+            if (n % 7 === i) throw new Error("handler failure");
+          },
+          { signal: controller.signal },
+        ),
     );
     await listeners[0]!.mq.enqueueMany(Array.from({ length: 150 }, (_, i) => i));
     for (let i = 150; i < 200; i++) await listeners[i % 3]!.mq.enqueue(i);

@@ -3,11 +3,11 @@
  * rules (same category, something left), and the barter table over HTTP in both directions.
  */
 import { startViewApp, type ViewApp } from "../support/view-app.ts";
-import { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MATCH_WEIGHTS, scoreMatch, wordsOf, type MatchInput } from "../../src/confederation/matching.ts";
 import { neighborPods, viewObjects, viewPaths } from "../../src/confederation/schema.ts";
-import { type DatabaseHandle } from "../../src/db/client.ts";
+import type { DatabaseHandle } from "../../src/db/client.ts";
 import { offers } from "../../src/offers/schema.ts";
 
 const CAT = "https://w3id.org/pods/categories/";
@@ -43,8 +43,20 @@ describe("scoreMatch", () => {
   });
 
   it("scores shared words, quantity coverage and distance, and says why", () => {
-    const need = input({ name: "Apples for juice", summary: "The school needs apples", availableMilli: 15_000, latitude: 51.5, longitude: -0.1 });
-    const offer = input({ name: "Windfall apples", summary: "From the orchard", availableMilli: 20_000, latitude: 51.5, longitude: -0.1 });
+    const need = input({
+      name: "Apples for juice",
+      summary: "The school needs apples",
+      availableMilli: 15_000,
+      latitude: 51.5,
+      longitude: -0.1,
+    });
+    const offer = input({
+      name: "Windfall apples",
+      summary: "From the orchard",
+      availableMilli: 20_000,
+      latitude: 51.5,
+      longitude: -0.1,
+    });
     const result = scoreMatch(need, offer, { categoryLabel: "Food" })!;
     expect(result.reasons).toEqual([
       "same category: Food",
@@ -52,7 +64,10 @@ describe("scoreMatch", () => {
       "covers the whole need: 20 kg available, 15 kg needed",
       "0 km apart",
     ]);
-    expect(result.score).toBeCloseTo(MATCH_WEIGHTS.category + MATCH_WEIGHTS.words / 3 + MATCH_WEIGHTS.quantity + MATCH_WEIGHTS.distance, 3);
+    expect(result.score).toBeCloseTo(
+      MATCH_WEIGHTS.category + MATCH_WEIGHTS.words / 3 + MATCH_WEIGHTS.quantity + MATCH_WEIGHTS.distance,
+      3,
+    );
   });
 
   it("scores partial coverage by the share covered, and nothing for other units", () => {
@@ -118,13 +133,45 @@ describe("the barter table over HTTP", () => {
       ...o,
     });
     const rows = [
-      view("https://b.example/offers/apples", { name: "Windfall apples", summary: "From the orchard", quantityMilli: 20_000, availableMilli: 20_000, latitude: 51.5, longitude: -0.1 }),
-      view("https://c.example/offers/rice", { podIri: C, name: "Rice", summary: "Brown rice sacks", published: at(-2 * DAY) }),
+      view("https://b.example/offers/apples", {
+        name: "Windfall apples",
+        summary: "From the orchard",
+        quantityMilli: 20_000,
+        availableMilli: 20_000,
+        latitude: 51.5,
+        longitude: -0.1,
+      }),
+      view("https://c.example/offers/rice", {
+        podIri: C,
+        name: "Rice",
+        summary: "Brown rice sacks",
+        published: at(-2 * DAY),
+      }),
       view("https://b.example/offers/old-apples", { name: "Old apples", endsAt: at(-DAY), published: at(-3 * DAY) }),
-      view("https://b.example/offers/gone-apples", { name: "Apples, all taken", availableMilli: 0, published: at(-3 * DAY) }),
+      view("https://b.example/offers/gone-apples", {
+        name: "Apples, all taken",
+        availableMilli: 0,
+        published: at(-3 * DAY),
+      }),
       view("https://b.example/offers/coats", { name: "Coats", categoryIri: `${CAT}clothing`, unit: "coats" }),
-      view("https://c.example/needs/blankets", { kind: "need", podIri: C, name: "Warm blankets", summary: "For the night shelter", categoryIri: `${CAT}clothing`, unit: "blankets", quantityMilli: 20_000, availableMilli: 20_000 }),
-      view("https://c.example/needs/apples", { kind: "need", podIri: C, name: "Apples for the school", quantityMilli: 5_000, availableMilli: 5_000, published: at(-2 * DAY) }),
+      view("https://c.example/needs/blankets", {
+        kind: "need",
+        podIri: C,
+        name: "Warm blankets",
+        summary: "For the night shelter",
+        categoryIri: `${CAT}clothing`,
+        unit: "blankets",
+        quantityMilli: 20_000,
+        availableMilli: 20_000,
+      }),
+      view("https://c.example/needs/apples", {
+        kind: "need",
+        podIri: C,
+        name: "Apples for the school",
+        quantityMilli: 5_000,
+        availableMilli: 5_000,
+        published: at(-2 * DAY),
+      }),
     ];
     db.insert(viewObjects).values(rows).run();
     db.insert(viewPaths)
@@ -153,10 +200,31 @@ describe("the barter table over HTTP", () => {
     });
     db.insert(offers)
       .values([
-        own("01963c6e-0000-7000-8000-000000000001", { name: "Apples for juice", description: "Our juice day needs apples" }),
-        own("01963c6e-0000-7000-8000-000000000002", { name: "Childminder on Saturdays", category: "childcare", unit: "hours" }),
-        own("01963c6e-0000-7000-8000-000000000003", { kind: "offer", name: "Spare blankets", description: "Wool blankets", category: "clothing", unit: "blankets", quantityMilli: 8_000, availableMilli: 8_000 }),
-        own("01963c6e-0000-7000-8000-000000000004", { kind: "offer", name: "Withdrawn blankets", category: "clothing", unit: "blankets", status: "withdrawn" }),
+        own("01963c6e-0000-7000-8000-000000000001", {
+          name: "Apples for juice",
+          description: "Our juice day needs apples",
+        }),
+        own("01963c6e-0000-7000-8000-000000000002", {
+          name: "Childminder on Saturdays",
+          category: "childcare",
+          unit: "hours",
+        }),
+        own("01963c6e-0000-7000-8000-000000000003", {
+          kind: "offer",
+          name: "Spare blankets",
+          description: "Wool blankets",
+          category: "clothing",
+          unit: "blankets",
+          quantityMilli: 8_000,
+          availableMilli: 8_000,
+        }),
+        own("01963c6e-0000-7000-8000-000000000004", {
+          kind: "offer",
+          name: "Withdrawn blankets",
+          category: "clothing",
+          unit: "blankets",
+          status: "withdrawn",
+        }),
       ])
       .run();
   }

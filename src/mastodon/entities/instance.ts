@@ -12,7 +12,14 @@ export const MAX_CHARACTERS = 5000;
 const configuration = {
   accounts: { max_featured_tags: 0, max_pinned_statuses: 0 },
   statuses: { max_characters: MAX_CHARACTERS, max_media_attachments: 0, characters_reserved_per_url: 23 },
-  media_attachments: { supported_mime_types: [], image_size_limit: 0, image_matrix_limit: 0, video_size_limit: 0, video_frame_rate_limit: 0, video_matrix_limit: 0 },
+  media_attachments: {
+    supported_mime_types: [],
+    image_size_limit: 0,
+    image_matrix_limit: 0,
+    video_size_limit: 0,
+    video_frame_rate_limit: 0,
+    video_matrix_limit: 0,
+  },
   polls: { max_options: 0, max_characters_per_option: 0, min_expiration: 0, max_expiration: 0 },
 };
 
@@ -55,7 +62,12 @@ export function toInstanceV2(config: Config, contact: AccountEntity) {
     thumbnail: { url: new URL("/avatar.png", config.url).href },
     icon: [],
     languages: ["en"],
-    configuration: { urls: { streaming: streamingUrl(config) }, vapid: { public_key: "" }, ...configuration, translation: { enabled: false } },
+    configuration: {
+      urls: { streaming: streamingUrl(config) },
+      vapid: { public_key: "" },
+      ...configuration,
+      translation: { enabled: false },
+    },
     registrations: { enabled: false, approval_required: true, message: null },
     api_versions: { mastodon: 2 },
     contact: { email: "", account: contact },

@@ -9,5 +9,12 @@ export interface NotificationRow {
 
 /** A notification row → Mastodon's Notification entity. */
 export function toNotification(row: NotificationRow, account: AccountEntity, status: StatusEntity | null) {
-  return { id: row.id, type: row.type, created_at: new Date(row.createdAt).toISOString(), group_key: `ungrouped-${row.id}`, account, status };
+  return {
+    id: row.id,
+    type: row.type,
+    created_at: new Date(row.createdAt).toISOString(),
+    group_key: `ungrouped-${row.id}`,
+    account,
+    status,
+  };
 }

@@ -38,7 +38,12 @@ export function toStatus(row: Status, context: StatusContext) {
     bookmarked: false,
     pinned: false,
     media_attachments: [],
-    mentions: context.mentions.map((account) => ({ id: account.id, username: account.username, acct: account.acct, url: account.url })),
+    mentions: context.mentions.map((account) => ({
+      id: account.id,
+      username: account.username,
+      acct: account.acct,
+      url: account.url,
+    })),
     tags: [],
     emojis: [],
     card: null,

@@ -12,46 +12,90 @@ import type { Presenter } from "../present.ts";
 import { readsAsPod } from "../auth.ts";
 
 const idParams = z.object({ id: z.string().max(40) });
-const idsQuery = z.object({ id: z.union([z.string(), z.array(z.string()).max(40)]).optional(), "id[]": z.union([z.string(), z.array(z.string()).max(40)]).optional() });
-const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const idsQuery = z.object({
+  id: z.union([z.string(), z.array(z.string()).max(40)]).optional(),
+  "id[]": z.union([z.string(), z.array(z.string()).max(40)]).optional(),
+});
+const asList = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Accounts: the pod's own, lookups, relationships, follow and unfollow, follow requests. */
-export const accountRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: SocialService; follows: FollowActions; present: Presenter }> = async (
-  app,
-  { deps, social, follows, present },
-) => {
+export const accountRoutes: FastifyPluginAsyncZod<{
+  deps: PodDeps;
+  social: SocialService;
+  follows: FollowActions;
+  present: Presenter;
+}> = async (app, { deps, social, follows, present }) => {
   const { db, config } = deps;
-  const find = (id: string) => accountById(db, id) ?? (() => { throw recordNotFound(); })();
+  const find = (id: string) =>
+    accountById(db, id) ??
+    (() => {
+      throw recordNotFound();
+    })();
 
-  app.get("/api/v1/accounts/verify_credentials", { config: { scope: ["read:accounts", "profile"], user: true } }, async () => {
-    const pending = listFollowers(db, "pending", { limit: 1000 }).length;
-    return toCredentialAccount(config, present.account(social.me(), true), pending);
-  });
+  app.get(
+    "/api/v1/accounts/verify_credentials",
+    { config: { scope: ["read:accounts", "profile"], user: true } },
+    async () => {
+      const pending = listFollowers(db, "pending", { limit: 1000 }).length;
+      return toCredentialAccount(config, present.account(social.me(), true), pending);
+    },
+  );
 
-  app.get("/api/v1/accounts/lookup", { schema: { querystring: z.object({ acct: z.string().min(1).max(300) }) } }, async (request) => {
-    const acct = request.query.acct.replace(/^@/, "");
-    const [username, host] = acct.split("@");
-    const row = !host || host === config.url.host ? (username === config.handle ? social.me() : undefined) : accountByAcct(db, username!, host);
-    if (!row) throw recordNotFound();
-    return present.account(row);
-  });
+  app.get(
+    "/api/v1/accounts/lookup",
+    { schema: { querystring: z.object({ acct: z.string().min(1).max(300) }) } },
+    async (request) => {
+      const acct = request.query.acct.replace(/^@/, "");
+      const [username, host] = acct.split("@");
+      const row =
+        !host || host === config.url.host
+          ? username === config.handle
+            ? social.me()
+            : undefined
+          : accountByAcct(db, username!, host);
+      if (!row) throw recordNotFound();
+      return present.account(row);
+    },
+  );
 
-  app.get("/api/v1/accounts/relationships", { config: { scope: "read:follows", user: true }, schema: { querystring: idsQuery } }, async (request) => {
-    const ids = [...asList(request.query.id), ...asList(request.query["id[]"])];
-    return ids.map((id) => accountById(db, id)).filter((row) => row !== undefined).map((row) => present.relationship(row));
-  });
+  app.get(
+    "/api/v1/accounts/relationships",
+    { config: { scope: "read:follows", user: true }, schema: { querystring: idsQuery } },
+    async (request) => {
+      const ids = [...asList(request.query.id), ...asList(request.query["id[]"])];
+      return ids
+        .map((id) => accountById(db, id))
+        .filter((row) => row !== undefined)
+        .map((row) => present.relationship(row));
+    },
+  );
 
-  app.get("/api/v1/accounts/:id", { schema: { params: idParams } }, async (request) => present.account(find(request.params.id)));
+  app.get("/api/v1/accounts/:id", { schema: { params: idParams } }, async (request) =>
+    present.account(find(request.params.id)),
+  );
 
   app.get(
     "/api/v1/accounts/:id/statuses",
-    { schema: { params: idParams, querystring: pageQuery().extend({ exclude_replies: z.stringbool().optional(), pinned: z.stringbool().optional(), only_media: z.stringbool().optional() }) } },
+    {
+      schema: {
+        params: idParams,
+        querystring: pageQuery().extend({
+          exclude_replies: z.stringbool().optional(),
+          pinned: z.stringbool().optional(),
+          only_media: z.stringbool().optional(),
+        }),
+      },
+    },
     async (request, reply) => {
       const row = find(request.params.id);
       if (request.query.pinned || request.query.only_media) return [];
       const isPod = readsAsPod(request);
       const canSeePrivate = isPod && (row.local || getFollowing(db, row.iri)?.state === "accepted");
-      const rows = social.timelines.ofAccount(row.id, toPage(request.query), { canSeePrivate, excludeReplies: request.query.exclude_replies ?? false });
+      const rows = social.timelines.ofAccount(row.id, toPage(request.query), {
+        canSeePrivate,
+        excludeReplies: request.query.exclude_replies ?? false,
+      });
       setLinkHeader(request, reply, config.url, rows);
       return present.statuses(rows, isPod);
     },
@@ -59,43 +103,66 @@ export const accountRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Socia
 
   /** The pod's own followers and follows (other servers' lists are theirs to show). */
   for (const list of ["followers", "following"] as const) {
-    app.get(`/api/v1/accounts/:id/${list}`, { schema: { params: idParams, querystring: pageQuery(40, 80) } }, async (request) => {
-      const row = find(request.params.id);
-      if (!row.local) return [];
-      const iris = list === "followers" ? listFollowers(db, "accepted", { limit: request.query.limit }) : listFollowing(db, { limit: request.query.limit }, "accepted");
-      return iris
-        .map((entry) => accountByIri(db, entry.actorIri))
-        .filter((account) => account !== undefined)
-        .map((account) => present.account(account));
-    });
+    app.get(
+      `/api/v1/accounts/:id/${list}`,
+      { schema: { params: idParams, querystring: pageQuery(40, 80) } },
+      async (request) => {
+        const row = find(request.params.id);
+        if (!row.local) return [];
+        const iris =
+          list === "followers"
+            ? listFollowers(db, "accepted", { limit: request.query.limit })
+            : listFollowing(db, { limit: request.query.limit }, "accepted");
+        return iris
+          .map((entry) => accountByIri(db, entry.actorIri))
+          .filter((account) => account !== undefined)
+          .map((account) => present.account(account));
+      },
+    );
   }
 
-  app.post("/api/v1/accounts/:id/follow", { config: { scope: "write:follows", user: true }, schema: { params: idParams } }, async (request) => {
-    const row = find(request.params.id);
-    if (row.local) throw new MastodonError(403, "This pod cannot follow itself");
-    await follows.follow(row.iri);
-    return present.relationship(row);
-  });
+  app.post(
+    "/api/v1/accounts/:id/follow",
+    { config: { scope: "write:follows", user: true }, schema: { params: idParams } },
+    async (request) => {
+      const row = find(request.params.id);
+      if (row.local) throw new MastodonError(403, "This pod cannot follow itself");
+      await follows.follow(row.iri);
+      return present.relationship(row);
+    },
+  );
 
-  app.post("/api/v1/accounts/:id/unfollow", { config: { scope: "write:follows", user: true }, schema: { params: idParams } }, async (request) => {
-    const row = find(request.params.id);
-    if (getFollowing(db, row.iri)) await follows.unfollow(row.iri);
-    return present.relationship(row);
-  });
+  app.post(
+    "/api/v1/accounts/:id/unfollow",
+    { config: { scope: "write:follows", user: true }, schema: { params: idParams } },
+    async (request) => {
+      const row = find(request.params.id);
+      if (getFollowing(db, row.iri)) await follows.unfollow(row.iri);
+      return present.relationship(row);
+    },
+  );
 
-  app.get("/api/v1/follow_requests", { config: { scope: "read:follows", user: true }, schema: { querystring: pageQuery(40, 80) } }, async (request) => {
-    const pending = listFollowers(db, "pending", { limit: request.query.limit });
-    return pending
-      .map((follower) => accountByIri(db, follower.actorIri) ?? null)
-      .filter((row) => row !== null)
-      .map((row) => present.account(row));
-  });
+  app.get(
+    "/api/v1/follow_requests",
+    { config: { scope: "read:follows", user: true }, schema: { querystring: pageQuery(40, 80) } },
+    async (request) => {
+      const pending = listFollowers(db, "pending", { limit: request.query.limit });
+      return pending
+        .map((follower) => accountByIri(db, follower.actorIri) ?? null)
+        .filter((row) => row !== null)
+        .map((row) => present.account(row));
+    },
+  );
 
   for (const action of ["authorize", "reject"] as const) {
-    app.post(`/api/v1/follow_requests/:id/${action}`, { config: { scope: "write:follows", user: true }, schema: { params: idParams } }, async (request) => {
-      const row = find(request.params.id);
-      await (action === "authorize" ? follows.approve(row.iri) : follows.reject(row.iri));
-      return present.relationship(row);
-    });
+    app.post(
+      `/api/v1/follow_requests/:id/${action}`,
+      { config: { scope: "write:follows", user: true }, schema: { params: idParams } },
+      async (request) => {
+        const row = find(request.params.id);
+        await (action === "authorize" ? follows.approve(row.iri) : follows.reject(row.iri));
+        return present.relationship(row);
+      },
+    );
   }
 };

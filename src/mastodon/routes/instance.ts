@@ -6,7 +6,11 @@ import { toInstanceV1, toInstanceV2 } from "../entities/instance.ts";
 import type { Presenter } from "../present.ts";
 
 /** What apps read about the server before anything else. */
-export const instanceRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: SocialService; present: Presenter }> = async (app, { deps, social, present }) => {
+export const instanceRoutes: FastifyPluginAsyncZod<{
+  deps: PodDeps;
+  social: SocialService;
+  present: Presenter;
+}> = async (app, { deps, social, present }) => {
   const { db, config } = deps;
   app.get("/api/v1/instance", async () => {
     const me = social.me();

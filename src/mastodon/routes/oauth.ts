@@ -22,7 +22,19 @@ const appInput = z.object({
   redirect_uris: z
     .union([z.string().max(4000), z.array(z.string().max(2000)).min(1).max(10)])
     .transform((v) => (Array.isArray(v) ? v : v.split(/\s+/).filter(Boolean)))
-    .pipe(z.array(z.string().refine(isRedirectUri, "each must be an absolute URI without a fragment (not javascript:, data: or file:), or urn:ietf:wg:oauth:2.0:oob")).min(1).max(10)),
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .refine(
+              isRedirectUri,
+              "each must be an absolute URI without a fragment (not javascript:, data: or file:), or urn:ietf:wg:oauth:2.0:oob",
+            ),
+        )
+        .min(1)
+        .max(10),
+    ),
   scopes: z.string().max(1000).optional(),
   website: z.string().max(500).refine(httpUrl, "must be an http(s) URL").nullish().or(z.literal("")),
 });
@@ -38,7 +50,10 @@ const authorizeQuery = z.object({
   force_login: z.string().optional(),
   lang: z.string().optional(),
 });
-const decision = authorizeQuery.extend({ operator_token: z.string().max(500).optional(), decision: z.enum(["approve", "deny"]).optional() });
+const decision = authorizeQuery.extend({
+  operator_token: z.string().max(500).optional(),
+  decision: z.enum(["approve", "deny"]).optional(),
+});
 type AuthorizeRequest = z.infer<typeof decision>;
 
 /** Per client address: plenty for people signing in, a brake on a loop guessing operator tokens or codes. */
@@ -85,8 +100,14 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
 
   app.post("/api/v1/apps", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: appInput } }, async (request) => {
     const scopes = parseScopes(request.body.scopes);
-    if (!scopes) throw new MastodonError(422, `Validation failed: scopes: unknown scope (known: ${[...KNOWN_SCOPES].join(" ")})`);
-    const { app: row, clientSecret } = oauth.register({ name: request.body.client_name, website: request.body.website || null, redirectUris: request.body.redirect_uris, scopes });
+    if (!scopes)
+      throw new MastodonError(422, `Validation failed: scopes: unknown scope (known: ${[...KNOWN_SCOPES].join(" ")})`);
+    const { app: row, clientSecret } = oauth.register({
+      name: request.body.client_name,
+      website: request.body.website || null,
+      redirectUris: request.body.redirect_uris,
+      scopes,
+    });
     return toApplication(row, clientSecret);
   });
 
@@ -99,7 +120,10 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
   });
 
   /** Checks an authorization request; an error that can go back to the app is redirected (RFC 6749 §4.1.2.1). */
-  function checkAuthorization(reply: FastifyReply, input: AuthorizeRequest): { found: OAuthApp; scopes: string[]; redirect: string } | FastifyReply {
+  function checkAuthorization(
+    reply: FastifyReply,
+    input: AuthorizeRequest,
+  ): { found: OAuthApp; scopes: string[]; redirect: string } | FastifyReply {
     const found = input.client_id ? oauth.app(input.client_id) : undefined;
     if (!found) return consentError(reply, "This app is not registered on this pod (unknown client_id).");
     const registered = found.redirectUris.split("\n");
@@ -107,18 +131,27 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
     if (!registered.includes(redirect)) return consentError(reply, "The redirect_uri is not one the app registered.");
     // Errors are shown on the page rather than sent back: registration is open, so an unverified app's
     // redirect URI must not be reachable without the operator's action (RFC 9700 §4.11.2).
-    if (input.response_type !== "code") return consentError(reply, "The app asked for a response type this pod does not give (response_type must be code).");
+    if (input.response_type !== "code")
+      return consentError(
+        reply,
+        "The app asked for a response type this pod does not give (response_type must be code).",
+      );
     const scopes = parseScopes(input.scope);
-    if (!scopes || !withinScopes(found.scopes.split(" "), scopes)) return consentError(reply, "The app asked for scopes that are unknown or beyond what it registered.");
+    if (!scopes || !withinScopes(found.scopes.split(" "), scopes))
+      return consentError(reply, "The app asked for scopes that are unknown or beyond what it registered.");
     if (input.code_challenge !== undefined) {
       if (input.code_challenge_method !== "S256") return consentError(reply, "The app's PKCE method is not S256.");
-      if (!/^[A-Za-z0-9_-]{43}$/.test(input.code_challenge)) return consentError(reply, "The app's code_challenge is not a base64url SHA-256.");
+      if (!/^[A-Za-z0-9_-]{43}$/.test(input.code_challenge))
+        return consentError(reply, "The app's code_challenge is not a base64url SHA-256.");
     }
     return { found, scopes, redirect };
   }
 
   function consentError(reply: FastifyReply, message: string) {
-    return reply.code(400).type("text/html; charset=utf-8").send(page("Cannot sign in", html`<h1>Cannot sign in</h1><p>${message}</p>`));
+    return reply
+      .code(400)
+      .type("text/html; charset=utf-8")
+      .send(page("Cannot sign in", html`<h1>Cannot sign in</h1><p>${message}</p>`));
   }
 
   function deniedPage(reply: FastifyReply, found: OAuthApp) {
@@ -134,7 +167,13 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
       );
   }
 
-  function consentPage(reply: FastifyReply, input: AuthorizeRequest, found: OAuthApp, scopes: string[], problem?: string) {
+  function consentPage(
+    reply: FastifyReply,
+    input: AuthorizeRequest,
+    found: OAuthApp,
+    scopes: string[],
+    problem?: string,
+  ) {
     const hidden = Object.entries(input)
       .filter(([key, value]) => value !== undefined && key !== "operator_token" && key !== "decision")
       .map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
@@ -166,62 +205,109 @@ ${hidden}
     return consentPage(reply, request.query, checked.found, checked.scopes);
   });
 
-  app.post("/oauth/authorize", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: decision } }, async (request, reply) => {
-    const input = request.body;
-    const checked = checkAuthorization(reply, input);
-    if (!("found" in checked)) return checked;
-    const { found, scopes, redirect } = checked;
-    if (input.decision !== "approve") {
-      if (isVerifiedRedirect(redirect, input.redirect_uri, found.redirectUris.split("\n"))) {
-        const denied = { error: "access_denied", error_description: "the operator denied access", state: input.state };
-        return redirectWith(reply, redirect, denied);
+  app.post(
+    "/oauth/authorize",
+    { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: decision } },
+    async (request, reply) => {
+      const input = request.body;
+      const checked = checkAuthorization(reply, input);
+      if (!("found" in checked)) return checked;
+      const { found, scopes, redirect } = checked;
+      if (input.decision !== "approve") {
+        if (isVerifiedRedirect(redirect, input.redirect_uri, found.redirectUris.split("\n"))) {
+          const denied = {
+            error: "access_denied",
+            error_description: "the operator denied access",
+            state: input.state,
+          };
+          return redirectWith(reply, redirect, denied);
+        }
+        return deniedPage(reply, found);
       }
-      return deniedPage(reply, found);
-    }
-    const operatorTokenId = input.operator_token ? operatorTokenIdOf(db, input.operator_token, isCoordinator) : null;
-    if (!operatorTokenId) return consentPage(reply, input, found, scopes, "That is not a valid operator token.");
-    // The grant hangs on the operator token used: rotating or revoking that token ends the app's access too.
-    const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null, operatorTokenId);
-    deps.log.info({ app: found.name, scopes }, "app authorized");
-    if (redirect === OOB_REDIRECT) {
-      return reply.header("cache-control", "no-store").type("text/html; charset=utf-8").send(page("Authorization code", html`<h1>Authorization code</h1><p>Copy this code into ${found.name}:</p><p><code>${code}</code></p>`));
-    }
-    return redirectWith(reply, redirect, { code, state: input.state });
-  });
-
-  app.post("/oauth/token", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: tokenInput } }, async (request, reply) => {
-    const body = request.body;
-    const basic = basicCredentials(request.headers.authorization);
-    const clientId = basic?.id ?? body.client_id;
-    const clientSecret = basic?.secret ?? body.client_secret;
-    reply.header("cache-control", "no-store").header("pragma", "no-cache");
-    if (!clientId) throw new OAuthError(401, "invalid_client", "client_id is required");
-    switch (body.grant_type) {
-      case "authorization_code":
-        if (!body.code) throw new OAuthError(400, "invalid_request", "code is required");
-        if (!body.redirect_uri) throw new OAuthError(400, "invalid_request", "redirect_uri is required");
-        return oauth.exchangeCode({ clientId, clientSecret, code: body.code, redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
-      case "client_credentials": {
-        const found = oauth.app(clientId);
-        const scopes = parseScopes(body.scope);
-        if (found && (!scopes || !withinScopes(found.scopes.split(" "), scopes))) throw new OAuthError(400, "invalid_scope", "the requested scopes are unknown or beyond what the app registered");
-        return oauth.clientCredentials(clientId, clientSecret, scopes ?? ["read"]);
+      const operatorTokenId = input.operator_token ? operatorTokenIdOf(db, input.operator_token, isCoordinator) : null;
+      if (!operatorTokenId) return consentPage(reply, input, found, scopes, "That is not a valid operator token.");
+      // The grant hangs on the operator token used: rotating or revoking that token ends the app's access too.
+      const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null, operatorTokenId);
+      deps.log.info({ app: found.name, scopes }, "app authorized");
+      if (redirect === OOB_REDIRECT) {
+        return reply
+          .header("cache-control", "no-store")
+          .type("text/html; charset=utf-8")
+          .send(
+            page(
+              "Authorization code",
+              html`<h1>Authorization code</h1><p>Copy this code into ${found.name}:</p><p><code>${code}</code></p>`,
+            ),
+          );
       }
-      case undefined:
-        throw new OAuthError(400, "invalid_request", "grant_type is required");
-      default:
-        throw new OAuthError(400, "unsupported_grant_type", "grant_type must be authorization_code or client_credentials");
-    }
-  });
+      return redirectWith(reply, redirect, { code, state: input.state });
+    },
+  );
 
-  app.post("/oauth/revoke", { schema: { body: z.object({ token: z.string().optional(), client_id: z.string().optional(), client_secret: z.string().optional() }) } }, async (request) => {
-    const basic = basicCredentials(request.headers.authorization);
-    const clientId = basic?.id ?? request.body.client_id;
-    if (!clientId) throw new OAuthError(401, "invalid_client", "client_id is required");
-    if (!request.body.token) throw new OAuthError(400, "invalid_request", "token is required");
-    oauth.revoke(clientId, basic?.secret ?? request.body.client_secret, request.body.token);
-    return {};
-  });
+  app.post(
+    "/oauth/token",
+    { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: tokenInput } },
+    async (request, reply) => {
+      const body = request.body;
+      const basic = basicCredentials(request.headers.authorization);
+      const clientId = basic?.id ?? body.client_id;
+      const clientSecret = basic?.secret ?? body.client_secret;
+      reply.header("cache-control", "no-store").header("pragma", "no-cache");
+      if (!clientId) throw new OAuthError(401, "invalid_client", "client_id is required");
+      switch (body.grant_type) {
+        case "authorization_code":
+          if (!body.code) throw new OAuthError(400, "invalid_request", "code is required");
+          if (!body.redirect_uri) throw new OAuthError(400, "invalid_request", "redirect_uri is required");
+          return oauth.exchangeCode({
+            clientId,
+            clientSecret,
+            code: body.code,
+            redirectUri: body.redirect_uri,
+            codeVerifier: body.code_verifier,
+          });
+        case "client_credentials": {
+          const found = oauth.app(clientId);
+          const scopes = parseScopes(body.scope);
+          if (found && (!scopes || !withinScopes(found.scopes.split(" "), scopes)))
+            throw new OAuthError(
+              400,
+              "invalid_scope",
+              "the requested scopes are unknown or beyond what the app registered",
+            );
+          return oauth.clientCredentials(clientId, clientSecret, scopes ?? ["read"]);
+        }
+        case undefined:
+          throw new OAuthError(400, "invalid_request", "grant_type is required");
+        default:
+          throw new OAuthError(
+            400,
+            "unsupported_grant_type",
+            "grant_type must be authorization_code or client_credentials",
+          );
+      }
+    },
+  );
+
+  app.post(
+    "/oauth/revoke",
+    {
+      schema: {
+        body: z.object({
+          token: z.string().optional(),
+          client_id: z.string().optional(),
+          client_secret: z.string().optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const basic = basicCredentials(request.headers.authorization);
+      const clientId = basic?.id ?? request.body.client_id;
+      if (!clientId) throw new OAuthError(401, "invalid_client", "client_id is required");
+      if (!request.body.token) throw new OAuthError(400, "invalid_request", "token is required");
+      oauth.revoke(clientId, basic?.secret ?? request.body.client_secret, request.body.token);
+      return {};
+    },
+  );
 
   app.get("/.well-known/oauth-authorization-server", async () => {
     const at = (path: string) => new URL(path, config.url).href;

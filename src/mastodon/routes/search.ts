@@ -13,17 +13,20 @@ import { readsAsPod } from "../auth.ts";
 const HANDLE = /^@?([^@\s/]+)@([^@\s/]+)$/;
 
 /** Search: known accounts by name or handle; with `resolve=true`, WebFinger and fetching remote actors and posts. */
-export const searchRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: SocialService; present: Presenter; contextFor: () => Context<null> }> = async (
-  app,
-  { deps, social, present, contextFor },
-) => {
+export const searchRoutes: FastifyPluginAsyncZod<{
+  deps: PodDeps;
+  social: SocialService;
+  present: Presenter;
+  contextFor: () => Context<null>;
+}> = async (app, { deps, social, present, contextFor }) => {
   const { db, config } = deps;
 
   async function resolve(q: string): Promise<{ accounts: Account[]; statuses: Status[] }> {
     const ctx = contextFor();
     const handle = HANDLE.exec(q);
     if (handle) {
-      if (handle[2] === config.url.host && handle[1] === config.handle) return { accounts: [social.me()], statuses: [] };
+      if (handle[2] === config.url.host && handle[1] === config.handle)
+        return { accounts: [social.me()], statuses: [] };
       const actor = await resolveActor(ctx, config, q).catch(() => null);
       const account = actor ? await social.inbox.rememberActor(ctx, actor) : null;
       return { accounts: account ? [account] : [], statuses: [] };
@@ -49,7 +52,11 @@ export const searchRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
           q: z.string().trim().min(1).max(500),
           type: z.enum(["accounts", "statuses", "hashtags"]).optional(),
           resolve: z.stringbool().optional(),
-          limit: z.coerce.number().int().optional().transform((n) => Math.min(Math.max(n ?? 20, 1), 40)),
+          limit: z.coerce
+            .number()
+            .int()
+            .optional()
+            .transform((n) => Math.min(Math.max(n ?? 20, 1), 40)),
           offset: z.coerce.number().int().min(0).optional(),
         }),
       },
@@ -66,7 +73,10 @@ export const searchRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
         const handle = HANDLE.exec(q);
         const known = handle ? accountByAcct(db, handle[1]!, handle[2]!) : undefined;
         const local = statusByIri(db, q);
-        found = { accounts: known ? [known] : [], statuses: local && (isPod || local.visibility === "public") ? [local] : [] };
+        found = {
+          accounts: known ? [known] : [],
+          statuses: local && (isPod || local.visibility === "public") ? [local] : [],
+        };
       } else {
         found.accounts = searchAccounts(db, q, limit, offset ?? 0);
       }

@@ -148,7 +148,8 @@ export const en = {
   "offers.view": "See the public page",
 
   "tokens.title": "API tokens",
-  "tokens.intro": "A token lets a script or app of yours use the pod's admin API as you. It works while you are a coordinator.",
+  "tokens.intro":
+    "A token lets a script or app of yours use the pod's admin API as you. It works while you are a coordinator.",
   "tokens.none": "You have no tokens.",
   "tokens.label": "What it is for",
   "tokens.create": "Make a token",

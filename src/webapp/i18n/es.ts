@@ -22,7 +22,8 @@ export const es: Record<MessageKey, string> = {
   "signIn.submit": "Entrar",
   "signIn.failed": "Ese usuario y contraseña no corresponden a ningún miembro de este pod.",
   "signIn.tooMany": "Demasiados intentos desde esta dirección. Espera un minuto y vuelve a intentarlo.",
-  "signIn.setupPending": "Este pod aún no tiene coordinadora: abre el enlace de configuración que mostró el servidor al arrancar.",
+  "signIn.setupPending":
+    "Este pod aún no tiene coordinadora: abre el enlace de configuración que mostró el servidor al arrancar.",
 
   "setup.title": "Configura tu pod",
   "setup.intro": "Eres la primera coordinadora del pod. Elige cómo entrar; después podrás invitar a otras personas.",
@@ -77,7 +78,8 @@ export const es: Record<MessageKey, string> = {
   "errorPage.404": "No encontrado",
   "errorPage.429": "Demasiados intentos",
   "errorPage.500": "Algo falló en el pod",
-  "errorPage.500detail": "Las coordinadoras pueden ver los detalles en el registro del servidor. Inténtalo de nuevo en un momento.",
+  "errorPage.500detail":
+    "Las coordinadoras pueden ver los detalles en el registro del servidor. Inténtalo de nuevo en un momento.",
   "errorPage.back": "Volver a la aplicación",
 
   "dashboard.title": "Inicio",
@@ -150,7 +152,8 @@ export const es: Record<MessageKey, string> = {
   "offers.view": "Ver la página pública",
 
   "tokens.title": "Tokens de la API",
-  "tokens.intro": "Un token permite que un programa o aplicación tuya use la API de administración del pod en tu nombre. Funciona mientras seas coordinadora.",
+  "tokens.intro":
+    "Un token permite que un programa o aplicación tuya use la API de administración del pod en tu nombre. Funciona mientras seas coordinadora.",
   "tokens.none": "No tienes tokens.",
   "tokens.label": "Para qué es",
   "tokens.create": "Crear un token",
@@ -161,14 +164,16 @@ export const es: Record<MessageKey, string> = {
   "offer.claims": "Reservas (privado: nunca se publica)",
   "offer.noClaims": "Aún no hay reservas.",
   "offer.recordClaim": "Registrar una reserva",
-  "offer.claimHint": "Quién se llevó una parte y cuánto. El nombre se queda en este pod; los seguidores solo ven lo que queda.",
+  "offer.claimHint":
+    "Quién se llevó una parte y cuánto. El nombre se queda en este pod; los seguidores solo ven lo que queda.",
   "offer.neighbor": "Quién (un nombre o un hogar)",
   "offer.claimQuantity": "Cuánto",
   "offer.claimNote": "Nota (opcional)",
   "offer.claimSubmit": "Registrar",
   "offer.claimed": "Reserva registrada. Los seguidores ven ahora lo que queda.",
   "offer.withdraw": "Retirar",
-  "offer.withdrawHint": "Al retirarla, seguidores y pods vecinos sabrán que ya no está disponible. No se puede deshacer.",
+  "offer.withdrawHint":
+    "Al retirarla, seguidores y pods vecinos sabrán que ya no está disponible. No se puede deshacer.",
   "offer.withdrawn": "Retirada. Seguidores y pods vecinos reciben el aviso.",
   "offer.details": "Gestionar",
   "offer.left": "quedan {left} de {total} {unit}",

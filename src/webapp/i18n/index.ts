@@ -16,7 +16,12 @@ export function localeFromAcceptLanguage(header: string | undefined): Locale {
     .split(",")
     .map((part, order) => {
       const [tag = "", ...params] = part.trim().split(";");
-      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      const q = Number(
+        params
+          .find((p) => p.trim().startsWith("q="))
+          ?.trim()
+          .slice(2) ?? 1,
+      );
       return { primary: tag.toLowerCase().split("-")[0], q: Number.isFinite(q) ? q : 0, order };
     })
     .filter((entry) => entry.q > 0)

@@ -28,11 +28,13 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
           </ul>
           ${facts.endingSoon.length > 0 && html`<p>${t("dashboard.endingSoon", { names: facts.endingSoon.join(", ") })}</p>`}
           <p>
-            ${facts.charterReviewDue === null
-              ? t("dashboard.noCharter")
-              : t(facts.charterReviewDue < facts.now ? "dashboard.charterOverdue" : "dashboard.charterDue", {
-                  at: ctx.time(facts.charterReviewDue),
-                })}
+            ${
+              facts.charterReviewDue === null
+                ? t("dashboard.noCharter")
+                : t(facts.charterReviewDue < facts.now ? "dashboard.charterOverdue" : "dashboard.charterDue", {
+                    at: ctx.time(facts.charterReviewDue),
+                  })
+            }
           </p>
           <p>${t("dashboard.next")}</p>
           <p class="actions">

@@ -17,7 +17,7 @@ const DETAILS: Record<number, MessageKey> = {
 
 /** An error as a page a person can act on: what happened, and a way back. */
 export function errorPage(ctx: PageContext, status: number, detail?: MessageKey): Page {
-  const shown = status >= 500 ? 500 : status;
+  const shown = Math.min(status, 500);
   const title = ctx.t(TITLES[shown] ?? (shown >= 500 ? "errorPage.500" : "errorPage.400"));
   const text = detail ?? DETAILS[shown];
   return {
