@@ -4,7 +4,8 @@
  * a time and each is timed from the POST that publishes it to the last host's verified delivery. Pod CPU per
  * delivery is set against the RSA-2048 signing rate measured in this process in the same run.
  *
- * `node bench/fanout.ts [--offers=5] [--hosts=100] [--actors=10] [--profile=DIR]` (also `npm run bench -- --only=fanout`).
+ * `node bench/fanout.ts [--offers=5] [--hosts=100] [--actors=10] [--profile=DIR]`
+ * (also `npm run bench -- --only=fanout`).
  * With --profile the pod runs with --cpu-prof; the profile's samples during the publications are summed per
  * function (self time), so what fan-out costs is seen without the follow phase.
  */

@@ -61,7 +61,8 @@ async function checkAddress(kv: SqliteKvStore, config: Config, moveUrl: boolean)
   const recorded = await kv.get<string>(RECORDED_URL);
   if (recorded && recorded !== config.url.origin && !moveUrl) {
     throw new ConfigError(
-      `Invalid setting POD_URL: this pod was set up at ${recorded}, not ${config.url.origin}; changing a pod's address ` +
+      `Invalid setting POD_URL: this pod was set up at ${recorded}, not ${config.url.origin}; ` +
+        "changing a pod's address " +
         `breaks every follower. Set POD_URL back, or move it on purpose with "npm run pod -- move-url".`,
     );
   }

@@ -22,12 +22,16 @@ export function historyPage(
   config: Config,
   revisions: { number: number; changeNote: string; publishedAt: string }[],
 ): string {
+  const items = revisions.map((r) => {
+    const link = html`<a href="/charter/revisions/${r.number}">Revision ${r.number}</a>`;
+    return html`<li>${link}, ${r.publishedAt.slice(0, 10)}: ${r.changeNote}</li>`;
+  });
   return page(
     `Charter history — ${config.name}`,
     html`<p><a href="/charter">Current charter</a></p>
 <h1>Charter history</h1>
 <ol reversed>
-${revisions.map((r) => html`<li><a href="/charter/revisions/${r.number}">Revision ${r.number}</a>, ${r.publishedAt.slice(0, 10)}: ${r.changeNote}</li>`)}
+${items}
 </ol>`,
   );
 }

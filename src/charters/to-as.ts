@@ -121,13 +121,17 @@ function charterHtml(charter: Charter, categoryOf: CategoryOf): string {
         s.languages.join(", "),
         s.status === "paused" ? "paused" : "",
       ].filter(Boolean);
-      return `<li><strong>${escapeHtml(s.name)}</strong> (${escapeHtml(details.join(" · "))})${s.description ? ` — ${escapeHtml(s.description)}` : ""}</li>`;
+      const description = s.description ? ` — ${escapeHtml(s.description)}` : "";
+      return `<li><strong>${escapeHtml(s.name)}</strong> (${escapeHtml(details.join(" · "))})${description}</li>`;
     })
     .join("");
   const planned = charter.planned
     .map((p) => {
       const needs = needsLine(p.needs);
-      return `<li><strong>${escapeHtml(p.name)}</strong> (${escapeHtml(`${categoryOf(p.category).label} · from ${p.target}`)})${p.description ? ` — ${escapeHtml(p.description)}` : ""}${needs ? `. Still needs ${escapeHtml(needs)}.` : ""}</li>`;
+      const details = escapeHtml(`${categoryOf(p.category).label} · from ${p.target}`);
+      const description = p.description ? ` — ${escapeHtml(p.description)}` : "";
+      const stillNeeds = needs ? `. Still needs ${escapeHtml(needs)}.` : "";
+      return `<li><strong>${escapeHtml(p.name)}</strong> (${details})${description}${stillNeeds}</li>`;
     })
     .join("");
   return (
@@ -184,7 +188,8 @@ export function charterToNote(ctx: Context<null>, config: Config, charter: Chart
       .filter((p) => needsLine(p.needs))
       .map(
         (p) =>
-          `<p>To start ${escapeHtml(p.name)} we still need ${escapeHtml(needsLine(p.needs))}. Reply if you can help.</p>`,
+          `<p>To start ${escapeHtml(p.name)} we still need ${escapeHtml(needsLine(p.needs))}.` +
+          " Reply if you can help.</p>",
       )
       .join("") +
     `<p>What changed: ${escapeHtml(charter.changeNote)}</p>` +

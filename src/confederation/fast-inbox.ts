@@ -21,7 +21,10 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
     "SELECT 1 AS one FROM received_activities WHERE activity_iri = ? AND actor_iri = ?",
   );
   const contextJson = JSON.stringify(POD_CONTEXT);
-  /** Verified activities being handled now, by actor and id: a second delivery of one waits for the first (group commit). */
+  /**
+   * Verified activities being handled now, by actor and id: a second delivery of one waits for the first (group
+   * commit).
+   */
   const inFlight = new Map<string, Promise<boolean>>();
 
   /** True when the activity was handled here; false sends it down Fedify's path. */

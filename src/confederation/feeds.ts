@@ -66,9 +66,15 @@ export function sibling(
 }
 
 // XML 1.0 refuses most control characters, even escaped; lone surrogates are not text either.
-// eslint-disable-next-line no-control-regex
-const NOT_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML = new RegExp(
+  [
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source,
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source,
+    /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source,
+  ].join("|"),
+  "g",
+);
 const xmlText = (text: string) => text.replace(NOT_XML, "");
 /** For Atom's type="html" elements (the feed library writes them as CDATA): text escaped as HTML. */
 const htmlText = (text: string) =>
@@ -91,7 +97,10 @@ const categoryName = (item: ViewItem) => item.category?.label ?? item.category?.
 const DATE_FORMAT = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const day = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
 
-/** One line saying what, how much, where, when and from whom: "12 of 20 kg available · Riverside · until 1 December 2026 · Pod B". */
+/**
+ * One line saying what, how much, where, when and from whom:
+ * "12 of 20 kg available · Riverside · until 1 December 2026 · Pod B".
+ */
 export function describe(item: ViewItem): string {
   const parts: string[] = [];
   const verb = item.kind === "need" ? "needed" : "available";
@@ -253,15 +262,17 @@ export function csvFeed(items: readonly ViewItem[]): string {
   return stringify(csvRows(items), { header: true, columns: [...CSV_COLUMNS], record_delimiter: "windows" });
 }
 
-const PRINT_STYLE = raw(`<style>
+const PRINT_STYLE = raw(
+  `<style>
 body{max-width:64rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #999;padding:.3rem .4rem;text-align:left;vertical-align:top}
 th{background:#eee}
 td.num{text-align:right;white-space:nowrap}
 .meta{color:#555;font-size:.9rem}
-@media print{body{margin:0;max-width:none;font-size:10pt}nav,.no-print{display:none}a{color:inherit;text-decoration:none}thead{display:table-header-group}tr{break-inside:avoid}}
-</style>`);
+@media print{body{margin:0;max-width:none;font-size:10pt}nav,.no-print{display:none}` +
+    "a{color:inherit;text-decoration:none}thead{display:table-header-group}tr{break-inside:avoid}}\n</style>",
+);
 
 export function htmlFeed(request: FeedRequest): string {
   const { deps, kind, page: p } = request;
@@ -283,9 +294,10 @@ export function htmlFeed(request: FeedRequest): string {
 </tr>`;
   });
   const next = p.nextCursor ? withCursor(request.url, p.nextCursor) : null;
+  const count = `${p.items.length} ${p.items.length === 1 ? "item" : "items"}`;
   const body = html`${PRINT_STYLE}
 <header><h1>${title}</h1>
-<p class="meta">${p.items.length} ${p.items.length === 1 ? "item" : "items"} · printed ${day(deps.now().toISOString())}</p></header>
+<p class="meta">${count} · printed ${day(deps.now().toISOString())}</p></header>
 <nav class="no-print"><p>Also as <a href="${sibling(request.url, kind, ".atom").href}">Atom</a>,
 <a href="${sibling(request.url, kind, ".json").href}">JSON Feed</a>,
 <a href="${sibling(request.url, kind, ".csv").href}">CSV</a>.</p></nav>

@@ -146,7 +146,9 @@ export function viewFilterSchema(deps: Pick<PodDeps, "db" | "config">) {
 
   return z
     .object({
-      /** Where the route serves several kinds (matches: need or offer side). Fixed-kind routes refuse a different one. */
+      /**
+       * Where the route serves several kinds (matches: need or offer side). Fixed-kind routes refuse a different one.
+       */
       kind: z.enum(KIND_NAMES).optional(),
       category: category.optional(),
       pod: httpIri.optional(),

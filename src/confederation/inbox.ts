@@ -59,7 +59,8 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
   const statements = {
     following: db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?"),
     record: db.$client.prepare(
-      `INSERT INTO received_activities (activity_iri, type, actor_iri, object_iri, object_type, from_followed, received_at)
+      "INSERT INTO received_activities " +
+        `(activity_iri, type, actor_iri, object_iri, object_type, from_followed, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_iri) DO NOTHING`,
     ),
   };

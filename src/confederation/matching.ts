@@ -41,9 +41,8 @@ const SCAN_PAGE = 100;
 
 const STOPWORDS = new Set(
   [
-    "the and for with from our your some any all are was were has have this that these those into onto per each can will just".split(
-      " ",
-    ),
+    "the and for with from our your some any all are was were has have this that these those".split(" "),
+    "into onto per each can will just".split(" "),
     "need needs needed offer offers offering available free please want wanted share sharing give giving".split(" "),
     "los las del por para con una uno unos unas que est".split(" "),
   ].flat(),
@@ -114,7 +113,8 @@ function reasonsFor(
       reasons.push(
         available >= needed
           ? `covers the whole need: ${formatMilli(available)}${unit} available, ${formatMilli(needed)}${unit} needed`
-          : `covers ${Math.round((available / needed) * 100)}% of the need: ${quantityLine(amountsOf({ quantityMilli: needed, availableMilli: available, unit: need.unit }))}`,
+          : `covers ${Math.round((available / needed) * 100)}% of the need: ` +
+              quantityLine(amountsOf({ quantityMilli: needed, availableMilli: available, unit: need.unit })),
       );
     } else {
       reasons.push(`different units: needed in ${need.unit ?? "(none)"}, offered in ${offer.unit ?? "(none)"}`);

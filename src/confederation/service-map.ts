@@ -50,7 +50,8 @@ export function serviceMap(deps: ViewDeps): ServiceMap {
   // Categories offered or needed in the view count as "seen" too: a need nobody provides for shows up.
   const seen = sqlite
     .prepare(
-      `SELECT DISTINCT category_iri AS iri FROM view_objects WHERE kind IN ('offer', 'need') AND category_iri IS NOT NULL`,
+      "SELECT DISTINCT category_iri AS iri FROM view_objects " +
+        "WHERE kind IN ('offer', 'need') AND category_iri IS NOT NULL",
     )
     .all() as { iri: string }[];
 

@@ -57,13 +57,16 @@ function prepareStatements(sqlite: Db["$client"]) {
     ),
     clearServices: sqlite.prepare("DELETE FROM view_services WHERE charter_iri = ?"),
     insertService: sqlite.prepare(
-      `INSERT INTO view_services (iri, charter_iri, pod_iri, name, category_iri, status, target) VALUES (@iri, @charterIri, @podIri, @name, @categoryIri, @status, @target)
-       ON CONFLICT (iri) DO UPDATE SET charter_iri = excluded.charter_iri, pod_iri = excluded.pod_iri, name = excluded.name,
+      "INSERT INTO view_services (iri, charter_iri, pod_iri, name, category_iri, status, target) " +
+        `VALUES (@iri, @charterIri, @podIri, @name, @categoryIri, @status, @target)
+       ON CONFLICT (iri) DO UPDATE SET charter_iri = excluded.charter_iri, pod_iri = excluded.pod_iri, ` +
+        `name = excluded.name,
        category_iri = excluded.category_iri, status = excluded.status, target = excluded.target`,
     ),
     path: sqlite.prepare(
       `INSERT INTO view_paths (object_iri, via_iri, announce_iri, received_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (object_iri, via_iri) DO UPDATE SET announce_iri = excluded.announce_iri, received_at = excluded.received_at`,
+       ON CONFLICT (object_iri, via_iri) DO UPDATE SET announce_iri = excluded.announce_iri, ` +
+        "received_at = excluded.received_at",
     ),
   };
 }

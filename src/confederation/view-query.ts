@@ -115,7 +115,10 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
 }
 
 function distanceSql(lat: string, lon: string): string {
-  return `(${2 * EARTH_RADIUS_KM} * asin(min(1, sqrt(pow(sin(radians(latitude - ${lat}) / 2), 2) + cos(radians(${lat})) * cos(radians(latitude)) * pow(sin(radians(longitude - ${lon}) / 2), 2)))))`;
+  return (
+    `(${2 * EARTH_RADIUS_KM} * asin(min(1, sqrt(pow(sin(radians(latitude - ${lat}) / 2), 2) + ` +
+    `cos(radians(${lat})) * cos(radians(latitude)) * pow(sin(radians(longitude - ${lon}) / 2), 2)))))`
+  );
 }
 
 /** A bounding box that holds the circle (a cheap prefilter), then the exact distance. */
@@ -325,9 +328,10 @@ function runPhase(
   if (phase.after) conditions.push(keysetSql(keys, phase.after, p));
   const limitParam = p.add(limit);
   const columns = COLUMNS.map((c) => (c === "content" && options.content === false ? "'' AS content" : c)).join(", ");
+  const orderBy = keys.map((k) => `${k.expr} ${k.dir}`).join(", ");
   const select = (s: Source) =>
     `SELECT ${columns}${distance ? `, ${distance} AS distance_km` : ""}, ${s.own ? 1 : 0} AS own FROM ${s.from}
-     WHERE ${conditions.join(" AND ")} ORDER BY ${keys.map((k) => `${k.expr} ${k.dir}`).join(", ")} LIMIT ${limitParam}`;
+     WHERE ${conditions.join(" AND ")} ORDER BY ${orderBy} LIMIT ${limitParam}`;
   const sources = sourcesFor(source);
   const text =
     sources.length === 1

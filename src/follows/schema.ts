@@ -1,6 +1,8 @@
 import { sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-/** Remote actors that follow this pod. Only what federation needs: no personal data beyond the actor's public address. */
+/**
+ * Remote actors that follow this pod. Only what federation needs: no personal data beyond the actor's public address.
+ */
 export const followers = sqliteTable("followers", {
   actorIri: text("actor_iri").primaryKey(),
   /** The Follow activity's id, echoed in our Accept/Reject. */

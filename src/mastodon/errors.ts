@@ -27,7 +27,10 @@ export function sendError(
     .send({ error, ...extra });
 }
 
-/** Errors inside the Mastodon API and OAuth endpoints leave in Mastodon's (and RFC 6749's) shape, never as a stack trace. */
+/**
+ * Errors inside the Mastodon API and OAuth endpoints leave in Mastodon's (and RFC 6749's) shape, never as a stack
+ * trace.
+ */
 export function installMastodonErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof MastodonError || error instanceof PostingError)

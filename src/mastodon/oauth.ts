@@ -109,7 +109,10 @@ export function oauthStore(db: Db, now: () => Date) {
       return code;
     },
 
-    /** authorization_code grant: a code is used once, with the redirect URI and (when it was given) the PKCE verifier it was made for. */
+    /**
+     * authorization_code grant: a code is used once, with the redirect URI and (when it was given) the PKCE verifier it
+     * was made for.
+     */
     exchangeCode(input: {
       clientId: string;
       clientSecret?: string;

@@ -31,7 +31,9 @@ export const oauthCodes = sqliteTable("oauth_codes", {
   expiresAt: text("expires_at").notNull(),
 });
 
-/** Access tokens, kept as SHA-256 hashes. `operator` tokens act as the pod; client-credential tokens only as the app. */
+/**
+ * Access tokens, kept as SHA-256 hashes. `operator` tokens act as the pod; client-credential tokens only as the app.
+ */
 export const oauthTokens = sqliteTable("oauth_tokens", {
   tokenHash: text("token_hash").primaryKey(),
   appId: text("app_id")

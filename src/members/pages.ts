@@ -16,8 +16,14 @@ export function signInPage(
       <form method="post" action="/app/sign-in" class="stack">
         <${Csrf} ctx=${ctx} />
         <input type="hidden" name="next" value=${state.next ?? ""} />
-        <${Field} ctx=${ctx} name="username" label=${t("signIn.username")} value=${state.username} required autocomplete="username" />
-        <${Field} ctx=${ctx} name="password" label=${t("signIn.password")} type="password" required autocomplete="current-password" />
+        <${Field}
+          ctx=${ctx} name="username" label=${t("signIn.username")} value=${state.username} required
+          autocomplete="username"
+        />
+        <${Field}
+          ctx=${ctx} name="password" label=${t("signIn.password")} type="password" required
+          autocomplete="current-password"
+        />
         <button type="submit">${t("signIn.submit")}</button>
       </form>`,
   };
@@ -46,9 +52,18 @@ export function accountPage(
       <p>${purpose === "setup" ? t("setup.intro") : t("join.intro", { role: t(`role.${role}`) })}</p>
       <form method="post" action=${action} class="stack">
         <${Csrf} ctx=${ctx} />
-        <${Field} ctx=${ctx} name="displayName" label=${t("field.displayName")} value=${state.displayName} errors=${errors} required autocomplete="name" />
-        <${Field} ctx=${ctx} name="username" label=${t("field.username")} hint=${t("field.usernameHint")} value=${state.username} errors=${errors} required autocomplete="username" />
-        <${Field} ctx=${ctx} name="password" label=${t("field.password")} hint=${t("field.passwordHint")} type="password" errors=${errors} required autocomplete="new-password" />
+        <${Field}
+          ctx=${ctx} name="displayName" label=${t("field.displayName")} value=${state.displayName} errors=${errors}
+          required autocomplete="name"
+        />
+        <${Field}
+          ctx=${ctx} name="username" label=${t("field.username")} hint=${t("field.usernameHint")}
+          value=${state.username} errors=${errors} required autocomplete="username"
+        />
+        <${Field}
+          ctx=${ctx} name="password" label=${t("field.password")} hint=${t("field.passwordHint")} type="password"
+          errors=${errors} required autocomplete="new-password"
+        />
         <button type="submit">${purpose === "setup" ? t("setup.submit") : t("join.submit")}</button>
       </form>`,
   };
@@ -64,7 +79,10 @@ export function resetPage(ctx: PageContext, action: string, member: Member, erro
       <form method="post" action=${action} class="stack">
         <${Csrf} ctx=${ctx} />
         <input type="text" name="username" value=${member.username} autocomplete="username" hidden />
-        <${Field} ctx=${ctx} name="password" label=${t("field.password")} hint=${t("field.passwordHint")} type="password" errors=${errors} required autocomplete="new-password" />
+        <${Field}
+          ctx=${ctx} name="password" label=${t("field.password")} hint=${t("field.passwordHint")} type="password"
+          errors=${errors} required autocomplete="new-password"
+        />
         <button type="submit">${t("reset.submit")}</button>
       </form>`,
   };
@@ -115,7 +133,9 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
           <fieldset>
             <legend>${t("field.role")}</legend>
             <label class="choice"><input type="radio" name="role" value="member" checked /> ${t("role.member")}</label>
-            <label class="choice"><input type="radio" name="role" value="coordinator" /> ${t("role.coordinator")}</label>
+            <label class="choice"
+              ><input type="radio" name="role" value="coordinator" /> ${t("role.coordinator")}</label
+            >
           </fieldset>
           <p class="hint">${t("members.inviteHint", { hours: 72 })}</p>
           <button type="submit">${t("members.inviteSubmit")}</button>
@@ -128,7 +148,9 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
         <ul class="cards">
           ${state.invitations.map(
             (invitation) => html`<li>
-              <span>${t(`role.${invitation.role}`)} · ${t("members.expires", { at: ctx.time(invitation.expiresAt) })}</span>
+              <span>${t(`role.${invitation.role}`)} · ${t("members.expires", {
+                at: ctx.time(invitation.expiresAt),
+              })}</span>
               <form method="post" action=${`/app/invitations/${invitation.id}/revoke`}>
                 <${Csrf} ctx=${ctx} />
                 <button type="submit" class="secondary">${t("members.revoke")}</button>
@@ -208,7 +230,10 @@ export function profilePage(
         <ul class="cards">
           ${state.sessions.map(
             (session) => html`<li>
-              <p>${session.userAgent || "?"}${session.idHash === state.currentSession && html` <strong>(${t("profile.thisDevice")})</strong>`}</p>
+              <p>
+                ${session.userAgent || "?"}
+                ${session.idHash === state.currentSession && html` <strong>(${t("profile.thisDevice")})</strong>`}
+              </p>
               <p class="hint">${t("profile.lastSeen", { at: ctx.time(session.lastSeenAt) })}</p>
               ${
                 session.idHash !== state.currentSession &&
@@ -242,10 +267,22 @@ export function auditPage(
         : html`<div class="table-wrap">
           <table>
             <thead>
-              <tr><th scope="col">${t("audit.when")}</th><th scope="col">${t("audit.who")}</th><th scope="col">${t("audit.what")}</th><th scope="col">${t("audit.subject")}</th></tr>
+              <tr>
+                <th scope="col">${t("audit.when")}</th>
+                <th scope="col">${t("audit.who")}</th>
+                <th scope="col">${t("audit.what")}</th>
+                <th scope="col">${t("audit.subject")}</th>
+              </tr>
             </thead>
             <tbody>
-              ${entries.map((entry) => html`<tr><td>${ctx.time(entry.at)}</td><td>${entry.who}</td><td><code>${entry.action}</code></td><td class="subject">${entry.subject}</td></tr>`)}
+              ${entries.map(
+                (entry) => html`<tr>
+                  <td>${ctx.time(entry.at)}</td>
+                  <td>${entry.who}</td>
+                  <td><code>${entry.action}</code></td>
+                  <td class="subject">${entry.subject}</td>
+                </tr>`,
+              )}
             </tbody>
           </table>
         </div>`,

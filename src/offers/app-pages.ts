@@ -62,7 +62,9 @@ export function newOfferPage(ctx: PageContext, kind: OfferKind, categories: Cate
           <select id="f-category" name="category" required aria-invalid=${errors?.category ? "true" : undefined}>
             ${categories.map(
               (category) =>
-                html`<option value=${category.slug} selected=${values.category === category.slug}>${category.label}</option>`,
+                html`<option value=${category.slug} selected=${values.category === category.slug}>
+                  ${category.label}
+                </option>`,
             )}
           </select>
         </div>
@@ -126,8 +128,14 @@ export function offerPage(ctx: PageContext, state: OfferPageState): Page {
         <form method="post" action=${`${path}/claims`} class="stack">
           <${Csrf} ctx=${ctx} />
           <div class="row">
-            <${Field} ctx=${ctx} name="neighbor" label=${t("offer.neighbor")} value=${state.values?.neighbor} errors=${errors} required />
-            <${Field} ctx=${ctx} name="quantity" label=${t("offer.claimQuantity")} value=${state.values?.quantity} errors=${errors} required inputmode="decimal" />
+            <${Field}
+              ctx=${ctx} name="neighbor" label=${t("offer.neighbor")} value=${state.values?.neighbor} errors=${errors}
+              required
+            />
+            <${Field}
+              ctx=${ctx} name="quantity" label=${t("offer.claimQuantity")} value=${state.values?.quantity}
+              errors=${errors} required inputmode="decimal"
+            />
           </div>
           <${Field} ctx=${ctx} name="note" label=${t("offer.claimNote")} value=${state.values?.note} />
           <button type="submit">${t("offer.claimSubmit")}</button>

@@ -21,9 +21,15 @@ const link = (href: string, text: string) =>
     ? html`<a href="${href}" rel="nofollow noopener">${text}</a>`
     : html`${text}`;
 
-/** The public page of an offer or need, with public replies (stored sanitised). Claims (who took what) are never shown. */
+/**
+ * The public page of an offer or need, with public replies (stored sanitised). Claims (who took what) are never shown.
+ */
 export function offerPage(config: Config, row: Offer, category: Category, responses: Response[]): string {
   const heading = row.kind === "offer" ? "Surplus offer" : "Need";
+  const replies = responses.map((r) => {
+    const byline = html`<p>${link(r.authorUrl, r.author)} · ${link(r.url, formatDate(r.published))}</p>`;
+    return html`<article>${byline}${raw(r.content)}</article>`;
+  });
   return page(
     `${row.name} — ${config.name}`,
     html`<p><a href="/@${config.handle}">${config.name}</a> · ${heading}</p>
@@ -39,7 +45,7 @@ ${row.conditions ? html`<p>Conditions: ${row.conditions}</p>` : ""}
 ${
   responses.length
     ? html`<section><h2>Responses (${responses.length})</h2>
-${responses.map((r) => html`<article><p>${link(r.authorUrl, r.author)} · ${link(r.url, formatDate(r.published))}</p>${raw(r.content)}</article>`)}
+${replies}
 </section>`
     : ""
 }`,

@@ -42,7 +42,8 @@ const STATUS_WORDS: Record<Offer["status"], string> = {
 
 /** The Proposal's summary: a line Mastodon shows (status, kind, name, quantity, area). */
 export const offerSummary = (row: Offer) =>
-  `${STATUS_WORDS[row.status]}${row.kind === "offer" ? "Offer" : "Need"}: ${row.name} — ${offerQuantityLine(row)}, ${row.areaName}`;
+  `${STATUS_WORDS[row.status]}${row.kind === "offer" ? "Offer" : "Need"}: ${row.name} — ` +
+  `${offerQuantityLine(row)}, ${row.areaName}`;
 
 /** The Proposal's content: the description and the conditions, as HTML. */
 export const offerContent = (row: Pick<Offer, "description" | "conditions">) =>
@@ -94,11 +95,13 @@ export function offerToNote(ctx: Context<null>, config: Config, row: Offer, cate
     .filter(Boolean)
     .join(" ");
   const ask = row.kind === "offer" ? "Reply to this post to ask for some." : "Reply to this post if you can help.";
+  const asking = row.status === "open" || row.status === "partly_claimed" ? `${ask} ` : "";
   const content =
-    `<p>${escapeHtml(STATUS_WORDS[row.status])}<strong>${what}: ${escapeHtml(row.name)}</strong> — ${escapeHtml(offerQuantityLine(row))}` +
+    `<p>${escapeHtml(STATUS_WORDS[row.status])}<strong>${what}: ${escapeHtml(row.name)}</strong> — ` +
+    escapeHtml(offerQuantityLine(row)) +
     ` · ${escapeHtml(category.label)} · ${escapeHtml(row.areaName)}${window ? ` · ${escapeHtml(window)}` : ""}</p>` +
     offerContent(row) +
-    `<p>${row.status === "open" || row.status === "partly_claimed" ? `${ask} ` : ""}Details: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
+    `<p>${asking}Details: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
   return new Note({
     id: offerNoteIri(config, row),
     url: id,

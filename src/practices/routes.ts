@@ -36,8 +36,9 @@ export const adminPracticeRoutes: FastifyPluginAsyncZod<{ practices: PracticesSe
 };
 
 /**
- * Public: each practice at its id, ActivityPub Article JSON or HTML; its companion Note beside it. A withdrawn practice answers 410 from
- * the tombstone hook before this route runs; the 404 here only covers a row whose tombstone is missing.
+ * Public: each practice at its id, ActivityPub Article JSON or HTML; its companion Note beside it. A withdrawn practice
+ * answers 410 from the tombstone hook before this route runs; the 404 here only covers a row whose tombstone is
+ * missing.
  */
 export const publicPracticeRoutes: FastifyPluginAsyncZod<{
   deps: PodDeps;

@@ -90,7 +90,9 @@ export async function actorToProfile(actor: Actor, ctx: Context<null>): Promise<
   };
 }
 
-/** Mastodon's reading of addressing: Public in `to` is public, in `cc` unlisted; followers only, or only the mentioned. */
+/**
+ * Mastodon's reading of addressing: Public in `to` is public, in `cc` unlisted; followers only, or only the mentioned.
+ */
 export function visibilityOf(to: URL[], cc: URL[], mentions: string[]): Visibility {
   const audience = [...to, ...cc].map((iri) => iri.href);
   if (to.some((iri) => iri.href === PUBLIC)) return "public";
@@ -118,7 +120,8 @@ export async function objectToPost(object: Note | Article | Question, ctx: Conte
   // Built, then sanitised as a whole: the same wall as any remote HTML.
   const body = sanitize(
     object instanceof Article
-      ? `<p><a href="${escapeHtml(url)}">${escapeHtml(clip(String(object.name ?? url), 300))}</a></p>${clip(String(object.summary ?? ""), 5_000)}`
+      ? `<p><a href="${escapeHtml(url)}">${escapeHtml(clip(String(object.name ?? url), 300))}</a></p>` +
+          clip(String(object.summary ?? ""), 5_000)
       : clip(content, 100_000),
   );
   return {

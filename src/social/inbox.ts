@@ -87,7 +87,9 @@ export function socialInbox(deps: PodDeps) {
       if (stored) log.debug({ post: post.iri, created: stored.created }, "post received");
     },
 
-    /** A post looked up on purpose (search with resolve): kept whoever wrote it, when its id and author share a host. */
+    /**
+     * A post looked up on purpose (search with resolve): kept whoever wrote it, when its id and author share a host.
+     */
     async rememberPost(ctx: Context<null>, object: APObject): Promise<Status | null> {
       if (!isPost(object) || !object.id || !belongsTo(object.attributionId, object.id, object.attributionId))
         return null;

@@ -53,7 +53,9 @@ export function renderText(text: string, mentioned: Map<string, Account>): strin
         if (token.startsWith("http"))
           out += `<a href="${escapeHtml(token)}" rel="nofollow noopener">${escapeHtml(token)}</a>`;
         else if (account)
-          out += `<span class="h-card"><a href="${escapeHtml(account.url ?? account.iri)}" class="u-url mention">@<span>${escapeHtml(account.username)}</span></a></span>`;
+          out +=
+            `<span class="h-card"><a href="${escapeHtml(account.url ?? account.iri)}" class="u-url mention">` +
+            `@<span>${escapeHtml(account.username)}</span></a></span>`;
         else out += escapeHtml(token);
         last = start + token.length;
       }

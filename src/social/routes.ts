@@ -9,7 +9,9 @@ import { html, page, raw } from "../web/html.ts";
 import { statusToNote } from "./activitypub.ts";
 import { accountByIri, statusByIri } from "./store.ts";
 
-/** Notes written in an app, at their ids: ActivityPub JSON or a page. Followers-only and direct notes are not served. */
+/**
+ * Notes written in an app, at their ids: ActivityPub JSON or a page. Followers-only and direct notes are not served.
+ */
 export const publicNoteRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; contextFor: () => Context<null> }> = async (
   app,
   { deps, contextFor },

@@ -33,6 +33,11 @@ function render(value: unknown): string {
   return escapeHtml(String(value));
 }
 
+const PAGE_STYLE = raw(
+  "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;" +
+    "color:#1b1b1b}\na{color:#0b5394}code{background:#f3f3f3;padding:0 .2em}</style>",
+);
+
 /** A complete page in the pod's minimal, printable layout. */
 export function page(title: string, body: SafeHtml): string {
   return html`<!doctype html>
@@ -41,8 +46,7 @@ export function page(title: string, body: SafeHtml): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
-a{color:#0b5394}code{background:#f3f3f3;padding:0 .2em}</style>
+${PAGE_STYLE}
 </head>
 <body>
 ${body}

@@ -3,7 +3,7 @@ import type { PodDeps } from "../federation/deps.ts";
 import { offerQuantityLine } from "../offers/quantity.ts";
 import type { PodServices } from "../services.ts";
 import { countFollowers, countFollowing } from "../follows/service.ts";
-import { html, page } from "./html.ts";
+import { html, page, raw } from "./html.ts";
 
 /** Human pages, health and host-meta. ActivityPub clients get JSON at the same URLs from Fedify. */
 export const webRoutes: FastifyPluginAsync<{
@@ -13,6 +13,12 @@ export const webRoutes: FastifyPluginAsync<{
   const { config, db } = deps;
   const profile = `/@${config.handle}`;
 
+  const VIEW_LINKS = raw(
+    "<p>Neighbors' surplus and needs, as seen from here: " +
+      '<a href="/view/surplus.html">surplus</a> · <a href="/view/needs.html">needs</a> · ' +
+      '<a href="/view/surplus.atom">Atom</a> · <a href="/view/surplus.csv">CSV</a></p>',
+  );
+
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
 
   app.get("/.well-known/host-meta", { schema: { hide: true } }, async (_request, reply) => {
@@ -20,7 +26,8 @@ export const webRoutes: FastifyPluginAsync<{
     return reply
       .type("application/xrd+xml; charset=utf-8")
       .send(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n  <Link rel="lrdd" template="${template}"/>\n</XRD>\n`,
+        `<?xml version="1.0" encoding="UTF-8"?>\n<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n` +
+          `  <Link rel="lrdd" template="${template}"/>\n</XRD>\n`,
       );
   });
 
@@ -35,6 +42,15 @@ export const webRoutes: FastifyPluginAsync<{
     const needs = live("need");
     const practices = services.practices.list({ status: "published", limit: 20 });
     const path = (kind: "offer" | "need", id: string) => `/${kind === "offer" ? "offers" : "needs"}/${id}`;
+    const offerLink = (kind: "offer" | "need", o: (typeof offers)[number]) =>
+      html`<a href="${path(kind, o.id)}">${o.name}</a>`;
+    const offerItem = (kind: "offer" | "need", o: (typeof offers)[number]) =>
+      html`<li>${offerLink(kind, o)} — ${offerQuantityLine(o)}, ${o.areaName}</li>`;
+    const offerList = (kind: "offer" | "need", rows: typeof offers) =>
+      rows.length ? html`<ul>${rows.map((o) => offerItem(kind, o))}</ul>` : html`<p>Nothing at the moment.</p>`;
+    const practiceItems = practices.map(
+      (p) => html`<li><a href="/practices/${p.id}">${p.title}</a> — ${p.summary}</li>`,
+    );
     return reply.type("text/html; charset=utf-8").send(
       page(
         config.name,
@@ -54,12 +70,12 @@ ${
     : html`<p>Not published yet.</p>`
 }
 <h2>Surplus to share</h2>
-${offers.length ? html`<ul>${offers.map((o) => html`<li><a href="${path("offer", o.id)}">${o.name}</a> — ${offerQuantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
+${offerList("offer", offers)}
 <h2>Needs</h2>
-${needs.length ? html`<ul>${needs.map((o) => html`<li><a href="${path("need", o.id)}">${o.name}</a> — ${offerQuantityLine(o)}, ${o.areaName}</li>`)}</ul>` : html`<p>Nothing at the moment.</p>`}
+${offerList("need", needs)}
 <h2>Practices</h2>
-${practices.length ? html`<ul>${practices.map((p) => html`<li><a href="/practices/${p.id}">${p.title}</a> — ${p.summary}</li>`)}</ul>` : html`<p>None shared yet.</p>`}
-<p>Neighbors' surplus and needs, as seen from here: <a href="/view/surplus.html">surplus</a> · <a href="/view/needs.html">needs</a> · <a href="/view/surplus.atom">Atom</a> · <a href="/view/surplus.csv">CSV</a></p>`,
+${practices.length ? html`<ul>${practiceItems}</ul>` : html`<p>None shared yet.</p>`}
+${VIEW_LINKS}`,
       ),
     );
   };

@@ -117,7 +117,12 @@ export function Field(props: FieldProps) {
     ${
       props.multiline
         ? html`<textarea ...${common} rows="4">${props.value ?? ""}</textarea>`
-        : html`<input ...${common} type=${props.type ?? "text"} value=${props.value ?? ""} inputmode=${props.inputmode} />`
+        : html`<input
+            ...${common}
+            type=${props.type ?? "text"}
+            value=${props.value ?? ""}
+            inputmode=${props.inputmode}
+          />`
     }
     ${error && html`<p class="error" id=${`${id}-error`}>${ctx.t(error)}</p>`}
   </div>`;

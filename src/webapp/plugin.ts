@@ -19,7 +19,8 @@ const LOCALE_COOKIE = "pod_lang";
 
 /** The app's own policy: its one stylesheet, forms posting only to the pod, no scripts. */
 export const APP_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; " +
+  "frame-ancestors 'none'";
 
 declare module "fastify" {
   interface FastifyRequest {

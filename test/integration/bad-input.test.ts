@@ -56,7 +56,9 @@ function base58btcDecode(text: string): Uint8Array {
 
 describe("bad input against a real pod process (signature verification on)", () => {
   let pod: PodProcess;
-  /** A real, fetchable remote actor: if the pod processed an unverified Follow from it, it would be stored and answered. */
+  /**
+   * A real, fetchable remote actor: if the pod processed an unverified Follow from it, it would be stored and answered.
+   */
   let nobody: RemoteActor;
   let missing: Awaited<ReturnType<typeof startNotFoundServer>>;
 

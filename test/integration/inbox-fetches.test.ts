@@ -101,7 +101,8 @@ describe("fetches caused by inbox deliveries", () => {
       const first = await postRaw(await signMastodonStyle(flaky, `${server.url}/inbox`, noteWithTags(flaky, 0)));
       expect(first.status).toBe(401);
       down = false;
-      // The sender retries, as servers do; within a minute one delivery is taken (Fedify alone keeps the failure 10 minutes).
+      // The sender retries, as servers do; within a minute one delivery is taken (Fedify alone keeps the failure 10
+      // minutes).
       let status = 0;
       for (let attempt = 0; attempt < 60 && status !== 202; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 1_000));

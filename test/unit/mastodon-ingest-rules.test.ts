@@ -493,7 +493,8 @@ describe("Mastodon ingest rules", () => {
   });
 
   it("(i) mentions are Mention tags naming the account; a reply names what it answers in inReplyTo", async () => {
-    // ProcessMentionsService / Parser::StatusParser: a Mention tag's href is the account's URI; inReplyTo is the parent's URI.
+    // ProcessMentionsService / Parser::StatusParser: a Mention tag's href is the account's URI; inReplyTo is the
+    // parent's URI.
     const note = await appNote("public", "https://other.example/offers/1/note");
     const mentions = asArray(note.tag as Json[]).filter((t) => t.type === "Mention");
     expect(mentions).toEqual([

@@ -3,7 +3,7 @@ import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import { operatorTokenIdOf, type IsCoordinator } from "../../operators/service.ts";
-import { html, page } from "../../web/html.ts";
+import { html, page, raw } from "../../web/html.ts";
 import { toApplication } from "../entities/application.ts";
 import { MastodonError } from "../errors.ts";
 import { OAuthError, OOB_REDIRECT, type OAuthApp, type OAuthStore } from "../oauth.ts";
@@ -29,7 +29,8 @@ const appInput = z.object({
             .string()
             .refine(
               isRedirectUri,
-              "each must be an absolute URI without a fragment (not javascript:, data: or file:), or urn:ietf:wg:oauth:2.0:oob",
+              "each must be an absolute URI without a fragment (not javascript:, data: or file:), " +
+                "or urn:ietf:wg:oauth:2.0:oob",
             ),
         )
         .min(1)
@@ -167,6 +168,15 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
       );
   }
 
+  const TOKEN_FIELD = raw(
+    '<p><label>Operator token <input type="password" name="operator_token" autocomplete="current-password" required>' +
+      "</label></p>",
+  );
+  const DECISION_BUTTONS = raw(
+    '<p><button type="submit" name="decision" value="approve">Allow</button> ' +
+      '<button type="submit" name="decision" value="deny" formnovalidate>Deny</button></p>',
+  );
+
   function consentPage(
     reply: FastifyReply,
     input: AuthorizeRequest,
@@ -177,6 +187,7 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
     const hidden = Object.entries(input)
       .filter(([key, value]) => value !== undefined && key !== "operator_token" && key !== "decision")
       .map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
+    const website = found.website ? html` (<a href="${found.website}">${found.website}</a>)` : "";
     // The page must not be framed (a framed consent form is a clickjacking target); the pod-wide page
     // policy (no scripts, frame-ancestors 'none') is added to every page.
     return reply
@@ -188,12 +199,12 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
         page(
           `Sign in to ${config.name}`,
           html`<h1>Sign in to ${config.name}</h1>
-<p><strong>${found.name}</strong>${found.website ? html` (<a href="${found.website}">${found.website}</a>)` : ""} asks to act as this pod with: <code>${scopes.join(" ")}</code>.</p>
+<p><strong>${found.name}</strong>${website} asks to act as this pod with: <code>${scopes.join(" ")}</code>.</p>
 ${problem ? html`<p role="alert"><strong>${problem}</strong></p>` : ""}
 <form method="post" action="/oauth/authorize">
 ${hidden}
-<p><label>Operator token <input type="password" name="operator_token" autocomplete="current-password" required></label></p>
-<p><button type="submit" name="decision" value="approve">Allow</button> <button type="submit" name="decision" value="deny" formnovalidate>Deny</button></p>
+${TOKEN_FIELD}
+${DECISION_BUTTONS}
 </form>`,
         ),
       );

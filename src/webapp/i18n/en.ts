@@ -1,4 +1,7 @@
-/** The web app's English messages. Every other catalog is typed Record<MessageKey, string>: a missing key fails the type-check. */
+/**
+ * The web app's English messages. Every other catalog is typed Record<MessageKey, string>: a missing key fails the
+ * type-check.
+ */
 export const en = {
   "app.name": "{pod} — pod app",
   "app.skip": "Skip to content",

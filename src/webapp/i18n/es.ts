@@ -153,7 +153,8 @@ export const es: Record<MessageKey, string> = {
 
   "tokens.title": "Tokens de la API",
   "tokens.intro":
-    "Un token permite que un programa o aplicación tuya use la API de administración del pod en tu nombre. Funciona mientras seas coordinadora.",
+    "Un token permite que un programa o aplicación tuya use la API de administración del pod en tu nombre. " +
+    "Funciona mientras seas coordinadora.",
   "tokens.none": "No tienes tokens.",
   "tokens.label": "Para qué es",
   "tokens.create": "Crear un token",

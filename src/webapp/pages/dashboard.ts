@@ -26,7 +26,10 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
             <li>${t("dashboard.invitations", { count: facts.invitations })}</li>
             <li>${t("dashboard.followRequests", { count: facts.followRequests })}</li>
           </ul>
-          ${facts.endingSoon.length > 0 && html`<p>${t("dashboard.endingSoon", { names: facts.endingSoon.join(", ") })}</p>`}
+          ${
+            facts.endingSoon.length > 0 &&
+            html`<p>${t("dashboard.endingSoon", { names: facts.endingSoon.join(", ") })}</p>`
+          }
           <p>
             ${
               facts.charterReviewDue === null
