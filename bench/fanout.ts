@@ -196,25 +196,29 @@ export function profileWindows(path: string, windows: [bigint, bigint][]) {
 export function printFanout(result: FanoutResult): void {
   const signMs = 1000 / result.rsaSignPerSecond;
   console.log(
-    `## Fan-out: one offer to ${result.followers} followers on ${result.hosts} hosts (shared inboxes), a real pod process`,
+    `## Fan-out: one offer to ${result.followers} followers on ${result.hosts} hosts (shared inboxes), a real pod ` +
+      `process`,
   );
   console.log(`followers set up with signed Follows in ${result.followSetupSeconds.toFixed(1)} s`);
   console.log(
     `raw RSA-2048 sign (baseline, one core): ${result.rsaSignPerSecond.toFixed(0)}/s (${signMs.toFixed(2)} ms each)`,
   );
   console.log(
-    "| offer | publish to last delivery ms | deliveries | POSTs per host per activity | pod CPU ms | CPU ms per delivery | ÷ one RSA signature |",
+    "| offer | publish to last delivery ms | deliveries | POSTs per host per activity | pod CPU ms | CPU ms per " +
+      "delivery | ÷ one RSA signature |",
   );
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
   result.rounds.forEach((r, i) => {
     const perDelivery = r.podCpuMs / r.deliveries;
     console.log(
-      `| ${i + 1} | ${r.lastDeliveryMs.toFixed(0)} | ${r.deliveries} | ${r.maxPerHostPerActivity} | ${r.podCpuMs.toFixed(0)} | ${perDelivery.toFixed(2)} | ${(perDelivery / signMs).toFixed(1)}× |`,
+      `| ${i + 1} | ${r.lastDeliveryMs.toFixed(0)} | ${r.deliveries} | ${r.maxPerHostPerActivity} ` +
+        `| ${r.podCpuMs.toFixed(0)} | ${perDelivery.toFixed(2)} | ${(perDelivery / signMs).toFixed(1)}× |`,
     );
   });
   const sorted = result.rounds.map((r) => r.lastDeliveryMs).sort((a, b) => a - b);
   console.log(
-    `median publish to last delivery: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (target ≤ 2,000 ms); pod RSS ${result.podRssMb.toFixed(0)} MB, of which V8 heap in use ${result.podHeapUsedMb.toFixed(0)} MB`,
+    `median publish to last delivery: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (target ≤ 2,000 ms); ` +
+      `pod RSS ${result.podRssMb.toFixed(0)} MB, of which V8 heap in use ${result.podHeapUsedMb.toFixed(0)} MB`,
   );
   if (result.profile) {
     console.log("\nself time during the publications (pod --cpu-prof):");

@@ -57,7 +57,9 @@ function signCavage(author: Author, url: URL, body: Buffer): Record<string, stri
     date,
     digest,
     "content-type": "application/activity+json",
-    signature: `keyId="${author.keyId}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="${signature}"`,
+    signature:
+      `keyId="${author.keyId}",algorithm="rsa-sha256",headers="(request-target) host date ` +
+      `digest",signature="${signature}"`,
   };
 }
 
@@ -65,7 +67,9 @@ function signCavage(author: Author, url: URL, body: Buffer): Record<string, stri
 function mastodonCreate(author: Author, i: number, podActor: string, podHandle: string) {
   const statusUrl = `${author.actorId}/statuses/${i}`;
   const published = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-  const content = `<p><span class="h-card" translate="no"><a href="${podActor}" class="u-url mention">@<span>pod</span></a></span> Is anyone still giving away apples? (${i})</p>`;
+  const content =
+    `<p><span class="h-card" translate="no"><a href="${podActor}" class="u-url ` +
+    `mention">@<span>pod</span></a></span> Is anyone still giving away apples? (${i})</p>`;
   const to = ["https://www.w3.org/ns/activitystreams#Public"];
   const cc = [`${author.actorId}/followers`, podActor];
   return {

@@ -64,7 +64,9 @@ function signCavage(neighbor: Neighbor, url: URL, body: string): Record<string, 
     date,
     digest,
     "content-type": "application/activity+json",
-    signature: `keyId="${neighbor.keyId}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="${signature}"`,
+    signature:
+      `keyId="${neighbor.keyId}",algorithm="rsa-sha256",headers="(request-target) host date ` +
+      `digest",signature="${signature}"`,
   };
 }
 

@@ -107,14 +107,17 @@ async function once(): Promise<Sample> {
 /** The floor: VmRSS and RssAnon of `node -e` with the same flags, doing nothing but reading its own status. */
 function nodeFloor(): string {
   const script =
-    'const s=require("fs").readFileSync("/proc/self/status","utf8");console.log(s.match(/(VmRSS|RssAnon):.*/g).join(" "))';
+    'const s=require("fs").readFileSync("/proc/self/status","utf8");console.log(s.match(/(VmRSS|RssAnon):.*/g).join("' +
+    ' "))';
   const answer = spawnSync(process.execPath, [...extraFlags, "-e", `setTimeout(()=>{${script}},1000)`], {
     encoding: "utf8",
   });
   return answer.stdout.trim().replace(/\s+/g, " ");
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+  `Node ${process.version}`;
 console.log(`# idle pod memory — ${machine}; node ${extraFlags.join(" ")} ${START}; settle ${settleSeconds} s`);
 console.log(
   `load average ${loadavg()
@@ -122,7 +125,8 @@ console.log(
     .join(" ")}; floor (node -e with the same flags): ${nodeFloor()}`,
 );
 console.log(
-  "| run | cold start to WebFinger 200 ms | VmRSS MB | RssAnon | RssFile | Pss | threads | heap used | heap total | external |",
+  "| run | cold start to WebFinger 200 ms | VmRSS MB | RssAnon | RssFile | Pss | threads | heap used | heap total | " +
+    "external |",
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 const samples: Sample[] = [];
@@ -131,10 +135,12 @@ for (let run = 1; run <= runs; run++) {
   samples.push(s);
   const f = (n: number) => n.toFixed(0);
   console.log(
-    `| ${run} | ${f(s.coldStartMs)} | ${f(s.vmRssMb)} | ${f(s.rssAnonMb)} | ${f(s.rssFileMb)} | ${f(s.pssMb)} | ${s.threads} | ${f(s.heapUsedMb)} | ${f(s.heapTotalMb)} | ${f(s.externalMb)} |`,
+    `| ${run} | ${f(s.coldStartMs)} | ${f(s.vmRssMb)} | ${f(s.rssAnonMb)} | ${f(s.rssFileMb)} | ${f(s.pssMb)} ` +
+      `| ${s.threads} | ${f(s.heapUsedMb)} | ${f(s.heapTotalMb)} | ${f(s.externalMb)} |`,
   );
 }
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(
-  `median: VmRSS ${median(samples.map((s) => s.vmRssMb)).toFixed(0)} MB, cold start ${median(samples.map((s) => s.coldStartMs)).toFixed(0)} ms`,
+  `median: VmRSS ${median(samples.map((s) => s.vmRssMb)).toFixed(0)} MB, cold ` +
+    `start ${median(samples.map((s) => s.coldStartMs)).toFixed(0)} ms`,
 );

@@ -7,7 +7,9 @@ import { benchReads } from "./reads.ts";
 import { benchView } from "./view.ts";
 
 const quick = process.argv.includes("--quick");
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine =
+  `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+  `Node ${process.version}`;
 console.log(`# pods benchmarks — ${machine}\n`);
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -18,10 +20,12 @@ if (!only || only === "view") {
     `## The confederal view: ${view.pods} pods × ${view.offers / view.pods} offers = ${view.offers} remote offers`,
   );
   console.log(
-    `seeded in ${view.seedSeconds.toFixed(1)} s; database ${(view.bytesPer1000Offers / 1024).toFixed(0)} KiB per 1,000 offers`,
+    `seeded in ${view.seedSeconds.toFixed(1)} s; database ${(view.bytesPer1000Offers / 1024).toFixed(0)} KiB per ` +
+      `1,000 offers`,
   );
   console.log(
-    `baseline (bare Fastify route, same harness): p50 ${view.baseline.p50.toFixed(3)} ms, p99 ${view.baseline.p99.toFixed(3)} ms`,
+    `baseline (bare Fastify route, same harness): p50 ${view.baseline.p50.toFixed(3)} ms, ` +
+      `p99 ${view.baseline.p99.toFixed(3)} ms`,
   );
   console.log("| query | p50 ms | p99 ms | p50 ÷ baseline |\n| --- | --- | --- | --- |");
   for (const t of view.timings)
@@ -59,7 +63,8 @@ if (!only || only === "reads") {
   }
   const { freshDataMs, restartMs } = reads.coldStart;
   console.log(
-    `cold start (process start to first WebFinger 200): fresh data folder ${freshDataMs.toFixed(0)} ms, restart ${restartMs.toFixed(0)} ms`,
+    `cold start (process start to first WebFinger 200): fresh data folder ${freshDataMs.toFixed(0)} ms, ` +
+      `restart ${restartMs.toFixed(0)} ms`,
   );
   console.log(`pod RSS after the reads: ${reads.podRssMb.toFixed(0)} MB\n`);
 }
@@ -76,7 +81,8 @@ if (!only || only === "ingest") {
   console.log(`## Pod-to-pod ingest at the real mix (${load()})`);
   const real = await benchRealIngest({ objects: quick ? 100 : 400, concurrency });
   console.log(
-    `captured from real pod processes in ${real.captureSeconds.toFixed(1)} s: ${real.objects} offers and needs, each published, edited and claimed`,
+    `captured from real pod processes in ${real.captureSeconds.toFixed(1)} s: ${real.objects} offers and needs, each ` +
+      `published, edited and claimed`,
   );
   console.log(
     `deliveries: ${real.deliveries} (${Object.entries(real.mix)
@@ -85,22 +91,28 @@ if (!only || only === "ingest") {
   );
   console.log(`raw RSA-2048 verify (baseline, one core): ${real.rsaVerifyPerSecond.toFixed(0)}/s`);
   console.log(
-    `offers in the view, last state: ${real.offersPerSecond.toFixed(0)}/s — target 2,000/s: ${verdict(real.offersPerSecond, 2000)}`,
+    `offers in the view, last state: ${real.offersPerSecond.toFixed(0)}/s — target ` +
+      `2,000/s: ${verdict(real.offersPerSecond, 2000)}`,
   );
   console.log(
-    `deliveries: ${real.deliveriesPerSecond.toFixed(0)}/s (${((real.deliveriesPerSecond / real.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
+    `deliveries: ${real.deliveriesPerSecond.toFixed(0)}/s ` +
+      `(${((real.deliveriesPerSecond / real.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
   );
   console.log(
-    `pod CPU: ${real.podCpuMsPerDelivery.toFixed(2)} ms per delivery, ${real.podCpuMsPerOffer.toFixed(2)} ms per offer (${load()})\n`,
+    `pod CPU: ${real.podCpuMsPerDelivery.toFixed(2)} ms per delivery, ${real.podCpuMsPerOffer.toFixed(2)} ms per ` +
+      `offer (${load()})\n`,
   );
 
   console.log(`## Mastodon-style Create(Note) ingest: mentions of the pod, HTTP- and LD-signed (${load()})`);
   const notes = await benchNoteIngest({ notes: quick ? 300 : 2000, authors: 20, concurrency });
   console.log(
-    `posts: ${notes.notes} from ${notes.authors} authors, ${notes.concurrency} in flight; raw RSA-2048 verify: ${notes.rsaVerifyPerSecond.toFixed(0)}/s`,
+    `posts: ${notes.notes} from ${notes.authors} authors, ${notes.concurrency} in flight; raw RSA-2048 ` +
+      `verify: ${notes.rsaVerifyPerSecond.toFixed(0)}/s`,
   );
   console.log(
-    `stored: ${notes.notesPerSecond.toFixed(0)}/s (${((notes.notesPerSecond / notes.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify) — target 2,000/s: ${verdict(notes.notesPerSecond, 2000)}`,
+    `stored: ${notes.notesPerSecond.toFixed(0)}/s ` +
+      `(${((notes.notesPerSecond / notes.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify) — target ` +
+      `2,000/s: ${verdict(notes.notesPerSecond, 2000)}`,
   );
   console.log(`pod CPU: ${notes.podCpuMsPerNote.toFixed(2)} ms per post (${load()})\n`);
 
@@ -111,13 +123,16 @@ if (!only || only === "ingest") {
   );
   console.log(`raw RSA-2048 verify (baseline, one core): ${ingest.rsaVerifyPerSecond.toFixed(0)}/s`);
   console.log(
-    `accepted (202): ${ingest.acceptedPerSecond.toFixed(0)}/s  (${((ingest.acceptedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
+    `accepted (202): ${ingest.acceptedPerSecond.toFixed(0)}/s  ` +
+      `(${((ingest.acceptedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
   );
   console.log(
-    `in the view:    ${ingest.ingestedPerSecond.toFixed(0)}/s  (${((ingest.ingestedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
+    `in the view:    ${ingest.ingestedPerSecond.toFixed(0)}/s  ` +
+      `(${((ingest.ingestedPerSecond / ingest.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify)`,
   );
   console.log(
-    `CPU per activity: pod ${ingest.podCpuMsPerActivity.toFixed(2)} ms, sender ${ingest.senderCpuMsPerActivity.toFixed(2)} ms (both on this machine's ${cpus().length} cores)`,
+    `CPU per activity: pod ${ingest.podCpuMsPerActivity.toFixed(2)} ms, ` +
+      `sender ${ingest.senderCpuMsPerActivity.toFixed(2)} ms (both on this machine's ${cpus().length} cores)`,
   );
   console.log(`pod peak RSS: ${ingest.podPeakRssMb.toFixed(0)} MB\n`);
 
@@ -129,7 +144,8 @@ if (!only || only === "ingest") {
   });
   console.log("## The same through Fedify's generic JSON-LD path (a context the fast path does not know)");
   console.log(
-    `activities: ${generic.activities}; in the view: ${generic.ingestedPerSecond.toFixed(0)}/s; CPU per activity: pod ${generic.podCpuMsPerActivity.toFixed(2)} ms`,
+    `activities: ${generic.activities}; in the view: ${generic.ingestedPerSecond.toFixed(0)}/s; CPU per activity: ` +
+      `pod ${generic.podCpuMsPerActivity.toFixed(2)} ms`,
   );
   console.log(`fast path ÷ generic path: ${(ingest.ingestedPerSecond / generic.ingestedPerSecond).toFixed(1)}×\n`);
 }

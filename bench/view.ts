@@ -75,7 +75,8 @@ async function time(run: () => Promise<unknown>, iterations: number): Promise<{ 
 /** 100,000 offers in one transaction, spread over pods, categories, areas, dates and positions. */
 function seedView(database: DatabaseHandle, options: { pods: number; offersPerPod: number }): void {
   const insertObject = database.sqlite.prepare(
-    `INSERT INTO view_objects (iri, kind, pod_iri, name, summary, content, url, category_iri, action, unit, quantity_milli, available_milli,
+    `INSERT INTO view_objects (iri, kind, pod_iri, name, summary, content, url, category_iri, action, unit, ` +
+      `quantity_milli, available_milli,
        starts_at, ends_at, area_name, latitude, longitude, extra, adapted_from, published, version, received_at)
      VALUES (?, 'offer', ?, ?, ?, ?, ?, ?, 'transfer', 'kg', ?, ?, NULL, ?, ?, ?, ?, '{}', NULL, ?, ?, ?)`,
   );

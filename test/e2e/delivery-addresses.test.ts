@@ -102,7 +102,9 @@ describe("a follower's inboxes must be on its own host", () => {
     await Promise.all([pod?.stop(), withForeignInbox?.close(), withForeignSharedInbox?.close()]);
   });
 
-  it("a Follow from an actor whose inbox or shared inbox is on another host is refused: not stored, nothing sent there", {
+  const followActorWhose =
+    "a Follow from an actor whose inbox or shared inbox is on another host is refused: not stored, nothing sent there";
+  it(followActorWhose, {
     timeout: 60_000,
   }, async () => {
     for (const actor of [withForeignInbox, withForeignSharedInbox]) {

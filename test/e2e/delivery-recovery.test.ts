@@ -51,7 +51,8 @@ describe("a follower that was down gets its deliveries within minutes of coming 
     const caughtUp = Math.max(...neighbor.deliveries.map((d) => d.receivedAt));
     expect(received().sort()).toEqual(expected);
     console.log(
-      `recovery: all ${expected.length} held activities arrived ${((caughtUp - back) / 1000).toFixed(1)} s after the host came back`,
+      `recovery: all ${expected.length} held activities arrived ${((caughtUp - back) / 1000).toFixed(1)} s after the ` +
+        `host came back`,
     );
   });
 });

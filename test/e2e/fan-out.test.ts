@@ -115,7 +115,8 @@ describe("fan-out: one pod publishes to 1,000 followers on 100 loopback hosts", 
         .slice(0, 5)
         .map(([target, got]) => `${target}: ${got.length}`);
       throw new Error(
-        `${String(error)}; ${missing().length} targets incomplete, e.g. ${sample.join(", ")}\n${pod.logs().slice(-3000)}`,
+        `${String(error)}; ${missing().length} targets incomplete, ` +
+          `e.g. ${sample.join(", ")}\n${pod.logs().slice(-3000)}`,
       );
     });
     const lastDelivery = Math.max(...deliveredPublications().map((d) => d.receivedAt));
@@ -134,7 +135,8 @@ describe("fan-out: one pod publishes to 1,000 followers on 100 loopback hosts", 
     expect(farm.hosts[FAILING]!.posts).toBeGreaterThan(0);
 
     console.log(
-      `fan-out: ${expected.length} activities to ${targets.length} inboxes (${healthy.length * ACTORS_PER_HOST} healthy followers):` +
+      `fan-out: ${expected.length} activities to ${targets.length} inboxes (${healthy.length * ACTORS_PER_HOST} ` +
+        `healthy followers):` +
         ` publish to last delivery ${((lastDelivery - published) / 1000).toFixed(1)} s, pod CPU ${cpu.toFixed(1)} s`,
     );
   });

@@ -81,7 +81,9 @@ describe("documents the pod fetches are capped in size and time", () => {
       object: { id: `${actor}/notes/1`, type: "Note", attributedTo: actor, content: "hello" },
     });
     const inbox = new URL(`${pod.actorUrl}/inbox`);
-    const signature = `keyId="${actor}#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="${Buffer.alloc(256).toString("base64")}"`;
+    const signature =
+      `keyId="${actor}#main-key",algorithm="rsa-sha256",headers="(request-target) host date ` +
+      `digest",signature="${Buffer.alloc(256).toString("base64")}"`;
     const response = await fetch(inbox, {
       method: "POST",
       headers: {

@@ -6,7 +6,9 @@ import { followAndWait, startPod, waitUntil, type PodProcess } from "../support/
 
 const REDIRECT = "https://app.example/callback";
 
-describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod; posts federate to another pod", () => {
+const operatorUsesMastodon =
+  "the operator uses Mastodon apps (masto.js and megalodon) against a pod; posts federate to another pod";
+describe(operatorUsesMastodon, () => {
   let a: PodProcess;
   let b: PodProcess;
 
@@ -131,7 +133,10 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
       expect((await masto.v1.accounts.$select(me.id).following.list()).map((account) => account.id)).toEqual([podB.id]);
     });
 
-    it("the followed pod's charter and practice arrive as one status each (written from the charter's Article, the practice's title and gist)", async () => {
+    const followedPodsCharter =
+      "the followed pod's charter and practice arrive as one status each (written from the charter's Article, the " +
+      "practice's title and gist)";
+    it(followedPodsCharter, async () => {
       const charter = await b.admin("PUT", "/charter", {
         changeNote: "First charter",
         services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside" }],
@@ -220,7 +225,9 @@ describe("the operator uses Mastodon apps (masto.js and megalodon) against a pod
   });
 
   describe("megalodon", () => {
-    it("registers, gets a token (authorization code with client secret), reads the home timeline and posts", async () => {
+    const registersGetsToken =
+      "registers, gets a token (authorization code with client secret), reads the home timeline and posts";
+    it(registersGetsToken, async () => {
       const client = generator("mastodon", a.url);
       const registered = await client.registerApp("megalodon test", {
         redirect_uris: REDIRECT,

@@ -44,7 +44,9 @@ describe("Mastodon apps' view of a pod: server detection, search by name, NodeIn
     await Promise.all([pod?.stop(), underscored?.close(), lookalike?.close()]);
   });
 
-  it("megalodon's detector recognises the pod as a Mastodon-compatible server, and its client reads the home timeline", async () => {
+  const megalodonsDetectorRecognises =
+    "megalodon's detector recognises the pod as a Mastodon-compatible server, and its client reads the home timeline";
+  it(megalodonsDetectorRecognises, async () => {
     expect(await detector(pod.url)).toBe("mastodon");
     const offer = await pod.admin("POST", "/offers", {
       name: "Seed packets",

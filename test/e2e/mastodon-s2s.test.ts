@@ -128,7 +128,10 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
     expect(await collectionItems(pod, `${pod.actorUrl}/followers`)).toContain(carol.actorId);
   });
 
-  it("Create(Note) replying to the offer: kept as a response (sanitised), counted, on its page, and the operator is notified", async () => {
+  const createnoteReplyingOffer =
+    "Create(Note) replying to the offer: kept as a response (sanitised), counted, on its page, and the operator is " +
+    "notified";
+  it(createnoteReplyingOffer, async () => {
     const note = reply(
       "1",
       '<p>I can take <b>5 kg</b> for the school<script>steal()</script> <a href="javascript:x()">here</a></p>',
@@ -167,7 +170,9 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
     expect(context.descendants.map((s: { uri: string }) => s.uri)).toEqual([note.id]);
   });
 
-  it("the same Create twice changes nothing; a followers-only reply is shown to the operator but not on the page", async () => {
+  const sameCreateTwice =
+    "the same Create twice changes nothing; a followers-only reply is shown to the operator but not on the page";
+  it(sameCreateTwice, async () => {
     const note = reply("1", "<p>again</p>");
     await send(carol, {
       id: `${note.id}/activity`,
@@ -275,7 +280,9 @@ describe("Mastodon-shaped activities, signed by an independent implementation, a
     expect(found.statuses[0].account.acct).toBe(`dave@${new URL(dave.actorId).host}`);
   });
 
-  it("notes written in an app reach followers with the visibility chosen; direct notes only the mentioned", async () => {
+  const notesWrittenApp =
+    "notes written in an app reach followers with the visibility chosen; direct notes only the mentioned";
+  it(notesWrittenApp, async () => {
     const followersOnly = await post({ status: "Pickup moved to 6pm", visibility: "private" });
     await waitUntil(() => deliveredTo(carol).some((a) => a.object?.id === followersOnly.uri));
     const create = deliveredTo(carol).find((a) => a.object?.id === followersOnly.uri);

@@ -52,7 +52,9 @@ describe("the outbox as an independent server reads it: current versions only, n
     expect(items(expanded)).toEqual([]);
   });
 
-  it("after publish, update and withdraw, a new follower reads only current versions and no withdrawn content", async () => {
+  const afterPublishUpdate =
+    "after publish, update and withdraw, a new follower reads only current versions and no withdrawn content";
+  it(afterPublishUpdate, async () => {
     const apples = await offer("Apples from the orchard", "Crisp ORCHARD-APPLES-TEXT");
     const pears = await offer("Pears", "First words OLD-PEARS-TEXT");
     expect(

@@ -73,7 +73,10 @@ describe("the pod tells its followers when its profile changes (Update(actor) wi
     expect(updates()).toEqual([]);
   });
 
-  it("after a restart with a new POD_NAME and POD_SUMMARY, delivers Update(Group) with a correct Collection-Synchronization header", async () => {
+  const afterRestartNew =
+    "after a restart with a new POD_NAME and POD_SUMMARY, delivers Update(Group) with a correct " +
+    "Collection-Synchronization header";
+  it(afterRestartNew, async () => {
     expect(await collectionItems(pod, followersUrl()), "the setup test must have run").toEqual([alice.actorId]);
     const before = alice.inbox.length;
     pod.env.POD_NAME = NEW_NAME;
@@ -131,7 +134,9 @@ describe("the pod tells its followers when its profile changes (Update(actor) wi
     expect(await collectionItems(pod, sync.url!)).toEqual([alice.actorId]);
   });
 
-  it("sends no Update when the pod restarts without a profile change (nor a duplicate of the earlier one)", async () => {
+  const sendsNoUpdate =
+    "sends no Update when the pod restarts without a profile change (nor a duplicate of the earlier one)";
+  it(sendsNoUpdate, async () => {
     expect(updates(), "the previous test must have run").toHaveLength(1);
     const before = alice.inbox.length;
     await pod.restart();

@@ -37,7 +37,10 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
     expect(perObject(got)).toEqual(perObject(expected));
   };
 
-  it("Create, Update and Delete of every kind arrive at the follower, in order per object, verified and from a followed pod", async () => {
+  const createUpdateDelete =
+    "Create, Update and Delete of every kind arrive at the follower, in order per object, verified and from a " +
+    "followed pod";
+  it(createUpdateDelete, async () => {
     const charter = await a.admin("PUT", "/charter", {
       changeNote: "First charter",
       services: [{ key: "food-runs", name: "Food runs", category: "food", area: "Riverside" }],
@@ -110,7 +113,10 @@ describe("a pod publishes its charter, offers, needs and practices; a following 
     }
   });
 
-  it("what was published is dereferenceable at its id, withdrawn ids answer 410, and collections let a new follower backfill", async () => {
+  const whatWasPublished =
+    "what was published is dereferenceable at its id, withdrawn ids answer 410, and collections let a new follower " +
+    "backfill";
+  it(whatWasPublished, async () => {
     const offers = await collectionItems(a, `${a.actorUrl}/offers`);
     expect(offers).toEqual([]);
     const needs = await collectionItems(a, `${a.actorUrl}/needs`);

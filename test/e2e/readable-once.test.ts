@@ -43,7 +43,10 @@ describe("a Mastodon-like follower reads each publication once, as a Note", () =
   const publications = () =>
     received().filter((a) => (a.type === "Create" || a.type === "Update") && a.object?.id !== pod.actorUrl);
 
-  it("offer, charter and practice: exactly one Create(Note) each, saying what it is and linking it; no Article or Proposal", async () => {
+  const offerCharterPractice =
+    "offer, charter and practice: exactly one Create(Note) each, saying what it is and linking it; no Article or " +
+    "Proposal";
+  it(offerCharterPractice, async () => {
     const offer = await pod.admin("POST", "/offers", {
       name: "Apples",
       description: "From the orchard",
@@ -125,7 +128,9 @@ describe("a Mastodon-like follower reads each publication once, as a Note", () =
     expect((await fetch(`${iri}/note`, { headers: { accept: "application/activity+json" } })).status).toBe(410);
   });
 
-  it("the outbox such a server reads on follow or profile view holds the Notes, not the structured objects", async () => {
+  const outboxSuchServer =
+    "the outbox such a server reads on follow or profile view holds the Notes, not the structured objects";
+  it(outboxSuchServer, async () => {
     const first = await pod.getActivityPub(`${pod.actorUrl}/outbox?cursor=`);
     const types = (first.orderedItems as Json[]).map((a) => `${a.type} ${a.object.type}`);
     expect(types.length).toBeGreaterThan(0);

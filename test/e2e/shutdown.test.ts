@@ -24,7 +24,9 @@ describe("a pod stopped with SIGTERM under keep-alive clients", () => {
       req.end();
     });
 
-  it("finishes the in-flight request, closes the idle connection and exits 0 without waiting out the limit", async () => {
+  const finishesInflightRequest =
+    "finishes the in-flight request, closes the idle connection and exits 0 without waiting out the limit";
+  it(finishesInflightRequest, async () => {
     expect(await get("/healthz")).toBe(200); // leaves an idle keep-alive connection in the agent
     const body = JSON.stringify({
       name: "Late apples",

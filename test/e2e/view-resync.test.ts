@@ -84,7 +84,9 @@ describe("resync of the confederal view through a running pod", () => {
     expect(await viewOf(emptied, "needs")).toEqual([]);
   });
 
-  it("an offer published right after a resync read the stream survives a second resync at once (pages are read fresh)", async () => {
+  const offerPublishedRight =
+    "an offer published right after a resync read the stream survives a second resync at once (pages are read fresh)";
+  it(offerPublishedRight, async () => {
     const [first] = listedOffers(busy, ["b1"]);
     await follow(busy);
     await waitUntil(async () => (await viewOf(busy)).length === 1);

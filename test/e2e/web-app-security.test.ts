@@ -121,7 +121,9 @@ describe("web app security", { timeout: 120_000 }, () => {
     expect((await oldPassword.post("/app/sign-in", { username: "gala", password: memberPassword })).status).toBe(401);
   });
 
-  it("a coordinator's own API token works for the admin API until revoked, or until they stop coordinating", async () => {
+  const coordinatorsOwnApi =
+    "a coordinator's own API token works for the admin API until revoked, or until they stop coordinating";
+  it(coordinatorsOwnApi, async () => {
     const status = (token: string) =>
       fetch(`${pod.url}/admin/api/status`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     await coordinator.get("/app/tokens");
@@ -163,7 +165,9 @@ describe("web app security", { timeout: 120_000 }, () => {
     }
   });
   // Last: it uses up this address's allowance of wrong passwords.
-  it("slows down password guessing: after 10 tries a minute from one address, even the right password waits", async () => {
+  const slowsDownPassword =
+    "slows down password guessing: after 10 tries a minute from one address, even the right password waits";
+  it(slowsDownPassword, async () => {
     const guesser = new WebClient(pod.url);
     await guesser.get("/app/sign-in");
     // Earlier tests here made one wrong try from this address already; the limit is 10 a minute.

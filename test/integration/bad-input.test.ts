@@ -103,7 +103,9 @@ describe("bad input against a real pod process (signature verification on)", () 
     expect(status.body).toMatchObject({ followers: 0, followRequests: 0 });
   }
 
-  it("refuses an unsigned, well-formed Follow at /users/pod/inbox and at /inbox with 401 problem+json, leaving no trace", async () => {
+  const refusesUnsignedWellformed =
+    "refuses an unsigned, well-formed Follow at /users/pod/inbox and at /inbox with 401 problem+json, leaving no trace";
+  it(refusesUnsignedWellformed, async () => {
     const actors = [nobody.actorId, pod.actorUrl];
     let n = 0;
     for (const path of ["/users/pod/inbox", "/inbox"]) {
@@ -196,7 +198,9 @@ describe("bad input against a real pod process (signature verification on)", () 
     }
   });
 
-  it(`answers a 4 KB body with 413 problem+json when POD_MAX_BODY_BYTES=${MAX_BODY_BYTES} (inbox and admin API)`, async () => {
+  const answers4Kb =
+    "answers a 4 KB body with 413 problem+json " + `when POD_MAX_BODY_BYTES=${MAX_BODY_BYTES} (inbox and admin API)`;
+  it(answers4Kb, async () => {
     const big = JSON.stringify(
       followActivity(nobody.actorId, `${nobody.actorId}/f/big`, { padding: "x".repeat(4096) }),
     );
@@ -230,7 +234,9 @@ describe("bad input against a real pod process (signature verification on)", () 
     expect(await response.json()).toMatchObject({ type: "about:blank", status: 404, title: "Not Found" });
   });
 
-  it("answers an invalid admin body (POST /admin/api/following {}) with 400 problem+json whose field is body.target", async () => {
+  const answersInvalidAdmin =
+    "answers an invalid admin body (POST /admin/api/following {}) with 400 problem+json whose field is body.target";
+  it(answersInvalidAdmin, async () => {
     const response = await fetch(`${pod.url}/admin/api/following`, {
       method: "POST",
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
@@ -292,7 +298,9 @@ describe("bad input against a real pod process (signature verification on)", () 
   describe("content negotiation and discovery", () => {
     const port = () => new URL(pod.url).port;
 
-    it("GET /users/pod serves an ActivityPub Group to AP clients and an HTML page naming the pod to browsers", async () => {
+    const getUserspodServes =
+      "GET /users/pod serves an ActivityPub Group to AP clients and an HTML page naming the pod to browsers";
+    it(getUserspodServes, async () => {
       const ap = await fetch(pod.actorUrl, { headers: { accept: "application/activity+json" } });
       expect(ap.status).toBe(200);
       expect(ap.headers.get("content-type")).toMatch(/^application\/(activity\+json|ld\+json)/);
@@ -349,7 +357,10 @@ describe("bad input against a real pod process (signature verification on)", () 
       expect(template).toBe(`${pod.url}/.well-known/webfinger?resource={uri}`);
     });
 
-    it("the actor document carries inbox, sharedInbox, collections, discoverable, an RSA publicKey and an Ed25519 Multikey", async () => {
+    const actorDocumentCarries =
+      "the actor document carries inbox, sharedInbox, collections, discoverable, an RSA publicKey and an Ed25519 " +
+      "Multikey";
+    it(actorDocumentCarries, async () => {
       const actor = await pod.getActivityPub(pod.actorUrl);
       expect(actor.inbox).toBe(`${pod.actorUrl}/inbox`);
       expect(actor.endpoints?.sharedInbox).toBe(`${pod.url}/inbox`);

@@ -58,7 +58,9 @@ describe("the pod CLI", { timeout: 120_000 }, () => {
     for (const args of [["--help"], ["-h"]]) expect((await cli(...args)).code).toBe(0);
   });
 
-  it("offer add takes coordinates (--near) and a date for --until, and prints the offer's URL and decimal quantities", async () => {
+  const offerAddTakes =
+    "offer add takes coordinates (--near) and a date for --until, and prints the offer's URL and decimal quantities";
+  it(offerAddTakes, async () => {
     const added = await cli("offer", "add", ...OFFER, "--near", "40.4168,-3.7038", "--until", "2026-12-31");
     expect(added.code, added.stderr).toBe(0);
     const offer = JSON.parse(added.stdout);
@@ -77,7 +79,9 @@ describe("the pod CLI", { timeout: 120_000 }, () => {
     expect(JSON.stringify(published.location)).toMatch(/-3\.7/);
   });
 
-  it("need add takes --lat/--lon and date-times for --from and --until; listings show decimals with units", async () => {
+  const needAddTakes =
+    "need add takes --lat/--lon and date-times for --from and --until; listings show decimals with units";
+  it(needAddTakes, async () => {
     const added = await cli(
       "need",
       "add",

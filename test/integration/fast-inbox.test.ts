@@ -84,7 +84,9 @@ describe("the inbox fast path for neighbor pods' offers", () => {
       .map((h) => (h === "(request-target)" ? "(request-target): post /inbox" : `${h}: ${headers[h]}`))
       .join("\n");
     const signature = createSign("sha256").update(signingString).sign(signer.privateKeyPem, "base64");
-    headers.signature = `keyId="${options.keyId ?? signer.keyId}",algorithm="rsa-sha256",headers="${covered.join(" ")}",signature="${signature}"`;
+    headers.signature =
+      `keyId="${options.keyId ?? signer.keyId}",algorithm="rsa-sha256",headers=` +
+      `"${covered.join(" ")}",signature="${signature}"`;
     return { method: "POST", url: "/inbox", headers };
   }
 
@@ -214,8 +216,12 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     // (re-sign with the other host, so only the host check can refuse it)
     const resigned = { ...otherHost, headers: { ...otherHost.headers } };
     const covered = "(request-target) host date digest";
-    const signingString = `(request-target): post /inbox\nhost: other.example\ndate: ${resigned.headers.date}\ndigest: ${resigned.headers.digest}`;
-    resigned.headers.signature = `keyId="${alice.keyId}",algorithm="rsa-sha256",headers="${covered}",signature="${createSign("sha256").update(signingString).sign(alice.privateKeyPem, "base64")}"`;
+    const signingString =
+      `(request-target): post /inbox\nhost: ` +
+      `other.example\ndate: ${resigned.headers.date}\ndigest: ${resigned.headers.digest}`;
+    resigned.headers.signature =
+      `keyId="${alice.keyId}",algorithm="rsa-sha256",headers="${covered}",signature=` +
+      `"${createSign("sha256").update(signingString).sign(alice.privateKeyPem, "base64")}"`;
     // The guard refuses it: the Host header (the one the signature covers) names another server.
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
@@ -236,7 +242,9 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     expect(inView(id)).toBe(false);
   });
 
-  it("takes the same activity twice without doing it twice, and never brings back what its origin deleted", async () => {
+  const takesSameActivity =
+    "takes the same activity twice without doing it twice, and never brings back what its origin deleted";
+  it(takesSameActivity, async () => {
     const { body, id } = await offerBody(alice, "Plums");
     expect(await deliver(sign(body), body)).toBe(202);
     expect(await deliver(sign(body), body)).toBe(202);
@@ -381,7 +389,10 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     expect(inView(id)).toBe(true);
   });
 
-  it("an activity whose id is on another origin than its actor is refused on both paths: it can't take another server's id", async () => {
+  const activityWhoseId =
+    "an activity whose id is on another origin than its actor is refused on both paths: it can't take another " +
+    "server's id";
+  it(activityWhoseId, async () => {
     const { body, id } = await offerBody(alice, "Borrowed id");
     const json = JSON.parse(body.toString());
     json.id = `${mallory.origin}/activities/1`;
@@ -392,7 +403,10 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     expect(inView(id)).toBe(false);
   });
 
-  it("a failure after the fast path verified an activity answers 5xx (the sender retries); Fedify's path does not handle it again", async () => {
+  const failureAfterFast =
+    "a failure after the fast path verified an activity answers 5xx (the sender retries); Fedify's path does not " +
+    "handle it again";
+  it(failureAfterFast, async () => {
     const { body, id } = await offerBody(alice, "Dates");
     const taken = vi.spyOn(server.pod.confederation.inbox, "onProposal").mockRejectedValueOnce(new Error("disk full"));
     try {

@@ -73,7 +73,9 @@ describe("body signatures of a delivery whose HTTP signature proves the actor", 
     expect(keyFetches()).toEqual([]);
   });
 
-  it("still refuses the same post when its HTTP signature is not carol's (the body signatures do not stand in)", async () => {
+  const stillRefusesSame =
+    "still refuses the same post when its HTTP signature is not carol's (the body signatures do not stand in)";
+  it(stillRefusesSame, async () => {
     const { id, activity } = mention();
     const signed = await signMastodonStyle(carol, `${server.url}/inbox`, activity);
     const forged = {

@@ -53,7 +53,9 @@ describe("fetches caused by inbox deliveries", () => {
   };
   const tagFetches = (actor: RemoteActor) => actor.gets.filter((get) => get.url.startsWith("/tags/")).length;
 
-  it("a signed Create(Note) with 5,000 tag links from an actor the pod does not follow fetches none of them", async () => {
+  const signedCreatenote5000 =
+    "a signed Create(Note) with 5,000 tag links from an actor the pod does not follow fetches none of them";
+  it(signedCreatenote5000, async () => {
     const stranger = await startRemoteActor("stranger");
     try {
       const response = await postRaw(

@@ -129,7 +129,12 @@ describe("forged deliveries as a followed neighbor", () => {
       digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}`,
       "content-type": "application/activity+json",
     };
-    const signingString = `(request-target): post /inbox\nhost: ${headers.host}\ndate: ${headers.date}\ndigest: ${headers.digest}`;
+    const signingString = [
+      "(request-target): post /inbox",
+      `host: ${headers.host}`,
+      `date: ${headers.date}`,
+      `digest: ${headers.digest}`,
+    ].join("\n");
     headers.signature = params(createSign("sha256").update(signingString).sign(mallory.privateKeyPem, "base64"));
     return headers;
   }
@@ -257,7 +262,9 @@ describe("forged deliveries as a followed neighbor", () => {
     aliceUntouched();
   });
 
-  it("with alice's key already verified (cached), a wrong signature or a changed body under her keyId is refused", async () => {
+  const alicesKeyAlready =
+    "with alice's key already verified (cached), a wrong signature or a changed body under her keyId is refused";
+  it(alicesKeyAlready, async () => {
     // The genuine delivery in beforeAll verified alice's key through Fedify; later ones use the cached key.
     const body = Buffer.from(JSON.stringify(forgedDelete()));
     const wrongKey = signedByMallory(body, (sig) => `keyId="${alice.keyId}",${covered},signature="${sig}"`);

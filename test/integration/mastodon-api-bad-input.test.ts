@@ -133,7 +133,8 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     ]) {
       const answer = await call(
         "GET",
-        `/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}&${query}`,
+        `/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}` +
+          `&${query}`,
       );
       expect([answer.status, answer.headers.get("location")], query).toEqual([400, null]);
     }
@@ -210,7 +211,10 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     expect(answer.body.scope).toBe("read");
   });
 
-  it("the token endpoint answers RFC 6749 errors: invalid_client, invalid_grant, unsupported_grant_type, invalid_request", async () => {
+  const tokenEndpointAnswers =
+    "the token endpoint answers RFC 6749 errors: invalid_client, invalid_grant, unsupported_grant_type, " +
+    "invalid_request";
+  it(tokenEndpointAnswers, async () => {
     const code = await codeFor("read");
     const wrongSecret = await call("POST", "/oauth/token", {
       form: {
@@ -311,7 +315,10 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     expect(ok.status).toBe(200);
   });
 
-  it("tokens: none or a bad one is 401, a missing scope 403, an app-only token on the pod's routes 422; revoked and expired tokens are 401", async () => {
+  const tokensNoneOr =
+    "tokens: none or a bad one is 401, a missing scope 403, an app-only token on the pod's routes 422; revoked and " +
+    "expired tokens are 401";
+  it(tokensNoneOr, async () => {
     expect((await call("GET", "/api/v1/accounts/verify_credentials")).status).toBe(401);
     const bad = await call("GET", "/api/v1/instance", { token: "garbage" });
     expect([bad.status, bad.body.error]).toEqual([401, "The access token is invalid"]);
@@ -375,7 +382,9 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     }
   });
 
-  it("unknown ids are 404 (never 500); limit is clamped; bad paging ids and blank posts are refused by name", async () => {
+  const unknownIdsAre =
+    "unknown ids are 404 (never 500); limit is clamped; bad paging ids and blank posts are refused by name";
+  it(unknownIdsAre, async () => {
     const token = await tokenFor("read write follow");
     for (const path of [
       "/api/v1/statuses/123",
@@ -501,7 +510,9 @@ describe("sign-in endpoints slow down a guessing loop", () => {
 });
 
 describe("taking access away from apps", () => {
-  it("rotating the operator token ends the access of apps signed in with it; the operator can list and remove apps", async () => {
+  const rotatingOperatorToken =
+    "rotating the operator token ends the access of apps signed in with it; the operator can list and remove apps";
+  it(rotatingOperatorToken, async () => {
     const pod = await startInProcessPod();
     try {
       const { createToken, rotateToken } = await import("../../src/operators/service.ts");

@@ -112,7 +112,9 @@ describe("operator API authentication", () => {
     }
   });
 
-  it("rotates tokens: the new token works, the previous rotated one is revoked, the POD_ADMIN_TOKEN seed keeps working", async () => {
+  const rotatesTokensNew =
+    "rotates tokens: the new token works, the previous rotated one is revoked, the POD_ADMIN_TOKEN seed keeps working";
+  it(rotatesTokensNew, async () => {
     const first = await adminWith(pod, bearer(TEST_ADMIN_TOKEN), "POST", "/token/rotate");
     expect(first.status).toBe(200);
     expect(first.body.token).toMatch(/^pod_[A-Za-z0-9_-]{43}$/);
@@ -197,7 +199,8 @@ describe("manual approval of followers (POD_APPROVE_FOLLOWERS=true)", () => {
   });
 
   const withLogs = (message: string) =>
-    `${message}\n--- approver logs ---\n${approver.logs().slice(-3000)}\n--- follower logs ---\n${follower.logs().slice(-2000)}\n--- rejected logs ---\n${rejected.logs().slice(-2000)}`;
+    `${message}\n--- approver logs ---\n${approver.logs().slice(-3000)}\n--- follower logs ` +
+    `---\n${follower.logs().slice(-2000)}\n--- rejected logs ---\n${rejected.logs().slice(-2000)}`;
   const actorsIn = async (pod: PodProcess, path: string): Promise<string[]> => {
     const response = await pod.admin("GET", path);
     expect(response.status).toBe(200);
@@ -217,7 +220,9 @@ describe("manual approval of followers (POD_APPROVE_FOLLOWERS=true)", () => {
     expect((await follower.getActivityPub(follower.actorUrl)).manuallyApprovesFollowers).toBe(false);
   });
 
-  it("a follow request waits in follow-requests, and approving it makes a follower the requester sees as accepted", async () => {
+  const followRequestWaits =
+    "a follow request waits in follow-requests, and approving it makes a follower the requester sees as accepted";
+  it(followRequestWaits, async () => {
     const sent = await follower.admin("POST", "/following", { target: approver.handle });
     expect(sent.status, JSON.stringify(sent.body)).toBe(202);
     expect(sent.body).toMatchObject({ actorIri: approver.actorUrl, state: "pending" });

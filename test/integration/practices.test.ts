@@ -226,7 +226,9 @@ describe("practices", () => {
     expect([actor.streams].flat()).toContain(collectionUrl());
   });
 
-  it("the outbox lists what people read of a practice: its Note's Create while it stands, its Delete once withdrawn", async () => {
+  const outboxListsWhat =
+    "the outbox lists what people read of a practice: its Note's Create while it stands, its Delete once withdrawn";
+  it(outboxListsWhat, async () => {
     const id: string = (await pod.admin("POST", "/practices", valid({ title: "Outbox check" }))).body.id;
     await pod.admin("PATCH", `/practices/${id}`, { summary: "Changed." });
     const listed = async () => await collectionItems(pod, `${pod.actorUrl}/outbox`);

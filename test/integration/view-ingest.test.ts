@@ -162,11 +162,15 @@ describe("neighbor pods' activities feed the confederal view", () => {
 
   // --- delivery ---------------------------------------------------------------------------------
 
-  it("a Create from a followed pod enters /view/surplus with its origin pod, a path via itself, and sanitised HTML", async () => {
+  const createFollowedPod =
+    "a Create from a followed pod enters /view/surplus with its origin pod, a path via itself, and sanitised HTML";
+  it(createFollowedPod, async () => {
     const offer = a.offer("apples", {
       name: "<em>Apples</em> from the orchard",
       summary: `<b onclick="steal()">Crisp</b> apples<script>alert("summary")</script>`,
-      content: `<p onclick="steal()">Bring a <strong>bag</strong>.</p><script>alert("content")</script><img src="x" onerror="alert(1)"><a href="javascript:alert(2)">link</a>`,
+      content:
+        `<p onclick="steal()">Bring a <strong>bag</strong>.</p><script>alert("content")</script><img src="x" ` +
+        `onerror="alert(1)"><a href="javascript:alert(2)">link</a>`,
       quantity: "10",
       available: "7.5",
     });
@@ -197,7 +201,10 @@ describe("neighbor pods' activities feed the confederal view", () => {
     }
   });
 
-  it("the same Create delivered again (same inbox, shared inbox, or re-sent under a new activity id) leaves one unchanged item", async () => {
+  const sameCreateDelivered =
+    "the same Create delivered again (same inbox, shared inbox, or re-sent under a new activity id) leaves one " +
+    "unchanged item";
+  it(sameCreateDelivered, async () => {
     const offer = a.offer("bread", {
       name: "Sourdough loaves",
       quantity: "6",
@@ -250,7 +257,9 @@ describe("neighbor pods' activities feed the confederal view", () => {
 
   // --- origin checks ----------------------------------------------------------------------------
 
-  it("an Update of A's object sent by another host (B, followed) is refused and the item stays as A made it", async () => {
+  const updateAsObject =
+    "an Update of A's object sent by another host (B, followed) is refused and the item stays as A made it";
+  it(updateAsObject, async () => {
     const offer = a.offer("jam", { name: "Plum jam", quantity: "12", available: "12" });
     a.publish(offer);
     await send(a, a.activity("Create", offer));
@@ -313,7 +322,9 @@ describe("neighbor pods' activities feed the confederal view", () => {
     expect(await view("surplus", c)).toEqual([]);
   });
 
-  it("unsigned deliveries and deliveries signed by another actor's key are refused with 401 and change nothing", async () => {
+  const unsignedDeliveriesDeliveries =
+    "unsigned deliveries and deliveries signed by another actor's key are refused with 401 and change nothing";
+  it(unsignedDeliveriesDeliveries, async () => {
     const offer = a.offer("unsigned", { name: "Unsigned" });
     const unsigned = await fetch(inbox(), {
       method: "POST",
@@ -333,7 +344,9 @@ describe("neighbor pods' activities feed the confederal view", () => {
 
   // --- validation -------------------------------------------------------------------------------
 
-  it("invalid objects from a followed pod (no name, empty name, 400 KB of content) are refused and not stored", async () => {
+  const invalidObjectsFollowed =
+    "invalid objects from a followed pod (no name, empty name, 400 KB of content) are refused and not stored";
+  it(invalidObjectsFollowed, async () => {
     const invalid = [
       a.offer("nameless", { name: undefined }),
       a.offer("empty-name", { name: "" }),
@@ -382,7 +395,9 @@ describe("neighbor pods' activities feed the confederal view", () => {
     expect(row(note.id)).toBeUndefined();
   });
 
-  it("backfill of a collection whose pages never end stops at the page limit, incomplete, without hanging", async () => {
+  const backfillCollectionWhose =
+    "backfill of a collection whose pages never end stops at the page limit, incomplete, without hanging";
+  it(backfillCollectionWhose, async () => {
     f.serveEndlessStream("offers", (n) => f.offer(`endless-${n}`, { name: `Endless ${n}` }));
     f.servePagedStream("needs", [[]]);
     warn.mockClear();
@@ -398,7 +413,9 @@ describe("neighbor pods' activities feed the confederal view", () => {
     expect(warned("more pages than the limit")).toBe(true);
   });
 
-  it("an item over the size limit stops backfill cleanly (incomplete), and an incomplete read prunes nothing", async () => {
+  const itemOverSize =
+    "an item over the size limit stops backfill cleanly (incomplete), and an incomplete read prunes nothing";
+  it(itemOverSize, async () => {
     // Already in the view by delivery, and not listed: a complete read would prune it.
     const old = g.offer("old", { name: "Old offer" });
     await send(g, g.activity("Create", old));

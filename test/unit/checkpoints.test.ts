@@ -36,7 +36,10 @@ describe("WAL checkpoints in a background thread", () => {
     throw error;
   };
 
-  it("the connection leaves checkpoints to the thread (up to its fallback); the thread moves commits into the database file", async () => {
+  const connectionLeavesCheckpoints =
+    "the connection leaves checkpoints to the thread (up to its fallback); the thread moves commits into the " +
+    "database file";
+  it(connectionLeavesCheckpoints, async () => {
     const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10, fallbackPages: 100_000, onError });
     try {
       expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(100_000);
@@ -57,7 +60,9 @@ describe("WAL checkpoints in a background thread", () => {
     write(1); // the connection is as usable as before
   });
 
-  it("after the thread fails as on a full disk, it is started again (with backoff) and checkpoints resume", async () => {
+  const afterThreadFails =
+    "after the thread fails as on a full disk, it is started again (with backoff) and checkpoints resume";
+  it(afterThreadFails, async () => {
     const failures: { error: unknown; restartInMs: number }[] = [];
     const checkpoints = checkpointInBackground(handle.sqlite, {
       intervalMs: 10,

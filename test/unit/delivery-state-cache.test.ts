@@ -26,7 +26,9 @@ describe("cacheDeliveryState (the KvStore Fedify delivers through)", () => {
   const circuit: KvKey = ["_fedify", "circuit", "follower.example"];
   const spec: KvKey = ["_fedify", "httpMessageSignaturesSpec", "https://follower.example"];
 
-  it("reads a healthy host's (absent) circuit state from SQLite once, and sees a state written through it at once", async () => {
+  const readsHealthyHosts =
+    "reads a healthy host's (absent) circuit state from SQLite once, and sees a state written through it at once";
+  it(readsHealthyHosts, async () => {
     const kv = cacheDeliveryState(sqliteKv);
     const reads = vi.spyOn(sqliteKv, "get");
     for (let i = 0; i < 5; i++) expect(await kv.get(circuit)).toBeUndefined();

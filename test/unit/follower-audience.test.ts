@@ -37,7 +37,10 @@ describe("who gets what: recipient lists by follower kind", () => {
     expect(hosts("people")).toEqual(["masto.example", "old.example"]);
   });
 
-  it("migration 0010: existing followers become unknown; the outbox keeps only what people read; practice posts move to the Note", () => {
+  const migration0010Existing =
+    "migration 0010: existing followers become unknown; the outbox keeps only what people read; practice posts move " +
+    "to the Note";
+  it(migration0010Existing, () => {
     dir = mkdtempSync(path.join(tmpdir(), "audience-"));
     // The database as it was before 0010 (and the migrations after it).
     const before = path.join(dir, "migrations");
@@ -53,7 +56,8 @@ describe("who gets what: recipient lists by follower kind", () => {
     const sql = handle.db.$client;
     sql
       .prepare(
-        "INSERT INTO followers (actor_iri, follow_iri, inbox, state, created_at) VALUES ('https://a.example/u', 'f', 'https://a.example/inbox', 'accepted', 'x')",
+        "INSERT INTO followers (actor_iri, follow_iri, inbox, state, created_at) VALUES ('https://a.example/u', 'f', " +
+          "'https://a.example/inbox', 'accepted', 'x')",
       )
       .run();
     const row = (type: string, objectType: string, iri: string) =>
@@ -66,18 +70,21 @@ describe("who gets what: recipient lists by follower kind", () => {
     row("Delete", "Tombstone", "https://p.example/offers/3");
     sql
       .prepare(
-        "INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at) VALUES ('1', 'https://p.example/users/pod', 1, 'pod', 'p.example', 'x', 'x')",
+        "INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at) VALUES ('1', " +
+          "'https://p.example/users/pod', 1, 'pod', 'p.example', 'x', 'x')",
       )
       .run();
     sql
       .prepare(
-        "INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at) VALUES ('2', 'https://q.example/users/pod', 0, 'pod', 'q.example', 'x', 'x')",
+        "INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at) VALUES ('2', " +
+          "'https://q.example/users/pod', 0, 'pod', 'q.example', 'x', 'x')",
       )
       .run();
     const status = (id: string, account: string, iri: string) =>
       sql
         .prepare(
-          "INSERT INTO statuses (id, iri, account_id, kind, content, visibility, published_at) VALUES (?, ?, ?, 'practice', '', 'public', 'x')",
+          "INSERT INTO statuses (id, iri, account_id, kind, content, visibility, published_at) VALUES (?, ?, ?, " +
+            "'practice', '', 'public', 'x')",
         )
         .run(id, iri, account);
     status("10", "1", "https://p.example/practices/2");

@@ -66,7 +66,9 @@ describe("group commit", () => {
     expect(await commit(insert("b"))).toBe(1); // and the next batch commits as usual
   });
 
-  it("a failure that rolls back the whole transaction ends the batch: the writes after it don't commit on their own", async () => {
+  const failureThatRolls =
+    "a failure that rolls back the whole transaction ends the batch: the writes after it don't commit on their own";
+  it(failureThatRolls, async () => {
     const commit = groupCommit(handle.sqlite);
     // What SQLite does on a full disk or an I/O error: the whole transaction is gone, not just the savepoint.
     const rollBackEverything = () => handle.sqlite.exec("ROLLBACK");

@@ -97,11 +97,14 @@ describe("renderMarkdown", () => {
 describe("sanitize (the second wall)", () => {
   it("strips disallowed tags and attributes and unsafe hrefs from HTML", () => {
     const out = sanitize(
-      '<p style="color:red" class="x"><a href="javascript:alert(1)">j</a> <a href="/rel">r</a> <a href="https://ok.example" target="_blank" onclick="x()">ok</a>' +
-        '<script>bad()</script><iframe src="https://x"></iframe><style>p{}</style></p><h1>T</h1><table><tr><td>c</td></tr></table>',
+      '<p style="color:red" class="x"><a href="javascript:alert(1)">j</a> <a href="/rel">r</a> <a ' +
+        'href="https://ok.example" target="_blank" onclick="x()">ok</a>' +
+        "<script>bad()</script><iframe " +
+        'src="https://x"></iframe><style>p{}</style></p><h1>T</h1><table><tr><td>c</td></tr></table>',
     );
     expect(out).toBe(
-      '<p><a rel="nofollow noopener">j</a> <a rel="nofollow noopener">r</a> <a href="https://ok.example" rel="nofollow noopener">ok</a></p><h2>T</h2>c',
+      '<p><a rel="nofollow noopener">j</a> <a rel="nofollow noopener">r</a> <a href="https://ok.example" ' +
+        'rel="nofollow noopener">ok</a></p><h2>T</h2>c',
     );
   });
 });

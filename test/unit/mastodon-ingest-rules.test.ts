@@ -207,7 +207,9 @@ describe("Mastodon ingest rules", () => {
     for (const doc of docs) expect(asArray(doc["@context"])).toContain(AS_CONTEXT);
   });
 
-  it("(b) people's servers get exactly one readable Note per change of every kind; pods get only the structured object", async () => {
+  const bPeoplesServers =
+    "(b) people's servers get exactly one readable Note per change of every kind; pods get only the structured object";
+  it(bPeoplesServers, async () => {
     for (const publication of PUBLICATIONS()) {
       for (const verb of ["create", "update"] as const) {
         const people = await forPeople(publication.deliver(verb));
@@ -451,7 +453,8 @@ describe("Mastodon ingest rules", () => {
       inReplyToIri,
       kind: "note" as const,
       content:
-        '<p>Hi <span class="h-card"><a href="https://masto.example/@alice" class="u-url mention">@<span>alice</span></a></span></p>',
+        '<p>Hi <span class="h-card"><a href="https://masto.example/@alice" class="u-url ' +
+        'mention">@<span>alice</span></a></span></p>',
       spoilerText: "",
       visibility,
       language: "en",
@@ -463,7 +466,9 @@ describe("Mastodon ingest rules", () => {
     return (await statusToNote(env.ctx, env.config, status, mentioned).toJsonLd()) as Json;
   }
 
-  it("(i) app-written notes are addressed as Mastodon reads visibility: public, unlisted, followers-only, direct", async () => {
+  const iAppwrittenNotes =
+    "(i) app-written notes are addressed as Mastodon reads visibility: public, unlisted, followers-only, direct";
+  it(iAppwrittenNotes, async () => {
     // Parser::StatusParser#visibility: public if `to` has the public collection, unlisted if `cc` has it,
     // private if the followers collection is addressed, else direct (limited to the mentioned).
     const followers = `${env.config.url.origin}/users/pod/followers`;

@@ -26,7 +26,9 @@ function practice(overrides: Partial<Practice> = {}): Practice {
     id: ID,
     title: "Saturday bakery route",
     summary: "Three bakeries, one cargo bike, 40 kg of bread <saved> every week",
-    body: "Start at **Rosa's** before 8.\n\n- Rosa's\n- Corner bakery\n\n<script>alert(1)</script>\n\n[map](javascript:alert(1))",
+    body:
+      "Start at **Rosa's** before 8.\n\n- Rosa's\n- Corner " +
+      "bakery\n\n<script>alert(1)</script>\n\n[map](javascript:alert(1))",
     tags: ["food", "logística"],
     problem: "Bread was thrown away & nobody knew.\n\nShops closed at 7.",
     outcomes: "40 kg a week <redistributed>",
@@ -94,7 +96,9 @@ describe("practiceToArticle", () => {
     expect(tags).toEqual([{ type: "Link", href: source, mediaType: AS_MEDIA_TYPE, name: "Adapted from" }]);
   });
 
-  it("means to a JSON-LD processor what it says: an as:Article with as:Hashtag and as:Link tags (nothing dropped)", async () => {
+  const meansJsonldProcessor =
+    "means to a JSON-LD processor what it says: an as:Article with as:Hashtag and as:Link tags (nothing dropped)";
+  it(meansJsonldProcessor, async () => {
     const json = await practiceToArticle(
       ctx,
       config,

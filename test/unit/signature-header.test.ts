@@ -97,7 +97,9 @@ const rfc9421Headers = fc
   }));
 
 describe("the signature guard reads keys as Fedify does", () => {
-  it("draft-cavage: whenever the guard names a key, it is the only key Fedify would use; otherwise it refuses", async () => {
+  const draftcavageWheneverGuard =
+    "draft-cavage: whenever the guard names a key, it is the only key Fedify would use; otherwise it refuses";
+  it(draftcavageWheneverGuard, async () => {
     await fc.assert(
       fc.asyncProperty(draftHeader, async (signature) => {
         let chosen: string | null;
@@ -117,7 +119,9 @@ describe("the signature guard reads keys as Fedify does", () => {
     );
   });
 
-  it("RFC 9421: whenever the guard names a key, it is the only key Fedify would use; otherwise it refuses", async () => {
+  const rfc9421Whenever =
+    "RFC 9421: whenever the guard names a key, it is the only key Fedify would use; otherwise it refuses";
+  it(rfc9421Whenever, async () => {
     await fc.assert(
       fc.asyncProperty(rfc9421Headers, async (headers) => {
         let chosen: string | null;
@@ -146,7 +150,9 @@ describe("the signature guard reads keys as Fedify does", () => {
     refuse({ signature: `keyid="${NEIGHBOR_KEY}",keyId="${FORGED_KEY}",${rest}` });
     const created = Math.floor(Date.now() / 1000);
     refuse({
-      "signature-input": `sig0=("@method");keyid="${NEIGHBOR_KEY}";created=${created}, sig1=("@method");keyid="${FORGED_KEY}";created=${created}`,
+      "signature-input":
+        `sig0=("@method");keyid="${NEIGHBOR_KEY}";created=${created}, ` +
+        `sig1=("@method");keyid="${FORGED_KEY}";created=${created}`,
       signature: "sig0=:AAAA:, sig1=:AAAA:",
     });
     refuse({

@@ -228,7 +228,9 @@ describe("SqliteMessageQueue", () => {
     expect(handled).toEqual(Array.from({ length: 50 }, (_, n) => n));
   });
 
-  it("keeps a retried message in its place: a later message with the same ordering key waits for the retry", async () => {
+  const keepsRetriedMessage =
+    "keeps a retried message in its place: a later message with the same ordering key waits for the retry";
+  it(keepsRetriedMessage, async () => {
     const { mq } = open({ now: () => clock });
     const received: string[] = [];
     let first = true;
