@@ -12,34 +12,36 @@ export interface Arrival {
 
 export type UpsertResult = "stored" | "unchanged";
 
+/** The columns of view_objects a query reads (received_at is written, never shown). */
+export const VIEW_COLUMNS = [
+  "iri",
+  "kind",
+  "pod_iri",
+  "name",
+  "summary",
+  "content",
+  "url",
+  "category_iri",
+  "action",
+  "unit",
+  "quantity_milli",
+  "available_milli",
+  "starts_at",
+  "ends_at",
+  "area_name",
+  "latitude",
+  "longitude",
+  "extra",
+  "adapted_from",
+  "published",
+  "version",
+] as const;
+
 /** Prepared once per connection: ingest is the hot path (see bench/ingest.ts). */
 const statements = new WeakMap<object, ReturnType<typeof prepareStatements>>();
 
 function prepareStatements(sqlite: Db["$client"]) {
-  const columns = [
-    "iri",
-    "kind",
-    "pod_iri",
-    "name",
-    "summary",
-    "content",
-    "url",
-    "category_iri",
-    "action",
-    "unit",
-    "quantity_milli",
-    "available_milli",
-    "starts_at",
-    "ends_at",
-    "area_name",
-    "latitude",
-    "longitude",
-    "extra",
-    "adapted_from",
-    "published",
-    "version",
-    "received_at",
-  ];
+  const columns = [...VIEW_COLUMNS, "received_at"];
   const params = columns.map((c) => `@${c}`).join(", ");
   const updates = columns
     .filter((c) => c !== "iri")

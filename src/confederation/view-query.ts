@@ -5,6 +5,7 @@ import { LIVE_STATUSES, offerStatusSql, type EndsSide } from "../offers/status.t
 import { publishedKind } from "../publishing/kinds.ts";
 import type { ViewCursor, ViewFilters, ViewKind } from "./filters.ts";
 import type { viewObjects } from "./schema.ts";
+import { VIEW_COLUMNS } from "./store.ts";
 
 /**
  * Read queries over the confederal view: the neighbors' objects (view_objects) and, for matching and
@@ -65,30 +66,6 @@ class Params {
     return `@${name}`;
   }
 }
-
-const COLUMNS = [
-  "iri",
-  "kind",
-  "pod_iri",
-  "name",
-  "summary",
-  "content",
-  "url",
-  "category_iri",
-  "action",
-  "unit",
-  "quantity_milli",
-  "available_milli",
-  "starts_at",
-  "ends_at",
-  "area_name",
-  "latitude",
-  "longitude",
-  "extra",
-  "adapted_from",
-  "published",
-  "version",
-] as const;
 
 interface Source {
   /** A table with the view's columns. */
@@ -327,7 +304,9 @@ function runPhase(
   const keys = phase.keys.map((k) => (k.expr === DISTANCE ? { ...k, expr: distance ?? "NULL" } : k));
   if (phase.after) conditions.push(keysetSql(keys, phase.after, p));
   const limitParam = p.add(limit);
-  const columns = COLUMNS.map((c) => (c === "content" && options.content === false ? "'' AS content" : c)).join(", ");
+  const columns = VIEW_COLUMNS.map((c) => (c === "content" && options.content === false ? "'' AS content" : c)).join(
+    ", ",
+  );
   const orderBy = keys.map((k) => `${k.expr} ${k.dir}`).join(", ");
   const select = (s: Source) =>
     `SELECT ${columns}${distance ? `, ${distance} AS distance_km` : ""}, ${s.own ? 1 : 0} AS own FROM ${s.from}
