@@ -62,6 +62,7 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
   );
 
   const listed = new Set<string>();
+  const readBegan = deps.now();
   for (const streamIri of actor.streamIds) {
     const complete = await readCollection(streamIri, async (item) => {
       if (!item.id || item.id.host !== actor.id!.host || item.attributionId?.href !== actorIri) return;
@@ -81,7 +82,7 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
   }
   // The streams are everything the neighbor publishes: once all were read, what they do not list is gone.
   if (report.complete && actor.streamIds.length > 0) {
-    report.pruned = pruneUnlisted(db, actorIri, listed, [...KIND_NAMES]);
+    report.pruned = pruneUnlisted(db, actorIri, listed, [...KIND_NAMES], readBegan);
   }
   log.info({ actor: actorIri, ...report }, "backfill done");
   return report;

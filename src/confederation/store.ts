@@ -1,4 +1,4 @@
-import { and, eq, inArray, notExists, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, notExists, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { ViewRecord } from "./from-as.ts";
 import { neighborPods, viewDeletions, viewObjects, viewPaths } from "./schema.ts";
@@ -176,12 +176,28 @@ export function removePodFromView(db: Db, podIri: string): number {
   });
 }
 
-/** After a complete backfill: the pod's own objects it no longer lists are gone from its side. */
-export function pruneUnlisted(db: Db, podIri: string, listed: Set<string>, kinds: ViewRecord["kind"][]): number {
+/**
+ * After a complete backfill: the pod's own objects it no longer lists are gone from its side. Only objects
+ * received before the read began can be judged: one delivered to the inbox while the streams were being read
+ * may be missing from a page fetched just before it was published.
+ */
+export function pruneUnlisted(
+  db: Db,
+  podIri: string,
+  listed: Set<string>,
+  kinds: ViewRecord["kind"][],
+  readBegan: Date,
+): number {
   const stale = db
     .select({ iri: viewObjects.iri })
     .from(viewObjects)
-    .where(and(eq(viewObjects.podIri, podIri), inArray(viewObjects.kind, kinds)))
+    .where(
+      and(
+        eq(viewObjects.podIri, podIri),
+        inArray(viewObjects.kind, kinds),
+        lte(viewObjects.receivedAt, readBegan.toISOString()),
+      ),
+    )
     .all()
     .map((r) => r.iri)
     .filter((iri) => !listed.has(iri));
