@@ -48,7 +48,10 @@ export function nestFormKeys(flat: Record<string, unknown>): Record<string, unkn
     for (let i = 0; i < path.length; i++) {
       const segment = path[i]!;
       if (path[i + 1] === "" && i + 2 === path.length) {
-        target[segment] = [...asList(target[segment]), ...asList(value)];
+        // A list gathers values only: a container an earlier key nested here (`a[x]=1&a[]=2`) is replaced.
+        const prior = target[segment];
+        const kept = typeof prior === "object" && prior !== null && made.has(prior) ? [] : asList(prior);
+        target[segment] = [...kept, ...asList(value)];
         break;
       }
       if (i === path.length - 1) {

@@ -107,6 +107,12 @@ describe("Rails-style form keys from Mastodon apps", () => {
     expect(({} as Record<string, unknown>).oauthToken).toBeUndefined();
   });
 
+  it("a list after a nested key of the same name replaces it: lists hold values only", () => {
+    const body = Object.assign(Object.create(null), { "valueOf[ ]": "", "valueOf[]": [] as string[] });
+    expect(containersAreClean(nestFormKeys(body))).toBe(true);
+    expect(nestFormKeys({ "a[x]": "1", "a[]": "2" })).toEqual(Object.assign(Object.create(null), { a: ["2"] }));
+  });
+
   it("a value from the body is never written into: nesting replaces it with a container of its own", () => {
     const fromJson = { a: 1 };
     const nested = nestFormKeys({ poll: fromJson, "poll[b]": "2" });
