@@ -27,6 +27,35 @@ export const neighborPods = sqliteTable("neighbor_pods", {
   updatedAt: text("updated_at").notNull(),
 });
 
+/** The columns of an object in the view's shape: a neighbor's (view_objects) or this pod's own (view_own_objects). */
+const viewObjectColumns = () => ({
+  iri: text("iri").primaryKey(),
+  kind: text("kind").$type<ViewKind>().notNull(),
+  podIri: text("pod_iri").notNull(),
+  name: text("name").notNull(),
+  /** Plain text, for search, feeds and CSV. */
+  summary: text("summary").notNull(),
+  /** Sanitised HTML. */
+  content: text("content").notNull(),
+  url: text("url"),
+  categoryIri: text("category_iri"),
+  action: text("action"),
+  unit: text("unit"),
+  quantityMilli: integer("quantity_milli"),
+  availableMilli: integer("available_milli"),
+  startsAt: text("starts_at"),
+  endsAt: text("ends_at"),
+  areaName: text("area_name"),
+  latitude: real("latitude"),
+  longitude: real("longitude"),
+  /** JSON: tags (practices) or the charter's services (see charterServices). */
+  extra: text("extra").notNull().default("{}"),
+  adaptedFrom: text("adapted_from"),
+  published: text("published").notNull(),
+  /** The object's own `updated` (or `published`): decides between out-of-order updates. */
+  version: text("version").notNull(),
+});
+
 /**
  * The confederal view: the current offers, needs, charters and practices of neighbor pods, as received
  * (sanitised and validated). One row per object IRI, whichever paths it arrived by.
@@ -34,31 +63,7 @@ export const neighborPods = sqliteTable("neighbor_pods", {
 export const viewObjects = sqliteTable(
   "view_objects",
   {
-    iri: text("iri").primaryKey(),
-    kind: text("kind").$type<ViewKind>().notNull(),
-    podIri: text("pod_iri").notNull(),
-    name: text("name").notNull(),
-    /** Plain text, for search, feeds and CSV. */
-    summary: text("summary").notNull(),
-    /** Sanitised HTML. */
-    content: text("content").notNull(),
-    url: text("url"),
-    categoryIri: text("category_iri"),
-    action: text("action"),
-    unit: text("unit"),
-    quantityMilli: integer("quantity_milli"),
-    availableMilli: integer("available_milli"),
-    startsAt: text("starts_at"),
-    endsAt: text("ends_at"),
-    areaName: text("area_name"),
-    latitude: real("latitude"),
-    longitude: real("longitude"),
-    /** JSON: tags (practices) or the charter's services (see charterServices). */
-    extra: text("extra").notNull().default("{}"),
-    adaptedFrom: text("adapted_from"),
-    published: text("published").notNull(),
-    /** The object's own `updated` (or `published`): decides between out-of-order updates. */
-    version: text("version").notNull(),
+    ...viewObjectColumns(),
     receivedAt: text("received_at").notNull(),
   },
   (t) => [
@@ -76,38 +81,12 @@ export const viewObjects = sqliteTable(
  * the neighbors' by one query. Each owning room maintains its rows (through view-projection.ts, with the record
  * its converter makes: the same item a neighbor gets) and the pod rebuilds them at start.
  */
-export const viewOwnObjects = sqliteTable(
-  "view_own_objects",
-  {
-    iri: text("iri").primaryKey(),
-    kind: text("kind").$type<ViewKind>().notNull(),
-    podIri: text("pod_iri").notNull(),
-    name: text("name").notNull(),
-    summary: text("summary").notNull(),
-    content: text("content").notNull(),
-    url: text("url"),
-    categoryIri: text("category_iri"),
-    action: text("action"),
-    unit: text("unit"),
-    quantityMilli: integer("quantity_milli"),
-    availableMilli: integer("available_milli"),
-    startsAt: text("starts_at"),
-    endsAt: text("ends_at"),
-    areaName: text("area_name"),
-    latitude: real("latitude"),
-    longitude: real("longitude"),
-    extra: text("extra").notNull().default("{}"),
-    adaptedFrom: text("adapted_from"),
-    published: text("published").notNull(),
-    version: text("version").notNull(),
-  },
-  (t) => [
-    index("view_own_kind_category").on(t.kind, t.categoryIri, t.published),
-    index("view_own_kind_published").on(t.kind, t.published),
-    index("view_own_ends").on(t.kind, t.endsAt),
-    index("view_own_adapted").on(t.adaptedFrom),
-  ],
-);
+export const viewOwnObjects = sqliteTable("view_own_objects", viewObjectColumns(), (t) => [
+  index("view_own_kind_category").on(t.kind, t.categoryIri, t.published),
+  index("view_own_kind_published").on(t.kind, t.published),
+  index("view_own_ends").on(t.kind, t.endsAt),
+  index("view_own_adapted").on(t.adaptedFrom),
+]);
 
 /** The services of neighbor charters, one row each: what the service map is made of. */
 export const viewServices = sqliteTable(
