@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { setUpPod, type WebClient } from "./web-client.ts";
 
 /** Debian's Chromium (installed by .ci/run with apt); CHROMIUM_PATH may point elsewhere. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -48,4 +49,27 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
   }
+}
+
+/**
+ * A phone-sized page signed in as the pod's first coordinator: runs the setup link over HTTP, then hands the
+ * session cookie to the browser.
+ */
+export async function signedInPage(
+  browser: Browser,
+  pod: { url: string; logs(): string },
+  locale = "en-US",
+): Promise<{ page: Page; client: WebClient }> {
+  const client = await setUpPod(pod.url, pod.logs());
+  const context = await newPhone(browser, locale);
+  await context.addCookies(
+    [...client.cookies].map(([name, value]) => ({
+      name,
+      value,
+      url: pod.url,
+      httpOnly: true,
+      sameSite: "Lax" as const,
+    })),
+  );
+  return { page: await context.newPage(), client };
 }

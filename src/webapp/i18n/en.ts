@@ -1,3 +1,8 @@
+import { contentEn } from "./areas/content.ts";
+import { publicEn } from "./areas/public.ts";
+import { settingsEn } from "./areas/settings.ts";
+import { signinEn } from "./areas/signin.ts";
+
 /**
  * The web app's English messages. Every other catalog is typed Record<MessageKey, string>: a missing key fails the
  * type-check.
@@ -181,6 +186,10 @@ export const en = {
   "audit.who": "Who",
   "audit.what": "What",
   "audit.subject": "Subject",
+  ...contentEn,
+  ...publicEn,
+  ...settingsEn,
+  ...signinEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

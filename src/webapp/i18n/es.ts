@@ -1,4 +1,8 @@
 import type { MessageKey } from "./en.ts";
+import { contentEs } from "./areas/content.ts";
+import { publicEs } from "./areas/public.ts";
+import { settingsEs } from "./areas/settings.ts";
+import { signinEs } from "./areas/signin.ts";
 
 /** Los mensajes de la aplicación en español. */
 export const es: Record<MessageKey, string> = {
@@ -185,4 +189,8 @@ export const es: Record<MessageKey, string> = {
   "audit.who": "Quién",
   "audit.what": "Qué",
   "audit.subject": "Sobre qué",
+  ...contentEs,
+  ...publicEs,
+  ...settingsEs,
+  ...signinEs,
 };
