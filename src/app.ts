@@ -88,6 +88,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     }),
     recordUnconcerned: pod.confederation.inbox.recordUnconcerned,
     fastPath: pod.inboxFastPath,
+    refusesSender: pod.moderation.refuses,
   });
   await app.register(webRoutes, { deps, services: pod });
   await app.register(publicCategoryRoutes, { deps });
@@ -107,6 +108,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(mastodonApi, {
     oauth,
     isCoordinator: pod.members.isActiveCoordinator,
+    moderation: pod.moderation,
     deps,
     social: pod.social,
     follows,

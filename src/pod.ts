@@ -19,8 +19,10 @@ import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
+import { removeRelationsWith } from "./follows/service.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
+import { moderationService } from "./moderation/service.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
@@ -116,6 +118,12 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       ),
       practices: practicesService(deps, contextFor, events),
       members: membersService(deps.db, deps.now),
+      moderation: moderationService(deps, contextFor, events, {
+        forgetDomainAccounts: social.forgetDomain,
+        forgetAccount: social.forgetAccount,
+        forgetPods: confederation.forgetPods,
+        endRelations: (matches) => removeRelationsWith(deps.db, matches),
+      }),
     };
     federation = buildFederation(
       deps,

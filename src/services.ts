@@ -2,6 +2,7 @@ import type { ChartersService } from "./charters/service.ts";
 import type { ConfederationService } from "./confederation/service.ts";
 import type { FollowActions } from "./follows/federation.ts";
 import type { MembersService } from "./members/service.ts";
+import type { ModerationService } from "./moderation/service.ts";
 import type { OffersService } from "./offers/service.ts";
 import type { PracticesService } from "./practices/service.ts";
 import type { SocialService } from "./social/service.ts";
@@ -18,4 +19,5 @@ export interface PodServices {
   confederation: ConfederationService;
   social: SocialService;
   members: MembersService;
+  moderation: ModerationService;
 }

@@ -176,6 +176,23 @@ export function removePodFromView(db: Db, podIri: string): number {
   });
 }
 
+/** Every pod with something in the view that `matches` (a blocked domain's), removed as removePodFromView does. */
+export function removePodsFromView(db: Db, matches: (podIri: string) => boolean): number {
+  const pods = new Set([
+    ...db
+      .selectDistinct({ iri: viewObjects.podIri })
+      .from(viewObjects)
+      .all()
+      .map((row) => row.iri),
+    ...db
+      .select({ iri: neighborPods.actorIri })
+      .from(neighborPods)
+      .all()
+      .map((row) => row.iri),
+  ]);
+  return db.transaction(() => [...pods].filter(matches).reduce((n, iri) => n + removePodFromView(db, iri), 0));
+}
+
 /**
  * After a complete backfill: the pod's own objects it no longer lists are gone from its side. Only objects
  * received before the read began can be judged: one delivered to the inbox while the streams were being read

@@ -35,7 +35,12 @@ export interface InboxParts {
   concernsPod: (activity: Record<string, unknown>, actorIri: string) => boolean;
   recordUnconcerned: (receipt: UnconcernedReceipt) => void;
   fastPath?: InboxFastPath;
+  /** Blocked servers and accounts (moderation): their deliveries get 403, nothing of them is read. */
+  refusesSender?: (iri: string) => boolean;
 }
+
+/** The key named by a request's signature, read cheaply to turn a blocked server away before verifying. */
+const KEY_ID = /keyid="([^"]{1,2048})"/i;
 
 /**
  * Mounts Fedify inside Fastify. Reads (GET/HEAD) go to Fedify first and fall through to Fastify's own
@@ -90,6 +95,9 @@ export function mountFederation(
         if (!ACTIVITY_TYPES.test(contentType)) {
           return refuse(415, "inbox accepts application/activity+json or application/ld+json", "content-type");
         }
+        const refusesSender = parts.refusesSender ?? (() => false);
+        const keyId = KEY_ID.exec(`${request.headers.signature ?? ""} ${request.headers["signature-input"] ?? ""}`);
+        if (keyId && refusesSender(keyId[1]!)) return refuse(403, "this pod does not accept deliveries from you");
         const body = request.body as Buffer;
         const inboxRequest = lazyWebRequest(request, origin, body);
         let verified: VerifiedInbox;
@@ -100,6 +108,7 @@ export function mountFederation(
           throw error;
         }
         const { activity, actorIri } = verified;
+        if (refusesSender(actorIri)) return refuse(403, "this pod does not accept deliveries from you");
         if (!parts.concernsPod(activity, actorIri)) {
           parts.recordUnconcerned(receiptOf(activity, actorIri));
           request.log.debug({ activity: activity.id, actor: actorIri }, "inbox activity does not concern the pod");

@@ -1,9 +1,10 @@
-import { Accept, Announce, Create, Delete, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
+import { Accept, Announce, Create, Delete, Flag, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
 import type { Activity } from "@fedify/vocab";
 import { followInboxHandlers, type FollowHooks } from "../follows/federation.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodServices } from "../services.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
+import { htmlToText } from "../web/sanitize.ts";
 import { guardedListener } from "./inbox-scope.ts";
 
 /** The inbox router: each kind of activity to the rooms that take it, each behind the signer check and fetch budget. */
@@ -71,6 +72,18 @@ export function registerInboxListeners(
       Announce,
       guardedListener(async (ctx, announce: Announce) => {
         if (!(await social.onReaction(ctx, announce))) await view.onAnnounce(ctx, announce);
+      }, refused),
+    )
+    .on(
+      Flag,
+      guardedListener(async (_ctx, flag: Flag) => {
+        if (!flag.id || !flag.actorId) return;
+        services.moderation.receiveReport({
+          activityIri: flag.id.href,
+          actorIri: flag.actorId.href,
+          objects: flag.objectIds.map((iri) => iri.href),
+          comment: htmlToText(String(flag.content ?? "")),
+        });
       }, refused),
     )
     .onError((_ctx, error) => {

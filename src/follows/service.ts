@@ -70,6 +70,28 @@ export function removeFollower(db: Db, actorIri: string): boolean {
   return db.delete(followers).where(eq(followers.actorIri, actorIri)).run().changes > 0;
 }
 
+/** Ends, without a word to them, every follow either way with actors that `matches` (a block); how many went. */
+export function removeRelationsWith(db: Db, matches: (actorIri: string) => boolean): number {
+  return db.transaction(() => {
+    let removed = 0;
+    for (const table of [followers, following]) {
+      const iris = db
+        .select({ iri: table.actorIri })
+        .from(table)
+        .all()
+        .map((row) => row.iri)
+        .filter(matches);
+      for (let at = 0; at < iris.length; at += 500) {
+        removed += db
+          .delete(table)
+          .where(inArray(table.actorIri, iris.slice(at, at + 500)))
+          .run().changes;
+      }
+    }
+    return removed;
+  });
+}
+
 export interface PageQuery {
   /** Return rows whose actor IRI sorts after this one. */
   after?: string;

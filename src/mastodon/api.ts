@@ -6,7 +6,9 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsync } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
 import type { FollowActions } from "../follows/federation.ts";
+import type { ModerationService } from "../moderation/service.ts";
 import type { SocialService } from "../social/service.ts";
+import { blockRoutes } from "./routes/blocks.ts";
 import { mastodonAuth } from "./auth.ts";
 import type { LocalProfile } from "./entities/account.ts";
 import { installMastodonErrors, sendError } from "./errors.ts";
@@ -31,6 +33,7 @@ export interface MastodonApiOptions {
   oauth: OAuthStore;
   /** Whether a member's operator token still works (the consent page takes operator tokens). */
   isCoordinator: IsCoordinator;
+  moderation: ModerationService;
 }
 
 /**
@@ -39,9 +42,9 @@ export interface MastodonApiOptions {
  */
 export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (
   app,
-  { deps, social, follows, contextFor, localProfile, oauth, isCoordinator },
+  { deps, social, follows, contextFor, localProfile, oauth, isCoordinator, moderation },
 ) => {
-  const present = presenter(deps, localProfile);
+  const present = presenter(deps, localProfile, moderation);
   await app.register(fastifyCors, { origin: true, exposedHeaders: ["link"] });
   await app.register(fastifyFormbody);
   await app.register(fastifyMultipart, {
@@ -61,6 +64,7 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (
   await app.register(oauthRoutes, { deps, oauth, isCoordinator });
   await app.register(instanceRoutes, { deps, social, present });
   await app.register(accountRoutes, { deps, social, follows, present });
+  await app.register(blockRoutes, { deps, moderation, present });
   await app.register(statusRoutes, { deps, social, present });
   await app.register(timelineRoutes, { deps, social, present });
   await app.register(searchRoutes, { deps, social, present, contextFor });

@@ -15,7 +15,13 @@ import { toRelationship } from "./entities/relationship.ts";
 import { toStatus, type StatusEntity } from "./entities/status.ts";
 
 /** Loads what the entity converters need, in a few queries per page, and calls them. */
-export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
+/** What a relationship shows of the pod's blocks (the moderation room). */
+export interface BlockLookups {
+  blocksAccount(iri: string): boolean;
+  blocksDomainOf(iri: string): boolean;
+}
+
+export function presenter(deps: PodDeps, localProfile: () => LocalProfile, blocks: BlockLookups) {
   const { db, config } = deps;
 
   function account(row: Account, forPod = false): AccountEntity {
@@ -80,6 +86,8 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile) {
       return toRelationship(row.id, {
         following: getFollowing(db, row.iri)?.state ?? null,
         followedBy: getFollower(db, row.iri)?.state ?? null,
+        blocking: blocks.blocksAccount(row.iri),
+        domainBlocking: blocks.blocksDomainOf(row.iri),
       });
     },
   };

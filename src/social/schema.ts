@@ -55,6 +55,8 @@ export const statuses = sqliteTable(
     mentions: text("mentions").notNull().default("[]"),
     publishedAt: text("published_at").notNull(),
     editedAt: text("edited_at"),
+    /** Set when a coordinator hid this reply: gone from the offer's page and its counts (moderation). */
+    hiddenAt: text("hidden_at"),
   },
   (table) => [index("statuses_account").on(table.accountId, table.id), index("statuses_reply").on(table.inReplyToIri)],
 );

@@ -7,7 +7,7 @@ import { socialInbox } from "./inbox.ts";
 import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
 import { accountByIri, countLocalPosts, statusByIri } from "./queries.ts";
-import { ensureLocalAccount } from "./store.ts";
+import { ensureLocalAccount, removeAccountsOfDomain, removeContentOf, setStatusHidden } from "./store.ts";
 import { timelines } from "./timelines.ts";
 
 /** The pod as Mastodon-compatible servers and apps see it: accounts, posts, reactions, notifications. */
@@ -36,6 +36,26 @@ export function socialService(
         published: status.publishedAt,
       }));
     },
+    /** Remote replies to the pod's posts for the moderation page, newest first, with whether each is hidden. */
+    recentResponses(limit = 100) {
+      return reading.repliesToPod(deps.config.url.origin, limit).map(({ status, account }) => ({
+        id: status.id,
+        author: `@${account.username}@${account.host}`,
+        authorIri: account.iri,
+        content: status.content,
+        url: status.url ?? status.iri,
+        inReplyTo: status.inReplyToIri ?? "",
+        published: status.publishedAt,
+        hidden: status.hiddenAt !== null,
+      }));
+    },
+    /** Hides a remote reply from the pod's pages and counts, or shows it again. */
+    setResponseHidden: (id: string, hidden: boolean) =>
+      setStatusHidden(deps.db, id, hidden ? deps.now().toISOString() : null),
+    /** A blocked domain's accounts, posts and reactions go (they come back only if unblocked and sent again). */
+    forgetDomain: (domain: string) => removeAccountsOfDomain(deps.db, domain),
+    /** A blocked account's posts, reactions and notifications go (the account stays, shown as blocked). */
+    forgetAccount: (iri: string) => removeContentOf(deps.db, iri) > 0,
     /** Whether the pod keeps this post / knows this account (prepared lookups: the inbox asks per delivery). */
     knowsStatus: (iri: string) => statusByIri(deps.db, iri) !== undefined,
     knowsAccount: (iri: string) => accountByIri(deps.db, iri) !== undefined,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import { preparedOnce } from "../db/prepared.ts";
@@ -69,6 +69,52 @@ export const removeAccount = (db: Db, iri: string) =>
     .delete(accounts)
     .where(and(eq(accounts.iri, iri), eq(accounts.local, false)))
     .run().changes > 0;
+
+/** Removes every remote account of a domain and its subdomains (a domain block): posts and reactions go too. */
+export const removeAccountsOfDomain = (db: Db, domain: string) =>
+  db
+    .delete(accounts)
+    .where(
+      and(
+        eq(accounts.local, false),
+        // `host` carries the port when there is one.
+        or(
+          eq(accounts.host, domain),
+          like(accounts.host, `${domain}:%`),
+          like(accounts.host, `%.${domain}`),
+          like(accounts.host, `%.${domain}:%`),
+        ),
+      ),
+    )
+    .run().changes;
+
+/** A blocked account's posts, reactions and notifications go; the account row stays (apps list blocked accounts). */
+export function removeContentOf(db: Db, iri: string): number {
+  const account = db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.iri, iri), eq(accounts.local, false)))
+    .get();
+  if (!account) return 0;
+  return db.transaction(() => {
+    const posts = db.delete(statuses).where(eq(statuses.accountId, account.id)).run().changes;
+    db.delete(reactions).where(eq(reactions.accountId, account.id)).run();
+    db.delete(notifications).where(eq(notifications.accountId, account.id)).run();
+    return posts;
+  });
+}
+
+/** Hides or shows again a remote reply (moderation); true when the post exists and is remote. */
+export function setStatusHidden(db: Db, id: string, hiddenAt: string | null): boolean {
+  const remote = db.select({ id: accounts.id }).from(accounts).where(eq(accounts.local, false));
+  return (
+    db
+      .update(statuses)
+      .set({ hiddenAt })
+      .where(and(eq(statuses.id, id), inArray(statuses.accountId, remote)))
+      .run().changes > 0
+  );
+}
 
 /**
  * Stores a post by its IRI; an update keeps the id. Only the author's account may change an existing

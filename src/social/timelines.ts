@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, like, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { acceptedFollowingIris } from "../follows/service.ts";
 import type { Status } from "./activitypub.ts";
@@ -116,11 +116,24 @@ export function timelines(db: Db) {
         .where(
           and(
             eq(statuses.inReplyToIri, iri),
+            isNull(statuses.hiddenAt),
             publicOnly ? inArray(statuses.visibility, [...PUBLIC_VISIBILITIES]) : undefined,
           ),
         )
         .orderBy(asc(statuses.id))
         .limit(500)
+        .all();
+    },
+
+    /** The latest remote replies to the pod's posts, hidden ones too (the moderation page lists them). */
+    repliesToPod(origin: string, limit: number) {
+      return db
+        .select({ status: statuses, account: accounts })
+        .from(statuses)
+        .innerJoin(accounts, eq(accounts.id, statuses.accountId))
+        .where(and(eq(accounts.local, false), like(statuses.inReplyToIri, `${origin}/%`)))
+        .orderBy(desc(statuses.id))
+        .limit(limit)
         .all();
     },
 

@@ -52,6 +52,7 @@ function layout(ctx: PageContext, page: Page) {
             ${coordinator && html`<li><a href="/app/offers">${t("nav.offers")}</a></li>`}
             ${coordinator && html`<li><a href="/app/members">${t("nav.members")}</a></li>`}
             ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}
+            ${coordinator && html`<li><a href="/app/moderation">${t("nav.moderation")}</a></li>`}
             ${coordinator && html`<li><a href="/app/tokens">${t("nav.tokens")}</a></li>`}
             ${member && html`<li><a href="/app/profile">${t("nav.profile")}</a></li>`}
             <li><a href="/">${t("nav.publicPage")}</a></li>

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { memberPages } from "../members/routes.ts";
+import { moderationPages } from "../moderation/app-routes.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
 import { tokenPages } from "../operators/app-routes.ts";
@@ -45,4 +46,11 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(memberPages, { kit, members });
   await app.register(offerPages, { kit, audit: members.audit, offers: pod.offers, db, config });
   await app.register(tokenPages, { kit, db, audit: members.audit });
+  await app.register(moderationPages, {
+    kit,
+    moderation: pod.moderation,
+    social: pod.social,
+    confederation: pod.confederation,
+    members,
+  });
 }

@@ -48,6 +48,8 @@ export interface RemoteActorOptions {
   serve?: (url: URL) => unknown;
   /** Answers a GET with this status (and no body) instead, when it returns one: outages of the actor or key. */
   failGet?: (url: URL) => number | undefined;
+  /** The loopback address to listen on (another than the pod's gives the actor a domain of its own). */
+  host?: string;
 }
 
 export async function startRemoteActor(username: string, options: RemoteActorOptions = {}): Promise<RemoteActor> {
@@ -135,9 +137,9 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(0, options.host ?? "127.0.0.1", () => resolve());
   });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://${options.host ?? "127.0.0.1"}:${(server.address() as AddressInfo).port}`;
   const actorId = `${origin}${actorPath}`;
 
   return {

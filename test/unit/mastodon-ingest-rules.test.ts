@@ -462,6 +462,7 @@ describe("Mastodon ingest rules", () => {
       mentions: JSON.stringify(mentioned.map((m) => m.iri.href)),
       publishedAt: NOW.toISOString(),
       editedAt: null,
+      hiddenAt: null,
     };
     return (await statusToNote(env.ctx, env.config, status, mentioned).toJsonLd()) as Json;
   }

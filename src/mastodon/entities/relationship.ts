@@ -1,7 +1,12 @@
 /** What the pod knows of its ties with one account → Mastodon's Relationship entity. */
 export function toRelationship(
   accountId: string,
-  ties: { following: "accepted" | "pending" | "rejected" | null; followedBy: "accepted" | "pending" | null },
+  ties: {
+    following: "accepted" | "pending" | "rejected" | null;
+    followedBy: "accepted" | "pending" | null;
+    blocking?: boolean;
+    domainBlocking?: boolean;
+  },
 ) {
   return {
     id: accountId,
@@ -10,13 +15,13 @@ export function toRelationship(
     notifying: false,
     languages: null,
     followed_by: ties.followedBy === "accepted",
-    blocking: false,
+    blocking: ties.blocking === true,
     blocked_by: false,
     muting: false,
     muting_notifications: false,
     requested: ties.following === "pending",
     requested_by: ties.followedBy === "pending",
-    domain_blocking: false,
+    domain_blocking: ties.domainBlocking === true,
     endorsed: false,
     note: "",
   };

@@ -24,8 +24,6 @@ const EMPTY_LISTS: [path: string, scope?: string][] = [
   ["/api/v1/bookmarks", "read:bookmarks"],
   ["/api/v1/favourites", "read:favourites"],
   ["/api/v1/mutes", "read:mutes"],
-  ["/api/v1/blocks", "read:blocks"],
-  ["/api/v1/domain_blocks", "read:blocks"],
   ["/api/v1/instance/peers"],
   ["/api/v1/instance/activity"],
   ["/api/v1/instance/rules"],

@@ -1,4 +1,5 @@
 import { contentEn } from "./areas/content.ts";
+import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
@@ -187,6 +188,7 @@ export const en = {
   "audit.what": "What",
   "audit.subject": "Subject",
   ...contentEn,
+  ...moderationEn,
   ...publicEn,
   ...settingsEn,
   ...signinEn,

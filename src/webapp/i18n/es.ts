@@ -1,5 +1,6 @@
 import type { MessageKey } from "./en.ts";
 import { contentEs } from "./areas/content.ts";
+import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
@@ -190,6 +191,7 @@ export const es: Record<MessageKey, string> = {
   "audit.what": "Qué",
   "audit.subject": "Sobre qué",
   ...contentEs,
+  ...moderationEs,
   ...publicEs,
   ...settingsEs,
   ...signinEs,

@@ -1,0 +1,198 @@
+import type { Context } from "@fedify/fedify";
+import { Flag } from "@fedify/vocab";
+import { uuidv7 } from "uuidv7";
+import type { EventDispatcher } from "../events/dispatcher.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { addressOf, recipientOf } from "../follows/federation.ts";
+import { resolveActor } from "../follows/resolve.ts";
+import { ProblemError, badRequest } from "../http/problem.ts";
+import { normalizeDomain, onDomain } from "./domains.ts";
+import * as store from "./store.ts";
+
+/** What blocking asks of the other rooms: each forgets what it holds of the blocked server or account. */
+export interface ModerationRooms {
+  /** Social: remote accounts of the domain (and subdomains), their posts and reactions. */
+  forgetDomainAccounts(domain: string): number;
+  /** Social: one remote account, its posts and reactions. */
+  forgetAccount(actorIri: string): boolean;
+  /** Confederation: pods that match leave the view. */
+  forgetPods(matches: (podIri: string) => boolean): number;
+  /** Follows: every follow either way with actors that match ends. */
+  endRelations(matches: (actorIri: string) => boolean): number;
+}
+
+const REPORT_SENT = "moderation.report-sent";
+const MAX_COMMENT = 1_000;
+const MAX_POSTS = 20;
+
+/**
+ * The pod's moderation: blocked servers and accounts (refused at the inbox, forgotten everywhere, never
+ * delivered to) and reports (Flag) received and sent. Hiding a single reply is the social room's.
+ */
+export function moderationService(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  events: EventDispatcher,
+  rooms: ModerationRooms,
+) {
+  const { db, config, log } = deps;
+  // Blocks are few and read on every delivery: kept in memory, reloaded whenever this process changes them.
+  let domains: Set<string> | null = null;
+  let accounts: Set<string> | null = null;
+  const load = () => {
+    domains = new Set(store.listBlockedDomains(db).map((row) => row.domain));
+    accounts = new Set(store.listBlockedAccounts(db).map((row) => row.actorIri));
+  };
+  const blockedHost = (host: string) => {
+    if (!domains) load();
+    for (let at = 0; at !== -1; at = host.indexOf(".", at + 1)) {
+      if (domains!.has(at === 0 ? host : host.slice(at + 1))) return true;
+    }
+    return false;
+  };
+
+  events.on(REPORT_SENT, async ({ report, recipient }: { report: store.Report; recipient: RecipientRow }) => {
+    const ctx = contextFor();
+    const flag = new Flag({
+      id: new URL(report.activityIri),
+      actor: ctx.getActorUri(config.handle),
+      objects: (JSON.parse(report.objects) as string[]).map((iri) => new URL(iri)),
+      content: report.comment,
+    });
+    await ctx.sendActivity({ identifier: config.handle }, recipientOf(recipient), flag, {
+      orderingKey: recipient.actorIri,
+    });
+  });
+
+  return {
+    /** Whether deliveries from (and content by) this actor or key IRI are refused. */
+    refuses(iri: string): boolean {
+      if (!accounts) load();
+      if (accounts!.has(iri)) return true;
+      return URL.canParse(iri) && blockedHost(new URL(iri).hostname);
+    },
+
+    /** Whether this very account is blocked (Mastodon's `blocking`). */
+    blocksAccount(iri: string): boolean {
+      if (!accounts) load();
+      return accounts!.has(iri);
+    },
+    /** Whether the account's server is blocked (Mastodon's `domain_blocking`). */
+    blocksDomainOf: (iri: string) => URL.canParse(iri) && blockedHost(new URL(iri).hostname),
+
+    domains: () => store.listBlockedDomains(db),
+    accounts: () => store.listBlockedAccounts(db),
+
+    /** Blocks a server: recorded, and everything the pod holds of it forgotten, in one transaction. */
+    blockDomain(input: string, reason = ""): { domain: string; forgotten: number } {
+      const domain = normalizeDomain(input);
+      if (!domain) throw badRequest("not a domain name (example: social.example)", "domain");
+      if (domain === config.url.hostname) throw badRequest("this is the pod's own domain", "domain");
+      const matches = (iri: string) => onDomain(iri, domain);
+      const forgotten = db.transaction(() => {
+        store.addBlockedDomain(db, { domain, reason: reason.slice(0, MAX_COMMENT), createdAt: now() });
+        return rooms.forgetDomainAccounts(domain) + rooms.forgetPods(matches) + rooms.endRelations(matches);
+      });
+      load();
+      log.info({ domain, forgotten }, "domain blocked");
+      return { domain, forgotten };
+    },
+
+    unblockDomain(input: string): boolean {
+      const domain = normalizeDomain(input);
+      const removed = domain !== null && store.removeBlockedDomain(db, domain);
+      load();
+      return removed;
+    },
+
+    /** Blocks one account by handle or IRI (resolved when a handle): refused, forgotten, follows ended. */
+    async blockAccount(target: string, reason = "", handle = handleOf(target)): Promise<store.BlockedAccount> {
+      const actorIri = /^https?:\/\//i.test(target.trim())
+        ? target.trim()
+        : (await resolveActor(contextFor(), config, target)).id!.href;
+      if (!URL.canParse(actorIri)) throw badRequest("not a valid URL", "target");
+      if (new URL(actorIri).origin === config.url.origin) throw badRequest("this is the pod itself", "target");
+      const row = { actorIri, handle, reason: reason.slice(0, MAX_COMMENT), createdAt: now() };
+      db.transaction(() => {
+        store.addBlockedAccount(db, row);
+        rooms.forgetAccount(actorIri);
+        rooms.forgetPods((iri) => iri === actorIri);
+        rooms.endRelations((iri) => iri === actorIri);
+      });
+      load();
+      log.info({ actor: actorIri }, "account blocked");
+      return row;
+    },
+
+    unblockAccount(actorIri: string): boolean {
+      const removed = store.removeBlockedAccount(db, actorIri);
+      load();
+      return removed;
+    },
+
+    /** A Flag received from another server: kept once for the coordinators. */
+    receiveReport(report: { activityIri: string; actorIri: string; objects: string[]; comment: string }): boolean {
+      return store.addReport(db, {
+        id: uuidv7(),
+        direction: "received",
+        activityIri: report.activityIri,
+        actorIri: report.actorIri,
+        objects: JSON.stringify(report.objects.slice(0, MAX_POSTS)),
+        comment: report.comment.slice(0, MAX_COMMENT),
+        createdAt: now(),
+      });
+    },
+
+    /** Reports a remote account (and some of its posts) to its server: a Flag from the pod's actor. */
+    async sendReport(target: string, comment: string, postIris: string[] = []): Promise<store.Report> {
+      const actor = await resolveActor(contextFor(), config, target);
+      const address = addressOf(actor, config.allowPrivateAddress);
+      if ("refused" in address) {
+        throw new ProblemError({
+          status: 422,
+          title: "Unprocessable Content",
+          detail: address.refused,
+          field: "target",
+        });
+      }
+      const posts = postIris.filter((iri) => onSameHost(iri, address.actorIri)).slice(0, MAX_POSTS);
+      const id = uuidv7();
+      const report: store.Report = {
+        id,
+        direction: "sent",
+        activityIri: new URL(`/reports/${id}`, config.url).href,
+        actorIri: address.actorIri,
+        objects: JSON.stringify([address.actorIri, ...posts]),
+        comment: comment.slice(0, MAX_COMMENT),
+        createdAt: now(),
+        closedAt: null,
+      };
+      db.transaction((tx) => {
+        store.addReport(db, report);
+        events.record(tx, REPORT_SENT, { report, recipient: address }, address.actorIri);
+      });
+      await events.settle();
+      return report;
+    },
+
+    reports: (direction: store.Report["direction"]) => store.listReports(db, direction),
+    closeReport: (id: string) => store.closeReport(db, id, now()),
+  };
+
+  function now() {
+    return deps.now().toISOString();
+  }
+}
+
+interface RecipientRow {
+  actorIri: string;
+  inbox: string;
+  sharedInbox: string | null;
+}
+
+const handleOf = (target: string) =>
+  /^@?[^@\s/]+@[^@\s/]+$/.test(target.trim()) ? `@${target.trim().replace(/^@/, "")}` : "";
+
+const onSameHost = (iri: string, actorIri: string) => URL.canParse(iri) && new URL(iri).host === new URL(actorIri).host;
+
+export type ModerationService = ReturnType<typeof moderationService>;
