@@ -4,6 +4,7 @@ import { benchIngest } from "./ingest.ts";
 import { benchNoteIngest } from "./ingest-notes.ts";
 import { benchRealIngest } from "./ingest-real.ts";
 import { benchReads } from "./reads.ts";
+import { benchRota } from "./rota.ts";
 import { benchView } from "./view.ts";
 
 const quick = process.argv.includes("--quick");
@@ -153,4 +154,13 @@ if (!only || only === "ingest") {
 if (!only || only === "fanout") {
   const profileDir = process.argv.find((a) => a.startsWith("--profile="))?.slice("--profile=".length);
   printFanout(await benchFanout({ offers: quick ? 3 : 5, hosts: 100, actorsPerHost: 10, profileDir }));
+}
+
+if (!only || only === "rota") {
+  const rota = benchRota({ members: 200, roles: 20, weeks: 52, runs: quick ? 3 : 7 });
+  console.log(`## Rota generator: ${rota.members} members, ${rota.roles} roles, ${rota.weeks} weekly periods`);
+  console.log(
+    `median of ${rota.runs} runs: ${rota.generator.medianMs.toFixed(0)} ms for ${rota.generator.seats} proposed seats ` +
+      `(round-robin baseline, same seats: ${rota.baseline.medianMs.toFixed(2)} ms)\n`,
+  );
 }

@@ -1,6 +1,7 @@
 import { contentEn } from "./areas/content.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
+import { rotationEn } from "./areas/rotation.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
 
@@ -190,6 +191,7 @@ export const en = {
   ...contentEn,
   ...moderationEn,
   ...publicEn,
+  ...rotationEn,
   ...settingsEn,
   ...signinEn,
 } as const;

@@ -2,6 +2,7 @@ import type { MessageKey } from "./en.ts";
 import { contentEs } from "./areas/content.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
+import { rotationEs } from "./areas/rotation.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
 
@@ -193,6 +194,7 @@ export const es: Record<MessageKey, string> = {
   ...contentEs,
   ...moderationEs,
   ...publicEs,
+  ...rotationEs,
   ...settingsEs,
   ...signinEs,
 };
