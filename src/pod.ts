@@ -125,6 +125,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
         endRelations: (matches) => removeRelationsWith(deps.db, matches),
       }),
     };
+    confederation.refuseWith(services.moderation.refuses);
+    social.refuseWith(services.moderation.refuses);
     federation = buildFederation(
       deps,
       { kv, queue: events.queue, keyPairs, publishedAt, followHooks, events },

@@ -11,6 +11,7 @@ import {
 } from "@fedify/vocab";
 import { groupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";
 import { removeFollower, removeFollowing } from "../follows/service.ts";
 import { isGone } from "./backfill.ts";
@@ -53,7 +54,12 @@ interface ObjectIds {
  * The federation inbox's side of the confederal view: verified activities from neighbor pods become
  * view rows. Fedify (or the fast path, fast-inbox.ts) has checked the signature before any of this runs.
  */
-export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFor: () => Context<null>) {
+export function confederationInbox(
+  deps: PodDeps,
+  relay: RelayActions,
+  contextFor: () => Context<null>,
+  refusal: Refusal,
+) {
   const { db, log } = deps;
   // Prepared once: these run for every activity a neighbor sends.
   const statements = {
@@ -117,6 +123,12 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
       );
       return false;
     }
+    const refused = () => refusal.refuses(originIri) || refusal.refuses(object.iri!);
+    if (refused()) {
+      alongside();
+      log.info({ object: object.iri, actor: originIri }, "refused an object from a blocked server or account");
+      return false;
+    }
     if (!(await claimable(object.iri, originIri))) {
       alongside();
       log.warn(
@@ -129,6 +141,8 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
       const viewRecord = await toRecord();
       const result = await commitGrouped(() => {
         alongside();
+        // Blocked while this delivery was being read: nothing of it is kept.
+        if (refused()) return "refused";
         const stored = upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
         // What the operator's apps show of a followed pod (it sends no companion Notes to pods), in the same
         // commit. (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
@@ -249,7 +263,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
       if (!viaIri || !objectIri) return;
       const isFollowed = followed(viaIri.href);
       record(announce, null, isFollowed);
-      if (!isFollowed || objectIri.origin === ctx.origin) return;
+      if (!isFollowed || objectIri.origin === ctx.origin || refusal.refuses(objectIri.href)) return;
       const fetched = await ctx.lookupObject(objectIri.href).catch(() => null);
       if (!fetched || fetched instanceof Tombstone) {
         // Only the origin saying it is gone removes it; a timeout or a refusal leaves the view as it is.
@@ -273,6 +287,7 @@ export function confederationInbox(deps: PodDeps, relay: RelayActions, contextFo
   };
 
   async function rememberPod(ctx: Context<null>, actorIri: string): Promise<void> {
+    if (refusal.refuses(actorIri)) return;
     const actor = await ctx.lookupObject(actorIri).catch(() => null);
     if (!actor || !isActor(actor) || !actor.id) return;
     upsertNeighborPod(

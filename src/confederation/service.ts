@@ -1,5 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import type { PodDeps } from "../federation/deps.ts";
+import { refusesNobody, type Refusal } from "../federation/refusal.ts";
 import type { FollowHooks } from "../follows/federation.ts";
 import { listFollowing } from "../follows/service.ts";
 import { backfillPod } from "./backfill.ts";
@@ -15,6 +16,7 @@ const RECEIVED_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 export function confederationService(deps: PodDeps, contextFor: () => Context<null>) {
   const { db, log } = deps;
   const relay = relayActions(deps, contextFor);
+  const refusal = refusesNobody();
   const backfill = (actorIri: string) => backfillPod(deps, contextFor(), actorIri);
 
   const hooks: FollowHooks = {
@@ -28,7 +30,11 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
   };
 
   return {
-    inbox: confederationInbox(deps, relay, contextFor),
+    inbox: confederationInbox(deps, relay, contextFor, refusal),
+    /** Moderation's blocks: refused objects are not stored, relayed or remembered. */
+    refuseWith(refuses: Refusal["refuses"]) {
+      refusal.refuses = refuses;
+    },
     relay,
     hooks,
     /** The neighbor that published this object into the view, if any (prepared: the inbox asks per delivery). */

@@ -52,7 +52,7 @@ export function moderationPage(ctx: PageContext, state: ModerationState): Page {
               <p><strong>${row.author}</strong> · ${ctx.time(row.published)}</p>
               <p>${row.text}</p>
               ${row.hidden && html`<p class="hint">${t("moderation.responses.hidden")}</p>`}
-              <p><a href=${row.url} rel="nofollow noopener">${t("moderation.open")}</a></p>
+              ${/^https?:\/\//i.test(row.url) && html`<p><a href=${row.url} rel="nofollow noopener">${t("moderation.open")}</a></p>`}
               <${Action}
                 ctx=${ctx}
                 action=${`/app/moderation/responses/${row.id}/${row.hidden ? "show" : "hide"}`}
@@ -156,7 +156,10 @@ export function moderationPage(ctx: PageContext, state: ModerationState): Page {
               <p><strong>${t("moderation.reports.from", { actor: report.actorIri, at: ctx.time(report.createdAt) })}</strong></p>
               ${report.comment && html`<p>${report.comment}</p>`}
               <ul>
-                ${objectsOf(report).map((iri) => html`<li><a href=${iri} rel="nofollow noopener">${iri}</a></li>`)}
+                ${objectsOf(report).map(
+                  (iri) =>
+                    html`<li>${/^https?:\/\//i.test(iri) ? html`<a href=${iri} rel="nofollow noopener">${iri}</a>` : iri}</li>`,
+                )}
               </ul>
               ${
                 report.closedAt

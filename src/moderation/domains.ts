@@ -8,9 +8,21 @@ export function normalizeDomain(input: string): string | null {
   return /^[a-z0-9.-]+$/.test(host) && host.includes(".") ? host : null;
 }
 
+/** An IRI's host as blocks compare it: lowercase, without the trailing dot DNS and TLS ignore. */
+export function hostOf(iri: string): string | null {
+  return URL.canParse(iri) ? new URL(iri).hostname.replace(/\.$/, "") : null;
+}
+
+/** An actor IRI as account blocks compare it: the same account written with a trailing-dot host is the same. */
+export function canonicalIri(iri: string): string {
+  if (!URL.canParse(iri)) return iri;
+  const url = new URL(iri);
+  url.hostname = url.hostname.replace(/\.$/, "");
+  return url.href;
+}
+
 /** Whether an IRI's host is the domain or one of its subdomains. */
 export function onDomain(iri: string, domain: string): boolean {
-  if (!URL.canParse(iri)) return false;
-  const host = new URL(iri).hostname;
-  return host === domain || host.endsWith(`.${domain}`);
+  const host = hostOf(iri);
+  return host !== null && (host === domain || host.endsWith(`.${domain}`));
 }

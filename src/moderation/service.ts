@@ -6,7 +6,7 @@ import type { PodDeps } from "../federation/deps.ts";
 import { addressOf, recipientOf } from "../follows/federation.ts";
 import { resolveActor } from "../follows/resolve.ts";
 import { ProblemError, badRequest } from "../http/problem.ts";
-import { normalizeDomain, onDomain } from "./domains.ts";
+import { canonicalIri, hostOf, normalizeDomain, onDomain } from "./domains.ts";
 import * as store from "./store.ts";
 
 /** What blocking asks of the other rooms: each forgets what it holds of the blocked server or account. */
@@ -24,6 +24,7 @@ export interface ModerationRooms {
 const REPORT_SENT = "moderation.report-sent";
 const MAX_COMMENT = 1_000;
 const MAX_POSTS = 20;
+const OPEN_REPORTS_PER_ACTOR = 5;
 
 /**
  * The pod's moderation: blocked servers and accounts (refused at the inbox, forgotten everywhere, never
@@ -41,7 +42,7 @@ export function moderationService(
   let accounts: Set<string> | null = null;
   const load = () => {
     domains = new Set(store.listBlockedDomains(db).map((row) => row.domain));
-    accounts = new Set(store.listBlockedAccounts(db).map((row) => row.actorIri));
+    accounts = new Set(store.listBlockedAccounts(db).map((row) => canonicalIri(row.actorIri)));
   };
   const blockedHost = (host: string) => {
     if (!domains) load();
@@ -68,17 +69,21 @@ export function moderationService(
     /** Whether deliveries from (and content by) this actor or key IRI are refused. */
     refuses(iri: string): boolean {
       if (!accounts) load();
-      if (accounts!.has(iri)) return true;
-      return URL.canParse(iri) && blockedHost(new URL(iri).hostname);
+      if (accounts!.has(canonicalIri(iri))) return true;
+      const host = hostOf(iri);
+      return host !== null && blockedHost(host);
     },
 
     /** Whether this very account is blocked (Mastodon's `blocking`). */
     blocksAccount(iri: string): boolean {
       if (!accounts) load();
-      return accounts!.has(iri);
+      return accounts!.has(canonicalIri(iri));
     },
     /** Whether the account's server is blocked (Mastodon's `domain_blocking`). */
-    blocksDomainOf: (iri: string) => URL.canParse(iri) && blockedHost(new URL(iri).hostname),
+    blocksDomainOf: (iri: string) => {
+      const host = hostOf(iri);
+      return host !== null && blockedHost(host);
+    },
 
     domains: () => store.listBlockedDomains(db),
     accounts: () => store.listBlockedAccounts(db),
@@ -107,10 +112,7 @@ export function moderationService(
 
     /** Blocks one account by handle or IRI (resolved when a handle): refused, forgotten, follows ended. */
     async blockAccount(target: string, reason = "", handle = handleOf(target)): Promise<store.BlockedAccount> {
-      const actorIri = /^https?:\/\//i.test(target.trim())
-        ? target.trim()
-        : (await resolveActor(contextFor(), config, target)).id!.href;
-      if (!URL.canParse(actorIri)) throw badRequest("not a valid URL", "target");
+      const actorIri = await actorOf(target);
       if (new URL(actorIri).origin === config.url.origin) throw badRequest("this is the pod itself", "target");
       const row = { actorIri, handle, reason: reason.slice(0, MAX_COMMENT), createdAt: now() };
       db.transaction(() => {
@@ -132,6 +134,8 @@ export function moderationService(
 
     /** A Flag received from another server: kept once for the coordinators. */
     receiveReport(report: { activityIri: string; actorIri: string; objects: string[]; comment: string }): boolean {
+      // A flood of Flags from one server cannot bury the others' reports.
+      if (store.countOpenReportsFrom(db, report.actorIri) >= OPEN_REPORTS_PER_ACTOR) return false;
       return store.addReport(db, {
         id: uuidv7(),
         direction: "received",
@@ -146,6 +150,7 @@ export function moderationService(
     /** Reports a remote account (and some of its posts) to its server: a Flag from the pod's actor. */
     async sendReport(target: string, comment: string, postIris: string[] = []): Promise<store.Report> {
       const actor = await resolveActor(contextFor(), config, target);
+      if (!targetMatches(target, actor.id!.href)) throw mismatch(target);
       const address = addressOf(actor, config.allowPrivateAddress);
       if ("refused" in address) {
         throw new ProblemError({
@@ -182,7 +187,33 @@ export function moderationService(
   function now() {
     return deps.now().toISOString();
   }
+
+  /**
+   * The actor a handle or address names, resolved (a profile page's URL is not the actor's id). The actor must
+   * live on the host the coordinator typed: a WebFinger answer pointing elsewhere would block someone else.
+   */
+  async function actorOf(target: string): Promise<string> {
+    const actor = await resolveActor(contextFor(), config, target);
+    const actorIri = actor.id!.href;
+    if (!targetMatches(target, actorIri)) throw mismatch(target);
+    return actorIri;
+  }
 }
+
+/** The host a handle (`@name@host`) or URL names equals the resolved actor's host. */
+function targetMatches(target: string, actorIri: string): boolean {
+  const trimmed = target.trim();
+  const typed = /^https?:\/\//i.test(trimmed) ? hostOf(trimmed) : hostOf(`https://${trimmed.split("@").pop()}`);
+  return typed !== null && typed === hostOf(actorIri);
+}
+
+const mismatch = (target: string) =>
+  new ProblemError({
+    status: 422,
+    title: "Unprocessable Content",
+    detail: `${target.slice(0, 100)} resolves to an actor on another server`,
+    field: "target",
+  });
 
 interface RecipientRow {
   actorIri: string;

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { blockedAccounts, blockedDomains, reports } from "./schema.ts";
 
@@ -33,3 +33,10 @@ export const listReports = (db: Db, direction: Report["direction"], limit = 100)
 
 export const closeReport = (db: Db, id: string, at: string): boolean =>
   db.update(reports).set({ closedAt: at }).where(eq(reports.id, id)).run().changes > 0;
+
+export const countOpenReportsFrom = (db: Db, actorIri: string): number =>
+  db
+    .select({ n: count() })
+    .from(reports)
+    .where(and(eq(reports.direction, "received"), eq(reports.actorIri, actorIri), isNull(reports.closedAt)))
+    .get()?.n ?? 0;

@@ -100,7 +100,7 @@ export function generateRota(input: RotaInput): ProposedSeat[] {
   /** Per role: each member's last period index in it, and the run of consecutive periods ending at the last one. */
   const periodIndex = new Map<string, number>();
   const allPeriods = [...new Set([...input.history.map((h) => h.period), ...input.periods])];
-  allPeriods.forEach((period, index) => periodIndex.set(period, index));
+  for (const [index, period] of allPeriods.entries()) periodIndex.set(period, index);
   const last = new Map<string, Map<string, number>>();
   const run = new Map<string, Map<string, number>>();
   const experienced = new Map<string, Set<string>>();

@@ -14,6 +14,7 @@ import {
 } from "@fedify/vocab";
 import { kindOf } from "../confederation/from-as.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo } from "../federation/iri.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import * as store from "./store.ts";
@@ -27,7 +28,7 @@ const BACKFILL_POSTS = 20;
  * posts, mentions of the pod, posts of actors it follows), likes and boosts, profile updates.
  * Signatures are verified before any of this runs.
  */
-export function socialInbox(deps: PodDeps) {
+export function socialInbox(deps: PodDeps, refusal: Refusal) {
   const { db, log } = deps;
   // Prepared once: it runs for every post delivered.
   const following = db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
@@ -35,7 +36,7 @@ export function socialInbox(deps: PodDeps) {
   /** The account row for an actor: fetched when unknown or a day old; null when it cannot be fetched. */
   async function rememberActor(ctx: Context<null>, actorOrIri: Actor | URL): Promise<Account | null> {
     const iri = actorOrIri instanceof URL ? actorOrIri : actorOrIri.id;
-    if (!iri) return null;
+    if (!iri || refusal.refuses(iri.href)) return null;
     const known = store.accountByIri(db, iri.href);
     if (known && (known.local || Date.parse(known.fetchedAt) > deps.now().getTime() - REFRESH_MS)) return known;
     const actor = actorOrIri instanceof URL ? await ctx.lookupObject(iri.href).catch(() => null) : actorOrIri;
@@ -98,6 +99,8 @@ export function socialInbox(deps: PodDeps) {
       const post = await objectToPost(object, ctx);
       const replyTarget = localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
+      // Checked again just before the write: a block made while this post was being read keeps it out.
+      if (refusal.refuses(account.iri) || refusal.refuses(post.iri)) return null;
       return (
         store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post)?.status ??
         store.statusByIri(db, post.iri) ??

@@ -1,6 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
+import { refusesNobody, type Refusal } from "../federation/refusal.ts";
 import { projectPublishedWith } from "../publishing/deliver.ts";
 import type { Response } from "../publishing/response.ts";
 import { socialInbox } from "./inbox.ts";
@@ -17,7 +18,8 @@ export function socialService(
   publishedAt: Date,
   events: EventDispatcher,
 ) {
-  const inbox = socialInbox(deps);
+  const refusal = refusesNobody();
+  const inbox = socialInbox(deps, refusal);
   // What the pod publishes becomes its own statuses (what Mastodon apps show).
   projectPublishedWith(projectPublished);
   const reading = timelines(deps.db);
@@ -56,6 +58,10 @@ export function socialService(
     forgetDomain: (domain: string) => removeAccountsOfDomain(deps.db, domain),
     /** A blocked account's posts, reactions and notifications go (the account stays, shown as blocked). */
     forgetAccount: (iri: string) => removeContentOf(deps.db, iri) > 0,
+    /** Moderation's blocks: posts and accounts of refused servers and accounts are not stored. */
+    refuseWith(refuses: Refusal["refuses"]) {
+      refusal.refuses = refuses;
+    },
     /** Whether the pod keeps this post / knows this account (prepared lookups: the inbox asks per delivery). */
     knowsStatus: (iri: string) => statusByIri(deps.db, iri) !== undefined,
     knowsAccount: (iri: string) => accountByIri(deps.db, iri) !== undefined,

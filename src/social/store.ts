@@ -276,6 +276,7 @@ export function countsFor(
     .where(
       and(
         sql`${statuses.inReplyToIri} IN ${iris}`,
+        isNull(statuses.hiddenAt),
         publicOnly ? inArray(statuses.visibility, ["public", "unlisted"]) : undefined,
       ),
     )

@@ -97,7 +97,7 @@ export function timelines(db: Db) {
         const replies = db
           .select()
           .from(statuses)
-          .where(inArray(statuses.inReplyToIri, frontier.slice(0, 200)))
+          .where(and(inArray(statuses.inReplyToIri, frontier.slice(0, 200)), isNull(statuses.hiddenAt)))
           .orderBy(asc(statuses.id))
           .limit(200 - descendants.length)
           .all();

@@ -95,6 +95,15 @@ describe("moderation: hide, block, report", { timeout: 240_000 }, () => {
     const hidden = await publicOfferPage();
     expect(hidden).not.toContain("Count me in");
     expect(hidden).not.toContain("Responses (");
+    // Nor through the Mastodon API, for anyone but the pod's own apps.
+    const action = await page.getAttribute("#responses + ul form", "action");
+    const statusId = /responses\/(\d+)\//.exec(action ?? "")?.[1];
+    expect((await fetch(`${pod.url}/api/v1/statuses/${statusId}`)).status).toBe(404);
+    const offerStatus = (await mastodonGet(pod.url, token, "/api/v1/timelines/home?limit=40")).body.find(
+      (status: { uri: string }) => status.uri === noteIri,
+    );
+    const thread = await (await fetch(`${pod.url}/api/v1/statuses/${offerStatus.id}/context`)).json();
+    expect(JSON.stringify(thread.descendants)).not.toContain("Count me in");
     const counted = await pod.admin("GET", "/offers");
     expect((counted.body.items ?? counted.body)[0].responseCount).toBe(0);
 

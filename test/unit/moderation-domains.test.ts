@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeDomain, onDomain } from "../../src/moderation/domains.ts";
+import { canonicalIri, normalizeDomain, onDomain } from "../../src/moderation/domains.ts";
 
 describe("blocked domains as coordinators type them", () => {
   it.each([
@@ -26,5 +26,11 @@ describe("blocked domains as coordinators type them", () => {
     expect(onDomain("https://antisocial.example/users/a", "social.example")).toBe(false);
     expect(onDomain("https://social.example.org/users/a", "social.example")).toBe(false);
     expect(onDomain("not a url", "social.example")).toBe(false);
+  });
+
+  it("a trailing dot (the same host to DNS and TLS) does not get a blocked server through", () => {
+    expect(onDomain("https://social.example./users/a", "social.example")).toBe(true);
+    expect(onDomain("https://eu.social.example.:8443/users/a", "social.example")).toBe(true);
+    expect(canonicalIri("https://social.example./users/a")).toBe("https://social.example/users/a");
   });
 });

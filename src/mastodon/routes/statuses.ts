@@ -38,7 +38,8 @@ export const statusRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
   /** A post the caller may see: public and unlisted to anyone; the pod's token sees every post the pod holds. */
   function visible(id: string, isPod: boolean): Status {
     const row = statusById(db, id);
-    if (!row || (!isPod && (row.visibility === "private" || row.visibility === "direct"))) throw recordNotFound();
+    const hidden = row?.hiddenAt != null || row?.visibility === "private" || row?.visibility === "direct";
+    if (!row || (!isPod && hidden)) throw recordNotFound();
     return row;
   }
 
