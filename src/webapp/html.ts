@@ -54,6 +54,7 @@ function layout(ctx: PageContext, page: Page) {
             ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}
             ${coordinator && html`<li><a href="/app/tokens">${t("nav.tokens")}</a></li>`}
             ${member && html`<li><a href="/app/profile">${t("nav.profile")}</a></li>`}
+            ${member && html`<li><a href="/app/security">${t("nav.security")}</a></li>`}
             <li><a href="/">${t("nav.publicPage")}</a></li>
             <li>
               <a href=${`${ctx.path}${ctx.path.includes("?") ? "&" : "?"}lang=${other}`} lang=${other} hreflang=${other}

@@ -17,10 +17,10 @@ import { errorPage } from "./pages/errors.ts";
 export const SESSION_COOKIE = "pod_session";
 const LOCALE_COOKIE = "pod_lang";
 
-/** The app's own policy: its one stylesheet, forms posting only to the pod, no scripts. */
+/** The app's own policy: its one stylesheet, forms posting only to the pod, only its own scripts (none inline). */
 export const APP_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; " +
-  "frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 declare module "fastify" {
   interface FastifyRequest {
