@@ -26,7 +26,7 @@ const fieldErrors = (error: unknown): FieldErrors => {
 };
 
 /** Only paths inside the app: a `next` naming another site would make the sign-in form an open redirect. */
-const safeNext = (next: string) => (/^\/app(\/[\w\-./?=&%]*)?$/.test(next) && !next.includes("//") ? next : "/app");
+const safeNext = (next: string) => (/^\/app(\/[\w\-./?=&%+~]*)?$/.test(next) && !next.includes("//") ? next : "/app");
 
 /** Sign-in, first-run setup, invitations, password links, profiles, sessions and the audit log. */
 export async function memberPages(app: FastifyInstance, { kit, members, passkeys, codes }: Options) {
