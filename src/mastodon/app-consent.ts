@@ -15,10 +15,26 @@ interface Options {
   audit: (memberId: string, action: string, subject: string) => void;
 }
 
-function consentPage(ctx: PageContext, app: OAuthApp, scopes: string[], input: AuthorizationInput): Page {
+/** The CSP source of an app's return address: its origin, or its own scheme (a native app's); none for the OOB. */
+function formTarget(redirect: string): string[] {
+  if (redirect === OOB_REDIRECT || !URL.canParse(redirect)) return [];
+  const url = new URL(redirect);
+  if (/^https?:$/.test(url.protocol)) return [url.origin];
+  return /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) ? [url.protocol] : [];
+}
+
+function consentPage(
+  ctx: PageContext,
+  app: OAuthApp,
+  scopes: string[],
+  redirect: string,
+  input: AuthorizationInput,
+): Page {
   const { t } = ctx;
   return {
     title: t("consent.title", { app: app.name }),
+    // Allowing (or denying, to a verified address) redirects the form to the app: CSP form-action must let it.
+    formTargets: formTarget(redirect),
     body: html`<p>${t("consent.intro", { app: app.name, pod: ctx.podName, scopes: scopes.join(" ") })}</p>
       ${app.website && html`<p><a href=${app.website} rel="nofollow noopener">${app.website}</a></p>`}
       <p>${t("consent.as", { name: ctx.member!.displayName })}</p>
@@ -57,7 +73,11 @@ export async function consentPages(app: FastifyInstance, { kit, db, oauth, audit
     const found = checked(request, reply, input);
     if (!found) return reply;
     reply.header("x-frame-options", "DENY");
-    return kit.send(request, reply, consentPage(kit.context(request, reply), found.found, found.scopes, input));
+    return kit.send(
+      request,
+      reply,
+      consentPage(kit.context(request, reply), found.found, found.scopes, found.redirect, input),
+    );
   });
 
   app.post("/authorize", { preHandler: coordinator }, async (request, reply) => {

@@ -25,6 +25,8 @@ export interface Page {
   title: string;
   body: VNode | VNode[];
   status?: number;
+  /** Where else this page's forms may lead (CSP form-action covers redirects): an app's return address. */
+  formTargets?: string[];
 }
 
 export function renderPage(ctx: PageContext, page: Page): string {

@@ -126,10 +126,11 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
     },
     send(request, reply, page) {
       const body = renderPage(kit.context(request, reply), page);
+      const targets = page.formTargets?.length ? ` ${page.formTargets.join(" ")}` : "";
       return reply
         .code(page.status ?? 200)
         .type("text/html; charset=utf-8")
-        .header("content-security-policy", APP_CSP)
+        .header("content-security-policy", APP_CSP.replace("form-action 'self'", `form-action 'self'${targets}`))
         .header("cache-control", "no-store")
         .header("vary", "cookie, accept-language")
         .send(body);
