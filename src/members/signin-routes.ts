@@ -17,6 +17,7 @@ import { securityPage, signInCodePage, type SecurityState } from "./signin-pages
 /** The browser's sign-in attempt (passkey or code): what its challenge or code is bound to. */
 const ATTEMPT_COOKIE = "pod_attempt";
 const ATTEMPT_SECONDS = 15 * 60;
+const OPTIONS_LIMIT = { max: 30, timeWindow: 60_000 };
 
 const fromModules = createRequire(import.meta.url);
 /** @simplewebauthn/browser's bundle (it defines window.SimpleWebAuthnBrowser), read once at start. */
@@ -117,7 +118,10 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
     return reply.redirect("/app/security", 303);
   });
 
-  app.post("/sign-in/passkey/options", async (_request, reply) => passkeys.signInOptions(newAttempt(reply)));
+  // Each call stores a challenge: limited per address like the other sign-in steps.
+  app.post("/sign-in/passkey/options", { config: { rateLimit: OPTIONS_LIMIT } }, async (_request, reply) =>
+    passkeys.signInOptions(newAttempt(reply)),
+  );
 
   app.post("/sign-in/passkey", async (request, reply) => {
     if (await tools.overLimit(request)) return problem(request, reply, 429, "signIn.tooMany", "response");

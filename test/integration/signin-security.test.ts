@@ -137,14 +137,22 @@ describe("sign-in security", { timeout: 60_000 }, () => {
   });
 
   it("a passkey challenge answers once, expires, and a counter that goes back is refused", async () => {
-    const soft = new SoftAuthenticator(pod.url);
+    // A replayed registration, once the passkey it made was removed, finds its challenge gone.
+    const once = new SoftAuthenticator(pod.url);
     await ana.get("/app/security");
+    const first = once.register((await postJson(ana, "/app/passkeys/options", {})).body);
+    expect((await postJson(ana, "/app/passkeys", { label: "old key", response: first })).status).toBe(200);
+    const removePath = /action="(\/app\/passkeys\/[^"]+\/remove)"/.exec((await ana.get("/app/security")).html)![1]!;
+    await ana.post(removePath, {});
+    expect((await ana.get("/app/security")).html).not.toContain("old key");
+    expect((await postJson(ana, "/app/passkeys", { label: "old key", response: first })).status).toBe(400);
+
+    // An authenticator that never counts: only the single-use challenge stops a replayed sign-in.
+    const soft = new SoftAuthenticator(pod.url, { counts: false });
     const options = (await postJson(ana, "/app/passkeys/options", {})).body;
     expect(options.rp.id).toBe("127.0.0.1");
     const registration = soft.register(options);
     expect((await postJson(ana, "/app/passkeys", { label: "laptop", response: registration })).status).toBe(200);
-    const reused = await postJson(ana, "/app/passkeys", { label: "again", response: registration });
-    expect(reused.status).toBe(400);
     expect((await ana.get("/app/security")).html).toContain("laptop");
 
     const browser = new WebClient(pod.url);
@@ -168,15 +176,25 @@ describe("sign-in security", { timeout: 60_000 }, () => {
     advance(CHALLENGE_TTL_MS + 1000);
     expect((await postJson(slow, "/app/sign-in/passkey", { response: soft.signIn(slowOptions) })).status).toBe(401);
 
-    const cloned = new WebClient(pod.url);
-    await cloned.get("/app/sign-in");
-    const clonedOptions = (await postJson(cloned, "/app/sign-in/passkey/options", {})).body;
-    soft.counter = 0;
-    expect((await postJson(cloned, "/app/sign-in/passkey", { response: soft.signIn(clonedOptions) })).status).toBe(401);
+    // A counting authenticator whose counter goes back (a cloned key) is refused.
+    const counting = new SoftAuthenticator(pod.url);
+    const made = counting.register((await postJson(ana, "/app/passkeys/options", {})).body);
+    expect((await postJson(ana, "/app/passkeys", { label: "counting", response: made })).status).toBe(200);
+    const signInWith = async (key: SoftAuthenticator) => {
+      const client = new WebClient(pod.url);
+      await client.get("/app/sign-in");
+      const asked = (await postJson(client, "/app/sign-in/passkey/options", {})).body;
+      return (await postJson(client, "/app/sign-in/passkey", { response: key.signIn(asked) })).status;
+    };
+    counting.counter = 5;
+    expect(await signInWith(counting)).toBe(200);
+    counting.counter = 2;
+    expect(await signInWith(counting)).toBe(401);
 
     const audit = (await ana.get("/app/audit")).html;
     expect(audit).toContain("passkey.add");
     expect(audit).toContain("passkey.sign-in");
+    expect(audit).toContain("passkey.remove");
   });
 
   it("a disabled member is refused at once: sessions, passkeys, passwords, codes, tokens and apps", async () => {

@@ -21,7 +21,11 @@ export class SoftAuthenticator {
   readonly origin: string;
   readonly rpId: string;
 
-  constructor(origin: string) {
+  /** Some authenticators never count (their counter stays 0): then only the single-use challenge stops a replay. */
+  private readonly counts: boolean;
+
+  constructor(origin: string, options: { counts?: boolean } = {}) {
+    this.counts = options.counts ?? true;
     this.origin = origin;
     this.rpId = new URL(origin).hostname;
     const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -73,7 +77,7 @@ export class SoftAuthenticator {
 
   /** The answer to navigator.credentials.get() for these options (an AuthenticationResponseJSON). */
   signIn(options: { challenge: string }) {
-    this.counter += 1;
+    if (this.counts) this.counter += 1;
     const authData = Buffer.concat([sha256(this.rpId), Buffer.from([0x05]), uint32(this.counter)]);
     const clientData = this.clientData("webauthn.get", options.challenge);
     const signature = sign("sha256", Buffer.concat([authData, sha256(clientData)]), this.privateKey);
