@@ -115,7 +115,7 @@ describe("web app: passkeys, codes by private message, consent with a session", 
     expect(await collectionItems(pod, `${pod.actorUrl}/outbox`)).not.toContain(note.object.id);
 
     await ana.fill("#f-code", code);
-    await ana.click("form[action=\"/app/security/handle/verify\"] button");
+    await ana.click('form[action="/app/security/handle/verify"] button');
     await ana.waitForSelector("text=Your fediverse account is linked.");
     expect(await ana.textContent("main")).toContain(`@${person.handle}`);
     await checkPage(ana, "security-linked");
@@ -199,8 +199,41 @@ describe("web app: passkeys, codes by private message, consent with a session", 
     const same = await page.context().newPage();
     await same.goto(`${pod.url}/app/tokens?lang=en`);
     expect(await same.textContent("main")).toContain("app: Phone app");
-    await same.goto(`${pod.url}/app/members`);
-    await checkPage(same, "members-with-disable");
     await page.context().close();
+  });
+
+  it("a coordinator disables a member: the member's session ends at once; enabling lets them back in", async () => {
+    await ana.goto(`${pod.url}/app/members`);
+    await ana.click("text=Make an invitation link");
+    const link = (await ana.textContent("code.link"))!;
+    const member = await (await newPhone(browser)).newPage();
+    await member.goto(link);
+    await member.fill("#f-displayName", "Beto");
+    await member.fill("#f-username", "beto");
+    await member.fill("#f-password", password);
+    await member.click("main button[type=submit]");
+    await at(member, "/app");
+
+    await ana.goto(`${pod.url}/app/members`);
+    await ana.click("li:has-text('Beto') button:has-text('Disable')");
+    await ana.waitForSelector("li:has-text('Beto') >> text=disabled since");
+    await checkPage(ana, "members-disabled");
+    await ana.goto(`${pod.url}/app/members?lang=es`);
+    await checkPage(ana, "members-disabled-es");
+    await member.goto(`${pod.url}/app/profile`);
+    await at(member, "/app/sign-in");
+    await member.fill("#f-username", "beto");
+    await member.fill("#f-password", password);
+    await member.click("main form button[type=submit]");
+    expect(await member.textContent("[role=alert]")).toContain("do not match");
+
+    await ana.click("li:has-text('Beto') button:has-text('Volver a activar')");
+    await ana.waitForSelector("li:has-text('Beto') >> text=Desactivar");
+    await member.fill("#f-password", password);
+    await member.click("main form button[type=submit]");
+    await at(member, "/app/profile");
+    await ana.goto(`${pod.url}/app/audit?lang=en`);
+    expect(await ana.textContent("main")).toContain("member.disable");
+    await member.context().close();
   });
 });
