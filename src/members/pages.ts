@@ -171,7 +171,10 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
               <p><strong>${member.displayName}</strong> (${member.username}) · ${t(`role.${member.role}`)}</p>
               <p class="hint">
                 ${t("members.joined", { at: ctx.time(member.createdAt) })}
-                ${member.disabledAt && html` · <strong>${t("members.disabled", { at: ctx.time(member.disabledAt) })}</strong>`}
+                ${
+                  member.disabledAt &&
+                  html` · <strong>${t("members.disabled", { at: ctx.time(member.disabledAt) })}</strong>`
+                }
               </p>
               ${
                 member.id !== self.id &&

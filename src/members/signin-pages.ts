@@ -71,7 +71,9 @@ export function securityPage(ctx: PageContext, state: SecurityState): Page {
         <p>${t("handle.intro")}</p>
         ${
           state.handle &&
-          html`<p>${t("handle.linked", { handle: `@${state.handle.handle}`, at: ctx.time(state.handle.verifiedAt) })}</p>
+          html`<p>
+              ${t("handle.linked", { handle: `@${state.handle.handle}`, at: ctx.time(state.handle.verifiedAt) })}
+            </p>
             <form method="post" action="/app/security/handle/remove">
               <${Csrf} ctx=${ctx} />
               <button type="submit" class="secondary">${t("handle.remove")}</button>

@@ -58,7 +58,7 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
     return reply.code(status).type("application/problem+json").send({ title: detail, status, detail, field });
   }
 
-  /** A fresh attempt for this browser: a new secret each time, so an old attempt's challenge or code is never reused. */
+  /** A fresh attempt for this browser: a new secret each time, so an old attempt's challenge or code is not reused. */
   function newAttempt(reply: FastifyReply): string {
     const secret = newSecret();
     reply.setCookie(ATTEMPT_COOKIE, secret, { ...kit.cookieOptions, path: "/app", maxAge: ATTEMPT_SECONDS });

@@ -130,7 +130,8 @@ export const signinEs: Record<keyof typeof signinEn, string> = {
   "signIn.codeLink": "Recibir un código en tu cuenta del fediverso",
   "signInCode.title": "Entrar con un código",
   "signInCode.intro":
-    "Si tu cuenta del fediverso está vinculada a tu membresía, el pod te envía allí un código como mensaje privado.",
+    "Si tu cuenta del fediverso está vinculada a tu membresía, el pod te envía allí un código como mensaje " +
+    "privado.",
   "signInCode.who": "Tu dirección del fediverso o tu nombre de usuario",
   "signInCode.send": "Envíame un código",
   "signInCode.sent":
