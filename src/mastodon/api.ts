@@ -22,7 +22,7 @@ import { oauthRoutes } from "./routes/oauth.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { statusRoutes } from "./routes/statuses.ts";
 import { timelineRoutes } from "./routes/timelines.ts";
-import type { IsCoordinator } from "../operators/service.ts";
+import { grantStillStands, type IsCoordinator } from "../operators/service.ts";
 
 export interface MastodonApiOptions {
   deps: PodDeps;
@@ -59,7 +59,10 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (
     if (request.body && typeof request.body === "object" && !Array.isArray(request.body))
       request.body = nestFormKeys(request.body as Record<string, unknown>);
   });
-  app.addHook("onRequest", mastodonAuth(oauth));
+  app.addHook(
+    "onRequest",
+    mastodonAuth(oauth, (id) => grantStillStands(deps.db, id, isCoordinator)),
+  );
 
   await app.register(oauthRoutes, { deps, oauth, isCoordinator });
   await app.register(instanceRoutes, { deps, social, present });

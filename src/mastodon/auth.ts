@@ -20,14 +20,16 @@ declare module "fastify" {
  * Checks the Bearer token of every Mastodon API request: a bad or expired token is 401 even on public
  * routes (as Mastodon does), a missing scope 403, an app-only token on a pod route 422.
  */
-export function mastodonAuth(oauth: OAuthStore) {
+export function mastodonAuth(oauth: OAuthStore, grantStands: (operatorTokenId: string) => boolean) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const config = request.routeOptions.config;
     // Other schemes (HTTP Basic client authentication at /oauth/token) are not access tokens.
     if (header && /^Bearer\s/i.test(header)) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const token = match ? oauth.token(match[1]!) : null;
+      const found = match ? oauth.token(match[1]!) : null;
+      // An app a member allowed stops with that member (disabled, or no longer a coordinator).
+      const token = found && (found.grantedBy === null || grantStands(found.grantedBy)) ? found : null;
       if (!token)
         return sendError(
           reply.header("www-authenticate", 'Bearer error="invalid_token"'),

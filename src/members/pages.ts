@@ -1,6 +1,7 @@
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import type { InvitationState } from "./service.ts";
-import type { Invitation, Member, MemberSession } from "./model.ts";
+import type { Invitation, Member } from "./model.ts";
+import { OtherWaysIn } from "./signin-pages.ts";
 
 export function signInPage(
   ctx: PageContext,
@@ -25,7 +26,8 @@ export function signInPage(
           autocomplete="current-password"
         />
         <button type="submit">${t("signIn.submit")}</button>
-      </form>`,
+      </form>
+      <${OtherWaysIn} ctx=${ctx} next=${state.next} />`,
   };
 }
 
@@ -167,7 +169,13 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
           ${state.members.map(
             (member) => html`<li>
               <p><strong>${member.displayName}</strong> (${member.username}) · ${t(`role.${member.role}`)}</p>
-              <p class="hint">${t("members.joined", { at: ctx.time(member.createdAt) })}</p>
+              <p class="hint">
+                ${t("members.joined", { at: ctx.time(member.createdAt) })}
+                ${
+                  member.disabledAt &&
+                  html` · <strong>${t("members.disabled", { at: ctx.time(member.disabledAt) })}</strong>`
+                }
+              </p>
               ${
                 member.id !== self.id &&
                 html`<div class="actions">
@@ -182,6 +190,12 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
                   <${Csrf} ctx=${ctx} />
                   <button type="submit" class="secondary">${t("members.reset")}</button>
                 </form>
+                <form method="post" action=${`/app/members/${member.id}/${member.disabledAt ? "enable" : "disable"}`}>
+                  <${Csrf} ctx=${ctx} />
+                  <button type="submit" class="secondary">
+                    ${member.disabledAt ? t("members.enable") : t("members.disable")}
+                  </button>
+                </form>
               </div>`
               }
             </li>`,
@@ -191,10 +205,7 @@ export function membersPage(ctx: PageContext, state: MembersPageState): Page {
   };
 }
 
-export function profilePage(
-  ctx: PageContext,
-  state: { sessions: MemberSession[]; currentSession: string | null; saved?: boolean },
-): Page {
+export function profilePage(ctx: PageContext, state: { saved?: boolean }): Page {
   const { t } = ctx;
   const member = ctx.member!;
   const fields = [
@@ -225,32 +236,7 @@ export function profilePage(
         </div>
         <button type="submit">${t("profile.save")}</button>
       </form>
-      <section aria-labelledby="sessions">
-        <h2 id="sessions">${t("profile.sessions")}</h2>
-        <ul class="cards">
-          ${state.sessions.map(
-            (session) => html`<li>
-              <p>
-                ${session.userAgent || "?"}
-                ${session.idHash === state.currentSession && html` <strong>(${t("profile.thisDevice")})</strong>`}
-              </p>
-              <p class="hint">${t("profile.lastSeen", { at: ctx.time(session.lastSeenAt) })}</p>
-              ${
-                session.idHash !== state.currentSession &&
-                html`<form method="post" action="/app/sessions/end">
-                <${Csrf} ctx=${ctx} />
-                <input type="hidden" name="session" value=${session.idHash} />
-                <button type="submit" class="secondary">${t("profile.endSession")}</button>
-              </form>`
-              }
-            </li>`,
-          )}
-        </ul>
-        <form method="post" action="/app/sign-out-everywhere">
-          <${Csrf} ctx=${ctx} />
-          <button type="submit" class="secondary">${t("profile.signOutEverywhere")}</button>
-        </form>
-      </section>`,
+      <p><a href="/app/security">${t("security.link")}</a></p>`,
   };
 }
 

@@ -5,6 +5,9 @@ import { isMessageKey } from "../webapp/i18n/index.ts";
 import { SESSION_COOKIE, type AppKit } from "../webapp/plugin.ts";
 import { FormError, SESSION_IDLE_MS, type MembersService } from "./service.ts";
 import { MEMBER_ROLES, type MemberRole } from "./schema.ts";
+import type { CodesService } from "./codes.ts";
+import type { PasskeysService } from "./passkeys.ts";
+import { signInRoutes } from "./signin-routes.ts";
 import { accountPage, auditPage, linkProblemPage, membersPage, profilePage, resetPage, signInPage } from "./pages.ts";
 
 /** Sign-in attempts per client address and minute; then a 429 page until the minute is over. */
@@ -13,6 +16,8 @@ export const SIGN_IN_LIMIT = { max: 10, timeWindow: 60_000 };
 interface Options {
   kit: AppKit;
   members: MembersService;
+  passkeys: PasskeysService;
+  codes: CodesService;
 }
 
 const fieldErrors = (error: unknown): FieldErrors => {
@@ -21,10 +26,10 @@ const fieldErrors = (error: unknown): FieldErrors => {
 };
 
 /** Only paths inside the app: a `next` naming another site would make the sign-in form an open redirect. */
-const safeNext = (next: string) => (/^\/app(\/[\w\-./?=&%]*)?$/.test(next) && !next.includes("//") ? next : "/app");
+const safeNext = (next: string) => (/^\/app(\/[\w\-./?=&%+~]*)?$/.test(next) && !next.includes("//") ? next : "/app");
 
 /** Sign-in, first-run setup, invitations, password links, profiles, sessions and the audit log. */
-export async function memberPages(app: FastifyInstance, { kit, members }: Options) {
+export async function memberPages(app: FastifyInstance, { kit, members, passkeys, codes }: Options) {
   const body = (request: FastifyRequest) => request.body as FormFields | undefined;
   const coordinator = kit.guard("coordinator");
   const member = kit.guard("member");
@@ -64,6 +69,24 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
     return reply.redirect(safeNext(text(fields, "next")), 303);
   });
 
+  const overLimit = async (request: FastifyRequest) => {
+    const seen = await wrongPasswords(request, { increment: false });
+    return !seen.isAllowed && seen.remaining === 0;
+  };
+  signInRoutes(app, {
+    kit,
+    members,
+    passkeys,
+    codes,
+    overLimit,
+    wrongGuess: async (request) => {
+      await wrongPasswords(request);
+    },
+    signIn,
+    safeNext,
+    signInLimit: SIGN_IN_LIMIT,
+  });
+
   app.post("/sign-out", async (request, reply) => {
     if (request.appSessionHash) members.endSession(request.appSessionHash);
     reply.clearCookie(SESSION_COOKIE, kit.cookieOptions);
@@ -78,7 +101,7 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
 
   app.post("/sessions/end", { preHandler: member }, async (request, reply) => {
     members.endSessionOf(request.appMember!.id, text(body(request), "session"));
-    return reply.redirect("/app/profile", 303);
+    return reply.redirect("/app/security", 303);
   });
 
   for (const purpose of ["setup", "join"] as const) {
@@ -206,14 +229,27 @@ export async function memberPages(app: FastifyInstance, { kit, members }: Option
     },
   );
 
+  for (const [action, disabled] of [
+    ["disable", true],
+    ["enable", false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/members/:id/${action}`,
+      { preHandler: coordinator },
+      async (request, reply) => {
+        try {
+          members.setDisabled(request.appMember!, request.params.id, disabled);
+        } catch (error) {
+          return showMembers(request, reply, { errors: fieldErrors(error) });
+        }
+        return reply.redirect("/app/members", 303);
+      },
+    );
+  }
+
   app.get("/profile", { preHandler: member }, async (request, reply) => {
     const saved = text(request.query as FormFields, "saved") === "1";
-    const state = {
-      sessions: members.sessionsOf(request.appMember!.id),
-      currentSession: request.appSessionHash,
-      saved,
-    };
-    return kit.send(request, reply, profilePage(kit.context(request, reply), state));
+    return kit.send(request, reply, profilePage(kit.context(request, reply), { saved }));
   });
 
   app.post("/profile", { preHandler: member }, async (request, reply) => {

@@ -80,3 +80,76 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_log_at").on(t.at)],
 );
+
+/** A member's passkeys (WebAuthn credentials): the public key and signature counter the server checks. */
+export const passkeys = sqliteTable(
+  "passkeys",
+  {
+    /** The credential id (base64url) the authenticator gives back at each sign-in. */
+    id: text("id").primaryKey(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    label: text("label").notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: integer("counter").notNull().default(0),
+    /** Comma-separated transports the authenticator named (internal, usb, hybrid…). */
+    transports: text("transports").notNull().default(""),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+  },
+  (t) => [index("passkeys_member").on(t.memberId)],
+);
+
+export const CHALLENGE_PURPOSES = ["passkey-add", "passkey-sign-in"] as const;
+
+/**
+ * WebAuthn challenges, single use and short-lived, bound to what asked for them: a session (adding a passkey) or a
+ * sign-in attempt's cookie (kept as its SHA-256 in `boundTo`).
+ */
+export const authChallenges = sqliteTable("auth_challenges", {
+  boundTo: text("bound_to").primaryKey(),
+  purpose: text("purpose", { enum: CHALLENGE_PURPOSES }).notNull(),
+  challenge: text("challenge").notNull(),
+  expiresAt: text("expires_at").notNull(),
+});
+
+/** A member's fediverse account, once they proved it is theirs with a code sent to it. */
+export const memberHandles = sqliteTable("member_handles", {
+  memberId: text("member_id")
+    .primaryKey()
+    .references(() => members.id, { onDelete: "cascade" }),
+  /** Lowercase user@host, without the leading @. */
+  handle: text("handle").notNull().unique(),
+  actorIri: text("actor_iri").notNull(),
+  inbox: text("inbox").notNull(),
+  verifiedAt: text("verified_at").notNull(),
+});
+
+export const CODE_PURPOSES = ["link", "sign-in"] as const;
+export type CodePurpose = (typeof CODE_PURPOSES)[number];
+
+/**
+ * One-time codes sent as a direct message: to link a handle (`link`, carrying the handle being proved) or to sign in.
+ * Only a hash of the code is kept; `attempts` counts wrong guesses; `boundTo` is the SHA-256 of the cookie of the
+ * browser that asked, so a code works only where it was asked for.
+ */
+export const oneTimeCodes = sqliteTable(
+  "one_time_codes",
+  {
+    id: text("id").primaryKey(),
+    boundTo: text("bound_to").notNull().unique(),
+    memberId: text("member_id")
+      .notNull()
+      .references(() => members.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: CODE_PURPOSES }).notNull(),
+    codeHash: text("code_hash").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    handle: text("handle").notNull(),
+    actorIri: text("actor_iri").notNull(),
+    inbox: text("inbox").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("one_time_codes_member").on(t.memberId)],
+);

@@ -240,6 +240,20 @@ export function membersService(db: Db, now: () => Date) {
       store.setRole(memberId, role);
       audit(by.id, `member.role.${role}`, memberId);
     },
+    /** A disabled member's sessions end at once; their tokens stop working (they are no longer a coordinator). */
+    setDisabled(by: Member, memberId: string, disabled: boolean) {
+      const target = store.byId(memberId);
+      if (!target) throw new FormError("member", "error.unknownMember");
+      if (target.id === by.id) throw new FormError("member", "members.notSelf");
+      if (disabled && target.role === "coordinator" && !target.disabledAt && store.countActive("coordinator") <= 1) {
+        throw new FormError("role", "error.lastCoordinator");
+      }
+      store.transaction(() => {
+        store.setDisabled(memberId, disabled ? iso() : null);
+        if (disabled) store.deleteSessionsOf(memberId);
+        audit(by.id, disabled ? "member.disable" : "member.enable", memberId);
+      });
+    },
     auditPage: (limit = 100) => store.auditPage(limit),
   };
 }

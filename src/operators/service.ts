@@ -101,3 +101,36 @@ function addToken(db: Pick<Db, "insert">, label: string): string {
     .run();
   return token;
 }
+
+/**
+ * The member's token an app's access hangs on when a coordinator allows the app with their session: one per member
+ * and app (its secret is never shown; it only anchors the grant). Revoking it on the tokens page ends the app's access,
+ * and it stops working with the member (disabled, or no longer a coordinator).
+ */
+export function appGrantTokenId(db: Db, memberId: string, label: string): string {
+  const found = db
+    .select({ id: operatorTokens.id })
+    .from(operatorTokens)
+    .where(and(eq(operatorTokens.memberId, memberId), eq(operatorTokens.label, label)))
+    .get();
+  if (found) return found.id;
+  const row = {
+    id: uuidv7(),
+    tokenHash: hashToken(generateToken()),
+    label,
+    memberId,
+    createdAt: new Date().toISOString(),
+  };
+  db.insert(operatorTokens).values(row).run();
+  return row.id;
+}
+
+/** Whether what an operator token granted (an app's access) still stands: the token exists and its member may act. */
+export function grantStillStands(db: Db, tokenId: string, isCoordinator: IsCoordinator): boolean {
+  const row = db
+    .select({ memberId: operatorTokens.memberId })
+    .from(operatorTokens)
+    .where(eq(operatorTokens.id, tokenId))
+    .get();
+  return row !== undefined && (row.memberId === null || isCoordinator(row.memberId));
+}

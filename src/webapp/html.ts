@@ -25,6 +25,8 @@ export interface Page {
   title: string;
   body: VNode | VNode[];
   status?: number;
+  /** Where else this page's forms may lead (CSP form-action covers redirects): an app's return address. */
+  formTargets?: string[];
 }
 
 export function renderPage(ctx: PageContext, page: Page): string {
@@ -55,6 +57,7 @@ function layout(ctx: PageContext, page: Page) {
             ${coordinator && html`<li><a href="/app/moderation">${t("nav.moderation")}</a></li>`}
             ${coordinator && html`<li><a href="/app/tokens">${t("nav.tokens")}</a></li>`}
             ${member && html`<li><a href="/app/profile">${t("nav.profile")}</a></li>`}
+            ${member && html`<li><a href="/app/security">${t("nav.security")}</a></li>`}
             <li><a href="/">${t("nav.publicPage")}</a></li>
             <li>
               <a href=${`${ctx.path}${ctx.path.includes("?") ? "&" : "?"}lang=${other}`} lang=${other} hreflang=${other}

@@ -17,10 +17,10 @@ import { errorPage } from "./pages/errors.ts";
 export const SESSION_COOKIE = "pod_session";
 const LOCALE_COOKIE = "pod_lang";
 
-/** The app's own policy: its one stylesheet, forms posting only to the pod, no scripts. */
+/** The app's own policy: its one stylesheet, forms posting only to the pod, only its own scripts (none inline). */
 export const APP_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; " +
-  "frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -126,10 +126,11 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
     },
     send(request, reply, page) {
       const body = renderPage(kit.context(request, reply), page);
+      const targets = page.formTargets?.length ? ` ${page.formTargets.join(" ")}` : "";
       return reply
         .code(page.status ?? 200)
         .type("text/html; charset=utf-8")
-        .header("content-security-policy", APP_CSP)
+        .header("content-security-policy", APP_CSP.replace("form-action 'self'", `form-action 'self'${targets}`))
         .header("cache-control", "no-store")
         .header("vary", "cookie, accept-language")
         .send(body);

@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import { consentPages } from "../mastodon/app-consent.ts";
+import { oauthStore } from "../mastodon/oauth.ts";
+import { codesService } from "../members/codes.ts";
+import { passkeysService } from "../members/passkeys.ts";
 import { memberPages } from "../members/routes.ts";
 import { moderationPages } from "../moderation/app-routes.ts";
+import { directMessenger } from "../social/direct-message.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
 import { tokenPages } from "../operators/app-routes.ts";
@@ -43,7 +48,11 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     return kit.send(request, reply, page);
   });
 
-  await app.register(memberPages, { kit, members });
+  const rp = { id: config.url.hostname, origin: config.url.origin, name: config.name };
+  const passkeys = passkeysService(db, pod.deps.now, rp, members);
+  const messenger = directMessenger(pod.deps, pod.contextFor);
+  const codes = codesService(db, pod.deps.now, members, messenger, pod.deps.log);
+  await app.register(memberPages, { kit, members, passkeys, codes });
   await app.register(offerPages, { kit, audit: members.audit, offers: pod.offers, db, config });
   await app.register(tokenPages, { kit, db, audit: members.audit });
   await app.register(moderationPages, {
@@ -53,4 +62,5 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     confederation: pod.confederation,
     members,
   });
+  await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit: members.audit });
 }

@@ -52,9 +52,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startPod(name: string, env: Record<string, string> = {}): Promise<PodProcess> {
+/** `hostname: "localhost"` gives the pod a name a browser accepts as a WebAuthn relying party (an IP is not one). */
+export async function startPod(
+  name: string,
+  env: Record<string, string> = {},
+  options: { hostname?: "localhost" } = {},
+): Promise<PodProcess> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const hostname = options.hostname ?? "127.0.0.1";
+  const url = `http://${hostname}:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), `pod-${name}-`));
   let output = "";
   let child: ChildProcess;
@@ -102,7 +108,7 @@ export async function startPod(name: string, env: Record<string, string> = {}): 
   return {
     name,
     url,
-    handle: `@pod@127.0.0.1:${port}`,
+    handle: `@pod@${hostname}:${port}`,
     actorUrl: `${url}/users/pod`,
     dataDir,
     async admin(method, path, body) {

@@ -54,6 +54,35 @@ export class WebClient {
   }
 }
 
+/** Posts JSON as the app's own script does (the page's CSRF token in a header); returns the parsed answer. */
+export async function postJson(
+  client: WebClient,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: any; setCookies: string[] }> {
+  const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  const response = await fetch(new URL(path, client.base), {
+    method: "POST",
+    headers: { ...client.headers, cookie, "content-type": "application/json", "csrf-token": client.lastToken },
+    body: JSON.stringify(body),
+    redirect: "manual",
+  });
+  const setCookies = response.headers.getSetCookie();
+  for (const line of setCookies) {
+    const [pair = ""] = line.split(";");
+    const at = pair.indexOf("=");
+    const value = pair.slice(at + 1);
+    if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line) || value === "") client.cookies.delete(pair.slice(0, at));
+    else client.cookies.set(pair.slice(0, at), value);
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: response.status, body: parsed, setCookies };
+}
+
 /** Runs the first-run setup through the link the pod printed; returns the coordinator's signed-in client. */
 export async function setUpPod(
   url: string,

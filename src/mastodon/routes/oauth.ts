@@ -9,6 +9,8 @@ import { MastodonError } from "../errors.ts";
 import { OAuthError, OOB_REDIRECT, type OAuthApp, type OAuthStore } from "../oauth.ts";
 import { isVerifiedRedirect } from "../redirect-trust.ts";
 import { KNOWN_SCOPES, parseScopes, withinScopes } from "../scopes.ts";
+import { SESSION_COOKIE } from "../../webapp/plugin.ts";
+import { authorizationQuery, checkAuthorizationRequest, type AuthorizationProblem } from "../authorization-request.ts";
 
 /** Schemes a redirect may never use: they would run or read something in the operator's browser. */
 const UNSAFE_SCHEMES = new Set(["javascript:", "data:", "vbscript:", "file:", "blob:"]);
@@ -120,32 +122,21 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
     return entity;
   });
 
-  /** Checks an authorization request; an error that can go back to the app is redirected (RFC 6749 §4.1.2.1). */
+  const PROBLEMS: Record<AuthorizationProblem, string> = {
+    unknownApp: "This app is not registered on this pod (unknown client_id).",
+    badRedirect: "The redirect_uri is not one the app registered.",
+    badResponseType: "The app asked for a response type this pod does not give (response_type must be code).",
+    badScopes: "The app asked for scopes that are unknown or beyond what it registered.",
+    badPkce: "The app's PKCE code_challenge is not a base64url SHA-256 with method S256.",
+  };
+
+  /** Checks an authorization request; problems are shown on the page (see checkAuthorizationRequest). */
   function checkAuthorization(
     reply: FastifyReply,
     input: AuthorizeRequest,
   ): { found: OAuthApp; scopes: string[]; redirect: string } | FastifyReply {
-    const found = input.client_id ? oauth.app(input.client_id) : undefined;
-    if (!found) return consentError(reply, "This app is not registered on this pod (unknown client_id).");
-    const registered = found.redirectUris.split("\n");
-    const redirect = input.redirect_uri ?? (registered.length === 1 ? registered[0]! : "");
-    if (!registered.includes(redirect)) return consentError(reply, "The redirect_uri is not one the app registered.");
-    // Errors are shown on the page rather than sent back: registration is open, so an unverified app's
-    // redirect URI must not be reachable without the operator's action (RFC 9700 §4.11.2).
-    if (input.response_type !== "code")
-      return consentError(
-        reply,
-        "The app asked for a response type this pod does not give (response_type must be code).",
-      );
-    const scopes = parseScopes(input.scope);
-    if (!scopes || !withinScopes(found.scopes.split(" "), scopes))
-      return consentError(reply, "The app asked for scopes that are unknown or beyond what it registered.");
-    if (input.code_challenge !== undefined) {
-      if (input.code_challenge_method !== "S256") return consentError(reply, "The app's PKCE method is not S256.");
-      if (!/^[A-Za-z0-9_-]{43}$/.test(input.code_challenge))
-        return consentError(reply, "The app's code_challenge is not a base64url SHA-256.");
-    }
-    return { found, scopes, redirect };
+    const checked = checkAuthorizationRequest(oauth, input);
+    return "problem" in checked ? consentError(reply, PROBLEMS[checked.problem]) : checked;
   }
 
   function consentError(reply: FastifyReply, message: string) {
@@ -201,6 +192,8 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
           html`<h1>Sign in to ${config.name}</h1>
 <p><strong>${found.name}</strong>${website} asks to act as this pod with: <code>${scopes.join(" ")}</code>.</p>
 ${problem ? html`<p role="alert"><strong>${problem}</strong></p>` : ""}
+<p><a href="/app/authorize?${authorizationQuery(input)}">Sign in with your member account</a>
+(coordinators), or allow it with an operator token:</p>
 <form method="post" action="/oauth/authorize">
 ${hidden}
 ${TOKEN_FIELD}
@@ -213,6 +206,10 @@ ${DECISION_BUTTONS}
   app.get("/oauth/authorize", { schema: { querystring: authorizeQuery } }, async (request, reply) => {
     const checked = checkAuthorization(reply, request.query);
     if (!("found" in checked)) return checked;
+    // A browser with a member's session approves on the app's own consent page (sign-in, CSRF, its language).
+    const cookies = request.headers.cookie ?? "";
+    if (cookies.split(/;\s*/).some((pair) => pair.startsWith(`${SESSION_COOKIE}=`)))
+      return reply.redirect(`/app/authorize?${authorizationQuery(request.query)}`, 303);
     return consentPage(reply, request.query, checked.found, checked.scopes);
   });
 

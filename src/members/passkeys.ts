@@ -1,0 +1,135 @@
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+  type RegistrationResponseJSON,
+} from "@simplewebauthn/server";
+import type { Db } from "../db/client.ts";
+import { credentialsStore, type Passkey } from "./credentials-store.ts";
+import type { Member } from "./model.ts";
+import { FormError, type MembersService } from "./service.ts";
+
+/** The pod as a WebAuthn relying party: its host name is the RP ID, its origin the only origin accepted. */
+export interface RelyingParty {
+  id: string;
+  origin: string;
+  name: string;
+}
+
+/** How long a challenge waits for the browser's answer. */
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+const toBase64Url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
+const fromBase64Url = (text: string) => new Uint8Array(Buffer.from(text, "base64url"));
+
+/** Passkeys: adding and removing them (signed in) and signing in with one. */
+export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, members: MembersService) {
+  const store = credentialsStore(db);
+  const iso = () => now().toISOString();
+  const expiry = () => new Date(now().getTime() + CHALLENGE_TTL_MS).toISOString();
+
+  /** The challenge bound to this session or attempt, taken out so it can never be answered twice. */
+  function takeChallenge(boundTo: string, purpose: "passkey-add" | "passkey-sign-in"): string | null {
+    const row = store.takeChallenge(boundTo);
+    if (!row || row.purpose !== purpose || row.expiresAt <= iso()) return null;
+    return row.challenge;
+  }
+
+  return {
+    list: (member: Member): Passkey[] => store.passkeysOf(member.id),
+
+    async registrationOptions(member: Member, sessionHash: string) {
+      const options = await generateRegistrationOptions({
+        rpName: rp.name,
+        rpID: rp.id,
+        userName: member.username,
+        userDisplayName: member.displayName,
+        userID: new TextEncoder().encode(member.id),
+        attestationType: "none",
+        excludeCredentials: store.passkeysOf(member.id).map((p) => ({
+          id: p.id,
+          transports: p.transports ? (p.transports.split(",") as AuthenticatorTransport[]) : undefined,
+        })),
+        authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
+      });
+      const boundTo = `add:${sessionHash}`;
+      store.putChallenge({ boundTo, purpose: "passkey-add", challenge: options.challenge, expiresAt: expiry() }, iso());
+      return options;
+    },
+
+    async add(member: Member, sessionHash: string, label: string, response: RegistrationResponseJSON) {
+      const name = label.trim().slice(0, 100);
+      if (!name) throw new FormError("label", "error.required");
+      const challenge = takeChallenge(`add:${sessionHash}`, "passkey-add");
+      if (!challenge) throw new FormError("passkey", "passkey.expired");
+      const verified = await verifyRegistrationResponse({
+        response,
+        expectedChallenge: challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        requireUserVerification: false,
+      }).catch(() => null);
+      if (!verified?.verified) throw new FormError("passkey", "passkey.refused");
+      const { credential } = verified.registrationInfo;
+      if (store.passkey(credential.id)) throw new FormError("passkey", "passkey.refused");
+      store.insertPasskey({
+        id: credential.id,
+        memberId: member.id,
+        label: name,
+        publicKey: toBase64Url(credential.publicKey),
+        counter: credential.counter,
+        transports: (credential.transports ?? []).join(","),
+        createdAt: iso(),
+        lastUsedAt: null,
+      });
+      members.audit(member.id, "passkey.add", credential.id);
+    },
+
+    remove(member: Member, id: string) {
+      if (store.removePasskey(member.id, id)) members.audit(member.id, "passkey.remove", id);
+    },
+
+    /** Options for a sign-in attempt (any of the pod's passkeys: the authenticator offers its own). */
+    async signInOptions(attemptHash: string) {
+      const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: "preferred" });
+      const boundTo = `sign-in:${attemptHash}`;
+      store.putChallenge(
+        { boundTo, purpose: "passkey-sign-in", challenge: options.challenge, expiresAt: expiry() },
+        iso(),
+      );
+      return options;
+    },
+
+    /** The member this answer proves, or null: unknown or removed passkey, reused challenge, replayed counter. */
+    async signIn(attemptHash: string, response: AuthenticationResponseJSON): Promise<Member | null> {
+      const challenge = takeChallenge(`sign-in:${attemptHash}`, "passkey-sign-in");
+      const passkey = typeof response?.id === "string" ? store.passkey(response.id) : undefined;
+      if (!challenge || !passkey) return null;
+      const member = members.get(passkey.memberId);
+      if (!member || member.disabledAt) return null;
+      const verified = await verifyAuthenticationResponse({
+        response,
+        expectedChallenge: challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        credential: {
+          id: passkey.id,
+          publicKey: fromBase64Url(passkey.publicKey),
+          counter: passkey.counter,
+          transports: passkey.transports ? (passkey.transports.split(",") as AuthenticatorTransport[]) : [],
+        },
+        requireUserVerification: false,
+      }).catch(() => null);
+      if (!verified?.verified) return null;
+      // The library refuses a counter that did not grow; the conditional update refuses two answers racing.
+      if (!store.usePasskey(passkey.id, passkey.counter, verified.authenticationInfo.newCounter, iso())) return null;
+      members.audit(member.id, "passkey.sign-in", passkey.id);
+      return member;
+    },
+  };
+}
+
+export type PasskeysService = ReturnType<typeof passkeysService>;
