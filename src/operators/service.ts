@@ -101,3 +101,12 @@ function addToken(db: Pick<Db, "insert">, label: string): string {
     .run();
   return token;
 }
+
+/** Who holds each operator token: its label and, for a member's own token, the member. */
+export function tokenHolders(db: Db): Map<string, { label: string; memberId: string | null }> {
+  const rows = db
+    .select({ id: operatorTokens.id, label: operatorTokens.label, memberId: operatorTokens.memberId })
+    .from(operatorTokens)
+    .all();
+  return new Map(rows.map((row) => [row.id, { label: row.label, memberId: row.memberId }]));
+}

@@ -3,7 +3,10 @@ import type { FastifyInstance } from "fastify";
 import { memberPages } from "../members/routes.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
-import { tokenPages } from "../operators/app-routes.ts";
+import { appRows, tokenPages } from "../operators/app-routes.ts";
+import { recentResponses } from "../offers/responses.ts";
+import { practicePages } from "../practices/app-routes.ts";
+import { neighborPages } from "../follows/app-routes.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
@@ -38,11 +41,34 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
       now: now.toISOString(),
       members: members.list().filter((m) => !m.disabledAt).length,
       invitations: members.openInvitations().length,
+      responses: recentResponses(
+        pod.offers,
+        pod.social.responsesTo,
+        config,
+        new Date(now.getTime() - 14 * 86_400_000),
+        10,
+      ).map(({ offer, response }) => ({
+        offerName: offer.name,
+        appPath: `/app/offers/${offer.kind}/${offer.id}`,
+        author: response.author,
+        published: response.published,
+      })),
+      apps: [...new Set(appRows(db, members.list(), now).map((app) => app.appName))],
     });
     return kit.send(request, reply, page);
   });
 
   await app.register(memberPages, { kit, members });
-  await app.register(offerPages, { kit, audit: members.audit, offers: pod.offers, db, config });
-  await app.register(tokenPages, { kit, db, audit: members.audit });
+  const { audit } = members;
+  const { responsesTo } = pod.social;
+  await app.register(offerPages, { kit, audit, offers: pod.offers, db, config, responsesTo });
+  await app.register(tokenPages, { kit, db, audit, members: () => members.list(), now: pod.deps.now });
+  await app.register(practicePages, { kit, audit, practices: pod.practices, deps: pod.deps });
+  await app.register(neighborPages, {
+    kit,
+    audit,
+    deps: pod.deps,
+    actions: pod.follows,
+    relay: pod.confederation.relay,
+  });
 }
