@@ -29,6 +29,7 @@ describe("web app: offers, practices, neighbors and apps", { timeout: 300_000 },
   let northPage: Page;
   let northEs: Page;
   let southPage: Page;
+  let northClient: WebClient;
   let offerPath = "";
 
   async function checkPage(page: Page, name: string) {
@@ -71,6 +72,7 @@ describe("web app: offers, practices, neighbors and apps", { timeout: 300_000 },
     northPage = n.page;
     southPage = s.page;
     northEs = await spanishPage(north, n.client);
+    northClient = n.client;
   }, 120_000);
 
   afterAll(async () => {
@@ -268,6 +270,30 @@ describe("web app: offers, practices, neighbors and apps", { timeout: 300_000 },
     expect(await northPage.textContent("[role=status]")).toContain("Revoked");
     expect(await northPage.textContent("section[aria-labelledby=apps]")).toContain("No app is signed in");
     expect((await mastodonGet(north.url, token, "/api/v1/accounts/verify_credentials")).status).toBe(401);
+
+    await northPage.goto(`${north.url}/app/audit`);
+    const audit = await northPage.textContent("table");
+    for (const action of ["offer.update", "practice.publish", "practice.withdraw", "follower.approve", "app.revoke"])
+      expect(audit).toContain(action);
+  });
+
+  it("every new form refuses a post without its form token, and changes nothing", async () => {
+    await northClient.get("/app/neighbors");
+    const posts: [string, Record<string, string>][] = [
+      [`${offerPath}/edit`, { name: "Forged", quantity: "1", unit: "x", area: "Elsewhere" }],
+      ["/app/practices", { title: "Forged", summary: "Forged", action: "publish" }],
+      ["/app/neighbors/follow", { target: south.handle }],
+      ["/app/neighbors/requests/approve", { actor: south.actorUrl }],
+      [`/app/apps/${"0".repeat(64)}/revoke`, {}],
+    ];
+    for (const [path, fields] of posts) {
+      expect((await northClient.post(path, { ...fields, _csrf: null })).status, path).toBe(403);
+    }
+    const offer = await north.getActivityPub(north.url + offerPath.replace("/app/offers/offer/", "/offers/"));
+    expect(offer.name).toBe("Bread, rolls and jam");
+    expect((await north.admin("GET", "/practices")).body.items.map((p: { title: string }) => p.title)).not.toContain(
+      "Forged",
+    );
   });
 
   it("south unfollows north: north's offers leave south's view", async () => {

@@ -42,7 +42,9 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
             <li>${t("dashboard.needs", { count: facts.openNeeds })}</li>
             <li>${t("dashboard.members", { count: facts.members })}</li>
             <li>${t("dashboard.invitations", { count: facts.invitations })}</li>
-            <li>${t("dashboard.followRequests", { count: facts.followRequests })}</li>
+            <li>
+              <a href="/app/neighbors#requests">${t("dashboard.followRequests", { count: facts.followRequests })}</a>
+            </li>
           </ul>
           ${facts.neighborRequests ?? null}
           <${Responses} ctx=${ctx} responses=${facts.responses} />
