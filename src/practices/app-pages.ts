@@ -97,7 +97,11 @@ export function practiceFormPage(ctx: PageContext, state: PracticeFormState): Pa
         <${Csrf} ctx=${ctx} />
         <input type="hidden" name="adaptedFrom" value=${values.adaptedFrom ?? ""} />
         ${field("title", "content.practice.titleField", { required: true })}
-        ${field("summary", "content.practice.summary", { required: true, hint: t("content.practice.summaryHint") })}
+        ${field("summary", "content.practice.summary", {
+          required: true,
+          multiline: true,
+          hint: t("content.practice.summaryHint"),
+        })}
         ${field("body", "content.practice.body", { multiline: true, hint: t("content.practice.bodyHint") })}
         ${field("problem", "content.practice.problem", { multiline: true })}
         ${field("outcomes", "content.practice.outcomes", { multiline: true })}

@@ -15,6 +15,7 @@ import {
   type PracticeFormState,
   type PracticeValues,
 } from "./app-pages.ts";
+import { markdownOf } from "./adapt.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { practiceInputSchema, type PracticeInput } from "./model.ts";
 import type { PracticesService } from "./service.ts";
@@ -37,9 +38,6 @@ const ERROR_OF_FIELD: Partial<Record<string, MessageKey>> = {
 function neighborPractices(deps: PodDeps, limit: number): ViewItem[] {
   return viewPage(deps, { kind: "practice", sort: "newest", limit }, "view", { content: false }).items;
 }
-
-/** A neighbor's sanitised HTML as Markdown paragraphs to start from (its links stay as their text). */
-const paragraphsOf = (htmlText: string) => htmlToText(htmlText).split("\n").join("\n\n");
 
 /** Write, preview, publish, change and withdraw the pod's practices; adapt a neighbor's. */
 export async function practicePages(app: FastifyInstance, { kit, audit, practices, deps }: Options) {
@@ -97,7 +95,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
     const values: PracticeValues = {
       title: origin.name,
       summary: htmlToText(origin.summary),
-      body: paragraphsOf(viewContent(deps, origin.iri)),
+      body: markdownOf(viewContent(deps, origin.iri)),
       tags: (origin.tags ?? []).join(" "),
       adaptedFrom: origin.iri,
     };

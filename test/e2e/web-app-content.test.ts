@@ -214,7 +214,8 @@ describe("web app: offers, practices, neighbors and apps", { timeout: 300_000 },
     await checkPage(southPage, "practices-neighbors");
     await southPage.click("section[aria-labelledby=neighbors] a:has-text('Adapt')");
     expect(await southPage.inputValue("#f-title")).toBe("Shared childcare rota (evenings)");
-    expect(await southPage.inputValue("#f-body")).toContain("sign up weekly");
+    // The neighbor's HTML comes back as Markdown: its bold and its list survive.
+    expect(await southPage.inputValue("#f-body")).toContain("Two **adults** each evening.\n\n- sign up weekly\n- swap");
     const [origin] = (await north.admin("GET", "/practices")).body.items;
     expect(await southPage.textContent("main")).toContain(`${north.url}/practices/${origin.id}`);
     await checkPage(southPage, "practice-adapt");

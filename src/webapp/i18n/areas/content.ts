@@ -115,7 +115,7 @@ export const contentEn = {
 
 export const contentEs: Record<keyof typeof contentEn, string> = {
   "content.nav.practices": "Prácticas",
-  "content.nav.neighbors": "Vecinas",
+  "content.nav.neighbors": "Pods vecinos",
   "content.nav.menu": "Menú",
 
   "content.area.legend": "Zona",
@@ -153,7 +153,7 @@ export const contentEs: Record<keyof typeof contentEn, string> = {
   "content.practices.adapted": "adaptada de un pod vecino",
   "content.practices.neighbors": "Prácticas de los pods vecinos",
   "content.practices.neighborsHint": "De los pods que sigue este pod. Adaptar una la copia con un enlace a su origen.",
-  "content.practices.noNeighbors": "Todavía no hay prácticas de vecinos: sigue a un pod en la página Vecinas.",
+  "content.practices.noNeighbors": "Todavía no hay prácticas de vecinos: sigue a un pod en la página Pods vecinos.",
   "content.practices.adapt": "Adaptar",
   "content.practices.read": "Leerla",
 
@@ -181,7 +181,7 @@ export const contentEs: Record<keyof typeof contentEn, string> = {
   "content.practice.withdrawHint":
     "Retirarla avisa a quienes siguen al pod y a los pods vecinos de que ya no se comparte. No se puede deshacer.",
 
-  "content.neighbors.title": "Vecinas",
+  "content.neighbors.title": "Pods vecinos",
   "content.neighbors.followed": "Solicitud enviada. El pod aparece como seguido cuando la acepte.",
   "content.neighbors.unfollowed":
     "Dejaste de seguirlo. Sus ofertas, necesidades y prácticas salen de la vista del pod.",
