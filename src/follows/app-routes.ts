@@ -8,7 +8,7 @@ import type { FieldErrors } from "../webapp/html.ts";
 import type { AppKit } from "../webapp/plugin.ts";
 import { NEIGHBOR_NOTICES, neighborsPage, type NeighborNotice, type NeighborsState } from "./app-pages.ts";
 import type { FollowActions } from "./federation.ts";
-import { listFollowers, listFollowing } from "./service.ts";
+import { getFollower, getFollowing, listFollowers, listFollowing } from "./service.ts";
 
 interface Options {
   kit: AppKit;
@@ -62,14 +62,19 @@ export async function neighborPages(app: FastifyInstance, { kit, audit, deps, ac
   });
 
   app.post("/neighbors/unfollow", { preHandler: coordinator }, async (request, reply) => {
-    const row = await actions.unfollow(field(request, "actor"));
+    const actor = field(request, "actor");
+    if (!getFollowing(db, actor)) return reply.redirect("/app/neighbors", 303);
+    const row = await actions.unfollow(actor);
     audit(request.appMember!.id, "neighbor.unfollow", row.actorIri);
     return done(reply, "unfollowed");
   });
 
   for (const answer of ["approve", "reject"] as const) {
     app.post(`/neighbors/requests/${answer}`, { preHandler: coordinator }, async (request, reply) => {
-      const row = await actions[answer](field(request, "actor"));
+      const actor = field(request, "actor");
+      // A second press (or another coordinator) finds the request already answered: the page shows how it stands.
+      if (getFollower(db, actor)?.state !== "pending") return reply.redirect("/app/neighbors", 303);
+      const row = await actions[answer](actor);
       audit(request.appMember!.id, `follower.${answer}`, row.actorIri);
       return done(reply, answer === "approve" ? "approved" : "rejected");
     });

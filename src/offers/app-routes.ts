@@ -243,6 +243,7 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
   // The change goes through the offers service, which records the Update its followers receive.
   app.post<OfferParams>("/offers/:kind/:id/edit", { preHandler: coordinator }, async (request, reply) => {
     const offer = found(request.params);
+    if (offer.status === "withdrawn") return reply.redirect(`/app/offers/${offer.kind}/${offer.id}`, 303);
     const target = { kind: offer.kind, offer };
     const form = readForm(request.body as FormFields | undefined, offer.language);
     if (!form.input) return showForm(request, reply, target, form.values, form.errors);

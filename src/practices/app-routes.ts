@@ -128,6 +128,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
   // Saving goes through the practices service, which sends followers the Update.
   app.post<IdParams>("/practices/:id", { preHandler: coordinator }, async (request, reply) => {
     const practice = practices.get(request.params.id);
+    if (practice.status === "withdrawn") return reply.redirect(`/app/practices/${practice.id}`, 303);
     const fields = request.body as FormFields | undefined;
     const form = readForm(fields);
     if (form.errors) return show(request, reply, { ...form, practice });

@@ -295,6 +295,10 @@ describe("web app: offers, practices, neighbors and apps", { timeout: 300_000 },
     expect((await north.admin("GET", "/practices")).body.items.map((p: { title: string }) => p.title)).not.toContain(
       "Forged",
     );
+
+    // Pressed twice (or by two coordinators): the second press finds it answered and shows the page, no error.
+    const again = await northClient.post("/app/neighbors/requests/approve", { actor: south.actorUrl });
+    expect([again.status, again.location]).toEqual([303, "/app/neighbors"]);
   });
 
   it("south unfollows north: north's offers leave south's view", async () => {
