@@ -2,6 +2,8 @@ import type { Category } from "../categories/service.ts";
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import { offerPath } from "../publishing/iris.ts";
 import { formatMilli } from "./quantity.ts";
+import type { Response } from "../publishing/response.ts";
+import { htmlToText, SAFE_HREF } from "../web/sanitize.ts";
 import type { Claim, Offer, OfferKind } from "./service.ts";
 
 export function offersListPage(ctx: PageContext, rows: Offer[], published?: Offer): Page {
@@ -42,17 +44,71 @@ export interface OfferFormState {
   errors?: FieldErrors;
 }
 
-export function newOfferPage(ctx: PageContext, kind: OfferKind, categories: Category[], state: OfferFormState): Page {
+/** An area the pod has already used, with its coarse point (two decimals) when it has one. */
+export interface KnownArea {
+  name: string;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** What the form is for: publishing a new offer or need, or changing one already published. */
+export type OfferFormTarget = { kind: OfferKind; offer?: Offer };
+
+export const pointText = (area: Pick<KnownArea, "latitude" | "longitude">) =>
+  area.latitude === null || area.longitude === null ? "" : `${area.latitude}, ${area.longitude}`;
+
+/** The area picker: an area the pod used before (its coarse point comes with it), or a new one. */
+function AreaPicker({ ctx, areas, state }: { ctx: PageContext; areas: KnownArea[]; state: OfferFormState }) {
   const { t } = ctx;
+  const { values, errors } = state;
+  return html`<fieldset class="stack">
+    <legend>${t("content.area.legend")}</legend>
+    ${
+      areas.length > 0 &&
+      html`<div class="field">
+        <label for="f-place">${t("content.area.known")}</label>
+        <select id="f-place" name="place">
+          <option value="">${t("content.area.other")}</option>
+          ${areas.map(
+            (area) =>
+              html`<option value=${area.name} selected=${values.place === area.name}>
+                ${area.latitude === null ? area.name : `${area.name} (${pointText(area)})`}
+              </option>`,
+          )}
+        </select>
+      </div>`
+    }
+    <${Field}
+      ctx=${ctx} name="area" label=${t(areas.length > 0 ? "content.area.newName" : "offers.area")}
+      value=${values.area} errors=${errors}
+    />
+    <${Field}
+      ctx=${ctx} name="point" label=${t("content.area.point")} hint=${t("content.area.pointHint")}
+      value=${values.point} errors=${errors} inputmode="decimal"
+    />
+  </fieldset>`;
+}
+
+/** The form of an offer or need: empty to publish a new one, filled to change one (followers get an Update). */
+export function offerFormPage(
+  ctx: PageContext,
+  target: OfferFormTarget,
+  categories: Category[],
+  areas: KnownArea[],
+  state: OfferFormState,
+): Page {
+  const { t } = ctx;
+  const { kind, offer } = target;
   const { values, errors } = state;
   const field = (name: string, label: Parameters<typeof t>[0], extra: Record<string, unknown> = {}) =>
     html`<${Field} ctx=${ctx} name=${name} label=${t(label)} value=${values[name]} errors=${errors} ...${extra} />`;
+  const action = offer ? `/app/offers/${offer.kind}/${offer.id}/edit` : "/app/offers";
   return {
-    title: t(`offers.newTitle.${kind}`),
+    title: offer ? t("content.offer.editTitle", { name: offer.name }) : t(`offers.newTitle.${kind}`),
     status: errors ? 400 : 200,
     body: html`${errors && html`<${Notice} kind="error">${t("error.form")}<//>`}
-      <p>${t(`offers.intro.${kind}`)}</p>
-      <form method="post" action="/app/offers" class="stack">
+      <p>${offer ? t("content.offer.editIntro") : t(`offers.intro.${kind}`)}</p>
+      <form method="post" action=${action} class="stack">
         <${Csrf} ctx=${ctx} />
         <input type="hidden" name="kind" value=${kind} />
         ${field("name", "offers.name", { required: true })}
@@ -72,10 +128,10 @@ export function newOfferPage(ctx: PageContext, kind: OfferKind, categories: Cate
           ${field("quantity", "offers.quantity", { required: true, inputmode: "decimal" })}
           ${field("unit", "offers.unit", { required: true })}
         </div>
-        ${field("area", "offers.area", { required: true })}
+        <${AreaPicker} ctx=${ctx} areas=${areas} state=${state} />
         ${field("availableUntil", "offers.until", { type: "datetime-local" })}
         ${field("conditions", "offers.conditions", { multiline: true })}
-        <button type="submit">${t("offers.publish")}</button>
+        <button type="submit">${offer ? t("content.offer.save") : t("offers.publish")}</button>
       </form>`,
   };
 }
@@ -83,7 +139,9 @@ export function newOfferPage(ctx: PageContext, kind: OfferKind, categories: Cate
 export interface OfferPageState {
   offer: Offer;
   claims: Claim[];
-  notice?: "claimed" | "withdrawn";
+  notice?: "claimed" | "withdrawn" | "saved";
+  /** Replies from people on other servers to the offer's post (every visibility: coordinators read them all). */
+  responses: Response[];
   values?: Record<string, string>;
   errors?: FieldErrors;
 }
@@ -102,10 +160,17 @@ export function offerPage(ctx: PageContext, state: OfferPageState): Page {
   return {
     title: offer.name,
     status: errors ? 400 : 200,
-    body: html`${state.notice && html`<${Notice} kind="ok">${t(`offer.${state.notice}`)}<//>`}
+    body: html`${
+      state.notice &&
+      html`<${Notice} kind="ok">${t(state.notice === "saved" ? "content.offer.saved" : `offer.${state.notice}`)}<//>`
+    }
       ${errors && html`<${Notice} kind="error">${t("error.form")}<//>`}
       <p>${[t(`offers.kind.${offer.kind}`), left, t(`offers.status.${offer.status}`), offer.areaName].join(" · ")}</p>
-      <p><a href=${offerPath(offer)}>${t("offers.view")}</a></p>
+      <p class="actions">
+        ${offer.status !== "withdrawn" && html`<a class="button" href=${`${path}/edit`}>${t("content.offer.edit")}</a>`}
+        <a class="button secondary" href=${offerPath(offer)}>${t("offers.view")}</a>
+      </p>
+      <${Responses} ctx=${ctx} responses=${state.responses} />
       <section aria-labelledby="claims">
         <h2 id="claims">${t("offer.claims")}</h2>
         ${claims.length === 0 && html`<p>${t("offer.noClaims")}</p>`}
@@ -154,4 +219,25 @@ export function offerPage(ctx: PageContext, state: OfferPageState): Page {
       </section>`
       }`,
   };
+}
+
+/** Replies to the offer's post from the fediverse; their HTML was sanitised when stored, so it is shown as text. */
+function Responses({ ctx, responses }: { ctx: PageContext; responses: Response[] }) {
+  const { t } = ctx;
+  return html`<section aria-labelledby="responses">
+    <h2 id="responses">${t("content.responses.title", { count: responses.length })}</h2>
+    ${responses.length === 0 && html`<p>${t("content.responses.none")}</p>`}
+    <ul class="cards">
+      ${responses.map(
+        (response) => html`<li>
+          <p><strong>${response.author}</strong> · ${ctx.time(response.published)}</p>
+          <p>${htmlToText(response.content)}</p>
+          ${
+            SAFE_HREF.test(response.url) &&
+            html`<p class="hint"><a href=${response.url} rel="nofollow noopener">${t("content.responses.open")}</a></p>`
+          }
+        </li>`,
+      )}
+    </ul>
+  </section>`;
 }

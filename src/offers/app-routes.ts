@@ -8,8 +8,18 @@ import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
 import type { MessageKey } from "../webapp/i18n/index.ts";
 import type { AppKit } from "../webapp/plugin.ts";
-import { newOfferPage, offerPage, offersListPage } from "./app-pages.ts";
-import { claimInputSchema, offerInputSchema, type OfferInput } from "./model.ts";
+import { offerNoteIri } from "../publishing/iris.ts";
+import type { Response } from "../publishing/response.ts";
+import {
+  offerFormPage,
+  offerPage,
+  offersListPage,
+  pointText,
+  type KnownArea,
+  type OfferFormTarget,
+} from "./app-pages.ts";
+import { formatMilli } from "./quantity.ts";
+import { claimInputSchema, offerInputSchema, type OfferInput, type OfferPatch } from "./model.ts";
 import { OFFER_KINDS } from "./schema.ts";
 import type { OfferKind, OffersService } from "./service.ts";
 
@@ -19,9 +29,22 @@ interface Options {
   offers: OffersService;
   db: Db;
   config: Config;
+  /** Replies to a post of the pod, from the social room. */
+  responsesTo: (iri: string, publicOnly: boolean) => Response[];
 }
 
-const FORM_FIELDS = ["name", "description", "category", "quantity", "unit", "area", "availableUntil", "conditions"];
+const FORM_FIELDS = [
+  "name",
+  "description",
+  "category",
+  "quantity",
+  "unit",
+  "place",
+  "area",
+  "point",
+  "availableUntil",
+  "conditions",
+];
 const ERROR_OF_FIELD: Record<string, MessageKey> = { quantity: "error.number", availableUntil: "error.date" };
 const errorFor = (field: string): MessageKey => ERROR_OF_FIELD[field] ?? "error.required";
 
@@ -34,8 +57,55 @@ function instantOf(local: string, timeZone: string): string | undefined {
   }
 }
 
-/** The coordinators' pages for offers and needs: the list, and publishing a new one. */
-export async function offerPages(app: FastifyInstance, { kit, audit, offers, db, config }: Options) {
+/** The instant as the `datetime-local` value that shows it in the pod's time zone. */
+const localOf = (iso: string, timeZone: string) =>
+  Temporal.Instant.from(iso).toZonedDateTimeISO(timeZone).toPlainDateTime().toString({ smallestUnit: "minute" });
+
+const POINT = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
+/** Two decimals, about 1 km: the service rounds again, this shows people what will be published. */
+const coarse = (degrees: number) => Math.round(degrees * 100) / 100;
+
+/** "latitude, longitude" to a coarse point; null when empty, "bad" when it is not a point on Earth. */
+function pointOf(value: string): { latitude: number; longitude: number } | null | "bad" {
+  if (!value.trim()) return null;
+  const match = POINT.exec(value);
+  const [latitude, longitude] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180)) return "bad";
+  return { latitude: coarse(latitude), longitude: coarse(longitude) };
+}
+
+/** Areas this pod's offers and needs used, newest first, each once with its coarse point. */
+function knownAreas(offers: OffersService): KnownArea[] {
+  const rows = OFFER_KINDS.flatMap((kind) => offers.list(kind, { limit: 200 })).sort((a, b) => (a.id < b.id ? 1 : -1));
+  const byName = new Map<string, KnownArea>();
+  for (const row of rows) {
+    if (!byName.has(row.areaName))
+      byName.set(row.areaName, { name: row.areaName, latitude: row.latitude, longitude: row.longitude });
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+type AreaInput = { name: string; latitude?: number; longitude?: number };
+
+/**
+ * The area picked: a name typed, else the known area chosen from the list. A name the pod already used brings its
+ * coarse point along unless another point is given.
+ */
+function areaOf(values: Record<string, string>, known: KnownArea[]): { area: AreaInput } | { errors: FieldErrors } {
+  const point = pointOf(values.point ?? "");
+  if (point === "bad") return { errors: { point: "content.area.pointError" } };
+  const name = values.area?.trim() || values.place || "";
+  if (!name) return { errors: { area: "error.required" } };
+  const picked = known.find((area) => area.name === name);
+  const at = point ?? (picked?.latitude != null && picked.longitude != null ? picked : null);
+  return { area: at ? { name, latitude: at.latitude!, longitude: at.longitude! } : { name } };
+}
+
+/** The field a service error names ("body.quantity"), as the form calls it. */
+const fieldOfProblem = (error: ProblemError) => String(error.problem.field ?? "name").replace(/^body\./, "");
+
+/** The coordinators' pages for offers and needs: the list, publishing, changing, claims and withdrawing. */
+export async function offerPages(app: FastifyInstance, { kit, audit, offers, db, config, responsesTo }: Options) {
   const coordinator = kit.guard("coordinator");
   const kindOf = (value: string): OfferKind =>
     OFFER_KINDS.includes(value as OfferKind) ? (value as OfferKind) : "offer";
@@ -48,6 +118,49 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
     rows.sort((a, b) => (a.id < b.id ? 1 : -1));
     return kit.send(request, reply, offersListPage(kit.context(request, reply), rows, published));
   };
+  const showForm = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    target: OfferFormTarget,
+    values: Record<string, string>,
+    errors?: FieldErrors,
+  ) =>
+    kit.send(
+      request,
+      reply,
+      offerFormPage(kit.context(request, reply), target, listCategories(db, config), knownAreas(offers), {
+        values,
+        errors,
+      }),
+    );
+
+  /** The form's fields checked and shaped as the service takes them, or the errors to show beside them. */
+  function readForm(fields: FormFields | undefined, locale: string) {
+    const values = Object.fromEntries(FORM_FIELDS.map((name) => [name, text(fields, name)]));
+    const until = values.availableUntil ? instantOf(values.availableUntil!, config.timeZone) : undefined;
+    if (values.availableUntil && (!until || Date.parse(until) <= Date.now()))
+      return { values, errors: { availableUntil: "error.date" } as FieldErrors };
+    const picked = areaOf(values, knownAreas(offers));
+    if ("errors" in picked) return { values, errors: picked.errors };
+    const { area } = picked;
+    const parsed = offerInputSchema.safeParse({
+      name: values.name,
+      description: values.description || undefined,
+      category: values.category,
+      quantity: values.quantity,
+      unit: values.unit,
+      area,
+      availableUntil: until,
+      conditions: values.conditions || undefined,
+      language: locale,
+    });
+    if (!parsed.success) {
+      const errors: FieldErrors = {};
+      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= errorFor(String(issue.path[0]));
+      return { values, errors };
+    }
+    return { values, input: parsed.data satisfies OfferInput };
+  }
 
   app.get("/offers", { preHandler: coordinator }, async (request, reply) => {
     const id = text(request.query as FormFields, "published");
@@ -57,50 +170,23 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
     return list(request, reply, published);
   });
 
-  app.get("/offers/new", { preHandler: coordinator }, async (request, reply) => {
-    const kind = kindOf(text(request.query as FormFields, "kind"));
-    const page = newOfferPage(kit.context(request, reply), kind, listCategories(db, config), { values: {} });
-    return kit.send(request, reply, page);
-  });
+  app.get("/offers/new", { preHandler: coordinator }, async (request, reply) =>
+    showForm(request, reply, { kind: kindOf(text(request.query as FormFields, "kind")) }, {}),
+  );
 
   app.post("/offers", { preHandler: coordinator }, async (request, reply) => {
     const fields = request.body as FormFields | undefined;
     const kind = kindOf(text(fields, "kind"));
-    const values = Object.fromEntries(FORM_FIELDS.map((name) => [name, text(fields, name)]));
-    const showErrors = (errors: FieldErrors) =>
-      kit.send(
-        request,
-        reply,
-        newOfferPage(kit.context(request, reply), kind, listCategories(db, config), { values, errors }),
-      );
-
-    const until = values.availableUntil ? instantOf(values.availableUntil!, config.timeZone) : undefined;
-    if (values.availableUntil && (!until || Date.parse(until) <= Date.now()))
-      return showErrors({ availableUntil: "error.date" });
-    const parsed = offerInputSchema.safeParse({
-      name: values.name,
-      description: values.description || undefined,
-      category: values.category,
-      quantity: values.quantity,
-      unit: values.unit,
-      area: { name: values.area },
-      availableUntil: until,
-      conditions: values.conditions || undefined,
-      language: kit.context(request, reply).locale,
-    });
-    if (!parsed.success) {
-      const errors: FieldErrors = {};
-      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= errorFor(String(issue.path[0]));
-      return showErrors(errors);
-    }
+    const form = readForm(fields, kit.context(request, reply).locale);
+    if (!form.input) return showForm(request, reply, { kind }, form.values, form.errors);
     try {
-      const row = await offers.create(kind, parsed.data satisfies OfferInput);
+      const row = await offers.create(kind, form.input);
       audit(request.appMember!.id, `${kind}.publish`, row.id);
       return reply.redirect(`/app/offers?published=${row.id}`, 303);
     } catch (error) {
       if (error instanceof ProblemError && error.problem.status === 400) {
-        const field = String(error.problem.field ?? "name");
-        return showErrors({ [field]: errorFor(field) });
+        const field = fieldOfProblem(error);
+        return showForm(request, reply, { kind }, form.values, { [field]: errorFor(field) });
       }
       throw error;
     }
@@ -120,14 +206,67 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
     kit.send(
       request,
       reply,
-      offerPage(kit.context(request, reply), { offer, claims: offers.claimsOf(offer.kind, offer.id), ...extra }),
+      offerPage(kit.context(request, reply), {
+        offer,
+        claims: offers.claimsOf(offer.kind, offer.id),
+        responses: responsesTo(offerNoteIri(config, offer).href, false),
+        ...extra,
+      }),
     );
 
   app.get<OfferParams>("/offers/:kind/:id", { preHandler: coordinator }, async (request, reply) => {
     const notice = text(request.query as FormFields, "done");
     return showOffer(request, reply, found(request.params), {
-      notice: notice === "claimed" || notice === "withdrawn" ? notice : undefined,
+      notice: notice === "claimed" || notice === "withdrawn" || notice === "saved" ? notice : undefined,
     });
+  });
+
+  app.get<OfferParams>("/offers/:kind/:id/edit", { preHandler: coordinator }, async (request, reply) => {
+    const offer = found(request.params);
+    if (offer.status === "withdrawn") return reply.redirect(`/app/offers/${offer.kind}/${offer.id}`, 303);
+    const values = {
+      name: offer.name,
+      description: offer.description,
+      category: offer.category,
+      quantity: formatMilli(offer.quantityMilli),
+      unit: offer.unit,
+      // The offer's own area is in the list (it is one the pod used): picked there, a new name can still be typed.
+      place: offer.areaName,
+      area: "",
+      point: pointText(offer),
+      availableUntil: offer.availableUntil ? localOf(offer.availableUntil, config.timeZone) : "",
+      conditions: offer.conditions,
+    };
+    return showForm(request, reply, { kind: offer.kind, offer }, values);
+  });
+
+  // The change goes through the offers service, which records the Update its followers receive.
+  app.post<OfferParams>("/offers/:kind/:id/edit", { preHandler: coordinator }, async (request, reply) => {
+    const offer = found(request.params);
+    if (offer.status === "withdrawn") return reply.redirect(`/app/offers/${offer.kind}/${offer.id}`, 303);
+    const target = { kind: offer.kind, offer };
+    const form = readForm(request.body as FormFields | undefined, offer.language);
+    if (!form.input) return showForm(request, reply, target, form.values, form.errors);
+    // Already checked (and the quantity already in thousandths): a cleared optional field is cleared, not kept.
+    const { language: _language, ...input } = form.input;
+    const patch: OfferPatch = {
+      ...input,
+      description: input.description ?? "",
+      conditions: input.conditions ?? "",
+      availableUntil: input.availableUntil ?? null,
+    };
+    try {
+      await offers.update(offer.kind, offer.id, patch);
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.status === 400) {
+        const field = fieldOfProblem(error);
+        const key: MessageKey = field === "quantity" ? "content.offer.belowClaimed" : errorFor(field);
+        return showForm(request, reply, target, form.values, { [field]: key });
+      }
+      throw error;
+    }
+    audit(request.appMember!.id, `${offer.kind}.update`, offer.id);
+    return reply.redirect(`/app/offers/${offer.kind}/${offer.id}?done=saved`, 303);
   });
 
   app.post<OfferParams>("/offers/:kind/:id/claims", { preHandler: coordinator }, async (request, reply) => {

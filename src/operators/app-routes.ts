@@ -2,18 +2,48 @@ import type { FastifyInstance } from "fastify";
 import type { Db } from "../db/client.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import type { AppKit } from "../webapp/plugin.ts";
-import { tokensPage } from "./app-pages.ts";
-import { createMemberToken, revokeMemberToken, tokensOf } from "./service.ts";
+import { revokeSignedInApp, signedInApps } from "../mastodon/signed-in-apps.ts";
+import type { Member } from "../members/model.ts";
+import { tokensPage, type AppRow } from "./app-pages.ts";
+import { createMemberToken, revokeMemberToken, tokenHolders, tokensOf } from "./service.ts";
 
-/** A coordinator's own API tokens: made with a label, shown once, revoked one by one. */
-export async function tokenPages(
-  app: FastifyInstance,
-  { kit, db, audit }: { kit: AppKit; db: Db; audit: (memberId: string, action: string, subject: string) => void },
-) {
+interface Options {
+  kit: AppKit;
+  db: Db;
+  audit: (memberId: string, action: string, subject: string) => void;
+  members: () => Member[];
+  now: () => Date;
+}
+
+/** The Mastodon apps with access, each with who let it in (the member behind the operator token, if any). */
+export function appRows(db: Db, members: Member[], now: Date): AppRow[] {
+  const holders = tokenHolders(db);
+  const names = new Map(members.map((member) => [member.id, member.displayName]));
+  return signedInApps(db, now).map((app) => {
+    const holder = app.grantedBy ? holders.get(app.grantedBy) : undefined;
+    const who = holder ? ((holder.memberId && names.get(holder.memberId)) ?? holder.label) : null;
+    return { id: app.id, appName: app.appName, who, scopes: app.scopes, createdAt: app.createdAt };
+  });
+}
+
+/** A coordinator's own API tokens (made with a label, shown once, revoked one by one) and the apps signed in. */
+export async function tokenPages(app: FastifyInstance, { kit, db, audit, members, now }: Options) {
   const coordinator = kit.guard("coordinator");
+  const apps = () => appRows(db, members(), now());
 
   app.get("/tokens", { preHandler: coordinator }, async (request, reply) =>
-    kit.send(request, reply, tokensPage(kit.context(request, reply), tokensOf(db, request.appMember!.id))),
+    kit.send(
+      request,
+      reply,
+      tokensPage(
+        kit.context(request, reply),
+        tokensOf(db, request.appMember!.id),
+        apps(),
+        undefined,
+        undefined,
+        text(request.query as FormFields, "done") === "revoked",
+      ),
+    ),
   );
 
   app.post("/tokens", { preHandler: coordinator }, async (request, reply) => {
@@ -22,14 +52,14 @@ export async function tokenPages(
       .trim()
       .slice(0, 100);
     if (!label) {
-      const page = tokensPage(kit.context(request, reply), tokensOf(db, member.id), undefined, {
+      const page = tokensPage(kit.context(request, reply), tokensOf(db, member.id), apps(), undefined, {
         label: "error.required",
       });
       return kit.send(request, reply, page);
     }
     const token = createMemberToken(db, member.id, label);
     audit(member.id, "token.create", label);
-    return kit.send(request, reply, tokensPage(kit.context(request, reply), tokensOf(db, member.id), token));
+    return kit.send(request, reply, tokensPage(kit.context(request, reply), tokensOf(db, member.id), apps(), token));
   });
 
   app.post<{ Params: { id: string } }>("/tokens/:id/revoke", { preHandler: coordinator }, async (request, reply) => {
@@ -37,5 +67,12 @@ export async function tokenPages(
       audit(request.appMember!.id, "token.revoke", request.params.id);
     }
     return reply.redirect("/app/tokens", 303);
+  });
+
+  // Taking one Mastodon app's access away: its token stops working at once.
+  app.post<{ Params: { id: string } }>("/apps/:id/revoke", { preHandler: coordinator }, async (request, reply) => {
+    const id = /^[0-9a-f]{64}$/.test(request.params.id) ? request.params.id : "";
+    if (id && revokeSignedInApp(db, id)) audit(request.appMember!.id, "app.revoke", id.slice(0, 12));
+    return reply.redirect("/app/tokens?done=revoked#apps", 303);
   });
 }

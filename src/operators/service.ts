@@ -134,3 +134,12 @@ export function grantStillStands(db: Db, tokenId: string, isCoordinator: IsCoord
     .get();
   return row !== undefined && (row.memberId === null || isCoordinator(row.memberId));
 }
+
+/** Who holds each operator token: its label and, for a member's own token, the member. */
+export function tokenHolders(db: Db): Map<string, { label: string; memberId: string | null }> {
+  const rows = db
+    .select({ id: operatorTokens.id, label: operatorTokens.label, memberId: operatorTokens.memberId })
+    .from(operatorTokens)
+    .all();
+  return new Map(rows.map((row) => [row.id, { label: row.label, memberId: row.memberId }]));
+}

@@ -52,6 +52,8 @@ function layout(ctx: PageContext, page: Page) {
           <ul>
             ${member && html`<li><a href="/app">${t("nav.dashboard")}</a></li>`}
             ${coordinator && html`<li><a href="/app/offers">${t("nav.offers")}</a></li>`}
+            ${coordinator && html`<li><a href="/app/practices">${t("content.nav.practices")}</a></li>`}
+            ${coordinator && html`<li><a href="/app/neighbors">${t("content.nav.neighbors")}</a></li>`}
             ${coordinator && html`<li><a href="/app/members">${t("nav.members")}</a></li>`}
             ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}
             ${coordinator && html`<li><a href="/app/moderation">${t("nav.moderation")}</a></li>`}

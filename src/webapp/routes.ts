@@ -9,7 +9,10 @@ import { moderationPages } from "../moderation/app-routes.ts";
 import { directMessenger } from "../social/direct-message.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
-import { tokenPages } from "../operators/app-routes.ts";
+import { appRows, tokenPages } from "../operators/app-routes.ts";
+import { recentResponses } from "../offers/responses.ts";
+import { practicePages } from "../practices/app-routes.ts";
+import { neighborPages } from "../follows/app-routes.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
@@ -44,6 +47,19 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
       now: now.toISOString(),
       members: members.list().filter((m) => !m.disabledAt).length,
       invitations: members.openInvitations().length,
+      responses: recentResponses(
+        pod.offers,
+        pod.social.responsesTo,
+        config,
+        new Date(now.getTime() - 14 * 86_400_000),
+        10,
+      ).map(({ offer, response }) => ({
+        offerName: offer.name,
+        appPath: `/app/offers/${offer.kind}/${offer.id}`,
+        author: response.author,
+        published: response.published,
+      })),
+      apps: [...new Set(appRows(db, members.list(), now).map((app) => app.appName))],
     });
     return kit.send(request, reply, page);
   });
@@ -52,9 +68,19 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   const passkeys = passkeysService(db, pod.deps.now, rp, members);
   const messenger = directMessenger(pod.deps, pod.contextFor);
   const codes = codesService(db, pod.deps.now, members, messenger, pod.deps.log);
+  const { audit } = members;
+  const { responsesTo } = pod.social;
   await app.register(memberPages, { kit, members, passkeys, codes });
-  await app.register(offerPages, { kit, audit: members.audit, offers: pod.offers, db, config });
-  await app.register(tokenPages, { kit, db, audit: members.audit });
+  await app.register(offerPages, { kit, audit, offers: pod.offers, db, config, responsesTo });
+  await app.register(tokenPages, { kit, db, audit, members: () => members.list(), now: pod.deps.now });
+  await app.register(practicePages, { kit, audit, practices: pod.practices, deps: pod.deps });
+  await app.register(neighborPages, {
+    kit,
+    audit,
+    deps: pod.deps,
+    actions: pod.follows,
+    relay: pod.confederation.relay,
+  });
   await app.register(moderationPages, {
     kit,
     moderation: pod.moderation,
@@ -62,5 +88,5 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     confederation: pod.confederation,
     members,
   });
-  await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit: members.audit });
+  await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
 }

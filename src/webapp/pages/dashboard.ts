@@ -1,4 +1,13 @@
-import { html, type Page, type PageContext } from "../html.ts";
+import { html, type Page, type PageContext, type VNode } from "../html.ts";
+
+/** A reply from the fediverse to one of the pod's offers or needs. */
+export interface DashboardResponse {
+  offerName: string;
+  /** The offer's page in the app. */
+  appPath: string;
+  author: string;
+  published: string;
+}
 
 export interface DashboardFacts {
   openOffers: number;
@@ -10,6 +19,15 @@ export interface DashboardFacts {
   endingSoon: string[];
   charterReviewDue: string | null;
   now: string;
+  /** Replies to offers and needs in the last two weeks, newest first. */
+  responses: DashboardResponse[];
+  /** Mastodon apps with access to the pod, by name. */
+  apps: string[];
+  /**
+   * Requests from neighbors without an account (the public room's section, rendered by it): it goes right after
+   * the facts, with the other things that wait for an answer.
+   */
+  neighborRequests?: VNode | null;
 }
 
 /** What needs attention, and what to do next. */
@@ -24,8 +42,20 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
             <li>${t("dashboard.needs", { count: facts.openNeeds })}</li>
             <li>${t("dashboard.members", { count: facts.members })}</li>
             <li>${t("dashboard.invitations", { count: facts.invitations })}</li>
-            <li>${t("dashboard.followRequests", { count: facts.followRequests })}</li>
+            <li>
+              <a href="/app/neighbors#requests">${t("dashboard.followRequests", { count: facts.followRequests })}</a>
+            </li>
           </ul>
+          ${facts.neighborRequests ?? null}
+          <${Responses} ctx=${ctx} responses=${facts.responses} />
+          <p>
+            ${
+              facts.apps.length === 0
+                ? t("content.dashboard.noApps")
+                : t("content.dashboard.apps", { apps: facts.apps.join(", ") })
+            }
+            ${" "}<a href="/app/tokens#apps">${t("content.dashboard.manageApps")}</a>
+          </p>
           ${
             facts.endingSoon.length > 0 &&
             html`<p>${t("dashboard.endingSoon", { names: facts.endingSoon.join(", ") })}</p>`
@@ -49,4 +79,22 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
           <p>${t("dashboard.memberNext")}</p>
           <p class="actions"><a class="button" href="/app/profile">${t("nav.profile")}</a></p>`;
   return { title: t("dashboard.title"), body };
+}
+
+function Responses({ ctx, responses }: { ctx: PageContext; responses: DashboardResponse[] }) {
+  const { t } = ctx;
+  return html`<section aria-labelledby="responses">
+    <h2 id="responses">${t("content.dashboard.responses", { count: responses.length })}</h2>
+    ${responses.length === 0 && html`<p>${t("content.dashboard.noResponses")}</p>`}
+    <ul class="cards">
+      ${responses.map(
+        (response) => html`<li>
+          <p><a href=${`${response.appPath}#responses`}><strong>${response.offerName}</strong></a></p>
+          <p class="hint">
+            ${t("content.dashboard.responseBy", { who: response.author, at: ctx.time(response.published) })}
+          </p>
+        </li>`,
+      )}
+    </ul>
+  </section>`;
 }

@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { RelayActions } from "../confederation/relay.ts";
+import { viewPage } from "../confederation/view-present.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { ProblemError } from "../http/problem.ts";
+import { text, type FormFields } from "../webapp/form-body.ts";
+import type { FieldErrors } from "../webapp/html.ts";
+import type { AppKit } from "../webapp/plugin.ts";
+import { NEIGHBOR_NOTICES, neighborsPage, type NeighborNotice, type NeighborsState } from "./app-pages.ts";
+import type { FollowActions } from "./federation.ts";
+import { getFollower, getFollowing, listFollowers, listFollowing } from "./service.ts";
+
+interface Options {
+  kit: AppKit;
+  audit: (memberId: string, action: string, subject: string) => void;
+  deps: PodDeps;
+  actions: FollowActions;
+  relay: RelayActions;
+}
+
+const LIST_LIMIT = 200;
+
+/** Neighbors in the app: the same follow actions as the admin API (src/follows/routes.ts), as forms. */
+export async function neighborPages(app: FastifyInstance, { kit, audit, deps, actions, relay }: Options) {
+  const coordinator = kit.guard("coordinator");
+  const { db } = deps;
+
+  const show = (request: FastifyRequest, reply: FastifyReply, extra: Partial<NeighborsState> = {}) => {
+    const offers = (["offer", "need"] as const).flatMap(
+      (kind) => viewPage(deps, { kind, sort: "newest", limit: 50 }, "view", { content: false }).items,
+    );
+    const state: NeighborsState = {
+      following: listFollowing(db, { limit: LIST_LIMIT }),
+      requests: listFollowers(db, "pending", { limit: LIST_LIMIT }),
+      followers: listFollowers(db, "accepted", { limit: LIST_LIMIT }),
+      offers: offers.sort((a, b) => (a.published < b.published ? 1 : -1)),
+      ...extra,
+    };
+    return kit.send(request, reply, neighborsPage(kit.context(request, reply), state));
+  };
+  const done = (reply: FastifyReply, notice: NeighborNotice) => reply.redirect(`/app/neighbors?done=${notice}`, 303);
+  const field = (request: FastifyRequest, name: string) => text(request.body as FormFields | undefined, name).trim();
+
+  app.get("/neighbors", { preHandler: coordinator }, async (request, reply) => {
+    const notice = text(request.query as FormFields, "done") as NeighborNotice;
+    return show(request, reply, { notice: NEIGHBOR_NOTICES.includes(notice) ? notice : undefined });
+  });
+
+  app.post("/neighbors/follow", { preHandler: coordinator }, async (request, reply) => {
+    const target = field(request, "target").slice(0, 2048);
+    const refuse = (errors: FieldErrors) => show(request, reply, { target, errors });
+    if (target.length < 3) return refuse({ target: "error.required" });
+    try {
+      const row = await actions.follow(target);
+      audit(request.appMember!.id, "neighbor.follow", row.actorIri);
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.status < 500)
+        return refuse({ target: "content.neighbors.notFound" });
+      throw error;
+    }
+    return done(reply, "followed");
+  });
+
+  app.post("/neighbors/unfollow", { preHandler: coordinator }, async (request, reply) => {
+    const actor = field(request, "actor");
+    if (!getFollowing(db, actor)) return reply.redirect("/app/neighbors", 303);
+    const row = await actions.unfollow(actor);
+    audit(request.appMember!.id, "neighbor.unfollow", row.actorIri);
+    return done(reply, "unfollowed");
+  });
+
+  for (const answer of ["approve", "reject"] as const) {
+    app.post(`/neighbors/requests/${answer}`, { preHandler: coordinator }, async (request, reply) => {
+      const actor = field(request, "actor");
+      // A second press (or another coordinator) finds the request already answered: the page shows how it stands.
+      if (getFollower(db, actor)?.state !== "pending") return reply.redirect("/app/neighbors", 303);
+      const row = await actions[answer](actor);
+      audit(request.appMember!.id, `follower.${answer}`, row.actorIri);
+      return done(reply, answer === "approve" ? "approved" : "rejected");
+    });
+  }
+
+  // Re-sharing is an Announce to this pod's followers (confederation/relay.ts).
+  app.post("/neighbors/reshare", { preHandler: coordinator }, async (request, reply) => {
+    const row = await relay.reshare(field(request, "iri"));
+    audit(request.appMember!.id, "neighbor.reshare", row.objectIri);
+    return done(reply, "reshared");
+  });
+}

@@ -1,0 +1,30 @@
+import type { Config } from "../config/schema.ts";
+import { offerNoteIri } from "../publishing/iris.ts";
+import type { Response } from "../publishing/response.ts";
+import { OFFER_KINDS } from "./schema.ts";
+import type { Offer, OffersService } from "./service.ts";
+
+export interface OfferResponse {
+  offer: Pick<Offer, "id" | "kind" | "name">;
+  response: Response;
+}
+
+/** Replies people sent to the pod's offers and needs since `since`, newest first (the dashboard's list). */
+export function recentResponses(
+  offers: OffersService,
+  responsesTo: (iri: string, publicOnly: boolean) => Response[],
+  config: Config,
+  since: Date,
+  limit: number,
+): OfferResponse[] {
+  const after = since.toISOString();
+  return OFFER_KINDS.flatMap((kind) => offers.list(kind, { limit: 100 }))
+    .filter((offer) => offer.status !== "withdrawn")
+    .flatMap((offer) =>
+      responsesTo(offerNoteIri(config, offer).href, false)
+        .filter((response) => response.published >= after)
+        .map((response) => ({ offer: { id: offer.id, kind: offer.kind, name: offer.name }, response })),
+    )
+    .sort((a, b) => (a.response.published < b.response.published ? 1 : -1))
+    .slice(0, limit);
+}
