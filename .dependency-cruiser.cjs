@@ -17,6 +17,7 @@ const ROOMS = [
   "offers",
   "operators",
   "practices",
+  "settings",
   "social",
 ];
 const rooms = ROOMS.join("|");

@@ -7,6 +7,9 @@ import { tokenPages } from "../operators/app-routes.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
+import { settingsPages, setupStep } from "../settings/app-routes.ts";
+import { charterPages } from "../charters/app-routes.ts";
+import { categoryPages } from "../categories/app-routes.ts";
 import { installWebApp } from "./plugin.ts";
 
 const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
@@ -42,7 +45,10 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     return kit.send(request, reply, page);
   });
 
-  await app.register(memberPages, { kit, members });
+  await app.register(memberPages, { kit, members, setup: setupStep(pod.settings) });
   await app.register(offerPages, { kit, audit: members.audit, offers: pod.offers, db, config });
   await app.register(tokenPages, { kit, db, audit: members.audit });
+  await app.register(settingsPages, { kit, settings: pod.settings });
+  await app.register(charterPages, { kit, charters: pod.charters, audit: members.audit, db, config });
+  await app.register(categoryPages, { kit, audit: members.audit, db, config, now: pod.deps.now });
 }
