@@ -57,7 +57,9 @@ export function categoriesPage(ctx: PageContext, state: CategoriesPageState): Pa
             ctx=${ctx} name="slug" label=${t("categories.slug")} hint=${t("categories.slugHint")} value=${values.slug}
             errors=${errors} required
           />
-          <${Field} ctx=${ctx} name="label" label=${t("categories.label")} value=${values.label} errors=${errors} required />
+          <${Field}
+            ctx=${ctx} name="label" label=${t("categories.label")} value=${values.label} errors=${errors} required
+          />
           <${Field}
             ctx=${ctx} name="description" label=${t("categories.description")} value=${values.description}
             errors=${errors} multiline

@@ -118,7 +118,11 @@ export function charterAppPage(ctx: PageContext, state: CharterPageState): Page 
       <p>${t("charter.intro")}</p>
       <section aria-labelledby="current">
         <h2 id="current">${t("charter.current")}</h2>
-        ${charter ? html`<${CurrentCharter} ctx=${ctx} charter=${charter} now=${state.now} categories=${categories} />` : html`<p>${t("charter.none")}</p>`}
+        ${
+          charter
+            ? html`<${CurrentCharter} ctx=${ctx} charter=${charter} now=${state.now} categories=${categories} />`
+            : html`<p>${t("charter.none")}</p>`
+        }
       </section>
       ${
         charter &&
@@ -143,7 +147,9 @@ export function charterAppPage(ctx: PageContext, state: CharterPageState): Page 
             (_, i) => html`<fieldset class="stack">
               <legend>${t("charter.serviceLegend", { n: i + 1 })}</legend>
               ${hidden(`s${i}-key`)} ${field(`s${i}-name`, "charter.name")}
-              <${CategorySelect} ctx=${ctx} name=${`s${i}-category`} value=${values[`s${i}-category`]} categories=${categories} />
+              <${CategorySelect}
+                ctx=${ctx} name=${`s${i}-category`} value=${values[`s${i}-category`]} categories=${categories}
+              />
               ${field(`s${i}-description`, "charter.description", { multiline: true })}
               ${field(`s${i}-schedule`, "charter.schedule", { hint: t("charter.scheduleHint") })}
               ${field(`s${i}-area`, "charter.area")}
@@ -154,7 +160,9 @@ export function charterAppPage(ctx: PageContext, state: CharterPageState): Page 
             (_, i) => html`<fieldset class="stack">
               <legend>${t("charter.plannedLegend", { n: i + 1 })}</legend>
               ${hidden(`p${i}-key`)} ${field(`p${i}-name`, "charter.name")}
-              <${CategorySelect} ctx=${ctx} name=${`p${i}-category`} value=${values[`p${i}-category`]} categories=${categories} />
+              <${CategorySelect}
+                ctx=${ctx} name=${`p${i}-category`} value=${values[`p${i}-category`]} categories=${categories}
+              />
               ${field(`p${i}-description`, "charter.description", { multiline: true })}
               ${field(`p${i}-target`, "charter.target", { hint: t("charter.targetHint") })}
               ${field(`p${i}-people`, "charter.people", { inputmode: "numeric" })}

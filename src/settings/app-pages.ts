@@ -114,14 +114,16 @@ export function settingsPage(ctx: PageContext, state: SettingsPageState): Page {
           <legend>${t("settings.approval")}</legend>
           ${(["automatic", "manual"] as const).map(
             (policy) => html`<label class="choice">
-              <input type="radio" name="approveFollowers" value=${policy} checked=${values.approveFollowers === policy} />
+              <input
+                type="radio" name="approveFollowers" value=${policy} checked=${values.approveFollowers === policy}
+              />
               ${" "}${t(`settings.approval.${policy}`)}
             </label>`,
           )}
         </fieldset>
         <button type="submit">${t("settings.save")}</button>
       </form>
-      <section aria-labelledby="pictures">
+      <section aria-labelledby="pictures" class="stack">
         <h2 id="pictures">${t("settings.pictures")}</h2>
         ${IMAGE_KINDS.map(
           (kind) =>

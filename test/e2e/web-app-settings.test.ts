@@ -94,7 +94,11 @@ describe("web app: settings, setup confirmation, charter and categories", { time
     await page.click("form[action='/app/settings'] button[type=submit]");
     expect(await page.textContent(".notice.ok")).toContain("Settings saved");
 
-    await page.setInputFiles("#f-avatar", { name: "not-a-picture.png", mimeType: "image/png", buffer: Buffer.from("<b>hi</b>") });
+    await page.setInputFiles("#f-avatar", {
+      name: "not-a-picture.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("<b>hi</b>"),
+    });
     await page.click("form[action='/app/settings/avatar'] button[type=submit]");
     expect(await page.textContent("#f-avatar-error")).toContain("not a PNG");
     await screenshots(page, "settings-upload-error-en");
@@ -183,10 +187,14 @@ describe("web app: settings, setup confirmation, charter and categories", { time
     expect(planned, JSON.stringify(charter.attachment)).toBeDefined();
     const outbox = await collectionItems(pod, `${pod.actorUrl}/outbox`);
     // The outbox lists what people read: the charter's Note, which names what the planned service still needs.
-    expect(outbox.some((id) => id.startsWith(`${pod.url}/charter/note#create-`)), outbox.join("\n")).toBe(true);
+    expect(
+      outbox.some((id) => id.startsWith(`${pod.url}/charter/note#create-`)),
+      outbox.join("\n"),
+    ).toBe(true);
     const note = await pod.getActivityPub(`${pod.url}/charter/note`);
     expect(note.content).toContain("To start Taller de bicis we still need 3 people");
-    await waitUntil(() => alice.inbox.some((r) => bodyOf(r).object?.id === `${pod.url}/charter`), 20_000);
+    // A person's server gets the readable Note (pods get the Article).
+    await waitUntil(() => alice.inbox.some((r) => bodyOf(r).object?.id === `${pod.url}/charter/note`), 20_000);
   });
 
   it("records the monthly review and shows the next due date; a second revision keeps the history", async () => {
