@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { squarePng } from "../../src/web/avatar.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
-import { setUpPod, type WebClient } from "../support/web-client.ts";
+import { setUpPod, WebClient } from "../support/web-client.ts";
 
 const MAX = 2 * 1024 * 1024;
 
@@ -91,5 +91,29 @@ describe("settings: picture uploads refuse what is not a small picture", () => {
     expect((await upload("..%2Fweb-form-key", png, "a.png", "image/png")).status).toBe(404);
     expect((await upload("favicon", png, "a.png", "image/png")).status).toBe(404);
     expect(mediaFiles()).toHaveLength(1);
+  });
+
+  it("refuses members without the coordinator role, and people signed out, on every settings page", async () => {
+    const coordinator = pod.pod.members.list().find((m) => m.role === "coordinator")!;
+    const { secret } = pod.pod.members.invite(coordinator, "member");
+    const member = new WebClient(pod.url);
+    await member.get(`/app/join/${secret}`);
+    const joined = await member.post(`/app/join/${secret}`, {
+      displayName: "Beto",
+      username: "beto",
+      password: "another long password",
+    });
+    expect(joined.status).toBe(303);
+    for (const path of ["/app/settings", "/app/charter", "/app/categories"]) {
+      expect((await member.get(path)).status, path).toBe(403);
+      expect((await new WebClient(pod.url).get(path)).location, path).toBe(
+        `/app/sign-in?next=${encodeURIComponent(path)}`,
+      );
+    }
+    await member.get("/app/profile");
+    const posted = await member.post("/app/settings", { name: "Taken over" });
+    expect(posted.status).toBe(403);
+    expect((await actor()).icon.url).toMatch(/\/media\/avatar-/);
+    expect(pod.pod.deps.config.name).not.toBe("Taken over");
   });
 });
