@@ -18,6 +18,7 @@ const ROOMS = [
   "offers",
   "operators",
   "practices",
+  "settings",
   "social",
 ];
 const rooms = ROOMS.join("|");

@@ -28,6 +28,7 @@ import { publicNoteRoutes } from "./social/routes.ts";
 import { squarePng } from "./web/avatar.ts";
 import { PAGE_CSP } from "./web/html.ts";
 import { webApp } from "./webapp/routes.ts";
+import { mediaRoutes } from "./settings/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
 
@@ -96,6 +97,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(viewRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
   await app.register(webApp, { prefix: "/app", pod, members: pod.members });
+  await app.register(mediaRoutes, { config: deps.config });
   for (const [path, image] of [
     ["/avatar.png", squarePng(96, [0x2e, 0x7d, 0x32])],
     ["/header.png", squarePng(96, [0xe8, 0xf5, 0xe9])],
@@ -114,7 +116,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     follows,
     contextFor,
     localProfile: () => ({
-      avatar: avatarUrl(deps.config.url.origin).href,
+      avatar: avatarUrl(deps.config).href,
       fields: profileFields(deps.config.url.origin, actorFacts(pod.publishedAt, pod)),
     }),
   });

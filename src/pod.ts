@@ -27,6 +27,7 @@ import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
 import { socialService } from "./social/service.ts";
+import { settingsService } from "./settings/service.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
@@ -107,17 +108,19 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       },
       left: confederation.hooks.left,
     };
+    const members = membersService(deps.db, deps.now);
+    const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));
     const services: PodServices = {
       confederation,
       social,
       follows: followActions(deps, contextFor, followHooks, events),
       offers: offersService(deps, contextFor, events),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
-      charters: chartersService(deps, contextFor, events, () =>
-        announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services)),
-      ),
+      charters: chartersService(deps, contextFor, events, profileChanged),
       practices: practicesService(deps, contextFor, events),
-      members: membersService(deps.db, deps.now),
+      members,
+      // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
+      settings: settingsService(deps, { audit: members.audit, profileChanged }),
       moderation: moderationService(deps, contextFor, events, {
         forgetDomainAccounts: social.forgetDomain,
         forgetAccount: social.forgetAccount,

@@ -65,3 +65,9 @@ export function addCategory(
     .run();
   return findCategory(db, config, input.slug)!;
 }
+
+/** Renames one of the pod's own categories (its slug, and so its IRI, stays); shared ones cannot be renamed. */
+export function renameCategory(db: Db, config: Config, slug: string, label: string): Category | undefined {
+  const renamed = db.update(customCategories).set({ label }).where(eq(customCategories.slug, slug)).returning().get();
+  return renamed && findCategory(db, config, slug);
+}

@@ -26,6 +26,14 @@ export const settingsSchema = z.object({
     .default("Neighborhood pod"),
   POD_SUMMARY: z.string().max(2000, "must be at most 2000 characters").default("A neighborhood mutual-aid pod."),
   POD_APPROVE_FOLLOWERS: booleanSetting.default(false),
+  /** Languages the pod speaks, comma-separated language tags (the first is its main one). */
+  POD_LANGUAGES: z
+    .string()
+    .regex(
+      /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*(\s*,\s*[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*)*$/,
+      "must be language tags such as en,es",
+    )
+    .default("en"),
   HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
   PORT: z.coerce
     .number({ error: "must be a number" })
@@ -77,6 +85,14 @@ export interface Config {
   name: string;
   summary: string;
   approveFollowers: boolean;
+  languages: string[];
+  /**
+   * The pod's uploaded pictures (a path under its origin and the media type), null for the plain squares.
+   * Name, summary, approval, time zone, languages and pictures start from the environment; the settings room
+   * overlays the choices made in the web app (src/settings/service.ts), which win from then on.
+   */
+  avatar: PodImage | null;
+  header: PodImage | null;
   host: string;
   port: number;
   dataDir: string;
@@ -88,4 +104,9 @@ export interface Config {
   timeZone: string;
   /** Fastify's trustProxy: false, or the proxy addresses. */
   trustProxy: false | string;
+}
+
+export interface PodImage {
+  path: string;
+  mediaType: string;
 }

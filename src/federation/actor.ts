@@ -29,8 +29,8 @@ export function profileFields(origin: string, facts: ActorFacts): { name: string
   ];
 }
 
-/** The pod's avatar (served by the web room). */
-export const avatarUrl = (origin: string) => new URL("/avatar.png", origin);
+/** The pod's avatar: the picture chosen in the settings, or the plain square the web room serves. */
+export const avatarUrl = (config: Config) => new URL(config.avatar?.path ?? "/avatar.png", config.url);
 
 /** The pod as an ActivityStreams `Group` (FEP-1b12): the one converter from pod to actor. */
 export async function podActor(ctx: Context<null>, config: Config, facts: ActorFacts): Promise<Group> {
@@ -57,7 +57,10 @@ export async function podActor(ctx: Context<null>, config: Config, facts: ActorF
     manuallyApprovesFollowers: config.approveFollowers,
     publicKey: keys[0]?.cryptographicKey,
     assertionMethods: keys.map((k) => k.multikey),
-    icon: new Image({ url: avatarUrl(ctx.origin), mediaType: "image/png" }),
+    icon: new Image({ url: avatarUrl(config), mediaType: config.avatar?.mediaType ?? "image/png" }),
+    image: config.header
+      ? new Image({ url: new URL(config.header.path, config.url), mediaType: config.header.mediaType })
+      : undefined,
     attachments: profileFields(ctx.origin, facts).map((field) => new PropertyValue(field)),
   });
 }

@@ -115,7 +115,13 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
       localComments: 0,
     },
     // Apps built on megalodon pick their API dialect from NodeInfo; `upstream` says the pod speaks Mastodon's.
-    metadata: { followers: countFollowers(deps.db), upstream: { name: "mastodon", version: MASTODON_VERSION } },
+    metadata: {
+      // nodeName and nodeDescription: what Misskey-family servers and instance lists show for a node.
+      nodeName: config.name,
+      nodeDescription: config.summary,
+      followers: countFollowers(deps.db),
+      upstream: { name: "mastodon", version: MASTODON_VERSION },
+    },
   }));
   // Served as prebuilt bytes; SQL triggers bump this version when local posts or followers change.
   const nodeInfoVersion = deps.db.$client

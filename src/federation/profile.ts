@@ -8,7 +8,7 @@ import { invalidatePrebuiltDocuments } from "./prebuilt-documents.ts";
 
 const FINGERPRINT_KEY = ["pods", "profile-fingerprint"] as const;
 
-/** The parts of the actor that change: settings, and the charter's services shown as profile fields. */
+/** The parts of the actor that change: settings (and pictures), and the charter's services shown as profile fields. */
 function fingerprint(config: Config, facts: ActorFacts): string {
   const profile = [
     config.url.href,
@@ -18,6 +18,8 @@ function fingerprint(config: Config, facts: ActorFacts): string {
     String(config.approveFollowers),
     facts.services ?? [],
     facts.nextService ?? "",
+    // Only when chosen, so a pod without pictures keeps the fingerprint it had (no needless Update).
+    ...(config.avatar || config.header ? [config.avatar?.path ?? "", config.header?.path ?? ""] : []),
   ];
   return createHash("sha256").update(JSON.stringify(profile)).digest("hex");
 }

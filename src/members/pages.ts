@@ -1,4 +1,13 @@
-import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
+import {
+  Csrf,
+  Field,
+  html,
+  Notice,
+  type FieldErrors,
+  type Page,
+  type PageContext,
+  type VNode,
+} from "../webapp/html.ts";
 import type { InvitationState } from "./service.ts";
 import type { Invitation, Member } from "./model.ts";
 import { OtherWaysIn } from "./signin-pages.ts";
@@ -35,6 +44,8 @@ export interface AccountFormState {
   displayName?: string;
   username?: string;
   errors?: FieldErrors;
+  /** Fields shown before the account's (the first-run setup's pod settings, from the settings room). */
+  extra?: VNode;
 }
 
 /** The form that makes an account from a setup or invitation link. */
@@ -54,6 +65,7 @@ export function accountPage(
       <p>${purpose === "setup" ? t("setup.intro") : t("join.intro", { role: t(`role.${role}`) })}</p>
       <form method="post" action=${action} class="stack">
         <${Csrf} ctx=${ctx} />
+        ${state.extra}
         <${Field}
           ctx=${ctx} name="displayName" label=${t("field.displayName")} value=${state.displayName} errors=${errors}
           required autocomplete="name"

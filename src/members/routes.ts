@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { text, type FormFields } from "../webapp/form-body.ts";
-import type { FieldErrors } from "../webapp/html.ts";
+import type { FieldErrors, PageContext, VNode } from "../webapp/html.ts";
 import { isMessageKey } from "../webapp/i18n/index.ts";
 import { SESSION_COOKIE, type AppKit } from "../webapp/plugin.ts";
 import { FormError, SESSION_IDLE_MS, type MembersService } from "./service.ts";
@@ -18,6 +18,15 @@ interface Options {
   members: MembersService;
   passkeys: PasskeysService;
   codes: CodesService;
+  setup?: SetupStep;
+}
+
+/** What the first-run setup asks besides the account: the pod's name, time zone... (given by the settings room). */
+export interface SetupStep {
+  fields(ctx: PageContext, fields: FormFields | undefined, errors?: FieldErrors): VNode;
+  /** Errors of the submitted fields, checked before the account is made; undefined when they are fine. */
+  check(fields: FormFields | undefined): FieldErrors | undefined;
+  save(fields: FormFields | undefined, memberId: string): Promise<void>;
 }
 
 const fieldErrors = (error: unknown): FieldErrors => {
@@ -29,7 +38,7 @@ const fieldErrors = (error: unknown): FieldErrors => {
 const safeNext = (next: string) => (/^\/app(\/[\w\-./?=&%+~]*)?$/.test(next) && !next.includes("//") ? next : "/app");
 
 /** Sign-in, first-run setup, invitations, password links, profiles, sessions and the audit log. */
-export async function memberPages(app: FastifyInstance, { kit, members, passkeys, codes }: Options) {
+export async function memberPages(app: FastifyInstance, { kit, members, passkeys, codes, setup }: Options) {
   const body = (request: FastifyRequest) => request.body as FormFields | undefined;
   const coordinator = kit.guard("coordinator");
   const member = kit.guard("member");
@@ -110,7 +119,8 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
       const { state, invitation } = members.invitation(request.params.secret);
       if (state !== "open" || invitation?.purpose !== purpose)
         return kit.send(request, reply, linkProblemPage(ctx, state === "open" ? "unknown" : state));
-      return kit.send(request, reply, accountPage(ctx, request.url, purpose, invitation.role, {}));
+      const extra = purpose === "setup" ? setup?.fields(ctx, undefined) : undefined;
+      return kit.send(request, reply, accountPage(ctx, request.url, purpose, invitation.role, { extra }));
     });
     app.post<{ Params: { secret: string } }>(
       `/${purpose}/:secret`,
@@ -126,17 +136,26 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
         if (invitation && invitation.purpose !== purpose) {
           return kit.send(request, reply, linkProblemPage(kit.context(request, reply), "unknown"));
         }
+        const step = purpose === "setup" ? setup : undefined;
+        const showErrors = (errors: FieldErrors) => {
+          const ctx = kit.context(request, reply);
+          const extra = step?.fields(ctx, fields, errors);
+          const page = accountPage(ctx, request.url, purpose, invitation?.role ?? "member", {
+            ...account,
+            errors,
+            extra,
+          });
+          return kit.send(request, reply, page);
+        };
+        const stepErrors = step?.check(fields);
+        if (stepErrors) return showErrors(stepErrors);
         try {
           const made = await members.accept(request.params.secret, account);
+          await step?.save(fields, made.id);
           signIn(request, reply, made);
           return reply.redirect("/app", 303);
         } catch (error) {
-          const errors = fieldErrors(error);
-          const page = accountPage(kit.context(request, reply), request.url, purpose, invitation?.role ?? "member", {
-            ...account,
-            errors,
-          });
-          return kit.send(request, reply, page);
+          return showErrors(fieldErrors(error));
         }
       },
     );

@@ -58,6 +58,9 @@ function layout(ctx: PageContext, page: Page) {
             ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}
             ${coordinator && html`<li><a href="/app/moderation">${t("nav.moderation")}</a></li>`}
             ${coordinator && html`<li><a href="/app/tokens">${t("nav.tokens")}</a></li>`}
+            ${coordinator && html`<li><a href="/app/charter">${t("charter.nav")}</a></li>`}
+            ${coordinator && html`<li><a href="/app/categories">${t("categories.nav")}</a></li>`}
+            ${coordinator && html`<li><a href="/app/settings">${t("settings.nav")}</a></li>`}
             ${member && html`<li><a href="/app/profile">${t("nav.profile")}</a></li>`}
             ${member && html`<li><a href="/app/security">${t("nav.security")}</a></li>`}
             <li><a href="/">${t("nav.publicPage")}</a></li>

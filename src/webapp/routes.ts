@@ -16,6 +16,9 @@ import { neighborPages } from "../follows/app-routes.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
+import { settingsPages, setupStep } from "../settings/app-routes.ts";
+import { charterPages } from "../charters/app-routes.ts";
+import { categoryPages } from "../categories/app-routes.ts";
 import { installWebApp } from "./plugin.ts";
 
 const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
@@ -70,7 +73,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   const codes = codesService(db, pod.deps.now, members, messenger, pod.deps.log);
   const { audit } = members;
   const { responsesTo } = pod.social;
-  await app.register(memberPages, { kit, members, passkeys, codes });
+  await app.register(memberPages, { kit, members, passkeys, codes, setup: setupStep(pod.settings) });
   await app.register(offerPages, { kit, audit, offers: pod.offers, db, config, responsesTo });
   await app.register(tokenPages, { kit, db, audit, members: () => members.list(), now: pod.deps.now });
   await app.register(practicePages, { kit, audit, practices: pod.practices, deps: pod.deps });
@@ -88,5 +91,8 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     confederation: pod.confederation,
     members,
   });
+  await app.register(settingsPages, { kit, settings: pod.settings });
+  await app.register(charterPages, { kit, charters: pod.charters, audit, db, config });
+  await app.register(categoryPages, { kit, audit, db, config, now: pod.deps.now });
   await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
 }

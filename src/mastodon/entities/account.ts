@@ -21,7 +21,8 @@ export function toAccount(config: Config, row: Account, counts: AccountCounts, l
   const isLocal = row.local;
   // Apps decode avatar and header as URLs: an account without them gets the pod's plain images.
   const avatar = (isLocal ? local?.avatar : row.avatar) ?? new URL("/avatar.png", config.url).href;
-  const header = row.header ?? new URL("/header.png", config.url).href;
+  const header = (isLocal ? config.header?.path : row.header) ?? "/header.png";
+  const headerUrl = new URL(header, config.url).href;
   const fields = isLocal ? (local?.fields ?? []) : (JSON.parse(row.fields) as { name: string; value: string }[]);
   return {
     id: row.id,
@@ -39,8 +40,8 @@ export function toAccount(config: Config, row: Account, counts: AccountCounts, l
     uri: row.iri,
     avatar,
     avatar_static: avatar,
-    header,
-    header_static: header,
+    header: headerUrl,
+    header_static: headerUrl,
     followers_count: counts.followers,
     following_count: counts.following,
     statuses_count: counts.statuses,
