@@ -17,6 +17,7 @@ const ROOMS = [
   "offers",
   "operators",
   "practices",
+  "requests",
   "social",
 ];
 const rooms = ROOMS.join("|");

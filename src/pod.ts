@@ -24,6 +24,7 @@ import { membersService } from "./members/service.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
+import { requestsService } from "./requests/service.ts";
 import { socialService } from "./social/service.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
@@ -105,11 +106,14 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       },
       left: confederation.hooks.left,
     };
+    const offers = offersService(deps, contextFor, events);
     const services: PodServices = {
       confederation,
       social,
       follows: followActions(deps, contextFor, followHooks, events),
-      offers: offersService(deps, contextFor, events),
+      offers,
+      // Neighbors' requests (no account): private to the coordinators, never federated.
+      requests: requestsService(deps, offers),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, events, () =>
         announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services)),

@@ -4,6 +4,7 @@ import type { FollowActions } from "./follows/federation.ts";
 import type { MembersService } from "./members/service.ts";
 import type { OffersService } from "./offers/service.ts";
 import type { PracticesService } from "./practices/service.ts";
+import type { RequestsService } from "./requests/service.ts";
 import type { SocialService } from "./social/service.ts";
 
 /**
@@ -18,4 +19,5 @@ export interface PodServices {
   confederation: ConfederationService;
   social: SocialService;
   members: MembersService;
+  requests: RequestsService;
 }

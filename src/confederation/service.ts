@@ -5,7 +5,7 @@ import { listFollowing } from "../follows/service.ts";
 import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
-import { removePodFromView, viewObjectOrigin } from "./store.ts";
+import { listNeighborPods, removePodFromView, viewObjectOrigin } from "./store.ts";
 import { receivedActivities } from "./schema.ts";
 import { lt } from "drizzle-orm";
 
@@ -34,6 +34,8 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     /** The neighbor that published this object into the view, if any (prepared: the inbox asks per delivery). */
     viewObjectOrigin: (iri: string) => viewObjectOrigin(db, iri),
     backfill,
+    /** Names and addresses of the neighbor pods the view knows (the public neighbors page). */
+    neighborPods: () => listNeighborPods(db),
     /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */
     pruneReceived(): number {
       const cutoff = new Date(deps.now().getTime() - RECEIVED_KEPT_MS).toISOString();

@@ -50,6 +50,7 @@ function layout(ctx: PageContext, page: Page) {
           <ul>
             ${member && html`<li><a href="/app">${t("nav.dashboard")}</a></li>`}
             ${coordinator && html`<li><a href="/app/offers">${t("nav.offers")}</a></li>`}
+            ${coordinator && html`<li><a href="/app/requests">${t("requests.title")}</a></li>`}
             ${coordinator && html`<li><a href="/app/members">${t("nav.members")}</a></li>`}
             ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}
             ${coordinator && html`<li><a href="/app/tokens">${t("nav.tokens")}</a></li>`}

@@ -4,6 +4,8 @@ import { memberPages } from "../members/routes.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
 import { tokenPages } from "../operators/app-routes.ts";
+import { requestsBlock } from "../requests/app-pages.ts";
+import { requestPages } from "../requests/app-routes.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
@@ -26,7 +28,8 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     );
     const now = pod.deps.now();
     const soon = new Date(now.getTime() + 3 * 86_400_000).toISOString();
-    const page = dashboardPage(kit.context(request, reply), {
+    const ctx = kit.context(request, reply);
+    const page = dashboardPage(ctx, {
       openOffers: open[0]!.length,
       openNeeds: open[1]!.length,
       followRequests: countFollowers(db, "pending"),
@@ -38,6 +41,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
       now: now.toISOString(),
       members: members.list().filter((m) => !m.disabledAt).length,
       invitations: members.openInvitations().length,
+      requests: requestsBlock(ctx, pod.requests.count("new"), pod.requests.list({ status: "new", limit: 3 })),
     });
     return kit.send(request, reply, page);
   });
@@ -45,4 +49,5 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(memberPages, { kit, members });
   await app.register(offerPages, { kit, audit: members.audit, offers: pod.offers, db, config });
   await app.register(tokenPages, { kit, db, audit: members.audit });
+  await app.register(requestPages, { kit, audit: members.audit, requests: pod.requests });
 }

@@ -1,4 +1,4 @@
-import { html, type Page, type PageContext } from "../html.ts";
+import { html, type Page, type PageContext, type VNode } from "../html.ts";
 
 export interface DashboardFacts {
   openOffers: number;
@@ -10,6 +10,8 @@ export interface DashboardFacts {
   endingSoon: string[];
   charterReviewDue: string | null;
   now: string;
+  /** Neighbors' requests waiting (requests room): shown to coordinators. */
+  requests?: VNode;
 }
 
 /** What needs attention, and what to do next. */
@@ -39,6 +41,7 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
                   })
             }
           </p>
+          ${facts.requests}
           <p>${t("dashboard.next")}</p>
           <p class="actions">
             <a class="button" href="/app/offers/new?kind=offer">${t("dashboard.newOffer")}</a>
