@@ -52,9 +52,7 @@ export function charterSections(ctx: PublicContext, charter: Charter, labelOf: (
     ${
       charter.planned.length
         ? html`<ul class="cards">
-            ${charter.planned.map(
-              (s) => html`<${PlannedItem} ctx=${ctx} service=${s} label=${labelOf(s.category)} />`,
-            )}
+            ${charter.planned.map((s) => html`<${PlannedItem} ctx=${ctx} service=${s} label=${labelOf(s.category)} />`)}
           </ul>`
         : html`<p>${t("site.nothing")}</p>`
     }`;

@@ -54,7 +54,8 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
   const hide = true;
 
   const labelOf = (slug: string) => categoryOf(slug).label;
-  const page = (request: FastifyRequest, reply: FastifyReply, make: (ctx: ReturnType<typeof publicContext>) => PublicPage) =>
+  const page =
+    (request: FastifyRequest, reply: FastifyReply, make: (ctx: ReturnType<typeof publicContext>) => PublicPage) =>
     () => {
       const ctx = publicContext(request, reply, config);
       return renderPublic(ctx, reply, make(ctx));
@@ -63,7 +64,12 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
   app.get("/charter", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
     const article = charterToArticle(contextFor(), config, charter, categoryOf);
-    return sendNegotiated(request, reply, article, page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)));
+    return sendNegotiated(
+      request,
+      reply,
+      article,
+      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+    );
   });
   app.get("/charter/note", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
@@ -75,7 +81,11 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
     );
   });
   app.get("/charter/history", { schema: { hide } }, async (request, reply) =>
-    sendPublic(publicContext(request, reply, config), reply, historyPage(publicContext(request, reply, config), charters.history())),
+    sendPublic(
+      publicContext(request, reply, config),
+      reply,
+      historyPage(publicContext(request, reply, config), charters.history()),
+    ),
   );
   app.get(
     "/charter/revisions/:number",
@@ -98,7 +108,12 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       const charter = currentCharter();
       const proposal = serviceToProposal(contextFor(), config, charter, request.params.key, categoryOf);
       if (!proposal) throw notFound(`no service ${request.params.key} in the charter`);
-      return sendNegotiated(request, reply, proposal, page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)));
+      return sendNegotiated(
+        request,
+        reply,
+        proposal,
+        page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+      );
     },
   );
 };

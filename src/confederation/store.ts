@@ -215,9 +215,16 @@ export function upsertNeighborPod(
 }
 
 /** The neighbor pods the view knows, by actor IRI (names for the public neighbors page). */
-export function listNeighborPods(db: Db): { actorIri: string; name: string; handle: string | null; url: string | null }[] {
+export function listNeighborPods(
+  db: Db,
+): { actorIri: string; name: string; handle: string | null; url: string | null }[] {
   return db
-    .select({ actorIri: neighborPods.actorIri, name: neighborPods.name, handle: neighborPods.handle, url: neighborPods.url })
+    .select({
+      actorIri: neighborPods.actorIri,
+      name: neighborPods.name,
+      handle: neighborPods.handle,
+      url: neighborPods.url,
+    })
     .from(neighborPods)
     .all();
 }

@@ -54,7 +54,8 @@ export const problemFor = (status: number, detail?: string, field?: string): Pro
 
 /** True when a browser asked (Accept names text/html): it gets an error page instead of problem+json. */
 export const wantsHtml = (request: FastifyRequest) =>
-  /\btext\/html\b/i.test(request.headers.accept ?? "") && !/activity\+json|ld\+json/i.test(request.headers.accept ?? "");
+  /\btext\/html\b/i.test(request.headers.accept ?? "") &&
+  !/activity\+json|ld\+json/i.test(request.headers.accept ?? "");
 
 /** Renders an error as a page for a browser. */
 export type ErrorPage = (request: FastifyRequest, reply: FastifyReply, problem: Problem) => FastifyReply;

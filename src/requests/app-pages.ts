@@ -76,16 +76,14 @@ export function requestsPage(
     body: html`${done && html`<${Notice} kind="ok">${t(`requests.done.${done}`)}<//>`}
       <p>${t("requests.intro")}</p>
       <nav aria-label=${t("requests.filter")}>
-        <ul class="actions">
+        <p class="actions">
           ${filters.map(
             (f) =>
-              html`<li>
-                <a href=${`/app/requests?status=${f}`} aria-current=${f === shown ? "page" : undefined}
-                  >${t(f === "all" ? "requests.all" : STATUS[f])}</a
-                >
-              </li>`,
+              html`<a href=${`/app/requests?status=${f}`} aria-current=${f === shown ? "page" : undefined}
+                >${t(f === "all" ? "requests.all" : STATUS[f])}</a
+              >`,
           )}
-        </ul>
+        </p>
       </nav>
       ${
         rows.length

@@ -21,7 +21,7 @@ export async function requestPages(app: FastifyInstance, { kit, audit, requests 
   app.get("/requests", { preHandler: coordinator }, async (request, reply) => {
     const query = request.query as FormFields;
     const asked = text(query, "status");
-    const shown = asked === "all" ? "all" : STATUSES.find((s) => s === asked) ?? "new";
+    const shown = asked === "all" ? "all" : (STATUSES.find((s) => s === asked) ?? "new");
     const done = DONE.find((d) => d === text(query, "done")) as Done | undefined;
     const rows = requests.list({ status: shown === "all" ? undefined : shown, limit: 200 });
     return kit.send(request, reply, requestsPage(kit.context(request, reply), rows, shown, done));

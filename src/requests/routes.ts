@@ -33,16 +33,18 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
     (_request, body, done) => done(null, parseFormBody(body as string)),
   );
 
-  const offerTarget = (kind: "offer" | "need") => (id: string): Found => {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`no ${kind} ${id}`);
-    const row = offers.get(kind, id);
-    if (row.status === "withdrawn") throw notFound(`no ${kind} ${id}`);
-    if (!isOpen(row)) return { closed: true };
-    return {
-      target: { kind, name: row.name, back: offerPath(row), unit: row.unit },
-      subject: { subject: kind, subjectId: row.id, subjectName: row.name },
+  const offerTarget =
+    (kind: "offer" | "need") =>
+    (id: string): Found => {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`no ${kind} ${id}`);
+      const row = offers.get(kind, id);
+      if (row.status === "withdrawn") throw notFound(`no ${kind} ${id}`);
+      if (!isOpen(row)) return { closed: true };
+      return {
+        target: { kind, name: row.name, back: offerPath(row), unit: row.unit },
+        subject: { subject: kind, subjectId: row.id, subjectName: row.name },
+      };
     };
-  };
   const serviceTarget = (key: string): Found => {
     const service = charters.current()?.planned.find((s) => s.key === key);
     if (!service) throw notFound(`no planned service ${key}`);
@@ -90,7 +92,8 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
         const errors: Partial<Record<string, MessageKey>> = {};
         for (const issue of parsed.error.issues) {
           const name = String(issue.path[0]);
-          errors[name] ??= name === "quantity" ? "error.number" : issue.code === "too_big" ? "site.request.tooLong" : "error.required";
+          errors[name] ??=
+            name === "quantity" ? "error.number" : issue.code === "too_big" ? "site.request.tooLong" : "error.required";
         }
         const ctx = publicContext(request, reply, config);
         return sendPublic(ctx, reply, requestFormPage(ctx, found.target, { values, errors }));

@@ -5,7 +5,7 @@ import { conflict, notFound } from "../http/problem.ts";
 import { claimInputSchema } from "../offers/model.ts";
 import { formatMilli, quantitySchema } from "../offers/quantity.ts";
 import type { OffersService } from "../offers/service.ts";
-import { REQUEST_SUBJECTS } from "./schema.ts";
+import type { REQUEST_SUBJECTS } from "./schema.ts";
 import {
   countRequests,
   getRequest,

@@ -19,7 +19,7 @@ const DETAILS: Record<number, MessageKey> = {
 
 /** An error a browser gets as a page: what happened, and the way home. */
 export function publicErrorPage(ctx: PublicContext, status: number, detail?: MessageKey): PublicPage {
-  const shown = status >= 500 ? 500 : status;
+  const shown = Math.min(status, 500);
   const key = detail ?? DETAILS[shown] ?? DETAILS[400]!;
   return {
     status,

@@ -21,15 +21,15 @@ export interface HomeFacts {
 /** The pod's home: its charter (services now and next), its surplus and needs, its practices. */
 export function homePage(ctx: PublicContext, facts: HomeFacts): PublicPage {
   const { t, config } = ctx;
-  const handle = `@${config.handle}@${config.url.host}`;
   return {
     title: config.name,
     body: html`<p>${config.summary}</p>
       <p>
-        <a href="/neighbors#followers">${t("site.home.followers", { count: facts.followers })}</a> ·
-        <a href="/neighbors#following">${t("site.home.following", { count: facts.following })}</a>
+        <a href="/neighbors#followers">${t("site.home.followers", { count: facts.followers })}</a>${" · "}<a
+          href="/neighbors#following"
+          >${t("site.home.following", { count: facts.following })}</a
+        >
       </p>
-      <p>${t("site.home.follow", { handle })}</p>
       <section aria-labelledby="charter">
         <h2 id="charter">${t("site.charter.title")}</h2>
         ${
@@ -52,8 +52,10 @@ export function homePage(ctx: PublicContext, facts: HomeFacts): PublicPage {
         ${practiceList(ctx, facts.practices)}
       </section>
       <p>
-        ${t("site.home.view")} <a href="/view/surplus.html">${t("site.home.viewSurplus")}</a> ·
-        <a href="/view/needs.html">${t("site.home.viewNeeds")}</a>
+        ${t("site.home.view")} <a href="/view/surplus.html">${t("site.home.viewSurplus")}</a>${" · "}<a
+          href="/view/needs.html"
+          >${t("site.home.viewNeeds")}</a
+        >
       </p>`,
   };
 }

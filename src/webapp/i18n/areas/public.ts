@@ -14,7 +14,6 @@ export const publicEn = {
 
   "site.home.followers": "{count} followers",
   "site.home.following": "following {count} pods",
-  "site.home.follow": "Follow this pod from any Mastodon-compatible app by searching for {handle}.",
   "site.home.charterLink": "The whole charter (revision {number})",
   "site.home.noCharter": "The charter is not published yet.",
   "site.home.view": "Neighbors' surplus and needs, as seen from here:",
@@ -165,7 +164,6 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
 
   "site.home.followers": "{count} seguidores",
   "site.home.following": "sigue a {count} pods",
-  "site.home.follow": "Sigue este pod desde cualquier app compatible con Mastodon buscando {handle}.",
   "site.home.charterLink": "La carta completa (revisión {number})",
   "site.home.noCharter": "La carta aún no está publicada.",
   "site.home.view": "Excedentes y necesidades de los vecinos, vistos desde aquí:",
@@ -246,7 +244,8 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
     "Lo que envías con «Pedir esto» o «Puedo ayudar»: tu nombre, cómo contactarte y tu mensaje. Solo lo ven las " +
     "coordinadoras; nunca se comparte con otros pods.",
   "site.about.keepsClaims": "Quién recibió qué, para que las coordinadoras lleven la cuenta. Nunca se publica.",
-  "site.about.keepsLogs": "Los registros del servidor nombran las solicitudes solo por un número, nunca por lo que escribiste.",
+  "site.about.keepsLogs":
+    "Los registros del servidor nombran las solicitudes solo por un número, nunca por lo que escribiste.",
 
   "site.request.askTitle": "Pedir: {name}",
   "site.request.helpTitle": "Ofrecer ayuda: {name}",
@@ -264,8 +263,7 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
   "site.request.send": "Enviar",
   "site.request.sentTitle": "Enviado",
   "site.request.sent": "Gracias: tu mensaje llegó a las coordinadoras del pod.",
-  "site.request.next":
-    "Qué pasa ahora: una coordinadora lo lee y te contacta como pediste, normalmente en pocos días.",
+  "site.request.next": "Qué pasa ahora: una coordinadora lo lee y te contacta como pediste, normalmente en pocos días.",
   "site.request.kept": "Tu nombre y tu contacto se quedan con las coordinadoras; nunca se publican.",
   "site.request.home": "Volver al inicio del pod",
   "site.request.closed": "Esto ya no está abierto.",
