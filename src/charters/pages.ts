@@ -89,8 +89,8 @@ export function historyPage(
         ${revisions.map(
           (r) =>
             html`<li>
-              <a href=${`/charter/revisions/${r.number}`}>${t("site.charter.revisionTitle", { number: r.number })}</a>,
-              ${ctx.date(r.publishedAt)}: ${r.changeNote}
+              <a href=${`/charter/revisions/${r.number}`}>${t("site.charter.revisionTitle", { number: r.number })}</a
+              >${`, ${ctx.date(r.publishedAt)}: ${r.changeNote}`}
             </li>`,
         )}
       </ol>`,

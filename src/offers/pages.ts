@@ -90,8 +90,8 @@ export function offerPage(ctx: PublicContext, row: Offer, category: Category, re
     title: row.name,
     body: html`<article lang=${row.language}>
         <p class="meta">
-          ${t(row.kind === "offer" ? "site.offer.kind" : "site.need.kind")} · <strong>${t(STATUS[row.status])}</strong> ·
-          ${category.label}
+          ${t(row.kind === "offer" ? "site.offer.kind" : "site.need.kind")} · <strong>${t(STATUS[row.status])}</strong
+          >${` · ${category.label}`}
         </p>
         <p>${quantityText(ctx, row)}</p>
         <p>${t("site.offer.area", { area: row.areaName })}</p>

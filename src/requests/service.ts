@@ -44,7 +44,10 @@ export interface RequestSubject {
 export const RATE = { requests: 5, windowMs: 10 * 60_000, addresses: 10_000 } as const;
 
 /** A sliding window of send times per client address. */
-export function addressLimiter(now: () => Date, rate: typeof RATE = RATE) {
+export function addressLimiter(
+  now: () => Date,
+  rate: { requests: number; windowMs: number; addresses: number } = RATE,
+) {
   const seen = new Map<string, number[]>();
   return (address: string): boolean => {
     const at = now().getTime();

@@ -35,7 +35,7 @@ export const publicEn = {
   "site.offer.conditions": "Conditions: {conditions}",
   "site.offer.ask": "Ask for this",
   "site.offer.help": "I can help",
-  "site.offer.replies": "Replies ({count})",
+  "site.offer.replies": "Responses ({count})",
   "site.status.open": "Open",
   "site.status.partly_claimed": "Partly claimed",
   "site.status.claimed": "Claimed",
