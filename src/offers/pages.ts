@@ -52,7 +52,9 @@ export const OfferCard = ({ ctx, row }: { ctx: PublicContext; row: Offer }) =>
   html`<li>
     <p><a href=${offerPath(row)}>${row.name}</a></p>
     <p class="meta">${quantityText(ctx, row)} · ${row.areaName}</p>
-    ${row.availableUntil && html`<p class="meta">${ctx.t("site.offer.until", { at: ctx.time(row.availableUntil) })}</p>`}
+    ${
+      row.availableUntil && html`<p class="meta">${ctx.t("site.offer.until", { at: ctx.time(row.availableUntil) })}</p>`
+    }
     <p><${AskButton} ctx=${ctx} row=${row} /></p>
   </li>`;
 

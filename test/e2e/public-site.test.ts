@@ -12,7 +12,9 @@ import { collectionItems, followAndWait, startPod, type PodProcess } from "../su
 import type { WebClient } from "../support/web-client.ts";
 
 /** What an attacker puts in every field a person can write: a script, an event handler, a javascript: link. */
-const XSS = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"><a href="javascript:window.__pwned=1">x</a>`;
+const XSS =
+  `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">` +
+  `<a href="javascript:window.__pwned=1">x</a>`;
 const XSS_MARKDOWN = `${XSS}\n\n[click](javascript:window.__pwned=1) <svg onload="window.__pwned=1">`;
 
 /** The public site for neighbors without an account, in a real browser against real pod processes. */
@@ -141,7 +143,9 @@ describe("public site: neighbors ask and offer without an account", { timeout: 3
     expect(await visitor.locator('a[href="/charter/services/food-runs/help"]').count()).toBe(0);
   });
 
-  it("a coordinator sees both requests in the app and records a claim from one in a click; no name goes public", async () => {
+  const claimInOneClick =
+    "a coordinator sees both requests in the app and records a claim from one in a click; no name goes public";
+  it(claimInOneClick, async () => {
     await coordinator.goto(`${pod.url}/app`);
     expect(await coordinator.textContent("#requests-block ~ p")).toContain("2 new requests");
     await checkPage(coordinator, "app-dashboard-requests");
@@ -263,7 +267,9 @@ describe("public site: neighbors ask and offer without an account", { timeout: 3
     expect(await visitor.textContent("h1")).toBe("Ya no está");
   });
 
-  it("every public page passes axe in English and Spanish, fits 390 px, and shows times in the pod's zone", async () => {
+  const everyPage =
+    "every public page passes axe in English and Spanish, fits 390 px, and shows times in the pod's zone";
+  it(everyPage, async () => {
     const paths: [string, string][] = [
       ["/", "home"],
       ["/offers", "offers"],
