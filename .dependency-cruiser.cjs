@@ -18,6 +18,7 @@ const ROOMS = [
   "offers",
   "operators",
   "practices",
+  "requests",
   "settings",
   "social",
 ];

@@ -14,6 +14,9 @@ import { installProblemHandlers } from "./http/problem.ts";
 import { requireOperator } from "./operators/auth.ts";
 import { operatorRoutes } from "./operators/routes.ts";
 import { webRoutes } from "./web/routes.ts";
+import { publicErrorPage } from "./web/errors.ts";
+import { publicContext, sendPublic } from "./web/layout.ts";
+import { publicRequestRoutes } from "./requests/routes.ts";
 import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
 import { adminConfederationRoutes } from "./confederation/routes.ts";
@@ -55,7 +58,10 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installProblemHandlers(app);
+  installProblemHandlers(app, (request, reply, problem) => {
+    const ctx = publicContext(request, reply, deps.config);
+    return sendPublic(ctx, reply, publicErrorPage(ctx, problem.status));
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -92,6 +98,12 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     refusesSender: pod.moderation.refuses,
   });
   await app.register(webRoutes, { deps, services: pod });
+  await app.register(publicRequestRoutes, {
+    config: deps.config,
+    offers: pod.offers,
+    charters: pod.charters,
+    requests: pod.requests,
+  });
   await app.register(publicCategoryRoutes, { deps });
   for (const { plugin, options } of roomRoutes(pod, "public")) await app.register(plugin, options);
   await app.register(viewRoutes, { deps });

@@ -26,6 +26,7 @@ import { moderationService } from "./moderation/service.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
+import { requestsService } from "./requests/service.ts";
 import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
 
@@ -110,11 +111,14 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     };
     const members = membersService(deps.db, deps.now);
     const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));
+    const offers = offersService(deps, contextFor, events);
     const services: PodServices = {
       confederation,
       social,
       follows: followActions(deps, contextFor, followHooks, events),
-      offers: offersService(deps, contextFor, events),
+      offers,
+      // Neighbors' requests (no account): private to the coordinators, never federated.
+      requests: requestsService(deps, offers),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, events, profileChanged),
       practices: practicesService(deps, contextFor, events),

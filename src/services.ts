@@ -5,6 +5,7 @@ import type { MembersService } from "./members/service.ts";
 import type { ModerationService } from "./moderation/service.ts";
 import type { OffersService } from "./offers/service.ts";
 import type { PracticesService } from "./practices/service.ts";
+import type { RequestsService } from "./requests/service.ts";
 import type { SettingsService } from "./settings/service.ts";
 import type { SocialService } from "./social/service.ts";
 
@@ -22,4 +23,5 @@ export interface PodServices {
   members: MembersService;
   moderation: ModerationService;
   settings: SettingsService;
+  requests: RequestsService;
 }

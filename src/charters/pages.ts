@@ -1,37 +1,98 @@
-import type { Config } from "../config/schema.ts";
-import { html, page, raw } from "../web/html.ts";
-import type { Charter } from "./model.ts";
+import type { PublicContext, PublicPage } from "../web/layout.ts";
+import { html } from "../webapp/html.ts";
+import type { Charter, CharterService, PlannedService } from "./model.ts";
 
-/** The charter page: the Article's HTML (already escaped by the converter) plus the link to its history. */
+/** A planned service still looking for people or skills: neighbors may offer to help. */
+export const needsHelp = (service: PlannedService) => service.needs.people > 0 || service.needs.skills.length > 0;
+
+export const helpPath = (key: string) => `/charter/services/${key}/help`;
+
+const ServiceItem = ({ ctx, service, label }: { ctx: PublicContext; service: CharterService; label: string }) =>
+  html`<li id=${`service-${service.key}`}>
+    <p><strong>${service.name}</strong>${service.status === "paused" && ` (${ctx.t("site.charter.paused")})`}</p>
+    <p class="meta">${label} · ${service.area}${service.schedule && ` · ${service.schedule}`}</p>
+    ${service.description && html`<p>${service.description}</p>`}
+  </li>`;
+
+const PlannedItem = ({ ctx, service, label }: { ctx: PublicContext; service: PlannedService; label: string }) => {
+  const { t } = ctx;
+  const { people, skills, materials } = service.needs;
+  return html`<li id=${`service-${service.key}`}>
+    <p><strong>${service.name}</strong></p>
+    <p class="meta">${label} · ${t("site.charter.target", { target: service.target })}</p>
+    ${service.description && html`<p>${service.description}</p>`}
+    ${people > 0 && html`<p>${t("site.charter.people", { count: people })}</p>`}
+    ${skills.length > 0 && html`<p>${t("site.charter.skills", { skills: skills.join(", ") })}</p>`}
+    ${materials.length > 0 && html`<p>${t("site.charter.materials", { materials: materials.join(", ") })}</p>`}
+    ${
+      needsHelp(service) &&
+      html`<p>
+        <a class="button" href=${helpPath(service.key)}
+          >${t("site.offer.help")}<span class="visually-hidden">: ${service.name}</span></a
+        >
+      </p>`
+    }
+  </li>`;
+};
+
+/** The charter's services now and next, each with its category's label. */
+export function charterSections(ctx: PublicContext, charter: Charter, labelOf: (slug: string) => string) {
+  const { t } = ctx;
+  return html`<h2>${t("site.charter.now")}</h2>
+    ${
+      charter.services.length
+        ? html`<ul class="cards">
+            ${charter.services.map(
+              (s) => html`<${ServiceItem} ctx=${ctx} service=${s} label=${labelOf(s.category)} />`,
+            )}
+          </ul>`
+        : html`<p>${t("site.nothing")}</p>`
+    }
+    <h2>${t("site.charter.next")}</h2>
+    ${
+      charter.planned.length
+        ? html`<ul class="cards">
+            ${charter.planned.map((s) => html`<${PlannedItem} ctx=${ctx} service=${s} label=${labelOf(s.category)} />`)}
+          </ul>`
+        : html`<p>${t("site.nothing")}</p>`
+    }`;
+}
+
+/** The charter page (the current one, or a past revision). */
 export function charterPage(
-  config: Config,
-  _charter: Charter,
-  articleHtml: string,
-  heading = "People's Service Charter",
-): string {
-  return page(
-    `${heading} — ${config.name}`,
-    html`<p><a href="/@${config.handle}">${config.name}</a></p>
-<h1>${heading}</h1>
-${raw(articleHtml)}
-<p><a href="/charter/history">Revision history</a></p>`,
-  );
+  ctx: PublicContext,
+  charter: Charter,
+  labelOf: (slug: string) => string,
+  revision?: number,
+): PublicPage {
+  const { t } = ctx;
+  return {
+    title: revision ? t("site.charter.revisionTitle", { number: revision }) : t("site.charter.title"),
+    body: html`<p class="meta">
+        ${t("site.charter.revision", { number: charter.number, at: ctx.date(charter.publishedAt) })}
+      </p>
+      <p>${charter.changeNote}</p>
+      ${charterSections(ctx, charter, labelOf)}
+      <p><a href="/charter/history">${t("site.charter.history")}</a></p>`,
+  };
 }
 
 export function historyPage(
-  config: Config,
+  ctx: PublicContext,
   revisions: { number: number; changeNote: string; publishedAt: string }[],
-): string {
-  const items = revisions.map((r) => {
-    const link = html`<a href="/charter/revisions/${r.number}">Revision ${r.number}</a>`;
-    return html`<li>${link}, ${r.publishedAt.slice(0, 10)}: ${r.changeNote}</li>`;
-  });
-  return page(
-    `Charter history — ${config.name}`,
-    html`<p><a href="/charter">Current charter</a></p>
-<h1>Charter history</h1>
-<ol reversed>
-${items}
-</ol>`,
-  );
+): PublicPage {
+  const { t } = ctx;
+  return {
+    title: t("site.charter.historyTitle"),
+    body: html`<p><a href="/charter">${t("site.charter.current")}</a></p>
+      <ol reversed>
+        ${revisions.map(
+          (r) =>
+            html`<li>
+              <a href=${`/charter/revisions/${r.number}`}>${t("site.charter.revisionTitle", { number: r.number })}</a
+              >${`, ${ctx.date(r.publishedAt)}: ${r.changeNote}`}
+            </li>`,
+        )}
+      </ol>`,
+  };
 }

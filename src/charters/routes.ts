@@ -9,6 +9,8 @@ import { revisionIri } from "../publishing/iris.ts";
 import { charterToArticle, charterToNote, serviceToProposal } from "./to-as.ts";
 import { charterInputSchema } from "./model.ts";
 import { charterPage, historyPage } from "./pages.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { publicContext, renderPublic, sendPublic, type PublicPage } from "../web/layout.ts";
 import type { ChartersService } from "./service.ts";
 
 /** Operator routes for the charter (mounted under the admin prefix, token required). */
@@ -51,20 +53,39 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
   };
   const hide = true;
 
+  const labelOf = (slug: string) => categoryOf(slug).label;
+  const page =
+    (request: FastifyRequest, reply: FastifyReply, make: (ctx: ReturnType<typeof publicContext>) => PublicPage) =>
+    () => {
+      const ctx = publicContext(request, reply, config);
+      return renderPublic(ctx, reply, make(ctx));
+    };
+
   app.get("/charter", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
     const article = charterToArticle(contextFor(), config, charter, categoryOf);
-    return sendNegotiated(request, reply, article, () => charterPage(config, charter, article.content!.toString()));
+    return sendNegotiated(
+      request,
+      reply,
+      article,
+      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+    );
   });
   app.get("/charter/note", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
-    const article = charterToArticle(contextFor(), config, charter, categoryOf);
-    return sendNegotiated(request, reply, charterToNote(contextFor(), config, charter), () =>
-      charterPage(config, charter, article.content!.toString()),
+    return sendNegotiated(
+      request,
+      reply,
+      charterToNote(contextFor(), config, charter),
+      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
     );
   });
-  app.get("/charter/history", { schema: { hide } }, async (_request, reply) =>
-    reply.type("text/html; charset=utf-8").send(historyPage(config, charters.history())),
+  app.get("/charter/history", { schema: { hide } }, async (request, reply) =>
+    sendPublic(
+      publicContext(request, reply, config),
+      reply,
+      historyPage(publicContext(request, reply, config), charters.history()),
+    ),
   );
   app.get(
     "/charter/revisions/:number",
@@ -72,13 +93,11 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
     async (request, reply) => {
       const charter = charters.revision(request.params.number);
       const article = charterToArticle(contextFor(), config, charter, categoryOf, revisionIri(config, charter.number));
-      return sendNegotiated(request, reply, article, () =>
-        charterPage(
-          config,
-          charter,
-          article.content!.toString(),
-          `People's Service Charter, revision ${charter.number}`,
-        ),
+      return sendNegotiated(
+        request,
+        reply,
+        article,
+        page(request, reply, (ctx) => charterPage(ctx, charter, labelOf, charter.number)),
       );
     },
   );
@@ -89,8 +108,12 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       const charter = currentCharter();
       const proposal = serviceToProposal(contextFor(), config, charter, request.params.key, categoryOf);
       if (!proposal) throw notFound(`no service ${request.params.key} in the charter`);
-      const article = charterToArticle(contextFor(), config, charter, categoryOf);
-      return sendNegotiated(request, reply, proposal, () => charterPage(config, charter, article.content!.toString()));
+      return sendNegotiated(
+        request,
+        reply,
+        proposal,
+        page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+      );
     },
   );
 };

@@ -6,7 +6,7 @@ import { listFollowing } from "../follows/service.ts";
 import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
-import { removePodFromView, removePodsFromView, viewObjectOrigin } from "./store.ts";
+import { listNeighborPods, removePodFromView, removePodsFromView, viewObjectOrigin } from "./store.ts";
 import { receivedActivities } from "./schema.ts";
 import { lt } from "drizzle-orm";
 
@@ -44,6 +44,8 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     forgetPod: (podIri: string) => removePodFromView(db, podIri),
     /** Every pod whose actor IRI `matches` (a blocked domain) leaves the view. */
     forgetPods: (matches: (podIri: string) => boolean) => removePodsFromView(db, matches),
+    /** Names and addresses of the neighbor pods the view knows (the public neighbors page). */
+    neighborPods: () => listNeighborPods(db),
     /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */
     pruneReceived(): number {
       const cutoff = new Date(deps.now().getTime() - RECEIVED_KEPT_MS).toISOString();

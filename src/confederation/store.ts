@@ -230,3 +230,18 @@ export function upsertNeighborPod(
   const row = { ...pod, updatedAt: at.toISOString() };
   db.insert(neighborPods).values(row).onConflictDoUpdate({ target: neighborPods.actorIri, set: row }).run();
 }
+
+/** The neighbor pods the view knows, by actor IRI (names for the public neighbors page). */
+export function listNeighborPods(
+  db: Db,
+): { actorIri: string; name: string; handle: string | null; url: string | null }[] {
+  return db
+    .select({
+      actorIri: neighborPods.actorIri,
+      name: neighborPods.name,
+      handle: neighborPods.handle,
+      url: neighborPods.url,
+    })
+    .from(neighborPods)
+    .all();
+}

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
 /** An RFC 9457 problem document. `field` names the offending input, when there is one. */
@@ -52,27 +52,40 @@ export const problemFor = (status: number, detail?: string, field?: string): Pro
   ...(field ? { field } : {}),
 });
 
-/** Every error and unknown route leaves as problem+json; never a stack trace. */
-export function installProblemHandlers(app: FastifyInstance): void {
+/** True when a browser asked (Accept names text/html): it gets an error page instead of problem+json. */
+export const wantsHtml = (request: FastifyRequest) =>
+  /\btext\/html\b/i.test(request.headers.accept ?? "") &&
+  !/activity\+json|ld\+json/i.test(request.headers.accept ?? "");
+
+/** Renders an error as a page for a browser. */
+export type ErrorPage = (request: FastifyRequest, reply: FastifyReply, problem: Problem) => FastifyReply;
+
+/**
+ * Every error and unknown route leaves as problem+json, or as a page when a browser asked for one (`page`); never a
+ * stack trace.
+ */
+export function installProblemHandlers(app: FastifyInstance, page?: ErrorPage): void {
+  const send = (request: FastifyRequest, reply: FastifyReply, problem: Problem) =>
+    page && wantsHtml(request) ? page(request, reply, problem) : sendProblem(reply, problem);
   app.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, problemFor(404, `No route for ${request.method} ${request.url.split("?")[0]}`));
+    send(request, reply, problemFor(404, `No route for ${request.method} ${request.url.split("?")[0]}`));
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ProblemError) return sendProblem(reply, error.problem);
+    if (error instanceof ProblemError) return send(request, reply, error.problem);
     if (hasZodFastifySchemaValidationErrors(error)) {
       const first = error.validation[0]!;
       const path = first.instancePath.replace(/^\//, "").replaceAll("/", ".");
       const field = [error.validationContext, path].filter(Boolean).join(".");
-      return sendProblem(reply, problemFor(400, `${field}: ${first.message}`, field));
+      return send(request, reply, problemFor(400, `${field}: ${first.message}`, field));
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, "request failed");
-      return sendProblem(reply, problemFor(500, "Something went wrong on this pod; it has been logged."));
+      return send(request, reply, problemFor(500, "Something went wrong on this pod; it has been logged."));
     }
     if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
       return sendProblem(reply, problemFor(400, "The body is not valid JSON.", "body"));
     }
-    return sendProblem(reply, problemFor(status, error.message));
+    return send(request, reply, problemFor(status, error.message));
   });
 }

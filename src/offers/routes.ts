@@ -10,9 +10,13 @@ import type { Response } from "../publishing/response.ts";
 
 type ResponsesTo = (iri: string, publicOnly: boolean) => Response[];
 import { claimInputSchema, offerInputSchema, offerListQuery, offerPatchSchema } from "./model.ts";
-import { offerPage } from "./pages.ts";
+import { isOpen, offerPage, offersListPage } from "./pages.ts";
+import { publicContext, renderPublic, sendPublic } from "../web/layout.ts";
 import type { OfferKind, OffersService } from "./service.ts";
 import type { Context } from "@fedify/fedify";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Category } from "../categories/service.ts";
+import type { Offer } from "./model.ts";
 import { formatMilli } from "./quantity.ts";
 
 const KINDS: { kind: OfferKind; path: string }[] = [
@@ -84,25 +88,32 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{
   contextFor: () => Context<null>;
   responsesTo: ResponsesTo;
 }> = async (app, { deps, offers, contextFor, responsesTo }) => {
+  const ctxOf = (request: FastifyRequest, reply: FastifyReply) => publicContext(request, reply, deps.config);
   for (const { kind, path } of KINDS) {
     const load = (id: string) => {
       const row = offers.get(kind, id);
       if (row.status === "withdrawn") throw notFound(`no ${kind} ${id}`);
       return { row, category: requireCategory(deps.db, deps.config, row.category, "category") };
     };
+    app.get(`/${path}`, { schema: { hide: true } }, async (request, reply) => {
+      const rows = offers.list(kind, { limit: 200 }).filter(isOpen);
+      return sendPublic(ctxOf(request, reply), reply, offersListPage(ctxOf(request, reply), kind, rows));
+    });
+    const page = (request: FastifyRequest, reply: FastifyReply, row: Offer, category: Category) => () =>
+      renderPublic(
+        ctxOf(request, reply),
+        reply,
+        offerPage(ctxOf(request, reply), row, category, responsesTo(offerNoteIri(deps.config, row).href, true)),
+      );
     app.get(`/${path}/:id`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
       const { row, category } = load(request.params.id);
       const object = offerToProposal(contextFor(), deps.config, row, category);
-      return sendNegotiated(request, reply, object, () =>
-        offerPage(deps.config, row, category, responsesTo(offerNoteIri(deps.config, row).href, true)),
-      );
+      return sendNegotiated(request, reply, object, page(request, reply, row, category));
     });
     app.get(`/${path}/:id/note`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
       const { row, category } = load(request.params.id);
       const note = offerToNote(contextFor(), deps.config, row, category);
-      return sendNegotiated(request, reply, note, () =>
-        offerPage(deps.config, row, category, responsesTo(offerNoteIri(deps.config, row).href, true)),
-      );
+      return sendNegotiated(request, reply, note, page(request, reply, row, category));
     });
   }
 };

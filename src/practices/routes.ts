@@ -6,7 +6,8 @@ import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
 import { practiceToArticle, practiceToNote } from "./to-as.ts";
 import { practiceInputSchema, practiceListQuery, practicePatchSchema } from "./model.ts";
-import { practicePage } from "./pages.ts";
+import { practicePage, practicesListPage, tagPage } from "./pages.ts";
+import { publicContext, renderPublic, sendPublic } from "../web/layout.ts";
 import type { PracticesService } from "./service.ts";
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -45,16 +46,33 @@ export const publicPracticeRoutes: FastifyPluginAsyncZod<{
   practices: PracticesService;
   contextFor: () => Context<null>;
 }> = async (app, { deps, practices, contextFor }) => {
+  const published = () => practices.list({ status: "published", limit: 200 });
+  app.get("/practices", { schema: { hide: true } }, async (request, reply) => {
+    const ctx = publicContext(request, reply, deps.config);
+    return sendPublic(ctx, reply, practicesListPage(ctx, published()));
+  });
+  app.get(
+    "/tags/:tag",
+    { schema: { params: z.object({ tag: z.string().max(100) }), hide: true } },
+    async (request, reply) => {
+      const ctx = publicContext(request, reply, deps.config);
+      const tag = request.params.tag.toLowerCase();
+      const rows = published().filter((p) => p.tags.some((t) => t.toLowerCase() === tag));
+      return sendPublic(ctx, reply, tagPage(ctx, request.params.tag, rows));
+    },
+  );
   app.get("/practices/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const row = practices.get(request.params.id);
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const article = practiceToArticle(contextFor(), deps.config, row);
-    return sendNegotiated(request, reply, article, () => practicePage(deps.config, row));
+    const ctx = publicContext(request, reply, deps.config);
+    return sendNegotiated(request, reply, article, () => renderPublic(ctx, reply, practicePage(ctx, row)));
   });
   app.get("/practices/:id/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const row = practices.get(request.params.id);
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const note = practiceToNote(contextFor(), deps.config, row);
-    return sendNegotiated(request, reply, note, () => practicePage(deps.config, row));
+    const ctx = publicContext(request, reply, deps.config);
+    return sendNegotiated(request, reply, note, () => renderPublic(ctx, reply, practicePage(ctx, row)));
   });
 };

@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { Article, Note, Proposal, Tombstone } from "@fedify/vocab";
 import type { PodDeps } from "../federation/deps.ts";
 import { toInstant } from "../federation/deps.ts";
-import { html, page } from "../web/html.ts";
+import { publicErrorPage } from "../web/errors.ts";
+import { publicContext, renderPublic } from "../web/layout.ts";
 import type { AsType } from "./kind.ts";
 import { FORMER_TYPES } from "./kinds.ts";
 import { sendNegotiated } from "./negotiate.ts";
@@ -28,7 +29,10 @@ export function installGoneHandler(app: FastifyInstance, { db, config }: PodDeps
       request,
       reply,
       object,
-      () => page("Gone", html`<h1>Gone</h1><p>This was withdrawn by the pod.</p>`),
+      () => {
+        const ctx = publicContext(request, reply, config);
+        return renderPublic(ctx, reply, publicErrorPage(ctx, 410));
+      },
       410,
     );
   });

@@ -4,8 +4,8 @@ import { z } from "zod";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { formatDate } from "../publishing/text.ts";
-import { html, page, raw } from "../web/html.ts";
+import { publicContext, renderPublic } from "../web/layout.ts";
+import { html } from "../webapp/html.ts";
 import { statusToNote } from "./activitypub.ts";
 import { accountByIri, statusByIri } from "./store.ts";
 
@@ -29,13 +29,14 @@ export const publicNoteRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; contextFor
         .filter((account) => account !== undefined)
         .map((account) => ({ iri: new URL(account.iri), acct: `${account.username}@${account.host}` }));
       const note = statusToNote(contextFor(), config, status, mentioned);
-      return sendNegotiated(request, reply, note, () =>
-        page(
-          `${config.name}: note`,
-          html`<p><a href="/@${config.handle}">${config.name}</a> · ${formatDate(status.publishedAt)}</p>
-<article${status.language ? html` lang="${status.language}"` : ""}>${raw(status.content)}</article>`,
-        ),
-      );
+      return sendNegotiated(request, reply, note, () => {
+        const ctx = publicContext(request, reply, config);
+        return renderPublic(ctx, reply, {
+          title: ctx.t("site.note.title"),
+          body: html`<p class="meta">${ctx.time(status.publishedAt)}</p>
+            <article lang=${status.language ?? undefined} dangerouslySetInnerHTML=${{ __html: status.content }}></article>`,
+        });
+      });
     },
   );
 };

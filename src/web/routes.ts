@@ -1,23 +1,24 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { offerQuantityLine } from "../offers/quantity.ts";
+import { countFollowers, countFollowing, listFollowers, listFollowing } from "../follows/service.ts";
+import { isOpen } from "../offers/pages.ts";
 import type { PodServices } from "../services.ts";
-import { countFollowers, countFollowing } from "../follows/service.ts";
-import { html, page, raw } from "./html.ts";
+import { publicContext, sendPublic, SITE_STYLE } from "./layout.ts";
+import { aboutPage, homePage, neighborsPage, type AboutFacts, type Neighbor } from "./pages.ts";
+
+const ALL = { limit: 1000 };
 
 /** Human pages, health and host-meta. ActivityPub clients get JSON at the same URLs from Fedify. */
 export const webRoutes: FastifyPluginAsync<{
   deps: PodDeps;
-  services: Pick<PodServices, "offers" | "charters" | "practices">;
-}> = async (app, { deps, services }) => {
+  services: Pick<PodServices, "offers" | "charters" | "practices" | "confederation">;
+  /** Who runs the pod, how to reach it, its rules (the settings; empty parts get a plain default). */
+  about?: () => AboutFacts;
+}> = async (app, { deps, services, about }) => {
   const { config, db } = deps;
   const profile = `/@${config.handle}`;
-
-  const VIEW_LINKS = raw(
-    "<p>Neighbors' surplus and needs, as seen from here: " +
-      '<a href="/view/surplus.html">surplus</a> · <a href="/view/needs.html">needs</a> · ' +
-      '<a href="/view/surplus.atom">Atom</a> · <a href="/view/surplus.csv">CSV</a></p>',
-  );
+  const labelOf = (slug: string) => requireCategory(db, config, slug, "category").label;
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
 
@@ -31,53 +32,54 @@ export const webRoutes: FastifyPluginAsync<{
       );
   });
 
-  const renderProfile = async (_request: unknown, reply: import("fastify").FastifyReply) => {
-    const handle = `@${config.handle}@${config.url.host}`;
-    const charter = services.charters.current();
-    const live = (kind: "offer" | "need") => [
-      ...services.offers.list(kind, { status: "open", limit: 50 }),
-      ...services.offers.list(kind, { status: "partly_claimed", limit: 50 }),
-    ];
-    const offers = live("offer");
-    const needs = live("need");
-    const practices = services.practices.list({ status: "published", limit: 20 });
-    const path = (kind: "offer" | "need", id: string) => `/${kind === "offer" ? "offers" : "needs"}/${id}`;
-    const offerLink = (kind: "offer" | "need", o: (typeof offers)[number]) =>
-      html`<a href="${path(kind, o.id)}">${o.name}</a>`;
-    const offerItem = (kind: "offer" | "need", o: (typeof offers)[number]) =>
-      html`<li>${offerLink(kind, o)} — ${offerQuantityLine(o)}, ${o.areaName}</li>`;
-    const offerList = (kind: "offer" | "need", rows: typeof offers) =>
-      rows.length ? html`<ul>${rows.map((o) => offerItem(kind, o))}</ul>` : html`<p>Nothing at the moment.</p>`;
-    const practiceItems = practices.map(
-      (p) => html`<li><a href="/practices/${p.id}">${p.title}</a> — ${p.summary}</li>`,
-    );
-    return reply.type("text/html; charset=utf-8").send(
-      page(
-        config.name,
-        html`<header><h1>${config.name}</h1><p><strong>${handle}</strong></p></header>
-<p>${config.summary}</p>
-<p>${countFollowers(db)} followers · following ${countFollowing(db)} pods</p>
-<p>Follow this pod from any Mastodon-compatible app by searching for <code>${handle}</code>.</p>
-<h2>People's Service Charter</h2>
-${
-  charter
-    ? html`<p><a href="/charter">Revision ${charter.number}</a>: ${
-        charter.services
-          .filter((s) => s.status === "active")
-          .map((s) => s.name)
-          .join(", ") || "no active services"
-      }.</p>`
-    : html`<p>Not published yet.</p>`
-}
-<h2>Surplus to share</h2>
-${offerList("offer", offers)}
-<h2>Needs</h2>
-${offerList("need", needs)}
-<h2>Practices</h2>
-${practices.length ? html`<ul>${practiceItems}</ul>` : html`<p>None shared yet.</p>`}
-${VIEW_LINKS}`,
-      ),
+  app.get("/site.css", { schema: { hide: true } }, async (_request, reply) =>
+    reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(SITE_STYLE),
+  );
+
+  const renderHome = async (request: FastifyRequest, reply: FastifyReply) => {
+    const ctx = publicContext(request, reply, config);
+    const open = (kind: "offer" | "need") => services.offers.list(kind, { limit: 100 }).filter(isOpen);
+    return sendPublic(
+      ctx,
+      reply,
+      homePage(ctx, {
+        charter: services.charters.current(),
+        labelOf,
+        offers: open("offer"),
+        needs: open("need"),
+        practices: services.practices.list({ status: "published", limit: 20 }),
+        followers: countFollowers(db),
+        following: countFollowing(db),
+      }),
     );
   };
-  for (const url of ["/", profile, `/users/${config.handle}`]) app.get(url, { schema: { hide: true } }, renderProfile);
+  for (const url of ["/", profile, `/users/${config.handle}`]) app.get(url, { schema: { hide: true } }, renderHome);
+
+  app.get("/neighbors", { schema: { hide: true } }, async (request, reply) => {
+    const ctx = publicContext(request, reply, config);
+    const known = new Map(services.confederation.neighborPods().map((pod) => [pod.actorIri, pod]));
+    const asNeighbor = (row: { actorIri: string; handle: string | null }): Neighbor => {
+      const pod = known.get(row.actorIri);
+      return {
+        name: pod?.name ?? row.handle ?? new URL(row.actorIri).host,
+        handle: row.handle ?? pod?.handle ?? null,
+        url: pod?.url ?? row.actorIri,
+      };
+    };
+    const followers = listFollowers(db, "accepted", ALL);
+    return sendPublic(
+      ctx,
+      reply,
+      neighborsPage(ctx, {
+        following: listFollowing(db, ALL, "accepted").map(asNeighbor),
+        followers: followers.filter((f) => f.kind === "pod").map(asNeighbor),
+        people: followers.filter((f) => f.kind !== "pod").length,
+      }),
+    );
+  });
+
+  app.get("/about", { schema: { hide: true } }, async (request, reply) => {
+    const ctx = publicContext(request, reply, config);
+    return sendPublic(ctx, reply, aboutPage(ctx, about?.() ?? { runBy: "", contact: "", rules: "" }));
+  });
 };

@@ -54,6 +54,7 @@ function layout(ctx: PageContext, page: Page) {
             ${coordinator && html`<li><a href="/app/offers">${t("nav.offers")}</a></li>`}
             ${coordinator && html`<li><a href="/app/practices">${t("content.nav.practices")}</a></li>`}
             ${coordinator && html`<li><a href="/app/neighbors">${t("content.nav.neighbors")}</a></li>`}
+            ${coordinator && html`<li><a href="/app/requests">${t("requests.title")}</a></li>`}
             ${coordinator && html`<li><a href="/app/members">${t("nav.members")}</a></li>`}
             ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}
             ${coordinator && html`<li><a href="/app/moderation">${t("nav.moderation")}</a></li>`}

@@ -13,6 +13,8 @@ import { appRows, tokenPages } from "../operators/app-routes.ts";
 import { recentResponses } from "../offers/responses.ts";
 import { practicePages } from "../practices/app-routes.ts";
 import { neighborPages } from "../follows/app-routes.ts";
+import { requestsBlock } from "../requests/app-pages.ts";
+import { requestPages } from "../requests/app-routes.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
@@ -38,7 +40,8 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     );
     const now = pod.deps.now();
     const soon = new Date(now.getTime() + 3 * 86_400_000).toISOString();
-    const page = dashboardPage(kit.context(request, reply), {
+    const ctx = kit.context(request, reply);
+    const page = dashboardPage(ctx, {
       openOffers: open[0]!.length,
       openNeeds: open[1]!.length,
       followRequests: countFollowers(db, "pending"),
@@ -63,6 +66,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
         published: response.published,
       })),
       apps: [...new Set(appRows(db, members.list(), now).map((app) => app.appName))],
+      requests: requestsBlock(ctx, pod.requests.count("new"), pod.requests.list({ status: "new", limit: 3 })),
     });
     return kit.send(request, reply, page);
   });
@@ -95,4 +99,5 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(charterPages, { kit, charters: pod.charters, audit, db, config });
   await app.register(categoryPages, { kit, audit, db, config, now: pod.deps.now });
   await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
+  await app.register(requestPages, { kit, audit, requests: pod.requests });
 }

@@ -237,7 +237,7 @@ describe("the People's Service Charter", () => {
     expect(html.status).toBe(200);
     expect(html.headers.get("content-type")).toMatch(/^text\/html/);
     const page = await html.text();
-    expect(page).toContain("People&#39;s Service Charter");
+    expect(page).toContain("People's Service Charter");
     expect(page).toContain("Soup kitchen");
     expect(page).toContain('href="/charter/history"');
   });

@@ -23,11 +23,8 @@ export interface DashboardFacts {
   responses: DashboardResponse[];
   /** Mastodon apps with access to the pod, by name. */
   apps: string[];
-  /**
-   * Requests from neighbors without an account (the public room's section, rendered by it): it goes right after
-   * the facts, with the other things that wait for an answer.
-   */
-  neighborRequests?: VNode | null;
+  /** Neighbors' requests waiting (requests room): shown to coordinators. */
+  requests?: VNode;
 }
 
 /** What needs attention, and what to do next. */
@@ -46,7 +43,6 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
               <a href="/app/neighbors#requests">${t("dashboard.followRequests", { count: facts.followRequests })}</a>
             </li>
           </ul>
-          ${facts.neighborRequests ?? null}
           <${Responses} ctx=${ctx} responses=${facts.responses} />
           <p>
             ${
@@ -69,6 +65,7 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
                   })
             }
           </p>
+          ${facts.requests}
           <p>${t("dashboard.next")}</p>
           <p class="actions">
             <a class="button" href="/app/offers/new?kind=offer">${t("dashboard.newOffer")}</a>

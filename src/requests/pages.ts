@@ -1,0 +1,131 @@
+import type { PublicContext, PublicPage } from "../web/layout.ts";
+import { html } from "../webapp/html.ts";
+import type { MessageKey } from "../webapp/i18n/index.ts";
+import { REQUEST_LIMITS } from "./service.ts";
+
+/** Form values and, after a refused submit, the message key of each field's error. */
+export interface RequestForm {
+  values: Record<string, string>;
+  errors?: Partial<Record<string, MessageKey>>;
+}
+
+/** What the form is about: its title, a line saying what it is, and whether a quantity applies. */
+export interface RequestTarget {
+  kind: "offer" | "need" | "service";
+  name: string;
+  /** The public page it came from. */
+  back: string;
+  /** The unit a quantity is counted in; null when no quantity applies. */
+  unit: string | null;
+}
+
+const TITLES: Record<RequestTarget["kind"], MessageKey> = {
+  offer: "site.request.askTitle",
+  need: "site.request.helpTitle",
+  service: "site.request.helpTitle",
+};
+
+function Input(props: {
+  ctx: PublicContext;
+  name: string;
+  label: string;
+  form: RequestForm;
+  hint?: string;
+  max?: number;
+  multiline?: boolean;
+  required?: boolean;
+  inputmode?: string;
+  autocomplete?: string;
+}) {
+  const { ctx, name, form } = props;
+  const id = `f-${name}`;
+  const error = form.errors?.[name];
+  const described = [props.hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  const common = {
+    id,
+    name,
+    required: props.required,
+    maxlength: props.max,
+    autocomplete: props.autocomplete,
+    "aria-invalid": error ? "true" : undefined,
+    "aria-describedby": described,
+  };
+  return html`<div class=${error ? "field invalid" : "field"}>
+    <label for=${id}>${props.label}</label>
+    ${props.hint && html`<p class="hint" id=${`${id}-hint`}>${props.hint}</p>`}
+    ${
+      props.multiline
+        ? html`<textarea ...${common} rows="4">${form.values[name] ?? ""}</textarea>`
+        : html`<input ...${common} type="text" value=${form.values[name] ?? ""} inputmode=${props.inputmode} />`
+    }
+    ${error && html`<p class="error" id=${`${id}-error`}>${ctx.t(error)}</p>`}
+  </div>`;
+}
+
+/** The short form a neighbor without an account fills in to ask for an offer or to offer help. */
+export function requestFormPage(ctx: PublicContext, target: RequestTarget, form: RequestForm): PublicPage {
+  const { t } = ctx;
+  return {
+    title: t(TITLES[target.kind], { name: target.name }),
+    status: form.errors ? 400 : 200,
+    body: html`${form.errors && html`<p class="notice error" role="alert">${t("error.form")}</p>`}
+      <p>${t("site.request.intro")}</p>
+      <p><a href=${target.back}>${t("site.request.back", { name: target.name })}</a></p>
+      <form method="post" class="stack" novalidate>
+        <${Input}
+          ctx=${ctx}
+          form=${form}
+          name="name"
+          label=${t("site.request.name")}
+          max=${REQUEST_LIMITS.name}
+          autocomplete="name"
+          required
+        />
+        <${Input}
+          ctx=${ctx}
+          form=${form}
+          name="contact"
+          label=${t("site.request.contact")}
+          hint=${t("site.request.contactHint")}
+          max=${REQUEST_LIMITS.contact}
+          required
+        />
+        ${
+          target.unit !== null &&
+          html`<${Input}
+            ctx=${ctx}
+            form=${form}
+            name="quantity"
+            label=${t("site.request.quantity", { unit: target.unit })}
+            inputmode="decimal"
+          />`
+        }
+        <${Input}
+          ctx=${ctx}
+          form=${form}
+          name="message"
+          label=${t("site.request.message")}
+          max=${REQUEST_LIMITS.message}
+          multiline
+        />
+        <div class="honey" aria-hidden="true">
+          <label for="f-website">${t("site.request.honeypot")}</label>
+          <input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off" value="" />
+        </div>
+        <p class="hint">${t("site.request.private")}</p>
+        <p><button type="submit">${t("site.request.send")}</button></p>
+      </form>`,
+  };
+}
+
+/** After sending: what happens next. */
+export function requestSentPage(ctx: PublicContext): PublicPage {
+  const { t } = ctx;
+  return {
+    title: t("site.request.sentTitle"),
+    body: html`<p class="notice ok" role="status">${t("site.request.sent")}</p>
+      <p>${t("site.request.next")}</p>
+      <p>${t("site.request.kept")}</p>
+      <p><a href="/">${t("site.request.home")}</a></p>`,
+  };
+}
