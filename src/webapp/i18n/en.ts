@@ -2,6 +2,7 @@ import { contentEn } from "./areas/content.ts";
 import { publicEn } from "./areas/public.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
+import { viewEn } from "./areas/view.ts";
 
 /**
  * The web app's English messages. Every other catalog is typed Record<MessageKey, string>: a missing key fails the
@@ -190,6 +191,7 @@ export const en = {
   ...publicEn,
   ...settingsEn,
   ...signinEn,
+  ...viewEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import { contentEs } from "./areas/content.ts";
 import { publicEs } from "./areas/public.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
+import { viewEs } from "./areas/view.ts";
 
 /** Los mensajes de la aplicación en español. */
 export const es: Record<MessageKey, string> = {
@@ -193,4 +194,5 @@ export const es: Record<MessageKey, string> = {
   ...publicEs,
   ...settingsEs,
   ...signinEs,
+  ...viewEs,
 };
