@@ -20,6 +20,7 @@ import { publicRequestRoutes } from "./requests/routes.ts";
 import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
 import { adminConfederationRoutes } from "./confederation/routes.ts";
+import { viewPageRoutes } from "./confederation/view-page-routes.ts";
 import { viewRoutes } from "./confederation/view-routes.ts";
 import { installGoneHandler } from "./publishing/gone.ts";
 import { roomRoutes } from "./publishing/kinds.ts";
@@ -107,6 +108,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(publicCategoryRoutes, { deps });
   for (const { plugin, options } of roomRoutes(pod, "public")) await app.register(plugin, options);
   await app.register(viewRoutes, { deps });
+  await app.register(viewPageRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
   await app.register(webApp, { prefix: "/app", pod, members: pod.members });
   await app.register(mediaRoutes, { config: deps.config });

@@ -360,3 +360,15 @@ export function countRows(deps: ViewDeps, filters: ViewFilters, source: ViewSour
   const text = `SELECT ${sources.map((s) => `(SELECT count(*) FROM ${s.from} WHERE ${conditions})`).join(" + ")} AS n`;
   return (prepare(deps.db, text).get(p.values) as { n: number }).n;
 }
+
+/** Named places with coordinates in the view and this pod's own (the "near" choices of the view's pages). */
+export function knownPlaces(deps: Pick<ViewDeps, "db">): { name: string; lat: number; lon: number }[] {
+  return prepare(
+    deps.db,
+    `SELECT area_name AS name, round(avg(latitude), 3) AS lat, round(avg(longitude), 3) AS lon FROM (
+       SELECT area_name, latitude, longitude FROM view_objects WHERE latitude IS NOT NULL AND area_name IS NOT NULL
+       UNION ALL
+       SELECT area_name, latitude, longitude FROM view_own_objects WHERE latitude IS NOT NULL AND area_name IS NOT NULL
+     ) GROUP BY area_name ORDER BY area_name LIMIT 200`,
+  ).all() as { name: string; lat: number; lon: number }[];
+}

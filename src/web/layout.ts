@@ -81,6 +81,7 @@ const NAV: { href: string; key: MessageKey }[] = [
   { href: "/practices", key: "site.nav.practices" },
   { href: "/charter", key: "site.nav.charter" },
   { href: "/neighbors", key: "site.nav.neighbors" },
+  { href: "/confederation", key: "site.nav.confederation" },
   { href: "/about", key: "site.nav.about" },
 ];
 

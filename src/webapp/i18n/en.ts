@@ -4,6 +4,7 @@ import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
+import { viewEn } from "./areas/view.ts";
 
 /**
  * The web app's English messages. Every other catalog is typed Record<MessageKey, string>: a missing key fails the
@@ -194,6 +195,7 @@ export const en = {
   ...rotationEn,
   ...settingsEn,
   ...signinEn,
+  ...viewEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

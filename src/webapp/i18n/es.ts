@@ -5,6 +5,7 @@ import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
+import { viewEs } from "./areas/view.ts";
 
 /** Los mensajes de la aplicación en español. */
 export const es: Record<MessageKey, string> = {
@@ -197,4 +198,5 @@ export const es: Record<MessageKey, string> = {
   ...rotationEs,
   ...settingsEs,
   ...signinEs,
+  ...viewEs,
 };

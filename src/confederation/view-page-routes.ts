@@ -1,0 +1,115 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { listCategories } from "../categories/service.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { publicContext, sendPublic } from "../web/layout.ts";
+import { decodeCursor, MAX_LIMIT, toFilters, viewFilterSchema, type ViewFilters, type ViewQuery } from "./filters.ts";
+import { barterTable } from "./matching.ts";
+import { serviceMap } from "./service-map.ts";
+import { practiceSpread } from "./spread.ts";
+import { listNeighborPods } from "./store.ts";
+import { chartersPage, matchesPage, practicesPage, servicesPage, viewListPage, type ViewNav } from "./view-pages.ts";
+import { viewPage, type ViewItem } from "./view-present.ts";
+import { knownPlaces } from "./view-query.ts";
+
+/** Form fields the filter schema does not take: the own-items switch and the barter table's side. */
+const PAGE_ONLY = new Set(["own", "side", "lang"]);
+/** Totals add up at most this many objects (pages of the largest size). */
+const TOTALS_PAGES = 5;
+
+/**
+ * The confederal view as pages for people: surplus and needs with a filter form and totals, the barter table,
+ * the service map, charters and practices across pods. The JSON API, feeds and CSV stay under /view.
+ */
+export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app, { deps }) => {
+  const schema = viewFilterSchema(deps);
+
+  /** The form's query: empty fields dropped, parsed by the API's own schema; errors as "field: message" lines. */
+  function parse(request: FastifyRequest) {
+    const raw = (request.query ?? {}) as Record<string, unknown>;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(raw)) {
+      if (typeof value === "string" && value.trim() !== "" && !Object.hasOwn(Object.prototype, key))
+        query.set(key, value);
+    }
+    const filterInput = Object.fromEntries([...query].filter(([key]) => !PAGE_ONLY.has(key)));
+    const parsed = schema.safeParse(filterInput);
+    const own = query.get("own") === "1";
+    query.delete("cursor");
+    query.delete("lang");
+    const nav: ViewNav = {
+      query,
+      categories: listCategories(deps.db, deps.config).map((c) => ({ slug: c.slug, label: c.label })),
+      pods: listNeighborPods(deps.db).map((pod) => ({ iri: pod.actorIri, name: pod.name })),
+      places: knownPlaces(deps),
+    };
+    if (parsed.success) return { nav, own, query: parsed.data, errors: undefined };
+    const errors = parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`);
+    return { nav, own, query: schema.parse({}), errors };
+  }
+
+  const send = (request: FastifyRequest, reply: FastifyReply, page: Parameters<typeof sendPublic>[2]) =>
+    sendPublic(publicContext(request, reply, deps.config), reply, page);
+
+  for (const [path, kind] of [
+    ["/confederation", "offer"],
+    ["/confederation/needs", "need"],
+  ] as const) {
+    app.get(path, { schema: { hide: true } }, async (request, reply) => {
+      const { nav, own, query, errors } = parse(request);
+      const filters = toFilters(query, kind);
+      const source = own ? "view+own" : "view";
+      const page = viewPage(deps, filters, source, { content: false });
+      const ctx = publicContext(request, reply, deps.config);
+      return send(request, reply, viewListPage(ctx, nav, { kind, ...page, totals: totalsOf(filters, source), errors }));
+    });
+  }
+
+  /** Available amounts per category and unit over every object the filters select (bounded). */
+  function totalsOf(filters: ViewFilters, source: "view" | "view+own") {
+    const sums = new Map<string, { category: string; unit: string; amount: number; count: number }>();
+    let cursor: ViewFilters["cursor"];
+    for (let page = 0; page < TOTALS_PAGES; page++) {
+      const result = viewPage(deps, { ...filters, cursor, limit: MAX_LIMIT }, source, { content: false });
+      for (const item of result.items) add(sums, item);
+      cursor = result.nextCursor ? (decodeCursor(result.nextCursor) ?? undefined) : undefined;
+      if (!cursor) break;
+    }
+    return [...sums.values()].sort((a, b) => a.category.localeCompare(b.category) || a.unit.localeCompare(b.unit));
+  }
+
+  app.get("/confederation/matches", { schema: { hide: true } }, async (request, reply) => {
+    const { nav, query, errors } = parse(request);
+    const side = nav.query.get("side") === "offer" ? "offer" : "need";
+    const filters = toFilters(query as ViewQuery, side) as ViewFilters & { kind: "need" | "offer" };
+    const table = barterTable(deps, { ...filters, limit: Math.min(filters.limit, 50) });
+    const ctx = publicContext(request, reply, deps.config);
+    return send(request, reply, matchesPage(ctx, nav, { side, items: table.items, errors }));
+  });
+
+  app.get("/confederation/services", { schema: { hide: true } }, async (request, reply) =>
+    send(request, reply, servicesPage(publicContext(request, reply, deps.config), serviceMap(deps))),
+  );
+
+  app.get("/confederation/charters", { schema: { hide: true } }, async (request, reply) => {
+    const { query } = parse(request);
+    const { items } = viewPage(deps, { ...toFilters(query, "charter"), limit: 200 }, "view+own", { content: false });
+    return send(request, reply, chartersPage(publicContext(request, reply, deps.config), items));
+  });
+
+  app.get("/confederation/practices", { schema: { hide: true } }, async (request, reply) => {
+    const { nav, query } = parse(request);
+    const spread = practiceSpread(deps, toFilters(query, "practice") as ViewFilters & { kind: "practice" });
+    const ctx = publicContext(request, reply, deps.config);
+    return send(request, reply, practicesPage(ctx, nav, spread.items, spread.nextCursor));
+  });
+};
+
+function add(sums: Map<string, { category: string; unit: string; amount: number; count: number }>, item: ViewItem) {
+  const category = item.category?.label ?? item.category?.slug ?? "—";
+  const unit = item.unit ?? "";
+  const key = `${category}\u0000${unit}`;
+  const row = sums.get(key) ?? { category, unit, amount: 0, count: 0 };
+  row.amount = Math.round((row.amount + Number(item.available ?? item.quantity ?? 0)) * 1000) / 1000;
+  row.count += 1;
+  sums.set(key, row);
+}
