@@ -50,6 +50,12 @@ export async function categoryPages(app: FastifyInstance, { kit, audit, db, conf
     return reply.redirect("/app/categories?done=added", 303);
   });
 
+  // The language link of a page answering a failed rename points here: back to the list.
+  app.get("/categories/:slug", { preHandler: coordinator }, async (request, reply) => {
+    const lang = text(request.query as FormFields, "lang");
+    return reply.redirect(`/app/categories${lang ? `?lang=${encodeURIComponent(lang)}` : ""}`, 303);
+  });
+
   app.post<{ Params: { slug: string } }>("/categories/:slug", { preHandler: coordinator }, async (request, reply) => {
     const { slug } = request.params;
     const label = text(request.body as FormFields | undefined, "label").trim();

@@ -71,6 +71,12 @@ export async function settingsPages(app: FastifyInstance, { kit, settings }: Opt
     return reply.redirect("/app/settings?saved=1", 303);
   });
 
+  // The language link of a page answering a failed upload points here: back to the settings page.
+  app.get("/settings/:kind", { preHandler: coordinator }, async (request, reply) => {
+    const lang = text(request.query as FormFields, "lang");
+    return reply.redirect(`/app/settings${lang ? `?lang=${encodeURIComponent(lang)}` : ""}`, 303);
+  });
+
   // Uploads get their own scope: only here is a multipart body parsed, into memory, cut at the size limit.
   await app.register(async (uploads) => {
     await uploads.register(fastifyMultipart, {

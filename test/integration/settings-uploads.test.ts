@@ -91,6 +91,8 @@ describe("settings: picture uploads refuse what is not a small picture", () => {
     expect((await upload("..%2Fweb-form-key", png, "a.png", "image/png")).status).toBe(404);
     expect((await upload("favicon", png, "a.png", "image/png")).status).toBe(404);
     expect(mediaFiles()).toHaveLength(1);
+    // The language link on the page that answered a failed upload leads back to the settings page.
+    expect((await client.get("/app/settings/avatar?lang=es")).location).toBe("/app/settings?lang=es");
   });
 
   it("refuses members without the coordinator role, and people signed out, on every settings page", async () => {
