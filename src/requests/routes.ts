@@ -76,6 +76,10 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
 
     app.post<{ Params: { id: string } }>(path, { schema: { hide: true } }, async (request, reply) => {
       // Refused before anything is read into storage: too many from this address, or a form filled in by a robot.
+      // Only the form's own encoding: its body limit and field parsing are the form parser's.
+      if (!String(request.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
+        return refuse(request, reply, 415, "site.request.refused");
+      }
       if (!requests.allow(request.ip)) return refuse(request, reply, 429, "site.request.tooMany");
       const fields = (request.body ?? {}) as FormFields;
       if (text(fields, "website") !== "") return refuse(request, reply, 400, "site.request.refused");

@@ -11,6 +11,7 @@ import {
   getRequest,
   insertRequest,
   listRequests,
+  markClaimed,
   updateRequest,
   type NeighborRequest,
   type RequestStatus,
@@ -42,6 +43,28 @@ export interface RequestSubject {
 
 /** How many requests one address may send, and over how long (kept in memory: addresses are never stored). */
 export const RATE = { requests: 5, windowMs: 10 * 60_000, addresses: 10_000 } as const;
+/** How many requests the pod takes from everyone together in an hour: rotating addresses cannot flood it. */
+export const GLOBAL_RATE = { requests: 100, windowMs: 60 * 60_000, addresses: 1 } as const;
+
+/**
+ * The sender a limit counts: an IPv4 address, or an IPv6 address's /64 (one household's or one server's
+ * network, which hands out the rest of its addresses freely).
+ */
+export function senderKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(":")) return address;
+  const [head = "", tail = ""] = address.toLowerCase().split("%")[0]!.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::")
+    ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
 
 /** A sliding window of send times per client address. */
 export function addressLimiter(
@@ -76,7 +99,11 @@ export function requestsService(deps: PodDeps, offers: OffersService) {
   };
 
   return {
-    allow: addressLimiter(deps.now),
+    allow: (() => {
+      const perSender = addressLimiter(deps.now);
+      const everyone = addressLimiter(deps.now, GLOBAL_RATE);
+      return (address: string) => perSender(senderKey(address)) && everyone("all");
+    })(),
 
     /** Stores a request already checked against requestInputSchema; only its id is logged. */
     create(subject: RequestSubject, input: z.output<typeof requestInputSchema>): NeighborRequest {
@@ -120,9 +147,16 @@ export function requestsService(deps: PodDeps, offers: OffersService) {
         quantity: formatMilli(Math.min(wanted, offer.availableMilli)),
         note: request.message.slice(0, 1000) || undefined,
       });
-      await offers.claim(offer.kind, offer.id, input);
+      // Marked before the claim (which waits for its events): a second click meanwhile finds it taken.
       const at = iso();
-      return updateRequest(db, id, { status: "answered", claimedAt: at, updatedAt: at })!;
+      if (!markClaimed(db, id, at)) throw conflict("a claim was already recorded from this request");
+      try {
+        await offers.claim(offer.kind, offer.id, input);
+      } catch (error) {
+        updateRequest(db, id, { claimedAt: null, updatedAt: iso() });
+        throw error;
+      }
+      return updateRequest(db, id, { status: "answered", updatedAt: at })!;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, lt } from "drizzle-orm";
+import { and, count, desc, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { neighborRequests } from "./schema.ts";
 
@@ -40,4 +40,15 @@ export function updateRequest(
   change: Partial<Pick<NeighborRequest, "status" | "claimedAt">> & { updatedAt: string },
 ): NeighborRequest | undefined {
   return db.update(neighborRequests).set(change).where(eq(neighborRequests.id, id)).returning().get();
+}
+
+/** Marks a request as the source of a claim, once: false when another click got there first. */
+export function markClaimed(db: Db, id: string, at: string): boolean {
+  return (
+    db
+      .update(neighborRequests)
+      .set({ claimedAt: at, updatedAt: at })
+      .where(and(eq(neighborRequests.id, id), isNull(neighborRequests.claimedAt)))
+      .run().changes > 0
+  );
 }

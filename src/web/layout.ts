@@ -68,7 +68,8 @@ function makeContext(request: FastifyRequest, reply: FastifyReply, config: Confi
     t: translator(locale),
     locale,
     config,
-    path: request.url.replace(/([?&])lang=[^&]*&?/, "$1").replace(/[?&]$/, ""),
+    // One leading slash: "//host/…" would make the language link point off the pod.
+    path: `/${request.url.replace(/^\/+/, "")}`.replace(/([?&])lang=[^&]*&?/, "$1").replace(/[?&]$/, ""),
     time: (iso) => timeFormat.format(new Date(iso)),
     date: (iso) => dateFormat.format(new Date(iso)),
   };

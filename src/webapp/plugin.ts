@@ -111,7 +111,7 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
         timeStyle: "short",
         timeZone: config.timeZone,
       });
-      const path = request.url.replace(/([?&])lang=[^&]*&?/, "$1").replace(/[?&]$/, "");
+      const path = `/${request.url.replace(/^\/+/, "")}`.replace(/([?&])lang=[^&]*&?/, "$1").replace(/[?&]$/, "");
       const context: PageContext = {
         t: translator(locale),
         locale,

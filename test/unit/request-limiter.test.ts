@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressLimiter } from "../../src/requests/service.ts";
+import { addressLimiter, senderKey } from "../../src/requests/service.ts";
 
 describe("the public request form's per-address limit", () => {
   const rate = { requests: 3, windowMs: 60_000, addresses: 2 };
@@ -25,5 +25,16 @@ describe("the public request form's per-address limit", () => {
     allow("c");
     // "a" was forgotten to keep two addresses: it starts afresh.
     expect(allow("a")).toBe(true);
+  });
+
+  it("counts an IPv6 sender by its /64, so rotating addresses inside one network does not get around the limit", () => {
+    expect(senderKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
+    expect(senderKey("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(senderKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(senderKey("::ffff:192.0.2.7")).toBe("192.0.2.7");
+    expect(senderKey("192.0.2.7")).toBe("192.0.2.7");
+    const allow = addressLimiter(() => new Date(0), rate);
+    const sent = Array.from({ length: 5 }, (_, i) => allow(senderKey(`2001:db8:1:2::${i + 1}`)));
+    expect(sent).toEqual([true, true, true, false, false]);
   });
 });
