@@ -1,5 +1,5 @@
 import type { PublicContext, PublicPage } from "../web/layout.ts";
-import { html } from "../webapp/html.ts";
+import { Field, html } from "../webapp/html.ts";
 import type { MessageKey } from "../webapp/i18n/index.ts";
 import { REQUEST_LIMITS } from "./service.ts";
 
@@ -25,43 +25,6 @@ const TITLES: Record<RequestTarget["kind"], MessageKey> = {
   service: "site.request.helpTitle",
 };
 
-function Input(props: {
-  ctx: PublicContext;
-  name: string;
-  label: string;
-  form: RequestForm;
-  hint?: string;
-  max?: number;
-  multiline?: boolean;
-  required?: boolean;
-  inputmode?: string;
-  autocomplete?: string;
-}) {
-  const { ctx, name, form } = props;
-  const id = `f-${name}`;
-  const error = form.errors?.[name];
-  const described = [props.hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
-  const common = {
-    id,
-    name,
-    required: props.required,
-    maxlength: props.max,
-    autocomplete: props.autocomplete,
-    "aria-invalid": error ? "true" : undefined,
-    "aria-describedby": described,
-  };
-  return html`<div class=${error ? "field invalid" : "field"}>
-    <label for=${id}>${props.label}</label>
-    ${props.hint && html`<p class="hint" id=${`${id}-hint`}>${props.hint}</p>`}
-    ${
-      props.multiline
-        ? html`<textarea ...${common} rows="4">${form.values[name] ?? ""}</textarea>`
-        : html`<input ...${common} type="text" value=${form.values[name] ?? ""} inputmode=${props.inputmode} />`
-    }
-    ${error && html`<p class="error" id=${`${id}-error`}>${ctx.t(error)}</p>`}
-  </div>`;
-}
-
 /** The short form a neighbor without an account fills in to ask for an offer or to offer help. */
 export function requestFormPage(ctx: PublicContext, target: RequestTarget, form: RequestForm): PublicPage {
   const { t } = ctx;
@@ -72,19 +35,21 @@ export function requestFormPage(ctx: PublicContext, target: RequestTarget, form:
       <p>${t("site.request.intro")}</p>
       <p><a href=${target.back}>${t("site.request.back", { name: target.name })}</a></p>
       <form method="post" class="stack" novalidate>
-        <${Input}
+        <${Field}
           ctx=${ctx}
-          form=${form}
           name="name"
+          value=${form.values.name ?? ""}
+          errors=${form.errors}
           label=${t("site.request.name")}
           max=${REQUEST_LIMITS.name}
           autocomplete="name"
           required
         />
-        <${Input}
+        <${Field}
           ctx=${ctx}
-          form=${form}
           name="contact"
+          value=${form.values.contact ?? ""}
+          errors=${form.errors}
           label=${t("site.request.contact")}
           hint=${t("site.request.contactHint")}
           max=${REQUEST_LIMITS.contact}
@@ -92,18 +57,20 @@ export function requestFormPage(ctx: PublicContext, target: RequestTarget, form:
         />
         ${
           target.unit !== null &&
-          html`<${Input}
+          html`<${Field}
             ctx=${ctx}
-            form=${form}
             name="quantity"
+            value=${form.values.quantity ?? ""}
+            errors=${form.errors}
             label=${t("site.request.quantity", { unit: target.unit })}
             inputmode="decimal"
           />`
         }
-        <${Input}
+        <${Field}
           ctx=${ctx}
-          form=${form}
           name="message"
+          value=${form.values.message ?? ""}
+          errors=${form.errors}
           label=${t("site.request.message")}
           max=${REQUEST_LIMITS.message}
           multiline

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { renderToStaticMarkup } from "preact-render-to-string";
 import type { Config } from "../config/schema.ts";
-import { html, type ComponentChildren, type VNode } from "../webapp/html.ts";
+import { html, LanguageSwitch, type ComponentChildren, type VNode } from "../webapp/html.ts";
 import {
   isLocale,
   localeFromAcceptLanguage,
@@ -89,7 +89,6 @@ const NAV: { href: string; key: MessageKey }[] = [
 /** The public layout: the pod's name, the navigation and the language switch on every page. */
 function layout(ctx: PublicContext, page: PublicPage) {
   const { t, config } = ctx;
-  const other: Locale = ctx.locale === "en" ? "es" : "en";
   const here = ctx.path.split("?")[0];
   const handle = `@${config.handle}@${config.url.host}`;
   return html`<html lang=${ctx.locale}>
@@ -112,11 +111,7 @@ function layout(ctx: PublicContext, page: PublicPage) {
                   <a href=${item.href} aria-current=${item.href === here ? "page" : undefined}>${t(item.key)}</a>
                 </li>`,
             )}
-            <li>
-              <a href=${`${ctx.path}${ctx.path.includes("?") ? "&" : "?"}lang=${other}`} lang=${other} hreflang=${other}
-                >${other === "es" ? "Español" : "English"}</a
-              >
-            </li>
+            <${LanguageSwitch} path=${ctx.path} locale=${ctx.locale} />
           </ul>
         </nav>
       </header>

@@ -36,7 +36,6 @@ export function renderPage(ctx: PageContext, page: Page): string {
 function layout(ctx: PageContext, page: Page) {
   const { t, member } = ctx;
   const coordinator = member?.role === "coordinator";
-  const other: Locale = ctx.locale === "en" ? "es" : "en";
   return html`<html lang=${ctx.locale}>
     <head>
       <meta charset="utf-8" />
@@ -65,11 +64,7 @@ function layout(ctx: PageContext, page: Page) {
             ${member && html`<li><a href="/app/profile">${t("nav.profile")}</a></li>`}
             ${member && html`<li><a href="/app/security">${t("nav.security")}</a></li>`}
             <li><a href="/">${t("nav.publicPage")}</a></li>
-            <li>
-              <a href=${`${ctx.path}${ctx.path.includes("?") ? "&" : "?"}lang=${other}`} lang=${other} hreflang=${other}
-                >${other === "es" ? "Español" : "English"}</a
-              >
-            </li>
+            <${LanguageSwitch} path=${ctx.path} locale=${ctx.locale} />
           </ul>
         </nav>
         ${
@@ -88,13 +83,24 @@ function layout(ctx: PageContext, page: Page) {
   </html>`;
 }
 
+/** The link to the same page in the other language (both layouts end their navigation with it). */
+export function LanguageSwitch({ path, locale }: { path: string; locale: Locale }) {
+  const other: Locale = locale === "en" ? "es" : "en";
+  return html`<li>
+    <a href=${`${path}${path.includes("?") ? "&" : "?"}lang=${other}`} lang=${other} hreflang=${other}
+      >${other === "es" ? "Español" : "English"}</a
+    >
+  </li>`;
+}
+
 export const Csrf = ({ ctx }: { ctx: PageContext }) => html`<input type="hidden" name="_csrf" value=${ctx.csrf} />`;
 
 /** Errors of a submitted form: field name -> message key. */
 export type FieldErrors = Partial<Record<string, MessageKey>>;
 
 interface FieldProps {
-  ctx: PageContext;
+  /** Only its translations are used: public pages pass their own context. */
+  ctx: { t: Translate };
   name: string;
   label: string;
   value?: string;
@@ -105,6 +111,8 @@ interface FieldProps {
   autocomplete?: string;
   multiline?: boolean;
   inputmode?: string;
+  /** The most characters the field takes (the server checks it too). */
+  max?: number;
 }
 
 /** A labelled input with its hint and, after a failed submit, its error beside it (announced to screen readers). */
@@ -117,6 +125,7 @@ export function Field(props: FieldProps) {
     id,
     name,
     required: props.required,
+    maxlength: props.max,
     autocomplete: props.autocomplete,
     "aria-invalid": error ? "true" : undefined,
     "aria-describedby": described,

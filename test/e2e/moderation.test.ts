@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import {
+  checkPage,
   launchBrowser,
   newPhone,
   screenshots,
@@ -76,12 +77,6 @@ describe("moderation: hide, block, report", { timeout: 240_000 }, () => {
   });
   const publicOfferPage = async () => (await fetch(offerPage, { headers: { accept: "text/html" } })).text();
 
-  async function checkPage(name: string) {
-    expect(await seriousViolations(page), `${name}: accessibility`).toEqual([]);
-    expect(await scrollsSideways(page), `${name}: fits 390 px`).toBe(false);
-    await screenshots(page, name);
-  }
-
   it("a coordinator hides a reply: gone from the offer's page and its count, and shown again", async () => {
     expect(await send(carol, reply(carol, "1", "Count me in for two kilos"))).toBe(202);
     await waitUntil(async () => (await publicOfferPage()).includes("Count me in"), 20_000);
@@ -89,7 +84,7 @@ describe("moderation: hide, block, report", { timeout: 240_000 }, () => {
 
     await page.goto(`${pod.url}/app/moderation`);
     expect(await page.textContent("#responses + ul")).toContain("Count me in");
-    await checkPage("moderation");
+    await checkPage(page, "moderation");
     await page.click("#responses + ul >> text=Hide");
     expect(await page.textContent("[role=status]")).toContain("The reply is hidden");
     const hidden = await publicOfferPage();
@@ -149,7 +144,7 @@ describe("moderation: hide, block, report", { timeout: 240_000 }, () => {
     await page.fill("#f-domain", "not a domain!");
     await page.click("#domains button[type=submit], section[aria-labelledby=domains] button[type=submit]");
     expect(await page.textContent("#f-domain-error")).toContain("Write a domain name");
-    await checkPage("moderation-error");
+    await checkPage(page, "moderation-error");
     await page.fill("#f-domain", "HTTP://127.0.0.2/anything");
     await page.fill("#f-domainReason", "Spam");
     await page.click("section[aria-labelledby=domains] button[type=submit]");

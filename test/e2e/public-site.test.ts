@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import {
-  launchBrowser,
-  newPhone,
-  screenshots,
-  scrollsSideways,
-  seriousViolations,
-  signedInPage,
-} from "../support/browser.ts";
+import { checkPage, launchBrowser, newPhone, screenshots, signedInPage } from "../support/browser.ts";
 import { collectionItems, followAndWait, startPod, type PodProcess } from "../support/pod-process.ts";
 import type { WebClient } from "../support/web-client.ts";
 
@@ -28,12 +21,6 @@ describe("public site: neighbors ask and offer without an account", { timeout: 3
   let needId: string;
   let practiceId: string;
   let hostileOfferId: string;
-
-  async function checkPage(page: Page, name: string, shoot = true) {
-    expect(await seriousViolations(page), `${name}: accessibility`).toEqual([]);
-    expect(await scrollsSideways(page), `${name}: fits 390 px`).toBe(false);
-    if (shoot) await screenshots(page, name);
-  }
 
   /** Requests the coordinators can see, counted on the app's list of every request. */
   async function storedRequests(): Promise<number> {
@@ -293,7 +280,7 @@ describe("public site: neighbors ask and offer without an account", { timeout: 3
         expect(response?.status(), path).toBe(200);
         expect(await page.getAttribute("html", "lang"), path).toBe(lang);
         // Screenshots of every page in English, and of the home in Spanish (the machine is shared: each costs time).
-        await checkPage(page, `public-${name}-${lang}`, lang === "en" || path === "/");
+        await checkPage(page, `public-${name}-${lang}`, { screenshots: lang === "en" || path === "/" });
       }
     }
     // The language chosen stays (a cookie) until changed; the switch leads back to the same page.

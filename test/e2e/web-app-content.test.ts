@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import {
-  launchBrowser,
-  newPhone,
-  screenshots,
-  scrollsSideways,
-  seriousViolations,
-  signedInPage,
-} from "../support/browser.ts";
+import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
 import { mastodonGet, operatorAppToken } from "../support/oauth-consent.ts";
 import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
@@ -31,12 +24,6 @@ describe("web app: offers, practices, neighbors and apps", { timeout: 300_000 },
   let southPage: Page;
   let northClient: WebClient;
   let offerPath = "";
-
-  async function checkPage(page: Page, name: string) {
-    expect(await seriousViolations(page), `${name}: accessibility`).toEqual([]);
-    expect(await scrollsSideways(page), `${name}: fits 390 px`).toBe(false);
-    await screenshots(page, name);
-  }
 
   /** A Spanish-speaking phone with the same coordinator's session. */
   async function spanishPage(pod: PodProcess, client: WebClient): Promise<Page> {

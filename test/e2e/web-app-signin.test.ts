@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import {
-  launchBrowser,
-  newPhone,
-  screenshots,
-  scrollsSideways,
-  seriousViolations,
-  signedInPage,
-} from "../support/browser.ts";
+import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
 import { startFediversePerson, type FediversePerson } from "../support/fediverse-person.ts";
 import { pkcePair } from "../support/oauth-consent.ts";
 import { collectionItems, startPod, type PodProcess } from "../support/pod-process.ts";
@@ -24,11 +17,6 @@ describe("web app: passkeys, codes by private message, consent with a session", 
   let ana: Page;
   const password = "a long enough password";
 
-  async function checkPage(page: Page, name: string) {
-    expect(await seriousViolations(page), `${name}: accessibility`).toEqual([]);
-    expect(await scrollsSideways(page), `${name}: fits 390 px`).toBe(false);
-    await screenshots(page, name);
-  }
   /** Waits (with Playwright's own time limit: the machine may be busy) until the page is at this path. */
   const at = (page: Page, pathname: string) => page.waitForURL((url) => url.pathname === pathname);
   async function signOut(page: Page) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPhone, screenshots, scrollsSideways, seriousViolations } from "../support/browser.ts";
+import { checkPage, launchBrowser, newPhone } from "../support/browser.ts";
 import { collectionItems, startPod, type PodProcess } from "../support/pod-process.ts";
 
 /** The members' web app in a real browser against a real pod process. */
@@ -9,12 +9,6 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
   let browser: Browser;
   let coordinator: Page;
   const password = "correct horse battery staple";
-
-  async function checkPage(page: Page, name: string) {
-    expect(await seriousViolations(page), `${name}: accessibility`).toEqual([]);
-    expect(await scrollsSideways(page), `${name}: fits 390 px`).toBe(false);
-    await screenshots(page, name);
-  }
 
   beforeAll(async () => {
     [pod, browser] = await Promise.all([startPod("webapp", { POD_TIME_ZONE: "America/Mexico_City" }), launchBrowser()]);

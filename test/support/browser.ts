@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
+import { expect } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { setUpPod, type WebClient } from "./web-client.ts";
 
@@ -72,4 +73,11 @@ export async function signedInPage(
     })),
   );
   return { page: await context.newPage(), client };
+}
+
+/** The checks every page of the app and the site gets: axe (no serious or critical violation), 390 px, screenshots. */
+export async function checkPage(page: Page, name: string, options: { screenshots?: boolean } = {}): Promise<void> {
+  expect(await seriousViolations(page), `${name}: accessibility`).toEqual([]);
+  expect(await scrollsSideways(page), `${name}: fits 390 px`).toBe(false);
+  if (options.screenshots !== false) await screenshots(page, name);
 }
