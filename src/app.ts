@@ -115,6 +115,8 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   for (const [path, image] of [
     ["/avatar.png", squarePng(96, [0x2e, 0x7d, 0x32])],
     ["/header.png", squarePng(96, [0xe8, 0xf5, 0xe9])],
+    // Browsers ask every page for it: the pod's colour instead of a 404 on each.
+    ["/favicon.ico", squarePng(32, [0x2e, 0x7d, 0x32])],
   ] as const) {
     app.get(path, { schema: { hide: true } }, async (_request, reply) =>
       reply.type("image/png").header("cache-control", "public, max-age=86400").send(image),

@@ -164,7 +164,17 @@ export function viewListPage(ctx: PublicContext, nav: ViewNav, state: ListState)
         </section>`
       }
       <h2 id="list">${t("view.results", { n: state.items.length })}</h2>
-      ${state.items.length === 0 && html`<p>${t("view.none")}</p>`}
+      ${
+        state.items.length === 0 &&
+        html`<p>${t("view.none")}</p>
+          ${
+            nav.query.get("own") !== "1" &&
+            html`<p>
+              ${t("view.empty.follow")} <a href="/app/neighbors">${t("view.empty.neighbors")}</a>
+              · <a href=${withQuery(path, nav.query, { own: "1", cursor: null })}>${t("view.empty.own")}</a>
+            </p>`
+          }`
+      }
       <ul class="cards" aria-labelledby="list">
         ${state.items.map((item) => html`<${ItemCard} ctx=${ctx} item=${item} />`)}
       </ul>

@@ -17,6 +17,8 @@ export interface RequestTarget {
   back: string;
   /** The unit a quantity is counted in; null when no quantity applies. */
   unit: string | null;
+  /** What is left to ask for (an offer's available quantity, in thousandths); null when there is no bound. */
+  availableMilli: number | null;
 }
 
 const TITLES: Record<RequestTarget["kind"], MessageKey> = {

@@ -41,7 +41,13 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
       if (row.status === "withdrawn") throw notFound(`no ${kind} ${id}`);
       if (!isOpen(row)) return { closed: true };
       return {
-        target: { kind, name: row.name, back: offerPath(row), unit: row.unit },
+        target: {
+          kind,
+          name: row.name,
+          back: offerPath(row),
+          unit: row.unit,
+          availableMilli: kind === "offer" ? row.availableMilli : null,
+        },
         subject: { subject: kind, subjectId: row.id, subjectName: row.name },
       };
     };
@@ -50,7 +56,13 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
     if (!service) throw notFound(`no planned service ${key}`);
     if (!needsHelp(service)) return { closed: true };
     return {
-      target: { kind: "service", name: service.name, back: `/charter#service-${service.key}`, unit: null },
+      target: {
+        kind: "service",
+        name: service.name,
+        back: `/charter#service-${service.key}`,
+        unit: null,
+        availableMilli: null,
+      },
       subject: { subject: "service", subjectId: service.key, subjectName: service.name },
     };
   };
@@ -92,6 +104,12 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
         message: values.message,
         quantity: found.target.unit !== null && values.quantity ? values.quantity : undefined,
       });
+      const left = found.target.availableMilli;
+      if (parsed.success && left !== null && parsed.data.quantity !== undefined && parsed.data.quantity > left) {
+        const ctx = publicContext(request, reply, config);
+        const errors = { quantity: "site.request.tooMuch" as const };
+        return sendPublic(ctx, reply, requestFormPage(ctx, found.target, { values, errors }));
+      }
       if (!parsed.success) {
         const errors: Partial<Record<string, MessageKey>> = {};
         for (const issue of parsed.error.issues) {

@@ -52,8 +52,8 @@ export function homePage(ctx: PublicContext, facts: HomeFacts): PublicPage {
         ${practiceList(ctx, facts.practices)}
       </section>
       <p>
-        ${t("site.home.view")} <a href="/view/surplus.html">${t("site.home.viewSurplus")}</a>${" · "}<a
-          href="/view/needs.html"
+        ${t("site.home.view")} <a href="/confederation">${t("site.home.viewSurplus")}</a>${" · "}<a
+          href="/confederation/needs"
           >${t("site.home.viewNeeds")}</a
         >
       </p>`,

@@ -29,6 +29,19 @@ describe("requests from neighbors: hostile input", () => {
     expect(node.pod.requests.count("new")).toBe(0);
   });
 
+  it("asking for more than is left is refused beside the field, and nothing is kept", async () => {
+    const form = new URLSearchParams({ name: "Someone", contact: "555", message: "", quantity: "50" });
+    const response = await fetch(`${node.url}/offers/${offerId}/ask`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+      body: form,
+      redirect: "manual",
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("more than is left");
+    expect(node.pod.requests.count("new")).toBe(0);
+  });
+
   it("two clicks on 'record a claim' record one claim", async () => {
     const form = new URLSearchParams({
       name: "Household Rivera",

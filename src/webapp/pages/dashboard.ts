@@ -33,7 +33,12 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
   const member = ctx.member!;
   const body =
     member.role === "coordinator"
-      ? html`<p>${t("dashboard.hello", { name: member.displayName })}</p>
+      ? html`<p>${t("dashboard.hello", { name: member.displayName })} ${t("dashboard.next")}</p>
+          <p class="actions">
+            <a class="button" href="/app/offers/new?kind=offer">${t("dashboard.newOffer")}</a>
+            <a class="button" href="/app/offers/new?kind=need">${t("dashboard.newNeed")}</a>
+            <a class="button secondary" href="/app/members">${t("dashboard.invite")}</a>
+          </p>
           <ul class="facts">
             <li>${t("dashboard.offers", { count: facts.openOffers })}</li>
             <li>${t("dashboard.needs", { count: facts.openNeeds })}</li>
@@ -59,19 +64,13 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
           <p>
             ${
               facts.charterReviewDue === null
-                ? t("dashboard.noCharter")
+                ? html`${t("dashboard.noCharter")} <a href="/app/charter">${t("charter.nav")}</a>`
                 : t(facts.charterReviewDue < facts.now ? "dashboard.charterOverdue" : "dashboard.charterDue", {
                     at: ctx.time(facts.charterReviewDue),
                   })
             }
           </p>
-          ${facts.requests}
-          <p>${t("dashboard.next")}</p>
-          <p class="actions">
-            <a class="button" href="/app/offers/new?kind=offer">${t("dashboard.newOffer")}</a>
-            <a class="button" href="/app/offers/new?kind=need">${t("dashboard.newNeed")}</a>
-            <a class="button secondary" href="/app/members">${t("dashboard.invite")}</a>
-          </p>`
+          ${facts.requests}`
       : html`<p>${t("dashboard.hello", { name: member.displayName })}</p>
           <p>${t("dashboard.memberNext")}</p>
           <p class="actions"><a class="button" href="/app/profile">${t("nav.profile")}</a></p>`;

@@ -119,6 +119,7 @@ export const publicEn = {
   "site.request.refused": "This form could not be sent.",
   "site.request.tooMany": "Too many messages from this address. Wait a few minutes and try again.",
   "site.request.tooLong": "This is too long.",
+  "site.request.tooMuch": "That is more than is left: ask for at most what the offer's page says is left.",
 
   "site.error.410": "Gone",
   "site.error.400detail": "The address or the form was not right.",
@@ -270,6 +271,7 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
   "site.request.refused": "No se pudo enviar este formulario.",
   "site.request.tooMany": "Demasiados mensajes desde esta dirección. Espera unos minutos y vuelve a intentarlo.",
   "site.request.tooLong": "Es demasiado largo.",
+  "site.request.tooMuch": "Es más de lo que queda: pide como mucho lo que la página de la oferta dice que queda.",
 
   "site.error.410": "Ya no está",
   "site.error.400detail": "La dirección o el formulario no eran correctos.",

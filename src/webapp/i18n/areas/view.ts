@@ -34,6 +34,10 @@ export const viewEn = {
   "view.count": "{n} posted",
   "view.results": "Showing {n}",
   "view.none": "Nothing here yet.",
+  "view.empty.follow":
+    "The view shows what the pods this pod follows publish; coordinators follow neighbor pods in the app.",
+  "view.empty.neighbors": "Follow a neighbor pod",
+  "view.empty.own": "Show this pod's own",
   "view.next": "Next page",
   "view.csv": "Download as CSV (spreadsheet)",
   "view.amount": "{amount} {unit} available",
@@ -98,6 +102,10 @@ export const viewEs: Record<keyof typeof viewEn, string> = {
   "view.count": "{n} publicados",
   "view.results": "Se muestran {n}",
   "view.none": "Todavía no hay nada aquí.",
+  "view.empty.follow":
+    "La vista muestra lo que publican los pods que este pod sigue; las coordinadoras siguen pods vecinos en la aplicación.",
+  "view.empty.neighbors": "Seguir a un pod vecino",
+  "view.empty.own": "Mostrar lo de este pod",
   "view.next": "Página siguiente",
   "view.csv": "Descargar como CSV (hoja de cálculo)",
   "view.amount": "{amount} {unit} disponibles",
