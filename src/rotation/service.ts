@@ -35,7 +35,7 @@ const hash = (secret: string) => createHash("sha256").update(secret).digest("hex
 
 export const reasonOf = (seat: Seat): Reason | null => (seat.reason ? (JSON.parse(seat.reason) as Reason) : null);
 
-export function rotationService(db: Db, now: () => Date, timeZone: string) {
+export function rotationService(db: Db, now: () => Date, timeZone: () => string) {
   const roles = () => db.select().from(rotaRoles).orderBy(asc(rotaRoles.createdAt), asc(rotaRoles.id)).all();
   const role = (id: string) => db.select().from(rotaRoles).where(eq(rotaRoles.id, id)).get();
   const boundaries = (memberId: string): Boundaries =>
@@ -151,7 +151,7 @@ export function rotationService(db: Db, now: () => Date, timeZone: string) {
               .all()
               .map((s) => s.period),
           );
-          const periods = nextPeriods(now(), timeZone, weeks, kind).filter((p) => !published.has(p));
+          const periods = nextPeriods(now(), timeZone(), weeks, kind).filter((p) => !published.has(p));
           if (!periods.length) continue;
           db.delete(rotaSeats)
             .where(

@@ -20,7 +20,11 @@ describe("rotation service", () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "rotation-"));
     database = openMigratedDatabase(join(dir, "pod.sqlite"));
-    rota = rotationService(database.db, () => clock, "Europe/Madrid");
+    rota = rotationService(
+      database.db,
+      () => clock,
+      () => "Europe/Madrid",
+    );
     for (const p of people) rota.setBoundaries(p.id, { maxRisk: "high", declines: "", unavailable: "" });
   });
   afterEach(() => {

@@ -25,6 +25,8 @@ export interface DashboardFacts {
   apps: string[];
   /** Neighbors' requests waiting (requests room): shown to coordinators. */
   requests?: VNode;
+  /** Rota seats without a holder (rotation room). */
+  rota?: VNode;
 }
 
 /** What needs attention, and what to do next. */
@@ -65,7 +67,7 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
                   })
             }
           </p>
-          ${facts.requests}
+          ${facts.requests} ${facts.rota}
           <p>${t("dashboard.next")}</p>
           <p class="actions">
             <a class="button" href="/app/offers/new?kind=offer">${t("dashboard.newOffer")}</a>
