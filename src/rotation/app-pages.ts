@@ -194,7 +194,7 @@ export function minePage(ctx: PageContext, state: MinePageState): Page {
     body: html`${state.notice && html`<${Notice} kind="ok">${t(state.notice)}<//>`}
       ${state.error && html`<${Notice} kind="error">${t(state.error)}<//>`}
       <section aria-labelledby="seats">
-        <h2 id="seats">${t("rota.mine.title")}</h2>
+        <h2 id="seats">${t("rota.mine.seats")}</h2>
         ${state.seats.length === 0 && html`<p>${t("rota.mine.none")}</p>`}
         <ul class="cards">
           ${state.seats.map(
@@ -246,11 +246,10 @@ export function minePage(ctx: PageContext, state: MinePageState): Page {
             html`<fieldset>
               <legend>${t("rota.declines")}</legend>
               ${state.roles.map(
-                (role) => html`<div>
-                  <input id=${`d-${role.id}`} type="checkbox" name="declines" value=${role.id}
-                    checked=${declined.includes(role.id)} />
-                  <label for=${`d-${role.id}`}>${role.name}</label>
-                </div>`,
+                (role) => html`<label class="choice">
+                  <input type="checkbox" name="declines" value=${role.id} checked=${declined.includes(role.id)} />
+                  ${" "}${role.name}
+                </label>`,
               )}
             </fieldset>`
           }

@@ -191,13 +191,21 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
       return out;
     },
 
-    proposed: () =>
-      db
+    /** The proposal in period order, each period's roles in the order they were defined, shadows after holders. */
+    proposed(): Seat[] {
+      const order = new Map(roles().map((r, i) => [r.id, i]));
+      return db
         .select()
         .from(rotaSeats)
         .where(eq(rotaSeats.status, "proposed"))
-        .orderBy(asc(rotaSeats.period), asc(rotaSeats.roleId), asc(rotaSeats.shadow))
-        .all(),
+        .all()
+        .sort(
+          (a, b) =>
+            a.period.localeCompare(b.period) ||
+            order.get(a.roleId)! - order.get(b.roleId)! ||
+            Number(a.shadow) - Number(b.shadow),
+        );
+    },
     /** Published seats nobody holds: unfilled by the generator or given up and not yet taken. */
     unfilled: () =>
       db

@@ -120,7 +120,7 @@ describe("web app: rota", { timeout: 300_000 }, () => {
     );
     await checkPage(coordinator, "rota-warning-en");
     await coordinator.goto(`${pod.url}/app/rota`);
-    expect(await coordinator.locator("#proposed ~ ul > li select").first().inputValue()).toBe(holder);
+    expect(await firstDriver.locator("select").inputValue()).toBe(holder);
 
     await coordinator.click("#proposed ~ form button");
     expect(await coordinator.textContent("[role=status]")).toContain("Rota published.");
@@ -186,6 +186,10 @@ describe("web app: rota", { timeout: 300_000 }, () => {
     expect(fresh).not.toBe(url);
     expect((await fetch(url!)).status).toBe(404);
     expect((await fetch(fresh!)).status).toBe(200);
+    // The secret is the whole protection: no log line may carry it (the refused old one is logged at info).
+    for (const secret of [url!, fresh!].map((address) => address.split("/").pop()!)) {
+      expect(pod.logs()).not.toContain(secret);
+    }
   });
 
   it("two members accept one given-up seat at once: one takes it, the other is told", async () => {
