@@ -12,6 +12,20 @@ CREATE TABLE `rota_feed_tokens` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `rota_feed_tokens_hash` ON `rota_feed_tokens` (`token_hash`);--> statement-breakpoint
+CREATE TABLE `rota_handoffs` (
+	`id` text PRIMARY KEY NOT NULL,
+	`role_id` text NOT NULL,
+	`period` text NOT NULL,
+	`outgoing_id` text NOT NULL,
+	`incoming_id` text NOT NULL,
+	`at` text,
+	`place` text DEFAULT '' NOT NULL,
+	`outgoing_confirmed_at` text,
+	`incoming_confirmed_at` text,
+	FOREIGN KEY (`role_id`) REFERENCES `rota_roles`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `rota_handoffs_seat` ON `rota_handoffs` (`role_id`,`period`,`incoming_id`);--> statement-breakpoint
 CREATE TABLE `rota_roles` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,

@@ -3,7 +3,7 @@ import type { MessageKey } from "../webapp/i18n/index.ts";
 import { explain } from "./explain.ts";
 import { type Cause, RISK_LEVELS } from "./generator.ts";
 import { PERIOD_KINDS } from "./schema.ts";
-import { type Boundaries, reasonOf, type Role, type Seat } from "./service.ts";
+import { type Boundaries, type Handoff, reasonOf, type Role, type Seat } from "./service.ts";
 
 type Names = Map<string, string>;
 
@@ -176,6 +176,11 @@ export interface MinePageState {
   roles: Role[];
   boundaries: Boundaries;
   hasFeed: boolean;
+  handoffs: Handoff[];
+  /** Names of the members in the handoffs. */
+  names: Names;
+  /** A handoff's time as a `datetime-local` value in the pod's time zone. */
+  localTime: (iso: string) => string;
   /** The feed address just made (shown once). */
   feedUrl?: string;
   notice?: MessageKey;
@@ -225,6 +230,13 @@ export function minePage(ctx: PageContext, state: MinePageState): Page {
               </form>
             </li>`,
           )}
+        </ul>
+      </section>
+      <section aria-labelledby="handoffs">
+        <h2 id="handoffs">${t("rota.handoffs")}</h2>
+        ${state.handoffs.length === 0 && html`<p>${t("rota.noHandoffs")}</p>`}
+        <ul class="cards">
+          ${state.handoffs.map((handoff) => html`<${HandoffCard} ctx=${ctx} handoff=${handoff} state=${state} />`)}
         </ul>
       </section>
       <section aria-labelledby="boundaries">
@@ -284,3 +296,47 @@ export function minePage(ctx: PageContext, state: MinePageState): Page {
 /** The dashboard's line for coordinators: published seats nobody holds. */
 export const rotaBlock = (ctx: PageContext, unfilled: number) =>
   html`<p><a href="/app/rota#unfilled">${ctx.t("rota.dashboard", { count: unfilled })}</a></p>`;
+
+function HandoffCard({ ctx, handoff, state }: { ctx: PageContext; handoff: Handoff; state: MinePageState }) {
+  const { t } = ctx;
+  const me = ctx.member!.id;
+  const role = state.roles.find((r) => r.id === handoff.roleId);
+  const other = state.names.get(handoff.outgoingId === me ? handoff.incomingId : handoff.outgoingId) ?? "";
+  const mine = handoff.outgoingId === me ? handoff.outgoingConfirmedAt : handoff.incomingConfirmedAt;
+  const both = handoff.outgoingConfirmedAt && handoff.incomingConfirmedAt;
+  const id = `h-${handoff.id}`;
+  return html`<li>
+    <p>
+      <strong>${t("rota.seatLabel", { period: handoff.period, role: role?.name ?? "" })}</strong> ·
+      ${" "}${t(handoff.outgoingId === me ? "rota.handoffTo" : "rota.handoffFrom", { name: other })}
+    </p>
+    <p>
+      ${
+        handoff.at
+          ? t("rota.handoffAt", { at: ctx.time(handoff.at), place: handoff.place || "—" })
+          : t("rota.handoffUnplanned")
+      }
+    </p>
+    <p class="status">${t(both ? "rota.handoffDone" : mine ? "rota.handoffWaiting" : "rota.handoffOpen")}</p>
+    ${role?.handbook && html`<details><summary>${t("rota.field.handbook")}</summary><p>${role.handbook}</p></details>`}
+    <form method="post" action=${`/app/rota/handoffs/${handoff.id}`} class="stack">
+      <${Csrf} ctx=${ctx} />
+      <div class="field">
+        <label for=${`${id}-at`}>${t("rota.handoffWhen")}</label>
+        <input id=${`${id}-at`} name="at" type="datetime-local" value=${handoff.at ? state.localTime(handoff.at) : ""} />
+      </div>
+      <div class="field">
+        <label for=${`${id}-place`}>${t("rota.handoffPlace")}</label>
+        <input id=${`${id}-place`} name="place" value=${handoff.place} maxlength="300" />
+      </div>
+      <button type="submit" class="secondary">${t("rota.handoffSave")}</button>
+    </form>
+    ${
+      !mine &&
+      html`<form method="post" action=${`/app/rota/handoffs/${handoff.id}/confirm`}>
+        <${Csrf} ctx=${ctx} />
+        <button type="submit">${t("rota.handoffConfirm")}</button>
+      </form>`
+    }
+  </li>`;
+}

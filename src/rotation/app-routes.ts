@@ -1,4 +1,4 @@
-import type { Temporal } from "@js-temporal/polyfill";
+import { Temporal } from "@js-temporal/polyfill";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import ical from "ical-generator";
 import type { Config } from "../config/schema.ts";
@@ -121,6 +121,13 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
         roles: rota.roles(),
         boundaries: rota.boundaries(id),
         hasFeed: rota.hasFeedToken(id),
+        handoffs: rota.handoffsOf(id),
+        names: new Map(members.list().map((m) => [m.id, m.displayName])),
+        localTime: (iso) =>
+          Temporal.Instant.from(iso)
+            .toZonedDateTimeISO(config.timeZone)
+            .toPlainDateTime()
+            .toString({ smallestUnit: "minute" }),
         ...state,
       }),
     );
@@ -130,6 +137,7 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
     taken: "rota.taken",
     saved: "rota.boundariesSaved",
     revoked: "rota.feedRevoked",
+    handoff: "rota.handoffSaved",
   } as const;
   app.get("/rota/mine", { preHandler: member }, async (request, reply) =>
     showMine(request, reply, { notice: noticeOf(request, MINE_NOTICES) }),
@@ -149,6 +157,28 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
     audit(request.appMember!.id, "rota.take", request.params.id);
     return reply.redirect("/app/rota/mine?done=taken", 303);
   });
+  app.post<{ Params: { id: string } }>("/rota/handoffs/:id", { preHandler: member }, async (request, reply) => {
+    const local = text(fieldsOf(request), "at");
+    let at: string | null = null;
+    try {
+      if (local) {
+        at = Temporal.PlainDateTime.from(local).toZonedDateTime(config.timeZone).toInstant().toString();
+      }
+    } catch {
+      return showMine(request, reply, { error: "rota.error.when" });
+    }
+    const place = text(fieldsOf(request), "place").trim().slice(0, 300);
+    if (!rota.planHandoff(request.params.id, request.appMember!.id, at, place)) return reply.callNotFound();
+    return reply.redirect("/app/rota/mine?done=handoff#handoffs", 303);
+  });
+  app.post<{ Params: { id: string } }>("/rota/handoffs/:id/confirm", { preHandler: member }, async (request, reply) => {
+    if (!rota.confirmHandoff(request.params.id, request.appMember!.id)) return reply.callNotFound();
+    audit(request.appMember!.id, "rota.handoff.confirm", request.params.id);
+    return reply.redirect("/app/rota/mine?done=handoff#handoffs", 303);
+  });
+  app.get("/rota/handoffs/:id", { preHandler: member }, async (_request, reply) =>
+    reply.redirect("/app/rota/mine", 303),
+  );
   app.post("/rota/mine/boundaries", { preHandler: member }, async (request, reply) => {
     const fields = fieldsOf(request);
     const maxRisk = text(fields, "maxRisk") as Risk;

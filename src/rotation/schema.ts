@@ -68,3 +68,27 @@ export const rotaFeedTokens = sqliteTable(
   },
   (t) => [uniqueIndex("rota_feed_tokens_hash").on(t.tokenHash)],
 );
+
+/**
+ * A skills-transfer session where a role changes holder between periods: the outgoing holder shows the incoming
+ * one the ropes (a time, a place or call link, the role's handbook); both confirm it happened.
+ */
+export const rotaHandoffs = sqliteTable(
+  "rota_handoffs",
+  {
+    id: text("id").primaryKey(),
+    roleId: text("role_id")
+      .notNull()
+      .references(() => rotaRoles.id, { onDelete: "cascade" }),
+    /** The incoming holder's period. */
+    period: text("period").notNull(),
+    outgoingId: text("outgoing_id").notNull(),
+    incomingId: text("incoming_id").notNull(),
+    /** An instant (UTC), shown in the pod's time zone. */
+    at: text("at"),
+    place: text("place").notNull().default(""),
+    outgoingConfirmedAt: text("outgoing_confirmed_at"),
+    incomingConfirmedAt: text("incoming_confirmed_at"),
+  },
+  (t) => [uniqueIndex("rota_handoffs_seat").on(t.roleId, t.period, t.incomingId)],
+);

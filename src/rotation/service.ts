@@ -11,11 +11,12 @@ import {
   type RoleSpec,
 } from "./generator.ts";
 import { nextPeriods } from "./periods.ts";
-import { type PeriodKind, rotaBoundaries, rotaFeedTokens, rotaRoles, rotaSeats } from "./schema.ts";
+import { type PeriodKind, rotaBoundaries, rotaFeedTokens, rotaHandoffs, rotaRoles, rotaSeats } from "./schema.ts";
 
 export type Role = typeof rotaRoles.$inferSelect;
 export type Seat = typeof rotaSeats.$inferSelect;
 export type Boundaries = typeof rotaBoundaries.$inferSelect;
+export type Handoff = typeof rotaHandoffs.$inferSelect;
 export type RoleInput = Omit<Role, "id" | "createdAt">;
 
 /** Who the rota can draw on: the members room's active members, with their profile skills. */
@@ -110,6 +111,35 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
       .from(rotaSeats)
       .where(and(eq(rotaSeats.roleId, roleId), eq(rotaSeats.memberId, memberId), eq(rotaSeats.shadow, true)))
       .get();
+
+  /**
+   * For each role and each pair of consecutive published periods, seat by seat: a new holder gets a handoff from
+   * the one before (once; a republished period does not make another).
+   */
+  function scheduleHandoffs() {
+    const seats = db.select().from(rotaSeats).where(ne(rotaSeats.status, "proposed")).all();
+    for (const r of roles()) {
+      const byPeriod = new Map<string, string[]>();
+      for (const s of seats.filter((s) => s.roleId === r.id && !s.shadow && s.memberId)) {
+        byPeriod.set(s.period, [...(byPeriod.get(s.period) ?? []), s.memberId!]);
+      }
+      const periods = [...byPeriod.keys()].sort();
+      for (let i = 1; i < periods.length; i++) {
+        const before = byPeriod.get(periods[i - 1]!)!;
+        const after = byPeriod.get(periods[i]!)!;
+        const outgoing = before.filter((m) => !after.includes(m));
+        const incoming = after.filter((m) => !before.includes(m));
+        for (const [k, incomingId] of incoming.entries()) {
+          const outgoingId = outgoing[k % Math.max(1, outgoing.length)] ?? before[0];
+          if (!outgoingId) continue;
+          db.insert(rotaHandoffs)
+            .values({ id: randomUUID(), roleId: r.id, period: periods[i]!, outgoingId, incomingId })
+            .onConflictDoNothing()
+            .run();
+        }
+      }
+    }
+  }
 
   return {
     roles,
@@ -222,8 +252,51 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
         .where(and(eq(rotaSeats.id, seatId), eq(rotaSeats.status, "proposed")))
         .run();
     },
+    /** Publishes the proposal and schedules a handoff wherever a role's holder changes from one period to the next. */
     publish(): number {
-      return db.update(rotaSeats).set({ status: "published" }).where(eq(rotaSeats.status, "proposed")).run().changes;
+      return db.transaction(() => {
+        const changed = db
+          .update(rotaSeats)
+          .set({ status: "published" })
+          .where(eq(rotaSeats.status, "proposed"))
+          .run().changes;
+        scheduleHandoffs();
+        return changed;
+      });
+    },
+    /** Handoffs the member is part of, by period. */
+    handoffsOf: (memberId: string): Handoff[] =>
+      db
+        .select()
+        .from(rotaHandoffs)
+        .where(or(eq(rotaHandoffs.outgoingId, memberId), eq(rotaHandoffs.incomingId, memberId)))
+        .orderBy(asc(rotaHandoffs.period))
+        .all(),
+    /** Either side sets when and where; a change clears both confirmations (they confirm what happened). */
+    planHandoff(id: string, memberId: string, at: string | null, place: string): boolean {
+      return (
+        db
+          .update(rotaHandoffs)
+          .set({ at, place, outgoingConfirmedAt: null, incomingConfirmedAt: null })
+          .where(
+            and(
+              eq(rotaHandoffs.id, id),
+              or(eq(rotaHandoffs.outgoingId, memberId), eq(rotaHandoffs.incomingId, memberId)),
+            ),
+          )
+          .run().changes === 1
+      );
+    },
+    confirmHandoff(id: string, memberId: string): boolean {
+      const handoff = db.select().from(rotaHandoffs).where(eq(rotaHandoffs.id, id)).get();
+      if (!handoff) return false;
+      const at = now().toISOString();
+      if (handoff.outgoingId === memberId) {
+        db.update(rotaHandoffs).set({ outgoingConfirmedAt: at }).where(eq(rotaHandoffs.id, id)).run();
+      } else if (handoff.incomingId === memberId) {
+        db.update(rotaHandoffs).set({ incomingConfirmedAt: at }).where(eq(rotaHandoffs.id, id)).run();
+      } else return false;
+      return true;
     },
 
     /** A member's published seats, and the ones they gave up that nobody took yet. */

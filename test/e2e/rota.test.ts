@@ -221,6 +221,35 @@ describe("web app: rota", { timeout: 300_000 }, () => {
     expect(answers.find((a) => a.status === 409)!.html).toContain("Someone else took that seat first.");
   });
 
+  it("a handoff where a role changes holder is planned and confirmed by both", async () => {
+    const everyone = new Map([["ana", ana], ...clients]);
+    const sides = new Map<string, string[]>();
+    for (const [username, client] of everyone) {
+      const { html } = await client.get("/app/rota/mine");
+      for (const [, id] of html.matchAll(/action="\/app\/rota\/handoffs\/([\w-]+)\/confirm"/g)) {
+        sides.set(id!, [...(sides.get(id!) ?? []), username]);
+      }
+    }
+    const [id, pair] = [...sides].find(([, who]) => who.length === 2)!;
+    const page = await pageOf(everyone.get(pair[0]!)!);
+    await page.goto(`${pod.url}/app/rota/mine`);
+    await page.fill(`#h-${id}-at`, "2026-12-06T18:30");
+    await page.fill(`#h-${id}-place`, "Community kitchen");
+    await page.click(`form[action="/app/rota/handoffs/${id}"] button`);
+    const card = page.locator("#handoffs ~ ul > li", { has: page.locator(`#h-${id}-at`) });
+    expect(await card.textContent()).toContain("Community kitchen");
+    expect(await card.textContent()).toContain("Dec 6, 2026, 6:30 PM");
+    await card.locator("text=It happened: confirm").click();
+    expect(await card.textContent()).toContain("You confirmed; waiting for the other person.");
+    await checkBoth(page, "mine-handoff");
+
+    const other = everyone.get(pair[1]!)!;
+    await other.get("/app/rota/mine");
+    expect((await other.post(`/app/rota/handoffs/${id}/confirm`, {})).status).toBe(303);
+    await page.goto(`${pod.url}/app/rota/mine`);
+    expect(await card.textContent()).toContain("Both confirmed: handoff done.");
+  });
+
   it("no member's name or boundary appears in the actor, the outbox, the public pages or the logs", async () => {
     const actor = await pod.getActivityPub(pod.actorUrl);
     const outbox = await pod.getActivityPub(actor.outbox);
