@@ -323,7 +323,9 @@ function HandoffCard({ ctx, handoff, state }: { ctx: PageContext; handoff: Hando
       <${Csrf} ctx=${ctx} />
       <div class="field">
         <label for=${`${id}-at`}>${t("rota.handoffWhen")}</label>
-        <input id=${`${id}-at`} name="at" type="datetime-local" value=${handoff.at ? state.localTime(handoff.at) : ""} />
+        <input
+          id=${`${id}-at`} name="at" type="datetime-local" value=${handoff.at ? state.localTime(handoff.at) : ""}
+        />
       </div>
       <div class="field">
         <label for=${`${id}-place`}>${t("rota.handoffPlace")}</label>
