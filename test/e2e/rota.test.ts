@@ -119,7 +119,12 @@ describe("web app: rota", { timeout: 300_000 }, () => {
       "Fermín Ostrowski breaks a rule for this seat: above their risk limit.",
     );
     await checkPage(coordinator, "rota-warning-en");
-    await coordinator.goto(`${pod.url}/app/rota`);
+    await coordinator.goto(`${pod.url}/app/rota?lang=es`);
+    await firstDriver.locator("select").selectOption({ label: "Fermín Ostrowski" });
+    await firstDriver.locator("button").click();
+    expect(await coordinator.textContent("[role=alert]")).toContain("por encima de su límite de riesgo");
+    await checkPage(coordinator, "rota-warning-es");
+    await coordinator.goto(`${pod.url}/app/rota?lang=en`);
     expect(await firstDriver.locator("select").inputValue()).toBe(holder);
 
     await coordinator.click("#proposed ~ form button");
