@@ -19,6 +19,7 @@ const ROOMS = [
   "operators",
   "practices",
   "requests",
+  "rotation",
   "settings",
   "social",
 ];

@@ -1,7 +1,7 @@
 import { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 
-/** Single-use links carry their secret in the path: the log shows that a link was used, never which. */
-const loggedUrl = (url: string) => url.replace(/^\/app\/(setup|join|reset)\/[^/?#]+/, "/app/$1/[secret]");
+/** Single-use links and rota feeds carry their secret in the path: the log shows that one was used, never which. */
+const loggedUrl = (url: string) => url.replace(/^\/app\/(setup|join|reset|rota\/feed)\/[^/?#]+/, "/app/$1/[secret]");
 
 /**
  * One line per request at info at most, when it is answered (Fastify's default writes two, at info, for every request).

@@ -15,6 +15,9 @@ import { practicePages } from "../practices/app-routes.ts";
 import { neighborPages } from "../follows/app-routes.ts";
 import { requestsBlock } from "../requests/app-pages.ts";
 import { requestPages } from "../requests/app-routes.ts";
+import { rotaBlock } from "../rotation/app-pages.ts";
+import { rotaPages } from "../rotation/app-routes.ts";
+import { rotationService } from "../rotation/service.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
@@ -29,6 +32,7 @@ const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
 export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod; members: MembersService }) {
   const { config, db } = pod.deps;
   const kit = await installWebApp(app, { config, members });
+  const rota = rotationService(db, pod.deps.now, () => config.timeZone);
 
   app.get("/style.css", async (_request, reply) =>
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLE),
@@ -67,6 +71,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
       })),
       apps: [...new Set(appRows(db, members.list(), now).map((app) => app.appName))],
       requests: requestsBlock(ctx, pod.requests.count("new"), pod.requests.list({ status: "new", limit: 3 })),
+      rota: rotaBlock(ctx, rota.unfilled().length),
     });
     return kit.send(request, reply, page);
   });
@@ -100,4 +105,5 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(categoryPages, { kit, audit, db, config, now: pod.deps.now });
   await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
   await app.register(requestPages, { kit, audit, requests: pod.requests });
+  await app.register(rotaPages, { kit, audit, rota, members, config });
 }

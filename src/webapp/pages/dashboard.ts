@@ -25,6 +25,8 @@ export interface DashboardFacts {
   apps: string[];
   /** Neighbors' requests waiting (requests room): shown to coordinators. */
   requests?: VNode;
+  /** Rota seats without a holder (rotation room). */
+  rota?: VNode;
 }
 
 /** What needs attention, and what to do next. */
@@ -70,7 +72,7 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
                   })
             }
           </p>
-          ${facts.requests}`
+          ${facts.requests} ${facts.rota}`
       : html`<p>${t("dashboard.hello", { name: member.displayName })}</p>
           <p>${t("dashboard.memberNext")}</p>
           <p class="actions"><a class="button" href="/app/profile">${t("nav.profile")}</a></p>`;
