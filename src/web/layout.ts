@@ -62,7 +62,16 @@ function makeContext(request: FastifyRequest, reply: FastifyReply, config: Confi
   const chosen = isLocale(asked) ? asked : cookieLocale(request.headers.cookie);
   const locale = isLocale(chosen) ? chosen : localeFromAcceptLanguage(request.headers["accept-language"]);
   const zone = { timeZone: config.timeZone };
-  const timeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", ...zone });
+  // With the zone's name: a neighbor reading "until 6:00 PM" may be anywhere (dateStyle cannot carry it).
+  const timeFormat = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+    ...zone,
+  });
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long", ...zone });
   return {
     t: translator(locale),
