@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
 import { startFediversePerson, type FediversePerson } from "../support/fediverse-person.ts";
-import { pkcePair } from "../support/oauth-consent.ts";
+import { exchangeCode, startAppAuthorization } from "../support/oauth-consent.ts";
 import { collectionItems, startPod, type PodProcess } from "../support/pod-process.ts";
 
 /**
@@ -133,23 +133,8 @@ describe("web app: passkeys, codes by private message, consent with a session", 
   });
 
   it("a coordinator allows a Mastodon app with their session on the consent page", async () => {
-    const redirect = "https://app.example/callback";
-    const registered = await (
-      await fetch(`${pod.url}/api/v1/apps`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ client_name: "Phone app", redirect_uris: redirect, scopes: "read write" }),
-      })
-    ).json();
-    const { verifier, challenge } = pkcePair();
-    const query = new URLSearchParams({
-      response_type: "code",
-      client_id: registered.client_id,
-      redirect_uri: redirect,
-      scope: "read write",
-      code_challenge: challenge,
-      code_challenge_method: "S256",
-    });
+    const app = await startAppAuthorization(pod.url, "Phone app", "read write");
+    const { query, redirect } = app;
     const page = await (await newPhone(browser)).newPage();
     await page.goto(`${pod.url}/oauth/authorize?${query}`);
     await page.click("text=Sign in with your member account");
@@ -167,21 +152,9 @@ describe("web app: passkeys, codes by private message, consent with a session", 
     const backToApp = page.waitForRequest((request) => request.url().startsWith(redirect));
     await page.click("button[value=approve]");
     const code = new URL((await backToApp).url()).searchParams.get("code")!;
-    const token = await (
-      await fetch(`${pod.url}/oauth/token`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          grant_type: "authorization_code",
-          client_id: registered.client_id,
-          code,
-          redirect_uri: redirect,
-          code_verifier: verifier,
-        }),
-      })
-    ).json();
+    const accessToken = await exchangeCode(pod.url, app, code);
     const me = await fetch(`${pod.url}/api/v1/accounts/verify_credentials`, {
-      headers: { authorization: `Bearer ${token.access_token}` },
+      headers: { authorization: `Bearer ${accessToken}` },
     });
     expect(me.status).toBe(200);
     const same = await page.context().newPage();

@@ -3,7 +3,7 @@ import { CODE_ATTEMPTS, CODE_TTL_MS } from "../../src/members/codes.ts";
 import { CHALLENGE_TTL_MS } from "../../src/members/passkeys.ts";
 import { startFediversePerson, type FediversePerson } from "../support/fediverse-person.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
-import { pkcePair, signInOnConsentPage } from "../support/oauth-consent.ts";
+import { exchangeCode, signInOnConsentPage, startAppAuthorization } from "../support/oauth-consent.ts";
 import { SoftAuthenticator } from "../support/soft-authenticator.ts";
 import { postJson, WebClient } from "../support/web-client.ts";
 
@@ -240,24 +240,8 @@ describe("sign-in security", { timeout: 60_000 }, () => {
 
   /** A coordinator allows a Mastodon app with their session on the consent page; returns the app's token. */
   async function sessionAppToken(client: WebClient): Promise<string> {
-    const redirect = "https://app.example/callback";
-    const registered = await (
-      await fetch(`${pod.url}/api/v1/apps`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ client_name: "phone app", redirect_uris: redirect, scopes: "read write" }),
-      })
-    ).json();
-    const { verifier, challenge } = pkcePair();
-    const query = new URLSearchParams({
-      response_type: "code",
-      client_id: registered.client_id,
-      redirect_uri: redirect,
-      scope: "read write",
-      state: "xyz",
-      code_challenge: challenge,
-      code_challenge_method: "S256",
-    });
+    const app = await startAppAuthorization(pod.url, "phone app", "read write", { state: "xyz" });
+    const { query } = app;
     const consent = await client.get(`/oauth/authorize?${query}`);
     expect(consent.location).toBe(`/app/authorize?${query}`);
     const page = await client.get(consent.location!);
@@ -267,20 +251,7 @@ describe("sign-in security", { timeout: 60_000 }, () => {
     const allowed = await client.post("/app/authorize", { ...fields, decision: "approve" });
     const back = new URL(allowed.location!);
     expect(back.searchParams.get("state")).toBe("xyz");
-    const token = await (
-      await fetch(`${pod.url}/oauth/token`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          grant_type: "authorization_code",
-          client_id: registered.client_id,
-          code: back.searchParams.get("code")!,
-          redirect_uri: redirect,
-          code_verifier: verifier,
-        }),
-      })
-    ).json();
-    return token.access_token;
+    return exchangeCode(pod.url, app, back.searchParams.get("code")!);
   }
 
   it("the consent page: a signed-out browser is sent to sign in and back; the token path still works", async () => {

@@ -40,40 +40,64 @@ export async function signInOnConsentPage(
   return { status: answer.status, location: answer.headers.get("location"), page: await answer.text() };
 }
 
-/** Registers an app and signs in through the consent page: a user token for the pod, as an app gets one. */
-export async function operatorAppToken(podUrl: string, scopes = "read write follow"): Promise<string> {
+/** An app registered on the pod and the authorization request it makes (PKCE), as a phone app starts one. */
+export interface AppAuthorization {
+  clientId: string;
+  redirect: string;
+  verifier: string;
+  query: URLSearchParams;
+}
+
+export async function startAppAuthorization(
+  podUrl: string,
+  clientName: string,
+  scopes: string,
+  extra: Record<string, string> = {},
+): Promise<AppAuthorization> {
   const redirect = "https://app.example/callback";
   const registered = await (
     await fetch(new URL("/api/v1/apps", podUrl), {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ client_name: "test app", redirect_uris: redirect, scopes }),
+      body: JSON.stringify({ client_name: clientName, redirect_uris: redirect, scopes }),
     })
   ).json();
   const { verifier, challenge } = pkcePair();
-  const consent = await signInOnConsentPage(podUrl, {
+  const query = new URLSearchParams({
     response_type: "code",
     client_id: registered.client_id,
     redirect_uri: redirect,
     scope: scopes,
+    ...extra,
     code_challenge: challenge,
     code_challenge_method: "S256",
   });
-  const code = new URL(consent.location!).searchParams.get("code")!;
+  return { clientId: registered.client_id, redirect, verifier, query };
+}
+
+/** Trades the code the consent page gave for the app's access token. */
+export async function exchangeCode(podUrl: string, app: AppAuthorization, code: string): Promise<string> {
   const token = await (
     await fetch(new URL("/oauth/token", podUrl), {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({
         grant_type: "authorization_code",
-        client_id: registered.client_id,
+        client_id: app.clientId,
         code,
-        redirect_uri: redirect,
-        code_verifier: verifier,
+        redirect_uri: app.redirect,
+        code_verifier: app.verifier,
       }),
     })
   ).json();
   return token.access_token;
+}
+
+/** Registers an app and signs in through the consent page: a user token for the pod, as an app gets one. */
+export async function operatorAppToken(podUrl: string, scopes = "read write follow"): Promise<string> {
+  const app = await startAppAuthorization(podUrl, "test app", scopes);
+  const consent = await signInOnConsentPage(podUrl, Object.fromEntries(app.query));
+  return exchangeCode(podUrl, app, new URL(consent.location!).searchParams.get("code")!);
 }
 
 /** Calls the pod's Mastodon API with a token. */
