@@ -1,3 +1,4 @@
+import { categoryName } from "./names.ts";
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import type { MessageKey } from "../webapp/i18n/index.ts";
 import type { Category } from "./service.ts";
@@ -70,7 +71,7 @@ export function categoriesPage(ctx: PageContext, state: CategoriesPageState): Pa
       <section aria-labelledby="shared">
         <h2 id="shared">${t("categories.shared")}</h2>
         <ul class="facts">
-          ${shared.map((c) => html`<li>${c.label} · <code>${c.slug}</code></li>`)}
+          ${shared.map((c) => html`<li>${categoryName(t, c)} · <code>${c.slug}</code></li>`)}
         </ul>
       </section>`,
   };

@@ -1,3 +1,4 @@
+import { categoryName } from "../categories/names.ts";
 import type { Category } from "../categories/service.ts";
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import type { MessageKey } from "../webapp/i18n/index.ts";
@@ -61,7 +62,8 @@ function CategorySelect(props: { ctx: PageContext; name: string; value?: string;
     <label for=${id}>${props.ctx.t("charter.category")}</label>
     <select id=${id} name=${props.name}>
       ${props.categories.map(
-        (c) => html`<option value=${c.slug} selected=${props.value === c.slug}>${c.label}</option>`,
+        (c) =>
+          html`<option value=${c.slug} selected=${props.value === c.slug}>${categoryName(props.ctx.t, c)}</option>`,
       )}
     </select>
   </div>`;
@@ -77,7 +79,10 @@ interface CurrentProps {
 function CurrentCharter({ ctx, charter, now, categories }: CurrentProps) {
   const { t } = ctx;
   const overdue = charter.reviewDue < now;
-  const label = (slug: string) => categories.find((c) => c.slug === slug)?.label ?? slug;
+  const label = (slug: string) => {
+    const category = categories.find((c) => c.slug === slug);
+    return category ? categoryName(t, category) : slug;
+  };
   return html`<p>${t("charter.revision", { number: charter.number, at: ctx.time(charter.publishedAt) })}</p>
     <p class=${overdue ? "notice error" : ""}>
       ${t(overdue ? "charter.reviewOverdue" : "charter.reviewDue", { at: ctx.time(charter.reviewDue) })}

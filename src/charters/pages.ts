@@ -1,3 +1,5 @@
+import type { Category } from "../categories/service.ts";
+import { categoryName } from "../categories/names.ts";
 import type { PublicContext, PublicPage } from "../web/layout.ts";
 import { html } from "../webapp/html.ts";
 import type { Charter, CharterService, PlannedService } from "./model.ts";
@@ -36,8 +38,9 @@ const PlannedItem = ({ ctx, service, label }: { ctx: PublicContext; service: Pla
 };
 
 /** The charter's services now and next, each with its category's label. */
-export function charterSections(ctx: PublicContext, charter: Charter, labelOf: (slug: string) => string) {
+export function charterSections(ctx: PublicContext, charter: Charter, categoryOf: (slug: string) => Category) {
   const { t } = ctx;
+  const labelOf = (slug: string) => categoryName(t, categoryOf(slug));
   return html`<h2>${t("site.charter.now")}</h2>
     ${
       charter.services.length
@@ -62,7 +65,7 @@ export function charterSections(ctx: PublicContext, charter: Charter, labelOf: (
 export function charterPage(
   ctx: PublicContext,
   charter: Charter,
-  labelOf: (slug: string) => string,
+  categoryOf: (slug: string) => Category,
   revision?: number,
 ): PublicPage {
   const { t } = ctx;
@@ -72,7 +75,7 @@ export function charterPage(
         ${t("site.charter.revision", { number: charter.number, at: ctx.date(charter.publishedAt) })}
       </p>
       <p>${charter.changeNote}</p>
-      ${charterSections(ctx, charter, labelOf)}
+      ${charterSections(ctx, charter, categoryOf)}
       <p><a href="/charter/history">${t("site.charter.history")}</a></p>`,
   };
 }

@@ -53,7 +53,6 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
   };
   const hide = true;
 
-  const labelOf = (slug: string) => categoryOf(slug).label;
   const page =
     (request: FastifyRequest, reply: FastifyReply, make: (ctx: ReturnType<typeof publicContext>) => PublicPage) =>
     () => {
@@ -68,7 +67,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       request,
       reply,
       article,
-      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+      page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf)),
     );
   });
   app.get("/charter/note", { schema: { hide } }, async (request, reply) => {
@@ -77,7 +76,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       request,
       reply,
       charterToNote(contextFor(), config, charter),
-      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+      page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf)),
     );
   });
   app.get("/charter/history", { schema: { hide } }, async (request, reply) =>
@@ -97,7 +96,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
         request,
         reply,
         article,
-        page(request, reply, (ctx) => charterPage(ctx, charter, labelOf, charter.number)),
+        page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf, charter.number)),
       );
     },
   );
@@ -112,7 +111,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
         request,
         reply,
         proposal,
-        page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+        page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf)),
       );
     },
   );

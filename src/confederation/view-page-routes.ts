@@ -1,3 +1,4 @@
+import { categoryName } from "../categories/names.ts";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { listCategories } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
@@ -8,7 +9,7 @@ import { serviceMap } from "./service-map.ts";
 import { practiceSpread } from "./spread.ts";
 import { listNeighborPods } from "./store.ts";
 import { chartersPage, matchesPage, practicesPage, servicesPage, viewListPage, type ViewNav } from "./view-pages.ts";
-import { viewPage, type ViewItem } from "./view-present.ts";
+import { type CategoryRef, viewPage, type ViewItem } from "./view-present.ts";
 import { knownPlaces } from "./view-query.ts";
 
 /** Form fields the filter schema does not take: the own-items switch and the barter table's side. */
@@ -38,7 +39,7 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
     query.delete("lang");
     const nav: ViewNav = {
       query,
-      categories: listCategories(deps.db, deps.config).map((c) => ({ slug: c.slug, label: c.label })),
+      categories: listCategories(deps.db, deps.config).map((c) => ({ iri: c.iri, slug: c.slug, label: c.label })),
       pods: listNeighborPods(deps.db).map((pod) => ({ iri: pod.actorIri, name: pod.name })),
       places: knownPlaces(deps),
     };
@@ -60,17 +61,26 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
       const source = own ? "view+own" : "view";
       const page = viewPage(deps, filters, source, { content: false });
       const ctx = publicContext(request, reply, deps.config);
-      return send(request, reply, viewListPage(ctx, nav, { kind, ...page, totals: totalsOf(filters, source), errors }));
+      return send(
+        request,
+        reply,
+        viewListPage(ctx, nav, {
+          kind,
+          ...page,
+          totals: totalsOf(filters, source, (c) => categoryName(ctx.t, c)),
+          errors,
+        }),
+      );
     });
   }
 
   /** Available amounts per category and unit over every object the filters select (bounded). */
-  function totalsOf(filters: ViewFilters, source: "view" | "view+own") {
+  function totalsOf(filters: ViewFilters, source: "view" | "view+own", name: (category: CategoryRef) => string) {
     const sums = new Map<string, { category: string; unit: string; amount: number; count: number }>();
     let cursor: ViewFilters["cursor"];
     for (let page = 0; page < TOTALS_PAGES; page++) {
       const result = viewPage(deps, { ...filters, cursor, limit: MAX_LIMIT }, source, { content: false });
-      for (const item of result.items) add(sums, item);
+      for (const item of result.items) add(sums, item, name);
       cursor = result.nextCursor ? (decodeCursor(result.nextCursor) ?? undefined) : undefined;
       if (!cursor) break;
     }
@@ -104,8 +114,12 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
   });
 };
 
-function add(sums: Map<string, { category: string; unit: string; amount: number; count: number }>, item: ViewItem) {
-  const category = item.category?.label ?? item.category?.slug ?? "—";
+function add(
+  sums: Map<string, { category: string; unit: string; amount: number; count: number }>,
+  item: ViewItem,
+  name: (category: CategoryRef) => string,
+) {
+  const category = item.category ? name(item.category) : "—";
   const unit = item.unit ?? "";
   const key = `${category}\u0000${unit}`;
   const row = sums.get(key) ?? { category, unit, amount: 0, count: 0 };

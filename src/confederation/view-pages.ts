@@ -1,3 +1,4 @@
+import { categoryName } from "../categories/names.ts";
 import { html, type VNode } from "../webapp/html.ts";
 import type { PublicContext, PublicPage } from "../web/layout.ts";
 import type { NeedMatches, OfferMatches } from "./matching.ts";
@@ -9,7 +10,7 @@ import type { ViewItem } from "./view-present.ts";
 export interface ViewNav {
   /** The current query string without cursor (kept by the tabs, the CSV and the next page links). */
   query: URLSearchParams;
-  categories: { slug: string; label: string }[];
+  categories: { iri: string; slug: string; label: string }[];
   pods: { iri: string; name: string }[];
   places: { name: string; lat: number; lon: number }[];
 }
@@ -35,7 +36,6 @@ function Tabs({ ctx, here }: { ctx: PublicContext; here: string }) {
 }
 
 const podName = (item: ViewItem) => item.pod.name ?? new URL(item.pod.iri).host;
-const categoryName = (item: ViewItem) => item.category?.label ?? item.category?.slug ?? "";
 
 /** One offer or need as a card: what, who, how much, where, until when. */
 function ItemCard({ ctx, item }: { ctx: PublicContext; item: ViewItem }) {
@@ -43,7 +43,7 @@ function ItemCard({ ctx, item }: { ctx: PublicContext; item: ViewItem }) {
   const amount = item.available ?? item.quantity;
   return html`<li>
     <p><strong>${item.url ? html`<a href=${item.url} rel="nofollow noopener">${item.name}</a>` : item.name}</strong></p>
-    <p class="meta">${podName(item)}${item.category && html` · ${categoryName(item)}`}</p>
+    <p class="meta">${podName(item)}${item.category && html` · ${categoryName(t, item.category)}`}</p>
     ${amount && html`<p>${t("view.amount", { amount, unit: item.unit ?? "" })}</p>`}
     ${item.area && html`<p>${t("view.area", { area: item.area })}${item.distanceKm !== undefined && html` · ${t("view.km", { km: item.distanceKm })}`}</p>`}
     ${item.endsAt && html`<p>${t("view.until", { at: ctx.time(item.endsAt) })}</p>`}
@@ -63,7 +63,9 @@ function FilterForm({ ctx, nav, action, kind }: { ctx: PublicContext; nav: ViewN
       <label for="v-category">${t("view.filter.category")}</label>
       <select id="v-category" name="category">
         <option value="">${t("view.filter.any")}</option>
-        ${nav.categories.map((c) => html`<option value=${c.slug} selected=${value("category") === c.slug}>${c.label}</option>`)}
+        ${nav.categories.map(
+          (c) => html`<option value=${c.slug} selected=${value("category") === c.slug}>${categoryName(t, c)}</option>`,
+        )}
       </select>
     </div>
     <div class="field">
@@ -263,7 +265,7 @@ export function servicesPage(ctx: PublicContext, map: ServiceMap): PublicPage {
               .filter((entry) => entry.providers.length + entry.planned.length + entry.paused.length > 0)
               .map(
                 (entry) => html`<tr>
-                <th scope="row">${entry.category.label ?? entry.category.slug ?? entry.category.iri}</th>
+                <th scope="row">${categoryName(t, entry.category)}</th>
                 <td data-label=${t("view.services.providers")}>${names(entry.providers.map((p) => p.pod))}</td>
                 <td data-label=${t("view.services.planned")}>${names(entry.planned.map((p) => p.pod))}</td>
                 <td data-label=${t("view.services.paused")}>${names(entry.paused.map((p) => p.pod))}</td>

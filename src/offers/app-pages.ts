@@ -1,3 +1,4 @@
+import { categoryName } from "../categories/names.ts";
 import type { Category } from "../categories/service.ts";
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import { offerPath } from "../publishing/iris.ts";
@@ -119,7 +120,7 @@ export function offerFormPage(
             ${categories.map(
               (category) =>
                 html`<option value=${category.slug} selected=${values.category === category.slug}>
-                  ${category.label}
+                  ${categoryName(t, category)}
                 </option>`,
             )}
           </select>

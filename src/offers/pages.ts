@@ -1,3 +1,4 @@
+import { categoryName } from "../categories/names.ts";
 import type { Category } from "../categories/service.ts";
 import { offerPath } from "../publishing/iris.ts";
 import type { Response } from "../publishing/response.ts";
@@ -93,7 +94,7 @@ export function offerPage(ctx: PublicContext, row: Offer, category: Category, re
     body: html`<article lang=${row.language}>
         <p class="meta">
           ${t(row.kind === "offer" ? "site.offer.kind" : "site.need.kind")} · <strong>${t(STATUS[row.status])}</strong
-          >${` · ${category.label}`}
+          >${` · ${categoryName(t, category)}`}
         </p>
         <p>${quantityText(ctx, row)}</p>
         <p>${t("site.offer.area", { area: row.areaName })}</p>

@@ -1,3 +1,4 @@
+import type { Category } from "../categories/service.ts";
 import type { Charter } from "../charters/model.ts";
 import { charterSections } from "../charters/pages.ts";
 import type { Offer } from "../offers/model.ts";
@@ -10,7 +11,7 @@ import { SAFE_HREF } from "./sanitize.ts";
 
 export interface HomeFacts {
   charter: Charter | null;
-  labelOf: (slug: string) => string;
+  categoryOf: (slug: string) => Category;
   offers: Offer[];
   needs: Offer[];
   practices: Practice[];
@@ -35,7 +36,7 @@ export function homePage(ctx: PublicContext, facts: HomeFacts): PublicPage {
         ${
           facts.charter
             ? html`<p><a href="/charter">${t("site.home.charterLink", { number: facts.charter.number })}</a></p>
-                ${charterSections(ctx, facts.charter, facts.labelOf)}`
+                ${charterSections(ctx, facts.charter, facts.categoryOf)}`
             : html`<p>${t("site.home.noCharter")}</p>`
         }
       </section>

@@ -18,7 +18,7 @@ export const webRoutes: FastifyPluginAsync<{
 }> = async (app, { deps, services, about }) => {
   const { config, db } = deps;
   const profile = `/@${config.handle}`;
-  const labelOf = (slug: string) => requireCategory(db, config, slug, "category").label;
+  const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
 
@@ -44,7 +44,7 @@ export const webRoutes: FastifyPluginAsync<{
       reply,
       homePage(ctx, {
         charter: services.charters.current(),
-        labelOf,
+        categoryOf,
         offers: open("offer"),
         needs: open("need"),
         practices: services.practices.list({ status: "published", limit: 20 }),

@@ -240,6 +240,17 @@ describe("the People's Service Charter", () => {
     expect(page).toContain("People's Service Charter");
     expect(page).toContain("Soup kitchen");
     expect(page).toContain('href="/charter/history"');
+    expect(page).toContain("Cooked meals");
+  });
+
+  it("the charter page names shared categories in the reader's language; the Article keeps the shared English label", async () => {
+    const spanish = await fetch(charterUrl(), { headers: { accept: "text/html", "accept-language": "es" } });
+    const page = await spanish.text();
+    expect(page).toContain("Comidas preparadas");
+    expect(page).toContain("Herramientas y equipo");
+    expect(page).not.toContain("Cooked meals");
+    const article = await pod.getActivityPub(charterUrl());
+    expect(article.content).toContain("Cooked meals");
   });
 
   it("revision 1 is still served at /charter/revisions/1 with its own content", async () => {

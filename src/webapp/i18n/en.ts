@@ -1,3 +1,4 @@
+import { categoriesEn } from "./areas/categories.ts";
 import { contentEn } from "./areas/content.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
@@ -189,6 +190,7 @@ export const en = {
   "audit.who": "Who",
   "audit.what": "What",
   "audit.subject": "Subject",
+  ...categoriesEn,
   ...contentEn,
   ...moderationEn,
   ...publicEn,

@@ -1,4 +1,5 @@
 import type { MessageKey } from "./en.ts";
+import { categoriesEs } from "./areas/categories.ts";
 import { contentEs } from "./areas/content.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
@@ -192,6 +193,7 @@ export const es: Record<MessageKey, string> = {
   "audit.who": "Quién",
   "audit.what": "Qué",
   "audit.subject": "Sobre qué",
+  ...categoriesEs,
   ...contentEs,
   ...moderationEs,
   ...publicEs,
