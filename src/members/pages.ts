@@ -8,6 +8,7 @@ import {
   type PageContext,
   type VNode,
 } from "../webapp/html.ts";
+import { isMessageKey } from "../webapp/i18n/index.ts";
 import type { InvitationState } from "./service.ts";
 import type { Invitation, Member } from "./model.ts";
 import { OtherWaysIn } from "./signin-pages.ts";
@@ -252,6 +253,12 @@ export function profilePage(ctx: PageContext, state: { saved?: boolean }): Page 
   };
 }
 
+/** An action code in words; a code with no words yet (a newer room's) shows as it is. */
+function actionName(t: PageContext["t"], action: string): string {
+  const key = `audit.action.${action}`;
+  return isMessageKey(key) ? t(key) : action;
+}
+
 export function auditPage(
   ctx: PageContext,
   entries: { at: string; who: string; action: string; subject: string }[],
@@ -277,7 +284,7 @@ export function auditPage(
                 (entry) => html`<tr>
                   <td>${ctx.time(entry.at)}</td>
                   <td>${entry.who}</td>
-                  <td><code>${entry.action}</code></td>
+                  <td>${actionName(t, entry.action)} <code class="hint">${entry.action}</code></td>
                   <td class="subject">${entry.subject}</td>
                 </tr>`,
               )}

@@ -153,6 +153,9 @@ describe("public site: neighbors ask and offer without an account", { timeout: 3
     expect(audit.html).toContain("request.claim");
     expect(audit.html).toContain("offer.claim");
     expect(audit.html).toContain("request.answered");
+    // Each action in words, its code beside it.
+    expect(audit.html).toContain("Took a neighbor's request");
+    expect(audit.html).toContain("Marked a neighbor's request answered");
 
     const publicPages = ["/", "/offers", "/needs", `/offers/${offerId}`, `/needs/${needId}`, "/charter", "/about"];
     for (const path of publicPages) {

@@ -1,3 +1,4 @@
+import { auditEn } from "./areas/audit.ts";
 import { categoriesEn } from "./areas/categories.ts";
 import { contentEn } from "./areas/content.ts";
 import { moderationEn } from "./areas/moderation.ts";
@@ -190,6 +191,7 @@ export const en = {
   "audit.who": "Who",
   "audit.what": "What",
   "audit.subject": "Subject",
+  ...auditEn,
   ...categoriesEn,
   ...contentEn,
   ...moderationEn,

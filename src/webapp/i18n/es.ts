@@ -1,4 +1,5 @@
 import type { MessageKey } from "./en.ts";
+import { auditEs } from "./areas/audit.ts";
 import { categoriesEs } from "./areas/categories.ts";
 import { contentEs } from "./areas/content.ts";
 import { moderationEs } from "./areas/moderation.ts";
@@ -193,6 +194,7 @@ export const es: Record<MessageKey, string> = {
   "audit.who": "Quién",
   "audit.what": "Qué",
   "audit.subject": "Sobre qué",
+  ...auditEs,
   ...categoriesEs,
   ...contentEs,
   ...moderationEs,
