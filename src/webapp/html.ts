@@ -3,6 +3,7 @@ import { html } from "htm/preact";
 import { renderToStaticMarkup } from "preact-render-to-string";
 import type { Member } from "../members/model.ts";
 import type { Locale, MessageKey, Translate } from "./i18n/index.ts";
+import { menuFor } from "./menu.ts";
 
 /** Tagged templates for the app's pages: preact escapes every interpolated value by construction. */
 export { html };
@@ -35,7 +36,6 @@ export function renderPage(ctx: PageContext, page: Page): string {
 
 function layout(ctx: PageContext, page: Page) {
   const { t, member } = ctx;
-  const coordinator = member?.role === "coordinator";
   return html`<html lang=${ctx.locale}>
     <head>
       <meta charset="utf-8" />
@@ -50,21 +50,13 @@ function layout(ctx: PageContext, page: Page) {
         <nav aria-label=${t("nav.label")}>
           <ul>
             ${member && html`<li><a href="/app">${t("nav.dashboard")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/offers">${t("nav.offers")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/practices">${t("content.nav.practices")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/neighbors">${t("content.nav.neighbors")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/requests">${t("requests.title")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/rota">${t("rota.nav")}</a></li>`}
-            ${member && html`<li><a href="/app/rota/mine">${t("rota.mine.nav")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/members">${t("nav.members")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/moderation">${t("nav.moderation")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/tokens">${t("nav.tokens")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/charter">${t("charter.nav")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/categories">${t("categories.nav")}</a></li>`}
-            ${coordinator && html`<li><a href="/app/settings">${t("settings.nav")}</a></li>`}
-            ${member && html`<li><a href="/app/profile">${t("nav.profile")}</a></li>`}
-            ${member && html`<li><a href="/app/security">${t("nav.security")}</a></li>`}
+            ${
+              member &&
+              menuFor(member)
+                .flatMap((group) => group.entries.filter((entry) => entry.header))
+                .map((entry) => html`<li><a href=${entry.href}>${t(entry.label)}</a></li>`)
+            }
+            ${member && html`<li><a href="/app/menu">${t("menu.nav")}</a></li>`}
             <li><a href="/">${t("nav.publicPage")}</a></li>
             <${LanguageSwitch} path=${ctx.path} locale=${ctx.locale} />
           </ul>

@@ -21,6 +21,7 @@ import { rotationService } from "../rotation/service.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
+import { menuPage } from "./pages/menu.ts";
 import { settingsPages, setupStep } from "../settings/app-routes.ts";
 import { charterPages } from "../charters/app-routes.ts";
 import { categoryPages } from "../categories/app-routes.ts";
@@ -75,6 +76,10 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     });
     return kit.send(request, reply, page);
   });
+
+  app.get("/menu", { preHandler: kit.guard("member") }, async (request, reply) =>
+    kit.send(request, reply, menuPage(kit.context(request, reply))),
+  );
 
   const rp = { id: config.url.hostname, origin: config.url.origin, name: config.name };
   const passkeys = passkeysService(db, pod.deps.now, rp, members);

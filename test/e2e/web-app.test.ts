@@ -122,6 +122,26 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
     expect((await fetch(`${pod.url}/offers/${offer.id}`)).status).toBe(410);
   });
 
+  it("the header keeps a few links on a phone; All pages lists every page, grouped, and each one opens", async () => {
+    await coordinator.goto(`${pod.url}/app`);
+    const header = await coordinator.$$eval("header nav a", (links) => links.map((a) => a.getAttribute("href")));
+    expect(header.slice(0, -1)).toEqual(["/app", "/app/offers", "/app/requests", "/app/rota/mine", "/app/menu", "/"]);
+    expect(header.at(-1)).toContain("lang=es");
+    await coordinator.click("header >> text=All pages");
+    await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app/menu");
+    const pages = await coordinator.$$eval("main a", (links) => links.map((a) => a.getAttribute("href")!));
+    expect(pages).toEqual(expect.arrayContaining(["/app/members", "/app/settings", "/app/audit", "/app/security"]));
+    for (const path of pages) {
+      const response = await coordinator.request.get(`${pod.url}${path}`);
+      expect(response.status(), path).toBe(200);
+    }
+    await checkPage(coordinator, "menu");
+    await coordinator.goto(`${pod.url}/app/menu?lang=es`);
+    expect(await coordinator.textContent("main")).toContain("Personas y roles");
+    await checkPage(coordinator, "menu-es", { screenshots: false });
+    await coordinator.goto(`${pod.url}/app/menu?lang=en`);
+  });
+
   it("the audit log shows who did what; sign-out ends the session", async () => {
     await coordinator.goto(`${pod.url}/app/audit`);
     const log = await coordinator.textContent("table");

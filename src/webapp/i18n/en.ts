@@ -1,3 +1,4 @@
+import { menuEn } from "./areas/menu.ts";
 import { auditEn } from "./areas/audit.ts";
 import { categoriesEn } from "./areas/categories.ts";
 import { contentEn } from "./areas/content.ts";
@@ -192,6 +193,7 @@ export const en = {
   "audit.what": "What",
   "audit.subject": "Subject",
   ...auditEn,
+  ...menuEn,
   ...categoriesEn,
   ...contentEn,
   ...moderationEn,

@@ -1,4 +1,5 @@
 import type { MessageKey } from "./en.ts";
+import { menuEs } from "./areas/menu.ts";
 import { auditEs } from "./areas/audit.ts";
 import { categoriesEs } from "./areas/categories.ts";
 import { contentEs } from "./areas/content.ts";
@@ -195,6 +196,7 @@ export const es: Record<MessageKey, string> = {
   "audit.what": "Qué",
   "audit.subject": "Sobre qué",
   ...auditEs,
+  ...menuEs,
   ...categoriesEs,
   ...contentEs,
   ...moderationEs,
