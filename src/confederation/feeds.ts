@@ -3,7 +3,6 @@ import { Feed, type Item } from "feed";
 import { SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
 import type { Config } from "../config/schema.ts";
 import { quantityLine } from "../offers/quantity.ts";
-import { html, page, raw } from "../web/html.ts";
 import type { ViewItem } from "./view-present.ts";
 import type { ViewDeps, ViewRow } from "./view-query.ts";
 
@@ -33,7 +32,6 @@ export const FEED_CONTENT_TYPES = {
   atom: "application/atom+xml; charset=utf-8",
   json: "application/feed+json; charset=utf-8",
   csv: "text/csv; charset=utf-8; header=present",
-  html: "text/html; charset=utf-8",
   collection: "application/activity+json; charset=utf-8",
 } as const;
 
@@ -54,14 +52,17 @@ export function withCursor(url: URL, cursor: string | null): URL {
   return out;
 }
 
-/** The same filters in another format: /view/surplus.atom?… → /view/surplus.html?… (first page). */
-export function sibling(
-  url: URL,
-  kind: FeedKind,
-  suffix: ".atom" | ".json" | ".csv" | ".html" | "" | "/collection",
-): URL {
+/** The same filters in another format: /view/surplus.atom?… → /view/surplus.csv?… (first page). */
+export function sibling(url: URL, kind: FeedKind, suffix: ".atom" | ".json" | ".csv" | "" | "/collection"): URL {
   const out = withCursor(url, null);
   out.pathname = `/view/${NOUN[kind].path}${suffix}`;
+  return out;
+}
+
+/** The same filters on the view's page for people (readable, printable, in the reader's language). */
+export function pageFor(url: URL, kind: FeedKind): URL {
+  const out = withCursor(url, null);
+  out.pathname = kind === "need" ? "/confederation/needs" : "/confederation";
   return out;
 }
 
@@ -143,7 +144,7 @@ function categoryTerm(item: ViewItem): Item["category"] {
 }
 
 export function atomFeed(request: FeedRequest): string {
-  const feed = baseFeed(request, request.url, sibling(request.url, request.kind, ".html"));
+  const feed = baseFeed(request, request.url, pageFor(request.url, request.kind));
   request.page.items.forEach((item, i) => {
     const row = request.page.rows[i]!;
     feed.addItem({
@@ -163,7 +164,7 @@ export function atomFeed(request: FeedRequest): string {
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/); the library writes 1.0, brought up to 1.1 here. */
 export function jsonFeed(request: FeedRequest): Record<string, unknown> {
-  const feed = baseFeed(request, withCursor(request.url, null), sibling(request.url, request.kind, ".html"));
+  const feed = baseFeed(request, withCursor(request.url, null), pageFor(request.url, request.kind));
   request.page.items.forEach((item, i) => {
     feed.addItem({
       title: item.name,
@@ -260,59 +261,6 @@ export function csvRows(items: readonly ViewItem[]): Record<(typeof CSV_COLUMNS)
 
 export function csvFeed(items: readonly ViewItem[]): string {
   return stringify(csvRows(items), { header: true, columns: [...CSV_COLUMNS], record_delimiter: "windows" });
-}
-
-const PRINT_STYLE = raw(
-  `<style>
-body{max-width:64rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{border:1px solid #999;padding:.3rem .4rem;text-align:left;vertical-align:top}
-th{background:#eee}
-td.num{text-align:right;white-space:nowrap}
-.meta{color:#555;font-size:.9rem}
-@media print{body{margin:0;max-width:none;font-size:10pt}nav,.no-print{display:none}` +
-    "a{color:inherit;text-decoration:none}thead{display:table-header-group}tr{break-inside:avoid}}\n</style>",
-);
-
-export function htmlFeed(request: FeedRequest): string {
-  const { deps, kind, page: p } = request;
-  const title = feedTitle(deps.config, kind);
-  const verb = kind === "need" ? "Needed" : "Available";
-  const rows = p.items.map((item) => {
-    const href = linkOf(item);
-    const amount = quantityLine(item);
-    const when = [item.startsAt ? `from ${day(item.startsAt)}` : "", item.endsAt ? `until ${day(item.endsAt)}` : ""]
-      .filter(Boolean)
-      .join(" ");
-    return html`<tr>
-<td><a href="${href}">${item.name}</a>${item.summary ? html`<br><span class="meta">${item.summary}</span>` : ""}</td>
-<td>${podName(item)}</td>
-<td>${item.category ? categoryName(item) : ""}</td>
-<td class="num">${amount.trim()}</td>
-<td>${item.area ?? ""}${item.distanceKm === undefined ? "" : html` (${item.distanceKm} km)`}</td>
-<td>${when}</td>
-</tr>`;
-  });
-  const next = p.nextCursor ? withCursor(request.url, p.nextCursor) : null;
-  const count = `${p.items.length} ${p.items.length === 1 ? "item" : "items"}`;
-  const body = html`${PRINT_STYLE}
-<header><h1>${title}</h1>
-<p class="meta">${count} · printed ${day(deps.now().toISOString())}</p></header>
-<nav class="no-print"><p>Also as <a href="${sibling(request.url, kind, ".atom").href}">Atom</a>,
-<a href="${sibling(request.url, kind, ".json").href}">JSON Feed</a>,
-<a href="${sibling(request.url, kind, ".csv").href}">CSV</a>.</p></nav>
-${
-  p.items.length === 0
-    ? html`<p>Nothing here for these filters.</p>`
-    : html`<table>
-<thead><tr><th>What</th><th>Pod</th><th>Category</th><th>${verb}</th><th>Area</th><th>When</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>`
-}
-${next ? html`<p class="no-print"><a rel="next" href="${next.href}">Next page</a></p>` : ""}`;
-  return page(title, body);
 }
 
 /** An ActivityStreams OrderedCollection of the objects' IRIs, in the page's order; `next` carries the cursor. */

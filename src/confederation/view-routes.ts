@@ -6,7 +6,7 @@ import {
   FEED_CONTENT_TYPES,
   atomFeed,
   csvFeed,
-  htmlFeed,
+  pageFor,
   jsonFeed,
   orderedCollection,
   withCursor,
@@ -80,9 +80,10 @@ export const viewRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, 
       reply.header("content-disposition", `inline; filename="${path}.csv"`);
       return send(reply, feed, FEED_CONTENT_TYPES.csv, csvFeed(feed.page.items));
     });
-    app.get(`/view/${path}.html`, { schema }, async (request, reply) => {
-      const feed = feedRequest(request);
-      return send(reply, feed, FEED_CONTENT_TYPES.html, htmlFeed(feed));
+    // The printable page became the view's page for people; old links and bookmarks keep working.
+    app.get(`/view/${path}.html`, { schema: { hide: true } }, async (request, reply) => {
+      const target = pageFor(urlOf(request), kind);
+      return reply.redirect(`${target.pathname}${target.search}`, 301);
     });
     app.get(`/view/${path}/collection`, { schema }, async (request, reply) => {
       const feed = feedRequest(request);

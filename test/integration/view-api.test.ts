@@ -730,24 +730,18 @@ describe("the confederal view over HTTP", () => {
       );
     });
 
-    it("the printable page lists the API's items and escapes their text", async () => {
-      const api = (await list(`/view/surplus?${QUERY}`)).items;
-      const response = await get(`/view/surplus.html?${QUERY}`);
-      expect(response.statusCode).toBe(200);
-      expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
-      const body = response.body;
-      expect(body).not.toContain("<script>");
-      expect(body).not.toContain("<img src=x");
-      expect(body).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co");
-      expect(body).toContain("@media print");
-      const rows = body.match(/<tr>\s*<td>/g) ?? [];
-      expect(rows.length).toBe(api.length);
-      let last = -1;
-      for (const item of api) {
-        const index = body.indexOf(`href="${item.url ?? item.iri}"`);
-        expect(index).toBeGreaterThan(last);
-        last = index;
+    it("the old printable address sends people to the view's page with the same filters; feeds link that page", async () => {
+      for (const [old, page] of [
+        ["/view/surplus.html", "/confederation"],
+        ["/view/needs.html", "/confederation/needs"],
+      ]) {
+        const response = await get(`${old}?${QUERY}&cursor=abc`);
+        expect(response.statusCode, old).toBe(301);
+        expect(response.headers.location, old).toBe(`${page}?${QUERY}`);
       }
+      const feed = (await get(`/view/surplus.json?${QUERY}`)).json();
+      expect(new URL(feed.home_page_url).pathname).toBe("/confederation");
+      expect(new URL(feed.home_page_url).search).toBe(`?${QUERY}`);
     });
 
     it("the OrderedCollection lists the API's IRIs in order, with totalItems and next", async () => {
@@ -770,8 +764,8 @@ describe("the confederal view over HTTP", () => {
       expect(needs.next).toBeUndefined();
     });
 
-    it("offers the same five formats for needs", async () => {
-      for (const suffix of [".atom", ".json", ".csv", ".html", "/collection"]) {
+    it("offers the same four formats for needs", async () => {
+      for (const suffix of [".atom", ".json", ".csv", "/collection"]) {
         const response = await get(`/view/needs${suffix}`);
         expect(response.statusCode, suffix).toBe(200);
         expect(response.body, suffix).toContain(
