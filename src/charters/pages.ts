@@ -1,6 +1,7 @@
 import type { PublicContext, PublicPage } from "../web/layout.ts";
 import { html } from "../webapp/html.ts";
-import type { Charter, CharterService, PlannedService } from "./model.ts";
+import type { Charter, CharterService, PlannedService, RotatedRole } from "./model.ts";
+import { rotationLine } from "./to-as.ts";
 
 /** A planned service still looking for people or skills: neighbors may offer to help. */
 export const needsHelp = (service: PlannedService) => service.needs.people > 0 || service.needs.skills.length > 0;
@@ -64,6 +65,7 @@ export function charterPage(
   charter: Charter,
   labelOf: (slug: string) => string,
   revision?: number,
+  rotated: readonly RotatedRole[] = [],
 ): PublicPage {
   const { t } = ctx;
   return {
@@ -73,6 +75,7 @@ export function charterPage(
       </p>
       <p>${charter.changeNote}</p>
       ${charterSections(ctx, charter, labelOf)}
+      ${rotated.length > 0 && html`<p id="rotation">${rotationLine(ctx.t, rotated)}</p>`}
       <p><a href="/charter/history">${t("site.charter.history")}</a></p>`,
   };
 }

@@ -5,7 +5,7 @@ import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { revisionIri } from "../publishing/iris.ts";
+import { charterIri, revisionIri } from "../publishing/iris.ts";
 import { charterToArticle, charterToNote, serviceToProposal } from "./to-as.ts";
 import { charterInputSchema } from "./model.ts";
 import { charterPage, historyPage } from "./pages.ts";
@@ -63,12 +63,13 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
 
   app.get("/charter", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
-    const article = charterToArticle(contextFor(), config, charter, categoryOf);
+    const rotated = charters.rotatedRoles();
+    const article = charterToArticle(contextFor(), config, charter, categoryOf, charterIri(config), rotated);
     return sendNegotiated(
       request,
       reply,
       article,
-      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf, undefined, rotated)),
     );
   });
   app.get("/charter/note", { schema: { hide } }, async (request, reply) => {
