@@ -75,7 +75,11 @@ export function charterPage(
       </p>
       <p>${charter.changeNote}</p>
       ${charterSections(ctx, charter, labelOf)}
-      ${rotated.length > 0 && html`<p id="rotation">${rotationLine(ctx.t, rotated)}</p>`}
+      ${
+        rotated.length > 0 &&
+        html`<h2>${ctx.t("rota.public.title")}</h2>
+          <p id="rotation">${rotationLine(ctx.t, rotated)}</p>`
+      }
       <p><a href="/charter/history">${t("site.charter.history")}</a></p>`,
   };
 }

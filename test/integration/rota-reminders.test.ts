@@ -6,13 +6,14 @@ import { directMessenger } from "../../src/social/direct-message.ts";
 import { startFediversePerson, type FediversePerson } from "../support/fediverse-person.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { waitUntil } from "../support/pod-process.ts";
+import { WebClient } from "../support/web-client.ts";
 
 /**
  * Rota reminders with the pod's clock in the test's hands: a whole pod in process (real SQLite, real signed HTTP
  * to test actors on 127.0.0.1). A day before a seat's period, and at a handoff's time, each once.
  */
 describe("rota reminders by private message", () => {
-  const clock = new Date("2026-11-28T12:00:00Z");
+  let clock = new Date("2026-11-28T12:00:00Z");
   let pod: InProcessPod;
   let rosa: FediversePerson;
   let tomas: FediversePerson;
@@ -124,5 +125,35 @@ describe("rota reminders by private message", () => {
     expect(rota().planHandoff(handoff.id, members[0]!.id, "2026-12-06T19:00:00Z", "Community kitchen")).toBe(true);
     expect(await rota().reminders.check(new Date("2026-12-06T19:00:00Z"))).toBe(2);
     expect(await rota().reminders.check(new Date("2026-12-06T19:05:00Z"))).toBe(0);
+  });
+
+  it("once a shadowed period is over, My seats tells the member they can now hold the role alone", async () => {
+    const dispatcher = rota().createRole({
+      name: "Dispatcher",
+      seats: 1,
+      skills: "radio",
+      risk: "low",
+      tenureLimit: 2,
+      period: "weekly",
+      handbook: "",
+    });
+    const skills = ["driving", "driving, radio", "driving"];
+    const proposed = rota().generate(
+      rotaMembers().map((m, i) => ({ ...m, skills: skills[i]! })),
+      4,
+    );
+    const shadow = proposed.find((s) => s.roleId === dispatcher.id && s.shadow)!;
+    expect(shadow).toMatchObject({ period: "2026-W52", memberId: members[2]!.id, beside: members[1]!.id });
+    rota().publish();
+    const cayetana = new WebClient(pod.url);
+    await cayetana.get("/app/sign-in");
+    expect((await cayetana.post("/app/sign-in", { username: "cayetana", password })).status).toBe(303);
+    clock = new Date("2026-12-27T22:59:00Z");
+    expect((await cayetana.get("/app/rota/mine")).html).not.toContain("You can now hold Dispatcher alone");
+    // W52 ends at midnight after Sunday 27 December in Madrid.
+    clock = new Date("2026-12-27T23:00:00Z");
+    const page = await cayetana.get("/app/rota/mine?lang=en");
+    expect(page.html).toContain("You can now hold Dispatcher alone: you completed a period as a shadow.");
+    expect(rota().grownSkills(members[2]!.id)).toMatchObject([{ roleId: dispatcher.id, seatId: shadow.id }]);
   });
 });

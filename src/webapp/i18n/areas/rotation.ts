@@ -133,6 +133,7 @@ export const rotationEn = {
   "rota.publicRoles": "Mention the roles we rotate and how often on the public charter",
   "rota.publicSave": "Save",
   "rota.publicSaved": "Choice saved.",
+  "rota.public.title": "How we share the work",
   "rota.public.line": "We rotate roles so no one becomes irreplaceable: {roles}.",
   "rota.public.role": "{role} ({period})",
 } as const;
@@ -274,6 +275,7 @@ export const rotationEs: Record<keyof typeof rotationEn, string> = {
   "rota.publicRoles": "Mencionar en la carta pública los roles que rotamos y cada cuánto",
   "rota.publicSave": "Guardar",
   "rota.publicSaved": "Elección guardada.",
+  "rota.public.title": "Cómo repartimos el trabajo",
   "rota.public.line": "Rotamos los roles para que nadie sea imprescindible: {roles}.",
   "rota.public.role": "{role} ({period})",
 };
