@@ -27,6 +27,6 @@ export function registerCharterCollections(
   federation.setFeaturedDispatcher("/users/{identifier}/featured", (ctx, identifier) => {
     if (identifier !== config.handle) return null;
     const charter = charters.current();
-    return { items: charter ? [charterToNote(ctx, config, charter)] : [] };
+    return { items: charter ? [charterToNote(ctx, config, charter, charters.rotatedRoles())] : [] };
   });
 }

@@ -74,11 +74,12 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
   });
   app.get("/charter/note", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
+    const rotated = charters.rotatedRoles();
     return sendNegotiated(
       request,
       reply,
-      charterToNote(contextFor(), config, charter),
-      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+      charterToNote(contextFor(), config, charter, rotated),
+      page(request, reply, (ctx) => charterPage(ctx, charter, labelOf, undefined, rotated)),
     );
   });
   app.get("/charter/history", { schema: { hide } }, async (request, reply) =>
@@ -113,7 +114,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
         request,
         reply,
         proposal,
-        page(request, reply, (ctx) => charterPage(ctx, charter, labelOf)),
+        page(request, reply, (ctx) => charterPage(ctx, charter, labelOf, undefined, charters.rotatedRoles())),
       );
     },
   );

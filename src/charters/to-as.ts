@@ -190,8 +190,14 @@ export function charterToArticle(
 }
 
 /** The charter's human summary as a Note: what Mastodon users read, and what the actor pins in `featured`. */
-export function charterToNote(ctx: Context<null>, config: Config, charter: Charter): Note {
+export function charterToNote(
+  ctx: Context<null>,
+  config: Config,
+  charter: Charter,
+  rotated: readonly RotatedRole[] = [],
+): Note {
   const id = charterIri(config);
+  const rotation = rotationLine(translator("en"), rotated);
   const content =
     `<p><strong>People's Service Charter of ${escapeHtml(config.name)}</strong> (revision ${charter.number})</p>` +
     `<p>${escapeHtml(charterSummary(config, charter))}</p>` +
@@ -203,6 +209,7 @@ export function charterToNote(ctx: Context<null>, config: Config, charter: Chart
           " Reply if you can help.</p>",
       )
       .join("") +
+    (rotation ? `<p>${escapeHtml(rotation)}</p>` : "") +
     `<p>What changed: ${escapeHtml(charter.changeNote)}</p>` +
     `<p>Full charter: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
   return new Note({
@@ -240,6 +247,6 @@ export function charterActivities(
   // Pods read the Article; people read the Note (an Article would show the charter a second time).
   return [
     forPods(activity(charterToArticle(ctx, config, charter, categoryOf, charterIri(config), rotated))),
-    forPeople(activity(charterToNote(ctx, config, charter))),
+    forPeople(activity(charterToNote(ctx, config, charter, rotated))),
   ];
 }

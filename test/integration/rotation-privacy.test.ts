@@ -195,6 +195,8 @@ describe("rotation privacy", { timeout: 120_000 }, () => {
     const line = "We rotate roles so no one becomes irreplaceable: Driver (weekly), Dispatcher (monthly).";
     expect(everything.get("/charter")).toContain(line);
     expect(JSON.parse(everything.get(`${pod.url}/charter`)!).content).toContain(`<p>${line}</p>`);
+    // Mastodon shows people the charter's Note (pinned in featured): the line is there too.
+    expect(JSON.parse(everything.get(`${pod.url}/charter/note`)!).content).toContain(`<p>${line}</p>`);
   });
 
   it("coordinators can keep the rota off the public charter", async () => {
