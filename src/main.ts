@@ -144,6 +144,12 @@ function startSweeps(pod: Pod, log: Logger) {
     } catch (error) {
       log.error({ err: error }, "expiry sweep failed");
     }
+    try {
+      const reminded = await pod.rotation.reminders.check(pod.deps.now());
+      if (reminded > 0) log.info({ reminded }, "rota reminders sent");
+    } catch (error) {
+      log.error({ err: error }, "rota reminder check failed");
+    }
   };
   let sweeps = 0;
   const resync = async () => {

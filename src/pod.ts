@@ -27,6 +27,7 @@ import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
 import { requestsService } from "./requests/service.ts";
+import { rotationRoom } from "./rotation/room.ts";
 import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
 
@@ -112,6 +113,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const members = membersService(deps.db, deps.now);
     const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));
     const offers = offersService(deps, contextFor, events);
+    const rotation = rotationRoom(deps, members, contextFor);
     const services: PodServices = {
       confederation,
       social,
@@ -120,9 +122,10 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       // Neighbors' requests (no account): private to the coordinators, never federated.
       requests: requestsService(deps, offers),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
-      charters: chartersService(deps, contextFor, events, profileChanged),
+      charters: chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles),
       practices: practicesService(deps, contextFor, events),
       members,
+      rotation,
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),
       moderation: moderationService(deps, contextFor, events, {

@@ -6,6 +6,7 @@ import type { ModerationService } from "./moderation/service.ts";
 import type { OffersService } from "./offers/service.ts";
 import type { PracticesService } from "./practices/service.ts";
 import type { RequestsService } from "./requests/service.ts";
+import type { RotationRoom } from "./rotation/room.ts";
 import type { SettingsService } from "./settings/service.ts";
 import type { SocialService } from "./social/service.ts";
 
@@ -24,4 +25,5 @@ export interface PodServices {
   moderation: ModerationService;
   settings: SettingsService;
   requests: RequestsService;
+  rotation: RotationRoom;
 }

@@ -18,7 +18,8 @@ export function registerCharterCollections(
     .setOrderedCollectionDispatcher("charter", Article, "/users/{identifier}/charter", (ctx, values) => {
       if (values.identifier !== config.handle) return null;
       const charter = charters.current();
-      return { items: charter ? [charterToArticle(ctx, config, charter, categoryOf)] : [] };
+      const rotated = charters.rotatedRoles();
+      return { items: charter ? [charterToArticle(ctx, config, charter, categoryOf, undefined, rotated)] : [] };
     })
     .setCounter((_ctx, values) => (values.identifier === config.handle ? (charters.current() ? 1 : 0) : null))
     .setFirstCursor(() => "");
@@ -26,6 +27,6 @@ export function registerCharterCollections(
   federation.setFeaturedDispatcher("/users/{identifier}/featured", (ctx, identifier) => {
     if (identifier !== config.handle) return null;
     const charter = charters.current();
-    return { items: charter ? [charterToNote(ctx, config, charter)] : [] };
+    return { items: charter ? [charterToNote(ctx, config, charter, charters.rotatedRoles())] : [] };
   });
 }

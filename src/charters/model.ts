@@ -61,6 +61,12 @@ export type CharterInput = z.infer<typeof charterInputSchema>;
 export type CharterService = z.infer<typeof charterServiceSchema>;
 export type PlannedService = z.infer<typeof plannedServiceSchema>;
 
+/** A role the pod rotates, as the charter may name it publicly: its name and how often, never its holders. */
+export interface RotatedRole {
+  name: string;
+  period: "weekly" | "monthly";
+}
+
 export interface Charter {
   number: number;
   changeNote: string;

@@ -2,7 +2,8 @@ import type { Category } from "../categories/service.ts";
 import { categoryName } from "../categories/names.ts";
 import type { PublicContext, PublicPage } from "../web/layout.ts";
 import { html } from "../webapp/html.ts";
-import type { Charter, CharterService, PlannedService } from "./model.ts";
+import type { Charter, CharterService, PlannedService, RotatedRole } from "./model.ts";
+import { rotationLine } from "./to-as.ts";
 
 /** A planned service still looking for people or skills: neighbors may offer to help. */
 export const needsHelp = (service: PlannedService) => service.needs.people > 0 || service.needs.skills.length > 0;
@@ -67,6 +68,7 @@ export function charterPage(
   charter: Charter,
   categoryOf: (slug: string) => Category,
   revision?: number,
+  rotated: readonly RotatedRole[] = [],
 ): PublicPage {
   const { t } = ctx;
   return {
@@ -76,6 +78,11 @@ export function charterPage(
       </p>
       <p>${charter.changeNote}</p>
       ${charterSections(ctx, charter, categoryOf)}
+      ${
+        rotated.length > 0 &&
+        html`<h2>${ctx.t("rota.public.title")}</h2>
+          <p id="rotation">${rotationLine(ctx.t, rotated)}</p>`
+      }
       <p><a href="/charter/history">${t("site.charter.history")}</a></p>`,
   };
 }

@@ -5,7 +5,7 @@ import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { revisionIri } from "../publishing/iris.ts";
+import { charterIri, revisionIri } from "../publishing/iris.ts";
 import { charterToArticle, charterToNote, serviceToProposal } from "./to-as.ts";
 import { charterInputSchema } from "./model.ts";
 import { charterPage, historyPage } from "./pages.ts";
@@ -62,21 +62,23 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
 
   app.get("/charter", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
-    const article = charterToArticle(contextFor(), config, charter, categoryOf);
+    const rotated = charters.rotatedRoles();
+    const article = charterToArticle(contextFor(), config, charter, categoryOf, charterIri(config), rotated);
     return sendNegotiated(
       request,
       reply,
       article,
-      page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf)),
+      page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf, undefined, rotated)),
     );
   });
   app.get("/charter/note", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
+    const rotated = charters.rotatedRoles();
     return sendNegotiated(
       request,
       reply,
-      charterToNote(contextFor(), config, charter),
-      page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf)),
+      charterToNote(contextFor(), config, charter, rotated),
+      page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf, undefined, rotated)),
     );
   });
   app.get("/charter/history", { schema: { hide } }, async (request, reply) =>
@@ -111,7 +113,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
         request,
         reply,
         proposal,
-        page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf)),
+        page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf, undefined, charters.rotatedRoles())),
       );
     },
   );

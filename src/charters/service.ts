@@ -10,7 +10,7 @@ import { tombstones } from "../publishing/schema.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
 import { charterIri, serviceIri } from "../publishing/iris.ts";
 import { charterActivities } from "./to-as.ts";
-import type { Charter, CharterInput, CharterService, PlannedService } from "./model.ts";
+import type { Charter, CharterInput, CharterService, PlannedService, RotatedRole } from "./model.ts";
 import { charterRevisions } from "./schema.ts";
 
 export type { Charter } from "./model.ts";
@@ -44,6 +44,8 @@ export function chartersService(
   contextFor: () => Context<null>,
   events: EventDispatcher,
   profileChanged: () => Promise<unknown>,
+  /** The roles the pod rotates, when its coordinators let the charter say so (the rotation room decides). */
+  rotatedRoles: () => RotatedRole[] = () => [],
 ) {
   const { db, config } = deps;
 
@@ -86,13 +88,17 @@ export function chartersService(
     // The actor's profile fields show the charter's services: its prebuilt document is out of date.
     invalidatePrebuiltDocuments(ctx.federation);
     const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
-    const activities = withEventIds(charterActivities(ctx, config, charter, categoryOf, verb, deps.now()), event.id);
+    const activities = withEventIds(
+      charterActivities(ctx, config, charter, categoryOf, verb, deps.now(), rotatedRoles()),
+      event.id,
+    );
     await sendToFollowers(ctx, deps, activities, charterIri(config).href);
     await profileChanged();
   });
 
   return {
     current,
+    rotatedRoles,
 
     revision(number: number): Charter {
       const row = db.select().from(charterRevisions).where(eq(charterRevisions.number, number)).get();

@@ -10,7 +10,15 @@ import { charterIri, charterNoteIri, serviceIri } from "../publishing/iris.ts";
 import { paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import type { CharterService, PlannedService } from "./model.ts";
-import type { Charter } from "./model.ts";
+import type { Charter, RotatedRole } from "./model.ts";
+import { translator, type Translate } from "../webapp/i18n/index.ts";
+
+/** "We rotate roles …: Driver (weekly), Dispatcher (monthly)." or "" when there is nothing to say. */
+export function rotationLine(t: Translate, roles: readonly RotatedRole[]): string {
+  if (!roles.length) return "";
+  const named = roles.map((r) => t("rota.public.role", { role: r.name, period: t(`rota.period.${r.period}`) }));
+  return t("rota.public.line", { roles: named.join(", ") });
+}
 
 /** The later of two ISO 8601 UTC times (they compare as text). */
 const laterOf = (a: string, b: string) => (a > b ? a : b);
@@ -111,7 +119,8 @@ export function charterSummary(config: Config, charter: Charter): string {
     .join(" ");
 }
 
-function charterHtml(charter: Charter, categoryOf: CategoryOf): string {
+function charterHtml(charter: Charter, categoryOf: CategoryOf, rotated: readonly RotatedRole[]): string {
+  const rotation = rotationLine(translator("en"), rotated);
   const provided = charter.services
     .map((s) => {
       const details = [
@@ -137,6 +146,7 @@ function charterHtml(charter: Charter, categoryOf: CategoryOf): string {
   return (
     `<h2>Services we provide now</h2>${provided ? `<ul>${provided}</ul>` : "<p>None yet.</p>"}` +
     `<h2>What we intend to take on next</h2>${planned ? `<ul>${planned}</ul>` : "<p>Nothing planned yet.</p>"}` +
+    (rotation ? `<p>${escapeHtml(rotation)}</p>` : "") +
     `<p>Revision ${charter.number}: ${escapeHtml(charter.changeNote)}</p>` +
     `<p>Last reviewed ${day(charter.reviewedAt)}; next review due ${day(charter.reviewDue)}.</p>`
   );
@@ -153,6 +163,7 @@ export function charterToArticle(
   charter: Charter,
   categoryOf: CategoryOf,
   id = charterIri(config),
+  rotated: readonly RotatedRole[] = [],
 ): PodArticle {
   const proposals = [
     ...charter.services.map((s) => providedToProposal(ctx, config, s, categoryOf(s.category))),
@@ -165,7 +176,7 @@ export function charterToArticle(
     ...publicAddressing(ctx, config),
     name: `People's Service Charter — ${config.name}`,
     summary: escapeHtml(charterSummary(config, charter)),
-    content: charterHtml(charter, categoryOf),
+    content: charterHtml(charter, categoryOf, rotated),
     published: toInstant(new Date(charter.firstPublishedAt)),
     updated: toInstant(new Date(laterOf(charter.reviewedAt, charter.publishedAt))),
     attachments: [
@@ -179,8 +190,14 @@ export function charterToArticle(
 }
 
 /** The charter's human summary as a Note: what Mastodon users read, and what the actor pins in `featured`. */
-export function charterToNote(ctx: Context<null>, config: Config, charter: Charter): Note {
+export function charterToNote(
+  ctx: Context<null>,
+  config: Config,
+  charter: Charter,
+  rotated: readonly RotatedRole[] = [],
+): Note {
   const id = charterIri(config);
+  const rotation = rotationLine(translator("en"), rotated);
   const content =
     `<p><strong>People's Service Charter of ${escapeHtml(config.name)}</strong> (revision ${charter.number})</p>` +
     `<p>${escapeHtml(charterSummary(config, charter))}</p>` +
@@ -192,6 +209,7 @@ export function charterToNote(ctx: Context<null>, config: Config, charter: Chart
           " Reply if you can help.</p>",
       )
       .join("") +
+    (rotation ? `<p>${escapeHtml(rotation)}</p>` : "") +
     `<p>What changed: ${escapeHtml(charter.changeNote)}</p>` +
     `<p>Full charter: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
   return new Note({
@@ -216,6 +234,7 @@ export function charterActivities(
   categoryOf: CategoryOf,
   verb: "create" | "update",
   now: Date,
+  rotated: readonly RotatedRole[] = [],
 ): Delivery[] {
   const actor = ctx.getActorUri(config.handle);
   const addressing = publicAddressing(ctx, config);
@@ -227,7 +246,7 @@ export function charterActivities(
   };
   // Pods read the Article; people read the Note (an Article would show the charter a second time).
   return [
-    forPods(activity(charterToArticle(ctx, config, charter, categoryOf))),
-    forPeople(activity(charterToNote(ctx, config, charter))),
+    forPods(activity(charterToArticle(ctx, config, charter, categoryOf, charterIri(config), rotated))),
+    forPeople(activity(charterToNote(ctx, config, charter, rotated))),
   ];
 }

@@ -3,7 +3,7 @@ import type { MessageKey } from "../webapp/i18n/index.ts";
 import { explain } from "./explain.ts";
 import { type Cause, RISK_LEVELS } from "./generator.ts";
 import { PERIOD_KINDS } from "./schema.ts";
-import { type Boundaries, type Handoff, reasonOf, type Role, type Seat } from "./service.ts";
+import { type Boundaries, type GrownSkill, type Handoff, reasonOf, type Role, type Seat } from "./service.ts";
 
 type Names = Map<string, string>;
 
@@ -16,6 +16,8 @@ export interface RotaPageState {
   notice?: MessageKey;
   /** A pick that breaks a rule, waiting for the coordinator to confirm. */
   warning?: { seatId: string; memberId: string; cause: Cause };
+  /** Whether the public charter names the roles the pod rotates. */
+  publicRoles: boolean;
 }
 
 const roleName = (roles: Role[], id: string) => roles.find((r) => r.id === id)?.name ?? id;
@@ -99,6 +101,19 @@ export function rotaPage(ctx: PageContext, state: RotaPageState): Page {
           )}
         </ul>
         <p><a class="button secondary" href="/app/rota/roles/new">${t("rota.addRole")}</a></p>
+      </section>
+      <section aria-labelledby="public">
+        <h2 id="public">${t("rota.public")}</h2>
+        <p>${t("rota.publicIntro")}</p>
+        <form method="post" action="/app/rota/settings" class="stack">
+          <${Csrf} ctx=${ctx} />
+          <input type="hidden" name="publicRoles" value="0" />
+          <label class="choice">
+            <input type="checkbox" name="publicRoles" value="1" checked=${state.publicRoles} />
+            ${" "}${t("rota.publicRoles")}
+          </label>
+          <button type="submit" class="secondary">${t("rota.publicSave")}</button>
+        </form>
       </section>`,
   };
 }
@@ -183,6 +198,10 @@ export interface MinePageState {
   localTime: (iso: string) => string;
   /** The feed address just made (shown once). */
   feedUrl?: string;
+  /** The verified fediverse account reminders go to; undefined when the member linked none. */
+  remindersTo?: string;
+  /** Roles the member may now hold alone (they completed a period as a shadow). */
+  grown: GrownSkill[];
   notice?: MessageKey;
   error?: MessageKey;
 }
@@ -216,6 +235,24 @@ export function minePage(ctx: PageContext, state: MinePageState): Page {
             </li>`,
           )}
         </ul>
+      </section>
+      ${
+        state.grown.length > 0 &&
+        html`<section aria-labelledby="grown">
+          <h2 id="grown">${t("rota.grown")}</h2>
+          <ul class="facts">
+            ${state.grown.map((g) => html`<li>${t("rota.grownLine", { role: roleName(state.roles, g.roleId) })}</li>`)}
+          </ul>
+        </section>`
+      }
+      <section aria-labelledby="reminders">
+        <h2 id="reminders">${t("rota.reminders")}</h2>
+        ${
+          state.remindersTo
+            ? html`<p>${t("rota.remindersOn", { handle: `@${state.remindersTo}` })}</p>`
+            : html`<p>${t("rota.remindersOff")}</p>
+                <p><a href="/app/security">${t("rota.remindersLink")}</a></p>`
+        }
       </section>
       <section aria-labelledby="offers">
         <h2 id="offers">${t("rota.offers")}</h2>

@@ -11,12 +11,13 @@ import { minePage, type MinePageState, roleFormPage, type RotaPageState, rotaPag
 import { RISK_LEVELS, type Risk } from "./generator.ts";
 import { PERIOD_KEY, periodEnd, periodStart } from "./periods.ts";
 import { PERIOD_KINDS, type PeriodKind } from "./schema.ts";
-import type { Role, RoleInput, RotaMember, RotationService } from "./service.ts";
+import type { RotationRoom } from "./room.ts";
+import type { Role, RoleInput, RotaMember } from "./service.ts";
 
 interface Options {
   kit: AppKit;
   audit: (memberId: string, action: string, subject: string) => void;
-  rota: RotationService;
+  rota: RotationRoom;
   members: MembersService;
   config: Config;
 }
@@ -45,10 +46,16 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
         proposed: rota.proposed(),
         unfilled: rota.unfilled(),
         members: names(),
+        publicRoles: rota.settings().publicRoles,
         ...state,
       }),
     );
-  const NOTICES = { generated: "rota.generated", published: "rota.published", saved: "rota.saved" } as const;
+  const NOTICES = {
+    generated: "rota.generated",
+    published: "rota.published",
+    saved: "rota.saved",
+    settings: "rota.publicSaved",
+  } as const;
   const noticeOf = <K extends string, V>(request: FastifyRequest, notices: Record<K, V>): V | undefined => {
     const done = text(request.query as FormFields, "done");
     return Object.hasOwn(notices, done) ? notices[done as K] : undefined;
@@ -62,6 +69,14 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
     rota.generate(active(), weeks);
     audit(request.appMember!.id, "rota.generate", String(weeks));
     return reply.redirect("/app/rota?done=generated#proposed", 303);
+  });
+  app.get("/rota/settings", { preHandler: coordinator }, async (_request, reply) => reply.redirect("/app/rota", 303));
+  app.post("/rota/settings", { preHandler: coordinator }, async (request, reply) => {
+    // The hidden "0" comes first; a checked box adds "1" after it.
+    const publicRoles = listOf(fieldsOf(request)?.publicRoles).includes("1");
+    rota.setPublicRoles(publicRoles);
+    audit(request.appMember!.id, "rota.settings", publicRoles ? "publicRoles" : "private");
+    return reply.redirect("/app/rota?done=settings#public", 303);
   });
   app.post("/rota/publish", { preHandler: coordinator }, async (request, reply) => {
     rota.publish();
@@ -112,6 +127,7 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
   const memberOf = (request: FastifyRequest) => active().find((m) => m.id === request.appMember!.id)!;
   const showMine = (request: FastifyRequest, reply: FastifyReply, state: Partial<MinePageState> = {}) => {
     const id = request.appMember!.id;
+    rota.growSkills();
     return kit.send(
       request,
       reply,
@@ -122,6 +138,8 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
         boundaries: rota.boundaries(id),
         hasFeed: rota.hasFeedToken(id),
         handoffs: rota.handoffsOf(id),
+        grown: rota.grownSkills(id),
+        remindersTo: rota.reachable(id)?.handle,
         names: new Map(members.list().map((m) => [m.id, m.displayName])),
         localTime: (iso) =>
           Temporal.Instant.from(iso)

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { RISK_LEVELS } from "./generator.ts";
 
 export const PERIOD_KINDS = ["weekly", "monthly"] as const;
@@ -92,3 +92,40 @@ export const rotaHandoffs = sqliteTable(
   },
   (t) => [uniqueIndex("rota_handoffs_seat").on(t.roleId, t.period, t.incomingId)],
 );
+
+/**
+ * Reminders already sent (a day before a seat's period; at a handoff's time), so each goes once even across
+ * restarts: `subjectId` is the seat's or the handoff's id, `kind` "seat" or "handoff".
+ */
+export const rotaReminders = sqliteTable(
+  "rota_reminders",
+  {
+    subjectId: text("subject_id").notNull(),
+    memberId: text("member_id").notNull(),
+    kind: text("kind", { enum: ["seat", "handoff"] }).notNull(),
+    sentAt: text("sent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subjectId, t.memberId, t.kind] })],
+);
+
+/** Roles a member may now hold alone: they completed a period as a shadow (it ended; they did not give it up). */
+export const rotaGrownSkills = sqliteTable(
+  "rota_grown_skills",
+  {
+    memberId: text("member_id").notNull(),
+    roleId: text("role_id")
+      .notNull()
+      .references(() => rotaRoles.id, { onDelete: "cascade" }),
+    /** The shadow seat that completed it. */
+    seatId: text("seat_id").notNull(),
+    grownAt: text("grown_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.roleId] })],
+);
+
+/** The rotation room's pod-wide choices (one row, id 1). */
+export const rotaSettings = sqliteTable("rota_settings", {
+  id: integer("id").primaryKey(),
+  /** Whether the charter page and Article name the roles the pod rotates and how often (never who holds them). */
+  publicRoles: integer("public_roles", { mode: "boolean" }).notNull().default(true),
+});

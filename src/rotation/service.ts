@@ -1,3 +1,4 @@
+import { Temporal } from "@js-temporal/polyfill";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
@@ -10,14 +11,30 @@ import {
   type Risk,
   type RoleSpec,
 } from "./generator.ts";
-import { nextPeriods } from "./periods.ts";
-import { type PeriodKind, rotaBoundaries, rotaFeedTokens, rotaHandoffs, rotaRoles, rotaSeats } from "./schema.ts";
+import { nextPeriods, periodEnd } from "./periods.ts";
+import {
+  type PeriodKind,
+  rotaBoundaries,
+  rotaFeedTokens,
+  rotaGrownSkills,
+  rotaHandoffs,
+  rotaReminders,
+  rotaRoles,
+  rotaSeats,
+  rotaSettings,
+} from "./schema.ts";
 
 export type Role = typeof rotaRoles.$inferSelect;
 export type Seat = typeof rotaSeats.$inferSelect;
 export type Boundaries = typeof rotaBoundaries.$inferSelect;
 export type Handoff = typeof rotaHandoffs.$inferSelect;
 export type RoleInput = Omit<Role, "id" | "createdAt">;
+export type GrownSkill = typeof rotaGrownSkills.$inferSelect;
+/** What the charter may say about the rota: role names and how often, never who holds them. */
+export interface PublicRole {
+  name: string;
+  period: PeriodKind;
+}
 
 /** Who the rota can draw on: the members room's active members, with their profile skills. */
 export interface RotaMember {
@@ -141,9 +158,102 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
     }
   }
 
+  /**
+   * A seat changed hands: the handoffs into its period (the old holder incoming) and out of it into the role's
+   * next published period (the old holder outgoing) now involve the new holder, and both sides confirm afresh.
+   * A handoff left between one person and themself goes; a change of holder that needs one gets it.
+   */
+  function moveHandoffs(target: Seat, from: string, to: string) {
+    const reset = { outgoingConfirmedAt: null, incomingConfirmedAt: null };
+    const next = db
+      .select()
+      .from(rotaSeats)
+      .where(and(eq(rotaSeats.roleId, target.roleId), ne(rotaSeats.status, "proposed")))
+      .all()
+      .map((s) => s.period)
+      .filter((p) => p > target.period && p.includes("W") === target.period.includes("W"))
+      .sort()[0];
+    const moved = [
+      ...db
+        .update(rotaHandoffs)
+        .set({ incomingId: to, ...reset })
+        .where(
+          and(
+            eq(rotaHandoffs.roleId, target.roleId),
+            eq(rotaHandoffs.period, target.period),
+            eq(rotaHandoffs.incomingId, from),
+          ),
+        )
+        .returning()
+        .all(),
+      ...(next
+        ? db
+            .update(rotaHandoffs)
+            .set({ outgoingId: to, ...reset })
+            .where(
+              and(
+                eq(rotaHandoffs.roleId, target.roleId),
+                eq(rotaHandoffs.period, next),
+                eq(rotaHandoffs.outgoingId, from),
+              ),
+            )
+            .returning()
+            .all()
+        : []),
+    ];
+    for (const handoff of moved) {
+      db.delete(rotaReminders).where(eq(rotaReminders.subjectId, handoff.id)).run();
+      if (handoff.outgoingId === handoff.incomingId)
+        db.delete(rotaHandoffs).where(eq(rotaHandoffs.id, handoff.id)).run();
+    }
+    scheduleHandoffs();
+  }
+
+  const settings = () =>
+    db.select().from(rotaSettings).where(eq(rotaSettings.id, 1)).get() ?? { id: 1, publicRoles: true };
+
   return {
     roles,
     role,
+    settings,
+    setPublicRoles(publicRoles: boolean) {
+      db.insert(rotaSettings)
+        .values({ id: 1, publicRoles })
+        .onConflictDoUpdate({ target: rotaSettings.id, set: { publicRoles } })
+        .run();
+    },
+    /** The roles the pod rotates and how often, for the public charter; none when coordinators chose not to. */
+    publicRoles: (): PublicRole[] =>
+      settings().publicRoles ? roles().map((r) => ({ name: r.name, period: r.period as PeriodKind })) : [],
+
+    /**
+     * Records, for each shadow seat whose period has ended (in the pod's time zone) and that its holder did not
+     * give up, that the member may now hold the role alone. Returns how many skills grew.
+     */
+    growSkills(at: Date = now()): number {
+      const today = Temporal.Instant.from(at.toISOString()).toZonedDateTimeISO(timeZone()).toPlainDate();
+      let grown = 0;
+      for (const s of db
+        .select()
+        .from(rotaSeats)
+        .where(and(eq(rotaSeats.shadow, true), eq(rotaSeats.status, "published")))
+        .all()) {
+        if (!s.memberId || Temporal.PlainDate.compare(periodEnd(s.period), today) > 0) continue;
+        grown += db
+          .insert(rotaGrownSkills)
+          .values({ memberId: s.memberId, roleId: s.roleId, seatId: s.id, grownAt: at.toISOString() })
+          .onConflictDoNothing()
+          .run().changes;
+      }
+      return grown;
+    },
+    grownSkills: (memberId: string): GrownSkill[] =>
+      db
+        .select()
+        .from(rotaGrownSkills)
+        .where(eq(rotaGrownSkills.memberId, memberId))
+        .orderBy(asc(rotaGrownSkills.grownAt))
+        .all(),
     boundaries,
     seat,
     breaks,
@@ -274,6 +384,10 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
         .all(),
     /** Either side sets when and where; a change clears both confirmations (they confirm what happened). */
     planHandoff(id: string, memberId: string, at: string | null, place: string): boolean {
+      const before = db.select().from(rotaHandoffs).where(eq(rotaHandoffs.id, id)).get();
+      // A new time is a new reminder.
+      const side = before && (before.outgoingId === memberId || before.incomingId === memberId);
+      if (side && before.at !== at) db.delete(rotaReminders).where(eq(rotaReminders.subjectId, id)).run();
       return (
         db
           .update(rotaHandoffs)
@@ -334,13 +448,14 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
         const target = seat(seatId);
         if (!target || target.status !== "offered" || target.offeredBy === member.id) return false;
         if (breaks({ ...target, memberId: null }, member) !== null) return false;
-        return (
+        const taken =
           db
             .update(rotaSeats)
             .set({ memberId: member.id, status: "published", offeredBy: null, reason: null })
             .where(and(eq(rotaSeats.id, seatId), eq(rotaSeats.status, "offered")))
-            .run().changes === 1
-        );
+            .run().changes === 1;
+        if (taken && !target.shadow && target.memberId) moveHandoffs(target, target.memberId, member.id);
+        return taken;
       });
     },
 

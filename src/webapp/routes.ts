@@ -17,7 +17,6 @@ import { requestsBlock } from "../requests/app-pages.ts";
 import { requestPages } from "../requests/app-routes.ts";
 import { rotaBlock } from "../rotation/app-pages.ts";
 import { rotaPages } from "../rotation/app-routes.ts";
-import { rotationService } from "../rotation/service.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
@@ -33,7 +32,7 @@ const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
 export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod; members: MembersService }) {
   const { config, db } = pod.deps;
   const kit = await installWebApp(app, { config, members });
-  const rota = rotationService(db, pod.deps.now, () => config.timeZone);
+  const rota = pod.rotation;
 
   app.get("/style.css", async (_request, reply) =>
     reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=3600").send(STYLE),

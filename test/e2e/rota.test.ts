@@ -255,6 +255,48 @@ describe("web app: rota", { timeout: 300_000 }, () => {
     expect(await card.textContent()).toContain("Both confirmed: handoff done.");
   });
 
+  it("the public charter names the roles the pod rotates and how often, unless coordinators keep it off", async () => {
+    const charter = await pod.admin("PUT", "/charter", {
+      changeNote: "First charter.",
+      services: [
+        {
+          key: "rides",
+          name: "Rides to the clinic",
+          description: "Volunteer drivers.",
+          category: "transport",
+          schedule: "Weekdays",
+          area: "Riverside",
+          languages: ["en"],
+        },
+      ],
+      planned: [],
+    });
+    expect(charter.status).toBe(201);
+    const visitor = await (await newPhone(browser)).newPage();
+    await visitor.goto(`${pod.url}/charter?lang=es`);
+    expect(await visitor.textContent("#rotation")).toBe(
+      "Rotamos los roles para que nadie sea imprescindible: Driver (semanal), Dispatcher (semanal).",
+    );
+    await checkPage(visitor, "rota-charter-es");
+    await visitor.goto(`${pod.url}/charter?lang=en`);
+    expect(await visitor.textContent("#rotation")).toBe(
+      "We rotate roles so no one becomes irreplaceable: Driver (weekly), Dispatcher (weekly).",
+    );
+    await checkPage(visitor, "rota-charter-en");
+
+    await coordinator.goto(`${pod.url}/app/rota?lang=en`);
+    await coordinator.uncheck("input[name=publicRoles][type=checkbox]");
+    await coordinator.click("form[action='/app/rota/settings'] button");
+    expect(await coordinator.textContent("[role=status]")).toContain("Choice saved.");
+    expect(await coordinator.isChecked("input[name=publicRoles][type=checkbox]")).toBe(false);
+    await visitor.goto(`${pod.url}/charter`);
+    expect(await visitor.locator("#rotation").count()).toBe(0);
+    expect((await pod.getActivityPub(`${pod.url}/charter`)).content).not.toContain("We rotate roles");
+    await coordinator.check("input[name=publicRoles][type=checkbox]");
+    await coordinator.click("form[action='/app/rota/settings'] button");
+    expect((await pod.getActivityPub(`${pod.url}/charter`)).content).toContain("Driver (weekly)");
+  });
+
   it("no member's name or boundary appears in the actor, the outbox, the public pages or the logs", async () => {
     const actor = await pod.getActivityPub(pod.actorUrl);
     const outbox = await pod.getActivityPub(actor.outbox);

@@ -98,4 +98,68 @@ describe("rotation service", () => {
     rota.revokeFeedToken("m-ana");
     expect(rota.memberOfFeedToken(second)).toBeNull();
   });
+
+  it("a seat taken in a swap moves its handoffs to the new holder, and both sides confirm afresh", () => {
+    driver();
+    rota.generate(people);
+    rota.publish();
+    const pairs = () =>
+      people
+        .flatMap((p) => rota.handoffsOf(p.id))
+        .filter((h, i, all) => all.findIndex((o) => o.id === h.id) === i)
+        .sort((a, b) => a.period.localeCompare(b.period))
+        .map((h) => [h.period, h.outgoingId, h.incomingId]);
+    expect(pairs()).toEqual([
+      ["2026-W50", "m-ana", "m-bea"],
+      ["2026-W51", "m-bea", "m-cai"],
+      ["2026-W52", "m-cai", "m-dan"],
+    ]);
+    const into = rota.handoffsOf("m-bea").find((h) => h.period === "2026-W50")!;
+    expect(rota.planHandoff(into.id, "m-ana", "2026-12-06T17:30:00Z", "Kitchen")).toBe(true);
+    expect(rota.confirmHandoff(into.id, "m-ana")).toBe(true);
+
+    const [seat] = rota.mine("m-bea");
+    expect(rota.giveUp(seat!.id, "m-bea")).toBe(true);
+    expect(rota.accept(seat!.id, people[4]!)).toBe(true);
+
+    expect(pairs()).toEqual([
+      ["2026-W50", "m-ana", "m-eva"],
+      ["2026-W51", "m-eva", "m-cai"],
+      ["2026-W52", "m-cai", "m-dan"],
+    ]);
+    expect(rota.handoffsOf("m-bea")).toEqual([]);
+    const moved = rota.handoffsOf("m-eva").find((h) => h.period === "2026-W50")!;
+    // The same session, with its time and place, now with Eva; Ana's confirmation was for Bea.
+    expect(moved).toMatchObject({ id: into.id, at: "2026-12-06T17:30:00Z", place: "Kitchen" });
+    expect(moved.outgoingConfirmedAt).toBeNull();
+    expect(moved.incomingConfirmedAt).toBeNull();
+  });
+
+  it("a member who completes a period as a shadow may hold the role alone from then on", () => {
+    const role = driver();
+    const learner: RotaMember = { id: "m-gil", name: "gil", skills: "" };
+    rota.setBoundaries(learner.id, { maxRisk: "high", declines: "", unavailable: "" });
+    const seats = rota.generate([...people.slice(0, 2), learner], 2);
+    const shadow = seats.find((s) => s.shadow)!;
+    expect(shadow).toMatchObject({ period: "2026-W49", memberId: "m-gil" });
+    rota.publish();
+    // Before the period ends nothing has grown.
+    expect(rota.growSkills(new Date("2026-12-06T22:59:00Z"))).toBe(0);
+    expect(rota.grownSkills("m-gil")).toEqual([]);
+    // Midnight after Sunday 6 December in Madrid: the week is over.
+    expect(rota.growSkills(new Date("2026-12-06T23:00:00Z"))).toBe(1);
+    expect(rota.grownSkills("m-gil")).toMatchObject([{ roleId: role.id, seatId: shadow.id }]);
+    expect(rota.growSkills(new Date("2026-12-08T00:00:00Z"))).toBe(0);
+  });
+
+  it("a shadow seat given up and never taken grows nothing", () => {
+    driver();
+    const learner: RotaMember = { id: "m-gil", name: "gil", skills: "" };
+    rota.setBoundaries(learner.id, { maxRisk: "high", declines: "", unavailable: "" });
+    const shadow = rota.generate([people[0]!, learner], 1).find((s) => s.shadow)!;
+    rota.publish();
+    expect(rota.giveUp(shadow.id, "m-gil")).toBe(true);
+    expect(rota.growSkills(new Date("2027-01-01T00:00:00Z"))).toBe(0);
+    expect(rota.grownSkills("m-gil")).toEqual([]);
+  });
 });

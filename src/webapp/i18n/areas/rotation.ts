@@ -111,6 +111,31 @@ export const rotationEn = {
   "rota.handoffWaiting": "You confirmed; waiting for the other person.",
   "rota.handoffDone": "Both confirmed: handoff done.",
   "rota.handoffSaved": "Handoff saved.",
+  "rota.reminder.seat":
+    "Reminder from {pod}: you hold {role} for {period}, from {start} ({zone}). Your seats and the handbook: {link}",
+  "rota.reminder.shadow":
+    "Reminder from {pod}: you shadow {role} for {period}, from {start} ({zone}), beside its holder. Your seats: {link}",
+  "rota.reminder.handoff":
+    "Reminder from {pod}: the {role} handoff with {name} is now, {at} ({zone}), at {place}. Your seats: {link}",
+  "rota.reminder.noPlace": "a place you agree on",
+  "rota.reminders": "Reminders",
+  "rota.remindersOn":
+    "Reminders go to {handle} as private messages: a day before each of your seats, and at each handoff's time.",
+  "rota.remindersOff":
+    "Link a fediverse account to get reminders as private messages: a day before each seat, and at each handoff.",
+  "rota.remindersLink": "Link an account on the Security page",
+  "rota.grown": "Skills you grew",
+  "rota.grownLine": "You can now hold {role} alone: you completed a period as a shadow.",
+  "rota.public": "The public charter",
+  "rota.publicIntro":
+    "The charter page and the charter sent to other pods can say which roles the pod rotates and how " +
+    "often. Never who holds them.",
+  "rota.publicRoles": "Mention the roles we rotate and how often on the public charter",
+  "rota.publicSave": "Save",
+  "rota.publicSaved": "Choice saved.",
+  "rota.public.title": "How we share the work",
+  "rota.public.line": "We rotate roles so no one becomes irreplaceable: {roles}.",
+  "rota.public.role": "{role} ({period})",
 } as const;
 
 export const rotationEs: Record<keyof typeof rotationEn, string> = {
@@ -225,4 +250,32 @@ export const rotationEs: Record<keyof typeof rotationEn, string> = {
   "rota.handoffWaiting": "Confirmaste; falta la otra persona.",
   "rota.handoffDone": "Ambas confirmaron: traspaso hecho.",
   "rota.handoffSaved": "Traspaso guardado.",
+  "rota.reminder.seat":
+    "Recordatorio de {pod}: tienes {role} en {period}, desde {start} ({zone}). Tus puestos y el manual: {link}",
+  "rota.reminder.shadow":
+    "Recordatorio de {pod}: acompañas en {role} en {period}, desde {start} ({zone}), junto a quien lo " +
+    "tiene. Tus puestos: {link}",
+  "rota.reminder.handoff":
+    "Recordatorio de {pod}: el traspaso de {role} con {name} es ahora, {at} ({zone}), en {place}. Tus puestos: {link}",
+  "rota.reminder.noPlace": "el lugar que acordéis",
+  "rota.reminders": "Recordatorios",
+  "rota.remindersOn":
+    "Los recordatorios llegan a {handle} como mensajes privados: un día antes de cada puesto y a la hora " +
+    "de cada traspaso.",
+  "rota.remindersOff":
+    "Vincula una cuenta del fediverso para recibir recordatorios como mensajes privados: un día antes de " +
+    "cada puesto y en cada traspaso.",
+  "rota.remindersLink": "Vincular una cuenta en la página de Seguridad",
+  "rota.grown": "Habilidades que ganaste",
+  "rota.grownLine": "Ya puedes tener {role} sin acompañante: completaste un periodo acompañando.",
+  "rota.public": "La carta pública",
+  "rota.publicIntro":
+    "La página de la carta y la carta que reciben otros pods pueden decir qué roles rotan y cada cuánto. " +
+    "Nunca quién los tiene.",
+  "rota.publicRoles": "Mencionar en la carta pública los roles que rotamos y cada cuánto",
+  "rota.publicSave": "Guardar",
+  "rota.publicSaved": "Elección guardada.",
+  "rota.public.title": "Cómo repartimos el trabajo",
+  "rota.public.line": "Rotamos los roles para que nadie sea imprescindible: {roles}.",
+  "rota.public.role": "{role} ({period})",
 };

@@ -1,0 +1,148 @@
+import { Temporal } from "@js-temporal/polyfill";
+import { and, eq, isNotNull, ne } from "drizzle-orm";
+import type { Config } from "../config/schema.ts";
+import type { Db } from "../db/client.ts";
+import { translator } from "../webapp/i18n/index.ts";
+import { periodStart } from "./periods.ts";
+import { rotaHandoffs, rotaReminders, rotaSeats } from "./schema.ts";
+import type { RotationService } from "./service.ts";
+
+const DAY_MS = 86_400_000;
+/** A handoff's reminder goes at its time, or up to this long after (a pod that was down catches up a little). */
+const HANDOFF_WINDOW_MS = 60 * 60_000;
+
+/** Where a member's private messages go (their verified fediverse account). */
+export interface Reachable {
+  handle: string;
+  actorIri: string;
+  inbox: string;
+}
+
+export interface ReminderDeps {
+  db: Db;
+  config: Config;
+  rota: RotationService;
+  /** The member's display name and language when active; undefined otherwise. */
+  member: (id: string) => { name: string; locale: string | null } | undefined;
+  /** The member's verified fediverse account, if they linked one. */
+  reachable: (memberId: string) => Reachable | undefined;
+  send: (to: Reachable, text: string) => Promise<void>;
+  log: { warn(object: object, message: string): void };
+}
+
+type Due = { subjectId: string; memberId: string; kind: "seat" | "handoff"; text: (locale: "en" | "es") => string };
+
+/**
+ * Reminders as private messages to members' verified fediverse accounts: a day before each seat's period starts
+ * and at each handoff's time (both holders). Each is recorded before it is sent, so it goes once even across
+ * restarts; one that could not be delivered is forgotten and tried again by the next check, while still due.
+ */
+export function reminderService({ db, config, rota, member, reachable, send, log }: ReminderDeps) {
+  const link = new URL("/app/rota/mine", config.url).href;
+  const zone = config.timeZone;
+  const when = (locale: "en" | "es", instant: Temporal.Instant) =>
+    new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short", timeZone: zone }).format(
+      new Date(instant.epochMilliseconds),
+    );
+  const roleName = (id: string) => rota.role(id)?.name ?? "";
+
+  function due(now: Date): Due[] {
+    const at = now.getTime();
+    const out: Due[] = [];
+    const seats = db
+      .select()
+      .from(rotaSeats)
+      .where(and(eq(rotaSeats.status, "published"), isNotNull(rotaSeats.memberId)))
+      .all();
+    for (const seat of seats) {
+      const start = periodStart(seat.period).toZonedDateTime({ timeZone: zone }).toInstant();
+      if (at < start.epochMilliseconds - DAY_MS || at >= start.epochMilliseconds) continue;
+      out.push({
+        subjectId: seat.id,
+        memberId: seat.memberId!,
+        kind: "seat",
+        text: (locale) =>
+          translator(locale)(seat.shadow ? "rota.reminder.shadow" : "rota.reminder.seat", {
+            pod: config.name,
+            role: roleName(seat.roleId),
+            period: seat.period,
+            start: when(locale, start),
+            zone,
+            link,
+          }),
+      });
+    }
+    const handoffs = db
+      .select()
+      .from(rotaHandoffs)
+      .where(and(isNotNull(rotaHandoffs.at), ne(rotaHandoffs.outgoingId, rotaHandoffs.incomingId)))
+      .all();
+    for (const handoff of handoffs) {
+      const time = Temporal.Instant.from(handoff.at!);
+      if (at < time.epochMilliseconds || at >= time.epochMilliseconds + HANDOFF_WINDOW_MS) continue;
+      for (const [memberId, other] of [
+        [handoff.outgoingId, handoff.incomingId],
+        [handoff.incomingId, handoff.outgoingId],
+      ] as const) {
+        out.push({
+          subjectId: handoff.id,
+          memberId,
+          kind: "handoff",
+          // Only this member reads it, privately: it may name the other holder.
+          text: (locale) => {
+            const t = translator(locale);
+            return t("rota.reminder.handoff", {
+              pod: config.name,
+              role: roleName(handoff.roleId),
+              name: member(other)?.name ?? "",
+              at: when(locale, time),
+              zone,
+              place: handoff.place || t("rota.reminder.noPlace"),
+              link,
+            });
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  return {
+    /** Sends what is due at `now` and not sent before; returns how many went. */
+    async check(now: Date): Promise<number> {
+      rota.growSkills(now);
+      let sent = 0;
+      for (const reminder of due(now)) {
+        const person = member(reminder.memberId);
+        const to = person && reachable(reminder.memberId);
+        if (!person || !to) continue;
+        const key = { subjectId: reminder.subjectId, memberId: reminder.memberId, kind: reminder.kind };
+        const claimed = db
+          .insert(rotaReminders)
+          .values({ ...key, sentAt: now.toISOString() })
+          .onConflictDoNothing()
+          .run().changes;
+        if (!claimed) continue;
+        try {
+          await send(to, reminder.text(person.locale === "es" ? "es" : "en"));
+          sent++;
+        } catch {
+          // No account, address or error text in the log: it would tie a member to their account.
+          log.warn({ reminder: reminder.kind, subject: reminder.subjectId }, "a rota reminder could not be delivered");
+          db.delete(rotaReminders)
+            .where(
+              and(
+                eq(rotaReminders.subjectId, key.subjectId),
+                eq(rotaReminders.memberId, key.memberId),
+                eq(rotaReminders.kind, key.kind),
+              ),
+            )
+            .run();
+        }
+      }
+      return sent;
+    },
+  };
+}
+
+export type ReminderService = ReturnType<typeof reminderService>;
