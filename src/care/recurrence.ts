@@ -51,9 +51,7 @@ export function fromRule(rule: string): Recurrence {
  */
 export function occurrences(rule: string, timeZone: string, from: Date, to: Date, limit = 100): string[] {
   const toFloating = (d: Date) =>
-    new Date(
-      `${Temporal.Instant.from(d.toISOString()).toZonedDateTimeISO(timeZone).toPlainDateTime().toString()}Z`,
-    );
+    new Date(`${Temporal.Instant.from(d.toISOString()).toZonedDateTimeISO(timeZone).toPlainDateTime().toString()}Z`);
   const out: string[] = [];
   const local = rrulestr(rule).between(toFloating(from), toFloating(to), true, (_, i) => i < limit);
   for (const floating of local) {

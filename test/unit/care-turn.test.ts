@@ -76,7 +76,12 @@ describe("circle recurrence", () => {
       time: "18:30",
       from: Temporal.PlainDate.from("2027-02-01"),
     });
-    const at = occurrences(rule, "America/New_York", new Date("2027-01-01T00:00:00Z"), new Date("2027-05-01T00:00:00Z"));
+    const at = occurrences(
+      rule,
+      "America/New_York",
+      new Date("2027-01-01T00:00:00Z"),
+      new Date("2027-05-01T00:00:00Z"),
+    );
     expect(at).toEqual(["2027-02-25T23:30:00Z", "2027-03-25T22:30:00Z", "2027-04-29T22:30:00Z"]);
     expect(fromRule(rule)).toEqual({
       frequency: "monthly",

@@ -1,3 +1,4 @@
+import { careEn } from "./areas/care.ts";
 import { contentEn } from "./areas/content.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
@@ -193,6 +194,7 @@ export const en = {
   ...moderationEn,
   ...publicEn,
   ...rotationEn,
+  ...careEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

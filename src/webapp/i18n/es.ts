@@ -1,4 +1,5 @@
 import type { MessageKey } from "./en.ts";
+import { careEs } from "./areas/care.ts";
 import { contentEs } from "./areas/content.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
@@ -196,6 +197,7 @@ export const es: Record<MessageKey, string> = {
   ...moderationEs,
   ...publicEs,
   ...rotationEs,
+  ...careEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,
