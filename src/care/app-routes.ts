@@ -213,7 +213,9 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
 
   const showNewCase = (request: FastifyRequest, reply: FastifyReply, state: Partial<NewCaseState> = {}) => {
     const all = names();
-    const involved = state.values?.involved ?? [];
+    const me = viewer(request);
+    // Whoever opens a case is part of it, so it cannot be their turn to mediate it.
+    const involved = [...(state.values?.involved ?? []), ...(me.coordinator ? [] : [me.id])];
     return kit.send(
       request,
       reply,

@@ -260,9 +260,6 @@ export function careService(db: Db, now: () => Date, timeZone: () => string) {
         .run();
       return true;
     },
-    setMediator(caseId: string, mediatorId: string | null) {
-      db.update(careCases).set({ mediatorId }).where(eq(careCases.id, caseId)).run();
-    },
     /**
      * Cases closed with the "resolved without outside authorities" flag, per month they closed in (the pod's time
      * zone), oldest first. Counts only: for the pod's sovereignty figures.
