@@ -2,7 +2,7 @@ import { Csrf, Field, type FieldErrors, html, Notice, type Page, type PageContex
 import type { MessageKey } from "../webapp/i18n/index.ts";
 import { explainTurn, signalLines } from "./explain.ts";
 import type { LoadSettings, LoadSignals } from "./load.ts";
-import { fromRule, MONTH_WEEKS, WEEKDAYS } from "./recurrence.ts";
+import { FREQUENCIES, fromRule, MONTH_WEEKS, WEEKDAYS } from "./recurrence.ts";
 import { CIRCLE_KINDS } from "./schema.ts";
 import type { Case, Circle, CircleRequest, Occurrence, VolunteerRow } from "./service.ts";
 
@@ -156,6 +156,10 @@ export function teamPage(ctx: PageContext, state: TeamPageState): Page {
       </select>
     </div>`;
   const resting = state.loads.filter((l) => l.signals.reasons.length > 0);
+  const isQuiet = ({ signals: s }: TeamPageState["loads"][number]) =>
+    s.seatsRecent + s.consecutive + s.withoutRest + s.lateDropOuts === 0;
+  const quiet = state.loads.filter(isQuiet);
+  const busy = state.loads.filter((l) => !isQuiet(l));
   return {
     title: t("care.team.title"),
     status: errors ? 400 : 200,
@@ -165,8 +169,12 @@ export function teamPage(ctx: PageContext, state: TeamPageState): Page {
         <h2 id="team-load">${t("care.team.load")}</h2>
         <p class="hint">${t("care.team.loadPrivate")}</p>
         <p>${t("care.team.resting", { count: resting.length })}</p>
+        ${
+          quiet.length > 0 &&
+          html`<p id="quiet">${t("care.team.quiet", { names: quiet.map((l) => l.name).join(", ") })}</p>`
+        }
         <ul class="cards">
-          ${state.loads.map(
+          ${busy.map(
             (l) => html`<li>
               <p><strong>${l.name}</strong></p>
               <${Signals} ctx=${ctx} signals=${l.signals} settings=${state.settings} />
@@ -226,7 +234,7 @@ export function teamPage(ctx: PageContext, state: TeamPageState): Page {
         <h3>${t("care.circles.next")}</h3>
         ${state.upcoming.length === 0 && html`<p>${t("care.circles.none")}</p>`}
         <ul class="cards">
-          ${state.upcoming.slice(0, 6).map((o) => html`<${OccurrenceItem} ctx=${ctx} o=${o} />`)}
+          ${state.upcoming.slice(0, 4).map((o) => html`<${OccurrenceItem} ctx=${ctx} o=${o} />`)}
         </ul>
       </section>
       <section aria-labelledby="attendance">
@@ -257,7 +265,7 @@ export function teamPage(ctx: PageContext, state: TeamPageState): Page {
         <form method="post" action="/app/care/circles" class="stack">
           <${Csrf} ctx=${ctx} />
           ${select("kind", t("care.field.kind"), CIRCLE_KINDS, (o) => t(`care.kind.${o as "reflection"}`))}
-          ${select("frequency", t("care.field.frequency"), ["weekly", "monthly"], (o) => t(`care.frequency.${o as "weekly"}`))}
+          ${select("frequency", t("care.field.frequency"), FREQUENCIES, (o) => t(`care.frequency.${o as "weekly"}`))}
           ${select("week", t("care.field.week"), MONTH_WEEKS, (o) => t(`care.monthWeek.${o as "1"}`))}
           ${select("weekday", t("care.field.weekday"), WEEKDAYS, (o) => t(`care.weekday.${o as "MO"}`))}
           <${Field} ctx=${ctx} name="time" type="time" label=${t("care.field.time")} value=${values.time}

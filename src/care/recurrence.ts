@@ -8,8 +8,10 @@ export type Weekday = (typeof WEEKDAYS)[number];
 /** Which weekday of the month for a monthly circle: 1st..4th, or -1 the last. */
 export const MONTH_WEEKS = ["1", "2", "3", "4", "-1"] as const;
 
+export const FREQUENCIES = ["weekly", "monthly"] as const;
+
 export interface Recurrence {
-  frequency: "weekly" | "monthly";
+  frequency: (typeof FREQUENCIES)[number];
   weekday: Weekday;
   /** For monthly circles. */
   week?: (typeof MONTH_WEEKS)[number];
