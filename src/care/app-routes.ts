@@ -264,19 +264,39 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
         ...found,
         names: new Map(members.list().map((m) => [m.id, m.displayName])),
         mayClose: me.coordinator || found.case.mediatorId === me.id,
+        mediators: me.coordinator
+          ? new Map(
+              care
+                .mediators(names())
+                .filter((v) => !found.involved.includes(v.id))
+                .map((v) => [v.id, v.name]),
+            )
+          : undefined,
         today: today().toString(),
         ...state,
       }),
     );
   };
-  const CASE_NOTICES = { step: "care.cases.stepSaved", outcome: "care.cases.outcomeSaved" } satisfies Record<
-    string,
-    MessageKey
-  >;
+  const CASE_NOTICES = {
+    step: "care.cases.stepSaved",
+    outcome: "care.cases.outcomeSaved",
+    mediator: "care.cases.mediatorSaved",
+  } satisfies Record<string, MessageKey>;
   app.get<{ Params: { id: string } }>("/care/cases/:id", { preHandler: member }, async (request, reply) =>
     showCase(request, reply, request.params.id, { notice: noticeOf(request, CASE_NOTICES) }),
   );
-  for (const action of ["steps", "outcome"]) {
+  app.post<{ Params: { id: string } }>("/care/cases/:id/mediator", { preHandler: member }, async (request, reply) => {
+    const me = viewer(request);
+    if (!care.caseFor(request.params.id, me)) return reply.callNotFound();
+    if (!me.coordinator) return reply.callNotFound();
+    const chosen = text(fieldsOf(request), "mediator") || null;
+    if (!care.setMediator(request.params.id, chosen, names())) {
+      return showCase(request, reply, request.params.id, { errors: { mediator: "care.cases.error.mediator" } });
+    }
+    audit(me.id, "care.case.mediator", request.params.id);
+    return reply.redirect(`/app/care/cases/${request.params.id}?done=mediator`, 303);
+  });
+  for (const action of ["steps", "outcome", "mediator"]) {
     app.get<{ Params: { id: string } }>(`/care/cases/:id/${action}`, { preHandler: member }, async (request, reply) =>
       showCase(request, reply, request.params.id),
     );

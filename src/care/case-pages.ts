@@ -62,6 +62,8 @@ export interface CaseState {
   involved: string[];
   steps: CaseStep[];
   names: Names;
+  /** Volunteers a coordinator may name as mediator (not involved); absent for everyone else. */
+  mediators?: Names;
   /** The viewer may record the outcome (the mediator or a coordinator). */
   mayClose: boolean;
   today: string;
@@ -90,6 +92,23 @@ export function casePage(ctx: PageContext, state: CaseState): Page {
         <li>${t("care.cases.involvedList", { names: state.involved.map(name).join(", ") })}</li>
         <li>${c.mediatorId ? t("care.cases.mediatedBy", { name: name(c.mediatorId) }) : t("care.cases.noMediator")}</li>
       </ul>
+      ${
+        state.mediators &&
+        html`<form method="post" action=${`/app/care/cases/${c.id}/mediator`} class="stack">
+          <${Csrf} ctx=${ctx} />
+          <div class=${state.errors?.mediator ? "field invalid" : "field"}>
+            <label for="f-mediator">${t("care.cases.mediator")}</label>
+            <select id="f-mediator" name="mediator">
+              <option value="" selected=${!c.mediatorId}>${t("care.cases.noMediator")}</option>
+              ${[...state.mediators].map(
+                ([id, who]) => html`<option value=${id} selected=${c.mediatorId === id}>${who}</option>`,
+              )}
+            </select>
+            ${state.errors?.mediator && html`<p class="error">${t(state.errors.mediator)}</p>`}
+          </div>
+          <button type="submit" class="secondary">${t("care.cases.saveMediator")}</button>
+        </form>`
+      }
       <section aria-labelledby="steps">
         <h2 id="steps">${t("care.cases.steps")}</h2>
         ${state.steps.length === 0 && html`<p>${t("care.cases.noSteps")}</p>`}

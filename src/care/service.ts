@@ -260,6 +260,16 @@ export function careService(db: Db, now: () => Date, timeZone: () => string) {
         .run();
       return true;
     },
+    /** A coordinator names (or changes) the mediator: a mediating volunteer who is not involved. */
+    setMediator(caseId: string, mediatorId: string | null, names: Map<string, string>): boolean {
+      const people = peopleOf(caseId);
+      if (!caseRow(caseId)) return false;
+      if (mediatorId && (people.includes(mediatorId) || !pool(names, "mediates").some((v) => v.id === mediatorId))) {
+        return false;
+      }
+      db.update(careCases).set({ mediatorId }).where(eq(careCases.id, caseId)).run();
+      return true;
+    },
     /**
      * Cases closed with the "resolved without outside authorities" flag, per month they closed in (the pod's time
      * zone), oldest first. Counts only: for the pod's sovereignty figures.

@@ -267,6 +267,14 @@ describe("web app: care", { timeout: 300_000 }, () => {
     // A coordinator sees every case.
     await coordinator.goto(`${pod.url}${caseUrl}`);
     expect(await coordinator.textContent("main")).toContain(STEP);
+    // Only volunteers who are not involved can be named mediator.
+    const choices = await coordinator.locator("#f-mediator option").allTextContents();
+    expect(choices).toEqual(["No mediator yet", "Eulalia Varga", "Fermín Ostrowski"]);
+    await coordinator.selectOption("#f-mediator", { label: "Fermín Ostrowski" });
+    await coordinator.click(`form[action='${caseUrl}/mediator'] button`);
+    expect(await coordinator.textContent("[role=status]")).toContain("Mediator changed.");
+    await checkPage(coordinator, "care-case-coordinator-en");
+    expect((await fermin.get(caseUrl)).status).toBe(200);
   });
 
   const nothingLeaves =

@@ -59,6 +59,11 @@ describe("care service", () => {
     // Only the mediator or a coordinator records the outcome.
     expect(care.setOutcome(opened.id, as("m-bea"), "resolved", true)).toBe(false);
     expect(care.setOutcome(opened.id, as("m-cai"), "resolved", true)).toBe(true);
+    // A coordinator may name another volunteer, never someone involved or someone who did not volunteer.
+    expect(care.setMediator(opened.id, "m-ana", names)).toBe(false);
+    expect(care.setMediator(opened.id, "m-eva", names)).toBe(false);
+    expect(care.setMediator(opened.id, null, names)).toBe(true);
+    expect(care.setMediator(opened.id, "m-cai", names)).toBe(true);
     // The next case's mediator is whoever mediated least recently.
     expect(care.mediatorTurn(names, [])).toMatchObject({ id: "m-ana", reason: { key: "first" } });
   });
