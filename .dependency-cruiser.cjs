@@ -8,6 +8,7 @@
  * service exports.
  */
 const ROOMS = [
+  "care",
   "categories",
   "charters",
   "confederation",

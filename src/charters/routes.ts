@@ -12,6 +12,8 @@ import { charterPage, historyPage } from "./pages.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { publicContext, renderPublic, sendPublic, type PublicPage } from "../web/layout.ts";
 import type { ChartersService } from "./service.ts";
+import { withCirclesHeld } from "../care/public.ts";
+import { careService } from "../care/service.ts";
 
 /** Operator routes for the charter (mounted under the admin prefix, token required). */
 export const adminCharterRoutes: FastifyPluginAsyncZod<{ charters: ChartersService }> = async (app, { charters }) => {
@@ -60,6 +62,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       return renderPublic(ctx, reply, make(ctx));
     };
 
+  const care = careService(db, deps.now, () => config.timeZone);
   app.get("/charter", { schema: { hide } }, async (request, reply) => {
     const charter = currentCharter();
     const rotated = charters.rotatedRoles();
@@ -68,7 +71,9 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       request,
       reply,
       article,
-      page(request, reply, (ctx) => charterPage(ctx, charter, categoryOf, undefined, rotated)),
+      page(request, reply, (ctx) =>
+        withCirclesHeld(ctx, charterPage(ctx, charter, categoryOf, undefined, rotated), care.circlesHeldPerMonth()),
+      ),
     );
   });
   app.get("/charter/note", { schema: { hide } }, async (request, reply) => {

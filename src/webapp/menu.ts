@@ -30,6 +30,7 @@ export const MENU: MenuGroup[] = [
     entries: [
       { href: "/app/rota/mine", label: "rota.mine.nav", who: "member", header: true },
       { href: "/app/rota", label: "rota.nav", who: "coordinator" },
+      { href: "/app/care", label: "care.nav", who: "member" },
       { href: "/app/members", label: "nav.members", who: "coordinator" },
     ],
   },

@@ -17,6 +17,8 @@ import { requestsBlock } from "../requests/app-pages.ts";
 import { requestPages } from "../requests/app-routes.ts";
 import { rotaBlock } from "../rotation/app-pages.ts";
 import { rotaPages } from "../rotation/app-routes.ts";
+import { carePages } from "../care/app-routes.ts";
+import { careService } from "../care/service.ts";
 import { countFollowers } from "../follows/service.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
@@ -110,4 +112,6 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
   await app.register(requestPages, { kit, audit, requests: pod.requests });
   await app.register(rotaPages, { kit, audit, rota, members, config });
+  const care = careService(db, pod.deps.now, () => config.timeZone);
+  await app.register(carePages, { kit, audit, care, rota, members, config, now: pod.deps.now });
 }

@@ -1,6 +1,7 @@
 import { menuEn } from "./areas/menu.ts";
 import { auditEn } from "./areas/audit.ts";
 import { categoriesEn } from "./areas/categories.ts";
+import { careEn } from "./areas/care.ts";
 import { contentEn } from "./areas/content.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
@@ -199,6 +200,7 @@ export const en = {
   ...moderationEn,
   ...publicEn,
   ...rotationEn,
+  ...careEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

@@ -2,6 +2,7 @@ import type { MessageKey } from "./en.ts";
 import { menuEs } from "./areas/menu.ts";
 import { auditEs } from "./areas/audit.ts";
 import { categoriesEs } from "./areas/categories.ts";
+import { careEs } from "./areas/care.ts";
 import { contentEs } from "./areas/content.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
@@ -202,6 +203,7 @@ export const es: Record<MessageKey, string> = {
   ...moderationEs,
   ...publicEs,
   ...rotationEs,
+  ...careEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,
