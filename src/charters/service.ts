@@ -157,6 +157,14 @@ export function chartersService(
       return charter;
     },
 
+    /** Tells followers the current charter again (Update): what it shows from another room (rotated roles) changed. */
+    async republish(): Promise<void> {
+      const latest = current();
+      if (!latest) return;
+      db.transaction((tx) => publishLater(tx, latest.number, "update"));
+      await events.settle();
+    },
+
     /** Records a monthly review that changed nothing, and tells followers the new review date. */
     async review(): Promise<Charter> {
       const latest = current();

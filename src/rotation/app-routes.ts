@@ -20,6 +20,8 @@ interface Options {
   rota: RotationRoom;
   members: MembersService;
   config: Config;
+  /** Called when the roles the charter names (or whether it names them) may have changed. */
+  publicRolesChanged: (before: string) => Promise<void>;
 }
 
 const ROLE_FIELDS = ["name", "seats", "skills", "risk", "tenureLimit", "period", "handbook"];
@@ -27,7 +29,10 @@ const fieldsOf = (request: FastifyRequest) => request.body as FormFields | undef
 const listOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []);
 
 /** The rotation room's pages: coordinators define roles, generate, adjust and publish; members see and swap seats. */
-export async function rotaPages(app: FastifyInstance, { kit, audit, rota, members, config }: Options) {
+export async function rotaPages(
+  app: FastifyInstance,
+  { kit, audit, rota, members, config, publicRolesChanged }: Options,
+) {
   const coordinator = kit.guard("coordinator");
   const member = kit.guard("member");
   const active = (): RotaMember[] =>
@@ -74,7 +79,9 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
   app.post("/rota/settings", { preHandler: coordinator }, async (request, reply) => {
     // The hidden "0" comes first; a checked box adds "1" after it.
     const publicRoles = listOf(fieldsOf(request)?.publicRoles).includes("1");
+    const before = JSON.stringify(rota.publicRoles());
     rota.setPublicRoles(publicRoles);
+    await publicRolesChanged(before);
     audit(request.appMember!.id, "rota.settings", publicRoles ? "publicRoles" : "private");
     return reply.redirect("/app/rota?done=settings#public", 303);
   });
@@ -119,7 +126,9 @@ export async function rotaPages(app: FastifyInstance, { kit, audit, rota, member
     if (!input) {
       return kit.send(request, reply, roleFormPage(kit.context(request, reply), { role, values, errors }));
     }
+    const before = JSON.stringify(rota.publicRoles());
     const id = role ? (rota.updateRole(role.id, input), role.id) : rota.createRole(input).id;
+    await publicRolesChanged(before);
     audit(request.appMember!.id, role ? "rota.role.edit" : "rota.role.add", id);
     return reply.redirect("/app/rota?done=saved#roles", 303);
   });

@@ -111,7 +111,11 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(categoryPages, { kit, audit, db, config, now: pod.deps.now });
   await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
   await app.register(requestPages, { kit, audit, requests: pod.requests });
-  await app.register(rotaPages, { kit, audit, rota, members, config });
+  // The charter names the rotated roles: followers get an Update of it when that line changes.
+  const publicRolesChanged = async (before: string) => {
+    if (JSON.stringify(rota.publicRoles()) !== before) await pod.charters.republish();
+  };
+  await app.register(rotaPages, { kit, audit, rota, members, config, publicRolesChanged });
   const care = careService(db, pod.deps.now, () => config.timeZone);
   await app.register(carePages, { kit, audit, care, rota, members, config, now: pod.deps.now });
 }

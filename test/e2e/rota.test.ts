@@ -2,7 +2,8 @@ import ICAL from "ical.js";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
-import { startPod, type PodProcess } from "../support/pod-process.ts";
+import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { postRaw, signMastodonStyle, startRemoteActor } from "../support/remote-actor.ts";
 import { WebClient } from "../support/web-client.ts";
 
 const PEOPLE = [
@@ -272,6 +273,25 @@ describe("web app: rota", { timeout: 300_000 }, () => {
       planned: [],
     });
     expect(charter.status).toBe(201);
+    // A follower's server is told when the charter's line about roles changes.
+    const alice = await startRemoteActor("alice");
+    const bodyOf = (request: { body: Buffer }) => JSON.parse(request.body.toString("utf8"));
+    const follow = { "@context": "https://www.w3.org/ns/activitystreams", type: "Follow", actor: alice.actorId };
+    const followed = await postRaw(
+      await signMastodonStyle(alice, `${pod.actorUrl}/inbox`, {
+        ...follow,
+        id: `${alice.actorId}/f/1`,
+        object: pod.actorUrl,
+      }),
+    );
+    expect(followed.status).toBeLessThan(300);
+    await waitUntil(() => alice.inbox.some((r) => bodyOf(r).type === "Accept"), 15_000);
+    // People's servers get the charter's Note (pods get the Article).
+    const charterUpdates = () =>
+      alice.inbox
+        .map(bodyOf)
+        .filter((a) => a.type === "Update" && a.object?.id === `${pod.url}/charter/note`)
+        .map((a) => String(a.object.content));
     const visitor = await (await newPhone(browser)).newPage();
     await visitor.goto(`${pod.url}/charter?lang=es`);
     expect(await visitor.textContent("#rotation")).toBe(
@@ -292,9 +312,19 @@ describe("web app: rota", { timeout: 300_000 }, () => {
     await visitor.goto(`${pod.url}/charter`);
     expect(await visitor.locator("#rotation").count()).toBe(0);
     expect((await pod.getActivityPub(`${pod.url}/charter`)).content).not.toContain("We rotate roles");
+    await waitUntil(() => charterUpdates().length === 1, 15_000);
+    expect(charterUpdates()[0]).not.toContain("We rotate roles");
     await coordinator.check("input[name=publicRoles][type=checkbox]");
     await coordinator.click("form[action='/app/rota/settings'] button");
     expect((await pod.getActivityPub(`${pod.url}/charter`)).content).toContain("Driver (weekly)");
+    await waitUntil(() => charterUpdates().length === 2, 15_000);
+    expect(charterUpdates()[1]).toContain("Driver (weekly)");
+    // Saving the same choice again changes nothing followers see: no Update.
+    await coordinator.click("form[action='/app/rota/settings'] button");
+    expect(await coordinator.textContent("[role=status]")).toContain("Choice saved.");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(charterUpdates()).toHaveLength(2);
+    await alice.close();
   });
 
   it("no member's name or boundary appears in the actor, the outbox, the public pages or the logs", async () => {
