@@ -37,6 +37,14 @@ const newCode = () => String(randomInt(0, 100_000_000)).padStart(8, "0");
  * One-time codes sent as a private message to a member's fediverse account: to prove the account is theirs (link) and,
  * once it is, to sign in with it. Codes expire, survive a few wrong guesses, work once, and are kept only hashed.
  */
+/**
+ * What the operator needs to see when a code cannot be delivered: which server and what kind of failure. Not the
+ * account, nor the error's text (it often quotes the inbox's address): the log would tie a member to their account.
+ */
+function undelivered(actorIri: string, error: unknown) {
+  return { server: new URL(actorIri).host, failure: error instanceof Error ? error.name : typeof error };
+}
+
 export function codesService(
   db: Db,
   now: () => Date,
@@ -107,7 +115,7 @@ export function codesService(
       try {
         await messenger.send({ ...to, handle }, message(code));
       } catch (error) {
-        log.warn({ err: error, actor: to.actorIri }, "the verification code could not be delivered");
+        log.warn(undelivered(to.actorIri, error), "the verification code could not be delivered");
         throw new FormError("handle", "handle.notDelivered");
       }
       members.audit(member.id, "member.handle-code", handle);
@@ -148,7 +156,7 @@ export function codesService(
       messenger
         .send(linked, message(code))
         .catch((error: unknown) =>
-          log.warn({ err: error, actor: linked.actorIri }, "the sign-in code could not be delivered"),
+          log.warn(undelivered(linked.actorIri, error), "the sign-in code could not be delivered"),
         );
     },
 
