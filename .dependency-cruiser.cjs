@@ -14,6 +14,7 @@ const ROOMS = [
   "follows",
   "mastodon",
   "members",
+  "memory",
   "moderation",
   "offers",
   "operators",

@@ -23,6 +23,7 @@ import { removeRelationsWith } from "./follows/service.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
+import { memoryService } from "./memory/service.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
@@ -122,6 +123,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, events, profileChanged),
       practices: practicesService(deps, contextFor, events),
+      memory: memoryService(deps, contextFor, events),
       members,
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),

@@ -55,6 +55,7 @@ function layout(ctx: PageContext, page: Page) {
             ${coordinator && html`<li><a href="/app/neighbors">${t("content.nav.neighbors")}</a></li>`}
             ${coordinator && html`<li><a href="/app/requests">${t("requests.title")}</a></li>`}
             ${coordinator && html`<li><a href="/app/rota">${t("rota.nav")}</a></li>`}
+            ${member && html`<li><a href="/app/memory">${t("memory.nav")}</a></li>`}
             ${member && html`<li><a href="/app/rota/mine">${t("rota.mine.nav")}</a></li>`}
             ${coordinator && html`<li><a href="/app/members">${t("nav.members")}</a></li>`}
             ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}

@@ -11,6 +11,7 @@ import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
 import { appRows, tokenPages } from "../operators/app-routes.ts";
 import { recentResponses } from "../offers/responses.ts";
+import { memoryPages } from "../memory/app-routes.ts";
 import { practicePages } from "../practices/app-routes.ts";
 import { neighborPages } from "../follows/app-routes.ts";
 import { requestsBlock } from "../requests/app-pages.ts";
@@ -86,6 +87,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(offerPages, { kit, audit, offers: pod.offers, db, config, responsesTo });
   await app.register(tokenPages, { kit, db, audit, members: () => members.list(), now: pod.deps.now });
   await app.register(practicePages, { kit, audit, practices: pod.practices, deps: pod.deps });
+  await app.register(memoryPages, { kit, audit, memory: pod.memory, practices: pod.practices, deps: pod.deps });
   await app.register(neighborPages, {
     kit,
     audit,

@@ -1,4 +1,5 @@
 import { contentEn } from "./areas/content.ts";
+import { memoryEn } from "./areas/memory.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
@@ -190,6 +191,7 @@ export const en = {
   "audit.what": "What",
   "audit.subject": "Subject",
   ...contentEn,
+  ...memoryEn,
   ...moderationEn,
   ...publicEn,
   ...rotationEn,

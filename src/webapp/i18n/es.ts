@@ -1,5 +1,6 @@
 import type { MessageKey } from "./en.ts";
 import { contentEs } from "./areas/content.ts";
+import { memoryEs } from "./areas/memory.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
@@ -193,6 +194,7 @@ export const es: Record<MessageKey, string> = {
   "audit.what": "Qué",
   "audit.subject": "Sobre qué",
   ...contentEs,
+  ...memoryEs,
   ...moderationEs,
   ...publicEs,
   ...rotationEs,
