@@ -187,7 +187,9 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, pr
     const from = at("from");
     const to = at("to");
     if (!from || !to) throw notFound(`no such revisions of ${entry.id}`);
-    const changes = diffLines(from.body, to.body);
+    // Line endings as forms send them (CRLF) and a final newline, so only real changes show.
+    const lines = (body: string) => `${body.replaceAll("\r\n", "\n").replace(/\n?$/, "\n")}`;
+    const changes = diffLines(lines(from.body), lines(to.body));
     return kit.send(request, reply, diffPage(kit.context(request, reply), entry, from.number, to.number, changes));
   });
 }
