@@ -113,6 +113,10 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const members = membersService(deps.db, deps.now);
     const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));
     const offers = offersService(deps, contextFor, events);
+    const practices = practicesService(deps, contextFor, events);
+    const memory = memoryService(deps, contextFor, events, practices);
+    // An offer's Note and page link the guides that go with it (the memory room keeps the links).
+    offers.useGuides(memory.guidesOf);
     const services: PodServices = {
       confederation,
       social,
@@ -122,8 +126,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       requests: requestsService(deps, offers),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, events, profileChanged),
-      practices: practicesService(deps, contextFor, events),
-      memory: memoryService(deps, contextFor, events),
+      practices,
+      memory,
       members,
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),

@@ -1,4 +1,5 @@
 import type { Change } from "diff";
+import type { ViewItem } from "../confederation/view-present.ts";
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import type { Entry, EntryKind, Revision } from "./model.ts";
 import { KIND_LABEL } from "./pages.ts";
@@ -78,6 +79,7 @@ export function memoryListPage(
   ctx: PageContext,
   rows: Entry[],
   reviews: Entry[],
+  neighbors: ViewItem[],
   notice?: "saved" | "withdrawn",
 ): Page {
   const { t } = ctx;
@@ -92,8 +94,26 @@ export function memoryListPage(
       <p>${t("memory.intro")}</p>
       <${ReviewsDue} ctx=${ctx} rows=${reviews} />
       <${SearchForm} ctx=${ctx} q="" />
+      <p><a href="/app/memory/guides">${t("memory.guides.link")}</a></p>
       ${section("decision", t("memory.decisions"))} ${section("workflow", t("memory.workflows"))}
-      ${section("lesson", t("memory.lessons"))}`,
+      ${section("lesson", t("memory.lessons"))}
+      <section aria-labelledby="neighbors">
+        <h2 id="neighbors">${t("memory.neighbors")}</h2>
+        ${neighbors.length === 0 && html`<p>${t("memory.none")}</p>`}
+        <ul class="cards">
+          ${neighbors.map(
+            (item) => html`<li>
+              <p><strong>${item.name}</strong></p>
+              <p class="hint">${item.pod.name ?? item.pod.iri}</p>
+              <p class="actions">
+                <a class="button" href=${`/app/memory/new?adapt=${encodeURIComponent(item.iri)}`}
+                  >${t("memory.view.adapt")}</a
+                >
+              </p>
+            </li>`,
+          )}
+        </ul>
+      </section>`,
   };
 }
 
@@ -107,8 +127,8 @@ export interface EntryFormState {
   decisions?: Entry[];
   /** The practice a promoted lesson became (its public path). */
   practicePath?: string;
-  /** The neighbor's workflow being adapted. */
-  adapting?: string;
+  /** The neighbor's workflow being adapted: its name and IRI. */
+  adapting?: { name: string; iri: string };
 }
 
 /** Write or change an entry; on an existing one, its visibility, revisions and the kind's own actions. */
@@ -123,11 +143,11 @@ export function entryFormPage(ctx: PageContext, state: EntryFormState): Page {
     title: entry ? t("memory.editTitle", { title: entry.title }) : t(`memory.new.${kind}`),
     status: errors ? 400 : 200,
     body: html`${errors && html`<${Notice} kind="error">${t("error.form")}<//>`}
-      ${state.adapting && html`<p>${t("memory.adapting", { title: state.adapting })}</p>`}
+      ${state.adapting && html`<p>${t("memory.adapting", { title: state.adapting.name })}</p>`}
       <form method="post" action=${action} class="stack">
         <${Csrf} ctx=${ctx} />
         <input type="hidden" name="kind" value=${kind} />
-        ${state.adapting && html`<input type="hidden" name="adaptedFrom" value=${state.adapting} />`}
+        ${state.adapting && html`<input type="hidden" name="adaptedFrom" value=${state.adapting.iri} />`}
         ${field("title", kind === "decision" ? "memory.field.what" : "memory.field.title", { required: true })}
         ${field("summary", "memory.field.summary", { required: true, multiline: true, hint: t("memory.field.summaryHint") })}
         ${field("body", BODY_LABEL[kind], { multiline: true, hint: t("memory.field.markdown") })}

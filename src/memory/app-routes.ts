@@ -1,11 +1,12 @@
 import { Temporal } from "@js-temporal/polyfill";
 import { diffLines } from "diff";
+import QRCode from "qrcode";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { viewPage } from "../confederation/view-present.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { markdownOf } from "../practices/adapt.ts";
-import type { PracticesService } from "../practices/service.ts";
+import type { OffersService } from "../offers/service.ts";
 import { practicePath } from "../publishing/iris.ts";
 import { htmlToText } from "../web/sanitize.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
@@ -23,14 +24,15 @@ import {
   type EntryValues,
 } from "./app-pages.ts";
 import { entryInputSchema, type Entry, type EntryKind } from "./model.ts";
-import { ENTRY_KINDS } from "./schema.ts";
+import { guidesListPage, handoutPage, offerGuidesPage } from "./guide-pages.ts";
+import { ENTRY_KINDS, GUIDE_KINDS } from "./schema.ts";
 import type { MemoryService } from "./service.ts";
 
 interface Options {
+  offers: OffersService;
   kit: AppKit;
   audit: (memberId: string, action: string, subject: string) => void;
   memory: MemoryService;
-  practices: PracticesService;
   deps: PodDeps;
 }
 
@@ -47,7 +49,7 @@ export const podToday = (now: Date, timeZone: string) =>
   Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString();
 
 /** The pod's memory for members: list, write, change, publish or keep internal, withdraw, revisions, search. */
-export async function memoryPages(app: FastifyInstance, { kit, audit, memory, practices, deps }: Options) {
+export async function memoryPages(app: FastifyInstance, { kit, audit, memory, offers, deps }: Options) {
   const member = kit.guard("member");
   type IdParams = { Params: { id: string } };
   const today = () => podToday(deps.now(), deps.config.timeZone);
@@ -100,7 +102,9 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, pr
     const ctx = kit.context(request, reply);
     const reviews = ctx.member?.role === "coordinator" ? memory.reviewsDue(today()) : [];
     const notice = done === "saved" || done === "withdrawn" ? done : undefined;
-    return kit.send(request, reply, memoryListPage(ctx, memory.list(), reviews, notice));
+    const { items } = viewPage(deps, { kind: "memory", sort: "newest", limit: 50 }, "view", { content: false });
+    const workflows = items.filter((item) => item.entry === "workflow");
+    return kit.send(request, reply, memoryListPage(ctx, memory.list(), reviews, workflows, notice));
   });
 
   app.get("/memory/search", { preHandler: member }, async (request, reply) => {
@@ -121,7 +125,7 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, pr
       summary: htmlToText(origin.summary),
       body: markdownOf(origin.content),
     };
-    return show(request, reply, { kind: "workflow", values, adapting: origin.iri });
+    return show(request, reply, { kind: "workflow", values, adapting: { name: origin.name, iri: origin.iri } });
   });
 
   app.post("/memory", { preHandler: member }, async (request, reply) => {
@@ -174,7 +178,7 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, pr
   });
 
   app.post<IdParams>("/memory/:id/promote", { preHandler: member }, async (request, reply) => {
-    const lesson = await memory.promote(request.params.id, practices);
+    const lesson = await memory.promote(request.params.id);
     audit(request.appMember!.id, "memory.promote", lesson.id);
     return reply.redirect(`/app/memory/${lesson.id}`, 303);
   });
@@ -191,5 +195,58 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, pr
     const lines = (body: string) => `${body.replaceAll("\r\n", "\n").replace(/\n?$/, "\n")}`;
     const changes = diffLines(lines(from.body), lines(to.body));
     return kit.send(request, reply, diffPage(kit.context(request, reply), entry, from.number, to.number, changes));
+  });
+
+  // Guides with aid: an offer or need carries practices or public workflows; a printable hand-out with QR codes.
+  type OfferParams = { Params: { kind: string; offerId: string } };
+  const offerOf = (params: OfferParams["Params"]) => {
+    if (params.kind !== "offer" && params.kind !== "need") throw notFound(`no ${params.kind} ${params.offerId}`);
+    return offers.get(params.kind, params.offerId);
+  };
+  const guideOf = (fields: FormFields | undefined) => {
+    const [guideKind, guideId] = text(fields, "guide").split(":");
+    if (!(GUIDE_KINDS as readonly string[]).includes(guideKind ?? "") || !guideId) throw notFound("no such guide");
+    return { guideKind: guideKind as (typeof GUIDE_KINDS)[number], guideId };
+  };
+
+  app.get("/memory/guides", { preHandler: member }, async (request, reply) => {
+    const rows = (["offer", "need"] as const)
+      .flatMap((kind) => offers.list(kind, { limit: 100 }))
+      .filter((offer) => offer.status !== "withdrawn")
+      .map((offer) => ({ offer, guides: memory.guidesOf(offer.id).length }));
+    return kit.send(request, reply, guidesListPage(kit.context(request, reply), rows));
+  });
+
+  app.get<OfferParams>("/memory/guides/:kind/:offerId", { preHandler: member }, async (request, reply) => {
+    const offer = offerOf(request.params);
+    const page = offerGuidesPage(kit.context(request, reply), offer, memory.guidesOf(offer.id), memory.guideChoices());
+    return kit.send(request, reply, page);
+  });
+
+  app.post<OfferParams>("/memory/guides/:kind/:offerId", { preHandler: member }, async (request, reply) => {
+    const offer = offerOf(request.params);
+    const { guideKind, guideId } = guideOf(request.body as FormFields);
+    memory.attachGuide(offer.id, guideKind, guideId);
+    audit(request.appMember!.id, "memory.guide.attach", offer.id);
+    return reply.redirect(`/app/memory/guides/${offer.kind}/${offer.id}`, 303);
+  });
+
+  app.post<OfferParams>("/memory/guides/:kind/:offerId/remove", { preHandler: member }, async (request, reply) => {
+    const offer = offerOf(request.params);
+    const { guideKind, guideId } = guideOf(request.body as FormFields);
+    memory.detachGuide(offer.id, guideKind, guideId);
+    audit(request.appMember!.id, "memory.guide.detach", offer.id);
+    return reply.redirect(`/app/memory/guides/${offer.kind}/${offer.id}`, 303);
+  });
+
+  app.get<OfferParams>("/memory/guides/:kind/:offerId/handout", { preHandler: member }, async (request, reply) => {
+    const offer = offerOf(request.params);
+    const guides = await Promise.all(
+      memory.guidesOf(offer.id).map(async (guide) => ({
+        ...guide,
+        qr: await QRCode.toString(guide.url, { type: "svg", margin: 2, errorCorrectionLevel: "M" }),
+      })),
+    );
+    return kit.send(request, reply, handoutPage(kit.context(request, reply), offer, guides));
   });
 }

@@ -8,7 +8,8 @@ import { conflict, notFound } from "../http/problem.ts";
 import type { PracticesService } from "../practices/service.ts";
 import type { ChangeVerb } from "../publishing/announce.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import { memoryIri, memoryNoteIri } from "../publishing/iris.ts";
+import { memoryIri, memoryNoteIri, practiceIri } from "../publishing/iris.ts";
+import type { GuideLink } from "../offers/to-as.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
 import {
   entryInputSchema,
@@ -20,7 +21,17 @@ import {
   type Visibility,
 } from "./model.ts";
 import { memoryEntries, memoryRevisions } from "./schema.ts";
-import { findEntry, indexEntry, revisionsOf, searchEntries, withLinks } from "./store.ts";
+import {
+  attachGuide,
+  detachGuide,
+  findEntry,
+  guidesOfOffer,
+  indexEntry,
+  revisionsOf,
+  searchEntries,
+  withLinks,
+  type Guide,
+} from "./store.ts";
 import { entryActivities, type PublicEntry } from "./to-as.ts";
 import { projectEntry } from "./view-projection.ts";
 
@@ -30,7 +41,12 @@ const ENTRY_CHANGED = "memory.changed";
 type Tx = Parameters<EventDispatcher["record"]>[0] & Pick<Db, "select" | "insert" | "update" | "run">;
 
 /** Decisions, workflows and lessons: the rules, one transaction per change, then delivery of public ones. */
-export function memoryService(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
+export function memoryService(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  events: EventDispatcher,
+  practices: PracticesService,
+) {
   const { db, config } = deps;
 
   /** Records, in the change's transaction, that followers must be told (run by the event dispatcher). */
@@ -83,7 +99,47 @@ export function memoryService(deps: PodDeps, contextFor: () => Context<null>, ev
     return value;
   }
 
+  /** A guide as a link anyone can open: a published practice, or a public workflow; null otherwise. */
+  function guideLink(guide: Omit<Guide, "offerId" | "createdAt">): (GuideLink & { summary: string }) | null {
+    if (guide.guideKind === "practice") {
+      const practice = practices.list({ status: "published", limit: 200 }).find((p) => p.id === guide.guideId);
+      return practice
+        ? { name: practice.title, summary: practice.summary, url: practiceIri(config, practice).href }
+        : null;
+    }
+    const entry = findEntry(db, guide.guideId);
+    if (!entry?.publicationId || entry.visibility !== "public" || entry.status !== "active") return null;
+    return { name: entry.title, summary: entry.summary, url: memoryIri(config, entry.publicationId).href };
+  }
+
   return {
+    /** The guides of an offer or need that anyone can open (the offer's page, its Note, the hand-out). */
+    guidesOf(offerId: string) {
+      return guidesOfOffer(db, offerId).flatMap((g) => {
+        const link = guideLink(g);
+        return link ? [{ ...link, guideKind: g.guideKind, guideId: g.guideId }] : [];
+      });
+    },
+
+    /** What can go with aid: published practices and public workflows. */
+    guideChoices() {
+      const workflows = this.list("workflow").filter((e) => e.visibility === "public" && e.status === "active");
+      return [
+        ...practices
+          .list({ status: "published", limit: 200 })
+          .map((p) => ({ guideKind: "practice" as const, guideId: p.id, name: p.title })),
+        ...workflows.map((w) => ({ guideKind: "workflow" as const, guideId: w.id, name: w.title })),
+      ];
+    },
+
+    attachGuide(offerId: string, guideKind: Guide["guideKind"], guideId: string): void {
+      if (!guideLink({ guideKind, guideId })) throw conflict("only a published practice or a public workflow");
+      attachGuide(db, { offerId, guideKind, guideId }, deps.now());
+    },
+
+    detachGuide: (offerId: string, guideKind: Guide["guideKind"], guideId: string) =>
+      detachGuide(db, { offerId, guideKind, guideId }),
+
     get: (id: string): Entry => find(db, id),
     revisions: (id: string) => revisionsOf(db, id),
     search: (words: string, publicOnly: boolean) => searchEntries(db, words, publicOnly),
@@ -217,7 +273,7 @@ export function memoryService(deps: PodDeps, contextFor: () => Context<null>, ev
     },
 
     /** A lesson becomes a practice in one step; the lesson keeps the practice's id (and the practice finds it). */
-    async promote(id: string, practices: PracticesService): Promise<Entry> {
+    async promote(id: string): Promise<Entry> {
       const lesson = editable(db, id);
       if (lesson.kind !== "lesson") throw conflict("only a lesson learned can become a practice");
       if (lesson.practiceId) return lesson;

@@ -1,7 +1,9 @@
 import { and, desc, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { Entry, Revision } from "./model.ts";
-import { memoryEntries, memoryRevisions } from "./schema.ts";
+import { memoryEntries, memoryGuides, memoryRevisions } from "./schema.ts";
+
+export type Guide = typeof memoryGuides.$inferSelect;
 import type { PublicEntry } from "./to-as.ts";
 
 type Reader = Pick<Db, "select">;
@@ -95,4 +97,28 @@ export function searchEntries(db: Reader & Pick<Db, "all">, words: string, publi
     .map(({ entry_id }) => findEntry(db, entry_id))
     .filter((row): row is Entry => !!row && row.status === "active" && (!publicOnly || row.visibility === "public"))
     .slice(0, limit);
+}
+
+/** The guides attached to an offer or need, oldest first. */
+export function guidesOfOffer(db: Reader, offerId: string): Guide[] {
+  return db.select().from(memoryGuides).where(eq(memoryGuides.offerId, offerId)).orderBy(memoryGuides.createdAt).all();
+}
+
+export function attachGuide(db: Pick<Db, "insert">, guide: Omit<Guide, "createdAt">, at: Date): void {
+  db.insert(memoryGuides)
+    .values({ ...guide, createdAt: at.toISOString() })
+    .onConflictDoNothing()
+    .run();
+}
+
+export function detachGuide(db: Pick<Db, "delete">, guide: Omit<Guide, "createdAt">): void {
+  db.delete(memoryGuides)
+    .where(
+      and(
+        eq(memoryGuides.offerId, guide.offerId),
+        eq(memoryGuides.guideKind, guide.guideKind),
+        eq(memoryGuides.guideId, guide.guideId),
+      ),
+    )
+    .run();
 }

@@ -1,8 +1,13 @@
+import jsQRModule from "jsqr";
 import type { Browser, Page } from "playwright-core";
+import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
 import { collectionItems, followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 import type { WebClient } from "../support/web-client.ts";
+
+// jsqr is CommonJS with a `default` export: under nodenext the default import is the module object.
+const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule.default }).default;
 
 /** Words that only an internal entry carries: they must never leave the pod. */
 const SECRET = "Zebraquokka";
@@ -15,6 +20,7 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
   let page: Page;
   let pageEs: Page;
   let client: WebClient;
+  let followerPage: Page;
 
   async function both(path: string, name: string) {
     await pageEs.goto(origin.url + path);
@@ -55,7 +61,9 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
       })),
     );
     pageEs = await context.newPage();
+    followerPage = (await signedInPage(browser, follower)).page;
     await followAndWait(follower, origin);
+    await followAndWait(origin, follower);
   }, 150_000);
 
   afterAll(async () => {
@@ -143,6 +151,48 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     await page.goto(`${origin.url}${path}/diff?from=2&to=3`);
     expect(await page.locator(".memory-diff del").allTextContents()).toEqual(["Removed: - - Beans"]);
     expect(await page.locator(".memory-diff ins").allTextContents()).toEqual(["Added: + - Lentils"]);
+  });
+
+  it("an offer carries the workflow as a guide: on its page, in its Note, on a hand-out whose QR decodes", async () => {
+    const made = await origin.admin("POST", "/offers", {
+      name: "Food boxes",
+      category: "food",
+      quantity: 10,
+      unit: "boxes",
+      area: { name: "Centro" },
+    });
+    expect(made.status).toBe(201);
+    const guidesPath = `/app/memory/guides/offer/${made.body.id}`;
+    await page.goto(`${origin.url}${guidesPath}`);
+    await page.selectOption("#guide", { label: "Workflow: Packing food boxes" });
+    await page.getByRole("button", { name: "Add this guide" }).click();
+    await expect.poll(() => page.getByRole("link", { name: "Packing food boxes" }).count()).toBe(1);
+    const guideUrl = (await page.getByRole("link", { name: "Packing food boxes" }).getAttribute("href"))!;
+    expect(guideUrl).toMatch(new RegExp(`^${origin.url}/memory/[0-9a-f-]{36}$`));
+    await both(guidesPath, "memory-guides");
+
+    await page.goto(`${origin.url}/offers/${made.body.id}`);
+    expect(await page.getByRole("link", { name: "Packing food boxes" }).getAttribute("href")).toBe(guideUrl);
+    const note = await origin.getActivityPub(`${origin.url}/offers/${made.body.id}/note`);
+    expect(note.content).toContain(`<a href="${guideUrl}">Packing food boxes</a>`);
+
+    await both(`${guidesPath}/handout`, "memory-handout");
+    const shot = PNG.sync.read(await page.locator(".qr").first().screenshot());
+    const decoded = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
+    expect(decoded?.data).toBe(guideUrl);
+  });
+
+  it("a neighbor adapts the public workflow; the origin's view lists the adaptation", async () => {
+    await waitUntil(async () => (await followerView()).includes("Packing food boxes"), 30_000);
+    await followerPage.goto(`${follower.url}/app/memory`);
+    await followerPage.getByRole("link", { name: "Adapt this workflow" }).click();
+    expect(await followerPage.inputValue("#f-title")).toBe("Packing food boxes");
+    expect(await followerPage.inputValue("#f-body")).toContain("Lentils");
+    await followerPage.check("#vis-public");
+    await followerPage.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => new URL(followerPage.url()).pathname).toMatch(/^\/app\/memory\/[0-9a-f-]{36}$/);
+    const originView = async () => (await fetch(`${origin.url}/confederation/memory`)).text();
+    await waitUntil(async () => (await originView()).includes("Adapted by 1"), 30_000);
   });
 
   it("a lesson promoted to a practice keeps the link", async () => {

@@ -14,7 +14,10 @@ import { memoryEntry } from "../support/memory-entry.ts";
 
 type Node = Record<string, { "@id"?: string; "@value"?: unknown }[]> & { "@id"?: string; "@type"?: string[] };
 const jsonld = createRequire(import.meta.url)("jsonld") as {
-  expand(input: unknown, options: { documentLoader: (url: string) => Promise<unknown>; safe: boolean }): Promise<Node[]>;
+  expand(
+    input: unknown,
+    options: { documentLoader: (url: string) => Promise<unknown>; safe: boolean },
+  ): Promise<Node[]>;
 };
 const AS = "https://www.w3.org/ns/activitystreams#";
 const SCHEMA = "http://schema.org#";

@@ -87,6 +87,24 @@ export const memoryEn = {
   "memory.view.intro": "The public decisions, workflows and lessons of the pods this pod follows.",
   "memory.view.adapted": "Adapted by {count}",
   "memory.view.adapt": "Adapt this workflow",
+  "memory.neighbors": "Neighbors' public workflows",
+  "memory.guides.title": "Guides",
+  "memory.guides.link": "Guides that go with offers and needs",
+  "memory.guides.intro":
+    "Give a guide with the aid: a practice or a public workflow travels with the offer, on its page, in its post " +
+    "and on a printed hand-out.",
+  "memory.guides.count": "{count} guides",
+  "memory.guides.for": "Guides for: {name}",
+  "memory.guides.none": "No guides yet.",
+  "memory.guides.add": "Add a guide",
+  "memory.guides.attach": "Add this guide",
+  "memory.guides.remove": "Remove {name}",
+  "memory.guides.practice": "Practice: {name}",
+  "memory.guides.workflow": "Workflow: {name}",
+  "memory.guides.handout": "Printable hand-out",
+  "memory.handout.title": "Hand-out: {name}",
+  "memory.handout.intro": "From {pod}: scan a code to read the guide on your phone.",
+  "memory.handout.qr": "QR code for {url}",
 };
 
 export const memoryEs: Record<keyof typeof memoryEn, string> = {
@@ -176,4 +194,22 @@ export const memoryEs: Record<keyof typeof memoryEn, string> = {
   "memory.view.intro": "Las decisiones, flujos de trabajo y lecciones públicas de los pods que este pod sigue.",
   "memory.view.adapted": "Adaptado por {count}",
   "memory.view.adapt": "Adaptar este flujo de trabajo",
+  "memory.neighbors": "Flujos de trabajo públicos de vecinos",
+  "memory.guides.title": "Guías",
+  "memory.guides.link": "Guías que acompañan ofertas y necesidades",
+  "memory.guides.intro":
+    "Da una guía con la ayuda: una práctica o un flujo de trabajo público viaja con la oferta, en su página, " +
+    "en su publicación y en una hoja impresa.",
+  "memory.guides.count": "{count} guías",
+  "memory.guides.for": "Guías para: {name}",
+  "memory.guides.none": "Aún no hay guías.",
+  "memory.guides.add": "Añadir una guía",
+  "memory.guides.attach": "Añadir esta guía",
+  "memory.guides.remove": "Quitar {name}",
+  "memory.guides.practice": "Práctica: {name}",
+  "memory.guides.workflow": "Flujo de trabajo: {name}",
+  "memory.guides.handout": "Hoja para imprimir",
+  "memory.handout.title": "Hoja: {name}",
+  "memory.handout.intro": "De {pod}: escanea un código para leer la guía en tu teléfono.",
+  "memory.handout.qr": "Código QR de {url}",
 };
