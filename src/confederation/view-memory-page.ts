@@ -26,7 +26,7 @@ export function memoryViewPage(
         ${items.map(
           ({ item, adaptedBy }) => html`<li>
             <p>
-              <span class="meta">${t(KIND_KEY[item.entry as keyof typeof KIND_KEY] ?? "memory.kind.decision")}</span> ·
+              <span class="meta">${t(KIND_KEY[item.entry as keyof typeof KIND_KEY] ?? "memory.kind.decision")}</span>${" · "}
               <strong>${item.url ? html`<a href=${item.url} rel="nofollow noopener">${item.name}</a>` : item.name}</strong>
             </p>
             <p class="meta">${podName(item)}</p>

@@ -294,7 +294,7 @@ export function searchPage(ctx: PageContext, q: string, rows: Entry[]): Page {
               ${rows.map(
                 (row) => html`<li>
                   <p>
-                    <span class="hint">${t(KIND_LABEL[row.kind])}</span> ·
+                    <span class="hint">${t(KIND_LABEL[row.kind])}</span>${" · "}
                     <a href=${`/app/memory/${row.id}`}>${row.title}</a>
                   </p>
                   <p>${row.summary}</p>

@@ -39,7 +39,7 @@ function EntryList({ ctx, rows }: { ctx: PublicContext; rows: PublicEntry[] }) {
           (row) =>
             html`<li>
               <p>
-                <span class="meta">${ctx.t(KIND_LABEL[row.kind])}</span> ·
+                <span class="meta">${ctx.t(KIND_LABEL[row.kind])}</span>${" · "}
                 <a href=${`/memory/${row.publicationId}`}>${row.title}</a>
               </p>
               <p>${row.summary}</p>
