@@ -227,6 +227,8 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
     const offer = offerOf(request.params);
     const { guideKind, guideId } = guideOf(request.body as FormFields);
     memory.attachGuide(offer.id, guideKind, guideId);
+    // Followers get the offer again (an Update): its Note now links the guide.
+    await offers.update(offer.kind, offer.id, {});
     audit(request.appMember!.id, "memory.guide.attach", offer.id);
     return reply.redirect(`/app/memory/guides/${offer.kind}/${offer.id}`, 303);
   });
@@ -235,6 +237,7 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
     const offer = offerOf(request.params);
     const { guideKind, guideId } = guideOf(request.body as FormFields);
     memory.detachGuide(offer.id, guideKind, guideId);
+    await offers.update(offer.kind, offer.id, {});
     audit(request.appMember!.id, "memory.guide.detach", offer.id);
     return reply.redirect(`/app/memory/guides/${offer.kind}/${offer.id}`, 303);
   });

@@ -86,7 +86,13 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(memberPages, { kit, members, passkeys, codes, setup: setupStep(pod.settings) });
   await app.register(offerPages, { kit, audit, offers: pod.offers, db, config, responsesTo });
   await app.register(tokenPages, { kit, db, audit, members: () => members.list(), now: pod.deps.now });
-  await app.register(practicePages, { kit, audit, practices: pod.practices, deps: pod.deps });
+  await app.register(practicePages, {
+    kit,
+    audit,
+    practices: pod.practices,
+    deps: pod.deps,
+    lessonOf: pod.memory.lessonOfPractice,
+  });
   await app.register(memoryPages, { kit, audit, memory: pod.memory, offers: pod.offers, deps: pod.deps });
   await app.register(neighborPages, {
     kit,

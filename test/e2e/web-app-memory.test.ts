@@ -211,6 +211,9 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     const practice = await origin.admin("GET", practicePath);
     expect(practice.body.title).toBe("Cold chain at the market");
     expect((await origin.admin("GET", path.replace("/app", ""))).body.practiceId).toBe(practice.body.id);
+    // And back: the practice's page in the app links the lesson it came from.
+    await page.goto(`${origin.url}/app${practicePath}`);
+    expect(await page.getByRole("link", { name: "Cold chain at the market" }).getAttribute("href")).toBe(path);
   });
 
   it("search: members find internal entries; the public search and every public document never show them", async () => {

@@ -96,4 +96,16 @@ describe("memory entries", () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain("reviewOn");
   });
+
+  it("the search takes any words, FTS5 syntax included, as plain words (never a 500)", async () => {
+    const hostile = ['"', "AND OR NOT", "*", "NEAR(a b)", "^title", "title:x", "')--", "🙂", "a".repeat(200), "(("];
+    for (const q of hostile) {
+      const response = await fetchAs(`${pod.url}/memory/search?q=${encodeURIComponent(q)}`, "text/html");
+      expect(response.status, q).toBe(200);
+    }
+    const found = await (
+      await fetchAs(`${pod.url}/memory/search?q=${encodeURIComponent('"keys" (pantry')}`, "text/html")
+    ).text();
+    expect(found).toContain("Two keys for the pantry");
+  });
 });
