@@ -305,3 +305,9 @@ export function searchPage(ctx: PageContext, q: string, rows: Entry[]): Page {
       }`,
   };
 }
+
+/** The dashboard's line for coordinators: decisions due for review, or nothing. */
+export const reviewsBlock = (ctx: PageContext, due: Entry[]) =>
+  due.length > 0
+    ? html`<p><a href="/app/memory">${ctx.t("memory.reviews.dashboard", { count: due.length })}</a></p>`
+    : undefined;

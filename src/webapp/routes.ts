@@ -11,7 +11,8 @@ import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
 import { appRows, tokenPages } from "../operators/app-routes.ts";
 import { recentResponses } from "../offers/responses.ts";
-import { memoryPages } from "../memory/app-routes.ts";
+import { reviewsBlock } from "../memory/app-pages.ts";
+import { memoryPages, podToday } from "../memory/app-routes.ts";
 import { practicePages } from "../practices/app-routes.ts";
 import { neighborPages } from "../follows/app-routes.ts";
 import { requestsBlock } from "../requests/app-pages.ts";
@@ -73,6 +74,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
       apps: [...new Set(appRows(db, members.list(), now).map((app) => app.appName))],
       requests: requestsBlock(ctx, pod.requests.count("new"), pod.requests.list({ status: "new", limit: 3 })),
       rota: rotaBlock(ctx, rota.unfilled().length),
+      memory: reviewsBlock(ctx, pod.memory.reviewsDue(podToday(now, config.timeZone))),
     });
     return kit.send(request, reply, page);
   });

@@ -105,7 +105,9 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     expect(article.type).toBe("Article");
     expect(JSON.stringify(article.attachment)).toContain("decision");
 
-    // The coordinator sees the review that is due.
+    // The coordinator sees the review that is due, on the dashboard and the memory page.
+    await page.goto(`${origin.url}/app`);
+    expect(await page.textContent("main")).toContain("Decisions due for review: 1");
     await both("/app/memory", "memory-list");
     expect(await page.textContent("main")).toContain("Decisions due for review");
 
