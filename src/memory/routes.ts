@@ -33,6 +33,11 @@ export const adminMemoryRoutes: FastifyPluginAsyncZod<{ memory: MemoryService }>
   app.post("/memory/:id/withdraw", { schema: { tags, params: idParams } }, async (request) =>
     memory.withdraw(request.params.id),
   );
+  app.post(
+    "/memory/:id/supersede",
+    { schema: { tags, params: idParams, body: z.object({ by: z.string().uuid() }).strict() } },
+    async (request) => memory.supersede(request.params.id, request.body.by),
+  );
 };
 
 /**

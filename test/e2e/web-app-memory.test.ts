@@ -130,6 +130,7 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
   });
 
   it("a workflow edited twice keeps its revisions and shows both diffs", async () => {
+    await both("/app/memory/new?kind=workflow", "memory-new-workflow");
     const path = await write(
       "workflow",
       { title: "Packing food boxes", summary: "How we pack a box.", body: "- Rice\n- Beans" },
@@ -165,6 +166,7 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     });
     expect(made.status).toBe(201);
     const guidesPath = `/app/memory/guides/offer/${made.body.id}`;
+    await both("/app/memory/guides", "memory-guides-list");
     await page.goto(`${origin.url}${guidesPath}`);
     await page.selectOption("#guide", { label: "Workflow: Packing food boxes" });
     await page.getByRole("button", { name: "Add this guide" }).click();
@@ -223,7 +225,7 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     await page.goto(`${origin.url}/app/memory/search?q=${SECRET.toLowerCase()}`);
     await checkPage(page, "memory-search");
     expect(await page.textContent("main")).toContain(`Key holders ${SECRET}`);
-    await page.goto(`${origin.url}/memory/search?q=${SECRET}`);
+    await both(`/memory/search?q=${SECRET}`, "memory-public-search");
     expect(await page.textContent("main")).not.toContain(SECRET);
     await page.goto(`${origin.url}/memory/search?q=packing`);
     expect(await page.textContent("main")).toContain("Packing food boxes");

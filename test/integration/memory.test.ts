@@ -108,4 +108,19 @@ describe("memory entries", () => {
     ).text();
     expect(found).toContain("Two keys for the pantry");
   });
+
+  it("a decision superseded by a newer public one links it, in its Article and on its page", async () => {
+    const decide = (title: string) =>
+      pod.admin("POST", "/memory", { kind: "decision", title, summary: "A rule.", visibility: "public" });
+    const older = (await decide("Pantry opens at 9")).body;
+    const newer = (await decide("Pantry opens at 10")).body;
+    const superseded = await pod.admin("POST", `/memory/${older.id}/supersede`, { by: newer.id });
+    expect(superseded.body.supersededBy).toBe(newer.id);
+    const article = await (await fetchAs(objectUrl(older.publicationId))).json();
+    expect(article.content).toContain(`<a href="${objectUrl(newer.publicationId)}">`);
+    const html = await (await fetchAs(objectUrl(older.publicationId), "text/html")).text();
+    expect(html).toContain(`href="/memory/${newer.publicationId}"`);
+    const self = await pod.admin("POST", `/memory/${older.id}/supersede`, { by: older.id });
+    expect(self.status).toBe(409);
+  });
 });
