@@ -192,7 +192,7 @@ function EntryActions({ ctx, state, entry }: { ctx: PageContext; state: EntryFor
       entry.kind === "workflow" &&
       html`<section aria-labelledby="revisions">
         <h2 id="revisions">${t("memory.revisions")}</h2>
-        <ol reversed>
+        <ul>
           ${(state.revisions ?? []).map(
             (r) => html`<li>
               ${t("memory.revision", { number: r.number })} · ${ctx.time(r.createdAt)}
@@ -205,7 +205,7 @@ function EntryActions({ ctx, state, entry }: { ctx: PageContext; state: EntryFor
               }
             </li>`,
           )}
-        </ol>
+        </ul>
       </section>`
     }
     ${
