@@ -15,6 +15,7 @@ const ROOMS = [
   "follows",
   "mastodon",
   "members",
+  "memory",
   "moderation",
   "offers",
   "operators",

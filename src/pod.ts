@@ -23,6 +23,7 @@ import { removeRelationsWith } from "./follows/service.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
+import { memoryService } from "./memory/service.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
@@ -114,6 +115,10 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));
     const offers = offersService(deps, contextFor, events);
     const rotation = rotationRoom(deps, members, contextFor);
+    const practices = practicesService(deps, contextFor, events);
+    const memory = memoryService(deps, contextFor, events, practices);
+    // An offer's Note and page link the guides that go with it (the memory room keeps the links).
+    offers.useGuides(memory.guidesOf);
     const services: PodServices = {
       confederation,
       social,
@@ -123,7 +128,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       requests: requestsService(deps, offers),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters: chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles),
-      practices: practicesService(deps, contextFor, events),
+      practices,
+      memory,
       members,
       rotation,
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.

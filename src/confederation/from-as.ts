@@ -6,7 +6,7 @@ import type { viewObjects } from "./schema.ts";
 
 /** A neighbor's object as the view keeps it: sanitised, validated, with its origin. */
 export type ViewRecord = Omit<typeof viewObjects.$inferSelect, "extra" | "receivedAt"> & {
-  extra: { tags?: string[]; revision?: string; reviewDue?: string };
+  extra: { tags?: string[]; revision?: string; reviewDue?: string; entry?: MemoryEntryKind };
   services: ViewServiceRecord[];
 };
 
@@ -17,6 +17,12 @@ export interface ViewServiceRecord {
   status: "active" | "paused" | "planned";
   target: string | null;
 }
+
+/** A memory entry's kinds, as its Article's `entry` property names them (memory/to-as.ts). */
+export const MEMORY_ENTRY_KINDS = ["decision", "workflow", "lesson"] as const;
+export type MemoryEntryKind = (typeof MEMORY_ENTRY_KINDS)[number];
+const isEntryKind = (value: string | undefined): value is MemoryEntryKind =>
+  (MEMORY_ENTRY_KINDS as readonly string[]).includes(value ?? "");
 
 const httpIri = z.url({ protocol: /^https?$/ }).max(2048);
 const text = (max: number) => z.string().max(max);
@@ -47,6 +53,7 @@ const viewRecordSchema = z.object({
     tags: z.array(text(64)).max(50).optional(),
     revision: text(20).optional(),
     reviewDue: text(40).optional(),
+    entry: z.enum(MEMORY_ENTRY_KINDS).optional(),
   }),
   adaptedFrom: httpIri.nullable(),
   published: z.iso.datetime({ offset: true }),
@@ -94,6 +101,7 @@ export async function kindOf(object: APObject): Promise<ViewRecord["kind"] | nul
   if (object instanceof Proposal) return proposalKind(object.purpose);
   if (object instanceof Article) {
     const fields = propertyValues(await arrayOf(object.getAttachments()).catch(() => []));
+    if (isEntryKind(fields.get("entry"))) return "memory";
     return fields.has("revision") && fields.has("reviewDue") ? "charter" : "practice";
   }
   return null;
@@ -192,13 +200,37 @@ export async function toViewRecord(object: APObject, podIri: string): Promise<Vi
     }
     return validated(base);
   }
+  const entry = kind === "memory" ? propertyValues(await arrayOf(object.getAttachments())) : null;
   const tags: string[] = [];
   let adaptedFrom: string | null = null;
   for await (const tag of object.getTags()) {
     if (tag instanceof Link && tag.href && /activitystreams/.test(tag.mediaType ?? "")) adaptedFrom = tag.href.href;
     else if (tag.name) tags.push(str(tag.name).replace(/^#/, ""));
   }
+  if (entry) {
+    const kindOfEntry = entry.get("entry");
+    if (!isEntryKind(kindOfEntry)) throw new InvalidObjectError("not a memory entry");
+    return memoryRecord(
+      { ...fields, adaptedFrom, entry: kindOfEntry, revision: entry.get("revision") ?? null },
+      podIri,
+    );
+  }
   return practiceRecord({ ...fields, tags, adaptedFrom }, podIri);
+}
+
+/** A memory entry's own values beyond the common ones. */
+export interface MemoryFields extends ObjectFields {
+  entry: MemoryEntryKind;
+  revision: string | null;
+  adaptedFrom: string | null;
+}
+
+/** A memory entry's view record: from a neighbor's Article, or from this pod's own entry (memory/to-view.ts). */
+export function memoryRecord(fields: MemoryFields, podIri: string): ViewRecord {
+  const record = commonRecord("memory", podIri, fields);
+  record.adaptedFrom = fields.adaptedFrom;
+  record.extra = { entry: fields.entry, ...(fields.revision ? { revision: fields.revision } : {}) };
+  return validated(record);
 }
 
 /** A practice's own values beyond the common ones. */

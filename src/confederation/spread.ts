@@ -36,10 +36,10 @@ export function practiceSpread(deps: ViewDeps, filters: ViewFilters & { kind: "p
   const adaptations = sqlite
     .prepare(
       `SELECT iri, pod_iri, name, url, published, adapted_from FROM view_objects
-         WHERE kind = 'practice' AND adapted_from IN (SELECT value FROM json_each(@iris))
+         WHERE kind IN ('practice', 'memory') AND adapted_from IN (SELECT value FROM json_each(@iris))
        UNION ALL
        SELECT iri, pod_iri, name, url, published, adapted_from FROM view_own_objects
-         WHERE kind = 'practice' AND adapted_from IN (SELECT value FROM json_each(@iris))
+         WHERE kind IN ('practice', 'memory') AND adapted_from IN (SELECT value FROM json_each(@iris))
        ORDER BY published, iri`,
     )
     .all({ iris }) as {
@@ -72,4 +72,21 @@ export function practiceSpread(deps: ViewDeps, filters: ViewFilters & { kind: "p
     }),
   );
   return { items, nextCursor: next ? encodeCursor(next) : null };
+}
+
+/**
+ * How many pods' practices or memory entries (the neighbors' and this pod's own) adapt each of these objects:
+ * the spread of workflows, as practiceSpread lists the adaptations of practices.
+ */
+export function adoptionCounts(deps: ViewDeps, iris: string[]): Map<string, number> {
+  const rows = sqliteOf(deps.db)
+    .prepare(
+      `SELECT adapted_from, COUNT(DISTINCT pod_iri) AS n FROM (
+         SELECT adapted_from, pod_iri FROM view_objects WHERE adapted_from IN (SELECT value FROM json_each(@iris))
+         UNION ALL
+         SELECT adapted_from, pod_iri FROM view_own_objects WHERE adapted_from IN (SELECT value FROM json_each(@iris)))
+       GROUP BY adapted_from`,
+    )
+    .all({ iris: JSON.stringify(iris) }) as { adapted_from: string; n: number }[];
+  return new Map(rows.map((r) => [r.adapted_from, r.n]));
 }

@@ -3,12 +3,22 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { listCategories } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { publicContext, sendPublic } from "../web/layout.ts";
+import { html } from "../webapp/html.ts";
 import { decodeCursor, MAX_LIMIT, toFilters, viewFilterSchema, type ViewFilters, type ViewQuery } from "./filters.ts";
 import { barterTable } from "./matching.ts";
 import { serviceMap } from "./service-map.ts";
-import { practiceSpread } from "./spread.ts";
+import { adoptionCounts, practiceSpread } from "./spread.ts";
 import { listNeighborPods } from "./store.ts";
-import { chartersPage, matchesPage, practicesPage, servicesPage, viewListPage, type ViewNav } from "./view-pages.ts";
+import { memoryViewPage } from "./view-memory-page.ts";
+import {
+  chartersPage,
+  Tabs,
+  matchesPage,
+  practicesPage,
+  servicesPage,
+  viewListPage,
+  type ViewNav,
+} from "./view-pages.ts";
 import { type CategoryRef, viewPage, type ViewItem } from "./view-present.ts";
 import { knownPlaces } from "./view-query.ts";
 
@@ -111,6 +121,19 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
     const spread = practiceSpread(deps, toFilters(query, "practice") as ViewFilters & { kind: "practice" });
     const ctx = publicContext(request, reply, deps.config);
     return send(request, reply, practicesPage(ctx, nav, spread.items, spread.nextCursor));
+  });
+
+  app.get("/confederation/memory", { schema: { hide: true } }, async (request, reply) => {
+    const { query } = parse(request);
+    const { items } = viewPage(deps, { ...toFilters(query, "memory"), limit: 200 }, "view+own", { content: false });
+    const adopted = adoptionCounts(
+      deps,
+      items.map((item) => item.iri),
+    );
+    const ctx = publicContext(request, reply, deps.config);
+    const tabs = html`<${Tabs} ctx=${ctx} here="/confederation/memory" />`;
+    const rows = items.map((item) => ({ item, adaptedBy: adopted.get(item.iri) ?? 0 }));
+    return send(request, reply, memoryViewPage(ctx, tabs, rows));
   });
 };
 

@@ -22,9 +22,10 @@ const TABS = [
   ["/confederation/services", "view.tab.services"],
   ["/confederation/charters", "view.tab.charters"],
   ["/confederation/practices", "view.tab.practices"],
+  ["/confederation/memory", "memory.view.tab"],
 ] as const;
 
-function Tabs({ ctx, here }: { ctx: PublicContext; here: string }) {
+export function Tabs({ ctx, here }: { ctx: PublicContext; here: string }) {
   return html`<nav aria-label=${ctx.t("view.tabs")} class="tabs">
     <ul>
       ${TABS.map(

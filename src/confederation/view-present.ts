@@ -48,6 +48,8 @@ export interface ViewItem {
   /** Practices: the practice this one adapts. */
   adaptedFrom?: string | null;
   tags?: string[];
+  /** Memory entries: decision, workflow or lesson. */
+  entry?: string;
   /** Charters: their services. */
   services?: { iri: string; name: string; category: CategoryRef | null; status: string; target: string | null }[];
   paths: ViewPath[];
@@ -137,6 +139,15 @@ function servicesOf(deps: Pick<ViewDeps, "db">, charterIris: readonly string[]) 
   return out;
 }
 
+function entryOf(extra: string): string | undefined {
+  try {
+    const value = JSON.parse(extra) as { entry?: unknown };
+    return typeof value.entry === "string" ? value.entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function tagsOf(extra: string): string[] {
   try {
     const value = JSON.parse(extra) as { tags?: unknown };
@@ -184,6 +195,10 @@ export function presentRows(deps: ViewDeps, rows: readonly ViewRow[]): ViewItem[
     if (r.kind === "practice") {
       item.adaptedFrom = r.adaptedFrom;
       item.tags = tagsOf(r.extra);
+    }
+    if (r.kind === "memory") {
+      item.adaptedFrom = r.adaptedFrom;
+      item.entry = entryOf(r.extra);
     }
     if (r.kind === "charter") {
       item.services = (services.get(r.iri) ?? []).map((s) => ({

@@ -1,5 +1,6 @@
 import { categoryName } from "../categories/names.ts";
 import type { Category } from "../categories/service.ts";
+import type { GuideLink } from "./to-as.ts";
 import { offerPath } from "../publishing/iris.ts";
 import type { Response } from "../publishing/response.ts";
 import type { PublicContext, PublicPage } from "../web/layout.ts";
@@ -80,7 +81,13 @@ export function offersListPage(ctx: PublicContext, kind: Offer["kind"], rows: Of
 /**
  * The public page of an offer or need, with public replies (stored sanitised). Claims (who took what) are never shown.
  */
-export function offerPage(ctx: PublicContext, row: Offer, category: Category, responses: Response[]): PublicPage {
+export function offerPage(
+  ctx: PublicContext,
+  row: Offer,
+  category: Category,
+  responses: Response[],
+  guides: GuideLink[] = [],
+): PublicPage {
   const { t } = ctx;
   const replies = responses.map(
     (r) =>
@@ -102,6 +109,13 @@ export function offerPage(ctx: PublicContext, row: Offer, category: Category, re
         ${row.availableUntil && html`<p>${t("site.offer.until", { at: ctx.time(row.availableUntil) })}</p>`}
         ${row.description.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}
         ${row.conditions && html`<p>${t("site.offer.conditions", { conditions: row.conditions })}</p>`}
+        ${
+          guides.length > 0 &&
+          html`<h2>${t("memory.guides.title")}</h2>
+            <ul>
+              ${guides.map((g) => html`<li><a href=${g.url}>${g.name}</a></li>`)}
+            </ul>`
+        }
       </article>
       <p class="actions"><${AskButton} ctx=${ctx} row=${row} /></p>
       ${

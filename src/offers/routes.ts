@@ -103,7 +103,13 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{
       renderPublic(
         ctxOf(request, reply),
         reply,
-        offerPage(ctxOf(request, reply), row, category, responsesTo(offerNoteIri(deps.config, row).href, true)),
+        offerPage(
+          ctxOf(request, reply),
+          row,
+          category,
+          responsesTo(offerNoteIri(deps.config, row).href, true),
+          offers.guidesOf(row.id),
+        ),
       );
     app.get(`/${path}/:id`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
       const { row, category } = load(request.params.id);
@@ -112,7 +118,7 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{
     });
     app.get(`/${path}/:id/note`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
       const { row, category } = load(request.params.id);
-      const note = offerToNote(contextFor(), deps.config, row, category);
+      const note = offerToNote(contextFor(), deps.config, row, category, offers.guidesOf(row.id));
       return sendNegotiated(request, reply, note, page(request, reply, row, category));
     });
   }

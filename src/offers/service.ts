@@ -9,7 +9,7 @@ import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
 import { offerIri, offerNoteIri } from "../publishing/iris.ts";
-import { offerActivities } from "./to-as.ts";
+import { offerActivities, type GuideLink } from "./to-as.ts";
 import { projectOffer } from "./view-projection.ts";
 import type { Claim, ClaimInput, Offer, OfferInput, OfferKind, OfferPatch, OfferStatus } from "./model.ts";
 import { claims, offers } from "./schema.ts";
@@ -42,11 +42,17 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
   const publishLater = (tx: Parameters<EventDispatcher["record"]>[0], row: Offer, verb: Verb) =>
     events.record(tx, OFFER_CHANGED, { row, verb }, offerIri(config, row).href);
 
+  /** The guides that go with an offer (the memory room answers, once the pod wires it: useGuides). */
+  let guidesOf: (offerId: string) => GuideLink[] = () => [];
+
   events.on(OFFER_CHANGED, async ({ row, verb }: { row: Offer; verb: Verb }, event) => {
     projectOffer(deps, row);
     const ctx = contextFor();
     const category = requireCategory(db, config, row.category, "category");
-    const activities = withEventIds(offerActivities(ctx, config, row, category, verb, deps.now()), event.id);
+    const activities = withEventIds(
+      offerActivities(ctx, config, row, category, verb, deps.now(), guidesOf(row.id)),
+      event.id,
+    );
     await sendToFollowers(ctx, deps, activities, offerIri(config, row).href);
   });
 
@@ -77,6 +83,11 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
   }
 
   return {
+    useGuides(lookup: (offerId: string) => GuideLink[]): void {
+      guidesOf = lookup;
+    },
+    guidesOf: (offerId: string): GuideLink[] => guidesOf(offerId),
+
     get: find,
 
     list(kind: OfferKind, query: { status?: OfferStatus; cursor?: string; limit: number }): Offer[] {

@@ -84,8 +84,20 @@ export function offerToProposal(ctx: Context<null>, config: Config, row: Offer, 
   });
 }
 
+/** A guide that goes with an offer or need (a practice or workflow; the memory room keeps the links). */
+export interface GuideLink {
+  name: string;
+  url: string;
+}
+
 /** The readable post Mastodon users see for an offer or need (Mastodon drops Proposal silently). */
-export function offerToNote(ctx: Context<null>, config: Config, row: Offer, category: Category): Note {
+export function offerToNote(
+  ctx: Context<null>,
+  config: Config,
+  row: Offer,
+  category: Category,
+  guides: GuideLink[] = [],
+): Note {
   const id = offerIri(config, row);
   const what = row.kind === "offer" ? "Surplus to share" : "Looking for";
   const window = [
@@ -101,6 +113,7 @@ export function offerToNote(ctx: Context<null>, config: Config, row: Offer, cate
     escapeHtml(offerQuantityLine(row)) +
     ` · ${escapeHtml(category.label)} · ${escapeHtml(row.areaName)}${window ? ` · ${escapeHtml(window)}` : ""}</p>` +
     offerContent(row) +
+    guides.map((g) => `<p>Guide: <a href="${escapeHtml(g.url)}">${escapeHtml(g.name)}</a></p>`).join("") +
     `<p>${asking}Details: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
   return new Note({
     id: offerNoteIri(config, row),
@@ -122,10 +135,11 @@ export function offerActivities(
   category: Category,
   verb: ChangeVerb,
   now: Date,
+  guides: GuideLink[] = [],
 ): Delivery[] {
   const activity = (object: Proposal | Note) => announceChange(ctx, config, verb, object, now);
   return [
     forPods(activity(offerToProposal(ctx, config, row, category))),
-    forPeople(activity(offerToNote(ctx, config, row, category))),
+    forPeople(activity(offerToNote(ctx, config, row, category, guides))),
   ];
 }

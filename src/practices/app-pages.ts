@@ -70,6 +70,8 @@ export interface PracticeFormState {
   practice?: Practice;
   /** The name of the neighbor's practice being adapted. */
   adapting?: string;
+  /** The lesson learned this practice was promoted from. */
+  lesson?: { id: string; title: string };
 }
 
 /** Write or change a practice: Markdown with a preview the server renders (no JavaScript needed). */
@@ -84,6 +86,10 @@ export function practiceFormPage(ctx: PageContext, state: PracticeFormState): Pa
     status: errors ? 400 : 200,
     body: html`${errors && html`<${Notice} kind="error">${t("error.form")}<//>`}
       ${state.adapting && html`<p>${t("content.practice.adapting", { title: state.adapting })}</p>`}
+      ${
+        state.lesson &&
+        html`<p>${t("memory.promote.from")} <a href=${`/app/memory/${state.lesson.id}`}>${state.lesson.title}</a></p>`
+      }
       ${
         state.preview !== undefined &&
         html`<section aria-labelledby="preview" class="preview">

@@ -25,6 +25,8 @@ interface Options {
   audit: (memberId: string, action: string, subject: string) => void;
   practices: PracticesService;
   deps: PodDeps;
+  /** The lesson learned a practice was promoted from (the memory room keeps the link), for the link back. */
+  lessonOf?: (practiceId: string) => { id: string; title: string } | undefined;
 }
 
 const ERROR_OF_FIELD: Partial<Record<string, MessageKey>> = {
@@ -40,7 +42,7 @@ function neighborPractices(deps: PodDeps, limit: number): ViewItem[] {
 }
 
 /** Write, preview, publish, change and withdraw the pod's practices; adapt a neighbor's. */
-export async function practicePages(app: FastifyInstance, { kit, audit, practices, deps }: Options) {
+export async function practicePages(app: FastifyInstance, { kit, audit, practices, deps, lessonOf }: Options) {
   const coordinator = kit.guard("coordinator");
   type IdParams = { Params: { id: string } };
 
@@ -122,7 +124,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
       tags: practice.tags.join(" "),
       adaptedFrom: practice.adaptedFrom ?? "",
     };
-    return show(request, reply, { values, practice });
+    return show(request, reply, { values, practice, lesson: lessonOf?.(practice.id) });
   });
 
   // Saving goes through the practices service, which sends followers the Update.

@@ -29,3 +29,8 @@ export const serviceIri = (config: Config, key: string) => at(config, `/charter/
 
 /** A category this pod defined itself (the shared taxonomy has its own base, categories/taxonomy.ts). */
 export const customCategoryIri = (config: Config, slug: string) => at(config, `/categories/${slug}`);
+
+/** A public memory entry (decision, workflow, lesson), by its publication id (memory/schema.ts). */
+export const memoryPath = (publicationId: string) => `/memory/${publicationId}`;
+export const memoryIri = (config: Config, publicationId: string) => at(config, memoryPath(publicationId));
+export const memoryNoteIri = (config: Config, publicationId: string) => at(config, `${memoryPath(publicationId)}/note`);

@@ -5,6 +5,7 @@ import type { PublishedStatus } from "../offers/status.ts";
 import type { Context } from "@fedify/fedify";
 import type { ChartersService } from "../charters/service.ts";
 import type { OffersService } from "../offers/service.ts";
+import type { MemoryService } from "../memory/service.ts";
 import type { PracticesService } from "../practices/service.ts";
 import type { Response } from "./response.ts";
 
@@ -55,6 +56,7 @@ export interface RoomHost {
   offers: OffersService;
   charters: ChartersService;
   practices: PracticesService;
+  memory: MemoryService;
   social: { responsesTo(iri: string, publicOnly: boolean): Response[] };
 }
 

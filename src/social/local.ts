@@ -12,6 +12,8 @@ function kindAt(iri: URL, type: string): Status["kind"] | null {
   // The charter's and practices' Articles are structure for pods; their companion Notes are what people read.
   if (first === "practices") return type === "Note" ? "practice" : null;
   if (first === "charter") return type === "Note" ? "charter" : null;
+  // Public memory entries (decisions, workflows, lessons) read like practices: an Article and its Note.
+  if (first === "memory") return type === "Note" ? "practice" : null;
   // Notes written in apps (/notes/…) are stored by the posting service before they are sent.
   return null;
 }

@@ -8,10 +8,10 @@ import * as store from "./store.ts";
  * Neighbor pods send this pod only the structured objects (publishing/deliver.ts), not the companion Notes
  * people's servers read. So the operator's apps still show a followed pod's offers, needs and charter in the
  * home timeline, the pod writes that post itself from what it stored in the view (already sanitised).
- * Practices arrive as Articles, which the social inbox keeps as posts already.
+ * Practices and memory entries arrive as Articles, which the social inbox keeps as posts already.
  */
 export function projectNeighborObject(db: Db, record: ViewRecord): void {
-  if (record.kind === "practice") return;
+  if (record.kind === "practice" || record.kind === "memory") return;
   const account = store.accountByIri(db, record.podIri);
   if (!account) return;
   const url = record.url ?? record.iri;

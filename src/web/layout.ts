@@ -89,6 +89,7 @@ const NAV: { href: string; key: MessageKey }[] = [
   { href: "/offers", key: "site.nav.offers" },
   { href: "/needs", key: "site.nav.needs" },
   { href: "/practices", key: "site.nav.practices" },
+  { href: "/memory", key: "memory.site.nav" },
   { href: "/charter", key: "site.nav.charter" },
   { href: "/neighbors", key: "site.nav.neighbors" },
   { href: "/confederation", key: "site.nav.confederation" },

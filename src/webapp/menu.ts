@@ -37,6 +37,7 @@ export const MENU: MenuGroup[] = [
   {
     heading: "menu.group.memory",
     entries: [
+      { href: "/app/memory", label: "memory.nav", who: "member" },
       { href: "/app/practices", label: "content.nav.practices", who: "coordinator" },
       { href: "/app/charter", label: "charter.nav", who: "coordinator" },
     ],

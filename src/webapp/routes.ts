@@ -11,6 +11,8 @@ import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
 import { appRows, tokenPages } from "../operators/app-routes.ts";
 import { recentResponses } from "../offers/responses.ts";
+import { reviewsBlock } from "../memory/app-pages.ts";
+import { memoryPages, podToday } from "../memory/app-routes.ts";
 import { practicePages } from "../practices/app-routes.ts";
 import { neighborPages } from "../follows/app-routes.ts";
 import { requestsBlock } from "../requests/app-pages.ts";
@@ -74,6 +76,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
       apps: [...new Set(appRows(db, members.list(), now).map((app) => app.appName))],
       requests: requestsBlock(ctx, pod.requests.count("new"), pod.requests.list({ status: "new", limit: 3 })),
       rota: rotaBlock(ctx, rota.unfilled().length),
+      memory: reviewsBlock(ctx, pod.memory.reviewsDue(podToday(now, config.timeZone))),
     });
     return kit.send(request, reply, page);
   });
@@ -91,7 +94,14 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(memberPages, { kit, members, passkeys, codes, setup: setupStep(pod.settings) });
   await app.register(offerPages, { kit, audit, offers: pod.offers, db, config, responsesTo });
   await app.register(tokenPages, { kit, db, audit, members: () => members.list(), now: pod.deps.now });
-  await app.register(practicePages, { kit, audit, practices: pod.practices, deps: pod.deps });
+  await app.register(practicePages, {
+    kit,
+    audit,
+    practices: pod.practices,
+    deps: pod.deps,
+    lessonOf: pod.memory.lessonOfPractice,
+  });
+  await app.register(memoryPages, { kit, audit, memory: pod.memory, offers: pod.offers, deps: pod.deps });
   await app.register(neighborPages, {
     kit,
     audit,

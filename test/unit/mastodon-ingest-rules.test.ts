@@ -12,6 +12,8 @@ import {
   charterNoteIri,
   offerIri,
   offerNoteIri,
+  memoryIri,
+  memoryNoteIri,
   practiceIri,
   practiceNoteIri,
 } from "../../src/publishing/iris.ts";
@@ -20,10 +22,12 @@ import type { Charter } from "../../src/charters/service.ts";
 import { offerQuantityLine } from "../../src/offers/quantity.ts";
 import { offerActivities } from "../../src/offers/to-as.ts";
 import type { Offer } from "../../src/offers/service.ts";
+import { entryActivities } from "../../src/memory/to-as.ts";
 import { practiceActivities } from "../../src/practices/to-as.ts";
 import type { Practice } from "../../src/practices/service.ts";
 import type { Delivery } from "../../src/publishing/deliver.ts";
 import { converterContext, offerRow, sharedCategory, type ConverterContext } from "../support/converter-context.ts";
+import { memoryEntry } from "../support/memory-entry.ts";
 
 type Json = Record<string, any>;
 
@@ -132,6 +136,16 @@ const forPods = async (made: Promise<{ audience: string; json: Json }[]>) =>
 
 /** Each kind of publication: what a people's server receives, and what its readable Note must say. */
 const PUBLICATIONS = () => [
+  ...(["decision", "workflow", "lesson"] as const).map((kind) => {
+    const row = memoryEntry({ kind });
+    return {
+      label: kind,
+      object: memoryIri(env.config, row.publicationId).href,
+      note: memoryNoteIri(env.config, row.publicationId).href,
+      said: [row.title, row.summary],
+      deliver: (verb: "create" | "update") => deliveries(entryActivities(env.ctx, env.config, row, verb, NOW)),
+    };
+  }),
   ...ROWS.map(([label, make]) => {
     const row = make();
     return {

@@ -3,6 +3,7 @@ import { auditEn } from "./areas/audit.ts";
 import { categoriesEn } from "./areas/categories.ts";
 import { careEn } from "./areas/care.ts";
 import { contentEn } from "./areas/content.ts";
+import { memoryEn } from "./areas/memory.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
@@ -197,6 +198,7 @@ export const en = {
   ...menuEn,
   ...categoriesEn,
   ...contentEn,
+  ...memoryEn,
   ...moderationEn,
   ...publicEn,
   ...rotationEn,

@@ -4,6 +4,7 @@ import { auditEs } from "./areas/audit.ts";
 import { categoriesEs } from "./areas/categories.ts";
 import { careEs } from "./areas/care.ts";
 import { contentEs } from "./areas/content.ts";
+import { memoryEs } from "./areas/memory.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
@@ -200,6 +201,7 @@ export const es: Record<MessageKey, string> = {
   ...menuEs,
   ...categoriesEs,
   ...contentEs,
+  ...memoryEs,
   ...moderationEs,
   ...publicEs,
   ...rotationEs,

@@ -27,6 +27,8 @@ export interface DashboardFacts {
   requests?: VNode;
   /** Rota seats without a holder (rotation room). */
   rota?: VNode;
+  /** Decisions whose review day has come (memory room). */
+  memory?: VNode;
 }
 
 /** What needs attention, and what to do next. */
@@ -72,7 +74,7 @@ export function dashboardPage(ctx: PageContext, facts: DashboardFacts): Page {
                   })
             }
           </p>
-          ${facts.requests} ${facts.rota}`
+          ${facts.requests} ${facts.rota} ${facts.memory}`
       : html`<p>${t("dashboard.hello", { name: member.displayName })}</p>
           <p>${t("dashboard.memberNext")}</p>
           <p class="actions"><a class="button" href="/app/profile">${t("nav.profile")}</a></p>`;

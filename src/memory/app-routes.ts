@@ -1,0 +1,255 @@
+import { Temporal } from "@js-temporal/polyfill";
+import { diffLines } from "diff";
+import QRCode from "qrcode";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { viewPage } from "../confederation/view-present.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { notFound } from "../http/problem.ts";
+import { markdownOf } from "../practices/adapt.ts";
+import type { OffersService } from "../offers/service.ts";
+import { practicePath } from "../publishing/iris.ts";
+import { htmlToText } from "../web/sanitize.ts";
+import { text, type FormFields } from "../webapp/form-body.ts";
+import type { FieldErrors } from "../webapp/html.ts";
+import type { MessageKey } from "../webapp/i18n/index.ts";
+import type { AppKit } from "../webapp/plugin.ts";
+import {
+  diffPage,
+  ENTRY_FIELDS,
+  entryFormPage,
+  memoryListPage,
+  searchPage,
+  withdrawnEntryPage,
+  type EntryFormState,
+  type EntryValues,
+} from "./app-pages.ts";
+import { entryInputSchema, type Entry, type EntryKind } from "./model.ts";
+import { guidesListPage, handoutPage, offerGuidesPage } from "./guide-pages.ts";
+import { ENTRY_KINDS, GUIDE_KINDS } from "./schema.ts";
+import type { MemoryService } from "./service.ts";
+
+interface Options {
+  offers: OffersService;
+  kit: AppKit;
+  audit: (memberId: string, action: string, subject: string) => void;
+  memory: MemoryService;
+  deps: PodDeps;
+}
+
+const ERROR_OF_FIELD: Partial<Record<string, MessageKey>> = {
+  reviewOn: "memory.error.date",
+  adaptedFrom: "memory.error.adapt",
+};
+
+const kindOf = (value: string): EntryKind =>
+  (ENTRY_KINDS as readonly string[]).includes(value) ? (value as EntryKind) : "decision";
+
+/** Today in the pod's calendar (review days are calendar days there). */
+export const podToday = (now: Date, timeZone: string) =>
+  Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString();
+
+/** The pod's memory for members: list, write, change, publish or keep internal, withdraw, revisions, search. */
+export async function memoryPages(app: FastifyInstance, { kit, audit, memory, offers, deps }: Options) {
+  const member = kit.guard("member");
+  type IdParams = { Params: { id: string } };
+  const today = () => podToday(deps.now(), deps.config.timeZone);
+
+  const show = (request: FastifyRequest, reply: FastifyReply, state: EntryFormState) =>
+    kit.send(request, reply, entryFormPage(kit.context(request, reply), state));
+
+  function readForm(kind: EntryKind, fields: FormFields | undefined) {
+    const values = Object.fromEntries(ENTRY_FIELDS.map((name) => [name, text(fields, name)])) as EntryValues;
+    const parsed = entryInputSchema.safeParse({
+      kind,
+      title: values.title,
+      summary: values.summary,
+      body: values.body ?? "",
+      decidedBy: values.decidedBy ?? "",
+      alternatives: values.alternatives ?? "",
+      reviewOn: values.reviewOn || null,
+      learned: values.learned ?? "",
+      changed: values.changed ?? "",
+      visibility: values.visibility === "public" ? "public" : "internal",
+      adaptedFrom: text(fields, "adaptedFrom") || null,
+    });
+    if (parsed.success) return { values, input: parsed.data };
+    const errors: FieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0]);
+      errors[field] ??= ERROR_OF_FIELD[field] ?? "error.required";
+    }
+    return { values, errors };
+  }
+
+  /** The edit page's state for an entry: its values, revisions, the decisions that can supersede it. */
+  function stateOf(entry: Entry): EntryFormState {
+    const values: EntryValues = { ...entry, reviewOn: entry.reviewOn ?? "", changeNote: "" };
+    return {
+      kind: entry.kind,
+      values,
+      entry,
+      revisions: entry.kind === "workflow" ? memory.revisions(entry.id) : undefined,
+      decisions:
+        entry.kind === "decision"
+          ? memory.list("decision").filter((d) => d.id !== entry.id && d.status === "active")
+          : undefined,
+      practicePath: entry.practiceId ? practicePath({ id: entry.practiceId }) : undefined,
+    };
+  }
+
+  app.get("/memory", { preHandler: member }, async (request, reply) => {
+    const done = text(request.query as FormFields, "done");
+    const ctx = kit.context(request, reply);
+    const reviews = ctx.member?.role === "coordinator" ? memory.reviewsDue(today()) : [];
+    const notice = done === "saved" || done === "withdrawn" ? done : undefined;
+    const { items } = viewPage(deps, { kind: "memory", sort: "newest", limit: 50 }, "view", { content: false });
+    const workflows = items.filter((item) => item.entry === "workflow");
+    return kit.send(request, reply, memoryListPage(ctx, memory.list(), reviews, workflows, notice));
+  });
+
+  app.get("/memory/search", { preHandler: member }, async (request, reply) => {
+    const q = text(request.query as FormFields, "q").slice(0, 200);
+    return kit.send(request, reply, searchPage(kit.context(request, reply), q, q ? memory.search(q, false) : []));
+  });
+
+  app.get("/memory/new", { preHandler: member }, async (request, reply) => {
+    const query = request.query as FormFields;
+    const adapt = text(query, "adapt");
+    if (!adapt) return show(request, reply, { kind: kindOf(text(query, "kind")), values: {} });
+    // A neighbor's public workflow (or practice) in the view, copied with a link to where it came from.
+    const { rows } = viewPage(deps, { kind: "memory", sort: "newest", limit: 200 }, "view");
+    const origin = rows.find((row) => row.iri === adapt);
+    if (!origin) throw notFound(`no entry ${adapt} in the view`);
+    const values: EntryValues = {
+      title: origin.name,
+      summary: htmlToText(origin.summary),
+      body: markdownOf(origin.content),
+    };
+    return show(request, reply, { kind: "workflow", values, adapting: { name: origin.name, iri: origin.iri } });
+  });
+
+  app.post("/memory", { preHandler: member }, async (request, reply) => {
+    const fields = request.body as FormFields | undefined;
+    const kind = kindOf(text(fields, "kind"));
+    const form = readForm(kind, fields);
+    if (form.errors) return show(request, reply, { kind, values: form.values, errors: form.errors });
+    const row = await memory.create({ ...form.input!, language: kit.context(request, reply).locale });
+    audit(request.appMember!.id, "memory.create", row.id);
+    return reply.redirect(`/app/memory/${row.id}?done=saved`, 303);
+  });
+
+  app.get<IdParams>("/memory/:id", { preHandler: member }, async (request, reply) => {
+    const entry = memory.get(request.params.id);
+    if (entry.status === "withdrawn")
+      return kit.send(request, reply, withdrawnEntryPage(kit.context(request, reply), entry));
+    return show(request, reply, stateOf(entry));
+  });
+
+  app.post<IdParams>("/memory/:id", { preHandler: member }, async (request, reply) => {
+    const entry = memory.get(request.params.id);
+    if (entry.status === "withdrawn") return reply.redirect(`/app/memory/${entry.id}`, 303);
+    const fields = request.body as FormFields | undefined;
+    const form = readForm(entry.kind, fields);
+    if (form.errors) return show(request, reply, { ...stateOf(entry), values: form.values, errors: form.errors });
+    const { kind: _kind, visibility: _visibility, adaptedFrom: _adaptedFrom, ...patch } = form.input!;
+    await memory.update(entry.id, { ...patch, language: entry.language, changeNote: form.values.changeNote ?? "" });
+    audit(request.appMember!.id, "memory.update", entry.id);
+    return reply.redirect(`/app/memory?done=saved`, 303);
+  });
+
+  app.post<IdParams>("/memory/:id/visibility", { preHandler: member }, async (request, reply) => {
+    const visibility = text(request.body as FormFields, "visibility") === "public" ? "public" : "internal";
+    await memory.setVisibility(request.params.id, visibility);
+    audit(request.appMember!.id, `memory.${visibility}`, request.params.id);
+    return reply.redirect(`/app/memory/${request.params.id}`, 303);
+  });
+
+  app.post<IdParams>("/memory/:id/withdraw", { preHandler: member }, async (request, reply) => {
+    const entry = memory.get(request.params.id);
+    if (entry.status !== "withdrawn") await memory.withdraw(entry.id);
+    audit(request.appMember!.id, "memory.withdraw", entry.id);
+    return reply.redirect("/app/memory?done=withdrawn", 303);
+  });
+
+  app.post<IdParams>("/memory/:id/supersede", { preHandler: member }, async (request, reply) => {
+    await memory.supersede(request.params.id, text(request.body as FormFields, "by"));
+    audit(request.appMember!.id, "memory.supersede", request.params.id);
+    return reply.redirect(`/app/memory/${request.params.id}`, 303);
+  });
+
+  app.post<IdParams>("/memory/:id/promote", { preHandler: member }, async (request, reply) => {
+    const lesson = await memory.promote(request.params.id);
+    audit(request.appMember!.id, "memory.promote", lesson.id);
+    return reply.redirect(`/app/memory/${lesson.id}`, 303);
+  });
+
+  app.get<IdParams>("/memory/:id/diff", { preHandler: member }, async (request, reply) => {
+    const entry = memory.get(request.params.id);
+    const query = request.query as FormFields;
+    const revisions = memory.revisions(entry.id);
+    const at = (name: string) => revisions.find((r) => r.number === Number(text(query, name)));
+    const from = at("from");
+    const to = at("to");
+    if (!from || !to) throw notFound(`no such revisions of ${entry.id}`);
+    // Line endings as forms send them (CRLF) and a final newline, so only real changes show.
+    const lines = (body: string) => `${body.replaceAll("\r\n", "\n").replace(/\n?$/, "\n")}`;
+    const changes = diffLines(lines(from.body), lines(to.body));
+    return kit.send(request, reply, diffPage(kit.context(request, reply), entry, from.number, to.number, changes));
+  });
+
+  // Guides with aid: an offer or need carries practices or public workflows; a printable hand-out with QR codes.
+  type OfferParams = { Params: { kind: string; offerId: string } };
+  const offerOf = (params: OfferParams["Params"]) => {
+    if (params.kind !== "offer" && params.kind !== "need") throw notFound(`no ${params.kind} ${params.offerId}`);
+    return offers.get(params.kind, params.offerId);
+  };
+  const guideOf = (fields: FormFields | undefined) => {
+    const [guideKind, guideId] = text(fields, "guide").split(":");
+    if (!(GUIDE_KINDS as readonly string[]).includes(guideKind ?? "") || !guideId) throw notFound("no such guide");
+    return { guideKind: guideKind as (typeof GUIDE_KINDS)[number], guideId };
+  };
+
+  app.get("/memory/guides", { preHandler: member }, async (request, reply) => {
+    const rows = (["offer", "need"] as const)
+      .flatMap((kind) => offers.list(kind, { limit: 100 }))
+      .filter((offer) => offer.status !== "withdrawn")
+      .map((offer) => ({ offer, guides: memory.guidesOf(offer.id).length }));
+    return kit.send(request, reply, guidesListPage(kit.context(request, reply), rows));
+  });
+
+  app.get<OfferParams>("/memory/guides/:kind/:offerId", { preHandler: member }, async (request, reply) => {
+    const offer = offerOf(request.params);
+    const page = offerGuidesPage(kit.context(request, reply), offer, memory.guidesOf(offer.id), memory.guideChoices());
+    return kit.send(request, reply, page);
+  });
+
+  app.post<OfferParams>("/memory/guides/:kind/:offerId", { preHandler: member }, async (request, reply) => {
+    const offer = offerOf(request.params);
+    const { guideKind, guideId } = guideOf(request.body as FormFields);
+    memory.attachGuide(offer.id, guideKind, guideId);
+    // Followers get the offer again (an Update): its Note now links the guide.
+    await offers.update(offer.kind, offer.id, {});
+    audit(request.appMember!.id, "memory.guide.attach", offer.id);
+    return reply.redirect(`/app/memory/guides/${offer.kind}/${offer.id}`, 303);
+  });
+
+  app.post<OfferParams>("/memory/guides/:kind/:offerId/remove", { preHandler: member }, async (request, reply) => {
+    const offer = offerOf(request.params);
+    const { guideKind, guideId } = guideOf(request.body as FormFields);
+    memory.detachGuide(offer.id, guideKind, guideId);
+    await offers.update(offer.kind, offer.id, {});
+    audit(request.appMember!.id, "memory.guide.detach", offer.id);
+    return reply.redirect(`/app/memory/guides/${offer.kind}/${offer.id}`, 303);
+  });
+
+  app.get<OfferParams>("/memory/guides/:kind/:offerId/handout", { preHandler: member }, async (request, reply) => {
+    const offer = offerOf(request.params);
+    const guides = await Promise.all(
+      memory.guidesOf(offer.id).map(async (guide) => ({
+        ...guide,
+        qr: await QRCode.toString(guide.url, { type: "svg", margin: 2, errorCorrectionLevel: "M" }),
+      })),
+    );
+    return kit.send(request, reply, handoutPage(kit.context(request, reply), offer, guides));
+  });
+}
