@@ -74,6 +74,15 @@ export const auditEn = {
   "audit.action.rota.settings": "Changed what the charter says about roles",
   "audit.action.settings.avatar": "Changed the pod's picture",
   "audit.action.settings.header": "Changed the pod's banner",
+  "audit.action.memory.create": "Wrote in the pod's memory",
+  "audit.action.memory.update": "Changed a memory entry",
+  "audit.action.memory.public": "Made a memory entry public",
+  "audit.action.memory.internal": "Made a memory entry members-only",
+  "audit.action.memory.withdraw": "Withdrew a memory entry",
+  "audit.action.memory.supersede": "Replaced a decision with a newer one",
+  "audit.action.memory.promote": "Made a lesson into a practice",
+  "audit.action.memory.guide.attach": "Added a guide to an offer or need",
+  "audit.action.memory.guide.detach": "Removed a guide from an offer or need",
 };
 
 export const auditEs: Record<keyof typeof auditEn, string> = {
@@ -151,4 +160,13 @@ export const auditEs: Record<keyof typeof auditEn, string> = {
   "audit.action.rota.settings": "Cambió lo que la carta dice de los roles",
   "audit.action.settings.avatar": "Cambió la imagen del pod",
   "audit.action.settings.header": "Cambió el encabezado del pod",
+  "audit.action.memory.create": "Escribió en la memoria del pod",
+  "audit.action.memory.update": "Cambió una entrada de la memoria",
+  "audit.action.memory.public": "Hizo pública una entrada de la memoria",
+  "audit.action.memory.internal": "Dejó una entrada de la memoria solo para miembros",
+  "audit.action.memory.withdraw": "Retiró una entrada de la memoria",
+  "audit.action.memory.supersede": "Sustituyó una decisión por otra más nueva",
+  "audit.action.memory.promote": "Convirtió una lección en práctica",
+  "audit.action.memory.guide.attach": "Añadió una guía a una oferta o necesidad",
+  "audit.action.memory.guide.detach": "Quitó una guía de una oferta o necesidad",
 };
