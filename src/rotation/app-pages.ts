@@ -3,7 +3,15 @@ import type { MessageKey } from "../webapp/i18n/index.ts";
 import { explain } from "./explain.ts";
 import { type Cause, RISK_LEVELS } from "./generator.ts";
 import { PERIOD_KINDS } from "./schema.ts";
-import { type Boundaries, type GrownSkill, type Handoff, reasonOf, type Role, type Seat } from "./service.ts";
+import {
+  type Boundaries,
+  type GrownSkill,
+  type Handoff,
+  reasonOf,
+  type Role,
+  type Seat,
+  type Workflow,
+} from "./service.ts";
 
 type Names = Map<string, string>;
 
@@ -150,10 +158,11 @@ export interface RoleFormState {
   role?: Role;
   values: Record<string, string>;
   errors?: FieldErrors;
+  workflows: Workflow[];
 }
 
 /** Add or edit a role. */
-export function roleFormPage(ctx: PageContext, { role, values, errors }: RoleFormState): Page {
+export function roleFormPage(ctx: PageContext, { role, values, errors, workflows }: RoleFormState): Page {
   const { t } = ctx;
   const select = (name: string, label: string, options: readonly string[], text: (o: string) => string) =>
     html`<div class="field">
@@ -180,6 +189,16 @@ export function roleFormPage(ctx: PageContext, { role, values, errors }: RoleFor
         ${select("period", t("rota.field.period"), PERIOD_KINDS, (o) => t(`rota.period.${o as "weekly"}`))}
         <${Field} ctx=${ctx} name="handbook" label=${t("rota.field.handbook")} value=${values.handbook}
           errors=${errors} multiline max=${10000} />
+        <div class=${errors?.handbookWorkflowId ? "field invalid" : "field"}>
+          <label for="f-handbookWorkflowId">${t("rota.field.handbookWorkflow")}</label>
+          <p class="hint" id="f-handbookWorkflowId-hint">${t("rota.field.handbookWorkflowHint")}</p>
+          <select id="f-handbookWorkflowId" name="handbookWorkflowId" aria-describedby="f-handbookWorkflowId-hint">
+            <option value="">${t("rota.field.handbookWorkflowNone")}</option>
+            ${workflows.map(
+              (w) => html`<option value=${w.id} selected=${values.handbookWorkflowId === w.id}>${w.title}</option>`,
+            )}
+          </select>
+        </div>
         <button type="submit">${t("rota.save")}</button>
       </form>`,
   };
@@ -189,6 +208,7 @@ export interface MinePageState {
   seats: Seat[];
   offers: Seat[];
   roles: Role[];
+  workflows: Workflow[];
   boundaries: Boundaries;
   hasFeed: boolean;
   handoffs: Handoff[];
@@ -330,6 +350,15 @@ export function minePage(ctx: PageContext, state: MinePageState): Page {
   };
 }
 
+/** The role's handbook when it is a workflow of the pod's memory: read it before the handoff. */
+function HandbookLink({ ctx, role, workflows }: { ctx: PageContext; role?: Role; workflows: Workflow[] }) {
+  const workflow = role?.handbookWorkflowId ? workflows.find((w) => w.id === role.handbookWorkflowId) : undefined;
+  return (
+    workflow &&
+    html`<p><a href=${`/app/memory/${workflow.id}`}>${ctx.t("rota.handbookLink", { title: workflow.title })}</a></p>`
+  );
+}
+
 /** The dashboard's line for coordinators: published seats nobody holds. */
 export const rotaBlock = (ctx: PageContext, unfilled: number) =>
   html`<p><a href="/app/rota#unfilled">${ctx.t("rota.dashboard", { count: unfilled })}</a></p>`;
@@ -356,6 +385,7 @@ function HandoffCard({ ctx, handoff, state }: { ctx: PageContext; handoff: Hando
     </p>
     <p class="status">${t(both ? "rota.handoffDone" : mine ? "rota.handoffWaiting" : "rota.handoffOpen")}</p>
     ${role?.handbook && html`<details><summary>${t("rota.field.handbook")}</summary><p>${role.handbook}</p></details>`}
+    <${HandbookLink} ctx=${ctx} role=${role} workflows=${state.workflows} />
     <form method="post" action=${`/app/rota/handoffs/${handoff.id}`} class="stack">
       <${Csrf} ctx=${ctx} />
       <div class="field">

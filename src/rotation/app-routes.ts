@@ -12,7 +12,7 @@ import { RISK_LEVELS, type Risk } from "./generator.ts";
 import { PERIOD_KEY, periodEnd, periodStart } from "./periods.ts";
 import { PERIOD_KINDS, type PeriodKind } from "./schema.ts";
 import type { RotationRoom } from "./room.ts";
-import type { Role, RoleInput, RotaMember } from "./service.ts";
+import type { Role, RoleInput, RotaMember, Workflow } from "./service.ts";
 
 interface Options {
   kit: AppKit;
@@ -22,16 +22,18 @@ interface Options {
   config: Config;
   /** Called when the roles the charter names (or whether it names them) may have changed. */
   publicRolesChanged: (before: string) => Promise<void>;
+  /** The pod's workflows (open memory): a role's handbook can be one of them. */
+  workflows: () => Workflow[];
 }
 
-const ROLE_FIELDS = ["name", "seats", "skills", "risk", "tenureLimit", "period", "handbook"];
+const ROLE_FIELDS = ["name", "seats", "skills", "risk", "tenureLimit", "period", "handbook", "handbookWorkflowId"];
 const fieldsOf = (request: FastifyRequest) => request.body as FormFields | undefined;
 const listOf = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value ? [value] : []);
 
 /** The rotation room's pages: coordinators define roles, generate, adjust and publish; members see and swap seats. */
 export async function rotaPages(
   app: FastifyInstance,
-  { kit, audit, rota, members, config, publicRolesChanged }: Options,
+  { kit, audit, rota, members, config, publicRolesChanged, workflows }: Options,
 ) {
   const coordinator = kit.guard("coordinator");
   const member = kit.guard("member");
@@ -109,10 +111,19 @@ export async function rotaPages(
 
   const roleValues = (role?: Role): Record<string, string> =>
     role
-      ? { ...role, seats: String(role.seats), tenureLimit: String(role.tenureLimit) }
+      ? {
+          ...role,
+          seats: String(role.seats),
+          tenureLimit: String(role.tenureLimit),
+          handbookWorkflowId: role.handbookWorkflowId ?? "",
+        }
       : { seats: "1", tenureLimit: "2", risk: "low", period: "weekly" };
   const showRole = (request: FastifyRequest, reply: FastifyReply, role?: Role) =>
-    kit.send(request, reply, roleFormPage(kit.context(request, reply), { role, values: roleValues(role) }));
+    kit.send(
+      request,
+      reply,
+      roleFormPage(kit.context(request, reply), { role, values: roleValues(role), workflows: workflows() }),
+    );
   app.get("/rota/roles/new", { preHandler: coordinator }, async (request, reply) => showRole(request, reply));
   app.get<{ Params: { id: string } }>("/rota/roles/:id", { preHandler: coordinator }, async (request, reply) => {
     const role = rota.role(request.params.id);
@@ -122,9 +133,13 @@ export async function rotaPages(
     const role = request.params.id === "new" ? undefined : rota.role(request.params.id);
     if (request.params.id !== "new" && !role) return reply.callNotFound();
     const values = Object.fromEntries(ROLE_FIELDS.map((f) => [f, text(fieldsOf(request), f).trim()]));
-    const { input, errors } = roleInput(values);
+    const { input, errors } = roleInput(values, workflows());
     if (!input) {
-      return kit.send(request, reply, roleFormPage(kit.context(request, reply), { role, values, errors }));
+      return kit.send(
+        request,
+        reply,
+        roleFormPage(kit.context(request, reply), { role, values, errors, workflows: workflows() }),
+      );
     }
     const before = JSON.stringify(rota.publicRoles());
     const id = role ? (rota.updateRole(role.id, input), role.id) : rota.createRole(input).id;
@@ -144,6 +159,7 @@ export async function rotaPages(
         seats: rota.mine(id),
         offers: rota.offersFor(memberOf(request)),
         roles: rota.roles(),
+        workflows: workflows(),
         boundaries: rota.boundaries(id),
         hasFeed: rota.hasFeedToken(id),
         handoffs: rota.handoffsOf(id),
@@ -265,7 +281,7 @@ export async function rotaPages(
 /** An all-day event's day; ical-generator writes the date part of a Date in UTC for all-day events. */
 const toDate = (day: Temporal.PlainDate) => new Date(`${day.toString()}T00:00:00Z`);
 
-function roleInput(values: Record<string, string>): { input?: RoleInput; errors?: FieldErrors } {
+function roleInput(values: Record<string, string>, workflows: Workflow[]): { input?: RoleInput; errors?: FieldErrors } {
   const errors: FieldErrors = {};
   const seats = Number(values.seats);
   const tenureLimit = Number(values.tenureLimit);
@@ -274,6 +290,8 @@ function roleInput(values: Record<string, string>): { input?: RoleInput; errors?
   if (!Number.isInteger(tenureLimit) || tenureLimit < 1 || tenureLimit > 52) errors.tenureLimit = "error.number";
   if (values.skills!.length > 300) errors.skills = "error.required";
   if (values.handbook!.length > 10000) errors.handbook = "settings.error.tooLong";
+  const workflow = values.handbookWorkflowId || null;
+  if (workflow && !workflows.some((w) => w.id === workflow)) errors.handbookWorkflowId = "error.required";
   const risk = values.risk as Risk;
   const period = values.period as PeriodKind;
   if (!RISK_LEVELS.includes(risk)) errors.risk = "error.required";
@@ -288,6 +306,7 @@ function roleInput(values: Record<string, string>): { input?: RoleInput; errors?
       tenureLimit,
       period,
       handbook: values.handbook!,
+      handbookWorkflowId: workflow,
     },
   };
 }

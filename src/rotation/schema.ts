@@ -18,6 +18,8 @@ export const rotaRoles = sqliteTable("rota_roles", {
   tenureLimit: integer("tenure_limit").notNull(),
   period: text("period", { enum: PERIOD_KINDS }).notNull(),
   handbook: text("handbook").notNull().default(""),
+  /** The pod's workflow (open memory) that is this role's handbook, when it has one. */
+  handbookWorkflowId: text("handbook_workflow_id"),
   createdAt: text("created_at").notNull(),
 });
 

@@ -28,7 +28,12 @@ export type Role = typeof rotaRoles.$inferSelect;
 export type Seat = typeof rotaSeats.$inferSelect;
 export type Boundaries = typeof rotaBoundaries.$inferSelect;
 export type Handoff = typeof rotaHandoffs.$inferSelect;
-export type RoleInput = Omit<Role, "id" | "createdAt">;
+export type RoleInput = Omit<Role, "id" | "createdAt" | "handbookWorkflowId"> & { handbookWorkflowId?: string | null };
+/** A workflow of the pod's memory, as a role's handbook names it. */
+export interface Workflow {
+  id: string;
+  title: string;
+}
 export type GrownSkill = typeof rotaGrownSkills.$inferSelect;
 /** What the charter may say about the rota: role names and how often, never who holds them. */
 export interface PublicRole {
@@ -258,7 +263,12 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
     seat,
     breaks,
     createRole(input: RoleInput): Role {
-      const row = { ...input, id: randomUUID(), createdAt: now().toISOString() };
+      const row = {
+        ...input,
+        handbookWorkflowId: input.handbookWorkflowId ?? null,
+        id: randomUUID(),
+        createdAt: now().toISOString(),
+      };
       db.insert(rotaRoles).values(row).run();
       return row;
     },

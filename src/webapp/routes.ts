@@ -125,7 +125,8 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   const publicRolesChanged = async (before: string) => {
     if (JSON.stringify(rota.publicRoles()) !== before) await pod.charters.republish();
   };
-  await app.register(rotaPages, { kit, audit, rota, members, config, publicRolesChanged });
+  const workflows = () => pod.memory.list("workflow").map((w) => ({ id: w.id, title: w.title }));
+  await app.register(rotaPages, { kit, audit, rota, members, config, publicRolesChanged, workflows });
   const care = careService(db, pod.deps.now, () => config.timeZone);
   await app.register(carePages, { kit, audit, care, rota, members, config, now: pod.deps.now });
 }

@@ -136,6 +136,11 @@ export const rotationEn = {
   "rota.public.title": "How we share the work",
   "rota.public.line": "We rotate roles so no one becomes irreplaceable: {roles}.",
   "rota.public.role": "{role} ({period})",
+  "rota.field.handbookWorkflow": "Handbook in the pod's memory",
+  "rota.field.handbookWorkflowHint":
+    "A workflow from Memory that says how to do this role; it is linked at every handoff.",
+  "rota.field.handbookWorkflowNone": "None",
+  "rota.handbookLink": "Handbook: {title}",
 } as const;
 
 export const rotationEs: Record<keyof typeof rotationEn, string> = {
@@ -278,4 +283,9 @@ export const rotationEs: Record<keyof typeof rotationEn, string> = {
   "rota.public.title": "Cómo repartimos el trabajo",
   "rota.public.line": "Rotamos los roles para que nadie sea imprescindible: {roles}.",
   "rota.public.role": "{role} ({period})",
+  "rota.field.handbookWorkflow": "Manual en la memoria del pod",
+  "rota.field.handbookWorkflowHint":
+    "Un procedimiento de Memoria que explica cómo hacer este rol; se enlaza en cada traspaso.",
+  "rota.field.handbookWorkflowNone": "Ninguno",
+  "rota.handbookLink": "Manual: {title}",
 };

@@ -1,0 +1,1 @@
+ALTER TABLE `rota_roles` ADD `handbook_workflow_id` text;
