@@ -22,6 +22,7 @@ const ROOMS = [
   "rotation",
   "settings",
   "social",
+  "sovereignty",
 ];
 const rooms = ROOMS.join("|");
 

@@ -29,6 +29,8 @@ import { offersService } from "./offers/service.ts";
 import { requestsService } from "./requests/service.ts";
 import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
+import { reportInbox } from "./sovereignty/from-as.ts";
+import { sovereigntyService } from "./sovereignty/service.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
@@ -112,6 +114,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const members = membersService(deps.db, deps.now);
     const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));
     const offers = offersService(deps, contextFor, events);
+    const charters = chartersService(deps, contextFor, events, profileChanged);
     const services: PodServices = {
       confederation,
       social,
@@ -120,8 +123,9 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       // Neighbors' requests (no account): private to the coordinators, never federated.
       requests: requestsService(deps, offers),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
-      charters: chartersService(deps, contextFor, events, profileChanged),
+      charters,
       practices: practicesService(deps, contextFor, events),
+      sovereignty: sovereigntyService(deps, contextFor, events, charters),
       members,
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),
@@ -152,6 +156,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       publishedAt,
       contextFor,
       inboxFastPath: eitherFastPath(
+        reportInbox(deps, services.moderation.refuses),
         fastInbox(deps, confederation.inbox),
         fastNoteInbox(deps, social.inbox, confederation.inbox, () => contextFor().clone(null)),
       ),

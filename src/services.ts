@@ -8,6 +8,7 @@ import type { PracticesService } from "./practices/service.ts";
 import type { RequestsService } from "./requests/service.ts";
 import type { SettingsService } from "./settings/service.ts";
 import type { SocialService } from "./social/service.ts";
+import type { SovereigntyService } from "./sovereignty/service.ts";
 
 /**
  * The rooms' services: what routes, the CLI and federation dispatchers call. Its own module (not pod.ts,
@@ -24,4 +25,5 @@ export interface PodServices {
   moderation: ModerationService;
   settings: SettingsService;
   requests: RequestsService;
+  sovereignty: SovereigntyService;
 }

@@ -6,6 +6,7 @@ import type { Context } from "@fedify/fedify";
 import type { ChartersService } from "../charters/service.ts";
 import type { OffersService } from "../offers/service.ts";
 import type { PracticesService } from "../practices/service.ts";
+import type { SovereigntyService } from "../sovereignty/service.ts";
 import type { Response } from "./response.ts";
 
 /**
@@ -55,6 +56,8 @@ export interface RoomHost {
   offers: OffersService;
   charters: ChartersService;
   practices: PracticesService;
+  sovereignty: SovereigntyService;
+  confederation: { neighborPods(): { actorIri: string; name: string; handle: string | null }[] };
   social: { responsesTo(iri: string, publicOnly: boolean): Response[] };
 }
 

@@ -56,6 +56,7 @@ function layout(ctx: PageContext, page: Page) {
             ${coordinator && html`<li><a href="/app/requests">${t("requests.title")}</a></li>`}
             ${coordinator && html`<li><a href="/app/rota">${t("rota.nav")}</a></li>`}
             ${member && html`<li><a href="/app/rota/mine">${t("rota.mine.nav")}</a></li>`}
+            ${member && html`<li><a href="/app/sovereignty">${t("sov.nav")}</a></li>`}
             ${coordinator && html`<li><a href="/app/members">${t("nav.members")}</a></li>`}
             ${coordinator && html`<li><a href="/app/audit">${t("nav.audit")}</a></li>`}
             ${coordinator && html`<li><a href="/app/moderation">${t("nav.moderation")}</a></li>`}

@@ -24,6 +24,7 @@ import { dashboardPage } from "./pages/dashboard.ts";
 import { settingsPages, setupStep } from "../settings/app-routes.ts";
 import { charterPages } from "../charters/app-routes.ts";
 import { categoryPages } from "../categories/app-routes.ts";
+import { sovereigntyPages } from "../sovereignty/app-routes.ts";
 import { installWebApp } from "./plugin.ts";
 
 const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
@@ -106,4 +107,15 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
   await app.register(requestPages, { kit, audit, requests: pod.requests });
   await app.register(rotaPages, { kit, audit, rota, members, config });
+  await app.register(sovereigntyPages, {
+    kit,
+    audit,
+    sovereignty: pod.sovereignty,
+    charterServices: () => {
+      const charter = pod.charters.current();
+      return [...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => ({ key: s.key, name: s.name }));
+    },
+    config,
+    now: pod.deps.now,
+  });
 }

@@ -2,6 +2,7 @@ import { contentEn } from "./areas/content.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
+import { sovereigntyEn } from "./areas/sovereignty.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
 import { viewEn } from "./areas/view.ts";
@@ -193,6 +194,7 @@ export const en = {
   ...moderationEn,
   ...publicEn,
   ...rotationEn,
+  ...sovereigntyEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

@@ -3,6 +3,7 @@ import { contentEs } from "./areas/content.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
+import { sovereigntyEs } from "./areas/sovereignty.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
 import { viewEs } from "./areas/view.ts";
@@ -196,6 +197,7 @@ export const es: Record<MessageKey, string> = {
   ...moderationEs,
   ...publicEs,
   ...rotationEs,
+  ...sovereigntyEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,
