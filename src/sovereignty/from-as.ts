@@ -63,6 +63,11 @@ export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
     if (!month) return false;
     const figures = report.attachment.flatMap((item) => {
       const figure = figureSchema.safeParse(item);
+      if (!figure.success && (item as { type?: unknown })?.type === "EconomicEvent")
+        deps.log.warn(
+          { report: report.id, reason: figure.error.issues[0]?.message, path: figure.error.issues[0]?.path },
+          "refused a report figure",
+        );
       return figure.success ? [figure.data] : [];
     });
     // Taken from here on: a report from a pod not followed (or refused) is read and dropped.
@@ -83,7 +88,7 @@ export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
       figures: received,
       at: deps.now(),
     });
-    deps.log.debug({ report: report.id, month, stored }, "sovereignty report received");
+    deps.log.debug({ report: report.id, month, stored, figures: received.length }, "sovereignty report received");
     return true;
   };
 }

@@ -105,6 +105,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
   app.get("/sovereignty/entries/:id/history", { schema: { tags, params: idParams } }, async (request) => ({
     items: sovereignty.history(request.params.id),
   }));
+  app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: sovereignty.list() }));
   app.post("/sovereignty/reports/draft", { schema: { tags } }, async (_request, reply) =>
     reply.code(201).send(sovereignty.draftFor(deps.now())),
   );

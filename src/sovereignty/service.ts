@@ -26,7 +26,7 @@ import type { Report } from "./model-report.ts";
 import { addMonths, monthBounds, monthIn } from "./months.ts";
 import { draftFigures, isSmall } from "./report.ts";
 import { sovereigntyReports, sovereigntySettings } from "./schema.ts";
-import { reportActivities, reportIri } from "./to-as.ts";
+import { reportActivities, reportIri, reportLines, reportPath } from "./to-as.ts";
 import { replaceFigures, type ReceivedFigure } from "./totals-store.ts";
 
 export type { Report } from "./model-report.ts";
@@ -177,6 +177,26 @@ export function sovereigntyService(
           .returning()
           .get(),
       );
+    },
+
+    /** The latest published report's progress toward the next service, for the public charter page. */
+    monthlyProgress() {
+      const row = db
+        .select()
+        .from(sovereigntyReports)
+        .where(eq(sovereigntyReports.status, "published"))
+        .orderBy(desc(sovereigntyReports.month))
+        .get();
+      if (!row) return null;
+      const report = toReport(row);
+      const next = report.figures.next;
+      return {
+        month: report.month,
+        service: next?.name ?? "—",
+        progress: report.progress,
+        lines: reportLines(report),
+        reportPath: reportPath(report),
+      };
     },
 
     get,

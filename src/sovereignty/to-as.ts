@@ -9,7 +9,7 @@ import { escapeHtml } from "../web/html.ts";
 import type { Report } from "./model-report.ts";
 import { formatMilli } from "./model.ts";
 import { isSmall, liberatedMilli, type MetricFigure } from "./report.ts";
-import { ReportArticle, ReportCreate, ReportUpdate, type WireFigure } from "./vocab.ts";
+import { ReportArticle, ReportCreate, ReportUpdate, setFigures, type WireFigure } from "./vocab.ts";
 
 export const reportPath = (row: Pick<Report, "id">) => `/reports/${row.id}`;
 export const reportIri = (config: Config, row: Pick<Report, "id">) => new URL(reportPath(row), config.url);
@@ -143,7 +143,7 @@ export function reportToArticle(ctx: Context<null>, config: Config, row: Report)
     published: toInstant(new Date(row.publishedAt ?? row.updatedAt)),
     updated: row.revision > 1 ? toInstant(new Date(row.updatedAt)) : null,
   });
-  article.figures = wireFigures(ctx, config, row);
+  setFigures(id, wireFigures(ctx, config, row));
   return article;
 }
 
@@ -185,7 +185,6 @@ export function reportActivities(ctx: Context<null>, config: Config, row: Report
           published: article.published,
         })
       : new ReportUpdate({ id: activityId(article), actor, object: article, ...addressing, updated: toInstant(now) });
-  forArticle.figures = article.figures;
   const forNote =
     verb === "create"
       ? new PodCreate({ id: activityId(note), actor, object: note, ...addressing, published: note.published })

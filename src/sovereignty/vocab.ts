@@ -50,36 +50,47 @@ function withFigures(article: Json, figures: WireFigure[]): Json {
 }
 
 /**
- * Fedify's classes carry no ValueFlows EconomicEvent, and an embedded object is compacted by its activity
- * (its own toJsonLd is not called): so the Article and the activities that carry it add the figures
+ * The figures of each report Article, by its id. Fedify's classes carry no ValueFlows EconomicEvent, an
+ * embedded object is compacted by its activity (its own toJsonLd is not called), and Fedify clones an
+ * activity (through its constructor) before it serialises it for the queue: so the figures cannot ride on
+ * the instance. The Article and the activities that carry it look them up by the Article's id and add them
  * to their compact JSON, with the context that defines them. The expanded form is left as Fedify makes it.
  */
+const FIGURES = new Map<string, WireFigure[]>();
+/** Bounded: a pod publishes about one report a month; corrections replace their entry. */
+const FIGURES_KEPT = 500;
+
+export function setFigures(articleId: URL, figures: WireFigure[]): void {
+  FIGURES.delete(articleId.href);
+  FIGURES.set(articleId.href, figures);
+  if (FIGURES.size > FIGURES_KEPT) FIGURES.delete(FIGURES.keys().next().value!);
+}
+
+const figuresOf = (id: URL | null | undefined) => (id ? (FIGURES.get(id.href) ?? []) : []);
+
 export class ReportArticle extends Article {
-  figures: WireFigure[] = [];
   override async toJsonLd(options?: ToJsonLdOptions) {
     const compact = compactOptions(options);
     if (!compact) return super.toJsonLd(options);
-    return withFigures((await super.toJsonLd(compact)) as Json, this.figures);
+    return withFigures((await super.toJsonLd(compact)) as Json, figuresOf(this.id));
   }
 }
 
-async function activityWithFigures(json: Promise<unknown>, figures: WireFigure[]) {
+async function activityWithFigures(json: Promise<unknown>, objectId: URL | null) {
   const activity = (await json) as Json;
-  return { ...activity, object: withFigures(activity.object as Json, figures) };
+  return { ...activity, object: withFigures(activity.object as Json, figuresOf(objectId)) };
 }
 
 export class ReportCreate extends Create {
-  figures: WireFigure[] = [];
   override toJsonLd(options?: ToJsonLdOptions) {
     const compact = compactOptions(options);
-    return compact ? activityWithFigures(super.toJsonLd(compact), this.figures) : super.toJsonLd(options);
+    return compact ? activityWithFigures(super.toJsonLd(compact), this.objectId) : super.toJsonLd(options);
   }
 }
 
 export class ReportUpdate extends Update {
-  figures: WireFigure[] = [];
   override toJsonLd(options?: ToJsonLdOptions) {
     const compact = compactOptions(options);
-    return compact ? activityWithFigures(super.toJsonLd(compact), this.figures) : super.toJsonLd(options);
+    return compact ? activityWithFigures(super.toJsonLd(compact), this.objectId) : super.toJsonLd(options);
   }
 }

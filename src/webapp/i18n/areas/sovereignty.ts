@@ -121,6 +121,8 @@ export const sovereigntyEn = {
   "sov.view.none": "No reports from followed pods yet.",
   "sov.view.csv": "CSV",
   "sov.view.json": "JSON",
+  "sov.charter.progress": "{month}: progress toward {service}",
+  "sov.charter.report": "Read the month's report",
 } as const;
 
 export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
@@ -249,4 +251,6 @@ export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
   "sov.view.none": "Aún no hay informes de pods seguidos.",
   "sov.view.csv": "CSV",
   "sov.view.json": "JSON",
+  "sov.charter.progress": "{month}: avance hacia {service}",
+  "sov.charter.report": "Leer el informe del mes",
 };
