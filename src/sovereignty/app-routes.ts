@@ -199,7 +199,7 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
   });
 
   app.get<IdParams>("/sovereignty/reports/:id", { preHandler: coordinator }, async (request, reply) => {
-    const report = sovereignty.get(request.params.id);
+    const report = sovereignty.refreshDraft(request.params.id);
     const ctx = kit.context(request, reply);
     const done = text(request.query as FormFields, "done");
     const notice =

@@ -92,6 +92,20 @@ export function sovereigntyService(
     });
   }
 
+  /** A draft's figures follow the ledger until it is published (a draft made at the month's start, then filled). */
+  function refreshDraft(id: string): Report {
+    const row = get(id);
+    if (row.status !== "draft") return row;
+    return toReport(
+      db
+        .update(sovereigntyReports)
+        .set({ figures: figuresFor(row.month) })
+        .where(eq(sovereigntyReports.id, id))
+        .returning()
+        .get()!,
+    );
+  }
+
   /** This pod's published figures, in the same table as its neighbors' (the view's totals read one table). */
   function projectOwn(row: Report): void {
     const figures: ReceivedFigure[] = row.figures.metrics.map((m) => {
@@ -156,7 +170,7 @@ export function sovereigntyService(
     draftFor(now: Date, language = "en"): Report {
       const month = addMonths(monthIn(now, zone()), -1);
       const existing = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.month, month)).get();
-      if (existing) return toReport(existing);
+      if (existing) return existing.status === "draft" ? refreshDraft(existing.id) : toReport(existing);
       const at = now.toISOString();
       return toReport(
         db
@@ -200,6 +214,7 @@ export function sovereigntyService(
     },
 
     get,
+    refreshDraft,
     list: (): Report[] =>
       db.select().from(sovereigntyReports).orderBy(desc(sovereigntyReports.month)).all().map(toReport),
 
