@@ -282,7 +282,11 @@ export function reportPage(ctx: PageContext, state: { report: Report; notice?: s
   const weights = counted.map((m) => `${m.labels[ctx.locale]} ${formatMilli(m.weightMilli)}`).join(", ") || "—";
   const next = f.next;
   const needs = next
-    ? [next.needs.people > 0 ? String(next.needs.people) : "", ...next.needs.skills, ...next.needs.materials]
+    ? [
+        next.needs.people > 0 ? t("sov.report.people", { n: next.needs.people }) : "",
+        ...next.needs.skills,
+        ...next.needs.materials,
+      ]
         .filter(Boolean)
         .join(", ")
     : "";
@@ -317,7 +321,7 @@ export function reportPage(ctx: PageContext, state: { report: Report; notice?: s
         <ul>
           ${f.services.map(
             (s) => html`<li>
-              <strong>${s.name ?? t("sov.report.noService")}</strong>:
+              <strong>${s.name ?? t("sov.report.noService")}</strong>${": "}
               ${s.totals.map((x) => `${labels.get(x.slug)} ${count(x.quantityMilli)} (${change(x.quantityMilli, x.previousMilli)})`).join("; ")}
             </li>`,
           )}
@@ -334,6 +338,7 @@ export function reportPage(ctx: PageContext, state: { report: Report; notice?: s
         })}</p>
         <p class="hint">${t("sov.report.practiceSlot")}</p>
       </section>
+      <h2>${t("sov.report.words")}</h2>
       <form method="post" action=${`/app/sovereignty/reports/${report.id}`} class="stack">
         <${Csrf} ctx=${ctx} />
         <${Field} ctx=${ctx} name="intro" label=${t("sov.report.intro")} value=${report.intro} multiline max=${2000} />

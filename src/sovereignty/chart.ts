@@ -9,7 +9,7 @@ export interface ChartPoint {
 
 const WIDTH = 640;
 const HEIGHT = 260;
-const MARGIN = { top: 16, right: 12, bottom: 40, left: 56 };
+const MARGIN = { top: 16, right: 12, bottom: 40, left: 64 };
 
 const format = (value: number) => (Math.round(value * 10) / 10).toLocaleString("en");
 
@@ -47,7 +47,7 @@ export function monthChart(points: ChartPoint[], labels: { title: string; descri
   const months = points
     .filter((_, i) => i % every === 0)
     .map(
-      (p) => `<text x="${cx(p)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${p.month.slice(2)}</text>`,
+      (p) => `<text x="${cx(p)}" y="${HEIGHT - MARGIN.bottom + 24}" text-anchor="middle">${p.month.slice(2)}</text>`,
     );
   const dots = points.map(
     (p) =>

@@ -123,6 +123,8 @@ export const sovereigntyEn = {
   "sov.view.json": "JSON",
   "sov.charter.progress": "{month}: progress toward {service}",
   "sov.charter.report": "Read the month's report",
+  "sov.report.people": "{n} people",
+  "sov.report.words": "Your words",
 } as const;
 
 export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
@@ -253,4 +255,6 @@ export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
   "sov.view.json": "JSON",
   "sov.charter.progress": "{month}: avance hacia {service}",
   "sov.charter.report": "Leer el informe del mes",
+  "sov.report.people": "{n} personas",
+  "sov.report.words": "Sus palabras",
 };
