@@ -37,7 +37,7 @@ CREATE TABLE `sovereignty_neighbor_figures` (
 	PRIMARY KEY(`pod_iri`, `month`, `metric_iri`)
 );
 --> statement-breakpoint
-CREATE INDEX `sovereignty_neighbor_month` ON `sovereignty_neighbor_figures` (`month`);--> statement-breakpoint
+CREATE INDEX `sovereignty_figures_metric_month` ON `sovereignty_neighbor_figures` (`metric_iri`,`month`);--> statement-breakpoint
 CREATE TABLE `sovereignty_reports` (
 	`id` text PRIMARY KEY NOT NULL,
 	`month` text NOT NULL,
@@ -56,6 +56,17 @@ CREATE UNIQUE INDEX `sovereignty_reports_month_unique` ON `sovereignty_reports` 
 CREATE TABLE `sovereignty_settings` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`small_count_threshold` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `sovereignty_totals` (
+	`metric_iri` text NOT NULL,
+	`month` text NOT NULL,
+	`unit` text NOT NULL,
+	`quantity_milli` integer NOT NULL,
+	`pod_count` integer NOT NULL,
+	`fewer_than_count` integer NOT NULL,
+	`fewer_than` integer,
+	PRIMARY KEY(`metric_iri`, `month`)
 );
 --> statement-breakpoint
 CREATE TABLE `sovereignty_weights` (

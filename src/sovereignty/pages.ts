@@ -16,6 +16,9 @@ export function reportPublicPage(ctx: PublicContext, row: Report): PublicPage {
   };
 }
 
+/** Beyond this many pods a month's row gives the count (the JSON and CSV list them all). */
+const POD_NAMES_SHOWN = 12;
+
 export interface TotalsPageState {
   types: MetricType[];
   /** The chosen type's IRI and its cells, oldest month first. */
@@ -74,12 +77,16 @@ export function totalsPage(ctx: PublicContext, state: TotalsPageState): PublicPa
                 <td>${formatMilli(c.quantityMilli)}</td>
                 <td>${c.liberatedMilli === null ? "—" : formatMilli(c.liberatedMilli)}</td>
                 <td>
-                  ${c.pods.map(state.podName).join(", ")}
                   ${
-                    c.fewerThanPods.length > 0 &&
+                    c.pods && c.pods.length <= POD_NAMES_SHOWN
+                      ? c.pods.map(state.podName).join(", ")
+                      : t("sov.view.podCount", { count: c.podCount })
+                  }
+                  ${
+                    c.fewerThanCount > 0 &&
                     html`<br /><span class="meta">${t("sov.view.fewer", {
-                      count: c.fewerThanPods.length,
-                      n: c.fewerThanPods[0]!.fewerThan,
+                      count: c.fewerThanCount,
+                      n: c.fewerThan ?? 0,
                     })}</span>`
                   }
                 </td>

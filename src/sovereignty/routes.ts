@@ -8,13 +8,13 @@ import { actorIri } from "../publishing/iris.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
 import { publicContext, renderPublic, sendPublic } from "../web/layout.ts";
 
-import { formatMilli } from "./model.ts";
+import { formatMilli, type MetricType } from "./model.ts";
 import { addMonths, MONTH } from "./months.ts";
 import { reportPublicPage, totalsPage } from "./pages.ts";
 import type { SovereigntyService } from "./service.ts";
 import { reportToArticle, reportToNote } from "./to-as.ts";
 import { confederalTotals, type TotalCell } from "./totals.ts";
-import { storedFigures } from "./totals-store.ts";
+import { latestMonth } from "./totals-store.ts";
 import { INSTITUTIONS, METRIC_SLUG } from "./taxonomy.ts";
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -114,16 +114,24 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
   );
 };
 
-/** The totals the view shows: months [from, to] (default: the last 24 with data), each pod's latest figures. */
-export function viewTotals(deps: PodDeps, sovereignty: SovereigntyService, months?: { from: string; to: string }) {
-  const types = sovereignty.metricTypes();
+/**
+ * The totals the view shows, of one metric type or all: months [from, to], or the 24 up to the latest reported.
+ * Each stored row is already a pod's latest report for its month (totals-store.ts).
+ */
+export function viewTotals(
+  deps: PodDeps,
+  types: MetricType[],
+  query: { metricIri?: string; from?: string; to?: string },
+): TotalCell[] {
   const weights = new Map(types.map((type) => [type.iri, type.weightMilli]));
-  return { types, cells: confederalTotals(storedFigures(deps.db, months), weights) };
-}
-
-function lastMonths(cells: TotalCell[]): { from: string; to: string } | undefined {
-  const latest = cells.at(-1)?.month;
-  return latest ? { from: addMonths(latest, 1 - DEFAULT_MONTHS), to: latest } : undefined;
+  let { from, to } = query;
+  if (!from || !to) {
+    const latest = latestMonth(deps.db, query.metricIri);
+    if (!latest) return [];
+    to = latest;
+    from = addMonths(latest, 1 - DEFAULT_MONTHS);
+  }
+  return confederalTotals(deps.db, { metricIri: query.metricIri, from, to }, weights);
 }
 
 /** Public: published reports (Article / Note / page at one URL), custom metric IRIs, the confederal totals. */
@@ -170,10 +178,14 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     lang: z.string().max(5).optional(),
   });
   function totals(query: z.infer<typeof monthsQuery>) {
-    const all = viewTotals(deps, sovereignty, query.from && query.to ? { from: query.from, to: query.to } : undefined);
-    const range = query.from && query.to ? undefined : lastMonths(all.cells);
-    const cells = range ? all.cells.filter((c) => c.month >= range.from && c.month <= range.to) : all.cells;
-    return { types: all.types, cells };
+    const types = sovereignty.metricTypes();
+    const chosen = types.find((x) => x.slug === query.metric);
+    if (query.metric && !chosen) throw badRequest(`unknown metric type "${query.metric}"`, "metric");
+    return {
+      types,
+      chosen,
+      cells: viewTotals(deps, types, { metricIri: chosen?.iri, from: query.from, to: query.to }),
+    };
   }
   const podNames = () => {
     const names = new Map(neighborPods().map((pod) => [pod.actorIri, pod.handle ?? pod.name]));
@@ -196,7 +208,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
         totalsPage(ctx, {
           types,
           metricIri: chosen.iri,
-          cells: cells.filter((c) => c.metricIri === chosen.iri),
+          cells,
           podName: podNames(),
         }),
       );
@@ -204,17 +216,14 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
   );
 
   app.get("/view/sovereignty", { schema: { querystring: monthsQuery, hide: true } }, async (request) => {
-    const { types, cells } = totals(request.query);
-    const chosen = types.find((x) => x.slug === request.query.metric);
+    const { cells } = totals(request.query);
     return {
-      items: cells
-        .filter((c) => !chosen || c.metricIri === chosen.iri)
-        .map((c) => ({
-          ...c,
-          quantity: formatMilli(c.quantityMilli),
-          hoursLiberated: c.liberatedMilli === null ? null : formatMilli(c.liberatedMilli),
-          hoursPerUnit: c.weightMilli === null ? null : formatMilli(c.weightMilli),
-        })),
+      items: cells.map((c) => ({
+        ...c,
+        quantity: formatMilli(c.quantityMilli),
+        hoursLiberated: c.liberatedMilli === null ? null : formatMilli(c.liberatedMilli),
+        hoursPerUnit: c.weightMilli === null ? null : formatMilli(c.weightMilli),
+      })),
     };
   });
 
@@ -228,12 +237,27 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
         formatMilli(c.quantityMilli),
         c.weightMilli === null ? "" : formatMilli(c.weightMilli),
         c.liberatedMilli === null ? "" : formatMilli(c.liberatedMilli),
-        c.pods.join(" "),
-        c.fewerThanPods.map((p) => `${p.podIri}<${p.fewerThan}`).join(" "),
+        c.podCount,
+        c.pods?.join(" ") ?? "",
+        c.fewerThanCount,
+        c.fewerThan ?? "",
+        c.fewerThanPods?.join(" ") ?? "",
       ]),
       {
         header: true,
-        columns: ["month", "metric", "unit", "total", "hours_per_unit", "hours_liberated", "pods", "pods_fewer_than"],
+        columns: [
+          "month",
+          "metric",
+          "unit",
+          "total",
+          "hours_per_unit",
+          "hours_liberated",
+          "pods_reporting",
+          "pods",
+          "pods_fewer_than",
+          "fewer_than",
+          "pods_with_fewer_than",
+        ],
         record_delimiter: "windows",
       },
     );

@@ -90,5 +90,26 @@ export const sovereigntyNeighborFigures = sqliteTable(
     version: text("version").notNull(),
     receivedAt: text("received_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.podIri, t.month, t.metricIri] }), index("sovereignty_neighbor_month").on(t.month)],
+  (t) => [
+    primaryKey({ columns: [t.podIri, t.month, t.metricIri] }),
+    index("sovereignty_figures_metric_month").on(t.metricIri, t.month),
+  ],
+);
+
+/**
+ * The confederal totals per metric type and month, kept in step with sovereignty_neighbor_figures (the same
+ * transaction replaces a pod's month there and moves its share here), so reading a chart is 24 rows.
+ */
+export const sovereigntyTotals = sqliteTable(
+  "sovereignty_totals",
+  {
+    metricIri: text("metric_iri").notNull(),
+    month: text("month").notNull(),
+    unit: text("unit").notNull(),
+    quantityMilli: integer("quantity_milli").notNull(),
+    podCount: integer("pod_count").notNull(),
+    fewerThanCount: integer("fewer_than_count").notNull(),
+    fewerThan: integer("fewer_than"),
+  },
+  (t) => [primaryKey({ columns: [t.metricIri, t.month] })],
 );

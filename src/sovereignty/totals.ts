@@ -1,5 +1,7 @@
+import { and, asc, eq, gte, lte } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
 import { liberatedMilli } from "./report.ts";
-import type { StoredFigure } from "./totals-store.ts";
+import { sovereigntyNeighborFigures, sovereigntyTotals } from "./schema.ts";
 
 /** One cell of the confederal totals: a metric type in a month, across the pods that reported it. */
 export interface TotalCell {
@@ -11,45 +13,67 @@ export interface TotalCell {
   /** Hours of life liberated by that sum, with this pod's weight for the type (null: no weight known). */
   liberatedMilli: number | null;
   weightMilli: number | null;
-  /** Pods that reported a number, and pods that reported "fewer than N". */
-  pods: string[];
-  fewerThanPods: { podIri: string; fewerThan: number }[];
+  /** How many pods reported a number; their IRIs when at most POD_LIST_MAX pods reported (else null). */
+  podCount: number;
+  pods: string[] | null;
+  /** Pods that reported "fewer than N" (IRIs listed under the same bound). */
+  fewerThanCount: number;
+  fewerThan: number | null;
+  fewerThanPods: string[] | null;
 }
 
+/** Beyond this many pods in a cell, the cell gives counts, not the list (a page stays small and quick). */
+export const POD_LIST_MAX = 50;
+
 /**
- * Adds up stored figures per month and metric type. Each pod's row for a month is already its latest report
- * (totals-store.ts replaces); the month is the reporting pod's own calendar month, so pods in different time
- * zones add up by month label, not by instant.
+ * The totals per month and metric type. Each pod's figures for a month are its latest report (totals-store.ts
+ * replaces them and moves the sums in the same transaction, so a correction replaces, never adds); the month
+ * is the reporting pod's own calendar month, so pods in different time zones add up by month label, not by
+ * instant. Weights are this pod's, applied to the sums.
  */
-export function confederalTotals(rows: StoredFigure[], weights: ReadonlyMap<string, number>): TotalCell[] {
-  const cells = new Map<string, TotalCell>();
-  for (const row of rows) {
-    const key = `${row.month} ${row.metricIri}`;
-    let cell = cells.get(key);
-    if (!cell) {
-      const weightMilli = weights.get(row.metricIri) ?? null;
-      cell = {
-        month: row.month,
-        metricIri: row.metricIri,
-        unit: row.unit,
-        quantityMilli: 0,
-        liberatedMilli: weightMilli === null ? null : 0,
-        weightMilli,
-        pods: [],
-        fewerThanPods: [],
-      };
-      cells.set(key, cell);
-    }
-    if (row.quantityMilli === null) {
-      cell.fewerThanPods.push({ podIri: row.podIri, fewerThan: row.fewerThan ?? 0 });
-      continue;
-    }
-    cell.quantityMilli += row.quantityMilli;
-    cell.pods.push(row.podIri);
-  }
-  for (const cell of cells.values()) {
-    if (cell.weightMilli !== null) cell.liberatedMilli = liberatedMilli(cell.quantityMilli, cell.weightMilli);
-    cell.pods.sort();
-  }
-  return [...cells.values()].sort((a, b) => a.month.localeCompare(b.month) || a.metricIri.localeCompare(b.metricIri));
+export function confederalTotals(
+  db: Db,
+  query: { metricIri?: string; from: string; to: string },
+  weights: ReadonlyMap<string, number>,
+): TotalCell[] {
+  const t = sovereigntyTotals;
+  const rows = db
+    .select()
+    .from(t)
+    .where(
+      and(
+        query.metricIri ? eq(t.metricIri, query.metricIri) : undefined,
+        gte(t.month, query.from),
+        lte(t.month, query.to),
+      ),
+    )
+    .orderBy(asc(t.month), asc(t.metricIri))
+    .all();
+  return rows.map((row) => {
+    const listed = row.podCount + row.fewerThanCount <= POD_LIST_MAX ? podsOf(db, row.metricIri, row.month) : null;
+    const weightMilli = weights.get(row.metricIri) ?? null;
+    return {
+      month: row.month,
+      metricIri: row.metricIri,
+      unit: row.unit,
+      quantityMilli: row.quantityMilli,
+      weightMilli,
+      liberatedMilli: weightMilli === null ? null : liberatedMilli(row.quantityMilli, weightMilli),
+      podCount: row.podCount,
+      pods: listed && listed.filter((p) => p.quantityMilli !== null).map((p) => p.podIri),
+      fewerThanCount: row.fewerThanCount,
+      fewerThan: row.fewerThanCount > 0 ? row.fewerThan : null,
+      fewerThanPods: listed && listed.filter((p) => p.quantityMilli === null).map((p) => p.podIri),
+    };
+  });
+}
+
+function podsOf(db: Db, metricIri: string, month: string) {
+  const f = sovereigntyNeighborFigures;
+  return db
+    .select({ podIri: f.podIri, quantityMilli: f.quantityMilli })
+    .from(f)
+    .where(and(eq(f.metricIri, metricIri), eq(f.month, month)))
+    .orderBy(asc(f.podIri))
+    .all();
 }

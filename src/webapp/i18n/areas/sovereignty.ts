@@ -124,6 +124,7 @@ export const sovereigntyEn = {
   "sov.charter.progress": "{month}: progress toward {service}",
   "sov.charter.report": "Read the month's report",
   "sov.report.people": "{n} people",
+  "sov.view.podCount": "{count} pods (listed in the CSV and JSON)",
   "sov.report.words": "Your words",
 } as const;
 
@@ -256,5 +257,6 @@ export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
   "sov.charter.progress": "{month}: avance hacia {service}",
   "sov.charter.report": "Leer el informe del mes",
   "sov.report.people": "{n} personas",
+  "sov.view.podCount": "{count} pods (la lista está en el CSV y el JSON)",
   "sov.report.words": "Sus palabras",
 };
