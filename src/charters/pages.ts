@@ -70,7 +70,9 @@ export interface MonthlyProgress {
 
 const ProgressSection = ({ ctx, progress }: { ctx: PublicContext; progress: MonthlyProgress }) =>
   html`<section aria-labelledby="monthly-progress">
-    <h2 id="monthly-progress">${ctx.t("sov.charter.progress", { month: progress.month, service: progress.service })}</h2>
+    <h2 id="monthly-progress">
+      ${ctx.t("sov.charter.progress", { month: progress.month, service: progress.service })}
+    </h2>
     ${progress.progress && html`<p>${progress.progress}</p>`}
     <ul>
       ${progress.lines.map((line) => html`<li>${line}</li>`)}

@@ -90,7 +90,10 @@ export function ledgerPage(ctx: PageContext, state: LedgerPageState): Page {
       <p class="actions">
         <a class="button secondary" href="/app/sovereignty/import">${t("sov.import.link")}</a>
         <a class="button secondary" href="/app/sovereignty/weights">${t("sov.weights.link")}</a>
-        ${state.coordinator && html`<a class="button secondary" href="/app/sovereignty/reports">${t("sov.reports.link")}</a>`}
+        ${
+          state.coordinator &&
+          html`<a class="button secondary" href="/app/sovereignty/reports">${t("sov.reports.link")}</a>`
+        }
       </p>
       <section aria-labelledby="add">
         <h2 id="add">${t("sov.entry.add")}</h2>
@@ -241,6 +244,11 @@ export function weightsPage(
   };
 }
 
+const status = (ctx: PageContext, r: Report) =>
+  r.status === "draft"
+    ? ctx.t("sov.reports.status.draft")
+    : ctx.t("sov.reports.status.published", { revision: r.revision });
+
 export function reportsPage(ctx: PageContext, state: { reports: Report[]; notice?: string }): Page {
   const { t } = ctx;
   return {
@@ -255,9 +263,11 @@ export function reportsPage(ctx: PageContext, state: { reports: Report[]; notice
       <ul class="cards">
         ${state.reports.map(
           (r) => html`<li>
-            <p><a href=${`/app/sovereignty/reports/${r.id}`}><strong>${t("sov.report.title", { month: r.month })}</strong></a></p>
+            <p>
+              <a href=${`/app/sovereignty/reports/${r.id}`}><strong>${t("sov.report.title", { month: r.month })}</strong></a>
+            </p>
             <p class="hint">
-              ${r.status === "draft" ? t("sov.reports.status.draft") : t("sov.reports.status.published", { revision: r.revision })}
+              ${status(ctx, r)}
             </p>
           </li>`,
         )}
@@ -294,7 +304,7 @@ export function reportPage(ctx: PageContext, state: { report: Report; notice?: s
     title: t("sov.report.title", { month: report.month }),
     body: html`${state.notice && html`<${Notice} kind="ok">${state.notice}<//>`}
       <p class="hint">
-        ${report.status === "draft" ? t("sov.reports.status.draft") : t("sov.reports.status.published", { revision: report.revision })}
+        ${status(ctx, report)}
         ${report.status === "published" && html` · <a href=${state.path}>${state.path}</a>`}
       </p>
       <section aria-labelledby="figures">
@@ -322,7 +332,12 @@ export function reportPage(ctx: PageContext, state: { report: Report; notice?: s
           ${f.services.map(
             (s) => html`<li>
               <strong>${s.name ?? t("sov.report.noService")}</strong>${": "}
-              ${s.totals.map((x) => `${labels.get(x.slug)} ${count(x.quantityMilli)} (${change(x.quantityMilli, x.previousMilli)})`).join("; ")}
+              ${s.totals
+                .map(
+                  (x) =>
+                    `${labels.get(x.slug)} ${count(x.quantityMilli)} (${change(x.quantityMilli, x.previousMilli)})`,
+                )
+                .join("; ")}
             </li>`,
           )}
         </ul>

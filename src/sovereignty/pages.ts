@@ -44,7 +44,9 @@ export function totalsPage(ctx: PublicContext, state: TotalsPageState): PublicPa
       <form method="get" action="/confederation/sovereignty" class="filters">
         <label for="metric">${t("sov.view.metric")}</label>
         <select id="metric" name="metric">
-          ${state.types.map((x) => html`<option value=${x.slug} selected=${x.iri === state.metricIri}>${x.labels[ctx.locale]}</option>`)}
+          ${state.types.map(
+            (x) => html`<option value=${x.slug} selected=${x.iri === state.metricIri}>${x.labels[ctx.locale]}</option>`,
+          )}
         </select>
         <button type="submit">${t("sov.view.show")}</button>
       </form>
@@ -63,7 +65,7 @@ export function totalsPage(ctx: PublicContext, state: TotalsPageState): PublicPa
             : t("sov.view.noWeight")
         }
       </p>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0" role="region" aria-label=${label}>
         <table id="totals">
           <caption>${label}${type ? ` (${type.unit})` : ""}</caption>
           <thead><tr>

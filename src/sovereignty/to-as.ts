@@ -167,7 +167,10 @@ export function reportToNote(ctx: Context<null>, config: Config, row: Report): N
   });
 }
 
-/** First publication: Create; a corrected report: Update that replaces the earlier one. Article for pods, Note for people. */
+/**
+ * First publication: a Create; a corrected report: an Update that replaces the earlier one. The Article for
+ * pods, the Note for people.
+ */
 export function reportActivities(ctx: Context<null>, config: Config, row: Report, now: Date): Delivery[] {
   const actor = ctx.getActorUri(config.handle);
   const addressing = publicAddressing(ctx, config);

@@ -60,10 +60,10 @@ export function confederalTotals(
       weightMilli,
       liberatedMilli: weightMilli === null ? null : liberatedMilli(row.quantityMilli, weightMilli),
       podCount: row.podCount,
-      pods: listed && listed.filter((p) => p.quantityMilli !== null).map((p) => p.podIri),
+      pods: listed?.filter((p) => p.quantityMilli !== null).map((p) => p.podIri) ?? null,
       fewerThanCount: row.fewerThanCount,
       fewerThan: row.fewerThanCount > 0 ? row.fewerThan : null,
-      fewerThanPods: listed && listed.filter((p) => p.quantityMilli === null).map((p) => p.podIri),
+      fewerThanPods: listed?.filter((p) => p.quantityMilli === null).map((p) => p.podIri) ?? null,
     };
   });
 }

@@ -52,7 +52,7 @@ beforeAll(async () => {
 });
 
 describe("the sovereignty report on the wire", () => {
-  it("the Create sent to pods expands to an Article whose figures are vf:EconomicEvents with om2 Measures", async () => {
+  it("the Create for pods expands to an Article whose figures are vf:EconomicEvents with om2 Measures", async () => {
     const [forPods] = reportActivities(env.ctx, env.config, report(), new Date("2026-11-02T10:00:00Z"));
     expect(forPods!.audience).toBe("pods");
     const json = (await forPods!.activity.toJsonLd()) as Record<string, unknown>;

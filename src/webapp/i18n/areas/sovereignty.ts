@@ -15,7 +15,8 @@ export const sovereigntyEn = {
   "sov.entry.noService": "No particular service",
   "sov.entry.note": "Private note (optional)",
   "sov.entry.noteHint":
-    "Seen only by the pod's members, never published. Do not write the name or anything that identifies a person helped.",
+    "Seen only by the pod's members, never published. " +
+    "Do not write the name or anything that identifies a person helped.",
   "sov.entry.noPerson": "No field here names a person helped, and none should: count, don't name.",
   "sov.entry.submit": "Add to the ledger",
   "sov.entry.added": "Added to the ledger.",
@@ -144,7 +145,8 @@ export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
   "sov.entry.noService": "Ningún servicio en particular",
   "sov.entry.note": "Nota privada (opcional)",
   "sov.entry.noteHint":
-    "Solo la ven las personas del pod; nunca se publica. No escriban el nombre ni nada que identifique a quien recibió ayuda.",
+    "Solo la ven las personas del pod; nunca se publica. " +
+    "No escriban el nombre ni nada que identifique a quien recibió ayuda.",
   "sov.entry.noPerson": "Ningún campo nombra a la persona ayudada, y ninguno debe hacerlo: contar, no nombrar.",
   "sov.entry.submit": "Añadir al registro",
   "sov.entry.added": "Añadido al registro.",
@@ -233,7 +235,8 @@ export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
   "sov.report.offers":
     "Ofertas dadas: {given} · tomadas: {claimed} · necesidades cubiertas: {met} · sin cubrir: {unmet}",
   "sov.report.practiceSlot":
-    "Roles rotados, círculos realizados, decisiones y aprendizajes: se contarán aquí cuando las salas de rotación y " +
+    "Roles rotados, círculos realizados, decisiones y aprendizajes: se contarán aquí cuando las salas de " +
+    "rotación y " +
     "memoria los informen.",
   "sov.report.fewer": "menos de {n}",
   "sov.view.title": "Soberanía en la confederación",
