@@ -1,5 +1,5 @@
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
-import type { MessageKey } from "../webapp/i18n/index.ts";
+import { isMessageKey, type MessageKey } from "../webapp/i18n/index.ts";
 import type { Entry, EntryProblem, MetricType } from "./model.ts";
 import { formatMilli } from "./model.ts";
 import type { Report } from "./model-report.ts";
@@ -157,6 +157,14 @@ export function correctionPage(
   };
 }
 
+/** A CSV problem in the reader's language where the catalog has its field's message (the value stays quoted). */
+function problemText(ctx: PageContext, p: EntryProblem): string {
+  const key = `sov.error.${p.column}`;
+  if (!isMessageKey(key)) return p.message;
+  const value = /^"[^"]*"/.exec(p.message)?.[0];
+  return value ? `${value}: ${ctx.t(key)}` : ctx.t(key);
+}
+
 export function importPage(ctx: PageContext, state: { csv: string; problems?: EntryProblem[] }): Page {
   const { t } = ctx;
   const problems = state.problems ?? [];
@@ -173,8 +181,8 @@ export function importPage(ctx: PageContext, state: { csv: string; problems?: En
               html`<li>
                 ${
                   p.row === undefined
-                    ? t("sov.import.problemNoRow", { column: p.column, message: p.message })
-                    : t("sov.import.problem", { row: p.row, column: p.column, message: p.message })
+                    ? t("sov.import.problemNoRow", { column: p.column, message: problemText(ctx, p) })
+                    : t("sov.import.problem", { row: p.row, column: p.column, message: problemText(ctx, p) })
                 }
               </li>`,
           )}
