@@ -84,6 +84,7 @@ export async function benchSovereignty(options: { pods: number; months: number; 
   };
   const baseline = await time(get("/baseline"), options.iterations);
   const cases: [string, string][] = [
+    ["(for comparison) the public About page, same app", "/about"],
     ["chart page (SVG + table), one type, 24 months", "/confederation/sovereignty?metric=meals-prepared"],
     ["JSON, one type, 24 months", "/view/sovereignty?metric=meals-prepared"],
     ["CSV, one type, 24 months", "/view/sovereignty.csv?metric=meals-prepared"],
