@@ -24,6 +24,7 @@ const ROOMS = [
   "rotation",
   "settings",
   "social",
+  "sovereignty",
 ];
 const rooms = ROOMS.join("|");
 

@@ -5,6 +5,7 @@ import { benchNoteIngest } from "./ingest-notes.ts";
 import { benchRealIngest } from "./ingest-real.ts";
 import { benchReads } from "./reads.ts";
 import { benchRota } from "./rota.ts";
+import { benchSovereignty } from "./sovereignty.ts";
 import { benchView } from "./view.ts";
 
 const quick = process.argv.includes("--quick");
@@ -163,4 +164,23 @@ if (!only || only === "rota") {
     `median of ${rota.runs} runs: ${rota.generator.medianMs.toFixed(0)} ms for ${rota.generator.seats} proposed seats ` +
       `(round-robin baseline, same seats: ${rota.baseline.medianMs.toFixed(2)} ms)\n`,
   );
+}
+
+if (!only || only === "sovereignty") {
+  const sov = await benchSovereignty({
+    pods: quick ? 50 : 500,
+    months: 24,
+    metrics: 20,
+    iterations: quick ? 100 : 500,
+  });
+  console.log(
+    `## Sovereignty totals: ${sov.pods} pods × ${sov.months} months × ${sov.metrics} metric types = ` +
+      `${sov.figures} stored figures (seeded in ${sov.seedSeconds.toFixed(1)} s)`,
+  );
+  console.log(
+    `baseline (bare Fastify route): p50 ${sov.baseline.p50.toFixed(3)} ms, p99 ${sov.baseline.p99.toFixed(3)} ms`,
+  );
+  for (const t of sov.timings)
+    console.log(`${t.name}: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms (target p99 ≤ 20 ms)`);
+  console.log("");
 }

@@ -141,6 +141,8 @@ function startSweeps(pod: Pod, log: Logger) {
       const expired = await pod.offers.expireDue();
       if (expired > 0) log.info({ expired }, "offers and needs expired");
       pod.confederation.pruneReceived();
+      // At the start of each month, last month's sovereignty report is drafted for the coordinators.
+      pod.sovereignty.draftFor(pod.deps.now());
     } catch (error) {
       log.error({ err: error }, "expiry sweep failed");
     }

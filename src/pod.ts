@@ -31,6 +31,8 @@ import { requestsService } from "./requests/service.ts";
 import { rotationRoom } from "./rotation/room.ts";
 import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
+import { reportInbox } from "./sovereignty/from-as.ts";
+import { sovereigntyService } from "./sovereignty/service.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
@@ -116,6 +118,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const offers = offersService(deps, contextFor, events);
     const rotation = rotationRoom(deps, members, contextFor);
     const practices = practicesService(deps, contextFor, events);
+    const charters = chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles);
     const memory = memoryService(deps, contextFor, events, practices);
     // An offer's Note and page link the guides that go with it (the memory room keeps the links).
     offers.useGuides(memory.guidesOf);
@@ -127,9 +130,10 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       // Neighbors' requests (no account): private to the coordinators, never federated.
       requests: requestsService(deps, offers),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
-      charters: chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles),
+      charters,
       practices,
       memory,
+      sovereignty: sovereigntyService(deps, contextFor, events, charters),
       members,
       rotation,
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
@@ -161,6 +165,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       publishedAt,
       contextFor,
       inboxFastPath: eitherFastPath(
+        reportInbox(deps, services.moderation.refuses),
         fastInbox(deps, confederation.inbox),
         fastNoteInbox(deps, social.inbox, confederation.inbox, () => contextFor().clone(null)),
       ),

@@ -10,6 +10,7 @@ import type { RequestsService } from "./requests/service.ts";
 import type { RotationRoom } from "./rotation/room.ts";
 import type { SettingsService } from "./settings/service.ts";
 import type { SocialService } from "./social/service.ts";
+import type { SovereigntyService } from "./sovereignty/service.ts";
 
 /**
  * The rooms' services: what routes, the CLI and federation dispatchers call. Its own module (not pod.ts,
@@ -28,4 +29,5 @@ export interface PodServices {
   settings: SettingsService;
   requests: RequestsService;
   rotation: RotationRoom;
+  sovereignty: SovereigntyService;
 }

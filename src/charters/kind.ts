@@ -19,7 +19,12 @@ export const charterKind: PublishedKind<"charter"> = {
   registerCollection: (federation, deps, services) => registerCharterCollections(federation, deps, services.charters),
   publicRoutes: (pod) => ({
     plugin: publicCharterRoutes,
-    options: { deps: pod.deps, charters: pod.charters, contextFor: pod.contextFor },
+    options: {
+      deps: pod.deps,
+      charters: pod.charters,
+      contextFor: pod.contextFor,
+      monthlyProgress: pod.sovereignty.monthlyProgress,
+    },
   }),
   adminRoutes: (pod) => ({ plugin: adminCharterRoutes, options: { charters: pod.charters } }),
 };

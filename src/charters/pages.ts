@@ -62,6 +62,28 @@ export function charterSections(ctx: PublicContext, charter: Charter, categoryOf
     }`;
 }
 
+/** What the latest monthly report says of the way to the next service (from the sovereignty room). */
+export interface MonthlyProgress {
+  month: string;
+  service: string;
+  progress: string;
+  /** The month's ledger totals, as published (small counts as "fewer than"). */
+  lines: string[];
+  reportPath: string;
+}
+
+const ProgressSection = ({ ctx, progress }: { ctx: PublicContext; progress: MonthlyProgress }) =>
+  html`<section aria-labelledby="monthly-progress">
+    <h2 id="monthly-progress">
+      ${ctx.t("sov.charter.progress", { month: progress.month, service: progress.service })}
+    </h2>
+    ${progress.progress && html`<p>${progress.progress}</p>`}
+    <ul>
+      ${progress.lines.map((line) => html`<li>${line}</li>`)}
+    </ul>
+    <p><a href=${progress.reportPath}>${ctx.t("sov.charter.report")}</a></p>
+  </section>`;
+
 /** The charter page (the current one, or a past revision). */
 export function charterPage(
   ctx: PublicContext,
@@ -69,6 +91,7 @@ export function charterPage(
   categoryOf: (slug: string) => Category,
   revision?: number,
   rotated: readonly RotatedRole[] = [],
+  progress?: MonthlyProgress | null,
 ): PublicPage {
   const { t } = ctx;
   return {
@@ -83,6 +106,7 @@ export function charterPage(
         html`<h2>${ctx.t("rota.public.title")}</h2>
           <p id="rotation">${rotationLine(ctx.t, rotated)}</p>`
       }
+      ${progress && html`<${ProgressSection} ctx=${ctx} progress=${progress} />`}
       <p><a href="/charter/history">${t("site.charter.history")}</a></p>`,
   };
 }

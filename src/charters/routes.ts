@@ -8,7 +8,7 @@ import { sendNegotiated } from "../publishing/negotiate.ts";
 import { charterIri, revisionIri } from "../publishing/iris.ts";
 import { charterToArticle, charterToNote, serviceToProposal } from "./to-as.ts";
 import { charterInputSchema } from "./model.ts";
-import { charterPage, historyPage } from "./pages.ts";
+import { charterPage, historyPage, type MonthlyProgress } from "./pages.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { publicContext, renderPublic, sendPublic, type PublicPage } from "../web/layout.ts";
 import type { ChartersService } from "./service.ts";
@@ -39,12 +39,14 @@ interface PublicOptions {
   deps: PodDeps;
   charters: ChartersService;
   contextFor: () => Context<null>;
+  /** The latest monthly report's progress toward the next service (the sovereignty room), if any. */
+  monthlyProgress?: () => MonthlyProgress | null;
 }
 
 /** Public: the charter, its companion Note, its services and its history, each as AP JSON or HTML. */
 export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
   app,
-  { deps, charters, contextFor },
+  { deps, charters, contextFor, monthlyProgress },
 ) => {
   const { config, db } = deps;
   const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
@@ -72,7 +74,11 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       reply,
       article,
       page(request, reply, (ctx) =>
-        withCirclesHeld(ctx, charterPage(ctx, charter, categoryOf, undefined, rotated), care.circlesHeldPerMonth()),
+        withCirclesHeld(
+          ctx,
+          charterPage(ctx, charter, categoryOf, undefined, rotated, monthlyProgress?.()),
+          care.circlesHeldPerMonth(),
+        ),
       ),
     );
   });

@@ -101,6 +101,8 @@ export async function kindOf(object: APObject): Promise<ViewRecord["kind"] | nul
   if (object instanceof Proposal) return proposalKind(object.purpose);
   if (object instanceof Article) {
     const fields = propertyValues(await arrayOf(object.getAttachments()).catch(() => []));
+    // A monthly sovereignty report (its figures are read by sovereignty/from-as.ts): not a view item.
+    if (fields.has("period")) return null;
     if (isEntryKind(fields.get("entry"))) return "memory";
     return fields.has("revision") && fields.has("reviewDue") ? "charter" : "practice";
   }

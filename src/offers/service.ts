@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { and, desc, eq, inArray, lt, lte, sum } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, lte, sum } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import { requireCategory } from "../categories/service.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
@@ -270,3 +270,33 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
 }
 
 export type OffersService = ReturnType<typeof offersService>;
+
+/**
+ * Counts for a period [from, to) (ISO instants), for the monthly sovereignty report: offers published and
+ * claimed, needs met (claimed) and unmet (still open or expired). Read-only; the offers room owns the tables.
+ */
+export function offerCountsBetween(db: PodDeps["db"], from: string, to: string) {
+  const made = (kind: OfferKind) =>
+    db
+      .select({ status: offers.status })
+      .from(offers)
+      .where(and(eq(offers.kind, kind), gte(offers.createdAt, from), lt(offers.createdAt, to)))
+      .all();
+  const claimedIn = (kind: OfferKind) =>
+    new Set(
+      db
+        .select({ offerId: claims.offerId })
+        .from(claims)
+        .innerJoin(offers, eq(offers.id, claims.offerId))
+        .where(and(eq(offers.kind, kind), gte(claims.createdAt, from), lt(claims.createdAt, to)))
+        .all()
+        .map((row) => row.offerId),
+    ).size;
+  const needs = made("need");
+  return {
+    offersGiven: made("offer").filter((row) => row.status !== "withdrawn").length,
+    offersClaimed: claimedIn("offer"),
+    needsMet: claimedIn("need"),
+    needsUnmet: needs.filter((row) => LIVE_STATUSES.includes(row.status as never) || row.status === "expired").length,
+  };
+}

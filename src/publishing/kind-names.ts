@@ -3,5 +3,5 @@
  * A leaf module (the registry, kinds.ts, imports every room; this imports nothing), so the confederation
  * can name kinds without depending on the rooms. kinds.ts checks at load that both lists agree.
  */
-export const KIND_NAMES = ["offer", "need", "charter", "practice", "memory"] as const;
+export const KIND_NAMES = ["offer", "need", "charter", "practice", "memory", "report"] as const;
 export type ViewKind = (typeof KIND_NAMES)[number];

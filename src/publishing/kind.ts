@@ -7,6 +7,7 @@ import type { ChartersService } from "../charters/service.ts";
 import type { OffersService } from "../offers/service.ts";
 import type { MemoryService } from "../memory/service.ts";
 import type { PracticesService } from "../practices/service.ts";
+import type { SovereigntyService } from "../sovereignty/service.ts";
 import type { Response } from "./response.ts";
 
 /**
@@ -57,6 +58,8 @@ export interface RoomHost {
   charters: ChartersService;
   practices: PracticesService;
   memory: MemoryService;
+  sovereignty: SovereigntyService;
+  confederation: { neighborPods(): { actorIri: string; name: string; handle: string | null }[] };
   social: { responsesTo(iri: string, publicOnly: boolean): Response[] };
 }
 

@@ -3,6 +3,7 @@ import { replaceOwnObjects } from "../confederation/view-projection.ts";
 import { needKind, offerKind } from "../offers/kind.ts";
 import { memoryKind } from "../memory/kind.ts";
 import { practiceKind } from "../practices/kind.ts";
+import { reportKind } from "../sovereignty/kind.ts";
 import { KIND_NAMES, type ViewKind } from "./kind-names.ts";
 import type { AsType, KindDeps, OwnViewService, PublishedKind, RoomHost, RoutesOf } from "./kind.ts";
 
@@ -11,7 +12,7 @@ import type { AsType, KindDeps, OwnViewService, PublishedKind, RoomHost, RoutesO
  * Adding a kind is one new room and one line here; the actor's `streams`, the view, the gone handler,
  * the app's routes and the federation's collections all read this list.
  */
-export const PUBLISHED_KINDS = [offerKind, needKind, charterKind, practiceKind, memoryKind] as const;
+export const PUBLISHED_KINDS = [offerKind, needKind, charterKind, practiceKind, memoryKind, reportKind] as const;
 
 export type { ViewKind };
 

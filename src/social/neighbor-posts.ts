@@ -11,7 +11,7 @@ import * as store from "./store.ts";
  * Practices and memory entries arrive as Articles, which the social inbox keeps as posts already.
  */
 export function projectNeighborObject(db: Db, record: ViewRecord): void {
-  if (record.kind === "practice" || record.kind === "memory") return;
+  if (record.kind === "practice" || record.kind === "memory" || record.kind === "report") return;
   const account = store.accountByIri(db, record.podIri);
   if (!account) return;
   const url = record.url ?? record.iri;

@@ -40,6 +40,7 @@ export const MENU: MenuGroup[] = [
       { href: "/app/memory", label: "memory.nav", who: "member" },
       { href: "/app/practices", label: "content.nav.practices", who: "coordinator" },
       { href: "/app/charter", label: "charter.nav", who: "coordinator" },
+      { href: "/app/sovereignty", label: "sov.nav", who: "member" },
     ],
   },
   {

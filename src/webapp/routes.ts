@@ -28,6 +28,7 @@ import { menuPage } from "./pages/menu.ts";
 import { settingsPages, setupStep } from "../settings/app-routes.ts";
 import { charterPages } from "../charters/app-routes.ts";
 import { categoryPages } from "../categories/app-routes.ts";
+import { sovereigntyPages } from "../sovereignty/app-routes.ts";
 import { installWebApp } from "./plugin.ts";
 
 const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
@@ -129,4 +130,15 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(rotaPages, { kit, audit, rota, members, config, publicRolesChanged, workflows });
   const care = careService(db, pod.deps.now, () => config.timeZone);
   await app.register(carePages, { kit, audit, care, rota, members, config, now: pod.deps.now });
+  await app.register(sovereigntyPages, {
+    kit,
+    audit,
+    sovereignty: pod.sovereignty,
+    charterServices: () => {
+      const charter = pod.charters.current();
+      return [...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => ({ key: s.key, name: s.name }));
+    },
+    config,
+    now: pod.deps.now,
+  });
 }

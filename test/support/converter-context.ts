@@ -19,7 +19,7 @@ export const POD_URL = "https://pod.example";
  * Ordered collections registered at /users/{identifier}/<name>. A superset of what podActor links is
  * harmless; a name podActor links but this list lacks makes ctx.getCollectionUri throw a RouterError.
  */
-export const STREAM_NAMES: readonly string[] = ["charter", "practices", "offers", "needs", "memory"];
+export const STREAM_NAMES: readonly string[] = ["charter", "practices", "offers", "needs", "memory", "reports"];
 
 export interface ConverterContext {
   ctx: Context<null>;

@@ -24,6 +24,8 @@ import { offerActivities } from "../../src/offers/to-as.ts";
 import type { Offer } from "../../src/offers/service.ts";
 import { entryActivities } from "../../src/memory/to-as.ts";
 import { practiceActivities } from "../../src/practices/to-as.ts";
+import { reportActivities, reportIri, reportNoteIri } from "../../src/sovereignty/to-as.ts";
+import { reportRow } from "../support/report-row.ts";
 import type { Practice } from "../../src/practices/service.ts";
 import type { Delivery } from "../../src/publishing/deliver.ts";
 import { converterContext, offerRow, sharedCategory, type ConverterContext } from "../support/converter-context.ts";
@@ -162,6 +164,14 @@ const PUBLICATIONS = () => [
     note: practiceNoteIri(env.config, practice()).href,
     said: [practice().title, practice().summary],
     deliver: (verb: "create" | "update") => deliveries(practiceActivities(env.ctx, env.config, practice(), verb, NOW)),
+  },
+  {
+    label: "sovereignty report",
+    object: reportIri(env.config, reportRow()).href,
+    note: reportNoteIri(env.config, reportRow()).href,
+    said: ["Sovereignty report: 2026-10", "meals-prepared: 120 meal", "fewer than 3 household"],
+    deliver: (verb: "create" | "update") =>
+      deliveries(reportActivities(env.ctx, env.config, reportRow({ revision: verb === "create" ? 1 : 2 }), NOW)),
   },
   {
     label: "charter",

@@ -7,6 +7,7 @@ import { memoryEn } from "./areas/memory.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
+import { sovereigntyEn } from "./areas/sovereignty.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
 import { viewEn } from "./areas/view.ts";
@@ -203,6 +204,7 @@ export const en = {
   ...publicEn,
   ...rotationEn,
   ...careEn,
+  ...sovereigntyEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

@@ -8,6 +8,7 @@ import { memoryEs } from "./areas/memory.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
+import { sovereigntyEs } from "./areas/sovereignty.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
 import { viewEs } from "./areas/view.ts";
@@ -206,6 +207,7 @@ export const es: Record<MessageKey, string> = {
   ...publicEs,
   ...rotationEs,
   ...careEs,
+  ...sovereigntyEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,

@@ -1,0 +1,94 @@
+import { isDeepStrictEqual } from "node:util";
+import { z } from "zod";
+import { getFollowing } from "../follows/service.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { belongsTo } from "../federation/iri.ts";
+import type { VerifiedInbox } from "../federation/signature-guard.ts";
+import { MONTH } from "./months.ts";
+import { replaceFigures, type ReceivedFigure } from "./totals-store.ts";
+import { REPORT_CONTEXT } from "./vocab.ts";
+
+const iri = z.url({ protocol: /^https?$/ }).max(2048);
+const decimal = z.string().regex(/^\d{1,12}(\.\d{1,3})?$/);
+const instant = z.iso.datetime({ offset: true });
+
+const figureSchema = z.object({
+  type: z.literal("EconomicEvent"),
+  action: z.string().max(64),
+  provider: iri,
+  resourceConformsTo: iri,
+  resourceQuantity: z
+    .object({ type: z.literal("Measure"), hasUnit: z.string().min(1).max(64), hasNumericalValue: decimal })
+    .optional(),
+  effortQuantity: z
+    .object({ type: z.literal("Measure"), hasUnit: z.string().max(64), hasNumericalValue: decimal })
+    .optional(),
+  fewerThan: z.number().int().min(1).max(1000).optional(),
+  hasBeginning: instant,
+  hasEnd: instant,
+  period: z.string().regex(MONTH),
+});
+
+/** What marks an Article as a monthly report: its period, a PropertyValue Fedify also reads (see kindOf). */
+const periodSchema = z.object({
+  type: z.literal("PropertyValue"),
+  name: z.literal("period"),
+  value: z.string().regex(MONTH),
+});
+
+const reportSchema = z.object({
+  id: iri,
+  type: z.literal("Article"),
+  attributedTo: iri,
+  updated: instant.optional(),
+  published: instant,
+  attachment: z.array(z.unknown()).max(200),
+});
+
+/**
+ * The inbox's path for followed pods' monthly reports: the Article's structured figures, read from the compact
+ * JSON of REPORT_CONTEXT (Fedify's classes drop EconomicEvents). The signature guard has verified the request;
+ * this takes only a Create or Update whose actor wrote the report, from a pod this pod follows. Anything else
+ * goes on to the other paths unchanged. The figures replace what that pod said for that month before.
+ */
+export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
+  return async function handle({ activity, actorIri }: VerifiedInbox): Promise<boolean> {
+    if (activity.type !== "Create" && activity.type !== "Update") return false;
+    if (!isDeepStrictEqual(activity["@context"], REPORT_CONTEXT)) return false;
+    const parsed = reportSchema.safeParse(activity.object);
+    if (!parsed.success || activity.actor !== actorIri) return false;
+    const report = parsed.data;
+    if (!belongsTo(actorIri, report.id, report.attributedTo)) return false;
+    const month = report.attachment.map((item) => periodSchema.safeParse(item)).find((p) => p.success)?.data?.value;
+    if (!month) return false;
+    const figures = report.attachment.flatMap((item) => {
+      const figure = figureSchema.safeParse(item);
+      if (!figure.success && (item as { type?: unknown })?.type === "EconomicEvent")
+        deps.log.warn(
+          { report: report.id, reason: figure.error.issues[0]?.message, path: figure.error.issues[0]?.path },
+          "refused a report figure",
+        );
+      return figure.success ? [figure.data] : [];
+    });
+    // Taken from here on: a report from a pod not followed (or refused) is read and dropped.
+    if (getFollowing(deps.db, actorIri)?.state !== "accepted" || refuses(actorIri)) return true;
+    const received: ReceivedFigure[] = figures
+      .filter((f) => f.period === month && f.provider === actorIri)
+      .map((f) => ({
+        metricIri: f.resourceConformsTo,
+        unit: f.resourceQuantity?.hasUnit ?? "",
+        quantityMilli: f.resourceQuantity ? Math.round(Number(f.resourceQuantity.hasNumericalValue) * 1000) : null,
+        fewerThan: f.resourceQuantity ? null : (f.fewerThan ?? 1),
+      }));
+    const stored = replaceFigures(deps.db, {
+      podIri: actorIri,
+      month,
+      reportIri: report.id,
+      version: report.updated ?? report.published,
+      figures: received,
+      at: deps.now(),
+    });
+    deps.log.debug({ report: report.id, month, stored, figures: received.length }, "sovereignty report received");
+    return true;
+  };
+}

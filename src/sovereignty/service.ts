@@ -1,0 +1,268 @@
+import type { Context } from "@fedify/fedify";
+import { desc, eq } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import type { ChartersService } from "../charters/service.ts";
+import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { conflict, notFound } from "../http/problem.ts";
+import { offerCountsBetween } from "../offers/service.ts";
+import { actorIri } from "../publishing/iris.ts";
+import { sendToFollowers } from "../publishing/deliver.ts";
+import {
+  addMetricType,
+  correctEntry,
+  currentEntries,
+  entryHistory,
+  insertEntries,
+  listMetricTypes,
+  monthTotals,
+  readCsv,
+  readEntry,
+  setWeight,
+  type MetricTypeInput,
+} from "./ledger.ts";
+import type { Entry, EntryProblem } from "./model.ts";
+import type { Report } from "./model-report.ts";
+import { addMonths, monthBounds, monthIn } from "./months.ts";
+import { draftFigures, isSmall } from "./report.ts";
+import { sovereigntyReports, sovereigntySettings } from "./schema.ts";
+import { reportActivities, reportIri, reportLines, reportPath } from "./to-as.ts";
+import { replaceFigures, type ReceivedFigure } from "./totals-store.ts";
+
+export type { Report } from "./model-report.ts";
+export const DEFAULT_THRESHOLD = 3;
+const REPORT_PUBLISHED = "sovereignty.report.published";
+
+type EntryMeta = { source: Entry["source"]; enteredBy: string };
+
+/** The ledger, weights and monthly reports of the sovereignty room. */
+export function sovereigntyService(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  events: EventDispatcher,
+  charters: Pick<ChartersService, "current" | "review">,
+) {
+  const { db, config } = deps;
+  const zone = () => config.timeZone;
+
+  events.on(REPORT_PUBLISHED, async ({ id }: { id: string }, event) => {
+    const row = get(id);
+    const ctx = contextFor();
+    const activities = withEventIds(reportActivities(ctx, config, row, deps.now()), event.id);
+    await sendToFollowers(ctx, deps, activities, reportIri(config, row).href);
+  });
+
+  function known() {
+    const charter = charters.current();
+    return {
+      metrics: new Set(listMetricTypes(db, config).map((t) => t.slug)),
+      services: new Set([...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => s.key)),
+    };
+  }
+
+  function threshold(): number {
+    return db.select().from(sovereigntySettings).get()?.smallCountThreshold ?? DEFAULT_THRESHOLD;
+  }
+
+  function toReport(row: typeof sovereigntyReports.$inferSelect): Report {
+    return row as Report;
+  }
+
+  function get(id: string): Report {
+    const row = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.id, id)).get();
+    if (!row) throw notFound(`no report ${id}`);
+    return toReport(row);
+  }
+
+  function figuresFor(month: string) {
+    const charter = charters.current();
+    const bounds = monthBounds(month, zone());
+    const planned = charter?.planned[0];
+    return draftFigures({
+      month,
+      zone: zone(),
+      bounds,
+      threshold: threshold(),
+      types: listMetricTypes(db, config),
+      totals: monthTotals(db, month),
+      previous: monthTotals(db, addMonths(month, -1)),
+      services: [...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => ({ key: s.key, name: s.name })),
+      next: planned ? { key: planned.key, name: planned.name, target: planned.target, needs: planned.needs } : null,
+      offers: offerCountsBetween(db, new Date(bounds.start).toISOString(), new Date(bounds.end).toISOString()),
+    });
+  }
+
+  /** A draft's figures follow the ledger until it is published (a draft made at the month's start, then filled). */
+  function refreshDraft(id: string): Report {
+    const row = get(id);
+    if (row.status !== "draft") return row;
+    return toReport(
+      db
+        .update(sovereigntyReports)
+        .set({ figures: figuresFor(row.month) })
+        .where(eq(sovereigntyReports.id, id))
+        .returning()
+        .get()!,
+    );
+  }
+
+  /** This pod's published figures, in the same table as its neighbors' (the view's totals read one table). */
+  function projectOwn(row: Report): void {
+    const figures: ReceivedFigure[] = row.figures.metrics.map((m) => {
+      const small = isSmall(m.quantityMilli, row.figures.threshold);
+      return {
+        metricIri: m.iri,
+        unit: m.unit,
+        quantityMilli: small ? null : m.quantityMilli,
+        fewerThan: small ? row.figures.threshold : null,
+      };
+    });
+    replaceFigures(db, {
+      podIri: actorIri(config).href,
+      month: row.month,
+      reportIri: reportIri(config, row).href,
+      version: row.updatedAt,
+      figures,
+      at: deps.now(),
+    });
+  }
+
+  return {
+    metricTypes: () => listMetricTypes(db, config),
+    addMetricType: (input: MetricTypeInput) => addMetricType(db, config, input, deps.now()),
+    setWeight: (metric: string, hoursPerUnitMilli: number, reason: string) => {
+      if (!known().metrics.has(metric)) throw notFound(`no metric type ${metric}`);
+      setWeight(db, metric, hoursPerUnitMilli, reason, deps.now());
+    },
+    threshold,
+    setThreshold(value: number): void {
+      db.insert(sovereigntySettings)
+        .values({ id: 1, smallCountThreshold: value })
+        .onConflictDoUpdate({ target: sovereigntySettings.id, set: { smallCountThreshold: value } })
+        .run();
+    },
+    known,
+
+    /** One entry from raw values; problems name the field. */
+    addEntry(raw: Record<string, string>, meta: EntryMeta): { entry?: Entry; problems: EntryProblem[] } {
+      const read = readEntry(raw, known());
+      if (!read.input) return { problems: read.problems };
+      return { entry: insertEntries(db, [read.input], { ...meta, now: deps.now() })[0]!, problems: [] };
+    },
+    /** CSV rows, all or none. */
+    importCsv(text: string, meta: EntryMeta): { entries: Entry[]; problems: EntryProblem[] } {
+      const read = readCsv(text, known());
+      if (read.problems.length > 0) return { entries: [], problems: read.problems };
+      return { entries: insertEntries(db, read.inputs, { ...meta, now: deps.now() }), problems: [] };
+    },
+    correct(id: string, raw: Record<string, string>, meta: EntryMeta): { entry?: Entry; problems: EntryProblem[] } {
+      const read = readEntry(raw, known());
+      if (!read.input) return { problems: read.problems };
+      return { entry: correctEntry(db, id, read.input, { ...meta, now: deps.now() }), problems: [] };
+    },
+    history: (id: string) => entryHistory(db, id),
+    entries: (range: { from?: string; to?: string; limit?: number } = {}) => currentEntries(db, range),
+
+    /** The month the next report covers, seen from `now`: the previous month in the pod's time zone. */
+    reportMonth: (now: Date) => addMonths(monthIn(now, zone()), -1),
+
+    /** Drafts the report for the month before `now` (pod's zone), unless there is one; returns it. */
+    draftFor(now: Date, language = "en"): Report {
+      const month = addMonths(monthIn(now, zone()), -1);
+      const existing = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.month, month)).get();
+      if (existing) return existing.status === "draft" ? refreshDraft(existing.id) : toReport(existing);
+      const at = now.toISOString();
+      return toReport(
+        db
+          .insert(sovereigntyReports)
+          .values({
+            id: uuidv7(),
+            month,
+            status: "draft",
+            figures: figuresFor(month),
+            intro: "",
+            progress: "",
+            language,
+            revision: 0,
+            createdAt: at,
+            updatedAt: at,
+            publishedAt: null,
+          })
+          .returning()
+          .get(),
+      );
+    },
+
+    /** The latest published report's progress toward the next service, for the public charter page. */
+    monthlyProgress() {
+      const row = db
+        .select()
+        .from(sovereigntyReports)
+        .where(eq(sovereigntyReports.status, "published"))
+        .orderBy(desc(sovereigntyReports.month))
+        .get();
+      if (!row) return null;
+      const report = toReport(row);
+      const next = report.figures.next;
+      return {
+        month: report.month,
+        service: next?.name ?? "—",
+        progress: report.progress,
+        lines: reportLines(report),
+        reportPath: reportPath(report),
+      };
+    },
+
+    get,
+    refreshDraft,
+    list: (): Report[] =>
+      db.select().from(sovereigntyReports).orderBy(desc(sovereigntyReports.month)).all().map(toReport),
+
+    /** Keeps the coordinators' words and recomputes the figures from the ledger as it stands. */
+    edit(id: string, words: { intro: string; progress: string; language: string }): Report {
+      const row = get(id);
+      return toReport(
+        db
+          .update(sovereigntyReports)
+          .set({ ...words, figures: figuresFor(row.month), updatedAt: deps.now().toISOString() })
+          .where(eq(sovereigntyReports.id, id))
+          .returning()
+          .get()!,
+      );
+    },
+
+    /**
+     * Publishes (revision 1: a Create) or republishes a correction (an Update replacing it), with figures
+     * recomputed from the ledger; records the charter's monthly review.
+     */
+    async publish(id: string): Promise<Report> {
+      const current = get(id);
+      if (current.status === "published" && current.revision < 1) throw conflict("inconsistent report");
+      const now = deps.now().toISOString();
+      const row = db.transaction((tx) => {
+        const updated = toReport(
+          tx
+            .update(sovereigntyReports)
+            .set({
+              status: "published",
+              figures: figuresFor(current.month),
+              revision: current.revision + 1,
+              updatedAt: now,
+              publishedAt: current.publishedAt ?? now,
+            })
+            .where(eq(sovereigntyReports.id, id))
+            .returning()
+            .get()!,
+        );
+        projectOwn(updated);
+        events.record(tx, REPORT_PUBLISHED, { id }, reportIri(config, updated).href);
+        return updated;
+      });
+      if (charters.current()) await charters.review();
+      await events.settle();
+      return row;
+    },
+  };
+}
+
+export type SovereigntyService = ReturnType<typeof sovereigntyService>;

@@ -1,0 +1,215 @@
+/**
+ * The sovereignty room's pure parts: CSV rows checked one by one (all or nothing, problems naming row and
+ * column), months in the pod's time zone, and the confederal totals (a corrected report replaces, small counts
+ * add nothing, weights applied, months added up by the reporting pod's own calendar month).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
+import { readCsv } from "../../src/sovereignty/ledger.ts";
+import { addMonths, monthBounds, monthIn } from "../../src/sovereignty/months.ts";
+import { draftFigures, isSmall } from "../../src/sovereignty/report.ts";
+import { confederalTotals } from "../../src/sovereignty/totals.ts";
+import { replaceFigures, type ReceivedFigure } from "../../src/sovereignty/totals-store.ts";
+
+const known = { metrics: new Set(["meals-prepared", "repairs"]), services: new Set(["kitchen"]) };
+const MEALS = "https://w3id.org/pods/metrics/meals-prepared";
+const REPAIRS = "https://w3id.org/pods/metrics/repairs";
+
+describe("CSV import", () => {
+  it("reads good rows into entries (quoted notes, optional columns empty)", () => {
+    const csv =
+      'metric,date,quantity,hours,service,note\r\nmeals-prepared,2026-10-03,40,6,kitchen,"Soup, bread"\n' +
+      "repairs,2026-10-04,2.5,,,\n";
+    const { inputs, problems } = readCsv(csv, known);
+    expect(problems).toEqual([]);
+    expect(inputs).toEqual([
+      {
+        metric: "meals-prepared",
+        date: "2026-10-03",
+        quantityMilli: 40_000,
+        effortMilli: 6000,
+        service: "kitchen",
+        note: "Soup, bread",
+      },
+      { metric: "repairs", date: "2026-10-04", quantityMilli: 2500, effortMilli: null, service: null, note: "" },
+    ]);
+  });
+
+  it("refuses the whole file when one row is wrong, naming each row and column", () => {
+    const csv = "metric,date,quantity\nmeals-prepared,2026-10-03,40\nmeals,2026-02-30,-1\nrepairs,2026-10-05,x\n";
+    const { inputs, problems } = readCsv(csv, known);
+    expect(inputs).toEqual([]);
+    expect(problems.map((p) => `${p.row}:${p.column}`)).toEqual(["3:metric", "3:date", "3:quantity", "4:quantity"]);
+  });
+
+  it("names a missing or unknown column, and an unclosed quote", () => {
+    expect(readCsv("metric,day,quantity\n", known).problems.map((p) => p.column)).toEqual(["date", "day"]);
+    expect(readCsv('metric,date,quantity\n"meals,2026-10-01,1\n', known).problems[0]!.message).toMatch(/quoted/);
+    expect(readCsv("metric,date,quantity\nrepairs,2026-10-01\n", known).problems[0]).toMatchObject({ row: 2 });
+  });
+});
+
+describe("months in the pod's time zone", () => {
+  it("the same instant is October in Mexico City and November in Auckland", () => {
+    const instant = new Date("2026-11-01T03:00:00Z");
+    expect(monthIn(instant, "America/Mexico_City")).toBe("2026-10");
+    expect(monthIn(instant, "Pacific/Auckland")).toBe("2026-11");
+    expect(addMonths("2026-01", -1)).toBe("2025-12");
+  });
+
+  it("a month's bounds carry the zone's offset (daylight saving changes inside it)", () => {
+    expect(monthBounds("2026-10", "Europe/Madrid")).toEqual({
+      start: "2026-10-01T00:00:00+02:00",
+      end: "2026-11-01T00:00:00+01:00",
+    });
+  });
+});
+
+describe("confederal totals (a real SQLite file)", () => {
+  const weights = new Map([
+    [MEALS, 1000],
+    [REPAIRS, 2500],
+  ]);
+  let handle: DatabaseHandle;
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "pod-sov-totals-"));
+    handle = openMigratedDatabase(join(dir, "pod.sqlite"));
+  });
+  afterEach(() => {
+    handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const A = "https://a.example/users/pod";
+  const B = "https://b.example/users/pod";
+  const report = (podIri: string, month: string, version: string, figures: ReceivedFigure[]) =>
+    replaceFigures(handle.db, { podIri, month, reportIri: `${podIri}/r/${month}`, version, figures, at: new Date() });
+  const meals = (quantityMilli: number | null, fewerThan: number | null = null): ReceivedFigure => ({
+    metricIri: MEALS,
+    unit: "meal",
+    quantityMilli,
+    fewerThan,
+  });
+  const totals = (from = "2026-01", to = "2026-12") => confederalTotals(handle.db, { from, to }, weights);
+
+  it("adds pods' numbers per month and type, with this pod's weights applied", () => {
+    report(A, "2026-10", "2026-11-02T10:00:00Z", [
+      meals(10_000),
+      { metricIri: REPAIRS, unit: "repair", quantityMilli: 4000, fewerThan: null },
+    ]);
+    report(B, "2026-10", "2026-11-03T10:00:00Z", [meals(32_000)]);
+    expect(totals()).toEqual([
+      expect.objectContaining({
+        month: "2026-10",
+        metricIri: MEALS,
+        quantityMilli: 42_000,
+        liberatedMilli: 42_000,
+        weightMilli: 1000,
+        podCount: 2,
+        pods: [A, B],
+      }),
+      expect.objectContaining({ metricIri: REPAIRS, quantityMilli: 4000, liberatedMilli: 10_000, pods: [A] }),
+    ]);
+  });
+
+  it("a corrected report replaces the pod's earlier figures; an older version never replaces a newer one", () => {
+    report(A, "2026-10", "2026-11-02T10:00:00Z", [meals(10_000)]);
+    report(B, "2026-10", "2026-11-02T10:00:00Z", [meals(5000)]);
+    expect(report(A, "2026-10", "2026-11-05T10:00:00Z", [meals(12_000)])).toBe(true);
+    expect(totals()[0]).toMatchObject({ quantityMilli: 17_000, podCount: 2 });
+    expect(report(A, "2026-10", "2026-11-01T10:00:00Z", [meals(99_000)])).toBe(false);
+    expect(totals()[0]).toMatchObject({ quantityMilli: 17_000 });
+    // A correction that drops a type takes it out of the totals.
+    report(A, "2026-10", "2026-11-06T10:00:00Z", []);
+    report(B, "2026-10", "2026-11-06T10:00:00Z", []);
+    expect(totals()).toEqual([]);
+  });
+
+  it("a count published as 'fewer than' adds nothing and is listed apart", () => {
+    report(A, "2026-10", "2026-11-02T10:00:00Z", [meals(10_000)]);
+    report(B, "2026-10", "2026-11-02T10:00:00Z", [meals(null, 3)]);
+    expect(totals()[0]).toMatchObject({
+      quantityMilli: 10_000,
+      podCount: 1,
+      pods: [A],
+      fewerThanCount: 1,
+      fewerThan: 3,
+      fewerThanPods: [B],
+    });
+  });
+
+  it("a type this pod has no weight for shows no hours", () => {
+    report(A, "2026-10", "v1", [
+      { metricIri: "https://b.example/metrics/bikes", unit: "bike", quantityMilli: 10_000, fewerThan: null },
+    ]);
+    expect(totals()[0]).toMatchObject({ liberatedMilli: null, weightMilli: null, quantityMilli: 10_000 });
+  });
+
+  it("pods in different zones add up by their own month, not by instant", () => {
+    // Both instants say October where they were written: Sep 30 12:00 UTC is already Oct 1 in Auckland,
+    // Nov 1 05:00 UTC is still Oct 31 in Honolulu. By instant (UTC) they would fall in two other months.
+    report(A, monthIn(new Date("2026-09-30T12:00:00Z"), "Pacific/Auckland"), "v1", [meals(10_000)]);
+    report(B, monthIn(new Date("2026-11-01T05:00:00Z"), "Pacific/Honolulu"), "v1", [meals(5000)]);
+    expect(totals()).toEqual([expect.objectContaining({ month: "2026-10", quantityMilli: 15_000 })]);
+    expect(totals("2026-11", "2026-11")).toEqual([]);
+  });
+});
+
+describe("drafting figures", () => {
+  it("counts per type and service with last month's, and small counts are flagged", () => {
+    const type = (slug: string, weight: number) => ({
+      slug,
+      iri: `https://w3id.org/pods/metrics/${slug}`,
+      labels: { en: slug, es: slug },
+      unit: "u",
+      category: "food",
+      replaces: "market",
+      shared: true,
+      weightMilli: weight,
+      defaultWeightMilli: weight,
+      weightReason: "",
+    });
+    const figures = draftFigures({
+      month: "2026-10",
+      zone: "UTC",
+      bounds: monthBounds("2026-10", "UTC"),
+      threshold: 3,
+      types: [type("meals-prepared", 1000), type("repairs", 2000), type("deliveries", 500)],
+      totals: [
+        { metric: "meals-prepared", service: "kitchen", quantityMilli: 30_000, effortMilli: 4000, entries: 2 },
+        { metric: "meals-prepared", service: null, quantityMilli: 5000, effortMilli: 0, entries: 1 },
+        { metric: "repairs", service: null, quantityMilli: 2000, effortMilli: 0, entries: 1 },
+      ],
+      previous: [{ metric: "meals-prepared", service: "kitchen", quantityMilli: 20_000, effortMilli: 0, entries: 1 }],
+      services: [{ key: "kitchen", name: "Community kitchen" }],
+      next: null,
+      offers: { offersGiven: 4, offersClaimed: 2, needsMet: 1, needsUnmet: 0 },
+    });
+    expect(figures.metrics.map((m) => [m.slug, m.quantityMilli, m.previousMilli, m.effortMilli])).toEqual([
+      ["meals-prepared", 35_000, 20_000, 4000],
+      ["repairs", 2000, 0, 0],
+    ]);
+    expect(figures.services).toEqual([
+      {
+        key: "kitchen",
+        name: "Community kitchen",
+        totals: [{ slug: "meals-prepared", quantityMilli: 30_000, previousMilli: 20_000 }],
+      },
+      {
+        key: null,
+        name: null,
+        totals: [
+          { slug: "meals-prepared", quantityMilli: 5000, previousMilli: 0 },
+          { slug: "repairs", quantityMilli: 2000, previousMilli: 0 },
+        ],
+      },
+    ]);
+    expect(figures.practice).toEqual({ rolesRotated: null, circlesHeld: null, decisions: null, lessons: null });
+    expect(isSmall(2000, 3)).toBe(true);
+    expect(isSmall(3000, 3)).toBe(false);
+    expect(isSmall(0, 3)).toBe(false);
+  });
+});
