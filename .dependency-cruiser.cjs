@@ -20,6 +20,7 @@ const ROOMS = [
   "practices",
   "requests",
   "rotation",
+  "assemblies",
   "settings",
   "social",
 ];

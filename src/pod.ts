@@ -23,6 +23,7 @@ import { removeRelationsWith } from "./follows/service.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
+import { assembliesRoom } from "./assemblies/room.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
@@ -126,6 +127,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       practices: practicesService(deps, contextFor, events),
       members,
       rotation,
+      assemblies: assembliesRoom(deps, contextFor),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),
       moderation: moderationService(deps, contextFor, events, {

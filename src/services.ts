@@ -1,3 +1,4 @@
+import type { AssembliesRoom } from "./assemblies/room.ts";
 import type { ChartersService } from "./charters/service.ts";
 import type { ConfederationService } from "./confederation/service.ts";
 import type { FollowActions } from "./follows/federation.ts";
@@ -26,4 +27,5 @@ export interface PodServices {
   settings: SettingsService;
   requests: RequestsService;
   rotation: RotationRoom;
+  assemblies: AssembliesRoom;
 }

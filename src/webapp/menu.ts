@@ -31,6 +31,7 @@ export const MENU: MenuGroup[] = [
       { href: "/app/rota/mine", label: "rota.mine.nav", who: "member", header: true },
       { href: "/app/rota", label: "rota.nav", who: "coordinator" },
       { href: "/app/members", label: "nav.members", who: "coordinator" },
+      { href: "/app/assemblies", label: "assemblies.nav", who: "member" },
     ],
   },
   {

@@ -12,6 +12,7 @@ import { offerPages } from "../offers/app-routes.ts";
 import { appRows, tokenPages } from "../operators/app-routes.ts";
 import { recentResponses } from "../offers/responses.ts";
 import { practicePages } from "../practices/app-routes.ts";
+import { assemblyPages } from "../assemblies/app-routes.ts";
 import { neighborPages } from "../follows/app-routes.ts";
 import { requestsBlock } from "../requests/app-pages.ts";
 import { requestPages } from "../requests/app-routes.ts";
@@ -110,4 +111,5 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
   await app.register(requestPages, { kit, audit, requests: pod.requests });
   await app.register(rotaPages, { kit, audit, rota, members, config });
+  await app.register(assemblyPages, { kit, audit, assemblies: pod.assemblies, deps: pod.deps });
 }

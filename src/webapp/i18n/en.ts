@@ -5,6 +5,7 @@ import { contentEn } from "./areas/content.ts";
 import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
+import { assembliesEn } from "./areas/assemblies.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
 import { viewEn } from "./areas/view.ts";
@@ -199,6 +200,7 @@ export const en = {
   ...moderationEn,
   ...publicEn,
   ...rotationEn,
+  ...assembliesEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

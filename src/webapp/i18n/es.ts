@@ -6,6 +6,7 @@ import { contentEs } from "./areas/content.ts";
 import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
+import { assembliesEs } from "./areas/assemblies.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
 import { viewEs } from "./areas/view.ts";
@@ -202,6 +203,7 @@ export const es: Record<MessageKey, string> = {
   ...moderationEs,
   ...publicEs,
   ...rotationEs,
+  ...assembliesEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,
