@@ -100,6 +100,8 @@ export interface AssemblyView {
   participants: Participant[];
   record: ContributionRow[];
   nameOf: NameOf;
+  /** This pod's actor IRI: shown as "this pod". */
+  self: string;
   zone: string;
   notice?: Notices;
   errors?: FieldErrors;
@@ -146,7 +148,8 @@ function ContributeForm({ ctx, row, errors }: { ctx: PageContext; row: Assembly;
 
 export function assemblyPage(ctx: PageContext, view: AssemblyView): Page {
   const { t } = ctx;
-  const { row, nameOf } = view;
+  const { row } = view;
+  const nameOf = (iri: string) => (iri === view.self ? t("assemblies.you") : view.nameOf(iri));
   const attending = row.role === "convener" || row.answer === "accepted" || row.answer === "tentative";
   return {
     title: row.title,
@@ -164,7 +167,7 @@ export function assemblyPage(ctx: PageContext, view: AssemblyView): Page {
           html`<dt>${t("assemblies.online")}</dt><dd><a class="url" href=${row.onlineUrl}>${row.onlineUrl}</a></dd>`
         }
         <dt>${t("assemblies.convenedBy")}</dt>
-        <dd>${row.role === "convener" ? t("assemblies.you") : nameOf(row.convenerIri)}</dd>
+        <dd>${nameOf(row.convenerIri)}</dd>
       </dl>
       <section aria-labelledby="agenda">
         <h2 id="agenda">${t("assemblies.agenda")}</h2>

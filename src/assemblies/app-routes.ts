@@ -72,6 +72,7 @@ export async function assemblyPages(app: FastifyInstance, { kit, audit, assembli
       participants: assemblies.participants(id),
       record: assemblies.record(id),
       nameOf,
+      self: assemblies.self(),
       zone: config.timeZone,
       notice: errors ? undefined : noticeOf(request),
       errors,

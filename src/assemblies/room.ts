@@ -15,6 +15,7 @@ import type { Assembly, ContributeInput, ContributionRow, ConveneInput, Particip
 import { assemblies, assemblyContributions, assemblyParticipants } from "./schema.ts";
 import {
   answerActivity,
+  answerAnnounce,
   answerKindOf,
   assemblyInvite,
   assemblyToEvent,
@@ -105,6 +106,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
 
   return {
     get: find,
+    self: () => me().href,
     contributionIri,
     participants,
     list: (): Assembly[] => db.select().from(assemblies).orderBy(desc(assemblies.startTime)).all(),
@@ -282,7 +284,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
       },
 
       /** An answer to one of our Invites (or a Leave of our Event); false when it is not about an assembly. */
-      onAnswer(activity: Activity): boolean {
+      async onAnswer(activity: Activity): Promise<boolean> {
         const objectIri = activity.objectId?.href;
         const kind = answerKindOf(activity);
         if (!objectIri || !kind) return false;
@@ -295,6 +297,15 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
           .where(and(eq(assemblyParticipants.assemblyId, row.id), eq(assemblyParticipants.actorIri, actorIri)))
           .run();
         log.info({ assembly: row.iri, actor: actorIri, answer: kind }, "assembly answer received");
+        // Every invited pod but the one answering learns the answer, so all show the same participants.
+        const others = participants(row.id).filter((p) => p.actorIri !== actorIri && p.inbox);
+        const relay = answerAnnounce(
+          me(),
+          row.iri,
+          activity,
+          others.map((p) => p.actorIri),
+        );
+        await send(relay, others as { actorIri: string; inbox: string }[]);
         return true;
       },
 
@@ -329,6 +340,18 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
           .map((iri) => byIri(iri.href))
           .find((found) => found?.role === "invited" && found.convenerIri === actorIri);
         if (!row) return false;
+        const relayed = await announce.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
+        const answer = answerKindOf(relayed);
+        if (answer && relayed instanceof Object && "actorId" in relayed) {
+          const who = (relayed as Activity).actorId?.href;
+          if (who && who !== me().href && participant(row.id, who)) {
+            db.update(assemblyParticipants)
+              .set({ answer, answeredAt: deps.now().toISOString() })
+              .where(and(eq(assemblyParticipants.assemblyId, row.id), eq(assemblyParticipants.actorIri, who)))
+              .run();
+          }
+          return true;
+        }
         const at = announce.published ? new Date(announce.published.epochMilliseconds) : deps.now();
         const own = db.select().from(assemblyContributions).where(eq(assemblyContributions.iri, objectIri)).get();
         if (own) {

@@ -1,5 +1,6 @@
 import {
   Accept,
+  type Activity,
   Announce,
   Create,
   Event,
@@ -110,6 +111,20 @@ export function contributionCreate(note: Note, author: URL): Create {
     actor: author,
     object: note,
     tos: note.toIds,
+  });
+}
+
+/**
+ * The convener tells every invited pod how one of them answered: an Announce of the answer, embedded (the
+ * answer's own id is not dereferenceable; the record of who answered what is the convener's word).
+ */
+export function answerAnnounce(convener: URL, event: string, answer: Activity, to: string[]) {
+  return new Announce({
+    id: new URL(`${event}/answers/${encodeURIComponent(answer.id!.href)}`),
+    actor: convener,
+    object: answer,
+    contexts: [new URL(event)],
+    tos: to.map((iri) => new URL(iri)),
   });
 }
 

@@ -52,11 +52,17 @@ export function registerInboxListeners(
     // An answer whose object is one of our assembly Invites (or Events) is the assemblies room's; others, follows'.
     .on(
       Accept,
-      guardedListener((ctx, accept: Accept) => assemblies.onAnswer(accept) || follows.onAccept(ctx, accept), refused),
+      guardedListener(
+        async (ctx, accept: Accept) => (await assemblies.onAnswer(accept)) || follows.onAccept(ctx, accept),
+        refused,
+      ),
     )
     .on(
       Reject,
-      guardedListener((ctx, reject: Reject) => assemblies.onAnswer(reject) || follows.onReject(ctx, reject), refused),
+      guardedListener(
+        async (ctx, reject: Reject) => (await assemblies.onAnswer(reject)) || follows.onReject(ctx, reject),
+        refused,
+      ),
     )
     .on(
       TentativeAccept,

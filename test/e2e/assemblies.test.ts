@@ -103,6 +103,13 @@ describe("assemblies: convene, answer, one shared record without a center", { ti
       const answers = (await detail(a, onA.id)).participants.map((p) => `${p.actorIri} ${p.answer}`);
       return answers.includes(`${b.actorUrl} accepted`) && answers.includes(`${c.actorUrl} rejected`);
     });
+    // The convener relays each answer: B shows C's, C shows B's.
+    await waitUntil(async () =>
+      (await detail(b, onB.id)).participants.some((p) => p.actorIri === c.actorUrl && p.answer === "rejected"),
+    );
+    await waitUntil(async () =>
+      (await detail(c, onC!.id)).participants.some((p) => p.actorIri === b.actorUrl && p.answer === "accepted"),
+    );
     // A still follows B and C: the Accept of the Invite did not touch the follows.
     const following = (await a.admin("GET", "/following")).body.items.map((f: { state: string }) => f.state);
     expect(following).toEqual(["accepted", "accepted"]);
