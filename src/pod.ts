@@ -127,7 +127,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       practices: practicesService(deps, contextFor, events),
       members,
       rotation,
-      assemblies: assembliesRoom(deps, contextFor),
+      assemblies: assembliesRoom(deps, contextFor, events),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),
       moderation: moderationService(deps, contextFor, events, {

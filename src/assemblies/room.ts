@@ -1,8 +1,9 @@
 import type { Context, InboxContext } from "@fedify/fedify";
-import { Event, Note, type Activity, type Announce, type Create, type Invite } from "@fedify/vocab";
+import { Activity, Event, Note, type Announce, type Create, type Invite } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import { and, asc, desc, eq, isNotNull } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
+import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
 import { getFollower, getFollowing } from "../follows/service.ts";
@@ -26,6 +27,9 @@ import {
   type AnswerKind,
 } from "./to-as.ts";
 
+const SEND = "assembly.send";
+type Address = { actorIri: string; inbox: string };
+
 const bad = (field: string, detail: string) =>
   new ProblemError({ status: 422, title: "Unprocessable Content", detail, field });
 
@@ -40,7 +44,7 @@ function relatedPod(deps: PodDeps, actorIri: string) {
 const sameOrigin = (a: string, b: string) => URL.parse(a)?.origin === URL.parse(b)?.origin;
 
 /** Confederal assemblies: convene, answer, and keep one shared record the convener re-distributes. */
-export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
+export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
   const { db, config, log } = deps;
   const sender = { identifier: config.handle };
   const me = () => contextFor().getActorUri(config.handle);
@@ -69,39 +73,59 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
   const attending = (id: string) =>
     participants(id).filter((p) => (p.answer === "accepted" || p.answer === "tentative") && p.inbox);
 
-  async function send(activity: Activity, to: { actorIri: string; inbox: string }[]) {
-    if (to.length === 0) return;
-    const recipients = to.map((p) => recipientOf({ ...p, sharedInbox: null }));
-    await contextFor().sendActivity(sender, recipients, activity);
+  // Every activity goes out through the event dispatcher: it commits with the change it tells about.
+  events.on(SEND, async ({ activity, to }: { activity: unknown; to: Address[] }) => {
+    const ctx = contextFor();
+    const loaders = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
+    const parsed = await Activity.fromJsonLd(activity, loaders);
+    await ctx.sendActivity(
+      sender,
+      to.map((p) => recipientOf({ ...p, sharedInbox: null })),
+      parsed,
+    );
+  });
+
+  /** The activity ready to be recorded in a transaction (its JSON-LD is made outside it: that is async). */
+  async function outgoing(activity: Activity, to: { actorIri: string; inbox: string | null }[]) {
+    const json = await activity.toJsonLd();
+    const addresses = to.filter((p): p is Address => p.inbox !== null);
+    return (tx: Parameters<EventDispatcher["record"]>[0]) => {
+      if (addresses.length > 0) events.record(tx, SEND, { activity: json, to: addresses }, activity.id?.href ?? null);
+    };
   }
 
   /** Stores a contribution into the record (the convener's side) and re-distributes it to every participant. */
   async function announce(row: Assembly, note: Note, kind: ContributionRow["kind"]) {
     const at = deps.now();
-    const inserted = db
-      .insert(assemblyContributions)
-      .values({
-        iri: note.id!.href,
-        assemblyId: row.id,
-        authorIri: note.attributionId!.href,
-        kind,
-        contentHtml: sanitize(String(note.content ?? "")),
-        inReplyTo: note.replyTargetId?.href ?? null,
-        publishedAt: note.published ? new Date(note.published.epochMilliseconds).toISOString() : at.toISOString(),
-        announcedAt: at.toISOString(),
-      })
-      .onConflictDoNothing()
-      .run();
-    if (inserted.changes === 0) return;
     const to = attending(row.id);
-    const activity = contributionAnnounce(
-      me(),
-      row.iri,
-      note.id!.href,
-      to.map((p) => p.actorIri),
-      at,
+    const queued = await outgoing(
+      contributionAnnounce(
+        me(),
+        row.iri,
+        note.id!.href,
+        to.map((p) => p.actorIri),
+        at,
+      ),
+      to,
     );
-    await send(activity, to as { actorIri: string; inbox: string }[]);
+    db.transaction((tx) => {
+      const inserted = tx
+        .insert(assemblyContributions)
+        .values({
+          iri: note.id!.href,
+          assemblyId: row.id,
+          authorIri: note.attributionId!.href,
+          kind,
+          contentHtml: sanitize(String(note.content ?? "")),
+          inReplyTo: note.replyTargetId?.href ?? null,
+          publishedAt: note.published ? new Date(note.published.epochMilliseconds).toISOString() : at.toISOString(),
+          announcedAt: at.toISOString(),
+        })
+        .onConflictDoNothing()
+        .run();
+      if (inserted.changes > 0) queued(tx);
+    });
+    await events.settle();
   }
 
   return {
@@ -145,37 +169,36 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
       });
       const id = uuidv7();
       const iri = new URL(`/assemblies/${id}`, config.url).href;
+      const values: Assembly = {
+        id,
+        iri,
+        inviteIri: `${iri}#invite`,
+        role: "convener",
+        convenerIri: me().href,
+        convenerInbox: null,
+        title: input.title,
+        startTime: utc(input.startTime),
+        endTime: input.endTime ? utc(input.endTime) : null,
+        timeZone: zone,
+        placeName: input.placeName,
+        onlineUrl: input.onlineUrl ?? null,
+        agendaHtml: renderMarkdown(input.agenda),
+        answer: null,
+        createdAt: deps.now().toISOString(),
+      };
+      const to = invited.map((p) => p.actorIri);
+      const queued = await outgoing(assemblyInvite(values, to), invited);
       const row = db.transaction((tx) => {
-        const inserted = tx
-          .insert(assemblies)
-          .values({
-            id,
-            iri,
-            inviteIri: `${iri}#invite`,
-            role: "convener",
-            convenerIri: me().href,
-            convenerInbox: null,
-            title: input.title,
-            startTime: utc(input.startTime),
-            endTime: input.endTime ? utc(input.endTime) : null,
-            timeZone: zone,
-            placeName: input.placeName,
-            onlineUrl: input.onlineUrl ?? null,
-            agendaHtml: renderMarkdown(input.agenda),
-            answer: null,
-            createdAt: deps.now().toISOString(),
-          })
-          .returning()
-          .get();
+        const inserted = tx.insert(assemblies).values(values).returning().get();
         for (const pod of invited) {
           tx.insert(assemblyParticipants)
             .values({ assemblyId: id, actorIri: pod.actorIri, inbox: pod.inbox, answer: "invited", answeredAt: null })
             .run();
         }
+        queued(tx);
         return inserted;
       });
-      const to = invited.map((p) => p.actorIri);
-      await send(assemblyInvite(row, to), invited);
+      await events.settle();
       log.info({ assembly: iri, invited: to.length }, "assembly convened");
       return row;
     },
@@ -184,15 +207,19 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
     async answer(id: string, answer: AnswerKind): Promise<Assembly> {
       const row = find(id);
       if (row.role !== "invited" || !row.convenerInbox) throw bad("answer", "only an invited pod answers");
-      const updated = db.update(assemblies).set({ answer }).where(eq(assemblies.id, id)).returning().get()!;
-      db.update(assemblyParticipants)
-        .set({ answer, answeredAt: deps.now().toISOString() })
-        .where(and(eq(assemblyParticipants.assemblyId, id), eq(assemblyParticipants.actorIri, me().href)))
-        .run();
       const answerIri = new URL(`/assemblies/${id}/answers/${uuidv7()}`, config.url);
-      await send(answerActivity(me(), row, answer, answerIri), [
+      const queued = await outgoing(answerActivity(me(), row, answer, answerIri), [
         { actorIri: row.convenerIri, inbox: row.convenerInbox },
       ]);
+      const updated = db.transaction((tx) => {
+        tx.update(assemblyParticipants)
+          .set({ answer, answeredAt: deps.now().toISOString() })
+          .where(and(eq(assemblyParticipants.assemblyId, id), eq(assemblyParticipants.actorIri, me().href)))
+          .run();
+        queued(tx);
+        return tx.update(assemblies).set({ answer }).where(eq(assemblies.id, id)).returning().get()!;
+      });
+      await events.settle();
       return updated;
     },
 
@@ -219,19 +246,25 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
         await announce(row, note, input.kind);
         return iri;
       }
-      db.insert(assemblyContributions)
-        .values({
-          iri,
-          assemblyId: id,
-          authorIri: me().href,
-          kind: input.kind,
-          contentHtml: String(note.content),
-          inReplyTo: input.inReplyTo ?? null,
-          publishedAt: deps.now().toISOString(),
-          announcedAt: null,
-        })
-        .run();
-      await send(contributionCreate(note, me()), [{ actorIri: row.convenerIri, inbox: row.convenerInbox! }]);
+      const queued = await outgoing(contributionCreate(note, me()), [
+        { actorIri: row.convenerIri, inbox: row.convenerInbox },
+      ]);
+      db.transaction((tx) => {
+        tx.insert(assemblyContributions)
+          .values({
+            iri,
+            assemblyId: id,
+            authorIri: me().href,
+            kind: input.kind,
+            contentHtml: String(note.content),
+            inReplyTo: input.inReplyTo ?? null,
+            publishedAt: deps.now().toISOString(),
+            announcedAt: null,
+          })
+          .run();
+        queued(tx);
+      });
+      await events.settle();
       return iri;
     },
 
@@ -292,20 +325,24 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>) {
         if (!row) return false;
         const actorIri = activity.actorId?.href;
         if (row.role !== "convener" || !actorIri || !participant(row.id, actorIri)) return true;
-        db.update(assemblyParticipants)
-          .set({ answer: kind, answeredAt: deps.now().toISOString() })
-          .where(and(eq(assemblyParticipants.assemblyId, row.id), eq(assemblyParticipants.actorIri, actorIri)))
-          .run();
-        log.info({ assembly: row.iri, actor: actorIri, answer: kind }, "assembly answer received");
         // Every invited pod but the one answering learns the answer, so all show the same participants.
-        const others = participants(row.id).filter((p) => p.actorIri !== actorIri && p.inbox);
+        const others = participants(row.id).filter((p) => p.actorIri !== actorIri);
         const relay = answerAnnounce(
           me(),
           row.iri,
           activity,
           others.map((p) => p.actorIri),
         );
-        await send(relay, others as { actorIri: string; inbox: string }[]);
+        const queued = await outgoing(relay, others);
+        db.transaction((tx) => {
+          tx.update(assemblyParticipants)
+            .set({ answer: kind, answeredAt: deps.now().toISOString() })
+            .where(and(eq(assemblyParticipants.assemblyId, row.id), eq(assemblyParticipants.actorIri, actorIri)))
+            .run();
+          queued(tx);
+        });
+        await events.settle();
+        log.info({ assembly: row.iri, actor: actorIri, answer: kind }, "assembly answer received");
         return true;
       },
 
