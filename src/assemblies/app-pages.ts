@@ -17,7 +17,9 @@ function AssemblyList({ ctx, rows }: { ctx: PageContext; rows: Assembly[] }) {
     ${rows.map(
       (row) => html`<li>
         <p><a href=${`/app/assemblies/${row.id}`}><strong>${row.title}</strong></a></p>
-        <p class="hint">${ctx.time(row.startTime)}${row.answer ? ` · ${ctx.t(`assemblies.answer.${row.answer}`)}` : ""}</p>
+        <p class="hint">
+          ${ctx.time(row.startTime)}${row.answer ? ` · ${ctx.t(`assemblies.answer.${row.answer}`)}` : ""}
+        </p>
       </li>`,
     )}
   </ul>`;

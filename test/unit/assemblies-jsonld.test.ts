@@ -76,7 +76,7 @@ beforeAll(async () => {
 });
 
 describe("assemblies on the wire expand to ActivityStreams", () => {
-  it("the Event: name, times, a Place with name and online url, agenda as content, addressed to the invited", async () => {
+  it("the Event: name, times, a Place (name, online url), the agenda as content, to the invited", async () => {
     const event = await expand(assemblyToEvent(row, [B, C]));
     expect(event["@id"]).toBe(row.iri);
     expect(event["@type"]).toEqual([`${AS}Event`]);
