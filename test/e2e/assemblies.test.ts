@@ -148,20 +148,22 @@ describe("assemblies: convene, answer, one shared record without a center", { ti
   });
 
   it("the assembly pages read well in English and Spanish, on a phone, with axe clean", async () => {
+    // Each page once in each language: the lists share one component (A's in Spanish, B's in English).
+    await pageA.goto(`${a.url}/app/assemblies/new?lang=es`);
+    await checkPage(pageA, "assemblies-new-es", { screenshots: false });
+    await pageA.goto(`${a.url}/app/assemblies`);
+    await checkPage(pageA, "assemblies-list-a-es");
+    await pageB.goto(`${b.url}/app/assemblies`);
+    await checkPage(pageB, "assemblies-list-b");
     for (const [page, pod, id, name] of [
       [pageA, a, onA.id, "a"],
       [pageB, b, onB.id, "b"],
     ] as const) {
-      await page.goto(`${pod.url}/app/assemblies`);
-      await checkPage(page, `assemblies-list-${name}`);
-      await page.goto(`${pod.url}/app/assemblies/${id}`);
-      await checkPage(page, `assembly-${name}`);
       await page.goto(`${pod.url}/app/assemblies/${id}?lang=es`);
       await checkPage(page, `assembly-${name}-es`);
       expect(await page.textContent("main")).toContain("El acta");
-      await page.goto(`${pod.url}/app/assemblies?lang=es`);
-      await checkPage(page, `assemblies-list-${name}-es`, { screenshots: false });
-      await page.goto(`${pod.url}/app/assemblies?lang=en`);
+      await page.goto(`${pod.url}/app/assemblies/${id}?lang=en`);
+      await checkPage(page, `assembly-${name}`);
     }
     // B's page: its own time zone and both contributions, in the record's order.
     await pageB.goto(`${b.url}/app/assemblies/${onB.id}`);
@@ -208,7 +210,8 @@ describe("assemblies: convene, answer, one shared record without a center", { ti
       to: b.actorUrl,
     };
     neighbor.publish(event);
-    await neighbor.deliver(inboxOf(b), neighbor.activity("Invite", event, { to: b.actorUrl }));
+    const invite = neighbor.activity("Invite", event, { to: b.actorUrl });
+    await neighbor.deliver(inboxOf(b), invite);
     await waitUntil(async () => (await list(b)).length === 2);
     const spring = (await list(b)).find((row) => row.iri === eventIri)!;
     expect((await b.admin("POST", `/assemblies/${spring.id}/answer`, { answer: "accepted" })).status).toBe(200);
@@ -237,5 +240,15 @@ describe("assemblies: convene, answer, one shared record without a center", { ti
     await neighbor.deliver(inboxOf(b), announce(honest.id));
     await waitUntil(async () => (await detail(b, spring.id)).record.length === 1);
     expect((await detail(b, spring.id)).record.map((item) => item.iri)).toEqual([honest.id]);
+
+    // B's answers reached the convener as signed activities: Accept of the Invite, then Leave of the Event.
+    expect((await b.admin("POST", `/assemblies/${spring.id}/answer`, { answer: "left" })).status).toBe(200);
+    const received = () => neighbor.inbox.map((request) => JSON.parse(request.body.toString("utf8")));
+    await waitUntil(() => received().some((activity) => activity.type === "Leave"));
+    // (The first Accept B sent the neighbor answered its Follow; the answer to the Invite names the Invite.)
+    const accept = received().find((activity) => activity.type === "Accept" && typeof activity.object === "string");
+    expect(accept).toMatchObject({ actor: b.actorUrl, object: invite.id });
+    const leave = received().find((activity) => activity.type === "Leave");
+    expect(leave).toMatchObject({ actor: b.actorUrl, object: eventIri });
   });
 });
