@@ -22,6 +22,7 @@ const ROOMS = [
   "practices",
   "requests",
   "rotation",
+  "assemblies",
   "settings",
   "social",
   "sovereignty",

@@ -32,6 +32,7 @@ import { publicNoteRoutes } from "./social/routes.ts";
 import { squarePng } from "./web/avatar.ts";
 import { PAGE_CSP } from "./web/html.ts";
 import { webApp } from "./webapp/routes.ts";
+import { adminAssemblyRoutes, publicAssemblyRoutes } from "./assemblies/routes.ts";
 import { mediaRoutes } from "./settings/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
@@ -110,6 +111,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(viewRoutes, { deps });
   await app.register(viewPageRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
+  await app.register(publicAssemblyRoutes, { assemblies: pod.assemblies });
   await app.register(webApp, { prefix: "/app", pod, members: pod.members });
   await app.register(mediaRoutes, { config: deps.config });
   for (const [path, image] of [
@@ -146,6 +148,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });
       for (const { plugin, options } of roomRoutes(pod, "admin")) await admin.register(plugin, options);
+      await admin.register(adminAssemblyRoutes, { assemblies: pod.assemblies });
       await admin.register(adminConfederationRoutes, { deps, confederation: pod.confederation });
       await admin.register(adminAppRoutes, { oauth });
     },

@@ -24,6 +24,7 @@ import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
 import { memoryService } from "./memory/service.ts";
+import { assembliesRoom } from "./assemblies/room.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
@@ -136,6 +137,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       sovereignty: sovereigntyService(deps, contextFor, events, charters),
       members,
       rotation,
+      assemblies: assembliesRoom(deps, contextFor, events),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),
       moderation: moderationService(deps, contextFor, events, {

@@ -1,3 +1,4 @@
+import type { AssembliesRoom } from "./assemblies/room.ts";
 import type { ChartersService } from "./charters/service.ts";
 import type { ConfederationService } from "./confederation/service.ts";
 import type { FollowActions } from "./follows/federation.ts";
@@ -30,4 +31,5 @@ export interface PodServices {
   requests: RequestsService;
   rotation: RotationRoom;
   sovereignty: SovereigntyService;
+  assemblies: AssembliesRoom;
 }

@@ -1,4 +1,19 @@
-import { Accept, Announce, Create, Delete, Flag, Follow, Like, Reject, Undo, Update, isActor } from "@fedify/vocab";
+import {
+  Accept,
+  Announce,
+  Create,
+  Delete,
+  Flag,
+  Follow,
+  Invite,
+  Leave,
+  Like,
+  Reject,
+  TentativeAccept,
+  Undo,
+  Update,
+  isActor,
+} from "@fedify/vocab";
 import type { Activity } from "@fedify/vocab";
 import { followInboxHandlers, type FollowHooks } from "../follows/federation.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
@@ -19,6 +34,7 @@ export function registerInboxListeners(
   const follows = followInboxHandlers(deps, followHooks, services.social.inbox.onFollowed, events);
   const view = services.confederation.inbox;
   const social = services.social.inbox;
+  const assemblies = services.assemblies.inbox;
   const refused = (reason: string, activity: Activity) => {
     const actors = activity.actorIds.map((iri) => iri.href);
     log.info({ activity: activity.id?.href, actors, reason }, "inbox activity refused");
@@ -33,11 +49,34 @@ export function registerInboxListeners(
         if (!social.onUndoReaction(undo)) await follows.onUndo(ctx, undo);
       }, refused),
     )
-    .on(Accept, guardedListener(follows.onAccept, refused))
-    .on(Reject, guardedListener(follows.onReject, refused))
+    // An answer whose object is one of our assembly Invites (or Events) is the assemblies room's; others, follows'.
+    .on(
+      Accept,
+      guardedListener(
+        async (ctx, accept: Accept) => (await assemblies.onAnswer(accept)) || follows.onAccept(ctx, accept),
+        refused,
+      ),
+    )
+    .on(
+      Reject,
+      guardedListener(
+        async (ctx, reject: Reject) => (await assemblies.onAnswer(reject)) || follows.onReject(ctx, reject),
+        refused,
+      ),
+    )
+    .on(
+      TentativeAccept,
+      guardedListener((_ctx, answer: TentativeAccept) => assemblies.onAnswer(answer), refused),
+    )
+    .on(
+      Leave,
+      guardedListener((_ctx, leave: Leave) => assemblies.onAnswer(leave), refused),
+    )
+    .on(Invite, guardedListener(assemblies.onInvite, refused))
     .on(
       Create,
       guardedListener(async (ctx, create: Create) => {
+        if (await assemblies.onCreate(ctx, create)) return;
         await view.onCreate(ctx, create);
         const object = await create.getObject(ctx).catch(() => null);
         if (object) await social.onPost(ctx, create, object);
@@ -71,6 +110,7 @@ export function registerInboxListeners(
     .on(
       Announce,
       guardedListener(async (ctx, announce: Announce) => {
+        if (await assemblies.onAnnounce(ctx, announce)) return;
         if (!(await social.onReaction(ctx, announce))) await view.onAnnounce(ctx, announce);
       }, refused),
     )

@@ -32,6 +32,7 @@ export const MENU: MenuGroup[] = [
       { href: "/app/rota", label: "rota.nav", who: "coordinator" },
       { href: "/app/care", label: "care.nav", who: "member" },
       { href: "/app/members", label: "nav.members", who: "coordinator" },
+      { href: "/app/assemblies", label: "assemblies.nav", who: "member" },
     ],
   },
   {

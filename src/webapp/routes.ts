@@ -14,6 +14,7 @@ import { recentResponses } from "../offers/responses.ts";
 import { reviewsBlock } from "../memory/app-pages.ts";
 import { memoryPages, podToday } from "../memory/app-routes.ts";
 import { practicePages } from "../practices/app-routes.ts";
+import { assemblyPages } from "../assemblies/app-routes.ts";
 import { neighborPages } from "../follows/app-routes.ts";
 import { requestsBlock } from "../requests/app-pages.ts";
 import { requestPages } from "../requests/app-routes.ts";
@@ -141,4 +142,5 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     config,
     now: pod.deps.now,
   });
+  await app.register(assemblyPages, { kit, audit, assemblies: pod.assemblies, deps: pod.deps });
 }

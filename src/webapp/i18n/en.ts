@@ -8,6 +8,7 @@ import { moderationEn } from "./areas/moderation.ts";
 import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
 import { sovereigntyEn } from "./areas/sovereignty.ts";
+import { assembliesEn } from "./areas/assemblies.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
 import { viewEn } from "./areas/view.ts";
@@ -205,6 +206,7 @@ export const en = {
   ...rotationEn,
   ...careEn,
   ...sovereigntyEn,
+  ...assembliesEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

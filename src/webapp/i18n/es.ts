@@ -9,6 +9,7 @@ import { moderationEs } from "./areas/moderation.ts";
 import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
 import { sovereigntyEs } from "./areas/sovereignty.ts";
+import { assembliesEs } from "./areas/assemblies.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
 import { viewEs } from "./areas/view.ts";
@@ -208,6 +209,7 @@ export const es: Record<MessageKey, string> = {
   ...rotationEs,
   ...careEs,
   ...sovereigntyEs,
+  ...assembliesEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,

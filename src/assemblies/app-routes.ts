@@ -1,0 +1,139 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { PodDeps } from "../federation/deps.ts";
+import { getFollower, getFollowing, listFollowing } from "../follows/service.ts";
+import { text, type FormFields } from "../webapp/form-body.ts";
+import type { FieldErrors } from "../webapp/html.ts";
+import type { MessageKey } from "../webapp/i18n/index.ts";
+import type { AppKit } from "../webapp/plugin.ts";
+import {
+  assembliesListPage,
+  assemblyPage,
+  CONVENE_FIELDS,
+  conveneFormPage,
+  type ConveneValues,
+  type NameOf,
+  type Notices,
+} from "./app-pages.ts";
+import { answerSchema, contributeSchema, conveneSchema } from "./model.ts";
+import type { AssembliesRoom } from "./room.ts";
+
+interface Options {
+  kit: AppKit;
+  audit: (memberId: string, action: string, subject: string) => void;
+  assemblies: AssembliesRoom;
+  deps: PodDeps;
+}
+
+const ERROR_OF_FIELD: Partial<Record<string, MessageKey>> = {
+  placeName: "assemblies.error.place",
+  invited: "assemblies.error.invited",
+  startTime: "assemblies.error.time",
+  endTime: "assemblies.error.time",
+  onlineUrl: "assemblies.error.online",
+  text: "assemblies.error.text",
+};
+
+const NOTICES = new Set<string>(["convened", "answered", "posted"]);
+const noticeOf = (request: FastifyRequest) => {
+  const done = text(request.query as FormFields, "done");
+  return NOTICES.has(done) ? (done as Notices) : undefined;
+};
+
+function errorsOf(issues: { path: PropertyKey[] }[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = String(issue.path[0]);
+    errors[field] ??= ERROR_OF_FIELD[field] ?? "error.required";
+  }
+  return errors;
+}
+
+/** Members read assemblies; coordinators convene, answer and contribute (forms work without JavaScript). */
+export async function assemblyPages(app: FastifyInstance, { kit, audit, assemblies, deps }: Options) {
+  const member = kit.guard("member");
+  const coordinator = kit.guard("coordinator");
+  const { db, config } = deps;
+  type IdParams = { Params: { id: string } };
+
+  const nameOf: NameOf = (iri) => {
+    const known = getFollowing(db, iri) ?? getFollower(db, iri);
+    return known?.handle ?? URL.parse(iri)?.host ?? iri;
+  };
+  const pods = () =>
+    listFollowing(db, { limit: 500 }, "accepted").map((row) => ({
+      actorIri: row.actorIri,
+      name: nameOf(row.actorIri),
+    }));
+
+  const showAssembly = (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FieldErrors) => {
+    const row = assemblies.get(id);
+    const page = assemblyPage(kit.context(request, reply), {
+      row,
+      participants: assemblies.participants(id),
+      record: assemblies.record(id),
+      nameOf,
+      self: assemblies.self(),
+      zone: config.timeZone,
+      notice: errors ? undefined : noticeOf(request),
+      errors,
+    });
+    return kit.send(request, reply, page);
+  };
+
+  app.get("/assemblies", { preHandler: member }, async (request, reply) =>
+    kit.send(request, reply, assembliesListPage(kit.context(request, reply), assemblies.list(), noticeOf(request))),
+  );
+
+  app.get("/assemblies/new", { preHandler: coordinator }, async (request, reply) =>
+    kit.send(
+      request,
+      reply,
+      conveneFormPage(kit.context(request, reply), { values: {}, pods: pods(), zone: config.timeZone }),
+    ),
+  );
+
+  app.post("/assemblies", { preHandler: coordinator }, async (request, reply) => {
+    const fields = request.body as FormFields | undefined;
+    const values: ConveneValues = Object.fromEntries(CONVENE_FIELDS.map((name) => [name, text(fields, name)]));
+    const chosen = fields && Object.hasOwn(fields, "invited") ? fields.invited! : [];
+    values.invited = (Array.isArray(chosen) ? chosen : [chosen]).filter(Boolean);
+    const parsed = conveneSchema.safeParse({
+      ...values,
+      endTime: values.endTime || undefined,
+      onlineUrl: values.onlineUrl || undefined,
+    });
+    if (!parsed.success) {
+      const page = conveneFormPage(kit.context(request, reply), {
+        values,
+        errors: errorsOf(parsed.error.issues),
+        pods: pods(),
+        zone: config.timeZone,
+      });
+      return kit.send(request, reply, page);
+    }
+    const row = await assemblies.convene(parsed.data);
+    audit(request.appMember!.id, "assembly.convene", row.id);
+    return reply.redirect(`/app/assemblies/${row.id}?done=convened`, 303);
+  });
+
+  app.get<IdParams>("/assemblies/:id", { preHandler: member }, async (request, reply) =>
+    showAssembly(request, reply, request.params.id),
+  );
+
+  app.post<IdParams>("/assemblies/:id/answer", { preHandler: coordinator }, async (request, reply) => {
+    const parsed = answerSchema.safeParse({ answer: text(request.body as FormFields, "answer") });
+    if (!parsed.success) return showAssembly(request, reply, request.params.id, { answer: "error.required" });
+    await assemblies.answer(request.params.id, parsed.data.answer);
+    audit(request.appMember!.id, "assembly.answer", request.params.id);
+    return reply.redirect(`/app/assemblies/${request.params.id}?done=answered`, 303);
+  });
+
+  app.post<IdParams>("/assemblies/:id/contributions", { preHandler: coordinator }, async (request, reply) => {
+    const fields = request.body as FormFields | undefined;
+    const parsed = contributeSchema.safeParse({ kind: text(fields, "kind"), text: text(fields, "text") });
+    if (!parsed.success) return showAssembly(request, reply, request.params.id, errorsOf(parsed.error.issues));
+    await assemblies.contribute(request.params.id, parsed.data);
+    audit(request.appMember!.id, "assembly.contribute", request.params.id);
+    return reply.redirect(`/app/assemblies/${request.params.id}?done=posted`, 303);
+  });
+}

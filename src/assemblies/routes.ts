@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { notFound } from "../http/problem.ts";
+import { wantsActivityPub } from "../publishing/negotiate.ts";
+import { answerSchema, contributeSchema, conveneSchema } from "./model.ts";
+import type { AssembliesRoom } from "./room.ts";
+
+const idParams = z.object({ id: z.string().uuid() });
+const tags = ["assemblies"];
+
+/**
+ * The assembly's Event and this pod's contributions at their IRIs (ActivityPub JSON; people are sent to the
+ * app page, where members sign in: an assembly is for its participants).
+ */
+export const publicAssemblyRoutes: FastifyPluginAsyncZod<{ assemblies: AssembliesRoom }> = async (
+  app,
+  { assemblies },
+) => {
+  app.get("/assemblies/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
+    const row = assemblies.get(request.params.id);
+    if (row.role !== "convener") throw notFound(`no assembly ${request.params.id}`);
+    reply.header("vary", "Accept");
+    if (!wantsActivityPub(request)) return reply.redirect(`/app/assemblies/${row.id}`, 303);
+    const json = await assemblies.eventOf(row).toJsonLd();
+    return reply.type("application/activity+json").send(JSON.stringify(json));
+  });
+  app.get("/assemblies/contributions/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
+    const row = assemblies.ownContribution(assemblies.contributionIri(request.params.id));
+    if (!row) throw notFound(`no contribution ${request.params.id}`);
+    reply.header("vary", "Accept");
+    if (!wantsActivityPub(request)) return reply.redirect(`/app/assemblies/${row.assemblyId}`, 303);
+    const json = await assemblies.noteOf(row).toJsonLd();
+    return reply.type("application/activity+json").send(JSON.stringify(json));
+  });
+};
+
+/** Operator routes (admin token): convene, answer, contribute, read an assembly with its record. */
+export const adminAssemblyRoutes: FastifyPluginAsyncZod<{ assemblies: AssembliesRoom }> = async (
+  app,
+  { assemblies },
+) => {
+  app.get("/assemblies", { schema: { tags } }, async () => ({ items: assemblies.list() }));
+  app.post("/assemblies", { schema: { tags, body: conveneSchema } }, async (request, reply) =>
+    reply.code(201).send(await assemblies.convene(request.body)),
+  );
+  app.get("/assemblies/:id", { schema: { tags, params: idParams } }, async (request) => ({
+    ...assemblies.get(request.params.id),
+    participants: assemblies.participants(request.params.id),
+    record: assemblies.record(request.params.id),
+  }));
+  app.post("/assemblies/:id/answer", { schema: { tags, params: idParams, body: answerSchema } }, async (request) =>
+    assemblies.answer(request.params.id, request.body.answer),
+  );
+  app.post(
+    "/assemblies/:id/contributions",
+    { schema: { tags, params: idParams, body: contributeSchema } },
+    async (request, reply) =>
+      reply.code(201).send({ iri: await assemblies.contribute(request.params.id, request.body) }),
+  );
+};

@@ -1,0 +1,65 @@
+import { index, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** Assemblies this pod convened or was invited to (an ActivityStreams Event, ours or another pod's). */
+export const assemblies = sqliteTable(
+  "assemblies",
+  {
+    id: text("id").primaryKey(),
+    /** The Event's IRI (ours for a convened assembly, the convener's otherwise). */
+    iri: text("iri").notNull().unique(),
+    /** The Invite's IRI: answers name it as their object. */
+    inviteIri: text("invite_iri").notNull().unique(),
+    role: text("role", { enum: ["convener", "invited"] }).notNull(),
+    convenerIri: text("convener_iri").notNull(),
+    /** Where the convener is reached (invited side; the convener itself has none). */
+    convenerInbox: text("convener_inbox"),
+    title: text("title").notNull(),
+    /** UTC instant, ISO 8601. */
+    startTime: text("start_time").notNull(),
+    endTime: text("end_time"),
+    /** The IANA zone the convener gave the time in. */
+    timeZone: text("time_zone").notNull(),
+    placeName: text("place_name").notNull(),
+    onlineUrl: text("online_url"),
+    /** Sanitised HTML of the agenda (rendered from Markdown when convened here). */
+    agendaHtml: text("agenda_html").notNull(),
+    /** Invited side: this pod's answer, once given. */
+    answer: text("answer", { enum: ["accepted", "tentative", "rejected", "left"] }),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("assemblies_start").on(t.startTime)],
+);
+
+/** The pods invited to an assembly and their answers, as this pod knows them. */
+export const assemblyParticipants = sqliteTable(
+  "assembly_participants",
+  {
+    assemblyId: text("assembly_id").notNull(),
+    actorIri: text("actor_iri").notNull(),
+    /** Kept on the convener's side, where Announces are sent from. */
+    inbox: text("inbox"),
+    answer: text("answer", { enum: ["invited", "accepted", "tentative", "rejected", "left"] }).notNull(),
+    answeredAt: text("answered_at"),
+  },
+  (t) => [primaryKey({ columns: [t.assemblyId, t.actorIri] })],
+);
+
+/** The shared record: contributions in the order the convener announced them. */
+export const assemblyContributions = sqliteTable(
+  "assembly_contributions",
+  {
+    iri: text("iri").primaryKey(),
+    assemblyId: text("assembly_id").notNull(),
+    authorIri: text("author_iri").notNull(),
+    kind: text("kind", { enum: ["report", "crisis", "proposal", "reply"] }).notNull(),
+    contentHtml: text("content_html").notNull(),
+    inReplyTo: text("in_reply_to"),
+    publishedAt: text("published_at").notNull(),
+    /**
+     * When the convener announced it: the record's order, with the IRI to break ties. Null for this pod's own
+     * contribution until the convener's Announce comes back (it is served at its IRI meanwhile).
+     */
+    announcedAt: text("announced_at"),
+  },
+  (t) => [index("assembly_contributions_order").on(t.assemblyId, t.announcedAt, t.iri)],
+);

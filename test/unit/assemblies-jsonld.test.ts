@@ -1,0 +1,161 @@
+/**
+ * What the assemblies room's JSON means to an independent JSON-LD processor (the `jsonld` package, only the
+ * contexts Fedify preloads): the Event, the Invite, the answers, the contribution Note, its Create and the
+ * convener's Announce all expand to ActivityStreams IRIs, with no term left undefined.
+ */
+import { createRequire } from "node:module";
+import { preloadedContexts } from "@fedify/vocab-runtime";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Assembly } from "../../src/assemblies/model.ts";
+import {
+  answerActivity,
+  answerAnnounce,
+  assemblyInvite,
+  assemblyToEvent,
+  contributionAnnounce,
+  contributionCreate,
+  contributionNote,
+} from "../../src/assemblies/to-as.ts";
+import { converterContext, type ConverterContext } from "../support/converter-context.ts";
+
+type Loader = (url: string) => Promise<{ contextUrl: null; document: unknown; documentUrl: string }>;
+const jsonld = createRequire(import.meta.url)("jsonld") as {
+  expand(input: unknown, options: { documentLoader: Loader; safe: boolean }): Promise<Node[]>;
+};
+type Node = Record<string, { "@id"?: string; "@value"?: unknown; "@type"?: unknown }[]> & {
+  "@id"?: string;
+  "@type"?: string[];
+};
+
+const AS = "https://www.w3.org/ns/activitystreams#";
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+const documentLoader: Loader = async (url) => {
+  if (!Object.hasOwn(preloadedContexts, url)) throw new Error(`refusing to fetch a remote context: ${url}`);
+  return { contextUrl: null, document: preloadedContexts[url], documentUrl: url };
+};
+
+/** Keys or types a context did not define expand to blank-node IRIs ("_:term"). */
+const undefinedTerms = (value: unknown): string[] => JSON.stringify(value).match(/"_:[^"]+"/g) ?? [];
+
+async function expand(object: { toJsonLd(): Promise<unknown> }): Promise<Node> {
+  const expanded = await jsonld.expand(await object.toJsonLd(), { documentLoader, safe: true });
+  expect(expanded).toHaveLength(1);
+  expect(undefinedTerms(expanded)).toEqual([]);
+  return expanded[0]!;
+}
+const first = (node: Node, term: string) => {
+  const found = node[`${AS}${term}`];
+  expect(found, `${term} in ${Object.keys(node).join(", ")}`).toBeDefined();
+  return found![0]!;
+};
+const idsOf = (node: Node, term: string) => (node[`${AS}${term}`] ?? []).map((v) => v["@id"]);
+
+const B = "https://b.example/users/pod";
+const C = "https://c.example/users/pod";
+let env: ConverterContext;
+let row: Assembly;
+beforeAll(async () => {
+  env = await converterContext();
+  row = {
+    id: "0190f3a2-7c1e-7000-8000-0000000000aa",
+    iri: "https://pod.example/assemblies/0190f3a2-7c1e-7000-8000-0000000000aa",
+    inviteIri: "https://pod.example/assemblies/0190f3a2-7c1e-7000-8000-0000000000aa#invite",
+    role: "convener",
+    convenerIri: "https://pod.example/users/pod",
+    convenerInbox: null,
+    title: "Winter assembly",
+    startTime: "2026-12-15T17:00:00.000Z",
+    endTime: "2026-12-15T19:00:00.000Z",
+    timeZone: "Europe/Madrid",
+    placeName: "Community hall",
+    onlineUrl: "https://meet.example/winter",
+    agendaHtml: "<h2>Agenda</h2><ul><li>reports</li></ul>",
+    answer: null,
+    createdAt: "2026-11-29T20:00:00.000Z",
+  };
+});
+
+describe("assemblies on the wire expand to ActivityStreams", () => {
+  it("the Event: name, times, a Place (name, online url), the agenda as content, to the invited", async () => {
+    const event = await expand(assemblyToEvent(row, [B, C]));
+    expect(event["@id"]).toBe(row.iri);
+    expect(event["@type"]).toEqual([`${AS}Event`]);
+    expect(first(event, "name")["@value"]).toBe("Winter assembly");
+    expect(first(event, "startTime")).toEqual({ "@type": `${XSD}dateTime`, "@value": "2026-12-15T17:00:00Z" });
+    expect(first(event, "endTime")["@value"]).toBe("2026-12-15T19:00:00Z");
+    expect(first(event, "content")["@value"]).toContain("<h2>Agenda</h2>");
+    expect(first(event, "attributedTo")["@id"]).toBe(row.convenerIri);
+    expect(idsOf(event, "to").sort()).toEqual([B, C]);
+    expect(JSON.stringify(event)).not.toContain(`${AS}Public`);
+    const place = first(event, "location") as unknown as Node;
+    expect(place["@type"]).toEqual([`${AS}Place`]);
+    expect(first(place, "name")["@value"]).toBe("Community hall");
+    expect(first(place, "url")["@id"]).toBe("https://meet.example/winter");
+  });
+
+  it("the Invite: actor the pod, object the Event, to each invited pod", async () => {
+    const invite = await expand(assemblyInvite(row, [B, C]));
+    expect(invite["@type"]).toEqual([`${AS}Invite`]);
+    expect(invite["@id"]).toBe(row.inviteIri);
+    expect(first(invite, "actor")["@id"]).toBe(row.convenerIri);
+    expect((first(invite, "object") as unknown as Node)["@type"]).toEqual([`${AS}Event`]);
+    expect(idsOf(invite, "to").sort()).toEqual([B, C]);
+  });
+
+  it("the answers: Accept, TentativeAccept, Reject name the Invite; Leave names the Event", async () => {
+    const types = { accepted: "Accept", tentative: "TentativeAccept", rejected: "Reject", left: "Leave" } as const;
+    for (const [kind, type] of Object.entries(types)) {
+      const id = new URL(`https://b.example/assemblies/x/answers/${kind}`);
+      const answer = await expand(answerActivity(new URL(B), row, kind as keyof typeof types, id));
+      expect(answer["@type"]).toEqual([`${AS}${type}`]);
+      expect(first(answer, "actor")["@id"]).toBe(B);
+      expect(first(answer, "object")["@id"]).toBe(kind === "left" ? row.iri : row.inviteIri);
+      expect(idsOf(answer, "to")).toEqual([row.convenerIri]);
+    }
+  });
+
+  it("a contribution: a Note in the assembly's context, its reply target, its kind as a Hashtag", async () => {
+    const note = contributionNote(
+      env.config,
+      {
+        iri: "https://b.example/assemblies/contributions/1",
+        eventIri: row.iri,
+        authorIri: B,
+        kind: "reply",
+        contentHtml: "<p>We can send flour.</p>",
+        inReplyTo: "https://pod.example/assemblies/contributions/0",
+        publishedAt: "2026-12-15T17:10:00.000Z",
+      },
+      row.convenerIri,
+    );
+    const expanded = await expand(note);
+    expect(expanded["@type"]).toEqual([`${AS}Note`]);
+    expect(first(expanded, "context")["@id"]).toBe(row.iri);
+    expect(first(expanded, "inReplyTo")["@id"]).toBe("https://pod.example/assemblies/contributions/0");
+    expect(first(expanded, "attributedTo")["@id"]).toBe(B);
+    expect(idsOf(expanded, "to")).toEqual([row.convenerIri]);
+    const tag = first(expanded, "tag") as unknown as Node;
+    expect(tag["@type"]).toEqual([`${AS}Hashtag`]);
+    expect(first(tag, "name")["@value"]).toBe("#reply");
+
+    const create = await expand(contributionCreate(note, new URL(B)));
+    expect(create["@type"]).toEqual([`${AS}Create`]);
+    expect((first(create, "object") as unknown as Node)["@id"]).toBe("https://b.example/assemblies/contributions/1");
+  });
+
+  it("the convener's Announce: of the contribution's IRI, in the assembly's context, to the participants", async () => {
+    const at = new Date("2026-12-15T17:11:00.000Z");
+    const iri = "https://b.example/assemblies/contributions/1";
+    const announce = await expand(contributionAnnounce(new URL(row.convenerIri), row.iri, iri, [B, C], at));
+    expect(announce["@type"]).toEqual([`${AS}Announce`]);
+    expect(first(announce, "actor")["@id"]).toBe(row.convenerIri);
+    expect(first(announce, "object")["@id"]).toBe(iri);
+    expect(first(announce, "context")["@id"]).toBe(row.iri);
+    expect(first(announce, "published")["@value"]).toBe("2026-12-15T17:11:00Z");
+    expect(idsOf(announce, "to").sort()).toEqual([B, C]);
+
+    const answer = answerActivity(new URL(C), row, "rejected", new URL("https://c.example/assemblies/x/answers/1"));
+    const relayed = await expand(answerAnnounce(new URL(row.convenerIri), row.iri, answer, [B]));
+    expect((first(relayed, "object") as unknown as Node)["@type"]).toEqual([`${AS}Reject`]);
+  });
+});
