@@ -83,6 +83,15 @@ export const auditEn = {
   "audit.action.memory.promote": "Made a lesson into a practice",
   "audit.action.memory.guide.attach": "Added a guide to an offer or need",
   "audit.action.memory.guide.detach": "Removed a guide from an offer or need",
+  "audit.action.assembly.answer": "Answered an assembly invitation",
+  "audit.action.assembly.contribute": "Posted to an assembly",
+  "audit.action.assembly.convene": "Convened an assembly",
+  "audit.action.sovereignty.correct": "Corrected a ledger entry",
+  "audit.action.sovereignty.entry": "Recorded a ledger entry",
+  "audit.action.sovereignty.import": "Imported ledger entries (CSV)",
+  "audit.action.sovereignty.report.draft": "Drafted the monthly report",
+  "audit.action.sovereignty.report.publish": "Published the monthly report",
+  "audit.action.sovereignty.weights": "Changed the weights of hours liberated",
 };
 
 export const auditEs: Record<keyof typeof auditEn, string> = {
@@ -169,4 +178,13 @@ export const auditEs: Record<keyof typeof auditEn, string> = {
   "audit.action.memory.promote": "Convirtió una lección en práctica",
   "audit.action.memory.guide.attach": "Añadió una guía a una oferta o necesidad",
   "audit.action.memory.guide.detach": "Quitó una guía de una oferta o necesidad",
+  "audit.action.assembly.answer": "Respondió a una invitación a una asamblea",
+  "audit.action.assembly.contribute": "Publicó en una asamblea",
+  "audit.action.assembly.convene": "Convocó una asamblea",
+  "audit.action.sovereignty.correct": "Corrigió una entrada del registro",
+  "audit.action.sovereignty.entry": "Anotó una entrada en el registro",
+  "audit.action.sovereignty.import": "Importó entradas al registro (CSV)",
+  "audit.action.sovereignty.report.draft": "Preparó el informe mensual",
+  "audit.action.sovereignty.report.publish": "Publicó el informe mensual",
+  "audit.action.sovereignty.weights": "Cambió los pesos de las horas liberadas",
 };
