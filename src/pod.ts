@@ -24,6 +24,7 @@ import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
 import { memoryService } from "./memory/service.ts";
+import { careService } from "./care/service.ts";
 import { assembliesRoom } from "./assemblies/room.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
@@ -121,6 +122,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const practices = practicesService(deps, contextFor, events);
     const charters = chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles);
     const memory = memoryService(deps, contextFor, events, practices);
+    const care = careService(deps.db, deps.now, () => config.timeZone);
     // An offer's Note and page link the guides that go with it (the memory room keeps the links).
     offers.useGuides(memory.guidesOf);
     const services: PodServices = {
@@ -134,7 +136,17 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       charters,
       practices,
       memory,
-      sovereignty: sovereigntyService(deps, contextFor, events, charters),
+      sovereignty: sovereigntyService(deps, contextFor, events, charters, (month, bounds) => {
+        const inMonth = (iso: string) => iso >= bounds.start && iso < bounds.end;
+        const recorded = (kind: "decision" | "lesson") =>
+          memory.list(kind).filter((entry) => inMonth(new Date(entry.createdAt).toISOString())).length;
+        return {
+          rolesRotated: rotation.holderChangesIn(month),
+          circlesHeld: care.circlesHeldPerMonth().find((m) => m.month === month)?.count ?? 0,
+          decisions: recorded("decision"),
+          lessons: recorded("lesson"),
+        };
+      }),
       members,
       rotation,
       assemblies: assembliesRoom(deps, contextFor, events),

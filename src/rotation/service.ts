@@ -11,7 +11,7 @@ import {
   type Risk,
   type RoleSpec,
 } from "./generator.ts";
-import { nextPeriods, periodEnd } from "./periods.ts";
+import { nextPeriods, periodEnd, periodStart } from "./periods.ts";
 import {
   type PeriodKind,
   rotaBoundaries,
@@ -252,6 +252,13 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
       }
       return grown;
     },
+    /** How many times a role changed hands in periods starting in the month ("2026-12"): its handoffs. */
+    holderChangesIn: (month: string): number =>
+      db
+        .select({ period: rotaHandoffs.period })
+        .from(rotaHandoffs)
+        .all()
+        .filter((h) => periodStart(h.period).toString().startsWith(`${month}-`)).length,
     grownSkills: (memberId: string): GrownSkill[] =>
       db
         .select()

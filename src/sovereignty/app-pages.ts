@@ -359,7 +359,15 @@ export function reportPage(ctx: PageContext, state: { report: Report; notice?: s
           met: f.offers.needsMet,
           unmet: f.offers.needsUnmet,
         })}</p>
-        <p class="hint">${t("sov.report.practiceSlot")}</p>
+        ${
+          f.practice.rolesRotated !== null &&
+          html`<p>${t("sov.report.practice", {
+            roles: f.practice.rolesRotated,
+            circles: f.practice.circlesHeld ?? 0,
+            decisions: f.practice.decisions ?? 0,
+            lessons: f.practice.lessons ?? 0,
+          })}</p>`
+        }
       </section>
       <h2>${t("sov.report.words")}</h2>
       <form method="post" action=${`/app/sovereignty/reports/${report.id}`} class="stack">

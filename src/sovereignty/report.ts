@@ -19,8 +19,8 @@ export interface ReportFigures {
   } | null;
   offers: { offersGiven: number; offersClaimed: number; needsMet: number; needsUnmet: number };
   /**
-   * Roles rotated, circles held, decisions and lessons published: SLOT for the rotation and memory rooms
-   * (being built alongside); null until they export counts. Counts only, never names.
+   * Seats that changed hands (handoffs), circles held, decisions and lessons recorded in the month, from the
+   * rotation, care and memory rooms; null in reports drafted before those rooms counted. Counts only, never names.
    */
   practice: {
     rolesRotated: number | null;
@@ -60,6 +60,7 @@ export interface DraftInputs {
   services: { key: string; name: string }[];
   next: ReportFigures["next"];
   offers: ReportFigures["offers"];
+  practice: ReportFigures["practice"];
 }
 
 const sumBy = (rows: MonthTotal[], keep: (row: MonthTotal) => boolean, pick: (row: MonthTotal) => number) =>
@@ -124,7 +125,7 @@ export function draftFigures(input: DraftInputs): ReportFigures {
     services,
     next: input.next,
     offers: input.offers,
-    practice: { rolesRotated: null, circlesHeld: null, decisions: null, lessons: null },
+    practice: input.practice,
   };
 }
 

@@ -24,7 +24,7 @@ import {
 import type { Entry, EntryProblem } from "./model.ts";
 import type { Report } from "./model-report.ts";
 import { addMonths, monthBounds, monthIn } from "./months.ts";
-import { draftFigures, isSmall } from "./report.ts";
+import { draftFigures, isSmall, type ReportFigures } from "./report.ts";
 import { sovereigntyReports, sovereigntySettings } from "./schema.ts";
 import { reportActivities, reportIri, reportLines, reportPath } from "./to-as.ts";
 import { replaceFigures, type ReceivedFigure } from "./totals-store.ts";
@@ -41,6 +41,13 @@ export function sovereigntyService(
   contextFor: () => Context<null>,
   events: EventDispatcher,
   charters: Pick<ChartersService, "current" | "review">,
+  /** The month's counts from the rotation, care and memory rooms (wired in pod.ts). */
+  practiceCounts: (month: string, bounds: { start: string; end: string }) => ReportFigures["practice"] = () => ({
+    rolesRotated: null,
+    circlesHeld: null,
+    decisions: null,
+    lessons: null,
+  }),
 ) {
   const { db, config } = deps;
   const zone = () => config.timeZone;
@@ -89,6 +96,7 @@ export function sovereigntyService(
       services: [...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => ({ key: s.key, name: s.name })),
       next: planned ? { key: planned.key, name: planned.name, target: planned.target, needs: planned.needs } : null,
       offers: offerCountsBetween(db, new Date(bounds.start).toISOString(), new Date(bounds.end).toISOString()),
+      practice: practiceCounts(month, bounds),
     });
   }
 

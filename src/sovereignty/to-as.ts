@@ -25,6 +25,8 @@ const WORDS = {
     liberated: "Hours of life liberated: {hours} (weights: {weights}; not counting figures shown as “fewer than”).",
     next: "Next service: {name} (target {target}). Still needed: {needs}.",
     offers: "Offers given: {given}; claimed: {claimed}. Needs met: {met}; unmet: {unmet}.",
+    practice:
+      "Roles changed hands {roles} times; circles held: {circles}; decisions recorded: {decisions}; lessons: {lessons}.",
     read: "Read the report",
     people: "{n} people",
     none: "nothing",
@@ -37,6 +39,8 @@ const WORDS = {
     liberated: "Horas de vida liberadas: {hours} (pesos: {weights}; sin contar las cifras «menos de»).",
     next: "Próximo servicio: {name} (meta {target}). Falta: {needs}.",
     offers: "Ofertas dadas: {given}; tomadas: {claimed}. Necesidades cubiertas: {met}; sin cubrir: {unmet}.",
+    practice:
+      "Los roles cambiaron de manos {roles} veces; círculos: {circles}; decisiones registradas: {decisions}; aprendizajes: {lessons}.",
     read: "Leer el informe",
     people: "{n} personas",
     none: "nada",
@@ -81,6 +85,17 @@ export function reportLines(row: Report): string[] {
       unmet: count(o.needsUnmet * 1000),
     }),
   );
+  const p = figures.practice;
+  if (p.rolesRotated !== null) {
+    lines.push(
+      fill(w.practice, {
+        roles: p.rolesRotated,
+        circles: p.circlesHeld ?? 0,
+        decisions: p.decisions ?? 0,
+        lessons: p.lessons ?? 0,
+      }),
+    );
+  }
   return lines;
 }
 

@@ -187,7 +187,9 @@ describe("drafting figures", () => {
       services: [{ key: "kitchen", name: "Community kitchen" }],
       next: null,
       offers: { offersGiven: 4, offersClaimed: 2, needsMet: 1, needsUnmet: 0 },
+      practice: { rolesRotated: 3, circlesHeld: 2, decisions: 1, lessons: 0 },
     });
+    expect(figures.practice).toEqual({ rolesRotated: 3, circlesHeld: 2, decisions: 1, lessons: 0 });
     expect(figures.metrics.map((m) => [m.slug, m.quantityMilli, m.previousMilli, m.effortMilli])).toEqual([
       ["meals-prepared", 35_000, 20_000, 4000],
       ["repairs", 2000, 0, 0],

@@ -101,8 +101,8 @@ export const sovereigntyEn = {
   "sov.report.needs": "Still needed: {needs}",
   "sov.report.noNext": "The charter plans no next service.",
   "sov.report.offers": "Offers given: {given} · claimed: {claimed} · needs met: {met} · unmet: {unmet}",
-  "sov.report.practiceSlot":
-    "Roles rotated, circles held, decisions and lessons: counted here once the rotation and memory rooms report them.",
+  "sov.report.practice":
+    "Roles changed hands {roles} times · circles held: {circles} · decisions recorded: {decisions} · lessons: {lessons}",
   "sov.report.fewer": "fewer than {n}",
   "sov.view.title": "Sovereignty across the confederation",
   "sov.view.intro":
@@ -234,10 +234,9 @@ export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
   "sov.report.noNext": "La carta no prevé un próximo servicio.",
   "sov.report.offers":
     "Ofertas dadas: {given} · tomadas: {claimed} · necesidades cubiertas: {met} · sin cubrir: {unmet}",
-  "sov.report.practiceSlot":
-    "Roles rotados, círculos realizados, decisiones y aprendizajes: se contarán aquí cuando las salas de " +
-    "rotación y " +
-    "memoria los informen.",
+  "sov.report.practice":
+    "Los roles cambiaron de manos {roles} veces · círculos: {circles} · decisiones registradas: {decisions} · " +
+    "aprendizajes: {lessons}",
   "sov.report.fewer": "menos de {n}",
   "sov.view.title": "Soberanía en la confederación",
   "sov.view.intro":
