@@ -1,7 +1,7 @@
 import ICAL from "ical.js";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
+import { checkPage, launchBrowser, newPhone, signedInPage, pageAs } from "../support/browser.ts";
 import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 import { postRaw, signMastodonStyle, startRemoteActor } from "../support/remote-actor.ts";
 import { WebClient } from "../support/web-client.ts";
@@ -31,19 +31,7 @@ describe("web app: rota", { timeout: 300_000 }, () => {
       await checkPage(page, `rota-${name}-${lang}`);
     }
   }
-  async function pageOf(client: WebClient): Promise<Page> {
-    const context = await newPhone(browser);
-    await context.addCookies(
-      [...client.cookies].map(([name, value]) => ({
-        name,
-        value,
-        url: pod.url,
-        httpOnly: true,
-        sameSite: "Lax" as const,
-      })),
-    );
-    return context.newPage();
-  }
+  const pageOf = (client: WebClient) => pageAs(browser, pod.url, client);
 
   beforeAll(async () => {
     [pod, browser] = await Promise.all([startPod("rota", { POD_TIME_ZONE: "Europe/Madrid" }), launchBrowser()]);

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { periodOf } from "../../src/rotation/periods.ts";
-import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
+import { checkPage, launchBrowser, signedInPage, pageAs } from "../support/browser.ts";
 import { type PodProcess, startPod } from "../support/pod-process.ts";
 import { WebClient } from "../support/web-client.ts";
 
@@ -38,19 +38,7 @@ describe("web app: care", { timeout: 300_000 }, () => {
       await checkPage(page, `care-${name}-${lang}`);
     }
   }
-  async function pageOf(client: WebClient): Promise<Page> {
-    const context = await newPhone(browser);
-    await context.addCookies(
-      [...client.cookies].map(([name, value]) => ({
-        name,
-        value,
-        url: pod.url,
-        httpOnly: true,
-        sameSite: "Lax" as const,
-      })),
-    );
-    return context.newPage();
-  }
+  const pageOf = (client: WebClient) => pageAs(browser, pod.url, client);
   const database = () => new Database(join(pod.dataDir, "pod.sqlite"), { timeout: 10_000 });
 
   beforeAll(async () => {

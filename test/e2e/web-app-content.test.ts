@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
+import { checkPage, launchBrowser, signedInPage, pageAs } from "../support/browser.ts";
 import { mastodonGet, operatorAppToken } from "../support/oauth-consent.ts";
 import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
@@ -26,19 +26,7 @@ describe("web app: offers, practices, neighbors and apps", { timeout: 300_000 },
   let offerPath = "";
 
   /** A Spanish-speaking phone with the same coordinator's session. */
-  async function spanishPage(pod: PodProcess, client: WebClient): Promise<Page> {
-    const context = await newPhone(browser, "es-MX");
-    await context.addCookies(
-      [...client.cookies].map(([name, value]) => ({
-        name,
-        value,
-        url: pod.url,
-        httpOnly: true,
-        sameSite: "Lax" as const,
-      })),
-    );
-    return context.newPage();
-  }
+  const spanishPage = (pod: PodProcess, client: WebClient) => pageAs(browser, pod.url, client, "es-MX");
 
   /** Opens the page in both languages, checks both, and leaves the English one open. */
   async function checkBoth(path: string, name: string) {

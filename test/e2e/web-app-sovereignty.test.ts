@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkPage, launchBrowser, newPhone, screenshots, signedInPage } from "../support/browser.ts";
+import { checkPage, launchBrowser, newPhone, screenshots, signedInPage, pageAs } from "../support/browser.ts";
 import { followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 import type { WebClient } from "../support/web-client.ts";
 
@@ -46,19 +46,7 @@ describe("web app: sovereignty ledger, report and confederal totals", { timeout:
   const month = lastMonth();
   const day = `${month}-12`;
 
-  async function spanishPage(pod: PodProcess, client: WebClient): Promise<Page> {
-    const context = await newPhone(browser, "es-MX");
-    await context.addCookies(
-      [...client.cookies].map(([name, value]) => ({
-        name,
-        value,
-        url: pod.url,
-        httpOnly: true,
-        sameSite: "Lax" as const,
-      })),
-    );
-    return context.newPage();
-  }
+  const spanishPage = (pod: PodProcess, client: WebClient) => pageAs(browser, pod.url, client, "es-MX");
 
   async function checkBoth(url: string, name: string) {
     await pageEs.goto(url);

@@ -52,6 +52,21 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   }
 }
 
+/** A phone-sized page with a web client's session (its cookies handed to the browser). */
+export async function pageAs(browser: Browser, podUrl: string, client: WebClient, locale = "en-US"): Promise<Page> {
+  const context = await newPhone(browser, locale);
+  await context.addCookies(
+    [...client.cookies].map(([name, value]) => ({
+      name,
+      value,
+      url: podUrl,
+      httpOnly: true,
+      sameSite: "Lax" as const,
+    })),
+  );
+  return context.newPage();
+}
+
 /**
  * A phone-sized page signed in as the pod's first coordinator: runs the setup link over HTTP, then hands the
  * session cookie to the browser.
@@ -62,17 +77,7 @@ export async function signedInPage(
   locale = "en-US",
 ): Promise<{ page: Page; client: WebClient }> {
   const client = await setUpPod(pod.url, pod.logs());
-  const context = await newPhone(browser, locale);
-  await context.addCookies(
-    [...client.cookies].map(([name, value]) => ({
-      name,
-      value,
-      url: pod.url,
-      httpOnly: true,
-      sameSite: "Lax" as const,
-    })),
-  );
-  return { page: await context.newPage(), client };
+  return { page: await pageAs(browser, pod.url, client, locale), client };
 }
 
 /** The checks every page of the app and the site gets: axe (no serious or critical violation), 390 px, screenshots. */
