@@ -113,7 +113,11 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
           .backfillPosts(contextFor(), actorIri)
           .catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "reading the latest posts failed"));
       },
-      left: confederation.hooks.left,
+      left(actorIri) {
+        confederation.hooks.left(actorIri);
+        // An unfollowed pod's report figures leave the confederal totals with its other objects.
+        services.sovereignty.forgetPod(actorIri);
+      },
     };
     const members = membersService(deps.db, deps.now);
     const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));

@@ -27,7 +27,7 @@ import { addMonths, monthBounds, monthIn } from "./months.ts";
 import { draftFigures, isSmall, type ReportFigures } from "./report.ts";
 import { sovereigntyReports, sovereigntySettings } from "./schema.ts";
 import { reportActivities, reportIri, reportLines, reportPath } from "./to-as.ts";
-import { replaceFigures, type ReceivedFigure } from "./totals-store.ts";
+import { dropPodFigures, replaceFigures, type ReceivedFigure } from "./totals-store.ts";
 
 export type { Report } from "./model-report.ts";
 export const DEFAULT_THRESHOLD = 3;
@@ -137,6 +137,8 @@ export function sovereigntyService(
 
   return {
     metricTypes: () => listMetricTypes(db, config),
+    /** A neighbor's figures leave the totals (it was unfollowed). */
+    forgetPod: (podIri: string) => dropPodFigures(db, podIri),
     addMetricType: (input: MetricTypeInput) => addMetricType(db, config, input, deps.now()),
     setWeight: (metric: string, hoursPerUnitMilli: number, reason: string) => {
       if (!known().metrics.has(metric)) throw notFound(`no metric type ${metric}`);

@@ -155,4 +155,14 @@ describe("sovereignty across pods", () => {
     expect(page).toContain("Meals prepared: 70 meal (0 the month before)");
     expect(page).toContain("Still needed: 2 people, nurse, first-aid kits.");
   });
+
+  it("when C unfollows B, B's figures leave C's totals", async () => {
+    const before = (await cTotals("meals-prepared"))[0]!;
+    expect(before.pods).toHaveLength(2);
+    expect((await c.admin("DELETE", `/following?target=${encodeURIComponent(b.handle)}`)).status).toBeLessThan(300);
+    await waitUntil(async () => (await cTotals("meals-prepared"))[0]?.pods.length === 1);
+    const after = (await cTotals("meals-prepared"))[0]!;
+    expect(after.pods).toEqual([a.actorUrl]);
+    expect(Number(after.quantity)).toBeLessThan(Number(before.quantity));
+  });
 });
