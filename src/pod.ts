@@ -142,8 +142,12 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       memory,
       sovereignty: sovereigntyService(deps, contextFor, events, charters, (month, bounds) => {
         const inMonth = (iso: string) => iso >= bounds.start && iso < bounds.end;
+        // Published ones only: the report is public, and members-only entries stay inside, even as a count.
         const recorded = (kind: "decision" | "lesson") =>
-          memory.list(kind).filter((entry) => inMonth(new Date(entry.createdAt).toISOString())).length;
+          memory
+            .list(kind)
+            .filter((e) => e.visibility === "public" && e.status === "active")
+            .filter((e) => inMonth(new Date(e.createdAt).toISOString())).length;
         return {
           rolesRotated: rotation.holderChangesIn(month),
           circlesHeld: care.circlesHeldPerMonth().find((m) => m.month === month)?.count ?? 0,

@@ -2,6 +2,7 @@ import { stringify } from "csv-stringify/sync";
 import { Feed, type Item } from "feed";
 import { SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
 import type { Config } from "../config/schema.ts";
+import { cell } from "../http/csv-cell.ts";
 import { quantityLine } from "../offers/quantity.ts";
 import type { ViewItem } from "./view-present.ts";
 import type { ViewDeps, ViewRow } from "./view-query.ts";
@@ -235,10 +236,6 @@ export const CSV_COLUMNS = [
   "url",
   "summary",
 ] as const;
-
-/** Spreadsheets run cells that start with these as formulas: such text cells get a leading apostrophe. */
-const FORMULA = /^[=+\-@\t\r]/;
-const cell = (text: string | null) => (text === null ? "" : FORMULA.test(text) ? `'${text}` : text);
 
 export function csvRows(items: readonly ViewItem[]): Record<(typeof CSV_COLUMNS)[number], string>[] {
   return items.map((item) => ({

@@ -232,7 +232,9 @@ function EntryActions({ ctx, state, entry }: { ctx: PageContext; state: EntryFor
         ${
           state.practicePath
             ? html`<p>${t("memory.promote.done")} <a href=${state.practicePath}>${t("memory.promote.open")}</a></p>`
-            : html`<p class="hint">${t("memory.promote.hint")}</p>
+            : entry.visibility !== "public"
+              ? html`<p class="hint">${t("memory.promote.publicFirst")}</p>`
+              : html`<p class="hint">${t("memory.promote.hint")}</p>
                 <form method="post" action=${`/app/memory/${entry.id}/promote`}>
                   <${Csrf} ctx=${ctx} />
                   <button type="submit" class="secondary">${t("memory.promote.button")}</button>

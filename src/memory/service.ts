@@ -277,6 +277,8 @@ export function memoryService(
       const lesson = editable(db, id);
       if (lesson.kind !== "lesson") throw conflict("only a lesson learned can become a practice");
       if (lesson.practiceId) return lesson;
+      // A practice is published at once, to followers: a members-only lesson must not leave the pod that way.
+      if (lesson.visibility !== "public") throw conflict("make the lesson public first: a practice is published");
       const practice = await practices.create({
         title: lesson.title,
         summary: lesson.summary,

@@ -4,7 +4,7 @@ import { getFollowing } from "../follows/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo } from "../federation/iri.ts";
 import type { VerifiedInbox } from "../federation/signature-guard.ts";
-import { MONTH } from "./months.ts";
+import { addMonths, MONTH, monthIn } from "./months.ts";
 import { replaceFigures, type ReceivedFigure } from "./totals-store.ts";
 import { REPORT_CONTEXT } from "./vocab.ts";
 
@@ -12,16 +12,17 @@ const iri = z.url({ protocol: /^https?$/ }).max(2048);
 const decimal = z.string().regex(/^\d{1,12}(\.\d{1,3})?$/);
 const instant = z.iso.datetime({ offset: true });
 
+/** A unit is a word or two ("meal", "kWh", "h"): never markup or a spreadsheet formula. */
+const UNIT = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._/-]{0,63}$/u);
+
 const figureSchema = z.object({
   type: z.literal("EconomicEvent"),
   action: z.string().max(64),
   provider: iri,
   resourceConformsTo: iri,
-  resourceQuantity: z
-    .object({ type: z.literal("Measure"), hasUnit: z.string().min(1).max(64), hasNumericalValue: decimal })
-    .optional(),
+  resourceQuantity: z.object({ type: z.literal("Measure"), hasUnit: UNIT, hasNumericalValue: decimal }).optional(),
   effortQuantity: z
-    .object({ type: z.literal("Measure"), hasUnit: z.string().max(64), hasNumericalValue: decimal })
+    .object({ type: z.literal("Measure"), hasUnit: UNIT.or(z.literal("")), hasNumericalValue: decimal })
     .optional(),
   fewerThan: z.number().int().min(1).max(1000).optional(),
   hasBeginning: instant,
@@ -61,6 +62,10 @@ export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
     if (!belongsTo(actorIri, report.id, report.attributedTo)) return false;
     const month = report.attachment.map((item) => periodSchema.safeParse(item)).find((p) => p.success)?.data?.value;
     if (!month) return false;
+    // Taken from here on: a report from a pod not followed (or refused) is read and dropped, unlogged.
+    if (getFollowing(deps.db, actorIri)?.state !== "accepted" || refuses(actorIri)) return true;
+    // A month that has not begun anywhere yet is refused: it would move the view's default window.
+    if (month > addMonths(monthIn(deps.now(), "UTC"), 1)) return true;
     const figures = report.attachment.flatMap((item) => {
       const figure = figureSchema.safeParse(item);
       if (!figure.success && (item as { type?: unknown })?.type === "EconomicEvent")
@@ -70,8 +75,6 @@ export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
         );
       return figure.success ? [figure.data] : [];
     });
-    // Taken from here on: a report from a pod not followed (or refused) is read and dropped.
-    if (getFollowing(deps.db, actorIri)?.state !== "accepted" || refuses(actorIri)) return true;
     const received: ReceivedFigure[] = figures
       .filter((f) => f.period === month && f.provider === actorIri)
       .map((f) => ({

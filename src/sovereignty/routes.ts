@@ -1,3 +1,4 @@
+import { cell } from "../http/csv-cell.ts";
 import type { Context } from "@fedify/fedify";
 import { stringify } from "csv-stringify/sync";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -16,6 +17,9 @@ import { reportToArticle, reportToNote } from "./to-as.ts";
 import { confederalTotals, type TotalCell } from "./totals.ts";
 import { latestMonth } from "./totals-store.ts";
 import { INSTITUTIONS, METRIC_SLUG } from "./taxonomy.ts";
+
+/** How many months one request of the totals may span. */
+const MAX_MONTHS = 36;
 
 const idParams = z.object({ id: z.string().uuid() });
 const tags = ["sovereignty"];
@@ -181,6 +185,9 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     const types = sovereignty.metricTypes();
     const chosen = types.find((x) => x.slug === query.metric);
     if (query.metric && !chosen) throw badRequest(`unknown metric type "${query.metric}"`, "metric");
+    // A bounded read per request: at most three years of months.
+    if (query.from && query.to && query.to > addMonths(query.from, MAX_MONTHS - 1))
+      throw badRequest(`at most ${MAX_MONTHS} months at once`, "to");
     return {
       types,
       chosen,
@@ -232,8 +239,8 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     const csv = stringify(
       cells.map((c) => [
         c.month,
-        c.metricIri,
-        c.unit,
+        cell(c.metricIri),
+        cell(c.unit),
         formatMilli(c.quantityMilli),
         c.weightMilli === null ? "" : formatMilli(c.weightMilli),
         c.liberatedMilli === null ? "" : formatMilli(c.liberatedMilli),

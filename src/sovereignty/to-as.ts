@@ -26,7 +26,7 @@ const WORDS = {
     next: "Next service: {name} (target {target}). Still needed: {needs}.",
     offers: "Offers given: {given}; claimed: {claimed}. Needs met: {met}; unmet: {unmet}.",
     practice:
-      "Roles changed hands {roles} times; circles held: {circles}; decisions recorded: {decisions}; lessons: {lessons}.",
+      "Roles changed hands {roles} times; circles held: {circles}; decisions published: {decisions}; lessons: {lessons}.",
     read: "Read the report",
     people: "{n} people",
     none: "nothing",
@@ -40,7 +40,7 @@ const WORDS = {
     next: "Próximo servicio: {name} (meta {target}). Falta: {needs}.",
     offers: "Ofertas dadas: {given}; tomadas: {claimed}. Necesidades cubiertas: {met}; sin cubrir: {unmet}.",
     practice:
-      "Los roles cambiaron de manos {roles} veces; círculos: {circles}; decisiones registradas: {decisions}; aprendizajes: {lessons}.",
+      "Los roles cambiaron de manos {roles} veces; círculos: {circles}; decisiones publicadas: {decisions}; aprendizajes: {lessons}.",
     read: "Leer el informe",
     people: "{n} personas",
     none: "nada",

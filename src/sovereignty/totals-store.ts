@@ -38,9 +38,9 @@ export function replaceFigures(db: Db, input: PodMonthFigures): boolean {
     const before = tx.select().from(sovereigntyNeighborFigures).where(samePodMonth).all();
     for (const old of before) moveTotal(tx, input.month, old, -1);
     tx.delete(sovereigntyNeighborFigures).where(samePodMonth).run();
-    for (const figure of input.figures) moveTotal(tx, input.month, figure, 1);
-    for (const figure of input.figures)
-      tx.insert(sovereigntyNeighborFigures)
+    for (const figure of input.figures) {
+      const stored = tx
+        .insert(sovereigntyNeighborFigures)
         .values({
           podIri: input.podIri,
           month: input.month,
@@ -51,6 +51,9 @@ export function replaceFigures(db: Db, input: PodMonthFigures): boolean {
         })
         .onConflictDoNothing()
         .run();
+      // Only a stored figure counts: a metric named twice in one report is added once (and taken away once).
+      if (stored.changes === 1) moveTotal(tx, input.month, figure, 1);
+    }
     return true;
   });
 }

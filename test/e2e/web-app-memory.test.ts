@@ -200,13 +200,21 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
   });
 
   it("a lesson promoted to a practice keeps the link", async () => {
-    const path = await write("lesson", {
-      title: "Cold chain at the market",
-      summary: "Ice boxes kept the milk fresh.",
-      body: "The milk spoiled twice.",
-      learned: "Heat is the enemy.",
-      changed: "We bring ice boxes.",
-    });
+    // A members-only lesson cannot become a practice (a practice is published at once).
+    await write("lesson", { title: "Members only lesson", summary: "Stays in the pod." });
+    expect(await page.getByRole("button", { name: "Promote to a practice" }).count()).toBe(0);
+    expect(await page.textContent("main")).toContain("Make this lesson public first");
+    const path = await write(
+      "lesson",
+      {
+        title: "Cold chain at the market",
+        summary: "Ice boxes kept the milk fresh.",
+        body: "The milk spoiled twice.",
+        learned: "Heat is the enemy.",
+        changed: "We bring ice boxes.",
+      },
+      "public",
+    );
     await page.getByRole("button", { name: "Promote to a practice" }).click();
     const practiceLink = page.getByRole("link", { name: "Open the practice" });
     await expect.poll(() => practiceLink.count()).toBe(1);

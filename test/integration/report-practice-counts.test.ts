@@ -25,7 +25,7 @@ describe("the monthly report's practice counts", () => {
     await pod?.close();
   });
 
-  it("December's report counts December's handoffs, circles held, decisions and lessons, and says so", async () => {
+  it("December's report counts December's handoffs, circles held, published decisions and lessons, and says so", async () => {
     const { rotation, memory, sovereignty, deps } = pod.pod;
     // Two members, a tenure of one period: the role changes hands every week after 30 November's (2026-W49),
     // through the week of 4 January (2027-W01), which belongs to January.
@@ -49,10 +49,27 @@ describe("the monthly report's practice counts", () => {
     expect(december.length).toBeGreaterThan(0);
     expect(handoffs.length).toBeGreaterThan(december.length);
 
-    await memory.create({ kind: "decision", title: "November decision", summary: "Made in November." });
+    await memory.create({
+      kind: "decision",
+      title: "November decision",
+      summary: "Made in November.",
+      visibility: "public",
+    });
     clock = new Date("2026-12-02T10:00:00Z");
-    await memory.create({ kind: "decision", title: "Pantry hours", summary: "Open on Saturdays too." });
-    await memory.create({ kind: "lesson", title: "Cold chain", summary: "Keep the freezer log." });
+    await memory.create({
+      kind: "decision",
+      title: "Pantry hours",
+      summary: "Open on Saturdays too.",
+      visibility: "public",
+    });
+    await memory.create({
+      kind: "lesson",
+      title: "Cold chain",
+      summary: "Keep the freezer log.",
+      visibility: "public",
+    });
+    // Members-only entries stay inside the pod, even as a count in the public report.
+    await memory.create({ kind: "decision", title: "Internal", summary: "Members only." });
 
     const care = careService(
       deps.db,
@@ -79,7 +96,7 @@ describe("the monthly report's practice counts", () => {
       lessons: 1,
     });
     expect(reportLines(report)).toContain(
-      `Roles changed hands ${december.length} times; circles held: 1; decisions recorded: 1; lessons: 1.`,
+      `Roles changed hands ${december.length} times; circles held: 1; decisions published: 1; lessons: 1.`,
     );
   });
 });

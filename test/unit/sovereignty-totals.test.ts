@@ -115,6 +115,13 @@ describe("confederal totals (a real SQLite file)", () => {
     ]);
   });
 
+  it("a metric named twice in one report counts once, and leaves the totals whole when corrected", () => {
+    report(A, "2026-10", "2026-11-02T10:00:00Z", [meals(10_000), meals(999_000_000), meals(5)]);
+    expect(totals()[0]).toMatchObject({ quantityMilli: 10_000, podCount: 1 });
+    report(A, "2026-10", "2026-11-03T10:00:00Z", [meals(4000)]);
+    expect(totals()[0]).toMatchObject({ quantityMilli: 4000, podCount: 1 });
+  });
+
   it("a corrected report replaces the pod's earlier figures; an older version never replaces a newer one", () => {
     report(A, "2026-10", "2026-11-02T10:00:00Z", [meals(10_000)]);
     report(B, "2026-10", "2026-11-02T10:00:00Z", [meals(5000)]);
@@ -209,7 +216,6 @@ describe("drafting figures", () => {
         ],
       },
     ]);
-    expect(figures.practice).toEqual({ rolesRotated: null, circlesHeld: null, decisions: null, lessons: null });
     expect(isSmall(2000, 3)).toBe(true);
     expect(isSmall(3000, 3)).toBe(false);
     expect(isSmall(0, 3)).toBe(false);

@@ -70,6 +70,8 @@ export const memoryEn = {
   "memory.promote.hint":
     "Publishes this lesson as a practice that worked, in one step; both keep a link to each other.",
   "memory.promote.button": "Promote to a practice",
+  "memory.promote.publicFirst":
+    "A practice is published to followers at once. Make this lesson public first, then it can become a practice.",
   "memory.promote.done": "This lesson became a practice.",
   "memory.promote.open": "Open the practice",
   "memory.promote.from": "From a lesson learned:",
@@ -178,6 +180,8 @@ export const memoryEs: Record<keyof typeof memoryEn, string> = {
   "memory.promote.title": "Convertirla en práctica",
   "memory.promote.hint": "Publica esta lección como una práctica que funcionó, en un paso; ambas guardan el enlace.",
   "memory.promote.button": "Convertir en práctica",
+  "memory.promote.publicFirst":
+    "Una práctica se publica a quienes siguen al pod en el momento. Primero haz pública esta lección; luego podrá ser práctica.",
   "memory.promote.done": "Esta lección se convirtió en práctica.",
   "memory.promote.open": "Abrir la práctica",
   "memory.promote.from": "Viene de una lección aprendida:",

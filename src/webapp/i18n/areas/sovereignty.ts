@@ -102,7 +102,7 @@ export const sovereigntyEn = {
   "sov.report.noNext": "The charter plans no next service.",
   "sov.report.offers": "Offers given: {given} · claimed: {claimed} · needs met: {met} · unmet: {unmet}",
   "sov.report.practice":
-    "Roles changed hands {roles} times · circles held: {circles} · decisions recorded: {decisions} · lessons: {lessons}",
+    "Roles changed hands {roles} times · circles held: {circles} · decisions published: {decisions} · lessons: {lessons}",
   "sov.report.fewer": "fewer than {n}",
   "sov.view.title": "Sovereignty across the confederation",
   "sov.view.intro":
@@ -235,7 +235,7 @@ export const sovereigntyEs: Record<keyof typeof sovereigntyEn, string> = {
   "sov.report.offers":
     "Ofertas dadas: {given} · tomadas: {claimed} · necesidades cubiertas: {met} · sin cubrir: {unmet}",
   "sov.report.practice":
-    "Los roles cambiaron de manos {roles} veces · círculos: {circles} · decisiones registradas: {decisions} · " +
+    "Los roles cambiaron de manos {roles} veces · círculos: {circles} · decisiones publicadas: {decisions} · " +
     "aprendizajes: {lessons}",
   "sov.report.fewer": "menos de {n}",
   "sov.view.title": "Soberanía en la confederación",
