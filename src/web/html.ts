@@ -39,9 +39,9 @@ const PAGE_STYLE = raw(
 );
 
 /** A complete page in the pod's minimal, printable layout. */
-export function page(title: string, body: SafeHtml): string {
+export function page(title: string, body: SafeHtml, lang = "en"): string {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

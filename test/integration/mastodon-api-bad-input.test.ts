@@ -152,6 +152,21 @@ describe("the Mastodon API and OAuth refuse bad input the way apps expect (Masto
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
   });
 
+  it("the operator's consent page speaks the browser's language (Spanish or English)", async () => {
+    const query = `response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT)}`;
+    const spanish = { "accept-language": "es-MX,es;q=0.9" };
+    const consent = await call("GET", `/oauth/authorize?${query}&scope=read`, { headers: spanish });
+    expect(consent.status).toBe(200);
+    expect(consent.body).toContain('<html lang="es">');
+    expect(consent.body).toContain("Token de operador");
+    expect(consent.body).toContain("Entra con tu cuenta de miembro");
+    const unknown = await call("GET", `/oauth/authorize?${query.replace(app.client_id, "nope")}`, { headers: spanish });
+    expect([unknown.status, unknown.body.includes("Esta aplicación no está registrada")]).toEqual([400, true]);
+    const english = await call("GET", `/oauth/authorize?${query}&scope=read`);
+    expect(english.body).toContain('<html lang="en">');
+    expect(english.body).toContain("Operator token");
+  });
+
   it("Deny shows its result on the page unless the redirect URI is verified", async () => {
     // Verified: requested exactly, registered, and a loopback or reverse-domain app scheme URI (RFC 8252).
     const loopback = "http://127.0.0.1:8765/callback";

@@ -1,16 +1,22 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import { operatorTokenIdOf, type IsCoordinator } from "../../operators/service.ts";
-import { html, page, raw } from "../../web/html.ts";
+import { html, page } from "../../web/html.ts";
+import { localeFromAcceptLanguage, translator, type Locale, type Translate } from "../../webapp/i18n/index.ts";
 import { toApplication } from "../entities/application.ts";
 import { MastodonError } from "../errors.ts";
 import { OAuthError, OOB_REDIRECT, type OAuthApp, type OAuthStore } from "../oauth.ts";
 import { isVerifiedRedirect } from "../redirect-trust.ts";
 import { KNOWN_SCOPES, parseScopes, withinScopes } from "../scopes.ts";
 import { SESSION_COOKIE } from "../../webapp/plugin.ts";
-import { authorizationQuery, checkAuthorizationRequest, type AuthorizationProblem } from "../authorization-request.ts";
+import { authorizationQuery, checkAuthorizationRequest } from "../authorization-request.ts";
+
+interface Speaker {
+  locale: Locale;
+  t: Translate;
+}
 
 /** Schemes a redirect may never use: they would run or read something in the operator's browser. */
 const UNSAFE_SCHEMES = new Set(["javascript:", "data:", "vbscript:", "file:", "blob:"]);
@@ -122,54 +128,41 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
     return entity;
   });
 
-  const PROBLEMS: Record<AuthorizationProblem, string> = {
-    unknownApp: "This app is not registered on this pod (unknown client_id).",
-    badRedirect: "The redirect_uri is not one the app registered.",
-    badResponseType: "The app asked for a response type this pod does not give (response_type must be code).",
-    badScopes: "The app asked for scopes that are unknown or beyond what it registered.",
-    badPkce: "The app's PKCE code_challenge is not a base64url SHA-256 with method S256.",
-  };
+  /** The operator's pages speak the browser's language (there is no session to hold a choice). */
+  function speaker(request: FastifyRequest): Speaker {
+    const locale = localeFromAcceptLanguage(request.headers["accept-language"]);
+    return { locale, t: translator(locale) };
+  }
 
   /** Checks an authorization request; problems are shown on the page (see checkAuthorizationRequest). */
   function checkAuthorization(
     reply: FastifyReply,
     input: AuthorizeRequest,
+    speak: Speaker,
   ): { found: OAuthApp; scopes: string[]; redirect: string } | FastifyReply {
     const checked = checkAuthorizationRequest(oauth, input);
-    return "problem" in checked ? consentError(reply, PROBLEMS[checked.problem]) : checked;
+    return "problem" in checked ? consentError(reply, speak, speak.t(`consent.${checked.problem}`)) : checked;
   }
 
-  function consentError(reply: FastifyReply, message: string) {
+  function consentError(reply: FastifyReply, { t, locale }: Speaker, message: string) {
+    const title = t("consent.cannot");
     return reply
       .code(400)
       .type("text/html; charset=utf-8")
-      .send(page("Cannot sign in", html`<h1>Cannot sign in</h1><p>${message}</p>`));
+      .send(page(title, html`<h1>${title}</h1><p>${message}</p>`, locale));
   }
 
-  function deniedPage(reply: FastifyReply, found: OAuthApp) {
+  function deniedPage(reply: FastifyReply, { t, locale }: Speaker, found: OAuthApp) {
+    const title = t("consent.deniedTitle");
     return reply
       .header("cache-control", "no-store")
       .type("text/html; charset=utf-8")
-      .send(
-        page(
-          "Access denied",
-          html`<h1>Access denied</h1>
-<p><strong>${found.name}</strong> was not given access to ${config.name}. You can close this page.</p>`,
-        ),
-      );
+      .send(page(title, html`<h1>${title}</h1><p>${t("consent.denied", { app: found.name })}</p>`, locale));
   }
-
-  const TOKEN_FIELD = raw(
-    '<p><label>Operator token <input type="password" name="operator_token" autocomplete="current-password" required>' +
-      "</label></p>",
-  );
-  const DECISION_BUTTONS = raw(
-    '<p><button type="submit" name="decision" value="approve">Allow</button> ' +
-      '<button type="submit" name="decision" value="deny" formnovalidate>Deny</button></p>',
-  );
 
   function consentPage(
     reply: FastifyReply,
+    { t, locale }: Speaker,
     input: AuthorizeRequest,
     found: OAuthApp,
     scopes: string[],
@@ -179,6 +172,7 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
       .filter(([key, value]) => value !== undefined && key !== "operator_token" && key !== "decision")
       .map(([key, value]) => html`<input type="hidden" name="${key}" value="${value}">`);
     const website = found.website ? html` (<a href="${found.website}">${found.website}</a>)` : "";
+    const title = t("consent.operatorTitle", { pod: config.name });
     // The page must not be framed (a framed consent form is a clickjacking target); the pod-wide page
     // policy (no scripts, frame-ancestors 'none') is added to every page.
     return reply
@@ -188,29 +182,33 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
       .type("text/html; charset=utf-8")
       .send(
         page(
-          `Sign in to ${config.name}`,
-          html`<h1>Sign in to ${config.name}</h1>
-<p><strong>${found.name}</strong>${website} asks to act as this pod with: <code>${scopes.join(" ")}</code>.</p>
+          title,
+          html`<h1>${title}</h1>
+<p>${t("consent.operatorIntro", { app: found.name, scopes: scopes.join(" ") })}${website}</p>
 ${problem ? html`<p role="alert"><strong>${problem}</strong></p>` : ""}
-<p><a href="/app/authorize?${authorizationQuery(input)}">Sign in with your member account</a>
-(coordinators), or allow it with an operator token:</p>
+<p><a href="/app/authorize?${authorizationQuery(input)}">${t("consent.operatorMember")}</a>
+${t("consent.operatorOr")}</p>
 <form method="post" action="/oauth/authorize">
 ${hidden}
-${TOKEN_FIELD}
-${DECISION_BUTTONS}
+<p><label>${t("consent.operatorToken")} <input type="password" name="operator_token"
+ autocomplete="current-password" required></label></p>
+<p><button type="submit" name="decision" value="approve">${t("consent.allow")}</button>
+<button type="submit" name="decision" value="deny" formnovalidate>${t("consent.deny")}</button></p>
 </form>`,
+          locale,
         ),
       );
   }
 
   app.get("/oauth/authorize", { schema: { querystring: authorizeQuery } }, async (request, reply) => {
-    const checked = checkAuthorization(reply, request.query);
+    const speak = speaker(request);
+    const checked = checkAuthorization(reply, request.query, speak);
     if (!("found" in checked)) return checked;
     // A browser with a member's session approves on the app's own consent page (sign-in, CSRF, its language).
     const cookies = request.headers.cookie ?? "";
     if (cookies.split(/;\s*/).some((pair) => pair.startsWith(`${SESSION_COOKIE}=`)))
       return reply.redirect(`/app/authorize?${authorizationQuery(request.query)}`, 303);
-    return consentPage(reply, request.query, checked.found, checked.scopes);
+    return consentPage(reply, speak, request.query, checked.found, checked.scopes);
   });
 
   app.post(
@@ -218,7 +216,8 @@ ${DECISION_BUTTONS}
     { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: decision } },
     async (request, reply) => {
       const input = request.body;
-      const checked = checkAuthorization(reply, input);
+      const speak = speaker(request);
+      const checked = checkAuthorization(reply, input, speak);
       if (!("found" in checked)) return checked;
       const { found, scopes, redirect } = checked;
       if (input.decision !== "approve") {
@@ -230,21 +229,23 @@ ${DECISION_BUTTONS}
           };
           return redirectWith(reply, redirect, denied);
         }
-        return deniedPage(reply, found);
+        return deniedPage(reply, speak, found);
       }
       const operatorTokenId = input.operator_token ? operatorTokenIdOf(db, input.operator_token, isCoordinator) : null;
-      if (!operatorTokenId) return consentPage(reply, input, found, scopes, "That is not a valid operator token.");
+      if (!operatorTokenId) return consentPage(reply, speak, input, found, scopes, speak.t("consent.badOperatorToken"));
       // The grant hangs on the operator token used: rotating or revoking that token ends the app's access too.
       const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null, operatorTokenId);
       deps.log.info({ app: found.name, scopes }, "app authorized");
       if (redirect === OOB_REDIRECT) {
+        const title = speak.t("consent.codeTitle");
         return reply
           .header("cache-control", "no-store")
           .type("text/html; charset=utf-8")
           .send(
             page(
-              "Authorization code",
-              html`<h1>Authorization code</h1><p>Copy this code into ${found.name}:</p><p><code>${code}</code></p>`,
+              title,
+              html`<h1>${title}</h1><p>${speak.t("consent.code", { app: found.name })}</p><p><code>${code}</code></p>`,
+              speak.locale,
             ),
           );
       }

@@ -76,6 +76,14 @@ export const signinEn = {
   "consent.badResponseType": "The app asked for a kind of answer this pod does not give.",
   "consent.badScopes": "The app asked for permissions that are unknown or beyond what it registered.",
   "consent.badPkce": "The app's proof key (PKCE) is not valid.",
+  "consent.operatorTitle": "Sign in to {pod}",
+  "consent.operatorIntro": "{app} asks to act as this pod with: {scopes}.",
+  "consent.operatorMember": "Sign in with your member account",
+  "consent.operatorOr": "(coordinators), or allow it with an operator token:",
+  "consent.operatorToken": "Operator token",
+  "consent.badOperatorToken": "That is not a valid operator token.",
+  "consent.deniedTitle": "Access denied",
+  "consent.codeTitle": "Authorization code",
 } as const;
 
 export const signinEs: Record<keyof typeof signinEn, string> = {
@@ -158,4 +166,12 @@ export const signinEs: Record<keyof typeof signinEn, string> = {
   "consent.badResponseType": "La aplicación pidió un tipo de respuesta que este pod no da.",
   "consent.badScopes": "La aplicación pidió permisos desconocidos o más allá de los que registró.",
   "consent.badPkce": "La clave de prueba (PKCE) de la aplicación no es válida.",
+  "consent.operatorTitle": "Entrar en {pod}",
+  "consent.operatorIntro": "{app} pide actuar como este pod con: {scopes}.",
+  "consent.operatorMember": "Entra con tu cuenta de miembro",
+  "consent.operatorOr": "(coordinación), o permítelo con un token de operador:",
+  "consent.operatorToken": "Token de operador",
+  "consent.badOperatorToken": "Ese no es un token de operador válido.",
+  "consent.deniedTitle": "Acceso denegado",
+  "consent.codeTitle": "Código de autorización",
 };
