@@ -44,7 +44,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
   const loads = (ids: string[]) =>
     loadsOf(ids, {
       rota,
-      auditPage: members.auditPage,
+      auditSince: members.auditSince,
       now: now(),
       timeZone: config.timeZone,
       settings: care.settings(),

@@ -2,12 +2,12 @@ import type { AuditEntry } from "../members/model.ts";
 import type { RotationService } from "../rotation/service.ts";
 import { type LoadSettings, type LoadSignals, loadSignals } from "./load.ts";
 
-/** How many of the latest audit entries are searched for seats given up (the rotation room logs each one). */
-const AUDIT_DEPTH = 20_000;
+const WEEK_MS = 7 * 86_400_000;
 
 export interface Sources {
   rota: RotationService;
-  auditPage: (limit: number) => AuditEntry[];
+  /** The audit log's entries of one action at or after an instant. */
+  auditSince: (action: string, since: Date) => AuditEntry[];
   now: Date;
   timeZone: string;
   settings: LoadSettings;
@@ -17,10 +17,12 @@ export interface Sources {
  * Each member's load signals, from what the rotation room already keeps: the published seats they hold, and the
  * seats they gave up — the audit log's "rota.giveUp" entries say who and when, the seat says its period.
  */
-export function loadsOf(memberIds: string[], { rota, auditPage, now, timeZone, settings }: Sources) {
+export function loadsOf(memberIds: string[], { rota, auditSince, now, timeZone, settings }: Sources) {
   const dropOuts = new Map<string, { period: string; at: string }[]>();
-  for (const entry of auditPage(AUDIT_DEPTH)) {
-    if (entry.action !== "rota.giveUp" || !entry.memberId) continue;
+  // A week more than the window: the window starts on a Monday in the pod's zone.
+  const since = new Date(now.getTime() - (settings.windowWeeks + 1) * WEEK_MS);
+  for (const entry of auditSince("rota.giveUp", since)) {
+    if (!entry.memberId) continue;
     const seat = rota.seat(entry.subject);
     if (!seat) continue;
     dropOuts.set(entry.memberId, [...(dropOuts.get(entry.memberId) ?? []), { period: seat.period, at: entry.at }]);

@@ -255,6 +255,7 @@ export function membersService(db: Db, now: () => Date) {
       });
     },
     auditPage: (limit = 100) => store.auditPage(limit),
+    auditSince: (action: string, since: Date) => store.auditSince(action, since.toISOString()),
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, ne } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, isNull, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import {
   auditLog,
@@ -110,6 +110,14 @@ export function membersStore(db: Db) {
       db.insert(auditLog).values(entry).run();
     },
     auditPage: (limit: number) => db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all(),
+    /** One action's entries at or after an instant (a range on the `at` index, however long the log). */
+    auditSince: (action: string, since: string) =>
+      db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, action), gte(auditLog.at, since)))
+        .orderBy(auditLog.id)
+        .all(),
   };
 }
 

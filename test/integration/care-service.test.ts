@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadsOf } from "../../src/care/load-sources.ts";
 import { careService } from "../../src/care/service.ts";
 import { type DatabaseHandle, openMigratedDatabase } from "../../src/db/client.ts";
-import type { AuditEntry } from "../../src/members/model.ts";
+import { membersStore } from "../../src/members/store.ts";
 import { type RotaMember, rotationService } from "../../src/rotation/service.ts";
 
 /** The care room on a real SQLite file: who may read a case, circles and their count, anonymous asks. */
@@ -170,13 +170,17 @@ describe("care service", () => {
     const anaSeats = rota.mine("m-ana");
     const [given] = anaSeats.filter((s) => s.period === "2026-W49");
     rota.giveUp(given!.id, "m-ana");
-    const audit: AuditEntry[] = [
-      { id: 1, at: "2026-11-29T20:00:00Z", memberId: "m-ana", action: "rota.giveUp", subject: given!.id },
-      { id: 2, at: "2026-11-29T20:00:00Z", memberId: "m-ana", action: "rota.take", subject: given!.id },
-    ];
+    const log = membersStore(database.db);
+    log.audit({ at: "2026-11-29T20:00:00Z", memberId: "m-ana", action: "rota.giveUp", subject: given!.id });
+    log.audit({ at: "2026-11-29T20:00:00Z", memberId: "m-ana", action: "rota.take", subject: given!.id });
+    // A busy pod's log: the give-up is still found behind many later entries (it once read only the newest 20,000).
+    log.transaction(() => {
+      for (let i = 0; i < 25_000; i++)
+        log.audit({ at: "2026-11-29T21:00:00Z", memberId: "m-bea", action: "member.signin", subject: "" });
+    });
     const loads = loadsOf(["m-ana", "m-bea"], {
       rota,
-      auditPage: () => audit,
+      auditSince: (action, since) => log.auditSince(action, since.toISOString()),
       now: new Date("2026-11-30T10:00:00Z"),
       timeZone: "Europe/Madrid",
       settings: care.settings(),
