@@ -98,10 +98,10 @@ export function rotaPage(ctx: PageContext, state: RotaPageState): Page {
               <p><strong>${role.name}</strong></p>
               <p class="hint">
                 ${t("rota.roleLine", {
-                  seats: String(role.seats),
+                  seats: role.seats,
                   period: t(`rota.period.${role.period}`),
                   risk: t(`rota.risk.${role.risk}`),
-                  tenure: String(role.tenureLimit),
+                  tenure: role.tenureLimit,
                 })}
               </p>
               <p><a href=${`/app/rota/roles/${role.id}`}>${t("rota.edit", { role: role.name })}</a></p>

@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from "intl-messageformat";
 import { en, type MessageKey } from "./en.ts";
 import { es } from "./es.ts";
 
@@ -31,11 +32,25 @@ export function localeFromAcceptLanguage(header: string | undefined): Locale {
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-/** Looks a message up in the locale's catalog and fills its {placeholders}. */
+/**
+ * Looks a message up in the locale's catalog and fills its {placeholders}. A message that counts something says
+ * so in ICU syntax (`{count, plural, one {# seat} other {# seats}}`) and is formatted by intl-messageformat with
+ * the language's plural rules; each is parsed once per locale.
+ */
 export function translator(locale: Locale): Translate {
   const catalog = catalogs[locale];
-  return (key, params) =>
-    catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+  const plurals = pluralCache[locale];
+  return (key, params) => {
+    const message = catalog[key];
+    if (message.includes(", plural,")) {
+      let format = plurals.get(key);
+      if (!format) plurals.set(key, (format = new IntlMessageFormat(message, locale)));
+      return String(format.format(params ?? {}));
+    }
+    return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
       params && Object.hasOwn(params, name) ? String(params[name]) : whole,
     );
+  };
 }
+
+const pluralCache: Record<Locale, Map<MessageKey, IntlMessageFormat>> = { en: new Map(), es: new Map() };

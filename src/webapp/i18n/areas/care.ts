@@ -4,10 +4,11 @@ export const careEn = {
   "care.title": "Care",
   "care.load.mine": "Your load",
   "care.load.private": "Only you and the pod's coordinators see this. It is never published or ranked.",
-  "care.load.seats": "{count} seat(s) held in the last {weeks} weeks.",
-  "care.load.consecutive": "{count} period(s) in a row in the same role, up to now.",
-  "care.load.withoutRest": "{count} week(s) in a row with a seat, up to now.",
-  "care.load.lateDropOuts": "{count} seat(s) given up shortly before they started.",
+  "care.load.seats": "{count, plural, one {# seat} other {# seats}} held in the last {weeks} weeks.",
+  "care.load.consecutive": "{count, plural, one {# period} other {# periods in a row}} in the same role, up to now.",
+  "care.load.withoutRest": "{count, plural, one {# week} other {# weeks in a row}} with a seat, up to now.",
+  "care.load.lateDropOuts":
+    "{count, plural, one {# seat given up shortly before it started.} other {# seats given up shortly before they started.}}",
   "care.rest.you":
     "You have been carrying a lot. Consider resting: ask a coordinator to leave you out of the next rota, and come " +
     "to a circle if you like.",
@@ -66,8 +67,10 @@ export const careEn = {
   "care.turn.nobody.mediate": "No one has volunteered to mediate yet (or every volunteer is involved).",
   "care.turn.first.facilitate": "{name} facilitates: volunteered on {since} and has not facilitated yet.",
   "care.turn.first.mediate": "{name} would mediate: volunteered on {since} and has not mediated yet.",
-  "care.turn.longest.facilitate": "{name} facilitates: of {count} volunteer(s), last facilitated longest ago ({last}).",
-  "care.turn.longest.mediate": "{name} would mediate: of {count} volunteer(s), last mediated longest ago ({last}).",
+  "care.turn.longest.facilitate":
+    "{name} facilitates: of {count, plural, one {# volunteer} other {# volunteers}}, last facilitated longest ago ({last}).",
+  "care.turn.longest.mediate":
+    "{name} would mediate: of {count, plural, one {# volunteer} other {# volunteers}}, last mediated longest ago ({last}).",
   "care.attendance.title": "Count who came",
   "care.attendance.intro": "After a circle, enter how many people came: a number, never names.",
   "care.attendance.none": "No past circle is waiting for its count.",
@@ -93,7 +96,7 @@ export const careEn = {
   "care.team.title": "Care for the pod",
   "care.team.load": "Load of each member",
   "care.team.loadPrivate": "For coordinators only, to notice load early. Never published, never a ranking.",
-  "care.team.resting": "{count} member(s) could use a rest.",
+  "care.team.resting": "{count, plural, one {# member} other {# members}} could use a rest.",
   "care.team.quiet": "No seats lately: {names}.",
   "care.requests.title": "Requests for a circle",
   "care.requests.intro": "Asked anonymously: no name is kept, only the week.",
@@ -151,10 +154,10 @@ export const careEs: Record<keyof typeof careEn, string> = {
   "care.title": "Cuidados",
   "care.load.mine": "Tu carga",
   "care.load.private": "Solo tú y quienes coordinan el pod ven esto. Nunca se publica ni se compara.",
-  "care.load.seats": "{count} puesto(s) en las últimas {weeks} semanas.",
-  "care.load.consecutive": "{count} periodo(s) seguidos en el mismo rol, hasta ahora.",
-  "care.load.withoutRest": "{count} semana(s) seguidas con algún puesto, hasta ahora.",
-  "care.load.lateDropOuts": "{count} puesto(s) dejados poco antes de empezar.",
+  "care.load.seats": "{count, plural, one {# puesto} other {# puestos}} en las últimas {weeks} semanas.",
+  "care.load.consecutive": "{count, plural, one {# periodo} other {# periodos seguidos}} en el mismo rol, hasta ahora.",
+  "care.load.withoutRest": "{count, plural, one {# semana} other {# semanas seguidas}} con algún puesto, hasta ahora.",
+  "care.load.lateDropOuts": "{count, plural, one {# puesto dejado} other {# puestos dejados}} poco antes de empezar.",
   "care.rest.you":
     "Has llevado mucha carga. Piensa en descansar: pide a coordinación que no te incluya en la próxima rota, y ven " +
     "a un círculo si quieres.",
@@ -214,8 +217,9 @@ export const careEs: Record<keyof typeof careEn, string> = {
   "care.turn.first.facilitate": "Facilita {name}: se ofreció el {since} y aún no ha facilitado.",
   "care.turn.first.mediate": "Mediaría {name}: se ofreció el {since} y aún no ha mediado.",
   "care.turn.longest.facilitate":
-    "Facilita {name}: de {count} voluntaria(s), es quien facilitó hace más tiempo ({last}).",
-  "care.turn.longest.mediate": "Mediaría {name}: de {count} voluntaria(s), es quien medió hace más tiempo ({last}).",
+    "Facilita {name}: de {count, plural, one {# voluntaria} other {# voluntarias}}, es quien facilitó hace más tiempo ({last}).",
+  "care.turn.longest.mediate":
+    "Mediaría {name}: de {count, plural, one {# voluntaria} other {# voluntarias}}, es quien medió hace más tiempo ({last}).",
   "care.attendance.title": "Contar quién vino",
   "care.attendance.intro": "Después de un círculo, indica cuántas personas vinieron: un número, nunca nombres.",
   "care.attendance.none": "Ningún círculo pasado espera su recuento.",
@@ -241,7 +245,7 @@ export const careEs: Record<keyof typeof careEn, string> = {
   "care.team.title": "Cuidados del pod",
   "care.team.load": "Carga de cada miembro",
   "care.team.loadPrivate": "Solo para coordinación, para ver la carga a tiempo. Nunca se publica ni se compara.",
-  "care.team.resting": "{count} miembro(s) necesitarían un descanso.",
+  "care.team.resting": "{count, plural, one {# miembro necesitaría} other {# miembros necesitarían}} un descanso.",
   "care.team.quiet": "Sin puestos últimamente: {names}.",
   "care.requests.title": "Peticiones de círculo",
   "care.requests.intro": "Pedidas de forma anónima: no se guarda ningún nombre, solo la semana.",

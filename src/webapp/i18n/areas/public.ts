@@ -12,8 +12,8 @@ export const publicEn = {
   "site.nothing": "Nothing at the moment.",
   "site.note.title": "A post from the pod",
 
-  "site.home.followers": "{count} followers",
-  "site.home.following": "following {count} pods",
+  "site.home.followers": "{count, plural, one {# follower} other {# followers}}",
+  "site.home.following": "following {count, plural, one {# pod} other {# pods}}",
   "site.home.charterLink": "The whole charter (revision {number})",
   "site.home.noCharter": "The charter is not published yet.",
   "site.home.view": "Neighbors' surplus and needs, as seen from here:",
@@ -49,7 +49,7 @@ export const publicEn = {
   "site.charter.next": "Services next",
   "site.charter.paused": "paused",
   "site.charter.target": "planned for {target}",
-  "site.charter.people": "Needs {count} more people.",
+  "site.charter.people": "Needs {count, plural, one {# more person} other {# more people}}.",
   "site.charter.skills": "Skills wanted: {skills}",
   "site.charter.materials": "Materials wanted: {materials}",
   "site.charter.history": "Revision history",
@@ -69,7 +69,8 @@ export const publicEn = {
   "site.neighbors.intro": "Pods share their surplus, needs and practices with the pods that follow them.",
   "site.neighbors.following": "Pods this pod follows",
   "site.neighbors.followers": "Pods that follow this pod",
-  "site.neighbors.people": "{count} people follow this pod from their own fediverse accounts.",
+  "site.neighbors.people":
+    "{count, plural, one {# person follows} other {# people follow}} this pod from their own fediverse accounts.",
 
   "site.about.title": "About {pod}",
   "site.about.runBy": "Who runs this pod",
@@ -147,7 +148,7 @@ export const publicEn = {
   "requests.done.claimed": "Claim recorded; the public page shows what is left.",
   "requests.done.answered": "Marked answered.",
   "requests.done.closed": "Closed.",
-  "requests.waiting": "{count} new requests from neighbors",
+  "requests.waiting": "{count, plural, one {# new request} other {# new requests}} from neighbors",
 } as const;
 
 export const publicEs: Record<keyof typeof publicEn, string> = {
@@ -163,8 +164,8 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
   "site.nothing": "Nada por ahora.",
   "site.note.title": "Una publicación del pod",
 
-  "site.home.followers": "{count} seguidores",
-  "site.home.following": "sigue a {count} pods",
+  "site.home.followers": "{count, plural, one {# seguidor} other {# seguidores}}",
+  "site.home.following": "sigue a {count, plural, one {# pod} other {# pods}}",
   "site.home.charterLink": "La carta completa (revisión {number})",
   "site.home.noCharter": "La carta aún no está publicada.",
   "site.home.view": "Excedentes y necesidades de los vecinos, vistos desde aquí:",
@@ -200,7 +201,7 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
   "site.charter.next": "Próximos servicios",
   "site.charter.paused": "en pausa",
   "site.charter.target": "previsto para {target}",
-  "site.charter.people": "Faltan {count} personas.",
+  "site.charter.people": "{count, plural, one {Falta # persona} other {Faltan # personas}}.",
   "site.charter.skills": "Habilidades buscadas: {skills}",
   "site.charter.materials": "Materiales buscados: {materials}",
   "site.charter.history": "Historial de revisiones",
@@ -220,7 +221,8 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
   "site.neighbors.intro": "Los pods comparten sus excedentes, necesidades y prácticas con los pods que los siguen.",
   "site.neighbors.following": "Pods que este pod sigue",
   "site.neighbors.followers": "Pods que siguen a este pod",
-  "site.neighbors.people": "{count} personas siguen este pod desde sus propias cuentas del fediverso.",
+  "site.neighbors.people":
+    "{count, plural, one {# persona sigue} other {# personas siguen}} este pod desde sus propias cuentas del fediverso.",
 
   "site.about.title": "Acerca de {pod}",
   "site.about.runBy": "Quién gestiona este pod",
@@ -299,5 +301,5 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
   "requests.done.claimed": "Entrega registrada; la página pública muestra lo que queda.",
   "requests.done.answered": "Marcada como respondida.",
   "requests.done.closed": "Cerrada.",
-  "requests.waiting": "{count} solicitudes nuevas de vecinos",
+  "requests.waiting": "{count, plural, one {# solicitud nueva} other {# solicitudes nuevas}} de vecinos",
 };

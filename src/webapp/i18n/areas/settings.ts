@@ -55,7 +55,7 @@ export const settingsEn = {
   "charter.servicesNow": "Services now",
   "charter.planned": "Planned services",
   "charter.nothing": "None.",
-  "charter.needsPeople": "{count} people",
+  "charter.needsPeople": "{count, plural, one {# person} other {# people}}",
   "charter.review": "Monthly review",
   "charter.reviewHint": "Mark the charter reviewed when it still says what the pod does. Followers see the new date.",
   "charter.reviewSubmit": "Mark reviewed",
@@ -166,7 +166,7 @@ export const settingsEs: Record<keyof typeof settingsEn, string> = {
   "charter.servicesNow": "Servicios actuales",
   "charter.planned": "Servicios planeados",
   "charter.nothing": "Ninguno.",
-  "charter.needsPeople": "{count} personas",
+  "charter.needsPeople": "{count, plural, one {# persona} other {# personas}}",
   "charter.review": "Revisión mensual",
   "charter.reviewHint":
     "Marca la carta como revisada si todavía dice lo que hace el pod. Los seguidores ven la nueva fecha.",

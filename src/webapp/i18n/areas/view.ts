@@ -99,7 +99,7 @@ export const viewEs: Record<keyof typeof viewEn, string> = {
   "view.sort.nearest": "Lo más cercano primero",
   "view.error": "Algunos filtros no se pudieron usar:",
   "view.totals": "Totales por categoría",
-  "view.count": "{n} publicados",
+  "view.count": "{n, plural, one {# publicado} other {# publicados}}",
   "view.results": "Se muestran {n}",
   "view.none": "Todavía no hay nada aquí.",
   "view.empty.follow":
