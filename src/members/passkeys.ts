@@ -1,11 +1,7 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import type { Db } from "../db/client.ts";
 import { credentialsStore, type Passkey } from "./credentials-store.ts";
@@ -21,6 +17,12 @@ export interface RelyingParty {
 
 /** How long a challenge waits for the browser's answer. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+/**
+ * The WebAuthn library is loaded on the first passkey request: with the ASN.1 and X.509 code it brings it is about
+ * 300 modules, an eighth of what a pod loads at start, for something used at sign-in only.
+ */
+const webauthn = () => import("@simplewebauthn/server");
 
 const toBase64Url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
 const fromBase64Url = (text: string) => new Uint8Array(Buffer.from(text, "base64url"));
@@ -42,7 +44,7 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
     list: (member: Member): Passkey[] => store.passkeysOf(member.id),
 
     async registrationOptions(member: Member, sessionHash: string) {
-      const options = await generateRegistrationOptions({
+      const options = await (await webauthn()).generateRegistrationOptions({
         rpName: rp.name,
         rpID: rp.id,
         userName: member.username,
@@ -65,7 +67,7 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
       if (!name) throw new FormError("label", "error.required");
       const challenge = takeChallenge(`add:${sessionHash}`, "passkey-add");
       if (!challenge) throw new FormError("passkey", "passkey.expired");
-      const verified = await verifyRegistrationResponse({
+      const verified = await (await webauthn()).verifyRegistrationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,
@@ -94,7 +96,7 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
 
     /** Options for a sign-in attempt (any of the pod's passkeys: the authenticator offers its own). */
     async signInOptions(attemptHash: string) {
-      const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: "preferred" });
+      const options = await (await webauthn()).generateAuthenticationOptions({ rpID: rp.id, userVerification: "preferred" });
       const boundTo = `sign-in:${attemptHash}`;
       store.putChallenge(
         { boundTo, purpose: "passkey-sign-in", challenge: options.challenge, expiresAt: expiry() },
@@ -110,7 +112,7 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
       if (!challenge || !passkey) return null;
       const member = members.get(passkey.memberId);
       if (!member || member.disabledAt) return null;
-      const verified = await verifyAuthenticationResponse({
+      const verified = await (await webauthn()).verifyAuthenticationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,
