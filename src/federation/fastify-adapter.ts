@@ -39,6 +39,18 @@ export interface InboxParts {
   refusesSender?: (iri: string) => boolean;
 }
 
+/** Fedify's own paths that answer whatever the Accept header says (WebFinger, NodeInfo and its discovery). */
+const ANY_ACCEPT_PATHS = /^\/(?:\.well-known\/|nodeinfo\/)/;
+
+/**
+ * Whether Fedify could answer a read: its actor, object and collection dispatchers answer only an Accept header
+ * that names JSON (Fedify's acceptsJsonLd; no header means any type, which is not JSON to it), so a browser's page, a feed or a CSV skips building a Web Request
+ * for Fedify to turn away.
+ */
+function fedifyMayAnswer(request: FastifyRequest): boolean {
+  return /json/i.test(request.headers.accept ?? "") || ANY_ACCEPT_PATHS.test(request.url);
+}
+
 /** The key named by a request's signature, read cheaply to turn a blocked server away before verifying. */
 const KEY_ID = /keyid="([^"]{1,2048})"/i;
 
@@ -62,6 +74,7 @@ export function mountFederation(
 
   app.addHook("onRequest", async (request, reply) => {
     if (request.method !== "GET" && request.method !== "HEAD") return;
+    if (!fedifyMayAnswer(request)) return;
     const fallthrough = new Response(null, { status: 404 });
     const fedifyAnswer = async (req: FastifyRequest) => {
       const response = await federation.fetch(toWebRequest(req, origin), {
