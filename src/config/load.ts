@@ -21,6 +21,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const key of Object.keys(raw)) {
     if (typeof raw[key] === "number" || typeof raw[key] === "boolean") raw[key] = String(raw[key]);
   }
+  // A pod tried on another port is reached there: its ids and links must say so from the first start.
+  const port = Number(raw.PORT);
+  if (raw.POD_URL === undefined && Number.isInteger(port) && port > 0 && port < 65536)
+    raw.POD_URL = `http://localhost:${port}`;
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -67,13 +67,15 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
       if (!name) throw new FormError("label", "error.required");
       const challenge = takeChallenge(`add:${sessionHash}`, "passkey-add");
       if (!challenge) throw new FormError("passkey", "passkey.expired");
-      const verified = await (await webauthn()).verifyRegistrationResponse({
-        response,
-        expectedChallenge: challenge,
-        expectedOrigin: rp.origin,
-        expectedRPID: rp.id,
-        requireUserVerification: false,
-      }).catch(() => null);
+      const verified = await (await webauthn())
+        .verifyRegistrationResponse({
+          response,
+          expectedChallenge: challenge,
+          expectedOrigin: rp.origin,
+          expectedRPID: rp.id,
+          requireUserVerification: false,
+        })
+        .catch(() => null);
       if (!verified?.verified) throw new FormError("passkey", "passkey.refused");
       const { credential } = verified.registrationInfo;
       if (store.passkey(credential.id)) throw new FormError("passkey", "passkey.refused");
@@ -96,7 +98,10 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
 
     /** Options for a sign-in attempt (any of the pod's passkeys: the authenticator offers its own). */
     async signInOptions(attemptHash: string) {
-      const options = await (await webauthn()).generateAuthenticationOptions({ rpID: rp.id, userVerification: "preferred" });
+      const options = await (await webauthn()).generateAuthenticationOptions({
+        rpID: rp.id,
+        userVerification: "preferred",
+      });
       const boundTo = `sign-in:${attemptHash}`;
       store.putChallenge(
         { boundTo, purpose: "passkey-sign-in", challenge: options.challenge, expiresAt: expiry() },
@@ -112,19 +117,21 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
       if (!challenge || !passkey) return null;
       const member = members.get(passkey.memberId);
       if (!member || member.disabledAt) return null;
-      const verified = await (await webauthn()).verifyAuthenticationResponse({
-        response,
-        expectedChallenge: challenge,
-        expectedOrigin: rp.origin,
-        expectedRPID: rp.id,
-        credential: {
-          id: passkey.id,
-          publicKey: fromBase64Url(passkey.publicKey),
-          counter: passkey.counter,
-          transports: passkey.transports ? (passkey.transports.split(",") as AuthenticatorTransport[]) : [],
-        },
-        requireUserVerification: false,
-      }).catch(() => null);
+      const verified = await (await webauthn())
+        .verifyAuthenticationResponse({
+          response,
+          expectedChallenge: challenge,
+          expectedOrigin: rp.origin,
+          expectedRPID: rp.id,
+          credential: {
+            id: passkey.id,
+            publicKey: fromBase64Url(passkey.publicKey),
+            counter: passkey.counter,
+            transports: passkey.transports ? (passkey.transports.split(",") as AuthenticatorTransport[]) : [],
+          },
+          requireUserVerification: false,
+        })
+        .catch(() => null);
       if (!verified?.verified) return null;
       // The library refuses a counter that did not grow; the conditional update refuses two answers racing.
       if (!store.usePasskey(passkey.id, passkey.counter, verified.authenticationInfo.newCounter, iso())) return null;

@@ -20,7 +20,8 @@ export class FormError extends Error {
   }
 }
 
-export type InvitationState = "open" | "used" | "expired" | "unknown";
+/** "superseded": a setup link a restart replaced (the pod still has no coordinator); "setupDone": the pod has one. */
+export type InvitationState = "open" | "used" | "expired" | "unknown" | "superseded" | "setupDone";
 
 export interface NewAccount {
   displayName: string;
@@ -43,6 +44,8 @@ export function membersService(db: Db, now: () => Date) {
 
   function invitationState(invitation: Invitation | undefined): InvitationState {
     if (!invitation) return "unknown";
+    if (invitation.usedAt && invitation.purpose === "setup")
+      return store.countActive("coordinator") > 0 ? "setupDone" : "superseded";
     if (invitation.usedAt) return "used";
     return invitation.expiresAt <= iso() ? "expired" : "open";
   }

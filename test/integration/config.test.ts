@@ -47,6 +47,12 @@ describe("loadConfig(env)", () => {
     expect(config.trustProxy).toBe(false);
   });
 
+  it("a pod started on another port without POD_URL is reached at that port (ids and links say so)", () => {
+    expect(loadConfig({ PORT: "3917" }).url.href).toBe("http://localhost:3917/");
+    expect(loadConfig({ PORT: "3917", POD_URL: "https://pod.example" }).url.href).toBe("https://pod.example/");
+    expect(() => loadConfig({ PORT: "port" })).toThrow("Invalid setting PORT: must be a number");
+  });
+
   it("reads every setting from the environment", () => {
     const config = loadConfig({
       POD_URL: "https://pod.example.org",

@@ -55,6 +55,9 @@ export const en = {
   "invitation.used": "This link was already used. Ask a coordinator for a new one.",
   "invitation.expired": "This link has expired. Ask a coordinator for a new one.",
   "invitation.unknown": "This link is not valid. Check that you copied all of it.",
+  "invitation.superseded":
+    "A newer setup link was printed when the pod started again: use the latest one from the pod's output.",
+  "invitation.setupDone": "This pod is already set up. Sign in, or ask a coordinator for an invitation.",
   "invitation.open": "This link is valid.",
 
   "field.displayName": "Name others see",

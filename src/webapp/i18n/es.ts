@@ -54,6 +54,9 @@ export const es: Record<MessageKey, string> = {
   "invitation.used": "Este enlace ya se usó. Pide uno nuevo a una coordinadora.",
   "invitation.expired": "Este enlace caducó. Pide uno nuevo a una coordinadora.",
   "invitation.unknown": "Este enlace no es válido. Comprueba que lo copiaste entero.",
+  "invitation.superseded":
+    "El pod imprimió un enlace de configuración más nuevo al arrancar otra vez: usa el último que aparece en su salida.",
+  "invitation.setupDone": "Este pod ya está configurado. Entra, o pide una invitación a una coordinadora.",
   "invitation.open": "Este enlace es válido.",
 
   "field.displayName": "Nombre que ven los demás",
