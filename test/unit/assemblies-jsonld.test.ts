@@ -16,6 +16,7 @@ import {
   contributionCreate,
   contributionNote,
 } from "../../src/assemblies/to-as.ts";
+import { noOutcomes } from "../../src/assemblies/outcomes-as.ts";
 import { converterContext, type ConverterContext } from "../support/converter-context.ts";
 
 type Loader = (url: string) => Promise<{ contextUrl: null; document: unknown; documentUrl: string }>;
@@ -72,6 +73,8 @@ beforeAll(async () => {
     agendaHtml: "<h2>Agenda</h2><ul><li>reports</li></ul>",
     answer: null,
     createdAt: "2026-11-29T20:00:00.000Z",
+    visibility: "participants",
+    ...noOutcomes,
   };
 });
 
