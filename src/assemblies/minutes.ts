@@ -55,7 +55,7 @@ export function minutesRoom(
 ) {
   const { db, config, log } = deps;
   const link = (iri: string, text: string) => `<a href="${escapeHtml(iri)}">${escapeHtml(text)}</a>`;
-  const nameOf = (iri: string) => podName(db, iri);
+  const nameOf = (iri: string) => podName(db, iri, { iri: room.self(), config });
 
   events.on(MINUTES_FOR_PEOPLE, async ({ activity, iri }: { activity: unknown; iri: string }) => {
     const ctx = contextFor();
@@ -68,14 +68,14 @@ export function minutesRoom(
     const t = podWords(deps);
     const parts: string[] = [paragraphs(escapeHtml(summary))];
     const pods = [{ actorIri: row.convenerIri, answer: "accepted" as const }, ...room.participants(row.id)];
-    parts.push(`<h2>${escapeHtml(t("outcomes.min.pods"))}</h2><ul>`);
+    parts.push(`<h3>${escapeHtml(t("outcomes.min.pods"))}</h3><ul>`);
     for (const p of pods)
       parts.push(`<li>${link(p.actorIri, nameOf(p.actorIri))}: ${t(`assemblies.answer.${p.answer}`)}</li>`);
     parts.push("</ul>");
     const record = room.record(row.id).filter((item) => item.kind !== "proposal");
     for (const kind of [...new Set(record.map((item) => item.kind as string))]) {
       const heading = KIND_HEADING[kind] ? t(KIND_HEADING[kind]) : kind;
-      parts.push(`<h2>${escapeHtml(heading)}</h2><ul>`);
+      parts.push(`<h3>${escapeHtml(heading)}</h3><ul>`);
       for (const item of record.filter((entry) => entry.kind === kind)) {
         const excerpt = htmlToText(item.contentHtml).slice(0, 280);
         parts.push(`<li>${escapeHtml(nameOf(item.authorIri))}: ${link(item.iri, excerpt)}</li>`);
@@ -84,7 +84,7 @@ export function minutesRoom(
     }
     const proposals = proposalsOf(db, row.id, ratifiers(row));
     if (proposals.length > 0) {
-      parts.push(`<h2>${escapeHtml(t("outcomes.proposals"))}</h2><ul>`);
+      parts.push(`<h3>${escapeHtml(t("outcomes.proposals"))}</h3><ul>`);
       for (const proposal of proposals) {
         const who = (answer: string) =>
           proposal.answers

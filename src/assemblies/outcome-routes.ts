@@ -32,7 +32,7 @@ export function publicAssemblyHtml(options: Options, request: Parameters<typeof 
     const page = publicAssemblyPage(ctx, {
       row,
       participants,
-      nameOf: (iri) => podName(options.db, iri),
+      nameOf: (iri) => podName(options.db, iri, { iri: options.assemblies.self(), config: options.config }),
       next: nextConvenerOf(row, participants).iri,
     });
     return renderPublic(ctx, reply, page);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import { getFollower, getFollowing } from "../follows/service.ts";
 import { htmlToText } from "../web/sanitize.ts";
@@ -78,8 +79,13 @@ export function proposalsOf(db: Pick<Db, "select">, assemblyId: string, ratifier
   });
 }
 
-/** How pages and minutes name a pod: its handle when this pod knows it, else its host. */
-export function podName(db: Parameters<typeof getFollowing>[0], iri: string): string {
+/** How pages and minutes name a pod: its handle (this pod's own, or one it knows), else its host. */
+export function podName(
+  db: Parameters<typeof getFollowing>[0],
+  iri: string,
+  self?: { iri: string; config: Pick<Config, "handle" | "url"> },
+): string {
+  if (self && iri === self.iri) return `@${self.config.handle}@${self.config.url.host}`;
   const known = getFollowing(db, iri) ?? getFollower(db, iri);
   return known?.handle ?? URL.parse(iri)?.host ?? iri;
 }
