@@ -201,6 +201,9 @@ export function minutesRoom(
       /** The convener's minutes (Create of the Article at the minutes' IRI); false when not about an assembly. */
       async onCreate(ctx: InboxContext<null>, create: Create): Promise<boolean> {
         const actorIri = create.actorId?.href;
+        // Nothing is fetched unless the sender convened an assembly this pod was invited to.
+        const convened = actorIri && db.select().from(assemblies).where(eq(assemblies.convenerIri, actorIri)).get();
+        if (!convened) return false;
         const article = await create.getObject(ctx).catch(() => null);
         if (!(article instanceof Article) || !article.id || !actorIri) return false;
         const row = article.contextIds
