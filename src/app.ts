@@ -33,6 +33,7 @@ import { squarePng } from "./web/avatar.ts";
 import { PAGE_CSP } from "./web/html.ts";
 import { webApp } from "./webapp/routes.ts";
 import { adminAssemblyRoutes, publicAssemblyRoutes } from "./assemblies/routes.ts";
+import { adminOutcomeRoutes, publicAssemblyHtml, publicOutcomeRoutes } from "./assemblies/outcome-routes.ts";
 import { mediaRoutes } from "./settings/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
@@ -111,7 +112,17 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(viewRoutes, { deps });
   await app.register(viewPageRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
-  await app.register(publicAssemblyRoutes, { assemblies: pod.assemblies });
+  const outcomeOptions = {
+    assemblies: pod.assemblies,
+    outcomes: pod.assemblyOutcomes,
+    config: deps.config,
+    db: deps.db,
+  };
+  await app.register(publicAssemblyRoutes, {
+    assemblies: pod.assemblies,
+    publicPage: (request, row) => publicAssemblyHtml(outcomeOptions, request, row),
+  });
+  await app.register(publicOutcomeRoutes, outcomeOptions);
   await app.register(webApp, { prefix: "/app", pod, members: pod.members });
   await app.register(mediaRoutes, { config: deps.config });
   for (const [path, image] of [
@@ -149,6 +160,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       await admin.register(adminCategoryRoutes, { deps });
       for (const { plugin, options } of roomRoutes(pod, "admin")) await admin.register(plugin, options);
       await admin.register(adminAssemblyRoutes, { assemblies: pod.assemblies });
+      await admin.register(adminOutcomeRoutes, outcomeOptions);
       await admin.register(adminConfederationRoutes, { deps, confederation: pod.confederation });
       await admin.register(adminAppRoutes, { oauth });
     },

@@ -26,6 +26,7 @@ import { moderationService } from "./moderation/service.ts";
 import { memoryService } from "./memory/service.ts";
 import { careService } from "./care/service.ts";
 import { assembliesRoom } from "./assemblies/room.ts";
+import { assemblyOutcomes } from "./assemblies/outcomes.ts";
 import { practicesService } from "./practices/service.ts";
 import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
@@ -127,6 +128,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const charters = chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles);
     const memory = memoryService(deps, contextFor, events, practices);
     const care = careService(deps.db, deps.now, () => config.timeZone);
+    const assemblies = assembliesRoom(deps, contextFor, events);
     // An offer's Note and page link the guides that go with it (the memory room keeps the links).
     offers.useGuides(memory.guidesOf);
     const services: PodServices = {
@@ -157,7 +159,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       }),
       members,
       rotation,
-      assemblies: assembliesRoom(deps, contextFor, events),
+      assemblies,
+      assemblyOutcomes: assemblyOutcomes(deps, contextFor, events, assemblies, memory),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),
       moderation: moderationService(deps, contextFor, events, {

@@ -1,4 +1,5 @@
 import type { AssembliesRoom } from "./assemblies/room.ts";
+import type { AssemblyOutcomes } from "./assemblies/outcomes.ts";
 import type { ChartersService } from "./charters/service.ts";
 import type { ConfederationService } from "./confederation/service.ts";
 import type { FollowActions } from "./follows/federation.ts";
@@ -32,4 +33,5 @@ export interface PodServices {
   rotation: RotationRoom;
   sovereignty: SovereigntyService;
   assemblies: AssembliesRoom;
+  assemblyOutcomes: AssemblyOutcomes;
 }

@@ -47,7 +47,9 @@ export function assembliesListPage(ctx: PageContext, rows: Assembly[], notice?: 
 }
 
 export const CONVENE_FIELDS = ["title", "startTime", "endTime", "placeName", "onlineUrl", "agenda"] as const;
-export type ConveneValues = Partial<Record<(typeof CONVENE_FIELDS)[number], string>> & { invited?: string[] };
+export type ConveneValues = Partial<Record<(typeof CONVENE_FIELDS)[number] | "visibility", string>> & {
+  invited?: string[];
+};
 
 export function conveneFormPage(
   ctx: PageContext,
@@ -87,6 +89,10 @@ export function conveneFormPage(
           )}
           ${invitedError && html`<p class="error" id="f-invited-error">${t(invitedError)}</p>`}
         </fieldset>
+        <label class="choice">
+          <input type="checkbox" name="visibility" value="public" checked=${values.visibility === "public"} />
+          ${" "}${t("outcomes.field.public")}
+        </label>
         ${field("agenda", "assemblies.field.agenda", {
           multiline: true,
           hint: t("assemblies.field.agendaHint"),
@@ -107,6 +113,8 @@ export interface AssemblyView {
   zone: string;
   notice?: Notices;
   errors?: FieldErrors;
+  /** What follows the record: proposals and their ratifications, minutes, next convener (outcome-pages.ts). */
+  extra?: unknown;
 }
 
 function AnswerForm({ ctx, row }: { ctx: PageContext; row: Assembly }) {
@@ -198,6 +206,7 @@ export function assemblyPage(ctx: PageContext, view: AssemblyView): Page {
           )}
         </ol>
       </section>
+      ${view.extra}
       ${attending && isCoordinator(ctx) && html`<${ContributeForm} ctx=${ctx} row=${row} errors=${view.errors} />`}`,
   };
 }

@@ -16,11 +16,14 @@ import {
 } from "./app-pages.ts";
 import { answerSchema, contributeSchema, conveneSchema } from "./model.ts";
 import type { AssembliesRoom } from "./room.ts";
+import { nextAssemblyPrefill, outcomeAppRoutes, outcomeSections } from "./outcome-app-routes.ts";
+import type { AssemblyOutcomes } from "./outcomes.ts";
 
 interface Options {
   kit: AppKit;
   audit: (memberId: string, action: string, subject: string) => void;
   assemblies: AssembliesRoom;
+  outcomes: AssemblyOutcomes;
   deps: PodDeps;
 }
 
@@ -49,7 +52,8 @@ function errorsOf(issues: { path: PropertyKey[] }[]): FieldErrors {
 }
 
 /** Members read assemblies; coordinators convene, answer and contribute (forms work without JavaScript). */
-export async function assemblyPages(app: FastifyInstance, { kit, audit, assemblies, deps }: Options) {
+export async function assemblyPages(app: FastifyInstance, options: Options) {
+  const { kit, audit, assemblies, deps } = options;
   const member = kit.guard("member");
   const coordinator = kit.guard("coordinator");
   const { db, config } = deps;
@@ -76,9 +80,12 @@ export async function assemblyPages(app: FastifyInstance, { kit, audit, assembli
       zone: config.timeZone,
       notice: errors ? undefined : noticeOf(request),
       errors,
+      extra: outcomeSections(kit.context(request, reply), request, options, id, errors),
     });
     return kit.send(request, reply, page);
   };
+
+  await outcomeAppRoutes(app, { ...options, show: showAssembly });
 
   app.get("/assemblies", { preHandler: member }, async (request, reply) =>
     kit.send(request, reply, assembliesListPage(kit.context(request, reply), assemblies.list(), noticeOf(request))),
@@ -88,7 +95,11 @@ export async function assemblyPages(app: FastifyInstance, { kit, audit, assembli
     kit.send(
       request,
       reply,
-      conveneFormPage(kit.context(request, reply), { values: {}, pods: pods(), zone: config.timeZone }),
+      conveneFormPage(kit.context(request, reply), {
+        values: nextAssemblyPrefill(kit.context(request, reply), request, options),
+        pods: pods(),
+        zone: config.timeZone,
+      }),
     ),
   );
 
@@ -97,10 +108,12 @@ export async function assemblyPages(app: FastifyInstance, { kit, audit, assembli
     const values: ConveneValues = Object.fromEntries(CONVENE_FIELDS.map((name) => [name, text(fields, name)]));
     const chosen = fields && Object.hasOwn(fields, "invited") ? fields.invited! : [];
     values.invited = (Array.isArray(chosen) ? chosen : [chosen]).filter(Boolean);
+    values.visibility = text(fields, "visibility") === "public" ? "public" : undefined;
     const parsed = conveneSchema.safeParse({
       ...values,
       endTime: values.endTime || undefined,
       onlineUrl: values.onlineUrl || undefined,
+      visibility: values.visibility,
     });
     if (!parsed.success) {
       const page = conveneFormPage(kit.context(request, reply), {

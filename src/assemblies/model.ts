@@ -37,6 +37,7 @@ export const conveneSchema = z
     onlineUrl: httpUrl.optional(),
     invited: z.array(z.string().url()).min(1).max(100),
     agenda: z.string().max(20_000).default(""),
+    visibility: z.enum(["participants", "public"]).default("participants"),
   })
   .refine((input) => input.placeName !== "" || input.onlineUrl, {
     message: "give a place or an online link",

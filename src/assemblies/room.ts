@@ -12,6 +12,7 @@ import { renderMarkdown } from "../practices/markdown.ts";
 import { sanitize } from "../web/sanitize.ts";
 import { escapeHtml } from "../web/html.ts";
 import { paragraphs } from "../publishing/text.ts";
+import { addressedToPublic, noOutcomes } from "./outcomes-as.ts";
 import type { Assembly, ContributeInput, ContributionRow, ConveneInput, Participant } from "./model.ts";
 import { assemblies, assemblyContributions, assemblyParticipants } from "./schema.ts";
 import {
@@ -130,6 +131,9 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
 
   return {
     get: find,
+    byIri,
+    attending,
+    outgoing,
     self: () => me().href,
     contributionIri,
     participants,
@@ -185,6 +189,8 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
         agendaHtml: renderMarkdown(input.agenda),
         answer: null,
         createdAt: deps.now().toISOString(),
+        ...noOutcomes,
+        visibility: input.visibility,
       };
       const to = invited.map((p) => p.actorIri);
       const queued = await outgoing(assemblyInvite(values, to), invited);
@@ -304,6 +310,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
               agendaHtml: sanitize(String(event.content ?? "")),
               answer: null,
               createdAt: deps.now().toISOString(),
+              visibility: addressedToPublic(event) ? "public" : "participants",
             })
             .run();
           for (const iri of invite.toIds.slice(0, 100)) {

@@ -3,6 +3,9 @@ import { z } from "zod";
 import { notFound } from "../http/problem.ts";
 import { wantsActivityPub } from "../publishing/negotiate.ts";
 import { answerSchema, contributeSchema, conveneSchema } from "./model.ts";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Assembly } from "./model.ts";
+import { withFullPublicIri } from "./outcomes-as.ts";
 import type { AssembliesRoom } from "./room.ts";
 
 const idParams = z.object({ id: z.string().uuid() });
@@ -12,16 +15,17 @@ const tags = ["assemblies"];
  * The assembly's Event and this pod's contributions at their IRIs (ActivityPub JSON; people are sent to the
  * app page, where members sign in: an assembly is for its participants).
  */
-export const publicAssemblyRoutes: FastifyPluginAsyncZod<{ assemblies: AssembliesRoom }> = async (
-  app,
-  { assemblies },
-) => {
+export const publicAssemblyRoutes: FastifyPluginAsyncZod<{
+  assemblies: AssembliesRoom;
+  publicPage: (request: FastifyRequest, row: Assembly) => (reply: FastifyReply) => string;
+}> = async (app, { assemblies, publicPage }) => {
   app.get("/assemblies/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const row = assemblies.get(request.params.id);
-    if (row.role !== "convener") throw notFound(`no assembly ${request.params.id}`);
     reply.header("vary", "Accept");
-    if (!wantsActivityPub(request)) return reply.redirect(`/app/assemblies/${row.id}`, 303);
-    const json = await assemblies.eventOf(row).toJsonLd();
+    // People read a public assembly's page; a participants-only one has none.
+    if (!wantsActivityPub(request)) return reply.type("text/html; charset=utf-8").send(publicPage(request, row)(reply));
+    if (row.role !== "convener") throw notFound(`no assembly ${request.params.id}`);
+    const json = withFullPublicIri(await assemblies.eventOf(row).toJsonLd());
     return reply.type("application/activity+json").send(JSON.stringify(json));
   });
   app.get("/assemblies/contributions/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {

@@ -1,4 +1,4 @@
-import { index, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Assemblies this pod convened or was invited to (an ActivityStreams Event, ours or another pod's). */
 export const assemblies = sqliteTable(
@@ -26,6 +26,15 @@ export const assemblies = sqliteTable(
     /** Invited side: this pod's answer, once given. */
     answer: text("answer", { enum: ["accepted", "tentative", "rejected", "left"] }),
     createdAt: text("created_at").notNull(),
+    /** Public: a page anyone reads and an Event addressed to Public; participants-only otherwise. */
+    visibility: text("visibility", { enum: ["participants", "public"] })
+      .notNull()
+      .default("participants"),
+    /** The minutes (the convener's Article), once published, and the next convener they confirm. */
+    minutesIri: text("minutes_iri"),
+    minutesHtml: text("minutes_html"),
+    minutesAt: text("minutes_at"),
+    nextConvenerIri: text("next_convener_iri"),
   },
   (t) => [index("assemblies_start").on(t.startTime)],
 );
@@ -62,4 +71,27 @@ export const assemblyContributions = sqliteTable(
     announcedAt: text("announced_at"),
   },
   (t) => [index("assembly_contributions_order").on(t.assemblyId, t.announcedAt, t.iri)],
+);
+
+/**
+ * Each pod's own ratification of a proposal in an assembly's record: an Accept (adopted) or Reject (declined)
+ * served at its IRI by the pod that decided. Nothing here binds a pod that did not adopt.
+ */
+export const assemblyRatifications = sqliteTable(
+  "assembly_ratifications",
+  {
+    /** The Accept or Reject activity's IRI, on the deciding pod's origin. */
+    iri: text("iri").primaryKey(),
+    assemblyId: text("assembly_id").notNull(),
+    proposalIri: text("proposal_iri").notNull(),
+    actorIri: text("actor_iri").notNull(),
+    answer: text("answer", { enum: ["adopted", "declined"] }).notNull(),
+    /** This pod's own decision in its memory (decisions log); null for other pods' ratifications. */
+    decisionId: text("decision_id"),
+    decidedAt: text("decided_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("assembly_ratifications_one").on(t.proposalIri, t.actorIri),
+    index("assembly_ratifications_assembly").on(t.assemblyId),
+  ],
 );

@@ -9,11 +9,13 @@ import {
   Leave,
   Note,
   Place,
+  PUBLIC_COLLECTION,
   Reject,
   TentativeAccept,
 } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
 import { toInstant } from "../federation/deps.ts";
+import { escapeHtml } from "../web/html.ts";
 import type { Assembly, Contribution, ContributionKind } from "./model.ts";
 
 export const CONTRIBUTION_KINDS = ["report", "crisis", "proposal", "reply"] as const;
@@ -21,7 +23,8 @@ export const CONTRIBUTION_KINDS = ["report", "crisis", "proposal", "reply"] as c
 /** Where the assembly is: a named place, the online link, or both (one Place, as Mobilizon reads it). */
 function placeOf(row: Pick<Assembly, "placeName" | "onlineUrl">): Place | null {
   if (!row.placeName && !row.onlineUrl) return null;
-  return new Place({ name: row.placeName || null, url: row.onlineUrl ? new URL(row.onlineUrl) : null });
+  // Gancio files the event under location.name: an online-only assembly is named by its link.
+  return new Place({ name: row.placeName || row.onlineUrl, url: row.onlineUrl ? new URL(row.onlineUrl) : null });
 }
 
 /** An assembly as an ActivityStreams Event, addressed only to the pods invited. */
@@ -34,8 +37,9 @@ export function assemblyToEvent(row: Assembly, invited: string[]): Event {
     startTime: toInstant(new Date(row.startTime)),
     endTime: row.endTime ? toInstant(new Date(row.endTime)) : null,
     location: placeOf(row),
-    content: row.agendaHtml,
-    tos: invited.map((iri) => new URL(iri)),
+    // Gancio linkifies content unconditionally: never absent.
+    content: row.agendaHtml || `<p>${escapeHtml(row.title)}</p>`,
+    tos: [...(row.visibility === "public" ? [PUBLIC_COLLECTION] : []), ...invited.map((iri) => new URL(iri))],
     published: toInstant(new Date(row.createdAt)),
   });
 }

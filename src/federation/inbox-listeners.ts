@@ -35,6 +35,7 @@ export function registerInboxListeners(
   const view = services.confederation.inbox;
   const social = services.social.inbox;
   const assemblies = services.assemblies.inbox;
+  const { ratification, minutes } = services.assemblyOutcomes;
   const refused = (reason: string, activity: Activity) => {
     const actors = activity.actorIds.map((iri) => iri.href);
     log.info({ activity: activity.id?.href, actors, reason }, "inbox activity refused");
@@ -53,14 +54,20 @@ export function registerInboxListeners(
     .on(
       Accept,
       guardedListener(
-        async (ctx, accept: Accept) => (await assemblies.onAnswer(accept)) || follows.onAccept(ctx, accept),
+        async (ctx, accept: Accept) =>
+          (await assemblies.onAnswer(accept)) ||
+          (await ratification.inbox.onRatification(accept)) ||
+          follows.onAccept(ctx, accept),
         refused,
       ),
     )
     .on(
       Reject,
       guardedListener(
-        async (ctx, reject: Reject) => (await assemblies.onAnswer(reject)) || follows.onReject(ctx, reject),
+        async (ctx, reject: Reject) =>
+          (await assemblies.onAnswer(reject)) ||
+          (await ratification.inbox.onRatification(reject)) ||
+          follows.onReject(ctx, reject),
         refused,
       ),
     )
@@ -76,7 +83,7 @@ export function registerInboxListeners(
     .on(
       Create,
       guardedListener(async (ctx, create: Create) => {
-        if (await assemblies.onCreate(ctx, create)) return;
+        if ((await assemblies.onCreate(ctx, create)) || (await minutes.inbox.onCreate(ctx, create))) return;
         await view.onCreate(ctx, create);
         const object = await create.getObject(ctx).catch(() => null);
         if (object) await social.onPost(ctx, create, object);
@@ -110,6 +117,7 @@ export function registerInboxListeners(
     .on(
       Announce,
       guardedListener(async (ctx, announce: Announce) => {
+        if (await ratification.inbox.onAnnounce(ctx, announce)) return;
         if (await assemblies.onAnnounce(ctx, announce)) return;
         if (!(await social.onReaction(ctx, announce))) await view.onAnnounce(ctx, announce);
       }, refused),

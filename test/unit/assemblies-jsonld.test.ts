@@ -16,6 +16,17 @@ import {
   contributionCreate,
   contributionNote,
 } from "../../src/assemblies/to-as.ts";
+import {
+  minutesArticle,
+  minutesCreate,
+  minutesIriOf,
+  minutesNote,
+  minutesNoteIriOf,
+  noOutcomes,
+  ratificationActivity,
+  ratificationAnnounce,
+  ratificationAnnouncePrefix,
+} from "../../src/assemblies/outcomes-as.ts";
 import { converterContext, type ConverterContext } from "../support/converter-context.ts";
 
 type Loader = (url: string) => Promise<{ contextUrl: null; document: unknown; documentUrl: string }>;
@@ -72,6 +83,8 @@ beforeAll(async () => {
     agendaHtml: "<h2>Agenda</h2><ul><li>reports</li></ul>",
     answer: null,
     createdAt: "2026-11-29T20:00:00.000Z",
+    visibility: "participants",
+    ...noOutcomes,
   };
 });
 
@@ -157,5 +170,91 @@ describe("assemblies on the wire expand to ActivityStreams", () => {
     const answer = answerActivity(new URL(C), row, "rejected", new URL("https://c.example/assemblies/x/answers/1"));
     const relayed = await expand(answerAnnounce(new URL(row.convenerIri), row.iri, answer, [B]));
     expect((first(relayed, "object") as unknown as Node)["@type"]).toEqual([`${AS}Reject`]);
+  });
+});
+
+describe("assemblies' outcomes on the wire expand to ActivityStreams", () => {
+  const proposal = "https://b.example/assemblies/contributions/p1";
+  const ratification = (answer: "adopted" | "declined") => ({
+    iri: `https://c.example/assemblies/ratifications/${answer}`,
+    actorIri: C,
+    proposalIri: proposal,
+    eventIri: row.iri,
+    convenerIri: row.convenerIri,
+    answer,
+    decidedAt: "2026-12-15T18:30:00.000Z",
+  });
+
+  it("a ratification: Accept (adopted) or Reject (declined) of the proposal, in the assembly's context", async () => {
+    for (const [answer, type] of [
+      ["adopted", "Accept"],
+      ["declined", "Reject"],
+    ] as const) {
+      const expanded = await expand(ratificationActivity(ratification(answer)));
+      expect(expanded["@type"]).toEqual([`${AS}${type}`]);
+      expect(expanded["@id"]).toBe(ratification(answer).iri);
+      expect(first(expanded, "actor")["@id"]).toBe(C);
+      expect(first(expanded, "object")["@id"]).toBe(proposal);
+      expect(first(expanded, "context")["@id"]).toBe(row.iri);
+      expect(idsOf(expanded, "to")).toEqual([row.convenerIri]);
+      expect(first(expanded, "published")["@value"]).toBe("2026-12-15T18:30:00Z");
+    }
+  });
+
+  it("the convener's Announce of a ratification: by its IRI, under the ratifications prefix", async () => {
+    const at = new Date("2026-12-15T18:31:00.000Z");
+    const iri = ratification("declined").iri;
+    const announce = await expand(ratificationAnnounce(new URL(row.convenerIri), row.iri, iri, [B, C], at));
+    expect(announce["@type"]).toEqual([`${AS}Announce`]);
+    expect(announce["@id"]!.startsWith(ratificationAnnouncePrefix(row.iri))).toBe(true);
+    expect(first(announce, "object")["@id"]).toBe(iri);
+    expect(first(announce, "context")["@id"]).toBe(row.iri);
+    expect(idsOf(announce, "to").sort()).toEqual([B, C]);
+  });
+
+  const minutes = (visibility: "participants" | "public") => ({
+    row: { ...row, visibility, minutesAt: "2026-12-16T09:00:00.000Z" },
+    to: [B, C],
+    title: "Minutes: Winter assembly",
+    html: "<h3>Proposals</h3><ul><li>Shared flour fund</li></ul>",
+    noteHtml: "<p>The minutes are published.</p>",
+    nextConvener: { iri: B, name: "@pod@b.example" },
+  });
+
+  it("the minutes: an Article in the assembly's context naming the next convener as a Mention", async () => {
+    const article = await expand(minutesArticle(minutes("participants")));
+    expect(article["@type"]).toEqual([`${AS}Article`]);
+    expect(article["@id"]).toBe(minutesIriOf(row));
+    expect(first(article, "name")["@value"]).toBe("Minutes: Winter assembly");
+    expect(first(article, "content")["@value"]).toContain("Shared flour fund");
+    expect(first(article, "context")["@id"]).toBe(row.iri);
+    expect(first(article, "attributedTo")["@id"]).toBe(row.convenerIri);
+    expect(idsOf(article, "to").sort()).toEqual([B, C]);
+    const mention = first(article, "tag") as unknown as Node;
+    expect(mention["@type"]).toEqual([`${AS}Mention`]);
+    expect(first(mention, "href")["@id"]).toBe(B);
+
+    const create = await expand(minutesCreate(minutesArticle(minutes("participants")), new URL(row.convenerIri)));
+    expect(create["@type"]).toEqual([`${AS}Create`]);
+    expect((first(create, "object") as unknown as Node)["@id"]).toBe(minutesIriOf(row));
+  });
+
+  it("the minutes' readable Note: no name, no summary, a Link to the Article; Public only when public", async () => {
+    const note = await expand(minutesNote(minutes("public")));
+    expect(note["@type"]).toEqual([`${AS}Note`]);
+    expect(note["@id"]).toBe(minutesNoteIriOf(row));
+    expect(note[`${AS}name`]).toBeUndefined();
+    expect(note[`${AS}summary`]).toBeUndefined();
+    expect(first(note, "url")["@id"]).toBe(minutesIriOf(row));
+    const link = first(note, "tag") as unknown as Node;
+    expect(link["@type"]).toEqual([`${AS}Link`]);
+    expect(first(link, "href")["@id"]).toBe(minutesIriOf(row));
+    expect(idsOf(note, "to")).toContain(`${AS}Public`);
+    expect(idsOf(await expand(minutesNote(minutes("participants"))), "to")).not.toContain(`${AS}Public`);
+  });
+
+  it("a public assembly's Event is addressed to Public as well as to the invited", async () => {
+    const event = await expand(assemblyToEvent({ ...row, visibility: "public" }, [B, C]));
+    expect(idsOf(event, "to").sort()).toEqual([`${AS}Public`, B, C].sort());
   });
 });

@@ -9,6 +9,7 @@ import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
 import { sovereigntyEn } from "./areas/sovereignty.ts";
 import { assembliesEn } from "./areas/assemblies.ts";
+import { assemblyOutcomesEn } from "./areas/assembly-outcomes.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
 import { viewEn } from "./areas/view.ts";
@@ -210,6 +211,7 @@ export const en = {
   ...careEn,
   ...sovereigntyEn,
   ...assembliesEn,
+  ...assemblyOutcomesEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

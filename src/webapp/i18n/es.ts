@@ -10,6 +10,7 @@ import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
 import { sovereigntyEs } from "./areas/sovereignty.ts";
 import { assembliesEs } from "./areas/assemblies.ts";
+import { assemblyOutcomesEs } from "./areas/assembly-outcomes.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
 import { viewEs } from "./areas/view.ts";
@@ -213,6 +214,7 @@ export const es: Record<MessageKey, string> = {
   ...careEs,
   ...sovereigntyEs,
   ...assembliesEs,
+  ...assemblyOutcomesEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,

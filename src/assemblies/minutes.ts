@@ -1,0 +1,241 @@
+import type { Context, InboxContext } from "@fedify/fedify";
+import { Activity, Article, type Create, Mention } from "@fedify/vocab";
+import { eq } from "drizzle-orm";
+import type { EventDispatcher } from "../events/dispatcher.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import { conflict, ProblemError } from "../http/problem.ts";
+import { forPeople, sendToFollowers } from "../publishing/deliver.ts";
+import { paragraphs } from "../publishing/text.ts";
+import { escapeHtml } from "../web/html.ts";
+import { htmlToText, sanitize } from "../web/sanitize.ts";
+import type { MessageKey } from "../webapp/i18n/index.ts";
+import { eligibleConveners, rotationNext } from "./convener.ts";
+import type { Assembly } from "./model.ts";
+import {
+  minutesArticle,
+  minutesCreate,
+  minutesIriOf,
+  minutesNote,
+  minutesNoteIriOf,
+  type MinutesShape,
+} from "./outcomes-as.ts";
+import { podName, proposalsOf } from "./proposals.ts";
+import { podWords } from "./ratification.ts";
+import type { AssembliesRoom } from "./room.ts";
+import { assemblies } from "./schema.ts";
+import { z } from "zod";
+
+export const minutesSchema = z.object({
+  nextConvener: z.string().url().optional(),
+  summary: z.string().trim().max(5000).default(""),
+});
+export type MinutesInput = z.infer<typeof minutesSchema>;
+
+const MINUTES_FOR_PEOPLE = "assembly.minutes.people";
+const bad = (field: string, detail: string) =>
+  new ProblemError({ status: 422, title: "Unprocessable Content", detail, field });
+const KIND_HEADING: Record<string, MessageKey> = {
+  report: "outcomes.kind.report",
+  crisis: "outcomes.kind.crisis",
+  pledge: "outcomes.kind.pledge",
+  reply: "outcomes.kind.reply",
+};
+
+/**
+ * Minutes: after the assembly the convener publishes what the record holds (reports, crisis threads, pledges,
+ * proposals with each pod's ratification) and who convenes next, as an Article for the participants and a
+ * readable Note (no name, no summary) for people's servers when the assembly is public.
+ */
+export function minutesRoom(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  events: EventDispatcher,
+  room: AssembliesRoom,
+  ratifiers: (row: Assembly) => string[],
+) {
+  const { db, config, log } = deps;
+  const link = (iri: string, text: string) => `<a href="${escapeHtml(iri)}">${escapeHtml(text)}</a>`;
+  const nameOf = (iri: string) => podName(db, iri, { iri: room.self(), config });
+
+  events.on(MINUTES_FOR_PEOPLE, async ({ activity, iri }: { activity: unknown; iri: string }) => {
+    const ctx = contextFor();
+    const loaders = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
+    await sendToFollowers(ctx, deps, [forPeople(await Activity.fromJsonLd(activity, loaders))], iri);
+  });
+
+  /** The minutes' text, from this copy of the record (the convener's, which every participant holds too). */
+  function compose(row: Assembly, next: string, summary: string) {
+    const t = podWords(deps);
+    const parts: string[] = [paragraphs(escapeHtml(summary))];
+    const pods = [{ actorIri: row.convenerIri, answer: "accepted" as const }, ...room.participants(row.id)];
+    parts.push(`<h3>${escapeHtml(t("outcomes.min.pods"))}</h3><ul>`);
+    for (const p of pods)
+      parts.push(`<li>${link(p.actorIri, nameOf(p.actorIri))}: ${t(`assemblies.answer.${p.answer}`)}</li>`);
+    parts.push("</ul>");
+    const record = room.record(row.id).filter((item) => item.kind !== "proposal");
+    for (const kind of [...new Set(record.map((item) => item.kind as string))]) {
+      const heading = KIND_HEADING[kind] ? t(KIND_HEADING[kind]) : kind;
+      parts.push(`<h3>${escapeHtml(heading)}</h3><ul>`);
+      for (const item of record.filter((entry) => entry.kind === kind)) {
+        const excerpt = htmlToText(item.contentHtml).slice(0, 280);
+        parts.push(`<li>${escapeHtml(nameOf(item.authorIri))}: ${link(item.iri, excerpt)}</li>`);
+      }
+      parts.push("</ul>");
+    }
+    const proposals = proposalsOf(db, row.id, ratifiers(row));
+    if (proposals.length > 0) {
+      parts.push(`<h3>${escapeHtml(t("outcomes.proposals"))}</h3><ul>`);
+      for (const proposal of proposals) {
+        const who = (answer: string) =>
+          proposal.answers
+            .filter((a) => a.answer === answer)
+            .map((a) => nameOf(a.actorIri))
+            .join(", ") || t("outcomes.min.nobody");
+        parts.push(
+          `<li>${link(proposal.row.iri, proposal.title)} (${escapeHtml(nameOf(proposal.row.authorIri))})<br>` +
+            `${escapeHtml(t("outcomes.min.adoptedBy", { pods: who("adopted") }))}<br>` +
+            `${escapeHtml(t("outcomes.min.declinedBy", { pods: who("declined") }))}<br>` +
+            `${escapeHtml(t("outcomes.min.pendingBy", { pods: who("pending") }))}</li>`,
+        );
+      }
+      parts.push("</ul>");
+    }
+    parts.push(`<p>${escapeHtml(t("outcomes.min.next", { pod: nameOf(next) }))}</p>`);
+    const title = t("outcomes.min.title", { title: row.title }).slice(0, 250);
+    const date = new Intl.DateTimeFormat(config.languages[0], { dateStyle: "long", timeZone: config.timeZone }).format(
+      new Date(row.startTime),
+    );
+    const note = t("outcomes.min.note", {
+      title: row.title,
+      date,
+      count: record.length + proposals.length,
+      proposals: proposals.length,
+    });
+    const noteHtml =
+      `<p>${escapeHtml(note)}</p><p>${escapeHtml(t("outcomes.min.next", { pod: nameOf(next) }))}</p>` +
+      `<p>${link(minutesIriOf(row), minutesIriOf(row))}</p>`;
+    return { title, html: sanitize(parts.join("")), noteHtml };
+  }
+
+  /** The minutes' two shapes, as published (null before the convener published them). */
+  function shapeOf(row: Assembly): MinutesShape | null {
+    if (row.role !== "convener" || !row.minutesHtml || !row.nextConvenerIri) return null;
+    const words = compose(row, row.nextConvenerIri, "");
+    return {
+      row,
+      to: room.attending(row.id).map((p) => p.actorIri),
+      title: words.title,
+      html: row.minutesHtml,
+      noteHtml: words.noteHtml,
+      nextConvener: { iri: row.nextConvenerIri, name: nameOf(row.nextConvenerIri) },
+    };
+  }
+
+  return {
+    article: (row: Assembly) => {
+      const shape = shapeOf(row);
+      return shape && minutesArticle(shape);
+    },
+    note: (row: Assembly) => {
+      const shape = shapeOf(row);
+      return shape && minutesNote(shape);
+    },
+    noteIri: minutesNoteIriOf,
+
+    async publish(id: string, input: MinutesInput): Promise<Assembly> {
+      const row = room.get(id);
+      if (row.role !== "convener") throw bad("summary", "only the convening pod publishes the minutes");
+      if (row.minutesHtml) throw conflict("the minutes are already published");
+      if (deps.now().toISOString() < (row.endTime ?? row.startTime)) {
+        throw bad("summary", "the minutes are published after the assembly");
+      }
+      const participants = room.participants(id);
+      const next = input.nextConvener ?? rotationNext(row.convenerIri, participants);
+      if (!eligibleConveners(row, participants).includes(next)) {
+        throw bad("nextConvener", "the next convener is the convener or a pod that attended");
+      }
+      const words = compose(row, next, input.summary);
+      const published: Assembly = {
+        ...row,
+        minutesIri: minutesIriOf(row),
+        minutesHtml: words.html,
+        minutesAt: deps.now().toISOString(),
+        nextConvenerIri: next,
+      };
+      const to = room.attending(id);
+      const shape: MinutesShape = {
+        row: published,
+        to: to.map((p) => p.actorIri),
+        title: words.title,
+        html: words.html,
+        noteHtml: words.noteHtml,
+        nextConvener: { iri: next, name: nameOf(next) },
+      };
+      const convener = new URL(row.convenerIri);
+      const queued = await room.outgoing(minutesCreate(minutesArticle(shape), convener), to);
+      const forPeople = await minutesCreate(minutesNote(shape), convener).toJsonLd();
+      const updated = db.transaction((tx) => {
+        const saved = tx
+          .update(assemblies)
+          .set({
+            minutesIri: published.minutesIri,
+            minutesHtml: published.minutesHtml,
+            minutesAt: published.minutesAt,
+            nextConvenerIri: next,
+          })
+          .where(eq(assemblies.id, id))
+          .returning()
+          .get()!;
+        queued(tx);
+        if (row.visibility === "public") {
+          events.record(tx, MINUTES_FOR_PEOPLE, { activity: forPeople, iri: minutesNoteIriOf(row) }, null);
+        }
+        return saved;
+      });
+      await events.settle();
+      log.info({ assembly: row.iri, next }, "assembly minutes published");
+      return updated;
+    },
+
+    inbox: {
+      /** The convener's minutes (Create of the Article at the minutes' IRI); false when not about an assembly. */
+      async onCreate(ctx: InboxContext<null>, create: Create): Promise<boolean> {
+        const actorIri = create.actorId?.href;
+        // Nothing is fetched unless the sender convened an assembly this pod was invited to.
+        const convened = actorIri && db.select().from(assemblies).where(eq(assemblies.convenerIri, actorIri)).get();
+        if (!convened) return false;
+        const article = await create.getObject(ctx).catch(() => null);
+        if (!(article instanceof Article) || !article.id || !actorIri) return false;
+        const row = article.contextIds
+          .map((iri) => room.byIri(iri.href))
+          .find((found) => found?.role === "invited" && found.convenerIri === actorIri);
+        if (!row) return false;
+        if (article.id.href !== minutesIriOf(row) || article.attributionId?.href !== actorIri) {
+          log.info({ object: article.id.href, actor: actorIri }, "minutes refused: not the convener's");
+          return true;
+        }
+        const eligible = eligibleConveners(row, room.participants(row.id));
+        let next: string | null = null;
+        for await (const tag of article.getTags(ctx)) {
+          const href = tag instanceof Mention ? tag.href?.href : undefined;
+          if (href && eligible.includes(href)) next = href;
+        }
+        db.update(assemblies)
+          .set({
+            minutesIri: article.id.href,
+            minutesHtml: sanitize(String(article.content ?? "")),
+            minutesAt: article.published
+              ? new Date(article.published.epochMilliseconds).toISOString()
+              : deps.now().toISOString(),
+            nextConvenerIri: next,
+          })
+          .where(eq(assemblies.id, row.id))
+          .run();
+        log.info({ assembly: row.iri, next }, "assembly minutes received");
+        return true;
+      },
+    },
+  };
+}
+
+export type MinutesRoom = ReturnType<typeof minutesRoom>;

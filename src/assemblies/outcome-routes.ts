@@ -1,0 +1,100 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { notFound } from "../http/problem.ts";
+import { sendNegotiated } from "../publishing/negotiate.ts";
+import { publicContext, renderPublic } from "../web/layout.ts";
+import type { Config } from "../config/schema.ts";
+import type { Db } from "../db/client.ts";
+import { nextConvenerOf } from "./convener.ts";
+import type { Assembly } from "./model.ts";
+import type { AssemblyOutcomes } from "./outcomes.ts";
+import { podName, proposeSchema, ratifySchema } from "./proposals.ts";
+import { minutesSchema } from "./minutes.ts";
+import { publicAssemblyPage } from "./public-pages.ts";
+import type { AssembliesRoom } from "./room.ts";
+
+const idParams = z.object({ id: z.string().uuid() });
+const tags = ["assemblies"];
+
+interface Options {
+  assemblies: AssembliesRoom;
+  outcomes: AssemblyOutcomes;
+  config: Config;
+  db: Db;
+}
+
+/** A public assembly's page for browsers; a participants-only one has none (404, nothing disclosed). */
+export function publicAssemblyHtml(options: Options, request: Parameters<typeof publicContext>[0], row: Assembly) {
+  return (reply: Parameters<typeof publicContext>[1]) => {
+    if (row.visibility !== "public") throw notFound(`no assembly ${row.id}`);
+    const ctx = publicContext(request, reply, options.config);
+    const participants = options.assemblies.participants(row.id);
+    const page = publicAssemblyPage(ctx, {
+      row,
+      participants,
+      nameOf: (iri) => podName(options.db, iri, { iri: options.assemblies.self(), config: options.config }),
+      next: nextConvenerOf(row, participants).iri,
+    });
+    return renderPublic(ctx, reply, page);
+  };
+}
+
+/**
+ * Ratifications and minutes at their IRIs (ActivityPub JSON; the minutes' page for people when the assembly is
+ * public): every participant verifies a ratification at the origin of the pod that decided.
+ */
+export const publicOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, options) => {
+  const { assemblies, outcomes } = options;
+  app.get("/assemblies/ratifications/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
+    const iri = new URL(`/assemblies/ratifications/${request.params.id}`, options.config.url).href;
+    const activity = await outcomes.ratification.ownRatification(iri);
+    if (!activity) throw notFound(`no ratification ${request.params.id}`);
+    return reply.type("application/activity+json").send(JSON.stringify(await activity.toJsonLd()));
+  });
+  for (const [path, shape] of [
+    ["/assemblies/:id/minutes", outcomes.minutes.article],
+    ["/assemblies/:id/minutes/note", outcomes.minutes.note],
+  ] as const) {
+    app.get(path, { schema: { params: idParams, hide: true } }, async (request, reply) => {
+      const row = assemblies.get(request.params.id);
+      const object = shape(row);
+      if (!object) throw notFound(`no minutes for ${request.params.id}`);
+      const page = publicAssemblyHtml(options, request, row);
+      return sendNegotiated(request, reply, object, () => page(reply));
+    });
+  }
+};
+
+/** Operator routes (admin token): propose, ratify, publish the minutes, read the outcomes. */
+export const adminOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, { assemblies, outcomes }) => {
+  app.get("/assemblies/:id/outcomes", { schema: { tags, params: idParams } }, async (request) => {
+    const row = assemblies.get(request.params.id);
+    const participants = assemblies.participants(row.id);
+    return {
+      visibility: row.visibility,
+      minutesIri: row.minutesIri,
+      minutesHtml: row.minutesHtml,
+      next: nextConvenerOf(row, participants),
+      proposals: outcomes.ratification.proposals(row).map((p) => ({
+        iri: p.row.iri,
+        authorIri: p.row.authorIri,
+        title: p.title,
+        answers: p.answers,
+      })),
+    };
+  });
+  app.post(
+    "/assemblies/:id/proposals",
+    { schema: { tags, params: idParams, body: proposeSchema } },
+    async (request, reply) =>
+      reply.code(201).send({ iri: await outcomes.ratification.propose(request.params.id, request.body) }),
+  );
+  app.post(
+    "/assemblies/:id/ratifications",
+    { schema: { tags, params: idParams, body: ratifySchema } },
+    async (request, reply) => reply.code(201).send(await outcomes.ratification.ratify(request.params.id, request.body)),
+  );
+  app.post("/assemblies/:id/minutes", { schema: { tags, params: idParams, body: minutesSchema } }, async (request) =>
+    outcomes.minutes.publish(request.params.id, request.body),
+  );
+};

@@ -1,0 +1,50 @@
+import type { PublicContext, PublicPage } from "../web/layout.ts";
+import { html } from "../webapp/html.ts";
+import type { Assembly, Participant } from "./model.ts";
+import type { NameOf } from "./app-pages.ts";
+
+/** A public assembly's page (no sign-in): the Event, its agenda, the pods and their answers, the minutes after. */
+export function publicAssemblyPage(
+  ctx: PublicContext,
+  view: { row: Assembly; participants: Participant[]; nameOf: NameOf; next: string },
+): PublicPage {
+  const { t } = ctx;
+  const { row } = view;
+  return {
+    title: row.title,
+    body: html`<p>${t("outcomes.public.intro")}</p>
+      <dl class="facts">
+        <dt>${t("assemblies.when")}</dt>
+        <dd>${ctx.time(row.startTime)}${row.endTime ? ` – ${ctx.time(row.endTime)}` : ""} (${ctx.config.timeZone})</dd>
+        ${row.placeName && html`<dt>${t("assemblies.where")}</dt><dd>${row.placeName}</dd>`}
+        ${
+          row.onlineUrl &&
+          html`<dt>${t("assemblies.online")}</dt><dd><a class="url" href=${row.onlineUrl}>${row.onlineUrl}</a></dd>`
+        }
+        <dt>${t("assemblies.convenedBy")}</dt>
+        <dd><a href=${row.convenerIri}>${view.nameOf(row.convenerIri)}</a></dd>
+        <dt>${t("outcomes.next")}</dt>
+        <dd>${view.nameOf(view.next)}</dd>
+      </dl>
+      <section aria-labelledby="agenda">
+        <h2 id="agenda">${t("assemblies.agenda")}</h2>
+        <div class="rendered" dangerouslySetInnerHTML=${{ __html: row.agendaHtml }}></div>
+      </section>
+      <section aria-labelledby="participants">
+        <h2 id="participants">${t("assemblies.participants")}</h2>
+        <ul>
+          ${view.participants.map(
+            (p) => html`<li>${view.nameOf(p.actorIri)}: ${t(`assemblies.answer.${p.answer}`)}</li>`,
+          )}
+        </ul>
+      </section>
+      <section aria-labelledby="minutes">
+        <h2 id="minutes">${t("outcomes.minutes")}</h2>
+        ${
+          row.minutesHtml
+            ? html`<div class="rendered" dangerouslySetInnerHTML=${{ __html: row.minutesHtml }}></div>`
+            : html`<p>${t("outcomes.minutesNone")}</p>`
+        }
+      </section>`,
+  };
+}
