@@ -32,6 +32,7 @@ import { publicNoteRoutes } from "./social/routes.ts";
 import { squarePng } from "./web/avatar.ts";
 import { PAGE_CSP } from "./web/html.ts";
 import { webApp } from "./webapp/routes.ts";
+import { adminBarterRoutes } from "./assemblies/barter-routes.ts";
 import { adminAssemblyRoutes, publicAssemblyRoutes } from "./assemblies/routes.ts";
 import { mediaRoutes } from "./settings/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
@@ -149,6 +150,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       await admin.register(adminCategoryRoutes, { deps });
       for (const { plugin, options } of roomRoutes(pod, "admin")) await admin.register(plugin, options);
       await admin.register(adminAssemblyRoutes, { assemblies: pod.assemblies });
+      await admin.register(adminBarterRoutes, { assemblies: pod.assemblies, barter: pod.assemblyBarter });
       await admin.register(adminConfederationRoutes, { deps, confederation: pod.confederation });
       await admin.register(adminAppRoutes, { oauth });
     },

@@ -1,3 +1,4 @@
+import type { AssemblyBarter } from "./assemblies/barter.ts";
 import type { AssembliesRoom } from "./assemblies/room.ts";
 import type { ChartersService } from "./charters/service.ts";
 import type { ConfederationService } from "./confederation/service.ts";
@@ -32,4 +33,5 @@ export interface PodServices {
   rotation: RotationRoom;
   sovereignty: SovereigntyService;
   assemblies: AssembliesRoom;
+  assemblyBarter: AssemblyBarter;
 }

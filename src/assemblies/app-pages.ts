@@ -107,6 +107,8 @@ export interface AssemblyView {
   zone: string;
   notice?: Notices;
   errors?: FieldErrors;
+  /** The agenda draft, barter table and crisis threads (app-barter-pages.ts), before the record. */
+  extra?: unknown;
 }
 
 function AnswerForm({ ctx, row }: { ctx: PageContext; row: Assembly }) {
@@ -182,6 +184,7 @@ export function assemblyPage(ctx: PageContext, view: AssemblyView): Page {
         </ul>
       </section>
       ${row.role === "invited" && isCoordinator(ctx) && html`<${AnswerForm} ctx=${ctx} row=${row} />`}
+      ${view.extra}
       <section aria-labelledby="record">
         <h2 id="record">${t("assemblies.record")}</h2>
         <p class="hint">${t("assemblies.recordHint")}</p>

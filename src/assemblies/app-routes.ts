@@ -14,6 +14,9 @@ import {
   type NameOf,
   type Notices,
 } from "./app-pages.ts";
+import { barterSections } from "./app-barter-pages.ts";
+import { barterPages, barterViewOf } from "./app-barter-routes.ts";
+import type { AssemblyBarter } from "./barter.ts";
 import { answerSchema, contributeSchema, conveneSchema } from "./model.ts";
 import type { AssembliesRoom } from "./room.ts";
 
@@ -21,6 +24,7 @@ interface Options {
   kit: AppKit;
   audit: (memberId: string, action: string, subject: string) => void;
   assemblies: AssembliesRoom;
+  barter: AssemblyBarter;
   deps: PodDeps;
 }
 
@@ -49,7 +53,7 @@ function errorsOf(issues: { path: PropertyKey[] }[]): FieldErrors {
 }
 
 /** Members read assemblies; coordinators convene, answer and contribute (forms work without JavaScript). */
-export async function assemblyPages(app: FastifyInstance, { kit, audit, assemblies, deps }: Options) {
+export async function assemblyPages(app: FastifyInstance, { kit, audit, assemblies, barter, deps }: Options) {
   const member = kit.guard("member");
   const coordinator = kit.guard("coordinator");
   const { db, config } = deps;
@@ -67,7 +71,8 @@ export async function assemblyPages(app: FastifyInstance, { kit, audit, assembli
 
   const showAssembly = (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FieldErrors) => {
     const row = assemblies.get(id);
-    const page = assemblyPage(kit.context(request, reply), {
+    const ctx = kit.context(request, reply);
+    const page = assemblyPage(ctx, {
       row,
       participants: assemblies.participants(id),
       record: assemblies.record(id),
@@ -76,9 +81,12 @@ export async function assemblyPages(app: FastifyInstance, { kit, audit, assembli
       zone: config.timeZone,
       notice: errors ? undefined : noticeOf(request),
       errors,
+      extra: barterSections(ctx, barterViewOf(barter, assemblies, row, config.timeZone, request, errors)),
     });
     return kit.send(request, reply, page);
   };
+
+  await barterPages(app, { kit, audit, assemblies, barter, show: showAssembly });
 
   app.get("/assemblies", { preHandler: member }, async (request, reply) =>
     kit.send(request, reply, assembliesListPage(kit.context(request, reply), assemblies.list(), noticeOf(request))),

@@ -142,5 +142,11 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     config,
     now: pod.deps.now,
   });
-  await app.register(assemblyPages, { kit, audit, assemblies: pod.assemblies, deps: pod.deps });
+  await app.register(assemblyPages, {
+    kit,
+    audit,
+    assemblies: pod.assemblies,
+    barter: pod.assemblyBarter,
+    deps: pod.deps,
+  });
 }

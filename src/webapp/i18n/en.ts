@@ -9,6 +9,7 @@ import { publicEn } from "./areas/public.ts";
 import { rotationEn } from "./areas/rotation.ts";
 import { sovereigntyEn } from "./areas/sovereignty.ts";
 import { assembliesEn } from "./areas/assemblies.ts";
+import { assemblyBarterEn } from "./areas/assembly-barter.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
 import { viewEn } from "./areas/view.ts";
@@ -207,6 +208,7 @@ export const en = {
   ...careEn,
   ...sovereigntyEn,
   ...assembliesEn,
+  ...assemblyBarterEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

@@ -10,6 +10,7 @@ import { publicEs } from "./areas/public.ts";
 import { rotationEs } from "./areas/rotation.ts";
 import { sovereigntyEs } from "./areas/sovereignty.ts";
 import { assembliesEs } from "./areas/assemblies.ts";
+import { assemblyBarterEs } from "./areas/assembly-barter.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
 import { viewEs } from "./areas/view.ts";
@@ -210,6 +211,7 @@ export const es: Record<MessageKey, string> = {
   ...careEs,
   ...sovereigntyEs,
   ...assembliesEs,
+  ...assemblyBarterEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,
