@@ -53,7 +53,7 @@ export interface AgendaSources {
 }
 
 /** Markdown's own characters in text that came from other pods: shown as written, never as links or markup. */
-const md = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, "\\$&").replace(/\s+/g, " ");
+const md = (text: string) => text.replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/\s+/g, " ");
 
 /** The draft agenda: reports, needs, surplus going to waste, services nobody covers, crises and proposals. */
 export function draftAgenda(assembly: Assembly, sources: AgendaSources): string {
@@ -65,7 +65,7 @@ export function draftAgenda(assembly: Assembly, sources: AgendaSources): string 
   const amount = (milli: number | null, unit: string | null) =>
     milli === null ? "" : ` ${formatMilli(milli)}${unit ? ` ${md(unit)}` : ""}`;
   const section = (title: AgendaWord, lines: string[]) =>
-    `## ${words(title)}\n\n${lines.length ? lines.map((line) => `- ${line}`).join("\n") : words("nothing")}\n`;
+    `### ${words(title)}\n\n${lines.length ? lines.map((line) => `- ${line}`).join("\n") : words("nothing")}\n`;
 
   const reports = new Map(sources.reports(podList).map((report) => [report.podIri, report]));
   const reportLines = podList.map((iri) => {

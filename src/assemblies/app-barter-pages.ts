@@ -155,7 +155,7 @@ function Pledges({ ctx, view }: { ctx: PageContext; view: BarterView }) {
         </p>
         <p class="hint">
           <span class=${`badge ${pledge.state}`}>${t(`barter.state.${pledge.state}` as MessageKey)}</span>
-          ${" "}${t("barter.proposedBy", { pod: view.nameOf(pledge.proposerIri) })}
+          ${" · "}${t("barter.proposedBy", { pod: view.nameOf(pledge.proposerIri) })}
         </p>
         ${
           pledge.state === "proposed" &&
@@ -181,7 +181,7 @@ function CrisisThread({ ctx, view, crisis }: { ctx: PageContext; view: BarterVie
     <h3 id=${`crisis-${key}`}>${crisis.what}</h3>
     <p class="hint">
       <span class=${`badge ${crisis.state}`}>${t(`crisis.state.${crisis.state}` as MessageKey)}</span>
-      ${" "}${t("crisis.openedBy", { pod: view.nameOf(crisis.openerIri) })}
+      ${" · "}${t("crisis.openedBy", { pod: view.nameOf(crisis.openerIri) })}
     </p>
     <dl class="facts">
       ${crisis.place && html`<dt>${t("crisis.place")}</dt><dd>${crisis.place}</dd>`}
