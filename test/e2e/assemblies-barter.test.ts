@@ -225,6 +225,9 @@ describe("assemblies: the agenda drafts itself, the barter table, pledges and cr
       [c, ids.c],
     ] as const)
       await waitUntil(async () => (await table(pod, id)).crises.length === 1);
+    // Until the assembly starts, the convener's redraft brings in what changed: the open thread.
+    const redrafted = await a.admin("POST", `/assemblies/${ids.a}/agenda/redraft`);
+    expect(redrafted.body.markdown).toMatch(/### Open crisis threads\n\n- \*\*.*\*\*: Flood on the north bank/);
     const reply = await c.admin("POST", `/assemblies/${ids.c}/crises/reply`, {
       crisis: crisisIri,
       text: "We can bring 40 sandbags tonight.",
@@ -270,6 +273,19 @@ describe("assemblies: the agenda drafts itself, the barter table, pledges and cr
   });
 
   it("A publishes its edited agenda in the web app; B holds it; the pages pass axe in English and Spanish", async () => {
+    // An Update of A's Event from another pod changes nothing on B.
+    const forged = {
+      id: eventIri,
+      type: "Event",
+      attributedTo: mallory.actorId,
+      name: "Winter assembly",
+      startTime: "2099-01-15T17:00:00Z",
+      content: "<p>Forged agenda</p>",
+    };
+    await mallory.deliver(`${b.actorUrl}/inbox`, mallory.activity("Update", forged, { to: b.actorUrl }));
+    await waitUntil(() => b.logs().includes("assembly update refused"));
+    expect((await b.admin("GET", `/assemblies/${ids.b}`)).body.agendaHtml).not.toContain("Forged");
+
     await pageA.goto(`${a.url}/app/assemblies/${ids.a}`);
     const drafted = await pageA.inputValue("#f-markdown");
     await pageA.fill("#f-markdown", `${drafted}\n## Closing\n\n- Next convener`);
