@@ -134,7 +134,10 @@ export function assemblyAgenda(deps: PodDeps, room: AssembliesRoom, sources: Age
     return draftRow(row.id)!;
   }
 
-  room.whenConvened((row) => void redraft(row));
+  // Drafted at convening; an assembly convened after its start (a record of a past one) gets no draft.
+  room.whenConvened((row) => {
+    if (Date.parse(row.startTime) > deps.now().getTime()) redraft(row);
+  });
 
   return {
     draft: (row: Assembly) => (row.role === "convener" ? draftRow(row.id) : undefined),
