@@ -280,21 +280,20 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       const attendingHere = row.role === "convener" || row.answer === "accepted" || row.answer === "tentative";
       if (!attendingHere) throw bad("text", "answer the invitation before contributing");
       const iri = contributionIri(uuidv7());
-      const note = structure(
-        contributionNote(
-          config,
-          {
-            iri,
-            eventIri: row.iri,
-            authorIri: me().href,
-            kind: input.kind,
-            contentHtml: paragraphs(escapeHtml(input.text)),
-            inReplyTo: input.inReplyTo ?? null,
-            publishedAt: deps.now().toISOString(),
-          },
-          row.convenerIri,
-        ),
+      const plain = contributionNote(
+        config,
+        {
+          iri,
+          eventIri: row.iri,
+          authorIri: me().href,
+          kind: input.kind,
+          contentHtml: paragraphs(escapeHtml(input.text)),
+          inReplyTo: input.inReplyTo ?? null,
+          publishedAt: deps.now().toISOString(),
+        },
+        row.convenerIri,
       );
+      const note = structure(plain);
       if (row.role === "convener") {
         if (!(await announce(row, note, input.kind))) throw bad("text", "this contribution is refused");
         return iri;
