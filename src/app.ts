@@ -32,6 +32,7 @@ import { publicNoteRoutes } from "./social/routes.ts";
 import { squarePng } from "./web/avatar.ts";
 import { PAGE_CSP } from "./web/html.ts";
 import { webApp } from "./webapp/routes.ts";
+import { adminBarterRoutes } from "./assemblies/barter-routes.ts";
 import { adminAssemblyRoutes, publicAssemblyRoutes } from "./assemblies/routes.ts";
 import { adminOutcomeRoutes, publicAssemblyHtml, publicOutcomeRoutes } from "./assemblies/outcome-routes.ts";
 import { mediaRoutes } from "./settings/routes.ts";
@@ -161,6 +162,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       for (const { plugin, options } of roomRoutes(pod, "admin")) await admin.register(plugin, options);
       await admin.register(adminAssemblyRoutes, { assemblies: pod.assemblies });
       await admin.register(adminOutcomeRoutes, outcomeOptions);
+      await admin.register(adminBarterRoutes, { assemblies: pod.assemblies, barter: pod.assemblyBarter });
       await admin.register(adminConfederationRoutes, { deps, confederation: pod.confederation });
       await admin.register(adminAppRoutes, { oauth });
     },

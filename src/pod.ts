@@ -25,6 +25,8 @@ import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
 import { memoryService } from "./memory/service.ts";
 import { careService } from "./care/service.ts";
+import { assemblyBarter } from "./assemblies/barter.ts";
+import { latestReports } from "./assemblies/reports.ts";
 import { assembliesRoom } from "./assemblies/room.ts";
 import { assemblyOutcomes } from "./assemblies/outcomes.ts";
 import { practicesService } from "./practices/service.ts";
@@ -36,6 +38,7 @@ import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
+import { storedFigures } from "./sovereignty/totals-store.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
@@ -161,6 +164,13 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       rotation,
       assemblies,
       assemblyOutcomes: assemblyOutcomes(deps, contextFor, events, assemblies, memory),
+      // The agenda drafts itself from the pods' latest monthly reports (the sovereignty room's figures).
+      assemblyBarter: assemblyBarter(deps, assemblies, offers, {
+        reports: (pods) => {
+          const labels = new Map(services.sovereignty.metricTypes().map((type) => [type.iri, type.labels.en]));
+          return latestReports(storedFigures(deps.db), labels, pods);
+        },
+      }),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }),
       moderation: moderationService(deps, contextFor, events, {

@@ -1,3 +1,4 @@
+import type { AssemblyBarter } from "./assemblies/barter.ts";
 import type { AssembliesRoom } from "./assemblies/room.ts";
 import type { AssemblyOutcomes } from "./assemblies/outcomes.ts";
 import type { ChartersService } from "./charters/service.ts";
@@ -34,4 +35,5 @@ export interface PodServices {
   sovereignty: SovereigntyService;
   assemblies: AssembliesRoom;
   assemblyOutcomes: AssemblyOutcomes;
+  assemblyBarter: AssemblyBarter;
 }

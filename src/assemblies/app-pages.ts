@@ -113,8 +113,10 @@ export interface AssemblyView {
   zone: string;
   notice?: Notices;
   errors?: FieldErrors;
+  /** The agenda draft, barter table and crisis threads (app-barter-pages.ts), before the record. */
+  beforeRecord?: unknown;
   /** What follows the record: proposals and their ratifications, minutes, next convener (outcome-pages.ts). */
-  extra?: unknown;
+  afterRecord?: unknown;
 }
 
 function AnswerForm({ ctx, row }: { ctx: PageContext; row: Assembly }) {
@@ -190,6 +192,7 @@ export function assemblyPage(ctx: PageContext, view: AssemblyView): Page {
         </ul>
       </section>
       ${row.role === "invited" && isCoordinator(ctx) && html`<${AnswerForm} ctx=${ctx} row=${row} />`}
+      ${view.beforeRecord}
       <section aria-labelledby="record">
         <h2 id="record">${t("assemblies.record")}</h2>
         <p class="hint">${t("assemblies.recordHint")}</p>
@@ -206,7 +209,7 @@ export function assemblyPage(ctx: PageContext, view: AssemblyView): Page {
           )}
         </ol>
       </section>
-      ${view.extra}
+      ${view.afterRecord}
       ${attending && isCoordinator(ctx) && html`<${ContributeForm} ctx=${ctx} row=${row} errors=${view.errors} />`}`,
   };
 }

@@ -14,6 +14,9 @@ import {
   type NameOf,
   type Notices,
 } from "./app-pages.ts";
+import { barterSections } from "./app-barter-pages.ts";
+import { barterPages, barterViewOf } from "./app-barter-routes.ts";
+import type { AssemblyBarter } from "./barter.ts";
 import { answerSchema, contributeSchema, conveneSchema } from "./model.ts";
 import type { AssembliesRoom } from "./room.ts";
 import { nextAssemblyPrefill, outcomeAppRoutes, outcomeSections } from "./outcome-app-routes.ts";
@@ -24,6 +27,7 @@ interface Options {
   audit: (memberId: string, action: string, subject: string) => void;
   assemblies: AssembliesRoom;
   outcomes: AssemblyOutcomes;
+  barter: AssemblyBarter;
   deps: PodDeps;
 }
 
@@ -53,7 +57,7 @@ function errorsOf(issues: { path: PropertyKey[] }[]): FieldErrors {
 
 /** Members read assemblies; coordinators convene, answer and contribute (forms work without JavaScript). */
 export async function assemblyPages(app: FastifyInstance, options: Options) {
-  const { kit, audit, assemblies, deps } = options;
+  const { kit, audit, assemblies, barter, deps } = options;
   const member = kit.guard("member");
   const coordinator = kit.guard("coordinator");
   const { db, config } = deps;
@@ -71,7 +75,8 @@ export async function assemblyPages(app: FastifyInstance, options: Options) {
 
   const showAssembly = (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FieldErrors) => {
     const row = assemblies.get(id);
-    const page = assemblyPage(kit.context(request, reply), {
+    const ctx = kit.context(request, reply);
+    const page = assemblyPage(ctx, {
       row,
       participants: assemblies.participants(id),
       record: assemblies.record(id),
@@ -80,12 +85,14 @@ export async function assemblyPages(app: FastifyInstance, options: Options) {
       zone: config.timeZone,
       notice: errors ? undefined : noticeOf(request),
       errors,
-      extra: outcomeSections(kit.context(request, reply), request, options, id, errors),
+      beforeRecord: barterSections(ctx, barterViewOf(barter, assemblies, row, config.timeZone, request, errors)),
+      afterRecord: outcomeSections(ctx, request, options, id, errors),
     });
     return kit.send(request, reply, page);
   };
 
   await outcomeAppRoutes(app, { ...options, show: showAssembly });
+  await barterPages(app, { kit, audit, assemblies, barter, show: showAssembly });
 
   app.get("/assemblies", { preHandler: member }, async (request, reply) =>
     kit.send(request, reply, assembliesListPage(kit.context(request, reply), assemblies.list(), noticeOf(request))),

@@ -13,7 +13,14 @@ import { sanitize } from "../web/sanitize.ts";
 import { escapeHtml } from "../web/html.ts";
 import { paragraphs } from "../publishing/text.ts";
 import { addressedToPublic, noOutcomes } from "./outcomes-as.ts";
-import type { Assembly, ContributeInput, ContributionRow, ConveneInput, Participant } from "./model.ts";
+import type {
+  Assembly,
+  ContributeInput,
+  ContributionKind,
+  ContributionRow,
+  ConveneInput,
+  Participant,
+} from "./model.ts";
 import { assemblies, assemblyContributions, assemblyParticipants } from "./schema.ts";
 import {
   answerActivity,
@@ -44,9 +51,26 @@ function relatedPod(deps: PodDeps, actorIri: string) {
 
 const sameOrigin = (a: string, b: string) => URL.parse(a)?.origin === URL.parse(b)?.origin;
 
+/**
+ * A room that reads structure in contributions (pledges, crisis threads: barter.ts) sees each one before it enters
+ * the record, on every path (this pod's own, a participant's Create at the convener, the convener's Announce):
+ * it records what the contribution says, or refuses it (false: it is neither stored nor re-distributed).
+ */
+export interface ContributionReader {
+  read(assembly: Assembly, note: Note): Promise<boolean>;
+  /** The structure this pod's own contribution carries when served at its IRI. */
+  structure(row: ContributionRow, note: Note): Note;
+}
+
 /** Confederal assemblies: convene, answer, and keep one shared record the convener re-distributes. */
 export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
   const { db, config, log } = deps;
+  const readers: ContributionReader[] = [];
+  const onConvened: ((row: Assembly) => void)[] = [];
+  const admits = async (row: Assembly, note: Note) => {
+    for (const reader of readers) if (!(await reader.read(row, note))) return false;
+    return true;
+  };
   const sender = { identifier: config.handle };
   const me = () => contextFor().getActorUri(config.handle);
 
@@ -96,7 +120,8 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
   }
 
   /** Stores a contribution into the record (the convener's side) and re-distributes it to every participant. */
-  async function announce(row: Assembly, note: Note, kind: ContributionRow["kind"]) {
+  async function announce(row: Assembly, note: Note, kind: ContributionRow["kind"]): Promise<boolean> {
+    if (!(await admits(row, note))) return false;
     const at = deps.now();
     const to = attending(row.id);
     const queued = await outgoing(
@@ -127,9 +152,26 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       if (inserted.changes > 0) queued(tx);
     });
     await events.settle();
+    return true;
   }
 
   return {
+    useReader: (reader: ContributionReader) => void readers.push(reader),
+    /** Runs after an assembly is convened here (barter.ts drafts its agenda). */
+    whenConvened: (hook: (row: Assembly) => void) => void onConvened.push(hook),
+    /** Sends an activity about an assembly to these pods, committed with `change` (barter.ts: agenda Updates). */
+    async deliver(
+      activity: Activity,
+      to: { actorIri: string; inbox: string | null }[],
+      change: (tx: Pick<PodDeps["db"], "insert" | "update">) => void,
+    ): Promise<void> {
+      const queued = await outgoing(activity, to);
+      db.transaction((tx) => {
+        change(tx);
+        queued(tx);
+      });
+      await events.settle();
+    },
     get: find,
     byIri,
     attending,
@@ -159,7 +201,8 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
     },
     noteOf(row: ContributionRow): Note {
       const assembly = find(row.assemblyId);
-      return contributionNote(config, { ...row, eventIri: assembly.iri }, assembly.convenerIri);
+      const note = contributionNote(config, { ...row, eventIri: assembly.iri }, assembly.convenerIri);
+      return readers.reduce((built, reader) => reader.structure(row, built), note);
     },
 
     async convene(input: ConveneInput): Promise<Assembly> {
@@ -206,6 +249,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       });
       await events.settle();
       log.info({ assembly: iri, invited: to.length }, "assembly convened");
+      for (const hook of onConvened) hook(row);
       return row;
     },
 
@@ -229,13 +273,20 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       return updated;
     },
 
-    /** A contribution by this pod: the convener records it at once; a participant sends it to the convener. */
-    async contribute(id: string, input: ContributeInput): Promise<string> {
+    /**
+     * A contribution by this pod: the convener records it at once; a participant sends it to the convener.
+     * `structure` lays a pledge's or crisis's terms on the Note (to-as-barter.ts).
+     */
+    async contribute(
+      id: string,
+      input: Omit<ContributeInput, "kind"> & { kind: ContributionKind },
+      structure: (note: Note) => Note = (note) => note,
+    ): Promise<string> {
       const row = find(id);
       const attendingHere = row.role === "convener" || row.answer === "accepted" || row.answer === "tentative";
       if (!attendingHere) throw bad("text", "answer the invitation before contributing");
       const iri = contributionIri(uuidv7());
-      const note = contributionNote(
+      const plain = contributionNote(
         config,
         {
           iri,
@@ -248,10 +299,12 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
         },
         row.convenerIri,
       );
+      const note = structure(plain);
       if (row.role === "convener") {
-        await announce(row, note, input.kind);
+        if (!(await announce(row, note, input.kind))) throw bad("text", "this contribution is refused");
         return iri;
       }
+      if (!(await admits(row, note))) throw bad("text", "this contribution is refused");
       const queued = await outgoing(contributionCreate(note, me()), [
         { actorIri: row.convenerIri, inbox: row.convenerInbox },
       ]);
@@ -371,7 +424,9 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
         }
         const tags = [];
         for await (const tag of note.getTags(ctx)) tags.push(String((tag as { name?: unknown }).name ?? ""));
-        await announce(row, note, kindOf(note, tags));
+        if (!(await announce(row, note, kindOf(note, tags)))) {
+          log.info({ note: note.id.href, actor: actorIri }, "contribution refused by its room");
+        }
         return true;
       },
 
@@ -422,6 +477,10 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
         }
         const tags = [];
         for await (const tag of fetched.getTags(ctx)) tags.push(String((tag as { name?: unknown }).name ?? ""));
+        if (!(await admits(row, fetched))) {
+          log.info({ object: objectIri, convener: actorIri }, "announced contribution refused by its room");
+          return true;
+        }
         db.insert(assemblyContributions)
           .values({
             iri: objectIri,

@@ -60,7 +60,7 @@ export const assemblyContributions = sqliteTable(
     iri: text("iri").primaryKey(),
     assemblyId: text("assembly_id").notNull(),
     authorIri: text("author_iri").notNull(),
-    kind: text("kind", { enum: ["report", "crisis", "proposal", "reply"] }).notNull(),
+    kind: text("kind", { enum: ["report", "crisis", "proposal", "reply", "pledge"] }).notNull(),
     contentHtml: text("content_html").notNull(),
     inReplyTo: text("in_reply_to"),
     publishedAt: text("published_at").notNull(),
@@ -95,3 +95,6 @@ export const assemblyRatifications = sqliteTable(
     index("assembly_ratifications_assembly").on(t.assemblyId),
   ],
 );
+
+// Agenda drafts, pledges and crisis threads (asm-a): their own file, re-exported for drizzle-kit.
+export * from "./schema-barter.ts";

@@ -18,7 +18,7 @@ import { toInstant } from "../federation/deps.ts";
 import { escapeHtml } from "../web/html.ts";
 import type { Assembly, Contribution, ContributionKind } from "./model.ts";
 
-export const CONTRIBUTION_KINDS = ["report", "crisis", "proposal", "reply"] as const;
+export const CONTRIBUTION_KINDS = ["report", "crisis", "proposal", "reply", "pledge"] as const;
 
 /** Where the assembly is: a named place, the online link, or both (one Place, as Mobilizon reads it). */
 function placeOf(row: Pick<Assembly, "placeName" | "onlineUrl">): Place | null {

@@ -92,6 +92,7 @@ export function registerInboxListeners(
     .on(
       Update,
       guardedListener(async (ctx, update: Update) => {
+        if (await services.assemblyBarter.inbox.onUpdate(ctx, update)) return;
         await view.onUpdate(ctx, update);
         const object = await update.getObject(ctx).catch(() => null);
         if (object && isActor(object) && object.id?.href === update.actorId?.href) {

@@ -147,6 +147,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     audit,
     assemblies: pod.assemblies,
     outcomes: pod.assemblyOutcomes,
+    barter: pod.assemblyBarter,
     deps: pod.deps,
   });
 }

@@ -27,6 +27,17 @@ import {
   ratificationAnnounce,
   ratificationAnnouncePrefix,
 } from "../../src/assemblies/outcomes-as.ts";
+import {
+  CLOSED,
+  CONFIRMED,
+  crisisOf,
+  pledgeOf,
+  tagNames,
+  withCrisis,
+  withMarker,
+  withPledge,
+} from "../../src/assemblies/to-as-barter.ts";
+import { Note, Update } from "@fedify/vocab";
 import { converterContext, type ConverterContext } from "../support/converter-context.ts";
 
 type Loader = (url: string) => Promise<{ contextUrl: null; document: unknown; documentUrl: string }>;
@@ -39,6 +50,9 @@ type Node = Record<string, { "@id"?: string; "@value"?: unknown; "@type"?: unkno
 };
 
 const AS = "https://www.w3.org/ns/activitystreams#";
+const VF = "https://w3id.org/valueflows/ont/vf#";
+const OM2 = "http://www.ontology-of-units-of-measure.org/resource/om-2/";
+const SCHEMA = "http://schema.org#";
 const XSD = "http://www.w3.org/2001/XMLSchema#";
 const documentLoader: Loader = async (url) => {
   if (!Object.hasOwn(preloadedContexts, url)) throw new Error(`refusing to fetch a remote context: ${url}`);
@@ -170,6 +184,105 @@ describe("assemblies on the wire expand to ActivityStreams", () => {
     const answer = answerActivity(new URL(C), row, "rejected", new URL("https://c.example/assemblies/x/answers/1"));
     const relayed = await expand(answerAnnounce(new URL(row.convenerIri), row.iri, answer, [B]));
     expect((first(relayed, "object") as unknown as Node)["@type"]).toEqual([`${AS}Reject`]);
+  });
+
+  const contribution = (kind: "pledge" | "crisis" | "reply", iri: string, inReplyTo: string | null = null) =>
+    contributionNote(
+      env.config,
+      {
+        iri,
+        eventIri: row.iri,
+        authorIri: B,
+        kind,
+        contentHtml: "<p>Riverside sends 20 kg of flour to Hillside by 2026-12-18.</p>",
+        inReplyTo,
+        publishedAt: "2026-12-15T17:10:00.000Z",
+      },
+      row.convenerIri,
+    );
+  const terms = {
+    giverIri: C,
+    receiverIri: B,
+    offerIri: "https://c.example/offers/0190f3a2-7c1e-7000-8000-0000000000cc",
+    offerName: "Flour",
+    quantityMilli: 20_000,
+    unit: "kg",
+    dueBy: new Date("2026-12-18T23:00:00.000Z"),
+  };
+  /** Through JSON and back, as a pod receiving it reads it. */
+  const roundTrip = async (note: Note) =>
+    Note.fromJsonLd(await note.toJsonLd(), { documentLoader, contextLoader: documentLoader });
+
+  it("a pledge: a Note tagged #pledge with an FEP-0837 Agreement (Commitment, Measure) and the two pods", async () => {
+    const note = withPledge(contribution("pledge", "https://b.example/assemblies/contributions/p1"), terms);
+    const expanded = await expand(note);
+    expect(expanded["@type"]).toEqual([`${AS}Note`]);
+    expect(first(expanded, "context")["@id"]).toBe(row.iri);
+    expect(first(first(expanded, "tag") as unknown as Node, "name")["@value"]).toBe("#pledge");
+    const attachments = expanded[`${AS}attachment`] as unknown as Node[];
+    const agreement = attachments.find((item) => item["@type"]?.includes(`${VF}Agreement`))!;
+    expect(agreement["@id"]).toBe("https://b.example/assemblies/contributions/p1#agreement");
+    expect(first(agreement, "name")["@value"]).toBe("Flour");
+    expect(first(agreement, "endTime")["@value"]).toBe("2026-12-18T23:00:00Z");
+    const commitment = agreement[`${VF}stipulates`]![0] as unknown as Node;
+    expect(commitment["@type"]).toEqual([`${VF}Commitment`]);
+    expect((commitment[`${VF}satisfies`] as unknown as Node[])[0]!["@id"]).toBe(terms.offerIri);
+    const measure = (commitment[`${VF}resourceQuantity`] as unknown as Node[])[0]!;
+    expect(measure["@type"]).toEqual([`${OM2}Measure`]);
+    expect(JSON.stringify(measure)).toContain('"kg"');
+    const values = attachments
+      .filter((item) => item["@type"]?.includes(`${SCHEMA}PropertyValue`))
+      .map((item) => [item[`${AS}name`]![0]!["@value"], item[`${SCHEMA}value`]![0]!["@value"]]);
+    expect(values).toEqual([
+      ["provider", C],
+      ["receiver", B],
+    ]);
+    // What a receiving pod reads back from the JSON.
+    const read = await pledgeOf(await roundTrip(note));
+    expect(read).toEqual(terms);
+    expect(await tagNames(await roundTrip(note))).toEqual(["pledge"]);
+  });
+
+  it("a confirmation and a closing: replies tagged #reply and #confirmed / #closed", async () => {
+    const pledge = "https://b.example/assemblies/contributions/p1";
+    for (const marker of [CONFIRMED, CLOSED] as const) {
+      const note = withMarker(env.config, contribution("reply", `https://c.example/c/${marker}`, pledge), marker);
+      const expanded = await expand(note);
+      expect(first(expanded, "inReplyTo")["@id"]).toBe(pledge);
+      const names = (expanded[`${AS}tag`] as unknown as Node[]).map((tag) => first(tag, "name")["@value"]);
+      expect(names).toEqual(["#reply", `#${marker}`]);
+      expect(await tagNames(await roundTrip(note))).toEqual(["reply", marker]);
+    }
+  });
+
+  it("a crisis: a Note tagged #crisis, its place a Place, what and what is needed as PropertyValues", async () => {
+    const crisis = { what: "Flood on the north bank", place: "North bank", needed: "Sandbags, dry food" };
+    const note = withCrisis(contribution("crisis", "https://b.example/assemblies/contributions/k1"), crisis);
+    const expanded = await expand(note);
+    const place = first(expanded, "location") as unknown as Node;
+    expect(place["@type"]).toEqual([`${AS}Place`]);
+    expect(first(place, "name")["@value"]).toBe("North bank");
+    expect(await crisisOf(await roundTrip(note))).toEqual(crisis);
+    // A Note without the structure reads as no crisis: a plain contribution only.
+    expect(await crisisOf(await roundTrip(contribution("crisis", "https://b.example/c/plain")))).toBeNull();
+    expect(await pledgeOf(await roundTrip(contribution("pledge", "https://b.example/c/plain")))).toBeNull();
+  });
+
+  it("the published agenda: an Update whose object is the Event with the new content", async () => {
+    const event = assemblyToEvent({ ...row, agendaHtml: "<h2>Reports</h2>" }, [B, C]);
+    const update = await expand(
+      new Update({
+        id: new URL(`${row.iri}#agenda-1`),
+        actor: new URL(row.convenerIri),
+        object: event,
+        tos: event.toIds,
+      }),
+    );
+    expect(update["@type"]).toEqual([`${AS}Update`]);
+    const object = first(update, "object") as unknown as Node;
+    expect(object["@type"]).toEqual([`${AS}Event`]);
+    expect(first(object, "content")["@value"]).toBe("<h2>Reports</h2>");
+    expect(idsOf(update, "to").sort()).toEqual([B, C]);
   });
 });
 

@@ -10,6 +10,7 @@ import { rotationEn } from "./areas/rotation.ts";
 import { sovereigntyEn } from "./areas/sovereignty.ts";
 import { assembliesEn } from "./areas/assemblies.ts";
 import { assemblyOutcomesEn } from "./areas/assembly-outcomes.ts";
+import { assemblyBarterEn } from "./areas/assembly-barter.ts";
 import { settingsEn } from "./areas/settings.ts";
 import { signinEn } from "./areas/signin.ts";
 import { viewEn } from "./areas/view.ts";
@@ -212,6 +213,7 @@ export const en = {
   ...sovereigntyEn,
   ...assembliesEn,
   ...assemblyOutcomesEn,
+  ...assemblyBarterEn,
   ...settingsEn,
   ...signinEn,
   ...viewEn,

@@ -11,6 +11,7 @@ import { rotationEs } from "./areas/rotation.ts";
 import { sovereigntyEs } from "./areas/sovereignty.ts";
 import { assembliesEs } from "./areas/assemblies.ts";
 import { assemblyOutcomesEs } from "./areas/assembly-outcomes.ts";
+import { assemblyBarterEs } from "./areas/assembly-barter.ts";
 import { settingsEs } from "./areas/settings.ts";
 import { signinEs } from "./areas/signin.ts";
 import { viewEs } from "./areas/view.ts";
@@ -215,6 +216,7 @@ export const es: Record<MessageKey, string> = {
   ...sovereigntyEs,
   ...assembliesEs,
   ...assemblyOutcomesEs,
+  ...assemblyBarterEs,
   ...settingsEs,
   ...signinEs,
   ...viewEs,

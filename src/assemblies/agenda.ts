@@ -1,0 +1,205 @@
+import type { InboxContext } from "@fedify/fedify";
+import { Event, Update } from "@fedify/vocab";
+import { eq } from "drizzle-orm";
+import type { PodDeps } from "../federation/deps.ts";
+import { ProblemError, conflict } from "../http/problem.ts";
+import { formatMilli } from "../offers/quantity.ts";
+import { renderMarkdown } from "../practices/markdown.ts";
+import { sanitize } from "../web/sanitize.ts";
+import type { Crisis } from "./crisis.ts";
+import type { Assembly } from "./model.ts";
+import type { AssembliesRoom } from "./room.ts";
+import { assemblies } from "./schema.ts";
+import { assemblyAgendaDrafts } from "./schema-barter.ts";
+import type { AssemblyTable } from "./table.ts";
+
+/** A pod's latest monthly report as the sovereignty room keeps it (figures only). */
+export interface PodReport {
+  podIri: string;
+  month: string;
+  figures: { label: string; unit: string; quantityMilli: number | null; fewerThan: number | null }[];
+}
+
+/** A proposal submitted to the assembly (proposals.ts, once it exists, registers the real source). */
+export interface SubmittedProposal {
+  iri: string;
+  authorIri: string;
+  title: string;
+}
+
+export type AgendaWord =
+  | "reports"
+  | "noReport"
+  | "needs"
+  | "needMatched"
+  | "needAlone"
+  | "waste"
+  | "wasteLine"
+  | "uncovered"
+  | "crises"
+  | "crisisLine"
+  | "proposals"
+  | "nothing"
+  | "fewerThan";
+
+export interface AgendaSources {
+  takingPart: (assembly: Assembly) => Set<string>;
+  table: (pods: ReadonlySet<string>) => AssemblyTable;
+  reports: (pods: string[]) => PodReport[];
+  openCrises: (pods: string[]) => Crisis[];
+  proposals: (assembly: Assembly) => SubmittedProposal[];
+  nameOf: (actorIri: string) => string;
+  words: (key: AgendaWord, params?: Record<string, string>) => string;
+}
+
+/** Markdown's own characters in text that came from other pods: shown as written, never as links or markup. */
+const md = (text: string) => text.replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/\s+/g, " ");
+
+/** The draft agenda: reports, needs, surplus going to waste, services nobody covers, crises and proposals. */
+export function draftAgenda(assembly: Assembly, sources: AgendaSources): string {
+  const { words, nameOf } = sources;
+  const pods = sources.takingPart(assembly);
+  const podList = [...pods].sort();
+  const table = sources.table(pods);
+  const pod = (iri: string) => `**${md(nameOf(iri))}**`;
+  const amount = (milli: number | null, unit: string | null) =>
+    milli === null ? "" : ` ${formatMilli(milli)}${unit ? ` ${md(unit)}` : ""}`;
+  const section = (title: AgendaWord, lines: string[]) =>
+    `### ${words(title)}\n\n${lines.length ? lines.map((line) => `- ${line}`).join("\n") : words("nothing")}\n`;
+
+  const reports = new Map(sources.reports(podList).map((report) => [report.podIri, report]));
+  const reportLines = podList.map((iri) => {
+    const report = reports.get(iri);
+    if (!report) return `${pod(iri)}: ${words("noReport")}`;
+    const figures = report.figures.map((f) =>
+      f.quantityMilli === null
+        ? `${md(f.label)} ${words("fewerThan", { n: String(f.fewerThan ?? 0) })} ${md(f.unit)}`
+        : `${md(f.label)}${amount(f.quantityMilli, f.unit)}`,
+    );
+    return `${pod(iri)} (${report.month}): ${figures.join("; ")}`;
+  });
+
+  const matchesOf = new Map(table.matches.map((item) => [item.need.iri, item.offers]));
+  const needLines = table.needs.map((need) => {
+    const offers = matchesOf.get(need.iri) ?? [];
+    const what = `${pod(need.podIri)}: ${md(need.name)}${amount(need.availableMilli, need.unit)}`;
+    if (offers.length === 0) return `${what} — ${words("needAlone")}`;
+    const by = offers.map((m) => `${md(m.offer.name)} (${md(nameOf(m.offer.pod.iri))})`).join(", ");
+    return `${what} — ${words("needMatched", { offers: by })}`;
+  });
+
+  const wasteLines = table.wasting.map(
+    (offer) =>
+      `${pod(offer.podIri)}: ${md(offer.name)}${amount(offer.availableMilli, offer.unit)} — ` +
+      words("wasteLine", { date: offer.endsAt!.slice(0, 10) }),
+  );
+  const crisisLines = sources
+    .openCrises(podList)
+    .map(
+      (c) =>
+        `${pod(c.openerIri)}: ${md(c.what)}${c.place ? ` — ${md(c.place)}` : ""}. ${words("crisisLine")} ${md(c.needed)}`,
+    );
+  const proposalLines = sources.proposals(assembly).map((p) => `${pod(p.authorIri)}: ${md(p.title)}`);
+  return [
+    section("reports", reportLines),
+    section("needs", needLines),
+    section("waste", wasteLines),
+    section(
+      "uncovered",
+      table.uncovered.map((category) => md(category.label ?? category.slug ?? category.iri)),
+    ),
+    section("crises", crisisLines),
+    section("proposals", proposalLines),
+  ].join("\n");
+}
+
+const bad = (field: string, detail: string) =>
+  new ProblemError({ status: 422, title: "Unprocessable Content", detail, field });
+
+/** The convener's draft agenda: built when convened, redrafted on demand until the start, published as an Update. */
+export function assemblyAgenda(deps: PodDeps, room: AssembliesRoom, sources: AgendaSources) {
+  const { db, log } = deps;
+  const draftRow = (id: string) =>
+    db.select().from(assemblyAgendaDrafts).where(eq(assemblyAgendaDrafts.assemblyId, id)).get();
+
+  function redraft(row: Assembly) {
+    if (row.role !== "convener") throw bad("agenda", "only the convening pod drafts the agenda");
+    if (Date.parse(row.startTime) <= deps.now().getTime()) throw conflict("the assembly has started");
+    const markdown = draftAgenda(row, sources);
+    const at = deps.now().toISOString();
+    db.insert(assemblyAgendaDrafts)
+      .values({ assemblyId: row.id, markdown, draftedAt: at, publishedAt: null })
+      .onConflictDoUpdate({ target: assemblyAgendaDrafts.assemblyId, set: { markdown, draftedAt: at } })
+      .run();
+    return draftRow(row.id)!;
+  }
+
+  // Drafted at convening; an assembly convened after its start (a record of a past one) gets no draft.
+  room.whenConvened((row) => {
+    if (Date.parse(row.startTime) > deps.now().getTime()) redraft(row);
+  });
+
+  return {
+    draft: (row: Assembly) => (row.role === "convener" ? draftRow(row.id) : undefined),
+    redraft,
+
+    /** The convener's edited agenda becomes the Event's content; every invited pod gets the Update. */
+    async publish(row: Assembly, markdown: string): Promise<Assembly> {
+      if (row.role !== "convener") throw bad("agenda", "only the convening pod publishes the agenda");
+      const agendaHtml = renderMarkdown(markdown);
+      const at = deps.now();
+      const to = room.participants(row.id).filter((p) => p.answer !== "rejected" && p.answer !== "left");
+      const event = room.eventOf({ ...row, agendaHtml });
+      const update = new Update({
+        id: new URL(`${row.iri}#agenda-${at.getTime()}`),
+        actor: new URL(row.convenerIri),
+        object: event,
+        tos: event.toIds,
+        published: event.published,
+      });
+      await room.deliver(update, to, (tx) => {
+        tx.update(assemblies).set({ agendaHtml }).where(eq(assemblies.id, row.id)).run();
+        tx.insert(assemblyAgendaDrafts)
+          .values({ assemblyId: row.id, markdown, draftedAt: at.toISOString(), publishedAt: at.toISOString() })
+          .onConflictDoUpdate({
+            target: assemblyAgendaDrafts.assemblyId,
+            set: { markdown, publishedAt: at.toISOString() },
+          })
+          .run();
+      });
+      return room.get(row.id);
+    },
+
+    /** The convener's Update of its Event: the new agenda (and times, place) on this invited pod's copy. */
+    async onUpdate(ctx: InboxContext<null>, update: Update): Promise<boolean> {
+      const actorIri = update.actorId?.href;
+      const objectIri = update.objectId?.href;
+      if (!actorIri || !objectIri) return false;
+      const row = db.select().from(assemblies).where(eq(assemblies.iri, objectIri)).get();
+      if (row?.role !== "invited") return false;
+      const event = await update.getObject(ctx).catch(() => null);
+      const own =
+        event instanceof Event &&
+        row.convenerIri === actorIri &&
+        event.id?.href === row.iri &&
+        event.attributionId?.href === actorIri;
+      if (!own || !event.startTime) {
+        log.info({ update: update.id?.href, actor: actorIri }, "assembly update refused: not the convener's event");
+        return true;
+      }
+      db.update(assemblies)
+        .set({
+          title: String(event.name ?? row.title).slice(0, 200),
+          startTime: new Date(event.startTime.epochMilliseconds).toISOString(),
+          endTime: event.endTime ? new Date(event.endTime.epochMilliseconds).toISOString() : null,
+          agendaHtml: sanitize(String(event.content ?? "")),
+        })
+        .where(eq(assemblies.id, row.id))
+        .run();
+      log.info({ assembly: row.iri }, "assembly agenda updated by its convener");
+      return true;
+    },
+  };
+}
+
+export type AssemblyAgenda = ReturnType<typeof assemblyAgenda>;
