@@ -197,6 +197,8 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
       attachFieldsToBody: "keyValues",
       throwFileSizeLimit: false,
       limits: { fileSize: MAX_GUIDE_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 4096 },
+      // The name as sent, folders and all: a name that reaches for a path is refused, not quietly cut.
+      preservePath: true,
       async onFile(part: MultipartFile) {
         const chunks: Buffer[] = [];
         for await (const chunk of part.file) chunks.push(chunk as Buffer);

@@ -30,13 +30,14 @@ export const isPdf = (bytes: Buffer) => bytes.subarray(0, PDF_MAGIC.length).equa
  * elsewhere (a path, "..", control characters): such an upload is refused, not repaired.
  */
 export function safeFileName(sent: string): string | null {
-  if (!sent || sent.length > 255 || /[/\\\u0000-\u001f\u007f]/.test(sent) || sent.split(".").every((p) => !p))
-    return null;
-  if (sent.includes("..")) return null;
-  const base = sent
+  // Browsers send a quote or a line break in a name as %22, %0D...: read those as the characters they stand for.
+  const name = sent.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  if (!name || name.length > 255 || /[/\\\u0000-\u001f\u007f]/.test(name) || name.includes("..")) return null;
+  const base = name
     .normalize("NFKD")
     .replace(/\.pdf$/i, "")
     .replace(/[^A-Za-z0-9._ -]+/g, "")
+    .trim()
     .replace(/\s+/g, "-")
     .replace(/^[.-]+/, "")
     .slice(0, 80);
