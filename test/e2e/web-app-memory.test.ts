@@ -266,8 +266,9 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     await expect.poll(() => new URL(followerPage.url()).pathname).toMatch(/^\/app\/memory\/[0-9a-f-]{36}$/);
     const originView = async () => (await fetch(`${origin.url}/confederation/memory`)).text();
     await waitUntil(async () => (await originView()).includes("Adapted by 1"), 30_000);
+  });
 
-    // The confederal view of decisions and workflows as Atom and JSON Feed, linked from its page.
+  it("the confederal view of decisions and workflows has Atom and JSON Feed, linked from its page", async () => {
     await page.goto(`${follower.url}/confederation/memory`);
     const atomLink = page.locator("main").getByRole("link", { name: "Atom feed" });
     expect(await atomLink.getAttribute("href")).toBe("/view/memory.atom");
