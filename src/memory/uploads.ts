@@ -39,8 +39,9 @@ export function safeFileName(sent: string): string | null {
     .replace(/[^A-Za-z0-9._ -]+/g, "")
     .trim()
     .replace(/\s+/g, "-")
-    .replace(/^[.-]+/, "")
-    .slice(0, 80);
+    .replace(/\.{2,}/g, ".")
+    .slice(0, 80)
+    .replace(/^[.-]+|[.-]+$/g, "");
   return `${base || "guide"}.pdf`;
 }
 
