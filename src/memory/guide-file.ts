@@ -10,7 +10,7 @@ export function sendGuideFile(reply: FastifyReply, upload: Upload, bytes: Buffer
     .type("application/pdf")
     .header("content-disposition", `inline; filename="${upload.fileName}"`)
     .header("x-content-type-options", "nosniff")
-    .header("content-security-policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'")
+    .header("content-security-policy", "sandbox; default-src 'none'")
     .header("cache-control", upload.visibility === "public" ? "public, max-age=300" : "private, no-store")
     .send(bytes);
 }
