@@ -186,7 +186,7 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     expect(decoded?.data).toBe(guideUrl);
   });
 
-  it("a charter service carries the workflow as a guide: beside the service on the charter page and in its Note", async () => {
+  it("a charter service carries the workflow as a guide: beside the service on its page, in its Note", async () => {
     const charter = await origin.admin("PUT", "/charter", {
       changeNote: "First charter",
       services: [{ key: "food-boxes", name: "Weekly food boxes", category: "food", area: "Centro" }],
@@ -210,7 +210,7 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     expect(article.content).toContain(`<a href="${guideUrl}">Packing food boxes</a>`);
   });
 
-  it("an uploaded PDF guide goes with an offer: the hand-out's QR code decodes to its address, which serves the PDF", async () => {
+  it("an uploaded PDF goes with an offer: the hand-out's QR code decodes to its address, serving the PDF", async () => {
     const bytes = Buffer.from(`%PDF-1.4\n% Seed saving guide\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`);
     await both("/app/memory/uploads", "memory-uploads");
     await page.fill("#f-title", "Saving seeds");

@@ -112,7 +112,7 @@ describe("decision review reminders by private message", () => {
     expect(reminders(tomas)).toEqual([]);
   });
 
-  it("is sent once per review day, even by a fresh reminder service (a restart); a new review day reminds anew", async () => {
+  it("goes once per review day, even from a fresh reminder service (a restart); a new day reminds anew", async () => {
     const { deps } = pod.pod;
     const restarted = reviewReminders({
       db: deps.db,
