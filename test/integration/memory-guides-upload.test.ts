@@ -163,4 +163,31 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     // A members-only guide cannot go with public aid.
     expect(pod.pod.memory.guideChoices().map((c) => c.name)).not.toContain("Members only");
   });
+
+  it("removing an uploaded guide takes its file and its links; the offer's Note no longer names it", async () => {
+    const made = await upload({ ...good, title: "Seed calendar" }, { bytes: pdf(), name: "calendar.pdf" });
+    const id: string = made.json().id;
+    const offer = await pod.pod.offers.create("offer", {
+      name: "Tomato seeds",
+      category: "food",
+      quantity: 30,
+      unit: "packets",
+      area: { name: "Centro" },
+    } as never);
+    await client.get(`/app/memory/guides/offer/${offer.id}`);
+    const attached = await client.post(`/app/memory/guides/offer/${offer.id}`, { guide: `upload:${id}` });
+    expect(attached.status).toBe(303);
+    const note = async () =>
+      (await (
+        await fetch(`${pod.url}/offers/${offer.id}/note`, { headers: { accept: "application/activity+json" } })
+      ).json()) as { content: string };
+    expect((await note()).content).toContain(`${pod.url}/memory/guides/${id}.pdf`);
+
+    await client.get("/app/memory/uploads");
+    expect((await client.post(`/app/memory/uploads/${id}/remove`, {})).status).toBe(303);
+    expect(files()).not.toContain(`${id}.pdf`);
+    expect(pod.pod.memory.guidesOfOffer(offer.id)).toEqual([]);
+    expect((await note()).content).not.toContain("Seed calendar");
+    expect((await fetch(`${pod.url}/memory/guides/${id}.pdf`)).status).toBe(404);
+  });
 });
