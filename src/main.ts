@@ -152,6 +152,12 @@ function startSweeps(pod: Pod, log: Logger) {
     } catch (error) {
       log.error({ err: error }, "rota reminder check failed");
     }
+    try {
+      const reminded = await pod.memory.reviews.check(pod.deps.now());
+      if (reminded > 0) log.info({ reminded }, "decision review reminders sent");
+    } catch (error) {
+      log.error({ err: error }, "decision review reminder check failed");
+    }
   };
   let sweeps = 0;
   const resync = async () => {

@@ -23,7 +23,8 @@ import { removeRelationsWith } from "./follows/service.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
-import { memoryService } from "./memory/service.ts";
+import { memoryRoom } from "./memory/room.ts";
+import { memberReach } from "./members/reach.ts";
 import { careService } from "./care/service.ts";
 import { assemblyBarter } from "./assemblies/barter.ts";
 import { latestReports } from "./assemblies/reports.ts";
@@ -34,6 +35,7 @@ import { rebuildOwnView } from "./publishing/kinds.ts";
 import { offersService } from "./offers/service.ts";
 import { requestsService } from "./requests/service.ts";
 import { rotationRoom } from "./rotation/room.ts";
+import { directMessenger } from "./social/direct-message.ts";
 import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
@@ -126,14 +128,17 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const members = membersService(deps.db, deps.now);
     const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));
     const offers = offersService(deps, contextFor, events);
-    const rotation = rotationRoom(deps, members, contextFor);
+    // Private messages to members' verified accounts: rota reminders and decision review reminders.
+    const reach = memberReach(deps.db, deps.now, members, directMessenger(deps, contextFor), deps.log);
+    const rotation = rotationRoom(deps, reach);
     const practices = practicesService(deps, contextFor, events);
     const charters = chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles);
-    const memory = memoryService(deps, contextFor, events, practices);
+    const memory = memoryRoom(deps, contextFor, events, practices, reach);
     const care = careService(deps.db, deps.now, () => config.timeZone);
     const assemblies = assembliesRoom(deps, contextFor, events);
-    // An offer's Note and page link the guides that go with it (the memory room keeps the links).
-    offers.useGuides(memory.guidesOf);
+    // An offer's or charter service's Note and page link its guides (the memory room keeps the links).
+    offers.useGuides(memory.guidesOfOffer);
+    charters.useGuides(memory.guidesOfService);
     const services: PodServices = {
       confederation,
       social,

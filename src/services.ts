@@ -4,7 +4,7 @@ import type { AssemblyOutcomes } from "./assemblies/outcomes.ts";
 import type { ChartersService } from "./charters/service.ts";
 import type { ConfederationService } from "./confederation/service.ts";
 import type { FollowActions } from "./follows/federation.ts";
-import type { MemoryService } from "./memory/service.ts";
+import type { MemoryRoom } from "./memory/room.ts";
 import type { MembersService } from "./members/service.ts";
 import type { ModerationService } from "./moderation/service.ts";
 import type { OffersService } from "./offers/service.ts";
@@ -24,7 +24,7 @@ export interface PodServices {
   offers: OffersService;
   charters: ChartersService;
   practices: PracticesService;
-  memory: MemoryService;
+  memory: MemoryRoom;
   confederation: ConfederationService;
   social: SocialService;
   members: MembersService;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { GuideLink } from "../publishing/guides.ts";
 import { CATEGORY_SLUG } from "../categories/taxonomy.ts";
 import { languageTag } from "../offers/model.ts";
 
@@ -77,4 +78,6 @@ export interface Charter {
   /** A month after the last review: the charter is meant to be reviewed monthly. */
   reviewDue: string;
   firstPublishedAt: string;
+  /** The guides that go with each service, by service key (the memory room keeps the links). */
+  guides?: Record<string, GuideLink[]>;
 }

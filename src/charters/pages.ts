@@ -1,6 +1,7 @@
 import type { Category } from "../categories/service.ts";
 import { categoryName } from "../categories/names.ts";
 import type { PublicContext, PublicPage } from "../web/layout.ts";
+import type { GuideLink } from "../publishing/guides.ts";
 import { html } from "../webapp/html.ts";
 import type { Charter, CharterService, PlannedService, RotatedRole } from "./model.ts";
 import { rotationLine } from "./to-as.ts";
@@ -10,14 +11,31 @@ export const needsHelp = (service: PlannedService) => service.needs.people > 0 |
 
 export const helpPath = (key: string) => `/charter/services/${key}/help`;
 
-const ServiceItem = ({ ctx, service, label }: { ctx: PublicContext; service: CharterService; label: string }) =>
+/** The guides that go with a service ("seed autonomy"): a short list of links, or nothing. */
+const Guides = ({ ctx, guides }: { ctx: PublicContext; guides: GuideLink[] | undefined }) =>
+  guides?.length
+    ? html`<p class="charter-guides">
+        ${ctx.t("memory.guides.withService")}${" "}
+        ${guides.map((g, i) => html`${i > 0 && ", "}<a href=${g.url}>${g.name}</a>`)}
+      </p>`
+    : null;
+
+const ServiceItem = ({ ctx, service, label, guides }: ItemProps<CharterService>) =>
   html`<li id=${`service-${service.key}`}>
     <p><strong>${service.name}</strong>${service.status === "paused" && ` (${ctx.t("site.charter.paused")})`}</p>
     <p class="meta">${label} · ${service.area}${service.schedule && ` · ${service.schedule}`}</p>
     ${service.description && html`<p>${service.description}</p>`}
+    <${Guides} ctx=${ctx} guides=${guides} />
   </li>`;
 
-const PlannedItem = ({ ctx, service, label }: { ctx: PublicContext; service: PlannedService; label: string }) => {
+interface ItemProps<S> {
+  ctx: PublicContext;
+  service: S;
+  label: string;
+  guides?: GuideLink[];
+}
+
+const PlannedItem = ({ ctx, service, label, guides }: ItemProps<PlannedService>) => {
   const { t } = ctx;
   const { people, skills, materials } = service.needs;
   return html`<li id=${`service-${service.key}`}>
@@ -27,6 +45,7 @@ const PlannedItem = ({ ctx, service, label }: { ctx: PublicContext; service: Pla
     ${people > 0 && html`<p>${t("site.charter.people", { count: people })}</p>`}
     ${skills.length > 0 && html`<p>${t("site.charter.skills", { skills: skills.join(", ") })}</p>`}
     ${materials.length > 0 && html`<p>${t("site.charter.materials", { materials: materials.join(", ") })}</p>`}
+    <${Guides} ctx=${ctx} guides=${guides} />
     ${
       needsHelp(service) &&
       html`<p>
@@ -47,7 +66,13 @@ export function charterSections(ctx: PublicContext, charter: Charter, categoryOf
       charter.services.length
         ? html`<ul class="cards">
             ${charter.services.map(
-              (s) => html`<${ServiceItem} ctx=${ctx} service=${s} label=${labelOf(s.category)} />`,
+              (s) =>
+                html`<${ServiceItem}
+                  ctx=${ctx}
+                  service=${s}
+                  label=${labelOf(s.category)}
+                  guides=${charter.guides?.[s.key]}
+                />`,
             )}
           </ul>`
         : html`<p>${t("site.nothing")}</p>`
@@ -56,7 +81,15 @@ export function charterSections(ctx: PublicContext, charter: Charter, categoryOf
     ${
       charter.planned.length
         ? html`<ul class="cards">
-            ${charter.planned.map((s) => html`<${PlannedItem} ctx=${ctx} service=${s} label=${labelOf(s.category)} />`)}
+            ${charter.planned.map(
+              (s) =>
+                html`<${PlannedItem}
+                  ctx=${ctx}
+                  service=${s}
+                  label=${labelOf(s.category)}
+                  guides=${charter.guides?.[s.key]}
+                />`,
+            )}
           </ul>`
         : html`<p>${t("site.nothing")}</p>`
     }`;

@@ -5,6 +5,7 @@ import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { invalidatePrebuiltDocuments } from "../federation/prebuilt-documents.ts";
 import { notFound } from "../http/problem.ts";
+import type { GuideLink } from "../publishing/guides.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { tombstones } from "../publishing/schema.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
@@ -57,16 +58,28 @@ export function chartersService(
       .limit(1)
       .get()?.at;
 
-  const toCharter = (row: Row): Charter => ({
-    number: row.number,
-    changeNote: row.changeNote,
-    services: JSON.parse(row.services) as CharterService[],
-    planned: JSON.parse(row.planned) as PlannedService[],
-    publishedAt: row.publishedAt,
-    reviewedAt: row.reviewedAt,
-    reviewDue: monthAfter(row.reviewedAt),
-    firstPublishedAt: firstPublishedAt() ?? row.publishedAt,
-  });
+  /** The guides that go with a service (the memory room answers, once the pod wires it: useGuides). */
+  let guidesOf: (key: string) => GuideLink[] = () => [];
+
+  const toCharter = (row: Row): Charter => {
+    const services = JSON.parse(row.services) as CharterService[];
+    const planned = JSON.parse(row.planned) as PlannedService[];
+    const guides = [...services, ...planned].flatMap((s) => {
+      const links = guidesOf(s.key);
+      return links.length ? [[s.key, links] as const] : [];
+    });
+    return {
+      number: row.number,
+      changeNote: row.changeNote,
+      services,
+      planned,
+      publishedAt: row.publishedAt,
+      reviewedAt: row.reviewedAt,
+      reviewDue: monthAfter(row.reviewedAt),
+      firstPublishedAt: firstPublishedAt() ?? row.publishedAt,
+      ...(guides.length ? { guides: Object.fromEntries(guides) } : {}),
+    };
+  };
 
   function current(): Charter | null {
     const row = db.select().from(charterRevisions).orderBy(desc(charterRevisions.number)).limit(1).get();
@@ -99,6 +112,10 @@ export function chartersService(
   return {
     current,
     rotatedRoles,
+
+    useGuides(lookup: (key: string) => GuideLink[]): void {
+      guidesOf = lookup;
+    },
 
     revision(number: number): Charter {
       const row = db.select().from(charterRevisions).where(eq(charterRevisions.number, number)).get();

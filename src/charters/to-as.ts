@@ -7,6 +7,7 @@ import { toInstant } from "../federation/deps.ts";
 import { forPeople, forPods, objectLink, publicAddressing, type Delivery } from "../publishing/deliver.ts";
 import { PodArticle, PodCreate, PodUpdate } from "../publishing/vocab.ts";
 import { charterIri, charterNoteIri, serviceIri } from "../publishing/iris.ts";
+import type { GuideLink } from "../publishing/guides.ts";
 import { paragraphs } from "../publishing/text.ts";
 import { escapeHtml } from "../web/html.ts";
 import type { CharterService, PlannedService } from "./model.ts";
@@ -119,6 +120,12 @@ export function charterSummary(config: Config, charter: Charter): string {
     .join(" ");
 }
 
+/** " Guides: <a>…</a>, <a>…</a>" after a service, or "" when it has none. */
+function guideLine(guides: readonly GuideLink[] | undefined): string {
+  if (!guides?.length) return "";
+  return ` Guides: ${guides.map((g) => `<a href="${escapeHtml(g.url)}">${escapeHtml(g.name)}</a>`).join(", ")}`;
+}
+
 function charterHtml(charter: Charter, categoryOf: CategoryOf, rotated: readonly RotatedRole[]): string {
   const rotation = rotationLine(translator("en"), rotated);
   const provided = charter.services
@@ -131,7 +138,9 @@ function charterHtml(charter: Charter, categoryOf: CategoryOf, rotated: readonly
         s.status === "paused" ? "paused" : "",
       ].filter(Boolean);
       const description = s.description ? ` — ${escapeHtml(s.description)}` : "";
-      return `<li><strong>${escapeHtml(s.name)}</strong> (${escapeHtml(details.join(" · "))})${description}</li>`;
+      return `<li><strong>${escapeHtml(s.name)}</strong> (${escapeHtml(details.join(" · "))})${description}${guideLine(
+        charter.guides?.[s.key],
+      )}</li>`;
     })
     .join("");
   const planned = charter.planned
@@ -140,7 +149,8 @@ function charterHtml(charter: Charter, categoryOf: CategoryOf, rotated: readonly
       const details = escapeHtml(`${categoryOf(p.category).label} · from ${p.target}`);
       const description = p.description ? ` — ${escapeHtml(p.description)}` : "";
       const stillNeeds = needs ? `. Still needs ${escapeHtml(needs)}.` : "";
-      return `<li><strong>${escapeHtml(p.name)}</strong> (${details})${description}${stillNeeds}</li>`;
+      const guides = guideLine(charter.guides?.[p.key]);
+      return `<li><strong>${escapeHtml(p.name)}</strong> (${details})${description}${stillNeeds}${guides}</li>`;
     })
     .join("");
   return (
@@ -208,6 +218,10 @@ export function charterToNote(
           `<p>To start ${escapeHtml(p.name)} we still need ${escapeHtml(needsLine(p.needs))}.` +
           " Reply if you can help.</p>",
       )
+      .join("") +
+    [...charter.services, ...charter.planned]
+      .filter((s) => charter.guides?.[s.key]?.length)
+      .map((s) => `<p>${escapeHtml(s.name)}.${guideLine(charter.guides?.[s.key])}</p>`)
       .join("") +
     (rotation ? `<p>${escapeHtml(rotation)}</p>` : "") +
     `<p>What changed: ${escapeHtml(charter.changeNote)}</p>` +

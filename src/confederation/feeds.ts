@@ -13,7 +13,7 @@ import type { ViewDeps, ViewRow } from "./view-query.ts";
  * API returns for the same filters (viewPage), so they list the same objects in the same order.
  */
 
-export type FeedKind = "offer" | "need";
+export type FeedKind = "offer" | "need" | "memory";
 
 export interface FeedPage {
   items: ViewItem[];
@@ -39,6 +39,14 @@ export const FEED_CONTENT_TYPES = {
 const NOUN: Record<FeedKind, { title: string; path: string }> = {
   offer: { title: "Surplus", path: "surplus" },
   need: { title: "Needs", path: "needs" },
+  memory: { title: "Decisions and workflows", path: "memory" },
+};
+
+/** The view's page for people, per kind. */
+const PAGE: Record<FeedKind, string> = {
+  offer: "/confederation",
+  need: "/confederation/needs",
+  memory: "/confederation/memory",
 };
 
 export function feedTitle(config: Config, kind: FeedKind): string {
@@ -63,7 +71,7 @@ export function sibling(url: URL, kind: FeedKind, suffix: ".atom" | ".json" | ".
 /** The same filters on the view's page for people (readable, printable, in the reader's language). */
 export function pageFor(url: URL, kind: FeedKind): URL {
   const out = withCursor(url, null);
-  out.pathname = kind === "need" ? "/confederation/needs" : "/confederation";
+  out.pathname = PAGE[kind];
   return out;
 }
 

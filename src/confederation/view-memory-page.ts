@@ -15,12 +15,19 @@ export function memoryViewPage(
   ctx: PublicContext,
   tabs: unknown,
   items: { item: ViewItem; adaptedBy: number }[],
+  /** The page's filters, as a query the feeds take too ("" or "?pod=…"). */
+  query = "",
 ): PublicPage {
   const { t } = ctx;
   return {
     title: t("memory.view.title"),
     body: html`${tabs}
       <p>${t("memory.view.intro")}</p>
+      <p>
+        ${t("memory.view.feeds")}${" "}
+        <a href=${`/view/memory.atom${query}`} type="application/atom+xml">${t("memory.site.atom")}</a> ·
+        <a href=${`/view/memory.json${query}`} type="application/feed+json">${t("memory.site.json")}</a>
+      </p>
       ${items.length === 0 && html`<p>${t("view.none")}</p>`}
       <ul class="cards">
         ${items.map(

@@ -124,7 +124,7 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
   });
 
   app.get("/confederation/memory", { schema: { hide: true } }, async (request, reply) => {
-    const { query } = parse(request);
+    const { query, nav } = parse(request);
     const { items } = viewPage(deps, { ...toFilters(query, "memory"), limit: 200 }, "view+own", { content: false });
     const adopted = adoptionCounts(
       deps,
@@ -133,7 +133,9 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
     const ctx = publicContext(request, reply, deps.config);
     const tabs = html`<${Tabs} ctx=${ctx} here="/confederation/memory" />`;
     const rows = items.map((item) => ({ item, adaptedBy: adopted.get(item.iri) ?? 0 }));
-    return send(request, reply, memoryViewPage(ctx, tabs, rows));
+    const feedQuery = new URLSearchParams([...nav.query].filter(([key]) => !PAGE_ONLY.has(key)));
+    const search = feedQuery.toString();
+    return send(request, reply, memoryViewPage(ctx, tabs, rows, search ? `?${search}` : ""));
   });
 };
 

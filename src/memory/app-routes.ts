@@ -1,12 +1,11 @@
-import { Temporal } from "@js-temporal/polyfill";
 import { diffLines } from "diff";
-import QRCode from "qrcode";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { viewPage } from "../confederation/view-present.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { markdownOf } from "../practices/adapt.ts";
 import type { OffersService } from "../offers/service.ts";
+import type { ChartersService } from "../charters/service.ts";
 import { practicePath } from "../publishing/iris.ts";
 import { htmlToText } from "../web/sanitize.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
@@ -24,12 +23,14 @@ import {
   type EntryValues,
 } from "./app-pages.ts";
 import { entryInputSchema, type Entry, type EntryKind } from "./model.ts";
-import { guidesListPage, handoutPage, offerGuidesPage } from "./guide-pages.ts";
-import { ENTRY_KINDS, GUIDE_KINDS } from "./schema.ts";
+import { podToday } from "./calendar.ts";
+import { guidePages } from "./guide-routes.ts";
+import { ENTRY_KINDS } from "./schema.ts";
 import type { MemoryService } from "./service.ts";
 
 interface Options {
   offers: OffersService;
+  charters: ChartersService;
   kit: AppKit;
   audit: (memberId: string, action: string, subject: string) => void;
   memory: MemoryService;
@@ -44,12 +45,8 @@ const ERROR_OF_FIELD: Partial<Record<string, MessageKey>> = {
 const kindOf = (value: string): EntryKind =>
   (ENTRY_KINDS as readonly string[]).includes(value) ? (value as EntryKind) : "decision";
 
-/** Today in the pod's calendar (review days are calendar days there). */
-export const podToday = (now: Date, timeZone: string) =>
-  Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString();
-
 /** The pod's memory for members: list, write, change, publish or keep internal, withdraw, revisions, search. */
-export async function memoryPages(app: FastifyInstance, { kit, audit, memory, offers, deps }: Options) {
+export async function memoryPages(app: FastifyInstance, { kit, audit, memory, offers, charters, deps }: Options) {
   const member = kit.guard("member");
   type IdParams = { Params: { id: string } };
   const today = () => podToday(deps.now(), deps.config.timeZone);
@@ -112,13 +109,16 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
     return kit.send(request, reply, searchPage(kit.context(request, reply), q, q ? memory.search(q, false) : []));
   });
 
+  /** A neighbor's public workflow (or practice) in the view, by its IRI. */
+  const originOf = (iri: string) =>
+    viewPage(deps, { kind: "memory", sort: "newest", limit: 200 }, "view").rows.find((row) => row.iri === iri);
+
   app.get("/memory/new", { preHandler: member }, async (request, reply) => {
     const query = request.query as FormFields;
     const adapt = text(query, "adapt");
     if (!adapt) return show(request, reply, { kind: kindOf(text(query, "kind")), values: {} });
     // A neighbor's public workflow (or practice) in the view, copied with a link to where it came from.
-    const { rows } = viewPage(deps, { kind: "memory", sort: "newest", limit: 200 }, "view");
-    const origin = rows.find((row) => row.iri === adapt);
+    const origin = originOf(adapt);
     if (!origin) throw notFound(`no entry ${adapt} in the view`);
     const values: EntryValues = {
       title: origin.name,
@@ -132,7 +132,12 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
     const fields = request.body as FormFields | undefined;
     const kind = kindOf(text(fields, "kind"));
     const form = readForm(kind, fields);
-    if (form.errors) return show(request, reply, { kind, values: form.values, errors: form.errors });
+    if (form.errors) {
+      // An adaptation keeps its link to where it came from while the member fixes the form.
+      const from = text(fields, "adaptedFrom");
+      const adapting = from ? { name: originOf(from)?.name ?? from, iri: from } : undefined;
+      return show(request, reply, { kind, values: form.values, errors: form.errors, adapting });
+    }
     const row = await memory.create({ ...form.input!, language: kit.context(request, reply).locale });
     audit(request.appMember!.id, "memory.create", row.id);
     return reply.redirect(`/app/memory/${row.id}?done=saved`, 303);
@@ -197,59 +202,5 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
     return kit.send(request, reply, diffPage(kit.context(request, reply), entry, from.number, to.number, changes));
   });
 
-  // Guides with aid: an offer or need carries practices or public workflows; a printable hand-out with QR codes.
-  type OfferParams = { Params: { kind: string; offerId: string } };
-  const offerOf = (params: OfferParams["Params"]) => {
-    if (params.kind !== "offer" && params.kind !== "need") throw notFound(`no ${params.kind} ${params.offerId}`);
-    return offers.get(params.kind, params.offerId);
-  };
-  const guideOf = (fields: FormFields | undefined) => {
-    const [guideKind, guideId] = text(fields, "guide").split(":");
-    if (!(GUIDE_KINDS as readonly string[]).includes(guideKind ?? "") || !guideId) throw notFound("no such guide");
-    return { guideKind: guideKind as (typeof GUIDE_KINDS)[number], guideId };
-  };
-
-  app.get("/memory/guides", { preHandler: member }, async (request, reply) => {
-    const rows = (["offer", "need"] as const)
-      .flatMap((kind) => offers.list(kind, { limit: 100 }))
-      .filter((offer) => offer.status !== "withdrawn")
-      .map((offer) => ({ offer, guides: memory.guidesOf(offer.id).length }));
-    return kit.send(request, reply, guidesListPage(kit.context(request, reply), rows));
-  });
-
-  app.get<OfferParams>("/memory/guides/:kind/:offerId", { preHandler: member }, async (request, reply) => {
-    const offer = offerOf(request.params);
-    const page = offerGuidesPage(kit.context(request, reply), offer, memory.guidesOf(offer.id), memory.guideChoices());
-    return kit.send(request, reply, page);
-  });
-
-  app.post<OfferParams>("/memory/guides/:kind/:offerId", { preHandler: member }, async (request, reply) => {
-    const offer = offerOf(request.params);
-    const { guideKind, guideId } = guideOf(request.body as FormFields);
-    memory.attachGuide(offer.id, guideKind, guideId);
-    // Followers get the offer again (an Update): its Note now links the guide.
-    await offers.update(offer.kind, offer.id, {});
-    audit(request.appMember!.id, "memory.guide.attach", offer.id);
-    return reply.redirect(`/app/memory/guides/${offer.kind}/${offer.id}`, 303);
-  });
-
-  app.post<OfferParams>("/memory/guides/:kind/:offerId/remove", { preHandler: member }, async (request, reply) => {
-    const offer = offerOf(request.params);
-    const { guideKind, guideId } = guideOf(request.body as FormFields);
-    memory.detachGuide(offer.id, guideKind, guideId);
-    await offers.update(offer.kind, offer.id, {});
-    audit(request.appMember!.id, "memory.guide.detach", offer.id);
-    return reply.redirect(`/app/memory/guides/${offer.kind}/${offer.id}`, 303);
-  });
-
-  app.get<OfferParams>("/memory/guides/:kind/:offerId/handout", { preHandler: member }, async (request, reply) => {
-    const offer = offerOf(request.params);
-    const guides = await Promise.all(
-      memory.guidesOf(offer.id).map(async (guide) => ({
-        ...guide,
-        qr: await QRCode.toString(guide.url, { type: "svg", margin: 2, errorCorrectionLevel: "M" }),
-      })),
-    );
-    return kit.send(request, reply, handoutPage(kit.context(request, reply), offer, guides));
-  });
+  await guidePages(app, { kit, audit, memory, offers, charters });
 }

@@ -14,7 +14,8 @@ export const memoryKind: PublishedKind<"memory"> = {
   asTypes: ["Article", "Note"],
   tombstones: true,
   mastodon: "companion-note",
-  view: { list: "memory", feeds: false, statuses: null, ownRecords: ownEntryRecords },
+  // Feeds: /view/memory.atom, .json (and .csv, /collection), linked from /confederation/memory.
+  view: { list: "memory", feeds: true, statuses: null, ownRecords: ownEntryRecords },
   converters: { toAs, toView },
   registerCollection: (federation, deps) => registerMemoryCollection(federation, deps),
   publicRoutes: (pod) => ({

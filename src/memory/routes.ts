@@ -11,6 +11,7 @@ import type { MemoryService } from "./service.ts";
 import { publishedByPublicationId, publishedEntries, withLinks } from "./store.ts";
 import { entryToArticle, entryToNote, type PublicEntry } from "./to-as.ts";
 import { memoryAtom, memoryJsonFeed } from "./to-feed.ts";
+import { sendGuideFile } from "./guide-file.ts";
 
 const idParams = z.object({ id: z.string().uuid() });
 const tags = ["memory"];
@@ -79,6 +80,18 @@ export const publicMemoryRoutes: FastifyPluginAsyncZod<{
     reply
       .type("application/feed+json; charset=utf-8")
       .send(memoryJsonFeed(config, publishedEntries(db, 50), deps.now())),
+  );
+  // Uploaded guides: public ones only, as PDF and nothing else (see guide-file.ts).
+  app.get(
+    "/memory/guides/:file",
+    { schema: { params: z.object({ file: z.string().max(80) }), hide: true } },
+    async (request, reply) => {
+      const id = /^([0-9a-f-]{36})\.pdf$/.exec(request.params.file)?.[1];
+      const upload = id ? memory.uploads.get(id) : undefined;
+      const bytes = upload?.visibility === "public" ? memory.uploads.read(upload.id) : null;
+      if (!upload || !bytes) throw notFound(`no public guide ${request.params.file}`);
+      return sendGuideFile(reply, upload, bytes);
+    },
   );
   app.get("/memory/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const row = entry(request.params.id);

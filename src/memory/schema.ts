@@ -64,16 +64,51 @@ export const memoryRevisions = sqliteTable(
   (t) => [primaryKey({ columns: [t.entryId, t.number] })],
 );
 
-export const GUIDE_KINDS = ["practice", "workflow"] as const;
+export const GUIDE_KINDS = ["practice", "workflow", "upload"] as const;
+/** What a guide goes with: an offer or need (the offers room's id), or a charter service (its stable key). */
+export const GUIDE_SUBJECTS = ["offer", "service"] as const;
 
-/** Guides that go with an offer or need: a practice or a public workflow of this pod ("seed autonomy"). */
-export const memoryGuides = sqliteTable(
-  "memory_guides",
+/**
+ * Guides that go with aid ("seed autonomy"): a practice, a public workflow or an uploaded guide of this pod,
+ * linked to an offer, a need or a service of the People's Service Charter.
+ */
+export const memoryGuideLinks = sqliteTable(
+  "memory_guide_links",
   {
-    offerId: text("offer_id").notNull(),
+    subjectKind: text("subject_kind", { enum: GUIDE_SUBJECTS }).notNull(),
+    subjectId: text("subject_id").notNull(),
     guideKind: text("guide_kind", { enum: GUIDE_KINDS }).notNull(),
     guideId: text("guide_id").notNull(),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.offerId, t.guideKind, t.guideId] })],
+  (t) => [primaryKey({ columns: [t.subjectKind, t.subjectId, t.guideKind, t.guideId] })],
+);
+
+/**
+ * Guides members uploaded (PDF). The bytes live in a file under DATA_DIR/guides named by the id, never by
+ * anything the client sent; this row says what the file is and whether anyone may read it.
+ */
+export const memoryUploads = sqliteTable("memory_uploads", {
+  id: text("id").primaryKey(),
+  title: text("title").notNull(),
+  summary: text("summary").notNull(),
+  /** The name offered when the file is saved: made from the uploaded name, letters, digits, ".-_" only. */
+  fileName: text("file_name").notNull(),
+  bytes: integer("bytes").notNull(),
+  sha256: text("sha256").notNull(),
+  visibility: text("visibility", { enum: VISIBILITIES }).notNull(),
+  uploadedBy: text("uploaded_by").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/** Review reminders sent: one per decision, review day and member, recorded before sending (once across restarts). */
+export const memoryReviewReminders = sqliteTable(
+  "memory_review_reminders",
+  {
+    entryId: text("entry_id").notNull(),
+    reviewOn: text("review_on").notNull(),
+    memberId: text("member_id").notNull(),
+    sentAt: text("sent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.entryId, t.reviewOn, t.memberId] })],
 );

@@ -9,7 +9,8 @@ import type { PracticesService } from "../practices/service.ts";
 import type { ChangeVerb } from "../publishing/announce.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { memoryIri, memoryNoteIri, practiceIri } from "../publishing/iris.ts";
-import type { GuideLink } from "../offers/to-as.ts";
+export type { Subject } from "./store.ts";
+import type { GuideLink } from "../publishing/guides.ts";
 import { recordTombstones } from "../publishing/tombstones.ts";
 import {
   entryInputSchema,
@@ -25,13 +26,16 @@ import {
   attachGuide,
   detachGuide,
   findEntry,
-  guidesOfOffer,
+  guidesOfSubject,
   indexEntry,
   revisionsOf,
   searchEntries,
+  subjectsOfGuide,
   withLinks,
   type Guide,
+  type Subject,
 } from "./store.ts";
+import { uploadPath, uploadsStore, type UploadInput } from "./uploads.ts";
 import { entryActivities, type PublicEntry } from "./to-as.ts";
 import { projectEntry } from "./view-projection.ts";
 
@@ -99,29 +103,39 @@ export function memoryService(
     return value;
   }
 
-  /** A guide as a link anyone can open: a published practice, or a public workflow; null otherwise. */
-  function guideLink(guide: Omit<Guide, "offerId" | "createdAt">): (GuideLink & { summary: string }) | null {
+  const uploads = uploadsStore(db, config.dataDir, deps.now);
+
+  /** A guide as a link anyone can open: a published practice, a public workflow or upload; null otherwise. */
+  function guideLink(guide: Pick<Guide, "guideKind" | "guideId">): (GuideLink & { summary: string }) | null {
     if (guide.guideKind === "practice") {
       const practice = practices.list({ status: "published", limit: 200 }).find((p) => p.id === guide.guideId);
       return practice
         ? { name: practice.title, summary: practice.summary, url: practiceIri(config, practice).href }
         : null;
     }
+    if (guide.guideKind === "upload") {
+      const upload = uploads.get(guide.guideId);
+      if (upload?.visibility !== "public") return null;
+      return { name: upload.title, summary: upload.summary, url: new URL(uploadPath(upload.id), config.url).href };
+    }
     const entry = findEntry(db, guide.guideId);
     if (!entry?.publicationId || entry.visibility !== "public" || entry.status !== "active") return null;
     return { name: entry.title, summary: entry.summary, url: memoryIri(config, entry.publicationId).href };
   }
 
-  return {
-    /** The guides of an offer or need that anyone can open (the offer's page, its Note, the hand-out). */
-    guidesOf(offerId: string) {
-      return guidesOfOffer(db, offerId).flatMap((g) => {
-        const link = guideLink(g);
-        return link ? [{ ...link, guideKind: g.guideKind, guideId: g.guideId }] : [];
-      });
-    },
+  /** The guides of an offer, need or charter service that anyone can open (its page, its Note, the hand-out). */
+  const guidesOf = (subject: Subject) =>
+    guidesOfSubject(db, subject).flatMap((g) => {
+      const link = guideLink(g);
+      return link ? [{ ...link, guideKind: g.guideKind, guideId: g.guideId }] : [];
+    });
 
-    /** What can go with aid: published practices and public workflows. */
+  return {
+    guidesOf,
+    guidesOfOffer: (offerId: string) => guidesOf({ subjectKind: "offer", subjectId: offerId }),
+    guidesOfService: (key: string) => guidesOf({ subjectKind: "service", subjectId: key }),
+
+    /** What can go with aid: published practices, public workflows and public uploaded guides. */
     guideChoices() {
       const workflows = this.list("workflow").filter((e) => e.visibility === "public" && e.status === "active");
       return [
@@ -129,16 +143,39 @@ export function memoryService(
           .list({ status: "published", limit: 200 })
           .map((p) => ({ guideKind: "practice" as const, guideId: p.id, name: p.title })),
         ...workflows.map((w) => ({ guideKind: "workflow" as const, guideId: w.id, name: w.title })),
+        ...uploads
+          .list()
+          .filter((u) => u.visibility === "public")
+          .map((u) => ({ guideKind: "upload" as const, guideId: u.id, name: u.title })),
       ];
     },
 
-    attachGuide(offerId: string, guideKind: Guide["guideKind"], guideId: string): void {
-      if (!guideLink({ guideKind, guideId })) throw conflict("only a published practice or a public workflow");
-      attachGuide(db, { offerId, guideKind, guideId }, deps.now());
+    attachGuide(subject: Subject, guideKind: Guide["guideKind"], guideId: string): void {
+      if (!guideLink({ guideKind, guideId })) throw conflict("only a published practice or a public workflow or guide");
+      attachGuide(db, { ...subject, guideKind, guideId }, deps.now());
     },
 
-    detachGuide: (offerId: string, guideKind: Guide["guideKind"], guideId: string) =>
-      detachGuide(db, { offerId, guideKind, guideId }),
+    detachGuide: (subject: Subject, guideKind: Guide["guideKind"], guideId: string) =>
+      detachGuide(db, { ...subject, guideKind, guideId }),
+
+    uploads: {
+      list: uploads.list,
+      get: uploads.get,
+      read: uploads.read,
+      add: (input: UploadInput) => uploads.add(input),
+      /** Members only, or public; returns the subjects that show it (their publications must be re-sent). */
+      setVisibility(id: string, visibility: "internal" | "public"): Subject[] {
+        uploads.setVisibility(id, visibility);
+        return subjectsOfGuide(db, "upload", id);
+      },
+      /** The file and its row go, with every link to it; returns the subjects that showed it. */
+      remove(id: string): Subject[] {
+        const subjects = subjectsOfGuide(db, "upload", id);
+        detachGuide(db, { guideKind: "upload", guideId: id });
+        uploads.remove(id);
+        return subjects;
+      },
+    },
 
     get: (id: string): Entry => find(db, id),
     revisions: (id: string) => revisionsOf(db, id),
@@ -169,6 +206,13 @@ export function memoryService(
         )
         .orderBy(asc(memoryEntries.reviewOn))
         .all();
+    },
+
+    /** The public lesson that became this practice, as a link for its public page; undefined otherwise. */
+    publicLessonOf(practiceId: string): GuideLink | undefined {
+      const lesson = db.select().from(memoryEntries).where(eq(memoryEntries.practiceId, practiceId)).get();
+      if (lesson?.visibility !== "public" || lesson.status !== "active" || !lesson.publicationId) return undefined;
+      return { name: lesson.title, url: memoryIri(config, lesson.publicationId).href };
     },
 
     /** The lesson that became this practice, if one did (the link back from the practice). */

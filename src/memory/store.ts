@@ -1,10 +1,12 @@
 import { and, desc, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { Entry, Revision } from "./model.ts";
-import { memoryEntries, memoryGuides, memoryRevisions } from "./schema.ts";
-
-export type Guide = typeof memoryGuides.$inferSelect;
+import { memoryEntries, memoryGuideLinks, memoryRevisions } from "./schema.ts";
 import type { PublicEntry } from "./to-as.ts";
+
+export type Guide = typeof memoryGuideLinks.$inferSelect;
+export type GuideKey = Omit<Guide, "createdAt">;
+export type Subject = Pick<Guide, "subjectKind" | "subjectId">;
 
 type Reader = Pick<Db, "select">;
 
@@ -99,25 +101,45 @@ export function searchEntries(db: Reader & Pick<Db, "all">, words: string, publi
     .slice(0, limit);
 }
 
-/** The guides attached to an offer or need, oldest first. */
-export function guidesOfOffer(db: Reader, offerId: string): Guide[] {
-  return db.select().from(memoryGuides).where(eq(memoryGuides.offerId, offerId)).orderBy(memoryGuides.createdAt).all();
+/** The guides attached to an offer, need or charter service, oldest first. */
+export function guidesOfSubject(db: Reader, subject: Subject): Guide[] {
+  return db
+    .select()
+    .from(memoryGuideLinks)
+    .where(
+      and(eq(memoryGuideLinks.subjectKind, subject.subjectKind), eq(memoryGuideLinks.subjectId, subject.subjectId)),
+    )
+    .orderBy(memoryGuideLinks.createdAt)
+    .all();
 }
 
-export function attachGuide(db: Pick<Db, "insert">, guide: Omit<Guide, "createdAt">, at: Date): void {
-  db.insert(memoryGuides)
+/** Every subject one guide goes with (an upload that goes away takes its links along). */
+export function subjectsOfGuide(db: Reader, guideKind: Guide["guideKind"], guideId: string): Subject[] {
+  return db
+    .select({ subjectKind: memoryGuideLinks.subjectKind, subjectId: memoryGuideLinks.subjectId })
+    .from(memoryGuideLinks)
+    .where(and(eq(memoryGuideLinks.guideKind, guideKind), eq(memoryGuideLinks.guideId, guideId)))
+    .all();
+}
+
+export function attachGuide(db: Pick<Db, "insert">, guide: GuideKey, at: Date): void {
+  db.insert(memoryGuideLinks)
     .values({ ...guide, createdAt: at.toISOString() })
     .onConflictDoNothing()
     .run();
 }
 
-export function detachGuide(db: Pick<Db, "delete">, guide: Omit<Guide, "createdAt">): void {
-  db.delete(memoryGuides)
+export function detachGuide(
+  db: Pick<Db, "delete">,
+  guide: Partial<GuideKey> & Pick<GuideKey, "guideKind" | "guideId">,
+) {
+  db.delete(memoryGuideLinks)
     .where(
       and(
-        eq(memoryGuides.offerId, guide.offerId),
-        eq(memoryGuides.guideKind, guide.guideKind),
-        eq(memoryGuides.guideId, guide.guideId),
+        guide.subjectKind ? eq(memoryGuideLinks.subjectKind, guide.subjectKind) : undefined,
+        guide.subjectId ? eq(memoryGuideLinks.subjectId, guide.subjectId) : undefined,
+        eq(memoryGuideLinks.guideKind, guide.guideKind),
+        eq(memoryGuideLinks.guideId, guide.guideId),
       ),
     )
     .run();

@@ -1,6 +1,6 @@
 import { categoryName } from "../categories/names.ts";
 import type { Category } from "../categories/service.ts";
-import type { GuideLink } from "./to-as.ts";
+import type { GuideLink } from "../publishing/guides.ts";
 import { offerPath } from "../publishing/iris.ts";
 import type { Response } from "../publishing/response.ts";
 import type { PublicContext, PublicPage } from "../web/layout.ts";

@@ -1,3 +1,4 @@
+import { guideParagraphs, type GuideLink } from "../publishing/guides.ts";
 import type { Context } from "@fedify/fedify";
 import { Intent, Measure, Note, Place, Proposal } from "@fedify/vocab";
 import { parseDecimal } from "@fedify/vocab-runtime";
@@ -84,12 +85,6 @@ export function offerToProposal(ctx: Context<null>, config: Config, row: Offer, 
   });
 }
 
-/** A guide that goes with an offer or need (a practice or workflow; the memory room keeps the links). */
-export interface GuideLink {
-  name: string;
-  url: string;
-}
-
 /** The readable post Mastodon users see for an offer or need (Mastodon drops Proposal silently). */
 export function offerToNote(
   ctx: Context<null>,
@@ -113,7 +108,7 @@ export function offerToNote(
     escapeHtml(offerQuantityLine(row)) +
     ` · ${escapeHtml(category.label)} · ${escapeHtml(row.areaName)}${window ? ` · ${escapeHtml(window)}` : ""}</p>` +
     offerContent(row) +
-    guides.map((g) => `<p>Guide: <a href="${escapeHtml(g.url)}">${escapeHtml(g.name)}</a></p>`).join("") +
+    guideParagraphs(guides) +
     `<p>${asking}Details: <a href="${id.href}">${escapeHtml(id.href)}</a></p>`;
   return new Note({
     id: offerNoteIri(config, row),

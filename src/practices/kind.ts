@@ -18,7 +18,12 @@ export const practiceKind: PublishedKind<"practice"> = {
   registerCollection: (federation, deps) => registerPracticeCollection(federation, deps),
   publicRoutes: (pod) => ({
     plugin: publicPracticeRoutes,
-    options: { deps: pod.deps, practices: pod.practices, contextFor: pod.contextFor },
+    options: {
+      deps: pod.deps,
+      practices: pod.practices,
+      contextFor: pod.contextFor,
+      lessonOf: pod.memory.publicLessonOf,
+    },
   }),
   adminRoutes: (pod) => ({ plugin: adminPracticeRoutes, options: { practices: pod.practices } }),
 };

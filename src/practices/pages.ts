@@ -17,7 +17,7 @@ const section = (heading: string, text: string) =>
 export const tagPath = (tag: string) => `/tags/${encodeURIComponent(tag)}`;
 
 /** The public page of a practice. All user text is escaped; the Markdown body is inserted only once sanitised. */
-export function practicePage(ctx: PublicContext, row: Practice): PublicPage {
+export function practicePage(ctx: PublicContext, row: Practice, lesson?: { name: string; url: string }): PublicPage {
   const { t } = ctx;
   return {
     title: row.title,
@@ -41,6 +41,7 @@ export function practicePage(ctx: PublicContext, row: Practice): PublicPage {
           ${t("site.practice.adaptedFrom")} <a href=${row.adaptedFrom} rel="nofollow noopener">${row.adaptedFrom}</a>
         </p>`
       }
+      ${lesson && html`<p class="lesson-of">${t("memory.lessonOf")} <a href=${lesson.url}>${lesson.name}</a></p>`}
     </article>`,
   };
 }

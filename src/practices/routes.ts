@@ -9,6 +9,7 @@ import { practiceInputSchema, practiceListQuery, practicePatchSchema } from "./m
 import { practicePage, practicesListPage, tagPage } from "./pages.ts";
 import { publicContext, renderPublic, sendPublic } from "../web/layout.ts";
 import type { PracticesService } from "./service.ts";
+import type { GuideLink } from "../publishing/guides.ts";
 
 const idParams = z.object({ id: z.string().uuid() });
 const tags = ["practices"];
@@ -45,7 +46,9 @@ export const publicPracticeRoutes: FastifyPluginAsyncZod<{
   deps: PodDeps;
   practices: PracticesService;
   contextFor: () => Context<null>;
-}> = async (app, { deps, practices, contextFor }) => {
+  /** The public lesson learned a practice grew from (the memory room keeps that link). */
+  lessonOf?: (practiceId: string) => GuideLink | undefined;
+}> = async (app, { deps, practices, contextFor, lessonOf }) => {
   const published = () => practices.list({ status: "published", limit: 200 });
   app.get("/practices", { schema: { hide: true } }, async (request, reply) => {
     const ctx = publicContext(request, reply, deps.config);
@@ -66,13 +69,17 @@ export const publicPracticeRoutes: FastifyPluginAsyncZod<{
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const article = practiceToArticle(contextFor(), deps.config, row);
     const ctx = publicContext(request, reply, deps.config);
-    return sendNegotiated(request, reply, article, () => renderPublic(ctx, reply, practicePage(ctx, row)));
+    return sendNegotiated(request, reply, article, () =>
+      renderPublic(ctx, reply, practicePage(ctx, row, lessonOf?.(row.id))),
+    );
   });
   app.get("/practices/:id/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const row = practices.get(request.params.id);
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const note = practiceToNote(contextFor(), deps.config, row);
     const ctx = publicContext(request, reply, deps.config);
-    return sendNegotiated(request, reply, note, () => renderPublic(ctx, reply, practicePage(ctx, row)));
+    return sendNegotiated(request, reply, note, () =>
+      renderPublic(ctx, reply, practicePage(ctx, row, lessonOf?.(row.id))),
+    );
   });
 };

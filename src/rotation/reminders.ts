@@ -2,6 +2,7 @@ import { Temporal } from "@js-temporal/polyfill";
 import { and, eq, isNotNull, ne } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
+import { sendOnce, type MemberReach } from "../members/reach.ts";
 import { translator } from "../webapp/i18n/index.ts";
 import { periodStart } from "./periods.ts";
 import { rotaHandoffs, rotaReminders, rotaSeats } from "./schema.ts";
@@ -11,22 +12,12 @@ const DAY_MS = 86_400_000;
 /** A handoff's reminder goes at its time, or up to this long after (a pod that was down catches up a little). */
 const HANDOFF_WINDOW_MS = 60 * 60_000;
 
-/** Where a member's private messages go (their verified fediverse account). */
-export interface Reachable {
-  handle: string;
-  actorIri: string;
-  inbox: string;
-}
-
 export interface ReminderDeps {
   db: Db;
   config: Config;
   rota: RotationService;
-  /** The member's display name and language when active; undefined otherwise. */
-  member: (id: string) => { name: string; locale: string | null } | undefined;
-  /** The member's verified fediverse account, if they linked one. */
-  reachable: (memberId: string) => Reachable | undefined;
-  send: (to: Reachable, text: string) => Promise<void>;
+  /** Active members and their verified fediverse accounts (shared with the memory room's review reminders). */
+  reach: Pick<MemberReach, "active" | "reachable" | "send">;
   log: { warn(object: object, message: string): void };
 }
 
@@ -37,7 +28,11 @@ type Due = { subjectId: string; memberId: string; kind: "seat" | "handoff"; text
  * and at each handoff's time (both holders). Each is recorded before it is sent, so it goes once even across
  * restarts; one that could not be delivered is forgotten and tried again by the next check, while still due.
  */
-export function reminderService({ db, config, rota, member, reachable, send, log }: ReminderDeps) {
+export function reminderService({ db, config, rota, reach, log }: ReminderDeps) {
+  const member = (id: string) => {
+    const found = reach.active(id);
+    return found && { name: found.displayName, locale: found.locale };
+  };
   const link = new URL("/app/rota/mine", config.url).href;
   const zone = config.timeZone;
   const when = (locale: "en" | "es", instant: Temporal.Instant) =>
@@ -114,31 +109,35 @@ export function reminderService({ db, config, rota, member, reachable, send, log
       let sent = 0;
       for (const reminder of due(now)) {
         const person = member(reminder.memberId);
-        const to = person && reachable(reminder.memberId);
+        const to = person && reach.reachable(reminder.memberId);
         if (!person || !to) continue;
         const key = { subjectId: reminder.subjectId, memberId: reminder.memberId, kind: reminder.kind };
-        const claimed = db
-          .insert(rotaReminders)
-          .values({ ...key, sentAt: now.toISOString() })
-          .onConflictDoNothing()
-          .run().changes;
-        if (!claimed) continue;
-        try {
-          await send(to, reminder.text(person.locale === "es" ? "es" : "en"));
-          sent++;
-        } catch {
-          // No account, address or error text in the log: it would tie a member to their account.
-          log.warn({ reminder: reminder.kind, subject: reminder.subjectId }, "a rota reminder could not be delivered");
-          db.delete(rotaReminders)
-            .where(
-              and(
-                eq(rotaReminders.subjectId, key.subjectId),
-                eq(rotaReminders.memberId, key.memberId),
-                eq(rotaReminders.kind, key.kind),
-              ),
-            )
-            .run();
-        }
+        const went = await sendOnce({
+          claim: () =>
+            db
+              .insert(rotaReminders)
+              .values({ ...key, sentAt: now.toISOString() })
+              .onConflictDoNothing()
+              .run().changes > 0,
+          release: () =>
+            db
+              .delete(rotaReminders)
+              .where(
+                and(
+                  eq(rotaReminders.subjectId, key.subjectId),
+                  eq(rotaReminders.memberId, key.memberId),
+                  eq(rotaReminders.kind, key.kind),
+                ),
+              )
+              .run(),
+          send: () => reach.send(to, reminder.text(person.locale === "es" ? "es" : "en")),
+          failed: () =>
+            log.warn(
+              { reminder: reminder.kind, subject: reminder.subjectId },
+              "a rota reminder could not be delivered",
+            ),
+        });
+        if (went) sent++;
       }
       return sent;
     },

@@ -12,7 +12,8 @@ import { offerPages } from "../offers/app-routes.ts";
 import { appRows, tokenPages } from "../operators/app-routes.ts";
 import { recentResponses } from "../offers/responses.ts";
 import { reviewsBlock } from "../memory/app-pages.ts";
-import { memoryPages, podToday } from "../memory/app-routes.ts";
+import { memoryPages } from "../memory/app-routes.ts";
+import { podToday } from "../memory/calendar.ts";
 import { practicePages } from "../practices/app-routes.ts";
 import { assemblyPages } from "../assemblies/app-routes.ts";
 import { neighborPages } from "../follows/app-routes.ts";
@@ -103,7 +104,14 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     deps: pod.deps,
     lessonOf: pod.memory.lessonOfPractice,
   });
-  await app.register(memoryPages, { kit, audit, memory: pod.memory, offers: pod.offers, deps: pod.deps });
+  await app.register(memoryPages, {
+    kit,
+    audit,
+    memory: pod.memory,
+    offers: pod.offers,
+    charters: pod.charters,
+    deps: pod.deps,
+  });
   await app.register(neighborPages, {
     kit,
     audit,

@@ -186,17 +186,98 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     expect(decoded?.data).toBe(guideUrl);
   });
 
+  it("a charter service carries the workflow as a guide: beside the service on its page, in its Note", async () => {
+    const charter = await origin.admin("PUT", "/charter", {
+      changeNote: "First charter",
+      services: [{ key: "food-boxes", name: "Weekly food boxes", category: "food", area: "Centro" }],
+    });
+    expect(charter.status, JSON.stringify(charter.body)).toBe(201);
+    const servicePath = "/app/memory/guides/service/food-boxes";
+    await page.goto(`${origin.url}${servicePath}`);
+    await page.selectOption("#guide", { label: "Workflow: Packing food boxes" });
+    await page.getByRole("button", { name: "Add this guide" }).click();
+    await expect.poll(() => page.getByRole("link", { name: "Packing food boxes" }).count()).toBe(1);
+    const guideUrl = (await page.getByRole("link", { name: "Packing food boxes" }).getAttribute("href"))!;
+    await both(servicePath, "memory-guides-service");
+    expect(await page.textContent("main")).toContain("Charter service");
+
+    await both("/charter", "memory-charter-guides");
+    const service = page.locator("#service-food-boxes");
+    expect(await service.getByRole("link", { name: "Packing food boxes" }).getAttribute("href")).toBe(guideUrl);
+    const note = await origin.getActivityPub(`${origin.url}/charter/note`);
+    expect(note.content).toContain(`<a href="${guideUrl}">Packing food boxes</a>`);
+    const article = await origin.getActivityPub(`${origin.url}/charter`);
+    expect(article.content).toContain(`<a href="${guideUrl}">Packing food boxes</a>`);
+  });
+
+  it("an uploaded PDF goes with an offer: the hand-out's QR code decodes to its address, serving the PDF", async () => {
+    const bytes = Buffer.from(`%PDF-1.4\n% Seed saving guide\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`);
+    await both("/app/memory/uploads", "memory-uploads");
+    await page.fill("#f-title", "Saving seeds");
+    await page.fill("#f-summary", "Dry them well, keep them cool and dark.");
+    await page.setInputFiles("#f-file", { name: "seeds.pdf", mimeType: "application/pdf", buffer: bytes });
+    await page.check("#upload-vis-public");
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await expect.poll(() => page.textContent("main")).toContain("Saved.");
+
+    const made = await origin.admin("POST", "/offers", {
+      name: "Seedlings",
+      category: "food",
+      quantity: 20,
+      unit: "trays",
+      area: { name: "Centro" },
+    });
+    const guidesPath = `/app/memory/guides/offer/${made.body.id}`;
+    await page.goto(`${origin.url}${guidesPath}`);
+    await page.selectOption("#guide", { label: "Uploaded guide: Saving seeds" });
+    await page.getByRole("button", { name: "Add this guide" }).click();
+    await expect.poll(() => page.getByRole("link", { name: "Saving seeds" }).count()).toBe(1);
+    const pdfUrl = (await page.getByRole("link", { name: "Saving seeds" }).getAttribute("href"))!;
+    expect(pdfUrl).toMatch(new RegExp(`^${origin.url}/memory/guides/[0-9a-f-]{36}\\.pdf$`));
+
+    await both(`${guidesPath}/handout`, "memory-handout-pdf");
+    const shot = PNG.sync.read(await page.locator(".qr").first().screenshot());
+    const decoded = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
+    expect(decoded?.data).toBe(pdfUrl);
+    const served = await fetch(decoded!.data);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+    const note = await origin.getActivityPub(`${origin.url}/offers/${made.body.id}/note`);
+    expect(note.content).toContain(`<a href="${pdfUrl}">Saving seeds</a>`);
+  });
+
   it("a neighbor adapts the public workflow; the origin's view lists the adaptation", async () => {
     await waitUntil(async () => (await followerView()).includes("Packing food boxes"), 30_000);
     await followerPage.goto(`${follower.url}/app/memory`);
     await followerPage.getByRole("link", { name: "Adapt this workflow" }).click();
     expect(await followerPage.inputValue("#f-title")).toBe("Packing food boxes");
     expect(await followerPage.inputValue("#f-body")).toContain("Lentils");
+    // A form that fails validation keeps the link to where the workflow came from.
+    await followerPage.fill("#f-title", "");
+    await followerPage.evaluate(() => document.querySelector("#f-title")?.removeAttribute("required"));
+    await followerPage.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => followerPage.locator("#f-title-error").count()).toBe(1);
+    expect(await followerPage.textContent("main")).toContain("Packing food boxes");
+    expect(await followerPage.locator('input[name="adaptedFrom"]').count()).toBe(1);
+    await followerPage.fill("#f-title", "Packing food boxes");
     await followerPage.check("#vis-public");
     await followerPage.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => new URL(followerPage.url()).pathname).toMatch(/^\/app\/memory\/[0-9a-f-]{36}$/);
     const originView = async () => (await fetch(`${origin.url}/confederation/memory`)).text();
     await waitUntil(async () => (await originView()).includes("Adapted by 1"), 30_000);
+  });
+
+  it("the confederal view of decisions and workflows has Atom and JSON Feed, linked from its page", async () => {
+    await page.goto(`${follower.url}/confederation/memory`);
+    const atomLink = page.locator("main").getByRole("link", { name: "Atom feed" });
+    expect(await atomLink.getAttribute("href")).toBe("/view/memory.atom");
+    const atom = await fetch(`${follower.url}/view/memory.atom`);
+    expect(atom.headers.get("content-type")).toContain("application/atom+xml");
+    expect(await atom.text()).toContain("Packing food boxes");
+    const json = await (await fetch(`${follower.url}/view/memory.json`)).json();
+    expect(json.version).toBe("https://jsonfeed.org/version/1.1");
+    expect(json.items.map((item: { title: string }) => item.title)).toContain("Packing food boxes");
   });
 
   it("a lesson promoted to a practice keeps the link", async () => {
@@ -226,6 +307,12 @@ describe("memory: decisions, workflows and lessons", { timeout: 240_000 }, () =>
     // And back: the practice's page in the app links the lesson it came from.
     await page.goto(`${origin.url}/app${practicePath}`);
     expect(await page.getByRole("link", { name: "Cold chain at the market" }).getAttribute("href")).toBe(path);
+    // The public practice page links the public lesson.
+    const lesson = await origin.admin("GET", path.replace("/app", ""));
+    await both(practicePath, "memory-practice-from-lesson");
+    expect(await page.getByRole("link", { name: "Cold chain at the market" }).getAttribute("href")).toBe(
+      `${origin.url}/memory/${lesson.body.publicationId}`,
+    );
   });
 
   it("search: members find internal entries; the public search and every public document never show them", async () => {

@@ -92,10 +92,10 @@ export const memoryEn = {
   "memory.view.adapt": "Adapt this workflow",
   "memory.neighbors": "Neighbors' public workflows",
   "memory.guides.title": "Guides",
-  "memory.guides.link": "Guides that go with offers and needs",
+  "memory.guides.link": "Guides that go with offers, needs and charter services",
   "memory.guides.intro":
-    "Give a guide with the aid: a practice or a public workflow travels with the offer, on its page, in its post " +
-    "and on a printed hand-out.",
+    "Give a guide with the aid: a practice, a public workflow or an uploaded guide travels with the offer, need " +
+    "or charter service, on its page, in its post and on a printed hand-out.",
   "memory.guides.count": "{count} guides",
   "memory.guides.for": "Guides for: {name}",
   "memory.guides.none": "No guides yet.",
@@ -108,6 +108,31 @@ export const memoryEn = {
   "memory.handout.title": "Hand-out: {name}",
   "memory.handout.intro": "From {pod}: scan a code to read the guide on your phone.",
   "memory.handout.qr": "QR code for {url}",
+  "memory.guides.upload": "Uploaded guide: {name}",
+  "memory.guides.withService": "Guides:",
+  "memory.guides.subject.offer": "Offer",
+  "memory.guides.subject.need": "Need",
+  "memory.guides.subject.service": "Charter service",
+  "memory.uploads.title": "Uploaded guides",
+  "memory.uploads.intro":
+    "A guide on paper, as a PDF: how to save seeds, how a savings circle works. A public one can go with " +
+    "offers, needs and charter services; a members-only one stays in the app.",
+  "memory.uploads.add": "Upload a guide",
+  "memory.uploads.file": "PDF file",
+  "memory.uploads.fileHint": "A PDF of at most {megabytes} MB.",
+  "memory.uploads.send": "Upload",
+  "memory.uploads.size": "{kilobytes} KB",
+  "memory.uploads.saved": "Saved.",
+  "memory.uploads.removed": "The guide was removed.",
+  "memory.uploads.error.missing": "Choose a PDF file.",
+  "memory.uploads.error.tooLarge": "The file is too large: at most 5 MB.",
+  "memory.uploads.error.notPdf": "This file is not a PDF.",
+  "memory.uploads.error.fileName": "Rename the file: a plain name, without folders.",
+  "memory.review.reminder":
+    "Reminder from {pod}: the decision “{title}” is due for review on {day}. Look at it again: {link}",
+  "memory.review.internal": "a members-only decision",
+  "memory.lessonOf": "This practice grew from a lesson learned:",
+  "memory.view.feeds": "This view as a feed:",
 };
 
 export const memoryEs: Record<keyof typeof memoryEn, string> = {
@@ -202,10 +227,10 @@ export const memoryEs: Record<keyof typeof memoryEn, string> = {
   "memory.view.adapt": "Adaptar este flujo de trabajo",
   "memory.neighbors": "Flujos de trabajo públicos de vecinos",
   "memory.guides.title": "Guías",
-  "memory.guides.link": "Guías que acompañan ofertas y necesidades",
+  "memory.guides.link": "Guías que acompañan ofertas, necesidades y servicios de la carta",
   "memory.guides.intro":
-    "Da una guía con la ayuda: una práctica o un flujo de trabajo público viaja con la oferta, en su página, " +
-    "en su publicación y en una hoja impresa.",
+    "Da una guía con la ayuda: una práctica, un flujo de trabajo público o una guía subida viaja con la oferta, " +
+    "la necesidad o el servicio de la carta, en su página, en su publicación y en una hoja impresa.",
   "memory.guides.count": "{count} guías",
   "memory.guides.for": "Guías para: {name}",
   "memory.guides.none": "Aún no hay guías.",
@@ -218,4 +243,29 @@ export const memoryEs: Record<keyof typeof memoryEn, string> = {
   "memory.handout.title": "Hoja: {name}",
   "memory.handout.intro": "De {pod}: escanea un código para leer la guía en tu teléfono.",
   "memory.handout.qr": "Código QR de {url}",
+  "memory.guides.upload": "Guía subida: {name}",
+  "memory.guides.withService": "Guías:",
+  "memory.guides.subject.offer": "Oferta",
+  "memory.guides.subject.need": "Necesidad",
+  "memory.guides.subject.service": "Servicio de la carta",
+  "memory.uploads.title": "Guías subidas",
+  "memory.uploads.intro":
+    "Una guía en papel, en PDF: cómo guardar semillas, cómo funciona un círculo de ahorro. Una pública puede " +
+    "acompañar ofertas, necesidades y servicios de la carta; una solo para miembros se queda en la aplicación.",
+  "memory.uploads.add": "Subir una guía",
+  "memory.uploads.file": "Archivo PDF",
+  "memory.uploads.fileHint": "Un PDF de {megabytes} MB como máximo.",
+  "memory.uploads.send": "Subir",
+  "memory.uploads.size": "{kilobytes} KB",
+  "memory.uploads.saved": "Guardado.",
+  "memory.uploads.removed": "Se quitó la guía.",
+  "memory.uploads.error.missing": "Elige un archivo PDF.",
+  "memory.uploads.error.tooLarge": "El archivo es demasiado grande: 5 MB como máximo.",
+  "memory.uploads.error.notPdf": "Este archivo no es un PDF.",
+  "memory.uploads.error.fileName": "Cambia el nombre del archivo: un nombre simple, sin carpetas.",
+  "memory.review.reminder":
+    "Recordatorio de {pod}: la decisión «{title}» debe revisarse el {day}. Vuelve a mirarla: {link}",
+  "memory.review.internal": "una decisión solo para miembros",
+  "memory.lessonOf": "Esta práctica nació de una lección aprendida:",
+  "memory.view.feeds": "Esta vista como canal:",
 };

@@ -1,0 +1,22 @@
+import type { Context } from "@fedify/fedify";
+import type { EventDispatcher } from "../events/dispatcher.ts";
+import type { PodDeps } from "../federation/deps.ts";
+import type { MemberReach } from "../members/reach.ts";
+import type { PracticesService } from "../practices/service.ts";
+import { reviewReminders } from "./review-reminders.ts";
+import { memoryService } from "./service.ts";
+
+/** The memory room as the pod holds it: the service, and review reminders by private message. */
+export function memoryRoom(
+  deps: PodDeps,
+  contextFor: () => Context<null>,
+  events: EventDispatcher,
+  practices: PracticesService,
+  reach: MemberReach,
+) {
+  const memory = memoryService(deps, contextFor, events, practices);
+  const reviews = reviewReminders({ db: deps.db, config: deps.config, memory, reach, log: deps.log });
+  return Object.assign(memory, { reviews });
+}
+
+export type MemoryRoom = ReturnType<typeof memoryRoom>;
