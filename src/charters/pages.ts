@@ -144,6 +144,16 @@ export function charterPage(
   };
 }
 
+/** Before the first charter: what it will be, and where coordinators write it. */
+export function noCharterPage(ctx: PublicContext): PublicPage {
+  const { t } = ctx;
+  return {
+    title: t("site.charter.title"),
+    body: html`<p>${t("site.charter.none")}</p>
+      <p class="meta">${t("site.charter.noneHow")}</p>`,
+  };
+}
+
 export function historyPage(
   ctx: PublicContext,
   revisions: { number: number; changeNote: string; publishedAt: string }[],

@@ -4,11 +4,11 @@ import { z } from "zod";
 import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
-import { sendNegotiated } from "../publishing/negotiate.ts";
+import { sendNegotiated, wantsActivityPub } from "../publishing/negotiate.ts";
 import { charterIri, revisionIri } from "../publishing/iris.ts";
 import { charterToArticle, charterToNote, serviceToProposal } from "./to-as.ts";
 import { charterInputSchema } from "./model.ts";
-import { charterPage, historyPage, type MonthlyProgress } from "./pages.ts";
+import { charterPage, historyPage, noCharterPage, type MonthlyProgress } from "./pages.ts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { publicContext, renderPublic, sendPublic, type PublicPage } from "../web/layout.ts";
 import type { ChartersService } from "./service.ts";
@@ -66,6 +66,11 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
 
   const care = careService(db, deps.now, () => config.timeZone);
   app.get("/charter", { schema: { hide } }, async (request, reply) => {
+    // Every page links the charter: before the first one, people read that it is coming (pods get a 404).
+    if (!charters.current() && !wantsActivityPub(request)) {
+      const ctx = publicContext(request, reply, config);
+      return renderPublic(ctx, reply, noCharterPage(ctx));
+    }
     const charter = currentCharter();
     const rotated = charters.rotatedRoles();
     const article = charterToArticle(contextFor(), config, charter, categoryOf, charterIri(config), rotated);

@@ -108,7 +108,7 @@ describe("the People's Service Charter", () => {
     await pod?.stop();
   });
 
-  it("answers 404 before any charter is published (admin and public), with an empty featured collection", async () => {
+  it("before any charter: 404 to the admin API and to pods, a page saying it is coming to people, no featured items", async () => {
     const admin = await call("GET", "/charter");
     expect(admin.status).toBe(404);
     expect(admin.contentType).toMatch(PROBLEM_JSON);
@@ -120,7 +120,10 @@ describe("the People's Service Charter", () => {
     const ap = await fetchAs(charterUrl(), "application/activity+json");
     expect(ap.status).toBe(404);
     expect(ap.headers.get("content-type")).toMatch(PROBLEM_JSON);
-    expect((await fetchAs(charterUrl(), "text/html")).status).toBe(404);
+    // People read that the charter is coming (every page links it), in their language.
+    const page = await fetch(charterUrl(), { headers: { accept: "text/html", "accept-language": "es" } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Este pod aún no ha publicado su carta");
     expect((await fetchAs(`${charterUrl()}/note`, "application/activity+json")).status).toBe(404);
 
     expect(await collectionItems(pod, `${pod.actorUrl}/featured`)).toEqual([]);

@@ -53,6 +53,9 @@ export const publicEn = {
   "site.charter.skills": "Skills wanted: {skills}",
   "site.charter.materials": "Materials wanted: {materials}",
   "site.charter.history": "Revision history",
+  "site.charter.none":
+    "This pod has not published its charter yet: the services it runs now and the ones it means to take on next.",
+  "site.charter.noneHow": "Coordinators write it in the app, under Charter.",
   "site.charter.historyTitle": "Charter history",
   "site.charter.current": "The current charter",
 
@@ -201,6 +204,9 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
   "site.charter.next": "Próximos servicios",
   "site.charter.paused": "en pausa",
   "site.charter.target": "previsto para {target}",
+  "site.charter.none":
+    "Este pod aún no ha publicado su carta: los servicios que presta ahora y los que piensa asumir después.",
+  "site.charter.noneHow": "La coordinación la escribe en la aplicación, en Carta.",
   "site.charter.people": "{count, plural, one {Falta # persona} other {Faltan # personas}}.",
   "site.charter.skills": "Habilidades buscadas: {skills}",
   "site.charter.materials": "Materiales buscados: {materials}",
