@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, isNotNull, lt, notInArray, sql } from "drizzle
 import { uuidv7 } from "uuidv7";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { parseCsv } from "./csv.ts";
 import { type Entry, type EntryInput, type EntryProblem, type MetricType, parseMilli } from "./model.ts";
@@ -17,12 +18,15 @@ export const CSV_COLUMNS = ["metric", "date", "quantity", "hours", "service", "n
 
 export const customMetricIri = (config: Config, slug: string) => new URL(`/metrics/${slug}`, config.url).href;
 
+// Every totals page and ledger form reads both: prepared once per database.
+const allWeights = (db: Db) => db.select().from(sovereigntyWeights).prepare();
+const customTypes = (db: Db) =>
+  db.select().from(sovereigntyMetricTypes).orderBy(asc(sovereigntyMetricTypes.slug)).prepare();
+
 /** The shared metric types and the pod's own, each with the pod's weight. */
-export function listMetricTypes(db: Reader, config: Config): MetricType[] {
+export function listMetricTypes(db: Db, config: Config): MetricType[] {
   const weights = new Map(
-    db
-      .select()
-      .from(sovereigntyWeights)
+    preparedOnce(db, allWeights)
       .all()
       .map((w) => [w.metric, w]),
   );
@@ -42,10 +46,7 @@ export function listMetricTypes(db: Reader, config: Config): MetricType[] {
       defaultWeightMilli: Math.round(t.weight * 1000),
     }),
   );
-  const custom = db
-    .select()
-    .from(sovereigntyMetricTypes)
-    .orderBy(asc(sovereigntyMetricTypes.slug))
+  const custom = preparedOnce(db, customTypes)
     .all()
     .map((t) =>
       withWeight({

@@ -194,10 +194,16 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
       cells: viewTotals(deps, types, { metricIri: chosen?.iri, from: query.from, to: query.to }),
     };
   }
+  // Read on first use only: a page whose months have many pods each names none of them.
   const podNames = () => {
-    const names = new Map(neighborPods().map((pod) => [pod.actorIri, pod.handle ?? pod.name]));
-    names.set(actorIri(deps.config).href, deps.config.name);
-    return (iri: string) => names.get(iri) ?? new URL(iri).host;
+    let names: Map<string, string> | undefined;
+    return (iri: string) => {
+      if (!names) {
+        names = new Map(neighborPods().map((pod) => [pod.actorIri, pod.handle ?? pod.name]));
+        names.set(actorIri(deps.config).href, deps.config.name);
+      }
+      return names.get(iri) ?? new URL(iri).host;
+    };
   };
 
   app.get(
