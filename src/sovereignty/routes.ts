@@ -110,8 +110,11 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     items: sovereignty.history(request.params.id),
   }));
   app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: sovereignty.list() }));
-  app.post("/sovereignty/reports/draft", { schema: { tags } }, async (_request, reply) =>
-    reply.code(201).send(sovereignty.draftFor(deps.now())),
+  app.post(
+    "/sovereignty/reports/draft",
+    // A month before last: a report the pod did not write at the time (default: last month).
+    { schema: { tags, body: z.object({ month: z.string().regex(MONTH).optional() }).optional() } },
+    async (request, reply) => reply.code(201).send(sovereignty.draftFor(deps.now(), "en", request.body?.month)),
   );
   app.post("/sovereignty/reports/:id/publish", { schema: { tags, params: idParams } }, async (request) =>
     sovereignty.publish(request.params.id),
