@@ -8,7 +8,14 @@ import { parseCsv } from "./csv.ts";
 import { type Entry, type EntryInput, type EntryProblem, type MetricType, parseMilli } from "./model.ts";
 import { isDay } from "./months.ts";
 import { sovereigntyEntries, sovereigntyMetricTypes, sovereigntyWeights } from "./schema.ts";
-import { type Institution, INSTITUTIONS, METRIC_SLUG, SHARED_METRIC_BASE, SHARED_METRIC_TYPES } from "./taxonomy.ts";
+import {
+  type Institution,
+  INSTITUTIONS,
+  METRIC_SLUG,
+  METRIC_UNIT,
+  SHARED_METRIC_BASE,
+  SHARED_METRIC_TYPES,
+} from "./taxonomy.ts";
 
 type Reader = Pick<Db, "select">;
 const NOTE_MAX = 500;
@@ -57,7 +64,7 @@ export function listMetricTypes(db: Db, config: Config): MetricType[] {
         category: t.category,
         replaces: t.replaces,
         shared: false,
-        defaultWeightMilli: 0,
+        defaultWeightMilli: t.defaultWeightMilli,
       }),
     );
   return [...shared, ...custom];
@@ -70,6 +77,8 @@ export interface MetricTypeInput {
   unit: string;
   category: string;
   replaces: Institution;
+  /** Hours of life liberated per unit (thousandths); 0 when not given. */
+  defaultWeightMilli?: number;
 }
 
 export function addMetricType(db: Db, config: Config, input: MetricTypeInput, now: Date): MetricType {
@@ -77,6 +86,7 @@ export function addMetricType(db: Db, config: Config, input: MetricTypeInput, no
   if (listMetricTypes(db, config).some((t) => t.slug === input.slug))
     throw conflict(`metric type "${input.slug}" already exists`);
   if (!INSTITUTIONS.includes(input.replaces)) throw conflict(`unknown institution "${input.replaces}"`);
+  if (!METRIC_UNIT.test(input.unit)) throw conflict(`unit "${input.unit}" is not a word such as "meal" or "kWh"`);
   db.insert(sovereigntyMetricTypes)
     .values({ ...input, createdAt: now.toISOString() })
     .run();
@@ -127,23 +137,42 @@ export function readCsv(
   known: { metrics: ReadonlySet<string>; services: ReadonlySet<string> },
 ): { inputs: EntryInput[]; problems: EntryProblem[] } {
   const rows = parseCsv(text);
-  if (!rows) return { inputs: [], problems: [{ column: "csv", message: "a quoted value is not closed" }] };
-  if (rows.length === 0) return { inputs: [], problems: [{ column: "csv", message: "no rows" }] };
+  if (!rows)
+    return { inputs: [], problems: [{ column: "csv", code: "unclosed", message: "a quoted value is not closed" }] };
+  if (rows.length === 0) return { inputs: [], problems: [{ column: "csv", code: "empty", message: "no rows" }] };
   const header = rows[0]!.map((name) => name.trim().toLowerCase());
   const problems: EntryProblem[] = [];
   for (const required of ["metric", "date", "quantity"])
-    if (!header.includes(required)) problems.push({ row: 1, column: required, message: "missing column" });
+    if (!header.includes(required))
+      problems.push({ row: 1, column: required, code: "missingColumn", message: "missing column" });
   for (const name of header)
     if (!(CSV_COLUMNS as readonly string[]).includes(name))
-      problems.push({ row: 1, column: name, message: `unknown column (known: ${CSV_COLUMNS.join(", ")})` });
+      problems.push({
+        row: 1,
+        column: name,
+        code: "unknownColumn",
+        params: { known: CSV_COLUMNS.join(", ") },
+        message: `unknown column (known: ${CSV_COLUMNS.join(", ")})`,
+      });
   if (rows.length - 1 > CSV_MAX_ROWS)
-    problems.push({ column: "csv", message: `more than ${CSV_MAX_ROWS} rows; split the file` });
+    problems.push({
+      column: "csv",
+      code: "tooManyRows",
+      params: { max: CSV_MAX_ROWS },
+      message: `more than ${CSV_MAX_ROWS} rows; split the file`,
+    });
   if (problems.length > 0) return { inputs: [], problems };
   const inputs: EntryInput[] = [];
   rows.slice(1).forEach((values, i) => {
     const row = i + 2;
     if (values.length !== header.length) {
-      problems.push({ row, column: "csv", message: `${values.length} values for ${header.length} columns` });
+      problems.push({
+        row,
+        column: "csv",
+        code: "valueCount",
+        params: { values: values.length, columns: header.length },
+        message: `${values.length} values for ${header.length} columns`,
+      });
       return;
     }
     const raw = Object.fromEntries(header.map((name, k) => [name, values[k]!]));
