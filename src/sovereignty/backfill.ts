@@ -5,8 +5,7 @@ import type { DocumentLoader } from "@fedify/vocab-runtime";
 import { getFollowing } from "../follows/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { REPORT_COLLECTION } from "./collections.ts";
-import { parseReport, reportFigures } from "./from-as.ts";
-import { replaceFigures } from "./totals-store.ts";
+import { parseReport, reportFigures, storeReport } from "./from-as.ts";
 import { REPORT_CONTEXT } from "./vocab.ts";
 
 /**
@@ -100,7 +99,7 @@ export async function backfillReports(
     const parsed = parseReport(document, podIri);
     const input = parsed && reportFigures(deps, podIri, parsed);
     if (!input) return false;
-    replaceFigures(db, input);
+    storeReport(deps, parsed, input);
     return true;
   }
 }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { getFollowing } from "../follows/service.ts";
+import { projectNeighborReport } from "../social/neighbor-posts.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo } from "../federation/iri.ts";
 import type { VerifiedInbox } from "../federation/signature-guard.ts";
@@ -41,6 +42,8 @@ const reportSchema = z.object({
   id: iri,
   type: z.literal("Article"),
   attributedTo: iri,
+  name: z.string().max(500).optional(),
+  content: z.string().max(200_000).optional(),
   updated: instant.optional(),
   published: instant,
   attachment: z.array(z.unknown()).max(200),
@@ -99,6 +102,29 @@ export function reportFigures(
 }
 
 /**
+ * Stores a report's figures (replacing that pod's month) and, when it is the newest version, the post the
+ * operator's apps show for it (neighbor pods send the Article, not the readable Note).
+ */
+export function storeReport(
+  deps: PodDeps,
+  parsed: NonNullable<ReturnType<typeof parseReport>>,
+  input: PodMonthFigures,
+) {
+  const stored = replaceFigures(deps.db, input);
+  const { report } = parsed;
+  if (stored)
+    projectNeighborReport(deps.db, {
+      podIri: input.podIri,
+      iri: report.id,
+      name: report.name ?? report.id,
+      content: report.content ?? "",
+      published: report.published,
+      updated: report.updated ?? null,
+    });
+  return stored;
+}
+
+/**
  * The inbox's path for followed pods' monthly reports: the Article's structured figures, read from the compact
  * JSON of REPORT_CONTEXT (Fedify's classes drop EconomicEvents). The signature guard has verified the request;
  * this takes only a Create or Update whose actor wrote the report, from a pod this pod follows. Anything else
@@ -115,7 +141,7 @@ export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
     if (getFollowing(deps.db, actorIri)?.state !== "accepted" || refuses(actorIri)) return true;
     const input = reportFigures(deps, actorIri, parsed);
     if (!input) return true;
-    const stored = replaceFigures(deps.db, input);
+    const stored = storeReport(deps, parsed, input);
     deps.log.debug(
       { report: input.reportIri, month: input.month, stored, figures: input.figures.length },
       "sovereignty report received",

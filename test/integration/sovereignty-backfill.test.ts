@@ -2,9 +2,12 @@
  * A new follower reads a pod's earlier reports (two pod processes, real HTTP and signatures): B publishes two
  * months of reports (the earlier one corrected) before C follows it; once B accepts, C's totals show both
  * months, the corrected figures only. Unfollowing and following again gives the same totals, not double.
+ * In the Mastodon-compatible API, each pod's apps show the reports as posts, and a correction B publishes
+ * later edits C's post.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMonths, monthIn } from "../../src/sovereignty/months.ts";
+import { mastodonGet, operatorAppToken } from "../support/oauth-consent.ts";
 import { followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 
 const ZONE = "America/Mexico_City";
@@ -76,5 +79,31 @@ describe("a new follower backfills earlier sovereignty reports", () => {
       [before, "35", 1],
       [last, "45", 1],
     ]);
+  });
+
+  it("apps show the reports as posts: B's own, and on C a later correction edits B's post", async () => {
+    const reports = (await b.admin("GET", "/sovereignty/reports")).body.items as { id: string; month: string }[];
+    const noteOf = (month: string) => `${b.url}/reports/${reports.find((r) => r.month === month)!.id}/note`;
+    const home = async (pod: PodProcess, token: string) =>
+      (await mastodonGet(pod.url, token, "/api/v1/timelines/home?limit=40")).body as {
+        uri: string;
+        content: string;
+        edited_at: string | null;
+      }[];
+    const bHome = await home(b, await operatorAppToken(b.url));
+    expect(bHome.filter((s) => s.uri === noteOf(last) || s.uri === noteOf(before))).toHaveLength(2);
+    const cToken = await operatorAppToken(c.url);
+    expect(
+      (await b.admin("POST", "/sovereignty/entries", { metric: "meals-prepared", date: `${last}-20`, quantity: 5 }))
+        .status,
+    ).toBe(201);
+    expect((await publish(last)).revision).toBe(2);
+    await waitUntil(async () => (await cMeals()).some((x) => x.month === last && x.quantity === "50"));
+    await waitUntil(async () =>
+      (await home(c, cToken)).some((s) => s.uri === noteOf(last) && s.content.includes("Meals prepared: 50 meal")),
+    );
+    const posts = (await home(c, cToken)).filter((s) => s.uri === noteOf(last));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.edited_at).not.toBeNull();
   });
 });
