@@ -119,12 +119,17 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     items: sovereignty.history(request.params.id),
   }));
   app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: sovereignty.list() }));
-  app.post(
-    "/sovereignty/reports/draft",
-    // A month before last: a report the pod did not write at the time (default: last month).
-    { schema: { tags, body: z.object({ month: z.string().regex(MONTH).optional() }).optional() } },
-    async (request, reply) => reply.code(201).send(sovereignty.draftFor(deps.now(), "en", request.body?.month)),
-  );
+  // A month before last may be given: a report the pod did not write at the time (default: last month). The body
+  // is read here, not declared: a route with a body schema refuses a request without one.
+  const draftBody = z
+    .object({ month: z.string().regex(MONTH).optional() })
+    .strict()
+    .optional();
+  app.post("/sovereignty/reports/draft", { schema: { tags } }, async (request, reply) => {
+    const body = draftBody.safeParse(request.body ?? undefined);
+    if (!body.success) throw badRequest('"month" is a month such as 2026-10', "month");
+    return reply.code(201).send(sovereignty.draftFor(deps.now(), "en", body.data?.month));
+  });
   app.post("/sovereignty/reports/:id/publish", { schema: { tags, params: idParams } }, async (request) =>
     sovereignty.publish(request.params.id),
   );

@@ -106,12 +106,12 @@ describe("web app: sovereignty ledger, report and confederal totals", { timeout:
     // In the member's language: the file's problems and the fields' alike, the value quoted as written.
     await pageEs.goto(`${north.url}/app/sovereignty/import`);
     await pageEs.fill("#f-csv", `metric,date,amount\nmeals-prepared,${day},10\n`);
-    await pageEs.click("button[type=submit]");
+    await pageEs.click('form[action="/app/sovereignty/import"] button[type=submit]');
     const missing = await pageEs.locator("#csv-problems").textContent();
     expect(missing).toContain("Fila 1, columna «quantity»: falta esta columna en la primera fila");
     expect(missing).toContain("Fila 1, columna «amount»: columna desconocida (conocidas: metric, date, quantity");
     await pageEs.fill("#f-csv", `metric,date,quantity\nmeals-prepared,${day},10,9\nrepairs,${day},lots\n`);
-    await pageEs.click("button[type=submit]");
+    await pageEs.click('form[action="/app/sovereignty/import"] button[type=submit]');
     const rows = await pageEs.locator("#csv-problems").textContent();
     expect(rows).toContain("Fila 2, columna «csv»: 4 valores para 3 columnas");
     expect(rows).toContain('Fila 3, columna «quantity»: "lots": Indiquen un número');
@@ -190,8 +190,10 @@ describe("web app: sovereignty ledger, report and confederal totals", { timeout:
       await p.fill("#f-unit", "=SUM(A1)");
       await p.fill("#f-weight", "lots");
       // Past the browser's own checks, so the server's answer is what the member sees.
-      await p.evaluate(() => document.querySelector("form.stack")?.setAttribute("novalidate", ""));
-      await p.click("button[type=submit]");
+      await p.evaluate(() =>
+        document.querySelector('form[action="/app/sovereignty/types"]')?.setAttribute("novalidate", ""),
+      );
+      await p.click('form[action="/app/sovereignty/types"] button[type=submit]');
     };
     await fillBad(page);
     const errorOf = (p: Page, field: string) => p.locator(`#f-${field}-error`).textContent();
