@@ -51,9 +51,11 @@ export function metricTypesPage(
             (type) => html`<li>
               <p><strong>${type.labels[ctx.locale]}</strong> (${type.unit})</p>
               <p class="hint">
-                ${t(`category.${type.category}` as MessageKey)} ·
-                ${t("sov.weights.replaces", { institution: institution(type.replaces) })} ·
-                ${t("sov.weights.default", { weight: formatMilli(type.defaultWeightMilli) })}
+                ${[
+                  t(`category.${type.category}` as MessageKey),
+                  t("sov.weights.replaces", { institution: institution(type.replaces) }),
+                  t("sov.weights.default", { weight: formatMilli(type.defaultWeightMilli) }),
+                ].join(" · ")}
               </p>
             </li>`,
           )}
