@@ -175,7 +175,10 @@ if (!only || only === "sovereignty") {
   });
   console.log(
     `## Sovereignty totals: ${sov.pods} pods × ${sov.months} months × ${sov.metrics} metric types = ` +
-      `${sov.figures} stored figures (seeded in ${sov.seedSeconds.toFixed(1)} s)`,
+      `${sov.figures} stored figures (seeded in ${sov.seedSeconds.toFixed(1)} s; load average ` +
+      `${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")}: p99 follows the machine's load)`,
   );
   console.log(
     `baseline (bare Fastify route): p50 ${sov.baseline.p50.toFixed(3)} ms, p99 ${sov.baseline.p99.toFixed(3)} ms`,

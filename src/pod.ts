@@ -118,6 +118,10 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
         social.inbox
           .backfillPosts(contextFor(), actorIri)
           .catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "reading the latest posts failed"));
+        // Its reports published before the follow join the confederal sovereignty totals.
+        services.sovereignty
+          .backfill(actorIri, services.moderation.refuses)
+          .catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "reading earlier reports failed"));
       },
       left(actorIri) {
         confederation.hooks.left(actorIri);

@@ -14,6 +14,8 @@ function kindAt(iri: URL, type: string): Status["kind"] | null {
   if (first === "charter") return type === "Note" ? "charter" : null;
   // Public memory entries (decisions, workflows, lessons) read like practices: an Article and its Note.
   if (first === "memory") return type === "Note" ? "practice" : null;
+  // Monthly sovereignty reports too (the Article carries the figures for pods).
+  if (first === "reports") return type === "Note" ? "practice" : null;
   // Notes written in apps (/notes/…) are stored by the posting service before they are sent.
   return null;
 }

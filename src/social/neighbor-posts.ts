@@ -38,6 +38,35 @@ export function projectNeighborObject(db: Db, record: ViewRecord): void {
   });
 }
 
+/**
+ * A followed pod's monthly sovereignty report, which arrives (or is backfilled) as an Article the sovereignty
+ * room reads for its figures: the post its readable Note would have been, kind "practice" like other Articles.
+ */
+export function projectNeighborReport(
+  db: Db,
+  report: { podIri: string; iri: string; name: string; content: string; published: string; updated: string | null },
+): void {
+  const account = store.accountByIri(db, report.podIri);
+  if (!account) return;
+  const content = sanitize(
+    `<p><strong>${escapeHtml(report.name)}</strong></p>${report.content}` +
+      `<p><a href="${escapeHtml(report.iri)}">${escapeHtml(report.iri)}</a></p>`,
+  );
+  store.upsertStatus(db, account, "practice", {
+    iri: `${report.iri}/note`,
+    url: report.iri,
+    inReplyToIri: null,
+    content,
+    spoilerText: "",
+    visibility: "public",
+    language: null,
+    sensitive: false,
+    mentions: [],
+    publishedAt: report.published,
+    editedAt: report.updated,
+  });
+}
+
 /** The neighbor deleted the object: the post written from it goes too. */
 export function removeNeighborPost(db: Db, objectIri: string, podIri: string): void {
   const account = store.accountByIri(db, podIri);

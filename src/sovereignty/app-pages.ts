@@ -90,6 +90,7 @@ export function ledgerPage(ctx: PageContext, state: LedgerPageState): Page {
       <p class="actions">
         <a class="button secondary" href="/app/sovereignty/import">${t("sov.import.link")}</a>
         <a class="button secondary" href="/app/sovereignty/weights">${t("sov.weights.link")}</a>
+        <a class="button secondary" href="/app/sovereignty/types">${t("sov.type.link")}</a>
         ${
           state.coordinator &&
           html`<a class="button secondary" href="/app/sovereignty/reports">${t("sov.reports.link")}</a>`
@@ -157,8 +158,9 @@ export function correctionPage(
   };
 }
 
-/** A CSV problem in the reader's language where the catalog has its field's message (the value stays quoted). */
+/** A CSV problem in the reader's language: the file's problem, or the field's message (the value stays quoted). */
 function problemText(ctx: PageContext, p: EntryProblem): string {
+  if (p.code) return ctx.t(`sov.csv.${p.code}`, p.params);
   const key = `sov.error.${p.column}`;
   if (!isMessageKey(key)) return p.message;
   const value = /^"[^"]*"/.exec(p.message)?.[0];

@@ -13,6 +13,8 @@ import {
   reportsPage,
   weightsPage,
 } from "./app-pages.ts";
+import { metricTypesPage } from "./app-types-page.ts";
+import { METRIC_FORM_FIELDS, type MetricFormValues, readMetricTypeForm } from "./metric-form.ts";
 import { type EntryProblem, formatMilli, parseMilli } from "./model.ts";
 import { dayIn, monthIn } from "./months.ts";
 import { liberatedMilli } from "./report.ts";
@@ -144,7 +146,17 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
     const csv = text(request.body as FormFields | undefined, "csv");
     const result =
       csv.length > CSV_MAX_CHARS
-        ? { entries: [], problems: [{ column: "csv", message: `longer than ${CSV_MAX_CHARS} characters` }] }
+        ? {
+            entries: [],
+            problems: [
+              {
+                column: "csv",
+                code: "tooLong" as const,
+                params: { max: CSV_MAX_CHARS },
+                message: `longer than ${CSV_MAX_CHARS} characters`,
+              },
+            ],
+          }
         : sovereignty.importCsv(csv, { source: "csv", enteredBy: request.appMember!.id });
     if (result.problems.length > 0)
       return kit.send(request, reply, importPage(kit.context(request, reply), { csv, problems: result.problems }));
@@ -186,6 +198,34 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
     sovereignty.setThreshold(threshold);
     audit(request.appMember!.id, "sovereignty.weights", String(changes.length));
     return reply.redirect("/app/sovereignty/weights?done=saved", 303);
+  });
+
+  function types(request: FastifyRequest, reply: FastifyReply, values: MetricFormValues, errors?: FieldErrors) {
+    const ctx = kit.context(request, reply);
+    const added = text(request.query as FormFields, "done") === "added";
+    const page = metricTypesPage(ctx, {
+      types: sovereignty.metricTypes(),
+      coordinator: request.appMember?.role === "coordinator",
+      values,
+      errors,
+      notice: added ? ctx.t("sov.type.added") : undefined,
+    });
+    return kit.send(request, reply, page);
+  }
+
+  app.get("/sovereignty/types", { preHandler: member }, async (request, reply) =>
+    types(request, reply, { weight: "0" }),
+  );
+
+  app.post("/sovereignty/types", { preHandler: coordinator }, async (request, reply) => {
+    const fields = request.body as FormFields | undefined;
+    const values: MetricFormValues = Object.fromEntries(METRIC_FORM_FIELDS.map((name) => [name, text(fields, name)]));
+    const taken = new Set(sovereignty.metricTypes().map((type) => type.slug));
+    const read = readMetricTypeForm(values, taken);
+    if (!read.input) return types(request, reply, values, read.errors);
+    const type = sovereignty.addMetricType(read.input);
+    audit(request.appMember!.id, "sovereignty.type", type.slug);
+    return reply.redirect("/app/sovereignty/types?done=added", 303);
   });
 
   app.get("/sovereignty/reports", { preHandler: coordinator }, async (request, reply) =>

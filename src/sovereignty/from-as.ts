@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { getFollowing } from "../follows/service.ts";
+import { projectNeighborReport } from "../social/neighbor-posts.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo } from "../federation/iri.ts";
 import type { VerifiedInbox } from "../federation/signature-guard.ts";
 import { addMonths, MONTH, monthIn } from "./months.ts";
-import { replaceFigures, type ReceivedFigure } from "./totals-store.ts";
+import { type PodMonthFigures, replaceFigures, type ReceivedFigure } from "./totals-store.ts";
 import { REPORT_CONTEXT } from "./vocab.ts";
 
 const iri = z.url({ protocol: /^https?$/ }).max(2048);
@@ -41,10 +42,87 @@ const reportSchema = z.object({
   id: iri,
   type: z.literal("Article"),
   attributedTo: iri,
+  name: z.string().max(500).optional(),
+  content: z.string().max(200_000).optional(),
   updated: instant.optional(),
   published: instant,
   attachment: z.array(z.unknown()).max(200),
 });
+
+type ParsedReport = z.infer<typeof reportSchema>;
+
+/**
+ * A followed pod's report Article (compact JSON of REPORT_CONTEXT) with its month, or null when this is not a
+ * report written by that actor on its own origin.
+ */
+export function parseReport(object: unknown, actorIri: string): { report: ParsedReport; month: string } | null {
+  const parsed = reportSchema.safeParse(object);
+  if (!parsed.success) return null;
+  const report = parsed.data;
+  if (!belongsTo(actorIri, report.id, report.attributedTo)) return null;
+  const month = report.attachment.map((item) => periodSchema.safeParse(item)).find((p) => p.success)?.data?.value;
+  return month ? { report, month } : null;
+}
+
+/**
+ * The figures to store from a report: those of its own month, provided by its actor. Null for a month that
+ * has not begun anywhere yet (it would move the view's default window).
+ */
+export function reportFigures(
+  deps: PodDeps,
+  actorIri: string,
+  { report, month }: NonNullable<ReturnType<typeof parseReport>>,
+): PodMonthFigures | null {
+  if (month > addMonths(monthIn(deps.now(), "UTC"), 1)) return null;
+  const figures = report.attachment.flatMap((item) => {
+    const figure = figureSchema.safeParse(item);
+    if (!figure.success && (item as { type?: unknown })?.type === "EconomicEvent")
+      deps.log.warn(
+        { report: report.id, reason: figure.error.issues[0]?.message, path: figure.error.issues[0]?.path },
+        "refused a report figure",
+      );
+    return figure.success ? [figure.data] : [];
+  });
+  const received: ReceivedFigure[] = figures
+    .filter((f) => f.period === month && f.provider === actorIri)
+    .map((f) => ({
+      metricIri: f.resourceConformsTo,
+      unit: f.resourceQuantity?.hasUnit ?? "",
+      quantityMilli: f.resourceQuantity ? Math.round(Number(f.resourceQuantity.hasNumericalValue) * 1000) : null,
+      fewerThan: f.resourceQuantity ? null : (f.fewerThan ?? 1),
+    }));
+  return {
+    podIri: actorIri,
+    month,
+    reportIri: report.id,
+    version: report.updated ?? report.published,
+    figures: received,
+    at: deps.now(),
+  };
+}
+
+/**
+ * Stores a report's figures (replacing that pod's month) and, when it is the newest version, the post the
+ * operator's apps show for it (neighbor pods send the Article, not the readable Note).
+ */
+export function storeReport(
+  deps: PodDeps,
+  parsed: NonNullable<ReturnType<typeof parseReport>>,
+  input: PodMonthFigures,
+) {
+  const stored = replaceFigures(deps.db, input);
+  const { report } = parsed;
+  if (stored)
+    projectNeighborReport(deps.db, {
+      podIri: input.podIri,
+      iri: report.id,
+      name: report.name ?? report.id,
+      content: report.content ?? "",
+      published: report.published,
+      updated: report.updated ?? null,
+    });
+  return stored;
+}
 
 /**
  * The inbox's path for followed pods' monthly reports: the Article's structured figures, read from the compact
@@ -56,42 +134,18 @@ export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
   return async function handle({ activity, actorIri }: VerifiedInbox): Promise<boolean> {
     if (activity.type !== "Create" && activity.type !== "Update") return false;
     if (!isDeepStrictEqual(activity["@context"], REPORT_CONTEXT)) return false;
-    const parsed = reportSchema.safeParse(activity.object);
-    if (!parsed.success || activity.actor !== actorIri) return false;
-    const report = parsed.data;
-    if (!belongsTo(actorIri, report.id, report.attributedTo)) return false;
-    const month = report.attachment.map((item) => periodSchema.safeParse(item)).find((p) => p.success)?.data?.value;
-    if (!month) return false;
+    if (activity.actor !== actorIri) return false;
+    const parsed = parseReport(activity.object, actorIri);
+    if (!parsed) return false;
     // Taken from here on: a report from a pod not followed (or refused) is read and dropped, unlogged.
     if (getFollowing(deps.db, actorIri)?.state !== "accepted" || refuses(actorIri)) return true;
-    // A month that has not begun anywhere yet is refused: it would move the view's default window.
-    if (month > addMonths(monthIn(deps.now(), "UTC"), 1)) return true;
-    const figures = report.attachment.flatMap((item) => {
-      const figure = figureSchema.safeParse(item);
-      if (!figure.success && (item as { type?: unknown })?.type === "EconomicEvent")
-        deps.log.warn(
-          { report: report.id, reason: figure.error.issues[0]?.message, path: figure.error.issues[0]?.path },
-          "refused a report figure",
-        );
-      return figure.success ? [figure.data] : [];
-    });
-    const received: ReceivedFigure[] = figures
-      .filter((f) => f.period === month && f.provider === actorIri)
-      .map((f) => ({
-        metricIri: f.resourceConformsTo,
-        unit: f.resourceQuantity?.hasUnit ?? "",
-        quantityMilli: f.resourceQuantity ? Math.round(Number(f.resourceQuantity.hasNumericalValue) * 1000) : null,
-        fewerThan: f.resourceQuantity ? null : (f.fewerThan ?? 1),
-      }));
-    const stored = replaceFigures(deps.db, {
-      podIri: actorIri,
-      month,
-      reportIri: report.id,
-      version: report.updated ?? report.published,
-      figures: received,
-      at: deps.now(),
-    });
-    deps.log.debug({ report: report.id, month, stored, figures: received.length }, "sovereignty report received");
+    const input = reportFigures(deps, actorIri, parsed);
+    if (!input) return true;
+    const stored = storeReport(deps, parsed, input);
+    deps.log.debug(
+      { report: input.reportIri, month: input.month, stored, figures: input.figures.length },
+      "sovereignty report received",
+    );
     return true;
   };
 }

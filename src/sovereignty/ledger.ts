@@ -2,12 +2,20 @@ import { and, asc, desc, eq, gte, isNotNull, lt, notInArray, sql } from "drizzle
 import { uuidv7 } from "uuidv7";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { parseCsv } from "./csv.ts";
 import { type Entry, type EntryInput, type EntryProblem, type MetricType, parseMilli } from "./model.ts";
 import { isDay } from "./months.ts";
 import { sovereigntyEntries, sovereigntyMetricTypes, sovereigntyWeights } from "./schema.ts";
-import { type Institution, INSTITUTIONS, METRIC_SLUG, SHARED_METRIC_BASE, SHARED_METRIC_TYPES } from "./taxonomy.ts";
+import {
+  type Institution,
+  INSTITUTIONS,
+  METRIC_SLUG,
+  METRIC_UNIT,
+  SHARED_METRIC_BASE,
+  SHARED_METRIC_TYPES,
+} from "./taxonomy.ts";
 
 type Reader = Pick<Db, "select">;
 const NOTE_MAX = 500;
@@ -17,12 +25,15 @@ export const CSV_COLUMNS = ["metric", "date", "quantity", "hours", "service", "n
 
 export const customMetricIri = (config: Config, slug: string) => new URL(`/metrics/${slug}`, config.url).href;
 
+// Every totals page and ledger form reads both: prepared once per database.
+const allWeights = (db: Db) => db.select().from(sovereigntyWeights).prepare();
+const customTypes = (db: Db) =>
+  db.select().from(sovereigntyMetricTypes).orderBy(asc(sovereigntyMetricTypes.slug)).prepare();
+
 /** The shared metric types and the pod's own, each with the pod's weight. */
-export function listMetricTypes(db: Reader, config: Config): MetricType[] {
+export function listMetricTypes(db: Db, config: Config): MetricType[] {
   const weights = new Map(
-    db
-      .select()
-      .from(sovereigntyWeights)
+    preparedOnce(db, allWeights)
       .all()
       .map((w) => [w.metric, w]),
   );
@@ -42,10 +53,7 @@ export function listMetricTypes(db: Reader, config: Config): MetricType[] {
       defaultWeightMilli: Math.round(t.weight * 1000),
     }),
   );
-  const custom = db
-    .select()
-    .from(sovereigntyMetricTypes)
-    .orderBy(asc(sovereigntyMetricTypes.slug))
+  const custom = preparedOnce(db, customTypes)
     .all()
     .map((t) =>
       withWeight({
@@ -56,7 +64,7 @@ export function listMetricTypes(db: Reader, config: Config): MetricType[] {
         category: t.category,
         replaces: t.replaces,
         shared: false,
-        defaultWeightMilli: 0,
+        defaultWeightMilli: t.defaultWeightMilli,
       }),
     );
   return [...shared, ...custom];
@@ -69,6 +77,8 @@ export interface MetricTypeInput {
   unit: string;
   category: string;
   replaces: Institution;
+  /** Hours of life liberated per unit (thousandths); 0 when not given. */
+  defaultWeightMilli?: number;
 }
 
 export function addMetricType(db: Db, config: Config, input: MetricTypeInput, now: Date): MetricType {
@@ -76,6 +86,7 @@ export function addMetricType(db: Db, config: Config, input: MetricTypeInput, no
   if (listMetricTypes(db, config).some((t) => t.slug === input.slug))
     throw conflict(`metric type "${input.slug}" already exists`);
   if (!INSTITUTIONS.includes(input.replaces)) throw conflict(`unknown institution "${input.replaces}"`);
+  if (!METRIC_UNIT.test(input.unit)) throw conflict(`unit "${input.unit}" is not a word such as "meal" or "kWh"`);
   db.insert(sovereigntyMetricTypes)
     .values({ ...input, createdAt: now.toISOString() })
     .run();
@@ -126,23 +137,42 @@ export function readCsv(
   known: { metrics: ReadonlySet<string>; services: ReadonlySet<string> },
 ): { inputs: EntryInput[]; problems: EntryProblem[] } {
   const rows = parseCsv(text);
-  if (!rows) return { inputs: [], problems: [{ column: "csv", message: "a quoted value is not closed" }] };
-  if (rows.length === 0) return { inputs: [], problems: [{ column: "csv", message: "no rows" }] };
+  if (!rows)
+    return { inputs: [], problems: [{ column: "csv", code: "unclosed", message: "a quoted value is not closed" }] };
+  if (rows.length === 0) return { inputs: [], problems: [{ column: "csv", code: "empty", message: "no rows" }] };
   const header = rows[0]!.map((name) => name.trim().toLowerCase());
   const problems: EntryProblem[] = [];
   for (const required of ["metric", "date", "quantity"])
-    if (!header.includes(required)) problems.push({ row: 1, column: required, message: "missing column" });
+    if (!header.includes(required))
+      problems.push({ row: 1, column: required, code: "missingColumn", message: "missing column" });
   for (const name of header)
     if (!(CSV_COLUMNS as readonly string[]).includes(name))
-      problems.push({ row: 1, column: name, message: `unknown column (known: ${CSV_COLUMNS.join(", ")})` });
+      problems.push({
+        row: 1,
+        column: name,
+        code: "unknownColumn",
+        params: { known: CSV_COLUMNS.join(", ") },
+        message: `unknown column (known: ${CSV_COLUMNS.join(", ")})`,
+      });
   if (rows.length - 1 > CSV_MAX_ROWS)
-    problems.push({ column: "csv", message: `more than ${CSV_MAX_ROWS} rows; split the file` });
+    problems.push({
+      column: "csv",
+      code: "tooManyRows",
+      params: { max: CSV_MAX_ROWS },
+      message: `more than ${CSV_MAX_ROWS} rows; split the file`,
+    });
   if (problems.length > 0) return { inputs: [], problems };
   const inputs: EntryInput[] = [];
   rows.slice(1).forEach((values, i) => {
     const row = i + 2;
     if (values.length !== header.length) {
-      problems.push({ row, column: "csv", message: `${values.length} values for ${header.length} columns` });
+      problems.push({
+        row,
+        column: "csv",
+        code: "valueCount",
+        params: { values: values.length, columns: header.length },
+        message: `${values.length} values for ${header.length} columns`,
+      });
       return;
     }
     const raw = Object.fromEntries(header.map((name, k) => [name, values[k]!]));

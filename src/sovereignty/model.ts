@@ -37,8 +37,21 @@ export interface Entry extends EntryInput {
 export interface EntryProblem {
   row?: number;
   column: string;
+  /** In English, for the API and logs; the web app shows the member's language (code or column). */
   message: string;
+  /** A problem of the file, not of a field's value: its message key and values (sov.csv.<code>). */
+  code?: CsvProblemCode;
+  params?: Record<string, string | number>;
 }
+
+export type CsvProblemCode =
+  | "unclosed"
+  | "empty"
+  | "missingColumn"
+  | "unknownColumn"
+  | "tooManyRows"
+  | "valueCount"
+  | "tooLong";
 
 /** "12.5" → 12500; null when it is not a non-negative number with at most 3 decimals. */
 export function parseMilli(value: string): number | null {

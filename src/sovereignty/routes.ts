@@ -9,14 +9,14 @@ import { actorIri } from "../publishing/iris.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
 import { publicContext, renderPublic, sendPublic } from "../web/layout.ts";
 
-import { formatMilli, type MetricType } from "./model.ts";
+import { formatMilli, type MetricType, parseMilli } from "./model.ts";
 import { addMonths, MONTH } from "./months.ts";
 import { reportPublicPage, totalsPage } from "./pages.ts";
 import type { SovereigntyService } from "./service.ts";
 import { reportToArticle, reportToNote } from "./to-as.ts";
 import { confederalTotals, type TotalCell } from "./totals.ts";
 import { latestMonth } from "./totals-store.ts";
-import { INSTITUTIONS, METRIC_SLUG } from "./taxonomy.ts";
+import { INSTITUTIONS, METRIC_SLUG, METRIC_UNIT } from "./taxonomy.ts";
 
 /** How many months one request of the totals may span. */
 const MAX_MONTHS = 36;
@@ -64,14 +64,23 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
             slug: z.string().regex(METRIC_SLUG),
             labelEn: z.string().trim().min(1).max(80),
             labelEs: z.string().trim().min(1).max(80),
-            unit: z.string().trim().min(1).max(40),
+            unit: z.string().trim().regex(METRIC_UNIT),
             category: z.string().max(40),
             replaces: z.enum(INSTITUTIONS),
+            /** Hours of life liberated per unit, such as "0.5" (default 0). */
+            defaultWeight: z
+              .string()
+              .regex(/^\d{1,9}(\.\d{1,3})?$/)
+              .optional(),
           })
           .strict(),
       },
     },
-    async (request, reply) => reply.code(201).send(sovereignty.addMetricType(request.body)),
+    async (request, reply) => {
+      const { defaultWeight, ...type } = request.body;
+      const defaultWeightMilli = defaultWeight === undefined ? 0 : (parseMilli(defaultWeight) ?? 0);
+      return reply.code(201).send(sovereignty.addMetricType({ ...type, defaultWeightMilli }));
+    },
   );
   app.get(
     "/sovereignty/entries",
@@ -110,9 +119,17 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     items: sovereignty.history(request.params.id),
   }));
   app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: sovereignty.list() }));
-  app.post("/sovereignty/reports/draft", { schema: { tags } }, async (_request, reply) =>
-    reply.code(201).send(sovereignty.draftFor(deps.now())),
-  );
+  // A month before last may be given: a report the pod did not write at the time (default: last month). The body
+  // is read here, not declared: a route with a body schema refuses a request without one.
+  const draftBody = z
+    .object({ month: z.string().regex(MONTH).optional() })
+    .strict()
+    .optional();
+  app.post("/sovereignty/reports/draft", { schema: { tags } }, async (request, reply) => {
+    const body = draftBody.safeParse(request.body ?? undefined);
+    if (!body.success) throw badRequest('"month" is a month such as 2026-10', "month");
+    return reply.code(201).send(sovereignty.draftFor(deps.now(), "en", body.data?.month));
+  });
   app.post("/sovereignty/reports/:id/publish", { schema: { tags, params: idParams } }, async (request) =>
     sovereignty.publish(request.params.id),
   );
@@ -194,10 +211,16 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
       cells: viewTotals(deps, types, { metricIri: chosen?.iri, from: query.from, to: query.to }),
     };
   }
+  // Read on first use only: a page whose months have many pods each names none of them.
   const podNames = () => {
-    const names = new Map(neighborPods().map((pod) => [pod.actorIri, pod.handle ?? pod.name]));
-    names.set(actorIri(deps.config).href, deps.config.name);
-    return (iri: string) => names.get(iri) ?? new URL(iri).host;
+    let names: Map<string, string> | undefined;
+    return (iri: string) => {
+      if (!names) {
+        names = new Map(neighborPods().map((pod) => [pod.actorIri, pod.handle ?? pod.name]));
+        names.set(actorIri(deps.config).href, deps.config.name);
+      }
+      return names.get(iri) ?? new URL(iri).host;
+    };
   };
 
   app.get(

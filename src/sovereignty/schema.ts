@@ -8,6 +8,8 @@ export const sovereigntyMetricTypes = sqliteTable("sovereignty_metric_types", {
   unit: text("unit").notNull(),
   category: text("category").notNull(),
   replaces: text("replaces").notNull(),
+  /** Hours of life liberated per unit unless the pod's weights say otherwise (sovereignty_weights). */
+  defaultWeightMilli: integer("default_weight_milli").notNull().default(0),
   createdAt: text("created_at").notNull(),
 });
 

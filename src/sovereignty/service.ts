@@ -4,7 +4,7 @@ import { uuidv7 } from "uuidv7";
 import type { ChartersService } from "../charters/service.ts";
 import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { conflict, notFound } from "../http/problem.ts";
+import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { offerCountsBetween } from "../offers/service.ts";
 import { actorIri } from "../publishing/iris.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
@@ -24,6 +24,7 @@ import {
 import type { Entry, EntryProblem } from "./model.ts";
 import type { Report } from "./model-report.ts";
 import { addMonths, monthBounds, monthIn } from "./months.ts";
+import { backfillReports } from "./backfill.ts";
 import { draftFigures, isSmall, type ReportFigures } from "./report.ts";
 import { sovereigntyReports, sovereigntySettings } from "./schema.ts";
 import { reportActivities, reportIri, reportLines, reportPath } from "./to-as.ts";
@@ -137,6 +138,9 @@ export function sovereigntyService(
 
   return {
     metricTypes: () => listMetricTypes(db, config),
+    /** A newly followed pod's earlier reports join the totals (read in the background after its Accept). */
+    backfill: (podIri: string, refuses: (iri: string) => boolean) =>
+      backfillReports(deps, contextFor(), podIri, refuses),
     /** A neighbor's figures leave the totals (it was unfollowed). */
     forgetPod: (podIri: string) => dropPodFigures(db, podIri),
     addMetricType: (input: MetricTypeInput) => addMetricType(db, config, input, deps.now()),
@@ -176,9 +180,12 @@ export function sovereigntyService(
     /** The month the next report covers, seen from `now`: the previous month in the pod's time zone. */
     reportMonth: (now: Date) => addMonths(monthIn(now, zone()), -1),
 
-    /** Drafts the report for the month before `now` (pod's zone), unless there is one; returns it. */
-    draftFor(now: Date, language = "en"): Report {
-      const month = addMonths(monthIn(now, zone()), -1);
+    /**
+     * Drafts the report for the month before `now` (pod's zone), or for an earlier month the pod did not report,
+     * unless there is one; returns it.
+     */
+    draftFor(now: Date, language = "en", month = addMonths(monthIn(now, zone()), -1)): Report {
+      if (month >= monthIn(now, zone())) throw badRequest(`${month} has not ended yet`, "month");
       const existing = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.month, month)).get();
       if (existing) return existing.status === "draft" ? refreshDraft(existing.id) : toReport(existing);
       const at = now.toISOString();

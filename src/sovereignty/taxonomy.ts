@@ -108,3 +108,6 @@ export const SHARED_METRIC_TYPES: readonly MetricTypeDefinition[] = [
 ];
 
 export const METRIC_SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/** A unit is a word or two ("meal", "kWh", "h"): never markup or a spreadsheet formula (pods refuse others). */
+export const METRIC_UNIT = /^[\p{L}\p{N}][\p{L}\p{N} ._/-]{0,39}$/u;

@@ -1,5 +1,6 @@
 import { and, eq, gte, lte, max, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import { sovereigntyNeighborFigures, sovereigntyTotals } from "./schema.ts";
 
 export interface ReceivedFigure {
@@ -109,16 +110,24 @@ export function storedFigures(db: Db, query: { metricIri?: string; from?: string
     .all();
 }
 
+const latestOfMetric = (db: Db) =>
+  db
+    .select({ month: max(sovereigntyTotals.month) })
+    .from(sovereigntyTotals)
+    .where(eq(sovereigntyTotals.metricIri, sql.placeholder("metric")))
+    .prepare();
+const latestOfAll = (db: Db) =>
+  db
+    .select({ month: max(sovereigntyTotals.month) })
+    .from(sovereigntyTotals)
+    .prepare();
+
 /** The latest month any pod reported (for one metric type if given). */
 export function latestMonth(db: Db, metricIri?: string): string | null {
-  const f = sovereigntyTotals;
-  return (
-    db
-      .select({ month: max(f.month) })
-      .from(f)
-      .where(metricIri ? eq(f.metricIri, metricIri) : undefined)
-      .get()?.month ?? null
-  );
+  const row = metricIri
+    ? preparedOnce(db, latestOfMetric).get({ metric: metricIri })
+    : preparedOnce(db, latestOfAll).get();
+  return row?.month ?? null;
 }
 
 /** Forget a pod's figures (it was unfollowed or deleted itself). */

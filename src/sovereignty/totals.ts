@@ -1,5 +1,6 @@
-import { and, asc, eq, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { preparedOnce } from "../db/prepared.ts";
 import { liberatedMilli } from "./report.ts";
 import { sovereigntyNeighborFigures, sovereigntyTotals } from "./schema.ts";
 
@@ -36,19 +37,9 @@ export function confederalTotals(
   query: { metricIri?: string; from: string; to: string },
   weights: ReadonlyMap<string, number>,
 ): TotalCell[] {
-  const t = sovereigntyTotals;
-  const rows = db
-    .select()
-    .from(t)
-    .where(
-      and(
-        query.metricIri ? eq(t.metricIri, query.metricIri) : undefined,
-        gte(t.month, query.from),
-        lte(t.month, query.to),
-      ),
-    )
-    .orderBy(asc(t.month), asc(t.metricIri))
-    .all();
+  const rows = query.metricIri
+    ? preparedOnce(db, totalsOfMetric).all({ metric: query.metricIri, from: query.from, to: query.to })
+    : preparedOnce(db, totalsOfAll).all({ from: query.from, to: query.to });
   return rows.map((row) => {
     const listed = row.podCount + row.fewerThanCount <= POD_LIST_MAX ? podsOf(db, row.metricIri, row.month) : null;
     const weightMilli = weights.get(row.metricIri) ?? null;
@@ -68,12 +59,35 @@ export function confederalTotals(
   });
 }
 
-function podsOf(db: Db, metricIri: string, month: string) {
-  const f = sovereigntyNeighborFigures;
-  return db
-    .select({ podIri: f.podIri, quantityMilli: f.quantityMilli })
-    .from(f)
-    .where(and(eq(f.metricIri, metricIri), eq(f.month, month)))
-    .orderBy(asc(f.podIri))
-    .all();
-}
+// Each chart, JSON or CSV request reads here: built and prepared once per database, not per request.
+const inMonths = () =>
+  and(gte(sovereigntyTotals.month, sql.placeholder("from")), lte(sovereigntyTotals.month, sql.placeholder("to")));
+const totalsOfMetric = (db: Db) =>
+  db
+    .select()
+    .from(sovereigntyTotals)
+    .where(and(eq(sovereigntyTotals.metricIri, sql.placeholder("metric")), inMonths()))
+    .orderBy(asc(sovereigntyTotals.month))
+    .prepare();
+const totalsOfAll = (db: Db) =>
+  db
+    .select()
+    .from(sovereigntyTotals)
+    .where(inMonths())
+    .orderBy(asc(sovereigntyTotals.month), asc(sovereigntyTotals.metricIri))
+    .prepare();
+const podsOfCell = (db: Db) =>
+  db
+    .select({ podIri: sovereigntyNeighborFigures.podIri, quantityMilli: sovereigntyNeighborFigures.quantityMilli })
+    .from(sovereigntyNeighborFigures)
+    .where(
+      and(
+        eq(sovereigntyNeighborFigures.metricIri, sql.placeholder("metric")),
+        eq(sovereigntyNeighborFigures.month, sql.placeholder("month")),
+      ),
+    )
+    .orderBy(asc(sovereigntyNeighborFigures.podIri))
+    .prepare();
+
+const podsOf = (db: Db, metricIri: string, month: string) =>
+  preparedOnce(db, podsOfCell).all({ metric: metricIri, month });

@@ -53,6 +53,34 @@ export function publicContext(request: FastifyRequest, reply: FastifyReply, conf
   return ctx;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One formatter per language, zone and style, made once: building an Intl.DateTimeFormat costs about a
+ * millisecond, which was most of the time of a quick public page.
+ */
+function formatter(locale: Locale, timeZone: string, style: "time" | "date"): Intl.DateTimeFormat {
+  const key = `${locale} ${timeZone} ${style}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made =
+      style === "date"
+        ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone })
+        : // With the zone's name: a neighbor reading "until 6:00 PM" may be anywhere (dateStyle cannot carry it).
+          new Intl.DateTimeFormat(locale, {
+            year: "numeric",
+            month: "short",
+            day: "numeric",
+            hour: "numeric",
+            minute: "2-digit",
+            timeZoneName: "short",
+            timeZone,
+          });
+    formatters.set(key, made);
+  }
+  return made;
+}
+
 function makeContext(request: FastifyRequest, reply: FastifyReply, config: Config): PublicContext {
   const asked = (request.query as Record<string, unknown> | undefined)?.lang;
   if (isLocale(asked)) {
@@ -61,18 +89,8 @@ function makeContext(request: FastifyRequest, reply: FastifyReply, config: Confi
   }
   const chosen = isLocale(asked) ? asked : cookieLocale(request.headers.cookie);
   const locale = isLocale(chosen) ? chosen : localeFromAcceptLanguage(request.headers["accept-language"]);
-  const zone = { timeZone: config.timeZone };
-  // With the zone's name: a neighbor reading "until 6:00 PM" may be anywhere (dateStyle cannot carry it).
-  const timeFormat = new Intl.DateTimeFormat(locale, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZoneName: "short",
-    ...zone,
-  });
-  const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long", ...zone });
+  const timeFormat = formatter(locale, config.timeZone, "time");
+  const dateFormat = formatter(locale, config.timeZone, "date");
   return {
     t: translator(locale),
     locale,

@@ -103,6 +103,19 @@ describe("web app: sovereignty ledger, report and confederal totals", { timeout:
     const problems = await page.locator("#csv-problems").textContent();
     expect(problems).toContain("Row 3, column “quantity”");
     await checkPage(page, "sovereignty-import-error");
+    // In the member's language: the file's problems and the fields' alike, the value quoted as written.
+    await pageEs.goto(`${north.url}/app/sovereignty/import`);
+    await pageEs.fill("#f-csv", `metric,date,amount\nmeals-prepared,${day},10\n`);
+    await pageEs.click('form[action="/app/sovereignty/import"] button[type=submit]');
+    const missing = await pageEs.locator("#csv-problems").textContent();
+    expect(missing).toContain("Fila 1, columna «quantity»: falta esta columna en la primera fila");
+    expect(missing).toContain("Fila 1, columna «amount»: columna desconocida (conocidas: metric, date, quantity");
+    await pageEs.fill("#f-csv", `metric,date,quantity\nmeals-prepared,${day},10,9\nrepairs,${day},lots\n`);
+    await pageEs.click('form[action="/app/sovereignty/import"] button[type=submit]');
+    const rows = await pageEs.locator("#csv-problems").textContent();
+    expect(rows).toContain("Fila 2, columna «csv»: 4 valores para 3 columnas");
+    expect(rows).toContain('Fila 3, columna «quantity»: "lots": Indiquen un número');
+    await checkPage(pageEs, "sovereignty-import-error-es", { screenshots: false });
     await page.fill("#f-csv", `metric,date,quantity,service\nmeals-prepared,${day},10,kitchen\nrepairs,${day},3,\n`);
     await page.click("text=Check and import");
     await expect.poll(() => page.locator(".notice").textContent()).toContain("2 entries imported.");
@@ -167,5 +180,62 @@ describe("web app: sovereignty ledger, report and confederal totals", { timeout:
     expect(progress).toContain("A nurse offered two evenings a week.");
     expect(progress).toContain("Meals prepared: 55 meal");
     await screenshots(charterPage, "sovereignty-charter-progress");
+  });
+
+  it("a coordinator adds a metric type: each field's problem beside it, in both languages; then it is in the ledger", async () => {
+    const fillBad = async (p: Page) => {
+      await p.goto(`${north.url}/app/sovereignty/types`);
+      await p.fill("#f-labelEn", "");
+      await p.fill("#f-labelEs", "Semillas");
+      await p.fill("#f-unit", "=SUM(A1)");
+      await p.fill("#f-weight", "lots");
+      // Past the browser's own checks, so the server's answer is what the member sees.
+      await p.evaluate(() =>
+        document.querySelector('form[action="/app/sovereignty/types"]')?.setAttribute("novalidate", ""),
+      );
+      await p.click('form[action="/app/sovereignty/types"] button[type=submit]');
+    };
+    await fillBad(page);
+    const errorOf = (p: Page, field: string) => p.locator(`#f-${field}-error`).textContent();
+    expect(await errorOf(page, "labelEn")).toBe("Give a name (at most 80 characters).");
+    expect(await errorOf(page, "unit")).toContain("Give a unit of one or two words");
+    expect(await errorOf(page, "category")).toBe("Choose a category.");
+    expect(await errorOf(page, "replaces")).toBe("Choose whose role it takes.");
+    expect(await errorOf(page, "weight")).toContain("Give a number of hours");
+    expect(await page.locator("#f-labelEs-error").count()).toBe(0);
+    expect(await page.locator("#f-unit").getAttribute("aria-invalid")).toBe("true");
+    await checkPage(page, "sovereignty-types-error");
+    await fillBad(pageEs);
+    expect(await errorOf(pageEs, "labelEn")).toBe("Indiquen un nombre (como mucho 80 caracteres).");
+    expect(await errorOf(pageEs, "category")).toBe("Elijan una categoría.");
+    expect(await errorOf(pageEs, "weight")).toContain("Indiquen un número de horas");
+    await checkPage(pageEs, "sovereignty-types-error-es", { screenshots: false });
+
+    await page.goto(`${north.url}/app/sovereignty/types`);
+    await page.fill("#f-labelEn", "Seeds shared");
+    await page.fill("#f-labelEs", "Semillas compartidas");
+    await page.fill("#f-unit", "packet");
+    await page.selectOption("#f-category", "garden");
+    await page.selectOption("#f-replaces", "market");
+    await page.fill("#f-weight", "0.5");
+    await page.click("text=Add the type");
+    await expect.poll(() => page.locator(".notice").textContent()).toContain("Type added.");
+    await checkBoth(`${north.url}/app/sovereignty/types`, "sovereignty-types");
+    expect(await page.locator(".cards").textContent()).toContain("default 0.5");
+    await page.goto(`${north.url}/app/sovereignty`);
+    expect(await page.locator("#f-metric option[value=seeds-shared]").textContent()).toBe("Seeds shared (packet)");
+    await pageEs.goto(`${north.url}/app/sovereignty`);
+    expect(await pageEs.locator("#f-metric option[value=seeds-shared]").textContent()).toBe(
+      "Semillas compartidas (packet)",
+    );
+    // A second type with the same name is refused beside the name.
+    await page.goto(`${north.url}/app/sovereignty/types`);
+    await page.fill("#f-labelEn", "Seeds  shared");
+    await page.fill("#f-labelEs", "Otra");
+    await page.fill("#f-unit", "packet");
+    await page.selectOption("#f-category", "garden");
+    await page.selectOption("#f-replaces", "market");
+    await page.click("text=Add the type");
+    expect(await errorOf(page, "labelEn")).toBe("There is already a type with this name.");
   });
 });

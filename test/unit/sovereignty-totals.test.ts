@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import { readCsv } from "../../src/sovereignty/ledger.ts";
+import { readMetricTypeForm, slugFromName } from "../../src/sovereignty/metric-form.ts";
+import { translator } from "../../src/webapp/i18n/index.ts";
 import { addMonths, monthBounds, monthIn } from "../../src/sovereignty/months.ts";
 import { draftFigures, isSmall } from "../../src/sovereignty/report.ts";
 import { confederalTotals } from "../../src/sovereignty/totals.ts";
@@ -49,6 +51,47 @@ describe("CSV import", () => {
     expect(readCsv("metric,day,quantity\n", known).problems.map((p) => p.column)).toEqual(["date", "day"]);
     expect(readCsv('metric,date,quantity\n"meals,2026-10-01,1\n', known).problems[0]!.message).toMatch(/quoted/);
     expect(readCsv("metric,date,quantity\nrepairs,2026-10-01\n", known).problems[0]).toMatchObject({ row: 2 });
+  });
+
+  it("a problem of the file carries its message key and values, so the web app can say it in Spanish", () => {
+    const t = translator("es");
+    const say = (csv: string) =>
+      readCsv(csv, known).problems.map((p) => (p.code ? t(`sov.csv.${p.code}`, p.params) : `field ${p.column}`));
+    expect(say("metric,day,quantity\n")).toEqual([
+      "falta esta columna en la primera fila",
+      "columna desconocida (conocidas: metric, date, quantity, hours, service, note)",
+    ]);
+    expect(say('metric,date,quantity\n"meals,2026-10-01,1\n')).toEqual(["un valor entre comillas no se cierra"]);
+    expect(say("metric,date,quantity\nrepairs,2026-10-01\n")).toEqual(["2 valores para 3 columnas"]);
+    expect(say("metric,date,quantity\nrepairs,2026-10-01,x\n")).toEqual(["field quantity"]);
+  });
+});
+
+describe("a metric type from the coordinators' form", () => {
+  const good = { labelEn: "Seeds shared", labelEs: "Semillas", unit: "packet", category: "garden", replaces: "market" };
+  it("takes its slug from the English name, and its default weight", () => {
+    expect(slugFromName("Ñandú  rides (km) ")).toBe("nandu-rides-km");
+    expect(readMetricTypeForm({ ...good, weight: "0,5" }, new Set()).input).toMatchObject({
+      slug: "seeds-shared",
+      defaultWeightMilli: 500,
+    });
+  });
+  it("names each field's problem; a name taken or without letters is refused beside the name", () => {
+    const { errors } = readMetricTypeForm({ labelEn: "", unit: "=SUM(A1)", category: "x", weight: "-1" }, new Set());
+    expect(errors).toEqual({
+      labelEn: "sov.type.error.label",
+      labelEs: "sov.type.error.label",
+      unit: "sov.type.error.unit",
+      category: "sov.type.error.category",
+      replaces: "sov.type.error.replaces",
+      weight: "sov.type.error.weight",
+    });
+    expect(readMetricTypeForm({ ...good, weight: "1" }, new Set(["seeds-shared"])).errors).toEqual({
+      labelEn: "sov.type.error.exists",
+    });
+    expect(readMetricTypeForm({ ...good, labelEn: "¿?", weight: "1" }, new Set()).errors).toEqual({
+      labelEn: "sov.type.error.slug",
+    });
   });
 });
 

@@ -95,6 +95,7 @@ export const auditEn = {
   "audit.action.sovereignty.import": "Imported ledger entries (CSV)",
   "audit.action.sovereignty.report.draft": "Drafted the monthly report",
   "audit.action.sovereignty.report.publish": "Published the monthly report",
+  "audit.action.sovereignty.type": "Added a metric type",
   "audit.action.sovereignty.weights": "Changed the weights of hours liberated",
 };
 
@@ -194,5 +195,6 @@ export const auditEs: Record<keyof typeof auditEn, string> = {
   "audit.action.sovereignty.import": "Importó entradas al registro (CSV)",
   "audit.action.sovereignty.report.draft": "Preparó el informe mensual",
   "audit.action.sovereignty.report.publish": "Publicó el informe mensual",
+  "audit.action.sovereignty.type": "Añadió un tipo de cifra",
   "audit.action.sovereignty.weights": "Cambió los pesos de las horas liberadas",
 };

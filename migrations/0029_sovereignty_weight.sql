@@ -1,0 +1,1 @@
+ALTER TABLE `sovereignty_metric_types` ADD `default_weight_milli` integer DEFAULT 0 NOT NULL;
