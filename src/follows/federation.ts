@@ -154,7 +154,8 @@ export function followInboxHandlers(
     if (!row) return;
     const objectIri = activity.objectId?.href;
     if (objectIri && objectIri !== row.followIri) return;
-    follows.answerFollowing(db, actorIri, state, deps.now());
+    // Each answer starts work (reading the pod's collections): an answer that changes nothing starts none.
+    if (!follows.answerFollowing(db, actorIri, state, deps.now())) return;
     log.info({ actor: actorIri, state }, "follow answered");
     if (state === "accepted") hooks.accepted(actorIri);
     else hooks.left(actorIri);

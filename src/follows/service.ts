@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, inArray, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { preparedOnce } from "../db/prepared.ts";
 import { inboxRefusal } from "../federation/public-address.ts";
@@ -180,12 +180,15 @@ export function answerFollowing(
   state: "accepted" | "rejected",
   at: Date,
 ): Followed | undefined {
-  return db
-    .update(following)
-    .set({ state, respondedAt: at.toISOString() })
-    .where(eq(following.actorIri, actorIri))
-    .returning()
-    .get();
+  return (
+    db
+      .update(following)
+      .set({ state, respondedAt: at.toISOString() })
+      // Only a change of state: a repeated Accept (or Reject) is no news and starts nothing again.
+      .where(and(eq(following.actorIri, actorIri), ne(following.state, state)))
+      .returning()
+      .get()
+  );
 }
 
 export function removeFollowing(db: Db, actorIri: string): boolean {
