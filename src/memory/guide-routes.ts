@@ -107,8 +107,10 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   }
 
   // Each charter republish is an Update to every follower: toggling guides must not flood them.
-  const charterUpdate = coalesced(() => charters.republish(), CHARTER_REPUBLISH_MS, (error) =>
-    app.log.error({ err: error }, "memory: re-sending the charter failed"),
+  const charterUpdate = coalesced(
+    () => charters.republish(),
+    CHARTER_REPUBLISH_MS,
+    (error) => app.log.error({ err: error }, "memory: re-sending the charter failed"),
   );
   app.addHook("onClose", async () => charterUpdate.stop());
 
@@ -276,7 +278,10 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
         const { status, field: name } = REFUSAL[problem];
         const existing = refusal?.existing && `/app/memory/uploads/${refusal.existing.id}/file`;
         if (wantsProblem(request))
-          return sendProblem(reply, { ...problemFor(status, DETAIL[problem], name), ...(existing ? { existing } : {}) });
+          return sendProblem(reply, {
+            ...problemFor(status, DETAIL[problem], name),
+            ...(existing ? { existing } : {}),
+          });
         const key = problem === "title" || problem === "summary" ? "error.required" : `memory.uploads.error.${problem}`;
         const errors = { [name]: key } as FieldErrors;
         return showUploads(request, reply, { values, errors, status, duplicateOf: refusal?.existing });

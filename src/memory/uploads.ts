@@ -84,7 +84,11 @@ export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
 
     /** Why these bytes from this member may not be stored now (with the guide they repeat), or null. */
     refusal(bytes: Buffer, memberId: string): { problem: UploadProblem; existing?: Upload } | null {
-      const existing = db.select().from(memoryUploads).where(eq(memoryUploads.sha256, sha256Of(bytes))).get();
+      const existing = db
+        .select()
+        .from(memoryUploads)
+        .where(eq(memoryUploads.sha256, sha256Of(bytes)))
+        .get();
       if (existing) return { problem: "duplicate", existing };
       const stored = db.select({ total: sql<number>`coalesce(sum(${memoryUploads.bytes}), 0)` }).from(memoryUploads);
       if ((stored.get()?.total ?? 0) + bytes.length > MAX_POD_GUIDE_BYTES) return { problem: "quota" };
@@ -160,7 +164,13 @@ export function sweepGuideFiles(db: Db, dataDir: string): string[] {
   } catch {
     return [];
   }
-  const known = new Set(db.select({ id: memoryUploads.id }).from(memoryUploads).all().map((r) => `${r.id}.pdf`));
+  const known = new Set(
+    db
+      .select({ id: memoryUploads.id })
+      .from(memoryUploads)
+      .all()
+      .map((r) => `${r.id}.pdf`),
+  );
   const stray = names.filter((name) => !known.has(name));
   for (const name of stray) rmSync(join(dir, name), { force: true, recursive: true });
   return stray;
