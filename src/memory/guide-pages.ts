@@ -63,17 +63,18 @@ export function guidesListPage(ctx: PageContext, subjects: { subject: GuideSubje
   };
 }
 
-/** One subject's guides: add one, remove one, print the hand-out. */
+/** One subject's guides: add one, remove one (when `editable`: a charter service's only for coordinators), print. */
 export function subjectGuidesPage(
   ctx: PageContext,
   subject: GuideSubject,
   guides: SubjectGuide[],
   choices: GuideChoice[],
+  editable: boolean,
 ): Page {
   const { t } = ctx;
   const path = subjectPath(subject);
   const attached = new Set(guides.map((g) => `${g.guideKind}:${g.guideId}`));
-  const open = choices.filter((c) => !attached.has(`${c.guideKind}:${c.guideId}`));
+  const open = editable ? choices.filter((c) => !attached.has(`${c.guideKind}:${c.guideId}`)) : [];
   return {
     title: t("memory.guides.for", { name: subject.name }),
     body: html`<p class="meta">${t(SUBJECT_LABEL[subject.kind])}</p>
@@ -83,14 +84,18 @@ export function subjectGuidesPage(
         ${guides.map(
           (g) => html`<li>
             <p><a href=${g.url}>${g.name}</a></p>
-            <form method="post" action=${`${path}/remove`}>
-              <${Csrf} ctx=${ctx} />
-              <input type="hidden" name="guide" value=${`${g.guideKind}:${g.guideId}`} />
-              <button type="submit" class="secondary">${t("memory.guides.remove", { name: g.name })}</button>
-            </form>
+            ${
+              editable &&
+              html`<form method="post" action=${`${path}/remove`}>
+                <${Csrf} ctx=${ctx} />
+                <input type="hidden" name="guide" value=${`${g.guideKind}:${g.guideId}`} />
+                <button type="submit" class="secondary">${t("memory.guides.remove", { name: g.name })}</button>
+              </form>`
+            }
           </li>`,
         )}
       </ul>
+      ${!editable && html`<p class="hint">${t("memory.guides.coordinatorsOnly")}</p>`}
       ${guides.length > 0 && html`<p><a class="button" href=${`${path}/handout`}>${t("memory.guides.handout")}</a></p>`}
       ${
         open.length > 0 &&
@@ -139,12 +144,16 @@ export interface UploadFormState {
   errors?: FieldErrors;
   status?: number;
   notice?: "saved" | "removed";
+  /** The guide an upload repeats, byte for byte. */
+  duplicateOf?: Upload;
 }
 
 /** Uploaded guides (PDF): the list, each with its visibility and removal, and the form to upload one. */
 export function uploadsPage(ctx: PageContext, uploads: Upload[], state: UploadFormState): Page {
   const { t } = ctx;
   const { values, errors } = state;
+  const coordinator = ctx.member?.role === "coordinator";
+  const mayChange = (u: Upload) => coordinator || u.uploadedBy === ctx.member?.id;
   const fileError = errors?.file;
   const described = ["f-file-hint", fileError && "f-file-error"].filter(Boolean).join(" ");
   const visibility = values.visibility === "public" ? "public" : "internal";
@@ -164,20 +173,26 @@ export function uploadsPage(ctx: PageContext, uploads: Upload[], state: UploadFo
               ${t(`memory.visibility.${u.visibility}`)} · ${u.fileName} ·
               ${t("memory.uploads.size", { kilobytes: Math.ceil(u.bytes / 1024) })}
             </p>
-            <div class="actions">
-              <form method="post" action=${`/app/memory/uploads/${u.id}/visibility`}>
-                <${Csrf} ctx=${ctx} />
-                <input type="hidden" name="visibility" value=${u.visibility === "public" ? "internal" : "public"} />
-                <button type="submit" class="secondary">
-                  ${t(`memory.make.${u.visibility === "public" ? "internal" : "public"}`)}
-                  <span class="visually-hidden">: ${u.title}</span>
-                </button>
-              </form>
-              <form method="post" action=${`/app/memory/uploads/${u.id}/remove`}>
-                <${Csrf} ctx=${ctx} />
-                <button type="submit" class="secondary">${t("memory.guides.remove", { name: u.title })}</button>
-              </form>
-            </div>
+            ${
+              mayChange(u) &&
+              html`<div class="actions">
+                ${
+                  (coordinator || u.visibility === "public") &&
+                  html`<form method="post" action=${`/app/memory/uploads/${u.id}/visibility`}>
+                    <${Csrf} ctx=${ctx} />
+                    <input type="hidden" name="visibility" value=${u.visibility === "public" ? "internal" : "public"} />
+                    <button type="submit" class="secondary">
+                      ${t(`memory.make.${u.visibility === "public" ? "internal" : "public"}`)}
+                      <span class="visually-hidden">: ${u.title}</span>
+                    </button>
+                  </form>`
+                }
+                <form method="post" action=${`/app/memory/uploads/${u.id}/remove`}>
+                  <${Csrf} ctx=${ctx} />
+                  <button type="submit" class="secondary">${t("memory.guides.remove", { name: u.title })}</button>
+                </form>
+              </div>`
+            }
           </li>`,
         )}
       </ul>
@@ -195,17 +210,28 @@ export function uploadsPage(ctx: PageContext, uploads: Upload[], state: UploadFo
           </p>
           <input id="f-file" name="file" type="file" accept="application/pdf,.pdf" required
             aria-describedby=${described} aria-invalid=${fileError ? "true" : undefined} />
-          ${fileError && html`<p class="error" id="f-file-error">${t(fileError)}</p>`}
+          ${
+            fileError &&
+            html`<p class="error" id="f-file-error">
+              ${t(fileError)}
+              ${state.duplicateOf && html` <a href=${`/app/memory/uploads/${state.duplicateOf.id}/file`}>${state.duplicateOf.title}</a>`}
+            </p>`
+          }
         </div>
-        <fieldset>
-          <legend>${t("memory.visibility.legend")}</legend>
-          ${(["internal", "public"] as const).map(
-            (v) => html`<div class="check">
-              <input type="radio" id=${`upload-vis-${v}`} name="visibility" value=${v} checked=${visibility === v} />
-              <label for=${`upload-vis-${v}`}>${t(`memory.visibility.${v}Long`)}</label>
-            </div>`,
-          )}
-        </fieldset>
+        ${
+          coordinator
+            ? html`<fieldset>
+                <legend>${t("memory.visibility.legend")}</legend>
+                ${(["internal", "public"] as const).map(
+                  (v) => html`<div class="check">
+                    <input type="radio" id=${`upload-vis-${v}`} name="visibility" value=${v}
+                      checked=${visibility === v} />
+                    <label for=${`upload-vis-${v}`}>${t(`memory.visibility.${v}Long`)}</label>
+                  </div>`,
+                )}
+              </fieldset>`
+            : html`<p class="hint">${t("memory.uploads.publicByCoordinators")}</p>`
+        }
         <p class="actions"><button type="submit">${t("memory.uploads.send")}</button></p>
       </form>`,
   };

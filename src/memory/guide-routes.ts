@@ -2,7 +2,7 @@ import fastifyMultipart, { type MultipartFile } from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import QRCode from "qrcode";
 import type { ChartersService } from "../charters/service.ts";
-import { notFound, problemFor, sendProblem } from "../http/problem.ts";
+import { notFound, ProblemError, problemFor, sendProblem } from "../http/problem.ts";
 import type { OffersService } from "../offers/service.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
@@ -17,8 +17,17 @@ import {
 } from "./guide-pages.ts";
 import { GUIDE_KINDS } from "./schema.ts";
 import type { MemoryService, Subject } from "./service.ts";
-import { isPdf, MAX_GUIDE_BYTES, safeFileName, type UploadProblem } from "./uploads.ts";
+import {
+  isPdf,
+  MAX_GUIDE_BYTES,
+  MAX_POD_GUIDE_BYTES,
+  MAX_UPLOADS_PER_MEMBER_DAY,
+  safeFileName,
+  type Upload,
+  type UploadProblem,
+} from "./uploads.ts";
 import { sendGuideFile } from "./guide-file.ts";
+import { CHARTER_REPUBLISH_MS, coalesced } from "./coalesce.ts";
 
 interface Options {
   kit: AppKit;
@@ -41,6 +50,9 @@ const REFUSAL: Record<UploadProblem | "title" | "summary", { status: number; fie
   fileName: { status: 400, field: "file" },
   notPdf: { status: 415, field: "file" },
   tooLarge: { status: 413, field: "file" },
+  quota: { status: 507, field: "file" },
+  daily: { status: 429, field: "file" },
+  duplicate: { status: 409, field: "file" },
   title: { status: 400, field: "title" },
   summary: { status: 400, field: "summary" },
 };
@@ -49,12 +61,21 @@ const DETAIL: Record<keyof typeof REFUSAL, string> = {
   fileName: "file: the file name must be a plain name (no folders, no '..', no control characters)",
   notPdf: "file: only PDF files are taken (the file must begin with %PDF-)",
   tooLarge: `file: the file is larger than ${MAX_GUIDE_BYTES / 1024 / 1024} MB`,
+  quota: `file: the pod's uploaded guides would pass their limit of ${MAX_POD_GUIDE_BYTES / 1024 / 1024} MB`,
+  daily: `file: at most ${MAX_UPLOADS_PER_MEMBER_DAY} uploads per member in 24 hours`,
+  duplicate: "file: this exact file is already an uploaded guide (see existing)",
   title: "title: must not be empty (at most 200 characters)",
   summary: "summary: must not be empty (at most 1000 characters)",
 };
 
 /** A script or tool asking for JSON gets problem+json; a browser gets the form again with the error beside it. */
 const wantsProblem = (request: FastifyRequest) => /\bjson\b/i.test(request.headers.accept ?? "");
+
+const isCoordinator = (request: FastifyRequest) => request.appMember?.role === "coordinator";
+const forbidden = (detail: string) => new ProblemError(problemFor(403, detail));
+/** Only its uploader or a coordinator may change or remove an uploaded guide. */
+const mayChange = (request: FastifyRequest, upload: Upload) =>
+  isCoordinator(request) || upload.uploadedBy === request.appMember?.id;
 
 /**
  * Guides with aid: offers, needs and charter services carry practices, public workflows or uploaded guides;
@@ -79,9 +100,23 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
     throw notFound(`no ${kind} ${id}`);
   }
 
+  /** A charter service's guides are part of the public charter: only coordinators edit the charter. */
+  function mayEditGuides(request: FastifyRequest, subject: GuideSubject) {
+    if (subject.kind === "service" && !isCoordinator(request))
+      throw forbidden("only a coordinator changes the guides of a charter service");
+  }
+
+  // Each charter republish is an Update to every follower: toggling guides must not flood them.
+  const charterUpdate = coalesced(
+    () => charters.republish(),
+    CHARTER_REPUBLISH_MS,
+    (error) => app.log.error({ err: error }, "memory: re-sending the charter failed"),
+  );
+  app.addHook("onClose", async () => charterUpdate.stop());
+
   /** Followers get the publication again (an Update): its Note and page now list the guides as they are. */
   async function republish(subject: Subject) {
-    if (subject.subjectKind === "service") return charters.republish();
+    if (subject.subjectKind === "service") return charterUpdate.request();
     for (const kind of ["offer", "need"] as const) {
       const found = offerOrNothing(kind, subject.subjectId);
       if (found && found.status !== "withdrawn") await offers.update(kind, found.id, {});
@@ -120,12 +155,15 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
 
   app.get<SubjectParams>("/memory/guides/:kind/:id", { preHandler: member }, async (request, reply) => {
     const { subject, key } = subjectOf(request.params.kind, request.params.id);
-    const page = subjectGuidesPage(kit.context(request, reply), subject, memory.guidesOf(key), memory.guideChoices());
+    const editable = subject.kind !== "service" || isCoordinator(request);
+    const choices = memory.guideChoices();
+    const page = subjectGuidesPage(kit.context(request, reply), subject, memory.guidesOf(key), choices, editable);
     return kit.send(request, reply, page);
   });
 
   app.post<SubjectParams>("/memory/guides/:kind/:id", { preHandler: member }, async (request, reply) => {
     const { subject, key } = subjectOf(request.params.kind, request.params.id);
+    mayEditGuides(request, subject);
     const { guideKind, guideId } = guideOf(request.body as FormFields);
     memory.attachGuide(key, guideKind, guideId);
     await republish(key);
@@ -135,6 +173,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
 
   app.post<SubjectParams>("/memory/guides/:kind/:id/remove", { preHandler: member }, async (request, reply) => {
     const { subject, key } = subjectOf(request.params.kind, request.params.id);
+    mayEditGuides(request, subject);
     const { guideKind, guideId } = guideOf(request.body as FormFields);
     memory.detachGuide(key, guideKind, guideId);
     await republish(key);
@@ -168,15 +207,17 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
 
   app.get<IdParams>("/memory/uploads/:id/file", { preHandler: member }, async (request, reply) => {
     const upload = memory.uploads.get(request.params.id);
-    const bytes = upload && memory.uploads.read(upload.id);
-    if (!upload || !bytes) throw notFound(`no uploaded guide ${request.params.id}`);
-    return sendGuideFile(reply, upload, bytes);
+    const file = upload && memory.uploads.open(upload.id);
+    if (!upload || !file) throw notFound(`no uploaded guide ${request.params.id}`);
+    return sendGuideFile(reply, upload, file);
   });
 
   app.post<IdParams>("/memory/uploads/:id/visibility", { preHandler: member }, async (request, reply) => {
     const upload = memory.uploads.get(request.params.id);
     if (!upload) throw notFound(`no uploaded guide ${request.params.id}`);
     const visibility = text(request.body as FormFields, "visibility") === "public" ? "public" : "internal";
+    if (!mayChange(request, upload)) throw forbidden("only its uploader or a coordinator changes an uploaded guide");
+    if (visibility === "public" && !isCoordinator(request)) throw forbidden("only a coordinator makes a guide public");
     for (const subject of memory.uploads.setVisibility(upload.id, visibility)) await republish(subject);
     audit(request.appMember!.id, `memory.upload.${visibility}`, upload.id);
     return reply.redirect("/app/memory/uploads?done=saved", 303);
@@ -185,6 +226,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   app.post<IdParams>("/memory/uploads/:id/remove", { preHandler: member }, async (request, reply) => {
     const upload = memory.uploads.get(request.params.id);
     if (!upload) throw notFound(`no uploaded guide ${request.params.id}`);
+    if (!mayChange(request, upload)) throw forbidden("only its uploader or a coordinator removes an uploaded guide");
     for (const subject of memory.uploads.remove(upload.id)) await republish(subject);
     audit(request.appMember!.id, "memory.upload.remove", upload.id);
     return reply.redirect("/app/memory/uploads?done=removed", 303);
@@ -216,7 +258,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
       const part = body.file as FilePart | string | undefined;
       const file = part && typeof part === "object" && Buffer.isBuffer(part.bytes) ? part : null;
       const fileName = file ? safeFileName(file.fileName) : null;
-      const problem: keyof typeof REFUSAL | null =
+      let problem: keyof typeof REFUSAL | null =
         !file || file.bytes.length === 0
           ? "missing"
           : file.truncated
@@ -230,12 +272,24 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
                   : !values.summary || values.summary.length > 1000
                     ? "summary"
                     : null;
+      const refusal = problem ? null : memory.uploads.refusal(file!.bytes, request.appMember!.id);
+      problem ??= refusal?.problem ?? null;
       if (problem) {
         const { status, field: name } = REFUSAL[problem];
-        if (wantsProblem(request)) return sendProblem(reply, problemFor(status, DETAIL[problem], name));
+        const existing = refusal?.existing && `/app/memory/uploads/${refusal.existing.id}/file`;
+        if (wantsProblem(request))
+          return sendProblem(reply, {
+            ...problemFor(status, DETAIL[problem], name),
+            ...(existing ? { existing } : {}),
+          });
         const key = problem === "title" || problem === "summary" ? "error.required" : `memory.uploads.error.${problem}`;
         const errors = { [name]: key } as FieldErrors;
-        return showUploads(request, reply, { values, errors, status });
+        return showUploads(request, reply, { values, errors, status, duplicateOf: refusal?.existing });
+      }
+      if (values.visibility === "public" && !isCoordinator(request)) {
+        const detail = "visibility: only a coordinator makes a guide public";
+        if (wantsProblem(request)) return sendProblem(reply, problemFor(403, detail, "visibility"));
+        throw forbidden(detail);
       }
       const upload = memory.uploads.add({
         title: values.title,

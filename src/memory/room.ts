@@ -5,6 +5,7 @@ import type { MemberReach } from "../members/reach.ts";
 import type { PracticesService } from "../practices/service.ts";
 import { reviewReminders } from "./review-reminders.ts";
 import { memoryService } from "./service.ts";
+import { sweepGuideFiles } from "./uploads.ts";
 
 /** The memory room as the pod holds it: the service, and review reminders by private message. */
 export function memoryRoom(
@@ -14,6 +15,8 @@ export function memoryRoom(
   practices: PracticesService,
   reach: MemberReach,
 ) {
+  const swept = sweepGuideFiles(deps.db, deps.config.dataDir);
+  if (swept.length > 0) deps.log.warn({ files: swept.length }, "memory: removed guide files no upload names");
   const memory = memoryService(deps, contextFor, events, practices);
   const reviews = reviewReminders({ db: deps.db, config: deps.config, memory, reach, log: deps.log });
   return Object.assign(memory, { reviews });

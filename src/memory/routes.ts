@@ -88,9 +88,9 @@ export const publicMemoryRoutes: FastifyPluginAsyncZod<{
     async (request, reply) => {
       const id = /^([0-9a-f-]{36})\.pdf$/.exec(request.params.file)?.[1];
       const upload = id ? memory.uploads.get(id) : undefined;
-      const bytes = upload?.visibility === "public" ? memory.uploads.read(upload.id) : null;
-      if (!upload || !bytes) throw notFound(`no public guide ${request.params.file}`);
-      return sendGuideFile(reply, upload, bytes);
+      const file = upload?.visibility === "public" ? memory.uploads.open(upload.id) : null;
+      if (!upload || !file) throw notFound(`no public guide ${request.params.file}`);
+      return sendGuideFile(reply, upload, file);
     },
   );
   app.get("/memory/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {

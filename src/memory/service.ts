@@ -161,7 +161,8 @@ export function memoryService(
     uploads: {
       list: uploads.list,
       get: uploads.get,
-      read: uploads.read,
+      open: uploads.open,
+      refusal: uploads.refusal,
       add: (input: UploadInput) => uploads.add(input),
       /** Members only, or public; returns the subjects that show it (their publications must be re-sent). */
       setVisibility(id: string, visibility: "internal" | "public"): Subject[] {

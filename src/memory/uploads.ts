@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import type { ReadStream } from "node:fs";
 import { join } from "node:path";
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, gte, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../db/client.ts";
 import { memoryUploads } from "./schema.ts";
@@ -12,9 +13,13 @@ import { memoryUploads } from "./schema.ts";
  * The file is named by the row's id (a UUID the pod made); nothing a client sent reaches a path.
  */
 export const MAX_GUIDE_BYTES = 5 * 1024 * 1024;
+/** All uploaded guides of the pod together: a member cannot fill the disk 5 MB at a time. */
+export const MAX_POD_GUIDE_BYTES = 200 * 1024 * 1024;
+/** Uploads one member may make in 24 hours. */
+export const MAX_UPLOADS_PER_MEMBER_DAY = 20;
 
 export type Upload = typeof memoryUploads.$inferSelect;
-export type UploadProblem = "missing" | "tooLarge" | "notPdf" | "fileName";
+export type UploadProblem = "missing" | "tooLarge" | "notPdf" | "fileName" | "quota" | "daily" | "duplicate";
 
 const PDF_MAGIC = Buffer.from("%PDF-", "ascii");
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -22,6 +27,8 @@ const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export const guidesDir = (dataDir: string) => join(dataDir, "guides");
 /** The public address of an uploaded guide's file. */
 export const uploadPath = (id: string) => `/memory/guides/${id}.pdf`;
+
+export const sha256Of = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 export const isPdf = (bytes: Buffer) => bytes.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC);
 
@@ -65,14 +72,34 @@ export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
     get: (id: string): Upload | undefined =>
       UPLOAD_ID.test(id) ? db.select().from(memoryUploads).where(eq(memoryUploads.id, id)).get() : undefined,
 
-    /** The file's bytes, or null when there is no such upload (or its file is gone). */
-    read(id: string): Buffer | null {
+    /** The file as a stream with its size, or null when there is no such upload (or its file is gone). */
+    open(id: string): { stream: ReadStream; size: number } | null {
       if (!UPLOAD_ID.test(id)) return null;
       try {
-        return readFileSync(fileOf(id));
+        return { size: statSync(fileOf(id)).size, stream: createReadStream(fileOf(id)) };
       } catch {
         return null;
       }
+    },
+
+    /** Why these bytes from this member may not be stored now (with the guide they repeat), or null. */
+    refusal(bytes: Buffer, memberId: string): { problem: UploadProblem; existing?: Upload } | null {
+      const existing = db
+        .select()
+        .from(memoryUploads)
+        .where(eq(memoryUploads.sha256, sha256Of(bytes)))
+        .get();
+      if (existing) return { problem: "duplicate", existing };
+      const stored = db.select({ total: sql<number>`coalesce(sum(${memoryUploads.bytes}), 0)` }).from(memoryUploads);
+      if ((stored.get()?.total ?? 0) + bytes.length > MAX_POD_GUIDE_BYTES) return { problem: "quota" };
+      const since = new Date(now().getTime() - 24 * 60 * 60 * 1000).toISOString();
+      const recent = db
+        .select({ count: sql<number>`count(*)` })
+        .from(memoryUploads)
+        .where(and(eq(memoryUploads.uploadedBy, memberId), gte(memoryUploads.createdAt, since)))
+        .get();
+      if ((recent?.count ?? 0) >= MAX_UPLOADS_PER_MEMBER_DAY) return { problem: "daily" };
+      return null;
     },
 
     /**
@@ -94,7 +121,7 @@ export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
               summary: input.summary,
               fileName: input.fileName,
               bytes: input.bytes.length,
-              sha256: createHash("sha256").update(input.bytes).digest("hex"),
+              sha256: sha256Of(input.bytes),
               visibility: input.visibility,
               uploadedBy: input.uploadedBy,
               createdAt: now().toISOString(),
@@ -104,6 +131,10 @@ export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
           renameSync(partial, fileOf(id));
           return row;
         });
+      } catch (error) {
+        // The rename may have happened and the commit failed after it: no row names that file.
+        rmSync(fileOf(id), { force: true });
+        throw error;
       } finally {
         rmSync(partial, { force: true });
       }
@@ -119,6 +150,30 @@ export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
       rmSync(fileOf(id), { force: true });
     },
   };
+}
+
+/**
+ * Run once as the room starts: removes what a crash left in the guides folder, partial files and files no row
+ * names (the rename happened, the commit did not). Returns the names removed.
+ */
+export function sweepGuideFiles(db: Db, dataDir: string): string[] {
+  const dir = guidesDir(dataDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const known = new Set(
+    db
+      .select({ id: memoryUploads.id })
+      .from(memoryUploads)
+      .all()
+      .map((r) => `${r.id}.pdf`),
+  );
+  const stray = names.filter((name) => !known.has(name));
+  for (const name of stray) rmSync(join(dir, name), { force: true, recursive: true });
+  return stray;
 }
 
 export type UploadsStore = ReturnType<typeof uploadsStore>;

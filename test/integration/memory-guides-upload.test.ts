@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { memoryUploads } from "../../src/memory/schema.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { setUpPod, WebClient } from "../support/web-client.ts";
@@ -145,9 +147,14 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     expect(served.headers.get("x-content-type-options")).toBe("nosniff");
     expect(served.headers.get("content-security-policy")).toMatch(/^sandbox\b/);
     expect(served.headers.get("content-disposition")).toBe('inline; filename="Seed-saving-guide.pdf"');
+    expect(served.headers.get("content-length")).toBe(String(bytes.length));
     expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
 
-    const internal = await upload({ ...good, title: "Members only", visibility: "internal" }, { bytes, name: "m.pdf" });
+    const other = pdf(2049);
+    const internal = await upload(
+      { ...good, title: "Members only", visibility: "internal" },
+      { bytes: other, name: "m.pdf" },
+    );
     expect(internal.status).toBe(201);
     const id = internal.json().id;
     expect((await fetch(`${pod.url}/memory/guides/${id}.pdf`)).status).toBe(404);
@@ -156,6 +163,8 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     });
     expect(member.status).toBe(200);
     expect(member.headers.get("content-type")).toBe("application/pdf");
+    expect(member.headers.get("content-length")).toBe(String(other.length));
+    expect(Buffer.from(await member.arrayBuffer()).equals(other)).toBe(true);
     const stranger = await fetch(`${pod.url}/app/memory/uploads/${id}/file`, { redirect: "manual" });
     expect(stranger.status).toBe(303);
     for (const path of [`/memory/guides/${id}`, "/memory/guides/..%2F..%2Fpod.sqlite", "/memory/guides/x.pdf"])
@@ -189,5 +198,148 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     expect(pod.pod.memory.guidesOfOffer(offer.id)).toEqual([]);
     expect((await note()).content).not.toContain("Seed calendar");
     expect((await fetch(`${pod.url}/memory/guides/${id}.pdf`)).status).toBe(404);
+  });
+
+  /** A member who is not a coordinator, signed in. */
+  async function joined(username: string) {
+    const coordinator = pod.pod.members.list().find((m) => m.role === "coordinator")!;
+    const { secret } = pod.pod.members.invite(coordinator, "member");
+    const member = new WebClient(pod.url);
+    await member.get(`/app/join/${secret}`);
+    const made = await member.post(`/app/join/${secret}`, {
+      displayName: username,
+      username,
+      password: "another long password",
+    });
+    expect(made.status).toBe(303);
+    return member;
+  }
+
+  it("refuses the exact same file again (409), linking the guide it repeats", async () => {
+    const bytes = pdf(3000);
+    const first = await upload({ ...good, title: "Compost" }, { bytes, name: "compost.pdf" });
+    expect(first.status).toBe(201);
+    const before = files();
+    const again = await upload({ ...good, title: "Compost again" }, { bytes, name: "other-name.pdf" });
+    expect(again.status).toBe(409);
+    expect(again.json()).toMatchObject({
+      status: 409,
+      field: "file",
+      existing: `/app/memory/uploads/${first.json().id}/file`,
+    });
+    expect(files()).toEqual(before);
+    const page = await upload({ ...good, title: "Compost again" }, { bytes, name: "c.pdf" }, { accept: "text/html" });
+    expect(page.status).toBe(409);
+    expect(page.text).toContain(`href="/app/memory/uploads/${first.json().id}/file"`);
+    pod.pod.memory.uploads.remove(first.json().id);
+  });
+
+  it("refuses an upload that would take the pod's guides past 200 MB (507), naming the limit", async () => {
+    // A row that says the guides already hold all but 100 bytes of the limit (no 200 MB written for a test).
+    const filler = "01890000-0000-7000-8000-000000000001";
+    pod.pod.deps.db
+      .insert(memoryUploads)
+      .values({
+        id: filler,
+        title: "Filler",
+        summary: "Filler",
+        fileName: "filler.pdf",
+        bytes: 200 * 1024 * 1024 - 100,
+        sha256: "f".repeat(64),
+        visibility: "internal",
+        uploadedBy: "nobody",
+        createdAt: new Date().toISOString(),
+      })
+      .run();
+    const made = await upload({ ...good, title: "One too many" }, { bytes: pdf(700), name: "late.pdf" });
+    expect(made.status).toBe(507);
+    expect(made.json()).toMatchObject({ status: 507, field: "file" });
+    expect(made.json().detail).toContain("200 MB");
+    expect(stored().map((u) => u.title)).not.toContain("One too many");
+    pod.pod.memory.uploads.remove(filler);
+    expect((await upload({ ...good, title: "Fits now" }, { bytes: pdf(700), name: "late.pdf" })).status).toBe(201);
+  });
+
+  it("only its uploader or a coordinator removes or changes an upload; only a coordinator makes one public", async () => {
+    const beto = await joined("beto");
+    const cato = await joined("cato");
+    const internal = { ...good, title: "Beto's notes", visibility: "internal" };
+    expect(
+      (await upload({ ...good, title: "Beto public" }, { bytes: pdf(801), name: "b.pdf" }, { as: beto })).status,
+    ).toBe(403);
+    const made = await upload(internal, { bytes: pdf(800), name: "beto.pdf" }, { as: beto });
+    expect(made.status).toBe(201);
+    const id: string = made.json().id;
+    expect((await beto.get("/app/memory/uploads")).html).not.toContain(`action="/app/memory/uploads/${id}/visibility"`);
+    expect((await cato.get("/app/memory/uploads")).html).not.toContain(`action="/app/memory/uploads/${id}/remove"`);
+
+    expect((await cato.post(`/app/memory/uploads/${id}/visibility`, { visibility: "public" })).status).toBe(403);
+    expect((await beto.post(`/app/memory/uploads/${id}/visibility`, { visibility: "public" })).status).toBe(403);
+    expect((await cato.post(`/app/memory/uploads/${id}/remove`, {})).status).toBe(403);
+    expect(pod.pod.memory.uploads.get(id)?.visibility).toBe("internal");
+    expect(files()).toContain(`${id}.pdf`);
+
+    await client.get("/app/memory/uploads");
+    expect((await client.post(`/app/memory/uploads/${id}/visibility`, { visibility: "public" })).status).toBe(303);
+    expect(pod.pod.memory.uploads.get(id)?.visibility).toBe("public");
+    await beto.get("/app/memory/uploads");
+    expect((await beto.post(`/app/memory/uploads/${id}/visibility`, { visibility: "internal" })).status).toBe(303);
+    expect((await beto.post(`/app/memory/uploads/${id}/remove`, {})).status).toBe(303);
+    expect(files()).not.toContain(`${id}.pdf`);
+  });
+
+  it("takes at most 20 uploads from one member in 24 hours (429)", async () => {
+    const dana = await joined("dana");
+    const internal = { ...good, visibility: "internal" };
+    for (let n = 0; n < 20; n++) {
+      const made = await upload(
+        { ...internal, title: `Page ${n}` },
+        { bytes: pdf(900 + n), name: "p.pdf" },
+        { as: dana },
+      );
+      expect(made.status, `upload ${n}`).toBe(201);
+    }
+    const refused = await upload({ ...internal, title: "Page 21" }, { bytes: pdf(950), name: "p.pdf" }, { as: dana });
+    expect(refused.status).toBe(429);
+    expect(refused.json()).toMatchObject({ status: 429, field: "file" });
+    expect(refused.json().detail).toContain("20 uploads");
+    // Another member is not held back by Dana's uploads.
+    expect((await upload({ ...good, title: "Ana's" }, { bytes: pdf(951), name: "a.pdf" })).status).toBe(201);
+  });
+});
+
+describe("memory: as the room starts, guide files no upload names are removed", () => {
+  it("removes partial files and orphans from a crash, keeps every uploaded guide", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "memory-sweep-"));
+    try {
+      const first = await startInProcessPod({ env: { DATA_DIR: dataDir } });
+      const ana = await setUpPod(first.url, `/app/setup/${first.pod.members.freshSetupSecret()}`);
+      expect(ana).toBeDefined();
+      const coordinator = first.pod.members.list()[0]!;
+      const kept = first.pod.memory.uploads.add({
+        title: "Kept",
+        summary: "Stays.",
+        visibility: "internal",
+        fileName: "kept.pdf",
+        bytes: pdf(1000),
+        uploadedBy: coordinator.id,
+      });
+      await first.close();
+
+      const dir = join(dataDir, "guides");
+      const orphan = "01890000-0000-7000-8000-0000000000aa.pdf";
+      writeFileSync(join(dir, ".01890000-0000-7000-8000-0000000000bb.partial"), pdf(500));
+      writeFileSync(join(dir, orphan), pdf(500));
+      mkdirSync(join(dir, "stray-folder"));
+      expect(readdirSync(dir).sort()).toHaveLength(4);
+
+      // The same pod again (its address is part of its identity); only its start matters here.
+      const second = await startInProcessPod({ env: { DATA_DIR: dataDir, POD_URL: first.url } });
+      expect(readdirSync(dir)).toEqual([`${kept.id}.pdf`]);
+      expect(second.pod.memory.uploads.get(kept.id)?.title).toBe("Kept");
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

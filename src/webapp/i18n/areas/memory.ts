@@ -128,6 +128,11 @@ export const memoryEn = {
   "memory.uploads.error.tooLarge": "The file is too large: at most 5 MB.",
   "memory.uploads.error.notPdf": "This file is not a PDF.",
   "memory.uploads.error.fileName": "Rename the file: a plain name, without folders.",
+  "memory.uploads.error.quota": "The pod's uploaded guides are full (200 MB in all). Remove one first.",
+  "memory.uploads.error.daily": "You have uploaded 20 guides in the last 24 hours: try again tomorrow.",
+  "memory.uploads.error.duplicate": "This file is already an uploaded guide:",
+  "memory.uploads.publicByCoordinators": "Your guide is for members. A coordinator can make it public.",
+  "memory.guides.coordinatorsOnly": "A coordinator adds or removes the guides of a charter service.",
   "memory.review.reminder":
     "Reminder from {pod}: the decision “{title}” is due for review on {day}. Look at it again: {link}",
   "memory.review.internal": "a members-only decision",
@@ -263,6 +268,11 @@ export const memoryEs: Record<keyof typeof memoryEn, string> = {
   "memory.uploads.error.tooLarge": "El archivo es demasiado grande: 5 MB como máximo.",
   "memory.uploads.error.notPdf": "Este archivo no es un PDF.",
   "memory.uploads.error.fileName": "Cambia el nombre del archivo: un nombre simple, sin carpetas.",
+  "memory.uploads.error.quota": "Las guías subidas del pod están llenas (200 MB en total). Quita una antes.",
+  "memory.uploads.error.daily": "Has subido 20 guías en las últimas 24 horas: vuelve a intentarlo mañana.",
+  "memory.uploads.error.duplicate": "Este archivo ya es una guía subida:",
+  "memory.uploads.publicByCoordinators": "Tu guía es para las personas socias. Una coordinadora puede hacerla pública.",
+  "memory.guides.coordinatorsOnly": "Una coordinadora añade o quita las guías de un servicio de la carta.",
   "memory.review.reminder":
     "Recordatorio de {pod}: la decisión «{title}» debe revisarse el {day}. Vuelve a mirarla: {link}",
   "memory.review.internal": "una decisión solo para miembros",
