@@ -135,7 +135,7 @@ describe("web app: rota", { timeout: 300_000 }, () => {
     expect(await beatriz.textContent("[role=status]")).toContain("Seat given up");
 
     await coordinator.goto(`${pod.url}/app`);
-    expect(await coordinator.textContent("main")).toContain("1 rota seat(s) without a holder.");
+    expect(await coordinator.textContent("main")).toContain("1 rota seat without a holder.");
     await coordinator.goto(`${pod.url}/app/rota`);
     expect(await coordinator.textContent("#unfilled ~ ul")).toContain(givenUp);
 

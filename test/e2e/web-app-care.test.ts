@@ -91,21 +91,21 @@ describe("web app: care", { timeout: 300_000 }, () => {
     await coordinator.goto(`${pod.url}/app/care/team`);
     const card = coordinator.locator("#team-load ~ ul > li", { hasText: "Beatriz Quintana" });
     const text = await card.textContent();
-    expect(text).toContain("8 seat(s) held in the last 8 weeks.");
-    expect(text).toContain("8 period(s) in a row in the same role, up to now.");
-    expect(text).toContain("8 week(s) in a row with a seat, up to now.");
+    expect(text).toContain("8 seats held in the last 8 weeks.");
+    expect(text).toContain("8 periods in a row in the same role, up to now.");
+    expect(text).toContain("8 weeks in a row with a seat, up to now.");
     expect(text).toContain(
       "Suggest rest and a circle to Beatriz Quintana: many seats lately; no week off for a while; " +
         "the same role for many periods.",
     );
-    expect(await coordinator.textContent("#team-load ~ p:not(.hint)")).toContain("1 member(s) could use a rest.");
+    expect(await coordinator.textContent("#team-load ~ p:not(.hint)")).toContain("1 member could use a rest.");
     expect(await coordinator.textContent("#quiet")).toBe(
       "No seats lately: Ana, Dolores Zubiri, Eulalia Varga, Fermín Ostrowski.",
     );
 
     const beatriz = await pageOf(clients.get("beatriz")!);
     await beatriz.goto(`${pod.url}/app/care`);
-    expect(await beatriz.textContent("#load ~ ul")).toContain("8 seat(s) held in the last 8 weeks.");
+    expect(await beatriz.textContent("#load ~ ul")).toContain("8 seats held in the last 8 weeks.");
     expect(await beatriz.textContent("main")).toContain("You have been carrying a lot.");
     // The member's page is about them alone.
     expect(await beatriz.textContent("main")).not.toContain("Fermín");

@@ -43,7 +43,7 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
 
     const again = await fetch(pod.url + link);
     expect(again.status).toBe(410);
-    expect(await again.text()).toContain("already used");
+    expect(await again.text()).toContain("This pod is already set up");
   });
 
   it("a coordinator invites a member, who joins once and is refused coordinator pages", async () => {
