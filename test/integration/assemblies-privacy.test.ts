@@ -1,0 +1,147 @@
+/**
+ * What an assembly's participants say stays among them: the public minutes (page, Note to followers) carry
+ * outcomes only, the minutes' Article goes to the participants alone, a participants-only assembly serves no
+ * minutes to anyone, and one assembly's crisis threads never reach another's agenda. A whole pod in process
+ * (real SQLite file, real HTTP) with a remote actor (an independent implementation) as the invited participant.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
+import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
+import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
+
+const SECRET_WHAT = "Water in the Diaz family's flat";
+const SECRET_PLACE = "Calle Mayor 12, 3B";
+const SECRET_NEEDED = "Dry clothes for Ana, who is 7";
+const SECRET_REPORT = "We helped Mr Lopez with his rent";
+const daysFrom = (days: number, hour: string) =>
+  `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)}T${hour}`;
+
+describe("assemblies: participants' words stay among participants", { timeout: 60_000 }, () => {
+  let pod: InProcessPod;
+  let remote: NeighborPod;
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${pod.url}/admin/api${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+  const convene = async (title: string, visibility: string, start: string, end: string) => {
+    const made = await admin("POST", "/assemblies", {
+      title,
+      startTime: start,
+      endTime: end,
+      placeName: "Community hall",
+      invited: [remote.actorId],
+      visibility,
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    return made.body as { id: string; iri: string };
+  };
+  const openCrisis = async (id: string, what: string) =>
+    expect(
+      (await admin("POST", `/assemblies/${id}/crises`, { what, place: SECRET_PLACE, needed: SECRET_NEEDED })).status,
+    ).toBe(201);
+  const get = (url: string, accept: string) => fetch(url, { headers: { accept } });
+  const AP = "application/activity+json";
+  const received = () => remote.inbox.map((request) => JSON.parse(request.body.toString("utf8")));
+
+  beforeAll(async () => {
+    remote = await startNeighborPod("rosa");
+    pod = await startInProcessPod();
+    // The pod follows the remote actor (it invites only pods it follows); the actor answers with a signed Accept.
+    expect((await admin("POST", "/following", { target: remote.actorId })).status).toBe(202);
+    await waitUntil(() => remote.inbox.some((request) => request.body.toString("utf8").includes('"Follow"')));
+    const follow = remote.inbox
+      .map((request) => JSON.parse(request.body.toString("utf8")))
+      .find((activity) => activity.type === "Follow");
+    expect((await remote.deliver(`${pod.actorUrl}/inbox`, remote.activity("Accept", follow))).status).toBe(202);
+    await waitUntil(async () =>
+      (await admin("GET", "/following")).body.items.some(
+        (f: { actorIri: string; state: string }) => f.actorIri === remote.actorId && f.state === "accepted",
+      ),
+    );
+  });
+  afterAll(async () => {
+    await pod?.close();
+    await remote?.close();
+  });
+
+  it("a public assembly's page and Note to followers carry outcomes only; the Article goes to participants", async () => {
+    const row = await convene("Autumn assembly", "public", daysFrom(-2, "18:00"), daysFrom(-2, "20:00"));
+    await openCrisis(row.id, SECRET_WHAT);
+    // The remote actor accepts the invitation: it attends, and the minutes' Article is delivered to it.
+    await waitUntil(() => received().some((activity) => activity.type === "Invite" && activity.object?.id === row.iri));
+    const invite = received().find((activity) => activity.type === "Invite" && activity.object?.id === row.iri);
+    const accepted = await remote.deliver(
+      `${pod.actorUrl}/inbox`,
+      remote.activity("Accept", invite.id, { to: pod.actorUrl }),
+    );
+    expect(accepted.status).toBe(202);
+    await waitUntil(async () =>
+      (await admin("GET", `/assemblies/${row.id}`)).body.participants.some(
+        (p: { answer: string | null }) => p.answer === "accepted",
+      ),
+    );
+    const report = await admin("POST", `/assemblies/${row.id}/contributions`, { kind: "report", text: SECRET_REPORT });
+    expect(report.status).toBe(201);
+    const published = await admin("POST", `/assemblies/${row.id}/minutes`, { summary: "Calm evening." });
+    expect(published.status).toBe(200);
+
+    // The participants' copy keeps the quotes.
+    const outcomes = (await admin("GET", `/assemblies/${row.id}/outcomes`)).body;
+    expect(outcomes.minutesHtml).toContain(SECRET_REPORT);
+    const secrets = [SECRET_WHAT, SECRET_PLACE, SECRET_NEEDED, SECRET_REPORT, "Calm evening", "/contributions/"];
+
+    const page = await (await get(`${row.iri}/minutes`, "text/html")).text();
+    expect(page).toContain("Autumn assembly");
+    for (const secret of secrets) expect(page).not.toContain(secret);
+    const eventPage = await (await get(row.iri, "text/html")).text();
+    for (const secret of secrets) expect(eventPage).not.toContain(secret);
+
+    const note = await get(`${row.iri}/minutes/note`, AP);
+    expect(note.status).toBe(200);
+    const noteText = await note.text();
+    for (const secret of secrets) expect(noteText).not.toContain(secret);
+    // The Article is not served at its IRI: it reached the participants by delivery, addressed to them only.
+    expect((await get(`${row.iri}/minutes`, AP)).status).toBe(404);
+    await waitUntil(() => received().some((activity) => activity.id === `${row.iri}/minutes#create`));
+    const delivered = received().find((activity) => activity.id === `${row.iri}/minutes#create`);
+    expect(delivered.object.content).toContain(SECRET_REPORT);
+    expect(JSON.stringify([delivered.to, delivered.cc, delivered.object.to, delivered.object.cc])).not.toMatch(
+      /Public/,
+    );
+  });
+
+  it("a participants-only assembly serves no minutes, Article or Note, to anyone", async () => {
+    const row = await convene("Closed assembly", "participants", daysFrom(-1, "18:00"), daysFrom(-1, "20:00"));
+    await admin("POST", `/assemblies/${row.id}/contributions`, { kind: "report", text: SECRET_REPORT });
+    expect((await admin("POST", `/assemblies/${row.id}/minutes`, {})).status).toBe(200);
+    for (const path of ["/minutes", "/minutes/note"]) {
+      for (const accept of [AP, "text/html"]) {
+        const response = await get(`${row.iri}${path}`, accept);
+        expect(response.status, `${path} as ${accept}`).toBe(404);
+        expect(await response.text()).not.toContain(SECRET_REPORT);
+      }
+    }
+  });
+
+  it("an agenda drafts only its own assembly's crises, by title alone; its bare URLs stay text", async () => {
+    const closed = await convene("Private one", "participants", daysFrom(5, "18:00"), daysFrom(5, "20:00"));
+    await openCrisis(closed.id, SECRET_WHAT);
+    const open = await convene("Open one", "public", daysFrom(6, "18:00"), daysFrom(6, "20:00"));
+    await openCrisis(open.id, "Roof leak, photos at https://evil.example/p");
+    const draft = (await admin("POST", `/assemblies/${open.id}/agenda/redraft`)).body.markdown as string;
+    expect(draft).toContain("Roof leak");
+    for (const secret of [SECRET_WHAT, SECRET_PLACE, SECRET_NEEDED]) expect(draft).not.toContain(secret);
+    const published = await admin("POST", `/assemblies/${open.id}/agenda`, { markdown: draft });
+    expect(published.status).toBe(200);
+    expect(published.body.agendaHtml).toContain("https://evil.example/p");
+    expect(published.body.agendaHtml).not.toContain("<a");
+  });
+});
