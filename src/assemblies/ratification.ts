@@ -202,6 +202,11 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
         if (!row || !id.startsWith(ratificationAnnouncePrefix(row.iri))) return false;
         const known = db.select().from(assemblyRatifications).where(eq(assemblyRatifications.iri, objectIri)).get();
         if (known) return true;
+        // Nothing is fetched unless it lives on the origin of a pod that may ratify.
+        if (!ratifiers(row).some((iri) => sameOrigin(iri, objectIri))) {
+          log.info({ object: objectIri, convener: actorIri }, "announced ratification refused: not a participant's");
+          return true;
+        }
         const fetched = await ctx.lookupObject(objectIri).catch(() => null);
         const answer = ratificationAnswerOf(fetched);
         const activity = answer ? (fetched as Activity) : null;
@@ -214,7 +219,8 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
           proposalIri !== undefined &&
           sameOrigin(author, objectIri) &&
           activity.contextIds.some((iri) => iri.href === row.iri) &&
-          ratifiers(row).includes(author);
+          ratifiers(row).includes(author) &&
+          proposalIn(row, proposalIri) !== undefined;
         if (!verified) {
           log.info({ object: objectIri, convener: actorIri }, "announced ratification refused: not verified at origin");
           return true;

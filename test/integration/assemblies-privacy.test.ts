@@ -4,7 +4,9 @@
  * minutes to anyone, and one assembly's crisis threads never reach another's agenda. A whole pod in process
  * (real SQLite file, real HTTP) with a remote actor (an independent implementation) as the invited participant.
  */
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assemblyRatifications } from "../../src/assemblies/schema.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
@@ -19,6 +21,7 @@ const daysFrom = (days: number, hour: string) =>
 describe("assemblies: participants' words stay among participants", { timeout: 60_000 }, () => {
   let pod: InProcessPod;
   let remote: NeighborPod;
+  let stranger: NeighborPod;
   const admin = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${pod.url}/admin/api${path}`, {
       method,
@@ -52,7 +55,7 @@ describe("assemblies: participants' words stay among participants", { timeout: 6
   const received = () => remote.inbox.map((request) => JSON.parse(request.body.toString("utf8")));
 
   beforeAll(async () => {
-    remote = await startNeighborPod("rosa");
+    [remote, stranger] = await Promise.all([startNeighborPod("rosa"), startNeighborPod("stranger")]);
     pod = await startInProcessPod();
     // The pod follows the remote actor (it invites only pods it follows); the actor answers with a signed Accept.
     expect((await admin("POST", "/following", { target: remote.actorId })).status).toBe(202);
@@ -70,6 +73,7 @@ describe("assemblies: participants' words stay among participants", { timeout: 6
   afterAll(async () => {
     await pod?.close();
     await remote?.close();
+    await stranger?.close();
   });
 
   it("a public assembly's page and Note to followers carry outcomes only; the Article goes to participants", async () => {
@@ -143,5 +147,57 @@ describe("assemblies: participants' words stay among participants", { timeout: 6
     expect(published.status).toBe(200);
     expect(published.body.agendaHtml).toContain("https://evil.example/p");
     expect(published.body.agendaHtml).not.toContain("<a");
+  });
+
+  it("a relayed ratification is fetched only from a participant's origin, and counts only for this record", async () => {
+    // The remote actor convenes its own assembly with this pod (it follows the pod, so the pod takes the invitation).
+    await remote.deliver(`${pod.actorUrl}/inbox`, remote.activity("Follow", pod.actorUrl));
+    const event = {
+      id: `${remote.actorId}/events/winter`,
+      type: "Event",
+      name: "Rosa's assembly",
+      attributedTo: remote.actorId,
+      startTime: "2027-01-20T10:00:00Z",
+      location: { type: "Place", name: "Plaza" },
+      to: pod.actorUrl,
+    };
+    remote.publish(event);
+    await waitUntil(async () => {
+      await remote.deliver(`${pod.actorUrl}/inbox`, remote.activity("Invite", event, { to: pod.actorUrl }));
+      return ((await admin("GET", "/assemblies")).body.items as { iri: string }[]).some((r) => r.iri === event.id);
+    });
+    const winter = ((await admin("GET", "/assemblies")).body.items as { id: string; iri: string }[]).find(
+      (r) => r.iri === event.id,
+    )!;
+    expect((await admin("POST", `/assemblies/${winter.id}/answer`, { answer: "accepted" })).status).toBe(200);
+    const announce = (objectIri: string) =>
+      remote.activity("Announce", objectIri, {
+        id: `${event.id}/ratifications/${encodeURIComponent(objectIri)}`,
+        context: event.id,
+        to: pod.actorUrl,
+        published: new Date().toISOString(),
+      });
+    const ratification = (slug: string, proposal: string) => ({
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${remote.actorId}/ratifications/${slug}`,
+      type: "Reject",
+      actor: remote.actorId,
+      object: proposal,
+      context: event.id,
+    });
+    // A third server's IRI: never fetched (it is no participant's).
+    const elsewhere = `${stranger.actorId}/ratifications/elsewhere`;
+    stranger.publish({ ...ratification("elsewhere", `${remote.actorId}/notes/x`), id: elsewhere });
+    await remote.deliver(`${pod.actorUrl}/inbox`, announce(elsewhere));
+    // The convener's own decision on a proposal that is not in this assembly's record: fetched, not kept.
+    const foreign = ratification("foreign", `${remote.actorId}/notes/not-in-this-record`);
+    remote.publish(foreign);
+    expect((await remote.deliver(`${pod.actorUrl}/inbox`, announce(foreign.id))).status).toBe(202);
+    await waitUntil(() => remote.gets.some((request) => request.url.endsWith("/ratifications/foreign")));
+    const kept = () =>
+      pod.pod.deps.db.select().from(assemblyRatifications).where(eq(assemblyRatifications.assemblyId, winter.id)).all();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stranger.gets.filter((request) => request.url.includes("/ratifications/"))).toEqual([]);
+    expect(kept()).toEqual([]);
   });
 });
