@@ -7,6 +7,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assemblyRatifications } from "../../src/assemblies/schema.ts";
+import { assemblyPledges } from "../../src/assemblies/schema-barter.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
@@ -199,5 +200,57 @@ describe("assemblies: participants' words stay among participants", { timeout: 6
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(stranger.gets.filter((request) => request.url.includes("/ratifications/"))).toEqual([]);
     expect(kept()).toEqual([]);
+  });
+
+  it("confirming a pledge twice at once claims the offer once; a day not in the calendar is refused by name", async () => {
+    const offer = await admin("POST", "/offers", {
+      name: "Flour",
+      category: "food",
+      quantity: 50,
+      unit: "kg",
+      area: { name: "Riverside" },
+    });
+    expect(offer.status).toBe(201);
+    const row = await convene("Pledging assembly", "participants", daysFrom(3, "18:00"), daysFrom(3, "20:00"));
+    const pledgeIri = `${pod.url}/assemblies/contributions/00000000-0000-7000-8000-000000000001`;
+    pod.pod.deps.db
+      .insert(assemblyPledges)
+      .values({
+        iri: pledgeIri,
+        assemblyId: row.id,
+        proposerIri: pod.actorUrl,
+        giverIri: pod.actorUrl,
+        receiverIri: remote.actorId,
+        offerIri: `${pod.url}/offers/${offer.body.id}`,
+        offerName: "Flour",
+        quantityMilli: 20_000,
+        unit: "kg",
+        due: daysFrom(4, "").slice(0, 10),
+        state: "proposed",
+        confirmationIri: null,
+        confirmedAt: null,
+        claimId: null,
+        createdAt: new Date().toISOString(),
+      })
+      .run();
+    // Two confirmations started together (a double submit): called directly, so that they truly interleave.
+    const { pledges } = pod.pod.assemblyBarter;
+    const assembly = pod.pod.assemblies.get(row.id);
+    const answers = await Promise.allSettled([
+      pledges.confirm(assembly, pledgeIri),
+      pledges.confirm(assembly, pledgeIri),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const claims = (await admin("GET", `/offers/${offer.body.id}`)).body.claims;
+    expect(claims).toHaveLength(1);
+
+    const pledged = await admin("POST", `/assemblies/${row.id}/pledges`, {
+      offerIri: `${pod.url}/offers/${offer.body.id}`,
+      receiverIri: remote.actorId,
+      quantity: 5,
+      due: "2027-02-31",
+    });
+    expect(pledged.status).toBe(400);
+    expect(JSON.stringify(pledged.body)).toContain("due");
   });
 });
