@@ -253,4 +253,23 @@ describe("assemblies: participants' words stay among participants", { timeout: 6
     expect(pledged.status).toBe(400);
     expect(JSON.stringify(pledged.body)).toContain("due");
   });
+
+  it("ratifying a proposal twice at once writes one decision", async () => {
+    const row = await convene("Deciding assembly", "participants", daysFrom(3, "10:00"), daysFrom(3, "12:00"));
+    const proposed = await admin("POST", `/assemblies/${row.id}/proposals`, {
+      title: "Shared seed library",
+      text: "Each pod keeps a shelf.",
+    });
+    expect(proposed.status).toBe(201);
+    const decisions = async () =>
+      ((await admin("GET", "/memory")).body.items as { kind: string; title: string }[]).filter(
+        (entry) => entry.kind === "decision" && entry.title.includes("Shared seed library"),
+      );
+    // Called directly, so that the two truly interleave (a double submit).
+    const { ratification } = pod.pod.assemblyOutcomes;
+    const input = { proposal: proposed.body.iri, answer: "adopted" as const, reason: "", group: "" };
+    const answers = await Promise.allSettled([ratification.ratify(row.id, input), ratification.ratify(row.id, input)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(await decisions()).toHaveLength(1);
+  });
 });
