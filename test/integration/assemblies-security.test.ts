@@ -272,4 +272,25 @@ describe("assemblies: participants' words stay among participants", { timeout: 6
     expect(answers.map((answer) => answer.status).sort()).toEqual(["fulfilled", "rejected"]);
     expect(await decisions()).toHaveLength(1);
   });
+
+  it("minutes whose tags are given as URLs fetch none of them (after the relayed-ratification test)", async () => {
+    const eventIri = `${remote.actorId}/events/winter`;
+    const winter = ((await admin("GET", "/assemblies")).body.items as { id: string; iri: string }[]).find(
+      (r) => r.iri === eventIri,
+    )!;
+    const article = {
+      id: `${eventIri}/minutes`,
+      type: "Article",
+      attributedTo: remote.actorId,
+      name: "Minutes",
+      content: "<p>Done.</p>",
+      context: eventIri,
+      to: pod.actorUrl,
+      tag: Array.from({ length: 30 }, (_, i) => `${stranger.origin}/tags/${i}`),
+    };
+    const create = remote.activity("Create", article, { to: pod.actorUrl });
+    expect((await remote.deliver(`${pod.actorUrl}/inbox`, create)).status).toBe(202);
+    await waitUntil(async () => (await admin("GET", `/assemblies/${winter.id}/outcomes`)).body.minutesHtml !== null);
+    expect(stranger.gets.filter((request) => request.url.includes("/tags/"))).toEqual([]);
+  });
 });
