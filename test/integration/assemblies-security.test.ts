@@ -19,7 +19,7 @@ const SECRET_REPORT = "We helped Mr Lopez with his rent";
 const daysFrom = (days: number, hour: string) =>
   `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)}T${hour}`;
 
-describe("assemblies: participants' words stay among participants", { timeout: 60_000 }, () => {
+describe("assemblies: participants' words stay among them; each answer counts once", { timeout: 60_000 }, () => {
   let pod: InProcessPod;
   let remote: NeighborPod;
   let stranger: NeighborPod;
