@@ -37,7 +37,6 @@ export type AgendaWord =
   | "wasteLine"
   | "uncovered"
   | "crises"
-  | "crisisLine"
   | "proposals"
   | "nothing"
   | "fewerThan";
@@ -46,7 +45,8 @@ export interface AgendaSources {
   takingPart: (assembly: Assembly) => Set<string>;
   table: (pods: ReadonlySet<string>) => AssemblyTable;
   reports: (pods: string[]) => PodReport[];
-  openCrises: (pods: string[]) => Crisis[];
+  /** This assembly's open crisis threads (never another assembly's: it may be participants-only). */
+  openCrises: (assembly: Assembly) => Crisis[];
   proposals: (assembly: Assembly) => SubmittedProposal[];
   nameOf: (actorIri: string) => string;
   words: (key: AgendaWord, params?: Record<string, string>) => string;
@@ -93,12 +93,8 @@ export function draftAgenda(assembly: Assembly, sources: AgendaSources): string 
       `${pod(offer.podIri)}: ${md(offer.name)}${amount(offer.availableMilli, offer.unit)} — ` +
       words("wasteLine", { date: offer.endsAt!.slice(0, 10) }),
   );
-  const crisisLines = sources
-    .openCrises(podList)
-    .map(
-      (c) =>
-        `${pod(c.openerIri)}: ${md(c.what)}${c.place ? ` — ${md(c.place)}` : ""}. ${words("crisisLine")} ${md(c.needed)}`,
-    );
+  // A crisis is named by what it is only: its place and what is needed stay in the thread, among participants.
+  const crisisLines = sources.openCrises(assembly).map((c) => `${pod(c.openerIri)}: ${md(c.what)}`);
   const proposalLines = sources.proposals(assembly).map((p) => `${pod(p.authorIri)}: ${md(p.title)}`);
   return [
     section("reports", reportLines),
@@ -146,7 +142,8 @@ export function assemblyAgenda(deps: PodDeps, room: AssembliesRoom, sources: Age
     /** The convener's edited agenda becomes the Event's content; every invited pod gets the Update. */
     async publish(row: Assembly, markdown: string): Promise<Assembly> {
       if (row.role !== "convener") throw bad("agenda", "only the convening pod publishes the agenda");
-      const agendaHtml = renderMarkdown(markdown);
+      // The draft quotes neighbours' offer names and crisis titles: their bare URLs are not made links.
+      const agendaHtml = renderMarkdown(markdown, { linkify: false });
       const at = deps.now();
       const to = room.participants(row.id).filter((p) => p.answer !== "rejected" && p.answer !== "left");
       const event = room.eventOf({ ...row, agendaHtml });

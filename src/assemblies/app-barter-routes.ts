@@ -12,11 +12,20 @@ import type { AssemblyBarter } from "./barter.ts";
 import type { Assembly } from "./model.ts";
 import type { AssembliesRoom } from "./room.ts";
 
+/** 2026-02-31 and 2026-13-01 match the pattern but are no day: refused here, not thrown later (a 500). */
+const isCalendarDay = (day: string) => {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  const at = new Date(Date.UTC(year, month - 1, date));
+  return at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === date;
+};
 export const pledgeFormSchema = z.object({
   offerIri: z.string().url(),
   receiverIri: z.string().url(),
   quantity: quantitySchema,
-  due: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  due: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .refine(isCalendarDay, "not a date in the calendar"),
 });
 export const crisisFormSchema = z.object({
   what: z.string().trim().min(1).max(300),

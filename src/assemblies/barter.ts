@@ -67,7 +67,7 @@ export function assemblyBarter(
     takingPart,
     table,
     reports: sources.reports,
-    openCrises: crises.openBy,
+    openCrises: crises.openIn,
     proposals: (assembly) => proposals(assembly),
     nameOf,
     words: (key, params) => t(`agendaDraft.${key}`, params),

@@ -1,5 +1,5 @@
 import type { Note } from "@fedify/vocab";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { PodDeps } from "../federation/deps.ts";
 import { ProblemError, conflict, notFound } from "../http/problem.ts";
 import type { Assembly, ContributionRow } from "./model.ts";
@@ -51,17 +51,15 @@ export function assemblyCrisesOf(
         .where(eq(assemblyCrises.assemblyId, assemblyId))
         .orderBy(asc(assemblyCrises.openedAt), asc(assemblyCrises.iri))
         .all(),
-    /** Threads still open, opened by any of these pods in any assembly this pod holds (the agenda's crises). */
-    openBy: (pods: string[]): Crisis[] =>
-      pods.length === 0
-        ? []
-        : db
-            .select()
-            .from(assemblyCrises)
-            .where(and(eq(assemblyCrises.state, "open"), inArray(assemblyCrises.openerIri, pods)))
-            .orderBy(asc(assemblyCrises.openedAt))
-            .limit(50)
-            .all(),
+    /** This assembly's threads still open (the agenda's crises). */
+    openIn: (assembly: Assembly): Crisis[] =>
+      db
+        .select()
+        .from(assemblyCrises)
+        .where(and(eq(assemblyCrises.assemblyId, assembly.id), eq(assemblyCrises.state, "open")))
+        .orderBy(asc(assemblyCrises.openedAt))
+        .limit(50)
+        .all(),
 
     open: (assembly: Assembly, terms: CrisisTerms): Promise<string> =>
       room.contribute(assembly.id, { kind: "crisis", text: words("crisis", { ...terms }) }, (note) =>

@@ -31,6 +31,8 @@ export const minutesSchema = z.object({
 });
 export type MinutesInput = z.infer<typeof minutesSchema>;
 
+const EMBEDDED_ONLY = { documentLoader: () => Promise.reject(new Error("not fetched")), suppressError: true } as const;
+const MAX_TAGS_READ = 20;
 const MINUTES_FOR_PEOPLE = "assembly.minutes.people";
 const bad = (field: string, detail: string) =>
   new ProblemError({ status: 422, title: "Unprocessable Content", detail, field });
@@ -63,15 +65,68 @@ export function minutesRoom(
     await sendToFollowers(ctx, deps, [forPeople(await Activity.fromJsonLd(activity, loaders))], iri);
   });
 
-  /** The minutes' text, from this copy of the record (the convener's, which every participant holds too). */
+  const podsHtml = (row: Assembly) => {
+    const t = podWords(deps);
+    const pods = [{ actorIri: row.convenerIri, answer: "accepted" as const }, ...room.participants(row.id)];
+    const items = pods.map(
+      (p) => `<li>${link(p.actorIri, nameOf(p.actorIri))}: ${t(`assemblies.answer.${p.answer}`)}</li>`,
+    );
+    return `<h3>${escapeHtml(t("outcomes.min.pods"))}</h3><ul>${items.join("")}</ul>`;
+  };
+
+  /** Each proposal by title with the pods that adopted, declined or have not answered; linked only for participants. */
+  const proposalsHtml = (row: Assembly, linked: boolean) => {
+    const t = podWords(deps);
+    const proposals = proposalsOf(db, row.id, ratifiers(row));
+    if (proposals.length === 0) return { html: "", count: 0 };
+    const items = proposals.map((proposal) => {
+      const who = (answer: string) =>
+        proposal.answers
+          .filter((a) => a.answer === answer)
+          .map((a) => nameOf(a.actorIri))
+          .join(", ") || t("outcomes.min.nobody");
+      const title = linked ? link(proposal.row.iri, proposal.title) : escapeHtml(proposal.title);
+      return (
+        `<li>${title} (${escapeHtml(nameOf(proposal.row.authorIri))})<br>` +
+        `${escapeHtml(t("outcomes.min.adoptedBy", { pods: who("adopted") }))}<br>` +
+        `${escapeHtml(t("outcomes.min.declinedBy", { pods: who("declined") }))}<br>` +
+        `${escapeHtml(t("outcomes.min.pendingBy", { pods: who("pending") }))}</li>`
+      );
+    });
+    return {
+      html: `<h3>${escapeHtml(t("outcomes.proposals"))}</h3><ul>${items.join("")}</ul>`,
+      count: proposals.length,
+    };
+  };
+
+  /**
+   * The minutes anyone may read (public page, Note to followers): outcomes only — the pods, how many contributions
+   * of each kind, the proposals and who adopted them, the next convener. No contribution's words, no link to one:
+   * participants' reports, crisis threads and replies may describe people.
+   */
+  function outcomes(row: Assembly, next: string) {
+    const t = podWords(deps);
+    const record = room.record(row.id).filter((item) => item.kind !== "proposal");
+    const counts = new Map<string, number>();
+    for (const item of record) counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
+    const countItems = [...counts].map(([kind, n]) => {
+      const heading = KIND_HEADING[kind] ? t(KIND_HEADING[kind]) : kind;
+      return `<li>${escapeHtml(heading)}: ${n}</li>`;
+    });
+    const proposals = proposalsHtml(row, false);
+    const html = sanitize(
+      podsHtml(row) +
+        (countItems.length ? `<ul>${countItems.join("")}</ul>` : "") +
+        proposals.html +
+        `<p>${escapeHtml(t("outcomes.min.next", { pod: nameOf(next) }))}</p>`,
+    );
+    return { html, count: record.length + proposals.count, proposals: proposals.count };
+  }
+
+  /** The participants' copy, from this copy of the record: it quotes each contribution and links it. */
   function compose(row: Assembly, next: string, summary: string) {
     const t = podWords(deps);
-    const parts: string[] = [paragraphs(escapeHtml(summary))];
-    const pods = [{ actorIri: row.convenerIri, answer: "accepted" as const }, ...room.participants(row.id)];
-    parts.push(`<h3>${escapeHtml(t("outcomes.min.pods"))}</h3><ul>`);
-    for (const p of pods)
-      parts.push(`<li>${link(p.actorIri, nameOf(p.actorIri))}: ${t(`assemblies.answer.${p.answer}`)}</li>`);
-    parts.push("</ul>");
+    const parts: string[] = [paragraphs(escapeHtml(summary)), podsHtml(row)];
     const record = room.record(row.id).filter((item) => item.kind !== "proposal");
     for (const kind of [...new Set(record.map((item) => item.kind as string))]) {
       const heading = KIND_HEADING[kind] ? t(KIND_HEADING[kind]) : kind;
@@ -82,61 +137,38 @@ export function minutesRoom(
       }
       parts.push("</ul>");
     }
-    const proposals = proposalsOf(db, row.id, ratifiers(row));
-    if (proposals.length > 0) {
-      parts.push(`<h3>${escapeHtml(t("outcomes.proposals"))}</h3><ul>`);
-      for (const proposal of proposals) {
-        const who = (answer: string) =>
-          proposal.answers
-            .filter((a) => a.answer === answer)
-            .map((a) => nameOf(a.actorIri))
-            .join(", ") || t("outcomes.min.nobody");
-        parts.push(
-          `<li>${link(proposal.row.iri, proposal.title)} (${escapeHtml(nameOf(proposal.row.authorIri))})<br>` +
-            `${escapeHtml(t("outcomes.min.adoptedBy", { pods: who("adopted") }))}<br>` +
-            `${escapeHtml(t("outcomes.min.declinedBy", { pods: who("declined") }))}<br>` +
-            `${escapeHtml(t("outcomes.min.pendingBy", { pods: who("pending") }))}</li>`,
-        );
-      }
-      parts.push("</ul>");
-    }
+    parts.push(proposalsHtml(row, true).html);
     parts.push(`<p>${escapeHtml(t("outcomes.min.next", { pod: nameOf(next) }))}</p>`);
-    const title = t("outcomes.min.title", { title: row.title }).slice(0, 250);
+    const open = outcomes(row, next);
     const date = new Intl.DateTimeFormat(config.languages[0], { dateStyle: "long", timeZone: config.timeZone }).format(
       new Date(row.startTime),
     );
-    const note = t("outcomes.min.note", {
-      title: row.title,
-      date,
-      count: record.length + proposals.length,
-      proposals: proposals.length,
-    });
+    const note = t("outcomes.min.note", { title: row.title, date, count: open.count, proposals: open.proposals });
     const noteHtml =
       `<p>${escapeHtml(note)}</p><p>${escapeHtml(t("outcomes.min.next", { pod: nameOf(next) }))}</p>` +
       `<p>${link(minutesIriOf(row), minutesIriOf(row))}</p>`;
-    return { title, html: sanitize(parts.join("")), noteHtml };
+    return { title: titleOf(row), html: sanitize(parts.join("")), publicHtml: open.html, noteHtml };
   }
 
-  /** The minutes' two shapes, as published (null before the convener published them). */
+  const titleOf = (row: Assembly) => podWords(deps)("outcomes.min.title", { title: row.title }).slice(0, 250);
+
+  /** The readable Note as published (stored then: no request rebuilds it from the record). */
   function shapeOf(row: Assembly): MinutesShape | null {
-    if (row.role !== "convener" || !row.minutesHtml || !row.nextConvenerIri) return null;
-    const words = compose(row, row.nextConvenerIri, "");
+    if (row.role !== "convener" || !row.minutesHtml || !row.minutesNoteHtml || !row.nextConvenerIri) return null;
     return {
       row,
       to: room.attending(row.id).map((p) => p.actorIri),
-      title: words.title,
+      title: titleOf(row),
       html: row.minutesHtml,
-      noteHtml: words.noteHtml,
+      noteHtml: row.minutesNoteHtml,
       nextConvener: { iri: row.nextConvenerIri, name: nameOf(row.nextConvenerIri) },
     };
   }
 
   return {
-    article: (row: Assembly) => {
-      const shape = shapeOf(row);
-      return shape && minutesArticle(shape);
-    },
+    /** The Note to followers, for a public assembly only (a participants-only one has no public minutes). */
     note: (row: Assembly) => {
+      if (row.visibility !== "public") return null;
       const shape = shapeOf(row);
       return shape && minutesNote(shape);
     },
@@ -159,6 +191,8 @@ export function minutesRoom(
         ...row,
         minutesIri: minutesIriOf(row),
         minutesHtml: words.html,
+        minutesPublicHtml: words.publicHtml,
+        minutesNoteHtml: words.noteHtml,
         minutesAt: deps.now().toISOString(),
         nextConvenerIri: next,
       };
@@ -180,6 +214,8 @@ export function minutesRoom(
           .set({
             minutesIri: published.minutesIri,
             minutesHtml: published.minutesHtml,
+            minutesPublicHtml: published.minutesPublicHtml,
+            minutesNoteHtml: published.minutesNoteHtml,
             minutesAt: published.minutesAt,
             nextConvenerIri: next,
           })
@@ -216,7 +252,10 @@ export function minutesRoom(
         }
         const eligible = eligibleConveners(row, room.participants(row.id));
         let next: string | null = null;
-        for await (const tag of article.getTags(ctx)) {
+        // Only embedded tags count (a tag given by URL is not fetched), and only the first few are read.
+        let read = 0;
+        for await (const tag of article.getTags(EMBEDDED_ONLY)) {
+          if (++read > MAX_TAGS_READ) break;
           const href = tag instanceof Mention ? tag.href?.href : undefined;
           if (href && eligible.includes(href)) next = href;
         }
@@ -224,6 +263,8 @@ export function minutesRoom(
           .set({
             minutesIri: article.id.href,
             minutesHtml: sanitize(String(article.content ?? "")),
+            // The public page shows outcomes only, built from this pod's own copy of the record.
+            minutesPublicHtml: row.visibility === "public" && next ? outcomes(row, next).html : null,
             minutesAt: article.published
               ? new Date(article.published.epochMilliseconds).toISOString()
               : deps.now().toISOString(),

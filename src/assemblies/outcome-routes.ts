@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { notFound } from "../http/problem.ts";
-import { sendNegotiated } from "../publishing/negotiate.ts";
+import { sendNegotiated, wantsActivityPub } from "../publishing/negotiate.ts";
 import { publicContext, renderPublic } from "../web/layout.ts";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
@@ -51,18 +51,23 @@ export const publicOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, o
     if (!activity) throw notFound(`no ratification ${request.params.id}`);
     return reply.type("application/activity+json").send(JSON.stringify(await activity.toJsonLd()));
   });
-  for (const [path, shape] of [
-    ["/assemblies/:id/minutes", outcomes.minutes.article],
-    ["/assemblies/:id/minutes/note", outcomes.minutes.note],
-  ] as const) {
-    app.get(path, { schema: { params: idParams, hide: true } }, async (request, reply) => {
-      const row = assemblies.get(request.params.id);
-      const object = shape(row);
-      if (!object) throw notFound(`no minutes for ${request.params.id}`);
-      const page = publicAssemblyHtml(options, request, row);
-      return sendNegotiated(request, reply, object, () => page(reply));
-    });
-  }
+  // The minutes' Article is addressed to the participants (it quotes them) and reaches them by delivery: it is not
+  // served. A public assembly's minutes are its public page (outcomes only) and the Note to followers.
+  app.get("/assemblies/:id/minutes", { schema: { params: idParams, hide: true } }, async (request, reply) => {
+    const row = assemblies.get(request.params.id);
+    reply.header("vary", "Accept");
+    if (row.visibility !== "public" || !row.minutesPublicHtml || wantsActivityPub(request)) {
+      throw notFound(`no minutes for ${request.params.id}`);
+    }
+    return reply.type("text/html; charset=utf-8").send(publicAssemblyHtml(options, request, row)(reply));
+  });
+  app.get("/assemblies/:id/minutes/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
+    const row = assemblies.get(request.params.id);
+    const note = outcomes.minutes.note(row);
+    if (!note) throw notFound(`no minutes for ${request.params.id}`);
+    const page = publicAssemblyHtml(options, request, row);
+    return sendNegotiated(request, reply, note, () => page(reply));
+  });
 };
 
 /** Operator routes (admin token): propose, ratify, publish the minutes, read the outcomes. */

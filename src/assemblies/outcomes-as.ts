@@ -14,7 +14,14 @@ import { toInstant } from "../federation/deps.ts";
 import type { Assembly } from "./model.ts";
 
 /** A new assembly has no minutes and no confirmed next convener yet. */
-export const noOutcomes = { minutesIri: null, minutesHtml: null, minutesAt: null, nextConvenerIri: null } as const;
+export const noOutcomes = {
+  minutesIri: null,
+  minutesHtml: null,
+  minutesPublicHtml: null,
+  minutesNoteHtml: null,
+  minutesAt: null,
+  nextConvenerIri: null,
+} as const;
 
 export const addressedToPublic = (object: Pick<Event, "toIds" | "ccIds">) =>
   [...object.toIds, ...object.ccIds].some((iri) => iri.href === PUBLIC_COLLECTION.href);
@@ -85,8 +92,9 @@ const audience = (shape: MinutesShape) => [
 ];
 
 /**
- * The minutes for pods: an Article in the assembly's context. The next convener it confirms is a Mention
- * (a participant reads it as the rotation's confirmed choice).
+ * The minutes for pods: an Article in the assembly's context, addressed to the participants only (it quotes their
+ * contributions), also for a public assembly. The next convener it confirms is a Mention (a participant reads it
+ * as the rotation's confirmed choice).
  */
 export function minutesArticle(shape: MinutesShape): Article {
   const { row } = shape;
@@ -97,7 +105,7 @@ export function minutesArticle(shape: MinutesShape): Article {
     name: shape.title,
     content: shape.html,
     contexts: [new URL(row.iri)],
-    tos: audience(shape),
+    tos: shape.to.map((iri) => new URL(iri)),
     tags: shape.nextConvener
       ? [new Mention({ href: new URL(shape.nextConvener.iri), name: shape.nextConvener.name })]
       : [],

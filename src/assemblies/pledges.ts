@@ -1,6 +1,6 @@
 import type { Note } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { PodDeps } from "../federation/deps.ts";
 import { ProblemError, conflict, notFound } from "../http/problem.ts";
 import type { OffersService } from "../offers/service.ts";
@@ -44,6 +44,8 @@ export interface PledgeDeps {
 
 const bad = (field: string, detail: string) =>
   new ProblemError({ status: 422, title: "Unprocessable Content", detail, field });
+/** Held in claimId while the offer is being claimed. */
+const CLAIMING = "claiming";
 const sameOrigin = (a: string, b: string) => URL.parse(a)?.origin === URL.parse(b)?.origin;
 
 /** Pledges at an assembly: proposed by any participant, confirmed only by the giving pod (a claim on its offer). */
@@ -158,11 +160,32 @@ export function assemblyPledgesOf({ deps, room, offers, takingPart, nameOf, offe
       const offerId =
         path?.origin === new URL(config.url).origin ? /^\/offers\/([\w-]+)$/.exec(path.pathname)?.[1] : null;
       if (!offerId) throw bad("pledge", "the pledged offer is not this pod's");
-      const { claim } = await offers.claim("offer", offerId, {
-        neighbor: nameOf(pledge.receiverIri).slice(0, 120),
-        quantity: pledge.quantityMilli,
-        note: `${assembly.title}`.slice(0, 1000),
-      });
+      // Taken before the claim, in one statement: a double submit or a retry claims the offer once.
+      const taken = db
+        .update(assemblyPledges)
+        .set({ claimId: CLAIMING })
+        .where(
+          and(
+            eq(assemblyPledges.iri, pledge.iri),
+            eq(assemblyPledges.state, "proposed"),
+            isNull(assemblyPledges.claimId),
+          ),
+        )
+        .run();
+      if (taken.changes !== 1) throw conflict("this pledge is already being confirmed");
+      const claimed = await offers
+        .claim("offer", offerId, {
+          neighbor: nameOf(pledge.receiverIri).slice(0, 120),
+          quantity: pledge.quantityMilli,
+          note: `${assembly.title}`.slice(0, 1000),
+        })
+        .catch((error: unknown) => {
+          db.update(assemblyPledges).set({ claimId: null }).where(eq(assemblyPledges.iri, pledge.iri)).run();
+          throw error;
+        });
+      const { claim } = claimed;
+      // The claim is made: recorded now, so that even a failed reply below never leads to a second claim.
+      db.update(assemblyPledges).set({ claimId: claim.id }).where(eq(assemblyPledges.iri, pledge.iri)).run();
       const text = words("confirmed", {
         quantity: formatMilli(pledge.quantityMilli),
         unit: pledge.unit,
@@ -173,7 +196,6 @@ export function assemblyPledgesOf({ deps, room, offers, takingPart, nameOf, offe
       await room.contribute(assembly.id, { kind: "reply", text, inReplyTo: pledge.iri }, (note) =>
         withMarker(config, note, CONFIRMED),
       );
-      db.update(assemblyPledges).set({ claimId: claim.id }).where(eq(assemblyPledges.iri, pledge.iri)).run();
       return get(pledge.iri)!;
     },
 

@@ -41,8 +41,8 @@ export function publicAssemblyPage(
       <section aria-labelledby="minutes">
         <h2 id="minutes">${t("outcomes.minutes")}</h2>
         ${
-          row.minutesHtml
-            ? html`<div class="rendered" dangerouslySetInnerHTML=${{ __html: row.minutesHtml }}></div>`
+          row.minutesPublicHtml
+            ? html`<div class="rendered" dangerouslySetInnerHTML=${{ __html: row.minutesPublicHtml }}></div>`
             : html`<p>${t("outcomes.minutesNone")}</p>`
         }
       </section>`,

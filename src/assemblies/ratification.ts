@@ -108,43 +108,56 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
       if (!attendingHere(row)) throw bad("answer", "only a pod that attends ratifies");
       const proposal = proposalIn(row, input.proposal);
       if (!proposal) throw bad("proposal", "no such proposal in this assembly's record");
-      const already = db
-        .select()
-        .from(assemblyRatifications)
-        .where(and(eq(assemblyRatifications.proposalIri, proposal.iri), eq(assemblyRatifications.actorIri, me())))
-        .get();
-      if (already) throw conflict("this pod already decided on this proposal");
-      const t = podWords(deps);
-      const title = proposalTitle(proposal.contentHtml);
-      const decision = await memory.create({
-        kind: "decision",
-        title: t(`outcomes.decision.${input.answer}`, { title }).slice(0, 200),
-        summary: (input.reason || t("outcomes.decision.summary", { assembly: row.title })).slice(0, 500),
-        body: t("outcomes.decision.body", { proposal: `<${proposal.iri}>`, assembly: `<${row.iri}>` }),
-        decidedBy: input.group || t("outcomes.decision.group"),
-        visibility: "internal",
-        language: config.languages[0] === "es" ? "es" : "en",
-      });
       const values = {
         iri: ratificationIri(uuidv7()),
         assemblyId: row.id,
         proposalIri: proposal.iri,
         actorIri: me(),
         answer: input.answer,
-        decisionId: decision.id,
+        decisionId: null as string | null,
         decidedAt: deps.now().toISOString(),
       };
-      if (row.role === "convener") await record(row, values);
-      else {
-        const queued = await room.outgoing(ratificationActivity(shape(row, values)), [
-          { actorIri: row.convenerIri, inbox: row.convenerInbox },
-        ]);
-        db.transaction((tx) => {
-          tx.insert(assemblyRatifications).values(values).run();
-          queued(tx);
+      // The answer is taken first (one per pod and proposal, by the unique index): a double submit decides once.
+      const taken = db.insert(assemblyRatifications).values(values).onConflictDoNothing().run();
+      if (taken.changes !== 1) throw conflict("this pod already decided on this proposal");
+      const t = podWords(deps);
+      const title = proposalTitle(proposal.contentHtml);
+      const decision = await memory
+        .create({
+          kind: "decision",
+          title: t(`outcomes.decision.${input.answer}`, { title }).slice(0, 200),
+          summary: (input.reason || t("outcomes.decision.summary", { assembly: row.title })).slice(0, 500),
+          body: t("outcomes.decision.body", { proposal: `<${proposal.iri}>`, assembly: `<${row.iri}>` }),
+          decidedBy: input.group || t("outcomes.decision.group"),
+          visibility: "internal",
+          language: config.languages[0] === "es" ? "es" : "en",
+        })
+        .catch((error: unknown) => {
+          db.delete(assemblyRatifications).where(eq(assemblyRatifications.iri, values.iri)).run();
+          throw error;
         });
-        await events.settle();
-      }
+      values.decisionId = decision.id;
+      const to =
+        row.role === "convener" ? room.attending(row.id) : [{ actorIri: row.convenerIri, inbox: row.convenerInbox }];
+      const activity =
+        row.role === "convener"
+          ? ratificationAnnounce(
+              new URL(me()),
+              row.iri,
+              values.iri,
+              to.map((p) => p.actorIri),
+              deps.now(),
+            )
+          : ratificationActivity(shape(row, values));
+      const queued = await room.outgoing(activity, to);
+      db.transaction((tx) => {
+        tx.update(assemblyRatifications)
+          .set({ decisionId: decision.id })
+          .where(eq(assemblyRatifications.iri, values.iri))
+          .run();
+        queued(tx);
+      });
+      await events.settle();
       log.info({ assembly: row.iri, proposal: proposal.iri, answer: input.answer }, "proposal ratified locally");
       return { ...values, decisionId: decision.id };
     },
@@ -202,6 +215,11 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
         if (!row || !id.startsWith(ratificationAnnouncePrefix(row.iri))) return false;
         const known = db.select().from(assemblyRatifications).where(eq(assemblyRatifications.iri, objectIri)).get();
         if (known) return true;
+        // Nothing is fetched unless it lives on the origin of a pod that may ratify.
+        if (!ratifiers(row).some((iri) => sameOrigin(iri, objectIri))) {
+          log.info({ object: objectIri, convener: actorIri }, "announced ratification refused: not a participant's");
+          return true;
+        }
         const fetched = await ctx.lookupObject(objectIri).catch(() => null);
         const answer = ratificationAnswerOf(fetched);
         const activity = answer ? (fetched as Activity) : null;
@@ -214,7 +232,8 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
           proposalIri !== undefined &&
           sameOrigin(author, objectIri) &&
           activity.contextIds.some((iri) => iri.href === row.iri) &&
-          ratifiers(row).includes(author);
+          ratifiers(row).includes(author) &&
+          proposalIn(row, proposalIri) !== undefined;
         if (!verified) {
           log.info({ object: objectIri, convener: actorIri }, "announced ratification refused: not verified at origin");
           return true;

@@ -33,6 +33,10 @@ export const assemblies = sqliteTable(
     /** The minutes (the convener's Article), once published, and the next convener they confirm. */
     minutesIri: text("minutes_iri"),
     minutesHtml: text("minutes_html"),
+    /** The minutes as anyone may read them (outcomes only: no contribution's words), built when published. */
+    minutesPublicHtml: text("minutes_public_html"),
+    /** The convener's readable Note to followers (outcomes only), built when published. */
+    minutesNoteHtml: text("minutes_note_html"),
     minutesAt: text("minutes_at"),
     nextConvenerIri: text("next_convener_iri"),
   },

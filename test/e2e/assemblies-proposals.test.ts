@@ -343,16 +343,31 @@ describe("assemblies: proposals ratified by each pod, minutes, rotating convener
       expect(o.minutesHtml).toContain("Shared flour fund");
       expect(o.minutesHtml).toContain("A good first assembly.");
     }
-    // The Article for pods, and the readable Note: no name, no summary.
+    // The Article reaches the participants (here the remote actor) addressed to them only; it is not served.
     const minutesIri = (await outcomes(a, ids.a!)).minutesIri!;
-    const article = await a.getActivityPub(minutesIri);
+    await waitUntil(() => received(r).some((activity) => activity.id === `${minutesIri}#create`));
+    const article = received(r).find((activity) => activity.id === `${minutesIri}#create`).object;
     expect(article).toMatchObject({ type: "Article", attributedTo: a.actorUrl, context: eventIri });
     expect(article.content).toMatch(/Adopted by: .*, .*<br/);
+    expect(JSON.stringify([article.to, article.cc])).not.toContain("Public");
+    expect((await fetch(minutesIri, { headers: { accept: "application/activity+json" } })).status).toBe(404);
+    // The readable Note for people: no name, no summary, outcomes only (not the convener's summary either).
     const note = await a.getActivityPub(`${minutesIri}/note`);
     expect(note.type).toBe("Note");
     expect(note.name).toBeUndefined();
     expect(note.summary).toBeUndefined();
     expect(note.content).toContain(minutesIri);
+    expect(note.content).not.toContain("A good first assembly.");
+    // Every copy's public page shows the outcomes, never the participants' words or links to them.
+    for (const [pod, id] of [
+      [a, ids.a],
+      [b, ids.b],
+    ] as const) {
+      const page = await (await fetch(`${pod.url}/assemblies/${id}`)).text();
+      expect(page).toContain("Shared flour fund");
+      expect(page).not.toContain("A good first assembly.");
+      expect(page).not.toContain("/assemblies/contributions/");
+    }
   });
 
   it("the pages read well in English and Spanish on a phone; the public page needs no sign-in", async () => {

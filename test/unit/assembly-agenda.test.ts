@@ -90,8 +90,10 @@ describe("the agenda draft", () => {
     const hostile = "[free food](https://evil.example) ![x](https://evil.example/p.png) <b>now</b> **bold**";
     const html = renderMarkdown(
       draftAgenda(assembly, sources({ wasting: [row({ iri: "o", podIri: C, name: hostile, endsAt: "2026-12-04" })] })),
+      { linkify: false },
     );
-    // A bare URL may show as itself (linkified, nofollow); never as a link under other words, never an image.
+    // A bare URL stays text (the published agenda is not linkified); never a link under other words, never an image.
+    expect(html).not.toContain("<a");
     expect(html).not.toContain(">free food</a>");
     expect(html).not.toContain("<img");
     expect(html).not.toContain("<b>now");
