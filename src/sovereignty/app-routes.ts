@@ -60,7 +60,7 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
     const notices: Record<string, string> = {
       added: ctx.t("sov.entry.added"),
       corrected: ctx.t("sov.entry.corrected"),
-      imported: ctx.t("sov.entry.imported", { count: text(request.query as FormFields, "count") }),
+      imported: ctx.t("sov.entry.imported", { count: Number(text(request.query as FormFields, "count")) || 0 }),
     };
     return kit.send(
       request,

@@ -62,7 +62,8 @@ export const assemblyOutcomesEn = {
   "outcomes.min.pendingBy": "Not answered: {pods}",
   "outcomes.min.nobody": "nobody",
   "outcomes.min.next": "The next assembly is convened by {pod}.",
-  "outcomes.min.note": "The minutes of “{title}” ({date}) are published: {count} contributions, {proposals} proposals.",
+  "outcomes.min.note":
+    "The minutes of “{title}” ({date}) are published: {count, plural, one {# contribution} other {# contributions}}, {proposals, plural, one {# proposal} other {# proposals}}.",
   "outcomes.min.other": "Other contributions",
   "outcomes.kind.report": "Reports",
   "outcomes.kind.crisis": "Crisis threads",
@@ -136,7 +137,8 @@ export const assemblyOutcomesEs: Record<keyof typeof assemblyOutcomesEn, string>
   "outcomes.min.pendingBy": "Sin respuesta: {pods}",
   "outcomes.min.nobody": "nadie",
   "outcomes.min.next": "La próxima asamblea la convoca {pod}.",
-  "outcomes.min.note": "Se publicó el acta de «{title}» ({date}): {count} contribuciones, {proposals} propuestas.",
+  "outcomes.min.note":
+    "Se publicó el acta de «{title}» ({date}): {count, plural, one {# contribución} other {# contribuciones}}, {proposals, plural, one {# propuesta} other {# propuestas}}.",
   "outcomes.min.other": "Otras contribuciones",
   "outcomes.kind.report": "Informes",
   "outcomes.kind.crisis": "Hilos de crisis",

@@ -96,7 +96,7 @@ export const memoryEn = {
   "memory.guides.intro":
     "Give a guide with the aid: a practice, a public workflow or an uploaded guide travels with the offer, need " +
     "or charter service, on its page, in its post and on a printed hand-out.",
-  "memory.guides.count": "{count} guides",
+  "memory.guides.count": "{count, plural, one {# guide} other {# guides}}",
   "memory.guides.for": "Guides for: {name}",
   "memory.guides.none": "No guides yet.",
   "memory.guides.add": "Add a guide",
@@ -236,7 +236,7 @@ export const memoryEs: Record<keyof typeof memoryEn, string> = {
   "memory.guides.intro":
     "Da una guía con la ayuda: una práctica, un flujo de trabajo público o una guía subida viaja con la oferta, " +
     "la necesidad o el servicio de la carta, en su página, en su publicación y en una hoja impresa.",
-  "memory.guides.count": "{count} guías",
+  "memory.guides.count": "{count, plural, one {# guía} other {# guías}}",
   "memory.guides.for": "Guías para: {name}",
   "memory.guides.none": "Aún no hay guías.",
   "memory.guides.add": "Añadir una guía",
