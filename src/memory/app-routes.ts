@@ -1,4 +1,3 @@
-import { diffLines } from "diff";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { viewPage } from "../confederation/view-present.ts";
 import type { PodDeps } from "../federation/deps.ts";
@@ -198,6 +197,8 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
     if (!from || !to) throw notFound(`no such revisions of ${entry.id}`);
     // Line endings as forms send them (CRLF) and a final newline, so only real changes show.
     const lines = (body: string) => `${body.replaceAll("\r\n", "\n").replace(/\n?$/, "\n")}`;
+    // Loaded on the first diff asked for, like the other libraries only some pages use (not at every start).
+    const { diffLines } = await import("diff");
     const changes = diffLines(lines(from.body), lines(to.body));
     return kit.send(request, reply, diffPage(kit.context(request, reply), entry, from.number, to.number, changes));
   });

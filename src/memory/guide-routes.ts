@@ -1,6 +1,5 @@
 import fastifyMultipart, { type MultipartFile } from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import QRCode from "qrcode";
 import type { ChartersService } from "../charters/service.ts";
 import { notFound, ProblemError, problemFor, sendProblem } from "../http/problem.ts";
 import type { OffersService } from "../offers/service.ts";
@@ -183,6 +182,8 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
 
   app.get<SubjectParams>("/memory/guides/:kind/:id/handout", { preHandler: member }, async (request, reply) => {
     const { subject, key } = subjectOf(request.params.kind, request.params.id);
+    // The QR library loads on the first hand-out printed, not at every start.
+    const { default: QRCode } = await import("qrcode");
     const guides = await Promise.all(
       memory.guidesOf(key).map(async (guide) => ({
         ...guide,

@@ -1,6 +1,5 @@
 import { Temporal } from "@js-temporal/polyfill";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import ical from "ical-generator";
 import type { Config } from "../config/schema.ts";
 import type { MembersService } from "../members/service.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
@@ -257,6 +256,7 @@ export async function rotaPages(
     if (!owner) return reply.code(404).type("text/plain; charset=utf-8").send("Not found");
     const t = translator(owner.locale === "es" ? "es" : "en");
     const roles = new Map(rota.roles().map((r) => [r.id, r]));
+    const { default: ical } = await import("ical-generator");
     const calendar = ical({ name: config.name, timezone: config.timeZone });
     for (const seat of rota.mine(owner.id)) {
       const role = roles.get(seat.roleId);
