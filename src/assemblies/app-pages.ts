@@ -1,5 +1,6 @@
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import type { Assembly, ContributionRow, Participant } from "./model.ts";
+import type { Translate } from "../webapp/i18n/index.ts";
 
 export type Notices = "convened" | "answered" | "posted";
 const NOTICE = { convened: "assemblies.convenedOk", answered: "assemblies.answeredOk", posted: "assemblies.postedOk" };
@@ -158,6 +159,26 @@ function ContributeForm({ ctx, row, errors }: { ctx: PageContext; row: Assembly;
   </section>`;
 }
 
+/** The agenda and who answered what: the same on the members' page and on a public assembly's page. */
+export function AgendaAndParticipants(props: {
+  t: Translate;
+  row: Assembly;
+  participants: Participant[];
+  nameOf: NameOf;
+}) {
+  const { t, row } = props;
+  return html`<section aria-labelledby="agenda">
+      <h2 id="agenda">${t("assemblies.agenda")}</h2>
+      <div class="rendered" dangerouslySetInnerHTML=${{ __html: row.agendaHtml }}></div>
+    </section>
+    <section aria-labelledby="participants">
+      <h2 id="participants">${t("assemblies.participants")}</h2>
+      <ul>
+        ${props.participants.map((p) => html`<li>${props.nameOf(p.actorIri)}: ${t(`assemblies.answer.${p.answer}`)}</li>`)}
+      </ul>
+    </section>`;
+}
+
 export function assemblyPage(ctx: PageContext, view: AssemblyView): Page {
   const { t } = ctx;
   const { row } = view;
@@ -181,16 +202,7 @@ export function assemblyPage(ctx: PageContext, view: AssemblyView): Page {
         <dt>${t("assemblies.convenedBy")}</dt>
         <dd>${nameOf(row.convenerIri)}</dd>
       </dl>
-      <section aria-labelledby="agenda">
-        <h2 id="agenda">${t("assemblies.agenda")}</h2>
-        <div class="rendered" dangerouslySetInnerHTML=${{ __html: row.agendaHtml }}></div>
-      </section>
-      <section aria-labelledby="participants">
-        <h2 id="participants">${t("assemblies.participants")}</h2>
-        <ul>
-          ${view.participants.map((p) => html`<li>${nameOf(p.actorIri)}: ${t(`assemblies.answer.${p.answer}`)}</li>`)}
-        </ul>
-      </section>
+      <${AgendaAndParticipants} t=${t} row=${row} participants=${view.participants} nameOf=${nameOf} />
       ${row.role === "invited" && isCoordinator(ctx) && html`<${AnswerForm} ctx=${ctx} row=${row} />`}
       ${view.beforeRecord}
       <section aria-labelledby="record">

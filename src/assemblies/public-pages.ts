@@ -1,7 +1,7 @@
 import type { PublicContext, PublicPage } from "../web/layout.ts";
 import { html } from "../webapp/html.ts";
 import type { Assembly, Participant } from "./model.ts";
-import type { NameOf } from "./app-pages.ts";
+import { AgendaAndParticipants, type NameOf } from "./app-pages.ts";
 
 /** A public assembly's page (no sign-in): the Event, its agenda, the pods and their answers, the minutes after. */
 export function publicAssemblyPage(
@@ -26,18 +26,7 @@ export function publicAssemblyPage(
         <dt>${t("outcomes.next")}</dt>
         <dd>${view.nameOf(view.next)}</dd>
       </dl>
-      <section aria-labelledby="agenda">
-        <h2 id="agenda">${t("assemblies.agenda")}</h2>
-        <div class="rendered" dangerouslySetInnerHTML=${{ __html: row.agendaHtml }}></div>
-      </section>
-      <section aria-labelledby="participants">
-        <h2 id="participants">${t("assemblies.participants")}</h2>
-        <ul>
-          ${view.participants.map(
-            (p) => html`<li>${view.nameOf(p.actorIri)}: ${t(`assemblies.answer.${p.answer}`)}</li>`,
-          )}
-        </ul>
-      </section>
+      <${AgendaAndParticipants} t=${t} row=${row} participants=${view.participants} nameOf=${view.nameOf} />
       <section aria-labelledby="minutes">
         <h2 id="minutes">${t("outcomes.minutes")}</h2>
         ${

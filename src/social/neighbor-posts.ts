@@ -15,24 +15,13 @@ export function projectNeighborObject(db: Db, record: ViewRecord): void {
   const account = store.accountByIri(db, record.podIri);
   if (!account) return;
   const url = record.url ?? record.iri;
-  const content = sanitize(
-    `<p><strong>${escapeHtml(record.name)}</strong></p>` +
-      (record.summary ? `<p>${escapeHtml(record.summary)}</p>` : "") +
-      record.content +
-      `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`,
-  );
-  // At the id of the companion Note the pod published beside the object (this software's convention): the
-  // same post an outbox read finds, and what replies answer.
-  store.upsertStatus(db, account, record.kind, {
-    iri: `${record.iri}/note`,
+  writePost(db, account, record.kind, {
+    objectIri: record.iri,
     url,
-    inReplyToIri: null,
-    content,
-    spoilerText: "",
-    visibility: "public",
-    language: null,
-    sensitive: false,
-    mentions: [],
+    html:
+      `<p><strong>${escapeHtml(record.name)}</strong></p>` +
+      (record.summary ? `<p>${escapeHtml(record.summary)}</p>` : "") +
+      record.content,
     publishedAt: record.published,
     editedAt: record.version === record.published ? null : record.version,
   });
@@ -48,22 +37,37 @@ export function projectNeighborReport(
 ): void {
   const account = store.accountByIri(db, report.podIri);
   if (!account) return;
-  const content = sanitize(
-    `<p><strong>${escapeHtml(report.name)}</strong></p>${report.content}` +
-      `<p><a href="${escapeHtml(report.iri)}">${escapeHtml(report.iri)}</a></p>`,
-  );
-  store.upsertStatus(db, account, "practice", {
-    iri: `${report.iri}/note`,
+  writePost(db, account, "practice", {
+    objectIri: report.iri,
     url: report.iri,
+    html: `<p><strong>${escapeHtml(report.name)}</strong></p>${report.content}`,
+    publishedAt: report.published,
+    editedAt: report.updated,
+  });
+}
+
+/**
+ * The post a neighbor's object stands for, with a link to the object, at the id of the companion Note the pod
+ * published beside it (this software's convention): the same post an outbox read finds, and what replies answer.
+ */
+function writePost(
+  db: Db,
+  account: NonNullable<ReturnType<typeof store.accountByIri>>,
+  kind: Parameters<typeof store.upsertStatus>[2],
+  post: { objectIri: string; url: string; html: string; publishedAt: string; editedAt: string | null },
+): void {
+  store.upsertStatus(db, account, kind, {
+    iri: `${post.objectIri}/note`,
+    url: post.url,
     inReplyToIri: null,
-    content,
+    content: sanitize(`${post.html}<p><a href="${escapeHtml(post.url)}">${escapeHtml(post.url)}</a></p>`),
     spoilerText: "",
     visibility: "public",
     language: null,
     sensitive: false,
     mentions: [],
-    publishedAt: report.published,
-    editedAt: report.updated,
+    publishedAt: post.publishedAt,
+    editedAt: post.editedAt,
   });
 }
 
