@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -38,6 +38,7 @@ import { adminOutcomeRoutes, publicAssemblyHtml, publicOutcomeRoutes } from "./a
 import { mediaRoutes } from "./settings/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
+import { signedRequester } from "./federation/signed-get.ts";
 
 /** The admin API's prefix: clear of /api/v1, /api/v2 and /oauth, which belong to the Mastodon API. */
 export const ADMIN_PREFIX = "/admin/api";
@@ -113,7 +114,9 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(viewRoutes, { deps });
   await app.register(viewPageRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
+  const requester = (request: FastifyRequest) => signedRequester(request, pod.contextFor(), deps.config.url);
   const outcomeOptions = {
+    requester,
     assemblies: pod.assemblies,
     outcomes: pod.assemblyOutcomes,
     config: deps.config,
@@ -122,6 +125,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(publicAssemblyRoutes, {
     assemblies: pod.assemblies,
     publicPage: (request, row) => publicAssemblyHtml(outcomeOptions, request, row),
+    requester,
   });
   await app.register(publicOutcomeRoutes, outcomeOptions);
   await app.register(webApp, { prefix: "/app", pod, members: pod.members });

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { notFound } from "../http/problem.ts";
@@ -18,6 +19,8 @@ const tags = ["assemblies"];
 
 interface Options {
   assemblies: AssembliesRoom;
+  /** The actor that signed the request (an authorized fetch), or null. */
+  requester: (request: FastifyRequest) => Promise<string | null>;
   outcomes: AssemblyOutcomes;
   config: Config;
   db: Db;
@@ -47,9 +50,12 @@ export const publicOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, o
   const { assemblies, outcomes } = options;
   app.get("/assemblies/ratifications/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const iri = new URL(`/assemblies/ratifications/${request.params.id}`, options.config.url).href;
-    const activity = await outcomes.ratification.ownRatification(iri);
-    if (!activity) throw notFound(`no ratification ${request.params.id}`);
-    return reply.type("application/activity+json").send(JSON.stringify(await activity.toJsonLd()));
+    const own = outcomes.ratification.ownRatification(iri);
+    // Participants fetch it signed to verify it at its origin; nobody else reads it here.
+    if (!own || !assemblies.mayRead(own.assemblyId, await options.requester(request))) {
+      throw notFound(`no ratification ${request.params.id}`);
+    }
+    return reply.type("application/activity+json").send(JSON.stringify(await own.activity.toJsonLd()));
   });
   // The minutes' Article is addressed to the participants (it quotes them) and reaches them by delivery: it is not
   // served. A public assembly's minutes are its public page (outcomes only) and the Note to followers.

@@ -163,10 +163,13 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
     },
 
     /** This pod's own ratification, served at its IRI (every copy verifies it there). */
-    async ownRatification(iri: string): Promise<Activity | undefined> {
+    ownRatification(iri: string): { activity: Activity; assemblyId: string } | undefined {
       const found = db.select().from(assemblyRatifications).where(eq(assemblyRatifications.iri, iri)).get();
       if (!found || found.actorIri !== me()) return undefined;
-      return ratificationActivity(shape(room.get(found.assemblyId), found));
+      return {
+        activity: ratificationActivity(shape(room.get(found.assemblyId), found)),
+        assemblyId: found.assemblyId,
+      };
     },
 
     inbox: {
@@ -220,6 +223,7 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
           log.info({ object: objectIri, convener: actorIri }, "announced ratification refused: not a participant's");
           return true;
         }
+        // Signed (the inbox's loader signs as the pod): participants' objects are served to participants only.
         const fetched = await ctx.lookupObject(objectIri).catch(() => null);
         const answer = ratificationAnswerOf(fetched);
         const activity = answer ? (fetched as Activity) : null;

@@ -193,6 +193,11 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       const row = db.select().from(assemblyContributions).where(eq(assemblyContributions.iri, iri)).get();
       return row && row.authorIri === me().href ? row : undefined;
     },
+    /** Whether an actor may read this assembly's participants-only objects: its convener or a participant. */
+    mayRead(assemblyId: string, actorIri: string | null): boolean {
+      if (actorIri === null) return false;
+      return find(assemblyId).convenerIri === actorIri || participant(assemblyId, actorIri) !== undefined;
+    },
     eventOf(row: Assembly): Event {
       return assemblyToEvent(
         row,
@@ -462,6 +467,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
           }
           return true;
         }
+        // Signed (the inbox's loader signs as the pod): participants' objects are served to participants only.
         const fetched = await ctx.lookupObject(objectIri).catch(() => null);
         const authorIri = fetched instanceof Note ? fetched.attributionId?.href : undefined;
         const verified =

@@ -18,13 +18,19 @@ const tags = ["assemblies"];
 export const publicAssemblyRoutes: FastifyPluginAsyncZod<{
   assemblies: AssembliesRoom;
   publicPage: (request: FastifyRequest, row: Assembly) => (reply: FastifyReply) => string;
-}> = async (app, { assemblies, publicPage }) => {
+  /** The actor that signed the request (an authorized fetch), or null. */
+  requester: (request: FastifyRequest) => Promise<string | null>;
+}> = async (app, { assemblies, publicPage, requester }) => {
   app.get("/assemblies/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const row = assemblies.get(request.params.id);
     reply.header("vary", "Accept");
     // People read a public assembly's page; a participants-only one has none.
     if (!wantsActivityPub(request)) return reply.type("text/html; charset=utf-8").send(publicPage(request, row)(reply));
     if (row.role !== "convener") throw notFound(`no assembly ${request.params.id}`);
+    // A participants-only assembly's Event (its agenda) is read by its participants only, with a signed fetch.
+    if (row.visibility !== "public" && !assemblies.mayRead(row.id, await requester(request))) {
+      throw notFound(`no assembly ${request.params.id}`);
+    }
     const json = withFullPublicIri(await assemblies.eventOf(row).toJsonLd());
     return reply.type("application/activity+json").send(JSON.stringify(json));
   });
@@ -33,6 +39,11 @@ export const publicAssemblyRoutes: FastifyPluginAsyncZod<{
     if (!row) throw notFound(`no contribution ${request.params.id}`);
     reply.header("vary", "Accept");
     if (!wantsActivityPub(request)) return reply.redirect(`/app/assemblies/${row.assemblyId}`, 303);
+    // What a pod says in an assembly is for its participants (public minutes carry outcomes only): each of them
+    // fetches it signed, to verify it at its origin.
+    if (!assemblies.mayRead(row.assemblyId, await requester(request))) {
+      throw notFound(`no contribution ${request.params.id}`);
+    }
     const json = await assemblies.noteOf(row).toJsonLd();
     return reply.type("application/activity+json").send(JSON.stringify(json));
   });

@@ -196,7 +196,7 @@ function webHeaders(request: FastifyRequest): Headers {
   return headers;
 }
 
-function toWebRequest(request: FastifyRequest, origin: URL): Request {
+export function toWebRequest(request: FastifyRequest, origin: URL): Request {
   return new Request(new URL(request.url, origin), { method: request.method, headers: webHeaders(request) });
 }
 

@@ -17,6 +17,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPage, launchBrowser, newPhone, signedInPage } from "../support/browser.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
+import { signedGet } from "../support/remote-actor.ts";
 import { collectionItems, followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 import { MASTODON_SIGNED_HEADERS, type ReceivedRequest } from "../support/remote-actor.ts";
 
@@ -205,7 +206,12 @@ describe("assemblies: proposals ratified by each pod, minutes, rotating convener
     const delivery = r.inbox.find((request) => JSON.parse(request.body.toString("utf8")).object === proposalIri)!;
     const announce = await verifiedFromA(delivery);
     expect(announce).toMatchObject({ type: "Announce", actor: a.actorUrl, context: eventIri });
-    const note = await b.getActivityPub(proposalIri);
+    // What a pod says in an assembly is read by participants only, with a signed fetch.
+    expect((await fetch(proposalIri, { headers: { accept: "application/activity+json" } })).status).toBe(404);
+    expect((await signedGet(stranger, proposalIri)).status).toBe(404);
+    const signed = await signedGet(r, proposalIri);
+    expect(signed.status).toBe(200);
+    const note = await signed.json();
     expect(note).toMatchObject({ type: "Note", attributedTo: b.actorUrl, context: eventIri });
     expect(note.content).toContain("Shared flour fund");
     expect(note.name).toBeUndefined();

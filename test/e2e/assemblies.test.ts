@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPage, launchBrowser, signedInPage } from "../support/browser.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
 import { collectionItems, followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { signerOf } from "../support/pod-signer.ts";
+import { signedGet } from "../support/remote-actor.ts";
 
 interface Row {
   id: string;
@@ -75,7 +77,12 @@ describe("assemblies: convene, answer, one shared record without a center", { ti
     // 18:00 in Madrid in December is 17:00 UTC.
     expect((await detail(a, onA!.id)).startTime).toBe("2026-12-15T17:00:00.000Z");
 
-    const event = await a.getActivityPub(onA!.iri);
+    // A participants-only assembly's Event is read by its participants alone, with a signed fetch.
+    const unsigned = await fetch(onA!.iri, { headers: { accept: "application/activity+json" } });
+    expect(unsigned.status).toBe(404);
+    const signed = await signedGet(await signerOf(b), onA!.iri);
+    expect(signed.status).toBe(200);
+    const event = await signed.json();
     expect(event.type).toBe("Event");
     expect(event.name).toBe("Winter assembly");
     expect(event.attributedTo).toBe(a.actorUrl);
@@ -142,8 +149,10 @@ describe("assemblies: convene, answer, one shared record without a center", { ti
     expect(recordB[0]!.iri.startsWith(`${b.url}/`)).toBe(true);
     expect(recordB[1]!.contentHtml).toContain("north bank");
 
-    // Each contribution is a Note in the assembly's context, served at its IRI by its own pod.
-    const note = await b.getActivityPub(recordB[0]!.iri);
+    // Each contribution is a Note in the assembly's context, served at its IRI by its own pod to participants.
+    const signed = await signedGet(await signerOf(a), recordB[0]!.iri);
+    expect(signed.status).toBe(200);
+    const note = await signed.json();
     expect(note).toMatchObject({ type: "Note", attributedTo: b.actorUrl, context: onA.iri, to: a.actorUrl });
   });
 

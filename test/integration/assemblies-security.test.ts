@@ -4,6 +4,7 @@
  * minutes to anyone, and one assembly's crisis threads never reach another's agenda. A whole pod in process
  * (real SQLite file, real HTTP) with a remote actor (an independent implementation) as the invited participant.
  */
+import { request as httpRequest } from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assemblyRatifications } from "../../src/assemblies/schema.ts";
@@ -11,6 +12,7 @@ import { assemblyPledges } from "../../src/assemblies/schema-barter.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
+import { signedGet, signedGetHeaders } from "../support/remote-actor.ts";
 
 const SECRET_WHAT = "Water in the Diaz family's flat";
 const SECRET_PLACE = "Calle Mayor 12, 3B";
@@ -54,6 +56,24 @@ describe("assemblies: participants' words stay among them; each answer counts on
   const get = (url: string, accept: string) => fetch(url, { headers: { accept } });
   const AP = "application/activity+json";
   const received = () => remote.inbox.map((request) => JSON.parse(request.body.toString("utf8")));
+
+  const duplicatedSignatureStatus = async (iri: string) => {
+    const headers = await signedGetHeaders(remote, iri);
+    expect((await fetch(iri, { headers })).status).toBe(200);
+    return new Promise<number>((resolve, reject) => {
+      const url = new URL(iri);
+      const request = httpRequest(
+        url,
+        { headers: { ...headers, signature: [headers.signature!, headers.signature!] } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on("error", reject);
+      request.end();
+    });
+  };
 
   beforeAll(async () => {
     [remote, stranger] = await Promise.all([startNeighborPod("rosa"), startNeighborPod("stranger")]);
@@ -136,6 +156,42 @@ describe("assemblies: participants' words stay among them; each answer counts on
     }
   });
 
+  it("contributions, ratifications and a closed assembly's Event are served to participants' signed fetches only", async () => {
+    const row = await convene("Signed assembly", "participants", daysFrom(2, "18:00"), daysFrom(2, "20:00"));
+    const report = await admin("POST", `/assemblies/${row.id}/contributions`, { kind: "report", text: SECRET_REPORT });
+    expect(report.status).toBe(201);
+    const proposal = await admin("POST", `/assemblies/${row.id}/proposals`, {
+      title: "Share the van",
+      text: "Weekly.",
+    });
+    expect(proposal.status).toBe(201);
+    const ratified = await admin("POST", `/assemblies/${row.id}/ratifications`, {
+      proposal: proposal.body.iri,
+      answer: "adopted",
+    });
+    expect(ratified.status, JSON.stringify(ratified.body)).toBe(201);
+    const ratification = pod.pod.deps.db
+      .select()
+      .from(assemblyRatifications)
+      .where(eq(assemblyRatifications.assemblyId, row.id))
+      .get()!.iri;
+    for (const iri of [report.body.iri as string, ratification, row.iri]) {
+      const unsigned = await get(iri, AP);
+      expect(unsigned.status, `unsigned ${iri}`).toBe(404);
+      expect(await unsigned.text()).not.toContain(SECRET_REPORT);
+      expect((await signedGet(stranger, iri)).status, `stranger ${iri}`).toBe(404);
+      // A stranger's signature under the participant's key id does not verify.
+      expect((await signedGet({ keyId: remote.keyId, privateKeyPem: stranger.privateKeyPem }, iri)).status).toBe(404);
+      const participant = await signedGet(remote, iri);
+      expect(participant.status, `participant ${iri}`).toBe(200);
+      expect((await participant.json()).id).toBe(iri);
+    }
+    // A participant's valid signature sent twice (two Signature header lines) is refused, not taken as one.
+    expect(await duplicatedSignatureStatus(report.body.iri)).toBe(404);
+    const open = await convene("Open signed assembly", "public", daysFrom(4, "18:00"), daysFrom(4, "20:00"));
+    expect((await get(open.iri, AP)).status).toBe(200);
+  });
+
   it("an agenda drafts only its own assembly's crises, by title alone; its bare URLs stay text", async () => {
     const closed = await convene("Private one", "participants", daysFrom(5, "18:00"), daysFrom(5, "20:00"));
     await openCrisis(closed.id, SECRET_WHAT);
@@ -195,6 +251,9 @@ describe("assemblies: participants' words stay among them; each answer counts on
     remote.publish(foreign);
     expect((await remote.deliver(`${pod.actorUrl}/inbox`, announce(foreign.id))).status).toBe(202);
     await waitUntil(() => remote.gets.some((request) => request.url.endsWith("/ratifications/foreign")));
+    // The pod fetches it signed, as a participant (the deciding pod serves it to participants only).
+    const fetchedWith = remote.gets.find((request) => request.url.endsWith("/ratifications/foreign"))!.headers;
+    expect(String(fetchedWith.signature ?? fetchedWith["signature-input"])).toContain(new URL(pod.actorUrl).host);
     const kept = () =>
       pod.pod.deps.db.select().from(assemblyRatifications).where(eq(assemblyRatifications.assemblyId, winter.id)).all();
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -215,3 +215,37 @@ export async function signMastodonStyle(
 export async function postRaw(post: { url: string; body: Buffer; headers: Record<string, string> }): Promise<Response> {
   return fetch(post.url, { method: "POST", headers: post.headers, body: new Uint8Array(post.body) });
 }
+
+/** The headers of a GET of `url` signed as the actor (draft-cavage over (request-target), host and date). */
+export async function signedGetHeaders(
+  actor: Pick<RemoteActor, "keyId" | "privateKeyPem">,
+  url: string,
+  accept = "application/activity+json",
+): Promise<Record<string, string>> {
+  const target = new URL(url);
+  const request: RequestLike = {
+    url: target.href,
+    method: "GET",
+    headers: { Host: target.host, Date: new Date().toUTCString(), Accept: accept },
+  };
+  await signAsDraftToRequest(
+    request,
+    { keyId: actor.keyId, privateKeyPem: actor.privateKeyPem },
+    ["(request-target)", "host", "date"],
+    { hash: "SHA-256", ec: "DSA" },
+  );
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+  }
+  return headers;
+}
+
+/** GETs `url` signed as the actor (an authorized fetch). */
+export async function signedGet(
+  actor: Pick<RemoteActor, "keyId" | "privateKeyPem">,
+  url: string,
+  accept?: string,
+): Promise<Response> {
+  return fetch(url, { headers: await signedGetHeaders(actor, url, accept) });
+}
