@@ -1,6 +1,6 @@
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
 import type { Assembly, ContributionRow, Participant } from "./model.ts";
-import type { Translate } from "../webapp/i18n/index.ts";
+import { translator, type Translate } from "../webapp/i18n/index.ts";
 
 export type Notices = "convened" | "answered" | "posted";
 const NOTICE = { convened: "assemblies.convenedOk", answered: "assemblies.answeredOk", posted: "assemblies.postedOk" };
@@ -159,6 +159,19 @@ function ContributeForm({ ctx, row, errors }: { ctx: PageContext; row: Assembly;
   </section>`;
 }
 
+const AGENDA_WORDS = new Set(
+  (["en", "es"] as const).map((locale) => translator(locale)("assemblies.agenda").toLocaleLowerCase()),
+);
+const LEADING_HEADING = /^\s*<h([1-6])[^>]*>([^<]*)<\/h\1>/;
+
+/** An agenda written under its own "Agenda" heading is shown under the page's one alone. */
+export function withoutAgendaHeading(agendaHtml: string): string {
+  const match = LEADING_HEADING.exec(agendaHtml);
+  return match && AGENDA_WORDS.has(match[2]!.trim().toLocaleLowerCase())
+    ? agendaHtml.slice(match[0].length)
+    : agendaHtml;
+}
+
 /** The agenda and who answered what: the same on the members' page and on a public assembly's page. */
 export function AgendaAndParticipants(props: {
   t: Translate;
@@ -169,7 +182,7 @@ export function AgendaAndParticipants(props: {
   const { t, row } = props;
   return html`<section aria-labelledby="agenda">
       <h2 id="agenda">${t("assemblies.agenda")}</h2>
-      <div class="rendered" dangerouslySetInnerHTML=${{ __html: row.agendaHtml }}></div>
+      <div class="rendered" dangerouslySetInnerHTML=${{ __html: withoutAgendaHeading(row.agendaHtml) }}></div>
     </section>
     <section aria-labelledby="participants">
       <h2 id="participants">${t("assemblies.participants")}</h2>

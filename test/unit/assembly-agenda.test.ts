@@ -3,6 +3,7 @@
  * matching offer, and text from other pods kept as text (a neighbor's offer name never becomes a link or markup).
  */
 import { describe, expect, it } from "vitest";
+import { withoutAgendaHeading } from "../../src/assemblies/app-pages.ts";
 import { draftAgenda, type AgendaSources } from "../../src/assemblies/agenda.ts";
 import type { Assembly } from "../../src/assemblies/model.ts";
 import { latestReports } from "../../src/assemblies/reports.ts";
@@ -99,5 +100,14 @@ describe("the agenda draft", () => {
     expect(html).not.toContain("<b>now");
     expect(html).toContain("[free food](");
     expect(html).toContain("**bold**");
+  });
+});
+
+describe("an agenda under its own heading", () => {
+  it("shows under the page's Agenda heading alone, in either language; other headings stay", () => {
+    expect(withoutAgendaHeading("<h1>Agenda</h1>\n<ul><li>Reports</li></ul>")).toBe("\n<ul><li>Reports</li></ul>");
+    expect(withoutAgendaHeading('<h2 id="a">Orden del día</h2><p>Informes</p>')).toBe("<p>Informes</p>");
+    expect(withoutAgendaHeading("<h2>Reports</h2><p>Hillside</p>")).toBe("<h2>Reports</h2><p>Hillside</p>");
+    expect(withoutAgendaHeading("<p>Agenda</p><h1>Agenda</h1>")).toBe("<p>Agenda</p><h1>Agenda</h1>");
   });
 });
