@@ -1,6 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Activity, Announce } from "@fedify/vocab";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
@@ -22,6 +22,8 @@ import { assemblyContributions, assemblyRatifications } from "./schema.ts";
 const bad = (field: string, detail: string) =>
   new ProblemError({ status: 422, title: "Unprocessable Content", detail, field });
 const sameOrigin = (a: string, b: string) => URL.parse(a)?.origin === URL.parse(b)?.origin;
+/** How long an answer taken without its decision is left to the run that took it. */
+const ABANDONED_AFTER_MS = 60_000;
 
 /** The pod's main language, for the words it writes itself (decision titles, minutes). */
 export const podWords = (deps: PodDeps) => translator(deps.config.languages[0] === "es" ? "es" : "en");
@@ -92,6 +94,36 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
     decidedAt: r.decidedAt,
   });
 
+  /**
+   * An answer taken by a run that ended before writing its decision (the process stopped) is taken over once
+   * it is a minute old; one still being decided, or decided, is a conflict. One conditional update: of two
+   * runs taking it over at once, one does.
+   */
+  const takeOverAbandoned = (
+    proposalIri: string,
+    values: { answer: RatifyInput["answer"]; decidedAt: string },
+  ): string => {
+    const mine = and(eq(assemblyRatifications.proposalIri, proposalIri), eq(assemblyRatifications.actorIri, me()));
+    const left = db.select().from(assemblyRatifications).where(mine).get();
+    const abandoned =
+      left?.decisionId === null && Date.parse(left.decidedAt) < Date.parse(values.decidedAt) - ABANDONED_AFTER_MS;
+    const retaken =
+      abandoned &&
+      db
+        .update(assemblyRatifications)
+        .set({ answer: values.answer, decidedAt: values.decidedAt })
+        .where(
+          and(
+            eq(assemblyRatifications.iri, left.iri),
+            isNull(assemblyRatifications.decisionId),
+            eq(assemblyRatifications.decidedAt, left.decidedAt),
+          ),
+        )
+        .run().changes === 1;
+    if (!retaken) throw conflict("this pod already decided on this proposal");
+    return left!.iri;
+  };
+
   return {
     ratifiers,
     proposals: (row: Assembly) => proposalsOf(db, row.id, ratifiers(row)),
@@ -119,7 +151,7 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
       };
       // The answer is taken first (one per pod and proposal, by the unique index): a double submit decides once.
       const taken = db.insert(assemblyRatifications).values(values).onConflictDoNothing().run();
-      if (taken.changes !== 1) throw conflict("this pod already decided on this proposal");
+      if (taken.changes !== 1) values.iri = takeOverAbandoned(proposal.iri, values);
       const t = podWords(deps);
       const title = proposalTitle(proposal.contentHtml);
       const decision = await memory

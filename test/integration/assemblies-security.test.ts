@@ -332,6 +332,46 @@ describe("assemblies: participants' words stay among them; each answer counts on
     expect(await decisions()).toHaveLength(1);
   });
 
+  it("an answer left without its decision (the process stopped) is decided again after a minute, not before", async () => {
+    const row = await convene("Interrupted assembly", "participants", daysFrom(3, "14:00"), daysFrom(3, "16:00"));
+    const proposed = await admin("POST", `/assemblies/${row.id}/proposals`, { title: "Tool shed", text: "Shared." });
+    expect(proposed.status).toBe(201);
+    const { db } = pod.pod.deps;
+    const left = (iri: string, agoMs: number) =>
+      db
+        .insert(assemblyRatifications)
+        .values({
+          iri,
+          assemblyId: row.id,
+          proposalIri: proposed.body.iri,
+          actorIri: pod.actorUrl,
+          answer: "declined",
+          decisionId: null,
+          decidedAt: new Date(Date.now() - agoMs).toISOString(),
+        })
+        .run();
+    const ratify = () =>
+      admin("POST", `/assemblies/${row.id}/ratifications`, { proposal: proposed.body.iri, answer: "adopted" });
+    // Taken 5 s ago: its run may still be writing the decision.
+    left(`${pod.url}/assemblies/ratifications/00000000-0000-7000-8000-0000000000aa`, 5_000);
+    expect((await ratify()).status).toBe(409);
+    db.delete(assemblyRatifications).where(eq(assemblyRatifications.proposalIri, proposed.body.iri)).run();
+    // Taken two minutes ago and never decided: this answer takes it over.
+    const abandoned = `${pod.url}/assemblies/ratifications/00000000-0000-7000-8000-0000000000ab`;
+    left(abandoned, 120_000);
+    const answered = await ratify();
+    expect(answered.status, JSON.stringify(answered.body)).toBe(201);
+    const kept = db
+      .select()
+      .from(assemblyRatifications)
+      .where(eq(assemblyRatifications.proposalIri, proposed.body.iri))
+      .all();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ iri: abandoned, answer: "adopted" });
+    expect(kept[0]!.decisionId).not.toBeNull();
+    expect((await ratify()).status).toBe(409);
+  });
+
   it("minutes whose tags are given as URLs fetch none of them (after the relayed-ratification test)", async () => {
     const eventIri = `${remote.actorId}/events/winter`;
     const winter = ((await admin("GET", "/assemblies")).body.items as { id: string; iri: string }[]).find(
