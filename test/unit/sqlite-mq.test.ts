@@ -5,9 +5,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import { SqliteMessageQueue, type SqliteMessageQueueOptions } from "../../src/federation/sqlite-mq.ts";
+import { describeMessageQueueContract } from "../support/mq-contract.ts";
 
 // Fedify's types name the global Temporal; at runtime it hands over polyfill objects, as we do here.
 const delay = (seconds: number) =>
@@ -367,4 +368,28 @@ describe("SqliteMessageQueue", () => {
     await mq.enqueue("after");
     expect(await mq.getDepth()).toEqual({ queued: 1, ready: 1, delayed: 0 });
   });
+});
+
+describe("SqliteMessageQueue on the shared contract", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pods-mq-contract-"));
+  const file = path.join(dir, "pod.sqlite");
+  const handles: DatabaseHandle[] = [];
+
+  afterAll(() => {
+    for (const handle of handles) handle.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describeMessageQueueContract("SqliteMessageQueue", () => ({
+    open: async (options) => {
+      const handle = openMigratedDatabase(file);
+      handles.push(handle);
+      return new SqliteMessageQueue(handle, { pollIntervalMs: 10, ...options });
+    },
+    reset: async () => {
+      const handle = openMigratedDatabase(file);
+      handle.sqlite.prepare("DELETE FROM queue_messages").run();
+      handle.close();
+    },
+  }));
 });
