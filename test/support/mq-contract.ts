@@ -214,6 +214,28 @@ export function describeMessageQueueContract(name: string, backend: () => QueueB
       expect(received).toEqual(["Create", "Create (retry)", "Delete"]);
     });
 
+    it("renews the lease while a slow handler runs, so no other listener takes the message", async () => {
+      // A lease several renewals long, so a busy machine's event-loop stall doesn't let it lapse.
+      const a = await open({ leaseMs: 600 });
+      const b = await open({ leaseMs: 600 });
+      const received: string[] = [];
+      let finished = false;
+      void a.listen(
+        async (m: string) => {
+          received.push(`a:${m}`);
+          await sleep(2_000);
+          finished = true;
+        },
+        { signal: controller.signal },
+      );
+      await a.enqueue("slow");
+      await waitFor(() => received.length === 1);
+      void b.listen((m: string) => void received.push(`b:${m}`), { signal: controller.signal });
+      await waitFor(() => finished);
+      await sleep(100);
+      expect(received).toEqual(["a:slow"]);
+    });
+
     it("gives one inbox host at most perHostConcurrency handlers while other hosts keep flowing", async () => {
       const mq = await open({ concurrency: 8, perHostConcurrency: 2 });
       const started: string[] = [];

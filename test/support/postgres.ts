@@ -55,7 +55,15 @@ export async function freshDatabase(): Promise<TestDatabase> {
 
 async function createDatabaseOn(serverUrl: string, afterDrop: () => Promise<void>): Promise<TestDatabase> {
   const name = `pods_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  await withClient(serverUrl, async (client) => {
+    // A linguistic collation, as most servers have, so tests catch SQL that assumes byte order; plain if the
+    // server has no ICU.
+    try {
+      await client.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`);
+    } catch {
+      await client.query(`CREATE DATABASE ${name}`);
+    }
+  });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
