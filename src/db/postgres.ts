@@ -33,16 +33,18 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
 /** Runs `work` in one transaction on one pooled connection; rolls back if it throws. */
 export async function inTransaction<T>(pool: PostgresPool, work: (client: PostgresClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken = false;
   try {
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
+    // A connection that cannot even roll back is closed rather than handed to the next caller.
+    await client.query("ROLLBACK").catch(() => (broken = true));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

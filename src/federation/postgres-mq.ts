@@ -155,7 +155,8 @@ export class PostgresMessageQueue implements MessageQueue {
     const requeues: Promise<unknown>[] = [];
     for (const { rows, options } of batch) {
       const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
-      const orderingKey = options?.orderingKey ?? null;
+      // As JSON text: PostgreSQL's text refuses the NUL character, which a key (an IRI from afar) might hold.
+      const orderingKey = options?.orderingKey == null ? null : JSON.stringify(options.orderingKey);
       for (const { message, requeueRowId } of rows) {
         const payload = JSON.stringify(message);
         const host = hostOf(message);

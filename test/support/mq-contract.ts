@@ -162,7 +162,7 @@ export function describeMessageQueueContract(name: string, backend: () => QueueB
       ];
       const received: unknown[] = [];
       void mq.listen((m: unknown) => void received.push(m), { signal: controller.signal });
-      for (const message of hostile) await mq.enqueue(message, { orderingKey: "hostile" });
+      for (const message of hostile) await mq.enqueue(message, { orderingKey: "hostile \u0000 key '; --" });
       await waitFor(() => received.length === hostile.length);
       expect(received).toEqual(hostile);
       expect(Object.hasOwn(received[0] as object, "__proto__")).toBe(true);
