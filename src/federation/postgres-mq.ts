@@ -145,9 +145,34 @@ export class PostgresMessageQueue implements MessageQueue {
     });
   }
 
+  /**
+   * Writes messages within the caller's transaction on `client`: they are queued (and listeners in every process
+   * woken) only if it commits. For a transactional outbox: a change and the deliveries it causes, all or nothing.
+   */
+  async enqueueWithin(
+    client: PostgresClient,
+    messages: readonly unknown[],
+    options?: MessageQueueEnqueueOptions,
+  ): Promise<void> {
+    await this.#write(client, [{ rows: messages.map((message) => ({ message, requeueRowId: undefined })), options }]);
+  }
+
   async #flushEnqueued(): Promise<void> {
     const batch = this.#pending;
     this.#pending = [];
+    try {
+      await this.#write(this.#pool, batch);
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    for (const { resolve } of batch) resolve();
+  }
+
+  async #write(
+    client: PostgresPool | PostgresClient,
+    batch: readonly Pick<PendingEnqueue, "rows" | "options">[],
+  ): Promise<void> {
     const now = this.#now();
     const inserts = { id: [] as string[], payload: [] as string[], key: [] as (string | null)[] };
     const hosts: (string | null)[] = [];
@@ -162,7 +187,7 @@ export class PostgresMessageQueue implements MessageQueue {
         const host = hostOf(message);
         if (requeueRowId !== undefined) {
           requeues.push(
-            this.#pool.query(
+            client.query(
               `WITH r AS (UPDATE ${TABLE} SET payload = $2, ordering_key = $3, host = $4, available_at = $5,
                  claimed_until = NULL WHERE id = $1 RETURNING 1)
                SELECT pg_notify('${CHANNEL}', '') FROM r`,
@@ -182,7 +207,7 @@ export class PostgresMessageQueue implements MessageQueue {
       if (inserts.id.length > 0) {
         // One statement: atomic, and the notification goes out when it commits. WITH ORDINALITY keeps call
         // order in `seq`, which orders messages sharing a key.
-        await this.#pool.query(
+        await client.query(
           `WITH ins AS (
              INSERT INTO ${TABLE} (id, payload, ordering_key, host, available_at)
              SELECT id, payload, ordering_key, host, available_at
@@ -194,13 +219,9 @@ export class PostgresMessageQueue implements MessageQueue {
           [inserts.id, inserts.payload, inserts.key, hosts, availableAt],
         );
       }
+    } finally {
       await Promise.all(requeues);
-    } catch (error) {
-      await Promise.allSettled(requeues);
-      for (const { reject } of batch) reject(error);
-      return;
     }
-    for (const { resolve } of batch) resolve();
   }
 
   /**

@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgresPool, type PostgresPool } from "../../src/db/postgres.ts";
+import { inTransaction, openPostgresPool, type PostgresPool } from "../../src/db/postgres.ts";
 import { PostgresMessageQueue, type PostgresMessageQueueOptions } from "../../src/federation/postgres-mq.ts";
 import { describeMessageQueueContract, waitFor } from "../support/mq-contract.ts";
 import { freshDatabase, postgresUnavailable, type TestDatabase } from "../support/postgres.ts";
@@ -73,6 +73,30 @@ describe.skipIf(skip != null)("PostgresMessageQueue", () => {
     try {
       await waitFor(() => received.length === 1, 10_000);
       expect(received).toEqual([{ hello: "world" }]);
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it("enqueues within the caller's transaction: nothing on rollback, delivered after commit", async () => {
+    await pool.query("TRUNCATE fedify_queue_messages");
+    const controller = new AbortController();
+    const mq = open();
+    const received: string[] = [];
+    void mq.listen((m: string) => void received.push(m), { signal: controller.signal });
+    try {
+      await inTransaction(pool, async (client) => {
+        await mq.enqueueWithin(client, ["rolled back"]);
+        throw new Error("the change failed");
+      }).catch(() => {});
+      await inTransaction(pool, async (client) => {
+        await mq.enqueueWithin(client, ["first", "second"], { orderingKey: "outbox" });
+        await sleep(200);
+        expect(received).toEqual([]); // not visible before commit
+      });
+      await waitFor(() => received.length === 2);
+      await sleep(100);
+      expect(received).toEqual(["first", "second"]);
     } finally {
       controller.abort();
     }
