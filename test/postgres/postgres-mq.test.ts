@@ -38,8 +38,12 @@ describe.skipIf(skip != null)("PostgresMessageQueue", () => {
   });
 
   describeMessageQueueContract("PostgresMessageQueue", () => ({
-    open: async (options) => new PostgresMessageQueue(pool, { pollIntervalMs: 50, ...options }),
-    reset: async () => void (await pool.query("TRUNCATE fedify_queue_messages")),
+    open: async (options) => open(options),
+    reset: async () => {
+      // The previous test's queues are closed by now: give their connections back.
+      await Promise.all(pools.splice(0).map((p) => p.end()));
+      await pool.query("TRUNCATE fedify_queue_messages");
+    },
   }));
 
   it("passes Fedify's testMessageQueue suite with two instances", { timeout: 90_000 }, async () => {
