@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/postgres/**/*.test.ts"],
+    globalSetup: ["test/support/postgres.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     fileParallelism: true,

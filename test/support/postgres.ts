@@ -90,7 +90,21 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-async function startThrowawayServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+/**
+ * Vitest global setup for `npm run test:postgres`: one throwaway server for all test files (each still gets its
+ * own database), handed to the test workers through POD_TEST_POSTGRES_URL.
+ */
+export async function setup(): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.POD_TEST_POSTGRES_URL || postgresUnavailable() != null) return undefined;
+  const server = await startThrowawayServer();
+  process.env.POD_TEST_POSTGRES_URL = server.url;
+  return async () => {
+    delete process.env.POD_TEST_POSTGRES_URL;
+    await server.stop();
+  };
+}
+
+export async function startThrowawayServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const bin = postgresBinDir();
   if (bin == null) throw new Error(postgresUnavailable() ?? "no PostgreSQL binaries");
   const root = process.getuid?.() === 0;
@@ -108,16 +122,20 @@ async function startThrowawayServer(): Promise<{ url: string; stop: () => Promis
   // fsync off: a test server's data is thrown away, and durability costs time on a busy machine.
   const serverOptions = `-h 127.0.0.1 -p ${port} -k ${dir} -F -c max_connections=200`;
   run("pg_ctl", ["-D", data, "-o", serverOptions, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      try {
-        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    },
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    process.off("exit", stop);
+    try {
+      run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   };
+  // A test run that ends early (a hook timed out, Ctrl-C) must not leave the server running.
+  process.on("exit", stop);
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: async () => stop() };
 }
 
 function freePort(): Promise<number> {
