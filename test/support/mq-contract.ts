@@ -214,6 +214,24 @@ export function describeMessageQueueContract(name: string, backend: () => QueueB
       expect(received).toEqual(["Create", "Create (retry)", "Delete"]);
     });
 
+    it("claims past a page of one busy host's messages: the messages behind them start too", async () => {
+      const mq = await open({ concurrency: 8, perHostConcurrency: 4 });
+      await mq.enqueueMany!([
+        ...Array.from({ length: 100 }, (_, i) => ({ name: `busy${i}`, inbox: "https://busy.example/inbox" })),
+        ...Array.from({ length: 4 }, (_, i) => ({ name: `other${i}`, inbox: `https://other${i}.example/inbox` })),
+      ]);
+      const started: string[] = [];
+      void mq.listen(
+        (m: { name: string }) => {
+          started.push(m.name);
+          return new Promise<void>(() => {});
+        },
+        { signal: controller.signal },
+      );
+      await waitFor(() => started.length === 8);
+      expect(started.filter((n) => n.startsWith("other")).sort()).toEqual(["other0", "other1", "other2", "other3"]);
+    });
+
     it("renews the lease while a slow handler runs, so no other listener takes the message", async () => {
       // A lease several renewals long, so a busy machine's event-loop stall doesn't let it lapse.
       const a = await open({ leaseMs: 600 });

@@ -196,27 +196,6 @@ describe("SqliteMessageQueue", () => {
     await waitFor(() => started.includes("slow2"));
   });
 
-  it("claims past a page of a busy host's messages: the messages behind them start in the same batch", async () => {
-    // No polling: only the first claim can start them.
-    const { mq } = open({ concurrency: 8, perHostConcurrency: 4, pollIntervalMs: 60_000 });
-    // One page (64) for the busy host, then four for others: four of the page are leased, sixty skipped.
-    const messages = [
-      ...Array.from({ length: 64 }, (_, i) => ({ name: `busy${i}`, inbox: "https://busy.example/inbox" })),
-      ...Array.from({ length: 4 }, (_, i) => ({ name: `other${i}`, inbox: `https://other${i}.example/inbox` })),
-    ];
-    await mq.enqueueMany(messages);
-    const started: string[] = [];
-    void mq.listen(
-      (m: { name: string }) => {
-        started.push(m.name);
-        return new Promise<void>(() => {});
-      },
-      { signal: controller.signal },
-    );
-    await waitFor(() => started.length === 8);
-    expect(started.filter((n) => n.startsWith("other")).sort()).toEqual(["other0", "other1", "other2", "other3"]);
-  });
-
   it("writes what is enqueued in one turn of the event loop in one transaction, in call order", async () => {
     const { mq, handle } = open();
     const transactions = vi.spyOn(handle.sqlite, "transaction");
