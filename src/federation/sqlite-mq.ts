@@ -280,7 +280,14 @@ export class SqliteMessageQueue implements MessageQueue {
   #hostOf(rowId: string): string | null {
     let host = this.#hosts.get(rowId);
     if (host === undefined) {
-      const inbox = this.#stmt.host.get(rowId);
+      let inbox: unknown;
+      try {
+        inbox = this.#stmt.host.get(rowId);
+      } catch {
+        // SQLite's JSON functions refuse nesting deeper than 1,000 ("malformed JSON"): without this fallback one
+        // such message made every claim throw, and the whole queue stopped.
+        inbox = (JSON.parse(this.#stmt.payload.get(rowId) as string) as { inbox?: unknown } | null)?.inbox;
+      }
       host = typeof inbox === "string" ? (URL.parse(inbox)?.host ?? null) : null;
       if (this.#hosts.size >= HOST_CACHE_LIMIT) this.#hosts.clear();
       this.#hosts.set(rowId, host);

@@ -3,9 +3,10 @@ import type { KvKey, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify"
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import { SqliteKvStore } from "../../src/federation/sqlite-kv.ts";
+import { describeKvStoreContract } from "../support/kv-contract.ts";
 
 // Fedify's types name the global Temporal; at runtime it hands over polyfill objects, as we do here.
 const ttl = (seconds: number) => ({ ttl: Temporal.Duration.from({ seconds }) }) as unknown as KvStoreSetOptions;
@@ -201,4 +202,21 @@ describe("SqliteKvStore", () => {
     clock += 60_000;
     expect(await kv.get(["cache", "doc"])).toBeUndefined();
   });
+});
+
+describe("SqliteKvStore on the shared contract", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pods-kv-contract-"));
+  const handle = openMigratedDatabase(path.join(dir, "pod.sqlite"));
+
+  afterAll(() => {
+    handle.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describeKvStoreContract("SqliteKvStore", () => ({
+    open: async (now) => {
+      handle.sqlite.prepare("DELETE FROM kv_entries").run();
+      return new SqliteKvStore(handle, { now });
+    },
+  }));
 });

@@ -5,9 +5,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import { SqliteMessageQueue, type SqliteMessageQueueOptions } from "../../src/federation/sqlite-mq.ts";
+import { describeMessageQueueContract } from "../support/mq-contract.ts";
 
 // Fedify's types name the global Temporal; at runtime it hands over polyfill objects, as we do here.
 const delay = (seconds: number) =>
@@ -195,27 +196,6 @@ describe("SqliteMessageQueue", () => {
     await waitFor(() => started.includes("slow2"));
   });
 
-  it("claims past a page of a busy host's messages: the messages behind them start in the same batch", async () => {
-    // No polling: only the first claim can start them.
-    const { mq } = open({ concurrency: 8, perHostConcurrency: 4, pollIntervalMs: 60_000 });
-    // One page (64) for the busy host, then four for others: four of the page are leased, sixty skipped.
-    const messages = [
-      ...Array.from({ length: 64 }, (_, i) => ({ name: `busy${i}`, inbox: "https://busy.example/inbox" })),
-      ...Array.from({ length: 4 }, (_, i) => ({ name: `other${i}`, inbox: `https://other${i}.example/inbox` })),
-    ];
-    await mq.enqueueMany(messages);
-    const started: string[] = [];
-    void mq.listen(
-      (m: { name: string }) => {
-        started.push(m.name);
-        return new Promise<void>(() => {});
-      },
-      { signal: controller.signal },
-    );
-    await waitFor(() => started.length === 8);
-    expect(started.filter((n) => n.startsWith("other")).sort()).toEqual(["other0", "other1", "other2", "other3"]);
-  });
-
   it("writes what is enqueued in one turn of the event loop in one transaction, in call order", async () => {
     const { mq, handle } = open();
     const transactions = vi.spyOn(handle.sqlite, "transaction");
@@ -327,44 +307,28 @@ describe("SqliteMessageQueue", () => {
     await waitFor(() => received.length === 2);
     expect(received).toEqual(["survivor", "next in line"]);
   });
+});
 
-  it("renews the lease while a slow handler runs, so no other listener takes the message", async () => {
-    // A lease several renewals long, so a busy machine's event-loop stall doesn't let it lapse.
-    const a = open({ leaseMs: 600 });
-    const b = open({ leaseMs: 600 });
-    const received: string[] = [];
-    let finished = false;
-    void a.mq.listen(
-      async (m: string) => {
-        received.push(`a:${m}`);
-        await sleep(2000);
-        finished = true;
-      },
-      { signal: controller.signal },
-    );
-    await a.mq.enqueue("slow");
-    await waitFor(() => received.length === 1);
-    void b.mq.listen((m: string) => void received.push(`b:${m}`), { signal: controller.signal });
-    await waitFor(() => finished);
-    await sleep(50);
-    expect(received).toEqual(["a:slow"]);
+describe("SqliteMessageQueue on the shared contract", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pods-mq-contract-"));
+  const file = path.join(dir, "pod.sqlite");
+  const handles: DatabaseHandle[] = [];
+
+  afterAll(() => {
+    for (const handle of handles) handle.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("stops listening when the signal aborts, after the running handler settles", async () => {
-    const { mq } = open();
-    const local = new AbortController();
-    let release!: () => void;
-    await mq.enqueue("in flight");
-    let settled = false;
-    const listening = mq.listen(() => new Promise<void>((resolve) => (release = resolve)), { signal: local.signal });
-    void listening.then(() => (settled = true));
-    await waitFor(() => release != null);
-    local.abort();
-    await sleep(30);
-    expect(settled).toBe(false);
-    release();
-    await listening;
-    await mq.enqueue("after");
-    expect(await mq.getDepth()).toEqual({ queued: 1, ready: 1, delayed: 0 });
-  });
+  describeMessageQueueContract("SqliteMessageQueue", () => ({
+    open: async (options) => {
+      const handle = openMigratedDatabase(file);
+      handles.push(handle);
+      return new SqliteMessageQueue(handle, { pollIntervalMs: 10, ...options });
+    },
+    reset: async () => {
+      const handle = openMigratedDatabase(file);
+      handle.sqlite.prepare("DELETE FROM queue_messages").run();
+      handle.close();
+    },
+  }));
 });

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+/** `npm run test:postgres`: the same behaviours on a real PostgreSQL server (see test/support/postgres.ts). */
+export default defineConfig({
+  test: {
+    include: ["test/postgres/**/*.test.ts"],
+    globalSetup: ["test/support/postgres.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
