@@ -5,7 +5,6 @@ import type Database from "better-sqlite3";
 import type { Config } from "../config/schema.ts";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../db/client.ts";
 import { SqliteKvStore } from "../federation/sqlite-kv.ts";
-import { checkAddress } from "../pod.ts";
 import { ArchiveRefused, type Manifest } from "./format.ts";
 import { archiveLines } from "./lines.ts";
 import { ArchiveLoader } from "./loader.ts";
@@ -155,6 +154,8 @@ async function build(
     endLoad(handle.sqlite, triggers, manifest.sequences);
     // An older archive: the migrations it had not seen run now, over its rows, as on the pod itself.
     migrateDatabase(handle);
+    // Loaded here, once the archive checked out: the pod's module is most of the code.
+    const { checkAddress } = await import("../pod.ts");
     await checkAddress(new SqliteKvStore(handle), config, options.moveUrl);
     const check = handle.sqlite.pragma("quick_check", { simple: true });
     if (check !== "ok") throw new Error(`the imported database does not check out: ${String(check)}`);
