@@ -109,7 +109,14 @@ export class ArchiveLoader {
       values.push(decodeValue(value, `${where}, ${table}.${name}`));
     }
     if (names.length === 0) throw new ArchiveRefused(`${where}: a row with no columns`);
-    this.#insert(table, names).run(values);
+    try {
+      this.#insert(table, names).run(values);
+    } catch (error) {
+      // A missing required column, a duplicate key, a value the column refuses: the row, not the disk, is wrong.
+      const code = String((error as { code?: unknown }).code);
+      if (!code.startsWith("SQLITE_CONSTRAINT") && code !== "SQLITE_MISMATCH") throw error;
+      throw new ArchiveRefused(`${where}: a ${table} row this schema refuses (${(error as Error).message})`);
+    }
     known.rows++;
   }
 

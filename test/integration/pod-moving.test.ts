@@ -13,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/schema.ts";
@@ -152,6 +153,31 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
     const db = new Database(join(target, "pod.sqlite"), { readonly: true });
     expect(db.prepare("SELECT kind FROM followers WHERE actor_iri = ?").get(FOLLOWER)).toEqual({ kind: "unknown" });
     db.close();
+  });
+
+  it("a row the schema refuses (a required column missing, a duplicate key) is refused", async () => {
+    const rows = (table: string, change: (lines: string[]) => string[]) => (lines: string[]) => {
+      const first = JSON.parse(lines[0]!);
+      first.manifest.tables.find((t: { name: string }) => t.name === table).rows += 1;
+      return change([JSON.stringify(first), ...lines.slice(1)]);
+    };
+    const missing = join(root, "missing.pod.gz");
+    rewriteArchive(
+      archive,
+      missing,
+      rows("offers", (lines) => [...lines.slice(0, 2), '{"t":"offers","r":{"id":"x"}}', ...lines.slice(2)]),
+    );
+    await refused(missing, /line 3: a offers row this schema refuses \(NOT NULL/);
+    const twice = join(root, "twice.pod.gz");
+    rewriteArchive(
+      archive,
+      twice,
+      rows("followers", (lines) => {
+        const follower = lines.find((line) => line.startsWith('{"t":"followers"'))!;
+        return lines.flatMap((line) => (line === follower ? [line, line] : [line]));
+      }),
+    );
+    await refused(twice, /a followers row this schema refuses \(UNIQUE/);
   });
 
   it("an archive from an older schema is loaded under it, then migrated like the pod would be", async () => {
@@ -313,5 +339,32 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
     const empty = join(root, "empty.pod.gz");
     writeArchive(empty, []);
     await refused(empty, /not a pod archive/);
+  });
+
+  it("any line, or any manifest field, replaced by arbitrary JSON: refused (nothing written) or imported", async () => {
+    const lines = readArchive(archive).slice(0, -1);
+    const manifest = JSON.parse(lines[0]!).manifest as Record<string, unknown>;
+    const fuzzed = join(root, "fuzzed.pod.gz");
+    const change = fc.oneof(
+      fc.record({ line: fc.nat({ max: lines.length - 1 }), value: fc.jsonValue() }),
+      fc.record({ field: fc.constantFrom(...Object.keys(manifest)), value: fc.jsonValue() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(change, async (c) => {
+        const changed = [...lines];
+        if ("line" in c) changed[c.line] = JSON.stringify(c.value);
+        else changed[0] = JSON.stringify({ manifest: { ...manifest, [c.field]: c.value } });
+        writeArchive(fuzzed, changed);
+        const dataDir = freshDir();
+        const outcome = await importPod(configFor(dataDir), fuzzed, { moveUrl: false }).catch((e: unknown) => e);
+        if (outcome instanceof Error) {
+          expect(outcome).toBeInstanceOf(ArchiveRefused);
+          expect(existsSync(dataDir)).toBe(false);
+        }
+        rmSync(dataDir, { recursive: true, force: true });
+      }),
+      { numRuns: 40 },
+    );
+    expect(Object.prototype).not.toHaveProperty("polluted");
   });
 });
