@@ -42,8 +42,8 @@ export async function importPod(config: Config, archive: string, options: Import
     throw new ArchiveRefused(`DATA_DIR ${config.dataDir} already has a pod: import only into a new data directory`);
   }
   if (!existsSync(archive) || !statSync(archive).isFile()) throw new ArchiveRefused(`no archive file at ${archive}`);
-  const createdDataDir = !existsSync(config.dataDir);
-  mkdirSync(config.dataDir, { recursive: true });
+  // The first folder this made (DATA_DIR or a parent of it), removed again if the import fails.
+  const createdDir = mkdirSync(config.dataDir, { recursive: true });
   const staging = mkdtempSync(join(config.dataDir, ".import-"));
   const placed: string[] = [];
   const createdDirs: string[] = [];
@@ -73,7 +73,7 @@ export async function importPod(config: Config, archive: string, options: Import
     throw error;
   } finally {
     rmSync(staging, { recursive: true, force: true });
-    if (createdDataDir && !done) rmSync(config.dataDir, { recursive: true, force: true });
+    if (createdDir && !done) rmSync(createdDir, { recursive: true, force: true });
   }
 }
 

@@ -169,15 +169,22 @@ describe("moving a pod: export, import, and the same pod answers", { timeout: 18
     expect(JSON.parse(exported.stdout)).toMatchObject({ url: a.url, files: 2 });
     expect(statSync(archive).mode & 0o777).toBe(0o600);
     // The pod's own data directory has a pod, and another address is refused: nothing is written.
-    const [there, elsewhere] = await Promise.all([
+    const [there, elsewhere, noFile, unwritable, help] = await Promise.all([
       cli(a.env, "import", archive),
       cli({ ...a.env, DATA_DIR: newDataDir, POD_URL: "http://127.0.0.1:9" }, "import", archive),
+      cli(a.env, "export"),
+      cli(a.env, "export", join(work, "no-such-folder", "x.pod.gz")),
+      cli(a.env, "help"),
     ]);
+    expect(noFile.code).toBe(2);
+    // Refused input exits 2; a failure of the disk (here: no folder to write in) exits 1.
+    expect(unwritable.code).toBe(1);
+    expect(help.stdout).toMatch(/export <file>[\s\S]*mode 0600[\s\S]*import <file> \[--move-url\]/);
     expect(there.code).toBe(2);
     expect(there.stderr).toMatch(/already has a pod/);
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toMatch(/--move-url/);
-    expect(existsSync(newDataDir)).toBe(false);
+    expect(existsSync(join(work, "moved"))).toBe(false);
   });
 
   it("imported into a new data directory and started at the same address, the pod answers as before", async () => {

@@ -53,6 +53,8 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
       });
       await pod.offers.create("offer", input);
     }
+    // A memory entry: its words go in the full-text index too (a virtual table with shadow tables).
+    await pod.memory.create({ kind: "lesson", title: "Lentils keep", summary: "Dry and dark, they keep a year." });
     pod.deps.db.$client
       .prepare(
         "INSERT INTO followers (actor_iri, follow_iri, inbox, state, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -106,6 +108,12 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
     expect(readFileSync(join(target, guide)).equals(PDF)).toBe(true);
     expect(readFileSync(join(target, "web-form-key"), "utf8")).toBe("secret-form-key");
     expect(statSync(join(target, "web-form-key")).mode & 0o777).toBe(0o600);
+    // The search finds the entry: the index was filled from the rows the archive carried.
+    const search = new Database(join(target, "pod.sqlite"), { readonly: true });
+    expect(search.prepare("SELECT title FROM memory_search WHERE memory_search MATCH 'lentils'").all()).toEqual([
+      { title: "Lentils keep" },
+    ]);
+    search.close();
     // And it opens as a pod at the same address, with the same keys.
     const pod = await openPod(configFor(target), createLogger("warn", process.stderr), { create: false });
     expect(
