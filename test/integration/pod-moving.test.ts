@@ -308,6 +308,15 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
     await refused(wrong, /does not match its SHA-256/);
   });
 
+  it("a file of the archive already in the data directory: refused, and what was placed before it is taken back", async () => {
+    const target = freshDir();
+    mkdirSync(target);
+    writeFileSync(join(target, "web-form-key"), "another pod's key");
+    // The guide comes first: its folder and file were linked in before the form key was found in the way.
+    await refused(archive, /DATA_DIR already has web-form-key/, target);
+    expect(readFileSync(join(target, "web-form-key"), "utf8")).toBe("another pod's key");
+  });
+
   it("a folder in the data directory that is a symbolic link is not written through", async () => {
     const target = freshDir();
     const outside = join(root, "outside");
