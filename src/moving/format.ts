@@ -4,7 +4,8 @@
  *   {"t":"<table>","r":{"<column>":<value>,...}}    one per row, tables parents first
  *   {"file":{"path":"guides/x.pdf","size":N,"mode":420}} then {"chunk":"<base64>"}... then {"fileEnd":{"sha256":"…"}}
  *   {"end":{"lines":N,"sha256":"…"}}                last line: count and SHA-256 of every byte before it
- * Values are SQL values: null, a string, a finite number, or a tagged object for what JSON cannot carry exactly.
+ * Values are SQL values: null, a string, a number (whole: an integer; with a fraction: a real), or a tagged object
+ * for what JSON cannot carry exactly: {"$int":"…"} beyond 2^53, {"$b64":"…"} a blob, {"$real":"2"} a whole real.
  */
 export const ARCHIVE_FORMAT = "pods-archive";
 export const ARCHIVE_VERSION = 1;
@@ -54,12 +55,18 @@ export function encodeValue(value: SqlValue): ArchiveValue {
       ? Number(value)
       : { $int: value.toString() };
   }
-  if (typeof value === "number") return Number.isFinite(value) ? value : { $real: String(value) };
+  // A bare whole number is read back as an integer: a real that is whole (2.0, -0.0, infinity) says it is one.
+  if (typeof value === "number") {
+    if (!Number.isFinite(value) || Number.isInteger(value))
+      return { $real: Object.is(value, -0) ? "-0" : String(value) };
+    return value;
+  }
   return { $b64: value.toString("base64") };
 }
 
 const INT64 = /^-?\d{1,19}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const REAL = /^-?(\d{1,309}(\.\d+)?(e[+-]?\d{1,3})?|Infinity)$/;
 
 /** The inverse of encodeValue; anything else (arrays, booleans, other objects) is refused. */
 export function decodeValue(value: unknown, where: string): SqlValue {
@@ -75,7 +82,7 @@ export function decodeValue(value: unknown, where: string): SqlValue {
         if (int >= -(2n ** 63n) && int < 2n ** 63n) return int;
       }
       if (keys[0] === "$b64" && tagged.length % 4 === 0 && BASE64.test(tagged)) return Buffer.from(tagged, "base64");
-      if (keys[0] === "$real" && (tagged === "Infinity" || tagged === "-Infinity")) return Number(tagged);
+      if (keys[0] === "$real" && REAL.test(tagged)) return Number(tagged);
     }
   }
   throw new ArchiveRefused(`${where}: not a value the archive format allows`);
