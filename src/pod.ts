@@ -73,7 +73,7 @@ const RECORDED_URL = ["pod", "url"] as const;
  * Checks the pod is where the settings say: a data directory with a pod in it (unless creating one), and the
  * address it was first started at. Changing a pod's address breaks every follower, so it happens only on purpose.
  */
-async function checkAddress(kv: SqliteKvStore, config: Config, moveUrl: boolean): Promise<void> {
+export async function checkAddress(kv: SqliteKvStore, config: Config, moveUrl: boolean): Promise<void> {
   const recorded = await kv.get<string>(RECORDED_URL);
   if (recorded && recorded !== config.url.origin && !moveUrl) {
     throw new ConfigError(

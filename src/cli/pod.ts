@@ -9,6 +9,7 @@ import type { Offer, OfferKind } from "../offers/service.ts";
 import type { Config } from "../config/schema.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import { ProblemError } from "../http/problem.ts";
+import { ArchiveRefused } from "../moving/format.ts";
 import * as follows from "../follows/service.ts";
 import { createLogger, routeFedifyLogs } from "../log/logger.ts";
 import { podStatus } from "../operators/status.ts";
@@ -47,6 +48,14 @@ Deliveries are queued in the pod's database and sent by the running server.
   offers, needs [--status S]  list them
   apps                        the Mastodon apps signed in to the pod
   apps remove <id>            sign an app out (its tokens stop working)
+  export <file>               write the whole pod (database, keys, sessions, uploaded files) to <file>,
+                              a gzipped archive, while the server may be running. It holds the pod's
+                              private keys and members' sessions: it is written readable by you only
+                              (mode 0600); keep it private and delete it once the pod is moved.
+  import <file> [--move-url]  make the archive's pod the pod of DATA_DIR, which must have none; POD_URL
+                              must be the archive's address, unless --move-url (followers must follow
+                              again). Refused archives (damaged, cut short, newer) change nothing.
+                              Moving a pod: stop it, export, copy the file, import, start (docs/moving.md).
 
 Output is JSON; quantities are decimals with their unit ("2.5 kg").
 Exit status: 0 done; 1 failed while running (database, network); 2 refused: unknown command,
@@ -216,6 +225,22 @@ const commands: Record<string, Command> = {
 
 class UsageError extends Error {}
 
+/** `export <file>` and `import <file> [--move-url]`: they work on DATA_DIR's files, without opening the pod. */
+async function moving(name: "export" | "import", config: Config, args: string[]): Promise<unknown> {
+  const options = name === "import" ? { "move-url": { type: "boolean" } } : {};
+  const { positionals, values } = parseArgs({ args, options: options as never, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError(`${name} needs one archive file`);
+  const file = positionals[0]!;
+  if (name === "export") {
+    const { exportPod } = await import("../moving/export.ts");
+    const summary = await exportPod(config, file);
+    for (const path of summary.skipped) process.stderr.write(`left out (not a plain file): ${path}\n`);
+    return summary;
+  }
+  const { importPod } = await import("../moving/import.ts");
+  return importPod(config, file, { moveUrl: (values as { "move-url"?: boolean })["move-url"] === true });
+}
+
 const isParseArgsError = (error: unknown): error is Error =>
   error instanceof Error && String((error as NodeJS.ErrnoException).code).startsWith("ERR_PARSE_ARGS");
 
@@ -239,6 +264,10 @@ async function main(): Promise<number> {
     (name || values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
     return name || values.help ? EXIT.ok : EXIT.refused;
   }
+  if (name === "export" || name === "import") {
+    process.stdout.write(`${JSON.stringify(await moving(name, loadConfig(), args), null, 2)}\n`);
+    return EXIT.ok;
+  }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     process.stderr.write(`Unknown command "${name}".\n\n${USAGE}\n`);
@@ -259,10 +288,16 @@ async function main(): Promise<number> {
   }
 }
 
+const isRefusal = (error: unknown): error is Error =>
+  error instanceof ConfigError ||
+  error instanceof UsageError ||
+  error instanceof ArchiveRefused ||
+  isParseArgsError(error);
+
 /** A refusal (the command, its input or the settings) exits 2; anything else that went wrong exits 1. */
 function exitFor(error: unknown): number {
   if (error instanceof ProblemError) return error.problem.status < 500 ? EXIT.refused : EXIT.failed;
-  if (error instanceof ConfigError || error instanceof UsageError || isParseArgsError(error)) return EXIT.refused;
+  if (isRefusal(error)) return EXIT.refused;
   return EXIT.failed;
 }
 
@@ -272,8 +307,7 @@ main().then(
     if (error instanceof ProblemError) {
       const { field, detail, title } = error.problem;
       process.stderr.write(`${field ? `${field.replace(/^body\./, "")}: ` : ""}${detail ?? title}\n`);
-    } else if (error instanceof ConfigError || error instanceof UsageError || isParseArgsError(error))
-      process.stderr.write(`${error.message}\n`);
+    } else if (isRefusal(error)) process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(exitFor(error));
   },

@@ -52,16 +52,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `hostname: "localhost"` gives the pod a name a browser accepts as a WebAuthn relying party (an IP is not one). */
+/**
+ * `hostname: "localhost"` gives the pod a name a browser accepts as a WebAuthn relying party (an IP is not one).
+ * `port` and `dataDir` start a pod at an earlier pod's address, or on a data directory made beforehand (an
+ * imported pod); stop() removes that directory too.
+ */
 export async function startPod(
   name: string,
   env: Record<string, string> = {},
-  options: { hostname?: "localhost" } = {},
+  options: { hostname?: "localhost"; port?: number; dataDir?: string } = {},
 ): Promise<PodProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const hostname = options.hostname ?? "127.0.0.1";
   const url = `http://${hostname}:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), `pod-${name}-`));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `pod-${name}-`));
   let output = "";
   let child: ChildProcess;
   const exitCodes: (number | null)[] = [];
