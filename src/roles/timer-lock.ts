@@ -25,7 +25,7 @@ export const TIMER_LEASE_MS = 120_000;
 /** Who holds a lease: this machine and process, and a random part so a restarted pid differs. */
 export const HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-export function sqliteTimerLock(sqlite: Database.Database, leaseMs = TIMER_LEASE_MS): TimerLock {
+export function sqliteTimerLock(sqlite: Database.Database, leaseMs = TIMER_LEASE_MS, holder = HOLDER): TimerLock {
   const ensure = sqlite.prepare("INSERT INTO timer_leases (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
   // Periods are counted from the epoch, so every process agrees which period a moment falls in, whatever
   // its own schedule: the first process to ask in a new period runs the job, the others see it taken.
@@ -40,14 +40,14 @@ export function sqliteTimerLock(sqlite: Database.Database, leaseMs = TIMER_LEASE
   return {
     async acquire(name, periodMs, now) {
       ensure.run(name);
-      const taken = take.run({ name, holder: HOLDER, until: now + leaseMs, now, period: periodMs }).changes === 1;
+      const taken = take.run({ name, holder, until: now + leaseMs, now, period: periodMs }).changes === 1;
       if (!taken) return null;
       return {
         async renew() {
-          if (sqlite.open) renew.run(Date.now() + leaseMs, name, HOLDER);
+          if (sqlite.open) renew.run(Date.now() + leaseMs, name, holder);
         },
         async release() {
-          if (sqlite.open) release.run(name, HOLDER);
+          if (sqlite.open) release.run(name, holder);
         },
       };
     },
