@@ -222,7 +222,13 @@ describe("one pod as two web processes and two workers on one data directory", (
     expect((await admin(webs[1]!.url, "POST", "/offers", offer("Plums"))).status).toBe(201);
     await waitUntil(() => publications().length > before, 30_000, 5);
     await workers[1]!.kill();
+    const killedAt = Date.now();
     const killedAfter = publications().length - before;
+    // Messages leased at the kill (by either worker): the dead one's wait for their lease to run out.
+    const leasedAtKill = db
+      .prepare("SELECT count(*) FROM queue_messages WHERE claimed_until > ?")
+      .pluck()
+      .get(killedAt) as number;
 
     const expected = (await collectionItems(`${actorUrl}/outbox`)).filter((id) => !earlier.has(id)).sort();
     expect(expected).toHaveLength(3);
@@ -235,6 +241,7 @@ describe("one pod as two web processes and two workers on one data directory", (
     await waitUntil(() => missing().length === 0, 90_000, 250).catch((error) => {
       throw new Error(`${String(error)}; ${missing().length} targets incomplete\n${workers[0]!.logs().slice(-3000)}`);
     });
+    const recoveredMs = Date.now() - killedAt;
     let duplicates = 0;
     for (const [target, got] of byTarget()) {
       expect([...new Set(got.map((d) => d.activityId))].sort(), target).toEqual(expected);
@@ -246,7 +253,8 @@ describe("one pod as two web processes and two workers on one data directory", (
         `${setupSeconds.toFixed(1)} s; ` +
         `an offer published on web process 1 reached the first of ${targets.length} inboxes in ` +
         `${firstAt - published} ms, the last in ${lastAt - published} ms; worker 2 killed after ${killedAfter} ` +
-        `deliveries of the next two; every inbox got all 3 activities, ${duplicates} duplicate deliveries`,
+        `deliveries of the next two (${leasedAtKill} messages leased then), all delivered ${recoveredMs} ms after; ` +
+        `every inbox got all 3 activities, ${duplicates} duplicate deliveries`,
     );
   });
 
