@@ -80,6 +80,8 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   // Browsable docs at /admin/docs, the OpenAPI document at /admin/docs/json.
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
+  // Another process (a second web process, the CLI) may have saved new settings: every request sees them.
+  app.addHook("onRequest", async () => pod.settings.refresh());
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
   app.addHook("onSend", async (request, reply, payload) => {
     const ownPolicy = reply.hasHeader("content-security-policy") || request.url.startsWith("/admin/docs");

@@ -98,7 +98,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
   try {
     const kv = new SqliteKvStore(database);
     await checkAddress(kv, config, options.moveUrl === true);
-    const queue = new SqliteMessageQueue(database);
+    const queue = new SqliteMessageQueue(database, { leaseMs: config.queueLeaseMs });
     const keyPairs = await loadOrCreateKeyPairs(database.db);
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
     const publishedAt = new Date(rsa!.createdAt);

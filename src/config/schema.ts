@@ -41,6 +41,25 @@ export const settingsSchema = z.object({
     .min(0, "must be between 0 and 65535")
     .max(65535, "must be between 0 and 65535")
     .default(3000),
+  /** Where a worker process (`npm run worker`) answers GET /health and GET /ready; web processes answer on PORT. */
+  HEALTH_HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  /** The worker's health port (give each worker on one machine its own); 0 picks a free one. */
+  HEALTH_PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .default(3001),
+  /**
+   * How long a queued delivery a worker took stays hidden from the other workers without being renewed (it is
+   * renewed at half this while it runs): how soon a killed worker's deliveries are taken up by another.
+   */
+  POD_QUEUE_LEASE_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(2, "must be at least 2")
+    .max(3600, "must be at most 3600")
+    .default(60),
   DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   POD_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
@@ -95,6 +114,11 @@ export interface Config {
   header: PodImage | null;
   host: string;
   port: number;
+  /** Where a worker answers /health and /ready. */
+  healthHost: string;
+  healthPort: number;
+  /** POD_QUEUE_LEASE_SECONDS in milliseconds. */
+  queueLeaseMs: number;
   dataDir: string;
   databasePath: string;
   logLevel: Settings["LOG_LEVEL"];

@@ -38,11 +38,20 @@ export function migrateDatabase(handle: DatabaseHandle): void {
   migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
-/** Opens and migrates in one step: what the server, the CLI and tests use. */
+/**
+ * Opens and migrates in one step: what the server, the CLI and tests use. Several processes starting at once
+ * on a new file (web processes and workers) race to migrate it: drizzle decides what to apply before taking
+ * the write lock, so the losers fail on a table the winner made. The migrations commit in one transaction,
+ * so a loser that tries again finds them applied.
+ */
 export function openMigratedDatabase(path: string): DatabaseHandle {
   const handle = openDatabase(path);
   try {
-    migrateDatabase(handle);
+    try {
+      migrateDatabase(handle);
+    } catch {
+      migrateDatabase(handle);
+    }
   } catch (error) {
     handle.close();
     throw error;

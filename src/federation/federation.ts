@@ -16,6 +16,7 @@ import { cacheDeliveryState } from "./delivery-state-cache.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
 import { prebuiltDocuments } from "./prebuilt-documents.ts";
+import { versionReader } from "../db/versions.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodServices } from "../services.ts";
@@ -128,6 +129,10 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     .prepare("SELECT version FROM document_versions WHERE name = 'nodeinfo'")
     .pluck();
   prebuiltDocuments(federation).watch("/nodeinfo/", () => nodeInfoVersion.get() as number);
+  // The actor and WebFinger show the charter and the settings, which another process may change: triggers bump it.
+  const actorVersion = versionReader(deps.db.$client, "actor");
+  prebuiltDocuments(federation).watch("/users/", actorVersion);
+  prebuiltDocuments(federation).watch("/.well-known/webfinger", actorVersion);
 
   return federation;
 }

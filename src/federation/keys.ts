@@ -29,7 +29,8 @@ export async function loadOrCreateKeyPairs(db: Db): Promise<CryptoKeyPair[]> {
     }
     const pair = await generateCryptoKeyPair(algorithm);
     const privateJwk = await exportJwk(pair.privateKey);
-    db.insert(actorKeys)
+    const { changes } = db
+      .insert(actorKeys)
       .values({
         algorithm,
         privateJwk: JSON.stringify(privateJwk),
@@ -38,6 +39,8 @@ export async function loadOrCreateKeyPairs(db: Db): Promise<CryptoKeyPair[]> {
       })
       .onConflictDoNothing()
       .run();
+    // Another process of the pod (web and worker starting together) stored its pair first: use that one.
+    if (changes === 0) return loadOrCreateKeyPairs(db);
     rememberImportedKey(privateJwk, pair.privateKey);
     pairs.push(pair);
   }

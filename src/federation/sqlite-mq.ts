@@ -117,6 +117,11 @@ export class SqliteMessageQueue implements MessageQueue {
            claimed_until = NULL WHERE id = @id`,
       ),
       delete: prepare("DELETE FROM queue_messages WHERE id = ?"),
+      // Read without a lock: an idle listener need not take the write lock (and hold up other processes).
+      anyReady: prepare(
+        `SELECT 1 FROM queue_messages WHERE available_at <= @now
+           AND (claimed_until IS NULL OR claimed_until <= @now) LIMIT 1`,
+      ).pluck(),
       depth: prepare(
         `SELECT COUNT(*) AS queued,
                 COALESCE(SUM(available_at <= @now), 0) AS ready,
@@ -249,6 +254,7 @@ export class SqliteMessageQueue implements MessageQueue {
    * handlers (`perHost` counts this listener's); leased to the caller in one transaction.
    */
   #claim(limit: number, perHost: Map<string, number>): Claimed[] {
+    if (this.#stmt.anyReady.get({ now: this.#now() }) === undefined) return [];
     const claim = this.#sqlite.transaction(() => {
       const now = this.#now();
       const claimed: Claimed[] = [];

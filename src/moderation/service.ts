@@ -7,6 +7,7 @@ import { addressOf, recipientOf } from "../follows/federation.ts";
 import { resolveActor } from "../follows/resolve.ts";
 import { ProblemError, badRequest } from "../http/problem.ts";
 import { canonicalIri, hostOf, normalizeDomain, onDomain } from "./domains.ts";
+import { versionReader } from "../db/versions.ts";
 import * as store from "./store.ts";
 
 /** What blocking asks of the other rooms: each forgets what it holds of the blocked server or account. */
@@ -37,15 +38,22 @@ export function moderationService(
   rooms: ModerationRooms,
 ) {
   const { db, config, log } = deps;
-  // Blocks are few and read on every delivery: kept in memory, reloaded whenever this process changes them.
+  // Blocks are few and read on every delivery: kept in memory, reloaded whenever any process changed them
+  // (SQL triggers bump the `moderation` version on every write to the block tables).
+  const blocksVersion = versionReader(db.$client, "moderation");
+  let loadedVersion: number | null = null;
   let domains: Set<string> | null = null;
   let accounts: Set<string> | null = null;
   const load = () => {
+    loadedVersion = blocksVersion();
     domains = new Set(store.listBlockedDomains(db).map((row) => row.domain));
     accounts = new Set(store.listBlockedAccounts(db).map((row) => canonicalIri(row.actorIri)));
   };
+  const fresh = () => {
+    if (!accounts || loadedVersion === -1 || blocksVersion() !== loadedVersion) load();
+  };
   const blockedHost = (host: string) => {
-    if (!domains) load();
+    fresh();
     for (let at = 0; at !== -1; at = host.indexOf(".", at + 1)) {
       if (domains!.has(at === 0 ? host : host.slice(at + 1))) return true;
     }
@@ -68,7 +76,7 @@ export function moderationService(
   return {
     /** Whether deliveries from (and content by) this actor or key IRI are refused. */
     refuses(iri: string): boolean {
-      if (!accounts) load();
+      fresh();
       if (accounts!.has(canonicalIri(iri))) return true;
       const host = hostOf(iri);
       return host !== null && blockedHost(host);
@@ -76,7 +84,7 @@ export function moderationService(
 
     /** Whether this very account is blocked (Mastodon's `blocking`). */
     blocksAccount(iri: string): boolean {
-      if (!accounts) load();
+      fresh();
       return accounts!.has(canonicalIri(iri));
     },
     /** Whether the account's server is blocked (Mastodon's `domain_blocking`). */

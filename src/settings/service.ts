@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
+import { versionReader } from "../db/versions.ts";
 import {
   MAX_IMAGE_BYTES,
   mediaPath,
@@ -111,15 +112,26 @@ export function settingsService(
     config.avatar = image(stored?.avatarFile);
     config.header = image(stored?.headerFile);
   }
+  // Another process (a second web process, the CLI) may save a choice: SQL triggers bump this version.
+  const savedVersion = versionReader(deps.db.$client, "settings");
+  let appliedVersion = savedVersion();
   apply(store.read());
 
   async function write(change: SettingsChange): Promise<void> {
     store.write(change, deps.now().toISOString());
+    appliedVersion = savedVersion();
     apply(store.read());
     await hooks.profileChanged();
   }
 
   return {
+    /** Lays the saved choices over the config again if any process changed them since (one cheap read). */
+    refresh(): void {
+      const version = savedVersion();
+      if (version === appliedVersion && version !== -1) return;
+      appliedVersion = version;
+      apply(store.read());
+    },
     /** The environment's values: what applies to a setting not chosen here. */
     fromEnvironment,
     current(): PodChoices & { avatar: string | null; header: string | null; chosen: (keyof PodChoices)[] } {

@@ -1,0 +1,88 @@
+import { ConfigError, loadConfig } from "../config/load.ts";
+import type { Pod } from "../pod.ts";
+
+/** What a process of the pod does: everything (`npm start`), HTTP only (`npm run web`) or the rest (`npm run worker`). */
+export type Role = "all" | "web" | "worker";
+
+export async function main(role: Role): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  // The rest of the pod is loaded only once its settings are known to be good: a bad one is said at once.
+  const [
+    { checkpointInBackground },
+    { createLogger, routeFedifyLogs },
+    { openPod },
+    { sqliteAnswers, sqliteMigrated, startHealthServer },
+  ] = await Promise.all([
+    import("../db/checkpoints.ts"),
+    import("../log/logger.ts"),
+    import("../pod.ts"),
+    import("./health.ts"),
+  ]);
+
+  const log = createLogger(config.logLevel);
+  routeFedifyLogs(log);
+  let pod: Pod;
+  try {
+    pod = await openPod(config, log);
+  } catch (error) {
+    // The pod is not where the settings say (another POD_URL than it was set up at): one clear line, no trace.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  // The server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
+  const checkpoints = checkpointInBackground(pod.database.sqlite, {
+    onError: (error, restartInMs) =>
+      log.error(
+        { err: error, restartInMs },
+        "the checkpoint thread failed; the connection checkpoints itself until it is restarted",
+      ),
+  });
+  // What /ready checks; in one all-in-one process the web role's /ready also answers for the worker's listeners.
+  const checks = [sqliteAnswers(pod.database.sqlite), sqliteMigrated(pod.database.sqlite)];
+  const web = role === "worker" ? null : await (await import("./web.ts")).startWeb(pod, log, checks);
+  const worker = role === "web" ? null : await (await import("./worker.ts")).startWorker(pod, log);
+  if (worker) checks.push(...worker.checks);
+  const health = role === "worker" ? await startHealthServer(config.healthHost, config.healthPort, checks) : null;
+  const handle = `@${config.handle}@${config.url.host}`;
+  if (role === "all") log.info({ url: config.url.href, handle }, "pod is running");
+  else log.info({ url: config.url.href, handle, role }, `pod is running (${role} process)`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down: finishing in-flight work, queued deliveries stay queued");
+    const forced = setTimeout(() => {
+      log.warn("shutdown took too long; exiting");
+      process.exit(1);
+    }, 15_000);
+    forced.unref();
+    health?.close();
+    await Promise.all([web?.stop(), worker?.stop()]);
+    await checkpoints.stop();
+    pod.close();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+export function run(role: Role): void {
+  main(role).catch((error: unknown) => {
+    process.stderr.write(`pod failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

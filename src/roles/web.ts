@@ -1,0 +1,64 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Logger } from "../log/logger.ts";
+import type { Pod } from "../pod.ts";
+import { healthRoutes, type ReadinessCheck } from "./health.ts";
+
+/**
+ * The web role: the pod's HTTP (federation, API, pages) and nothing periodic. Any number of web processes
+ * may share one pod; what a request changes is recorded with its events, which the request runs itself
+ * (EventDispatcher.settle), and deliveries go to the shared queue for the workers.
+ */
+export async function startWeb(pod: Pod, log: Logger, checks: ReadinessCheck[]) {
+  const { config } = pod.deps;
+  const [{ buildApp }, { ensureOperatorToken }] = await Promise.all([
+    import("../app.ts"),
+    import("../operators/service.ts"),
+  ]);
+  // A seeded token must work from the first request; a generated one is made (and shown) only once the pod
+  // listens, so a start that fails to bind does not use up the one chance to see it.
+  if (config.adminToken) ensureOperatorToken(pod.deps.db, config.adminToken);
+  const app = await buildApp(pod);
+  healthRoutes(app, checks);
+  const inFlight = trackResponses(app.server);
+  await app.listen({ host: config.host, port: config.port });
+  const firstToken = config.adminToken ? null : ensureOperatorToken(pod.deps.db);
+  if (firstToken) {
+    process.stdout.write(
+      `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,
+    );
+  }
+  const setupSecret = pod.members.freshSetupSecret();
+  if (setupSecret) {
+    const link = new URL(`/app/setup/${setupSecret}`, config.url).href;
+    process.stdout.write(`\nSet up this pod in your browser (first coordinator; the link works once):\n  ${link}\n\n`);
+  }
+  log.debug({ host: config.host, port: config.port }, "serving HTTP");
+  return {
+    /** Stops accepting connections and waits for the requests in flight. */
+    async stop(): Promise<void> {
+      inFlight.closeAfterResponse();
+      await app.close();
+    },
+  };
+}
+
+/**
+ * Responses still being worked on. On shutdown the server stops accepting connections and closes idle ones,
+ * but a keep-alive connection whose request is in flight would stay open (for the keep-alive timeout) after
+ * its response: those responses close their connection instead.
+ */
+function trackResponses(server: Server) {
+  const responses = new Set<ServerResponse>();
+  server.prependListener("request", (_request: IncomingMessage, response: ServerResponse) => {
+    responses.add(response);
+    response.once("close", () => responses.delete(response));
+  });
+  return {
+    closeAfterResponse() {
+      for (const response of responses) {
+        if (!response.headersSent) response.setHeader("connection", "close");
+        else response.once("finish", () => response.socket?.end());
+      }
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { createLogger } from "../../src/log/logger.ts";
+import { openPod, type Pod } from "../../src/pod.ts";
+
+/**
+ * Two pods opened on one data directory, each with its own connection, config and in-memory caches: what two
+ * web processes of one pod are. A change made through one must show through the other.
+ */
+describe("caches of one pod's processes follow changes made by another process", () => {
+  let dataDir: string;
+  const pods: Pod[] = [];
+  const apps: FastifyInstance[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "pod-caches-"));
+    for (let i = 0; i < 2; i++) {
+      const config = loadConfig({
+        POD_URL: "http://127.0.0.1:9",
+        DATA_DIR: dataDir,
+        POD_NAME: "Pod caches",
+        POD_ALLOW_PRIVATE_ADDRESS: "true",
+        LOG_LEVEL: "warn",
+      });
+      const pod = await openPod(config, createLogger("warn", process.stderr));
+      pods.push(pod);
+      apps.push(await buildApp(pod));
+    }
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    for (const pod of pods) pod.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const actorOf = async (app: FastifyInstance) =>
+    (await app.inject({ url: "/users/pod", headers: { accept: "application/activity+json" } })).json();
+
+  it("a name saved through one process is the actor's name in the other (settings and prebuilt actor)", async () => {
+    const [one, two] = pods as [Pod, Pod];
+    expect((await actorOf(apps[1]!)).name).toBe("Pod caches");
+    await one.settings.choose({ name: "Riverside pantry" }, "operator");
+    expect((await actorOf(apps[0]!)).name).toBe("Riverside pantry");
+    expect((await actorOf(apps[1]!)).name).toBe("Riverside pantry");
+    expect(two.deps.config.name).toBe("Riverside pantry");
+  });
+
+  it("a server blocked through one process is refused by the other, and unblocked likewise", async () => {
+    const [one, two] = pods as [Pod, Pod];
+    const actor = "https://spam.example/users/someone";
+    expect(two.moderation.refuses(actor)).toBe(false);
+    one.moderation.blockDomain("spam.example");
+    expect(two.moderation.refuses(actor)).toBe(true);
+    one.moderation.unblockDomain("spam.example");
+    expect(two.moderation.refuses(actor)).toBe(false);
+  });
+});
