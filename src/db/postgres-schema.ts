@@ -979,6 +979,14 @@ export const statuses = pgTable(
   ],
 );
 
+export const timerLeases = pgTable("timer_leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder"),
+  leaseUntil: bigint("lease_until", { mode: "number" }),
+  lastRunAt: bigint("last_run_at", { mode: "number" }),
+  runs: bigint("runs", { mode: "number" }).notNull().default(0),
+});
+
 export const tombstones = pgTable("tombstones", {
   iri: text("iri").primaryKey(),
   formerType: text("former_type").notNull(),

@@ -79,4 +79,37 @@ describe.skipIf(skip != null)("the rooms' schema on PostgreSQL", () => {
     expect(declared.length).toBeGreaterThan(0);
     expect(cascades.rows[0].n).toBe(declared.length);
   });
+
+  it("bumps the change counters in the changing transaction, as the SQLite triggers do", async () => {
+    const pool = pools[0]!;
+    const version = async (name: string) =>
+      Number((await pool.query("SELECT version FROM document_versions WHERE name = $1", [name])).rows[0].version);
+    const before = { actor: await version("actor"), settings: await version("settings") };
+    await pool.query("INSERT INTO pod_settings (id, name, updated_at) VALUES (1, 'Riverside', 'now')");
+    expect(await version("settings")).toBe(before.settings + 1);
+    expect(await version("actor")).toBe(before.actor + 1);
+    const moderation = await version("moderation");
+    await pool.query("BEGIN");
+    await pool.query("INSERT INTO blocked_domains (domain, created_at) VALUES ('spam.example', 'now')");
+    await pool.query("ROLLBACK");
+    expect(await version("moderation")).toBe(moderation);
+    const nodeinfo = await version("nodeinfo");
+    await pool.query(
+      `INSERT INTO accounts (id, iri, local, username, host, created_at, fetched_at)
+       VALUES ('a-remote', 'https://elsewhere.example/u/x', false, 'x', 'elsewhere.example', 'now', 'now'),
+              ('a-local', 'https://pod.example/users/pod', true, 'pod', 'pod.example', 'now', 'now')`,
+    );
+    const status = (id: string, account: string) =>
+      pool.query(
+        `INSERT INTO statuses (id, iri, account_id, kind, content, visibility, published_at)
+         VALUES ($1, $1, $2, 'note', '', 'public', 'now')`,
+        [id, account],
+      );
+    await status("s-remote", "a-remote");
+    expect(await version("nodeinfo")).toBe(nodeinfo);
+    await status("s-local", "a-local");
+    expect(await version("nodeinfo")).toBe(nodeinfo + 1);
+    await pool.query("DELETE FROM statuses WHERE id = 's-local'");
+    expect(await version("nodeinfo")).toBe(nodeinfo + 2);
+  });
 });
