@@ -32,6 +32,14 @@ export function projectPublishedWith(projection: LocalProjection): void {
   projectPublished = projection;
 }
 
+/**
+ * Fedify's fan-out queue (used from five inboxes up) re-reads an activity with its own classes before signing it
+ * per inbox: a Proposal would leave with full IRIs for its type and terms, and a report without its figures
+ * (EconomicEvents Fedify does not know). Skipping it, the activity is serialised here, once, by our classes, and
+ * queued per inbox (test/integration/many-followers-shapes.test.ts).
+ */
+const SHAPE_KEPT = { fanout: "skip" } as const;
+
 export const forPods = (activity: Activity): Delivery => ({ activity, audience: "pods" });
 export const forPeople = (activity: Activity): Delivery => ({ activity, audience: "people" });
 
@@ -57,13 +65,17 @@ export async function sendToFollowers(
       await projectPublished(ctx, deps, activity);
     }
     if (audience === "everyone") {
-      const options = { preferSharedInbox: true, syncCollection: true, orderingKey: objectIri };
+      const options = { ...SHAPE_KEPT, preferSharedInbox: true, syncCollection: true, orderingKey: objectIri };
       await ctx.sendActivity(sender, "followers", activity, options);
       continue;
     }
     const recipients = follows.followersFor(db, audience).map(recipientOf);
     if (recipients.length === 0) continue;
-    await ctx.sendActivity(sender, recipients, activity, { preferSharedInbox: true, orderingKey: objectIri });
+    await ctx.sendActivity(sender, recipients, activity, {
+      ...SHAPE_KEPT,
+      preferSharedInbox: true,
+      orderingKey: objectIri,
+    });
   }
 }
 
