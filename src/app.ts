@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -38,7 +38,6 @@ import { adminOutcomeRoutes, publicAssemblyHtml, publicOutcomeRoutes } from "./a
 import { mediaRoutes } from "./settings/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
-import { signedRequester } from "./federation/signed-get.ts";
 
 /** The admin API's prefix: clear of /api/v1, /api/v2 and /oauth, which belong to the Mastodon API. */
 export const ADMIN_PREFIX = "/admin/api";
@@ -92,7 +91,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   });
   installGoneHandler(app, deps);
   installEmptyPageItems(app);
-  mountFederation(app, federation, deps, {
+  const { signedRequester: requester } = mountFederation(app, federation, deps, {
     kv: pod.kv,
     concernsPod: inboxConcern(deps, {
       followsAccepted: (actorIri) => followsAccepted(deps.db, actorIri),
@@ -116,7 +115,6 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(viewRoutes, { deps });
   await app.register(viewPageRoutes, { deps });
   await app.register(publicNoteRoutes, { deps, contextFor });
-  const requester = (request: FastifyRequest) => signedRequester(request, pod.contextFor(), deps.config.url);
   const outcomeOptions = {
     requester,
     assemblies: pod.assemblies,

@@ -13,6 +13,7 @@ import { podName, proposeSchema, ratifySchema } from "./proposals.ts";
 import { minutesSchema } from "./minutes.ts";
 import { publicAssemblyPage } from "./public-pages.ts";
 import type { AssembliesRoom } from "./room.ts";
+import { PARTICIPANTS_ONLY } from "./routes.ts";
 
 const idParams = z.object({ id: z.string().uuid() });
 const tags = ["assemblies"];
@@ -55,7 +56,10 @@ export const publicOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, o
     if (!own || !assemblies.mayRead(own.assemblyId, await options.requester(request))) {
       throw notFound(`no ratification ${request.params.id}`);
     }
-    return reply.type("application/activity+json").send(JSON.stringify(await own.activity.toJsonLd()));
+    return reply
+      .type("application/activity+json")
+      .header("cache-control", PARTICIPANTS_ONLY)
+      .send(JSON.stringify(await own.activity.toJsonLd()));
   });
   // The minutes' Article is addressed to the participants (it quotes them) and reaches them by delivery: it is not
   // served. A public assembly's minutes are its public page (outcomes only) and the Note to followers.

@@ -152,6 +152,12 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
       // The answer is taken first (one per pod and proposal, by the unique index): a double submit decides once.
       const taken = db.insert(assemblyRatifications).values(values).onConflictDoNothing().run();
       if (taken.changes !== 1) values.iri = takeOverAbandoned(proposal.iri, values);
+      // This run's answer, and no later run's that took it over meanwhile (it wrote another decidedAt).
+      const thisRun = and(
+        eq(assemblyRatifications.iri, values.iri),
+        isNull(assemblyRatifications.decisionId),
+        eq(assemblyRatifications.decidedAt, values.decidedAt),
+      );
       const t = podWords(deps);
       const title = proposalTitle(proposal.contentHtml);
       const decision = await memory
@@ -165,7 +171,7 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
           language: config.languages[0] === "es" ? "es" : "en",
         })
         .catch((error: unknown) => {
-          db.delete(assemblyRatifications).where(eq(assemblyRatifications.iri, values.iri)).run();
+          db.delete(assemblyRatifications).where(thisRun).run();
           throw error;
         });
       values.decisionId = decision.id;
@@ -183,10 +189,8 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
           : ratificationActivity(shape(row, values));
       const queued = await room.outgoing(activity, to);
       db.transaction((tx) => {
-        tx.update(assemblyRatifications)
-          .set({ decisionId: decision.id })
-          .where(eq(assemblyRatifications.iri, values.iri))
-          .run();
+        const kept = tx.update(assemblyRatifications).set({ decisionId: decision.id }).where(thisRun).run().changes;
+        if (kept !== 1) throw conflict("a later answer took this one over");
         queued(tx);
       });
       await events.settle();

@@ -9,6 +9,8 @@ import { withFullPublicIri } from "./outcomes-as.ts";
 import type { AssembliesRoom } from "./room.ts";
 
 const idParams = z.object({ id: z.string().uuid() });
+/** What only a signed participant reads is kept by no shared cache (a proxy would hand it to the next reader). */
+export const PARTICIPANTS_ONLY = "private, no-store";
 const tags = ["assemblies"];
 
 /**
@@ -32,6 +34,7 @@ export const publicAssemblyRoutes: FastifyPluginAsyncZod<{
       throw notFound(`no assembly ${request.params.id}`);
     }
     const json = withFullPublicIri(await assemblies.eventOf(row).toJsonLd());
+    if (row.visibility !== "public") reply.header("cache-control", PARTICIPANTS_ONLY);
     return reply.type("application/activity+json").send(JSON.stringify(json));
   });
   app.get("/assemblies/contributions/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
@@ -45,7 +48,10 @@ export const publicAssemblyRoutes: FastifyPluginAsyncZod<{
       throw notFound(`no contribution ${request.params.id}`);
     }
     const json = await assemblies.noteOf(row).toJsonLd();
-    return reply.type("application/activity+json").send(JSON.stringify(json));
+    return reply
+      .type("application/activity+json")
+      .header("cache-control", PARTICIPANTS_ONLY)
+      .send(JSON.stringify(json));
   });
 };
 

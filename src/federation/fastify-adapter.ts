@@ -65,7 +65,7 @@ export function mountFederation(
   federation: PodFederation,
   deps: PodDeps,
   parts: InboxParts,
-): void {
+): { signedRequester: (request: FastifyRequest) => Promise<string | null> } {
   const { config } = deps;
   const origin = config.url;
   let context: Context<null> | undefined;
@@ -145,6 +145,15 @@ export function mountFederation(
       });
     }
   });
+  return {
+    signedRequester: (request) =>
+      guard.signer({
+        method: request.method,
+        url: new URL(request.url, origin),
+        headers: webHeaders(request),
+        webRequest: () => toWebRequest(request, origin),
+      }),
+  };
 }
 
 /**
@@ -196,7 +205,7 @@ function webHeaders(request: FastifyRequest): Headers {
   return headers;
 }
 
-export function toWebRequest(request: FastifyRequest, origin: URL): Request {
+function toWebRequest(request: FastifyRequest, origin: URL): Request {
   return new Request(new URL(request.url, origin), { method: request.method, headers: webHeaders(request) });
 }
 

@@ -106,7 +106,7 @@ export function signatureGuard(options: GuardOptions) {
     verifiedKeys.set(keyId, { key: keyObject, ownerIri, at: Date.now() });
   };
 
-  return async function verify(request: InboxRequest, body: Buffer): Promise<VerifiedInbox> {
+  async function verify(request: InboxRequest, body: Buffer): Promise<VerifiedInbox> {
     // Plain JSON first (cheap, and a malformed body is the sender's mistake whoever sends it); no JSON-LD yet.
     const activity = parseActivity(body);
     const actorIri = actorOf(activity);
@@ -177,7 +177,37 @@ export function signatureGuard(options: GuardOptions) {
       });
     }
     return { activity, actorIri, keyId: header.keyId.href, header };
-  };
+  }
+
+  /**
+   * The actor that signed a GET (an authorized fetch), or null: unsigned, read differently by two readers,
+   * meant for another host, not covering the request, not verifying, or with a key (or its owner) off the key
+   * id's origin. Objects only some servers may read are served to the actor this names. Nothing is fetched
+   * before the header passes; keys are cached and fetched once as for deliveries.
+   */
+  async function signer(request: InboxRequest): Promise<string | null> {
+    let header: SignatureHeader | null;
+    try {
+      header = readSignatureHeader(request.headers);
+    } catch {
+      return null;
+    }
+    if (!header || request.headers.get("host") !== options.origin.host) return null;
+    const covered = header.spec === "draft" ? header.signedHeaders : header.components;
+    const needed = header.spec === "draft" ? GET_DRAFT_COVERAGE : GET_RFC9421_COVERAGE;
+    if (needed.some((name) => !covered.includes(name))) return null;
+    const { documentLoader, contextLoader } = options.loaders();
+    const result = await verifyRequestDetailed(request.webRequest(), { documentLoader, contextLoader, keyCache }).catch(
+      () => null,
+    );
+    if (!result?.verified) return null;
+    // The key document is the key id's origin speaking: it vouches only for keys and owners of its own.
+    const claimed = header.keyId.origin;
+    if (result.key.id?.origin !== claimed || result.key.ownerId?.origin !== claimed) return null;
+    return result.key.ownerId.href;
+  }
+
+  return Object.assign(verify, { signer });
 }
 
 /** Fedify's default: a signed Date further than this from now is refused. */
@@ -218,6 +248,10 @@ function verifiesWithKnownKey(
 
 const DRAFT_COVERAGE = ["(request-target)", "host", "date", "digest"];
 const RFC9421_COVERAGE = ["@method", "@target-uri", "content-digest"];
+
+/** What a signed GET (an authorized fetch) must cover: the request, the host it is meant for, its time. */
+const GET_DRAFT_COVERAGE = ["(request-target)", "host", "date"];
+const GET_RFC9421_COVERAGE = ["@method", "@target-uri"];
 
 function requireCoverage(header: SignatureHeader): void {
   const covered = header.spec === "draft" ? header.signedHeaders : header.components;

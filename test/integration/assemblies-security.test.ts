@@ -57,23 +57,16 @@ describe("assemblies: participants' words stay among them; each answer counts on
   const AP = "application/activity+json";
   const received = () => remote.inbox.map((request) => JSON.parse(request.body.toString("utf8")));
 
-  const duplicatedSignatureStatus = async (iri: string) => {
-    const headers = await signedGetHeaders(remote, iri);
-    expect((await fetch(iri, { headers })).status).toBe(200);
-    return new Promise<number>((resolve, reject) => {
-      const url = new URL(iri);
-      const request = httpRequest(
-        url,
-        { headers: { ...headers, signature: [headers.signature!, headers.signature!] } },
-        (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        },
-      );
+  /** GETs with exactly these headers (node:http: repeated header lines and any Host may be sent). */
+  const rawGetStatus = (iri: string, headers: Record<string, string | string[]>) =>
+    new Promise<number>((resolve, reject) => {
+      const request = httpRequest(new URL(iri), { headers }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
       request.on("error", reject);
       request.end();
     });
-  };
 
   beforeAll(async () => {
     [remote, stranger] = await Promise.all([startNeighborPod("rosa"), startNeighborPod("stranger")]);
@@ -184,10 +177,31 @@ describe("assemblies: participants' words stay among them; each answer counts on
       expect((await signedGet({ keyId: remote.keyId, privateKeyPem: stranger.privateKeyPem }, iri)).status).toBe(404);
       const participant = await signedGet(remote, iri);
       expect(participant.status, `participant ${iri}`).toBe(200);
+      expect(participant.headers.get("cache-control")).toBe("private, no-store");
       expect((await participant.json()).id).toBe(iri);
     }
     // A participant's valid signature sent twice (two Signature header lines) is refused, not taken as one.
-    expect(await duplicatedSignatureStatus(report.body.iri)).toBe(404);
+    const headers = await signedGetHeaders(remote, report.body.iri);
+    expect(await rawGetStatus(report.body.iri, headers)).toBe(200);
+    expect(
+      await rawGetStatus(report.body.iri, { ...headers, signature: [headers.signature!, headers.signature!] }),
+    ).toBe(404);
+    // A participant's signature made for another server, replayed here (its Host names that server).
+    const elsewhere = new URL(report.body.iri);
+    elsewhere.host = `evil.example:${elsewhere.port}`;
+    const replayed = await signedGetHeaders(remote, elsewhere.href);
+    expect(await rawGetStatus(report.body.iri, replayed)).toBe(404);
+    // A key id on the stranger's origin whose document claims to be the participant, with one key that bears the
+    // participant's key id and the stranger's public key (a key id without a fragment takes an actor's only key).
+    stranger.documents.set("/impostor", {
+      "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+      id: remote.actorId,
+      type: "Service",
+      inbox: `${stranger.origin}/inbox`,
+      publicKey: { id: remote.keyId, owner: remote.actorId, publicKeyPem: stranger.publicKeyPem },
+    });
+    const impostor = { keyId: `${stranger.origin}/impostor`, privateKeyPem: stranger.privateKeyPem };
+    expect((await signedGet(impostor, report.body.iri)).status).toBe(404);
     const open = await convene("Open signed assembly", "public", daysFrom(4, "18:00"), daysFrom(4, "20:00"));
     expect((await get(open.iri, AP)).status).toBe(200);
   });
