@@ -93,7 +93,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
         `with "npm start" or "npm run pod -- init".`,
     );
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const database = openMigratedDatabase(config.databasePath);
   try {
     const kv = new SqliteKvStore(database);

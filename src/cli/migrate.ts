@@ -5,7 +5,7 @@ import { openMigratedDatabase } from "../db/client.ts";
 /** `npm run migrate`: creates the data directory and applies pending migrations, then exits. */
 try {
   const config = loadConfig();
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   openMigratedDatabase(config.databasePath).close();
   process.stdout.write(`Database ${config.databasePath} is up to date.\n`);
 } catch (error) {

@@ -9,6 +9,8 @@ import { membersStore } from "./store.ts";
 const HOUR = 3_600_000;
 export const INVITATION_TTL_HOURS = 72;
 export const SETUP_TTL_HOURS = 24 * 30;
+/** A setup link made this recently by another process is the one shown (processes starting together). */
+const SETUP_SHARED_MS = 10_000;
 export const SESSION_IDLE_MS = 30 * 24 * HOUR;
 
 /** A rule a form broke: `field` is the input it belongs beside, `message` a key of the message catalogs. */
@@ -50,6 +52,13 @@ export function membersService(db: Db, now: () => Date) {
     return invitation.expiresAt <= iso() ? "expired" : "open";
   }
 
+  /** A new setup link while the pod has no coordinator (the previous one stops working); null once set up. */
+  function freshSetupSecret(): string | null {
+    if (store.countActive("coordinator") > 0) return null;
+    store.revokeOpen("setup", iso());
+    return createLink("setup", "coordinator", null, SETUP_TTL_HOURS).secret;
+  }
+
   function createLink(
     purpose: Invitation["purpose"],
     role: MemberRole,
@@ -84,10 +93,23 @@ export function membersService(db: Db, now: () => Date) {
      * The first-run link, made anew at each start while the pod has no coordinator (earlier ones stop working:
      * only the link printed last can be used). Null once set up.
      */
-    freshSetupSecret(): string | null {
-      if (store.countActive("coordinator") > 0) return null;
-      store.revokeOpen("setup", iso());
-      return createLink("setup", "coordinator", null, SETUP_TTL_HOURS).secret;
+    freshSetupSecret,
+
+    /**
+     * What a starting process shows: a fresh setup link (freshSetupSecret) while the pod has no coordinator, or
+     * "shared" when another process starting at the same time made one moments ago, so that several web
+     * processes print one link between them rather than one each that the next revokes; null when set up.
+     */
+    setupSecretAtStart(): { secret: string } | "shared" | null {
+      return db.transaction(
+        () => {
+          const moments = new Date(now().getTime() - SETUP_SHARED_MS).toISOString();
+          if (store.countActive("coordinator") === 0 && store.openSince("setup", moments)) return "shared";
+          const secret = freshSetupSecret();
+          return secret ? { secret } : null;
+        },
+        { behavior: "immediate" },
+      );
     },
 
     invite(by: Member, role: MemberRole) {

@@ -78,6 +78,13 @@ export function membersStore(db: Db) {
         .where(and(eq(invitations.id, id), isNull(invitations.usedAt)))
         .run();
     },
+    /** Whether an open link for this purpose was made after `since`. */
+    openSince: (purpose: InvitationPurpose, since: string) =>
+      db
+        .select({ id: invitations.id })
+        .from(invitations)
+        .where(and(eq(invitations.purpose, purpose), isNull(invitations.usedAt), gt(invitations.createdAt, since)))
+        .get() !== undefined,
     revokeOpen(purpose: InvitationPurpose, at: string) {
       db.update(invitations)
         .set({ usedAt: at })

@@ -43,7 +43,7 @@ export async function importPod(config: Config, archive: string, options: Import
   }
   if (!existsSync(archive) || !statSync(archive).isFile()) throw new ArchiveRefused(`no archive file at ${archive}`);
   // The first folder this made (DATA_DIR or a parent of it), removed again if the import fails.
-  const createdDir = mkdirSync(config.dataDir, { recursive: true });
+  const createdDir = mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const staging = mkdtempSync(join(config.dataDir, ".import-"));
   const placed: string[] = [];
   const createdDirs: string[] = [];

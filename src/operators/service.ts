@@ -71,9 +71,14 @@ export function ensureOperatorToken(db: Db, seed?: string): string | null {
       .run();
     return null;
   }
-  const existing = db.select({ n: count() }).from(operatorTokens).where(isNull(operatorTokens.memberId)).get()?.n ?? 0;
-  if (existing > 0) return null;
-  return addToken(db, "first start");
+  // One transaction that takes the write lock first: processes starting together make one token between them.
+  return db.transaction(
+    () => {
+      const existing = db.select({ n: count() }).from(operatorTokens).where(isNull(operatorTokens.memberId)).get()?.n;
+      return (existing ?? 0) > 0 ? null : addToken(db, "first start");
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /**

@@ -27,9 +27,11 @@ export async function startWeb(pod: Pod, log: Logger, checks: ReadinessCheck[]) 
       `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,
     );
   }
-  const setupSecret = pod.members.freshSetupSecret();
-  if (setupSecret) {
-    const link = new URL(`/app/setup/${setupSecret}`, config.url).href;
+  const setup = pod.members.setupSecretAtStart();
+  if (setup === "shared") {
+    process.stdout.write("\nSet up this pod with the link another process printed moments ago (it works once).\n\n");
+  } else if (setup) {
+    const link = new URL(`/app/setup/${setup.secret}`, config.url).href;
     process.stdout.write(`\nSet up this pod in your browser (first coordinator; the link works once):\n  ${link}\n\n`);
   }
   log.debug({ host: config.host, port: config.port }, "serving HTTP");

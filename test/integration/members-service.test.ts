@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
+import { openDatabase, openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import { FormError, INVITATION_TTL_HOURS, membersService, SESSION_IDLE_MS } from "../../src/members/service.ts";
 
 /** The members room's rules on a real SQLite file, with a clock the test moves. */
@@ -35,6 +35,27 @@ describe("members service", () => {
     expect(members.freshSetupSecret()).toBeNull();
     expect(members.needsSetup()).toBe(false);
     expect([members.invitation(first).state, members.invitation(second).state]).toEqual(["setupDone", "setupDone"]);
+  });
+
+  it("processes starting together show one setup link between them; a later start makes a fresh one", async () => {
+    // Another process of the same pod: its own connection to the same file.
+    const other = openDatabase(join(dir, "pod.sqlite"));
+    try {
+      const elsewhere = membersService(other.db, () => clock);
+      const shown = members.setupSecretAtStart();
+      expect(shown).toEqual({ secret: expect.any(String) });
+      clock = new Date(clock.getTime() + 3_000);
+      expect(elsewhere.setupSecretAtStart()).toBe("shared");
+      expect(members.invitation((shown as { secret: string }).secret).state).toBe("open");
+      clock = new Date(clock.getTime() + 60_000);
+      const later = elsewhere.setupSecretAtStart() as { secret: string };
+      expect(later.secret).toEqual(expect.any(String));
+      expect(members.invitation((shown as { secret: string }).secret).state).toBe("superseded");
+      await members.accept(later.secret, account("ana"));
+      expect(elsewhere.setupSecretAtStart()).toBeNull();
+    } finally {
+      other.close();
+    }
   });
 
   it("an invitation expires after its time and then makes no account", async () => {
