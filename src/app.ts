@@ -80,7 +80,11 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
   // Another process (a second web process, the CLI) may have saved new settings: every request sees them.
-  app.addHook("onRequest", async () => pod.settings.refresh());
+  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request.
+  app.addHook("onRequest", (_request, _reply, done) => {
+    pod.settings.refresh();
+    done();
+  });
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
   app.addHook("onSend", async (request, reply, payload) => {
     const ownPolicy = reply.hasHeader("content-security-policy") || request.url.startsWith("/admin/docs");

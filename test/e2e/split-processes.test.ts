@@ -1,3 +1,4 @@
+import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -134,6 +135,8 @@ describe("one pod as two web processes and two workers on one data directory", (
     });
     expect(charter.status).toBe(201);
     expect(await fields(webs[0]!)).toContain("Food runs");
+    // Another process's change is seen within OTHER_PROCESSES_SEEN_WITHIN_MS.
+    await new Promise((resolve) => setTimeout(resolve, OTHER_PROCESSES_SEEN_WITHIN_MS + 10));
     expect(await fields(webs[1]!)).toContain("Food runs");
   });
 

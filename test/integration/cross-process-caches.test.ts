@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -38,6 +39,8 @@ describe("caches of one pod's processes follow changes made by another process",
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Another process's change is seen within OTHER_PROCESSES_SEEN_WITHIN_MS (each process reads the counters). */
+  const otherProcessesSee = () => new Promise((resolve) => setTimeout(resolve, OTHER_PROCESSES_SEEN_WITHIN_MS + 10));
   const actorOf = async (app: FastifyInstance) =>
     (await app.inject({ url: "/users/pod", headers: { accept: "application/activity+json" } })).json();
 
@@ -46,6 +49,7 @@ describe("caches of one pod's processes follow changes made by another process",
     expect((await actorOf(apps[1]!)).name).toBe("Pod caches");
     await one.settings.choose({ name: "Riverside pantry" }, "operator");
     expect((await actorOf(apps[0]!)).name).toBe("Riverside pantry");
+    await otherProcessesSee();
     expect((await actorOf(apps[1]!)).name).toBe("Riverside pantry");
     expect(two.deps.config.name).toBe("Riverside pantry");
   });
@@ -55,8 +59,11 @@ describe("caches of one pod's processes follow changes made by another process",
     const actor = "https://spam.example/users/someone";
     expect(two.moderation.refuses(actor)).toBe(false);
     one.moderation.blockDomain("spam.example");
+    expect(one.moderation.refuses(actor)).toBe(true);
+    await otherProcessesSee();
     expect(two.moderation.refuses(actor)).toBe(true);
     one.moderation.unblockDomain("spam.example");
+    await otherProcessesSee();
     expect(two.moderation.refuses(actor)).toBe(false);
   });
 });
