@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFarm, type Delivery, type Farm, type FarmHost } from "../support/follower-farm.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
-import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
+import { adminCall, TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
 import { startProxy, startRole, type RoleProcess, type RoundRobinProxy } from "../support/split-pod.ts";
 
 const HOSTS = 100;
@@ -22,18 +22,7 @@ interface LeaseRow {
   last_run_at: number;
 }
 
-async function admin(base: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}/admin/api${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const admin = adminCall;
 
 async function getActivityPub(url: string) {
   const response = await fetch(url, { headers: { accept: "application/activity+json" } });

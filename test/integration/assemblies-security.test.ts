@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assemblyRatifications } from "../../src/assemblies/schema.ts";
 import { assemblyPledges } from "../../src/assemblies/schema-barter.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
-import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
+import { adminCall, waitUntil } from "../support/pod-process.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
 import { signedGet, signedGetHeaders } from "../support/remote-actor.ts";
 
@@ -25,18 +25,7 @@ describe("assemblies: participants' words stay among them; each answer counts on
   let pod: InProcessPod;
   let remote: NeighborPod;
   let stranger: NeighborPod;
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${pod.url}/admin/api${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const admin = (method: string, path: string, body?: unknown) => adminCall(pod.url, method, path, body);
   const convene = async (title: string, visibility: string, start: string, end: string) => {
     const made = await admin("POST", "/assemblies", {
       title,

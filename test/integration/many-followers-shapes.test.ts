@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
-import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
+import { adminCall, waitUntil } from "../support/pod-process.ts";
 import { POD_SOFTWARE } from "../../src/follows/classify.ts";
 
 const FOLLOWERS = 6;
@@ -16,18 +16,7 @@ const FOLLOWERS = 6;
 describe("deliveries to many followers keep their shape", { timeout: 90_000 }, () => {
   let pod: InProcessPod;
   let neighbors: RemoteActor[];
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${pod.url}/admin/api${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const admin = (method: string, path: string, body?: unknown) => adminCall(pod.url, method, path, body);
   const received = (neighbor: RemoteActor) =>
     neighbor.inbox.map((request) => JSON.parse(request.body.toString("utf8")) as Record<string, any>);
 

@@ -9,6 +9,24 @@ import { fileURLToPath } from "node:url";
 const MAIN = fileURLToPath(new URL("../../bin/start.mjs", import.meta.url));
 export const TEST_ADMIN_TOKEN = "test-operator-token-0123456789abcdef";
 
+/** Calls a pod's admin API at `base` with the test operator token; the body is parsed JSON (or null). */
+export async function adminCall(base: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}/admin/api${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    body: (text ? JSON.parse(text) : null) as any,
+  };
+}
+
 /** A pod running as its own process on 127.0.0.1, with its own SQLite file. */
 export interface PodProcess {
   name: string;
@@ -115,22 +133,7 @@ export async function startPod(
     handle: `@pod@${hostname}:${port}`,
     actorUrl: `${url}/users/pod`,
     dataDir,
-    async admin(method, path, body) {
-      const response = await fetch(`${url}/admin/api${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        contentType: response.headers.get("content-type"),
-        body: text ? JSON.parse(text) : null,
-      };
-    },
+    admin: (method, path, body) => adminCall(url, method, path, body),
     async getActivityPub(target) {
       const response = await fetch(target, { headers: { accept: "application/activity+json" } });
       if (!response.ok) throw new Error(`GET ${target}: ${response.status}`);
