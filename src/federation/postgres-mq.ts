@@ -4,42 +4,11 @@ import type {
   MessageQueueEnqueueOptions,
   MessageQueueListenOptions,
 } from "@fedify/fedify";
+import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions } from "./queue-shapes.ts";
 import { uuidv7 } from "uuidv7";
 import { createSchemaOnce, inTransaction, type PostgresClient, type PostgresPool } from "../db/postgres.ts";
 
-export interface PostgresMessageQueueOptions {
-  /** How often an idle listener looks for work coming due; NOTIFY wakes it sooner for new work. */
-  pollIntervalMs?: number;
-  /** How long a claimed message stays hidden from other listeners; renewed while its handler runs. */
-  leaseMs?: number;
-  /** How many handlers one listen() call runs at once (deliveries mostly wait on the network). */
-  concurrency?: number;
-  /** How many handlers of one listen() call may work on messages for one inbox host at once. */
-  perHostConcurrency?: number;
-  /** Clock in milliseconds since the epoch; tests pass a controllable one. Processes need synchronised clocks. */
-  now?: () => number;
-}
-
-interface Claimed {
-  id: string;
-  payload: string;
-  host: string | null;
-}
-
-/** A row whose handler runs in this instance; `requeued` once the handler put its message back. */
-interface Handling {
-  rowId: string;
-  requeued: boolean;
-}
-
-type PendingRow = { message: unknown; requeueRowId: string | undefined };
-
-interface PendingEnqueue {
-  rows: PendingRow[];
-  options: MessageQueueEnqueueOptions | undefined;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
+export type PostgresMessageQueueOptions = QueueOptions;
 
 const TABLE = "fedify_queue_messages";
 /** Listeners in every process LISTEN here; a notification means "a message may have become ready". */

@@ -4,47 +4,11 @@ import type {
   MessageQueueEnqueueOptions,
   MessageQueueListenOptions,
 } from "@fedify/fedify";
+import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions } from "./queue-shapes.ts";
 import { uuidv7 } from "uuidv7";
 import type { DatabaseHandle } from "../db/client.ts";
 
-export interface SqliteMessageQueueOptions {
-  /** How often an idle listener looks for work enqueued by other processes or coming due. */
-  pollIntervalMs?: number;
-  /** How long a claimed message stays hidden from other listeners; renewed while its handler runs. */
-  leaseMs?: number;
-  /** How many handlers one listen() call runs at once (deliveries mostly wait on the network). */
-  concurrency?: number;
-  /**
-   * How many handlers of one listen() call may work on messages for one host at once. Fedify's outbox
-   * messages name the inbox they go to (`inbox`); a slow or hanging host can then hold only this many
-   * handlers, and the others keep delivering to everyone else. Messages without `inbox` are not limited.
-   */
-  perHostConcurrency?: number;
-  /** Clock in milliseconds since the epoch; tests pass a controllable one. */
-  now?: () => number;
-}
-
-interface Claimed {
-  id: string;
-  payload: string;
-  host: string | null;
-}
-
-/** A row whose handler runs in this instance; `requeued` once the handler put its message back. */
-interface Handling {
-  rowId: string;
-  requeued: boolean;
-}
-
-/** A message, with the row it replaces when it is a retry of a message being handled here. */
-type PendingRow = { message: unknown; requeueRowId: string | undefined };
-
-interface PendingEnqueue {
-  rows: PendingRow[];
-  options: MessageQueueEnqueueOptions | undefined;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
+export type SqliteMessageQueueOptions = QueueOptions;
 
 /** Ready messages looked at per query while skipping those for busy hosts. */
 const CLAIM_PAGE = 64;
