@@ -4,7 +4,8 @@ import type {
   MessageQueueEnqueueOptions,
   MessageQueueListenOptions,
 } from "@fedify/fedify";
-import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions } from "./queue-shapes.ts";
+import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions, SettledRow } from "./queue-shapes.ts";
+import { randomUUID } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import { createSchemaOnce, inTransaction, type PostgresClient, type PostgresPool } from "../db/postgres.ts";
 
@@ -25,8 +26,11 @@ const SCHEMA = [
      ordering_key text,
      host text,
      available_at bigint NOT NULL,
-     claimed_until bigint
+     claimed_until bigint,
+     claim_token text
    )`,
+  // Who holds the lease (one value per claim): renewing, retrying and deleting check it. Tables made before it:
+  `ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS claim_token text`,
   `CREATE INDEX IF NOT EXISTS ${TABLE}_ready ON ${TABLE} (available_at, seq)`,
   `CREATE INDEX IF NOT EXISTS ${TABLE}_ordering ON ${TABLE} (ordering_key, seq) WHERE ordering_key IS NOT NULL`,
 ];
@@ -35,16 +39,18 @@ const SCHEMA = [
  * A message with an ordering key waits while another message with that key is leased or was enqueued before it
  * (even one that is delayed or whose lease ran out). SKIP LOCKED lets concurrent claimers pass each other's rows;
  * a row another claimer just leased is re-checked against this condition when locked, so it is never taken twice.
+ * Pages follow on from the last row seen ($3, $4), so skipping a busy host's many rows stays linear.
  */
 const READY = `
-  SELECT m.id, m.host FROM ${TABLE} AS m
+  SELECT m.id, m.host, m.available_at, m.seq FROM ${TABLE} AS m
   WHERE m.available_at <= $1
     AND (m.claimed_until IS NULL OR m.claimed_until <= $1)
     AND (m.ordering_key IS NULL OR NOT EXISTS (
       SELECT 1 FROM ${TABLE} AS o
       WHERE o.ordering_key = m.ordering_key AND o.id <> m.id AND (o.claimed_until > $1 OR o.seq < m.seq)))
+    AND ($3::bigint IS NULL OR (m.available_at, m.seq) > ($3::bigint, $4::bigint))
   ORDER BY m.available_at, m.seq
-  LIMIT $2 OFFSET $3
+  LIMIT $2
   FOR UPDATE OF m SKIP LOCKED`;
 
 /**
@@ -70,7 +76,7 @@ export class PostgresMessageQueue implements MessageQueue {
   /** Counts wake-ups, so a listener that was busy claiming does not sleep through one. */
   #wakeCount = 0;
   #pending: PendingEnqueue[] = [];
-  #settled: string[] = [];
+  #settled: SettledRow[] = [];
   #settleScheduled = false;
   #settling: Promise<void> = Promise.resolve();
   /** The connection that LISTENs for the queue's notifications while this instance has listeners. */
@@ -104,9 +110,9 @@ export class PostgresMessageQueue implements MessageQueue {
       // Fedify puts a failed message back with the same id, from within its handler: the retry takes the
       // original row's place, so a later message with the same ordering key cannot overtake it.
       const handling = this.#handling.get(messageId(message) ?? "");
-      if (!handling || handling.requeued) return { message, requeueRowId: undefined };
+      if (!handling || handling.requeued) return { message, requeue: undefined };
       handling.requeued = true;
-      return { message, requeueRowId: handling.rowId };
+      return { message, requeue: handling };
     });
     return new Promise((resolve, reject) => {
       if (this.#pending.length === 0) queueMicrotask(() => void this.#flushEnqueued());
@@ -123,7 +129,7 @@ export class PostgresMessageQueue implements MessageQueue {
     messages: readonly unknown[],
     options?: MessageQueueEnqueueOptions,
   ): Promise<void> {
-    await this.#write(client, [{ rows: messages.map((message) => ({ message, requeueRowId: undefined })), options }]);
+    await this.#write(client, [{ rows: messages.map((message) => ({ message, requeue: undefined })), options }]);
   }
 
   async #flushEnqueued(): Promise<void> {
@@ -151,16 +157,17 @@ export class PostgresMessageQueue implements MessageQueue {
       const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
       // As JSON text: PostgreSQL's text refuses the NUL character, which a key (an IRI from afar) might hold.
       const orderingKey = options?.orderingKey == null ? null : JSON.stringify(options.orderingKey);
-      for (const { message, requeueRowId } of rows) {
+      for (const { message, requeue } of rows) {
         const payload = JSON.stringify(message);
         const host = hostOf(message);
-        if (requeueRowId !== undefined) {
+        if (requeue !== undefined) {
+          // A retry whose lease another listener took over is dropped: that listener delivers the message.
           requeues.push(
             client.query(
               `WITH r AS (UPDATE ${TABLE} SET payload = $2, ordering_key = $3, host = $4, available_at = $5,
-                 claimed_until = NULL WHERE id = $1 RETURNING 1)
+                 claimed_until = NULL, claim_token = NULL WHERE id = $1 AND claim_token = $6 RETURNING 1)
                SELECT pg_notify('${CHANNEL}', '') FROM r`,
-              [requeueRowId, payload, orderingKey, host, now + delayMs],
+              [requeue.rowId, payload, orderingKey, host, now + delayMs, requeue.token],
             ),
           );
           continue;
@@ -271,8 +278,11 @@ export class PostgresMessageQueue implements MessageQueue {
       const chosen: string[] = [];
       const taken = new Map<string, number>();
       const busy = (host: string) => (perHost.get(host) ?? 0) + (taken.get(host) ?? 0) >= this.#perHostConcurrency;
-      for (let offset = 0; chosen.length < limit; offset += CLAIM_PAGE) {
-        const page = await client.query<{ id: string; host: string | null }>(READY, [now, CLAIM_PAGE, offset]);
+      let after: { available_at: string; seq: string } | undefined;
+      while (chosen.length < limit) {
+        type Ready = { id: string; host: string | null; available_at: string; seq: string };
+        const page = await client.query<Ready>(READY, [now, CLAIM_PAGE, after?.available_at, after?.seq]);
+        after = page.rows.at(-1);
         for (const { id, host } of page.rows) {
           if (host != null && busy(host)) continue;
           chosen.push(id);
@@ -283,8 +293,9 @@ export class PostgresMessageQueue implements MessageQueue {
       }
       if (chosen.length === 0) return [];
       const { rows } = await client.query<Claimed>(
-        `UPDATE ${TABLE} SET claimed_until = $1 WHERE id = ANY($2::text[]) RETURNING id, payload, host`,
-        [now + this.#leaseMs, chosen],
+        `UPDATE ${TABLE} SET claimed_until = $1, claim_token = $3 WHERE id = ANY($2::text[])
+         RETURNING id, payload, host, claim_token AS token`,
+        [now + this.#leaseMs, chosen, randomUUID()],
       );
       const order = new Map(chosen.map((id, i) => [id, i]));
       return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
@@ -292,15 +303,16 @@ export class PostgresMessageQueue implements MessageQueue {
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: Fedify's MessageQueue.listen signature.
-  async #run(handler: (message: any) => Promise<void> | void, { id, payload }: Claimed): Promise<void> {
-    const handling: Handling = { rowId: id, requeued: false };
+  async #run(handler: (message: any) => Promise<void> | void, { id, payload, token }: Claimed): Promise<void> {
+    const handling: Handling = { rowId: id, token, requeued: false };
     const renew = setInterval(() => {
       if (handling.requeued) return;
-      // `claimed_until IS NOT NULL`: a retry that took this row's place is not leased again.
+      // Only while this claim holds the row: not a retry that took its place, nor another listener's lease.
       this.#pool
-        .query(`UPDATE ${TABLE} SET claimed_until = $1 WHERE id = $2 AND claimed_until IS NOT NULL`, [
+        .query(`UPDATE ${TABLE} SET claimed_until = $1 WHERE id = $2 AND claim_token = $3`, [
           this.#now() + this.#leaseMs,
           id,
+          token,
         ])
         .catch(() => {});
     }, this.#leaseMs / 2);
@@ -316,13 +328,13 @@ export class PostgresMessageQueue implements MessageQueue {
     } finally {
       if (fedifyId != null && this.#handling.get(fedifyId) === handling) this.#handling.delete(fedifyId);
       clearInterval(renew);
-      this.#settle(handling.requeued ? null : id);
+      this.#settle(handling.requeued ? null : handling);
     }
   }
 
   /** Rows whose handlers settle in one turn of the event loop are deleted in one statement. */
-  #settle(rowId: string | null): void {
-    if (rowId != null) this.#settled.push(rowId);
+  #settle(row: SettledRow | null): void {
+    if (row != null) this.#settled.push({ rowId: row.rowId, token: row.token });
     if (this.#settleScheduled) return;
     this.#settleScheduled = true;
     setImmediate(() => {
@@ -343,9 +355,11 @@ export class PostgresMessageQueue implements MessageQueue {
       this.#settling = this.#settling.then(() =>
         this.#pool
           .query(
-            `WITH d AS (DELETE FROM ${TABLE} WHERE id = ANY($1::text[]) RETURNING ordering_key)
+            `WITH d AS (
+               DELETE FROM ${TABLE} WHERE (id, claim_token) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+               RETURNING ordering_key)
              SELECT pg_notify('${CHANNEL}', '') WHERE EXISTS (SELECT 1 FROM d WHERE ordering_key IS NOT NULL)`,
-            [rows],
+            [rows.map((r) => r.rowId), rows.map((r) => r.token)],
           )
           .then(
             () => {},

@@ -18,21 +18,26 @@ export interface QueueOptions {
   now?: () => number;
 }
 
-/** A message a listener took: its row, payload and inbox host. */
+/** A message a listener took: its row, payload and inbox host, and the token of the claim that leased it. */
 export interface Claimed {
   id: string;
   payload: string;
   host: string | null;
+  token: string;
 }
 
-/** A row whose handler runs in this instance; `requeued` once the handler put its message back. */
+/** A row whose handler runs in this instance, with its claim's token; `requeued` once the handler put it back. */
 export interface Handling {
   rowId: string;
+  token: string;
   requeued: boolean;
 }
 
 /** A message, with the row it replaces when it is a retry of a message being handled here. */
-export type PendingRow = { message: unknown; requeueRowId: string | undefined };
+export type PendingRow = { message: unknown; requeue: Pick<Handling, "rowId" | "token"> | undefined };
+
+/** A handled row to delete, if its lease is still the one its handler was given. */
+export type SettledRow = Pick<Handling, "rowId" | "token">;
 
 /** Messages enqueued in one turn of the event loop, written together. */
 export interface PendingEnqueue {

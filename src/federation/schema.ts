@@ -24,6 +24,11 @@ export const queueMessages = sqliteTable(
     availableAt: integer("available_at").notNull(),
     /** Set while a listener holds the message; a lease that ran out may be claimed again. */
     claimedUntil: integer("claimed_until"),
+    /**
+     * Who holds the lease (one value per claim): renewing, retrying and deleting a message check it, so a listener
+     * whose lease ran out and was taken over cannot touch the new holder's message.
+     */
+    claimToken: text("claim_token"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [

@@ -4,7 +4,8 @@ import type {
   MessageQueueEnqueueOptions,
   MessageQueueListenOptions,
 } from "@fedify/fedify";
-import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions } from "./queue-shapes.ts";
+import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions, SettledRow } from "./queue-shapes.ts";
+import { randomUUID } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import type { DatabaseHandle } from "../db/client.ts";
 
@@ -42,7 +43,7 @@ export class SqliteMessageQueue implements MessageQueue {
   /** Enqueued in this turn of the event loop, not yet written. */
   #pending: PendingEnqueue[] = [];
   /** Rows whose handlers settled, not yet deleted (see #settle). */
-  #settled: string[] = [];
+  #settled: SettledRow[] = [];
   #settleScheduled = false;
 
   constructor(handle: DatabaseHandle, options: SqliteMessageQueueOptions = {}) {
@@ -75,12 +76,14 @@ export class SqliteMessageQueue implements MessageQueue {
       ),
       payload: prepare("SELECT payload FROM queue_messages WHERE id = ?").pluck(),
       host: prepare("SELECT json_extract(payload, '$.inbox') FROM queue_messages WHERE id = ?").pluck(),
-      lease: prepare("UPDATE queue_messages SET claimed_until = ? WHERE id = ?"),
+      lease: prepare("UPDATE queue_messages SET claimed_until = ?, claim_token = ? WHERE id = ?"),
+      // The holder's token: a listener whose lease ran out and was taken over touches nothing of the new holder's.
+      renew: prepare("UPDATE queue_messages SET claimed_until = ? WHERE id = ? AND claim_token = ?"),
       requeue: prepare(
         `UPDATE queue_messages SET payload = @payload, ordering_key = @orderingKey, available_at = @availableAt,
-           claimed_until = NULL WHERE id = @id`,
+           claimed_until = NULL, claim_token = NULL WHERE id = @id AND claim_token = @token`,
       ),
-      delete: prepare("DELETE FROM queue_messages WHERE id = ?"),
+      delete: prepare("DELETE FROM queue_messages WHERE id = ? AND claim_token = ?"),
       // Read without a lock: an idle listener need not take the write lock (and hold up other processes).
       anyReady: prepare(
         `SELECT 1 FROM queue_messages WHERE available_at <= @now
@@ -130,21 +133,22 @@ export class SqliteMessageQueue implements MessageQueue {
   #rowsOf(messages: readonly unknown[]): PendingRow[] {
     return messages.map((message) => {
       const handling = this.#handling.get(messageId(message) ?? "");
-      if (!handling || handling.requeued) return { message, requeueRowId: undefined };
+      if (!handling || handling.requeued) return { message, requeue: undefined };
       handling.requeued = true;
-      return { message, requeueRowId: handling.rowId };
+      return { message, requeue: handling };
     });
   }
 
   #write(rows: PendingRow[], options: MessageQueueEnqueueOptions | undefined, now: number): void {
     const delayMs = Math.max(0, Math.round(options?.delay?.total("millisecond") ?? 0));
-    for (const { message, requeueRowId } of rows) {
+    for (const { message, requeue } of rows) {
       const row = {
         payload: JSON.stringify(message),
         orderingKey: options?.orderingKey ?? null,
         availableAt: now + delayMs,
       };
-      if (requeueRowId !== undefined) this.#stmt.requeue.run({ ...row, id: requeueRowId });
+      // A retry whose lease another listener took over is dropped: that listener delivers the message.
+      if (requeue !== undefined) this.#stmt.requeue.run({ ...row, id: requeue.rowId, token: requeue.token });
       else this.#stmt.insert.run({ ...row, id: uuidv7(), createdAt: now });
     }
   }
@@ -221,6 +225,7 @@ export class SqliteMessageQueue implements MessageQueue {
     if (this.#stmt.anyReady.get({ now: this.#now() }) === undefined) return [];
     const claim = this.#sqlite.transaction(() => {
       const now = this.#now();
+      const token = randomUUID();
       const claimed: Claimed[] = [];
       const taken = new Map<string, number>();
       const busy = (host: string) => (perHost.get(host) ?? 0) + (taken.get(host) ?? 0) >= this.#perHostConcurrency;
@@ -231,10 +236,10 @@ export class SqliteMessageQueue implements MessageQueue {
         for (const { id } of ids) {
           const host = this.#hostOf(id);
           if (host != null && busy(host)) continue;
-          this.#stmt.lease.run(now + this.#leaseMs, id);
+          this.#stmt.lease.run(now + this.#leaseMs, token, id);
           leased++;
           if (host != null) taken.set(host, (taken.get(host) ?? 0) + 1);
-          claimed.push({ id, payload: this.#stmt.payload.get(id) as string, host });
+          claimed.push({ id, payload: this.#stmt.payload.get(id) as string, host, token });
           if (claimed.length === limit) break;
         }
         if (ids.length < CLAIM_PAGE) break;
@@ -266,10 +271,10 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: Fedify's MessageQueue.listen signature.
-  async #run(handler: (message: any) => Promise<void> | void, { id, payload }: Claimed): Promise<void> {
-    const handling: Handling = { rowId: id, requeued: false };
+  async #run(handler: (message: any) => Promise<void> | void, { id, payload, token }: Claimed): Promise<void> {
+    const handling: Handling = { rowId: id, token, requeued: false };
     const renew = setInterval(() => {
-      if (this.#sqlite.open && !handling.requeued) this.#stmt.lease.run(this.#now() + this.#leaseMs, id);
+      if (this.#sqlite.open && !handling.requeued) this.#stmt.renew.run(this.#now() + this.#leaseMs, id, token);
     }, this.#leaseMs / 2);
     renew.unref();
     let fedifyId: string | undefined;
@@ -283,7 +288,7 @@ export class SqliteMessageQueue implements MessageQueue {
     } finally {
       if (fedifyId != null && this.#handling.get(fedifyId) === handling) this.#handling.delete(fedifyId);
       clearInterval(renew);
-      this.#settle(handling.requeued ? null : id);
+      this.#settle(handling.requeued ? null : handling);
     }
   }
 
@@ -291,7 +296,7 @@ export class SqliteMessageQueue implements MessageQueue {
    * Rows whose handlers settle in one turn of the event loop are deleted in one transaction; then the next
    * message with the same ordering key may be ready, here or in a sibling instance, so listeners wake.
    */
-  #settle(rowId: string | null): void {
+  #settle(row: SettledRow | null): void {
     if (!this.#settleScheduled) {
       this.#settleScheduled = true;
       setImmediate(() => {
@@ -304,7 +309,7 @@ export class SqliteMessageQueue implements MessageQueue {
         this.#notify();
       });
     }
-    if (rowId != null) this.#settled.push(rowId);
+    if (row != null) this.#settled.push({ rowId: row.rowId, token: row.token });
   }
 
   #deleteSettled(): void {
@@ -312,9 +317,9 @@ export class SqliteMessageQueue implements MessageQueue {
     const rows = this.#settled;
     this.#settled = [];
     this.#sqlite.transaction(() => {
-      for (const id of rows) this.#stmt.delete.run(id);
+      for (const { rowId, token } of rows) this.#stmt.delete.run(rowId, token);
     })();
-    for (const id of rows) this.#hosts.delete(id);
+    for (const { rowId } of rows) this.#hosts.delete(rowId);
   }
 
   #notify(): void {

@@ -190,18 +190,30 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
 
   it("an archive from an older schema is loaded under it, then migrated like the pod would be", async () => {
     const older = join(root, "older.pod.gz");
-    const previous = journal().at(-2)!.tag;
-    // 0033 added the timer leases and three change counters: an archive from before has none of them.
+    const previous = "0032_assembly_public_minutes";
+    // 0033 added the timer leases and three change counters, 0034 the queue's claim token: an archive from
+    // before has none of them.
     const addedRow = (line: string) => {
       const row = JSON.parse(line) as { t?: string; r?: { name?: string } };
       if (row.t === "timer_leases") return true;
       return row.t === "document_versions" && ["actor", "settings", "moderation"].includes(row.r?.name ?? "");
     };
+    const withoutClaimToken = (line: string) => {
+      const row = JSON.parse(line) as { t?: string; r?: Record<string, unknown> };
+      if (row.t !== "queue_messages" || row.r == null) return line;
+      delete row.r.claim_token;
+      return JSON.stringify(row);
+    };
     rewriteArchive(archive, older, (lines) => {
       const first = JSON.parse(lines[0]!);
       first.manifest.schema = previous;
       first.manifest.tables = first.manifest.tables.filter((t: { name: string }) => t.name !== "timer_leases");
-      const rows = lines.slice(1).filter((line) => !addedRow(line));
+      const queue = first.manifest.tables.find((t: { name: string }) => t.name === "queue_messages");
+      queue.columns = queue.columns.filter((c: { name: string }) => c.name !== "claim_token");
+      const rows = lines
+        .slice(1)
+        .filter((line) => !addedRow(line))
+        .map(withoutClaimToken);
       const versions = first.manifest.tables.find((t: { name: string }) => t.name === "document_versions");
       versions.rows = rows.filter((line) => line.startsWith('{"t":"document_versions"')).length;
       return [JSON.stringify(first), ...rows];

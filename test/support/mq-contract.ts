@@ -16,6 +16,7 @@ export interface ContractQueueOptions {
   leaseMs?: number;
   concurrency?: number;
   perHostConcurrency?: number;
+  now?: () => number;
 }
 
 export interface QueueBackend {
@@ -252,6 +253,43 @@ export function describeMessageQueueContract(name: string, backend: () => QueueB
       await waitFor(() => finished);
       await sleep(100);
       expect(received).toEqual(["a:slow"]);
+    });
+
+    it("lets a listener whose lease ran out touch nothing of the new holder's: its retry is not lost", async () => {
+      // `a` stalls (its clock falls behind, as if its process froze) and its lease lapses; `b` takes the message.
+      let lag = 0;
+      const a = await open({ leaseMs: 1_000, now: () => Date.now() - lag });
+      const b = await open({ leaseMs: 60_000 });
+      const received: string[] = [];
+      let releaseA!: () => void;
+      let aSettled = false;
+      void a.listen(
+        async (m: { name: string }) => {
+          received.push(`a:${m.name}`);
+          await new Promise<void>((resolve) => (releaseA = resolve));
+          aSettled = true;
+        },
+        { signal: controller.signal },
+      );
+      await b.enqueue({ id: "m", name: "first" });
+      await waitFor(() => received.length === 1);
+      lag = 60_000;
+      void b.listen(
+        async (m: { id: string; name: string }) => {
+          received.push(`b:${m.name}`);
+          if (m.name !== "first") return;
+          // The old holder finishes while `b` still works; then `b`'s delivery fails and is put back for a retry.
+          releaseA();
+          await waitFor(() => aSettled);
+          await sleep(200);
+          await b.enqueue({ id: "m", name: "retry" });
+        },
+        { signal: controller.signal },
+      );
+      await waitFor(() => received.includes("b:retry"));
+      expect(received).toEqual(["a:first", "b:first", "b:retry"]);
+      await sleep(100);
+      expect(await b.getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
     });
 
     it("gives one inbox host at most perHostConcurrency handlers while other hosts keep flowing", async () => {
