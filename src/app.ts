@@ -1,9 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { PodRequestLog } from "./http/request-log.ts";
+import { registerSharedRateLimit } from "./http/shared-rate-limit.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "./version.ts";
 import { randomUUID } from "node:crypto";
 import { mountFederation } from "./federation/fastify-adapter.ts";
@@ -161,7 +161,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(
     async (admin) => {
       // Counts wrong operator tokens per client address (see requireOperator).
-      await admin.register(fastifyRateLimit, { global: false });
+      await registerSharedRateLimit(admin, deps.db, "admin");
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
       admin.addHook("onRequest", requireOperator(admin, deps.db, pod.members.isActiveCoordinator));
       await admin.register(operatorRoutes, { deps, queue });

@@ -715,6 +715,16 @@ export const practices = pgTable(
   (t) => [index("practices_status").on(t.status, t.id)],
 );
 
+export const rateLimitHits = pgTable(
+  "rate_limit_hits",
+  {
+    key: text("key").primaryKey(),
+    hits: bigint("hits", { mode: "number" }).notNull(),
+    windowEndsAt: bigint("window_ends_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("rate_limit_hits_window_ends_at").on(t.windowEndsAt)],
+);
+
 export const reactions = pgTable(
   "reactions",
   {

@@ -2,8 +2,8 @@ import type { Context } from "@fedify/fedify";
 import fastifyCors from "@fastify/cors";
 import fastifyFormbody from "@fastify/formbody";
 import fastifyMultipart from "@fastify/multipart";
-import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsync } from "fastify";
+import { registerSharedRateLimit } from "../http/shared-rate-limit.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { FollowActions } from "../follows/federation.ts";
 import type { ModerationService } from "../moderation/service.ts";
@@ -52,7 +52,7 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (
     limits: { fileSize: 0, files: 0, fields: 50 },
   });
   // Only the sign-in endpoints are limited (per client address): a guessing loop is slowed and logged, apps are not.
-  await app.register(fastifyRateLimit, { global: false });
+  await registerSharedRateLimit(app, deps.db, "mastodon");
   installMastodonErrors(app);
   app.decorateRequest("oauthToken", null);
   app.addHook("preValidation", async (request) => {

@@ -3,10 +3,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
-import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/schema.ts";
 import { ProblemError } from "../http/problem.ts";
+import { registerSharedRateLimit } from "../http/shared-rate-limit.ts";
+import type { Db } from "../db/client.ts";
 import type { MembersService } from "../members/service.ts";
 import type { Member } from "../members/model.ts";
 import { parseFormBody, type FormFields } from "./form-body.ts";
@@ -34,6 +35,7 @@ declare module "fastify" {
 export interface AppDeps {
   config: Config;
   members: MembersService;
+  db: Db;
 }
 
 /** Everything a page handler needs to answer in the member's language with a valid form token. */
@@ -72,7 +74,7 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
     getUserInfo: formOwner,
     csrfOpts: { hmacKey: formKey(config.dataDir) },
   });
-  await app.register(fastifyRateLimit, { global: false });
+  await registerSharedRateLimit(app, deps.db, "app");
   app.decorateRequest("appMember", null);
   app.decorateRequest("appSessionHash", null);
   app.decorateRequest("appLocale", "en");

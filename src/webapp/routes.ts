@@ -38,7 +38,7 @@ const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
 /** The members' web app under /app: server-rendered pages that work without JavaScript. */
 export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod; members: MembersService }) {
   const { config, db } = pod.deps;
-  const kit = await installWebApp(app, { config, members });
+  const kit = await installWebApp(app, { config, members, db });
   const rota = pod.rotation;
 
   app.get("/style.css", async (_request, reply) =>

@@ -191,11 +191,12 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
   it("an archive from an older schema is loaded under it, then migrated like the pod would be", async () => {
     const older = join(root, "older.pod.gz");
     const previous = "0032_assembly_public_minutes";
-    // 0033 added the timer leases and three change counters, 0034 the queue's claim token: an archive from
-    // before has none of them.
+    // 0033 added the timer leases and three change counters, 0034 the queue's claim token, 0035 the rate limit
+    // hits: an archive from before has none of them.
+    const addedTables = ["timer_leases", "rate_limit_hits"];
     const addedRow = (line: string) => {
       const row = JSON.parse(line) as { t?: string; r?: { name?: string } };
-      if (row.t === "timer_leases") return true;
+      if (addedTables.includes(row.t ?? "")) return true;
       return row.t === "document_versions" && ["actor", "settings", "moderation"].includes(row.r?.name ?? "");
     };
     const withoutClaimToken = (line: string) => {
@@ -207,7 +208,7 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
     rewriteArchive(archive, older, (lines) => {
       const first = JSON.parse(lines[0]!);
       first.manifest.schema = previous;
-      first.manifest.tables = first.manifest.tables.filter((t: { name: string }) => t.name !== "timer_leases");
+      first.manifest.tables = first.manifest.tables.filter((t: { name: string }) => !addedTables.includes(t.name));
       const queue = first.manifest.tables.find((t: { name: string }) => t.name === "queue_messages");
       queue.columns = queue.columns.filter((c: { name: string }) => c.name !== "claim_token");
       const rows = lines
