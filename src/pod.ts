@@ -11,6 +11,7 @@ import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import type { PodServices } from "./services.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
+import { sqliteRoomDb } from "./db/room-db-sqlite.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { actorFacts, buildFederation, loadOrCreateKeyPairs } from "./federation/federation.ts";
@@ -103,6 +104,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
     const publishedAt = new Date(rsa!.createdAt);
     const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
+    // The converted rooms' database (src/db/room-db.ts); the others still use deps.db.
+    const rooms = sqliteRoomDb(database.sqlite);
     const events = new EventDispatcher(deps, queue);
     // Services reach the federation only when they act, so they can be made before it.
     let federation: PodFederation | undefined;
@@ -149,7 +152,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       follows: followActions(deps, contextFor, followHooks, events),
       offers,
       // Neighbors' requests (no account): private to the coordinators, never federated.
-      requests: requestsService(deps, offers),
+      requests: requestsService(deps, offers, rooms),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters,
       practices,
