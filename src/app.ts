@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import fastifyRateLimit from "@fastify/rate-limit";
+import { roomsOf } from "./db/room-db-sqlite.ts";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -163,7 +164,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       // Counts wrong operator tokens per client address (see requireOperator).
       await admin.register(fastifyRateLimit, { global: false });
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
-      admin.addHook("onRequest", requireOperator(admin, deps.db, pod.members.isActiveCoordinator));
+      admin.addHook("onRequest", requireOperator(admin, roomsOf(deps), pod.members.isActiveCoordinator));
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });

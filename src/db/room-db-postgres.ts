@@ -1,4 +1,4 @@
-import { getTableName, is } from "drizzle-orm";
+import { getTableName, is, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { PgTable } from "drizzle-orm/pg-core";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
@@ -37,10 +37,16 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
       refuseNesting("read");
       return fn(db);
     },
-    async write(fn) {
+    async write(fn, options) {
       refuseNesting("write");
       const pg = db as unknown as ReturnType<typeof drizzle>;
-      return runAsWrite(() => pg.transaction((tx) => fn(asQueries(tx))));
+      return runAsWrite(() =>
+        pg.transaction(async (tx) => {
+          const key = options?.oneAtATime;
+          if (key !== undefined) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 2))`);
+          return fn(asQueries(tx));
+        }),
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Db } from "./client.ts";
 import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
 
 /**
@@ -71,6 +72,7 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
       refuseNesting("read");
       return fn(plain);
     },
+    // `oneAtATime` needs nothing more here: BEGIN IMMEDIATE already makes writers to one file take turns.
     async write(fn) {
       refuseNesting("write");
       return lock(() => runAsWrite(() => writeNow(fn)));
@@ -102,4 +104,12 @@ function writeLock(): Lock {
     tail = result.catch(() => {});
     return result;
   };
+}
+
+/**
+ * The RoomDb of a pod's dependencies: today the one of its SQLite connection (the same object for every caller).
+ * When DATABASE_URL selects PostgreSQL, the pod's dependencies will carry theirs and this is where it is found.
+ */
+export function roomsOf(deps: { db: Db }): RoomDb {
+  return sqliteRoomDb(deps.db.$client);
 }

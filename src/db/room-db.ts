@@ -21,7 +21,7 @@ export type RoomQueries = BaseSQLiteDatabase<"async", unknown>;
  * - `table(t)`: the table to query in the dialect in use: `t` itself on SQLite, its derived twin from
  *   src/db/postgres-schema.ts (same SQL name, same columns) on PostgreSQL. Stores pass their own SQLite tables.
  * - `read(fn)`: runs `fn` outside any transaction (each statement sees committed data).
- * - `write(fn)`: runs `fn` in one transaction; a throw rolls everything back. Writes neither nest nor contain
+ * - `write(fn, options)`: runs `fn` in one transaction; a throw rolls everything back. Writes neither nest nor contain
  *   reads (`fn` has the transaction's `db`: use it); both are refused with an error saying so, because a nested
  *   write would wait for itself on SQLite and would run on another connection on PostgreSQL.
  *
@@ -33,7 +33,16 @@ export interface RoomDb {
   readonly dialect: Dialect;
   table<T extends SQLiteTable>(table: T): T;
   read<R>(fn: (db: RoomQueries) => Promise<R>): Promise<R>;
-  write<R>(fn: (db: RoomQueries) => Promise<R>): Promise<R>;
+  write<R>(fn: (db: RoomQueries) => Promise<R>, options?: WriteOptions): Promise<R>;
+}
+
+export interface WriteOptions {
+  /**
+   * Writes naming the same key run one at a time across every process (e.g. "make the first token unless one
+   * exists", where two processes starting together must not both make one). SQLite's immediate transactions
+   * already run one at a time per file; on PostgreSQL the transaction first takes an advisory lock on the key.
+   */
+  oneAtATime?: string;
 }
 
 /** Marks the asynchronous context of a running write, so a nested write or read is refused, not deadlocked. */

@@ -76,7 +76,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
         author: response.author,
         published: response.published,
       })),
-      apps: [...new Set(appRows(db, members.list(), now).map((app) => app.appName))],
+      apps: [...new Set((await appRows(db, members.list(), now)).map((app) => app.appName))],
       requests: requestsBlock(
         ctx,
         await pod.requests.count("new"),

@@ -79,6 +79,22 @@ export function describeRoomDbContract(name: string, open: () => RoomDb): void {
       expect(after!.quantityMilli).toBe(10);
     });
 
+    it("runs writes that name one key one at a time: 'make one unless there is one' makes one", async () => {
+      const rooms = open();
+      const t = rooms.table(neighborRequests);
+      const subject = uuidv7();
+      const makeOneUnlessThereIsOne = () =>
+        rooms.write(
+          async (db) => {
+            const [row] = await db.select({ n: count() }).from(t).where(eq(t.subjectId, subject));
+            if (row!.n === 0) await db.insert(t).values(request(subject));
+          },
+          { oneAtATime: `first request ${subject}` },
+        );
+      await Promise.all(Array.from({ length: 8 }, makeOneUnlessThereIsOne));
+      expect(await countOf(rooms, subject)).toBe(1);
+    });
+
     it("refuses a write or a read inside a write, and the outer write rolls back", async () => {
       const rooms = open();
       const t = rooms.table(neighborRequests);
