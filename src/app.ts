@@ -81,10 +81,12 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
   // Another process (a second web process, the CLI) may have saved new settings: every request sees them.
-  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request.
+  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request
+  // (refresh() makes one only when there is something to read).
   app.addHook("onRequest", (_request, _reply, done) => {
-    pod.settings.refresh();
-    done();
+    const reloading = pod.settings.refresh();
+    if (reloading) reloading.then(() => done(), done);
+    else done();
   });
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
   app.addHook("onSend", async (request, reply, payload) => {
