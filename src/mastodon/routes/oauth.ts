@@ -106,7 +106,7 @@ interface Options {
 }
 
 export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, oauth, isCoordinator }) => {
-  const { config, db } = deps;
+  const { config } = deps;
 
   app.post("/api/v1/apps", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: appInput } }, async (request) => {
     const scopes = parseScopes(request.body.scopes);
