@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { roomsOf } from "./db/room-db-sqlite.ts";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -80,10 +81,12 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
   // Another process (a second web process, the CLI) may have saved new settings: every request sees them.
-  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request.
+  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request
+  // (refresh() makes one only when there is something to read).
   app.addHook("onRequest", (_request, _reply, done) => {
-    pod.settings.refresh();
-    done();
+    const reloading = pod.settings.refresh();
+    if (reloading) reloading.then(() => done(), done);
+    else done();
   });
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
   app.addHook("onSend", async (request, reply, payload) => {
@@ -163,7 +166,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       // Counts wrong operator tokens per client address (see requireOperator).
       await registerSharedRateLimit(admin, deps.db, "admin");
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
-      admin.addHook("onRequest", requireOperator(admin, deps.db, pod.members.isActiveCoordinator));
+      admin.addHook("onRequest", requireOperator(admin, roomsOf(deps), pod.members.isActiveCoordinator));
       await admin.register(operatorRoutes, { deps, queue });
       await admin.register(followRoutes, { deps, actions: follows });
       await admin.register(adminCategoryRoutes, { deps });

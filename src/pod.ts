@@ -11,6 +11,8 @@ import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import type { PodServices } from "./services.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
+import { roomsOf } from "./db/room-db-sqlite.ts";
+import { versionReader } from "./db/versions.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { actorFacts, buildFederation, loadOrCreateKeyPairs } from "./federation/federation.ts";
@@ -103,6 +105,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
     const publishedAt = new Date(rsa!.createdAt);
     const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
+    // The converted rooms' database (src/db/room-db.ts); the others still use deps.db.
+    const rooms = roomsOf(deps);
     const events = new EventDispatcher(deps, queue);
     // Services reach the federation only when they act, so they can be made before it.
     let federation: PodFederation | undefined;
@@ -149,7 +153,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       follows: followActions(deps, contextFor, followHooks, events),
       offers,
       // Neighbors' requests (no account): private to the coordinators, never federated.
-      requests: requestsService(deps, offers),
+      requests: requestsService(deps, offers, rooms),
       // A charter changes the actor's profile fields: followers get an Update of the actor.
       charters,
       practices,
@@ -181,7 +185,12 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
         },
       }),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
-      settings: settingsService(deps, { audit: members.audit, profileChanged }),
+      settings: settingsService(
+        deps,
+        { audit: members.audit, profileChanged },
+        rooms,
+        versionReader(database.sqlite, "settings"),
+      ),
       moderation: moderationService(deps, contextFor, events, {
         forgetDomainAccounts: social.forgetDomain,
         forgetAccount: social.forgetAccount,
@@ -189,6 +198,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
         endRelations: (matches) => removeRelationsWith(deps.db, matches),
       }),
     };
+    await services.settings.load();
     confederation.refuseWith(services.moderation.refuses);
     social.refuseWith(services.moderation.refuses);
     federation = buildFederation(

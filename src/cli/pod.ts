@@ -14,6 +14,7 @@ import * as follows from "../follows/service.ts";
 import { createLogger, routeFedifyLogs } from "../log/logger.ts";
 import { podStatus } from "../operators/status.ts";
 import { createToken, rotateToken } from "../operators/service.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { oauthStore } from "../mastodon/oauth.ts";
 import type { Pod } from "../pod.ts";
 
@@ -182,8 +183,8 @@ function parseOrExplain<T extends z.ZodType>(schema: T, value: unknown): z.outpu
 const commands: Record<string, Command> = {
   status: (pod) => podStatus(pod.deps, pod.queue),
   token: async (pod, [action, label]) => {
-    if (action === "create") return { token: createToken(pod.deps.db, label ?? "cli") };
-    if (action === "rotate") return { token: rotateToken(pod.deps.db) };
+    if (action === "create") return { token: await createToken(roomsOf(pod.deps), label ?? "cli") };
+    if (action === "rotate") return { token: await rotateToken(roomsOf(pod.deps)) };
     throw new UsageError("token needs 'create' or 'rotate'");
   },
   follow: (pod, [target]) => pod.follows.follow(required(target, "follow needs a handle or URL")),

@@ -1,5 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import fastifyCors from "@fastify/cors";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import fastifyFormbody from "@fastify/formbody";
 import fastifyMultipart from "@fastify/multipart";
 import type { FastifyPluginAsync } from "fastify";
@@ -61,7 +62,7 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (
   });
   app.addHook(
     "onRequest",
-    mastodonAuth(oauth, (id) => grantStillStands(deps.db, id, isCoordinator)),
+    mastodonAuth(oauth, (id) => grantStillStands(roomsOf(deps), id, isCoordinator)),
   );
 
   await app.register(oauthRoutes, { deps, oauth, isCoordinator });

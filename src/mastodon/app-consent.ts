@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Db } from "../db/client.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { appGrantTokenId } from "../operators/service.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import { Csrf, html, type Page, type PageContext } from "../webapp/html.ts";
@@ -101,7 +102,7 @@ export async function consentPages(app: FastifyInstance, { kit, db, oauth, audit
         messagePage(ctx.t("consent.deny"), [ctx.t("consent.denied", { app: client.name })]),
       );
     }
-    const tokenId = appGrantTokenId(db, member.id, `app: ${client.name} (${client.id})`);
+    const tokenId = await appGrantTokenId(roomsOf({ db }), member.id, `app: ${client.name} (${client.id})`);
     const code = oauth.grantCode(client, scopes, redirect, input.code_challenge ?? null, tokenId);
     audit(member.id, "app.authorize", client.id);
     if (redirect === OOB_REDIRECT) {

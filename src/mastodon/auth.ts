@@ -20,7 +20,7 @@ declare module "fastify" {
  * Checks the Bearer token of every Mastodon API request: a bad or expired token is 401 even on public
  * routes (as Mastodon does), a missing scope 403, an app-only token on a pod route 422.
  */
-export function mastodonAuth(oauth: OAuthStore, grantStands: (operatorTokenId: string) => boolean) {
+export function mastodonAuth(oauth: OAuthStore, grantStands: (operatorTokenId: string) => Promise<boolean>) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const config = request.routeOptions.config;
@@ -29,7 +29,7 @@ export function mastodonAuth(oauth: OAuthStore, grantStands: (operatorTokenId: s
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const found = match ? oauth.token(match[1]!) : null;
       // An app a member allowed stops with that member (disabled, or no longer a coordinator).
-      const token = found && (found.grantedBy === null || grantStands(found.grantedBy)) ? found : null;
+      const token = found && (found.grantedBy === null || (await grantStands(found.grantedBy))) ? found : null;
       if (!token)
         return sendError(
           reply.header("www-authenticate", 'Bearer error="invalid_token"'),

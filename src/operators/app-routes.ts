@@ -5,6 +5,7 @@ import type { AppKit } from "../webapp/plugin.ts";
 import { revokeSignedInApp, signedInApps } from "../mastodon/signed-in-apps.ts";
 import type { Member } from "../members/model.ts";
 import { tokensPage, type AppRow } from "./app-pages.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { createMemberToken, revokeMemberToken, tokenHolders, tokensOf } from "./service.ts";
 
 interface Options {
@@ -16,8 +17,8 @@ interface Options {
 }
 
 /** The Mastodon apps with access, each with who let it in (the member behind the operator token, if any). */
-export function appRows(db: Db, members: Member[], now: Date): AppRow[] {
-  const holders = tokenHolders(db);
+export async function appRows(db: Db, members: Member[], now: Date): Promise<AppRow[]> {
+  const holders = await tokenHolders(roomsOf({ db }));
   const names = new Map(members.map((member) => [member.id, member.displayName]));
   return signedInApps(db, now).map((app) => {
     const holder = app.grantedBy ? holders.get(app.grantedBy) : undefined;
@@ -29,6 +30,7 @@ export function appRows(db: Db, members: Member[], now: Date): AppRow[] {
 /** A coordinator's own API tokens (made with a label, shown once, revoked one by one) and the apps signed in. */
 export async function tokenPages(app: FastifyInstance, { kit, db, audit, members, now }: Options) {
   const coordinator = kit.guard("coordinator");
+  const rooms = roomsOf({ db });
   const apps = () => appRows(db, members(), now());
 
   app.get("/tokens", { preHandler: coordinator }, async (request, reply) =>
@@ -37,8 +39,8 @@ export async function tokenPages(app: FastifyInstance, { kit, db, audit, members
       reply,
       tokensPage(
         kit.context(request, reply),
-        tokensOf(db, request.appMember!.id),
-        apps(),
+        await tokensOf(rooms, request.appMember!.id),
+        await apps(),
         undefined,
         undefined,
         text(request.query as FormFields, "done") === "revoked",
@@ -52,18 +54,19 @@ export async function tokenPages(app: FastifyInstance, { kit, db, audit, members
       .trim()
       .slice(0, 100);
     if (!label) {
-      const page = tokensPage(kit.context(request, reply), tokensOf(db, member.id), apps(), undefined, {
+      const page = tokensPage(kit.context(request, reply), await tokensOf(rooms, member.id), await apps(), undefined, {
         label: "error.required",
       });
       return kit.send(request, reply, page);
     }
-    const token = createMemberToken(db, member.id, label);
+    const token = await createMemberToken(rooms, member.id, label);
     audit(member.id, "token.create", label);
-    return kit.send(request, reply, tokensPage(kit.context(request, reply), tokensOf(db, member.id), apps(), token));
+    const page = tokensPage(kit.context(request, reply), await tokensOf(rooms, member.id), await apps(), token);
+    return kit.send(request, reply, page);
   });
 
   app.post<{ Params: { id: string } }>("/tokens/:id/revoke", { preHandler: coordinator }, async (request, reply) => {
-    if (revokeMemberToken(db, request.appMember!.id, request.params.id)) {
+    if (await revokeMemberToken(rooms, request.appMember!.id, request.params.id)) {
       audit(request.appMember!.id, "token.revoke", request.params.id);
     }
     return reply.redirect("/app/tokens", 303);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { problemFor, sendProblem } from "../http/problem.ts";
 import { isValidOperatorToken, type IsCoordinator } from "./service.ts";
 
@@ -12,7 +12,7 @@ export const ADMIN_WRONG_TOKEN_LIMIT = { max: 20, timeWindow: 60_000 };
  * address is over it even a right token is refused: a 429 must not tell a guess that happens to be right.
  * Needs @fastify/rate-limit registered on `scope` (its store and the client address, request.ip).
  */
-export function requireOperator(scope: FastifyInstance, db: Db, isCoordinator: IsCoordinator) {
+export function requireOperator(scope: FastifyInstance, rooms: RoomDb, isCoordinator: IsCoordinator) {
   const limiter = scope.createRateLimit(ADMIN_WRONG_TOKEN_LIMIT);
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const seen = await limiter(request, { increment: false });
@@ -22,7 +22,7 @@ export function requireOperator(scope: FastifyInstance, db: Db, isCoordinator: I
       return sendProblem(reply, problemFor(429, detail, "authorization"));
     }
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
-    if (!match || !isValidOperatorToken(db, match[1]!, isCoordinator)) {
+    if (!match || !(await isValidOperatorToken(rooms, match[1]!, isCoordinator))) {
       const counted = await limiter(request);
       if (!counted.isAllowed && counted.remaining === 0) {
         request.log.warn({ client: counted.key }, "admin API: too many wrong operator tokens; refusing this address");

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, count, eq, isNull, ne } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import type { Db } from "../db/client.ts";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { operatorTokens } from "./schema.ts";
 
 const SEED_LABEL = "POD_ADMIN_TOKEN";
@@ -15,69 +15,83 @@ export function generateToken(): string {
 /** Whether a member may act as an operator now (an active coordinator): asked of the members room. */
 export type IsCoordinator = (memberId: string) => boolean;
 
-export function isValidOperatorToken(db: Db, token: string, isCoordinator: IsCoordinator): boolean {
-  return operatorTokenIdOf(db, token, isCoordinator) !== null;
+const tokens = (rooms: RoomDb) => rooms.table(operatorTokens);
+
+export async function isValidOperatorToken(rooms: RoomDb, token: string, isCoordinator: IsCoordinator) {
+  return (await operatorTokenIdOf(rooms, token, isCoordinator)) !== null;
 }
 
 /** The id of the operator token, or null when it is not one (or its member is no longer a coordinator). */
-export function operatorTokenIdOf(db: Db, token: string, isCoordinator: IsCoordinator): string | null {
-  const row = db
-    .select({ id: operatorTokens.id, memberId: operatorTokens.memberId })
-    .from(operatorTokens)
-    .where(eq(operatorTokens.tokenHash, hashToken(token)))
-    .get();
+export async function operatorTokenIdOf(
+  rooms: RoomDb,
+  token: string,
+  isCoordinator: IsCoordinator,
+): Promise<string | null> {
+  const t = tokens(rooms);
+  const [row] = await rooms.read((db) =>
+    db
+      .select({ id: t.id, memberId: t.memberId })
+      .from(t)
+      .where(eq(t.tokenHash, hashToken(token))),
+  );
   if (!row || (row.memberId !== null && !isCoordinator(row.memberId))) return null;
   return row.id;
 }
 
 /** A member's own API token (for scripts and apps of theirs): returned once, listed by label, revoked alone. */
-export function createMemberToken(db: Db, memberId: string, label: string): string {
+export async function createMemberToken(rooms: RoomDb, memberId: string, label: string): Promise<string> {
   const token = generateToken();
   const row = { id: uuidv7(), tokenHash: hashToken(token), label, memberId, createdAt: new Date().toISOString() };
-  db.insert(operatorTokens).values(row).run();
+  await rooms.write((db) => db.insert(tokens(rooms)).values(row));
   return token;
 }
 
-export function tokensOf(db: Db, memberId: string) {
-  return db
-    .select({ id: operatorTokens.id, label: operatorTokens.label, createdAt: operatorTokens.createdAt })
-    .from(operatorTokens)
-    .where(eq(operatorTokens.memberId, memberId))
-    .orderBy(asc(operatorTokens.createdAt))
-    .all();
+export function tokensOf(rooms: RoomDb, memberId: string) {
+  const t = tokens(rooms);
+  return rooms.read((db) =>
+    db
+      .select({ id: t.id, label: t.label, createdAt: t.createdAt })
+      .from(t)
+      .where(eq(t.memberId, memberId))
+      .orderBy(asc(t.createdAt), asc(t.id)),
+  );
 }
 
-export function revokeMemberToken(db: Db, memberId: string, id: string): boolean {
-  const result = db
-    .delete(operatorTokens)
-    .where(and(eq(operatorTokens.id, id), eq(operatorTokens.memberId, memberId)))
-    .run();
-  return result.changes === 1;
+export async function revokeMemberToken(rooms: RoomDb, memberId: string, id: string): Promise<boolean> {
+  const t = tokens(rooms);
+  const revoked = await rooms.write((db) =>
+    db
+      .delete(t)
+      .where(and(eq(t.id, id), eq(t.memberId, memberId)))
+      .returning({ id: t.id }),
+  );
+  return revoked.length === 1;
 }
 
 /**
  * Makes sure an operator can get in. With a seed (POD_ADMIN_TOKEN) that token is registered.
  * Without one, a token is created only when none exists yet, and returned so it can be printed once.
  */
-export function ensureOperatorToken(db: Db, seed?: string): string | null {
+export async function ensureOperatorToken(rooms: RoomDb, seed?: string): Promise<string | null> {
+  const t = tokens(rooms);
   if (seed) {
     // A changed POD_ADMIN_TOKEN replaces the previous one: an old seed must not stay valid.
-    db.delete(operatorTokens)
-      .where(and(eq(operatorTokens.label, SEED_LABEL), ne(operatorTokens.tokenHash, hashToken(seed))))
-      .run();
-    db.insert(operatorTokens)
-      .values({ id: uuidv7(), tokenHash: hashToken(seed), label: SEED_LABEL, createdAt: new Date().toISOString() })
-      .onConflictDoNothing()
-      .run();
+    await rooms.write(async (db) => {
+      await db.delete(t).where(and(eq(t.label, SEED_LABEL), ne(t.tokenHash, hashToken(seed))));
+      await db
+        .insert(t)
+        .values({ id: uuidv7(), tokenHash: hashToken(seed), label: SEED_LABEL, createdAt: new Date().toISOString() })
+        .onConflictDoNothing();
+    });
     return null;
   }
-  // One transaction that takes the write lock first: processes starting together make one token between them.
-  return db.transaction(
-    () => {
-      const existing = db.select({ n: count() }).from(operatorTokens).where(isNull(operatorTokens.memberId)).get()?.n;
-      return (existing ?? 0) > 0 ? null : addToken(db, "first start");
+  // One at a time across processes: processes starting together make one token between them.
+  return rooms.write(
+    async (db) => {
+      const [existing] = await db.select({ n: count() }).from(t).where(isNull(t.memberId));
+      return (existing?.n ?? 0) > 0 ? null : addToken(db, t, "first start");
     },
-    { behavior: "immediate" },
+    { oneAtATime: "operators: first token" },
   );
 }
 
@@ -85,25 +99,22 @@ export function ensureOperatorToken(db: Db, seed?: string): string | null {
  * Revokes every generated automation token (a POD_ADMIN_TOKEN seed and members' own tokens stay valid) and returns
  * a new one.
  */
-export function rotateToken(db: Db): string {
-  return db.transaction((tx) => {
-    tx.delete(operatorTokens)
-      .where(and(ne(operatorTokens.label, SEED_LABEL), isNull(operatorTokens.memberId)))
-      .run();
-    return addToken(tx, "rotated");
+export function rotateToken(rooms: RoomDb): Promise<string> {
+  const t = tokens(rooms);
+  return rooms.write(async (db) => {
+    await db.delete(t).where(and(ne(t.label, SEED_LABEL), isNull(t.memberId)));
+    return addToken(db, t, "rotated");
   });
 }
 
 /** Adds another token, leaving the existing ones valid (e.g. one per operator or automation). */
-export function createToken(db: Db, label: string): string {
-  return addToken(db, label);
+export function createToken(rooms: RoomDb, label: string): Promise<string> {
+  return rooms.write((db) => addToken(db, tokens(rooms), label));
 }
 
-function addToken(db: Pick<Db, "insert">, label: string): string {
+async function addToken(db: RoomQueries, t: typeof operatorTokens, label: string): Promise<string> {
   const token = generateToken();
-  db.insert(operatorTokens)
-    .values({ id: uuidv7(), tokenHash: hashToken(token), label, createdAt: new Date().toISOString() })
-    .run();
+  await db.insert(t).values({ id: uuidv7(), tokenHash: hashToken(token), label, createdAt: new Date().toISOString() });
   return token;
 }
 
@@ -112,39 +123,39 @@ function addToken(db: Pick<Db, "insert">, label: string): string {
  * and app (its secret is never shown; it only anchors the grant). Revoking it on the tokens page ends the app's access,
  * and it stops working with the member (disabled, or no longer a coordinator).
  */
-export function appGrantTokenId(db: Db, memberId: string, label: string): string {
-  const found = db
-    .select({ id: operatorTokens.id })
-    .from(operatorTokens)
-    .where(and(eq(operatorTokens.memberId, memberId), eq(operatorTokens.label, label)))
-    .get();
-  if (found) return found.id;
-  const row = {
-    id: uuidv7(),
-    tokenHash: hashToken(generateToken()),
-    label,
-    memberId,
-    createdAt: new Date().toISOString(),
-  };
-  db.insert(operatorTokens).values(row).run();
-  return row.id;
+export function appGrantTokenId(rooms: RoomDb, memberId: string, label: string): Promise<string> {
+  const t = tokens(rooms);
+  return rooms.write(
+    async (db) => {
+      const [found] = await db
+        .select({ id: t.id })
+        .from(t)
+        .where(and(eq(t.memberId, memberId), eq(t.label, label)));
+      if (found) return found.id;
+      const row = {
+        id: uuidv7(),
+        tokenHash: hashToken(generateToken()),
+        label,
+        memberId,
+        createdAt: new Date().toISOString(),
+      };
+      await db.insert(t).values(row);
+      return row.id;
+    },
+    { oneAtATime: `operators: grant ${memberId}` },
+  );
 }
 
 /** Whether what an operator token granted (an app's access) still stands: the token exists and its member may act. */
-export function grantStillStands(db: Db, tokenId: string, isCoordinator: IsCoordinator): boolean {
-  const row = db
-    .select({ memberId: operatorTokens.memberId })
-    .from(operatorTokens)
-    .where(eq(operatorTokens.id, tokenId))
-    .get();
+export async function grantStillStands(rooms: RoomDb, tokenId: string, isCoordinator: IsCoordinator) {
+  const t = tokens(rooms);
+  const [row] = await rooms.read((db) => db.select({ memberId: t.memberId }).from(t).where(eq(t.id, tokenId)));
   return row !== undefined && (row.memberId === null || isCoordinator(row.memberId));
 }
 
 /** Who holds each operator token: its label and, for a member's own token, the member. */
-export function tokenHolders(db: Db): Map<string, { label: string; memberId: string | null }> {
-  const rows = db
-    .select({ id: operatorTokens.id, label: operatorTokens.label, memberId: operatorTokens.memberId })
-    .from(operatorTokens)
-    .all();
+export async function tokenHolders(rooms: RoomDb): Promise<Map<string, { label: string; memberId: string | null }>> {
+  const t = tokens(rooms);
+  const rows = await rooms.read((db) => db.select({ id: t.id, label: t.label, memberId: t.memberId }).from(t));
   return new Map(rows.map((row) => [row.id, { label: row.label, memberId: row.memberId }]));
 }

@@ -23,12 +23,12 @@ export async function requestPages(app: FastifyInstance, { kit, audit, requests 
     const asked = text(query, "status");
     const shown = asked === "all" ? "all" : (STATUSES.find((s) => s === asked) ?? "new");
     const done = DONE.find((d) => d === text(query, "done")) as Done | undefined;
-    const rows = requests.list({ status: shown === "all" ? undefined : shown, limit: 200 });
+    const rows = await requests.list({ status: shown === "all" ? undefined : shown, limit: 200 });
     return kit.send(request, reply, requestsPage(kit.context(request, reply), rows, shown, done));
   });
 
   app.post<ById>("/requests/:id/claim", { preHandler: coordinator }, async (request, reply) => {
-    const before = requests.get(request.params.id);
+    const before = await requests.get(request.params.id);
     try {
       await requests.recordClaim(before.id);
     } catch (error) {
@@ -48,7 +48,7 @@ export async function requestPages(app: FastifyInstance, { kit, audit, requests 
     if (status !== "answered" && status !== "closed") {
       throw new ProblemError({ status: 400, title: "Bad Request", field: "status" });
     }
-    const row = requests.mark(request.params.id, status);
+    const row = await requests.mark(request.params.id, status);
     audit(request.appMember!.id, `request.${status}`, row.id);
     return reply.redirect(`/app/requests?done=${status}`, 303);
   });

@@ -120,7 +120,7 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
         const ctx = publicContext(request, reply, config);
         return sendPublic(ctx, reply, requestFormPage(ctx, found.target, { values, errors }));
       }
-      requests.create(found.subject, parsed.data);
+      await requests.create(found.subject, parsed.data);
       return reply.redirect("/requests/sent", 303);
     });
   }

@@ -4,18 +4,10 @@ import type { PodDeps } from "../federation/deps.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import { claimInputSchema } from "../offers/model.ts";
 import { formatMilli, quantitySchema } from "../offers/quantity.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import type { OffersService } from "../offers/service.ts";
 import type { REQUEST_SUBJECTS } from "./schema.ts";
-import {
-  countRequests,
-  getRequest,
-  insertRequest,
-  listRequests,
-  markClaimed,
-  updateRequest,
-  type NeighborRequest,
-  type RequestStatus,
-} from "./store.ts";
+import { requestsStore, type NeighborRequest, type RequestStatus } from "./store.ts";
 
 export type { NeighborRequest, RequestStatus };
 
@@ -88,12 +80,16 @@ export function addressLimiter(
   };
 }
 
+/** What recording a claim asks of the offers room. */
+export type ClaimableOffers = Pick<OffersService, "get" | "claim">;
+
 /** Requests from neighbors without an account: kept for the coordinators, answered, claimed from. */
-export function requestsService(deps: PodDeps, offers: OffersService) {
-  const { db, log } = deps;
+export function requestsService(deps: Pick<PodDeps, "log" | "now">, offers: ClaimableOffers, rooms: RoomDb) {
+  const { log } = deps;
+  const store = requestsStore(rooms);
   const iso = () => deps.now().toISOString();
-  const found = (id: string) => {
-    const row = getRequest(db, id);
+  const found = async (id: string) => {
+    const row = await store.get(id);
     if (!row) throw notFound(`no request ${id}`);
     return row;
   };
@@ -106,9 +102,9 @@ export function requestsService(deps: PodDeps, offers: OffersService) {
     })(),
 
     /** Stores a request already checked against requestInputSchema; only its id is logged. */
-    create(subject: RequestSubject, input: z.output<typeof requestInputSchema>): NeighborRequest {
+    async create(subject: RequestSubject, input: z.output<typeof requestInputSchema>): Promise<NeighborRequest> {
       const at = iso();
-      const row = insertRequest(db, {
+      const row = await store.insert({
         id: uuidv7(),
         ...subject,
         name: input.name,
@@ -122,13 +118,14 @@ export function requestsService(deps: PodDeps, offers: OffersService) {
       return row;
     },
 
-    list: (query: { status?: RequestStatus; before?: string; limit: number }) => listRequests(db, query),
+    list: (query: { status?: RequestStatus; before?: string; limit: number }) => store.list(query),
     get: found,
-    count: (status: RequestStatus = "new") => countRequests(db, status),
+    count: (status: RequestStatus = "new") => store.count(status),
 
-    mark(id: string, status: RequestStatus): NeighborRequest {
-      found(id);
-      return updateRequest(db, id, { status, updatedAt: iso() })!;
+    async mark(id: string, status: RequestStatus): Promise<NeighborRequest> {
+      const row = await store.update(id, { status, updatedAt: iso() });
+      if (!row) throw notFound(`no request ${id}`);
+      return row;
     },
 
     /**
@@ -136,7 +133,7 @@ export function requestsService(deps: PodDeps, offers: OffersService) {
      * does: the quantity asked (or one unit), never more than is left. The request is then answered.
      */
     async recordClaim(id: string): Promise<NeighborRequest> {
-      const request = found(id);
+      const request = await found(id);
       if (request.subject === "service") throw conflict("a charter service has nothing to claim");
       if (request.claimedAt) throw conflict("a claim was already recorded from this request");
       const offer = offers.get(request.subject, request.subjectId);
@@ -149,14 +146,14 @@ export function requestsService(deps: PodDeps, offers: OffersService) {
       });
       // Marked before the claim (which waits for its events): a second click meanwhile finds it taken.
       const at = iso();
-      if (!markClaimed(db, id, at)) throw conflict("a claim was already recorded from this request");
+      if (!(await store.markClaimed(id, at))) throw conflict("a claim was already recorded from this request");
       try {
         await offers.claim(offer.kind, offer.id, input);
       } catch (error) {
-        updateRequest(db, id, { claimedAt: null, updatedAt: iso() });
+        await store.update(id, { claimedAt: null, updatedAt: iso() });
         throw error;
       }
-      return updateRequest(db, id, { status: "answered", updatedAt: at })!;
+      return (await store.update(id, { status: "answered", updatedAt: at }))!;
     },
   };
 }

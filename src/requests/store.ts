@@ -1,54 +1,55 @@
 import { and, count, desc, eq, isNull, lt } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { neighborRequests } from "./schema.ts";
 
 export type NeighborRequest = typeof neighborRequests.$inferSelect;
 export type NewNeighborRequest = typeof neighborRequests.$inferInsert;
 export type RequestStatus = NeighborRequest["status"];
+type Change = Partial<Pick<NeighborRequest, "status" | "claimedAt">> & { updatedAt: string };
 
-export function insertRequest(db: Db, row: NewNeighborRequest): NeighborRequest {
-  return db.insert(neighborRequests).values(row).returning().get();
-}
+/** The only code that reads or writes neighbors' requests, on either database. */
+export function requestsStore(rooms: RoomDb) {
+  const t = rooms.table(neighborRequests);
+  return {
+    async insert(row: NewNeighborRequest): Promise<NeighborRequest> {
+      const [inserted] = await rooms.write((db) => db.insert(t).values(row).returning());
+      return inserted!;
+    },
 
-export function getRequest(db: Db, id: string): NeighborRequest | undefined {
-  return db.select().from(neighborRequests).where(eq(neighborRequests.id, id)).get();
-}
+    async get(id: string): Promise<NeighborRequest | undefined> {
+      const [row] = await rooms.read((db) => db.select().from(t).where(eq(t.id, id)));
+      return row;
+    },
 
-/** Newest first; `before` is the last id of the previous page. */
-export function listRequests(db: Db, query: { status?: RequestStatus; before?: string; limit: number }) {
-  return db
-    .select()
-    .from(neighborRequests)
-    .where(
-      and(
-        query.status ? eq(neighborRequests.status, query.status) : undefined,
-        query.before ? lt(neighborRequests.id, query.before) : undefined,
-      ),
-    )
-    .orderBy(desc(neighborRequests.id))
-    .limit(query.limit)
-    .all();
-}
+    /** Newest first; `before` is the last id of the previous page. */
+    list(query: { status?: RequestStatus; before?: string; limit: number }): Promise<NeighborRequest[]> {
+      const where = and(
+        query.status ? eq(t.status, query.status) : undefined,
+        query.before ? lt(t.id, query.before) : undefined,
+      );
+      return rooms.read((db) => db.select().from(t).where(where).orderBy(desc(t.id)).limit(query.limit));
+    },
 
-export function countRequests(db: Db, status: RequestStatus): number {
-  return db.select({ n: count() }).from(neighborRequests).where(eq(neighborRequests.status, status)).get()?.n ?? 0;
-}
+    async count(status: RequestStatus): Promise<number> {
+      const [row] = await rooms.read((db) => db.select({ n: count() }).from(t).where(eq(t.status, status)));
+      return row?.n ?? 0;
+    },
 
-export function updateRequest(
-  db: Db,
-  id: string,
-  change: Partial<Pick<NeighborRequest, "status" | "claimedAt">> & { updatedAt: string },
-): NeighborRequest | undefined {
-  return db.update(neighborRequests).set(change).where(eq(neighborRequests.id, id)).returning().get();
-}
+    async update(id: string, change: Change): Promise<NeighborRequest | undefined> {
+      const [row] = await rooms.write((db) => db.update(t).set(change).where(eq(t.id, id)).returning());
+      return row;
+    },
 
-/** Marks a request as the source of a claim, once: false when another click got there first. */
-export function markClaimed(db: Db, id: string, at: string): boolean {
-  return (
-    db
-      .update(neighborRequests)
-      .set({ claimedAt: at, updatedAt: at })
-      .where(and(eq(neighborRequests.id, id), isNull(neighborRequests.claimedAt)))
-      .run().changes > 0
-  );
+    /** Marks a request as the source of a claim, once: false when another click got there first. */
+    async markClaimed(id: string, at: string): Promise<boolean> {
+      const marked = await rooms.write((db) =>
+        db
+          .update(t)
+          .set({ claimedAt: at, updatedAt: at })
+          .where(and(eq(t.id, id), isNull(t.claimedAt)))
+          .returning({ id: t.id }),
+      );
+      return marked.length > 0;
+    },
+  };
 }

@@ -25,7 +25,10 @@ export async function startWorker(pod: Pod, log: Logger) {
   // Events a crash (or the CLI) left are run now; the dispatcher keeps looking for more.
   pod.events.start();
   let dispatching = true;
-  const settings = setInterval(() => pod.settings.refresh(), SETTINGS_REFRESH_MS);
+  const settings = setInterval(
+    () => pod.settings.refresh()?.catch((error: unknown) => log.warn({ err: error }, "reading the settings failed")),
+    SETTINGS_REFRESH_MS,
+  );
   settings.unref();
   if (await announceProfileChanges(pod.contextFor(), pod.kv, config, actorFacts(pod.publishedAt, pod))) {
     log.info("profile changed since last start: followers are being told");

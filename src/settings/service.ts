@@ -1,6 +1,5 @@
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
-import { versionReader } from "../db/versions.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import {
   MAX_IMAGE_BYTES,
   mediaPath,
@@ -86,13 +85,20 @@ export function checkChoices(input: Partial<Record<keyof PodChoices, string>>): 
  * environment (POD_NAME, POD_SUMMARY, POD_TIME_ZONE, POD_LANGUAGES, POD_APPROVE_FOLLOWERS) gives the values
  * until a choice is saved here; from then on the saved choice wins. The choices are laid over the shared
  * Config object, so every reader of config.name (actor, pages, Mastodon API, NodeInfo) sees them at once.
+ *
+ * The store is asynchronous (SQLite or PostgreSQL); what is read on every request (the config, `current()`) is the
+ * copy in memory, loaded by `load()` before the pod serves and again when `savedVersion` (a change counter SQL
+ * triggers bump, read cheaply and synchronously: src/db/versions.ts) says another process saved a choice.
  */
 export function settingsService(
-  deps: { db: Db; config: Config; now: () => Date },
+  deps: { config: Config; now: () => Date },
   hooks: { profileChanged: () => Promise<unknown>; audit: (memberId: string, action: string, subject: string) => void },
+  rooms: RoomDb,
+  savedVersion: () => number,
 ) {
   const { config } = deps;
-  const store = settingsStore(deps.db);
+  const store = settingsStore(rooms);
+  let stored: StoredSettings | undefined;
   const fromEnvironment: PodChoices = {
     name: config.name,
     summary: config.summary,
@@ -101,7 +107,8 @@ export function settingsService(
     approveFollowers: config.approveFollowers,
   };
 
-  function apply(stored: StoredSettings | undefined): void {
+  function apply(latest: StoredSettings | undefined): void {
+    stored = latest;
     config.name = stored?.name ?? fromEnvironment.name;
     config.summary = stored?.summary ?? fromEnvironment.summary;
     config.timeZone = stored?.timeZone ?? fromEnvironment.timeZone;
@@ -113,29 +120,40 @@ export function settingsService(
     config.header = image(stored?.headerFile);
   }
   // Another process (a second web process, the CLI) may save a choice: SQL triggers bump this version.
-  const savedVersion = versionReader(deps.db.$client, "settings");
-  let appliedVersion = savedVersion();
-  apply(store.read());
+  let appliedVersion = Number.NaN;
+  /** The version and the choices are read together in this order, so a later save is never taken for applied. */
+  async function reload(): Promise<void> {
+    const version = savedVersion();
+    const latest = await store.read();
+    appliedVersion = version;
+    apply(latest);
+  }
+  let reloading: Promise<void> | undefined;
 
   async function write(change: SettingsChange): Promise<void> {
-    store.write(change, deps.now().toISOString());
-    appliedVersion = savedVersion();
-    apply(store.read());
+    await store.write(change, deps.now().toISOString());
+    await reload();
     await hooks.profileChanged();
   }
 
   return {
-    /** Lays the saved choices over the config again if any process changed them since (one cheap read). */
-    refresh(): void {
+    /** Reads the saved choices and lays them over the config: once before the pod serves. */
+    load: reload,
+    /**
+     * Lays the saved choices over the config again if any process changed them since. Nothing to do (nearly
+     * always) costs one cheap counter check and returns undefined, no promise; otherwise the promise settles
+     * when the config is up to date (concurrent callers share one read).
+     */
+    refresh(): Promise<void> | undefined {
+      if (reloading) return reloading;
       const version = savedVersion();
-      if (version === appliedVersion && version !== -1) return;
-      appliedVersion = version;
-      apply(store.read());
+      if (version === appliedVersion && version !== -1) return undefined;
+      reloading = reload().finally(() => (reloading = undefined));
+      return reloading;
     },
     /** The environment's values: what applies to a setting not chosen here. */
     fromEnvironment,
     current(): PodChoices & { avatar: string | null; header: string | null; chosen: (keyof PodChoices)[] } {
-      const stored = store.read();
       const chosen = (["name", "summary", "timeZone", "languages", "approveFollowers"] as const).filter(
         (key) => stored?.[key] !== null && stored?.[key] !== undefined,
       );
@@ -175,7 +193,7 @@ export function settingsService(
       if (!bytes || bytes.length === 0) return "missing";
       const extension = sniffImage(bytes);
       if (!extension) return "notImage";
-      const previous = store.read()?.[kind === "avatar" ? "avatarFile" : "headerFile"];
+      const previous = (await store.read())?.[kind === "avatar" ? "avatarFile" : "headerFile"];
       const file = storeImage(config.dataDir, kind, bytes, extension);
       await write(
         kind === "avatar"

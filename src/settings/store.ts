@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { podSettings } from "./schema.ts";
 
 export type StoredSettings = Omit<typeof podSettings.$inferSelect, "id">;
@@ -7,20 +7,23 @@ export type SettingsChange = Partial<Omit<StoredSettings, "updatedAt">>;
 
 const ROW = 1;
 
-/** The only code that reads or writes the pod's stored settings. */
-export function settingsStore(db: Db) {
+/** The only code that reads or writes the pod's stored settings, on either database. */
+export function settingsStore(rooms: RoomDb) {
+  const t = rooms.table(podSettings);
   return {
-    read(): StoredSettings | undefined {
-      const row = db.select().from(podSettings).where(eq(podSettings.id, ROW)).get();
+    async read(): Promise<StoredSettings | undefined> {
+      const [row] = await rooms.read((db) => db.select().from(t).where(eq(t.id, ROW)));
       if (!row) return undefined;
       const { id: _id, ...stored } = row;
       return stored;
     },
-    write(change: SettingsChange, at: string): void {
-      db.insert(podSettings)
-        .values({ id: ROW, ...change, updatedAt: at })
-        .onConflictDoUpdate({ target: podSettings.id, set: { ...change, updatedAt: at } })
-        .run();
+    async write(change: SettingsChange, at: string): Promise<void> {
+      await rooms.write((db) =>
+        db
+          .insert(t)
+          .values({ id: ROW, ...change, updatedAt: at })
+          .onConflictDoUpdate({ target: t.id, set: { ...change, updatedAt: at } }),
+      );
     },
   };
 }

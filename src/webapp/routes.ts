@@ -76,8 +76,12 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
         author: response.author,
         published: response.published,
       })),
-      apps: [...new Set(appRows(db, members.list(), now).map((app) => app.appName))],
-      requests: requestsBlock(ctx, pod.requests.count("new"), pod.requests.list({ status: "new", limit: 3 })),
+      apps: [...new Set((await appRows(db, members.list(), now)).map((app) => app.appName))],
+      requests: requestsBlock(
+        ctx,
+        await pod.requests.count("new"),
+        await pod.requests.list({ status: "new", limit: 3 }),
+      ),
       rota: rotaBlock(ctx, rota.unfilled().length),
       memory: reviewsBlock(ctx, pod.memory.reviewsDue(podToday(now, config.timeZone))),
     });

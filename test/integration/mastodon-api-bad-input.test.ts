@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN_TTL_MS } from "../../src/mastodon/oauth.ts";
+import { roomsOf } from "../../src/db/room-db-sqlite.ts";
 import { SIGN_IN_LIMIT } from "../../src/mastodon/routes/oauth.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { pkcePair, signInOnConsentPage } from "../support/oauth-consent.ts";
@@ -531,7 +532,7 @@ describe("taking access away from apps", () => {
     const pod = await startInProcessPod();
     try {
       const { createToken, rotateToken } = await import("../../src/operators/service.ts");
-      const operatorToken = createToken(pod.pod.deps.db, "an operator");
+      const operatorToken = await createToken(roomsOf(pod.pod.deps), "an operator");
       const register = async (name: string) =>
         (await (
           await fetch(`${pod.url}/api/v1/apps`, {
@@ -575,7 +576,7 @@ describe("taking access away from apps", () => {
       const elk = await register("Elk");
       const elkToken = await signIn(elk, operatorToken);
       expect(await works(elkToken)).toBe(true);
-      const newOperatorToken = rotateToken(pod.pod.deps.db);
+      const newOperatorToken = await rotateToken(roomsOf(pod.pod.deps));
       expect(await works(elkToken)).toBe(false);
 
       const tusky = await register("Tusky");

@@ -26,7 +26,7 @@ describe("requests from neighbors: hostile input", () => {
       body: JSON.stringify({ name: "x".repeat(50_000), contact: "y", message: "z" }),
     });
     expect(response.status).toBe(415);
-    expect(node.pod.requests.count("new")).toBe(0);
+    expect(await node.pod.requests.count("new")).toBe(0);
   });
 
   it("asking for more than is left is refused beside the field, and nothing is kept", async () => {
@@ -39,7 +39,7 @@ describe("requests from neighbors: hostile input", () => {
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("more than is left");
-    expect(node.pod.requests.count("new")).toBe(0);
+    expect(await node.pod.requests.count("new")).toBe(0);
   });
 
   it("two clicks on 'record a claim' record one claim", async () => {
@@ -56,7 +56,7 @@ describe("requests from neighbors: hostile input", () => {
       redirect: "manual",
     });
     expect(sent.status).toBe(303);
-    const [request] = node.pod.requests.list({ status: "new", limit: 1 });
+    const [request] = await node.pod.requests.list({ status: "new", limit: 1 });
     const results = await Promise.allSettled([
       node.pod.requests.recordClaim(request!.id),
       node.pod.requests.recordClaim(request!.id),

@@ -10,6 +10,7 @@
  * C is not followed at all.
  */
 import { randomUUID } from "node:crypto";
+import { roomsOf } from "../../src/db/room-db-sqlite.ts";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { BACKFILL_LIMITS, type BackfillReport } from "../../src/confederation/backfill.ts";
@@ -63,7 +64,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
   beforeAll(async () => {
     server = await startInProcessPod({ now: () => clock });
     // What main.ts does at start (the in-process harness does not): the seeded operator token becomes valid.
-    ensureOperatorToken(server.pod.deps.db, TEST_ADMIN_TOKEN);
+    await ensureOperatorToken(roomsOf(server.pod.deps), TEST_ADMIN_TOKEN);
     const streams = { streams: ["offers", "needs"] };
     [a, b, c, d, e, f, g, h] = await Promise.all([
       startNeighborPod("alpha"),

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { roomsOf } from "../../src/db/room-db-sqlite.ts";
 import { join } from "node:path";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -36,7 +37,7 @@ export async function startInProcessPod(
   });
   const log = createLogger("warn", process.stderr);
   const pod = await openPod(config, log, { now: options.now });
-  ensureOperatorToken(pod.deps.db, config.adminToken);
+  await ensureOperatorToken(roomsOf(pod.deps), config.adminToken);
   const app = await buildApp(pod);
   await app.listen({ host: "127.0.0.1", port });
   const stopQueue = new AbortController();

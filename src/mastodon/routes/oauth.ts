@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { roomsOf } from "../../db/room-db-sqlite.ts";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import { operatorTokenIdOf, type IsCoordinator } from "../../operators/service.ts";
@@ -105,7 +106,7 @@ interface Options {
 }
 
 export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, oauth, isCoordinator }) => {
-  const { config, db } = deps;
+  const { config } = deps;
 
   app.post("/api/v1/apps", { config: { rateLimit: SIGN_IN_LIMIT }, schema: { body: appInput } }, async (request) => {
     const scopes = parseScopes(request.body.scopes);
@@ -231,7 +232,9 @@ ${hidden}
         }
         return deniedPage(reply, speak, found);
       }
-      const operatorTokenId = input.operator_token ? operatorTokenIdOf(db, input.operator_token, isCoordinator) : null;
+      const operatorTokenId = input.operator_token
+        ? await operatorTokenIdOf(roomsOf(deps), input.operator_token, isCoordinator)
+        : null;
       if (!operatorTokenId) return consentPage(reply, speak, input, found, scopes, speak.t("consent.badOperatorToken"));
       // The grant hangs on the operator token used: rotating or revoking that token ends the app's access too.
       const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null, operatorTokenId);

@@ -1,0 +1,52 @@
+import { getTableName, is, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { PgTable } from "drizzle-orm/pg-core";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { PostgresPool } from "./postgres.ts";
+import * as postgresSchema from "./postgres-schema.ts";
+import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
+
+/** The derived PostgreSQL tables by SQL name: the twin of a room's SQLite table has its name and columns. */
+const twins = new Map<string, PgTable>(
+  (Object.values(postgresSchema) as unknown[])
+    .filter((value): value is PgTable => is(value, PgTable))
+    .map((table) => [getTableName(table), table]),
+);
+
+/**
+ * The RoomDb on a PostgreSQL pool: a read takes any pooled connection, a write is one transaction on one pooled
+ * connection (drizzle's node-postgres transaction: BEGIN, the callback, COMMIT, ROLLBACK on a throw). Concurrent
+ * writes run at once, as PostgreSQL transactions do (READ COMMITTED): a store that reads a row to change it
+ * says so in its SQL (an UPDATE with a condition, `.for("update")`), not by relying on writes queuing as they
+ * do on SQLite.
+ */
+export function postgresRoomDb(pool: PostgresPool): RoomDb {
+  // The one place the PostgreSQL database and tables take the SQLite types stores are written against
+  // (see RoomQueries for what that type promises and what stores must not use).
+  const db = drizzle({ client: pool }) as unknown as RoomQueries;
+  const asQueries = (tx: unknown) => tx as RoomQueries;
+  return {
+    dialect: "postgres",
+    table<T extends SQLiteTable>(table: T): T {
+      const name = getTableName(table);
+      const twin = twins.get(name);
+      if (!twin) throw new Error(`no PostgreSQL table ${name} in src/db/postgres-schema.ts (npm run db:generate)`);
+      return twin as unknown as T;
+    },
+    async read(fn) {
+      refuseNesting("read");
+      return fn(db);
+    },
+    async write(fn, options) {
+      refuseNesting("write");
+      const pg = db as unknown as ReturnType<typeof drizzle>;
+      return runAsWrite(() =>
+        pg.transaction(async (tx) => {
+          const key = options?.oneAtATime;
+          if (key !== undefined) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 2))`);
+          return fn(asQueries(tx));
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Db } from "./client.ts";
+import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
+
+/**
+ * The RoomDb on the pod's one better-sqlite3 connection, which every request and the not yet converted
+ * synchronous stores share.
+ *
+ * Why this shape: a SQLite transaction on a shared connection contains every statement run on it until COMMIT,
+ * whoever runs it; better-sqlite3's transaction() refuses an asynchronous callback for that reason. A write here
+ * is asynchronous but still runs within ONE macrotask: drizzle's SQLite queries execute when awaited and resolve
+ * as microtasks, so a callback that awaits only its `db` finishes before the event loop turns, and no other
+ * request's statement can run between BEGIN and COMMIT. Three things keep that true:
+ *
+ * - A process-wide lock per connection: writes queue, never interleave or nest; BEGIN always runs in a microtask,
+ *   so a write asked for inside a synchronous transaction (the inbox's group commit, an old store's) begins
+ *   after that transaction has committed.
+ * - BEGIN IMMEDIATE: the write lock is taken at the start (another process's writer makes it wait busy_timeout,
+ *   never fail halfway with SQLITE_BUSY on upgrade).
+ * - A guard against a callback that awaited something else (a fetch, a timer, a queue): a setImmediate set at
+ *   BEGIN fires only if the event loop turned with the transaction open. It rolls the transaction back at once
+ *   (so the statements of later macrotasks, e.g. a group commit's batch, no longer land in it), makes every
+ *   later statement of the callback throw, and the write rejects with an error that says what happened. It is a
+ *   programming error caught loudly, not a mode of operation: statements of macrotasks that ran before the guard
+ *   fired (in the same loop phase) did run inside the rolled-back transaction. Such callbacks belong outside
+ *   write(): do the slow work first, then write.
+ */
+export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
+  const existing = opened.get(sqlite);
+  if (existing) return existing;
+  const plain = drizzle({ client: sqlite }) as unknown as RoomQueries;
+  const lock = writeLock();
+
+  async function writeNow<R>(fn: (db: RoomQueries) => Promise<R>): Promise<R> {
+    if (sqlite.inTransaction) {
+      throw new Error("RoomDb.write: the SQLite connection is inside another transaction, which must not span a turn");
+    }
+    const state = { open: true, turned: false };
+    const guarded = {
+      prepare(source: string) {
+        if (state.turned) throw new TransactionLeftTheTurn();
+        if (!state.open) throw new Error("RoomDb.write: a statement after the write ended (a promise not awaited?)");
+        return sqlite.prepare(source);
+      },
+    };
+    const db = drizzle({ client: guarded as unknown as Database.Database }) as unknown as RoomQueries;
+    sqlite.prepare("BEGIN IMMEDIATE").run();
+    const probe = setImmediate(() => {
+      state.turned = true;
+      if (sqlite.inTransaction) sqlite.prepare("ROLLBACK").run();
+    });
+    try {
+      const result = await fn(db);
+      if (state.turned) throw new TransactionLeftTheTurn();
+      sqlite.prepare("COMMIT").run();
+      return result;
+    } catch (error) {
+      if (!state.turned && sqlite.inTransaction) sqlite.prepare("ROLLBACK").run();
+      throw state.turned ? new TransactionLeftTheTurn() : error;
+    } finally {
+      state.open = false;
+      clearImmediate(probe);
+    }
+  }
+
+  const roomDb: RoomDb = {
+    dialect: "sqlite",
+    table: <T extends SQLiteTable>(table: T) => table,
+    async read(fn) {
+      refuseNesting("read");
+      return fn(plain);
+    },
+    // `oneAtATime` needs nothing more here: BEGIN IMMEDIATE already makes writers to one file take turns.
+    async write(fn) {
+      refuseNesting("write");
+      return lock(() => runAsWrite(() => writeNow(fn)));
+    },
+  };
+  opened.set(sqlite, roomDb);
+  return roomDb;
+}
+
+export class TransactionLeftTheTurn extends Error {
+  constructor() {
+    super(
+      "RoomDb.write: the callback awaited something other than the database, so other requests could have run " +
+        "inside its SQLite transaction; it was rolled back. Do slow work (fetches, timers, queues) before write().",
+    );
+    this.name = "TransactionLeftTheTurn";
+  }
+}
+
+/** One RoomDb (and so one write lock) per connection, however many stores ask for it. */
+const opened = new WeakMap<Database.Database, RoomDb>();
+
+type Lock = <R>(work: () => Promise<R>) => Promise<R>;
+
+function writeLock(): Lock {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const result = tail.then(work);
+    tail = result.catch(() => {});
+    return result;
+  };
+}
+
+/**
+ * The RoomDb of a pod's dependencies: today the one of its SQLite connection (the same object for every caller).
+ * When DATABASE_URL selects PostgreSQL, the pod's dependencies will carry theirs and this is where it is found.
+ */
+export function roomsOf(deps: { db: Db }): RoomDb {
+  return sqliteRoomDb(deps.db.$client);
+}

@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { BaseSQLiteDatabase, SQLiteTable } from "drizzle-orm/sqlite-core";
+
+export type Dialect = "sqlite" | "postgres";
+
+/**
+ * What a converted room's store queries with, on either database.
+ *
+ * Typed as drizzle's asynchronous SQLite database, whatever the dialect: on PostgreSQL it is a node-postgres
+ * database (or transaction) handed over at one cast (room-db-postgres.ts). That is honest for what stores may do:
+ * build a query from `RoomDb.table(…)` columns and await it. It lies about three things, which stores must not use:
+ * `.get()`, `.all()` and `.run()` (PostgreSQL builders have none: test/unit/room-db-stores.test.ts refuses them in
+ * converted stores), and the result of an awaited insert/update/delete without `.returning()` (typed `unknown`
+ * here: it is a RunResult on SQLite and a QueryResult on PostgreSQL; ask `.returning()` for what changed).
+ */
+export type RoomQueries = BaseSQLiteDatabase<"async", unknown>;
+
+/**
+ * The rooms' database, written once for SQLite (the default) and PostgreSQL.
+ *
+ * - `table(t)`: the table to query in the dialect in use: `t` itself on SQLite, its derived twin from
+ *   src/db/postgres-schema.ts (same SQL name, same columns) on PostgreSQL. Stores pass their own SQLite tables.
+ * - `read(fn)`: runs `fn` outside any transaction (each statement sees committed data).
+ * - `write(fn, options)`: runs `fn` in one transaction; a throw rolls everything back. Writes neither nest nor contain
+ *   reads (`fn` has the transaction's `db`: use it); both are refused with an error saying so, because a nested
+ *   write would wait for itself on SQLite and would run on another connection on PostgreSQL.
+ *
+ * Values come back the same from both: booleans as booleans, JSON columns parsed, integer columns (bigint on
+ * PostgreSQL, which node-postgres reads as strings) as numbers through drizzle's column mapping. A raw `sql`
+ * expression has no mapping: give it `.mapWith(Number)` (drizzle's `count()` does) or it is a string on PostgreSQL.
+ */
+export interface RoomDb {
+  readonly dialect: Dialect;
+  table<T extends SQLiteTable>(table: T): T;
+  read<R>(fn: (db: RoomQueries) => Promise<R>): Promise<R>;
+  write<R>(fn: (db: RoomQueries) => Promise<R>, options?: WriteOptions): Promise<R>;
+}
+
+export interface WriteOptions {
+  /**
+   * Writes naming the same key run one at a time across every process (e.g. "make the first token unless one
+   * exists", where two processes starting together must not both make one). SQLite's immediate transactions
+   * already run one at a time per file; on PostgreSQL the transaction first takes an advisory lock on the key.
+   */
+  oneAtATime?: string;
+}
+
+/** Marks the asynchronous context of a running write, so a nested write or read is refused, not deadlocked. */
+const insideWrite = new AsyncLocalStorage<true>();
+
+export function refuseNesting(kind: "read" | "write"): void {
+  if (insideWrite.getStore()) {
+    throw new Error(
+      `RoomDb.${kind} called inside RoomDb.write: use the db the write hands its callback (writes do not nest)`,
+    );
+  }
+}
+
+export function runAsWrite<R>(work: () => Promise<R>): Promise<R> {
+  return insideWrite.run(true, work);
+}

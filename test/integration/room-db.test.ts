@@ -1,0 +1,134 @@
+/**
+ * The RoomDb on SQLite: the shared contract, and what only the one shared connection needs: writes queue,
+ * a callback that leaves the macrotask is caught, and the inbox's group commit and RoomDb writes stay apart.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { count, eq } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
+import { groupCommit } from "../../src/db/group-commit.ts";
+import { sqliteRoomDb, TransactionLeftTheTurn } from "../../src/db/room-db-sqlite.ts";
+import { neighborRequests } from "../../src/requests/schema.ts";
+import { describeRoomDbContract } from "../support/room-db-contract.ts";
+
+let dir: string;
+let handle: DatabaseHandle;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pods-room-db-"));
+  handle = openMigratedDatabase(path.join(dir, "pod.sqlite"));
+});
+
+afterAll(() => {
+  handle?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describeRoomDbContract("SQLite", () => sqliteRoomDb(handle.sqlite));
+
+const request = (subjectId: string) => ({
+  id: uuidv7(),
+  subject: "need" as const,
+  subjectId,
+  subjectName: "Rides",
+  name: "Bo",
+  contact: "bo@example.org",
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+});
+
+/** Rows for a subject, read on the plain synchronous connection (as an unconverted store would). */
+const rowsFor = (subjectId: string) =>
+  handle.db.select({ n: count() }).from(neighborRequests).where(eq(neighborRequests.subjectId, subjectId)).get()!.n;
+
+describe("RoomDb on SQLite's one connection", () => {
+  it("is one RoomDb per connection, so every store shares the write queue", () => {
+    expect(sqliteRoomDb(handle.sqlite)).toBe(sqliteRoomDb(handle.sqlite));
+  });
+
+  it("queues writes: the second begins after the first has committed", async () => {
+    const rooms = sqliteRoomDb(handle.sqlite);
+    const t = rooms.table(neighborRequests);
+    const subject = uuidv7();
+    const seen: string[] = [];
+    const writer = (who: string) =>
+      rooms.write(async (db) => {
+        seen.push(`${who} begins`);
+        for (let i = 0; i < 3; i++) {
+          await db.insert(t).values(request(subject));
+          seen.push(`${who} wrote`);
+        }
+        seen.push(`${who} commits`);
+      });
+    await Promise.all([writer("a"), writer("b")]);
+    expect(seen).toEqual([
+      "a begins",
+      ...Array(3).fill("a wrote"),
+      "a commits",
+      "b begins",
+      ...Array(3).fill("b wrote"),
+      "b commits",
+    ]);
+    expect(rowsFor(subject)).toBe(6);
+  });
+
+  it("rolls back a callback that awaited a timer, and another request's statement does not land in it", async () => {
+    const rooms = sqliteRoomDb(handle.sqlite);
+    const t = rooms.table(neighborRequests);
+    const mine = uuidv7();
+    const outsider = uuidv7();
+    const statementAfter = Promise.withResolvers<unknown>();
+    const write = rooms.write(async (db) => {
+      await db.insert(t).values(request(mine));
+      // Another request, on the shared connection, in a later macrotask.
+      setImmediate(() => handle.db.insert(neighborRequests).values(request(outsider)).run());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      statementAfter.resolve(
+        Promise.resolve()
+          .then(() => db.insert(t).values(request(mine)))
+          .catch((error: unknown) => error),
+      );
+    });
+    await expect(write).rejects.toBeInstanceOf(TransactionLeftTheTurn);
+    expect(await statementAfter.promise).toBeInstanceOf(TransactionLeftTheTurn);
+    expect(handle.sqlite.inTransaction).toBe(false);
+    expect(rowsFor(mine)).toBe(0);
+    expect(rowsFor(outsider)).toBe(1); // committed on its own, not rolled back with the write
+    // The connection is usable afterwards.
+    await rooms.write((db) => db.insert(t).values(request(mine)));
+    expect(rowsFor(mine)).toBe(1);
+  });
+
+  it("keeps RoomDb writes out of the inbox's group commit, both ways round", async () => {
+    const rooms = sqliteRoomDb(handle.sqlite);
+    const t = rooms.table(neighborRequests);
+    const commit = groupCommit(handle.sqlite);
+    const inbox = uuidv7();
+    const room = uuidv7();
+    const insertInbox = () => handle.db.insert(neighborRequests).values(request(inbox)).run();
+    const fromInsideBatch: Promise<unknown>[] = [];
+    const results = await Promise.allSettled([
+      commit(insertInbox),
+      // A RoomDb write asked for while the batch waits for its turn, one that fails, and one asked for from
+      // inside the batch's transaction (as an inbox handler calling a converted room would).
+      rooms.write((db) => db.insert(t).values(request(room))),
+      rooms.write(async (db) => {
+        await db.insert(t).values(request(room));
+        throw new Error("fails alone");
+      }),
+      commit(() => {
+        insertInbox();
+        fromInsideBatch.push(rooms.write((db) => db.insert(t).values(request(room))));
+      }),
+      commit(insertInbox),
+    ]);
+    await Promise.all(fromInsideBatch);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(rowsFor(inbox)).toBe(3);
+    expect(rowsFor(room)).toBe(2);
+    expect(handle.sqlite.inTransaction).toBe(false);
+  });
+});

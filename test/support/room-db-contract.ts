@@ -1,0 +1,157 @@
+import { count, eq, sql } from "drizzle-orm";
+import { uuidv7 } from "uuidv7";
+import { describe, expect, it } from "vitest";
+import type { RoomDb } from "../../src/db/room-db.ts";
+import { practices } from "../../src/practices/schema.ts";
+import { neighborRequests } from "../../src/requests/schema.ts";
+import { podSettings } from "../../src/settings/schema.ts";
+
+/** The behaviour the RoomDb has on both databases (test/integration/room-db.test.ts, test/postgres/room-db.test.ts). */
+export function describeRoomDbContract(name: string, open: () => RoomDb): void {
+  describe(`${name} (RoomDb contract)`, () => {
+    const request = (subjectId: string, quantityMilli: number | null = null) => ({
+      id: uuidv7(),
+      subject: "offer" as const,
+      subjectId,
+      subjectName: "Bread",
+      name: "Ana",
+      contact: "ana@example.org",
+      quantityMilli,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z",
+    });
+    const countOf = async (rooms: RoomDb, subjectId: string) => {
+      const t = rooms.table(neighborRequests);
+      const [row] = await rooms.read((db) => db.select({ n: count() }).from(t).where(eq(t.subjectId, subjectId)));
+      return row!.n;
+    };
+
+    it("leaves nothing behind when the write's callback throws, and passes the error on", async () => {
+      const rooms = open();
+      const t = rooms.table(neighborRequests);
+      const subject = uuidv7();
+      const failure = new Error("changed my mind");
+      await expect(
+        rooms.write(async (db) => {
+          await db.insert(t).values(request(subject));
+          await db.insert(t).values(request(subject));
+          expect(await countOf2(db, subject)).toBe(2); // seen inside the transaction
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await countOf(rooms, subject)).toBe(0);
+
+      async function countOf2(db: Parameters<Parameters<RoomDb["write"]>[0]>[0], id: string) {
+        const [row] = await db.select({ n: count() }).from(t).where(eq(t.subjectId, id));
+        return row!.n;
+      }
+    });
+
+    it("commits what the callback wrote and returns its value", async () => {
+      const rooms = open();
+      const t = rooms.table(neighborRequests);
+      const subject = uuidv7();
+      const ids = await rooms.write(async (db) => {
+        const a = await db.insert(t).values(request(subject)).returning({ id: t.id });
+        const b = await db.insert(t).values(request(subject)).returning({ id: t.id });
+        return [a[0]!.id, b[0]!.id];
+      });
+      expect(ids).toHaveLength(2);
+      expect(await countOf(rooms, subject)).toBe(2);
+    });
+
+    it("loses no update when many writes change one row at once", async () => {
+      const rooms = open();
+      const t = rooms.table(neighborRequests);
+      const row = request(uuidv7(), 0);
+      await rooms.write((db) => db.insert(t).values(row));
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          rooms.write(async (db) => {
+            await db
+              .update(t)
+              .set({ quantityMilli: sql`${t.quantityMilli} + 1` })
+              .where(eq(t.id, row.id));
+          }),
+        ),
+      );
+      const [after] = await rooms.read((db) => db.select().from(t).where(eq(t.id, row.id)));
+      expect(after!.quantityMilli).toBe(10);
+    });
+
+    it("runs writes that name one key one at a time: 'make one unless there is one' makes one", async () => {
+      const rooms = open();
+      const t = rooms.table(neighborRequests);
+      const subject = uuidv7();
+      const makeOneUnlessThereIsOne = () =>
+        rooms.write(
+          async (db) => {
+            const [row] = await db.select({ n: count() }).from(t).where(eq(t.subjectId, subject));
+            if (row!.n === 0) await db.insert(t).values(request(subject));
+          },
+          { oneAtATime: `first request ${subject}` },
+        );
+      await Promise.all(Array.from({ length: 8 }, makeOneUnlessThereIsOne));
+      expect(await countOf(rooms, subject)).toBe(1);
+    });
+
+    it("refuses a write or a read inside a write, and the outer write rolls back", async () => {
+      const rooms = open();
+      const t = rooms.table(neighborRequests);
+      const subject = uuidv7();
+      await expect(
+        rooms.write(async (db) => {
+          await db.insert(t).values(request(subject));
+          await rooms.write(async (inner) => inner.insert(t).values(request(subject)));
+        }),
+      ).rejects.toThrow(/RoomDb.write called inside RoomDb.write/);
+      await expect(rooms.write(async () => rooms.read(async () => 1))).rejects.toThrow(
+        /RoomDb.read called inside RoomDb.write/,
+      );
+      expect(await countOf(rooms, subject)).toBe(0);
+    });
+
+    it("round-trips big integers, booleans, JSON and counts as the SQLite types say", async () => {
+      const rooms = open();
+      const requests = rooms.table(neighborRequests);
+      const big = 2 ** 50 + 3; // beyond 32 bits: int8 on PostgreSQL, a string from node-postgres unless mapped
+      const row = request(uuidv7(), big);
+      const [inserted] = await rooms.write((db) => db.insert(requests).values(row).returning());
+      expect(inserted!.quantityMilli).toBe(big);
+      const [read] = await rooms.read((db) => db.select().from(requests).where(eq(requests.id, row.id)));
+      expect(read).toEqual({ ...row, message: "", status: "new", claimedAt: null });
+      expect(await countOf(rooms, row.subjectId)).toBe(1);
+
+      const settings = rooms.table(podSettings);
+      for (const approveFollowers of [true, false, null]) {
+        await rooms.write((db) =>
+          db
+            .insert(settings)
+            .values({ id: 1, approveFollowers, updatedAt: "2026-01-01T00:00:00.000Z" })
+            .onConflictDoUpdate({ target: settings.id, set: { approveFollowers } }),
+        );
+        const [stored] = await rooms.read((db) => db.select().from(settings).where(eq(settings.id, 1)));
+        expect(stored!.approveFollowers).toBe(approveFollowers);
+      }
+
+      const table = rooms.table(practices);
+      const tags = ["bread", "ñandú", 'quote"d'];
+      const practice = {
+        id: uuidv7(),
+        title: "Shared oven",
+        summary: "s",
+        body: "b",
+        tags,
+        problem: "p",
+        outcomes: "o",
+        language: "en",
+        status: "published" as const,
+        createdAt: "2026-01-01T00:00:00.000Z",
+        updatedAt: "2026-01-01T00:00:00.000Z",
+      };
+      await rooms.write((db) => db.insert(table).values(practice));
+      const [stored] = await rooms.read((db) => db.select().from(table).where(eq(table.id, practice.id)));
+      expect(stored!.tags).toEqual(tags);
+    });
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * Converted rooms query their tables only through the RoomDb (src/db/room-db.ts): their store and service use
+ * neither the synchronous SQLite connection nor the SQLite-only `.get()`, `.all()`, `.run()` that its type still
+ * shows (PostgreSQL builders have none). Their routes may still hand `db` to rooms not yet converted.
+ */
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+
+/** Rooms whose stores are written once for both databases; add a room here when it moves. */
+const CONVERTED_ROOMS = ["requests", "operators", "settings"];
+
+const files = (room: string) =>
+  fs
+    .readdirSync(`src/${room}`)
+    .filter((name) => name === "store.ts" || name === "service.ts")
+    .map((name) => `src/${room}/${name}`);
+
+describe("converted rooms use the RoomDb only", () => {
+  for (const room of CONVERTED_ROOMS) {
+    it(`${room}: no synchronous database, no .get()/.all()/.run()`, () => {
+      for (const file of files(room)) {
+        const source = fs.readFileSync(file, "utf8");
+        expect(source, file).not.toMatch(/from "\.\.\/db\/client\.ts"/);
+        expect(source, file).not.toMatch(/\.(get|all|run)\(\)/);
+        expect(source, file).not.toMatch(/\bdeps\.db\b|\{ db\b/);
+      }
+    });
+  }
+});
