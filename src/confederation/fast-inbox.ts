@@ -20,7 +20,6 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
   const seen = deps.db.$client.prepare<[string, string], { one: number }>(
     "SELECT 1 AS one FROM received_activities WHERE activity_iri = ? AND actor_iri = ?",
   );
-  const contextJson = JSON.stringify(POD_CONTEXT);
   /**
    * Verified activities being handled now, by actor and id: a second delivery of one waits for the first (group
    * commit).
@@ -29,7 +28,7 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
 
   /** True when the activity was handled here; false sends it down Fedify's path. */
   return async function handle({ activity, actorIri }: VerifiedInbox): Promise<boolean> {
-    if (JSON.stringify(activity["@context"]) !== contextJson) return false;
+    if (!sameJson(activity["@context"], POD_CONTEXT)) return false;
     const decoded = decodeActivity(activity);
     if (!decoded || decoded.receipt.actorIri !== actorIri) return false;
     const { receipt, proposal } = decoded;
@@ -52,6 +51,24 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
       inFlight.delete(slot);
     }
   };
+}
+
+/**
+ * Whether two parsed JSON values are the same, keys in the same order (what comparing their JSON.stringify
+ * would say, without writing the pod's context out as a string on every delivery).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== "object" || typeof b !== "object" || Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  if (aKeys.length !== bKeys.length) return false;
+  for (let i = 0; i < aKeys.length; i++) {
+    const key = aKeys[i]!;
+    if (key !== bKeys[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 const ENVELOPE_KEYS = new Set([

@@ -9,7 +9,7 @@ import {
   type Activity,
   type Object as APObject,
 } from "@fedify/vocab";
-import { groupCommit } from "../db/group-commit.ts";
+import { sharedGroupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";
@@ -71,7 +71,7 @@ export function confederationInbox(
     ),
   };
   const followed = (actorIri: string) => statements.following.get(actorIri)?.state === "accepted";
-  const commitGrouped = groupCommit(db.$client);
+  const commitGrouped = sharedGroupCommit(db.$client);
 
   function record(activity: Activity, object: APObject | null, isFollowed: boolean): void {
     if (!activity.id || !activity.actorId) return;
@@ -201,7 +201,8 @@ export function confederationInbox(
     const object = await activity.getObject(ctx).catch(() => null);
     const recordIt = () => record(activity, object, isFollowed);
     if (!object || !(await kindOf(object))) {
-      recordIt();
+      // Grouped: a post's receipt shares its commit with the others arriving now (and with the post itself).
+      await commitGrouped(recordIt);
       if (object && isActor(object) && activity instanceof Update && isFollowed) await rememberPod(ctx, actorIri.href);
       return;
     }

@@ -86,46 +86,47 @@ function statementsFor(db: Db) {
 export function upsertViewObject(db: Db, record: ViewRecord, arrival: Arrival): UpsertResult {
   const s = statementsFor(db);
   const at = arrival.at.toISOString();
-  return db.$client
-    .transaction((): UpsertResult => {
-      // A tombstone blocks only its own actor: another actor's Delete must not block the owner.
-      if (s.deleted.get(record.iri, record.podIri)) return "unchanged";
-      const current = s.current.get(record.iri);
-      let result: UpsertResult = "unchanged";
-      if (!current || (current.pod_iri === record.podIri && record.version > current.version)) {
-        s.upsert.run({
-          iri: record.iri,
-          kind: record.kind,
-          pod_iri: record.podIri,
-          name: record.name,
-          summary: record.summary,
-          content: record.content,
-          url: record.url,
-          category_iri: record.categoryIri,
-          action: record.action,
-          unit: record.unit,
-          quantity_milli: record.quantityMilli,
-          available_milli: record.availableMilli,
-          starts_at: record.startsAt,
-          ends_at: record.endsAt,
-          area_name: record.areaName,
-          latitude: record.latitude,
-          longitude: record.longitude,
-          extra: JSON.stringify(record.extra),
-          adapted_from: record.adaptedFrom,
-          published: record.published,
-          version: record.version,
-          received_at: at,
-        });
-        s.clearServices.run(record.iri);
-        for (const service of record.services)
-          s.insertService.run({ ...service, charterIri: record.iri, podIri: record.podIri });
-        result = "stored";
-      }
-      s.path.run(record.iri, arrival.viaIri, arrival.announceIri ?? null, at);
-      return result;
-    })
-    .immediate();
+  const write = (): UpsertResult => {
+    // A tombstone blocks only its own actor: another actor's Delete must not block the owner.
+    if (s.deleted.get(record.iri, record.podIri)) return "unchanged";
+    const current = s.current.get(record.iri);
+    let result: UpsertResult = "unchanged";
+    if (!current || (current.pod_iri === record.podIri && record.version > current.version)) {
+      s.upsert.run({
+        iri: record.iri,
+        kind: record.kind,
+        pod_iri: record.podIri,
+        name: record.name,
+        summary: record.summary,
+        content: record.content,
+        url: record.url,
+        category_iri: record.categoryIri,
+        action: record.action,
+        unit: record.unit,
+        quantity_milli: record.quantityMilli,
+        available_milli: record.availableMilli,
+        starts_at: record.startsAt,
+        ends_at: record.endsAt,
+        area_name: record.areaName,
+        latitude: record.latitude,
+        longitude: record.longitude,
+        extra: JSON.stringify(record.extra),
+        adapted_from: record.adaptedFrom,
+        published: record.published,
+        version: record.version,
+        received_at: at,
+      });
+      s.clearServices.run(record.iri);
+      for (const service of record.services)
+        s.insertService.run({ ...service, charterIri: record.iri, podIri: record.podIri });
+      result = "stored";
+    }
+    s.path.run(record.iri, arrival.viaIri, arrival.announceIri ?? null, at);
+    return result;
+  };
+  // Inside a transaction (the inbox's group commit gives each write its own savepoint), a savepoint of its own
+  // would add two statements and nothing else: a throw here still undoes the caller's whole write.
+  return db.$client.inTransaction ? write() : db.$client.transaction(write).immediate();
 }
 
 export function viewObjectOrigin(db: Db, iri: string): string | undefined {

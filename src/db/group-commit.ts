@@ -13,7 +13,18 @@ interface Queued {
  * leaves no trace and the others still commit, so every write stays all-or-nothing. Each promise
  * settles after the commit, so a caller that answers after awaiting it answers for committed data.
  */
-export function groupCommit(sqlite: Database.Database): <T>(write: () => T) => Promise<T> {
+export type GroupCommit = <T>(write: () => T) => Promise<T>;
+
+const shared = new WeakMap<Database.Database, GroupCommit>();
+
+/** The connection's one group commit: every inbox (view, posts) shares its batches and so its commits. */
+export function sharedGroupCommit(sqlite: Database.Database): GroupCommit {
+  let commit = shared.get(sqlite);
+  if (!commit) shared.set(sqlite, (commit = groupCommit(sqlite)));
+  return commit;
+}
+
+export function groupCommit(sqlite: Database.Database): GroupCommit {
   let queued: Queued[] = [];
 
   function commit(): void {

@@ -108,10 +108,9 @@ export function signatureGuard(options: GuardOptions) {
 
   async function verify(request: InboxRequest, body: Buffer): Promise<VerifiedInbox> {
     // Plain JSON first (cheap, and a malformed body is the sender's mistake whoever sends it); no JSON-LD yet.
-    const activity = parseActivity(body);
+    const { activity, contexts: named } = parseActivity(body);
     const actorIri = actorOf(activity);
     const actorOrigin = new URL(actorIri).origin;
-    const named = new Set(remoteContexts(activity));
     const contexts = [...named].filter((context) => !Object.hasOwn(preloadedContexts, context));
     for (const context of contexts) {
       if (URL.parse(context)?.origin !== actorOrigin) {
@@ -262,7 +261,8 @@ function requireCoverage(header: SignatureHeader): void {
   }
 }
 
-function parseActivity(body: Buffer): Record<string, unknown> {
+/** The body as a JSON object, with every context it names by URL (one walk checks depth and collects them). */
+function parseActivity(body: Buffer): { activity: Record<string, unknown>; contexts: Set<string> } {
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
@@ -272,7 +272,8 @@ function parseActivity(body: Buffer): Record<string, unknown> {
   if (!json || typeof json !== "object" || Array.isArray(json)) {
     throw new SignatureRefusal(400, "the body is not a JSON object", "body");
   }
-  if (depthExceeds(json, MAX_DEPTH)) {
+  const contexts = remoteContextsWithin(json, MAX_DEPTH);
+  if (!contexts) {
     throw new SignatureRefusal(400, `the body nests deeper than ${MAX_DEPTH} levels`, "body");
   }
   for (const key of Object.keys(json)) {
@@ -284,7 +285,7 @@ function parseActivity(body: Buffer): Record<string, unknown> {
       );
     }
   }
-  return json as Record<string, unknown>;
+  return { activity: json as Record<string, unknown>, contexts };
 }
 
 /**
@@ -299,17 +300,6 @@ const HIDDEN_PROOF_KEYS = new Set([
   "sec:signature",
 ]);
 
-/** Iterative, so a hostile depth cannot overflow the stack here. */
-function depthExceeds(root: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (depth > max) return true;
-    if (value && typeof value === "object") for (const child of Object.values(value)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 /** A property of a JSON object, or undefined for anything that is not an object. */
 const prop = (value: unknown, name: string): unknown =>
   value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
@@ -319,17 +309,31 @@ const iriOf = (value: unknown): string => {
   return typeof iri === "string" ? iri : "";
 };
 
-/** Every context named by URL anywhere in the body (nested objects may carry their own, or `@import` one). */
-function remoteContexts(root: unknown): string[] {
-  const found: string[] = [];
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
+/**
+ * Every context named by URL anywhere in the body (nested objects may carry their own, or `@import` one), or
+ * null when some value nests deeper than `maxDepth` (the root is level 1). Iterative, so a hostile depth
+ * cannot overflow the stack here; one walk for both, since this runs on every delivery.
+ */
+function remoteContextsWithin(root: unknown, maxDepth: number): Set<string> | null {
+  const found = new Set<string>();
+  const values: unknown[] = [root];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
     if (!value || typeof value !== "object") continue;
-    for (const entry of [prop(value, "@context"), prop(value, "@import")].flat()) {
-      if (typeof entry === "string") found.push(entry);
+    if (!Array.isArray(value)) {
+      for (const name of ["@context", "@import"]) {
+        const entry = (value as Record<string, unknown>)[name];
+        if (typeof entry === "string") found.add(entry);
+        else if (Array.isArray(entry)) for (const item of entry) if (typeof item === "string") found.add(item);
+      }
     }
-    for (const child of Object.values(value)) stack.push(child);
+    for (const child of Object.values(value)) {
+      if (depth + 1 > maxDepth) return null;
+      values.push(child);
+      depths.push(depth + 1);
+    }
   }
   return found;
 }

@@ -18,6 +18,7 @@ import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo } from "../federation/iri.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import * as store from "./store.ts";
+import { sharedGroupCommit } from "../db/group-commit.ts";
 
 const REFRESH_MS = 24 * 60 * 60 * 1000;
 /** How many of a newly followed actor's latest posts are read. */
@@ -32,6 +33,7 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
   const { db, log } = deps;
   // Prepared once: it runs for every post delivered.
   const following = db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
+  const commitGrouped = sharedGroupCommit(db.$client);
 
   /** The account row for an actor: fetched when unknown or a day old; null when it cannot be fetched. */
   async function rememberActor(ctx: Context<null>, actorOrIri: Actor | URL): Promise<Account | null> {
@@ -79,7 +81,8 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       if (!followed && !replyTarget && !mentionsPod && !store.statusByIri(db, post.iri)) return;
       const account = await rememberActor(ctx, activity.actorId);
       if (!account || !(await claimable(ctx, post.iri, account))) return;
-      const stored = db.transaction(() => {
+      // Posts arriving together share one commit (group commit), which settles before this returns.
+      const stored = await commitGrouped(() => {
         const result = store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post);
         if (result?.created && (replyTarget || mentionsPod))
           store.notify(db, "mention", account.id, result.status.id, deps.now());

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, like, or, type SQL, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import { preparedOnce } from "../db/prepared.ts";
@@ -127,25 +127,65 @@ export function upsertStatus(
   post: PostRecord,
 ): { status: Status; created: boolean } | null {
   const existing = statusByIri(db, post.iri);
-  const { mentions, ...fields } = post;
-  const values = { ...fields, mentions: JSON.stringify(mentions) };
+  const values = { ...postColumns(post), mentions: JSON.stringify(post.mentions) };
   if (existing) {
     if (existing.accountId !== account.id) return null;
-    const status = db.update(statuses).set(values).where(eq(statuses.id, existing.id)).returning().get()!;
+    const status = preparedOnce(db, updateStatusQuery).get({ ...values, id: existing.id })!;
     return { status, created: false };
   }
-  const status = db
-    .insert(statuses)
-    .values({
-      ...values,
-      id: freshId(db, statuses, new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()))),
-      accountId: account.id,
-      kind,
-    })
-    .returning()
-    .get();
+  const at = new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()));
+  const status = preparedOnce(db, insertStatusQuery).get({
+    ...values,
+    id: freshId(db, statuses, at),
+    accountId: account.id,
+    kind,
+  })!;
   return { status, created: true };
 }
+
+/** A post's own columns, as SQLite binds them (a placeholder skips drizzle's boolean mapping). */
+const postColumns = (post: PostRecord) => ({
+  iri: post.iri,
+  url: post.url,
+  inReplyToIri: post.inReplyToIri,
+  content: post.content,
+  spoilerText: post.spoilerText,
+  visibility: post.visibility,
+  language: post.language,
+  sensitive: post.sensitive ? 1 : 0,
+  publishedAt: post.publishedAt,
+  editedAt: post.editedAt,
+});
+const POST_COLUMNS = [
+  "iri",
+  "url",
+  "inReplyToIri",
+  "content",
+  "spoilerText",
+  "visibility",
+  "language",
+  "sensitive",
+  "mentions",
+  "publishedAt",
+  "editedAt",
+] as const;
+/** Each named column bound to the placeholder of its name (as SQL, which drizzle's insert and update both take). */
+const placeholders = <K extends string>(names: readonly K[]) =>
+  Object.fromEntries(names.map((name) => [name, sql`${sql.placeholder(name)}`])) as Record<K, SQL>;
+// Prepared once (drizzle otherwise builds and prepares the SQL on every post the inbox stores).
+const insertStatusQuery = (db: Db) =>
+  db
+    .insert(statuses)
+    .values(placeholders([...POST_COLUMNS, "id", "accountId", "kind"]))
+    .returning()
+    .prepare();
+const updateStatusQuery = (db: Db) =>
+  db
+    .update(statuses)
+    .set(placeholders(POST_COLUMNS))
+    .where(eq(statuses.id, sql.placeholder("id")))
+    .returning()
+    .prepare();
 
 const statusByIriQuery = (db: Db) =>
   db
@@ -230,12 +270,22 @@ export function notify(
     statusId,
   });
   if (same) return null;
-  return db
-    .insert(notifications)
-    .values({ id: freshId(db, notifications, now), type, accountId, statusId, createdAt: now.toISOString() })
-    .returning()
-    .get();
+  const id = freshId(db, notifications, now);
+  return preparedOnce(db, insertNotificationQuery).get({
+    id,
+    type,
+    accountId,
+    statusId,
+    createdAt: now.toISOString(),
+  })!;
 }
+
+const insertNotificationQuery = (db: Db) =>
+  db
+    .insert(notifications)
+    .values(placeholders(["id", "type", "accountId", "statusId", "createdAt"]))
+    .returning()
+    .prepare();
 
 /** A snowflake for `at` not yet used in `table` (old dates share one clamped millisecond). */
 type IdTable = typeof accounts | typeof statuses | typeof notifications;

@@ -45,7 +45,7 @@ const bounded = (html: string) => (html.length > MAX_HTML_CHARS ? html.slice(0, 
 
 /** Remote HTML reduced to plain text (for search, feeds, CSV and summaries). */
 export function htmlToText(html: string): string {
-  return (simpleText(html) ?? textBySanitizer(html))
+  return (simpleText(html) ?? simpleHtmlText(html) ?? textBySanitizer(html))
     .replace(/[ \t]+/g, " ")
     .replace(/\n\s*\n+/g, "\n")
     .trim();
@@ -98,6 +98,35 @@ const INLINE = new Set(["strong", "em", "code"]);
  * null for anything else (other tags, attributes, comments, stray or implied closes, other entities).
  */
 export function simpleHtml(html: string): string | null {
+  return scanSimpleHtml(html, {
+    tag: (whole) => whole,
+    br: "<br />",
+    character: (character) => ESCAPED[character] ?? character,
+  });
+}
+
+/**
+ * textBySanitizer()'s result for the same simple HTML simpleHtml() takes: tags dropped, a line break after each
+ * paragraph and `<br>`, entities decoded; null for anything else.
+ */
+export function simpleHtmlText(html: string): string | null {
+  if (html.length > MAX_HTML_CHARS) return null;
+  return scanSimpleHtml(html, {
+    tag: (_whole, closing, tag) => (closing && tag === "p" ? "\n" : ""),
+    br: "\n",
+    character: (character) => character,
+  });
+}
+
+/** The one scanner behind both shortcuts: how each token is written differs, what is accepted does not. */
+function scanSimpleHtml(
+  html: string,
+  write: {
+    tag: (whole: string, closing: boolean, tag: string) => string;
+    br: string;
+    character: (c: string) => string;
+  },
+): string | null {
   const open: string[] = [];
   let out = "";
   SIMPLE_HTML.lastIndex = 0;
@@ -108,12 +137,10 @@ export function simpleHtml(html: string): string | null {
     if (tag) {
       if (closing ? open.pop() !== tag : !INLINE.has(tag) && open.length > 0) return null;
       if (!closing) open.push(tag);
-      out += whole;
-    } else if (entity) {
-      const character = DECODED[entity]!;
-      out += ESCAPED[character] ?? character;
-    } else if (whole === ">") out += "&gt;";
-    else if (whole.startsWith("<")) out += "<br />";
+      out += write.tag(whole, closing === "/", tag);
+    } else if (entity) out += write.character(DECODED[entity]!);
+    else if (whole === ">") out += write.character(">");
+    else if (whole.startsWith("<")) out += write.br;
     else out += whole;
   }
   return open.length === 0 ? out : null;

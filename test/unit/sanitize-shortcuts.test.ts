@@ -1,6 +1,14 @@
 import sanitizeHtml from "sanitize-html";
 import { describe, expect, it } from "vitest";
-import { SANITIZE, htmlToText, sanitize, simpleHtml, simpleText, textBySanitizer } from "../../src/web/sanitize.ts";
+import {
+  SANITIZE,
+  htmlToText,
+  sanitize,
+  simpleHtml,
+  simpleHtmlText,
+  simpleText,
+  textBySanitizer,
+} from "../../src/web/sanitize.ts";
 
 /** Hand-picked inputs near the edges of what the shortcuts take. */
 const TRICKY = [
@@ -200,6 +208,20 @@ describe("the sanitiser's shortcuts give exactly what sanitize-html gives", () =
     }
     expect(taken).toBeGreaterThan(500);
     expect(htmlToText("Don&#39;t  waste &amp; share &lt;3")).toBe("Don't waste & share <3");
+  });
+
+  it("simple HTML to text: same output as the sanitize-html path of htmlToText", () => {
+    let taken = 0;
+    for (const input of inputs) {
+      const expected = textBySanitizer(input);
+      const shortcut = simpleHtmlText(input);
+      if (shortcut !== null) {
+        taken++;
+        expect(shortcut, JSON.stringify(input)).toBe(expected);
+      }
+    }
+    expect(taken).toBeGreaterThan(600);
+    expect(htmlToText("<p>Don&#39;t  waste</p><p>&amp; share<br>&lt;3</p>")).toBe("Don't waste\n& share\n<3");
   });
 
   it("takes pods' own content and declines what it does not know", () => {
