@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+// bin/loading.mjs sends Fedify's imports of these packages to bin/fedify-imports/ (fewer modules at start).
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** The names Fedify's installed packages import from `pkg`, read from their built files (not their tests). */
+function namesFedifyImports(pkg: string): Set<string> {
+  const names = new Set<string>();
+  const pattern = new RegExp(`import \\{([^}]*)\\} from "${pkg}"`, "g");
+  const scan = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== "node_modules") scan(path);
+      else if (/\.m?js$/.test(entry.name) && !entry.name.includes(".test.")) {
+        for (const match of readFileSync(path, "utf8").matchAll(pattern)) {
+          for (const part of match[1]!.split(",")) names.add(part.trim().split(/\s+as\s+/)[0]!);
+        }
+      }
+    }
+  };
+  for (const pkg of readdirSync(join(ROOT, "node_modules/@fedify"))) scan(join(ROOT, "node_modules/@fedify", pkg));
+  names.delete("");
+  return names;
+}
+
+describe("Fedify's imports, loaded from fewer modules", () => {
+  it("es-toolkit: every function Fedify's packages import is there, the same function as es-toolkit's", async () => {
+    const names = namesFedifyImports("es-toolkit");
+    expect(names.size).toBeGreaterThan(0);
+    const instead: Record<string, unknown> = await import("../../bin/fedify-imports/es-toolkit.mjs");
+    const original: Record<string, unknown> = await import("es-toolkit");
+    for (const name of names) {
+      expect(instead[name], name).toBeTypeOf("function");
+      expect(instead[name], name).toBe(original[name]);
+    }
+  });
+
+  it("@opentelemetry/sdk-metrics: loads on first use and works as Fedify's benchmark mode uses it", async () => {
+    const names = namesFedifyImports("@opentelemetry/sdk-metrics");
+    const instead = await import("../../bin/fedify-imports/otel-sdk-metrics.mjs");
+    for (const name of names) expect(Object.keys(instead), name).toContain(name);
+    const loaded = () => Object.keys(require.cache).some((path) => path.includes("@opentelemetry/sdk-metrics"));
+    expect(loaded()).toBe(false);
+
+    // As Fedify's createBenchmarkMeterProvider does.
+    class Reader extends instead.MetricReader {
+      protected onShutdown() {
+        return Promise.resolve();
+      }
+      protected onForceFlush() {
+        return Promise.resolve();
+      }
+    }
+    const reader = new Reader();
+    const provider = new instead.MeterProvider({ readers: [reader] });
+    provider.getMeter("test").createCounter("deliveries").add(3);
+    const { resourceMetrics } = await reader.collect();
+    const metric = resourceMetrics.scopeMetrics[0]!.metrics[0]!;
+    expect(metric.dataPointType).toBe(instead.DataPointType.SUM);
+    expect(metric.dataPoints[0]!.value).toBe(3);
+    expect(loaded()).toBe(true);
+    expect(reader).toBeInstanceOf(require("@opentelemetry/sdk-metrics").MetricReader);
+  });
+});
