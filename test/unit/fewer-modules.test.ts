@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-// bin/loading.mjs sends Fedify's imports of these packages to bin/fedify-imports/ (fewer modules at start).
+// bin/loading.mjs sends Fedify's imports of these packages to bin/fewer-modules/ (fewer modules at start).
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const require = createRequire(import.meta.url);
 
@@ -28,11 +28,29 @@ function namesFedifyImports(pkg: string): Set<string> {
   return names;
 }
 
-describe("Fedify's imports, loaded from fewer modules", () => {
+/** The functions the files of an installed package call on `name` (`name.fn(`). */
+function callsIn(dirs: string[], name: string): Set<string> {
+  const calls = new Set<string>();
+  const scan = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const inner = join(path, entry.name);
+      if (entry.isDirectory() && entry.name !== "node_modules" && entry.name !== "test") scan(inner);
+      else if (entry.name.endsWith(".js")) {
+        for (const match of readFileSync(inner, "utf8").matchAll(new RegExp(`\\b${name}\\.(\\w+)\\(`, "g"))) {
+          calls.add(match[1]!);
+        }
+      }
+    }
+  };
+  for (const dir of dirs) scan(join(ROOT, "node_modules", dir));
+  return calls;
+}
+
+describe("imports that load fewer modules (bin/loading.mjs, bin/fewer-modules/)", () => {
   it("es-toolkit: every function Fedify's packages import is there, the same function as es-toolkit's", async () => {
     const names = namesFedifyImports("es-toolkit");
     expect(names.size).toBeGreaterThan(0);
-    const instead: Record<string, unknown> = await import("../../bin/fedify-imports/es-toolkit.mjs");
+    const instead: Record<string, unknown> = await import("../../bin/fewer-modules/es-toolkit.mjs");
     const original: Record<string, unknown> = await import("es-toolkit");
     for (const name of names) {
       expect(instead[name], name).toBeTypeOf("function");
@@ -42,7 +60,7 @@ describe("Fedify's imports, loaded from fewer modules", () => {
 
   it("@opentelemetry/sdk-metrics: loads on first use and works as Fedify's benchmark mode uses it", async () => {
     const names = namesFedifyImports("@opentelemetry/sdk-metrics");
-    const instead = await import("../../bin/fedify-imports/otel-sdk-metrics.mjs");
+    const instead = await import("../../bin/fewer-modules/otel-sdk-metrics.mjs");
     for (const name of names) expect(Object.keys(instead), name).toContain(name);
     const loaded = () => Object.keys(require.cache).some((path) => path.includes("@opentelemetry/sdk-metrics"));
     expect(loaded()).toBe(false);
@@ -65,5 +83,23 @@ describe("Fedify's imports, loaded from fewer modules", () => {
     expect(metric.dataPoints[0]!.value).toBe(3);
     expect(loaded()).toBe(true);
     expect(reader).toBeInstanceOf(require("@opentelemetry/sdk-metrics").MetricReader);
+  });
+
+  it("yaml for the OpenAPI plugins: every function they call, giving yaml's answers", () => {
+    const calls = callsIn(["@fastify/swagger", "@fastify/swagger-ui"], "yaml");
+    expect([...calls].sort()).toEqual(["parse", "stringify"]);
+    const instead = require("../../bin/fewer-modules/yaml.cjs");
+    const yaml = require("yaml");
+    const document = { openapi: "3.0.3", paths: { "/api/offers": { get: { summary: "Offers: 'all'" } } } };
+    expect(instead.stringify(document, { strict: false })).toBe(yaml.stringify(document, { strict: false }));
+    expect(instead.parse(yaml.stringify(document))).toEqual(document);
+  });
+
+  it("semver for Fastify: every function it calls, the same as semver's", () => {
+    const calls = callsIn(["fastify/lib"], "semver");
+    expect(calls.size).toBeGreaterThan(0);
+    const instead = require("../../bin/fewer-modules/semver.cjs");
+    const semver = require("semver");
+    for (const name of calls) expect(instead[name], name).toBe(semver[name]);
   });
 });
