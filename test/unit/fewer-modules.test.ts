@@ -102,4 +102,16 @@ describe("imports that load fewer modules (bin/loading.mjs, bin/fewer-modules/)"
     const semver = require("semver");
     for (const name of calls) expect(instead[name], name).toBe(semver[name]);
   });
+
+  it("undici for the safe fetch: every name it imports, the same as undici's", () => {
+    const source = readFileSync(join(ROOT, "src/federation/safe-fetch.ts"), "utf8");
+    const imported = /import \{([^}]*)\} from "undici"/
+      .exec(source)![1]!
+      .split(",")
+      .map((name) => name.trim());
+    expect(imported.length).toBeGreaterThan(0);
+    const instead = require("../../bin/fewer-modules/undici.cjs");
+    const undici = require("undici");
+    for (const name of imported) expect(instead[name], name).toBe(undici[name]);
+  });
 });
