@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 
 // bin/loading.mjs sends Fedify's imports of these packages to bin/fewer-modules/ (fewer modules at start).
@@ -113,5 +114,14 @@ describe("imports that load fewer modules (bin/loading.mjs, bin/fewer-modules/)"
     const instead = require("../../bin/fewer-modules/undici.cjs");
     const undici = require("undici");
     for (const name of imported) expect(instead[name], name).toBe(undici[name]);
+    // safe-fetch.ts imports the names as an ES module: Node must find them in the CommonJS file.
+    const file = pathToFileURL(join(ROOT, "bin/fewer-modules/undici.cjs")).href;
+    const asModule = spawnSync(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `import { ${imported} } from "${file}";`,
+    ]);
+    expect(asModule.stderr.toString()).toBe("");
+    expect(asModule.status).toBe(0);
   });
 });
