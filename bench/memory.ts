@@ -3,7 +3,8 @@
  * [--flags="--max-semi-space-size=2"] [--entry=FILE]`. Each run starts `node bin/start.mjs` (as `npm start` does
  * with --flags="--max-semi-space-size=2") on a fresh data directory,
  * times spawn → first WebFinger 200, lets it settle, then reads /proc/PID/status and smaps_rollup, and the
- * pod's own process.memoryUsage() (through a probe preloaded with --import that answers SIGUSR2 on stderr).
+ * pod's own process.memoryUsage() and the number of modules it has loaded (through a probe preloaded with
+ * --import that answers SIGUSR2 on stderr); then stops it and times a restart on the same data directory.
  * The header line gives the load average and the floor: `node -e` with the same flags, doing nothing.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -21,12 +22,17 @@ const extraFlags = arg("flags", "").split(/\s+/).filter(Boolean);
 /** What to start (e.g. --entry=src/main.ts, or another checkout's, to compare with an earlier version). */
 const START = arg("entry", fileURLToPath(new URL("../bin/start.mjs", import.meta.url)));
 const PROBE = `data:text/javascript,${encodeURIComponent(
-  'process.on("SIGUSR2",()=>process.stderr.write("MEMORY "+JSON.stringify(process.memoryUsage())+"\\n"))',
+  'import{registerHooks}from"node:module";let modules=0;registerHooks({load(u,c,next){modules++;return next(u,c)}});' +
+    'process.on("SIGUSR2",()=>process.stderr.write("MEMORY "+JSON.stringify({...process.memoryUsage(),modules})+"\\n"))',
 )}`;
 const MB = 1024 * 1024;
 
 interface Sample {
   coldStartMs: number;
+  coldStartCpuMs: number;
+  restartMs: number;
+  restartCpuMs: number;
+  modules: number;
   vmRssMb: number;
   rssAnonMb: number;
   rssFileMb: number;
@@ -35,6 +41,12 @@ interface Sample {
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
+}
+
+/** CPU time (user + system, all threads) a process has used so far: steadier than wall time on a busy machine. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in ticks of 1/100 s
 }
 
 /** kB fields of /proc/PID/status or smaps_rollup, in MB. */
@@ -60,33 +72,49 @@ async function once(): Promise<Sample> {
     LOG_LEVEL: "warn",
     NODE_ENV: "production",
   };
-  const started = performance.now();
-  const child = spawn(process.execPath, [...extraFlags, "--import", PROBE, START], {
-    env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  try {
-    const webfinger = `${url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:pod@127.0.0.1:${port}`)}`;
-    let coldStartMs = NaN;
+  const webfinger = `${url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:pod@127.0.0.1:${port}`)}`;
+  /** Starts the pod and waits for its first WebFinger 200. */
+  const start = async () => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [...extraFlags, "--import", PROBE, START], {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const out = { stderr: "" };
+    child.stderr.on("data", (chunk) => (out.stderr += chunk));
     const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline && Number.isNaN(coldStartMs)) {
-      if (child.exitCode !== null) throw new Error(`pod exited: ${stderr}`);
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`pod exited: ${out.stderr}`);
       const answer = await fetch(webfinger).catch(() => null);
-      if (answer?.status === 200) coldStartMs = performance.now() - started;
-      else await new Promise((resolve) => setTimeout(resolve, 20));
+      if (answer?.status === 200) return { child, out, ms: performance.now() - started, cpuMs: cpuMs(child.pid!) };
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    if (Number.isNaN(coldStartMs)) throw new Error("no WebFinger 200 within 120 s");
+    child.kill("SIGKILL");
+    throw new Error("no WebFinger 200 within 120 s");
+  };
+  const stop = async (child: ReturnType<typeof spawn>) => {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  const { child, out, ms: coldStartMs, cpuMs: coldStartCpuMs } = await start();
+  try {
     await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
     const status = procFields(`/proc/${child.pid}/status`);
     const rollup = procFields(`/proc/${child.pid}/smaps_rollup`);
     child.kill("SIGUSR2");
-    for (let i = 0; i < 100 && !stderr.includes("MEMORY "); i++)
+    for (let i = 0; i < 100 && !out.stderr.includes("MEMORY "); i++)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    const usage = JSON.parse(/MEMORY (.*)/.exec(stderr)?.[1] ?? "{}") as NodeJS.MemoryUsage;
+    const usage = JSON.parse(/MEMORY (.*)/.exec(out.stderr)?.[1] ?? "{}") as NodeJS.MemoryUsage & { modules: number };
+    await stop(child);
+    const restarted = await start();
+    await stop(restarted.child);
     return {
       coldStartMs,
+      coldStartCpuMs,
+      restartMs: restarted.ms,
+      restartCpuMs: restarted.cpuMs,
+      modules: usage.modules,
       vmRssMb: status.VmRSS!,
       rssAnonMb: status.RssAnon!,
       rssFileMb: status.RssFile!,
@@ -97,9 +125,7 @@ async function once(): Promise<Sample> {
       externalMb: usage.external / MB,
     };
   } finally {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) await stop(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -125,22 +151,24 @@ console.log(
     .join(" ")}; floor (node -e with the same flags): ${nodeFloor()}`,
 );
 console.log(
-  "| run | cold start to WebFinger 200 ms | VmRSS MB | RssAnon | RssFile | Pss | threads | heap used | heap total | " +
-    "external |",
+  "| run | cold start to WebFinger 200 ms: fresh (CPU ms) | restart (CPU ms) | modules | VmRSS MB | RssAnon | RssFile " +
+    "| Pss | threads | heap used | heap total | external |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 const samples: Sample[] = [];
 for (let run = 1; run <= runs; run++) {
   const s = await once();
   samples.push(s);
   const f = (n: number) => n.toFixed(0);
   console.log(
-    `| ${run} | ${f(s.coldStartMs)} | ${f(s.vmRssMb)} | ${f(s.rssAnonMb)} | ${f(s.rssFileMb)} | ${f(s.pssMb)} ` +
+    `| ${run} | ${f(s.coldStartMs)} (${f(s.coldStartCpuMs)}) | ${f(s.restartMs)} (${f(s.restartCpuMs)}) ` +
+      `| ${s.modules} | ${f(s.vmRssMb)} | ${f(s.rssAnonMb)} | ${f(s.rssFileMb)} | ${f(s.pssMb)} ` +
       `| ${s.threads} | ${f(s.heapUsedMb)} | ${f(s.heapTotalMb)} | ${f(s.externalMb)} |`,
   );
 }
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(
   `median: VmRSS ${median(samples.map((s) => s.vmRssMb)).toFixed(0)} MB, cold ` +
-    `start ${median(samples.map((s) => s.coldStartMs)).toFixed(0)} ms`,
+    `start ${median(samples.map((s) => s.coldStartMs)).toFixed(0)} ms fresh, ` +
+    `${median(samples.map((s) => s.restartMs)).toFixed(0)} ms on restart`,
 );

@@ -16,6 +16,7 @@ import { versionReader } from "./db/versions.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { actorFacts, buildFederation, loadOrCreateKeyPairs } from "./federation/federation.ts";
+import type { GeneratedKeyPairs } from "./federation/key-generation.ts";
 import { announceProfileChanges } from "./federation/profile.ts";
 import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
@@ -67,6 +68,8 @@ export interface OpenOptions {
   create?: boolean;
   /** Record POD_URL as the pod's address even if another was recorded (`move-url`). */
   moveUrl?: boolean;
+  /** Key pairs generated ahead, used if the pod has none yet (src/roles/run.ts starts them before loading). */
+  keyPairs?: Promise<GeneratedKeyPairs>;
 }
 
 const RECORDED_URL = ["pod", "url"] as const;
@@ -101,7 +104,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const kv = new SqliteKvStore(database);
     await checkAddress(kv, config, options.moveUrl === true);
     const queue = new SqliteMessageQueue(database, { leaseMs: config.queueLeaseMs });
-    const keyPairs = await loadOrCreateKeyPairs(database.db);
+    const keyPairs = await loadOrCreateKeyPairs(database.db, options.keyPairs);
     const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
     const publishedAt = new Date(rsa!.createdAt);
     const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };

@@ -1,12 +1,14 @@
-import { exportJwk, generateCryptoKeyPair, importJwk } from "@fedify/fedify";
+import { exportJwk, importJwk } from "@fedify/fedify";
 import type { Db } from "../db/client.ts";
+import { type GeneratedKeyPairs, generateKeyPair, KEY_ALGORITHMS } from "./key-generation.ts";
 import { actorKeys } from "./schema.ts";
 
-/** RSA for HTTP Signatures (what Mastodon verifies), Ed25519 for Object Integrity Proofs. */
-const ALGORITHMS = ["RSASSA-PKCS1-v1_5", "Ed25519"] as const;
-
-/** Returns the pod actor's key pairs, generating and storing them on first use (RSA first). */
-export async function loadOrCreateKeyPairs(db: Db): Promise<CryptoKeyPair[]> {
+/**
+ * Returns the pod actor's key pairs (RSA for HTTP Signatures, what Mastodon verifies, then Ed25519 for Object
+ * Integrity Proofs), storing them on first use: the pairs `generated` ahead if given (a new pod starts
+ * generating them while its modules load), else generated now.
+ */
+export async function loadOrCreateKeyPairs(db: Db, generated?: Promise<GeneratedKeyPairs>): Promise<CryptoKeyPair[]> {
   const stored = new Map(
     db
       .select()
@@ -15,7 +17,7 @@ export async function loadOrCreateKeyPairs(db: Db): Promise<CryptoKeyPair[]> {
       .map((row) => [row.algorithm, row]),
   );
   const pairs: CryptoKeyPair[] = [];
-  for (const algorithm of ALGORITHMS) {
+  for (const algorithm of KEY_ALGORITHMS) {
     const row = stored.get(algorithm);
     if (row) {
       const privateJwk = JSON.parse(row.privateJwk) as JsonWebKey;
@@ -27,7 +29,7 @@ export async function loadOrCreateKeyPairs(db: Db): Promise<CryptoKeyPair[]> {
       pairs.push(pair);
       continue;
     }
-    const pair = await generateCryptoKeyPair(algorithm);
+    const pair = generated ? (await generated)[algorithm] : await generateKeyPair(algorithm);
     const privateJwk = await exportJwk(pair.privateKey);
     const { changes } = db
       .insert(actorKeys)

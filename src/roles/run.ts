@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config/load.ts";
+import { generateKeyPairs } from "../federation/key-generation.ts";
 import type { Pod } from "../pod.ts";
 
 /** What a process of the pod does: everything (`npm start`), HTTP only (`npm run web`) or the rest (`npm run worker`). */
@@ -15,6 +17,10 @@ export async function main(role: Role): Promise<void> {
     }
     throw error;
   }
+  // A new pod's keys are generated on the thread pool while the main thread loads the modules (both take about
+  // a second); if another process of the pod stores its pair first, that one is used and these are dropped.
+  const keyPairs = existsSync(config.databasePath) ? undefined : generateKeyPairs();
+  keyPairs?.catch(() => {}); // a failure is reported where openPod awaits it
   // The rest of the pod is loaded only once its settings are known to be good: a bad one is said at once.
   const [
     { checkpointInBackground },
@@ -32,7 +38,7 @@ export async function main(role: Role): Promise<void> {
   routeFedifyLogs(log);
   let pod: Pod;
   try {
-    pod = await openPod(config, log);
+    pod = await openPod(config, log, { keyPairs });
   } catch (error) {
     // The pod is not where the settings say (another POD_URL than it was set up at): one clear line, no trace.
     if (error instanceof ConfigError) {

@@ -1,4 +1,14 @@
-import sanitizeHtml from "sanitize-html";
+import { createRequire } from "node:module";
+import type SanitizeHtml from "sanitize-html";
+
+// sanitize-html and its parser and CSS modules (about 70) load with the first HTML the shortcuts below cannot
+// take: not at start, and perhaps never on a pod whose neighbors send only the plain HTML the shortcuts read.
+const requireHere = createRequire(import.meta.url);
+let loaded: typeof SanitizeHtml | undefined;
+function sanitizeHtml(html: string, options: SanitizeHtml.IOptions): string {
+  loaded ??= requireHere("sanitize-html") as typeof SanitizeHtml;
+  return loaded(html, options);
+}
 
 const ALLOWED_SCHEMES = ["http", "https", "mailto"];
 export const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
@@ -6,7 +16,7 @@ export const SAFE_HREF = /^(https?:\/\/|mailto:)/i;
 const LINK_REL = "nofollow noopener";
 
 /** The allow-list (exported for the tests that hold the shortcuts below to sanitize-html). */
-export const SANITIZE: sanitizeHtml.IOptions = {
+export const SANITIZE: SanitizeHtml.IOptions = {
   allowedTags: ["p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "h2", "h3", "h4", "hr"],
   allowedAttributes: { a: ["href", "rel"] },
   allowedSchemes: ALLOWED_SCHEMES,
@@ -21,7 +31,7 @@ export const SANITIZE: sanitizeHtml.IOptions = {
     h6: "h4",
     // Second wall behind validateLink: only absolute http(s) and mailto hrefs are kept. (Renaming the tag
     // instead would trip a sanitize-html bug that closes the next link with the discarded tag's name.)
-    a: (_tagName, attribs): sanitizeHtml.Tag => {
+    a: (_tagName, attribs): SanitizeHtml.Tag => {
       const href = (attribs.href ?? "").trim();
       return { tagName: "a", attribs: SAFE_HREF.test(href) ? { href, rel: LINK_REL } : { rel: LINK_REL } };
     },
