@@ -164,7 +164,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(
     async (admin) => {
       // Counts wrong operator tokens per client address (see requireOperator).
-      await registerSharedRateLimit(admin, deps.db, "admin");
+      await registerSharedRateLimit(admin, roomsOf(deps), "admin");
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
       admin.addHook("onRequest", requireOperator(admin, roomsOf(deps), pod.members.isActiveCoordinator));
       await admin.register(operatorRoutes, { deps, queue });
