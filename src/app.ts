@@ -20,6 +20,7 @@ import { publicContext, sendPublic } from "./web/layout.ts";
 import { publicRequestRoutes } from "./requests/routes.ts";
 import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
+import { categoriesOf } from "./categories/service.ts";
 import { adminConfederationRoutes } from "./confederation/routes.ts";
 import { viewPageRoutes } from "./confederation/view-page-routes.ts";
 import { viewRoutes } from "./confederation/view-routes.ts";
@@ -80,12 +81,15 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   // Browsable docs at /admin/docs, the OpenAPI document at /admin/docs/json.
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
-  // Another process (a second web process, the CLI) may have saved new settings: every request sees them.
+  // Another process (a second web process, the CLI) may have saved new settings or changed the pod's categories
+  // (both in-memory copies, read synchronously): every request sees them.
   // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request
   // (refresh() makes one only when there is something to read).
+  const categories = categoriesOf(pod.deps);
   app.addHook("onRequest", (_request, _reply, done) => {
-    const reloading = pod.settings.refresh();
-    if (reloading) reloading.then(() => done(), done);
+    const settings = pod.settings.refresh();
+    const categoriesChanged = categories.refresh();
+    if (settings || categoriesChanged) Promise.all([settings, categoriesChanged]).then(() => done(), done);
     else done();
   });
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
@@ -164,7 +168,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(
     async (admin) => {
       // Counts wrong operator tokens per client address (see requireOperator).
-      await registerSharedRateLimit(admin, deps.db, "admin");
+      await registerSharedRateLimit(admin, roomsOf(deps), "admin");
       // Before body parsing and validation: a caller without a token learns nothing about the input rules.
       admin.addHook("onRequest", requireOperator(admin, roomsOf(deps), pod.members.isActiveCoordinator));
       await admin.register(operatorRoutes, { deps, queue });

@@ -11,6 +11,7 @@ import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import type { PodServices } from "./services.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
+import { categoriesOf } from "./categories/service.ts";
 import { roomsOf } from "./db/room-db-sqlite.ts";
 import { versionReader } from "./db/versions.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
@@ -202,6 +203,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       }),
     };
     await services.settings.load();
+    await categoriesOf(deps).load();
     confederation.refuseWith(services.moderation.refuses);
     social.refuseWith(services.moderation.refuses);
     federation = buildFederation(

@@ -5,7 +5,7 @@ import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
 import type { AppKit } from "../webapp/plugin.ts";
 import { categoriesPage, type CategoriesPageState } from "./app-pages.ts";
-import { addCategory, findCategory, listCategories, renameCategory } from "./service.ts";
+import { categoriesOf } from "./service.ts";
 import { CATEGORY_SLUG } from "./taxonomy.ts";
 
 interface Options {
@@ -18,13 +18,10 @@ interface Options {
 
 /** The coordinators' categories page: the shared taxonomy, and the pod's own categories. */
 export async function categoryPages(app: FastifyInstance, { kit, audit, db, config, now }: Options) {
+  const categories = categoriesOf({ db, config });
   const coordinator = kit.guard("coordinator");
   const show = (request: FastifyRequest, reply: FastifyReply, state: Partial<CategoriesPageState> = {}) =>
-    kit.send(
-      request,
-      reply,
-      categoriesPage(kit.context(request, reply), { categories: listCategories(db, config), ...state }),
-    );
+    kit.send(request, reply, categoriesPage(kit.context(request, reply), { categories: categories.list(), ...state }));
 
   app.get("/categories", { preHandler: coordinator }, async (request, reply) => {
     const done = text(request.query as FormFields, "done");
@@ -41,11 +38,11 @@ export async function categoryPages(app: FastifyInstance, { kit, audit, db, conf
     };
     const errors: FieldErrors = {};
     if (!CATEGORY_SLUG.test(values.slug)) errors.slug = "categories.error.slug";
-    else if (findCategory(db, config, values.slug)) errors.slug = "categories.error.taken";
+    else if (categories.find(values.slug)) errors.slug = "categories.error.taken";
     if (!values.label || values.label.length > 80) errors.label = "error.required";
     if (values.description.length > 1000) errors.description = "settings.error.tooLong";
     if (Object.keys(errors).length > 0) return show(request, reply, { values, errors });
-    addCategory(db, config, values, now());
+    await categories.add(values, now());
     audit(request.appMember!.id, "category.add", values.slug);
     return reply.redirect("/app/categories?done=added", 303);
   });
@@ -59,10 +56,10 @@ export async function categoryPages(app: FastifyInstance, { kit, audit, db, conf
   app.post<{ Params: { slug: string } }>("/categories/:slug", { preHandler: coordinator }, async (request, reply) => {
     const { slug } = request.params;
     const label = text(request.body as FormFields | undefined, "label").trim();
-    const own = findCategory(db, config, slug);
+    const own = categories.find(slug);
     if (!own || own.shared) return reply.callNotFound();
     if (!label || label.length > 80) return show(request, reply, { renameError: { slug, error: "error.required" } });
-    renameCategory(db, config, slug, label);
+    await categories.rename(slug, label);
     audit(request.appMember!.id, "category.rename", slug);
     return reply.redirect("/app/categories?done=renamed", 303);
   });

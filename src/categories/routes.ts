@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
-import { addCategory, findCategory, listCategories } from "./service.ts";
+import { categoriesOf } from "./service.ts";
 import { CATEGORY_SLUG } from "./taxonomy.ts";
 
 /** Public: the taxonomy this pod understands, so custom category IRIs dereference. */
 export const publicCategoryRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, { deps }) => {
-  app.get("/categories", async () => ({ items: listCategories(deps.db, deps.config) }));
+  app.get("/categories", async () => ({ items: categoriesOf(deps).list() }));
   app.get("/categories/:slug", { schema: { params: z.object({ slug: z.string().max(40) }) } }, async (request) => {
-    const category = findCategory(deps.db, deps.config, request.params.slug);
+    const category = categoriesOf(deps).find(request.params.slug);
     if (!category) throw notFound(`no category "${request.params.slug}"`);
     return category;
   });
@@ -28,6 +28,6 @@ export const adminCategoryRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = asy
         }),
       },
     },
-    async (request, reply) => reply.code(201).send(addCategory(deps.db, deps.config, request.body, deps.now())),
+    async (request, reply) => reply.code(201).send(await categoriesOf(deps).add(request.body, deps.now())),
   );
 };

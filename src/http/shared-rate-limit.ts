@@ -1,6 +1,8 @@
 import fastifyRateLimit from "@fastify/rate-limit";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
+import { rateLimitHits } from "./schema.ts";
 
 type Result = { current: number; ttl: number };
 type Callback = (error: Error | null, result?: Result) => void;
@@ -15,25 +17,84 @@ const SWEEP_EVERY = 256;
  * so a limit holds across every web process serving the pod; in memory, each process would allow the limit anew.
  * `scopeName` keeps the counts of different scopes apart (the same route path may exist in two).
  */
-export async function registerSharedRateLimit(scope: FastifyInstance, db: Db, scopeName: string): Promise<void> {
-  await scope.register(fastifyRateLimit, { global: false, store: sharedRateLimitStore(db, scopeName) });
+export async function registerSharedRateLimit(scope: FastifyInstance, rooms: RoomDb, scopeName: string): Promise<void> {
+  const onSweepError = (error: unknown) => scope.log.warn({ err: error }, "sweeping expired rate limit hits failed");
+  await scope.register(fastifyRateLimit, {
+    global: false,
+    store: sharedRateLimitStore(rooms, scopeName, { onSweepError }),
+  });
 }
 
-function sharedRateLimitStore(db: Db, scopeName: string) {
-  const sqlite = db.$client;
-  // One statement: the hit and the window are counted atomically, whichever process writes first.
-  const hit = sqlite.prepare<{ key: string; now: number; window: number }, { hits: number; window_ends_at: number }>(
-    `INSERT INTO rate_limit_hits (key, hits, window_ends_at) VALUES (@key, 1, @now + @window)
-     ON CONFLICT (key) DO UPDATE SET
-       hits = CASE WHEN window_ends_at <= @now THEN 1 ELSE hits + 1 END,
-       window_ends_at = CASE WHEN window_ends_at <= @now THEN @now + @window ELSE window_ends_at END
-     RETURNING hits, window_ends_at`,
-  );
-  const peek = sqlite.prepare<[string, number], { hits: number; window_ends_at: number }>(
-    "SELECT hits, window_ends_at FROM rate_limit_hits WHERE key = ? AND window_ends_at > ?",
-  );
-  const sweep = sqlite.prepare<[number]>("DELETE FROM rate_limit_hits WHERE window_ends_at <= ?");
+/** The only code that reads or writes rate limit hits, on either database. */
+export function rateLimitHitsStore(rooms: RoomDb) {
+  const t = rooms.table(rateLimitHits);
+  return {
+    /** Counts a hit: one statement, so the hit and its window are counted atomically whichever process writes. */
+    async hit(key: string, now: number, windowMs: number): Promise<{ hits: number; windowEndsAt: number }> {
+      const expired = sql`${t.windowEndsAt} <= ${now}`;
+      const [row] = await rooms.write((db) =>
+        db
+          .insert(t)
+          .values({ key, hits: 1, windowEndsAt: now + windowMs })
+          .onConflictDoUpdate({
+            target: t.key,
+            set: {
+              hits: sql`CASE WHEN ${expired} THEN 1 ELSE ${t.hits} + 1 END`,
+              windowEndsAt: sql`CASE WHEN ${expired} THEN ${now + windowMs} ELSE ${t.windowEndsAt} END`,
+            },
+          })
+          .returning({ hits: t.hits, windowEndsAt: t.windowEndsAt }),
+      );
+      return row!;
+    },
+
+    /** The hits of the window running at `now`, without counting one. */
+    async peek(key: string, now: number): Promise<{ hits: number; windowEndsAt: number } | undefined> {
+      const [row] = await rooms.read((db) =>
+        db
+          .select({ hits: t.hits, windowEndsAt: t.windowEndsAt })
+          .from(t)
+          .where(and(eq(t.key, key), gt(t.windowEndsAt, now))),
+      );
+      return row;
+    },
+
+    /** Forgets the windows that ended by `now`; how many. */
+    async sweep(now: number): Promise<number> {
+      const gone = await rooms.write((db) => db.delete(t).where(lte(t.windowEndsAt, now)).returning({ key: t.key }));
+      return gone.length;
+    },
+  };
+}
+
+export interface SharedRateLimitOptions {
+  now?: () => number;
+  sweepEvery?: number;
+  /** A failed sweep does not fail the hit (the next sweep tries again): it is reported here. */
+  onSweepError?: (error: unknown) => void;
+}
+
+/** The store class @fastify/rate-limit makes its counters from, counting in `rooms`. */
+export function sharedRateLimitStore(rooms: RoomDb, scopeName: string, options: SharedRateLimitOptions = {}) {
+  const { now = Date.now, sweepEvery = SWEEP_EVERY, onSweepError = () => {} } = options;
+  const store = rateLimitHitsStore(rooms);
   let hitsSinceSweep = 0;
+
+  async function count(key: string, windowMs: number): Promise<Result> {
+    const at = now();
+    if (++hitsSinceSweep >= sweepEvery) {
+      hitsSinceSweep = 0;
+      await store.sweep(at).catch(onSweepError);
+    }
+    const row = await store.hit(key, at, windowMs);
+    return { current: row.hits, ttl: row.windowEndsAt - at };
+  }
+
+  async function look(key: string): Promise<Result> {
+    const at = now();
+    const row = await store.peek(key, at);
+    return row ? { current: row.hits, ttl: row.windowEndsAt - at } : { current: 0, ttl: 0 };
+  }
 
   return class SharedRateLimitStore {
     readonly #limiter: string;
@@ -55,27 +116,17 @@ function sharedRateLimitStore(db: Db, scopeName: string) {
     }
 
     incr(key: string, callback: Callback, timeWindow: number): void {
-      const now = Date.now();
-      try {
-        if (++hitsSinceSweep >= SWEEP_EVERY) {
-          hitsSinceSweep = 0;
-          sweep.run(now);
-        }
-        const row = hit.get({ key: this.#key(key), now, window: timeWindow })!;
-        callback(null, { current: row.hits, ttl: row.window_ends_at - now });
-      } catch (error) {
-        callback(error as Error);
-      }
+      count(this.#key(key), timeWindow).then(
+        (result) => callback(null, result),
+        (error: Error) => callback(error),
+      );
     }
 
     read(key: string, callback: Callback): void {
-      const now = Date.now();
-      try {
-        const row = peek.get(this.#key(key), now);
-        callback(null, row ? { current: row.hits, ttl: row.window_ends_at - now } : { current: 0, ttl: 0 });
-      } catch (error) {
-        callback(error as Error);
-      }
+      look(this.#key(key)).then(
+        (result) => callback(null, result),
+        (error: Error) => callback(error),
+      );
     }
 
     #key(client: string): string {

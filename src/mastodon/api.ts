@@ -53,7 +53,7 @@ export const mastodonApi: FastifyPluginAsync<MastodonApiOptions> = async (
     limits: { fileSize: 0, files: 0, fields: 50 },
   });
   // Only the sign-in endpoints are limited (per client address): a guessing loop is slowed and logged, apps are not.
-  await registerSharedRateLimit(app, deps.db, "mastodon");
+  await registerSharedRateLimit(app, roomsOf(deps), "mastodon");
   installMastodonErrors(app);
   app.decorateRequest("oauthToken", null);
   app.addHook("preValidation", async (request) => {

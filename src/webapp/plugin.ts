@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
@@ -74,7 +75,7 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
     getUserInfo: formOwner,
     csrfOpts: { hmacKey: formKey(config.dataDir) },
   });
-  await registerSharedRateLimit(app, deps.db, "app");
+  await registerSharedRateLimit(app, roomsOf(deps), "app");
   app.decorateRequest("appMember", null);
   app.decorateRequest("appSessionHash", null);
   app.decorateRequest("appLocale", "en");

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.ts";
+import { categoriesOf } from "../../src/categories/service.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/log/logger.ts";
 import { openPod, type Pod } from "../../src/pod.ts";
@@ -52,6 +53,20 @@ describe("caches of one pod's processes follow changes made by another process",
     await otherProcessesSee();
     expect((await actorOf(apps[1]!)).name).toBe("Riverside pantry");
     expect(two.deps.config.name).toBe("Riverside pantry");
+  });
+
+  it("a category added through one process is known to the other's requests and lookups", async () => {
+    const [one, two] = pods as [Pod, Pod];
+    const category = (app: FastifyInstance) => app.inject({ url: "/categories/seed-swap" });
+    expect((await category(apps[1]!)).statusCode).toBe(404);
+    await categoriesOf(one.deps).add({ slug: "seed-swap", label: "Seed swap" }, new Date());
+    expect((await category(apps[0]!)).json()).toMatchObject({ slug: "seed-swap", label: "Seed swap" });
+    await otherProcessesSee();
+    expect((await category(apps[1]!)).json()).toMatchObject({ slug: "seed-swap", label: "Seed swap" });
+    expect(categoriesOf(two.deps).find("seed-swap")?.label).toBe("Seed swap");
+    await categoriesOf(one.deps).rename("seed-swap", "Seeds");
+    await otherProcessesSee();
+    expect((await category(apps[1]!)).json()).toMatchObject({ label: "Seeds" });
   });
 
   it("a server blocked through one process is refused by the other, and unblocked likewise", async () => {
