@@ -2,32 +2,18 @@
  * The RoomDb on SQLite: the shared contract, and what only the one shared connection needs: writes queue,
  * a callback that leaves the macrotask is caught, and the inbox's group commit and RoomDb writes stay apart.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { count, eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
+import { describe, expect, it } from "vitest";
 import { groupCommit } from "../../src/db/group-commit.ts";
 import { sqliteRoomDb, TransactionLeftTheTurn } from "../../src/db/room-db-sqlite.ts";
 import { neighborRequests } from "../../src/requests/schema.ts";
 import { describeRoomDbContract } from "../support/room-db-contract.ts";
+import { sqliteRoomsForFile } from "../support/room-databases.ts";
 
-let dir: string;
-let handle: DatabaseHandle;
+const file = sqliteRoomsForFile();
 
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pods-room-db-"));
-  handle = openMigratedDatabase(path.join(dir, "pod.sqlite"));
-});
-
-afterAll(() => {
-  handle?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-describeRoomDbContract("SQLite", () => sqliteRoomDb(handle.sqlite));
+describeRoomDbContract("SQLite", file.rooms);
 
 const request = (subjectId: string) => ({
   id: uuidv7(),
@@ -42,15 +28,16 @@ const request = (subjectId: string) => ({
 
 /** Rows for a subject, read on the plain synchronous connection (as an unconverted store would). */
 const rowsFor = (subjectId: string) =>
-  handle.db.select({ n: count() }).from(neighborRequests).where(eq(neighborRequests.subjectId, subjectId)).get()!.n;
+  file.handle().db.select({ n: count() }).from(neighborRequests).where(eq(neighborRequests.subjectId, subjectId)).get()!
+    .n;
 
 describe("RoomDb on SQLite's one connection", () => {
   it("is one RoomDb per connection, so every store shares the write queue", () => {
-    expect(sqliteRoomDb(handle.sqlite)).toBe(sqliteRoomDb(handle.sqlite));
+    expect(sqliteRoomDb(file.handle().sqlite)).toBe(sqliteRoomDb(file.handle().sqlite));
   });
 
   it("queues writes: the second begins after the first has committed", async () => {
-    const rooms = sqliteRoomDb(handle.sqlite);
+    const rooms = sqliteRoomDb(file.handle().sqlite);
     const t = rooms.table(neighborRequests);
     const subject = uuidv7();
     const seen: string[] = [];
@@ -76,7 +63,7 @@ describe("RoomDb on SQLite's one connection", () => {
   });
 
   it("rolls back a callback that awaited a timer, and another request's statement does not land in it", async () => {
-    const rooms = sqliteRoomDb(handle.sqlite);
+    const rooms = sqliteRoomDb(file.handle().sqlite);
     const t = rooms.table(neighborRequests);
     const mine = uuidv7();
     const outsider = uuidv7();
@@ -84,7 +71,7 @@ describe("RoomDb on SQLite's one connection", () => {
     const write = rooms.write(async (db) => {
       await db.insert(t).values(request(mine));
       // Another request, on the shared connection, in a later macrotask.
-      setImmediate(() => handle.db.insert(neighborRequests).values(request(outsider)).run());
+      setImmediate(() => file.handle().db.insert(neighborRequests).values(request(outsider)).run());
       await new Promise((resolve) => setTimeout(resolve, 5));
       statementAfter.resolve(
         Promise.resolve()
@@ -94,7 +81,7 @@ describe("RoomDb on SQLite's one connection", () => {
     });
     await expect(write).rejects.toBeInstanceOf(TransactionLeftTheTurn);
     expect(await statementAfter.promise).toBeInstanceOf(TransactionLeftTheTurn);
-    expect(handle.sqlite.inTransaction).toBe(false);
+    expect(file.handle().sqlite.inTransaction).toBe(false);
     expect(rowsFor(mine)).toBe(0);
     expect(rowsFor(outsider)).toBe(1); // committed on its own, not rolled back with the write
     // The connection is usable afterwards.
@@ -103,12 +90,12 @@ describe("RoomDb on SQLite's one connection", () => {
   });
 
   it("keeps RoomDb writes out of the inbox's group commit, both ways round", async () => {
-    const rooms = sqliteRoomDb(handle.sqlite);
+    const rooms = sqliteRoomDb(file.handle().sqlite);
     const t = rooms.table(neighborRequests);
-    const commit = groupCommit(handle.sqlite);
+    const commit = groupCommit(file.handle().sqlite);
     const inbox = uuidv7();
     const room = uuidv7();
-    const insertInbox = () => handle.db.insert(neighborRequests).values(request(inbox)).run();
+    const insertInbox = () => file.handle().db.insert(neighborRequests).values(request(inbox)).run();
     const fromInsideBatch: Promise<unknown>[] = [];
     const results = await Promise.allSettled([
       commit(insertInbox),
@@ -129,6 +116,6 @@ describe("RoomDb on SQLite's one connection", () => {
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
     expect(rowsFor(inbox)).toBe(3);
     expect(rowsFor(room)).toBe(2);
-    expect(handle.sqlite.inTransaction).toBe(false);
+    expect(file.handle().sqlite.inTransaction).toBe(false);
   });
 });

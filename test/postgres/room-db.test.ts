@@ -1,33 +1,20 @@
 /** The RoomDb on a real PostgreSQL server: the contract its SQLite twin passes in test/integration/room-db.test.ts. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migratePostgres, openPostgresPool, type PostgresPool } from "../../src/db/postgres.ts";
-import { postgresRoomDb } from "../../src/db/room-db-postgres.ts";
+import { describe, expect, it } from "vitest";
 import { operatorTokens } from "../../src/operators/schema.ts";
 import { describeRoomDbContract } from "../support/room-db-contract.ts";
-import { freshDatabase, postgresUnavailable, type TestDatabase } from "../support/postgres.ts";
+import { postgresUnavailable } from "../support/postgres.ts";
+import { postgresRoomsForFile } from "../support/room-databases.ts";
 
 const skip = postgresUnavailable();
 if (skip) console.warn(skip);
 
 describe.skipIf(skip != null)("RoomDb on PostgreSQL", () => {
-  let database: TestDatabase;
-  let pool: PostgresPool;
+  const { rooms } = postgresRoomsForFile();
 
-  beforeAll(async () => {
-    database = await freshDatabase();
-    pool = openPostgresPool(database.url);
-    await migratePostgres(pool);
-  });
-
-  afterAll(async () => {
-    await pool?.end();
-    await database?.drop();
-  });
-
-  describeRoomDbContract("PostgreSQL", () => postgresRoomDb(pool));
+  describeRoomDbContract("PostgreSQL", rooms);
 
   it("queries the derived twin of a room's SQLite table", () => {
-    const twin = postgresRoomDb(pool).table(operatorTokens);
+    const twin = rooms().table(operatorTokens);
     expect(twin).not.toBe(operatorTokens);
     expect(twin.constructor.name).toBe("PgTable");
   });
