@@ -11,12 +11,16 @@ import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room
  * Why this shape: a SQLite transaction on a shared connection contains every statement run on it until COMMIT,
  * whoever runs it; better-sqlite3's transaction() refuses an asynchronous callback for that reason. A write here
  * is asynchronous but still runs within ONE macrotask: drizzle's SQLite queries execute when awaited and resolve
- * as microtasks, so a callback that awaits only its `db` finishes before the event loop turns, and no other
- * request's statement can run between BEGIN and COMMIT. Three things keep that true:
+ * as microtasks, so a callback that awaits only its `db` finishes before the event loop turns. Four things keep
+ * other requests' statements out of it:
  *
- * - A process-wide lock per connection: writes queue, never interleave or nest; BEGIN always runs in a microtask,
- *   so a write asked for inside a synchronous transaction (the inbox's group commit, an old store's) begins
- *   after that transaction has committed.
+ * - A process-wide lock per connection: writes queue, never interleave or nest.
+ * - Each write begins in a macrotask of its own (a setImmediate callback), where the microtask queue starts
+ *   empty: until COMMIT, only the write's own continuations run. Begun in a microtask instead, it would share
+ *   its turn with other requests' continuations (the caller of the write before it, carrying on with an old
+ *   synchronous store; requests woken by the group commit), whose statements would land in the transaction and
+ *   be lost with its rollback. A write asked for inside a synchronous transaction (the inbox's group commit,
+ *   an old store's) so also begins after that transaction has committed.
  * - BEGIN IMMEDIATE: the write lock is taken at the start (another process's writer makes it wait busy_timeout,
  *   never fail halfway with SQLITE_BUSY on upgrade).
  * - A guard against a callback that awaited something else (a fetch, a timer, a queue): a setImmediate set at
@@ -75,7 +79,7 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
     // `oneAtATime` needs nothing more here: BEGIN IMMEDIATE already makes writers to one file take turns.
     async write(fn) {
       refuseNesting("write");
-      return lock(() => runAsWrite(() => writeNow(fn)));
+      return lock(() => runAsWrite(() => inTurnOfItsOwn(() => writeNow(fn))));
     },
   };
   opened.set(sqlite, roomDb);
@@ -90,6 +94,11 @@ export class TransactionLeftTheTurn extends Error {
     );
     this.name = "TransactionLeftTheTurn";
   }
+}
+
+/** Starts `work` at the beginning of a macrotask of its own (see sqliteRoomDb). */
+function inTurnOfItsOwn<R>(work: () => Promise<R>): Promise<R> {
+  return new Promise((resolve, reject) => setImmediate(() => work().then(resolve, reject)));
 }
 
 /** One RoomDb (and so one write lock) per connection, however many stores ask for it. */

@@ -62,6 +62,30 @@ describe("RoomDb on SQLite's one connection", () => {
     expect(rowsFor(subject)).toBe(6);
   });
 
+  it("keeps other requests' statements out of a write, even those running on right after theirs", async () => {
+    const rooms = sqliteRoomDb(file.handle().sqlite);
+    // Request A writes, then carries on with an old synchronous store, as requests.claim does with offers.
+    const first = (async () => {
+      await rooms.write(async (db) => db.insert(neighborRequests).values(request("first")));
+      file.handle().db.insert(neighborRequests).values(request("after-first")).run();
+    })();
+    // Request B's write, queued behind A's, is refused after a few statements and rolls back.
+    const second = rooms.write(async (db) => {
+      for (let i = 0; i < 5; i++) await db.insert(neighborRequests).values(request("second"));
+      throw new Error("refused");
+    });
+    // Request C: an old store's transaction after an await, in the same turn as the writes.
+    const third = (async () => {
+      for (let i = 0; i < 20; i++) await null;
+      file
+        .handle()
+        .sqlite.transaction(() => file.handle().db.insert(neighborRequests).values(request("third")).run())();
+    })();
+    await Promise.all([first, third]);
+    await expect(second).rejects.toThrow("refused");
+    expect([rowsFor("first"), rowsFor("after-first"), rowsFor("second"), rowsFor("third")]).toEqual([1, 1, 0, 1]);
+  });
+
   it("rolls back a callback that awaited a timer, and another request's statement does not land in it", async () => {
     const rooms = sqliteRoomDb(file.handle().sqlite);
     const t = rooms.table(neighborRequests);
