@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MessageQueue, MessageQueueEnqueueOptions } from "@fedify/fedify";
 import type { Db } from "../db/client.ts";
+import type { RoomQueries } from "../db/room-db.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import * as store from "./store.ts";
 
@@ -52,6 +54,7 @@ export class EventDispatcher {
   readonly #deps: PodDeps;
   readonly #db: Db;
   readonly #queue: TransactionalQueue;
+  readonly #events: ReturnType<typeof store.eventsStore>;
   readonly #handlers = new Map<string, EventHandler>();
   readonly #holding = new AsyncLocalStorage<Held[]>();
   #chain: Promise<void> = Promise.resolve();
@@ -63,6 +66,7 @@ export class EventDispatcher {
     this.#deps = deps;
     this.#db = deps.db;
     this.#queue = queue;
+    this.#events = store.eventsStore(roomsOf(deps));
   }
 
   /** The queue to give the federation: outside a handler it is the pod's queue; inside, it holds messages. */
@@ -93,6 +97,14 @@ export class EventDispatcher {
   /** Records an event in the caller's transaction (drizzle's `tx`), keyed for ordering by an object IRI. */
   record(tx: store.Writer, kind: string, payload: unknown, orderingKey: string | null = null): string {
     return store.recordEvent(tx, kind, payload, orderingKey, this.#deps.now());
+  }
+
+  /**
+   * Records an event in a RoomDb write (`db`: what the write hands its callback), for rooms that moved onto the
+   * RoomDb: it commits or rolls back with that write, and `settle()` after the write runs it like any other.
+   */
+  recordWithin(db: RoomQueries, kind: string, payload: unknown, orderingKey: string | null = null): Promise<string> {
+    return this.#events.recordWithin(db, kind, payload, orderingKey, this.#deps.now());
   }
 
   /** Runs every due event now; resolves once they have been tried. Services await it after their change. */

@@ -2,16 +2,19 @@ import type { Context } from "@fedify/fedify";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { Db } from "../db/client.ts";
+import type { RoomQueries } from "../db/room-db.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { conflict, notFound } from "../http/problem.ts";
+import { notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import { recordTombstones } from "../publishing/tombstones.ts";
+import { tombstonesStore } from "../publishing/tombstones.ts";
 import { practiceIri, practiceNoteIri } from "../publishing/iris.ts";
 import { practiceActivities, type PracticeVerb } from "./to-as.ts";
 import { projectPractice } from "./view-projection.ts";
 import type { Practice, PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
 import { practices } from "./schema.ts";
+import { practicesStore } from "./store.ts";
 
 export type { Practice, PracticeStatus } from "./model.ts";
 
@@ -32,9 +35,13 @@ const PRACTICE_CHANGED = "practice.changed";
 export function practicesService(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
   const { db, config } = deps;
 
+  const rooms = roomsOf(deps);
+  const store = practicesStore(rooms);
+  const tombstones = tombstonesStore(rooms);
+
   /** Records, in the change's transaction, that followers must be told (run by the event dispatcher). */
-  const publishLater = (tx: Parameters<EventDispatcher["record"]>[0], row: Practice, verb: PracticeVerb) =>
-    events.record(tx, PRACTICE_CHANGED, { row, verb }, practiceIri(config, row).href);
+  const publishLater = (tx: RoomQueries, row: Practice, verb: PracticeVerb) =>
+    events.recordWithin(tx, PRACTICE_CHANGED, { row, verb }, practiceIri(config, row).href);
 
   events.on(PRACTICE_CHANGED, async ({ row, verb }: { row: Practice; verb: PracticeVerb }, event) => {
     projectPractice(deps, row);
@@ -46,12 +53,6 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
   function find(from: Pick<Db, "select">, id: string): Practice {
     const row = from.select().from(practices).where(eq(practices.id, id)).get();
     if (!row) throw notFound(`no practice ${id}`);
-    return row;
-  }
-
-  function editable(from: Pick<Db, "select">, id: string): Practice {
-    const row = find(from, id);
-    if (row.status === "withdrawn") throw conflict("this practice was withdrawn and can no longer change");
     return row;
   }
 
@@ -75,26 +76,22 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
 
     async create(input: PracticeInput): Promise<Practice> {
       const now = deps.now().toISOString();
-      const row = db.transaction((tx) => {
-        const inserted = tx
-          .insert(practices)
-          .values({
-            id: uuidv7(),
-            title: input.title,
-            summary: input.summary,
-            body: input.body ?? "",
-            tags: uniqueTags(input.tags ?? []),
-            problem: input.problem ?? "",
-            outcomes: input.outcomes ?? "",
-            language: input.language ?? "en",
-            adaptedFrom: input.adaptedFrom ?? null,
-            status: "published",
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning()
-          .get();
-        publishLater(tx, inserted, "create");
+      const row = await rooms.write(async (tx) => {
+        const inserted = await store.insertWithin(tx, {
+          id: uuidv7(),
+          title: input.title,
+          summary: input.summary,
+          body: input.body ?? "",
+          tags: uniqueTags(input.tags ?? []),
+          problem: input.problem ?? "",
+          outcomes: input.outcomes ?? "",
+          language: input.language ?? "en",
+          adaptedFrom: input.adaptedFrom ?? null,
+          status: "published",
+          createdAt: now,
+          updatedAt: now,
+        });
+        await publishLater(tx, inserted, "create");
         return inserted;
       });
       await events.settle();
@@ -102,26 +99,10 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
     },
 
     async update(id: string, patch: PracticePatch): Promise<Practice> {
-      const now = deps.now().toISOString();
-      const row = db.transaction((tx) => {
-        const current = editable(tx, id);
-        const updated = tx
-          .update(practices)
-          .set({
-            title: patch.title ?? current.title,
-            summary: patch.summary ?? current.summary,
-            body: patch.body ?? current.body,
-            tags: patch.tags ? uniqueTags(patch.tags) : current.tags,
-            problem: patch.problem ?? current.problem,
-            outcomes: patch.outcomes ?? current.outcomes,
-            language: patch.language ?? current.language,
-            adaptedFrom: patch.adaptedFrom === undefined ? current.adaptedFrom : patch.adaptedFrom,
-            updatedAt: now,
-          })
-          .where(eq(practices.id, id))
-          .returning()
-          .get();
-        publishLater(tx, updated, "update");
+      const change = { ...patch, tags: patch.tags && uniqueTags(patch.tags), updatedAt: deps.now().toISOString() };
+      const row = await rooms.write(async (tx) => {
+        const updated = await store.changeWithin(tx, id, change);
+        await publishLater(tx, updated, "update");
         return updated;
       });
       await events.settle();
@@ -130,15 +111,9 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
 
     async withdraw(id: string): Promise<Practice> {
       const now = deps.now();
-      const row = db.transaction((tx) => {
-        editable(tx, id);
-        const updated = tx
-          .update(practices)
-          .set({ status: "withdrawn", updatedAt: now.toISOString() })
-          .where(eq(practices.id, id))
-          .returning()
-          .get();
-        recordTombstones(
+      const row = await rooms.write(async (tx) => {
+        const updated = await store.changeWithin(tx, id, { status: "withdrawn", updatedAt: now.toISOString() });
+        await tombstones.recordWithin(
           tx,
           [
             { iri: practiceIri(config, updated).href, formerType: "Article" },
@@ -146,7 +121,7 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
           ],
           now,
         );
-        publishLater(tx, updated, "delete");
+        await publishLater(tx, updated, "delete");
         return updated;
       });
       await events.settle();

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { tombstones } from "./schema.ts";
 
 export type TombstoneRow = typeof tombstones.$inferSelect;
@@ -15,6 +16,26 @@ export function recordTombstones(
       .onConflictDoNothing()
       .run();
   }
+}
+
+/**
+ * The tombstones table on a RoomDb, for rooms that write through one: `recordWithin(db, …)` records them in the
+ * RoomDb write whose `db` it is given (a tombstone already there keeps its first date), on SQLite and PostgreSQL.
+ */
+export function tombstonesStore(rooms: RoomDb) {
+  const t = rooms.table(tombstones);
+  return {
+    async recordWithin(db: RoomQueries, entries: { iri: string; formerType: string }[], at: Date): Promise<void> {
+      if (entries.length === 0) return;
+      const rows = entries.map((entry) => ({ ...entry, deletedAt: at.toISOString() }));
+      await db.insert(t).values(rows).onConflictDoNothing();
+    },
+
+    async find(iri: string): Promise<TombstoneRow | undefined> {
+      const [row] = await rooms.read((db) => db.select().from(t).where(eq(t.iri, iri)));
+      return row;
+    },
+  };
 }
 
 // Every GET and HEAD looks here first: the query is built and prepared once per database, not per request.

@@ -8,7 +8,9 @@ import { EventDispatcher } from "../../src/events/dispatcher.ts";
 import { SqliteMessageQueue } from "../../src/federation/sqlite-mq.ts";
 import type { PodDeps } from "../../src/federation/deps.ts";
 import { createLogger } from "../../src/log/logger.ts";
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { tombstones } from "../../src/publishing/schema.ts";
+import { tombstonesStore } from "../../src/publishing/tombstones.ts";
 
 /** One process's view of the pod's file: its own connection, queue and dispatcher. */
 interface Side {
@@ -180,5 +182,32 @@ describe("the event dispatcher (a real SQLite file, the pod's own queue)", () =>
     for (let i = 0; i < 100 && state(restarted, id)?.state !== "done"; i++) await new Promise((r) => setTimeout(r, 20));
     expect(ran).toBe(1);
     expect(queued(restarted)).toBe(1);
+  });
+
+  it("an event recorded in a RoomDb write runs like one recorded in a synchronous transaction, in order", async () => {
+    const side = open();
+    const rooms = sqliteRoomDb(side.handle.sqlite);
+    const tombs = tombstonesStore(rooms);
+    const ran: string[] = [];
+    side.dispatcher.on("test.sent", async (payload: { step: string }) => {
+      ran.push(payload.step);
+      await side.dispatcher.queue.enqueue({ step: payload.step });
+    });
+    const iri = "https://pod.example/a";
+    const lost = rooms.write(async (db) => {
+      await side.dispatcher.recordWithin(db, "test.sent", { step: "rolled back" }, iri);
+      throw new Error("the change failed");
+    });
+    await expect(lost).rejects.toThrow("the change failed");
+    change(side, iri, { step: "synchronous" });
+    const id = await rooms.write(async (db) => {
+      await tombs.recordWithin(db, [{ iri: `${iri}/gone`, formerType: "Note" }], new Date(clock));
+      return side.dispatcher.recordWithin(db, "test.sent", { step: "within" }, iri);
+    });
+    await side.dispatcher.settle();
+    expect(ran).toEqual(["synchronous", "within"]);
+    expect(state(side, id)).toMatchObject({ state: "done" });
+    expect(queued(side)).toBe(2);
+    expect(count(side, "SELECT COUNT(*) AS n FROM events")).toBe(2);
   });
 });

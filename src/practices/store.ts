@@ -1,0 +1,39 @@
+import { and, eq } from "drizzle-orm";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import { conflict, notFound } from "../http/problem.ts";
+import type { Practice } from "./model.ts";
+import { practices } from "./schema.ts";
+
+type NewPractice = typeof practices.$inferInsert;
+/** Fields a change sets; an undefined field is left as it is. */
+export type PracticeChange = Partial<Omit<Practice, "id" | "createdAt">> & { updatedAt: string };
+
+/**
+ * The practices room's writes on either database, made within the RoomDb write whose `db` they are given, so the
+ * service records the change's event and tombstones in the same transaction.
+ */
+export function practicesStore(rooms: RoomDb) {
+  const t = rooms.table(practices);
+  return {
+    async insertWithin(db: RoomQueries, row: NewPractice): Promise<Practice> {
+      const [inserted] = await db.insert(t).values(row).returning();
+      return inserted!;
+    },
+
+    /**
+     * Changes a published practice; a withdrawn one answers 409, an unknown one 404. The condition is in the
+     * UPDATE itself, so a withdrawal committed meanwhile by another process (PostgreSQL) is never overwritten.
+     */
+    async changeWithin(db: RoomQueries, id: string, change: PracticeChange): Promise<Practice> {
+      const [changed] = await db
+        .update(t)
+        .set(change)
+        .where(and(eq(t.id, id), eq(t.status, "published")))
+        .returning();
+      if (changed) return changed;
+      const [found] = await db.select({ status: t.status }).from(t).where(eq(t.id, id));
+      if (!found) throw notFound(`no practice ${id}`);
+      throw conflict("this practice was withdrawn and can no longer change");
+    },
+  };
+}
