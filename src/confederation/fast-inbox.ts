@@ -27,7 +27,7 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
   const inFlight = new Map<string, Promise<boolean>>();
 
   /** True when the activity was handled here; false sends it down Fedify's path. */
-  return async function handle({ activity, actorIri }: VerifiedInbox): Promise<boolean> {
+  return async function handle({ activity, actorIri, senderFollowed }: VerifiedInbox): Promise<boolean> {
     if (!sameJson(activity["@context"], POD_CONTEXT)) return false;
     const decoded = decodeActivity(activity);
     if (!decoded || decoded.receipt.actorIri !== actorIri) return false;
@@ -38,7 +38,7 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
     const slot = `${receipt.actorIri} ${receipt.activityIri}`;
     while (inFlight.has(slot)) await inFlight.get(slot);
     if (seen.get(receipt.activityIri, receipt.actorIri)) return true;
-    const handling = inbox.onProposal(receipt, proposal).then(() => true);
+    const handling = inbox.onProposal(receipt, proposal, senderFollowed).then(() => true);
     inFlight.set(
       slot,
       handling.catch(() => false),

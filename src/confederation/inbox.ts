@@ -194,10 +194,11 @@ export function confederationInbox(
     if (object.iri) await relay.renew(object.iri, actorIri);
   }
 
-  async function onCreateOrUpdate(ctx: Context<null>, activity: Create | Update): Promise<void> {
+  /** `senderFollowed`: the follow as the inbox's concern check read it for this delivery (else read here). */
+  async function onCreateOrUpdate(ctx: Context<null>, activity: Create | Update, senderFollowed?: boolean) {
     const actorIri = activity.actorId;
     if (!actorIri) return;
-    const isFollowed = followed(actorIri.href);
+    const isFollowed = senderFollowed ?? followed(actorIri.href);
     const object = await activity.getObject(ctx).catch(() => null);
     const recordIt = () => record(activity, object, isFollowed);
     if (!object || !(await kindOf(object))) {
@@ -220,8 +221,12 @@ export function confederationInbox(
     },
 
     /** The fast path's Create or Update of an offer or need, read from the compact JSON of our context. */
-    async onProposal(receipt: Receipt, fields: ProposalFields & { attributedTo: string | null }): Promise<void> {
-      const isFollowed = followed(receipt.actorIri);
+    async onProposal(
+      receipt: Receipt,
+      fields: ProposalFields & { attributedTo: string | null },
+      senderFollowed?: boolean,
+    ): Promise<void> {
+      const isFollowed = senderFollowed ?? followed(receipt.actorIri);
       const recordIt = () => recordReceipt(receipt, isFollowed);
       if (!proposalKind(fields.purpose)) return recordIt();
       const ids = { iri: fields.iri, attributedTo: fields.attributedTo };

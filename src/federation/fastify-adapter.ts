@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Context, KvStore } from "@fedify/fedify";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import { problemFor, sendProblem } from "../http/problem.ts";
-import { iriOf } from "./inbox-concern.ts";
+import { iriOf, type Concern } from "./inbox-concern.ts";
 import { FetchBudgetExceeded, withinInboxScope } from "./inbox-scope.ts";
 import { signatureGuard, SignatureRefusal, type InboxRequest, type VerifiedInbox } from "./signature-guard.ts";
 import { prebuiltDocuments } from "./prebuilt-documents.ts";
@@ -32,7 +32,7 @@ export interface UnconcernedReceipt {
 
 export interface InboxParts {
   kv: KvStore;
-  concernsPod: (activity: Record<string, unknown>, actorIri: string) => boolean;
+  concernsPod: (activity: Record<string, unknown>, actorIri: string) => Concern | null;
   recordUnconcerned: (receipt: UnconcernedReceipt) => void;
   fastPath?: InboxFastPath;
   /** Blocked servers and accounts (moderation): their deliveries get 403, nothing of them is read. */
@@ -122,11 +122,13 @@ export function mountFederation(
         }
         const { activity, actorIri } = verified;
         if (refusesSender(actorIri)) return refuse(403, "this pod does not accept deliveries from you");
-        if (!parts.concernsPod(activity, actorIri)) {
+        const concern = parts.concernsPod(activity, actorIri);
+        if (!concern) {
           parts.recordUnconcerned(receiptOf(activity, actorIri));
           request.log.debug({ activity: activity.id, actor: actorIri }, "inbox activity does not concern the pod");
           return reply.code(202).send();
         }
+        verified.senderFollowed = concern.senderFollowed;
         // A failure after the fast path took the activity is a 5xx (the sender retries); it is not handed
         // to Fedify's path, which would handle it a second time.
         if (parts.fastPath && (await parts.fastPath(verified))) return reply.code(202).send();

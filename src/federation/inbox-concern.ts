@@ -12,6 +12,15 @@ export interface ConcernLookups {
   knowsAccount(iri: string): boolean;
 }
 
+/**
+ * Why a delivery concerns the pod, with what was read on the way: whether the pod follows the sender (accepted),
+ * when that was asked (not for the activities always handled). The inbox handlers take it instead of reading the
+ * follow again; it was read after the signature was verified, before the handler's own checks.
+ */
+export interface Concern {
+  readonly senderFollowed?: boolean;
+}
+
 /** Activities about relationships and removals: always handled (they name ids; fetches stay within the budget). */
 const ALWAYS = new Set(["Follow", "Undo", "Accept", "Reject", "Delete"]);
 /** How many strings of a body are searched for the pod's own IRIs. */
@@ -25,15 +34,18 @@ const STRINGS_SEARCHED = 20_000;
  */
 export function inboxConcern(deps: Pick<PodDeps, "config">, rooms: ConcernLookups) {
   const { config } = deps;
-  return function concernsPod(activity: Record<string, unknown>, actorIri: string): boolean {
-    if (typeof activity.type === "string" && ALWAYS.has(activity.type)) return true;
-    if (rooms.followsAccepted(actorIri)) return true;
-    if (namesOrigin(activity, config.url.origin)) return true;
+  const ALWAYS_CONCERNS: Concern = {};
+  const FOLLOWED: Concern = { senderFollowed: true };
+  const NOT_FOLLOWED: Concern = { senderFollowed: false };
+  return function concernsPod(activity: Record<string, unknown>, actorIri: string): Concern | null {
+    if (typeof activity.type === "string" && ALWAYS.has(activity.type)) return ALWAYS_CONCERNS;
+    if (rooms.followsAccepted(actorIri)) return FOLLOWED;
+    if (namesOrigin(activity, config.url.origin)) return NOT_FOLLOWED;
     const objectIri = iriOf(activity.object);
-    if (!objectIri) return false;
-    if (rooms.viewObjectOrigin(objectIri) === actorIri) return true;
-    if (rooms.knowsStatus(objectIri)) return true;
-    return activity.type === "Update" && objectIri === actorIri && rooms.knowsAccount(actorIri);
+    if (!objectIri) return null;
+    if (rooms.viewObjectOrigin(objectIri) === actorIri) return NOT_FOLLOWED;
+    if (rooms.knowsStatus(objectIri)) return NOT_FOLLOWED;
+    return activity.type === "Update" && objectIri === actorIri && rooms.knowsAccount(actorIri) ? NOT_FOLLOWED : null;
   };
 }
 

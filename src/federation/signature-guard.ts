@@ -12,6 +12,8 @@ export interface VerifiedInbox {
   actorIri: string;
   keyId: string;
   header: SignatureHeader;
+  /** Whether the pod follows the actor (accepted), as the inbox's concern check read it; unset when not asked. */
+  senderFollowed?: boolean;
 }
 
 /**

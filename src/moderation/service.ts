@@ -26,6 +26,8 @@ const REPORT_SENT = "moderation.report-sent";
 const MAX_COMMENT = 1_000;
 const MAX_POSTS = 20;
 const OPEN_REPORTS_PER_ACTOR = 5;
+/** How many IRIs' answers refuses() keeps between reloads of the block lists (cleared when full). */
+const ANSWERS_KEPT = 4_096;
 
 /**
  * The pod's moderation: blocked servers and accounts (refused at the inbox, forgotten everywhere, never
@@ -44,20 +46,36 @@ export function moderationService(
   let loadedVersion: number | null = null;
   let domains: Set<string> | null = null;
   let accounts: Set<string> | null = null;
+  // Answers of refuses() by IRI, for these very block lists: a delivery asks about its key, actor and object
+  // several times (once more inside the commit). Cleared whenever the lists are reloaded; bounded.
+  const answers = new Map<string, boolean>();
   const load = () => {
     loadedVersion = blocksVersion();
     domains = new Set(store.listBlockedDomains(db).map((row) => row.domain));
     accounts = new Set(store.listBlockedAccounts(db).map((row) => canonicalIri(row.actorIri)));
+    answers.clear();
   };
   const fresh = () => {
     if (!accounts || loadedVersion === -1 || blocksVersion() !== loadedVersion) load();
   };
   const blockedHost = (host: string) => {
     fresh();
+    return onBlockedDomain(host);
+  };
+  /** Against the lists as loaded (the caller made them fresh: one answer is never read from two versions). */
+  const onBlockedDomain = (host: string) => {
     for (let at = 0; at !== -1; at = host.indexOf(".", at + 1)) {
       if (domains!.has(at === 0 ? host : host.slice(at + 1))) return true;
     }
     return false;
+  };
+  /** The lists' answer, the IRI parsed once (canonicalIri and hostOf read the same URL when no trailing dot). */
+  const refusedByLists = (iri: string): boolean => {
+    if (accounts!.size === 0 && domains!.size === 0) return false;
+    const url = URL.parse(iri);
+    if (url === null) return accounts!.has(iri);
+    if (url.hostname.endsWith(".")) return accounts!.has(canonicalIri(iri)) || onBlockedDomain(hostOf(iri)!);
+    return accounts!.has(url.href) || onBlockedDomain(url.hostname);
   };
 
   events.on(REPORT_SENT, async ({ report, recipient }: { report: store.Report; recipient: RecipientRow }) => {
@@ -77,9 +95,13 @@ export function moderationService(
     /** Whether deliveries from (and content by) this actor or key IRI are refused. */
     refuses(iri: string): boolean {
       fresh();
-      if (accounts!.has(canonicalIri(iri))) return true;
-      const host = hostOf(iri);
-      return host !== null && blockedHost(host);
+      let refused = answers.get(iri);
+      if (refused === undefined) {
+        refused = refusedByLists(iri);
+        if (answers.size >= ANSWERS_KEPT) answers.clear();
+        answers.set(iri, refused);
+      }
+      return refused;
     },
 
     /** Whether this very account is blocked (Mastodon's `blocking`). */

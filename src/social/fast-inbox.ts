@@ -83,15 +83,15 @@ export function fastNoteInbox(
   /** A context of its own for each activity (its loaders get the activity's fetch budget). */
   newContext: () => Context<null>,
 ) {
-  return async function handle({ activity, actorIri }: VerifiedInbox): Promise<boolean> {
+  return async function handle({ activity, actorIri, senderFollowed }: VerifiedInbox): Promise<boolean> {
     const create = decodeMastodonCreate(activity);
     if (!create || create.actorId?.href !== actorIri) return false;
     await withinInboxScope(actorIri, async () => {
       const ctx = newContext();
       spendInboxBudget(ctx);
-      await view.onCreate(ctx, create);
+      await view.onCreate(ctx, create, senderFollowed);
       const object = await create.getObject(ctx);
-      if (object) await social.onPost(ctx, create, object);
+      if (object) await social.onPost(ctx, create, object, senderFollowed);
     });
     deps.log.debug({ activity: create.id?.href }, "inbox fast path");
     return true;

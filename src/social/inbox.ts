@@ -67,7 +67,8 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
     rememberActor,
 
     /** A Create or Update of a post. Kept when it concerns the pod; the pod is told of replies and mentions. */
-    async onPost(ctx: Context<null>, activity: Create | Update, object: APObject): Promise<void> {
+    /** `senderFollowed`: the follow as the inbox's concern check read it for this delivery (else read here). */
+    async onPost(ctx: Context<null>, activity: Create | Update, object: APObject, senderFollowed?: boolean) {
       // The sender must be the author (as Mastodon requires): nobody else may claim a post's id.
       if (!isPost(object) || !activity.actorId || !belongsTo(activity.actorId, object.id, object.attributionId)) return;
       // A pod's charter Article is structure for the confederal view; its companion Note is the post people read.
@@ -77,7 +78,7 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
       const me = ctx.getActorUri(deps.config.handle).href;
       const mentionsPod = post.mentions.includes(me);
-      const followed = following.get(activity.actorId.href)?.state === "accepted";
+      const followed = senderFollowed ?? following.get(activity.actorId.href)?.state === "accepted";
       if (!followed && !replyTarget && !mentionsPod && !store.statusByIri(db, post.iri)) return;
       const account = await rememberActor(ctx, activity.actorId);
       if (!account || !(await claimable(ctx, post.iri, account))) return;

@@ -5,7 +5,11 @@ import { parseDecimal } from "@fedify/vocab-runtime";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { viewObjects } from "../../src/confederation/schema.ts";
 import { toInstant } from "../../src/federation/deps.ts";
+import { eq } from "drizzle-orm";
+import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
 import { following } from "../../src/follows/schema.ts";
+import { removeFollowing } from "../../src/follows/service.ts";
+import { addBlockedAccount } from "../../src/moderation/store.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
@@ -420,5 +424,29 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     } finally {
       taken.mockRestore();
     }
+  });
+
+  it("over HTTP: a follow ended, accepted again, a block and an unblock each count for the very next offer", async () => {
+    const offer = async (name: string) => {
+      const { body, id } = await offerBody(alice, name);
+      return { status: await deliver(sign(body), body), kept: inView(id) };
+    };
+    expect(await offer("Before")).toEqual({ status: 202, kept: true });
+    const row = server.pod.deps.db.select().from(following).where(eq(following.actorIri, alice.actorId)).get()!;
+    expect(removeFollowing(server.pod.deps.db, alice.actorId)).toBe(true);
+    expect(await offer("Unfollowed")).toEqual({ status: 202, kept: false });
+    server.pod.deps.db.insert(following).values(row).run();
+    expect(await offer("Followed again")).toEqual({ status: 202, kept: true });
+    // A block written by another process (the CLI): seen once the change counter is read again.
+    addBlockedAccount(server.pod.deps.db, {
+      actorIri: alice.actorId,
+      handle: "",
+      reason: "",
+      createdAt: row.createdAt,
+    });
+    await new Promise((resolve) => setTimeout(resolve, OTHER_PROCESSES_SEEN_WITHIN_MS + 10));
+    expect(await offer("Blocked")).toEqual({ status: 403, kept: false });
+    expect(server.pod.moderation.unblockAccount(alice.actorId)).toBe(true);
+    expect(await offer("Unblocked")).toEqual({ status: 202, kept: true });
   });
 });
