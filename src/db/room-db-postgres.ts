@@ -1,8 +1,8 @@
-import { getTableName, is, sql } from "drizzle-orm";
+import { getTableName, is } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { PgTable } from "drizzle-orm/pg-core";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { PostgresPool } from "./postgres.ts";
+import { inTransaction, type PostgresClient, type PostgresPool } from "./postgres.ts";
 import * as postgresSchema from "./postgres-schema.ts";
 import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
 
@@ -13,9 +13,12 @@ const twins = new Map<string, PgTable>(
     .map((table) => [getTableName(table), table]),
 );
 
+/** The connection of each open write, for what must write in it without drizzle (the queue's SQL). */
+const clients = new WeakMap<RoomQueries, PostgresClient>();
+
 /**
  * The RoomDb on a PostgreSQL pool: a read takes any pooled connection, a write is one transaction on one pooled
- * connection (drizzle's node-postgres transaction: BEGIN, the callback, COMMIT, ROLLBACK on a throw). Concurrent
+ * connection (BEGIN, the callback on a drizzle database over that connection, COMMIT; ROLLBACK on a throw). Concurrent
  * writes run at once, as PostgreSQL transactions do (READ COMMITTED): a store that reads a row to change it
  * says so in its SQL (an UPDATE with a condition, `.for("update")`), not by relying on writes queuing as they
  * do on SQLite.
@@ -39,14 +42,22 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
     },
     async write(fn, options) {
       refuseNesting("write");
-      const pg = db as unknown as ReturnType<typeof drizzle>;
       return runAsWrite(() =>
-        pg.transaction(async (tx) => {
+        inTransaction(pool, async (client) => {
           const key = options?.oneAtATime;
-          if (key !== undefined) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 2))`);
-          return fn(asQueries(tx));
+          if (key !== undefined) await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 2))", [key]);
+          const tx = asQueries(drizzle({ client }));
+          clients.set(tx, client);
+          return fn(tx);
         }),
       );
     },
   };
+}
+
+/** The pooled connection a PostgreSQL RoomDb write runs on; throws for anything else (a read, a SQLite write). */
+export function postgresClientOf(db: RoomQueries): PostgresClient {
+  const client = clients.get(db);
+  if (!client) throw new Error("not the db of a PostgreSQL RoomDb write");
+  return client;
 }

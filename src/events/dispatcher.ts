@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MessageQueue, MessageQueueEnqueueOptions } from "@fedify/fedify";
-import type { Db } from "../db/client.ts";
-import type { RoomQueries } from "../db/room-db.ts";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import * as store from "./store.ts";
@@ -20,9 +19,12 @@ export interface EventRun {
 // biome-ignore lint/suspicious/noExplicitAny: each kind of event has its own payload; handlers type theirs.
 export type EventHandler = (payload: any, event: EventRun) => Promise<void>;
 
-/** A queue that can write at once within the caller's SQLite transaction (the pod's SqliteMessageQueue). */
+/**
+ * A queue that can write within a RoomDb write of the rooms' database (the pod's SqliteMessageQueue on its
+ * connection, or PostgresMessageQueue on its pool).
+ */
 export interface TransactionalQueue extends MessageQueue {
-  enqueueNow(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): void;
+  enqueueWithin(db: RoomQueries, messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void>;
 }
 
 /** One enqueue call made by a handler, held until the event is marked done. */
@@ -36,6 +38,8 @@ const FIRST_RETRY_MS = 1_000;
 const LONGEST_RETRY_MS = 5 * 60_000;
 /** How often a running server looks for events left by another process (the CLI) or by a crash. */
 const POLL_MS = 2_000;
+/** On PostgreSQL, how long an event taken by one worker is left to it before another may take it (a dead worker). */
+const LEASE_MS = 60_000;
 
 /**
  * Test only: with POD_TEST_CRASH_AFTER_COMMIT=1 the process kills itself (SIGKILL) when it is about to run
@@ -47,12 +51,12 @@ const crashAfterCommit = () => process.env.POD_TEST_CRASH_AFTER_COMMIT === "1" &
 /**
  * The event dispatcher: services record an event in the same transaction as their change (`record`); the
  * dispatcher runs the event's handler afterwards, in order, with retries, and survives restarts (events
- * live in the pod's SQLite file). A handler's enqueued deliveries are held and written to the queue in
+ * live in the rooms' database, SQLite or PostgreSQL). A handler's enqueued deliveries are held and written to the queue in
  * the one transaction that marks the event done, so a retry after a crash never sends anything twice.
  */
 export class EventDispatcher {
   readonly #deps: PodDeps;
-  readonly #db: Db;
+  readonly #rooms: RoomDb;
   readonly #queue: TransactionalQueue;
   readonly #events: ReturnType<typeof store.eventsStore>;
   readonly #handlers = new Map<string, EventHandler>();
@@ -61,12 +65,12 @@ export class EventDispatcher {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  /** `queue` must write to the same SQLite connection as `deps.db` (checked on every commit). */
-  constructor(deps: PodDeps, queue: TransactionalQueue) {
+  /** `queue` must write in `rooms`' transactions: on SQLite, the same connection (checked on every commit). */
+  constructor(deps: PodDeps, queue: TransactionalQueue, rooms: RoomDb = roomsOf(deps)) {
     this.#deps = deps;
-    this.#db = deps.db;
+    this.#rooms = rooms;
     this.#queue = queue;
-    this.#events = store.eventsStore(roomsOf(deps));
+    this.#events = store.eventsStore(rooms);
   }
 
   /** The queue to give the federation: outside a handler it is the pod's queue; inside, it holds messages. */
@@ -134,16 +138,12 @@ export class EventDispatcher {
     await this.#chain;
   }
 
-  counts() {
-    return store.countByState(this.#db);
-  }
-
   async #drain(): Promise<void> {
     // An event put back for a retry is due later, so each pass moves on; `tried` is the bound regardless.
     const tried = new Set<string>();
     for (
-      let event: ReturnType<typeof store.nextDue>;
-      (event = store.nextDue(this.#db, this.#deps.now().getTime())) && !tried.has(event.id);
+      let event: store.RecordedEvent | undefined;
+      (event = await this.#events.claimNext(this.#deps.now().getTime(), LEASE_MS)) && !tried.has(event.id);
     ) {
       tried.add(event.id);
       await this.#run(event);
@@ -158,11 +158,12 @@ export class EventDispatcher {
       if (crashAfterCommit()) process.kill(process.pid, "SIGKILL");
       const held: Held[] = [];
       await this.#holding.run(held, () => handler(event.payload, { id: event.id, attempts }));
-      this.#commit(event.id, held);
+      await this.#commit(event.id, held);
     } catch (error) {
       const delay = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), LONGEST_RETRY_MS);
       const dueAt = attempts >= MAX_ATTEMPTS ? null : this.#deps.now().getTime() + delay;
-      store.markRetry(this.#db, event.id, attempts, dueAt, error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      await this.#events.markRetry(event.id, attempts, dueAt, message);
       const fields = { err: error, event: event.id, kind: event.kind, attempts };
       if (dueAt === null) this.#deps.log.error(fields, "an event's consequences failed too often; given up");
       else this.#deps.log.warn({ ...fields, retryInMs: delay }, "an event's consequences failed; will retry");
@@ -170,26 +171,14 @@ export class EventDispatcher {
   }
 
   /**
-   * Writes the held deliveries to the queue and marks the event done, all or nothing. The queue writes in
-   * the same SQLite connection, so its own transaction nests in this one; each write is checked to have
-   * happened here (a queue that finished its write later would escape the transaction).
+   * Marks the event done and writes the held deliveries to the queue, all or nothing, in one RoomDb write: the
+   * queue writes within it. An event another process finished meanwhile drops what was held.
    */
-  #commit(id: string, held: Held[]): void {
-    const sqlite = this.#db.$client;
-    const changes = () => (sqlite.prepare("select total_changes() as n").get() as { n: number }).n;
-    sqlite
-      .transaction(() => {
-        if (!store.isPending(this.#db, id)) return; // another process ran it meanwhile: drop what we held
-        for (const { messages, options } of held) {
-          const before = changes();
-          this.#queue.enqueueNow(messages, options);
-          if (changes() - before < messages.length) {
-            throw new Error("the queue did not write its messages within the event's transaction");
-          }
-        }
-        store.markDone(this.#db, id, this.#deps.now());
-      })
-      .immediate();
+  async #commit(id: string, held: Held[]): Promise<void> {
+    await this.#rooms.write(async (db) => {
+      if (!(await this.#events.markDoneWithin(db, id, this.#deps.now()))) return;
+      for (const { messages, options } of held) await this.#queue.enqueueWithin(db, messages, options);
+    });
   }
 }
 

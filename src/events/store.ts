@@ -50,13 +50,6 @@ function dueCondition(table: typeof events, nowMs: number) {
   );
 }
 
-/** The first pending event that is due and not waiting behind an earlier pending event of the same object. */
-export function nextDue(db: Db, nowMs: number): (RecordedEvent & { seq: number }) | undefined {
-  const row = db.select().from(events).where(dueCondition(events, nowMs)).orderBy(asc(events.seq)).limit(1).get();
-  if (!row) return undefined;
-  return { ...row, payload: JSON.parse(row.payload) as unknown };
-}
-
 /**
  * The events table on a RoomDb, for rooms that write through one: `recordWithin(db, …)` records an event in the
  * RoomDb write whose `db` it is given, so it commits or rolls back with the change, on SQLite and PostgreSQL.
@@ -77,18 +70,55 @@ export function eventsStore(rooms: RoomDb) {
       return id;
     },
 
-    /** What the dispatcher would run next (the same query as `nextDue`), read through the RoomDb. */
-    async nextDue(nowMs: number): Promise<(RecordedEvent & { seq: number }) | undefined> {
-      const [row] = await rooms.read((db) =>
-        db.select().from(t).where(dueCondition(t, nowMs)).orderBy(asc(t.seq)).limit(1),
-      );
+    /**
+     * Takes the next event to run (due, not behind an earlier pending event of its object), or undefined. On
+     * PostgreSQL, where several workers run events, taking it leases it: its due time moves `leaseMs` on, so no
+     * other worker takes it meanwhile (SKIP LOCKED passes a row another worker is taking), and a worker that dies
+     * leaves it to be taken again once the lease ends. On SQLite one process runs events and takes no lease:
+     * what a crash left runs as soon as the pod starts again.
+     */
+    async claimNext(nowMs: number, leaseMs: number): Promise<(RecordedEvent & { seq: number }) | undefined> {
+      const [row] =
+        rooms.dialect === "postgres"
+          ? await rooms.write((db) =>
+              db
+                .update(t)
+                .set({ dueAt: nowMs + leaseMs })
+                .where(
+                  sql`${t.id} = (select ${t.id} from ${t} where ${dueCondition(t, nowMs)}
+                    order by ${t.seq} limit 1 for update skip locked)`,
+                )
+                .returning(),
+            )
+          : await rooms.read((db) => db.select().from(t).where(dueCondition(t, nowMs)).orderBy(asc(t.seq)).limit(1));
       if (!row) return undefined;
       return { ...row, payload: JSON.parse(row.payload) as unknown };
     },
 
-    async markDone(id: string, at: Date): Promise<void> {
+    /**
+     * Marks a pending event done within a write; false when it was not pending any more (another worker ran it
+     * meanwhile), and then the caller's write must hold nothing else of the event's.
+     */
+    async markDoneWithin(db: RoomQueries, id: string, at: Date): Promise<boolean> {
+      const done = await db
+        .update(t)
+        .set({ state: "done", doneAt: at.toISOString(), lastError: null })
+        .where(and(eq(t.id, id), eq(t.state, "pending")))
+        .returning({ id: t.id });
+      return done.length > 0;
+    },
+
+    /** Puts a failed event back for a later try, or gives it up ("failed") after the last attempt. */
+    async markRetry(id: string, attempts: number, dueAt: number | null, error: string): Promise<void> {
+      const change =
+        dueAt === null
+          ? { state: "failed" as const, attempts, lastError: error }
+          : { attempts, dueAt, lastError: error };
       await rooms.write((db) =>
-        db.update(t).set({ state: "done", doneAt: at.toISOString(), lastError: null }).where(eq(t.id, id)),
+        db
+          .update(t)
+          .set(change)
+          .where(and(eq(t.id, id), eq(t.state, "pending"))),
       );
     },
 
@@ -97,28 +127,4 @@ export function eventsStore(rooms: RoomDb) {
       return rooms.read((db) => db.select().from(t).orderBy(asc(t.seq)));
     },
   };
-}
-
-/** Whether the event is still waiting to be run (another process may have finished it meanwhile). */
-export function isPending(db: Db, id: string): boolean {
-  return db.select({ state: events.state }).from(events).where(eq(events.id, id)).get()?.state === "pending";
-}
-
-export function markDone(db: Db, id: string, at: Date): void {
-  db.update(events).set({ state: "done", doneAt: at.toISOString(), lastError: null }).where(eq(events.id, id)).run();
-}
-
-/** Puts a failed event back for a later try, or gives it up ("failed") after the last attempt. */
-export function markRetry(db: Db, id: string, attempts: number, dueAt: number | null, error: string): void {
-  db.update(events)
-    .set(dueAt === null ? { state: "failed", attempts, lastError: error } : { attempts, dueAt, lastError: error })
-    .where(eq(events.id, id))
-    .run();
-}
-
-export function countByState(db: Db): Record<"pending" | "done" | "failed", number> {
-  const counts = { pending: 0, done: 0, failed: 0 };
-  const rows = db.select({ state: events.state, n: sql<number>`count(*)` }).from(events).groupBy(events.state).all();
-  for (const { state, n } of rows) counts[state] = n;
-  return counts;
 }

@@ -8,6 +8,8 @@ import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions, Settl
 import { randomUUID } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import { createSchemaOnce, inTransaction, type PostgresClient, type PostgresPool } from "../db/postgres.ts";
+import { postgresClientOf } from "../db/room-db-postgres.ts";
+import type { RoomQueries } from "../db/room-db.ts";
 
 export type PostgresMessageQueueOptions = QueueOptions;
 
@@ -121,15 +123,17 @@ export class PostgresMessageQueue implements MessageQueue {
   }
 
   /**
-   * Writes messages within the caller's transaction on `client`: they are queued (and listeners in every process
-   * woken) only if it commits. For a transactional outbox: a change and the deliveries it causes, all or nothing.
+   * Writes messages within the caller's RoomDb write (`db`, what the write hands its callback): they are queued
+   * (and listeners in every process woken) only if it commits. The event dispatcher marks an event done and
+   * enqueues its deliveries this way: all or nothing.
    */
   async enqueueWithin(
-    client: PostgresClient,
+    db: RoomQueries,
     messages: readonly unknown[],
     options?: MessageQueueEnqueueOptions,
   ): Promise<void> {
-    await this.#write(client, [{ rows: messages.map((message) => ({ message, requeue: undefined })), options }]);
+    const rows = messages.map((message) => ({ message, requeue: undefined }));
+    await this.#write(postgresClientOf(db), [{ rows, options }]);
   }
 
   async #flushEnqueued(): Promise<void> {

@@ -8,6 +8,7 @@ import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions, Settl
 import { randomUUID } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import type { DatabaseHandle } from "../db/client.ts";
+import type { RoomQueries } from "../db/room-db.ts";
 
 export type SqliteMessageQueueOptions = QueueOptions;
 
@@ -115,14 +116,20 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   /**
-   * Writes messages at once, inside the caller's SQLite transaction when there is one: the event dispatcher
-   * commits a handler's deliveries together with marking its event done. Listeners are woken after the caller's
-   * synchronous transaction has ended.
+   * Writes messages within the caller's RoomDb write on this queue's connection (`_db`: what the write hands its
+   * callback; on SQLite the open transaction is the connection's): the event dispatcher commits a handler's
+   * deliveries together with marking its event done. Listeners are woken after the write has ended.
    */
-  enqueueNow(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): void {
-    const rows = this.#rowsOf(messages);
-    this.#sqlite.transaction(() => this.#write(rows, options, this.#now()))();
-    queueMicrotask(() => this.#notify());
+  async enqueueWithin(
+    _db: RoomQueries,
+    messages: readonly unknown[],
+    options?: MessageQueueEnqueueOptions,
+  ): Promise<void> {
+    // Outside a transaction on this connection the rows would be written on their own, whatever became of the
+    // caller's write (a queue opened on another connection than the rooms'): refuse rather than send anyway.
+    if (!this.#sqlite.inTransaction) throw new Error("enqueueWithin: this queue's connection is not in the write");
+    this.#write(this.#rowsOf(messages), options, this.#now());
+    setImmediate(() => this.#notify());
   }
 
   /**

@@ -4,7 +4,8 @@ import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inTransaction, openPostgresPool, type PostgresPool } from "../../src/db/postgres.ts";
+import { openPostgresPool, type PostgresPool } from "../../src/db/postgres.ts";
+import { postgresRoomDb } from "../../src/db/room-db-postgres.ts";
 import { PostgresMessageQueue, type PostgresMessageQueueOptions } from "../../src/federation/postgres-mq.ts";
 import { describeMessageQueueContract, waitFor } from "../support/mq-contract.ts";
 import { freshDatabase, postgresUnavailable, type TestDatabase } from "../support/postgres.ts";
@@ -82,19 +83,25 @@ describe.skipIf(skip != null)("PostgresMessageQueue", () => {
     }
   });
 
-  it("enqueues within the caller's transaction: nothing on rollback, delivered after commit", async () => {
+  it("enqueues within the caller's RoomDb write: nothing on rollback, delivered after commit", async () => {
     await pool.query("TRUNCATE fedify_queue_messages");
     const controller = new AbortController();
     const mq = open();
     const received: string[] = [];
     void mq.listen((m: string) => void received.push(m), { signal: controller.signal });
     try {
-      await inTransaction(pool, async (client) => {
-        await mq.enqueueWithin(client, ["rolled back"]);
-        throw new Error("the change failed");
-      }).catch(() => {});
-      await inTransaction(pool, async (client) => {
-        await mq.enqueueWithin(client, ["first", "second"], { orderingKey: "outbox" });
+      const rooms = postgresRoomDb(pool);
+      await rooms
+        .write(async (db) => {
+          await mq.enqueueWithin(db, ["rolled back"]);
+          throw new Error("the change failed");
+        })
+        .catch(() => {});
+      await expect(rooms.read(async (db) => mq.enqueueWithin(db, ["outside a write"]))).rejects.toThrow(
+        "not the db of a PostgreSQL RoomDb write",
+      );
+      await rooms.write(async (db) => {
+        await mq.enqueueWithin(db, ["first", "second"], { orderingKey: "outbox" });
         await sleep(200);
         expect(received).toEqual([]); // not visible before commit
       });

@@ -62,12 +62,12 @@ export function describeEventsContract(name: string, open: () => RoomDb): void {
       expect(typeof seqs[0]).toBe("number");
 
       const due = now.getTime();
-      expect((await store.nextDue(due))?.id).toBe(a1);
-      await store.markDone(a1!, now);
-      expect((await store.nextDue(due))?.id).toBe(b1);
-      await store.markDone(b1!, now);
-      expect((await store.nextDue(due))?.id).toBe(a2);
-      expect(await store.nextDue(due - 1)).toBeUndefined(); // not yet due
+      expect((await store.claimNext(due, 0))?.id).toBe(a1);
+      expect(await rooms.write((db) => store.markDoneWithin(db, a1!, now))).toBe(true);
+      expect((await store.claimNext(due, 0))?.id).toBe(b1);
+      expect(await rooms.write((db) => store.markDoneWithin(db, b1!, now))).toBe(true);
+      expect((await store.claimNext(due, 0))?.id).toBe(a2);
+      expect(await store.claimNext(due - 1, 0)).toBeUndefined(); // not yet due
     });
 
     it("an object's event put back for later holds back its next one; other events go on", async () => {
@@ -80,12 +80,43 @@ export function describeEventsContract(name: string, open: () => RoomDb): void {
       const other = await rooms.write((db) => store.recordWithin(db, "test.other", {}, null, now));
       const later = now.getTime() + 60_000;
       await rooms.write((db) => db.update(t).set({ dueAt: later, attempts: 1 }).where(eq(t.id, first)));
-      expect((await store.nextDue(now.getTime()))?.id).toBe(other);
-      await store.markDone(other, now);
-      expect(await store.nextDue(now.getTime())).toBeUndefined();
-      expect((await store.nextDue(later))?.id).toBe(first);
-      await store.markDone(first, now);
-      expect((await store.nextDue(now.getTime()))?.id).toBe(second);
+      expect((await store.claimNext(now.getTime(), 0))?.id).toBe(other);
+      expect(await rooms.write((db) => store.markDoneWithin(db, other!, now))).toBe(true);
+      expect(await store.claimNext(now.getTime(), 0)).toBeUndefined();
+      expect((await store.claimNext(later, 0))?.id).toBe(first);
+      expect(await rooms.write((db) => store.markDoneWithin(db, first!, now))).toBe(true);
+      expect((await store.claimNext(now.getTime(), 0))?.id).toBe(second);
+    });
+
+    it("an event is marked done once: a second worker's mark finds it done and says so", async () => {
+      const rooms = await emptied();
+      const store = eventsStore(rooms);
+      const id = await rooms.write((db) => store.recordWithin(db, "test.once", {}, null, now));
+      const marks = await Promise.all([
+        rooms.write((db) => store.markDoneWithin(db, id, now)),
+        rooms.write((db) => store.markDoneWithin(db, id, now)),
+      ]);
+      expect(marks.sort()).toEqual([false, true]);
+      await store.markRetry(id, 1, now.getTime() + 1_000, "a late failure");
+      expect((await store.inOrder()).map((e) => [e.state, e.attempts, e.lastError])).toEqual([["done", 0, null]]);
+    });
+
+    it("taking an event leases it on PostgreSQL (several workers), not on SQLite (one process)", async () => {
+      const rooms = await emptied();
+      const store = eventsStore(rooms);
+      const first = await rooms.write((db) => store.recordWithin(db, "test.a", {}, null, now));
+      const second = await rooms.write((db) => store.recordWithin(db, "test.b", {}, null, now));
+      const at = now.getTime();
+      const taken = await Promise.all([store.claimNext(at, 60_000), store.claimNext(at, 60_000)]);
+      if (rooms.dialect === "postgres") {
+        expect(taken.map((e) => e?.id).sort()).toEqual([first, second].sort());
+        expect(await store.claimNext(at + 59_999, 60_000)).toBeUndefined();
+        // A worker that died holding them: both are taken again once the lease is over.
+        expect((await store.claimNext(at + 60_000, 60_000))?.id).toBe(first);
+      } else {
+        expect(taken.map((e) => e?.id)).toEqual([first, first]);
+        expect((await store.claimNext(at, 60_000))?.id).toBe(first);
+      }
     });
 
     it("a payload comes back as the JSON it was recorded as", async () => {
@@ -102,7 +133,7 @@ export function describeEventsContract(name: string, open: () => RoomDb): void {
       await rooms.write((db) => store.recordWithin(db, "test.null", null, null, now));
       const [object, scalar, nothing] = await store.inOrder();
       expect(JSON.parse(object!.payload)).toEqual(payload);
-      expect((await store.nextDue(now.getTime()))?.payload).toEqual(payload);
+      expect((await store.claimNext(now.getTime(), 0))?.payload).toEqual(payload);
       expect(JSON.parse(scalar!.payload)).toBe("just text");
       expect(JSON.parse(nothing!.payload)).toBeNull();
     });
