@@ -1,10 +1,11 @@
 import type { Context } from "@fedify/fedify";
 import { Activity, Link, type Note, PUBLIC_COLLECTION } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
 import * as follows from "../follows/service.ts";
-import { recordInOutbox } from "./outbox.ts";
+import { outboxStore } from "./outbox.ts";
 
 /** Public addressing as Mastodon reads it: to Public, cc followers (a public post). */
 export function publicAddressing(ctx: Context<null>, config: Config) {
@@ -58,10 +59,11 @@ export async function sendToFollowers(
 ): Promise<void> {
   const { config, db } = deps;
   const sender = { identifier: config.handle };
+  const outbox = outboxStore(roomsOf(deps));
   for (const item of deliveries) {
     const { activity, audience }: Delivery = item instanceof Activity ? { activity: item, audience: "everyone" } : item;
     if (audience !== "pods") {
-      await recordInOutbox(db, activity, deps.now());
+      await outbox.record(activity, deps.now());
       await projectPublished(ctx, deps, activity);
     }
     if (audience === "everyone") {

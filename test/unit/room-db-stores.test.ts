@@ -15,6 +15,9 @@ const CONVERTED_FILES = [
   "src/categories/copy.ts",
   // practices: the writes moved; service.ts keeps synchronous reads for memory, offers and charters (guide links).
   "src/practices/store.ts",
+  "src/publishing/outbox.ts",
+  // events: the dispatcher moved; store.ts keeps recordEvent(tx) for rooms not yet moved.
+  "src/events/dispatcher.ts",
 ];
 
 const files = (room: string) =>
