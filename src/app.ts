@@ -21,6 +21,7 @@ import { publicRequestRoutes } from "./requests/routes.ts";
 import type { Pod } from "./pod.ts";
 import { adminCategoryRoutes, publicCategoryRoutes } from "./categories/routes.ts";
 import { categoriesOf } from "./categories/service.ts";
+import { charterCopyOf } from "./charters/copy.ts";
 import { adminConfederationRoutes } from "./confederation/routes.ts";
 import { viewPageRoutes } from "./confederation/view-page-routes.ts";
 import { viewRoutes } from "./confederation/view-routes.ts";
@@ -81,16 +82,19 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   // Browsable docs at /admin/docs, the OpenAPI document at /admin/docs/json.
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
-  // Another process (a second web process, the CLI) may have saved new settings or changed the pod's categories
-  // (both in-memory copies, read synchronously): every request sees them.
+  // Another process (a second web process, the CLI) may have saved new settings, changed the pod's categories or
+  // published a charter (in-memory copies, read synchronously): every request sees them.
   // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request
   // (refresh() makes one only when there is something to read).
   const categories = categoriesOf(pod.deps);
+  const charter = charterCopyOf(pod.deps);
   app.addHook("onRequest", (_request, _reply, done) => {
     const settings = pod.settings.refresh();
     const categoriesChanged = categories.refresh();
-    if (settings || categoriesChanged) Promise.all([settings, categoriesChanged]).then(() => done(), done);
-    else done();
+    const charterChanged = charter.refresh();
+    if (settings || categoriesChanged || charterChanged) {
+      Promise.all([settings, categoriesChanged, charterChanged]).then(() => done(), done);
+    } else done();
   });
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
   app.addHook("onSend", async (request, reply, payload) => {

@@ -12,6 +12,7 @@ import type { Config } from "./config/schema.ts";
 import type { PodServices } from "./services.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
 import { categoriesOf } from "./categories/service.ts";
+import { charterCopyOf } from "./charters/copy.ts";
 import { roomsOf } from "./db/room-db-sqlite.ts";
 import { versionReader } from "./db/versions.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
@@ -204,6 +205,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     };
     await services.settings.load();
     await categoriesOf(deps).load();
+    await charterCopyOf(deps).load();
     confederation.refuseWith(services.moderation.refuses);
     social.refuseWith(services.moderation.refuses);
     federation = buildFederation(

@@ -106,11 +106,11 @@ const ERROR_OF: Record<string, MessageKey> = {
 /** The coordinators' charter page: review, publish (through the same service as the admin API), history. */
 export async function charterPages(app: FastifyInstance, { kit, charters, audit, db, config }: Options) {
   const coordinator = kit.guard("coordinator");
-  const show = (request: FastifyRequest, reply: FastifyReply, state: Partial<CharterPageState> = {}) => {
+  const show = async (request: FastifyRequest, reply: FastifyReply, state: Partial<CharterPageState> = {}) => {
     const charter = charters.current();
     const page = charterAppPage(kit.context(request, reply), {
       charter,
-      history: charters.history(),
+      history: await charters.history(),
       categories: listCategories(db, config),
       form: charterFormValues(charter),
       now: new Date().toISOString(),

@@ -26,7 +26,7 @@ export const adminCharterRoutes: FastifyPluginAsyncZod<{ charters: ChartersServi
     if (!charter) throw notFound("this pod has not published a charter yet");
     return charter;
   });
-  app.get("/charter/revisions", { schema: { tags } }, async () => ({ items: charters.history() }));
+  app.get("/charter/revisions", { schema: { tags } }, async () => ({ items: await charters.history() }));
   app.get(
     "/charter/revisions/:number",
     { schema: { tags, params: z.object({ number: z.coerce.number().int().positive() }) } },
@@ -101,14 +101,14 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
     sendPublic(
       publicContext(request, reply, config),
       reply,
-      historyPage(publicContext(request, reply, config), charters.history()),
+      historyPage(publicContext(request, reply, config), await charters.history()),
     ),
   );
   app.get(
     "/charter/revisions/:number",
     { schema: { hide, params: z.object({ number: z.coerce.number().int().positive() }) } },
     async (request, reply) => {
-      const charter = charters.revision(request.params.number);
+      const charter = await charters.revision(request.params.number);
       const article = charterToArticle(contextFor(), config, charter, categoryOf, revisionIri(config, charter.number));
       return sendNegotiated(
         request,

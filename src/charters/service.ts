@@ -1,18 +1,19 @@
 import type { Context } from "@fedify/fedify";
-import { asc, desc, eq, inArray } from "drizzle-orm";
 import { requireCategory } from "../categories/service.ts";
 import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
+import type { RoomQueries } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { invalidatePrebuiltDocuments } from "../federation/prebuilt-documents.ts";
 import { notFound } from "../http/problem.ts";
 import type { GuideLink } from "../publishing/guides.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import { tombstones } from "../publishing/schema.ts";
-import { recordTombstones } from "../publishing/tombstones.ts";
+import { tombstonesStore } from "../publishing/tombstones.ts";
 import { charterIri, serviceIri } from "../publishing/iris.ts";
 import { charterActivities } from "./to-as.ts";
 import type { Charter, CharterInput, CharterService, PlannedService, RotatedRole } from "./model.ts";
-import { charterRevisions } from "./schema.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { charterCopyOf } from "./copy.ts";
+import { chartersStore, type CharterRow } from "./store.ts";
 
 export type { Charter } from "./model.ts";
 
@@ -35,8 +36,6 @@ export function monthAfter(iso: string): string {
   return target.toISOString();
 }
 
-type Row = typeof charterRevisions.$inferSelect;
-
 const CHARTER_CHANGED = "charter.changed";
 
 /** The People's Service Charter: versioned revisions, monthly reviews, delivered to followers. */
@@ -49,19 +48,15 @@ export function chartersService(
   rotatedRoles: () => RotatedRole[] = () => [],
 ) {
   const { db, config } = deps;
-
-  const firstPublishedAt = () =>
-    db
-      .select({ at: charterRevisions.publishedAt })
-      .from(charterRevisions)
-      .orderBy(asc(charterRevisions.number))
-      .limit(1)
-      .get()?.at;
+  const rooms = roomsOf(deps);
+  const store = chartersStore(rooms);
+  const tombs = tombstonesStore(rooms);
+  const copy = charterCopyOf(deps);
 
   /** The guides that go with a service (the memory room answers, once the pod wires it: useGuides). */
   let guidesOf: (key: string) => GuideLink[] = () => [];
 
-  const toCharter = (row: Row): Charter => {
+  const toCharter = (row: CharterRow): Charter => {
     const services = JSON.parse(row.services) as CharterService[];
     const planned = JSON.parse(row.planned) as PlannedService[];
     const guides = [...services, ...planned].flatMap((s) => {
@@ -76,25 +71,33 @@ export function chartersService(
       publishedAt: row.publishedAt,
       reviewedAt: row.reviewedAt,
       reviewDue: monthAfter(row.reviewedAt),
-      firstPublishedAt: firstPublishedAt() ?? row.publishedAt,
+      firstPublishedAt: copy.firstPublishedAt() ?? row.publishedAt,
       ...(guides.length ? { guides: Object.fromEntries(guides) } : {}),
     };
   };
 
   function current(): Charter | null {
-    const row = db.select().from(charterRevisions).orderBy(desc(charterRevisions.number)).limit(1).get();
+    const row = copy.latest();
     return row ? toCharter(row) : null;
   }
 
   const checkCategory = (field: "services" | "planned", index: number, slug: string) =>
     requireCategory(db, config, slug, `body.${field}.${index}.category`);
 
-  /** Records, in the change's transaction, that followers must be told (run by the event dispatcher). */
-  const publishLater = (tx: Parameters<EventDispatcher["record"]>[0], number: number, verb: "create" | "update") =>
-    events.record(tx, CHARTER_CHANGED, { number, verb }, charterIri(config).href);
+  /** Records, in the change's write, that followers must be told (run by the event dispatcher). */
+  const publishLater = (tx: RoomQueries, number: number, verb: "create" | "update") =>
+    events.recordWithin(tx, CHARTER_CHANGED, { number, verb }, charterIri(config).href);
+
+  /** A change committed: this process's copy shows it at once, then followers are told. */
+  async function changed<T>(work: Promise<T>): Promise<T> {
+    const result = await work;
+    await copy.load();
+    await events.settle();
+    return result;
+  }
 
   events.on(CHARTER_CHANGED, async ({ number, verb }: { number: number; verb: "create" | "update" }, event) => {
-    const row = db.select().from(charterRevisions).where(eq(charterRevisions.number, number)).get();
+    const row = await store.byNumber(number);
     if (!row) throw new Error(`charter revision ${number} is missing`);
     const charter = toCharter(row);
     const ctx = contextFor();
@@ -109,6 +112,11 @@ export function chartersService(
     await profileChanged();
   });
 
+  const keysOf = (row: CharterRow) =>
+    [...(JSON.parse(row.services) as CharterService[]), ...(JSON.parse(row.planned) as PlannedService[])].map(
+      (s) => s.key,
+    );
+
   return {
     current,
     rotatedRoles,
@@ -117,88 +125,73 @@ export function chartersService(
       guidesOf = lookup;
     },
 
-    revision(number: number): Charter {
-      const row = db.select().from(charterRevisions).where(eq(charterRevisions.number, number)).get();
+    async revision(number: number): Promise<Charter> {
+      const row = await store.byNumber(number);
       if (!row) throw notFound(`no charter revision ${number}`);
       return toCharter(row);
     },
 
-    history(): { number: number; changeNote: string; publishedAt: string }[] {
-      return db
-        .select({
-          number: charterRevisions.number,
-          changeNote: charterRevisions.changeNote,
-          publishedAt: charterRevisions.publishedAt,
-        })
-        .from(charterRevisions)
-        .orderBy(desc(charterRevisions.number))
-        .all();
-    },
+    history: () => store.history(),
 
-    /** Publishes a new revision: Create the first time, Update afterwards. Services dropped from it answer 410. */
+    /**
+     * Publishes a new revision: Create the first time, Update afterwards. Services dropped from it answer 410.
+     * Publications take turns across processes: each numbers its revision after the one before it.
+     */
     async publish(input: CharterInput): Promise<Charter> {
       for (const [i, s] of input.services.entries()) checkCategory("services", i, s.category);
       for (const [i, p] of input.planned.entries()) checkCategory("planned", i, p.category);
       const now = deps.now().toISOString();
-      const previous = current();
-      const row = db.transaction((tx) => {
-        const keys = [...input.services, ...input.planned].map((s) => serviceIri(config, s.key).href);
-        if (keys.length > 0) tx.delete(tombstones).where(inArray(tombstones.iri, keys)).run();
-        if (previous) {
-          const dropped = [...previous.services, ...previous.planned].filter(
-            (s) => !input.services.some((n) => n.key === s.key) && !input.planned.some((n) => n.key === s.key),
-          );
-          recordTombstones(
-            tx,
-            dropped.map((s) => ({ iri: serviceIri(config, s.key).href, formerType: "Proposal" })),
-            new Date(now),
-          );
-        }
-        const inserted = tx
-          .insert(charterRevisions)
-          .values({
-            number: (previous?.number ?? 0) + 1,
-            changeNote: input.changeNote,
-            services: JSON.stringify(input.services),
-            planned: JSON.stringify(input.planned),
-            publishedAt: now,
-            reviewedAt: now,
-          })
-          .returning()
-          .get();
-        publishLater(tx, inserted.number, previous ? "update" : "create");
-        return inserted;
-      });
-      await events.settle();
-      const charter = toCharter(row);
-      return charter;
+      const kept = new Set([...input.services, ...input.planned].map((s) => s.key));
+      const row = await changed(
+        rooms.write(
+          async (tx) => {
+            const previous = await store.latestWithin(tx);
+            await tombs.forgetWithin(
+              tx,
+              [...kept].map((key) => serviceIri(config, key).href),
+            );
+            const dropped = previous ? keysOf(previous).filter((key) => !kept.has(key)) : [];
+            const gone = dropped.map((key) => ({ iri: serviceIri(config, key).href, formerType: "Proposal" }));
+            await tombs.recordWithin(tx, gone, new Date(now));
+            const inserted = await store.insertWithin(tx, {
+              number: (previous?.number ?? 0) + 1,
+              changeNote: input.changeNote,
+              services: JSON.stringify(input.services),
+              planned: JSON.stringify(input.planned),
+              publishedAt: now,
+              reviewedAt: now,
+            });
+            await publishLater(tx, inserted.number, previous ? "update" : "create");
+            return inserted;
+          },
+          { oneAtATime: "charter" },
+        ),
+      );
+      return toCharter(row);
     },
 
     /** Tells followers the current charter again (Update): what it shows from another room (rotated roles) changed. */
     async republish(): Promise<void> {
-      const latest = current();
+      const latest = await store.latest();
       if (!latest) return;
-      db.transaction((tx) => publishLater(tx, latest.number, "update"));
-      await events.settle();
+      await changed(rooms.write((tx) => publishLater(tx, latest.number, "update")));
     },
 
     /** Records a monthly review that changed nothing, and tells followers the new review date. */
     async review(): Promise<Charter> {
-      const latest = current();
-      if (!latest) throw notFound("this pod has not published a charter yet");
-      const row = db.transaction((tx) => {
-        const reviewed = tx
-          .update(charterRevisions)
-          .set({ reviewedAt: deps.now().toISOString() })
-          .where(eq(charterRevisions.number, latest.number))
-          .returning()
-          .get();
-        publishLater(tx, reviewed.number, "update");
-        return reviewed;
-      });
-      await events.settle();
-      const charter = toCharter(row);
-      return charter;
+      const row = await changed(
+        rooms.write(
+          async (tx) => {
+            const latest = await store.latestWithin(tx);
+            if (!latest) throw notFound("this pod has not published a charter yet");
+            const reviewed = (await store.reviewedWithin(tx, latest.number, deps.now().toISOString()))!;
+            await publishLater(tx, reviewed.number, "update");
+            return reviewed;
+          },
+          { oneAtATime: "charter" },
+        ),
+      );
+      return toCharter(row);
     },
   };
 }

@@ -1,21 +1,15 @@
-import { desc } from "drizzle-orm";
 import { findCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { OwnViewService } from "../publishing/kind.ts";
 import { actorIri, serviceIri } from "../publishing/iris.ts";
 import type { CharterService, PlannedService } from "./model.ts";
-import { charterRevisions } from "./schema.ts";
+import { charterCopyOf } from "./copy.ts";
 
 type Deps = Pick<PodDeps, "db" | "config">;
 
 /** This pod's own charter, latest revision, as the service map's rows. */
 export function ownCharterServices(deps: Deps): OwnViewService[] {
-  const latest = deps.db
-    .select({ services: charterRevisions.services, planned: charterRevisions.planned })
-    .from(charterRevisions)
-    .orderBy(desc(charterRevisions.number))
-    .limit(1)
-    .get();
+  const latest = charterCopyOf(deps).latest();
   if (!latest) return [];
   const self = actorIri(deps.config).href;
   const iriOf = (slug: string) => findCategory(deps.db, deps.config, slug)?.iri ?? null;

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { tombstones } from "./schema.ts";
@@ -29,6 +29,11 @@ export function tombstonesStore(rooms: RoomDb) {
       if (entries.length === 0) return;
       const rows = entries.map((entry) => ({ ...entry, deletedAt: at.toISOString() }));
       await db.insert(t).values(rows).onConflictDoNothing();
+    },
+
+    /** Forgets tombstones in a write: the IRIs are in use again (a charter service brought back). */
+    async forgetWithin(db: RoomQueries, iris: string[]): Promise<void> {
+      if (iris.length > 0) await db.delete(t).where(inArray(t.iri, iris));
     },
 
     async find(iri: string): Promise<TombstoneRow | undefined> {

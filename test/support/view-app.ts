@@ -8,6 +8,7 @@ import { viewRoutes } from "../../src/confederation/view-routes.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import type { PodDeps } from "../../src/federation/deps.ts";
 import { installProblemHandlers } from "../../src/http/problem.ts";
+import { charterCopyOf } from "../../src/charters/copy.ts";
 import { rebuildOwnView } from "../../src/publishing/kinds.ts";
 import { createLogger } from "../../src/log/logger.ts";
 
@@ -30,7 +31,9 @@ export async function startViewApp(options: {
   const handle = openMigratedDatabase(config.databasePath);
   const deps: PodDeps = { config, db: handle.db, log: createLogger("silent", process.stderr), now: options.now };
   options.seed?.(handle);
-  // As the pod does at start: the rooms' own objects (seeded straight into their tables) into the view.
+  // As the pod does at start: the in-memory copies loaded, the rooms' own objects (seeded straight into their
+  // tables) into the view.
+  await charterCopyOf(deps).load();
   rebuildOwnView(deps);
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);

@@ -1,0 +1,74 @@
+import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { versionReader } from "../db/versions.ts";
+import type { Logger } from "../log/logger.ts";
+import { chartersStore, type CharterRow } from "./store.ts";
+
+export type CharterCopy = ReturnType<typeof charterCopy>;
+
+/**
+ * The charter's latest revision (and when the first was published), read synchronously: the actor document,
+ * the service map, collections, the home page and other rooms ask for it inside synchronous code. The store is
+ * asynchronous (SQLite or PostgreSQL), so this is a copy in memory, loaded before the pod serves and again when
+ * `savedVersion` (the `actor` change counter, which SQL triggers bump on every change to charter_revisions) says
+ * a process changed it. A read that sees the counter moved starts the reload in the background; the request
+ * hook (src/app.ts) awaits `refresh()`, so a request sees another process's change once the counter shows it.
+ */
+export function charterCopy(rooms: RoomDb, savedVersion: () => number, onError: (error: unknown) => void) {
+  const store = chartersStore(rooms);
+  let latest: CharterRow | undefined;
+  let firstPublishedAt: string | undefined;
+  let appliedVersion = Number.NaN;
+  let reloading: Promise<void> | undefined;
+  let started = 0;
+  let applied = 0;
+
+  /**
+   * The version is read before the rows, so a later change is never taken for applied; a reload that finishes
+   * after a later one (PostgreSQL reads run on several connections) leaves the later one's rows.
+   */
+  async function reload(): Promise<void> {
+    const ticket = ++started;
+    const version = savedVersion();
+    const [row, first] = await Promise.all([store.latest(), store.firstPublishedAt()]);
+    if (ticket < applied) return;
+    applied = ticket;
+    appliedVersion = version;
+    latest = row;
+    firstPublishedAt = first;
+  }
+
+  /** Undefined (no promise) when nothing changed, nearly always; concurrent callers share one reload. */
+  function refresh(): Promise<void> | undefined {
+    if (reloading) return reloading;
+    const version = savedVersion();
+    if (version === appliedVersion && version !== -1) return undefined;
+    reloading = reload().finally(() => (reloading = undefined));
+    return reloading;
+  }
+
+  return {
+    load: reload,
+    refresh,
+    latest(): CharterRow | undefined {
+      refresh()?.catch(onError);
+      return latest;
+    },
+    firstPublishedAt: () => firstPublishedAt,
+  };
+}
+
+const copies = new WeakMap<RoomDb, CharterCopy>();
+
+/** One copy per database (so per pod), whoever asks: the pod loads it before serving (src/pod.ts). */
+export function charterCopyOf(deps: { db: Db; log?: Logger }): CharterCopy {
+  const rooms = roomsOf(deps);
+  let copy = copies.get(rooms);
+  if (!copy) {
+    const onError = (error: unknown) => deps.log?.warn({ err: error }, "reading the charter failed");
+    copy = charterCopy(rooms, versionReader(deps.db.$client, "actor"), onError);
+    copies.set(rooms, copy);
+  }
+  return copy;
+}
