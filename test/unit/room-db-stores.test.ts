@@ -15,6 +15,10 @@ const CONVERTED_FILES = [
   "src/categories/copy.ts",
   // practices: the writes moved; service.ts keeps synchronous reads for memory, offers and charters (guide links).
   "src/practices/store.ts",
+  // assemblies: every table is behind these stores; the room still reads follows and the view synchronously.
+  "src/assemblies/store.ts",
+  "src/assemblies/store-barter.ts",
+  "src/assemblies/store-outcomes.ts",
 ];
 
 const files = (room: string) =>
