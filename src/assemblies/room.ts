@@ -252,7 +252,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
           })),
         );
         await queued(tx);
-        return inserted;
+        return inserted!; // a new id and IRI: never stored before
       });
       await events.settle();
       log.info({ assembly: iri, invited: to.length }, "assembly convened");
@@ -354,7 +354,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
           answer: "invited" as const,
           answeredAt: null,
         }));
-        await rooms.write((tx) =>
+        const stored = await rooms.write((tx) =>
           store.insertWithin(
             tx,
             {
@@ -378,6 +378,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
             invitedPods,
           ),
         );
+        if (!stored) return;
         log.info({ assembly: event.id.href, convener: actorIri }, "assembly invitation received");
       },
 

@@ -62,11 +62,16 @@ export function assembliesStore(rooms: RoomDb) {
     contribution: async (iri: string): Promise<ContributionRow | undefined> =>
       first(await rooms.read((db) => db.select().from(c).where(eq(c.iri, iri)))),
 
-    async insertWithin(db: RoomQueries, row: NewAssembly, invited: NewParticipant[]): Promise<Assembly> {
-      const [inserted] = await db.insert(a).values(row).returning();
+    /**
+     * Stores an assembly with its invited pods; undefined when one with its IRI is already stored (an Invite
+     * delivered twice, taken by two processes at once), which is then left as it was.
+     */
+    async insertWithin(db: RoomQueries, row: NewAssembly, invited: NewParticipant[]): Promise<Assembly | undefined> {
+      const [inserted] = await db.insert(a).values(row).onConflictDoNothing().returning();
+      if (!inserted) return undefined;
       // An invitation naming a pod twice names it once.
       if (invited.length > 0) await db.insert(p).values(invited).onConflictDoNothing();
-      return inserted!;
+      return inserted;
     },
     /** Changes an assembly; 404 when there is none. */
     async changeWithin(db: RoomQueries, id: string, change: AssemblyChange): Promise<Assembly> {

@@ -95,7 +95,7 @@ export function describeAssembliesContract(name: string, open: () => RoomDb): vo
     }
     const statusOf = (error: unknown) => (error instanceof ProblemError ? error.problem.status : error);
 
-    it("an assembly is stored as given with its invited pods (each once, in IRI order); unknown ids answer 404", async () => {
+    it("an assembly is stored as given with its invited pods (each once, by IRI); unknown ids answer 404", async () => {
       const rooms = await emptied();
       const store = assembliesStore(rooms);
       const row = assembly("a1");
@@ -114,6 +114,22 @@ export function describeAssembliesContract(name: string, open: () => RoomDb): vo
       const change = rooms.write((db) => store.changeWithin(db, "nothing", { title: "x" }));
       expect(statusOf(await change.catch((error: unknown) => error))).toBe(404);
       expect(await store.byIri("https://pod.example/assemblies/nothing")).toBeUndefined();
+    });
+
+    it("an Invite taken twice at once stores its assembly once, with the first's pods", async () => {
+      const rooms = await emptied();
+      const store = assembliesStore(rooms);
+      const copy = (id: string, title: string) =>
+        assembly(id, { role: "invited", iri: "https://b.example/events/1", inviteIri: "https://b.example/i/1", title });
+      const [first, second] = await Promise.all([
+        rooms.write((db) => store.insertWithin(db, copy("x1", "First"), [invited("x1", POD)])),
+        rooms.write((db) => store.insertWithin(db, copy("x2", "Second"), [invited("x2", C)])),
+      ]);
+      expect([first?.title, second?.title].filter(Boolean)).toHaveLength(1);
+      const kept = (await store.byIri("https://b.example/events/1"))!;
+      expect(await store.list()).toEqual([kept]);
+      expect((await store.participants(kept.id)).map((p) => p.assemblyId)).toEqual([kept.id]);
+      expect(await store.participants(kept.id === "x1" ? "x2" : "x1")).toEqual([]);
     });
 
     it("lists the latest first; a change sets only the fields it names", async () => {
@@ -143,7 +159,7 @@ export function describeAssembliesContract(name: string, open: () => RoomDb): vo
       expect(await store.participants("a2")).toEqual([{ ...invited("a2", B), answer: "tentative", answeredAt: at(5) }]);
     });
 
-    it("the record holds announced contributions in the convener's order; each IRI enters once, in its assembly", async () => {
+    it("the record: announced contributions in the convener's order; an IRI enters once, in its assembly", async () => {
       const rooms = await emptied();
       const store = assembliesStore(rooms);
       await rooms.write(async (db) => {
@@ -286,7 +302,7 @@ export function describeAssembliesContract(name: string, open: () => RoomDb): vo
       expect(await store.crisisClosedBy("a7", "https://b.example/c/late")).toBeUndefined();
     });
 
-    it("a pod answers a proposal once; an abandoned answer is taken over by one run, whose decision alone is kept", async () => {
+    it("a pod answers a proposal once; one run takes an abandoned answer over, and its decision is kept", async () => {
       const rooms = await emptied();
       const store = ratificationsStore(rooms);
       const answer = (iri: string, decidedAt: string) => ({
