@@ -1,6 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Event, Update } from "@fedify/vocab";
-import { eq } from "drizzle-orm";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { ProblemError, conflict } from "../http/problem.ts";
 import { formatMilli } from "../offers/quantity.ts";
@@ -9,8 +9,7 @@ import { sanitize } from "../web/sanitize.ts";
 import type { Crisis } from "./crisis.ts";
 import type { Assembly } from "./model.ts";
 import type { AssembliesRoom } from "./room.ts";
-import { assemblies } from "./schema.ts";
-import { assemblyAgendaDrafts } from "./schema-barter.ts";
+import { barterStore } from "./store-barter.ts";
 import type { AssemblyTable } from "./table.ts";
 
 /** A pod's latest monthly report as the sovereignty room keeps it (figures only). */
@@ -42,12 +41,12 @@ export type AgendaWord =
   | "fewerThan";
 
 export interface AgendaSources {
-  takingPart: (assembly: Assembly) => Set<string>;
+  takingPart: (assembly: Assembly) => Promise<Set<string>>;
   table: (pods: ReadonlySet<string>) => AssemblyTable;
   reports: (pods: string[]) => PodReport[];
   /** This assembly's open crisis threads (never another assembly's: it may be participants-only). */
-  openCrises: (assembly: Assembly) => Crisis[];
-  proposals: (assembly: Assembly) => SubmittedProposal[];
+  openCrises: (assembly: Assembly) => Promise<Crisis[]>;
+  proposals: (assembly: Assembly) => Promise<SubmittedProposal[]>;
   nameOf: (actorIri: string) => string;
   words: (key: AgendaWord, params?: Record<string, string>) => string;
 }
@@ -56,9 +55,9 @@ export interface AgendaSources {
 const md = (text: string) => text.replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/\s+/g, " ");
 
 /** The draft agenda: reports, needs, surplus going to waste, services nobody covers, crises and proposals. */
-export function draftAgenda(assembly: Assembly, sources: AgendaSources): string {
+export async function draftAgenda(assembly: Assembly, sources: AgendaSources): Promise<string> {
   const { words, nameOf } = sources;
-  const pods = sources.takingPart(assembly);
+  const pods = await sources.takingPart(assembly);
   const podList = [...pods].sort();
   const table = sources.table(pods);
   const pod = (iri: string) => `**${md(nameOf(iri))}**`;
@@ -94,8 +93,8 @@ export function draftAgenda(assembly: Assembly, sources: AgendaSources): string 
       words("wasteLine", { date: offer.endsAt!.slice(0, 10) }),
   );
   // A crisis is named by what it is only: its place and what is needed stay in the thread, among participants.
-  const crisisLines = sources.openCrises(assembly).map((c) => `${pod(c.openerIri)}: ${md(c.what)}`);
-  const proposalLines = sources.proposals(assembly).map((p) => `${pod(p.authorIri)}: ${md(p.title)}`);
+  const crisisLines = (await sources.openCrises(assembly)).map((c) => `${pod(c.openerIri)}: ${md(c.what)}`);
+  const proposalLines = (await sources.proposals(assembly)).map((p) => `${pod(p.authorIri)}: ${md(p.title)}`);
   return [
     section("reports", reportLines),
     section("needs", needLines),
@@ -114,29 +113,23 @@ const bad = (field: string, detail: string) =>
 
 /** The convener's draft agenda: built when convened, redrafted on demand until the start, published as an Update. */
 export function assemblyAgenda(deps: PodDeps, room: AssembliesRoom, sources: AgendaSources) {
-  const { db, log } = deps;
-  const draftRow = (id: string) =>
-    db.select().from(assemblyAgendaDrafts).where(eq(assemblyAgendaDrafts.assemblyId, id)).get();
+  const { log } = deps;
+  const store = barterStore(roomsOf(deps));
 
-  function redraft(row: Assembly) {
+  async function redraft(row: Assembly) {
     if (row.role !== "convener") throw bad("agenda", "only the convening pod drafts the agenda");
     if (Date.parse(row.startTime) <= deps.now().getTime()) throw conflict("the assembly has started");
-    const markdown = draftAgenda(row, sources);
-    const at = deps.now().toISOString();
-    db.insert(assemblyAgendaDrafts)
-      .values({ assemblyId: row.id, markdown, draftedAt: at, publishedAt: null })
-      .onConflictDoUpdate({ target: assemblyAgendaDrafts.assemblyId, set: { markdown, draftedAt: at } })
-      .run();
-    return draftRow(row.id)!;
+    const markdown = await draftAgenda(row, sources);
+    return store.redraft(row.id, markdown, deps.now().toISOString());
   }
 
   // Drafted at convening; an assembly convened after its start (a record of a past one) gets no draft.
-  room.whenConvened((row) => {
-    if (Date.parse(row.startTime) > deps.now().getTime()) redraft(row);
+  room.whenConvened(async (row) => {
+    if (Date.parse(row.startTime) > deps.now().getTime()) await redraft(row);
   });
 
   return {
-    draft: (row: Assembly) => (row.role === "convener" ? draftRow(row.id) : undefined),
+    draft: async (row: Assembly) => (row.role === "convener" ? store.draft(row.id) : undefined),
     redraft,
 
     /** The convener's edited agenda becomes the Event's content; every invited pod gets the Update. */
@@ -145,8 +138,8 @@ export function assemblyAgenda(deps: PodDeps, room: AssembliesRoom, sources: Age
       // The draft quotes neighbours' offer names and crisis titles: their bare URLs are not made links.
       const agendaHtml = renderMarkdown(markdown, { linkify: false });
       const at = deps.now();
-      const to = room.participants(row.id).filter((p) => p.answer !== "rejected" && p.answer !== "left");
-      const event = room.eventOf({ ...row, agendaHtml });
+      const to = (await room.participants(row.id)).filter((p) => p.answer !== "rejected" && p.answer !== "left");
+      const event = await room.eventOf({ ...row, agendaHtml });
       const update = new Update({
         id: new URL(`${row.iri}#agenda-${at.getTime()}`),
         actor: new URL(row.convenerIri),
@@ -154,15 +147,9 @@ export function assemblyAgenda(deps: PodDeps, room: AssembliesRoom, sources: Age
         tos: event.toIds,
         published: event.published,
       });
-      await room.deliver(update, to, (tx) => {
-        tx.update(assemblies).set({ agendaHtml }).where(eq(assemblies.id, row.id)).run();
-        tx.insert(assemblyAgendaDrafts)
-          .values({ assemblyId: row.id, markdown, draftedAt: at.toISOString(), publishedAt: at.toISOString() })
-          .onConflictDoUpdate({
-            target: assemblyAgendaDrafts.assemblyId,
-            set: { markdown, publishedAt: at.toISOString() },
-          })
-          .run();
+      await room.deliver(update, to, async (tx) => {
+        await room.changeWithin(tx, row.id, { agendaHtml });
+        await store.publishedWithin(tx, row.id, markdown, at.toISOString());
       });
       return room.get(row.id);
     },
@@ -172,7 +159,7 @@ export function assemblyAgenda(deps: PodDeps, room: AssembliesRoom, sources: Age
       const actorIri = update.actorId?.href;
       const objectIri = update.objectId?.href;
       if (!actorIri || !objectIri) return false;
-      const row = db.select().from(assemblies).where(eq(assemblies.iri, objectIri)).get();
+      const row = await room.byIri(objectIri);
       if (row?.role !== "invited") return false;
       const event = await update.getObject(ctx).catch(() => null);
       const own =
@@ -184,15 +171,13 @@ export function assemblyAgenda(deps: PodDeps, room: AssembliesRoom, sources: Age
         log.info({ update: update.id?.href, actor: actorIri }, "assembly update refused: not the convener's event");
         return true;
       }
-      db.update(assemblies)
-        .set({
-          title: String(event.name ?? row.title).slice(0, 200),
-          startTime: new Date(event.startTime.epochMilliseconds).toISOString(),
-          endTime: event.endTime ? new Date(event.endTime.epochMilliseconds).toISOString() : null,
-          agendaHtml: sanitize(String(event.content ?? "")),
-        })
-        .where(eq(assemblies.id, row.id))
-        .run();
+      const change = {
+        title: String(event.name ?? row.title).slice(0, 200),
+        startTime: new Date(event.startTime.epochMilliseconds).toISOString(),
+        endTime: event.endTime ? new Date(event.endTime.epochMilliseconds).toISOString() : null,
+        agendaHtml: sanitize(String(event.content ?? "")),
+      };
+      await room.change(row.id, change);
       log.info({ assembly: row.iri }, "assembly agenda updated by its convener");
       return true;
     },

@@ -38,14 +38,14 @@ export const crisisAnswerSchema = z.object({
 });
 
 /** The barter parts of the assembly page, as the page builder reads them. */
-export function barterViewOf(
+export async function barterViewOf(
   barter: AssemblyBarter,
   room: AssembliesRoom,
   row: Assembly,
   zone: string,
   request: FastifyRequest,
   errors?: FieldErrors,
-): BarterView {
+): Promise<BarterView> {
   const did = text(request.query as FormFields, "did");
   const today = Temporal.Now.plainDateISO(zone);
   const start = Temporal.Instant.from(row.startTime).toZonedDateTimeISO(zone).toPlainDate();
@@ -54,12 +54,12 @@ export function barterViewOf(
     row,
     self: room.self(),
     nameOf: barter.nameOf,
-    draft: barter.agenda.draft(row),
-    matches: barter.table(row).matches,
-    pledges: barter.pledges.list(row.id),
-    crises: barter.crises.list(row.id),
-    record: room.record(row.id),
-    pods: [...barter.takingPart(row)],
+    draft: await barter.agenda.draft(row),
+    matches: (await barter.table(row)).matches,
+    pledges: await barter.pledges.list(row.id),
+    crises: await barter.crises.list(row.id),
+    record: await room.record(row.id),
+    pods: [...(await barter.takingPart(row))],
     notice: errors ? undefined : BARTER_NOTICES.find((notice) => notice === did),
     errors,
     defaultDue: base.add({ days: 7 }).toString(),
@@ -96,7 +96,7 @@ export async function barterPages(app: FastifyInstance, { kit, audit, assemblies
     run: (row: Assembly, fields: FormFields | undefined) => Promise<unknown>,
   ) =>
     app.post<IdParams>(`/assemblies/:id/${path}`, { preHandler: coordinator }, async (request, reply) => {
-      const row = assemblies.get(request.params.id);
+      const row = await assemblies.get(request.params.id);
       try {
         await run(row, fieldsOf(request));
       } catch (error) {

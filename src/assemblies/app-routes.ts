@@ -73,20 +73,22 @@ export async function assemblyPages(app: FastifyInstance, options: Options) {
       name: nameOf(row.actorIri),
     }));
 
-  const showAssembly = (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FieldErrors) => {
-    const row = assemblies.get(id);
+  const showAssembly = async (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FieldErrors) => {
+    const row = await assemblies.get(id);
     const ctx = kit.context(request, reply);
+    const barterView = await barterViewOf(barter, assemblies, row, config.timeZone, request, errors);
+    const outcomes = await outcomeSections(ctx, request, options, row, errors);
     const page = assemblyPage(ctx, {
       row,
-      participants: assemblies.participants(id),
-      record: assemblies.record(id),
+      participants: await assemblies.participants(id),
+      record: await assemblies.record(id),
       nameOf,
       self: assemblies.self(),
       zone: config.timeZone,
       notice: errors ? undefined : noticeOf(request),
       errors,
-      beforeRecord: barterSections(ctx, barterViewOf(barter, assemblies, row, config.timeZone, request, errors)),
-      afterRecord: outcomeSections(ctx, request, options, id, errors),
+      beforeRecord: barterSections(ctx, barterView),
+      afterRecord: outcomes,
     });
     return kit.send(request, reply, page);
   };
@@ -95,7 +97,11 @@ export async function assemblyPages(app: FastifyInstance, options: Options) {
   await barterPages(app, { kit, audit, assemblies, barter, show: showAssembly });
 
   app.get("/assemblies", { preHandler: member }, async (request, reply) =>
-    kit.send(request, reply, assembliesListPage(kit.context(request, reply), assemblies.list(), noticeOf(request))),
+    kit.send(
+      request,
+      reply,
+      assembliesListPage(kit.context(request, reply), await assemblies.list(), noticeOf(request)),
+    ),
   );
 
   app.get("/assemblies/new", { preHandler: coordinator }, async (request, reply) =>
@@ -103,7 +109,7 @@ export async function assemblyPages(app: FastifyInstance, options: Options) {
       request,
       reply,
       conveneFormPage(kit.context(request, reply), {
-        values: nextAssemblyPrefill(kit.context(request, reply), request, options),
+        values: await nextAssemblyPrefill(kit.context(request, reply), request, options),
         pods: pods(),
         zone: config.timeZone,
       }),

@@ -14,28 +14,28 @@ export const adminBarterRoutes: FastifyPluginAsyncZod<{ assemblies: AssembliesRo
   { assemblies, barter },
 ) => {
   app.get("/assemblies/:id/table", { schema: { tags, params: idParams } }, async (request) => {
-    const row = assemblies.get(request.params.id);
+    const row = await assemblies.get(request.params.id);
     return {
-      draft: barter.agenda.draft(row) ?? null,
-      matches: barter.table(row).matches,
-      pledges: barter.pledges.list(row.id),
-      crises: barter.crises.list(row.id),
+      draft: (await barter.agenda.draft(row)) ?? null,
+      matches: (await barter.table(row)).matches,
+      pledges: await barter.pledges.list(row.id),
+      crises: await barter.crises.list(row.id),
     };
   });
   app.post("/assemblies/:id/agenda/redraft", { schema: { tags, params: idParams } }, async (request) =>
-    barter.agenda.redraft(assemblies.get(request.params.id)),
+    barter.agenda.redraft(await assemblies.get(request.params.id)),
   );
   app.post(
     "/assemblies/:id/agenda",
     { schema: { tags, params: idParams, body: z.object({ markdown: z.string().max(20_000) }) } },
-    async (request) => barter.agenda.publish(assemblies.get(request.params.id), request.body.markdown),
+    async (request) => barter.agenda.publish(await assemblies.get(request.params.id), request.body.markdown),
   );
   app.post(
     "/assemblies/:id/pledges",
     { schema: { tags, params: idParams, body: pledgeFormSchema } },
     async (request, reply) => {
       const input = request.body;
-      const row = assemblies.get(request.params.id);
+      const row = await assemblies.get(request.params.id);
       const iri = await barter.pledges.propose(row, { ...input, quantityMilli: input.quantity });
       return reply.code(201).send({ iri });
     },
@@ -43,13 +43,13 @@ export const adminBarterRoutes: FastifyPluginAsyncZod<{ assemblies: AssembliesRo
   app.post(
     "/assemblies/:id/pledges/confirm",
     { schema: { tags, params: idParams, body: iriBody("pledge") } },
-    async (request) => barter.pledges.confirm(assemblies.get(request.params.id), String(request.body.pledge)),
+    async (request) => barter.pledges.confirm(await assemblies.get(request.params.id), String(request.body.pledge)),
   );
   app.post(
     "/assemblies/:id/crises",
     { schema: { tags, params: idParams, body: crisisFormSchema } },
     async (request, reply) =>
-      reply.code(201).send({ iri: await barter.crises.open(assemblies.get(request.params.id), request.body) }),
+      reply.code(201).send({ iri: await barter.crises.open(await assemblies.get(request.params.id), request.body) }),
   );
   app.post(
     "/assemblies/:id/crises/reply",
@@ -61,7 +61,7 @@ export const adminBarterRoutes: FastifyPluginAsyncZod<{ assemblies: AssembliesRo
       },
     },
     async (request, reply) => {
-      const row = assemblies.get(request.params.id);
+      const row = await assemblies.get(request.params.id);
       return reply.code(201).send({ iri: await barter.crises.reply(row, request.body.crisis, request.body.text) });
     },
   );
@@ -69,7 +69,7 @@ export const adminBarterRoutes: FastifyPluginAsyncZod<{ assemblies: AssembliesRo
     "/assemblies/:id/crises/close",
     { schema: { tags, params: idParams, body: crisisAnswerSchema } },
     async (request, reply) => {
-      const row = assemblies.get(request.params.id);
+      const row = await assemblies.get(request.params.id);
       return reply.code(201).send({ iri: await barter.crises.close(row, request.body.crisis, request.body.text) });
     },
   );

@@ -34,17 +34,17 @@ export function assemblyBarter(
     return known?.handle ?? URL.parse(iri)?.host ?? iri;
   };
   /** The pods taking part: the convener and every invited pod that has not declined or left. */
-  const takingPart = (assembly: Assembly) =>
+  const takingPart = async (assembly: Assembly) =>
     new Set([
       assembly.convenerIri,
-      ...room
-        .participants(assembly.id)
+      ...(await room.participants(assembly.id))
         .filter((p) => p.answer !== "rejected" && p.answer !== "left")
         .map((p) => p.actorIri),
     ]);
+  // The confederation's view is not yet on the RoomDb: it is read synchronously, as before.
   const table = (pods: ReadonlySet<string>) => assemblyTable(deps, pods);
-  const offerOf = (assembly: Assembly, offerIri: string): KnownOffer | undefined =>
-    table(takingPart(assembly)).offers.find((row) => row.iri === offerIri);
+  const offerOf = async (assembly: Assembly, offerIri: string): Promise<KnownOffer | undefined> =>
+    table(await takingPart(assembly)).offers.find((row) => row.iri === offerIri);
 
   const pledges = assemblyPledgesOf({
     deps,
@@ -58,11 +58,12 @@ export function assemblyBarter(
   const crises = assemblyCrisesOf(deps, room, (key, params) =>
     t(key === "crisis" ? "crisis.sentence" : "crisis.closedSentence", params),
   );
-  let proposals = (assembly: Assembly): SubmittedProposal[] =>
-    room
-      .record(assembly.id)
-      .filter((item) => item.kind === "proposal")
-      .map((item) => ({ iri: item.iri, authorIri: item.authorIri, title: htmlToText(item.contentHtml).slice(0, 120) }));
+  let proposals = async (assembly: Assembly): Promise<SubmittedProposal[]> =>
+    (await room.record(assembly.id, "proposal")).map((item) => ({
+      iri: item.iri,
+      authorIri: item.authorIri,
+      title: htmlToText(item.contentHtml).slice(0, 120),
+    }));
   const agenda = assemblyAgenda(deps, room, {
     takingPart,
     table,
@@ -75,7 +76,7 @@ export function assemblyBarter(
 
   room.useReader({
     read: async (assembly, note) => (await pledges.read(assembly, note)) && (await crises.read(assembly, note)),
-    structure: (row, note) => crises.structure(row, pledges.structure(row, note)),
+    structure: async (row, note) => crises.structure(row, await pledges.structure(row, note)),
   });
 
   return {
@@ -84,9 +85,9 @@ export function assemblyBarter(
     crises,
     takingPart,
     nameOf,
-    table: (assembly: Assembly) => table(takingPart(assembly)),
+    table: async (assembly: Assembly) => table(await takingPart(assembly)),
     /** The proposals room (asm-b's proposals.ts) gives the agenda its submitted proposals. */
-    useProposals(source: (assembly: Assembly) => SubmittedProposal[]): void {
+    useProposals(source: (assembly: Assembly) => Promise<SubmittedProposal[]>): void {
       proposals = source;
     },
     inbox: { onUpdate: agenda.onUpdate },

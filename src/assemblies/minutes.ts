@@ -1,6 +1,6 @@
 import type { Context, InboxContext } from "@fedify/fedify";
 import { Activity, Article, type Create, Mention } from "@fedify/vocab";
-import { eq } from "drizzle-orm";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { conflict, ProblemError } from "../http/problem.ts";
@@ -19,10 +19,9 @@ import {
   minutesNoteIriOf,
   type MinutesShape,
 } from "./outcomes-as.ts";
-import { podName, proposalsOf } from "./proposals.ts";
+import { podName, type ProposalView } from "./proposals.ts";
 import { podWords } from "./ratification.ts";
 import type { AssembliesRoom } from "./room.ts";
-import { assemblies } from "./schema.ts";
 import { z } from "zod";
 
 export const minutesSchema = z.object({
@@ -53,10 +52,12 @@ export function minutesRoom(
   contextFor: () => Context<null>,
   events: EventDispatcher,
   room: AssembliesRoom,
-  ratifiers: (row: Assembly) => string[],
+  proposalsOf: (row: Assembly) => Promise<ProposalView[]>,
 ) {
   const { db, config, log } = deps;
+  const rooms = roomsOf(deps);
   const link = (iri: string, text: string) => `<a href="${escapeHtml(iri)}">${escapeHtml(text)}</a>`;
+  // The follows room is not yet on the RoomDb: pods' names are read synchronously, as before.
   const nameOf = (iri: string) => podName(db, iri, { iri: room.self(), config });
 
   events.on(MINUTES_FOR_PEOPLE, async ({ activity, iri }: { activity: unknown; iri: string }) => {
@@ -65,9 +66,9 @@ export function minutesRoom(
     await sendToFollowers(ctx, deps, [forPeople(await Activity.fromJsonLd(activity, loaders))], iri);
   });
 
-  const podsHtml = (row: Assembly) => {
+  const podsHtml = async (row: Assembly) => {
     const t = podWords(deps);
-    const pods = [{ actorIri: row.convenerIri, answer: "accepted" as const }, ...room.participants(row.id)];
+    const pods = [{ actorIri: row.convenerIri, answer: "accepted" as const }, ...(await room.participants(row.id))];
     const items = pods.map(
       (p) => `<li>${link(p.actorIri, nameOf(p.actorIri))}: ${t(`assemblies.answer.${p.answer}`)}</li>`,
     );
@@ -75,9 +76,9 @@ export function minutesRoom(
   };
 
   /** Each proposal by title with the pods that adopted, declined or have not answered; linked only for participants. */
-  const proposalsHtml = (row: Assembly, linked: boolean) => {
+  const proposalsHtml = async (row: Assembly, linked: boolean) => {
     const t = podWords(deps);
-    const proposals = proposalsOf(db, row.id, ratifiers(row));
+    const proposals = await proposalsOf(row);
     if (proposals.length === 0) return { html: "", count: 0 };
     const items = proposals.map((proposal) => {
       const who = (answer: string) =>
@@ -104,18 +105,18 @@ export function minutesRoom(
    * of each kind, the proposals and who adopted them, the next convener. No contribution's words, no link to one:
    * participants' reports, crisis threads and replies may describe people.
    */
-  function outcomes(row: Assembly, next: string) {
+  async function outcomes(row: Assembly, next: string) {
     const t = podWords(deps);
-    const record = room.record(row.id).filter((item) => item.kind !== "proposal");
+    const record = (await room.record(row.id)).filter((item) => item.kind !== "proposal");
     const counts = new Map<string, number>();
     for (const item of record) counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1);
     const countItems = [...counts].map(([kind, n]) => {
       const heading = KIND_HEADING[kind] ? t(KIND_HEADING[kind]) : kind;
       return `<li>${escapeHtml(heading)}: ${n}</li>`;
     });
-    const proposals = proposalsHtml(row, false);
+    const proposals = await proposalsHtml(row, false);
     const html = sanitize(
-      podsHtml(row) +
+      (await podsHtml(row)) +
         (countItems.length ? `<ul>${countItems.join("")}</ul>` : "") +
         proposals.html +
         `<p>${escapeHtml(t("outcomes.min.next", { pod: nameOf(next) }))}</p>`,
@@ -124,10 +125,10 @@ export function minutesRoom(
   }
 
   /** The participants' copy, from this copy of the record: it quotes each contribution and links it. */
-  function compose(row: Assembly, next: string, summary: string) {
+  async function compose(row: Assembly, next: string, summary: string) {
     const t = podWords(deps);
-    const parts: string[] = [paragraphs(escapeHtml(summary)), podsHtml(row)];
-    const record = room.record(row.id).filter((item) => item.kind !== "proposal");
+    const parts: string[] = [paragraphs(escapeHtml(summary)), await podsHtml(row)];
+    const record = (await room.record(row.id)).filter((item) => item.kind !== "proposal");
     for (const kind of [...new Set(record.map((item) => item.kind as string))]) {
       const heading = KIND_HEADING[kind] ? t(KIND_HEADING[kind]) : kind;
       parts.push(`<h3>${escapeHtml(heading)}</h3><ul>`);
@@ -137,9 +138,9 @@ export function minutesRoom(
       }
       parts.push("</ul>");
     }
-    parts.push(proposalsHtml(row, true).html);
+    parts.push((await proposalsHtml(row, true)).html);
     parts.push(`<p>${escapeHtml(t("outcomes.min.next", { pod: nameOf(next) }))}</p>`);
-    const open = outcomes(row, next);
+    const open = await outcomes(row, next);
     const date = new Intl.DateTimeFormat(config.languages[0], { dateStyle: "long", timeZone: config.timeZone }).format(
       new Date(row.startTime),
     );
@@ -153,11 +154,11 @@ export function minutesRoom(
   const titleOf = (row: Assembly) => podWords(deps)("outcomes.min.title", { title: row.title }).slice(0, 250);
 
   /** The readable Note as published (stored then: no request rebuilds it from the record). */
-  function shapeOf(row: Assembly): MinutesShape | null {
+  async function shapeOf(row: Assembly): Promise<MinutesShape | null> {
     if (row.role !== "convener" || !row.minutesHtml || !row.minutesNoteHtml || !row.nextConvenerIri) return null;
     return {
       row,
-      to: room.attending(row.id).map((p) => p.actorIri),
+      to: (await room.attending(row.id)).map((p) => p.actorIri),
       title: titleOf(row),
       html: row.minutesHtml,
       noteHtml: row.minutesNoteHtml,
@@ -167,26 +168,26 @@ export function minutesRoom(
 
   return {
     /** The Note to followers, for a public assembly only (a participants-only one has no public minutes). */
-    note: (row: Assembly) => {
+    note: async (row: Assembly) => {
       if (row.visibility !== "public") return null;
-      const shape = shapeOf(row);
+      const shape = await shapeOf(row);
       return shape && minutesNote(shape);
     },
     noteIri: minutesNoteIriOf,
 
     async publish(id: string, input: MinutesInput): Promise<Assembly> {
-      const row = room.get(id);
+      const row = await room.get(id);
       if (row.role !== "convener") throw bad("summary", "only the convening pod publishes the minutes");
       if (row.minutesHtml) throw conflict("the minutes are already published");
       if (deps.now().toISOString() < (row.endTime ?? row.startTime)) {
         throw bad("summary", "the minutes are published after the assembly");
       }
-      const participants = room.participants(id);
+      const participants = await room.participants(id);
       const next = input.nextConvener ?? rotationNext(row.convenerIri, participants);
       if (!eligibleConveners(row, participants).includes(next)) {
         throw bad("nextConvener", "the next convener is the convener or a pod that attended");
       }
-      const words = compose(row, next, input.summary);
+      const words = await compose(row, next, input.summary);
       const published: Assembly = {
         ...row,
         minutesIri: minutesIriOf(row),
@@ -196,7 +197,7 @@ export function minutesRoom(
         minutesAt: deps.now().toISOString(),
         nextConvenerIri: next,
       };
-      const to = room.attending(id);
+      const to = await room.attending(id);
       const shape: MinutesShape = {
         row: published,
         to: to.map((p) => p.actorIri),
@@ -208,23 +209,18 @@ export function minutesRoom(
       const convener = new URL(row.convenerIri);
       const queued = await room.outgoing(minutesCreate(minutesArticle(shape), convener), to);
       const forPeople = await minutesCreate(minutesNote(shape), convener).toJsonLd();
-      const updated = db.transaction((tx) => {
-        const saved = tx
-          .update(assemblies)
-          .set({
-            minutesIri: published.minutesIri,
-            minutesHtml: published.minutesHtml,
-            minutesPublicHtml: published.minutesPublicHtml,
-            minutesNoteHtml: published.minutesNoteHtml,
-            minutesAt: published.minutesAt,
-            nextConvenerIri: next,
-          })
-          .where(eq(assemblies.id, id))
-          .returning()
-          .get()!;
-        queued(tx);
+      const updated = await rooms.write(async (tx) => {
+        const saved = await room.changeWithin(tx, id, {
+          minutesIri: published.minutesIri,
+          minutesHtml: published.minutesHtml,
+          minutesPublicHtml: published.minutesPublicHtml,
+          minutesNoteHtml: published.minutesNoteHtml,
+          minutesAt: published.minutesAt,
+          nextConvenerIri: next,
+        });
+        await queued(tx);
         if (row.visibility === "public") {
-          events.record(tx, MINUTES_FOR_PEOPLE, { activity: forPeople, iri: minutesNoteIriOf(row) }, null);
+          await events.recordWithin(tx, MINUTES_FOR_PEOPLE, { activity: forPeople, iri: minutesNoteIriOf(row) }, null);
         }
         return saved;
       });
@@ -238,19 +234,20 @@ export function minutesRoom(
       async onCreate(ctx: InboxContext<null>, create: Create): Promise<boolean> {
         const actorIri = create.actorId?.href;
         // Nothing is fetched unless the sender convened an assembly this pod was invited to.
-        const convened = actorIri && db.select().from(assemblies).where(eq(assemblies.convenerIri, actorIri)).get();
+        const convened = actorIri && (await room.convenedAny(actorIri));
         if (!convened) return false;
         const article = await create.getObject(ctx).catch(() => null);
         if (!(article instanceof Article) || !article.id || !actorIri) return false;
-        const row = article.contextIds
-          .map((iri) => room.byIri(iri.href))
-          .find((found) => found?.role === "invited" && found.convenerIri === actorIri);
+        const row = await room.inContext(
+          article.contextIds,
+          (found) => found.role === "invited" && found.convenerIri === actorIri,
+        );
         if (!row) return false;
         if (article.id.href !== minutesIriOf(row) || article.attributionId?.href !== actorIri) {
           log.info({ object: article.id.href, actor: actorIri }, "minutes refused: not the convener's");
           return true;
         }
-        const eligible = eligibleConveners(row, room.participants(row.id));
+        const eligible = eligibleConveners(row, await room.participants(row.id));
         let next: string | null = null;
         // Only embedded tags count (a tag given by URL is not fetched), and only the first few are read.
         let read = 0;
@@ -259,19 +256,16 @@ export function minutesRoom(
           const href = tag instanceof Mention ? tag.href?.href : undefined;
           if (href && eligible.includes(href)) next = href;
         }
-        db.update(assemblies)
-          .set({
-            minutesIri: article.id.href,
-            minutesHtml: sanitize(String(article.content ?? "")),
-            // The public page shows outcomes only, built from this pod's own copy of the record.
-            minutesPublicHtml: row.visibility === "public" && next ? outcomes(row, next).html : null,
-            minutesAt: article.published
-              ? new Date(article.published.epochMilliseconds).toISOString()
-              : deps.now().toISOString(),
-            nextConvenerIri: next,
-          })
-          .where(eq(assemblies.id, row.id))
-          .run();
+        await room.change(row.id, {
+          minutesIri: article.id.href,
+          minutesHtml: sanitize(String(article.content ?? "")),
+          // The public page shows outcomes only, built from this pod's own copy of the record.
+          minutesPublicHtml: row.visibility === "public" && next ? (await outcomes(row, next)).html : null,
+          minutesAt: article.published
+            ? new Date(article.published.epochMilliseconds).toISOString()
+            : deps.now().toISOString(),
+          nextConvenerIri: next,
+        });
         log.info({ assembly: row.iri, next }, "assembly minutes received");
         return true;
       },

@@ -6,6 +6,7 @@ import type { AppKit } from "../webapp/plugin.ts";
 import { eligibleConveners, nextAssemblyValues, nextConvenerOf } from "./convener.ts";
 import { minutesSchema } from "./minutes.ts";
 import type { AssemblyOutcomes } from "./outcomes.ts";
+import type { Assembly } from "./model.ts";
 import { OutcomeSections } from "./outcome-pages.ts";
 import { podName, proposeSchema, ratifySchema } from "./proposals.ts";
 import type { AssembliesRoom } from "./room.ts";
@@ -24,23 +25,22 @@ interface Options {
 const NOTICES = { proposed: "outcomes.proposedOk", ratified: "outcomes.ratifiedOk", minutes: "outcomes.minutesOk" };
 
 /** What the assembly's page shows below its record: proposals with their ratifications, minutes, next convener. */
-export function outcomeSections(
+export async function outcomeSections(
   ctx: PageContext,
   request: FastifyRequest,
   options: Options,
-  id: string,
+  row: Assembly,
   errors?: FieldErrors,
 ) {
   const { assemblies, outcomes, deps } = options;
-  const row = assemblies.get(id);
-  const participants = assemblies.participants(id);
+  const participants = await assemblies.participants(row.id);
   const done = text(request.query as FormFields, "done");
   const notice = Object.hasOwn(NOTICES, done) ? NOTICES[done as keyof typeof NOTICES] : undefined;
   const view = {
     row,
     self: assemblies.self(),
     nameOf: (iri: string) => podName(deps.db, iri),
-    proposals: outcomes.ratification.proposals(row),
+    proposals: await outcomes.ratification.proposals(row),
     next: nextConvenerOf(row, participants),
     eligible: eligibleConveners(row, participants),
     attending: row.role === "convener" || row.answer === "accepted" || row.answer === "tentative",
@@ -52,14 +52,14 @@ export function outcomeSections(
 }
 
 /** The convene form's values for the next assembly, when this pod convenes it (`?after=<id>`). */
-export function nextAssemblyPrefill(ctx: PageContext, request: FastifyRequest, options: Options) {
+export async function nextAssemblyPrefill(ctx: PageContext, request: FastifyRequest, options: Options) {
   const after = text(request.query as FormFields, "after");
   if (!after) return {};
   const { assemblies, deps } = options;
-  const row = assemblies.list().find((found) => found.id === after);
+  const row = (await assemblies.list()).find((found) => found.id === after);
   if (!row) return {};
   const followed = new Set(listFollowing(deps.db, { limit: 500 }, "accepted").map((f) => f.actorIri));
-  return nextAssemblyValues(row, assemblies.participants(row.id), assemblies.self(), followed, {
+  return nextAssemblyValues(row, await assemblies.participants(row.id), assemblies.self(), followed, {
     title: ctx.t("outcomes.nextTitle", { title: row.title }).slice(0, 200),
     agenda: ctx.t("outcomes.nextAgenda", { url: row.minutesIri ?? row.iri }),
   });

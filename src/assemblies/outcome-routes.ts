@@ -28,11 +28,15 @@ interface Options {
 }
 
 /** A public assembly's page for browsers; a participants-only one has none (404, nothing disclosed). */
-export function publicAssemblyHtml(options: Options, request: Parameters<typeof publicContext>[0], row: Assembly) {
+export async function publicAssemblyHtml(
+  options: Options,
+  request: Parameters<typeof publicContext>[0],
+  row: Assembly,
+) {
+  if (row.visibility !== "public") throw notFound(`no assembly ${row.id}`);
+  const participants = await options.assemblies.participants(row.id);
   return (reply: Parameters<typeof publicContext>[1]) => {
-    if (row.visibility !== "public") throw notFound(`no assembly ${row.id}`);
     const ctx = publicContext(request, reply, options.config);
-    const participants = options.assemblies.participants(row.id);
     const page = publicAssemblyPage(ctx, {
       row,
       participants,
@@ -51,9 +55,9 @@ export const publicOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, o
   const { assemblies, outcomes } = options;
   app.get("/assemblies/ratifications/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const iri = new URL(`/assemblies/ratifications/${request.params.id}`, options.config.url).href;
-    const own = outcomes.ratification.ownRatification(iri);
+    const own = await outcomes.ratification.ownRatification(iri);
     // Participants fetch it signed to verify it at its origin; nobody else reads it here.
-    if (!own || !assemblies.mayRead(own.assemblyId, await options.requester(request))) {
+    if (!own || !(await assemblies.mayRead(own.assemblyId, await options.requester(request)))) {
       throw notFound(`no ratification ${request.params.id}`);
     }
     return reply
@@ -64,18 +68,19 @@ export const publicOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, o
   // The minutes' Article is addressed to the participants (it quotes them) and reaches them by delivery: it is not
   // served. A public assembly's minutes are its public page (outcomes only) and the Note to followers.
   app.get("/assemblies/:id/minutes", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = assemblies.get(request.params.id);
+    const row = await assemblies.get(request.params.id);
     reply.header("vary", "Accept");
     if (row.visibility !== "public" || !row.minutesPublicHtml || wantsActivityPub(request)) {
       throw notFound(`no minutes for ${request.params.id}`);
     }
-    return reply.type("text/html; charset=utf-8").send(publicAssemblyHtml(options, request, row)(reply));
+    const page = await publicAssemblyHtml(options, request, row);
+    return reply.type("text/html; charset=utf-8").send(page(reply));
   });
   app.get("/assemblies/:id/minutes/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = assemblies.get(request.params.id);
-    const note = outcomes.minutes.note(row);
+    const row = await assemblies.get(request.params.id);
+    const note = await outcomes.minutes.note(row);
     if (!note) throw notFound(`no minutes for ${request.params.id}`);
-    const page = publicAssemblyHtml(options, request, row);
+    const page = await publicAssemblyHtml(options, request, row);
     return sendNegotiated(request, reply, note, () => page(reply));
   });
 };
@@ -83,14 +88,14 @@ export const publicOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, o
 /** Operator routes (admin token): propose, ratify, publish the minutes, read the outcomes. */
 export const adminOutcomeRoutes: FastifyPluginAsyncZod<Options> = async (app, { assemblies, outcomes }) => {
   app.get("/assemblies/:id/outcomes", { schema: { tags, params: idParams } }, async (request) => {
-    const row = assemblies.get(request.params.id);
-    const participants = assemblies.participants(row.id);
+    const row = await assemblies.get(request.params.id);
+    const participants = await assemblies.participants(row.id);
     return {
       visibility: row.visibility,
       minutesIri: row.minutesIri,
       minutesHtml: row.minutesHtml,
       next: nextConvenerOf(row, participants),
-      proposals: outcomes.ratification.proposals(row).map((p) => ({
+      proposals: (await outcomes.ratification.proposals(row)).map((p) => ({
         iri: p.row.iri,
         authorIri: p.row.authorIri,
         title: p.title,

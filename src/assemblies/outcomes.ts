@@ -15,7 +15,7 @@ export function assemblyOutcomes(
   memory: MemoryService,
 ) {
   const ratification = ratificationRoom(deps, events, room, memory);
-  const minutes = minutesRoom(deps, contextFor, events, room, ratification.ratifiers);
+  const minutes = minutesRoom(deps, contextFor, events, room, ratification.proposals);
   return { ratification, minutes };
 }
 

@@ -1,11 +1,9 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
 import { getFollower, getFollowing } from "../follows/service.ts";
 import { htmlToText } from "../web/sanitize.ts";
-import { and, asc, eq, isNotNull } from "drizzle-orm";
 import type { ContributionRow } from "./model.ts";
-import { assemblyContributions, assemblyRatifications } from "./schema.ts";
+import type { RatificationRow } from "./store-outcomes.ts";
 
 export const proposeSchema = z.object({
   title: z.string().trim().min(1).max(200),
@@ -35,7 +33,7 @@ export function proposalTitle(contentHtml: string): string {
 /** The proposal's text without its title paragraph. */
 export const proposalBody = (contentHtml: string) => contentHtml.replace(/^\s*<p>[\s\S]*?<\/p>/i, "");
 
-export type RatificationRow = typeof assemblyRatifications.$inferSelect;
+export type { RatificationRow };
 
 export interface ProposalView {
   row: ContributionRow;
@@ -45,25 +43,15 @@ export interface ProposalView {
   answers: { actorIri: string; answer: "adopted" | "declined" | "pending"; decisionId: string | null }[];
 }
 
-/** The proposals in an assembly's record, each with every ratifier's answer as this copy knows it. */
-export function proposalsOf(db: Pick<Db, "select">, assemblyId: string, ratifiers: string[]): ProposalView[] {
-  const proposals = db
-    .select()
-    .from(assemblyContributions)
-    .where(
-      and(
-        eq(assemblyContributions.assemblyId, assemblyId),
-        eq(assemblyContributions.kind, "proposal"),
-        isNotNull(assemblyContributions.announcedAt),
-      ),
-    )
-    .orderBy(asc(assemblyContributions.announcedAt), asc(assemblyContributions.iri))
-    .all();
-  const ratifications = db
-    .select()
-    .from(assemblyRatifications)
-    .where(eq(assemblyRatifications.assemblyId, assemblyId))
-    .all();
+/**
+ * The proposals in an assembly's record (in the record's order), each with every ratifier's answer as this copy
+ * knows it from the assembly's ratifications.
+ */
+export function proposalsOf(
+  proposals: ContributionRow[],
+  ratifications: RatificationRow[],
+  ratifiers: string[],
+): ProposalView[] {
   return proposals.map((row) => {
     const mine = ratifications.filter((r) => r.proposalIri === row.iri);
     const pods = [...new Set([...ratifiers, ...mine.map((r) => r.actorIri)])];

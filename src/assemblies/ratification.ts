@@ -1,7 +1,7 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Activity, Announce } from "@fedify/vocab";
-import { and, eq, isNull } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { conflict, ProblemError } from "../http/problem.ts";
@@ -17,7 +17,7 @@ import {
 } from "./outcomes-as.ts";
 import { proposalsOf, proposalText, proposalTitle, type ProposeInput, type RatifyInput } from "./proposals.ts";
 import type { AssembliesRoom } from "./room.ts";
-import { assemblyContributions, assemblyRatifications } from "./schema.ts";
+import { ratificationsStore, type RatificationRow } from "./store-outcomes.ts";
 
 const bad = (field: string, detail: string) =>
   new ProblemError({ status: 422, title: "Unprocessable Content", detail, field });
@@ -34,37 +34,30 @@ export const podWords = (deps: PodDeps) => translator(deps.config.languages[0] =
  * re-distributes each answer by its IRI; every copy verifies it at the deciding pod's origin.
  */
 export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: AssembliesRoom, memory: MemoryService) {
-  const { db, config, log } = deps;
+  const { config, log } = deps;
+  const rooms = roomsOf(deps);
+  const store = ratificationsStore(rooms);
   const me = () => room.self();
   const ratificationIri = (id: string) => new URL(`/assemblies/ratifications/${id}`, config.url).href;
 
   /** Who may ratify: the convener and every pod that attends (accepted, even tentatively). */
-  const ratifiers = (row: Assembly) => [
+  const ratifiers = async (row: Assembly) => [
     row.convenerIri,
-    ...room
-      .participants(row.id)
+    ...(await room.participants(row.id))
       .filter((p) => p.answer === "accepted" || p.answer === "tentative")
       .map((p) => p.actorIri),
   ];
   const attendingHere = (row: Assembly) =>
     row.role === "convener" || row.answer === "accepted" || row.answer === "tentative";
 
-  const proposalIn = (row: Assembly, iri: string) =>
-    db
-      .select()
-      .from(assemblyContributions)
-      .where(
-        and(
-          eq(assemblyContributions.iri, iri),
-          eq(assemblyContributions.assemblyId, row.id),
-          eq(assemblyContributions.kind, "proposal"),
-        ),
-      )
-      .get();
+  const proposalIn = async (row: Assembly, iri: string) => {
+    const found = await room.contribution(iri);
+    return found?.assemblyId === row.id && found.kind === "proposal" ? found : undefined;
+  };
 
   /** Stores a ratification; on the convener, re-distributes it to every participant. True when it is new. */
-  async function record(row: Assembly, values: typeof assemblyRatifications.$inferInsert) {
-    const to = row.role === "convener" ? room.attending(row.id) : [];
+  async function record(row: Assembly, values: Parameters<typeof store.addWithin>[1]) {
+    const to = row.role === "convener" ? await room.attending(row.id) : [];
     const queued = await room.outgoing(
       ratificationAnnounce(
         new URL(me()),
@@ -75,16 +68,16 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
       ),
       to,
     );
-    const inserted = db.transaction((tx) => {
-      const done = tx.insert(assemblyRatifications).values(values).onConflictDoNothing().run();
-      if (done.changes > 0) queued(tx);
-      return done.changes > 0;
+    const inserted = await rooms.write(async (tx) => {
+      const done = await store.addWithin(tx, values);
+      if (done) await queued(tx);
+      return done;
     });
     await events.settle();
     return inserted;
   }
 
-  const shape = (row: Assembly, r: typeof assemblyRatifications.$inferSelect): Ratification => ({
+  const shape = (row: Assembly, r: RatificationRow): Ratification => ({
     iri: r.iri,
     actorIri: r.actorIri,
     proposalIri: r.proposalIri,
@@ -99,34 +92,23 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
    * it is a minute old; one still being decided, or decided, is a conflict. One conditional update: of two
    * runs taking it over at once, one does.
    */
-  const takeOverAbandoned = (
+  const takeOverAbandoned = async (
     proposalIri: string,
     values: { answer: RatifyInput["answer"]; decidedAt: string },
-  ): string => {
-    const mine = and(eq(assemblyRatifications.proposalIri, proposalIri), eq(assemblyRatifications.actorIri, me()));
-    const left = db.select().from(assemblyRatifications).where(mine).get();
+  ): Promise<string> => {
+    const left = await store.answerOf(proposalIri, me());
     const abandoned =
       left?.decisionId === null && Date.parse(left.decidedAt) < Date.parse(values.decidedAt) - ABANDONED_AFTER_MS;
-    const retaken =
-      abandoned &&
-      db
-        .update(assemblyRatifications)
-        .set({ answer: values.answer, decidedAt: values.decidedAt })
-        .where(
-          and(
-            eq(assemblyRatifications.iri, left.iri),
-            isNull(assemblyRatifications.decisionId),
-            eq(assemblyRatifications.decidedAt, left.decidedAt),
-          ),
-        )
-        .run().changes === 1;
+    const retaken = abandoned && (await store.retake(left, values.answer, values.decidedAt));
     if (!retaken) throw conflict("this pod already decided on this proposal");
     return left!.iri;
   };
+  const proposals = async (row: Assembly) =>
+    proposalsOf(await room.record(row.id, "proposal"), await store.ofAssembly(row.id), await ratifiers(row));
 
   return {
     ratifiers,
-    proposals: (row: Assembly) => proposalsOf(db, row.id, ratifiers(row)),
+    proposals,
 
     /** A proposal into the record: a contribution whose first paragraph is its title. */
     propose: (id: string, input: ProposeInput) => room.contribute(id, { kind: "proposal", text: proposalText(input) }),
@@ -136,9 +118,9 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
      * whatever others do), then answered to the assembly.
      */
     async ratify(id: string, input: RatifyInput) {
-      const row = room.get(id);
+      const row = await room.get(id);
       if (!attendingHere(row)) throw bad("answer", "only a pod that attends ratifies");
-      const proposal = proposalIn(row, input.proposal);
+      const proposal = await proposalIn(row, input.proposal);
       if (!proposal) throw bad("proposal", "no such proposal in this assembly's record");
       const values = {
         iri: ratificationIri(uuidv7()),
@@ -150,14 +132,7 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
         decidedAt: deps.now().toISOString(),
       };
       // The answer is taken first (one per pod and proposal, by the unique index): a double submit decides once.
-      const taken = db.insert(assemblyRatifications).values(values).onConflictDoNothing().run();
-      if (taken.changes !== 1) values.iri = takeOverAbandoned(proposal.iri, values);
-      // This run's answer, and no later run's that took it over meanwhile (it wrote another decidedAt).
-      const thisRun = and(
-        eq(assemblyRatifications.iri, values.iri),
-        isNull(assemblyRatifications.decisionId),
-        eq(assemblyRatifications.decidedAt, values.decidedAt),
-      );
+      if (!(await store.add(values))) values.iri = await takeOverAbandoned(proposal.iri, values);
       const t = podWords(deps);
       const title = proposalTitle(proposal.contentHtml);
       const decision = await memory
@@ -170,13 +145,15 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
           visibility: "internal",
           language: config.languages[0] === "es" ? "es" : "en",
         })
-        .catch((error: unknown) => {
-          db.delete(assemblyRatifications).where(thisRun).run();
+        .catch(async (error: unknown) => {
+          await store.release(values.iri, values.decidedAt);
           throw error;
         });
       values.decisionId = decision.id;
       const to =
-        row.role === "convener" ? room.attending(row.id) : [{ actorIri: row.convenerIri, inbox: row.convenerInbox }];
+        row.role === "convener"
+          ? await room.attending(row.id)
+          : [{ actorIri: row.convenerIri, inbox: row.convenerInbox }];
       const activity =
         row.role === "convener"
           ? ratificationAnnounce(
@@ -188,10 +165,11 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
             )
           : ratificationActivity(shape(row, values));
       const queued = await room.outgoing(activity, to);
-      db.transaction((tx) => {
-        const kept = tx.update(assemblyRatifications).set({ decisionId: decision.id }).where(thisRun).run().changes;
-        if (kept !== 1) throw conflict("a later answer took this one over");
-        queued(tx);
+      // This run's answer, and no later run's that took it over meanwhile (it wrote another decidedAt).
+      await rooms.write(async (tx) => {
+        const kept = await store.decideWithin(tx, values.iri, values.decidedAt, decision.id);
+        if (!kept) throw conflict("a later answer took this one over");
+        await queued(tx);
       });
       await events.settle();
       log.info({ assembly: row.iri, proposal: proposal.iri, answer: input.answer }, "proposal ratified locally");
@@ -199,11 +177,11 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
     },
 
     /** This pod's own ratification, served at its IRI (every copy verifies it there). */
-    ownRatification(iri: string): { activity: Activity; assemblyId: string } | undefined {
-      const found = db.select().from(assemblyRatifications).where(eq(assemblyRatifications.iri, iri)).get();
+    async ownRatification(iri: string): Promise<{ activity: Activity; assemblyId: string } | undefined> {
+      const found = await store.get(iri);
       if (!found || found.actorIri !== me()) return undefined;
       return {
-        activity: ratificationActivity(shape(room.get(found.assemblyId), found)),
+        activity: ratificationActivity(shape(await room.get(found.assemblyId), found)),
         assemblyId: found.assemblyId,
       };
     },
@@ -214,9 +192,9 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
         const answer = ratificationAnswerOf(activity);
         const objectIri = activity.objectId?.href;
         if (!answer || !objectIri) return false;
-        const proposal = db.select().from(assemblyContributions).where(eq(assemblyContributions.iri, objectIri)).get();
+        const proposal = await room.contribution(objectIri);
         if (proposal?.kind !== "proposal") return false;
-        const row = room.get(proposal.assemblyId);
+        const row = await room.get(proposal.assemblyId);
         const actorIri = activity.actorId?.href;
         const ok =
           row.role === "convener" &&
@@ -224,7 +202,7 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
           activity.id !== null &&
           sameOrigin(activity.id.href, actorIri) &&
           actorIri !== me() &&
-          ratifiers(row).includes(actorIri);
+          (await ratifiers(row)).includes(actorIri);
         if (!ok) {
           log.info({ activity: activity.id?.href, actor: actorIri }, "ratification refused: not a participant's own");
           return true;
@@ -248,14 +226,15 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
         const objectIri = announce.objectId?.href;
         const id = announce.id?.href;
         if (!actorIri || !objectIri || !id) return false;
-        const row = announce.contextIds
-          .map((iri) => room.byIri(iri.href))
-          .find((found) => found?.role === "invited" && found.convenerIri === actorIri);
+        const row = await room.inContext(
+          announce.contextIds,
+          (found) => found.role === "invited" && found.convenerIri === actorIri,
+        );
         if (!row || !id.startsWith(ratificationAnnouncePrefix(row.iri))) return false;
-        const known = db.select().from(assemblyRatifications).where(eq(assemblyRatifications.iri, objectIri)).get();
-        if (known) return true;
+        if (await store.get(objectIri)) return true;
+        const mayRatify = await ratifiers(row);
         // Nothing is fetched unless it lives on the origin of a pod that may ratify.
-        if (!ratifiers(row).some((iri) => sameOrigin(iri, objectIri))) {
+        if (!mayRatify.some((iri) => sameOrigin(iri, objectIri))) {
           log.info({ object: objectIri, convener: actorIri }, "announced ratification refused: not a participant's");
           return true;
         }
@@ -272,24 +251,21 @@ export function ratificationRoom(deps: PodDeps, events: EventDispatcher, room: A
           proposalIri !== undefined &&
           sameOrigin(author, objectIri) &&
           activity.contextIds.some((iri) => iri.href === row.iri) &&
-          ratifiers(row).includes(author) &&
-          proposalIn(row, proposalIri) !== undefined;
+          mayRatify.includes(author) &&
+          (await proposalIn(row, proposalIri)) !== undefined;
         if (!verified) {
           log.info({ object: objectIri, convener: actorIri }, "announced ratification refused: not verified at origin");
           return true;
         }
-        db.insert(assemblyRatifications)
-          .values({
-            iri: objectIri,
-            assemblyId: row.id,
-            proposalIri: proposalIri!,
-            actorIri: author!,
-            answer: answer!,
-            decisionId: null,
-            decidedAt: deps.now().toISOString(),
-          })
-          .onConflictDoNothing()
-          .run();
+        await store.add({
+          iri: objectIri,
+          assemblyId: row.id,
+          proposalIri: proposalIri!,
+          actorIri: author!,
+          answer: answer!,
+          decisionId: null,
+          decidedAt: deps.now().toISOString(),
+        });
         return true;
       },
     },

@@ -1,13 +1,14 @@
 import type { Context, InboxContext } from "@fedify/fedify";
 import { Activity, Event, Note, type Announce, type Create, type Invite } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
-import { and, asc, desc, eq, isNotNull } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
+import type { RoomQueries } from "../db/room-db.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
 import { getFollower, getFollowing } from "../follows/service.ts";
-import { ProblemError, notFound } from "../http/problem.ts";
+import { ProblemError } from "../http/problem.ts";
 import { renderMarkdown } from "../practices/markdown.ts";
 import { sanitize } from "../web/sanitize.ts";
 import { escapeHtml } from "../web/html.ts";
@@ -21,7 +22,7 @@ import type {
   ConveneInput,
   Participant,
 } from "./model.ts";
-import { assemblies, assemblyContributions, assemblyParticipants } from "./schema.ts";
+import { assembliesStore, type AssemblyChange } from "./store.ts";
 import {
   answerActivity,
   answerAnnounce,
@@ -59,14 +60,16 @@ const sameOrigin = (a: string, b: string) => URL.parse(a)?.origin === URL.parse(
 export interface ContributionReader {
   read(assembly: Assembly, note: Note): Promise<boolean>;
   /** The structure this pod's own contribution carries when served at its IRI. */
-  structure(row: ContributionRow, note: Note): Note;
+  structure(row: ContributionRow, note: Note): Promise<Note>;
 }
 
 /** Confederal assemblies: convene, answer, and keep one shared record the convener re-distributes. */
 export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
   const { db, config, log } = deps;
   const readers: ContributionReader[] = [];
-  const onConvened: ((row: Assembly) => void)[] = [];
+  const onConvened: ((row: Assembly) => Promise<unknown>)[] = [];
+  const rooms = roomsOf(deps);
+  const store = assembliesStore(rooms);
   const admits = async (row: Assembly, note: Note) => {
     for (const reader of readers) if (!(await reader.read(row, note))) return false;
     return true;
@@ -75,28 +78,19 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
   const me = () => contextFor().getActorUri(config.handle);
 
   const contributionIri = (id: string) => new URL(`/assemblies/contributions/${id}`, config.url).href;
-  const find = (id: string): Assembly => {
-    const row = db.select().from(assemblies).where(eq(assemblies.id, id)).get();
-    if (!row) throw notFound(`no assembly ${id}`);
-    return row;
-  };
-  const byIri = (iri: string) => db.select().from(assemblies).where(eq(assemblies.iri, iri)).get();
-  const participants = (id: string): Participant[] =>
-    db
-      .select()
-      .from(assemblyParticipants)
-      .where(eq(assemblyParticipants.assemblyId, id))
-      .orderBy(asc(assemblyParticipants.actorIri))
-      .all();
-  const participant = (id: string, actorIri: string) =>
-    db
-      .select()
-      .from(assemblyParticipants)
-      .where(and(eq(assemblyParticipants.assemblyId, id), eq(assemblyParticipants.actorIri, actorIri)))
-      .get();
+  const find = store.get;
+  const { byIri, participants, participant } = store;
   /** Who the convener's Announces go to: every pod that accepted, even tentatively. */
-  const attending = (id: string) =>
-    participants(id).filter((p) => (p.answer === "accepted" || p.answer === "tentative") && p.inbox);
+  const attending = async (id: string): Promise<Participant[]> =>
+    (await participants(id)).filter((p) => (p.answer === "accepted" || p.answer === "tentative") && p.inbox);
+  /** The first of these IRIs that names an assembly this copy holds in the given role (the activity's context). */
+  async function inContext(iris: URL[], fits: (row: Assembly) => boolean): Promise<Assembly | undefined> {
+    for (const iri of iris.slice(0, 20)) {
+      const row = await byIri(iri.href);
+      if (row && fits(row)) return row;
+    }
+    return undefined;
+  }
 
   // Every activity goes out through the event dispatcher: it commits with the change it tells about.
   events.on(SEND, async ({ activity, to }: { activity: unknown; to: Address[] }) => {
@@ -110,12 +104,13 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
     );
   });
 
-  /** The activity ready to be recorded in a transaction (its JSON-LD is made outside it: that is async). */
+  /** The activity ready to be recorded within a RoomDb write (its JSON-LD is made before it: that is slow). */
   async function outgoing(activity: Activity, to: { actorIri: string; inbox: string | null }[]) {
     const json = await activity.toJsonLd();
     const addresses = to.filter((p): p is Address => p.inbox !== null);
-    return (tx: Parameters<EventDispatcher["record"]>[0]) => {
-      if (addresses.length > 0) events.record(tx, SEND, { activity: json, to: addresses }, activity.id?.href ?? null);
+    return async (tx: RoomQueries): Promise<void> => {
+      if (addresses.length === 0) return;
+      await events.recordWithin(tx, SEND, { activity: json, to: addresses }, activity.id?.href ?? null);
     };
   }
 
@@ -123,7 +118,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
   async function announce(row: Assembly, note: Note, kind: ContributionRow["kind"]): Promise<boolean> {
     if (!(await admits(row, note))) return false;
     const at = deps.now();
-    const to = attending(row.id);
+    const to = await attending(row.id);
     const queued = await outgoing(
       contributionAnnounce(
         me(),
@@ -134,22 +129,18 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       ),
       to,
     );
-    db.transaction((tx) => {
-      const inserted = tx
-        .insert(assemblyContributions)
-        .values({
-          iri: note.id!.href,
-          assemblyId: row.id,
-          authorIri: note.attributionId!.href,
-          kind,
-          contentHtml: sanitize(String(note.content ?? "")),
-          inReplyTo: note.replyTargetId?.href ?? null,
-          publishedAt: note.published ? new Date(note.published.epochMilliseconds).toISOString() : at.toISOString(),
-          announcedAt: at.toISOString(),
-        })
-        .onConflictDoNothing()
-        .run();
-      if (inserted.changes > 0) queued(tx);
+    await rooms.write(async (tx) => {
+      const inserted = await store.contributeWithin(tx, {
+        iri: note.id!.href,
+        assemblyId: row.id,
+        authorIri: note.attributionId!.href,
+        kind,
+        contentHtml: sanitize(String(note.content ?? "")),
+        inReplyTo: note.replyTargetId?.href ?? null,
+        publishedAt: note.published ? new Date(note.published.epochMilliseconds).toISOString() : at.toISOString(),
+        announcedAt: at.toISOString(),
+      });
+      if (inserted) await queued(tx);
     });
     await events.settle();
     return true;
@@ -158,62 +149,68 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
   return {
     useReader: (reader: ContributionReader) => void readers.push(reader),
     /** Runs after an assembly is convened here (barter.ts drafts its agenda). */
-    whenConvened: (hook: (row: Assembly) => void) => void onConvened.push(hook),
+    whenConvened: (hook: (row: Assembly) => Promise<unknown>) => void onConvened.push(hook),
     /** Sends an activity about an assembly to these pods, committed with `change` (barter.ts: agenda Updates). */
     async deliver(
       activity: Activity,
       to: { actorIri: string; inbox: string | null }[],
-      change: (tx: Pick<PodDeps["db"], "insert" | "update">) => void,
+      change: (tx: RoomQueries) => Promise<void>,
     ): Promise<void> {
       const queued = await outgoing(activity, to);
-      db.transaction((tx) => {
-        change(tx);
-        queued(tx);
+      await rooms.write(async (tx) => {
+        await change(tx);
+        await queued(tx);
       });
       await events.settle();
     },
     get: find,
     byIri,
+    inContext,
     attending,
+    participant,
+    changeWithin: store.changeWithin,
+    /** Changes an assembly on its own (the convener's Update of its Event on this copy). */
+    change: (id: string, change: AssemblyChange) => rooms.write((tx) => store.changeWithin(tx, id, change)),
     outgoing,
     self: () => me().href,
     contributionIri,
     participants,
-    list: (): Assembly[] => db.select().from(assemblies).orderBy(desc(assemblies.startTime)).all(),
-    /** The shared record in its one order: as the convener announced it. */
-    record: (id: string): ContributionRow[] =>
-      db
-        .select()
-        .from(assemblyContributions)
-        .where(and(eq(assemblyContributions.assemblyId, id), isNotNull(assemblyContributions.announcedAt)))
-        .orderBy(asc(assemblyContributions.announcedAt), asc(assemblyContributions.iri))
-        .all(),
+    list: store.list,
+    /** The shared record in its one order: as the convener announced it (`kind`: of that kind only). */
+    record: store.record,
     /** This pod's own contribution, served at its IRI (participants verify it at its origin). */
-    ownContribution(iri: string): ContributionRow | undefined {
-      const row = db.select().from(assemblyContributions).where(eq(assemblyContributions.iri, iri)).get();
+    async ownContribution(iri: string): Promise<ContributionRow | undefined> {
+      const row = await store.contribution(iri);
       return row && row.authorIri === me().href ? row : undefined;
     },
+    /** Any contribution this copy holds, announced or not. */
+    contribution: store.contribution,
+    /** Whether this actor convened any assembly this copy knows (checked before anything is fetched). */
+    convenedAny: store.convenedAny,
     /** Whether an actor may read this assembly's participants-only objects: its convener or a participant. */
-    mayRead(assemblyId: string, actorIri: string | null): boolean {
+    async mayRead(assemblyId: string, actorIri: string | null): Promise<boolean> {
       if (actorIri === null) return false;
-      return find(assemblyId).convenerIri === actorIri || participant(assemblyId, actorIri) !== undefined;
+      if ((await find(assemblyId)).convenerIri === actorIri) return true;
+      return (await participant(assemblyId, actorIri)) !== undefined;
     },
-    eventOf(row: Assembly): Event {
+    async eventOf(row: Assembly): Promise<Event> {
       return assemblyToEvent(
         row,
-        participants(row.id).map((p) => p.actorIri),
+        (await participants(row.id)).map((p) => p.actorIri),
       );
     },
-    noteOf(row: ContributionRow): Note {
-      const assembly = find(row.assemblyId);
-      const note = contributionNote(config, { ...row, eventIri: assembly.iri }, assembly.convenerIri);
-      return readers.reduce((built, reader) => reader.structure(row, built), note);
+    async noteOf(row: ContributionRow): Promise<Note> {
+      const assembly = await find(row.assemblyId);
+      let note = contributionNote(config, { ...row, eventIri: assembly.iri }, assembly.convenerIri);
+      for (const reader of readers) note = await reader.structure(row, note);
+      return note;
     },
 
     async convene(input: ConveneInput): Promise<Assembly> {
       const zone = config.timeZone;
       const utc = (wall: string) =>
         new Date(Temporal.PlainDateTime.from(wall).toZonedDateTime(zone).toInstant().epochMilliseconds).toISOString();
+      // The follows room is not yet on the RoomDb: its rows are read synchronously, as before.
       const invited = [...new Set(input.invited)].map((iri) => {
         const row = getFollowing(db, iri);
         if (row?.state !== "accepted") throw bad("invited", `this pod does not follow ${iri}`);
@@ -242,37 +239,39 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       };
       const to = invited.map((p) => p.actorIri);
       const queued = await outgoing(assemblyInvite(values, to), invited);
-      const row = db.transaction((tx) => {
-        const inserted = tx.insert(assemblies).values(values).returning().get();
-        for (const pod of invited) {
-          tx.insert(assemblyParticipants)
-            .values({ assemblyId: id, actorIri: pod.actorIri, inbox: pod.inbox, answer: "invited", answeredAt: null })
-            .run();
-        }
-        queued(tx);
-        return inserted;
+      const row = await rooms.write(async (tx) => {
+        const inserted = await store.insertWithin(
+          tx,
+          values,
+          invited.map((pod) => ({
+            assemblyId: id,
+            actorIri: pod.actorIri,
+            inbox: pod.inbox,
+            answer: "invited" as const,
+            answeredAt: null,
+          })),
+        );
+        await queued(tx);
+        return inserted!; // a new id and IRI: never stored before
       });
       await events.settle();
       log.info({ assembly: iri, invited: to.length }, "assembly convened");
-      for (const hook of onConvened) hook(row);
+      for (const hook of onConvened) await hook(row);
       return row;
     },
 
     /** The invited pod's answer, sent to the convener. */
     async answer(id: string, answer: AnswerKind): Promise<Assembly> {
-      const row = find(id);
+      const row = await find(id);
       if (row.role !== "invited" || !row.convenerInbox) throw bad("answer", "only an invited pod answers");
       const answerIri = new URL(`/assemblies/${id}/answers/${uuidv7()}`, config.url);
       const queued = await outgoing(answerActivity(me(), row, answer, answerIri), [
         { actorIri: row.convenerIri, inbox: row.convenerInbox },
       ]);
-      const updated = db.transaction((tx) => {
-        tx.update(assemblyParticipants)
-          .set({ answer, answeredAt: deps.now().toISOString() })
-          .where(and(eq(assemblyParticipants.assemblyId, id), eq(assemblyParticipants.actorIri, me().href)))
-          .run();
-        queued(tx);
-        return tx.update(assemblies).set({ answer }).where(eq(assemblies.id, id)).returning().get()!;
+      const updated = await rooms.write(async (tx) => {
+        await store.answerWithin(tx, id, me().href, answer, deps.now().toISOString());
+        await queued(tx);
+        return store.changeWithin(tx, id, { answer });
       });
       await events.settle();
       return updated;
@@ -287,7 +286,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       input: Omit<ContributeInput, "kind"> & { kind: ContributionKind },
       structure: (note: Note) => Note = (note) => note,
     ): Promise<string> {
-      const row = find(id);
+      const row = await find(id);
       const attendingHere = row.role === "convener" || row.answer === "accepted" || row.answer === "tentative";
       if (!attendingHere) throw bad("text", "answer the invitation before contributing");
       const iri = contributionIri(uuidv7());
@@ -313,20 +312,18 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       const queued = await outgoing(contributionCreate(note, me()), [
         { actorIri: row.convenerIri, inbox: row.convenerInbox },
       ]);
-      db.transaction((tx) => {
-        tx.insert(assemblyContributions)
-          .values({
-            iri,
-            assemblyId: id,
-            authorIri: me().href,
-            kind: input.kind,
-            contentHtml: String(note.content),
-            inReplyTo: input.inReplyTo ?? null,
-            publishedAt: deps.now().toISOString(),
-            announcedAt: null,
-          })
-          .run();
-        queued(tx);
+      await rooms.write(async (tx) => {
+        await store.contributeWithin(tx, {
+          iri,
+          assemblyId: id,
+          authorIri: me().href,
+          kind: input.kind,
+          contentHtml: String(note.content),
+          inReplyTo: input.inReplyTo ?? null,
+          publishedAt: deps.now().toISOString(),
+          announcedAt: null,
+        });
+        await queued(tx);
       });
       await events.settle();
       return iri;
@@ -345,14 +342,22 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
         if (event.attributionId?.href !== actorIri || !sameOrigin(event.id.href, actorIri)) {
           return log.info({ invite: invite.id.href }, "invite refused: the event is not the signer's");
         }
-        if (!sameOrigin(invite.id.href, actorIri) || byIri(event.id.href)) return;
+        if (!sameOrigin(invite.id.href, actorIri) || (await byIri(event.id.href))) return;
         const place = await event.getLocation(ctx).catch(() => null);
         const online = place && "url" in place && place.url instanceof URL ? place.url.href : null;
         const id = uuidv7();
         const zoned = event.startTime.toZonedDateTimeISO("UTC");
-        db.transaction((tx) => {
-          tx.insert(assemblies)
-            .values({
+        const invitedPods = invite.toIds.slice(0, 100).map((iri) => ({
+          assemblyId: id,
+          actorIri: iri.href,
+          inbox: null,
+          answer: "invited" as const,
+          answeredAt: null,
+        }));
+        const stored = await rooms.write((tx) =>
+          store.insertWithin(
+            tx,
+            {
               id,
               iri: event.id!.href,
               inviteIri: invite.id!.href,
@@ -369,15 +374,11 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
               answer: null,
               createdAt: deps.now().toISOString(),
               visibility: addressedToPublic(event) ? "public" : "participants",
-            })
-            .run();
-          for (const iri of invite.toIds.slice(0, 100)) {
-            tx.insert(assemblyParticipants)
-              .values({ assemblyId: id, actorIri: iri.href, inbox: null, answer: "invited", answeredAt: null })
-              .onConflictDoNothing()
-              .run();
-          }
-        });
+            },
+            invitedPods,
+          ),
+        );
+        if (!stored) return;
         log.info({ assembly: event.id.href, convener: actorIri }, "assembly invitation received");
       },
 
@@ -386,12 +387,12 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
         const objectIri = activity.objectId?.href;
         const kind = answerKindOf(activity);
         if (!objectIri || !kind) return false;
-        const row = db.select().from(assemblies).where(eq(assemblies.inviteIri, objectIri)).get() ?? byIri(objectIri);
+        const row = (await store.byInviteIri(objectIri)) ?? (await byIri(objectIri));
         if (!row) return false;
         const actorIri = activity.actorId?.href;
-        if (row.role !== "convener" || !actorIri || !participant(row.id, actorIri)) return true;
+        if (row.role !== "convener" || !actorIri || !(await participant(row.id, actorIri))) return true;
         // Every invited pod but the one answering learns the answer, so all show the same participants.
-        const others = participants(row.id).filter((p) => p.actorIri !== actorIri);
+        const others = (await participants(row.id)).filter((p) => p.actorIri !== actorIri);
         const relay = answerAnnounce(
           me(),
           row.iri,
@@ -399,12 +400,9 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
           others.map((p) => p.actorIri),
         );
         const queued = await outgoing(relay, others);
-        db.transaction((tx) => {
-          tx.update(assemblyParticipants)
-            .set({ answer: kind, answeredAt: deps.now().toISOString() })
-            .where(and(eq(assemblyParticipants.assemblyId, row.id), eq(assemblyParticipants.actorIri, actorIri)))
-            .run();
-          queued(tx);
+        await rooms.write(async (tx) => {
+          await store.answerWithin(tx, row.id, actorIri, kind, deps.now().toISOString());
+          await queued(tx);
         });
         await events.settle();
         log.info({ assembly: row.iri, actor: actorIri, answer: kind }, "assembly answer received");
@@ -415,10 +413,10 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       async onCreate(ctx: InboxContext<null>, create: Create): Promise<boolean> {
         const note = await create.getObject(ctx).catch(() => null);
         if (!(note instanceof Note) || !note.id) return false;
-        const row = note.contextIds.map((iri) => byIri(iri.href)).find((found) => found?.role === "convener");
+        const row = await inContext(note.contextIds, (found) => found.role === "convener");
         if (!row) return false;
         const actorIri = create.actorId!.href;
-        const who = participant(row.id, actorIri);
+        const who = await participant(row.id, actorIri);
         const ok =
           (who?.answer === "accepted" || who?.answer === "tentative") &&
           note.attributionId?.href === actorIri &&
@@ -427,7 +425,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
           log.info({ note: note.id.href, actor: actorIri }, "contribution refused");
           return true;
         }
-        const tags = [];
+        const tags: string[] = [];
         for await (const tag of note.getTags(ctx)) tags.push(String((tag as { name?: unknown }).name ?? ""));
         if (!(await announce(row, note, kindOf(note, tags)))) {
           log.info({ note: note.id.href, actor: actorIri }, "contribution refused by its room");
@@ -440,31 +438,25 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
         const actorIri = announce.actorId?.href;
         const objectIri = announce.objectId?.href;
         if (!actorIri || !objectIri) return false;
-        const row = announce.contextIds
-          .map((iri) => byIri(iri.href))
-          .find((found) => found?.role === "invited" && found.convenerIri === actorIri);
+        const row = await inContext(
+          announce.contextIds,
+          (found) => found.role === "invited" && found.convenerIri === actorIri,
+        );
         if (!row) return false;
         const relayed = await announce.getObject({ ...ctx, crossOrigin: "trust" }).catch(() => null);
         const answer = answerKindOf(relayed);
         if (answer && relayed instanceof Object && "actorId" in relayed) {
           const who = (relayed as Activity).actorId?.href;
-          if (who && who !== me().href && participant(row.id, who)) {
-            db.update(assemblyParticipants)
-              .set({ answer, answeredAt: deps.now().toISOString() })
-              .where(and(eq(assemblyParticipants.assemblyId, row.id), eq(assemblyParticipants.actorIri, who)))
-              .run();
+          if (who && who !== me().href) {
+            // Only a participant's answer changes anything: the update names the participant.
+            await rooms.write((tx) => store.answerWithin(tx, row.id, who, answer, deps.now().toISOString()));
           }
           return true;
         }
         const at = announce.published ? new Date(announce.published.epochMilliseconds) : deps.now();
-        const own = db.select().from(assemblyContributions).where(eq(assemblyContributions.iri, objectIri)).get();
-        if (own) {
-          if (own.assemblyId === row.id && !own.announcedAt) {
-            db.update(assemblyContributions)
-              .set({ announcedAt: at.toISOString() })
-              .where(eq(assemblyContributions.iri, objectIri))
-              .run();
-          }
+        if (await store.contribution(objectIri)) {
+          // Enters the record once, and only in its own assembly.
+          await rooms.write((tx) => store.markAnnouncedWithin(tx, objectIri, row.id, at.toISOString()));
           return true;
         }
         // Signed (the inbox's loader signs as the pod): participants' objects are served to participants only.
@@ -476,19 +468,19 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
           authorIri !== undefined &&
           sameOrigin(authorIri, objectIri) &&
           fetched.contextIds.some((iri) => iri.href === row.iri) &&
-          (authorIri === row.convenerIri || participant(row.id, authorIri) !== undefined);
+          (authorIri === row.convenerIri || (await participant(row.id, authorIri)) !== undefined);
         if (!verified) {
           log.info({ object: objectIri, convener: actorIri }, "announced contribution refused: not verified at origin");
           return true;
         }
-        const tags = [];
+        const tags: string[] = [];
         for await (const tag of fetched.getTags(ctx)) tags.push(String((tag as { name?: unknown }).name ?? ""));
         if (!(await admits(row, fetched))) {
           log.info({ object: objectIri, convener: actorIri }, "announced contribution refused by its room");
           return true;
         }
-        db.insert(assemblyContributions)
-          .values({
+        await rooms.write((tx) =>
+          store.contributeWithin(tx, {
             iri: objectIri,
             assemblyId: row.id,
             authorIri,
@@ -499,9 +491,8 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
               ? new Date(fetched.published.epochMilliseconds).toISOString()
               : at.toISOString(),
             announcedAt: at.toISOString(),
-          })
-          .onConflictDoNothing()
-          .run();
+          }),
+        );
         return true;
       },
     },

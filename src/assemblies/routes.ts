@@ -19,35 +19,38 @@ const tags = ["assemblies"];
  */
 export const publicAssemblyRoutes: FastifyPluginAsyncZod<{
   assemblies: AssembliesRoom;
-  publicPage: (request: FastifyRequest, row: Assembly) => (reply: FastifyReply) => string;
+  publicPage: (request: FastifyRequest, row: Assembly) => Promise<(reply: FastifyReply) => string>;
   /** The actor that signed the request (an authorized fetch), or null. */
   requester: (request: FastifyRequest) => Promise<string | null>;
 }> = async (app, { assemblies, publicPage, requester }) => {
   app.get("/assemblies/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = assemblies.get(request.params.id);
+    const row = await assemblies.get(request.params.id);
     reply.header("vary", "Accept");
     // People read a public assembly's page; a participants-only one has none.
-    if (!wantsActivityPub(request)) return reply.type("text/html; charset=utf-8").send(publicPage(request, row)(reply));
+    if (!wantsActivityPub(request)) {
+      const page = await publicPage(request, row);
+      return reply.type("text/html; charset=utf-8").send(page(reply));
+    }
     if (row.role !== "convener") throw notFound(`no assembly ${request.params.id}`);
     // A participants-only assembly's Event (its agenda) is read by its participants only, with a signed fetch.
-    if (row.visibility !== "public" && !assemblies.mayRead(row.id, await requester(request))) {
+    if (row.visibility !== "public" && !(await assemblies.mayRead(row.id, await requester(request)))) {
       throw notFound(`no assembly ${request.params.id}`);
     }
-    const json = withFullPublicIri(await assemblies.eventOf(row).toJsonLd());
+    const json = withFullPublicIri(await (await assemblies.eventOf(row)).toJsonLd());
     if (row.visibility !== "public") reply.header("cache-control", PARTICIPANTS_ONLY);
     return reply.type("application/activity+json").send(JSON.stringify(json));
   });
   app.get("/assemblies/contributions/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = assemblies.ownContribution(assemblies.contributionIri(request.params.id));
+    const row = await assemblies.ownContribution(assemblies.contributionIri(request.params.id));
     if (!row) throw notFound(`no contribution ${request.params.id}`);
     reply.header("vary", "Accept");
     if (!wantsActivityPub(request)) return reply.redirect(`/app/assemblies/${row.assemblyId}`, 303);
     // What a pod says in an assembly is for its participants (public minutes carry outcomes only): each of them
     // fetches it signed, to verify it at its origin.
-    if (!assemblies.mayRead(row.assemblyId, await requester(request))) {
+    if (!(await assemblies.mayRead(row.assemblyId, await requester(request)))) {
       throw notFound(`no contribution ${request.params.id}`);
     }
-    const json = await assemblies.noteOf(row).toJsonLd();
+    const json = await (await assemblies.noteOf(row)).toJsonLd();
     return reply
       .type("application/activity+json")
       .header("cache-control", PARTICIPANTS_ONLY)
@@ -60,14 +63,14 @@ export const adminAssemblyRoutes: FastifyPluginAsyncZod<{ assemblies: Assemblies
   app,
   { assemblies },
 ) => {
-  app.get("/assemblies", { schema: { tags } }, async () => ({ items: assemblies.list() }));
+  app.get("/assemblies", { schema: { tags } }, async () => ({ items: await assemblies.list() }));
   app.post("/assemblies", { schema: { tags, body: conveneSchema } }, async (request, reply) =>
     reply.code(201).send(await assemblies.convene(request.body)),
   );
   app.get("/assemblies/:id", { schema: { tags, params: idParams } }, async (request) => ({
-    ...assemblies.get(request.params.id),
-    participants: assemblies.participants(request.params.id),
-    record: assemblies.record(request.params.id),
+    ...(await assemblies.get(request.params.id)),
+    participants: await assemblies.participants(request.params.id),
+    record: await assemblies.record(request.params.id),
   }));
   app.post("/assemblies/:id/answer", { schema: { tags, params: idParams, body: answerSchema } }, async (request) =>
     assemblies.answer(request.params.id, request.body.answer),

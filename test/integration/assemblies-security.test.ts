@@ -297,7 +297,7 @@ describe("assemblies: participants' words stay among them; each answer counts on
       .run();
     // Two confirmations started together (a double submit): called directly, so that they truly interleave.
     const { pledges } = pod.pod.assemblyBarter;
-    const assembly = pod.pod.assemblies.get(row.id);
+    const assembly = await pod.pod.assemblies.get(row.id);
     const answers = await Promise.allSettled([
       pledges.confirm(assembly, pledgeIri),
       pledges.confirm(assembly, pledgeIri),

@@ -22,7 +22,7 @@ const t = translator("en");
 
 function sources(table: Partial<AssemblyTable>): AgendaSources {
   return {
-    takingPart: () => new Set([A, B, C]),
+    takingPart: async () => new Set([A, B, C]),
     table: () => ({ matches: [], needs: [], unmet: [], wasting: [], uncovered: [], offers: [], ...table }),
     reports: (pods) =>
       latestReports(
@@ -49,19 +49,19 @@ function sources(table: Partial<AssemblyTable>): AgendaSources {
         new Map([["m/meals", "Meals prepared"]]),
         pods,
       ),
-    openCrises: () => [],
-    proposals: () => [],
+    openCrises: async () => [],
+    proposals: async () => [],
     nameOf: (iri) => new URL(iri).host,
     words: (key, params) => t(`agendaDraft.${key}`, params),
   };
 }
 
 describe("the agenda draft", () => {
-  it("lists each pod's latest report, the needs with their matches, surplus going to waste", () => {
+  it("lists each pod's latest report, the needs with their matches, surplus going to waste", async () => {
     const need = row({ iri: "n1", podIri: B, name: "Flour for the kitchen" });
     const lonely = row({ iri: "n2", podIri: C, name: "Diapers", unit: "packs", availableMilli: 4000 });
     const flour = row({ iri: "o1", podIri: C, name: "Flour", availableMilli: 50_000, endsAt: "2026-12-04T00:00:00Z" });
-    const markdown = draftAgenda(
+    const markdown = await draftAgenda(
       assembly,
       sources({
         needs: [need, lonely],
@@ -87,10 +87,13 @@ describe("the agenda draft", () => {
     expect(markdown).toContain("- Food");
   });
 
-  it("keeps other pods' words as text: no hidden link, image or markup from an offer's name", () => {
+  it("keeps other pods' words as text: no hidden link, image or markup from an offer's name", async () => {
     const hostile = "[free food](https://evil.example) ![x](https://evil.example/p.png) <b>now</b> **bold**";
     const html = renderMarkdown(
-      draftAgenda(assembly, sources({ wasting: [row({ iri: "o", podIri: C, name: hostile, endsAt: "2026-12-04" })] })),
+      await draftAgenda(
+        assembly,
+        sources({ wasting: [row({ iri: "o", podIri: C, name: hostile, endsAt: "2026-12-04" })] }),
+      ),
       { linkify: false },
     );
     // A bare URL stays text (the published agenda is not linkified); never a link under other words, never an image.

@@ -16,8 +16,14 @@ const CONVERTED_FILES = [
   // practices: the writes moved; service.ts keeps synchronous reads for memory, offers and charters (guide links).
   "src/practices/store.ts",
   "src/publishing/outbox.ts",
+  // charters: service.ts still hands the SQLite connection to the categories lookup (rooms not yet moved).
+  "src/charters/store.ts",
   // events: the dispatcher moved; store.ts keeps recordEvent(tx) for rooms not yet moved.
   "src/events/dispatcher.ts",
+  // assemblies: every table is behind these stores; the room still reads follows and the view synchronously.
+  "src/assemblies/store.ts",
+  "src/assemblies/store-barter.ts",
+  "src/assemblies/store-outcomes.ts",
 ];
 
 const files = (room: string) =>
