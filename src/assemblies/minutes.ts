@@ -210,7 +210,7 @@ export function minutesRoom(
       const queued = await room.outgoing(minutesCreate(minutesArticle(shape), convener), to);
       const forPeople = await minutesCreate(minutesNote(shape), convener).toJsonLd();
       const updated = await rooms.write(async (tx) => {
-        const saved = await room.changeWithin(tx, id, {
+        const saved = await room.publishMinutesWithin(tx, id, {
           minutesIri: published.minutesIri,
           minutesHtml: published.minutesHtml,
           minutesPublicHtml: published.minutesPublicHtml,
@@ -218,6 +218,8 @@ export function minutesRoom(
           minutesAt: published.minutesAt,
           nextConvenerIri: next,
         });
+        // Another publication of these minutes committed while this one was composed: it was the one sent.
+        if (!saved) throw conflict("the minutes are already published");
         await queued(tx);
         if (row.visibility === "public") {
           await events.recordWithin(tx, MINUTES_FOR_PEOPLE, { activity: forPeople, iri: minutesNoteIriOf(row) }, null);

@@ -169,6 +169,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
     attending,
     participant,
     changeWithin: store.changeWithin,
+    publishMinutesWithin: store.publishMinutesWithin,
     /** Changes an assembly on its own (the convener's Update of its Event on this copy). */
     change: (id: string, change: AssemblyChange) => rooms.write((tx) => store.changeWithin(tx, id, change)),
     outgoing,

@@ -79,6 +79,15 @@ export function assembliesStore(rooms: RoomDb) {
       if (!changed) throw notFound(`no assembly ${id}`);
       return changed;
     },
+    /** Publishes an assembly's minutes once: undefined when they were already published (another run won). */
+    async publishMinutesWithin(db: RoomQueries, id: string, change: AssemblyChange): Promise<Assembly | undefined> {
+      const [changed] = await db
+        .update(a)
+        .set(change)
+        .where(and(eq(a.id, id), isNull(a.minutesHtml)))
+        .returning();
+      return changed;
+    },
     /** A participant's answer; false when the actor is not one of the assembly's participants. */
     async answerWithin(
       db: RoomQueries,

@@ -99,6 +99,8 @@ export function chartersService(
   events.on(CHARTER_CHANGED, async ({ number, verb }: { number: number; verb: "create" | "update" }, event) => {
     const row = await store.byNumber(number);
     if (!row) throw new Error(`charter revision ${number} is missing`);
+    // The process running this may not be the one that published (a worker): the profile must show this revision.
+    await copy.load();
     const charter = toCharter(row);
     const ctx = contextFor();
     // The actor's profile fields show the charter's services: its prebuilt document is out of date.

@@ -46,9 +46,15 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
         inTransaction(pool, async (client) => {
           const key = options?.oneAtATime;
           if (key !== undefined) await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 2))", [key]);
-          const tx = asQueries(drizzle({ client }));
-          clients.set(tx, client);
-          return fn(tx);
+          const { guarded, close } = openOnlyWhileWriting(client);
+          const tx = asQueries(drizzle({ client: guarded }));
+          clients.set(tx, guarded);
+          try {
+            return await fn(tx);
+          } finally {
+            close();
+            clients.delete(tx);
+          }
         }),
       );
     },
@@ -60,4 +66,21 @@ export function postgresClientOf(db: RoomQueries): PostgresClient {
   const client = clients.get(db);
   if (!client) throw new Error("not the db of a PostgreSQL RoomDb write");
   return client;
+}
+
+/**
+ * The write's connection, refusing statements once the write has ended: a statement the callback did not await
+ * would otherwise run on the pooled connection inside whichever write holds it next, and commit or roll back with
+ * that one (on SQLite the same mistake throws too).
+ */
+function openOnlyWhileWriting(client: PostgresClient): { guarded: PostgresClient; close: () => void } {
+  let open = true;
+  const query = (...args: unknown[]) => {
+    if (!open) throw new Error("RoomDb.write: a statement after the write ended (a promise not awaited?)");
+    return (client.query as (...a: unknown[]) => unknown)(...args);
+  };
+  const guarded = new Proxy(client, {
+    get: (target, property, receiver) => (property === "query" ? query : Reflect.get(target, property, receiver)),
+  });
+  return { guarded, close: () => (open = false) };
 }

@@ -142,7 +142,7 @@ export class EventDispatcher {
     // An event put back for a retry is due later, so each pass moves on; `tried` is the bound regardless.
     const tried = new Set<string>();
     for (
-      let event: store.RecordedEvent | undefined;
+      let event: store.HeldEvent | undefined;
       (event = await this.#events.claimNext(this.#deps.now().getTime(), LEASE_MS)) && !tried.has(event.id);
     ) {
       tried.add(event.id);
@@ -150,7 +150,7 @@ export class EventDispatcher {
     }
   }
 
-  async #run(event: store.RecordedEvent): Promise<void> {
+  async #run(event: store.HeldEvent): Promise<void> {
     const handler = this.#handlers.get(event.kind);
     const attempts = event.attempts + 1;
     try {
@@ -158,12 +158,12 @@ export class EventDispatcher {
       if (crashAfterCommit()) process.kill(process.pid, "SIGKILL");
       const held: Held[] = [];
       await this.#holding.run(held, () => handler(event.payload, { id: event.id, attempts }));
-      await this.#commit(event.id, held);
+      await this.#commit(event, held);
     } catch (error) {
       const delay = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), LONGEST_RETRY_MS);
       const dueAt = attempts >= MAX_ATTEMPTS ? null : this.#deps.now().getTime() + delay;
       const message = error instanceof Error ? error.message : String(error);
-      await this.#events.markRetry(event.id, attempts, dueAt, message);
+      await this.#events.markRetry(event, attempts, dueAt, message);
       const fields = { err: error, event: event.id, kind: event.kind, attempts };
       if (dueAt === null) this.#deps.log.error(fields, "an event's consequences failed too often; given up");
       else this.#deps.log.warn({ ...fields, retryInMs: delay }, "an event's consequences failed; will retry");
@@ -172,11 +172,11 @@ export class EventDispatcher {
 
   /**
    * Marks the event done and writes the held deliveries to the queue, all or nothing, in one RoomDb write: the
-   * queue writes within it. An event another process finished meanwhile drops what was held.
+   * queue writes within it. An event another process finished, retried or took over meanwhile drops what was held.
    */
-  async #commit(id: string, held: Held[]): Promise<void> {
+  async #commit(event: store.Hold, held: Held[]): Promise<void> {
     await this.#rooms.write(async (db) => {
-      if (!(await this.#events.markDoneWithin(db, id, this.#deps.now()))) return;
+      if (!(await this.#events.markDoneWithin(db, event, this.#deps.now()))) return;
       for (const { messages, options } of held) await this.#queue.enqueueWithin(db, messages, options);
     });
   }

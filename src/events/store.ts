@@ -15,6 +15,10 @@ export interface RecordedEvent {
   attempts: number;
 }
 
+/** An event as a worker took it: its due time then is the hold (see claimNext). */
+export type HeldEvent = RecordedEvent & { seq: number; dueAt: number };
+export type Hold = Pick<HeldEvent, "id" | "dueAt">;
+
 /** The row an event is recorded as, whichever way it is written. */
 function eventRow(id: string, kind: string, payload: unknown, orderingKey: string | null, now: Date) {
   return {
@@ -57,6 +61,7 @@ function dueCondition(table: typeof events, nowMs: number) {
  */
 export function eventsStore(rooms: RoomDb) {
   const t = rooms.table(events);
+  const holding = (held: Hold) => and(eq(t.id, held.id), eq(t.state, "pending"), eq(t.dueAt, held.dueAt));
   return {
     async recordWithin(
       db: RoomQueries,
@@ -75,9 +80,10 @@ export function eventsStore(rooms: RoomDb) {
      * PostgreSQL, where several workers run events, taking it leases it: its due time moves `leaseMs` on, so no
      * other worker takes it meanwhile (SKIP LOCKED passes a row another worker is taking), and a worker that dies
      * leaves it to be taken again once the lease ends. On SQLite one process runs events and takes no lease:
-     * what a crash left runs as soon as the pod starts again.
+     * what a crash left runs as soon as the pod starts again. The event's `dueAt` as taken is the hold: marking it
+     * done or for a retry names it, and does nothing once another worker has taken or retried the event since.
      */
-    async claimNext(nowMs: number, leaseMs: number): Promise<(RecordedEvent & { seq: number }) | undefined> {
+    async claimNext(nowMs: number, leaseMs: number): Promise<HeldEvent | undefined> {
       const [row] =
         rooms.dialect === "postgres"
           ? await rooms.write((db) =>
@@ -96,30 +102,28 @@ export function eventsStore(rooms: RoomDb) {
     },
 
     /**
-     * Marks a pending event done within a write; false when it was not pending any more (another worker ran it
-     * meanwhile), and then the caller's write must hold nothing else of the event's.
+     * Marks a held event done within a write; false when the hold is lost (another worker ran it, retried it or
+     * took it over after the lease), and then the caller's write must hold nothing else of the event's.
      */
-    async markDoneWithin(db: RoomQueries, id: string, at: Date): Promise<boolean> {
+    async markDoneWithin(db: RoomQueries, held: Hold, at: Date): Promise<boolean> {
       const done = await db
         .update(t)
         .set({ state: "done", doneAt: at.toISOString(), lastError: null })
-        .where(and(eq(t.id, id), eq(t.state, "pending")))
+        .where(holding(held))
         .returning({ id: t.id });
       return done.length > 0;
     },
 
-    /** Puts a failed event back for a later try, or gives it up ("failed") after the last attempt. */
-    async markRetry(id: string, attempts: number, dueAt: number | null, error: string): Promise<void> {
+    /**
+     * Puts a failed held event back for a later try, or gives it up ("failed") after the last attempt; nothing
+     * when the hold is lost (a worker whose lease ran out never undoes the run of the one that took over).
+     */
+    async markRetry(held: Hold, attempts: number, dueAt: number | null, error: string): Promise<void> {
       const change =
         dueAt === null
           ? { state: "failed" as const, attempts, lastError: error }
           : { attempts, dueAt, lastError: error };
-      await rooms.write((db) =>
-        db
-          .update(t)
-          .set(change)
-          .where(and(eq(t.id, id), eq(t.state, "pending"))),
-      );
+      await rooms.write((db) => db.update(t).set(change).where(holding(held)));
     },
 
     /** Every event in the order the dispatcher runs them (for tests and the CLI). */

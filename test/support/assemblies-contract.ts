@@ -95,6 +95,24 @@ export function describeAssembliesContract(name: string, open: () => RoomDb): vo
     }
     const statusOf = (error: unknown) => (error instanceof ProblemError ? error.problem.status : error);
 
+    it("minutes are published once: of two publications at once, one is kept and the other told so", async () => {
+      const rooms = await emptied();
+      const store = assembliesStore(rooms);
+      await rooms.write((db) => store.insertWithin(db, assembly("m1"), []));
+      const minutes = (html: string) => ({
+        minutesIri: "https://pod.example/assemblies/m1/minutes",
+        minutesHtml: html,
+      });
+      const runs = await Promise.all(
+        ["<p>first</p>", "<p>second</p>"].map((html) =>
+          rooms.write((db) => store.publishMinutesWithin(db, "m1", minutes(html))),
+        ),
+      );
+      const kept = runs.filter((run) => run !== undefined);
+      expect(kept).toHaveLength(1);
+      expect((await store.get("m1")).minutesHtml).toBe(kept[0]!.minutesHtml);
+    });
+
     it("an assembly is stored as given with its invited pods (each once, by IRI); unknown ids answer 404", async () => {
       const rooms = await emptied();
       const store = assembliesStore(rooms);

@@ -62,10 +62,13 @@ export function describeEventsContract(name: string, open: () => RoomDb): void {
       expect(typeof seqs[0]).toBe("number");
 
       const due = now.getTime();
-      expect((await store.claimNext(due, 0))?.id).toBe(a1);
-      expect(await rooms.write((db) => store.markDoneWithin(db, a1!, now))).toBe(true);
-      expect((await store.claimNext(due, 0))?.id).toBe(b1);
-      expect(await rooms.write((db) => store.markDoneWithin(db, b1!, now))).toBe(true);
+      const done = async (id: string | undefined) => {
+        const taken = await store.claimNext(due, 0);
+        expect(taken?.id).toBe(id);
+        expect(await rooms.write((db) => store.markDoneWithin(db, taken!, now))).toBe(true);
+      };
+      await done(a1);
+      await done(b1);
       expect((await store.claimNext(due, 0))?.id).toBe(a2);
       expect(await store.claimNext(due - 1, 0)).toBeUndefined(); // not yet due
     });
@@ -80,25 +83,46 @@ export function describeEventsContract(name: string, open: () => RoomDb): void {
       const other = await rooms.write((db) => store.recordWithin(db, "test.other", {}, null, now));
       const later = now.getTime() + 60_000;
       await rooms.write((db) => db.update(t).set({ dueAt: later, attempts: 1 }).where(eq(t.id, first)));
-      expect((await store.claimNext(now.getTime(), 0))?.id).toBe(other);
-      expect(await rooms.write((db) => store.markDoneWithin(db, other!, now))).toBe(true);
+      const doneAt = async (at: number, id: string) => {
+        const taken = await store.claimNext(at, 0);
+        expect(taken?.id).toBe(id);
+        expect(await rooms.write((db) => store.markDoneWithin(db, taken!, now))).toBe(true);
+      };
+      await doneAt(now.getTime(), other);
       expect(await store.claimNext(now.getTime(), 0)).toBeUndefined();
-      expect((await store.claimNext(later, 0))?.id).toBe(first);
-      expect(await rooms.write((db) => store.markDoneWithin(db, first!, now))).toBe(true);
+      await doneAt(later, first);
       expect((await store.claimNext(now.getTime(), 0))?.id).toBe(second);
     });
 
     it("an event is marked done once: a second worker's mark finds it done and says so", async () => {
       const rooms = await emptied();
       const store = eventsStore(rooms);
-      const id = await rooms.write((db) => store.recordWithin(db, "test.once", {}, null, now));
+      await rooms.write((db) => store.recordWithin(db, "test.once", {}, null, now));
+      const held = (await store.claimNext(now.getTime(), 0))!;
       const marks = await Promise.all([
-        rooms.write((db) => store.markDoneWithin(db, id, now)),
-        rooms.write((db) => store.markDoneWithin(db, id, now)),
+        rooms.write((db) => store.markDoneWithin(db, held, now)),
+        rooms.write((db) => store.markDoneWithin(db, held, now)),
       ]);
       expect(marks.sort()).toEqual([false, true]);
-      await store.markRetry(id, 1, now.getTime() + 1_000, "a late failure");
+      await store.markRetry(held, 1, now.getTime() + 1_000, "a late failure");
       expect((await store.inOrder()).map((e) => [e.state, e.attempts, e.lastError])).toEqual([["done", 0, null]]);
+    });
+
+    it("a worker whose hold is lost (retried or taken over since) changes nothing of the event", async () => {
+      const rooms = await emptied();
+      const store = eventsStore(rooms);
+      await rooms.write((db) => store.recordWithin(db, "test.held", {}, null, now));
+      const stale = (await store.claimNext(now.getTime(), 60_000))!;
+      const later = now.getTime() + 120_000;
+      // Another worker took it over after the lease and put it back for a retry.
+      const other = (await store.claimNext(now.getTime() + 60_000, 60_000))!;
+      await store.markRetry(other, 1, later, "the other worker's first try failed");
+      // The stale worker gives up, then finishes: neither touches the event.
+      await store.markRetry(stale, 20, null, "the stale worker gave up");
+      expect(await rooms.write((db) => store.markDoneWithin(db, stale, now))).toBe(false);
+      expect((await store.inOrder()).map((e) => [e.state, e.attempts])).toEqual([["pending", 1]]);
+      const retried = (await store.claimNext(later, 60_000))!;
+      expect(await rooms.write((db) => store.markDoneWithin(db, retried, now))).toBe(true);
     });
 
     it("taking an event leases it on PostgreSQL (several workers), not on SQLite (one process)", async () => {

@@ -95,6 +95,26 @@ export function describeRoomDbContract(name: string, open: () => RoomDb): void {
       expect(await countOf(rooms, subject)).toBe(1);
     });
 
+    it("refuses a statement of a write that has ended: it never lands in the next write", async () => {
+      const rooms = open();
+      const t = rooms.table(neighborRequests);
+      const subject = uuidv7();
+      let keptDb: Parameters<Parameters<RoomDb["write"]>[0]>[0] | undefined;
+      await rooms.write(async (db) => {
+        keptDb = db;
+        await db.insert(t).values(request(subject));
+      });
+      const late = rooms.write(async (db) => {
+        await db.insert(t).values(request(subject));
+        // The first write's db, used again (a promise the callback did not await, run later): it must fail.
+        await keptDb!.insert(t).values(request(subject));
+      });
+      const error = (await late.catch((e: unknown) => e)) as Error & { cause?: Error };
+      // drizzle wraps a PostgreSQL driver's error as "Failed query: …" with the cause.
+      expect(`${error.message} ${error.cause?.message ?? ""}`).toMatch(/after the write ended/);
+      expect(await countOf(rooms, subject)).toBe(1);
+    });
+
     it("refuses a write or a read inside a write, and the outer write rolls back", async () => {
       const rooms = open();
       const t = rooms.table(neighborRequests);
