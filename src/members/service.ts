@@ -70,7 +70,9 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
     void written.then(() => pending.delete(written));
     return written;
   }
-  const auditWritten = () => Promise.all([...pending]);
+  const auditWritten = async () => {
+    await Promise.all([...pending]);
+  };
 
   async function stateWithin(db: RoomQueries, invitation: Invitation | undefined): Promise<InvitationState> {
     if (!invitation) return "unknown";
@@ -129,6 +131,8 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
 
   return {
     audit,
+    /** Waits for the audit entries this process is still writing (before the database closes). */
+    auditWritten,
 
     /** True until the first coordinator exists. */
     needsSetup: async () => (await rooms.read((db) => store.countActive(db, "coordinator"))) === 0,

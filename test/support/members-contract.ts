@@ -13,6 +13,7 @@ import {
   members as membersTable,
 } from "../../src/members/schema.ts";
 import { FormError, INVITATION_TTL_HOURS, membersService, SESSION_IDLE_MS } from "../../src/members/service.ts";
+import { membersStore } from "../../src/members/store.ts";
 
 export interface MembersDatabases {
   /** The pod's RoomDb. */
@@ -118,6 +119,17 @@ export function describeMembersContract(name: string, databases: MembersDatabase
       const joins = (await members.auditPage()).filter((entry) => entry.action === "member.join");
       expect(joins).toEqual([expect.objectContaining({ subject: invitation.id })]);
       expect((await members.invitation(secret)).state).toBe("used");
+      // The UPDATE that decides, raced without the service's checks before it: one use, whoever asks.
+      const fresh = await members.invite(ana, "member");
+      const [rooms, another] = [databases.rooms(), databases.another()];
+      const store = membersStore(rooms);
+      const at = clock.toISOString();
+      const uses = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? another : rooms).write((db) => store.use(db, fresh.invitation.tokenHash, "join", at)),
+        ),
+      );
+      expect(uses.filter(Boolean)).toHaveLength(1);
     });
 
     it("two links racing for one username: one account; the other link stays open (rolled back)", async () => {
