@@ -87,10 +87,12 @@ export function describeMembersContract(name: string, databases: MembersDatabase
 
     it("two processes starting at the same instant print one setup link between them, and it works", async () => {
       const elsewhere = membersService(databases.another(), now, quiet);
-      const shown = await Promise.all([members.setupSecretAtStart(), elsewhere.setupSecretAtStart()]);
+      // Both connected already, as running processes are; two starts on each.
+      await Promise.all([members.needsSetup(), elsewhere.needsSetup(), members.list(), elsewhere.list()]);
+      const shown = await Promise.all([members, elsewhere, members, elsewhere].map((s) => s.setupSecretAtStart()));
       const links = shown.filter((s): s is { secret: string } => typeof s === "object" && s !== null);
       expect(links).toHaveLength(1);
-      expect(shown.filter((s) => s === "shared")).toHaveLength(1);
+      expect(shown.filter((s) => s === "shared")).toHaveLength(3);
       expect((await members.accept(links[0]!.secret, account("ana"))).role).toBe("coordinator");
     });
 
