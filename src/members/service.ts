@@ -60,8 +60,9 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
    */
   const pending = new Set<Promise<void>>();
   function audit(memberId: string | null, action: string, subject = ""): Promise<void> {
+    const entry = { at: iso(), memberId, action, subject };
     const written = rooms
-      .write((db) => auditWithin(db, memberId, action, subject))
+      .write((db) => store.audit(db, entry))
       .then(
         () => {},
         (error: unknown) => log.warn({ err: error, action }, "an audit entry could not be written"),
