@@ -138,11 +138,11 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
         services.sovereignty.forgetPod(actorIri);
       },
     };
-    const members = membersService(deps.db, deps.now);
+    const members = membersService(rooms, deps.now, deps.log);
     const profileChanged = () => announceProfileChanges(contextFor(), kv, config, actorFacts(publishedAt, services));
     const offers = offersService(deps, contextFor, events);
     // Private messages to members' verified accounts: rota reminders and decision review reminders.
-    const reach = memberReach(deps.db, deps.now, members, directMessenger(deps, contextFor), deps.log);
+    const reach = memberReach(rooms, members, directMessenger(deps, contextFor));
     const rotation = rotationRoom(deps, reach);
     const practices = practicesService(deps, contextFor, events);
     const charters = chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles);

@@ -35,13 +35,13 @@ const ASKS_PER_WEEK = 30;
 export async function carePages(app: FastifyInstance, { kit, audit, care, rota, members, config, now }: Options) {
   const coordinator = kit.guard("coordinator");
   const member = kit.guard("member");
-  const active = () => members.list().filter((m) => !m.disabledAt);
-  const names = () => new Map(active().map((m) => [m.id, m.displayName]));
+  const active = async () => (await members.list()).filter((m) => !m.disabledAt);
+  const names = async () => new Map((await active()).map((m) => [m.id, m.displayName]));
   const viewer = (request: FastifyRequest): Viewer => ({
     id: request.appMember!.id,
     coordinator: request.appMember!.role === "coordinator",
   });
-  const loads = (ids: string[]) =>
+  const loads = async (ids: string[]) =>
     loadsOf(ids, {
       rota,
       auditSince: members.auditSince,
@@ -55,15 +55,16 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     return Object.hasOwn(notices, done) ? notices[done] : undefined;
   };
 
-  const showCare = (request: FastifyRequest, reply: FastifyReply, state: Partial<CarePageState> = {}) => {
+  const showCare = async (request: FastifyRequest, reply: FastifyReply, state: Partial<CarePageState> = {}) => {
     const me = viewer(request);
+    const [signals, all] = await Promise.all([loads([me.id]), names()]);
     return kit.send(
       request,
       reply,
       carePage(kit.context(request, reply), {
-        signals: loads([me.id]).get(me.id)!,
+        signals: signals.get(me.id)!,
         settings: care.settings(),
-        upcoming: care.upcoming(names()),
+        upcoming: care.upcoming(all),
         volunteer: care.volunteer(me.id),
         cases: care.casesFor(me),
         ...state,
@@ -110,10 +111,10 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
   });
 
   const defaults = () => ({ kind: "decompression", frequency: "weekly", week: "1", weekday: "TU", time: "19:00" });
-  const showTeam = (request: FastifyRequest, reply: FastifyReply, state: Partial<TeamPageState> = {}) => {
-    const people = active();
-    const signals = loads(people.map((m) => m.id));
-    const all = names();
+  const showTeam = async (request: FastifyRequest, reply: FastifyReply, state: Partial<TeamPageState> = {}) => {
+    const people = await active();
+    const signals = await loads(people.map((m) => m.id));
+    const all = new Map(people.map((m) => [m.id, m.displayName]));
     return kit.send(
       request,
       reply,
@@ -175,7 +176,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
         return showTeam(request, reply, { errors: { attendance: "error.number" } });
       }
       const facilitator = text(fields, "facilitator");
-      const known = facilitator && names().has(facilitator) ? facilitator : null;
+      const known = facilitator && (await names()).has(facilitator) ? facilitator : null;
       if (!care.recordAttendance(request.params.id, text(fields, "at"), attendance, known)) {
         return reply.callNotFound();
       }
@@ -211,8 +212,8 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     return reply.redirect("/app/care/team?done=settings#thresholds", 303);
   });
 
-  const showNewCase = (request: FastifyRequest, reply: FastifyReply, state: Partial<NewCaseState> = {}) => {
-    const all = names();
+  const showNewCase = async (request: FastifyRequest, reply: FastifyReply, state: Partial<NewCaseState> = {}) => {
+    const all = await names();
     const me = viewer(request);
     // Whoever opens a case is part of it, so it cannot be their turn to mediate it.
     const involved = [...(state.values?.involved ?? []), ...(me.coordinator ? [] : [me.id])];
@@ -231,7 +232,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
   app.get("/care/cases/new", { preHandler: member }, async (request, reply) => showNewCase(request, reply));
   app.post("/care/cases", { preHandler: member }, async (request, reply) => {
     const fields = fieldsOf(request);
-    const all = names();
+    const all = await names();
     const me = viewer(request);
     const what = text(fields, "what").trim();
     const chosen = listOf(fields?.involved).filter((id) => all.has(id));
@@ -252,22 +253,24 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     return reply.redirect(`/app/care/cases/${opened.id}`, 303);
   });
 
-  const showCase = (request: FastifyRequest, reply: FastifyReply, id: string, state: Partial<CaseState> = {}) => {
+  const showCase = async (request: FastifyRequest, reply: FastifyReply, id: string, state: Partial<CaseState> = {}) => {
     const me = viewer(request);
     const found = care.caseFor(id, me);
     // Outsiders learn nothing, not even that the case exists.
     if (!found) return reply.callNotFound();
+    const everyone = await members.list();
+    const all = new Map(everyone.filter((m) => !m.disabledAt).map((m) => [m.id, m.displayName]));
     return kit.send(
       request,
       reply,
       casePage(kit.context(request, reply), {
         ...found,
-        names: new Map(members.list().map((m) => [m.id, m.displayName])),
+        names: new Map(everyone.map((m) => [m.id, m.displayName])),
         mayClose: me.coordinator || found.case.mediatorId === me.id,
         mediators: me.coordinator
           ? new Map(
               care
-                .mediators(names())
+                .mediators(all)
                 .filter((v) => !found.involved.includes(v.id))
                 .map((v) => [v.id, v.name]),
             )
@@ -290,7 +293,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     if (!care.caseFor(request.params.id, me)) return reply.callNotFound();
     if (!me.coordinator) return reply.callNotFound();
     const chosen = text(fieldsOf(request), "mediator") || null;
-    if (!care.setMediator(request.params.id, chosen, names())) {
+    if (!care.setMediator(request.params.id, chosen, await names())) {
       return showCase(request, reply, request.params.id, { errors: { mediator: "care.cases.error.mediator" } });
     }
     audit(me.id, "care.case.mediator", request.params.id);

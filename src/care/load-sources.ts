@@ -7,7 +7,7 @@ const WEEK_MS = 7 * 86_400_000;
 export interface Sources {
   rota: RotationService;
   /** The audit log's entries of one action at or after an instant. */
-  auditSince: (action: string, since: Date) => AuditEntry[];
+  auditSince: (action: string, since: Date) => Promise<AuditEntry[]>;
   now: Date;
   timeZone: string;
   settings: LoadSettings;
@@ -17,11 +17,11 @@ export interface Sources {
  * Each member's load signals, from what the rotation room already keeps: the published seats they hold, and the
  * seats they gave up — the audit log's "rota.giveUp" entries say who and when, the seat says its period.
  */
-export function loadsOf(memberIds: string[], { rota, auditSince, now, timeZone, settings }: Sources) {
+export async function loadsOf(memberIds: string[], { rota, auditSince, now, timeZone, settings }: Sources) {
   const dropOuts = new Map<string, { period: string; at: string }[]>();
   // A week more than the window: the window starts on a Monday in the pod's zone.
   const since = new Date(now.getTime() - (settings.windowWeeks + 1) * WEEK_MS);
-  for (const entry of auditSince("rota.giveUp", since)) {
+  for (const entry of await auditSince("rota.giveUp", since)) {
     if (!entry.memberId) continue;
     const seat = rota.seat(entry.subject);
     if (!seat) continue;

@@ -1,6 +1,6 @@
 import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import { uuidv7 } from "uuidv7";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { credentialsStore, type MemberHandle, type OneTimeCode } from "./credentials-store.ts";
 import type { Member } from "./model.ts";
 import type { CodePurpose } from "./schema.ts";
@@ -46,16 +46,16 @@ function undelivered(actorIri: string, error: unknown) {
 }
 
 export function codesService(
-  db: Db,
+  rooms: RoomDb,
   now: () => Date,
   members: MembersService,
   messenger: Messenger,
   log: { warn(object: object, message: string): void },
 ) {
-  const store = credentialsStore(db);
+  const store = credentialsStore(rooms);
   const iso = () => now().toISOString();
 
-  function makeCode(member: Member, purpose: CodePurpose, to: Reachable, boundTo: string): string {
+  async function makeCode(member: Member, purpose: CodePurpose, to: Reachable, boundTo: string): Promise<string> {
     const code = newCode();
     const row: OneTimeCode = {
       id: uuidv7(),
@@ -69,37 +69,57 @@ export function codesService(
       inbox: to.inbox,
       expiresAt: new Date(now().getTime() + CODE_TTL_MS).toISOString(),
     };
-    store.putCode({ ...row, codeHash: hashCode(row.id, code) }, iso());
+    await rooms.write((db) => store.putCode(db, { ...row, codeHash: hashCode(row.id, code) }, iso()));
     return code;
   }
 
-  /** Checks a typed code against the one this browser asked for; used up when right, counted when wrong. */
-  function take(boundTo: string, purpose: CodePurpose, typed: string): OneTimeCode | CodeProblem {
-    const row = store.codeFor(boundTo, purpose);
-    if (!row) return "code.wrong";
-    if (row.expiresAt <= iso()) {
-      store.deleteCode(row.id);
-      return "code.expired";
-    }
-    if (row.attempts >= CODE_ATTEMPTS) {
-      store.deleteCode(row.id);
-      return "code.tooMany";
-    }
-    const given = Buffer.from(hashCode(row.id, typed.replace(/\s+/g, "")));
-    if (!timingSafeEqual(given, Buffer.from(row.codeHash))) {
-      store.countWrongCode(row.id);
-      if (row.attempts + 1 >= CODE_ATTEMPTS) store.deleteCode(row.id);
+  /**
+   * Checks a typed code against the one this browser asked for: each guess is counted before it is compared (so
+   * guesses sent at once get no more than CODE_ATTEMPTS comparisons between them); used up when right.
+   */
+  async function take(boundTo: string, purpose: CodePurpose, typed: string): Promise<OneTimeCode | CodeProblem> {
+    const at = iso();
+    const spent = await rooms.write(async (db) => {
+      const row = await store.spendGuess(db, boundTo, purpose, CODE_ATTEMPTS, at);
+      if (row) return row;
+      // No guess left, expired, or none: a code that can no longer be used goes.
+      const stale = await store.codeFor(db, boundTo, purpose);
+      if (!stale) return "code.wrong";
+      await store.deleteCode(db, stale.id);
+      return stale.expiresAt <= at ? "code.expired" : "code.tooMany";
+    });
+    if (typeof spent === "string") return spent;
+    const given = Buffer.from(hashCode(spent.id, typed.replace(/\s+/g, "")));
+    if (!timingSafeEqual(given, Buffer.from(spent.codeHash))) {
+      if (spent.attempts >= CODE_ATTEMPTS) await rooms.write((db) => store.deleteCode(db, spent.id));
       return "code.wrong";
     }
-    return store.useCode(row.id) ? row : "code.wrong";
+    return (await rooms.write((db) => store.useCode(db, spent.id))) ? spent : "code.wrong";
+  }
+
+  async function sendSignInCode(input: string, boundTo: string, message: (code: string) => string) {
+    const handle = normalHandle(input);
+    const memberId = handle
+      ? await rooms.read((db) => store.memberOfHandle(db, handle))
+      : (await members.byUsername(input.trim().toLowerCase()))?.id;
+    const member = memberId ? await members.get(memberId) : undefined;
+    const linked = member && !member.disabledAt ? await rooms.read((db) => store.handleOf(db, member.id)) : undefined;
+    if (!member || !linked) return;
+    const code = await makeCode(member, "sign-in", linked, boundTo);
+    await members.audit(member.id, "member.sign-in-code", linked.handle);
+    await messenger
+      .send(linked, message(code))
+      .catch((error: unknown) =>
+        log.warn(undelivered(linked.actorIri, error), "the sign-in code could not be delivered"),
+      );
   }
 
   return {
-    handleOf: (member: Member): MemberHandle | undefined => store.handleOf(member.id),
+    handleOf: (member: Member): Promise<MemberHandle | undefined> => rooms.read((db) => store.handleOf(db, member.id)),
 
     /** The handle a link code was sent to for this session, while it can still be typed. */
-    pendingLink(boundTo: string): string | undefined {
-      const row = store.codeFor(boundTo, "link");
+    async pendingLink(boundTo: string): Promise<string | undefined> {
+      const row = await rooms.read((db) => store.codeFor(db, boundTo, "link"));
       return row && row.expiresAt > iso() && row.attempts < CODE_ATTEMPTS ? row.handle : undefined;
     },
 
@@ -107,64 +127,57 @@ export function codesService(
     async startLink(member: Member, input: string, boundTo: string, message: (code: string) => string) {
       const handle = normalHandle(input);
       if (!handle) throw new FormError("handle", "handle.invalid");
-      const owner = store.memberOfHandle(handle);
+      const owner = await rooms.read((db) => store.memberOfHandle(db, handle));
       if (owner && owner !== member.id) throw new FormError("handle", "handle.taken");
       const to = await messenger.resolve(handle).catch(() => null);
       if (!to) throw new FormError("handle", "handle.notFound");
-      const code = makeCode(member, "link", { ...to, handle }, boundTo);
+      const code = await makeCode(member, "link", { ...to, handle }, boundTo);
       try {
         await messenger.send({ ...to, handle }, message(code));
       } catch (error) {
         log.warn(undelivered(to.actorIri, error), "the verification code could not be delivered");
         throw new FormError("handle", "handle.notDelivered");
       }
-      members.audit(member.id, "member.handle-code", handle);
+      await members.audit(member.id, "member.handle-code", handle);
       return handle;
     },
 
-    finishLink(member: Member, boundTo: string, typed: string): void {
-      const taken = take(boundTo, "link", typed);
+    async finishLink(member: Member, boundTo: string, typed: string): Promise<void> {
+      const taken = await take(boundTo, "link", typed);
       if (typeof taken === "string") throw new FormError("code", taken);
       if (taken.memberId !== member.id) throw new FormError("code", "code.wrong");
-      store.setHandle({
+      const row = {
         memberId: member.id,
         handle: taken.handle,
         actorIri: taken.actorIri,
         inbox: taken.inbox,
         verifiedAt: iso(),
-      });
-      members.audit(member.id, "member.handle-verified", taken.handle);
+      };
+      await rooms.write((db) => store.setHandle(db, row));
+      await members.audit(member.id, "member.handle-verified", taken.handle);
     },
 
-    unlink(member: Member) {
-      store.removeHandle(member.id);
-      members.audit(member.id, "member.handle-removed");
+    async unlink(member: Member): Promise<void> {
+      await rooms.write((db) => store.removeHandle(db, member.id));
+      await members.audit(member.id, "member.handle-removed");
     },
 
     /**
      * "Send me a code": when the handle or username is a member's with a verified handle, a code goes to that
-     * account. The caller learns nothing either way (the delivery runs after the answer).
+     * account. The caller learns nothing either way, not even from the time it takes: the caller does not wait for
+     * it (the lookups, the code and the delivery run after the answer). The promise never rejects.
      */
-    requestSignIn(input: string, boundTo: string, message: (code: string) => string): void {
-      const handle = normalHandle(input);
-      const memberId = handle ? store.memberOfHandle(handle) : members.store.byUsername(input.trim().toLowerCase())?.id;
-      const member = memberId ? members.get(memberId) : undefined;
-      const linked = member && !member.disabledAt ? store.handleOf(member.id) : undefined;
-      if (!member || !linked) return;
-      const code = makeCode(member, "sign-in", linked, boundTo);
-      members.audit(member.id, "member.sign-in-code", linked.handle);
-      messenger
-        .send(linked, message(code))
-        .catch((error: unknown) =>
-          log.warn(undelivered(linked.actorIri, error), "the sign-in code could not be delivered"),
-        );
+    requestSignIn(input: string, boundTo: string, message: (code: string) => string): Promise<void> {
+      return sendSignInCode(input, boundTo, message).catch((error: unknown) =>
+        log.warn({ failure: error instanceof Error ? error.name : typeof error }, "a sign-in code could not be made"),
+      );
     },
 
     /** The member a right code signs in, or why not. */
-    signIn(boundTo: string, typed: string): Member | CodeProblem {
-      const taken = take(boundTo, "sign-in", typed);
+    async signIn(boundTo: string, typed: string): Promise<Member | CodeProblem> {
+      const taken = await take(boundTo, "sign-in", typed);
       if (typeof taken === "string") return taken;
-      const member = members.get(taken.memberId);
+      const member = await members.get(taken.memberId);
       return member && !member.disabledAt ? member : "code.wrong";
     },
   };

@@ -3,7 +3,7 @@ import type {
   AuthenticatorTransport,
   RegistrationResponseJSON,
 } from "@simplewebauthn/server";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { credentialsStore, type Passkey } from "./credentials-store.ts";
 import type { Member } from "./model.ts";
 import { FormError, type MembersService } from "./service.ts";
@@ -28,22 +28,23 @@ const toBase64Url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64ur
 const fromBase64Url = (text: string) => new Uint8Array(Buffer.from(text, "base64url"));
 
 /** Passkeys: adding and removing them (signed in) and signing in with one. */
-export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, members: MembersService) {
-  const store = credentialsStore(db);
+export function passkeysService(rooms: RoomDb, now: () => Date, rp: RelyingParty, members: MembersService) {
+  const store = credentialsStore(rooms);
   const iso = () => now().toISOString();
   const expiry = () => new Date(now().getTime() + CHALLENGE_TTL_MS).toISOString();
 
   /** The challenge bound to this session or attempt, taken out so it can never be answered twice. */
-  function takeChallenge(boundTo: string, purpose: "passkey-add" | "passkey-sign-in"): string | null {
-    const row = store.takeChallenge(boundTo);
+  async function takeChallenge(boundTo: string, purpose: "passkey-add" | "passkey-sign-in"): Promise<string | null> {
+    const row = await rooms.write((db) => store.takeChallenge(db, boundTo));
     if (!row || row.purpose !== purpose || row.expiresAt <= iso()) return null;
     return row.challenge;
   }
 
   return {
-    list: (member: Member): Passkey[] => store.passkeysOf(member.id),
+    list: (member: Member): Promise<Passkey[]> => rooms.read((db) => store.passkeysOf(db, member.id)),
 
     async registrationOptions(member: Member, sessionHash: string) {
+      const existing = await rooms.read((db) => store.passkeysOf(db, member.id));
       const options = await (await webauthn()).generateRegistrationOptions({
         rpName: rp.name,
         rpID: rp.id,
@@ -51,21 +52,22 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
         userDisplayName: member.displayName,
         userID: new TextEncoder().encode(member.id),
         attestationType: "none",
-        excludeCredentials: store.passkeysOf(member.id).map((p) => ({
+        excludeCredentials: existing.map((p) => ({
           id: p.id,
           transports: p.transports ? (p.transports.split(",") as AuthenticatorTransport[]) : undefined,
         })),
         authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
       });
       const boundTo = `add:${sessionHash}`;
-      store.putChallenge({ boundTo, purpose: "passkey-add", challenge: options.challenge, expiresAt: expiry() }, iso());
+      const row = { boundTo, purpose: "passkey-add" as const, challenge: options.challenge, expiresAt: expiry() };
+      await rooms.write((db) => store.putChallenge(db, row, iso()));
       return options;
     },
 
     async add(member: Member, sessionHash: string, label: string, response: RegistrationResponseJSON) {
       const name = label.trim().slice(0, 100);
       if (!name) throw new FormError("label", "error.required");
-      const challenge = takeChallenge(`add:${sessionHash}`, "passkey-add");
+      const challenge = await takeChallenge(`add:${sessionHash}`, "passkey-add");
       if (!challenge) throw new FormError("passkey", "passkey.expired");
       const verified = await (await webauthn())
         .verifyRegistrationResponse({
@@ -78,8 +80,7 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
         .catch(() => null);
       if (!verified?.verified) throw new FormError("passkey", "passkey.refused");
       const { credential } = verified.registrationInfo;
-      if (store.passkey(credential.id)) throw new FormError("passkey", "passkey.refused");
-      store.insertPasskey({
+      const row = {
         id: credential.id,
         memberId: member.id,
         label: name,
@@ -88,12 +89,15 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
         transports: (credential.transports ?? []).join(","),
         createdAt: iso(),
         lastUsedAt: null,
-      });
-      members.audit(member.id, "passkey.add", credential.id);
+      };
+      if (!(await rooms.write((db) => store.insertPasskey(db, row)))) throw new FormError("passkey", "passkey.refused");
+      await members.audit(member.id, "passkey.add", credential.id);
     },
 
-    remove(member: Member, id: string) {
-      if (store.removePasskey(member.id, id)) members.audit(member.id, "passkey.remove", id);
+    async remove(member: Member, id: string): Promise<void> {
+      if (await rooms.write((db) => store.removePasskey(db, member.id, id))) {
+        await members.audit(member.id, "passkey.remove", id);
+      }
     },
 
     /** Options for a sign-in attempt (any of the pod's passkeys: the authenticator offers its own). */
@@ -103,19 +107,18 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
         userVerification: "preferred",
       });
       const boundTo = `sign-in:${attemptHash}`;
-      store.putChallenge(
-        { boundTo, purpose: "passkey-sign-in", challenge: options.challenge, expiresAt: expiry() },
-        iso(),
-      );
+      const row = { boundTo, purpose: "passkey-sign-in" as const, challenge: options.challenge, expiresAt: expiry() };
+      await rooms.write((db) => store.putChallenge(db, row, iso()));
       return options;
     },
 
     /** The member this answer proves, or null: unknown or removed passkey, reused challenge, replayed counter. */
     async signIn(attemptHash: string, response: AuthenticationResponseJSON): Promise<Member | null> {
-      const challenge = takeChallenge(`sign-in:${attemptHash}`, "passkey-sign-in");
-      const passkey = typeof response?.id === "string" ? store.passkey(response.id) : undefined;
+      const challenge = await takeChallenge(`sign-in:${attemptHash}`, "passkey-sign-in");
+      const id = response?.id;
+      const passkey = typeof id === "string" ? await rooms.read((db) => store.passkey(db, id)) : undefined;
       if (!challenge || !passkey) return null;
-      const member = members.get(passkey.memberId);
+      const member = await members.get(passkey.memberId);
       if (!member || member.disabledAt) return null;
       const verified = await (await webauthn())
         .verifyAuthenticationResponse({
@@ -134,8 +137,10 @@ export function passkeysService(db: Db, now: () => Date, rp: RelyingParty, membe
         .catch(() => null);
       if (!verified?.verified) return null;
       // The library refuses a counter that did not grow; the conditional update refuses two answers racing.
-      if (!store.usePasskey(passkey.id, passkey.counter, verified.authenticationInfo.newCounter, iso())) return null;
-      members.audit(member.id, "passkey.sign-in", passkey.id);
+      const { newCounter } = verified.authenticationInfo;
+      if (!(await rooms.write((db) => store.usePasskey(db, passkey.id, passkey.counter, newCounter, iso()))))
+        return null;
+      await members.audit(member.id, "passkey.sign-in", passkey.id);
       return member;
     },
   };

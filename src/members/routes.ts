@@ -43,10 +43,15 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
   const coordinator = kit.guard("coordinator");
   const member = kit.guard("member");
 
-  function signIn(request: FastifyRequest, reply: FastifyReply, who: Parameters<MembersService["startSession"]>[0]) {
+  async function signIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    who: Parameters<MembersService["startSession"]>[0],
+  ): Promise<void> {
     // A fresh secret at every sign-in: a session id planted in the browser before (fixation) is never promoted.
-    const secret = members.startSession(who, String(request.headers["user-agent"] ?? ""));
-    reply.setCookie(SESSION_COOKIE, secret, { ...kit.cookieOptions, maxAge: SESSION_IDLE_MS / 1000 });
+    const secret = await members.startSession(who, String(request.headers["user-agent"] ?? ""));
+    // None for a member disabled meanwhile: the page they are sent to asks them to sign in.
+    if (secret) reply.setCookie(SESSION_COOKIE, secret, { ...kit.cookieOptions, maxAge: SESSION_IDLE_MS / 1000 });
   }
 
   app.get("/sign-in", async (request, reply) => {
@@ -55,7 +60,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     return kit.send(
       request,
       reply,
-      signInPage(kit.context(request, reply), { setupPending: members.needsSetup(), next }),
+      signInPage(kit.context(request, reply), { setupPending: await members.needsSetup(), next }),
     );
   });
 
@@ -74,7 +79,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
       const page = signInPage(kit.context(request, reply), { failed: true, username, next: text(fields, "next") });
       return kit.send(request, reply, page);
     }
-    signIn(request, reply, who);
+    await signIn(request, reply, who);
     return reply.redirect(safeNext(text(fields, "next")), 303);
   });
 
@@ -97,26 +102,26 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
   });
 
   app.post("/sign-out", async (request, reply) => {
-    if (request.appSessionHash) members.endSession(request.appSessionHash);
+    if (request.appSessionHash) await members.endSession(request.appSessionHash);
     reply.clearCookie(SESSION_COOKIE, kit.cookieOptions);
     return reply.redirect("/app/sign-in", 303);
   });
 
   app.post("/sign-out-everywhere", { preHandler: member }, async (request, reply) => {
-    members.endAllSessions(request.appMember!);
+    await members.endAllSessions(request.appMember!);
     reply.clearCookie(SESSION_COOKIE, kit.cookieOptions);
     return reply.redirect("/app/sign-in", 303);
   });
 
   app.post("/sessions/end", { preHandler: member }, async (request, reply) => {
-    members.endSessionOf(request.appMember!.id, text(body(request), "session"));
+    await members.endSessionOf(request.appMember!.id, text(body(request), "session"));
     return reply.redirect("/app/security", 303);
   });
 
   for (const purpose of ["setup", "join"] as const) {
     app.get<{ Params: { secret: string } }>(`/${purpose}/:secret`, async (request, reply) => {
       const ctx = kit.context(request, reply);
-      const { state, invitation } = members.invitation(request.params.secret);
+      const { state, invitation } = await members.invitation(request.params.secret);
       if (state !== "open" || invitation?.purpose !== purpose)
         return kit.send(request, reply, linkProblemPage(ctx, state === "open" ? "unknown" : state));
       const extra = purpose === "setup" ? setup?.fields(ctx, undefined) : undefined;
@@ -132,7 +137,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
           username: text(fields, "username"),
           password: text(fields, "password"),
         };
-        const { invitation } = members.invitation(request.params.secret);
+        const { invitation } = await members.invitation(request.params.secret);
         if (invitation && invitation.purpose !== purpose) {
           return kit.send(request, reply, linkProblemPage(kit.context(request, reply), "unknown"));
         }
@@ -152,7 +157,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
         try {
           const made = await members.accept(request.params.secret, account);
           await step?.save(fields, made.id);
-          signIn(request, reply, made);
+          await signIn(request, reply, made);
           return reply.redirect("/app", 303);
         } catch (error) {
           return showErrors(fieldErrors(error));
@@ -163,7 +168,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
 
   app.get<{ Params: { secret: string } }>("/reset/:secret", async (request, reply) => {
     const ctx = kit.context(request, reply);
-    const { state, invitation, member: target } = members.invitation(request.params.secret);
+    const { state, invitation, member: target } = await members.invitation(request.params.secret);
     if (state !== "open" || invitation?.purpose !== "reset" || !target) {
       return kit.send(request, reply, linkProblemPage(ctx, state === "open" ? "unknown" : state));
     }
@@ -176,11 +181,11 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     async (request, reply) => {
       try {
         const who = await members.resetPassword(request.params.secret, text(body(request), "password"));
-        signIn(request, reply, who);
+        await signIn(request, reply, who);
         return reply.redirect("/app", 303);
       } catch (error) {
         const errors = fieldErrors(error);
-        const { member: target } = members.invitation(request.params.secret);
+        const { member: target } = await members.invitation(request.params.secret);
         const ctx = kit.context(request, reply);
         if (!target) return kit.send(request, reply, linkProblemPage(ctx, "unknown"));
         return kit.send(request, reply, resetPage(ctx, request.url, target, errors));
@@ -188,7 +193,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     },
   );
 
-  const showMembers = (
+  const showMembers = async (
     request: FastifyRequest,
     reply: FastifyReply,
     extra: Partial<Parameters<typeof membersPage>[1]> = {},
@@ -197,8 +202,8 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
       request,
       reply,
       membersPage(kit.context(request, reply), {
-        members: members.list(),
-        invitations: members.openInvitations(),
+        members: await members.list(),
+        invitations: await members.openInvitations(),
         ...extra,
       }),
     );
@@ -210,7 +215,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     const role = text(body(request), "role");
     if (!MEMBER_ROLES.includes(role as MemberRole))
       return showMembers(request, reply, { errors: { role: "error.required" } });
-    const { secret } = members.invite(request.appMember!, role as MemberRole);
+    const { secret } = await members.invite(request.appMember!, role as MemberRole);
     return showMembers(request, reply, { madeLink: linkTo("join", secret) });
   });
 
@@ -218,7 +223,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     "/invitations/:id/revoke",
     { preHandler: coordinator },
     async (request, reply) => {
-      members.revokeInvitation(request.appMember!, request.params.id);
+      await members.revokeInvitation(request.appMember!, request.params.id);
       return reply.redirect("/app/members", 303);
     },
   );
@@ -227,7 +232,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     const role = text(body(request), "role");
     try {
       if (!MEMBER_ROLES.includes(role as MemberRole)) throw new FormError("role", "error.required");
-      members.setRole(request.appMember!, request.params.id, role as MemberRole);
+      await members.setRole(request.appMember!, request.params.id, role as MemberRole);
     } catch (error) {
       return showMembers(request, reply, { errors: fieldErrors(error) });
     }
@@ -239,9 +244,8 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     { preHandler: coordinator },
     async (request, reply) => {
       try {
-        const { secret } = members.passwordResetLink(request.appMember!, request.params.id);
-        const name = members.get(request.params.id)!.displayName;
-        return showMembers(request, reply, { resetFor: { name, link: linkTo("reset", secret) } });
+        const { secret, member: target } = await members.passwordResetLink(request.appMember!, request.params.id);
+        return showMembers(request, reply, { resetFor: { name: target.displayName, link: linkTo("reset", secret) } });
       } catch (error) {
         return showMembers(request, reply, { errors: fieldErrors(error) });
       }
@@ -257,7 +261,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
       { preHandler: coordinator },
       async (request, reply) => {
         try {
-          members.setDisabled(request.appMember!, request.params.id, disabled);
+          await members.setDisabled(request.appMember!, request.params.id, disabled);
         } catch (error) {
           return showMembers(request, reply, { errors: fieldErrors(error) });
         }
@@ -276,7 +280,7 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     const limit = (name: string, max: number) => text(fields, name).trim().slice(0, max);
     const locale = text(fields, "locale");
     const displayName = limit("displayName", 100);
-    members.updateProfile(request.appMember!, {
+    await members.updateProfile(request.appMember!, {
       ...(displayName ? { displayName } : {}),
       contact: limit("contact", 500),
       languages: limit("languages", 500),
@@ -289,8 +293,8 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
   });
 
   app.get("/audit", { preHandler: coordinator }, async (request, reply) => {
-    const names = new Map(members.list().map((m) => [m.id, m.displayName]));
-    const entries = members.auditPage().map((entry) => ({
+    const names = new Map((await members.list()).map((m) => [m.id, m.displayName]));
+    const entries = (await members.auditPage()).map((entry) => ({
       at: entry.at,
       who: entry.memberId ? (names.get(entry.memberId) ?? "?") : "—",
       action: entry.action,

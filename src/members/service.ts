@@ -1,7 +1,7 @@
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import { uuidv7 } from "uuidv7";
-import type { Db } from "../db/client.ts";
-import type { MemberRole } from "./schema.ts";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import type { InvitationPurpose, MemberRole } from "./schema.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
 import type { Invitation, Member, ProfileFields } from "./model.ts";
 import { membersStore } from "./store.ts";
@@ -38,29 +38,75 @@ export interface NewAccount {
 let decoyHash: Promise<string> | undefined;
 const decoy = () => (decoyHash ??= argon2Hash(newSecret()));
 
-export function membersService(db: Db, now: () => Date) {
-  const store = membersStore(db);
-  const iso = () => now().toISOString();
-  const audit = (memberId: string | null, action: string, subject = "") =>
-    store.audit({ at: iso(), memberId, action, subject });
+/** Writes that read the coordinators to change them take turns (the last active coordinator stays one). */
+const COORDINATORS = { oneAtATime: "members: coordinators" };
+/** Writes that make a setup link take turns (processes starting together print one between them). */
+const SETUP = { oneAtATime: "members: setup" };
 
-  function invitationState(invitation: Invitation | undefined): InvitationState {
+interface Log {
+  warn(object: object, message: string): void;
+}
+const stderrLog: Log = { warn: (object, message) => console.warn(message, object) };
+
+export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderrLog) {
+  const store = membersStore(rooms);
+  const iso = () => now().toISOString();
+  const auditWithin = (db: RoomQueries, memberId: string | null, action: string, subject = "") =>
+    store.audit(db, { at: iso(), memberId, action, subject });
+
+  /**
+   * Audit entries asked for by rooms whose routes do not await them: each is its own write, never rejects (a
+   * failure is logged), and reading the log first waits for those still being written by this process.
+   */
+  const pending = new Set<Promise<void>>();
+  function audit(memberId: string | null, action: string, subject = ""): Promise<void> {
+    const entry = { at: iso(), memberId, action, subject };
+    const written = rooms
+      .write((db) => store.audit(db, entry))
+      .then(
+        () => {},
+        (error: unknown) => log.warn({ err: error, action }, "an audit entry could not be written"),
+      );
+    pending.add(written);
+    void written.then(() => pending.delete(written));
+    return written;
+  }
+  const auditWritten = async () => {
+    await Promise.all([...pending]);
+  };
+
+  async function stateWithin(db: RoomQueries, invitation: Invitation | undefined): Promise<InvitationState> {
     if (!invitation) return "unknown";
     if (invitation.usedAt && invitation.purpose === "setup")
-      return store.countActive("coordinator") > 0 ? "setupDone" : "superseded";
+      return (await store.countActive(db, "coordinator")) > 0 ? "setupDone" : "superseded";
     if (invitation.usedAt) return "used";
     return invitation.expiresAt <= iso() ? "expired" : "open";
   }
 
-  /** A new setup link while the pod has no coordinator (the previous one stops working); null once set up. */
-  function freshSetupSecret(): string | null {
-    if (store.countActive("coordinator") > 0) return null;
-    store.revokeOpen("setup", iso());
-    return createLink("setup", "coordinator", null, SETUP_TTL_HOURS).secret;
+  /** Why a link could not be used after all (another request used it first, or it expired meanwhile). */
+  async function refusal(db: RoomQueries, tokenHash: string): Promise<FormError> {
+    const state = await stateWithin(db, await store.invitationByHash(db, tokenHash));
+    return new FormError("link", `invitation.${state === "open" ? "used" : state}`);
   }
 
-  function createLink(
-    purpose: Invitation["purpose"],
+  function invitationOf(secret: string) {
+    return rooms.read(async (db) => {
+      const invitation = await store.invitationByHash(db, hashSecret(secret));
+      const member = invitation?.memberId ? await store.byId(db, invitation.memberId) : undefined;
+      return { state: await stateWithin(db, invitation), invitation, member };
+    });
+  }
+
+  /** Within a write: a new setup link while the pod has no coordinator (open ones stop working); null once set up. */
+  async function freshSetupWithin(db: RoomQueries): Promise<string | null> {
+    if ((await store.countActive(db, "coordinator")) > 0) return null;
+    await store.revokeOpen(db, "setup", iso());
+    return (await linkWithin(db, "setup", "coordinator", null, SETUP_TTL_HOURS)).secret;
+  }
+
+  async function linkWithin(
+    db: RoomQueries,
+    purpose: InvitationPurpose,
     role: MemberRole,
     createdBy: string | null,
     hours: number,
@@ -78,71 +124,76 @@ export function membersService(db: Db, now: () => Date) {
       expiresAt: new Date(now().getTime() + hours * HOUR).toISOString(),
       usedAt: null,
     };
-    store.insertInvitation(invitation);
+    await store.insertInvitation(db, invitation);
     return { invitation, secret };
   }
 
+  const lastCoordinator = () => new FormError("role", "error.lastCoordinator");
+
   return {
-    store,
     audit,
+    /** Waits for the audit entries this process is still writing (before the database closes). */
+    auditWritten,
 
     /** True until the first coordinator exists. */
-    needsSetup: () => store.countActive("coordinator") === 0,
+    needsSetup: async () => (await rooms.read((db) => store.countActive(db, "coordinator"))) === 0,
 
     /**
      * The first-run link, made anew at each start while the pod has no coordinator (earlier ones stop working:
      * only the link printed last can be used). Null once set up.
      */
-    freshSetupSecret,
+    freshSetupSecret: (): Promise<string | null> => rooms.write(freshSetupWithin, SETUP),
 
     /**
      * What a starting process shows: a fresh setup link (freshSetupSecret) while the pod has no coordinator, or
      * "shared" when another process starting at the same time made one moments ago, so that several web
      * processes print one link between them rather than one each that the next revokes; null when set up.
      */
-    setupSecretAtStart(): { secret: string } | "shared" | null {
-      return db.transaction(
-        () => {
-          const moments = new Date(now().getTime() - SETUP_SHARED_MS).toISOString();
-          if (store.countActive("coordinator") === 0 && store.openSince("setup", moments)) return "shared";
-          const secret = freshSetupSecret();
-          return secret ? { secret } : null;
-        },
-        { behavior: "immediate" },
-      );
+    setupSecretAtStart(): Promise<{ secret: string } | "shared" | null> {
+      return rooms.write(async (db) => {
+        const moments = new Date(now().getTime() - SETUP_SHARED_MS).toISOString();
+        if ((await store.countActive(db, "coordinator")) === 0 && (await store.openSince(db, "setup", moments)))
+          return "shared";
+        const secret = await freshSetupWithin(db);
+        return secret ? { secret } : null;
+      }, SETUP);
     },
 
     invite(by: Member, role: MemberRole) {
-      const link = createLink("join", role, by.id, INVITATION_TTL_HOURS);
-      audit(by.id, "member.invite", link.invitation.id);
-      return link;
+      return rooms.write(async (db) => {
+        const link = await linkWithin(db, "join", role, by.id, INVITATION_TTL_HOURS);
+        await auditWithin(db, by.id, "member.invite", link.invitation.id);
+        return link;
+      });
     },
 
     /** A coordinator-made link that lets a member set a new password (their sessions end when it is used). */
     passwordResetLink(by: Member, memberId: string) {
-      const member = store.byId(memberId);
-      if (!member) throw new FormError("member", "error.unknownMember");
-      const link = createLink("reset", member.role, by.id, INVITATION_TTL_HOURS, member.id);
-      audit(by.id, "member.reset-link", member.id);
-      return link;
+      return rooms.write(async (db) => {
+        const member = await store.byId(db, memberId);
+        if (!member) throw new FormError("member", "error.unknownMember");
+        const link = await linkWithin(db, "reset", member.role, by.id, INVITATION_TTL_HOURS, member.id);
+        await auditWithin(db, by.id, "member.reset-link", member.id);
+        return { ...link, member };
+      });
     },
 
-    openInvitations: () => store.openInvitations(iso()),
-    revokeInvitation(by: Member, id: string) {
-      store.revokeInvitation(id, iso());
-      audit(by.id, "member.invite-revoke", id);
+    openInvitations: () => rooms.read((db) => store.openInvitations(db, iso())),
+    /** Closes an open link; false (and nothing audited) when there was no open link with that id. */
+    revokeInvitation(by: Member, id: string): Promise<boolean> {
+      return rooms.write(async (db) => {
+        if (!(await store.revokeInvitation(db, id, iso()))) return false;
+        await auditWithin(db, by.id, "member.invite-revoke", id);
+        return true;
+      });
     },
 
-    invitation(secret: string): { state: InvitationState; invitation?: Invitation; member?: Member } {
-      const invitation = store.invitationByHash(hashSecret(secret));
-      const member = invitation?.memberId ? store.byId(invitation.memberId) : undefined;
-      return { state: invitationState(invitation), invitation, member };
-    },
+    invitation: (secret: string): Promise<{ state: InvitationState; invitation?: Invitation; member?: Member }> =>
+      invitationOf(secret),
 
     /** Opens a join or setup link: makes the account, marks the link used, all or nothing. */
     async accept(secret: string, account: NewAccount): Promise<Member> {
-      const invitation = store.invitationByHash(hashSecret(secret));
-      const state = invitationState(invitation);
+      const { state, invitation } = await invitationOf(secret);
       if (state !== "open" || !invitation || invitation.purpose === "reset")
         throw new FormError("link", `invitation.${state}`);
       const username = account.username.trim().toLowerCase();
@@ -164,123 +215,142 @@ export function membersService(db: Db, now: () => Date) {
         createdAt: iso(),
         disabledAt: null,
       };
-      store.transaction(() => {
-        if (store.byUsername(username)) throw new FormError("username", "error.usernameTaken");
-        if (!store.useInvitation(invitation.id, iso())) throw new FormError("link", "invitation.used");
-        store.insert(member);
-        store.setPasswordHash(member.id, hash, iso());
-        audit(member.id, invitation.purpose === "setup" ? "pod.setup" : "member.join", invitation.id);
+      return rooms.write(async (db) => {
+        const used = await store.use(db, invitation.tokenHash, invitation.purpose, iso());
+        if (!used) throw await refusal(db, invitation.tokenHash);
+        if (!(await store.insert(db, member))) throw new FormError("username", "error.usernameTaken");
+        await store.setPasswordHash(db, member.id, hash, iso());
+        await auditWithin(db, member.id, used.purpose === "setup" ? "pod.setup" : "member.join", used.id);
+        return member;
       });
-      return member;
     },
 
     /** Uses a reset link: sets the password and ends every session of that member. */
     async resetPassword(secret: string, password: string): Promise<Member> {
-      const invitation = store.invitationByHash(hashSecret(secret));
-      const state = invitationState(invitation);
+      const { state, invitation } = await invitationOf(secret);
       if (state !== "open" || invitation?.purpose !== "reset" || !invitation.memberId) {
         throw new FormError("link", `invitation.${state}`);
       }
       checkPassword(password);
       const hash = await argon2Hash(password);
-      const memberId = invitation.memberId;
-      store.transaction(() => {
-        if (!store.useInvitation(invitation.id, iso())) throw new FormError("link", "invitation.used");
-        store.setPasswordHash(memberId, hash, iso());
-        store.deleteSessionsOf(memberId);
-        audit(memberId, "member.password-reset");
+      return rooms.write(async (db) => {
+        const used = await store.use(db, invitation.tokenHash, "reset", iso());
+        const member = used?.memberId ? await store.byId(db, used.memberId) : undefined;
+        if (!member) throw await refusal(db, invitation.tokenHash);
+        await store.setPasswordHash(db, member.id, hash, iso());
+        await store.deleteSessionsOf(db, member.id);
+        await auditWithin(db, member.id, "member.password-reset");
+        return member;
       });
-      return store.byId(memberId)!;
     },
 
     /** The member whose username and password these are, or null (same cost either way). */
     async checkCredentials(username: string, password: string): Promise<Member | null> {
-      const member = store.byUsername(username.trim().toLowerCase());
-      const hash = member && !member.disabledAt ? store.passwordHashOf(member.id) : undefined;
+      const found = await rooms.read((db) => store.withPassword(db, username.trim().toLowerCase()));
+      const hash = found && !found.member.disabledAt ? found.hash : undefined;
       const ok = await argon2Verify(hash ?? (await decoy()), password).catch(() => false);
-      return ok && hash && member ? member : null;
+      return ok && hash && found ? found.member : null;
     },
 
-    startSession(member: Member, userAgent: string): string {
+    /** A new session's secret (for the cookie; only its hash is kept), or null when the member is disabled. */
+    startSession(member: Member, userAgent: string): Promise<string | null> {
       const secret = newSecret();
       const at = iso();
-      store.insertSession({
-        idHash: hashSecret(secret),
-        memberId: member.id,
-        userAgent: userAgent.slice(0, 200),
-        createdAt: at,
-        lastSeenAt: at,
-        expiresAt: new Date(now().getTime() + SESSION_IDLE_MS).toISOString(),
+      return rooms.write(async (db) => {
+        if (!(await store.lockActive(db, member.id))) return null;
+        await store.insertSession(db, {
+          idHash: hashSecret(secret),
+          memberId: member.id,
+          userAgent: userAgent.slice(0, 200),
+          createdAt: at,
+          lastSeenAt: at,
+          expiresAt: new Date(now().getTime() + SESSION_IDLE_MS).toISOString(),
+        });
+        await auditWithin(db, member.id, "member.sign-in");
+        return secret;
       });
-      audit(member.id, "member.sign-in");
-      return secret;
     },
 
     /** The signed-in member behind a session cookie, or null; a session in use stays alive. */
-    memberOfSession(secret: string): { member: Member; sessionHash: string } | null {
+    async memberOfSession(secret: string): Promise<{ member: Member; sessionHash: string } | null> {
       const idHash = hashSecret(secret);
-      const session = store.sessionByHash(idHash);
-      if (!session) return null;
+      const found = await rooms.read((db) => store.session(db, idHash));
+      if (!found) return null;
       const at = iso();
-      if (session.expiresAt <= at) {
-        store.deleteSession(idHash);
+      if (found.session.expiresAt <= at) {
+        await rooms.write((db) => store.deleteExpiredSession(db, idHash, at));
         return null;
       }
-      const member = store.byId(session.memberId);
-      if (!member || member.disabledAt) return null;
+      if (found.member.disabledAt) return null;
       // Written at most once a minute: every page view must not become a write.
-      if (Date.parse(at) - Date.parse(session.lastSeenAt) > 60_000) {
-        store.touchSession(idHash, at, new Date(now().getTime() + SESSION_IDLE_MS).toISOString());
+      if (Date.parse(at) - Date.parse(found.session.lastSeenAt) > 60_000) {
+        const expiresAt = new Date(now().getTime() + SESSION_IDLE_MS).toISOString();
+        await rooms.write((db) => store.touchSession(db, idHash, at, expiresAt));
       }
-      return { member, sessionHash: idHash };
+      return { member: found.member, sessionHash: idHash };
     },
 
-    sessionsOf: (memberId: string) => store.sessionsOf(memberId),
-    endSession: (sessionHash: string) => store.deleteSession(sessionHash),
-    endSessionOf(memberId: string, sessionHash: string) {
-      const session = store.sessionByHash(sessionHash);
-      if (session?.memberId === memberId) store.deleteSession(sessionHash);
+    sessionsOf: (memberId: string) => rooms.read((db) => store.sessionsOf(db, memberId)),
+    async endSession(sessionHash: string): Promise<void> {
+      await rooms.write((db) => store.deleteSession(db, sessionHash));
     },
-    endAllSessions(member: Member) {
-      store.deleteSessionsOf(member.id);
-      audit(member.id, "member.sign-out-everywhere");
+    /** Ends one of this member's sessions (another member's session id ends nothing). */
+    async endSessionOf(memberId: string, sessionHash: string): Promise<void> {
+      await rooms.write((db) => store.deleteSession(db, sessionHash, memberId));
     },
-
-    isActiveCoordinator(memberId: string): boolean {
-      const member = store.byId(memberId);
-      return member?.role === "coordinator" && !member.disabledAt;
-    },
-    list: () => store.list(),
-    get: (id: string) => store.byId(id),
-    updateProfile(member: Member, fields: Partial<ProfileFields>) {
-      store.updateProfile(member.id, fields);
-      audit(member.id, "member.profile");
-    },
-    setRole(by: Member, memberId: string, role: MemberRole) {
-      const target = store.byId(memberId);
-      if (!target) throw new FormError("member", "error.unknownMember");
-      if (target.role === "coordinator" && role !== "coordinator" && store.countActive("coordinator") <= 1) {
-        throw new FormError("role", "error.lastCoordinator");
-      }
-      store.setRole(memberId, role);
-      audit(by.id, `member.role.${role}`, memberId);
-    },
-    /** A disabled member's sessions end at once; their tokens stop working (they are no longer a coordinator). */
-    setDisabled(by: Member, memberId: string, disabled: boolean) {
-      const target = store.byId(memberId);
-      if (!target) throw new FormError("member", "error.unknownMember");
-      if (target.id === by.id) throw new FormError("member", "members.notSelf");
-      if (disabled && target.role === "coordinator" && !target.disabledAt && store.countActive("coordinator") <= 1) {
-        throw new FormError("role", "error.lastCoordinator");
-      }
-      store.transaction(() => {
-        store.setDisabled(memberId, disabled ? iso() : null);
-        if (disabled) store.deleteSessionsOf(memberId);
-        audit(by.id, disabled ? "member.disable" : "member.enable", memberId);
+    endAllSessions(member: Member): Promise<void> {
+      return rooms.write(async (db) => {
+        await store.deleteSessionsOf(db, member.id);
+        await auditWithin(db, member.id, "member.sign-out-everywhere");
       });
     },
-    auditPage: (limit = 100) => store.auditPage(limit),
-    auditSince: (action: string, since: Date) => store.auditSince(action, since.toISOString()),
+
+    async isActiveCoordinator(memberId: string): Promise<boolean> {
+      const member = await rooms.read((db) => store.byId(db, memberId));
+      return member?.role === "coordinator" && !member.disabledAt;
+    },
+    list: () => rooms.read((db) => store.list(db)),
+    get: (id: string) => rooms.read((db) => store.byId(db, id)),
+    byUsername: (username: string) => rooms.read((db) => store.byUsername(db, username)),
+    updateProfile(member: Member, fields: Partial<ProfileFields>): Promise<void> {
+      return rooms.write(async (db) => {
+        await store.updateProfile(db, member.id, fields);
+        await auditWithin(db, member.id, "member.profile");
+      });
+    },
+    setRole(by: Member, memberId: string, role: MemberRole): Promise<void> {
+      return rooms.write(async (db) => {
+        const target = await store.byId(db, memberId);
+        if (!target) throw new FormError("member", "error.unknownMember");
+        if (target.role === "coordinator" && role !== "coordinator") {
+          if ((await store.countActive(db, "coordinator")) <= 1) throw lastCoordinator();
+        }
+        await store.setRole(db, memberId, role);
+        await auditWithin(db, by.id, `member.role.${role}`, memberId);
+      }, COORDINATORS);
+    },
+    /** A disabled member's sessions end at once; their tokens stop working (they are no longer a coordinator). */
+    setDisabled(by: Member, memberId: string, disabled: boolean): Promise<void> {
+      return rooms.write(async (db) => {
+        const target = await store.byId(db, memberId);
+        if (!target) throw new FormError("member", "error.unknownMember");
+        if (target.id === by.id) throw new FormError("member", "members.notSelf");
+        if (disabled && target.role === "coordinator" && !target.disabledAt) {
+          if ((await store.countActive(db, "coordinator")) <= 1) throw lastCoordinator();
+        }
+        await store.setDisabled(db, memberId, disabled ? iso() : null);
+        if (disabled) await store.deleteSessionsOf(db, memberId);
+        await auditWithin(db, by.id, disabled ? "member.disable" : "member.enable", memberId);
+      }, COORDINATORS);
+    },
+    async auditPage(limit = 100) {
+      await auditWritten();
+      return rooms.read((db) => store.auditPage(db, limit));
+    },
+    async auditSince(action: string, since: Date) {
+      await auditWritten();
+      return rooms.read((db) => store.auditSince(db, action, since.toISOString()));
+    },
   };
 }
 

@@ -36,7 +36,7 @@ export interface SignInTools {
   wrongGuess(request: FastifyRequest): Promise<void>;
   overLimit(request: FastifyRequest): Promise<boolean>;
   /** Starts a session with a fresh id (no fixation), as the password sign-in does. */
-  signIn(request: FastifyRequest, reply: FastifyReply, who: Member): void;
+  signIn(request: FastifyRequest, reply: FastifyReply, who: Member): Promise<void>;
   safeNext(next: string): string;
   signInLimit: { max: number; timeWindow: number };
 }
@@ -76,14 +76,13 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
     reply.type("text/javascript; charset=utf-8").header("cache-control", "public, max-age=3600").send(PASSKEYS_SCRIPT),
   );
 
-  function showSecurity(request: FastifyRequest, reply: FastifyReply, extra: Partial<SecurityState> = {}) {
+  async function showSecurity(request: FastifyRequest, reply: FastifyReply, extra: Partial<SecurityState> = {}) {
     const who = request.appMember!;
-    const pending = codes.pendingLink(`link:${request.appSessionHash}`);
     const state: SecurityState = {
-      passkeys: passkeys.list(who),
-      handle: codes.handleOf(who),
-      pendingHandle: pending,
-      sessions: members.sessionsOf(who.id),
+      passkeys: await passkeys.list(who),
+      handle: await codes.handleOf(who),
+      pendingHandle: await codes.pendingLink(`link:${request.appSessionHash}`),
+      sessions: await members.sessionsOf(who.id),
       currentSession: request.appSessionHash,
       ...extra,
     };
@@ -114,7 +113,7 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
   });
 
   app.post<{ Params: { id: string } }>("/passkeys/:id/remove", { preHandler: member }, async (request, reply) => {
-    passkeys.remove(request.appMember!, request.params.id);
+    await passkeys.remove(request.appMember!, request.params.id);
     return reply.redirect("/app/security", 303);
   });
 
@@ -133,7 +132,7 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
       await tools.wrongGuess(request);
       return problem(request, reply, 401, "passkey.failed", "response");
     }
-    tools.signIn(request, reply, who);
+    await tools.signIn(request, reply, who);
     return { redirect: tools.safeNext(String(input.next ?? "")) };
   });
 
@@ -145,8 +144,9 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
   app.post("/sign-in/code", { config: { rateLimit: tools.signInLimit } }, async (request, reply) => {
     const ctx = kit.context(request, reply);
     const who = text(body(request), "who");
-    // Same answer, same cookie, same work before answering whether or not the account exists.
-    codes.requestSignIn(who, newAttempt(reply), (code) => ctx.t("code.signInMessage", { pod: ctx.podName, code }));
+    // Same answer, same cookie, same work before answering whether or not the account exists: the lookup and the
+    // code run after the answer (requestSignIn never rejects).
+    void codes.requestSignIn(who, newAttempt(reply), (code) => ctx.t("code.signInMessage", { pod: ctx.podName, code }));
     return kit.send(request, reply, signInCodePage(ctx, { sent: true }));
   });
 
@@ -154,13 +154,13 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
     if (await tools.overLimit(request))
       throw Object.assign(new Error("too many sign-in attempts"), { statusCode: 429 });
     const attempt = attemptOf(request);
-    const result = attempt ? codes.signIn(attempt, text(body(request), "code")) : "code.wrong";
+    const result = attempt ? await codes.signIn(attempt, text(body(request), "code")) : "code.wrong";
     if (typeof result === "string") {
       await tools.wrongGuess(request);
       return kit.send(request, reply, signInCodePage(kit.context(request, reply), { sent: true, failed: true }));
     }
     reply.clearCookie(ATTEMPT_COOKIE, { ...kit.cookieOptions, path: "/app" });
-    tools.signIn(request, reply, result);
+    await tools.signIn(request, reply, result);
     return reply.redirect("/app", 303);
   });
 
@@ -184,7 +184,7 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
   app.post("/security/handle/verify", { preHandler: member }, async (request, reply) => {
     if (await tools.overLimit(request)) throw Object.assign(new Error("too many attempts"), { statusCode: 429 });
     try {
-      codes.finishLink(request.appMember!, `link:${request.appSessionHash}`, text(body(request), "code"));
+      await codes.finishLink(request.appMember!, `link:${request.appSessionHash}`, text(body(request), "code"));
       return reply.redirect("/app/security?linked=1", 303);
     } catch (error) {
       await tools.wrongGuess(request);
@@ -193,7 +193,7 @@ export function signInRoutes(app: FastifyInstance, tools: SignInTools) {
   });
 
   app.post("/security/handle/remove", { preHandler: member }, async (request, reply) => {
-    codes.unlink(request.appMember!);
+    await codes.unlink(request.appMember!);
     return reply.redirect("/app/security", 303);
   });
 }

@@ -1,5 +1,5 @@
-import { and, asc, count, desc, eq, gt, gte, isNull, ne } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { and, asc, count, desc, eq, gt, gte, isNull, lte, ne } from "drizzle-orm";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import {
   auditLog,
   invitations,
@@ -11,120 +11,155 @@ import {
 } from "./schema.ts";
 import type { AuditEntry, Invitation, Member, MemberSession, ProfileFields } from "./model.ts";
 
-/** The only code that reads or writes the members room's tables. */
-export function membersStore(db: Db) {
+/**
+ * The only code that reads or writes the members room's tables, on either database. Each query takes the `db` of
+ * a `rooms.read` or `rooms.write` (the service decides which, and what goes in one write).
+ */
+export function membersStore(rooms: RoomDb) {
+  const m = rooms.table(members);
+  const pw = rooms.table(memberPasswords);
+  const inv = rooms.table(invitations);
+  const ses = rooms.table(memberSessions);
+  const log = rooms.table(auditLog);
+  const activeWhere = (role?: MemberRole) => and(isNull(m.disabledAt), role ? eq(m.role, role) : undefined);
+
   return {
-    transaction<T>(work: () => T): T {
-      return db.transaction(() => work());
+    async countActive(db: RoomQueries, role?: MemberRole): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(m).where(activeWhere(role));
+      return row?.n ?? 0;
+    },
+    async byId(db: RoomQueries, id: string): Promise<Member | undefined> {
+      const [row] = await db.select().from(m).where(eq(m.id, id));
+      return row;
+    },
+    async byUsername(db: RoomQueries, username: string): Promise<Member | undefined> {
+      const [row] = await db.select().from(m).where(eq(m.username, username));
+      return row;
+    },
+    /** The member and their password hash (undefined when they set none), in one query. */
+    async withPassword(db: RoomQueries, username: string) {
+      const [row] = await db
+        .select({ member: m, hash: pw.hash })
+        .from(m)
+        .leftJoin(pw, eq(pw.memberId, m.id))
+        .where(eq(m.username, username));
+      return row && { member: row.member, hash: row.hash ?? undefined };
+    },
+    list: (db: RoomQueries): Promise<Member[]> => db.select().from(m).orderBy(asc(m.displayName), asc(m.id)),
+    /** False when the username is taken, also by a request racing this one (the unique index decides). */
+    async insert(db: RoomQueries, member: Member): Promise<boolean> {
+      const made = await db
+        .insert(m)
+        .values(member)
+        .onConflictDoNothing({ target: m.username })
+        .returning({ id: m.id });
+      return made.length === 1;
+    },
+    updateProfile: (db: RoomQueries, id: string, fields: Partial<ProfileFields>) =>
+      db.update(m).set(fields).where(eq(m.id, id)),
+    setRole: (db: RoomQueries, id: string, role: MemberRole) => db.update(m).set({ role }).where(eq(m.id, id)),
+    setDisabled: (db: RoomQueries, id: string, at: string | null) =>
+      db.update(m).set({ disabledAt: at }).where(eq(m.id, id)),
+    /**
+     * Whether the member is active, holding their row until the write ends: on PostgreSQL a concurrent disabling
+     * waits for this write (and then ends what it made, a session), or this one waits for it and sees it.
+     */
+    async lockActive(db: RoomQueries, id: string): Promise<boolean> {
+      const held = await db
+        .update(m)
+        .set({ disabledAt: null })
+        .where(and(eq(m.id, id), isNull(m.disabledAt)))
+        .returning({ id: m.id });
+      return held.length === 1;
     },
 
-    countActive(role?: MemberRole): number {
-      const where = and(isNull(members.disabledAt), role ? eq(members.role, role) : undefined);
-      return db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
-    },
-    byId: (id: string) => db.select().from(members).where(eq(members.id, id)).get(),
-    byUsername: (username: string) => db.select().from(members).where(eq(members.username, username)).get(),
-    list: () => db.select().from(members).orderBy(asc(members.displayName)).all(),
-    insert(member: Member) {
-      db.insert(members).values(member).run();
-    },
-    updateProfile(id: string, fields: Partial<ProfileFields>) {
-      db.update(members).set(fields).where(eq(members.id, id)).run();
-    },
-    setRole(id: string, role: MemberRole) {
-      db.update(members).set({ role }).where(eq(members.id, id)).run();
-    },
-    setDisabled(id: string, at: string | null) {
-      db.update(members).set({ disabledAt: at }).where(eq(members.id, id)).run();
-    },
-
-    passwordHashOf: (memberId: string) =>
+    setPasswordHash: (db: RoomQueries, memberId: string, hash: string, at: string) =>
       db
-        .select({ hash: memberPasswords.hash })
-        .from(memberPasswords)
-        .where(eq(memberPasswords.memberId, memberId))
-        .get()?.hash,
-    setPasswordHash(memberId: string, hash: string, at: string) {
-      db.insert(memberPasswords)
+        .insert(pw)
         .values({ memberId, hash, updatedAt: at })
-        .onConflictDoUpdate({ target: memberPasswords.memberId, set: { hash, updatedAt: at } })
-        .run();
-    },
+        .onConflictDoUpdate({ target: pw.memberId, set: { hash, updatedAt: at } }),
 
-    insertInvitation(invitation: Invitation) {
-      db.insert(invitations).values(invitation).run();
+    insertInvitation: (db: RoomQueries, invitation: Invitation) => db.insert(inv).values(invitation),
+    async invitationByHash(db: RoomQueries, tokenHash: string): Promise<Invitation | undefined> {
+      const [row] = await db.select().from(inv).where(eq(inv.tokenHash, tokenHash));
+      return row;
     },
-    invitationByHash: (tokenHash: string) =>
-      db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash)).get(),
-    /** Marks an invitation used; false when it already was (two tabs racing for one link). */
-    useInvitation(id: string, at: string): boolean {
-      const result = db
-        .update(invitations)
+    /**
+     * Marks the invitation used if it still is open for this purpose (unused, unexpired): the row it was, or
+     * undefined. One conditional UPDATE, so of two requests racing for one link exactly one gets it.
+     */
+    async use(db: RoomQueries, tokenHash: string, purpose: InvitationPurpose, at: string) {
+      const [used] = await db
+        .update(inv)
         .set({ usedAt: at })
-        .where(and(eq(invitations.id, id), isNull(invitations.usedAt)))
-        .run();
-      return result.changes === 1;
+        .where(and(eq(inv.tokenHash, tokenHash), eq(inv.purpose, purpose), isNull(inv.usedAt), gt(inv.expiresAt, at)))
+        .returning();
+      return used;
     },
-    openInvitations: (now: string) =>
+    openInvitations: (db: RoomQueries, now: string): Promise<Invitation[]> =>
       db
         .select()
-        .from(invitations)
-        .where(and(isNull(invitations.usedAt), gt(invitations.expiresAt, now), ne(invitations.purpose, "setup")))
-        .orderBy(desc(invitations.createdAt))
-        .all(),
-    revokeInvitation(id: string, at: string) {
-      db.update(invitations)
+        .from(inv)
+        .where(and(isNull(inv.usedAt), gt(inv.expiresAt, now), ne(inv.purpose, "setup")))
+        .orderBy(desc(inv.createdAt), desc(inv.id)),
+    /** Closes an open invitation; false when there was none with that id (unknown, or already used). */
+    async revokeInvitation(db: RoomQueries, id: string, at: string): Promise<boolean> {
+      const revoked = await db
+        .update(inv)
         .set({ usedAt: at })
-        .where(and(eq(invitations.id, id), isNull(invitations.usedAt)))
-        .run();
+        .where(and(eq(inv.id, id), isNull(inv.usedAt)))
+        .returning({ id: inv.id });
+      return revoked.length === 1;
     },
     /** Whether an open link for this purpose was made after `since`. */
-    openSince: (purpose: InvitationPurpose, since: string) =>
+    async openSince(db: RoomQueries, purpose: InvitationPurpose, since: string): Promise<boolean> {
+      const rows = await db
+        .select({ id: inv.id })
+        .from(inv)
+        .where(and(eq(inv.purpose, purpose), isNull(inv.usedAt), gt(inv.createdAt, since)))
+        .limit(1);
+      return rows.length > 0;
+    },
+    revokeOpen: (db: RoomQueries, purpose: InvitationPurpose, at: string) =>
       db
-        .select({ id: invitations.id })
-        .from(invitations)
-        .where(and(eq(invitations.purpose, purpose), isNull(invitations.usedAt), gt(invitations.createdAt, since)))
-        .get() !== undefined,
-    revokeOpen(purpose: InvitationPurpose, at: string) {
-      db.update(invitations)
+        .update(inv)
         .set({ usedAt: at })
-        .where(and(eq(invitations.purpose, purpose), isNull(invitations.usedAt)))
-        .run();
-    },
+        .where(and(eq(inv.purpose, purpose), isNull(inv.usedAt))),
 
-    insertSession(session: MemberSession) {
-      db.insert(memberSessions).values(session).run();
+    insertSession: (db: RoomQueries, session: MemberSession) => db.insert(ses).values(session),
+    /** A session and its member, in one query (read on every request of the app). */
+    async session(db: RoomQueries, idHash: string): Promise<{ session: MemberSession; member: Member } | undefined> {
+      const [row] = await db
+        .select({ session: ses, member: m })
+        .from(ses)
+        .innerJoin(m, eq(m.id, ses.memberId))
+        .where(eq(ses.idHash, idHash));
+      return row;
     },
-    sessionByHash: (idHash: string) => db.select().from(memberSessions).where(eq(memberSessions.idHash, idHash)).get(),
-    touchSession(idHash: string, at: string, expiresAt: string) {
-      db.update(memberSessions).set({ lastSeenAt: at, expiresAt }).where(eq(memberSessions.idHash, idHash)).run();
-    },
-    sessionsOf: (memberId: string) =>
+    touchSession: (db: RoomQueries, idHash: string, at: string, expiresAt: string) =>
+      db.update(ses).set({ lastSeenAt: at, expiresAt }).where(eq(ses.idHash, idHash)),
+    sessionsOf: (db: RoomQueries, memberId: string): Promise<MemberSession[]> =>
+      db.select().from(ses).where(eq(ses.memberId, memberId)).orderBy(desc(ses.lastSeenAt), asc(ses.idHash)),
+    /** Ends a session; with `memberId`, only when it is that member's. */
+    deleteSession: (db: RoomQueries, idHash: string, memberId?: string) =>
       db
-        .select()
-        .from(memberSessions)
-        .where(eq(memberSessions.memberId, memberId))
-        .orderBy(desc(memberSessions.lastSeenAt))
-        .all(),
-    deleteSession(idHash: string) {
-      db.delete(memberSessions).where(eq(memberSessions.idHash, idHash)).run();
-    },
-    deleteSessionsOf(memberId: string) {
-      db.delete(memberSessions).where(eq(memberSessions.memberId, memberId)).run();
-    },
+        .delete(ses)
+        .where(and(eq(ses.idHash, idHash), memberId === undefined ? undefined : eq(ses.memberId, memberId))),
+    /** Ends a session found expired, unless another request just made it live again. */
+    deleteExpiredSession: (db: RoomQueries, idHash: string, now: string) =>
+      db.delete(ses).where(and(eq(ses.idHash, idHash), lte(ses.expiresAt, now))),
+    deleteSessionsOf: (db: RoomQueries, memberId: string) => db.delete(ses).where(eq(ses.memberId, memberId)),
 
-    audit(entry: Omit<AuditEntry, "id">) {
-      db.insert(auditLog).values(entry).run();
-    },
-    auditPage: (limit: number) => db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all(),
+    audit: (db: RoomQueries, entry: Omit<AuditEntry, "id">) => db.insert(log).values(entry),
+    auditPage: (db: RoomQueries, limit: number): Promise<AuditEntry[]> =>
+      db.select().from(log).orderBy(desc(log.id)).limit(limit),
     /** One action's entries at or after an instant (a range on the `at` index, however long the log). */
-    auditSince: (action: string, since: string) =>
+    auditSince: (db: RoomQueries, action: string, since: string): Promise<AuditEntry[]> =>
       db
         .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.action, action), gte(auditLog.at, since)))
-        .orderBy(auditLog.id)
-        .all(),
+        .from(log)
+        .where(and(eq(log.action, action), gte(log.at, since)))
+        .orderBy(log.id),
   };
 }
 

@@ -11,7 +11,7 @@ interface Deps {
   db: Db;
   config: Config;
   memory: Pick<MemoryService, "reviewsDue">;
-  reach: Pick<MemberReach, "active" | "coordinators" | "reachable" | "send">;
+  reach: Pick<MemberReach, "people" | "send">;
   log: { warn(object: object, message: string): void };
 }
 
@@ -26,12 +26,13 @@ export function reviewReminders({ db, config, memory, reach, log }: Deps) {
     /** Sends what is due at `now` and not sent before; returns how many went. */
     async check(now: Date): Promise<number> {
       let sent = 0;
-      const coordinators = reach.coordinators();
+      const people = await reach.people();
+      const coordinators = people.coordinators();
       for (const decision of memory.reviewsDue(podToday(now, config.timeZone))) {
         const reviewOn = decision.reviewOn!;
         for (const memberId of coordinators) {
-          const person = reach.active(memberId);
-          const to = reach.reachable(memberId);
+          const person = people.active(memberId);
+          const to = people.reachable(memberId);
           if (!person || !to) continue;
           const t = translator(person.locale === "es" ? "es" : "en");
           const key = { entryId: decision.id, reviewOn, memberId };

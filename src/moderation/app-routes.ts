@@ -39,8 +39,9 @@ export async function moderationPages(
   const done = (reply: FastifyReply, what: keyof typeof DONE) => reply.redirect(`/app/moderation?done=${what}`, 303);
   const form = (request: FastifyRequest) => request.body as FormFields;
 
-  function state(): Omit<ModerationState, "notice" | "errors" | "values"> {
-    const names = new Map(members.list().map((m) => [m.id, m.displayName]));
+  async function state(): Promise<Omit<ModerationState, "notice" | "errors" | "values">> {
+    const names = new Map((await members.list()).map((m) => [m.id, m.displayName]));
+    const audited = await members.auditPage(500);
     return {
       responses: social.recentResponses(50).map((row) => ({
         id: row.id,
@@ -54,8 +55,7 @@ export async function moderationPages(
       accounts: moderation.accounts(),
       received: moderation.reports("received"),
       sent: moderation.reports("sent"),
-      log: members
-        .auditPage(500)
+      log: audited
         .filter((entry) => entry.action.startsWith("moderation."))
         .slice(0, 50)
         .map((entry) => ({
@@ -67,8 +67,8 @@ export async function moderationPages(
     };
   }
 
-  const show = (request: FastifyRequest, reply: FastifyReply, extra: Partial<ModerationState> = {}) =>
-    kit.send(request, reply, moderationPage(kit.context(request, reply), { ...state(), ...extra }));
+  const show = async (request: FastifyRequest, reply: FastifyReply, extra: Partial<ModerationState> = {}) =>
+    kit.send(request, reply, moderationPage(kit.context(request, reply), { ...(await state()), ...extra }));
 
   /** A refused form: the page again with the error beside its field and what was typed kept. */
   const refused = (request: FastifyRequest, reply: FastifyReply, field: string, key: MessageKey) =>

@@ -12,7 +12,7 @@ interface Options {
   kit: AppKit;
   db: Db;
   audit: (memberId: string, action: string, subject: string) => void;
-  members: () => Member[];
+  members: () => Promise<Member[]>;
   now: () => Date;
 }
 
@@ -31,7 +31,7 @@ export async function appRows(db: Db, members: Member[], now: Date): Promise<App
 export async function tokenPages(app: FastifyInstance, { kit, db, audit, members, now }: Options) {
   const coordinator = kit.guard("coordinator");
   const rooms = roomsOf({ db });
-  const apps = () => appRows(db, members(), now());
+  const apps = async () => appRows(db, await members(), now());
 
   app.get("/tokens", { preHandler: coordinator }, async (request, reply) =>
     kit.send(

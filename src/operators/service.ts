@@ -13,7 +13,7 @@ export function generateToken(): string {
 }
 
 /** Whether a member may act as an operator now (an active coordinator): asked of the members room. */
-export type IsCoordinator = (memberId: string) => boolean;
+export type IsCoordinator = (memberId: string) => boolean | Promise<boolean>;
 
 const tokens = (rooms: RoomDb) => rooms.table(operatorTokens);
 
@@ -34,7 +34,7 @@ export async function operatorTokenIdOf(
       .from(t)
       .where(eq(t.tokenHash, hashToken(token))),
   );
-  if (!row || (row.memberId !== null && !isCoordinator(row.memberId))) return null;
+  if (!row || (row.memberId !== null && !(await isCoordinator(row.memberId)))) return null;
   return row.id;
 }
 
@@ -150,7 +150,7 @@ export function appGrantTokenId(rooms: RoomDb, memberId: string, label: string):
 export async function grantStillStands(rooms: RoomDb, tokenId: string, isCoordinator: IsCoordinator) {
   const t = tokens(rooms);
   const [row] = await rooms.read((db) => db.select({ memberId: t.memberId }).from(t).where(eq(t.id, tokenId)));
-  return row !== undefined && (row.memberId === null || isCoordinator(row.memberId));
+  return row !== undefined && (row.memberId === null || (await isCoordinator(row.memberId)));
 }
 
 /** Who holds each operator token: its label and, for a member's own token, the member. */

@@ -78,6 +78,7 @@ export async function main(role: Role): Promise<void> {
     health?.close();
     await Promise.all([web?.stop(), worker?.stop()]);
     await checkpoints.stop();
+    await pod.members.auditWritten();
     pod.close();
     log.info("stopped");
     process.exit(0);

@@ -28,7 +28,7 @@ export async function startWeb(pod: Pod, log: Logger, checks: ReadinessCheck[]) 
       `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,
     );
   }
-  const setup = pod.members.setupSecretAtStart();
+  const setup = await pod.members.setupSecretAtStart();
   if (setup === "shared") {
     process.stdout.write("\nSet up this pod with the link another process printed moments ago (it works once).\n\n");
   } else if (setup) {

@@ -36,14 +36,13 @@ export async function rotaPages(
 ) {
   const coordinator = kit.guard("coordinator");
   const member = kit.guard("member");
-  const active = (): RotaMember[] =>
-    members
-      .list()
+  const active = async (): Promise<RotaMember[]> =>
+    (await members.list())
       .filter((m) => !m.disabledAt)
       .map((m) => ({ id: m.id, name: m.displayName, skills: m.skills }));
-  const names = () => new Map(active().map((m) => [m.id, m.name]));
+  const names = async () => new Map((await active()).map((m) => [m.id, m.name]));
 
-  const show = (request: FastifyRequest, reply: FastifyReply, state: Partial<RotaPageState> = {}) =>
+  const show = async (request: FastifyRequest, reply: FastifyReply, state: Partial<RotaPageState> = {}) =>
     kit.send(
       request,
       reply,
@@ -51,7 +50,7 @@ export async function rotaPages(
         roles: rota.roles(),
         proposed: rota.proposed(),
         unfilled: rota.unfilled(),
-        members: names(),
+        members: await names(),
         publicRoles: rota.settings().publicRoles,
         ...state,
       }),
@@ -72,7 +71,7 @@ export async function rotaPages(
   );
   app.post("/rota/generate", { preHandler: coordinator }, async (request, reply) => {
     const weeks = Math.min(26, Math.max(1, Number.parseInt(text(fieldsOf(request), "weeks"), 10) || 4));
-    rota.generate(active(), weeks);
+    rota.generate(await active(), weeks);
     audit(request.appMember!.id, "rota.generate", String(weeks));
     return reply.redirect("/app/rota?done=generated#proposed", 303);
   });
@@ -97,7 +96,7 @@ export async function rotaPages(
     const seat = rota.seat(request.params.id);
     if (!seat || seat.status !== "proposed") return reply.callNotFound();
     const memberId = text(fieldsOf(request), "member");
-    const picked = memberId ? active().find((m) => m.id === memberId) : undefined;
+    const picked = memberId ? (await active()).find((m) => m.id === memberId) : undefined;
     if (memberId && !picked) return show(request, reply);
     if (picked && text(fieldsOf(request), "confirm") !== "1") {
       const cause = rota.breaks(seat, picked);
@@ -147,9 +146,15 @@ export async function rotaPages(
     return reply.redirect("/app/rota?done=saved#roles", 303);
   });
 
-  const memberOf = (request: FastifyRequest) => active().find((m) => m.id === request.appMember!.id)!;
-  const showMine = (request: FastifyRequest, reply: FastifyReply, state: Partial<MinePageState> = {}) => {
+  // The signed-in member, as this request's session lookup found them (an active member).
+  const memberOf = ({ appMember: m }: FastifyRequest): RotaMember => ({
+    id: m!.id,
+    name: m!.displayName,
+    skills: m!.skills,
+  });
+  const showMine = async (request: FastifyRequest, reply: FastifyReply, state: Partial<MinePageState> = {}) => {
     const id = request.appMember!.id;
+    const [remindersTo, everyone] = await Promise.all([rota.reachable(id), members.list()]);
     rota.growSkills();
     return kit.send(
       request,
@@ -163,8 +168,8 @@ export async function rotaPages(
         hasFeed: rota.hasFeedToken(id),
         handoffs: rota.handoffsOf(id),
         grown: rota.grownSkills(id),
-        remindersTo: rota.reachable(id)?.handle,
-        names: new Map(members.list().map((m) => [m.id, m.displayName])),
+        remindersTo: remindersTo?.handle,
+        names: new Map(everyone.map((m) => [m.id, m.displayName])),
         localTime: (iso) =>
           Temporal.Instant.from(iso)
             .toZonedDateTimeISO(config.timeZone)
@@ -252,7 +257,8 @@ export async function rotaPages(
   // The member's calendar: anyone with the secret address reads it, so it holds only their own seats.
   app.get<{ Params: { token: string } }>("/rota/feed/:token", async (request, reply) => {
     const memberId = rota.memberOfFeedToken(request.params.token);
-    const owner = memberId ? members.list().find((m) => m.id === memberId && !m.disabledAt) : undefined;
+    const found = memberId ? await members.get(memberId) : undefined;
+    const owner = found && !found.disabledAt ? found : undefined;
     if (!owner) return reply.code(404).type("text/plain; charset=utf-8").send("Not found");
     const t = translator(owner.locale === "es" ? "es" : "en");
     const roles = new Map(rota.roles().map((r) => [r.id, r]));

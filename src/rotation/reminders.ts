@@ -2,7 +2,7 @@ import { Temporal } from "@js-temporal/polyfill";
 import { and, eq, isNotNull, ne } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
-import { sendOnce, type MemberReach } from "../members/reach.ts";
+import { sendOnce, type MemberReach, type People } from "../members/reach.ts";
 import { translator } from "../webapp/i18n/index.ts";
 import { periodStart } from "./periods.ts";
 import { rotaHandoffs, rotaReminders, rotaSeats } from "./schema.ts";
@@ -17,7 +17,7 @@ export interface ReminderDeps {
   config: Config;
   rota: RotationService;
   /** Active members and their verified fediverse accounts (shared with the memory room's review reminders). */
-  reach: Pick<MemberReach, "active" | "reachable" | "send">;
+  reach: Pick<MemberReach, "people" | "send">;
   log: { warn(object: object, message: string): void };
 }
 
@@ -29,8 +29,8 @@ type Due = { subjectId: string; memberId: string; kind: "seat" | "handoff"; text
  * restarts; one that could not be delivered is forgotten and tried again by the next check, while still due.
  */
 export function reminderService({ db, config, rota, reach, log }: ReminderDeps) {
-  const member = (id: string) => {
-    const found = reach.active(id);
+  const member = (people: People, id: string) => {
+    const found = people.active(id);
     return found && { name: found.displayName, locale: found.locale };
   };
   const link = new URL("/app/rota/mine", config.url).href;
@@ -41,7 +41,7 @@ export function reminderService({ db, config, rota, reach, log }: ReminderDeps) 
     );
   const roleName = (id: string) => rota.role(id)?.name ?? "";
 
-  function due(now: Date): Due[] {
+  function due(now: Date, people: People): Due[] {
     const at = now.getTime();
     const out: Due[] = [];
     const seats = db
@@ -89,7 +89,7 @@ export function reminderService({ db, config, rota, reach, log }: ReminderDeps) 
             return t("rota.reminder.handoff", {
               pod: config.name,
               role: roleName(handoff.roleId),
-              name: member(other)?.name ?? "",
+              name: member(people, other)?.name ?? "",
               at: when(locale, time),
               zone,
               place: handoff.place || t("rota.reminder.noPlace"),
@@ -107,9 +107,10 @@ export function reminderService({ db, config, rota, reach, log }: ReminderDeps) 
     async check(now: Date): Promise<number> {
       rota.growSkills(now);
       let sent = 0;
-      for (const reminder of due(now)) {
-        const person = member(reminder.memberId);
-        const to = person && reach.reachable(reminder.memberId);
+      const people = await reach.people();
+      for (const reminder of due(now, people)) {
+        const person = member(people, reminder.memberId);
+        const to = person && people.reachable(reminder.memberId);
         if (!person || !to) continue;
         const key = { subjectId: reminder.subjectId, memberId: reminder.memberId, kind: reminder.kind };
         const went = await sendOnce({

@@ -92,7 +92,10 @@ export function checkChoices(input: Partial<Record<keyof PodChoices, string>>): 
  */
 export function settingsService(
   deps: { config: Config; now: () => Date },
-  hooks: { profileChanged: () => Promise<unknown>; audit: (memberId: string, action: string, subject: string) => void },
+  hooks: {
+    profileChanged: () => Promise<unknown>;
+    audit: (memberId: string, action: string, subject: string) => unknown;
+  },
   rooms: RoomDb,
   savedVersion: () => number,
 ) {
@@ -179,7 +182,7 @@ export function settingsService(
         if (change[key] === undefined) delete change[key];
       if (Object.keys(change).length === 0) return;
       await write(change);
-      hooks.audit(by, "settings.change", Object.keys(change).sort().join(", "));
+      await hooks.audit(by, "settings.change", Object.keys(change).sort().join(", "));
     },
 
     /** Checks an uploaded picture by its bytes, keeps it under a content-derived name, and uses it. */
@@ -201,7 +204,7 @@ export function settingsService(
           : { headerFile: file, headerType: mediaTypeOf(file) },
       );
       if (previous && previous !== file) removeImage(config.dataDir, previous);
-      hooks.audit(by, `settings.${kind}`, file);
+      await hooks.audit(by, `settings.${kind}`, file);
       return null;
     },
   };

@@ -87,7 +87,7 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
 
   app.addHook("onRequest", async (request, reply) => {
     const secret = request.cookies[SESSION_COOKIE];
-    const found = secret ? members.memberOfSession(secret) : null;
+    const found = secret ? await members.memberOfSession(secret) : null;
     request.appMember = found?.member ?? null;
     request.appSessionHash = found?.sessionHash ?? null;
     const asked = (request.query as Record<string, unknown> | undefined)?.lang;

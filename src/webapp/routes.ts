@@ -6,6 +6,7 @@ import { codesService } from "../members/codes.ts";
 import { passkeysService } from "../members/passkeys.ts";
 import { memberPages } from "../members/routes.ts";
 import { moderationPages } from "../moderation/app-routes.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { directMessenger } from "../social/direct-message.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
@@ -52,6 +53,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     const now = pod.deps.now();
     const soon = new Date(now.getTime() + 3 * 86_400_000).toISOString();
     const ctx = kit.context(request, reply);
+    const everyone = await members.list();
     const page = dashboardPage(ctx, {
       openOffers: open[0]!.length,
       openNeeds: open[1]!.length,
@@ -62,8 +64,8 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
         .map((row) => row.name),
       charterReviewDue: pod.charters.current()?.reviewDue ?? null,
       now: now.toISOString(),
-      members: members.list().filter((m) => !m.disabledAt).length,
-      invitations: members.openInvitations().length,
+      members: everyone.filter((m) => !m.disabledAt).length,
+      invitations: (await members.openInvitations()).length,
       responses: recentResponses(
         pod.offers,
         pod.social.responsesTo,
@@ -76,7 +78,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
         author: response.author,
         published: response.published,
       })),
-      apps: [...new Set((await appRows(db, members.list(), now)).map((app) => app.appName))],
+      apps: [...new Set((await appRows(db, everyone, now)).map((app) => app.appName))],
       requests: requestsBlock(
         ctx,
         await pod.requests.count("new"),
@@ -93,9 +95,10 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   );
 
   const rp = { id: config.url.hostname, origin: config.url.origin, name: config.name };
-  const passkeys = passkeysService(db, pod.deps.now, rp, members);
+  const rooms = roomsOf(pod.deps);
+  const passkeys = passkeysService(rooms, pod.deps.now, rp, members);
   const messenger = directMessenger(pod.deps, pod.contextFor);
-  const codes = codesService(db, pod.deps.now, members, messenger, pod.deps.log);
+  const codes = codesService(rooms, pod.deps.now, members, messenger, pod.deps.log);
   const { audit } = members;
   const { responsesTo } = pod.social;
   await app.register(memberPages, { kit, members, passkeys, codes, setup: setupStep(pod.settings) });

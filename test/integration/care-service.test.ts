@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadsOf } from "../../src/care/load-sources.ts";
 import { careService } from "../../src/care/service.ts";
 import { type DatabaseHandle, openMigratedDatabase } from "../../src/db/client.ts";
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { membersStore } from "../../src/members/store.ts";
 import { type RotaMember, rotationService } from "../../src/rotation/service.ts";
 
@@ -148,7 +149,7 @@ describe("care service", () => {
     expect(care.requestsThisWeek()).toBe(1);
   });
 
-  it("load signals come from the rota's seats and the audit log's given-up seats", () => {
+  it("load signals come from the rota's seats and the audit log's given-up seats", async () => {
     const rota = rotationService(
       database.db,
       () => new Date("2026-10-04T10:00:00Z"),
@@ -170,17 +171,18 @@ describe("care service", () => {
     const anaSeats = rota.mine("m-ana");
     const [given] = anaSeats.filter((s) => s.period === "2026-W49");
     rota.giveUp(given!.id, "m-ana");
-    const log = membersStore(database.db);
-    log.audit({ at: "2026-11-29T20:00:00Z", memberId: "m-ana", action: "rota.giveUp", subject: given!.id });
-    log.audit({ at: "2026-11-29T20:00:00Z", memberId: "m-ana", action: "rota.take", subject: given!.id });
-    // A busy pod's log: the give-up is still found behind many later entries (it once read only the newest 20,000).
-    log.transaction(() => {
+    const rooms = sqliteRoomDb(database.sqlite);
+    const log = membersStore(rooms);
+    await rooms.write(async (db) => {
+      await log.audit(db, { at: "2026-11-29T20:00:00Z", memberId: "m-ana", action: "rota.giveUp", subject: given!.id });
+      await log.audit(db, { at: "2026-11-29T20:00:00Z", memberId: "m-ana", action: "rota.take", subject: given!.id });
+      // A busy pod's log: the give-up is still found behind many later entries (it once read only the newest 20,000).
       for (let i = 0; i < 25_000; i++)
-        log.audit({ at: "2026-11-29T21:00:00Z", memberId: "m-bea", action: "member.signin", subject: "" });
+        await log.audit(db, { at: "2026-11-29T21:00:00Z", memberId: "m-bea", action: "member.signin", subject: "" });
     });
-    const loads = loadsOf(["m-ana", "m-bea"], {
+    const loads = await loadsOf(["m-ana", "m-bea"], {
       rota,
-      auditSince: (action, since) => log.auditSince(action, since.toISOString()),
+      auditSince: (action, since) => rooms.read((db) => log.auditSince(db, action, since.toISOString())),
       now: new Date("2026-11-30T10:00:00Z"),
       timeZone: "Europe/Madrid",
       settings: care.settings(),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { codesService } from "../../src/members/codes.ts";
 import { membersService } from "../../src/members/service.ts";
 
@@ -29,8 +30,8 @@ describe("codes that cannot be delivered", () => {
 
   it("log the server and the kind of failure, not the account, its address or the error's text", async () => {
     const now = () => new Date("2026-11-29T10:00:00Z");
-    const members = membersService(database.db, now);
-    const ana = await members.accept(members.freshSetupSecret()!, {
+    const members = membersService(sqliteRoomDb(database.sqlite), now);
+    const ana = await members.accept((await members.freshSetupSecret())!, {
       displayName: "Ana",
       username: "ana",
       password: "long enough password",
@@ -42,7 +43,7 @@ describe("codes that cannot be delivered", () => {
       },
     };
     const log = { warn: (object: object, message: string) => logged.push({ ...object, message }) };
-    const codes = codesService(database.db, now, members, messenger, log);
+    const codes = codesService(sqliteRoomDb(database.sqlite), now, members, messenger, log);
     await expect(codes.startLink(ana, `@${handle}`, "browser", (code) => code)).rejects.toThrow();
     expect(logged).toHaveLength(1);
     const line = JSON.stringify(logged, (_key, value) => (value instanceof Error ? String(value) : value));

@@ -24,9 +24,9 @@ describe("memory: guides on charter services", () => {
 
   beforeAll(async () => {
     pod = await startInProcessPod();
-    coordinator = await setUpPod(pod.url, `/app/setup/${pod.pod.members.freshSetupSecret()}`);
-    const ana = pod.pod.members.list().find((m) => m.role === "coordinator")!;
-    const { secret } = pod.pod.members.invite(ana, "member");
+    coordinator = await setUpPod(pod.url, `/app/setup/${await pod.pod.members.freshSetupSecret()}`);
+    const ana = (await pod.pod.members.list()).find((m) => m.role === "coordinator")!;
+    const { secret } = await pod.pod.members.invite(ana, "member");
     member = new WebClient(pod.url);
     await member.get(`/app/join/${secret}`);
     const joined = await member.post(`/app/join/${secret}`, {

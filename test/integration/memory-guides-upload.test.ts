@@ -53,7 +53,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
 
   beforeAll(async () => {
     pod = await startInProcessPod();
-    client = await setUpPod(pod.url, `/app/setup/${pod.pod.members.freshSetupSecret()}`);
+    client = await setUpPod(pod.url, `/app/setup/${await pod.pod.members.freshSetupSecret()}`);
   });
   afterAll(async () => {
     await pod?.close();
@@ -202,8 +202,8 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
 
   /** A member who is not a coordinator, signed in. */
   async function joined(username: string) {
-    const coordinator = pod.pod.members.list().find((m) => m.role === "coordinator")!;
-    const { secret } = pod.pod.members.invite(coordinator, "member");
+    const coordinator = (await pod.pod.members.list()).find((m) => m.role === "coordinator")!;
+    const { secret } = await pod.pod.members.invite(coordinator, "member");
     const member = new WebClient(pod.url);
     await member.get(`/app/join/${secret}`);
     const made = await member.post(`/app/join/${secret}`, {
@@ -313,9 +313,9 @@ describe("memory: as the room starts, guide files no upload names are removed", 
     const dataDir = mkdtempSync(join(tmpdir(), "memory-sweep-"));
     try {
       const first = await startInProcessPod({ env: { DATA_DIR: dataDir } });
-      const ana = await setUpPod(first.url, `/app/setup/${first.pod.members.freshSetupSecret()}`);
+      const ana = await setUpPod(first.url, `/app/setup/${await first.pod.members.freshSetupSecret()}`);
       expect(ana).toBeDefined();
-      const coordinator = first.pod.members.list()[0]!;
+      const coordinator = (await first.pod.members.list())[0]!;
       const kept = first.pod.memory.uploads.add({
         title: "Kept",
         summary: "Stays.",

@@ -4,7 +4,9 @@ import {
   verifyDraftSignature,
 } from "@misskey-dev/node-http-message-signatures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roomsOf } from "../../src/db/room-db-sqlite.ts";
 import { codesService } from "../../src/members/codes.ts";
+import { memberReach } from "../../src/members/reach.ts";
 import type { Member } from "../../src/members/model.ts";
 import { reviewReminders } from "../../src/memory/review-reminders.ts";
 import { directMessenger } from "../../src/social/direct-message.ts";
@@ -38,18 +40,18 @@ describe("decision review reminders by private message", () => {
       startFediversePerson("tomas"),
     ]);
     const m = pod.pod.members;
-    const first = await m.accept(m.freshSetupSecret()!, { displayName: "Rosa", username: "rosa", password });
+    const first = await m.accept((await m.freshSetupSecret())!, { displayName: "Rosa", username: "rosa", password });
     members.push(first);
-    const { secret } = m.invite(first, "member");
+    const { secret } = await m.invite(first, "member");
     members.push(await m.accept(secret, { displayName: "Tomas", username: "tomas", password }));
     const { deps, contextFor } = pod.pod;
-    const codes = codesService(deps.db, deps.now, m, directMessenger(deps, contextFor), deps.log);
+    const codes = codesService(roomsOf(deps), deps.now, m, directMessenger(deps, contextFor), deps.log);
     for (const [member, person] of [
       [members[0]!, rosa],
       [members[1]!, tomas],
     ] as const) {
       await codes.startLink(member, person.handle, `link:${member.id}`, (code) => `Your code: ${code}`);
-      codes.finishLink(member, `link:${member.id}`, await person.code(0));
+      await codes.finishLink(member, `link:${member.id}`, await person.code(0));
     }
   }, 60_000);
   afterAll(async () => {
@@ -114,15 +116,14 @@ describe("decision review reminders by private message", () => {
 
   it("goes once per review day, even from a fresh reminder service (a restart); a new day reminds anew", async () => {
     const { deps } = pod.pod;
+    const reach = memberReach(roomsOf(deps), pod.pod.members, directMessenger(deps, pod.pod.contextFor));
     const restarted = reviewReminders({
       db: deps.db,
       config: deps.config,
       memory: pod.pod.memory,
       reach: {
-        active: (id) => pod.pod.members.get(id) ?? undefined,
-        coordinators: () => [members[0]!.id],
-        reachable: (id) => pod.pod.rotation.reachable(id),
-        send: (to, text) => directMessenger(deps, pod.pod.contextFor).send(to, text),
+        people: async () => ({ ...(await reach.people()), coordinators: () => [members[0]!.id] }),
+        send: reach.send,
       },
       log: deps.log,
     });

@@ -17,8 +17,8 @@ describe("the monthly report's practice counts", () => {
   beforeAll(async () => {
     pod = await startInProcessPod({ now: () => new Date(clock), env: { POD_TIME_ZONE: "Europe/Madrid" } });
     const m = pod.pod.members;
-    members.push(await m.accept(m.freshSetupSecret()!, { displayName: "Ana", username: "ana", password }));
-    const { secret } = m.invite(members[0]!, "member");
+    members.push(await m.accept((await m.freshSetupSecret())!, { displayName: "Ana", username: "ana", password }));
+    const { secret } = await m.invite(members[0]!, "member");
     members.push(await m.accept(secret, { displayName: "Bo", username: "bo", password }));
   }, 60_000);
   afterAll(async () => {

@@ -13,8 +13,8 @@ describe("a role's handbook in the pod's memory", () => {
   beforeAll(async () => {
     pod = await startInProcessPod({ env: { POD_TIME_ZONE: "Europe/Madrid" } });
     const m = pod.pod.members;
-    members.push(await m.accept(m.freshSetupSecret()!, { displayName: "Ana", username: "ana", password }));
-    const { secret } = m.invite(members[0]!, "member");
+    members.push(await m.accept((await m.freshSetupSecret())!, { displayName: "Ana", username: "ana", password }));
+    const { secret } = await m.invite(members[0]!, "member");
     members.push(await m.accept(secret, { displayName: "Bo", username: "bo", password }));
     coordinator = new WebClient(pod.url);
     await coordinator.get("/app/sign-in");

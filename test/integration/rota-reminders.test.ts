@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roomsOf } from "../../src/db/room-db-sqlite.ts";
 import { codesService } from "../../src/members/codes.ts";
 import type { Member } from "../../src/members/model.ts";
 import { periodEnd } from "../../src/rotation/periods.ts";
@@ -29,21 +30,25 @@ describe("rota reminders by private message", () => {
       startFediversePerson("tomas"),
     ]);
     const m = pod.pod.members;
-    const first = await m.accept(m.freshSetupSecret()!, { displayName: NAMES[0]!, username: "rosalind", password });
+    const first = await m.accept((await m.freshSetupSecret())!, {
+      displayName: NAMES[0]!,
+      username: "rosalind",
+      password,
+    });
     members.push(first);
     for (const [i, username] of ["tomasz", "cayetana"].entries()) {
-      const { secret } = m.invite(first, "member");
+      const { secret } = await m.invite(first, "member");
       members.push(await m.accept(secret, { displayName: NAMES[i + 1]!, username, password }));
     }
     // Rosalind and Tomasz link their fediverse accounts the way the Security page does: a code, typed back.
     const { deps, contextFor } = pod.pod;
-    const codes = codesService(deps.db, deps.now, m, directMessenger(deps, contextFor), deps.log);
+    const codes = codesService(roomsOf(deps), deps.now, m, directMessenger(deps, contextFor), deps.log);
     for (const [member, person] of [
       [members[0]!, rosa],
       [members[1]!, tomas],
     ] as const) {
       await codes.startLink(member, person.handle, `link:${member.id}`, (code) => `Your code: ${code}`);
-      codes.finishLink(member, `link:${member.id}`, await person.code(0));
+      await codes.finishLink(member, `link:${member.id}`, await person.code(0));
     }
   }, 60_000);
   afterAll(async () => {

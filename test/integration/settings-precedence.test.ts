@@ -30,7 +30,7 @@ describe("settings precedence: environment first, then the pod's saved choice", 
     });
     expect(second.settings.current().chosen.sort()).toEqual(["languages", "name"]);
     expect(second.settings.fromEnvironment.name).toBe("Changed env");
-    expect(second.members.auditPage().map((entry) => [entry.action, entry.subject])).toContainEqual([
+    expect((await second.members.auditPage()).map((entry) => [entry.action, entry.subject])).toContainEqual([
       "settings.change",
       "languages, name",
     ]);

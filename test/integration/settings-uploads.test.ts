@@ -35,7 +35,7 @@ describe("settings: picture uploads refuse what is not a small picture", () => {
 
   beforeAll(async () => {
     pod = await startInProcessPod();
-    const secret = pod.pod.members.freshSetupSecret();
+    const secret = await pod.pod.members.freshSetupSecret();
     client = await setUpPod(pod.url, `/app/setup/${secret}`);
   });
   afterAll(async () => {
@@ -96,8 +96,8 @@ describe("settings: picture uploads refuse what is not a small picture", () => {
   });
 
   it("refuses members without the coordinator role, and people signed out, on every settings page", async () => {
-    const coordinator = pod.pod.members.list().find((m) => m.role === "coordinator")!;
-    const { secret } = pod.pod.members.invite(coordinator, "member");
+    const coordinator = (await pod.pod.members.list()).find((m) => m.role === "coordinator")!;
+    const { secret } = await pod.pod.members.invite(coordinator, "member");
     const member = new WebClient(pod.url);
     await member.get(`/app/join/${secret}`);
     const joined = await member.post(`/app/join/${secret}`, {

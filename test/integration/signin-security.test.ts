@@ -57,7 +57,7 @@ describe("sign-in security", { timeout: 60_000 }, () => {
       startFediversePerson("ines"),
     ]);
     ana = new WebClient(pod.url);
-    const setup = `/app/setup/${pod.pod.members.freshSetupSecret()}`;
+    const setup = `/app/setup/${await pod.pod.members.freshSetupSecret()}`;
     await ana.get(setup);
     expect((await ana.post(setup, { displayName: "Ana", username: "ana", password })).status).toBe(303);
   });

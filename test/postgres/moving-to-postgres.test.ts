@@ -62,7 +62,7 @@ describe.skipIf(skip != null)("a pod's data copied into PostgreSQL", () => {
       await pod.offers.create("offer", input);
     }
     await pod.memory.create({ kind: "lesson", title: "Lentils keep", summary: "Dry and dark, they keep a year." });
-    const secret = pod.members.freshSetupSecret()!;
+    const secret = (await pod.members.freshSetupSecret())!;
     await pod.members.accept(secret, { displayName: "Ana", username: "ana", password: "long enough password" });
     // The last outbox entry removed: its number must not be handed out again.
     pod.deps.db.$client.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");

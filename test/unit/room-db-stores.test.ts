@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 
 /** Rooms whose stores are written once for both databases; add a room here when it moves. */
-const CONVERTED_ROOMS = ["requests", "operators", "settings"];
+const CONVERTED_ROOMS = ["requests", "operators", "settings", "members"];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
@@ -24,6 +24,11 @@ const CONVERTED_FILES = [
   "src/assemblies/store.ts",
   "src/assemblies/store-barter.ts",
   "src/assemblies/store-outcomes.ts",
+  // members: the sign-in door's other stores and services.
+  "src/members/credentials-store.ts",
+  "src/members/codes.ts",
+  "src/members/passkeys.ts",
+  "src/members/reach.ts",
 ];
 
 const files = (room: string) =>
