@@ -552,6 +552,7 @@ export const notifications = pgTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [
+    index("notifications_same").on(t.accountId, t.type, t.statusId),
     foreignKey({ columns: [t.accountId], foreignColumns: [accounts.id] }).onDelete("cascade"),
     foreignKey({ columns: [t.statusId], foreignColumns: [statuses.id] }).onDelete("cascade"),
   ],

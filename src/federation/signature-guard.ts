@@ -2,9 +2,9 @@ import { createHash, KeyObject, verify as verifyRsa } from "node:crypto";
 import { verifyRequestDetailed, type KeyCache, type KvStore } from "@fedify/fedify";
 import { preloadedContexts, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { CryptographicKey, Multikey } from "@fedify/vocab";
-import { readSignatureHeader, SignatureRefusal, type SignatureHeader } from "./signature-header.ts";
+import { readSignatureHeader, SignatureRefusal, type HeaderReader, type SignatureHeader } from "./signature-header.ts";
 
-export { SignatureRefusal };
+export { SignatureRefusal, type HeaderReader };
 
 /** An inbox POST whose HTTP signature verified with a key of its actor, on the actor's origin. */
 export interface VerifiedInbox {
@@ -23,7 +23,8 @@ export interface VerifiedInbox {
 export interface InboxRequest {
   method: string;
   url: URL;
-  headers: Headers;
+  /** Read as the Web Request's Headers read them (the same values Fedify's verifier sees). */
+  headers: HeaderReader;
   webRequest(): Request;
 }
 

@@ -34,8 +34,13 @@ const DRAFT_PARAMETERS = new Set(["keyId", "algorithm", "headers", "signature", 
 /** Fedify's pattern for one parameter; a piece that does not match is silently dropped by Fedify. */
 const DRAFT_PAIR = /^\s*([A-Za-z]+)=(?:"([^"]*)"|(\d+))\s*$/;
 
+/** A request's headers as `Headers.get` answers: by name in any case, duplicates joined, null when absent. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 /** Null when the request carries no HTTP signature at all. */
-export function readSignatureHeader(headers: Headers): SignatureHeader | null {
+export function readSignatureHeader(headers: HeaderReader): SignatureHeader | null {
   const signature = headers.get("signature");
   const input = headers.get("signature-input");
   if (input !== null) return readRfc9421(input, signature);

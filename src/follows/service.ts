@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, gte, inArray, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { preparedOnce } from "../db/prepared.ts";
 import { inboxRefusal } from "../federation/public-address.ts";
+import { forgetFollowAnswers } from "./accepted-answers.ts";
 import { followers, following } from "./schema.ts";
 
 export type Follower = typeof followers.$inferSelect;
@@ -136,6 +136,7 @@ export function countFollowers(db: Db, state: Follower["state"] = "accepted"): n
 
 export function recordFollowing(db: Db, actor: RemoteActorAddress, followIri: string, at: Date): Followed {
   assertOnActorHost(actor);
+  forgetFollowAnswers(db);
   return db
     .insert(following)
     .values({ ...actor, followIri, state: "pending", createdAt: at.toISOString(), respondedAt: null })
@@ -163,11 +164,7 @@ export function acceptedFollowingIris(db: Db) {
   return db.select({ iri: following.actorIri }).from(following).where(eq(following.state, "accepted"));
 }
 
-const followingStateQuery = (db: Db) =>
-  db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
-/** Whether the pod follows this actor and was accepted; prepared once (the inbox asks on every delivery). */
-export const followsAccepted = (db: Db, actorIri: string): boolean =>
-  preparedOnce(db, followingStateQuery).get(actorIri)?.state === "accepted";
+export { followsAccepted } from "./accepted-answers.ts";
 
 export function findFollowingByHandle(db: Db, handle: string): Followed | undefined {
   return db.select().from(following).where(eq(following.handle, handle)).get();
@@ -180,6 +177,7 @@ export function answerFollowing(
   state: "accepted" | "rejected",
   at: Date,
 ): Followed | undefined {
+  forgetFollowAnswers(db);
   return (
     db
       .update(following)
@@ -192,6 +190,7 @@ export function answerFollowing(
 }
 
 export function removeFollowing(db: Db, actorIri: string): boolean {
+  forgetFollowAnswers(db);
   return db.delete(following).where(eq(following.actorIri, actorIri)).run().changes > 0;
 }
 

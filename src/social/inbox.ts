@@ -84,12 +84,16 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       if (!account || !(await claimable(ctx, post.iri, account))) return;
       // Posts arriving together share one commit (group commit), which settles before this returns.
       const stored = await commitGrouped(() => {
+        // Blocked while this post was being read (its author fetched, its id checked): nothing of it is kept.
+        if (refusal.refuses(account.iri) || refusal.refuses(post.iri)) return "refused" as const;
         const result = store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post);
         if (result?.created && (replyTarget || mentionsPod))
           store.notify(db, "mention", account.id, result.status.id, deps.now());
         return result;
       });
-      if (stored) log.debug({ post: post.iri, created: stored.created }, "post received");
+      if (stored === "refused")
+        log.info({ post: post.iri, actor: account.iri }, "refused a post from a blocked account");
+      else if (stored) log.debug({ post: post.iri, created: stored.created }, "post received");
     },
 
     /**

@@ -79,15 +79,21 @@ export const reactions = sqliteTable(
 );
 
 /** What the operator is told about: follows, follow requests, mentions and replies, likes, boosts. */
-export const notifications = sqliteTable("notifications", {
-  id: text("id").primaryKey(),
-  type: text("type", { enum: ["follow", "follow_request", "mention", "favourite", "reblog"] }).notNull(),
-  accountId: text("account_id")
-    .notNull()
-    .references(() => accounts.id, { onDelete: "cascade" }),
-  statusId: text("status_id").references(() => statuses.id, { onDelete: "cascade" }),
-  createdAt: text("created_at").notNull(),
-});
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    type: text("type", { enum: ["follow", "follow_request", "mention", "favourite", "reblog"] }).notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    statusId: text("status_id").references(() => statuses.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+  },
+  // Whether the operator was already told (store.ts notify, on every mention the inbox keeps) reads this
+  // instead of every notification; an account's removal finds its notifications by it too.
+  (table) => [index("notifications_same").on(table.accountId, table.type, table.statusId)],
+);
 
 /** Reading positions apps sync (Mastodon markers). */
 export const markers = sqliteTable("markers", {

@@ -124,6 +124,17 @@ export function storeReport(
   return stored;
 }
 
+const REPORT_TERMS_COUNT = Object.keys(REPORT_CONTEXT.at(-1)!).length;
+/**
+ * What deep equality with REPORT_CONTEXT needs, cheap enough for every delivery: the offers' context (same length,
+ * fewer terms in its last entry) is told apart without isDeepStrictEqual, which cost 2.2% of a pod's delivery.
+ */
+const mayBeReportContext = (context: unknown): boolean => {
+  if (!Array.isArray(context) || context.length !== REPORT_CONTEXT.length) return false;
+  const terms = context.at(-1);
+  return !!terms && typeof terms === "object" && Object.keys(terms).length === REPORT_TERMS_COUNT;
+};
+
 /**
  * The inbox's path for followed pods' monthly reports: the Article's structured figures, read from the compact
  * JSON of REPORT_CONTEXT (Fedify's classes drop EconomicEvents). The signature guard has verified the request;
@@ -133,7 +144,9 @@ export function storeReport(
 export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
   return async function handle({ activity, actorIri }: VerifiedInbox): Promise<boolean> {
     if (activity.type !== "Create" && activity.type !== "Update") return false;
-    if (!isDeepStrictEqual(activity["@context"], REPORT_CONTEXT)) return false;
+    if (!mayBeReportContext(activity["@context"]) || !isDeepStrictEqual(activity["@context"], REPORT_CONTEXT)) {
+      return false;
+    }
     if (activity.actor !== actorIri) return false;
     const parsed = parseReport(activity.object, actorIri);
     if (!parsed) return false;

@@ -50,6 +50,8 @@ export interface RemoteActorOptions {
   failGet?: (url: URL) => number | undefined;
   /** The loopback address to listen on (another than the pod's gives the actor a domain of its own). */
   host?: string;
+  /** Runs (and is awaited) before a GET or HEAD is answered: something that lands while the pod reads. */
+  beforeGet?: (url: URL) => void | Promise<void>;
 }
 
 export async function startRemoteActor(username: string, options: RemoteActorOptions = {}): Promise<RemoteActor> {
@@ -94,6 +96,16 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
         body: Buffer.concat(chunks),
         receivedAt: Date.now(),
       };
+      const reading = req.method === "GET" || req.method === "HEAD";
+      const before = reading ? options.beforeGet?.(new URL(req.url ?? "/", origin)) : undefined;
+      if (before)
+        void before.then(
+          () => answer(record),
+          () => res.writeHead(500).end(),
+        );
+      else answer(record);
+    });
+    const answer = (record: ReceivedRequest) => {
       const path = (req.url ?? "").split("?")[0];
       const failure = req.method === "GET" ? options.failGet?.(new URL(req.url ?? "/", origin)) : undefined;
       if (failure !== undefined) {
@@ -132,7 +144,7 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
         return;
       }
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-    });
+    };
   });
 
   await new Promise<void>((resolve, reject) => {
