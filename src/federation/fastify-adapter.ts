@@ -241,9 +241,12 @@ const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 export function headerReader(headers: IncomingHttpHeaders): HeaderReader {
   return {
     get(name) {
-      const value = headers[name.toLowerCase()];
-      if (value === undefined) return null;
-      return (Array.isArray(value) ? value.join(", ") : value).replace(HTTP_WHITESPACE, "");
+      // Own values only: a signature may name any header, "constructor" or "__proto__" too, which an object's
+      // prototype answers (a function, an object) where Headers answers null.
+      const key = name.toLowerCase();
+      const value = Object.hasOwn(headers, key) ? headers[key] : undefined;
+      if (Array.isArray(value)) return value.join(", ").replace(HTTP_WHITESPACE, "");
+      return typeof value === "string" ? value.replace(HTTP_WHITESPACE, "") : null;
     },
   };
 }

@@ -30,6 +30,15 @@ describe("the guard's header reader answers as the Web Request's Headers", () =>
     );
   });
 
+  it("names an object's prototype answers (constructor, __proto__, toString) are absent, as in Headers", () => {
+    const raw = { host: "pod.example", date: "x" } as IncomingHttpHeaders;
+    const reader = headerReader(raw);
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "CONSTRUCTOR"]) {
+      expect(reader.get(name), name).toBe(webHeaders({ headers: raw }).get(name));
+      expect(reader.get(name), name).toBeNull();
+    }
+  });
+
   it("so a Signature header (repeated, padded) is read the same from both", () => {
     const signature = 'keyId="https://a.example/u#k",headers="(request-target) host date digest",signature="AAAA"';
     for (const given of [signature, ` ${signature}\t`, [signature, signature]]) {
