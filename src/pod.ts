@@ -184,8 +184,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       assemblyOutcomes: assemblyOutcomes(deps, contextFor, events, assemblies, memory),
       // The agenda drafts itself from the pods' latest monthly reports (the sovereignty room's figures).
       assemblyBarter: assemblyBarter(deps, assemblies, offers, {
-        reports: (pods) => {
-          const labels = new Map(services.sovereignty.metricTypes().map((type) => [type.iri, type.labels.en]));
+        reports: async (pods) => {
+          const labels = new Map((await services.sovereignty.metricTypes()).map((type) => [type.iri, type.labels.en]));
           return latestReports(storedFigures(deps.db), labels, pods);
         },
       }),

@@ -53,7 +53,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     (error as unknown as { problems: unknown }).problems = problems;
     return error;
   };
-  app.get("/sovereignty/metric-types", { schema: { tags } }, async () => ({ items: sovereignty.metricTypes() }));
+  app.get("/sovereignty/metric-types", { schema: { tags } }, async () => ({ items: await sovereignty.metricTypes() }));
   app.post(
     "/sovereignty/metric-types",
     {
@@ -79,7 +79,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     async (request, reply) => {
       const { defaultWeight, ...type } = request.body;
       const defaultWeightMilli = defaultWeight === undefined ? 0 : (parseMilli(defaultWeight) ?? 0);
-      return reply.code(201).send(sovereignty.addMetricType({ ...type, defaultWeightMilli }));
+      return reply.code(201).send(await sovereignty.addMetricType({ ...type, defaultWeightMilli }));
     },
   );
   app.get(
@@ -88,12 +88,14 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     async (request) => {
       const month = request.query.month;
       return {
-        items: sovereignty.entries(month ? { from: `${month}-01`, to: `${addMonths(month, 1)}-01` } : { limit: 500 }),
+        items: await sovereignty.entries(
+          month ? { from: `${month}-01`, to: `${addMonths(month, 1)}-01` } : { limit: 500 },
+        ),
       };
     },
   );
   app.post("/sovereignty/entries", { schema: { tags, body: entryBody } }, async (request, reply) => {
-    const result = sovereignty.addEntry(request.body as Record<string, string>, meta);
+    const result = await sovereignty.addEntry(request.body as Record<string, string>, meta);
     if (!result.entry) throw problem(result.problems);
     return reply.code(201).send(result.entry);
   });
@@ -101,7 +103,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     "/sovereignty/entries.csv",
     { schema: { tags, body: z.object({ csv: z.string().max(200_000) }).strict() } },
     async (request, reply) => {
-      const result = sovereignty.importCsv(request.body.csv, { source: "csv", enteredBy: "operator" });
+      const result = await sovereignty.importCsv(request.body.csv, { source: "csv", enteredBy: "operator" });
       if (result.problems.length > 0) throw problem(result.problems);
       return reply.code(201).send({ imported: result.entries.length });
     },
@@ -110,13 +112,13 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     "/sovereignty/entries/:id/correction",
     { schema: { tags, params: idParams, body: entryBody } },
     async (request, reply) => {
-      const result = sovereignty.correct(request.params.id, request.body as Record<string, string>, meta);
+      const result = await sovereignty.correct(request.params.id, request.body as Record<string, string>, meta);
       if (!result.entry) throw problem(result.problems);
       return reply.code(201).send(result.entry);
     },
   );
   app.get("/sovereignty/entries/:id/history", { schema: { tags, params: idParams } }, async (request) => ({
-    items: sovereignty.history(request.params.id),
+    items: await sovereignty.history(request.params.id),
   }));
   app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: sovereignty.list() }));
   // A month before last may be given: a report the pod did not write at the time (default: last month). The body
@@ -128,7 +130,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
   app.post("/sovereignty/reports/draft", { schema: { tags } }, async (request, reply) => {
     const body = draftBody.safeParse(request.body ?? undefined);
     if (!body.success) throw badRequest('"month" is a month such as 2026-10', "month");
-    return reply.code(201).send(sovereignty.draftFor(deps.now(), "en", body.data?.month));
+    return reply.code(201).send(await sovereignty.draftFor(deps.now(), "en", body.data?.month));
   });
   app.post("/sovereignty/reports/:id/publish", { schema: { tags, params: idParams } }, async (request) =>
     sovereignty.publish(request.params.id),
@@ -181,12 +183,12 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
       renderPublic(ctx, reply, reportPublicPage(ctx, row)),
     );
   });
-  app.get("/metrics", { schema: { hide: true } }, async () => ({ items: sovereignty.metricTypes() }));
+  app.get("/metrics", { schema: { hide: true } }, async () => ({ items: await sovereignty.metricTypes() }));
   app.get(
     "/metrics/:slug",
     { schema: { params: z.object({ slug: z.string().max(40) }), hide: true } },
     async (request) => {
-      const type = sovereignty.metricTypes().find((x) => x.slug === request.params.slug && !x.shared);
+      const type = (await sovereignty.metricTypes()).find((x) => x.slug === request.params.slug && !x.shared);
       if (!type) throw notFound(`no metric type "${request.params.slug}"`);
       return type;
     },
@@ -198,8 +200,8 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     to: z.string().regex(MONTH).optional(),
     lang: z.string().max(5).optional(),
   });
-  function totals(query: z.infer<typeof monthsQuery>) {
-    const types = sovereignty.metricTypes();
+  async function totals(query: z.infer<typeof monthsQuery>) {
+    const types = await sovereignty.metricTypes();
     const chosen = types.find((x) => x.slug === query.metric);
     if (query.metric && !chosen) throw badRequest(`unknown metric type "${query.metric}"`, "metric");
     // A bounded read per request: at most three years of months.
@@ -227,7 +229,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     "/confederation/sovereignty",
     { schema: { querystring: monthsQuery, hide: true } },
     async (request, reply) => {
-      const { types, cells } = totals(request.query);
+      const { types, cells } = await totals(request.query);
       const withData = new Set(cells.map((c) => c.metricIri));
       const chosen =
         types.find((x) => x.slug === request.query.metric) ?? types.find((x) => withData.has(x.iri)) ?? types[0]!;
@@ -246,7 +248,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
   );
 
   app.get("/view/sovereignty", { schema: { querystring: monthsQuery, hide: true } }, async (request) => {
-    const { cells } = totals(request.query);
+    const { cells } = await totals(request.query);
     return {
       items: cells.map((c) => ({
         ...c,
@@ -258,7 +260,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
   });
 
   app.get("/view/sovereignty.csv", { schema: { querystring: monthsQuery, hide: true } }, async (request, reply) => {
-    const { cells } = totals(request.query);
+    const { cells } = await totals(request.query);
     const csv = stringify(
       cells.map((c) => [
         c.month,

@@ -8,30 +8,20 @@ import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { offerCountsBetween } from "../offers/service.ts";
 import { actorIri } from "../publishing/iris.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import {
-  addMetricType,
-  correctEntry,
-  currentEntries,
-  entryHistory,
-  insertEntries,
-  listMetricTypes,
-  monthTotals,
-  readCsv,
-  readEntry,
-  setWeight,
-  type MetricTypeInput,
-} from "./ledger.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { readCsv, readEntry } from "./ledger.ts";
 import type { Entry, EntryProblem } from "./model.ts";
 import type { Report } from "./model-report.ts";
 import { addMonths, monthBounds, monthIn } from "./months.ts";
 import { backfillReports } from "./backfill.ts";
 import { draftFigures, isSmall, type ReportFigures } from "./report.ts";
-import { sovereigntyReports, sovereigntySettings } from "./schema.ts";
+import { sovereigntyReports } from "./schema.ts";
+import { ledgerStore, type MetricTypeInput } from "./store-ledger.ts";
 import { reportActivities, reportIri, reportLines, reportPath } from "./to-as.ts";
 import { dropPodFigures, replaceFigures, type ReceivedFigure } from "./totals-store.ts";
 
 export type { Report } from "./model-report.ts";
-export const DEFAULT_THRESHOLD = 3;
+export { DEFAULT_THRESHOLD } from "./store-ledger.ts";
 const REPORT_PUBLISHED = "sovereignty.report.published";
 
 type EntryMeta = { source: Entry["source"]; enteredBy: string };
@@ -52,6 +42,7 @@ export function sovereigntyService(
 ) {
   const { db, config } = deps;
   const zone = () => config.timeZone;
+  const ledger = ledgerStore(roomsOf(deps), config);
 
   events.on(REPORT_PUBLISHED, async ({ id }: { id: string }, event) => {
     const row = get(id);
@@ -60,16 +51,12 @@ export function sovereigntyService(
     await sendToFollowers(ctx, deps, activities, reportIri(config, row).href);
   });
 
-  function known() {
+  async function known() {
     const charter = charters.current();
     return {
-      metrics: new Set(listMetricTypes(db, config).map((t) => t.slug)),
+      metrics: new Set((await ledger.metricTypes()).map((t) => t.slug)),
       services: new Set([...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => s.key)),
     };
-  }
-
-  function threshold(): number {
-    return db.select().from(sovereigntySettings).get()?.smallCountThreshold ?? DEFAULT_THRESHOLD;
   }
 
   function toReport(row: typeof sovereigntyReports.$inferSelect): Report {
@@ -82,7 +69,7 @@ export function sovereigntyService(
     return toReport(row);
   }
 
-  function figuresFor(month: string) {
+  async function figuresFor(month: string) {
     const charter = charters.current();
     const bounds = monthBounds(month, zone());
     const planned = charter?.planned[0];
@@ -90,10 +77,10 @@ export function sovereigntyService(
       month,
       zone: zone(),
       bounds,
-      threshold: threshold(),
-      types: listMetricTypes(db, config),
-      totals: monthTotals(db, month),
-      previous: monthTotals(db, addMonths(month, -1)),
+      threshold: await ledger.threshold(),
+      types: await ledger.metricTypes(),
+      totals: await ledger.monthTotals(month),
+      previous: await ledger.monthTotals(addMonths(month, -1)),
       services: [...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => ({ key: s.key, name: s.name })),
       next: planned ? { key: planned.key, name: planned.name, target: planned.target, needs: planned.needs } : null,
       offers: offerCountsBetween(db, new Date(bounds.start).toISOString(), new Date(bounds.end).toISOString()),
@@ -102,16 +89,12 @@ export function sovereigntyService(
   }
 
   /** A draft's figures follow the ledger until it is published (a draft made at the month's start, then filled). */
-  function refreshDraft(id: string): Report {
+  async function refreshDraft(id: string): Promise<Report> {
     const row = get(id);
     if (row.status !== "draft") return row;
+    const figures = await figuresFor(row.month);
     return toReport(
-      db
-        .update(sovereigntyReports)
-        .set({ figures: figuresFor(row.month) })
-        .where(eq(sovereigntyReports.id, id))
-        .returning()
-        .get()!,
+      db.update(sovereigntyReports).set({ figures }).where(eq(sovereigntyReports.id, id)).returning().get()!,
     );
   }
 
@@ -137,45 +120,44 @@ export function sovereigntyService(
   }
 
   return {
-    metricTypes: () => listMetricTypes(db, config),
+    metricTypes: () => ledger.metricTypes(),
     /** A newly followed pod's earlier reports join the totals (read in the background after its Accept). */
     backfill: (podIri: string, refuses: (iri: string) => boolean) =>
       backfillReports(deps, contextFor(), podIri, refuses),
     /** A neighbor's figures leave the totals (it was unfollowed). */
     forgetPod: (podIri: string) => dropPodFigures(db, podIri),
-    addMetricType: (input: MetricTypeInput) => addMetricType(db, config, input, deps.now()),
-    setWeight: (metric: string, hoursPerUnitMilli: number, reason: string) => {
-      if (!known().metrics.has(metric)) throw notFound(`no metric type ${metric}`);
-      setWeight(db, metric, hoursPerUnitMilli, reason, deps.now());
+    addMetricType: (input: MetricTypeInput) => ledger.addMetricType(input, deps.now()),
+    async setWeight(metric: string, hoursPerUnitMilli: number, reason: string): Promise<void> {
+      if (!(await known()).metrics.has(metric)) throw notFound(`no metric type ${metric}`);
+      await ledger.setWeight(metric, hoursPerUnitMilli, reason, deps.now());
     },
-    threshold,
-    setThreshold(value: number): void {
-      db.insert(sovereigntySettings)
-        .values({ id: 1, smallCountThreshold: value })
-        .onConflictDoUpdate({ target: sovereigntySettings.id, set: { smallCountThreshold: value } })
-        .run();
-    },
+    threshold: () => ledger.threshold(),
+    setThreshold: (value: number) => ledger.setThreshold(value),
     known,
 
     /** One entry from raw values; problems name the field. */
-    addEntry(raw: Record<string, string>, meta: EntryMeta): { entry?: Entry; problems: EntryProblem[] } {
-      const read = readEntry(raw, known());
+    async addEntry(raw: Record<string, string>, meta: EntryMeta): Promise<{ entry?: Entry; problems: EntryProblem[] }> {
+      const read = readEntry(raw, await known());
       if (!read.input) return { problems: read.problems };
-      return { entry: insertEntries(db, [read.input], { ...meta, now: deps.now() })[0]!, problems: [] };
+      return { entry: (await ledger.insertEntries([read.input], { ...meta, now: deps.now() }))[0]!, problems: [] };
     },
     /** CSV rows, all or none. */
-    importCsv(text: string, meta: EntryMeta): { entries: Entry[]; problems: EntryProblem[] } {
-      const read = readCsv(text, known());
+    async importCsv(text: string, meta: EntryMeta): Promise<{ entries: Entry[]; problems: EntryProblem[] }> {
+      const read = readCsv(text, await known());
       if (read.problems.length > 0) return { entries: [], problems: read.problems };
-      return { entries: insertEntries(db, read.inputs, { ...meta, now: deps.now() }), problems: [] };
+      return { entries: await ledger.insertEntries(read.inputs, { ...meta, now: deps.now() }), problems: [] };
     },
-    correct(id: string, raw: Record<string, string>, meta: EntryMeta): { entry?: Entry; problems: EntryProblem[] } {
-      const read = readEntry(raw, known());
+    async correct(
+      id: string,
+      raw: Record<string, string>,
+      meta: EntryMeta,
+    ): Promise<{ entry?: Entry; problems: EntryProblem[] }> {
+      const read = readEntry(raw, await known());
       if (!read.input) return { problems: read.problems };
-      return { entry: correctEntry(db, id, read.input, { ...meta, now: deps.now() }), problems: [] };
+      return { entry: await ledger.correctEntry(id, read.input, { ...meta, now: deps.now() }), problems: [] };
     },
-    history: (id: string) => entryHistory(db, id),
-    entries: (range: { from?: string; to?: string; limit?: number } = {}) => currentEntries(db, range),
+    history: (id: string) => ledger.entryHistory(id),
+    entries: (range: { from?: string; to?: string; limit?: number } = {}) => ledger.currentEntries(range),
 
     /** The month the next report covers, seen from `now`: the previous month in the pod's time zone. */
     reportMonth: (now: Date) => addMonths(monthIn(now, zone()), -1),
@@ -184,11 +166,12 @@ export function sovereigntyService(
      * Drafts the report for the month before `now` (pod's zone), or for an earlier month the pod did not report,
      * unless there is one; returns it.
      */
-    draftFor(now: Date, language = "en", month = addMonths(monthIn(now, zone()), -1)): Report {
+    async draftFor(now: Date, language = "en", month = addMonths(monthIn(now, zone()), -1)): Promise<Report> {
       if (month >= monthIn(now, zone())) throw badRequest(`${month} has not ended yet`, "month");
       const existing = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.month, month)).get();
       if (existing) return existing.status === "draft" ? refreshDraft(existing.id) : toReport(existing);
       const at = now.toISOString();
+      const figures = await figuresFor(month);
       return toReport(
         db
           .insert(sovereigntyReports)
@@ -196,7 +179,7 @@ export function sovereigntyService(
             id: uuidv7(),
             month,
             status: "draft",
-            figures: figuresFor(month),
+            figures,
             intro: "",
             progress: "",
             language,
@@ -236,12 +219,13 @@ export function sovereigntyService(
       db.select().from(sovereigntyReports).orderBy(desc(sovereigntyReports.month)).all().map(toReport),
 
     /** Keeps the coordinators' words and recomputes the figures from the ledger as it stands. */
-    edit(id: string, words: { intro: string; progress: string; language: string }): Report {
+    async edit(id: string, words: { intro: string; progress: string; language: string }): Promise<Report> {
       const row = get(id);
+      const figures = await figuresFor(row.month);
       return toReport(
         db
           .update(sovereigntyReports)
-          .set({ ...words, figures: figuresFor(row.month), updatedAt: deps.now().toISOString() })
+          .set({ ...words, figures, updatedAt: deps.now().toISOString() })
           .where(eq(sovereigntyReports.id, id))
           .returning()
           .get()!,
@@ -256,13 +240,14 @@ export function sovereigntyService(
       const current = get(id);
       if (current.status === "published" && current.revision < 1) throw conflict("inconsistent report");
       const now = deps.now().toISOString();
+      const figures = await figuresFor(current.month);
       const row = db.transaction((tx) => {
         const updated = toReport(
           tx
             .update(sovereigntyReports)
             .set({
               status: "published",
-              figures: figuresFor(current.month),
+              figures,
               revision: current.revision + 1,
               updatedAt: now,
               publishedAt: current.publishedAt ?? now,

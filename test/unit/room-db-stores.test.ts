@@ -24,6 +24,8 @@ const CONVERTED_FILES = [
   "src/assemblies/store.ts",
   "src/assemblies/store-barter.ts",
   "src/assemblies/store-outcomes.ts",
+  // sovereignty: the ledger, metric types, weights and threshold moved; reports and totals not yet (service.ts).
+  "src/sovereignty/store-ledger.ts",
 ];
 
 const files = (room: string) =>
