@@ -229,7 +229,7 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
   });
 
   app.get("/sovereignty/reports", { preHandler: coordinator }, async (request, reply) =>
-    kit.send(request, reply, reportsPage(kit.context(request, reply), { reports: sovereignty.list() })),
+    kit.send(request, reply, reportsPage(kit.context(request, reply), { reports: await sovereignty.list() })),
   );
 
   app.post("/sovereignty/reports/draft", { preHandler: coordinator }, async (request, reply) => {

@@ -3,6 +3,7 @@ import type { Context } from "@fedify/fedify";
 import { stringify } from "csv-stringify/sync";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { badRequest, notFound } from "../http/problem.ts";
 import { actorIri } from "../publishing/iris.ts";
@@ -15,7 +16,7 @@ import { reportPublicPage, totalsPage } from "./pages.ts";
 import type { SovereigntyService } from "./service.ts";
 import { reportToArticle, reportToNote } from "./to-as.ts";
 import { confederalTotals, type TotalCell } from "./totals.ts";
-import { latestMonth } from "./totals-store.ts";
+import { type TotalsStore, totalsStore } from "./totals-store.ts";
 import { INSTITUTIONS, METRIC_SLUG, METRIC_UNIT } from "./taxonomy.ts";
 
 /** How many months one request of the totals may span. */
@@ -120,7 +121,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
   app.get("/sovereignty/entries/:id/history", { schema: { tags, params: idParams } }, async (request) => ({
     items: await sovereignty.history(request.params.id),
   }));
-  app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: sovereignty.list() }));
+  app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: await sovereignty.list() }));
   // A month before last may be given: a report the pod did not write at the time (default: last month). The body
   // is read here, not declared: a route with a body schema refuses a request without one.
   const draftBody = z
@@ -141,20 +142,20 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
  * The totals the view shows, of one metric type or all: months [from, to], or the 24 up to the latest reported.
  * Each stored row is already a pod's latest report for its month (totals-store.ts).
  */
-export function viewTotals(
-  deps: PodDeps,
+export async function viewTotals(
+  store: TotalsStore,
   types: MetricType[],
   query: { metricIri?: string; from?: string; to?: string },
-): TotalCell[] {
+): Promise<TotalCell[]> {
   const weights = new Map(types.map((type) => [type.iri, type.weightMilli]));
   let { from, to } = query;
   if (!from || !to) {
-    const latest = latestMonth(deps.db, query.metricIri);
+    const latest = await store.latestMonth(query.metricIri);
     if (!latest) return [];
     to = latest;
     from = addMonths(latest, 1 - DEFAULT_MONTHS);
   }
-  return confederalTotals(deps.db, { metricIri: query.metricIri, from, to }, weights);
+  return confederalTotals(store, { metricIri: query.metricIri, from, to }, weights);
 }
 
 /** Public: published reports (Article / Note / page at one URL), custom metric IRIs, the confederal totals. */
@@ -164,20 +165,21 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
   contextFor: () => Context<null>;
   neighborPods: () => { actorIri: string; name: string; handle: string | null }[];
 }> = async (app, { deps, sovereignty, contextFor, neighborPods }) => {
-  const published = (id: string) => {
-    const row = sovereignty.get(id);
+  const figures = totalsStore(roomsOf(deps));
+  const published = async (id: string) => {
+    const row = await sovereignty.get(id);
     if (row.status !== "published") throw notFound(`no report ${id}`);
     return row;
   };
   app.get("/reports/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = published(request.params.id);
+    const row = await published(request.params.id);
     const ctx = publicContext(request, reply, deps.config);
     return sendNegotiated(request, reply, reportToArticle(contextFor(), deps.config, row), () =>
       renderPublic(ctx, reply, reportPublicPage(ctx, row)),
     );
   });
   app.get("/reports/:id/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = published(request.params.id);
+    const row = await published(request.params.id);
     const ctx = publicContext(request, reply, deps.config);
     return sendNegotiated(request, reply, reportToNote(contextFor(), deps.config, row), () =>
       renderPublic(ctx, reply, reportPublicPage(ctx, row)),
@@ -210,7 +212,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     return {
       types,
       chosen,
-      cells: viewTotals(deps, types, { metricIri: chosen?.iri, from: query.from, to: query.to }),
+      cells: await viewTotals(figures, types, { metricIri: chosen?.iri, from: query.from, to: query.to }),
     };
   }
   // Read on first use only: a page whose months have many pods each names none of them.

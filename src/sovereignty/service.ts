@@ -1,5 +1,4 @@
 import type { Context } from "@fedify/fedify";
-import { desc, eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { ChartersService } from "../charters/service.ts";
 import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
@@ -15,10 +14,10 @@ import type { Report } from "./model-report.ts";
 import { addMonths, monthBounds, monthIn } from "./months.ts";
 import { backfillReports } from "./backfill.ts";
 import { draftFigures, isSmall, type ReportFigures } from "./report.ts";
-import { sovereigntyReports } from "./schema.ts";
 import { ledgerStore, type MetricTypeInput } from "./store-ledger.ts";
+import { reportsStore } from "./store-reports.ts";
 import { reportActivities, reportIri, reportLines, reportPath } from "./to-as.ts";
-import { dropPodFigures, replaceFigures, type ReceivedFigure } from "./totals-store.ts";
+import { type PodMonthFigures, type ReceivedFigure, totalsStore } from "./totals-store.ts";
 
 export type { Report } from "./model-report.ts";
 export { DEFAULT_THRESHOLD } from "./store-ledger.ts";
@@ -42,10 +41,13 @@ export function sovereigntyService(
 ) {
   const { db, config } = deps;
   const zone = () => config.timeZone;
-  const ledger = ledgerStore(roomsOf(deps), config);
+  const rooms = roomsOf(deps);
+  const ledger = ledgerStore(rooms, config);
+  const reports = reportsStore(rooms);
+  const totals = totalsStore(rooms);
 
   events.on(REPORT_PUBLISHED, async ({ id }: { id: string }, event) => {
-    const row = get(id);
+    const row = await get(id);
     const ctx = contextFor();
     const activities = withEventIds(reportActivities(ctx, config, row, deps.now()), event.id);
     await sendToFollowers(ctx, deps, activities, reportIri(config, row).href);
@@ -59,14 +61,10 @@ export function sovereigntyService(
     };
   }
 
-  function toReport(row: typeof sovereigntyReports.$inferSelect): Report {
-    return row as Report;
-  }
-
-  function get(id: string): Report {
-    const row = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.id, id)).get();
+  async function get(id: string): Promise<Report> {
+    const row = await reports.byId(id);
     if (!row) throw notFound(`no report ${id}`);
-    return toReport(row);
+    return row;
   }
 
   async function figuresFor(month: string) {
@@ -90,16 +88,14 @@ export function sovereigntyService(
 
   /** A draft's figures follow the ledger until it is published (a draft made at the month's start, then filled). */
   async function refreshDraft(id: string): Promise<Report> {
-    const row = get(id);
+    const row = await get(id);
     if (row.status !== "draft") return row;
     const figures = await figuresFor(row.month);
-    return toReport(
-      db.update(sovereigntyReports).set({ figures }).where(eq(sovereigntyReports.id, id)).returning().get()!,
-    );
+    return (await reports.update(id, { figures })) ?? row;
   }
 
   /** This pod's published figures, in the same table as its neighbors' (the view's totals read one table). */
-  function projectOwn(row: Report): void {
+  function ownFigures(row: Report): PodMonthFigures {
     const figures: ReceivedFigure[] = row.figures.metrics.map((m) => {
       const small = isSmall(m.quantityMilli, row.figures.threshold);
       return {
@@ -109,14 +105,14 @@ export function sovereigntyService(
         fewerThan: small ? row.figures.threshold : null,
       };
     });
-    replaceFigures(db, {
+    return {
       podIri: actorIri(config).href,
       month: row.month,
       reportIri: reportIri(config, row).href,
       version: row.updatedAt,
       figures,
       at: deps.now(),
-    });
+    };
   }
 
   return {
@@ -125,7 +121,9 @@ export function sovereigntyService(
     backfill: (podIri: string, refuses: (iri: string) => boolean) =>
       backfillReports(deps, contextFor(), podIri, refuses),
     /** A neighbor's figures leave the totals (it was unfollowed). */
-    forgetPod: (podIri: string) => dropPodFigures(db, podIri),
+    forgetPod: (podIri: string) => totals.dropPodFigures(podIri),
+    /** Every pod's stored report figures (the assemblies' agenda reads each pod's latest). */
+    storedFigures: () => totals.storedFigures(),
     addMetricType: (input: MetricTypeInput) => ledger.addMetricType(input, deps.now()),
     async setWeight(metric: string, hoursPerUnitMilli: number, reason: string): Promise<void> {
       if (!(await known()).metrics.has(metric)) throw notFound(`no metric type ${metric}`);
@@ -168,41 +166,30 @@ export function sovereigntyService(
      */
     async draftFor(now: Date, language = "en", month = addMonths(monthIn(now, zone()), -1)): Promise<Report> {
       if (month >= monthIn(now, zone())) throw badRequest(`${month} has not ended yet`, "month");
-      const existing = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.month, month)).get();
-      if (existing) return existing.status === "draft" ? refreshDraft(existing.id) : toReport(existing);
+      const existing = await reports.byMonth(month);
+      if (existing) return existing.status === "draft" ? refreshDraft(existing.id) : existing;
       const at = now.toISOString();
       const figures = await figuresFor(month);
-      return toReport(
-        db
-          .insert(sovereigntyReports)
-          .values({
-            id: uuidv7(),
-            month,
-            status: "draft",
-            figures,
-            intro: "",
-            progress: "",
-            language,
-            revision: 0,
-            createdAt: at,
-            updatedAt: at,
-            publishedAt: null,
-          })
-          .returning()
-          .get(),
-      );
+      return reports.insertDraft({
+        id: uuidv7(),
+        month,
+        status: "draft",
+        figures,
+        intro: "",
+        progress: "",
+        language,
+        revision: 0,
+        createdAt: at,
+        updatedAt: at,
+        publishedAt: null,
+      });
     },
 
     /** The latest published report's progress toward the next service, for the public charter page. */
-    monthlyProgress() {
-      const row = db
-        .select()
-        .from(sovereigntyReports)
-        .where(eq(sovereigntyReports.status, "published"))
-        .orderBy(desc(sovereigntyReports.month))
-        .get();
+    async monthlyProgress() {
+      const [row] = await reports.published(1);
       if (!row) return null;
-      const report = toReport(row);
+      const report = row;
       const next = report.figures.next;
       return {
         month: report.month,
@@ -215,21 +202,13 @@ export function sovereigntyService(
 
     get,
     refreshDraft,
-    list: (): Report[] =>
-      db.select().from(sovereigntyReports).orderBy(desc(sovereigntyReports.month)).all().map(toReport),
+    list: () => reports.list(),
 
     /** Keeps the coordinators' words and recomputes the figures from the ledger as it stands. */
     async edit(id: string, words: { intro: string; progress: string; language: string }): Promise<Report> {
-      const row = get(id);
+      const row = await get(id);
       const figures = await figuresFor(row.month);
-      return toReport(
-        db
-          .update(sovereigntyReports)
-          .set({ ...words, figures, updatedAt: deps.now().toISOString() })
-          .where(eq(sovereigntyReports.id, id))
-          .returning()
-          .get()!,
-      );
+      return (await reports.update(id, { ...words, figures, updatedAt: deps.now().toISOString() }))!;
     },
 
     /**
@@ -237,29 +216,29 @@ export function sovereigntyService(
      * recomputed from the ledger; records the charter's monthly review.
      */
     async publish(id: string): Promise<Report> {
-      const current = get(id);
-      if (current.status === "published" && current.revision < 1) throw conflict("inconsistent report");
-      const now = deps.now().toISOString();
-      const figures = await figuresFor(current.month);
-      const row = db.transaction((tx) => {
-        const updated = toReport(
-          tx
-            .update(sovereigntyReports)
-            .set({
-              status: "published",
-              figures,
-              revision: current.revision + 1,
-              updatedAt: now,
-              publishedAt: current.publishedAt ?? now,
-            })
-            .where(eq(sovereigntyReports.id, id))
-            .returning()
-            .get()!,
-        );
-        projectOwn(updated);
-        events.record(tx, REPORT_PUBLISHED, { id }, reportIri(config, updated).href);
-        return updated;
-      });
+      const before = await get(id);
+      const figures = await figuresFor(before.month);
+      const own = actorIri(config).href;
+      // The report, this pod's figures in the totals and the event to send it: one write, one at a time per report.
+      const row = await rooms.write(
+        async (db) => {
+          const current = await reports.byIdWithin(db, id);
+          if (!current) throw notFound(`no report ${id}`);
+          if (current.status === "published" && current.revision < 1) throw conflict("inconsistent report");
+          const now = deps.now().toISOString();
+          const updated = (await reports.updateWithin(db, id, {
+            status: "published",
+            figures,
+            revision: current.revision + 1,
+            updatedAt: now,
+            publishedAt: current.publishedAt ?? now,
+          }))!;
+          await totals.replaceFiguresWithin(db, ownFigures(updated));
+          await events.recordWithin(db, REPORT_PUBLISHED, { id }, reportIri(config, updated).href);
+          return updated;
+        },
+        { oneAtATime: totals.turnOf(own, before.month).oneAtATime },
+      );
       if (charters.current()) await charters.review();
       await events.settle();
       return row;

@@ -32,7 +32,7 @@ export interface MonthTotal {
 
 type EntryMeta = { source: Entry["source"]; enteredBy: string; now: Date };
 
-/** The only code that reads or writes the ledger, the metric types, the weights and the threshold, on either database. */
+/** The only code that reads or writes the ledger, metric types, weights and threshold, on either database. */
 export function ledgerStore(rooms: RoomDb, config: Config) {
   const types = rooms.table(sovereigntyMetricTypes);
   const weights = rooms.table(sovereigntyWeights);

@@ -24,8 +24,13 @@ const CONVERTED_FILES = [
   "src/assemblies/store.ts",
   "src/assemblies/store-barter.ts",
   "src/assemblies/store-outcomes.ts",
-  // sovereignty: the ledger, metric types, weights and threshold moved; reports and totals not yet (service.ts).
+  // sovereignty: every table is behind these; service.ts still reads the offers room's counts synchronously, and
+  // from-as.ts writes the social room's post of a neighbor's report (rooms not yet moved).
   "src/sovereignty/store-ledger.ts",
+  "src/sovereignty/store-reports.ts",
+  "src/sovereignty/totals-store.ts",
+  "src/sovereignty/totals.ts",
+  "src/sovereignty/collections.ts",
 ];
 
 const files = (room: string) =>
