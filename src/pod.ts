@@ -45,7 +45,6 @@ import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
-import { storedFigures } from "./sovereignty/totals-store.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
@@ -135,7 +134,9 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       left(actorIri) {
         confederation.hooks.left(actorIri);
         // An unfollowed pod's report figures leave the confederal totals with its other objects.
-        services.sovereignty.forgetPod(actorIri);
+        services.sovereignty
+          .forgetPod(actorIri)
+          .catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "forgetting a pod's reports failed"));
       },
     };
     const members = membersService(rooms, deps.now, deps.log);
@@ -184,9 +185,9 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       assemblyOutcomes: assemblyOutcomes(deps, contextFor, events, assemblies, memory),
       // The agenda drafts itself from the pods' latest monthly reports (the sovereignty room's figures).
       assemblyBarter: assemblyBarter(deps, assemblies, offers, {
-        reports: (pods) => {
-          const labels = new Map(services.sovereignty.metricTypes().map((type) => [type.iri, type.labels.en]));
-          return latestReports(storedFigures(deps.db), labels, pods);
+        reports: async (pods) => {
+          const labels = new Map((await services.sovereignty.metricTypes()).map((type) => [type.iri, type.labels.en]));
+          return latestReports(await services.sovereignty.storedFigures(), labels, pods);
         },
       }),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.

@@ -43,7 +43,7 @@ export type AgendaWord =
 export interface AgendaSources {
   takingPart: (assembly: Assembly) => Promise<Set<string>>;
   table: (pods: ReadonlySet<string>) => AssemblyTable;
-  reports: (pods: string[]) => PodReport[];
+  reports: (pods: string[]) => PodReport[] | Promise<PodReport[]>;
   /** This assembly's open crisis threads (never another assembly's: it may be participants-only). */
   openCrises: (assembly: Assembly) => Promise<Crisis[]>;
   proposals: (assembly: Assembly) => Promise<SubmittedProposal[]>;
@@ -66,7 +66,7 @@ export async function draftAgenda(assembly: Assembly, sources: AgendaSources): P
   const section = (title: AgendaWord, lines: string[]) =>
     `### ${words(title)}\n\n${lines.length ? lines.map((line) => `- ${line}`).join("\n") : words("nothing")}\n`;
 
-  const reports = new Map(sources.reports(podList).map((report) => [report.podIri, report]));
+  const reports = new Map((await sources.reports(podList)).map((report) => [report.podIri, report]));
   const reportLines = podList.map((iri) => {
     const report = reports.get(iri);
     if (!report) return `${pod(iri)}: ${words("noReport")}`;

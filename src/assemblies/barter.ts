@@ -12,7 +12,7 @@ import { assemblyTable } from "./table.ts";
 
 export interface BarterSources {
   /** Each pod's latest monthly report (the sovereignty room's figures, wired in pod.ts). */
-  reports: (pods: string[]) => PodReport[];
+  reports: (pods: string[]) => Promise<PodReport[]>;
 }
 
 /**

@@ -40,7 +40,7 @@ interface PublicOptions {
   charters: ChartersService;
   contextFor: () => Context<null>;
   /** The latest monthly report's progress toward the next service (the sovereignty room), if any. */
-  monthlyProgress?: () => MonthlyProgress | null;
+  monthlyProgress?: () => Promise<MonthlyProgress | null>;
 }
 
 /** Public: the charter, its companion Note, its services and its history, each as AP JSON or HTML. */
@@ -74,6 +74,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
     const charter = currentCharter();
     const rotated = charters.rotatedRoles();
     const article = charterToArticle(contextFor(), config, charter, categoryOf, charterIri(config), rotated);
+    const progress = wantsActivityPub(request) ? null : await monthlyProgress?.();
     return sendNegotiated(
       request,
       reply,
@@ -81,7 +82,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       page(request, reply, (ctx) =>
         withCirclesHeld(
           ctx,
-          charterPage(ctx, charter, categoryOf, undefined, rotated, monthlyProgress?.()),
+          charterPage(ctx, charter, categoryOf, undefined, rotated, progress),
           care.circlesHeldPerMonth(),
         ),
       ),

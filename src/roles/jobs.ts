@@ -27,8 +27,8 @@ export function podJobs(pod: Pod, log: Logger): PeriodicJob[] {
     every("prune-received", () => {
       pod.confederation.pruneReceived();
     }),
-    every("draft-sovereignty", () => {
-      pod.sovereignty.draftFor(pod.deps.now());
+    every("draft-sovereignty", async () => {
+      await pod.sovereignty.draftFor(pod.deps.now());
     }),
     every("rota-reminders", async () => {
       const reminded = await pod.rotation.reminders.check(pod.deps.now());

@@ -48,11 +48,11 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
   type IdParams = { Params: { id: string } };
   const by = (request: FastifyRequest) => ({ source: "app" as const, enteredBy: request.appMember!.id });
 
-  function ledger(request: FastifyRequest, reply: FastifyReply, values: EntryValues, errors?: FieldErrors) {
+  async function ledger(request: FastifyRequest, reply: FastifyReply, values: EntryValues, errors?: FieldErrors) {
     const ctx = kit.context(request, reply);
-    const types = sovereignty.metricTypes();
+    const types = await sovereignty.metricTypes();
     const month = monthIn(now(), config.timeZone);
-    const entries = sovereignty.entries({ from: `${month}-01`, limit: 10_000 });
+    const entries = await sovereignty.entries({ from: `${month}-01`, limit: 10_000 });
     const totals = new Map<string, number>();
     for (const entry of entries) totals.set(entry.metric, (totals.get(entry.metric) ?? 0) + entry.quantityMilli);
     const used = types.filter((type) => totals.has(type.slug));
@@ -68,7 +68,7 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
       ledgerPage(ctx, {
         types,
         services: charterServices(),
-        entries: sovereignty.entries({ limit: 30 }),
+        entries: await sovereignty.entries({ limit: 30 }),
         values,
         errors,
         notice: notices[done],
@@ -89,19 +89,19 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
 
   app.post("/sovereignty/entries", { preHandler: member }, async (request, reply) => {
     const values = entryValues(request.body as FormFields | undefined);
-    const result = sovereignty.addEntry(values as Record<string, string>, by(request));
+    const result = await sovereignty.addEntry(values as Record<string, string>, by(request));
     if (!result.entry) return ledger(request, reply, values, fieldErrors(result.problems));
     audit(request.appMember!.id, "sovereignty.entry", result.entry.id);
     return reply.redirect("/app/sovereignty?done=added", 303);
   });
 
-  function correction(
+  async function correction(
     request: FastifyRequest<IdParams>,
     reply: FastifyReply,
     values?: EntryValues,
     errors?: FieldErrors,
   ) {
-    const history = sovereignty.history(request.params.id);
+    const history = await sovereignty.history(request.params.id);
     const entry = history[0]!;
     const shown: EntryValues = values ?? {
       metric: entry.metric,
@@ -114,7 +114,7 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
     const page = correctionPage(kit.context(request, reply), {
       entry,
       history,
-      types: sovereignty.metricTypes(),
+      types: await sovereignty.metricTypes(),
       services: charterServices(),
       values: shown,
       errors,
@@ -128,7 +128,7 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
 
   app.post<IdParams>("/sovereignty/entries/:id", { preHandler: member }, async (request, reply) => {
     const values = entryValues(request.body as FormFields | undefined);
-    const result = sovereignty.correct(request.params.id, values as Record<string, string>, by(request));
+    const result = await sovereignty.correct(request.params.id, values as Record<string, string>, by(request));
     if (!result.entry) return correction(request, reply, values, fieldErrors(result.problems));
     audit(request.appMember!.id, "sovereignty.correct", result.entry.id);
     return reply.redirect("/app/sovereignty?done=corrected", 303);
@@ -157,17 +157,17 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
               },
             ],
           }
-        : sovereignty.importCsv(csv, { source: "csv", enteredBy: request.appMember!.id });
+        : await sovereignty.importCsv(csv, { source: "csv", enteredBy: request.appMember!.id });
     if (result.problems.length > 0)
       return kit.send(request, reply, importPage(kit.context(request, reply), { csv, problems: result.problems }));
     audit(request.appMember!.id, "sovereignty.import", String(result.entries.length));
     return reply.redirect(`/app/sovereignty?done=imported&count=${result.entries.length}`, 303);
   });
 
-  function weights(request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, notice?: string) {
+  async function weights(request: FastifyRequest, reply: FastifyReply, errors?: FieldErrors, notice?: string) {
     const page = weightsPage(kit.context(request, reply), {
-      types: sovereignty.metricTypes(),
-      threshold: sovereignty.threshold(),
+      types: await sovereignty.metricTypes(),
+      threshold: await sovereignty.threshold(),
       coordinator: request.appMember?.role === "coordinator",
       errors,
       notice,
@@ -184,7 +184,7 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
     const fields = request.body as FormFields | undefined;
     const errors: FieldErrors = {};
     const changes: { slug: string; milli: number; reason: string }[] = [];
-    for (const type of sovereignty.metricTypes()) {
+    for (const type of await sovereignty.metricTypes()) {
       const raw = text(fields, `w-${type.slug}`);
       if (!raw) continue;
       const milli = parseMilli(raw);
@@ -194,17 +194,17 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
     const threshold = Number(text(fields, "threshold"));
     if (!Number.isInteger(threshold) || threshold < 1 || threshold > 100) errors.threshold = "sov.weights.error";
     if (Object.keys(errors).length > 0) return weights(request, reply, errors);
-    for (const change of changes) sovereignty.setWeight(change.slug, change.milli, change.reason);
-    sovereignty.setThreshold(threshold);
+    for (const change of changes) await sovereignty.setWeight(change.slug, change.milli, change.reason);
+    await sovereignty.setThreshold(threshold);
     audit(request.appMember!.id, "sovereignty.weights", String(changes.length));
     return reply.redirect("/app/sovereignty/weights?done=saved", 303);
   });
 
-  function types(request: FastifyRequest, reply: FastifyReply, values: MetricFormValues, errors?: FieldErrors) {
+  async function types(request: FastifyRequest, reply: FastifyReply, values: MetricFormValues, errors?: FieldErrors) {
     const ctx = kit.context(request, reply);
     const added = text(request.query as FormFields, "done") === "added";
     const page = metricTypesPage(ctx, {
-      types: sovereignty.metricTypes(),
+      types: await sovereignty.metricTypes(),
       coordinator: request.appMember?.role === "coordinator",
       values,
       errors,
@@ -220,26 +220,26 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
   app.post("/sovereignty/types", { preHandler: coordinator }, async (request, reply) => {
     const fields = request.body as FormFields | undefined;
     const values: MetricFormValues = Object.fromEntries(METRIC_FORM_FIELDS.map((name) => [name, text(fields, name)]));
-    const taken = new Set(sovereignty.metricTypes().map((type) => type.slug));
+    const taken = new Set((await sovereignty.metricTypes()).map((type) => type.slug));
     const read = readMetricTypeForm(values, taken);
     if (!read.input) return types(request, reply, values, read.errors);
-    const type = sovereignty.addMetricType(read.input);
+    const type = await sovereignty.addMetricType(read.input);
     audit(request.appMember!.id, "sovereignty.type", type.slug);
     return reply.redirect("/app/sovereignty/types?done=added", 303);
   });
 
   app.get("/sovereignty/reports", { preHandler: coordinator }, async (request, reply) =>
-    kit.send(request, reply, reportsPage(kit.context(request, reply), { reports: sovereignty.list() })),
+    kit.send(request, reply, reportsPage(kit.context(request, reply), { reports: await sovereignty.list() })),
   );
 
   app.post("/sovereignty/reports/draft", { preHandler: coordinator }, async (request, reply) => {
-    const report = sovereignty.draftFor(now(), kit.context(request, reply).locale);
+    const report = await sovereignty.draftFor(now(), kit.context(request, reply).locale);
     audit(request.appMember!.id, "sovereignty.report.draft", report.id);
     return reply.redirect(`/app/sovereignty/reports/${report.id}`, 303);
   });
 
   app.get<IdParams>("/sovereignty/reports/:id", { preHandler: coordinator }, async (request, reply) => {
-    const report = sovereignty.refreshDraft(request.params.id);
+    const report = await sovereignty.refreshDraft(request.params.id);
     const ctx = kit.context(request, reply);
     const done = text(request.query as FormFields, "done");
     const notice =
@@ -250,7 +250,7 @@ export async function sovereigntyPages(app: FastifyInstance, options: Options) {
   app.post<IdParams>("/sovereignty/reports/:id", { preHandler: coordinator }, async (request, reply) => {
     const fields = request.body as FormFields | undefined;
     const language = text(fields, "language") === "es" ? "es" : "en";
-    const report = sovereignty.edit(request.params.id, {
+    const report = await sovereignty.edit(request.params.id, {
       intro: text(fields, "intro").slice(0, 2000),
       progress: text(fields, "progress").slice(0, 2000),
       language,

@@ -99,7 +99,7 @@ export async function backfillReports(
     const parsed = parseReport(document, podIri);
     const input = parsed && reportFigures(deps, podIri, parsed);
     if (!input) return false;
-    storeReport(deps, parsed, input);
+    await storeReport(deps, parsed, input);
     return true;
   }
 }

@@ -1,12 +1,13 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { getFollowing } from "../follows/service.ts";
 import { projectNeighborReport } from "../social/neighbor-posts.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo } from "../federation/iri.ts";
 import type { VerifiedInbox } from "../federation/signature-guard.ts";
 import { addMonths, MONTH, monthIn } from "./months.ts";
-import { type PodMonthFigures, replaceFigures, type ReceivedFigure } from "./totals-store.ts";
+import { type PodMonthFigures, type ReceivedFigure, totalsStore } from "./totals-store.ts";
 import { REPORT_CONTEXT } from "./vocab.ts";
 
 const iri = z.url({ protocol: /^https?$/ }).max(2048);
@@ -105,12 +106,13 @@ export function reportFigures(
  * Stores a report's figures (replacing that pod's month) and, when it is the newest version, the post the
  * operator's apps show for it (neighbor pods send the Article, not the readable Note).
  */
-export function storeReport(
+export async function storeReport(
   deps: PodDeps,
   parsed: NonNullable<ReturnType<typeof parseReport>>,
   input: PodMonthFigures,
-) {
-  const stored = replaceFigures(deps.db, input);
+): Promise<boolean> {
+  const stored = await totalsStore(roomsOf(deps)).replaceFigures(input);
+  // The social room is not on the RoomDb yet: its post is written after the figures' write, on its own.
   const { report } = parsed;
   if (stored)
     projectNeighborReport(deps.db, {
@@ -154,7 +156,7 @@ export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
     if (getFollowing(deps.db, actorIri)?.state !== "accepted" || refuses(actorIri)) return true;
     const input = reportFigures(deps, actorIri, parsed);
     if (!input) return true;
-    const stored = storeReport(deps, parsed, input);
+    const stored = await storeReport(deps, parsed, input);
     deps.log.debug(
       { report: input.reportIri, month: input.month, stored, figures: input.figures.length },
       "sovereignty report received",

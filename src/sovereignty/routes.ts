@@ -3,6 +3,7 @@ import type { Context } from "@fedify/fedify";
 import { stringify } from "csv-stringify/sync";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { badRequest, notFound } from "../http/problem.ts";
 import { actorIri } from "../publishing/iris.ts";
@@ -15,7 +16,7 @@ import { reportPublicPage, totalsPage } from "./pages.ts";
 import type { SovereigntyService } from "./service.ts";
 import { reportToArticle, reportToNote } from "./to-as.ts";
 import { confederalTotals, type TotalCell } from "./totals.ts";
-import { latestMonth } from "./totals-store.ts";
+import { type TotalsStore, totalsStore } from "./totals-store.ts";
 import { INSTITUTIONS, METRIC_SLUG, METRIC_UNIT } from "./taxonomy.ts";
 
 /** How many months one request of the totals may span. */
@@ -53,7 +54,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     (error as unknown as { problems: unknown }).problems = problems;
     return error;
   };
-  app.get("/sovereignty/metric-types", { schema: { tags } }, async () => ({ items: sovereignty.metricTypes() }));
+  app.get("/sovereignty/metric-types", { schema: { tags } }, async () => ({ items: await sovereignty.metricTypes() }));
   app.post(
     "/sovereignty/metric-types",
     {
@@ -79,7 +80,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     async (request, reply) => {
       const { defaultWeight, ...type } = request.body;
       const defaultWeightMilli = defaultWeight === undefined ? 0 : (parseMilli(defaultWeight) ?? 0);
-      return reply.code(201).send(sovereignty.addMetricType({ ...type, defaultWeightMilli }));
+      return reply.code(201).send(await sovereignty.addMetricType({ ...type, defaultWeightMilli }));
     },
   );
   app.get(
@@ -88,12 +89,14 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     async (request) => {
       const month = request.query.month;
       return {
-        items: sovereignty.entries(month ? { from: `${month}-01`, to: `${addMonths(month, 1)}-01` } : { limit: 500 }),
+        items: await sovereignty.entries(
+          month ? { from: `${month}-01`, to: `${addMonths(month, 1)}-01` } : { limit: 500 },
+        ),
       };
     },
   );
   app.post("/sovereignty/entries", { schema: { tags, body: entryBody } }, async (request, reply) => {
-    const result = sovereignty.addEntry(request.body as Record<string, string>, meta);
+    const result = await sovereignty.addEntry(request.body as Record<string, string>, meta);
     if (!result.entry) throw problem(result.problems);
     return reply.code(201).send(result.entry);
   });
@@ -101,7 +104,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     "/sovereignty/entries.csv",
     { schema: { tags, body: z.object({ csv: z.string().max(200_000) }).strict() } },
     async (request, reply) => {
-      const result = sovereignty.importCsv(request.body.csv, { source: "csv", enteredBy: "operator" });
+      const result = await sovereignty.importCsv(request.body.csv, { source: "csv", enteredBy: "operator" });
       if (result.problems.length > 0) throw problem(result.problems);
       return reply.code(201).send({ imported: result.entries.length });
     },
@@ -110,15 +113,15 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
     "/sovereignty/entries/:id/correction",
     { schema: { tags, params: idParams, body: entryBody } },
     async (request, reply) => {
-      const result = sovereignty.correct(request.params.id, request.body as Record<string, string>, meta);
+      const result = await sovereignty.correct(request.params.id, request.body as Record<string, string>, meta);
       if (!result.entry) throw problem(result.problems);
       return reply.code(201).send(result.entry);
     },
   );
   app.get("/sovereignty/entries/:id/history", { schema: { tags, params: idParams } }, async (request) => ({
-    items: sovereignty.history(request.params.id),
+    items: await sovereignty.history(request.params.id),
   }));
-  app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: sovereignty.list() }));
+  app.get("/sovereignty/reports", { schema: { tags } }, async () => ({ items: await sovereignty.list() }));
   // A month before last may be given: a report the pod did not write at the time (default: last month). The body
   // is read here, not declared: a route with a body schema refuses a request without one.
   const draftBody = z
@@ -128,7 +131,7 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
   app.post("/sovereignty/reports/draft", { schema: { tags } }, async (request, reply) => {
     const body = draftBody.safeParse(request.body ?? undefined);
     if (!body.success) throw badRequest('"month" is a month such as 2026-10', "month");
-    return reply.code(201).send(sovereignty.draftFor(deps.now(), "en", body.data?.month));
+    return reply.code(201).send(await sovereignty.draftFor(deps.now(), "en", body.data?.month));
   });
   app.post("/sovereignty/reports/:id/publish", { schema: { tags, params: idParams } }, async (request) =>
     sovereignty.publish(request.params.id),
@@ -139,20 +142,20 @@ export const adminSovereigntyRoutes: FastifyPluginAsyncZod<{ sovereignty: Sovere
  * The totals the view shows, of one metric type or all: months [from, to], or the 24 up to the latest reported.
  * Each stored row is already a pod's latest report for its month (totals-store.ts).
  */
-export function viewTotals(
-  deps: PodDeps,
+export async function viewTotals(
+  store: TotalsStore,
   types: MetricType[],
   query: { metricIri?: string; from?: string; to?: string },
-): TotalCell[] {
+): Promise<TotalCell[]> {
   const weights = new Map(types.map((type) => [type.iri, type.weightMilli]));
   let { from, to } = query;
   if (!from || !to) {
-    const latest = latestMonth(deps.db, query.metricIri);
+    const latest = await store.latestMonth(query.metricIri);
     if (!latest) return [];
     to = latest;
     from = addMonths(latest, 1 - DEFAULT_MONTHS);
   }
-  return confederalTotals(deps.db, { metricIri: query.metricIri, from, to }, weights);
+  return confederalTotals(store, { metricIri: query.metricIri, from, to }, weights);
 }
 
 /** Public: published reports (Article / Note / page at one URL), custom metric IRIs, the confederal totals. */
@@ -162,31 +165,32 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
   contextFor: () => Context<null>;
   neighborPods: () => { actorIri: string; name: string; handle: string | null }[];
 }> = async (app, { deps, sovereignty, contextFor, neighborPods }) => {
-  const published = (id: string) => {
-    const row = sovereignty.get(id);
+  const figures = totalsStore(roomsOf(deps));
+  const published = async (id: string) => {
+    const row = await sovereignty.get(id);
     if (row.status !== "published") throw notFound(`no report ${id}`);
     return row;
   };
   app.get("/reports/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = published(request.params.id);
+    const row = await published(request.params.id);
     const ctx = publicContext(request, reply, deps.config);
     return sendNegotiated(request, reply, reportToArticle(contextFor(), deps.config, row), () =>
       renderPublic(ctx, reply, reportPublicPage(ctx, row)),
     );
   });
   app.get("/reports/:id/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = published(request.params.id);
+    const row = await published(request.params.id);
     const ctx = publicContext(request, reply, deps.config);
     return sendNegotiated(request, reply, reportToNote(contextFor(), deps.config, row), () =>
       renderPublic(ctx, reply, reportPublicPage(ctx, row)),
     );
   });
-  app.get("/metrics", { schema: { hide: true } }, async () => ({ items: sovereignty.metricTypes() }));
+  app.get("/metrics", { schema: { hide: true } }, async () => ({ items: await sovereignty.metricTypes() }));
   app.get(
     "/metrics/:slug",
     { schema: { params: z.object({ slug: z.string().max(40) }), hide: true } },
     async (request) => {
-      const type = sovereignty.metricTypes().find((x) => x.slug === request.params.slug && !x.shared);
+      const type = (await sovereignty.metricTypes()).find((x) => x.slug === request.params.slug && !x.shared);
       if (!type) throw notFound(`no metric type "${request.params.slug}"`);
       return type;
     },
@@ -198,8 +202,8 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     to: z.string().regex(MONTH).optional(),
     lang: z.string().max(5).optional(),
   });
-  function totals(query: z.infer<typeof monthsQuery>) {
-    const types = sovereignty.metricTypes();
+  async function totals(query: z.infer<typeof monthsQuery>) {
+    const types = await sovereignty.metricTypes();
     const chosen = types.find((x) => x.slug === query.metric);
     if (query.metric && !chosen) throw badRequest(`unknown metric type "${query.metric}"`, "metric");
     // A bounded read per request: at most three years of months.
@@ -208,7 +212,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     return {
       types,
       chosen,
-      cells: viewTotals(deps, types, { metricIri: chosen?.iri, from: query.from, to: query.to }),
+      cells: await viewTotals(figures, types, { metricIri: chosen?.iri, from: query.from, to: query.to }),
     };
   }
   // Read on first use only: a page whose months have many pods each names none of them.
@@ -227,7 +231,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
     "/confederation/sovereignty",
     { schema: { querystring: monthsQuery, hide: true } },
     async (request, reply) => {
-      const { types, cells } = totals(request.query);
+      const { types, cells } = await totals(request.query);
       const withData = new Set(cells.map((c) => c.metricIri));
       const chosen =
         types.find((x) => x.slug === request.query.metric) ?? types.find((x) => withData.has(x.iri)) ?? types[0]!;
@@ -246,7 +250,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
   );
 
   app.get("/view/sovereignty", { schema: { querystring: monthsQuery, hide: true } }, async (request) => {
-    const { cells } = totals(request.query);
+    const { cells } = await totals(request.query);
     return {
       items: cells.map((c) => ({
         ...c,
@@ -258,7 +262,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
   });
 
   app.get("/view/sovereignty.csv", { schema: { querystring: monthsQuery, hide: true } }, async (request, reply) => {
-    const { cells } = totals(request.query);
+    const { cells } = await totals(request.query);
     const csv = stringify(
       cells.map((c) => [
         c.month,

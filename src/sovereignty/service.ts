@@ -1,5 +1,4 @@
 import type { Context } from "@fedify/fedify";
-import { desc, eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { ChartersService } from "../charters/service.ts";
 import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
@@ -8,30 +7,20 @@ import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { offerCountsBetween } from "../offers/service.ts";
 import { actorIri } from "../publishing/iris.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import {
-  addMetricType,
-  correctEntry,
-  currentEntries,
-  entryHistory,
-  insertEntries,
-  listMetricTypes,
-  monthTotals,
-  readCsv,
-  readEntry,
-  setWeight,
-  type MetricTypeInput,
-} from "./ledger.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { readCsv, readEntry } from "./ledger.ts";
 import type { Entry, EntryProblem } from "./model.ts";
 import type { Report } from "./model-report.ts";
 import { addMonths, monthBounds, monthIn } from "./months.ts";
 import { backfillReports } from "./backfill.ts";
 import { draftFigures, isSmall, type ReportFigures } from "./report.ts";
-import { sovereigntyReports, sovereigntySettings } from "./schema.ts";
+import { ledgerStore, type MetricTypeInput } from "./store-ledger.ts";
+import { reportsStore } from "./store-reports.ts";
 import { reportActivities, reportIri, reportLines, reportPath } from "./to-as.ts";
-import { dropPodFigures, replaceFigures, type ReceivedFigure } from "./totals-store.ts";
+import { type PodMonthFigures, type ReceivedFigure, totalsStore } from "./totals-store.ts";
 
 export type { Report } from "./model-report.ts";
-export const DEFAULT_THRESHOLD = 3;
+export { DEFAULT_THRESHOLD } from "./store-ledger.ts";
 const REPORT_PUBLISHED = "sovereignty.report.published";
 
 type EntryMeta = { source: Entry["source"]; enteredBy: string };
@@ -52,37 +41,33 @@ export function sovereigntyService(
 ) {
   const { db, config } = deps;
   const zone = () => config.timeZone;
+  const rooms = roomsOf(deps);
+  const ledger = ledgerStore(rooms, config);
+  const reports = reportsStore(rooms);
+  const totals = totalsStore(rooms);
 
   events.on(REPORT_PUBLISHED, async ({ id }: { id: string }, event) => {
-    const row = get(id);
+    const row = await get(id);
     const ctx = contextFor();
     const activities = withEventIds(reportActivities(ctx, config, row, deps.now()), event.id);
     await sendToFollowers(ctx, deps, activities, reportIri(config, row).href);
   });
 
-  function known() {
+  async function known() {
     const charter = charters.current();
     return {
-      metrics: new Set(listMetricTypes(db, config).map((t) => t.slug)),
+      metrics: new Set((await ledger.metricTypes()).map((t) => t.slug)),
       services: new Set([...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => s.key)),
     };
   }
 
-  function threshold(): number {
-    return db.select().from(sovereigntySettings).get()?.smallCountThreshold ?? DEFAULT_THRESHOLD;
-  }
-
-  function toReport(row: typeof sovereigntyReports.$inferSelect): Report {
-    return row as Report;
-  }
-
-  function get(id: string): Report {
-    const row = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.id, id)).get();
+  async function get(id: string): Promise<Report> {
+    const row = await reports.byId(id);
     if (!row) throw notFound(`no report ${id}`);
-    return toReport(row);
+    return row;
   }
 
-  function figuresFor(month: string) {
+  async function figuresFor(month: string) {
     const charter = charters.current();
     const bounds = monthBounds(month, zone());
     const planned = charter?.planned[0];
@@ -90,10 +75,10 @@ export function sovereigntyService(
       month,
       zone: zone(),
       bounds,
-      threshold: threshold(),
-      types: listMetricTypes(db, config),
-      totals: monthTotals(db, month),
-      previous: monthTotals(db, addMonths(month, -1)),
+      threshold: await ledger.threshold(),
+      types: await ledger.metricTypes(),
+      totals: await ledger.monthTotals(month),
+      previous: await ledger.monthTotals(addMonths(month, -1)),
       services: [...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => ({ key: s.key, name: s.name })),
       next: planned ? { key: planned.key, name: planned.name, target: planned.target, needs: planned.needs } : null,
       offers: offerCountsBetween(db, new Date(bounds.start).toISOString(), new Date(bounds.end).toISOString()),
@@ -102,21 +87,15 @@ export function sovereigntyService(
   }
 
   /** A draft's figures follow the ledger until it is published (a draft made at the month's start, then filled). */
-  function refreshDraft(id: string): Report {
-    const row = get(id);
+  async function refreshDraft(id: string): Promise<Report> {
+    const row = await get(id);
     if (row.status !== "draft") return row;
-    return toReport(
-      db
-        .update(sovereigntyReports)
-        .set({ figures: figuresFor(row.month) })
-        .where(eq(sovereigntyReports.id, id))
-        .returning()
-        .get()!,
-    );
+    const figures = await figuresFor(row.month);
+    return (await reports.update(id, { figures })) ?? row;
   }
 
   /** This pod's published figures, in the same table as its neighbors' (the view's totals read one table). */
-  function projectOwn(row: Report): void {
+  function ownFigures(row: Report): PodMonthFigures {
     const figures: ReceivedFigure[] = row.figures.metrics.map((m) => {
       const small = isSmall(m.quantityMilli, row.figures.threshold);
       return {
@@ -126,56 +105,57 @@ export function sovereigntyService(
         fewerThan: small ? row.figures.threshold : null,
       };
     });
-    replaceFigures(db, {
+    return {
       podIri: actorIri(config).href,
       month: row.month,
       reportIri: reportIri(config, row).href,
       version: row.updatedAt,
       figures,
       at: deps.now(),
-    });
+    };
   }
 
   return {
-    metricTypes: () => listMetricTypes(db, config),
+    metricTypes: () => ledger.metricTypes(),
     /** A newly followed pod's earlier reports join the totals (read in the background after its Accept). */
     backfill: (podIri: string, refuses: (iri: string) => boolean) =>
       backfillReports(deps, contextFor(), podIri, refuses),
     /** A neighbor's figures leave the totals (it was unfollowed). */
-    forgetPod: (podIri: string) => dropPodFigures(db, podIri),
-    addMetricType: (input: MetricTypeInput) => addMetricType(db, config, input, deps.now()),
-    setWeight: (metric: string, hoursPerUnitMilli: number, reason: string) => {
-      if (!known().metrics.has(metric)) throw notFound(`no metric type ${metric}`);
-      setWeight(db, metric, hoursPerUnitMilli, reason, deps.now());
+    forgetPod: (podIri: string) => totals.dropPodFigures(podIri),
+    /** Every pod's stored report figures (the assemblies' agenda reads each pod's latest). */
+    storedFigures: () => totals.storedFigures(),
+    addMetricType: (input: MetricTypeInput) => ledger.addMetricType(input, deps.now()),
+    async setWeight(metric: string, hoursPerUnitMilli: number, reason: string): Promise<void> {
+      if (!(await known()).metrics.has(metric)) throw notFound(`no metric type ${metric}`);
+      await ledger.setWeight(metric, hoursPerUnitMilli, reason, deps.now());
     },
-    threshold,
-    setThreshold(value: number): void {
-      db.insert(sovereigntySettings)
-        .values({ id: 1, smallCountThreshold: value })
-        .onConflictDoUpdate({ target: sovereigntySettings.id, set: { smallCountThreshold: value } })
-        .run();
-    },
+    threshold: () => ledger.threshold(),
+    setThreshold: (value: number) => ledger.setThreshold(value),
     known,
 
     /** One entry from raw values; problems name the field. */
-    addEntry(raw: Record<string, string>, meta: EntryMeta): { entry?: Entry; problems: EntryProblem[] } {
-      const read = readEntry(raw, known());
+    async addEntry(raw: Record<string, string>, meta: EntryMeta): Promise<{ entry?: Entry; problems: EntryProblem[] }> {
+      const read = readEntry(raw, await known());
       if (!read.input) return { problems: read.problems };
-      return { entry: insertEntries(db, [read.input], { ...meta, now: deps.now() })[0]!, problems: [] };
+      return { entry: (await ledger.insertEntries([read.input], { ...meta, now: deps.now() }))[0]!, problems: [] };
     },
     /** CSV rows, all or none. */
-    importCsv(text: string, meta: EntryMeta): { entries: Entry[]; problems: EntryProblem[] } {
-      const read = readCsv(text, known());
+    async importCsv(text: string, meta: EntryMeta): Promise<{ entries: Entry[]; problems: EntryProblem[] }> {
+      const read = readCsv(text, await known());
       if (read.problems.length > 0) return { entries: [], problems: read.problems };
-      return { entries: insertEntries(db, read.inputs, { ...meta, now: deps.now() }), problems: [] };
+      return { entries: await ledger.insertEntries(read.inputs, { ...meta, now: deps.now() }), problems: [] };
     },
-    correct(id: string, raw: Record<string, string>, meta: EntryMeta): { entry?: Entry; problems: EntryProblem[] } {
-      const read = readEntry(raw, known());
+    async correct(
+      id: string,
+      raw: Record<string, string>,
+      meta: EntryMeta,
+    ): Promise<{ entry?: Entry; problems: EntryProblem[] }> {
+      const read = readEntry(raw, await known());
       if (!read.input) return { problems: read.problems };
-      return { entry: correctEntry(db, id, read.input, { ...meta, now: deps.now() }), problems: [] };
+      return { entry: await ledger.correctEntry(id, read.input, { ...meta, now: deps.now() }), problems: [] };
     },
-    history: (id: string) => entryHistory(db, id),
-    entries: (range: { from?: string; to?: string; limit?: number } = {}) => currentEntries(db, range),
+    history: (id: string) => ledger.entryHistory(id),
+    entries: (range: { from?: string; to?: string; limit?: number } = {}) => ledger.currentEntries(range),
 
     /** The month the next report covers, seen from `now`: the previous month in the pod's time zone. */
     reportMonth: (now: Date) => addMonths(monthIn(now, zone()), -1),
@@ -184,42 +164,32 @@ export function sovereigntyService(
      * Drafts the report for the month before `now` (pod's zone), or for an earlier month the pod did not report,
      * unless there is one; returns it.
      */
-    draftFor(now: Date, language = "en", month = addMonths(monthIn(now, zone()), -1)): Report {
+    async draftFor(now: Date, language = "en", month = addMonths(monthIn(now, zone()), -1)): Promise<Report> {
       if (month >= monthIn(now, zone())) throw badRequest(`${month} has not ended yet`, "month");
-      const existing = db.select().from(sovereigntyReports).where(eq(sovereigntyReports.month, month)).get();
-      if (existing) return existing.status === "draft" ? refreshDraft(existing.id) : toReport(existing);
+      const existing = await reports.byMonth(month);
+      if (existing) return existing.status === "draft" ? refreshDraft(existing.id) : existing;
       const at = now.toISOString();
-      return toReport(
-        db
-          .insert(sovereigntyReports)
-          .values({
-            id: uuidv7(),
-            month,
-            status: "draft",
-            figures: figuresFor(month),
-            intro: "",
-            progress: "",
-            language,
-            revision: 0,
-            createdAt: at,
-            updatedAt: at,
-            publishedAt: null,
-          })
-          .returning()
-          .get(),
-      );
+      const figures = await figuresFor(month);
+      return reports.insertDraft({
+        id: uuidv7(),
+        month,
+        status: "draft",
+        figures,
+        intro: "",
+        progress: "",
+        language,
+        revision: 0,
+        createdAt: at,
+        updatedAt: at,
+        publishedAt: null,
+      });
     },
 
     /** The latest published report's progress toward the next service, for the public charter page. */
-    monthlyProgress() {
-      const row = db
-        .select()
-        .from(sovereigntyReports)
-        .where(eq(sovereigntyReports.status, "published"))
-        .orderBy(desc(sovereigntyReports.month))
-        .get();
+    async monthlyProgress() {
+      const [row] = await reports.published(1);
       if (!row) return null;
-      const report = toReport(row);
+      const report = row;
       const next = report.figures.next;
       return {
         month: report.month,
@@ -232,20 +202,13 @@ export function sovereigntyService(
 
     get,
     refreshDraft,
-    list: (): Report[] =>
-      db.select().from(sovereigntyReports).orderBy(desc(sovereigntyReports.month)).all().map(toReport),
+    list: () => reports.list(),
 
     /** Keeps the coordinators' words and recomputes the figures from the ledger as it stands. */
-    edit(id: string, words: { intro: string; progress: string; language: string }): Report {
-      const row = get(id);
-      return toReport(
-        db
-          .update(sovereigntyReports)
-          .set({ ...words, figures: figuresFor(row.month), updatedAt: deps.now().toISOString() })
-          .where(eq(sovereigntyReports.id, id))
-          .returning()
-          .get()!,
-      );
+    async edit(id: string, words: { intro: string; progress: string; language: string }): Promise<Report> {
+      const row = await get(id);
+      const figures = await figuresFor(row.month);
+      return (await reports.update(id, { ...words, figures, updatedAt: deps.now().toISOString() }))!;
     },
 
     /**
@@ -253,28 +216,29 @@ export function sovereigntyService(
      * recomputed from the ledger; records the charter's monthly review.
      */
     async publish(id: string): Promise<Report> {
-      const current = get(id);
-      if (current.status === "published" && current.revision < 1) throw conflict("inconsistent report");
-      const now = deps.now().toISOString();
-      const row = db.transaction((tx) => {
-        const updated = toReport(
-          tx
-            .update(sovereigntyReports)
-            .set({
-              status: "published",
-              figures: figuresFor(current.month),
-              revision: current.revision + 1,
-              updatedAt: now,
-              publishedAt: current.publishedAt ?? now,
-            })
-            .where(eq(sovereigntyReports.id, id))
-            .returning()
-            .get()!,
-        );
-        projectOwn(updated);
-        events.record(tx, REPORT_PUBLISHED, { id }, reportIri(config, updated).href);
-        return updated;
-      });
+      const before = await get(id);
+      const figures = await figuresFor(before.month);
+      const own = actorIri(config).href;
+      // The report, this pod's figures in the totals and the event to send it: one write, one at a time per report.
+      const row = await rooms.write(
+        async (db) => {
+          const current = await reports.byIdWithin(db, id);
+          if (!current) throw notFound(`no report ${id}`);
+          if (current.status === "published" && current.revision < 1) throw conflict("inconsistent report");
+          const now = deps.now().toISOString();
+          const updated = (await reports.updateWithin(db, id, {
+            status: "published",
+            figures,
+            revision: current.revision + 1,
+            updatedAt: now,
+            publishedAt: current.publishedAt ?? now,
+          }))!;
+          await totals.replaceFiguresWithin(db, ownFigures(updated));
+          await events.recordWithin(db, REPORT_PUBLISHED, { id }, reportIri(config, updated).href);
+          return updated;
+        },
+        { oneAtATime: totals.turnOf(own, before.month).oneAtATime },
+      );
       if (charters.current()) await charters.review();
       await events.settle();
       return row;

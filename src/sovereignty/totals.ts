@@ -1,8 +1,5 @@
-import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { preparedOnce } from "../db/prepared.ts";
 import { liberatedMilli } from "./report.ts";
-import { sovereigntyNeighborFigures, sovereigntyTotals } from "./schema.ts";
+import type { TotalsStore } from "./totals-store.ts";
 
 /** One cell of the confederal totals: a metric type in a month, across the pods that reported it. */
 export interface TotalCell {
@@ -32,18 +29,18 @@ export const POD_LIST_MAX = 50;
  * is the reporting pod's own calendar month, so pods in different time zones add up by month label, not by
  * instant. Weights are this pod's, applied to the sums.
  */
-export function confederalTotals(
-  db: Db,
+export async function confederalTotals(
+  store: TotalsStore,
   query: { metricIri?: string; from: string; to: string },
   weights: ReadonlyMap<string, number>,
-): TotalCell[] {
-  const rows = query.metricIri
-    ? preparedOnce(db, totalsOfMetric).all({ metric: query.metricIri, from: query.from, to: query.to })
-    : preparedOnce(db, totalsOfAll).all({ from: query.from, to: query.to });
-  return rows.map((row) => {
-    const listed = row.podCount + row.fewerThanCount <= POD_LIST_MAX ? podsOf(db, row.metricIri, row.month) : null;
+): Promise<TotalCell[]> {
+  const rows = await store.totalsIn(query);
+  const cells: TotalCell[] = [];
+  for (const row of rows) {
+    const listed =
+      row.podCount + row.fewerThanCount <= POD_LIST_MAX ? await store.podsOf(row.metricIri, row.month) : null;
     const weightMilli = weights.get(row.metricIri) ?? null;
-    return {
+    cells.push({
       month: row.month,
       metricIri: row.metricIri,
       unit: row.unit,
@@ -55,39 +52,7 @@ export function confederalTotals(
       fewerThanCount: row.fewerThanCount,
       fewerThan: row.fewerThanCount > 0 ? row.fewerThan : null,
       fewerThanPods: listed?.filter((p) => p.quantityMilli === null).map((p) => p.podIri) ?? null,
-    };
-  });
+    });
+  }
+  return cells;
 }
-
-// Each chart, JSON or CSV request reads here: built and prepared once per database, not per request.
-const inMonths = () =>
-  and(gte(sovereigntyTotals.month, sql.placeholder("from")), lte(sovereigntyTotals.month, sql.placeholder("to")));
-const totalsOfMetric = (db: Db) =>
-  db
-    .select()
-    .from(sovereigntyTotals)
-    .where(and(eq(sovereigntyTotals.metricIri, sql.placeholder("metric")), inMonths()))
-    .orderBy(asc(sovereigntyTotals.month))
-    .prepare();
-const totalsOfAll = (db: Db) =>
-  db
-    .select()
-    .from(sovereigntyTotals)
-    .where(inMonths())
-    .orderBy(asc(sovereigntyTotals.month), asc(sovereigntyTotals.metricIri))
-    .prepare();
-const podsOfCell = (db: Db) =>
-  db
-    .select({ podIri: sovereigntyNeighborFigures.podIri, quantityMilli: sovereigntyNeighborFigures.quantityMilli })
-    .from(sovereigntyNeighborFigures)
-    .where(
-      and(
-        eq(sovereigntyNeighborFigures.metricIri, sql.placeholder("metric")),
-        eq(sovereigntyNeighborFigures.month, sql.placeholder("month")),
-      ),
-    )
-    .orderBy(asc(sovereigntyNeighborFigures.podIri))
-    .prepare();
-
-const podsOf = (db: Db, metricIri: string, month: string) =>
-  preparedOnce(db, podsOfCell).all({ metric: metricIri, month });

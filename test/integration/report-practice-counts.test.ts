@@ -87,7 +87,7 @@ describe("the monthly report's practice counts", () => {
     expect(care.recordAttendance(circle.id, "2026-12-01T18:00:00Z", 5, members[0]!.id)).toBe(true);
 
     clock = new Date("2027-01-02T12:00:00Z");
-    const report = sovereignty.draftFor(clock);
+    const report = await sovereignty.draftFor(clock);
     expect(report.month).toBe("2026-12");
     expect(report.figures.practice).toEqual({
       rolesRotated: december.length,

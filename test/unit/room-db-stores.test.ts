@@ -29,6 +29,13 @@ const CONVERTED_FILES = [
   "src/members/codes.ts",
   "src/members/passkeys.ts",
   "src/members/reach.ts",
+  // sovereignty: every table is behind these; service.ts still reads the offers room's counts synchronously, and
+  // from-as.ts writes the social room's post of a neighbor's report (rooms not yet moved).
+  "src/sovereignty/store-ledger.ts",
+  "src/sovereignty/store-reports.ts",
+  "src/sovereignty/totals-store.ts",
+  "src/sovereignty/totals.ts",
+  "src/sovereignty/collections.ts",
 ];
 
 const files = (room: string) =>

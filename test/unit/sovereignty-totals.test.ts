@@ -1,20 +1,14 @@
 /**
  * The sovereignty room's pure parts: CSV rows checked one by one (all or nothing, problems naming row and
- * column), months in the pod's time zone, and the confederal totals (a corrected report replaces, small counts
- * add nothing, weights applied, months added up by the reporting pod's own calendar month).
+ * column), months in the pod's time zone (the confederal totals, on both databases, are in
+ * test/support/sovereignty-contract.ts).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
+import { describe, expect, it } from "vitest";
 import { readCsv } from "../../src/sovereignty/ledger.ts";
 import { readMetricTypeForm, slugFromName } from "../../src/sovereignty/metric-form.ts";
 import { translator } from "../../src/webapp/i18n/index.ts";
 import { addMonths, monthBounds, monthIn } from "../../src/sovereignty/months.ts";
 import { draftFigures, isSmall } from "../../src/sovereignty/report.ts";
-import { confederalTotals } from "../../src/sovereignty/totals.ts";
-import { replaceFigures, type ReceivedFigure } from "../../src/sovereignty/totals-store.ts";
 
 const known = { metrics: new Set(["meals-prepared", "repairs"]), services: new Set(["kitchen"]) };
 const MEALS = "https://w3id.org/pods/metrics/meals-prepared";
@@ -108,103 +102,6 @@ describe("months in the pod's time zone", () => {
       start: "2026-10-01T00:00:00+02:00",
       end: "2026-11-01T00:00:00+01:00",
     });
-  });
-});
-
-describe("confederal totals (a real SQLite file)", () => {
-  const weights = new Map([
-    [MEALS, 1000],
-    [REPAIRS, 2500],
-  ]);
-  let handle: DatabaseHandle;
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "pod-sov-totals-"));
-    handle = openMigratedDatabase(join(dir, "pod.sqlite"));
-  });
-  afterEach(() => {
-    handle.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const A = "https://a.example/users/pod";
-  const B = "https://b.example/users/pod";
-  const report = (podIri: string, month: string, version: string, figures: ReceivedFigure[]) =>
-    replaceFigures(handle.db, { podIri, month, reportIri: `${podIri}/r/${month}`, version, figures, at: new Date() });
-  const meals = (quantityMilli: number | null, fewerThan: number | null = null): ReceivedFigure => ({
-    metricIri: MEALS,
-    unit: "meal",
-    quantityMilli,
-    fewerThan,
-  });
-  const totals = (from = "2026-01", to = "2026-12") => confederalTotals(handle.db, { from, to }, weights);
-
-  it("adds pods' numbers per month and type, with this pod's weights applied", () => {
-    report(A, "2026-10", "2026-11-02T10:00:00Z", [
-      meals(10_000),
-      { metricIri: REPAIRS, unit: "repair", quantityMilli: 4000, fewerThan: null },
-    ]);
-    report(B, "2026-10", "2026-11-03T10:00:00Z", [meals(32_000)]);
-    expect(totals()).toEqual([
-      expect.objectContaining({
-        month: "2026-10",
-        metricIri: MEALS,
-        quantityMilli: 42_000,
-        liberatedMilli: 42_000,
-        weightMilli: 1000,
-        podCount: 2,
-        pods: [A, B],
-      }),
-      expect.objectContaining({ metricIri: REPAIRS, quantityMilli: 4000, liberatedMilli: 10_000, pods: [A] }),
-    ]);
-  });
-
-  it("a metric named twice in one report counts once, and leaves the totals whole when corrected", () => {
-    report(A, "2026-10", "2026-11-02T10:00:00Z", [meals(10_000), meals(999_000_000), meals(5)]);
-    expect(totals()[0]).toMatchObject({ quantityMilli: 10_000, podCount: 1 });
-    report(A, "2026-10", "2026-11-03T10:00:00Z", [meals(4000)]);
-    expect(totals()[0]).toMatchObject({ quantityMilli: 4000, podCount: 1 });
-  });
-
-  it("a corrected report replaces the pod's earlier figures; an older version never replaces a newer one", () => {
-    report(A, "2026-10", "2026-11-02T10:00:00Z", [meals(10_000)]);
-    report(B, "2026-10", "2026-11-02T10:00:00Z", [meals(5000)]);
-    expect(report(A, "2026-10", "2026-11-05T10:00:00Z", [meals(12_000)])).toBe(true);
-    expect(totals()[0]).toMatchObject({ quantityMilli: 17_000, podCount: 2 });
-    expect(report(A, "2026-10", "2026-11-01T10:00:00Z", [meals(99_000)])).toBe(false);
-    expect(totals()[0]).toMatchObject({ quantityMilli: 17_000 });
-    // A correction that drops a type takes it out of the totals.
-    report(A, "2026-10", "2026-11-06T10:00:00Z", []);
-    report(B, "2026-10", "2026-11-06T10:00:00Z", []);
-    expect(totals()).toEqual([]);
-  });
-
-  it("a count published as 'fewer than' adds nothing and is listed apart", () => {
-    report(A, "2026-10", "2026-11-02T10:00:00Z", [meals(10_000)]);
-    report(B, "2026-10", "2026-11-02T10:00:00Z", [meals(null, 3)]);
-    expect(totals()[0]).toMatchObject({
-      quantityMilli: 10_000,
-      podCount: 1,
-      pods: [A],
-      fewerThanCount: 1,
-      fewerThan: 3,
-      fewerThanPods: [B],
-    });
-  });
-
-  it("a type this pod has no weight for shows no hours", () => {
-    report(A, "2026-10", "v1", [
-      { metricIri: "https://b.example/metrics/bikes", unit: "bike", quantityMilli: 10_000, fewerThan: null },
-    ]);
-    expect(totals()[0]).toMatchObject({ liberatedMilli: null, weightMilli: null, quantityMilli: 10_000 });
-  });
-
-  it("pods in different zones add up by their own month, not by instant", () => {
-    // Both instants say October where they were written: Sep 30 12:00 UTC is already Oct 1 in Auckland,
-    // Nov 1 05:00 UTC is still Oct 31 in Honolulu. By instant (UTC) they would fall in two other months.
-    report(A, monthIn(new Date("2026-09-30T12:00:00Z"), "Pacific/Auckland"), "v1", [meals(10_000)]);
-    report(B, monthIn(new Date("2026-11-01T05:00:00Z"), "Pacific/Honolulu"), "v1", [meals(5000)]);
-    expect(totals()).toEqual([expect.objectContaining({ month: "2026-10", quantityMilli: 15_000 })]);
-    expect(totals("2026-11", "2026-11")).toEqual([]);
   });
 });
 
