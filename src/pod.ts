@@ -207,6 +207,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     await services.settings.load();
     await categoriesOf(deps).load();
     await charterCopyOf(deps).load();
+    await rotation.load();
     confederation.refuseWith(services.moderation.refuses);
     social.refuseWith(services.moderation.refuses);
     federation = buildFederation(

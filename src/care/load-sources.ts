@@ -23,13 +23,13 @@ export async function loadsOf(memberIds: string[], { rota, auditSince, now, time
   const since = new Date(now.getTime() - (settings.windowWeeks + 1) * WEEK_MS);
   for (const entry of await auditSince("rota.giveUp", since)) {
     if (!entry.memberId) continue;
-    const seat = rota.seat(entry.subject);
+    const seat = await rota.seat(entry.subject);
     if (!seat) continue;
     dropOuts.set(entry.memberId, [...(dropOuts.get(entry.memberId) ?? []), { period: seat.period, at: entry.at }]);
   }
   const out = new Map<string, LoadSignals>();
   for (const id of memberIds) {
-    const seats = rota.mine(id).filter((s) => s.status === "published");
+    const seats = (await rota.mine(id)).filter((s) => s.status === "published");
     out.set(id, loadSignals({ seats, dropOuts: dropOuts.get(id) ?? [], now, timeZone, settings }));
   }
   return out;

@@ -48,19 +48,19 @@ export type MemberReach = ReturnType<typeof memberReach>;
  * True when it went.
  */
 export async function sendOnce(reminder: {
-  claim: () => boolean;
-  release: () => void;
+  claim: () => boolean | Promise<boolean>;
+  release: () => unknown;
   send: () => Promise<void>;
   /** Logs the failure (no account, address or error text: that would tie a member to their account). */
   failed: () => void;
 }): Promise<boolean> {
-  if (!reminder.claim()) return false;
+  if (!(await reminder.claim())) return false;
   try {
     await reminder.send();
     return true;
   } catch {
     reminder.failed();
-    reminder.release();
+    await reminder.release();
     return false;
   }
 }

@@ -47,11 +47,11 @@ export async function rotaPages(
       request,
       reply,
       rotaPage(kit.context(request, reply), {
-        roles: rota.roles(),
-        proposed: rota.proposed(),
-        unfilled: rota.unfilled(),
+        roles: await rota.roles(),
+        proposed: await rota.proposed(),
+        unfilled: await rota.unfilled(),
         members: await names(),
-        publicRoles: rota.settings().publicRoles,
+        publicRoles: (await rota.settings()).publicRoles,
         ...state,
       }),
     );
@@ -71,7 +71,7 @@ export async function rotaPages(
   );
   app.post("/rota/generate", { preHandler: coordinator }, async (request, reply) => {
     const weeks = Math.min(26, Math.max(1, Number.parseInt(text(fieldsOf(request), "weeks"), 10) || 4));
-    rota.generate(await active(), weeks);
+    await rota.generate(await active(), weeks);
     audit(request.appMember!.id, "rota.generate", String(weeks));
     return reply.redirect("/app/rota?done=generated#proposed", 303);
   });
@@ -80,29 +80,29 @@ export async function rotaPages(
     // The hidden "0" comes first; a checked box adds "1" after it.
     const publicRoles = listOf(fieldsOf(request)?.publicRoles).includes("1");
     const before = JSON.stringify(rota.publicRoles());
-    rota.setPublicRoles(publicRoles);
+    await rota.setPublicRoles(publicRoles);
     await publicRolesChanged(before);
     audit(request.appMember!.id, "rota.settings", publicRoles ? "publicRoles" : "private");
     return reply.redirect("/app/rota?done=settings#public", 303);
   });
   app.post("/rota/publish", { preHandler: coordinator }, async (request, reply) => {
-    rota.publish();
+    await rota.publish();
     audit(request.appMember!.id, "rota.publish", "");
     return reply.redirect("/app/rota?done=published", 303);
   });
   // The language link of a page answering a pick that broke a rule points here: back to the rota.
   app.get("/rota/seats/:id", { preHandler: coordinator }, async (_request, reply) => reply.redirect("/app/rota", 303));
   app.post<{ Params: { id: string } }>("/rota/seats/:id", { preHandler: coordinator }, async (request, reply) => {
-    const seat = rota.seat(request.params.id);
+    const seat = await rota.seat(request.params.id);
     if (!seat || seat.status !== "proposed") return reply.callNotFound();
     const memberId = text(fieldsOf(request), "member");
     const picked = memberId ? (await active()).find((m) => m.id === memberId) : undefined;
     if (memberId && !picked) return show(request, reply);
     if (picked && text(fieldsOf(request), "confirm") !== "1") {
-      const cause = rota.breaks(seat, picked);
+      const cause = await rota.breaks(seat, picked);
       if (cause) return show(request, reply, { warning: { seatId: seat.id, memberId: picked.id, cause } });
     }
-    rota.assign(seat.id, picked?.id ?? null);
+    await rota.assign(seat.id, picked?.id ?? null);
     audit(request.appMember!.id, "rota.assign", seat.id);
     return reply.redirect("/app/rota?done=adjusted#proposed", 303);
   });
@@ -124,11 +124,11 @@ export async function rotaPages(
     );
   app.get("/rota/roles/new", { preHandler: coordinator }, async (request, reply) => showRole(request, reply));
   app.get<{ Params: { id: string } }>("/rota/roles/:id", { preHandler: coordinator }, async (request, reply) => {
-    const role = rota.role(request.params.id);
+    const role = await rota.role(request.params.id);
     return role ? showRole(request, reply, role) : reply.callNotFound();
   });
   app.post<{ Params: { id: string } }>("/rota/roles/:id", { preHandler: coordinator }, async (request, reply) => {
-    const role = request.params.id === "new" ? undefined : rota.role(request.params.id);
+    const role = request.params.id === "new" ? undefined : await rota.role(request.params.id);
     if (request.params.id !== "new" && !role) return reply.callNotFound();
     const values = Object.fromEntries(ROLE_FIELDS.map((f) => [f, text(fieldsOf(request), f).trim()]));
     const { input, errors } = roleInput(values, workflows());
@@ -140,7 +140,7 @@ export async function rotaPages(
       );
     }
     const before = JSON.stringify(rota.publicRoles());
-    const id = role ? (rota.updateRole(role.id, input), role.id) : rota.createRole(input).id;
+    const id = role ? (await rota.updateRole(role.id, input), role.id) : (await rota.createRole(input)).id;
     await publicRolesChanged(before);
     audit(request.appMember!.id, role ? "rota.role.edit" : "rota.role.add", id);
     return reply.redirect("/app/rota?done=saved#roles", 303);
@@ -155,19 +155,19 @@ export async function rotaPages(
   const showMine = async (request: FastifyRequest, reply: FastifyReply, state: Partial<MinePageState> = {}) => {
     const id = request.appMember!.id;
     const [remindersTo, everyone] = await Promise.all([rota.reachable(id), members.list()]);
-    rota.growSkills();
+    await rota.growSkills();
     return kit.send(
       request,
       reply,
       minePage(kit.context(request, reply), {
-        seats: rota.mine(id),
-        offers: rota.offersFor(memberOf(request)),
-        roles: rota.roles(),
+        seats: await rota.mine(id),
+        offers: await rota.offersFor(memberOf(request)),
+        roles: await rota.roles(),
         workflows: workflows(),
-        boundaries: rota.boundaries(id),
-        hasFeed: rota.hasFeedToken(id),
-        handoffs: rota.handoffsOf(id),
-        grown: rota.grownSkills(id),
+        boundaries: await rota.boundaries(id),
+        hasFeed: await rota.hasFeedToken(id),
+        handoffs: await rota.handoffsOf(id),
+        grown: await rota.grownSkills(id),
         remindersTo: remindersTo?.handle,
         names: new Map(everyone.map((m) => [m.id, m.displayName])),
         localTime: (iso) =>
@@ -193,12 +193,12 @@ export async function rotaPages(
     app.get(path, { preHandler: member }, async (_request, reply) => reply.redirect("/app/rota/mine", 303));
   }
   app.post<{ Params: { id: string } }>("/rota/mine/:id/give-up", { preHandler: member }, async (request, reply) => {
-    if (!rota.giveUp(request.params.id, request.appMember!.id)) return reply.callNotFound();
+    if (!(await rota.giveUp(request.params.id, request.appMember!.id))) return reply.callNotFound();
     audit(request.appMember!.id, "rota.giveUp", request.params.id);
     return reply.redirect("/app/rota/mine?done=gaveUp", 303);
   });
   app.post<{ Params: { id: string } }>("/rota/mine/:id/take", { preHandler: member }, async (request, reply) => {
-    if (!rota.accept(request.params.id, memberOf(request))) {
+    if (!(await rota.accept(request.params.id, memberOf(request)))) {
       return showMine(request, reply, { error: "rota.tooLate" });
     }
     audit(request.appMember!.id, "rota.take", request.params.id);
@@ -215,11 +215,11 @@ export async function rotaPages(
       return showMine(request, reply, { error: "rota.error.when" });
     }
     const place = text(fieldsOf(request), "place").trim().slice(0, 300);
-    if (!rota.planHandoff(request.params.id, request.appMember!.id, at, place)) return reply.callNotFound();
+    if (!(await rota.planHandoff(request.params.id, request.appMember!.id, at, place))) return reply.callNotFound();
     return reply.redirect("/app/rota/mine?done=handoff#handoffs", 303);
   });
   app.post<{ Params: { id: string } }>("/rota/handoffs/:id/confirm", { preHandler: member }, async (request, reply) => {
-    if (!rota.confirmHandoff(request.params.id, request.appMember!.id)) return reply.callNotFound();
+    if (!(await rota.confirmHandoff(request.params.id, request.appMember!.id))) return reply.callNotFound();
     audit(request.appMember!.id, "rota.handoff.confirm", request.params.id);
     return reply.redirect("/app/rota/mine?done=handoff#handoffs", 303);
   });
@@ -229,7 +229,7 @@ export async function rotaPages(
   app.post("/rota/mine/boundaries", { preHandler: member }, async (request, reply) => {
     const fields = fieldsOf(request);
     const maxRisk = text(fields, "maxRisk") as Risk;
-    const roleIds = new Set(rota.roles().map((r) => r.id));
+    const roleIds = new Set((await rota.roles()).map((r) => r.id));
     const declines = listOf(fields?.declines).filter((id) => roleIds.has(id));
     const unavailable = text(fields, "unavailable")
       .split(",")
@@ -238,7 +238,7 @@ export async function rotaPages(
     if (!RISK_LEVELS.includes(maxRisk) || unavailable.some((p) => !PERIOD_KEY.test(p)) || unavailable.length > 200) {
       return showMine(request, reply, { error: "rota.error.period" });
     }
-    rota.setBoundaries(request.appMember!.id, {
+    await rota.setBoundaries(request.appMember!.id, {
       maxRisk,
       declines: declines.join(","),
       unavailable: unavailable.join(","),
@@ -246,25 +246,25 @@ export async function rotaPages(
     return reply.redirect("/app/rota/mine?done=saved#boundaries", 303);
   });
   app.post("/rota/mine/feed", { preHandler: member }, async (request, reply) => {
-    const secret = rota.regenerateFeedToken(request.appMember!.id);
+    const secret = await rota.regenerateFeedToken(request.appMember!.id);
     return showMine(request, reply, { feedUrl: new URL(`/app/rota/feed/${secret}`, config.url).href });
   });
   app.post("/rota/mine/feed/revoke", { preHandler: member }, async (request, reply) => {
-    rota.revokeFeedToken(request.appMember!.id);
+    await rota.revokeFeedToken(request.appMember!.id);
     return reply.redirect("/app/rota/mine?done=revoked#feed", 303);
   });
 
   // The member's calendar: anyone with the secret address reads it, so it holds only their own seats.
   app.get<{ Params: { token: string } }>("/rota/feed/:token", async (request, reply) => {
-    const memberId = rota.memberOfFeedToken(request.params.token);
+    const memberId = await rota.memberOfFeedToken(request.params.token);
     const found = memberId ? await members.get(memberId) : undefined;
     const owner = found && !found.disabledAt ? found : undefined;
     if (!owner) return reply.code(404).type("text/plain; charset=utf-8").send("Not found");
     const t = translator(owner.locale === "es" ? "es" : "en");
-    const roles = new Map(rota.roles().map((r) => [r.id, r]));
+    const roles = new Map((await rota.roles()).map((r) => [r.id, r]));
     const { default: ical } = await import("ical-generator");
     const calendar = ical({ name: config.name, timezone: config.timeZone });
-    for (const seat of rota.mine(owner.id)) {
+    for (const seat of await rota.mine(owner.id)) {
       const role = roles.get(seat.roleId);
       if (!role) continue;
       calendar.createEvent({

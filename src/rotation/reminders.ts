@@ -1,11 +1,9 @@
 import { Temporal } from "@js-temporal/polyfill";
-import { and, eq, isNotNull, ne } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
 import { sendOnce, type MemberReach, type People } from "../members/reach.ts";
 import { translator } from "../webapp/i18n/index.ts";
 import { periodStart } from "./periods.ts";
-import { rotaHandoffs, rotaReminders, rotaSeats } from "./schema.ts";
+import type { Role } from "./service.ts";
 import type { RotationService } from "./service.ts";
 
 const DAY_MS = 86_400_000;
@@ -13,7 +11,6 @@ const DAY_MS = 86_400_000;
 const HANDOFF_WINDOW_MS = 60 * 60_000;
 
 export interface ReminderDeps {
-  db: Db;
   config: Config;
   rota: RotationService;
   /** Active members and their verified fediverse accounts (shared with the memory room's review reminders). */
@@ -28,7 +25,7 @@ type Due = { subjectId: string; memberId: string; kind: "seat" | "handoff"; text
  * and at each handoff's time (both holders). Each is recorded before it is sent, so it goes once even across
  * restarts; one that could not be delivered is forgotten and tried again by the next check, while still due.
  */
-export function reminderService({ db, config, rota, reach, log }: ReminderDeps) {
+export function reminderService({ config, rota, reach, log }: ReminderDeps) {
   const member = (people: People, id: string) => {
     const found = people.active(id);
     return found && { name: found.displayName, locale: found.locale };
@@ -39,16 +36,13 @@ export function reminderService({ db, config, rota, reach, log }: ReminderDeps) 
     new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short", timeZone: zone }).format(
       new Date(instant.epochMilliseconds),
     );
-  const roleName = (id: string) => rota.role(id)?.name ?? "";
 
-  function due(now: Date, people: People): Due[] {
+  async function due(now: Date, people: People): Promise<Due[]> {
     const at = now.getTime();
     const out: Due[] = [];
-    const seats = db
-      .select()
-      .from(rotaSeats)
-      .where(and(eq(rotaSeats.status, "published"), isNotNull(rotaSeats.memberId)))
-      .all();
+    const [[seats, handoffs], roles] = await Promise.all([rota.remindable(), rota.roles()]);
+    const byId = new Map<string, Role>(roles.map((r) => [r.id, r]));
+    const roleName = (id: string) => byId.get(id)?.name ?? "";
     for (const seat of seats) {
       const start = periodStart(seat.period).toZonedDateTime({ timeZone: zone }).toInstant();
       if (at < start.epochMilliseconds - DAY_MS || at >= start.epochMilliseconds) continue;
@@ -67,11 +61,6 @@ export function reminderService({ db, config, rota, reach, log }: ReminderDeps) 
           }),
       });
     }
-    const handoffs = db
-      .select()
-      .from(rotaHandoffs)
-      .where(and(isNotNull(rotaHandoffs.at), ne(rotaHandoffs.outgoingId, rotaHandoffs.incomingId)))
-      .all();
     for (const handoff of handoffs) {
       const time = Temporal.Instant.from(handoff.at!);
       if (at < time.epochMilliseconds || at >= time.epochMilliseconds + HANDOFF_WINDOW_MS) continue;
@@ -105,32 +94,17 @@ export function reminderService({ db, config, rota, reach, log }: ReminderDeps) 
   return {
     /** Sends what is due at `now` and not sent before; returns how many went. */
     async check(now: Date): Promise<number> {
-      rota.growSkills(now);
+      await rota.growSkills(now);
       let sent = 0;
       const people = await reach.people();
-      for (const reminder of due(now, people)) {
+      for (const reminder of await due(now, people)) {
         const person = member(people, reminder.memberId);
         const to = person && people.reachable(reminder.memberId);
         if (!person || !to) continue;
         const key = { subjectId: reminder.subjectId, memberId: reminder.memberId, kind: reminder.kind };
         const went = await sendOnce({
-          claim: () =>
-            db
-              .insert(rotaReminders)
-              .values({ ...key, sentAt: now.toISOString() })
-              .onConflictDoNothing()
-              .run().changes > 0,
-          release: () =>
-            db
-              .delete(rotaReminders)
-              .where(
-                and(
-                  eq(rotaReminders.subjectId, key.subjectId),
-                  eq(rotaReminders.memberId, key.memberId),
-                  eq(rotaReminders.kind, key.kind),
-                ),
-              )
-              .run(),
+          claim: () => rota.claimReminder(key, now.toISOString()),
+          release: () => rota.releaseReminder(key),
           send: () => reach.send(to, reminder.text(person.locale === "es" ? "es" : "en")),
           failed: () =>
             log.warn(

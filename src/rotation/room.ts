@@ -1,3 +1,4 @@
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { MemberReach } from "../members/reach.ts";
 import { reminderService } from "./reminders.ts";
@@ -5,8 +6,8 @@ import { rotationService } from "./service.ts";
 
 /** The rotation room as the pod holds it: the service, and reminders by private message to linked accounts. */
 export function rotationRoom(deps: PodDeps, reach: MemberReach) {
-  const rota = rotationService(deps.db, deps.now, () => deps.config.timeZone);
-  const reminders = reminderService({ db: deps.db, config: deps.config, rota, reach, log: deps.log });
+  const rota = rotationService(roomsOf(deps), deps.now, () => deps.config.timeZone);
+  const reminders = reminderService({ config: deps.config, rota, reach, log: deps.log });
   return Object.assign(rota, { reachable: reach.reachable, reminders });
 }
 

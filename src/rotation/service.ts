@@ -1,7 +1,7 @@
 import { Temporal } from "@js-temporal/polyfill";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { and, asc, eq, inArray, isNull, ne, or } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { and, asc, eq, inArray, isNotNull, isNull, ne, or } from "drizzle-orm";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import {
   type Cause,
   generateRota,
@@ -58,20 +58,37 @@ const hash = (secret: string) => createHash("sha256").update(secret).digest("hex
 
 export const reasonOf = (seat: Seat): Reason | null => (seat.reason ? (JSON.parse(seat.reason) as Reason) : null);
 
-export function rotationService(db: Db, now: () => Date, timeZone: () => string) {
-  const roles = () => db.select().from(rotaRoles).orderBy(asc(rotaRoles.createdAt), asc(rotaRoles.id)).all();
-  const role = (id: string) => db.select().from(rotaRoles).where(eq(rotaRoles.id, id)).get();
-  const boundaries = (memberId: string): Boundaries =>
-    db.select().from(rotaBoundaries).where(eq(rotaBoundaries.memberId, memberId)).get() ?? {
+/** How late this process may see another process's change to the public roles or handoffs (its own: at once). */
+const COPY_STALE_MS = 1000;
+
+export function rotationService(rooms: RoomDb, now: () => Date, timeZone: () => string) {
+  const roleT = rooms.table(rotaRoles);
+  const seatT = rooms.table(rotaSeats);
+  const boundT = rooms.table(rotaBoundaries);
+  const tokenT = rooms.table(rotaFeedTokens);
+  const handoffT = rooms.table(rotaHandoffs);
+  const reminderT = rooms.table(rotaReminders);
+  const grownT = rooms.table(rotaGrownSkills);
+  const settingsT = rooms.table(rotaSettings);
+
+  const rolesIn = (db: RoomQueries): Promise<Role[]> =>
+    db.select().from(roleT).orderBy(asc(roleT.createdAt), asc(roleT.id));
+  const roleIn = async (db: RoomQueries, id: string): Promise<Role | undefined> =>
+    (await db.select().from(roleT).where(eq(roleT.id, id)))[0];
+  const boundariesIn = async (db: RoomQueries, memberId: string): Promise<Boundaries> =>
+    (await db.select().from(boundT).where(eq(boundT.memberId, memberId)))[0] ?? {
       memberId,
       maxRisk: "low",
       declines: "",
       unavailable: "",
     };
-  const seat = (id: string) => db.select().from(rotaSeats).where(eq(rotaSeats.id, id)).get();
+  const seatIn = async (db: RoomQueries, id: string): Promise<Seat | undefined> =>
+    (await db.select().from(seatT).where(eq(seatT.id, id)))[0];
+  const settingsIn = async (db: RoomQueries) =>
+    (await db.select().from(settingsT).where(eq(settingsT.id, 1)))[0] ?? { id: 1, publicRoles: true };
 
-  const specOf = (member: RotaMember): MemberSpec => {
-    const own = boundaries(member.id);
+  const specOf = async (db: RoomQueries, member: RotaMember): Promise<MemberSpec> => {
+    const own = await boundariesIn(db, member.id);
     return {
       id: member.id,
       name: member.name,
@@ -84,13 +101,8 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
   const roleSpec = (r: Role): RoleSpec => ({ ...r, skills: list(r.skills), risk: r.risk as Risk });
 
   /** Published seats of periods before `before` (period keys sort in time order within a kind). */
-  const history = (kind: PeriodKind, before: string): Holding[] =>
-    db
-      .select()
-      .from(rotaSeats)
-      .where(ne(rotaSeats.status, "proposed"))
-      .orderBy(asc(rotaSeats.period))
-      .all()
+  const history = async (db: RoomQueries, kind: PeriodKind, before: string): Promise<Holding[]> =>
+    (await db.select().from(seatT).where(ne(seatT.status, "proposed")).orderBy(asc(seatT.period)))
       .filter((s) => s.memberId && s.period < before && s.period.includes("W") === (kind === "weekly"))
       .map((s) => ({ period: s.period, roleId: s.roleId, memberId: s.memberId!, shadow: s.shadow }));
 
@@ -98,49 +110,42 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
    * Which of the generator's rules a member breaks for a seat (null: none). Used when a coordinator picks someone
    * by hand and when a given-up seat is offered.
    */
-  function breaks(target: Seat, member: RotaMember): Cause | null {
-    const r = role(target.roleId)!;
-    const spec = specOf(member);
+  async function breaksIn(db: RoomQueries, target: Seat, member: RotaMember): Promise<Cause | null> {
+    const r = (await roleIn(db, target.roleId))!;
+    const spec = await specOf(db, member);
     if (spec.unavailable.includes(target.period)) return "unavailable";
     const rank = ["low", "medium", "high"];
     if (rank.indexOf(r.risk) > rank.indexOf(spec.maxRisk)) return "risk";
     if (spec.declines.includes(r.id)) return "declines";
-    const sameTime = db
-      .select()
-      .from(rotaSeats)
-      .where(and(eq(rotaSeats.period, target.period), eq(rotaSeats.memberId, member.id), ne(rotaSeats.id, target.id)))
-      .all();
+    const sameTime = await db
+      .select({ id: seatT.id })
+      .from(seatT)
+      .where(and(eq(seatT.period, target.period), eq(seatT.memberId, member.id), ne(seatT.id, target.id)));
     if (sameTime.length) return "busy";
     if (!target.shadow) {
-      const held = db
-        .select()
-        .from(rotaSeats)
-        .where(and(eq(rotaSeats.roleId, r.id), eq(rotaSeats.memberId, member.id), eq(rotaSeats.shadow, false)))
-        .all()
-        .map((s) => s.period);
+      const heldBy = (shadow: boolean) =>
+        db
+          .select({ period: seatT.period })
+          .from(seatT)
+          .where(and(eq(seatT.roleId, r.id), eq(seatT.memberId, member.id), eq(seatT.shadow, shadow)));
+      const held = (await heldBy(false)).map((s) => s.period);
       const kind: PeriodKind = target.period.includes("W") ? "weekly" : "monthly";
       const before = nextPeriodsBefore(target.period, kind, r.tenureLimit);
       if (before.length === r.tenureLimit && before.every((p) => held.includes(p))) return "tenure";
       const experienced =
-        held.length > 0 || list(r.skills).every((s) => spec.skills.includes(s)) || wasShadow(r.id, member.id);
+        held.length > 0 || list(r.skills).every((s) => spec.skills.includes(s)) || (await heldBy(true)).length > 0;
       if (!experienced) return "newcomer";
     }
     return null;
   }
-  const wasShadow = (roleId: string, memberId: string) =>
-    !!db
-      .select()
-      .from(rotaSeats)
-      .where(and(eq(rotaSeats.roleId, roleId), eq(rotaSeats.memberId, memberId), eq(rotaSeats.shadow, true)))
-      .get();
 
   /**
    * For each role and each pair of consecutive published periods, seat by seat: a new holder gets a handoff from
    * the one before (once; a republished period does not make another).
    */
-  function scheduleHandoffs() {
-    const seats = db.select().from(rotaSeats).where(ne(rotaSeats.status, "proposed")).all();
-    for (const r of roles()) {
+  async function scheduleHandoffs(db: RoomQueries) {
+    const seats = await db.select().from(seatT).where(ne(seatT.status, "proposed"));
+    for (const r of await rolesIn(db)) {
       const byPeriod = new Map<string, string[]>();
       for (const s of seats.filter((s) => s.roleId === r.id && !s.shadow && s.memberId)) {
         byPeriod.set(s.period, [...(byPeriod.get(s.period) ?? []), s.memberId!]);
@@ -154,10 +159,10 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
         for (const [k, incomingId] of incoming.entries()) {
           const outgoingId = outgoing[k % Math.max(1, outgoing.length)] ?? before[0];
           if (!outgoingId) continue;
-          db.insert(rotaHandoffs)
+          await db
+            .insert(handoffT)
             .values({ id: randomUUID(), roleId: r.id, period: periods[i]!, outgoingId, incomingId })
-            .onConflictDoNothing()
-            .run();
+            .onConflictDoNothing();
         }
       }
     }
@@ -168,333 +173,411 @@ export function rotationService(db: Db, now: () => Date, timeZone: () => string)
    * next published period (the old holder outgoing) now involve the new holder, and both sides confirm afresh.
    * A handoff left between one person and themself goes; a change of holder that needs one gets it.
    */
-  function moveHandoffs(target: Seat, from: string, to: string) {
+  async function moveHandoffs(db: RoomQueries, target: Seat, from: string, to: string) {
     const reset = { outgoingConfirmedAt: null, incomingConfirmedAt: null };
-    const next = db
-      .select()
-      .from(rotaSeats)
-      .where(and(eq(rotaSeats.roleId, target.roleId), ne(rotaSeats.status, "proposed")))
-      .all()
+    const next = (
+      await db
+        .select({ period: seatT.period })
+        .from(seatT)
+        .where(and(eq(seatT.roleId, target.roleId), ne(seatT.status, "proposed")))
+    )
       .map((s) => s.period)
       .filter((p) => p > target.period && p.includes("W") === target.period.includes("W"))
       .sort()[0];
+    const into = and(
+      eq(handoffT.roleId, target.roleId),
+      eq(handoffT.period, target.period),
+      eq(handoffT.incomingId, from),
+    );
     const moved = [
-      ...db
-        .update(rotaHandoffs)
+      ...(await db
+        .update(handoffT)
         .set({ incomingId: to, ...reset })
-        .where(
-          and(
-            eq(rotaHandoffs.roleId, target.roleId),
-            eq(rotaHandoffs.period, target.period),
-            eq(rotaHandoffs.incomingId, from),
-          ),
-        )
-        .returning()
-        .all(),
+        .where(into)
+        .returning()),
       ...(next
-        ? db
-            .update(rotaHandoffs)
+        ? await db
+            .update(handoffT)
             .set({ outgoingId: to, ...reset })
-            .where(
-              and(
-                eq(rotaHandoffs.roleId, target.roleId),
-                eq(rotaHandoffs.period, next),
-                eq(rotaHandoffs.outgoingId, from),
-              ),
-            )
+            .where(and(eq(handoffT.roleId, target.roleId), eq(handoffT.period, next), eq(handoffT.outgoingId, from)))
             .returning()
-            .all()
         : []),
     ];
     for (const handoff of moved) {
-      db.delete(rotaReminders).where(eq(rotaReminders.subjectId, handoff.id)).run();
-      if (handoff.outgoingId === handoff.incomingId)
-        db.delete(rotaHandoffs).where(eq(rotaHandoffs.id, handoff.id)).run();
+      await db.delete(reminderT).where(eq(reminderT.subjectId, handoff.id));
+      if (handoff.outgoingId === handoff.incomingId) await db.delete(handoffT).where(eq(handoffT.id, handoff.id));
     }
-    scheduleHandoffs();
+    await scheduleHandoffs(db);
   }
 
-  const settings = () =>
-    db.select().from(rotaSettings).where(eq(rotaSettings.id, 1)).get() ?? { id: 1, publicRoles: true };
+  /**
+   * What other rooms read synchronously: the charter's public roles (charters' `rotatedRoles()`, read while
+   * building activities and pages) and the handoff periods (the monthly report's figures). Reloaded after this
+   * process's own writes, and in the background when older than COPY_STALE_MS (another process's writes).
+   */
+  let copy: { publicRoles: PublicRole[]; handoffPeriods: string[] } = { publicRoles: [], handoffPeriods: [] };
+  let copiedAt = Number.NEGATIVE_INFINITY;
+  let reloading: Promise<void> | undefined;
+  async function reloadCopy(): Promise<void> {
+    const startedAt = performance.now();
+    const [settings, roles, handoffs] = await rooms.read((db) =>
+      Promise.all([settingsIn(db), rolesIn(db), db.select({ period: handoffT.period }).from(handoffT)]),
+    );
+    copy = {
+      publicRoles: settings.publicRoles ? roles.map((r) => ({ name: r.name, period: r.period as PeriodKind })) : [],
+      handoffPeriods: handoffs.map((h) => h.period),
+    };
+    copiedAt = startedAt;
+  }
+  const reload = (): Promise<void> => (reloading ??= reloadCopy().finally(() => (reloading = undefined)));
+  const copied = () => {
+    if (performance.now() - copiedAt >= COPY_STALE_MS) reload().catch(() => {});
+    return copy;
+  };
+  /** A write that changes what the copy holds, then the copy (a write is not a read: reload after it commits). */
+  const writeAndCopy = async <R>(fn: (db: RoomQueries) => Promise<R>, oneAtATime?: string): Promise<R> => {
+    const result = await rooms.write(fn, oneAtATime ? { oneAtATime } : undefined);
+    await reloadCopy();
+    return result;
+  };
 
   return {
-    roles,
-    role,
-    settings,
-    setPublicRoles(publicRoles: boolean) {
-      db.insert(rotaSettings)
-        .values({ id: 1, publicRoles })
-        .onConflictDoUpdate({ target: rotaSettings.id, set: { publicRoles } })
-        .run();
+    /** Loads the synchronous copy before the pod serves. */
+    load: reloadCopy,
+    roles: () => rooms.read(rolesIn),
+    role: (id: string) => rooms.read((db) => roleIn(db, id)),
+    settings: () => rooms.read(settingsIn),
+    async setPublicRoles(publicRoles: boolean) {
+      await writeAndCopy((db) =>
+        db
+          .insert(settingsT)
+          .values({ id: 1, publicRoles })
+          .onConflictDoUpdate({ target: settingsT.id, set: { publicRoles } }),
+      );
     },
     /** The roles the pod rotates and how often, for the public charter; none when coordinators chose not to. */
-    publicRoles: (): PublicRole[] =>
-      settings().publicRoles ? roles().map((r) => ({ name: r.name, period: r.period as PeriodKind })) : [],
+    publicRoles: (): PublicRole[] => copied().publicRoles,
 
     /**
      * Records, for each shadow seat whose period has ended (in the pod's time zone) and that its holder did not
      * give up, that the member may now hold the role alone. Returns how many skills grew.
      */
-    growSkills(at: Date = now()): number {
+    async growSkills(at: Date = now()): Promise<number> {
       const today = Temporal.Instant.from(at.toISOString()).toZonedDateTimeISO(timeZone()).toPlainDate();
-      let grown = 0;
-      for (const s of db
-        .select()
-        .from(rotaSeats)
-        .where(and(eq(rotaSeats.shadow, true), eq(rotaSeats.status, "published")))
-        .all()) {
-        if (!s.memberId || Temporal.PlainDate.compare(periodEnd(s.period), today) > 0) continue;
-        grown += db
-          .insert(rotaGrownSkills)
-          .values({ memberId: s.memberId, roleId: s.roleId, seatId: s.id, grownAt: at.toISOString() })
-          .onConflictDoNothing()
-          .run().changes;
-      }
-      return grown;
+      const ended = (
+        await rooms.read((db) =>
+          db
+            .select()
+            .from(seatT)
+            .where(and(eq(seatT.shadow, true), eq(seatT.status, "published"))),
+        )
+      ).filter((s) => s.memberId && Temporal.PlainDate.compare(periodEnd(s.period), today) <= 0);
+      if (!ended.length) return 0;
+      return rooms.write(async (db) => {
+        let grown = 0;
+        for (const s of ended) {
+          const row = { memberId: s.memberId!, roleId: s.roleId, seatId: s.id, grownAt: at.toISOString() };
+          grown += (await db.insert(grownT).values(row).onConflictDoNothing().returning()).length;
+        }
+        return grown;
+      });
     },
     /** How many times a role changed hands in periods starting in the month ("2026-12"): its handoffs. */
     holderChangesIn: (month: string): number =>
-      db
-        .select({ period: rotaHandoffs.period })
-        .from(rotaHandoffs)
-        .all()
-        .filter((h) => periodStart(h.period).toString().startsWith(`${month}-`)).length,
-    grownSkills: (memberId: string): GrownSkill[] =>
-      db
-        .select()
-        .from(rotaGrownSkills)
-        .where(eq(rotaGrownSkills.memberId, memberId))
-        .orderBy(asc(rotaGrownSkills.grownAt))
-        .all(),
-    boundaries,
-    seat,
-    breaks,
-    createRole(input: RoleInput): Role {
+      copied().handoffPeriods.filter((p) => periodStart(p).toString().startsWith(`${month}-`)).length,
+    grownSkills: (memberId: string): Promise<GrownSkill[]> =>
+      rooms.read((db) => db.select().from(grownT).where(eq(grownT.memberId, memberId)).orderBy(asc(grownT.grownAt))),
+    boundaries: (memberId: string) => rooms.read((db) => boundariesIn(db, memberId)),
+    seat: (id: string) => rooms.read((db) => seatIn(db, id)),
+    breaks: (target: Seat, member: RotaMember) => rooms.read((db) => breaksIn(db, target, member)),
+    async createRole(input: RoleInput): Promise<Role> {
       const row = {
         ...input,
         handbookWorkflowId: input.handbookWorkflowId ?? null,
         id: randomUUID(),
         createdAt: now().toISOString(),
       };
-      db.insert(rotaRoles).values(row).run();
+      await writeAndCopy((db) => db.insert(roleT).values(row));
       return row;
     },
-    updateRole(id: string, input: RoleInput) {
-      db.update(rotaRoles).set(input).where(eq(rotaRoles.id, id)).run();
+    async updateRole(id: string, input: RoleInput): Promise<void> {
+      await writeAndCopy((db) => db.update(roleT).set(input).where(eq(roleT.id, id)));
     },
-    setBoundaries(memberId: string, input: Omit<Boundaries, "memberId">) {
-      db.insert(rotaBoundaries)
-        .values({ memberId, ...input })
-        .onConflictDoUpdate({ target: rotaBoundaries.memberId, set: input })
-        .run();
+    async setBoundaries(memberId: string, input: Omit<Boundaries, "memberId">): Promise<void> {
+      await rooms.write((db) =>
+        db
+          .insert(boundT)
+          .values({ memberId, ...input })
+          .onConflictDoUpdate({ target: boundT.memberId, set: input }),
+      );
     },
 
     /**
      * Proposes the next `weeks` weekly periods (and the months they start in, for monthly roles) for the given
-     * members, replacing what was proposed before for those periods. Published seats stay.
+     * members, replacing what was proposed before for those periods. Published seats stay. One generation at a
+     * time across processes: two at once leave one proposal, not both.
      */
-    generate(members: RotaMember[], weeks = 4): Seat[] {
-      const specs = members.map(specOf);
-      const out: Seat[] = [];
-      db.transaction(() => {
-        for (const kind of ["weekly", "monthly"] as const) {
-          const kindRoles = roles().filter((r) => r.period === kind);
-          if (!kindRoles.length) continue;
-          const published = new Set(
-            db
-              .select()
-              .from(rotaSeats)
-              .where(ne(rotaSeats.status, "proposed"))
-              .all()
-              .map((s) => s.period),
-          );
-          const periods = nextPeriods(now(), timeZone(), weeks, kind).filter((p) => !published.has(p));
-          if (!periods.length) continue;
-          db.delete(rotaSeats)
-            .where(
-              and(
-                eq(rotaSeats.status, "proposed"),
-                inArray(rotaSeats.period, periods),
-                inArray(
-                  rotaSeats.roleId,
-                  kindRoles.map((r) => r.id),
-                ),
+    generate(members: RotaMember[], weeks = 4): Promise<Seat[]> {
+      return rooms.write(
+        async (db) => {
+          const specs: MemberSpec[] = [];
+          for (const m of members) specs.push(await specOf(db, m));
+          const out: Seat[] = [];
+          const allRoles = await rolesIn(db);
+          for (const kind of ["weekly", "monthly"] as const) {
+            const kindRoles = allRoles.filter((r) => r.period === kind);
+            if (!kindRoles.length) continue;
+            const published = new Set(
+              (await db.select({ period: seatT.period }).from(seatT).where(ne(seatT.status, "proposed"))).map(
+                (s) => s.period,
               ),
-            )
-            .run();
-          const proposed = generateRota({
-            roles: kindRoles.map(roleSpec),
-            members: specs,
-            periods,
-            history: history(kind, periods[0]!),
-          });
-          for (const p of proposed) {
-            const row: Seat = {
-              id: randomUUID(),
-              period: p.period,
-              roleId: p.roleId,
-              memberId: p.memberId,
-              shadow: p.shadow,
-              beside: p.beside,
-              status: "proposed",
-              reason: JSON.stringify(p.reason),
-              offeredBy: null,
-            };
-            db.insert(rotaSeats).values(row).run();
-            out.push(row);
+            );
+            const periods = nextPeriods(now(), timeZone(), weeks, kind).filter((p) => !published.has(p));
+            if (!periods.length) continue;
+            const roleIds = kindRoles.map((r) => r.id);
+            await db
+              .delete(seatT)
+              .where(and(eq(seatT.status, "proposed"), inArray(seatT.period, periods), inArray(seatT.roleId, roleIds)));
+            const proposed = generateRota({
+              roles: kindRoles.map(roleSpec),
+              members: specs,
+              periods,
+              history: await history(db, kind, periods[0]!),
+            });
+            for (const p of proposed) {
+              const row: Seat = {
+                id: randomUUID(),
+                period: p.period,
+                roleId: p.roleId,
+                memberId: p.memberId,
+                shadow: p.shadow,
+                beside: p.beside,
+                status: "proposed",
+                reason: JSON.stringify(p.reason),
+                offeredBy: null,
+              };
+              await db.insert(seatT).values(row);
+              out.push(row);
+            }
           }
-        }
-      });
-      return out;
+          return out;
+        },
+        { oneAtATime: SEATS_CHANGE },
+      );
     },
 
     /** The proposal in period order, each period's roles in the order they were defined, shadows after holders. */
-    proposed(): Seat[] {
-      const order = new Map(roles().map((r, i) => [r.id, i]));
-      return db
-        .select()
-        .from(rotaSeats)
-        .where(eq(rotaSeats.status, "proposed"))
-        .all()
-        .sort(
-          (a, b) =>
-            a.period.localeCompare(b.period) ||
-            order.get(a.roleId)! - order.get(b.roleId)! ||
-            Number(a.shadow) - Number(b.shadow),
-        );
-    },
-    /** Published seats nobody holds: unfilled by the generator or given up and not yet taken. */
-    unfilled: () =>
-      db
-        .select()
-        .from(rotaSeats)
-        .where(or(eq(rotaSeats.status, "offered"), and(eq(rotaSeats.status, "published"), isNull(rotaSeats.memberId))))
-        .orderBy(asc(rotaSeats.period))
-        .all(),
-
-    /** A coordinator's pick for a proposed seat; the seat's reason goes (a person chose, not the generator). */
-    assign(seatId: string, memberId: string | null) {
-      db.update(rotaSeats)
-        .set({ memberId, reason: null })
-        .where(and(eq(rotaSeats.id, seatId), eq(rotaSeats.status, "proposed")))
-        .run();
-    },
-    /** Publishes the proposal and schedules a handoff wherever a role's holder changes from one period to the next. */
-    publish(): number {
-      return db.transaction(() => {
-        const changed = db
-          .update(rotaSeats)
-          .set({ status: "published" })
-          .where(eq(rotaSeats.status, "proposed"))
-          .run().changes;
-        scheduleHandoffs();
-        return changed;
-      });
-    },
-    /** Handoffs the member is part of, by period. */
-    handoffsOf: (memberId: string): Handoff[] =>
-      db
-        .select()
-        .from(rotaHandoffs)
-        .where(or(eq(rotaHandoffs.outgoingId, memberId), eq(rotaHandoffs.incomingId, memberId)))
-        .orderBy(asc(rotaHandoffs.period))
-        .all(),
-    /** Either side sets when and where; a change clears both confirmations (they confirm what happened). */
-    planHandoff(id: string, memberId: string, at: string | null, place: string): boolean {
-      const before = db.select().from(rotaHandoffs).where(eq(rotaHandoffs.id, id)).get();
-      // A new time is a new reminder.
-      const side = before && (before.outgoingId === memberId || before.incomingId === memberId);
-      if (side && before.at !== at) db.delete(rotaReminders).where(eq(rotaReminders.subjectId, id)).run();
-      return (
-        db
-          .update(rotaHandoffs)
-          .set({ at, place, outgoingConfirmedAt: null, incomingConfirmedAt: null })
-          .where(
-            and(
-              eq(rotaHandoffs.id, id),
-              or(eq(rotaHandoffs.outgoingId, memberId), eq(rotaHandoffs.incomingId, memberId)),
-            ),
-          )
-          .run().changes === 1
+    async proposed(): Promise<Seat[]> {
+      const [roles, seats] = await rooms.read((db) =>
+        Promise.all([rolesIn(db), db.select().from(seatT).where(eq(seatT.status, "proposed"))]),
+      );
+      const order = new Map(roles.map((r, i) => [r.id, i]));
+      return seats.sort(
+        (a, b) =>
+          a.period.localeCompare(b.period) ||
+          order.get(a.roleId)! - order.get(b.roleId)! ||
+          Number(a.shadow) - Number(b.shadow) ||
+          a.id.localeCompare(b.id),
       );
     },
-    confirmHandoff(id: string, memberId: string): boolean {
-      const handoff = db.select().from(rotaHandoffs).where(eq(rotaHandoffs.id, id)).get();
-      if (!handoff) return false;
+    /** Published seats nobody holds: unfilled by the generator or given up and not yet taken. */
+    unfilled: (): Promise<Seat[]> =>
+      rooms.read((db) =>
+        db
+          .select()
+          .from(seatT)
+          .where(or(eq(seatT.status, "offered"), and(eq(seatT.status, "published"), isNull(seatT.memberId))))
+          .orderBy(asc(seatT.period), asc(seatT.id)),
+      ),
+
+    /** A coordinator's pick for a proposed seat; the seat's reason goes (a person chose, not the generator). */
+    async assign(seatId: string, memberId: string | null): Promise<void> {
+      await rooms.write((db) =>
+        db
+          .update(seatT)
+          .set({ memberId, reason: null })
+          .where(and(eq(seatT.id, seatId), eq(seatT.status, "proposed"))),
+      );
+    },
+    /** Publishes the proposal and schedules a handoff wherever a role's holder changes from one period to the next. */
+    publish(): Promise<number> {
+      return writeAndCopy(async (db) => {
+        const changed = await db
+          .update(seatT)
+          .set({ status: "published" })
+          .where(eq(seatT.status, "proposed"))
+          .returning({ id: seatT.id });
+        await scheduleHandoffs(db);
+        return changed.length;
+      }, SEATS_CHANGE);
+    },
+    /** Handoffs the member is part of, by period. */
+    handoffsOf: (memberId: string): Promise<Handoff[]> =>
+      rooms.read((db) =>
+        db
+          .select()
+          .from(handoffT)
+          .where(or(eq(handoffT.outgoingId, memberId), eq(handoffT.incomingId, memberId)))
+          .orderBy(asc(handoffT.period), asc(handoffT.id)),
+      ),
+    /** Either side sets when and where; a change clears both confirmations (they confirm what happened). */
+    planHandoff(id: string, memberId: string, at: string | null, place: string): Promise<boolean> {
+      const side = and(eq(handoffT.id, id), or(eq(handoffT.outgoingId, memberId), eq(handoffT.incomingId, memberId)));
+      return rooms.write(async (db) => {
+        const [before] = await db.select().from(handoffT).where(side);
+        if (!before) return false;
+        // A new time is a new reminder.
+        if (before.at !== at) await db.delete(reminderT).where(eq(reminderT.subjectId, id));
+        await db.update(handoffT).set({ at, place, outgoingConfirmedAt: null, incomingConfirmedAt: null }).where(side);
+        return true;
+      });
+    },
+    confirmHandoff(id: string, memberId: string): Promise<boolean> {
       const at = now().toISOString();
-      if (handoff.outgoingId === memberId) {
-        db.update(rotaHandoffs).set({ outgoingConfirmedAt: at }).where(eq(rotaHandoffs.id, id)).run();
-      } else if (handoff.incomingId === memberId) {
-        db.update(rotaHandoffs).set({ incomingConfirmedAt: at }).where(eq(rotaHandoffs.id, id)).run();
-      } else return false;
-      return true;
+      return rooms.write(async (db) => {
+        const [out] = await db
+          .update(handoffT)
+          .set({ outgoingConfirmedAt: at })
+          .where(and(eq(handoffT.id, id), eq(handoffT.outgoingId, memberId)))
+          .returning({ id: handoffT.id });
+        const [inc] = out
+          ? [undefined]
+          : await db
+              .update(handoffT)
+              .set({ incomingConfirmedAt: at })
+              .where(and(eq(handoffT.id, id), eq(handoffT.incomingId, memberId)))
+              .returning({ id: handoffT.id });
+        return !!(out ?? inc);
+      });
     },
 
     /** A member's published seats, and the ones they gave up that nobody took yet. */
-    mine: (memberId: string) =>
-      db
-        .select()
-        .from(rotaSeats)
-        .where(and(eq(rotaSeats.memberId, memberId), ne(rotaSeats.status, "proposed")))
-        .orderBy(asc(rotaSeats.period))
-        .all(),
+    mine: (memberId: string): Promise<Seat[]> =>
+      rooms.read((db) =>
+        db
+          .select()
+          .from(seatT)
+          .where(and(eq(seatT.memberId, memberId), ne(seatT.status, "proposed")))
+          .orderBy(asc(seatT.period), asc(seatT.id)),
+      ),
 
     /** The holder gives a published seat up: it stays theirs on paper until someone takes it. */
-    giveUp(seatId: string, memberId: string): boolean {
-      return (
+    async giveUp(seatId: string, memberId: string): Promise<boolean> {
+      const given = await rooms.write((db) =>
         db
-          .update(rotaSeats)
+          .update(seatT)
           .set({ status: "offered", offeredBy: memberId })
-          .where(and(eq(rotaSeats.id, seatId), eq(rotaSeats.memberId, memberId), eq(rotaSeats.status, "published")))
-          .run().changes === 1
+          .where(and(eq(seatT.id, seatId), eq(seatT.memberId, memberId), eq(seatT.status, "published")))
+          .returning({ id: seatT.id }),
       );
+      return given.length === 1;
     },
     /** Seats offered that this member may take under the generator's rules. */
-    offersFor(member: RotaMember): Seat[] {
-      return db
-        .select()
-        .from(rotaSeats)
-        .where(eq(rotaSeats.status, "offered"))
-        .orderBy(asc(rotaSeats.period))
-        .all()
-        .filter((s) => s.offeredBy !== member.id && breaks({ ...s, memberId: null }, member) === null);
-    },
-    /** The first eligible member to accept takes the seat; a later accept changes nothing (false). */
-    accept(seatId: string, member: RotaMember): boolean {
-      return db.transaction(() => {
-        const target = seat(seatId);
-        if (!target || target.status !== "offered" || target.offeredBy === member.id) return false;
-        if (breaks({ ...target, memberId: null }, member) !== null) return false;
-        const taken =
-          db
-            .update(rotaSeats)
-            .set({ memberId: member.id, status: "published", offeredBy: null, reason: null })
-            .where(and(eq(rotaSeats.id, seatId), eq(rotaSeats.status, "offered")))
-            .run().changes === 1;
-        if (taken && !target.shadow && target.memberId) moveHandoffs(target, target.memberId, member.id);
-        return taken;
+    offersFor(member: RotaMember): Promise<Seat[]> {
+      return rooms.read(async (db) => {
+        const offered = await db.select().from(seatT).where(eq(seatT.status, "offered")).orderBy(asc(seatT.period));
+        const out: Seat[] = [];
+        for (const s of offered) {
+          if (s.offeredBy !== member.id && (await breaksIn(db, { ...s, memberId: null }, member)) === null) out.push(s);
+        }
+        return out;
       });
+    },
+    /**
+     * The first eligible member to accept takes the seat; a later accept changes nothing (false). The update is
+     * conditional on the seat still being offered, so of two accepts at once (two processes) one takes it.
+     */
+    accept(seatId: string, member: RotaMember): Promise<boolean> {
+      return writeAndCopy(async (db) => {
+        const target = await seatIn(db, seatId);
+        if (!target || target.status !== "offered" || target.offeredBy === member.id) return false;
+        if ((await breaksIn(db, { ...target, memberId: null }, member)) !== null) return false;
+        const taken =
+          (
+            await db
+              .update(seatT)
+              .set({ memberId: member.id, status: "published", offeredBy: null, reason: null })
+              .where(and(eq(seatT.id, seatId), eq(seatT.status, "offered")))
+              .returning({ id: seatT.id })
+          ).length === 1;
+        if (taken && !target.shadow && target.memberId) await moveHandoffs(db, target, target.memberId, member.id);
+        return taken;
+      }, SEATS_CHANGE);
     },
 
     /** A new secret for the member's iCal feed; the old one stops working. */
-    regenerateFeedToken(memberId: string): string {
+    async regenerateFeedToken(memberId: string): Promise<string> {
       const secret = randomBytes(24).toString("base64url");
       const row = { memberId, tokenHash: hash(secret), createdAt: now().toISOString() };
-      db.insert(rotaFeedTokens).values(row).onConflictDoUpdate({ target: rotaFeedTokens.memberId, set: row }).run();
+      await rooms.write((db) =>
+        db.insert(tokenT).values(row).onConflictDoUpdate({ target: tokenT.memberId, set: row }),
+      );
       return secret;
     },
-    revokeFeedToken(memberId: string) {
-      db.delete(rotaFeedTokens).where(eq(rotaFeedTokens.memberId, memberId)).run();
+    async revokeFeedToken(memberId: string): Promise<void> {
+      await rooms.write((db) => db.delete(tokenT).where(eq(tokenT.memberId, memberId)));
     },
-    hasFeedToken: (memberId: string) =>
-      !!db.select().from(rotaFeedTokens).where(eq(rotaFeedTokens.memberId, memberId)).get(),
-    memberOfFeedToken: (secret: string): string | null =>
-      db
-        .select()
-        .from(rotaFeedTokens)
-        .where(eq(rotaFeedTokens.tokenHash, hash(secret)))
-        .get()?.memberId ?? null,
+    hasFeedToken: async (memberId: string): Promise<boolean> =>
+      (await rooms.read((db) => db.select({ m: tokenT.memberId }).from(tokenT).where(eq(tokenT.memberId, memberId))))
+        .length > 0,
+    memberOfFeedToken: async (secret: string): Promise<string | null> =>
+      (
+        await rooms.read((db) =>
+          db
+            .select({ m: tokenT.memberId })
+            .from(tokenT)
+            .where(eq(tokenT.tokenHash, hash(secret))),
+        )
+      )[0]?.m ?? null,
+
+    /** Reminders: a claim goes once across processes (the key is the table's primary key). */
+    async claimReminder(key: ReminderKey, sentAt: string): Promise<boolean> {
+      const claimed = await rooms.write((db) =>
+        db
+          .insert(reminderT)
+          .values({ ...key, sentAt })
+          .onConflictDoNothing()
+          .returning({ id: reminderT.subjectId }),
+      );
+      return claimed.length > 0;
+    },
+    async releaseReminder(key: ReminderKey): Promise<void> {
+      await rooms.write((db) =>
+        db
+          .delete(reminderT)
+          .where(
+            and(
+              eq(reminderT.subjectId, key.subjectId),
+              eq(reminderT.memberId, key.memberId),
+              eq(reminderT.kind, key.kind),
+            ),
+          ),
+      );
+    },
+    /** Published seats with a holder, and handoffs with a time between two people: what reminders look at. */
+    remindable: () =>
+      rooms.read((db) =>
+        Promise.all([
+          db
+            .select()
+            .from(seatT)
+            .where(and(eq(seatT.status, "published"), isNotNull(seatT.memberId))),
+          db
+            .select()
+            .from(handoffT)
+            .where(and(isNotNull(handoffT.at), ne(handoffT.outgoingId, handoffT.incomingId))),
+        ]),
+      ),
   };
+}
+
+/** Generating, publishing and taking seats run one at a time across processes. */
+const SEATS_CHANGE = "rota.seats";
+
+export interface ReminderKey {
+  subjectId: string;
+  memberId: string;
+  kind: "seat" | "handoff";
 }
 
 /** The `count` periods just before `period`, newest first (weekly or monthly). */

@@ -84,7 +84,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
         await pod.requests.count("new"),
         await pod.requests.list({ status: "new", limit: 3 }),
       ),
-      rota: rotaBlock(ctx, rota.unfilled().length),
+      rota: rotaBlock(ctx, (await rota.unfilled()).length),
       memory: reviewsBlock(ctx, pod.memory.reviewsDue(podToday(now, config.timeZone))),
     });
     return kit.send(request, reply, page);

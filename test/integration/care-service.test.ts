@@ -151,13 +151,13 @@ describe("care service", () => {
 
   it("load signals come from the rota's seats and the audit log's given-up seats", async () => {
     const rota = rotationService(
-      database.db,
+      sqliteRoomDb(database.sqlite),
       () => new Date("2026-10-04T10:00:00Z"),
       () => "Europe/Madrid",
     );
     const people: RotaMember[] = ["m-ana", "m-bea"].map((id) => ({ id, name: id, skills: "" }));
-    for (const p of people) rota.setBoundaries(p.id, { maxRisk: "high", declines: "", unavailable: "" });
-    rota.createRole({
+    for (const p of people) await rota.setBoundaries(p.id, { maxRisk: "high", declines: "", unavailable: "" });
+    await rota.createRole({
       name: "cook",
       seats: 1,
       skills: "",
@@ -166,11 +166,11 @@ describe("care service", () => {
       period: "weekly",
       handbook: "",
     });
-    rota.generate(people, 9); // 2026-W41 .. W49
-    rota.publish();
-    const anaSeats = rota.mine("m-ana");
+    await rota.generate(people, 9); // 2026-W41 .. W49
+    await rota.publish();
+    const anaSeats = await rota.mine("m-ana");
     const [given] = anaSeats.filter((s) => s.period === "2026-W49");
-    rota.giveUp(given!.id, "m-ana");
+    await rota.giveUp(given!.id, "m-ana");
     const rooms = sqliteRoomDb(database.sqlite);
     const log = membersStore(rooms);
     await rooms.write(async (db) => {

@@ -29,7 +29,7 @@ describe("the monthly report's practice counts", () => {
     const { rotation, memory, sovereignty, deps } = pod.pod;
     // Two members, a tenure of one period: the role changes hands every week after 30 November's (2026-W49),
     // through the week of 4 January (2027-W01), which belongs to January.
-    rotation.createRole({
+    await rotation.createRole({
       name: "Driver",
       seats: 1,
       skills: "",
@@ -38,13 +38,14 @@ describe("the monthly report's practice counts", () => {
       period: "weekly",
       handbook: "",
     });
-    for (const member of members) rotation.setBoundaries(member.id, { maxRisk: "high", declines: "", unavailable: "" });
-    rotation.generate(
+    for (const member of members)
+      await rotation.setBoundaries(member.id, { maxRisk: "high", declines: "", unavailable: "" });
+    await rotation.generate(
       members.map((member) => ({ id: member.id, name: member.displayName, skills: "" })),
       6,
     );
-    rotation.publish();
-    const handoffs = rotation.handoffsOf(members[0]!.id);
+    await rotation.publish();
+    const handoffs = await rotation.handoffsOf(members[0]!.id);
     const december = handoffs.filter((h) => ["2026-W50", "2026-W51", "2026-W52", "2026-W53"].includes(h.period));
     expect(december.length).toBeGreaterThan(0);
     expect(handoffs.length).toBeGreaterThan(december.length);

@@ -44,23 +44,24 @@ describe("a role's handbook in the pod's memory", () => {
     };
     const refused = await coordinator.post("/app/rota/roles/new", { ...fields, handbookWorkflowId: "not-a-workflow" });
     expect(refused.status).toBe(400);
-    expect(pod.pod.rotation.roles()).toHaveLength(0);
+    expect(await pod.pod.rotation.roles()).toHaveLength(0);
     const saved = await coordinator.post("/app/rota/roles/new", { ...fields, handbookWorkflowId: workflow.id });
     expect(saved.status).toBe(303);
-    const [role] = pod.pod.rotation.roles();
+    const [role] = await pod.pod.rotation.roles();
     expect(role).toMatchObject({ name: "Driver", handbookWorkflowId: workflow.id });
     expect((await coordinator.get(`/app/rota/roles/${role!.id}`)).html).toContain(
       `<option value="${workflow.id}" selected>Driving the van</option>`,
     );
 
     // Two members, a tenure of one period: the role changes hands every week, so there are handoffs.
-    for (const m of members) pod.pod.rotation.setBoundaries(m.id, { maxRisk: "high", declines: "", unavailable: "" });
-    pod.pod.rotation.generate(
+    for (const m of members)
+      await pod.pod.rotation.setBoundaries(m.id, { maxRisk: "high", declines: "", unavailable: "" });
+    await pod.pod.rotation.generate(
       members.map((m) => ({ id: m.id, name: m.displayName, skills: "" })),
       3,
     );
-    pod.pod.rotation.publish();
-    expect(pod.pod.rotation.handoffsOf(members[0]!.id).length).toBeGreaterThan(0);
+    await pod.pod.rotation.publish();
+    expect((await pod.pod.rotation.handoffsOf(members[0]!.id)).length).toBeGreaterThan(0);
     const mine = await coordinator.get("/app/rota/mine");
     expect(mine.html).toContain(`<a href="/app/memory/${workflow.id}">Handbook: Driving the van</a>`);
   });

@@ -61,7 +61,7 @@ describe("rota reminders by private message", () => {
   const reminders = (person: FediversePerson) => person.notes().slice(1);
 
   it("a day before a seat's period the holder gets one private note saying what, when and where to look", async () => {
-    const role = rota().createRole({
+    const role = await rota().createRole({
       name: "Driver",
       seats: 1,
       skills: "driving",
@@ -70,14 +70,14 @@ describe("rota reminders by private message", () => {
       period: "weekly",
       handbook: "",
     });
-    for (const m of members) rota().setBoundaries(m.id, { maxRisk: "high", declines: "", unavailable: "" });
-    const seats = rota().generate(rotaMembers(), 3);
+    for (const m of members) await rota().setBoundaries(m.id, { maxRisk: "high", declines: "", unavailable: "" });
+    const seats = await rota().generate(rotaMembers(), 3);
     expect(seats.map((s) => [s.period, s.memberId])).toEqual([
       ["2026-W49", members[0]!.id],
       ["2026-W50", members[1]!.id],
       ["2026-W51", members[2]!.id],
     ]);
-    rota().publish();
+    await rota().publish();
     expect(role.name).toBe("Driver");
 
     // W49 starts Monday 30 November at midnight in Madrid (23:00 UTC the day before).
@@ -100,11 +100,11 @@ describe("rota reminders by private message", () => {
   });
 
   it("at a handoff's time both holders get one note naming the other; a member with no account gets none", async () => {
-    const handoff = rota()
-      .handoffsOf(members[0]!.id)
-      .find((h) => h.period === "2026-W50")!;
+    const handoff = (await rota().handoffsOf(members[0]!.id)).find((h) => h.period === "2026-W50")!;
     expect(handoff).toMatchObject({ outgoingId: members[0]!.id, incomingId: members[1]!.id });
-    expect(rota().planHandoff(handoff.id, members[1]!.id, "2026-12-06T17:30:00Z", "Community kitchen")).toBe(true);
+    expect(await rota().planHandoff(handoff.id, members[1]!.id, "2026-12-06T17:30:00Z", "Community kitchen")).toBe(
+      true,
+    );
     // A minute before: only Tomasz's own seat (W50 starts at the coming midnight) is due.
     expect(await rota().reminders.check(new Date("2026-12-06T17:29:00Z"))).toBe(1);
     expect(await rota().reminders.check(new Date("2026-12-06T17:30:00Z"))).toBe(2);
@@ -125,16 +125,16 @@ describe("rota reminders by private message", () => {
   });
 
   it("a handoff moved to another time is reminded again at the new time", async () => {
-    const handoff = rota()
-      .handoffsOf(members[0]!.id)
-      .find((h) => h.period === "2026-W50")!;
-    expect(rota().planHandoff(handoff.id, members[0]!.id, "2026-12-06T19:00:00Z", "Community kitchen")).toBe(true);
+    const handoff = (await rota().handoffsOf(members[0]!.id)).find((h) => h.period === "2026-W50")!;
+    expect(await rota().planHandoff(handoff.id, members[0]!.id, "2026-12-06T19:00:00Z", "Community kitchen")).toBe(
+      true,
+    );
     expect(await rota().reminders.check(new Date("2026-12-06T19:00:00Z"))).toBe(2);
     expect(await rota().reminders.check(new Date("2026-12-06T19:05:00Z"))).toBe(0);
   });
 
   it("once a shadowed period is over, My seats tells the member they can now hold the role alone", async () => {
-    const dispatcher = rota().createRole({
+    const dispatcher = await rota().createRole({
       name: "Dispatcher",
       seats: 1,
       skills: "radio",
@@ -144,7 +144,7 @@ describe("rota reminders by private message", () => {
       handbook: "",
     });
     const skills = ["driving", "driving, radio", "driving"];
-    const proposed = rota().generate(
+    const proposed = await rota().generate(
       rotaMembers().map((m, i) => ({ ...m, skills: skills[i]! })),
       4,
     );
@@ -153,7 +153,7 @@ describe("rota reminders by private message", () => {
     expect(shadow.beside).toBe(members[1]!.id);
     const learner = members.find((m) => m.id === shadow.memberId)!;
     expect([members[0]!.id, members[2]!.id]).toContain(learner.id);
-    rota().publish();
+    await rota().publish();
     const client = new WebClient(pod.url);
     await client.get("/app/sign-in");
     expect((await client.post("/app/sign-in", { username: learner.username, password })).status).toBe(303);
@@ -164,6 +164,6 @@ describe("rota reminders by private message", () => {
     clock = end;
     const page = await client.get("/app/rota/mine?lang=en");
     expect(page.html).toContain("You can now hold Dispatcher alone: you completed a period as a shadow.");
-    expect(rota().grownSkills(learner.id)).toMatchObject([{ roleId: dispatcher.id, seatId: shadow.id }]);
+    expect(await rota().grownSkills(learner.id)).toMatchObject([{ roleId: dispatcher.id, seatId: shadow.id }]);
   });
 });

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 
 /** Rooms whose stores are written once for both databases; add a room here when it moves. */
-const CONVERTED_ROOMS = ["requests", "operators", "settings", "members"];
+const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation"];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
@@ -36,6 +36,8 @@ const CONVERTED_FILES = [
   "src/sovereignty/totals-store.ts",
   "src/sovereignty/totals.ts",
   "src/sovereignty/collections.ts",
+  // rotation: reminders read and claim through the service.
+  "src/rotation/reminders.ts",
 ];
 
 const files = (room: string) =>
