@@ -82,9 +82,9 @@ export function textBySanitizer(html: string): string {
 
 /*
  * Shortcuts for the simple HTML most remote objects carry (paragraphs of escaped text, as pods of this
- * software write them): a strict scanner that knows a small subset of HTML and gives exactly what
- * sanitize-html would, or null for anything else, which then takes sanitize-html. Tests hold both to
- * sanitize-html's output on tricky and generated inputs (test/unit/sanitize-shortcuts.test.ts).
+ * software write them, and Mastodon's mentions, hashtags and links): a strict scanner that knows a small subset
+ * of HTML and gives exactly what sanitize-html would, or null for anything else, which then takes sanitize-html.
+ * Tests hold both to sanitize-html's output on tricky and generated inputs (test/unit/sanitize-shortcuts.test.ts).
  */
 
 /** The entities the shortcuts decode; any other `&` sends the input to sanitize-html. */
@@ -98,18 +98,40 @@ const DECODED: Record<string, string> = {
   nbsp: "\u00a0",
 };
 const SIMPLE_ENTITY = `&(${Object.keys(DECODED).join("|")});`;
-const SIMPLE_HTML = new RegExp(`<(/?)(p|strong|em|code)>|<br ?/?>|${SIMPLE_ENTITY}|>|[^<>&]+`, "y");
+/**
+ * An absolute http(s) URL of characters that need no escaping in an attribute and no decoding: no `&` (entities),
+ * quotes, `<`, `>`, whitespace or non-ASCII, so sanitize-html writes it back unchanged.
+ */
+const PLAIN_HREF = "https?://[A-Za-z0-9\\-._~:/?#\\[\\]@!$()*+,;=%]+";
+/** The attributes Mastodon writes on its mentions, hashtags and links, in its order; sanitize-html drops them. */
+const MASTODON_LINK = [
+  ' class="u-url mention"',
+  ' class="mention hashtag" rel="tag"',
+  ' target="_blank" rel="nofollow noopener(?: noreferrer)?" translate="no"',
+  ' rel="nofollow noopener(?: noreferrer)?" target="_blank"',
+].join("|");
+const MASTODON_SPAN = ' class="(?:h-card|invisible|ellipsis|)"(?: translate="no")?';
+const SIMPLE_HTML = new RegExp(
+  `<(/?)(p|strong|em|code|span|a)(${MASTODON_SPAN}| href="(${PLAIN_HREF})"(?:${MASTODON_LINK}))?>` +
+    `|<br ?/?>|${SIMPLE_ENTITY}|>|[^<>&]+`,
+  "y",
+);
 const ESCAPED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-const INLINE = new Set(["strong", "em", "code"]);
+const INLINE = new Set(["strong", "em", "code", "span", "a"]);
+/** What the pod's transform of `a` (see SANITIZE) writes for an href the scanner accepted. */
+const LINK_OPEN = (href: string) => `<a href="${href}" rel="${LINK_REL}">`;
 
 /**
  * sanitize()'s result for HTML made only of text (no `&` but a few entities), `<p>` at the top level,
- * `<strong>`, `<em>` and `<code>` anywhere, and `<br>`, every tag without attributes and closed in order;
- * null for anything else (other tags, attributes, comments, stray or implied closes, other entities).
+ * `<strong>`, `<em>`, `<code>`, `<span>` and `<a>` (not in another `<a>`) anywhere, and `<br>`, every tag closed in
+ * order and without attributes, except Mastodon's: a plain http(s) href and its classes, rel, target and translate
+ * on `<a>`, its classes and translate on `<span>`; null for anything else (other tags or attributes, comments,
+ * stray or implied closes, other entities).
  */
 export function simpleHtml(html: string): string | null {
   return scanSimpleHtml(html, {
-    tag: (whole) => whole,
+    open: (tag, whole, href) => (tag === "span" ? "" : href !== undefined ? LINK_OPEN(href) : whole),
+    close: (tag, whole) => (tag === "span" ? "" : whole),
     br: "<br />",
     character: (character) => ESCAPED[character] ?? character,
   });
@@ -122,7 +144,8 @@ export function simpleHtml(html: string): string | null {
 export function simpleHtmlText(html: string): string | null {
   if (html.length > MAX_HTML_CHARS) return null;
   return scanSimpleHtml(html, {
-    tag: (_whole, closing, tag) => (closing && tag === "p" ? "\n" : ""),
+    open: () => "",
+    close: (tag) => (tag === "p" ? "\n" : ""),
     br: "\n",
     character: (character) => character,
   });
@@ -132,7 +155,8 @@ export function simpleHtmlText(html: string): string | null {
 function scanSimpleHtml(
   html: string,
   write: {
-    tag: (whole: string, closing: boolean, tag: string) => string;
+    open: (tag: string, whole: string, href: string | undefined) => string;
+    close: (tag: string, whole: string) => string;
     br: string;
     character: (c: string) => string;
   },
@@ -143,11 +167,18 @@ function scanSimpleHtml(
   while (SIMPLE_HTML.lastIndex < html.length) {
     const token = SIMPLE_HTML.exec(html);
     if (!token) return null;
-    const [whole, closing, tag, entity] = token;
+    const [whole, closing, tag, attributes, href, entity] = token;
     if (tag) {
-      if (closing ? open.pop() !== tag : !INLINE.has(tag) && open.length > 0) return null;
-      if (!closing) open.push(tag);
-      out += write.tag(whole, closing === "/", tag);
+      if (closing) {
+        if (attributes !== undefined || open.pop() !== tag) return null;
+        out += write.close(tag, whole);
+        continue;
+      }
+      // Attributes only as Mastodon writes them: a link's on `<a>` (which needs its href), a span's on `<span>`.
+      const fitting = tag === "a" ? href !== undefined : href === undefined && (tag === "span" || !attributes);
+      if (!fitting || (INLINE.has(tag) ? tag === "a" && open.includes("a") : open.length > 0)) return null;
+      open.push(tag);
+      out += write.open(tag, whole, href);
     } else if (entity) out += write.character(DECODED[entity]!);
     else if (whole === ">") out += write.character(">");
     else if (whole.startsWith("<")) out += write.br;
