@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import type { RoomDb } from "../db/room-db.ts";
+import { versionedCopy } from "../db/versioned-copy.ts";
 import { badRequest, conflict } from "../http/problem.ts";
 import { customCategoryIri } from "../publishing/iris.ts";
 import { categoriesStore } from "./store.ts";
@@ -34,31 +35,19 @@ export function categoriesCopy(
 ) {
   const store = categoriesStore(rooms);
   let own = new Map<string, Category>();
-  let appliedVersion = Number.NaN;
-  let reloading: Promise<void> | undefined;
-
-  /** The version and the rows are read in this order, so a later change is never taken for applied. */
-  async function reload(): Promise<void> {
-    const version = savedVersion();
-    const rows = await store.list();
-    appliedVersion = version;
-    const sorted = rows.sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-    own = new Map(
-      sorted.map((row) => [
-        row.slug,
-        { slug: row.slug, label: row.label, iri: customCategoryIri(config, row.slug).href, shared: false },
-      ]),
-    );
-  }
-
-  /** Undefined (no promise) when nothing changed, nearly always; concurrent callers share one reload. */
-  function refresh(): Promise<void> | undefined {
-    if (reloading) return reloading;
-    const version = savedVersion();
-    if (version === appliedVersion && version !== -1) return undefined;
-    reloading = reload().finally(() => (reloading = undefined));
-    return reloading;
-  }
+  const { load, refresh } = versionedCopy(
+    savedVersion,
+    () => store.list(),
+    (rows) => {
+      const sorted = rows.sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+      own = new Map(
+        sorted.map((row) => [
+          row.slug,
+          { slug: row.slug, label: row.label, iri: customCategoryIri(config, row.slug).href, shared: false },
+        ]),
+      );
+    },
+  );
 
   /** The copy as it is now; a reload starts if another process changed the categories. */
   function current(): Map<string, Category> {
@@ -71,7 +60,7 @@ export function categoriesCopy(
   }
 
   return {
-    load: reload,
+    load,
     refresh,
     /** The shared taxonomy, then the pod's own categories by slug. */
     list(): Category[] {
@@ -89,13 +78,13 @@ export function categoriesCopy(
       if (SHARED.has(input.slug)) throw taken();
       const row = { ...input, description: input.description ?? "", createdAt: now.toISOString() };
       if (!(await store.insert(row))) throw taken();
-      await reload();
+      await load();
       return own.get(input.slug)!;
     },
     /** Renames one of the pod's own categories (its slug, and so its IRI, stays); shared ones cannot be renamed. */
     async rename(slug: string, label: string): Promise<Category | undefined> {
       if (SHARED.has(slug) || !(await store.rename(slug, label))) return undefined;
-      await reload();
+      await load();
       return own.get(slug);
     },
   };

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import type { RoomDb } from "../db/room-db.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
+import { versionedCopy } from "../db/versioned-copy.ts";
 import { versionReader } from "../db/versions.ts";
 import type { Logger } from "../log/logger.ts";
 import { chartersStore, type CharterRow } from "./store.ts";
@@ -19,37 +20,17 @@ export function charterCopy(rooms: RoomDb, savedVersion: () => number, onError: 
   const store = chartersStore(rooms);
   let latest: CharterRow | undefined;
   let firstPublishedAt: string | undefined;
-  let appliedVersion = Number.NaN;
-  let reloading: Promise<void> | undefined;
-  let started = 0;
-  let applied = 0;
-
-  /**
-   * The version is read before the rows, so a later change is never taken for applied; a reload that finishes
-   * after a later one (PostgreSQL reads run on several connections) leaves the later one's rows.
-   */
-  async function reload(): Promise<void> {
-    const ticket = ++started;
-    const version = savedVersion();
-    const [row, first] = await Promise.all([store.latest(), store.firstPublishedAt()]);
-    if (ticket < applied) return;
-    applied = ticket;
-    appliedVersion = version;
-    latest = row;
-    firstPublishedAt = first;
-  }
-
-  /** Undefined (no promise) when nothing changed, nearly always; concurrent callers share one reload. */
-  function refresh(): Promise<void> | undefined {
-    if (reloading) return reloading;
-    const version = savedVersion();
-    if (version === appliedVersion && version !== -1) return undefined;
-    reloading = reload().finally(() => (reloading = undefined));
-    return reloading;
-  }
+  const { load, refresh } = versionedCopy(
+    savedVersion,
+    () => Promise.all([store.latest(), store.firstPublishedAt()]),
+    ([row, first]) => {
+      latest = row;
+      firstPublishedAt = first;
+    },
+  );
 
   return {
-    load: reload,
+    load,
     refresh,
     latest(): CharterRow | undefined {
       refresh()?.catch(onError);

@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import type { RoomDb } from "../db/room-db.ts";
+import { versionedCopy } from "../db/versioned-copy.ts";
 import {
   MAX_IMAGE_BYTES,
   mediaPath,
@@ -123,15 +124,7 @@ export function settingsService(
     config.header = image(stored?.headerFile);
   }
   // Another process (a second web process, the CLI) may save a choice: SQL triggers bump this version.
-  let appliedVersion = Number.NaN;
-  /** The version and the choices are read together in this order, so a later save is never taken for applied. */
-  async function reload(): Promise<void> {
-    const version = savedVersion();
-    const latest = await store.read();
-    appliedVersion = version;
-    apply(latest);
-  }
-  let reloading: Promise<void> | undefined;
+  const { load: reload, refresh } = versionedCopy(savedVersion, () => store.read(), apply);
 
   async function write(change: SettingsChange): Promise<void> {
     await store.write(change, deps.now().toISOString());
@@ -147,13 +140,7 @@ export function settingsService(
      * always) costs one cheap counter check and returns undefined, no promise; otherwise the promise settles
      * when the config is up to date (concurrent callers share one read).
      */
-    refresh(): Promise<void> | undefined {
-      if (reloading) return reloading;
-      const version = savedVersion();
-      if (version === appliedVersion && version !== -1) return undefined;
-      reloading = reload().finally(() => (reloading = undefined));
-      return reloading;
-    },
+    refresh,
     /** The environment's values: what applies to a setting not chosen here. */
     fromEnvironment,
     current(): PodChoices & { avatar: string | null; header: string | null; chosen: (keyof PodChoices)[] } {
