@@ -55,25 +55,22 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
     store.audit(db, { at: iso(), memberId, action, subject });
 
   /**
-   * Audit entries asked for by rooms whose routes do not await them: each is its own write, never rejects (a
-   * failure is logged), and reading the log first waits for those still being written by this process.
+   * Audit entries asked for by rooms whose routes do not await them: written one after another in the order they
+   * were asked for (concurrent writes on PostgreSQL's pool could commit out of order), never rejecting (a failure
+   * is logged); reading the log first waits for those this process is still writing.
    */
-  const pending = new Set<Promise<void>>();
+  let lastAudit: Promise<void> = Promise.resolve();
   function audit(memberId: string | null, action: string, subject = ""): Promise<void> {
     const entry = { at: iso(), memberId, action, subject };
-    const written = rooms
-      .write((db) => store.audit(db, entry))
+    lastAudit = lastAudit
+      .then(() => rooms.write((db) => store.audit(db, entry)))
       .then(
         () => {},
         (error: unknown) => log.warn({ err: error, action }, "an audit entry could not be written"),
       );
-    pending.add(written);
-    void written.then(() => pending.delete(written));
-    return written;
+    return lastAudit;
   }
-  const auditWritten = async () => {
-    await Promise.all([...pending]);
-  };
+  const auditWritten = () => lastAudit;
 
   async function stateWithin(db: RoomQueries, invitation: Invitation | undefined): Promise<InvitationState> {
     if (!invitation) return "unknown";
