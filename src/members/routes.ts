@@ -215,15 +215,23 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     const role = text(body(request), "role");
     if (!MEMBER_ROLES.includes(role as MemberRole))
       return showMembers(request, reply, { errors: { role: "error.required" } });
-    const { secret } = await members.invite(request.appMember!, role as MemberRole);
-    return showMembers(request, reply, { madeLink: linkTo("join", secret) });
+    try {
+      const { secret } = await members.invite(request.appMember!, role as MemberRole);
+      return showMembers(request, reply, { madeLink: linkTo("join", secret) });
+    } catch (error) {
+      return showMembers(request, reply, { errors: fieldErrors(error) });
+    }
   });
 
   app.post<{ Params: { id: string } }>(
     "/invitations/:id/revoke",
     { preHandler: coordinator },
     async (request, reply) => {
-      await members.revokeInvitation(request.appMember!, request.params.id);
+      try {
+        await members.revokeInvitation(request.appMember!, request.params.id);
+      } catch (error) {
+        return showMembers(request, reply, { errors: fieldErrors(error) });
+      }
       return reply.redirect("/app/members", 303);
     },
   );

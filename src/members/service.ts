@@ -126,6 +126,16 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
   }
 
   const lastCoordinator = () => new FormError("role", "error.lastCoordinator");
+  /**
+   * A coordinator's action, checked again inside its write: another coordinator (perhaps on another process) may have
+   * demoted or disabled them since their request was let in. Writes naming COORDINATORS take turns, so of two
+   * coordinators disabling each other at once, the second finds it can no longer.
+   */
+  async function stillCoordinatorWithin(db: RoomQueries, by: Member): Promise<void> {
+    const acting = await store.byId(db, by.id);
+    if (acting?.role !== "coordinator" || acting.disabledAt)
+      throw new FormError("member", "members.noLongerCoordinator");
+  }
 
   return {
     audit,
@@ -158,31 +168,34 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
 
     invite(by: Member, role: MemberRole) {
       return rooms.write(async (db) => {
+        await stillCoordinatorWithin(db, by);
         const link = await linkWithin(db, "join", role, by.id, INVITATION_TTL_HOURS);
         await auditWithin(db, by.id, "member.invite", link.invitation.id);
         return link;
-      });
+      }, COORDINATORS);
     },
 
     /** A coordinator-made link that lets a member set a new password (their sessions end when it is used). */
     passwordResetLink(by: Member, memberId: string) {
       return rooms.write(async (db) => {
+        await stillCoordinatorWithin(db, by);
         const member = await store.byId(db, memberId);
         if (!member) throw new FormError("member", "error.unknownMember");
         const link = await linkWithin(db, "reset", member.role, by.id, INVITATION_TTL_HOURS, member.id);
         await auditWithin(db, by.id, "member.reset-link", member.id);
         return { ...link, member };
-      });
+      }, COORDINATORS);
     },
 
     openInvitations: () => rooms.read((db) => store.openInvitations(db, iso())),
     /** Closes an open link; false (and nothing audited) when there was no open link with that id. */
     revokeInvitation(by: Member, id: string): Promise<boolean> {
       return rooms.write(async (db) => {
+        await stillCoordinatorWithin(db, by);
         if (!(await store.revokeInvitation(db, id, iso()))) return false;
         await auditWithin(db, by.id, "member.invite-revoke", id);
         return true;
-      });
+      }, COORDINATORS);
     },
 
     invitation: (secret: string): Promise<{ state: InvitationState; invitation?: Invitation; member?: Member }> =>
@@ -317,6 +330,7 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
     },
     setRole(by: Member, memberId: string, role: MemberRole): Promise<void> {
       return rooms.write(async (db) => {
+        await stillCoordinatorWithin(db, by);
         const target = await store.byId(db, memberId);
         if (!target) throw new FormError("member", "error.unknownMember");
         if (target.role === "coordinator" && role !== "coordinator") {
@@ -329,6 +343,7 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
     /** A disabled member's sessions end at once; their tokens stop working (they are no longer a coordinator). */
     setDisabled(by: Member, memberId: string, disabled: boolean): Promise<void> {
       return rooms.write(async (db) => {
+        await stillCoordinatorWithin(db, by);
         const target = await store.byId(db, memberId);
         if (!target) throw new FormError("member", "error.unknownMember");
         if (target.id === by.id) throw new FormError("member", "members.notSelf");

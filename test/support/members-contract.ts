@@ -151,16 +151,17 @@ export function describeMembersContract(name: string, databases: MembersDatabase
     it("keeps the last coordinator: not demoted, not disabled, even by two coordinators at once", async () => {
       const ana = await withAna();
       await expect(members.setRole(ana, ana.id, "member")).rejects.toThrow("error.lastCoordinator");
+      await expect(members.setDisabled(ana, ana.id, true)).rejects.toThrow("members.notSelf");
       const bea = await join(ana, "bea", "coordinator");
       const elsewhere = membersService(databases.another(), now, quiet);
-      // Each demotes the other at the same time: one of them must stay a coordinator.
+      // Each steps down at the same time: one of them must stay a coordinator.
       const demoted = await Promise.allSettled([
-        members.setRole(ana, bea.id, "member"),
-        elsewhere.setRole(bea, ana.id, "member"),
+        members.setRole(ana, ana.id, "member"),
+        elsewhere.setRole(bea, bea.id, "member"),
       ]);
       expect(demoted.map(reasonOf).sort()).toEqual(["error.lastCoordinator", "fulfilled"]);
       expect((await members.list()).filter((m) => m.role === "coordinator")).toHaveLength(1);
-      // The same for disabling: promote back, then each disables the other at once.
+      // Promote back, then each disables the other at once: the second is no longer a coordinator when its turn comes.
       const [coordinator] = (await members.list()).filter((m) => m.role === "coordinator");
       const other = coordinator!.id === ana.id ? bea : ana;
       await members.setRole(coordinator!, other.id, "coordinator");
@@ -168,9 +169,35 @@ export function describeMembersContract(name: string, databases: MembersDatabase
         members.setDisabled(ana, bea.id, true),
         elsewhere.setDisabled(bea, ana.id, true),
       ]);
-      expect(disabled.map(reasonOf).sort()).toEqual(["error.lastCoordinator", "fulfilled"]);
+      expect(disabled.map(reasonOf).sort()).toEqual(["fulfilled", "members.noLongerCoordinator"]);
       const active = (await members.list()).filter((m) => m.role === "coordinator" && !m.disabledAt);
       expect(active).toHaveLength(1);
+    });
+
+    it("a coordinator demoted or disabled on another process can no longer invite, reset, revoke or change anyone", async () => {
+      const ana = await withAna();
+      const bea = await join(ana, "bea", "coordinator");
+      const cid = await join(ana, "cid");
+      const open = await members.invite(ana, "member");
+      const elsewhere = membersService(databases.another(), now, quiet);
+      const refused = "members.noLongerCoordinator";
+      const everyAction = (by: Member) => [
+        () => members.invite(by, "coordinator"),
+        () => members.passwordResetLink(by, cid.id),
+        () => members.revokeInvitation(by, open.invitation.id),
+        () => members.setRole(by, cid.id, "coordinator"),
+        () => members.setDisabled(by, cid.id, true),
+      ];
+      // `bea` is what her request read when it was let in; the change commits on another process before her write.
+      await elsewhere.setRole(ana, bea.id, "member");
+      for (const action of everyAction(bea)) await expect(action()).rejects.toThrow(refused);
+      await elsewhere.setRole(ana, bea.id, "coordinator");
+      await elsewhere.setDisabled(ana, bea.id, true);
+      for (const action of everyAction(bea)) await expect(action()).rejects.toThrow(refused);
+      expect(await members.get(cid.id)).toMatchObject({ role: "member", disabledAt: null });
+      expect((await members.openInvitations()).map((i) => i.id)).toEqual([open.invitation.id]);
+      const beasActions = (await members.auditPage()).filter((e) => e.memberId === bea.id).map((e) => e.action);
+      expect(beasActions).toEqual(["member.join"]);
     });
 
     it("unknown members and links change nothing and audit nothing", async () => {
