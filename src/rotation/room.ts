@@ -6,7 +6,7 @@ import { rotationService } from "./service.ts";
 
 /** The rotation room as the pod holds it: the service, and reminders by private message to linked accounts. */
 export function rotationRoom(deps: PodDeps, reach: MemberReach) {
-  const rota = rotationService(roomsOf(deps), deps.now, () => deps.config.timeZone);
+  const rota = rotationService(roomsOf(deps), deps.now, () => deps.config.timeZone, deps.log);
   const reminders = reminderService({ config: deps.config, rota, reach, log: deps.log });
   return Object.assign(rota, { reachable: reach.reachable, reminders });
 }

@@ -61,7 +61,13 @@ export const reasonOf = (seat: Seat): Reason | null => (seat.reason ? (JSON.pars
 /** How late this process may see another process's change to the public roles or handoffs (its own: at once). */
 const COPY_STALE_MS = 1000;
 
-export function rotationService(rooms: RoomDb, now: () => Date, timeZone: () => string) {
+/** Where a background reload of the copy says it failed (the pod's logger; stderr when none is given). */
+interface Log {
+  warn(object: object, message: string): void;
+}
+const stderrLog: Log = { warn: (object, message) => console.warn(message, object) };
+
+export function rotationService(rooms: RoomDb, now: () => Date, timeZone: () => string, log: Log = stderrLog) {
   const roleT = rooms.table(rotaRoles);
   const seatT = rooms.table(rotaSeats);
   const boundT = rooms.table(rotaBoundaries);
@@ -231,7 +237,8 @@ export function rotationService(rooms: RoomDb, now: () => Date, timeZone: () => 
   }
   const reload = (): Promise<void> => (reloading ??= reloadCopy().finally(() => (reloading = undefined)));
   const copied = () => {
-    if (performance.now() - copiedAt >= COPY_STALE_MS) reload().catch(() => {});
+    if (performance.now() - copiedAt >= COPY_STALE_MS)
+      reload().catch((error: unknown) => log.warn({ err: error }, "the rotation's public roles could not be reloaded"));
     return copy;
   };
   /** A write that changes what the copy holds, then the copy (a write is not a read: reload after it commits). */
