@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { tombstones } from "./schema.ts";
@@ -41,20 +41,4 @@ export function tombstonesStore(rooms: RoomDb) {
       return row;
     },
   };
-}
-
-// Every GET and HEAD looks here first: the query is built and prepared once per database, not per request.
-const prepared = new WeakMap<Db, { get(values: { iri: string }): TombstoneRow | undefined }>();
-
-export function findTombstone(db: Db, iri: string): TombstoneRow | undefined {
-  let query = prepared.get(db);
-  if (!query) {
-    query = db
-      .select()
-      .from(tombstones)
-      .where(eq(tombstones.iri, sql.placeholder("iri")))
-      .prepare();
-    prepared.set(db, query);
-  }
-  return query.get({ iri });
 }
