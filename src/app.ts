@@ -155,7 +155,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
       reply.type("image/png").header("cache-control", "public, max-age=86400").send(image),
     );
   }
-  const oauth = oauthStore(deps.db, deps.now);
+  const oauth = oauthStore(roomsOf(deps), deps.now);
   await app.register(mastodonApi, {
     oauth,
     isCoordinator: pod.members.isActiveCoordinator,

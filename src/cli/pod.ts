@@ -216,10 +216,10 @@ const commands: Record<string, Command> = {
   init: async (pod) => ({ dataDir: pod.deps.config.dataDir, url: pod.deps.config.url.origin }),
   "move-url": async (pod) => ({ url: pod.deps.config.url.origin }),
   apps: async (pod, [action, id]) => {
-    const oauth = oauthStore(pod.deps.db, pod.deps.now);
+    const oauth = oauthStore(roomsOf(pod.deps), pod.deps.now);
     if (action === undefined) return oauth.apps();
     if (action !== "remove") throw new UsageError("apps needs nothing, or 'remove <id>'");
-    if (!oauth.removeApp(required(id, "apps remove needs the app's id"))) throw new UsageError(`no app ${id}`);
+    if (!(await oauth.removeApp(required(id, "apps remove needs the app's id")))) throw new UsageError(`no app ${id}`);
     return { removed: id };
   },
 };

@@ -61,8 +61,8 @@ const messagePage = (title: string, lines: (string | ReturnType<typeof html>)[],
 export async function consentPages(app: FastifyInstance, { kit, db, oauth, audit }: Options) {
   const coordinator = kit.guard("coordinator");
 
-  function checked(request: FastifyRequest, reply: FastifyReply, input: AuthorizationInput) {
-    const result = checkAuthorizationRequest(oauth, input);
+  async function checked(request: FastifyRequest, reply: FastifyReply, input: AuthorizationInput) {
+    const result = await checkAuthorizationRequest(oauth, input);
     if (!("problem" in result)) return result;
     const ctx = kit.context(request, reply);
     kit.send(request, reply, messagePage(ctx.t("consent.cannot"), [ctx.t(`consent.${result.problem}`)], 400));
@@ -71,7 +71,7 @@ export async function consentPages(app: FastifyInstance, { kit, db, oauth, audit
 
   app.get("/authorize", { preHandler: coordinator }, async (request, reply) => {
     const input = authorizationInput(request.query as Record<string, unknown>);
-    const found = checked(request, reply, input);
+    const found = await checked(request, reply, input);
     if (!found) return reply;
     reply.header("x-frame-options", "DENY");
     return kit.send(
@@ -84,7 +84,7 @@ export async function consentPages(app: FastifyInstance, { kit, db, oauth, audit
   app.post("/authorize", { preHandler: coordinator }, async (request, reply) => {
     const fields = request.body as FormFields;
     const input = authorizationInput(Object.fromEntries(Object.keys(fields).map((k) => [k, text(fields, k)])));
-    const found = checked(request, reply, input);
+    const found = await checked(request, reply, input);
     if (!found) return reply;
     const ctx = kit.context(request, reply);
     const member = request.appMember!;
@@ -103,7 +103,7 @@ export async function consentPages(app: FastifyInstance, { kit, db, oauth, audit
       );
     }
     const tokenId = await appGrantTokenId(roomsOf({ db }), member.id, `app: ${client.name} (${client.id})`);
-    const code = oauth.grantCode(client, scopes, redirect, input.code_challenge ?? null, tokenId);
+    const code = await oauth.grantCode(client, scopes, redirect, input.code_challenge ?? null, tokenId);
     audit(member.id, "app.authorize", client.id);
     if (redirect === OOB_REDIRECT) {
       const lines = [ctx.t("consent.code", { app: client.name }), html`<code class="link">${code}</code>`];

@@ -27,7 +27,7 @@ export function mastodonAuth(oauth: OAuthStore, grantStands: (operatorTokenId: s
     // Other schemes (HTTP Basic client authentication at /oauth/token) are not access tokens.
     if (header && /^Bearer\s/i.test(header)) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const found = match ? oauth.token(match[1]!) : null;
+      const found = match ? await oauth.token(match[1]!) : null;
       // An app a member allowed stops with that member (disabled, or no longer a coordinator).
       const token = found && (found.grantedBy === null || (await grantStands(found.grantedBy))) ? found : null;
       if (!token)

@@ -22,8 +22,11 @@ export type CheckedAuthorization =
  * Checks an authorization request. Problems are shown on the page rather than sent back: registration is open, so an
  * unverified app's redirect URI must not be reachable without the operator's action (RFC 9700 §4.11.2).
  */
-export function checkAuthorizationRequest(oauth: OAuthStore, input: AuthorizationInput): CheckedAuthorization {
-  const found = input.client_id ? oauth.app(input.client_id) : undefined;
+export async function checkAuthorizationRequest(
+  oauth: OAuthStore,
+  input: AuthorizationInput,
+): Promise<CheckedAuthorization> {
+  const found = input.client_id ? await oauth.app(input.client_id) : undefined;
   if (!found) return { problem: "unknownApp" };
   const registered = found.redirectUris.split("\n");
   const redirect = input.redirect_uri ?? (registered.length === 1 ? registered[0]! : "");

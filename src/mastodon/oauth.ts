@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { count, eq, lt } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { and, asc, count, eq, gt, lt } from "drizzle-orm";
+import type { RoomDb } from "../db/room-db.ts";
 import { snowflake } from "../social/ids.ts";
 import { oauthApps, oauthCodes, oauthTokens } from "./schema.ts";
 
@@ -27,23 +27,32 @@ export class OAuthError extends Error {
   }
 }
 
-/** Apps, authorization codes (with PKCE S256) and access tokens for the Mastodon client API. */
-export function oauthStore(db: Db, now: () => Date) {
-  const app = (clientId: string) => db.select().from(oauthApps).where(eq(oauthApps.clientId, clientId)).get();
+/**
+ * Apps, authorization codes (with PKCE S256) and access tokens for the Mastodon client API, on the RoomDb. A code is
+ * taken by one `DELETE … RETURNING` before it is checked: of two exchanges at once one gets it, and a wrong verifier
+ * or redirect still uses it up.
+ */
+export function oauthStore(rooms: RoomDb, now: () => Date) {
+  const apps = rooms.table(oauthApps);
+  const codes = rooms.table(oauthCodes);
+  const tokens = rooms.table(oauthTokens);
 
-  function authenticateClient(clientId: string, clientSecret: string | undefined): OAuthApp {
-    const found = app(clientId);
+  const app = async (clientId: string): Promise<OAuthApp | undefined> =>
+    (await rooms.read((db) => db.select().from(apps).where(eq(apps.clientId, clientId))))[0];
+
+  async function authenticateClient(clientId: string, clientSecret: string | undefined): Promise<OAuthApp> {
+    const found = await app(clientId);
     if (!found || !clientSecret || !sameSecret(clientSecret, found.clientSecretHash))
       throw new OAuthError(401, "invalid_client", "unknown client or wrong client_secret");
     return found;
   }
 
-  function issue(appId: string, scopes: string[], grantedBy: string | null) {
+  async function issue(appId: string, scopes: string[], grantedBy: string | null) {
     const token = `pods_${secret()}`;
     const created = now();
-    db.delete(oauthTokens).where(lt(oauthTokens.expiresAt, created.toISOString())).run();
-    db.insert(oauthTokens)
-      .values({
+    await rooms.write(async (db) => {
+      await db.delete(tokens).where(lt(tokens.expiresAt, created.toISOString()));
+      await db.insert(tokens).values({
         operator: grantedBy !== null,
         grantedBy,
         tokenHash: sha256(token),
@@ -51,8 +60,8 @@ export function oauthStore(db: Db, now: () => Date) {
         scopes: scopes.join(" "),
         createdAt: created.toISOString(),
         expiresAt: new Date(created.getTime() + TOKEN_TTL_MS).toISOString(),
-      })
-      .run();
+      });
+    });
     return {
       access_token: token,
       token_type: "Bearer",
@@ -63,40 +72,38 @@ export function oauthStore(db: Db, now: () => Date) {
   }
 
   return {
-    register(input: { name: string; website?: string | null; redirectUris: string[]; scopes: string[] }) {
+    async register(input: { name: string; website?: string | null; redirectUris: string[]; scopes: string[] }) {
       const clientSecret = secret();
-      const row = db
-        .insert(oauthApps)
-        .values({
-          id: snowflake(now()),
-          clientId: secret(),
-          clientSecretHash: sha256(clientSecret),
-          name: input.name,
-          website: input.website ?? null,
-          redirectUris: input.redirectUris.join("\n"),
-          scopes: input.scopes.join(" "),
-          createdAt: now().toISOString(),
-        })
-        .returning()
-        .get();
+      const row: OAuthApp = {
+        id: snowflake(now()),
+        clientId: secret(),
+        clientSecretHash: sha256(clientSecret),
+        name: input.name,
+        website: input.website ?? null,
+        redirectUris: input.redirectUris.join("\n"),
+        scopes: input.scopes.join(" "),
+        createdAt: now().toISOString(),
+      };
+      await rooms.write((db) => db.insert(apps).values(row));
       return { app: row, clientSecret };
     },
 
     app,
-    appById: (id: string) => db.select().from(oauthApps).where(eq(oauthApps.id, id)).get(),
+    appById: async (id: string): Promise<OAuthApp | undefined> =>
+      (await rooms.read((db) => db.select().from(apps).where(eq(apps.id, id))))[0],
 
     /** Stores a code the operator granted; returns the code to hand to the app. */
-    grantCode(
+    async grantCode(
       found: OAuthApp,
       scopes: string[],
       redirectUri: string,
       codeChallenge: string | null,
       grantedBy: string,
-    ): string {
+    ): Promise<string> {
       const code = secret();
-      db.delete(oauthCodes).where(lt(oauthCodes.expiresAt, now().toISOString())).run();
-      db.insert(oauthCodes)
-        .values({
+      await rooms.write(async (db) => {
+        await db.delete(codes).where(lt(codes.expiresAt, now().toISOString()));
+        await db.insert(codes).values({
           codeHash: sha256(code),
           appId: found.id,
           scopes: scopes.join(" "),
@@ -104,8 +111,8 @@ export function oauthStore(db: Db, now: () => Date) {
           codeChallenge,
           grantedBy,
           expiresAt: new Date(now().getTime() + CODE_TTL_MS).toISOString(),
-        })
-        .run();
+        });
+      });
       return code;
     },
 
@@ -113,20 +120,21 @@ export function oauthStore(db: Db, now: () => Date) {
      * authorization_code grant: a code is used once, with the redirect URI and (when it was given) the PKCE verifier it
      * was made for.
      */
-    exchangeCode(input: {
+    async exchangeCode(input: {
       clientId: string;
       clientSecret?: string;
       code: string;
       redirectUri: string;
       codeVerifier?: string;
     }) {
-      const found = app(input.clientId);
+      const found = await app(input.clientId);
       if (!found) throw new OAuthError(401, "invalid_client", "unknown client");
-      const row = db
-        .delete(oauthCodes)
-        .where(eq(oauthCodes.codeHash, sha256(input.code)))
-        .returning()
-        .get();
+      const [row] = await rooms.write((db) =>
+        db
+          .delete(codes)
+          .where(eq(codes.codeHash, sha256(input.code)))
+          .returning(),
+      );
       if (!row || row.appId !== found.id || Date.parse(row.expiresAt) < now().getTime())
         throw new OAuthError(400, "invalid_grant", "the code is unknown, used or expired");
       if (input.redirectUri !== row.redirectUri)
@@ -137,57 +145,59 @@ export function oauthStore(db: Db, now: () => Date) {
         if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || computed !== row.codeChallenge)
           throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
         // A public client proves itself with the verifier; a secret, when sent, must still be right.
-        if (input.clientSecret !== undefined) authenticateClient(input.clientId, input.clientSecret);
+        if (input.clientSecret !== undefined) await authenticateClient(input.clientId, input.clientSecret);
       } else {
-        authenticateClient(input.clientId, input.clientSecret);
+        await authenticateClient(input.clientId, input.clientSecret);
       }
       return issue(found.id, row.scopes.split(" "), row.grantedBy);
     },
 
     /** client_credentials grant: an app-level token (no account), within the app's scopes. */
-    clientCredentials(clientId: string, clientSecret: string | undefined, scopes: string[]) {
-      const found = authenticateClient(clientId, clientSecret);
+    async clientCredentials(clientId: string, clientSecret: string | undefined, scopes: string[]) {
+      const found = await authenticateClient(clientId, clientSecret);
       return issue(found.id, scopes, null);
     },
 
-    revoke(clientId: string, clientSecret: string | undefined, token: string): void {
-      const found = authenticateClient(clientId, clientSecret);
-      const row = db
-        .select()
-        .from(oauthTokens)
-        .where(eq(oauthTokens.tokenHash, sha256(token)))
-        .get();
-      // RFC 7009: an unknown token is not an error; another app's token is not revoked.
-      if (row && row.appId === found.id) db.delete(oauthTokens).where(eq(oauthTokens.tokenHash, row.tokenHash)).run();
+    /** RFC 7009: an unknown token is not an error; another app's token is not revoked. */
+    async revoke(clientId: string, clientSecret: string | undefined, token: string): Promise<void> {
+      const found = await authenticateClient(clientId, clientSecret);
+      await rooms.write((db) =>
+        db.delete(tokens).where(and(eq(tokens.tokenHash, sha256(token)), eq(tokens.appId, found.id))),
+      );
     },
 
     /** Registered apps with how many live tokens each has, for the operator. */
-    apps() {
-      return db
-        .select({
-          id: oauthApps.id,
-          name: oauthApps.name,
-          website: oauthApps.website,
-          scopes: oauthApps.scopes,
-          createdAt: oauthApps.createdAt,
-          tokens: count(oauthTokens.tokenHash),
-        })
-        .from(oauthApps)
-        .leftJoin(oauthTokens, eq(oauthTokens.appId, oauthApps.id))
-        .groupBy(oauthApps.id)
-        .all();
-    },
+    apps: () =>
+      rooms.read((db) =>
+        db
+          .select({
+            id: apps.id,
+            name: apps.name,
+            website: apps.website,
+            scopes: apps.scopes,
+            createdAt: apps.createdAt,
+            tokens: count(tokens.tokenHash),
+          })
+          .from(apps)
+          .leftJoin(tokens, and(eq(tokens.appId, apps.id), gt(tokens.expiresAt, now().toISOString())))
+          .groupBy(apps.id)
+          .orderBy(asc(apps.id)),
+      ),
 
     /** Removes an app and every code and token it holds. */
-    removeApp: (id: string) => db.delete(oauthApps).where(eq(oauthApps.id, id)).run().changes > 0,
+    async removeApp(id: string): Promise<boolean> {
+      const removed = await rooms.write((db) => db.delete(apps).where(eq(apps.id, id)).returning({ id: apps.id }));
+      return removed.length === 1;
+    },
 
     /** The token behind a Bearer credential, or null when unknown or expired. */
-    token(bearer: string): OAuthToken | null {
-      const row = db
-        .select()
-        .from(oauthTokens)
-        .where(eq(oauthTokens.tokenHash, sha256(bearer)))
-        .get();
+    async token(bearer: string): Promise<OAuthToken | null> {
+      const [row] = await rooms.read((db) =>
+        db
+          .select()
+          .from(tokens)
+          .where(eq(tokens.tokenHash, sha256(bearer))),
+      );
       return row && Date.parse(row.expiresAt) > now().getTime() ? row : null;
     },
   };

@@ -1,5 +1,5 @@
 import { desc, eq, gt } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { oauthApps, oauthTokens } from "./schema.ts";
 
 /** One app's access to the pod: which app, what it may do, since when, and which operator token let it in. */
@@ -16,25 +16,31 @@ export interface SignedInApp {
 }
 
 /** The live access tokens of Mastodon apps, newest first. */
-export function signedInApps(db: Db, now: Date): SignedInApp[] {
-  return db
-    .select({
-      id: oauthTokens.tokenHash,
-      appName: oauthApps.name,
-      website: oauthApps.website,
-      scopes: oauthTokens.scopes,
-      createdAt: oauthTokens.createdAt,
-      expiresAt: oauthTokens.expiresAt,
-      grantedBy: oauthTokens.grantedBy,
-    })
-    .from(oauthTokens)
-    .innerJoin(oauthApps, eq(oauthApps.id, oauthTokens.appId))
-    .where(gt(oauthTokens.expiresAt, now.toISOString()))
-    .orderBy(desc(oauthTokens.createdAt))
-    .all();
+export function signedInApps(rooms: RoomDb, now: Date): Promise<SignedInApp[]> {
+  const [tokens, apps] = [rooms.table(oauthTokens), rooms.table(oauthApps)];
+  return rooms.read((db) =>
+    db
+      .select({
+        id: tokens.tokenHash,
+        appName: apps.name,
+        website: apps.website,
+        scopes: tokens.scopes,
+        createdAt: tokens.createdAt,
+        expiresAt: tokens.expiresAt,
+        grantedBy: tokens.grantedBy,
+      })
+      .from(tokens)
+      .innerJoin(apps, eq(apps.id, tokens.appId))
+      .where(gt(tokens.expiresAt, now.toISOString()))
+      .orderBy(desc(tokens.createdAt), desc(tokens.tokenHash)),
+  );
 }
 
 /** Ends one app's access: its token stops working at once. */
-export function revokeSignedInApp(db: Db, id: string): boolean {
-  return db.delete(oauthTokens).where(eq(oauthTokens.tokenHash, id)).run().changes === 1;
+export async function revokeSignedInApp(rooms: RoomDb, id: string): Promise<boolean> {
+  const tokens = rooms.table(oauthTokens);
+  const revoked = await rooms.write((db) =>
+    db.delete(tokens).where(eq(tokens.tokenHash, id)).returning({ id: tokens.tokenHash }),
+  );
+  return revoked.length === 1;
 }

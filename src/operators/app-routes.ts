@@ -20,7 +20,7 @@ interface Options {
 export async function appRows(db: Db, members: Member[], now: Date): Promise<AppRow[]> {
   const holders = await tokenHolders(roomsOf({ db }));
   const names = new Map(members.map((member) => [member.id, member.displayName]));
-  return signedInApps(db, now).map((app) => {
+  return (await signedInApps(roomsOf({ db }), now)).map((app) => {
     const holder = app.grantedBy ? holders.get(app.grantedBy) : undefined;
     const who = holder ? ((holder.memberId && names.get(holder.memberId)) ?? holder.label) : null;
     return { id: app.id, appName: app.appName, who, scopes: app.scopes, createdAt: app.createdAt };
@@ -75,7 +75,8 @@ export async function tokenPages(app: FastifyInstance, { kit, db, audit, members
   // Taking one Mastodon app's access away: its token stops working at once.
   app.post<{ Params: { id: string } }>("/apps/:id/revoke", { preHandler: coordinator }, async (request, reply) => {
     const id = /^[0-9a-f]{64}$/.test(request.params.id) ? request.params.id : "";
-    if (id && revokeSignedInApp(db, id)) audit(request.appMember!.id, "app.revoke", id.slice(0, 12));
+    if (id && (await revokeSignedInApp(roomsOf({ db }), id)))
+      audit(request.appMember!.id, "app.revoke", id.slice(0, 12));
     return reply.redirect("/app/tokens?done=revoked#apps", 303);
   });
 }

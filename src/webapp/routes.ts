@@ -136,7 +136,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   await app.register(settingsPages, { kit, settings: pod.settings });
   await app.register(charterPages, { kit, charters: pod.charters, audit, db, config });
   await app.register(categoryPages, { kit, audit, db, config, now: pod.deps.now });
-  await app.register(consentPages, { kit, db, oauth: oauthStore(db, pod.deps.now), audit });
+  await app.register(consentPages, { kit, db, oauth: oauthStore(rooms, pod.deps.now), audit });
   await app.register(requestPages, { kit, audit, requests: pod.requests });
   // The charter names the rotated roles: followers get an Update of it when that line changes.
   const publicRolesChanged = async (before: string) => {

@@ -112,7 +112,7 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
     const scopes = parseScopes(request.body.scopes);
     if (!scopes)
       throw new MastodonError(422, `Validation failed: scopes: unknown scope (known: ${[...KNOWN_SCOPES].join(" ")})`);
-    const { app: row, clientSecret } = oauth.register({
+    const { app: row, clientSecret } = await oauth.register({
       name: request.body.client_name,
       website: request.body.website || null,
       redirectUris: request.body.redirect_uris,
@@ -123,7 +123,7 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
 
   // Any valid token of the app may ask (as in Mastodon), whatever its scopes.
   app.get("/api/v1/apps/verify_credentials", async (request) => {
-    const row = request.oauthToken ? oauth.appById(request.oauthToken.appId) : undefined;
+    const row = request.oauthToken ? await oauth.appById(request.oauthToken.appId) : undefined;
     if (!row) throw new MastodonError(401, "The access token is invalid");
     const { client_id: _id, ...entity } = toApplication(row);
     return entity;
@@ -136,13 +136,16 @@ export const oauthRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, o
   }
 
   /** Checks an authorization request; problems are shown on the page (see checkAuthorizationRequest). */
-  function checkAuthorization(
+  async function checkAuthorization(
     reply: FastifyReply,
     input: AuthorizeRequest,
     speak: Speaker,
-  ): { found: OAuthApp; scopes: string[]; redirect: string } | FastifyReply {
-    const checked = checkAuthorizationRequest(oauth, input);
-    return "problem" in checked ? consentError(reply, speak, speak.t(`consent.${checked.problem}`)) : checked;
+  ): Promise<{ found: OAuthApp; scopes: string[]; redirect: string } | null> {
+    const checked = await checkAuthorizationRequest(oauth, input);
+    if (!("problem" in checked)) return checked;
+    // Sent, not returned: a reply is a thenable, so an async function returning one would wait for it to be sent.
+    void consentError(reply, speak, speak.t(`consent.${checked.problem}`));
+    return null;
   }
 
   function consentError(reply: FastifyReply, { t, locale }: Speaker, message: string) {
@@ -203,8 +206,8 @@ ${hidden}
 
   app.get("/oauth/authorize", { schema: { querystring: authorizeQuery } }, async (request, reply) => {
     const speak = speaker(request);
-    const checked = checkAuthorization(reply, request.query, speak);
-    if (!("found" in checked)) return checked;
+    const checked = await checkAuthorization(reply, request.query, speak);
+    if (!checked) return reply;
     // A browser with a member's session approves on the app's own consent page (sign-in, CSRF, its language).
     const cookies = request.headers.cookie ?? "";
     if (cookies.split(/;\s*/).some((pair) => pair.startsWith(`${SESSION_COOKIE}=`)))
@@ -218,8 +221,8 @@ ${hidden}
     async (request, reply) => {
       const input = request.body;
       const speak = speaker(request);
-      const checked = checkAuthorization(reply, input, speak);
-      if (!("found" in checked)) return checked;
+      const checked = await checkAuthorization(reply, input, speak);
+      if (!checked) return reply;
       const { found, scopes, redirect } = checked;
       if (input.decision !== "approve") {
         if (isVerifiedRedirect(redirect, input.redirect_uri, found.redirectUris.split("\n"))) {
@@ -237,7 +240,7 @@ ${hidden}
         : null;
       if (!operatorTokenId) return consentPage(reply, speak, input, found, scopes, speak.t("consent.badOperatorToken"));
       // The grant hangs on the operator token used: rotating or revoking that token ends the app's access too.
-      const code = oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null, operatorTokenId);
+      const code = await oauth.grantCode(found, scopes, redirect, input.code_challenge ?? null, operatorTokenId);
       deps.log.info({ app: found.name, scopes }, "app authorized");
       if (redirect === OOB_REDIRECT) {
         const title = speak.t("consent.codeTitle");
@@ -278,7 +281,7 @@ ${hidden}
             codeVerifier: body.code_verifier,
           });
         case "client_credentials": {
-          const found = oauth.app(clientId);
+          const found = await oauth.app(clientId);
           const scopes = parseScopes(body.scope);
           if (found && (!scopes || !withinScopes(found.scopes.split(" "), scopes)))
             throw new OAuthError(
@@ -316,7 +319,7 @@ ${hidden}
       const clientId = basic?.id ?? request.body.client_id;
       if (!clientId) throw new OAuthError(401, "invalid_client", "client_id is required");
       if (!request.body.token) throw new OAuthError(400, "invalid_request", "token is required");
-      oauth.revoke(clientId, basic?.secret ?? request.body.client_secret, request.body.token);
+      await oauth.revoke(clientId, basic?.secret ?? request.body.client_secret, request.body.token);
       return {};
     },
   );
