@@ -124,7 +124,8 @@ export function describeCareContract(name: string, databases: CareDatabases): vo
       expect(await care.casesFor(as("m-ana"))).toEqual([]);
     });
 
-    it("counts cases resolved without outside authorities per month they closed in, in the pod's time zone", async () => {
+    const perMonth = "counts cases resolved without outside authorities per month they closed in (the pod's zone)";
+    it(perMonth, async () => {
       const coordinator = as("m-dan", true);
       const close = async (at: string, outcome: "resolved" | "referred", without: boolean) => {
         const c = await care.openCase("x", ["m-ana"], null);
@@ -237,7 +238,8 @@ export function describeCareContract(name: string, databases: CareDatabases): vo
       expect(await other.circles()).toEqual([]);
     });
 
-    it("cases opened at once, in two processes, each take the mediators' turn: three cases, three mediators", async () => {
+    const turns = "cases opened at once, in two processes, each take the mediators' turn: three cases, three mediators";
+    it(turns, async () => {
       for (const id of ["m-ana", "m-bea", "m-cai"]) await care.setVolunteer(id, { facilitates: false, mediates: true });
       const turn = { turnAmong: names };
       const opened = await Promise.all([
