@@ -9,8 +9,13 @@ import {
   careSettings,
   careVolunteers,
 } from "../../src/care/schema.ts";
+import { loadsOf } from "../../src/care/load-sources.ts";
 import { type CareService, careService } from "../../src/care/service.ts";
 import type { RoomDb } from "../../src/db/room-db.ts";
+import { auditLog } from "../../src/members/schema.ts";
+import { membersStore } from "../../src/members/store.ts";
+import { rotaBoundaries, rotaHandoffs, rotaRoles, rotaSeats } from "../../src/rotation/schema.ts";
+import { rotationService } from "../../src/rotation/service.ts";
 
 export interface CareDatabases {
   /** The pod's RoomDb. */
@@ -28,6 +33,11 @@ const TABLES = [
   careCircleRequests,
   careVolunteers,
   careSettings,
+  auditLog,
+  rotaHandoffs,
+  rotaSeats,
+  rotaRoles,
+  rotaBoundaries,
 ];
 const TUESDAYS = "DTSTART:20261103T190000\nRRULE:FREQ=WEEKLY;BYDAY=TU";
 
@@ -214,6 +224,48 @@ export function describeCareContract(name: string, databases: CareDatabases): vo
       expect(await care.facilitators(names)).toEqual([]);
       // Only active members (the names given) take turns.
       expect(await care.mediators(new Map())).toEqual([]);
+    });
+
+    it("load signals come from the rota's published seats and the audit log's given-up seats", async () => {
+      const rooms = databases.rooms();
+      const rota = rotationService(
+        rooms,
+        () => new Date("2026-10-04T10:00:00Z"),
+        () => "Europe/Madrid",
+      );
+      const people = ["m-ana", "m-bea"].map((id) => ({ id, name: id, skills: "" }));
+      for (const p of people) await rota.setBoundaries(p.id, { maxRisk: "high", declines: "", unavailable: "" });
+      const role = { seats: 1, skills: "", risk: "low" as const, period: "weekly" as const, handbook: "" };
+      await rota.createRole({ name: "cook", tenureLimit: 9, ...role });
+      await rota.generate(people, 9); // 2026-W41 .. W49
+      await rota.publish();
+      const [given] = (await rota.mine("m-ana")).filter((s) => s.period === "2026-W49");
+      await rota.giveUp(given!.id, "m-ana");
+      const log = membersStore(rooms);
+      await rooms.write(async (db) => {
+        // Given up on the Sunday evening before its week: a late drop-out.
+        await log.audit(db, {
+          at: "2026-11-29T20:00:00Z",
+          memberId: "m-ana",
+          action: "rota.giveUp",
+          subject: given!.id,
+        });
+        await log.audit(db, { at: "2026-11-29T20:00:00Z", memberId: "m-bea", action: "rota.take", subject: given!.id });
+      });
+      await care.saveSettings({ windowWeeks: 8, busySeats: 3, restAfter: 4, lateHours: 48 });
+      const loads = await loadsOf(["m-ana", "m-bea"], {
+        rota,
+        auditSince: (action, since) => rooms.read((db) => log.auditSince(db, action, since.toISOString())),
+        now: new Date("2026-11-30T10:00:00Z"),
+        timeZone: "Europe/Madrid",
+        settings: await other.settings(),
+      });
+      expect(loads.get("m-ana")).toMatchObject({ lateDropOuts: 1, withoutRest: 0 });
+      expect(loads.get("m-bea")).toMatchObject({ lateDropOuts: 0, withoutRest: 0 });
+      // W42..W48 in the 8-week window (W41 is before it; Ana gave W49 up, so it is not hers to carry).
+      const recent = [loads.get("m-ana")!.seatsRecent, loads.get("m-bea")!.seatsRecent];
+      expect(recent[0]! + recent[1]!).toBe(7);
+      expect(loads.get(recent[0]! >= 3 ? "m-ana" : "m-bea")!.reasons).toContain("busy");
     });
 
     it("two coordinators record one occurrence at once, in two processes: it is recorded once", async () => {
