@@ -148,7 +148,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const practices = practicesService(deps, contextFor, events);
     const charters = chartersService(deps, contextFor, events, profileChanged, rotation.publicRoles);
     const memory = memoryRoom(deps, contextFor, events, practices, reach);
-    const care = careService(deps.db, deps.now, () => config.timeZone);
+    const care = careService(rooms, deps.now, () => config.timeZone);
     const assemblies = assembliesRoom(deps, contextFor, events);
     // An offer's or charter service's Note and page link its guides (the memory room keeps the links).
     offers.useGuides(memory.guidesOfOffer);
@@ -164,7 +164,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       charters,
       practices,
       memory,
-      sovereignty: sovereigntyService(deps, contextFor, events, charters, (month, bounds) => {
+      sovereignty: sovereigntyService(deps, contextFor, events, charters, async (month, bounds) => {
         const inMonth = (iso: string) => iso >= bounds.start && iso < bounds.end;
         // Published ones only: the report is public, and members-only entries stay inside, even as a count.
         const recorded = (kind: "decision" | "lesson") =>
@@ -174,7 +174,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
             .filter((e) => inMonth(new Date(e.createdAt).toISOString())).length;
         return {
           rolesRotated: rotation.holderChangesIn(month),
-          circlesHeld: care.circlesHeldPerMonth().find((m) => m.month === month)?.count ?? 0,
+          circlesHeld: (await care.circlesHeldPerMonth()).find((m) => m.month === month)?.count ?? 0,
           decisions: recorded("decision"),
           lessons: recorded("lesson"),
         };

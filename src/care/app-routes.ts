@@ -47,7 +47,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
       auditSince: members.auditSince,
       now: now(),
       timeZone: config.timeZone,
-      settings: care.settings(),
+      settings: await care.settings(),
     });
   const today = () => Temporal.Instant.from(now().toISOString()).toZonedDateTimeISO(config.timeZone).toPlainDate();
   const noticeOf = (request: FastifyRequest, notices: Record<string, MessageKey>): MessageKey | undefined => {
@@ -63,10 +63,10 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
       reply,
       carePage(kit.context(request, reply), {
         signals: signals.get(me.id)!,
-        settings: care.settings(),
-        upcoming: care.upcoming(all),
-        volunteer: care.volunteer(me.id),
-        cases: care.casesFor(me),
+        settings: await care.settings(),
+        upcoming: await care.upcoming(all),
+        volunteer: await care.volunteer(me.id),
+        cases: await care.casesFor(me),
         ...state,
       }),
     );
@@ -94,16 +94,16 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     }
     const t = now().getTime();
     const mine = (recentAsks.get(request.appMember!.id) ?? []).filter((at) => at > t - 86_400_000);
-    if (mine.length >= ASKS_PER_DAY || care.requestsThisWeek() >= ASKS_PER_WEEK) {
+    if (mine.length >= ASKS_PER_DAY || (await care.requestsThisWeek()) >= ASKS_PER_WEEK) {
       return showCare(request, reply, { asked, errors: { text: "care.ask.tooMany" } });
     }
     recentAsks.set(request.appMember!.id, [...mine, t]);
-    care.askForCircle(asked);
+    await care.askForCircle(asked);
     return reply.redirect("/app/care?done=asked#ask", 303);
   });
   app.post("/care/volunteer", { preHandler: member }, async (request, reply) => {
     const fields = fieldsOf(request);
-    care.setVolunteer(request.appMember!.id, {
+    await care.setVolunteer(request.appMember!.id, {
       facilitates: text(fields, "facilitates") === "1",
       mediates: text(fields, "mediates") === "1",
     });
@@ -122,12 +122,12 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
         loads: people
           .map((m) => ({ id: m.id, name: m.displayName, signals: signals.get(m.id)! }))
           .sort((a, b) => b.signals.reasons.length - a.signals.reasons.length || a.name.localeCompare(b.name)),
-        settings: care.settings(),
-        requests: care.openRequests(),
-        circles: care.circles(),
-        upcoming: care.upcoming(all),
-        toCount: care.toCount(all),
-        facilitators: care.facilitators(all).map((v) => v.name),
+        settings: await care.settings(),
+        requests: await care.openRequests(),
+        circles: await care.circles(),
+        upcoming: await care.upcoming(all),
+        toCount: await care.toCount(all),
+        facilitators: (await care.facilitators(all)).map((v) => v.name),
         values: { ...defaults(), from: today().toString(), minutes: "90" },
         weekStart: (week) =>
           new Intl.DateTimeFormat(request.appLocale, { dateStyle: "medium", timeZone: "UTC" }).format(
@@ -157,12 +157,12 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     );
     const { input, errors } = circleInput(values);
     if (!input) return showTeam(request, reply, { values, errors });
-    const circle = care.createCircle(input);
+    const circle = await care.createCircle(input);
     audit(request.appMember!.id, "care.circle.add", circle.id);
     return reply.redirect("/app/care/team?done=circle#team-circles", 303);
   });
   app.post<{ Params: { id: string } }>("/care/circles/:id/end", { preHandler: coordinator }, async (request, reply) => {
-    if (!care.endCircle(request.params.id)) return reply.callNotFound();
+    if (!(await care.endCircle(request.params.id))) return reply.callNotFound();
     audit(request.appMember!.id, "care.circle.end", request.params.id);
     return reply.redirect("/app/care/team?done=ended#team-circles", 303);
   });
@@ -177,7 +177,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
       }
       const facilitator = text(fields, "facilitator");
       const known = facilitator && (await names()).has(facilitator) ? facilitator : null;
-      if (!care.recordAttendance(request.params.id, text(fields, "at"), attendance, known)) {
+      if (!(await care.recordAttendance(request.params.id, text(fields, "at"), attendance, known))) {
         return reply.callNotFound();
       }
       return reply.redirect("/app/care/team?done=counted#attendance", 303);
@@ -187,7 +187,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     "/care/requests/:id/answered",
     { preHandler: coordinator },
     async (request, reply) => {
-      if (!care.answerRequest(request.params.id)) return reply.callNotFound();
+      if (!(await care.answerRequest(request.params.id))) return reply.callNotFound();
       return reply.redirect("/app/care/team?done=answered#requests", 303);
     },
   );
@@ -207,7 +207,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
       }
       input[name] = value;
     }
-    care.saveSettings(input);
+    await care.saveSettings(input);
     audit(request.appMember!.id, "care.settings", "");
     return reply.redirect("/app/care/team?done=settings#thresholds", 303);
   });
@@ -222,8 +222,8 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
       reply,
       newCasePage(kit.context(request, reply), {
         members: all,
-        mediators: new Map(care.mediators(all).map((v) => [v.id, v.name])),
-        turn: care.mediatorTurn(all, involved),
+        mediators: new Map((await care.mediators(all)).map((v) => [v.id, v.name])),
+        turn: await care.mediatorTurn(all, involved),
         values: {},
         ...state,
       }),
@@ -243,19 +243,21 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     const errors: FieldErrors = {};
     if (!what || what.length > 5000) errors.what = "error.required";
     if (involved.length === 0) errors.involved = "care.cases.error.involved";
-    const mediators = new Set(care.mediators(all).map((v) => v.id));
+    const mediators = new Set((await care.mediators(all)).map((v) => v.id));
     if (mediator && (!mediators.has(mediator) || involved.includes(mediator))) {
       errors.mediator = "care.cases.error.mediator";
     }
     if (Object.keys(errors).length) return showNewCase(request, reply, { values, errors });
-    const opened = care.openCase(what, involved, mediator || null);
+    // Left at whose turn the page said it was: the turn is taken as the case opens (two at once take two turns).
+    const choice = mediator && mediator === text(fields, "turn") ? { turnAmong: all } : mediator || null;
+    const opened = await care.openCase(what, involved, choice);
     audit(me.id, "care.case.open", opened.id);
     return reply.redirect(`/app/care/cases/${opened.id}`, 303);
   });
 
   const showCase = async (request: FastifyRequest, reply: FastifyReply, id: string, state: Partial<CaseState> = {}) => {
     const me = viewer(request);
-    const found = care.caseFor(id, me);
+    const found = await care.caseFor(id, me);
     // Outsiders learn nothing, not even that the case exists.
     if (!found) return reply.callNotFound();
     const everyone = await members.list();
@@ -269,10 +271,7 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
         mayClose: me.coordinator || found.case.mediatorId === me.id,
         mediators: me.coordinator
           ? new Map(
-              care
-                .mediators(all)
-                .filter((v) => !found.involved.includes(v.id))
-                .map((v) => [v.id, v.name]),
+              (await care.mediators(all)).filter((v) => !found.involved.includes(v.id)).map((v) => [v.id, v.name]),
             )
           : undefined,
         today: today().toString(),
@@ -290,10 +289,10 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
   );
   app.post<{ Params: { id: string } }>("/care/cases/:id/mediator", { preHandler: member }, async (request, reply) => {
     const me = viewer(request);
-    if (!care.caseFor(request.params.id, me)) return reply.callNotFound();
+    if (!(await care.caseFor(request.params.id, me))) return reply.callNotFound();
     if (!me.coordinator) return reply.callNotFound();
     const chosen = text(fieldsOf(request), "mediator") || null;
-    if (!care.setMediator(request.params.id, chosen, await names())) {
+    if (!(await care.setMediator(request.params.id, chosen, await names()))) {
       return showCase(request, reply, request.params.id, { errors: { mediator: "care.cases.error.mediator" } });
     }
     audit(me.id, "care.case.mediator", request.params.id);
@@ -308,21 +307,21 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     const fields = fieldsOf(request);
     const day = text(fields, "day");
     const stepText = text(fields, "text").trim();
-    if (!care.caseFor(request.params.id, viewer(request))) return reply.callNotFound();
+    if (!(await care.caseFor(request.params.id, viewer(request)))) return reply.callNotFound();
     const errors: FieldErrors = {};
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) errors.day = "care.error.date";
     if (!stepText || stepText.length > 5000) errors.text = "error.required";
     if (Object.keys(errors).length) return showCase(request, reply, request.params.id, { errors });
-    care.addStep(request.params.id, viewer(request), day, stepText);
+    await care.addStep(request.params.id, viewer(request), day, stepText);
     return reply.redirect(`/app/care/cases/${request.params.id}?done=step#steps`, 303);
   });
   app.post<{ Params: { id: string } }>("/care/cases/:id/outcome", { preHandler: member }, async (request, reply) => {
     const fields = fieldsOf(request);
     const outcome = text(fields, "outcome");
     const me = viewer(request);
-    if (!care.caseFor(request.params.id, me)) return reply.callNotFound();
+    if (!(await care.caseFor(request.params.id, me))) return reply.callNotFound();
     if (outcome && !CASE_OUTCOMES.includes(outcome as CaseOutcome)) return showCase(request, reply, request.params.id);
-    const ok = care.setOutcome(
+    const ok = await care.setOutcome(
       request.params.id,
       me,
       (outcome || null) as CaseOutcome | null,

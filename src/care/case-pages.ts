@@ -30,6 +30,7 @@ export function newCasePage(ctx: PageContext, state: NewCaseState): Page {
       <p>${t("care.cases.private")}</p>
       <form method="post" action="/app/care/cases" class="stack">
         <${Csrf} ctx=${ctx} />
+        <input type="hidden" name="turn" value=${state.turn.id ?? ""} />
         <${Field} ctx=${ctx} name="what" label=${t("care.cases.what")} value=${values.what} errors=${errors}
           multiline required max=${5000} />
         <fieldset aria-describedby=${errors?.involved ? "f-involved-error" : undefined}>

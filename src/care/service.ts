@@ -1,28 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { Temporal } from "@js-temporal/polyfill";
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { and, asc, count, desc, eq, gt, isNull } from "drizzle-orm";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { periodOf } from "../rotation/periods.ts";
+import { casesStore } from "./cases.ts";
 import { DEFAULT_LOAD_SETTINGS, type LoadSettings } from "./load.ts";
 import { occurrences } from "./recurrence.ts";
-import {
-  type CaseOutcome,
-  careCasePeople,
-  careCases,
-  careCaseSteps,
-  careCircleRequests,
-  careCircleSessions,
-  careCircles,
-  careSettings,
-  careVolunteers,
-} from "./schema.ts";
-import { nextTurn, type Turn, turnsFor, type Volunteer } from "./turn.ts";
+import { careCircleRequests, careCircleSessions, careCircles, careSettings, careVolunteers } from "./schema.ts";
+import { type Turn, turnsFor, type Volunteer } from "./turn.ts";
 
+export type { Case, CaseStep, MediatorChoice, Viewer } from "./cases.ts";
 export type Circle = typeof careCircles.$inferSelect;
 export type CircleInput = Pick<Circle, "kind" | "rrule" | "minutes" | "theme" | "place">;
 export type CircleRequest = typeof careCircleRequests.$inferSelect;
-export type Case = typeof careCases.$inferSelect;
-export type CaseStep = typeof careCaseSteps.$inferSelect;
 export type VolunteerRow = typeof careVolunteers.$inferSelect;
 
 /** One occurrence of a circle, with whose turn it is to facilitate. */
@@ -32,125 +22,137 @@ export interface Occurrence {
   facilitator: Turn;
 }
 
-/** Who is looking: coordinators see every case, others only the cases they are part of. */
-export interface Viewer {
-  id: string;
-  coordinator: boolean;
-}
-
 const DAY = 86_400_000;
 /** How far back unrecorded circles wait for their attendance. */
 const LOOKBACK_DAYS = 56;
 
-export function careService(db: Db, now: () => Date, timeZone: () => string) {
+/** The care room: load thresholds, volunteers, circles and their attendance, anonymous asks, private cases. */
+export function careService(rooms: RoomDb, now: () => Date, timeZone: () => string) {
+  const settingsT = rooms.table(careSettings);
+  const volunteerT = rooms.table(careVolunteers);
+  const circleT = rooms.table(careCircles);
+  const sessionT = rooms.table(careCircleSessions);
+  const requestT = rooms.table(careCircleRequests);
+
   const local = (iso: string) => Temporal.Instant.from(iso).toZonedDateTimeISO(timeZone());
   const monthOf = (iso: string) => local(iso).toPlainDate().toString().slice(0, 7);
+  const thisWeek = () => periodOf(local(now().toISOString()).toPlainDate(), "weekly");
 
-  const volunteers = () => db.select().from(careVolunteers).orderBy(asc(careVolunteers.since)).all();
-  const pool = (names: Map<string, string>, which: "facilitates" | "mediates"): Volunteer[] =>
-    volunteers()
+  /** The volunteers among the active members `names` who facilitate (or mediate), who volunteered first first. */
+  const poolIn = async (db: RoomQueries, names: Map<string, string>, which: "facilitates" | "mediates") =>
+    (await db.select().from(volunteerT).orderBy(asc(volunteerT.since), asc(volunteerT.memberId)))
       .filter((v) => v[which] && names.has(v.memberId))
-      .map((v) => ({ id: v.memberId, name: names.get(v.memberId)!, since: v.since }));
-  const circles = () =>
-    db.select().from(careCircles).where(isNull(careCircles.endedAt)).orderBy(asc(careCircles.createdAt)).all();
-  const sessions = () => db.select().from(careCircleSessions).all();
-
-  /** Every active circle's occurrences in a time range, in time order. */
-  const between = (from: Date, to: Date) =>
-    circles()
-      .flatMap((circle) => occurrences(circle.rrule, timeZone(), from, to).map((at) => ({ circle, at })))
-      .sort((a, b) => a.at.localeCompare(b.at));
+      .map((v): Volunteer => ({ id: v.memberId, name: names.get(v.memberId)!, since: v.since }));
+  const activeCirclesIn = (db: RoomQueries) =>
+    db.select().from(circleT).where(isNull(circleT.endedAt)).orderBy(asc(circleT.createdAt), asc(circleT.id));
 
   /** Unrecorded past occurrences and upcoming ones share the facilitators' turn, in time order. */
-  function withTurns(names: Map<string, string>, days: number): Occurrence[] {
-    const recorded = sessions();
+  async function withTurns(names: Map<string, string>, days: number): Promise<Occurrence[]> {
+    const { recorded, active, facilitators } = await rooms.read(async (db) => ({
+      recorded: await db.select().from(sessionT),
+      active: await activeCirclesIn(db),
+      facilitators: await poolIn(db, names, "facilitates"),
+    }));
     const last = new Map<string, string>();
     for (const s of recorded) {
       if (s.facilitatorId && s.startsAt > (last.get(s.facilitatorId) ?? "")) last.set(s.facilitatorId, s.startsAt);
     }
     const done = new Set(recorded.map((s) => `${s.circleId} ${s.startsAt}`));
     const t = now().getTime();
-    const open = between(new Date(t - LOOKBACK_DAYS * DAY), new Date(t + days * DAY)).filter(
-      (o) => !done.has(`${o.circle.id} ${o.at}`),
-    );
+    const [from, to] = [new Date(t - LOOKBACK_DAYS * DAY), new Date(t + days * DAY)];
+    const open = active
+      .flatMap((circle) => occurrences(circle.rrule, timeZone(), from, to).map((at) => ({ circle, at })))
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .filter((o) => !done.has(`${o.circle.id} ${o.at}`));
     const turns = turnsFor(
-      pool(names, "facilitates"),
+      facilitators,
       last,
       open.map((o) => o.at),
     );
     return open.map((o, i) => ({ ...o, facilitator: turns[i]! }));
   }
 
-  const caseRow = (id: string) => db.select().from(careCases).where(eq(careCases.id, id)).get();
-  const peopleOf = (caseId: string) =>
-    db
-      .select()
-      .from(careCasePeople)
-      .where(eq(careCasePeople.caseId, caseId))
-      .all()
-      .map((p) => p.memberId);
-  const mayRead = (c: Case, viewer: Viewer) =>
-    viewer.coordinator || c.mediatorId === viewer.id || peopleOf(c.id).includes(viewer.id);
+  const cases = casesStore(rooms, now, (db, names) => poolIn(db, names, "mediates"));
 
   return {
-    settings(): LoadSettings {
-      const row = db.select().from(careSettings).where(eq(careSettings.id, 1)).get();
-      return row ? { ...row } : { ...DEFAULT_LOAD_SETTINGS };
-    },
-    saveSettings(input: LoadSettings) {
-      db.insert(careSettings)
-        .values({ id: 1, ...input })
-        .onConflictDoUpdate({ target: careSettings.id, set: input })
-        .run();
-    },
-
-    volunteer: (memberId: string) =>
-      db.select().from(careVolunteers).where(eq(careVolunteers.memberId, memberId)).get() ?? null,
-    setVolunteer(memberId: string, offer: { facilitates: boolean; mediates: boolean }) {
-      db.insert(careVolunteers)
-        .values({ memberId, ...offer, since: now().toISOString() })
-        .onConflictDoUpdate({ target: careVolunteers.memberId, set: offer })
-        .run();
-    },
-    facilitators: (names: Map<string, string>) => pool(names, "facilitates"),
-
-    circles,
-    circle: (id: string) => db.select().from(careCircles).where(eq(careCircles.id, id)).get(),
-    createCircle(input: CircleInput): Circle {
-      const row: Circle = { ...input, id: randomUUID(), createdAt: now().toISOString(), endedAt: null };
-      db.insert(careCircles).values(row).run();
-      return row;
-    },
-    endCircle(id: string): boolean {
-      return (
+    async settings(): Promise<LoadSettings> {
+      const [row] = await rooms.read((db) =>
         db
-          .update(careCircles)
-          .set({ endedAt: now().toISOString() })
-          .where(and(eq(careCircles.id, id), isNull(careCircles.endedAt)))
-          .run().changes === 1
+          .select({
+            windowWeeks: settingsT.windowWeeks,
+            busySeats: settingsT.busySeats,
+            restAfter: settingsT.restAfter,
+            lateHours: settingsT.lateHours,
+          })
+          .from(settingsT)
+          .where(eq(settingsT.id, 1)),
+      );
+      return row ?? { ...DEFAULT_LOAD_SETTINGS };
+    },
+    async saveSettings(input: LoadSettings): Promise<void> {
+      await rooms.write((db) =>
+        db
+          .insert(settingsT)
+          .values({ id: 1, ...input })
+          .onConflictDoUpdate({ target: settingsT.id, set: input }),
       );
     },
+
+    volunteer: async (memberId: string): Promise<VolunteerRow | null> =>
+      (await rooms.read((db) => db.select().from(volunteerT).where(eq(volunteerT.memberId, memberId))))[0] ?? null,
+    async setVolunteer(memberId: string, offer: { facilitates: boolean; mediates: boolean }): Promise<void> {
+      await rooms.write((db) =>
+        db
+          .insert(volunteerT)
+          .values({ memberId, ...offer, since: now().toISOString() })
+          .onConflictDoUpdate({ target: volunteerT.memberId, set: offer }),
+      );
+    },
+    facilitators: (names: Map<string, string>) => rooms.read((db) => poolIn(db, names, "facilitates")),
+    mediators: (names: Map<string, string>) => rooms.read((db) => poolIn(db, names, "mediates")),
+
+    circles: (): Promise<Circle[]> => rooms.read(activeCirclesIn),
+    circle: async (id: string): Promise<Circle | undefined> =>
+      (await rooms.read((db) => db.select().from(circleT).where(eq(circleT.id, id))))[0],
+    async createCircle(input: CircleInput): Promise<Circle> {
+      const row: Circle = { ...input, id: randomUUID(), createdAt: now().toISOString(), endedAt: null };
+      await rooms.write((db) => db.insert(circleT).values(row));
+      return row;
+    },
+    /** Ends an active circle; false if it is unknown or already ended (two ends at once: one ends it). */
+    async endCircle(id: string): Promise<boolean> {
+      const ended = await rooms.write((db) =>
+        db
+          .update(circleT)
+          .set({ endedAt: now().toISOString() })
+          .where(and(eq(circleT.id, id), isNull(circleT.endedAt)))
+          .returning({ id: circleT.id }),
+      );
+      return ended.length === 1;
+    },
     /** The next circles (within `days`), each with its facilitator's turn. */
-    upcoming(names: Map<string, string>, days = 60): Occurrence[] {
+    async upcoming(names: Map<string, string>, days = 60): Promise<Occurrence[]> {
       const t = now().toISOString();
-      return withTurns(names, days).filter((o) => o.at >= t);
+      return (await withTurns(names, days)).filter((o) => o.at >= t);
     },
     /** Circles that have taken place and wait for their attendance. */
-    toCount(names: Map<string, string>): Occurrence[] {
+    async toCount(names: Map<string, string>): Promise<Occurrence[]> {
       const t = now().toISOString();
-      return withTurns(names, 0).filter((o) => o.at < t);
+      return (await withTurns(names, 0)).filter((o) => o.at < t);
     },
-    /** How many came (a number, never who). Nobody came: the facilitator's turn does not move on. */
-    recordAttendance(circleId: string, startsAt: string, attendance: number, facilitatorId: string | null): boolean {
-      const circle = db.select().from(careCircles).where(eq(careCircles.id, circleId)).get();
-      if (!circle || startsAt > now().toISOString()) return false;
+    /**
+     * How many came (a number, never who). Nobody came: the facilitator's turn does not move on. An occurrence is
+     * recorded once (its unique index): of two coordinators recording it at once, in any processes, one does.
+     */
+    recordAttendance(circleId: string, startsAt: string, attendance: number, facilitatorId: string | null) {
+      if (startsAt > now().toISOString()) return Promise.resolve(false);
       const from = new Date(Date.parse(startsAt) - 1000);
-      if (!occurrences(circle.rrule, timeZone(), from, new Date(Date.parse(startsAt) + 1000)).includes(startsAt)) {
-        return false;
-      }
-      return (
-        db
-          .insert(careCircleSessions)
+      const to = new Date(Date.parse(startsAt) + 1000);
+      return rooms.write(async (db) => {
+        const [circle] = await db.select().from(circleT).where(eq(circleT.id, circleId));
+        if (!circle || !occurrences(circle.rrule, timeZone(), from, to).includes(startsAt)) return false;
+        const made = await db
+          .insert(sessionT)
           .values({
             id: randomUUID(),
             circleId,
@@ -159,136 +161,53 @@ export function careService(db: Db, now: () => Date, timeZone: () => string) {
             facilitatorId: attendance > 0 ? facilitatorId : null,
           })
           .onConflictDoNothing()
-          .run().changes === 1
-      );
+          .returning({ id: sessionT.id });
+        return made.length === 1;
+      });
     },
     /** Circles held (someone came) per month in the pod's time zone, oldest first: counts only. */
-    circlesHeldPerMonth(): { month: string; count: number }[] {
+    async circlesHeldPerMonth(): Promise<{ month: string; count: number }[]> {
+      const held = await rooms.read((db) =>
+        db
+          .select({ startsAt: sessionT.startsAt })
+          .from(sessionT)
+          .where(gt(sessionT.attendance, 0))
+          .orderBy(asc(sessionT.startsAt)),
+      );
       const counts = new Map<string, number>();
-      for (const s of sessions()
-        .filter((s) => s.attendance > 0)
-        .sort((a, b) => a.startsAt.localeCompare(b.startsAt))) {
+      for (const s of held) {
         const month = monthOf(s.startsAt);
         counts.set(month, (counts.get(month) ?? 0) + 1);
       }
-      return [...counts].map(([month, count]) => ({ month, count }));
+      return [...counts].map(([month, n]) => ({ month, count: n }));
     },
 
     /** An anonymous wish for a circle: the text and the week, nothing that points back to the asker. */
-    askForCircle(text: string) {
-      const week = periodOf(local(now().toISOString()).toPlainDate(), "weekly");
-      db.insert(careCircleRequests).values({ id: randomUUID(), text, week }).run();
+    async askForCircle(text: string): Promise<void> {
+      await rooms.write((db) => db.insert(requestT).values({ id: randomUUID(), text, week: thisWeek() }));
     },
-    requestsThisWeek: () =>
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(careCircleRequests)
-        .where(eq(careCircleRequests.week, periodOf(local(now().toISOString()).toPlainDate(), "weekly")))
-        .get()!.n,
-    openRequests: () =>
-      db
-        .select()
-        .from(careCircleRequests)
-        .where(eq(careCircleRequests.answered, false))
-        .orderBy(desc(careCircleRequests.week))
-        .all(),
-    answerRequest: (id: string) =>
-      db.update(careCircleRequests).set({ answered: true }).where(eq(careCircleRequests.id, id)).run().changes === 1,
+    requestsThisWeek: async (): Promise<number> =>
+      (await rooms.read((db) => db.select({ n: count() }).from(requestT).where(eq(requestT.week, thisWeek()))))[0]!.n,
+    openRequests: (): Promise<CircleRequest[]> =>
+      rooms.read((db) =>
+        db.select().from(requestT).where(eq(requestT.answered, false)).orderBy(desc(requestT.week), asc(requestT.id)),
+      ),
+    async answerRequest(id: string): Promise<boolean> {
+      const marked = await rooms.write((db) =>
+        db.update(requestT).set({ answered: true }).where(eq(requestT.id, id)).returning({ id: requestT.id }),
+      );
+      return marked.length === 1;
+    },
 
-    /** Whose turn it is to mediate: a volunteer not involved in the case. */
-    mediatorTurn: (names: Map<string, string>, involved: string[]): Turn => {
-      const last = new Map<string, string>();
-      for (const c of db.select().from(careCases).all()) {
-        if (c.mediatorId && c.openedAt > (last.get(c.mediatorId) ?? "")) last.set(c.mediatorId, c.openedAt);
-      }
-      return nextTurn(pool(names, "mediates"), last, new Set(involved));
-    },
-    mediators: (names: Map<string, string>) => pool(names, "mediates"),
-    openCase(what: string, involved: string[], mediatorId: string | null): Case {
-      const row: Case = {
-        id: randomUUID(),
-        what,
-        mediatorId,
-        outcome: null,
-        withoutAuthorities: false,
-        openedAt: now().toISOString(),
-        closedAt: null,
-      };
-      db.transaction(() => {
-        db.insert(careCases).values(row).run();
-        for (const memberId of new Set(involved)) db.insert(careCasePeople).values({ caseId: row.id, memberId }).run();
-      });
-      return row;
-    },
-    /** The case if the viewer may read it; otherwise null, exactly as if it did not exist. */
-    caseFor(id: string, viewer: Viewer): { case: Case; involved: string[]; steps: CaseStep[] } | null {
-      const c = caseRow(id);
-      if (!c || !mayRead(c, viewer)) return null;
-      const steps = db
-        .select()
-        .from(careCaseSteps)
-        .where(eq(careCaseSteps.caseId, id))
-        .orderBy(asc(careCaseSteps.day), asc(careCaseSteps.createdAt))
-        .all();
-      return { case: c, involved: peopleOf(id), steps };
-    },
-    casesFor: (viewer: Viewer): Case[] =>
-      db
-        .select()
-        .from(careCases)
-        .orderBy(desc(careCases.openedAt))
-        .all()
-        .filter((c) => mayRead(c, viewer)),
-    addStep(caseId: string, viewer: Viewer, day: string, text: string): boolean {
-      const c = caseRow(caseId);
-      if (!c || !mayRead(c, viewer)) return false;
-      const row = { id: randomUUID(), caseId, day, text, authorId: viewer.id, createdAt: now().toISOString() };
-      db.insert(careCaseSteps).values(row).run();
-      return true;
-    },
-    /** The mediator or a coordinator records how it ended (or reopens it with a null outcome). */
-    setOutcome(caseId: string, viewer: Viewer, outcome: CaseOutcome | null, withoutAuthorities: boolean): boolean {
-      const c = caseRow(caseId);
-      if (!c || !(viewer.coordinator || c.mediatorId === viewer.id)) return false;
-      db.update(careCases)
-        .set({
-          outcome,
-          withoutAuthorities: outcome !== null && withoutAuthorities,
-          closedAt: outcome ? now().toISOString() : null,
-        })
-        .where(eq(careCases.id, caseId))
-        .run();
-      return true;
-    },
-    /** A coordinator names (or changes) the mediator: a mediating volunteer who is not involved. */
-    setMediator(caseId: string, mediatorId: string | null, names: Map<string, string>): boolean {
-      const people = peopleOf(caseId);
-      if (!caseRow(caseId)) return false;
-      if (mediatorId && (people.includes(mediatorId) || !pool(names, "mediates").some((v) => v.id === mediatorId))) {
-        return false;
-      }
-      db.update(careCases).set({ mediatorId }).where(eq(careCases.id, caseId)).run();
-      return true;
-    },
-    /**
-     * Cases closed with the "resolved without outside authorities" flag, per month they closed in (the pod's time
-     * zone), oldest first. Counts only: for the pod's sovereignty figures.
-     */
-    resolvedWithoutAuthoritiesPerMonth(): { month: string; count: number }[] {
-      const counts = new Map<string, number>();
-      const closed = db
-        .select()
-        .from(careCases)
-        .where(eq(careCases.withoutAuthorities, true))
-        .orderBy(asc(careCases.closedAt))
-        .all();
-      for (const c of closed) {
-        if (!c.closedAt) continue;
-        const month = monthOf(c.closedAt);
-        counts.set(month, (counts.get(month) ?? 0) + 1);
-      }
-      return [...counts].map(([month, count]) => ({ month, count }));
-    },
+    mediatorTurn: cases.mediatorTurn,
+    openCase: cases.openCase,
+    caseFor: cases.caseFor,
+    casesFor: cases.casesFor,
+    addStep: cases.addStep,
+    setOutcome: cases.setOutcome,
+    setMediator: cases.setMediator,
+    /** Cases resolved without outside authorities per month they closed in (the pod's time zone): counts only. */
+    resolvedWithoutAuthoritiesPerMonth: () => cases.resolvedWithoutAuthoritiesPerMonth(monthOf),
   };
 }
 

@@ -14,6 +14,7 @@ import { publicContext, renderPublic, sendPublic, type PublicPage } from "../web
 import type { ChartersService } from "./service.ts";
 import { withCirclesHeld } from "../care/public.ts";
 import { careService } from "../care/service.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 
 /** Operator routes for the charter (mounted under the admin prefix, token required). */
 export const adminCharterRoutes: FastifyPluginAsyncZod<{ charters: ChartersService }> = async (app, { charters }) => {
@@ -64,7 +65,7 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
       return renderPublic(ctx, reply, make(ctx));
     };
 
-  const care = careService(db, deps.now, () => config.timeZone);
+  const care = careService(roomsOf(deps), deps.now, () => config.timeZone);
   app.get("/charter", { schema: { hide } }, async (request, reply) => {
     // Every page links the charter: before the first one, people read that it is coming (pods get a 404).
     if (!charters.current() && !wantsActivityPub(request)) {
@@ -75,16 +76,13 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
     const rotated = charters.rotatedRoles();
     const article = charterToArticle(contextFor(), config, charter, categoryOf, charterIri(config), rotated);
     const progress = wantsActivityPub(request) ? null : await monthlyProgress?.();
+    const circlesHeld = wantsActivityPub(request) ? [] : await care.circlesHeldPerMonth();
     return sendNegotiated(
       request,
       reply,
       article,
       page(request, reply, (ctx) =>
-        withCirclesHeld(
-          ctx,
-          charterPage(ctx, charter, categoryOf, undefined, rotated, progress),
-          care.circlesHeldPerMonth(),
-        ),
+        withCirclesHeld(ctx, charterPage(ctx, charter, categoryOf, undefined, rotated, progress), circlesHeld),
       ),
     );
   });

@@ -32,7 +32,10 @@ export function sovereigntyService(
   events: EventDispatcher,
   charters: Pick<ChartersService, "current" | "review">,
   /** The month's counts from the rotation, care and memory rooms (wired in pod.ts). */
-  practiceCounts: (month: string, bounds: { start: string; end: string }) => ReportFigures["practice"] = () => ({
+  practiceCounts: (
+    month: string,
+    bounds: { start: string; end: string },
+  ) => ReportFigures["practice"] | Promise<ReportFigures["practice"]> = () => ({
     rolesRotated: null,
     circlesHeld: null,
     decisions: null,
@@ -82,7 +85,7 @@ export function sovereigntyService(
       services: [...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => ({ key: s.key, name: s.name })),
       next: planned ? { key: planned.key, name: planned.name, target: planned.target, needs: planned.needs } : null,
       offers: offerCountsBetween(db, new Date(bounds.start).toISOString(), new Date(bounds.end).toISOString()),
-      practice: practiceCounts(month, bounds),
+      practice: await practiceCounts(month, bounds),
     });
   }
 

@@ -144,7 +144,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   };
   const workflows = () => pod.memory.list("workflow").map((w) => ({ id: w.id, title: w.title }));
   await app.register(rotaPages, { kit, audit, rota, members, config, publicRolesChanged, workflows });
-  const care = careService(db, pod.deps.now, () => config.timeZone);
+  const care = careService(rooms, pod.deps.now, () => config.timeZone);
   await app.register(carePages, { kit, audit, care, rota, members, config, now: pod.deps.now });
   await app.register(sovereigntyPages, {
     kit,

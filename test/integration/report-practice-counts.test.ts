@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { careService } from "../../src/care/service.ts";
+import { roomsOf } from "../../src/db/room-db-sqlite.ts";
 import type { Member } from "../../src/members/model.ts";
 import { reportLines } from "../../src/sovereignty/to-as.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
@@ -73,19 +74,19 @@ describe("the monthly report's practice counts", () => {
     await memory.create({ kind: "decision", title: "Internal", summary: "Members only." });
 
     const care = careService(
-      deps.db,
+      roomsOf(deps),
       () => new Date(clock),
       () => "Europe/Madrid",
     );
-    care.setVolunteer(members[0]!.id, { facilitates: true, mediates: false });
-    const circle = care.createCircle({
+    await care.setVolunteer(members[0]!.id, { facilitates: true, mediates: false });
+    const circle = await care.createCircle({
       kind: "decompression",
       rrule: "DTSTART:20261201T190000\nRRULE:FREQ=WEEKLY;BYDAY=TU",
       minutes: 90,
       theme: "",
       place: "",
     });
-    expect(care.recordAttendance(circle.id, "2026-12-01T18:00:00Z", 5, members[0]!.id)).toBe(true);
+    expect(await care.recordAttendance(circle.id, "2026-12-01T18:00:00Z", 5, members[0]!.id)).toBe(true);
 
     clock = new Date("2027-01-02T12:00:00Z");
     const report = await sovereignty.draftFor(clock);

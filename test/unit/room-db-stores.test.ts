@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 
 /** Rooms whose stores are written once for both databases; add a room here when it moves. */
-const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation"];
+const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation", "care"];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
@@ -41,6 +41,8 @@ const CONVERTED_FILES = [
   // mastodon: the OAuth apps, codes and tokens (the timelines and statuses read the social room, not yet moved).
   "src/mastodon/oauth.ts",
   "src/mastodon/signed-in-apps.ts",
+  // care: the cases behind the service.
+  "src/care/cases.ts",
 ];
 
 const files = (room: string) =>
