@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
 import type { Context } from "@fedify/fedify";
-import { eq } from "drizzle-orm";
 import { fastInbox } from "./confederation/fast-inbox.ts";
 import { eitherFastPath } from "./federation/fastify-adapter.ts";
 import { fastNoteInbox } from "./social/fast-inbox.ts";
@@ -17,10 +16,10 @@ import { roomsOf } from "./db/room-db-sqlite.ts";
 import { versionReader } from "./db/versions.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
-import { actorFacts, buildFederation, loadOrCreateKeyPairs } from "./federation/federation.ts";
+import { actorFacts, buildFederation } from "./federation/federation.ts";
+import { keysCreatedAt, loadOrCreateKeyPairs } from "./federation/keys.ts";
 import type { GeneratedKeyPairs } from "./federation/key-generation.ts";
 import { announceProfileChanges } from "./federation/profile.ts";
-import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
@@ -105,12 +104,11 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const kv = new SqliteKvStore(database);
     await checkAddress(kv, config, options.moveUrl === true);
     const queue = new SqliteMessageQueue(database, { leaseMs: config.queueLeaseMs });
-    const keyPairs = await loadOrCreateKeyPairs(database.db, options.keyPairs);
-    const rsa = database.db.select().from(actorKeys).where(eq(actorKeys.algorithm, "RSASSA-PKCS1-v1_5")).get();
-    const publishedAt = new Date(rsa!.createdAt);
     const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
     // The converted rooms' database (src/db/room-db.ts); the others still use deps.db.
     const rooms = roomsOf(deps);
+    const keyPairs = await loadOrCreateKeyPairs(rooms, options.keyPairs);
+    const publishedAt = await keysCreatedAt(rooms);
     const events = new EventDispatcher(deps, queue);
     // Services reach the federation only when they act, so they can be made before it.
     let federation: PodFederation | undefined;

@@ -11,7 +11,6 @@ import { podActor, type ActorFacts } from "./actor.ts";
 import { registerInboxListeners } from "./inbox-listeners.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
 import type { Logger } from "../log/logger.ts";
-import { loadOrCreateKeyPairs } from "./keys.ts";
 import { cacheDeliveryState } from "./delivery-state-cache.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
@@ -136,5 +135,3 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
 
   return federation;
 }
-
-export { loadOrCreateKeyPairs };

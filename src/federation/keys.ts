@@ -1,5 +1,6 @@
 import { exportJwk, importJwk } from "@fedify/fedify";
-import type { Db } from "../db/client.ts";
+import { eq } from "drizzle-orm";
+import type { RoomDb } from "../db/room-db.ts";
 import { type GeneratedKeyPairs, generateKeyPair, KEY_ALGORITHMS } from "./key-generation.ts";
 import { actorKeys } from "./schema.ts";
 
@@ -8,14 +9,12 @@ import { actorKeys } from "./schema.ts";
  * Integrity Proofs), storing them on first use: the pairs `generated` ahead if given (a new pod starts
  * generating them while its modules load), else generated now.
  */
-export async function loadOrCreateKeyPairs(db: Db, generated?: Promise<GeneratedKeyPairs>): Promise<CryptoKeyPair[]> {
-  const stored = new Map(
-    db
-      .select()
-      .from(actorKeys)
-      .all()
-      .map((row) => [row.algorithm, row]),
-  );
+export async function loadOrCreateKeyPairs(
+  rooms: RoomDb,
+  generated?: Promise<GeneratedKeyPairs>,
+): Promise<CryptoKeyPair[]> {
+  const keys = rooms.table(actorKeys);
+  const stored = new Map((await rooms.read((db) => db.select().from(keys))).map((row) => [row.algorithm, row]));
   const pairs: CryptoKeyPair[] = [];
   for (const algorithm of KEY_ALGORITHMS) {
     const row = stored.get(algorithm);
@@ -31,22 +30,35 @@ export async function loadOrCreateKeyPairs(db: Db, generated?: Promise<Generated
     }
     const pair = generated ? (await generated)[algorithm] : await generateKeyPair(algorithm);
     const privateJwk = await exportJwk(pair.privateKey);
-    const { changes } = db
-      .insert(actorKeys)
-      .values({
-        algorithm,
-        privateJwk: JSON.stringify(privateJwk),
-        publicJwk: JSON.stringify(await exportJwk(pair.publicKey)),
-        createdAt: new Date().toISOString(),
-      })
-      .onConflictDoNothing()
-      .run();
+    const publicJwk = await exportJwk(pair.publicKey);
+    const inserted = await rooms.write((db) =>
+      db
+        .insert(keys)
+        .values({
+          algorithm,
+          privateJwk: JSON.stringify(privateJwk),
+          publicJwk: JSON.stringify(publicJwk),
+          createdAt: new Date().toISOString(),
+        })
+        .onConflictDoNothing()
+        .returning({ algorithm: keys.algorithm }),
+    );
     // Another process of the pod (web and worker starting together) stored its pair first: use that one.
-    if (changes === 0) return loadOrCreateKeyPairs(db);
+    if (inserted.length === 0) return loadOrCreateKeyPairs(rooms);
     rememberImportedKey(privateJwk, pair.privateKey);
     pairs.push(pair);
   }
   return pairs;
+}
+
+/** When the pod's RSA key was made: the pod's first publication date (its actor's `published`). */
+export async function keysCreatedAt(rooms: RoomDb): Promise<Date> {
+  const keys = rooms.table(actorKeys);
+  const [rsa] = await rooms.read((db) =>
+    db.select({ createdAt: keys.createdAt }).from(keys).where(eq(keys.algorithm, "RSASSA-PKCS1-v1_5")),
+  );
+  if (!rsa) throw new Error("the pod has no RSA key: load or create its key pairs first");
+  return new Date(rsa.createdAt);
 }
 
 /**

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { loadOrCreateKeyPairs } from "../../src/federation/keys.ts";
 
 describe("the pod's private keys are imported once (Fedify re-imports the queued JWK for every delivery)", () => {
@@ -21,13 +22,16 @@ describe("the pod's private keys are imported once (Fedify re-imports the queued
   });
 
   it("a queued JWK of the pod's key (generated, then loaded again) imports as the key already loaded", async () => {
-    for (const pairs of [await loadOrCreateKeyPairs(handle.db), await loadOrCreateKeyPairs(handle.db)]) {
+    for (const pairs of [
+      await loadOrCreateKeyPairs(sqliteRoomDb(handle.sqlite)),
+      await loadOrCreateKeyPairs(sqliteRoomDb(handle.sqlite)),
+    ]) {
       for (const pair of pairs) {
         const queued = JSON.parse(JSON.stringify(await exportJwk(pair.privateKey)));
         expect(await importJwk(queued, "private")).toBe(pair.privateKey);
       }
     }
-    const [rsa] = await loadOrCreateKeyPairs(handle.db);
+    const [rsa] = await loadOrCreateKeyPairs(sqliteRoomDb(handle.sqlite));
     const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", rsa!.privateKey, new TextEncoder().encode("x"));
     expect(
       await crypto.subtle.verify("RSASSA-PKCS1-v1_5", rsa!.publicKey, signature, new TextEncoder().encode("x")),
@@ -35,7 +39,7 @@ describe("the pod's private keys are imported once (Fedify re-imports the queued
   });
 
   it("any other key, a public key, or other usages are imported as asked", async () => {
-    const [rsa] = await loadOrCreateKeyPairs(handle.db);
+    const [rsa] = await loadOrCreateKeyPairs(sqliteRoomDb(handle.sqlite));
     const other = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
     const otherJwk = await exportJwk(other.privateKey);
     const imported = await importJwk(otherJwk, "private");

@@ -41,6 +41,8 @@ const CONVERTED_FILES = [
   // mastodon: the OAuth apps, codes and tokens (the timelines and statuses read the social room, not yet moved).
   "src/mastodon/oauth.ts",
   "src/mastodon/signed-in-apps.ts",
+  // the pod actor's key pairs (made once for every process of the pod).
+  "src/federation/keys.ts",
   // care: the cases behind the service.
   "src/care/cases.ts",
 ];
