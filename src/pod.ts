@@ -13,7 +13,6 @@ import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
 import { categoriesOf } from "./categories/service.ts";
 import { charterCopyOf } from "./charters/copy.ts";
 import { roomsOf } from "./db/room-db-sqlite.ts";
-import { versionReader } from "./db/versions.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { actorFacts, buildFederation } from "./federation/federation.ts";
@@ -189,12 +188,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
         },
       }),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
-      settings: settingsService(
-        deps,
-        { audit: members.audit, profileChanged },
-        rooms,
-        versionReader(database.sqlite, "settings"),
-      ),
+      settings: settingsService(deps, { audit: members.audit, profileChanged }, rooms, rooms.version("settings")),
       moderation: moderationService(deps, contextFor, events, {
         forgetDomainAccounts: social.forgetDomain,
         forgetAccount: social.forgetAccount,

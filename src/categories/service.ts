@@ -2,7 +2,6 @@ import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
 import type { RoomDb } from "../db/room-db.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
-import { versionReader } from "../db/versions.ts";
 import type { Logger } from "../log/logger.ts";
 import { categoriesCopy, type CategoriesCopy, type Category } from "./copy.ts";
 import { SHARED_CATEGORY_BASE } from "./taxonomy.ts";
@@ -21,7 +20,7 @@ export function categoriesOf(deps: { db: Db; config: Config; log?: Logger }): Ca
   let copy = copies.get(rooms);
   if (!copy) {
     const onError = (error: unknown) => deps.log?.warn({ err: error }, "reading the categories failed");
-    copy = categoriesCopy(deps.config, rooms, versionReader(deps.db.$client, "categories"), onError);
+    copy = categoriesCopy(deps.config, rooms, rooms.version("categories"), onError);
     copies.set(rooms, copy);
   }
   return copy;

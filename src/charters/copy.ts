@@ -2,7 +2,6 @@ import type { Db } from "../db/client.ts";
 import type { RoomDb } from "../db/room-db.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
 import { versionedCopy } from "../db/versioned-copy.ts";
-import { versionReader } from "../db/versions.ts";
 import type { Logger } from "../log/logger.ts";
 import { chartersStore, type CharterRow } from "./store.ts";
 
@@ -48,7 +47,7 @@ export function charterCopyOf(deps: { db: Db; log?: Logger }): CharterCopy {
   let copy = copies.get(rooms);
   if (!copy) {
     const onError = (error: unknown) => deps.log?.warn({ err: error }, "reading the charter failed");
-    copy = charterCopy(rooms, versionReader(deps.db.$client, "actor"), onError);
+    copy = charterCopy(rooms, rooms.version("actor"), onError);
     copies.set(rooms, copy);
   }
   return copy;

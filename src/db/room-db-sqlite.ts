@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client.ts";
 import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
+import { OTHER_PROCESSES_SEEN_WITHIN_MS, versionReader } from "./versions.ts";
 
 /**
  * The RoomDb on the pod's one better-sqlite3 connection, which every request and the not yet converted
@@ -69,8 +70,15 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
     }
   }
 
+  const versions = new Map<string, () => number>();
   const roomDb: RoomDb = {
     dialect: "sqlite",
+    version(name, withinMs = OTHER_PROCESSES_SEEN_WITHIN_MS) {
+      const key = `${name}/${withinMs}`;
+      let getter = versions.get(key);
+      if (!getter) versions.set(key, (getter = versionReader(sqlite, name, withinMs)));
+      return getter;
+    },
     table: <T extends SQLiteTable>(table: T) => table,
     async read(fn) {
       refuseNesting("read");

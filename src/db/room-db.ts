@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { BaseSQLiteDatabase, SQLiteTable } from "drizzle-orm/sqlite-core";
 
+import type { VersionName } from "./versions.ts";
+
 export type Dialect = "sqlite" | "postgres";
 
 /**
@@ -34,6 +36,13 @@ export interface RoomDb {
   table<T extends SQLiteTable>(table: T): T;
   read<R>(fn: (db: RoomQueries) => Promise<R>): Promise<R>;
   write<R>(fn: (db: RoomQueries) => Promise<R>, options?: WriteOptions): Promise<R>;
+  /**
+   * A change counter that SQL triggers bump whenever any process changes what it counts, read synchronously (an
+   * in-memory copy checks it on every request): another process's change is seen within `withinMs` (100 ms by
+   * default; on PostgreSQL plus one query, answered in the background). One getter per name, interval and database,
+   * shared by every caller.
+   */
+  version(name: VersionName, withinMs?: number): () => number;
 }
 
 export interface WriteOptions {

@@ -15,7 +15,7 @@ import { cacheDeliveryState } from "./delivery-state-cache.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
 import { prebuiltDocuments } from "./prebuilt-documents.ts";
-import { versionReader } from "../db/versions.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodServices } from "../services.ts";
@@ -124,12 +124,10 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     },
   }));
   // Served as prebuilt bytes; SQL triggers bump this version when local posts or followers change.
-  const nodeInfoVersion = deps.db.$client
-    .prepare("SELECT version FROM document_versions WHERE name = 'nodeinfo'")
-    .pluck();
-  prebuiltDocuments(federation).watch("/nodeinfo/", () => nodeInfoVersion.get() as number);
+  // Read at every request (NodeInfo is asked for rarely): a post or follower counts at once on SQLite.
+  prebuiltDocuments(federation).watch("/nodeinfo/", roomsOf(deps).version("nodeinfo", 0));
   // The actor and WebFinger show the charter and the settings, which another process may change: triggers bump it.
-  const actorVersion = versionReader(deps.db.$client, "actor");
+  const actorVersion = roomsOf(deps).version("actor");
   prebuiltDocuments(federation).watch("/users/", actorVersion);
   prebuiltDocuments(federation).watch("/.well-known/webfinger", actorVersion);
 

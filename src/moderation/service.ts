@@ -7,7 +7,7 @@ import { addressOf, recipientOf } from "../follows/federation.ts";
 import { resolveActor } from "../follows/resolve.ts";
 import { ProblemError, badRequest } from "../http/problem.ts";
 import { canonicalIri, hostOf, normalizeDomain, onDomain } from "./domains.ts";
-import { versionReader } from "../db/versions.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import * as store from "./store.ts";
 
 /** What blocking asks of the other rooms: each forgets what it holds of the blocked server or account. */
@@ -42,7 +42,7 @@ export function moderationService(
   const { db, config, log } = deps;
   // Blocks are few and read on every delivery: kept in memory, reloaded whenever any process changed them
   // (SQL triggers bump the `moderation` version on every write to the block tables).
-  const blocksVersion = versionReader(db.$client, "moderation");
+  const blocksVersion = roomsOf(deps).version("moderation");
   let loadedVersion: number | null = null;
   let domains: Set<string> | null = null;
   let accounts: Set<string> | null = null;

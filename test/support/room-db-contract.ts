@@ -26,6 +26,26 @@ export function describeRoomDbContract(name: string, open: () => RoomDb): void {
       return row!.n;
     };
 
+    it("reads a change counter: one getter per name, moved by a write to what it counts and seen soon after", async () => {
+      const rooms = open();
+      const settings = rooms.version("settings");
+      expect(open().version("settings")).toBe(settings);
+      const soon = async (done: () => boolean) => {
+        for (let i = 0; i < 100 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      await soon(() => settings() !== -1); // PostgreSQL's first value arrives in the background
+      const before = settings();
+      expect(before).toBeGreaterThanOrEqual(0);
+      const t = rooms.table(podSettings);
+      const name = `Pod ${uuidv7()}`;
+      const at = "2026-01-01T00:00:00.000Z";
+      await rooms.write((db) =>
+        db.insert(t).values({ id: 1, name, updatedAt: at }).onConflictDoUpdate({ target: t.id, set: { name } }),
+      );
+      await soon(() => settings() !== before);
+      expect(settings()).toBeGreaterThan(before);
+    });
+
     it("leaves nothing behind when the write's callback throws, and passes the error on", async () => {
       const rooms = open();
       const t = rooms.table(neighborRequests);
