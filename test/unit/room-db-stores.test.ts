@@ -42,6 +42,7 @@ const CONVERTED_FILES = [
   // offers: every query is in store.ts; service.ts, collections.ts and view-projection.ts still hand the SQLite
   // connection to the categories lookup and the confederal view (rooms not yet moved).
   "src/offers/store.ts",
+  "src/offers/writes.ts",
 ];
 
 const files = (room: string) =>
