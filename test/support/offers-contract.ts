@@ -310,7 +310,7 @@ export function describeOffersContract(name: string, databases: OffersDatabases)
         expect(final.quantityMilli - final.availableMilli).toBe(claimed);
       });
 
-      it("expiry on one process while the other moves the ends later: no offer with a later end is expired", async () => {
+      it("expiry on one process while the other moves the ends later: none with a later end is expired", async () => {
         const [here, there] = [writesOn(rooms), writesOn(databases.another())];
         const made = await Promise.all(
           Array.from({ length: 12 }, (_, i) =>
