@@ -207,7 +207,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       { kv, queue: events.queue, keyPairs, publishedAt, followHooks, events },
       services,
     );
-    rebuildOwnView(deps);
+    await rebuildOwnView(deps);
     services.social.me();
     return {
       ...services,

@@ -168,7 +168,7 @@ function listOffers(kind: OfferKind): Command {
   return async (pod, args) => {
     const { values } = parseArgs({ args, options: { status: { type: "string" } }, strict: true });
     const query = parseOrExplain(offerListQuery, { status: values.status, limit: 200 });
-    return pod.offers.list(kind, query).map((row) => presentOffer(pod.deps.config, row));
+    return (await pod.offers.list(kind, query)).map((row) => presentOffer(pod.deps.config, row));
   };
 }
 

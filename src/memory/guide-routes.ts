@@ -85,9 +85,9 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   type SubjectParams = { Params: { kind: string; id: string } };
 
   /** The subject a URL names, as pages show it and as the memory room stores it; 404 when there is none. */
-  function subjectOf(kind: string, id: string): { subject: GuideSubject; key: Subject } {
+  async function subjectOf(kind: string, id: string): Promise<{ subject: GuideSubject; key: Subject }> {
     if (kind === "offer" || kind === "need") {
-      const offer = offers.get(kind, id);
+      const offer = await offers.get(kind, id);
       return { subject: { kind, id, name: offer.name }, key: { subjectKind: "offer", subjectId: offer.id } };
     }
     if (kind === "service") {
@@ -117,18 +117,12 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   async function republish(subject: Subject) {
     if (subject.subjectKind === "service") return charterUpdate.request();
     for (const kind of ["offer", "need"] as const) {
-      const found = offerOrNothing(kind, subject.subjectId);
+      const found = await offerOrNothing(kind, subject.subjectId);
       if (found && found.status !== "withdrawn") await offers.update(kind, found.id, {});
     }
   }
 
-  const offerOrNothing = (kind: "offer" | "need", id: string) => {
-    try {
-      return offers.get(kind, id);
-    } catch {
-      return undefined;
-    }
-  };
+  const offerOrNothing = (kind: "offer" | "need", id: string) => offers.get(kind, id).catch(() => undefined);
 
   const guideOf = (fields: FormFields | undefined) => {
     const [guideKind, guideId] = text(fields, "guide").split(":");
@@ -142,8 +136,8 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
       subject: { kind: "service" as const, id: s.key, name: s.name },
       guides: memory.guidesOfService(s.key).length,
     }));
-    const aid = (["offer", "need"] as const)
-      .flatMap((kind) => offers.list(kind, { limit: 100 }))
+    const aid = (await Promise.all((["offer", "need"] as const).map((kind) => offers.list(kind, { limit: 100 }))))
+      .flat()
       .filter((offer) => offer.status !== "withdrawn")
       .map((offer) => ({
         subject: { kind: offer.kind, id: offer.id, name: offer.name },
@@ -153,7 +147,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   });
 
   app.get<SubjectParams>("/memory/guides/:kind/:id", { preHandler: member }, async (request, reply) => {
-    const { subject, key } = subjectOf(request.params.kind, request.params.id);
+    const { subject, key } = await subjectOf(request.params.kind, request.params.id);
     const editable = subject.kind !== "service" || isCoordinator(request);
     const choices = memory.guideChoices();
     const page = subjectGuidesPage(kit.context(request, reply), subject, memory.guidesOf(key), choices, editable);
@@ -161,7 +155,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   });
 
   app.post<SubjectParams>("/memory/guides/:kind/:id", { preHandler: member }, async (request, reply) => {
-    const { subject, key } = subjectOf(request.params.kind, request.params.id);
+    const { subject, key } = await subjectOf(request.params.kind, request.params.id);
     mayEditGuides(request, subject);
     const { guideKind, guideId } = guideOf(request.body as FormFields);
     memory.attachGuide(key, guideKind, guideId);
@@ -171,7 +165,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   });
 
   app.post<SubjectParams>("/memory/guides/:kind/:id/remove", { preHandler: member }, async (request, reply) => {
-    const { subject, key } = subjectOf(request.params.kind, request.params.id);
+    const { subject, key } = await subjectOf(request.params.kind, request.params.id);
     mayEditGuides(request, subject);
     const { guideKind, guideId } = guideOf(request.body as FormFields);
     memory.detachGuide(key, guideKind, guideId);
@@ -181,7 +175,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   });
 
   app.get<SubjectParams>("/memory/guides/:kind/:id/handout", { preHandler: member }, async (request, reply) => {
-    const { subject, key } = subjectOf(request.params.kind, request.params.id);
+    const { subject, key } = await subjectOf(request.params.kind, request.params.id);
     // The QR library loads on the first hand-out printed, not at every start.
     const { default: QRCode } = await import("qrcode");
     const guides = await Promise.all(

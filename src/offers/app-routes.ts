@@ -75,8 +75,9 @@ function pointOf(value: string): { latitude: number; longitude: number } | null 
 }
 
 /** Areas this pod's offers and needs used, newest first, each once with its coarse point. */
-function knownAreas(offers: OffersService): KnownArea[] {
-  const rows = OFFER_KINDS.flatMap((kind) => offers.list(kind, { limit: 200 })).sort((a, b) => (a.id < b.id ? 1 : -1));
+async function knownAreas(offers: OffersService): Promise<KnownArea[]> {
+  const lists = await Promise.all(OFFER_KINDS.map((kind) => offers.list(kind, { limit: 200 })));
+  const rows = lists.flat().sort((a, b) => (a.id < b.id ? 1 : -1));
   const byName = new Map<string, KnownArea>();
   for (const row of rows) {
     if (!byName.has(row.areaName))
@@ -101,6 +102,11 @@ function areaOf(values: Record<string, string>, known: KnownArea[]): { area: Are
   return { area: at ? { name, latitude: at.latitude!, longitude: at.longitude! } : { name } };
 }
 
+/** A withdrawal that lost the race to another one: the offer is withdrawn, as asked. */
+const alreadyWithdrawn = (error: unknown) => {
+  if (!(error instanceof ProblemError && error.problem.status === 409)) throw error;
+};
+
 /** The field a service error names ("body.quantity"), as the form calls it. */
 const fieldOfProblem = (error: ProblemError) => String(error.problem.field ?? "name").replace(/^body\./, "");
 
@@ -109,16 +115,16 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
   const coordinator = kit.guard("coordinator");
   const kindOf = (value: string): OfferKind =>
     OFFER_KINDS.includes(value as OfferKind) ? (value as OfferKind) : "offer";
-  const list = (
+  const list = async (
     request: FastifyRequest,
     reply: FastifyReply,
     published?: Awaited<ReturnType<OffersService["create"]>>,
   ) => {
-    const rows = OFFER_KINDS.flatMap((kind) => offers.list(kind, { limit: 100 }));
+    const rows = (await Promise.all(OFFER_KINDS.map((kind) => offers.list(kind, { limit: 100 })))).flat();
     rows.sort((a, b) => (a.id < b.id ? 1 : -1));
     return kit.send(request, reply, offersListPage(kit.context(request, reply), rows, published));
   };
-  const showForm = (
+  const showForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
     target: OfferFormTarget,
@@ -128,19 +134,19 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
     kit.send(
       request,
       reply,
-      offerFormPage(kit.context(request, reply), target, listCategories(db, config), knownAreas(offers), {
+      offerFormPage(kit.context(request, reply), target, listCategories(db, config), await knownAreas(offers), {
         values,
         errors,
       }),
     );
 
   /** The form's fields checked and shaped as the service takes them, or the errors to show beside them. */
-  function readForm(fields: FormFields | undefined, locale: string) {
+  async function readForm(fields: FormFields | undefined, locale: string) {
     const values = Object.fromEntries(FORM_FIELDS.map((name) => [name, text(fields, name)]));
     const until = values.availableUntil ? instantOf(values.availableUntil!, config.timeZone) : undefined;
     if (values.availableUntil && (!until || Date.parse(until) <= Date.now()))
       return { values, errors: { availableUntil: "error.date" } as FieldErrors };
-    const picked = areaOf(values, knownAreas(offers));
+    const picked = areaOf(values, await knownAreas(offers));
     if ("errors" in picked) return { values, errors: picked.errors };
     const { area } = picked;
     const parsed = offerInputSchema.safeParse({
@@ -164,9 +170,8 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
 
   app.get("/offers", { preHandler: coordinator }, async (request, reply) => {
     const id = text(request.query as FormFields, "published");
-    const published = id
-      ? OFFER_KINDS.map((kind) => offers.list(kind, { limit: 100 }).find((row) => row.id === id)).find(Boolean)
-      : undefined;
+    const lists = id ? await Promise.all(OFFER_KINDS.map((kind) => offers.list(kind, { limit: 100 }))) : [];
+    const published = lists.flat().find((row) => row.id === id);
     return list(request, reply, published);
   });
 
@@ -177,7 +182,7 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
   app.post("/offers", { preHandler: coordinator }, async (request, reply) => {
     const fields = request.body as FormFields | undefined;
     const kind = kindOf(text(fields, "kind"));
-    const form = readForm(fields, kit.context(request, reply).locale);
+    const form = await readForm(fields, kit.context(request, reply).locale);
     if (!form.input) return showForm(request, reply, { kind }, form.values, form.errors);
     try {
       const row = await offers.create(kind, form.input);
@@ -193,14 +198,14 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
   });
 
   type OfferParams = { Params: { kind: string; id: string } };
-  const found = (params: OfferParams["Params"]) => {
+  const found = async (params: OfferParams["Params"]) => {
     if (params.kind !== "offer" && params.kind !== "need") throw notFound(`no ${params.kind} ${params.id}`);
     return offers.get(params.kind, params.id);
   };
-  const showOffer = (
+  const showOffer = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    offer: ReturnType<typeof found>,
+    offer: Awaited<ReturnType<typeof found>>,
     extra: Partial<Parameters<typeof offerPage>[1]> = {},
   ) =>
     kit.send(
@@ -208,7 +213,7 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
       reply,
       offerPage(kit.context(request, reply), {
         offer,
-        claims: offers.claimsOf(offer.kind, offer.id),
+        claims: await offers.claimsOf(offer.kind, offer.id),
         responses: responsesTo(offerNoteIri(config, offer).href, false),
         ...extra,
       }),
@@ -216,13 +221,13 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
 
   app.get<OfferParams>("/offers/:kind/:id", { preHandler: coordinator }, async (request, reply) => {
     const notice = text(request.query as FormFields, "done");
-    return showOffer(request, reply, found(request.params), {
+    return showOffer(request, reply, await found(request.params), {
       notice: notice === "claimed" || notice === "withdrawn" || notice === "saved" ? notice : undefined,
     });
   });
 
   app.get<OfferParams>("/offers/:kind/:id/edit", { preHandler: coordinator }, async (request, reply) => {
-    const offer = found(request.params);
+    const offer = await found(request.params);
     if (offer.status === "withdrawn") return reply.redirect(`/app/offers/${offer.kind}/${offer.id}`, 303);
     const values = {
       name: offer.name,
@@ -242,10 +247,10 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
 
   // The change goes through the offers service, which records the Update its followers receive.
   app.post<OfferParams>("/offers/:kind/:id/edit", { preHandler: coordinator }, async (request, reply) => {
-    const offer = found(request.params);
+    const offer = await found(request.params);
     if (offer.status === "withdrawn") return reply.redirect(`/app/offers/${offer.kind}/${offer.id}`, 303);
     const target = { kind: offer.kind, offer };
-    const form = readForm(request.body as FormFields | undefined, offer.language);
+    const form = await readForm(request.body as FormFields | undefined, offer.language);
     if (!form.input) return showForm(request, reply, target, form.values, form.errors);
     // Already checked (and the quantity already in thousandths): a cleared optional field is cleared, not kept.
     const { language: _language, ...input } = form.input;
@@ -270,7 +275,7 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
   });
 
   app.post<OfferParams>("/offers/:kind/:id/claims", { preHandler: coordinator }, async (request, reply) => {
-    const offer = found(request.params);
+    const offer = await found(request.params);
     const fields = request.body as FormFields | undefined;
     const values = {
       neighbor: text(fields, "neighbor"),
@@ -292,8 +297,9 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
   });
 
   app.post<OfferParams>("/offers/:kind/:id/withdraw", { preHandler: coordinator }, async (request, reply) => {
-    const offer = found(request.params);
-    if (offer.status !== "withdrawn") await offers.withdraw(offer.kind, offer.id);
+    const offer = await found(request.params);
+    // Withdrawn meanwhile (another coordinator, another process): it is withdrawn all the same.
+    if (offer.status !== "withdrawn") await offers.withdraw(offer.kind, offer.id).catch(alreadyWithdrawn);
     audit(request.appMember!.id, `${offer.kind}.withdraw`, offer.id);
     return reply.redirect(`/app/offers/${offer.kind}/${offer.id}?done=withdrawn`, 303);
   });

@@ -10,15 +10,17 @@ export interface OfferResponse {
 }
 
 /** Replies people sent to the pod's offers and needs since `since`, newest first (the dashboard's list). */
-export function recentResponses(
+export async function recentResponses(
   offers: OffersService,
   responsesTo: (iri: string, publicOnly: boolean) => Response[],
   config: Config,
   since: Date,
   limit: number,
-): OfferResponse[] {
+): Promise<OfferResponse[]> {
   const after = since.toISOString();
-  return OFFER_KINDS.flatMap((kind) => offers.list(kind, { limit: 100 }))
+  const rows = await Promise.all(OFFER_KINDS.map((kind) => offers.list(kind, { limit: 100 })));
+  return rows
+    .flat()
     .filter((offer) => offer.status !== "withdrawn")
     .flatMap((offer) =>
       responsesTo(offerNoteIri(config, offer).href, false)

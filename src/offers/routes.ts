@@ -44,7 +44,7 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{
       reply.code(201).send(present(await offers.create(kind, request.body))),
     );
     app.get(`/${path}`, { schema: { tags, querystring: offerListQuery } }, async (request) => {
-      const rows = offers.list(kind, request.query);
+      const rows = await offers.list(kind, request.query);
       return {
         items: rows.map((row) => ({
           ...present(row),
@@ -54,10 +54,13 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{
       };
     });
     app.get(`/${path}/:id`, { schema: { tags, params: idParams } }, async (request) => {
-      const row = offers.get(kind, request.params.id);
+      const row = await offers.get(kind, request.params.id);
       return {
         ...present(row),
-        claims: offers.claimsOf(kind, request.params.id).map((c) => ({ ...c, quantity: formatMilli(c.quantityMilli) })),
+        claims: (await offers.claimsOf(kind, request.params.id)).map((c) => ({
+          ...c,
+          quantity: formatMilli(c.quantityMilli),
+        })),
         // Replies from people on other servers: every visibility, for the operator.
         responses: responsesTo(offerNoteIri(deps.config, row).href, false),
       };
@@ -90,13 +93,13 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{
 }> = async (app, { deps, offers, contextFor, responsesTo }) => {
   const ctxOf = (request: FastifyRequest, reply: FastifyReply) => publicContext(request, reply, deps.config);
   for (const { kind, path } of KINDS) {
-    const load = (id: string) => {
-      const row = offers.get(kind, id);
+    const load = async (id: string) => {
+      const row = await offers.get(kind, id);
       if (row.status === "withdrawn") throw notFound(`no ${kind} ${id}`);
       return { row, category: requireCategory(deps.db, deps.config, row.category, "category") };
     };
     app.get(`/${path}`, { schema: { hide: true } }, async (request, reply) => {
-      const rows = offers.list(kind, { limit: 200 }).filter(isOpen);
+      const rows = (await offers.list(kind, { limit: 200 })).filter(isOpen);
       return sendPublic(ctxOf(request, reply), reply, offersListPage(ctxOf(request, reply), kind, rows));
     });
     const page = (request: FastifyRequest, reply: FastifyReply, row: Offer, category: Category) => () =>
@@ -112,12 +115,12 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{
         ),
       );
     app.get(`/${path}/:id`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
-      const { row, category } = load(request.params.id);
+      const { row, category } = await load(request.params.id);
       const object = offerToProposal(contextFor(), deps.config, row, category);
       return sendNegotiated(request, reply, object, page(request, reply, row, category));
     });
     app.get(`/${path}/:id/note`, { schema: { params: idParams, hide: true } }, async (request, reply) => {
-      const { row, category } = load(request.params.id);
+      const { row, category } = await load(request.params.id);
       const note = offerToNote(contextFor(), deps.config, row, category, offers.guidesOf(row.id));
       return sendNegotiated(request, reply, note, page(request, reply, row, category));
     });

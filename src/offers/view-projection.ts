@@ -1,11 +1,11 @@
-import { ne } from "drizzle-orm";
 import { requireCategory } from "../categories/service.ts";
 import type { ViewRecord } from "../confederation/from-as.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { dropOwnObject, putOwnObject, viewable } from "../confederation/view-projection.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { offerIri } from "../publishing/iris.ts";
 import type { Offer } from "./model.ts";
-import { offers } from "./schema.ts";
+import { offersStore } from "./store.ts";
 import { offerViewRecord } from "./to-view.ts";
 
 type Deps = Pick<PodDeps, "db" | "config">;
@@ -21,11 +21,7 @@ export function projectOffer(deps: Deps, row: Offer): void {
 }
 
 /** Every published offer and need as view items (the projection rebuilt at start). */
-export function ownOfferRecords(deps: Deps): ViewRecord[] {
-  return deps.db
-    .select()
-    .from(offers)
-    .where(ne(offers.status, "withdrawn"))
-    .all()
-    .flatMap((row) => viewable(() => recordOf(deps, row)) ?? []);
+export async function ownOfferRecords(deps: Deps): Promise<ViewRecord[]> {
+  const rows = await offersStore(roomsOf(deps)).allPublished();
+  return rows.flatMap((row) => viewable(() => recordOf(deps, row)) ?? []);
 }

@@ -37,7 +37,7 @@ export interface PublishedKind<Name extends string = string> {
     /** Statuses derived from quantities and end date (offers/status.ts), or null for kinds without. */
     statuses: readonly PublishedStatus[] | null;
     /** This pod's own objects as view items (the projection the pod rebuilds at start); null: none in the view. */
-    ownRecords: ((deps: KindDeps) => ViewRecord[]) | null;
+    ownRecords: ((deps: KindDeps) => ViewRecord[] | Promise<ViewRecord[]>) | null;
     /** This pod's own services for the service map (charters). */
     ownServices?: (deps: KindDeps) => OwnViewService[];
   };

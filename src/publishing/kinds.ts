@@ -37,9 +37,9 @@ export const FORMER_TYPES: ReadonlySet<AsType> = new Set(
 );
 
 /** Rebuilds this pod's own objects in the view from the rooms' tables (at start). */
-export function rebuildOwnView(deps: KindDeps): void {
+export async function rebuildOwnView(deps: KindDeps): Promise<void> {
   for (const kind of PUBLISHED_KINDS) {
-    const records = kind.view.ownRecords?.(deps);
+    const records = await kind.view.ownRecords?.(deps);
     if (!records) continue;
     const kinds = PUBLISHED_KINDS.filter((k) => k.room === kind.room).map((k) => k.name);
     replaceOwnObjects(deps.db, kinds, records);

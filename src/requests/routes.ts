@@ -35,9 +35,9 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
 
   const offerTarget =
     (kind: "offer" | "need") =>
-    (id: string): Found => {
+    async (id: string): Promise<Found> => {
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`no ${kind} ${id}`);
-      const row = offers.get(kind, id);
+      const row = await offers.get(kind, id);
       if (row.status === "withdrawn") throw notFound(`no ${kind} ${id}`);
       if (!isOpen(row)) return { closed: true };
       return {
@@ -73,7 +73,7 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
     return sendPublic(ctx, reply, publicErrorPage(ctx, status, detail));
   };
 
-  const routes: { path: string; find: (id: string) => Found }[] = [
+  const routes: { path: string; find: (id: string) => Found | Promise<Found> }[] = [
     { path: "/offers/:id/ask", find: offerTarget("offer") },
     { path: "/needs/:id/help", find: offerTarget("need") },
     { path: helpPath(":id"), find: serviceTarget },
@@ -81,7 +81,7 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
   for (const { path, find } of routes) {
     app.get<{ Params: { id: string } }>(path, { schema: { hide: true } }, async (request, reply) => {
       const ctx = publicContext(request, reply, config);
-      const found = find(request.params.id);
+      const found = await find(request.params.id);
       if ("closed" in found) return refuse(request, reply, 410, "site.request.closed");
       return sendPublic(ctx, reply, requestFormPage(ctx, found.target, { values: {} }));
     });
@@ -95,7 +95,7 @@ export const publicRequestRoutes: FastifyPluginAsync<Options> = async (app, { co
       if (!requests.allow(request.ip)) return refuse(request, reply, 429, "site.request.tooMany");
       const fields = (request.body ?? {}) as FormFields;
       if (text(fields, "website") !== "") return refuse(request, reply, 400, "site.request.refused");
-      const found = find(request.params.id);
+      const found = await find(request.params.id);
       if ("closed" in found) return refuse(request, reply, 410, "site.request.closed");
       const values = Object.fromEntries(FIELDS.map((name) => [name, text(fields, name)]));
       const parsed = requestInputSchema.safeParse({

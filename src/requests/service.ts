@@ -136,7 +136,7 @@ export function requestsService(deps: Pick<PodDeps, "log" | "now">, offers: Clai
       const request = await found(id);
       if (request.subject === "service") throw conflict("a charter service has nothing to claim");
       if (request.claimedAt) throw conflict("a claim was already recorded from this request");
-      const offer = offers.get(request.subject, request.subjectId);
+      const offer = await offers.get(request.subject, request.subjectId);
       if (offer.status !== "open" && offer.status !== "partly_claimed") throw conflict(`this ${offer.kind} is closed`);
       const wanted = request.quantityMilli ?? 1000;
       const input = claimInputSchema.parse({

@@ -42,7 +42,7 @@ export function sovereigntyService(
     lessons: null,
   }),
 ) {
-  const { db, config } = deps;
+  const { config } = deps;
   const zone = () => config.timeZone;
   const rooms = roomsOf(deps);
   const ledger = ledgerStore(rooms, config);
@@ -84,7 +84,7 @@ export function sovereigntyService(
       previous: await ledger.monthTotals(addMonths(month, -1)),
       services: [...(charter?.services ?? []), ...(charter?.planned ?? [])].map((s) => ({ key: s.key, name: s.name })),
       next: planned ? { key: planned.key, name: planned.name, target: planned.target, needs: planned.needs } : null,
-      offers: offerCountsBetween(db, new Date(bounds.start).toISOString(), new Date(bounds.end).toISOString()),
+      offers: await offerCountsBetween(rooms, new Date(bounds.start).toISOString(), new Date(bounds.end).toISOString()),
       practice: await practiceCounts(month, bounds),
     });
   }

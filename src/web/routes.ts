@@ -38,15 +38,15 @@ export const webRoutes: FastifyPluginAsync<{
 
   const renderHome = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx = publicContext(request, reply, config);
-    const open = (kind: "offer" | "need") => services.offers.list(kind, { limit: 100 }).filter(isOpen);
+    const open = async (kind: "offer" | "need") => (await services.offers.list(kind, { limit: 100 })).filter(isOpen);
     return sendPublic(
       ctx,
       reply,
       homePage(ctx, {
         charter: services.charters.current(),
         categoryOf,
-        offers: open("offer"),
-        needs: open("need"),
+        offers: await open("offer"),
+        needs: await open("need"),
         practices: services.practices.list({ status: "published", limit: 20 }),
         followers: countFollowers(db),
         following: countFollowing(db),

@@ -47,8 +47,12 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   );
 
   app.get("/", { preHandler: kit.guard("member") }, async (request, reply) => {
-    const open = (["offer", "need"] as const).map((kind) =>
-      pod.offers.list(kind, { limit: 200 }).filter((row) => row.status === "open" || row.status === "partly_claimed"),
+    const open = await Promise.all(
+      (["offer", "need"] as const).map(async (kind) =>
+        (await pod.offers.list(kind, { limit: 200 })).filter(
+          (r) => r.status === "open" || r.status === "partly_claimed",
+        ),
+      ),
     );
     const now = pod.deps.now();
     const soon = new Date(now.getTime() + 3 * 86_400_000).toISOString();
@@ -66,12 +70,8 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
       now: now.toISOString(),
       members: everyone.filter((m) => !m.disabledAt).length,
       invitations: (await members.openInvitations()).length,
-      responses: recentResponses(
-        pod.offers,
-        pod.social.responsesTo,
-        config,
-        new Date(now.getTime() - 14 * 86_400_000),
-        10,
+      responses: (
+        await recentResponses(pod.offers, pod.social.responsesTo, config, new Date(now.getTime() - 14 * 86_400_000), 10)
       ).map(({ offer, response }) => ({
         offerName: offer.name,
         appPath: `/app/offers/${offer.kind}/${offer.id}`,

@@ -116,12 +116,11 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
     search.close();
     // And it opens as a pod at the same address, with the same keys.
     const pod = await openPod(configFor(target), createLogger("warn", process.stderr), { create: false });
-    expect(
-      pod.offers
-        .list("offer", { limit: 10 } as never)
-        .map((o) => o.name)
-        .sort(),
-    ).toEqual(["Apples", "Pears", "Plums"]);
+    expect((await pod.offers.list("offer", { limit: 10 } as never)).map((o) => o.name).sort()).toEqual([
+      "Apples",
+      "Pears",
+      "Plums",
+    ]);
     pod.close();
   });
 

@@ -62,7 +62,7 @@ describe("requests from neighbors: hostile input", () => {
       node.pod.requests.recordClaim(request!.id),
     ]);
     expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
-    expect(node.pod.offers.get("offer", offerId).availableMilli).toBe(10_000);
+    expect((await node.pod.offers.get("offer", offerId)).availableMilli).toBe(10_000);
   });
 
   it("a page asked for with a doubled slash keeps its language link on the pod", async () => {

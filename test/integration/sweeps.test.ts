@@ -57,8 +57,8 @@ describe("offers and needs past their end expire by themselves and followers are
 
     clock = new Date(clock.getTime() + 2 * DAY);
     expect(await server.pod.offers.expireDue()).toBe(1);
-    expect(server.pod.offers.get("offer", offer.id).status).toBe("expired");
-    expect(server.pod.offers.get("need", need.id).status).toBe("open");
+    expect((await server.pod.offers.get("offer", offer.id)).status).toBe("expired");
+    expect((await server.pod.offers.get("need", need.id)).status).toBe("open");
 
     await waitUntil(() => received().filter((a) => a.type === "Update").length === 1);
     const updates = received().filter((a) => a.type === "Update");
@@ -80,12 +80,12 @@ describe("offers and needs past their end expire by themselves and followers are
     expect(await server.pod.offers.expireDue()).toBe(0);
     clock = new Date(clock.getTime() + 2 * DAY);
     expect(await server.pod.offers.expireDue()).toBe(1);
-    expect(server.pod.offers.get("need", need.id).status).toBe("expired");
+    expect((await server.pod.offers.get("need", need.id)).status).toBe("expired");
     await waitUntil(() => received().filter((a) => a.type === "Update").length === 2);
   });
 
   it("an expired offer takes no more claims", async () => {
-    const [expired] = server.pod.offers.list("offer", { status: "expired", limit: 1 });
+    const [expired] = await server.pod.offers.list("offer", { status: "expired", limit: 1 });
     await expect(
       server.pod.offers.claim("offer", expired!.id, { neighbor: "Flat 2", quantity: 1000 }),
     ).rejects.toMatchObject({

@@ -34,7 +34,7 @@ export async function startViewApp(options: {
   // As the pod does at start: the in-memory copies loaded, the rooms' own objects (seeded straight into their
   // tables) into the view.
   await charterCopyOf(deps).load();
-  rebuildOwnView(deps);
+  await rebuildOwnView(deps);
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
