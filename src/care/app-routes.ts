@@ -14,7 +14,7 @@ import type { LoadSettings } from "./load.ts";
 import { loadsOf } from "./load-sources.ts";
 import { MONTH_WEEKS, type Recurrence, toRule, WEEKDAYS, type Weekday } from "./recurrence.ts";
 import { CASE_OUTCOMES, CIRCLE_KINDS, type CaseOutcome, type CircleKind } from "./schema.ts";
-import type { CareService, CircleInput, Viewer } from "./service.ts";
+import { type CareService, type CircleInput, TurnMoved, type Viewer } from "./service.ts";
 
 interface Options {
   kit: AppKit;
@@ -249,8 +249,16 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     }
     if (Object.keys(errors).length) return showNewCase(request, reply, { values, errors });
     // Left at whose turn the page said it was: the turn is taken as the case opens (two at once take two turns).
-    const choice = mediator && mediator === text(fields, "turn") ? { turnAmong: all } : mediator || null;
-    const opened = await care.openCase(what, involved, choice);
+    const choice = mediator && mediator === text(fields, "turn") ? { turnOf: mediator, among: all } : mediator || null;
+    let opened: Awaited<ReturnType<typeof care.openCase>>;
+    try {
+      opened = await care.openCase(what, involved, choice);
+    } catch (error) {
+      if (!(error instanceof TurnMoved)) throw error;
+      // Shown again with whoever's turn it is now selected (the page works it out afresh).
+      const moved = { ...values, mediator: undefined };
+      return showNewCase(request, reply, { values: moved, errors: { mediator: "care.cases.error.turnMoved" } });
+    }
     audit(me.id, "care.case.open", opened.id);
     return reply.redirect(`/app/care/cases/${opened.id}`, 303);
   });

@@ -13,8 +13,20 @@ export interface Viewer {
   coordinator: boolean;
 }
 
-/** Who mediates a new case: a named volunteer, nobody, or whose turn it is when the case is opened. */
-export type MediatorChoice = string | null | { turnAmong: Map<string, string> };
+/**
+ * Who mediates a new case: a named volunteer, nobody, or the one whose turn the form showed (`turnOf`), taken
+ * only if it is still theirs when the case is opened.
+ */
+export type MediatorChoice = string | null | { turnOf: string; among: Map<string, string> };
+
+/** The turn the form showed went to someone else before the case was opened: nothing was opened. */
+export class TurnMoved extends Error {
+  readonly turn: Turn;
+  constructor(turn: Turn) {
+    super("the mediators' turn moved on before the case was opened");
+    this.turn = turn;
+  }
+}
 
 /** Opening a case takes the mediators' turn: two cases opened at once, in any processes, take two turns. */
 const MEDIATOR_TURN = "care: mediator turn";
@@ -56,10 +68,13 @@ export function casesStore(
     openCase(what: string, involved: string[], mediator: MediatorChoice): Promise<Case> {
       return rooms.write(
         async (db) => {
-          const mediatorId =
-            mediator !== null && typeof mediator === "object"
-              ? (await turnIn(db, mediator.turnAmong, involved)).id
-              : mediator;
+          let mediatorId: string | null;
+          if (mediator !== null && typeof mediator === "object") {
+            // A private case goes only to the person the opener was shown, never silently to another.
+            const turn = await turnIn(db, mediator.among, involved);
+            if (turn.id !== mediator.turnOf) throw new TurnMoved(turn);
+            mediatorId = turn.id;
+          } else mediatorId = mediator;
           const row: Case = {
             id: randomUUID(),
             what,

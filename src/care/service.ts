@@ -9,7 +9,7 @@ import { occurrences } from "./recurrence.ts";
 import { careCircleRequests, careCircleSessions, careCircles, careSettings, careVolunteers } from "./schema.ts";
 import { type Turn, turnsFor, type Volunteer } from "./turn.ts";
 
-export type { Case, CaseStep, MediatorChoice, Viewer } from "./cases.ts";
+export { type Case, type CaseStep, type MediatorChoice, TurnMoved, type Viewer } from "./cases.ts";
 export type Circle = typeof careCircles.$inferSelect;
 export type CircleInput = Pick<Circle, "kind" | "rrule" | "minutes" | "theme" | "place">;
 export type CircleRequest = typeof careCircleRequests.$inferSelect;

@@ -10,7 +10,7 @@ import {
   careVolunteers,
 } from "../../src/care/schema.ts";
 import { loadsOf } from "../../src/care/load-sources.ts";
-import { type CareService, careService } from "../../src/care/service.ts";
+import { type Case, type CareService, careService, TurnMoved } from "../../src/care/service.ts";
 import type { RoomDb } from "../../src/db/room-db.ts";
 import { auditLog } from "../../src/members/schema.ts";
 import { membersStore } from "../../src/members/store.ts";
@@ -290,19 +290,31 @@ export function describeCareContract(name: string, databases: CareDatabases): vo
       expect(await other.circles()).toEqual([]);
     });
 
-    const turns = "cases opened at once, in two processes, each take the mediators' turn: three cases, three mediators";
+    const turns =
+      "cases opened at once in two processes, each naming the turn it was shown: one takes it, the others are refused";
     it(turns, async () => {
       for (const id of ["m-ana", "m-bea", "m-cai"]) await care.setVolunteer(id, { facilitates: false, mediates: true });
-      const turn = { turnAmong: names };
-      const opened = await Promise.all([
+      const shown = await care.mediatorTurn(names, ["m-dan"]);
+      expect(shown.id).toBe("m-ana");
+      const turn = { turnOf: shown.id!, among: names };
+      const opened = await Promise.allSettled([
         care.openCase("one", ["m-dan"], turn),
         other.openCase("two", ["m-dan"], turn),
         care.openCase("three", ["m-eva"], turn),
       ]);
-      expect(opened.map((c) => c.mediatorId).sort()).toEqual(["m-ana", "m-bea", "m-cai"]);
-      // Taking the turn never picks someone involved.
-      const fourth = await other.openCase("four", ["m-ana", "m-bea"], turn);
-      expect(fourth.mediatorId).toBe("m-cai");
+      expect(opened.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected", "rejected"]);
+      const taken = opened.find((o) => o.status === "fulfilled") as PromiseFulfilledResult<Case>;
+      expect(taken.value.mediatorId).toBe("m-ana");
+      for (const refused of opened.filter((o) => o.status === "rejected") as PromiseRejectedResult[]) {
+        expect(refused.reason).toBeInstanceOf(TurnMoved);
+        expect(refused.reason.turn.id).toBe("m-bea"); // what the form shows next
+      }
+      expect((await care.casesFor({ id: "m-coordinator", coordinator: true })).map((c) => c.what)).toHaveLength(1);
+      // The turn shown now is taken; taking the turn never picks someone involved.
+      const next = await other.openCase("four", ["m-dan"], { turnOf: "m-bea", among: names });
+      expect(next.mediatorId).toBe("m-bea");
+      const involved = await other.mediatorTurn(names, ["m-ana", "m-cai"]);
+      expect(involved.id).toBe("m-bea");
     });
   });
 }

@@ -50,6 +50,7 @@ export async function startInProcessPod(
       await app.close();
       stopQueue.abort();
       await queue.catch(() => {});
+      await pod.members.auditWritten(); // as the pod's own shutdown does
       pod.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -141,6 +141,8 @@ export const careEn = {
   "care.cases.withoutAuthoritiesField": "Resolved without outside authorities (police, courts, agencies)",
   "care.cases.error.involved": "Choose at least one person.",
   "care.cases.error.mediator": "The mediator must be a volunteer who is not involved.",
+  "care.cases.error.turnMoved":
+    "Another case took that turn while you were writing. The next person in turn is selected now: check and send again.",
   "care.outcome.open": "Open",
   "care.outcome.resolved": "Resolved within the pod",
   "care.outcome.referred": "Referred outside the pod",
@@ -290,6 +292,8 @@ export const careEs: Record<keyof typeof careEn, string> = {
   "care.cases.withoutAuthoritiesField": "Resuelto sin autoridades externas (policía, juzgados, organismos)",
   "care.cases.error.involved": "Elige al menos una persona.",
   "care.cases.error.mediator": "Quien media debe ser una voluntaria que no esté implicada.",
+  "care.cases.error.turnMoved":
+    "Otro caso tomó ese turno mientras escribías. Ahora está elegida la siguiente persona: revisa y envía de nuevo.",
   "care.outcome.open": "Abierto",
   "care.outcome.resolved": "Resuelto dentro del pod",
   "care.outcome.referred": "Derivado fuera del pod",
