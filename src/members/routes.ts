@@ -3,7 +3,8 @@ import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors, PageContext, VNode } from "../webapp/html.ts";
 import { isMessageKey } from "../webapp/i18n/index.ts";
 import { SESSION_COOKIE, type AppKit } from "../webapp/plugin.ts";
-import { FormError, SESSION_IDLE_MS, type MembersService } from "./service.ts";
+import { ProblemError, problemFor } from "../http/problem.ts";
+import { FormError, NoLongerCoordinator, SESSION_IDLE_MS, type MembersService } from "./service.ts";
 import { MEMBER_ROLES, type MemberRole } from "./schema.ts";
 import type { CodesService } from "./codes.ts";
 import type { PasskeysService } from "./passkeys.ts";
@@ -30,6 +31,8 @@ export interface SetupStep {
 }
 
 const fieldErrors = (error: unknown): FieldErrors => {
+  // Not a form to show again: the members page is for coordinators only.
+  if (error instanceof NoLongerCoordinator) throw new ProblemError(problemFor(403, "no longer a coordinator"));
   if (error instanceof FormError && isMessageKey(error.message)) return { [error.field]: error.message };
   throw error;
 };

@@ -22,6 +22,13 @@ export class FormError extends Error {
   }
 }
 
+/** A coordinator's action refused because they stopped being one (elsewhere) after their request was let in. */
+export class NoLongerCoordinator extends Error {
+  constructor() {
+    super("members.noLongerCoordinator");
+  }
+}
+
 /** "superseded": a setup link a restart replaced (the pod still has no coordinator); "setupDone": the pod has one. */
 export type InvitationState = "open" | "used" | "expired" | "unknown" | "superseded" | "setupDone";
 
@@ -133,8 +140,7 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
    */
   async function stillCoordinatorWithin(db: RoomQueries, by: Member): Promise<void> {
     const acting = await store.byId(db, by.id);
-    if (acting?.role !== "coordinator" || acting.disabledAt)
-      throw new FormError("member", "members.noLongerCoordinator");
+    if (acting?.role !== "coordinator" || acting.disabledAt) throw new NoLongerCoordinator();
   }
 
   return {

@@ -12,7 +12,13 @@ import {
   memberSessions,
   members as membersTable,
 } from "../../src/members/schema.ts";
-import { FormError, INVITATION_TTL_HOURS, membersService, SESSION_IDLE_MS } from "../../src/members/service.ts";
+import {
+  FormError,
+  INVITATION_TTL_HOURS,
+  membersService,
+  NoLongerCoordinator,
+  SESSION_IDLE_MS,
+} from "../../src/members/service.ts";
 import { membersStore } from "../../src/members/store.ts";
 
 export interface MembersDatabases {
@@ -24,7 +30,9 @@ export interface MembersDatabases {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const reasonOf = (result: PromiseSettledResult<unknown>) =>
-  result.status === "rejected" && result.reason instanceof FormError ? result.reason.message : result.status;
+  result.status === "rejected" && (result.reason instanceof FormError || result.reason instanceof NoLongerCoordinator)
+    ? result.reason.message
+    : result.status;
 
 /**
  * The members room (the sign-in door) on both databases: test/integration/members-store.test.ts (SQLite) and
