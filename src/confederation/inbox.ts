@@ -9,7 +9,8 @@ import {
   type Activity,
   type Object as APObject,
 } from "@fedify/vocab";
-import { sharedGroupCommit } from "../db/group-commit.ts";
+import { sharedGroupedWrites } from "../db/grouped-writes.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";
@@ -71,7 +72,7 @@ export function confederationInbox(
     ),
   };
   const followed = (actorIri: string) => statements.following.get(actorIri)?.state === "accepted";
-  const commitGrouped = sharedGroupCommit(db.$client);
+  const commitGrouped = sharedGroupedWrites(roomsOf(deps));
 
   function record(activity: Activity, object: APObject | null, isFollowed: boolean): void {
     if (!activity.id || !activity.actorId) return;
@@ -139,7 +140,7 @@ export function confederationInbox(
     }
     try {
       const viewRecord = await toRecord();
-      const result = await commitGrouped(() => {
+      const result = await commitGrouped(async () => {
         alongside();
         // Blocked while this delivery was being read: nothing of it is kept.
         if (refused()) return "refused";
@@ -203,7 +204,7 @@ export function confederationInbox(
     const recordIt = () => record(activity, object, isFollowed);
     if (!object || !(await kindOf(object))) {
       // Grouped: a post's receipt shares its commit with the others arriving now (and with the post itself).
-      await commitGrouped(recordIt);
+      await commitGrouped(async () => recordIt());
       if (object && isActor(object) && activity instanceof Update && isFollowed) await rememberPod(ctx, actorIri.href);
       return;
     }

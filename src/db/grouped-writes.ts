@@ -18,6 +18,15 @@ interface Queued {
  */
 export type GroupedWrite = <T>(write: (db: RoomQueries) => Promise<T>) => Promise<T>;
 
+const shared = new WeakMap<RoomDb, GroupedWrite>();
+
+/** The database's one group commit: every inbox (the view's, the posts') shares its batches and so its commits. */
+export function sharedGroupedWrites(rooms: RoomDb): GroupedWrite {
+  let grouped = shared.get(rooms);
+  if (!grouped) shared.set(rooms, (grouped = groupedWrites(rooms)));
+  return grouped;
+}
+
 export function groupedWrites(rooms: RoomDb): GroupedWrite {
   let queued: Queued[] = [];
   const statement = (db: RoomQueries, text: string) =>

@@ -18,7 +18,8 @@ import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo } from "../federation/iri.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import * as store from "./store.ts";
-import { sharedGroupCommit } from "../db/group-commit.ts";
+import { sharedGroupedWrites } from "../db/grouped-writes.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 
 const REFRESH_MS = 24 * 60 * 60 * 1000;
 /** How many of a newly followed actor's latest posts are read. */
@@ -33,7 +34,7 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
   const { db, log } = deps;
   // Prepared once: it runs for every post delivered.
   const following = db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
-  const commitGrouped = sharedGroupCommit(db.$client);
+  const commitGrouped = sharedGroupedWrites(roomsOf(deps));
 
   /** The account row for an actor: fetched when unknown or a day old; null when it cannot be fetched. */
   async function rememberActor(ctx: Context<null>, actorOrIri: Actor | URL): Promise<Account | null> {
@@ -83,7 +84,7 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       const account = await rememberActor(ctx, activity.actorId);
       if (!account || !(await claimable(ctx, post.iri, account))) return;
       // Posts arriving together share one commit (group commit), which settles before this returns.
-      const stored = await commitGrouped(() => {
+      const stored = await commitGrouped(async () => {
         // Blocked while this post was being read (its author fetched, its id checked): nothing of it is kept.
         if (refusal.refuses(account.iri) || refusal.refuses(post.iri)) return "refused" as const;
         const result = store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post);
