@@ -70,30 +70,36 @@ export function offerWrites(rooms: RoomDb, config: Config, record: RecordChange)
       });
     },
 
-    /** Sets what the patch names; an edit may bring an expired offer back (its status follows its new values). */
+    /**
+     * Sets what the patch names; an edit may bring an expired offer back (its status follows its new values). Edits
+     * of one offer take turns across processes: each checks its start against the end as the other left it.
+     */
     update(kind: OfferKind, id: string, patch: OfferPatch, now: Date): Promise<Offer> {
-      return rooms.write(async (tx) => {
-        const current = await store.editableWithin(tx, kind, id);
-        const from = patch.availableFrom === undefined ? current.availableFrom : iso(patch.availableFrom);
-        const until = patch.availableUntil === undefined ? current.availableUntil : iso(patch.availableUntil);
-        if (from && until && Date.parse(until) <= Date.parse(from))
-          throw badRequest("must be after availableFrom", "body.availableUntil");
-        const fields = {
-          name: patch.name,
-          description: patch.description,
-          category: patch.category,
-          unit: patch.unit,
-          availableFrom: from,
-          availableUntil: until,
-          areaName: patch.area?.name,
-          latitude: patch.area ? coarse(patch.area.latitude) : undefined,
-          longitude: patch.area ? coarse(patch.area.longitude) : undefined,
-          conditions: patch.conditions,
-          language: patch.language,
-        };
-        const updated = await store.changeWithin(tx, kind, id, fields, patch.quantity, now.toISOString());
-        return changed(tx, updated, now, "update");
-      });
+      return rooms.write(
+        async (tx) => {
+          const current = await store.editableWithin(tx, kind, id);
+          const from = patch.availableFrom === undefined ? current.availableFrom : iso(patch.availableFrom);
+          const until = patch.availableUntil === undefined ? current.availableUntil : iso(patch.availableUntil);
+          if (from && until && Date.parse(until) <= Date.parse(from))
+            throw badRequest("must be after availableFrom", "body.availableUntil");
+          const fields = {
+            name: patch.name,
+            description: patch.description,
+            category: patch.category,
+            unit: patch.unit,
+            availableFrom: patch.availableFrom === undefined ? undefined : from,
+            availableUntil: patch.availableUntil === undefined ? undefined : until,
+            areaName: patch.area?.name,
+            latitude: patch.area ? coarse(patch.area.latitude) : undefined,
+            longitude: patch.area ? coarse(patch.area.longitude) : undefined,
+            conditions: patch.conditions,
+            language: patch.language,
+          };
+          const updated = await store.changeWithin(tx, kind, id, fields, patch.quantity, now.toISOString());
+          return changed(tx, updated, now, "update");
+        },
+        { oneAtATime: `offers: edit ${id}` },
+      );
     },
 
     /** A claim is taken only while enough is left; the one that takes the last of it closes the offer (claimed). */

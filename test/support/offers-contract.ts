@@ -310,6 +310,39 @@ export function describeOffersContract(name: string, databases: OffersDatabases)
         expect(final.quantityMilli - final.availableMilli).toBe(claimed);
       });
 
+      it("edits of different fields at once by two processes: both land", async () => {
+        const [here, there] = [writesOn(rooms), writesOn(databases.another())];
+        for (let i = 0; i < 10; i++) {
+          const offer = await here.create("offer", input({ availableUntil: at(10 * DAY).toISOString() }), now);
+          const [until, from] = [at(2 * DAY).toISOString(), at(DAY).toISOString()];
+          const results = await Promise.allSettled([
+            here.update("offer", offer.id, { availableUntil: until }, now),
+            there.update("offer", offer.id, { availableFrom: from, name: "Bread, fresh" }, now),
+          ]);
+          expect(outcomes(results)).toEqual(["taken", "taken"]);
+          expect(await row(offer.id)).toMatchObject({
+            availableFrom: from,
+            availableUntil: until,
+            name: "Bread, fresh",
+          });
+        }
+      });
+
+      it("a start and an end each fine alone, set at once by two processes: one is refused, never both kept", async () => {
+        const [here, there] = [writesOn(rooms), writesOn(databases.another())];
+        for (let i = 0; i < 10; i++) {
+          const ends = { availableFrom: at(DAY).toISOString(), availableUntil: at(10 * DAY).toISOString() };
+          const offer = await here.create("offer", input(ends), now);
+          const clash = await Promise.allSettled([
+            here.update("offer", offer.id, { availableUntil: at(3 * DAY).toISOString() }, now),
+            there.update("offer", offer.id, { availableFrom: at(5 * DAY).toISOString() }, now),
+          ]);
+          expect(outcomes(clash)).toEqual([400, "taken"]);
+          const final = await row(offer.id);
+          expect(Date.parse(final.availableUntil!)).toBeGreaterThan(Date.parse(final.availableFrom!));
+        }
+      });
+
       it("expiry on one process while the other moves the ends later: none with a later end is expired", async () => {
         const [here, there] = [writesOn(rooms), writesOn(databases.another())];
         const made = await Promise.all(
