@@ -24,7 +24,8 @@ import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
-import { removeRelationsWith } from "./follows/service.ts";
+import { followsOf } from "./follows/copy.ts";
+import { removeRelationsWith } from "./follows/sqlite-only.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
@@ -207,6 +208,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     await services.settings.load();
     await categoriesOf(deps).load();
     await charterCopyOf(deps).load();
+    await followsOf(deps).load();
     await rotation.load();
     confederation.refuseWith(services.moderation.refuses);
     social.refuseWith(services.moderation.refuses);

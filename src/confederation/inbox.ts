@@ -13,7 +13,7 @@ import { sharedGroupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";
-import { removeFollower, removeFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/copy.ts";
 import { isGone } from "./backfill.ts";
 import {
   InvalidObjectError,
@@ -241,8 +241,9 @@ export function confederationInbox(
       if (objectIri.href === actorIri.href) {
         // The pod (or person) deleted itself: it leaves the view and our follow lists.
         const removed = removePodFromView(db, actorIri.href);
-        removeFollower(db, actorIri.href);
-        removeFollowing(db, actorIri.href);
+        const follows = followsOf(deps);
+        if (await follows.store.removeFollower(actorIri.href)) follows.followersChanged();
+        if (await follows.store.removeFollowing(actorIri.href)) follows.followingChanged();
         log.info({ actor: actorIri.href, removed }, "an actor deleted itself");
         return;
       }
