@@ -8,6 +8,7 @@ import { conflict, notFound, ProblemError } from "../http/problem.ts";
 import { followerKind } from "./classify.ts";
 import { resolveActor } from "./resolve.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
+import { FOLLOW_SENT, FOLLOW_UNDONE, FOLLOWER_ANSWERED, followChanges } from "./changes.ts";
 import { followsOf } from "./copy.ts";
 import type * as follows from "./store.ts";
 import type { FollowsStore } from "./store.ts";
@@ -102,7 +103,7 @@ export function followInboxHandlers(
   const { config, log } = deps;
   const copy = followsOf(deps);
   const { store } = copy;
-  const rooms = roomsOf(deps);
+  const changes = followChanges(roomsOf(deps), events, () => deps.now());
   const self = (ctx: Context<null>) => ctx.getActorUri(config.handle);
 
   return {
@@ -122,13 +123,7 @@ export function followInboxHandlers(
       const followIri = follow.id.href;
       const kind = followerKind(actor);
       // The follower and the Accept it is owed commit together (the event dispatcher sends the Accept).
-      const { row, created } = await rooms.write(async (db) => {
-        const recorded = await store.recordFollowerWithin(db, address, followIri, state, deps.now(), kind);
-        if (recorded.row.state === "accepted") {
-          await events.recordWithin(db, FOLLOWER_ANSWERED, { row: recorded.row, accepted: true }, address.actorIri);
-        }
-        return recorded;
-      });
+      const { row, created } = await changes.followerAsked(address, followIri, state, kind);
       copy.followersChanged();
       await events.settle();
       // A repeated Follow (servers re-send them) is answered again but told to the operator once.
@@ -188,10 +183,6 @@ async function answerFollow(
   );
 }
 
-const FOLLOW_SENT = "follow.sent";
-const FOLLOW_UNDONE = "follow.undone";
-const FOLLOWER_ANSWERED = "follower.answered";
-
 /** What the operator does: follow, unfollow, approve and reject follow requests. */
 export function followActions(
   deps: PodDeps,
@@ -202,7 +193,7 @@ export function followActions(
   const { config, log } = deps;
   const copy = followsOf(deps);
   const { store } = copy;
-  const rooms = roomsOf(deps);
+  const changes = followChanges(roomsOf(deps), events, () => deps.now());
   const sender = { identifier: config.handle };
 
   // Each change commits with the event that sends its activity (run by the event dispatcher).
@@ -242,11 +233,7 @@ export function followActions(
       }
       const me = ctx.getActorUri(config.handle);
       const followIri = new URL(`/follows/${uuidv7()}`, me).href;
-      const row = await rooms.write(async (db) => {
-        const recorded = await store.recordFollowingWithin(db, address, followIri, deps.now());
-        await events.recordWithin(db, FOLLOW_SENT, { row: recorded }, recorded.actorIri);
-        return recorded;
-      });
+      const row = await changes.follow(address, followIri);
       copy.followingChanged();
       await copy.refresh();
       await events.settle();
@@ -260,11 +247,7 @@ export function followActions(
         (await store.findFollowingByHandle(target.startsWith("@") ? target : `@${target}`));
       if (!found) throw notFound(`this pod does not follow ${target}`);
       // Of two unfollows at once, the one that removed the row sends the Undo; the other finds it gone.
-      const row = await rooms.write(async (db) => {
-        const removed = await store.removeFollowingWithin(db, found.actorIri);
-        if (removed) await events.recordWithin(db, FOLLOW_UNDONE, { row: removed }, removed.actorIri);
-        return removed;
-      });
+      const row = await changes.unfollow(found.actorIri);
       if (!row) throw notFound(`this pod does not follow ${target}`);
       copy.followingChanged();
       await copy.refresh();
@@ -274,13 +257,8 @@ export function followActions(
       return row;
     },
 
-    /** Accepts a pending request: of two answers at once (approve or reject), only one finds it pending. */
     async approve(actorIri: string): Promise<follows.Follower> {
-      const accepted = await rooms.write(async (db) => {
-        const updated = await store.acceptFollowerWithin(db, actorIri, deps.now());
-        if (updated) await events.recordWithin(db, FOLLOWER_ANSWERED, { row: updated, accepted: true }, actorIri);
-        return updated;
-      });
+      const accepted = await changes.approve(actorIri);
       if (!accepted) throw await notPending(actorIri);
       copy.followersChanged();
       await copy.refresh();
@@ -289,11 +267,7 @@ export function followActions(
     },
 
     async reject(actorIri: string): Promise<follows.Follower> {
-      const row = await rooms.write(async (db) => {
-        const removed = await store.removeFollowerWithin(db, actorIri, true);
-        if (removed) await events.recordWithin(db, FOLLOWER_ANSWERED, { row: removed, accepted: false }, actorIri);
-        return removed;
-      });
+      const row = await changes.reject(actorIri);
       if (!row) throw await notPending(actorIri);
       copy.followersChanged();
       await copy.refresh();
