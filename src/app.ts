@@ -9,7 +9,7 @@ import { SOFTWARE_NAME, SOFTWARE_VERSION } from "./version.ts";
 import { randomUUID } from "node:crypto";
 import { mountFederation } from "./federation/fastify-adapter.ts";
 import { inboxConcern } from "./federation/inbox-concern.ts";
-import { followsOf } from "./follows/copy.ts";
+import { followsOf } from "./follows/room.ts";
 import { followRoutes } from "./follows/routes.ts";
 import { installProblemHandlers } from "./http/problem.ts";
 import { requireOperator } from "./operators/auth.ts";

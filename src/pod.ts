@@ -24,7 +24,7 @@ import { actorKeys } from "./federation/schema.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
-import { followsOf } from "./follows/copy.ts";
+import { followsOf } from "./follows/room.ts";
 import { removeRelationsWith } from "./follows/sqlite-only.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
 import type { MessageKey } from "../webapp/i18n/index.ts";

@@ -1,5 +1,5 @@
 import type { PodDeps } from "../federation/deps.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import type { OffersService } from "../offers/service.ts";
 import { htmlToText } from "../web/sanitize.ts";
 import { isLocale, translator } from "../webapp/i18n/index.ts";

@@ -10,7 +10,7 @@ import type { Assembly } from "./model.ts";
 import { OutcomeSections } from "./outcome-pages.ts";
 import { podName, proposeSchema, ratifySchema } from "./proposals.ts";
 import type { AssembliesRoom } from "./room.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 
 type Show = (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FieldErrors) => unknown;
 

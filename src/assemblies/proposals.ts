@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../db/client.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import { htmlToText } from "../web/sanitize.ts";
 import type { ContributionRow } from "./model.ts";
 import type { RatificationRow } from "./store-outcomes.ts";

@@ -10,7 +10,7 @@ import type { Config } from "../config/schema.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import { ProblemError } from "../http/problem.ts";
 import { ArchiveRefused } from "../moving/format.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import { createLogger, routeFedifyLogs } from "../log/logger.ts";
 import { podStatus } from "../operators/status.ts";
 import { createToken, rotateToken } from "../operators/service.ts";

@@ -13,7 +13,7 @@ import { sharedGroupCommit } from "../db/group-commit.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import { isGone } from "./backfill.ts";
 import {
   InvalidObjectError,

@@ -2,7 +2,7 @@ import type { Context } from "@fedify/fedify";
 import type { PodDeps } from "../federation/deps.ts";
 import { refusesNobody, type Refusal } from "../federation/refusal.ts";
 import type { FollowHooks } from "../follows/federation.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";

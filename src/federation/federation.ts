@@ -6,7 +6,7 @@ import {
   type MessageQueue,
 } from "@fedify/fedify";
 import { registerFollowCollections, type FollowHooks } from "../follows/federation.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
 import { registerInboxListeners } from "./inbox-listeners.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";

@@ -8,7 +8,7 @@ import type { FieldErrors } from "../webapp/html.ts";
 import type { AppKit } from "../webapp/plugin.ts";
 import { NEIGHBOR_NOTICES, neighborsPage, type NeighborNotice, type NeighborsState } from "./app-pages.ts";
 import type { FollowActions } from "./federation.ts";
-import { followsOf } from "./copy.ts";
+import { followsOf } from "./room.ts";
 
 interface Options {
   kit: AppKit;

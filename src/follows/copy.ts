@@ -1,9 +1,5 @@
-import type { Db } from "../db/client.ts";
 import type { RoomDb } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
 import { versionedCopy } from "../db/versioned-copy.ts";
-import { versionReader } from "../db/versions.ts";
-import type { Logger } from "../log/logger.ts";
 import { followsStore, type Followed, type Follower } from "./store.ts";
 
 /** The change counters SQL triggers bump: `follows` on every change of `following` (migration 0037,
@@ -90,24 +86,6 @@ export function followsCopy(rooms: RoomDb, versions: FollowsVersions, onError: (
     followingChanged: followingRows.changed,
     followersChanged: followerRows.changed,
   };
-}
-
-const copies = new WeakMap<RoomDb, FollowsCopy>();
-
-/** The follows room of a pod (its store and copy), one per database whoever asks; src/pod.ts loads it. */
-export function followsOf(deps: { db: Db; log?: Logger }): FollowsCopy {
-  const rooms = roomsOf(deps);
-  let copy = copies.get(rooms);
-  if (!copy) {
-    const onError = (error: unknown) => deps.log?.warn({ err: error }, "reading the follows failed");
-    const versions = {
-      following: versionReader(deps.db.$client, "follows"),
-      followers: versionReader(deps.db.$client, "nodeinfo"),
-    };
-    copy = followsCopy(rooms, versions, onError);
-    copies.set(rooms, copy);
-  }
-  return copy;
 }
 
 export type { Audience, Followed, Follower, FollowsStore, RemoteActorAddress } from "./store.ts";

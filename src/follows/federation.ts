@@ -9,7 +9,7 @@ import { followerKind } from "./classify.ts";
 import { resolveActor } from "./resolve.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
 import { FOLLOW_SENT, FOLLOW_UNDONE, FOLLOWER_ANSWERED, followChanges } from "./changes.ts";
-import { followsOf } from "./copy.ts";
+import { followsOf } from "./room.ts";
 import type * as follows from "./store.ts";
 import type { FollowsStore } from "./store.ts";
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { PodDeps } from "../federation/deps.ts";
 import type { followActions } from "./federation.ts";
-import { followsOf } from "./copy.ts";
+import { followsOf } from "./room.ts";
 
 const pageQuery = z.object({
   cursor: z.string().max(2048).optional(),

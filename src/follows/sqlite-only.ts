@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { followsOf } from "./copy.ts";
+import { followsOf } from "./room.ts";
 import { followers, following } from "./schema.ts";
 
 /*

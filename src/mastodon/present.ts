@@ -1,5 +1,5 @@
 import type { PodDeps } from "../federation/deps.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import type { Account, Status } from "../social/activitypub.ts";
 import {
   accountsByIds,

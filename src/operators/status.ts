@@ -1,6 +1,6 @@
 import type { MessageQueue } from "@fedify/fedify";
 import type { PodDeps } from "../federation/deps.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import { actorIri } from "../publishing/iris.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "../version.ts";
 

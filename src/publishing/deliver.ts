@@ -4,8 +4,8 @@ import type { Config } from "../config/schema.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
-import { followsOf } from "../follows/copy.ts";
-import type { Audience as FollowerAudience } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
+import type { Audience as FollowerAudience } from "../follows/room.ts";
 import { outboxStore } from "./outbox.ts";
 
 /** Public addressing as Mastodon reads it: to Public, cc followers (a public post). */

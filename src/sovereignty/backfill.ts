@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Context } from "@fedify/fedify";
 import { Collection, CollectionPage, isActor, OrderedCollectionPage, type Object as APObject } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/vocab-runtime";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { REPORT_COLLECTION } from "./collections.ts";
 import { parseReport, reportFigures, storeReport } from "./from-as.ts";

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import { isOpen } from "../offers/pages.ts";
 import type { PodServices } from "../services.ts";
 import { publicContext, sendPublic, SITE_STYLE } from "./layout.ts";

@@ -24,7 +24,7 @@ import { rotaBlock } from "../rotation/app-pages.ts";
 import { rotaPages } from "../rotation/app-routes.ts";
 import { carePages } from "../care/app-routes.ts";
 import { careService } from "../care/service.ts";
-import { followsOf } from "../follows/copy.ts";
+import { followsOf } from "../follows/room.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
 import { menuPage } from "./pages/menu.ts";

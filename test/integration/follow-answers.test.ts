@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.ts";
 import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
-import { followsOf } from "../../src/follows/copy.ts";
+import { followsOf } from "../../src/follows/room.ts";
 import { createLogger } from "../../src/log/logger.ts";
 import { openPod, type Pod } from "../../src/pod.ts";
 import { followsWriters } from "../support/follows.ts";

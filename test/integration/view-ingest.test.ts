@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from
 import { BACKFILL_LIMITS, type BackfillReport } from "../../src/confederation/backfill.ts";
 import { receivedActivities, viewObjects, viewPaths } from "../../src/confederation/schema.ts";
 import { following } from "../../src/follows/schema.ts";
-import { followsOf } from "../../src/follows/copy.ts";
+import { followsOf } from "../../src/follows/room.ts";
 import { ensureOperatorToken } from "../../src/operators/service.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { FOOD, startNeighborPod, type APObject, type NeighborPod } from "../support/neighbor-pod.ts";

@@ -1,6 +1,6 @@
 import type { Db } from "../../src/db/client.ts";
 import { roomsOf } from "../../src/db/room-db-sqlite.ts";
-import { followsOf } from "../../src/follows/copy.ts";
+import { followsOf } from "../../src/follows/room.ts";
 import type { Follower, RemoteActorAddress } from "../../src/follows/store.ts";
 
 /** The follows' own writers, as a test sets the follows up: through the store, telling this process's copy. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { FollowActions } from "../../follows/federation.ts";
-import { followsOf } from "../../follows/copy.ts";
+import { followsOf } from "../../follows/room.ts";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { SocialService } from "../../social/service.ts";
 import { accountById, accountByAcct, accountByIri } from "../../social/queries.ts";
