@@ -97,7 +97,7 @@ export function describeFollowsContract(name: string, open: () => RoomDb, other:
       expect(await store.countFollowers("pending")).toBe(1);
     });
 
-    it("records our follow pending, takes one answer to it, ignores repeats and answers to another Follow", async () => {
+    it("records our follow pending, takes one answer to it, ignores repeats and other Follows' answers", async () => {
       const { store, changes } = setUp();
       const a = actor();
       const sent = await changes.follow(a, `${a.actorIri}#ours`);
@@ -211,7 +211,7 @@ export function describeFollowsContract(name: string, open: () => RoomDb, other:
         expect(applied.filter(Boolean)).toHaveLength(1);
       });
 
-      it("an Undo arriving while the request is approved: no follower is left, and an Accept only if approved", async () => {
+      it("an Undo while the request is approved: no follower left, an Accept only if approved", async () => {
         const { rooms, store, changes } = setUp();
         const a = actor();
         await changes.followerAsked(a, `${a.actorIri}#f`, "pending", "pod");
@@ -224,7 +224,7 @@ export function describeFollowsContract(name: string, open: () => RoomDb, other:
         expect(await eventsOf(rooms, FOLLOWER_ANSWERED, a.actorIri)).toHaveLength(approved ? 1 : 0);
       });
 
-      it("our follow ended twice at once (and its Accept arriving meanwhile) sends one Undo and leaves no row", async () => {
+      it("our follow ended twice at once (its Accept arriving meanwhile): one Undo, no row left", async () => {
         const { rooms, store, changes } = setUp();
         const a = actor();
         const sent = await changes.follow(a, `${a.actorIri}#f`);
@@ -242,7 +242,7 @@ export function describeFollowsContract(name: string, open: () => RoomDb, other:
     });
 
     describe("the copy in memory (synchronous readers and the inbox)", () => {
-      it("answers from memory once loaded, sees this process's change at once and another's once the counter moves", async () => {
+      it("answers from memory; this process's change counts at once, another's once the counter moves", async () => {
         const rooms = open();
         let counter = 0;
         const copy = followsCopy(rooms, { following: () => counter, followers: () => counter }, () => {});
