@@ -9,7 +9,7 @@ import { SOFTWARE_NAME, SOFTWARE_VERSION } from "./version.ts";
 import { randomUUID } from "node:crypto";
 import { mountFederation } from "./federation/fastify-adapter.ts";
 import { inboxConcern } from "./federation/inbox-concern.ts";
-import { followsAccepted } from "./follows/service.ts";
+import { followsOf } from "./follows/room.ts";
 import { followRoutes } from "./follows/routes.ts";
 import { installProblemHandlers } from "./http/problem.ts";
 import { requireOperator } from "./operators/auth.ts";
@@ -88,12 +88,14 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   // (refresh() makes one only when there is something to read).
   const categories = categoriesOf(pod.deps);
   const charter = charterCopyOf(pod.deps);
+  const followsCopy = followsOf(pod.deps);
   app.addHook("onRequest", (_request, _reply, done) => {
     const settings = pod.settings.refresh();
     const categoriesChanged = categories.refresh();
     const charterChanged = charter.refresh();
-    if (settings || categoriesChanged || charterChanged) {
-      Promise.all([settings, categoriesChanged, charterChanged]).then(() => done(), done);
+    const followsChanged = followsCopy.refresh();
+    if (settings || categoriesChanged || charterChanged || followsChanged) {
+      Promise.all([settings, categoriesChanged, charterChanged, followsChanged]).then(() => done(), done);
     } else done();
   });
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
@@ -109,7 +111,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   const { signedRequester: requester } = mountFederation(app, federation, deps, {
     kv: pod.kv,
     concernsPod: inboxConcern(deps, {
-      followsAccepted: (actorIri) => followsAccepted(deps.db, actorIri),
+      followsAccepted: followsCopy.followsAccepted,
       viewObjectOrigin: pod.confederation.viewObjectOrigin,
       knowsStatus: pod.social.knowsStatus,
       knowsAccount: pod.social.knowsAccount,

@@ -22,7 +22,8 @@ import { announceProfileChanges } from "./federation/profile.ts";
 import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
-import { removeRelationsWith } from "./follows/service.ts";
+import { followsOf } from "./follows/room.ts";
+import { removeRelationsWith } from "./follows/sqlite-only.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
@@ -199,6 +200,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     await services.settings.load();
     await categoriesOf(deps).load();
     await charterCopyOf(deps).load();
+    await followsOf(deps).load();
     await rotation.load();
     confederation.refuseWith(services.moderation.refuses);
     social.refuseWith(services.moderation.refuses);

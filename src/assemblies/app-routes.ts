@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
-import { getFollower, getFollowing, listFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
 import type { MessageKey } from "../webapp/i18n/index.ts";
@@ -60,15 +60,17 @@ export async function assemblyPages(app: FastifyInstance, options: Options) {
   const { kit, audit, assemblies, barter, deps } = options;
   const member = kit.guard("member");
   const coordinator = kit.guard("coordinator");
-  const { db, config } = deps;
+  const { config } = deps;
   type IdParams = { Params: { id: string } };
 
+  const follows = followsOf(deps);
+  // Names are read synchronously inside the pages: the follows copy in memory.
   const nameOf: NameOf = (iri) => {
-    const known = getFollowing(db, iri) ?? getFollower(db, iri);
+    const known = follows.getFollowing(iri) ?? follows.getFollower(iri);
     return known?.handle ?? URL.parse(iri)?.host ?? iri;
   };
-  const pods = () =>
-    listFollowing(db, { limit: 500 }, "accepted").map((row) => ({
+  const pods = async () =>
+    (await follows.store.listFollowing({ limit: 500 }, "accepted")).map((row) => ({
       actorIri: row.actorIri,
       name: nameOf(row.actorIri),
     }));
@@ -110,7 +112,7 @@ export async function assemblyPages(app: FastifyInstance, options: Options) {
       reply,
       conveneFormPage(kit.context(request, reply), {
         values: await nextAssemblyPrefill(kit.context(request, reply), request, options),
-        pods: pods(),
+        pods: await pods(),
         zone: config.timeZone,
       }),
     ),
@@ -132,7 +134,7 @@ export async function assemblyPages(app: FastifyInstance, options: Options) {
       const page = conveneFormPage(kit.context(request, reply), {
         values,
         errors: errorsOf(parsed.error.issues),
-        pods: pods(),
+        pods: await pods(),
         zone: config.timeZone,
       });
       return kit.send(request, reply, page);

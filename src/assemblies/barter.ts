@@ -1,5 +1,5 @@
 import type { PodDeps } from "../federation/deps.ts";
-import { getFollower, getFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import type { OffersService } from "../offers/service.ts";
 import { htmlToText } from "../web/sanitize.ts";
 import { isLocale, translator } from "../webapp/i18n/index.ts";
@@ -25,12 +25,13 @@ export function assemblyBarter(
   offers: Pick<OffersService, "claim">,
   sources: BarterSources,
 ) {
-  const { db, config } = deps;
+  const { config } = deps;
   const main = config.languages.find(isLocale) ?? "en";
   const t = translator(main);
   const nameOf = (iri: string) => {
     if (iri === room.self()) return config.name || URL.parse(iri)?.host || iri;
-    const known = getFollowing(db, iri) ?? getFollower(db, iri);
+    const follows = followsOf(deps);
+    const known = follows.getFollowing(iri) ?? follows.getFollower(iri);
     return known?.handle ?? URL.parse(iri)?.host ?? iri;
   };
   /** The pods taking part: the convener and every invited pod that has not declined or left. */

@@ -57,7 +57,7 @@ export function minutesRoom(
   const { db, config, log } = deps;
   const rooms = roomsOf(deps);
   const link = (iri: string, text: string) => `<a href="${escapeHtml(iri)}">${escapeHtml(text)}</a>`;
-  // The follows room is not yet on the RoomDb: pods' names are read synchronously, as before.
+  // Pods' names are read synchronously while the minutes are written: the follows copy in memory.
   const nameOf = (iri: string) => podName(db, iri, { iri: room.self(), config });
 
   events.on(MINUTES_FOR_PEOPLE, async ({ activity, iri }: { activity: unknown; iri: string }) => {

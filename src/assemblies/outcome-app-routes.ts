@@ -10,7 +10,7 @@ import type { Assembly } from "./model.ts";
 import { OutcomeSections } from "./outcome-pages.ts";
 import { podName, proposeSchema, ratifySchema } from "./proposals.ts";
 import type { AssembliesRoom } from "./room.ts";
-import { listFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 
 type Show = (request: FastifyRequest, reply: FastifyReply, id: string, errors?: FieldErrors) => unknown;
 
@@ -58,7 +58,8 @@ export async function nextAssemblyPrefill(ctx: PageContext, request: FastifyRequ
   const { assemblies, deps } = options;
   const row = (await assemblies.list()).find((found) => found.id === after);
   if (!row) return {};
-  const followed = new Set(listFollowing(deps.db, { limit: 500 }, "accepted").map((f) => f.actorIri));
+  const accepted = await followsOf(deps).store.listFollowing({ limit: 500 }, "accepted");
+  const followed = new Set(accepted.map((f) => f.actorIri));
   return nextAssemblyValues(row, await assemblies.participants(row.id), assemblies.self(), followed, {
     title: ctx.t("outcomes.nextTitle", { title: row.title }).slice(0, 200),
     agenda: ctx.t("outcomes.nextAgenda", { url: row.minutesIri ?? row.iri }),

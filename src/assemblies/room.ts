@@ -7,7 +7,8 @@ import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
-import { getFollower, getFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
+import type { Followed } from "../follows/room.ts";
 import { ProblemError } from "../http/problem.ts";
 import { renderMarkdown } from "../practices/markdown.ts";
 import { sanitize } from "../web/sanitize.ts";
@@ -43,10 +44,11 @@ const bad = (field: string, detail: string) =>
   new ProblemError({ status: 422, title: "Unprocessable Content", detail, field });
 
 /** A pod this pod follows (accepted) or that follows it: the only pods whose invitations count. */
-function relatedPod(deps: PodDeps, actorIri: string) {
-  const followed = getFollowing(deps.db, actorIri);
+async function relatedPod(deps: PodDeps, actorIri: string) {
+  const { store } = followsOf(deps);
+  const followed = await store.getFollowing(actorIri);
   if (followed?.state === "accepted") return followed;
-  const follower = getFollower(deps.db, actorIri);
+  const follower = await store.getFollower(actorIri);
   return follower?.state === "accepted" ? follower : undefined;
 }
 
@@ -65,7 +67,7 @@ export interface ContributionReader {
 
 /** Confederal assemblies: convene, answer, and keep one shared record the convener re-distributes. */
 export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
-  const { db, config, log } = deps;
+  const { config, log } = deps;
   const readers: ContributionReader[] = [];
   const onConvened: ((row: Assembly) => Promise<unknown>)[] = [];
   const rooms = roomsOf(deps);
@@ -211,12 +213,12 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       const zone = config.timeZone;
       const utc = (wall: string) =>
         new Date(Temporal.PlainDateTime.from(wall).toZonedDateTime(zone).toInstant().epochMilliseconds).toISOString();
-      // The follows room is not yet on the RoomDb: its rows are read synchronously, as before.
-      const invited = [...new Set(input.invited)].map((iri) => {
-        const row = getFollowing(db, iri);
+      const invited: Followed[] = [];
+      for (const iri of new Set(input.invited)) {
+        const row = await followsOf(deps).store.getFollowing(iri);
         if (row?.state !== "accepted") throw bad("invited", `this pod does not follow ${iri}`);
-        return row;
-      });
+        invited.push(row);
+      }
       const id = uuidv7();
       const iri = new URL(`/assemblies/${id}`, config.url).href;
       const values: Assembly = {
@@ -335,7 +337,7 @@ export function assembliesRoom(deps: PodDeps, contextFor: () => Context<null>, e
       async onInvite(ctx: InboxContext<null>, invite: Invite): Promise<void> {
         const actorIri = invite.actorId?.href;
         if (!actorIri || !invite.id) return;
-        const pod = relatedPod(deps, actorIri);
+        const pod = await relatedPod(deps, actorIri);
         if (!pod) return log.info({ invite: invite.id.href, actor: actorIri }, "invite refused: not a neighbor pod");
         if (!invite.toIds.some((iri) => iri.href === me().href)) return;
         const event = await invite.getObject(ctx).catch(() => null);

@@ -10,7 +10,7 @@ import type { Config } from "../config/schema.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import { ProblemError } from "../http/problem.ts";
 import { ArchiveRefused } from "../moving/format.ts";
-import * as follows from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import { createLogger, routeFedifyLogs } from "../log/logger.ts";
 import { podStatus } from "../operators/status.ts";
 import { createToken, rotateToken } from "../operators/service.ts";
@@ -189,9 +189,9 @@ const commands: Record<string, Command> = {
   },
   follow: (pod, [target]) => pod.follows.follow(required(target, "follow needs a handle or URL")),
   unfollow: (pod, [target]) => pod.follows.unfollow(required(target, "unfollow needs a handle or URL")),
-  followers: async (pod) => follows.listFollowers(pod.deps.db, "accepted", ALL),
-  following: async (pod) => follows.listFollowing(pod.deps.db, ALL),
-  requests: async (pod) => follows.listFollowers(pod.deps.db, "pending", ALL),
+  followers: async (pod) => followsOf(pod.deps).store.listFollowers("accepted", ALL),
+  following: async (pod) => followsOf(pod.deps).store.listFollowing(ALL),
+  requests: async (pod) => followsOf(pod.deps).store.listFollowers("pending", ALL),
   approve: (pod, [actor]) => pod.follows.approve(required(actor, "approve needs the actor URL")),
   reject: (pod, [actor]) => pod.follows.reject(required(actor, "reject needs the actor URL")),
   charter: async (pod, [action, file]) => {

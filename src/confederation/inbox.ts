@@ -14,7 +14,7 @@ import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";
-import { removeFollower, removeFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import { isGone } from "./backfill.ts";
 import {
   InvalidObjectError,
@@ -242,8 +242,9 @@ export function confederationInbox(
       if (objectIri.href === actorIri.href) {
         // The pod (or person) deleted itself: it leaves the view and our follow lists.
         const removed = removePodFromView(db, actorIri.href);
-        removeFollower(db, actorIri.href);
-        removeFollowing(db, actorIri.href);
+        const follows = followsOf(deps);
+        if (await follows.store.removeFollower(actorIri.href)) follows.followersChanged();
+        if (await follows.store.removeFollowing(actorIri.href)) follows.followingChanged();
         log.info({ actor: actorIri.href, removed }, "an actor deleted itself");
         return;
       }

@@ -2,7 +2,7 @@ import type { Context } from "@fedify/fedify";
 import type { PodDeps } from "../federation/deps.ts";
 import { refusesNobody, type Refusal } from "../federation/refusal.ts";
 import type { FollowHooks } from "../follows/federation.ts";
-import { listFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
@@ -54,7 +54,7 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
 
     /** Re-reads every followed pod: repairs what was missed while either side was down. */
     async resyncAll(): Promise<number> {
-      const neighbors = listFollowing(db, { limit: 10_000 }, "accepted");
+      const neighbors = await followsOf(deps).store.listFollowing({ limit: 10_000 }, "accepted");
       for (const neighbor of neighbors) {
         await backfill(neighbor.actorIri).catch((error: unknown) =>
           log.warn({ err: error, actor: neighbor.actorIri }, "resync failed"),

@@ -39,7 +39,7 @@ export interface UnconcernedReceipt {
 
 export interface InboxParts {
   kv: KvStore;
-  concernsPod: (activity: Record<string, unknown>, actorIri: string) => Concern | null;
+  concernsPod: (activity: Record<string, unknown>, actorIri: string) => Concern | null | Promise<Concern | null>;
   recordUnconcerned: (receipt: UnconcernedReceipt) => void;
   fastPath?: InboxFastPath;
   /** Blocked servers and accounts (moderation): their deliveries get 403, nothing of them is read. */
@@ -129,7 +129,8 @@ export function mountFederation(
         }
         const { activity, actorIri } = verified;
         if (refusesSender(actorIri)) return refuse(403, "this pod does not accept deliveries from you");
-        const concern = parts.concernsPod(activity, actorIri);
+        const asked = parts.concernsPod(activity, actorIri);
+        const concern = asked instanceof Promise ? await asked : asked;
         if (!concern) {
           parts.recordUnconcerned(receiptOf(activity, actorIri));
           request.log.debug({ activity: activity.id, actor: actorIri }, "inbox activity does not concern the pod");

@@ -6,7 +6,7 @@ import {
   type MessageQueue,
 } from "@fedify/fedify";
 import { registerFollowCollections, type FollowHooks } from "../follows/federation.ts";
-import { countFollowers } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import { podActor, type ActorFacts } from "./actor.ts";
 import { registerInboxListeners } from "./inbox-listeners.ts";
 import type { PodDeps, PodFederation } from "./deps.ts";
@@ -105,7 +105,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
 
   registerInboxListeners(federation, deps, services, parts.followHooks, parts.events);
 
-  federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", async () => ({
     software: { name: SOFTWARE_NAME, version: SOFTWARE_VERSION },
     protocols: ["activitypub"],
     openRegistrations: false,
@@ -119,7 +119,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
       // nodeName and nodeDescription: what Misskey-family servers and instance lists show for a node.
       nodeName: config.name,
       nodeDescription: config.summary,
-      followers: countFollowers(deps.db),
+      followers: await followsOf(deps).store.countFollowers(),
       upstream: { name: "mastodon", version: MASTODON_VERSION },
     },
   }));

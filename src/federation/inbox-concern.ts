@@ -2,8 +2,8 @@ import type { PodDeps } from "./deps.ts";
 
 /** What the check asks the rooms (injected by the wiring; each runs for every delivery, so keep them prepared). */
 export interface ConcernLookups {
-  /** The pod follows this actor and was accepted (follows). */
-  followsAccepted(actorIri: string): boolean;
+  /** The pod follows this actor and was accepted (follows: from memory; a promise only when it must read). */
+  followsAccepted(actorIri: string): boolean | Promise<boolean>;
   /** The neighbor that published this object into the confederal view, if any (confederation). */
   viewObjectOrigin(iri: string): string | undefined;
   /** The pod keeps this post (social). */
@@ -37,15 +37,25 @@ export function inboxConcern(deps: Pick<PodDeps, "config">, rooms: ConcernLookup
   const ALWAYS_CONCERNS: Concern = {};
   const FOLLOWED: Concern = { senderFollowed: true };
   const NOT_FOLLOWED: Concern = { senderFollowed: false };
-  return function concernsPod(activity: Record<string, unknown>, actorIri: string): Concern | null {
-    if (typeof activity.type === "string" && ALWAYS.has(activity.type)) return ALWAYS_CONCERNS;
-    if (rooms.followsAccepted(actorIri)) return FOLLOWED;
+  const rest = (activity: Record<string, unknown>, actorIri: string, followed: boolean): Concern | null => {
+    if (followed) return FOLLOWED;
     if (namesOrigin(activity, config.url.origin)) return NOT_FOLLOWED;
     const objectIri = iriOf(activity.object);
     if (!objectIri) return null;
     if (rooms.viewObjectOrigin(objectIri) === actorIri) return NOT_FOLLOWED;
     if (rooms.knowsStatus(objectIri)) return NOT_FOLLOWED;
     return activity.type === "Update" && objectIri === actorIri && rooms.knowsAccount(actorIri) ? NOT_FOLLOWED : null;
+  };
+  return function concernsPod(
+    activity: Record<string, unknown>,
+    actorIri: string,
+  ): Concern | null | Promise<Concern | null> {
+    if (typeof activity.type === "string" && ALWAYS.has(activity.type)) return ALWAYS_CONCERNS;
+    const followed = rooms.followsAccepted(actorIri);
+    // Nearly always answered from memory; a promise only while the follows copy reloads or a follow is pending.
+    return typeof followed === "boolean"
+      ? rest(activity, actorIri, followed)
+      : followed.then((answer) => rest(activity, actorIri, answer));
   };
 }
 

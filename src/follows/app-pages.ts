@@ -1,6 +1,6 @@
 import type { ViewItem } from "../confederation/view-present.ts";
 import { Csrf, Field, html, Notice, type FieldErrors, type Page, type PageContext } from "../webapp/html.ts";
-import type { Followed, Follower } from "./service.ts";
+import type { Followed, Follower } from "./store.ts";
 
 export const NEIGHBOR_NOTICES = ["followed", "unfollowed", "approved", "rejected", "reshared"] as const;
 export type NeighborNotice = (typeof NEIGHBOR_NOTICES)[number];

@@ -8,7 +8,7 @@ import type { FieldErrors } from "../webapp/html.ts";
 import type { AppKit } from "../webapp/plugin.ts";
 import { NEIGHBOR_NOTICES, neighborsPage, type NeighborNotice, type NeighborsState } from "./app-pages.ts";
 import type { FollowActions } from "./federation.ts";
-import { getFollower, getFollowing, listFollowers, listFollowing } from "./service.ts";
+import { followsOf } from "./room.ts";
 
 interface Options {
   kit: AppKit;
@@ -20,19 +20,25 @@ interface Options {
 
 const LIST_LIMIT = 200;
 
+/** Another coordinator (or process) answered or ended it between the check and the change: nothing to do. */
+const answeredMeanwhile = (error: unknown): undefined => {
+  if (error instanceof ProblemError && (error.problem.status === 404 || error.problem.status === 409)) return undefined;
+  throw error;
+};
+
 /** Neighbors in the app: the same follow actions as the admin API (src/follows/routes.ts), as forms. */
 export async function neighborPages(app: FastifyInstance, { kit, audit, deps, actions, relay }: Options) {
   const coordinator = kit.guard("coordinator");
-  const { db } = deps;
+  const { store } = followsOf(deps);
 
-  const show = (request: FastifyRequest, reply: FastifyReply, extra: Partial<NeighborsState> = {}) => {
+  const show = async (request: FastifyRequest, reply: FastifyReply, extra: Partial<NeighborsState> = {}) => {
     const offers = (["offer", "need"] as const).flatMap(
       (kind) => viewPage(deps, { kind, sort: "newest", limit: 50 }, "view", { content: false }).items,
     );
     const state: NeighborsState = {
-      following: listFollowing(db, { limit: LIST_LIMIT }),
-      requests: listFollowers(db, "pending", { limit: LIST_LIMIT }),
-      followers: listFollowers(db, "accepted", { limit: LIST_LIMIT }),
+      following: await store.listFollowing({ limit: LIST_LIMIT }),
+      requests: await store.listFollowers("pending", { limit: LIST_LIMIT }),
+      followers: await store.listFollowers("accepted", { limit: LIST_LIMIT }),
       offers: offers.sort((a, b) => (a.published < b.published ? 1 : -1)),
       ...extra,
     };
@@ -63,8 +69,9 @@ export async function neighborPages(app: FastifyInstance, { kit, audit, deps, ac
 
   app.post("/neighbors/unfollow", { preHandler: coordinator }, async (request, reply) => {
     const actor = field(request, "actor");
-    if (!getFollowing(db, actor)) return reply.redirect("/app/neighbors", 303);
-    const row = await actions.unfollow(actor);
+    if (!(await store.getFollowing(actor))) return reply.redirect("/app/neighbors", 303);
+    const row = await actions.unfollow(actor).catch(answeredMeanwhile);
+    if (!row) return reply.redirect("/app/neighbors", 303);
     audit(request.appMember!.id, "neighbor.unfollow", row.actorIri);
     return done(reply, "unfollowed");
   });
@@ -73,8 +80,9 @@ export async function neighborPages(app: FastifyInstance, { kit, audit, deps, ac
     app.post(`/neighbors/requests/${answer}`, { preHandler: coordinator }, async (request, reply) => {
       const actor = field(request, "actor");
       // A second press (or another coordinator) finds the request already answered: the page shows how it stands.
-      if (getFollower(db, actor)?.state !== "pending") return reply.redirect("/app/neighbors", 303);
-      const row = await actions[answer](actor);
+      if ((await store.getFollower(actor))?.state !== "pending") return reply.redirect("/app/neighbors", 303);
+      const row = await actions[answer](actor).catch(answeredMeanwhile);
+      if (!row) return reply.redirect("/app/neighbors", 303);
       audit(request.appMember!.id, `follower.${answer}`, row.actorIri);
       return done(reply, answer === "approve" ? "approved" : "rejected");
     });

@@ -7,7 +7,11 @@ import { inboxRefusal } from "../federation/public-address.ts";
 import { conflict, notFound, ProblemError } from "../http/problem.ts";
 import { followerKind } from "./classify.ts";
 import { resolveActor } from "./resolve.ts";
-import * as follows from "./service.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { FOLLOW_SENT, FOLLOW_UNDONE, FOLLOWER_ANSWERED, followChanges } from "./changes.ts";
+import { followsOf } from "./room.ts";
+import type * as follows from "./store.ts";
+import type { FollowsStore } from "./store.ts";
 
 const PAGE_SIZE = 50;
 
@@ -48,16 +52,16 @@ export function recipientOf(row: { actorIri: string; inbox: string; sharedInbox:
 
 /** Registers the followers/following collections (paged, FEP-8fcf filter aware). */
 export function registerFollowCollections(federation: PodFederation, deps: PodDeps): void {
-  const { db, config } = deps;
+  const { config } = deps;
+  const { store } = followsOf(deps);
   federation
-    .setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier, cursor, filter) => {
+    .setFollowersDispatcher("/users/{identifier}/followers", async (_ctx, identifier, cursor, filter) => {
       if (identifier !== config.handle) return null;
       // Fedify asks with no cursor when it sends to "followers": that is the whole collection, not a page.
       if (cursor === null) {
-        return { items: follows.listFollowers(db, "accepted", { limit: -1 }, filter?.href).map(recipientOf) };
+        return { items: (await store.listFollowers("accepted", {}, filter?.href)).map(recipientOf) };
       }
-      const rows = follows.listFollowers(
-        db,
+      const rows = await store.listFollowers(
         "accepted",
         { after: cursor || undefined, limit: PAGE_SIZE },
         filter?.href,
@@ -67,19 +71,19 @@ export function registerFollowCollections(federation: PodFederation, deps: PodDe
         nextCursor: rows.length === PAGE_SIZE ? rows.at(-1)!.actorIri : null,
       };
     })
-    .setCounter((_ctx, identifier) => (identifier === config.handle ? follows.countFollowers(db) : null))
+    .setCounter((_ctx, identifier) => (identifier === config.handle ? store.countFollowers() : null))
     .setFirstCursor(() => "");
 
   federation
-    .setFollowingDispatcher("/users/{identifier}/following", (_ctx, identifier, cursor) => {
+    .setFollowingDispatcher("/users/{identifier}/following", async (_ctx, identifier, cursor) => {
       if (identifier !== config.handle) return null;
-      const rows = follows.listFollowing(db, { after: cursor || undefined, limit: PAGE_SIZE }, "accepted");
+      const rows = await store.listFollowing({ after: cursor || undefined, limit: PAGE_SIZE }, "accepted");
       return {
         items: rows.map((row) => new URL(row.actorIri)),
         nextCursor: rows.length === PAGE_SIZE ? rows.at(-1)!.actorIri : null,
       };
     })
-    .setCounter((_ctx, identifier) => (identifier === config.handle ? follows.countFollowing(db) : null))
+    .setCounter((_ctx, identifier) => (identifier === config.handle ? store.countFollowing() : null))
     .setFirstCursor(() => "");
 }
 
@@ -96,7 +100,10 @@ export function followInboxHandlers(
   followed: (ctx: Context<null>, actor: Actor, state: follows.Follower["state"]) => Promise<void>,
   events: EventDispatcher,
 ) {
-  const { db, config, log } = deps;
+  const { config, log } = deps;
+  const copy = followsOf(deps);
+  const { store } = copy;
+  const changes = followChanges(roomsOf(deps), events, () => deps.now());
   const self = (ctx: Context<null>) => ctx.getActorUri(config.handle);
 
   return {
@@ -113,19 +120,14 @@ export function followInboxHandlers(
         return;
       }
       const state = config.approveFollowers ? "pending" : "accepted";
-      const known = follows.getFollower(db, actor.id.href) !== undefined;
       const followIri = follow.id.href;
+      const kind = followerKind(actor);
       // The follower and the Accept it is owed commit together (the event dispatcher sends the Accept).
-      const row = db.transaction((tx) => {
-        const recorded = follows.recordFollower(db, address, followIri, state, deps.now(), followerKind(actor));
-        if (recorded.state === "accepted") {
-          events.record(tx, FOLLOWER_ANSWERED, { row: recorded, accepted: true }, recorded.actorIri);
-        }
-        return recorded;
-      });
+      const { row, created } = await changes.followerAsked(address, followIri, state, kind);
+      copy.followersChanged();
       await events.settle();
       // A repeated Follow (servers re-send them) is answered again but told to the operator once.
-      if (!known) await followed(ctx, actor, row.state);
+      if (created) await followed(ctx, actor, row.state);
       log.info({ actor: row.actorIri, state: row.state }, "follow received");
     },
 
@@ -134,28 +136,30 @@ export function followInboxHandlers(
       if (!(object instanceof Follow)) return;
       if (!undo.actorId || object.actorId?.href !== undo.actorId.href) return;
       if (object.objectId && object.objectId.href !== self(ctx).href) return;
-      if (follows.removeFollower(db, undo.actorId.href)) log.info({ actor: undo.actorId.href }, "follower left");
+      if (await store.removeFollower(undo.actorId.href)) {
+        copy.followersChanged();
+        log.info({ actor: undo.actorId.href }, "follower left");
+      }
     },
 
-    onAccept(_ctx: InboxContext<null>, accept: Accept): void {
-      answered(accept, "accepted");
+    onAccept(_ctx: InboxContext<null>, accept: Accept): Promise<void> {
+      return answered(accept, "accepted");
     },
 
-    onReject(_ctx: InboxContext<null>, reject: Reject): void {
-      answered(reject, "rejected");
+    onReject(_ctx: InboxContext<null>, reject: Reject): Promise<void> {
+      return answered(reject, "rejected");
     },
   };
 
   /** The answering actor must be the one we asked; the object, when named, must be our Follow. */
-  function answered(activity: Accept | Reject, state: "accepted" | "rejected"): void {
+  async function answered(activity: Accept | Reject, state: "accepted" | "rejected"): Promise<void> {
     const actorIri = activity.actorId?.href;
     if (!actorIri) return;
-    const row = follows.getFollowing(db, actorIri);
-    if (!row) return;
-    const objectIri = activity.objectId?.href;
-    if (objectIri && objectIri !== row.followIri) return;
-    // Each answer starts work (reading the pod's collections): an answer that changes nothing starts none.
-    if (!follows.answerFollowing(db, actorIri, state, deps.now())) return;
+    // Each answer starts work (reading the pod's collections): an answer that changes nothing starts none, and
+    // of two copies of one Accept handled at once only one changes the row.
+    const changed = await store.answerFollowing(actorIri, state, deps.now(), activity.objectId?.href);
+    if (!changed) return;
+    copy.followingChanged();
     log.info({ actor: actorIri, state }, "follow answered");
     if (state === "accepted") hooks.accepted(actorIri);
     else hooks.left(actorIri);
@@ -179,10 +183,6 @@ async function answerFollow(
   );
 }
 
-const FOLLOW_SENT = "follow.sent";
-const FOLLOW_UNDONE = "follow.undone";
-const FOLLOWER_ANSWERED = "follower.answered";
-
 /** What the operator does: follow, unfollow, approve and reject follow requests. */
 export function followActions(
   deps: PodDeps,
@@ -190,10 +190,15 @@ export function followActions(
   hooks: FollowHooks,
   events: EventDispatcher,
 ) {
-  const { db, config, log } = deps;
+  const { config, log } = deps;
+  const copy = followsOf(deps);
+  const { store } = copy;
+  const changes = followChanges(roomsOf(deps), events, () => deps.now());
   const sender = { identifier: config.handle };
 
   // Each change commits with the event that sends its activity (run by the event dispatcher).
+  const notPending = (actorIri: string) => notPendingOf(store, actorIri);
+
   events.on(FOLLOW_SENT, async ({ row }: { row: follows.Followed }) => {
     const ctx = contextFor();
     const me = ctx.getActorUri(config.handle);
@@ -215,7 +220,7 @@ export function followActions(
     async follow(target: string): Promise<follows.Followed> {
       const ctx = contextFor();
       const actor = await resolveActor(ctx, config, target);
-      const existing = follows.getFollowing(db, actor.id!.href);
+      const existing = await store.getFollowing(actor.id!.href);
       if (existing?.state === "accepted") return existing;
       const address = addressOf(actor, config.allowPrivateAddress);
       if ("refused" in address) {
@@ -228,25 +233,24 @@ export function followActions(
       }
       const me = ctx.getActorUri(config.handle);
       const followIri = new URL(`/follows/${uuidv7()}`, me).href;
-      const row = db.transaction((tx) => {
-        const recorded = follows.recordFollowing(db, address, followIri, deps.now());
-        events.record(tx, FOLLOW_SENT, { row: recorded }, recorded.actorIri);
-        return recorded;
-      });
+      const row = await changes.follow(address, followIri);
+      copy.followingChanged();
+      await copy.refresh();
       await events.settle();
       log.info({ actor: row.actorIri }, "follow sent");
       return row;
     },
 
     async unfollow(target: string): Promise<follows.Followed> {
-      const row =
-        follows.getFollowing(db, target) ??
-        follows.findFollowingByHandle(db, target.startsWith("@") ? target : `@${target}`);
+      const found =
+        (await store.getFollowing(target)) ??
+        (await store.findFollowingByHandle(target.startsWith("@") ? target : `@${target}`));
+      if (!found) throw notFound(`this pod does not follow ${target}`);
+      // Of two unfollows at once, the one that removed the row sends the Undo; the other finds it gone.
+      const row = await changes.unfollow(found.actorIri);
       if (!row) throw notFound(`this pod does not follow ${target}`);
-      db.transaction((tx) => {
-        follows.removeFollowing(db, row.actorIri);
-        events.record(tx, FOLLOW_UNDONE, { row }, row.actorIri);
-      });
+      copy.followingChanged();
+      await copy.refresh();
       hooks.left(row.actorIri);
       await events.settle();
       log.info({ actor: row.actorIri }, "unfollowed");
@@ -254,25 +258,19 @@ export function followActions(
     },
 
     async approve(actorIri: string): Promise<follows.Follower> {
-      const row = follows.getFollower(db, actorIri);
-      if (!row) throw notFound(`no follow request from ${actorIri}`);
-      if (row.state !== "pending") throw conflict(`${actorIri} is already a follower`);
-      const accepted = db.transaction((tx) => {
-        const updated = follows.acceptFollower(db, actorIri, deps.now())!;
-        events.record(tx, FOLLOWER_ANSWERED, { row: updated, accepted: true }, actorIri);
-        return updated;
-      });
+      const accepted = await changes.approve(actorIri);
+      if (!accepted) throw await notPending(actorIri);
+      copy.followersChanged();
+      await copy.refresh();
       await events.settle();
       return accepted;
     },
 
     async reject(actorIri: string): Promise<follows.Follower> {
-      const row = follows.getFollower(db, actorIri);
-      if (!row) throw notFound(`no follow request from ${actorIri}`);
-      db.transaction((tx) => {
-        follows.removeFollower(db, actorIri);
-        events.record(tx, FOLLOWER_ANSWERED, { row, accepted: false }, actorIri);
-      });
+      const row = await changes.reject(actorIri);
+      if (!row) throw await notPending(actorIri);
+      copy.followersChanged();
+      await copy.refresh();
       await events.settle();
       return row;
     },
@@ -280,3 +278,9 @@ export function followActions(
 }
 
 export type FollowActions = ReturnType<typeof followActions>;
+
+/** Why a request could not be answered: there is none (404), or it was already accepted (409). */
+async function notPendingOf(store: FollowsStore, actorIri: string): Promise<ProblemError> {
+  const row = await store.getFollower(actorIri);
+  return row ? conflict(`${actorIri} is already a follower`) : notFound(`no follow request from ${actorIri}`);
+}

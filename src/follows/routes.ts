@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { PodDeps } from "../federation/deps.ts";
 import type { followActions } from "./federation.ts";
-import * as follows from "./service.ts";
+import { followsOf } from "./room.ts";
 
 const pageQuery = z.object({
   cursor: z.string().max(2048).optional(),
@@ -23,16 +23,16 @@ const page = <T extends { actorIri: string }>(rows: T[], limit: number) => ({
 
 /** Operator routes for following and followers (mounted under the admin prefix, token required). */
 export const followRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, actions }) => {
-  const { db } = deps;
+  const { store } = followsOf(deps);
 
   app.get("/followers", { schema: { querystring: pageQuery } }, async (request) => {
     const { cursor, limit } = request.query;
-    return page(follows.listFollowers(db, "accepted", { after: cursor, limit }), limit);
+    return page(await store.listFollowers("accepted", { after: cursor, limit }), limit);
   });
 
   app.get("/follow-requests", { schema: { querystring: pageQuery } }, async (request) => {
     const { cursor, limit } = request.query;
-    return page(follows.listFollowers(db, "pending", { after: cursor, limit }), limit);
+    return page(await store.listFollowers("pending", { after: cursor, limit }), limit);
   });
 
   app.post("/follow-requests/approve", { schema: { body: actorBody } }, async (request) =>
@@ -44,7 +44,7 @@ export const followRoutes: FastifyPluginAsyncZod<Options> = async (app, { deps, 
 
   app.get("/following", { schema: { querystring: pageQuery } }, async (request) => {
     const { cursor, limit } = request.query;
-    return page(follows.listFollowing(db, { after: cursor, limit }), limit);
+    return page(await store.listFollowing({ after: cursor, limit }), limit);
   });
 
   app.post(

@@ -1,5 +1,5 @@
 import type { PodDeps } from "../federation/deps.ts";
-import { countFollowers, countFollowing, getFollower, getFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import type { Account, Status } from "../social/activitypub.ts";
 import {
   accountsByIds,
@@ -23,11 +23,18 @@ export interface BlockLookups {
 
 export function presenter(deps: PodDeps, localProfile: () => LocalProfile, blocks: BlockLookups) {
   const { db, config } = deps;
+  // Read synchronously while building entities: the follows copy in memory (the request hook refreshed it).
+  const follows = followsOf(deps);
 
   function account(row: Account, forPod = false): AccountEntity {
     const posts = postsOf(db, row.id, forPod);
     const counts = row.local
-      ? { followers: countFollowers(db), following: countFollowing(db), statuses: posts.n, lastStatusAt: posts.last }
+      ? {
+          followers: follows.countFollowers(),
+          following: follows.countFollowing(),
+          statuses: posts.n,
+          lastStatusAt: posts.last,
+        }
       : { followers: 0, following: 0, statuses: posts.n, lastStatusAt: posts.last };
     return toAccount(config, row, counts, row.local ? localProfile() : undefined);
   }
@@ -84,8 +91,8 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile, block
     relationship(row: Account) {
       if (row.local) return toRelationship(row.id, { following: null, followedBy: null });
       return toRelationship(row.id, {
-        following: getFollowing(db, row.iri)?.state ?? null,
-        followedBy: getFollower(db, row.iri)?.state ?? null,
+        following: follows.getFollowing(row.iri)?.state ?? null,
+        followedBy: follows.getFollower(row.iri)?.state ?? null,
         blocking: blocks.blocksAccount(row.iri),
         domainBlocking: blocks.blocksDomainOf(row.iri),
       });

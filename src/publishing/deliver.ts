@@ -4,7 +4,8 @@ import type { Config } from "../config/schema.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
-import * as follows from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
+import type { Audience as FollowerAudience } from "../follows/room.ts";
 import { outboxStore } from "./outbox.ts";
 
 /** Public addressing as Mastodon reads it: to Public, cc followers (a public post). */
@@ -17,7 +18,7 @@ export function publicAddressing(ctx: Context<null>, config: Config) {
  * pods ingest only the structured object (Proposal, Article). So each publication reaches each follower once.
  * Notes written in apps and relayed Announces are for everyone.
  */
-export type Audience = follows.Audience | "everyone";
+export type Audience = FollowerAudience | "everyone";
 export interface Delivery {
   activity: Activity;
   audience: Audience;
@@ -57,7 +58,7 @@ export async function sendToFollowers(
   deliveries: (Activity | Delivery)[],
   objectIri: string,
 ): Promise<void> {
-  const { config, db } = deps;
+  const { config } = deps;
   const sender = { identifier: config.handle };
   const outbox = outboxStore(roomsOf(deps));
   for (const item of deliveries) {
@@ -71,7 +72,7 @@ export async function sendToFollowers(
       await ctx.sendActivity(sender, "followers", activity, options);
       continue;
     }
-    const recipients = follows.followersFor(db, audience).map(recipientOf);
+    const recipients = (await followsOf(deps).store.followersFor(audience)).map(recipientOf);
     if (recipients.length === 0) continue;
     await ctx.sendActivity(sender, recipients, activity, {
       ...SHAPE_KEPT,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, like, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { acceptedFollowingIris } from "../follows/service.ts";
+import { acceptedFollowingIris } from "../follows/sqlite-only.ts";
 import type { Status } from "./activitypub.ts";
 import { accounts, markers, notifications, statuses } from "./schema.ts";
 

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Context } from "@fedify/fedify";
 import { Collection, CollectionPage, isActor, OrderedCollectionPage, type Object as APObject } from "@fedify/vocab";
 import type { DocumentLoader } from "@fedify/vocab-runtime";
-import { getFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { REPORT_COLLECTION } from "./collections.ts";
 import { parseReport, reportFigures, storeReport } from "./from-as.ts";
@@ -34,9 +34,9 @@ export async function backfillReports(
   podIri: string,
   refuses: (iri: string) => boolean = () => false,
 ): Promise<ReportBackfill> {
-  const { db, log } = deps;
+  const { log } = deps;
   const result: ReportBackfill = { stored: 0, refused: 0, complete: false };
-  if (getFollowing(db, podIri)?.state !== "accepted" || refuses(podIri)) return result;
+  if ((await followsOf(deps).store.getFollowing(podIri))?.state !== "accepted" || refuses(podIri)) return result;
   const origin = new URL(podIri).origin;
   const deadline = AbortSignal.timeout(REPORT_BACKFILL.deadlineMs);
   // The signed loader does not cache: a page read minutes ago may lack last month's report.

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { roomsOf } from "../db/room-db-sqlite.ts";
-import { getFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import { projectNeighborReport } from "../social/neighbor-posts.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { belongsTo } from "../federation/iri.ts";
@@ -153,7 +153,7 @@ export function reportInbox(deps: PodDeps, refuses: (iri: string) => boolean) {
     const parsed = parseReport(activity.object, actorIri);
     if (!parsed) return false;
     // Taken from here on: a report from a pod not followed (or refused) is read and dropped, unlogged.
-    if (getFollowing(deps.db, actorIri)?.state !== "accepted" || refuses(actorIri)) return true;
+    if ((await followsOf(deps).store.getFollowing(actorIri))?.state !== "accepted" || refuses(actorIri)) return true;
     const input = reportFigures(deps, actorIri, parsed);
     if (!input) return true;
     const stored = await storeReport(deps, parsed, input);

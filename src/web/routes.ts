@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { countFollowers, countFollowing, listFollowers, listFollowing } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import { isOpen } from "../offers/pages.ts";
 import type { PodServices } from "../services.ts";
 import { publicContext, sendPublic, SITE_STYLE } from "./layout.ts";
@@ -17,6 +17,7 @@ export const webRoutes: FastifyPluginAsync<{
   about?: () => AboutFacts;
 }> = async (app, { deps, services, about }) => {
   const { config, db } = deps;
+  const { store: follows } = followsOf(deps);
   const profile = `/@${config.handle}`;
   const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
 
@@ -48,8 +49,8 @@ export const webRoutes: FastifyPluginAsync<{
         offers: await open("offer"),
         needs: await open("need"),
         practices: services.practices.list({ status: "published", limit: 20 }),
-        followers: countFollowers(db),
-        following: countFollowing(db),
+        followers: await follows.countFollowers(),
+        following: await follows.countFollowing(),
       }),
     );
   };
@@ -66,12 +67,12 @@ export const webRoutes: FastifyPluginAsync<{
         url: pod?.url ?? row.actorIri,
       };
     };
-    const followers = listFollowers(db, "accepted", ALL);
+    const followers = await follows.listFollowers("accepted", ALL);
     return sendPublic(
       ctx,
       reply,
       neighborsPage(ctx, {
-        following: listFollowing(db, ALL, "accepted").map(asNeighbor),
+        following: (await follows.listFollowing(ALL, "accepted")).map(asNeighbor),
         followers: followers.filter((f) => f.kind === "pod").map(asNeighbor),
         people: followers.filter((f) => f.kind !== "pod").length,
       }),

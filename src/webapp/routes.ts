@@ -24,7 +24,7 @@ import { rotaBlock } from "../rotation/app-pages.ts";
 import { rotaPages } from "../rotation/app-routes.ts";
 import { carePages } from "../care/app-routes.ts";
 import { careService } from "../care/service.ts";
-import { countFollowers } from "../follows/service.ts";
+import { followsOf } from "../follows/room.ts";
 import type { Pod } from "../pod.ts";
 import { dashboardPage } from "./pages/dashboard.ts";
 import { menuPage } from "./pages/menu.ts";
@@ -61,7 +61,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     const page = dashboardPage(ctx, {
       openOffers: open[0]!.length,
       openNeeds: open[1]!.length,
-      followRequests: countFollowers(db, "pending"),
+      followRequests: await followsOf(pod.deps).store.countFollowers("pending"),
       endingSoon: open
         .flat()
         .filter((row) => row.availableUntil && row.availableUntil <= soon)

@@ -8,7 +8,7 @@ import { toInstant } from "../../src/federation/deps.ts";
 import { eq } from "drizzle-orm";
 import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
 import { following } from "../../src/follows/schema.ts";
-import { answerFollowing, recordFollowing, removeFollowing } from "../../src/follows/service.ts";
+import { followsWriters } from "../support/follows.ts";
 import { addBlockedAccount } from "../../src/moderation/store.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
@@ -433,13 +433,14 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     };
     expect(await offer("Before")).toEqual({ status: 202, kept: true });
     const row = server.pod.deps.db.select().from(following).where(eq(following.actorIri, alice.actorId)).get()!;
-    expect(removeFollowing(server.pod.deps.db, alice.actorId)).toBe(true);
+    const writers = followsWriters(server.pod.deps.db);
+    expect(await writers.removeFollowing(alice.actorId)).toBeDefined();
     expect(await offer("Unfollowed")).toEqual({ status: 202, kept: false });
     // Followed again through the follows' own writers (another process's write counts within
     // OTHER_PROCESSES_SEEN_WITHIN_MS: test/integration/follow-answers.test.ts).
-    recordFollowing(server.pod.deps.db, row, `${row.followIri}-again`, new Date());
+    await writers.recordFollowing(row, `${row.followIri}-again`, new Date());
     expect(await offer("Asked again")).toEqual({ status: 202, kept: false });
-    answerFollowing(server.pod.deps.db, alice.actorId, "accepted", new Date());
+    await writers.answerFollowing(alice.actorId, "accepted", new Date());
     expect(await offer("Followed again")).toEqual({ status: 202, kept: true });
     // A block written by another process (the CLI): seen once the change counter is read again.
     addBlockedAccount(server.pod.deps.db, {

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.ts";
 import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
-import { answerFollowing, followsAccepted, recordFollowing, removeFollowing } from "../../src/follows/service.ts";
+import { followsOf } from "../../src/follows/room.ts";
 import { createLogger } from "../../src/log/logger.ts";
 import { openPod, type Pod } from "../../src/pod.ts";
+import { followsWriters } from "../support/follows.ts";
 
 /**
  * The inbox asks on every delivery whether the pod follows the sender; the answers are kept in memory. Two pods
@@ -41,46 +42,57 @@ describe("kept answers to 'does the pod follow this sender?' follow every change
     return { actorIri, handle: null, inbox: `${actorIri}/inbox`, sharedInbox: null };
   };
   const otherProcessesSee = () => new Promise((resolve) => setTimeout(resolve, OTHER_PROCESSES_SEEN_WITHIN_MS + 10));
-  const follow = (pod: Pod, actor: ReturnType<typeof neighbor>) => {
-    recordFollowing(pod.deps.db, actor, `${actor.actorIri}#follow-${n}`, new Date());
-    answerFollowing(pod.deps.db, actor.actorIri, "accepted", new Date());
+  const follow = async (pod: Pod, actor: ReturnType<typeof neighbor>) => {
+    await followsWriters(pod.deps.db).recordFollowing(actor, `${actor.actorIri}#follow-${n}`, new Date());
+    await followsWriters(pod.deps.db).answerFollowing(actor.actorIri, "accepted", new Date());
   };
+  /** What the inbox asks (an answer from memory, or a promise while the copy reloads or a follow is pending). */
+  const followsAccepted = async (pod: Pod, actorIri: string) => followsOf(pod.deps).followsAccepted(actorIri);
 
-  it("in one process, a follow accepted, ended, asked for again and rejected counts at the very next question", () => {
+  it("in one process, a follow accepted, ended, asked for again and rejected counts at the very next question", async () => {
     const [pod] = pods as [Pod];
-    const db = pod.deps.db;
+    const writers = followsWriters(pod.deps.db);
     const actor = neighbor();
-    expect(followsAccepted(db, actor.actorIri)).toBe(false);
-    follow(pod, actor);
-    expect(followsAccepted(db, actor.actorIri)).toBe(true);
-    expect(removeFollowing(db, actor.actorIri)).toBe(true);
-    expect(followsAccepted(db, actor.actorIri)).toBe(false);
-    follow(pod, actor);
-    expect(followsAccepted(db, actor.actorIri)).toBe(true);
-    recordFollowing(db, actor, `${actor.actorIri}#again`, new Date());
-    expect(followsAccepted(db, actor.actorIri)).toBe(false);
-    answerFollowing(db, actor.actorIri, "rejected", new Date());
-    expect(followsAccepted(db, actor.actorIri)).toBe(false);
+    expect(await followsAccepted(pod, actor.actorIri)).toBe(false);
+    await follow(pod, actor);
+    expect(await followsAccepted(pod, actor.actorIri)).toBe(true);
+    expect(await writers.removeFollowing(actor.actorIri)).toBeDefined();
+    expect(await followsAccepted(pod, actor.actorIri)).toBe(false);
+    await follow(pod, actor);
+    expect(await followsAccepted(pod, actor.actorIri)).toBe(true);
+    await writers.recordFollowing(actor, `${actor.actorIri}#again`, new Date());
+    expect(await followsAccepted(pod, actor.actorIri)).toBe(false);
+    await writers.answerFollowing(actor.actorIri, "rejected", new Date());
+    expect(await followsAccepted(pod, actor.actorIri)).toBe(false);
+  });
+
+  it("an accepted follow is answered from memory, without a promise, once the copy is current", async () => {
+    const [pod] = pods as [Pod];
+    const actor = neighbor();
+    await follow(pod, actor);
+    expect(await followsAccepted(pod, actor.actorIri)).toBe(true);
+    expect(followsOf(pod.deps).followsAccepted(actor.actorIri)).toBe(true);
   });
 
   it("a follow accepted and ended through another process counts once the counter is read", async () => {
     const [one, other] = pods as [Pod, Pod];
     const actor = neighbor();
-    expect(followsAccepted(other.deps.db, actor.actorIri)).toBe(false);
-    follow(one, actor);
+    expect(await followsAccepted(other, actor.actorIri)).toBe(false);
+    await follow(one, actor);
     await otherProcessesSee();
-    expect(followsAccepted(other.deps.db, actor.actorIri)).toBe(true);
-    removeFollowing(one.deps.db, actor.actorIri);
+    expect(await followsAccepted(other, actor.actorIri)).toBe(true);
+    await followsWriters(one.deps.db).removeFollowing(actor.actorIri);
     await otherProcessesSee();
-    expect(followsAccepted(other.deps.db, actor.actorIri)).toBe(false);
+    expect(await followsAccepted(other, actor.actorIri)).toBe(false);
   });
 
-  it("a pending follow is not kept: its Accept, taken by another process, counts at the very next question", () => {
+  it("a pending follow is not kept: its Accept, taken by another process, counts at the very next question", async () => {
     const [one, other] = pods as [Pod, Pod];
     const actor = neighbor();
-    recordFollowing(one.deps.db, actor, `${actor.actorIri}#follow`, new Date());
-    expect(followsAccepted(other.deps.db, actor.actorIri)).toBe(false);
-    answerFollowing(one.deps.db, actor.actorIri, "accepted", new Date());
-    expect(followsAccepted(other.deps.db, actor.actorIri)).toBe(true);
+    await followsWriters(one.deps.db).recordFollowing(actor, `${actor.actorIri}#follow`, new Date());
+    await otherProcessesSee();
+    expect(await followsAccepted(other, actor.actorIri)).toBe(false);
+    await followsWriters(one.deps.db).answerFollowing(actor.actorIri, "accepted", new Date());
+    expect(await followsAccepted(other, actor.actorIri)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMigratedDatabase } from "../../src/db/client.ts";
-import { acceptFollower, recordFollower, removeFollower } from "../../src/follows/service.ts";
+import { followsWriters } from "../support/follows.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 
 const AP = "application/activity+json";
@@ -193,11 +193,12 @@ describe("prebuilt NodeInfo", () => {
         sharedInbox: null,
       };
       expect((await nodeInfo()).body.metadata.followers).toBe(0);
-      recordFollower(other.db, actor, "https://far.example/follows/1", "pending", new Date());
+      const writers = followsWriters(other.db);
+      await writers.recordFollower(actor, "https://far.example/follows/1", "pending", new Date());
       expect((await nodeInfo()).body.metadata.followers).toBe(0);
-      acceptFollower(other.db, actor.actorIri, new Date());
+      await writers.acceptFollower(actor.actorIri, new Date());
       expect((await nodeInfo()).body.metadata.followers).toBe(1);
-      removeFollower(other.db, actor.actorIri);
+      await writers.removeFollower(actor.actorIri);
       expect((await nodeInfo()).body.metadata.followers).toBe(0);
     } finally {
       other.close();

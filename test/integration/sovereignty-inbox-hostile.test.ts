@@ -9,7 +9,7 @@ import pino from "pino";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openMigratedDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import type { PodDeps } from "../../src/federation/deps.ts";
-import { answerFollowing, recordFollowing } from "../../src/follows/service.ts";
+import { followsWriters } from "../support/follows.ts";
 import { reportInbox } from "../../src/sovereignty/from-as.ts";
 import { sovereigntyNeighborFigures } from "../../src/sovereignty/schema.ts";
 import { reportActivities } from "../../src/sovereignty/to-as.ts";
@@ -28,12 +28,13 @@ describe("neighbors' reports on the inbox", () => {
   beforeAll(async () => {
     env = await converterContext();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "sov-inbox-"));
     database = openMigratedDatabase(join(dir, "pod.sqlite"));
     const now = new Date("2026-11-10T10:00:00Z");
-    recordFollowing(database.db, { actorIri: POD, handle: null, inbox: `${POD}/inbox`, sharedInbox: null }, "f", now);
-    answerFollowing(database.db, POD, "accepted", now);
+    const writers = followsWriters(database.db);
+    await writers.recordFollowing({ actorIri: POD, handle: null, inbox: `${POD}/inbox`, sharedInbox: null }, "f", now);
+    await writers.answerFollowing(POD, "accepted", now);
     const deps = { db: database.db, config: env.config, log: pino({ level: "silent" }), now: () => now };
     handle = reportInbox(deps as unknown as PodDeps, () => false);
   });

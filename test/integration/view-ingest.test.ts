@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from
 import { BACKFILL_LIMITS, type BackfillReport } from "../../src/confederation/backfill.ts";
 import { receivedActivities, viewObjects, viewPaths } from "../../src/confederation/schema.ts";
 import { following } from "../../src/follows/schema.ts";
-import { getFollowing } from "../../src/follows/service.ts";
+import { followsOf } from "../../src/follows/room.ts";
 import { ensureOperatorToken } from "../../src/operators/service.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { FOOD, startNeighborPod, type APObject, type NeighborPod } from "../support/neighbor-pod.ts";
@@ -103,7 +103,9 @@ describe("neighbor pods' activities feed the confederal view", () => {
       return follow !== undefined;
     });
     expect((await neighbor.deliver(inbox(), neighbor.activity("Accept", follow!.id))).status).toBe(202);
-    await waitUntil(() => getFollowing(db(), neighbor.actorId)?.state === "accepted");
+    await waitUntil(
+      async () => (await followsOf({ db: db() }).store.getFollowing(neighbor.actorId))?.state === "accepted",
+    );
   }
 
   function followDirectly(neighbor: NeighborPod): void {
@@ -312,7 +314,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
   });
 
   it("objects from a pod this pod does not follow are ignored", async () => {
-    expect(getFollowing(db(), c.actorId)).toBeUndefined();
+    expect(await followsOf({ db: db() }).store.getFollowing(c.actorId)).toBeUndefined();
     const offer = c.offer("pears", { name: "Pears" });
     c.publish(offer);
     const create = c.activity("Create", offer);
@@ -480,7 +482,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
     for (const object of objects) expect(pathsOf(object.id)).toEqual([]);
     expect(await view("surplus", d)).toEqual([]);
     expect(await view("needs", d)).toEqual([]);
-    expect(getFollowing(db(), d.actorId)).toBeUndefined();
+    expect(await followsOf({ db: db() }).store.getFollowing(d.actorId)).toBeUndefined();
     expect(rowsOf(a.actorId)).toHaveLength(othersBefore);
   });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../../src/db/client.ts";
-import { followersFor, recordFollower } from "../../src/follows/service.ts";
+import { followsWriters } from "../support/follows.ts";
 
 const MIGRATIONS = path.resolve(import.meta.dirname, "../../migrations");
 let dir: string;
@@ -22,19 +22,20 @@ const address = (name: string) => ({
 });
 
 describe("who gets what: recipient lists by follower kind", () => {
-  it("pods get the structured objects, people's servers the Notes, unclassified followers both", () => {
+  it("pods get the structured objects, people's servers the Notes, unclassified followers both", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "audience-"));
     handle = openDatabase(path.join(dir, "db.sqlite"));
     migrateDatabase(handle);
     const at = new Date("2026-01-01T00:00:00Z");
-    recordFollower(handle.db, address("pod"), "https://pod.example/f", "accepted", at, "pod");
-    recordFollower(handle.db, address("masto"), "https://masto.example/f", "accepted", at, "social");
-    recordFollower(handle.db, address("old"), "https://old.example/f", "accepted", at);
-    recordFollower(handle.db, address("waiting"), "https://waiting.example/f", "pending", at, "social");
-    const hosts = (audience: "pods" | "people") =>
-      followersFor(handle!.db, audience).map((f) => new URL(f.actorIri).hostname);
-    expect(hosts("pods")).toEqual(["old.example", "pod.example"]);
-    expect(hosts("people")).toEqual(["masto.example", "old.example"]);
+    const writers = followsWriters(handle.db);
+    await writers.recordFollower(address("pod"), "https://pod.example/f", "accepted", at, "pod");
+    await writers.recordFollower(address("masto"), "https://masto.example/f", "accepted", at, "social");
+    await writers.recordFollower(address("old"), "https://old.example/f", "accepted", at);
+    await writers.recordFollower(address("waiting"), "https://waiting.example/f", "pending", at, "social");
+    const hosts = async (audience: "pods" | "people") =>
+      (await writers.store.followersFor(audience)).map((f) => new URL(f.actorIri).hostname);
+    expect(await hosts("pods")).toEqual(["old.example", "pod.example"]);
+    expect(await hosts("people")).toEqual(["masto.example", "old.example"]);
   });
 
   const migration0010Existing =

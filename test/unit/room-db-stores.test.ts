@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 
 /** Rooms whose stores are written once for both databases; add a room here when it moves. */
-const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation", "care"];
+const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation", "care", "follows"];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
@@ -50,6 +50,12 @@ const CONVERTED_FILES = [
   // connection to the categories lookup and the confederal view (rooms not yet moved).
   "src/offers/store.ts",
   "src/offers/writes.ts",
+  // follows: room.ts finds the pod's copy through its SQLite connection; sqlite-only.ts serves moderation and social.
+  "src/follows/changes.ts",
+  "src/follows/copy.ts",
+  "src/follows/federation.ts",
+  "src/follows/routes.ts",
+  "src/follows/app-routes.ts",
 ];
 
 const files = (room: string) =>

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { FollowActions } from "../../follows/federation.ts";
-import { getFollowing, listFollowers, listFollowing } from "../../follows/service.ts";
+import { followsOf } from "../../follows/room.ts";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { SocialService } from "../../social/service.ts";
 import { accountById, accountByAcct, accountByIri } from "../../social/queries.ts";
@@ -27,6 +27,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
   present: Presenter;
 }> = async (app, { deps, social, follows, present }) => {
   const { db, config } = deps;
+  const { store } = followsOf(deps);
   const find = (id: string) =>
     accountById(db, id) ??
     (() => {
@@ -37,7 +38,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     "/api/v1/accounts/verify_credentials",
     { config: { scope: ["read:accounts", "profile"], user: true } },
     async () => {
-      const pending = listFollowers(db, "pending", { limit: 1000 }).length;
+      const pending = (await store.listFollowers("pending", { limit: 1000 })).length;
       return toCredentialAccount(config, present.account(social.me(), true), pending);
     },
   );
@@ -91,7 +92,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
       const row = find(request.params.id);
       if (request.query.pinned || request.query.only_media) return [];
       const isPod = readsAsPod(request);
-      const canSeePrivate = isPod && (row.local || getFollowing(db, row.iri)?.state === "accepted");
+      const canSeePrivate = isPod && (row.local || (await store.getFollowing(row.iri))?.state === "accepted");
       const rows = social.timelines.ofAccount(row.id, toPage(request.query), {
         canSeePrivate,
         excludeReplies: request.query.exclude_replies ?? false,
@@ -111,8 +112,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{
         if (!row.local) return [];
         const iris =
           list === "followers"
-            ? listFollowers(db, "accepted", { limit: request.query.limit })
-            : listFollowing(db, { limit: request.query.limit }, "accepted");
+            ? await store.listFollowers("accepted", { limit: request.query.limit })
+            : await store.listFollowing({ limit: request.query.limit }, "accepted");
         return iris
           .map((entry) => accountByIri(db, entry.actorIri))
           .filter((account) => account !== undefined)
@@ -137,7 +138,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     { config: { scope: "write:follows", user: true }, schema: { params: idParams } },
     async (request) => {
       const row = find(request.params.id);
-      if (getFollowing(db, row.iri)) await follows.unfollow(row.iri);
+      if (await store.getFollowing(row.iri)) await follows.unfollow(row.iri);
       return present.relationship(row);
     },
   );
@@ -146,7 +147,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     "/api/v1/follow_requests",
     { config: { scope: "read:follows", user: true }, schema: { querystring: pageQuery(40, 80) } },
     async (request) => {
-      const pending = listFollowers(db, "pending", { limit: request.query.limit });
+      const pending = await store.listFollowers("pending", { limit: request.query.limit });
       return pending
         .map((follower) => accountByIri(db, follower.actorIri) ?? null)
         .filter((row) => row !== null)
