@@ -52,8 +52,11 @@ const jsonValue = (value: JsonTree | string | number): string =>
   typeof value === "object" ? jsonText(value) : JSON.stringify(value);
 const jsonText = (tree: JsonTree): string =>
   `{${tree.entries.map(([key, value]) => `${JSON.stringify(key)}:${jsonValue(value)}`).join(",")}}`;
-const anyKey = (tree: JsonTree, test: (key: string) => boolean): boolean =>
-  tree.entries.some(([key, value]) => test(key) || (typeof value === "object" && anyKey(value, test)));
+/** Whether a key passing `test` is in the tree as JSON.parse keeps it: of duplicate keys, the last one's value. */
+const anyKey = (tree: JsonTree, test: (key: string) => boolean): boolean => {
+  const kept = new Map(tree.entries);
+  return [...kept].some(([key, value]) => test(key) || (typeof value === "object" && anyKey(value, test)));
+};
 
 const segmentsOf = (key: string) => {
   const match = /^([^[\]]+)((?:\[[^[\]]*\])+)$/.exec(key);
