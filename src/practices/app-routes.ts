@@ -26,7 +26,7 @@ interface Options {
   practices: PracticesService;
   deps: PodDeps;
   /** The lesson learned a practice was promoted from (the memory room keeps the link), for the link back. */
-  lessonOf?: (practiceId: string) => { id: string; title: string } | undefined;
+  lessonOf?: (practiceId: string) => Promise<{ id: string; title: string } | undefined>;
 }
 
 const ERROR_OF_FIELD: Partial<Record<string, MessageKey>> = {
@@ -124,7 +124,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
       tags: practice.tags.join(" "),
       adaptedFrom: practice.adaptedFrom ?? "",
     };
-    return show(request, reply, { values, practice, lesson: lessonOf?.(practice.id) });
+    return show(request, reply, { values, practice, lesson: await lessonOf?.(practice.id) });
   });
 
   // Saving goes through the practices service, which sends followers the Update.

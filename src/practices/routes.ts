@@ -47,7 +47,7 @@ export const publicPracticeRoutes: FastifyPluginAsyncZod<{
   practices: PracticesService;
   contextFor: () => Context<null>;
   /** The public lesson learned a practice grew from (the memory room keeps that link). */
-  lessonOf?: (practiceId: string) => GuideLink | undefined;
+  lessonOf?: (practiceId: string) => Promise<GuideLink | undefined>;
 }> = async (app, { deps, practices, contextFor, lessonOf }) => {
   const published = () => practices.list({ status: "published", limit: 200 });
   app.get("/practices", { schema: { hide: true } }, async (request, reply) => {
@@ -69,17 +69,15 @@ export const publicPracticeRoutes: FastifyPluginAsyncZod<{
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const article = practiceToArticle(contextFor(), deps.config, row);
     const ctx = publicContext(request, reply, deps.config);
-    return sendNegotiated(request, reply, article, () =>
-      renderPublic(ctx, reply, practicePage(ctx, row, lessonOf?.(row.id))),
-    );
+    const lesson = await lessonOf?.(row.id);
+    return sendNegotiated(request, reply, article, () => renderPublic(ctx, reply, practicePage(ctx, row, lesson)));
   });
   app.get("/practices/:id/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
     const row = practices.get(request.params.id);
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const note = practiceToNote(contextFor(), deps.config, row);
     const ctx = publicContext(request, reply, deps.config);
-    return sendNegotiated(request, reply, note, () =>
-      renderPublic(ctx, reply, practicePage(ctx, row, lessonOf?.(row.id))),
-    );
+    const lesson = await lessonOf?.(row.id);
+    return sendNegotiated(request, reply, note, () => renderPublic(ctx, reply, practicePage(ctx, row, lesson)));
   });
 };

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import type { Practice } from "./model.ts";
@@ -15,6 +15,17 @@ export type PracticeChange = Partial<Omit<Practice, "id" | "createdAt">> & { upd
 export function practicesStore(rooms: RoomDb) {
   const t = rooms.table(practices);
   return {
+    /** Published practices by id (the ones that are), for the memory room's guide links. */
+    publishedByIds: (ids: string[]): Promise<Practice[]> =>
+      ids.length
+        ? rooms.read((db) =>
+            db
+              .select()
+              .from(t)
+              .where(and(inArray(t.id, ids), eq(t.status, "published"))),
+          )
+        : Promise.resolve([]),
+
     async insertWithin(db: RoomQueries, row: NewPractice): Promise<Practice> {
       const [inserted] = await db.insert(t).values(row).returning();
       return inserted!;

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 
 /** Rooms whose stores are written once for both databases; add a room here when it moves. */
-const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation", "care"];
+const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation", "care", "memory"];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
@@ -43,6 +43,12 @@ const CONVERTED_FILES = [
   "src/mastodon/signed-in-apps.ts",
   // care: the cases behind the service.
   "src/care/cases.ts",
+  // memory: search (FTS5 / tsvector), uploads, the guide links kept in memory, reminders, the collection.
+  "src/memory/search.ts",
+  "src/memory/uploads.ts",
+  "src/memory/guide-copy.ts",
+  "src/memory/review-reminders.ts",
+  "src/memory/collections.ts",
 ];
 
 const files = (room: string) =>
