@@ -7,7 +7,6 @@ import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import type { PracticesService } from "../practices/service.ts";
-import { practicesStore } from "../practices/store.ts";
 import type { ChangeVerb } from "../publishing/announce.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { memoryIri, memoryNoteIri } from "../publishing/iris.ts";
@@ -18,7 +17,6 @@ import {
   entryPatchSchema,
   type Entry,
   type EntryInput,
-  type EntryKind,
   type EntryPatch,
   type Visibility,
 } from "./model.ts";
@@ -50,7 +48,7 @@ export function memoryService(
 
   const sources: GuideSources = {
     links: store.allGuideLinks,
-    practices: practicesStore(rooms).publishedByIds,
+    practices: (ids) => practices.publishedByIds(ids),
     entries: store.byIds,
     uploads: uploads.byIds,
   };

@@ -99,7 +99,7 @@ export function memoryStore(rooms: RoomDb) {
     byPublicationId: (publicationId: string): Promise<PublicEntry | undefined> =>
       rooms.read(async (db) => {
         const row = (await db.select().from(e).where(eq(e.publicationId, publicationId)))[0];
-        if (!row || row.visibility !== "public" || row.status !== "active") return undefined;
+        if (row?.visibility !== "public" || row.status !== "active") return undefined;
         return withLinksIn(db, row as PublicEntry);
       }),
 

@@ -58,6 +58,8 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
 
   return {
     get: (id: string): Practice => find(db, id),
+    /** Published practices by id (the memory room's guide links, whatever their age). */
+    publishedByIds: store.publishedByIds,
 
     list(query: PracticeListQuery): Practice[] {
       return db
