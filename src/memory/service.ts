@@ -298,13 +298,7 @@ export function memoryService(
     async supersede(oldId: string, newId: string): Promise<Entry> {
       const now = deps.now().toISOString();
       return written(async (db) => {
-        const older = await store.editableIn(db, oldId);
-        const newer = await store.findIn(db, newId);
-        if (!newer) throw notFound(`no memory entry ${newId}`);
-        if (older.kind !== "decision" || newer.kind !== "decision" || oldId === newId)
-          throw conflict("only a decision can supersede another decision");
-        if (older.supersededBy) throw conflict("this decision was already superseded");
-        const updated = await change(db, oldId, { supersededBy: newId, updatedAt: now }, isNull(e.supersededBy));
+        const updated = await store.supersedeWithin(db, oldId, newId, now);
         if (updated.visibility === "public") await publishLater(db, updated, "update");
         return updated;
       });

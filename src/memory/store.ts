@@ -170,6 +170,26 @@ export function memoryStore(rooms: RoomDb) {
       return updated;
     },
 
+    /**
+     * The newer decision replaces the older, once: the condition is in the UPDATE, so of two at once (two
+     * processes) one supersedes and the other finds it superseded (409).
+     */
+    async supersedeWithin(db: RoomQueries, oldId: string, newId: string, at: string): Promise<Entry> {
+      const older = await this.editableIn(db, oldId);
+      const newer = await findIn(db, newId);
+      if (!newer) throw notFound(`no memory entry ${newId}`);
+      if (older.kind !== "decision" || newer.kind !== "decision" || oldId === newId)
+        throw conflict("only a decision can supersede another decision");
+      const updated = await this.changeWithin(
+        db,
+        oldId,
+        { supersededBy: newId, updatedAt: at },
+        isNull(e.supersededBy),
+      );
+      if (!updated) throw conflict("this decision was already superseded");
+      return updated;
+    },
+
     async addRevisionWithin(db: RoomQueries, revision: Revision): Promise<void> {
       await db.insert(r).values(revision);
     },
