@@ -47,7 +47,7 @@ export const webRoutes: FastifyPluginAsync<{
         categoryOf,
         offers: open("offer"),
         needs: open("need"),
-        practices: services.practices.list({ status: "published", limit: 20 }),
+        practices: await services.practices.list({ status: "published", limit: 20 }),
         followers: countFollowers(db),
         following: countFollowing(db),
       }),

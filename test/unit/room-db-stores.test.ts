@@ -13,8 +13,9 @@ const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
   "src/categories/store.ts",
   "src/categories/copy.ts",
-  // practices: the writes moved; service.ts keeps synchronous reads for memory, offers and charters (guide links).
+  // practices: reads and writes moved (collections.ts and view-projection.ts still read the SQLite connection).
   "src/practices/store.ts",
+  "src/practices/service.ts",
   "src/publishing/outbox.ts",
   // charters: service.ts still hands the SQLite connection to the categories lookup (rooms not yet moved).
   "src/charters/store.ts",
