@@ -69,7 +69,7 @@ describe("caches of one pod's processes follow changes made by another process",
     expect((await category(apps[1]!)).json()).toMatchObject({ label: "Seeds" });
   });
 
-  it("a guide linked through one process is on the other's offer once a request comes; unlinked when private", async () => {
+  it("a guide linked through one process is on the other's offer after a request; gone when private", async () => {
     const [one, two] = pods as [Pod, Pod];
     const flow = await one.memory.create({
       kind: "workflow",

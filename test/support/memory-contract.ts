@@ -104,7 +104,7 @@ export function describeMemoryContract(name: string, databases: MemoryDatabases)
       ).rejects.toMatchObject({ problem: { status: 409 } });
     });
 
-    it("a workflow's revision is written once: six changes at once on two processes, each number once, the rest told (409)", async () => {
+    it("a workflow's revision is written once: six changes at once, each number once, the rest 409", async () => {
       const workflow = await add(entryRow("workflow", "Open the pantry", { body: "1. Unlock" }));
       await databases.rooms().write((db) =>
         store.addRevisionWithin(db, {
@@ -165,7 +165,7 @@ export function describeMemoryContract(name: string, databases: MemoryDatabases)
       expect(await store.claimReminder({ ...key, reviewOn: "2027-12-01" }, new Date(AT))).toBe(true);
     });
 
-    it("search: words as prefixes, members see internal ones, the public only public ones, never withdrawn", async () => {
+    it("search: prefixes; members see internal ones, the public only public ones, nobody withdrawn", async () => {
       const pantry = await add(entryRow("workflow", "Pantry opening", { visibility: "public" }));
       const secret = await add(entryRow("lesson", "Pantry keys", { body: "where the key hides" }));
       const withdrawn = await add(entryRow("decision", "Pantry hours"));
@@ -205,7 +205,7 @@ export function describeMemoryContract(name: string, databases: MemoryDatabases)
       expect((await store.search("pantry' OR '1'='1", true)).length).toBeLessThanOrEqual(1);
     });
 
-    it("guide links: only public ones, an old practice's too; another process sees a change once the counter moves", async () => {
+    it("guide links: public ones only, an old practice's too; another process's change seen", async () => {
       const rooms = databases.rooms();
       const practiceRows = Array.from({ length: 205 }, (_, n) => ({
         id: `01900000-0000-7000-9000-${String(n).padStart(12, "0")}`,
