@@ -82,8 +82,8 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   // Browsable docs at /admin/docs, the OpenAPI document at /admin/docs/json.
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
-  // Another process (a second web process, the CLI) may have saved new settings, changed the pod's categories or
-  // published a charter (in-memory copies, read synchronously): every request sees them.
+  // Another process (a second web process, the CLI) may have saved new settings, changed the pod's categories,
+  // published a charter or changed a guide link (in-memory copies, read synchronously): every request sees them.
   // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request
   // (refresh() makes one only when there is something to read).
   const categories = categoriesOf(pod.deps);
@@ -94,8 +94,12 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     const categoriesChanged = categories.refresh();
     const charterChanged = charter.refresh();
     const followsChanged = followsCopy.refresh();
-    if (settings || categoriesChanged || charterChanged || followsChanged) {
-      Promise.all([settings, categoriesChanged, charterChanged, followsChanged]).then(() => done(), done);
+    const guidesChanged = pod.memory.refreshGuides();
+    if (settings || categoriesChanged || charterChanged || followsChanged || guidesChanged) {
+      Promise.all([settings, categoriesChanged, charterChanged, followsChanged, guidesChanged]).then(
+        () => done(),
+        done,
+      );
     } else done();
   });
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).

@@ -165,16 +165,15 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       sovereignty: sovereigntyService(deps, contextFor, events, charters, async (month, bounds) => {
         const inMonth = (iso: string) => iso >= bounds.start && iso < bounds.end;
         // Published ones only: the report is public, and members-only entries stay inside, even as a count.
-        const recorded = (kind: "decision" | "lesson") =>
-          memory
-            .list(kind)
+        const recorded = async (kind: "decision" | "lesson") =>
+          (await memory.list(kind))
             .filter((e) => e.visibility === "public" && e.status === "active")
             .filter((e) => inMonth(new Date(e.createdAt).toISOString())).length;
         return {
           rolesRotated: rotation.holderChangesIn(month),
           circlesHeld: (await care.circlesHeldPerMonth()).find((m) => m.month === month)?.count ?? 0,
-          decisions: recorded("decision"),
-          lessons: recorded("lesson"),
+          decisions: await recorded("decision"),
+          lessons: await recorded("lesson"),
         };
       }),
       members,
@@ -202,6 +201,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     await charterCopyOf(deps).load();
     await followsOf(deps).load();
     await rotation.load();
+    await memory.start();
     confederation.refuseWith(services.moderation.refuses);
     social.refuseWith(services.moderation.refuses);
     federation = buildFederation(

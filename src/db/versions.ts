@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 
-/** Names of the `document_versions` rows that SQL triggers bump (migrations 0013, 0033, 0036 and 0037). */
-export type VersionName = "nodeinfo" | "actor" | "settings" | "moderation" | "categories" | "follows";
+/** Names of the `document_versions` rows that SQL triggers bump (migrations 0013, 0033, 0036, 0037 and 0038). */
+export type VersionName = "nodeinfo" | "actor" | "settings" | "moderation" | "categories" | "follows" | "guides";
 
 /**
  * How late a process may see another process's change. Each read of a counter is a read transaction of its

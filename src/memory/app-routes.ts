@@ -78,16 +78,16 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
   }
 
   /** The edit page's state for an entry: its values, revisions, the decisions that can supersede it. */
-  function stateOf(entry: Entry): EntryFormState {
+  async function stateOf(entry: Entry): Promise<EntryFormState> {
     const values: EntryValues = { ...entry, reviewOn: entry.reviewOn ?? "", changeNote: "" };
     return {
       kind: entry.kind,
       values,
       entry,
-      revisions: entry.kind === "workflow" ? memory.revisions(entry.id) : undefined,
+      revisions: entry.kind === "workflow" ? await memory.revisions(entry.id) : undefined,
       decisions:
         entry.kind === "decision"
-          ? memory.list("decision").filter((d) => d.id !== entry.id && d.status === "active")
+          ? (await memory.list("decision")).filter((d) => d.id !== entry.id && d.status === "active")
           : undefined,
       practicePath: entry.practiceId ? practicePath({ id: entry.practiceId }) : undefined,
     };
@@ -96,16 +96,16 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
   app.get("/memory", { preHandler: member }, async (request, reply) => {
     const done = text(request.query as FormFields, "done");
     const ctx = kit.context(request, reply);
-    const reviews = ctx.member?.role === "coordinator" ? memory.reviewsDue(today()) : [];
+    const reviews = ctx.member?.role === "coordinator" ? await memory.reviewsDue(today()) : [];
     const notice = done === "saved" || done === "withdrawn" ? done : undefined;
     const { items } = viewPage(deps, { kind: "memory", sort: "newest", limit: 50 }, "view", { content: false });
     const workflows = items.filter((item) => item.entry === "workflow");
-    return kit.send(request, reply, memoryListPage(ctx, memory.list(), reviews, workflows, notice));
+    return kit.send(request, reply, memoryListPage(ctx, await memory.list(), reviews, workflows, notice));
   });
 
   app.get("/memory/search", { preHandler: member }, async (request, reply) => {
     const q = text(request.query as FormFields, "q").slice(0, 200);
-    return kit.send(request, reply, searchPage(kit.context(request, reply), q, q ? memory.search(q, false) : []));
+    return kit.send(request, reply, searchPage(kit.context(request, reply), q, q ? await memory.search(q, false) : []));
   });
 
   /** A neighbor's public workflow (or practice) in the view, by its IRI. */
@@ -143,18 +143,19 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
   });
 
   app.get<IdParams>("/memory/:id", { preHandler: member }, async (request, reply) => {
-    const entry = memory.get(request.params.id);
+    const entry = await memory.get(request.params.id);
     if (entry.status === "withdrawn")
       return kit.send(request, reply, withdrawnEntryPage(kit.context(request, reply), entry));
-    return show(request, reply, stateOf(entry));
+    return show(request, reply, await stateOf(entry));
   });
 
   app.post<IdParams>("/memory/:id", { preHandler: member }, async (request, reply) => {
-    const entry = memory.get(request.params.id);
+    const entry = await memory.get(request.params.id);
     if (entry.status === "withdrawn") return reply.redirect(`/app/memory/${entry.id}`, 303);
     const fields = request.body as FormFields | undefined;
     const form = readForm(entry.kind, fields);
-    if (form.errors) return show(request, reply, { ...stateOf(entry), values: form.values, errors: form.errors });
+    if (form.errors)
+      return show(request, reply, { ...(await stateOf(entry)), values: form.values, errors: form.errors });
     const { kind: _kind, visibility: _visibility, adaptedFrom: _adaptedFrom, ...patch } = form.input!;
     await memory.update(entry.id, { ...patch, language: entry.language, changeNote: form.values.changeNote ?? "" });
     audit(request.appMember!.id, "memory.update", entry.id);
@@ -169,7 +170,7 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
   });
 
   app.post<IdParams>("/memory/:id/withdraw", { preHandler: member }, async (request, reply) => {
-    const entry = memory.get(request.params.id);
+    const entry = await memory.get(request.params.id);
     if (entry.status !== "withdrawn") await memory.withdraw(entry.id);
     audit(request.appMember!.id, "memory.withdraw", entry.id);
     return reply.redirect("/app/memory?done=withdrawn", 303);
@@ -188,9 +189,9 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
   });
 
   app.get<IdParams>("/memory/:id/diff", { preHandler: member }, async (request, reply) => {
-    const entry = memory.get(request.params.id);
+    const entry = await memory.get(request.params.id);
     const query = request.query as FormFields;
-    const revisions = memory.revisions(entry.id);
+    const revisions = await memory.revisions(entry.id);
     const at = (name: string) => revisions.find((r) => r.number === Number(text(query, name)));
     const from = at("from");
     const to = at("to");

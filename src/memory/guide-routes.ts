@@ -149,7 +149,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   app.get<SubjectParams>("/memory/guides/:kind/:id", { preHandler: member }, async (request, reply) => {
     const { subject, key } = await subjectOf(request.params.kind, request.params.id);
     const editable = subject.kind !== "service" || isCoordinator(request);
-    const choices = memory.guideChoices();
+    const choices = await memory.guideChoices();
     const page = subjectGuidesPage(kit.context(request, reply), subject, memory.guidesOf(key), choices, editable);
     return kit.send(request, reply, page);
   });
@@ -158,7 +158,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
     const { subject, key } = await subjectOf(request.params.kind, request.params.id);
     mayEditGuides(request, subject);
     const { guideKind, guideId } = guideOf(request.body as FormFields);
-    memory.attachGuide(key, guideKind, guideId);
+    await memory.attachGuide(key, guideKind, guideId);
     await republish(key);
     audit(request.appMember!.id, "memory.guide.attach", `${subject.kind}:${subject.id}`);
     return reply.redirect(`${request.url.split("?")[0]}`, 303);
@@ -168,7 +168,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
     const { subject, key } = await subjectOf(request.params.kind, request.params.id);
     mayEditGuides(request, subject);
     const { guideKind, guideId } = guideOf(request.body as FormFields);
-    memory.detachGuide(key, guideKind, guideId);
+    await memory.detachGuide(key, guideKind, guideId);
     await republish(key);
     audit(request.appMember!.id, "memory.guide.detach", `${subject.kind}:${subject.id}`);
     return reply.redirect(request.url.split("?")[0]!.replace(/\/remove$/, ""), 303);
@@ -189,8 +189,8 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
 
   // Uploaded guides.
   type IdParams = { Params: { id: string } };
-  const showUploads = (request: FastifyRequest, reply: FastifyReply, state: UploadFormState) =>
-    kit.send(request, reply, uploadsPage(kit.context(request, reply), memory.uploads.list(), state));
+  const showUploads = async (request: FastifyRequest, reply: FastifyReply, state: UploadFormState) =>
+    kit.send(request, reply, uploadsPage(kit.context(request, reply), await memory.uploads.list(), state));
 
   app.get("/memory/uploads", { preHandler: member }, async (request, reply) => {
     const done = text(request.query as FormFields, "done");
@@ -201,28 +201,28 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
   });
 
   app.get<IdParams>("/memory/uploads/:id/file", { preHandler: member }, async (request, reply) => {
-    const upload = memory.uploads.get(request.params.id);
+    const upload = await memory.uploads.get(request.params.id);
     const file = upload && memory.uploads.open(upload.id);
     if (!upload || !file) throw notFound(`no uploaded guide ${request.params.id}`);
     return sendGuideFile(reply, upload, file);
   });
 
   app.post<IdParams>("/memory/uploads/:id/visibility", { preHandler: member }, async (request, reply) => {
-    const upload = memory.uploads.get(request.params.id);
+    const upload = await memory.uploads.get(request.params.id);
     if (!upload) throw notFound(`no uploaded guide ${request.params.id}`);
     const visibility = text(request.body as FormFields, "visibility") === "public" ? "public" : "internal";
     if (!mayChange(request, upload)) throw forbidden("only its uploader or a coordinator changes an uploaded guide");
     if (visibility === "public" && !isCoordinator(request)) throw forbidden("only a coordinator makes a guide public");
-    for (const subject of memory.uploads.setVisibility(upload.id, visibility)) await republish(subject);
+    for (const subject of await memory.uploads.setVisibility(upload.id, visibility)) await republish(subject);
     audit(request.appMember!.id, `memory.upload.${visibility}`, upload.id);
     return reply.redirect("/app/memory/uploads?done=saved", 303);
   });
 
   app.post<IdParams>("/memory/uploads/:id/remove", { preHandler: member }, async (request, reply) => {
-    const upload = memory.uploads.get(request.params.id);
+    const upload = await memory.uploads.get(request.params.id);
     if (!upload) throw notFound(`no uploaded guide ${request.params.id}`);
     if (!mayChange(request, upload)) throw forbidden("only its uploader or a coordinator removes an uploaded guide");
-    for (const subject of memory.uploads.remove(upload.id)) await republish(subject);
+    for (const subject of await memory.uploads.remove(upload.id)) await republish(subject);
     audit(request.appMember!.id, "memory.upload.remove", upload.id);
     return reply.redirect("/app/memory/uploads?done=removed", 303);
   });
@@ -267,7 +267,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
                   : !values.summary || values.summary.length > 1000
                     ? "summary"
                     : null;
-      const refusal = problem ? null : memory.uploads.refusal(file!.bytes, request.appMember!.id);
+      const refusal = problem ? null : await memory.uploads.refusal(file!.bytes, request.appMember!.id);
       problem ??= refusal?.problem ?? null;
       if (problem) {
         const { status, field: name } = REFUSAL[problem];
@@ -286,7 +286,7 @@ export async function guidePages(app: FastifyInstance, { kit, audit, memory, off
         if (wantsProblem(request)) return sendProblem(reply, problemFor(403, detail, "visibility"));
         throw forbidden(detail);
       }
-      const upload = memory.uploads.add({
+      const upload = await memory.uploads.add({
         title: values.title,
         summary: values.summary,
         visibility: values.visibility === "public" ? "public" : "internal",

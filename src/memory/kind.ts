@@ -3,7 +3,6 @@ import { registerMemoryCollection } from "./collections.ts";
 import { adminMemoryRoutes, publicMemoryRoutes } from "./routes.ts";
 import * as toAs from "./to-as.ts";
 import * as toView from "./to-view.ts";
-import { ownEntryRecords } from "./view-projection.ts";
 
 /** Public decisions, workflows and lessons: an Article for pods, a companion Note for people. */
 export const memoryKind: PublishedKind<"memory"> = {
@@ -15,7 +14,8 @@ export const memoryKind: PublishedKind<"memory"> = {
   tombstones: true,
   mastodon: "companion-note",
   // Feeds: /view/memory.atom, .json (and .csv, /collection), linked from /confederation/memory.
-  view: { list: "memory", feeds: true, statuses: null, ownRecords: ownEntryRecords },
+  // ownRecords: the room puts its entries in the view as it starts (memoryRoom.start: its store awaits).
+  view: { list: "memory", feeds: true, statuses: null, ownRecords: null },
   converters: { toAs, toView },
   registerCollection: (federation, deps) => registerMemoryCollection(federation, deps),
   publicRoutes: (pod) => ({

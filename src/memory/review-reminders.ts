@@ -1,16 +1,12 @@
-import { and, eq } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
 import { sendOnce, type MemberReach } from "../members/reach.ts";
 import { translator } from "../webapp/i18n/index.ts";
 import { podToday } from "./calendar.ts";
-import { memoryReviewReminders } from "./schema.ts";
 import type { MemoryService } from "./service.ts";
 
 interface Deps {
-  db: Db;
   config: Config;
-  memory: Pick<MemoryService, "reviewsDue">;
+  memory: Pick<MemoryService, "reviewsDue" | "claimReminder" | "releaseReminder">;
   reach: Pick<MemberReach, "people" | "send">;
   log: { warn(object: object, message: string): void };
 }
@@ -21,14 +17,14 @@ interface Deps {
  * Once per decision, review day and member, across restarts; a new review day is reminded anew.
  * A members-only decision is not named: the message leaves the pod, and only the link says where to look.
  */
-export function reviewReminders({ db, config, memory, reach, log }: Deps) {
+export function reviewReminders({ config, memory, reach, log }: Deps) {
   return {
     /** Sends what is due at `now` and not sent before; returns how many went. */
     async check(now: Date): Promise<number> {
       let sent = 0;
       const people = await reach.people();
       const coordinators = people.coordinators();
-      for (const decision of memory.reviewsDue(podToday(now, config.timeZone))) {
+      for (const decision of await memory.reviewsDue(podToday(now, config.timeZone))) {
         const reviewOn = decision.reviewOn!;
         for (const memberId of coordinators) {
           const person = people.active(memberId);
@@ -37,23 +33,8 @@ export function reviewReminders({ db, config, memory, reach, log }: Deps) {
           const t = translator(person.locale === "es" ? "es" : "en");
           const key = { entryId: decision.id, reviewOn, memberId };
           const went = await sendOnce({
-            claim: () =>
-              db
-                .insert(memoryReviewReminders)
-                .values({ ...key, sentAt: now.toISOString() })
-                .onConflictDoNothing()
-                .run().changes > 0,
-            release: () =>
-              db
-                .delete(memoryReviewReminders)
-                .where(
-                  and(
-                    eq(memoryReviewReminders.entryId, key.entryId),
-                    eq(memoryReviewReminders.reviewOn, key.reviewOn),
-                    eq(memoryReviewReminders.memberId, key.memberId),
-                  ),
-                )
-                .run(),
+            claim: () => memory.claimReminder(key, now),
+            release: () => memory.releaseReminder(key),
             send: () =>
               reach.send(
                 to,

@@ -1,3 +1,4 @@
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { Context } from "@fedify/fedify";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
@@ -5,7 +6,7 @@ import type { MemberReach } from "../members/reach.ts";
 import type { PracticesService } from "../practices/service.ts";
 import { reviewReminders } from "./review-reminders.ts";
 import { memoryService } from "./service.ts";
-import { sweepGuideFiles } from "./uploads.ts";
+import { replaceOwnEntries } from "./view-projection.ts";
 
 /** The memory room as the pod holds it: the service, and review reminders by private message. */
 export function memoryRoom(
@@ -15,11 +16,17 @@ export function memoryRoom(
   practices: PracticesService,
   reach: MemberReach,
 ) {
-  const swept = sweepGuideFiles(deps.db, deps.config.dataDir);
-  if (swept.length > 0) deps.log.warn({ files: swept.length }, "memory: removed guide files no upload names");
-  const memory = memoryService(deps, contextFor, events, practices);
-  const reviews = reviewReminders({ db: deps.db, config: deps.config, memory, reach, log: deps.log });
-  return Object.assign(memory, { reviews });
+  // The guide links' change counter (triggers of migration 0038, migrations-pg 0006), from the pod's database.
+  const memory = memoryService(deps, contextFor, events, practices, roomsOf(deps).version("guides"));
+  const reviews = reviewReminders({ config: deps.config, memory, reach, log: deps.log });
+  /** Before the pod serves: stray guide files go, the guide links load, public entries are put in the view. */
+  async function start(): Promise<void> {
+    const swept = await memory.uploads.sweep();
+    if (swept.length > 0) deps.log.warn({ files: swept.length }, "memory: removed guide files no upload names");
+    await memory.load();
+    replaceOwnEntries(deps, await memory.published(1000));
+  }
+  return Object.assign(memory, { reviews, start });
 }
 
 export type MemoryRoom = ReturnType<typeof memoryRoom>;

@@ -8,7 +8,6 @@ import { publicContext, renderPublic, sendPublic } from "../web/layout.ts";
 import { entryInputSchema, entryPatchSchema } from "./model.ts";
 import { entryPage, memoryListPage, memorySearchPage } from "./pages.ts";
 import type { MemoryService } from "./service.ts";
-import { publishedByPublicationId, publishedEntries, withLinks } from "./store.ts";
 import { entryToArticle, entryToNote, type PublicEntry } from "./to-as.ts";
 import { memoryAtom, memoryJsonFeed } from "./to-feed.ts";
 import { sendGuideFile } from "./guide-file.ts";
@@ -21,7 +20,7 @@ export const adminMemoryRoutes: FastifyPluginAsyncZod<{ memory: MemoryService }>
   app.post("/memory", { schema: { tags, body: entryInputSchema } }, async (request, reply) =>
     reply.code(201).send(await memory.create(request.body)),
   );
-  app.get("/memory", { schema: { tags } }, async () => ({ items: memory.list() }));
+  app.get("/memory", { schema: { tags } }, async () => ({ items: await memory.list() }));
   app.get("/memory/:id", { schema: { tags, params: idParams } }, async (request) => memory.get(request.params.id));
   app.patch("/memory/:id", { schema: { tags, params: idParams, body: entryPatchSchema } }, async (request) =>
     memory.update(request.params.id, request.body),
@@ -51,35 +50,34 @@ export const publicMemoryRoutes: FastifyPluginAsyncZod<{
   memory: MemoryService;
   contextFor: () => Context<null>;
 }> = async (app, { deps, memory, contextFor }) => {
-  const { db, config } = deps;
-  const entry = (publicationId: string): PublicEntry => {
-    const row = publishedByPublicationId(db, publicationId);
+  const { config } = deps;
+  const entry = async (publicationId: string): Promise<PublicEntry> => {
+    const row = await memory.publishedByPublicationId(publicationId);
     if (!row) throw notFound(`no public entry ${publicationId}`);
     return row;
   };
 
   app.get("/memory", { schema: { hide: true } }, async (request, reply) => {
     const ctx = publicContext(request, reply, config);
-    return sendPublic(ctx, reply, memoryListPage(ctx, publishedEntries(db, 200)));
+    return sendPublic(ctx, reply, memoryListPage(ctx, await memory.published(200)));
   });
   app.get(
     "/memory/search",
     { schema: { hide: true, querystring: z.object({ q: z.string().max(200).default("") }) } },
     async (request, reply) => {
       const ctx = publicContext(request, reply, config);
-      const rows = memory
-        .search(request.query.q, true)
-        .flatMap((row) => (row.publicationId ? [withLinks(db, row as PublicEntry)] : []));
+      const found = (await memory.search(request.query.q, true)).filter((row) => row.publicationId);
+      const rows = await Promise.all(found.map((row) => memory.withLinks(row as PublicEntry)));
       return sendPublic(ctx, reply, memorySearchPage(ctx, request.query.q, rows));
     },
   );
   app.get("/memory.atom", { schema: { hide: true } }, async (_request, reply) =>
-    reply.type("application/atom+xml; charset=utf-8").send(memoryAtom(config, publishedEntries(db, 50), deps.now())),
+    reply.type("application/atom+xml; charset=utf-8").send(memoryAtom(config, await memory.published(50), deps.now())),
   );
   app.get("/memory.json", { schema: { hide: true } }, async (_request, reply) =>
     reply
       .type("application/feed+json; charset=utf-8")
-      .send(memoryJsonFeed(config, publishedEntries(db, 50), deps.now())),
+      .send(memoryJsonFeed(config, await memory.published(50), deps.now())),
   );
   // Uploaded guides: public ones only, as PDF and nothing else (see guide-file.ts).
   app.get(
@@ -87,21 +85,21 @@ export const publicMemoryRoutes: FastifyPluginAsyncZod<{
     { schema: { params: z.object({ file: z.string().max(80) }), hide: true } },
     async (request, reply) => {
       const id = /^([0-9a-f-]{36})\.pdf$/.exec(request.params.file)?.[1];
-      const upload = id ? memory.uploads.get(id) : undefined;
+      const upload = id ? await memory.uploads.get(id) : undefined;
       const file = upload?.visibility === "public" ? memory.uploads.open(upload.id) : null;
       if (!upload || !file) throw notFound(`no public guide ${request.params.file}`);
       return sendGuideFile(reply, upload, file);
     },
   );
   app.get("/memory/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = entry(request.params.id);
+    const row = await entry(request.params.id);
     const ctx = publicContext(request, reply, config);
     return sendNegotiated(request, reply, entryToArticle(contextFor(), config, row), () =>
       renderPublic(ctx, reply, entryPage(ctx, row)),
     );
   });
   app.get("/memory/:id/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = entry(request.params.id);
+    const row = await entry(request.params.id);
     const ctx = publicContext(request, reply, config);
     return sendNegotiated(request, reply, entryToNote(contextFor(), config, row), () =>
       renderPublic(ctx, reply, entryPage(ctx, row)),

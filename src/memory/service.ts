@@ -1,61 +1,70 @@
 import type { Context } from "@fedify/fedify";
-import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import type { Db } from "../db/client.ts";
+import type { RoomQueries } from "../db/room-db.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import type { PracticesService } from "../practices/service.ts";
 import type { ChangeVerb } from "../publishing/announce.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import { memoryIri, memoryNoteIri, practiceIri } from "../publishing/iris.ts";
-export type { Subject } from "./store.ts";
-import type { GuideLink } from "../publishing/guides.ts";
-import { recordTombstones } from "../publishing/tombstones.ts";
+import { memoryIri, memoryNoteIri } from "../publishing/iris.ts";
+import { tombstonesStore } from "../publishing/tombstones.ts";
+import { guideCopy, openGuides, type GuideSources } from "./guide-copy.ts";
 import {
   entryInputSchema,
   entryPatchSchema,
   type Entry,
   type EntryInput,
-  type EntryKind,
   type EntryPatch,
   type Visibility,
 } from "./model.ts";
-import { memoryEntries, memoryRevisions } from "./schema.ts";
-import {
-  attachGuide,
-  detachGuide,
-  findEntry,
-  guidesOfSubject,
-  indexEntry,
-  revisionsOf,
-  searchEntries,
-  subjectsOfGuide,
-  withLinks,
-  type Guide,
-  type Subject,
-} from "./store.ts";
-import { uploadPath, uploadsStore, type UploadInput } from "./uploads.ts";
+import { memoryEntries } from "./schema.ts";
+import { memoryStore, type Guide, type Subject } from "./store.ts";
 import { entryActivities, type PublicEntry } from "./to-as.ts";
+import { uploadsStore, type UploadInput } from "./uploads.ts";
 import { projectEntry } from "./view-projection.ts";
 
+export type { Subject } from "./store.ts";
 export type { Entry, EntryKind, Visibility } from "./model.ts";
 
 const ENTRY_CHANGED = "memory.changed";
-type Tx = Parameters<EventDispatcher["record"]>[0] & Pick<Db, "select" | "insert" | "update" | "run">;
 
-/** Decisions, workflows and lessons: the rules, one transaction per change, then delivery of public ones. */
+/** Decisions, workflows and lessons: the rules, one RoomDb write per change, then delivery of public ones. */
 export function memoryService(
   deps: PodDeps,
   contextFor: () => Context<null>,
   events: EventDispatcher,
   practices: PracticesService,
+  guidesVersion: () => number,
 ) {
-  const { db, config } = deps;
+  const { config } = deps;
+  const rooms = roomsOf(deps);
+  const store = memoryStore(rooms);
+  const tombstones = tombstonesStore(rooms);
+  const uploads = uploadsStore(rooms, config.dataDir, deps.now);
+  const e = rooms.table(memoryEntries);
 
-  /** Records, in the change's transaction, that followers must be told (run by the event dispatcher). */
-  const publishLater = (tx: Tx, row: PublicEntry, verb: ChangeVerb) =>
-    events.record(tx, ENTRY_CHANGED, { row, verb }, memoryIri(config, row.publicationId).href);
+  const sources: GuideSources = {
+    links: store.allGuideLinks,
+    practices: (ids) => practices.publishedByIds(ids),
+    entries: store.byIds,
+    uploads: uploads.byIds,
+  };
+  const onError = (error: unknown) => deps.log.warn({ err: error }, "reading the guide links failed");
+  const guides = guideCopy(config, sources, guidesVersion, onError);
+
+  /** Records, in the change's write, that followers must be told (run by the event dispatcher). */
+  const publishLater = async (db: RoomQueries, row: Entry, verb: ChangeVerb) => {
+    const published = await store.withLinksIn(db, row as PublicEntry);
+    await events.recordWithin(
+      db,
+      ENTRY_CHANGED,
+      { row: published, verb },
+      memoryIri(config, published.publicationId).href,
+    );
+  };
 
   events.on(ENTRY_CHANGED, async ({ row, verb }: { row: PublicEntry; verb: ChangeVerb }, event) => {
     projectEntry(deps, row, verb !== "delete");
@@ -64,99 +73,99 @@ export function memoryService(
     await sendToFollowers(ctx, deps, activities, memoryIri(config, row.publicationId).href);
   });
 
-  function find(from: Pick<Db, "select">, id: string): Entry {
-    const row = findEntry(from, id);
-    if (!row) throw notFound(`no memory entry ${id}`);
-    return row;
-  }
-
-  function editable(from: Pick<Db, "select">, id: string): Entry {
-    const row = find(from, id);
-    if (row.status === "withdrawn") throw conflict("this entry was withdrawn and can no longer change");
-    return row;
-  }
-
-  const published = (tx: Tx, row: Entry) => withLinks(tx, row as PublicEntry);
-
   /** The published object goes: tombstones at its IRIs (410), a Delete to followers. */
-  function unpublish(tx: Tx, row: Entry, now: Date): void {
+  async function unpublish(db: RoomQueries, row: Entry, now: Date): Promise<void> {
     if (!row.publicationId) return;
-    recordTombstones(
-      tx,
+    await tombstones.recordWithin(
+      db,
       [
         { iri: memoryIri(config, row.publicationId).href, formerType: "Article" },
         { iri: memoryNoteIri(config, row.publicationId).href, formerType: "Note" },
       ],
       now,
     );
-    publishLater(tx, published(tx, row), "delete");
+    await publishLater(db, row, "delete");
   }
 
-  function save(tx: Tx, id: string, values: Partial<Entry>): Entry {
-    const row = tx.update(memoryEntries).set(values).where(eq(memoryEntries.id, id)).returning().get();
-    indexEntry(tx, row);
-    return row;
+  /** A change that must find the entry active (and `condition` true): 404, 409 otherwise. */
+  async function change(
+    db: RoomQueries,
+    id: string,
+    values: Partial<Entry>,
+    condition?: Parameters<typeof store.changeWithin>[3],
+  ) {
+    const changed = await store.changeWithin(db, id, values, condition);
+    if (changed) return changed;
+    await store.editableIn(db, id);
+    throw conflict("this entry changed meanwhile: reload it and try again");
   }
 
-  async function settled<T>(value: T): Promise<T> {
+  /** The write, then the events it recorded run, then this process's guide links catch up. */
+  async function written<T>(work: (db: RoomQueries) => Promise<T>): Promise<T> {
+    const value = await rooms.write(work);
     await events.settle();
+    await guides.load();
     return value;
   }
 
-  const uploads = uploadsStore(db, config.dataDir, deps.now);
+  async function find(id: string): Promise<Entry> {
+    const row = await store.find(id);
+    if (!row) throw notFound(`no memory entry ${id}`);
+    return row;
+  }
 
-  /** A guide as a link anyone can open: a published practice, a public workflow or upload; null otherwise. */
-  function guideLink(guide: Pick<Guide, "guideKind" | "guideId">): (GuideLink & { summary: string }) | null {
-    if (guide.guideKind === "practice") {
-      const practice = practices.list({ status: "published", limit: 200 }).find((p) => p.id === guide.guideId);
-      return practice
-        ? { name: practice.title, summary: practice.summary, url: practiceIri(config, practice).href }
-        : null;
-    }
-    if (guide.guideKind === "upload") {
-      const upload = uploads.get(guide.guideId);
-      if (upload?.visibility !== "public") return null;
-      return { name: upload.title, summary: upload.summary, url: new URL(uploadPath(upload.id), config.url).href };
-    }
-    const entry = findEntry(db, guide.guideId);
-    if (!entry?.publicationId || entry.visibility !== "public" || entry.status !== "active") return null;
-    return { name: entry.title, summary: entry.summary, url: memoryIri(config, entry.publicationId).href };
+  /** The one guide's link if anyone may open it, read from the database (not the copy). */
+  async function openGuide(guide: Pick<Guide, "guideKind" | "guideId">) {
+    const link = { ...guide, subjectKind: "offer" as const, subjectId: "", createdAt: "" };
+    const [open] = await openGuides(config, sources, [link]);
+    return open;
   }
 
   /** The guides of an offer, need or charter service that anyone can open (its page, its Note, the hand-out). */
-  const guidesOf = (subject: Subject) =>
-    guidesOfSubject(db, subject).flatMap((g) => {
-      const link = guideLink(g);
-      return link ? [{ ...link, guideKind: g.guideKind, guideId: g.guideId }] : [];
-    });
+  const guidesOf = (subject: Subject) => guides.of(subject);
+
+  async function republishedAfter<T>(work: () => Promise<T>): Promise<T> {
+    const value = await work();
+    await guides.load();
+    return value;
+  }
 
   return {
+    /** Loads the guide links and this pod's public entries in the view: before the pod serves. */
+    async load(): Promise<void> {
+      await guides.load();
+    },
+    refreshGuides: () => guides.refresh(),
     guidesOf,
     guidesOfOffer: (offerId: string) => guidesOf({ subjectKind: "offer", subjectId: offerId }),
     guidesOfService: (key: string) => guidesOf({ subjectKind: "service", subjectId: key }),
 
     /** What can go with aid: published practices, public workflows and public uploaded guides. */
-    guideChoices() {
-      const workflows = this.list("workflow").filter((e) => e.visibility === "public" && e.status === "active");
+    async guideChoices() {
+      const workflows = (await store.list("workflow")).filter(
+        (w) => w.visibility === "public" && w.status === "active",
+      );
+      const guidesUploaded = (await uploads.list()).filter((u) => u.visibility === "public");
       return [
-        ...practices
-          .list({ status: "published", limit: 200 })
-          .map((p) => ({ guideKind: "practice" as const, guideId: p.id, name: p.title })),
+        ...(await practices.list({ status: "published", limit: 200 })).map((p) => ({
+          guideKind: "practice" as const,
+          guideId: p.id,
+          name: p.title,
+        })),
         ...workflows.map((w) => ({ guideKind: "workflow" as const, guideId: w.id, name: w.title })),
-        ...uploads
-          .list()
-          .filter((u) => u.visibility === "public")
-          .map((u) => ({ guideKind: "upload" as const, guideId: u.id, name: u.title })),
+        ...guidesUploaded.map((u) => ({ guideKind: "upload" as const, guideId: u.id, name: u.title })),
       ];
     },
 
-    attachGuide(subject: Subject, guideKind: Guide["guideKind"], guideId: string): void {
-      if (!guideLink({ guideKind, guideId })) throw conflict("only a published practice or a public workflow or guide");
-      attachGuide(db, { ...subject, guideKind, guideId }, deps.now());
+    async attachGuide(subject: Subject, guideKind: Guide["guideKind"], guideId: string): Promise<void> {
+      if (!(await openGuide({ guideKind, guideId }))) {
+        throw conflict("only a published practice or a public workflow or guide");
+      }
+      await republishedAfter(() => store.attach({ ...subject, guideKind, guideId }, deps.now()));
     },
 
     detachGuide: (subject: Subject, guideKind: Guide["guideKind"], guideId: string) =>
-      detachGuide(db, { ...subject, guideKind, guideId }),
+      republishedAfter(() => rooms.write((db) => store.detachWithin(db, { ...subject, guideKind, guideId }))),
 
     uploads: {
       list: uploads.list,
@@ -165,161 +174,139 @@ export function memoryService(
       refusal: uploads.refusal,
       add: (input: UploadInput) => uploads.add(input),
       /** Members only, or public; returns the subjects that show it (their publications must be re-sent). */
-      setVisibility(id: string, visibility: "internal" | "public"): Subject[] {
-        uploads.setVisibility(id, visibility);
-        return subjectsOfGuide(db, "upload", id);
-      },
+      setVisibility: (id: string, visibility: "internal" | "public"): Promise<Subject[]> =>
+        republishedAfter(async () => {
+          await rooms.write((db) => uploads.setVisibilityWithin(db, id, visibility));
+          return store.subjectsOfGuide("upload", id);
+        }),
       /** The file and its row go, with every link to it; returns the subjects that showed it. */
-      remove(id: string): Subject[] {
-        const subjects = subjectsOfGuide(db, "upload", id);
-        detachGuide(db, { guideKind: "upload", guideId: id });
-        uploads.remove(id);
-        return subjects;
-      },
+      remove: (id: string): Promise<Subject[]> =>
+        republishedAfter(async () => {
+          const subjects = await store.subjectsOfGuide("upload", id);
+          await rooms.write(async (db) => {
+            await store.detachWithin(db, { guideKind: "upload", guideId: id });
+            await uploads.removeWithin(db, id);
+          });
+          uploads.removeFile(id);
+          return subjects;
+        }),
+      sweep: uploads.sweep,
     },
 
-    get: (id: string): Entry => find(db, id),
-    revisions: (id: string) => revisionsOf(db, id),
-    search: (words: string, publicOnly: boolean) => searchEntries(db, words, publicOnly),
-
-    list(kind?: EntryKind): Entry[] {
-      return db
-        .select()
-        .from(memoryEntries)
-        .where(kind ? eq(memoryEntries.kind, kind) : undefined)
-        .orderBy(desc(memoryEntries.id))
-        .limit(500)
-        .all();
-    },
+    get: find,
+    revisions: store.revisions,
+    search: store.search,
+    list: store.list,
+    published: store.published,
+    countPublished: store.countPublished,
+    publishedByPublicationId: store.byPublicationId,
+    withLinks: store.withLinks,
 
     /** Decisions whose review day has come (`today` in the pod's calendar), still in force. */
-    reviewsDue(today: string): Entry[] {
-      return db
-        .select()
-        .from(memoryEntries)
-        .where(
-          and(
-            eq(memoryEntries.kind, "decision"),
-            eq(memoryEntries.status, "active"),
-            isNull(memoryEntries.supersededBy),
-            lte(memoryEntries.reviewOn, today),
-          ),
-        )
-        .orderBy(asc(memoryEntries.reviewOn))
-        .all();
-    },
+    reviewsDue: store.reviewsDue,
+    claimReminder: store.claimReminder,
+    releaseReminder: store.releaseReminder,
 
     /** The public lesson that became this practice, as a link for its public page; undefined otherwise. */
-    publicLessonOf(practiceId: string): GuideLink | undefined {
-      const lesson = db.select().from(memoryEntries).where(eq(memoryEntries.practiceId, practiceId)).get();
+    async publicLessonOf(practiceId: string) {
+      const lesson = await store.byPractice(practiceId);
       if (lesson?.visibility !== "public" || lesson.status !== "active" || !lesson.publicationId) return undefined;
       return { name: lesson.title, url: memoryIri(config, lesson.publicationId).href };
     },
 
     /** The lesson that became this practice, if one did (the link back from the practice). */
-    lessonOfPractice(practiceId: string): Entry | undefined {
-      return db.select().from(memoryEntries).where(eq(memoryEntries.practiceId, practiceId)).get();
-    },
+    lessonOfPractice: (practiceId: string): Promise<Entry | undefined> => store.byPractice(practiceId),
 
     async create(raw: EntryInput, changeNote = ""): Promise<Entry> {
       const input = entryInputSchema.parse(raw);
       const now = deps.now().toISOString();
-      const row = db.transaction((tx) => {
-        const isPublic = input.visibility === "public";
-        const inserted = tx
-          .insert(memoryEntries)
-          .values({
-            id: uuidv7(),
-            ...input,
-            reviewOn: input.kind === "decision" ? input.reviewOn : null,
-            revision: 1,
-            status: "active",
-            publicationId: isPublic ? uuidv7() : null,
+      const isPublic = input.visibility === "public";
+      return written(async (db) => {
+        const inserted = await store.insertWithin(db, {
+          id: uuidv7(),
+          ...input,
+          reviewOn: input.kind === "decision" ? input.reviewOn : null,
+          revision: 1,
+          status: "active",
+          publicationId: isPublic ? uuidv7() : null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        if (inserted.kind === "workflow") {
+          await store.addRevisionWithin(db, {
+            entryId: inserted.id,
+            number: 1,
+            body: inserted.body,
+            changeNote,
             createdAt: now,
-            updatedAt: now,
-          })
-          .returning()
-          .get();
-        if (inserted.kind === "workflow")
-          tx.insert(memoryRevisions)
-            .values({ entryId: inserted.id, number: 1, body: inserted.body, changeNote, createdAt: now })
-            .run();
-        indexEntry(tx, inserted);
-        if (isPublic) publishLater(tx, published(tx, inserted), "create");
+          });
+        }
+        if (isPublic) await publishLater(db, inserted, "create");
         return inserted;
       });
-      return settled(row);
     },
 
     /** A change; a workflow whose text changed gets a new revision with the change note. */
     async update(id: string, raw: EntryPatch): Promise<Entry> {
       const { changeNote, ...patch } = entryPatchSchema.parse(raw);
       const now = deps.now().toISOString();
-      const row = db.transaction((tx) => {
-        const current = editable(tx, id);
-        const newRevision = current.kind === "workflow" && patch.body !== current.body;
-        const revision = newRevision ? current.revision + 1 : current.revision;
-        if (newRevision)
-          tx.insert(memoryRevisions)
-            .values({ entryId: id, number: revision, body: patch.body, changeNote, createdAt: now })
-            .run();
-        const updated = save(tx, id, {
-          ...patch,
-          reviewOn: current.kind === "decision" ? patch.reviewOn : null,
-          revision,
-          updatedAt: now,
-        });
-        if (updated.visibility === "public") publishLater(tx, published(tx, updated), "update");
+      return written(async (db) => {
+        const updated = await store.reviseWithin(db, id, patch, changeNote, now);
+        if (updated.visibility === "public") await publishLater(db, updated, "update");
         return updated;
       });
-      return settled(row);
     },
 
     /** Internal → public publishes anew (a new IRI); public → internal deletes what was published. */
     async setVisibility(id: string, visibility: Visibility): Promise<Entry> {
       const now = deps.now();
-      const row = db.transaction((tx) => {
-        const current = editable(tx, id);
+      return written(async (db) => {
+        const current = await store.editableIn(db, id);
         if (current.visibility === visibility) return current;
+        const unchanged = eq(e.visibility, current.visibility);
         if (visibility === "internal") {
-          unpublish(tx, current, now);
-          return save(tx, id, { visibility, publicationId: null, updatedAt: now.toISOString() });
+          const updated = await change(
+            db,
+            id,
+            { visibility, publicationId: null, updatedAt: now.toISOString() },
+            unchanged,
+          );
+          await unpublish(db, current, now);
+          return updated;
         }
-        const updated = save(tx, id, { visibility, publicationId: uuidv7(), updatedAt: now.toISOString() });
-        publishLater(tx, published(tx, updated), "create");
+        const values = { visibility, publicationId: uuidv7(), updatedAt: now.toISOString() };
+        const updated = await change(db, id, values, unchanged);
+        await publishLater(db, updated, "create");
         return updated;
       });
-      return settled(row);
     },
 
     async withdraw(id: string): Promise<Entry> {
       const now = deps.now();
-      const row = db.transaction((tx) => {
-        const current = editable(tx, id);
-        if (current.visibility === "public") unpublish(tx, current, now);
-        return save(tx, id, { status: "withdrawn", updatedAt: now.toISOString() });
-      });
-      return settled(row);
-    },
-
-    /** The newer decision replaces the older: the older links to it (followers see the Update if public). */
-    async supersede(oldId: string, newId: string): Promise<Entry> {
-      const now = deps.now().toISOString();
-      const row = db.transaction((tx) => {
-        const older = editable(tx, oldId);
-        const newer = find(tx, newId);
-        if (older.kind !== "decision" || newer.kind !== "decision" || oldId === newId)
-          throw conflict("only a decision can supersede another decision");
-        const updated = save(tx, oldId, { supersededBy: newId, updatedAt: now });
-        if (updated.visibility === "public") publishLater(tx, published(tx, updated), "update");
+      return written(async (db) => {
+        const current = await store.editableIn(db, id);
+        const updated = await change(db, id, { status: "withdrawn", updatedAt: now.toISOString() });
+        if (current.visibility === "public") await unpublish(db, current, now);
         return updated;
       });
-      return settled(row);
+    },
+
+    /**
+     * The newer decision replaces the older: the older links to it (followers see the Update if public). Once:
+     * of two at once, one supersedes and the other finds it superseded (the condition is in the UPDATE).
+     */
+    async supersede(oldId: string, newId: string): Promise<Entry> {
+      const now = deps.now().toISOString();
+      return written(async (db) => {
+        const updated = await store.supersedeWithin(db, oldId, newId, now);
+        if (updated.visibility === "public") await publishLater(db, updated, "update");
+        return updated;
+      });
     },
 
     /** A lesson becomes a practice in one step; the lesson keeps the practice's id (and the practice finds it). */
     async promote(id: string): Promise<Entry> {
-      const lesson = editable(db, id);
+      const lesson = await rooms.read((db) => store.editableIn(db, id));
       if (lesson.kind !== "lesson") throw conflict("only a lesson learned can become a practice");
       if (lesson.practiceId) return lesson;
       // A practice is published at once, to followers: a members-only lesson must not leave the pod that way.
@@ -332,7 +319,8 @@ export function memoryService(
         outcomes: [lesson.learned, lesson.changed].filter(Boolean).join("\n\n"),
         language: lesson.language,
       });
-      return db.transaction((tx) => save(tx, id, { practiceId: practice.id, updatedAt: deps.now().toISOString() }));
+      const values = { practiceId: practice.id, updatedAt: deps.now().toISOString() };
+      return written((db) => change(db, id, values, isNull(e.practiceId)));
     },
   };
 }

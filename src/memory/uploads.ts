@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { ReadStream } from "node:fs";
 import { join } from "node:path";
-import { and, desc, eq, gte, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import type { Db } from "../db/client.ts";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { memoryUploads } from "./schema.ts";
 
 /**
@@ -62,15 +62,23 @@ export interface UploadInput {
   uploadedBy: string;
 }
 
-export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
+export function uploadsStore(rooms: RoomDb, dataDir: string, now: () => Date) {
   const dir = guidesDir(dataDir);
   const fileOf = (id: string) => join(dir, `${id}.pdf`);
+  const u = rooms.table(memoryUploads);
 
   return {
-    list: (): Upload[] => db.select().from(memoryUploads).orderBy(desc(memoryUploads.id)).limit(500).all(),
+    list: (): Promise<Upload[]> => rooms.read((db) => db.select().from(u).orderBy(desc(u.id)).limit(500)),
 
-    get: (id: string): Upload | undefined =>
-      UPLOAD_ID.test(id) ? db.select().from(memoryUploads).where(eq(memoryUploads.id, id)).get() : undefined,
+    async get(id: string): Promise<Upload | undefined> {
+      if (!UPLOAD_ID.test(id)) return undefined;
+      const [row] = await rooms.read((db) => db.select().from(u).where(eq(u.id, id)));
+      return row;
+    },
+
+    /** Uploads by id (the ones that exist), for guide links. */
+    byIds: (ids: string[]): Promise<Upload[]> =>
+      ids.length ? rooms.read((db) => db.select().from(u).where(inArray(u.id, ids))) : Promise.resolve([]),
 
     /** The file as a stream with its size, or null when there is no such upload (or its file is gone). */
     open(id: string): { stream: ReadStream; size: number } | null {
@@ -83,38 +91,37 @@ export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
     },
 
     /** Why these bytes from this member may not be stored now (with the guide they repeat), or null. */
-    refusal(bytes: Buffer, memberId: string): { problem: UploadProblem; existing?: Upload } | null {
-      const existing = db
-        .select()
-        .from(memoryUploads)
-        .where(eq(memoryUploads.sha256, sha256Of(bytes)))
-        .get();
-      if (existing) return { problem: "duplicate", existing };
-      const stored = db.select({ total: sql<number>`coalesce(sum(${memoryUploads.bytes}), 0)` }).from(memoryUploads);
-      if ((stored.get()?.total ?? 0) + bytes.length > MAX_POD_GUIDE_BYTES) return { problem: "quota" };
-      const since = new Date(now().getTime() - 24 * 60 * 60 * 1000).toISOString();
-      const recent = db
-        .select({ count: sql<number>`count(*)` })
-        .from(memoryUploads)
-        .where(and(eq(memoryUploads.uploadedBy, memberId), gte(memoryUploads.createdAt, since)))
-        .get();
-      if ((recent?.count ?? 0) >= MAX_UPLOADS_PER_MEMBER_DAY) return { problem: "daily" };
-      return null;
-    },
+    refusal: (bytes: Buffer, memberId: string): Promise<{ problem: UploadProblem; existing?: Upload } | null> =>
+      rooms.read(async (db) => {
+        const [existing] = await db
+          .select()
+          .from(u)
+          .where(eq(u.sha256, sha256Of(bytes)));
+        if (existing) return { problem: "duplicate", existing };
+        const [stored] = await db.select({ total: sql`coalesce(sum(${u.bytes}), 0)`.mapWith(Number) }).from(u);
+        if ((stored?.total ?? 0) + bytes.length > MAX_POD_GUIDE_BYTES) return { problem: "quota" };
+        const since = new Date(now().getTime() - 24 * 60 * 60 * 1000).toISOString();
+        const [recent] = await db
+          .select({ n: count() })
+          .from(u)
+          .where(and(eq(u.uploadedBy, memberId), gte(u.createdAt, since)));
+        if ((recent?.n ?? 0) >= MAX_UPLOADS_PER_MEMBER_DAY) return { problem: "daily" };
+        return null;
+      }),
 
     /**
      * Stores a checked upload whole or not at all: the bytes go to a hidden partial file, the row is inserted
-     * and the file renamed into place in one transaction; any failure removes the partial file.
+     * and the file renamed into place in one write; any failure removes the partial file.
      */
-    add(input: UploadInput): Upload {
+    async add(input: UploadInput): Promise<Upload> {
       const id = uuidv7();
       mkdirSync(dir, { recursive: true });
       const partial = join(dir, `.${id}.partial`);
       try {
         writeFileSync(partial, input.bytes, { mode: 0o644 });
-        return db.transaction((tx) => {
-          const row = tx
-            .insert(memoryUploads)
+        return await rooms.write(async (db) => {
+          const [row] = await db
+            .insert(u)
             .values({
               id,
               title: input.title,
@@ -126,10 +133,10 @@ export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
               uploadedBy: input.uploadedBy,
               createdAt: now().toISOString(),
             })
-            .returning()
-            .get();
+            .returning();
+          // A rename is synchronous, within the write's turn: it commits with the row or is undone below.
           renameSync(partial, fileOf(id));
-          return row;
+          return row!;
         });
       } catch (error) {
         // The rename may have happened and the commit failed after it: no row names that file.
@@ -140,40 +147,37 @@ export function uploadsStore(db: Db, dataDir: string, now: () => Date) {
       }
     },
 
-    setVisibility(id: string, visibility: Upload["visibility"]): void {
-      db.update(memoryUploads).set({ visibility }).where(eq(memoryUploads.id, id)).run();
+    async setVisibilityWithin(db: RoomQueries, id: string, visibility: Upload["visibility"]): Promise<boolean> {
+      const changed = await db.update(u).set({ visibility }).where(eq(u.id, id)).returning({ id: u.id });
+      return changed.length > 0;
     },
 
-    remove(id: string): void {
+    async removeWithin(db: RoomQueries, id: string): Promise<void> {
       if (!UPLOAD_ID.test(id)) return;
-      db.delete(memoryUploads).where(eq(memoryUploads.id, id)).run();
-      rmSync(fileOf(id), { force: true });
+      await db.delete(u).where(eq(u.id, id));
+    },
+
+    /** The file goes after its row's deletion committed (a rollback keeps both). */
+    removeFile: (id: string) => UPLOAD_ID.test(id) && rmSync(fileOf(id), { force: true }),
+
+    /**
+     * Run once as the room starts: removes what a crash left in the guides folder, partial files and files no
+     * row names (the rename happened, the commit did not). Returns the names removed.
+     */
+    async sweep(): Promise<string[]> {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        return [];
+      }
+      const rows = await rooms.read((db) => db.select({ id: u.id }).from(u));
+      const known = new Set(rows.map((row) => `${row.id}.pdf`));
+      const stray = names.filter((name) => !known.has(name));
+      for (const name of stray) rmSync(join(dir, name), { force: true, recursive: true });
+      return stray;
     },
   };
-}
-
-/**
- * Run once as the room starts: removes what a crash left in the guides folder, partial files and files no row
- * names (the rename happened, the commit did not). Returns the names removed.
- */
-export function sweepGuideFiles(db: Db, dataDir: string): string[] {
-  const dir = guidesDir(dataDir);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const known = new Set(
-    db
-      .select({ id: memoryUploads.id })
-      .from(memoryUploads)
-      .all()
-      .map((r) => `${r.id}.pdf`),
-  );
-  const stray = names.filter((name) => !known.has(name));
-  for (const name of stray) rmSync(join(dir, name), { force: true, recursive: true });
-  return stray;
 }
 
 export type UploadsStore = ReturnType<typeof uploadsStore>;

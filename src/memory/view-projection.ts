@@ -1,8 +1,7 @@
 import type { ViewRecord } from "../confederation/from-as.ts";
-import { dropOwnObject, putOwnObject, viewable } from "../confederation/view-projection.ts";
+import { dropOwnObject, putOwnObject, replaceOwnObjects, viewable } from "../confederation/view-projection.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { memoryIri } from "../publishing/iris.ts";
-import { publishedEntries } from "./store.ts";
 import type { PublicEntry } from "./to-as.ts";
 import { entryViewRecord } from "./to-view.ts";
 
@@ -15,7 +14,11 @@ export function projectEntry({ db, config }: Deps, row: PublicEntry, present: bo
   else dropOwnObject(db, memoryIri(config, row.publicationId).href);
 }
 
-/** Every public entry as view items (the projection rebuilt at start). */
-export function ownEntryRecords({ db, config }: Deps): ViewRecord[] {
-  return publishedEntries(db, 1000).flatMap((row) => viewable(() => entryViewRecord(config, row)) ?? []);
+/**
+ * Every public entry as view items (the projection rebuilt at start): the room's start puts them there, since
+ * its store is asynchronous and the pod's rebuild of the view (`rebuildOwnView`) is not.
+ */
+export function replaceOwnEntries({ db, config }: Deps, rows: PublicEntry[]): void {
+  const records: ViewRecord[] = rows.flatMap((row) => viewable(() => entryViewRecord(config, row)) ?? []);
+  replaceOwnObjects(db, ["memory"], records);
 }

@@ -26,7 +26,7 @@ interface Options {
   practices: PracticesService;
   deps: PodDeps;
   /** The lesson learned a practice was promoted from (the memory room keeps the link), for the link back. */
-  lessonOf?: (practiceId: string) => { id: string; title: string } | undefined;
+  lessonOf?: (practiceId: string) => Promise<{ id: string; title: string } | undefined>;
 }
 
 const ERROR_OF_FIELD: Partial<Record<string, MessageKey>> = {
@@ -81,7 +81,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
     const done = text(request.query as FormFields, "done");
     const page = practicesListPage(
       kit.context(request, reply),
-      practices.list({ limit: 100 }),
+      await practices.list({ limit: 100 }),
       neighborPractices(deps, 50),
       done === "published" || done === "withdrawn" ? done : undefined,
     );
@@ -116,7 +116,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
   });
 
   app.get<IdParams>("/practices/:id", { preHandler: coordinator }, async (request, reply) => {
-    const practice = practices.get(request.params.id);
+    const practice = await practices.get(request.params.id);
     if (practice.status === "withdrawn")
       return kit.send(request, reply, withdrawnPracticePage(kit.context(request, reply), practice));
     const values: PracticeValues = {
@@ -124,12 +124,12 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
       tags: practice.tags.join(" "),
       adaptedFrom: practice.adaptedFrom ?? "",
     };
-    return show(request, reply, { values, practice, lesson: lessonOf?.(practice.id) });
+    return show(request, reply, { values, practice, lesson: await lessonOf?.(practice.id) });
   });
 
   // Saving goes through the practices service, which sends followers the Update.
   app.post<IdParams>("/practices/:id", { preHandler: coordinator }, async (request, reply) => {
-    const practice = practices.get(request.params.id);
+    const practice = await practices.get(request.params.id);
     if (practice.status === "withdrawn") return reply.redirect(`/app/practices/${practice.id}`, 303);
     const fields = request.body as FormFields | undefined;
     const form = readForm(fields);
@@ -150,7 +150,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
   });
 
   app.post<IdParams>("/practices/:id/withdraw", { preHandler: coordinator }, async (request, reply) => {
-    const practice = practices.get(request.params.id);
+    const practice = await practices.get(request.params.id);
     if (practice.status !== "withdrawn") await practices.withdraw(practice.id);
     audit(request.appMember!.id, "practice.withdraw", practice.id);
     return reply.redirect("/app/practices?done=withdrawn", 303);

@@ -23,7 +23,7 @@ export const adminPracticeRoutes: FastifyPluginAsyncZod<{ practices: PracticesSe
     reply.code(201).send(await practices.create(request.body)),
   );
   app.get("/practices", { schema: { tags, querystring: practiceListQuery } }, async (request) => {
-    const rows = practices.list(request.query);
+    const rows = await practices.list(request.query);
     return { items: rows, nextCursor: rows.length === request.query.limit ? rows.at(-1)!.id : null };
   });
   app.get("/practices/:id", { schema: { tags, params: idParams } }, async (request) =>
@@ -47,12 +47,12 @@ export const publicPracticeRoutes: FastifyPluginAsyncZod<{
   practices: PracticesService;
   contextFor: () => Context<null>;
   /** The public lesson learned a practice grew from (the memory room keeps that link). */
-  lessonOf?: (practiceId: string) => GuideLink | undefined;
+  lessonOf?: (practiceId: string) => Promise<GuideLink | undefined>;
 }> = async (app, { deps, practices, contextFor, lessonOf }) => {
   const published = () => practices.list({ status: "published", limit: 200 });
   app.get("/practices", { schema: { hide: true } }, async (request, reply) => {
     const ctx = publicContext(request, reply, deps.config);
-    return sendPublic(ctx, reply, practicesListPage(ctx, published()));
+    return sendPublic(ctx, reply, practicesListPage(ctx, await published()));
   });
   app.get(
     "/tags/:tag",
@@ -60,26 +60,24 @@ export const publicPracticeRoutes: FastifyPluginAsyncZod<{
     async (request, reply) => {
       const ctx = publicContext(request, reply, deps.config);
       const tag = request.params.tag.toLowerCase();
-      const rows = published().filter((p) => p.tags.some((t) => t.toLowerCase() === tag));
+      const rows = (await published()).filter((p) => p.tags.some((t) => t.toLowerCase() === tag));
       return sendPublic(ctx, reply, tagPage(ctx, request.params.tag, rows));
     },
   );
   app.get("/practices/:id", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = practices.get(request.params.id);
+    const row = await practices.get(request.params.id);
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const article = practiceToArticle(contextFor(), deps.config, row);
     const ctx = publicContext(request, reply, deps.config);
-    return sendNegotiated(request, reply, article, () =>
-      renderPublic(ctx, reply, practicePage(ctx, row, lessonOf?.(row.id))),
-    );
+    const lesson = await lessonOf?.(row.id);
+    return sendNegotiated(request, reply, article, () => renderPublic(ctx, reply, practicePage(ctx, row, lesson)));
   });
   app.get("/practices/:id/note", { schema: { params: idParams, hide: true } }, async (request, reply) => {
-    const row = practices.get(request.params.id);
+    const row = await practices.get(request.params.id);
     if (row.status === "withdrawn") throw notFound(`no practice ${request.params.id}`);
     const note = practiceToNote(contextFor(), deps.config, row);
     const ctx = publicContext(request, reply, deps.config);
-    return sendNegotiated(request, reply, note, () =>
-      renderPublic(ctx, reply, practicePage(ctx, row, lessonOf?.(row.id))),
-    );
+    const lesson = await lessonOf?.(row.id);
+    return sendNegotiated(request, reply, note, () => renderPublic(ctx, reply, practicePage(ctx, row, lesson)));
   });
 };

@@ -1,19 +1,15 @@
 import type { Context } from "@fedify/fedify";
-import { and, desc, eq, lt } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import type { Db } from "../db/client.ts";
 import type { RoomQueries } from "../db/room-db.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
 import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
-import { notFound } from "../http/problem.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
 import { tombstonesStore } from "../publishing/tombstones.ts";
 import { practiceIri, practiceNoteIri } from "../publishing/iris.ts";
 import { practiceActivities, type PracticeVerb } from "./to-as.ts";
 import { projectPractice } from "./view-projection.ts";
-import type { Practice, PracticeInput, PracticeListQuery, PracticePatch } from "./model.ts";
-import { practices } from "./schema.ts";
+import type { Practice, PracticeInput, PracticePatch } from "./model.ts";
 import { practicesStore } from "./store.ts";
 
 export type { Practice, PracticeStatus } from "./model.ts";
@@ -33,7 +29,7 @@ const PRACTICE_CHANGED = "practice.changed";
 
 /** Successful practices: the rules, one transaction per change, then delivery to followers. */
 export function practicesService(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
-  const { db, config } = deps;
+  const { config } = deps;
 
   const rooms = roomsOf(deps);
   const store = practicesStore(rooms);
@@ -50,29 +46,11 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
     await sendToFollowers(ctx, deps, activities, practiceIri(config, row).href);
   });
 
-  function find(from: Pick<Db, "select">, id: string): Practice {
-    const row = from.select().from(practices).where(eq(practices.id, id)).get();
-    if (!row) throw notFound(`no practice ${id}`);
-    return row;
-  }
-
   return {
-    get: (id: string): Practice => find(db, id),
-
-    list(query: PracticeListQuery): Practice[] {
-      return db
-        .select()
-        .from(practices)
-        .where(
-          and(
-            query.status ? eq(practices.status, query.status) : undefined,
-            query.cursor ? lt(practices.id, query.cursor) : undefined,
-          ),
-        )
-        .orderBy(desc(practices.id))
-        .limit(query.limit)
-        .all();
-    },
+    get: store.get,
+    list: store.list,
+    /** Published practices by id (the memory room's guide links, whatever their age). */
+    publishedByIds: store.publishedByIds,
 
     async create(input: PracticeInput): Promise<Practice> {
       const now = deps.now().toISOString();

@@ -1,7 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { conflict, notFound } from "../http/problem.ts";
-import type { Practice } from "./model.ts";
+import type { Practice, PracticeListQuery } from "./model.ts";
 import { practices } from "./schema.ts";
 
 type NewPractice = typeof practices.$inferInsert;
@@ -15,6 +15,39 @@ export type PracticeChange = Partial<Omit<Practice, "id" | "createdAt">> & { upd
 export function practicesStore(rooms: RoomDb) {
   const t = rooms.table(practices);
   return {
+    async get(id: string): Promise<Practice> {
+      const [row] = await rooms.read((db) => db.select().from(t).where(eq(t.id, id)));
+      if (!row) throw notFound(`no practice ${id}`);
+      return row;
+    },
+
+    /** Newest first, a page at a time (`cursor`: the last id of the page before). */
+    list: (query: PracticeListQuery): Promise<Practice[]> =>
+      rooms.read((db) =>
+        db
+          .select()
+          .from(t)
+          .where(
+            and(
+              query.status ? eq(t.status, query.status) : undefined,
+              query.cursor ? lt(t.id, query.cursor) : undefined,
+            ),
+          )
+          .orderBy(desc(t.id))
+          .limit(query.limit),
+      ),
+
+    /** Published practices by id (the ones that are), for the memory room's guide links. */
+    publishedByIds: (ids: string[]): Promise<Practice[]> =>
+      ids.length
+        ? rooms.read((db) =>
+            db
+              .select()
+              .from(t)
+              .where(and(inArray(t.id, ids), eq(t.status, "published"))),
+          )
+        : Promise.resolve([]),
+
     async insertWithin(db: RoomQueries, row: NewPractice): Promise<Practice> {
       const [inserted] = await db.insert(t).values(row).returning();
       return inserted!;

@@ -22,7 +22,7 @@ interface Options {
   /** Called when the roles the charter names (or whether it names them) may have changed. */
   publicRolesChanged: (before: string) => Promise<void>;
   /** The pod's workflows (open memory): a role's handbook can be one of them. */
-  workflows: () => Workflow[];
+  workflows: () => Promise<Workflow[]>;
 }
 
 const ROLE_FIELDS = ["name", "seats", "skills", "risk", "tenureLimit", "period", "handbook", "handbookWorkflowId"];
@@ -116,11 +116,11 @@ export async function rotaPages(
           handbookWorkflowId: role.handbookWorkflowId ?? "",
         }
       : { seats: "1", tenureLimit: "2", risk: "low", period: "weekly" };
-  const showRole = (request: FastifyRequest, reply: FastifyReply, role?: Role) =>
+  const showRole = async (request: FastifyRequest, reply: FastifyReply, role?: Role) =>
     kit.send(
       request,
       reply,
-      roleFormPage(kit.context(request, reply), { role, values: roleValues(role), workflows: workflows() }),
+      roleFormPage(kit.context(request, reply), { role, values: roleValues(role), workflows: await workflows() }),
     );
   app.get("/rota/roles/new", { preHandler: coordinator }, async (request, reply) => showRole(request, reply));
   app.get<{ Params: { id: string } }>("/rota/roles/:id", { preHandler: coordinator }, async (request, reply) => {
@@ -131,12 +131,12 @@ export async function rotaPages(
     const role = request.params.id === "new" ? undefined : await rota.role(request.params.id);
     if (request.params.id !== "new" && !role) return reply.callNotFound();
     const values = Object.fromEntries(ROLE_FIELDS.map((f) => [f, text(fieldsOf(request), f).trim()]));
-    const { input, errors } = roleInput(values, workflows());
+    const { input, errors } = roleInput(values, await workflows());
     if (!input) {
       return kit.send(
         request,
         reply,
-        roleFormPage(kit.context(request, reply), { role, values, errors, workflows: workflows() }),
+        roleFormPage(kit.context(request, reply), { role, values, errors, workflows: await workflows() }),
       );
     }
     const before = JSON.stringify(rota.publicRoles());
@@ -163,7 +163,7 @@ export async function rotaPages(
         seats: await rota.mine(id),
         offers: await rota.offersFor(memberOf(request)),
         roles: await rota.roles(),
-        workflows: workflows(),
+        workflows: await workflows(),
         boundaries: await rota.boundaries(id),
         hasFeed: await rota.hasFeedToken(id),
         handoffs: await rota.handoffsOf(id),

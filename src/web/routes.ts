@@ -48,7 +48,7 @@ export const webRoutes: FastifyPluginAsync<{
         categoryOf,
         offers: await open("offer"),
         needs: await open("need"),
-        practices: services.practices.list({ status: "published", limit: 20 }),
+        practices: await services.practices.list({ status: "published", limit: 20 }),
         followers: await follows.countFollowers(),
         following: await follows.countFollowing(),
       }),

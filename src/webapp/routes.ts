@@ -85,7 +85,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
         await pod.requests.list({ status: "new", limit: 3 }),
       ),
       rota: rotaBlock(ctx, (await rota.unfilled()).length),
-      memory: reviewsBlock(ctx, pod.memory.reviewsDue(podToday(now, config.timeZone))),
+      memory: reviewsBlock(ctx, await pod.memory.reviewsDue(podToday(now, config.timeZone))),
     });
     return kit.send(request, reply, page);
   });
@@ -142,7 +142,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   const publicRolesChanged = async (before: string) => {
     if (JSON.stringify(rota.publicRoles()) !== before) await pod.charters.republish();
   };
-  const workflows = () => pod.memory.list("workflow").map((w) => ({ id: w.id, title: w.title }));
+  const workflows = async () => (await pod.memory.list("workflow")).map((w) => ({ id: w.id, title: w.title }));
   await app.register(rotaPages, { kit, audit, rota, members, config, publicRolesChanged, workflows });
   const care = careService(rooms, pod.deps.now, () => config.timeZone);
   await app.register(carePages, { kit, audit, care, rota, members, config, now: pod.deps.now });

@@ -69,6 +69,26 @@ describe("caches of one pod's processes follow changes made by another process",
     expect((await category(apps[1]!)).json()).toMatchObject({ label: "Seeds" });
   });
 
+  it("a guide linked through one process is on the other's offer after a request; gone when private", async () => {
+    const [one, two] = pods as [Pod, Pod];
+    const flow = await one.memory.create({
+      kind: "workflow",
+      title: "Opening the pantry",
+      summary: "Keys, lights, the log.",
+      visibility: "public",
+    });
+    expect(two.memory.guidesOfOffer("offer-x")).toEqual([]);
+    await one.memory.attachGuide({ subjectKind: "offer", subjectId: "offer-x" }, "workflow", flow.id);
+    await otherProcessesSee();
+    await apps[1]!.inject({ url: "/categories" });
+    expect(two.memory.guidesOfOffer("offer-x").map((g) => g.name)).toEqual(["Opening the pantry"]);
+    // Members only again: the other process's public links drop it (the entries' trigger moves the counter).
+    await one.memory.setVisibility(flow.id, "internal");
+    await otherProcessesSee();
+    await apps[1]!.inject({ url: "/categories" });
+    expect(two.memory.guidesOfOffer("offer-x")).toEqual([]);
+  });
+
   it("a server blocked through one process is refused by the other, and unblocked likewise", async () => {
     const [one, two] = pods as [Pod, Pod];
     const actor = "https://spam.example/users/someone";

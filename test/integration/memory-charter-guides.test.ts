@@ -50,22 +50,26 @@ describe("memory: guides on charter services", () => {
       ],
       planned: [],
     } as never);
-    guide = pod.pod.memory.uploads.add({
-      title: "Pantry hygiene",
-      summary: "Keeping food safe.",
-      visibility: "public",
-      fileName: "hygiene.pdf",
-      bytes: pdf("hygiene"),
-      uploadedBy: ana.id,
-    }).id;
-    other = pod.pod.memory.uploads.add({
-      title: "Pantry rota",
-      summary: "Who opens when.",
-      visibility: "public",
-      fileName: "rota.pdf",
-      bytes: pdf("rota"),
-      uploadedBy: ana.id,
-    }).id;
+    guide = (
+      await pod.pod.memory.uploads.add({
+        title: "Pantry hygiene",
+        summary: "Keeping food safe.",
+        visibility: "public",
+        fileName: "hygiene.pdf",
+        bytes: pdf("hygiene"),
+        uploadedBy: ana.id,
+      })
+    ).id;
+    other = (
+      await pod.pod.memory.uploads.add({
+        title: "Pantry rota",
+        summary: "Who opens when.",
+        visibility: "public",
+        fileName: "rota.pdf",
+        bytes: pdf("rota"),
+        uploadedBy: ana.id,
+      })
+    ).id;
 
     follower = await startRemoteActor("follower");
     const follow = {

@@ -67,7 +67,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     expect(made.json()).toMatchObject({ status: 415, field: "file" });
     expect(made.json().detail).toContain("%PDF-");
     expect(files()).toEqual([]);
-    expect(stored()).toEqual([]);
+    expect(await stored()).toEqual([]);
   });
 
   it("refuses a file over 5 MB (413) and keeps none of it; 5 MB itself is taken", async () => {
@@ -76,13 +76,13 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     expect(made.json()).toMatchObject({ status: 413, field: "file" });
     expect(made.json().detail).toContain("5 MB");
     expect(files()).toEqual([]);
-    expect(stored()).toEqual([]);
+    expect(await stored()).toEqual([]);
 
     const exact = await upload({ ...good, title: "Exactly five" }, { bytes: pdf(MAX), name: "five.pdf" });
     expect(exact.status, exact.text).toBe(201);
     expect(files()).toEqual([`${exact.json().id}.pdf`]);
     expect(readFileSync(join(dir(), files()[0]!)).length).toBe(MAX);
-    pod.pod.memory.uploads.remove(exact.json().id);
+    await pod.pod.memory.uploads.remove(exact.json().id);
     expect(files()).toEqual([]);
   });
 
@@ -95,7 +95,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
       expect(made.json(), name).toMatchObject({ status: 400, field: "file" });
     }
     expect(files()).toEqual([]);
-    expect(stored()).toEqual([]);
+    expect(await stored()).toEqual([]);
     expect(readFileSync(pod.pod.deps.config.databasePath).subarray(0, 16).toString("latin1")).toBe(database);
   });
 
@@ -113,7 +113,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
       expect(made.json().field).toBe(field);
     }
     expect(files()).toEqual([]);
-    expect(stored()).toEqual([]);
+    expect(await stored()).toEqual([]);
   });
 
   it("refuses strangers and forged forms before storing anything", async () => {
@@ -124,7 +124,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     const forged = await upload(good, { bytes: pdf(), name: "seeds.pdf" }, { csrf: false });
     expect(forged.status).toBe(403);
     expect(files()).toEqual([]);
-    expect(stored()).toEqual([]);
+    expect(await stored()).toEqual([]);
   });
 
   it("a browser gets the form again, the error beside the file field, with the same status", async () => {
@@ -139,7 +139,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     const bytes = pdf(2048);
     const made = await upload(good, { bytes, name: 'Seed "saving" guide.PDF' }, { accept: "text/html" });
     expect(made.status).toBe(303);
-    const [upload1] = stored();
+    const [upload1] = await stored();
     expect(files()).toEqual([`${upload1!.id}.pdf`]);
     const served = await fetch(`${pod.url}/memory/guides/${upload1!.id}.pdf`);
     expect(served.status).toBe(200);
@@ -170,7 +170,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     for (const path of [`/memory/guides/${id}`, "/memory/guides/..%2F..%2Fpod.sqlite", "/memory/guides/x.pdf"])
       expect((await fetch(`${pod.url}${path}`)).status, path).toBe(404);
     // A members-only guide cannot go with public aid.
-    expect(pod.pod.memory.guideChoices().map((c) => c.name)).not.toContain("Members only");
+    expect((await pod.pod.memory.guideChoices()).map((c) => c.name)).not.toContain("Members only");
   });
 
   it("removing an uploaded guide takes its file and its links; the offer's Note no longer names it", async () => {
@@ -231,7 +231,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     const page = await upload({ ...good, title: "Compost again" }, { bytes, name: "c.pdf" }, { accept: "text/html" });
     expect(page.status).toBe(409);
     expect(page.text).toContain(`href="/app/memory/uploads/${first.json().id}/file"`);
-    pod.pod.memory.uploads.remove(first.json().id);
+    await pod.pod.memory.uploads.remove(first.json().id);
   });
 
   it("refuses an upload that would take the pod's guides past 200 MB (507), naming the limit", async () => {
@@ -255,8 +255,8 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     expect(made.status).toBe(507);
     expect(made.json()).toMatchObject({ status: 507, field: "file" });
     expect(made.json().detail).toContain("200 MB");
-    expect(stored().map((u) => u.title)).not.toContain("One too many");
-    pod.pod.memory.uploads.remove(filler);
+    expect((await stored()).map((u) => u.title)).not.toContain("One too many");
+    await pod.pod.memory.uploads.remove(filler);
     expect((await upload({ ...good, title: "Fits now" }, { bytes: pdf(700), name: "late.pdf" })).status).toBe(201);
   });
 
@@ -276,12 +276,12 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
     expect((await cato.post(`/app/memory/uploads/${id}/visibility`, { visibility: "public" })).status).toBe(403);
     expect((await beto.post(`/app/memory/uploads/${id}/visibility`, { visibility: "public" })).status).toBe(403);
     expect((await cato.post(`/app/memory/uploads/${id}/remove`, {})).status).toBe(403);
-    expect(pod.pod.memory.uploads.get(id)?.visibility).toBe("internal");
+    expect((await pod.pod.memory.uploads.get(id))?.visibility).toBe("internal");
     expect(files()).toContain(`${id}.pdf`);
 
     await client.get("/app/memory/uploads");
     expect((await client.post(`/app/memory/uploads/${id}/visibility`, { visibility: "public" })).status).toBe(303);
-    expect(pod.pod.memory.uploads.get(id)?.visibility).toBe("public");
+    expect((await pod.pod.memory.uploads.get(id))?.visibility).toBe("public");
     await beto.get("/app/memory/uploads");
     expect((await beto.post(`/app/memory/uploads/${id}/visibility`, { visibility: "internal" })).status).toBe(303);
     expect((await beto.post(`/app/memory/uploads/${id}/remove`, {})).status).toBe(303);
@@ -316,7 +316,7 @@ describe("memory: as the room starts, guide files no upload names are removed", 
       const ana = await setUpPod(first.url, `/app/setup/${await first.pod.members.freshSetupSecret()}`);
       expect(ana).toBeDefined();
       const coordinator = (await first.pod.members.list())[0]!;
-      const kept = first.pod.memory.uploads.add({
+      const kept = await first.pod.memory.uploads.add({
         title: "Kept",
         summary: "Stays.",
         visibility: "internal",
@@ -336,7 +336,7 @@ describe("memory: as the room starts, guide files no upload names are removed", 
       // The same pod again (its address is part of its identity); only its start matters here.
       const second = await startInProcessPod({ env: { DATA_DIR: dataDir, POD_URL: first.url } });
       expect(readdirSync(dir)).toEqual([`${kept.id}.pdf`]);
-      expect(second.pod.memory.uploads.get(kept.id)?.title).toBe("Kept");
+      expect((await second.pod.memory.uploads.get(kept.id))?.title).toBe("Kept");
       await second.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

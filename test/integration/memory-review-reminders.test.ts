@@ -118,7 +118,6 @@ describe("decision review reminders by private message", () => {
     const { deps } = pod.pod;
     const reach = memberReach(roomsOf(deps), pod.pod.members, directMessenger(deps, pod.pod.contextFor));
     const restarted = reviewReminders({
-      db: deps.db,
       config: deps.config,
       memory: pod.pod.memory,
       reach: {
@@ -129,7 +128,7 @@ describe("decision review reminders by private message", () => {
     });
     expect(await restarted.check(new Date("2026-12-02T12:00:00Z"))).toBe(0);
 
-    const decision = pod.pod.memory.list("decision").find((d) => d.title === "Close the pantry on Sundays")!;
+    const decision = (await pod.pod.memory.list("decision")).find((d) => d.title === "Close the pantry on Sundays")!;
     clock = new Date("2026-12-02T12:00:00Z");
     await pod.pod.memory.update(decision.id, {
       title: decision.title,

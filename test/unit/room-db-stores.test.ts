@@ -7,14 +7,15 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 
 /** Rooms whose stores are written once for both databases; add a room here when it moves. */
-const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation", "care", "follows"];
+const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation", "care", "follows", "memory"];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
   "src/categories/store.ts",
   "src/categories/copy.ts",
-  // practices: the writes moved; service.ts keeps synchronous reads for memory, offers and charters (guide links).
+  // practices: reads and writes moved (collections.ts and view-projection.ts still read the SQLite connection).
   "src/practices/store.ts",
+  "src/practices/service.ts",
   "src/publishing/outbox.ts",
   // charters: service.ts still hands the SQLite connection to the categories lookup (rooms not yet moved).
   "src/charters/store.ts",
@@ -56,6 +57,12 @@ const CONVERTED_FILES = [
   "src/follows/federation.ts",
   "src/follows/routes.ts",
   "src/follows/app-routes.ts",
+  // memory: search (FTS5 / tsvector), uploads, the guide links kept in memory, reminders, the collection.
+  "src/memory/search.ts",
+  "src/memory/uploads.ts",
+  "src/memory/guide-copy.ts",
+  "src/memory/review-reminders.ts",
+  "src/memory/collections.ts",
 ];
 
 const files = (room: string) =>
