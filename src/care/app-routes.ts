@@ -94,11 +94,11 @@ export async function carePages(app: FastifyInstance, { kit, audit, care, rota, 
     }
     const t = now().getTime();
     const mine = (recentAsks.get(request.appMember!.id) ?? []).filter((at) => at > t - 86_400_000);
-    if (mine.length >= ASKS_PER_DAY || (await care.requestsThisWeek()) >= ASKS_PER_WEEK) {
-      return showCare(request, reply, { asked, errors: { text: "care.ask.tooMany" } });
-    }
+    const tooMany = () => showCare(request, reply, { asked, errors: { text: "care.ask.tooMany" } });
+    if (mine.length >= ASKS_PER_DAY) return tooMany();
+    // Counted before anything is awaited, so asks sent at once by one member each count.
     recentAsks.set(request.appMember!.id, [...mine, t]);
-    await care.askForCircle(asked);
+    if (!(await care.askForCircle(asked, ASKS_PER_WEEK))) return tooMany();
     return reply.redirect("/app/care?done=asked#ask", 303);
   });
   app.post("/care/volunteer", { preHandler: member }, async (request, reply) => {

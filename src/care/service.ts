@@ -183,8 +183,18 @@ export function careService(rooms: RoomDb, now: () => Date, timeZone: () => stri
     },
 
     /** An anonymous wish for a circle: the text and the week, nothing that points back to the asker. */
-    async askForCircle(text: string): Promise<void> {
-      await rooms.write((db) => db.insert(requestT).values({ id: randomUUID(), text, week: thisWeek() }));
+    /** Stores an anonymous ask unless the week already has `weeklyLimit` (counted and added one at a time). */
+    askForCircle(text: string, weeklyLimit = Number.POSITIVE_INFINITY): Promise<boolean> {
+      const week = thisWeek();
+      return rooms.write(
+        async (db) => {
+          const [asked] = await db.select({ n: count() }).from(requestT).where(eq(requestT.week, week));
+          if (asked!.n >= weeklyLimit) return false;
+          await db.insert(requestT).values({ id: randomUUID(), text, week });
+          return true;
+        },
+        { oneAtATime: "care: asks" },
+      );
     },
     requestsThisWeek: async (): Promise<number> =>
       (await rooms.read((db) => db.select({ n: count() }).from(requestT).where(eq(requestT.week, thisWeek()))))[0]!.n,

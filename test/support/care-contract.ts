@@ -206,6 +206,15 @@ export function describeCareContract(name: string, databases: CareDatabases): vo
       expect(await care.requestsThisWeek()).toBe(0);
     });
 
+    it("the week's cap on anonymous asks holds for asks sent at once from two processes", async () => {
+      await care.askForCircle("a first ask", 5);
+      const capped = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 ? other : care).askForCircle(`ask ${i}`, 5)),
+      );
+      expect(capped.filter(Boolean)).toHaveLength(4);
+      expect(await care.requestsThisWeek()).toBe(5);
+    });
+
     it("thresholds and volunteering are saved once per pod and per member, seen by every process", async () => {
       await care.saveSettings({ windowWeeks: 4, busySeats: 3, restAfter: 2, lateHours: 24 });
       await other.saveSettings({ windowWeeks: 6, busySeats: 3, restAfter: 2, lateHours: 24 });
