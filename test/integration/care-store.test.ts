@@ -1,14 +1,9 @@
 /** The care room on SQLite (two connections to one file where two processes race); PostgreSQL: test/postgres. */
-import { afterAll } from "vitest";
-import { openDatabase, type DatabaseHandle } from "../../src/db/client.ts";
-import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { describeCareContract } from "../support/care-contract.ts";
 import { sqliteRoomsForFile } from "../support/room-databases.ts";
 
-const { rooms, handle } = sqliteRoomsForFile();
-let other: DatabaseHandle | undefined;
-afterAll(() => other?.close());
+const { rooms, another } = sqliteRoomsForFile();
 describeCareContract("SQLite", {
   rooms,
-  another: () => sqliteRoomDb((other ??= openDatabase(handle().sqlite.name)).sqlite),
+  another,
 });

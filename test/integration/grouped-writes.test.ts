@@ -1,17 +1,13 @@
 /** Group commit on the RoomDb, SQLite (two connections to one file); PostgreSQL: test/postgres/grouped-writes.test.ts. */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { groupedWrites } from "../../src/db/grouped-writes.ts";
-import { openDatabase, type DatabaseHandle } from "../../src/db/client.ts";
-import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { describeGroupedWritesContract } from "../support/grouped-writes-contract.ts";
 import { sqliteRoomsForFile } from "../support/room-databases.ts";
 
-const { rooms, handle } = sqliteRoomsForFile();
-let other: DatabaseHandle | undefined;
-afterAll(() => other?.close());
+const { rooms, another, handle } = sqliteRoomsForFile();
 describeGroupedWritesContract("SQLite", {
   rooms,
-  another: () => sqliteRoomDb((other ??= openDatabase(handle().sqlite.name)).sqlite),
+  another,
 });
 
 describe("grouped writes on SQLite's one connection", () => {

@@ -1,7 +1,5 @@
 /** The offers room on PostgreSQL; the same suite runs on SQLite (test/integration/offers-store.test.ts). */
-import { afterAll, describe } from "vitest";
-import { openPostgresPool, type PostgresPool } from "../../src/db/postgres.ts";
-import { postgresRoomDb } from "../../src/db/room-db-postgres.ts";
+import { describe } from "vitest";
 import { describeOffersContract } from "../support/offers-contract.ts";
 import { postgresUnavailable } from "../support/postgres.ts";
 import { postgresRoomsForFile } from "../support/room-databases.ts";
@@ -10,12 +8,9 @@ const skip = postgresUnavailable();
 if (skip) console.warn(skip);
 
 describe.skipIf(skip != null)("offers on PostgreSQL", () => {
-  const { rooms, pool } = postgresRoomsForFile();
-  // Another process: its own pool of connections to the same database.
-  let other: PostgresPool | undefined;
-  afterAll(async () => other?.end());
+  const { rooms, another } = postgresRoomsForFile();
   describeOffersContract("PostgreSQL", {
     rooms,
-    another: () => postgresRoomDb((other ??= openPostgresPool(pool().options.connectionString!))),
+    another,
   });
 });
