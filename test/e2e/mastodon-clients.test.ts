@@ -115,19 +115,18 @@ describe(operatorUsesMastodon, () => {
       });
       expect(offer.status).toBe(201);
       offerId = offer.body.id;
-      await waitUntil(
-        async () =>
-          (await masto.v1.timelines.home.list({ limit: 40 })).some((s) => s.uri === `${b.url}/offers/${offerId}/note`),
-        20_000,
-      );
+      // The need comes from B's outbox, read after the follow; the offer is delivered live: either may land first.
+      const earlierNote = `${b.url}/needs/${earlier.body.id}/note`;
+      const both = (statuses: { uri: string }[]) =>
+        statuses.some((s) => s.uri === `${b.url}/offers/${offerId}/note`) &&
+        statuses.some((s) => s.uri === earlierNote);
+      await waitUntil(async () => both(await masto.v1.timelines.home.list({ limit: 40 })), 20_000);
       const home = await masto.v1.timelines.home.list({ limit: 40 });
       offerStatus = home.find((s) => s.uri === `${b.url}/offers/${offerId}/note`)!;
       expect(offerStatus.account.id).toBe(podB.id);
       expect(offerStatus.content).toContain("Apples");
       expect(offerStatus.visibility).toBe("public");
-      expect(
-        home.some((s) => s.uri === `${b.url}/needs/${earlier.body.id}/note` && s.content.includes("Ladders")),
-      ).toBe(true);
+      expect(home.some((s) => s.uri === earlierNote && s.content.includes("Ladders"))).toBe(true);
       // The pod's own following list, as the app's profile screen reads it.
       const me = await masto.v1.accounts.verifyCredentials();
       expect((await masto.v1.accounts.$select(me.id).following.list()).map((account) => account.id)).toEqual([podB.id]);
