@@ -7,6 +7,8 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, "test/postgres/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll's own default (1 s) is shorter than one browser round trip on a loaded 2-core CI machine.
+    expect: { poll: { timeout: 15_000 } },
     // End-to-end tests start pods as child processes; keep the 2-core machine calm.
     fileParallelism: true,
     maxWorkers: 2,

@@ -7,6 +7,8 @@ export default defineConfig({
     globalSetup: ["test/support/postgres.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll's own default (1 s) is shorter than one browser round trip on a loaded 2-core CI machine.
+    expect: { poll: { timeout: 15_000 } },
     fileParallelism: true,
     maxWorkers: 2,
   },
