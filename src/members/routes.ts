@@ -50,9 +50,10 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
     request: FastifyRequest,
     reply: FastifyReply,
     who: Parameters<MembersService["startSession"]>[0],
+    proof?: Parameters<MembersService["startSession"]>[2],
   ): Promise<void> {
     // A fresh secret at every sign-in: a session id planted in the browser before (fixation) is never promoted.
-    const secret = await members.startSession(who, String(request.headers["user-agent"] ?? ""));
+    const secret = await members.startSession(who, String(request.headers["user-agent"] ?? ""), proof);
     // None for a member disabled meanwhile: the page they are sent to asks them to sign in.
     if (secret) reply.setCookie(SESSION_COOKIE, secret, { ...kit.cookieOptions, maxAge: SESSION_IDLE_MS / 1000 });
   }
@@ -76,13 +77,13 @@ export async function memberPages(app: FastifyInstance, { kit, members, passkeys
       throw Object.assign(new Error("too many sign-in attempts"), { statusCode: 429 });
     const fields = body(request);
     const username = text(fields, "username");
-    const who = await members.checkCredentials(username, text(fields, "password"));
-    if (!who) {
+    const proof = await members.checkCredentials(username, text(fields, "password"));
+    if (!proof) {
       await wrongPasswords(request);
       const page = signInPage(kit.context(request, reply), { failed: true, username, next: text(fields, "next") });
       return kit.send(request, reply, page);
     }
-    await signIn(request, reply, who);
+    await signIn(request, reply, proof.member, proof);
     return reply.redirect(safeNext(text(fields, "next")), 303);
   });
 

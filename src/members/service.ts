@@ -32,6 +32,12 @@ export class NoLongerCoordinator extends Error {
 /** "superseded": a setup link a restart replaced (the pod still has no coordinator); "setupDone": the pod has one. */
 export type InvitationState = "open" | "used" | "expired" | "unknown" | "superseded" | "setupDone";
 
+/** A password that matched: who, and the hash it matched (a session started from it holds to that hash). */
+export interface PasswordProof {
+  member: Member;
+  passwordHash: string;
+}
+
 export interface NewAccount {
   displayName: string;
   username: string;
@@ -260,20 +266,27 @@ export function membersService(rooms: RoomDb, now: () => Date, log: Log = stderr
       });
     },
 
-    /** The member whose username and password these are, or null (same cost either way). */
-    async checkCredentials(username: string, password: string): Promise<Member | null> {
+    /**
+     * The member whose username and password these are, with the password hash that matched (a session started
+     * from it holds to that hash), or null (same cost either way).
+     */
+    async checkCredentials(username: string, password: string): Promise<PasswordProof | null> {
       const found = await rooms.read((db) => store.withPassword(db, username.trim().toLowerCase()));
       const hash = found && !found.member.disabledAt ? found.hash : undefined;
       const ok = await argon2Verify(hash ?? (await decoy()), password).catch(() => false);
-      return ok && hash && found ? found.member : null;
+      return ok && hash && found ? { member: found.member, passwordHash: hash } : null;
     },
 
-    /** A new session's secret (for the cookie; only its hash is kept), or null when the member is disabled. */
-    startSession(member: Member, userAgent: string): Promise<string | null> {
+    /**
+     * A new session's secret (for the cookie; only its hash is kept), or null when the member is disabled, or, for
+     * a sign-in by password, when the password changed after it was checked (a reset while argon2 was verifying).
+     */
+    startSession(member: Member, userAgent: string, proof?: { passwordHash: string }): Promise<string | null> {
       const secret = newSecret();
       const at = iso();
       return rooms.write(async (db) => {
         if (!(await store.lockActive(db, member.id))) return null;
+        if (proof && !(await store.holdPassword(db, member.id, proof.passwordHash))) return null;
         await store.insertSession(db, {
           idHash: hashSecret(secret),
           memberId: member.id,

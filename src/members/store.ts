@@ -73,6 +73,19 @@ export function membersStore(rooms: RoomDb) {
       return held.length === 1;
     },
 
+    /**
+     * True while the member's password is still `hash`, holding its row until the write ends (PostgreSQL): a reset
+     * committing meanwhile either waits and then ends the session made here, or is seen and refuses it.
+     */
+    async holdPassword(db: RoomQueries, memberId: string, hash: string): Promise<boolean> {
+      const held = await db
+        .update(pw)
+        .set({ hash })
+        .where(and(eq(pw.memberId, memberId), eq(pw.hash, hash)))
+        .returning({ memberId: pw.memberId });
+      return held.length === 1;
+    },
+
     setPasswordHash: (db: RoomQueries, memberId: string, hash: string, at: string) =>
       db
         .insert(pw)

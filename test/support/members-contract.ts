@@ -321,6 +321,19 @@ export function describeMembersContract(name: string, databases: MembersDatabase
       expect(await members.memberOfSession(session)).toBeNull();
     });
 
+    it("a sign-in whose password was reset while it was being checked starts no session; the new password does", async () => {
+      const ana = await withAna();
+      const bea = await join(ana, "bea");
+      const checked = (await members.checkCredentials("bea", "long enough password"))!;
+      const { secret } = await members.passwordResetLink(ana, bea.id);
+      // The reset lands on another process between the check and the session (argon2 takes a moment).
+      await membersService(databases.another(), now, quiet).resetPassword(secret, "a brand new password");
+      expect(await members.startSession(checked.member, "phone", checked)).toBeNull();
+      const renewed = (await members.checkCredentials("bea", "a brand new password"))!;
+      const session = (await members.startSession(renewed.member, "phone", renewed))!;
+      expect((await members.memberOfSession(session))?.member.id).toBe(bea.id);
+    });
+
     it("audit entries written without waiting are in the log, in the order asked, when it is read; a range finds one action", async () => {
       const ana = await withAna();
       clock = new Date("2026-11-30T10:00:00Z");
