@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import type { RoomQueries } from "../db/room-db.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
@@ -311,16 +311,32 @@ export function memoryService(
       if (lesson.practiceId) return lesson;
       // A practice is published at once, to followers: a members-only lesson must not leave the pod that way.
       if (lesson.visibility !== "public") throw conflict("make the lesson public first: a practice is published");
-      const practice = await practices.create({
-        title: lesson.title,
-        summary: lesson.summary,
-        body: lesson.body,
-        problem: lesson.body ? "" : lesson.summary,
-        outcomes: [lesson.learned, lesson.changed].filter(Boolean).join("\n\n"),
-        language: lesson.language,
+      // The lesson is taken for its practice first, in the practice's own write: of two promotions at once one
+      // makes the practice, the other finds it made (no second practice published to followers).
+      const practiceId = uuidv7();
+      const values = { practiceId, updatedAt: deps.now().toISOString() };
+      return written(async (db) => {
+        // Still public (a lesson made internal meanwhile must not go out as a practice).
+        const taken = await store.changeWithin(db, id, values, and(isNull(e.practiceId), eq(e.visibility, "public")));
+        if (!taken) {
+          const current = await store.editableIn(db, id);
+          if (current.practiceId) return current;
+          throw conflict("make the lesson public first: a practice is published");
+        }
+        await practices.createWithin(
+          db,
+          {
+            title: lesson.title,
+            summary: lesson.summary,
+            body: lesson.body,
+            problem: lesson.body ? "" : lesson.summary,
+            outcomes: [lesson.learned, lesson.changed].filter(Boolean).join("\n\n"),
+            language: lesson.language,
+          },
+          practiceId,
+        );
+        return taken;
       });
-      const values = { practiceId: practice.id, updatedAt: deps.now().toISOString() };
-      return written((db) => change(db, id, values, isNull(e.practiceId)));
     },
   };
 }

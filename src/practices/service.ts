@@ -46,6 +46,26 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
     await sendToFollowers(ctx, deps, activities, practiceIri(config, row).href);
   });
 
+  async function createWithin(tx: RoomQueries, input: PracticeInput, id = uuidv7()): Promise<Practice> {
+    const now = deps.now().toISOString();
+    const inserted = await store.insertWithin(tx, {
+      id,
+      title: input.title,
+      summary: input.summary,
+      body: input.body ?? "",
+      tags: uniqueTags(input.tags ?? []),
+      problem: input.problem ?? "",
+      outcomes: input.outcomes ?? "",
+      language: input.language ?? "en",
+      adaptedFrom: input.adaptedFrom ?? null,
+      status: "published",
+      createdAt: now,
+      updatedAt: now,
+    });
+    await publishLater(tx, inserted, "create");
+    return inserted;
+  }
+
   return {
     get: store.get,
     list: store.list,
@@ -53,28 +73,13 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
     publishedByIds: store.publishedByIds,
 
     async create(input: PracticeInput): Promise<Practice> {
-      const now = deps.now().toISOString();
-      const row = await rooms.write(async (tx) => {
-        const inserted = await store.insertWithin(tx, {
-          id: uuidv7(),
-          title: input.title,
-          summary: input.summary,
-          body: input.body ?? "",
-          tags: uniqueTags(input.tags ?? []),
-          problem: input.problem ?? "",
-          outcomes: input.outcomes ?? "",
-          language: input.language ?? "en",
-          adaptedFrom: input.adaptedFrom ?? null,
-          status: "published",
-          createdAt: now,
-          updatedAt: now,
-        });
-        await publishLater(tx, inserted, "create");
-        return inserted;
-      });
+      const row = await rooms.write((tx) => createWithin(tx, input));
       await events.settle();
       return row;
     },
+
+    /** A practice made inside another room's write (a lesson promoted): both commit or neither; settle after. */
+    createWithin,
 
     async update(id: string, patch: PracticePatch): Promise<Practice> {
       const change = { ...patch, tags: patch.tags && uniqueTags(patch.tags), updatedAt: deps.now().toISOString() };
