@@ -94,7 +94,7 @@ export async function rotaPages(
   app.get("/rota/seats/:id", { preHandler: coordinator }, async (_request, reply) => reply.redirect("/app/rota", 303));
   app.post<{ Params: { id: string } }>("/rota/seats/:id", { preHandler: coordinator }, async (request, reply) => {
     const seat = await rota.seat(request.params.id);
-    if (!seat || seat.status !== "proposed") return reply.callNotFound();
+    if (seat?.status !== "proposed") return reply.callNotFound();
     const memberId = text(fieldsOf(request), "member");
     const picked = memberId ? (await active()).find((m) => m.id === memberId) : undefined;
     if (memberId && !picked) return show(request, reply);
@@ -140,7 +140,11 @@ export async function rotaPages(
       );
     }
     const before = JSON.stringify(rota.publicRoles());
-    const id = role ? (await rota.updateRole(role.id, input), role.id) : (await rota.createRole(input)).id;
+    let id: string;
+    if (role) {
+      await rota.updateRole(role.id, input);
+      id = role.id;
+    } else id = (await rota.createRole(input)).id;
     await publicRolesChanged(before);
     audit(request.appMember!.id, role ? "rota.role.edit" : "rota.role.add", id);
     return reply.redirect("/app/rota?done=saved#roles", 303);

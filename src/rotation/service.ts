@@ -497,7 +497,7 @@ export function rotationService(rooms: RoomDb, now: () => Date, timeZone: () => 
     accept(seatId: string, member: RotaMember): Promise<boolean> {
       return writeAndCopy(async (db) => {
         const target = await seatIn(db, seatId);
-        if (!target || target.status !== "offered" || target.offeredBy === member.id) return false;
+        if (target?.status !== "offered" || target.offeredBy === member.id) return false;
         if ((await breaksIn(db, { ...target, memberId: null }, member)) !== null) return false;
         const taken =
           (

@@ -198,8 +198,7 @@ describe("bad input against a real pod process (signature verification on)", () 
     }
   });
 
-  const answers4Kb =
-    "answers a 4 KB body with 413 problem+json " + `when POD_MAX_BODY_BYTES=${MAX_BODY_BYTES} (inbox and admin API)`;
+  const answers4Kb = `answers a 4 KB body with 413 problem+json when POD_MAX_BODY_BYTES=${MAX_BODY_BYTES} (inbox and admin API)`;
   it(answers4Kb, async () => {
     const big = JSON.stringify(
       followActivity(nobody.actorId, `${nobody.actorId}/f/big`, { padding: "x".repeat(4096) }),

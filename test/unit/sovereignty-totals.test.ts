@@ -11,8 +11,6 @@ import { addMonths, monthBounds, monthIn } from "../../src/sovereignty/months.ts
 import { draftFigures, isSmall } from "../../src/sovereignty/report.ts";
 
 const known = { metrics: new Set(["meals-prepared", "repairs"]), services: new Set(["kitchen"]) };
-const MEALS = "https://w3id.org/pods/metrics/meals-prepared";
-const REPAIRS = "https://w3id.org/pods/metrics/repairs";
 
 describe("CSV import", () => {
   it("reads good rows into entries (quoted notes, optional columns empty)", () => {
