@@ -5,8 +5,8 @@ export default defineConfig({
   test: {
     include: ["test/postgres/**/*.test.ts"],
     globalSetup: ["test/support/postgres.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     // expect.poll's own default (1 s) is shorter than one browser round trip on a loaded 2-core CI machine.
     expect: { poll: { timeout: 15_000 } },
     fileParallelism: true,

@@ -103,7 +103,7 @@ describe(followSignedMastodonstyle, () => {
     expect(alice.gets.some((get) => get.url.split("?")[0] === new URL(alice.actorId).pathname)).toBe(true);
 
     // The follower is stored and listed.
-    await waitUntil(async () => (await followers()).includes(alice.actorId), 10_000).catch((error) => {
+    await waitUntil(async () => (await followers()).includes(alice.actorId), 30_000).catch((error) => {
       throw new Error(withLogs(String(error)));
     });
     expect(await followers()).toEqual([alice.actorId]);
@@ -113,7 +113,7 @@ describe(followSignedMastodonstyle, () => {
     expect(admin.body.items).toEqual([expect.objectContaining({ actorIri: alice.actorId, state: "accepted" })]);
 
     // The Accept arrives at alice's inbox through the pod's queue.
-    await waitUntil(() => alice.inbox.length > 0, 10_000).catch((error) => {
+    await waitUntil(() => alice.inbox.length > 0, 30_000).catch((error) => {
       throw new Error(withLogs(`no Accept delivered: ${String(error)}`));
     });
     expect(alice.inbox).toHaveLength(1);
@@ -220,7 +220,7 @@ describe(followSignedMastodonstyle, () => {
     expect(response.status, withLogs(`Undo answered ${response.status}: ${text}`)).toBeGreaterThanOrEqual(200);
     expect(response.status, withLogs(`Undo answered ${response.status}: ${text}`)).toBeLessThan(300);
 
-    await waitUntil(async () => (await followerCount()) === 0, 10_000).catch((error) => {
+    await waitUntil(async () => (await followerCount()) === 0, 30_000).catch((error) => {
       throw new Error(withLogs(String(error)));
     });
     expect(await followers()).toEqual([]);

@@ -66,7 +66,7 @@ describe("the pod tells its followers when its profile changes (Update(actor) wi
     expect(response.status, withLogs(`Follow answered ${response.status}: ${text}`)).toBeGreaterThanOrEqual(200);
     expect(response.status, withLogs(`Follow answered ${response.status}: ${text}`)).toBeLessThan(300);
 
-    await waitUntil(() => alice.inbox.some((r) => bodyOf(r).type === "Accept"), 10_000).catch((error) => {
+    await waitUntil(() => alice.inbox.some((r) => bodyOf(r).type === "Accept"), 30_000).catch((error) => {
       throw new Error(withLogs(`no Accept delivered: ${String(error)}`));
     });
     expect(await collectionItems(pod, followersUrl())).toEqual([alice.actorId]);

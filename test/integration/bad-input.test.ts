@@ -269,7 +269,7 @@ describe("bad input against a real pod process (signature verification on)", () 
       expect(await response.text()).not.toContain(marker);
     }
     // Logs are written asynchronously by the child process: wait until the last refusal shows up.
-    await expect.poll(() => pod.logs().includes(cases.at(-1)!.id), { timeout: 5_000, interval: 100 }).toBe(true);
+    await expect.poll(() => pod.logs().includes(cases.at(-1)!.id), { timeout: 30_000, interval: 100 }).toBe(true);
     // One more refusal, without a marker: once its line is out, every earlier line is (one output stream).
     const flush = JSON.stringify(followActivity(nobody.actorId, `${nobody.actorId}/follows/flush`));
     expect(
@@ -280,7 +280,7 @@ describe("bad input against a real pod process (signature verification on)", () 
         })
       ).status,
     ).toBe(401);
-    await expect.poll(() => pod.logs().includes("refusal-flush-0004"), { timeout: 5_000, interval: 100 }).toBe(true);
+    await expect.poll(() => pod.logs().includes("refusal-flush-0004"), { timeout: 30_000, interval: 100 }).toBe(true);
     const logs = pod.logs();
     for (const marker of markers) expect(logs, `the body (marker ${marker}) leaked into the log`).not.toContain(marker);
 

@@ -74,7 +74,7 @@ describe("unreadable inbox bodies, against a real pod process", () => {
     const refusedLine = (id: string) => (line: string) =>
       line.includes(`"reqId":"${id}"`) && line.includes("inbox delivery refused");
     await expect
-      .poll(() => pod.logs().split("\n").some(refusedLine("context-missing")), { timeout: 5_000, interval: 100 })
+      .poll(() => pod.logs().split("\n").some(refusedLine("context-missing")), { timeout: 30_000, interval: 100 })
       .toBe(true);
     const records = pod
       .logs()

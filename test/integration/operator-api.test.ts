@@ -163,7 +163,7 @@ describe("first start without POD_ADMIN_TOKEN", () => {
       .filter((line) => line.includes('"pod is running"')).length;
 
   it("prints a generated token once; it works; a restart does not print it (or another) again", async () => {
-    await waitUntil(() => runningLines() === 1, 5_000);
+    await waitUntil(() => runningLines() === 1, 30_000);
     const printed = pod.logs().match(TOKEN_PATTERN) ?? [];
     expect(printed, pod.logs()).toHaveLength(1);
     const token = printed[0]!;
@@ -175,7 +175,7 @@ describe("first start without POD_ADMIN_TOKEN", () => {
     expect((await pod.admin("GET", "/status")).status).toBe(401);
 
     await pod.restart();
-    await waitUntil(() => runningLines() === 2, 5_000);
+    await waitUntil(() => runningLines() === 2, 30_000);
     // pod.logs() spans both runs: still exactly the one token from the first start.
     expect(pod.logs().match(TOKEN_PATTERN)).toEqual([token]);
     expect((await adminWith(pod, bearer(token), "GET", "/status")).status).toBe(200);

@@ -131,7 +131,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
   async function send(from: NeighborPod, activity: APObject, to = inbox()): Promise<void> {
     const response = await from.deliver(to, activity);
     expect(response.status, await response.clone().text()).toBe(202);
-    await waitUntil(() => received(activity.id) !== undefined, 10_000);
+    await waitUntil(() => received(activity.id) !== undefined, 30_000);
   }
 
   const row = (iri: string) => db().select().from(viewObjects).where(eq(viewObjects.iri, iri)).get();

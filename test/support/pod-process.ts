@@ -164,7 +164,7 @@ export async function startPod(
 /** Polls until the check passes; bounded in time so a broken pod fails the test instead of hanging. */
 export async function waitUntil(
   check: () => Promise<boolean> | boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
   intervalMs = 100,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
