@@ -210,7 +210,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       services,
     );
     await rebuildOwnView(deps);
-    services.social.me();
+    await services.social.me();
     return {
       ...services,
       deps,
