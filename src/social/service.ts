@@ -10,7 +10,6 @@ import { postingActions } from "./posting.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { Account } from "./activitypub.ts";
 import { socialQueries } from "./queries.ts";
-import { removeAccountsOfDomain, removeContentOf } from "./sqlite-only.ts";
 import { socialStore } from "./store.ts";
 import { timelines } from "./timelines.ts";
 
@@ -69,10 +68,6 @@ export function socialService(
     /** Hides a remote reply from the pod's pages and counts, or shows it again. */
     setResponseHidden: (id: string, hidden: boolean) =>
       store.setStatusHidden(id, hidden ? deps.now().toISOString() : null),
-    /** A blocked domain's accounts, posts and reactions go (they come back only if unblocked and sent again). */
-    forgetDomain: (domain: string) => removeAccountsOfDomain(deps.db, domain),
-    /** A blocked account's posts, reactions and notifications go (the account stays, shown as blocked). */
-    forgetAccount: (iri: string) => removeContentOf(deps.db, iri) > 0,
     /** Moderation's blocks: posts and accounts of refused servers and accounts are not stored. */
     refuseWith(refuses: Refusal["refuses"]) {
       refusal.refuses = refuses;
