@@ -35,12 +35,6 @@ function assertOnActorHost(actor: RemoteActorAddress): void {
 
 export type FollowsStore = ReturnType<typeof followsStore>;
 
-/** The accepted followed actors' IRIs as a subquery: the social room's home timeline embeds it (one statement). */
-export function acceptedFollowingIris(rooms: RoomDb, db: RoomQueries) {
-  const t = rooms.table(following);
-  return db.select({ iri: t.actorIri }).from(t).where(eq(t.state, "accepted"));
-}
-
 /**
  * The follows room on the RoomDb (SQLite or PostgreSQL): the pod's followers and the actors it follows.
  * Reads stand alone; `…Within(db, …)` runs inside the caller's write (with the event that sends the activity).

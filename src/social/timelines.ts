@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, like, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
-import { acceptedFollowingIris } from "../follows/store.ts";
+import { acceptedFollowingIris } from "../follows/subquery.ts";
 import type { Account, Status } from "./activitypub.ts";
 import { accounts, markers, notifications, statuses } from "./schema.ts";
 

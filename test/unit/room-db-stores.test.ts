@@ -82,6 +82,7 @@ const CONVERTED_FILES = [
   "src/follows/federation.ts",
   "src/follows/routes.ts",
   "src/follows/app-routes.ts",
+  "src/follows/subquery.ts",
   // memory: search (FTS5 / tsvector), uploads, the guide links kept in memory, reminders, the collection.
   "src/memory/search.ts",
   "src/memory/uploads.ts",
