@@ -41,6 +41,7 @@ import { requestsService } from "./requests/service.ts";
 import { rotationRoom } from "./rotation/room.ts";
 import { directMessenger } from "./social/direct-message.ts";
 import { socialService } from "./social/service.ts";
+import { removeAccountsOfDomain, removeContentOf } from "./social/sqlite-only.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
@@ -190,8 +191,10 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }, rooms, rooms.version("settings")),
       moderation: moderationService(deps, contextFor, events, {
-        forgetDomainAccounts: social.forgetDomain,
-        forgetAccount: social.forgetAccount,
+        // Inside moderation's synchronous block (social's SQLite-only deletes): a domain's accounts, posts and
+        // reactions go; a blocked account's posts, reactions and notifications go (its row stays, shown as blocked).
+        forgetDomainAccounts: (domain) => removeAccountsOfDomain(deps.db, domain),
+        forgetAccount: (iri) => removeContentOf(deps.db, iri) > 0,
         forgetPods: confederation.forgetPods,
         endRelations: (matches) => removeRelationsWith(deps.db, matches),
       }),
@@ -210,7 +213,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       services,
     );
     await rebuildOwnView(deps);
-    services.social.me();
+    await services.social.me();
     return {
       ...services,
       deps,

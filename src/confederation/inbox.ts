@@ -140,14 +140,14 @@ export function confederationInbox(
     }
     try {
       const viewRecord = await toRecord();
-      const result = await commitGrouped(async () => {
+      const result = await commitGrouped(async (grouped) => {
         alongside();
         // Blocked while this delivery was being read: nothing of it is kept.
         if (refused()) return "refused";
         const stored = upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
         // What the operator's apps show of a followed pod (it sends no companion Notes to pods), in the same
         // commit. (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
-        if (!arrival.announceIri) projectNeighborObject(db, viewRecord);
+        if (!arrival.announceIri) await projectNeighborObject(roomsOf(deps), grouped, viewRecord);
         return stored;
       });
       log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
@@ -258,7 +258,9 @@ export function confederationInbox(
         return;
       }
       if (removeViewObject(db, objectIri.href, actorIri.href, deps.now())) {
-        removeNeighborPost(db, objectIri.href, actorIri.href);
+        await roomsOf(deps).write((grouped) =>
+          removeNeighborPost(roomsOf(deps), grouped, objectIri.href, actorIri.href),
+        );
         log.debug({ object: objectIri.href }, "view object deleted by its origin");
       }
       await relay.renew(objectIri.href, actorIri.href);

@@ -111,7 +111,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
     openRegistrations: false,
     usage: {
       users: { total: 1, activeMonth: 1, activeHalfyear: 1 },
-      localPosts: services.social.countLocalPosts(),
+      localPosts: await services.social.countLocalPosts(),
       localComments: 0,
     },
     // Apps built on megalodon pick their API dialect from NodeInfo; `upstream` says the pod speaks Mastodon's.

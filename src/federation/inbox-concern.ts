@@ -6,10 +6,10 @@ export interface ConcernLookups {
   followsAccepted(actorIri: string): boolean | Promise<boolean>;
   /** The neighbor that published this object into the confederal view, if any (confederation). */
   viewObjectOrigin(iri: string): string | undefined;
-  /** The pod keeps this post (social). */
-  knowsStatus(iri: string): boolean;
-  /** The pod knows this account (social). */
-  knowsAccount(iri: string): boolean;
+  /** The pod keeps this post (social: a read, only for deliveries nothing else made the pod's). */
+  knowsStatus(iri: string): Promise<boolean>;
+  /** The pod knows this account (social: a read, likewise). */
+  knowsAccount(iri: string): Promise<boolean>;
 }
 
 /**
@@ -37,14 +37,23 @@ export function inboxConcern(deps: Pick<PodDeps, "config">, rooms: ConcernLookup
   const ALWAYS_CONCERNS: Concern = {};
   const FOLLOWED: Concern = { senderFollowed: true };
   const NOT_FOLLOWED: Concern = { senderFollowed: false };
-  const rest = (activity: Record<string, unknown>, actorIri: string, followed: boolean): Concern | null => {
+  const known = async (activity: Record<string, unknown>, actorIri: string, objectIri: string) => {
+    if (await rooms.knowsStatus(objectIri)) return NOT_FOLLOWED;
+    return activity.type === "Update" && objectIri === actorIri && (await rooms.knowsAccount(actorIri))
+      ? NOT_FOLLOWED
+      : null;
+  };
+  const rest = (
+    activity: Record<string, unknown>,
+    actorIri: string,
+    followed: boolean,
+  ): Concern | null | Promise<Concern | null> => {
     if (followed) return FOLLOWED;
     if (namesOrigin(activity, config.url.origin)) return NOT_FOLLOWED;
     const objectIri = iriOf(activity.object);
     if (!objectIri) return null;
     if (rooms.viewObjectOrigin(objectIri) === actorIri) return NOT_FOLLOWED;
-    if (rooms.knowsStatus(objectIri)) return NOT_FOLLOWED;
-    return activity.type === "Update" && objectIri === actorIri && rooms.knowsAccount(actorIri) ? NOT_FOLLOWED : null;
+    return known(activity, actorIri, objectIri);
   };
   return function concernsPod(
     activity: Record<string, unknown>,

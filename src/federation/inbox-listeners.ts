@@ -47,7 +47,7 @@ export function registerInboxListeners(
     .on(
       Undo,
       guardedListener(async (ctx, undo: Undo) => {
-        if (!social.onUndoReaction(undo)) await follows.onUndo(ctx, undo);
+        if (!(await social.onUndoReaction(undo))) await follows.onUndo(ctx, undo);
       }, refused),
     )
     // An answer whose object is one of our assembly Invites (or Events) is the assemblies room's; others, follows'.
@@ -105,8 +105,8 @@ export function registerInboxListeners(
       guardedListener(async (ctx, del: Delete) => {
         await view.onDelete(ctx, del);
         if (!del.actorId || !del.objectId) return;
-        if (del.objectId.href === del.actorId.href) social.onActorDeleted(del.actorId);
-        else social.onDeletePost(del.actorId, del.objectId);
+        if (del.objectId.href === del.actorId.href) await social.onActorDeleted(del.actorId);
+        else await social.onDeletePost(del.actorId, del.objectId);
       }, refused),
     )
     .on(

@@ -1,12 +1,11 @@
-import { eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { followsOf } from "./room.ts";
 import { followers, following } from "./schema.ts";
 
 /*
  * What rooms not yet on the RoomDb still do with the follows tables on the synchronous SQLite connection. They go
- * when those rooms move: moderation's block (one synchronous transaction across four rooms) and the social
- * room's timeline, which embeds the followed actors as a subquery of its own synchronous statement.
+ * when that room moves: moderation's block (one synchronous transaction across four rooms).
  */
 
 /** Ends, without a word to them, every follow either way with actors that `matches` (a block); how many went. */
@@ -35,9 +34,4 @@ export function removeRelationsWith(db: Db, matches: (actorIri: string) => boole
     copy.followingChanged();
   }
   return removed;
-}
-
-/** The accepted followed actors' IRIs as a subquery: a timeline embeds it (one statement, no list in memory). */
-export function acceptedFollowingIris(db: Db) {
-  return db.select({ iri: following.actorIri }).from(following).where(eq(following.state, "accepted"));
 }

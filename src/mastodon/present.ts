@@ -1,14 +1,8 @@
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { followsOf } from "../follows/room.ts";
 import type { Account, Status } from "../social/activitypub.ts";
-import {
-  accountsByIds,
-  accountsByIris,
-  countsFor,
-  postsOf,
-  statusesByIds,
-  statusRefsByIris,
-} from "../social/queries.ts";
+import { socialQueries } from "../social/queries.ts";
 import { toAccount, type AccountEntity, type LocalProfile } from "./entities/account.ts";
 import { toNotification, type NotificationRow } from "./entities/notification.ts";
 import { toRelationship } from "./entities/relationship.ts";
@@ -22,12 +16,15 @@ export interface BlockLookups {
 }
 
 export function presenter(deps: PodDeps, localProfile: () => LocalProfile, blocks: BlockLookups) {
-  const { db, config } = deps;
+  const { config } = deps;
+  const { accountsByIds, accountsByIris, countsFor, postsOf, statusesByIds, statusRefsByIris } = socialQueries(
+    roomsOf(deps),
+  );
   // Read synchronously while building entities: the follows copy in memory (the request hook refreshed it).
   const follows = followsOf(deps);
 
-  function account(row: Account, forPod = false): AccountEntity {
-    const posts = postsOf(db, row.id, forPod);
+  async function account(row: Account, forPod = false): Promise<AccountEntity> {
+    const posts = await postsOf(row.id, forPod);
     const counts = row.local
       ? {
           followers: follows.countFollowers(),
@@ -39,19 +36,19 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile, block
     return toAccount(config, row, counts, row.local ? localProfile() : undefined);
   }
 
-  function statusList(rows: Status[], viewerIsPod = true): StatusEntity[] {
+  async function statusList(rows: Status[], viewerIsPod = true): Promise<StatusEntity[]> {
     if (rows.length === 0) return [];
-    const counts = countsFor(db, rows, !viewerIsPod);
+    const counts = await countsFor(rows, !viewerIsPod);
     const parentIris = [...new Set(rows.map((r) => r.inReplyToIri).filter((iri): iri is string => iri !== null))];
-    const parents = statusRefsByIris(db, parentIris);
+    const parents = await statusRefsByIris(parentIris);
     const parentByIri = new Map(parents.map((p) => [p.iri, p]));
     const mentionIris = [...new Set(rows.flatMap((r) => JSON.parse(r.mentions) as string[]))];
     const accountIds = [...new Set(rows.map((r) => r.accountId))];
-    const accountRows = accountsByIds(db, accountIds);
-    const mentionRows = accountsByIris(db, mentionIris);
+    const accountRows = await accountsByIds(accountIds);
+    const mentionRows = await accountsByIris(mentionIris);
     const entities = new Map<string, AccountEntity>();
     for (const row of [...accountRows, ...mentionRows])
-      if (!entities.has(row.id)) entities.set(row.id, account(row, viewerIsPod));
+      if (!entities.has(row.id)) entities.set(row.id, await account(row, viewerIsPod));
     const byIri = new Map([...accountRows, ...mentionRows].map((row) => [row.iri, entities.get(row.id)!]));
     return rows.map((row) =>
       toStatus(row, {
@@ -68,15 +65,16 @@ export function presenter(deps: PodDeps, localProfile: () => LocalProfile, block
 
   return {
     account,
-    status: (row: Status) => statusList([row])[0]!,
+    status: async (row: Status) => (await statusList([row]))[0]!,
     statuses: statusList,
 
-    notifications(rows: (NotificationRow & { accountId: string; statusId: string | null })[]) {
-      const accountRows = accountsByIds(db, [...new Set(rows.map((r) => r.accountId))]);
-      const accountById = new Map(accountRows.map((row) => [row.id, account(row)]));
+    async notifications(rows: (NotificationRow & { accountId: string; statusId: string | null })[]) {
+      const accountRows = await accountsByIds([...new Set(rows.map((r) => r.accountId))]);
+      const accountById = new Map<string, AccountEntity>();
+      for (const row of accountRows) accountById.set(row.id, await account(row));
       const statusIds = rows.map((r) => r.statusId).filter((id): id is string => id !== null);
-      const statusRows = statusesByIds(db, statusIds);
-      const statusById = new Map(statusList(statusRows).map((s) => [s.id, s]));
+      const statusRows = await statusesByIds(statusIds);
+      const statusById = new Map((await statusList(statusRows)).map((s) => [s.id, s]));
       return rows
         .filter((row) => accountById.has(row.accountId))
         .map((row) =>

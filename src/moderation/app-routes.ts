@@ -43,7 +43,7 @@ export async function moderationPages(
     const names = new Map((await members.list()).map((m) => [m.id, m.displayName]));
     const audited = await members.auditPage(500);
     return {
-      responses: social.recentResponses(50).map((row) => ({
+      responses: (await social.recentResponses(50)).map((row) => ({
         id: row.id,
         author: row.author,
         text: htmlToText(row.content).slice(0, 500),
@@ -90,7 +90,8 @@ export async function moderationPages(
     ["show", false],
   ] as const) {
     app.post<{ Params: { id: string } }>(`/moderation/responses/:id/${action}`, coordinator, async (request, reply) => {
-      if (social.setResponseHidden(request.params.id, hidden)) audit(request, `response.${action}`, request.params.id);
+      if (await social.setResponseHidden(request.params.id, hidden))
+        audit(request, `response.${action}`, request.params.id);
       return done(reply, hidden ? "hidden" : "shown");
     });
   }

@@ -30,7 +30,7 @@ interface Options {
   db: Db;
   config: Config;
   /** Replies to a post of the pod, from the social room. */
-  responsesTo: (iri: string, publicOnly: boolean) => Response[];
+  responsesTo: (iri: string, publicOnly: boolean) => Promise<Response[]>;
 }
 
 const FORM_FIELDS = [
@@ -214,7 +214,7 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
       offerPage(kit.context(request, reply), {
         offer,
         claims: await offers.claimsOf(offer.kind, offer.id),
-        responses: responsesTo(offerNoteIri(config, offer).href, false),
+        responses: await responsesTo(offerNoteIri(config, offer).href, false),
         ...extra,
       }),
     );

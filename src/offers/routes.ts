@@ -8,7 +8,7 @@ import { offerNoteIri } from "../publishing/iris.ts";
 import { offerToNote, offerToProposal } from "./to-as.ts";
 import type { Response } from "../publishing/response.ts";
 
-type ResponsesTo = (iri: string, publicOnly: boolean) => Response[];
+type ResponsesTo = (iri: string, publicOnly: boolean) => Promise<Response[]>;
 import { claimInputSchema, offerInputSchema, offerListQuery, offerPatchSchema } from "./model.ts";
 import { isOpen, offerPage, offersListPage } from "./pages.ts";
 import { publicContext, renderPublic, sendPublic } from "../web/layout.ts";
@@ -45,11 +45,14 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{
     );
     app.get(`/${path}`, { schema: { tags, querystring: offerListQuery } }, async (request) => {
       const rows = await offers.list(kind, request.query);
-      return {
-        items: rows.map((row) => ({
+      const items = [];
+      for (const row of rows)
+        items.push({
           ...present(row),
-          responseCount: responsesTo(offerNoteIri(deps.config, row).href, false).length,
-        })),
+          responseCount: (await responsesTo(offerNoteIri(deps.config, row).href, false)).length,
+        });
+      return {
+        items,
         nextCursor: rows.length === request.query.limit ? rows.at(-1)!.id : null,
       };
     });
@@ -62,7 +65,7 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{
           quantity: formatMilli(c.quantityMilli),
         })),
         // Replies from people on other servers: every visibility, for the operator.
-        responses: responsesTo(offerNoteIri(deps.config, row).href, false),
+        responses: await responsesTo(offerNoteIri(deps.config, row).href, false),
       };
     });
     app.patch(`/${path}/:id`, { schema: { tags, params: idParams, body: offerPatchSchema } }, async (request) =>
@@ -102,7 +105,7 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{
       const rows = (await offers.list(kind, { limit: 200 })).filter(isOpen);
       return sendPublic(ctxOf(request, reply), reply, offersListPage(ctxOf(request, reply), kind, rows));
     });
-    const page = (request: FastifyRequest, reply: FastifyReply, row: Offer, category: Category) => () =>
+    const page = (request: FastifyRequest, reply: FastifyReply, row: Offer, category: Category) => async () =>
       renderPublic(
         ctxOf(request, reply),
         reply,
@@ -110,7 +113,7 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{
           ctxOf(request, reply),
           row,
           category,
-          responsesTo(offerNoteIri(deps.config, row).href, true),
+          await responsesTo(offerNoteIri(deps.config, row).href, true),
           offers.guidesOf(row.id),
         ),
       );

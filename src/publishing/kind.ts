@@ -60,7 +60,7 @@ export interface RoomHost {
   memory: MemoryService;
   sovereignty: SovereigntyService;
   confederation: { neighborPods(): { actorIri: string; name: string; handle: string | null }[] };
-  social: { responsesTo(iri: string, publicOnly: boolean): Response[] };
+  social: { responsesTo(iri: string, publicOnly: boolean): Promise<Response[]> };
 }
 
 type Converters = Readonly<Record<string, unknown>>;

@@ -13,12 +13,12 @@ export async function sendNegotiated(
   request: FastifyRequest,
   reply: FastifyReply,
   object: APObject,
-  renderPage: () => string,
+  renderPage: () => string | Promise<string>,
   status = 200,
 ): Promise<FastifyReply> {
   reply.header("vary", "Accept").code(status);
   if (wantsActivityPub(request)) {
     return reply.type("application/activity+json").send(JSON.stringify(await object.toJsonLd()));
   }
-  return reply.type("text/html; charset=utf-8").send(renderPage());
+  return reply.type("text/html; charset=utf-8").send(await renderPage());
 }

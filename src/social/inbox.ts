@@ -17,9 +17,10 @@ import type { PodDeps } from "../federation/deps.ts";
 import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo } from "../federation/iri.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
-import * as store from "./store.ts";
+import { socialStore } from "./store.ts";
 import { sharedGroupedWrites } from "../db/grouped-writes.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
+import { followsOf } from "../follows/room.ts";
 
 const REFRESH_MS = 24 * 60 * 60 * 1000;
 /** How many of a newly followed actor's latest posts are read. */
@@ -31,20 +32,21 @@ const BACKFILL_POSTS = 20;
  * Signatures are verified before any of this runs.
  */
 export function socialInbox(deps: PodDeps, refusal: Refusal) {
-  const { db, log } = deps;
-  // Prepared once: it runs for every post delivered.
-  const following = db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
-  const commitGrouped = sharedGroupedWrites(roomsOf(deps));
+  const { log } = deps;
+  const rooms = roomsOf(deps);
+  const store = socialStore(rooms);
+  const commitGrouped = sharedGroupedWrites(rooms);
 
   /** The account row for an actor: fetched when unknown or a day old; null when it cannot be fetched. */
   async function rememberActor(ctx: Context<null>, actorOrIri: Actor | URL): Promise<Account | null> {
     const iri = actorOrIri instanceof URL ? actorOrIri : actorOrIri.id;
     if (!iri || refusal.refuses(iri.href)) return null;
-    const known = store.accountByIri(db, iri.href);
+    const known = await store.accountByIri(iri.href);
     if (known && (known.local || Date.parse(known.fetchedAt) > deps.now().getTime() - REFRESH_MS)) return known;
     const actor = actorOrIri instanceof URL ? await ctx.lookupObject(iri.href).catch(() => null) : actorOrIri;
     if (!actor || !isActor(actor) || actor.id?.href !== iri.href) return known ?? null;
-    return store.upsertAccount(db, await actorToProfile(actor, ctx), deps.now());
+    const profile = await actorToProfile(actor, ctx);
+    return store.upsertAccount(profile, deps.now());
   }
 
   /**
@@ -52,17 +54,17 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
    * the post's own id, fetched, names this account's actor as its author (then the other's copy goes).
    */
   async function claimable(ctx: Context<null>, iri: string, account: Account): Promise<boolean> {
-    const held = store.statusByIri(db, iri);
+    const held = await store.statusByIri(iri);
     if (!held || held.accountId === account.id) return true;
     const fetched = await ctx.lookupObject(iri).catch(() => null);
     if (!fetched || fetched.id?.href !== iri || fetched.attributionId?.href !== account.iri) return false;
-    store.deleteStatus(db, iri);
+    await store.deleteStatus(iri, held.accountId);
     log.info({ post: iri, to: account.iri }, "post reclaimed by the actor its id names");
     return true;
   }
 
   const localPost = (ctx: Context<null>, iri: URL | null) =>
-    iri && iri.origin === ctx.origin ? store.localReplyTarget(db, iri.href) : undefined;
+    iri && iri.origin === ctx.origin ? store.localReplyTarget(iri.href) : undefined;
 
   return {
     rememberActor,
@@ -75,21 +77,26 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       // A pod's charter Article is structure for the confederal view; its companion Note is the post people read.
       if ((await kindOf(object)) === "charter") return;
       const post = await objectToPost(object, ctx);
-      const replyTarget = localPost(ctx, object.replyTargetId);
+      const replyTarget = await localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
       const me = ctx.getActorUri(deps.config.handle).href;
       const mentionsPod = post.mentions.includes(me);
-      const followed = senderFollowed ?? following.get(activity.actorId.href)?.state === "accepted";
-      if (!followed && !replyTarget && !mentionsPod && !store.statusByIri(db, post.iri)) return;
+      const followed = senderFollowed ?? (await followsOf(deps).followsAccepted(activity.actorId.href));
+      if (!followed && !replyTarget && !mentionsPod && !(await store.statusByIri(post.iri))) return;
       const account = await rememberActor(ctx, activity.actorId);
       if (!account || !(await claimable(ctx, post.iri, account))) return;
       // Posts arriving together share one commit (group commit), which settles before this returns.
-      const stored = await commitGrouped(async () => {
+      const stored = await commitGrouped(async (db) => {
         // Blocked while this post was being read (its author fetched, its id checked): nothing of it is kept.
         if (refusal.refuses(account.iri) || refusal.refuses(post.iri)) return "refused" as const;
-        const result = store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post);
+        const result = await store.within.upsertStatus(
+          db,
+          account,
+          object instanceof Article ? "practice" : "note",
+          post,
+        );
         if (result?.created && (replyTarget || mentionsPod))
-          store.notify(db, "mention", account.id, result.status.id, deps.now());
+          await store.within.notify(db, "mention", account.id, result.status.id, deps.now());
         return result;
       });
       if (stored === "refused")
@@ -106,13 +113,13 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       const account = await rememberActor(ctx, object.attributionId!);
       if (!account || !(await claimable(ctx, object.id.href, account))) return null;
       const post = await objectToPost(object, ctx);
-      const replyTarget = localPost(ctx, object.replyTargetId);
+      const replyTarget = await localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
       // Checked again just before the write: a block made while this post was being read keeps it out.
       if (refusal.refuses(account.iri) || refusal.refuses(post.iri)) return null;
       return (
-        store.upsertStatus(db, account, object instanceof Article ? "practice" : "note", post)?.status ??
-        store.statusByIri(db, post.iri) ??
+        (await store.upsertStatus(account, object instanceof Article ? "practice" : "note", post))?.status ??
+        (await store.statusByIri(post.iri)) ??
         null
       );
     },
@@ -139,47 +146,45 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
     },
 
     /** Delete of a post by its author (only the account that holds it loses it). */
-    onDeletePost(actorIri: URL, objectIri: URL): boolean {
-      const account = store.accountByIri(db, actorIri.href);
-      return account ? store.deleteStatus(db, objectIri.href, account.id) : false;
+    async onDeletePost(actorIri: URL, objectIri: URL): Promise<boolean> {
+      const account = await store.accountByIri(actorIri.href);
+      return account ? store.deleteStatus(objectIri.href, account.id) : false;
     },
 
     /** The actor deleted itself: its account, posts, likes, boosts and notifications go. */
-    onActorDeleted(actorIri: URL): boolean {
-      return store.removeAccount(db, actorIri.href);
+    onActorDeleted(actorIri: URL): Promise<boolean> {
+      return store.removeAccount(actorIri.href);
     },
 
     /** Update of an actor we know: its profile is refreshed. */
     async onActorUpdated(ctx: Context<null>, actor: Actor): Promise<void> {
-      if (!actor.id || !store.accountByIri(db, actor.id.href)) return;
-      store.upsertAccount(db, await actorToProfile(actor, ctx), deps.now());
+      if (!actor.id || !(await store.accountByIri(actor.id.href))) return;
+      const profile = await actorToProfile(actor, ctx);
+      await store.upsertAccount(profile, deps.now());
     },
 
     /** A like or boost of one of the pod's posts. Returns false when the object is not the pod's. */
     async onReaction(ctx: Context<null>, activity: Like | Announce): Promise<boolean> {
-      const target = localPost(ctx, activity.objectId);
+      const target = await localPost(ctx, activity.objectId);
       if (!target || !activity.id || !activity.actorId) return false;
       const account = await rememberActor(ctx, activity.actorId);
       if (!account) return true;
       const kind = activity instanceof Like ? "favourite" : "reblog";
-      db.transaction(() => {
-        if (store.addReaction(db, target.id, account.id, kind, activity.id!.href, deps.now()))
-          store.notify(db, kind, account.id, target.id, deps.now());
-      });
+      await store.react(target.id, account.id, kind, activity.id.href, deps.now());
       return true;
     },
 
     /** Undo of a like or boost. */
-    onUndoReaction(undo: Undo): boolean {
+    async onUndoReaction(undo: Undo): Promise<boolean> {
       if (!undo.actorId || !undo.objectId) return false;
-      const account = store.accountByIri(db, undo.actorId.href);
-      return account ? store.removeReaction(db, undo.objectId.href, account.id) : false;
+      const account = await store.accountByIri(undo.actorId.href);
+      return account ? store.removeReaction(undo.objectId.href, account.id) : false;
     },
 
     /** Someone followed the pod (or asked to): the operator is told. */
     async onFollowed(ctx: Context<null>, actor: Actor, state: "pending" | "accepted"): Promise<void> {
       const account = await rememberActor(ctx, actor);
-      if (account) store.notify(db, state === "pending" ? "follow_request" : "follow", account.id, null, deps.now());
+      if (account) await store.notify(state === "pending" ? "follow_request" : "follow", account.id, null, deps.now());
     },
   };
 }

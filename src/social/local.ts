@@ -2,7 +2,8 @@ import type { Context } from "@fedify/fedify";
 import { Create, Delete, Update, type Activity } from "@fedify/vocab";
 import type { PodDeps } from "../federation/deps.ts";
 import { isPost, objectToPost, type Status } from "./activitypub.ts";
-import * as store from "./store.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { socialStore } from "./store.ts";
 
 /** Which pod object a local post is the readable side of, by where it lives. */
 function kindAt(iri: URL, type: string): Status["kind"] | null {
@@ -26,9 +27,10 @@ function kindAt(iri: URL, type: string): Status["kind"] | null {
  * Called for every activity the pod sends to its followers.
  */
 export async function projectPublished(ctx: Context<null>, deps: PodDeps, activity: Activity): Promise<void> {
-  const { db, config } = deps;
+  const { config } = deps;
+  const store = socialStore(roomsOf(deps));
   if (activity instanceof Delete) {
-    if (activity.objectId) store.deleteStatus(db, activity.objectId.href);
+    if (activity.objectId) await store.deleteStatus(activity.objectId.href);
     return;
   }
   if (!(activity instanceof Create || activity instanceof Update)) return;
@@ -36,6 +38,8 @@ export async function projectPublished(ctx: Context<null>, deps: PodDeps, activi
   if (!object?.id || !isPost(object) || object.id.origin !== config.url.origin) return;
   const kind = kindAt(object.id, object.constructor.name);
   if (!kind) return;
-  const me = store.accountByIri(db, ctx.getActorUri(config.handle).href);
-  if (me) store.upsertStatus(db, me, kind, await objectToPost(object, ctx));
+  const me = await store.accountByIri(ctx.getActorUri(config.handle).href);
+  if (!me) return;
+  const post = await objectToPost(object, ctx);
+  await store.upsertStatus(me, kind, post);
 }

@@ -5,13 +5,14 @@ import { toInstant, type PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
 import { resolveActor } from "../follows/resolve.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import { recordTombstones } from "../publishing/tombstones.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { tombstonesStore } from "../publishing/tombstones.ts";
 import { escapeHtml } from "../web/html.ts";
 import { statusToNote, type Account, type Status, type Visibility } from "./activitypub.ts";
 import { snowflake } from "./ids.ts";
 import type { SocialInbox } from "./inbox.ts";
 import { statuses } from "./schema.ts";
-import * as store from "./store.ts";
+import { socialStore } from "./store.ts";
 
 export interface NewPost {
   text: string;
@@ -73,9 +74,13 @@ export function postingActions(
   contextFor: () => Context<null>,
   inbox: SocialInbox,
   events: EventDispatcher,
+  /** The pod's own account row. */
+  me: () => Promise<Account>,
 ) {
-  const { db, config, log } = deps;
-  const me = () => store.accountByIri(db, contextFor().getActorUri(config.handle).href)!;
+  const { config, log } = deps;
+  const rooms = roomsOf(deps);
+  const store = socialStore(rooms);
+  const tombstones = tombstonesStore(rooms);
 
   /** Mentions in the text, resolved by WebFinger; one that cannot be resolved stays plain text. */
   async function resolveMentions(ctx: Context<null>, text: string): Promise<Map<string, Account>> {
@@ -83,7 +88,7 @@ export function postingActions(
     for (const match of text.matchAll(MENTION)) {
       const acct = `${match[2]}@${match[3]}`.toLowerCase();
       if (found.has(acct) || found.size >= 20) continue;
-      const known = store.accountByAcct(db, match[2]!, match[3]!);
+      const known = await store.accountByAcct(match[2]!, match[3]!);
       const account =
         known ??
         (await resolveActor(ctx, config, `@${acct}`)
@@ -95,8 +100,8 @@ export function postingActions(
   }
 
   /** Who gets a post besides the followers: the mentioned, and the author of the post it answers. */
-  function directRecipients(mentioned: Account[], inReplyTo?: Status): Account[] {
-    const author = inReplyTo ? store.accountById(db, inReplyTo.accountId) : undefined;
+  async function directRecipients(mentioned: Account[], inReplyTo?: Status): Promise<Account[]> {
+    const author = inReplyTo ? await store.accountById(inReplyTo.accountId) : undefined;
     const all = author && !author.local ? [...mentioned, author] : mentioned;
     return [...new Map(all.map((a) => [a.iri, a])).values()];
   }
@@ -114,15 +119,15 @@ export function postingActions(
     }
   }
 
-  const mentionedAccounts = (status: Status) =>
-    (JSON.parse(status.mentions) as string[])
-      .map((iri) => store.accountByIri(db, iri))
-      .filter((a): a is Account => a !== undefined);
+  const mentionedAccounts = async (status: Status) =>
+    (await Promise.all((JSON.parse(status.mentions) as string[]).map((iri) => store.accountByIri(iri)))).filter(
+      (a): a is Account => a !== undefined,
+    );
 
   // A post and its deletion commit with the event that delivers them (run by the event dispatcher).
   events.on(POST_PUBLISHED, async ({ status }: { status: Status }) => {
     const ctx = contextFor();
-    const recipients = mentionedAccounts(status);
+    const recipients = await mentionedAccounts(status);
     const mentions = recipients.map((a) => ({ iri: new URL(a.iri), acct: `${a.username}@${a.host}` }));
     const note = statusToNote(ctx, config, status, mentions);
     const create = new Create({
@@ -145,7 +150,7 @@ export function postingActions(
       ccs: note.ccIds,
       object: new Tombstone({ id: new URL(status.iri), deleted: toInstant(new Date(deletedAt)) }),
     });
-    await deliver(ctx, del, status, directRecipients(mentionedAccounts(status)));
+    await deliver(ctx, del, status, await directRecipients(await mentionedAccounts(status)));
   });
 
   return {
@@ -155,15 +160,17 @@ export function postingActions(
       const now = deps.now();
       const id = snowflake(now);
       const iri = new URL(`/notes/${id}`, config.url).href;
-      const recipients = directRecipients([...mentioned.values()], post.inReplyTo);
-      const status = db.transaction((tx) => {
-        const inserted = tx
-          .insert(statuses)
+      const recipients = await directRecipients([...mentioned.values()], post.inReplyTo);
+      const account = await me();
+      const t = rooms.table(statuses);
+      const status = await rooms.write(async (db) => {
+        const [inserted] = await db
+          .insert(t)
           .values({
             id,
             iri,
             url: iri,
-            accountId: me().id,
+            accountId: account.id,
             inReplyToIri: post.inReplyTo?.iri ?? null,
             kind: "note",
             content: renderText(post.text, mentioned),
@@ -174,10 +181,9 @@ export function postingActions(
             mentions: JSON.stringify(recipients.map((a) => a.iri)),
             publishedAt: now.toISOString(),
           })
-          .returning()
-          .get();
-        events.record(tx, POST_PUBLISHED, { status: inserted }, iri);
-        return inserted;
+          .returning();
+        await events.recordWithin(db, POST_PUBLISHED, { status: inserted }, iri);
+        return inserted!;
       });
       await events.settle();
       log.info({ status: iri, visibility: status.visibility }, "note published");
@@ -186,16 +192,18 @@ export function postingActions(
 
     /** Deletes a note written in an app; offers, needs, charters and practices are withdrawn through their own API. */
     async delete(status: Status): Promise<void> {
-      if (status.accountId !== me().id) throw new PostingError(403, "only the pod's own posts can be deleted");
+      if (status.accountId !== (await me()).id) throw new PostingError(403, "only the pod's own posts can be deleted");
       if (status.kind !== "note")
         throw new PostingError(422, `this post is the pod's ${status.kind}: change it through the operator API`);
       const now = deps.now();
-      db.transaction((tx) => {
-        store.deleteStatus(db, status.iri);
-        recordTombstones(db, [{ iri: status.iri, formerType: "Note" }], now);
-        events.record(tx, POST_DELETED, { status, deletedAt: now.toISOString() }, status.iri);
+      // Deleted once: of two deletions at once, only the one that removed the row tells the followers.
+      const deleted = await rooms.write(async (db) => {
+        if (!(await store.within.deleteStatus(db, status.iri))) return false;
+        await tombstones.recordWithin(db, [{ iri: status.iri, formerType: "Note" }], now);
+        await events.recordWithin(db, POST_DELETED, { status, deletedAt: now.toISOString() }, status.iri);
+        return true;
       });
-      await events.settle();
+      if (deleted) await events.settle();
     },
   };
 }

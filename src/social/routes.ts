@@ -7,7 +7,8 @@ import { sendNegotiated } from "../publishing/negotiate.ts";
 import { publicContext, renderPublic } from "../web/layout.ts";
 import { html } from "../webapp/html.ts";
 import { statusToNote } from "./activitypub.ts";
-import { accountByIri, statusByIri } from "./store.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { socialStore } from "./store.ts";
 
 /**
  * Notes written in an app, at their ids: ActivityPub JSON or a page. Followers-only and direct notes are not served.
@@ -16,16 +17,16 @@ export const publicNoteRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; contextFor
   app,
   { deps, contextFor },
 ) => {
-  const { db, config } = deps;
+  const { config } = deps;
+  const store = socialStore(roomsOf(deps));
   app.get(
     "/notes/:id",
     { schema: { params: z.object({ id: z.string().regex(/^\d{1,20}$/) }), hide: true } },
     async (request, reply) => {
-      const status = statusByIri(db, new URL(`/notes/${request.params.id}`, config.url).href);
+      const status = await store.statusByIri(new URL(`/notes/${request.params.id}`, config.url).href);
       if (!status || status.visibility === "private" || status.visibility === "direct")
         throw notFound(`no note ${request.params.id}`);
-      const mentioned = (JSON.parse(status.mentions) as string[])
-        .map((iri) => accountByIri(db, iri))
+      const mentioned = (await Promise.all((JSON.parse(status.mentions) as string[]).map(store.accountByIri)))
         .filter((account) => account !== undefined)
         .map((account) => ({ iri: new URL(account.iri), acct: `${account.username}@${account.host}` }));
       const note = statusToNote(contextFor(), config, status, mentioned);

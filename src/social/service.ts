@@ -7,8 +7,10 @@ import type { Response } from "../publishing/response.ts";
 import { socialInbox } from "./inbox.ts";
 import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
-import { accountByIri, countLocalPosts, statusByIri } from "./queries.ts";
-import { ensureLocalAccount, removeAccountsOfDomain, removeContentOf, setStatusHidden } from "./store.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import type { Account } from "./activitypub.ts";
+import { socialQueries } from "./queries.ts";
+import { socialStore } from "./store.ts";
 import { timelines } from "./timelines.ts";
 
 /** The pod as Mastodon-compatible servers and apps see it: accounts, posts, reactions, notifications. */
@@ -18,18 +20,30 @@ export function socialService(
   publishedAt: Date,
   events: EventDispatcher,
 ) {
+  const rooms = roomsOf(deps);
+  const store = socialStore(rooms);
+  const queries = socialQueries(rooms);
   const refusal = refusesNobody();
+  // The pod's own account row never changes once made (remote upserts and removals leave local rows alone).
+  let mine: Promise<Account> | undefined;
+  const me = (): Promise<Account> =>
+    (mine ??= store
+      .ensureLocalAccount(deps.config, contextFor().getActorUri(deps.config.handle).href, publishedAt)
+      .catch((error: unknown) => {
+        mine = undefined;
+        throw error;
+      }));
   const inbox = socialInbox(deps, refusal);
   // What the pod publishes becomes its own statuses (what Mastodon apps show).
   projectPublishedWith(projectPublished);
-  const reading = timelines(deps.db);
+  const reading = timelines(rooms);
   return {
     inbox,
-    posting: postingActions(deps, contextFor, inbox, events),
+    posting: postingActions(deps, contextFor, inbox, events, me),
     timelines: reading,
     /** Replies to one of the pod's posts (an offer's or need's responses); `publicOnly` for its public page. */
-    responsesTo(iri: string, publicOnly: boolean): Response[] {
-      return reading.repliesTo(iri, publicOnly).map(({ status, account }) => ({
+    async responsesTo(iri: string, publicOnly: boolean): Promise<Response[]> {
+      return (await reading.repliesTo(iri, publicOnly)).map(({ status, account }) => ({
         author: `@${account.username}@${account.host}`,
         authorUrl: account.url ?? account.iri,
         content: status.content,
@@ -39,8 +53,8 @@ export function socialService(
       }));
     },
     /** Remote replies to the pod's posts for the moderation page, newest first, with whether each is hidden. */
-    recentResponses(limit = 100) {
-      return reading.repliesToPod(deps.config.url.origin, limit).map(({ status, account }) => ({
+    async recentResponses(limit = 100) {
+      return (await reading.repliesToPod(deps.config.url.origin, limit)).map(({ status, account }) => ({
         id: status.id,
         author: `@${account.username}@${account.host}`,
         authorIri: account.iri,
@@ -53,22 +67,20 @@ export function socialService(
     },
     /** Hides a remote reply from the pod's pages and counts, or shows it again. */
     setResponseHidden: (id: string, hidden: boolean) =>
-      setStatusHidden(deps.db, id, hidden ? deps.now().toISOString() : null),
-    /** A blocked domain's accounts, posts and reactions go (they come back only if unblocked and sent again). */
-    forgetDomain: (domain: string) => removeAccountsOfDomain(deps.db, domain),
-    /** A blocked account's posts, reactions and notifications go (the account stays, shown as blocked). */
-    forgetAccount: (iri: string) => removeContentOf(deps.db, iri) > 0,
+      store.setStatusHidden(id, hidden ? deps.now().toISOString() : null),
     /** Moderation's blocks: posts and accounts of refused servers and accounts are not stored. */
     refuseWith(refuses: Refusal["refuses"]) {
       refusal.refuses = refuses;
     },
-    /** Whether the pod keeps this post / knows this account (prepared lookups: the inbox asks per delivery). */
-    knowsStatus: (iri: string) => statusByIri(deps.db, iri) !== undefined,
-    knowsAccount: (iri: string) => accountByIri(deps.db, iri) !== undefined,
+    /** Whether the pod keeps this post / knows this account (the inbox asks for deliveries not otherwise its). */
+    knowsStatus: async (iri: string) => (await store.statusByIri(iri)) !== undefined,
+    knowsAccount: async (iri: string) => (await store.accountByIri(iri)) !== undefined,
     /** What the pod published and still shows (NodeInfo's localPosts). */
-    countLocalPosts: () => countLocalPosts(deps.db),
+    countLocalPosts: queries.countLocalPosts,
     /** The pod's own account row (made on first use). */
-    me: () => ensureLocalAccount(deps.db, deps.config, contextFor().getActorUri(deps.config.handle).href, publishedAt),
+    me,
+    /** Lookups and counts for the Mastodon API. */
+    queries,
   };
 }
 

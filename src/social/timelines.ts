@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, isNull, like, lt, or, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { acceptedFollowingIris } from "../follows/sqlite-only.ts";
-import type { Status } from "./activitypub.ts";
+import { and, asc, desc, eq, gt, inArray, isNull, like, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import { acceptedFollowingIris } from "../follows/subquery.ts";
+import type { Account, Status } from "./activitypub.ts";
 import { accounts, markers, notifications, statuses } from "./schema.ts";
 
 /** Mastodon's paging: newest first below max_id, above since_id; min_id pages forward (oldest first, then reversed). */
@@ -12,175 +12,205 @@ export interface Page {
   limit: number;
 }
 
-function paged<T extends { id: string }>(
+async function paged<T extends { id: string }>(
   page: Page,
   column: typeof statuses.id | typeof notifications.id,
-  query: (where: SQL | undefined, order: SQL) => T[],
-): T[] {
+  query: (where: SQL | undefined, order: SQL) => Promise<T[]>,
+): Promise<T[]> {
   const bounds = and(
     page.maxId ? lt(column, page.maxId) : undefined,
     page.sinceId ? gt(column, page.sinceId) : undefined,
     page.minId ? gt(column, page.minId) : undefined,
   );
-  if (page.minId) return query(bounds, asc(column)).reverse();
+  if (page.minId) return (await query(bounds, asc(column))).reverse();
   return query(bounds, desc(column));
 }
 
 const PUBLIC_VISIBILITIES = ["public", "unlisted"] as const;
 
-/** The timelines and threads Mastodon apps read, newest first. */
-export function timelines(db: Db) {
-  const select = (where: SQL | undefined, order: SQL, limit: number): Status[] =>
+/** The timelines and threads Mastodon apps read, newest first, on either database. */
+export function timelines(rooms: RoomDb) {
+  const a = rooms.table(accounts);
+  const s = rooms.table(statuses);
+  const n = rooms.table(notifications);
+  const m = rooms.table(markers);
+
+  const select = (db: RoomQueries, where: SQL | undefined, order: SQL, limit: number): Promise<Status[]> =>
     db
-      .select({ s: statuses })
-      .from(statuses)
-      .innerJoin(accounts, eq(accounts.id, statuses.accountId))
+      .select({ s })
+      .from(s)
+      .innerJoin(a, eq(a.id, s.accountId))
       .where(where)
       .orderBy(order)
       .limit(limit)
-      .all()
-      .map((r) => r.s);
-
-  const followedIris = acceptedFollowingIris(db);
+      .then((rows) => rows.map((r) => r.s));
+  const withAuthors = (where: SQL | undefined, order: SQL, limit: number) =>
+    rooms.read((db) =>
+      db
+        .select({ status: s, account: a })
+        .from(s)
+        .innerJoin(a, eq(a.id, s.accountId))
+        .where(where)
+        .orderBy(order)
+        .limit(limit),
+    ) as Promise<{ status: Status; account: Account }[]>;
 
   return {
     /** The pod's own posts and those of everyone it follows. */
-    home(page: Page): Status[] {
-      return paged(page, statuses.id, (where, order) =>
-        select(and(where, or(eq(accounts.local, true), inArray(accounts.iri, followedIris))), order, page.limit),
+    home(page: Page): Promise<Status[]> {
+      return rooms.read((db) =>
+        paged(page, s.id, (where, order) =>
+          select(
+            db,
+            and(where, or(eq(a.local, true), inArray(a.iri, acceptedFollowingIris(rooms, db)))),
+            order,
+            page.limit,
+          ),
+        ),
       );
     },
 
     /** Public posts: the pod's own with `local`, every public post it knows without. */
-    public(page: Page, localOnly: boolean): Status[] {
-      return paged(page, statuses.id, (where, order) =>
-        select(
-          and(where, eq(statuses.visibility, "public"), localOnly ? eq(accounts.local, true) : undefined),
-          order,
-          page.limit,
+    public(page: Page, localOnly: boolean): Promise<Status[]> {
+      return rooms.read((db) =>
+        paged(page, s.id, (where, order) =>
+          select(
+            db,
+            and(where, eq(s.visibility, "public"), localOnly ? eq(a.local, true) : undefined),
+            order,
+            page.limit,
+          ),
         ),
       );
     },
 
     /** One account's posts; followers-only posts of an account the pod follows are its to read. */
-    ofAccount(accountId: string, page: Page, options: { canSeePrivate: boolean; excludeReplies: boolean }): Status[] {
-      return paged(page, statuses.id, (where, order) =>
-        select(
-          and(
-            where,
-            eq(statuses.accountId, accountId),
-            options.canSeePrivate
-              ? sql`${statuses.visibility} != 'direct'`
-              : inArray(statuses.visibility, [...PUBLIC_VISIBILITIES]),
-            options.excludeReplies ? sql`${statuses.inReplyToIri} IS NULL` : undefined,
+    ofAccount(
+      accountId: string,
+      page: Page,
+      options: { canSeePrivate: boolean; excludeReplies: boolean },
+    ): Promise<Status[]> {
+      return rooms.read((db) =>
+        paged(page, s.id, (where, order) =>
+          select(
+            db,
+            and(
+              where,
+              eq(s.accountId, accountId),
+              options.canSeePrivate ? ne(s.visibility, "direct") : inArray(s.visibility, [...PUBLIC_VISIBILITIES]),
+              options.excludeReplies ? isNull(s.inReplyToIri) : undefined,
+            ),
+            order,
+            page.limit,
           ),
-          order,
-          page.limit,
         ),
       );
     },
 
     /** The thread around a post: what it answers (up to the root), and every answer below it. */
-    context(status: Status): { ancestors: Status[]; descendants: Status[] } {
-      const ancestors: Status[] = [];
-      let parentIri = status.inReplyToIri;
-      while (parentIri && ancestors.length < 40) {
-        const parent = db.select().from(statuses).where(eq(statuses.iri, parentIri)).get();
-        if (!parent) break;
-        ancestors.unshift(parent);
-        parentIri = parent.inReplyToIri;
-      }
-      const descendants: Status[] = [];
-      let frontier = [status.iri];
-      // At most 200 answers, read level by level: a flood of replies can't make one request unbounded.
-      while (frontier.length > 0 && descendants.length < 200) {
-        const replies = db
-          .select()
-          .from(statuses)
-          .where(and(inArray(statuses.inReplyToIri, frontier.slice(0, 200)), isNull(statuses.hiddenAt)))
-          .orderBy(asc(statuses.id))
-          .limit(200 - descendants.length)
-          .all();
-        descendants.push(...replies);
-        frontier = replies.map((r) => r.iri);
-      }
-      return { ancestors, descendants };
+    context(status: Status): Promise<{ ancestors: Status[]; descendants: Status[] }> {
+      return rooms.read(async (db) => {
+        const ancestors: Status[] = [];
+        let parentIri = status.inReplyToIri;
+        while (parentIri && ancestors.length < 40) {
+          const [parent] = await db.select().from(s).where(eq(s.iri, parentIri));
+          if (!parent) break;
+          ancestors.unshift(parent);
+          parentIri = parent.inReplyToIri;
+        }
+        const descendants: Status[] = [];
+        let frontier = [status.iri];
+        // At most 200 answers, read level by level: a flood of replies can't make one request unbounded.
+        while (frontier.length > 0 && descendants.length < 200) {
+          const replies = await db
+            .select()
+            .from(s)
+            .where(and(inArray(s.inReplyToIri, frontier.slice(0, 200)), isNull(s.hiddenAt)))
+            .orderBy(asc(s.id))
+            .limit(200 - descendants.length);
+          descendants.push(...replies);
+          frontier = replies.map((r) => r.iri);
+        }
+        return { ancestors, descendants };
+      });
     },
 
     /** Answers to one of the pod's posts (an offer's or need's responses); `publicOnly` for its public page. */
     repliesTo(iri: string, publicOnly: boolean) {
-      return db
-        .select({ status: statuses, account: accounts })
-        .from(statuses)
-        .innerJoin(accounts, eq(accounts.id, statuses.accountId))
-        .where(
-          and(
-            eq(statuses.inReplyToIri, iri),
-            isNull(statuses.hiddenAt),
-            publicOnly ? inArray(statuses.visibility, [...PUBLIC_VISIBILITIES]) : undefined,
-          ),
-        )
-        .orderBy(asc(statuses.id))
-        .limit(500)
-        .all();
+      return withAuthors(
+        and(
+          eq(s.inReplyToIri, iri),
+          isNull(s.hiddenAt),
+          publicOnly ? inArray(s.visibility, [...PUBLIC_VISIBILITIES]) : undefined,
+        ),
+        asc(s.id),
+        500,
+      );
     },
 
     /** The latest remote replies to the pod's posts, hidden ones too (the moderation page lists them). */
     repliesToPod(origin: string, limit: number) {
-      return db
-        .select({ status: statuses, account: accounts })
-        .from(statuses)
-        .innerJoin(accounts, eq(accounts.id, statuses.accountId))
-        .where(and(eq(accounts.local, false), like(statuses.inReplyToIri, `${origin}/%`)))
-        .orderBy(desc(statuses.id))
-        .limit(limit)
-        .all();
+      return withAuthors(and(eq(a.local, false), like(s.inReplyToIri, `${origin}/%`)), desc(s.id), limit);
     },
 
-    notifications(page: Page, types?: string[], excludeTypes?: string[]) {
-      return paged(page, notifications.id, (where, order) =>
-        db
-          .select()
-          .from(notifications)
-          .where(
-            and(
-              where,
-              types?.length
-                ? inArray(notifications.type, types as (typeof notifications.$inferSelect.type)[])
-                : undefined,
-              excludeTypes?.length ? sql`${notifications.type} NOT IN ${excludeTypes}` : undefined,
-            ),
-          )
-          .orderBy(order)
-          .limit(page.limit)
-          .all(),
+    notifications(page: Page, types?: string[], excludeTypes?: string[]): Promise<Notification[]> {
+      return rooms.read((db) =>
+        paged(page, n.id, (where, order) =>
+          db
+            .select()
+            .from(n)
+            .where(
+              and(
+                where,
+                types?.length ? inArray(n.type, types as Notification["type"][]) : undefined,
+                excludeTypes?.length ? notInArray(n.type, excludeTypes as Notification["type"][]) : undefined,
+              ),
+            )
+            .orderBy(order)
+            .limit(page.limit),
+        ),
       );
     },
 
-    notification: (id: string) => db.select().from(notifications).where(eq(notifications.id, id)).get(),
-    dismiss: (id: string) => db.delete(notifications).where(eq(notifications.id, id)).run().changes > 0,
-    clearNotifications: () => void db.delete(notifications).run(),
+    notification: (id: string): Promise<Notification | undefined> =>
+      rooms.read(async (db) => (await db.select().from(n).where(eq(n.id, id)))[0]),
+
+    /** True the first time: a second dismissal (or one at once elsewhere) finds nothing. */
+    dismiss: (id: string): Promise<boolean> =>
+      rooms.write(async (db) => (await db.delete(n).where(eq(n.id, id)).returning({ id: n.id })).length > 0),
+
+    clearNotifications: (): Promise<void> =>
+      rooms.write(async (db) => {
+        await db.delete(n);
+      }),
 
     markers(names: string[]) {
-      return db
-        .select()
-        .from(markers)
-        .where(inArray(markers.timeline, names as ("home" | "notifications")[]))
-        .all();
+      return rooms.read((db) =>
+        db
+          .select()
+          .from(m)
+          .where(inArray(m.timeline, names as ("home" | "notifications")[])),
+      );
     },
 
+    /** A marker's version counts every setting, however many arrive at once (one upsert, its increment in SQL). */
     setMarker(timeline: "home" | "notifications", lastReadId: string, now: Date) {
-      return db
-        .insert(markers)
-        .values({ timeline, lastReadId, version: 1, updatedAt: now.toISOString() })
-        .onConflictDoUpdate({
-          target: markers.timeline,
-          set: { lastReadId, version: sql`${markers.version} + 1`, updatedAt: now.toISOString() },
-        })
-        .returning()
-        .get();
+      return rooms.write(
+        async (db) =>
+          (
+            await db
+              .insert(m)
+              .values({ timeline, lastReadId, version: 1, updatedAt: now.toISOString() })
+              .onConflictDoUpdate({
+                target: m.timeline,
+                set: { lastReadId, version: sql`${m.version} + 1`, updatedAt: now.toISOString() },
+              })
+              .returning()
+          )[0]!,
+      );
     },
   };
 }
 
+type Notification = typeof notifications.$inferSelect;
 export type Timelines = ReturnType<typeof timelines>;

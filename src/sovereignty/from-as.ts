@@ -112,10 +112,10 @@ export async function storeReport(
   input: PodMonthFigures,
 ): Promise<boolean> {
   const stored = await totalsStore(roomsOf(deps)).replaceFigures(input);
-  // The social room is not on the RoomDb yet: its post is written after the figures' write, on its own.
+  // The social room's post is a write of its own, after the figures' write.
   const { report } = parsed;
   if (stored)
-    projectNeighborReport(deps.db, {
+    await projectNeighborReport(roomsOf(deps), {
       podIri: input.podIri,
       iri: report.id,
       name: report.name ?? report.id,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statusByIri } from "../../src/social/store.ts";
+import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { socialStore } from "../../src/social/store.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
 
@@ -69,7 +70,7 @@ describe("body signatures of a delivery whose HTTP signature proves the actor", 
     const { id, activity } = mention();
     const response = await postRaw(await signMastodonStyle(carol, `${server.url}/inbox`, activity));
     expect(response.status).toBe(202);
-    expect(statusByIri(server.pod.deps.db, id)?.content).toContain("any apples left?");
+    expect((await socialStore(roomsOf(server.pod.deps)).statusByIri(id))?.content).toContain("any apples left?");
     expect(keyFetches()).toEqual([]);
   });
 
@@ -86,7 +87,7 @@ describe("body signatures of a delivery whose HTTP signature proves the actor", 
       },
     };
     expect((await postRaw(forged)).status).toBe(401);
-    expect(statusByIri(server.pod.deps.db, id)).toBeUndefined();
+    expect(await socialStore(roomsOf(server.pod.deps)).statusByIri(id)).toBeUndefined();
     expect(keyFetches()).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statusByIri } from "../../src/social/store.ts";
+import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { socialStore } from "../../src/social/store.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
 
@@ -54,7 +55,7 @@ describe("a block that lands while a post is being read", () => {
     // A post the pod does not keep: the guard fetches and keeps dave's key, the post goes no further.
     const ignored = post(false);
     expect(await deliver(ignored.activity)).toBe(202);
-    expect(statusByIri(server.pod.deps.db, ignored.id)).toBeUndefined();
+    expect(await socialStore(roomsOf(server.pod.deps)).statusByIri(ignored.id)).toBeUndefined();
     const keyFetches = dave.gets.length;
     // This one mentions the pod: reading it fetches dave's actor (unknown account), and the block lands then.
     blockOnNextGet = true;
@@ -63,6 +64,6 @@ describe("a block that lands while a post is being read", () => {
     expect(dave.gets.length).toBeGreaterThan(keyFetches);
     expect(blockOnNextGet).toBe(false);
     expect(server.pod.moderation.refuses(dave.actorId)).toBe(true);
-    expect(statusByIri(server.pod.deps.db, kept.id)).toBeUndefined();
+    expect(await socialStore(roomsOf(server.pod.deps)).statusByIri(kept.id)).toBeUndefined();
   });
 });

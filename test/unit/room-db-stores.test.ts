@@ -7,7 +7,17 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 
 /** Rooms whose stores are written once for both databases; add a room here when it moves. */
-const CONVERTED_ROOMS = ["requests", "operators", "settings", "members", "rotation", "care", "follows", "memory"];
+const CONVERTED_ROOMS = [
+  "requests",
+  "operators",
+  "settings",
+  "members",
+  "rotation",
+  "care",
+  "follows",
+  "memory",
+  "social",
+];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
@@ -30,8 +40,8 @@ const CONVERTED_FILES = [
   "src/members/codes.ts",
   "src/members/passkeys.ts",
   "src/members/reach.ts",
-  // sovereignty: every table is behind these; from-as.ts writes the social room's post of a neighbor's report (a room
-  // not yet moved).
+  // sovereignty: every table is behind these (from-as.ts writes the social room's post of a neighbor's report
+  // through the social store).
   "src/sovereignty/service.ts",
   "src/sovereignty/store-ledger.ts",
   "src/sovereignty/store-reports.ts",
@@ -40,9 +50,24 @@ const CONVERTED_FILES = [
   "src/sovereignty/collections.ts",
   // rotation: reminders read and claim through the service.
   "src/rotation/reminders.ts",
-  // mastodon: the OAuth apps, codes and tokens (the timelines and statuses read the social room, not yet moved).
+  // mastodon: the OAuth apps, codes and tokens; the presenter and routes reading the social room.
   "src/mastodon/oauth.ts",
   "src/mastodon/signed-in-apps.ts",
+  "src/mastodon/present.ts",
+  "src/mastodon/routes/accounts.ts",
+  "src/mastodon/routes/blocks.ts",
+  "src/mastodon/routes/instance.ts",
+  "src/mastodon/routes/search.ts",
+  "src/mastodon/routes/statuses.ts",
+  "src/mastodon/routes/timelines.ts",
+  // social: store.ts, service.ts above; these read and write through socialStore (sqlite-only.ts serves moderation).
+  "src/social/queries.ts",
+  "src/social/timelines.ts",
+  "src/social/posting.ts",
+  "src/social/local.ts",
+  "src/social/neighbor-posts.ts",
+  "src/social/inbox.ts",
+  "src/social/routes.ts",
   // the pod actor's key pairs (made once for every process of the pod).
   "src/federation/keys.ts",
   // care: the cases behind the service.
@@ -51,12 +76,13 @@ const CONVERTED_FILES = [
   // connection to the categories lookup and the confederal view (rooms not yet moved).
   "src/offers/store.ts",
   "src/offers/writes.ts",
-  // follows: room.ts finds the pod's copy through its SQLite connection; sqlite-only.ts serves moderation and social.
+  // follows: room.ts finds the pod's copy through its SQLite connection; sqlite-only.ts serves moderation.
   "src/follows/changes.ts",
   "src/follows/copy.ts",
   "src/follows/federation.ts",
   "src/follows/routes.ts",
   "src/follows/app-routes.ts",
+  "src/follows/subquery.ts",
   // memory: search (FTS5 / tsvector), uploads, the guide links kept in memory, reminders, the collection.
   "src/memory/search.ts",
   "src/memory/uploads.ts",

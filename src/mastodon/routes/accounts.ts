@@ -4,7 +4,6 @@ import type { FollowActions } from "../../follows/federation.ts";
 import { followsOf } from "../../follows/room.ts";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { SocialService } from "../../social/service.ts";
-import { accountById, accountByAcct, accountByIri } from "../../social/queries.ts";
 import { toCredentialAccount } from "../entities/account.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import { pageQuery, setLinkHeader, toPage } from "../paging.ts";
@@ -26,20 +25,21 @@ export const accountRoutes: FastifyPluginAsyncZod<{
   follows: FollowActions;
   present: Presenter;
 }> = async (app, { deps, social, follows, present }) => {
-  const { db, config } = deps;
+  const { config } = deps;
   const { store } = followsOf(deps);
-  const find = (id: string) =>
-    accountById(db, id) ??
-    (() => {
-      throw recordNotFound();
-    })();
+  const { accountById, accountByAcct, accountByIri } = social.queries;
+  const find = async (id: string) => {
+    const row = await accountById(id);
+    if (!row) throw recordNotFound();
+    return row;
+  };
 
   app.get(
     "/api/v1/accounts/verify_credentials",
     { config: { scope: ["read:accounts", "profile"], user: true } },
     async () => {
       const pending = (await store.listFollowers("pending", { limit: 1000 })).length;
-      return toCredentialAccount(config, present.account(social.me(), true), pending);
+      return toCredentialAccount(config, await present.account(await social.me(), true), pending);
     },
   );
 
@@ -52,9 +52,9 @@ export const accountRoutes: FastifyPluginAsyncZod<{
       const row =
         !host || host === config.url.host
           ? username === config.handle
-            ? social.me()
+            ? await social.me()
             : undefined
-          : accountByAcct(db, username!, host);
+          : await accountByAcct(username!, host);
       if (!row) throw recordNotFound();
       return present.account(row);
     },
@@ -65,15 +65,14 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     { config: { scope: "read:follows", user: true }, schema: { querystring: idsQuery } },
     async (request) => {
       const ids = [...asList(request.query.id), ...asList(request.query["id[]"])];
-      return ids
-        .map((id) => accountById(db, id))
+      return (await Promise.all(ids.map(accountById)))
         .filter((row) => row !== undefined)
         .map((row) => present.relationship(row));
     },
   );
 
   app.get("/api/v1/accounts/:id", { schema: { params: idParams } }, async (request) =>
-    present.account(find(request.params.id)),
+    present.account(await find(request.params.id)),
   );
 
   app.get(
@@ -89,11 +88,11 @@ export const accountRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      const row = find(request.params.id);
+      const row = await find(request.params.id);
       if (request.query.pinned || request.query.only_media) return [];
       const isPod = readsAsPod(request);
       const canSeePrivate = isPod && (row.local || (await store.getFollowing(row.iri))?.state === "accepted");
-      const rows = social.timelines.ofAccount(row.id, toPage(request.query), {
+      const rows = await social.timelines.ofAccount(row.id, toPage(request.query), {
         canSeePrivate,
         excludeReplies: request.query.exclude_replies ?? false,
       });
@@ -108,16 +107,14 @@ export const accountRoutes: FastifyPluginAsyncZod<{
       `/api/v1/accounts/:id/${list}`,
       { schema: { params: idParams, querystring: pageQuery(40, 80) } },
       async (request) => {
-        const row = find(request.params.id);
+        const row = await find(request.params.id);
         if (!row.local) return [];
         const iris =
           list === "followers"
             ? await store.listFollowers("accepted", { limit: request.query.limit })
             : await store.listFollowing({ limit: request.query.limit }, "accepted");
-        return iris
-          .map((entry) => accountByIri(db, entry.actorIri))
-          .filter((account) => account !== undefined)
-          .map((account) => present.account(account));
+        const rows = await Promise.all(iris.map((entry) => accountByIri(entry.actorIri)));
+        return Promise.all(rows.filter((account) => account !== undefined).map((account) => present.account(account)));
       },
     );
   }
@@ -126,7 +123,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     "/api/v1/accounts/:id/follow",
     { config: { scope: "write:follows", user: true }, schema: { params: idParams } },
     async (request) => {
-      const row = find(request.params.id);
+      const row = await find(request.params.id);
       if (row.local) throw new MastodonError(403, "This pod cannot follow itself");
       await follows.follow(row.iri);
       return present.relationship(row);
@@ -137,7 +134,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     "/api/v1/accounts/:id/unfollow",
     { config: { scope: "write:follows", user: true }, schema: { params: idParams } },
     async (request) => {
-      const row = find(request.params.id);
+      const row = await find(request.params.id);
       if (await store.getFollowing(row.iri)) await follows.unfollow(row.iri);
       return present.relationship(row);
     },
@@ -148,10 +145,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{
     { config: { scope: "read:follows", user: true }, schema: { querystring: pageQuery(40, 80) } },
     async (request) => {
       const pending = await store.listFollowers("pending", { limit: request.query.limit });
-      return pending
-        .map((follower) => accountByIri(db, follower.actorIri) ?? null)
-        .filter((row) => row !== null)
-        .map((row) => present.account(row));
+      const rows = await Promise.all(pending.map((follower) => accountByIri(follower.actorIri)));
+      return Promise.all(rows.filter((row) => row !== undefined).map((row) => present.account(row)));
     },
   );
 
@@ -160,7 +155,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{
       `/api/v1/follow_requests/:id/${action}`,
       { config: { scope: "write:follows", user: true }, schema: { params: idParams } },
       async (request) => {
-        const row = find(request.params.id);
+        const row = await find(request.params.id);
         await (action === "authorize" ? follows.approve(row.iri) : follows.reject(row.iri));
         return present.relationship(row);
       },

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { ModerationService } from "../../moderation/service.ts";
-import { accountById, accountsByIris } from "../../social/queries.ts";
+import { roomsOf } from "../../db/room-db-sqlite.ts";
+import { socialQueries } from "../../social/queries.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import type { Presenter } from "../present.ts";
 
@@ -16,9 +17,9 @@ export const blockRoutes: FastifyPluginAsyncZod<{
   moderation: ModerationService;
   present: Presenter;
 }> = async (app, { deps, moderation, present }) => {
-  const { db } = deps;
-  const remoteAccount = (id: string) => {
-    const row = accountById(db, id);
+  const { accountById, accountsByIris } = socialQueries(roomsOf(deps));
+  const remoteAccount = async (id: string) => {
+    const row = await accountById(id);
     if (!row) throw recordNotFound();
     if (row.local) throw new MastodonError(403, "This pod cannot block itself");
     return row;
@@ -32,7 +33,7 @@ export const blockRoutes: FastifyPluginAsyncZod<{
         .accounts()
         .slice(0, request.query.limit)
         .map((row) => row.actorIri);
-      return accountsByIris(db, iris).map((row) => present.account(row));
+      return Promise.all((await accountsByIris(iris)).map((row) => present.account(row)));
     },
   );
 
@@ -40,7 +41,7 @@ export const blockRoutes: FastifyPluginAsyncZod<{
     "/api/v1/accounts/:id/block",
     { config: { scope: "write:blocks", user: true }, schema: { params: idParams } },
     async (request) => {
-      const row = remoteAccount(request.params.id);
+      const row = await remoteAccount(request.params.id);
       await moderation.blockAccount(row.iri, "", `@${row.username}@${row.host}`);
       return present.relationship(row);
     },
@@ -50,7 +51,7 @@ export const blockRoutes: FastifyPluginAsyncZod<{
     "/api/v1/accounts/:id/unblock",
     { config: { scope: "write:blocks", user: true }, schema: { params: idParams } },
     async (request) => {
-      const row = remoteAccount(request.params.id);
+      const row = await remoteAccount(request.params.id);
       moderation.unblockAccount(row.iri);
       return present.relationship(row);
     },

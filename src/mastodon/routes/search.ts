@@ -6,7 +6,6 @@ import type { PodDeps } from "../../federation/deps.ts";
 import { resolveActor } from "../../follows/resolve.ts";
 import type { Account, Status } from "../../social/activitypub.ts";
 import type { SocialService } from "../../social/service.ts";
-import { accountByAcct, searchAccounts, statusByIri } from "../../social/queries.ts";
 import type { Presenter } from "../present.ts";
 import { readsAsPod } from "../auth.ts";
 
@@ -19,19 +18,20 @@ export const searchRoutes: FastifyPluginAsyncZod<{
   present: Presenter;
   contextFor: () => Context<null>;
 }> = async (app, { deps, social, present, contextFor }) => {
-  const { db, config } = deps;
+  const { config } = deps;
+  const { accountByAcct, searchAccounts, statusByIri } = social.queries;
 
   async function resolve(q: string): Promise<{ accounts: Account[]; statuses: Status[] }> {
     const ctx = contextFor();
     const handle = HANDLE.exec(q);
     if (handle) {
       if (handle[2] === config.url.host && handle[1] === config.handle)
-        return { accounts: [social.me()], statuses: [] };
+        return { accounts: [await social.me()], statuses: [] };
       const actor = await resolveActor(ctx, config, q).catch(() => null);
       const account = actor ? await social.inbox.rememberActor(ctx, actor) : null;
       return { accounts: account ? [account] : [], statuses: [] };
     }
-    const local = statusByIri(db, q);
+    const local = await statusByIri(q);
     if (local) return { accounts: [], statuses: [local] };
     const object = await ctx.lookupObject(q).catch(() => null);
     if (!object) return { accounts: [], statuses: [] };
@@ -71,18 +71,21 @@ export const searchRoutes: FastifyPluginAsyncZod<{
         found = await resolve(q);
       } else if (looksRemote) {
         const handle = HANDLE.exec(q);
-        const known = handle ? accountByAcct(db, handle[1]!, handle[2]!) : undefined;
-        const local = statusByIri(db, q);
+        const known = handle ? await accountByAcct(handle[1]!, handle[2]!) : undefined;
+        const local = await statusByIri(q);
         found = {
           accounts: known ? [known] : [],
           statuses: local && (isPod || local.visibility === "public") ? [local] : [],
         };
       } else {
-        found.accounts = searchAccounts(db, q, limit, offset ?? 0);
+        found.accounts = await searchAccounts(q, limit, offset ?? 0);
       }
       return {
-        accounts: type && type !== "accounts" ? [] : found.accounts.slice(0, limit).map((row) => present.account(row)),
-        statuses: type && type !== "statuses" ? [] : present.statuses(found.statuses.slice(0, limit), isPod),
+        accounts:
+          type && type !== "accounts"
+            ? []
+            : await Promise.all(found.accounts.slice(0, limit).map((row) => present.account(row))),
+        statuses: type && type !== "statuses" ? [] : await present.statuses(found.statuses.slice(0, limit), isPod),
         hashtags: [],
       };
     },

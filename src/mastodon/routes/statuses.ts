@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { Status } from "../../social/activitypub.ts";
 import type { SocialService } from "../../social/service.ts";
-import { statusById } from "../../social/queries.ts";
 import { MAX_CHARACTERS } from "../entities/instance.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import type { Presenter } from "../present.ts";
@@ -31,13 +30,13 @@ const newStatus = z
 /** Statuses: read one and its thread, write one (published as a Note from the pod), delete one. */
 export const statusRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: SocialService; present: Presenter }> = async (
   app,
-  { deps, social, present },
+  { social, present },
 ) => {
-  const { db } = deps;
+  const { statusById } = social.queries;
 
   /** A post the caller may see: public and unlisted to anyone; the pod's token sees every post the pod holds. */
-  function visible(id: string, isPod: boolean): Status {
-    const row = statusById(db, id);
+  async function visible(id: string, isPod: boolean): Promise<Status> {
+    const row = await statusById(id);
     const hidden = row?.hiddenAt != null || row?.visibility === "private" || row?.visibility === "direct";
     if (!row || (!isPod && hidden)) throw recordNotFound();
     return row;
@@ -45,17 +44,17 @@ export const statusRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
 
   app.get("/api/v1/statuses/:id", { schema: { params: idParams } }, async (request) => {
     const isPod = readsAsPod(request);
-    return present.status(visible(request.params.id, isPod));
+    return present.status(await visible(request.params.id, isPod));
   });
 
   app.get("/api/v1/statuses/:id/context", { schema: { params: idParams } }, async (request) => {
     const isPod = readsAsPod(request);
-    const { ancestors, descendants } = social.timelines.context(visible(request.params.id, isPod));
+    const { ancestors, descendants } = await social.timelines.context(await visible(request.params.id, isPod));
     const shown = (rows: Status[]) =>
       rows.filter((row) => isPod || row.visibility === "public" || row.visibility === "unlisted");
     return {
-      ancestors: present.statuses(shown(ancestors), isPod),
-      descendants: present.statuses(shown(descendants), isPod),
+      ancestors: await present.statuses(shown(ancestors), isPod),
+      descendants: await present.statuses(shown(descendants), isPod),
     };
   });
 
@@ -72,7 +71,7 @@ export const statusRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
         throw new MastodonError(422, "Validation failed: scheduled_at: this pod does not schedule posts");
       const text = body.status?.trim() ?? "";
       if (!text) throw new MastodonError(422, "Validation failed: status: Text can't be blank");
-      const inReplyTo = body.in_reply_to_id ? statusById(db, body.in_reply_to_id) : undefined;
+      const inReplyTo = body.in_reply_to_id ? await statusById(body.in_reply_to_id) : undefined;
       if (body.in_reply_to_id && !inReplyTo) throw recordNotFound();
       const status = await social.posting.create({
         text,
@@ -90,9 +89,9 @@ export const statusRoutes: FastifyPluginAsyncZod<{ deps: PodDeps; social: Social
     "/api/v1/statuses/:id",
     { config: { scope: "write:statuses", user: true }, schema: { params: idParams } },
     async (request) => {
-      const row = statusById(db, request.params.id);
+      const row = await statusById(request.params.id);
       if (!row) throw recordNotFound();
-      const entity = present.status(row);
+      const entity = await present.status(row);
       await social.posting.delete(row);
       return entity;
     },

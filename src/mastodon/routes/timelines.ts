@@ -23,7 +23,7 @@ export const timelineRoutes: FastifyPluginAsyncZod<{
     "/api/v1/timelines/home",
     { config: { scope: "read:statuses", user: true }, schema: { querystring: pageQuery() } },
     async (request, reply) => {
-      const rows = timelines.home(toPage(request.query));
+      const rows = await timelines.home(toPage(request.query));
       setLinkHeader(request, reply, deps.config.url, rows);
       return present.statuses(rows);
     },
@@ -42,7 +42,9 @@ export const timelineRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       if (request.query.only_media || (request.query.remote && request.query.local)) return [];
-      const rows = request.query.remote ? [] : timelines.public(toPage(request.query), request.query.local ?? false);
+      const rows = request.query.remote
+        ? []
+        : await timelines.public(toPage(request.query), request.query.local ?? false);
       setLinkHeader(request, reply, deps.config.url, rows);
       return present.statuses(rows, readsAsPod(request));
     },
@@ -65,7 +67,7 @@ export const timelineRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const q = request.query;
-      const rows = timelines.notifications(
+      const rows = await timelines.notifications(
         toPage(q),
         list(q["types[]"] ?? q.types),
         list(q["exclude_types[]"] ?? q.exclude_types),
@@ -79,15 +81,15 @@ export const timelineRoutes: FastifyPluginAsyncZod<{
     "/api/v1/notifications/:id",
     { config: { scope: "read:notifications", user: true }, schema: { params: z.object({ id: z.string().max(40) }) } },
     async (request) => {
-      const row = timelines.notification(request.params.id);
-      const [entity] = row ? present.notifications([row]) : [];
+      const row = await timelines.notification(request.params.id);
+      const [entity] = row ? await present.notifications([row]) : [];
       if (!entity) throw recordNotFound();
       return entity;
     },
   );
 
   app.post("/api/v1/notifications/clear", { config: { scope: "write:notifications", user: true } }, async () => {
-    timelines.clearNotifications();
+    await timelines.clearNotifications();
     return {};
   });
 
@@ -95,7 +97,7 @@ export const timelineRoutes: FastifyPluginAsyncZod<{
     "/api/v1/notifications/:id/dismiss",
     { config: { scope: "write:notifications", user: true }, schema: { params: z.object({ id: z.string().max(40) }) } },
     async (request) => {
-      if (!timelines.dismiss(request.params.id)) throw recordNotFound();
+      if (!(await timelines.dismiss(request.params.id))) throw recordNotFound();
       return {};
     },
   );
@@ -112,12 +114,10 @@ export const timelineRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const names = list(request.query["timeline[]"] ?? request.query.timeline) ?? [];
       return Object.fromEntries(
-        timelines
-          .markers(names)
-          .map((m) => [
-            m.timeline,
-            { last_read_id: m.lastReadId, version: m.version, updated_at: new Date(m.updatedAt).toISOString() },
-          ]),
+        (await timelines.markers(names)).map((m) => [
+          m.timeline,
+          { last_read_id: m.lastReadId, version: m.version, updated_at: new Date(m.updatedAt).toISOString() },
+        ]),
       );
     },
   );
@@ -132,15 +132,15 @@ export const timelineRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const entries = (["home", "notifications"] as const).filter((name) => request.body[name]);
       if (entries.length === 0) throw new MastodonError(422, "Validation failed: home or notifications is required");
-      return Object.fromEntries(
-        entries.map((name) => {
-          const m = timelines.setMarker(name, request.body[name]!.last_read_id, deps.now());
-          return [
-            name,
-            { last_read_id: m.lastReadId, version: m.version, updated_at: new Date(m.updatedAt).toISOString() },
-          ];
-        }),
-      );
+      const set = [];
+      for (const name of entries) {
+        const m = await timelines.setMarker(name, request.body[name]!.last_read_id, deps.now());
+        set.push([
+          name,
+          { last_read_id: m.lastReadId, version: m.version, updated_at: new Date(m.updatedAt).toISOString() },
+        ]);
+      }
+      return Object.fromEntries(set);
     },
   );
 };
