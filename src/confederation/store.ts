@@ -124,7 +124,8 @@ export function viewStore(rooms: RoomDb) {
           setWhere: and(eq(objects.podIri, record.podIri), lt(objects.version, record.version)),
         })
         .returning({ iri: objects.iri });
-      if (stored.length > 0) {
+      // Only charters have services (an object's kind never changes): an offer's delivery skips both statements.
+      if (stored.length > 0 && record.kind === "charter") {
         await db.delete(services).where(eq(services.charterIri, record.iri));
         if (charterServices.length > 0) {
           await db
