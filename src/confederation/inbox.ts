@@ -49,9 +49,8 @@ export function confederationInbox(
   refusal: Refusal,
 ) {
   const { db, log } = deps;
-  // Prepared once: this runs for every activity a neighbor sends.
-  const following = db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?");
-  const followed = (actorIri: string) => following.get(actorIri)?.state === "accepted";
+  /** Whether the pod follows the sender, when the concern check did not say (the follows copy, in memory). */
+  const followed = async (actorIri: string) => followsOf(deps).followsAccepted(actorIri);
   const rooms = roomsOf(deps);
   const store = viewStore(rooms);
   const commitGrouped = sharedGroupedWrites(rooms);
@@ -178,7 +177,7 @@ export function confederationInbox(
   async function onCreateOrUpdate(ctx: Context<null>, activity: Create | Update, senderFollowed?: boolean) {
     const actorIri = activity.actorId;
     if (!actorIri) return;
-    const isFollowed = senderFollowed ?? followed(actorIri.href);
+    const isFollowed = senderFollowed ?? (await followed(actorIri.href));
     const object = await activity.getObject(ctx).catch(() => null);
     const recordIt = (tx: RoomQueries) => record(tx, activity, object, isFollowed);
     if (!object || !(await kindOf(object))) {
@@ -198,7 +197,7 @@ export function confederationInbox(
     /** A verified activity that does not concern the pod: kept in the inbox record, not read further. */
     async recordUnconcerned(receipt: Receipt): Promise<void> {
       if (!receipt.activityIri) return;
-      const isFollowed = followed(receipt.actorIri);
+      const isFollowed = await followed(receipt.actorIri);
       await commitGrouped((tx) => store.recordReceiptWithin(tx, receipt, isFollowed, deps.now()));
     },
 
@@ -208,7 +207,7 @@ export function confederationInbox(
       fields: ProposalFields & { attributedTo: string | null },
       senderFollowed?: boolean,
     ): Promise<void> {
-      const isFollowed = senderFollowed ?? followed(receipt.actorIri);
+      const isFollowed = senderFollowed ?? (await followed(receipt.actorIri));
       const recordIt = (tx: RoomQueries) => store.recordReceiptWithin(tx, receipt, isFollowed, deps.now());
       if (!proposalKind(fields.purpose)) return void (await commitGrouped(recordIt));
       const ids = { iri: fields.iri, attributedTo: fields.attributedTo };
@@ -220,7 +219,7 @@ export function confederationInbox(
       const objectIri = activity.objectId;
       if (!actorIri || !objectIri) return;
       const object = await activity.getObject(ctx).catch(() => null);
-      const isFollowed = followed(actorIri.href);
+      const isFollowed = await followed(actorIri.href);
       await commitGrouped((tx) => record(tx, activity, object, isFollowed));
       if (objectIri.href === actorIri.href) {
         // The pod (or person) deleted itself: it leaves the view and our follow lists.
@@ -252,7 +251,7 @@ export function confederationInbox(
       const viaIri = announce.actorId;
       const objectIri = announce.objectId;
       if (!viaIri || !objectIri) return;
-      const isFollowed = followed(viaIri.href);
+      const isFollowed = await followed(viaIri.href);
       await commitGrouped((tx) => record(tx, announce, null, isFollowed));
       if (!isFollowed || objectIri.origin === ctx.origin || refusal.refuses(objectIri.href)) return;
       const fetched = await ctx.lookupObject(objectIri.href).catch(() => null);
