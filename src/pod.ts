@@ -130,8 +130,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
           .backfill(actorIri, services.moderation.refuses)
           .catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "reading earlier reports failed"));
       },
-      left(actorIri) {
-        confederation.hooks.left(actorIri);
+      async left(actorIri) {
+        await confederation.hooks.left(actorIri);
         // An unfollowed pod's report figures leave the confederal totals with its other objects.
         services.sovereignty
           .forgetPod(actorIri)

@@ -12,7 +12,8 @@ import { FetchError, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
 import { InvalidObjectError, kindOf, toViewRecord } from "./from-as.ts";
 import { KIND_NAMES } from "../publishing/kind-names.ts";
-import { pruneUnlisted, removePodFromView, upsertNeighborPod, upsertViewObject } from "./store.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { viewStore } from "./store.ts";
 
 /** Bounds, so a neighbor's collection that never ends or items that are too large stop cleanly. */
 export const BACKFILL_LIMITS = { pagesPerCollection: 20, itemsPerCollection: 2_000, itemBytes: 256 * 1024 };
@@ -34,14 +35,16 @@ export interface BackfillReport {
  * would prune what the neighbor published since. The signed (authenticated) loader does not cache.
  */
 export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: string): Promise<BackfillReport> {
-  const { db, log } = deps;
+  const { log } = deps;
+  const rooms = roomsOf(deps);
+  const store = viewStore(rooms);
   const report: BackfillReport = { stored: 0, refused: 0, pruned: 0, complete: true };
   const fresh: { documentLoader: DocumentLoader; contextLoader: DocumentLoader } = {
     documentLoader: await ctx.getDocumentLoader({ identifier: deps.config.handle }),
     contextLoader: ctx.contextLoader,
   };
   if (await isGone(ctx, actorIri, { documentLoader: fresh.documentLoader })) {
-    removePodFromView(db, actorIri);
+    await store.removePod(actorIri);
     log.info({ actor: actorIri }, "neighbor is gone: removed from the view");
     return { ...report, complete: false };
   }
@@ -50,16 +53,13 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
     log.warn({ actor: actorIri }, "backfill skipped: the neighbor's actor could not be fetched");
     return { ...report, complete: false };
   }
-  upsertNeighborPod(
-    db,
-    {
-      actorIri,
-      name: String(actor.name ?? actor.preferredUsername ?? actor.id.host),
-      handle: actor.preferredUsername ? `@${actor.preferredUsername}@${actor.id.host}` : null,
-      url: actor.url instanceof URL ? actor.url.href : null,
-    },
-    deps.now(),
-  );
+  const pod = {
+    actorIri,
+    name: String(actor.name ?? actor.preferredUsername ?? actor.id.host),
+    handle: actor.preferredUsername ? `@${actor.preferredUsername}@${actor.id.host}` : null,
+    url: actor.url instanceof URL ? actor.url.href : null,
+  };
+  await rooms.write((db) => store.upsertNeighborPodWithin(db, pod, deps.now()));
 
   const listed = new Set<string>();
   const readBegan = deps.now();
@@ -71,7 +71,8 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
       listed.add(item.id.href);
       try {
         const record = await toViewRecord(item, actorIri);
-        if (upsertViewObject(db, record, { viaIri: actorIri, at: deps.now() }) === "stored") report.stored++;
+        const arrival = { viaIri: actorIri, at: deps.now() };
+        if ((await rooms.write((db) => store.upsertWithin(db, record, arrival))) === "stored") report.stored++;
       } catch (error) {
         if (!(error instanceof InvalidObjectError)) throw error;
         report.refused++;
@@ -82,7 +83,7 @@ export async function backfillPod(deps: PodDeps, ctx: Context<null>, actorIri: s
   }
   // The streams are everything the neighbor publishes: once all were read, what they do not list is gone.
   if (report.complete && actor.streamIds.length > 0) {
-    report.pruned = pruneUnlisted(db, actorIri, listed, [...KIND_NAMES], readBegan);
+    report.pruned = await store.pruneUnlisted(actorIri, listed, [...KIND_NAMES], readBegan);
   }
   log.info({ actor: actorIri, ...report }, "backfill done");
   return report;

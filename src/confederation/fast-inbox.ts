@@ -17,9 +17,6 @@ import type { ConfederationInbox, Receipt } from "./inbox.ts";
  * It only ever accepts: anything it does not fully recognise goes to Fedify's generic path unchanged.
  */
 export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
-  const seen = deps.db.$client.prepare<[string, string], { one: number }>(
-    "SELECT 1 AS one FROM received_activities WHERE activity_iri = ? AND actor_iri = ?",
-  );
   /**
    * Verified activities being handled now, by actor and id: a second delivery of one waits for the first (group
    * commit).
@@ -32,12 +29,12 @@ export function fastInbox(deps: PodDeps, inbox: ConfederationInbox) {
     const decoded = decodeActivity(activity);
     if (!decoded || decoded.receipt.actorIri !== actorIri) return false;
     const { receipt, proposal } = decoded;
-    // The same activity again. While one delivery of it is being handled, a second waits for it; then
-    // the inbox record (which keeps every activity taken, with its actor) says whether it was done already.
+    // The same activity again. While one delivery of it is being handled, a second waits for it, and is done
+    // if that one was. Later (or in another process at the same time) the inbox record, which keeps every
+    // activity taken by its id in the write that stores its object, lets the object be stored once.
     // From here on a failure answers 5xx (the sender retries), never Fedify's path.
     const slot = `${receipt.actorIri} ${receipt.activityIri}`;
-    while (inFlight.has(slot)) await inFlight.get(slot);
-    if (seen.get(receipt.activityIri, receipt.actorIri)) return true;
+    while (inFlight.has(slot)) if (await inFlight.get(slot)) return true;
     const handling = inbox.onProposal(receipt, proposal, senderFollowed).then(() => true);
     inFlight.set(
       slot,

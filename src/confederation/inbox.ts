@@ -27,23 +27,10 @@ import {
 } from "./from-as.ts";
 import type { RelayActions } from "./relay.ts";
 import { projectNeighborObject, removeNeighborPost } from "../social/neighbor-posts.ts";
-import {
-  releaseViewObject,
-  removePodFromView,
-  removeViewObject,
-  upsertNeighborPod,
-  upsertViewObject,
-  viewObjectOrigin,
-} from "./store.ts";
+import type { RoomQueries } from "../db/room-db.ts";
+import { type Receipt, viewStore } from "./store.ts";
 
-/** What the inbox record keeps of an activity: types and ids, not bodies. */
-export interface Receipt {
-  activityIri: string;
-  type: string;
-  actorIri: string;
-  objectIri: string | null;
-  objectType: string | null;
-}
+export type { Receipt };
 
 /** The ids an object is judged by before it is read: its own and its author's. */
 interface ObjectIds {
@@ -62,21 +49,17 @@ export function confederationInbox(
   refusal: Refusal,
 ) {
   const { db, log } = deps;
-  // Prepared once: these run for every activity a neighbor sends.
-  const statements = {
-    following: db.$client.prepare<[string], { state: string }>("SELECT state FROM following WHERE actor_iri = ?"),
-    record: db.$client.prepare(
-      "INSERT INTO received_activities " +
-        `(activity_iri, type, actor_iri, object_iri, object_type, from_followed, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (activity_iri) DO NOTHING`,
-    ),
-  };
-  const followed = (actorIri: string) => statements.following.get(actorIri)?.state === "accepted";
-  const commitGrouped = sharedGroupedWrites(roomsOf(deps));
+  /** Whether the pod follows the sender, when the concern check did not say (the follows copy, in memory). */
+  const followed = async (actorIri: string) => followsOf(deps).followsAccepted(actorIri);
+  const rooms = roomsOf(deps);
+  const store = viewStore(rooms);
+  const commitGrouped = sharedGroupedWrites(rooms);
 
-  function record(activity: Activity, object: APObject | null, isFollowed: boolean): void {
-    if (!activity.id || !activity.actorId) return;
-    recordReceipt(
+  /** The activity in the inbox record, within the grouped write `tx`; false when its id was recorded already. */
+  function record(tx: RoomQueries, activity: Activity, object: APObject | null, isFollowed: boolean): Promise<boolean> {
+    if (!activity.id || !activity.actorId) return Promise.resolve(true);
+    return store.recordReceiptWithin(
+      tx,
       {
         activityIri: activity.id.href,
         type: activity.constructor.name.replace(/^Pod/, ""),
@@ -89,75 +72,70 @@ export function confederationInbox(
           : null,
       },
       isFollowed,
-    );
-  }
-
-  function recordReceipt({ activityIri, type, actorIri, objectIri, objectType }: Receipt, isFollowed: boolean): void {
-    statements.record.run(
-      activityIri,
-      type,
-      actorIri,
-      objectIri,
-      objectType,
-      isFollowed ? 1 : 0,
-      deps.now().toISOString(),
+      deps.now(),
     );
   }
 
   /**
    * Stores an object from its origin; refuses (one log line) what fails the origin check or validation.
-   * `alongside` (the inbox record) is written with it, all or nothing; activities that arrive together
-   * share one commit (group commit), which settles before this returns.
+   * `alongside` (the inbox record) is written with it, all or nothing; when it says the activity was recorded
+   * already (a redelivery, or another process taking it at once), the object is left as that one left it.
+   * Activities that arrive together share one commit (group commit), which settles before this returns.
+   * "stored" when the object is in the view (new or unchanged).
    */
   async function ingest(
     object: ObjectIds,
     originIri: string,
     toRecord: () => ViewRecord | Promise<ViewRecord>,
     arrival: { viaIri: string; announceIri?: string },
-    alongside: () => void = () => {},
-  ): Promise<boolean> {
+    alongside?: (tx: RoomQueries) => Promise<boolean>,
+  ): Promise<"stored" | "seen" | "refused"> {
+    const refuse = async () => {
+      if (alongside) await commitGrouped(alongside);
+    };
     if (!object.iri || !belongsTo(originIri, object.iri, object.attributedTo)) {
-      alongside();
+      await refuse();
       log.warn(
         { object: object.iri, actor: originIri },
         "refused an object that is not its actor's (attributedTo, or id off the actor's origin)",
       );
-      return false;
+      return "refused";
     }
     const refused = () => refusal.refuses(originIri) || refusal.refuses(object.iri!);
     if (refused()) {
-      alongside();
+      await refuse();
       log.info({ object: object.iri, actor: originIri }, "refused an object from a blocked server or account");
-      return false;
+      return "refused";
     }
     if (!(await claimable(object.iri, originIri))) {
-      alongside();
+      await refuse();
       log.warn(
         { object: object.iri, actor: originIri },
         "refused an object another actor holds, which its id does not confirm as this actor's",
       );
-      return false;
+      return "refused";
     }
+    let viewRecord: ViewRecord;
     try {
-      const viewRecord = await toRecord();
-      const result = await commitGrouped(async (grouped) => {
-        alongside();
-        // Blocked while this delivery was being read: nothing of it is kept.
-        if (refused()) return "refused";
-        const stored = upsertViewObject(db, viewRecord, { ...arrival, at: deps.now() });
-        // What the operator's apps show of a followed pod (it sends no companion Notes to pods), in the same
-        // commit. (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
-        if (!arrival.announceIri) await projectNeighborObject(roomsOf(deps), grouped, viewRecord);
-        return stored;
-      });
-      log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
-      return true;
+      viewRecord = await toRecord();
     } catch (error) {
       if (!(error instanceof InvalidObjectError)) throw error;
-      alongside();
+      await refuse();
       log.warn({ object: object.iri, reason: error.message }, "refused an invalid object");
-      return false;
+      return "refused";
     }
+    const result = await commitGrouped(async (tx) => {
+      if (alongside && !(await alongside(tx))) return "seen";
+      // Blocked while this delivery was being read: nothing of it is kept.
+      if (refused()) return "refused";
+      const stored = await store.upsertWithin(tx, viewRecord, { ...arrival, at: deps.now() });
+      // What the operator's apps show of a followed pod (it sends no companion Notes to pods), in the same
+      // commit. (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
+      if (!arrival.announceIri) await projectNeighborObject(roomsOf(deps), tx, viewRecord);
+      return stored;
+    });
+    log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
+    return result === "seen" || result === "refused" ? result : "stored";
   }
 
   /**
@@ -166,13 +144,13 @@ export function confederationInbox(
    * tombstone). Only a conflict costs a fetch.
    */
   async function claimable(iri: string, actorIri: string): Promise<boolean> {
-    const holder = viewObjectOrigin(db, iri);
+    const holder = await store.originOf(iri);
     if (!holder || holder === actorIri) return true;
     const fetched = await contextFor()
       .lookupObject(iri)
       .catch(() => null);
     if (!fetched || fetched.id?.href !== iri || fetched.attributionId?.href !== actorIri) return false;
-    releaseViewObject(db, iri, holder);
+    await store.release(iri, holder);
     log.info({ object: iri, from: holder, to: actorIri }, "view object reclaimed by the actor its id names");
     return true;
   }
@@ -183,28 +161,28 @@ export function confederationInbox(
     object: ObjectIds,
     toRecord: () => ViewRecord | Promise<ViewRecord>,
     isFollowed: boolean,
-    recordIt: () => void,
+    recordIt: (tx: RoomQueries) => Promise<boolean>,
   ): Promise<void> {
     // Objects from pods we do not follow only count when a followed pod relayed them (already in the view).
-    if (!isFollowed && !(object.iri && viewObjectOrigin(db, object.iri) === actorIri)) {
-      recordIt();
+    if (!isFollowed && !(object.iri && (await store.originOf(object.iri)) === actorIri)) {
+      await commitGrouped(recordIt);
       log.debug({ actor: actorIri }, "ignored an object from a pod this pod does not follow");
       return;
     }
-    await ingest(object, actorIri, toRecord, { viaIri: actorIri }, recordIt);
-    if (object.iri) await relay.renew(object.iri, actorIri);
+    const result = await ingest(object, actorIri, toRecord, { viaIri: actorIri }, recordIt);
+    if (object.iri && result !== "seen") await relay.renew(object.iri, actorIri);
   }
 
   /** `senderFollowed`: the follow as the inbox's concern check read it for this delivery (else read here). */
   async function onCreateOrUpdate(ctx: Context<null>, activity: Create | Update, senderFollowed?: boolean) {
     const actorIri = activity.actorId;
     if (!actorIri) return;
-    const isFollowed = senderFollowed ?? followed(actorIri.href);
+    const isFollowed = senderFollowed ?? (await followed(actorIri.href));
     const object = await activity.getObject(ctx).catch(() => null);
-    const recordIt = () => record(activity, object, isFollowed);
+    const recordIt = (tx: RoomQueries) => record(tx, activity, object, isFollowed);
     if (!object || !(await kindOf(object))) {
       // Grouped: a post's receipt shares its commit with the others arriving now (and with the post itself).
-      await commitGrouped(async () => recordIt());
+      await commitGrouped(recordIt);
       if (object && isActor(object) && activity instanceof Update && isFollowed) await rememberPod(ctx, actorIri.href);
       return;
     }
@@ -217,8 +195,10 @@ export function confederationInbox(
     onUpdate: onCreateOrUpdate,
 
     /** A verified activity that does not concern the pod: kept in the inbox record, not read further. */
-    recordUnconcerned(receipt: Receipt): void {
-      if (receipt.activityIri) recordReceipt(receipt, followed(receipt.actorIri));
+    async recordUnconcerned(receipt: Receipt): Promise<void> {
+      if (!receipt.activityIri) return;
+      const isFollowed = await followed(receipt.actorIri);
+      await commitGrouped((tx) => store.recordReceiptWithin(tx, receipt, isFollowed, deps.now()));
     },
 
     /** The fast path's Create or Update of an offer or need, read from the compact JSON of our context. */
@@ -227,9 +207,9 @@ export function confederationInbox(
       fields: ProposalFields & { attributedTo: string | null },
       senderFollowed?: boolean,
     ): Promise<void> {
-      const isFollowed = senderFollowed ?? followed(receipt.actorIri);
-      const recordIt = () => recordReceipt(receipt, isFollowed);
-      if (!proposalKind(fields.purpose)) return recordIt();
+      const isFollowed = senderFollowed ?? (await followed(receipt.actorIri));
+      const recordIt = (tx: RoomQueries) => store.recordReceiptWithin(tx, receipt, isFollowed, deps.now());
+      if (!proposalKind(fields.purpose)) return void (await commitGrouped(recordIt));
       const ids = { iri: fields.iri, attributedTo: fields.attributedTo };
       await receiveObject(receipt.actorIri, ids, () => proposalRecord(fields, receipt.actorIri), isFollowed, recordIt);
     },
@@ -238,10 +218,12 @@ export function confederationInbox(
       const actorIri = activity.actorId;
       const objectIri = activity.objectId;
       if (!actorIri || !objectIri) return;
-      record(activity, await activity.getObject(ctx).catch(() => null), followed(actorIri.href));
+      const object = await activity.getObject(ctx).catch(() => null);
+      const isFollowed = await followed(actorIri.href);
+      await commitGrouped((tx) => record(tx, activity, object, isFollowed));
       if (objectIri.href === actorIri.href) {
         // The pod (or person) deleted itself: it leaves the view and our follow lists.
-        const removed = removePodFromView(db, actorIri.href);
+        const removed = await store.removePod(actorIri.href);
         const follows = followsOf(deps);
         if (await follows.store.removeFollower(actorIri.href)) follows.followersChanged();
         if (await follows.store.removeFollowing(actorIri.href)) follows.followingChanged();
@@ -249,7 +231,7 @@ export function confederationInbox(
         return;
       }
       // Only the object's own actor may delete it; another actor on the same host leaves no tombstone either.
-      const holder = viewObjectOrigin(db, objectIri.href);
+      const holder = await store.originOf(objectIri.href);
       if ((holder && holder !== actorIri.href) || !sameOrigin(objectIri, actorIri)) {
         log.warn(
           { object: objectIri.href, actor: actorIri.href },
@@ -257,10 +239,8 @@ export function confederationInbox(
         );
         return;
       }
-      if (removeViewObject(db, objectIri.href, actorIri.href, deps.now())) {
-        await roomsOf(deps).write((grouped) =>
-          removeNeighborPost(roomsOf(deps), grouped, objectIri.href, actorIri.href),
-        );
+      if (await store.remove(objectIri.href, actorIri.href, deps.now())) {
+        await roomsOf(deps).write((tx) => removeNeighborPost(roomsOf(deps), tx, objectIri.href, actorIri.href));
         log.debug({ object: objectIri.href }, "view object deleted by its origin");
       }
       await relay.renew(objectIri.href, actorIri.href);
@@ -271,26 +251,25 @@ export function confederationInbox(
       const viaIri = announce.actorId;
       const objectIri = announce.objectId;
       if (!viaIri || !objectIri) return;
-      const isFollowed = followed(viaIri.href);
-      record(announce, null, isFollowed);
+      const isFollowed = await followed(viaIri.href);
+      await commitGrouped((tx) => record(tx, announce, null, isFollowed));
       if (!isFollowed || objectIri.origin === ctx.origin || refusal.refuses(objectIri.href)) return;
       const fetched = await ctx.lookupObject(objectIri.href).catch(() => null);
       if (!fetched || fetched instanceof Tombstone) {
         // Only the origin saying it is gone removes it; a timeout or a refusal leaves the view as it is.
-        const origin = viewObjectOrigin(db, objectIri.href);
+        const origin = await store.originOf(objectIri.href);
         if (origin && (fetched instanceof Tombstone || (await isGone(ctx, objectIri.href, { missing: true }))))
-          removeViewObject(db, objectIri.href, origin, deps.now());
+          await store.remove(objectIri.href, origin, deps.now());
         return;
       }
       if (!(await kindOf(fetched)) || !fetched.attributionId || fetched.id?.href !== objectIri.href) return;
       const origin = fetched.attributionId;
       const ids = { iri: fetched.id.href, attributedTo: origin.href };
-      if (
-        await ingest(ids, origin.href, () => toViewRecord(fetched, origin.href), {
-          viaIri: viaIri.href,
-          announceIri: announce.id?.href,
-        })
-      ) {
+      const ingested = await ingest(ids, origin.href, () => toViewRecord(fetched, origin.href), {
+        viaIri: viaIri.href,
+        announceIri: announce.id?.href,
+      });
+      if (ingested === "stored") {
         await rememberPod(ctx, origin.href);
       }
     },
@@ -300,16 +279,13 @@ export function confederationInbox(
     if (refusal.refuses(actorIri)) return;
     const actor = await ctx.lookupObject(actorIri).catch(() => null);
     if (!actor || !isActor(actor) || !actor.id) return;
-    upsertNeighborPod(
-      db,
-      {
-        actorIri: actor.id.href,
-        name: String(actor.name ?? actor.preferredUsername ?? actor.id.host),
-        handle: actor.preferredUsername ? `@${actor.preferredUsername}@${actor.id.host}` : null,
-        url: actor.url instanceof URL ? actor.url.href : null,
-      },
-      deps.now(),
-    );
+    const pod = {
+      actorIri: actor.id.href,
+      name: String(actor.name ?? actor.preferredUsername ?? actor.id.host),
+      handle: actor.preferredUsername ? `@${actor.preferredUsername}@${actor.id.host}` : null,
+      url: actor.url instanceof URL ? actor.url.href : null,
+    };
+    await commitGrouped((tx) => store.upsertNeighborPodWithin(tx, pod, deps.now()));
   }
 }
 

@@ -1,11 +1,11 @@
 import type { Context } from "@fedify/fedify";
 import { Announce } from "@fedify/vocab";
-import { eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { publicAddressing, sendToFollowers } from "../publishing/deliver.ts";
-import { relayedObjects, viewObjects } from "./schema.ts";
+import { viewStore } from "./store.ts";
 
 /**
  * Relaying without a center. The operator re-shares a neighbor's object with an Announce; receivers
@@ -14,11 +14,8 @@ import { relayedObjects, viewObjects } from "./schema.ts";
  * an activity from the object's origin renews one, and a pod never relays its own objects.
  */
 export function relayActions(deps: PodDeps, contextFor: () => Context<null>) {
-  const { db, config } = deps;
-  // Asked for every activity a neighbor sends: prepared once.
-  const relayedOrigin = db.$client.prepare<[string], { originIri: string }>(
-    "SELECT origin_iri AS originIri FROM relayed_objects WHERE object_iri = ?",
-  );
+  const { config } = deps;
+  const store = viewStore(roomsOf(deps));
 
   async function announce(objectIri: string): Promise<string> {
     const ctx = contextFor();
@@ -32,21 +29,20 @@ export function relayActions(deps: PodDeps, contextFor: () => Context<null>) {
   return {
     /** Re-shares an offer, need or practice that is in this pod's view. */
     async reshare(objectIri: string) {
-      const object = db.select().from(viewObjects).where(eq(viewObjects.iri, objectIri)).get();
+      const object = await store.viewObject(objectIri);
       if (!object || object.kind === "charter")
         throw notFound(`no offer, need or practice ${objectIri} in this pod's view`);
       const announceIri = await announce(objectIri);
       const row = { objectIri, originIri: object.podIri, announceIri, createdAt: deps.now().toISOString() };
-      db.insert(relayedObjects).values(row).onConflictDoUpdate({ target: relayedObjects.objectIri, set: row }).run();
+      await store.recordRelay(row);
       return row;
     },
 
     /** The origin changed or deleted something this pod relayed: announce it again so followers refetch. */
     async renew(objectIri: string, actorIri: string): Promise<boolean> {
-      const relayed = relayedOrigin.get(objectIri);
-      if (!relayed || relayed.originIri !== actorIri) return false;
-      const announceIri = await announce(objectIri);
-      db.update(relayedObjects).set({ announceIri }).where(eq(relayedObjects.objectIri, objectIri)).run();
+      // Asked for every activity a neighbor sends.
+      if ((await store.relayedOrigin(objectIri)) !== actorIri) return false;
+      await store.renewRelay(objectIri, await announce(objectIri));
       return true;
     },
   };

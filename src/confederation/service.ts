@@ -6,15 +6,16 @@ import { followsOf } from "../follows/room.ts";
 import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
-import { listNeighborPods, removePodFromView, removePodsFromView, viewObjectOrigin } from "./store.ts";
-import { receivedActivities } from "./schema.ts";
-import { lt } from "drizzle-orm";
+import { roomsOf } from "../db/room-db-sqlite.ts";
+import { listNeighborPods, removePodsFromView } from "./sqlite-only.ts";
+import { viewStore } from "./store.ts";
 
 const RECEIVED_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The confederal view's moving parts: what the inbox feeds it, how it fills, repairs and empties. */
 export function confederationService(deps: PodDeps, contextFor: () => Context<null>) {
   const { db, log } = deps;
+  const store = viewStore(roomsOf(deps));
   const relay = relayActions(deps, contextFor);
   const refusal = refusesNobody();
   const backfill = (actorIri: string) => backfillPod(deps, contextFor(), actorIri);
@@ -23,8 +24,8 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     accepted(actorIri) {
       backfill(actorIri).catch((error: unknown) => log.warn({ err: error, actor: actorIri }, "backfill failed"));
     },
-    left(actorIri) {
-      const removed = removePodFromView(db, actorIri);
+    async left(actorIri) {
+      const removed = await store.removePod(actorIri);
       log.info({ actor: actorIri, removed }, "neighbor left the view");
     },
   };
@@ -37,19 +38,18 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     },
     relay,
     hooks,
-    /** The neighbor that published this object into the view, if any (prepared: the inbox asks per delivery). */
-    viewObjectOrigin: (iri: string) => viewObjectOrigin(db, iri),
+    /** The neighbor that published this object into the view, if any (the inbox's concern check asks). */
+    viewObjectOrigin: store.originOf,
     backfill,
     /** A pod taken out of the view by a coordinator (or blocked): its objects and paths go. */
-    forgetPod: (podIri: string) => removePodFromView(db, podIri),
-    /** Every pod whose actor IRI `matches` (a blocked domain) leaves the view. */
+    forgetPod: store.removePod,
+    /** Every pod whose actor IRI `matches` (a blocked domain) leaves the view (inside moderation's transaction). */
     forgetPods: (matches: (podIri: string) => boolean) => removePodsFromView(db, matches),
     /** Names and addresses of the neighbor pods the view knows (the public neighbors page). */
     neighborPods: () => listNeighborPods(db),
     /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */
-    pruneReceived(): number {
-      const cutoff = new Date(deps.now().getTime() - RECEIVED_KEPT_MS).toISOString();
-      return db.delete(receivedActivities).where(lt(receivedActivities.receivedAt, cutoff)).run().changes;
+    pruneReceived(): Promise<number> {
+      return store.pruneReceived(new Date(deps.now().getTime() - RECEIVED_KEPT_MS));
     },
 
     /** Re-reads every followed pod: repairs what was missed while either side was down. */

@@ -1,7 +1,18 @@
-import { and, eq, inArray, lte, notExists, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { and, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import { oneAtATimeWithin } from "../db/room-db-postgres.ts";
 import type { ViewRecord } from "./from-as.ts";
-import { neighborPods, viewDeletions, viewObjects, viewPaths } from "./schema.ts";
+import {
+  neighborPods,
+  receivedActivities,
+  relayedObjects,
+  viewDeletions,
+  viewObjects,
+  viewPaths,
+  viewServices,
+} from "./schema.ts";
+
+export { listNeighborPods } from "./sqlite-only.ts";
 
 export interface Arrival {
   /** The followed pod it came through: the origin itself for a direct delivery. */
@@ -11,6 +22,22 @@ export interface Arrival {
 }
 
 export type UpsertResult = "stored" | "unchanged";
+
+/** What the inbox record keeps of an activity: types and ids, not bodies. */
+export interface Receipt {
+  activityIri: string;
+  type: string;
+  actorIri: string;
+  objectIri: string | null;
+  objectType: string | null;
+}
+
+export interface NeighborPod {
+  actorIri: string;
+  name: string;
+  handle: string | null;
+  url: string | null;
+}
 
 /** The columns of view_objects a query reads (received_at is written, never shown). */
 export const VIEW_COLUMNS = [
@@ -37,212 +64,235 @@ export const VIEW_COLUMNS = [
   "version",
 ] as const;
 
-/** Prepared once per connection: ingest is the hot path (see bench/ingest.ts). */
-const statements = new WeakMap<object, ReturnType<typeof prepareStatements>>();
+/**
+ * The confederal view's writes on the RoomDb (either database): neighbors' objects, their paths and services, the
+ * deletions that keep them deleted, the neighbor pods, the inbox record and the relayed objects. The inbox's
+ * writes take the grouped write's `db` (the `…Within` functions); the rest are writes of their own.
+ *
+ * What two processes may do at once is settled in SQL: an older version never replaces a newer one (the
+ * upsert's `WHERE`), an activity is taken once (its unique id, `ON CONFLICT DO NOTHING RETURNING`), and an
+ * object's Update and Delete take turns on PostgreSQL (`objectTurn`: the Update's deletion check and upsert are
+ * two statements, and under READ COMMITTED a Delete committing between them left the object stored).
+ */
+export function viewStore(rooms: RoomDb) {
+  const objects = rooms.table(viewObjects);
+  const deletions = rooms.table(viewDeletions);
+  const services = rooms.table(viewServices);
+  const paths = rooms.table(viewPaths);
+  const neighbors = rooms.table(neighborPods);
+  const received = rooms.table(receivedActivities);
+  const relayed = rooms.table(relayedObjects);
 
-function prepareStatements(sqlite: Db["$client"]) {
-  const columns = [...VIEW_COLUMNS, "received_at"];
-  const params = columns.map((c) => `@${c}`).join(", ");
-  const updates = columns
-    .filter((c) => c !== "iri")
-    .map((c) => `${c} = excluded.${c}`)
-    .join(", ");
+  /** Writes of one object take turns across processes (PostgreSQL; SQLite's writes already do). */
+  const objectTurn = async (db: RoomQueries, iri: string) => {
+    if (rooms.dialect === "postgres") await oneAtATimeWithin(db, `view object ${iri}`);
+  };
+
+  async function removePodWithin(db: RoomQueries, podIri: string): Promise<number> {
+    const own = await db.delete(objects).where(eq(objects.podIri, podIri)).returning({ iri: objects.iri });
+    await db.delete(paths).where(eq(paths.viaIri, podIri));
+    const orphans = await db
+      .delete(objects)
+      .where(notExists(db.select({ one: sql`1` }).from(paths).where(eq(paths.objectIri, objects.iri))))
+      .returning({ iri: objects.iri });
+    await db.delete(neighbors).where(eq(neighbors.actorIri, podIri));
+    return own.length + orphans.length;
+  }
+
   return {
-    current: sqlite.prepare<[string], { version: string; pod_iri: string }>(
-      "SELECT version, pod_iri FROM view_objects WHERE iri = ?",
-    ),
-    deleted: sqlite.prepare<[string, string], { one: number }>(
-      "SELECT 1 AS one FROM view_deletions WHERE iri = ? AND pod_iri = ?",
-    ),
-    upsert: sqlite.prepare(
-      `INSERT INTO view_objects (${columns.join(", ")}) VALUES (${params}) ON CONFLICT (iri) DO UPDATE SET ${updates}`,
-    ),
-    clearServices: sqlite.prepare("DELETE FROM view_services WHERE charter_iri = ?"),
-    insertService: sqlite.prepare(
-      "INSERT INTO view_services (iri, charter_iri, pod_iri, name, category_iri, status, target) " +
-        `VALUES (@iri, @charterIri, @podIri, @name, @categoryIri, @status, @target)
-       ON CONFLICT (iri) DO UPDATE SET charter_iri = excluded.charter_iri, pod_iri = excluded.pod_iri, ` +
-        `name = excluded.name,
-       category_iri = excluded.category_iri, status = excluded.status, target = excluded.target`,
-    ),
-    path: sqlite.prepare(
-      `INSERT INTO view_paths (object_iri, via_iri, announce_iri, received_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (object_iri, via_iri) DO UPDATE SET announce_iri = excluded.announce_iri, ` +
-        "received_at = excluded.received_at",
-    ),
-  };
-}
+    /**
+     * Stores a neighbor's object in the view. Idempotent: the same version twice changes nothing; an older version
+     * (an update that arrived late) is ignored, but the path it came by is kept; a deleted object stays deleted.
+     */
+    async upsertWithin(db: RoomQueries, record: ViewRecord, arrival: Arrival): Promise<UpsertResult> {
+      await objectTurn(db, record.iri);
+      const at = arrival.at.toISOString();
+      // A tombstone blocks only its own actor: another actor's Delete must not block the owner.
+      const [deleted] = await db
+        .select({ iri: deletions.iri })
+        .from(deletions)
+        .where(and(eq(deletions.iri, record.iri), eq(deletions.podIri, record.podIri)));
+      if (deleted) return "unchanged";
+      const { services: charterServices, extra, ...columns } = record;
+      const row = { ...columns, extra: JSON.stringify(extra), receivedAt: at };
+      const stored = await db
+        .insert(objects)
+        .values(row)
+        .onConflictDoUpdate({
+          target: objects.iri,
+          set: row,
+          setWhere: and(eq(objects.podIri, record.podIri), lt(objects.version, record.version)),
+        })
+        .returning({ iri: objects.iri });
+      // Only charters have services (an object's kind never changes): an offer's delivery skips both statements.
+      if (stored.length > 0 && record.kind === "charter") {
+        await db.delete(services).where(eq(services.charterIri, record.iri));
+        if (charterServices.length > 0) {
+          await db
+            .insert(services)
+            .values(charterServices.map((s) => ({ ...s, charterIri: record.iri, podIri: record.podIri })))
+            .onConflictDoUpdate({
+              target: services.iri,
+              set: {
+                charterIri: sql`excluded.charter_iri`,
+                podIri: sql`excluded.pod_iri`,
+                name: sql`excluded.name`,
+                categoryIri: sql`excluded.category_iri`,
+                status: sql`excluded.status`,
+                target: sql`excluded.target`,
+              },
+            });
+        }
+      }
+      const path = { objectIri: record.iri, viaIri: arrival.viaIri, announceIri: arrival.announceIri ?? null };
+      await db
+        .insert(paths)
+        .values({ ...path, receivedAt: at })
+        .onConflictDoUpdate({
+          target: [paths.objectIri, paths.viaIri],
+          set: { announceIri: path.announceIri, receivedAt: at },
+        });
+      return stored.length > 0 ? "stored" : "unchanged";
+    },
 
-function statementsFor(db: Db) {
-  let prepared = statements.get(db.$client);
-  if (!prepared) statements.set(db.$client, (prepared = prepareStatements(db.$client)));
-  return prepared;
-}
+    /** The neighbor that published this object into the view, if any. */
+    async originOf(iri: string): Promise<string | undefined> {
+      const [row] = await rooms.read((db) =>
+        db.select({ podIri: objects.podIri }).from(objects).where(eq(objects.iri, iri)),
+      );
+      return row?.podIri;
+    },
 
-/**
- * Stores a neighbor's object in the view, in one transaction. Idempotent: the same version twice changes
- * nothing; an older version (an update that arrived late) is ignored, but the path it came by is kept.
- */
-export function upsertViewObject(db: Db, record: ViewRecord, arrival: Arrival): UpsertResult {
-  const s = statementsFor(db);
-  const at = arrival.at.toISOString();
-  const write = (): UpsertResult => {
-    // A tombstone blocks only its own actor: another actor's Delete must not block the owner.
-    if (s.deleted.get(record.iri, record.podIri)) return "unchanged";
-    const current = s.current.get(record.iri);
-    let result: UpsertResult = "unchanged";
-    if (!current || (current.pod_iri === record.podIri && record.version > current.version)) {
-      s.upsert.run({
-        iri: record.iri,
-        kind: record.kind,
-        pod_iri: record.podIri,
-        name: record.name,
-        summary: record.summary,
-        content: record.content,
-        url: record.url,
-        category_iri: record.categoryIri,
-        action: record.action,
-        unit: record.unit,
-        quantity_milli: record.quantityMilli,
-        available_milli: record.availableMilli,
-        starts_at: record.startsAt,
-        ends_at: record.endsAt,
-        area_name: record.areaName,
-        latitude: record.latitude,
-        longitude: record.longitude,
-        extra: JSON.stringify(record.extra),
-        adapted_from: record.adaptedFrom,
-        published: record.published,
-        version: record.version,
-        received_at: at,
+    /** Drops another actor's row for an object its rightful actor reclaims (no tombstone: nothing was deleted). */
+    async release(iri: string, holderIri: string): Promise<void> {
+      await rooms.write(async (db) => {
+        await objectTurn(db, iri);
+        await db.delete(objects).where(and(eq(objects.iri, iri), eq(objects.podIri, holderIri)));
       });
-      s.clearServices.run(record.iri);
-      for (const service of record.services)
-        s.insertService.run({ ...service, charterIri: record.iri, podIri: record.podIri });
-      result = "stored";
-    }
-    s.path.run(record.iri, arrival.viaIri, arrival.announceIri ?? null, at);
-    return result;
+    },
+
+    /**
+     * Removes an object its origin deleted, and remembers the deletion. Only the origin may: the caller has
+     * checked who is asking, and the id must be on the origin's host.
+     */
+    async remove(iri: string, originIri: string, at: Date): Promise<boolean> {
+      if (new URL(iri).host !== new URL(originIri).host) return false;
+      return rooms.write(async (db) => {
+        await objectTurn(db, iri);
+        await db
+          .insert(deletions)
+          .values({ iri, podIri: originIri, deletedAt: at.toISOString() })
+          .onConflictDoNothing();
+        const gone = await db
+          .delete(objects)
+          .where(and(eq(objects.iri, iri), eq(objects.podIri, originIri)))
+          .returning({ iri: objects.iri });
+        return gone.length > 0;
+      });
+    },
+
+    /**
+     * A pod leaves the view (unfollowed, rejected us, deleted, gone): its own objects go, and so does every
+     * path through it; relayed objects that no other path still brings go with them. How many objects went.
+     */
+    removePod(podIri: string): Promise<number> {
+      return rooms.write((db) => removePodWithin(db, podIri));
+    },
+
+    /**
+     * After a complete backfill: the pod's own objects it no longer lists are gone from its side. Only objects
+     * received before the read began can be judged: one delivered to the inbox while the streams were being read
+     * may be missing from a page fetched just before it was published. The DELETE says so again, so an object
+     * stored by another process since the candidates were read stays.
+     */
+    async pruneUnlisted(
+      podIri: string,
+      listed: Set<string>,
+      kinds: ViewRecord["kind"][],
+      readBegan: Date,
+    ): Promise<number> {
+      const judged = and(
+        eq(objects.podIri, podIri),
+        inArray(objects.kind, kinds),
+        lte(objects.receivedAt, readBegan.toISOString()),
+      );
+      const candidates = await rooms.read((db) => db.select({ iri: objects.iri }).from(objects).where(judged));
+      const stale = candidates.map((r) => r.iri).filter((iri) => !listed.has(iri));
+      if (stale.length === 0) return 0;
+      return rooms.write(async (db) => {
+        let pruned = 0;
+        for (let from = 0; from < stale.length; from += 500) {
+          const gone = await db
+            .delete(objects)
+            .where(and(inArray(objects.iri, stale.slice(from, from + 500)), judged))
+            .returning({ iri: objects.iri });
+          pruned += gone.length;
+        }
+        return pruned;
+      });
+    },
+
+    /** Remembers (or refreshes) a neighbor pod's name and addresses. */
+    async upsertNeighborPodWithin(db: RoomQueries, pod: NeighborPod, at: Date): Promise<void> {
+      const row = { ...pod, updatedAt: at.toISOString() };
+      await db.insert(neighbors).values(row).onConflictDoUpdate({ target: neighbors.actorIri, set: row });
+    },
+
+    /** The neighbor pods the view knows, by actor IRI. */
+    neighborPods(): Promise<NeighborPod[]> {
+      return rooms.read((db) =>
+        db
+          .select({ actorIri: neighbors.actorIri, name: neighbors.name, handle: neighbors.handle, url: neighbors.url })
+          .from(neighbors),
+      );
+    },
+
+    /**
+     * Keeps an activity in the inbox record; false when its id was recorded already (a redelivery, or the same
+     * activity taken by another process at once: the unique id lets one in).
+     */
+    async recordReceiptWithin(db: RoomQueries, receipt: Receipt, fromFollowed: boolean, at: Date): Promise<boolean> {
+      const taken = await db
+        .insert(received)
+        .values({ ...receipt, fromFollowed, receivedAt: at.toISOString() })
+        .onConflictDoNothing({ target: received.activityIri })
+        .returning({ seq: received.seq });
+      return taken.length > 0;
+    },
+
+    /** The inbox record is for operators to see recent traffic: what was received before `cutoff` goes. */
+    async pruneReceived(cutoff: Date): Promise<number> {
+      const gone = await rooms.write((db) =>
+        db.delete(received).where(lt(received.receivedAt, cutoff.toISOString())).returning({ seq: received.seq }),
+      );
+      return gone.length;
+    },
+
+    /** The origin of an object this pod relayed, if it did (asked for every activity a neighbor sends). */
+    async relayedOrigin(objectIri: string): Promise<string | undefined> {
+      const [row] = await rooms.read((db) =>
+        db.select({ originIri: relayed.originIri }).from(relayed).where(eq(relayed.objectIri, objectIri)),
+      );
+      return row?.originIri;
+    },
+
+    /** Records (or renews) a relay: one row per object, whoever recorded it and however often. */
+    async recordRelay(row: typeof relayedObjects.$inferInsert): Promise<void> {
+      await rooms.write((db) =>
+        db.insert(relayed).values(row).onConflictDoUpdate({ target: relayed.objectIri, set: row }),
+      );
+    },
+
+    async renewRelay(objectIri: string, announceIri: string): Promise<void> {
+      await rooms.write((db) => db.update(relayed).set({ announceIri }).where(eq(relayed.objectIri, objectIri)));
+    },
+
+    /** An object in the view, whole (a relay reads what it re-shares). */
+    async viewObject(iri: string) {
+      const [row] = await rooms.read((db) => db.select().from(objects).where(eq(objects.iri, iri)));
+      return row;
+    },
   };
-  // Inside a transaction (the inbox's group commit gives each write its own savepoint), a savepoint of its own
-  // would add two statements and nothing else: a throw here still undoes the caller's whole write.
-  return db.$client.inTransaction ? write() : db.$client.transaction(write).immediate();
 }
 
-export function viewObjectOrigin(db: Db, iri: string): string | undefined {
-  return statementsFor(db).current.get(iri)?.pod_iri;
-}
-
-/** Drops another actor's row for an object its rightful actor reclaims (no tombstone: nothing was deleted). */
-export function releaseViewObject(db: Db, iri: string, holderIri: string): void {
-  db.delete(viewObjects)
-    .where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, holderIri)))
-    .run();
-}
-
-/**
- * Removes an object its origin deleted, and remembers the deletion. Only the origin may: the caller has
- * checked who is asking, and the id must be on the origin's host.
- */
-export function removeViewObject(db: Db, iri: string, originIri: string, at: Date): boolean {
-  if (new URL(iri).host !== new URL(originIri).host) return false;
-  return db.transaction((tx) => {
-    tx.insert(viewDeletions)
-      .values({ iri, podIri: originIri, deletedAt: at.toISOString() })
-      .onConflictDoNothing()
-      .run();
-    return (
-      tx
-        .delete(viewObjects)
-        .where(and(eq(viewObjects.iri, iri), eq(viewObjects.podIri, originIri)))
-        .run().changes > 0
-    );
-  });
-}
-
-/**
- * A pod leaves the view (unfollowed, rejected us, deleted, gone): its own objects go, and so does every
- * path through it; relayed objects that no other path still brings go with them.
- */
-export function removePodFromView(db: Db, podIri: string): number {
-  return db.transaction((tx) => {
-    const own = tx.delete(viewObjects).where(eq(viewObjects.podIri, podIri)).run().changes;
-    tx.delete(viewPaths).where(eq(viewPaths.viaIri, podIri)).run();
-    const orphans = tx
-      .delete(viewObjects)
-      .where(notExists(tx.select({ one: sql`1` }).from(viewPaths).where(eq(viewPaths.objectIri, viewObjects.iri))))
-      .run().changes;
-    tx.delete(neighborPods).where(eq(neighborPods.actorIri, podIri)).run();
-    return own + orphans;
-  });
-}
-
-/** Every pod with something in the view that `matches` (a blocked domain's), removed as removePodFromView does. */
-export function removePodsFromView(db: Db, matches: (podIri: string) => boolean): number {
-  const pods = new Set([
-    ...db
-      .selectDistinct({ iri: viewObjects.podIri })
-      .from(viewObjects)
-      .all()
-      .map((row) => row.iri),
-    ...db
-      .select({ iri: neighborPods.actorIri })
-      .from(neighborPods)
-      .all()
-      .map((row) => row.iri),
-  ]);
-  return db.transaction(() => [...pods].filter(matches).reduce((n, iri) => n + removePodFromView(db, iri), 0));
-}
-
-/**
- * After a complete backfill: the pod's own objects it no longer lists are gone from its side. Only objects
- * received before the read began can be judged: one delivered to the inbox while the streams were being read
- * may be missing from a page fetched just before it was published.
- */
-export function pruneUnlisted(
-  db: Db,
-  podIri: string,
-  listed: Set<string>,
-  kinds: ViewRecord["kind"][],
-  readBegan: Date,
-): number {
-  const stale = db
-    .select({ iri: viewObjects.iri })
-    .from(viewObjects)
-    .where(
-      and(
-        eq(viewObjects.podIri, podIri),
-        inArray(viewObjects.kind, kinds),
-        lte(viewObjects.receivedAt, readBegan.toISOString()),
-      ),
-    )
-    .all()
-    .map((r) => r.iri)
-    .filter((iri) => !listed.has(iri));
-  if (stale.length === 0) return 0;
-  return db.delete(viewObjects).where(inArray(viewObjects.iri, stale)).run().changes;
-}
-
-export function upsertNeighborPod(
-  db: Db,
-  pod: { actorIri: string; name: string; handle: string | null; url: string | null },
-  at: Date,
-): void {
-  const row = { ...pod, updatedAt: at.toISOString() };
-  db.insert(neighborPods).values(row).onConflictDoUpdate({ target: neighborPods.actorIri, set: row }).run();
-}
-
-/** The neighbor pods the view knows, by actor IRI (names for the public neighbors page). */
-export function listNeighborPods(
-  db: Db,
-): { actorIri: string; name: string; handle: string | null; url: string | null }[] {
-  return db
-    .select({
-      actorIri: neighborPods.actorIri,
-      name: neighborPods.name,
-      handle: neighborPods.handle,
-      url: neighborPods.url,
-    })
-    .from(neighborPods)
-    .all();
-}
+export type ViewStore = ReturnType<typeof viewStore>;

@@ -1,5 +1,5 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { InvalidObjectError, type ViewRecord } from "./from-as.ts";
 import { viewOwnObjects } from "./schema.ts";
 
@@ -9,34 +9,35 @@ import { viewOwnObjects } from "./schema.ts";
  * and a neighbor's are the same view item.
  */
 
-type Tx = Pick<Db, "insert" | "delete">;
-
 const rowOf = (record: ViewRecord): typeof viewOwnObjects.$inferInsert => {
   const { services: _services, extra, ...columns } = record;
   return { ...columns, extra: JSON.stringify(extra) };
 };
 
-/** Puts (or replaces) one of this pod's objects in the view. */
-export function putOwnObject(db: Tx, record: ViewRecord): void {
-  const row = rowOf(record);
-  db.insert(viewOwnObjects).values(row).onConflictDoUpdate({ target: viewOwnObjects.iri, set: row }).run();
-}
-
-/** Takes one of this pod's objects out of the view (withdrawn, unpublished). */
-export function dropOwnObject(db: Tx, iri: string): void {
-  db.delete(viewOwnObjects).where(eq(viewOwnObjects.iri, iri)).run();
+/** Puts (or replaces) one of this pod's objects in the view, or takes it out (withdrawn, unpublished): one write. */
+export async function projectOwnObject(rooms: RoomDb, iri: string, record: ViewRecord | null): Promise<void> {
+  const t = rooms.table(viewOwnObjects);
+  await rooms.write(async (db) => {
+    if (!record) return void (await db.delete(t).where(eq(t.iri, iri)));
+    const row = rowOf(record);
+    await db.insert(t).values(row).onConflictDoUpdate({ target: t.iri, set: row });
+  });
 }
 
 /** Makes the view's rows of these kinds exactly `records` (at start: the rooms' tables are the truth). */
-export function replaceOwnObjects(db: Db, kinds: readonly ViewRecord["kind"][], records: readonly ViewRecord[]): void {
-  db.transaction((tx) => {
+export async function replaceOwnObjects(
+  rooms: RoomDb,
+  kinds: readonly ViewRecord["kind"][],
+  records: readonly ViewRecord[],
+): Promise<void> {
+  const t = rooms.table(viewOwnObjects);
+  await rooms.write(async (db) => {
     const keep = records.map((r) => r.iri);
-    tx.delete(viewOwnObjects)
-      .where(
-        and(inArray(viewOwnObjects.kind, [...kinds]), keep.length ? notInArray(viewOwnObjects.iri, keep) : undefined),
-      )
-      .run();
-    for (const record of records) putOwnObject(tx, record);
+    await db.delete(t).where(and(inArray(t.kind, [...kinds]), keep.length ? notInArray(t.iri, keep) : undefined));
+    for (const record of records) {
+      const row = rowOf(record);
+      await db.insert(t).values(row).onConflictDoUpdate({ target: t.iri, set: row });
+    }
   });
 }
 

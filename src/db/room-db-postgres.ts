@@ -47,7 +47,7 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
       return runAsWrite(() =>
         inTransaction(pool, async (client) => {
           const key = options?.oneAtATime;
-          if (key !== undefined) await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 2))", [key]);
+          if (key !== undefined) await takeTurn(client, key);
           const { guarded, close } = openOnlyWhileWriting(client);
           const tx = asQueries(drizzle({ client: guarded }));
           clients.set(tx, guarded);
@@ -61,6 +61,17 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
       );
     },
   };
+}
+
+const takeTurn = (client: PostgresClient, key: string) =>
+  client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 2))", [key]);
+
+/**
+ * `oneAtATime` from inside a write that is already running (a grouped write's delivery): the write holds the key
+ * until it commits, and other writes naming it (here or with `oneAtATime`) wait for it.
+ */
+export async function oneAtATimeWithin(db: RoomQueries, key: string): Promise<void> {
+  await takeTurn(postgresClientOf(db), key);
 }
 
 /** The pooled connection a PostgreSQL RoomDb write runs on; throws for anything else (a read, a SQLite write). */

@@ -40,7 +40,7 @@ export interface UnconcernedReceipt {
 export interface InboxParts {
   kv: KvStore;
   concernsPod: (activity: Record<string, unknown>, actorIri: string) => Concern | null | Promise<Concern | null>;
-  recordUnconcerned: (receipt: UnconcernedReceipt) => void;
+  recordUnconcerned: (receipt: UnconcernedReceipt) => Promise<void>;
   fastPath?: InboxFastPath;
   /** Blocked servers and accounts (moderation): their deliveries get 403, nothing of them is read. */
   refusesSender?: (iri: string) => boolean;
@@ -132,7 +132,7 @@ export function mountFederation(
         const asked = parts.concernsPod(activity, actorIri);
         const concern = asked instanceof Promise ? await asked : asked;
         if (!concern) {
-          parts.recordUnconcerned(receiptOf(activity, actorIri));
+          await parts.recordUnconcerned(receiptOf(activity, actorIri));
           request.log.debug({ activity: activity.id, actor: actorIri }, "inbox activity does not concern the pod");
           return reply.code(202).send();
         }

@@ -4,8 +4,8 @@ import type { PodDeps } from "./deps.ts";
 export interface ConcernLookups {
   /** The pod follows this actor and was accepted (follows: from memory; a promise only when it must read). */
   followsAccepted(actorIri: string): boolean | Promise<boolean>;
-  /** The neighbor that published this object into the confederal view, if any (confederation). */
-  viewObjectOrigin(iri: string): string | undefined;
+  /** The neighbor that published this object into the confederal view, if any (confederation: one read). */
+  viewObjectOrigin(iri: string): Promise<string | undefined>;
   /** The pod keeps this post (social: a read, only for deliveries nothing else made the pod's). */
   knowsStatus(iri: string): Promise<boolean>;
   /** The pod knows this account (social: a read, likewise). */
@@ -37,12 +37,6 @@ export function inboxConcern(deps: Pick<PodDeps, "config">, rooms: ConcernLookup
   const ALWAYS_CONCERNS: Concern = {};
   const FOLLOWED: Concern = { senderFollowed: true };
   const NOT_FOLLOWED: Concern = { senderFollowed: false };
-  const known = async (activity: Record<string, unknown>, actorIri: string, objectIri: string) => {
-    if (await rooms.knowsStatus(objectIri)) return NOT_FOLLOWED;
-    return activity.type === "Update" && objectIri === actorIri && (await rooms.knowsAccount(actorIri))
-      ? NOT_FOLLOWED
-      : null;
-  };
   const rest = (
     activity: Record<string, unknown>,
     actorIri: string,
@@ -52,8 +46,15 @@ export function inboxConcern(deps: Pick<PodDeps, "config">, rooms: ConcernLookup
     if (namesOrigin(activity, config.url.origin)) return NOT_FOLLOWED;
     const objectIri = iriOf(activity.object);
     if (!objectIri) return null;
-    if (rooms.viewObjectOrigin(objectIri) === actorIri) return NOT_FOLLOWED;
-    return known(activity, actorIri, objectIri);
+    return aboutObject(activity, actorIri, objectIri);
+  };
+  /** A sender the pod does not follow: whether it updates something the pod keeps. */
+  const aboutObject = async (activity: Record<string, unknown>, actorIri: string, objectIri: string) => {
+    if ((await rooms.viewObjectOrigin(objectIri)) === actorIri) return NOT_FOLLOWED;
+    if (await rooms.knowsStatus(objectIri)) return NOT_FOLLOWED;
+    return activity.type === "Update" && objectIri === actorIri && (await rooms.knowsAccount(actorIri))
+      ? NOT_FOLLOWED
+      : null;
   };
   return function concernsPod(
     activity: Record<string, unknown>,
@@ -61,7 +62,8 @@ export function inboxConcern(deps: Pick<PodDeps, "config">, rooms: ConcernLookup
   ): Concern | null | Promise<Concern | null> {
     if (typeof activity.type === "string" && ALWAYS.has(activity.type)) return ALWAYS_CONCERNS;
     const followed = rooms.followsAccepted(actorIri);
-    // Nearly always answered from memory; a promise only while the follows copy reloads or a follow is pending.
+    // Nearly always answered from memory; a promise only while the follows copy reloads or a follow is pending,
+    // or when a sender the pod does not follow names an object (then the view is read).
     return typeof followed === "boolean"
       ? rest(activity, actorIri, followed)
       : followed.then((answer) => rest(activity, actorIri, answer));

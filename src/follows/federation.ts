@@ -90,7 +90,8 @@ export function registerFollowCollections(federation: PodFederation, deps: PodDe
 /** What other rooms do when a follow of ours is answered or ends (the confederal view fills and empties). */
 export interface FollowHooks {
   accepted(actorIri: string): void;
-  left(actorIri: string): void;
+  /** Awaited: the view is empty of the pod once the unfollow (or the Reject) is handled. */
+  left(actorIri: string): void | Promise<void>;
 }
 
 /** Inbox handlers for the follow handshake, in both directions. */
@@ -162,7 +163,7 @@ export function followInboxHandlers(
     copy.followingChanged();
     log.info({ actor: actorIri, state }, "follow answered");
     if (state === "accepted") hooks.accepted(actorIri);
-    else hooks.left(actorIri);
+    else await hooks.left(actorIri);
   }
 }
 
@@ -251,7 +252,7 @@ export function followActions(
       if (!row) throw notFound(`this pod does not follow ${target}`);
       copy.followingChanged();
       await copy.refresh();
-      hooks.left(row.actorIri);
+      await hooks.left(row.actorIri);
       await events.settle();
       log.info({ actor: row.actorIri }, "unfollowed");
       return row;

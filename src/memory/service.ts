@@ -67,7 +67,7 @@ export function memoryService(
   };
 
   events.on(ENTRY_CHANGED, async ({ row, verb }: { row: PublicEntry; verb: ChangeVerb }, event) => {
-    projectEntry(deps, row, verb !== "delete");
+    await projectEntry(deps, row, verb !== "delete");
     const ctx = contextFor();
     const activities = withEventIds(entryActivities(ctx, config, row, verb, deps.now()), event.id);
     await sendToFollowers(ctx, deps, activities, memoryIri(config, row.publicationId).href);

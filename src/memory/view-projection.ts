@@ -1,5 +1,6 @@
 import type { ViewRecord } from "../confederation/from-as.ts";
-import { dropOwnObject, putOwnObject, replaceOwnObjects, viewable } from "../confederation/view-projection.ts";
+import { projectOwnObject, replaceOwnObjects, viewable } from "../confederation/view-projection.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { memoryIri } from "../publishing/iris.ts";
 import type { PublicEntry } from "./to-as.ts";
@@ -8,17 +9,13 @@ import { entryViewRecord } from "./to-view.ts";
 type Deps = Pick<PodDeps, "db" | "config">;
 
 /** Keeps a public entry's view item current: there while public, gone once internal or withdrawn. */
-export function projectEntry({ db, config }: Deps, row: PublicEntry, present: boolean): void {
+export async function projectEntry({ db, config }: Deps, row: PublicEntry, present: boolean): Promise<void> {
   const record = present ? viewable(() => entryViewRecord(config, row)) : null;
-  if (record) putOwnObject(db, record);
-  else dropOwnObject(db, memoryIri(config, row.publicationId).href);
+  await projectOwnObject(roomsOf({ db }), memoryIri(config, row.publicationId).href, record);
 }
 
-/**
- * Every public entry as view items (the projection rebuilt at start): the room's start puts them there, since
- * its store is asynchronous and the pod's rebuild of the view (`rebuildOwnView`) is not.
- */
-export function replaceOwnEntries({ db, config }: Deps, rows: PublicEntry[]): void {
+/** Every public entry as view items (the projection rebuilt at start, by the room's start). */
+export async function replaceOwnEntries({ db, config }: Deps, rows: PublicEntry[]): Promise<void> {
   const records: ViewRecord[] = rows.flatMap((row) => viewable(() => entryViewRecord(config, row)) ?? []);
-  replaceOwnObjects(db, ["memory"], records);
+  await replaceOwnObjects(roomsOf({ db }), ["memory"], records);
 }

@@ -136,7 +136,7 @@ export async function moderationPages(
   app.post("/moderation/view", coordinator, async (request, reply) => {
     const pod = text(form(request), "pod").trim();
     if (!/^https?:\/\//i.test(pod) || !URL.canParse(pod)) return refused(request, reply, "pod", "moderation.error.pod");
-    const removed = confederation.forgetPod(new URL(pod).href);
+    const removed = await confederation.forgetPod(new URL(pod).href);
     audit(request, "view.remove", `${pod} (${removed})`);
     return done(reply, "removed");
   });

@@ -39,7 +39,7 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
 
   // The pod's own offer enters (or leaves) the confederal view here, once its change has committed.
   events.on(OFFER_CHANGED, async ({ row, verb }: { row: Offer; verb: OfferVerb }, event) => {
-    projectOffer(deps, row);
+    await projectOffer(deps, row);
     const ctx = contextFor();
     const category = requireCategory(db, config, row.category, "category");
     const activities = withEventIds(

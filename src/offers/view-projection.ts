@@ -1,7 +1,7 @@
 import { requireCategory } from "../categories/service.ts";
 import type { ViewRecord } from "../confederation/from-as.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
-import { dropOwnObject, putOwnObject, viewable } from "../confederation/view-projection.ts";
+import { projectOwnObject, viewable } from "../confederation/view-projection.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { offerIri } from "../publishing/iris.ts";
 import type { Offer } from "./model.ts";
@@ -14,10 +14,9 @@ const recordOf = ({ db, config }: Deps, row: Offer) =>
   offerViewRecord(config, row, requireCategory(db, config, row.category, "category"));
 
 /** Keeps this offer's view item current: there while published, gone once withdrawn. */
-export function projectOffer(deps: Deps, row: Offer): void {
+export async function projectOffer(deps: Deps, row: Offer): Promise<void> {
   const record = row.status === "withdrawn" ? null : viewable(() => recordOf(deps, row));
-  if (record) putOwnObject(deps.db, record);
-  else dropOwnObject(deps.db, offerIri(deps.config, row).href);
+  await projectOwnObject(roomsOf(deps), offerIri(deps.config, row).href, record);
 }
 
 /** Every published offer and need as view items (the projection rebuilt at start). */

@@ -40,7 +40,7 @@ export function practicesService(deps: PodDeps, contextFor: () => Context<null>,
     events.recordWithin(tx, PRACTICE_CHANGED, { row, verb }, practiceIri(config, row).href);
 
   events.on(PRACTICE_CHANGED, async ({ row, verb }: { row: Practice; verb: PracticeVerb }, event) => {
-    projectPractice(deps, row);
+    await projectPractice(deps, row);
     const ctx = contextFor();
     const activities = withEventIds(practiceActivities(ctx, config, row, verb, deps.now()), event.id);
     await sendToFollowers(ctx, deps, activities, practiceIri(config, row).href);

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { ViewRecord } from "../confederation/from-as.ts";
-import { dropOwnObject, putOwnObject, viewable } from "../confederation/view-projection.ts";
+import { projectOwnObject, viewable } from "../confederation/view-projection.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { practiceIri } from "../publishing/iris.ts";
 import type { Practice } from "./model.ts";
@@ -10,10 +11,9 @@ import { practiceViewRecord } from "./to-view.ts";
 type Deps = Pick<PodDeps, "db" | "config">;
 
 /** Keeps this practice's view item current: there while published, gone once withdrawn. */
-export function projectPractice({ db, config }: Deps, row: Practice): void {
+export async function projectPractice({ db, config }: Deps, row: Practice): Promise<void> {
   const record = row.status === "published" ? viewable(() => practiceViewRecord(config, row)) : null;
-  if (record) putOwnObject(db, record);
-  else dropOwnObject(db, practiceIri(config, row).href);
+  await projectOwnObject(roomsOf({ db }), practiceIri(config, row).href, record);
 }
 
 /** Every published practice as view items (the projection rebuilt at start). */

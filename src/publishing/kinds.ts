@@ -1,5 +1,6 @@
 import { charterKind } from "../charters/kind.ts";
 import { replaceOwnObjects } from "../confederation/view-projection.ts";
+import { roomsOf } from "../db/room-db-sqlite.ts";
 import { needKind, offerKind } from "../offers/kind.ts";
 import { memoryKind } from "../memory/kind.ts";
 import { practiceKind } from "../practices/kind.ts";
@@ -42,7 +43,7 @@ export async function rebuildOwnView(deps: KindDeps): Promise<void> {
     const records = await kind.view.ownRecords?.(deps);
     if (!records) continue;
     const kinds = PUBLISHED_KINDS.filter((k) => k.room === kind.room).map((k) => k.name);
-    replaceOwnObjects(deps.db, kinds, records);
+    await replaceOwnObjects(roomsOf(deps), kinds, records);
   }
 }
 

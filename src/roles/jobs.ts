@@ -24,8 +24,8 @@ export function podJobs(pod: Pod, log: Logger): PeriodicJob[] {
       const expired = await pod.offers.expireDue();
       if (expired > 0) log.info({ expired }, "offers and needs expired");
     }),
-    every("prune-received", () => {
-      pod.confederation.pruneReceived();
+    every("prune-received", async () => {
+      await pod.confederation.pruneReceived();
     }),
     every("draft-sovereignty", async () => {
       await pod.sovereignty.draftFor(pod.deps.now());

@@ -115,7 +115,7 @@ describe("the inbox record keeps 30 days", () => {
           row("https://x.example/2", "2026-11-20T00:00:00.000Z"),
         ])
         .run();
-      expect(server.pod.confederation.pruneReceived()).toBe(1);
+      expect(await server.pod.confederation.pruneReceived()).toBe(1);
       expect(
         db
           .select()
@@ -124,7 +124,7 @@ describe("the inbox record keeps 30 days", () => {
           .map((r) => r.activityIri),
       ).toEqual(["https://x.example/2"]);
       clock = new Date("2027-01-01T00:00:00Z");
-      expect(server.pod.confederation.pruneReceived()).toBe(1);
+      expect(await server.pod.confederation.pruneReceived()).toBe(1);
     } finally {
       await server.close();
     }

@@ -89,6 +89,13 @@ const CONVERTED_FILES = [
   "src/memory/guide-copy.ts",
   "src/memory/review-reminders.ts",
   "src/memory/collections.ts",
+  // confederation: the view's writes (inbox.ts still reads following and writes the social room's posts on the
+  // SQLite connection; service.ts hands it to sqlite-only.ts for moderation and the view's pages).
+  "src/confederation/store.ts",
+  "src/confederation/view-projection.ts",
+  "src/confederation/relay.ts",
+  "src/confederation/backfill.ts",
+  "src/confederation/fast-inbox.ts",
 ];
 
 const files = (room: string) =>
