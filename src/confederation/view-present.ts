@@ -106,18 +106,31 @@ export function podNames(v: Pick<ViewDeps, "rooms" | "config">, iris: readonly s
   return v.rooms.read((db) => podNamesIn(v, db, iris));
 }
 
+export interface NeighborPod {
+  actorIri: string;
+  name: string;
+  handle: string | null;
+  url: string | null;
+}
+
 /**
- * The pods whose objects are in the view, by name (the view pages' pod choices). The RoomDb twin of store.ts's
- * listNeighborPods, which the confederation's writes (not yet moved) keep using.
+ * The pods whose objects are in the view, by name: the public neighbors page, the sovereignty totals' pod names and
+ * the view pages' pod choices. The RoomDb twin of store.ts's listNeighborPods (the confederation's writes, not yet
+ * moved, keep theirs).
  */
-export function neighborPodChoices(v: Pick<ViewDeps, "rooms">): Promise<{ iri: string; name: string }[]> {
+export function neighborPodList(v: Pick<ViewDeps, "rooms">): Promise<NeighborPod[]> {
   const n = v.rooms.table(neighborPods);
   return v.rooms.read((db) =>
     db
-      .select({ iri: n.actorIri, name: n.name })
+      .select({ actorIri: n.actorIri, name: n.name, handle: n.handle, url: n.url })
       .from(n)
       .orderBy(byteOrder(v.rooms, n.name), byteOrder(v.rooms, n.actorIri)),
   );
+}
+
+/** The view pages' pod choices. */
+export async function neighborPodChoices(v: Pick<ViewDeps, "rooms">): Promise<{ iri: string; name: string }[]> {
+  return (await neighborPodList(v)).map((pod) => ({ iri: pod.actorIri, name: pod.name }));
 }
 
 export const podRef = (names: Map<string, string | null>, iri: string): PodRef => ({

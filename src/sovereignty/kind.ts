@@ -1,3 +1,5 @@
+import { neighborPodList } from "../confederation/view-present.ts";
+import { viewOf } from "../confederation/view-query.ts";
 import type { PublishedKind } from "../publishing/kind.ts";
 import { registerReportCollection } from "./collections.ts";
 import { adminSovereigntyRoutes, publicSovereigntyRoutes } from "./routes.ts";
@@ -24,7 +26,7 @@ export const reportKind: PublishedKind<"report"> = {
       deps: pod.deps,
       sovereignty: pod.sovereignty,
       contextFor: pod.contextFor,
-      neighborPods: pod.confederation.neighborPods,
+      neighborPods: () => neighborPodList(viewOf(pod.deps)),
     },
   }),
   adminRoutes: (pod) => ({ plugin: adminSovereigntyRoutes, options: { sovereignty: pod.sovereignty, deps: pod.deps } }),

@@ -63,6 +63,18 @@ const CONVERTED_FILES = [
   "src/memory/guide-copy.ts",
   "src/memory/review-reminders.ts",
   "src/memory/collections.ts",
+  // the confederal view's reads (the writes: store.ts, inbox.ts and their kin still run on the SQLite connection;
+  // view-query.ts's viewOf finds the pod's RoomDb and categories through the connection the pod's deps hold).
+  "src/confederation/view-query.ts",
+  "src/confederation/filters.ts",
+  "src/confederation/view-present.ts",
+  "src/confederation/service-map.ts",
+  "src/confederation/spread.ts",
+  "src/confederation/matching.ts",
+  "src/confederation/feeds.ts",
+  "src/confederation/view-routes.ts",
+  "src/confederation/view-page-routes.ts",
+  "src/assemblies/table.ts",
 ];
 
 const files = (room: string) =>
