@@ -6,7 +6,9 @@ import { followsOf } from "../follows/room.ts";
 import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
-import { listNeighborPods, removePodFromView, removePodsFromView, viewObjectOrigin } from "./store.ts";
+import { removePodFromView, removePodsFromView, viewObjectOrigin } from "./store.ts";
+import { neighborPodList } from "./view-present.ts";
+import { viewOf } from "./view-query.ts";
 import { receivedActivities } from "./schema.ts";
 import { lt } from "drizzle-orm";
 
@@ -45,7 +47,7 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     /** Every pod whose actor IRI `matches` (a blocked domain) leaves the view. */
     forgetPods: (matches: (podIri: string) => boolean) => removePodsFromView(db, matches),
     /** Names and addresses of the neighbor pods the view knows (the public neighbors page). */
-    neighborPods: () => listNeighborPods(db),
+    neighborPods: () => neighborPodList(viewOf(deps)),
     /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */
     pruneReceived(): number {
       const cutoff = new Date(deps.now().getTime() - RECEIVED_KEPT_MS).toISOString();

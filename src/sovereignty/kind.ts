@@ -1,5 +1,3 @@
-import { neighborPodList } from "../confederation/view-present.ts";
-import { viewOf } from "../confederation/view-query.ts";
 import type { PublishedKind } from "../publishing/kind.ts";
 import { registerReportCollection } from "./collections.ts";
 import { adminSovereigntyRoutes, publicSovereigntyRoutes } from "./routes.ts";
@@ -26,7 +24,7 @@ export const reportKind: PublishedKind<"report"> = {
       deps: pod.deps,
       sovereignty: pod.sovereignty,
       contextFor: pod.contextFor,
-      neighborPods: () => neighborPodList(viewOf(pod.deps)),
+      neighborPods: pod.confederation.neighborPods,
     },
   }),
   adminRoutes: (pod) => ({ plugin: adminSovereigntyRoutes, options: { sovereignty: pod.sovereignty, deps: pod.deps } }),

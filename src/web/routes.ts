@@ -1,7 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { requireCategory } from "../categories/service.ts";
-import { neighborPodList } from "../confederation/view-present.ts";
-import { viewOf } from "../confederation/view-query.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { followsOf } from "../follows/room.ts";
 import { isOpen } from "../offers/pages.ts";
@@ -60,7 +58,7 @@ export const webRoutes: FastifyPluginAsync<{
 
   app.get("/neighbors", { schema: { hide: true } }, async (request, reply) => {
     const ctx = publicContext(request, reply, config);
-    const known = new Map((await neighborPodList(viewOf(deps))).map((pod) => [pod.actorIri, pod]));
+    const known = new Map((await services.confederation.neighborPods()).map((pod) => [pod.actorIri, pod]));
     const asNeighbor = (row: { actorIri: string; handle: string | null }): Neighbor => {
       const pod = known.get(row.actorIri);
       return {
