@@ -302,11 +302,15 @@ async function runPhase(
     };
     const keys = phase.keys.map((k) => ({ expr: exprs[k.name], dir: k.dir }));
     if (phase.after) conditions.push(keysetSql(keys, phase.after));
+    // Sorted by the selected distance's name: the same expression written again would be computed again per row
+    // (its parameters are new placeholders, so SQLite does not see the result column in it).
+    const orderOf = (k: { expr: SQL; dir: string }) =>
+      sql`${k.expr === distance ? sql.identifier("distance_km") : k.expr} ${sql.raw(k.dir)}`;
     const rows = await db
-      .select({ ...columnsOf(t, options), distanceKm: (distance ?? sql`NULL`).mapWith(Number) })
+      .select({ ...columnsOf(t, options), distanceKm: (distance ?? sql`NULL`).mapWith(Number).as("distance_km") })
       .from(t)
       .where(and(...conditions))
-      .orderBy(...keys.map((k) => sql`${k.expr} ${sql.raw(k.dir)}`))
+      .orderBy(...keys.map(orderOf))
       .limit(limit);
     for (const row of rows) out.push({ ...row, distanceKm: distance ? row.distanceKm : null, own });
   }
