@@ -42,7 +42,7 @@ export type AgendaWord =
 
 export interface AgendaSources {
   takingPart: (assembly: Assembly) => Promise<Set<string>>;
-  table: (pods: ReadonlySet<string>) => AssemblyTable;
+  table: (pods: ReadonlySet<string>) => AssemblyTable | Promise<AssemblyTable>;
   reports: (pods: string[]) => PodReport[] | Promise<PodReport[]>;
   /** This assembly's open crisis threads (never another assembly's: it may be participants-only). */
   openCrises: (assembly: Assembly) => Promise<Crisis[]>;
@@ -59,7 +59,7 @@ export async function draftAgenda(assembly: Assembly, sources: AgendaSources): P
   const { words, nameOf } = sources;
   const pods = await sources.takingPart(assembly);
   const podList = [...pods].sort();
-  const table = sources.table(pods);
+  const table = await sources.table(pods);
   const pod = (iri: string) => `**${md(nameOf(iri))}**`;
   const amount = (milli: number | null, unit: string | null) =>
     milli === null ? "" : ` ${formatMilli(milli)}${unit ? ` ${md(unit)}` : ""}`;

@@ -1,3 +1,4 @@
+import { viewOf } from "../confederation/view-query.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { followsOf } from "../follows/room.ts";
 import type { OffersService } from "../offers/service.ts";
@@ -42,10 +43,10 @@ export function assemblyBarter(
         .filter((p) => p.answer !== "rejected" && p.answer !== "left")
         .map((p) => p.actorIri),
     ]);
-  // The confederation's view is not yet on the RoomDb: it is read synchronously, as before.
-  const table = (pods: ReadonlySet<string>) => assemblyTable(deps, pods);
+  const view = viewOf(deps);
+  const table = (pods: ReadonlySet<string>) => assemblyTable(view, pods);
   const offerOf = async (assembly: Assembly, offerIri: string): Promise<KnownOffer | undefined> =>
-    table(await takingPart(assembly)).offers.find((row) => row.iri === offerIri);
+    (await table(await takingPart(assembly))).offers.find((row) => row.iri === offerIri);
 
   const pledges = assemblyPledgesOf({
     deps,

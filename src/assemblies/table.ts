@@ -25,23 +25,23 @@ export interface AssemblyTable {
 }
 
 /** The confederal view narrowed to the pods of one assembly: its barter table and the agenda's facts. */
-export function assemblyTable(deps: ViewDeps, pods: ReadonlySet<string>): AssemblyTable {
-  const live = (kind: "offer" | "need") =>
-    listRows(deps, { kind, sort: "newest", limit: LIMIT }, "view+own", { content: false }).rows.filter((row) =>
+export async function assemblyTable(v: ViewDeps, pods: ReadonlySet<string>): Promise<AssemblyTable> {
+  const live = async (kind: "offer" | "need") =>
+    (await listRows(v, { kind, sort: "newest", limit: LIMIT }, "view+own", { content: false })).rows.filter((row) =>
       pods.has(row.podIri),
     );
-  const needs = live("need");
-  const offers = live("offer");
-  const matches = (barterTable(deps, { kind: "need", sort: "newest", limit: LIMIT }).items as NeedMatches[])
+  const needs = await live("need");
+  const offers = await live("offer");
+  const matches = ((await barterTable(v, { kind: "need", sort: "newest", limit: LIMIT })).items as NeedMatches[])
     .filter((item) => pods.has(item.need.pod.iri))
     .map((item) => ({ ...item, offers: item.offers.filter((match) => pods.has(match.offer.pod.iri)) }))
     .filter((item) => item.offers.length > 0);
   const matched = new Set(matches.map((item) => item.need.iri));
-  const soon = new Date(deps.now().getTime() + WASTE_DAYS * 86_400_000).toISOString();
+  const soon = new Date(v.now().getTime() + WASTE_DAYS * 86_400_000).toISOString();
   const wasting = offers.filter(
     (row) => row.endsAt !== null && row.endsAt <= soon && row.availableMilli === row.quantityMilli,
   );
   const needed = new Set(needs.map((row) => row.categoryIri));
-  const uncovered = serviceMap(deps).uncovered.filter((category) => needed.has(category.iri));
+  const uncovered = (await serviceMap(v)).uncovered.filter((category) => needed.has(category.iri));
   return { matches, needs, unmet: needs.filter((row) => !matched.has(row.iri)), wasting, uncovered, offers };
 }

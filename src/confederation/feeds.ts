@@ -22,7 +22,7 @@ export interface FeedPage {
 }
 
 export interface FeedRequest {
-  deps: ViewDeps;
+  deps: Pick<ViewDeps, "config" | "now">;
   kind: FeedKind;
   page: FeedPage;
   /** The URL asked for, on the pod's public origin (with its query, cursor included). */

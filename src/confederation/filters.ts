@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findCategory } from "../categories/service.ts";
+import { categoriesOf } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { PUBLISHED_STATUSES, type PublishedStatus } from "../offers/status.ts";
 import { KIND_NAMES, type ViewKind } from "../publishing/kind-names.ts";
@@ -125,6 +125,7 @@ const httpIri = z.url({ protocol: /^https?$/, error: "must be an http(s) IRI" })
 
 /** The filter schema; categories are looked up in this pod's taxonomy, so it needs the database. */
 export function viewFilterSchema(deps: Pick<PodDeps, "db" | "config">) {
+  const categories = categoriesOf(deps);
   const category = z
     .string()
     .trim()
@@ -134,7 +135,7 @@ export function viewFilterSchema(deps: Pick<PodDeps, "db" | "config">) {
       if (/^https?:\/\//i.test(value)) {
         if (URL.canParse(value)) return { iri: value };
       } else {
-        const known = findCategory(deps.db, deps.config, value);
+        const known = categories.find(value);
         if (known) return { iri: known.iri };
       }
       ctx.addIssue({

@@ -170,21 +170,21 @@ const better = (score: number, row: ViewRow, than: { candidate: Candidate; score
  * other kind in the same category. Items without any counterpart are skipped, so a page can hold fewer
  * than `limit` items while `nextCursor` is still set.
  */
-export function matchPage(
-  deps: ViewDeps,
+export async function matchPage(
+  v: ViewDeps,
   filters: ViewFilters & { kind: Side },
   options: { perItem?: number } = {},
-): { items: { item: ViewRow; matches: Scored[] }[]; nextCursor: string | null } {
+): Promise<{ items: { item: ViewRow; matches: Scored[] }[]; nextCursor: string | null }> {
   const side = filters.kind;
   const other: Side = side === "need" ? "offer" : "need";
   const perItem = options.perItem ?? MATCH_PER_ITEM;
-  const category = categoryIndex(deps);
+  const category = categoryIndex(v);
   const candidates = new Map<string, Candidate[]>();
-  const candidatesFor = (categoryIri: string) => {
+  const candidatesFor = async (categoryIri: string) => {
     let list = candidates.get(categoryIri);
     if (!list) {
-      const { rows } = listRows(
-        deps,
+      const { rows } = await listRows(
+        v,
         { kind: other, categoryIri, sort: "newest", limit: MATCH_CANDIDATES_PER_CATEGORY },
         "view+own",
         { content: false },
@@ -200,7 +200,7 @@ export function matchPage(
   let scanned = 0;
   let next: ViewCursor | null = null;
   do {
-    const page = listRows(deps, { ...filters, cursor, limit: Math.max(filters.limit, SCAN_PAGE) }, "view+own", {
+    const page = await listRows(v, { ...filters, cursor, limit: Math.max(filters.limit, SCAN_PAGE) }, "view+own", {
       content: false,
     });
     for (const [index, row] of page.rows.entries()) {
@@ -210,7 +210,7 @@ export function matchPage(
         const rowWords = wordsOf(`${row.name} ${row.summary}`);
         // Keep the best perItem, best first (ties: newer, then by IRI), explaining only those.
         const best: { candidate: Candidate; score: number }[] = [];
-        for (const candidate of candidatesFor(row.categoryIri)) {
+        for (const candidate of await candidatesFor(row.categoryIri)) {
           if (candidate.row.iri === row.iri) continue;
           const score =
             side === "need"
@@ -249,18 +249,18 @@ export function matchPage(
 }
 
 /** The barter table page with items presented as the API shows them (pods, categories, paths). */
-export function barterTable(
-  deps: ViewDeps,
+export async function barterTable(
+  v: ViewDeps,
   filters: ViewFilters & { kind: Side },
   options: { perItem?: number } = {},
-): { items: NeedMatches[] | OfferMatches[]; nextCursor: string | null } {
-  const page = matchPage(deps, filters, options);
+): Promise<{ items: NeedMatches[] | OfferMatches[]; nextCursor: string | null }> {
+  const page = await matchPage(v, filters, options);
   const rows = new Map<string, ViewRow>();
   for (const { item, matches } of page.items) {
     rows.set(item.iri, item);
     for (const m of matches) rows.set(m.row.iri, m.row);
   }
-  const presented = new Map(presentRows(deps, [...rows.values()]).map((item) => [item.iri, item]));
+  const presented = new Map((await presentRows(v, [...rows.values()])).map((item) => [item.iri, item]));
   const at = (row: ViewRow) => presented.get(row.iri)!;
   if (filters.kind === "need") {
     const items: NeedMatches[] = page.items.map(({ item, matches }) => ({

@@ -1,8 +1,8 @@
-import { listCategories } from "../categories/service.ts";
-import { ownViewServices } from "../publishing/kinds.ts";
+import { and, inArray, isNotNull } from "drizzle-orm";
 import type { OwnViewService } from "../publishing/kind.ts";
-import { categoryIndex, podNames, podRef, type CategoryRef, type PodRef } from "./view-present.ts";
-import { sqliteOf, type ViewDeps } from "./view-query.ts";
+import { viewObjects, viewServices } from "./schema.ts";
+import { categoryIndex, podNamesIn, podRef, type CategoryRef, type PodRef } from "./view-present.ts";
+import { byteOrder, type ViewDeps } from "./view-query.ts";
 
 /**
  * The service map: for each category (the shared taxonomy, this pod's own, and any category IRI seen
@@ -38,34 +38,40 @@ export interface ServiceMap {
 
 type ServiceRow = OwnViewService;
 
-export function serviceMap(deps: ViewDeps): ServiceMap {
-  const sqlite = sqliteOf(deps.db);
-  const remote = sqlite
-    .prepare(
-      `SELECT iri, pod_iri AS podIri, name, category_iri AS categoryIri, status, target FROM view_services
-       WHERE status IN ('active', 'paused', 'planned') ORDER BY name, iri`,
-    )
-    .all() as ServiceRow[];
-  const services = [...ownViewServices(deps), ...remote];
-  // Categories offered or needed in the view count as "seen" too: a need nobody provides for shows up.
-  const seen = sqlite
-    .prepare(
-      "SELECT DISTINCT category_iri AS iri FROM view_objects " +
-        "WHERE kind IN ('offer', 'need') AND category_iri IS NOT NULL",
-    )
-    .all() as { iri: string }[];
+export async function serviceMap(v: ViewDeps): Promise<ServiceMap> {
+  const s = v.rooms.table(viewServices);
+  const o = v.rooms.table(viewObjects);
+  const own = v.ownServices();
+  const { remote, seen, names } = await v.rooms.read(async (db) => {
+    const remote = (await db
+      .select({
+        iri: s.iri,
+        podIri: s.podIri,
+        name: s.name,
+        categoryIri: s.categoryIri,
+        status: s.status,
+        target: s.target,
+      })
+      .from(s)
+      .where(inArray(s.status, ["active", "paused", "planned"]))
+      .orderBy(byteOrder(v.rooms, s.name), byteOrder(v.rooms, s.iri))) as ServiceRow[];
+    // Categories offered or needed in the view count as "seen" too: a need nobody provides for shows up.
+    const seen = await db
+      .selectDistinct({ iri: o.categoryIri })
+      .from(o)
+      .where(and(inArray(o.kind, ["offer", "need"]), isNotNull(o.categoryIri)));
+    const pods = [...own, ...remote].map((service) => service.podIri);
+    return { remote, seen, names: await podNamesIn(v, db, pods) };
+  });
+  const services = [...own, ...remote];
 
-  const category = categoryIndex(deps);
-  const known = listCategories(deps.db, deps.config).map((c) => c.iri);
+  const category = categoryIndex(v);
+  const known = v.categories().map((c) => c.iri);
   const extra = new Set<string>();
   for (const iri of [...services.map((s) => s.categoryIri), ...seen.map((s) => s.iri)]) if (iri) extra.add(iri);
   for (const iri of known) extra.delete(iri);
   const order = [...known, ...[...extra].sort()];
 
-  const names = podNames(
-    deps,
-    services.map((s) => s.podIri),
-  );
   const byCategory = new Map<string, ServiceRow[]>();
   for (const s of services) {
     if (!s.categoryIri) continue;

@@ -7,8 +7,10 @@ import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
-import { listNeighborPods, removePodsFromView } from "./sqlite-only.ts";
+import { removePodsFromView } from "./sqlite-only.ts";
 import { viewStore } from "./store.ts";
+import { neighborPodList } from "./view-present.ts";
+import { viewOf } from "./view-query.ts";
 
 const RECEIVED_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -46,7 +48,7 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     /** Every pod whose actor IRI `matches` (a blocked domain) leaves the view (inside moderation's transaction). */
     forgetPods: (matches: (podIri: string) => boolean) => removePodsFromView(db, matches),
     /** Names and addresses of the neighbor pods the view knows (the public neighbors page). */
-    neighborPods: () => listNeighborPods(db),
+    neighborPods: () => neighborPodList(viewOf(deps)),
     /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */
     pruneReceived(): Promise<number> {
       return store.pruneReceived(new Date(deps.now().getTime() - RECEIVED_KEPT_MS));

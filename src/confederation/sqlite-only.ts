@@ -4,8 +4,7 @@ import { neighborPods, viewObjects, viewPaths } from "./schema.ts";
 
 /*
  * What rooms not yet on the RoomDb still do with the view's tables on the synchronous SQLite connection. They go
- * when those rooms move: moderation's block (one synchronous transaction across four rooms: removePodsFromView)
- * and the view's pages and the public pages that name neighbor pods synchronously (listNeighborPods).
+ * when those rooms move: moderation's block (one synchronous transaction across four rooms: removePodsFromView).
  */
 
 /** As the store's `removePod`, synchronously (inside moderation's transaction). */
@@ -37,19 +36,4 @@ export function removePodsFromView(db: Db, matches: (podIri: string) => boolean)
       .map((row) => row.iri),
   ]);
   return db.transaction(() => [...pods].filter(matches).reduce((n, iri) => n + removePodFromView(db, iri), 0));
-}
-
-/** The neighbor pods the view knows, by actor IRI (names for the public neighbors page). */
-export function listNeighborPods(
-  db: Db,
-): { actorIri: string; name: string; handle: string | null; url: string | null }[] {
-  return db
-    .select({
-      actorIri: neighborPods.actorIri,
-      name: neighborPods.name,
-      handle: neighborPods.handle,
-      url: neighborPods.url,
-    })
-    .from(neighborPods)
-    .all();
 }

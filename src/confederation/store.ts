@@ -12,8 +12,6 @@ import {
   viewServices,
 } from "./schema.ts";
 
-export { listNeighborPods } from "./sqlite-only.ts";
-
 export interface Arrival {
   /** The followed pod it came through: the origin itself for a direct delivery. */
   viaIri: string;

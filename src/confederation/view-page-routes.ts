@@ -1,6 +1,5 @@
 import { categoryName } from "../categories/names.ts";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { listCategories } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { publicContext, sendPublic } from "../web/layout.ts";
 import { html } from "../webapp/html.ts";
@@ -8,7 +7,6 @@ import { decodeCursor, MAX_LIMIT, toFilters, viewFilterSchema, type ViewFilters,
 import { barterTable } from "./matching.ts";
 import { serviceMap } from "./service-map.ts";
 import { adoptionCounts, practiceSpread } from "./spread.ts";
-import { listNeighborPods } from "./store.ts";
 import { memoryViewPage } from "./view-memory-page.ts";
 import {
   chartersPage,
@@ -19,8 +17,8 @@ import {
   viewListPage,
   type ViewNav,
 } from "./view-pages.ts";
-import { type CategoryRef, viewPage, type ViewItem } from "./view-present.ts";
-import { knownPlaces } from "./view-query.ts";
+import { type CategoryRef, neighborPodChoices, viewPage, type ViewItem } from "./view-present.ts";
+import { knownPlaces, viewOf, type ViewSource } from "./view-query.ts";
 
 /** Form fields the filter schema does not take: the own-items switch and the barter table's side. */
 const PAGE_ONLY = new Set(["own", "side", "lang"]);
@@ -33,9 +31,10 @@ const TOTALS_PAGES = 5;
  */
 export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app, { deps }) => {
   const schema = viewFilterSchema(deps);
+  const view = viewOf(deps);
 
   /** The form's query: empty fields dropped, parsed by the API's own schema; errors as "field: message" lines. */
-  function parse(request: FastifyRequest) {
+  async function parse(request: FastifyRequest) {
     const raw = (request.query ?? {}) as Record<string, unknown>;
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(raw)) {
@@ -49,9 +48,9 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
     query.delete("lang");
     const nav: ViewNav = {
       query,
-      categories: listCategories(deps.db, deps.config).map((c) => ({ iri: c.iri, slug: c.slug, label: c.label })),
-      pods: listNeighborPods(deps.db).map((pod) => ({ iri: pod.actorIri, name: pod.name })),
-      places: knownPlaces(deps),
+      categories: view.categories().map((c) => ({ iri: c.iri, slug: c.slug, label: c.label })),
+      pods: await neighborPodChoices(view),
+      places: await knownPlaces(view),
     };
     if (parsed.success) return { nav, own, query: parsed.data, errors: undefined };
     const errors = parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`);
@@ -66,10 +65,10 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
     ["/confederation/needs", "need"],
   ] as const) {
     app.get(path, { schema: { hide: true } }, async (request, reply) => {
-      const { nav, own, query, errors } = parse(request);
+      const { nav, own, query, errors } = await parse(request);
       const filters = toFilters(query, kind);
       const source = own ? "view+own" : "view";
-      const page = viewPage(deps, filters, source, { content: false });
+      const page = await viewPage(view, filters, source, { content: false });
       const ctx = publicContext(request, reply, deps.config);
       return send(
         request,
@@ -77,7 +76,7 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
         viewListPage(ctx, nav, {
           kind,
           ...page,
-          totals: totalsOf(filters, source, (c) => categoryName(ctx.t, c)),
+          totals: await totalsOf(filters, source, (c) => categoryName(ctx.t, c)),
           errors,
         }),
       );
@@ -85,11 +84,11 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
   }
 
   /** Available amounts per category and unit over every object the filters select (bounded). */
-  function totalsOf(filters: ViewFilters, source: "view" | "view+own", name: (category: CategoryRef) => string) {
+  async function totalsOf(filters: ViewFilters, source: ViewSource, name: (category: CategoryRef) => string) {
     const sums = new Map<string, { category: string; unit: string; amount: number; count: number }>();
     let cursor: ViewFilters["cursor"];
     for (let page = 0; page < TOTALS_PAGES; page++) {
-      const result = viewPage(deps, { ...filters, cursor, limit: MAX_LIMIT }, source, { content: false });
+      const result = await viewPage(view, { ...filters, cursor, limit: MAX_LIMIT }, source, { content: false });
       for (const item of result.items) add(sums, item, name);
       cursor = result.nextCursor ? (decodeCursor(result.nextCursor) ?? undefined) : undefined;
       if (!cursor) break;
@@ -98,36 +97,40 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
   }
 
   app.get("/confederation/matches", { schema: { hide: true } }, async (request, reply) => {
-    const { nav, query, errors } = parse(request);
+    const { nav, query, errors } = await parse(request);
     const side = nav.query.get("side") === "offer" ? "offer" : "need";
     const filters = toFilters(query as ViewQuery, side) as ViewFilters & { kind: "need" | "offer" };
-    const table = barterTable(deps, { ...filters, limit: Math.min(filters.limit, 50) });
+    const table = await barterTable(view, { ...filters, limit: Math.min(filters.limit, 50) });
     const ctx = publicContext(request, reply, deps.config);
     return send(request, reply, matchesPage(ctx, nav, { side, items: table.items, errors }));
   });
 
   app.get("/confederation/services", { schema: { hide: true } }, async (request, reply) =>
-    send(request, reply, servicesPage(publicContext(request, reply, deps.config), serviceMap(deps))),
+    send(request, reply, servicesPage(publicContext(request, reply, deps.config), await serviceMap(view))),
   );
 
   app.get("/confederation/charters", { schema: { hide: true } }, async (request, reply) => {
-    const { query } = parse(request);
-    const { items } = viewPage(deps, { ...toFilters(query, "charter"), limit: 200 }, "view+own", { content: false });
+    const { query } = await parse(request);
+    const { items } = await viewPage(view, { ...toFilters(query, "charter"), limit: 200 }, "view+own", {
+      content: false,
+    });
     return send(request, reply, chartersPage(publicContext(request, reply, deps.config), items));
   });
 
   app.get("/confederation/practices", { schema: { hide: true } }, async (request, reply) => {
-    const { nav, query } = parse(request);
-    const spread = practiceSpread(deps, toFilters(query, "practice") as ViewFilters & { kind: "practice" });
+    const { nav, query } = await parse(request);
+    const spread = await practiceSpread(view, toFilters(query, "practice") as ViewFilters & { kind: "practice" });
     const ctx = publicContext(request, reply, deps.config);
     return send(request, reply, practicesPage(ctx, nav, spread.items, spread.nextCursor));
   });
 
   app.get("/confederation/memory", { schema: { hide: true } }, async (request, reply) => {
-    const { query, nav } = parse(request);
-    const { items } = viewPage(deps, { ...toFilters(query, "memory"), limit: 200 }, "view+own", { content: false });
-    const adopted = adoptionCounts(
-      deps,
+    const { query, nav } = await parse(request);
+    const { items } = await viewPage(view, { ...toFilters(query, "memory"), limit: 200 }, "view+own", {
+      content: false,
+    });
+    const adopted = await adoptionCounts(
+      view,
       items.map((item) => item.iri),
     );
     const ctx = publicContext(request, reply, deps.config);

@@ -1,10 +1,13 @@
-import { listCategories, slugOfIri } from "../categories/service.ts";
+import { inArray } from "drizzle-orm";
+import { slugOfIri } from "../categories/service.ts";
+import type { RoomQueries } from "../db/room-db.ts";
 import { amountsOf } from "../offers/quantity.ts";
 import { offerStatus } from "../offers/status.ts";
 import { actorIri } from "../publishing/iris.ts";
 import { publishedKind } from "../publishing/kinds.ts";
 import { encodeCursor, type ViewFilters, type ViewKind, type ViewStatus } from "./filters.ts";
-import { listRows, prepare, type ListOptions, type ViewDeps, type ViewRow, type ViewSource } from "./view-query.ts";
+import { neighborPods, viewPaths, viewServices } from "./schema.ts";
+import { byteOrder, listRows, type ListOptions, type ViewDeps, type ViewRow, type ViewSource } from "./view-query.ts";
 
 /** Presentation of the view's rows: pod names, category labels, paths, services, status. */
 
@@ -61,37 +64,72 @@ export interface ViewPage<T> {
   nextCursor: string | null;
 }
 
-const jsonArray = (iris: readonly string[]) => JSON.stringify([...new Set(iris)]);
-
 /** Every path each object arrived by, oldest first. */
-export function pathsOf(deps: Pick<ViewDeps, "db">, iris: readonly string[]): Map<string, ViewPath[]> {
+async function pathsIn(v: ViewDeps, db: RoomQueries, iris: readonly string[]): Promise<Map<string, ViewPath[]>> {
   const out = new Map<string, ViewPath[]>();
   if (iris.length === 0) return out;
-  const rows = prepare(
-    deps.db,
-    `SELECT object_iri, via_iri, received_at FROM view_paths
-     WHERE object_iri IN (SELECT value FROM json_each(?)) ORDER BY received_at, via_iri`,
-  ).all(jsonArray(iris)) as { object_iri: string; via_iri: string; received_at: string }[];
+  const p = v.rooms.table(viewPaths);
+  const rows = await db
+    .select({ objectIri: p.objectIri, viaIri: p.viaIri, receivedAt: p.receivedAt })
+    .from(p)
+    .where(inArray(p.objectIri, [...new Set(iris)]))
+    .orderBy(p.receivedAt, byteOrder(v.rooms, p.viaIri));
   for (const r of rows) {
-    let list = out.get(r.object_iri);
-    if (!list) out.set(r.object_iri, (list = []));
-    list.push({ via: r.via_iri, receivedAt: r.received_at });
+    let list = out.get(r.objectIri);
+    if (!list) out.set(r.objectIri, (list = []));
+    list.push({ via: r.viaIri, receivedAt: r.receivedAt });
   }
   return out;
 }
 
 /** Display names of pods (neighbors from neighbor_pods, this pod from its settings). */
-export function podNames(deps: Pick<ViewDeps, "db" | "config">, iris: readonly string[]): Map<string, string | null> {
+export async function podNamesIn(
+  v: Pick<ViewDeps, "rooms" | "config">,
+  db: RoomQueries,
+  iris: readonly string[],
+): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
   if (iris.length > 0) {
-    const rows = prepare(
-      deps.db,
-      `SELECT actor_iri, name FROM neighbor_pods WHERE actor_iri IN (SELECT value FROM json_each(?))`,
-    ).all(jsonArray(iris)) as { actor_iri: string; name: string }[];
-    for (const r of rows) out.set(r.actor_iri, r.name);
+    const n = v.rooms.table(neighborPods);
+    const rows = await db
+      .select({ actorIri: n.actorIri, name: n.name })
+      .from(n)
+      .where(inArray(n.actorIri, [...new Set(iris)]));
+    for (const r of rows) out.set(r.actorIri, r.name);
   }
-  out.set(actorIri(deps.config).href, deps.config.name);
+  out.set(actorIri(v.config).href, v.config.name);
   return out;
+}
+
+/** Display names of pods, in a read of their own. */
+export function podNames(v: Pick<ViewDeps, "rooms" | "config">, iris: readonly string[]) {
+  return v.rooms.read((db) => podNamesIn(v, db, iris));
+}
+
+export interface NeighborPod {
+  actorIri: string;
+  name: string;
+  handle: string | null;
+  url: string | null;
+}
+
+/**
+ * The pods whose objects are in the view, by name: the public neighbors page, the sovereignty totals' pod names and
+ * the view pages' pod choices.
+ */
+export function neighborPodList(v: Pick<ViewDeps, "rooms">): Promise<NeighborPod[]> {
+  const n = v.rooms.table(neighborPods);
+  return v.rooms.read((db) =>
+    db
+      .select({ actorIri: n.actorIri, name: n.name, handle: n.handle, url: n.url })
+      .from(n)
+      .orderBy(byteOrder(v.rooms, n.name), byteOrder(v.rooms, n.actorIri)),
+  );
+}
+
+/** The view pages' pod choices. */
+export async function neighborPodChoices(v: Pick<ViewDeps, "rooms">): Promise<{ iri: string; name: string }[]> {
+  return (await neighborPodList(v)).map((pod) => ({ iri: pod.actorIri, name: pod.name }));
 }
 
 export const podRef = (names: Map<string, string | null>, iri: string): PodRef => ({
@@ -100,41 +138,45 @@ export const podRef = (names: Map<string, string | null>, iri: string): PodRef =
 });
 
 /** Category IRIs to slug and label: the shared taxonomy and this pod's own; other pods' by IRI only. */
-export function categoryIndex(deps: Pick<ViewDeps, "db" | "config">): (iri: string | null) => CategoryRef | null {
-  const known = new Map(
-    listCategories(deps.db, deps.config).map((c) => [c.iri, { iri: c.iri, slug: c.slug, label: c.label }]),
-  );
+export function categoryIndex(v: Pick<ViewDeps, "categories" | "config">): (iri: string | null) => CategoryRef | null {
+  const known = new Map(v.categories().map((c) => [c.iri, { iri: c.iri, slug: c.slug, label: c.label }]));
   return (iri) => {
     if (!iri) return null;
     const found = known.get(iri);
     if (found) return found;
-    const slug = slugOfIri(deps.config, iri);
+    const slug = slugOfIri(v.config, iri);
     return slug ? { iri, slug } : { iri };
   };
 }
 
-function servicesOf(deps: Pick<ViewDeps, "db">, charterIris: readonly string[]) {
-  const out = new Map<
-    string,
-    { iri: string; name: string; category_iri: string | null; status: string; target: string | null }[]
-  >();
+type ServiceOfCharter = {
+  iri: string;
+  name: string;
+  categoryIri: string | null;
+  status: string;
+  target: string | null;
+};
+
+async function servicesIn(v: ViewDeps, db: RoomQueries, charterIris: readonly string[]) {
+  const out = new Map<string, ServiceOfCharter[]>();
   if (charterIris.length === 0) return out;
-  const rows = prepare(
-    deps.db,
-    `SELECT iri, charter_iri, name, category_iri, status, target FROM view_services
-     WHERE charter_iri IN (SELECT value FROM json_each(?)) ORDER BY name, iri`,
-  ).all(jsonArray(charterIris)) as {
-    iri: string;
-    charter_iri: string;
-    name: string;
-    category_iri: string | null;
-    status: string;
-    target: string | null;
-  }[];
-  for (const r of rows) {
-    let list = out.get(r.charter_iri);
-    if (!list) out.set(r.charter_iri, (list = []));
-    list.push(r);
+  const s = v.rooms.table(viewServices);
+  const rows = await db
+    .select({
+      iri: s.iri,
+      charterIri: s.charterIri,
+      name: s.name,
+      categoryIri: s.categoryIri,
+      status: s.status,
+      target: s.target,
+    })
+    .from(s)
+    .where(inArray(s.charterIri, [...new Set(charterIris)]))
+    .orderBy(byteOrder(v.rooms, s.name), byteOrder(v.rooms, s.iri));
+  for (const { charterIri, ...service } of rows) {
+    let list = out.get(charterIri);
+    if (!list) out.set(charterIri, (list = []));
+    list.push(service);
   }
   return out;
 }
@@ -157,22 +199,27 @@ function tagsOf(extra: string): string[] {
   }
 }
 
-/** Rows to items: pod names, category labels and paths in one query each. */
-export function presentRows(deps: ViewDeps, rows: readonly ViewRow[]): ViewItem[] {
-  const now = deps.now();
-  const names = podNames(
-    deps,
-    rows.map((r) => r.podIri),
-  );
-  const paths = pathsOf(
-    deps,
-    rows.filter((r) => !r.own).map((r) => r.iri),
-  );
-  const category = categoryIndex(deps);
-  const services = servicesOf(
-    deps,
-    rows.filter((r) => r.kind === "charter").map((r) => r.iri),
-  );
+/** Rows to items: pod names, paths and charters' services in one query each, in one read. */
+export async function presentRows(v: ViewDeps, rows: readonly ViewRow[]): Promise<ViewItem[]> {
+  const now = v.now();
+  const { names, paths, services } = await v.rooms.read(async (db) => ({
+    names: await podNamesIn(
+      v,
+      db,
+      rows.map((r) => r.podIri),
+    ),
+    paths: await pathsIn(
+      v,
+      db,
+      rows.filter((r) => !r.own).map((r) => r.iri),
+    ),
+    services: await servicesIn(
+      v,
+      db,
+      rows.filter((r) => r.kind === "charter").map((r) => r.iri),
+    ),
+  }));
+  const category = categoryIndex(v);
   return rows.map((r) => {
     const item: ViewItem = {
       iri: r.iri,
@@ -204,7 +251,7 @@ export function presentRows(deps: ViewDeps, rows: readonly ViewRow[]): ViewItem[
       item.services = (services.get(r.iri) ?? []).map((s) => ({
         iri: s.iri,
         name: s.name,
-        category: category(s.category_iri),
+        category: category(s.categoryIri),
         status: s.status,
         target: s.target,
       }));
@@ -215,12 +262,12 @@ export function presentRows(deps: ViewDeps, rows: readonly ViewRow[]): ViewItem[
 }
 
 /** The page the API and every feed show for these filters. */
-export function viewPage(
-  deps: ViewDeps,
+export async function viewPage(
+  v: ViewDeps,
   filters: ViewFilters,
   source: ViewSource = "view",
   options: ListOptions = {},
-): ViewPage<ViewItem> & { rows: ViewRow[] } {
-  const { rows, next } = listRows(deps, filters, source, options);
-  return { items: presentRows(deps, rows), rows, nextCursor: next ? encodeCursor(next) : null };
+): Promise<ViewPage<ViewItem> & { rows: ViewRow[] }> {
+  const { rows, next } = await listRows(v, filters, source, options);
+  return { items: await presentRows(v, rows), rows, nextCursor: next ? encodeCursor(next) : null };
 }

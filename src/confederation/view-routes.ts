@@ -19,7 +19,7 @@ import { barterTable } from "./matching.ts";
 import { serviceMap } from "./service-map.ts";
 import { practiceSpread } from "./spread.ts";
 import { viewPage } from "./view-present.ts";
-import { countRows } from "./view-query.ts";
+import { countRows, viewOf } from "./view-query.ts";
 
 const LISTS: { path: string; kind: ViewKind }[] = PUBLISHED_KINDS.map((k) => ({ path: k.view.list, kind: k.name }));
 
@@ -39,6 +39,7 @@ function filtersFor(query: ViewQuery, kind: ViewKind, allowed: readonly ViewKind
  */
 export const viewRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, { deps }) => {
   const querystring = viewFilterSchema(deps);
+  const view = viewOf(deps);
   const tags = ["view"];
   // Public: no operator token (the OpenAPI document's default security names one).
   const security: [] = [];
@@ -49,16 +50,16 @@ export const viewRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, 
 
   for (const { path, kind } of LISTS) {
     app.get(`/view/${path}`, { schema }, async (request) => {
-      const { items, nextCursor } = viewPage(deps, filtersFor(request.query, kind), "view", { content: false });
+      const { items, nextCursor } = await viewPage(view, filtersFor(request.query, kind), "view", { content: false });
       return { items, nextCursor };
     });
   }
 
   for (const { path, kind } of FEEDS) {
-    const feedRequest = (request: FastifyRequest<{ Querystring: ViewQuery }>): FeedRequest => ({
+    const feedRequest = async (request: FastifyRequest<{ Querystring: ViewQuery }>): Promise<FeedRequest> => ({
       deps,
       kind,
-      page: viewPage(deps, filtersFor(request.query, kind)),
+      page: await viewPage(view, filtersFor(request.query, kind)),
       url: urlOf(request),
     });
     const send = (reply: FastifyReply, feed: FeedRequest, type: string, body: string) => {
@@ -68,15 +69,15 @@ export const viewRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, 
     };
 
     app.get(`/view/${path}.atom`, { schema }, async (request, reply) => {
-      const feed = feedRequest(request);
+      const feed = await feedRequest(request);
       return send(reply, feed, FEED_CONTENT_TYPES.atom, atomFeed(feed));
     });
     app.get(`/view/${path}.json`, { schema }, async (request, reply) => {
-      const feed = feedRequest(request);
+      const feed = await feedRequest(request);
       return send(reply, feed, FEED_CONTENT_TYPES.json, JSON.stringify(jsonFeed(feed)));
     });
     app.get(`/view/${path}.csv`, { schema }, async (request, reply) => {
-      const feed = feedRequest(request);
+      const feed = await feedRequest(request);
       reply.header("content-disposition", `inline; filename="${path}.csv"`);
       return send(reply, feed, FEED_CONTENT_TYPES.csv, csvFeed(feed.page.items));
     });
@@ -86,8 +87,8 @@ export const viewRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, 
       return reply.redirect(`${target.pathname}${target.search}`, 301);
     });
     app.get(`/view/${path}/collection`, { schema }, async (request, reply) => {
-      const feed = feedRequest(request);
-      const total = countRows(deps, filtersFor(request.query, kind));
+      const feed = await feedRequest(request);
+      const total = await countRows(view, filtersFor(request.query, kind));
       return send(reply, feed, FEED_CONTENT_TYPES.collection, JSON.stringify(orderedCollection(feed, total)));
     });
   }
@@ -95,12 +96,12 @@ export const viewRoutes: FastifyPluginAsyncZod<{ deps: PodDeps }> = async (app, 
   // kind=need (default): each need with the offers that could meet it; kind=offer: the mirror.
   app.get("/view/matches", { schema }, async (request) => {
     const filters = filtersFor(request.query, "need", ["need", "offer"]) as ViewFilters & { kind: "need" | "offer" };
-    return barterTable(deps, filters);
+    return barterTable(view, filters);
   });
 
-  app.get("/view/service-map", { schema: { tags, security } }, async () => serviceMap(deps));
+  app.get("/view/service-map", { schema: { tags, security } }, async () => serviceMap(view));
 
   app.get("/view/practice-spread", { schema }, async (request) =>
-    practiceSpread(deps, filtersFor(request.query, "practice") as ViewFilters & { kind: "practice" }),
+    practiceSpread(view, filtersFor(request.query, "practice") as ViewFilters & { kind: "practice" }),
   );
 };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RelayActions } from "../confederation/relay.ts";
 import { viewPage } from "../confederation/view-present.ts";
+import { viewOf } from "../confederation/view-query.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { ProblemError } from "../http/problem.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
@@ -32,9 +33,12 @@ export async function neighborPages(app: FastifyInstance, { kit, audit, deps, ac
   const { store } = followsOf(deps);
 
   const show = async (request: FastifyRequest, reply: FastifyReply, extra: Partial<NeighborsState> = {}) => {
-    const offers = (["offer", "need"] as const).flatMap(
-      (kind) => viewPage(deps, { kind, sort: "newest", limit: 50 }, "view", { content: false }).items,
+    const pages = await Promise.all(
+      (["offer", "need"] as const).map((kind) =>
+        viewPage(viewOf(deps), { kind, sort: "newest", limit: 50 }, "view", { content: false }),
+      ),
     );
+    const offers = pages.flatMap((page) => page.items);
     const state: NeighborsState = {
       following: await store.listFollowing({ limit: LIST_LIMIT }),
       requests: await store.listFollowers("pending", { limit: LIST_LIMIT }),

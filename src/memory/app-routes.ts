@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { viewPage } from "../confederation/view-present.ts";
+import { viewOf } from "../confederation/view-query.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { markdownOf } from "../practices/adapt.ts";
@@ -98,7 +99,9 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
     const ctx = kit.context(request, reply);
     const reviews = ctx.member?.role === "coordinator" ? await memory.reviewsDue(today()) : [];
     const notice = done === "saved" || done === "withdrawn" ? done : undefined;
-    const { items } = viewPage(deps, { kind: "memory", sort: "newest", limit: 50 }, "view", { content: false });
+    const { items } = await viewPage(viewOf(deps), { kind: "memory", sort: "newest", limit: 50 }, "view", {
+      content: false,
+    });
     const workflows = items.filter((item) => item.entry === "workflow");
     return kit.send(request, reply, memoryListPage(ctx, await memory.list(), reviews, workflows, notice));
   });
@@ -109,15 +112,17 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
   });
 
   /** A neighbor's public workflow (or practice) in the view, by its IRI. */
-  const originOf = (iri: string) =>
-    viewPage(deps, { kind: "memory", sort: "newest", limit: 200 }, "view").rows.find((row) => row.iri === iri);
+  const originOf = async (iri: string) =>
+    (await viewPage(viewOf(deps), { kind: "memory", sort: "newest", limit: 200 }, "view")).rows.find(
+      (row) => row.iri === iri,
+    );
 
   app.get("/memory/new", { preHandler: member }, async (request, reply) => {
     const query = request.query as FormFields;
     const adapt = text(query, "adapt");
     if (!adapt) return show(request, reply, { kind: kindOf(text(query, "kind")), values: {} });
     // A neighbor's public workflow (or practice) in the view, copied with a link to where it came from.
-    const origin = originOf(adapt);
+    const origin = await originOf(adapt);
     if (!origin) throw notFound(`no entry ${adapt} in the view`);
     const values: EntryValues = {
       title: origin.name,
@@ -134,7 +139,7 @@ export async function memoryPages(app: FastifyInstance, { kit, audit, memory, of
     if (form.errors) {
       // An adaptation keeps its link to where it came from while the member fixes the form.
       const from = text(fields, "adaptedFrom");
-      const adapting = from ? { name: originOf(from)?.name ?? from, iri: from } : undefined;
+      const adapting = from ? { name: (await originOf(from))?.name ?? from, iri: from } : undefined;
       return show(request, reply, { kind, values: form.values, errors: form.errors, adapting });
     }
     const row = await memory.create({ ...form.input!, language: kit.context(request, reply).locale });

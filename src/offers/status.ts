@@ -34,16 +34,27 @@ export type EndsSide = "any" | "known" | "none";
 /**
  * The same rule as offerStatus, as an SQL condition over the columns quantity_milli, available_milli and
  * ends_at: true for rows whose status is one of `statuses` at the bound `now` parameter. Null when every
- * status is wanted. Outside the ending_soon walk `+ends_at` keeps the planner off the view's end-date
- * index, which would otherwise be picked for the OR and then need a full sort by published.
+ * status is wanted. Outside the ending_soon walk `unindexed` ("+" on SQLite) before ends_at keeps the planner
+ * off the view's end-date index, which would otherwise be picked for the OR and then need a full sort by
+ * published; PostgreSQL has no such hint ("").
  */
-export function offerStatusSql(statuses: readonly PublishedStatus[], now: string, ends: EndsSide): string | null {
+export function offerStatusSql(
+  statuses: readonly PublishedStatus[],
+  now: string,
+  ends: EndsSide,
+  unindexed: "+" | "" = "+",
+): string | null {
   const set = new Set(statuses);
   if (PUBLISHED_STATUSES.every((s) => set.has(s))) return null;
+  const endsAt = `${unindexed}ends_at`;
   const notExpired =
-    ends === "none" ? null : ends === "known" ? `ends_at > ${now}` : `(+ends_at IS NULL OR +ends_at > ${now})`;
+    ends === "none" ? null : ends === "known" ? `ends_at > ${now}` : `(${endsAt} IS NULL OR ${endsAt} > ${now})`;
   const expired =
-    ends === "none" ? "0" : ends === "known" ? `ends_at <= ${now}` : `(+ends_at IS NOT NULL AND +ends_at <= ${now})`;
+    ends === "none"
+      ? "1 = 0"
+      : ends === "known"
+        ? `ends_at <= ${now}`
+        : `(${endsAt} IS NOT NULL AND ${endsAt} <= ${now})`;
   const byQuantity: string[] = [];
   if (set.has("open") && set.has("partly_claimed")) byQuantity.push("(available_milli IS NULL OR available_milli > 0)");
   else if (set.has("open"))
@@ -56,5 +67,5 @@ export function offerStatusSql(statuses: readonly PublishedStatus[], now: string
   const live =
     byQuantity.length === 0 ? null : [notExpired, `(${byQuantity.join(" OR ")})`].filter(Boolean).join(" AND ");
   const parts = [live, set.has("expired") ? expired : null].filter((x): x is string => x !== null);
-  return parts.length === 0 ? "0" : parts.length === 1 ? parts[0]! : `(${parts.map((x) => `(${x})`).join(" OR ")})`;
+  return parts.length === 0 ? "1 = 0" : parts.length === 1 ? parts[0]! : `(${parts.map((x) => `(${x})`).join(" OR ")})`;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { viewPage, type ViewItem } from "../confederation/view-present.ts";
+import { viewOf } from "../confederation/view-query.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { ProblemError } from "../http/problem.ts";
 import { htmlToText } from "../web/sanitize.ts";
@@ -37,8 +38,8 @@ const ERROR_OF_FIELD: Partial<Record<string, MessageKey>> = {
 };
 
 /** Neighbors' practices in this pod's confederal view, newest first (what can be adapted). */
-function neighborPractices(deps: PodDeps, limit: number): ViewItem[] {
-  return viewPage(deps, { kind: "practice", sort: "newest", limit }, "view", { content: false }).items;
+async function neighborPractices(deps: PodDeps, limit: number): Promise<ViewItem[]> {
+  return (await viewPage(viewOf(deps), { kind: "practice", sort: "newest", limit }, "view", { content: false })).items;
 }
 
 /** Write, preview, publish, change and withdraw the pod's practices; adapt a neighbor's. */
@@ -82,7 +83,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
     const page = practicesListPage(
       kit.context(request, reply),
       await practices.list({ limit: 100 }),
-      neighborPractices(deps, 50),
+      await neighborPractices(deps, 50),
       done === "published" || done === "withdrawn" ? done : undefined,
     );
     return kit.send(request, reply, page);
@@ -91,13 +92,13 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
   app.get("/practices/new", { preHandler: coordinator }, async (request, reply) => {
     const adapt = text(request.query as FormFields, "adapt");
     if (!adapt) return show(request, reply, { values: {} });
-    const origin = neighborPractices(deps, 200).find((item) => item.iri === adapt);
+    const origin = (await neighborPractices(deps, 200)).find((item) => item.iri === adapt);
     if (!origin)
       throw new ProblemError({ status: 404, title: "Not Found", detail: `no practice ${adapt} in the view` });
     const values: PracticeValues = {
       title: origin.name,
       summary: htmlToText(origin.summary),
-      body: markdownOf(viewContent(deps, origin.iri)),
+      body: markdownOf(await viewContent(deps, origin.iri)),
       tags: (origin.tags ?? []).join(" "),
       adaptedFrom: origin.iri,
     };
@@ -158,7 +159,7 @@ export async function practicePages(app: FastifyInstance, { kit, audit, practice
 }
 
 /** The HTML content of one practice in the view (the list leaves content out). */
-function viewContent(deps: PodDeps, iri: string): string {
-  const { rows } = viewPage(deps, { kind: "practice", sort: "newest", limit: 200 }, "view");
+async function viewContent(deps: PodDeps, iri: string): Promise<string> {
+  const { rows } = await viewPage(viewOf(deps), { kind: "practice", sort: "newest", limit: 200 }, "view");
   return rows.find((row) => row.iri === iri)?.content ?? "";
 }

@@ -59,7 +59,7 @@ export interface RoomHost {
   practices: PracticesService;
   memory: MemoryService;
   sovereignty: SovereigntyService;
-  confederation: { neighborPods(): { actorIri: string; name: string; handle: string | null }[] };
+  confederation: { neighborPods(): Promise<{ actorIri: string; name: string; handle: string | null }[]> };
   social: { responsesTo(iri: string, publicOnly: boolean): Promise<Response[]> };
 }
 

@@ -163,7 +163,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
   deps: PodDeps;
   sovereignty: SovereigntyService;
   contextFor: () => Context<null>;
-  neighborPods: () => { actorIri: string; name: string; handle: string | null }[];
+  neighborPods: () => Promise<{ actorIri: string; name: string; handle: string | null }[]>;
 }> = async (app, { deps, sovereignty, contextFor, neighborPods }) => {
   const figures = totalsStore(roomsOf(deps));
   const published = async (id: string) => {
@@ -215,16 +215,14 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
       cells: await viewTotals(figures, types, { metricIri: chosen?.iri, from: query.from, to: query.to }),
     };
   }
-  // Read on first use only: a page whose months have many pods each names none of them.
-  const podNames = () => {
-    let names: Map<string, string> | undefined;
-    return (iri: string) => {
-      if (!names) {
-        names = new Map(neighborPods().map((pod) => [pod.actorIri, pod.handle ?? pod.name]));
-        names.set(actorIri(deps.config).href, deps.config.name);
-      }
-      return names.get(iri) ?? new URL(iri).host;
-    };
+  // Read only when there are cells to name.
+  const podNames = async (cells: unknown[]) => {
+    const names = new Map<string, string>();
+    if (cells.length > 0) {
+      for (const pod of await neighborPods()) names.set(pod.actorIri, pod.handle ?? pod.name);
+      names.set(actorIri(deps.config).href, deps.config.name);
+    }
+    return (iri: string) => names.get(iri) ?? new URL(iri).host;
   };
 
   app.get(
@@ -243,7 +241,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
           types,
           metricIri: chosen.iri,
           cells,
-          podName: podNames(),
+          podName: await podNames(cells),
         }),
       );
     },

@@ -58,7 +58,7 @@ export const webRoutes: FastifyPluginAsync<{
 
   app.get("/neighbors", { schema: { hide: true } }, async (request, reply) => {
     const ctx = publicContext(request, reply, config);
-    const known = new Map(services.confederation.neighborPods().map((pod) => [pod.actorIri, pod]));
+    const known = new Map((await services.confederation.neighborPods()).map((pod) => [pod.actorIri, pod]));
     const asNeighbor = (row: { actorIri: string; handle: string | null }): Neighbor => {
       const pod = known.get(row.actorIri);
       return {

@@ -24,7 +24,7 @@ export async function startViewApp(options: {
   origin: string;
   now: () => Date;
   seed?: (handle: DatabaseHandle) => void;
-  extraRoutes?: (app: FastifyInstance) => void;
+  extraRoutes?: (app: FastifyInstance, deps: PodDeps) => void;
 }): Promise<ViewApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "pod-view-"));
   const config = loadConfig({ POD_URL: options.origin, DATA_DIR: dataDir });
@@ -40,7 +40,7 @@ export async function startViewApp(options: {
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
   await app.register(viewRoutes, { deps });
-  options.extraRoutes?.(app);
+  options.extraRoutes?.(app, deps);
   await app.ready();
   return {
     app,

@@ -89,13 +89,23 @@ const CONVERTED_FILES = [
   "src/memory/guide-copy.ts",
   "src/memory/review-reminders.ts",
   "src/memory/collections.ts",
-  // confederation: the view's writes (inbox.ts still reads following and writes the social room's posts on the
-  // SQLite connection; service.ts hands it to sqlite-only.ts for moderation and the view's pages).
+  // confederation: the view's writes (service.ts hands the SQLite connection to sqlite-only.ts for moderation's block).
   "src/confederation/store.ts",
   "src/confederation/view-projection.ts",
   "src/confederation/relay.ts",
   "src/confederation/backfill.ts",
   "src/confederation/fast-inbox.ts",
+  // the confederal view's reads (view-query.ts's viewOf finds the pod's RoomDb and categories through the deps).
+  "src/confederation/view-query.ts",
+  "src/confederation/filters.ts",
+  "src/confederation/view-present.ts",
+  "src/confederation/service-map.ts",
+  "src/confederation/spread.ts",
+  "src/confederation/matching.ts",
+  "src/confederation/feeds.ts",
+  "src/confederation/view-routes.ts",
+  "src/confederation/view-page-routes.ts",
+  "src/assemblies/table.ts",
 ];
 
 const files = (room: string) =>
