@@ -48,7 +48,7 @@ export function confederationInbox(
   contextFor: () => Context<null>,
   refusal: Refusal,
 ) {
-  const { db, log } = deps;
+  const { log } = deps;
   /** Whether the pod follows the sender, when the concern check did not say (the follows copy, in memory). */
   const followed = async (actorIri: string) => followsOf(deps).followsAccepted(actorIri);
   const rooms = roomsOf(deps);

@@ -294,20 +294,10 @@ describe("the inbox fast path for neighbor pods' offers", () => {
   it("fetches an uncached key once for deliveries that arrive together", async () => {
     const carol = await startRemoteActor("carol");
     try {
-      const at = new Date().toISOString();
-      server.pod.deps.db
-        .insert(following)
-        .values({
-          actorIri: carol.actorId,
-          followIri: `${server.url}/follows/carol`,
-          handle: null,
-          inbox: carol.inboxUrl,
-          sharedInbox: null,
-          state: "accepted",
-          createdAt: at,
-          respondedAt: at,
-        })
-        .run();
+      const writers = followsWriters(server.pod.deps.db);
+      const address = { actorIri: carol.actorId, handle: null, inbox: carol.inboxUrl, sharedInbox: null };
+      await writers.recordFollowing(address, `${server.url}/follows/carol`, new Date());
+      await writers.answerFollowing(carol.actorId, "accepted", new Date());
       const offers = await Promise.all([1, 2, 3].map((i) => offerBody(carol, `Figs ${i}`)));
       const handled = await Promise.all(offers.map(({ body }) => deliver(sign(body, { signer: carol }), body)));
       expect(handled).toEqual([202, 202, 202]);

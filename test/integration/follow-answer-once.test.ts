@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followsOf } from "../../src/follows/room.ts";
 import { following } from "../../src/follows/schema.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
@@ -33,6 +34,8 @@ describe("a followed pod's Accept starts the reading of its collections once", (
         respondedAt: null,
       })
       .run();
+    // Written behind the follows room's back: its copy in memory reloads now.
+    followsOf({ db: server.pod.deps.db }).followingChanged();
   });
   afterAll(async () => {
     await server?.close();

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { viewObjects } from "../../src/confederation/schema.ts";
 import { toInstant } from "../../src/federation/deps.ts";
+import { followsOf } from "../../src/follows/room.ts";
 import { following } from "../../src/follows/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
@@ -66,6 +67,8 @@ describe("two actors on one host", () => {
           respondedAt: at,
         })
         .run();
+      // Written behind the follows room's back: its copy in memory reloads now.
+      followsOf({ db: server.pod.deps.db }).followingChanged();
     }
   });
   afterAll(async () => {

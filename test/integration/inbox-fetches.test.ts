@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followsOf } from "../../src/follows/room.ts";
 import { following } from "../../src/follows/schema.ts";
 import { INBOX_FETCHES } from "../../src/federation/inbox-scope.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
@@ -31,6 +32,8 @@ describe("fetches caused by inbox deliveries", () => {
         respondedAt: at,
       })
       .run();
+    // Written behind the follows room's back: its copy in memory reloads now.
+    followsOf({ db: server.pod.deps.db }).followingChanged();
   };
   /** A public Create(Note) naming `tags` tag links on the sender's own server (each one a document to fetch). */
   const noteWithTags = (actor: RemoteActor, tags: number) => {

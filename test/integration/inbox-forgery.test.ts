@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { viewObjects } from "../../src/confederation/schema.ts";
 import { toInstant } from "../../src/federation/deps.ts";
+import { followsOf } from "../../src/follows/room.ts";
 import { following } from "../../src/follows/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
@@ -80,6 +81,8 @@ describe("forged deliveries as a followed neighbor", () => {
         respondedAt: at,
       })
       .run();
+    // Written behind the follows room's back: its copy in memory reloads now.
+    followsOf({ db: server.pod.deps.db }).followingChanged();
     // Alice's genuine offer, delivered the way neighbor pods deliver.
     offerIri = `${alice.origin}/offers/1`;
     const create = new PodCreate({

@@ -8,6 +8,7 @@ import { Intent, Measure, Place, Proposal, PUBLIC_COLLECTION } from "@fedify/voc
 import { parseDecimal } from "@fedify/vocab-runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toInstant } from "../../src/federation/deps.ts";
+import { followsOf } from "../../src/follows/room.ts";
 import { following } from "../../src/follows/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
@@ -34,6 +35,8 @@ describe("a signed delivery naming a header an object's prototype answers", () =
         respondedAt: at,
       })
       .run();
+    // Written behind the follows room's back: its copy in memory reloads now.
+    followsOf({ db: server.pod.deps.db }).followingChanged();
   });
   afterAll(async () => {
     await server?.close();

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followsOf } from "../../src/follows/room.ts";
 import { following } from "../../src/follows/schema.ts";
 import { REPORT_BACKFILL } from "../../src/sovereignty/backfill.ts";
 import { addMonths } from "../../src/sovereignty/months.ts";
@@ -46,6 +47,8 @@ describe("backfill of earlier reports refuses hostile collections", () => {
         respondedAt: clock.toISOString(),
       })
       .run();
+    // Written behind the follows room's back: its copy in memory reloads now.
+    followsOf({ db: server.pod.deps.db }).followingChanged();
   }
 
   /** A report as our pods serve it at its id (compact JSON of REPORT_CONTEXT), written by `author`. */

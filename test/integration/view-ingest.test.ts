@@ -122,6 +122,8 @@ describe("neighbor pods' activities feed the confederal view", () => {
         respondedAt: clock.toISOString(),
       })
       .run();
+    // Written behind the follows room's back: its copy in memory reloads now.
+    followsOf({ db: db() }).followingChanged();
   }
 
   const received = (activityId: string) =>
