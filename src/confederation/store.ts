@@ -246,8 +246,9 @@ export function viewStore(rooms: RoomDb) {
     },
 
     /**
-     * Keeps an activity in the inbox record; false when its id was recorded already (a redelivery, or the same
-     * activity taken by another process at once: the unique id lets one in).
+     * Keeps an activity in the inbox record; false when its id was recorded already from the same actor (a
+     * redelivery, or the same activity taken by another process at once: the unique id lets one in). An id
+     * another actor sent first (one on the same origin, choosing ids it has seen) does not make this one seen.
      */
     async recordReceiptWithin(db: RoomQueries, receipt: Receipt, fromFollowed: boolean, at: Date): Promise<boolean> {
       const taken = await db
@@ -255,7 +256,12 @@ export function viewStore(rooms: RoomDb) {
         .values({ ...receipt, fromFollowed, receivedAt: at.toISOString() })
         .onConflictDoNothing({ target: received.activityIri })
         .returning({ seq: received.seq });
-      return taken.length > 0;
+      if (taken.length > 0) return true;
+      const [held] = await db
+        .select({ actorIri: received.actorIri })
+        .from(received)
+        .where(eq(received.activityIri, receipt.activityIri));
+      return held?.actorIri !== receipt.actorIri;
     },
 
     /** The inbox record is for operators to see recent traffic: what was received before `cutoff` goes. */

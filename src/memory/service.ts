@@ -323,15 +323,16 @@ export function memoryService(
           if (current.practiceId) return current;
           throw conflict("make the lesson public first: a practice is published");
         }
+        // From the lesson as it is now (an edit may have landed since it was read above).
         await practices.createWithin(
           db,
           {
-            title: lesson.title,
-            summary: lesson.summary,
-            body: lesson.body,
-            problem: lesson.body ? "" : lesson.summary,
-            outcomes: [lesson.learned, lesson.changed].filter(Boolean).join("\n\n"),
-            language: lesson.language,
+            title: taken.title,
+            summary: taken.summary,
+            body: taken.body,
+            problem: taken.body ? "" : taken.summary,
+            outcomes: [taken.learned, taken.changed].filter(Boolean).join("\n\n"),
+            language: taken.language,
           },
           practiceId,
         );

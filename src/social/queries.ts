@@ -79,12 +79,10 @@ export function socialQueries(rooms: RoomDb) {
     /** Known accounts whose username or display name contains `term` (a leading `@` ignored), in any case. */
     searchAccounts(term: string, limit: number, offset: number): Promise<Account[]> {
       // LIKE treats `%` and `_` as wildcards; escaped, a name with `_` in it is found as written. SQLite's LIKE
-      // ignores ASCII case and PostgreSQL's does not: both compare lower case.
-      const pattern = `%${term
-        .replace(/^@/, "")
-        .toLowerCase()
-        .replace(/[%_\\]/g, "\\$&")}%`;
-      const contains = (column: Column) => sql`lower(${column}) like ${pattern} escape '\\'`;
+      // ignores ASCII case (and finds any other name as written); PostgreSQL's ILIKE ignores case likewise.
+      const pattern = `%${term.replace(/^@/, "").replace(/[%_\\]/g, "\\$&")}%`;
+      const like = rooms.dialect === "postgres" ? sql.raw("ilike") : sql.raw("like");
+      const contains = (column: Column) => sql`${column} ${like} ${pattern} escape '\\'`;
       return rooms.read((db) =>
         db
           .select()

@@ -52,7 +52,8 @@ function makeStore(rooms: RoomDb) {
     const { createdAt, ...fields } = profile;
     const at = now.toISOString();
     for (let tries = 0; ; tries++) {
-      const [row] = await db
+      // One statement for a new account; an IRI or id already taken is a conflict, not an error.
+      const [inserted] = await db
         .insert(a)
         .values({
           ...fields,
@@ -61,13 +62,19 @@ function makeStore(rooms: RoomDb) {
           createdAt: createdAt ?? at,
           fetchedAt: at,
         })
-        // The pod's own account is never overwritten by a remote profile claiming its IRI.
-        .onConflictDoUpdate({ target: a.iri, set: { ...fields, fetchedAt: at }, where: eq(a.local, false) })
+        .onConflictDoNothing()
         .returning();
-      if (row) return row;
+      if (inserted) return inserted;
+      // The pod's own account is never overwritten by a remote profile claiming its IRI.
+      const [updated] = await db
+        .update(a)
+        .set({ ...fields, fetchedAt: at })
+        .where(and(eq(a.iri, profile.iri), eq(a.local, false)))
+        .returning();
+      if (updated) return updated;
       const held = await accountByIri(db, profile.iri);
       if (held) return held;
-      // Nothing holds the IRI: the id was taken by another account (the conflict was on it).
+      // Nothing holds the IRI: the id was taken by another account.
     }
   }
 

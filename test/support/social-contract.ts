@@ -313,6 +313,21 @@ export function describeSocialContract(name: string, databases: SocialDatabases)
       expect(await timelines(rooms).markers(["notifications"])).toEqual([]);
     });
 
+    it("an account whose id (from its publication time) another account holds gets the next free one", async () => {
+      const old = { createdAt: "2022-11-06T00:00:00.000Z" };
+      const first = await socialStore(rooms).upsertAccount(profile(host(), "first", old), at);
+      // The id the next account of that millisecond would take, held by a row written meanwhile.
+      const next = (BigInt(first.id) + 1n).toString();
+      const squatter = profile(host(), "squatter");
+      await rooms.write((db) =>
+        db
+          .insert(rooms.table(accounts))
+          .values({ ...squatter, id: next, local: false, createdAt: old.createdAt, fetchedAt: at.toISOString() }),
+      );
+      const second = await socialStore(rooms).upsertAccount(profile(host(), "second", old), at);
+      expect([second.username, second.id > next]).toEqual(["second", true]);
+    });
+
     it("search finds names in any case, with `_` and `%` as written", async () => {
       await socialStore(rooms).upsertAccount(profile(host(), "Maria_G"), at);
       await socialStore(rooms).upsertAccount(profile(host(), "mariaXg", { displayName: "100% Maria" }), at);
@@ -324,6 +339,11 @@ export function describeSocialContract(name: string, databases: SocialDatabases)
       expect(await search("@MARIA_g")).toEqual(["Maria_G"]);
       expect(await search("100%")).toEqual(["mariaXg"]);
       expect(await search("nobody")).toEqual([]);
+      // Names beyond ASCII are found as written.
+      await socialStore(rooms).upsertAccount(profile(host(), "maria_ru", { displayName: "Мария" }), at);
+      await socialStore(rooms).upsertAccount(profile(host(), "emile", { displayName: "Émile Zola" }), at);
+      expect(await search("Мария")).toEqual(["maria_ru"]);
+      expect(await search("Émile")).toEqual(["emile"]);
     });
 
     it("an actor that deleted itself goes with its posts and reactions; the pod's own account never does", async () => {

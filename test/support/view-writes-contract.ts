@@ -221,6 +221,10 @@ export function describeViewWritesContract(name: string, databases: ViewWritesDa
       expect(await rooms.write((db) => store.recordReceiptWithin(db, receipt("old"), true, at))).toBe(true);
       expect(await rooms.write((db) => store.recordReceiptWithin(db, receipt("old"), false, later(1)))).toBe(false);
       expect(await rooms.write((db) => store.recordReceiptWithin(db, receipt("new"), false, later(10)))).toBe(true);
+      // An id another actor of the same origin sent first does not make this actor's activity seen.
+      const squatted = { ...receipt("squatted"), actorIri: `https://${h}/users/mallory` };
+      expect(await rooms.write((db) => store.recordReceiptWithin(db, squatted, false, later(10)))).toBe(true);
+      expect(await rooms.write((db) => store.recordReceiptWithin(db, receipt("squatted"), true, later(10)))).toBe(true);
       const t = rooms.table(receivedActivities);
       const mine = async () =>
         rooms.read((db) =>
