@@ -35,7 +35,8 @@ import { OTHER_PROCESSES_SEEN_WITHIN_MS, versionReader } from "./versions.ts";
 export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
   const existing = opened.get(sqlite);
   if (existing) return existing;
-  const plain = drizzle({ client: sqlite }) as unknown as RoomQueries;
+  const prepare = statementCache(sqlite);
+  const plain = drizzle({ client: { prepare } as unknown as Database.Database }) as unknown as RoomQueries;
   const lock = writeLock();
 
   async function writeNow<R>(fn: (db: RoomQueries) => Promise<R>): Promise<R> {
@@ -47,11 +48,11 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
       prepare(source: string) {
         if (state.turned) throw new TransactionLeftTheTurn();
         if (!state.open) throw new Error("RoomDb.write: a statement after the write ended (a promise not awaited?)");
-        return sqlite.prepare(source);
+        return prepare(source);
       },
     };
     const db = drizzle({ client: guarded as unknown as Database.Database }) as unknown as RoomQueries;
-    sqlite.prepare("BEGIN IMMEDIATE").run();
+    prepare("BEGIN IMMEDIATE").run();
     const probe = setImmediate(() => {
       state.turned = true;
       if (sqlite.inTransaction) sqlite.prepare("ROLLBACK").run();
@@ -59,7 +60,7 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
     try {
       const result = await fn(db);
       if (state.turned) throw new TransactionLeftTheTurn();
-      sqlite.prepare("COMMIT").run();
+      prepare("COMMIT").run();
       return result;
     } catch (error) {
       if (!state.turned && sqlite.inTransaction) sqlite.prepare("ROLLBACK").run();
@@ -107,6 +108,31 @@ export class TransactionLeftTheTurn extends Error {
 /** Starts `work` at the beginning of a macrotask of its own (see sqliteRoomDb). */
 function inTurnOfItsOwn<R>(work: () => Promise<R>): Promise<R> {
   return new Promise((resolve, reject) => setImmediate(() => work().then(resolve, reject)));
+}
+
+/** Statements kept per SQL text (stores build the same few queries over and over: the inbox's, the view's). */
+const STATEMENTS_KEPT = 1_000;
+
+/**
+ * better-sqlite3's prepare, remembering each statement by its SQL text: drizzle prepares every query it runs, and
+ * preparing (SQLite compiling the SQL) was the largest single cost of a delivery once the rooms built queries per
+ * call. A statement is handed out as new (drizzle turns `raw` on for some reads and expects it off for others);
+ * better-sqlite3 runs one statement at a time, so sharing one is safe. The least recently used goes past the bound.
+ */
+function statementCache(sqlite: Database.Database): (source: string) => Database.Statement {
+  const kept = new Map<string, Database.Statement>();
+  return (source) => {
+    let statement = kept.get(source);
+    if (statement) {
+      kept.delete(source);
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = sqlite.prepare(source);
+      if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+    }
+    kept.set(source, statement);
+    return statement;
+  };
 }
 
 /** One RoomDb (and so one write lock) per connection, however many stores ask for it. */
