@@ -131,7 +131,8 @@ export function confederationInbox(
       const stored = await store.upsertWithin(tx, viewRecord, { ...arrival, at: deps.now() });
       // What the operator's apps show of a followed pod (it sends no companion Notes to pods), in the same
       // commit. (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
-      if (!arrival.announceIri) await projectNeighborObject(roomsOf(deps), tx, viewRecord);
+      // Never for an object its origin deleted: a late Create or Update must not bring its post back.
+      if (!arrival.announceIri && stored !== "deleted") await projectNeighborObject(roomsOf(deps), tx, viewRecord);
       return stored;
     });
     log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");

@@ -19,7 +19,8 @@ export interface Arrival {
   at: Date;
 }
 
-export type UpsertResult = "stored" | "unchanged";
+/** "deleted": its origin deleted it, so nothing of it is kept (neither the object nor what is written from it). */
+export type UpsertResult = "stored" | "unchanged" | "deleted";
 
 /** What the inbox record keeps of an activity: types and ids, not bodies. */
 export interface Receipt {
@@ -110,7 +111,7 @@ export function viewStore(rooms: RoomDb) {
         .select({ iri: deletions.iri })
         .from(deletions)
         .where(and(eq(deletions.iri, record.iri), eq(deletions.podIri, record.podIri)));
-      if (deleted) return "unchanged";
+      if (deleted) return "deleted";
       const { services: charterServices, extra, ...columns } = record;
       const row = { ...columns, extra: JSON.stringify(extra), receivedAt: at };
       const stored = await db

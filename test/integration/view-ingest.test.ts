@@ -18,6 +18,7 @@ import { receivedActivities, viewObjects, viewPaths } from "../../src/confederat
 import { following } from "../../src/follows/schema.ts";
 import { followsOf } from "../../src/follows/room.ts";
 import { ensureOperatorToken } from "../../src/operators/service.ts";
+import { socialStore } from "../../src/social/store.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { FOOD, startNeighborPod, type APObject, type NeighborPod } from "../support/neighbor-pod.ts";
 import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
@@ -308,11 +309,41 @@ describe("neighbor pods' activities feed the confederal view", () => {
     expect(await viewItem("surplus", a, offer.id)).toMatchObject({ name: "Eggs" });
     expect(warned("not the actor's")).toBe(true);
 
+    // The operator's apps show the followed pod's offer as a post (written from the view), until it is deleted.
+    const social = socialStore(roomsOf({ db: db() }));
+    await social.upsertAccount(
+      {
+        iri: a.actorId,
+        username: "a",
+        host: new URL(a.actorId).host,
+        displayName: "Pod A",
+        note: "",
+        url: null,
+        avatar: null,
+        header: null,
+        kind: "Group",
+        locked: false,
+        fields: "[]",
+        inbox: a.inboxUrl,
+        sharedInbox: null,
+        createdAt: null,
+      },
+      clock,
+    );
+    const post = () => social.statusByIri(`${offer.id}/note`);
+    await send(a, a.activity("Update", { ...offer, updated: new Date(clock.getTime() + 1_000).toISOString() }));
+    expect(await post()).toBeDefined();
+
     a.unpublish(offer.id);
     await send(a, a.activity("Delete", { id: offer.id, type: "Tombstone" }));
     expect(row(offer.id)).toBeUndefined();
     expect(pathsOf(offer.id)).toEqual([]);
     expect(await viewItem("surplus", a, offer.id)).toBeUndefined();
+    expect(await post()).toBeUndefined();
+    // Its Create arriving late brings back neither the object nor its post.
+    await send(a, a.activity("Create", offer));
+    expect(row(offer.id)).toBeUndefined();
+    expect(await post()).toBeUndefined();
   });
 
   it("objects from a pod this pod does not follow are ignored", async () => {
