@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { roomsOf } from "./db/room-db-sqlite.ts";
+import { roomsOf } from "./db/room-db.ts";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -141,7 +141,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     assemblies: pod.assemblies,
     outcomes: pod.assemblyOutcomes,
     config: deps.config,
-    db: deps.db,
+    rooms: deps.rooms,
   };
   await app.register(publicAssemblyRoutes, {
     assemblies: pod.assemblies,

@@ -12,7 +12,7 @@ import type { PodServices } from "./services.ts";
 import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
 import { categoriesOf } from "./categories/service.ts";
 import { charterCopyOf } from "./charters/copy.ts";
-import { roomsOf } from "./db/room-db-sqlite.ts";
+import { sqliteRoomDb } from "./db/room-db-sqlite.ts";
 import { EventDispatcher } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { actorFacts, buildFederation } from "./federation/federation.ts";
@@ -42,6 +42,7 @@ import { rotationRoom } from "./rotation/room.ts";
 import { directMessenger } from "./social/direct-message.ts";
 import { socialService } from "./social/service.ts";
 import { removeAccountsOfDomain, removeContentOf } from "./social/sqlite-only.ts";
+import { removePodsFromView } from "./confederation/sqlite-only.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
@@ -105,9 +106,8 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     const kv = new SqliteKvStore(database);
     await checkAddress(kv, config, options.moveUrl === true);
     const queue = new SqliteMessageQueue(database, { leaseMs: config.queueLeaseMs });
-    const deps: PodDeps = { config, db: database.db, log, now: options.now ?? (() => new Date()) };
-    // The converted rooms' database (src/db/room-db.ts); the others still use deps.db.
-    const rooms = roomsOf(deps);
+    const rooms = sqliteRoomDb(database.sqlite);
+    const deps: PodDeps = { config, rooms, log, now: options.now ?? (() => new Date()) };
     const keyPairs = await loadOrCreateKeyPairs(rooms, options.keyPairs);
     const publishedAt = await keysCreatedAt(rooms);
     const events = new EventDispatcher(deps, queue);
@@ -190,13 +190,13 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       }),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }, rooms, rooms.version("settings")),
-      moderation: moderationService(deps, contextFor, events, {
+      moderation: moderationService({ ...deps, db: database.db }, contextFor, events, {
         // Inside moderation's synchronous block (social's SQLite-only deletes): a domain's accounts, posts and
         // reactions go; a blocked account's posts, reactions and notifications go (its row stays, shown as blocked).
-        forgetDomainAccounts: (domain) => removeAccountsOfDomain(deps.db, domain),
-        forgetAccount: (iri) => removeContentOf(deps.db, iri) > 0,
-        forgetPods: confederation.forgetPods,
-        endRelations: (matches) => removeRelationsWith(deps.db, matches),
+        forgetDomainAccounts: (domain) => removeAccountsOfDomain(database.db, domain),
+        forgetAccount: (iri) => removeContentOf(database.db, iri) > 0,
+        forgetPods: (matches) => removePodsFromView(database.db, matches),
+        endRelations: (matches) => removeRelationsWith(database.db, matches),
       }),
     };
     await services.settings.load();

@@ -1,6 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Event, Update } from "@fedify/vocab";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { ProblemError, conflict } from "../http/problem.ts";
 import { formatMilli } from "../offers/quantity.ts";

@@ -1,5 +1,5 @@
 import type { Note } from "@fedify/vocab";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { ProblemError, conflict, notFound } from "../http/problem.ts";
 import type { Assembly, ContributionRow } from "./model.ts";

@@ -1,6 +1,6 @@
 import type { Context, InboxContext } from "@fedify/fedify";
 import { Activity, Article, type Create, Mention } from "@fedify/vocab";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { conflict, ProblemError } from "../http/problem.ts";
@@ -54,11 +54,11 @@ export function minutesRoom(
   room: AssembliesRoom,
   proposalsOf: (row: Assembly) => Promise<ProposalView[]>,
 ) {
-  const { db, config, log } = deps;
+  const { config, log } = deps;
   const rooms = roomsOf(deps);
   const link = (iri: string, text: string) => `<a href="${escapeHtml(iri)}">${escapeHtml(text)}</a>`;
   // Pods' names are read synchronously while the minutes are written: the follows copy in memory.
-  const nameOf = (iri: string) => podName(db, iri, { iri: room.self(), config });
+  const nameOf = (iri: string) => podName(rooms, iri, { iri: room.self(), config });
 
   events.on(MINUTES_FOR_PEOPLE, async ({ activity, iri }: { activity: unknown; iri: string }) => {
     const ctx = contextFor();

@@ -39,7 +39,7 @@ export async function outcomeSections(
   const view = {
     row,
     self: assemblies.self(),
-    nameOf: (iri: string) => podName(deps.db, iri),
+    nameOf: (iri: string) => podName(deps.rooms, iri),
     proposals: await outcomes.ratification.proposals(row),
     next: nextConvenerOf(row, participants),
     eligible: eligibleConveners(row, participants),

@@ -5,7 +5,7 @@ import { notFound } from "../http/problem.ts";
 import { sendNegotiated, wantsActivityPub } from "../publishing/negotiate.ts";
 import { publicContext, renderPublic } from "../web/layout.ts";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { nextConvenerOf } from "./convener.ts";
 import type { Assembly } from "./model.ts";
 import type { AssemblyOutcomes } from "./outcomes.ts";
@@ -24,7 +24,7 @@ interface Options {
   requester: (request: FastifyRequest) => Promise<string | null>;
   outcomes: AssemblyOutcomes;
   config: Config;
-  db: Db;
+  rooms: RoomDb;
 }
 
 /** A public assembly's page for browsers; a participants-only one has none (404, nothing disclosed). */
@@ -40,7 +40,7 @@ export async function publicAssemblyHtml(
     const page = publicAssemblyPage(ctx, {
       row,
       participants,
-      nameOf: (iri) => podName(options.db, iri, { iri: options.assemblies.self(), config: options.config }),
+      nameOf: (iri) => podName(options.rooms, iri, { iri: options.assemblies.self(), config: options.config }),
       next: nextConvenerOf(row, participants).iri,
     });
     return renderPublic(ctx, reply, page);

@@ -1,6 +1,6 @@
 import type { Note } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { ProblemError, conflict, notFound } from "../http/problem.ts";
 import type { OffersService } from "../offers/service.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { followsOf } from "../follows/room.ts";
 import { htmlToText } from "../web/sanitize.ts";
 import type { ContributionRow } from "./model.ts";
@@ -69,10 +69,14 @@ export function proposalsOf(
 }
 
 /** How pages and minutes name a pod: its handle (this pod's own, or one it knows), else its host. */
-export function podName(db: Db, iri: string, self?: { iri: string; config: Pick<Config, "handle" | "url"> }): string {
+export function podName(
+  rooms: RoomDb,
+  iri: string,
+  self?: { iri: string; config: Pick<Config, "handle" | "url"> },
+): string {
   if (self && iri === self.iri) return `@${self.config.handle}@${self.config.url.host}`;
   // Read synchronously inside page and Note builders: the follows copy in memory.
-  const follows = followsOf({ db });
+  const follows = followsOf({ rooms });
   const known = follows.getFollowing(iri) ?? follows.getFollower(iri);
   return known?.handle ?? URL.parse(iri)?.host ?? iri;
 }

@@ -1,7 +1,7 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Activity, Announce } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { conflict, ProblemError } from "../http/problem.ts";

@@ -3,7 +3,7 @@ import { Activity, Event, Note, type Announce, type Create, type Invite } from "
 import { Temporal } from "@js-temporal/polyfill";
 import { uuidv7 } from "uuidv7";
 import type { RoomQueries } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
 import type { AppKit } from "../webapp/plugin.ts";
@@ -11,14 +11,14 @@ import { CATEGORY_SLUG } from "./taxonomy.ts";
 interface Options {
   kit: AppKit;
   audit: (memberId: string, action: string, subject: string) => void;
-  db: Db;
+  rooms: RoomDb;
   config: Config;
   now: () => Date;
 }
 
 /** The coordinators' categories page: the shared taxonomy, and the pod's own categories. */
-export async function categoryPages(app: FastifyInstance, { kit, audit, db, config, now }: Options) {
-  const categories = categoriesOf({ db, config });
+export async function categoryPages(app: FastifyInstance, { kit, audit, rooms, config, now }: Options) {
+  const categories = categoriesOf({ rooms, config });
   const coordinator = kit.guard("coordinator");
   const show = (request: FastifyRequest, reply: FastifyReply, state: Partial<CategoriesPageState> = {}) =>
     kit.send(request, reply, categoriesPage(kit.context(request, reply), { categories: categories.list(), ...state }));

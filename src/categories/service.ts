@@ -1,7 +1,5 @@
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
-import type { RoomDb } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf, type RoomDb } from "../db/room-db.ts";
 import type { Logger } from "../log/logger.ts";
 import { categoriesCopy, type CategoriesCopy, type Category } from "./copy.ts";
 import { SHARED_CATEGORY_BASE } from "./taxonomy.ts";
@@ -15,7 +13,7 @@ const copies = new WeakMap<RoomDb, CategoriesCopy>();
  * The pod's categories for code that holds the pod's SQLite connection (the rooms not yet on the RoomDb, and
  * their callers): found by the connection's RoomDb, made on first use.
  */
-export function categoriesOf(deps: { db: Db; config: Config; log?: Logger }): CategoriesCopy {
+export function categoriesOf(deps: { rooms: RoomDb; config: Config; log?: Logger }): CategoriesCopy {
   const rooms = roomsOf(deps);
   let copy = copies.get(rooms);
   if (!copy) {
@@ -26,17 +24,17 @@ export function categoriesOf(deps: { db: Db; config: Config; log?: Logger }): Ca
   return copy;
 }
 
-export function listCategories(db: Db, config: Config): Category[] {
-  return categoriesOf({ db, config }).list();
+export function listCategories(rooms: RoomDb, config: Config): Category[] {
+  return categoriesOf({ rooms, config }).list();
 }
 
-export function findCategory(db: Db, config: Config, slug: string): Category | undefined {
-  return categoriesOf({ db, config }).find(slug);
+export function findCategory(rooms: RoomDb, config: Config, slug: string): Category | undefined {
+  return categoriesOf({ rooms, config }).find(slug);
 }
 
 /** The category for a slug, or a 400 naming the field that carried it. */
-export function requireCategory(db: Db, config: Config, slug: string, field: string): Category {
-  return categoriesOf({ db, config }).require(slug, field);
+export function requireCategory(rooms: RoomDb, config: Config, slug: string, field: string): Category {
+  return categoriesOf({ rooms, config }).require(slug, field);
 }
 
 /** The slug of a category IRI, shared or this pod's own; undefined for other pods' categories. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { listCategories } from "../categories/service.ts";
 import { CATEGORY_SLUG } from "../categories/taxonomy.ts";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
 import type { MessageKey } from "../webapp/i18n/index.ts";
@@ -15,7 +15,7 @@ interface Options {
   kit: AppKit;
   charters: ChartersService;
   audit: (memberId: string, action: string, subject: string) => void;
-  db: Db;
+  rooms: RoomDb;
   config: Config;
 }
 
@@ -104,14 +104,14 @@ const ERROR_OF: Record<string, MessageKey> = {
 };
 
 /** The coordinators' charter page: review, publish (through the same service as the admin API), history. */
-export async function charterPages(app: FastifyInstance, { kit, charters, audit, db, config }: Options) {
+export async function charterPages(app: FastifyInstance, { kit, charters, audit, rooms, config }: Options) {
   const coordinator = kit.guard("coordinator");
   const show = async (request: FastifyRequest, reply: FastifyReply, state: Partial<CharterPageState> = {}) => {
     const charter = charters.current();
     const page = charterAppPage(kit.context(request, reply), {
       charter,
       history: await charters.history(),
-      categories: listCategories(db, config),
+      categories: listCategories(rooms, config),
       form: charterFormValues(charter),
       now: new Date().toISOString(),
       ...state,
@@ -135,7 +135,7 @@ export async function charterPages(app: FastifyInstance, { kit, charters, audit,
   app.post("/charter", { preHandler: coordinator }, async (request, reply) => {
     const form = charterFromForm(request.body as FormFields | undefined, charters.current(), config.languages);
     const parsed = charterInputSchema.safeParse(form.input);
-    const known = new Set(listCategories(db, config).map((c) => c.slug));
+    const known = new Set(listCategories(rooms, config).map((c) => c.slug));
     const errors: FieldErrors = {};
     for (const row of form.rowOf.services) {
       if (!known.has(form.values[`s${row}-category`]!)) errors[`s${row}-category`] = "error.required";

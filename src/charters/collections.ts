@@ -10,10 +10,10 @@ import type { ChartersService } from "./service.ts";
  */
 export function registerCharterCollections(
   federation: PodFederation,
-  { db, config }: PodDeps,
+  { rooms, config }: PodDeps,
   charters: ChartersService,
 ): void {
-  const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
+  const categoryOf = (slug: string) => requireCategory(rooms, config, slug, "category");
   federation
     .setOrderedCollectionDispatcher("charter", Article, "/users/{identifier}/charter", (ctx, values) => {
       if (values.identifier !== config.handle) return null;

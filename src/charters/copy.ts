@@ -1,6 +1,4 @@
-import type { Db } from "../db/client.ts";
-import type { RoomDb } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf, type RoomDb } from "../db/room-db.ts";
 import { versionedCopy } from "../db/versioned-copy.ts";
 import type { Logger } from "../log/logger.ts";
 import { chartersStore, type CharterRow } from "./store.ts";
@@ -42,7 +40,7 @@ export function charterCopy(rooms: RoomDb, savedVersion: () => number, onError: 
 const copies = new WeakMap<RoomDb, CharterCopy>();
 
 /** One copy per database (so per pod), whoever asks: the pod loads it before serving (src/pod.ts). */
-export function charterCopyOf(deps: { db: Db; log?: Logger }): CharterCopy {
+export function charterCopyOf(deps: { rooms: RoomDb; log?: Logger }): CharterCopy {
   const rooms = roomsOf(deps);
   let copy = copies.get(rooms);
   if (!copy) {

@@ -14,7 +14,7 @@ import { publicContext, renderPublic, sendPublic, type PublicPage } from "../web
 import type { ChartersService } from "./service.ts";
 import { withCirclesHeld } from "../care/public.ts";
 import { careService } from "../care/service.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 
 /** Operator routes for the charter (mounted under the admin prefix, token required). */
 export const adminCharterRoutes: FastifyPluginAsyncZod<{ charters: ChartersService }> = async (app, { charters }) => {
@@ -49,8 +49,8 @@ export const publicCharterRoutes: FastifyPluginAsyncZod<PublicOptions> = async (
   app,
   { deps, charters, contextFor, monthlyProgress },
 ) => {
-  const { config, db } = deps;
-  const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
+  const { config, rooms } = deps;
+  const categoryOf = (slug: string) => requireCategory(rooms, config, slug, "category");
   const currentCharter = () => {
     const charter = charters.current();
     if (!charter) throw notFound("this pod has not published a charter yet");

@@ -11,7 +11,7 @@ import { tombstonesStore } from "../publishing/tombstones.ts";
 import { charterIri, serviceIri } from "../publishing/iris.ts";
 import { charterActivities } from "./to-as.ts";
 import type { Charter, CharterInput, CharterService, PlannedService, RotatedRole } from "./model.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { charterCopyOf } from "./copy.ts";
 import { chartersStore, type CharterRow } from "./store.ts";
 
@@ -47,7 +47,7 @@ export function chartersService(
   /** The roles the pod rotates, when its coordinators let the charter say so (the rotation room decides). */
   rotatedRoles: () => RotatedRole[] = () => [],
 ) {
-  const { db, config } = deps;
+  const { config } = deps;
   const rooms = roomsOf(deps);
   const store = chartersStore(rooms);
   const tombs = tombstonesStore(rooms);
@@ -82,7 +82,7 @@ export function chartersService(
   }
 
   const checkCategory = (field: "services" | "planned", index: number, slug: string) =>
-    requireCategory(db, config, slug, `body.${field}.${index}.category`);
+    requireCategory(rooms, config, slug, `body.${field}.${index}.category`);
 
   /** Records, in the change's write, that followers must be told (run by the event dispatcher). */
   const publishLater = (tx: RoomQueries, number: number, verb: "create" | "update") =>
@@ -105,7 +105,7 @@ export function chartersService(
     const ctx = contextFor();
     // The actor's profile fields show the charter's services: its prebuilt document is out of date.
     invalidatePrebuiltDocuments(ctx.federation);
-    const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
+    const categoryOf = (slug: string) => requireCategory(rooms, config, slug, "category");
     const activities = withEventIds(
       charterActivities(ctx, config, charter, categoryOf, verb, deps.now(), rotatedRoles()),
       event.id,

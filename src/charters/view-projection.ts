@@ -5,14 +5,14 @@ import { actorIri, serviceIri } from "../publishing/iris.ts";
 import type { CharterService, PlannedService } from "./model.ts";
 import { charterCopyOf } from "./copy.ts";
 
-type Deps = Pick<PodDeps, "db" | "config">;
+type Deps = Pick<PodDeps, "rooms" | "config">;
 
 /** This pod's own charter, latest revision, as the service map's rows. */
 export function ownCharterServices(deps: Deps): OwnViewService[] {
   const latest = charterCopyOf(deps).latest();
   if (!latest) return [];
   const self = actorIri(deps.config).href;
-  const iriOf = (slug: string) => findCategory(deps.db, deps.config, slug)?.iri ?? null;
+  const iriOf = (slug: string) => findCategory(deps.rooms, deps.config, slug)?.iri ?? null;
   const parse = <T>(text: string): T[] => {
     try {
       const value: unknown = JSON.parse(text);

@@ -14,7 +14,7 @@ import { followsOf } from "../follows/room.ts";
 import { createLogger, routeFedifyLogs } from "../log/logger.ts";
 import { podStatus } from "../operators/status.ts";
 import { createToken, rotateToken } from "../operators/service.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { oauthStore } from "../mastodon/oauth.ts";
 import type { Pod } from "../pod.ts";
 

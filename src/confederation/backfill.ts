@@ -12,7 +12,7 @@ import { FetchError, type DocumentLoader } from "@fedify/vocab-runtime";
 import type { PodDeps } from "../federation/deps.ts";
 import { InvalidObjectError, kindOf, toViewRecord } from "./from-as.ts";
 import { KIND_NAMES } from "../publishing/kind-names.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { viewStore } from "./store.ts";
 
 /** Bounds, so a neighbor's collection that never ends or items that are too large stop cleanly. */

@@ -124,7 +124,7 @@ const near = z
 const httpIri = z.url({ protocol: /^https?$/, error: "must be an http(s) IRI" }).max(2048);
 
 /** The filter schema; categories are looked up in this pod's taxonomy, so it needs the database. */
-export function viewFilterSchema(deps: Pick<PodDeps, "db" | "config">) {
+export function viewFilterSchema(deps: Pick<PodDeps, "rooms" | "config">) {
   const categories = categoriesOf(deps);
   const category = z
     .string()

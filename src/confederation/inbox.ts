@@ -10,7 +10,7 @@ import {
   type Object as APObject,
 } from "@fedify/vocab";
 import { sharedGroupedWrites } from "../db/grouped-writes.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { Refusal } from "../federation/refusal.ts";
 import { belongsTo, sameOrigin } from "../federation/iri.ts";

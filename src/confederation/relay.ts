@@ -1,7 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import { Announce } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { publicAddressing, sendToFollowers } from "../publishing/deliver.ts";

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { desc, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { PodDeps } from "../federation/deps.ts";
-import { receivedActivities } from "./schema.ts";
+import { viewStore } from "./store.ts";
 import type { ConfederationService } from "./service.ts";
 
 /** Operator routes for the confederal view: what arrived, re-sharing, and a manual resync. */
@@ -11,6 +10,7 @@ export const adminConfederationRoutes: FastifyPluginAsyncZod<{
   confederation: ConfederationService;
 }> = async (app, { deps, confederation }) => {
   const tags = ["view"];
+  const store = viewStore(deps.rooms);
   app.post(
     "/view/reshare",
     { schema: { tags, body: z.object({ object: z.url({ protocol: /^https?$/ }) }).strict() } },
@@ -31,13 +31,7 @@ export const adminConfederationRoutes: FastifyPluginAsyncZod<{
     },
     async (request) => {
       const { cursor, limit } = request.query;
-      const items = deps.db
-        .select()
-        .from(receivedActivities)
-        .where(cursor ? lt(receivedActivities.seq, cursor) : undefined)
-        .orderBy(desc(receivedActivities.seq))
-        .limit(limit)
-        .all();
+      const items = await store.receivedPage(cursor, limit);
       return { items, nextCursor: items.length === limit ? items.at(-1)!.seq : null };
     },
   );

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { oneAtATimeWithin } from "../db/room-db-postgres.ts";
 import type { ViewRecord } from "./from-as.ts";
@@ -264,6 +264,17 @@ export function viewStore(rooms: RoomDb) {
         .where(eq(received.activityIri, receipt.activityIri));
       return held?.actorIri !== receipt.actorIri;
     },
+
+    /** What was received, newest first, a page at a time (`cursor`: the last seq of the page before). */
+    receivedPage: (cursor: number | undefined, limit: number) =>
+      rooms.read((db) =>
+        db
+          .select()
+          .from(received)
+          .where(cursor ? lt(received.seq, cursor) : undefined)
+          .orderBy(desc(received.seq))
+          .limit(limit),
+      ),
 
     /** The inbox record is for operators to see recent traffic: what was received before `cutoff` goes. */
     async pruneReceived(cutoff: Date): Promise<number> {

@@ -2,7 +2,7 @@ import { and, count, isNotNull, type SQL, type SQLWrapper, sql } from "drizzle-o
 import { categoriesOf, type Category } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { LIVE_STATUSES, offerStatusSql, type EndsSide } from "../offers/status.ts";
 import type { OwnViewService } from "../publishing/kind.ts";
@@ -33,7 +33,7 @@ export interface ViewDeps {
 }
 
 /** The view's dependencies from the pod's: its RoomDb, its categories' copy, its charter's services. */
-export function viewOf(deps: Pick<PodDeps, "db" | "config" | "now">): ViewDeps {
+export function viewOf(deps: Pick<PodDeps, "rooms" | "config" | "now">): ViewDeps {
   const categories = categoriesOf(deps);
   return {
     rooms: roomsOf(deps),

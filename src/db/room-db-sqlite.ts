@@ -1,7 +1,6 @@
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Db } from "./client.ts";
 import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
 import { OTHER_PROCESSES_SEEN_WITHIN_MS, versionReader } from "./versions.ts";
 
@@ -149,10 +148,5 @@ function writeLock(): Lock {
   };
 }
 
-/**
- * The RoomDb of a pod's dependencies: today the one of its SQLite connection (the same object for every caller).
- * When DATABASE_URL selects PostgreSQL, the pod's dependencies will carry theirs and this is where it is found.
- */
-export function roomsOf(deps: { db: Db }): RoomDb {
-  return sqliteRoomDb(deps.db.$client);
-}
+// Kept while the moderation room (another branch) still imports it from here.
+export { roomsOf } from "./room-db.ts";

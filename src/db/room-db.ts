@@ -68,3 +68,8 @@ export function refuseNesting(kind: "read" | "write"): void {
 export function runAsWrite<R>(work: () => Promise<R>): Promise<R> {
   return insideWrite.run(true, work);
 }
+
+/** The RoomDb of a pod's dependencies (SQLite or PostgreSQL): the same object for every caller of a pod. */
+export function roomsOf(deps: { rooms: RoomDb }): RoomDb {
+  return deps.rooms;
+}

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MessageQueue, MessageQueueEnqueueOptions } from "@fedify/fedify";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import * as store from "./store.ts";
 
@@ -66,7 +65,8 @@ export class EventDispatcher {
   #stopped = false;
 
   /** `queue` must write in `rooms`' transactions: on SQLite, the same connection (checked on every commit). */
-  constructor(deps: PodDeps, queue: TransactionalQueue, rooms: RoomDb = roomsOf(deps)) {
+  constructor(deps: PodDeps, queue: TransactionalQueue) {
+    const { rooms } = deps;
     this.#deps = deps;
     this.#rooms = rooms;
     this.#queue = queue;

@@ -1,12 +1,12 @@
 import type { Federation } from "@fedify/fedify";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import type { Logger } from "../log/logger.ts";
 
-/** What every room needs: the settings, the database, the log and the clock. */
+/** What every room needs: the settings, the database (SQLite or PostgreSQL, through the RoomDb), the log and the clock. */
 export interface PodDeps {
   config: Config;
-  db: Db;
+  rooms: RoomDb;
   log: Logger;
   /** The current time; tests pass a controllable clock. */
   now: () => Date;

@@ -15,7 +15,7 @@ import { cacheDeliveryState } from "./delivery-state-cache.ts";
 import { guardedOutboxQueue } from "./outbox-guard.ts";
 import { installOutboundPolicy } from "./safe-fetch.ts";
 import { prebuiltDocuments } from "./prebuilt-documents.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { registerOutbox } from "../publishing/outbox.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import type { PodServices } from "../services.ts";

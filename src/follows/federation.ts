@@ -7,7 +7,7 @@ import { inboxRefusal } from "../federation/public-address.ts";
 import { conflict, notFound, ProblemError } from "../http/problem.ts";
 import { followerKind } from "./classify.ts";
 import { resolveActor } from "./resolve.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { FOLLOW_SENT, FOLLOW_UNDONE, FOLLOWER_ANSWERED, followChanges } from "./changes.ts";
 import { followsOf } from "./room.ts";
 import type * as follows from "./store.ts";

@@ -1,6 +1,4 @@
-import type { Db } from "../db/client.ts";
-import type { RoomDb } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf, type RoomDb } from "../db/room-db.ts";
 import type { Logger } from "../log/logger.ts";
 import { followsCopy, type FollowsCopy } from "./copy.ts";
 
@@ -10,7 +8,7 @@ const copies = new WeakMap<RoomDb, FollowsCopy>();
  * The follows room of a pod (its store and copy), one per database whoever asks; src/pod.ts loads it. Its change
  * counters come from the pod's database (RoomDb.version), whichever it is.
  */
-export function followsOf(deps: { db: Db; log?: Logger }): FollowsCopy {
+export function followsOf(deps: { rooms: RoomDb; log?: Logger }): FollowsCopy {
   const rooms = roomsOf(deps);
   let copy = copies.get(rooms);
   if (!copy) {

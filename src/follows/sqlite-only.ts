@@ -1,5 +1,6 @@
 import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { sqliteRoomDb } from "../db/room-db-sqlite.ts";
 import { followsOf } from "./room.ts";
 import { followers, following } from "./schema.ts";
 
@@ -29,7 +30,7 @@ export function removeRelationsWith(db: Db, matches: (actorIri: string) => boole
     return n;
   });
   if (removed > 0) {
-    const copy = followsOf({ db });
+    const copy = followsOf({ rooms: sqliteRoomDb(db.$client) });
     copy.followersChanged();
     copy.followingChanged();
   }

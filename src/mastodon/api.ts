@@ -1,6 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import fastifyCors from "@fastify/cors";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import fastifyFormbody from "@fastify/formbody";
 import fastifyMultipart from "@fastify/multipart";
 import type { FastifyPluginAsync } from "fastify";

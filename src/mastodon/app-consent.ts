@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Db } from "../db/client.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { appGrantTokenId } from "../operators/service.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import { Csrf, html, type Page, type PageContext } from "../webapp/html.ts";
@@ -11,7 +10,7 @@ import { isVerifiedRedirect } from "./redirect-trust.ts";
 
 interface Options {
   kit: AppKit;
-  db: Db;
+  rooms: RoomDb;
   oauth: OAuthStore;
   audit: (memberId: string, action: string, subject: string) => void;
 }
@@ -58,7 +57,7 @@ const messagePage = (title: string, lines: (string | ReturnType<typeof html>)[],
  * The Mastodon consent page for a signed-in coordinator: the app's request is shown in the app's language and
  * allowed with a button (CSRF-checked like every form). The access hangs on a token of that member's.
  */
-export async function consentPages(app: FastifyInstance, { kit, db, oauth, audit }: Options) {
+export async function consentPages(app: FastifyInstance, { kit, rooms, oauth, audit }: Options) {
   const coordinator = kit.guard("coordinator");
 
   async function checked(request: FastifyRequest, reply: FastifyReply, input: AuthorizationInput) {
@@ -102,7 +101,7 @@ export async function consentPages(app: FastifyInstance, { kit, db, oauth, audit
         messagePage(ctx.t("consent.deny"), [ctx.t("consent.denied", { app: client.name })]),
       );
     }
-    const tokenId = await appGrantTokenId(roomsOf({ db }), member.id, `app: ${client.name} (${client.id})`);
+    const tokenId = await appGrantTokenId(rooms, member.id, `app: ${client.name} (${client.id})`);
     const code = await oauth.grantCode(client, scopes, redirect, input.code_challenge ?? null, tokenId);
     audit(member.id, "app.authorize", client.id);
     if (redirect === OOB_REDIRECT) {

@@ -1,6 +1,6 @@
 import { Article } from "@fedify/vocab";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { memoryStore } from "./store.ts";
 import { entryToArticle } from "./to-as.ts";
 

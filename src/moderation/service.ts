@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { Flag } from "@fedify/vocab";
 import { uuidv7 } from "uuidv7";
 import type { EventDispatcher } from "../events/dispatcher.ts";
+import type { Db } from "../db/client.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { addressOf, recipientOf } from "../follows/federation.ts";
 import { resolveActor } from "../follows/resolve.ts";
@@ -34,7 +35,8 @@ const ANSWERS_KEPT = 4_096;
  * delivered to) and reports (Flag) received and sent. Hiding a single reply is the social room's.
  */
 export function moderationService(
-  deps: PodDeps,
+  // The SQLite connection until moderation moves onto the RoomDb (src/pod.ts passes it).
+  deps: PodDeps & { db: Db },
   contextFor: () => Context<null>,
   events: EventDispatcher,
   rooms: ModerationRooms,

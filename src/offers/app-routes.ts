@@ -2,7 +2,7 @@ import { Temporal } from "@js-temporal/polyfill";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { listCategories } from "../categories/service.ts";
 import type { Config } from "../config/schema.ts";
-import type { Db } from "../db/client.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { notFound, ProblemError } from "../http/problem.ts";
 import { text, type FormFields } from "../webapp/form-body.ts";
 import type { FieldErrors } from "../webapp/html.ts";
@@ -27,7 +27,7 @@ interface Options {
   kit: AppKit;
   audit: (memberId: string, action: string, subject: string) => void;
   offers: OffersService;
-  db: Db;
+  rooms: RoomDb;
   config: Config;
   /** Replies to a post of the pod, from the social room. */
   responsesTo: (iri: string, publicOnly: boolean) => Promise<Response[]>;
@@ -111,7 +111,7 @@ const alreadyWithdrawn = (error: unknown) => {
 const fieldOfProblem = (error: ProblemError) => String(error.problem.field ?? "name").replace(/^body\./, "");
 
 /** The coordinators' pages for offers and needs: the list, publishing, changing, claims and withdrawing. */
-export async function offerPages(app: FastifyInstance, { kit, audit, offers, db, config, responsesTo }: Options) {
+export async function offerPages(app: FastifyInstance, { kit, audit, offers, rooms, config, responsesTo }: Options) {
   const coordinator = kit.guard("coordinator");
   const kindOf = (value: string): OfferKind =>
     OFFER_KINDS.includes(value as OfferKind) ? (value as OfferKind) : "offer";
@@ -134,7 +134,7 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, db,
     kit.send(
       request,
       reply,
-      offerFormPage(kit.context(request, reply), target, listCategories(db, config), await knownAreas(offers), {
+      offerFormPage(kit.context(request, reply), target, listCategories(rooms, config), await knownAreas(offers), {
         values,
         errors,
       }),

@@ -99,7 +99,7 @@ export const publicOfferRoutes: FastifyPluginAsyncZod<{
     const load = async (id: string) => {
       const row = await offers.get(kind, id);
       if (row.status === "withdrawn") throw notFound(`no ${kind} ${id}`);
-      return { row, category: requireCategory(deps.db, deps.config, row.category, "category") };
+      return { row, category: requireCategory(deps.rooms, deps.config, row.category, "category") };
     };
     app.get(`/${path}`, { schema: { hide: true } }, async (request, reply) => {
       const rows = (await offers.list(kind, { limit: 200 })).filter(isOpen);

@@ -1,7 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import { requireCategory } from "../categories/service.ts";
 import type { RoomDb } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { EventDispatcher } from "../events/dispatcher.ts";
 import { withEventIds } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
@@ -21,7 +21,7 @@ const OFFER_CHANGED = "offer.changed";
 
 /** Surplus offers and needs: the rules, one RoomDb write per change (writes.ts), then delivery to followers. */
 export function offersService(deps: PodDeps, contextFor: () => Context<null>, events: EventDispatcher) {
-  const { db, config } = deps;
+  const { config } = deps;
   const rooms = roomsOf(deps);
   const store = offersStore(rooms);
   // Each change records, in its write, that followers must be told (run by the event dispatcher).
@@ -41,7 +41,7 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
   events.on(OFFER_CHANGED, async ({ row, verb }: { row: Offer; verb: OfferVerb }, event) => {
     await projectOffer(deps, row);
     const ctx = contextFor();
-    const category = requireCategory(db, config, row.category, "category");
+    const category = requireCategory(rooms, config, row.category, "category");
     const activities = withEventIds(
       offerActivities(ctx, config, row, category, verb, deps.now(), guidesOf(row.id)),
       event.id,
@@ -71,7 +71,7 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
     },
 
     async create(kind: OfferKind, input: OfferInput): Promise<Offer> {
-      requireCategory(db, config, input.category, "body.category");
+      requireCategory(rooms, config, input.category, "body.category");
       const now = deps.now();
       if (input.availableUntil && Date.parse(input.availableUntil) <= now.getTime()) {
         throw badRequest("must be in the future", "body.availableUntil");
@@ -80,7 +80,7 @@ export function offersService(deps: PodDeps, contextFor: () => Context<null>, ev
     },
 
     async update(kind: OfferKind, id: string, patch: OfferPatch): Promise<Offer> {
-      if (patch.category !== undefined) requireCategory(db, config, patch.category, "body.category");
+      if (patch.category !== undefined) requireCategory(rooms, config, patch.category, "body.category");
       return settled(await writes.update(kind, id, patch, deps.now()));
     },
 

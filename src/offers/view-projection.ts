@@ -1,6 +1,6 @@
 import { requireCategory } from "../categories/service.ts";
 import type { ViewRecord } from "../confederation/from-as.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { projectOwnObject, viewable } from "../confederation/view-projection.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { offerIri } from "../publishing/iris.ts";
@@ -8,10 +8,10 @@ import type { Offer } from "./model.ts";
 import { offersStore } from "./store.ts";
 import { offerViewRecord } from "./to-view.ts";
 
-type Deps = Pick<PodDeps, "db" | "config">;
+type Deps = Pick<PodDeps, "rooms" | "config">;
 
-const recordOf = ({ db, config }: Deps, row: Offer) =>
-  offerViewRecord(config, row, requireCategory(db, config, row.category, "category"));
+const recordOf = ({ rooms, config }: Deps, row: Offer) =>
+  offerViewRecord(config, row, requireCategory(rooms, config, row.category, "category"));
 
 /** Keeps this offer's view item current: there while published, gone once withdrawn. */
 export async function projectOffer(deps: Deps, row: Offer): Promise<void> {

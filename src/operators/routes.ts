@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { PodDeps } from "../federation/deps.ts";
 import { podStatus } from "./status.ts";
 import { rotateToken } from "./service.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 
 interface Options {
   deps: PodDeps;

@@ -1,7 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import { uuidv7 } from "uuidv7";
 import type { RoomQueries } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { withEventIds, type EventDispatcher } from "../events/dispatcher.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";

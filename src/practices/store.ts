@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, count, desc, eq, inArray, lt, ne } from "drizzle-orm";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import type { Practice, PracticeListQuery } from "./model.ts";
@@ -47,6 +47,25 @@ export function practicesStore(rooms: RoomDb) {
               .where(and(inArray(t.id, ids), eq(t.status, "published"))),
           )
         : Promise.resolve([]),
+
+    /** Practices not withdrawn, newest first, a page at a time (the federated collection). */
+    currentPage: (cursor: string | undefined, limit: number): Promise<Practice[]> =>
+      rooms.read((db) =>
+        db
+          .select()
+          .from(t)
+          .where(and(ne(t.status, "withdrawn"), cursor ? lt(t.id, cursor) : undefined))
+          .orderBy(desc(t.id))
+          .limit(limit),
+      ),
+
+    async countCurrent(): Promise<number> {
+      const [row] = await rooms.read((db) => db.select({ n: count() }).from(t).where(ne(t.status, "withdrawn")));
+      return row?.n ?? 0;
+    },
+
+    /** Every published practice (the view's projection, rebuilt at start). */
+    allPublished: (): Promise<Practice[]> => rooms.read((db) => db.select().from(t).where(eq(t.status, "published"))),
 
     async insertWithin(db: RoomQueries, row: NewPractice): Promise<Practice> {
       const [inserted] = await db.insert(t).values(row).returning();

@@ -1,7 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import { Activity, Link, type Note, PUBLIC_COLLECTION } from "@fedify/vocab";
 import type { Config } from "../config/schema.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
 import { followsOf } from "../follows/room.ts";

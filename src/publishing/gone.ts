@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { Article, Note, Proposal, Tombstone } from "@fedify/vocab";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { toInstant } from "../federation/deps.ts";
 import { publicErrorPage } from "../web/errors.ts";

@@ -65,7 +65,7 @@ export interface RoomHost {
 
 type Converters = Readonly<Record<string, unknown>>;
 export type AsType = "Proposal" | "Article" | "Note";
-export type KindDeps = Pick<PodDeps, "db" | "config">;
+export type KindDeps = Pick<PodDeps, "rooms" | "config">;
 /** A Fastify plugin and its options, so the app registers it without knowing the room. */
 // biome-ignore lint: the plugin's options type varies per room.
 export type RoutesOf = { plugin: FastifyPluginAsync<any>; options: object };

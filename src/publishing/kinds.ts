@@ -1,6 +1,6 @@
 import { charterKind } from "../charters/kind.ts";
 import { replaceOwnObjects } from "../confederation/view-projection.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { needKind, offerKind } from "../offers/kind.ts";
 import { memoryKind } from "../memory/kind.ts";
 import { practiceKind } from "../practices/kind.ts";

@@ -2,7 +2,7 @@ import { and, count, desc, eq, inArray, lt, notInArray, sql } from "drizzle-orm"
 import type { FastifyInstance } from "fastify";
 import { Activity, PUBLIC_COLLECTION } from "@fedify/vocab";
 import type { RoomDb } from "../db/room-db.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
 import { outboxActivities, tombstones } from "./schema.ts";
 

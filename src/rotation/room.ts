@@ -1,4 +1,4 @@
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import type { MemberReach } from "../members/reach.ts";
 import { reminderService } from "./reminders.ts";

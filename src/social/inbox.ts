@@ -19,7 +19,7 @@ import { belongsTo } from "../federation/iri.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import { socialStore } from "./store.ts";
 import { sharedGroupedWrites } from "../db/grouped-writes.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { followsOf } from "../follows/room.ts";
 
 const REFRESH_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import type { Context } from "@fedify/fedify";
 import { Create, Delete, Update, type Activity } from "@fedify/vocab";
 import type { PodDeps } from "../federation/deps.ts";
 import { isPost, objectToPost, type Status } from "./activitypub.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { socialStore } from "./store.ts";
 
 /** Which pod object a local post is the readable side of, by where it lives. */

@@ -5,7 +5,7 @@ import { toInstant, type PodDeps } from "../federation/deps.ts";
 import { recipientOf } from "../follows/federation.ts";
 import { resolveActor } from "../follows/resolve.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { tombstonesStore } from "../publishing/tombstones.ts";
 import { escapeHtml } from "../web/html.ts";
 import { statusToNote, type Account, type Status, type Visibility } from "./activitypub.ts";

@@ -7,7 +7,7 @@ import { sendNegotiated } from "../publishing/negotiate.ts";
 import { publicContext, renderPublic } from "../web/layout.ts";
 import { html } from "../webapp/html.ts";
 import { statusToNote } from "./activitypub.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { socialStore } from "./store.ts";
 
 /**

@@ -7,7 +7,7 @@ import type { Response } from "../publishing/response.ts";
 import { socialInbox } from "./inbox.ts";
 import { projectPublished } from "./local.ts";
 import { postingActions } from "./posting.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { Account } from "./activitypub.ts";
 import { socialQueries } from "./queries.ts";
 import { socialStore } from "./store.ts";

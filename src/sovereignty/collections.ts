@@ -1,5 +1,5 @@
 import { Article } from "@fedify/vocab";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps, PodFederation } from "../federation/deps.ts";
 import { reportsStore } from "./store-reports.ts";
 import { reportToArticle } from "./to-as.ts";

@@ -3,7 +3,7 @@ import type { Context } from "@fedify/fedify";
 import { stringify } from "csv-stringify/sync";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { badRequest, notFound } from "../http/problem.ts";
 import { actorIri } from "../publishing/iris.ts";

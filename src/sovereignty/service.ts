@@ -7,7 +7,7 @@ import { badRequest, conflict, notFound } from "../http/problem.ts";
 import { offerCountsBetween } from "../offers/service.ts";
 import { actorIri } from "../publishing/iris.ts";
 import { sendToFollowers } from "../publishing/deliver.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import { roomsOf } from "../db/room-db.ts";
 import { readCsv, readEntry } from "./ledger.ts";
 import type { Entry, EntryProblem } from "./model.ts";
 import type { Report } from "./model-report.ts";

@@ -16,10 +16,10 @@ export const webRoutes: FastifyPluginAsync<{
   /** Who runs the pod, how to reach it, its rules (the settings; empty parts get a plain default). */
   about?: () => AboutFacts;
 }> = async (app, { deps, services, about }) => {
-  const { config, db } = deps;
+  const { config, rooms } = deps;
   const { store: follows } = followsOf(deps);
   const profile = `/@${config.handle}`;
-  const categoryOf = (slug: string) => requireCategory(db, config, slug, "category");
+  const categoryOf = (slug: string) => requireCategory(rooms, config, slug, "category");
 
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
 

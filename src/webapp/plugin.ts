@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { roomsOf } from "../db/room-db-sqlite.ts";
+import type { RoomDb } from "../db/room-db.ts";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/schema.ts";
 import { ProblemError } from "../http/problem.ts";
 import { registerSharedRateLimit } from "../http/shared-rate-limit.ts";
-import type { Db } from "../db/client.ts";
 import type { MembersService } from "../members/service.ts";
 import type { Member } from "../members/model.ts";
 import { parseFormBody, type FormFields } from "./form-body.ts";
@@ -36,7 +35,7 @@ declare module "fastify" {
 export interface AppDeps {
   config: Config;
   members: MembersService;
-  db: Db;
+  rooms: RoomDb;
 }
 
 /** Everything a page handler needs to answer in the member's language with a valid form token. */
@@ -75,7 +74,7 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
     getUserInfo: formOwner,
     csrfOpts: { hmacKey: formKey(config.dataDir) },
   });
-  await registerSharedRateLimit(app, roomsOf(deps), "app");
+  await registerSharedRateLimit(app, deps.rooms, "app");
   app.decorateRequest("appMember", null);
   app.decorateRequest("appSessionHash", null);
   app.decorateRequest("appLocale", "en");

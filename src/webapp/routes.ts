@@ -6,7 +6,6 @@ import { codesService } from "../members/codes.ts";
 import { passkeysService } from "../members/passkeys.ts";
 import { memberPages } from "../members/routes.ts";
 import { moderationPages } from "../moderation/app-routes.ts";
-import { roomsOf } from "../db/room-db-sqlite.ts";
 import { directMessenger } from "../social/direct-message.ts";
 import type { MembersService } from "../members/service.ts";
 import { offerPages } from "../offers/app-routes.ts";
@@ -38,8 +37,8 @@ const STYLE = readFileSync(new URL("./style.css", import.meta.url), "utf8");
 
 /** The members' web app under /app: server-rendered pages that work without JavaScript. */
 export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod; members: MembersService }) {
-  const { config, db } = pod.deps;
-  const kit = await installWebApp(app, { config, members, db });
+  const { config, rooms } = pod.deps;
+  const kit = await installWebApp(app, { config, members, rooms });
   const rota = pod.rotation;
 
   app.get("/style.css", async (_request, reply) =>
@@ -78,7 +77,7 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
         author: response.author,
         published: response.published,
       })),
-      apps: [...new Set((await appRows(db, everyone, now)).map((app) => app.appName))],
+      apps: [...new Set((await appRows(rooms, everyone, now)).map((app) => app.appName))],
       requests: requestsBlock(
         ctx,
         await pod.requests.count("new"),
@@ -95,15 +94,14 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   );
 
   const rp = { id: config.url.hostname, origin: config.url.origin, name: config.name };
-  const rooms = roomsOf(pod.deps);
   const passkeys = passkeysService(rooms, pod.deps.now, rp, members);
   const messenger = directMessenger(pod.deps, pod.contextFor);
   const codes = codesService(rooms, pod.deps.now, members, messenger, pod.deps.log);
   const { audit } = members;
   const { responsesTo } = pod.social;
   await app.register(memberPages, { kit, members, passkeys, codes, setup: setupStep(pod.settings) });
-  await app.register(offerPages, { kit, audit, offers: pod.offers, db, config, responsesTo });
-  await app.register(tokenPages, { kit, db, audit, members: () => members.list(), now: pod.deps.now });
+  await app.register(offerPages, { kit, audit, offers: pod.offers, rooms, config, responsesTo });
+  await app.register(tokenPages, { kit, rooms, audit, members: () => members.list(), now: pod.deps.now });
   await app.register(practicePages, {
     kit,
     audit,
@@ -134,9 +132,9 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
     members,
   });
   await app.register(settingsPages, { kit, settings: pod.settings });
-  await app.register(charterPages, { kit, charters: pod.charters, audit, db, config });
-  await app.register(categoryPages, { kit, audit, db, config, now: pod.deps.now });
-  await app.register(consentPages, { kit, db, oauth: oauthStore(rooms, pod.deps.now), audit });
+  await app.register(charterPages, { kit, charters: pod.charters, audit, rooms, config });
+  await app.register(categoryPages, { kit, audit, rooms, config, now: pod.deps.now });
+  await app.register(consentPages, { kit, rooms, oauth: oauthStore(rooms, pod.deps.now), audit });
   await app.register(requestPages, { kit, audit, requests: pod.requests });
   // The charter names the rotated roles: followers get an Update of it when that line changes.
   const publicRolesChanged = async (before: string) => {

@@ -152,7 +152,7 @@ describe("assemblies: participants' words stay among them; each answer counts on
       answer: "adopted",
     });
     expect(ratified.status, JSON.stringify(ratified.body)).toBe(201);
-    const ratification = pod.pod.deps.db
+    const ratification = pod.pod.database.db
       .select()
       .from(assemblyRatifications)
       .where(eq(assemblyRatifications.assemblyId, row.id))
@@ -258,7 +258,11 @@ describe("assemblies: participants' words stay among them; each answer counts on
     const fetchedWith = remote.gets.find((request) => request.url.endsWith("/ratifications/foreign"))!.headers;
     expect(String(fetchedWith.signature ?? fetchedWith["signature-input"])).toContain(new URL(pod.actorUrl).host);
     const kept = () =>
-      pod.pod.deps.db.select().from(assemblyRatifications).where(eq(assemblyRatifications.assemblyId, winter.id)).all();
+      pod.pod.database.db
+        .select()
+        .from(assemblyRatifications)
+        .where(eq(assemblyRatifications.assemblyId, winter.id))
+        .all();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(stranger.gets.filter((request) => request.url.includes("/ratifications/"))).toEqual([]);
     expect(kept()).toEqual([]);
@@ -275,7 +279,7 @@ describe("assemblies: participants' words stay among them; each answer counts on
     expect(offer.status).toBe(201);
     const row = await convene("Pledging assembly", "participants", daysFrom(3, "18:00"), daysFrom(3, "20:00"));
     const pledgeIri = `${pod.url}/assemblies/contributions/00000000-0000-7000-8000-000000000001`;
-    pod.pod.deps.db
+    pod.pod.database.db
       .insert(assemblyPledges)
       .values({
         iri: pledgeIri,
@@ -339,7 +343,7 @@ describe("assemblies: participants' words stay among them; each answer counts on
     const row = await convene("Interrupted assembly", "participants", daysFrom(3, "14:00"), daysFrom(3, "16:00"));
     const proposed = await admin("POST", `/assemblies/${row.id}/proposals`, { title: "Tool shed", text: "Shared." });
     expect(proposed.status).toBe(201);
-    const { db } = pod.pod.deps;
+    const { db } = pod.pod.database;
     const left = (iri: string, agoMs: number) =>
       db
         .insert(assemblyRatifications)

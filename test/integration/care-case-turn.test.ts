@@ -1,7 +1,7 @@
 /** A private case goes only to the mediator its opener was shown: when the turn moved meanwhile, the form comes back. */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { careService } from "../../src/care/service.ts";
-import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { roomsOf } from "../../src/db/room-db.ts";
 import { type InProcessPod, startInProcessPod } from "../support/in-process-pod.ts";
 import { setUpPod, WebClient } from "../support/web-client.ts";
 

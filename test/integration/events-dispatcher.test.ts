@@ -28,13 +28,13 @@ describe("the event dispatcher on SQLite: events recorded by rooms not yet on th
     const handle = openMigratedDatabase(path.join(dir, "pod.sqlite"));
     const deps: PodDeps = {
       config: {} as Config,
-      db: handle.db,
+      rooms: sqliteRoomDb(handle.sqlite),
       log: createLogger("silent", process.stderr),
       now: () => new Date(clock),
     };
     const side = {
       handle,
-      dispatcher: new EventDispatcher(deps, new SqliteMessageQueue(handle), sqliteRoomDb(handle.sqlite)),
+      dispatcher: new EventDispatcher(deps, new SqliteMessageQueue(handle)),
     };
     sides.push(side);
     return side;
@@ -117,12 +117,12 @@ describeDispatcherContract("SQLite, two connections on one file", {
   },
   async open(now) {
     const handle = openMigratedDatabase(path.join(contractDir!, "pod.sqlite"));
-    const deps: PodDeps = { config: {} as Config, db: handle.db, log: createLogger("silent", process.stderr), now };
     const rooms = sqliteRoomDb(handle.sqlite);
+    const deps: PodDeps = { config: {} as Config, rooms, log: createLogger("silent", process.stderr), now };
     const payloads = handle.sqlite.prepare("SELECT payload FROM queue_messages ORDER BY created_at, id").pluck();
     return {
       rooms,
-      dispatcher: new EventDispatcher(deps, new SqliteMessageQueue(handle), rooms),
+      dispatcher: new EventDispatcher(deps, new SqliteMessageQueue(handle)),
       queued: async () => (payloads.all() as string[]).map((p) => JSON.parse(p) as unknown),
       close: async () => handle.close(),
     };

@@ -25,7 +25,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     server = await startInProcessPod();
     [alice, mallory] = await Promise.all([startRemoteActor("alice"), startRemoteActor("mallory")]);
     const at = new Date().toISOString();
-    server.pod.deps.db
+    server.pod.database.db
       .insert(following)
       .values({
         actorIri: alice.actorId,
@@ -95,7 +95,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
   }
 
   const inView = (iri: string) =>
-    server.pod.deps.db
+    server.pod.database.db
       .select()
       .from(viewObjects)
       .all()
@@ -253,7 +253,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     expect(await deliver(sign(body), body)).toBe(202);
     expect(await deliver(sign(body), body)).toBe(202);
     expect(
-      server.pod.deps.db
+      server.pod.database.db
         .select()
         .from(viewObjects)
         .all()
@@ -294,7 +294,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
   it("fetches an uncached key once for deliveries that arrive together", async () => {
     const carol = await startRemoteActor("carol");
     try {
-      const writers = followsWriters(server.pod.deps.db);
+      const writers = followsWriters(server.pod.deps.rooms);
       const address = { actorIri: carol.actorId, handle: null, inbox: carol.inboxUrl, sharedInbox: null };
       await writers.recordFollowing(address, `${server.url}/follows/carol`, new Date());
       await writers.answerFollowing(carol.actorId, "accepted", new Date());
@@ -335,7 +335,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const { body } = await offerBody(alice);
     const json = JSON.parse(body.toString());
     const rowOf = (iri: string) => {
-      const row = server.pod.deps.db
+      const row = server.pod.database.db
         .select()
         .from(viewObjects)
         .all()
@@ -422,8 +422,8 @@ describe("the inbox fast path for neighbor pods' offers", () => {
       return { status: await deliver(sign(body), body), kept: inView(id) };
     };
     expect(await offer("Before")).toEqual({ status: 202, kept: true });
-    const row = server.pod.deps.db.select().from(following).where(eq(following.actorIri, alice.actorId)).get()!;
-    const writers = followsWriters(server.pod.deps.db);
+    const row = server.pod.database.db.select().from(following).where(eq(following.actorIri, alice.actorId)).get()!;
+    const writers = followsWriters(server.pod.deps.rooms);
     expect(await writers.removeFollowing(alice.actorId)).toBeDefined();
     expect(await offer("Unfollowed")).toEqual({ status: 202, kept: false });
     // Followed again through the follows' own writers (another process's write counts within
@@ -433,7 +433,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     await writers.answerFollowing(alice.actorId, "accepted", new Date());
     expect(await offer("Followed again")).toEqual({ status: 202, kept: true });
     // A block written by another process (the CLI): seen once the change counter is read again.
-    addBlockedAccount(server.pod.deps.db, {
+    addBlockedAccount(server.pod.database.db, {
       actorIri: alice.actorId,
       handle: "",
       reason: "",

@@ -21,7 +21,7 @@ describe("a followed pod's Accept starts the reading of its collections once", (
     neighbor = await startNeighborPod("looping", { streams: ["reports"] });
     neighbor.servePagedStream("reports", [[]]);
     followIri = `${server.url}/follows/${randomUUID()}`;
-    server.pod.deps.db
+    server.pod.database.db
       .insert(following)
       .values({
         actorIri: neighbor.actorId,
@@ -35,7 +35,7 @@ describe("a followed pod's Accept starts the reading of its collections once", (
       })
       .run();
     // Written behind the follows room's back: its copy in memory reloads now.
-    followsOf({ db: server.pod.deps.db }).followingChanged();
+    followsOf(server.pod.deps).followingChanged();
   });
   afterAll(async () => {
     await server?.close();
@@ -52,7 +52,7 @@ describe("a followed pod's Accept starts the reading of its collections once", (
   it("the first Accept reads the pod's reports; five more Accepts read nothing", async () => {
     await accept();
     await waitUntil(() => streamReads().length > 0, 15_000, 50);
-    const state = server.pod.deps.db.select().from(following).all()[0]!.state;
+    const state = server.pod.database.db.select().from(following).all()[0]!.state;
     expect(state).toBe("accepted");
     // Whatever the first read still does, let it finish before counting.
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -43,15 +43,15 @@ describe("kept answers to 'does the pod follow this sender?' follow every change
   };
   const otherProcessesSee = () => new Promise((resolve) => setTimeout(resolve, OTHER_PROCESSES_SEEN_WITHIN_MS + 10));
   const follow = async (pod: Pod, actor: ReturnType<typeof neighbor>) => {
-    await followsWriters(pod.deps.db).recordFollowing(actor, `${actor.actorIri}#follow-${n}`, new Date());
-    await followsWriters(pod.deps.db).answerFollowing(actor.actorIri, "accepted", new Date());
+    await followsWriters(pod.deps.rooms).recordFollowing(actor, `${actor.actorIri}#follow-${n}`, new Date());
+    await followsWriters(pod.deps.rooms).answerFollowing(actor.actorIri, "accepted", new Date());
   };
   /** What the inbox asks (an answer from memory, or a promise while the copy reloads or a follow is pending). */
   const followsAccepted = async (pod: Pod, actorIri: string) => followsOf(pod.deps).followsAccepted(actorIri);
 
   it("in one process, a follow accepted, ended, asked for again and rejected counts at the very next question", async () => {
     const [pod] = pods as [Pod];
-    const writers = followsWriters(pod.deps.db);
+    const writers = followsWriters(pod.deps.rooms);
     const actor = neighbor();
     expect(await followsAccepted(pod, actor.actorIri)).toBe(false);
     await follow(pod, actor);
@@ -81,7 +81,7 @@ describe("kept answers to 'does the pod follow this sender?' follow every change
     await follow(one, actor);
     await otherProcessesSee();
     expect(await followsAccepted(other, actor.actorIri)).toBe(true);
-    await followsWriters(one.deps.db).removeFollowing(actor.actorIri);
+    await followsWriters(one.deps.rooms).removeFollowing(actor.actorIri);
     await otherProcessesSee();
     expect(await followsAccepted(other, actor.actorIri)).toBe(false);
   });
@@ -89,10 +89,10 @@ describe("kept answers to 'does the pod follow this sender?' follow every change
   it("a pending follow is not kept: its Accept, taken by another process, counts at the very next question", async () => {
     const [one, other] = pods as [Pod, Pod];
     const actor = neighbor();
-    await followsWriters(one.deps.db).recordFollowing(actor, `${actor.actorIri}#follow`, new Date());
+    await followsWriters(one.deps.rooms).recordFollowing(actor, `${actor.actorIri}#follow`, new Date());
     await otherProcessesSee();
     expect(await followsAccepted(other, actor.actorIri)).toBe(false);
-    await followsWriters(one.deps.db).answerFollowing(actor.actorIri, "accepted", new Date());
+    await followsWriters(one.deps.rooms).answerFollowing(actor.actorIri, "accepted", new Date());
     expect(await followsAccepted(other, actor.actorIri)).toBe(true);
   });
 });

@@ -54,7 +54,7 @@ describe("two actors on one host", () => {
     };
     const at = new Date().toISOString();
     for (const actor of [alice, bob]) {
-      server.pod.deps.db
+      server.pod.database.db
         .insert(following)
         .values({
           actorIri: actor.actorId,
@@ -68,7 +68,7 @@ describe("two actors on one host", () => {
         })
         .run();
       // Written behind the follows room's back: its copy in memory reloads now.
-      followsOf({ db: server.pod.deps.db }).followingChanged();
+      followsOf(server.pod.deps).followingChanged();
     }
   });
   afterAll(async () => {
@@ -106,7 +106,7 @@ describe("two actors on one host", () => {
     actor: actor.actorId,
     object: iri,
   });
-  const row = (iri: string) => server.pod.deps.db.select().from(viewObjects).where(eq(viewObjects.iri, iri)).get();
+  const row = (iri: string) => server.pod.database.db.select().from(viewObjects).where(eq(viewObjects.iri, iri)).get();
 
   it("a Delete from another actor on the same host neither removes the object nor blocks its owner later", async () => {
     const kept = `${alice.origin}/users/alice/offers/kept`;

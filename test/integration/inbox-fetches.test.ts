@@ -19,7 +19,7 @@ describe("fetches caused by inbox deliveries", () => {
 
   const follow = (actor: RemoteActor) => {
     const at = new Date().toISOString();
-    server.pod.deps.db
+    server.pod.database.db
       .insert(following)
       .values({
         actorIri: actor.actorId,
@@ -33,7 +33,7 @@ describe("fetches caused by inbox deliveries", () => {
       })
       .run();
     // Written behind the follows room's back: its copy in memory reloads now.
-    followsOf({ db: server.pod.deps.db }).followingChanged();
+    followsOf(server.pod.deps).followingChanged();
   };
   /** A public Create(Note) naming `tags` tag links on the sender's own server (each one a document to fetch). */
   const noteWithTags = (actor: RemoteActor, tags: number) => {

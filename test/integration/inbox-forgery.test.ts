@@ -68,7 +68,7 @@ describe("forged deliveries as a followed neighbor", () => {
       },
     });
     const at = new Date().toISOString();
-    server.pod.deps.db
+    server.pod.database.db
       .insert(following)
       .values({
         actorIri: alice.actorId,
@@ -82,7 +82,7 @@ describe("forged deliveries as a followed neighbor", () => {
       })
       .run();
     // Written behind the follows room's back: its copy in memory reloads now.
-    followsOf({ db: server.pod.deps.db }).followingChanged();
+    followsOf(server.pod.deps).followingChanged();
     // Alice's genuine offer, delivered the way neighbor pods deliver.
     offerIri = `${alice.origin}/offers/1`;
     const create = new PodCreate({
@@ -109,7 +109,7 @@ describe("forged deliveries as a followed neighbor", () => {
   });
 
   const aliceUntouched = () => {
-    const db = server.pod.deps.db;
+    const db = server.pod.database.db;
     expect(db.select().from(following).where(eq(following.actorIri, alice.actorId)).get()?.state).toBe("accepted");
     expect(db.select().from(viewObjects).where(eq(viewObjects.iri, offerIri)).get()?.podIri).toBe(alice.actorId);
   };

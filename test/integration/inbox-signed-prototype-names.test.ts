@@ -22,7 +22,7 @@ describe("a signed delivery naming a header an object's prototype answers", () =
     server = await startInProcessPod();
     alice = await startRemoteActor("alice");
     const at = new Date().toISOString();
-    server.pod.deps.db
+    server.pod.database.db
       .insert(following)
       .values({
         actorIri: alice.actorId,
@@ -36,7 +36,7 @@ describe("a signed delivery naming a header an object's prototype answers", () =
       })
       .run();
     // Written behind the follows room's back: its copy in memory reloads now.
-    followsOf({ db: server.pod.deps.db }).followingChanged();
+    followsOf(server.pod.deps).followingChanged();
   });
   afterAll(async () => {
     await server?.close();

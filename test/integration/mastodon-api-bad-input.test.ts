@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN_TTL_MS } from "../../src/mastodon/oauth.ts";
-import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { roomsOf } from "../../src/db/room-db.ts";
 import { SIGN_IN_LIMIT } from "../../src/mastodon/routes/oauth.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { pkcePair, signInOnConsentPage } from "../support/oauth-consent.ts";

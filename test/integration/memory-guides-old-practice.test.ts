@@ -31,7 +31,7 @@ describe("memory: guide links of older practices, and hostile search words", () 
 
   it("links a practice older than the newest 200 published ones, and keeps showing it", async () => {
     // 250 published practices, the first the oldest (ids sort by age, as uuidv7 ones do).
-    pod.pod.deps.db
+    pod.pod.database.db
       .insert(practices)
       .values(Array.from({ length: 250 }, (_, n) => practice(n)))
       .run();

@@ -237,7 +237,7 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
   it("refuses an upload that would take the pod's guides past 200 MB (507), naming the limit", async () => {
     // A row that says the guides already hold all but 100 bytes of the limit (no 200 MB written for a test).
     const filler = "01890000-0000-7000-8000-000000000001";
-    pod.pod.deps.db
+    pod.pod.database.db
       .insert(memoryUploads)
       .values({
         id: filler,

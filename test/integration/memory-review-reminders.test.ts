@@ -4,7 +4,7 @@ import {
   verifyDraftSignature,
 } from "@misskey-dev/node-http-message-signatures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { roomsOf } from "../../src/db/room-db.ts";
 import { codesService } from "../../src/members/codes.ts";
 import { memberReach } from "../../src/members/reach.ts";
 import type { Member } from "../../src/members/model.ts";

@@ -36,7 +36,7 @@ describe("moderation refuses: answers kept per IRI follow every change of the bl
 
   const otherProcessesSee = () => new Promise((resolve) => setTimeout(resolve, OTHER_PROCESSES_SEEN_WITHIN_MS + 10));
   const blockAccountRow = (actorIri: string) =>
-    store.addBlockedAccount(pod.deps.db, { actorIri, handle: "", reason: "", createdAt: new Date().toISOString() });
+    store.addBlockedAccount(pod.database.db, { actorIri, handle: "", reason: "", createdAt: new Date().toISOString() });
 
   it("a server blocked or unblocked is refused or heard at the next question, subdomains included", () => {
     const actor = "https://spam.example/users/someone";
@@ -69,8 +69,8 @@ describe("moderation refuses: answers kept per IRI follow every change of the bl
       blockAccountRow(iri);
     }
     await otherProcessesSee();
-    const domains = store.listBlockedDomains(pod.deps.db).map((row) => row.domain);
-    const accounts = new Set(store.listBlockedAccounts(pod.deps.db).map((row) => canonicalIri(row.actorIri)));
+    const domains = store.listBlockedDomains(pod.database.db).map((row) => row.domain);
+    const accounts = new Set(store.listBlockedAccounts(pod.database.db).map((row) => canonicalIri(row.actorIri)));
     // The lists read as refuses() read them before it kept answers: each IRI parsed by canonicalIri and hostOf.
     const listsSay = (iri: string) => {
       if (accounts.has(canonicalIri(iri))) return true;

@@ -1,3 +1,4 @@
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 /**
  * The actor document, WebFinger and NodeInfo are served from prebuilt bytes (src/federation/prebuilt-documents.ts):
  * over real HTTP to a whole pod on 127.0.0.1, they must equal what Fedify builds afresh, follow the
@@ -193,7 +194,7 @@ describe("prebuilt NodeInfo", () => {
         sharedInbox: null,
       };
       expect((await nodeInfo()).body.metadata.followers).toBe(0);
-      const writers = followsWriters(other.db);
+      const writers = followsWriters(sqliteRoomDb(other.sqlite));
       await writers.recordFollower(actor, "https://far.example/follows/1", "pending", new Date());
       expect((await nodeInfo()).body.metadata.followers).toBe(0);
       await writers.acceptFollower(actor.actorIri, new Date());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { careService } from "../../src/care/service.ts";
-import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { roomsOf } from "../../src/db/room-db.ts";
 import type { Member } from "../../src/members/model.ts";
 import { reportLines } from "../../src/sovereignty/to-as.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";

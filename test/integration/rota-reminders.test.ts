@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { roomsOf } from "../../src/db/room-db.ts";
 import { codesService } from "../../src/members/codes.ts";
 import type { Member } from "../../src/members/model.ts";
 import { periodEnd } from "../../src/rotation/periods.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { roomsOf } from "../../src/db/room-db.ts";
 import { socialStore } from "../../src/social/store.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";

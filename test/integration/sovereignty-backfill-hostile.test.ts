@@ -34,7 +34,7 @@ describe("backfill of earlier reports refuses hostile collections", () => {
   });
 
   function follow(neighbor: NeighborPod): void {
-    server.pod.deps.db
+    server.pod.database.db
       .insert(following)
       .values({
         actorIri: neighbor.actorId,
@@ -48,7 +48,7 @@ describe("backfill of earlier reports refuses hostile collections", () => {
       })
       .run();
     // Written behind the follows room's back: its copy in memory reloads now.
-    followsOf({ db: server.pod.deps.db }).followingChanged();
+    followsOf(server.pod.deps).followingChanged();
   }
 
   /** A report as our pods serve it at its id (compact JSON of REPORT_CONTEXT), written by `author`. */

@@ -1,3 +1,4 @@
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 /**
  * A followed pod's monthly report on the inbox's report path, with the real converter's JSON and a real SQLite
  * file: an honest report is stored; a month that has not begun, or a unit that is a spreadsheet formula, is not.
@@ -32,7 +33,7 @@ describe("neighbors' reports on the inbox", () => {
     dir = mkdtempSync(join(tmpdir(), "sov-inbox-"));
     database = openMigratedDatabase(join(dir, "pod.sqlite"));
     const now = new Date("2026-11-10T10:00:00Z");
-    const writers = followsWriters(database.db);
+    const writers = followsWriters(sqliteRoomDb(database.sqlite));
     await writers.recordFollowing({ actorIri: POD, handle: null, inbox: `${POD}/inbox`, sharedInbox: null }, "f", now);
     await writers.answerFollowing(POD, "accepted", now);
     const deps = { db: database.db, config: env.config, log: pino({ level: "silent" }), now: () => now };

@@ -99,7 +99,7 @@ describe("the inbox record keeps 30 days", () => {
     let clock = new Date("2026-12-01T00:00:00Z");
     const server = await startInProcessPod({ now: () => clock });
     try {
-      const { db } = server.pod.deps;
+      const { db } = server.pod.database;
       const row = (iri: string, at: string) => ({
         activityIri: iri,
         type: "Create",

@@ -10,7 +10,7 @@
  * C is not followed at all.
  */
 import { randomUUID } from "node:crypto";
-import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import { roomsOf } from "../../src/db/room-db.ts";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { BACKFILL_LIMITS, type BackfillReport } from "../../src/confederation/backfill.ts";
@@ -58,7 +58,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
   let h: NeighborPod;
   let warn: MockInstance;
 
-  const db = () => server.pod.deps.db;
+  const db = () => server.pod.database.db;
   const inbox = () => `${server.actorUrl}/inbox`;
   const sharedInbox = () => `${server.url}/inbox`;
 
@@ -105,7 +105,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
     });
     expect((await neighbor.deliver(inbox(), neighbor.activity("Accept", follow!.id))).status).toBe(202);
     await waitUntil(
-      async () => (await followsOf({ db: db() }).store.getFollowing(neighbor.actorId))?.state === "accepted",
+      async () => (await followsOf(server.pod.deps).store.getFollowing(neighbor.actorId))?.state === "accepted",
     );
   }
 
@@ -124,7 +124,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
       })
       .run();
     // Written behind the follows room's back: its copy in memory reloads now.
-    followsOf({ db: db() }).followingChanged();
+    followsOf(server.pod.deps).followingChanged();
   }
 
   const received = (activityId: string) =>
@@ -310,7 +310,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
     expect(warned("not the actor's")).toBe(true);
 
     // The operator's apps show the followed pod's offer as a post (written from the view), until it is deleted.
-    const social = socialStore(roomsOf({ db: db() }));
+    const social = socialStore(server.pod.deps.rooms);
     await social.upsertAccount(
       {
         iri: a.actorId,
@@ -347,7 +347,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
   });
 
   it("objects from a pod this pod does not follow are ignored", async () => {
-    expect(await followsOf({ db: db() }).store.getFollowing(c.actorId)).toBeUndefined();
+    expect(await followsOf(server.pod.deps).store.getFollowing(c.actorId)).toBeUndefined();
     const offer = c.offer("pears", { name: "Pears" });
     c.publish(offer);
     const create = c.activity("Create", offer);
@@ -515,7 +515,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
     for (const object of objects) expect(pathsOf(object.id)).toEqual([]);
     expect(await view("surplus", d)).toEqual([]);
     expect(await view("needs", d)).toEqual([]);
-    expect(await followsOf({ db: db() }).store.getFollowing(d.actorId)).toBeUndefined();
+    expect(await followsOf(server.pod.deps).store.getFollowing(d.actorId)).toBeUndefined();
     expect(rowsOf(a.actorId)).toHaveLength(othersBefore);
   });
 });

@@ -34,11 +34,11 @@ describe.skipIf(skip != null)("the event dispatcher on PostgreSQL", () => {
     async open(now) {
       // Each side is a worker process of its own: its own pool, queue and dispatcher.
       const pool = openPostgresPool(database.url);
-      const deps = { config: {} as Config, log: createLogger("silent", process.stderr), now } as PodDeps;
       const rooms = postgresRoomDb(pool);
+      const deps: PodDeps = { config: {} as Config, rooms, log: createLogger("silent", process.stderr), now };
       return {
         rooms,
-        dispatcher: new EventDispatcher(deps, new PostgresMessageQueue(pool), rooms),
+        dispatcher: new EventDispatcher(deps, new PostgresMessageQueue(pool)),
         queued: async () => {
           const { rows } = await pool.query<{ payload: string }>(
             "SELECT payload FROM fedify_queue_messages ORDER BY seq",

@@ -1,12 +1,10 @@
-import type { Db } from "../../src/db/client.ts";
-import { roomsOf } from "../../src/db/room-db-sqlite.ts";
+import type { RoomDb } from "../../src/db/room-db.ts";
 import { followsOf } from "../../src/follows/room.ts";
 import type { Follower, RemoteActorAddress } from "../../src/follows/store.ts";
 
 /** The follows' own writers, as a test sets the follows up: through the store, telling this process's copy. */
-export function followsWriters(db: Db) {
-  const copy = followsOf({ db });
-  const rooms = roomsOf({ db });
+export function followsWriters(rooms: RoomDb) {
+  const copy = followsOf({ rooms });
   return {
     store: copy.store,
     async recordFollowing(actor: RemoteActorAddress, followIri: string, at: Date) {

@@ -1,3 +1,4 @@
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +30,12 @@ export async function startViewApp(options: {
   const dataDir = mkdtempSync(join(tmpdir(), "pod-view-"));
   const config = loadConfig({ POD_URL: options.origin, DATA_DIR: dataDir });
   const handle = openMigratedDatabase(config.databasePath);
-  const deps: PodDeps = { config, db: handle.db, log: createLogger("silent", process.stderr), now: options.now };
+  const deps: PodDeps = {
+    config,
+    rooms: sqliteRoomDb(handle.sqlite),
+    log: createLogger("silent", process.stderr),
+    now: options.now,
+  };
   options.seed?.(handle);
   // As the pod does at start: the in-memory copies loaded, the rooms' own objects (seeded straight into their
   // tables) into the view.

@@ -1,3 +1,4 @@
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,7 +28,7 @@ describe("who gets what: recipient lists by follower kind", () => {
     handle = openDatabase(path.join(dir, "db.sqlite"));
     migrateDatabase(handle);
     const at = new Date("2026-01-01T00:00:00Z");
-    const writers = followsWriters(handle.db);
+    const writers = followsWriters(sqliteRoomDb(handle.sqlite));
     await writers.recordFollower(address("pod"), "https://pod.example/f", "accepted", at, "pod");
     await writers.recordFollower(address("masto"), "https://masto.example/f", "accepted", at, "social");
     await writers.recordFollower(address("old"), "https://old.example/f", "accepted", at);

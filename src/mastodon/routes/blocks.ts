@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import type { ModerationService } from "../../moderation/service.ts";
-import { roomsOf } from "../../db/room-db-sqlite.ts";
+import { roomsOf } from "../../db/room-db.ts";
 import { socialQueries } from "../../social/queries.ts";
 import { MastodonError, recordNotFound } from "../errors.ts";
 import type { Presenter } from "../present.ts";

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { roomsOf } from "../../db/room-db-sqlite.ts";
+import { roomsOf } from "../../db/room-db.ts";
 import { z } from "zod";
 import type { PodDeps } from "../../federation/deps.ts";
 import { operatorTokenIdOf, type IsCoordinator } from "../../operators/service.ts";
