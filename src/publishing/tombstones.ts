@@ -1,25 +1,11 @@
 import { eq, inArray } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { tombstones } from "./schema.ts";
 
 export type TombstoneRow = typeof tombstones.$inferSelect;
 
-export function recordTombstones(
-  db: Pick<Db, "insert">,
-  entries: { iri: string; formerType: string }[],
-  at: Date,
-): void {
-  for (const entry of entries) {
-    db.insert(tombstones)
-      .values({ ...entry, deletedAt: at.toISOString() })
-      .onConflictDoNothing()
-      .run();
-  }
-}
-
 /**
- * The tombstones table on a RoomDb, for rooms that write through one: `recordWithin(db, …)` records them in the
+ * The tombstones table on a RoomDb: `recordWithin(db, …)` records them in the
  * RoomDb write whose `db` it is given (a tombstone already there keeps its first date), on SQLite and PostgreSQL.
  */
 export function tombstonesStore(rooms: RoomDb) {

@@ -55,13 +55,13 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
     }
     // A memory entry: its words go in the full-text index too (a virtual table with shadow tables).
     await pod.memory.create({ kind: "lesson", title: "Lentils keep", summary: "Dry and dark, they keep a year." });
-    pod.database.db.$client
+    pod.database.sqlite
       .prepare(
         "INSERT INTO followers (actor_iri, follow_iri, inbox, state, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       )
       .run(FOLLOWER, `${FOLLOWER}#follow`, `${FOLLOWER}/inbox`, "accepted", "social", new Date().toISOString());
     // The last outbox entry removed: its number must not be handed out again after the move.
-    pod.database.db.$client.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");
+    pod.database.sqlite.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");
     pod.close();
     mkdirSync(join(source, "guides"));
     writeFileSync(join(source, guide), PDF, { mode: 0o644 });

@@ -65,7 +65,7 @@ describe.skipIf(skip != null)("a pod's data copied into PostgreSQL", () => {
     const secret = (await pod.members.freshSetupSecret())!;
     await pod.members.accept(secret, { displayName: "Ana", username: "ana", password: "long enough password" });
     // The last outbox entry removed: its number must not be handed out again.
-    pod.database.db.$client.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");
+    pod.database.sqlite.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");
     pod.close();
     database = await freshDatabase();
     pool = openPostgresPool(database.url);

@@ -1,7 +1,7 @@
 /**
  * Converted rooms query their tables only through the RoomDb (src/db/room-db.ts): their store and service use
  * neither the synchronous SQLite connection nor the SQLite-only `.get()`, `.all()`, `.run()` that its type still
- * shows (PostgreSQL builders have none). Their routes may still hand `db` to rooms not yet converted.
+ * shows (PostgreSQL builders have none). test/unit/no-sqlite-connection.test.ts checks the rest of src/.
  */
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -23,12 +23,13 @@ const CONVERTED_FILES = [
   "src/http/shared-rate-limit.ts",
   "src/categories/store.ts",
   "src/categories/copy.ts",
-  // practices: reads and writes moved (collections.ts and view-projection.ts still read the SQLite connection).
   "src/practices/store.ts",
   "src/practices/service.ts",
+  "src/practices/collections.ts",
+  "src/practices/view-projection.ts",
   "src/publishing/outbox.ts",
-  // charters: service.ts still hands the SQLite connection to the categories lookup (rooms not yet moved).
   "src/charters/store.ts",
+  "src/charters/service.ts",
   // events: the dispatcher moved; store.ts keeps recordEvent(tx) for rooms not yet moved.
   "src/events/dispatcher.ts",
   // assemblies: every table is behind these stores; the room still reads follows and the view synchronously.
@@ -72,11 +73,13 @@ const CONVERTED_FILES = [
   "src/federation/keys.ts",
   // care: the cases behind the service.
   "src/care/cases.ts",
-  // offers: every query is in store.ts; service.ts, collections.ts and view-projection.ts still hand the SQLite
-  // connection to the categories lookup and the confederal view (rooms not yet moved).
   "src/offers/store.ts",
+  "src/offers/service.ts",
+  "src/offers/collections.ts",
+  "src/offers/view-projection.ts",
   "src/offers/writes.ts",
-  // follows: room.ts finds the pod's copy through its SQLite connection; sqlite-only.ts serves moderation.
+  // follows: sqlite-only.ts serves moderation.
+  "src/follows/room.ts",
   "src/follows/changes.ts",
   "src/follows/copy.ts",
   "src/follows/federation.ts",
@@ -105,6 +108,7 @@ const CONVERTED_FILES = [
   "src/confederation/feeds.ts",
   "src/confederation/view-routes.ts",
   "src/confederation/view-page-routes.ts",
+  "src/confederation/routes.ts",
   "src/assemblies/table.ts",
 ];
 
