@@ -60,6 +60,19 @@ export function describePracticesContract(name: string, open: () => RoomDb): voi
       expect(kept.adaptedFrom).toBeNull();
     });
 
+    it("the collection pages what is not withdrawn, newest first, and counts it; the view gets the published", async () => {
+      const rooms = await emptied();
+      const store = practicesStore(rooms);
+      await rooms.write(async (db) => {
+        for (const id of ["p1", "p2", "p3", "p4"]) await store.insertWithin(db, row(id));
+        await store.changeWithin(db, "p3", { status: "withdrawn", updatedAt: later });
+      });
+      expect((await store.currentPage(undefined, 2)).map((p) => p.id)).toEqual(["p4", "p2"]);
+      expect((await store.currentPage("p2", 2)).map((p) => p.id)).toEqual(["p1"]);
+      expect(await store.countCurrent()).toBe(3);
+      expect((await store.allPublished()).map((p) => p.id).sort()).toEqual(["p1", "p2", "p4"]);
+    });
+
     it("a withdrawn practice refuses changes (409), an unknown one answers 404", async () => {
       const rooms = await emptied();
       const store = practicesStore(rooms);

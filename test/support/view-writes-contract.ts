@@ -237,6 +237,16 @@ export function describeViewWritesContract(name: string, databases: ViewWritesDa
         { id: receipt("old").activityIri, followed: true },
         { id: receipt("new").activityIri, followed: false },
       ]);
+      // The operators' list: newest first, a page at a time by seq.
+      const page = await store.receivedPage(undefined, 2);
+      expect(page.map((r) => [r.activityIri, r.actorIri])).toEqual([
+        [squatted.activityIri, squatted.actorIri],
+        [receipt("new").activityIri, podOf(h)],
+      ]);
+      expect(typeof page[1]!.seq).toBe("number");
+      expect((await store.receivedPage(page[1]!.seq, 1)).map((r) => r.activityIri)).toEqual([
+        receipt("old").activityIri,
+      ]);
       expect(await store.pruneReceived(later(5))).toBeGreaterThanOrEqual(1);
       expect((await mine()).map((r) => r.id)).toEqual([receipt("new").activityIri]);
     });
