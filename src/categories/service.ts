@@ -10,8 +10,7 @@ export type { Category } from "./copy.ts";
 const copies = new WeakMap<RoomDb, CategoriesCopy>();
 
 /**
- * The pod's categories for code that holds the pod's SQLite connection (the rooms not yet on the RoomDb, and
- * their callers): found by the connection's RoomDb, made on first use.
+ * The pod's categories, read synchronously from memory: found by the pod's RoomDb, made on first use.
  */
 export function categoriesOf(deps: { rooms: RoomDb; config: Config; log?: Logger }): CategoriesCopy {
   const rooms = roomsOf(deps);
