@@ -285,7 +285,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT.ok;
   } finally {
-    pod.close();
+    await pod.close();
   }
 }
 
