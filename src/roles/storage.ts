@@ -84,7 +84,7 @@ async function openPostgresStorage(config: Config, url: string, options: Storage
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const pool = openPostgresPool(url, { max: options.poolSize, applicationName: options.applicationName });
   try {
-    if (options.mustExist && !(await hasPod(pool))) throw new NoPodThere(noPodThere(config));
+    if (options.mustExist && !(await postgresHasPod(pool))) throw new NoPodThere(noPodThere(config));
     await migratePostgres(pool);
     const kv = new PostgresKvStore(pool);
     const queue = new PostgresMessageQueue(pool, { leaseMs: config.queueLeaseMs });
@@ -109,7 +109,7 @@ async function openPostgresStorage(config: Config, url: string, options: Storage
 }
 
 /** A pod lives in the database once its keys are stored (the first start stores them before it serves). */
-async function hasPod(pool: PostgresPool): Promise<boolean> {
+export async function postgresHasPod(pool: PostgresPool): Promise<boolean> {
   const table = await pool.query("SELECT to_regclass('actor_keys') AS t");
   if (table.rows[0]?.t === null) return false;
   const keys = await pool.query("SELECT 1 FROM actor_keys LIMIT 1");
