@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
-import type { Context } from "@fedify/fedify";
+import type { Context, KvStore } from "@fedify/fedify";
 import { fastInbox } from "./confederation/fast-inbox.ts";
 import { eitherFastPath } from "./federation/fastify-adapter.ts";
 import { fastNoteInbox } from "./social/fast-inbox.ts";
@@ -9,18 +8,14 @@ import { chartersService } from "./charters/service.ts";
 import { ConfigError } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import type { PodServices } from "./services.ts";
-import { openMigratedDatabase, type DatabaseHandle } from "./db/client.ts";
 import { categoriesOf } from "./categories/service.ts";
 import { charterCopyOf } from "./charters/copy.ts";
-import { sqliteRoomDb } from "./db/room-db-sqlite.ts";
-import { EventDispatcher } from "./events/dispatcher.ts";
+import { EventDispatcher, type TransactionalQueue } from "./events/dispatcher.ts";
 import type { PodDeps, PodFederation } from "./federation/deps.ts";
 import { actorFacts, buildFederation } from "./federation/federation.ts";
 import { keysCreatedAt, loadOrCreateKeyPairs } from "./federation/keys.ts";
 import type { GeneratedKeyPairs } from "./federation/key-generation.ts";
 import { announceProfileChanges } from "./federation/profile.ts";
-import { SqliteKvStore } from "./federation/sqlite-kv.ts";
-import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
 import { followsOf } from "./follows/room.ts";
 import { removeRelationsWith } from "./follows/sqlite-only.ts";
@@ -46,14 +41,16 @@ import { removePodsFromView } from "./confederation/sqlite-only.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
+import { NoPodThere, openStorage, type PodStorage } from "./roles/storage.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
   deps: PodDeps;
-  database: DatabaseHandle;
+  /** Where everything is kept: the SQLite file (default) or PostgreSQL (DATABASE_URL). */
+  storage: PodStorage;
   federation: PodFederation;
-  queue: SqliteMessageQueue;
-  kv: SqliteKvStore;
+  queue: TransactionalQueue;
+  kv: KvStore;
   /** Runs what follows committed changes (deliveries, projections); start() it where the pod serves. */
   events: EventDispatcher;
   /** When the pod was first started (its keys were made): the actor's `published`. */
@@ -61,7 +58,7 @@ export interface Pod extends PodServices {
   contextFor(): Context<null>;
   /** The inbox's fast path for neighbor pods' offers and needs (see confederation/fast-inbox.ts). */
   inboxFastPath: InboxFastPath;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -72,6 +69,9 @@ export interface OpenOptions {
   moveUrl?: boolean;
   /** Key pairs generated ahead, used if the pod has none yet (src/roles/run.ts starts them before loading). */
   keyPairs?: Promise<GeneratedKeyPairs>;
+  /** PostgreSQL only: connections this process may hold, and its name in pg_stat_activity. */
+  poolSize?: number;
+  applicationName?: string;
 }
 
 const RECORDED_URL = ["pod", "url"] as const;
@@ -80,7 +80,7 @@ const RECORDED_URL = ["pod", "url"] as const;
  * Checks the pod is where the settings say: a data directory with a pod in it (unless creating one), and the
  * address it was first started at. Changing a pod's address breaks every follower, so it happens only on purpose.
  */
-export async function checkAddress(kv: SqliteKvStore, config: Config, moveUrl: boolean): Promise<void> {
+export async function checkAddress(kv: KvStore, config: Config, moveUrl: boolean): Promise<void> {
   const recorded = await kv.get<string>(RECORDED_URL);
   if (recorded && recorded !== config.url.origin && !moveUrl) {
     throw new ConfigError(
@@ -92,21 +92,23 @@ export async function checkAddress(kv: SqliteKvStore, config: Config, moveUrl: b
   if (recorded !== config.url.origin) await kv.set(RECORDED_URL, config.url.origin);
 }
 
-/** Opens the data directory and database (migrating it), loads or creates keys, builds the federation. */
+/** Opens the pod's storage (migrating it), loads or creates keys, builds the federation. */
 export async function openPod(config: Config, log: Logger, options: OpenOptions = {}): Promise<Pod> {
-  if (options.create === false && !existsSync(config.databasePath)) {
-    throw new ConfigError(
-      `Invalid setting DATA_DIR: there is no pod in ${config.dataDir}. Check DATA_DIR, or make a new pod there ` +
-        `with "npm start" or "npm run pod -- init".`,
-    );
-  }
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const database = openMigratedDatabase(config.databasePath);
+  let storage: PodStorage;
   try {
-    const kv = new SqliteKvStore(database);
+    storage = await openStorage(config, {
+      mustExist: options.create === false,
+      poolSize: options.poolSize,
+      applicationName: options.applicationName,
+    });
+  } catch (error) {
+    if (error instanceof NoPodThere) throw new ConfigError(error.message);
+    throw error;
+  }
+  try {
+    const { kv, queue } = storage;
     await checkAddress(kv, config, options.moveUrl === true);
-    const queue = new SqliteMessageQueue(database, { leaseMs: config.queueLeaseMs });
-    const rooms = sqliteRoomDb(database.sqlite);
+    const { rooms } = storage;
     const deps: PodDeps = { config, rooms, log, now: options.now ?? (() => new Date()) };
     const keyPairs = await loadOrCreateKeyPairs(rooms, options.keyPairs);
     const publishedAt = await keysCreatedAt(rooms);
@@ -190,13 +192,14 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       }),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }, rooms, rooms.version("settings")),
-      moderation: moderationService({ ...deps, db: database.db }, contextFor, events, {
+      // Moderation alone is not on the RoomDb yet: it still needs the SQLite connection.
+      moderation: moderationService({ ...deps, db: storage.sqlite!.db }, contextFor, events, {
         // Inside moderation's synchronous block (social's SQLite-only deletes): a domain's accounts, posts and
         // reactions go; a blocked account's posts, reactions and notifications go (its row stays, shown as blocked).
-        forgetDomainAccounts: (domain) => removeAccountsOfDomain(database.db, domain),
-        forgetAccount: (iri) => removeContentOf(database.db, iri) > 0,
-        forgetPods: (matches) => removePodsFromView(database.db, matches),
-        endRelations: (matches) => removeRelationsWith(database.db, matches),
+        forgetDomainAccounts: (domain) => removeAccountsOfDomain(storage.sqlite!.db, domain),
+        forgetAccount: (iri) => removeContentOf(storage.sqlite!.db, iri) > 0,
+        forgetPods: (matches) => removePodsFromView(storage.sqlite!.db, matches),
+        endRelations: (matches) => removeRelationsWith(storage.sqlite!.db, matches),
       }),
     };
     await services.settings.load();
@@ -217,7 +220,7 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
     return {
       ...services,
       deps,
-      database,
+      storage,
       federation,
       queue,
       kv,
@@ -229,13 +232,10 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
         fastInbox(deps, confederation.inbox),
         fastNoteInbox(deps, social.inbox, confederation.inbox, () => contextFor().clone(null)),
       ),
-      close: () => {
-        queue.close();
-        database.close();
-      },
+      close: () => storage.close(),
     };
   } catch (error) {
-    database.close();
+    await storage.close();
     throw error;
   }
 }

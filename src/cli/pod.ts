@@ -238,8 +238,13 @@ async function moving(name: "export" | "import", config: Config, args: string[])
     for (const path of summary.skipped) process.stderr.write(`left out (not a plain file): ${path}\n`);
     return summary;
   }
+  const importOptions = { moveUrl: (values as { "move-url"?: boolean })["move-url"] === true };
+  if (config.databaseUrl) {
+    const { importIntoPostgres } = await import("../moving/import-postgres.ts");
+    return importIntoPostgres(config, config.databaseUrl, file, importOptions);
+  }
   const { importPod } = await import("../moving/import.ts");
-  return importPod(config, file, { moveUrl: (values as { "move-url"?: boolean })["move-url"] === true });
+  return importPod(config, file, importOptions);
 }
 
 const isParseArgsError = (error: unknown): error is Error =>
@@ -285,7 +290,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return EXIT.ok;
   } finally {
-    pod.close();
+    await pod.close();
   }
 }
 

@@ -49,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueLeaseMs: s.POD_QUEUE_LEASE_SECONDS * 1000,
     dataDir,
     databasePath: join(dataDir, "pod.sqlite"),
+    databaseUrl: s.DATABASE_URL ?? null,
     logLevel: s.LOG_LEVEL,
     adminToken: s.POD_ADMIN_TOKEN,
     allowPrivateAddress: s.POD_ALLOW_PRIVATE_ADDRESS,

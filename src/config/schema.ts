@@ -61,6 +61,14 @@ export const settingsSchema = z.object({
     .max(3600, "must be at most 3600")
     .default(60),
   DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
+  /**
+   * Empty: the pod's SQLite file in DATA_DIR. A postgres:// URL: the rooms, queue and key-value store on that
+   * PostgreSQL database instead (several web processes and workers may share it; DATA_DIR keeps uploads).
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, "must be a postgres:// URL such as postgres://pods:secret@db:5432/pods")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   POD_ADMIN_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   POD_ALLOW_PRIVATE_ADDRESS: booleanSetting.default(false),
@@ -121,6 +129,8 @@ export interface Config {
   queueLeaseMs: number;
   dataDir: string;
   databasePath: string;
+  /** DATABASE_URL: the PostgreSQL database the pod runs on, or null for the SQLite file at databasePath. */
+  databaseUrl: string | null;
   logLevel: Settings["LOG_LEVEL"];
   adminToken?: string;
   allowPrivateAddress: boolean;

@@ -132,8 +132,24 @@ export class PostgresMessageQueue implements MessageQueue {
     messages: readonly unknown[],
     options?: MessageQueueEnqueueOptions,
   ): Promise<void> {
-    const rows = messages.map((message) => ({ message, requeue: undefined }));
-    await this.#write(postgresClientOf(db), [{ rows, options }]);
+    await this.enqueueOnConnection(postgresClientOf(db), [{ messages, options }]);
+  }
+
+  /**
+   * Writes messages on a connection in the middle of its own transaction (a pod moved in from SQLite: its
+   * pending deliveries commit with its rows). One statement, in the order given.
+   */
+  async enqueueOnConnection(
+    client: PostgresClient,
+    batch: readonly { messages: readonly unknown[]; options?: MessageQueueEnqueueOptions }[],
+  ): Promise<void> {
+    await this.#write(
+      client,
+      batch.map(({ messages, options }) => ({
+        rows: messages.map((message) => ({ message, requeue: undefined })),
+        options,
+      })),
+    );
   }
 
   async #flushEnqueued(): Promise<void> {

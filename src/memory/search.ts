@@ -43,6 +43,13 @@ export function memorySearch(rooms: RoomDb) {
       );
     },
 
+    /** Rebuilds SQLite's index from every entry (a pod moved off PostgreSQL, which keeps none). */
+    async rebuildWithin(db: RoomQueries): Promise<void> {
+      if (rooms.dialect !== "sqlite") return;
+      await db.run(sql`DELETE FROM memory_search`);
+      for (const row of await db.select().from(e)) await this.indexWithin(db, row);
+    },
+
     /** The ids of active entries matching the words, best first. */
     async matching(db: RoomQueries, words: string, publicOnly: boolean, limit: number): Promise<string[]> {
       const terms = searchTerms(words);

@@ -52,7 +52,7 @@ class LineWriter {
  * written as <target>.partial and renamed when complete.
  */
 export async function exportPod(config: Config, target: string): Promise<ExportSummary> {
-  if (!existsSync(config.databasePath)) {
+  if (!config.databaseUrl && !existsSync(config.databasePath)) {
     throw new ConfigError(`Invalid setting DATA_DIR: there is no pod in ${config.dataDir} to export.`);
   }
   const file = resolve(target);
@@ -62,12 +62,15 @@ export async function exportPod(config: Config, target: string): Promise<ExportS
   const workDir = mkdtempSync(join(dirname(file), `.${basename(file)}.snapshot-`));
   try {
     const snapshotPath = join(workDir, "pod.sqlite");
-    const source = new Database(config.databasePath, { readonly: true, fileMustExist: true });
-    try {
-      source.pragma("busy_timeout = 5000");
-      source.prepare("VACUUM INTO ?").run(snapshotPath);
-    } finally {
-      source.close();
+    if (config.databaseUrl) await snapshotOfPostgres(config.databaseUrl, snapshotPath);
+    else {
+      const source = new Database(config.databasePath, { readonly: true, fileMustExist: true });
+      try {
+        source.pragma("busy_timeout = 5000");
+        source.prepare("VACUUM INTO ?").run(snapshotPath);
+      } finally {
+        source.close();
+      }
     }
     const snapshot = new Database(snapshotPath, { readonly: true, fileMustExist: true });
     snapshot.defaultSafeIntegers(true);
@@ -100,6 +103,24 @@ export async function exportPod(config: Config, target: string): Promise<ExportS
     throw error;
   } finally {
     rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** A pod on PostgreSQL, as the SQLite file its archive is written from (src/moving/from-postgres.ts). */
+async function snapshotOfPostgres(url: string, snapshotPath: string): Promise<void> {
+  const [{ openPostgresPool }, { postgresHasPod }, { copyFromPostgres }] = await Promise.all([
+    import("../db/postgres.ts"),
+    import("../roles/storage.ts"),
+    import("./from-postgres.ts"),
+  ]);
+  const pool = openPostgresPool(url, { max: 1, applicationName: "pods export" });
+  try {
+    if (!(await postgresHasPod(pool))) {
+      throw new ConfigError("Invalid setting DATABASE_URL: that database has no pod to export.");
+    }
+    await copyFromPostgres(pool, snapshotPath);
+  } finally {
+    await pool.end();
   }
 }
 

@@ -78,7 +78,7 @@ export async function importPod(config: Config, archive: string, options: Import
 }
 
 /** A hard link that never replaces what is there (the staging folder is on the same file system). */
-function link(from: string, to: string, placed: string[], name: string): void {
+export function link(from: string, to: string, placed: string[], name: string): void {
   try {
     linkSync(from, to);
   } catch (error) {
@@ -89,7 +89,13 @@ function link(from: string, to: string, placed: string[], name: string): void {
 }
 
 /** Links a staged file into DATA_DIR, making its folders; an existing folder must be one (not a link). */
-function placeFile(dataDir: string, staging: string, path: string, placed: string[], createdDirs: string[]): void {
+export function placeFile(
+  dataDir: string,
+  staging: string,
+  path: string,
+  placed: string[],
+  createdDirs: string[],
+): void {
   let dir = dataDir;
   for (const segment of path.split("/").slice(0, -1)) {
     dir = join(dir, segment);
@@ -113,7 +119,7 @@ function parseLine(bytes: Buffer, number: number): unknown {
 }
 
 /** Reads the whole archive into the staging folder; returns once everything in it checked out. */
-async function build(
+export async function build(
   config: Config,
   archive: string,
   staging: string,

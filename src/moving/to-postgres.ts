@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { getTableName } from "drizzle-orm";
 import { getTableConfig, PgTable, type PgColumn } from "drizzle-orm/pg-core";
-import { inTransaction, migratePostgres, type PostgresPool } from "../db/postgres.ts";
+import { inTransaction, migratePostgres, type PostgresClient, type PostgresPool } from "../db/postgres.ts";
 import * as postgresSchema from "../db/postgres-schema.ts";
 import { tablesParentsFirst } from "./tables.ts";
 
@@ -35,7 +35,12 @@ function toPostgres(column: PgColumn, value: unknown): unknown {
  * migrated to the rooms' schema, in one transaction: every room's rows, parents first, typed by the PostgreSQL
  * column; identity counters continue after the largest id. Refuses a database that already holds rows.
  */
-export async function copyToPostgres(sqlitePath: string, pool: PostgresPool): Promise<CopySummary> {
+export async function copyToPostgres(
+  sqlitePath: string,
+  pool: PostgresPool,
+  /** More to write in the same transaction, after the rows (the pod's pending deliveries). */
+  andThen: (client: PostgresClient, sqlite: Database.Database) => Promise<void> = async () => {},
+): Promise<CopySummary> {
   await migratePostgres(pool);
   const sqlite = new Database(sqlitePath, { readonly: true, fileMustExist: true });
   sqlite.defaultSafeIntegers(true);
@@ -95,6 +100,7 @@ export async function copyToPostgres(sqlitePath: string, pool: PostgresPool): Pr
           ]);
         }
       }
+      await andThen(client, sqlite);
     });
     return summary;
   } finally {

@@ -6,6 +6,9 @@ import type { Pod } from "../pod.ts";
 /** What a process of the pod does: everything (`npm start`), HTTP only (`npm run web`) or the rest (`npm run worker`). */
 export type Role = "all" | "web" | "worker";
 
+/** PostgreSQL connections per process (SQLite has its one): enough for the requests or deliveries it runs at once. */
+const POOL_SIZE: Record<Role, number> = { all: 20, web: 10, worker: 12 };
+
 export async function main(role: Role): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -19,26 +22,23 @@ export async function main(role: Role): Promise<void> {
   }
   // A new pod's keys are generated on the thread pool while the main thread loads the modules (both take about
   // a second); if another process of the pod stores its pair first, that one is used and these are dropped.
-  const keyPairs = existsSync(config.databasePath) ? undefined : generateKeyPairs();
+  const keyPairs = config.databaseUrl || existsSync(config.databasePath) ? undefined : generateKeyPairs();
   keyPairs?.catch(() => {}); // a failure is reported where openPod awaits it
   // The rest of the pod is loaded only once its settings are known to be good: a bad one is said at once.
-  const [
-    { checkpointInBackground },
-    { createLogger, routeFedifyLogs },
-    { openPod },
-    { sqliteAnswers, sqliteMigrated, startHealthServer },
-  ] = await Promise.all([
-    import("../db/checkpoints.ts"),
-    import("../log/logger.ts"),
-    import("../pod.ts"),
-    import("./health.ts"),
-  ]);
+  const [{ checkpointInBackground }, { createLogger, routeFedifyLogs }, { openPod }, { startHealthServer }] =
+    await Promise.all([
+      import("../db/checkpoints.ts"),
+      import("../log/logger.ts"),
+      import("../pod.ts"),
+      import("./health.ts"),
+    ]);
 
   const log = createLogger(config.logLevel);
   routeFedifyLogs(log);
   let pod: Pod;
   try {
-    pod = await openPod(config, log, { keyPairs });
+    // Each process has its own pool on PostgreSQL: web processes answer requests, workers run the queue.
+    pod = await openPod(config, log, { keyPairs, applicationName: `pods ${role}`, poolSize: POOL_SIZE[role] });
   } catch (error) {
     // The pod is not where the settings say (another POD_URL than it was set up at): one clear line, no trace.
     if (error instanceof ConfigError) {
@@ -47,16 +47,19 @@ export async function main(role: Role): Promise<void> {
     }
     throw error;
   }
-  // The server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
-  const checkpoints = checkpointInBackground(pod.database.sqlite, {
-    onError: (error, restartInMs) =>
-      log.error(
-        { err: error, restartInMs },
-        "the checkpoint thread failed; the connection checkpoints itself until it is restarted",
-      ),
-  });
+  // On SQLite the server's connection leaves WAL checkpoints (a disk sync) to a thread of their own.
+  const sqlite = pod.storage.sqlite;
+  const checkpoints = sqlite
+    ? checkpointInBackground(sqlite.sqlite, {
+        onError: (error, restartInMs) =>
+          log.error(
+            { err: error, restartInMs },
+            "the checkpoint thread failed; the connection checkpoints itself until it is restarted",
+          ),
+      })
+    : null;
   // What /ready checks; in one all-in-one process the web role's /ready also answers for the worker's listeners.
-  const checks = [sqliteAnswers(pod.database.sqlite), sqliteMigrated(pod.database.sqlite)];
+  const checks = pod.storage.checks();
   const web = role === "worker" ? null : await (await import("./web.ts")).startWeb(pod, log, checks);
   const worker = role === "web" ? null : await (await import("./worker.ts")).startWorker(pod, log);
   if (worker) checks.push(...worker.checks);
@@ -77,9 +80,9 @@ export async function main(role: Role): Promise<void> {
     forced.unref();
     health?.close();
     await Promise.all([web?.stop(), worker?.stop()]);
-    await checkpoints.stop();
+    await checkpoints?.stop();
     await pod.members.auditWritten();
-    pod.close();
+    await pod.close();
     log.info("stopped");
     process.exit(0);
   };

@@ -3,7 +3,6 @@ import type { Pod } from "../pod.ts";
 import type { ReadinessCheck } from "./health.ts";
 import { podJobs } from "./jobs.ts";
 import { startPeriodicJobs, timerLeaseMs } from "./periodic.ts";
-import { sqliteTimerLock } from "./timer-lock.ts";
 
 /** How often a worker lays settings saved by another process over its config (one cheap read). */
 const SETTINGS_REFRESH_MS = 1_000;
@@ -34,7 +33,7 @@ export async function startWorker(pod: Pod, log: Logger) {
     log.info("profile changed since last start: followers are being told");
   }
   const leaseMs = timerLeaseMs();
-  const jobs = startPeriodicJobs(podJobs(pod, log), sqliteTimerLock(pod.database.sqlite, leaseMs), log, leaseMs);
+  const jobs = startPeriodicJobs(podJobs(pod, log), pod.storage.timerLock(leaseMs), log, leaseMs);
   const checks: ReadinessCheck[] = [
     { name: "queue", up: () => listening },
     { name: "events", up: () => dispatching },

@@ -13,6 +13,7 @@ import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.
 import { adminCall, waitUntil } from "../support/pod-process.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
 import { signedGet, signedGetHeaders } from "../support/remote-actor.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 const SECRET_WHAT = "Water in the Diaz family's flat";
 const SECRET_PLACE = "Calle Mayor 12, 3B";
@@ -152,8 +153,8 @@ describe("assemblies: participants' words stay among them; each answer counts on
       answer: "adopted",
     });
     expect(ratified.status, JSON.stringify(ratified.body)).toBe(201);
-    const ratification = pod.pod.database.db
-      .select()
+    const ratification = sqliteOf(pod.pod)
+      .db.select()
       .from(assemblyRatifications)
       .where(eq(assemblyRatifications.assemblyId, row.id))
       .get()!.iri;
@@ -258,8 +259,8 @@ describe("assemblies: participants' words stay among them; each answer counts on
     const fetchedWith = remote.gets.find((request) => request.url.endsWith("/ratifications/foreign"))!.headers;
     expect(String(fetchedWith.signature ?? fetchedWith["signature-input"])).toContain(new URL(pod.actorUrl).host);
     const kept = () =>
-      pod.pod.database.db
-        .select()
+      sqliteOf(pod.pod)
+        .db.select()
         .from(assemblyRatifications)
         .where(eq(assemblyRatifications.assemblyId, winter.id))
         .all();
@@ -279,8 +280,8 @@ describe("assemblies: participants' words stay among them; each answer counts on
     expect(offer.status).toBe(201);
     const row = await convene("Pledging assembly", "participants", daysFrom(3, "18:00"), daysFrom(3, "20:00"));
     const pledgeIri = `${pod.url}/assemblies/contributions/00000000-0000-7000-8000-000000000001`;
-    pod.pod.database.db
-      .insert(assemblyPledges)
+    sqliteOf(pod.pod)
+      .db.insert(assemblyPledges)
       .values({
         iri: pledgeIri,
         assemblyId: row.id,
@@ -343,7 +344,7 @@ describe("assemblies: participants' words stay among them; each answer counts on
     const row = await convene("Interrupted assembly", "participants", daysFrom(3, "14:00"), daysFrom(3, "16:00"));
     const proposed = await admin("POST", `/assemblies/${row.id}/proposals`, { title: "Tool shed", text: "Shared." });
     expect(proposed.status).toBe(201);
-    const { db } = pod.pod.database;
+    const { db } = sqliteOf(pod.pod);
     const left = (iri: string, agoMs: number) =>
       db
         .insert(assemblyRatifications)

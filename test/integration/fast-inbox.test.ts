@@ -13,6 +13,7 @@ import { addBlockedAccount } from "../../src/moderation/store.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 /** What the fast path must accept — and everything it must leave to Fedify's path, which refuses. */
 describe("the inbox fast path for neighbor pods' offers", () => {
@@ -25,8 +26,8 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     server = await startInProcessPod();
     [alice, mallory] = await Promise.all([startRemoteActor("alice"), startRemoteActor("mallory")]);
     const at = new Date().toISOString();
-    server.pod.database.db
-      .insert(following)
+    sqliteOf(server.pod)
+      .db.insert(following)
       .values({
         actorIri: alice.actorId,
         followIri: `${server.url}/follows/1`,
@@ -95,8 +96,8 @@ describe("the inbox fast path for neighbor pods' offers", () => {
   }
 
   const inView = (iri: string) =>
-    server.pod.database.db
-      .select()
+    sqliteOf(server.pod)
+      .db.select()
       .from(viewObjects)
       .all()
       .some((row) => row.iri === iri);
@@ -253,8 +254,8 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     expect(await deliver(sign(body), body)).toBe(202);
     expect(await deliver(sign(body), body)).toBe(202);
     expect(
-      server.pod.database.db
-        .select()
+      sqliteOf(server.pod)
+        .db.select()
         .from(viewObjects)
         .all()
         .filter((row) => row.iri === id),
@@ -335,8 +336,8 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     const { body } = await offerBody(alice);
     const json = JSON.parse(body.toString());
     const rowOf = (iri: string) => {
-      const row = server.pod.database.db
-        .select()
+      const row = sqliteOf(server.pod)
+        .db.select()
         .from(viewObjects)
         .all()
         .find((r) => r.iri === iri);
@@ -422,7 +423,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
       return { status: await deliver(sign(body), body), kept: inView(id) };
     };
     expect(await offer("Before")).toEqual({ status: 202, kept: true });
-    const row = server.pod.database.db.select().from(following).where(eq(following.actorIri, alice.actorId)).get()!;
+    const row = sqliteOf(server.pod).db.select().from(following).where(eq(following.actorIri, alice.actorId)).get()!;
     const writers = followsWriters(server.pod.deps.rooms);
     expect(await writers.removeFollowing(alice.actorId)).toBeDefined();
     expect(await offer("Unfollowed")).toEqual({ status: 202, kept: false });
@@ -433,7 +434,7 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     await writers.answerFollowing(alice.actorId, "accepted", new Date());
     expect(await offer("Followed again")).toEqual({ status: 202, kept: true });
     // A block written by another process (the CLI): seen once the change counter is read again.
-    addBlockedAccount(server.pod.database.db, {
+    addBlockedAccount(sqliteOf(server.pod).db, {
       actorIri: alice.actorId,
       handle: "",
       reason: "",

@@ -10,6 +10,7 @@ import { following } from "../../src/follows/schema.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
 import { waitUntil } from "../support/pod-process.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 describe("a followed pod's Accept starts the reading of its collections once", () => {
   let server: InProcessPod;
@@ -21,8 +22,8 @@ describe("a followed pod's Accept starts the reading of its collections once", (
     neighbor = await startNeighborPod("looping", { streams: ["reports"] });
     neighbor.servePagedStream("reports", [[]]);
     followIri = `${server.url}/follows/${randomUUID()}`;
-    server.pod.database.db
-      .insert(following)
+    sqliteOf(server.pod)
+      .db.insert(following)
       .values({
         actorIri: neighbor.actorId,
         followIri,
@@ -52,7 +53,7 @@ describe("a followed pod's Accept starts the reading of its collections once", (
   it("the first Accept reads the pod's reports; five more Accepts read nothing", async () => {
     await accept();
     await waitUntil(() => streamReads().length > 0, 15_000, 50);
-    const state = server.pod.database.db.select().from(following).all()[0]!.state;
+    const state = sqliteOf(server.pod).db.select().from(following).all()[0]!.state;
     expect(state).toBe("accepted");
     // Whatever the first read still does, let it finish before counting.
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -9,6 +9,7 @@ import { following } from "../../src/follows/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 /**
  * Issue 9 item 9: two actors on one host (alice and bob, both followed). Origin is the actor, not the
@@ -54,8 +55,8 @@ describe("two actors on one host", () => {
     };
     const at = new Date().toISOString();
     for (const actor of [alice, bob]) {
-      server.pod.database.db
-        .insert(following)
+      sqliteOf(server.pod)
+        .db.insert(following)
         .values({
           actorIri: actor.actorId,
           followIri: `${server.url}/follows/${actor.actorId.split("/").pop()}`,
@@ -106,7 +107,7 @@ describe("two actors on one host", () => {
     actor: actor.actorId,
     object: iri,
   });
-  const row = (iri: string) => server.pod.database.db.select().from(viewObjects).where(eq(viewObjects.iri, iri)).get();
+  const row = (iri: string) => sqliteOf(server.pod).db.select().from(viewObjects).where(eq(viewObjects.iri, iri)).get();
 
   it("a Delete from another actor on the same host neither removes the object nor blocks its owner later", async () => {
     const kept = `${alice.origin}/users/alice/offers/kept`;

@@ -4,6 +4,7 @@ import { following } from "../../src/follows/schema.ts";
 import { INBOX_FETCHES } from "../../src/federation/inbox-scope.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 /** What an inbox delivery may make the pod fetch: issue 9 item 8 and issue 10 item 4. */
 describe("fetches caused by inbox deliveries", () => {
@@ -19,8 +20,8 @@ describe("fetches caused by inbox deliveries", () => {
 
   const follow = (actor: RemoteActor) => {
     const at = new Date().toISOString();
-    server.pod.database.db
-      .insert(following)
+    sqliteOf(server.pod)
+      .db.insert(following)
       .values({
         actorIri: actor.actorId,
         followIri: `${server.url}/follows/${++n}`,

@@ -11,6 +11,7 @@ import { following } from "../../src/follows/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 const rsaPrivateKey = (pem: string) =>
   crypto.subtle.importKey(
@@ -68,8 +69,8 @@ describe("forged deliveries as a followed neighbor", () => {
       },
     });
     const at = new Date().toISOString();
-    server.pod.database.db
-      .insert(following)
+    sqliteOf(server.pod)
+      .db.insert(following)
       .values({
         actorIri: alice.actorId,
         followIri: `${server.url}/follows/alice`,
@@ -109,7 +110,7 @@ describe("forged deliveries as a followed neighbor", () => {
   });
 
   const aliceUntouched = () => {
-    const db = server.pod.database.db;
+    const db = sqliteOf(server.pod).db;
     expect(db.select().from(following).where(eq(following.actorIri, alice.actorId)).get()?.state).toBe("accepted");
     expect(db.select().from(viewObjects).where(eq(viewObjects.iri, offerIri)).get()?.podIri).toBe(alice.actorId);
   };

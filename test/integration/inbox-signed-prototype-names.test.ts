@@ -13,6 +13,7 @@ import { following } from "../../src/follows/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 describe("a signed delivery naming a header an object's prototype answers", () => {
   let server: InProcessPod;
@@ -22,8 +23,8 @@ describe("a signed delivery naming a header an object's prototype answers", () =
     server = await startInProcessPod();
     alice = await startRemoteActor("alice");
     const at = new Date().toISOString();
-    server.pod.database.db
-      .insert(following)
+    sqliteOf(server.pod)
+      .db.insert(following)
       .values({
         actorIri: alice.actorId,
         followIri: `${server.url}/follows/1`,

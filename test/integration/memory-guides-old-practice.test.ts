@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { practices } from "../../src/practices/schema.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 describe("memory: guide links of older practices, and hostile search words", () => {
   let pod: InProcessPod;
@@ -31,8 +32,8 @@ describe("memory: guide links of older practices, and hostile search words", () 
 
   it("links a practice older than the newest 200 published ones, and keeps showing it", async () => {
     // 250 published practices, the first the oldest (ids sort by age, as uuidv7 ones do).
-    pod.pod.database.db
-      .insert(practices)
+    sqliteOf(pod.pod)
+      .db.insert(practices)
       .values(Array.from({ length: 250 }, (_, n) => practice(n)))
       .run();
     const oldest = practice(0);

@@ -5,6 +5,7 @@ import { memoryUploads } from "../../src/memory/schema.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { setUpPod, WebClient } from "../support/web-client.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 const MAX = 5 * 1024 * 1024;
 /** A small PDF: what matters to the pod is its first bytes. */
@@ -237,8 +238,8 @@ describe("memory: uploaded guides refuse what is not a small PDF, and keep nothi
   it("refuses an upload that would take the pod's guides past 200 MB (507), naming the limit", async () => {
     // A row that says the guides already hold all but 100 bytes of the limit (no 200 MB written for a test).
     const filler = "01890000-0000-7000-8000-000000000001";
-    pod.pod.database.db
-      .insert(memoryUploads)
+    sqliteOf(pod.pod)
+      .db.insert(memoryUploads)
       .values({
         id: filler,
         title: "Filler",

@@ -9,6 +9,7 @@ import { createLogger } from "../../src/log/logger.ts";
 import { canonicalIri, hostOf } from "../../src/moderation/domains.ts";
 import * as store from "../../src/moderation/store.ts";
 import { openPod, type Pod } from "../../src/pod.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 /**
  * refuses() keeps its answers per IRI for the block lists it loaded: a block or unblock must count at the very
@@ -36,7 +37,12 @@ describe("moderation refuses: answers kept per IRI follow every change of the bl
 
   const otherProcessesSee = () => new Promise((resolve) => setTimeout(resolve, OTHER_PROCESSES_SEEN_WITHIN_MS + 10));
   const blockAccountRow = (actorIri: string) =>
-    store.addBlockedAccount(pod.database.db, { actorIri, handle: "", reason: "", createdAt: new Date().toISOString() });
+    store.addBlockedAccount(sqliteOf(pod).db, {
+      actorIri,
+      handle: "",
+      reason: "",
+      createdAt: new Date().toISOString(),
+    });
 
   it("a server blocked or unblocked is refused or heard at the next question, subdomains included", () => {
     const actor = "https://spam.example/users/someone";
@@ -69,8 +75,8 @@ describe("moderation refuses: answers kept per IRI follow every change of the bl
       blockAccountRow(iri);
     }
     await otherProcessesSee();
-    const domains = store.listBlockedDomains(pod.database.db).map((row) => row.domain);
-    const accounts = new Set(store.listBlockedAccounts(pod.database.db).map((row) => canonicalIri(row.actorIri)));
+    const domains = store.listBlockedDomains(sqliteOf(pod).db).map((row) => row.domain);
+    const accounts = new Set(store.listBlockedAccounts(sqliteOf(pod).db).map((row) => canonicalIri(row.actorIri)));
     // The lists read as refuses() read them before it kept answers: each IRI parsed by canonicalIri and hostOf.
     const listsSay = (iri: string) => {
       if (accounts.has(canonicalIri(iri))) return true;

@@ -25,6 +25,7 @@ import { journal } from "../../src/moving/schema-version.ts";
 import { offerInputSchema } from "../../src/offers/model.ts";
 import { openPod } from "../../src/pod.ts";
 import { databaseContent, readArchive, rewriteArchive, treeOf, writeArchive } from "../support/pod-archive.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 const URL_A = "http://127.0.0.1:39101";
 const PDF = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(200_000, 7)]);
@@ -55,13 +56,13 @@ describe("export and import of a pod's data directory", { timeout: 60_000 }, () 
     }
     // A memory entry: its words go in the full-text index too (a virtual table with shadow tables).
     await pod.memory.create({ kind: "lesson", title: "Lentils keep", summary: "Dry and dark, they keep a year." });
-    pod.database.sqlite
-      .prepare(
+    sqliteOf(pod)
+      .sqlite.prepare(
         "INSERT INTO followers (actor_iri, follow_iri, inbox, state, kind, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       )
       .run(FOLLOWER, `${FOLLOWER}#follow`, `${FOLLOWER}/inbox`, "accepted", "social", new Date().toISOString());
     // The last outbox entry removed: its number must not be handed out again after the move.
-    pod.database.sqlite.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");
+    sqliteOf(pod).sqlite.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");
     pod.close();
     mkdirSync(join(source, "guides"));
     writeFileSync(join(source, guide), PDF, { mode: 0o644 });

@@ -13,6 +13,7 @@ import { addMonths } from "../../src/sovereignty/months.ts";
 import { REPORT_CONTEXT } from "../../src/sovereignty/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 const MEALS = "https://w3id.org/pods/metrics/meals-prepared";
 const clock = new Date("2026-06-10T12:00:00Z");
@@ -34,8 +35,8 @@ describe("backfill of earlier reports refuses hostile collections", () => {
   });
 
   function follow(neighbor: NeighborPod): void {
-    server.pod.database.db
-      .insert(following)
+    sqliteOf(server.pod)
+      .db.insert(following)
       .values({
         actorIri: neighbor.actorId,
         followIri: `${server.url}/follows/${randomUUID()}`,

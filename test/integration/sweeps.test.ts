@@ -3,6 +3,7 @@ import { receivedActivities } from "../../src/confederation/schema.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { waitUntil } from "../support/pod-process.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -99,7 +100,7 @@ describe("the inbox record keeps 30 days", () => {
     let clock = new Date("2026-12-01T00:00:00Z");
     const server = await startInProcessPod({ now: () => clock });
     try {
-      const { db } = server.pod.database;
+      const { db } = sqliteOf(server.pod);
       const row = (iri: string, at: string) => ({
         activityIri: iri,
         type: "Create",

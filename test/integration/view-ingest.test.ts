@@ -23,6 +23,7 @@ import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.
 import { FOOD, startNeighborPod, type APObject, type NeighborPod } from "../support/neighbor-pod.ts";
 import { TEST_ADMIN_TOKEN, waitUntil } from "../support/pod-process.ts";
 import { postRaw, signMastodonStyle } from "../support/remote-actor.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 interface Item {
   iri: string;
@@ -58,7 +59,7 @@ describe("neighbor pods' activities feed the confederal view", () => {
   let h: NeighborPod;
   let warn: MockInstance;
 
-  const db = () => server.pod.database.db;
+  const db = () => sqliteOf(server.pod).db;
   const inbox = () => `${server.actorUrl}/inbox`;
   const sharedInbox = () => `${server.url}/inbox`;
 

@@ -18,6 +18,7 @@ import { copyToPostgres } from "../../src/moving/to-postgres.ts";
 import { offerInputSchema } from "../../src/offers/model.ts";
 import { openPod } from "../../src/pod.ts";
 import { freshDatabase, postgresUnavailable, type TestDatabase } from "../support/postgres.ts";
+import { sqliteOf } from "../support/sqlite-of.ts";
 
 const skip = postgresUnavailable();
 if (skip) console.warn(skip);
@@ -65,7 +66,7 @@ describe.skipIf(skip != null)("a pod's data copied into PostgreSQL", () => {
     const secret = (await pod.members.freshSetupSecret())!;
     await pod.members.accept(secret, { displayName: "Ana", username: "ana", password: "long enough password" });
     // The last outbox entry removed: its number must not be handed out again.
-    pod.database.sqlite.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");
+    sqliteOf(pod).sqlite.exec("DELETE FROM outbox_activities WHERE seq = (SELECT max(seq) FROM outbox_activities)");
     pod.close();
     database = await freshDatabase();
     pool = openPostgresPool(database.url);
