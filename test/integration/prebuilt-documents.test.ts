@@ -1,4 +1,3 @@
-import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 /**
  * The actor document, WebFinger and NodeInfo are served from prebuilt bytes (src/federation/prebuilt-documents.ts):
  * over real HTTP to a whole pod on 127.0.0.1, they must equal what Fedify builds afresh, follow the
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openMigratedDatabase } from "../../src/db/client.ts";
 import { followsWriters } from "../support/follows.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 
 const AP = "application/activity+json";
 const MASTODON_ACCEPT =

@@ -1,4 +1,3 @@
-import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 /**
  * A followed pod's monthly report on the inbox's report path, with the real converter's JSON and a real SQLite
  * file: an honest report is stored; a month that has not begun, or a unit that is a spreadsheet formula, is not.
@@ -16,6 +15,7 @@ import { sovereigntyNeighborFigures } from "../../src/sovereignty/schema.ts";
 import { reportActivities } from "../../src/sovereignty/to-as.ts";
 import { converterContext, type ConverterContext } from "../support/converter-context.ts";
 import { reportRow } from "../support/report-row.ts";
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 
 const POD = "https://pod.example/users/pod";
 const slug = (iri: string) => iri.split("/").pop();
@@ -33,11 +33,12 @@ describe("neighbors' reports on the inbox", () => {
     dir = mkdtempSync(join(tmpdir(), "sov-inbox-"));
     database = openMigratedDatabase(join(dir, "pod.sqlite"));
     const now = new Date("2026-11-10T10:00:00Z");
-    const writers = followsWriters(sqliteRoomDb(database.sqlite));
+    const rooms = sqliteRoomDb(database.sqlite);
+    const writers = followsWriters(rooms);
     await writers.recordFollowing({ actorIri: POD, handle: null, inbox: `${POD}/inbox`, sharedInbox: null }, "f", now);
     await writers.answerFollowing(POD, "accepted", now);
-    const deps = { db: database.db, config: env.config, log: pino({ level: "silent" }), now: () => now };
-    handle = reportInbox(deps as unknown as PodDeps, () => false);
+    const deps: PodDeps = { rooms, config: env.config, log: pino({ level: "silent" }), now: () => now };
+    handle = reportInbox(deps, () => false);
   });
   afterEach(() => {
     database.close();

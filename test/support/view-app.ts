@@ -1,4 +1,3 @@
-import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { installProblemHandlers } from "../../src/http/problem.ts";
 import { charterCopyOf } from "../../src/charters/copy.ts";
 import { rebuildOwnView } from "../../src/publishing/kinds.ts";
 import { createLogger } from "../../src/log/logger.ts";
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 
 /** The confederal view's public routes over a real SQLite file, driven with Fastify's inject. */
 export interface ViewApp {

@@ -1,4 +1,3 @@
-import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +5,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrateDatabase, openDatabase, type DatabaseHandle } from "../../src/db/client.ts";
 import { followsWriters } from "../support/follows.ts";
+import { sqliteRoomDb } from "../../src/db/room-db-sqlite.ts";
 
 const MIGRATIONS = path.resolve(import.meta.dirname, "../../migrations");
 let dir: string;
