@@ -23,7 +23,6 @@ import { SqliteKvStore } from "./federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "./federation/sqlite-mq.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
 import { followsOf } from "./follows/room.ts";
-import { removeRelationsWith } from "./follows/sqlite-only.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
@@ -41,7 +40,6 @@ import { requestsService } from "./requests/service.ts";
 import { rotationRoom } from "./rotation/room.ts";
 import { directMessenger } from "./social/direct-message.ts";
 import { socialService } from "./social/service.ts";
-import { removeAccountsOfDomain, removeContentOf } from "./social/sqlite-only.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
@@ -191,18 +189,19 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }, rooms, rooms.version("settings")),
       moderation: moderationService(deps, contextFor, events, {
-        // Inside moderation's synchronous block (social's SQLite-only deletes): a domain's accounts, posts and
-        // reactions go; a blocked account's posts, reactions and notifications go (its row stays, shown as blocked).
-        forgetDomainAccounts: (domain) => removeAccountsOfDomain(deps.db, domain),
-        forgetAccount: (iri) => removeContentOf(deps.db, iri) > 0,
-        forgetPods: confederation.forgetPods,
-        endRelations: (matches) => removeRelationsWith(deps.db, matches),
+        // Inside moderation's block write: a domain's accounts, posts and reactions go; a blocked account's posts,
+        // reactions and notifications go (its row stays, shown as blocked); the view's pods and the follows too.
+        forgetDomainAccountsWithin: social.forgetDomainAccountsWithin,
+        forgetAccountWithin: social.forgetAccountWithin,
+        forgetPodsWithin: confederation.forgetPodsWithin,
+        endRelationsWithin: followsOf(deps).store.removeRelationsWithin,
       }),
     };
     await services.settings.load();
     await categoriesOf(deps).load();
     await charterCopyOf(deps).load();
     await followsOf(deps).load();
+    await services.moderation.load();
     await rotation.load();
     await memory.start();
     confederation.refuseWith(services.moderation.refuses);

@@ -7,7 +7,6 @@ import { backfillPod } from "./backfill.ts";
 import { confederationInbox } from "./inbox.ts";
 import { relayActions } from "./relay.ts";
 import { roomsOf } from "../db/room-db-sqlite.ts";
-import { removePodsFromView } from "./sqlite-only.ts";
 import { viewStore } from "./store.ts";
 import { neighborPodList } from "./view-present.ts";
 import { viewOf } from "./view-query.ts";
@@ -16,7 +15,7 @@ const RECEIVED_KEPT_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The confederal view's moving parts: what the inbox feeds it, how it fills, repairs and empties. */
 export function confederationService(deps: PodDeps, contextFor: () => Context<null>) {
-  const { db, log } = deps;
+  const { log } = deps;
   const store = viewStore(roomsOf(deps));
   const relay = relayActions(deps, contextFor);
   const refusal = refusesNobody();
@@ -45,8 +44,8 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     backfill,
     /** A pod taken out of the view by a coordinator (or blocked): its objects and paths go. */
     forgetPod: store.removePod,
-    /** Every pod whose actor IRI `matches` (a blocked domain) leaves the view (inside moderation's transaction). */
-    forgetPods: (matches: (podIri: string) => boolean) => removePodsFromView(db, matches),
+    /** Every pod whose actor IRI `matches` (a block) leaves the view, inside moderation's write. */
+    forgetPodsWithin: store.removePodsWithin,
     /** Names and addresses of the neighbor pods the view knows (the public neighbors page). */
     neighborPods: () => neighborPodList(viewOf(deps)),
     /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */

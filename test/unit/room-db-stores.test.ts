@@ -17,6 +17,7 @@ const CONVERTED_ROOMS = [
   "follows",
   "memory",
   "social",
+  "moderation",
 ];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
@@ -60,7 +61,7 @@ const CONVERTED_FILES = [
   "src/mastodon/routes/search.ts",
   "src/mastodon/routes/statuses.ts",
   "src/mastodon/routes/timelines.ts",
-  // social: store.ts, service.ts above; these read and write through socialStore (sqlite-only.ts serves moderation).
+  // social: store.ts, service.ts above; these read and write through socialStore.
   "src/social/queries.ts",
   "src/social/timelines.ts",
   "src/social/posting.ts",
@@ -76,7 +77,7 @@ const CONVERTED_FILES = [
   // connection to the categories lookup and the confederal view (rooms not yet moved).
   "src/offers/store.ts",
   "src/offers/writes.ts",
-  // follows: room.ts finds the pod's copy through its SQLite connection; sqlite-only.ts serves moderation.
+  // follows: room.ts finds the pod's copy through its SQLite connection.
   "src/follows/changes.ts",
   "src/follows/copy.ts",
   "src/follows/federation.ts",
@@ -89,7 +90,7 @@ const CONVERTED_FILES = [
   "src/memory/guide-copy.ts",
   "src/memory/review-reminders.ts",
   "src/memory/collections.ts",
-  // confederation: the view's writes (service.ts hands the SQLite connection to sqlite-only.ts for moderation's block).
+  // confederation: the view's writes.
   "src/confederation/store.ts",
   "src/confederation/view-projection.ts",
   "src/confederation/relay.ts",
@@ -106,6 +107,10 @@ const CONVERTED_FILES = [
   "src/confederation/view-routes.ts",
   "src/confederation/view-page-routes.ts",
   "src/assemblies/table.ts",
+  // moderation: the block lists in memory, each change one write; the pages and the Mastodon API await them.
+  "src/moderation/copy.ts",
+  "src/moderation/writes.ts",
+  "src/moderation/app-routes.ts",
 ];
 
 const files = (room: string) =>
