@@ -83,7 +83,8 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: "/admin/docs" });
 
   // Another process (a second web process, the CLI) may have saved new settings, changed the pod's categories,
-  // published a charter or changed a guide link (in-memory copies, read synchronously): every request sees them.
+  // published a charter, changed a guide link or a block (in-memory copies, read synchronously): every request
+  // sees them.
   // A callback hook, not an async one: it runs on every request, and an async hook costs a promise per request
   // (refresh() makes one only when there is something to read).
   const categories = categoriesOf(pod.deps);
@@ -95,8 +96,9 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     const charterChanged = charter.refresh();
     const followsChanged = followsCopy.refresh();
     const guidesChanged = pod.memory.refreshGuides();
-    if (settings || categoriesChanged || charterChanged || followsChanged || guidesChanged) {
-      Promise.all([settings, categoriesChanged, charterChanged, followsChanged, guidesChanged]).then(
+    const blocksChanged = pod.moderation.refresh();
+    if (settings || categoriesChanged || charterChanged || followsChanged || guidesChanged || blocksChanged) {
+      Promise.all([settings, categoriesChanged, charterChanged, followsChanged, guidesChanged, blocksChanged]).then(
         () => done(),
         done,
       );

@@ -18,7 +18,6 @@ import type { GeneratedKeyPairs } from "./federation/key-generation.ts";
 import { announceProfileChanges } from "./federation/profile.ts";
 import { followActions, type FollowHooks } from "./follows/federation.ts";
 import { followsOf } from "./follows/room.ts";
-import { removeRelationsWith } from "./follows/sqlite-only.ts";
 import type { Logger } from "./log/logger.ts";
 import { membersService } from "./members/service.ts";
 import { moderationService } from "./moderation/service.ts";
@@ -36,8 +35,6 @@ import { requestsService } from "./requests/service.ts";
 import { rotationRoom } from "./rotation/room.ts";
 import { directMessenger } from "./social/direct-message.ts";
 import { socialService } from "./social/service.ts";
-import { removeAccountsOfDomain, removeContentOf } from "./social/sqlite-only.ts";
-import { removePodsFromView } from "./confederation/sqlite-only.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
@@ -192,20 +189,20 @@ export async function openPod(config: Config, log: Logger, options: OpenOptions 
       }),
       // Lays the pod's saved choices (name, summary, pictures...) over the settings read from the environment.
       settings: settingsService(deps, { audit: members.audit, profileChanged }, rooms, rooms.version("settings")),
-      // Moderation alone is not on the RoomDb yet: it still needs the SQLite connection.
-      moderation: moderationService({ ...deps, db: storage.sqlite!.db }, contextFor, events, {
-        // Inside moderation's synchronous block (social's SQLite-only deletes): a domain's accounts, posts and
-        // reactions go; a blocked account's posts, reactions and notifications go (its row stays, shown as blocked).
-        forgetDomainAccounts: (domain) => removeAccountsOfDomain(storage.sqlite!.db, domain),
-        forgetAccount: (iri) => removeContentOf(storage.sqlite!.db, iri) > 0,
-        forgetPods: (matches) => removePodsFromView(storage.sqlite!.db, matches),
-        endRelations: (matches) => removeRelationsWith(storage.sqlite!.db, matches),
+      moderation: moderationService(deps, contextFor, events, {
+        // Inside moderation's block write: a domain's accounts, posts and reactions go; a blocked account's posts,
+        // reactions and notifications go (its row stays, shown as blocked); the view's pods and the follows too.
+        forgetDomainAccountsWithin: social.forgetDomainAccountsWithin,
+        forgetAccountWithin: social.forgetAccountWithin,
+        forgetPodsWithin: confederation.forgetPodsWithin,
+        endRelationsWithin: followsOf(deps).store.removeRelationsWithin,
       }),
     };
     await services.settings.load();
     await categoriesOf(deps).load();
     await charterCopyOf(deps).load();
     await followsOf(deps).load();
+    await services.moderation.load();
     await rotation.load();
     await memory.start();
     confederation.refuseWith(services.moderation.refuses);

@@ -44,6 +44,8 @@ export function confederationService(deps: PodDeps, contextFor: () => Context<nu
     backfill,
     /** A pod taken out of the view by a coordinator (or blocked): its objects and paths go. */
     forgetPod: store.removePod,
+    /** Every pod whose actor IRI `matches` (a block) leaves the view, inside moderation's write. */
+    forgetPodsWithin: store.removePodsWithin,
     /** Names and addresses of the neighbor pods the view knows (the public neighbors page). */
     neighborPods: () => neighborPodList(viewOf(deps)),
     /** The inbox record is for operators to see recent traffic, not an archive: 30 days are kept. */

@@ -199,6 +199,20 @@ export function viewStore(rooms: RoomDb) {
     },
 
     /**
+     * A block (inside moderation's write): every pod with something in the view, or known as a neighbor, whose
+     * actor IRI `matches` leaves the view as in `removePod`. Blocks are rare: the candidates are read and
+     * filtered here. How many objects went.
+     */
+    async removePodsWithin(db: RoomQueries, matches: (podIri: string) => boolean): Promise<number> {
+      const owners = await db.selectDistinct({ iri: objects.podIri }).from(objects);
+      const known = await db.select({ iri: neighbors.actorIri }).from(neighbors);
+      const pods = new Set([...owners, ...known].map((row) => row.iri).filter(matches));
+      let removed = 0;
+      for (const podIri of pods) removed += await removePodWithin(db, podIri);
+      return removed;
+    },
+
+    /**
      * After a complete backfill: the pod's own objects it no longer lists are gone from its side. Only objects
      * received before the read began can be judged: one delivered to the inbox while the streams were being read
      * may be missing from a page fetched just before it was published. The DELETE says so again, so an object

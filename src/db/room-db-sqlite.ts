@@ -147,6 +147,3 @@ function writeLock(): Lock {
     return result;
   };
 }
-
-// Kept while the moderation room (another branch) still imports it from here.
-export { roomsOf } from "./room-db.ts";

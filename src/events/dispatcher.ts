@@ -98,11 +98,6 @@ export class EventDispatcher {
     this.#handlers.set(kind, handler);
   }
 
-  /** Records an event in the caller's transaction (drizzle's `tx`), keyed for ordering by an object IRI. */
-  record(tx: store.Writer, kind: string, payload: unknown, orderingKey: string | null = null): string {
-    return store.recordEvent(tx, kind, payload, orderingKey, this.#deps.now());
-  }
-
   /**
    * Records an event in a RoomDb write (`db`: what the write hands its callback), for rooms that moved onto the
    * RoomDb: it commits or rolls back with that write, and `settle()` after the write runs it like any other.

@@ -1,11 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
-import type { Db } from "../db/client.ts";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { events } from "./schema.ts";
-
-/** What a change writes in: the database or the transaction it runs in (drizzle's `tx`). */
-export type Writer = Pick<Db, "insert">;
 
 export interface RecordedEvent {
   id: string;
@@ -29,15 +25,6 @@ function eventRow(id: string, kind: string, payload: unknown, orderingKey: strin
     dueAt: now.getTime(),
     createdAt: now.toISOString(),
   };
-}
-
-/** Records an event in the caller's transaction: it commits, or rolls back, with the change it follows. */
-export function recordEvent(tx: Writer, kind: string, payload: unknown, orderingKey: string | null, now: Date): string {
-  const id = uuidv7();
-  tx.insert(events)
-    .values(eventRow(id, kind, payload, orderingKey, now))
-    .run();
-  return id;
 }
 
 /**

@@ -127,7 +127,7 @@ export function registerInboxListeners(
       Flag,
       guardedListener(async (_ctx, flag: Flag) => {
         if (!flag.id || !flag.actorId) return;
-        services.moderation.receiveReport({
+        await services.moderation.receiveReport({
           activityIri: flag.id.href,
           actorIri: flag.actorId.href,
           objects: flag.objectIds.map((iri) => iri.href),

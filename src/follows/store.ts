@@ -65,7 +65,33 @@ export function followsStore(rooms: RoomDb) {
   const removeFollowingWithin = async (db: RoomQueries, actorIri: string): Promise<Followed | undefined> =>
     first(await db.delete(fg).where(eq(fg.actorIri, actorIri)).returning());
 
+  /**
+   * A block (inside moderation's write): every follow either way with actors that `matches` ends, without a word
+   * to them. Blocks are rare: the IRIs are read and filtered here, then deleted in chunks. Which tables changed.
+   */
+  async function removeRelationsWithin(
+    db: RoomQueries,
+    matches: (actorIri: string) => boolean,
+  ): Promise<{ followers: number; following: number }> {
+    const removed = { followers: 0, following: 0 };
+    for (const [name, table] of [
+      ["followers", fr],
+      ["following", fg],
+    ] as const) {
+      const iris = (await db.select({ iri: table.actorIri }).from(table)).map((row) => row.iri).filter(matches);
+      for (let at = 0; at < iris.length; at += 500) {
+        const gone = await db
+          .delete(table)
+          .where(inArray(table.actorIri, iris.slice(at, at + 500)))
+          .returning({ iri: table.actorIri });
+        removed[name] += gone.length;
+      }
+    }
+    return removed;
+  }
+
   return {
+    removeRelationsWithin,
     getFollower: (actorIri: string): Promise<Follower | undefined> =>
       rooms.read(async (db) => first(await db.select().from(fr).where(eq(fr.actorIri, actorIri)))),
 

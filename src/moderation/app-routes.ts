@@ -51,10 +51,10 @@ export async function moderationPages(
         published: row.published,
         hidden: row.hidden,
       })),
-      domains: moderation.domains(),
-      accounts: moderation.accounts(),
-      received: moderation.reports("received"),
-      sent: moderation.reports("sent"),
+      domains: await moderation.domains(),
+      accounts: await moderation.accounts(),
+      received: await moderation.reports("received"),
+      sent: await moderation.reports("sent"),
       log: audited
         .filter((entry) => entry.action.startsWith("moderation."))
         .slice(0, 50)
@@ -98,7 +98,10 @@ export async function moderationPages(
 
   app.post("/moderation/domains", coordinator, async (request, reply) => {
     try {
-      const { domain } = moderation.blockDomain(text(form(request), "domain"), text(form(request), "domainReason"));
+      const { domain } = await moderation.blockDomain(
+        text(form(request), "domain"),
+        text(form(request), "domainReason"),
+      );
       audit(request, "domain.block", domain);
     } catch (error) {
       if (error instanceof ProblemError) return refused(request, reply, "domain", "moderation.error.domain");
@@ -111,7 +114,8 @@ export async function moderationPages(
     "/moderation/domains/:domain/unblock",
     coordinator,
     async (request, reply) => {
-      if (moderation.unblockDomain(request.params.domain)) audit(request, "domain.unblock", request.params.domain);
+      if (await moderation.unblockDomain(request.params.domain))
+        audit(request, "domain.unblock", request.params.domain);
       return done(reply, "unblocked");
     },
   );
@@ -129,7 +133,7 @@ export async function moderationPages(
 
   app.post("/moderation/accounts/unblock", coordinator, async (request, reply) => {
     const actor = text(form(request), "actor");
-    if (moderation.unblockAccount(actor)) audit(request, "account.unblock", actor);
+    if (await moderation.unblockAccount(actor)) audit(request, "account.unblock", actor);
     return done(reply, "unblocked");
   });
 
@@ -157,7 +161,7 @@ export async function moderationPages(
   });
 
   app.post<{ Params: { id: string } }>("/moderation/reports/:id/close", coordinator, async (request, reply) => {
-    if (moderation.closeReport(request.params.id)) audit(request, "report.close", request.params.id);
+    if (await moderation.closeReport(request.params.id)) audit(request, "report.close", request.params.id);
     return done(reply, "closed");
   });
 }

@@ -1,42 +1,66 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { blockedAccounts, blockedDomains, reports } from "./schema.ts";
 
 export type BlockedDomain = typeof blockedDomains.$inferSelect;
 export type BlockedAccount = typeof blockedAccounts.$inferSelect;
 export type Report = typeof reports.$inferSelect;
 
-export const listBlockedDomains = (db: Db): BlockedDomain[] =>
-  db.select().from(blockedDomains).orderBy(blockedDomains.domain).all();
+export type ModerationStore = ReturnType<typeof moderationStore>;
 
-export const listBlockedAccounts = (db: Db): BlockedAccount[] =>
-  db.select().from(blockedAccounts).orderBy(desc(blockedAccounts.createdAt)).all();
+/**
+ * The moderation room's tables on the RoomDb (either database): blocked servers and accounts, reports. Reads stand
+ * alone; `…Within(db, …)` runs inside the caller's write (a block with what the other rooms forget, a sent report
+ * with its event). A change two processes could make at once says what it expects in SQL (`ON CONFLICT DO
+ * NOTHING … RETURNING`, `DELETE … RETURNING`).
+ */
+export function moderationStore(rooms: RoomDb) {
+  const d = rooms.table(blockedDomains);
+  const b = rooms.table(blockedAccounts);
+  const r = rooms.table(reports);
 
-export const addBlockedDomain = (db: Db, row: BlockedDomain): boolean =>
-  db.insert(blockedDomains).values(row).onConflictDoNothing().run().changes > 0;
+  return {
+    listBlockedDomains: (): Promise<BlockedDomain[]> => rooms.read((db) => db.select().from(d).orderBy(d.domain)),
+    listBlockedAccounts: (): Promise<BlockedAccount[]> =>
+      rooms.read((db) => db.select().from(b).orderBy(desc(b.createdAt))),
 
-export const removeBlockedDomain = (db: Db, domain: string): boolean =>
-  db.delete(blockedDomains).where(eq(blockedDomains.domain, domain)).run().changes > 0;
+    /** Whether the row is new (blocking twice keeps the first reason and date). */
+    async addBlockedDomainWithin(db: RoomQueries, row: BlockedDomain): Promise<boolean> {
+      return (await db.insert(d).values(row).onConflictDoNothing().returning({ domain: d.domain })).length > 0;
+    },
+    removeBlockedDomain: (domain: string): Promise<boolean> =>
+      rooms.write(
+        async (db) => (await db.delete(d).where(eq(d.domain, domain)).returning({ domain: d.domain })).length > 0,
+      ),
 
-export const addBlockedAccount = (db: Db, row: BlockedAccount): boolean =>
-  db.insert(blockedAccounts).values(row).onConflictDoNothing().run().changes > 0;
+    async addBlockedAccountWithin(db: RoomQueries, row: BlockedAccount): Promise<boolean> {
+      return (await db.insert(b).values(row).onConflictDoNothing().returning({ iri: b.actorIri })).length > 0;
+    },
+    removeBlockedAccount: (actorIri: string): Promise<boolean> =>
+      rooms.write(
+        async (db) => (await db.delete(b).where(eq(b.actorIri, actorIri)).returning({ iri: b.actorIri })).length > 0,
+      ),
 
-export const removeBlockedAccount = (db: Db, actorIri: string): boolean =>
-  db.delete(blockedAccounts).where(eq(blockedAccounts.actorIri, actorIri)).run().changes > 0;
+    /** Stores a report; a Flag delivered twice is kept once (its activity IRI is unique). Whether it is new. */
+    async addReportWithin(db: RoomQueries, row: typeof reports.$inferInsert): Promise<boolean> {
+      return (await db.insert(r).values(row).onConflictDoNothing().returning({ id: r.id })).length > 0;
+    },
 
-/** Stores a report; a Flag delivered twice is kept once. */
-export const addReport = (db: Db, row: typeof reports.$inferInsert): boolean =>
-  db.insert(reports).values(row).onConflictDoNothing().run().changes > 0;
+    async countOpenReportsFromWithin(db: RoomQueries, actorIri: string): Promise<number> {
+      const [row] = await db
+        .select({ n: count() })
+        .from(r)
+        .where(and(eq(r.direction, "received"), eq(r.actorIri, actorIri), isNull(r.closedAt)));
+      return row?.n ?? 0;
+    },
 
-export const listReports = (db: Db, direction: Report["direction"], limit = 100): Report[] =>
-  db.select().from(reports).where(eq(reports.direction, direction)).orderBy(desc(reports.createdAt)).limit(limit).all();
+    listReports: (direction: Report["direction"], limit = 100): Promise<Report[]> =>
+      rooms.read((db) => db.select().from(r).where(eq(r.direction, direction)).orderBy(desc(r.createdAt)).limit(limit)),
 
-export const closeReport = (db: Db, id: string, at: string): boolean =>
-  db.update(reports).set({ closedAt: at }).where(eq(reports.id, id)).run().changes > 0;
-
-export const countOpenReportsFrom = (db: Db, actorIri: string): number =>
-  db
-    .select({ n: count() })
-    .from(reports)
-    .where(and(eq(reports.direction, "received"), eq(reports.actorIri, actorIri), isNull(reports.closedAt)))
-    .get()?.n ?? 0;
+    /** Marks a report dealt with; whether it exists. */
+    closeReport: (id: string, at: string): Promise<boolean> =>
+      rooms.write(
+        async (db) => (await db.update(r).set({ closedAt: at }).where(eq(r.id, id)).returning({ id: r.id })).length > 0,
+      ),
+  };
+}

@@ -10,19 +10,18 @@ import { healthRoutes, type ReadinessCheck } from "./health.ts";
  */
 export async function startWeb(pod: Pod, log: Logger, checks: ReadinessCheck[]) {
   const { config } = pod.deps;
-  const [{ buildApp }, { ensureOperatorToken }, { roomsOf }] = await Promise.all([
+  const [{ buildApp }, { ensureOperatorToken }] = await Promise.all([
     import("../app.ts"),
     import("../operators/service.ts"),
-    import("../db/room-db-sqlite.ts"),
   ]);
   // A seeded token must work from the first request; a generated one is made (and shown) only once the pod
   // listens, so a start that fails to bind does not use up the one chance to see it.
-  if (config.adminToken) await ensureOperatorToken(roomsOf(pod.deps), config.adminToken);
+  if (config.adminToken) await ensureOperatorToken(pod.deps.rooms, config.adminToken);
   const app = await buildApp(pod);
   healthRoutes(app, checks);
   const inFlight = trackResponses(app.server);
   await app.listen({ host: config.host, port: config.port });
-  const firstToken = config.adminToken ? null : await ensureOperatorToken(roomsOf(pod.deps));
+  const firstToken = config.adminToken ? null : await ensureOperatorToken(pod.deps.rooms);
   if (firstToken) {
     process.stdout.write(
       `\nOperator token (shown once; keep it safe, rotate with "npm run pod -- token rotate"):\n  ${firstToken}\n\n`,

@@ -68,6 +68,10 @@ export function socialService(
     /** Hides a remote reply from the pod's pages and counts, or shows it again. */
     setResponseHidden: (id: string, hidden: boolean) =>
       store.setStatusHidden(id, hidden ? deps.now().toISOString() : null),
+    /** A domain block, inside moderation's write: its remote accounts go with their posts and reactions. */
+    forgetDomainAccountsWithin: store.within.removeAccountsOfDomain,
+    /** An account block, inside moderation's write: its posts, reactions and notifications go (its row stays). */
+    forgetAccountWithin: store.within.removeContentOf,
     /** Moderation's blocks: posts and accounts of refused servers and accounts are not stored. */
     refuseWith(refuses: Refusal["refuses"]) {
       refusal.refuses = refuses;

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import type { Account, AccountProfile, PostRecord, Status } from "./activitypub.ts";
@@ -182,9 +182,57 @@ function makeStore(rooms: RoomDb) {
     return note?.s;
   }
 
+  /**
+   * A domain block (inside moderation's write): every remote account of the domain and its subdomains goes, and
+   * with it (cascade) its posts, reactions and notifications. How many accounts went.
+   */
+  async function removeAccountsOfDomain(db: RoomQueries, domain: string): Promise<number> {
+    // The domain goes into LIKE patterns: it may hold neither `%` nor `_` (nor anything a host cannot).
+    if (!/^[a-z0-9.-]+$/.test(domain)) throw new Error(`not a domain: ${domain}`);
+    const removed = await db
+      .delete(a)
+      .where(
+        and(
+          eq(a.local, false),
+          // `host` carries the port when there is one.
+          or(
+            eq(a.host, domain),
+            like(a.host, `${domain}:%`),
+            like(a.host, `%.${domain}`),
+            like(a.host, `%.${domain}:%`),
+          ),
+        ),
+      )
+      .returning({ id: a.id });
+    return removed.length;
+  }
+
+  /** An account block (inside moderation's write): its posts, reactions and notifications go, its row stays. */
+  async function removeContentOf(db: RoomQueries, iri: string): Promise<number> {
+    const [account] = await db
+      .select({ id: a.id })
+      .from(a)
+      .where(and(eq(a.iri, iri), eq(a.local, false)));
+    if (!account) return 0;
+    const posts = await db.delete(s).where(eq(s.accountId, account.id)).returning({ id: s.id });
+    await db.delete(r).where(eq(r.accountId, account.id));
+    await db.delete(n).where(eq(n.accountId, account.id));
+    return posts.length;
+  }
+
   return {
-    /** For use inside a write the caller holds (the inbox's grouped write, a posting's write). */
-    within: { accountByIri, statusByIri, upsertAccount, upsertStatus, deleteStatus, notify, addReaction },
+    /** For use inside a write the caller holds (the inbox's grouped write, a posting's write, a block). */
+    within: {
+      accountByIri,
+      statusByIri,
+      upsertAccount,
+      upsertStatus,
+      deleteStatus,
+      notify,
+      addReaction,
+      removeAccountsOfDomain,
+      removeContentOf,
+    },
 
     accountByIri: (iri: string) => rooms.read((db) => accountByIri(db, iri)),
     accountById: (id: string) => rooms.read((db) => accountById(db, id)),

@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
 import { following } from "../../src/follows/schema.ts";
 import { followsWriters } from "../support/follows.ts";
-import { addBlockedAccount } from "../../src/moderation/store.ts";
+import { blockedAccounts } from "../../src/moderation/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
@@ -434,15 +434,13 @@ describe("the inbox fast path for neighbor pods' offers", () => {
     await writers.answerFollowing(alice.actorId, "accepted", new Date());
     expect(await offer("Followed again")).toEqual({ status: 202, kept: true });
     // A block written by another process (the CLI): seen once the change counter is read again.
-    addBlockedAccount(sqliteOf(server.pod).db, {
-      actorIri: alice.actorId,
-      handle: "",
-      reason: "",
-      createdAt: row.createdAt,
-    });
+    sqliteOf(server.pod)
+      .db.insert(blockedAccounts)
+      .values({ actorIri: alice.actorId, handle: "", reason: "", createdAt: row.createdAt })
+      .run();
     await new Promise((resolve) => setTimeout(resolve, OTHER_PROCESSES_SEEN_WITHIN_MS + 10));
     expect(await offer("Blocked")).toEqual({ status: 403, kept: false });
-    expect(server.pod.moderation.unblockAccount(alice.actorId)).toBe(true);
+    expect(await server.pod.moderation.unblockAccount(alice.actorId)).toBe(true);
     expect(await offer("Unblocked")).toEqual({ status: 202, kept: true });
   });
 });

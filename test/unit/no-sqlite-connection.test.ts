@@ -16,22 +16,8 @@ const ALLOWED_FILES = [
   "src/federation/sqlite-kv.ts",
   "src/federation/sqlite-mq.ts",
 ];
-/**
- * The moderation room, not yet on the RoomDb: its store and service, the three files that do its block's
- * synchronous deletes in other rooms' tables, and events/store.ts's recordEvent(tx) that its report uses.
- * Remove them here when moderation moves.
- */
-const MODERATION_PENDING = [
-  "src/moderation/",
-  "src/social/sqlite-only.ts",
-  "src/confederation/sqlite-only.ts",
-  "src/follows/sqlite-only.ts",
-  "src/events/store.ts",
-];
-
 const allowed = (file: string) =>
-  [...ALLOWED_DIRS, ...MODERATION_PENDING].some((prefix) => prefix.endsWith("/") && file.startsWith(prefix)) ||
-  [...ALLOWED_FILES, ...MODERATION_PENDING].includes(file);
+  ALLOWED_DIRS.some((prefix) => file.startsWith(prefix)) || ALLOWED_FILES.includes(file);
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -17,6 +17,7 @@ const CONVERTED_ROOMS = [
   "follows",
   "memory",
   "social",
+  "moderation",
 ];
 /** Stores outside a room's store.ts or service.ts, or a room part moved (its service.ts serves rooms not yet moved). */
 const CONVERTED_FILES = [
@@ -61,7 +62,7 @@ const CONVERTED_FILES = [
   "src/mastodon/routes/search.ts",
   "src/mastodon/routes/statuses.ts",
   "src/mastodon/routes/timelines.ts",
-  // social: store.ts, service.ts above; these read and write through socialStore (sqlite-only.ts serves moderation).
+  // social: store.ts, service.ts above; these read and write through socialStore.
   "src/social/queries.ts",
   "src/social/timelines.ts",
   "src/social/posting.ts",
@@ -78,7 +79,6 @@ const CONVERTED_FILES = [
   "src/offers/collections.ts",
   "src/offers/view-projection.ts",
   "src/offers/writes.ts",
-  // follows: sqlite-only.ts serves moderation.
   "src/follows/room.ts",
   "src/follows/changes.ts",
   "src/follows/copy.ts",
@@ -92,7 +92,7 @@ const CONVERTED_FILES = [
   "src/memory/guide-copy.ts",
   "src/memory/review-reminders.ts",
   "src/memory/collections.ts",
-  // confederation: the view's writes (service.ts hands the SQLite connection to sqlite-only.ts for moderation's block).
+  // confederation: the view's writes.
   "src/confederation/store.ts",
   "src/confederation/view-projection.ts",
   "src/confederation/relay.ts",
@@ -110,6 +110,10 @@ const CONVERTED_FILES = [
   "src/confederation/view-page-routes.ts",
   "src/confederation/routes.ts",
   "src/assemblies/table.ts",
+  // moderation: the block lists in memory, each change one write; the pages and the Mastodon API await them.
+  "src/moderation/copy.ts",
+  "src/moderation/writes.ts",
+  "src/moderation/app-routes.ts",
 ];
 
 const files = (room: string) =>

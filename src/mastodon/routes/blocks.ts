@@ -29,10 +29,7 @@ export const blockRoutes: FastifyPluginAsyncZod<{
     "/api/v1/blocks",
     { config: { scope: "read:blocks", user: true }, schema: { querystring: limitQuery } },
     async (request) => {
-      const iris = moderation
-        .accounts()
-        .slice(0, request.query.limit)
-        .map((row) => row.actorIri);
+      const iris = (await moderation.accounts()).slice(0, request.query.limit).map((row) => row.actorIri);
       return Promise.all((await accountsByIris(iris)).map((row) => present.account(row)));
     },
   );
@@ -52,7 +49,7 @@ export const blockRoutes: FastifyPluginAsyncZod<{
     { config: { scope: "write:blocks", user: true }, schema: { params: idParams } },
     async (request) => {
       const row = await remoteAccount(request.params.id);
-      moderation.unblockAccount(row.iri);
+      await moderation.unblockAccount(row.iri);
       return present.relationship(row);
     },
   );
@@ -60,18 +57,14 @@ export const blockRoutes: FastifyPluginAsyncZod<{
   app.get(
     "/api/v1/domain_blocks",
     { config: { scope: "read:blocks", user: true }, schema: { querystring: limitQuery } },
-    async (request) =>
-      moderation
-        .domains()
-        .slice(0, request.query.limit)
-        .map((row) => row.domain),
+    async (request) => (await moderation.domains()).slice(0, request.query.limit).map((row) => row.domain),
   );
 
   app.post(
     "/api/v1/domain_blocks",
     { config: { scope: "write:blocks", user: true }, schema: { body: domainBody } },
     async (request) => {
-      moderation.blockDomain(request.body.domain);
+      await moderation.blockDomain(request.body.domain);
       return {};
     },
   );
@@ -85,7 +78,7 @@ export const blockRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const domain = request.body?.domain ?? request.query.domain;
       if (!domain) throw new MastodonError(422, "domain is missing");
-      moderation.unblockDomain(domain);
+      await moderation.unblockDomain(domain);
       return {};
     },
   );
