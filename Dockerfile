@@ -19,6 +19,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
+COPY migrations-pg ./migrations-pg
 # Fill Node's compile cache now: a started pod then neither strips types nor compiles its modules again
 # (bin/loading.mjs says what that saves).
 RUN node --input-type=module -e "const { prepareLoading } = await import('./bin/loading.mjs'); prepareLoading(); \

@@ -90,7 +90,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
   const categories = categoriesOf(pod.deps);
   const charter = charterCopyOf(pod.deps);
   const followsCopy = followsOf(pod.deps);
-  app.addHook("onRequest", (_request, _reply, done) => {
+  const refreshCopies = (done: (error?: Error) => void) => {
     const settings = pod.settings.refresh();
     const categoriesChanged = categories.refresh();
     const charterChanged = charter.refresh();
@@ -103,6 +103,12 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
         done,
       );
     } else done();
+  };
+  app.addHook("onRequest", (_request, _reply, done) => {
+    // On PostgreSQL the counters are read in the background: a request waits for a read that is due.
+    const counters = deps.rooms.countersDue();
+    if (counters) counters.then(() => refreshCopies(done), done);
+    else refreshCopies(done);
   });
   // Every HTML page the pod renders gets a no-script policy (the API docs UI, which needs its scripts, excepted).
   app.addHook("onSend", async (request, reply, payload) => {

@@ -5,7 +5,7 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { inTransaction, type PostgresClient, type PostgresPool } from "./postgres.ts";
 import * as postgresSchema from "./postgres-schema.ts";
 import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
-import { postgresVersionOf } from "./versions-postgres.ts";
+import { postgresCountersDue, postgresVersionOf } from "./versions-postgres.ts";
 
 /** The derived PostgreSQL tables by SQL name: the twin of a room's SQLite table has its name and columns. */
 const twins = new Map<string, PgTable>(
@@ -32,6 +32,7 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
   return {
     dialect: "postgres",
     version: (name, withinMs) => postgresVersionOf(pool, name, withinMs),
+    countersDue: () => postgresCountersDue(pool),
     table<T extends SQLiteTable>(table: T): T {
       const name = getTableName(table);
       const twin = twins.get(name);

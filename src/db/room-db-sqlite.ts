@@ -73,6 +73,8 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
   const versions = new Map<string, () => number>();
   const roomDb: RoomDb = {
     dialect: "sqlite",
+    // Read synchronously when asked: nothing to wait for.
+    countersDue: () => null,
     version(name, withinMs = OTHER_PROCESSES_SEEN_WITHIN_MS) {
       const key = `${name}/${withinMs}`;
       let getter = versions.get(key);

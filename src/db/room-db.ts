@@ -43,6 +43,12 @@ export interface RoomDb {
    * shared by every caller.
    */
   version(name: VersionName, withinMs?: number): () => number;
+  /**
+   * What a request waits for before in-memory copies check their counters: on PostgreSQL, a read of the counters
+   * when the last is older than 100 ms (so the first request after that sees another process's change); null
+   * when none is due, and always on SQLite (read synchronously).
+   */
+  countersDue(): Promise<void> | null;
 }
 
 export interface WriteOptions {

@@ -4,40 +4,41 @@ import { OTHER_PROCESSES_SEEN_WITHIN_MS, type VersionName } from "./versions.ts"
 /**
  * The PostgreSQL twin of versionReader (versions.ts): the same change counters (bumped by the triggers of
  * migrations-pg/0002_document_versions.sql), read through the same synchronous getter, so an in-memory copy
- * checks it on every request for nothing. A query cannot answer synchronously, so the getter answers the last
- * value read and, at most once per `withinMs`, asks for a newer one in the background: another process's change
- * is seen within `withinMs` plus one query. Until the first value arrives it answers -1, which copies take as
- * "never applied" (they reload).
+ * checks it on every request for nothing. A query cannot answer synchronously, so a getter answers the last
+ * values read and, at most once per `withinMs`, asks for newer ones in the background (one query reads every
+ * counter). `due()` hands a request that read to wait for: awaited before its copies check the counters, it
+ * makes the first request after `withinMs` see another process's change, as on SQLite. Until the first values
+ * arrive a counter answers -1, which copies take as "never applied" (they reload).
  */
-function postgresVersionGetter(
-  pool: PostgresPool,
-  name: VersionName,
-  withinMs: number,
-  onError: (error: unknown) => void,
-): { get: () => number; first: Promise<void> } {
-  const query = async () => {
-    const { rows } = await pool.query<{ version: string }>("SELECT version FROM document_versions WHERE name = $1", [
-      name,
-    ]);
-    // bigint arrives as text from node-postgres; -1 when the row is missing, as on SQLite.
-    return rows[0] ? Number(rows[0].version) : -1;
+function postgresCounters(pool: PostgresPool, onError: (error: unknown) => void) {
+  const values = new Map<string, number>();
+  let readAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | null = null;
+  const read = (): Promise<void> => {
+    readAt = performance.now();
+    reading ??= pool
+      .query<{ name: string; version: string }>("SELECT name, version FROM document_versions")
+      // bigint arrives as text from node-postgres.
+      .then(({ rows }) => {
+        for (const row of rows) values.set(row.name, Number(row.version));
+      }, onError)
+      .finally(() => (reading = null));
+    return reading;
   };
-  let version = -1;
-  let readAt = performance.now();
-  let reading = true;
-  const settle = (read: Promise<number>) =>
-    read.then((latest) => void (version = latest), onError).finally(() => (reading = false));
-  const first = settle(query());
-  const get = () => {
-    const now = performance.now();
-    if (!reading && now - readAt >= withinMs) {
-      reading = true;
-      readAt = now;
-      void settle(query());
-    }
-    return version;
+  const isDue = (withinMs: number) => performance.now() - readAt >= withinMs;
+  return {
+    /** The counter's last value read; starts a read in the background when one is due. */
+    get(name: VersionName, withinMs: number): number {
+      if (!reading && isDue(withinMs)) void read();
+      return values.get(name) ?? -1;
+    },
+    /** The read in progress, or one started now when due; null when the values are fresh. */
+    due(withinMs: number): Promise<void> | null {
+      if (reading) return reading;
+      return isDue(withinMs) ? read() : null;
+    },
+    read,
   };
-  return { get, first };
 }
 
 /** A getter made with its first value already read (tests, and a pod priming its counters before it serves). */
@@ -47,26 +48,33 @@ export async function postgresVersionReader(
   withinMs = OTHER_PROCESSES_SEEN_WITHIN_MS,
   onError: (error: unknown) => void = () => {},
 ): Promise<() => number> {
-  const { get, first } = postgresVersionGetter(pool, name, withinMs, onError);
-  await first;
-  return get;
+  const counters = postgresCounters(pool, onError);
+  await counters.read();
+  return () => counters.get(name, withinMs);
 }
 
-/** The pool's one getter per counter (RoomDb.version): shared, so a pod reads each counter once per 100 ms. */
-const shared = new WeakMap<PostgresPool, Map<string, () => number>>();
+/** The pool's counters (RoomDb.version): shared, so a pod reads them once per 100 ms whatever asks. */
+const shared = new WeakMap<PostgresPool, ReturnType<typeof postgresCounters>>();
+
+function sharedCounters(pool: PostgresPool) {
+  let counters = shared.get(pool);
+  if (!counters) {
+    const onError = (error: unknown) => console.warn("the change counters could not be read", error);
+    shared.set(pool, (counters = postgresCounters(pool, onError)));
+  }
+  return counters;
+}
 
 export function postgresVersionOf(
   pool: PostgresPool,
   name: VersionName,
   withinMs = OTHER_PROCESSES_SEEN_WITHIN_MS,
 ): () => number {
-  let byKey = shared.get(pool);
-  if (!byKey) shared.set(pool, (byKey = new Map()));
-  const key = `${name}/${withinMs}`;
-  let getter = byKey.get(key);
-  if (!getter) {
-    const onError = (error: unknown) => console.warn(`the change counter ${name} could not be read`, error);
-    byKey.set(key, (getter = postgresVersionGetter(pool, name, withinMs, onError).get));
-  }
-  return getter;
+  const counters = sharedCounters(pool);
+  return () => counters.get(name, withinMs);
+}
+
+/** RoomDb.countersDue on PostgreSQL: the shared read a request waits for when the values are older than 100 ms. */
+export function postgresCountersDue(pool: PostgresPool): Promise<void> | null {
+  return sharedCounters(pool).due(OTHER_PROCESSES_SEEN_WITHIN_MS);
 }

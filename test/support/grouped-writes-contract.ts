@@ -39,6 +39,7 @@ export function describeGroupedWritesContract(name: string, databases: GroupedDa
         table: (table) => rooms.table(table),
         read: (fn) => rooms.read(fn),
         version: (versionName, withinMs) => rooms.version(versionName, withinMs),
+        countersDue: () => rooms.countersDue(),
         write: (fn, options) => {
           counter.writes++;
           return rooms.write(fn, options);
