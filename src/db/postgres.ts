@@ -28,6 +28,8 @@ export function openPostgresPool(url: string, options: PostgresPoolOptions = {})
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "pods",
+    // A server that cannot be reached (or a pool that stays full) fails a query after 10 s rather than holding it.
+    connectionTimeoutMillis: 10_000,
   });
   pool.on("error", () => {});
   return pool;

@@ -56,10 +56,18 @@ export async function postgresVersionReader(
 /** The pool's counters (RoomDb.version): shared, so a pod reads them once per 100 ms whatever asks. */
 const shared = new WeakMap<PostgresPool, ReturnType<typeof postgresCounters>>();
 
+/** A database that cannot answer is said once a minute, not on every read (up to ten a second). */
+const ERROR_SAID_EVERY_MS = 60_000;
+
 function sharedCounters(pool: PostgresPool) {
   let counters = shared.get(pool);
   if (!counters) {
-    const onError = (error: unknown) => console.warn("the change counters could not be read", error);
+    let saidAt = Number.NEGATIVE_INFINITY;
+    const onError = (error: unknown) => {
+      if (performance.now() - saidAt < ERROR_SAID_EVERY_MS) return;
+      saidAt = performance.now();
+      console.warn("the change counters could not be read", error);
+    };
     shared.set(pool, (counters = postgresCounters(pool, onError)));
   }
   return counters;
@@ -74,7 +82,19 @@ export function postgresVersionOf(
   return () => counters.get(name, withinMs);
 }
 
-/** RoomDb.countersDue on PostgreSQL: the shared read a request waits for when the values are older than 100 ms. */
+/** How long a request waits for the counters' read: a busy pool or a slow server must not hold every request. */
+const COUNTERS_WAITED_MS = 250;
+
+/**
+ * RoomDb.countersDue on PostgreSQL: the shared read a request waits for when the values are older than 100 ms, for
+ * at most 250 ms (then the request goes on with the values it has; the read carries on for the next one).
+ */
 export function postgresCountersDue(pool: PostgresPool): Promise<void> | null {
-  return sharedCounters(pool).due(OTHER_PROCESSES_SEEN_WITHIN_MS);
+  const read = sharedCounters(pool).due(OTHER_PROCESSES_SEEN_WITHIN_MS);
+  if (!read) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, COUNTERS_WAITED_MS);
+  });
+  return Promise.race([read, late]).finally(() => clearTimeout(timer));
 }

@@ -73,7 +73,7 @@ export function buildFederation(deps: PodDeps, parts: FederationParts, services:
   // Every request the pod makes (deliveries, documents, keys, WebFinger) gets a deadline, a size cap and,
   // in production, the public-address check on the address it connects to.
   installOutboundPolicy({ allowPrivateAddress: config.allowPrivateAddress });
-  const queue = guardedOutboxQueue(parts.queue, config.allowPrivateAddress, log);
+  const queue = guardedOutboxQueue(parts.queue, config.allowPrivateAddress, log, services.moderation.refuses);
   const federation = createFederation<null>({
     kv: cacheDeliveryState(parts.kv),
     // Inbox activities are handled within the request (one JSON-LD parse, no queue round trip); a failure

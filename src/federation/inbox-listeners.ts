@@ -31,7 +31,13 @@ export function registerInboxListeners(
   events: EventDispatcher,
 ): void {
   const { config, log } = deps;
-  const follows = followInboxHandlers(deps, followHooks, services.social.inbox.onFollowed, events);
+  const follows = followInboxHandlers(
+    deps,
+    followHooks,
+    services.social.inbox.onFollowed,
+    events,
+    services.moderation.refuses,
+  );
   const view = services.confederation.inbox;
   const social = services.social.inbox;
   const assemblies = services.assemblies.inbox;

@@ -52,6 +52,11 @@ export class PostgresKvStore implements KvStore {
     await this.#write(this.#pool, JSON.stringify(key), value, options);
   }
 
+  /** As set(), on a connection in the middle of its own transaction (a pod moved in commits it with its rows). */
+  async setOnConnection(client: PostgresClient, key: KvKey, value: unknown): Promise<void> {
+    await this.#write(client, JSON.stringify(key), value);
+  }
+
   async delete(key: KvKey): Promise<void> {
     await this.#pool.query(`DELETE FROM ${TABLE} WHERE key = $1`, [JSON.stringify(key)]);
   }

@@ -100,6 +100,7 @@ export function followInboxHandlers(
   hooks: FollowHooks,
   followed: (ctx: Context<null>, actor: Actor, state: follows.Follower["state"]) => Promise<void>,
   events: EventDispatcher,
+  refuses: (iri: string) => boolean,
 ) {
   const { config, log } = deps;
   const copy = followsOf(deps);
@@ -118,6 +119,11 @@ export function followInboxHandlers(
       const address = addressOf(actor, config.allowPrivateAddress);
       if ("refused" in address) {
         log.info({ follow: follow.id.href, reason: address.refused }, "follow refused: its inbox is not deliverable");
+        return;
+      }
+      // Asked again once the actor is fetched: a block made meanwhile must not gain a follower.
+      if (refuses(address.actorIri) || refuses(address.inbox)) {
+        log.info({ follow: follow.id.href }, "follow refused: its server or account is blocked");
         return;
       }
       const state = config.approveFollowers ? "pending" : "accepted";

@@ -53,6 +53,15 @@ export function blockLists(rooms: RoomDb, savedVersion: () => number, onError: (
   return {
     load,
     refresh,
+    /**
+     * Refuses at once what a block is about to record, before its write begins: deliveries and follows handled
+     * while it runs are refused too (its write then commits it; the caller reloads if the write fails).
+     */
+    anticipate(block: { domain?: string; account?: string }): void {
+      if (block.domain) domains = new Set([...domains, block.domain]);
+      if (block.account) accounts = new Set([...accounts, canonicalIri(block.account)]);
+      answers.clear();
+    },
     /** Whether deliveries from (and content by) this actor or key IRI are refused. */
     refuses(iri: string): boolean {
       fresh();

@@ -38,12 +38,24 @@ export function moderationService(
     log.warn({ err: error }, "reading the block lists failed"),
   );
 
-  /** After a block committed: the follows copy and this process's lists see it before the call returns. */
-  async function blocked(outcome: BlockOutcome): Promise<void> {
+  /**
+   * A block: refused in this process from the start, then written; after it committed the follows copy and the
+   * lists see it before the call returns (a failed write reloads the lists as they are).
+   */
+  async function block(about: { domain?: string; account?: string }, write: () => Promise<BlockOutcome>) {
+    lists.anticipate(about);
+    let outcome: BlockOutcome;
+    try {
+      outcome = await write();
+    } catch (error) {
+      await lists.load();
+      throw error;
+    }
     const follows = followsOf(deps);
     if (outcome.relations.followers > 0) follows.followersChanged();
     if (outcome.relations.following > 0) follows.followingChanged();
     await lists.load();
+    return outcome;
   }
 
   events.on(REPORT_SENT, async ({ report, recipient }: { report: Report; recipient: RecipientRow }) => {
@@ -74,8 +86,9 @@ export function moderationService(
       const domain = normalizeDomain(input);
       if (!domain) throw badRequest("not a domain name (example: social.example)", "domain");
       if (domain === config.url.hostname) throw badRequest("this is the pod's own domain", "domain");
-      const outcome = await writes.blockDomain({ domain, reason: reason.slice(0, MAX_COMMENT), createdAt: now() });
-      await blocked(outcome);
+      const outcome = await block({ domain }, () =>
+        writes.blockDomain({ domain, reason: reason.slice(0, MAX_COMMENT), createdAt: now() }),
+      );
       log.info({ domain, forgotten: outcome.forgotten }, "domain blocked");
       return { domain, forgotten: outcome.forgotten };
     },
@@ -92,7 +105,7 @@ export function moderationService(
       const actorIri = await actorOf(target);
       if (new URL(actorIri).origin === config.url.origin) throw badRequest("this is the pod itself", "target");
       const row = { actorIri, handle, reason: reason.slice(0, MAX_COMMENT), createdAt: now() };
-      await blocked(await writes.blockAccount(row));
+      await block({ account: actorIri }, () => writes.blockAccount(row));
       log.info({ actor: actorIri }, "account blocked");
       return row;
     },

@@ -36,33 +36,28 @@ export async function copyFromPostgres(pool: PostgresPool, sqlitePath: string): 
   try {
     migrateDatabase(handle);
     const { sqlite } = handle;
-    sqlite.pragma("foreign_keys = OFF");
+    const triggers = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as {
+      name: string;
+      sql: string;
+    }[];
     const client = await pool.connect();
     try {
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      // Read first (awaits), then write in one synchronous SQLite transaction with the triggers set aside, so a
-      // loaded row changes no other (counters, the search index: rebuilt below).
-      const read = new Map<string, unknown[][]>();
+      // The file is this export's own (no other statement runs on its connection): its transaction may span the
+      // reads. Each table is written as it is read, so a large pod is never held in memory whole. The triggers
+      // are set aside, so a loaded row changes no other (counters; the search index is rebuilt below).
+      sqlite.pragma("foreign_keys = OFF");
+      sqlite.exec("BEGIN IMMEDIATE");
+      for (const trigger of triggers) sqlite.exec(`DROP TRIGGER ${quote(trigger.name)}`);
       const order = tablesParentsFirst(sqlite).filter((name) => pgTables.has(name));
-      for (const name of order) {
-        const { columns } = getTableConfig(pgTables.get(name)!);
-        const result = await client.query({
-          text: `SELECT ${columns.map((c) => quote(c.name)).join(", ")} FROM ${quote(name)}`,
-          rowMode: "array",
-        });
-        read.set(
-          name,
-          result.rows.map((row: unknown[]) => row.map((value, at) => toSqlite(columns[at]!, value))),
-        );
-      }
-      const sequences = await identityPositions(client, order);
-      const kv = await client.query("SELECT key, value, expires_at FROM fedify_kv_entries");
-      const queue = await client.query(
-        "SELECT id, payload, ordering_key, available_at FROM fedify_queue_messages ORDER BY seq",
-      );
+      for (const name of order) await copyTable(client, sqlite, name);
+      await copyPositions(client, sqlite, order);
+      await copyFedifyTables(client, sqlite);
       await client.query("COMMIT");
-      load(sqlite, order, read, sequences, kv.rows, queue.rows);
+      for (const trigger of triggers) sqlite.exec(trigger.sql);
+      sqlite.exec("COMMIT");
     } finally {
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
       client.release();
     }
     sqlite.pragma("foreign_keys = ON");
@@ -74,48 +69,40 @@ export async function copyFromPostgres(pool: PostgresPool, sqlitePath: string): 
   }
 }
 
-function load(
-  sqlite: Database.Database,
-  order: string[],
-  read: Map<string, unknown[][]>,
-  sequences: Map<string, bigint>,
-  kv: { key: string; value: string; expires_at: string | null }[],
-  queue: { id: string; payload: string; ordering_key: string | null; available_at: string }[],
-): void {
-  const triggers = sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as {
-    name: string;
-    sql: string;
-  }[];
-  sqlite.transaction(() => {
-    for (const trigger of triggers) sqlite.exec(`DROP TRIGGER ${quote(trigger.name)}`);
-    for (const name of order) {
-      const { columns } = getTableConfig(pgTables.get(name)!);
-      // Rows the migrations seeded (the change counters) make way for the pod's own.
-      sqlite.exec(`DELETE FROM ${quote(name)}`);
-      const insert = sqlite.prepare(
-        `INSERT INTO ${quote(name)} (${columns.map((c) => quote(c.name)).join(", ")}) ` +
-          `VALUES (${columns.map(() => "?").join(", ")})`,
-      );
-      for (const row of read.get(name)!) insert.run(row);
-    }
-    const hasSequences = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get();
-    if (hasSequences) {
-      const set = sqlite.prepare("INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES (?, ?)");
-      for (const [name, seq] of sequences) set.run(name, seq);
-    }
-    const entry = sqlite.prepare("INSERT INTO kv_entries (key, value, expires_at) VALUES (?, ?, ?)");
-    for (const row of kv) entry.run(row.key, row.value, row.expires_at === null ? null : BigInt(row.expires_at));
-    const message = sqlite.prepare(
-      "INSERT INTO queue_messages (id, payload, ordering_key, available_at, created_at) VALUES (?, ?, ?, ?, ?)",
-    );
-    const now = Date.now();
-    queue.forEach((row, at) => {
-      // PostgreSQL keeps the key as JSON text (a key may hold NUL, which its text refuses); SQLite as it is.
-      const key = row.ordering_key === null ? null : (JSON.parse(row.ordering_key) as string);
-      message.run(row.id, row.payload, key, BigInt(row.available_at), now + at);
-    });
-    for (const trigger of triggers) sqlite.exec(trigger.sql);
-  })();
+/** One table's rows (those the migrations seeded, the change counters, make way for the pod's own). */
+async function copyTable(client: PostgresClient, sqlite: Database.Database, name: string): Promise<void> {
+  const { columns } = getTableConfig(pgTables.get(name)!);
+  const list = columns.map((c) => quote(c.name)).join(", ");
+  const result = await client.query({ text: `SELECT ${list} FROM ${quote(name)}`, rowMode: "array" });
+  sqlite.exec(`DELETE FROM ${quote(name)}`);
+  const insert = sqlite.prepare(`INSERT INTO ${quote(name)} (${list}) VALUES (${columns.map(() => "?").join(", ")})`);
+  for (const row of result.rows as unknown[][]) insert.run(row.map((value, at) => toSqlite(columns[at]!, value)));
+}
+
+async function copyPositions(client: PostgresClient, sqlite: Database.Database, order: string[]): Promise<void> {
+  const positions = await identityPositions(client, order);
+  if (!sqlite.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").get()) return;
+  const set = sqlite.prepare("INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES (?, ?)");
+  for (const [name, seq] of positions) set.run(name, seq);
+}
+
+/** Fedify's key-value entries and the pending deliveries, into the SQLite key-value store and queue. */
+async function copyFedifyTables(client: PostgresClient, sqlite: Database.Database): Promise<void> {
+  const kv = await client.query("SELECT key, value, expires_at FROM fedify_kv_entries");
+  const entry = sqlite.prepare("INSERT INTO kv_entries (key, value, expires_at) VALUES (?, ?, ?)");
+  for (const row of kv.rows) entry.run(row.key, row.value, row.expires_at === null ? null : BigInt(row.expires_at));
+  const queue = await client.query(
+    "SELECT id, payload, ordering_key, available_at FROM fedify_queue_messages ORDER BY seq",
+  );
+  const message = sqlite.prepare(
+    "INSERT INTO queue_messages (id, payload, ordering_key, available_at, created_at) VALUES (?, ?, ?, ?, ?)",
+  );
+  const now = Date.now();
+  queue.rows.forEach((row, at) => {
+    // PostgreSQL keeps the key as JSON text (a key may hold NUL, which its text refuses); SQLite as it is.
+    const key = row.ordering_key === null ? null : (JSON.parse(row.ordering_key) as string);
+    message.run(row.id, row.payload, key, BigInt(row.available_at), now + at);
+  });
 }
 
 /** Where each table's counting key stands on PostgreSQL (the next id continues after it on SQLite too). */

@@ -47,11 +47,12 @@ export async function importIntoPostgres(
       await kv.initialize();
       await queue.initialize();
       await refuseTaken();
-      // copyToPostgres refuses a database that holds rows: two imports at once cannot both land.
-      await copyToPostgres(join(staging, "pod.sqlite"), pool, (client, sqlite) =>
-        copyPendingDeliveries(client, sqlite, queue),
-      );
-      await kv.set(RECORDED_URL, config.url.origin);
+      // copyToPostgres refuses a database that holds rows: two imports at once cannot both land. The recorded
+      // address and the pending deliveries commit with the rows: the pod is there whole, or not at all.
+      await copyToPostgres(join(staging, "pod.sqlite"), pool, async (client, sqlite) => {
+        await copyPendingDeliveries(client, sqlite, queue);
+        await kv.setOnConnection(client, RECORDED_URL, config.url.origin);
+      });
       done = true;
       return {
         url: config.url.origin,

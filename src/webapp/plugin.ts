@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { RoomDb } from "../db/room-db.ts";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
@@ -55,7 +55,19 @@ const formOwner = (request: FastifyRequest) => request.appSessionHash ?? "signed
 /** The key that binds form tokens to the session; kept in the data folder so open forms survive a restart. */
 function formKey(dataDir: string): string {
   const file = join(dataDir, "web-form-key");
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  if (!existsSync(file)) {
+    // Web processes starting together on one data folder: the key is written whole under another name and
+    // linked into place, so the first link wins and nobody reads a half-written key.
+    const draft = join(dataDir, `.web-form-key-${randomBytes(6).toString("hex")}`);
+    writeFileSync(draft, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+    try {
+      linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(draft, { force: true });
+    }
+  }
   return readFileSync(file, "utf8").trim();
 }
 
