@@ -46,7 +46,7 @@ export function rsaVerifyRate(seconds = 1): number {
   return count / seconds;
 }
 
-interface Neighbor {
+export interface Neighbor {
   name: string;
   actorId: string;
   keyId: string;
@@ -86,41 +86,7 @@ export async function benchIngest(options: {
 }): Promise<IngestResult> {
   const rsaVerifyPerSecond = rsaVerifyRate();
 
-  // Neighbor pods: actors with RSA keys, served by a small server in this process.
-  const neighborPort = await freePort();
-  const origin = `http://127.0.0.1:${neighborPort}`;
-  const neighbors: Neighbor[] = Array.from({ length: options.neighbors }, (_, i) => {
-    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const actorId = `${origin}/pods/n${i}`;
-    return {
-      name: `n${i}`,
-      actorId,
-      keyId: `${actorId}#main-key`,
-      privateKey,
-      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-    };
-  });
-  const byPath = new Map(neighbors.map((n) => [new URL(n.actorId).pathname, n]));
-  let actorFetches = 0;
-  const server = createServer((request, response) => {
-    actorFetches++;
-    const neighbor = byPath.get((request.url ?? "").split("#")[0]!.split("?")[0]!);
-    if (!neighbor) return void response.writeHead(404).end();
-    response.writeHead(200, { "content-type": "application/activity+json" });
-    response.end(
-      JSON.stringify({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-        id: neighbor.actorId,
-        type: "Group",
-        preferredUsername: neighbor.name,
-        name: `Neighbor ${neighbor.name}`,
-        inbox: `${neighbor.actorId}/inbox`,
-        publicKey: { id: neighbor.keyId, owner: neighbor.actorId, publicKeyPem: neighbor.publicKeyPem },
-      }),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(neighborPort, "127.0.0.1", resolve));
-
+  const { neighbors, server, fetches } = await startNeighbors(options.neighbors);
   // The pod under test, as its own process, already following every neighbor.
   const port = await freePort();
   const podUrl = `http://127.0.0.1:${port}`;
@@ -173,12 +139,114 @@ export async function benchIngest(options: {
 
   // Signed requests prepared before the clock starts: signing is the sender's cost, not the pod's.
   const inbox = new URL(`${podUrl}/inbox`);
+  const requests = await signedProposals(neighbors, inbox, options.activities, now, options.generic === true);
+  const viewDb = new Database(join(dataDir, "pod.sqlite"), { readonly: true });
+  const countView = () => (viewDb.prepare("SELECT count(*) AS n FROM view_objects").get() as { n: number }).n;
+
+  const cpuSeconds = () => {
+    const fields = readFileSync(`/proc/${pod.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  };
+  const cpuBefore = cpuSeconds();
+  const senderBefore = process.cpuUsage();
+  const started = performance.now();
+  const failures = await postConcurrently(inbox, requests, options.concurrency);
+  const acceptedSeconds = (performance.now() - started) / 1000;
+  await waitUntil(() => countView() >= options.activities, 600_000, 20);
+  const ingestedSeconds = (performance.now() - started) / 1000;
+  if (failures > 0) throw new Error(`${failures} deliveries were refused`);
+  const podCpuMsPerActivity = ((cpuSeconds() - cpuBefore) * 1000) / options.activities;
+  const sender = process.cpuUsage(senderBefore);
+  const senderCpuMsPerActivity = (sender.user + sender.system) / 1000 / options.activities;
+
+  if (process.env.POD_BENCH_PROFILE) console.error(`actor fetches: ${fetches()}`);
+  const status = readFileSync(`/proc/${pod.pid}/status`, "utf8");
+  const podPeakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  viewDb.close();
+  pod.kill("SIGTERM");
+  await new Promise((resolve) => pod.once("exit", resolve));
+  server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return {
+    activities: options.activities,
+    neighbors: options.neighbors,
+    concurrency: options.concurrency,
+    acceptedPerSecond: options.activities / acceptedSeconds,
+    ingestedPerSecond: options.activities / ingestedSeconds,
+    rsaVerifyPerSecond,
+    podPeakRssMb,
+    podCpuMsPerActivity,
+    senderCpuMsPerActivity,
+  };
+}
+
+export interface SignedRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Neighbor pods: actors with RSA-2048 keys, served by a small server in this process. */
+export async function startNeighbors(count: number): Promise<{
+  neighbors: Neighbor[];
+  server: ReturnType<typeof createServer>;
+  fetches: () => number;
+}> {
+  const neighborPort = await freePort();
+  const origin = `http://127.0.0.1:${neighborPort}`;
+  const neighbors: Neighbor[] = Array.from({ length: count }, (_, i) => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const actorId = `${origin}/pods/n${i}`;
+    return {
+      name: `n${i}`,
+      actorId,
+      keyId: `${actorId}#main-key`,
+      privateKey,
+      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    };
+  });
+  const byPath = new Map(neighbors.map((n) => [new URL(n.actorId).pathname, n]));
+  let actorFetches = 0;
+  const server = createServer((request, response) => {
+    actorFetches++;
+    const neighbor = byPath.get((request.url ?? "").split("#")[0]!.split("?")[0]!);
+    if (!neighbor) return void response.writeHead(404).end();
+    response.writeHead(200, { "content-type": "application/activity+json" });
+    response.end(
+      JSON.stringify({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        id: neighbor.actorId,
+        type: "Group",
+        preferredUsername: neighbor.name,
+        name: `Neighbor ${neighbor.name}`,
+        inbox: `${neighbor.actorId}/inbox`,
+        publicKey: { id: neighbor.keyId, owner: neighbor.actorId, publicKeyPem: neighbor.publicKeyPem },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(neighborPort, "127.0.0.1", resolve));
+
+  return { neighbors, server, fetches: () => actorFetches };
+}
+
+/**
+ * Create(Proposal) activities exactly as pods of this software write them (PodCreate's context), signed for
+ * `inbox`, round-robin over the neighbors. `generic` adds one harmless inline term to each activity's context,
+ * so the pod's fast path declines and Fedify's generic JSON-LD path verifies and parses it.
+ */
+export async function signedProposals(
+  neighbors: Neighbor[],
+  inbox: URL,
+  count: number,
+  now: string,
+  generic = false,
+  prefix = "",
+): Promise<SignedRequest[]> {
   // Bodies exactly as pods of this software write them (PodCreate's context), so the run measures what
   // neighbor pods really send.
-  const requests: { body: string; headers: Record<string, string> }[] = [];
-  for (let i = 0; i < options.activities; i++) {
+  const requests: SignedRequest[] = [];
+  for (let i = 0; i < count; i++) {
     const neighbor = neighbors[i % neighbors.length]!;
-    const id = new URL(`${neighbor.actorId}/offers/${i}`);
+    const id = new URL(`${neighbor.actorId}/offers/${prefix}${i}`);
     const create = new PodCreate({
       id: new URL(`${id.href}#create`),
       actor: new URL(neighbor.actorId),
@@ -201,29 +269,24 @@ export async function benchIngest(options: {
       }),
     });
     const json = (await create.toJsonLd({ format: "compact" })) as { "@context": unknown[] };
-    if (options.generic) json["@context"] = [...json["@context"], { benchRun: "https://bench.example/ns#run" }];
+    if (generic) json["@context"] = [...json["@context"], { benchRun: "https://bench.example/ns#run" }];
     const body = JSON.stringify(json);
     requests.push({ body, headers: signCavage(neighbor, inbox, body) });
   }
 
-  const viewDb = new Database(join(dataDir, "pod.sqlite"), { readonly: true });
-  const countView = () => (viewDb.prepare("SELECT count(*) AS n FROM view_objects").get() as { n: number }).n;
+  return requests;
+}
 
-  const cpuSeconds = () => {
-    const fields = readFileSync(`/proc/${pod.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
-  };
-  const cpuBefore = cpuSeconds();
-  const senderBefore = process.cpuUsage();
-  const started = performance.now();
+/** POSTs every request to `url` with `concurrency` keep-alive connections; how many were not answered 202. */
+export async function postConcurrently(url: URL, requests: SignedRequest[], concurrency: number): Promise<number> {
   let next = 0;
   let failures = 0;
   // A keep-alive node:http client: lighter than fetch, so the sender takes less of the shared 2 cores.
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const post = (request: { body: string; headers: Record<string, string> }) =>
     new Promise<number>((resolve, reject) => {
       const req = httpRequest(
-        inbox,
+        url,
         { method: "POST", agent, headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) } },
         (res) => {
           res.resume();
@@ -234,38 +297,12 @@ export async function benchIngest(options: {
       req.end(request.body);
     });
   await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < requests.length) {
         if ((await post(requests[next++]!)) !== 202) failures++;
       }
     }),
   );
   agent.destroy();
-  const acceptedSeconds = (performance.now() - started) / 1000;
-  await waitUntil(() => countView() >= options.activities, 600_000, 20);
-  const ingestedSeconds = (performance.now() - started) / 1000;
-  if (failures > 0) throw new Error(`${failures} deliveries were refused`);
-  const podCpuMsPerActivity = ((cpuSeconds() - cpuBefore) * 1000) / options.activities;
-  const sender = process.cpuUsage(senderBefore);
-  const senderCpuMsPerActivity = (sender.user + sender.system) / 1000 / options.activities;
-
-  if (process.env.POD_BENCH_PROFILE) console.error(`actor fetches: ${actorFetches}`);
-  const status = readFileSync(`/proc/${pod.pid}/status`, "utf8");
-  const podPeakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  viewDb.close();
-  pod.kill("SIGTERM");
-  await new Promise((resolve) => pod.once("exit", resolve));
-  server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  return {
-    activities: options.activities,
-    neighbors: options.neighbors,
-    concurrency: options.concurrency,
-    acceptedPerSecond: options.activities / acceptedSeconds,
-    ingestedPerSecond: options.activities / ingestedSeconds,
-    rsaVerifyPerSecond,
-    podPeakRssMb,
-    podCpuMsPerActivity,
-    senderCpuMsPerActivity,
-  };
+  return failures;
 }

@@ -6,6 +6,7 @@ import { benchRealIngest } from "./ingest-real.ts";
 import { benchReads } from "./reads.ts";
 import { benchRota } from "./rota.ts";
 import { benchSovereignty } from "./sovereignty.ts";
+import { benchSplit, printSplit } from "./split.ts";
 import { benchView } from "./view.ts";
 
 const quick = process.argv.includes("--quick");
@@ -186,4 +187,9 @@ if (!only || only === "sovereignty") {
   for (const t of sov.timings)
     console.log(`${t.name}: p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms (target p99 ≤ 20 ms)`);
   console.log("");
+}
+
+if (only === "split") {
+  // Not in the default run: it starts 12 pod processes and a PostgreSQL server (about 3 minutes).
+  printSplit(await benchSplit({ activities: quick ? 500 : 2000, offers: 3 }));
 }
