@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Temporal as Polyfill } from "@js-temporal/polyfill";
 import type Database from "better-sqlite3";
@@ -8,7 +8,7 @@ import { PostgresKvStore } from "../federation/postgres-kv.ts";
 import { PostgresMessageQueue } from "../federation/postgres-mq.ts";
 import { postgresHasPod } from "../roles/storage.ts";
 import { ArchiveRefused } from "./format.ts";
-import { build, type ImportOptions, type ImportSummary, placeFile } from "./import.ts";
+import { build, type ImportOptions, type ImportSummary, importSummary, placeFile, removePlaced } from "./import.ts";
 import { copyToPostgres } from "./to-postgres.ts";
 
 const RECORDED_URL = ["pod", "url"] as const;
@@ -54,24 +54,9 @@ export async function importIntoPostgres(
         await kv.setOnConnection(client, RECORDED_URL, config.url.origin);
       });
       done = true;
-      return {
-        url: config.url.origin,
-        archiveSchema: manifest.schema,
-        schema,
-        tables: manifest.tables.length,
-        rows: manifest.tables.reduce((sum, table) => sum + table.rows, 0),
-        files: manifest.files.count,
-        bytes: manifest.files.bytes,
-      };
+      return importSummary(config, manifest, schema);
     } finally {
-      if (!done) {
-        for (const path of placed.reverse()) rmSync(path, { force: true });
-        for (const dir of createdDirs.reverse()) {
-          try {
-            rmdirSync(dir);
-          } catch {}
-        }
-      }
+      if (!done) removePlaced(placed, createdDirs);
       rmSync(staging, { recursive: true, force: true });
       if (createdDir && !done) rmSync(createdDir, { recursive: true, force: true });
     }

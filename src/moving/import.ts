@@ -54,26 +54,35 @@ export async function importPod(config: Config, archive: string, options: Import
     for (const path of files) placeFile(config.dataDir, staging, path, placed, createdDirs);
     link(join(staging, "pod.sqlite"), config.databasePath, placed, "pod.sqlite");
     done = true;
-    return {
-      url: config.url.origin,
-      archiveSchema: manifest.schema,
-      schema,
-      tables: manifest.tables.length,
-      rows: manifest.tables.reduce((sum, table) => sum + table.rows, 0),
-      files: manifest.files.count,
-      bytes: manifest.files.bytes,
-    };
+    return importSummary(config, manifest, schema);
   } catch (error) {
-    for (const path of placed.reverse()) rmSync(path, { force: true });
-    for (const dir of createdDirs.reverse()) {
-      try {
-        rmdirSync(dir);
-      } catch {}
-    }
+    removePlaced(placed, createdDirs);
     throw error;
   } finally {
     rmSync(staging, { recursive: true, force: true });
     if (createdDir && !done) rmSync(createdDir, { recursive: true, force: true });
+  }
+}
+
+export function importSummary(config: Config, manifest: Manifest, schema: string): ImportSummary {
+  return {
+    url: config.url.origin,
+    archiveSchema: manifest.schema,
+    schema,
+    tables: manifest.tables.length,
+    rows: manifest.tables.reduce((sum, table) => sum + table.rows, 0),
+    files: manifest.files.count,
+    bytes: manifest.files.bytes,
+  };
+}
+
+/** Takes back what a failed import placed in DATA_DIR: its files, then the folders it made for them. */
+export function removePlaced(placed: string[], createdDirs: string[]): void {
+  for (const path of placed.reverse()) rmSync(path, { force: true });
+  for (const dir of createdDirs.reverse()) {
+    try {
+      rmdirSync(dir);
+    } catch {}
   }
 }
 

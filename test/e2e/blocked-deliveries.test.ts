@@ -1,23 +1,9 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OTHER_PROCESSES_SEEN_WITHIN_MS } from "../../src/db/versions.ts";
 import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
-
-/** An inbox server on one loopback address that only counts what is posted to it. */
-async function startInboxServer(host: string): Promise<{ origin: string; posts: string[]; server: Server }> {
-  const posts: string[] = [];
-  const server = createServer((req, res) => {
-    if (req.method === "POST") posts.push(req.url ?? "");
-    req.resume();
-    req.on("end", () => res.writeHead(202).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return { origin: `http://${host}:${port}`, posts, server };
-}
+import { type InboxServer, startInboxServer } from "../support/inbox-server.ts";
 
 /**
  * A block holds at the moment of delivery, not only where the followers were forgotten: a follower recorded
@@ -27,8 +13,8 @@ async function startInboxServer(host: string): Promise<{ origin: string; posts: 
  */
 describe("no delivery goes to a blocked server or account, whatever the followers table holds", () => {
   let pod: PodProcess;
-  let blocked: Awaited<ReturnType<typeof startInboxServer>>;
-  let open: Awaited<ReturnType<typeof startInboxServer>>;
+  let blocked: InboxServer;
+  let open: InboxServer;
 
   beforeAll(async () => {
     [pod, blocked, open] = await Promise.all([

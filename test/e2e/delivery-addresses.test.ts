@@ -1,23 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectionItems, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
-
-/** An inbox server on one loopback address that only counts what is posted to it. */
-async function startInboxServer(host: string): Promise<{ origin: string; posts: string[]; server: Server }> {
-  const posts: string[] = [];
-  const server = createServer((req, res) => {
-    if (req.method === "POST") posts.push(req.url ?? "");
-    req.resume();
-    req.on("end", () => res.writeHead(202).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return { origin: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, posts, server };
-}
+import { type InboxServer, startInboxServer } from "../support/inbox-server.ts";
 
 const close = (server?: Server) => {
   server?.closeAllConnections();
@@ -26,8 +13,8 @@ const close = (server?: Server) => {
 
 describe("in production, no signed POST goes to an internal address, whatever was stored", () => {
   let pod: PodProcess;
-  let v4: Awaited<ReturnType<typeof startInboxServer>>;
-  let v6: Awaited<ReturnType<typeof startInboxServer>>;
+  let v4: InboxServer;
+  let v6: InboxServer;
 
   beforeAll(async () => {
     [pod, v4, v6] = await Promise.all([
@@ -83,7 +70,7 @@ describe("in production, no signed POST goes to an internal address, whatever wa
 
 describe("a follower's inboxes must be on its own host", () => {
   let pod: PodProcess;
-  let elsewhere: Awaited<ReturnType<typeof startInboxServer>>;
+  let elsewhere: InboxServer;
   let withForeignInbox: RemoteActor;
   let withForeignSharedInbox: RemoteActor;
 

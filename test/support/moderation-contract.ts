@@ -21,6 +21,7 @@ import {
 } from "../../src/moderation/writes.ts";
 import { accounts, notifications, reactions, statuses } from "../../src/social/schema.ts";
 import { socialStore } from "../../src/social/store.ts";
+import { viewOfferRecord } from "./view-record.ts";
 
 export interface ModerationDatabases {
   /** The pod's RoomDb. */
@@ -48,30 +49,7 @@ const recordOn =
   (db, kind, payload, key) =>
     eventsStore(rooms).recordWithin(db, kind, payload, key, at);
 
-const offer = (podIri: string, iri: string): ViewRecord => ({
-  iri,
-  kind: "offer",
-  podIri,
-  name: "Bread",
-  summary: "Loaves",
-  content: "<p>Loaves</p>",
-  url: null,
-  categoryIri: null,
-  action: "transfer",
-  unit: "kg",
-  quantityMilli: 3000,
-  availableMilli: 3000,
-  startsAt: null,
-  endsAt: null,
-  areaName: null,
-  latitude: null,
-  longitude: null,
-  extra: {},
-  adaptedFrom: null,
-  published: "2026-11-01T00:00:00.000Z",
-  version: "2026-11-01T00:00:00.000Z",
-  services: [],
-});
+const offer = (podIri: string, iri: string): ViewRecord => viewOfferRecord(iri, podIri);
 
 /**
  * The moderation room on both databases: the very writes the service makes (src/moderation/writes.ts: a block with

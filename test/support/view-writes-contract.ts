@@ -15,6 +15,7 @@ import { type Receipt, viewStore } from "../../src/confederation/store.ts";
 import { projectOwnObject, replaceOwnObjects } from "../../src/confederation/view-projection.ts";
 import { groupedWrites } from "../../src/db/grouped-writes.ts";
 import type { RoomDb } from "../../src/db/room-db.ts";
+import { viewOfferRecord } from "./view-record.ts";
 
 export interface ViewWritesDatabases {
   /** The pod's RoomDb. */
@@ -37,31 +38,8 @@ export function describeViewWritesContract(name: string, databases: ViewWritesDa
     const later = (ms: number) => new Date(at.getTime() + ms);
     const host = () => `pod${++made}.example`;
     const podOf = (h: string) => `https://${h}/users/pod`;
-    const record = (h: string, id: string, version: string, extra: Partial<ViewRecord> = {}): ViewRecord => ({
-      iri: `https://${h}/offers/${id}`,
-      kind: "offer",
-      podIri: podOf(h),
-      name: `Bread ${version}`,
-      summary: "Loaves",
-      content: "<p>Loaves</p>",
-      url: null,
-      categoryIri: null,
-      action: "transfer",
-      unit: "kg",
-      quantityMilli: 3000,
-      availableMilli: 3000,
-      startsAt: null,
-      endsAt: null,
-      areaName: null,
-      latitude: null,
-      longitude: null,
-      extra: {},
-      adaptedFrom: null,
-      published: "2026-11-01T00:00:00.000Z",
-      version,
-      services: [],
-      ...extra,
-    });
+    const record = (h: string, id: string, version: string, extra: Partial<ViewRecord> = {}): ViewRecord =>
+      viewOfferRecord(`https://${h}/offers/${id}`, podOf(h), { name: `Bread ${version}`, version, ...extra });
     const V1 = "2026-11-01T00:00:00.000Z";
     const V2 = "2026-11-02T00:00:00.000Z";
     const direct = (r: ViewRecord, when = at) => ({ viaIri: r.podIri, at: when });
