@@ -73,13 +73,23 @@ function sharedCounters(pool: PostgresPool) {
   return counters;
 }
 
+/** The pool's one getter per counter and interval (callers compare and keep them). */
+const getters = new WeakMap<PostgresPool, Map<string, () => number>>();
+
 export function postgresVersionOf(
   pool: PostgresPool,
   name: VersionName,
   withinMs = OTHER_PROCESSES_SEEN_WITHIN_MS,
 ): () => number {
-  const counters = sharedCounters(pool);
-  return () => counters.get(name, withinMs);
+  let byKey = getters.get(pool);
+  if (!byKey) getters.set(pool, (byKey = new Map()));
+  const key = `${name}/${withinMs}`;
+  let getter = byKey.get(key);
+  if (!getter) {
+    const counters = sharedCounters(pool);
+    byKey.set(key, (getter = () => counters.get(name, withinMs)));
+  }
+  return getter;
 }
 
 /** How long a request waits for the counters' read: a busy pool or a slow server must not hold every request. */
