@@ -1,5 +1,5 @@
 import { and, eq, inArray, notInArray } from "drizzle-orm";
-import type { RoomDb } from "../db/room-db.ts";
+import type { RoomDb, RoomQueries } from "../db/room-db.ts";
 import { InvalidObjectError, type ViewRecord } from "./from-as.ts";
 import { viewOwnObjects } from "./schema.ts";
 
@@ -14,6 +14,13 @@ const rowOf = (record: ViewRecord): typeof viewOwnObjects.$inferInsert => {
   return { ...columns, extra: JSON.stringify(extra) };
 };
 
+/**
+ * The pod's own objects in the view are written one change at a time across processes: a rebuild at one process's
+ * start reads the rooms' tables inside its write, and a change another process projects meanwhile waits for it
+ * (then lands after it) rather than being replaced by what the rebuild read before it.
+ */
+const OWN_OBJECTS = { oneAtATime: "view: own objects" };
+
 /** Puts (or replaces) one of this pod's objects in the view, or takes it out (withdrawn, unpublished): one write. */
 export async function projectOwnObject(rooms: RoomDb, iri: string, record: ViewRecord | null): Promise<void> {
   const t = rooms.table(viewOwnObjects);
@@ -21,24 +28,28 @@ export async function projectOwnObject(rooms: RoomDb, iri: string, record: ViewR
     if (!record) return void (await db.delete(t).where(eq(t.iri, iri)));
     const row = rowOf(record);
     await db.insert(t).values(row).onConflictDoUpdate({ target: t.iri, set: row });
-  });
+  }, OWN_OBJECTS);
 }
 
-/** Makes the view's rows of these kinds exactly `records` (at start: the rooms' tables are the truth). */
+/**
+ * Makes the view's rows of these kinds exactly what `recordsWithin` reads from the rooms' tables, in the same
+ * write (at start: the rooms' tables are the truth).
+ */
 export async function replaceOwnObjects(
   rooms: RoomDb,
   kinds: readonly ViewRecord["kind"][],
-  records: readonly ViewRecord[],
+  recordsWithin: (db: RoomQueries) => Promise<readonly ViewRecord[]>,
 ): Promise<void> {
   const t = rooms.table(viewOwnObjects);
   await rooms.write(async (db) => {
+    const records = await recordsWithin(db);
     const keep = records.map((r) => r.iri);
     await db.delete(t).where(and(inArray(t.kind, [...kinds]), keep.length ? notInArray(t.iri, keep) : undefined));
     for (const record of records) {
       const row = rowOf(record);
       await db.insert(t).values(row).onConflictDoUpdate({ target: t.iri, set: row });
     }
-  });
+  }, OWN_OBJECTS);
 }
 
 /**

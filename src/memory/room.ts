@@ -24,7 +24,7 @@ export function memoryRoom(
     const swept = await memory.uploads.sweep();
     if (swept.length > 0) deps.log.warn({ files: swept.length }, "memory: removed guide files no upload names");
     await memory.load();
-    await replaceOwnEntries(deps, await memory.published(1000));
+    await replaceOwnEntries(deps, (db) => memory.publishedWithin(db, 1000));
   }
   return Object.assign(memory, { reviews, start });
 }

@@ -198,6 +198,7 @@ export function memoryService(
     search: store.search,
     list: store.list,
     published: store.published,
+    publishedWithin: store.publishedWithin,
     countPublished: store.countPublished,
     publishedByPublicationId: store.byPublicationId,
     withLinks: store.withLinks,

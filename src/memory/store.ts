@@ -41,6 +41,17 @@ export function memoryStore(rooms: RoomDb) {
   const withLinksAll = (db: RoomQueries, rows: Entry[]) =>
     Promise.all(rows.map((row) => withLinksIn(db, row as PublicEntry)));
 
+  /** Public, current entries with what their objects link to, newest first. */
+  async function publishedWithin(db: RoomQueries, limit: number, before?: string): Promise<PublicEntry[]> {
+    const rows = await db
+      .select()
+      .from(e)
+      .where(and(isPublished, before ? lt(e.publicationId, before) : undefined))
+      .orderBy(desc(e.publicationId))
+      .limit(limit);
+    return withLinksAll(db, rows);
+  }
+
   return {
     findIn,
     withLinksIn,
@@ -81,15 +92,10 @@ export function memoryStore(rooms: RoomDb) {
 
     /** Public, current entries with what their objects link to, newest first (collections, feeds, pages). */
     published: (limit: number, before?: string): Promise<PublicEntry[]> =>
-      rooms.read(async (db) => {
-        const rows = await db
-          .select()
-          .from(e)
-          .where(and(isPublished, before ? lt(e.publicationId, before) : undefined))
-          .orderBy(desc(e.publicationId))
-          .limit(limit);
-        return withLinksAll(db, rows);
-      }),
+      rooms.read((db) => publishedWithin(db, limit, before)),
+
+    /** As published(), inside a write (the view's rebuild reads what it replaces in its own transaction). */
+    publishedWithin: (db: RoomQueries, limit: number) => publishedWithin(db, limit),
 
     async countPublished(): Promise<number> {
       const [row] = await rooms.read((db) => db.select({ n: count() }).from(e).where(isPublished));

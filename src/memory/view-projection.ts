@@ -1,5 +1,5 @@
-import type { ViewRecord } from "../confederation/from-as.ts";
 import { projectOwnObject, replaceOwnObjects, viewable } from "../confederation/view-projection.ts";
+import type { RoomQueries } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { memoryIri } from "../publishing/iris.ts";
 import type { PublicEntry } from "./to-as.ts";
@@ -13,8 +13,12 @@ export async function projectEntry({ rooms, config }: Deps, row: PublicEntry, pr
   await projectOwnObject(rooms, memoryIri(config, row.publicationId).href, record);
 }
 
-/** Every public entry as view items (the projection rebuilt at start, by the room's start). */
-export async function replaceOwnEntries({ rooms, config }: Deps, rows: PublicEntry[]): Promise<void> {
-  const records: ViewRecord[] = rows.flatMap((row) => viewable(() => entryViewRecord(config, row)) ?? []);
-  await replaceOwnObjects(rooms, ["memory"], records);
+/** Every public entry as view items, read inside the rebuild's write (at start, by the room's start). */
+export async function replaceOwnEntries(
+  { rooms, config }: Deps,
+  rowsWithin: (db: RoomQueries) => Promise<PublicEntry[]>,
+): Promise<void> {
+  await replaceOwnObjects(rooms, ["memory"], async (db) =>
+    (await rowsWithin(db)).flatMap((row) => viewable(() => entryViewRecord(config, row)) ?? []),
+  );
 }

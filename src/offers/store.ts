@@ -90,8 +90,8 @@ export function offersStore(rooms: RoomDb) {
     },
 
     /** Every offer and need not withdrawn (the view's projection, rebuilt at start). */
-    allPublished(): Promise<Offer[]> {
-      return rooms.read((db) => db.select().from(t).where(ne(t.status, "withdrawn")));
+    allPublishedWithin(db: RoomQueries): Promise<Offer[]> {
+      return db.select().from(t).where(ne(t.status, "withdrawn"));
     },
 
     async insertWithin(db: RoomQueries, row: NewOffer): Promise<Offer> {

@@ -1,6 +1,6 @@
 import { requireCategory } from "../categories/service.ts";
 import type { ViewRecord } from "../confederation/from-as.ts";
-import { roomsOf } from "../db/room-db.ts";
+import { type RoomQueries, roomsOf } from "../db/room-db.ts";
 import { projectOwnObject, viewable } from "../confederation/view-projection.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { offerIri } from "../publishing/iris.ts";
@@ -19,8 +19,8 @@ export async function projectOffer(deps: Deps, row: Offer): Promise<void> {
   await projectOwnObject(roomsOf(deps), offerIri(deps.config, row).href, record);
 }
 
-/** Every published offer and need as view items (the projection rebuilt at start). */
-export async function ownOfferRecords(deps: Deps): Promise<ViewRecord[]> {
-  const rows = await offersStore(roomsOf(deps)).allPublished();
+/** Every published offer and need as view items (the projection rebuilt at start, inside its write). */
+export async function ownOfferRecords(deps: Deps, db: RoomQueries): Promise<ViewRecord[]> {
+  const rows = await offersStore(roomsOf(deps)).allPublishedWithin(db);
   return rows.flatMap((row) => viewable(() => recordOf(deps, row)) ?? []);
 }

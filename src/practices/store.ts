@@ -65,7 +65,7 @@ export function practicesStore(rooms: RoomDb) {
     },
 
     /** Every published practice (the view's projection, rebuilt at start). */
-    allPublished: (): Promise<Practice[]> => rooms.read((db) => db.select().from(t).where(eq(t.status, "published"))),
+    allPublishedWithin: (db: RoomQueries): Promise<Practice[]> => db.select().from(t).where(eq(t.status, "published")),
 
     async insertWithin(db: RoomQueries, row: NewPractice): Promise<Practice> {
       const [inserted] = await db.insert(t).values(row).returning();

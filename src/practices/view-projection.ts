@@ -1,5 +1,6 @@
 import type { ViewRecord } from "../confederation/from-as.ts";
 import { projectOwnObject, viewable } from "../confederation/view-projection.ts";
+import type { RoomQueries } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { practiceIri } from "../publishing/iris.ts";
 import type { Practice } from "./model.ts";
@@ -14,8 +15,8 @@ export async function projectPractice({ rooms, config }: Deps, row: Practice): P
   await projectOwnObject(rooms, practiceIri(config, row).href, record);
 }
 
-/** Every published practice as view items (the projection rebuilt at start). */
-export async function ownPracticeRecords({ rooms, config }: Deps): Promise<ViewRecord[]> {
-  const rows = await practicesStore(rooms).allPublished();
+/** Every published practice as view items (the projection rebuilt at start, inside its write). */
+export async function ownPracticeRecords({ rooms, config }: Deps, db: RoomQueries): Promise<ViewRecord[]> {
+  const rows = await practicesStore(rooms).allPublishedWithin(db);
   return rows.flatMap((row) => viewable(() => practiceViewRecord(config, row)) ?? []);
 }

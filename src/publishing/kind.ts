@@ -9,6 +9,7 @@ import type { MemoryService } from "../memory/service.ts";
 import type { PracticesService } from "../practices/service.ts";
 import type { SovereigntyService } from "../sovereignty/service.ts";
 import type { Response } from "./response.ts";
+import type { RoomQueries } from "../db/room-db.ts";
 
 /**
  * What a published kind (offer, need, charter, practice; later reports, assemblies, logs) tells the rest
@@ -36,8 +37,11 @@ export interface PublishedKind<Name extends string = string> {
     feeds: boolean;
     /** Statuses derived from quantities and end date (offers/status.ts), or null for kinds without. */
     statuses: readonly PublishedStatus[] | null;
-    /** This pod's own objects as view items (the projection the pod rebuilds at start); null: none in the view. */
-    ownRecords: ((deps: KindDeps) => ViewRecord[] | Promise<ViewRecord[]>) | null;
+    /**
+     * This pod's own objects as view items, read inside the rebuild's write (`db`: the projection the pod rebuilds
+     * at start); null: none in the view.
+     */
+    ownRecords: ((deps: KindDeps, db: RoomQueries) => Promise<ViewRecord[]>) | null;
     /** This pod's own services for the service map (charters). */
     ownServices?: (deps: KindDeps) => OwnViewService[];
   };

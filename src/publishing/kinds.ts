@@ -37,13 +37,13 @@ export const FORMER_TYPES: ReadonlySet<AsType> = new Set(
   PUBLISHED_KINDS.filter((k) => k.tombstones).flatMap((k) => k.asTypes),
 );
 
-/** Rebuilds this pod's own objects in the view from the rooms' tables (at start). */
+/** Rebuilds this pod's own objects in the view from the rooms' tables (at start), each room's in one write. */
 export async function rebuildOwnView(deps: KindDeps): Promise<void> {
   for (const kind of PUBLISHED_KINDS) {
-    const records = await kind.view.ownRecords?.(deps);
-    if (!records) continue;
+    const ownRecords = kind.view.ownRecords;
+    if (!ownRecords) continue;
     const kinds = PUBLISHED_KINDS.filter((k) => k.room === kind.room).map((k) => k.name);
-    await replaceOwnObjects(roomsOf(deps), kinds, records);
+    await replaceOwnObjects(roomsOf(deps), kinds, (db) => ownRecords(deps, db));
   }
 }
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { ViewRecord } from "../../src/confederation/from-as.ts";
 import {
@@ -235,7 +235,7 @@ export function describeViewWritesContract(name: string, databases: ViewWritesDa
       const own = (id: string) => record("own.example", id, V1, { kind: "practice", extra: { tags: ["bread"] } });
       const iris = async () =>
         (await rooms.read((db) => db.select({ iri: t.iri }).from(t).where(eq(t.kind, "practice")))).map((r) => r.iri);
-      await replaceOwnObjects(rooms, ["practice"], [own("a"), own("b")]);
+      await replaceOwnObjects(rooms, ["practice"], async () => [own("a"), own("b")]);
       await projectOwnObject(rooms, own("c").iri, own("c"));
       await projectOwnObject(rooms, own("a").iri, { ...own("a"), name: "Renamed" });
       await projectOwnObject(rooms, own("b").iri, null);
@@ -247,10 +247,35 @@ export function describeViewWritesContract(name: string, databases: ViewWritesDa
           .where(eq(t.iri, own("a").iri)),
       );
       expect(a).toMatchObject({ name: "Renamed", extra: JSON.stringify({ tags: ["bread"] }) });
-      await replaceOwnObjects(rooms, ["practice"], [own("d")]);
+      await replaceOwnObjects(rooms, ["practice"], async () => [own("d")]);
       expect(await iris()).toEqual([own("d").iri]);
-      await replaceOwnObjects(rooms, ["practice"], []);
+      await replaceOwnObjects(rooms, ["practice"], async () => []);
       expect(await iris()).toEqual([]);
+    });
+
+    it("a change another process projects while a rebuild runs lands after it, not under it", async () => {
+      const rooms = databases.rooms();
+      const other = databases.another();
+      const t = rooms.table(viewOwnObjects);
+      const own = (id: string) => record("own.example", id, V1, { kind: "practice" });
+      await replaceOwnObjects(rooms, ["practice"], async () => []);
+      await other.read((db) => db.select({ n: count() }).from(t)); // a warm pool, so the other process can race
+      let entered!: () => void;
+      const rebuilding = new Promise<void>((resolve) => (entered = resolve));
+      // What the rebuild reads: "a". While it runs, another process publishes "x" and projects it.
+      const rebuild = replaceOwnObjects(rooms, ["practice"], async (db) => {
+        await db.select({ n: count() }).from(t);
+        entered();
+        // On PostgreSQL give the other write time to commit if nothing held it (on SQLite it runs after this
+        // write, which may not wait on anything but the database).
+        if (rooms.dialect === "postgres") await new Promise((resolve) => setTimeout(resolve, 300));
+        return [own("a")];
+      });
+      await rebuilding;
+      const projected = projectOwnObject(other, own("x").iri, own("x"));
+      await Promise.all([rebuild, projected]);
+      const iris = await rooms.read((db) => db.select({ iri: t.iri }).from(t).where(eq(t.kind, "practice")));
+      expect(iris.map((r) => r.iri).sort()).toEqual([own("a").iri, own("x").iri]);
     });
 
     describe("two processes at once", () => {
