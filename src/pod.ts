@@ -83,7 +83,8 @@ export async function checkAddress(kv: KvStore, config: Config, moveUrl: boolean
     throw new ConfigError(
       `Invalid setting POD_URL: this pod was set up at ${recorded}, not ${config.url.origin}; ` +
         "changing a pod's address " +
-        `breaks every follower. Set POD_URL back, or move it on purpose with "npm run pod -- move-url".`,
+        `breaks every follower. Set POD_URL=${recorded} (without POD_URL it follows PORT: give the same PORT as the ` +
+        `server), or move it on purpose with "npm run pod -- move-url".`,
     );
   }
   if (recorded !== config.url.origin) await kv.set(RECORDED_URL, config.url.origin);

@@ -300,6 +300,9 @@ const isRefusal = (error: unknown): error is Error =>
   error instanceof ArchiveRefused ||
   isParseArgsError(error);
 
+const isSystemError = (error: unknown): error is NodeJS.ErrnoException =>
+  error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string";
+
 /** A refusal (the command, its input or the settings) exits 2; anything else that went wrong exits 1. */
 function exitFor(error: unknown): number {
   if (error instanceof ProblemError) return error.problem.status < 500 ? EXIT.refused : EXIT.failed;
@@ -314,6 +317,8 @@ main().then(
       const { field, detail, title } = error.problem;
       process.stderr.write(`${field ? `${field.replace(/^body\./, "")}: ` : ""}${detail ?? title}\n`);
     } else if (isRefusal(error)) process.stderr.write(`${error.message}\n`);
+    // The system's own failures (no such folder, no permission, a full disk) are said in one line, as refusals.
+    else if (isSystemError(error)) process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(exitFor(error));
   },

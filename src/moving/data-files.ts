@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { isArchivablePath } from "./format.ts";
 
@@ -16,6 +16,8 @@ export interface DataFile {
 export function listDataFiles(dataDir: string, exclude: Set<string>): { files: DataFile[]; skipped: string[] } {
   const files: DataFile[] = [];
   const skipped: string[] = [];
+  // A pod on PostgreSQL that never stored a file may have no data directory here.
+  if (!existsSync(dataDir)) return { files, skipped };
   const walk = (relative: string, depth: number) => {
     for (const name of readdirSync(join(dataDir, relative)).sort()) {
       const path = relative ? `${relative}/${name}` : name;

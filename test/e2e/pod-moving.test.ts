@@ -179,6 +179,8 @@ describe("moving a pod: export, import, and the same pod answers", { timeout: 18
     expect(noFile.code).toBe(2);
     // Refused input exits 2; a failure of the disk (here: no folder to write in) exits 1.
     expect(unwritable.code).toBe(1);
+    // Said in one line, not a stack trace.
+    expect(unwritable.stderr.trim().split("\n")).toEqual([expect.stringMatching(/no such file or directory/)]);
     expect(help.stdout).toMatch(/export <file>[\s\S]*mode 0600[\s\S]*import <file> \[--move-url\]/);
     expect(there.code).toBe(2);
     expect(there.stderr).toMatch(/already has a pod/);
