@@ -38,7 +38,7 @@ import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
-import { NoPodThere, openStorage, type PodStorage } from "./roles/storage.ts";
+import { openStorage, type PodStorage } from "./roles/storage.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {
@@ -92,21 +92,14 @@ export async function checkAddress(kv: KvStore, config: Config, moveUrl: boolean
 
 /** Opens the pod's storage (migrating it), loads or creates keys, builds the federation. */
 export async function openPod(config: Config, log: Logger, options: OpenOptions = {}): Promise<Pod> {
-  let storage: PodStorage;
+  const storage = await openStorage(config, {
+    mustExist: options.create === false,
+    poolSize: options.poolSize,
+    applicationName: options.applicationName,
+  });
   try {
-    storage = await openStorage(config, {
-      mustExist: options.create === false,
-      poolSize: options.poolSize,
-      applicationName: options.applicationName,
-    });
-  } catch (error) {
-    if (error instanceof NoPodThere) throw new ConfigError(error.message);
-    throw error;
-  }
-  try {
-    const { kv, queue } = storage;
+    const { kv, queue, rooms } = storage;
     await checkAddress(kv, config, options.moveUrl === true);
-    const { rooms } = storage;
     const deps: PodDeps = { config, rooms, log, now: options.now ?? (() => new Date()) };
     const keyPairs = await loadOrCreateKeyPairs(rooms, options.keyPairs);
     const publishedAt = await keysCreatedAt(rooms);

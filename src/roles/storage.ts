@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import type { KvStore } from "@fedify/fedify";
+import { ConfigError } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { type DatabaseHandle, openMigratedDatabase } from "../db/client.ts";
 import { migratePostgres, openPostgresPool, type PostgresPool } from "../db/postgres.ts";
@@ -47,21 +48,19 @@ export async function openStorage(config: Config, options: StorageOptions): Prom
   return openSqliteStorage(config, options);
 }
 
-/** Whether a pod is already where the settings say (its SQLite file, or its tables in PostgreSQL). */
-export function noPodThere(config: Config): string {
-  return config.databaseUrl
-    ? "Invalid setting DATABASE_URL: that database has no pod. Check DATABASE_URL, or make a new pod there " +
-        'with "npm start" or "npm run pod -- init".'
-    : `Invalid setting DATA_DIR: there is no pod in ${config.dataDir}. Check DATA_DIR, or make a new pod there ` +
-        'with "npm start" or "npm run pod -- init".';
-}
-
-export class NoPodThere extends Error {
-  override name = "NoPodThere";
+/** A CLI command other than init where the settings point at no pod (an empty DATA_DIR or database). */
+function noPodThere(config: Config): ConfigError {
+  return new ConfigError(
+    config.databaseUrl
+      ? "Invalid setting DATABASE_URL: that database has no pod. Check DATABASE_URL, or make a new pod there " +
+          'with "npm start" or "npm run pod -- init".'
+      : `Invalid setting DATA_DIR: there is no pod in ${config.dataDir}. Check DATA_DIR, or make a new pod there ` +
+          'with "npm start" or "npm run pod -- init".',
+  );
 }
 
 function openSqliteStorage(config: Config, options: StorageOptions): PodStorage {
-  if (options.mustExist && !existsSync(config.databasePath)) throw new NoPodThere(noPodThere(config));
+  if (options.mustExist && !existsSync(config.databasePath)) throw noPodThere(config);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const database = openMigratedDatabase(config.databasePath);
   const queue = new SqliteMessageQueue(database, { leaseMs: config.queueLeaseMs });
@@ -84,7 +83,7 @@ async function openPostgresStorage(config: Config, url: string, options: Storage
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const pool = openPostgresPool(url, { max: options.poolSize, applicationName: options.applicationName });
   try {
-    if (options.mustExist && !(await postgresHasPod(pool))) throw new NoPodThere(noPodThere(config));
+    if (options.mustExist && !(await postgresHasPod(pool))) throw noPodThere(config);
     await migratePostgres(pool);
     const kv = new PostgresKvStore(pool);
     const queue = new PostgresMessageQueue(pool, { leaseMs: config.queueLeaseMs });
