@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { type Placeholder, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase, SQLiteTable } from "drizzle-orm/sqlite-core";
 
 import type { VersionName } from "./versions.ts";
@@ -49,7 +50,34 @@ export interface RoomDb {
    * when none is due, and always on SQLite (read synchronously).
    */
   countersDue(): Promise<void> | null;
+  /**
+   * A query built once and run many times (the inbox's statements, run for every delivery: building a drizzle query
+   * cost more CPU than SQLite running it). `build` makes it with `p.name` wherever a value goes (a drizzle
+   * placeholder); the function returned runs it on the `db` it is handed (a read's or a write's, of this RoomDb)
+   * with the values named, and answers what awaiting the query would. Built on its first run; on PostgreSQL a named
+   * statement, which each pooled connection parses once. A placeholder written through a column's mapping (an
+   * insert's values, an update's set) is mapped even when null: a null there must not need mapping (booleans and
+   * JSON columns must not be null).
+   */
+  prepare<P extends Record<string, unknown>, R>(
+    build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>,
+  ): Prepared<P, R>;
 }
+
+/** `p.name`: the placeholder for the value named `name` (typed by the values the prepared query is run with). */
+export type Placeholders<P> = { readonly [K in keyof P & string]: Placeholder<K, P[K]> };
+
+/** A drizzle query builder (select, insert, update, delete) as RoomQueries makes it. */
+export interface Preparable<R> {
+  prepare(): { execute(values?: Record<string, unknown>): Promise<R> };
+}
+
+export type Prepared<P, R> = (db: RoomQueries, values: P) => Promise<R>;
+
+/** The `p` handed to a prepared query's `build`: any name read from it is a placeholder of that name. */
+export const placeholders = new Proxy({} as Placeholders<Record<string, unknown>>, {
+  get: (_target, name) => sql.placeholder(String(name)),
+});
 
 export interface WriteOptions {
   /**
