@@ -70,13 +70,13 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
         }),
       );
     },
-    prepare<P extends Record<string, unknown>, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>) {
+    prepare<P extends object, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>) {
       let query: PostgresPrepared<R> | undefined;
       return async (on: RoomQueries, values: P): Promise<R> => {
         const client = on === db ? pool : postgresClientOf(on);
         query ??= named(() => build(db, placeholders as Placeholders<P>));
         // The query as prepared, run on the connection of the read (the pool) or of the write (its transaction).
-        return (Object.create(query, { client: { value: client } }) as PostgresPrepared<R>).execute(values);
+        return (Object.create(query, { client: { value: client } }) as PostgresPrepared<R>).execute(values as Record<string, unknown>);
       };
     },
   };

@@ -105,7 +105,7 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
       refuseNesting("write");
       return lock(() => runAsWrite(() => inTurnOfItsOwn(() => writeNow(fn))));
     },
-    prepare<P extends Record<string, unknown>, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>) {
+    prepare<P extends object, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>) {
       let query: ReturnType<Preparable<R>["prepare"]> | undefined;
       return (db: RoomQueries, values: P): Promise<R> => {
         try {
@@ -118,7 +118,7 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
           query ??= build(plain, placeholders as Placeholders<P>).prepare();
           // better-sqlite3 answers at once (drizzle's `.sync()`): the statement runs now, as the check just passed,
           // not whenever the promise is awaited.
-          return Promise.resolve((query.execute(values) as unknown as { sync(): R }).sync());
+          return Promise.resolve((query.execute(values as Record<string, unknown>) as unknown as { sync(): R }).sync());
         } catch (error) {
           return Promise.reject(error);
         }

@@ -59,7 +59,7 @@ export interface RoomDb {
    * insert's values, an update's set) is mapped even when null: a null there must not need mapping (booleans and
    * JSON columns must not be null).
    */
-  prepare<P extends Record<string, unknown>, R>(
+  prepare<P extends object, R>(
     build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>,
   ): Prepared<P, R>;
 }
@@ -73,6 +73,15 @@ export interface Preparable<R> {
 }
 
 export type Prepared<P, R> = (db: RoomQueries, values: P) => Promise<R>;
+
+/**
+ * `{ key: p.key }` for each key: an insert's values or an update's set, every value a placeholder. Typed as the values
+ * themselves, which is what drizzle's types accept there; at run time drizzle takes a placeholder in either and maps
+ * the value it is given through the column (as for a value written in place).
+ */
+export function placeholdersOf<P, K extends keyof P & string>(p: Placeholders<P>, keys: readonly K[]): Pick<P, K> {
+  return Object.fromEntries(keys.map((key) => [key, p[key]])) as unknown as Pick<P, K>;
+}
 
 /** The `p` handed to a prepared query's `build`: any name read from it is a placeholder of that name. */
 export const placeholders = new Proxy({} as Placeholders<Record<string, unknown>>, {
