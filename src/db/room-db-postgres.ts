@@ -76,7 +76,9 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
         const client = on === db ? pool : postgresClientOf(on);
         query ??= named(() => build(db, placeholders as Placeholders<P>));
         // The query as prepared, run on the connection of the read (the pool) or of the write (its transaction).
-        return (Object.create(query, { client: { value: client } }) as PostgresPrepared<R>).execute(values as Record<string, unknown>);
+        return (Object.create(query, { client: { value: client } }) as PostgresPrepared<R>).execute(
+          values as Record<string, unknown>,
+        );
       };
     },
   };

@@ -55,13 +55,11 @@ export interface RoomDb {
    * cost more CPU than SQLite running it). `build` makes it with `p.name` wherever a value goes (a drizzle
    * placeholder); the function returned runs it on the `db` it is handed (a read's or a write's, of this RoomDb)
    * with the values named, and answers what awaiting the query would. Built on its first run; on PostgreSQL a named
-   * statement, which each pooled connection parses once. A placeholder written through a column's mapping (an
-   * insert's values, an update's set) is mapped even when null: a null there must not need mapping (booleans and
-   * JSON columns must not be null).
+   * statement, which each pooled connection parses once. A placeholder in an insert's values or an update's set is
+   * mapped through its column even when null (a boolean column's null is written 0, a JSON column's 'null'): write
+   * a nullable boolean or JSON column's value in place, not through a placeholder.
    */
-  prepare<P extends object, R>(
-    build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>,
-  ): Prepared<P, R>;
+  prepare<P extends object, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>): Prepared<P, R>;
 }
 
 /** `p.name`: the placeholder for the value named `name` (typed by the values the prepared query is run with). */
