@@ -1,5 +1,5 @@
-import { and, desc, eq, inArray, lt, lte, notExists, sql } from "drizzle-orm";
-import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import { and, desc, eq, getTableColumns, inArray, lt, lte, notExists, sql } from "drizzle-orm";
+import { placeholdersOf, type Placeholders, type RoomDb, type RoomQueries } from "../db/room-db.ts";
 import { oneAtATimeWithin } from "../db/room-db-postgres.ts";
 import type { ViewRecord } from "./from-as.ts";
 import {
@@ -82,6 +82,56 @@ export function viewStore(rooms: RoomDb) {
   const received = rooms.table(receivedActivities);
   const relayed = rooms.table(relayedObjects);
 
+  // The statements every delivery runs, built once (building a query cost more than running it).
+  type ObjectRow = typeof viewObjects.$inferSelect;
+  type PathRow = typeof viewPaths.$inferSelect;
+  type ReceiptRow = Receipt & { fromFollowed: boolean; receivedAt: string };
+  const originOf = rooms.prepare((db, p: Placeholders<{ iri: string }>) =>
+    db.select({ podIri: objects.podIri }).from(objects).where(eq(objects.iri, p.iri)),
+  );
+  const deletedBy = rooms.prepare((db, p: Placeholders<{ iri: string; podIri: string }>) =>
+    db
+      .select({ iri: deletions.iri })
+      .from(deletions)
+      .where(and(eq(deletions.iri, p.iri), eq(deletions.podIri, p.podIri))),
+  );
+  const upsertObject = rooms.prepare((db, p: Placeholders<ObjectRow>) => {
+    const row = placeholdersOf(p, Object.keys(getTableColumns(objects)) as (keyof ObjectRow)[]);
+    return db
+      .insert(objects)
+      .values(row)
+      .onConflictDoUpdate({
+        target: objects.iri,
+        set: row,
+        setWhere: and(eq(objects.podIri, p.podIri), lt(objects.version, p.version)),
+      })
+      .returning({ iri: objects.iri });
+  });
+  const upsertPath = rooms.prepare((db, p: Placeholders<PathRow>) =>
+    db
+      .insert(paths)
+      .values(placeholdersOf(p, ["objectIri", "viaIri", "announceIri", "receivedAt"]))
+      .onConflictDoUpdate({
+        target: [paths.objectIri, paths.viaIri],
+        set: placeholdersOf(p, ["announceIri", "receivedAt"]),
+      }),
+  );
+  const insertReceipt = rooms.prepare((db, p: Placeholders<ReceiptRow>) =>
+    db
+      .insert(received)
+      .values(
+        placeholdersOf(p, ["activityIri", "type", "actorIri", "objectIri", "objectType", "fromFollowed", "receivedAt"]),
+      )
+      .onConflictDoNothing({ target: received.activityIri })
+      .returning({ seq: received.seq }),
+  );
+  const receiptHolder = rooms.prepare((db, p: Placeholders<{ activityIri: string }>) =>
+    db.select({ actorIri: received.actorIri }).from(received).where(eq(received.activityIri, p.activityIri)),
+  );
+  const relayedOrigin = rooms.prepare((db, p: Placeholders<{ objectIri: string }>) =>
+    db.select({ originIri: relayed.originIri }).from(relayed).where(eq(relayed.objectIri, p.objectIri)),
+  );
+
   /** Writes of one object take turns across processes (PostgreSQL; SQLite's writes already do). */
   const objectTurn = async (db: RoomQueries, iri: string) => {
     if (rooms.dialect === "postgres") await oneAtATimeWithin(db, `view object ${iri}`);
@@ -107,22 +157,10 @@ export function viewStore(rooms: RoomDb) {
       await objectTurn(db, record.iri);
       const at = arrival.at.toISOString();
       // A tombstone blocks only its own actor: another actor's Delete must not block the owner.
-      const [deleted] = await db
-        .select({ iri: deletions.iri })
-        .from(deletions)
-        .where(and(eq(deletions.iri, record.iri), eq(deletions.podIri, record.podIri)));
+      const [deleted] = await deletedBy(db, { iri: record.iri, podIri: record.podIri });
       if (deleted) return "deleted";
       const { services: charterServices, extra, ...columns } = record;
-      const row = { ...columns, extra: JSON.stringify(extra), receivedAt: at };
-      const stored = await db
-        .insert(objects)
-        .values(row)
-        .onConflictDoUpdate({
-          target: objects.iri,
-          set: row,
-          setWhere: and(eq(objects.podIri, record.podIri), lt(objects.version, record.version)),
-        })
-        .returning({ iri: objects.iri });
+      const stored = await upsertObject(db, { ...columns, extra: JSON.stringify(extra), receivedAt: at });
       // Only charters have services (an object's kind never changes): an offer's delivery skips both statements.
       if (stored.length > 0 && record.kind === "charter") {
         await db.delete(services).where(eq(services.charterIri, record.iri));
@@ -143,22 +181,18 @@ export function viewStore(rooms: RoomDb) {
             });
         }
       }
-      const path = { objectIri: record.iri, viaIri: arrival.viaIri, announceIri: arrival.announceIri ?? null };
-      await db
-        .insert(paths)
-        .values({ ...path, receivedAt: at })
-        .onConflictDoUpdate({
-          target: [paths.objectIri, paths.viaIri],
-          set: { announceIri: path.announceIri, receivedAt: at },
-        });
+      await upsertPath(db, {
+        objectIri: record.iri,
+        viaIri: arrival.viaIri,
+        announceIri: arrival.announceIri ?? null,
+        receivedAt: at,
+      });
       return stored.length > 0 ? "stored" : "unchanged";
     },
 
     /** The neighbor that published this object into the view, if any. */
     async originOf(iri: string): Promise<string | undefined> {
-      const [row] = await rooms.read((db) =>
-        db.select({ podIri: objects.podIri }).from(objects).where(eq(objects.iri, iri)),
-      );
+      const [row] = await rooms.read((db) => originOf(db, { iri }));
       return row?.podIri;
     },
 
@@ -266,16 +300,10 @@ export function viewStore(rooms: RoomDb) {
      * another actor sent first (one on the same origin, choosing ids it has seen) does not make this one seen.
      */
     async recordReceiptWithin(db: RoomQueries, receipt: Receipt, fromFollowed: boolean, at: Date): Promise<boolean> {
-      const taken = await db
-        .insert(received)
-        .values({ ...receipt, fromFollowed, receivedAt: at.toISOString() })
-        .onConflictDoNothing({ target: received.activityIri })
-        .returning({ seq: received.seq });
-      if (taken.length > 0) return true;
-      const [held] = await db
-        .select({ actorIri: received.actorIri })
-        .from(received)
-        .where(eq(received.activityIri, receipt.activityIri));
+      const { activityIri, type, actorIri, objectIri, objectType } = receipt;
+      const row = { activityIri, type, actorIri, objectIri, objectType, fromFollowed, receivedAt: at.toISOString() };
+      if ((await insertReceipt(db, row)).length > 0) return true;
+      const [held] = await receiptHolder(db, { activityIri });
       return held?.actorIri !== receipt.actorIri;
     },
 
@@ -300,9 +328,7 @@ export function viewStore(rooms: RoomDb) {
 
     /** The origin of an object this pod relayed, if it did (asked for every activity a neighbor sends). */
     async relayedOrigin(objectIri: string): Promise<string | undefined> {
-      const [row] = await rooms.read((db) =>
-        db.select({ originIri: relayed.originIri }).from(relayed).where(eq(relayed.objectIri, objectIri)),
-      );
+      const [row] = await rooms.read((db) => relayedOrigin(db, { objectIri }));
       return row?.originIri;
     },
 

@@ -1,10 +1,19 @@
+import { createHash } from "node:crypto";
 import { getTableName, is } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { PgTable } from "drizzle-orm/pg-core";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { inTransaction, type PostgresClient, type PostgresPool } from "./postgres.ts";
 import * as postgresSchema from "./postgres-schema.ts";
-import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
+import {
+  placeholders,
+  refuseNesting,
+  runAsWrite,
+  type Placeholders,
+  type Preparable,
+  type RoomDb,
+  type RoomQueries,
+} from "./room-db.ts";
 import { postgresCountersDue, postgresVersionOf } from "./versions-postgres.ts";
 
 /** The derived PostgreSQL tables by SQL name: the twin of a room's SQLite table has its name and columns. */
@@ -61,7 +70,35 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
         }),
       );
     },
+    prepare<P extends object, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>) {
+      let query: PostgresPrepared<R> | undefined;
+      return async (on: RoomQueries, values: P): Promise<R> => {
+        const client = on === db ? pool : postgresClientOf(on);
+        query ??= named(() => build(db, placeholders as Placeholders<P>));
+        // The query as prepared, run on the connection of the read (the pool) or of the write (its transaction).
+        return (Object.create(query, { client: { value: client } }) as PostgresPrepared<R>).execute(
+          values as Record<string, unknown>,
+        );
+      };
+    },
   };
+}
+
+/** drizzle's node-postgres prepared query: `execute` runs it on `this.client`. */
+interface PostgresPrepared<R> {
+  getQuery(): { sql: string };
+  execute(values?: Record<string, unknown>): Promise<R>;
+}
+
+/**
+ * The query prepared with a name taken from its SQL text: node-postgres parses a named statement once per pooled
+ * connection, and the same text always has the same name (two stores preparing it share one statement).
+ */
+function named<R>(build: () => Preparable<R>): PostgresPrepared<R> {
+  const prepare = (name?: string) =>
+    (build() as unknown as { prepare(name?: string): PostgresPrepared<R> }).prepare(name);
+  const text = prepare().getQuery().sql;
+  return prepare(`pods_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`);
 }
 
 const takeTurn = (client: PostgresClient, key: string) =>

@@ -1,7 +1,15 @@
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { refuseNesting, runAsWrite, type RoomDb, type RoomQueries } from "./room-db.ts";
+import {
+  placeholders,
+  refuseNesting,
+  runAsWrite,
+  type Placeholders,
+  type Preparable,
+  type RoomDb,
+  type RoomQueries,
+} from "./room-db.ts";
 import { OTHER_PROCESSES_SEEN_WITHIN_MS, versionReader } from "./versions.ts";
 
 /**
@@ -37,20 +45,26 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
   const prepare = statementCache(sqlite);
   const plain = drizzle({ client: { prepare } as unknown as Database.Database }) as unknown as RoomQueries;
   const lock = writeLock();
+  /** Each open write's db, with the check its every statement passes first. */
+  const writes = new WeakMap<RoomQueries, () => void>();
 
   async function writeNow<R>(fn: (db: RoomQueries) => Promise<R>): Promise<R> {
     if (sqlite.inTransaction) {
       throw new Error("RoomDb.write: the SQLite connection is inside another transaction, which must not span a turn");
     }
     const state = { open: true, turned: false };
+    const check = () => {
+      if (state.turned) throw new TransactionLeftTheTurn();
+      if (!state.open) throw new Error("RoomDb.write: a statement after the write ended (a promise not awaited?)");
+    };
     const guarded = {
       prepare(source: string) {
-        if (state.turned) throw new TransactionLeftTheTurn();
-        if (!state.open) throw new Error("RoomDb.write: a statement after the write ended (a promise not awaited?)");
+        check();
         return prepare(source);
       },
     };
     const db = drizzle({ client: guarded as unknown as Database.Database }) as unknown as RoomQueries;
+    writes.set(db, check);
     prepare("BEGIN IMMEDIATE").run();
     const probe = setImmediate(() => {
       state.turned = true;
@@ -90,6 +104,25 @@ export function sqliteRoomDb(sqlite: Database.Database): RoomDb {
     async write(fn) {
       refuseNesting("write");
       return lock(() => runAsWrite(() => inTurnOfItsOwn(() => writeNow(fn))));
+    },
+    prepare<P extends object, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>) {
+      let query: ReturnType<Preparable<R>["prepare"]> | undefined;
+      return (db: RoomQueries, values: P): Promise<R> => {
+        try {
+          if (db !== plain) {
+            const check = writes.get(db);
+            if (!check) throw new Error("a prepared query runs on the db of its own RoomDb's read or write");
+            check();
+          }
+          // Built on the connection itself: a write's statements are the connection's, inside its transaction.
+          query ??= build(plain, placeholders as Placeholders<P>).prepare();
+          // better-sqlite3 answers at once (drizzle's `.sync()`): the statement runs now, as the check just passed,
+          // not whenever the promise is awaited.
+          return Promise.resolve((query.execute(values as Record<string, unknown>) as unknown as { sync(): R }).sync());
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      };
     },
   };
   opened.set(sqlite, roomDb);

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { type Placeholder, sql } from "drizzle-orm";
 import type { BaseSQLiteDatabase, SQLiteTable } from "drizzle-orm/sqlite-core";
 
 import type { VersionName } from "./versions.ts";
@@ -49,7 +50,41 @@ export interface RoomDb {
    * when none is due, and always on SQLite (read synchronously).
    */
   countersDue(): Promise<void> | null;
+  /**
+   * A query built once and run many times (the inbox's statements, run for every delivery: building a drizzle query
+   * cost more CPU than SQLite running it). `build` makes it with `p.name` wherever a value goes (a drizzle
+   * placeholder); the function returned runs it on the `db` it is handed (a read's or a write's, of this RoomDb)
+   * with the values named, and answers what awaiting the query would. Built on its first run; on PostgreSQL a named
+   * statement, which each pooled connection parses once. A placeholder in an insert's values or an update's set is
+   * mapped through its column even when null (a boolean column's null is written 0, a JSON column's 'null'): write
+   * a nullable boolean or JSON column's value in place, not through a placeholder.
+   */
+  prepare<P extends object, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>): Prepared<P, R>;
 }
+
+/** `p.name`: the placeholder for the value named `name` (typed by the values the prepared query is run with). */
+export type Placeholders<P> = { readonly [K in keyof P & string]: Placeholder<K, P[K]> };
+
+/** A drizzle query builder (select, insert, update, delete) as RoomQueries makes it. */
+export interface Preparable<R> {
+  prepare(): { execute(values?: Record<string, unknown>): Promise<R> };
+}
+
+export type Prepared<P, R> = (db: RoomQueries, values: P) => Promise<R>;
+
+/**
+ * `{ key: p.key }` for each key: an insert's values or an update's set, every value a placeholder. Typed as the values
+ * themselves, which is what drizzle's types accept there; at run time drizzle takes a placeholder in either and maps
+ * the value it is given through the column (as for a value written in place).
+ */
+export function placeholdersOf<P, K extends keyof P & string>(p: Placeholders<P>, keys: readonly K[]): Pick<P, K> {
+  return Object.fromEntries(keys.map((key) => [key, p[key]])) as unknown as Pick<P, K>;
+}
+
+/** The `p` handed to a prepared query's `build`: any name read from it is a placeholder of that name. */
+export const placeholders = new Proxy({} as Placeholders<Record<string, unknown>>, {
+  get: (_target, name) => sql.placeholder(String(name)),
+});
 
 export interface WriteOptions {
   /**

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
-import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import { placeholdersOf, type Placeholders, type RoomDb, type RoomQueries } from "../db/room-db.ts";
 import type { Account, AccountProfile, PostRecord, Status } from "./activitypub.ts";
 import { snowflake } from "./ids.ts";
 import { accounts, notifications, reactions, statuses } from "./schema.ts";
@@ -37,13 +37,72 @@ function makeStore(rooms: RoomDb) {
   const r = rooms.table(reactions);
   const n = rooms.table(notifications);
 
+  // The statements every post (and every offer a followed pod sends: its post) runs, built once.
+  type StatusRow = Omit<Status, "hiddenAt">;
+  const STATUS_VALUES = [
+    "iri",
+    "url",
+    "inReplyToIri",
+    "content",
+    "spoilerText",
+    "visibility",
+    "language",
+    "sensitive",
+    "mentions",
+    "publishedAt",
+    "editedAt",
+  ] as const;
+  const accountWithIri = rooms.prepare((db, p: Placeholders<{ iri: string }>) =>
+    db.select().from(a).where(eq(a.iri, p.iri)),
+  );
+  const statusWithIri = rooms.prepare((db, p: Placeholders<{ iri: string }>) =>
+    db.select().from(s).where(eq(s.iri, p.iri)),
+  );
+  const insertStatus = rooms.prepare((db, p: Placeholders<StatusRow>) =>
+    db
+      .insert(s)
+      .values(placeholdersOf(p, [...STATUS_VALUES, "id", "accountId", "kind"]))
+      .onConflictDoNothing()
+      .returning(),
+  );
+  const updateStatus = rooms.prepare((db, p: Placeholders<StatusRow>) =>
+    db
+      .update(s)
+      .set(placeholdersOf(p, STATUS_VALUES))
+      .where(and(eq(s.iri, p.iri), eq(s.accountId, p.accountId)))
+      .returning(),
+  );
+
+  const holdAccount = rooms.prepare((db, p: Placeholders<{ accountId: string }>) =>
+    db
+      .update(a)
+      .set({ fetchedAt: sql`${a.fetchedAt}` })
+      .where(eq(a.id, p.accountId))
+      .returning({ id: a.id }),
+  );
+  const sameNotification = rooms.prepare(
+    (db, p: Placeholders<{ accountId: string; type: Notification["type"]; statusId: string }>) =>
+      db
+        .select({ id: n.id })
+        .from(n)
+        .where(and(eq(n.accountId, p.accountId), eq(n.type, p.type), eq(n.statusId, p.statusId)))
+        .limit(1),
+  );
+  const insertNotification = rooms.prepare((db, p: Placeholders<Notification>) =>
+    db
+      .insert(n)
+      .values(placeholdersOf(p, ["id", "type", "accountId", "statusId", "createdAt"]))
+      .onConflictDoNothing()
+      .returning(),
+  );
+
   const first = <T>(rows: T[]): T | undefined => rows[0];
   const accountByIri = async (db: RoomQueries, iri: string): Promise<Account | undefined> =>
-    first(await db.select().from(a).where(eq(a.iri, iri)));
+    first(await accountWithIri(db, { iri }));
   const accountById = async (db: RoomQueries, id: string): Promise<Account | undefined> =>
     first(await db.select().from(a).where(eq(a.id, id)));
   const statusByIri = async (db: RoomQueries, iri: string): Promise<Status | undefined> =>
-    first(await db.select().from(s).where(eq(s.iri, iri)));
+    first(await statusWithIri(db, { iri }));
 
   /** A snowflake for `at`, then later ones if it is taken (old dates share one clamped millisecond). */
   const idFor = (at: Date, tries: number) => snowflake(tries < ID_TRIES ? at : new Date());
@@ -88,21 +147,15 @@ function makeStore(rooms: RoomDb) {
     kind: Status["kind"],
     post: PostRecord,
   ): Promise<{ status: Status; created: boolean } | null> {
-    const values = { ...post, mentions: JSON.stringify(post.mentions) };
+    const values = { ...post, mentions: JSON.stringify(post.mentions), accountId: account.id, kind };
     const at = new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()));
     for (let tries = 0; ; tries++) {
+      const row = { ...values, id: idFor(at, tries) };
       // One statement for a new post (the common case); an IRI or id already taken is a conflict, not an error.
-      const [inserted] = await db
-        .insert(s)
-        .values({ ...values, id: idFor(at, tries), accountId: account.id, kind })
-        .onConflictDoNothing()
-        .returning();
+      const [inserted] = await insertStatus(db, row);
       if (inserted) return { status: inserted, created: true };
-      const [updated] = await db
-        .update(s)
-        .set(values)
-        .where(and(eq(s.iri, post.iri), eq(s.accountId, account.id)))
-        .returning();
+      // The post's own account changes it; its id and kind stay as they were.
+      const [updated] = await updateStatus(db, row);
       if (updated) return { status: updated, created: false };
       if (await statusByIri(db, post.iri)) return null;
       // Nothing holds the IRI: the id was taken by another post.
@@ -127,26 +180,23 @@ function makeStore(rooms: RoomDb) {
   ): Promise<Notification | null> {
     // Holds the account's row until the write ends: the same notification asked for at once by another process
     // waits here, then finds this one (READ COMMITTED reads what committed before each statement).
-    const held = await db
-      .update(a)
-      .set({ fetchedAt: sql`${a.fetchedAt}` })
-      .where(eq(a.id, accountId))
-      .returning({ id: a.id });
-    if (held.length === 0) return null;
-    const same = await db
-      .select({ id: n.id })
-      .from(n)
-      .where(
-        and(eq(n.accountId, accountId), eq(n.type, type), statusId ? eq(n.statusId, statusId) : isNull(n.statusId)),
-      )
-      .limit(1);
+    if ((await holdAccount(db, { accountId })).length === 0) return null;
+    const same = statusId
+      ? await sameNotification(db, { accountId, type, statusId })
+      : await db
+          .select({ id: n.id })
+          .from(n)
+          .where(and(eq(n.accountId, accountId), eq(n.type, type), isNull(n.statusId)))
+          .limit(1);
     if (same.length > 0) return null;
     for (let tries = 0; ; tries++) {
-      const [row] = await db
-        .insert(n)
-        .values({ id: idFor(now, tries), type, accountId, statusId, createdAt: now.toISOString() })
-        .onConflictDoNothing()
-        .returning();
+      const [row] = await insertNotification(db, {
+        id: idFor(now, tries),
+        type,
+        accountId,
+        statusId,
+        createdAt: now.toISOString(),
+      });
       if (row) return row;
     }
   }

@@ -6,6 +6,7 @@ import { count, eq } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import { describe, expect, it } from "vitest";
 import { groupedWrites } from "../../src/db/grouped-writes.ts";
+import type { Placeholders } from "../../src/db/room-db.ts";
 import { sqliteRoomDb, TransactionLeftTheTurn } from "../../src/db/room-db-sqlite.ts";
 import { neighborRequests } from "../../src/requests/schema.ts";
 import { describeRoomDbContract } from "../support/room-db-contract.ts";
@@ -140,5 +141,26 @@ describe("RoomDb on SQLite's one connection", () => {
     expect(rowsFor(inbox)).toBe(2);
     expect(rowsFor(room)).toBe(1);
     expect(file.handle().sqlite.inTransaction).toBe(false);
+  });
+
+  it("refuses a prepared query after its write left the turn, or on another connection's db", async () => {
+    const rooms = sqliteRoomDb(file.handle().sqlite);
+    const t = rooms.table(neighborRequests);
+    const insert = rooms.prepare((db, p: Placeholders<{ id: string; subjectId: string }>) =>
+      db.insert(t).values({ ...request(""), id: p.id, subjectId: p.subjectId }),
+    );
+    const mine = uuidv7();
+    const write = rooms.write(async (db) => {
+      await insert(db, { id: uuidv7(), subjectId: mine });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await insert(db, { id: uuidv7(), subjectId: mine });
+    });
+    await expect(write).rejects.toBeInstanceOf(TransactionLeftTheTurn);
+    expect(rowsFor(mine)).toBe(0);
+    await expect(file.another().write((db) => insert(db, { id: uuidv7(), subjectId: mine }))).rejects.toThrow(
+      /its own RoomDb/,
+    );
+    await rooms.write((db) => insert(db, { id: uuidv7(), subjectId: mine }));
+    expect(rowsFor(mine)).toBe(1);
   });
 });

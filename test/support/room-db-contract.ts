@@ -1,7 +1,8 @@
 import { count, eq, sql } from "drizzle-orm";
 import { uuidv7 } from "uuidv7";
 import { describe, expect, it } from "vitest";
-import type { RoomDb } from "../../src/db/room-db.ts";
+import type { Placeholders, RoomDb } from "../../src/db/room-db.ts";
+import { receivedActivities } from "../../src/confederation/schema.ts";
 import { practices } from "../../src/practices/schema.ts";
 import { neighborRequests } from "../../src/requests/schema.ts";
 import { podSettings } from "../../src/settings/schema.ts";
@@ -149,6 +150,109 @@ export function describeRoomDbContract(name: string, open: () => RoomDb): void {
         /RoomDb.read called inside RoomDb.write/,
       );
       expect(await countOf(rooms, subject)).toBe(0);
+    });
+
+    describe("prepared queries", () => {
+      type Receipt = typeof receivedActivities.$inferInsert;
+      const prepared = (rooms: RoomDb) => {
+        const t = rooms.table(receivedActivities);
+        return {
+          t,
+          insert: rooms.prepare((db, p: Placeholders<Omit<Receipt, "seq">>) =>
+            db
+              .insert(t)
+              .values({
+                activityIri: p.activityIri,
+                type: p.type,
+                actorIri: p.actorIri,
+                objectIri: p.objectIri,
+                objectType: p.objectType,
+                fromFollowed: p.fromFollowed,
+                receivedAt: p.receivedAt,
+              })
+              .onConflictDoNothing({ target: t.activityIri })
+              .returning({ seq: t.seq, fromFollowed: t.fromFollowed }),
+          ),
+          byActor: rooms.prepare((db, p: Placeholders<{ actorIri: string }>) =>
+            db.select().from(t).where(eq(t.actorIri, p.actorIri)).orderBy(t.seq),
+          ),
+        };
+      };
+      const receipt = (actorIri: string, fromFollowed: boolean): Omit<Receipt, "seq"> => ({
+        activityIri: `${actorIri}/activities/${uuidv7()}`,
+        type: "Create",
+        actorIri,
+        objectIri: null,
+        objectType: null,
+        fromFollowed,
+        receivedAt: "2026-01-01T00:00:00.000Z",
+      });
+
+      it("answers as the same query built per call, in reads and in writes, with each run's values", async () => {
+        const rooms = open();
+        const { t, insert, byActor } = prepared(rooms);
+        const actor = `https://pod.example/${uuidv7()}`;
+        const [first, second] = [receipt(actor, true), receipt(actor, false)];
+        const inserted = await rooms.write(async (db) => [await insert(db, first), await insert(db, second)]);
+        expect(inserted.map(([row]) => row!.fromFollowed)).toEqual([true, false]);
+        expect(await rooms.write((db) => insert(db, first))).toEqual([]); // ON CONFLICT DO NOTHING
+        const built = await rooms.read((db) => db.select().from(t).where(eq(t.actorIri, actor)).orderBy(t.seq));
+        expect(built.map((row) => row.fromFollowed)).toEqual([true, false]);
+        expect(await rooms.read((db) => byActor(db, { actorIri: actor }))).toEqual(built);
+        expect(await rooms.write((db) => byActor(db, { actorIri: actor }))).toEqual(built);
+        expect(await rooms.read((db) => byActor(db, { actorIri: `${actor}/nobody` }))).toEqual([]);
+      });
+
+      it("runs inside the write it is handed: seen there, rolled back with it", async () => {
+        const rooms = open();
+        const { insert, byActor } = prepared(rooms);
+        const actor = `https://pod.example/${uuidv7()}`;
+        const failure = new Error("changed my mind");
+        await expect(
+          rooms.write(async (db) => {
+            await insert(db, receipt(actor, true));
+            expect(await byActor(db, { actorIri: actor })).toHaveLength(1);
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+        expect(await rooms.read((db) => byActor(db, { actorIri: actor }))).toEqual([]);
+      });
+
+      it("refuses a run on the db of a write that has ended: it never lands in the next write", async () => {
+        const rooms = open();
+        const { insert, byActor } = prepared(rooms);
+        const actor = `https://pod.example/${uuidv7()}`;
+        let keptDb: Parameters<Parameters<RoomDb["write"]>[0]>[0] | undefined;
+        await rooms.write(async (db) => {
+          keptDb = db;
+          await insert(db, receipt(actor, true));
+        });
+        const late = rooms.write(async (db) => {
+          await insert(db, receipt(actor, true));
+          await insert(keptDb!, receipt(actor, true));
+        });
+        await expect(late).rejects.toThrow();
+        expect(await rooms.read((db) => byActor(db, { actorIri: actor }))).toHaveLength(1);
+      });
+
+      it("runs at once in many writes on many connections, twice prepared alike in one write", async () => {
+        const rooms = open();
+        const { insert, byActor } = prepared(rooms);
+        const again = prepared(rooms); // another store preparing the same statement (on PostgreSQL: the same name)
+        const actor = `https://pod.example/${uuidv7()}`;
+        await Promise.all(
+          Array.from({ length: 20 }, () =>
+            rooms.write(async (db) => {
+              await insert(db, receipt(actor, true));
+              await again.insert(db, receipt(actor, false));
+            }),
+          ),
+        );
+        const rows = await rooms.read((db) => again.byActor(db, { actorIri: actor }));
+        expect(rows).toHaveLength(40);
+        expect(rows.filter((row) => row.fromFollowed)).toHaveLength(20);
+        expect(await rooms.read((db) => byActor(db, { actorIri: actor }))).toEqual(rows);
+      });
     });
 
     it("round-trips big integers, booleans, JSON and counts as the SQLite types say", async () => {
