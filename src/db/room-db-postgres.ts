@@ -34,6 +34,17 @@ const clients = new WeakMap<RoomQueries, PostgresClient>();
  * do on SQLite.
  */
 export function postgresRoomDb(pool: PostgresPool): RoomDb {
+  let rooms = roomDbs.get(pool);
+  if (!rooms) roomDbs.set(pool, (rooms = roomDbOn(pool)));
+  return rooms;
+}
+
+/** One RoomDb per pool (as one per SQLite connection): its prepared queries and counters are shared by every caller. */
+const roomDbs = new WeakMap<PostgresPool, RoomDb>();
+
+function roomDbOn(pool: PostgresPool): RoomDb {
+  // Every write's db this RoomDb handed out: a prepared query runs only on its own RoomDb's (or on its reads').
+  const writes = new WeakSet<RoomQueries>();
   // The one place the PostgreSQL database and tables take the SQLite types stores are written against
   // (see RoomQueries for what that type promises and what stores must not use).
   const db = drizzle({ client: pool }) as unknown as RoomQueries;
@@ -61,6 +72,7 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
           const { guarded, close } = openOnlyWhileWriting(client);
           const tx = asQueries(drizzle({ client: guarded }));
           clients.set(tx, guarded);
+          writes.add(tx);
           try {
             return await fn(tx);
           } finally {
@@ -73,6 +85,9 @@ export function postgresRoomDb(pool: PostgresPool): RoomDb {
     prepare<P extends object, R>(build: (db: RoomQueries, p: Placeholders<P>) => Preparable<R>) {
       let query: PostgresPrepared<R> | undefined;
       return async (on: RoomQueries, values: P): Promise<R> => {
+        if (on !== db && !writes.has(on)) {
+          throw new Error("a prepared query runs on the db of its own RoomDb's read or write");
+        }
         const client = on === db ? pool : postgresClientOf(on);
         query ??= named(() => build(db, placeholders as Placeholders<P>));
         // The query as prepared, run on the connection of the read (the pool) or of the write (its transaction).

@@ -12,7 +12,7 @@ const skip = postgresUnavailable();
 if (skip) console.warn(skip);
 
 describe.skipIf(skip != null)("RoomDb on PostgreSQL", () => {
-  const { rooms } = postgresRoomsForFile();
+  const { rooms, another } = postgresRoomsForFile();
 
   describeRoomDbContract("PostgreSQL", rooms);
 
@@ -30,6 +30,15 @@ describe.skipIf(skip != null)("RoomDb on PostgreSQL", () => {
     expect(named).toHaveLength(1);
     expect(named[0]!.name).toMatch(/^pods_[0-9a-f]{24}$/);
     expect(named[0]!.statement).toMatch(/from "operator_tokens" where "operator_tokens"."id" = \$1/i);
+  });
+
+  it("refuses a prepared query on the write of another pool's RoomDb (it would run in another database)", async () => {
+    const t = rooms().table(operatorTokens);
+    const byId = rooms().prepare((db, p: Placeholders<{ id: string }>) => db.select().from(t).where(eq(t.id, p.id)));
+    expect(rooms()).toBe(rooms()); // one RoomDb per pool: its reads and writes all take the query
+    await expect(another().write((db) => byId(db, { id: "none" }))).rejects.toThrow(/its own RoomDb/);
+    await expect(another().read((db) => byId(db, { id: "none" }))).rejects.toThrow(/its own RoomDb/);
+    expect(await rooms().read((db) => byId(db, { id: "none" }))).toEqual([]);
   });
 
   it("queries the derived twin of a room's SQLite table", () => {
