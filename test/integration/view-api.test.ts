@@ -14,6 +14,7 @@ import { charterRevisions } from "../../src/charters/schema.ts";
 import { neighborPods, viewObjects, viewPaths, viewServices } from "../../src/confederation/schema.ts";
 import type { DatabaseHandle } from "../../src/db/client.ts";
 import { practices } from "../../src/practices/schema.ts";
+import { type ViewObjectRow, viewObjectRow } from "../support/view-object-row.ts";
 
 const CAT = "https://w3id.org/pods/categories/";
 const HOUR = 3_600_000;
@@ -27,35 +28,15 @@ const XSS_NAME = `<script>alert("x")</script> & co`;
 
 const at = (ms: number) => new Date(START.getTime() + ms).toISOString();
 
-type ObjectRow = typeof viewObjects.$inferInsert;
+type ObjectRow = ViewObjectRow;
 
 function object(iri: string, overrides: Partial<ObjectRow>): ObjectRow {
-  const published = overrides.published ?? at(-DAY);
-  return {
-    iri,
-    kind: "offer",
-    podIri: B,
-    name: "Something",
-    summary: "",
-    content: "",
+  return viewObjectRow(iri, B, {
     url: iri,
     categoryIri: `${CAT}food`,
-    action: "transfer",
-    unit: "kg",
-    quantityMilli: 10_000,
-    availableMilli: 10_000,
-    startsAt: null,
-    endsAt: null,
-    areaName: "Riverside",
-    latitude: null,
-    longitude: null,
-    extra: "{}",
-    adaptedFrom: null,
-    published,
-    version: published,
-    receivedAt: published,
     ...overrides,
-  };
+    published: overrides.published ?? at(-DAY),
+  });
 }
 
 interface Item {

@@ -17,6 +17,7 @@ import {
 } from "../../src/confederation/view-query.ts";
 import type { RoomDb } from "../../src/db/room-db.ts";
 import { actorIri } from "../../src/publishing/iris.ts";
+import { type ViewObjectRow, viewObjectRow } from "./view-object-row.ts";
 
 export interface ViewDatabases {
   /** The pod's RoomDb (migrated, empty view tables). */
@@ -39,35 +40,15 @@ const C = "https://c.example/users/pod";
 const D = "https://d.example/users/pod";
 const o = (name: string) => `https://x.example/o/${name}`;
 
-type ObjectRow = typeof viewObjects.$inferInsert;
+type ObjectRow = ViewObjectRow;
 
 function object(name: string, fields: Partial<ObjectRow>): ObjectRow {
-  const published = fields.published ?? at(-DAY);
-  return {
-    iri: o(name),
-    kind: "offer",
-    podIri: B,
-    name: "Something",
-    summary: "",
+  return viewObjectRow(o(name), B, {
     content: `<p>${name}</p>`,
-    url: null,
     categoryIri: cat("food"),
-    action: "transfer",
-    unit: "kg",
-    quantityMilli: 10_000,
-    availableMilli: 10_000,
-    startsAt: null,
-    endsAt: null,
-    areaName: "Riverside",
-    latitude: null,
-    longitude: null,
-    extra: "{}",
-    adaptedFrom: null,
-    published,
-    version: published,
-    receivedAt: published,
     ...fields,
-  };
+    published: fields.published ?? at(-DAY),
+  });
 }
 
 const OFFERS: ObjectRow[] = [
