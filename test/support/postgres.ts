@@ -70,12 +70,30 @@ async function createDatabaseOn(serverUrl: string, afterDrop: () => Promise<void
     url: url.toString(),
     drop: async () => {
       try {
-        await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+        await withClient(serverUrl, (client) => dropWhenUnused(client, name));
       } finally {
         await afterDrop();
       }
     },
   };
+}
+
+/**
+ * Drops a test's database once its connections are gone: a pool that has just ended may still be closing one (and a
+ * killed pod process's may not be noticed yet); terminating it would reach the test process as an uncaught error
+ * ("terminating connection due to administrator command"). Up to 5 s of waiting, then by force.
+ */
+async function dropWhenUnused(client: pg.Client, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "55006") throw error; // 55006: in use by other sessions
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
