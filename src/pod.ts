@@ -38,7 +38,8 @@ import { socialService } from "./social/service.ts";
 import { settingsService } from "./settings/service.ts";
 import { reportInbox } from "./sovereignty/from-as.ts";
 import { sovereigntyService } from "./sovereignty/service.ts";
-import { openStorage, type PodStorage } from "./roles/storage.ts";
+import type { PodStorage } from "./roles/pod-storage.ts";
+import { openStorage } from "./roles/storage.ts";
 
 /** Everything a running pod is made of, before any HTTP: shared by the server and the CLI. */
 export interface Pod extends PodServices {

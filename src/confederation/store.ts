@@ -1,6 +1,6 @@
 import { and, desc, eq, getTableColumns, inArray, lt, lte, notExists, sql } from "drizzle-orm";
 import { placeholdersOf, type Placeholders, type RoomDb, type RoomQueries } from "../db/room-db.ts";
-import { oneAtATimeWithin } from "../db/room-db-postgres.ts";
+import { oneAtATimeWithin } from "../db/postgres-write-client.ts";
 import type { ViewRecord } from "./from-as.ts";
 import {
   neighborPods,

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { RoomDb, RoomQueries } from "./room-db.ts";
-import { postgresClientOf } from "./room-db-postgres.ts";
+import { postgresClientOf } from "./postgres-write-client.ts";
 
 interface Queued {
   write: (db: RoomQueries) => Promise<unknown>;

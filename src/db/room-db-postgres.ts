@@ -5,6 +5,7 @@ import { PgTable } from "drizzle-orm/pg-core";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { inTransaction, type PostgresClient, type PostgresPool } from "./postgres.ts";
 import * as postgresSchema from "./postgres-schema.ts";
+import { bindWriteClient, postgresClientOf, takeTurn } from "./postgres-write-client.ts";
 import {
   placeholders,
   refuseNesting,
@@ -22,9 +23,6 @@ const twins = new Map<string, PgTable>(
     .filter((value): value is PgTable => is(value, PgTable))
     .map((table) => [getTableName(table), table]),
 );
-
-/** The connection of each open write, for what must write in it without drizzle (the queue's SQL). */
-const clients = new WeakMap<RoomQueries, PostgresClient>();
 
 /**
  * The RoomDb on a PostgreSQL pool: a read takes any pooled connection, a write is one transaction on one pooled
@@ -71,13 +69,13 @@ function roomDbOn(pool: PostgresPool): RoomDb {
           if (key !== undefined) await takeTurn(client, key);
           const { guarded, close } = openOnlyWhileWriting(client);
           const tx = asQueries(drizzle({ client: guarded }));
-          clients.set(tx, guarded);
+          const unbind = bindWriteClient(tx, guarded);
           writes.add(tx);
           try {
             return await fn(tx);
           } finally {
             close();
-            clients.delete(tx);
+            unbind();
           }
         }),
       );
@@ -114,24 +112,6 @@ function named<R>(build: () => Preparable<R>): PostgresPrepared<R> {
     (build() as unknown as { prepare(name?: string): PostgresPrepared<R> }).prepare(name);
   const text = prepare().getQuery().sql;
   return prepare(`pods_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`);
-}
-
-const takeTurn = (client: PostgresClient, key: string) =>
-  client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 2))", [key]);
-
-/**
- * `oneAtATime` from inside a write that is already running (a grouped write's delivery): the write holds the key
- * until it commits, and other writes naming it (here or with `oneAtATime`) wait for it.
- */
-export async function oneAtATimeWithin(db: RoomQueries, key: string): Promise<void> {
-  await takeTurn(postgresClientOf(db), key);
-}
-
-/** The pooled connection a PostgreSQL RoomDb write runs on; throws for anything else (a read, a SQLite write). */
-export function postgresClientOf(db: RoomQueries): PostgresClient {
-  const client = clients.get(db);
-  if (!client) throw new Error("not the db of a PostgreSQL RoomDb write");
-  return client;
 }
 
 /**

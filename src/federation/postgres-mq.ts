@@ -8,7 +8,7 @@ import type { Claimed, Handling, PendingEnqueue, PendingRow, QueueOptions, Settl
 import { randomUUID } from "node:crypto";
 import { uuidv7 } from "uuidv7";
 import { createSchemaOnce, inTransaction, type PostgresClient, type PostgresPool } from "../db/postgres.ts";
-import { postgresClientOf } from "../db/room-db-postgres.ts";
+import { postgresClientOf } from "../db/postgres-write-client.ts";
 import type { RoomQueries } from "../db/room-db.ts";
 
 export type PostgresMessageQueueOptions = QueueOptions;

@@ -110,7 +110,7 @@ export async function exportPod(config: Config, target: string): Promise<ExportS
 async function snapshotOfPostgres(url: string, snapshotPath: string): Promise<void> {
   const [{ openPostgresPool }, { postgresHasPod }, { copyFromPostgres }] = await Promise.all([
     import("../db/postgres.ts"),
-    import("../roles/storage.ts"),
+    import("../roles/storage-postgres.ts"),
     import("./from-postgres.ts"),
   ]);
   const pool = openPostgresPool(url, { max: 1, applicationName: "pods export" });

@@ -6,7 +6,7 @@ import type { Config } from "../config/schema.ts";
 import { openPostgresPool, type PostgresClient } from "../db/postgres.ts";
 import { PostgresKvStore } from "../federation/postgres-kv.ts";
 import { PostgresMessageQueue } from "../federation/postgres-mq.ts";
-import { postgresHasPod } from "../roles/storage.ts";
+import { postgresHasPod } from "../roles/storage-postgres.ts";
 import { ArchiveRefused } from "./format.ts";
 import { build, type ImportOptions, type ImportSummary, importSummary, placeFile, removePlaced } from "./import.ts";
 import { copyToPostgres } from "./to-postgres.ts";

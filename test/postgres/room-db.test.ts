@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Placeholders } from "../../src/db/room-db.ts";
-import { postgresClientOf } from "../../src/db/room-db-postgres.ts";
+import { postgresClientOf } from "../../src/db/postgres-write-client.ts";
 import { operatorTokens } from "../../src/operators/schema.ts";
 import { describeRoomDbContract } from "../support/room-db-contract.ts";
 import { postgresUnavailable } from "../support/postgres.ts";
