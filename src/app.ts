@@ -7,6 +7,7 @@ import { PodRequestLog } from "./http/request-log.ts";
 import { registerSharedRateLimit } from "./http/shared-rate-limit.ts";
 import { SOFTWARE_NAME, SOFTWARE_VERSION } from "./version.ts";
 import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
 import { mountFederation } from "./federation/fastify-adapter.ts";
 import { inboxConcern } from "./federation/inbox-concern.ts";
 import { followsOf } from "./follows/room.ts";
@@ -42,6 +43,22 @@ import { mediaRoutes } from "./settings/routes.ts";
 import { avatarUrl, profileFields } from "./federation/actor.ts";
 import { actorFacts } from "./federation/federation.ts";
 
+/**
+ * Fastify loads its ajv validator and fast-json-stringify serializer factories when it is made (about 100
+ * modules), though every route here validates and serializes with zod (set just below). These load them only if
+ * something ever asks, which nothing does today.
+ */
+const UNUSED_AJV_COMPILERS = (() => {
+  const fromFastify = createRequire(createRequire(import.meta.url).resolve("fastify"));
+  let validators: ((...args: unknown[]) => unknown) | undefined;
+  let serializers: ((...args: unknown[]) => unknown) | undefined;
+  return {
+    buildValidator: (...args: unknown[]) => (validators ??= fromFastify("@fastify/ajv-compiler")())(...args),
+    buildSerializer: (...args: unknown[]) =>
+      (serializers ??= fromFastify("@fastify/fast-json-stringify-compiler")())(...args),
+  };
+})();
+
 /** The admin API's prefix: clear of /api/v1, /api/v2 and /oauth, which belong to the Mastodon API. */
 export const ADMIN_PREFIX = "/admin/api";
 
@@ -62,6 +79,7 @@ export async function buildApp(pod: Pod): Promise<FastifyInstance> {
     // Fastify's defaults, pinned: a JSON body with __proto__ or constructor.prototype keys is a 400.
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
+    schemaController: { compilersFactory: UNUSED_AJV_COMPILERS },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

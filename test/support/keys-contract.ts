@@ -30,13 +30,13 @@ export function describeKeysContract(name: string, databases: KeysDatabases): vo
       await rooms.write((db) => db.delete(rooms.table(actorKeys)));
     });
 
-    it("a pod without keys stores the pairs made ahead and loads them again: RSA-4096 (e = 65537), then Ed25519", async () => {
+    it("a pod without keys stores the pairs made ahead and loads them again: RSA-2048 (e = 65537), then Ed25519", async () => {
       const rooms = databases.rooms();
       const stored = await loadOrCreateKeyPairs(rooms, Promise.resolve(ours));
       expect(await publicJwks(stored)).toEqual(await expectedOf(ours));
       expect(await publicJwks(await loadOrCreateKeyPairs(rooms))).toEqual(await expectedOf(ours));
       const [rsa, ed25519] = stored;
-      expect(rsa!.privateKey.algorithm).toMatchObject({ name: "RSASSA-PKCS1-v1_5", modulusLength: 4096 });
+      expect(rsa!.privateKey.algorithm).toMatchObject({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048 });
       expect((rsa!.privateKey.algorithm as RsaHashedKeyAlgorithm).hash.name).toBe("SHA-256");
       expect([...(rsa!.privateKey.algorithm as RsaHashedKeyAlgorithm).publicExponent]).toEqual([1, 0, 1]);
       expect(ed25519!.privateKey.algorithm.name).toBe("Ed25519");
