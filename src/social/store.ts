@@ -244,12 +244,15 @@ function makeStore(rooms: RoomDb) {
       .where(
         and(
           eq(a.local, false),
-          // `host` carries the port when there is one.
+          // `host` carries the port when there is one, and may end in the dot DNS ignores (refused since the block,
+          // but kept from before it).
           or(
-            eq(a.host, domain),
-            like(a.host, `${domain}:%`),
-            like(a.host, `%.${domain}`),
-            like(a.host, `%.${domain}:%`),
+            ...[domain, `${domain}.`].flatMap((name) => [
+              eq(a.host, name),
+              like(a.host, `${name}:%`),
+              like(a.host, `%.${name}`),
+              like(a.host, `%.${name}:%`),
+            ]),
           ),
         ),
       )
