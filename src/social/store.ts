@@ -69,7 +69,14 @@ function makeStore(rooms: RoomDb) {
     db
       .update(s)
       .set(placeholdersOf(p, STATUS_VALUES))
-      .where(and(eq(s.iri, p.iri), eq(s.accountId, p.accountId)))
+      .where(
+        and(
+          eq(s.iri, p.iri),
+          eq(s.accountId, p.accountId),
+          // An edit delivered late (a retry, a resync) never replaces a newer one: versions are ISO instants.
+          sql`coalesce(${p.editedAt}, ${p.publishedAt}) >= coalesce(${s.editedAt}, ${s.publishedAt})`,
+        ),
+      )
       .returning(),
   );
 
@@ -138,8 +145,9 @@ function makeStore(rooms: RoomDb) {
   }
 
   /**
-   * Stores a post by its IRI; an update keeps the id. Only the author's account may change an existing post.
-   * Returns the row and whether it is new, or null when the IRI belongs to someone else.
+   * Stores a post by its IRI; an update keeps the id. Only the author's account may change an existing post, and
+   * only with an edit at least as new as the one kept. Returns the row and whether it is new, or null when the IRI
+   * belongs to someone else or the edit is older.
    */
   async function upsertStatus(
     db: RoomQueries,
@@ -147,7 +155,15 @@ function makeStore(rooms: RoomDb) {
     kind: Status["kind"],
     post: PostRecord,
   ): Promise<{ status: Status; created: boolean } | null> {
-    const values = { ...post, mentions: JSON.stringify(post.mentions), accountId: account.id, kind };
+    const values = {
+      ...post,
+      // One spelling of each instant, so that the update's condition compares them as text.
+      publishedAt: sameInstant(post.publishedAt),
+      editedAt: post.editedAt === null ? null : sameInstant(post.editedAt),
+      mentions: JSON.stringify(post.mentions),
+      accountId: account.id,
+      kind,
+    };
     const at = new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()));
     for (let tries = 0; ; tries++) {
       const row = { ...values, id: idFor(at, tries) };
@@ -404,4 +420,10 @@ function makeStore(rooms: RoomDb) {
         return counts;
       }),
   };
+}
+
+/** An ISO 8601 instant as `toISOString` spells it (milliseconds, `Z`); anything unparsable as it was. */
+function sameInstant(value: string): string {
+  const time = Date.parse(value);
+  return Number.isFinite(time) ? new Date(time).toISOString() : value;
 }

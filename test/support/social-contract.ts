@@ -125,6 +125,27 @@ export function describeSocialContract(name: string, databases: SocialDatabases)
       expect((await socialStore(rooms).statusByIri(iri))?.accountId).toBe(author.id);
     });
 
+    it("an older edit arriving late never replaces a newer one; the same edit again changes nothing", async () => {
+      const author = await socialStore(rooms).upsertAccount(profile(host()), at);
+      const iri = `${author.iri}/statuses/1`;
+      const edit = (minutes: number, content: string) =>
+        post(iri, { content, editedAt: new Date(at.getTime() + minutes * 60_000).toISOString() });
+      await socialStore(rooms).upsertStatus(author, "note", post(iri, { content: "<p>first</p>" }));
+      expect(await socialStore(rooms).upsertStatus(author, "note", edit(2, "<p>second</p>"))).toMatchObject({
+        created: false,
+        status: { content: "<p>second</p>" },
+      });
+      // Delivered after the newer one (a retry, another path): refused, the newer text stays.
+      expect(await socialStore(rooms).upsertStatus(author, "note", edit(1, "<p>older</p>"))).toBeNull();
+      expect(
+        await socialStore(rooms).upsertStatus(author, "note", post(iri, { content: "<p>unedited</p>" })),
+      ).toBeNull();
+      expect(await socialStore(rooms).upsertStatus(author, "note", edit(2, "<p>second</p>"))).toMatchObject({
+        created: false,
+      });
+      expect((await socialStore(rooms).statusByIri(iri))?.content).toBe("<p>second</p>");
+    });
+
     it("posts of one old millisecond each get an id of their own (a taken id is tried again, not an error)", async () => {
       const author = await socialStore(rooms).upsertAccount(profile(host()), at);
       const old = { publishedAt: "2001-01-01T00:00:00Z" };
