@@ -1,9 +1,9 @@
 import { stringify } from "csv-stringify/sync";
-import { Feed, type Item } from "feed";
 import { SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
 import type { Config } from "../config/schema.ts";
 import { cell } from "../http/csv-cell.ts";
 import { quantityLine } from "../offers/quantity.ts";
+import { atomDocument, type FeedEntry, type FeedHead, jsonFeedDocument } from "../web/feed-documents.ts";
 import type { ViewItem } from "./view-present.ts";
 import type { ViewDeps, ViewRow } from "./view-query.ts";
 
@@ -75,26 +75,6 @@ export function pageFor(url: URL, kind: FeedKind): URL {
   return out;
 }
 
-// XML 1.0 refuses most control characters, even escaped; lone surrogates are not text either.
-const NOT_XML = new RegExp(
-  [
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source,
-    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source,
-    /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source,
-  ].join("|"),
-  "g",
-);
-const xmlText = (text: string) => text.replace(NOT_XML, "");
-/** For Atom's type="html" elements (the feed library writes them as CDATA): text escaped as HTML. */
-const htmlText = (text: string) =>
-  xmlText(text).replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-/** Sanitised HTML inside CDATA: only "]]>" needs breaking ("&gt;" means the same in HTML). */
-const cdataHtml = (markup: string) => xmlText(markup).replaceAll("]]>", "]]&gt;");
-
 const HTTP = /^https?:\/\//i;
 const linkOf = (item: ViewItem) => {
   const href = item.url && HTTP.test(item.url) && URL.canParse(item.url) ? item.url : item.iri;
@@ -127,106 +107,70 @@ export function describe(item: ViewItem): string {
 
 const fullText = (item: ViewItem) => (item.summary ? `${describe(item)}\n\n${item.summary}` : describe(item));
 
-function baseFeed(request: FeedRequest, self: URL, alternate: URL): Feed {
+function head(request: FeedRequest, self: URL): FeedHead {
   const { deps, kind, page: p } = request;
   const newest = p.rows.reduce<string | null>((max, r) => (max === null || r.version > max ? r.version : max), null);
-  return new Feed({
+  return {
     id: withCursor(request.url, null).href,
-    title: xmlText(feedTitle(deps.config, kind)),
-    description: xmlText(`${NOUN[kind].title} published by the pods ${deps.config.name} follows.`),
-    updated: newest ? new Date(newest) : deps.now(),
-    generator: false,
-    link: alternate.href,
-    feedLinks: { atom: self.href, json: self.href },
-    author: { name: xmlText(deps.config.name), link: deps.config.url.href },
-  });
-}
-
-function categoryTerm(item: ViewItem): Item["category"] {
-  if (!item.category) return undefined;
-  // Attribute values: the feed library escapes only "&", so only characters safe there are passed.
-  const term = item.category.slug ?? new URL(item.category.iri).href;
-  const label =
-    item.category.label && /^[^<>"'&\u0000-\u001F]*$/.test(item.category.label) ? item.category.label : undefined;
-  const scheme = item.category.iri.startsWith(SHARED_CATEGORY_BASE) ? SHARED_CATEGORY_BASE : undefined;
-  return [{ term, scheme, name: label }];
-}
-
-export function atomFeed(request: FeedRequest): string {
-  const feed = baseFeed(request, request.url, pageFor(request.url, request.kind));
-  request.page.items.forEach((item, i) => {
-    const row = request.page.rows[i]!;
-    feed.addItem({
-      title: htmlText(item.name),
-      id: new URL(item.iri).href,
-      link: linkOf(item),
-      date: new Date(row.version),
-      published: new Date(item.published),
-      description: htmlText(fullText(item)).replaceAll("\n", "<br>"),
-      content: row.content ? cdataHtml(row.content) : undefined,
-      author: [{ name: xmlText(podName(item)), link: new URL(item.pod.iri).href }],
-      category: categoryTerm(item),
-    });
-  });
-  return feed.atom1();
-}
-
-/** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/); the library writes 1.0, brought up to 1.1 here. */
-export function jsonFeed(request: FeedRequest): Record<string, unknown> {
-  const feed = baseFeed(request, withCursor(request.url, null), pageFor(request.url, request.kind));
-  request.page.items.forEach((item, i) => {
-    feed.addItem({
-      title: item.name,
-      id: item.iri,
-      link: linkOf(item),
-      date: new Date(request.page.rows[i]!.version),
-      published: new Date(item.published),
-      author: [{ name: podName(item), link: item.pod.iri }],
-      category: item.category ? [{ name: categoryName(item) }] : undefined,
-      extensions: [
-        {
-          name: "_pods",
-          objects: {
-            about: "https://w3id.org/pods/ns",
-            kind: item.kind,
-            status: item.status,
-            category: item.category,
-            quantity: item.quantity,
-            available: item.available,
-            unit: item.unit,
-            area: item.area,
-            latitude: item.latitude,
-            longitude: item.longitude,
-            startsAt: item.startsAt,
-            endsAt: item.endsAt,
-            ...(item.distanceKm === undefined ? {} : { distanceKm: item.distanceKm }),
-          },
-        },
-      ],
-    });
-  });
-  const out = JSON.parse(feed.json1()) as Record<string, unknown> & {
-    author?: unknown;
-    items: Record<string, unknown>[];
+    title: feedTitle(deps.config, kind),
+    subtitle: `${NOUN[kind].title} published by the pods ${deps.config.name} follows.`,
+    updated: new Date(newest ?? deps.now()).toISOString(),
+    alternate: pageFor(request.url, kind).href,
+    self: self.href,
+    author: { name: deps.config.name, uri: deps.config.url.href },
+    ...(p.nextCursor ? { next: withCursor(request.url, p.nextCursor).href } : {}),
   };
-  out.version = "https://jsonfeed.org/version/1.1";
-  if (out.author) out.authors = [out.author];
-  delete out.author;
-  if (request.page.nextCursor) out.next_url = withCursor(request.url, request.page.nextCursor).href;
-  out.items = out.items.map((entry, i) => {
-    const item = request.page.items[i]!;
+}
+
+function entries(request: FeedRequest): FeedEntry[] {
+  return request.page.items.map((item, i) => {
     const row = request.page.rows[i]!;
-    const { author, content_html: _ignored, ...rest } = entry;
+    const category = item.category;
     return {
-      ...rest,
-      content_text: fullText(item),
-      ...(row.content ? { content_html: row.content } : {}),
-      ...(item.summary ? { summary: item.summary } : {}),
-      ...(author ? { authors: [author] } : {}),
+      id: new URL(item.iri).href,
+      title: item.name,
+      link: linkOf(item),
+      updated: new Date(row.version).toISOString(),
+      published: new Date(item.published).toISOString(),
+      summaryText: fullText(item),
+      ...(row.content ? { contentHtml: row.content } : {}),
+      author: { name: podName(item), uri: new URL(item.pod.iri).href },
+      ...(category
+        ? {
+            category: {
+              term: category.slug ?? new URL(category.iri).href,
+              ...(category.iri.startsWith(SHARED_CATEGORY_BASE) ? { scheme: SHARED_CATEGORY_BASE } : {}),
+              label: categoryName(item),
+            },
+          }
+        : {}),
+      ...(item.summary ? { jsonSummary: item.summary } : {}),
+      jsonExtensions: {
+        _pods: {
+          about: "https://w3id.org/pods/ns",
+          kind: item.kind,
+          status: item.status,
+          category: item.category,
+          quantity: item.quantity,
+          available: item.available,
+          unit: item.unit,
+          area: item.area,
+          latitude: item.latitude,
+          longitude: item.longitude,
+          startsAt: item.startsAt,
+          endsAt: item.endsAt,
+          ...(item.distanceKm === undefined ? {} : { distanceKm: item.distanceKm }),
+        },
+      },
     };
   });
-  return out;
 }
+
+export const atomFeed = (request: FeedRequest): string => atomDocument(head(request, request.url), entries(request));
+
+/** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). */
+export const jsonFeed = (request: FeedRequest): Record<string, unknown> =>
+  jsonFeedDocument(head(request, withCursor(request.url, null)), entries(request));
 
 export const CSV_COLUMNS = [
   "kind",

@@ -1,0 +1,122 @@
+import { parseFeed } from "@rowanmanning/feed-parser";
+import fc from "fast-check";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { atomDocument, type FeedEntry, type FeedHead, jsonFeedDocument } from "../../src/web/feed-documents.ts";
+
+const head = (title: string): FeedHead => ({
+  id: "https://pod.example/view/surplus",
+  title,
+  subtitle: "Surplus published by the pods Pod A follows.",
+  updated: "2026-11-30T12:00:00.000Z",
+  alternate: "https://pod.example/view/surplus?category=food",
+  self: "https://pod.example/view/surplus.atom?category=food&limit=50",
+  author: { name: "Pod A", uri: "https://pod.example/" },
+  next: "https://pod.example/view/surplus.atom?category=food&cursor=abc",
+});
+const entry = (text: string): FeedEntry => ({
+  id: "https://b.example/offers/1",
+  title: text,
+  link: "https://b.example/offers/1?a=1&b=2",
+  updated: "2026-11-30T11:00:00.000Z",
+  published: "2026-11-29T11:00:00.000Z",
+  summaryText: `12 kg available · ${text}`,
+  contentHtml: `<p>${text.replace(/[<&]/g, "")}</p>]]>`,
+  author: { name: text, uri: "https://b.example/users/pod" },
+  category: { term: "food", scheme: "https://w3id.org/pods/categories/", label: text },
+});
+
+/** What XML 1.0 can carry of a string (what the writer drops is only what XML cannot hold). */
+const XML_CHARS = /[\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const carried = (text: string) => [...text].filter((c) => XML_CHARS.test(c)).join("");
+
+/** Any text, and text made of the pieces markup is made of. */
+const TEXT = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc
+    .array(
+      fc.constantFrom(
+        "<",
+        ">",
+        "&",
+        '"',
+        "'",
+        "]]>",
+        "<b>",
+        "</title>",
+        "&amp;",
+        "\u0000",
+        "\uD800",
+        "a",
+        " ",
+        "é",
+        "😀",
+      ),
+      {
+        maxLength: 12,
+      },
+    )
+    .map((parts) => parts.join("")),
+);
+
+describe("Atom and JSON Feed documents (src/web/feed-documents.ts)", () => {
+  it("any text in titles, names, summaries and attributes reads back as written, never as markup", () => {
+    // A strict XML reader: entities decoded once, no HTML entities, whitespace kept.
+    const xml = new XMLParser({
+      ignoreAttributes: false,
+      htmlEntities: false,
+      trimValues: false,
+      parseTagValue: false,
+    });
+    fc.assert(
+      fc.property(TEXT, (text) => {
+        const document = atomDocument(head(text), [entry(text)]);
+        expect(XMLValidator.validate(document)).toBe(true);
+        const { feed } = xml.parse(document);
+        // XML reads CR LF and a lone CR as LF.
+        const expected = carried(text).replace(/\r\n?/g, "\n");
+        const read = (value: unknown) => (value === undefined ? "" : String(value));
+        expect(read(feed.title)).toBe(expected);
+        expect(read(feed.entry.title)).toBe(expected);
+        expect(read(feed.entry.author.name)).toBe(expected);
+        expect(read(feed.entry.category["@_label"])).toBe(expected);
+        expect(read(feed.entry.summary)).toBe(`12 kg available · ${expected}`);
+        expect(feed.entry.link["@_href"]).toBe("https://b.example/offers/1?a=1&b=2");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a hostile category label, content with ]]> and the page links are well-formed", () => {
+    const text = `"><script>alert(1)</script>&amp;'\u0000\u0008\uD800 ]]>`;
+    const xml = atomDocument(head("Surplus"), [entry(text)]);
+    const feed = parseFeed(xml);
+    expect(feed.meta.type).toBe("atom");
+    expect(feed.items[0]!.categories[0]?.label).toBe(`"><script>alert(1)</script>&amp;' ]]>`);
+    expect(feed.items[0]!.content).toContain("]]>");
+    expect(xml).toContain(
+      '<link rel="next" href="https://pod.example/view/surplus.atom?category=food&amp;cursor=abc"/>',
+    );
+    expect(xml).not.toContain("<script>");
+  });
+
+  it("JSON Feed 1.1: authors, next_url, content_text and the extensions of each item", () => {
+    const doc = jsonFeedDocument(head("Surplus"), [
+      { ...entry("Apples"), jsonExtensions: { _pods: { kind: "offer" } } },
+    ]);
+    expect(doc).toMatchObject({
+      version: "https://jsonfeed.org/version/1.1",
+      feed_url: "https://pod.example/view/surplus.atom?category=food&limit=50",
+      authors: [{ name: "Pod A", url: "https://pod.example/" }],
+      next_url: "https://pod.example/view/surplus.atom?category=food&cursor=abc",
+    });
+    expect((doc.items as unknown[])[0]).toMatchObject({
+      id: "https://b.example/offers/1",
+      title: "Apples",
+      content_text: "12 kg available · Apples",
+      authors: [{ name: "Apples", url: "https://b.example/users/pod" }],
+      tags: ["Apples"],
+      _pods: { kind: "offer" },
+    });
+  });
+});
