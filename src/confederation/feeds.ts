@@ -1,7 +1,6 @@
-import { stringify } from "csv-stringify/sync";
 import { SHARED_CATEGORY_BASE } from "../categories/taxonomy.ts";
 import type { Config } from "../config/schema.ts";
-import { cell } from "../http/csv-cell.ts";
+import { cell, csvText } from "../http/csv-cell.ts";
 import { quantityLine } from "../offers/quantity.ts";
 import { atomDocument, type FeedEntry, type FeedHead, jsonFeedDocument } from "../web/feed-documents.ts";
 import type { ViewItem } from "./view-present.ts";
@@ -209,7 +208,7 @@ export function csvRows(items: readonly ViewItem[]): Record<(typeof CSV_COLUMNS)
 }
 
 export function csvFeed(items: readonly ViewItem[]): string {
-  return stringify(csvRows(items), { header: true, columns: [...CSV_COLUMNS], record_delimiter: "windows" });
+  return csvText(csvRows(items), { header: true, columns: [...CSV_COLUMNS], record_delimiter: "windows" });
 }
 
 /** An ActivityStreams OrderedCollection of the objects' IRIs, in the page's order; `next` carries the cursor. */

@@ -1,4 +1,5 @@
-import MarkdownIt from "markdown-it";
+import { createRequire } from "node:module";
+import type MarkdownIt from "markdown-it";
 import { SAFE_HREF, sanitize } from "../web/sanitize.ts";
 
 /**
@@ -6,17 +7,21 @@ import { SAFE_HREF, sanitize } from "../web/sanitize.ts";
  * sanitising anyway, and with the image rule off `![alt](url)` reads as "!" followed by a link.
  */
 function renderer(linkify: boolean) {
-  const it = new MarkdownIt("default", { html: false, linkify, typographer: false }).disable(["table", "image"]);
+  const Markdown = requireHere("markdown-it") as typeof MarkdownIt;
+  const it = new Markdown("default", { html: false, linkify, typographer: false }).disable(["table", "image"]);
   /** Only absolute http(s) and mailto links become links; any other `[text](target)` stays as written, as text. */
   it.validateLink = (url) => SAFE_HREF.test(url.trim());
   return it;
 }
-const markdown = renderer(true);
+// markdown-it and its modules (about 20) load with the first markdown rendered, not at start.
+const requireHere = createRequire(import.meta.url);
+type Renderer = InstanceType<typeof MarkdownIt>;
+let markdown: Renderer | undefined;
 /** For text that quotes other pods (a drafted agenda): a bare URL in it stays text, never becomes a link. */
-const markdownWithoutLinkify = renderer(false);
+let markdownWithoutLinkify: Renderer | undefined;
 
 /** Markdown to HTML that is safe to insert into a page or a federated `content`. */
 export function renderMarkdown(source: string, options: { linkify?: boolean } = {}): string {
-  const it = options.linkify === false ? markdownWithoutLinkify : markdown;
+  const it = options.linkify === false ? (markdownWithoutLinkify ??= renderer(false)) : (markdown ??= renderer(true));
   return sanitize(it.render(source)).trim();
 }

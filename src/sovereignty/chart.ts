@@ -1,5 +1,6 @@
-import { scaleBand, scaleLinear } from "d3-scale";
-import { area, line } from "d3-shape";
+import { createRequire } from "node:module";
+import type * as D3Scale from "d3-scale";
+import type * as D3Shape from "d3-shape";
 import { escapeHtml } from "../web/html.ts";
 
 export interface ChartPoint {
@@ -11,6 +12,12 @@ const WIDTH = 640;
 const HEIGHT = 260;
 const MARGIN = { top: 16, right: 12, bottom: 40, left: 64 };
 
+// d3's scales and shapes (about ten modules) load with the first chart drawn, not at start.
+const requireHere = createRequire(import.meta.url);
+let d3: { scale: typeof D3Scale; shape: typeof D3Shape } | undefined;
+const d3Once = () =>
+  (d3 ??= { scale: requireHere("d3-scale") as typeof D3Scale, shape: requireHere("d3-shape") as typeof D3Shape });
+
 const format = (value: number) => (Math.round(value * 10) / 10).toLocaleString("en");
 
 /**
@@ -18,6 +25,10 @@ const format = (value: number) => (Math.round(value * 10) / 10).toLocaleString("
  * prints, and carries a title and description for screen readers (the page's table has the same numbers).
  */
 export function monthChart(points: ChartPoint[], labels: { title: string; description: string }): string {
+  const {
+    scale: { scaleBand, scaleLinear },
+    shape: { line, area },
+  } = d3Once();
   const x = scaleBand<string>()
     .domain(points.map((p) => p.month))
     .range([MARGIN.left, WIDTH - MARGIN.right])

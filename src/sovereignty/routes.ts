@@ -1,6 +1,5 @@
-import { cell } from "../http/csv-cell.ts";
+import { cell, csvText } from "../http/csv-cell.ts";
 import type { Context } from "@fedify/fedify";
-import { stringify } from "csv-stringify/sync";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { roomsOf } from "../db/room-db.ts";
@@ -261,7 +260,7 @@ export const publicSovereigntyRoutes: FastifyPluginAsyncZod<{
 
   app.get("/view/sovereignty.csv", { schema: { querystring: monthsQuery, hide: true } }, async (request, reply) => {
     const { cells } = await totals(request.query);
-    const csv = stringify(
+    const csv = csvText(
       cells.map((c) => [
         c.month,
         cell(c.metricIri),
