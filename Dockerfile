@@ -21,9 +21,10 @@ COPY src ./src
 COPY migrations ./migrations
 COPY migrations-pg ./migrations-pg
 # Fill Node's compile cache now: a started pod then neither strips types nor compiles its modules again
-# (bin/loading.mjs says what that saves).
+# (bin/loading.mjs says what that saves). Every role's modules, and PostgreSQL's (loaded only with DATABASE_URL).
 RUN node --input-type=module -e "const { prepareLoading } = await import('./bin/loading.mjs'); prepareLoading(); \
-      await import('./src/pod.ts'); await import('./src/app.ts');" \
+      for (const m of ['pod', 'app', 'roles/web', 'roles/worker', 'roles/storage-postgres']) \
+        await import('./src/' + m + '.ts');" \
     && chown -R node:node /app/.compile-cache
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -21,6 +21,15 @@ export function canonicalIri(iri: string): string {
   return url.href;
 }
 
+/** The ways an actor IRI may have been stored: as blocks compare it, and with its host's trailing dot. */
+export function iriSpellings(iri: string): string[] {
+  const canonical = canonicalIri(iri);
+  if (!URL.canParse(canonical)) return [iri];
+  const url = new URL(canonical);
+  url.hostname = `${url.hostname}.`;
+  return [...new Set([iri, canonical, url.href])];
+}
+
 /** Whether an IRI's host is the domain or one of its subdomains. */
 export function onDomain(iri: string, domain: string): boolean {
   const host = hostOf(iri);

@@ -1,5 +1,5 @@
 import type { RoomDb, RoomQueries } from "../db/room-db.ts";
-import { onDomain } from "./domains.ts";
+import { canonicalIri, iriSpellings, onDomain } from "./domains.ts";
 import { type BlockedAccount, type BlockedDomain, moderationStore, type Report } from "./store.ts";
 
 /**
@@ -9,8 +9,8 @@ import { type BlockedAccount, type BlockedDomain, moderationStore, type Report }
 export interface ModerationRooms {
   /** Social: remote accounts of the domain (and subdomains), with their posts, reactions and notifications. */
   forgetDomainAccountsWithin(db: RoomQueries, domain: string): Promise<number>;
-  /** Social: one remote account's posts, reactions and notifications (its row stays). */
-  forgetAccountWithin(db: RoomQueries, actorIri: string): Promise<number>;
+  /** Social: one remote account's posts, reactions and notifications (its row stays), by each spelling of its IRI. */
+  forgetAccountWithin(db: RoomQueries, actorIris: string[]): Promise<number>;
   /** Confederation: pods that match leave the view. */
   forgetPodsWithin(db: RoomQueries, matches: (podIri: string) => boolean): Promise<number>;
   /** Follows: every follow either way with actors that match ends. */
@@ -62,10 +62,12 @@ export function moderationWrites(rooms: RoomDb, forgetting: ModerationRooms, rec
 
     /** Blocks one account and forgets its posts, its pod in the view (if it is one) and its follows. */
     blockAccount(row: BlockedAccount): Promise<BlockOutcome> {
-      const matches = (iri: string) => iri === row.actorIri;
+      const blocked = canonicalIri(row.actorIri);
+      // The same account written with its host's trailing dot is the same account (as the block lists compare).
+      const matches = (iri: string) => canonicalIri(iri) === blocked;
       return rooms.write(async (db) => {
         const added = await store.addBlockedAccountWithin(db, row);
-        const posts = await forgetting.forgetAccountWithin(db, row.actorIri);
+        const posts = await forgetting.forgetAccountWithin(db, iriSpellings(row.actorIri));
         const pods = await forgetting.forgetPodsWithin(db, matches);
         const relations = await forgetting.endRelationsWithin(db, matches);
         return { added, forgotten: posts + pods + relations.followers + relations.following, relations };

@@ -276,16 +276,20 @@ function makeStore(rooms: RoomDb) {
     return removed.length;
   }
 
-  /** An account block (inside moderation's write): its posts, reactions and notifications go, its row stays. */
-  async function removeContentOf(db: RoomQueries, iri: string): Promise<number> {
-    const [account] = await db
+  /**
+   * An account block (inside moderation's write): its posts, reactions and notifications go, its row stays. `iris`
+   * are the ways its IRI may be written (with and without the trailing dot of its host).
+   */
+  async function removeContentOf(db: RoomQueries, iris: string[]): Promise<number> {
+    const held = await db
       .select({ id: a.id })
       .from(a)
-      .where(and(eq(a.iri, iri), eq(a.local, false)));
-    if (!account) return 0;
-    const posts = await db.delete(s).where(eq(s.accountId, account.id)).returning({ id: s.id });
-    await db.delete(r).where(eq(r.accountId, account.id));
-    await db.delete(n).where(eq(n.accountId, account.id));
+      .where(and(inArray(a.iri, iris), eq(a.local, false)));
+    if (held.length === 0) return 0;
+    const ids = held.map((account) => account.id);
+    const posts = await db.delete(s).where(inArray(s.accountId, ids)).returning({ id: s.id });
+    await db.delete(r).where(inArray(r.accountId, ids));
+    await db.delete(n).where(inArray(n.accountId, ids));
     return posts.length;
   }
 
