@@ -132,6 +132,7 @@ function entries(request: FeedRequest): FeedEntry[] {
       updated: new Date(row.version).toISOString(),
       published: new Date(item.published).toISOString(),
       summaryText: fullText(item),
+      jsonText: fullText(item),
       ...(row.content ? { contentHtml: row.content } : {}),
       author: { name: podName(item), uri: new URL(item.pod.iri).href },
       ...(category

@@ -17,14 +17,15 @@ export interface FeedEntry {
   link: string;
   updated: string;
   published: string;
-  /** Plain text: Atom's summary as text, JSON Feed's content_text. */
+  /** Plain text, its line breaks kept: Atom's summary. */
   summaryText?: string;
-  /** Sanitised HTML: JSON Feed's summary is its text form where given (`jsonSummary`). */
+  /** Sanitised HTML. */
   contentHtml?: string;
   author?: FeedPerson;
   category?: { term: string; scheme?: string; label?: string };
-  /** JSON Feed only: the item's `summary`. */
+  /** JSON Feed only: the item's `summary` and `content_text`. */
   jsonSummary?: string;
+  jsonText?: string;
   /** JSON Feed only: extension objects (names start with `_`). */
   jsonExtensions?: Record<`_${string}`, unknown>;
 }
@@ -54,14 +55,18 @@ const NOT_XML = new RegExp(
 );
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
-/** Text for an XML element or attribute: characters XML cannot carry dropped, the rest escaped. */
+/** Text for an XML element: characters XML cannot carry dropped, the rest escaped. */
 export const xmlEscape = (text: string) => text.replace(NOT_XML, "").replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+/** Text for an attribute: as for an element, and tab and line breaks as references (a reader would make them spaces). */
+const attribute = (text: string) => xmlEscape(text).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Plain text as HTML for a type="html" element, each line break a <br>. */
+const textAsHtml = (text: string) => xmlEscape(text).replace(/\r\n?|\n/g, "<br>");
 
 const element = (name: string, text: string, type?: "html") =>
   `<${name}${type ? ` type="${type}"` : ""}>${xmlEscape(text)}</${name}>`;
 const person = (name: string, who: FeedPerson) =>
   `<${name}>${element("name", who.name)}${element("uri", who.uri)}</${name}>`;
-const link = (rel: string, href: string) => `<link rel="${rel}" href="${xmlEscape(href)}"/>`;
+const link = (rel: string, href: string) => `<link rel="${rel}" href="${attribute(href)}"/>`;
 
 export function atomDocument(head: FeedHead, entries: readonly FeedEntry[]): string {
   const lines = [
@@ -88,12 +93,12 @@ export function atomDocument(head: FeedHead, entries: readonly FeedEntry[]): str
         element("published", entry.published),
         entry.author ? person("author", entry.author) : "",
         category
-          ? `<category term="${xmlEscape(category.term)}"` +
-            (category.scheme ? ` scheme="${xmlEscape(category.scheme)}"` : "") +
-            (category.label ? ` label="${xmlEscape(category.label)}"` : "") +
+          ? `<category term="${attribute(category.term)}"` +
+            (category.scheme ? ` scheme="${attribute(category.scheme)}"` : "") +
+            (category.label ? ` label="${attribute(category.label)}"` : "") +
             "/>"
           : "",
-        entry.summaryText ? element("summary", entry.summaryText) : "",
+        entry.summaryText ? element("summary", textAsHtml(entry.summaryText), "html") : "",
         entry.contentHtml ? element("content", entry.contentHtml, "html") : "",
         "</entry>",
       ].join(""),
@@ -117,7 +122,7 @@ export function jsonFeedDocument(head: FeedHead, entries: readonly FeedEntry[]):
       id: entry.id,
       url: entry.link,
       title: entry.title,
-      ...(entry.summaryText ? { content_text: entry.summaryText } : {}),
+      ...(entry.jsonText ? { content_text: entry.jsonText } : {}),
       ...(entry.contentHtml ? { content_html: entry.contentHtml } : {}),
       ...(entry.jsonSummary ? { summary: entry.jsonSummary } : {}),
       date_published: entry.published,
