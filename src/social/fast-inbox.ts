@@ -100,7 +100,8 @@ export function fastNoteInbox(
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sameJson = (a: unknown, b: unknown) =>
+  a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 
 /** Only the ActivityStreams context, alone or followed by Mastodon's own term definitions. */
 function isMastodonContext(context: unknown): { sensitive: boolean } | null {
@@ -169,6 +170,22 @@ function mentions(value: unknown): Mention[] | null {
   return found;
 }
 
+/**
+ * Parsed language tags (an Intl.Locale is immutable), so a post's contentMap does not parse its tag again: parsing
+ * was most of building its LanguageString. Bounded: tags come from the network.
+ */
+const locales = new Map<string, Intl.Locale>();
+const LOCALES_KEPT = 1_000;
+
+function localeOf(language: string): Intl.Locale {
+  let locale = locales.get(language);
+  if (!locale) {
+    locale = new Intl.Locale(language);
+    if (locales.size < LOCALES_KEPT) locales.set(language, locale);
+  }
+  return locale;
+}
+
 function languageContents(content: unknown, map: unknown): (string | LanguageString)[] | null {
   if (typeof content !== "string") return null;
   if (map === undefined) return [content];
@@ -177,7 +194,7 @@ function languageContents(content: unknown, map: unknown): (string | LanguageStr
   for (const [language, text] of Object.entries(map)) {
     if (typeof text !== "string") return null;
     try {
-      contents.push(new LanguageString(text, language));
+      contents.push(new LanguageString(text, localeOf(language)));
     } catch {
       return null;
     }
