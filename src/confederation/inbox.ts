@@ -209,6 +209,16 @@ export function confederationInbox(
     onCreate: onCreateOrUpdate,
     onUpdate: onCreateOrUpdate,
 
+    /**
+     * What `onCreate` writes for a post (an object the view does not keep: only the inbox record), for the social
+     * inbox to write in its own grouped write, so a post and its record share one commit.
+     */
+    async postRecord(activity: Create, post: APObject, senderFollowed?: boolean) {
+      const actorIri = activity.actorId;
+      const isFollowed = senderFollowed ?? (actorIri ? await followed(actorIri.href) : false);
+      return (tx: RoomQueries) => record(tx, activity, post, isFollowed);
+    },
+
     /** A verified activity that does not concern the pod: kept in the inbox record, not read further. */
     async recordUnconcerned(receipt: Receipt): Promise<void> {
       if (!receipt.activityIri) return;

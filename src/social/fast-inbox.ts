@@ -89,9 +89,11 @@ export function fastNoteInbox(
     await withinInboxScope(actorIri, async () => {
       const ctx = newContext();
       spendInboxBudget(ctx);
-      await view.onCreate(ctx, create, senderFollowed);
-      const object = await create.getObject(ctx);
-      if (object) await social.onPost(ctx, create, object, senderFollowed);
+      const note = await create.getObject(ctx);
+      // The post and its inbox record in one commit (the view keeps nothing else of a Note).
+      if (note)
+        await social.onPost(ctx, create, note, senderFollowed, await view.postRecord(create, note, senderFollowed));
+      else await view.onCreate(ctx, create, senderFollowed);
     });
     deps.log.debug({ activity: create.id?.href }, "inbox fast path");
     return true;
