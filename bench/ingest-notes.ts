@@ -13,6 +13,7 @@ import Database from "better-sqlite3";
 import { signJsonLd } from "@fedify/fedify";
 import { freePort, startPod, waitUntil } from "../test/support/pod-process.ts";
 import { rsaVerifyRate } from "./ingest.ts";
+import { monotonicUs } from "./ingest-real.ts";
 
 export interface NoteIngestResult {
   notes: number;
@@ -21,6 +22,8 @@ export interface NoteIngestResult {
   notesPerSecond: number;
   rsaVerifyPerSecond: number;
   podCpuMsPerNote: number;
+  /** The measured stretch on the monotonic clock (µs), which CPU profiles' timestamps also use. */
+  window: { startUs: number; endUs: number };
 }
 
 /** Mastodon's context for a Create (app/lib/activitypub/adapter.rb, 4.x). */
@@ -190,6 +193,7 @@ export async function benchNoteIngest(options: {
         req.end(request.body);
       });
     const cpuBefore = cpu();
+    const startUs = monotonicUs();
     const started = performance.now();
     let next = 0;
     const refused: number[] = [];
@@ -207,6 +211,7 @@ export async function benchNoteIngest(options: {
     await waitUntil(() => count() >= options.notes, 300_000, 10);
     const seconds = (performance.now() - started) / 1000;
     const podCpuMsPerNote = ((cpu() - cpuBefore) * 1000) / options.notes;
+    const window = { startUs, endUs: monotonicUs() };
     db.close();
     return {
       notes: options.notes,
@@ -215,6 +220,7 @@ export async function benchNoteIngest(options: {
       notesPerSecond: options.notes / seconds,
       rsaVerifyPerSecond,
       podCpuMsPerNote,
+      window,
     };
   } finally {
     await pod.stop();

@@ -29,6 +29,8 @@ export interface RealIngestResult {
   genericPath: number | null;
   /** The first such log line, to see what left the fast path. */
   genericPathSample: string | null;
+  /** The measured stretch on the monotonic clock (µs), which CPU profiles' timestamps also use. */
+  window: { startUs: number; endUs: number };
 }
 
 export interface RealIngestOptions {
@@ -39,6 +41,9 @@ export interface RealIngestOptions {
   /** The receiver's log level; "debug" counts the deliveries that left the fast path. */
   logLevel?: string;
 }
+
+/** The clock V8's CPU profiles stamp samples with (CLOCK_MONOTONIC), in µs. */
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -92,6 +97,7 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
 
     const pid = receiver.pid();
     const cpuBefore = cpuSeconds(pid);
+    const startUs = monotonicUs();
     const started = performance.now();
     let next = 0;
     const refused: number[] = [];
@@ -108,6 +114,7 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
     await waitUntil(() => count() >= objects.length, 300_000, 10);
     const seconds = (performance.now() - started) / 1000;
     const cpuMs = (cpuSeconds(pid) - cpuBefore) * 1000;
+    const window = { startUs, endUs: monotonicUs() };
     view.close();
     const logs = receiver.logs();
     const generic = logs.split("\n").filter((line) => line.includes('"inbox generic path"'));
@@ -125,6 +132,7 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
       podCpuMsPerOffer: cpuMs / objects.length,
       genericPath,
       genericPathSample: generic[0] ?? null,
+      window,
     };
   } finally {
     await capture.close();

@@ -76,77 +76,85 @@ export function confederationInbox(
     );
   }
 
+  /** What `ingest` did, with the relay's origin when it was read in the write. */
+  type Written = { result: "stored" | "seen" | "refused"; relayedOrigin?: { iri: string | undefined } };
+
   /**
    * Stores an object from its origin; refuses (one log line) what fails the origin check or validation.
    * `alongside` (the inbox record) is written with it, all or nothing; when it says the activity was recorded
    * already (a redelivery, or another process taking it at once), the object is left as that one left it.
    * Activities that arrive together share one commit (group commit), which settles before this returns.
-   * "stored" when the object is in the view (new or unchanged).
+   * "stored" when the object is in the view (new or unchanged). `readsRelay`: the relay's origin is read in the
+   * same write, for the caller to renew the relay with (`relayedOrigin`, set when it was read).
    */
   async function ingest(
     object: ObjectIds,
     originIri: string,
     toRecord: () => ViewRecord | Promise<ViewRecord>,
-    arrival: { viaIri: string; announceIri?: string },
+    arrival: { viaIri: string; announceIri?: string; readsRelay?: boolean },
     alongside?: (tx: RoomQueries) => Promise<boolean>,
-  ): Promise<"stored" | "seen" | "refused"> {
+  ): Promise<Written> {
     const refuse = async () => {
       if (alongside) await commitGrouped(alongside);
+      return { result: "refused" as const };
     };
-    if (!object.iri || !belongsTo(originIri, object.iri, object.attributedTo)) {
-      await refuse();
+    const iri = object.iri;
+    if (!iri || !belongsTo(originIri, iri, object.attributedTo)) {
       log.warn(
-        { object: object.iri, actor: originIri },
+        { object: iri, actor: originIri },
         "refused an object that is not its actor's (attributedTo, or id off the actor's origin)",
       );
-      return "refused";
+      return refuse();
     }
-    const refused = () => refusal.refuses(originIri) || refusal.refuses(object.iri!);
+    const refused = () => refusal.refuses(originIri) || refusal.refuses(iri);
     if (refused()) {
-      await refuse();
-      log.info({ object: object.iri, actor: originIri }, "refused an object from a blocked server or account");
-      return "refused";
-    }
-    if (!(await claimable(object.iri, originIri))) {
-      await refuse();
-      log.warn(
-        { object: object.iri, actor: originIri },
-        "refused an object another actor holds, which its id does not confirm as this actor's",
-      );
-      return "refused";
+      log.info({ object: iri, actor: originIri }, "refused an object from a blocked server or account");
+      return refuse();
     }
     let viewRecord: ViewRecord;
     try {
       viewRecord = await toRecord();
     } catch (error) {
       if (!(error instanceof InvalidObjectError)) throw error;
-      await refuse();
-      log.warn({ object: object.iri, reason: error.message }, "refused an invalid object");
-      return "refused";
+      log.warn({ object: iri, reason: error.message }, "refused an invalid object");
+      return refuse();
     }
-    const result = await commitGrouped(async (tx) => {
-      if (alongside && !(await alongside(tx))) return "seen";
-      // Blocked while this delivery was being read: nothing of it is kept.
-      if (refused()) return "refused";
-      const stored = await store.upsertWithin(tx, viewRecord, { ...arrival, at: deps.now() });
-      // What the operator's apps show of a followed pod (it sends no companion Notes to pods), in the same
-      // commit. (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
-      // Never for an object its origin deleted: a late Create or Update must not bring its post back.
-      if (!arrival.announceIri && stored !== "deleted") await projectNeighborObject(roomsOf(deps), tx, viewRecord);
-      return stored;
-    });
-    log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result }, "view object received");
-    return result === "seen" || result === "refused" ? result : "stored";
+    const { readsRelay, ...path } = arrival;
+    // Whether another actor holds the object is read inside the write (a read of its own cost more than the
+    // upsert); only such a conflict leaves it, to settle the claim (a fetch), then the write is tried once more.
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await commitGrouped(async (tx): Promise<Written | { holder: string }> => {
+        const holder = await store.originWithin(tx, iri);
+        if (holder && holder !== originIri) return { holder };
+        if (alongside && !(await alongside(tx))) return { result: "seen" as const };
+        // Blocked while this delivery was being read: nothing of it is kept.
+        if (refused()) return { result: "refused" as const };
+        const stored = await store.upsertWithin(tx, viewRecord, { ...path, at: deps.now() });
+        // What the operator's apps show of a followed pod (it sends no companion Notes to pods), in the same
+        // commit. (Also when unchanged: a resync or backfill may have stored the object before its Create came.)
+        // Never for an object its origin deleted: a late Create or Update must not bring its post back.
+        if (!path.announceIri && stored !== "deleted") await projectNeighborObject(roomsOf(deps), tx, viewRecord);
+        const relayedOrigin = readsRelay ? { iri: await store.relayedOriginWithin(tx, iri) } : undefined;
+        return { result: "stored" as const, relayedOrigin };
+      });
+      if ("holder" in outcome) {
+        if (attempt === 0 && (await claimable(iri, originIri, outcome.holder))) continue;
+        log.warn(
+          { object: iri, actor: originIri },
+          "refused an object another actor holds, which its id does not confirm as this actor's",
+        );
+        return refuse();
+      }
+      log.debug({ object: viewRecord.iri, kind: viewRecord.kind, result: outcome.result }, "view object received");
+      return outcome;
+    }
   }
 
   /**
-   * Whether `actorIri` may store `iri`: nobody else holds it, or another actor on the same origin took it
-   * first and the object's own id, fetched, says it is this actor's (then the other's row goes, without a
-   * tombstone). Only a conflict costs a fetch.
+   * Whether `actorIri` may take `iri` from `holder`, another actor on the same origin that took it first: the
+   * object's own id, fetched, says it is this actor's (then the other's row goes, without a tombstone).
    */
-  async function claimable(iri: string, actorIri: string): Promise<boolean> {
-    const holder = await store.originOf(iri);
-    if (!holder || holder === actorIri) return true;
+  async function claimable(iri: string, actorIri: string, holder: string): Promise<boolean> {
     const fetched = await contextFor()
       .lookupObject(iri)
       .catch(() => null);
@@ -170,8 +178,14 @@ export function confederationInbox(
       log.debug({ actor: actorIri }, "ignored an object from a pod this pod does not follow");
       return;
     }
-    const result = await ingest(object, actorIri, toRecord, { viaIri: actorIri }, recordIt);
-    if (object.iri && result !== "seen") await relay.renew(object.iri, actorIri);
+    const { result, relayedOrigin } = await ingest(
+      object,
+      actorIri,
+      toRecord,
+      { viaIri: actorIri, readsRelay: true },
+      recordIt,
+    );
+    if (object.iri && result !== "seen") await relay.renew(object.iri, actorIri, relayedOrigin);
   }
 
   /** `senderFollowed`: the follow as the inbox's concern check read it for this delivery (else read here). */
@@ -194,6 +208,16 @@ export function confederationInbox(
   return {
     onCreate: onCreateOrUpdate,
     onUpdate: onCreateOrUpdate,
+
+    /**
+     * What `onCreate` writes for a post (an object the view does not keep: only the inbox record), for the social
+     * inbox to write in its own grouped write, so a post and its record share one commit.
+     */
+    async postRecord(activity: Create, post: APObject, senderFollowed?: boolean) {
+      const actorIri = activity.actorId;
+      const isFollowed = senderFollowed ?? (actorIri ? await followed(actorIri.href) : false);
+      return (tx: RoomQueries) => record(tx, activity, post, isFollowed);
+    },
 
     /** A verified activity that does not concern the pod: kept in the inbox record, not read further. */
     async recordUnconcerned(receipt: Receipt): Promise<void> {
@@ -270,7 +294,7 @@ export function confederationInbox(
         viaIri: viaIri.href,
         announceIri: announce.id?.href,
       });
-      if (ingested === "stored") {
+      if (ingested.result === "stored") {
         await rememberPod(ctx, origin.href);
       }
     },

@@ -38,10 +38,14 @@ export function relayActions(deps: PodDeps, contextFor: () => Context<null>) {
       return row;
     },
 
-    /** The origin changed or deleted something this pod relayed: announce it again so followers refetch. */
-    async renew(objectIri: string, actorIri: string): Promise<boolean> {
+    /**
+     * The origin changed or deleted something this pod relayed: announce it again so followers refetch.
+     * `relayedOrigin`: what `store.relayedOrigin` answers, when the caller read it already (in its write).
+     */
+    async renew(objectIri: string, actorIri: string, relayedOrigin?: { iri: string | undefined }): Promise<boolean> {
       // Asked for every activity a neighbor sends.
-      if ((await store.relayedOrigin(objectIri)) !== actorIri) return false;
+      const origin = relayedOrigin ? relayedOrigin.iri : await store.relayedOrigin(objectIri);
+      if (origin !== actorIri) return false;
       await store.renewRelay(objectIri, await announce(objectIri));
       return true;
     },

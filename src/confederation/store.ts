@@ -196,6 +196,12 @@ export function viewStore(rooms: RoomDb) {
       return row?.podIri;
     },
 
+    /** `originOf` within the inbox's grouped write (a read there costs a fraction of one on its own). */
+    async originWithin(db: RoomQueries, iri: string): Promise<string | undefined> {
+      const [row] = await originOf(db, { iri });
+      return row?.podIri;
+    },
+
     /** Drops another actor's row for an object its rightful actor reclaims (no tombstone: nothing was deleted). */
     async release(iri: string, holderIri: string): Promise<void> {
       await rooms.write(async (db) => {
@@ -329,6 +335,12 @@ export function viewStore(rooms: RoomDb) {
     /** The origin of an object this pod relayed, if it did (asked for every activity a neighbor sends). */
     async relayedOrigin(objectIri: string): Promise<string | undefined> {
       const [row] = await rooms.read((db) => relayedOrigin(db, { objectIri }));
+      return row?.originIri;
+    },
+
+    /** `relayedOrigin` within the inbox's grouped write. */
+    async relayedOriginWithin(db: RoomQueries, objectIri: string): Promise<string | undefined> {
+      const [row] = await relayedOrigin(db, { objectIri });
       return row?.originIri;
     },
 

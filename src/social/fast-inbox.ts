@@ -89,9 +89,11 @@ export function fastNoteInbox(
     await withinInboxScope(actorIri, async () => {
       const ctx = newContext();
       spendInboxBudget(ctx);
-      await view.onCreate(ctx, create, senderFollowed);
-      const object = await create.getObject(ctx);
-      if (object) await social.onPost(ctx, create, object, senderFollowed);
+      const note = await create.getObject(ctx);
+      // The post and its inbox record in one commit (the view keeps nothing else of a Note).
+      if (note)
+        await social.onPost(ctx, create, note, senderFollowed, await view.postRecord(create, note, senderFollowed));
+      else await view.onCreate(ctx, create, senderFollowed);
     });
     deps.log.debug({ activity: create.id?.href }, "inbox fast path");
     return true;
@@ -100,7 +102,8 @@ export function fastNoteInbox(
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sameJson = (a: unknown, b: unknown) =>
+  a === b || (typeof a === "object" && typeof b === "object" && JSON.stringify(a) === JSON.stringify(b));
 
 /** Only the ActivityStreams context, alone or followed by Mastodon's own term definitions. */
 function isMastodonContext(context: unknown): { sensitive: boolean } | null {
@@ -132,9 +135,20 @@ function iris(value: unknown): URL[] | null {
   return urls.every((url) => url !== null) ? (urls as URL[]) : null;
 }
 
+/** A UTC date-time in whole milliseconds at most, as Mastodon writes them. */
+const UTC_MILLISECONDS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,3}))?Z$/;
+
 function instant(value: unknown): Temporal.Instant | null | undefined {
   if (value === undefined || value === null) return null;
   if (typeof value !== "string" || !RFC3339.test(value)) return undefined;
+  // The polyfill's parser cost more than the rest of a post's decoding; a date in Mastodon's form is read by
+  // Date.parse, only when it is exactly the date written (Date.parse rolls "02-30" or "24:00" over).
+  const utc = UTC_MILLISECONDS.exec(value);
+  if (utc) {
+    const ms = Date.parse(value);
+    if (Number.isFinite(ms) && new Date(ms).toISOString() === `${utc[1]}.${(utc[2] ?? "").padEnd(3, "0")}Z`)
+      return Polyfill.Instant.fromEpochMilliseconds(ms) as unknown as Temporal.Instant;
+  }
   try {
     // Fedify's types name the global Temporal; at run time it is this polyfill (see deps.ts toInstant).
     return Polyfill.Instant.from(value) as unknown as Temporal.Instant;
@@ -158,6 +172,22 @@ function mentions(value: unknown): Mention[] | null {
   return found;
 }
 
+/**
+ * Parsed language tags (an Intl.Locale is immutable), so a post's contentMap does not parse its tag again: parsing
+ * was most of building its LanguageString. Bounded: tags come from the network.
+ */
+const locales = new Map<string, Intl.Locale>();
+const LOCALES_KEPT = 1_000;
+
+function localeOf(language: string): Intl.Locale {
+  let locale = locales.get(language);
+  if (!locale) {
+    locale = new Intl.Locale(language);
+    if (locales.size < LOCALES_KEPT) locales.set(language, locale);
+  }
+  return locale;
+}
+
 function languageContents(content: unknown, map: unknown): (string | LanguageString)[] | null {
   if (typeof content !== "string") return null;
   if (map === undefined) return [content];
@@ -166,7 +196,7 @@ function languageContents(content: unknown, map: unknown): (string | LanguageStr
   for (const [language, text] of Object.entries(map)) {
     if (typeof text !== "string") return null;
     try {
-      contents.push(new LanguageString(text, language));
+      contents.push(new LanguageString(text, localeOf(language)));
     } catch {
       return null;
     }

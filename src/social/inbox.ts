@@ -19,7 +19,7 @@ import { belongsTo } from "../federation/iri.ts";
 import { actorToProfile, isPost, objectToPost, type Account, type Status } from "./activitypub.ts";
 import { socialStore } from "./store.ts";
 import { sharedGroupedWrites } from "../db/grouped-writes.ts";
-import { roomsOf } from "../db/room-db.ts";
+import { roomsOf, type RoomQueries } from "../db/room-db.ts";
 import { followsOf } from "../follows/room.ts";
 
 const REFRESH_MS = 24 * 60 * 60 * 1000;
@@ -69,24 +69,38 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
   return {
     rememberActor,
 
-    /** A Create or Update of a post. Kept when it concerns the pod; the pod is told of replies and mentions. */
-    /** `senderFollowed`: the follow as the inbox's concern check read it for this delivery (else read here). */
-    async onPost(ctx: Context<null>, activity: Create | Update, object: APObject, senderFollowed?: boolean) {
+    /**
+     * A Create or Update of a post. Kept when it concerns the pod; the pod is told of replies and mentions.
+     * `senderFollowed`: the follow as the inbox's concern check read it for this delivery (else read here).
+     * `alongside` (the inbox record) is written in the post's commit, or alone when the post is not kept.
+     */
+    async onPost(
+      ctx: Context<null>,
+      activity: Create | Update,
+      object: APObject,
+      senderFollowed?: boolean,
+      alongside?: (db: RoomQueries) => Promise<unknown>,
+    ) {
+      const notKept = async () => {
+        if (alongside) await commitGrouped(alongside);
+      };
       // The sender must be the author (as Mastodon requires): nobody else may claim a post's id.
-      if (!isPost(object) || !activity.actorId || !belongsTo(activity.actorId, object.id, object.attributionId)) return;
+      if (!isPost(object) || !activity.actorId || !belongsTo(activity.actorId, object.id, object.attributionId))
+        return notKept();
       // A pod's charter Article is structure for the confederal view; its companion Note is the post people read.
-      if ((await kindOf(object)) === "charter") return;
+      if ((await kindOf(object)) === "charter") return notKept();
       const post = await objectToPost(object, ctx);
       const replyTarget = await localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
       const me = ctx.getActorUri(deps.config.handle).href;
       const mentionsPod = post.mentions.includes(me);
       const followed = senderFollowed ?? (await followsOf(deps).followsAccepted(activity.actorId.href));
-      if (!followed && !replyTarget && !mentionsPod && !(await store.statusByIri(post.iri))) return;
+      if (!followed && !replyTarget && !mentionsPod && !(await store.statusByIri(post.iri))) return notKept();
       const account = await rememberActor(ctx, activity.actorId);
-      if (!account || !(await claimable(ctx, post.iri, account))) return;
+      if (!account || !(await claimable(ctx, post.iri, account))) return notKept();
       // Posts arriving together share one commit (group commit), which settles before this returns.
       const stored = await commitGrouped(async (db) => {
+        if (alongside) await alongside(db);
         // Blocked while this post was being read (its author fetched, its id checked): nothing of it is kept.
         if (refusal.refuses(account.iri) || refusal.refuses(post.iri)) return "refused" as const;
         const result = await store.within.upsertStatus(

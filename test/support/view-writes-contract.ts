@@ -102,6 +102,10 @@ export function describeViewWritesContract(name: string, databases: ViewWritesDa
       );
       expect(await store.originOf(charter.iri)).toBe(charter.podIri);
       expect(await store.originOf(`https://${h}/offers/none`)).toBeUndefined();
+      // The same lookup inside the inbox's grouped write.
+      const grouped = groupedWrites(rooms);
+      expect(await grouped((db) => store.originWithin(db, charter.iri))).toBe(charter.podIri);
+      expect(await grouped((db) => store.originWithin(db, `https://${h}/offers/none`))).toBeUndefined();
     });
 
     it("keeps another actor's object: neither its newer version nor a Delete from another host changes it", async () => {
@@ -386,6 +390,8 @@ export function describeViewWritesContract(name: string, databases: ViewWritesDa
         const rows = await here.rooms.read((db) => db.select().from(t).where(eq(t.objectIri, objectIri)));
         expect(rows.length).toBe(1);
         expect(await there.store.relayedOrigin(objectIri)).toBe(podOf(h));
+        expect(await there.grouped((db) => there.store.relayedOriginWithin(db, objectIri))).toBe(podOf(h));
+        expect(await there.grouped((db) => there.store.relayedOriginWithin(db, `${objectIri}/none`))).toBeUndefined();
         await here.store.renewRelay(objectIri, "https://own.example/users/pod#announce/renewed");
         const [renewed] = await there.rooms.read((db) => db.select().from(t).where(eq(t.objectIri, objectIri)));
         expect(renewed!.announceIri).toBe("https://own.example/users/pod#announce/renewed");

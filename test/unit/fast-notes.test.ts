@@ -148,6 +148,26 @@ describe("the inbox fast path for Mastodon's Create(Note)", () => {
     );
   });
 
+  it("reads dates at their edges as Fedify does: fractions, leap seconds, early years", async () => {
+    for (const date of [
+      "2025-09-01T10:00:00.5Z",
+      "2025-09-01T10:00:00.050Z",
+      "2025-09-01T10:00:00.123456789Z",
+      "2016-12-31T23:59:60Z",
+      "2024-02-29T00:00:00Z",
+      "0999-01-01T00:00:00Z",
+      "2025-09-01T10:00:00+00:00",
+    ]) {
+      const json = mastodonCreate({ published: date }, { published: date });
+      const decoded = decodeMastodonCreate(json);
+      expect(decoded, date).not.toBeNull();
+      expect(await seen(decoded!), date).toEqual(await viaJsonLd(json));
+    }
+    // Dates Date.parse would roll over into another day are no dates at all, as the polyfill reads them.
+    for (const date of ["2025-02-30T00:00:00Z", "2025-09-01T24:00:00Z", "2025-09-01T10:60:00Z"])
+      expect(decodeMastodonCreate(mastodonCreate({ published: date })), date).toBeNull();
+  });
+
   it("leaves to Fedify whatever it does not fully recognise", () => {
     const declined = [
       mastodonCreate({}, { "@context": [AS, { sensitive: "https://evil.example/sensitive" }] }),
