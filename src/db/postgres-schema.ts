@@ -964,6 +964,12 @@ export const sovereigntyWeights = pgTable("sovereignty_weights", {
   updatedAt: text("updated_at").notNull(),
 });
 
+export const statusDeletions = pgTable("status_deletions", {
+  iri: text("iri").primaryKey(),
+  accountIri: text("account_iri").notNull(),
+  deletedAt: text("deleted_at").notNull(),
+});
+
 export const statuses = pgTable(
   "statuses",
   {

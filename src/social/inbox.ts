@@ -159,10 +159,10 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       return kept;
     },
 
-    /** Delete of a post by its author (only the account that holds it loses it). */
+    /** Delete of a post by its author (only the account that holds it loses it; a late Create stays out). */
     async onDeletePost(actorIri: URL, objectIri: URL): Promise<boolean> {
       const account = await store.accountByIri(actorIri.href);
-      return account ? store.deleteStatus(objectIri.href, account.id) : false;
+      return account ? store.deletePostOfAuthor(objectIri.href, account, deps.now()) : false;
     },
 
     /** The actor deleted itself: its account, posts, likes, boosts and notifications go. */

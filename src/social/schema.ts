@@ -102,3 +102,13 @@ export const markers = sqliteTable("markers", {
   version: integer("version").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
+
+/**
+ * Posts their author deleted (a Delete from the account that the post's id belongs to). Ids are never reused, so
+ * a Create or Update that arrives after its Delete (a retry, a slow relay, a backfill) does not bring it back.
+ */
+export const statusDeletions = sqliteTable("status_deletions", {
+  iri: text("iri").primaryKey(),
+  accountIri: text("account_iri").notNull(),
+  deletedAt: text("deleted_at").notNull(),
+});

@@ -1,9 +1,10 @@
 import { and, asc, count, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
+import { oneAtATimeWithin } from "../db/postgres-write-client.ts";
 import { placeholdersOf, type Placeholders, type RoomDb, type RoomQueries } from "../db/room-db.ts";
 import type { Account, AccountProfile, PostRecord, Status } from "./activitypub.ts";
 import { snowflake } from "./ids.ts";
-import { accounts, notifications, reactions, statuses } from "./schema.ts";
+import { accounts, notifications, reactions, statusDeletions, statuses } from "./schema.ts";
 
 export type Notification = typeof notifications.$inferSelect;
 export type Counts = { replies: number; favourites: number; reblogs: number };
@@ -36,6 +37,7 @@ function makeStore(rooms: RoomDb) {
   const s = rooms.table(statuses);
   const r = rooms.table(reactions);
   const n = rooms.table(notifications);
+  const deletions = rooms.table(statusDeletions);
 
   // The statements every post (and every offer a followed pod sends: its post) runs, built once.
   type StatusRow = Omit<Status, "hiddenAt">;
@@ -64,6 +66,9 @@ function makeStore(rooms: RoomDb) {
       .values(placeholdersOf(p, [...STATUS_VALUES, "id", "accountId", "kind"]))
       .onConflictDoNothing()
       .returning(),
+  );
+  const deletedPost = rooms.prepare((db, p: Placeholders<{ iri: string }>) =>
+    db.select({ iri: deletions.iri }).from(deletions).where(eq(deletions.iri, p.iri)).limit(1),
   );
   const updateStatus = rooms.prepare((db, p: Placeholders<StatusRow>) =>
     db
@@ -164,6 +169,9 @@ function makeStore(rooms: RoomDb) {
       accountId: account.id,
       kind,
     };
+    await postTurn(db, post.iri);
+    // Its author deleted it: a Create or Update that comes after the Delete does not bring it back.
+    if ((await deletedPost(db, { iri: post.iri })).length > 0) return null;
     const at = new Date(Math.min(Date.parse(post.publishedAt) || Date.now(), Date.now()));
     for (let tries = 0; ; tries++) {
       const row = { ...values, id: idFor(at, tries) };
@@ -176,6 +184,29 @@ function makeStore(rooms: RoomDb) {
       if (await statusByIri(db, post.iri)) return null;
       // Nothing holds the IRI: the id was taken by another post.
     }
+  }
+
+  /**
+   * On PostgreSQL, a post's writes take turns (a Delete and a late Create in two processes at once would each miss
+   * the other's row); SQLite's writes take turns anyway.
+   */
+  async function postTurn(db: RoomQueries, iri: string): Promise<void> {
+    if (rooms.dialect === "postgres") await oneAtATimeWithin(db, `post ${iri}`);
+  }
+
+  /**
+   * A Delete from a post's author: the post goes and its IRI is remembered, so that a late Create or Update does
+   * not bring it back. Remembered even if the pod never held the post (its Create may still be on its way), but
+   * only for an IRI on the author's own server: nobody can rule out another server's posts. Whether a post went.
+   */
+  async function deletePostOfAuthor(db: RoomQueries, iri: string, author: Account, at: Date): Promise<boolean> {
+    if (author.local || !URL.canParse(iri) || new URL(iri).origin !== new URL(author.iri).origin) return false;
+    await postTurn(db, iri);
+    await db
+      .insert(deletions)
+      .values({ iri, accountIri: author.iri, deletedAt: at.toISOString() })
+      .onConflictDoNothing();
+    return deleteStatus(db, iri, author.id);
   }
 
   async function deleteStatus(db: RoomQueries, iri: string, accountId?: string): Promise<boolean> {
@@ -373,6 +404,8 @@ function makeStore(rooms: RoomDb) {
     upsertStatus: (account: Account, kind: Status["kind"], post: PostRecord) =>
       rooms.write((db) => upsertStatus(db, account, kind, post)),
     deleteStatus: (iri: string, accountId?: string) => rooms.write((db) => deleteStatus(db, iri, accountId)),
+    deletePostOfAuthor: (iri: string, author: Account, at: Date) =>
+      rooms.write((db) => deletePostOfAuthor(db, iri, author, at)),
 
     /** A like or boost, counted once however often it arrives; the operator is told when it is new. */
     react: (statusId: string, accountId: string, kind: "favourite" | "reblog", activityIri: string, now: Date) =>

@@ -146,6 +146,33 @@ export function describeSocialContract(name: string, databases: SocialDatabases)
       expect((await socialStore(rooms).statusByIri(iri))?.content).toBe("<p>second</p>");
     });
 
+    it("a post its author deleted stays deleted: a late Create or Update, even arriving at once, does not bring it back", async () => {
+      const author = await socialStore(rooms).upsertAccount(profile(host()), at);
+      const iri = `${author.iri}/statuses/1`;
+      await socialStore(rooms).upsertStatus(author, "note", post(iri));
+      expect(await socialStore(rooms).deletePostOfAuthor(iri, author, at)).toBe(true);
+      expect(await socialStore(rooms).upsertStatus(author, "note", post(iri, { content: "<p>late</p>" }))).toBeNull();
+      expect(await socialStore(rooms).statusByIri(iri)).toBeUndefined();
+      // Deleted before its Create arrived: the Create stays out too.
+      const early = `${author.iri}/statuses/2`;
+      expect(await socialStore(rooms).deletePostOfAuthor(early, author, at)).toBe(false);
+      expect(await socialStore(rooms).upsertStatus(author, "note", post(early))).toBeNull();
+      // Only the author's own server's IRIs: an account cannot delete another server's posts ahead of time.
+      const elsewhere = `https://elsewhere.example/statuses/3`;
+      expect(await socialStore(rooms).deletePostOfAuthor(elsewhere, author, at)).toBe(false);
+      expect(await socialStore(rooms).upsertStatus(author, "note", post(elsewhere))).toMatchObject({ created: true });
+      // A Delete and a Create at once, in two processes: the post never outlives the Delete.
+      const iris = Array.from({ length: 20 }, (_, i) => `${author.iri}/statuses/race-${i}`);
+      await Promise.all(
+        iris.flatMap((raced) => [
+          socialStore(other).deletePostOfAuthor(raced, author, at),
+          socialStore(rooms).upsertStatus(author, "note", post(raced)),
+        ]),
+      );
+      for (const raced of iris)
+        expect([raced, await socialStore(rooms).statusByIri(raced)]).toEqual([raced, undefined]);
+    });
+
     it("posts of one old millisecond each get an id of their own (a taken id is tried again, not an error)", async () => {
       const author = await socialStore(rooms).upsertAccount(profile(host()), at);
       const old = { publishedAt: "2001-01-01T00:00:00Z" };
