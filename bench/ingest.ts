@@ -71,6 +71,7 @@ function signCavage(neighbor: Neighbor, url: URL, body: string): Record<string, 
 }
 
 import { createHash } from "node:crypto";
+import { podNodeFlags } from "../test/support/node-flags.ts";
 const require_sha256 = (body: string) => createHash("sha256").update(body).digest("base64");
 
 /**
@@ -115,7 +116,9 @@ export async function benchIngest(options: {
       ...(process.env.POD_BENCH_PROFILE
         ? ["--cpu-prof", "--cpu-prof-interval=200", `--cpu-prof-dir=${process.env.POD_BENCH_PROFILE}`]
         : []),
-      new URL("../src/main.ts", import.meta.url).pathname,
+      // As `npm start` runs it: its flags and launcher (bin/loading.mjs: the compile cache, drizzle's CommonJS build).
+      ...podNodeFlags(),
+      new URL("../bin/start.mjs", import.meta.url).pathname,
     ],
     {
       env: {

@@ -1,7 +1,7 @@
 /**
  * Idle memory and cold start of a real pod process: `node bench/memory.ts [--runs=3] [--settle=10]
- * [--flags="--max-semi-space-size=2"] [--entry=FILE]`. Each run starts `node bin/start.mjs` (as `npm start` does
- * with --flags="--max-semi-space-size=2") on a fresh data directory,
+ * [--flags="…"] [--entry=FILE]`. Each run starts `node <flags> bin/start.mjs` (by default `npm start`'s flags) on a
+ * fresh data directory,
  * times spawn → first WebFinger 200, lets it settle, then reads /proc/PID/status and smaps_rollup, and the
  * pod's own process.memoryUsage() and the number of modules it has loaded (through a probe preloaded with
  * --import that answers SIGUSR2 on stderr); then stops it and times a restart on the same data directory.
@@ -13,12 +13,14 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../test/support/pod-process.ts";
+import { podNodeFlags } from "../test/support/node-flags.ts";
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const runs = Number(arg("runs", "3"));
 const settleSeconds = Number(arg("settle", "10"));
-const extraFlags = arg("flags", "").split(/\s+/).filter(Boolean);
+/** Node's flags for the pod: `npm start`'s by default. */
+const extraFlags = arg("flags", podNodeFlags().join(" ")).split(/\s+/).filter(Boolean);
 /** What to start (e.g. --entry=src/main.ts, or another checkout's, to compare with an earlier version). */
 const START = arg("entry", fileURLToPath(new URL("../bin/start.mjs", import.meta.url)));
 const PROBE = `data:text/javascript,${encodeURIComponent(

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { freePort } from "../test/support/pod-process.ts";
+import { podNodeFlags } from "../test/support/node-flags.ts";
 
 export interface ReadTiming {
   name: string;
@@ -50,24 +51,20 @@ interface Pod {
 async function startPod(port: number, dataDir: string, logLevel: string): Promise<Pod> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  // As production starts it (bin/start.mjs: the compile cache, drizzle-orm's CommonJS build; Docker's V8 flag).
-  const child = spawn(
-    process.execPath,
-    ["--max-semi-space-size=2", new URL("../bin/start.mjs", import.meta.url).pathname],
-    {
-      env: {
-        ...process.env,
-        POD_URL: url,
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        POD_HANDLE: HANDLE,
-        POD_ALLOW_PRIVATE_ADDRESS: "true",
-        LOG_LEVEL: logLevel,
-        POD_ADMIN_TOKEN: BENCH_TOKEN,
-      },
-      stdio: ["ignore", "ignore", "pipe"],
+  // As production starts it (bin/start.mjs: the compile cache, drizzle-orm's CommonJS build; npm start's flags).
+  const child = spawn(process.execPath, [...podNodeFlags(), new URL("../bin/start.mjs", import.meta.url).pathname], {
+    env: {
+      ...process.env,
+      POD_URL: url,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      POD_HANDLE: HANDLE,
+      POD_ALLOW_PRIVATE_ADDRESS: "true",
+      LOG_LEVEL: logLevel,
+      POD_ADMIN_TOKEN: BENCH_TOKEN,
     },
-  );
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const webfinger = `${url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${HANDLE}@127.0.0.1:${port}`)}`;

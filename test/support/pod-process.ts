@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { podNodeFlags } from "./node-flags.ts";
 
 // The launcher, as production runs it (the Node.js check, then how modules load: bin/loading.mjs).
 const MAIN = fileURLToPath(new URL("../../bin/start.mjs", import.meta.url));
@@ -102,7 +103,10 @@ export async function startPod(
   };
 
   const launch = async () => {
-    child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...podEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [...podNodeFlags(), MAIN], {
+      env: { ...process.env, ...podEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.once("exit", (code) => exitCodes.push(code));
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));

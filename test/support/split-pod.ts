@@ -3,6 +3,7 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { freePort, waitUntil } from "./pod-process.ts";
+import { podNodeFlags } from "./node-flags.ts";
 
 /** One process of a pod split into web and worker processes (bin/web.mjs, bin/worker.mjs), sharing DATA_DIR. */
 export interface RoleProcess {
@@ -22,7 +23,7 @@ export async function startRole(role: "web" | "worker", env: Record<string, stri
   const port = await freePort();
   const main = fileURLToPath(new URL(`../../bin/${role}.mjs`, import.meta.url));
   const roleEnv = role === "web" ? { PORT: String(port) } : { HEALTH_PORT: String(port) };
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  const child: ChildProcess = spawn(process.execPath, [...podNodeFlags(role), main], {
     env: { ...process.env, HOST: "127.0.0.1", ...env, ...roleEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
