@@ -107,9 +107,14 @@ if (!only || only === "ingest") {
   );
 
   console.log(`## Mastodon-style Create(Note) ingest: mentions of the pod, HTTP- and LD-signed (${load()})`);
-  const notes = await benchNoteIngest({ notes: quick ? 300 : 2000, authors: 20, concurrency });
+  const notes = await benchNoteIngest({
+    notes: quick ? 300 : 2000,
+    warmUp: quick ? 100 : 1000,
+    authors: 20,
+    concurrency,
+  });
   console.log(
-    `posts: ${notes.notes} from ${notes.authors} authors, ${notes.concurrency} in flight; raw RSA-2048 ` +
+    `posts: ${notes.notes} from ${notes.authors} authors after ${notes.warmUp} unmeasured, ${notes.concurrency} in flight; raw RSA-2048 ` +
       `verify: ${notes.rsaVerifyPerSecond.toFixed(0)}/s`,
   );
   console.log(
