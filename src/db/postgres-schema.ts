@@ -964,11 +964,16 @@ export const sovereigntyWeights = pgTable("sovereignty_weights", {
   updatedAt: text("updated_at").notNull(),
 });
 
-export const statusDeletions = pgTable("status_deletions", {
-  iri: text("iri").primaryKey(),
-  accountIri: text("account_iri").notNull(),
-  deletedAt: text("deleted_at").notNull(),
-});
+export const statusDeletions = pgTable(
+  "status_deletions",
+  {
+    iri: text("iri").primaryKey(),
+    accountIri: text("account_iri").notNull(),
+    deletedAt: text("deleted_at").notNull(),
+    held: boolean("held").notNull().default(true),
+  },
+  (t) => [index("status_deletions_held").on(t.held, t.accountIri, t.deletedAt)],
+);
 
 export const statuses = pgTable(
   "statuses",

@@ -8,8 +8,9 @@ const RESYNC_PERIOD_MS = 60 * 60_000;
 
 /**
  * The pod's periodic work, each job once per period across all processes: offers and needs whose end has
- * passed expire (followers are told), old inbox records go, last month's sovereignty report is drafted at
- * the start of a month, rota and decision review reminders go out, and every hour the view is re-read.
+ * passed expire (followers are told), old inbox records and Deletes of posts never held go, last month's
+ * sovereignty report is drafted at the start of a month, rota and decision review reminders go out, and every
+ * hour the view is re-read.
  */
 export function podJobs(pod: Pod, log: Logger): PeriodicJob[] {
   const sweep = SWEEP_PERIOD_MS / timerScale();
@@ -26,6 +27,7 @@ export function podJobs(pod: Pod, log: Logger): PeriodicJob[] {
     }),
     every("prune-received", async () => {
       await pod.confederation.pruneReceived();
+      await pod.social.pruneUnheldDeletions();
     }),
     every("draft-sovereignty", async () => {
       await pod.sovereignty.draftFor(pod.deps.now());

@@ -13,6 +13,9 @@ import { socialQueries } from "./queries.ts";
 import { socialStore } from "./store.ts";
 import { timelines } from "./timelines.ts";
 
+/** How long a Delete of a post the pod never held is kept: deliveries that failed are retried for days. */
+const UNHELD_DELETIONS_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** The pod as Mastodon-compatible servers and apps see it: accounts, posts, reactions, notifications. */
 export function socialService(
   deps: PodDeps,
@@ -76,6 +79,8 @@ export function socialService(
     refuseWith(refuses: Refusal["refuses"]) {
       refusal.refuses = refuses;
     },
+    /** Forgets Deletes of posts the pod never held once a late Create could no longer be on its way. */
+    pruneUnheldDeletions: () => store.pruneUnheldDeletions(new Date(deps.now().getTime() - UNHELD_DELETIONS_KEPT_MS)),
     /** Whether the pod keeps this post / knows this account (the inbox asks for deliveries not otherwise its). */
     knowsStatus: async (iri: string) => (await store.statusByIri(iri)) !== undefined,
     knowsAccount: async (iri: string) => (await store.accountByIri(iri)) !== undefined,

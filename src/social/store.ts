@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, like, lt, or, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import { oneAtATimeWithin } from "../db/postgres-write-client.ts";
 import { placeholdersOf, type Placeholders, type RoomDb, type RoomQueries } from "../db/room-db.ts";
@@ -31,6 +31,8 @@ const stores = new WeakMap<RoomDb, SocialStore>();
 
 /** How many fresh ids an insert tries before giving up (each conflict means another row took that id). */
 const ID_TRIES = 1000;
+/** Deletes of posts the pod never held, kept per account (the latest). */
+export const UNHELD_DELETIONS_PER_ACCOUNT = 1000;
 
 function makeStore(rooms: RoomDb) {
   const a = rooms.table(accounts);
@@ -193,23 +195,45 @@ function makeStore(rooms: RoomDb) {
    * On PostgreSQL, a post's writes take turns (a Delete and a late Create in two processes at once would each miss
    * the other's row); SQLite's writes take turns anyway.
    */
-  async function postTurn(db: RoomQueries, iri: string): Promise<void> {
-    if (rooms.dialect === "postgres") await oneAtATimeWithin(db, `post ${iri}`);
+  const postTurn = (db: RoomQueries, iri: string) => inTurn(db, `post ${iri}`);
+  async function inTurn(db: RoomQueries, key: string): Promise<void> {
+    if (rooms.dialect === "postgres") await oneAtATimeWithin(db, key);
   }
 
   /**
    * A Delete from a post's author: the post goes and its IRI is remembered, so that a late Create or Update does
    * not bring it back. Remembered even if the pod never held the post (its Create may still be on its way), but
    * only for an IRI on the author's own server: nobody can rule out another server's posts. Whether a post went.
+   *
+   * Deletes of posts the pod never held cost their sender nothing to make up, so only the author's latest
+   * UNHELD_DELETIONS_PER_ACCOUNT are kept, and `pruneUnheldDeletions` forgets them after a while.
    */
   async function deletePostOfAuthor(db: RoomQueries, iri: string, author: Account, at: Date): Promise<boolean> {
     if (author.local || !URL.canParse(iri) || new URL(iri).origin !== new URL(author.iri).origin) return false;
     await postTurn(db, iri);
-    await db
+    const held = await deleteStatus(db, iri, author.id);
+    // An account's unheld Deletes are counted and cut in turn, or two at once would each miss the other's.
+    if (!held) await inTurn(db, `unheld deletions ${author.iri}`);
+    const [kept] = await db
       .insert(deletions)
-      .values({ iri, accountIri: author.iri, deletedAt: at.toISOString() })
-      .onConflictDoNothing();
-    return deleteStatus(db, iri, author.id);
+      .values({ iri, accountIri: author.iri, deletedAt: at.toISOString(), held })
+      .onConflictDoNothing()
+      .returning({ iri: deletions.iri });
+    if (kept && !held) await keepLatestUnheld(db, author.iri);
+    return held;
+  }
+
+  async function keepLatestUnheld(db: RoomQueries, accountIri: string): Promise<void> {
+    const unheld = and(eq(deletions.held, false), eq(deletions.accountIri, accountIri));
+    const [{ n }] = (await db.select({ n: count() }).from(deletions).where(unheld)) as [{ n: number }];
+    if (n <= UNHELD_DELETIONS_PER_ACCOUNT) return;
+    const oldest = db
+      .select({ iri: deletions.iri })
+      .from(deletions)
+      .where(unheld)
+      .orderBy(asc(deletions.deletedAt), asc(deletions.iri))
+      .limit(n - UNHELD_DELETIONS_PER_ACCOUNT);
+    await db.delete(deletions).where(inArray(deletions.iri, oldest));
   }
 
   async function deleteStatus(db: RoomQueries, iri: string, accountId?: string): Promise<boolean> {
@@ -411,6 +435,16 @@ function makeStore(rooms: RoomDb) {
     deleteStatus: (iri: string, accountId?: string) => rooms.write((db) => deleteStatus(db, iri, accountId)),
     deletePostOfAuthor: (iri: string, author: Account, at: Date) =>
       rooms.write((db) => deletePostOfAuthor(db, iri, author, at)),
+    /** Forgets Deletes of posts the pod never held, made before `cutoff`; how many went. */
+    pruneUnheldDeletions: async (cutoff: Date) => {
+      const gone = await rooms.write((db) =>
+        db
+          .delete(deletions)
+          .where(and(eq(deletions.held, false), lt(deletions.deletedAt, cutoff.toISOString())))
+          .returning({ iri: deletions.iri }),
+      );
+      return gone.length;
+    },
 
     /** A like or boost, counted once however often it arrives; the operator is told when it is new. */
     react: (statusId: string, accountId: string, kind: "favourite" | "reblog", activityIri: string, now: Date) =>

@@ -1,12 +1,12 @@
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/schema.ts";
 import type { RoomDb } from "../../src/db/room-db.ts";
 import { following } from "../../src/follows/schema.ts";
 import type { Account, AccountProfile, PostRecord, Status } from "../../src/social/activitypub.ts";
 import { socialQueries } from "../../src/social/queries.ts";
-import { accounts, markers, notifications, reactions, statuses } from "../../src/social/schema.ts";
-import { socialStore } from "../../src/social/store.ts";
+import { accounts, markers, notifications, reactions, statusDeletions, statuses } from "../../src/social/schema.ts";
+import { socialStore, UNHELD_DELETIONS_PER_ACCOUNT } from "../../src/social/store.ts";
 import { timelines } from "../../src/social/timelines.ts";
 
 export interface SocialDatabases {
@@ -70,7 +70,7 @@ export function describeSocialContract(name: string, databases: SocialDatabases)
       rooms = databases.rooms();
       other = databases.another();
       await rooms.write(async (db) => {
-        for (const table of [notifications, reactions, markers, statuses, accounts, following])
+        for (const table of [notifications, reactions, markers, statuses, statusDeletions, accounts, following])
           await db.delete(rooms.table(table));
       });
       // A cold pool would open its connections one after the other and so not race: warm both first.
@@ -171,6 +171,48 @@ export function describeSocialContract(name: string, databases: SocialDatabases)
       );
       for (const raced of iris)
         expect([raced, await socialStore(rooms).statusByIri(raced)]).toEqual([raced, undefined]);
+    });
+
+    it("Deletes of posts never held: only an account's latest are kept, and only for a while; held ones stay", async () => {
+      const store = socialStore(rooms);
+      const author = await store.upsertAccount(profile(host()), at);
+      const eve = await store.upsertAccount(profile(author.host, "eve"), at);
+      const unheld = (account: Account) =>
+        rooms.read(async (db) =>
+          (
+            await db
+              .select({ iri: statusDeletions.iri })
+              .from(rooms.table(statusDeletions))
+              .where(and(eq(statusDeletions.accountIri, account.iri), eq(statusDeletions.held, false)))
+          ).map((row) => row.iri),
+        );
+      const held = `${author.iri}/statuses/held`;
+      await store.upsertStatus(author, "note", post(held));
+      expect(await store.deletePostOfAuthor(held, author, at)).toBe(true);
+      const minutes = (m: number) => new Date(at.getTime() + m * 60_000);
+      const madeUp = (i: number) => `${author.iri}/statuses/made-up-${i}`;
+      const cap = UNHELD_DELETIONS_PER_ACCOUNT;
+      // Two processes at once, each Delete a minute later than the one before.
+      await Promise.all(
+        Array.from({ length: cap + 5 }, (_, i) =>
+          socialStore(i % 2 ? other : rooms).deletePostOfAuthor(madeUp(i), author, minutes(i + 1)),
+        ),
+      );
+      await store.deletePostOfAuthor(`${eve.iri}/statuses/1`, eve, minutes(1));
+      // The latest `cap` stay; the five oldest went, so their late Creates are taken again.
+      const kept = new Set(await unheld(author));
+      expect(kept.size).toBe(cap);
+      for (let i = 0; i < 5; i++) expect(kept.has(madeUp(i))).toBe(false);
+      expect(kept.has(madeUp(5)) && kept.has(madeUp(cap + 4))).toBe(true);
+      expect(await store.upsertStatus(author, "note", post(madeUp(0)))).toMatchObject({ created: true });
+      expect(await store.upsertStatus(author, "note", post(madeUp(5)))).toBeNull();
+      expect(await unheld(eve)).toEqual([`${eve.iri}/statuses/1`]);
+      // Pruned by age: what was never held and older than the cutoff goes; a post that was held stays deleted.
+      expect(await store.pruneUnheldDeletions(minutes(cap + 6))).toBe(cap + 1);
+      expect(await unheld(author)).toEqual([]);
+      expect(await unheld(eve)).toEqual([]);
+      expect(await store.upsertStatus(author, "note", post(madeUp(5)))).toMatchObject({ created: true });
+      expect(await store.upsertStatus(author, "note", post(held))).toBeNull();
     });
 
     it("posts of one old millisecond each get an id of their own (a taken id is tried again, not an error)", async () => {
