@@ -82,10 +82,10 @@ if (!only || only === "ingest") {
     figure >= target ? "met" : `MISSED (${((figure / target) * 100).toFixed(0)}%)`;
 
   console.log(`## Pod-to-pod ingest at the real mix (${load()})`);
-  const real = await benchRealIngest({ objects: quick ? 100 : 400, concurrency });
+  const real = await benchRealIngest({ objects: quick ? 100 : 400, warmUp: quick ? 20 : 100, concurrency });
   console.log(
-    `captured from real pod processes in ${real.captureSeconds.toFixed(1)} s: ${real.objects} offers and needs, each ` +
-      `published, edited and claimed`,
+    `captured from real pod processes in ${real.captureSeconds.toFixed(1)} s: ${real.warmUp} + ${real.objects} offers ` +
+      `and needs, each published, edited and claimed; the first ${real.warmUp} replayed unmeasured`,
   );
   console.log(
     `deliveries: ${real.deliveries} (${Object.entries(real.mix)
