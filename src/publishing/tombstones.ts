@@ -1,5 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
-import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import type { Placeholders, RoomDb, RoomQueries } from "../db/room-db.ts";
 import { tombstones } from "./schema.ts";
 
 export type TombstoneRow = typeof tombstones.$inferSelect;
@@ -10,6 +10,8 @@ export type TombstoneRow = typeof tombstones.$inferSelect;
  */
 export function tombstonesStore(rooms: RoomDb) {
   const t = rooms.table(tombstones);
+  // Asked on every page and document read (the 410 check): built and prepared once, not per request.
+  const withIri = rooms.prepare((db, p: Placeholders<{ iri: string }>) => db.select().from(t).where(eq(t.iri, p.iri)));
   return {
     async recordWithin(db: RoomQueries, entries: { iri: string; formerType: string }[], at: Date): Promise<void> {
       if (entries.length === 0) return;
@@ -23,7 +25,7 @@ export function tombstonesStore(rooms: RoomDb) {
     },
 
     async find(iri: string): Promise<TombstoneRow | undefined> {
-      const [row] = await rooms.read((db) => db.select().from(t).where(eq(t.iri, iri)));
+      const [row] = await rooms.read((db) => withIri(db, { iri }));
       return row;
     },
   };
