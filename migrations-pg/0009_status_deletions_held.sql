@@ -1,3 +1,5 @@
--- Whether the pod held a deleted post (src/social/schema.ts statusDeletions): Deletes of posts it never held are kept a while, so many per account.
+-- Whether the pod held a deleted post, and the post's server (src/social/schema.ts statusDeletions): Deletes of posts it never held are kept a while, so many per server.
 ALTER TABLE "status_deletions" ADD COLUMN "held" boolean DEFAULT true NOT NULL;--> statement-breakpoint
-CREATE INDEX "status_deletions_held" ON "status_deletions" USING btree ("held","account_iri","deleted_at");
+ALTER TABLE "status_deletions" ADD COLUMN "origin" text DEFAULT '' NOT NULL;--> statement-breakpoint
+CREATE INDEX "status_deletions_unheld_origin" ON "status_deletions" USING btree ("held","origin","deleted_at");--> statement-breakpoint
+CREATE INDEX "status_deletions_unheld_age" ON "status_deletions" USING btree ("held","deleted_at");

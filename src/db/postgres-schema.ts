@@ -971,8 +971,12 @@ export const statusDeletions = pgTable(
     accountIri: text("account_iri").notNull(),
     deletedAt: text("deleted_at").notNull(),
     held: boolean("held").notNull().default(true),
+    origin: text("origin").notNull().default(""),
   },
-  (t) => [index("status_deletions_held").on(t.held, t.accountIri, t.deletedAt)],
+  (t) => [
+    index("status_deletions_unheld_origin").on(t.held, t.origin, t.deletedAt),
+    index("status_deletions_unheld_age").on(t.held, t.deletedAt),
+  ],
 );
 
 export const statuses = pgTable(

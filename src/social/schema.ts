@@ -107,7 +107,7 @@ export const markers = sqliteTable("markers", {
  * Posts their author deleted (a Delete from the account that the post's id belongs to). Ids are never reused, so
  * a Create or Update that arrives after its Delete (a retry, a slow relay, a backfill) does not bring it back.
  * A Delete of a post the pod never held (`held` false: its Create may still be on its way) is kept for a while
- * and only so many per account (src/social/store.ts): anyone's server can send Deletes of made-up ids.
+ * and only so many per server (`origin`; src/social/store.ts): anyone's server can send Deletes of made-up ids.
  */
 export const statusDeletions = sqliteTable(
   "status_deletions",
@@ -116,6 +116,11 @@ export const statusDeletions = sqliteTable(
     accountIri: text("account_iri").notNull(),
     deletedAt: text("deleted_at").notNull(),
     held: integer("held", { mode: "boolean" }).notNull().default(true),
+    /** The post's server (scheme, host and port), which is its author's. */
+    origin: text("origin").notNull().default(""),
   },
-  (table) => [index("status_deletions_held").on(table.held, table.accountIri, table.deletedAt)],
+  (table) => [
+    index("status_deletions_unheld_origin").on(table.held, table.origin, table.deletedAt),
+    index("status_deletions_unheld_age").on(table.held, table.deletedAt),
+  ],
 );

@@ -31,8 +31,10 @@ const stores = new WeakMap<RoomDb, SocialStore>();
 
 /** How many fresh ids an insert tries before giving up (each conflict means another row took that id). */
 const ID_TRIES = 1000;
-/** Deletes of posts the pod never held, kept per account (the latest). */
-export const UNHELD_DELETIONS_PER_ACCOUNT = 1000;
+/** Deletes of posts the pod never held, kept per server (the latest). */
+export const UNHELD_DELETIONS_PER_SERVER = 1000;
+/** A Delete of a post the pod never held is not remembered past this IRI length (Mastodon's are under 100). */
+export const UNHELD_DELETION_MAX_IRI = 2048;
 
 function makeStore(rooms: RoomDb) {
   const a = rooms.table(accounts);
@@ -205,34 +207,43 @@ function makeStore(rooms: RoomDb) {
    * not bring it back. Remembered even if the pod never held the post (its Create may still be on its way), but
    * only for an IRI on the author's own server: nobody can rule out another server's posts. Whether a post went.
    *
-   * Deletes of posts the pod never held cost their sender nothing to make up, so only the author's latest
-   * UNHELD_DELETIONS_PER_ACCOUNT are kept, and `pruneUnheldDeletions` forgets them after a while.
+   * Deletes of posts the pod never held cost their sender nothing to make up (and accounts on its own server
+   * nothing to make either), so only each server's latest UNHELD_DELETIONS_PER_SERVER are kept, none with an
+   * IRI longer than UNHELD_DELETION_MAX_IRI, and `pruneUnheldDeletions` forgets them after a while.
    */
   async function deletePostOfAuthor(db: RoomQueries, iri: string, author: Account, at: Date): Promise<boolean> {
-    if (author.local || !URL.canParse(iri) || new URL(iri).origin !== new URL(author.iri).origin) return false;
+    if (author.local || !URL.canParse(iri)) return false;
+    const origin = new URL(iri).origin;
+    if (origin !== new URL(author.iri).origin) return false;
     await postTurn(db, iri);
     const held = await deleteStatus(db, iri, author.id);
-    // An account's unheld Deletes are counted and cut in turn, or two at once would each miss the other's.
-    if (!held) await inTurn(db, `unheld deletions ${author.iri}`);
-    const [kept] = await db
-      .insert(deletions)
-      .values({ iri, accountIri: author.iri, deletedAt: at.toISOString(), held })
-      .onConflictDoNothing()
-      .returning({ iri: deletions.iri });
-    if (kept && !held) await keepLatestUnheld(db, author.iri);
-    return held;
+    const row = { iri, accountIri: author.iri, deletedAt: at.toISOString(), held, origin };
+    if (held) {
+      // Kept for good, even where a Delete from another account on its server was remembered first as unheld.
+      await db
+        .insert(deletions)
+        .values(row)
+        .onConflictDoUpdate({ target: deletions.iri, set: { held: true, accountIri: author.iri } });
+      return true;
+    }
+    if (iri.length > UNHELD_DELETION_MAX_IRI) return false;
+    // A server's unheld Deletes are counted and cut in turn, or two at once would each miss the other's.
+    await inTurn(db, `unheld deletions ${origin}`);
+    const [kept] = await db.insert(deletions).values(row).onConflictDoNothing().returning({ iri: deletions.iri });
+    if (kept) await keepLatestUnheld(db, origin);
+    return false;
   }
 
-  async function keepLatestUnheld(db: RoomQueries, accountIri: string): Promise<void> {
-    const unheld = and(eq(deletions.held, false), eq(deletions.accountIri, accountIri));
+  async function keepLatestUnheld(db: RoomQueries, origin: string): Promise<void> {
+    const unheld = and(eq(deletions.held, false), eq(deletions.origin, origin));
     const [{ n }] = (await db.select({ n: count() }).from(deletions).where(unheld)) as [{ n: number }];
-    if (n <= UNHELD_DELETIONS_PER_ACCOUNT) return;
+    if (n <= UNHELD_DELETIONS_PER_SERVER) return;
     const oldest = db
       .select({ iri: deletions.iri })
       .from(deletions)
       .where(unheld)
       .orderBy(asc(deletions.deletedAt), asc(deletions.iri))
-      .limit(n - UNHELD_DELETIONS_PER_ACCOUNT);
+      .limit(n - UNHELD_DELETIONS_PER_SERVER);
     await db.delete(deletions).where(inArray(deletions.iri, oldest));
   }
 
@@ -435,16 +446,11 @@ function makeStore(rooms: RoomDb) {
     deleteStatus: (iri: string, accountId?: string) => rooms.write((db) => deleteStatus(db, iri, accountId)),
     deletePostOfAuthor: (iri: string, author: Account, at: Date) =>
       rooms.write((db) => deletePostOfAuthor(db, iri, author, at)),
-    /** Forgets Deletes of posts the pod never held, made before `cutoff`; how many went. */
-    pruneUnheldDeletions: async (cutoff: Date) => {
-      const gone = await rooms.write((db) =>
-        db
-          .delete(deletions)
-          .where(and(eq(deletions.held, false), lt(deletions.deletedAt, cutoff.toISOString())))
-          .returning({ iri: deletions.iri }),
-      );
-      return gone.length;
-    },
+    /** Forgets Deletes of posts the pod never held, made before `cutoff`. */
+    pruneUnheldDeletions: (cutoff: Date) =>
+      rooms.write(async (db) => {
+        await db.delete(deletions).where(and(eq(deletions.held, false), lt(deletions.deletedAt, cutoff.toISOString())));
+      }),
 
     /** A like or boost, counted once however often it arrives; the operator is told when it is new. */
     react: (statusId: string, accountId: string, kind: "favourite" | "reblog", activityIri: string, now: Date) =>

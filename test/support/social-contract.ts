@@ -6,7 +6,7 @@ import { following } from "../../src/follows/schema.ts";
 import type { Account, AccountProfile, PostRecord, Status } from "../../src/social/activitypub.ts";
 import { socialQueries } from "../../src/social/queries.ts";
 import { accounts, markers, notifications, reactions, statusDeletions, statuses } from "../../src/social/schema.ts";
-import { socialStore, UNHELD_DELETIONS_PER_ACCOUNT } from "../../src/social/store.ts";
+import { socialStore, UNHELD_DELETION_MAX_IRI, UNHELD_DELETIONS_PER_SERVER } from "../../src/social/store.ts";
 import { timelines } from "../../src/social/timelines.ts";
 
 export interface SocialDatabases {
@@ -173,46 +173,61 @@ export function describeSocialContract(name: string, databases: SocialDatabases)
         expect([raced, await socialStore(rooms).statusByIri(raced)]).toEqual([raced, undefined]);
     });
 
-    it("Deletes of posts never held: only an account's latest are kept, and only for a while; held ones stay", async () => {
+    it("Deletes of posts never held: only a server's latest are kept, and only for a while; held ones stay", async () => {
       const store = socialStore(rooms);
       const author = await store.upsertAccount(profile(host()), at);
-      const eve = await store.upsertAccount(profile(author.host, "eve"), at);
-      const unheld = (account: Account) =>
+      const sibling = await store.upsertAccount(profile(author.host, "bo"), at);
+      const elsewhere = await store.upsertAccount(profile(host(), "eve"), at);
+      const unheld = (origin: string) =>
         rooms.read(async (db) =>
           (
             await db
               .select({ iri: statusDeletions.iri })
               .from(rooms.table(statusDeletions))
-              .where(and(eq(statusDeletions.accountIri, account.iri), eq(statusDeletions.held, false)))
+              .where(and(eq(statusDeletions.origin, origin), eq(statusDeletions.held, false)))
           ).map((row) => row.iri),
         );
+      const origin = new URL(author.iri).origin;
       const held = `${author.iri}/statuses/held`;
       await store.upsertStatus(author, "note", post(held));
       expect(await store.deletePostOfAuthor(held, author, at)).toBe(true);
       const minutes = (m: number) => new Date(at.getTime() + m * 60_000);
       const madeUp = (i: number) => `${author.iri}/statuses/made-up-${i}`;
-      const cap = UNHELD_DELETIONS_PER_ACCOUNT;
-      // Two processes at once, each Delete a minute later than the one before.
+      const cap = UNHELD_DELETIONS_PER_SERVER;
+      // Two processes at once, each Delete a minute later than the one before; every other one from another
+      // account on the same server (accounts cost a hostile server nothing).
       await Promise.all(
         Array.from({ length: cap + 5 }, (_, i) =>
-          socialStore(i % 2 ? other : rooms).deletePostOfAuthor(madeUp(i), author, minutes(i + 1)),
+          socialStore(i % 2 ? other : rooms).deletePostOfAuthor(madeUp(i), i % 3 ? author : sibling, minutes(i + 1)),
         ),
       );
-      await store.deletePostOfAuthor(`${eve.iri}/statuses/1`, eve, minutes(1));
-      // The latest `cap` stay; the five oldest went, so their late Creates are taken again.
-      const kept = new Set(await unheld(author));
+      await store.deletePostOfAuthor(`${elsewhere.iri}/statuses/1`, elsewhere, minutes(1));
+      // An IRI past the limit is not remembered at all.
+      const long = `${author.iri}/${"x".repeat(UNHELD_DELETION_MAX_IRI)}`;
+      expect(await store.deletePostOfAuthor(long, author, minutes(cap + 10))).toBe(false);
+      // The server's latest `cap` stay; its five oldest went, so their late Creates are taken again.
+      const kept = new Set(await unheld(origin));
+      expect(kept.has(long)).toBe(false);
       expect(kept.size).toBe(cap);
       for (let i = 0; i < 5; i++) expect(kept.has(madeUp(i))).toBe(false);
       expect(kept.has(madeUp(5)) && kept.has(madeUp(cap + 4))).toBe(true);
       expect(await store.upsertStatus(author, "note", post(madeUp(0)))).toMatchObject({ created: true });
       expect(await store.upsertStatus(author, "note", post(madeUp(5)))).toBeNull();
-      expect(await unheld(eve)).toEqual([`${eve.iri}/statuses/1`]);
-      // Pruned by age: what was never held and older than the cutoff goes; a post that was held stays deleted.
-      expect(await store.pruneUnheldDeletions(minutes(cap + 6))).toBe(cap + 1);
-      expect(await unheld(author)).toEqual([]);
-      expect(await unheld(eve)).toEqual([]);
+      expect(await unheld(new URL(elsewhere.iri).origin)).toEqual([`${elsewhere.iri}/statuses/1`]);
+      // Another account on the post's server deleted it first (it did not hold it), then its author did: the
+      // post is held for good, so neither the cap nor the prune lets it back.
+      const contested = `${author.iri}/statuses/contested`;
+      await store.upsertStatus(author, "note", post(contested));
+      expect(await store.deletePostOfAuthor(contested, sibling, minutes(cap + 20))).toBe(false);
+      expect(await store.statusByIri(contested)).toBeDefined();
+      expect(await store.deletePostOfAuthor(contested, author, minutes(cap + 21))).toBe(true);
+      // Pruned by age: what was never held and older than the cutoff goes; posts that were held stay deleted.
+      await store.pruneUnheldDeletions(minutes(cap + 30));
+      expect(await unheld(origin)).toEqual([]);
+      expect(await unheld(new URL(elsewhere.iri).origin)).toEqual([]);
       expect(await store.upsertStatus(author, "note", post(madeUp(5)))).toMatchObject({ created: true });
       expect(await store.upsertStatus(author, "note", post(held))).toBeNull();
+      expect(await store.upsertStatus(author, "note", post(contested))).toBeNull();
     });
 
     it("posts of one old millisecond each get an id of their own (a taken id is tried again, not an error)", async () => {
