@@ -26,6 +26,8 @@ export interface IngestResult {
   ingestedPerSecond: number;
   rsaVerifyPerSecond: number;
   podPeakRssMb: number;
+  /** The pod's RSS 10 s after the last activity reached the view. */
+  podSettledRssMb: number;
   /** CPU time the pod spent per activity: what bounds throughput when the machine is saturated. */
   podCpuMsPerActivity: number;
   /** CPU the sending side (this process: HTTP client and progress polling) spent per activity. */
@@ -73,6 +75,8 @@ function signCavage(neighbor: Neighbor, url: URL, body: string): Record<string, 
 import { createHash } from "node:crypto";
 import { podNodeFlags } from "../test/support/node-flags.ts";
 const require_sha256 = (body: string) => createHash("sha256").update(body).digest("base64");
+/** How long the pod is left idle before its RSS is read again (as `bench:memory` settles an idle pod). */
+const SETTLE_MS = 10_000;
 
 /**
  * `generic: true` adds one harmless inline term to each activity's context, so the pod's fast path
@@ -163,8 +167,12 @@ export async function benchIngest(options: {
   const senderCpuMsPerActivity = (sender.user + sender.system) / 1000 / options.activities;
 
   if (process.env.POD_BENCH_PROFILE) console.error(`actor fetches: ${fetches()}`);
-  const status = readFileSync(`/proc/${pod.pid}/status`, "utf8");
-  const podPeakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const statusMb = (field: "VmHWM" | "VmRSS") =>
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pod.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+  const podPeakRssMb = statusMb("VmHWM");
+  // What the pod keeps once the work is over (V8 gives back what it collected when the process is idle).
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const podSettledRssMb = statusMb("VmRSS");
   viewDb.close();
   pod.kill("SIGTERM");
   await new Promise((resolve) => pod.once("exit", resolve));
@@ -178,6 +186,7 @@ export async function benchIngest(options: {
     ingestedPerSecond: options.activities / ingestedSeconds,
     rsaVerifyPerSecond,
     podPeakRssMb,
+    podSettledRssMb,
     podCpuMsPerActivity,
     senderCpuMsPerActivity,
   };

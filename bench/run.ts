@@ -142,7 +142,10 @@ if (!only || only === "ingest") {
     `CPU per activity: pod ${ingest.podCpuMsPerActivity.toFixed(2)} ms, ` +
       `sender ${ingest.senderCpuMsPerActivity.toFixed(2)} ms (both on this machine's ${cpus().length} cores)`,
   );
-  console.log(`pod peak RSS: ${ingest.podPeakRssMb.toFixed(0)} MB\n`);
+  console.log(
+    `pod RSS: peak ${ingest.podPeakRssMb.toFixed(0)} MB; ${ingest.podSettledRssMb.toFixed(0)} MB 10 s after ` +
+      `(target after the ingest bench 200 MB: ${ingest.podSettledRssMb <= 200 ? "met" : "MISSED"})\n`,
+  );
 
   const generic = await benchIngest({
     activities: quick ? 200 : 1000,
