@@ -117,6 +117,17 @@ async function startBareServer(): Promise<{ url: string; pid: number; stop(): Pr
   };
 }
 
+/** Publishes one offer through the admin API, as a coordinator's first one; its id. */
+async function publishOffer(url: string): Promise<string> {
+  const response = await fetch(`${url}/admin/api/offers`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${BENCH_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Apples", category: "food", quantity: 3, unit: "kg", area: { name: "Riverside" } }),
+  });
+  if (response.status !== 201) throw new Error(`publishing an offer answered ${response.status}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
 /** User + system CPU seconds of a process so far (from /proc: Linux only). */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -183,6 +194,10 @@ export async function benchReads(options: {
         url: `${pod.url}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${HANDLE}@127.0.0.1:${port}`)}`,
       },
       { name: "NodeInfo 2.1 (prebuilt)", url: `${pod.url}/nodeinfo/2.1` },
+      // What neighbors without a fediverse account read: built per request from the database.
+      { name: "public home page (HTML)", url: `${pod.url}/` },
+      { name: "an offer's public page (HTML)", url: `${pod.url}/offers/${await publishOffer(pod.url)}` },
+      { name: "the confederal view's surplus page (HTML)", url: `${pod.url}/confederation` },
     ];
     const driveOptions = { connections: options.connections, seconds: options.seconds };
     const bareOptions = { ...driveOptions, serverPid: bare.pid };

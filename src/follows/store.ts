@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, gte, inArray, lt, ne } from "drizzle-orm";
-import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import type { Placeholders, RoomDb, RoomQueries } from "../db/room-db.ts";
 import { inboxRefusal } from "../federation/public-address.ts";
 import { followers, following } from "./schema.ts";
 
@@ -46,6 +46,13 @@ export function followsStore(rooms: RoomDb) {
   const fr = rooms.table(followers);
   const fg = rooms.table(following);
   const first = <T>(rows: T[]): T | undefined => rows[0];
+  // Counted for the home page and NodeInfo: built and prepared once.
+  const followersIn = rooms.prepare((db, p: Placeholders<{ state: Follower["state"] }>) =>
+    db.select({ n: count() }).from(fr).where(eq(fr.state, p.state)),
+  );
+  const followingIn = rooms.prepare((db, p: Placeholders<{ state: Followed["state"] }>) =>
+    db.select({ n: count() }).from(fg).where(eq(fg.state, p.state)),
+  );
   const limited = <Q extends { limit(n: number): unknown }>(query: Q, limit: number | undefined) =>
     limit === undefined ? query : query.limit(limit);
 
@@ -124,7 +131,7 @@ export function followsStore(rooms: RoomDb) {
       ),
 
     countFollowers: (state: Follower["state"] = "accepted"): Promise<number> =>
-      rooms.read(async (db) => first(await db.select({ n: count() }).from(fr).where(eq(fr.state, state)))?.n ?? 0),
+      rooms.read(async (db) => first(await followersIn(db, { state }))?.n ?? 0),
 
     /** Every follower, whatever its state (the in-memory copy: copy.ts). */
     allFollowers: (): Promise<Follower[]> => rooms.read((db) => db.select().from(fr)),
@@ -190,7 +197,7 @@ export function followsStore(rooms: RoomDb) {
     },
 
     countFollowing: (state: Followed["state"] = "accepted"): Promise<number> =>
-      rooms.read(async (db) => first(await db.select({ n: count() }).from(fg).where(eq(fg.state, state)))?.n ?? 0),
+      rooms.read(async (db) => first(await followingIn(db, { state }))?.n ?? 0),
 
     /** Every followed actor, whatever its state (the in-memory copy: copy.ts). */
     allFollowing: (): Promise<Followed[]> => rooms.read((db) => db.select().from(fg)),

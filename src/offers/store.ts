@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gte, inArray, lt, lte, ne, notInArray, sql } from "drizzle-orm";
-import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import type { Placeholders, RoomDb, RoomQueries } from "../db/room-db.ts";
 import { badRequest, conflict, notFound } from "../http/problem.ts";
 import type { Claim, Offer, OfferKind, OfferStatus } from "./model.ts";
 import { claims, offers } from "./schema.ts";
@@ -27,13 +27,18 @@ export function offersStore(rooms: RoomDb) {
   const t = rooms.table(offers);
   const c = rooms.table(claims);
 
+  // An offer's page, the home page's lists and every change read these: built and prepared once, not per request.
+  const withId = rooms.prepare((db, p: Placeholders<{ id: string; kind: OfferKind }>) =>
+    db
+      .select()
+      .from(t)
+      .where(and(eq(t.id, p.id), eq(t.kind, p.kind))),
+  );
+  const latestOfKind = rooms.prepare((db, p: Placeholders<{ kind: OfferKind; limit: number }>) =>
+    db.select().from(t).where(eq(t.kind, p.kind)).orderBy(desc(t.id)).limit(p.limit),
+  );
   const findIn = async (db: RoomQueries, kind: OfferKind, id: string): Promise<Offer | undefined> =>
-    (
-      await db
-        .select()
-        .from(t)
-        .where(and(eq(t.id, id), eq(t.kind, kind)))
-    )[0];
+    (await withId(db, { id, kind }))[0];
 
   /** Why a conditional change found no row: 404 unknown, 409 withdrawn; otherwise the row, for the caller to say. */
   async function refusal(db: RoomQueries, kind: OfferKind, id: string): Promise<Offer> {
@@ -52,6 +57,7 @@ export function offersStore(rooms: RoomDb) {
     editableWithin: refusal,
 
     list(kind: OfferKind, query: OfferListQuery): Promise<Offer[]> {
+      if (!query.status && !query.cursor) return rooms.read((db) => latestOfKind(db, { kind, limit: query.limit }));
       return rooms.read((db) =>
         db
           .select()

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, inArray, lt, ne } from "drizzle-orm";
-import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import type { Placeholders, RoomDb, RoomQueries } from "../db/room-db.ts";
 import { conflict, notFound } from "../http/problem.ts";
 import type { Practice, PracticeListQuery } from "./model.ts";
 import { practices } from "./schema.ts";
@@ -14,9 +14,14 @@ export type PracticeChange = Partial<Omit<Practice, "id" | "createdAt">> & { upd
  */
 export function practicesStore(rooms: RoomDb) {
   const t = rooms.table(practices);
+  // A practice's page and the home page's list read these: built and prepared once, not per request.
+  const withId = rooms.prepare((db, p: Placeholders<{ id: string }>) => db.select().from(t).where(eq(t.id, p.id)));
+  const latestWithStatus = rooms.prepare((db, p: Placeholders<{ status: Practice["status"]; limit: number }>) =>
+    db.select().from(t).where(eq(t.status, p.status)).orderBy(desc(t.id)).limit(p.limit),
+  );
   return {
     async get(id: string): Promise<Practice> {
-      const [row] = await rooms.read((db) => db.select().from(t).where(eq(t.id, id)));
+      const [row] = await rooms.read((db) => withId(db, { id }));
       if (!row) throw notFound(`no practice ${id}`);
       return row;
     },
@@ -24,17 +29,19 @@ export function practicesStore(rooms: RoomDb) {
     /** Newest first, a page at a time (`cursor`: the last id of the page before). */
     list: (query: PracticeListQuery): Promise<Practice[]> =>
       rooms.read((db) =>
-        db
-          .select()
-          .from(t)
-          .where(
-            and(
-              query.status ? eq(t.status, query.status) : undefined,
-              query.cursor ? lt(t.id, query.cursor) : undefined,
-            ),
-          )
-          .orderBy(desc(t.id))
-          .limit(query.limit),
+        query.status && !query.cursor
+          ? latestWithStatus(db, { status: query.status, limit: query.limit })
+          : db
+              .select()
+              .from(t)
+              .where(
+                and(
+                  query.status ? eq(t.status, query.status) : undefined,
+                  query.cursor ? lt(t.id, query.cursor) : undefined,
+                ),
+              )
+              .orderBy(desc(t.id))
+              .limit(query.limit),
       ),
 
     /** Published practices by id (the ones that are), for the memory room's guide links. */

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, isNull, like, lt, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
-import type { RoomDb, RoomQueries } from "../db/room-db.ts";
+import type { Placeholders, RoomDb, RoomQueries } from "../db/room-db.ts";
 import { acceptedFollowingIris } from "../follows/subquery.ts";
 import type { Account, Status } from "./activitypub.ts";
 import { accounts, markers, notifications, statuses } from "./schema.ts";
@@ -27,6 +27,8 @@ async function paged<T extends { id: string }>(
 }
 
 const PUBLIC_VISIBILITIES = ["public", "unlisted"] as const;
+/** The replies an offer's or need's page shows at most. */
+const REPLIES_SHOWN = 500;
 
 /** The timelines and threads Mastodon apps read, newest first, on either database. */
 export function timelines(rooms: RoomDb) {
@@ -54,6 +56,27 @@ export function timelines(rooms: RoomDb) {
         .orderBy(order)
         .limit(limit),
     ) as Promise<{ status: Status; account: Account }[]>;
+
+  // Every offer's and need's page reads its replies: built and prepared once (with and without the
+  // non-public ones), not per request.
+  const repliesTo = (publicOnly: boolean) =>
+    rooms.prepare((db, p: Placeholders<{ iri: string }>) =>
+      db
+        .select({ status: s, account: a })
+        .from(s)
+        .innerJoin(a, eq(a.id, s.accountId))
+        .where(
+          and(
+            eq(s.inReplyToIri, p.iri),
+            isNull(s.hiddenAt),
+            publicOnly ? inArray(s.visibility, [...PUBLIC_VISIBILITIES]) : undefined,
+          ),
+        )
+        .orderBy(asc(s.id))
+        .limit(REPLIES_SHOWN),
+    );
+  const publicRepliesTo = repliesTo(true);
+  const allRepliesTo = repliesTo(false);
 
   return {
     /** The pod's own posts and those of everyone it follows. */
@@ -137,15 +160,9 @@ export function timelines(rooms: RoomDb) {
 
     /** Answers to one of the pod's posts (an offer's or need's responses); `publicOnly` for its public page. */
     repliesTo(iri: string, publicOnly: boolean) {
-      return withAuthors(
-        and(
-          eq(s.inReplyToIri, iri),
-          isNull(s.hiddenAt),
-          publicOnly ? inArray(s.visibility, [...PUBLIC_VISIBILITIES]) : undefined,
-        ),
-        asc(s.id),
-        500,
-      );
+      return rooms.read((db) => (publicOnly ? publicRepliesTo : allRepliesTo)(db, { iri })) as Promise<
+        { status: Status; account: Account }[]
+      >;
     },
 
     /** The latest remote replies to the pod's posts, hidden ones too (the moderation page lists them). */
