@@ -166,6 +166,9 @@ export async function benchView(options: {
     ["Atom feed, category filter, 50 entries", "/view/surplus.atom?category=food&limit=50"],
     ["JSON Feed, category filter, 50 entries", "/view/surplus.json?category=food&limit=50"],
     ["CSV, category filter, 50 rows", "/view/surplus.csv?category=food&limit=50"],
+    // The page people read (filter form, totals, places and pods to choose from), not only the API.
+    ["surplus page (HTML), category filter", "/confederation?category=food"],
+    ["surplus page (HTML), no filter", "/confederation"],
   ];
   const firstPage = JSON.parse((await inject("/view/surplus?category=food&limit=50")).body);
   const secondPage = JSON.parse(

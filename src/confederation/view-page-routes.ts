@@ -1,9 +1,10 @@
 import { categoryName } from "../categories/names.ts";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { PodDeps } from "../federation/deps.ts";
+import { amountsOf } from "../offers/quantity.ts";
 import { publicContext, sendPublic } from "../web/layout.ts";
 import { html } from "../webapp/html.ts";
-import { decodeCursor, MAX_LIMIT, toFilters, viewFilterSchema, type ViewFilters, type ViewQuery } from "./filters.ts";
+import { MAX_LIMIT, toFilters, viewFilterSchema, type ViewFilters, type ViewQuery } from "./filters.ts";
 import { barterTable } from "./matching.ts";
 import { serviceMap } from "./service-map.ts";
 import { adoptionCounts, practiceSpread } from "./spread.ts";
@@ -17,13 +18,15 @@ import {
   viewListPage,
   type ViewNav,
 } from "./view-pages.ts";
-import { type CategoryRef, neighborPodChoices, viewPage, type ViewItem } from "./view-present.ts";
-import { knownPlaces, viewOf, type ViewSource } from "./view-query.ts";
+import { type CategoryRef, categoryIndex, neighborPodChoices, viewPage, type ViewItem } from "./view-present.ts";
+import { knownPlaces, listRows, viewOf, type ViewSource } from "./view-query.ts";
 
 /** Form fields the filter schema does not take: the own-items switch and the barter table's side. */
 const PAGE_ONLY = new Set(["own", "side", "lang"]);
-/** Totals add up at most this many objects (pages of the largest size). */
-const TOTALS_PAGES = 5;
+/** How long the filter form's list of named places is kept. */
+const PLACES_KEPT_MS = 60_000;
+/** Totals add up at most this many objects (a thousand took 11 ms at 100,000 objects; the page says so). */
+const TOTALS_OBJECTS = MAX_LIMIT;
 
 /**
  * The confederal view as pages for people: surplus and needs with a filter form and totals, the barter table,
@@ -32,6 +35,20 @@ const TOTALS_PAGES = 5;
 export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app, { deps }) => {
   const schema = viewFilterSchema(deps);
   const view = viewOf(deps);
+  // The form's named places sum the coordinates of every object in the view (73 ms at 100,000 objects): read at
+  // most once a minute, so a place first seen may take that long to be offered.
+  let placesRead: { at: number; list: ReturnType<typeof knownPlaces> } | undefined;
+  const places = () => {
+    const now = performance.now();
+    if (!placesRead || now - placesRead.at > PLACES_KEPT_MS) {
+      const list = knownPlaces(view);
+      placesRead = { at: now, list };
+      list.catch(() => {
+        if (placesRead?.list === list) placesRead = undefined;
+      });
+    }
+    return placesRead.list;
+  };
 
   /** The form's query: empty fields dropped, parsed by the API's own schema; errors as "field: message" lines. */
   async function parse(request: FastifyRequest) {
@@ -50,7 +67,7 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
       query,
       categories: view.categories().map((c) => ({ iri: c.iri, slug: c.slug, label: c.label })),
       pods: await neighborPodChoices(view),
-      places: await knownPlaces(view),
+      places: await places(),
     };
     if (parsed.success) return { nav, own, query: parsed.data, errors: undefined };
     const errors = parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`);
@@ -76,24 +93,29 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
         viewListPage(ctx, nav, {
           kind,
           ...page,
-          totals: await totalsOf(filters, source, (c) => categoryName(ctx.t, c)),
+          ...(await totalsOf(filters, source, (c) => categoryName(ctx.t, c))),
           errors,
         }),
       );
     });
   }
 
-  /** Available amounts per category and unit over every object the filters select (bounded). */
+  /**
+   * Available amounts per category and unit over the objects the filters select, the first TOTALS_OBJECTS in the
+   * page's order: their rows in one read, not presented (pod names, paths) as a page's items are. Whether the
+   * bound was reached, for the page to say.
+   */
   async function totalsOf(filters: ViewFilters, source: ViewSource, name: (category: CategoryRef) => string) {
     const sums = new Map<string, { category: string; unit: string; amount: number; count: number }>();
-    let cursor: ViewFilters["cursor"];
-    for (let page = 0; page < TOTALS_PAGES; page++) {
-      const result = await viewPage(view, { ...filters, cursor, limit: MAX_LIMIT }, source, { content: false });
-      for (const item of result.items) add(sums, item, name);
-      cursor = result.nextCursor ? (decodeCursor(result.nextCursor) ?? undefined) : undefined;
-      if (!cursor) break;
-    }
-    return [...sums.values()].sort((a, b) => a.category.localeCompare(b.category) || a.unit.localeCompare(b.unit));
+    const { rows } = await listRows(view, { ...filters, cursor: undefined, limit: TOTALS_OBJECTS }, source, {
+      content: false,
+    });
+    const category = categoryIndex(view);
+    for (const row of rows) add(sums, { category: category(row.categoryIri), ...amountsOf(row) }, name);
+    return {
+      totals: [...sums.values()].sort((a, b) => a.category.localeCompare(b.category) || a.unit.localeCompare(b.unit)),
+      totalsOfFirst: rows.length >= TOTALS_OBJECTS ? TOTALS_OBJECTS : undefined,
+    };
   }
 
   app.get("/confederation/matches", { schema: { hide: true } }, async (request, reply) => {
@@ -144,7 +166,7 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
 
 function add(
   sums: Map<string, { category: string; unit: string; amount: number; count: number }>,
-  item: ViewItem,
+  item: Pick<ViewItem, "category" | "unit" | "available" | "quantity">,
   name: (category: CategoryRef) => string,
 ) {
   const category = item.category ? name(item.category) : "—";

@@ -134,8 +134,10 @@ export interface ListState {
   kind: "offer" | "need";
   items: ViewItem[];
   nextCursor: string | null;
-  /** Sums of what is available per category and unit, over every object the filters select (up to a bound). */
+  /** Sums of what is available per category and unit over the objects the filters select (up to a bound). */
   totals: { category: string; unit: string; amount: number; count: number }[];
+  /** The totals' bound, when they reached it: they add up only the first this many in the page's order. */
+  totalsOfFirst?: number;
   errors?: string[];
 }
 
@@ -158,6 +160,7 @@ export function viewListPage(ctx: PublicContext, nav: ViewNav, state: ListState)
         state.totals.length > 0 &&
         html`<section aria-labelledby="totals">
           <h2 id="totals">${t("view.totals")}</h2>
+          ${state.totalsOfFirst && html`<p>${t("view.totals.first", { n: state.totalsOfFirst })}</p>`}
           <ul class="totals">
             ${state.totals.map(
               (row) =>
