@@ -107,14 +107,14 @@ export const viewPageRoutes: FastifyPluginAsync<{ deps: PodDeps }> = async (app,
    */
   async function totalsOf(filters: ViewFilters, source: ViewSource, name: (category: CategoryRef) => string) {
     const sums = new Map<string, { category: string; unit: string; amount: number; count: number }>();
-    const { rows } = await listRows(view, { ...filters, cursor: undefined, limit: TOTALS_OBJECTS }, source, {
+    const { rows, next } = await listRows(view, { ...filters, cursor: undefined, limit: TOTALS_OBJECTS }, source, {
       content: false,
     });
     const category = categoryIndex(view);
     for (const row of rows) add(sums, { category: category(row.categoryIri), ...amountsOf(row) }, name);
     return {
       totals: [...sums.values()].sort((a, b) => a.category.localeCompare(b.category) || a.unit.localeCompare(b.unit)),
-      totalsOfFirst: rows.length >= TOTALS_OBJECTS ? TOTALS_OBJECTS : undefined,
+      totalsOfFirst: next ? TOTALS_OBJECTS : undefined,
     };
   }
 

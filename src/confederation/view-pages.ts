@@ -84,6 +84,12 @@ function FilterForm({ ctx, nav, action, kind }: { ctx: PublicContext; nav: ViewN
           const at = `${p.lat},${p.lon}`;
           return html`<option value=${at} selected=${value("near") === at}>${p.name}</option>`;
         })}
+        ${
+          // A place the list does not have (read a minute ago, or by another process): the form keeps the filter.
+          value("near") &&
+          !nav.places.some((p) => `${p.lat},${p.lon}` === value("near")) &&
+          html`<option value=${value("near")} selected>${value("near")}</option>`
+        }
       </select>
     </div>
     <div class="field">
@@ -160,13 +166,13 @@ export function viewListPage(ctx: PublicContext, nav: ViewNav, state: ListState)
         state.totals.length > 0 &&
         html`<section aria-labelledby="totals">
           <h2 id="totals">${t("view.totals")}</h2>
-          ${state.totalsOfFirst && html`<p>${t("view.totals.first", { n: state.totalsOfFirst })}</p>`}
           <ul class="totals">
             ${state.totals.map(
               (row) =>
                 html`<li>${row.category}: ${row.unit ? `${row.amount} ${row.unit}` : ""} (${t("view.count", { n: row.count })})</li>`,
             )}
           </ul>
+          ${state.totalsOfFirst && html`<p>${t("view.totals.first", { n: state.totalsOfFirst })}</p>`}
         </section>`
       }
       <h2 id="list">${t("view.results", { n: state.items.length })}</h2>

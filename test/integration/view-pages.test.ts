@@ -90,10 +90,59 @@ describe("the confederal view's pages", () => {
     });
   }
 
+  it("keeps a chosen place the form's list does not have yet (the list is read at most once a minute)", async () => {
+    expect((await view.app.inject({ method: "GET", url: "/confederation" })).body).toContain("Hillside");
+    view.handle.db
+      .insert(viewObjects)
+      .values(row("https://b.example/o/apples", { name: "Apples", areaName: "Riverside", latitude: 10, longitude: 10 }))
+      .run();
+    const body = (await view.app.inject({ method: "GET", url: "/confederation?near=10%2C10" })).body;
+    const near = body.slice(body.indexOf('id="v-near"'), body.indexOf("</select>", body.indexOf('id="v-near"')));
+    expect(near).not.toContain("Riverside");
+    expect(near).toMatch(/<option value="10,10" selected(="")?>10,10<\/option>/);
+    expect(body).toContain("Apples");
+  });
+
   it("names a bad filter on the page", async () => {
     const response = await view.app.inject({ method: "GET", url: "/confederation?radiusKm=9999" });
     expect(response.statusCode).toBe(400);
     expect(response.headers["content-type"]).toContain("text/html");
     expect(response.body).toContain("radiusKm");
+  });
+});
+
+describe("the view's totals", () => {
+  const many = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) =>
+      row(`https://b.example/o/${from + i}`, { name: `Lentils ${from + i}`, published: at(-3_600_000 + from + i) }),
+    );
+  let view: ViewApp;
+  beforeAll(async () => {
+    view = await startViewApp({
+      origin: "http://127.0.0.1:1",
+      now: () => NOW,
+      seed: ({ db }) => {
+        db.insert(neighborPods)
+          .values({ actorIri: B, name: "Birch pod", updatedAt: at(0) })
+          .run();
+        db.insert(viewObjects).values(many(200)).run();
+      },
+      extraRoutes: (app, deps) => void app.register(viewPageRoutes, { deps }),
+    });
+  });
+  afterAll(async () => {
+    await view?.close();
+  });
+  const totals = async () => {
+    const body = (await view.app.inject({ method: "GET", url: "/confederation" })).body;
+    return body.slice(body.indexOf('id="totals"'), body.indexOf('id="list"'));
+  };
+
+  it("add up every object the filters select up to the bound, and say so only when some were left out", async () => {
+    expect(await totals()).toContain("(200 posted)");
+    expect(await totals()).not.toContain("Of the first");
+    view.handle.db.insert(viewObjects).values(many(1, 200)).run();
+    expect(await totals()).toContain("(200 posted)");
+    expect(await totals()).toContain("Of the first 200, in this order.");
   });
 });
