@@ -1,45 +1,14 @@
 /** Group commit on the RoomDb, PostgreSQL; the same suite runs on SQLite (test/integration/grouped-writes.test.ts). */
 import { describe, expect, it } from "vitest";
 import { groupedWrites } from "../../src/db/grouped-writes.ts";
-import type { AccountProfile, PostRecord } from "../../src/social/activitypub.ts";
 import { socialStore } from "../../src/social/store.ts";
 import { describeGroupedWritesContract } from "../support/grouped-writes-contract.ts";
+import { post, profile } from "../support/social-contract.ts";
 import { postgresUnavailable } from "../support/postgres.ts";
 import { postgresRoomsForFile } from "../support/room-databases.ts";
 
 const skip = postgresUnavailable();
 if (skip) console.warn(skip);
-
-const at = new Date("2026-11-30T10:00:00Z");
-const author: AccountProfile = {
-  iri: "https://deadlock.example/users/ana",
-  username: "ana",
-  host: "deadlock.example",
-  displayName: "ana",
-  note: "",
-  url: null,
-  avatar: null,
-  header: null,
-  kind: "Person",
-  locked: false,
-  fields: "[]",
-  inbox: "https://deadlock.example/users/ana/inbox",
-  sharedInbox: null,
-  createdAt: null,
-};
-const post = (iri: string): PostRecord => ({
-  iri,
-  url: iri,
-  inReplyToIri: null,
-  content: "<p>hi</p>",
-  spoilerText: "",
-  visibility: "public",
-  language: "en",
-  sensitive: false,
-  mentions: [],
-  publishedAt: at.toISOString(),
-  editedAt: null,
-});
 
 describe.skipIf(skip != null)("grouped writes on PostgreSQL", () => {
   const { rooms, another } = postgresRoomsForFile();
@@ -50,7 +19,8 @@ describe.skipIf(skip != null)("grouped writes on PostgreSQL", () => {
 
   it("two processes' batches taking the same posts' turns in opposite orders: a deadlock's victim is written in the next batch", async () => {
     const [one, two] = [rooms(), another()];
-    const account = await socialStore(one).upsertAccount(author, at);
+    const author = profile("deadlock.example");
+    const account = await socialStore(one).upsertAccount(author, new Date("2026-11-30T10:00:00Z"));
     const [batchesOfOne, batchesOfTwo] = [groupedWrites(one), groupedWrites(two)];
     for (let round = 0; round < 3; round++) {
       const iris = Array.from({ length: 8 }, (_, i) => `${author.iri}/statuses/${round}-${i}`);

@@ -20,7 +20,8 @@ const config = { url: new URL("https://pod.example/"), handle: "pod" } as Config
 const POD = "https://pod.example/users/pod";
 const at = new Date("2026-11-30T10:00:00Z");
 
-const profile = (host: string, name = "ana", extra: Partial<AccountProfile> = {}): AccountProfile => ({
+/** A remote account's profile as the inbox stores it. */
+export const profile = (host: string, name = "ana", extra: Partial<AccountProfile> = {}): AccountProfile => ({
   iri: `https://${host}/users/${name}`,
   username: name,
   host,
@@ -38,7 +39,8 @@ const profile = (host: string, name = "ana", extra: Partial<AccountProfile> = {}
   ...extra,
 });
 
-const post = (iri: string, extra: Partial<PostRecord> = {}): PostRecord => ({
+/** A remote post as the inbox stores it, published at the contract's fixed time. */
+export const post = (iri: string, extra: Partial<PostRecord> = {}): PostRecord => ({
   iri,
   url: iri,
   inReplyToIri: null,
