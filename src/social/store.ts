@@ -16,8 +16,8 @@ export type Counts = { replies: number; favourites: number; reblogs: number };
  *
  * Races are settled in SQL: an account or a post is taken by its unique IRI (`ON CONFLICT`), a reaction by its
  * key, a post is changed only by its own account (`WHERE account_id = ?`), and a notification is made once per
- * account, kind and post while the account's row is held (a no-op UPDATE: the second writer waits for the first
- * to commit, then sees its notification). Ids are snowflakes: an id another process took in the same millisecond
+ * account, kind and post (on PostgreSQL while the account's row is held by a no-op UPDATE: the second writer waits
+ * for the first to commit, then sees its notification; SQLite's writes take turns). Ids are snowflakes: an id another process took in the same millisecond
  * is a conflict too, and the insert is tried again with the next one.
  */
 export function socialStore(rooms: RoomDb): SocialStore {
