@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import { generateKeyPairs } from "../federation/key-generation.ts";
 import type { Pod } from "../pod.ts";
+import { releaseMemoryWhenIdle } from "./idle-memory.ts";
 
 /** What a process of the pod does: everything (`npm start`), HTTP only (`npm run web`) or the rest (`npm run worker`). */
 export type Role = "all" | "web" | "worker";
@@ -64,6 +65,7 @@ export async function main(role: Role): Promise<void> {
   const worker = role === "web" ? null : await (await import("./worker.ts")).startWorker(pod, log);
   if (worker) checks.push(...worker.checks);
   const health = role === "worker" ? await startHealthServer(config.healthHost, config.healthPort, checks) : null;
+  const idle = releaseMemoryWhenIdle(log);
   const handle = `@${config.handle}@${config.url.host}`;
   if (role === "all") log.info({ url: config.url.href, handle }, "pod is running");
   else log.info({ url: config.url.href, handle, role }, `pod is running (${role} process)`);
@@ -78,6 +80,7 @@ export async function main(role: Role): Promise<void> {
       process.exit(1);
     }, 15_000);
     forced.unref();
+    idle.stop();
     health?.close();
     await Promise.all([web?.stop(), worker?.stop()]);
     await checkpoints?.stop();
