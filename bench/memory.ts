@@ -5,7 +5,8 @@
  * times spawn → first WebFinger 200, lets it settle, then reads /proc/PID/status and smaps_rollup, and the
  * pod's own process.memoryUsage() and the number of modules it has loaded (through a probe preloaded with
  * --import that answers SIGUSR2 on stderr); then stops it and times a restart on the same data directory.
- * The header line gives the load average and the floor: `node -e` with the same flags, doing nothing.
+ * The header lines give the load average and two floors: `node -e` with the same flags, doing nothing, and the
+ * libraries the pod imports, idle, with nothing of the pod's own (bench/memory-libraries.ts).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -143,6 +144,23 @@ function nodeFloor(): string {
   return answer.stdout.trim().replace(/\s+/g, " ");
 }
 
+/** The libraries' floor: VmRSS, RssAnon and live heap of bench/memory-libraries.ts with the same flags. */
+function librariesFloor(): string {
+  const script = fileURLToPath(new URL("./memory-libraries.ts", import.meta.url));
+  const answer = spawnSync(process.execPath, [...extraFlags, script], { encoding: "utf8" });
+  if (answer.status !== 0) throw new Error(`the libraries' floor failed: ${answer.stderr}`);
+  const floor = JSON.parse(answer.stdout) as {
+    modules: number;
+    vmRssMb: number;
+    rssAnonMb: number;
+    heapUsedMb: number;
+  };
+  return (
+    `VmRSS ${floor.vmRssMb.toFixed(0)} MB, RssAnon ${floor.rssAnonMb.toFixed(0)} MB, ` +
+    `heap used ${floor.heapUsedMb.toFixed(0)} MB (${floor.modules} packages)`
+  );
+}
+
 const machine =
   `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
   `Node ${process.version}`;
@@ -152,6 +170,7 @@ console.log(
     .map((n) => n.toFixed(2))
     .join(" ")}; floor (node -e with the same flags): ${nodeFloor()}`,
 );
+console.log(`the libraries alone, given memory back as the pod does: ${librariesFloor()}`);
 console.log(
   "| run | cold start to WebFinger 200 ms: fresh (CPU ms) | restart (CPU ms) | modules | VmRSS MB | RssAnon | RssFile " +
     "| Pss | threads | heap used | heap total | external |",

@@ -7,14 +7,20 @@ export const TICK_MS = 2_000;
 export const QUIET = 0.01;
 /** …and one busier than this is work again, after which the next quiet tick gives memory back. */
 export const BUSY = 0.05;
+/** At most one collection in this long: work that comes and goes every few seconds pays at most 0.5% of a core. */
+export const RELEASE_GAP_MS = 30_000;
 
 /**
  * What one tick decides: give memory back when the loop has gone quiet since the last work (once, not at
  * every quiet tick: the collection itself costs about 0.1 s), and be ready to do it again once work comes back.
  * A process starts ready: what it built at start is mostly garbage once it serves.
  */
-export function idleStep(ready: boolean, utilization: number): { ready: boolean; release: boolean } {
-  if (ready && utilization < QUIET) return { ready: false, release: true };
+export function idleStep(
+  ready: boolean,
+  utilization: number,
+  sinceReleaseMs: number,
+): { ready: boolean; release: boolean } {
+  if (ready && utilization < QUIET && sinceReleaseMs >= RELEASE_GAP_MS) return { ready: false, release: true };
   return { ready: ready || utilization > BUSY, release: false };
 }
 
@@ -44,15 +50,18 @@ export function releaseMemory(): void {
  */
 export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
   let ready = true;
+  let releasedAt = Number.NEGATIVE_INFINITY;
   let last = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
-    const step = idleStep(ready, performance.eventLoopUtilization(now, last).utilization);
+    const utilization = performance.eventLoopUtilization(now, last).utilization;
+    const step = idleStep(ready, utilization, performance.now() - releasedAt);
     ready = step.ready;
     last = now;
     if (!step.release) return;
     const before = process.memoryUsage.rss();
     releaseMemory();
+    releasedAt = performance.now();
     last = performance.eventLoopUtilization(); // the collection's own time is not work
     log.debug({ rssBeforeMb: mb(before), rssAfterMb: mb(process.memoryUsage.rss()) }, "idle: memory given back");
   }, TICK_MS);

@@ -1,24 +1,48 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BUSY, idleStep, QUIET } from "../../src/roles/idle-memory.ts";
+import { BUSY, idleStep, QUIET, RELEASE_GAP_MS, TICK_MS } from "../../src/roles/idle-memory.ts";
+
+/** Runs idleStep over ticks of TICK_MS (a utilization each) and says at which ticks memory was given back. */
+function releasesOver(ticks: number[]): number[] {
+  let ready = true;
+  let releasedAt = Number.NEGATIVE_INFINITY;
+  const released: number[] = [];
+  ticks.forEach((utilization, tick) => {
+    const step = idleStep(ready, utilization, tick * TICK_MS - releasedAt);
+    ready = step.ready;
+    if (step.release) {
+      released.push(tick);
+      releasedAt = tick * TICK_MS;
+    }
+  });
+  return released;
+}
 
 describe("when a process gives memory back", () => {
+  const gapTicks = RELEASE_GAP_MS / TICK_MS;
+  const quiet = (n: number) => Array<number>(n).fill(0.002);
+
   it("once when the loop goes quiet, and again only after work came back", () => {
-    const ticks = [0.3, 0.004, 0.002, 0.001, (QUIET + BUSY) / 2, 0.002, BUSY + 0.01, 0.2, 0.003, 0.001];
-    let ready = true;
-    const released: number[] = [];
-    ticks.forEach((utilization, tick) => {
-      const step = idleStep(ready, utilization);
-      ready = step.ready;
-      if (step.release) released.push(tick);
-    });
-    // Tick 1 is the first quiet one; the light work at tick 4 is not enough to do it again; tick 6's is.
-    expect(released).toEqual([1, 8]);
+    // Tick 1 is the first quiet one; the light work after it is not enough to do it again; the busy tick is.
+    const ticks = [0.3, ...quiet(gapTicks), (QUIET + BUSY) / 2, ...quiet(3), BUSY + 0.01, 0.2, ...quiet(2)];
+    expect(releasesOver(ticks)).toEqual([1, gapTicks + 7]);
+  });
+
+  it("work that comes and goes every other tick: at most once in RELEASE_GAP_MS, when quiet", () => {
+    const ticks = Array.from({ length: 4 * gapTicks }, (_, tick) => (tick % 2 === 0 ? 0.5 : 0.001));
+    const released = releasesOver(ticks);
+    expect(released).toHaveLength(4);
+    for (const tick of released) expect(ticks[tick]).toBeLessThan(QUIET);
+    // Each as soon as a quiet tick comes after the gap: the same tick or the next.
+    for (let i = 1; i < released.length; i++) {
+      expect(released[i]! - released[i - 1]!).toBeGreaterThanOrEqual(gapTicks);
+      expect(released[i]! - released[i - 1]!).toBeLessThanOrEqual(gapTicks + 1);
+    }
   });
 
   it("a process that starts quiet gives back what its start left", () => {
-    expect(idleStep(true, 0)).toEqual({ ready: false, release: true });
+    expect(idleStep(true, 0, Number.POSITIVE_INFINITY)).toEqual({ ready: false, release: true });
   });
 });
 
