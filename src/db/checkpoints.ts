@@ -13,10 +13,12 @@ export interface CheckpointOptions {
   /** Called when the thread fails, with the wait before it is started again. */
   onError: (error: unknown, restartInMs: number) => void;
   restartDelaysMs?: readonly number[];
-  /** The thread ends after this long without a commit (an idle pod does not keep it); the next write restarts it. */
+  /** The thread ends after this long without a commit (an idle pod does not keep it). */
   idleExitMs?: number;
-  /** How often, while the thread is away for idleness, the WAL file is checked for a new write. */
+  /** How often, while there is no thread, the WAL file is checked for new writes. */
   wakeCheckMs?: number;
+  /** The thread starts once the WAL changed at this many checks in a row: writes that last, not a single one. */
+  wakeAfterChecks?: number;
   /** The thread's script (tests substitute one that fails like a full disk). */
   workerUrl?: URL;
 }
@@ -35,8 +37,11 @@ export interface CheckpointOptions {
  * (journal_size_limit then truncates the file). While the thread is down (a full disk makes its checkpoint
  * throw) the connection's usual threshold comes back, and the thread is started again after a delay.
  *
- * A thread costs ~17 MB (its own V8 isolate): after `idleExitMs` without a commit it ends, and the first
- * write after that (the WAL file changes) starts it again.
+ * A thread costs ~17 MB (its own V8 isolate) and ~0.1 s of CPU to start, so it runs only while writes last:
+ * it starts once the WAL file changed at `wakeAfterChecks` checks in a row (writes over a fifth of a second, by
+ * default), and ends after `idleExitMs` (30 s) without a commit. A pod that writes now and then (the periodic
+ * jobs' leases each minute, a member's edit) never starts it: the connection's own checkpoint at the usual
+ * threshold (1,000 pages, about 4 MB of commits) is short and rare then. Before, those leases kept it alive.
  */
 export function checkpointInBackground(sqlite: Database.Database, options: CheckpointOptions) {
   const automatic = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
@@ -58,7 +63,7 @@ export function checkpointInBackground(sqlite: Database.Database, options: Check
     const workerData = {
       path: sqlite.name,
       intervalMs: options.intervalMs ?? 100,
-      idleExitMs: options.idleExitMs ?? 60_000,
+      idleExitMs: options.idleExitMs ?? 30_000,
       launch: launches++,
     };
     const thread = new Worker(workerUrl, { workerData });
@@ -70,7 +75,7 @@ export function checkpointInBackground(sqlite: Database.Database, options: Check
         if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${automatic}`);
         if (!stopping && code === 0 && failure === undefined) {
           failuresInARow = 0;
-          launchOnNextWrite();
+          launchWhenWritesLast();
         } else if (!stopping) {
           if (Date.now() - startedAt >= HEALTHY_RUN_MS) failuresInARow = 0;
           const delay = delays[Math.min(failuresInARow++, delays.length - 1)]!;
@@ -83,16 +88,20 @@ export function checkpointInBackground(sqlite: Database.Database, options: Check
     );
   };
   const walChangedAt = () => statSync(`${sqlite.name}-wal`, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const launchOnNextWrite = () => {
-    const idleSince = walChangedAt();
+  const launchWhenWritesLast = () => {
+    let seen = walChangedAt();
+    let changesInARow = 0;
     wake = setInterval(() => {
-      if (walChangedAt() === idleSince) return;
+      const changed = walChangedAt();
+      changesInARow = changed === seen ? 0 : changesInARow + 1;
+      seen = changed;
+      if (changesInARow < (options.wakeAfterChecks ?? 2)) return;
       clearInterval(wake);
       launch();
-    }, options.wakeCheckMs ?? 1000);
+    }, options.wakeCheckMs ?? 100);
     wake.unref();
   };
-  launch();
+  launchWhenWritesLast();
 
   return {
     /** Ends the thread (after a checkpoint in progress) and gives checkpoints back to the connection. */

@@ -35,26 +35,44 @@ describe("WAL checkpoints in a background thread", () => {
   const onError = (error: unknown) => {
     throw error;
   };
+  const threshold = () => handle.sqlite.pragma("wal_autocheckpoint", { simple: true });
+  /** Writes that last (a commit every few milliseconds) until the thread runs: the connection's threshold is raised. */
+  const writeUntilThreadRuns = async (fallbackPages: number) => {
+    while (threshold() !== fallbackPages) {
+      write(1);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+  /** What tests pass so that writes start the thread quickly (checks every 10 ms, two changes in a row). */
+  const quickWake = { wakeCheckMs: 10, wakeAfterChecks: 2 };
 
   const connectionLeavesCheckpoints =
     "the connection leaves checkpoints to the thread (up to its fallback); the thread moves commits into the " +
     "database file";
   it(connectionLeavesCheckpoints, async () => {
-    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10, fallbackPages: 100_000, onError });
+    const checkpoints = checkpointInBackground(handle.sqlite, {
+      intervalMs: 10,
+      fallbackPages: 100_000,
+      ...quickWake,
+      onError,
+    });
     try {
-      expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(100_000);
+      await writeUntilThreadRuns(100_000);
+      const rows = () => (handle.sqlite.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n;
+      const rowsBefore = rows();
       const before = fs.statSync(file).size;
       write(2048); // 2 MiB: past the default threshold of 1,000 pages
       // Writes go to the WAL; only a checkpoint grows the database file, and this connection makes none.
       await until(() => fs.statSync(file).size >= before + 2 * 1024 * 1024);
-      expect((handle.sqlite.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n).toBe(2048);
+      expect(rows()).toBe(rowsBefore + 2048);
     } finally {
       await checkpoints.stop();
     }
   });
 
   it("stopping ends the thread and gives the connection its automatic checkpoints back", async () => {
-    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10, onError });
+    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 10, ...quickWake, onError });
+    await writeUntilThreadRuns(4000);
     await checkpoints.stop();
     expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
     write(1); // the connection is as usable as before
@@ -68,10 +86,12 @@ describe("WAL checkpoints in a background thread", () => {
       intervalMs: 10,
       fallbackPages: 100_000,
       restartDelaysMs: [20, 40],
+      ...quickWake,
       workerUrl: new URL("../support/full-disk-checkpoint-worker.ts", import.meta.url),
       onError: (error, restartInMs) => failures.push({ error, restartInMs }),
     });
     try {
+      await writeUntilThreadRuns(100_000);
       await until(() => failures.length === 2);
       expect(failures.map((f) => (f.error as Error).message)).toEqual([
         "database or disk is full",
@@ -79,7 +99,7 @@ describe("WAL checkpoints in a background thread", () => {
       ]);
       expect(failures.map((f) => f.restartInMs)).toEqual([20, 40]);
       // The third launch runs: the connection leaves checkpoints to it again, and commits reach the file.
-      await until(() => handle.sqlite.pragma("wal_autocheckpoint", { simple: true }) === 100_000);
+      await until(() => threshold() === 100_000);
       const before = fs.statSync(file).size;
       write(2048);
       await until(() => fs.statSync(file).size >= before + 2 * 1024 * 1024);
@@ -87,7 +107,7 @@ describe("WAL checkpoints in a background thread", () => {
     } finally {
       await checkpoints.stop();
     }
-    expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+    expect(threshold()).toBe(1000);
   });
 
   it("stopping while a restart is pending cancels it", async () => {
@@ -95,29 +115,49 @@ describe("WAL checkpoints in a background thread", () => {
     const checkpoints = checkpointInBackground(handle.sqlite, {
       intervalMs: 10,
       restartDelaysMs: [60_000],
+      ...quickWake,
       workerUrl: new URL("../support/full-disk-checkpoint-worker.ts", import.meta.url),
       onError: () => (failed = true),
     });
-    await until(() => failed);
+    while (!failed) {
+      write(1);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
     await checkpoints.stop();
     expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
   });
 
-  it("an idle thread ends (the connection checkpoints itself meanwhile); the next write starts it again", async () => {
+  it("a write now and then starts no thread: the connection checkpoints itself", async () => {
+    const checkpoints = checkpointInBackground(handle.sqlite, {
+      intervalMs: 10,
+      fallbackPages: 100_000,
+      ...quickWake,
+      onError,
+    });
+    try {
+      // Single commits 100 ms apart, as a periodic job's leases: ten checks between each, and never two in a row.
+      for (let i = 0; i < 5; i++) {
+        write(1);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(threshold()).toBe(1000);
+      }
+    } finally {
+      await checkpoints.stop();
+    }
+  });
+
+  it("writes that last start the thread; it ends once they stop, and writes that last start it again", async () => {
     const checkpoints = checkpointInBackground(handle.sqlite, {
       intervalMs: 10,
       fallbackPages: 100_000,
       idleExitMs: 100,
-      wakeCheckMs: 10,
+      ...quickWake,
       onError,
     });
-    const threshold = () => handle.sqlite.pragma("wal_autocheckpoint", { simple: true });
     try {
-      write(1);
-      expect(threshold()).toBe(100_000);
+      await writeUntilThreadRuns(100_000);
       await until(() => threshold() === 1000); // ended for idleness: no error, the usual threshold is back
-      write(1);
-      await until(() => threshold() === 100_000); // the write woke it
+      await writeUntilThreadRuns(100_000);
       const before = fs.statSync(file).size;
       write(2048);
       await until(() => fs.statSync(file).size >= before + 2 * 1024 * 1024);
@@ -128,7 +168,12 @@ describe("WAL checkpoints in a background thread", () => {
   });
 
   it("under steady writes the WAL starts over: the connection's fallback checkpoint restarts it", async () => {
-    const checkpoints = checkpointInBackground(handle.sqlite, { intervalMs: 1, fallbackPages: 500, onError });
+    const checkpoints = checkpointInBackground(handle.sqlite, {
+      intervalMs: 1,
+      fallbackPages: 500,
+      ...quickWake,
+      onError,
+    });
     // SQLite gives the WAL a new salt each time it starts the log over from its beginning.
     const salt = () => {
       const header = Buffer.alloc(20);
@@ -142,6 +187,7 @@ describe("WAL checkpoints in a background thread", () => {
     };
     const salts = new Set<number>();
     try {
+      await writeUntilThreadRuns(500);
       // 64 MiB in 256 commits, each followed by a turn of the event loop, as a busy inbox writes.
       for (let i = 0; i < 256; i++) {
         write(256);
