@@ -1,19 +1,21 @@
-import { performance } from "node:perf_hooks";
+import { PerformanceObserver, performance } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { Logger } from "../log/logger.ts";
 
 /** How often the process looks at how busy its event loop was. */
 export const TICK_MS = 2_000;
 /** A tick whose event loop was busy less than this share of the time is quiet… */
 export const QUIET = 0.01;
-/** …and one busier than this is work again, after which the next quiet tick gives memory back. */
-export const BUSY = 0.05;
-/** At most one collection in this long: work that comes and goes every few seconds pays at most 0.5% of a core. */
+/** …and one busier than this (garbage collection aside) is work again, after which a quiet tick gives memory back. */
+export const BUSY = 0.1;
+/** At most one collection in this long: work that comes and goes every few seconds pays under 1% of a core. */
 export const RELEASE_GAP_MS = 30_000;
 
 /**
  * What one tick decides: give memory back when the loop has gone quiet since the last work (once, not at
- * every quiet tick: the collection itself costs about 0.1 s), and be ready to do it again once work comes back.
- * A process starts ready: what it built at start is mostly garbage once it serves.
+ * every quiet tick: the collection itself pauses the loop 0.05–0.25 s), and be ready to do it again once work
+ * comes back. A process starts ready: what it built at start is mostly garbage once it serves.
  */
 export function idleStep(
   ready: boolean,
@@ -27,46 +29,75 @@ export function idleStep(
 let collect: ((options: object) => void) | undefined;
 
 /**
- * A full collection that compacts the heap and returns its free pages to the system (V8's "last resort"
- * flavour, the one a low-memory notification runs). An ordinary full collection frees as much but keeps the
- * pages: an idle pod stayed at about 200 MB of RSS, against about 160 MB after this (README "Speed").
- * The collector is reached through a fresh context created while `--expose-gc` is on, so no global `gc` is
- * left in the pod's own context.
+ * Reaches V8's collector through a fresh context created while `--expose-gc` is on, so that no global `gc` is
+ * left in the process's own context. The flag is the whole process's: any context created while it is on gets
+ * `gc` too, a worker thread's included, so this runs once, before the process starts any thread.
  */
-export function releaseMemory(): void {
-  if (!collect) {
-    // Loaded here, not at start: a pod that never goes quiet never needs them.
-    const v8 = process.getBuiltinModule("node:v8");
-    v8.setFlagsFromString("--expose-gc");
-    collect = process.getBuiltinModule("node:vm").runInNewContext("gc") as (options: object) => void;
-    v8.setFlagsFromString("--no-expose-gc");
-  }
-  collect({ type: "major", execution: "sync", flavor: "last-resort" });
+export function prepareCollector(): void {
+  if (collect) return;
+  setFlagsFromString("--expose-gc");
+  collect = runInNewContext("gc") as (options: object) => void;
+  setFlagsFromString("--no-expose-gc");
 }
 
 /**
- * Gives memory back each time the process goes quiet after work (no requests, deliveries or jobs for a tick).
- * V8 otherwise keeps the heap it grew to while busy; the cost is one pause of about 0.1 s, only when nothing runs.
+ * A full collection that compacts the heap and returns its free pages to the system (V8's "last resort"
+ * flavour, the one a low-memory notification runs). An ordinary full collection frees as much but keeps the
+ * pages: an idle pod stayed at about 210 MB of RSS, against about 160 MB after this (README "Speed").
+ */
+export function releaseMemory(): void {
+  prepareCollector();
+  collect!({ type: "major", execution: "sync", flavor: "last-resort" });
+}
+
+/**
+ * Gives memory back each time the process goes quiet after work (no requests, deliveries or jobs to speak of
+ * for a tick). V8 otherwise keeps the heap it grew to while busy. Call it before the process starts any thread.
  */
 export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
+  prepareCollector();
   let ready = true;
   let releasedAt = Number.NEGATIVE_INFINITY;
   let last = performance.eventLoopUtilization();
+  // After a collection V8 runs a few of its own to shrink further (its memory reducer, ~0.1 s about 8 s later):
+  // that time is not work, or every collection would make the process ready for the next one. Counted only
+  // while waiting for work: under load a process collects hundreds of times a second.
+  let collectingMs = 0;
+  const collections = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) collectingMs += entry.duration;
+  });
   const timer = setInterval(() => {
+    const tickStartedAt = performance.now();
     const now = performance.eventLoopUtilization();
-    const utilization = performance.eventLoopUtilization(now, last).utilization;
-    const step = idleStep(ready, utilization, performance.now() - releasedAt);
-    ready = step.ready;
+    const { active, idle } = performance.eventLoopUtilization(now, last);
+    const work = Math.max(0, active - collectingMs) / Math.max(active + idle, 1);
+    collectingMs = 0;
     last = now;
+    const step = idleStep(ready, work, tickStartedAt - releasedAt);
+    if (step.ready && !ready) collections.disconnect();
+    ready = step.ready;
     if (!step.release) return;
     const before = process.memoryUsage.rss();
     releaseMemory();
-    releasedAt = performance.now();
+    releasedAt = tickStartedAt;
+    log.debug(
+      {
+        rssBeforeMb: mb(before),
+        rssAfterMb: mb(process.memoryUsage.rss()),
+        pauseMs: performance.now() - tickStartedAt,
+      },
+      "idle: memory given back",
+    );
     last = performance.eventLoopUtilization(); // the collection's own time is not work
-    log.debug({ rssBeforeMb: mb(before), rssAfterMb: mb(process.memoryUsage.rss()) }, "idle: memory given back");
+    collections.observe({ entryTypes: ["gc"] });
   }, TICK_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      collections.disconnect();
+    },
+  };
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);

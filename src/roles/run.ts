@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import { generateKeyPairs } from "../federation/key-generation.ts";
 import type { Pod } from "../pod.ts";
-import { releaseMemoryWhenIdle } from "./idle-memory.ts";
+import { prepareCollector, releaseMemoryWhenIdle } from "./idle-memory.ts";
 
 /** What a process of the pod does: everything (`npm start`), HTTP only (`npm run web`) or the rest (`npm run worker`). */
 export type Role = "all" | "web" | "worker";
@@ -11,6 +11,7 @@ export type Role = "all" | "web" | "worker";
 const POOL_SIZE: Record<Role, number> = { all: 20, web: 10, worker: 12 };
 
 export async function main(role: Role): Promise<void> {
+  prepareCollector(); // before any worker thread (the log's, the checkpoints') makes a context of its own
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -36,6 +37,7 @@ export async function main(role: Role): Promise<void> {
 
   const log = createLogger(config.logLevel);
   routeFedifyLogs(log);
+  const idle = releaseMemoryWhenIdle(log);
   let pod: Pod;
   try {
     // Each process has its own pool on PostgreSQL: web processes answer requests, workers run the queue.
@@ -65,7 +67,6 @@ export async function main(role: Role): Promise<void> {
   const worker = role === "web" ? null : await (await import("./worker.ts")).startWorker(pod, log);
   if (worker) checks.push(...worker.checks);
   const health = role === "worker" ? await startHealthServer(config.healthHost, config.healthPort, checks) : null;
-  const idle = releaseMemoryWhenIdle(log);
   const handle = `@${config.handle}@${config.url.host}`;
   if (role === "all") log.info({ url: config.url.href, handle }, "pod is running");
   else log.info({ url: config.url.href, handle, role }, `pod is running (${role} process)`);

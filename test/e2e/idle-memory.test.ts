@@ -18,15 +18,15 @@ describe("a real pod gives memory back when it goes quiet (README Speed: idle me
     await pod.stop();
   });
 
-  it("once after its start, once after a burst of requests, and not at every quiet moment in between", {
-    timeout: 90_000,
+  it("once after its start, again after a burst of requests, and not while it stays quiet", {
+    timeout: 120_000,
   }, async () => {
-    await waitUntil(() => releases(pod).length === 1, 20_000);
+    await waitUntil(() => releases(pod).length === 1, 30_000);
     const [afterStart] = releases(pod);
     expect(afterStart!.rssAfterMb).toBeLessThan(afterStart!.rssBeforeMb);
 
-    // Two more quiet ticks (2 s each) give nothing back again: there was no work since.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Quiet for longer than the 30 s between collections: V8's own follow-up collections are not work.
+    await new Promise((resolve) => setTimeout(resolve, 40_000));
     expect(releases(pod)).toHaveLength(1);
 
     // Work: about a thousand page reads, 32 at a time, so that the pod's loop is busy while they last.
@@ -35,7 +35,6 @@ describe("a real pod gives memory back when it goes quiet (README Speed: idle me
       for (const page of pages) expect(page.status).toBe(200);
       await Promise.all(pages.map((page) => page.text()));
     }
-    // Not sooner than RELEASE_GAP_MS (30 s) after the first.
-    await waitUntil(() => releases(pod).length === 2, 60_000);
+    await waitUntil(() => releases(pod).length === 2, 30_000);
   });
 });
