@@ -37,11 +37,12 @@ export interface CheckpointOptions {
  * (journal_size_limit then truncates the file). While the thread is down (a full disk makes its checkpoint
  * throw) the connection's usual threshold comes back, and the thread is started again after a delay.
  *
- * A thread costs ~17 MB (its own V8 isolate) and ~0.1 s of CPU to start, so it runs only while writes last:
- * it starts once the WAL file changed at `wakeAfterChecks` checks in a row (writes over a fifth of a second, by
- * default), and ends after `idleExitMs` (30 s) without a commit. A pod that writes now and then (the periodic
- * jobs' leases each minute, a member's edit) never starts it: the connection's own checkpoint at the usual
- * threshold (1,000 pages, about 4 MB of commits) is short and rare then. Before, those leases kept it alive.
+ * A thread costs ~17 MB (its own V8 isolate) and ~0.1 s of CPU to start, so it runs only while writes last: it
+ * starts with the process, ends after `idleExitMs` (30 s) without a commit, and starts again once the WAL file
+ * changed at `wakeAfterChecks` checks in a row (writes over a fifth of a second, by default). A pod that writes
+ * now and then (the periodic jobs' leases each minute, a member's edit) does not start it again: the
+ * connection's own checkpoint at the usual threshold (1,000 pages, about 4 MB of commits) is short and rare
+ * then. Before, those leases kept it alive.
  */
 export function checkpointInBackground(sqlite: Database.Database, options: CheckpointOptions) {
   const automatic = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
@@ -101,7 +102,7 @@ export function checkpointInBackground(sqlite: Database.Database, options: Check
     }, options.wakeCheckMs ?? 100);
     wake.unref();
   };
-  launchWhenWritesLast();
+  launch(); // a start writes a lot (a new pod's migrations): the thread takes those checkpoints
 
   return {
     /** Ends the thread (after a checkpoint in progress) and gives checkpoints back to the connection. */

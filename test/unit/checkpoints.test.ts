@@ -127,15 +127,17 @@ describe("WAL checkpoints in a background thread", () => {
     expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
   });
 
-  it("a write now and then starts no thread: the connection checkpoints itself", async () => {
+  it("once the thread ended for idleness, a write now and then does not start it again", async () => {
     const checkpoints = checkpointInBackground(handle.sqlite, {
       intervalMs: 10,
       fallbackPages: 100_000,
+      idleExitMs: 100,
       ...quickWake,
       onError,
     });
     try {
-      // Single commits 100 ms apart, as a periodic job's leases: ten checks between each, and never two in a row.
+      await until(() => threshold() === 1000); // ended for idleness: the connection checkpoints itself
+      // Single commits 100 ms apart, as a periodic job's leases: ten checks between each, never two in a row.
       for (let i = 0; i < 5; i++) {
         write(1);
         await new Promise((resolve) => setTimeout(resolve, 100));
