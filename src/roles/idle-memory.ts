@@ -9,8 +9,10 @@ export const TICK_MS = 2_000;
 export const QUIET = 0.01;
 /** …and one busier than this (garbage collection aside) is work again, after which a quiet tick gives memory back. */
 export const BUSY = 0.1;
-/** At most one collection in this long: work that comes and goes every few seconds pays under 1% of a core. */
+/** At most one collection in this long: work that comes and goes every few seconds pays under 1% of a core… */
 export const RELEASE_GAP_MS = 30_000;
+/** …unless the process has worked this long since the last one (ten times the longest pause seen). */
+export const RELEASE_AFTER_WORK_MS = 2_500;
 
 /**
  * What one tick decides: give memory back when the loop has gone quiet since the last work (once, not at
@@ -20,9 +22,10 @@ export const RELEASE_GAP_MS = 30_000;
 export function idleStep(
   ready: boolean,
   utilization: number,
-  sinceReleaseMs: number,
+  since: { ms: number; workMs: number },
 ): { ready: boolean; release: boolean } {
-  if (ready && utilization < QUIET && sinceReleaseMs >= RELEASE_GAP_MS) return { ready: false, release: true };
+  const due = since.ms >= RELEASE_GAP_MS || since.workMs >= RELEASE_AFTER_WORK_MS;
+  if (ready && utilization < QUIET && due) return { ready: false, release: true };
   return { ready: ready || utilization > BUSY, release: false };
 }
 
@@ -58,6 +61,7 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
   prepareCollector();
   let ready = true;
   let releasedAt = Number.NEGATIVE_INFINITY;
+  let workMsSinceRelease = 0;
   let last = performance.eventLoopUtilization();
   // After a collection V8 runs a few of its own to shrink further (its memory reducer, ~0.1 s about 8 s later):
   // that time is not work, or every collection would make the process ready for the next one. Counted only
@@ -70,16 +74,19 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
     const tickStartedAt = performance.now();
     const now = performance.eventLoopUtilization();
     const { active, idle } = performance.eventLoopUtilization(now, last);
-    const work = Math.max(0, active - collectingMs) / Math.max(active + idle, 1);
+    const workMs = Math.max(0, active - collectingMs);
     collectingMs = 0;
     last = now;
-    const step = idleStep(ready, work, tickStartedAt - releasedAt);
+    workMsSinceRelease += workMs;
+    const since = { ms: tickStartedAt - releasedAt, workMs: workMsSinceRelease };
+    const step = idleStep(ready, workMs / Math.max(active + idle, 1), since);
     if (step.ready && !ready) collections.disconnect();
     ready = step.ready;
     if (!step.release) return;
     const before = process.memoryUsage.rss();
     releaseMemory();
     releasedAt = tickStartedAt;
+    workMsSinceRelease = 0;
     log.debug(
       {
         rssBeforeMb: mb(before),

@@ -1,19 +1,22 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BUSY, idleStep, QUIET, RELEASE_GAP_MS, TICK_MS } from "../../src/roles/idle-memory.ts";
+import { BUSY, idleStep, QUIET, RELEASE_AFTER_WORK_MS, RELEASE_GAP_MS, TICK_MS } from "../../src/roles/idle-memory.ts";
 
 /** Runs idleStep over ticks of TICK_MS (a utilization each) and says at which ticks memory was given back. */
 function releasesOver(ticks: number[]): number[] {
   let ready = true;
   let releasedAt = Number.NEGATIVE_INFINITY;
+  let workMs = 0;
   const released: number[] = [];
   ticks.forEach((utilization, tick) => {
-    const step = idleStep(ready, utilization, tick * TICK_MS - releasedAt);
+    workMs += utilization * TICK_MS;
+    const step = idleStep(ready, utilization, { ms: tick * TICK_MS - releasedAt, workMs });
     ready = step.ready;
     if (step.release) {
       released.push(tick);
       releasedAt = tick * TICK_MS;
+      workMs = 0;
     }
   });
   return released;
@@ -29,8 +32,8 @@ describe("when a process gives memory back", () => {
     expect(releasesOver(ticks)).toEqual([1, gapTicks + 7]);
   });
 
-  it("work that comes and goes every other tick: at most once in RELEASE_GAP_MS, when quiet", () => {
-    const ticks = Array.from({ length: 4 * gapTicks }, (_, tick) => (tick % 2 === 0 ? 0.5 : 0.001));
+  it("light work that comes and goes every other tick: at most once in RELEASE_GAP_MS, when quiet", () => {
+    const ticks = Array.from({ length: 4 * gapTicks }, (_, tick) => (tick % 2 === 0 ? 0.15 : 0.001));
     const released = releasesOver(ticks);
     expect(released).toHaveLength(4);
     for (const tick of released) expect(ticks[tick]).toBeLessThan(QUIET);
@@ -41,8 +44,15 @@ describe("when a process gives memory back", () => {
     }
   });
 
+  it("sooner than RELEASE_GAP_MS after a stretch of heavy work (an ingest burst), as soon as it is quiet", () => {
+    const heavyTicks = Math.ceil(RELEASE_AFTER_WORK_MS / TICK_MS);
+    const ticks = [0.3, 0.002, ...Array<number>(heavyTicks).fill(1), 0.002, ...quiet(3)];
+    expect(releasesOver(ticks)).toEqual([1, heavyTicks + 2]);
+    expect((heavyTicks + 1) * TICK_MS).toBeLessThan(RELEASE_GAP_MS);
+  });
+
   it("a process that starts quiet gives back what its start left", () => {
-    expect(idleStep(true, 0, Number.POSITIVE_INFINITY)).toEqual({ ready: false, release: true });
+    expect(idleStep(true, 0, { ms: Number.POSITIVE_INFINITY, workMs: 0 })).toEqual({ ready: false, release: true });
   });
 });
 
