@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { logRecords, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 
 /** The pod's "memory given back" log lines, with the RSS before and after. */
 const releases = (pod: PodProcess) =>
-  pod
-    .logs()
-    .split("\n")
-    .filter((line) => line.startsWith("{") && line.includes("idle: memory given back"))
-    .map((line) => JSON.parse(line) as { rssBeforeMb: number; rssAfterMb: number });
+  logRecords<{ rssBeforeMb: number; rssAfterMb: number }>(pod, "idle: memory given back");
 
 describe("a real pod gives memory back when it goes quiet (README Speed: idle memory)", () => {
   let pod: PodProcess;

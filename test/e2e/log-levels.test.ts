@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { logRecords, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 
 /** Log lines (JSON) of the pod that mention `text`. */
-const linesWith = (pod: PodProcess, text: string) =>
-  pod
-    .logs()
-    .split("\n")
-    .filter((line) => line.startsWith("{") && line.includes(text))
-    .map((line) => JSON.parse(line) as { level: number; msg: string });
+const linesWith = (pod: PodProcess, text: string) => logRecords<{ level: number; msg: string }>(pod, text);
 
 describe("routine federation events are not logged as errors", () => {
   let pod: PodProcess;

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { followAndWait, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
+import { followAndWait, logRecords, startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
 
 interface LogLine {
   msg?: string;
@@ -28,12 +28,7 @@ describe("pod-to-pod offers stay on the inbox fast path", () => {
     await Promise.all([sender?.stop(), receiver?.stop()]);
   });
 
-  const lines = (): LogLine[] =>
-    receiver
-      .logs()
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as LogLine);
+  const lines = () => logRecords<LogLine>(receiver);
 
   it("an offer and a need, published, edited and claimed, arrive through the fast path only", async () => {
     const objects: string[] = [];

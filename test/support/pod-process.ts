@@ -59,6 +59,15 @@ export interface PodProcess {
   env: Record<string, string>;
 }
 
+/** A pod's log lines that are JSON (pino's), parsed; with `text`, only the lines that mention it. */
+export function logRecords<T>(pod: Pick<PodProcess, "logs">, text = ""): T[] {
+  return pod
+    .logs()
+    .split("\n")
+    .filter((line) => line.startsWith("{") && line.includes(text))
+    .map((line) => JSON.parse(line) as T);
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -45,6 +45,13 @@ describe("WAL checkpoints in a background thread", () => {
   };
   /** What tests pass so that writes start the thread quickly (checks every 10 ms, two changes in a row). */
   const quickWake = { wakeCheckMs: 10, wakeAfterChecks: 2 };
+  const endsWhenIdleFor100Ms = () => ({
+    intervalMs: 10,
+    fallbackPages: 100_000,
+    idleExitMs: 100,
+    ...quickWake,
+    onError,
+  });
 
   const connectionLeavesCheckpoints =
     "the connection leaves checkpoints to the thread (up to its fallback); the thread moves commits into the " +
@@ -119,22 +126,13 @@ describe("WAL checkpoints in a background thread", () => {
       workerUrl: new URL("../support/full-disk-checkpoint-worker.ts", import.meta.url),
       onError: () => (failed = true),
     });
-    while (!failed) {
-      write(1);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    await until(() => failed);
     await checkpoints.stop();
     expect(handle.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
   });
 
   it("once the thread ended for idleness, a write now and then does not start it again", async () => {
-    const checkpoints = checkpointInBackground(handle.sqlite, {
-      intervalMs: 10,
-      fallbackPages: 100_000,
-      idleExitMs: 100,
-      ...quickWake,
-      onError,
-    });
+    const checkpoints = checkpointInBackground(handle.sqlite, endsWhenIdleFor100Ms());
     try {
       await until(() => threshold() === 1000); // ended for idleness: the connection checkpoints itself
       // Single commits 100 ms apart, as a periodic job's leases: ten checks between each, never two in a row.
@@ -149,13 +147,7 @@ describe("WAL checkpoints in a background thread", () => {
   });
 
   it("writes that last start the thread; it ends once they stop, and writes that last start it again", async () => {
-    const checkpoints = checkpointInBackground(handle.sqlite, {
-      intervalMs: 10,
-      fallbackPages: 100_000,
-      idleExitMs: 100,
-      ...quickWake,
-      onError,
-    });
+    const checkpoints = checkpointInBackground(handle.sqlite, endsWhenIdleFor100Ms());
     try {
       await writeUntilThreadRuns(100_000);
       await until(() => threshold() === 1000); // ended for idleness: no error, the usual threshold is back
