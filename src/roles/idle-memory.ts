@@ -11,8 +11,11 @@ export const QUIET = 0.01;
 export const BUSY = 0.1;
 /** At most one collection in this long: work that comes and goes every few seconds pays under 1% of a core… */
 export const RELEASE_GAP_MS = 30_000;
-/** …unless the process has worked this long since the last one (ten times the longest pause seen). */
-export const RELEASE_AFTER_WORK_MS = 2_500;
+/**
+ * …unless the process has grown this much since the last one left it (an ingest burst): the pause then buys at
+ * least this much back. Work alone was the rule before; a burst that ran faster than it allowed kept 80 MB.
+ */
+export const RELEASE_AFTER_GROWTH_BYTES = 32 * 1024 * 1024;
 
 /**
  * What one tick decides: give memory back when the loop has gone quiet since the last work (once, not at
@@ -22,9 +25,9 @@ export const RELEASE_AFTER_WORK_MS = 2_500;
 export function idleStep(
   ready: boolean,
   utilization: number,
-  since: { ms: number; workMs: number },
+  since: { ms: number; grownBytes: number },
 ): { ready: boolean; release: boolean } {
-  const due = since.ms >= RELEASE_GAP_MS || since.workMs >= RELEASE_AFTER_WORK_MS;
+  const due = since.ms >= RELEASE_GAP_MS || since.grownBytes >= RELEASE_AFTER_GROWTH_BYTES;
   if (ready && utilization < QUIET && due) return { ready: false, release: true };
   return { ready: ready || utilization > BUSY, release: false };
 }
@@ -61,7 +64,7 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
   prepareCollector();
   let ready = true;
   let releasedAt = Number.NEGATIVE_INFINITY;
-  let workMsSinceRelease = 0;
+  let rssAfterRelease = 0;
   let last = performance.eventLoopUtilization();
   // After a collection V8 runs a few of its own to shrink further (its memory reducer, ~0.1 s about 8 s later):
   // that time is not work, or every collection would make the process ready for the next one. Counted only
@@ -77,8 +80,7 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
     const workMs = Math.max(0, active - collectingMs);
     collectingMs = 0;
     last = now;
-    workMsSinceRelease += workMs;
-    const since = { ms: tickStartedAt - releasedAt, workMs: workMsSinceRelease };
+    const since = { ms: tickStartedAt - releasedAt, grownBytes: process.memoryUsage.rss() - rssAfterRelease };
     const step = idleStep(ready, workMs / Math.max(active + idle, 1), since);
     if (step.ready && !ready) collections.disconnect();
     ready = step.ready;
@@ -86,11 +88,11 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
     const before = process.memoryUsage.rss();
     releaseMemory();
     releasedAt = tickStartedAt;
-    workMsSinceRelease = 0;
+    rssAfterRelease = process.memoryUsage.rss();
     log.debug(
       {
         rssBeforeMb: mb(before),
-        rssAfterMb: mb(process.memoryUsage.rss()),
+        rssAfterMb: mb(rssAfterRelease),
         pauseMs: performance.now() - tickStartedAt,
       },
       "idle: memory given back",
