@@ -110,7 +110,7 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
           post,
         );
         if (result?.created && (replyTarget || mentionsPod))
-          await store.within.notify(db, "mention", account.id, result.status.id, deps.now());
+          await store.within.notifyOfNewPost(db, account.id, result.status.id, deps.now());
         return result;
       });
       if (stored === "refused")

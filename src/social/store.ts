@@ -276,6 +276,23 @@ function makeStore(rooms: RoomDb) {
           .where(and(eq(n.accountId, accountId), eq(n.type, type), isNull(n.statusId)))
           .limit(1);
     if (same.length > 0) return null;
+    return insertNotificationOf(db, type, accountId, statusId, now);
+  }
+
+  /**
+   * Tells the operator of a post this write has just created (a mention, a reply to the pod): nothing can have told
+   * of it yet, and the post's row, inserted with the account's id under its foreign key, shows the account is there.
+   */
+  const notifyOfNewPost = (db: RoomQueries, accountId: string, statusId: string, now: Date) =>
+    insertNotificationOf(db, "mention", accountId, statusId, now);
+
+  async function insertNotificationOf(
+    db: RoomQueries,
+    type: Notification["type"],
+    accountId: string,
+    statusId: string | null,
+    now: Date,
+  ): Promise<Notification> {
     for (let tries = 0; ; tries++) {
       const [row] = await insertNotification(db, {
         id: idFor(now, tries),
@@ -372,7 +389,7 @@ function makeStore(rooms: RoomDb) {
       upsertAccount,
       upsertStatus,
       deleteStatus,
-      notify,
+      notifyOfNewPost,
       addReaction,
       removeAccountsOfDomain,
       removeContentOf,
