@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 /**
  * The Node.js flags a pod runs with in production, read from package.json's `start` script (`exec node <flags>
  * bin/start.mjs`), so tests and benches start pods exactly as `npm start` does (the young generation's size
- * changes the CPU a delivery costs by 15–30%). test/unit/node-flags.test.ts holds the other launchers to them.
+ * changes the CPU a delivery costs by 10–30%). test/unit/node-flags.test.ts holds the other launchers to them.
  */
 export function podNodeFlags(script: "start" | "web" | "worker" = "start"): string[] {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
