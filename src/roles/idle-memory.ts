@@ -1,5 +1,5 @@
 import { PerformanceObserver, performance } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Logger } from "../log/logger.ts";
 
@@ -12,10 +12,15 @@ export const BUSY = 0.1;
 /** At most one collection in this long: work that comes and goes every few seconds pays under 1% of a core… */
 export const RELEASE_GAP_MS = 30_000;
 /**
- * …unless the process has grown this much since the last one left it (an ingest burst): the pause then buys at
- * least this much back. Work alone was the rule before; a burst that ran faster than it allowed kept 80 MB.
+ * …unless V8's heap has grown this much since the last one left it (an ingest burst), so that the pause buys at
+ * least this much back… (With a rule of 2.5 s of work alone, a burst that ran faster kept 80 MB for 30 s.)
  */
 export const RELEASE_AFTER_GROWTH_BYTES = 32 * 1024 * 1024;
+/**
+ * …and the process has worked this long since (ten times a usual pause): short bursts that rebuild what each
+ * collection gave back pay at most one pause per this much work.
+ */
+export const RELEASE_AFTER_WORK_MS = 1_500;
 
 /**
  * What one tick decides: give memory back when the loop has gone quiet since the last work (once, not at
@@ -25,9 +30,10 @@ export const RELEASE_AFTER_GROWTH_BYTES = 32 * 1024 * 1024;
 export function idleStep(
   ready: boolean,
   utilization: number,
-  since: { ms: number; grownBytes: number },
+  since: { ms: number; grownBytes: number; workMs: number },
 ): { ready: boolean; release: boolean } {
-  const due = since.ms >= RELEASE_GAP_MS || since.grownBytes >= RELEASE_AFTER_GROWTH_BYTES;
+  const early = since.grownBytes >= RELEASE_AFTER_GROWTH_BYTES && since.workMs >= RELEASE_AFTER_WORK_MS;
+  const due = since.ms >= RELEASE_GAP_MS || early;
   if (ready && utilization < QUIET && due) return { ready: false, release: true };
   return { ready: ready || utilization > BUSY, release: false };
 }
@@ -64,7 +70,8 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
   prepareCollector();
   let ready = true;
   let releasedAt = Number.NEGATIVE_INFINITY;
-  let rssAfterRelease = 0;
+  let heapAfterRelease = 0;
+  let workMsSinceRelease = 0;
   let last = performance.eventLoopUtilization();
   // After a collection V8 runs a few of its own to shrink further (its memory reducer, ~0.1 s about 8 s later):
   // that time is not work, or every collection would make the process ready for the next one. Counted only
@@ -80,7 +87,10 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
     const workMs = Math.max(0, active - collectingMs);
     collectingMs = 0;
     last = now;
-    const since = { ms: tickStartedAt - releasedAt, grownBytes: process.memoryUsage.rss() - rssAfterRelease };
+    workMsSinceRelease += workMs;
+    // The heap V8 has committed, not RSS: what a collection can give back (a thread's start, say, it cannot).
+    const grownBytes = getHeapStatistics().total_heap_size - heapAfterRelease;
+    const since = { ms: tickStartedAt - releasedAt, grownBytes, workMs: workMsSinceRelease };
     const step = idleStep(ready, workMs / Math.max(active + idle, 1), since);
     if (step.ready && !ready) collections.disconnect();
     ready = step.ready;
@@ -88,11 +98,12 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
     const before = process.memoryUsage.rss();
     releaseMemory();
     releasedAt = tickStartedAt;
-    rssAfterRelease = process.memoryUsage.rss();
+    heapAfterRelease = getHeapStatistics().total_heap_size;
+    workMsSinceRelease = 0;
     log.debug(
       {
         rssBeforeMb: mb(before),
-        rssAfterMb: mb(rssAfterRelease),
+        rssAfterMb: mb(process.memoryUsage.rss()),
         pauseMs: performance.now() - tickStartedAt,
       },
       "idle: memory given back",

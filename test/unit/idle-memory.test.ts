@@ -6,6 +6,7 @@ import {
   idleStep,
   QUIET,
   RELEASE_AFTER_GROWTH_BYTES,
+  RELEASE_AFTER_WORK_MS,
   RELEASE_GAP_MS,
   TICK_MS,
 } from "../../src/roles/idle-memory.ts";
@@ -18,15 +19,18 @@ function releasesOver(ticks: number[], grows = () => 0): number[] {
   let ready = true;
   let releasedAt = Number.NEGATIVE_INFINITY;
   let grownBytes = 0;
+  let workMs = 0;
   const released: number[] = [];
   ticks.forEach((utilization, tick) => {
     grownBytes += utilization > BUSY ? grows() : 0;
-    const step = idleStep(ready, utilization, { ms: tick * TICK_MS - releasedAt, grownBytes });
+    workMs += utilization * TICK_MS;
+    const step = idleStep(ready, utilization, { ms: tick * TICK_MS - releasedAt, grownBytes, workMs });
     ready = step.ready;
     if (step.release) {
       released.push(tick);
       releasedAt = tick * TICK_MS;
       grownBytes = 0;
+      workMs = 0;
     }
   });
   return released;
@@ -54,19 +58,31 @@ describe("when a process gives memory back", () => {
     }
   });
 
-  it("sooner than RELEASE_GAP_MS once work made the process grow (an ingest burst), as soon as it is quiet", () => {
-    // One heavy tick that grows it by the threshold, however short the burst: the rule is what there is to give back.
-    const ticks = [0.3, 0.002, 1, 0.002, ...quiet(3)];
+  it("sooner than RELEASE_GAP_MS once work made the heap grow (an ingest burst), as soon as it is quiet", () => {
+    // One tick of work past RELEASE_AFTER_WORK_MS that grew the heap by the threshold.
+    const burst = RELEASE_AFTER_WORK_MS / TICK_MS + 0.01;
+    const ticks = [0.3, 0.002, burst, 0.002, ...quiet(3)];
     expect(releasesOver(ticks, () => RELEASE_AFTER_GROWTH_BYTES)).toEqual([1, 3]);
-    // The same work without growth waits for the gap.
-    expect(releasesOver([...ticks, ...quiet(gapTicks)], () => RELEASE_AFTER_GROWTH_BYTES - 1)).toEqual([
-      1,
-      gapTicks + 1,
-    ]);
+    // The same work without the growth waits for the gap.
+    const withoutGrowth = releasesOver([...ticks, ...quiet(gapTicks)], () => RELEASE_AFTER_GROWTH_BYTES - 1);
+    expect(withoutGrowth).toEqual([1, gapTicks + 1]);
+  });
+
+  it("short bursts that each rebuild what a collection gave back: one pause per RELEASE_AFTER_WORK_MS of work", () => {
+    // A reviewer's case: 0.3 s of work every 4 s, each regrowing the heap by the threshold (a cache, the young
+    // generation). Growth alone made it collect after every burst.
+    const burst = 0.15;
+    const ticks = Array.from({ length: 4 * gapTicks }, (_, tick) => (tick % 2 === 0 ? burst : 0.001));
+    const released = releasesOver(ticks, () => RELEASE_AFTER_GROWTH_BYTES).slice(1);
+    const burstsPerRelease = Math.ceil(RELEASE_AFTER_WORK_MS / (burst * TICK_MS));
+    expect(released.length).toBeGreaterThan(1);
+    for (let i = 1; i < released.length; i++)
+      expect(released[i]! - released[i - 1]!).toBeGreaterThanOrEqual(2 * burstsPerRelease);
   });
 
   it("a process that starts quiet gives back what its start left", () => {
-    expect(idleStep(true, 0, { ms: Number.POSITIVE_INFINITY, grownBytes: 0 })).toEqual({ ready: false, release: true });
+    const since = { ms: Number.POSITIVE_INFINITY, grownBytes: 0, workMs: 0 };
+    expect(idleStep(true, 0, since)).toEqual({ ready: false, release: true });
   });
 });
 
