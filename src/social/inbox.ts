@@ -109,8 +109,7 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
           object instanceof Article ? "practice" : "note",
           post,
         );
-        if (result?.created && (replyTarget || mentionsPod))
-          await store.within.notifyOfNewPost(db, account.id, result.status.id, deps.now());
+        if (result && (replyTarget || mentionsPod)) await store.within.notifyOfNewPost(db, result, deps.now());
         return result;
       });
       if (stored === "refused")

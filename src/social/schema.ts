@@ -90,8 +90,8 @@ export const notifications = sqliteTable(
     statusId: text("status_id").references(() => statuses.id, { onDelete: "cascade" }),
     createdAt: text("created_at").notNull(),
   },
-  // Whether the operator was already told of a follow (store.ts notify) reads this instead of every notification;
-  // an account's removal finds its notifications by it too. A new post's mention needs no such read.
+  // Whether the operator was already told of a follow, like or boost (store.ts notify) reads this instead of every
+  // notification; an account's removal finds its notifications by it too. A new post's mention needs no such read.
   (table) => [index("notifications_same").on(table.accountId, table.type, table.statusId)],
 );
 

@@ -280,11 +280,16 @@ function makeStore(rooms: RoomDb) {
   }
 
   /**
-   * Tells the operator of a post this write has just created (a mention, a reply to the pod): nothing can have told
-   * of it yet, and the post's row, inserted with the account's id under its foreign key, shows the account is there.
+   * Tells the operator of a post `upsertStatus` has just created in this write (a mention, a reply to the pod):
+   * nothing can have told of it yet, and the post's row, inserted with the account's id under its foreign key,
+   * shows the account is there. A post that was already held is not told of again.
    */
-  const notifyOfNewPost = (db: RoomQueries, accountId: string, statusId: string, now: Date) =>
-    insertNotificationOf(db, "mention", accountId, statusId, now);
+  const notifyOfNewPost = async (
+    db: RoomQueries,
+    upserted: { status: Status; created: boolean },
+    now: Date,
+  ): Promise<Notification | null> =>
+    upserted.created ? insertNotificationOf(db, "mention", upserted.status.accountId, upserted.status.id, now) : null;
 
   async function insertNotificationOf(
     db: RoomQueries,

@@ -294,6 +294,27 @@ export function describeSocialContract(name: string, databases: SocialDatabases)
       expect(await rowCount(notifications)).toBe(2);
     });
 
+    it("a new post's mention is told once, written at once by two processes; its edit and redelivery are not", async () => {
+      const author = await socialStore(rooms).upsertAccount(profile(host()), at);
+      const iri = `${author.iri}/statuses/mention`;
+      // As the inbox does: the post and its notification in one write.
+      const deliver = (on: RoomDb, content: string) =>
+        on.write(async (db) => {
+          const upserted = await socialStore(on).within.upsertStatus(db, author, "note", post(iri, { content }));
+          return upserted && (await socialStore(on).within.notifyOfNewPost(db, upserted, at));
+        });
+      const told = await Promise.all([deliver(rooms, "<p>@pod hi</p>"), deliver(other, "<p>@pod hi</p>")]);
+      expect(told.filter((row) => row)).toHaveLength(1);
+      expect(await deliver(rooms, "<p>@pod hi, edited</p>")).toBeNull();
+      const mentions = await rooms.read((db) =>
+        db
+          .select()
+          .from(rooms.table(notifications))
+          .where(eq(rooms.table(notifications).type, "mention")),
+      );
+      expect(mentions).toMatchObject([{ accountId: author.id, statusId: told.find((row) => row)!.statusId }]);
+    });
+
     it("mentions: a reply to the pod's object finds its Note; the note of a remote account is not the pod's", async () => {
       const me = await local();
       const note = `${config.url.origin}/offers/9/note`;
