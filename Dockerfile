@@ -20,8 +20,9 @@ COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 COPY migrations-pg ./migrations-pg
-# Fill Node's compile cache now: a started pod then neither strips types nor compiles its modules again
-# (bin/loading.mjs says what that saves). Every role's modules, and PostgreSQL's (loaded only with DATABASE_URL).
+# Fill Node's compile cache now: a started pod then neither strips types nor compiles its modules again, nor
+# resolves its package imports (kept in the same folder; bin/loading.mjs says what each saves). Every role's
+# modules, and PostgreSQL's (loaded only with DATABASE_URL).
 RUN node --input-type=module -e "const { prepareLoading } = await import('./bin/loading.mjs'); prepareLoading(); \
       for (const m of ['pod', 'app', 'roles/web', 'roles/worker', 'roles/storage-postgres']) \
         await import('./src/' + m + '.ts');" \
