@@ -1,5 +1,16 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { enableCompileCache, registerHooks } from "node:module";
 import { join } from "node:path";
 
@@ -83,7 +94,8 @@ export function resolutionCache(directory, project = PROJECT) {
     added = 0;
     try {
       const scratch = `${file}.${process.pid}`;
-      writeFileSync(scratch, JSON.stringify(Object.fromEntries(entries)), { mode: 0o644 });
+      // "wx": never through a file or link someone else put there first.
+      writeFileSync(scratch, JSON.stringify(Object.fromEntries(entries)), { mode: 0o644, flag: "wx" });
       renameSync(scratch, file);
       for (const other of readdirSync(directory)) {
         if (other.startsWith(PREFIX) && other.endsWith(".json") && other !== name) unlinkSync(join(directory, other));
@@ -113,12 +125,17 @@ export function resolutionCache(directory, project = PROJECT) {
   };
 }
 
+/** The kept resolutions, if this user wrote the file (not a link to one) and nobody else may change it. */
 function readEntries(file) {
+  let fd;
   try {
-    const stat = statSync(file);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stat = fstatSync(fd);
     if (stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return new Map();
-    return new Map(Object.entries(JSON.parse(readFileSync(file, "utf8"))));
+    return new Map(Object.entries(JSON.parse(readFileSync(fd, "utf8"))));
   } catch {
     return new Map();
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -1,4 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -87,6 +97,26 @@ describe("the resolutions a start keeps", () => {
     const [file] = readdirSync(cacheDir);
     chmodSync(join(cacheDir, file!), 0o666);
     expect(nextStart().get(key)).toBeUndefined();
+  });
+
+  it("are not read through a link, nor written through one put where the next file will be", () => {
+    const first = nextStart();
+    const key = first.keyOf("fastify", FROM_SRC)!;
+    first.set(key, FASTIFY);
+    first.save();
+    const [file] = readdirSync(cacheDir);
+    renameSync(join(cacheDir, file!), join(root, "elsewhere.json"));
+    symlinkSync(join(root, "elsewhere.json"), join(cacheDir, file!));
+    expect(nextStart().get(key)).toBeUndefined();
+
+    rmSync(join(cacheDir, file!));
+    const victim = join(root, "victim");
+    writeFileSync(victim, "mine");
+    symlinkSync(victim, join(cacheDir, `${file}.${process.pid}`));
+    const second = nextStart();
+    second.set(key, FASTIFY);
+    second.save();
+    expect(readFileSync(victim, "utf8")).toBe("mine");
   });
 
   it("keep nothing without npm's record of the installed tree, nor answers that are not files or built-ins", () => {
