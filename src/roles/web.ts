@@ -29,7 +29,10 @@ export async function startWeb(pod: Pod, log: Logger, checks: ReadinessCheck[]) 
   }
   const setup = await pod.members.setupSecretAtStart();
   if (setup === "shared") {
-    process.stdout.write("\nSet up this pod with the link another process printed moments ago (it works once).\n\n");
+    process.stdout.write(
+      "\nSet up this pod with the setup link printed moments ago, by this pod's previous start or another of its" +
+        " processes (it still works, once). For a new link, start the pod again after 10 seconds.\n\n",
+    );
   } else if (setup) {
     const link = new URL(`/app/setup/${setup.secret}`, config.url).href;
     process.stdout.write(`\nSet up this pod in your browser (first coordinator; the link works once):\n  ${link}\n\n`);
