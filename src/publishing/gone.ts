@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Article, Note, Proposal, Tombstone } from "@fedify/vocab";
 import { roomsOf } from "../db/room-db.ts";
 import type { PodDeps } from "../federation/deps.ts";
@@ -16,19 +16,25 @@ const AS_CLASSES = { Proposal, Note, Article } as const;
 export function installGoneHandler(app: FastifyInstance, deps: PodDeps): void {
   const { config } = deps;
   const tombstones = tombstonesStore(roomsOf(deps));
-  app.addHook("onRequest", async (request, reply) => {
-    if (request.method !== "GET" && request.method !== "HEAD") return;
+  // A callback hook, so that the reads that skip the table make no promise.
+  app.addHook("onRequest", (request, reply, done) => {
+    if (request.method !== "GET" && request.method !== "HEAD") return done();
     // The actor and the discovery documents are never withdrawn: the most read URLs skip the table.
-    if (request.url === `/users/${config.handle}` || request.url.startsWith("/.well-known/")) return;
+    if (request.url === `/users/${config.handle}` || request.url.startsWith("/.well-known/")) return done();
+    answerIfGone(request, reply).then((answered) => answered || done(), done);
+  });
+
+  /** Sends the 410 when the request's URL is a deleted object's; false when it is not. */
+  async function answerIfGone(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     const iri = new URL(request.url.split("?")[0]!, config.url).href;
     const tombstone = await tombstones.find(iri);
-    if (!tombstone) return;
+    if (!tombstone) return false;
     const object = new Tombstone({
       id: new URL(tombstone.iri),
       formerType: FORMER_TYPES.has(tombstone.formerType as AsType) ? AS_CLASSES[tombstone.formerType as AsType] : null,
       deleted: toInstant(new Date(tombstone.deletedAt)),
     });
-    return sendNegotiated(
+    await sendNegotiated(
       request,
       reply,
       object,
@@ -38,5 +44,6 @@ export function installGoneHandler(app: FastifyInstance, deps: PodDeps): void {
       },
       410,
     );
-  });
+    return true;
+  }
 }

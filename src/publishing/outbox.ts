@@ -98,14 +98,17 @@ const PAGE_TYPES = new Set(["OrderedCollectionPage", "CollectionPage"]);
  * An empty collection page served by the federation gets `orderedItems: []` (or `items: []`).
  */
 export function installEmptyPageItems(app: FastifyInstance): void {
-  app.addHook("onSend", async (_request, reply, payload) => {
-    const type = String(reply.getHeader("content-type") ?? "");
-    if (!Buffer.isBuffer(payload) || !/^application\/(activity|ld)\+json/.test(type)) return payload;
-    const text = payload.toString("utf8");
-    if (!text.includes("CollectionPage")) return payload;
-    const document = JSON.parse(text) as Record<string, unknown>;
-    if (!PAGE_TYPES.has(String(document.type)) || "orderedItems" in document || "items" in document) return payload;
-    const key = document.type === "OrderedCollectionPage" ? "orderedItems" : "items";
-    return JSON.stringify({ ...document, [key]: [] });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    done(null, withEmptyItems(String(reply.getHeader("content-type") ?? ""), payload));
   });
+}
+
+function withEmptyItems(type: string, payload: unknown): unknown {
+  // Looked for in the bytes: every ActivityPub answer passes here, the actor document most of all.
+  if (!Buffer.isBuffer(payload) || !payload.includes("CollectionPage")) return payload;
+  if (!/^application\/(activity|ld)\+json/.test(type)) return payload;
+  const document = JSON.parse(payload.toString("utf8")) as Record<string, unknown>;
+  if (!PAGE_TYPES.has(String(document.type)) || "orderedItems" in document || "items" in document) return payload;
+  const key = document.type === "OrderedCollectionPage" ? "orderedItems" : "items";
+  return JSON.stringify({ ...document, [key]: [] });
 }
