@@ -20,15 +20,15 @@ COPY bin ./bin
 COPY src ./src
 COPY migrations ./migrations
 COPY migrations-pg ./migrations-pg
+RUN mkdir -p /data /app/.compile-cache && chown node:node /data /app/.compile-cache
+USER node
 # Fill Node's compile cache now: a started pod then neither strips types nor compiles its modules again, nor
 # resolves its package imports (kept in the same folder; bin/loading.mjs says what each saves). Every role's
-# modules, and PostgreSQL's (loaded only with DATABASE_URL).
+# modules, and PostgreSQL's (loaded only with DATABASE_URL). As the user the pod runs as: Node keeps each user's
+# cache in a folder of its own.
 RUN node --input-type=module -e "const { prepareLoading } = await import('./bin/loading.mjs'); prepareLoading(); \
       for (const m of ['pod', 'app', 'roles/web', 'roles/worker', 'roles/storage-postgres']) \
-        await import('./src/' + m + '.ts');" \
-    && chown -R node:node /app/.compile-cache
-RUN mkdir -p /data && chown node:node /data
-USER node
+        await import('./src/' + m + '.ts');"
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

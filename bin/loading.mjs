@@ -1,17 +1,18 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
-  unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { enableCompileCache, registerHooks } from "node:module";
+import { enableCompileCache, getCompileCacheDir, registerHooks } from "node:module";
 import { join } from "node:path";
 
 /** Imports, by the packages that make them, that go to a file loading fewer modules (see each file). */
@@ -42,8 +43,10 @@ const PREFIX = "pods-resolutions-";
  * - Package imports resolved once, kept next to the compile cache (see resolutionCache).
  */
 export function prepareLoading() {
-  const { directory } = enableCompileCache();
-  const resolved = resolutionCache(directory);
+  enableCompileCache();
+  const resolved = resolutionCache(getCompileCacheDir());
+  setTimeout(resolved.save, 5_000).unref();
+  process.once("exit", resolved.save);
   registerHooks({
     resolve(specifier, context, nextResolve) {
       const instead = INSTEAD.find((entry) => entry.specifier === specifier && context.parentURL?.includes(entry.from));
@@ -61,51 +64,73 @@ export function prepareLoading() {
   });
 }
 
+const NONE = { keyOf: () => undefined, get: () => undefined, set: () => {}, save: () => {} };
+/** An answer that may be kept: a built-in, or a file inside node_modules (not a linked package's real place). */
+const KEEPABLE = /^(node:|file:.*\/node_modules\/)/;
+const MAX_FILE_BYTES = 8 << 20;
+
 /**
  * Where Node resolved each package import before: resolving took about a fifth of a start's CPU (reading
- * package.json files and export maps, trying extensions for every `require` inside node_modules). Kept: only
- * resolutions that cannot change until the installed packages do, that is bare specifiers (not `#` imports)
- * and every import made from inside node_modules. The file's name is a digest of the Node version, the
- * project's place, this file and npm's record of the installed tree (node_modules/.package-lock.json, which
- * every install rewrites), so a new install or Node starts a new file. It lives in the compile cache's
- * directory, which can already change what code runs, and is read only if this user wrote it and nobody else
- * may: it adds no one to trust.
+ * package.json files and export maps, trying extensions for every `require` inside node_modules).
+ *
+ * Kept: only what cannot change until packages are installed again, that is imports of packages (bare
+ * specifiers, not `#` imports) and every import made from inside node_modules, answered by a built-in or a
+ * file inside node_modules. The file's name is the project's (a digest of its place) and a digest of what
+ * resolution depends on: the Node version, this file, npm's record of the installed tree
+ * (node_modules/.package-lock.json, which every npm install, update, uninstall and ci rewrites), node_modules'
+ * own mtime, NODE_PATH and --preserve-symlinks. Two limits: a hand edit deep inside node_modules is not seen
+ * (npm's own record ignores those too), and `require.resolve(name, { paths })` asks with the same context as
+ * `require(name)` from the same folder, so they would share an answer (no module the pod loads calls it;
+ * test/e2e/start-modules.test.ts checks).
+ *
+ * The file sits in Node's compile cache folder for this Node and user (which can already change what code
+ * runs) and is read only if it is a plain file this user wrote, that nobody else may change. Processes that
+ * save at once each write a whole file; the last one's stays.
  */
 export function resolutionCache(directory, project = PROJECT) {
-  const none = { keyOf: () => undefined, get: () => undefined, set: () => {}, save: () => {} };
-  if (!directory) return none;
+  if (!directory) return NONE;
+  const modules = new URL("node_modules/", project);
+  let folder;
   let installed;
+  let lockfile;
   try {
-    installed = statSync(new URL("node_modules/.package-lock.json", project));
+    folder = statSync(modules);
+    installed = statSync(new URL(".package-lock.json", modules));
+    lockfile = readFileSync(new URL(".package-lock.json", modules));
   } catch {
-    return none;
+    return NONE;
   }
-  const digest = createHash("sha256")
-    .update(`${process.version}\0${project.href}\0${installed.mtimeMs}\0${installed.size}\0`)
-    .update(readFileSync(new URL(import.meta.url)))
-    .digest("hex")
-    .slice(0, 16);
-  const name = `${PREFIX}${digest}.json`;
+  const preserveSymlinks =
+    [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((flag) =>
+      flag.startsWith("--preserve-symlinks"),
+    ) || process.env.NODE_PRESERVE_SYMLINKS === "1";
+  const projectName = `${PREFIX}${digest(project.href).slice(0, 12)}-`;
+  const state = digest(
+    process.version,
+    String(folder.mtimeMs),
+    String(preserveSymlinks),
+    process.env.NODE_PATH ?? "",
+    lockfile,
+    readFileSync(new URL(import.meta.url)),
+  );
+  const name = `${projectName}${state.slice(0, 16)}.json`;
   const file = join(directory, name);
   const entries = readEntries(file);
   let added = 0;
   const save = () => {
     if (added === 0) return;
     added = 0;
+    const scratch = `${file}.${process.pid}.${randomBytes(6).toString("hex")}`;
     try {
-      const scratch = `${file}.${process.pid}`;
       // "wx": never through a file or link someone else put there first.
       writeFileSync(scratch, JSON.stringify(Object.fromEntries(entries)), { mode: 0o644, flag: "wx" });
       renameSync(scratch, file);
-      for (const other of readdirSync(directory)) {
-        if (other.startsWith(PREFIX) && other.endsWith(".json") && other !== name) unlinkSync(join(directory, other));
-      }
+      removeStale(directory, projectName, name, installed.mtimeMs);
     } catch {
-      // A read-only or full cache directory: the next start resolves again.
+      // A full or read-only folder: the next start resolves again.
+      rmSync(scratch, { force: true });
     }
   };
-  setTimeout(save, 5_000).unref();
-  process.once("exit", save);
   return {
     keyOf(specifier, context) {
       const parent = context.parentURL;
@@ -117,7 +142,7 @@ export function resolutionCache(directory, project = PROJECT) {
     },
     get: (key) => entries.get(key),
     set(key, answer) {
-      if (!/^(file|node):/.test(answer.url)) return;
+      if (!KEEPABLE.test(answer.url)) return;
       entries.set(key, { url: answer.url, format: answer.format ?? undefined });
       added++;
     },
@@ -125,14 +150,44 @@ export function resolutionCache(directory, project = PROJECT) {
   };
 }
 
-/** The kept resolutions, if this user wrote the file (not a link to one) and nobody else may change it. */
+function digest(...parts) {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part).update("\0");
+  return hash.digest("hex");
+}
+
+/** The project's files from before the last install, and scratch files a killed save left. */
+function removeStale(directory, projectName, current, installedAt) {
+  const now = Date.now();
+  for (const other of readdirSync(directory)) {
+    if (!other.startsWith(projectName) || other === current) continue;
+    const path = join(directory, other);
+    const { mtimeMs } = lstatSync(path);
+    if (other.endsWith(".json") ? mtimeMs < installedAt : mtimeMs < now - 60_000) rmSync(path, { force: true });
+  }
+}
+
+/** The kept resolutions, if this user wrote the file (a plain file, not a link) and nobody else may change it. */
 function readEntries(file) {
   let fd;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const stat = fstatSync(fd);
-    if (stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return new Map();
-    return new Map(Object.entries(JSON.parse(readFileSync(fd, "utf8"))));
+    const trusted =
+      stat.isFile() &&
+      stat.nlink === 1 &&
+      stat.size < MAX_FILE_BYTES &&
+      stat.uid === process.getuid?.() &&
+      (stat.mode & 0o022) === 0;
+    if (!trusted) return new Map();
+    const entries = Object.entries(JSON.parse(readFileSync(fd, "utf8")));
+    const wellFormed = entries.every(
+      ([, answer]) =>
+        typeof answer?.url === "string" &&
+        KEEPABLE.test(answer.url) &&
+        (answer.format === undefined || typeof answer.format === "string"),
+    );
+    return wellFormed ? new Map(entries) : new Map();
   } catch {
     return new Map();
   } finally {

@@ -185,6 +185,16 @@ describe("the other documented ways of running the pod signal node itself", () =
     expect(dockerfile).toMatch(/^COPY bin \.\/bin$/m);
   });
 
+  it("Docker fills the compile cache as the user the pod runs as (Node keeps a folder for each user)", () => {
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+    const users = [...dockerfile.matchAll(/^USER (\S+)$/gm)];
+    expect(users.map((user) => user[1])).toEqual(["node"]);
+    const warmUp = dockerfile.search(/^RUN node .*prepareLoading\(\)/m);
+    expect(warmUp).toBeGreaterThan(users[0]!.index);
+    expect(dockerfile).toMatch(/^ENV [\s\S]*NODE_COMPILE_CACHE=\/app\/\.compile-cache/m);
+    expect(dockerfile).toMatch(/^RUN mkdir -p .*\/app\/\.compile-cache && chown node:node .*\/app\/\.compile-cache$/m);
+  });
+
   it("the systemd unit runs node on bin/start.mjs, stops with SIGTERM, and is a valid unit", () => {
     const unit = readFileSync(join(ROOT, "docs/pods.service"), "utf8");
     expect(unit).toMatch(/^ExecStart=\S+\/node (--[a-z-]+=\d+ )*bin\/start\.mjs$/m);

@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -7,6 +9,7 @@ import {
   renameSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +19,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolutionCache } from "../../bin/loading.mjs";
 
 // bin/loading.mjs keeps where package imports resolved, for the next start (test/e2e/start-modules.test.ts
-// shows a real pod's second start asking Node for none of them).
+// shows a real pod's second start asking Node for none of them, and each kept answer equal to a fresh one).
+const LOADING = new URL("../../bin/loading.mjs", import.meta.url).href;
 let root: string;
 let cacheDir: string;
 let project: URL;
@@ -25,22 +29,37 @@ const FROM_PACKAGE = { parentURL: "file:///pod/node_modules/fastify/lib/route.js
 const FASTIFY = { url: "file:///pod/node_modules/fastify/fastify.js", format: "commonjs" };
 
 /** npm's record of the installed tree, as an install writes it. */
-function install(contents: string) {
-  writeFileSync(join(root, "project/node_modules/.package-lock.json"), contents);
+function install(contents: string, into = project) {
+  writeFileSync(new URL("node_modules/.package-lock.json", into), contents);
+}
+
+function newProject(name: string): URL {
+  mkdirSync(join(root, name, "node_modules"), { recursive: true });
+  const url = pathToFileURL(`${join(root, name)}/`);
+  install('{"lockfileVersion":3}', url);
+  return url;
 }
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "pod-resolutions-"));
   cacheDir = join(root, "cache");
   mkdirSync(cacheDir);
-  mkdirSync(join(root, "project/node_modules"), { recursive: true });
-  project = pathToFileURL(`${join(root, "project")}/`);
-  install('{"lockfileVersion":3}');
+  project = newProject("project");
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 /** What the next process would read. */
 const nextStart = () => resolutionCache(cacheDir, project);
+
+/** A start that kept fastify's resolution; the name of its file. */
+function keptFastify(): { key: string; file: string } {
+  const first = nextStart();
+  const key = first.keyOf("fastify", FROM_SRC)!;
+  first.set(key, FASTIFY);
+  first.save();
+  const [file] = readdirSync(cacheDir);
+  return { key, file: join(cacheDir, file!) };
+}
 
 describe("the resolutions a start keeps", () => {
   it("are what the next start answers with", () => {
@@ -76,11 +95,19 @@ describe("the resolutions a start keeps", () => {
     );
   });
 
+  it("are answers inside node_modules or built-ins: not a linked package's own folder, nor data: or http:", () => {
+    const cache = nextStart();
+    const key = cache.keyOf("fastify", FROM_SRC)!;
+    for (const url of ["file:///home/me/fastify/fastify.js", "data:text/javascript,1", "http://evil.example/x.js"]) {
+      cache.set(key, { url });
+      expect(cache.get(key)).toBeUndefined();
+    }
+    cache.set(key, { url: "node:fs", format: "builtin" });
+    expect(cache.get(key)).toEqual({ url: "node:fs", format: "builtin" });
+  });
+
   it("are forgotten when packages are installed again, and the old file goes", () => {
-    const first = nextStart();
-    const key = first.keyOf("fastify", FROM_SRC)!;
-    first.set(key, FASTIFY);
-    first.save();
+    const { key } = keptFastify();
     install('{"lockfileVersion":3,"packages":{}}');
     const afterInstall = nextStart();
     expect(afterInstall.get(key)).toBeUndefined();
@@ -89,42 +116,79 @@ describe("the resolutions a start keeps", () => {
     expect(readdirSync(cacheDir)).toHaveLength(1);
   });
 
-  it("are not read from a file others may write", () => {
-    const first = nextStart();
-    const key = first.keyOf("fastify", FROM_SRC)!;
-    first.set(key, FASTIFY);
-    first.save();
-    const [file] = readdirSync(cacheDir);
-    chmodSync(join(cacheDir, file!), 0o666);
+  it("are forgotten when the install's record is the same size but says something else", () => {
+    const { key } = keptFastify();
+    install('{"lockfileVersion":4}');
     expect(nextStart().get(key)).toBeUndefined();
   });
 
-  it("are not read through a link, nor written through one put where the next file will be", () => {
-    const first = nextStart();
-    const key = first.keyOf("fastify", FROM_SRC)!;
-    first.set(key, FASTIFY);
-    first.save();
-    const [file] = readdirSync(cacheDir);
-    renameSync(join(cacheDir, file!), join(root, "elsewhere.json"));
-    symlinkSync(join(root, "elsewhere.json"), join(cacheDir, file!));
-    expect(nextStart().get(key)).toBeUndefined();
-
-    rmSync(join(cacheDir, file!));
-    const victim = join(root, "victim");
-    writeFileSync(victim, "mine");
-    symlinkSync(victim, join(cacheDir, `${file}.${process.pid}`));
-    const second = nextStart();
-    second.set(key, FASTIFY);
-    second.save();
-    expect(readFileSync(victim, "utf8")).toBe("mine");
+  it("are one project's: another project's save leaves them", () => {
+    const { key, file } = keptFastify();
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(file, hourAgo, hourAgo);
+    const other = resolutionCache(cacheDir, newProject("other"));
+    other.set(key, FASTIFY);
+    other.save();
+    expect(readdirSync(cacheDir)).toHaveLength(2);
+    expect(readdirSync(cacheDir)).toContain(file.split("/").at(-1));
   });
 
-  it("keep nothing without npm's record of the installed tree, nor answers that are not files or built-ins", () => {
-    const cache = nextStart();
-    const key = cache.keyOf("fastify", FROM_SRC)!;
-    cache.set(key, { url: "data:text/javascript,export default 1" });
-    expect(cache.get(key)).toBeUndefined();
-    rmSync(join(root, "project/node_modules/.package-lock.json"));
+  it("are not read from a file others may write, a second name for a file, a link or a pipe", () => {
+    const { key, file } = keptFastify();
+    chmodSync(file, 0o666);
+    expect(nextStart().get(key)).toBeUndefined();
+    chmodSync(file, 0o644);
+    expect(nextStart().get(key)).toEqual(FASTIFY);
+
+    linkSync(file, join(root, "second-name"));
+    expect(nextStart().get(key)).toBeUndefined();
+    rmSync(join(root, "second-name"));
+
+    renameSync(file, join(root, "elsewhere.json"));
+    symlinkSync(join(root, "elsewhere.json"), file);
+    expect(nextStart().get(key)).toBeUndefined();
+
+    rmSync(file);
+    expect(spawnSync("mkfifo", [file]).status).toBe(0);
+    // In a process of its own: opening a pipe nobody writes to would wait for good.
+    const readsThePipe = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { resolutionCache } = await import(${JSON.stringify(LOADING)});
+         const cache = resolutionCache(${JSON.stringify(cacheDir)}, new URL(${JSON.stringify(project.href)}));
+         process.stdout.write(String(cache.get(${JSON.stringify(key)})));`,
+      ],
+      { timeout: 20_000, encoding: "utf8" },
+    );
+    expect(readsThePipe.stdout).toBe("undefined");
+  });
+
+  it("are not read at all when one answer is not a kept kind", () => {
+    const { key, file } = keptFastify();
+    const kept = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify({ ...kept, "node,import||file:///pod/src|evil": { url: "data:,1" } }));
+    expect(nextStart().get(key)).toBeUndefined();
+  });
+
+  it("are saved past a scratch file a killed save left, which goes once it is old", () => {
+    const { file } = keptFastify();
+    const left = `${file}.${process.pid}.000000000000`;
+    writeFileSync(left, "{");
+    const again = nextStart();
+    again.set(again.keyOf("zod", FROM_SRC)!, { url: "file:///pod/node_modules/zod/index.js" });
+    again.save();
+    expect(readdirSync(cacheDir)).toContain(left.split("/").at(-1));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(left, hourAgo, hourAgo);
+    again.set(again.keyOf("pino", FROM_SRC)!, { url: "file:///pod/node_modules/pino/pino.js" });
+    again.save();
+    expect(readdirSync(cacheDir)).toEqual([file.split("/").at(-1)]);
+  });
+
+  it("keep nothing without npm's record of the installed tree", () => {
+    rmSync(new URL("node_modules/.package-lock.json", project));
     expect(nextStart().keyOf("fastify", FROM_SRC)).toBeUndefined();
   });
 });
