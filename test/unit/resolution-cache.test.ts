@@ -107,7 +107,9 @@ describe("the resolutions a start keeps", () => {
   });
 
   it("are forgotten when packages are installed again, and the old file goes", () => {
-    const { key } = keptFastify();
+    const { key, file } = keptFastify();
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(file, hourAgo, hourAgo); // saved before the install (the clock's tick is coarser than a test)
     install('{"lockfileVersion":3,"packages":{}}');
     const afterInstall = nextStart();
     expect(afterInstall.get(key)).toBeUndefined();
