@@ -4,7 +4,7 @@ import { requireCategory } from "../categories/service.ts";
 import type { PodDeps } from "../federation/deps.ts";
 import { notFound } from "../http/problem.ts";
 import { sendNegotiated } from "../publishing/negotiate.ts";
-import { offerNoteIri } from "../publishing/iris.ts";
+import { offerIri, offerNoteIri } from "../publishing/iris.ts";
 import { offerToNote, offerToProposal } from "./to-as.ts";
 import type { Response } from "../publishing/response.ts";
 
@@ -26,10 +26,17 @@ const KINDS: { kind: OfferKind; path: string }[] = [
 
 const idParams = z.object({ id: z.string().uuid() });
 
-/** What the admin API shows of an offer: quantities as decimal strings, as people wrote them. */
-function present<T extends { quantityMilli: number; availableMilli: number }>(row: T) {
-  const { quantityMilli, availableMilli, ...rest } = row;
-  return { ...rest, quantity: formatMilli(quantityMilli), available: formatMilli(availableMilli) };
+/** What the admin API shows of an offer: its public address, quantities as decimal strings as people wrote them. */
+function presentWith(config: PodDeps["config"]) {
+  return <T extends Offer>(row: T) => {
+    const { quantityMilli, availableMilli, ...rest } = row;
+    return {
+      url: offerIri(config, row).href,
+      ...rest,
+      quantity: formatMilli(quantityMilli),
+      available: formatMilli(availableMilli),
+    };
+  };
 }
 
 /** Operator routes for offers and needs (mounted under the admin prefix, token required). */
@@ -38,6 +45,7 @@ export const adminOfferRoutes: FastifyPluginAsyncZod<{
   offers: OffersService;
   responsesTo: ResponsesTo;
 }> = async (app, { deps, offers, responsesTo }) => {
+  const present = presentWith(deps.config);
   for (const { kind, path } of KINDS) {
     const tags = [path];
     app.post(`/${path}`, { schema: { tags, body: offerInputSchema } }, async (request, reply) =>

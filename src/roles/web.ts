@@ -31,7 +31,7 @@ export async function startWeb(pod: Pod, log: Logger, checks: ReadinessCheck[]) 
   if (setup === "shared") {
     process.stdout.write(
       "\nSet up this pod with the setup link printed moments ago, by this pod's previous start or another of its" +
-        " processes (it still works, once). For a new link, start the pod again after 10 seconds.\n\n",
+        " processes (it still works, once). For a new link, start the pod again 10 seconds or more after that one.\n\n",
     );
   } else if (setup) {
     const link = new URL(`/app/setup/${setup.secret}`, config.url).href;

@@ -10,10 +10,11 @@ import {
 } from "../webapp/html.ts";
 import { IMAGE_KINDS, MAX_IMAGE_BYTES, type ImageKind } from "./images.ts";
 import type { PodChoices } from "./service.ts";
+import { offeredName, offeredTimeZones } from "./time-zones.ts";
 
-/** The time zones the browser form offers (the runtime's IANA list), the pod's own first if it is unusual. */
+/** The time zones the browser form offers (time-zones.ts), the pod's own first if it is unusual. */
 const zones = (current: string) => {
-  const all = Intl.supportedValuesOf("timeZone");
+  const all = offeredTimeZones();
   return all.includes(current) ? all : [current, ...all];
 };
 
@@ -22,6 +23,7 @@ export type ChoiceValues = Partial<Record<keyof PodChoices, string>>;
 /** Name, summary, time zone and languages: on the settings page and in the first-run setup. */
 export function PodFields({ ctx, values, errors }: { ctx: PageContext; values: ChoiceValues; errors?: FieldErrors }) {
   const { t } = ctx;
+  const chosenZone = offeredName(values.timeZone ?? "UTC");
   return html`<${Field}
       ctx=${ctx} name="name" label=${t("settings.name")} hint=${t("settings.nameHint")} value=${values.name}
       errors=${errors} required
@@ -34,9 +36,7 @@ export function PodFields({ ctx, values, errors }: { ctx: PageContext; values: C
       <label for="f-timeZone">${t("settings.timeZone")}</label>
       <p class="hint" id="f-timeZone-hint">${t("settings.timeZoneHint")}</p>
       <select id="f-timeZone" name="timeZone" aria-describedby="f-timeZone-hint">
-        ${zones(values.timeZone ?? "UTC").map(
-          (zone) => html`<option value=${zone} selected=${zone === values.timeZone}>${zone}</option>`,
-        )}
+        ${zones(chosenZone).map((zone) => html`<option value=${zone} selected=${zone === chosenZone}>${zone}</option>`)}
       </select>
       ${errors?.timeZone && html`<p class="error">${t(errors.timeZone)}</p>`}
     </div>

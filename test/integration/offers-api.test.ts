@@ -172,6 +172,17 @@ describe("offers and needs over the admin API", () => {
     expect(await fieldOf(valid({ extra: true }))).toBe("body");
   });
 
+  it("answers a new offer or need with its public address, which serves its page", async () => {
+    for (const { path } of KINDS) {
+      const created = await create(path);
+      expect(created.url).toBe(publicUrl(path, created.id));
+      const page = await fetchAs(created.url, "text/html");
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("Apples from the community orchard");
+      expect((await call("GET", `/${path}/${created.id}`)).body.url).toBe(created.url);
+    }
+  });
+
   it("accepts a description of exactly 5000 characters and quantities with three decimals", async () => {
     const created = await create("offers", { description: "y".repeat(5000), quantity: "0.125" });
     expect(created).toMatchObject({ quantity: "0.125", available: "0.125", status: "open" });

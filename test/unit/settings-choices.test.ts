@@ -4,6 +4,7 @@ import { keyFromName } from "../../src/charters/app-routes.ts";
 import { CATEGORY_SLUG } from "../../src/categories/taxonomy.ts";
 import { sniffImage } from "../../src/settings/images.ts";
 import { checkChoices, parseLanguages } from "../../src/settings/service.ts";
+import { offeredName, offeredTimeZones } from "../../src/settings/time-zones.ts";
 
 describe("settings choices", () => {
   it("checks only the fields sent, naming each problem", () => {
@@ -44,5 +45,23 @@ describe("settings choices", () => {
         expect(key === "" || CATEGORY_SLUG.test(key)).toBe(true);
       }),
     );
+  });
+});
+
+describe("the time zones the settings form offers", () => {
+  it("by their current names (Kolkata, Kyiv), each one a choice the settings accept", () => {
+    const offered = offeredTimeZones();
+    expect(offered).toContain("Asia/Kolkata");
+    expect(offered).toContain("Europe/Kyiv");
+    expect(offered).toContain("America/Argentina/Buenos_Aires");
+    expect(offered).not.toContain("Asia/Calcutta");
+    expect(offered).not.toContain("Europe/Kiev");
+    expect(new Set(offered).size).toBe(offered.length);
+    for (const zone of offered) expect(checkChoices({ timeZone: zone }).problems, zone).toEqual({});
+  });
+
+  it("a pod kept under an old name finds it under the new one", () => {
+    expect(offeredName("Asia/Calcutta")).toBe("Asia/Kolkata");
+    expect(offeredName("America/Lima")).toBe("America/Lima");
   });
 });

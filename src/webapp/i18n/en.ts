@@ -43,7 +43,8 @@ export const en = {
   "signIn.setupPending": "This pod has no coordinator yet: open the setup link printed when the server started.",
 
   "setup.title": "Set up your pod",
-  "setup.intro": "You are the pod's first coordinator. Choose how you sign in; you can invite others next.",
+  "setup.intro":
+    "You are the pod's first coordinator. Name the pod, then choose a username and a password; next you can invite others, and add a passkey under Security.",
   "setup.submit": "Create my account",
 
   "join.title": "Join {pod}",

@@ -42,7 +42,8 @@ export const es: Record<MessageKey, string> = {
     "Este pod aún no tiene coordinadora: abre el enlace de configuración que mostró el servidor al arrancar.",
 
   "setup.title": "Configura tu pod",
-  "setup.intro": "Eres la primera coordinadora del pod. Elige cómo entrar; después podrás invitar a otras personas.",
+  "setup.intro":
+    "Eres la primera coordinadora del pod. Ponle nombre al pod y elige un usuario y una contraseña; después podrás invitar a otras personas y añadir una llave de acceso en Seguridad.",
   "setup.submit": "Crear mi cuenta",
 
   "join.title": "Únete a {pod}",
