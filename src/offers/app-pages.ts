@@ -7,14 +7,27 @@ import type { Response } from "../publishing/response.ts";
 import { htmlToText, SAFE_HREF } from "../web/sanitize.ts";
 import type { Claim, Offer, OfferKind } from "./service.ts";
 
-export function offersListPage(ctx: PageContext, rows: Offer[], published?: Offer): Page {
+/** A just-published offer, and who it reaches: a pod nobody follows yet says how to be followed. */
+export interface PublishedOffer {
+  offer: Offer;
+  followers: number;
+  /** The pod's address people follow it by (@handle@host). */
+  handle: string;
+}
+
+export function offersListPage(ctx: PageContext, rows: Offer[], published?: PublishedOffer): Page {
   const { t } = ctx;
   return {
     title: t("offers.title"),
     body: html`${
       published &&
       html`<${Notice} kind="ok"
-        >${t("offers.published")} <a href=${offerPath(published)}>${t("offers.view")}</a><//
+        >${
+          published.followers > 0
+            ? t("offers.published")
+            : t("offers.publishedNoFollowers", { handle: published.handle })
+        }
+        <a href=${offerPath(published.offer)}>${t("offers.view")}</a><//
       >`
     }
       <p class="actions">

@@ -31,6 +31,8 @@ interface Options {
   config: Config;
   /** Replies to a post of the pod, from the social room. */
   responsesTo: (iri: string, publicOnly: boolean) => Promise<Response[]>;
+  /** How many accounts and pods follow the pod (what a new offer reaches), from the follows room. */
+  countFollowers: () => Promise<number>;
 }
 
 const FORM_FIELDS = [
@@ -111,7 +113,10 @@ const alreadyWithdrawn = (error: unknown) => {
 const fieldOfProblem = (error: ProblemError) => String(error.problem.field ?? "name").replace(/^body\./, "");
 
 /** The coordinators' pages for offers and needs: the list, publishing, changing, claims and withdrawing. */
-export async function offerPages(app: FastifyInstance, { kit, audit, offers, rooms, config, responsesTo }: Options) {
+export async function offerPages(
+  app: FastifyInstance,
+  { kit, audit, offers, rooms, config, responsesTo, countFollowers }: Options,
+) {
   const coordinator = kit.guard("coordinator");
   const kindOf = (value: string): OfferKind =>
     OFFER_KINDS.includes(value as OfferKind) ? (value as OfferKind) : "offer";
@@ -122,7 +127,12 @@ export async function offerPages(app: FastifyInstance, { kit, audit, offers, roo
   ) => {
     const rows = (await Promise.all(OFFER_KINDS.map((kind) => offers.list(kind, { limit: 100 })))).flat();
     rows.sort((a, b) => (a.id < b.id ? 1 : -1));
-    return kit.send(request, reply, offersListPage(kit.context(request, reply), rows, published));
+    const reached = published && {
+      offer: published,
+      followers: await countFollowers(),
+      handle: `@${config.handle}@${config.url.host}`,
+    };
+    return kit.send(request, reply, offersListPage(kit.context(request, reply), rows, reached));
   };
   const showForm = async (
     request: FastifyRequest,

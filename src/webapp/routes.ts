@@ -100,7 +100,15 @@ export async function webApp(app: FastifyInstance, { pod, members }: { pod: Pod;
   const { audit } = members;
   const { responsesTo } = pod.social;
   await app.register(memberPages, { kit, members, passkeys, codes, setup: setupStep(pod.settings) });
-  await app.register(offerPages, { kit, audit, offers: pod.offers, rooms, config, responsesTo });
+  await app.register(offerPages, {
+    kit,
+    audit,
+    offers: pod.offers,
+    rooms,
+    config,
+    responsesTo,
+    countFollowers: () => followsOf(pod.deps).store.countFollowers(),
+  });
   await app.register(tokenPages, { kit, rooms, audit, members: () => members.list(), now: pod.deps.now });
   await app.register(practicePages, {
     kit,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { checkPage, launchBrowser, newPhone } from "../support/browser.ts";
 import { collectionItems, startPod, type PodProcess } from "../support/pod-process.ts";
+import { postRaw, signMastodonStyle, startRemoteActor } from "../support/remote-actor.ts";
 
 /** The members' web app in a real browser against a real pod process. */
 describe("web app: first run, invitations, publishing an offer", { timeout: 240_000 }, () => {
@@ -92,7 +93,9 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
     await coordinator.fill("#f-availableUntil", "2099-01-31T18:00");
     await coordinator.click("main button[type=submit]");
     await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app/offers");
-    expect(await coordinator.textContent("[role=status]")).toContain("Published");
+    const firstNotice = await coordinator.textContent("[role=status]");
+    expect(firstNotice).toContain("Published on the pod's public pages. Nobody follows the pod yet");
+    expect(firstNotice).toContain(`@pod@${new URL(pod.url).host}`);
     await checkPage(coordinator, "offers");
 
     await coordinator.click("text=See the public page");
@@ -120,6 +123,32 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
     await coordinator.click("section[aria-labelledby=withdraw] button[type=submit]");
     expect(await coordinator.textContent("[role=status]")).toContain("Withdrawn");
     expect((await fetch(`${pod.url}/offers/${offer.id}`)).status).toBe(410);
+
+    // Once someone follows the pod, a new offer's notice says it reaches them.
+    const reader = await startRemoteActor("reader");
+    try {
+      const follow = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${reader.actorId}#follow`,
+        type: "Follow",
+        actor: reader.actorId,
+        object: pod.actorUrl,
+      };
+      expect((await postRaw(await signMastodonStyle(reader, `${pod.url}/inbox`, follow))).status).toBeLessThan(300);
+      await expect.poll(async () => (await pod.admin("GET", "/status")).body.followers, { timeout: 20_000 }).toBe(1);
+      await coordinator.goto(`${pod.url}/app/offers/new?kind=offer`);
+      await coordinator.fill("#f-name", "Soup");
+      await coordinator.fill("#f-quantity", "4");
+      await coordinator.fill("#f-unit", "bowls");
+      await coordinator.fill("#f-area", "Centro");
+      await coordinator.click("main button[type=submit]");
+      await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app/offers");
+      expect(await coordinator.textContent("[role=status]")).toContain(
+        "Published. Followers and neighbor pods receive it now.",
+      );
+    } finally {
+      await reader.close();
+    }
   });
 
   it("the header keeps a few links on a phone; All pages lists every page, grouped, and each one opens", async () => {

@@ -162,6 +162,8 @@ export const en = {
   "offers.until": "Available until (optional)",
   "offers.publish": "Publish",
   "offers.published": "Published. Followers and neighbor pods receive it now.",
+  "offers.publishedNoFollowers":
+    "Published on the pod's public pages. Nobody follows the pod yet: share its address, {handle}, so that people and neighbor pods can follow it and receive what it publishes.",
   "offers.kind.offer": "offer",
   "offers.kind.need": "need",
   "offers.status.open": "open",

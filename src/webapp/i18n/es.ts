@@ -162,6 +162,8 @@ export const es: Record<MessageKey, string> = {
   "offers.until": "Disponible hasta (opcional)",
   "offers.publish": "Publicar",
   "offers.published": "Publicado. Seguidores y pods vecinos lo reciben ahora.",
+  "offers.publishedNoFollowers":
+    "Publicado en las páginas públicas del pod. Aún nadie sigue al pod: comparte su dirección, {handle}, para que personas y pods vecinos lo sigan y reciban lo que publica.",
   "offers.kind.offer": "oferta",
   "offers.kind.need": "necesidad",
   "offers.status.open": "abierta",
