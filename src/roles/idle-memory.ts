@@ -3,9 +3,13 @@ import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Logger } from "../log/logger.ts";
 
-/** How often the process looks at how busy its event loop was. */
+/**
+ * How often the process looks at how busy its main thread was: the CPU time it used (`process.threadCpuUsage`),
+ * not the event loop's time in callbacks, which also counts a callback waiting for the disk or for a core on a
+ * loaded machine (a periodic job's commit on a busy disk read as work, and an idle pod collected again).
+ */
 export const TICK_MS = 2_000;
-/** A tick whose event loop was busy less than this share of the time is quiet… */
+/** A tick whose main thread used less than this share of a core is quiet… */
 export const QUIET = 0.01;
 /** …and one busier than this (garbage collection aside) is work again, after which a quiet tick gives memory back. */
 export const BUSY = 0.1;
@@ -72,7 +76,14 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
   let releasedAt = Number.NEGATIVE_INFINITY;
   let heapAfterRelease = 0;
   let workMsSinceRelease = 0;
-  let last = performance.eventLoopUtilization();
+  let last = { at: performance.now(), cpu: process.threadCpuUsage() };
+  const sinceLast = () => {
+    const cpu = process.threadCpuUsage(last.cpu);
+    return { elapsedMs: performance.now() - last.at, cpuMs: (cpu.user + cpu.system) / 1000 };
+  };
+  const restart = () => {
+    last = { at: performance.now(), cpu: process.threadCpuUsage() };
+  };
   // After a collection V8 runs a few of its own to shrink further (its memory reducer, ~0.1 s about 8 s later):
   // that time is not work, or every collection would make the process ready for the next one. Counted only
   // while waiting for work: under load a process collects hundreds of times a second.
@@ -82,16 +93,15 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
   });
   const timer = setInterval(() => {
     const tickStartedAt = performance.now();
-    const now = performance.eventLoopUtilization();
-    const { active, idle } = performance.eventLoopUtilization(now, last);
-    const workMs = Math.max(0, active - collectingMs);
+    const { elapsedMs, cpuMs } = sinceLast();
+    restart();
+    const workMs = Math.max(0, cpuMs - collectingMs);
     collectingMs = 0;
-    last = now;
     workMsSinceRelease += workMs;
     // The heap V8 has committed, not RSS: what a collection can give back (a thread's start, say, it cannot).
     const grownBytes = getHeapStatistics().total_heap_size - heapAfterRelease;
     const since = { ms: tickStartedAt - releasedAt, grownBytes, workMs: workMsSinceRelease };
-    const step = idleStep(ready, workMs / Math.max(active + idle, 1), since);
+    const step = idleStep(ready, workMs / Math.max(elapsedMs, 1), since);
     if (step.ready && !ready) collections.disconnect();
     ready = step.ready;
     if (!step.release) return;
@@ -108,7 +118,7 @@ export function releaseMemoryWhenIdle(log: Logger): { stop(): void } {
       },
       "idle: memory given back",
     );
-    last = performance.eventLoopUtilization(); // the collection's own time is not work
+    restart(); // the collection's own time is not work
     collections.observe({ entryTypes: ["gc"] });
   }, TICK_MS);
   timer.unref();

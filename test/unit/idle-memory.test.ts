@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
@@ -118,4 +118,36 @@ describe("releaseMemory, in a process of its own", () => {
     // An ordinary full collection frees the objects but keeps most pages (measured: 535 → 478 MB; this: → 90 MB).
     expect(answer.after).toBeLessThan((answer.before as number) / 2);
   });
+});
+
+describe("releaseMemoryWhenIdle, in a process of its own", () => {
+  it("a loop held up without using a core (a busy disk, a loaded machine) is not work: no second pause", async () => {
+    const module = fileURLToPath(new URL("../../src/roles/idle-memory.ts", import.meta.url));
+    // After the first collection, five ticks each held up 0.6 s by a wait that uses no CPU, then quiet until
+    // RELEASE_GAP_MS has passed: work there would make the process collect again.
+    const script = `
+      import { releaseMemoryWhenIdle } from ${JSON.stringify(module)};
+      let releases = 0;
+      releaseMemoryWhenIdle({ debug: () => releases++ });
+      const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const started = Date.now();
+      while (releases === 0 && Date.now() - started < 20000) await sleep(100);
+      const first = Date.now();
+      for (let i = 0; i < 5; i++) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);
+        await sleep(${TICK_MS} - 600);
+      }
+      while (Date.now() - first < ${RELEASE_GAP_MS} + 3 * ${TICK_MS}) await sleep(200);
+      console.log(JSON.stringify({ releases }));
+    `;
+    const { NODE_OPTIONS: _, ...env } = process.env;
+    const run = spawn(process.execPath, ["--input-type=module", "-e", script], { env });
+    let stdout = "";
+    let stderr = "";
+    run.stdout.on("data", (chunk) => (stdout += chunk));
+    run.stderr.on("data", (chunk) => (stderr += chunk));
+    await new Promise((resolve) => run.once("exit", resolve));
+    expect(stderr).toBe("");
+    expect(JSON.parse(stdout)).toEqual({ releases: 1 });
+  }, 90_000);
 });
