@@ -15,6 +15,10 @@ export interface PublishedOffer {
   handle: string;
 }
 
+/** Who a new offer reaches: its followers, or nobody yet (then the address to share). */
+const publishedNotice = ({ t }: PageContext, { followers, handle }: PublishedOffer) =>
+  followers > 0 ? t("offers.published") : t("offers.publishedNoFollowers", { handle });
+
 export function offersListPage(ctx: PageContext, rows: Offer[], published?: PublishedOffer): Page {
   const { t } = ctx;
   return {
@@ -22,12 +26,7 @@ export function offersListPage(ctx: PageContext, rows: Offer[], published?: Publ
     body: html`${
       published &&
       html`<${Notice} kind="ok"
-        >${
-          published.followers > 0
-            ? t("offers.published")
-            : t("offers.publishedNoFollowers", { handle: published.handle })
-        }
-        <a href=${offerPath(published.offer)}>${t("offers.view")}</a><//
+        >${publishedNotice(ctx, published)} <a href=${offerPath(published.offer)}>${t("offers.view")}</a><//
       >`
     }
       <p class="actions">

@@ -96,6 +96,7 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
     const firstNotice = await coordinator.textContent("[role=status]");
     expect(firstNotice).toContain("Published on the pod's public pages. Nobody follows the pod yet");
     expect(firstNotice).toContain(`@pod@${new URL(pod.url).host}`);
+    expect(firstNotice).toContain("what it publishes. See the public page");
     await checkPage(coordinator, "offers");
 
     await coordinator.click("text=See the public page");
@@ -144,7 +145,7 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
       await coordinator.click("main button[type=submit]");
       await expect.poll(() => new URL(coordinator.url()).pathname).toBe("/app/offers");
       expect(await coordinator.textContent("[role=status]")).toContain(
-        "Published. Followers and neighbor pods receive it now.",
+        "Published. Followers and neighbor pods receive it now. See the public page",
       );
     } finally {
       await reader.close();
