@@ -88,10 +88,14 @@ export function chartersService(
   const publishLater = (tx: RoomQueries, number: number, verb: "create" | "update") =>
     events.recordWithin(tx, CHARTER_CHANGED, { number, verb }, charterIri(config).href);
 
-  /** A change committed: this process's copy shows it at once, then followers are told. */
+  /**
+   * A change committed: this process's copy and its actor document show it at once (another process, a worker,
+   * may take the event and run the handler below), then followers are told.
+   */
   async function changed<T>(work: Promise<T>): Promise<T> {
     const result = await work;
     await copy.load();
+    invalidatePrebuiltDocuments(contextFor().federation);
     await events.settle();
     return result;
   }
