@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNeighborPod, type NeighborPod } from "../support/neighbor-pod.ts";
 import { startPod, waitUntil, type PodProcess } from "../support/pod-process.ts";
-import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { sendFollow, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
 
 /** Minute-long intervals run 600 times faster: the sweep every 100 ms, the hourly resync every 6 s. */
 const fastTimers = {
@@ -29,14 +29,7 @@ describe("a running pod's timers: the expiry sweep and the view resync", () => {
   });
 
   it("an offer whose end passes is expired by the sweep, and followers get its Update", async () => {
-    const follow = {
-      "@context": "https://www.w3.org/ns/activitystreams",
-      id: `${alice.actorId}#follow`,
-      type: "Follow",
-      actor: alice.actorId,
-      object: pod.actorUrl,
-    };
-    expect((await postRaw(await signMastodonStyle(alice, `${pod.actorUrl}/inbox`, follow))).status).toBe(202);
+    expect((await sendFollow(alice, pod.actorUrl)).status).toBe(202);
     await waitUntil(() => bodies().some((a) => a.type === "Accept"));
 
     const until = new Date(Date.now() + 3_000).toISOString();

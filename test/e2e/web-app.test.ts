@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { checkPage, launchBrowser, newPhone } from "../support/browser.ts";
 import { collectionItems, startPod, type PodProcess } from "../support/pod-process.ts";
-import { postRaw, signMastodonStyle, startRemoteActor } from "../support/remote-actor.ts";
+import { sendFollow, startRemoteActor } from "../support/remote-actor.ts";
 
 /** The members' web app in a real browser against a real pod process. */
 describe("web app: first run, invitations, publishing an offer", { timeout: 240_000 }, () => {
@@ -128,14 +128,7 @@ describe("web app: first run, invitations, publishing an offer", { timeout: 240_
     // Once someone follows the pod, a new offer's notice says it reaches them.
     const reader = await startRemoteActor("reader");
     try {
-      const follow = {
-        "@context": "https://www.w3.org/ns/activitystreams",
-        id: `${reader.actorId}#follow`,
-        type: "Follow",
-        actor: reader.actorId,
-        object: pod.actorUrl,
-      };
-      expect((await postRaw(await signMastodonStyle(reader, `${pod.url}/inbox`, follow))).status).toBeLessThan(300);
+      expect((await sendFollow(reader, pod.actorUrl, `${pod.url}/inbox`)).status).toBeLessThan(300);
       await expect.poll(async () => (await pod.admin("GET", "/status")).body.followers, { timeout: 20_000 }).toBe(1);
       await coordinator.goto(`${pod.url}/app/offers/new?kind=offer`);
       await coordinator.fill("#f-name", "Soup");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
 import { waitUntil } from "../support/pod-process.ts";
-import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import { sendFollow, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
 import { setUpPod, WebClient } from "../support/web-client.ts";
 
 const pdf = (tag: string) => Buffer.from(`%PDF-1.4\n% ${tag}\n%%EOF\n`);
@@ -72,14 +72,7 @@ describe("memory: guides on charter services", () => {
     ).id;
 
     follower = await startRemoteActor("follower");
-    const follow = {
-      "@context": "https://www.w3.org/ns/activitystreams",
-      id: `${follower.actorId}#follow`,
-      type: "Follow",
-      actor: follower.actorId,
-      object: pod.actorUrl,
-    };
-    expect((await postRaw(await signMastodonStyle(follower, `${pod.actorUrl}/inbox`, follow))).status).toBe(202);
+    expect((await sendFollow(follower, pod.actorUrl)).status).toBe(202);
     await waitUntil(() => follower.inbox.some((r) => r.body.toString("utf8").includes('"Accept"')));
   });
   afterAll(async () => {

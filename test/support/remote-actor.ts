@@ -223,6 +223,18 @@ export async function signMastodonStyle(
   return { url: target.href, body, headers, signingString };
 }
 
+/** The actor asks to follow `actorUrl` (a pod's actor), signed as Mastodon signs, at `inboxUrl`. */
+export async function sendFollow(actor: RemoteActor, actorUrl: string, inboxUrl = `${actorUrl}/inbox`) {
+  const follow = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${actor.actorId}#follow`,
+    type: "Follow",
+    actor: actor.actorId,
+    object: actorUrl,
+  };
+  return postRaw(await signMastodonStyle(actor, inboxUrl, follow));
+}
+
 /** POSTs prepared bytes and headers with global fetch. */
 export async function postRaw(post: { url: string; body: Buffer; headers: Record<string, string> }): Promise<Response> {
   return fetch(post.url, { method: "POST", headers: post.headers, body: new Uint8Array(post.body) });
