@@ -6,14 +6,15 @@
  * measured in the same run.
  */
 import { createHash, createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { Agent, createServer, request as httpRequest } from "node:http";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { signJsonLd } from "@fedify/fedify";
 import { freePort, startPod, waitUntil } from "../test/support/pod-process.ts";
 import { rsaVerifyRate } from "./ingest.ts";
 import { monotonicUs } from "./ingest-real.ts";
+import { type FloorResult, measureFloor } from "./floor.ts";
+import { cpuSecondsOf, type Delivery, replay } from "./replay.ts";
 
 export interface NoteIngestResult {
   notes: number;
@@ -25,6 +26,8 @@ export interface NoteIngestResult {
   podCpuMsPerNote: number;
   /** The measured stretch on the monotonic clock (µs), which CPU profiles' timestamps also use. */
   window: { startUs: number; endUs: number };
+  /** The same posts to the least an inbox must do, and to HTTP alone (bench/floor.ts); null when skipped. */
+  floor: { inbox: FloorResult; http: FloorResult } | null;
 }
 
 /** Mastodon's context for a Create (app/lib/activitypub/adapter.rb, 4.x). */
@@ -123,6 +126,8 @@ export async function benchNoteIngest(options: {
   /** Posts sent first and not measured: a pod's first thousand posts cost more (code still cold, tables small). */
   warmUp?: number;
   profileDir?: string;
+  /** Also replay the posts to bench/floor.ts's two floors (after the pod, in the same run). */
+  floor?: boolean;
 }): Promise<NoteIngestResult> {
   const warmUp = options.warmUp ?? 1000;
   const rsaVerifyPerSecond = rsaVerifyRate();
@@ -169,59 +174,45 @@ export async function benchNoteIngest(options: {
   const pod = await startPod("notes", env);
   try {
     const inbox = new URL(`${pod.url}/inbox`);
-    const requests: { body: Buffer; headers: Record<string, string> }[] = [];
+    const requests: Delivery[] = [];
     for (let i = 0; i < warmUp + options.notes; i++) {
       const author = authors[i % authors.length]!;
       const activity = mastodonCreate(author, i, pod.actorUrl, `@pod@${new URL(pod.url).host}`);
       const signed = await signJsonLd(activity, author.cryptoKey, new URL(author.keyId), {});
       const body = Buffer.from(JSON.stringify(signed));
-      requests.push({ body, headers: signCavage(author, inbox, body) });
+      requests.push({ path: inbox.pathname, body, headers: signCavage(author, inbox, body) });
     }
     const db = new Database(join(pod.dataDir, "pod.sqlite"), { readonly: true });
     const stored = db.prepare("SELECT count(*) AS n FROM statuses WHERE iri LIKE ?");
     const count = () => (stored.get(`${origin}/%`) as { n: number }).n;
 
-    const cpu = () => {
-      const fields = readFileSync(`/proc/${pod.pid()}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    };
-    const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-    const post = (request: { body: Buffer; headers: Record<string, string> }) =>
-      new Promise<number>((resolve, reject) => {
-        const headers = { ...request.headers, "content-length": String(request.body.length) };
-        const req = httpRequest(inbox, { method: "POST", agent, headers }, (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.statusCode ?? 0));
-        });
-        req.on("error", reject);
-        req.end(request.body);
-      });
-    const refused: number[] = [];
-    const sendAll = async (batch: typeof requests) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: options.concurrency }, async () => {
-          while (next < batch.length) {
-            const status = await post(batch[next++]!);
-            if (status !== 202) refused.push(status);
-          }
-        }),
-      );
-      if (refused.length > 0)
-        throw new Error(`${refused.length} posts were refused: ${refused.slice(0, 5)}\n${pod.logs().slice(-2000)}`);
-    };
+    const cpu = () => cpuSecondsOf(pod.pid());
+    const sendAll = (batch: Delivery[]) => replay(inbox, batch, options.concurrency, pod.logs);
     await sendAll(requests.slice(0, warmUp));
     await waitUntil(() => count() >= warmUp, 300_000, 10);
     const cpuBefore = cpu();
     const startUs = monotonicUs();
     const started = performance.now();
     await sendAll(requests.slice(warmUp));
-    agent.destroy();
     await waitUntil(() => count() >= warmUp + options.notes, 300_000, 10);
     const seconds = (performance.now() - started) / 1000;
     const podCpuMsPerNote = ((cpu() - cpuBefore) * 1000) / options.notes;
     const window = { startUs, endUs: monotonicUs() };
     db.close();
+    let floor: NoteIngestResult["floor"] = null;
+    if (options.floor) {
+      const same = {
+        warmUp: requests.slice(0, warmUp),
+        measured: requests.slice(warmUp),
+        keys: Object.fromEntries(authors.map((a) => [a.keyId, a.publicKeyPem])),
+        host: inbox.host,
+        concurrency: options.concurrency,
+      };
+      floor = {
+        inbox: await measureFloor({ mode: "inbox", ...same }),
+        http: await measureFloor({ mode: "http", ...same }),
+      };
+    }
     return {
       notes: options.notes,
       warmUp,
@@ -231,6 +222,7 @@ export async function benchNoteIngest(options: {
       rsaVerifyPerSecond,
       podCpuMsPerNote,
       window,
+      floor,
     };
   } finally {
     await pod.stop();

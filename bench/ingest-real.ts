@@ -5,13 +5,13 @@
  * every object is in its view in its last state. Printed beside the raw RSA-2048 verify rate measured in
  * the same run (each delivery costs at least one verify).
  */
-import { readFileSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { waitUntil } from "../test/support/pod-process.ts";
 import { captureDeliveries, type CapturedDelivery } from "./ingest-capture.ts";
 import { rsaVerifyRate } from "./ingest.ts";
+import { type FloorResult, measureFloor } from "./floor.ts";
+import { cpuSecondsOf, replay } from "./replay.ts";
 
 export interface RealIngestResult {
   objects: number;
@@ -32,6 +32,8 @@ export interface RealIngestResult {
   genericPathSample: string | null;
   /** The measured stretch on the monotonic clock (µs), which CPU profiles' timestamps also use. */
   window: { startUs: number; endUs: number };
+  /** The same deliveries to the least an inbox must do, and to HTTP alone (bench/floor.ts); null when skipped. */
+  floor: { inbox: FloorResult; http: FloorResult } | null;
 }
 
 export interface RealIngestOptions {
@@ -43,15 +45,12 @@ export interface RealIngestOptions {
   profileDir?: string;
   /** The receiver's log level; "debug" counts the deliveries that left the fast path. */
   logLevel?: string;
+  /** Also replay the deliveries to bench/floor.ts's two floors (after the pod, in the same run). */
+  floor?: boolean;
 }
 
 /** The clock V8's CPU profiles stamp samples with (CLOCK_MONOTONIC), in µs. */
 export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
-
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
 
 function mixOf(deliveries: CapturedDelivery[]): Record<string, number> {
   const mix: Record<string, number> = {};
@@ -92,50 +91,37 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
       throw new Error("the receiver already had the captured objects");
 
     const target = new URL(capture.bindUrl);
-    const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-    const post = ({ path, headers, body }: CapturedDelivery) =>
-      new Promise<number>((resolve, reject) => {
-        const sent: Record<string, string> = { ...headers, "content-length": String(body.length) };
-        delete sent.connection;
-        const req = httpRequest(
-          { host: target.hostname, port: target.port, method: "POST", path, agent, headers: sent },
-          (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on("error", reject);
-        req.end(body);
-      });
-
-    const sendAll = async (batch: CapturedDelivery[]) => {
-      let next = 0;
-      const refused: number[] = [];
-      await Promise.all(
-        Array.from({ length: options.concurrency }, async () => {
-          while (next < batch.length) {
-            const status = await post(batch[next++]!);
-            if (status !== 202) refused.push(status);
-          }
-        }),
-      );
-      if (refused.length > 0) throw new Error(`${refused.length} deliveries were refused: ${refused.slice(0, 5)}`);
-    };
+    const sendAll = (batch: CapturedDelivery[]) => replay(target, batch, options.concurrency, receiver.logs);
     await sendAll(warming);
     const warmed = settledOf([...first]);
     await waitUntil(() => warmed() >= first.size, 300_000, 10);
 
     const pid = receiver.pid();
-    const cpuBefore = cpuSeconds(pid);
+    const cpuBefore = cpuSecondsOf(pid);
     const startUs = monotonicUs();
     const started = performance.now();
     await sendAll(deliveries);
-    agent.destroy();
     await waitUntil(() => count() >= objects.length, 300_000, 10);
     const seconds = (performance.now() - started) / 1000;
-    const cpuMs = (cpuSeconds(pid) - cpuBefore) * 1000;
+    const cpuMs = (cpuSecondsOf(pid) - cpuBefore) * 1000;
     const window = { startUs, endUs: monotonicUs() };
     view.close();
+    let floor: RealIngestResult["floor"] = null;
+    if (options.floor) {
+      const actor = await capture.sender.getActivityPub(capture.sender.actorUrl);
+      const key = [actor.publicKey].flat()[0] as { id: string; publicKeyPem: string };
+      const same = {
+        warmUp: warming,
+        measured: deliveries,
+        keys: { [key.id]: key.publicKeyPem },
+        host: new URL(capture.publicUrl).host,
+        concurrency: options.concurrency,
+      };
+      floor = {
+        inbox: await measureFloor({ mode: "inbox", ...same }),
+        http: await measureFloor({ mode: "http", ...same }),
+      };
+    }
     const logs = receiver.logs();
     const generic = logs.split("\n").filter((line) => line.includes('"inbox generic path"'));
     const genericPath = options.logLevel === "debug" ? generic.length : null;
@@ -154,6 +140,7 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
       genericPath,
       genericPathSample: generic[0] ?? null,
       window,
+      floor,
     };
   } finally {
     await capture.close();

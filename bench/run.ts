@@ -3,6 +3,7 @@ import { benchFanout, printFanout } from "./fanout.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchNoteIngest } from "./ingest-notes.ts";
 import { benchRealIngest } from "./ingest-real.ts";
+import type { FloorResult } from "./floor.ts";
 import { benchReads } from "./reads.ts";
 import { benchRota } from "./rota.ts";
 import { benchSovereignty } from "./sovereignty.ts";
@@ -78,11 +79,34 @@ if (!only || only === "ingest") {
     `load average ${loadavg()
       .map((x) => x.toFixed(1))
       .join(" ")}`;
+  /** The floors (bench/floor.ts) the same deliveries met in the same run, and the pod as a share of them. */
+  const printFloor = (
+    floor: { inbox: FloorResult; http: FloorResult },
+    podPerSecond: number,
+    deliveriesPerItem: number,
+    items: string,
+  ) => {
+    const { inbox, http } = floor;
+    const at = (f: FloorResult) =>
+      `${f.deliveriesPerSecond.toFixed(0)} deliveries/s = ${(f.deliveriesPerSecond / deliveriesPerItem).toFixed(0)} ` +
+      `${items}/s at ${f.cpuMsPerDelivery.toFixed(3)} ms`;
+    console.log(`floor, the least an inbox does (HTTP, digest, RSA, JSON, one grouped SQLite upsert): ${at(inbox)}`);
+    console.log(`floor, HTTP alone (read the body, answer 202): ${at(http)}`);
+    console.log(
+      `pod ÷ floor: ${((podPerSecond / inbox.deliveriesPerSecond) * 100).toFixed(0)}% ` +
+        `(÷ HTTP alone: ${((podPerSecond / http.deliveriesPerSecond) * 100).toFixed(0)}%) (${load()})\n`,
+    );
+  };
   const verdict = (figure: number, target: number) =>
     figure >= target ? "met" : `MISSED (${((figure / target) * 100).toFixed(0)}%)`;
 
   console.log(`## Pod-to-pod ingest at the real mix (${load()})`);
-  const real = await benchRealIngest({ objects: quick ? 100 : 400, warmUp: quick ? 20 : 100, concurrency });
+  const real = await benchRealIngest({
+    objects: quick ? 100 : 400,
+    warmUp: quick ? 20 : 100,
+    concurrency,
+    floor: true,
+  });
   console.log(
     `captured from real pod processes in ${real.captureSeconds.toFixed(1)} s: ${real.warmUp} + ${real.objects} offers ` +
       `and needs, each published, edited and claimed; the first ${real.warmUp} replayed unmeasured`,
@@ -103,8 +127,9 @@ if (!only || only === "ingest") {
   );
   console.log(
     `pod CPU: ${real.podCpuMsPerDelivery.toFixed(2)} ms per delivery, ${real.podCpuMsPerOffer.toFixed(2)} ms per ` +
-      `offer (${load()})\n`,
+      `offer (${load()})`,
   );
+  printFloor(real.floor!, real.deliveriesPerSecond, real.deliveries / real.objects, "offers");
 
   console.log(`## Mastodon-style Create(Note) ingest: mentions of the pod, HTTP- and LD-signed (${load()})`);
   const notes = await benchNoteIngest({
@@ -112,6 +137,7 @@ if (!only || only === "ingest") {
     warmUp: quick ? 100 : 1000,
     authors: 20,
     concurrency,
+    floor: true,
   });
   console.log(
     `posts: ${notes.notes} from ${notes.authors} authors after ${notes.warmUp} unmeasured, ${notes.concurrency} in flight; raw RSA-2048 ` +
@@ -122,7 +148,8 @@ if (!only || only === "ingest") {
       `(${((notes.notesPerSecond / notes.rsaVerifyPerSecond) * 100).toFixed(1)}% of raw verify) — target ` +
       `2,000/s: ${verdict(notes.notesPerSecond, 2000)}`,
   );
-  console.log(`pod CPU: ${notes.podCpuMsPerNote.toFixed(2)} ms per post (${load()})\n`);
+  console.log(`pod CPU: ${notes.podCpuMsPerNote.toFixed(2)} ms per post (${load()})`);
+  printFloor(notes.floor!, notes.notesPerSecond, 1, "posts");
 
   const ingest = await benchIngest({ activities: quick ? 500 : 4000, neighbors: quick ? 5 : 20, concurrency });
   console.log("## Synthetic Create(Proposal) only, signed by the bench (signature verification on)");

@@ -1,0 +1,68 @@
+/**
+ * The floor under the ingest benches: the same deliveries, replayed the same way, to `bench/floor-inbox.ts`
+ * (the least an inbox must do: HTTP, digest, RSA signature, JSON, one grouped SQLite upsert), and to the same
+ * server answering 202 once it has read the body (HTTP alone). Measured in the same run as the pod, so the
+ * pod's figure reads as a share of what this machine can do at all.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "../test/support/pod-process.ts";
+import { cpuSecondsOf, type Delivery, replay } from "./replay.ts";
+
+export interface FloorResult {
+  deliveriesPerSecond: number;
+  cpuMsPerDelivery: number;
+}
+
+const SERVER = fileURLToPath(new URL("./floor-inbox.ts", import.meta.url));
+
+export async function measureFloor(options: {
+  mode: "inbox" | "http";
+  /** Sent first, unmeasured (the server's code still cold). */
+  warmUp: Delivery[];
+  measured: Delivery[];
+  /** The senders' keys: keyId → PEM. */
+  keys: Record<string, string>;
+  /** The Host the deliveries were signed for. */
+  host: string;
+  concurrency: number;
+}): Promise<FloorResult> {
+  const dir = mkdtempSync(join(tmpdir(), "pod-floor-"));
+  writeFileSync(join(dir, "keys.json"), JSON.stringify(options.keys));
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST_HEADER: options.host,
+    KEYS: join(dir, "keys.json"),
+    DB: join(dir, "floor.sqlite"),
+    FLOOR_MODE: options.mode,
+  };
+  const server = spawn(process.execPath, [SERVER], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  server.stderr.on("data", (chunk) => (stderr += chunk));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.once("data", () => resolve());
+      server.once("exit", (code) => reject(new Error(`the floor inbox exited (${code}): ${stderr}`)));
+    });
+    const target = new URL(`http://127.0.0.1:${port}`);
+    await replay(target, options.warmUp, options.concurrency, () => stderr);
+    const cpuBefore = cpuSecondsOf(server.pid!);
+    const started = performance.now();
+    await replay(target, options.measured, options.concurrency, () => stderr);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      deliveriesPerSecond: options.measured.length / seconds,
+      cpuMsPerDelivery: ((cpuSecondsOf(server.pid!) - cpuBefore) * 1000) / options.measured.length,
+    };
+  } finally {
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    if (server.exitCode === null) server.kill("SIGTERM");
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
