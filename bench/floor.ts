@@ -17,6 +17,23 @@ export interface FloorResult {
   cpuMsPerDelivery: number;
 }
 
+/** Both floors, each measured `times` times on a fresh server (a short stretch: the best says what the machine can do). */
+export interface Floors {
+  inbox: FloorResult[];
+  http: FloorResult[];
+}
+
+type FloorOptions = Omit<Parameters<typeof measureFloor>[0], "mode">;
+
+export async function measureFloors(options: FloorOptions, times = 3): Promise<Floors> {
+  const floors: Floors = { inbox: [], http: [] };
+  for (let i = 0; i < times; i++) {
+    floors.inbox.push(await measureFloor({ mode: "inbox", ...options }));
+    floors.http.push(await measureFloor({ mode: "http", ...options }));
+  }
+  return floors;
+}
+
 const SERVER = fileURLToPath(new URL("./floor-inbox.ts", import.meta.url));
 
 export async function measureFloor(options: {

@@ -13,7 +13,7 @@ import { signJsonLd } from "@fedify/fedify";
 import { freePort, startPod, waitUntil } from "../test/support/pod-process.ts";
 import { rsaVerifyRate } from "./ingest.ts";
 import { monotonicUs } from "./ingest-real.ts";
-import { type FloorResult, measureFloor } from "./floor.ts";
+import { type Floors, measureFloors } from "./floor.ts";
 import { cpuSecondsOf, type Delivery, replay } from "./replay.ts";
 
 export interface NoteIngestResult {
@@ -27,7 +27,7 @@ export interface NoteIngestResult {
   /** The measured stretch on the monotonic clock (µs), which CPU profiles' timestamps also use. */
   window: { startUs: number; endUs: number };
   /** The same posts to the least an inbox must do, and to HTTP alone (bench/floor.ts); null when skipped. */
-  floor: { inbox: FloorResult; http: FloorResult } | null;
+  floor: Floors | null;
 }
 
 /** Mastodon's context for a Create (app/lib/activitypub/adapter.rb, 4.x). */
@@ -208,10 +208,7 @@ export async function benchNoteIngest(options: {
         host: inbox.host,
         concurrency: options.concurrency,
       };
-      floor = {
-        inbox: await measureFloor({ mode: "inbox", ...same }),
-        http: await measureFloor({ mode: "http", ...same }),
-      };
+      floor = await measureFloors(same);
     }
     return {
       notes: options.notes,

@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { waitUntil } from "../test/support/pod-process.ts";
 import { captureDeliveries, type CapturedDelivery } from "./ingest-capture.ts";
 import { rsaVerifyRate } from "./ingest.ts";
-import { type FloorResult, measureFloor } from "./floor.ts";
+import { type Floors, measureFloors } from "./floor.ts";
 import { cpuSecondsOf, replay } from "./replay.ts";
 
 export interface RealIngestResult {
@@ -33,7 +33,7 @@ export interface RealIngestResult {
   /** The measured stretch on the monotonic clock (µs), which CPU profiles' timestamps also use. */
   window: { startUs: number; endUs: number };
   /** The same deliveries to the least an inbox must do, and to HTTP alone (bench/floor.ts); null when skipped. */
-  floor: { inbox: FloorResult; http: FloorResult } | null;
+  floor: Floors | null;
 }
 
 export interface RealIngestOptions {
@@ -117,10 +117,7 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
         host: new URL(capture.publicUrl).host,
         concurrency: options.concurrency,
       };
-      floor = {
-        inbox: await measureFloor({ mode: "inbox", ...same }),
-        http: await measureFloor({ mode: "http", ...same }),
-      };
+      floor = await measureFloors(same);
     }
     const logs = receiver.logs();
     const generic = logs.split("\n").filter((line) => line.includes('"inbox generic path"'));

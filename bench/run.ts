@@ -3,7 +3,7 @@ import { benchFanout, printFanout } from "./fanout.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchNoteIngest } from "./ingest-notes.ts";
 import { benchRealIngest } from "./ingest-real.ts";
-import type { FloorResult } from "./floor.ts";
+import type { FloorResult, Floors } from "./floor.ts";
 import { benchReads } from "./reads.ts";
 import { benchRota } from "./rota.ts";
 import { benchSovereignty } from "./sovereignty.ts";
@@ -79,22 +79,26 @@ if (!only || only === "ingest") {
     `load average ${loadavg()
       .map((x) => x.toFixed(1))
       .join(" ")}`;
-  /** The floors (bench/floor.ts) the same deliveries met in the same run, and the pod as a share of them. */
-  const printFloor = (
-    floor: { inbox: FloorResult; http: FloorResult },
-    podPerSecond: number,
-    deliveriesPerItem: number,
-    items: string,
-  ) => {
-    const { inbox, http } = floor;
-    const at = (f: FloorResult) =>
-      `${f.deliveriesPerSecond.toFixed(0)} deliveries/s = ${(f.deliveriesPerSecond / deliveriesPerItem).toFixed(0)} ` +
-      `${items}/s at ${f.cpuMsPerDelivery.toFixed(3)} ms`;
-    console.log(`floor, the least an inbox does (HTTP, digest, RSA, JSON, one grouped SQLite upsert): ${at(inbox)}`);
-    console.log(`floor, HTTP alone (read the body, answer 202): ${at(http)}`);
+  /** The floors (bench/floor.ts) the same deliveries met in the same run, and the pod as a share of the best. */
+  const printFloor = (floors: Floors, podPerSecond: number, deliveriesPerItem: number, items: string) => {
+    const at = (runs: FloorResult[]) => {
+      const best = runs.reduce((a, b) => (b.deliveriesPerSecond > a.deliveriesPerSecond ? b : a));
+      const rates = runs.map((r) => r.deliveriesPerSecond.toFixed(0)).join(", ");
+      return {
+        best,
+        text:
+          `best ${best.deliveriesPerSecond.toFixed(0)} deliveries/s = ` +
+          `${(best.deliveriesPerSecond / deliveriesPerItem).toFixed(0)} ${items}/s at ` +
+          `${best.cpuMsPerDelivery.toFixed(3)} ms (${runs.length} runs: ${rates})`,
+      };
+    };
+    const inbox = at(floors.inbox);
+    const http = at(floors.http);
+    console.log(`floor, the least an inbox does (HTTP, digest, RSA, JSON, one grouped SQLite upsert): ${inbox.text}`);
+    console.log(`floor, HTTP alone (read the body, answer 202): ${http.text}`);
     console.log(
-      `pod ÷ floor: ${((podPerSecond / inbox.deliveriesPerSecond) * 100).toFixed(0)}% ` +
-        `(÷ HTTP alone: ${((podPerSecond / http.deliveriesPerSecond) * 100).toFixed(0)}%) (${load()})\n`,
+      `pod ÷ best floor: ${((podPerSecond / inbox.best.deliveriesPerSecond) * 100).toFixed(0)}% ` +
+        `(÷ HTTP alone: ${((podPerSecond / http.best.deliveriesPerSecond) * 100).toFixed(0)}%) (${load()})\n`,
     );
   };
   const verdict = (figure: number, target: number) =>
