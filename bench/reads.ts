@@ -71,7 +71,10 @@ async function startPod(port: number, dataDir: string, logLevel: string): Promis
   const deadline = started + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pod exited (${child.exitCode}): ${stderr}`);
-    if (performance.now() > deadline) throw new Error(`pod not answering WebFinger after 60 s: ${stderr}`);
+    if (performance.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`pod not answering WebFinger after 60 s: ${stderr}`);
+    }
     const response = await fetch(webfinger).catch(() => null);
     if (response?.status === 200) break;
     await response?.body?.cancel();

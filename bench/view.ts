@@ -131,7 +131,14 @@ export async function benchView(options: {
   iterations: number;
 }): Promise<ViewBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), "pod-bench-view-"));
-  const config = loadConfig({ POD_URL: "https://bench.example", DATA_DIR: dataDir, LOG_LEVEL: "info" });
+  // The app installs the pod's outbound rules for the whole process (src/federation/safe-fetch.ts): without
+  // this, the parts `npm run bench` runs next in this process could no longer reach their pods on loopback.
+  const config = loadConfig({
+    POD_URL: "https://bench.example",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "info",
+    POD_ALLOW_PRIVATE_ADDRESS: "true",
+  });
   const seeding = openMigratedDatabase(config.databasePath);
   const started = performance.now();
   seedView(seeding, options);
