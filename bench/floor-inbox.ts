@@ -6,9 +6,10 @@
  * transaction, answering 202 after the commit. No Fastify, no Fedify, no ORM, nothing of what a pod checks or
  * keeps beyond that. `FLOOR_MODE=http` answers 202 once the body is read, and does nothing else.
  *
- *   PORT=… HOST_HEADER=host:port KEYS=file DB=file [FLOOR_MODE=inbox|http] node bench/floor-inbox.ts
+ *   HOST_HEADER=host:port KEYS=file DB=file [FLOOR_MODE=inbox|http] node bench/floor-inbox.ts
  *
- * KEYS is a JSON file of the senders' keys: { keyId: PEM }. `bench/floor.ts` starts it and measures it.
+ * KEYS is a JSON file of the senders' keys: { keyId: PEM }. It listens on a free loopback port and prints it
+ * ("listening PORT"). `bench/floor.ts` starts it and measures it.
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -47,10 +48,18 @@ const commit = db.transaction((batch: Pending[]) => {
 function flush() {
   const batch = pending;
   pending = [];
-  commit(batch);
-  for (const p of batch) p.response.writeHead(202).end();
+  let status = 202;
+  try {
+    commit(batch);
+  } catch (error) {
+    process.stderr.write(`commit failed: ${error}\n`);
+    status = 500;
+  }
+  for (const p of batch) p.response.writeHead(status).end();
 }
 
+/** What a signature must cover, as the pod requires: else a body or target could be changed under it. */
+const COVERED = ["(request-target)", "host", "date", "digest"];
 const refuse = (response: ServerResponse, status: number) => response.writeHead(status).end();
 
 function handle(request: IncomingMessage, response: ServerResponse, body: Buffer) {
@@ -64,6 +73,7 @@ function handle(request: IncomingMessage, response: ServerResponse, body: Buffer
   const params = new Map<string, string>();
   for (const match of String(headers.signature ?? "").matchAll(/(\w+)="([^"]*)"/g)) params.set(match[1]!, match[2]!);
   const signed = (params.get("headers") ?? "").split(" ");
+  if (!COVERED.every((name) => signed.includes(name))) return refuse(response, 401);
   const lines = signed.map((name) =>
     name === "(request-target)" ? `(request-target): post ${request.url}` : `${name}: ${headers[name] ?? ""}`,
   );
@@ -76,9 +86,11 @@ function handle(request: IncomingMessage, response: ServerResponse, body: Buffer
     actor: string;
     object: { id: string; updated?: string; published?: string };
   };
-  // The key must be the actor's (here: on its origin), else anyone's signature would do.
-  if (!(params.get("keyId") ?? "").startsWith(`${new URL(activity.actor).origin}/`)) return refuse(response, 401);
+  // The key, the activity and its object must be the actor's (here: on its origin), else anyone's would do.
+  const origin = `${new URL(activity.actor).origin}/`;
   const object = activity.object;
+  if (![params.get("keyId") ?? "", activity.id, object.id].every((iri) => iri.startsWith(origin)))
+    return refuse(response, 401);
   pending.push({
     activity: activity.id,
     actor: activity.actor,
@@ -101,7 +113,10 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     }
   });
 });
-server.listen(Number(process.env.PORT), "127.0.0.1", () => process.stdout.write("listening\n"));
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address() as { port: number };
+  process.stdout.write(`listening ${port}\n`);
+});
 process.on("SIGTERM", () => {
   server.close();
   db.close();

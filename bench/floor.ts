@@ -5,11 +5,11 @@
  * pod's figure reads as a share of what this machine can do at all.
  */
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../test/support/pod-process.ts";
 import { cpuSecondsOf, type Delivery, replay } from "./replay.ts";
 
 export interface FloorResult {
@@ -23,7 +23,7 @@ export interface Floors {
   http: FloorResult[];
 }
 
-type FloorOptions = Omit<Parameters<typeof measureFloor>[0], "mode">;
+export type FloorOptions = Omit<Parameters<typeof measureFloor>[0], "mode">;
 
 export async function measureFloors(options: FloorOptions, times = 3): Promise<Floors> {
   const floors: Floors = { inbox: [], http: [] };
@@ -49,23 +49,22 @@ export async function measureFloor(options: {
 }): Promise<FloorResult> {
   const dir = mkdtempSync(join(tmpdir(), "pod-floor-"));
   writeFileSync(join(dir, "keys.json"), JSON.stringify(options.keys));
-  const port = await freePort();
   const env = {
     ...process.env,
-    PORT: String(port),
     HOST_HEADER: options.host,
     KEYS: join(dir, "keys.json"),
     DB: join(dir, "floor.sqlite"),
     FLOOR_MODE: options.mode,
   };
   const server = spawn(process.execPath, [SERVER], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const exited = once(server, "exit");
   let stderr = "";
   server.stderr.on("data", (chunk) => (stderr += chunk));
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout.once("data", () => resolve());
-      server.once("exit", (code) => reject(new Error(`the floor inbox exited (${code}): ${stderr}`)));
-    });
+    const port = await Promise.race([
+      once(server.stdout, "data").then(([line]) => Number(/listening (\d+)/.exec(String(line))?.[1])),
+      exited.then(([code]) => Promise.reject(new Error(`the floor inbox exited (${code}): ${stderr}`))),
+    ]);
     const target = new URL(`http://127.0.0.1:${port}`);
     await replay(target, options.warmUp, options.concurrency, () => stderr);
     const cpuBefore = cpuSecondsOf(server.pid!);
@@ -77,8 +76,7 @@ export async function measureFloor(options: {
       cpuMsPerDelivery: ((cpuSecondsOf(server.pid!) - cpuBefore) * 1000) / options.measured.length,
     };
   } finally {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    if (server.exitCode === null) server.kill("SIGTERM");
+    if (server.exitCode === null && server.signalCode === null) server.kill("SIGTERM");
     await exited;
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { waitUntil } from "../test/support/pod-process.ts";
 import { captureDeliveries, type CapturedDelivery } from "./ingest-capture.ts";
 import { rsaVerifyRate } from "./ingest.ts";
-import { type Floors, measureFloors } from "./floor.ts";
+import { type FloorOptions, type Floors, measureFloors } from "./floor.ts";
 import { cpuSecondsOf, replay } from "./replay.ts";
 
 export interface RealIngestResult {
@@ -69,6 +69,8 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
     receiverEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-interval=500 --cpu-prof-dir=${options.profileDir}`;
   }
   const warmUp = options.warmUp ?? 100;
+  let result: RealIngestResult;
+  let floorInputs: FloorOptions | null = null;
   const capture = await captureDeliveries({ objects: warmUp + options.objects, parallel: 8, receiverEnv });
   try {
     const { receiver } = capture;
@@ -106,23 +108,22 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
     const cpuMs = (cpuSecondsOf(pid) - cpuBefore) * 1000;
     const window = { startUs, endUs: monotonicUs() };
     view.close();
-    let floor: RealIngestResult["floor"] = null;
+    // The floors run once the pods have stopped (below), with the same deliveries and the sender's key.
     if (options.floor) {
       const actor = await capture.sender.getActivityPub(capture.sender.actorUrl);
       const key = [actor.publicKey].flat()[0] as { id: string; publicKeyPem: string };
-      const same = {
+      floorInputs = {
         warmUp: warming,
         measured: deliveries,
         keys: { [key.id]: key.publicKeyPem },
         host: new URL(capture.publicUrl).host,
         concurrency: options.concurrency,
       };
-      floor = await measureFloors(same);
     }
     const logs = receiver.logs();
     const generic = logs.split("\n").filter((line) => line.includes('"inbox generic path"'));
     const genericPath = options.logLevel === "debug" ? generic.length : null;
-    return {
+    result = {
       objects: objects.length,
       warmUp,
       deliveries: deliveries.length,
@@ -137,9 +138,11 @@ export async function benchRealIngest(options: RealIngestOptions): Promise<RealI
       genericPath,
       genericPathSample: generic[0] ?? null,
       window,
-      floor,
+      floor: null,
     };
   } finally {
     await capture.close();
   }
+  if (floorInputs) result.floor = await measureFloors(floorInputs);
+  return result;
 }

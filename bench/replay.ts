@@ -40,7 +40,10 @@ export async function replay(
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < deliveries.length) {
-          const status = await post(deliveries[next++]!);
+          const status = await post(deliveries[next++]!).catch((error: Error) => {
+            next = deliveries.length; // the other senders stop too
+            throw new Error(`a delivery failed: ${error.message}\n${context().slice(-2000)}`);
+          });
           if (status !== 202) refused.push(status);
         }
       }),

@@ -10,8 +10,8 @@ const KEY_ID = `${ACTOR}#main-key`;
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const keys = { [KEY_ID]: publicKey.export({ type: "spki", format: "pem" }).toString() };
 
-/** A delivery signed with the test key (`actor` is who the activity claims as its actor). */
-function delivery(i: number, actor = ACTOR): Delivery {
+/** A delivery signed with the test key: by default from ACTOR, for HOST, now. */
+function delivery(i: number, { actor = ACTOR, host = HOST, date = new Date() } = {}): Delivery {
   const body = Buffer.from(
     JSON.stringify({
       id: `${actor}/activities/${i}`,
@@ -20,13 +20,13 @@ function delivery(i: number, actor = ACTOR): Delivery {
       object: { id: `${actor}/offers/${i}`, type: "Proposal", published: new Date().toISOString() },
     }),
   );
-  const date = new Date().toUTCString();
+  const signedDate = date.toUTCString();
   const digest = `SHA-256=${createHash("sha256").update(body).digest("base64")}`;
-  const signed = `(request-target): post /inbox\nhost: ${HOST}\ndate: ${date}\ndigest: ${digest}`;
+  const signed = `(request-target): post /inbox\nhost: ${host}\ndate: ${signedDate}\ndigest: ${digest}`;
   const signature = createSign("sha256").update(signed).sign(privateKey, "base64");
   const headers = {
-    host: HOST,
-    date,
+    host,
+    date: signedDate,
     digest,
     "content-type": "application/activity+json",
     signature: `keyId="${KEY_ID}",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="${signature}"`,
@@ -38,7 +38,7 @@ const floor = (measured: Delivery[]) =>
   measureFloor({ mode: "inbox", warmUp: [delivery(0)], measured, keys, host: HOST, concurrency: 2 });
 
 describe("the ingest benches' floor inbox", () => {
-  it("takes signed deliveries and refuses a changed body (digest or signature), another host, or a key off the actor's origin", async () => {
+  it("takes signed deliveries and refuses a changed body (digest or signature), another host, an old date, or a key off the actor's origin", async () => {
     const taken = await floor([delivery(1), delivery(2)]);
     expect(taken.deliveriesPerSecond).toBeGreaterThan(0);
 
@@ -50,10 +50,11 @@ describe("the ingest benches' floor inbox", () => {
     await expect(floor([{ ...tampered, headers: { ...tampered.headers, digest } }])).rejects.toThrow(
       /1 deliveries were refused: 401/,
     );
-    const elsewhere = { ...signed, headers: { ...signed.headers, host: "127.0.0.1:10" } };
-    await expect(floor([elsewhere])).rejects.toThrow(/1 deliveries were refused: 401/);
-    // Signed with the key, but the activity names an actor on another origin.
-    await expect(floor([delivery(4, "http://127.0.0.2:8/users/pod")])).rejects.toThrow(
+    // Signed as it was sent: only the Host check, or the Date check, or the actor's origin can refuse these.
+    await expect(floor([delivery(4, { host: "127.0.0.1:10" })])).rejects.toThrow(/1 deliveries were refused: 401/);
+    const lastYear = new Date(Date.now() - 365 * 24 * 3600 * 1000);
+    await expect(floor([delivery(5, { date: lastYear })])).rejects.toThrow(/1 deliveries were refused: 401/);
+    await expect(floor([delivery(6, { actor: "http://127.0.0.2:8/users/pod" })])).rejects.toThrow(
       /1 deliveries were refused: 401/,
     );
   });
