@@ -36,13 +36,16 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
   const rooms = roomsOf(deps);
   const store = socialStore(rooms);
   const commitGrouped = sharedGroupedWrites(rooms);
+  /** A remote account's profile is fetched again after a day. */
+  const isFresh = (account: Account) =>
+    account.local || Date.parse(account.fetchedAt) > deps.now().getTime() - REFRESH_MS;
 
   /** The account row for an actor: fetched when unknown or a day old; null when it cannot be fetched. */
   async function rememberActor(ctx: Context<null>, actorOrIri: Actor | URL): Promise<Account | null> {
     const iri = actorOrIri instanceof URL ? actorOrIri : actorOrIri.id;
     if (!iri || refusal.refuses(iri.href)) return null;
     const known = await store.accountByIri(iri.href);
-    if (known && (known.local || Date.parse(known.fetchedAt) > deps.now().getTime() - REFRESH_MS)) return known;
+    if (known && isFresh(known)) return known;
     const actor = actorOrIri instanceof URL ? await ctx.lookupObject(iri.href).catch(() => null) : actorOrIri;
     if (!actor || !isActor(actor) || actor.id?.href !== iri.href) return known ?? null;
     const profile = await actorToProfile(actor, ctx);
@@ -55,10 +58,14 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
    */
   async function claimable(ctx: Context<null>, iri: string, account: Account): Promise<boolean> {
     const held = await store.statusByIri(iri);
-    if (!held || held.accountId === account.id) return true;
+    return !held || held.accountId === account.id || (await claimFrom(ctx, iri, account, held.accountId));
+  }
+
+  /** Whether `account` takes the post `iri` from the account `holderId` (see `claimable`); the other's copy goes. */
+  async function claimFrom(ctx: Context<null>, iri: string, account: Account, holderId: string): Promise<boolean> {
     const fetched = await ctx.lookupObject(iri).catch(() => null);
     if (!fetched || fetched.id?.href !== iri || fetched.attributionId?.href !== account.iri) return false;
-    await store.deleteStatus(iri, held.accountId);
+    await store.deleteStatus(iri, holderId);
     log.info({ post: iri, to: account.iri }, "post reclaimed by the actor its id names");
     return true;
   }
@@ -96,25 +103,50 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       const mentionsPod = post.mentions.includes(me);
       const followed = senderFollowed ?? (await followsOf(deps).followsAccepted(activity.actorId.href));
       if (!followed && !replyTarget && !mentionsPod && !(await store.statusByIri(post.iri))) return notKept();
-      const account = await rememberActor(ctx, activity.actorId);
-      if (!account || !(await claimable(ctx, post.iri, account))) return notKept();
-      // Posts arriving together share one commit (group commit), which settles before this returns.
-      const stored = await commitGrouped(async (db) => {
-        if (alongside) await alongside(db);
-        // Blocked while this post was being read (its author fetched, its id checked): nothing of it is kept.
-        if (refusal.refuses(account.iri) || refusal.refuses(post.iri)) return "refused" as const;
-        const result = await store.within.upsertStatus(
-          db,
-          account,
-          object instanceof Article ? "practice" : "note",
-          post,
-        );
-        if (result && (replyTarget || mentionsPod)) await store.within.notifyOfNewPost(db, result, deps.now());
-        return result;
-      });
-      if (stored === "refused")
-        log.info({ post: post.iri, actor: account.iri }, "refused a post from a blocked account");
-      else if (stored) log.debug({ post: post.iri, created: stored.created }, "post received");
+      const actorIri = activity.actorId.href;
+      if (refusal.refuses(actorIri)) return notKept();
+      const kind = object instanceof Article ? "practice" : "note";
+      // The author's row and whether another account holds the post are read inside the write (a read of its own
+      // cost more than the insert). Only an author to fetch, or a claim to settle (a fetch), leaves the write;
+      // then it is tried again.
+      let fetchedAuthor: Account | undefined;
+      let claimed = false;
+      for (;;) {
+        // Posts arriving together share one commit (group commit), which settles before this returns.
+        const stored = await commitGrouped(async (db) => {
+          const author = fetchedAuthor ?? (await store.within.accountByIri(db, actorIri));
+          // An author fetched for this post counts even if the fetch failed and its row is a day old, as before.
+          if (!author || (!fetchedAuthor && !isFresh(author))) return { next: "fetch author" } as const;
+          // Blocked while this post was being read (its author fetched, its id checked): nothing of it is kept.
+          if (refusal.refuses(author.iri) || refusal.refuses(post.iri)) {
+            if (alongside) await alongside(db);
+            return { next: "refused", author } as const;
+          }
+          const result = await store.within.upsertStatus(db, author, kind, post);
+          if (!result) {
+            const held = await store.within.statusByIri(db, post.iri);
+            if (held && held.accountId !== author.id)
+              return { next: "claim", author, holderId: held.accountId } as const;
+          }
+          if (alongside) await alongside(db);
+          if (result && (replyTarget || mentionsPod)) await store.within.notifyOfNewPost(db, result, deps.now());
+          return { next: "done", result } as const;
+        });
+        if (stored.next === "fetch author") {
+          const fetched = fetchedAuthor ? null : await rememberActor(ctx, activity.actorId);
+          if (!fetched) return notKept();
+          fetchedAuthor = fetched;
+        } else if (stored.next === "claim") {
+          const { author, holderId } = stored;
+          if (claimed || !(await claimFrom(ctx, post.iri, author, holderId))) return notKept();
+          claimed = true;
+        } else if (stored.next === "refused") {
+          return log.info({ post: post.iri, actor: stored.author.iri }, "refused a post from a blocked account");
+        } else {
+          if (stored.result) log.debug({ post: post.iri, created: stored.result.created }, "post received");
+          return;
+        }
+      }
     },
 
     /**
