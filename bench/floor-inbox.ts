@@ -6,10 +6,12 @@
  * transaction, answering 202 after the commit. No Fastify, no Fedify, no ORM, nothing of what a pod checks or
  * keeps beyond that. `FLOOR_MODE=http` answers 202 once the body is read, and does nothing else.
  *
- *   HOST_HEADER=host:port KEYS=file DB=file [FLOOR_MODE=inbox|http] node bench/floor-inbox.ts
+ *   HOST_HEADER=host:port KEYS=file DB=file [FLOOR_MODE=inbox|http] [FLOOR_PORT=port] node bench/floor-inbox.ts
  *
  * KEYS is a JSON file of the senders' keys: { keyId: PEM }. It listens on a free loopback port and prints it
- * ("listening PORT"). `bench/floor.ts` starts it and measures it.
+ * ("listening PORT"). Several of these processes may share one port and one database: each listens with
+ * SO_REUSEPORT (the kernel spreads connections over them), and the ones after the first are given the first's
+ * port as FLOOR_PORT. `bench/floor.ts` starts them and measures them.
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -27,6 +29,8 @@ const keys = new Map(
 const db = new Database(process.env.DB!);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
+// Another process's commit holds the write lock for a moment: wait for it.
+db.pragma("busy_timeout = 10000");
 db.exec(`CREATE TABLE IF NOT EXISTS objects (iri TEXT PRIMARY KEY, version TEXT NOT NULL, body TEXT NOT NULL);
          CREATE TABLE IF NOT EXISTS received (activity_iri TEXT PRIMARY KEY, actor_iri TEXT NOT NULL)`);
 const upsert = db.prepare(`INSERT INTO objects (iri, version, body) VALUES (?, ?, ?)
@@ -113,7 +117,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     }
   });
 });
-server.listen(0, "127.0.0.1", () => {
+server.listen({ port: Number(process.env.FLOOR_PORT ?? 0), host: "127.0.0.1", reusePort: true }, () => {
   const { port } = server.address() as { port: number };
   process.stdout.write(`listening ${port}\n`);
 });

@@ -93,8 +93,10 @@ if (!only || only === "ingest") {
       };
     };
     const inbox = at(floors.inbox);
+    const two = at(floors.inboxTwoProcesses);
     const http = at(floors.http);
     console.log(`floor, the least an inbox does (HTTP, digest, RSA, JSON, one grouped SQLite upsert): ${inbox.text}`);
+    console.log(`the same floor in two processes on one port and one database: ${two.text}`);
     console.log(`floor, HTTP alone (read the body, answer 202): ${http.text}`);
     console.log(
       `pod ÷ best floor: ${((podPerSecond / inbox.best.deliveriesPerSecond) * 100).toFixed(0)}% ` +
