@@ -76,7 +76,7 @@ async function time(run: () => Promise<unknown>, iterations: number): Promise<{ 
 }
 
 /** 100,000 offers in one transaction, spread over pods, categories, areas, dates and positions. */
-function seedView(database: DatabaseHandle, options: { pods: number; offersPerPod: number }): void {
+export function seedView(database: DatabaseHandle, options: { pods: number; offersPerPod: number }): void {
   const insertObject = database.sqlite.prepare(
     `INSERT INTO view_objects (iri, kind, pod_iri, name, summary, content, url, category_iri, action, unit, ` +
       `quantity_milli, available_milli,

@@ -3,6 +3,7 @@ import type { Config } from "../config/schema.ts";
 import { cell, csvText } from "../http/csv-cell.ts";
 import { quantityLine } from "../offers/quantity.ts";
 import { atomDocument, type FeedEntry, type FeedHead, jsonFeedDocument } from "../web/feed-documents.ts";
+import { formatDate } from "../publishing/text.ts";
 import type { ViewItem } from "./view-present.ts";
 import type { ViewDeps, ViewRow } from "./view-query.ts";
 
@@ -82,9 +83,6 @@ const linkOf = (item: ViewItem) => {
 
 const podName = (item: ViewItem) => item.pod.name ?? item.pod.iri;
 const categoryName = (item: ViewItem) => item.category?.label ?? item.category?.slug ?? item.category?.iri ?? "";
-/** As publishing/text.ts formatDate writes dates, with the formatter built once (it is costly to build). */
-const DATE_FORMAT = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const day = (iso: string) => `${DATE_FORMAT.format(new Date(iso))} UTC`;
 
 /**
  * One line saying what, how much, where, when and from whom:
@@ -97,9 +95,9 @@ export function describe(item: ViewItem): string {
   if (amount) parts.push(amount);
   if (item.category) parts.push(categoryName(item));
   if (item.area) parts.push(item.area);
-  if (item.startsAt && item.endsAt) parts.push(`${day(item.startsAt)} – ${day(item.endsAt)}`);
-  else if (item.startsAt) parts.push(`from ${day(item.startsAt)}`);
-  else if (item.endsAt) parts.push(`until ${day(item.endsAt)}`);
+  if (item.startsAt && item.endsAt) parts.push(`${formatDate(item.startsAt)} – ${formatDate(item.endsAt)}`);
+  else if (item.startsAt) parts.push(`from ${formatDate(item.startsAt)}`);
+  else if (item.endsAt) parts.push(`until ${formatDate(item.endsAt)}`);
   parts.push(podName(item));
   return parts.join(" · ");
 }

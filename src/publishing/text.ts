@@ -1,4 +1,5 @@
 import { LanguageString } from "@fedify/vocab";
+import { instantFormatter } from "../web/instants.ts";
 
 /**
  * Text with its language, the way Fedify writes both `content` (what Mastodon reads first) and
@@ -18,8 +19,7 @@ export function paragraphs(escaped: string): string {
     .join("");
 }
 
+/** An instant as a pod's posts write it: medium date and short time, in UTC (zones differ between readers). */
 export function formatDate(iso: string, language = "en"): string {
-  return `${new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(
-    new Date(iso),
-  )} UTC`;
+  return `${instantFormatter(language, "UTC", "date and time")(iso)} UTC`;
 }

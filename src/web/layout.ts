@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { renderToStaticMarkup } from "preact-render-to-string";
 import type { Config } from "../config/schema.ts";
+import { instantFormatter } from "./instants.ts";
 import { html, LanguageSwitch, type ComponentChildren, type VNode } from "../webapp/html.ts";
 import {
   isLocale,
@@ -53,34 +54,6 @@ export function publicContext(request: FastifyRequest, reply: FastifyReply, conf
   return ctx;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * One formatter per language, zone and style, made once: building an Intl.DateTimeFormat costs about a
- * millisecond, which was most of the time of a quick public page.
- */
-function formatter(locale: Locale, timeZone: string, style: "time" | "date"): Intl.DateTimeFormat {
-  const key = `${locale} ${timeZone} ${style}`;
-  let made = formatters.get(key);
-  if (!made) {
-    made =
-      style === "date"
-        ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone })
-        : // With the zone's name: a neighbor reading "until 6:00 PM" may be anywhere (dateStyle cannot carry it).
-          new Intl.DateTimeFormat(locale, {
-            year: "numeric",
-            month: "short",
-            day: "numeric",
-            hour: "numeric",
-            minute: "2-digit",
-            timeZoneName: "short",
-            timeZone,
-          });
-    formatters.set(key, made);
-  }
-  return made;
-}
-
 function makeContext(request: FastifyRequest, reply: FastifyReply, config: Config): PublicContext {
   const asked = (request.query as Record<string, unknown> | undefined)?.lang;
   if (isLocale(asked)) {
@@ -89,16 +62,16 @@ function makeContext(request: FastifyRequest, reply: FastifyReply, config: Confi
   }
   const chosen = isLocale(asked) ? asked : cookieLocale(request.headers.cookie);
   const locale = isLocale(chosen) ? chosen : localeFromAcceptLanguage(request.headers["accept-language"]);
-  const timeFormat = formatter(locale, config.timeZone, "time");
-  const dateFormat = formatter(locale, config.timeZone, "date");
+  const timeFormat = instantFormatter(locale, config.timeZone, "time");
+  const dateFormat = instantFormatter(locale, config.timeZone, "date");
   return {
     t: translator(locale),
     locale,
     config,
     // One leading slash: "//host/…" would make the language link point off the pod.
     path: `/${request.url.replace(/^\/+/, "")}`.replace(/([?&])lang=[^&]*&?/, "$1").replace(/[?&]$/, ""),
-    time: (iso) => timeFormat.format(new Date(iso)),
-    date: (iso) => dateFormat.format(new Date(iso)),
+    time: timeFormat,
+    date: dateFormat,
   };
 }
 

@@ -14,6 +14,7 @@ import { parseFormBody, type FormFields } from "./form-body.ts";
 import { renderPage, type Page, type PageContext } from "./html.ts";
 import { isLocale, localeFromAcceptLanguage, translator, type Locale } from "./i18n/index.ts";
 import { errorPage } from "./pages/errors.ts";
+import { instantFormatter } from "../web/instants.ts";
 
 export const SESSION_COOKIE = "pod_session";
 const LOCALE_COOKIE = "pod_lang";
@@ -120,11 +121,6 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
       const made = contexts.get(request);
       if (made) return made;
       const locale = request.appLocale;
-      const timeFormat = new Intl.DateTimeFormat(locale, {
-        dateStyle: "medium",
-        timeStyle: "short",
-        timeZone: config.timeZone,
-      });
       const path = `/${request.url.replace(/^\/+/, "")}`.replace(/([?&])lang=[^&]*&?/, "$1").replace(/[?&]$/, "");
       const context: PageContext = {
         t: translator(locale),
@@ -133,7 +129,7 @@ export async function installWebApp(app: FastifyInstance, deps: AppDeps): Promis
         csrf: reply.generateCsrf({ userInfo: formOwner(request) }),
         podName: config.name,
         path,
-        time: (iso) => timeFormat.format(new Date(iso)),
+        time: instantFormatter(locale, config.timeZone, "date and time"),
       };
       contexts.set(request, context);
       return context;

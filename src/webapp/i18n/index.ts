@@ -35,22 +35,36 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 /**
  * Looks a message up in the locale's catalog and fills its {placeholders}. A message that counts something says
  * so in ICU syntax (`{count, plural, one {# seat} other {# seats}}`) and is formatted by intl-messageformat with
- * the language's plural rules; each is parsed once per locale.
+ * the language's plural rules. Each message is read once per locale into what fills it (a page asks for hundreds).
  */
 export function translator(locale: Locale): Translate {
   const catalog = catalogs[locale];
-  const plurals = pluralCache[locale];
+  const filled = fillers[locale];
   return (key, params) => {
-    const message = catalog[key];
-    if (message.includes(", plural,")) {
-      let format = plurals.get(key);
-      if (!format) plurals.set(key, (format = new IntlMessageFormat(message, locale)));
-      return String(format.format(params ?? {}));
-    }
-    return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      params && Object.hasOwn(params, name) ? String(params[name]) : whole,
-    );
+    let fill = filled.get(key);
+    if (!fill) filled.set(key, (fill = fillerOf(catalog[key], locale)));
+    return fill(params);
   };
 }
 
-const pluralCache: Record<Locale, Map<MessageKey, IntlMessageFormat>> = { en: new Map(), es: new Map() };
+type Fill = (params?: Record<string, string | number>) => string;
+
+function fillerOf(message: string, locale: Locale): Fill {
+  if (message.includes(", plural,")) {
+    const format = new IntlMessageFormat(message, locale);
+    return (params) => String(format.format(params ?? {}));
+  }
+  // Literal text at even places, placeholders' names at odd ones; a name not given stays as written.
+  const parts = message.split(/\{(\w+)\}/);
+  if (parts.length === 1) return () => message;
+  return (params) => {
+    let text = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i]!;
+      text += (params && Object.hasOwn(params, name) ? String(params[name]) : `{${name}}`) + parts[i + 1];
+    }
+    return text;
+  };
+}
+
+const fillers: Record<Locale, Map<MessageKey, Fill>> = { en: new Map(), es: new Map() };
