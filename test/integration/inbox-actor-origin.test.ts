@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { Intent, Proposal, PUBLIC_COLLECTION, Update } from "@fedify/vocab";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +7,13 @@ import { followsOf } from "../../src/follows/room.ts";
 import { following } from "../../src/follows/schema.ts";
 import { PodCreate } from "../../src/publishing/vocab.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
-import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import {
+  postRaw,
+  sameServerAccount,
+  signMastodonStyle,
+  startRemoteActor,
+  type RemoteActor,
+} from "../support/remote-actor.ts";
 import { sqliteOf } from "../support/sqlite-of.ts";
 
 /**
@@ -24,35 +29,11 @@ describe("two actors on one host", () => {
 
   beforeAll(async () => {
     server = await startInProcessPod();
-    const keys = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
+    const bobAccount = sameServerAccount("bob", "Group");
     alice = await startRemoteActor("alice", {
-      serve: (url) => {
-        if (url.pathname === "/users/bob") {
-          return {
-            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            id: url.href,
-            type: "Group",
-            preferredUsername: "bob",
-            inbox: `${url.href}/inbox`,
-            publicKey: { id: `${url.href}#main-key`, owner: url.href, publicKeyPem: keys.publicKey },
-          };
-        }
-        return published.get(url.href);
-      },
+      serve: (url) => bobAccount.serves(url) ?? published.get(url.href),
     });
-    const bobId = `${alice.origin}/users/bob`;
-    bob = {
-      ...alice,
-      actorId: bobId,
-      keyId: `${bobId}#main-key`,
-      inboxUrl: `${bobId}/inbox`,
-      publicKeyPem: keys.publicKey,
-      privateKeyPem: keys.privateKey,
-    };
+    bob = bobAccount.on(alice);
     const at = new Date().toISOString();
     for (const actor of [alice, bob]) {
       sqliteOf(server.pod)

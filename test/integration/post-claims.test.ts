@@ -1,11 +1,16 @@
-import { generateKeyPairSync } from "node:crypto";
 import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { receivedActivities } from "../../src/confederation/schema.ts";
 import { kvEntries } from "../../src/federation/schema.ts";
 import { accounts, statuses } from "../../src/social/schema.ts";
 import { startInProcessPod, type InProcessPod } from "../support/in-process-pod.ts";
-import { postRaw, signMastodonStyle, startRemoteActor, type RemoteActor } from "../support/remote-actor.ts";
+import {
+  postRaw,
+  sameServerAccount,
+  signMastodonStyle,
+  startRemoteActor,
+  type RemoteActor,
+} from "../support/remote-actor.ts";
 import { sqliteOf } from "../support/sqlite-of.ts";
 
 /**
@@ -16,7 +21,7 @@ import { sqliteOf } from "../support/sqlite-of.ts";
 describe("whose post it is", () => {
   let server: InProcessPod;
   let alice: RemoteActor;
-  let mallory: { actorId: string; keyId: string; privateKeyPem: string };
+  let mallory: RemoteActor;
   /** What each post's id answers when the pod fetches it (a 404 when absent). */
   const served = new Map<string, unknown>();
   let actorDown = false;
@@ -24,29 +29,13 @@ describe("whose post it is", () => {
 
   beforeAll(async () => {
     server = await startInProcessPod();
-    const keys = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
     // Mallory is another account on alice's server: the same origin, a key of her own.
+    const malloryAccount = sameServerAccount("mallory");
     alice = await startRemoteActor("alice", {
-      serve: (url) => {
-        if (url.pathname === "/users/mallory")
-          return {
-            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            id: mallory.actorId,
-            type: "Person",
-            preferredUsername: "mallory",
-            inbox: `${mallory.actorId}/inbox`,
-            publicKey: { id: mallory.keyId, owner: mallory.actorId, publicKeyPem: keys.publicKey },
-          };
-        return served.get(url.href);
-      },
+      serve: (url) => malloryAccount.serves(url) ?? served.get(url.href),
       failGet: (url) => (actorDown && url.pathname === "/users/alice" ? 503 : undefined),
     });
-    const malloryId = `${alice.origin}/users/mallory`;
-    mallory = { actorId: malloryId, keyId: `${malloryId}#main-key`, privateKeyPem: keys.privateKey };
+    mallory = malloryAccount.on(alice);
   });
   afterAll(async () => {
     await server?.close();

@@ -175,6 +175,44 @@ export async function startRemoteActor(username: string, options: RemoteActorOpt
 }
 
 /** A POST prepared the way Mastodon prepares one: exact body bytes plus the headers to send. */
+/**
+ * Another account on a remote actor's server, with a key of its own: `serves` answers its actor document (put it
+ * in the server's `serve`), and `on(server)` is the account as a signer once that server is up.
+ */
+export function sameServerAccount(username: string, type = "Person") {
+  const keys = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  const path = `/users/${username}`;
+  return {
+    /** Its actor document when `url` is its id, else undefined. */
+    serves: (url: URL) =>
+      url.pathname === path
+        ? {
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            id: url.href,
+            type,
+            preferredUsername: username,
+            inbox: `${url.href}/inbox`,
+            publicKey: { id: `${url.href}#main-key`, owner: url.href, publicKeyPem: keys.publicKey },
+          }
+        : undefined,
+    on: (server: RemoteActor): RemoteActor => {
+      const actorId = `${server.origin}${path}`;
+      return {
+        ...server,
+        actorId,
+        keyId: `${actorId}#main-key`,
+        inboxUrl: `${actorId}/inbox`,
+        publicKeyPem: keys.publicKey,
+        privateKeyPem: keys.privateKey,
+      };
+    },
+  };
+}
+
 export interface SignedPost {
   url: string;
   body: Buffer;
