@@ -58,16 +58,17 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
    */
   async function claimable(ctx: Context<null>, iri: string, account: Account): Promise<boolean> {
     const held = await store.statusByIri(iri);
-    return !held || held.accountId === account.id || (await claimFrom(ctx, iri, account, held.accountId));
-  }
-
-  /** Whether `account` takes the post `iri` from the account `holderId` (see `claimable`); the other's copy goes. */
-  async function claimFrom(ctx: Context<null>, iri: string, account: Account, holderId: string): Promise<boolean> {
-    const fetched = await ctx.lookupObject(iri).catch(() => null);
-    if (!fetched || fetched.id?.href !== iri || fetched.attributionId?.href !== account.iri) return false;
-    await store.deleteStatus(iri, holderId);
+    if (!held || held.accountId === account.id) return true;
+    if (!(await namesAsAuthor(ctx, iri, account))) return false;
+    await store.deleteStatus(iri, held.accountId);
     log.info({ post: iri, to: account.iri }, "post reclaimed by the actor its id names");
     return true;
+  }
+
+  /** Whether the post `iri`, fetched from its server, names `account`'s actor as its author. */
+  async function namesAsAuthor(ctx: Context<null>, iri: string, account: Account): Promise<boolean> {
+    const fetched = await ctx.lookupObject(iri).catch(() => null);
+    return !!fetched && fetched.id?.href === iri && fetched.attributionId?.href === account.iri;
   }
 
   const localPost = (ctx: Context<null>, iri: URL | null) =>
@@ -108,9 +109,9 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       const kind = object instanceof Article ? "practice" : "note";
       // The author's row and whether another account holds the post are read inside the write (a read of its own
       // cost more than the insert). Only an author to fetch, or a claim to settle (a fetch), leaves the write;
-      // then it is tried again.
+      // then it is tried again, and a settled claim takes the other account's copy away in the same write.
       let fetchedAuthor: Account | undefined;
-      let claimed = false;
+      let claimedFrom: string | undefined;
       for (;;) {
         // Posts arriving together share one commit (group commit), which settles before this returns.
         const stored = await commitGrouped(async (db) => {
@@ -122,6 +123,8 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
             if (alongside) await alongside(db);
             return { next: "refused", author } as const;
           }
+          if (claimedFrom && (await store.within.deleteStatus(db, post.iri, claimedFrom)))
+            log.info({ post: post.iri, to: author.iri }, "post reclaimed by the actor its id names");
           const result = await store.within.upsertStatus(db, author, kind, post);
           if (!result) {
             const held = await store.within.statusByIri(db, post.iri);
@@ -138,8 +141,8 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
           fetchedAuthor = fetched;
         } else if (stored.next === "claim") {
           const { author, holderId } = stored;
-          if (claimed || !(await claimFrom(ctx, post.iri, author, holderId))) return notKept();
-          claimed = true;
+          if (claimedFrom || !(await namesAsAuthor(ctx, post.iri, author))) return notKept();
+          claimedFrom = holderId;
         } else if (stored.next === "refused") {
           return log.info({ post: post.iri, actor: stored.author.iri }, "refused a post from a blocked account");
         } else {

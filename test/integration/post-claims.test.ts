@@ -25,6 +25,8 @@ describe("whose post it is", () => {
   /** What each post's id answers when the pod fetches it (a 404 when absent). */
   const served = new Map<string, unknown>();
   let actorDown = false;
+  /** Runs when the pod asks alice's server for this URL, before it answers (once). */
+  const onGet = new Map<string, () => Promise<unknown>>();
   let n = 0;
 
   beforeAll(async () => {
@@ -34,6 +36,11 @@ describe("whose post it is", () => {
     alice = await startRemoteActor("alice", {
       serve: (url) => malloryAccount.serves(url) ?? served.get(url.href),
       failGet: (url) => (actorDown && url.pathname === "/users/alice" ? 503 : undefined),
+      beforeGet: async (url) => {
+        const landing = onGet.get(url.href);
+        onGet.delete(url.href);
+        await landing?.();
+      },
     });
     mallory = malloryAccount.on(alice);
   });
@@ -114,6 +121,22 @@ describe("whose post it is", () => {
       expect(idFetches(id), answer).toBe(1);
       // The delivery is still recorded as received, once.
       expect(recorded(claim.activity.id), answer).toBe(1);
+    }
+  });
+
+  it("stays with the account that took it when its author is blocked while the id is fetched: the claim goes whole or not at all", async () => {
+    const id = `${alice.origin}/users/alice/statuses/${++n}`;
+    expect(await deliver(mallory, create(mallory.actorId, id).activity)).toBe(202);
+    const claim = create(alice.actorId, id);
+    served.set(id, { "@context": "https://www.w3.org/ns/activitystreams", ...claim.note });
+    onGet.set(id, () => server.pod.moderation.blockAccount(alice.actorId));
+    try {
+      expect(await deliver(alice, claim.activity)).toBe(202);
+      expect(onGet.has(id)).toBe(false);
+      expect(holderOf(id)).toEqual([{ actor: mallory.actorId }]);
+      expect(recorded(claim.activity.id)).toBe(1);
+    } finally {
+      await server.pod.moderation.unblockAccount(alice.actorId);
     }
   });
 
