@@ -6,12 +6,13 @@
  * transaction, answering 202 after the commit. No Fastify, no Fedify, no ORM, nothing of what a pod checks or
  * keeps beyond that. `FLOOR_MODE=http` answers 202 once the body is read, and does nothing else.
  *
- *   HOST_HEADER=host:port KEYS=file DB=file [FLOOR_MODE=inbox|http] [FLOOR_PORT=port] node bench/floor-inbox.ts
+ *   HOST_HEADER=host:port KEYS=file DB=file [FLOOR_MODE=inbox|http] [FLOOR_PORT=port] [FLOOR_SHARED=1]
+ *     node bench/floor-inbox.ts
  *
  * KEYS is a JSON file of the senders' keys: { keyId: PEM }. It listens on a free loopback port and prints it
- * ("listening PORT"). Several of these processes may share one port and one database: each listens with
- * SO_REUSEPORT (the kernel spreads connections over them), and the ones after the first are given the first's
- * port as FLOOR_PORT. `bench/floor.ts` starts them and measures them.
+ * ("listening PORT"). With FLOOR_SHARED=1 several of these processes share one port and one database: each
+ * listens with SO_REUSEPORT (Linux; the kernel spreads connections over them), the ones after the first given the
+ * first's port as FLOOR_PORT. `bench/floor.ts` starts them and measures them.
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -26,11 +27,13 @@ const keys = new Map(
     createPublicKey(pem),
   ]),
 );
+const shared = process.env.FLOOR_SHARED === "1";
 const db = new Database(process.env.DB!);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
-// Another process's commit holds the write lock for a moment: wait for it.
-db.pragma("busy_timeout = 10000");
+// Shared, another process's commit holds the write lock for a moment. SQLite's own wait sleeps a millisecond or
+// more, and this whole process with it: the commit is tried again on the next turn of the event loop instead.
+if (shared) db.pragma("busy_timeout = 0");
 db.exec(`CREATE TABLE IF NOT EXISTS objects (iri TEXT PRIMARY KEY, version TEXT NOT NULL, body TEXT NOT NULL);
          CREATE TABLE IF NOT EXISTS received (activity_iri TEXT PRIMARY KEY, actor_iri TEXT NOT NULL)`);
 const upsert = db.prepare(`INSERT INTO objects (iri, version, body) VALUES (?, ?, ?)
@@ -54,8 +57,14 @@ function flush() {
   pending = [];
   let status = 202;
   try {
-    commit(batch);
+    // BEGIN IMMEDIATE: the write lock is taken first or not at all, so a busy database has done nothing.
+    commit.immediate(batch);
   } catch (error) {
+    if (shared && (error as { code?: string }).code === "SQLITE_BUSY") {
+      if (pending.length === 0) setImmediate(flush);
+      pending = batch.concat(pending);
+      return;
+    }
     process.stderr.write(`commit failed: ${error}\n`);
     status = 500;
   }
@@ -117,7 +126,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) =>
     }
   });
 });
-server.listen({ port: Number(process.env.FLOOR_PORT ?? 0), host: "127.0.0.1", reusePort: true }, () => {
+server.listen({ port: Number(process.env.FLOOR_PORT ?? 0), host: "127.0.0.1", reusePort: shared }, () => {
   const { port } = server.address() as { port: number };
   process.stdout.write(`listening ${port}\n`);
 });

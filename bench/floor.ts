@@ -62,6 +62,7 @@ export async function measureFloor(options: {
     KEYS: join(dir, "keys.json"),
     DB: join(dir, "floor.sqlite"),
     FLOOR_MODE: options.mode,
+    FLOOR_SHARED: (options.processes ?? 1) > 1 ? "1" : "0",
   };
   const servers: ChildProcess[] = [];
   const exits: Promise<unknown>[] = [];
