@@ -53,16 +53,20 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
   }
 
   /**
-   * Whether `account` may hold the post `iri`: nobody else does, or another account took the id first and
-   * the post's own id, fetched, names this account's actor as its author (then the other's copy goes).
+   * Whether `account` may hold the post `iri`: nobody else does (undefined), or another account took the id
+   * first and the post's own id, fetched, names this account's actor as its author (that account's id, whose
+   * copy goes in the write that stores this one); false when it may not.
    */
-  async function claimable(ctx: Context<null>, iri: string, account: Account): Promise<boolean> {
+  async function claimFrom(ctx: Context<null>, iri: string, account: Account): Promise<string | undefined | false> {
     const held = await store.statusByIri(iri);
-    if (!held || held.accountId === account.id) return true;
-    if (!(await namesAsAuthor(ctx, iri, account))) return false;
-    await store.deleteStatus(iri, held.accountId);
-    log.info({ post: iri, to: account.iri }, "post reclaimed by the actor its id names");
-    return true;
+    if (!held || held.accountId === account.id) return undefined;
+    return (await namesAsAuthor(ctx, iri, account)) && held.accountId;
+  }
+
+  /** Within a post's write, before it is stored: the copy of the account a claim was settled against goes. */
+  async function takeFrom(db: RoomQueries, iri: string, holderId: string | null | undefined, account: Account) {
+    if (holderId && (await store.within.deleteStatus(db, iri, holderId)))
+      log.info({ post: iri, to: account.iri }, "post reclaimed by the actor its id names");
   }
 
   /** Whether the post `iri`, fetched from its server, names `account`'s actor as its author. */
@@ -123,8 +127,7 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
             if (alongside) await alongside(db);
             return { next: "refused", author } as const;
           }
-          if (claimedFrom && (await store.within.deleteStatus(db, post.iri, claimedFrom)))
-            log.info({ post: post.iri, to: author.iri }, "post reclaimed by the actor its id names");
+          await takeFrom(db, post.iri, claimedFrom, author);
           const result = await store.within.upsertStatus(db, author, kind, post);
           if (!result) {
             const held = await store.within.statusByIri(db, post.iri);
@@ -159,17 +162,19 @@ export function socialInbox(deps: PodDeps, refusal: Refusal) {
       if (!isPost(object) || !object.id || !belongsTo(object.attributionId, object.id, object.attributionId))
         return null;
       const account = await rememberActor(ctx, object.attributionId!);
-      if (!account || !(await claimable(ctx, object.id.href, account))) return null;
+      const holderId = account && (await claimFrom(ctx, object.id.href, account));
+      if (!account || holderId === false) return null;
       const post = await objectToPost(object, ctx);
       const replyTarget = await localPost(ctx, object.replyTargetId);
       if (replyTarget) post.inReplyToIri = replyTarget.iri;
       // Checked again just before the write: a block made while this post was being read keeps it out.
       if (refusal.refuses(account.iri) || refusal.refuses(post.iri)) return null;
-      return (
-        (await store.upsertStatus(account, object instanceof Article ? "practice" : "note", post))?.status ??
-        (await store.statusByIri(post.iri)) ??
-        null
-      );
+      const kind = object instanceof Article ? "practice" : "note";
+      return rooms.write(async (db) => {
+        await takeFrom(db, post.iri, holderId, account);
+        const stored = await store.within.upsertStatus(db, account, kind, post);
+        return stored?.status ?? (await store.within.statusByIri(db, post.iri)) ?? null;
+      });
     },
 
     /**

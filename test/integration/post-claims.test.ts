@@ -11,6 +11,7 @@ import {
   startRemoteActor,
   type RemoteActor,
 } from "../support/remote-actor.ts";
+import { mastodonGet, operatorAppToken } from "../support/oauth-consent.ts";
 import { sqliteOf } from "../support/sqlite-of.ts";
 
 /**
@@ -122,6 +123,21 @@ describe("whose post it is", () => {
       // The delivery is still recorded as received, once.
       expect(recorded(claim.activity.id), answer).toBe(1);
     }
+  });
+
+  it("found by search, goes to the account its id names as the author, and the other account's copy goes", async () => {
+    const id = `${alice.origin}/users/alice/statuses/${++n}`;
+    expect(await deliver(mallory, create(mallory.actorId, id).activity)).toBe(202);
+    const alices = { "@context": "https://www.w3.org/ns/activitystreams", ...create(alice.actorId, id).note };
+    served.set(id, alices);
+    // Searched by another address of the post (the pod holds none by that one), which answers with its id.
+    const address = `${id}?shared=1`;
+    served.set(address, alices);
+    const token = await operatorAppToken(server.url);
+    const found = await mastodonGet(server.url, token, `/api/v2/search?resolve=true&q=${encodeURIComponent(address)}`);
+    expect(found.status).toBe(200);
+    expect(found.body.statuses.map((status: { uri: string }) => status.uri)).toEqual([id]);
+    expect(holderOf(id)).toEqual([{ actor: alice.actorId }]);
   });
 
   it("stays with the account that took it when its author is blocked while the id is fetched: the claim goes whole or not at all", async () => {
